@@ -1,0 +1,7 @@
+"""``python -m presidium`` runs the same command line as the ``presidium`` script."""
+
+import sys
+
+from presidium.cli import main
+
+sys.exit(main())

@@ -1,0 +1,155 @@
+"""The command line: the one place where exceptions become exit codes.
+
+Exit codes: 0 success; 1 problems found or a game stopped by bad input; 2 usage error;
+130 interrupted. A user error never prints a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from presidium import __version__
+
+COMMANDS = ("play", "list")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"presidium: error: {message}\n")
+
+
+def _seed(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--seed takes a whole number, not {text!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="presidium",
+        description="Play the June 1957 'Anti-Party Group' crisis in the Soviet leadership.",
+        epilog="With no command, 'presidium' is 'presidium play'. Run 'presidium play --help' for play options.",
+    )
+    parser.add_argument("--version", action="version", version=f"presidium {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    play = sub.add_parser("play", help="play a scenario (the default)", description="Play a scenario.")
+    play.add_argument("scenario", nargs="?", metavar="SCENARIO",
+                      help="a bundled scenario id or the path to a .yaml file (default: june_1957)")
+    play.add_argument("--side", metavar="ID", help="the side to play (khrushchev or molotov in june_1957); asked when omitted")
+    play.add_argument("--seed", type=_seed, default=None, metavar="N",
+                      help="same scenario + seed + choices = the same game (default: a new seed each game)")
+    play.add_argument("--autoplay", choices=("history", "random"),
+                      help="play unattended: the historical choice at every step, or seeded random choices")
+    play.add_argument("--json", action="store_true", help="engine events as JSON Lines instead of the interface")
+    play.add_argument("--plain", action="store_true",
+                      help="no colour and no box drawing (also when NO_COLOR is set or output is not a terminal)")
+    play.add_argument("--width", type=int, default=None, metavar="COLUMNS", help=argparse.SUPPRESS)
+    sub.add_parser("list", help="list bundled and local scenarios", description="List bundled scenarios and scenario files in this folder.")
+    return parser
+
+
+def _normalise(argv: list[str]) -> list[str]:
+    """``presidium`` and ``presidium --side x`` mean ``presidium play ...``."""
+    if not argv:
+        return ["play"]
+    first = argv[0]
+    if first in COMMANDS or first in ("-h", "--help", "--version"):
+        return argv
+    return ["play", *argv]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(_normalise(args_list))
+        if args.command == "list":
+            return _list()
+        return _play(args)
+    except KeyboardInterrupt:
+        sys.stderr.write("\nInterrupted: leaving presidium.\n")
+        return 130
+    except BrokenPipeError:
+        # The reader went away (for example `presidium ... | head`): stop quietly.
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the interpreter's final flush
+        except OSError:
+            pass
+        return 1
+    except Exception as exc:  # noqa: BLE001 - the one place exceptions become exit codes
+        from presidium.errors import PresidiumError, ScenarioError
+
+        if isinstance(exc, ScenarioError):
+            sys.stderr.write(exc.report() + "\n")
+            return exc.exit_code
+        if isinstance(exc, PresidiumError):
+            from presidium.ui.play import PlayerQuit
+
+            if isinstance(exc, PlayerQuit):
+                sys.stdout.write("Goodbye.\n")
+                return 0
+            sys.stderr.write(f"presidium: {exc}\n")
+            return exc.exit_code
+        raise
+
+
+def _plain_wanted(requested: bool) -> bool:
+    return requested or "NO_COLOR" in os.environ or not sys.stdout.isatty() or not sys.stdin.isatty()
+
+
+def _play(args: argparse.Namespace) -> int:
+    from presidium import catalog
+    from presidium.errors import UsageError
+    from presidium.ui.play import LineReader, PlayOptions, play_json, play_terminal, stdin_is_interactive
+
+    scenario = catalog.load(args.scenario)
+    if args.side is not None and args.side not in scenario.sides:
+        from presidium.diagnostics import did_you_mean
+
+        raise UsageError(
+            f"no side '{args.side}' in {scenario.id}{did_you_mean(args.side, scenario.sides)}; "
+            f"choose {' or '.join(scenario.sides)}"
+        )
+    seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
+    options = PlayOptions(args.side, seed, args.autoplay, args.json)
+    interactive = stdin_is_interactive()
+    if args.json:
+        reader = LineReader(sys.stdin, interactive, lambda _line: None)
+        return play_json(scenario, options, sys.stdout, reader)
+
+    from presidium.ui.render import Renderer, make_console
+
+    plain = _plain_wanted(args.plain)
+    console = make_console(plain, width=args.width)
+    renderer = Renderer(console, scenario, plain, args.side)
+    reader = LineReader(sys.stdin, interactive, lambda line: console.print(line, markup=False, highlight=False))
+    if args.seed is None and not args.json:
+        console.print(f"(seed {seed}: replay this game with --seed {seed})", markup=False, highlight=False)
+    return play_terminal(scenario, options, renderer, reader)
+
+
+def _list() -> int:
+    from pathlib import Path
+
+    from presidium import catalog
+    from presidium.ui.render import make_console
+
+    console = make_console(plain=True)
+    entries = catalog.catalog(Path.cwd())
+    for entry in entries:
+        where = "bundled" if entry.bundled else str(entry.path)
+        if entry.scenario is None:
+            console.print(f"{entry.path.stem} ({where}): has problems: {entry.problem.splitlines()[0] if entry.problem else ''}")
+            continue
+        s = entry.scenario
+        endings = ", ".join(
+            f"{e.id}{'' if e.kind == 'counterfactual' else ' (historical)'}" for e in s.endings.values()
+        )
+        console.print(f"{s.id}: {s.title} [{where}]")
+        console.print(f"  sides: {', '.join(s.sides)}")
+        console.print(f"  endings: {endings}")
+    return 0

@@ -1,0 +1,890 @@
+"""Compile located YAML data into a frozen ``Scenario``, collecting *all* problems.
+
+Two passes, as in Ink: first every id is declared (so forward references work), then every
+phase, vote and ending is compiled against those declarations. Problems are collected as
+diagnostics with ``file:line:col``; the compiler never raises anything else.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from presidium import model as m
+from presidium.conditions import (
+    BOOL,
+    INT,
+    Compiled,
+    CompiledEffect,
+    ExprError,
+    Scope,
+    VarType,
+    compile_effect,
+    compile_expression,
+)
+from presidium.diagnostics import DiagnosticBag, SourceSpan, did_you_mean, one_of
+from presidium.errors import ScenarioError
+from presidium.loader import YList, YMap, load_bytes, span_of
+
+ID = re.compile(r"[a-z][a-z0-9_]*\Z")
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+# Words the terminal reads as commands at every prompt; a choice id may not take them.
+RESERVED = ("help", "quit", "exit", "notes", "status", "save", "load", "undo", "history")
+
+TOP_KEYS = {
+    "format": True,
+    "id": True,
+    "title": True,
+    "language": False,
+    "summary": True,
+    "content_notes": False,
+    "start": True,
+    "historical_ending": False,
+    "sources": True,
+    "sides": True,
+    "stances": False,
+    "actors": False,
+    "variables": False,
+    "status": False,
+    "votes": False,
+    "phases": True,
+    "endings": True,
+    "expect": False,
+    "debrief_questions": False,
+}
+
+
+class Compiler:
+    def __init__(self, doc: Any, file: str) -> None:
+        self.doc = doc
+        self.file = file
+        self.bag = DiagnosticBag()
+        self.source_ids: set[str] = set()
+        self.used_sources: set[str] = set()
+
+    # ------------------------------------------------------------------ helpers
+    def err(self, message: str, span: SourceSpan) -> None:
+        self.bag.error(message, span)
+
+    def warn(self, message: str, span: SourceSpan) -> None:
+        self.bag.warning(message, span)
+
+    def keys(self, node: YMap, allowed: dict[str, bool], where: str) -> bool:
+        """Check a mapping's keys: unknown ones (with did-you-mean) and missing required ones."""
+        ok = True
+        for key in node:
+            if key not in allowed:
+                ok = False
+                self.err(
+                    f"unknown key '{key}' in {where}{did_you_mean(key, allowed)}; "
+                    f"expected {one_of(allowed)}",
+                    node.key_span(key),
+                )
+        for key, required in allowed.items():
+            if required and key not in node:
+                ok = False
+                self.err(f"{where} needs '{key}'", node.span)
+        return ok
+
+    def mapping(self, value: Any, span: SourceSpan, what: str) -> YMap | None:
+        if isinstance(value, YMap):
+            return value
+        self.err(f"{what} must be a mapping of 'key: value' lines, not {_kind(value)}", span)
+        return None
+
+    def listing(self, value: Any, span: SourceSpan, what: str) -> YList | None:
+        if isinstance(value, YList):
+            return value
+        self.err(f"{what} must be a list ('- item' lines), not {_kind(value)}", span)
+        return None
+
+    def text(self, node: YMap, key: str, what: str, required: bool = True) -> str | None:
+        if key not in node:
+            return None
+        value = node[key]
+        span = node.value_span(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and not required:
+            value = str(value)
+        if not isinstance(value, str) or (required and not value.strip()):
+            self.err(f"{what} must be text, not {_kind(value)}", span)
+            return None
+        self.check_text(value, span)
+        return value
+
+    def check_text(self, value: str, span: SourceSpan) -> None:
+        bad = CONTROL.search(value)
+        if bad:
+            self.err(
+                f"text contains the control character U+{ord(bad.group()):04X}; "
+                "scenario text may not drive the terminal",
+                span,
+            )
+
+    def ident(self, value: Any, span: SourceSpan, what: str) -> str | None:
+        if isinstance(value, str) and ID.match(value):
+            return value
+        self.err(
+            f"{what} must be a snake_case id (lower-case letters, digits and '_', "
+            f"starting with a letter), not {_show(value)}",
+            span,
+        )
+        return None
+
+    def flag(self, node: YMap, key: str, default: bool) -> bool:
+        if key not in node:
+            return default
+        value = node[key]
+        if isinstance(value, bool):
+            return value
+        self.err(f"'{key}' must be true or false, not {_show(value)}", node.value_span(key))
+        return default
+
+    def ref(self, value: Any, span: SourceSpan, known: Iterable[str], what: str) -> str | None:
+        known = list(known)
+        if not isinstance(value, str):
+            self.err(f"{what} must be an id, not {_kind(value)}", span)
+            return None
+        if value not in known:
+            self.err(f"unknown {what} '{value}'{did_you_mean(value, known)}", span)
+            return None
+        return value
+
+    def each(self, node: YMap, key: str, what: str) -> Iterable[tuple[str, YMap, SourceSpan]]:
+        """Yield (id, mapping, span) for a mapping of id -> mapping, checking ids."""
+        if key not in node:
+            return
+        container = self.mapping(node[key], node.value_span(key), f"'{key}'")
+        if container is None:
+            return
+        for name, value in container.items():
+            kspan = container.key_span(name)
+            if self.ident(name, kspan, f"a {what} id") is None:
+                continue
+            body = self.mapping(value, container.value_span(name), f"{what} '{name}'")
+            if body is not None:
+                yield name, body, kspan
+
+    def sources_of(self, node: YMap, key: str = "sources") -> tuple[str, ...]:
+        if key not in node:
+            return ()
+        items = self.listing(node[key], node.value_span(key), f"'{key}'")
+        if items is None:
+            return ()
+        result = []
+        for i, item in enumerate(items):
+            ref = self.ref(item, items.item_span(i), self.source_ids, "source")
+            if ref is not None:
+                result.append(ref)
+                self.used_sources.add(ref)
+        return tuple(result)
+
+    def expr(self, value: Any, span: SourceSpan, want: str | None, scope: Scope) -> Compiled | None:
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        elif isinstance(value, int):
+            value = str(value)
+        if not isinstance(value, str):
+            self.err(f"expected an expression, not {_kind(value)}", span)
+            return None
+        try:
+            return compile_expression(value, scope, want)
+        except ExprError as exc:
+            self.err(f"in '{value}': {exc.message}", _shift(span, exc.offset, value))
+            return None
+
+    def effects(self, node: YMap, scope: Scope) -> tuple[CompiledEffect, ...]:
+        if "effects" not in node:
+            return ()
+        items = self.listing(node["effects"], node.value_span("effects"), "'effects'")
+        if items is None:
+            return ()
+        result = []
+        for i, item in enumerate(items):
+            span = items.item_span(i)
+            if not isinstance(item, str):
+                self.err(f"an effect is text such as 'cc_lean += 5', not {_kind(item)}", span)
+                continue
+            try:
+                result.append(compile_effect(item, scope))
+            except ExprError as exc:
+                self.err(f"in effect '{item}': {exc.message}", _shift(span, exc.offset, item))
+        return tuple(result)
+
+    # ------------------------------------------------------------------ compile
+    def compile(self) -> m.Scenario | None:
+        doc = self.doc
+        if doc is None:
+            self.err("the scenario is empty; it should start with 'format: 1'", SourceSpan(self.file, 1, 1))
+            return None
+        if not isinstance(doc, YMap):
+            self.err(
+                f"a scenario is a mapping of 'key: value' lines, not {_kind(doc)}",
+                span_of(doc, SourceSpan(self.file, 1, 1)),
+            )
+            return None
+        self.keys(doc, TOP_KEYS, "the scenario")
+        fmt = doc.get("format")
+        if "format" in doc and fmt != m.FORMAT_VERSION:
+            self.err(
+                f"format {_show(fmt)} is not supported; this presidium reads format {m.FORMAT_VERSION}",
+                doc.value_span("format"),
+            )
+        scenario_id = self.ident(doc.get("id"), doc.value_span("id"), "the scenario id") if "id" in doc else None
+        title = self.text(doc, "title", "'title'") or ""
+        summary = self.text(doc, "summary", "'summary'") or ""
+        language = self.text(doc, "language", "'language'") or "en"
+        content_notes = self.strings(doc, "content_notes")
+        questions = self.strings(doc, "debrief_questions")
+
+        # pass 1: declarations
+        sources = self.compile_sources(doc)
+        self.source_ids = set(sources)
+        stances = self.compile_stances(doc)
+        actors = self.compile_actors(doc, stances)
+        sides = self.compile_sides(doc, actors)
+        variables = self.compile_variables(doc)
+        phase_nodes = list(self.each(doc, "phases", "phase"))
+        ending_nodes = list(self.each(doc, "endings", "ending"))
+        vote_nodes = list(self.each(doc, "votes", "vote"))
+        phase_ids = [p for p, _, _ in phase_nodes]
+        ending_ids = [e for e, _, _ in ending_nodes]
+        for name in set(phase_ids) & set(ending_ids):
+            self.err(f"'{name}' is both a phase and an ending; give them different ids", doc.span)
+
+        for actor in actors.values():
+            var_id = f"{actor.id}.stance"
+            variables[var_id] = m.Variable(
+                var_id, f"{actor.name}'s stance", VarType("enum", tuple(stances)), actor.stance,
+                dict(stances), actor.span,
+            )
+        for vote_id, _, span in vote_nodes:
+            variables[f"{vote_id}.passed"] = m.Variable(
+                f"{vote_id}.passed", "passed", VarType(BOOL), False, {}, span
+            )
+            for part in ("for", "against", "abstain"):
+                variables[f"{vote_id}.{part}"] = m.Variable(
+                    f"{vote_id}.{part}", part, VarType(INT, minimum=0), 0, {}, span
+                )
+        ranks: dict[str, list[str]] = {}
+        for actor in actors.values():
+            ranks.setdefault(actor.rank, []).append(actor.id)
+        scope = Scope(
+            variables={k: v.type for k, v in variables.items()},
+            ranks={k: tuple(v) for k, v in ranks.items()},
+            stances=tuple(stances),
+        )
+        self.scope = scope
+        self.placeholders = {k for k in variables if "." not in k}
+        seats = list(sides) + list(actors)
+        targets = phase_ids + ending_ids
+
+        # pass 2: bodies
+        status = self.compile_status(doc, variables, ranks)
+        votes = {vid: self.compile_vote(vid, node, span, actors, scope) for vid, node, span in vote_nodes}
+        phases = {
+            pid: self.compile_phase(pid, node, span, scope, seats, targets, set(votes))
+            for pid, node, span in phase_nodes
+        }
+        endings = {eid: self.compile_ending(eid, node, span, actors) for eid, node, span in ending_nodes}
+
+        start = None
+        if "start" in doc:
+            start = self.ref(doc["start"], doc.value_span("start"), phase_ids, "start phase")
+        historical = None
+        if "historical_ending" in doc:
+            historical = self.ref(
+                doc["historical_ending"], doc.value_span("historical_ending"), ending_ids, "ending"
+            )
+            if historical and endings[historical].kind != "historical":
+                self.err(f"ending '{historical}' is named historical_ending but its kind is counterfactual",
+                         doc.value_span("historical_ending"))
+        expectations = self.compile_expect(doc, ending_ids, list(sides))
+        for sid in sorted(self.source_ids - self.used_sources):
+            self.warn(f"source '{sid}' is never cited", sources[sid].span)
+
+        if self.bag.has_errors or scenario_id is None or start is None:
+            return None
+        return m.Scenario(
+            id=scenario_id,
+            title=title,
+            format=m.FORMAT_VERSION,
+            language=language,
+            summary=summary,
+            content_notes=content_notes,
+            start=start,
+            historical_ending=historical,
+            sources=sources,
+            sides=sides,
+            stances=stances,
+            actors=actors,
+            variables=variables,
+            status=status,
+            votes=votes,
+            phases=phases,
+            endings=endings,
+            expectations=expectations,
+            file=self.file,
+            span=doc.span,
+            debrief_questions=questions,
+        )
+
+    def strings(self, node: YMap, key: str) -> tuple[str, ...]:
+        if key not in node:
+            return ()
+        items = self.listing(node[key], node.value_span(key), f"'{key}'")
+        if items is None:
+            return ()
+        out = []
+        for i, item in enumerate(items):
+            if isinstance(item, str):
+                self.check_text(item, items.item_span(i))
+                out.append(item)
+            else:
+                self.err(f"each of '{key}' must be text, not {_kind(item)}", items.item_span(i))
+        return tuple(out)
+
+    def compile_sources(self, doc: YMap) -> dict[str, m.Source]:
+        result = {}
+        for sid, node, span in self.each(doc, "sources", "source"):
+            self.keys(node, {"cite": True, "grade": True, "ref": False, "url": False}, f"source '{sid}'")
+            grade = node.get("grade")
+            if "grade" in node and grade not in ("A", "B", "C"):
+                self.err(f"grade must be 'A', 'B' or 'C', not {_show(grade)}", node.value_span("grade"))
+            result[sid] = m.Source(
+                sid, self.text(node, "cite", "'cite'") or "", str(grade),
+                self.text(node, "ref", "'ref'", required=False),
+                self.text(node, "url", "'url'", required=False), span,
+            )
+        return result
+
+    def compile_stances(self, doc: YMap) -> dict[str, str]:
+        if "stances" not in doc:
+            return {}
+        node = self.mapping(doc["stances"], doc.value_span("stances"), "'stances'")
+        result = {}
+        for key, label in (node or {}).items():
+            assert node is not None
+            if self.ident(key, node.key_span(key), "a stance id") and isinstance(label, str):
+                result[key] = label
+            elif not isinstance(label, str):
+                self.err(f"stance '{key}' needs a label in words", node.value_span(key))
+        return result
+
+    def compile_actors(self, doc: YMap, stances: dict[str, str]) -> dict[str, m.Actor]:
+        result = {}
+        allowed = {"name": True, "office": True, "rank": True, "stance": False, "principal": False,
+                   "sources": False}
+        for aid, node, span in self.each(doc, "actors", "actor"):
+            self.keys(node, allowed, f"actor '{aid}'")
+            rank = node.get("rank")
+            if "rank" in node and rank not in m.RANKS:
+                self.err(f"rank must be {one_of(m.RANKS)}, not {_show(rank)}{did_you_mean(str(rank), m.RANKS)}",
+                         node.value_span("rank"))
+            stance = node.get("stance", next(iter(stances), ""))
+            if "stance" in node:
+                self.ref(stance, node.value_span("stance"), stances, "stance")
+            result[aid] = m.Actor(
+                aid, self.text(node, "name", "'name'") or aid, self.text(node, "office", "'office'") or "",
+                str(rank), str(stance), self.flag(node, "principal", False), self.sources_of(node), span,
+            )
+        return result
+
+    def compile_sides(self, doc: YMap, actors: dict[str, m.Actor]) -> dict[str, m.Side]:
+        result = {}
+        for sid, node, span in self.each(doc, "sides", "side"):
+            self.keys(node, {"name": True, "leader": True, "goal": True}, f"side '{sid}'")
+            leader = self.ref(node.get("leader"), node.value_span("leader"), actors, "actor") if "leader" in node else None
+            if sid in actors and leader != sid:
+                self.err(f"side '{sid}' has the id of actor '{sid}' but another leader; a side may "
+                         "share an id only with its own leader", span)
+            result[sid] = m.Side(sid, self.text(node, "name", "'name'") or sid, leader or "",
+                                 self.text(node, "goal", "'goal'") or "", span)
+        if "sides" in doc and not result:
+            self.err("a scenario needs at least one side to play", doc.value_span("sides"))
+        return result
+
+    def compile_variables(self, doc: YMap) -> dict[str, m.Variable]:
+        result = {}
+        allowed = {"label": True, "type": True, "initial": True, "min": False, "max": False, "values": False}
+        for vid, node, span in self.each(doc, "variables", "variable"):
+            self.keys(node, allowed, f"variable '{vid}'")
+            typ = node.get("type")
+            label = self.text(node, "label", "'label'") or vid
+            initial = node.get("initial")
+            ispan = node.value_span("initial")
+            if typ == "number":
+                lo, hi = node.get("min"), node.get("max")
+                for key, val in (("min", lo), ("max", hi)):
+                    if key not in node or not isinstance(val, int) or isinstance(val, bool):
+                        self.err(f"a number variable needs a whole-number '{key}'", node.key_span(key) if key in node else span)
+                if not isinstance(lo, int) or not isinstance(hi, int) or isinstance(lo, bool) or isinstance(hi, bool):
+                    continue
+                if lo > hi:
+                    self.err(f"min ({lo}) is greater than max ({hi})", node.value_span("min"))
+                if not isinstance(initial, int) or isinstance(initial, bool):
+                    self.err(f"'initial' must be a whole number, not {_show(initial)}", ispan)
+                    initial = lo
+                elif not lo <= initial <= hi:
+                    self.err(f"initial value {initial} is outside {lo} to {hi}", ispan)
+                result[vid] = m.Variable(vid, label, VarType(INT, minimum=lo, maximum=hi), initial, {}, span)
+            elif typ == "flag":
+                if not isinstance(initial, bool):
+                    self.err(f"'initial' must be true or false, not {_show(initial)}", ispan)
+                    initial = False
+                result[vid] = m.Variable(vid, label, VarType(BOOL), initial, {}, span)
+            elif typ == "choice":
+                values = self.mapping(node.get("values"), node.value_span("values"), "'values'") if "values" in node else None
+                if values is None:
+                    if "values" not in node:
+                        self.err("a choice variable needs 'values' (id: label lines)", span)
+                    continue
+                labels = {}
+                for key, val in values.items():
+                    if self.ident(key, values.key_span(key), "a value id"):
+                        if isinstance(val, str):
+                            labels[key] = val
+                        else:
+                            self.err(f"value '{key}' needs a label in words", values.value_span(key))
+                if initial not in labels:
+                    self.err(f"initial value {_show(initial)} is not one of the values; expected "
+                             f"{one_of(labels)}{did_you_mean(str(initial), labels)}", ispan)
+                    initial = next(iter(labels), "")
+                result[vid] = m.Variable(vid, label, VarType("enum", tuple(labels)), initial, labels, span)
+            elif "type" in node:
+                self.err(f"type must be 'number', 'flag' or 'choice', not {_show(typ)}"
+                         f"{did_you_mean(str(typ), ['number', 'flag', 'choice'])}", node.value_span("type"))
+        return result
+
+    def compile_status(self, doc: YMap, variables: dict[str, m.Variable], ranks: dict[str, list[str]]) -> tuple[m.StatusItem, ...]:
+        if "status" not in doc:
+            return ()
+        items = self.listing(doc["status"], doc.value_span("status"), "'status'")
+        result = []
+        for i, item in enumerate(items or []):
+            assert items is not None
+            node = self.mapping(item, items.item_span(i), "a status line")
+            if node is None:
+                continue
+            self.keys(node, {"variable": False, "alignment": False, "label": False}, "a status line")
+            if ("variable" in node) == ("alignment" in node):
+                self.err("a status line names either a 'variable' or an 'alignment' (a rank)", node.span)
+                continue
+            if "variable" in node:
+                var = self.ref(node["variable"], node.value_span("variable"), variables, "variable")
+                if var:
+                    result.append(m.StatusItem(self.text(node, "label", "'label'") or variables[var].label, var, None, node.span))
+            else:
+                rank = self.ref(node["alignment"], node.value_span("alignment"), ranks, "rank")
+                if rank:
+                    result.append(m.StatusItem(self.text(node, "label", "'label'") or rank, None, rank, node.span))
+        return tuple(result)
+
+    def compile_text(self, node: YMap, key: str, scope: Scope, required: bool) -> tuple[m.TextPart, ...]:
+        if key not in node:
+            if required:
+                self.err(f"'{key}' is missing", node.span)
+            return ()
+        value, span = node[key], node.value_span(key)
+        if isinstance(value, str):
+            return (self.text_part(value, span, None, False),)
+        items = self.listing(value, span, f"'{key}' (text, or a list of texts and 'when' branches)")
+        parts = []
+        for i, item in enumerate(items or []):
+            assert items is not None
+            ispan = items.item_span(i)
+            if isinstance(item, str):
+                parts.append(self.text_part(item, ispan, None, False))
+            elif isinstance(item, YMap):
+                self.keys(item, {"when": True, "text": True, "counterfactual": False}, "a text branch")
+                when = self.expr(item.get("when"), item.value_span("when"), BOOL, scope) if "when" in item else None
+                flag = self.flag(item, "counterfactual", False)
+                if isinstance(item.get("text"), str):
+                    parts.append(self.text_part(item["text"], item.value_span("text"), when, flag))
+                elif "text" in item:
+                    self.err(f"'text' must be text, not {_kind(item['text'])}", item.value_span("text"))
+            else:
+                self.err(f"a text item is text or a 'when'/'text' mapping, not {_kind(item)}", ispan)
+        return tuple(parts)
+
+    def text_part(self, text: str, span: SourceSpan, when: Compiled | None, counterfactual: bool) -> m.TextPart:
+        self.check_text(text, span)
+        self.check_placeholders(text, span)
+        return m.TextPart(text, when, counterfactual, span)
+
+    def check_placeholders(self, text: str, span: SourceSpan) -> None:
+        for match in PLACEHOLDER.finditer(text.replace("{{", "").replace("}}", "")):
+            name = match.group(1)
+            if name not in self.placeholders:
+                self.err(f"unknown variable '{{{name}}}' in text{did_you_mean(name, self.placeholders)}; "
+                         "write '{{' and '}}' for literal braces", span)
+
+    def notes(self, node: YMap) -> tuple[m.Note, ...]:
+        if "notes" not in node:
+            return ()
+        items = self.listing(node["notes"], node.value_span("notes"), "'notes'")
+        result = []
+        for i, item in enumerate(items or []):
+            assert items is not None
+            note = self.mapping(item, items.item_span(i), "a note")
+            if note is None:
+                continue
+            self.keys(note, {"text": True, "sources": True, "confidence": True}, "a note")
+            conf = note.get("confidence")
+            if "confidence" in note and conf not in m.CONFIDENCE:
+                self.err(f"confidence must be {one_of(m.CONFIDENCE)}, not {_show(conf)}"
+                         f"{did_you_mean(str(conf), m.CONFIDENCE)}", note.value_span("confidence"))
+            srcs = self.sources_of(note)
+            if "sources" in note and not srcs and isinstance(note["sources"], YList) and not note["sources"]:
+                self.err("a note needs at least one source", note.value_span("sources"))
+            result.append(m.Note(self.text(note, "text", "'text'") or "", srcs, str(conf), note.span))
+        return tuple(result)
+
+    def branches(self, node: YMap, key: str, targets: list[str], scope: Scope) -> tuple[m.Branch, ...]:
+        value, span = node[key], node.value_span(key)
+        if isinstance(value, str):
+            target = self.ref(value, span, targets, "phase or ending")
+            return (m.Branch(target, None, span),) if target else ()
+        items = self.listing(value, span, f"'{key}' (a phase or ending id, or a list of 'when'/'goto' branches)")
+        result = []
+        for i, item in enumerate(items or []):
+            assert items is not None
+            branch = self.mapping(item, items.item_span(i), "a branch")
+            if branch is None:
+                continue
+            self.keys(branch, {"when": False, "goto": True}, "a branch")
+            when = self.expr(branch["when"], branch.value_span("when"), BOOL, scope) if "when" in branch else None
+            if "goto" in branch:
+                target = self.ref(branch["goto"], branch.value_span("goto"), targets, "phase or ending")
+                if target:
+                    result.append(m.Branch(target, when, branch.span))
+        if result and result[-1].when is not None:
+            self.err("the last branch needs no 'when', so that there is always somewhere to go", result[-1].span)
+        return tuple(result)
+
+    def outcome(self, node: YMap, scope: Scope, targets: list[str], where: str) -> m.Outcome:
+        nxt = self.branches(node, "next", targets, scope) if "next" in node else ()
+        if "next" not in node:
+            self.err(f"{where} needs 'next' (a phase or an ending)", node.span)
+        return m.Outcome(self.compile_text(node, "text", scope, False), self.effects(node, scope), nxt, node.span)
+
+    def compile_choice(self, item: Any, span: SourceSpan, scope: Scope, targets: list[str],
+                       phase_cf: bool, history: Any) -> m.Choice | None:
+        node = self.mapping(item, span, "a choice")
+        if node is None:
+            return None
+        allowed = {"id": True, "label": True, "when": False, "unavailable": False, "effects": False,
+                   "text": False, "next": False, "chance": False, "counterfactual": False}
+        self.keys(node, allowed, "a choice")
+        cid = self.ident(node.get("id"), node.value_span("id"), "a choice id") if "id" in node else None
+        if cid in RESERVED:
+            self.err(f"choice id '{cid}' is an in-game command; choose another id "
+                     f"(reserved: {', '.join(RESERVED)})", node.value_span("id"))
+        when = self.expr(node["when"], node.value_span("when"), BOOL, scope) if "when" in node else None
+        unavailable = self.text(node, "unavailable", "'unavailable'")
+        if unavailable is not None and when is None:
+            self.err("'unavailable' explains why a choice cannot be taken; it needs a 'when'", node.key_span("unavailable"))
+        outcome = chance = None
+        if "chance" in node:
+            for key in ("next", "text", "effects"):
+                if key in node:
+                    self.err(f"a choice with 'chance' puts '{key}' under success and failure", node.key_span(key))
+            cnode = self.mapping(node["chance"], node.value_span("chance"), "'chance'")
+            if cnode is not None:
+                self.keys(cnode, {"percent": True, "success": True, "failure": True}, "'chance'")
+                percent = self.expr(cnode.get("percent"), cnode.value_span("percent"), INT, scope) if "percent" in cnode else None
+                sides = []
+                for key in ("success", "failure"):
+                    sub = self.mapping(cnode.get(key), cnode.value_span(key), f"'{key}'") if key in cnode else None
+                    if sub is not None:
+                        self.keys(sub, {"text": False, "effects": False, "next": True}, f"'{key}'")
+                        sides.append(self.outcome(sub, scope, targets, f"'{key}'"))
+                if percent is not None and len(sides) == 2:
+                    chance = m.Chance(percent, sides[0], sides[1], cnode.span)
+        else:
+            outcome = self.outcome(node, scope, targets, f"choice '{cid}'")
+        counterfactual = self.flag(node, "counterfactual", phase_cf or (history is not None and cid != history))
+        if cid is None or (outcome is None and chance is None):
+            return None
+        return m.Choice(cid, self.text(node, "label", "'label'") or cid, when, unavailable, outcome, chance,
+                        counterfactual, node.span)
+
+    def compile_phase(self, pid: str, node: YMap, span: SourceSpan, scope: Scope, seats: list[str],
+                      targets: list[str], votes: set[str]) -> m.Phase:
+        allowed = {"title": True, "date": False, "date_label": False, "time": False, "place": False,
+                   "counterfactual": False, "content_note": False, "text": True, "sources": False,
+                   "notes": False, "effects": False, "vote": False, "by": False, "prompt": False,
+                   "choices": False, "history": False, "script": False, "next": False}
+        self.keys(node, allowed, f"phase '{pid}'")
+        date = None
+        if "date" in node:
+            raw = node["date"]
+            if isinstance(raw, str) and DATE.match(raw) and _valid_date(raw):
+                date = raw
+            else:
+                self.err(f"date must be written yyyy-mm-dd, such as 1957-06-18, not {_show(raw)}", node.value_span("date"))
+        counterfactual = self.flag(node, "counterfactual", False)
+        text = self.compile_text(node, "text", scope, True)
+        sources = self.sources_of(node)
+        if not counterfactual and not sources and text:
+            self.err(f"phase '{pid}' tells history but cites no sources; add 'sources: [...]' "
+                     "or mark it 'counterfactual: true'", node.key_span("text"))
+        by = self.ref(node["by"], node.value_span("by"), seats, "side or actor") if "by" in node else None
+        vote = self.ref(node["vote"], node.value_span("vote"), votes, "vote") if "vote" in node else None
+        history_raw = node.get("history")
+        choices: list[m.Choice] = []
+        if "choices" in node:
+            items = self.listing(node["choices"], node.value_span("choices"), "'choices'")
+            for i, item in enumerate(items or []):
+                assert items is not None
+                choice = self.compile_choice(item, items.item_span(i), scope, targets, counterfactual, history_raw)
+                if choice is None:
+                    continue
+                if any(c.id == choice.id for c in choices):
+                    self.err(f"phase '{pid}' has two choices with id '{choice.id}'", choice.span)
+                choices.append(choice)
+            if items is not None and not items:
+                self.err("'choices' is empty; give at least one, or use 'next' instead", node.value_span("choices"))
+        choice_ids = [c.id for c in choices]
+        if "choices" in node:
+            if "by" not in node:
+                self.err(f"phase '{pid}' has choices but no 'by' (the side or actor who decides)", node.key_span("choices"))
+            if "next" in node:
+                self.err("a phase with choices goes on through its choices; remove 'next'", node.key_span("next"))
+            nxt: tuple[m.Branch, ...] = ()
+        else:
+            for key in ("by", "history", "script", "prompt"):
+                if key in node:
+                    self.err(f"'{key}' belongs to a phase with choices", node.key_span(key))
+            if "next" in node:
+                nxt = self.branches(node, "next", targets, scope)
+            else:
+                self.err(f"phase '{pid}' needs 'choices' or 'next'", span)
+                nxt = ()
+        history = None
+        if history_raw is not None:
+            history = self.ref(history_raw, node.value_span("history"), choice_ids, "choice")
+        script = self.script(node, scope, choice_ids)
+        return m.Phase(
+            pid, self.text(node, "title", "'title'") or pid, date,
+            self.text(node, "date_label", "'date_label'"), self.text(node, "time", "'time'", required=False),
+            self.text(node, "place", "'place'"), counterfactual, self.text(node, "content_note", "'content_note'"),
+            text, sources, self.notes(node), self.effects(node, scope), vote, by,
+            self.text(node, "prompt", "'prompt'"), tuple(choices), history, script, nxt, span,
+        )
+
+    def script(self, node: YMap, scope: Scope, choice_ids: list[str]) -> tuple[m.ScriptRule, ...]:
+        if "script" not in node:
+            return ()
+        items = self.listing(node["script"], node.value_span("script"), "'script'")
+        result = []
+        for i, item in enumerate(items or []):
+            assert items is not None
+            rule = self.mapping(item, items.item_span(i), "a script rule")
+            if rule is None:
+                continue
+            self.keys(rule, {"choose": True, "when": False, "percent": False}, "a script rule")
+            choose = self.ref(rule.get("choose"), rule.value_span("choose"), choice_ids, "choice") if "choose" in rule else None
+            when = self.expr(rule["when"], rule.value_span("when"), BOOL, scope) if "when" in rule else None
+            percent = self.expr(rule["percent"], rule.value_span("percent"), INT, scope) if "percent" in rule else None
+            if choose:
+                result.append(m.ScriptRule(choose, when, percent, rule.span))
+        return tuple(result)
+
+    def compile_vote(self, vid: str, node: YMap, span: SourceSpan, actors: dict[str, m.Actor], scope: Scope) -> m.Vote:
+        allowed = {"title": True, "motion": True, "voters": False, "rules": False, "blocs": False,
+                   "passes": False, "sources": False, "counterfactual": False}
+        self.keys(node, allowed, f"vote '{vid}'")
+        voters: list[str] = []
+        if "voters" in node:
+            vnode = self.mapping(node["voters"], node.value_span("voters"), "'voters'")
+            if vnode is not None:
+                self.keys(vnode, {"ranks": False, "actors": False}, "'voters'")
+                for rank in self.id_list(vnode, "ranks", m.RANKS, "rank"):
+                    voters += [a.id for a in actors.values() if a.rank == rank]
+                voters += self.id_list(vnode, "actors", actors, "actor")
+        voter_scope = Scope(scope.variables, scope.ranks, scope.stances,
+                            voter_attributes={"stance": VarType("enum", scope.stances)})
+        rules = []
+        if "rules" in node:
+            items = self.listing(node["rules"], node.value_span("rules"), "'rules'")
+            for i, item in enumerate(items or []):
+                assert items is not None
+                rule = self.mapping(item, items.item_span(i), "a vote rule")
+                if rule is None:
+                    continue
+                self.keys(rule, {"actors": False, "when": False, "vote": True, "reason": True}, "a vote rule")
+                only = tuple(self.id_list(rule, "actors", actors, "actor"))
+                for actor in only:
+                    if actor not in voters:
+                        self.err(f"actor '{actor}' does not vote in '{vid}'", rule.value_span("actors"))
+                when = self.expr(rule["when"], rule.value_span("when"), BOOL, voter_scope) if "when" in rule else None
+                choice = rule.get("vote")
+                if "vote" in rule and choice not in m.VOTES:
+                    self.err(f"vote must be {one_of(m.VOTES)}, not {_show(choice)}", rule.value_span("vote"))
+                rules.append(m.VoteRule(only, when, str(choice), self.text(rule, "reason", "'reason'") or "", rule.span))
+            if voters and (not rules or rules[-1].when is not None or rules[-1].actors):
+                self.err("the last vote rule needs no 'when' and no 'actors', so that every voter has a vote", node.key_span("rules"))
+        elif voters:
+            self.err(f"vote '{vid}' has voters but no 'rules' saying how they vote", span)
+        blocs = []
+        if "blocs" in node:
+            items = self.listing(node["blocs"], node.value_span("blocs"), "'blocs'")
+            for i, item in enumerate(items or []):
+                assert items is not None
+                bnode = self.mapping(item, items.item_span(i), "a bloc")
+                if bnode is None:
+                    continue
+                self.keys(bnode, {"label": True, "for": False, "against": False, "abstain": False,
+                                  "reason": True, "when": False}, "a bloc")
+                counts = {k: c for k in m.VOTES if k in bnode
+                          for c in [self.expr(bnode[k], bnode.value_span(k), INT, scope)] if c is not None}
+                if not any(k in bnode for k in m.VOTES):
+                    self.err("a bloc needs at least one of 'for', 'against' or 'abstain'", bnode.span)
+                when = self.expr(bnode["when"], bnode.value_span("when"), BOOL, scope) if "when" in bnode else None
+                blocs.append(m.Bloc(self.text(bnode, "label", "'label'") or "", counts,
+                                    self.text(bnode, "reason", "'reason'") or "", when, bnode.span))
+        if not voters and not blocs:
+            self.err(f"vote '{vid}' has nobody to vote: give 'voters' or 'blocs'", span)
+        tally_scope = Scope(scope.variables, scope.ranks, scope.stances,
+                            extra={"votes_for": VarType(INT), "votes_against": VarType(INT),
+                                   "abstentions": VarType(INT)})
+        passes = (self.expr(node["passes"], node.value_span("passes"), BOOL, tally_scope) if "passes" in node
+                  else compile_expression("votes_for > votes_against", tally_scope, BOOL))
+        return m.Vote(vid, self.text(node, "title", "'title'") or vid, self.text(node, "motion", "'motion'") or "",
+                      tuple(voters), tuple(rules), tuple(blocs), passes or compile_expression("false", tally_scope),
+                      self.sources_of(node), self.flag(node, "counterfactual", False), span)
+
+    def id_list(self, node: YMap, key: str, known: Iterable[str], what: str) -> list[str]:
+        if key not in node:
+            return []
+        items = self.listing(node[key], node.value_span(key), f"'{key}'")
+        return [r for i, item in enumerate(items or []) for r in [self.ref(item, items.item_span(i), known, what)] if r]  # type: ignore[union-attr]
+
+    def compile_ending(self, eid: str, node: YMap, span: SourceSpan, actors: dict[str, m.Actor]) -> m.Ending:
+        self.keys(node, {"title": True, "kind": True, "text": True, "sources": False, "fates": False}, f"ending '{eid}'")
+        kind = node.get("kind")
+        if "kind" in node and kind not in m.ENDING_KINDS:
+            self.err(f"kind must be 'historical' or 'counterfactual', not {_show(kind)}"
+                     f"{did_you_mean(str(kind), m.ENDING_KINDS)}", node.value_span("kind"))
+        sources = self.sources_of(node)
+        if kind == "historical" and not sources:
+            self.err(f"historical ending '{eid}' needs sources", span)
+        fates = []
+        if "fates" in node:
+            fnode = self.mapping(node["fates"], node.value_span("fates"), "'fates'")
+            for actor, value in (fnode or {}).items():
+                assert fnode is not None
+                aspan = fnode.key_span(actor)
+                if self.ref(actor, aspan, actors, "actor") is None:
+                    continue
+                vspan = fnode.value_span(actor)
+                if isinstance(value, str):
+                    self.check_text(value, vspan)
+                    if kind == "historical":
+                        self.err(f"a historical fate needs sources: write it as 'text:' and 'sources:'", vspan)
+                    fates.append(m.Fate(actor, value, (), vspan))
+                elif isinstance(value, YMap):
+                    self.keys(value, {"text": True, "sources": kind == "historical"}, f"the fate of '{actor}'")
+                    fates.append(m.Fate(actor, self.text(value, "text", "'text'") or "", self.sources_of(value), vspan))
+                else:
+                    self.err(f"a fate is text, or 'text' and 'sources', not {_kind(value)}", vspan)
+        missing = [a.id for a in actors.values() if a.principal and a.id not in {f.actor for f in fates}]
+        if missing:
+            self.err(f"ending '{eid}' does not say what became of {', '.join(missing)} (principal actors)", span)
+        return m.Ending(eid, self.text(node, "title", "'title'") or eid, str(kind),
+                        self.compile_text(node, "text", self.scope, True), sources, tuple(fates), span)
+
+    def compile_expect(self, doc: YMap, endings: list[str], sides: list[str]) -> tuple[m.Expectation, ...]:
+        if "expect" not in doc:
+            return ()
+        items = self.listing(doc["expect"], doc.value_span("expect"), "'expect'")
+        result = []
+        for i, item in enumerate(items or []):
+            assert items is not None
+            node = self.mapping(item, items.item_span(i), "an expectation")
+            if node is None:
+                continue
+            self.keys(node, {"reachable": True, "as": True}, "an expectation")
+            ending = self.ref(node.get("reachable"), node.value_span("reachable"), endings, "ending") if "reachable" in node else None
+            side = self.ref(node.get("as"), node.value_span("as"), sides, "side") if "as" in node else None
+            if ending and side:
+                result.append(m.Expectation(ending, side, node.span))
+        return tuple(result)
+
+
+def _valid_date(text: str) -> bool:
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _shift(span: SourceSpan, offset: int, text: str) -> SourceSpan:
+    """Point inside a one-line expression; fall back to its start for multi-line text."""
+    if "\n" in text or offset <= 0:
+        return span
+    return SourceSpan(span.file, span.line, span.col + offset)
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"'{'true' if value else 'false'}' (true/false)"
+    if isinstance(value, YMap):
+        return "a mapping"
+    if isinstance(value, YList):
+        return "a list"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    return f"the text '{_clip(str(value))}'"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return f"'{_clip(value)}'"
+    return _kind(value)
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def compile_document(doc: Any, file: str) -> tuple[m.Scenario | None, list[Any]]:
+    compiler = Compiler(doc, file)
+    try:
+        scenario = compiler.compile()
+    except RecursionError:  # pragma: no cover - the loader caps depth first
+        compiler.err("the scenario is nested too deeply to read", SourceSpan(file, 1, 1))
+        scenario = None
+    return scenario, compiler.bag.sorted()
+
+
+def load_scenario(path: str | Path, display: str | None = None) -> tuple[m.Scenario, list[Any]]:
+    """Load and compile a scenario file; raise ``ScenarioError`` with every problem found.
+
+    Returns the scenario and its warnings.
+    """
+    name = display or str(path)
+    data = Path(path).read_bytes()
+    loaded = load_bytes(data, name)
+    diagnostics = list(loaded.diagnostics)
+    scenario = None
+    if not diagnostics:
+        scenario, found = compile_document(loaded.document, name)
+        diagnostics += found
+    if scenario is None or any(d.severity == "error" for d in diagnostics):
+        if not any(d.severity == "error" for d in diagnostics):  # pragma: no cover - defensive
+            from presidium.diagnostics import Diagnostic
+
+            diagnostics.append(Diagnostic("error", "the scenario could not be compiled", SourceSpan(name, 1, 1)))
+        raise ScenarioError(diagnostics, {name: loaded.lines})
+    return scenario, [d for d in diagnostics if d.severity == "warning"]
+

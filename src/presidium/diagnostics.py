@@ -1,0 +1,86 @@
+"""Source positions and the diagnostics the loader and compiler collect.
+
+Every problem in a scenario file is reported as ``file:line:col: severity: message``, with
+the offending line and a caret beneath it, so an author can jump straight to it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class SourceSpan:
+    """A position in a scenario file; ``line`` and ``col`` count from 1."""
+
+    file: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+UNKNOWN = SourceSpan("<unknown>", 1, 1)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem found in a scenario, with where it is and what was expected."""
+
+    severity: Severity
+    message: str
+    span: SourceSpan = UNKNOWN
+
+    def format(self, source_lines: list[str] | None = None) -> str:
+        """``file:line:col: severity: message``, plus the source line and a caret when known."""
+        head = f"{self.span}: {self.severity}: {self.message}"
+        if not source_lines or not 1 <= self.span.line <= len(source_lines):
+            return head
+        text = source_lines[self.span.line - 1].rstrip("\r\n").expandtabs(1)
+        caret = " " * (max(self.span.col, 1) - 1) + "^"
+        return f"{head}\n    {text}\n    {caret}"
+
+
+@dataclass
+class DiagnosticBag:
+    """Collects diagnostics so that all problems are reported in one run."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, message: str, span: SourceSpan) -> None:
+        self.items.append(Diagnostic("error", message, span))
+
+    def warning(self, message: str, span: SourceSpan) -> None:
+        self.items.append(Diagnostic("warning", message, span))
+
+    def extend(self, other: Iterable[Diagnostic]) -> None:
+        self.items.extend(other)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.severity == "error" for d in self.items)
+
+    def sorted(self) -> list[Diagnostic]:
+        return sorted(self.items, key=lambda d: (d.span, d.message))
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """A " (did you mean 'x'?)" suffix when a close match exists, else an empty string."""
+    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean '{matches[0]}'?)" if matches else ""
+
+
+def one_of(candidates: Iterable[str]) -> str:
+    """Human list of expected values: "'a', 'b' or 'c'"."""
+    items = [f"'{c}'" for c in sorted(candidates)]
+    if not items:
+        return "nothing (none are declared)"
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " or " + items[-1]

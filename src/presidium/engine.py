@@ -1,0 +1,427 @@
+"""The game engine: pure, deterministic, and the same for every front end.
+
+``Game.start()`` and ``Game.step(choice_id)`` return lists of events. The engine never prints,
+reads input, looks at a clock or uses global random state: chance comes from ``Dice`` owned by
+the game and seeded by the caller, so the same scenario, seed and choices give the same game.
+
+Every decision belongs to a *seat*: a side or an actor. Seats held by humans wait for
+``step``; every other seat is played by the scenario's own ``script``. A classroom can seat
+several humans at once; a solo game seats one side.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from presidium import events as ev
+from presidium.errors import GameOver, IllegalChoice, PresidiumError
+from presidium.machine import PhaseMachine, trigger_name
+from presidium.model import Choice, CompiledEffect, Outcome, Phase, Scenario, TextPart, Vote
+
+MAX_AUTOMATIC_STEPS = 10_000
+COUNTERFACTUAL_MARK = "[Counterfactual] "
+
+
+class Dice(Protocol):
+    """Decides chances. ``roll`` returns (success, the number rolled from 1 to 100)."""
+
+    def roll(self, percent: int, what: str) -> tuple[bool, int]: ...
+
+
+class SeededDice:
+    """The default dice: a private ``random.Random`` seeded by the caller."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+
+    def roll(self, percent: int, what: str) -> tuple[bool, int]:
+        number = int(self.rng.random() * 100) + 1
+        return number <= percent, number
+
+    def getstate(self) -> Any:
+        return self.rng.getstate()
+
+    def setstate(self, state: Any) -> None:
+        self.rng.setstate(state)
+
+
+@dataclass(frozen=True)
+class TrailEntry:
+    """One decision of the game, for the debrief: what was chosen and what history did."""
+
+    phase: str
+    phase_title: str
+    date: str | None
+    date_label: str | None
+    seat: str
+    choice: str
+    label: str
+    by: str
+    historical_choice: str | None
+    historical_label: str | None
+    chance: tuple[int, bool] | None  # (percent, success)
+
+    @property
+    def diverged(self) -> bool:
+        return self.historical_choice is not None and self.choice != self.historical_choice
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything needed to put a game back exactly as it was (for undo and exploration)."""
+
+    state: str
+    values: tuple[tuple[str, Any], ...]
+    trail: tuple[TrailEntry, ...]
+    votes: tuple[ev.VoteHeld, ...]
+    ending: str | None
+    pending: ev.DecisionNeeded | None
+    started: bool
+    dice: Any
+
+
+class _VoterView(Mapping[str, Any]):
+    def __init__(self, values: Mapping[str, Any], voter: str) -> None:
+        self.values = values
+        self.voter = voter
+
+    def __getitem__(self, key: str) -> Any:
+        if key.startswith("voter."):
+            return self.values[self.voter + key[5:]]
+        return self.values[key]
+
+    def __iter__(self) -> Any:
+        return iter(self.values)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+
+class Game:
+    """One playthrough of a scenario."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        humans: Iterable[str],
+        seed: int = 0,
+        dice: Dice | None = None,
+    ) -> None:
+        self.scenario = scenario
+        self.humans = frozenset(humans)
+        unknown = [s for s in self.humans if s not in scenario.sides and s not in scenario.actors]
+        if unknown:
+            raise IllegalChoice(f"no side or actor '{unknown[0]}' in scenario '{scenario.id}'")
+        self.seed = seed
+        self.dice: Dice = dice if dice is not None else SeededDice(seed)
+        self.values: dict[str, Any] = dict(scenario.initial_values())
+        self.machine = PhaseMachine(scenario)
+        self.trail: list[TrailEntry] = []
+        self.votes: list[ev.VoteHeld] = []
+        self.ending: str | None = None
+        self.pending: ev.DecisionNeeded | None = None
+        self.started = False
+
+    # ------------------------------------------------------------------ queries
+    @property
+    def phase(self) -> Phase | None:
+        return self.scenario.phases.get(self.machine.state)
+
+    @property
+    def over(self) -> bool:
+        return self.ending is not None
+
+    def options(self) -> tuple[ev.Option, ...]:
+        """The choices offered in the current phase (available or shown with a reason)."""
+        phase = self.phase
+        if phase is None:
+            return ()
+        offered = []
+        for choice in phase.choices:
+            available = choice.when is None or bool(choice.when.evaluate(self.values))
+            if not available and choice.unavailable is None:
+                continue
+            percent = self._percent(choice) if choice.chance is not None else None
+            offered.append(
+                ev.Option(
+                    len(offered) + 1, choice.id, choice.label, available,
+                    None if available else choice.unavailable, percent, choice.counterfactual,
+                )
+            )
+        return tuple(offered)
+
+    def status(self) -> ev.Status:
+        phase = self.phase
+        lines = []
+        for item in self.scenario.status:
+            if item.variable is not None:
+                var = self.scenario.variables[item.variable]
+                lines.append(ev.StatusLine(item.label, var.display(self.values[item.variable])))
+            else:
+                counts: dict[str, int] = {}
+                for actor in self.scenario.actors.values():
+                    if actor.rank == item.rank:
+                        stance = self.values[f"{actor.id}.stance"]
+                        counts[stance] = counts.get(stance, 0) + 1
+                text = ", ".join(
+                    f"{label} {counts[s]}" for s, label in self.scenario.stances.items() if counts.get(s)
+                )
+                lines.append(ev.StatusLine(item.label, text))
+        date = phase.date if phase else None
+        label = phase.date_label if phase else None
+        return ev.Status(date, label, tuple(lines))
+
+    def notes(self) -> Phase | None:
+        """The phase whose history notes a front end shows on demand (it changes nothing)."""
+        return self.phase
+
+    def snapshot(self) -> Snapshot:
+        dice_state = self.dice.getstate() if isinstance(self.dice, SeededDice) else None
+        return Snapshot(
+            self.machine.state, tuple(self.values.items()), tuple(self.trail), tuple(self.votes),
+            self.ending, self.pending, self.started, dice_state,
+        )
+
+    def restore(self, snap: Snapshot) -> None:
+        self.machine.set_state(snap.state)
+        self.values = dict(snap.values)
+        self.trail = list(snap.trail)
+        self.votes = list(snap.votes)
+        self.ending = snap.ending
+        self.pending = snap.pending
+        self.started = snap.started
+        if isinstance(self.dice, SeededDice) and snap.dice is not None:
+            self.dice.setstate(snap.dice)
+
+    def state_key(self) -> tuple[str, tuple[tuple[str, Any], ...]]:
+        """The phase and every variable: two games with equal keys play on identically."""
+        return self.machine.state, tuple(sorted(self.values.items()))
+
+    # ------------------------------------------------------------------ play
+    def start(self) -> list[ev.Event]:
+        """Begin the game: run until the first human decision or an ending."""
+        if self.started:
+            raise PresidiumError("the game has already started")
+        self.started = True
+        out: list[ev.Event] = []
+        self._enter(out)
+        self._advance(out)
+        return out
+
+    def step(self, choice_id: str) -> list[ev.Event]:
+        """Take ``choice_id`` for the seat that must decide now; run on to the next decision."""
+        if self.over:
+            raise GameOver("the game is over")
+        phase = self.phase
+        if phase is None or self.pending is None:
+            raise IllegalChoice("no decision is waiting; call start() first")
+        choice = phase.choice(choice_id)
+        offered = {o.id: o for o in self.options()}
+        if choice is None or choice_id not in offered:
+            raise IllegalChoice(f"'{choice_id}' is not a choice in phase '{phase.id}'")
+        out: list[ev.Event] = []
+        if not offered[choice_id].available:
+            out.append(ev.Refused(choice_id, offered[choice_id].reason or ""))
+            return out
+        self.pending = None
+        self._take(phase, choice, "player", out)
+        self._advance(out)
+        return out
+
+    # ------------------------------------------------------------------ internals
+    def _advance(self, out: list[ev.Event]) -> None:
+        for _ in range(MAX_AUTOMATIC_STEPS):
+            if self.machine.state in self.scenario.endings:
+                self._end(out)
+                return
+            phase = self.phase
+            assert phase is not None
+            if not phase.choices:
+                self.machine.fire(trigger_name(phase.id), self.values)
+                self._enter(out)
+                continue
+            assert phase.by is not None
+            if phase.by in self.humans:
+                options = self.options()
+                if not any(o.available for o in options):
+                    raise PresidiumError(f"phase '{phase.id}' offers {phase.by} nothing to choose")
+                prompt = phase.prompt or "What do you do?"
+                self.pending = ev.DecisionNeeded(
+                    phase.by, self.scenario.seat_name(phase.by), phase.id, prompt, options
+                )
+                out.append(self.pending)
+                return
+            self._take(phase, self._scripted(phase), "script", out)
+        raise PresidiumError(f"the scenario runs on without a decision from phase '{self.machine.state}'")
+
+    def _scripted(self, phase: Phase) -> Choice:
+        """The scenario's own move for a seat no human holds."""
+        available = {o.id for o in self.options() if o.available}
+        for rule in phase.script:
+            if rule.choose not in available:
+                continue
+            if rule.when is not None and not rule.when.evaluate(self.values):
+                continue
+            if rule.percent is not None:
+                percent = _clamp_percent(rule.percent.evaluate(self.values))
+                if not self.dice.roll(percent, f"script:{phase.id}:{rule.choose}")[0]:
+                    continue
+            choice = phase.choice(rule.choose)
+            assert choice is not None
+            return choice
+        if phase.history in available:
+            choice = phase.choice(phase.history or "")
+            assert choice is not None
+            return choice
+        for choice in phase.choices:
+            if choice.id in available:
+                return choice
+        raise PresidiumError(f"phase '{phase.id}' offers {phase.by} nothing to choose")
+
+    def _take(self, phase: Phase, choice: Choice, by: str, out: list[ev.Event]) -> None:
+        seat = phase.by or ""
+        historical = None if phase.history is None else choice.id == phase.history
+        out.append(ev.ChoiceMade(seat, self.scenario.seat_name(seat), phase.id, choice.id, choice.label, by, historical))
+        rolled = None
+        if choice.chance is not None:
+            percent = self._percent(choice)
+            success, number = self.dice.roll(percent, f"{phase.id}:{choice.id}")
+            out.append(ev.ChanceRolled(choice.id, percent, number, success))
+            outcome = choice.chance.success if success else choice.chance.failure
+            trigger = trigger_name(phase.id, choice.id, "success" if success else "failure")
+            rolled = (percent, success)
+        else:
+            assert choice.outcome is not None
+            outcome = choice.outcome
+            trigger = trigger_name(phase.id, choice.id)
+        history_choice = phase.choice(phase.history) if phase.history else None
+        self.trail.append(
+            TrailEntry(
+                phase.id, phase.title, phase.date, phase.date_label, seat, choice.id, choice.label, by,
+                phase.history, history_choice.label if history_choice else None, rolled,
+            )
+        )
+        self._apply_outcome(outcome, choice.counterfactual, out)
+        self.machine.fire(trigger, self.values)
+        self._enter(out)
+
+    def _apply_outcome(self, outcome: Outcome, counterfactual: bool, out: list[ev.Event]) -> None:
+        text = self._render(outcome.text)
+        self._apply(outcome.effects)
+        if text:
+            out.append(ev.Narration(text, counterfactual))
+
+    def _enter(self, out: list[ev.Event]) -> None:
+        phase = self.phase
+        if phase is None:
+            return
+        self._apply(phase.effects)
+        out.append(
+            ev.PhaseStarted(
+                phase.id, phase.title, phase.date, phase.date_label, phase.time, phase.place,
+                self._render(phase.text), phase.counterfactual, phase.content_note, bool(phase.notes),
+            )
+        )
+        if phase.vote is not None:
+            held = self._hold_vote(self.scenario.votes[phase.vote])
+            self.votes.append(held)
+            out.append(held)
+        out.append(self.status())
+
+    def _hold_vote(self, vote: Vote) -> ev.VoteHeld:
+        tally = {"for": 0, "against": 0, "abstain": 0}
+        ballots = []
+        for voter in vote.voters:
+            view = _VoterView(self.values, voter)
+            for rule in vote.rules:
+                if rule.actors and voter not in rule.actors:
+                    continue
+                if rule.when is None or rule.when.evaluate(view):
+                    tally[rule.vote] += 1
+                    actor = self.scenario.actors[voter]
+                    ballots.append(ev.Ballot(voter, actor.name, rule.vote, rule.reason))
+                    break
+        blocs = []
+        for bloc in vote.blocs:
+            if bloc.when is not None and not bloc.when.evaluate(self.values):
+                continue
+            counts = {k: max(0, int(c.evaluate(self.values))) for k, c in bloc.counts.items()}
+            for key, value in counts.items():
+                tally[key] += value
+            blocs.append(
+                ev.BlocBallot(bloc.label, counts.get("for", 0), counts.get("against", 0),
+                              counts.get("abstain", 0), bloc.reason)
+            )
+        scope = dict(self.values)
+        scope.update(votes_for=tally["for"], votes_against=tally["against"], abstentions=tally["abstain"])
+        passed = bool(vote.passes.evaluate(scope))
+        self.values[f"{vote.id}.passed"] = passed
+        self.values[f"{vote.id}.for"] = tally["for"]
+        self.values[f"{vote.id}.against"] = tally["against"]
+        self.values[f"{vote.id}.abstain"] = tally["abstain"]
+        return ev.VoteHeld(
+            vote.id, vote.title, vote.motion, tuple(ballots), tuple(blocs), tally["for"],
+            tally["against"], tally["abstain"], passed, vote.counterfactual,
+        )
+
+    def _end(self, out: list[ev.Event]) -> None:
+        ending = self.scenario.endings[self.machine.state]
+        self.ending = ending.id
+        self.pending = None
+        fates = tuple(
+            ev.Fate(f.actor, self.scenario.actors[f.actor].name, f.text, f.sources) for f in ending.fates
+        )
+        out.append(ev.GameEnded(ending.id, ending.title, ending.kind, self._render(ending.text), fates))
+
+    def _apply(self, effects: Iterable[CompiledEffect]) -> None:
+        for effect in effects:
+            value = effect.value.evaluate(self.values)
+            if effect.op == "+=":
+                value = self.values[effect.target] + value
+            elif effect.op == "-=":
+                value = self.values[effect.target] - value
+            var = self.scenario.variables[effect.target]
+            if var.type.minimum is not None and not isinstance(value, (bool, str)):
+                value = max(var.type.minimum, value)
+            if var.type.maximum is not None and not isinstance(value, (bool, str)):
+                value = min(var.type.maximum, value)
+            self.values[effect.target] = value
+
+    def _percent(self, choice: Choice) -> int:
+        assert choice.chance is not None
+        return _clamp_percent(choice.chance.percent.evaluate(self.values))
+
+    def _render(self, parts: Iterable[TextPart]) -> str:
+        chosen = [
+            (COUNTERFACTUAL_MARK if p.counterfactual else "") + self._fill(p.text.strip())
+            for p in parts
+            if p.text.strip() and (p.when is None or p.when.evaluate(self.values))
+        ]
+        return "\n\n".join(chosen)
+
+    def _fill(self, text: str) -> str:
+        if "{" not in text:
+            return text
+        out = []
+        i = 0
+        while i < len(text):
+            if text.startswith("{{", i) or text.startswith("}}", i):
+                out.append(text[i])
+                i += 2
+                continue
+            if text[i] == "{":
+                end = text.index("}", i)
+                name = text[i + 1 : end]
+                out.append(self.scenario.variables[name].display(self.values[name]))
+                i = end + 1
+                continue
+            out.append(text[i])
+            i += 1
+        return "".join(out)
+
+
+def _clamp_percent(value: Any) -> int:
+    return max(0, min(100, int(value)))

@@ -1,0 +1,43 @@
+"""Exceptions that know their exit code; only ``cli.main`` turns them into process exits."""
+
+from __future__ import annotations
+
+from presidium.diagnostics import Diagnostic
+
+
+class PresidiumError(Exception):
+    """Base class. ``exit_code`` follows the command-line contract."""
+
+    exit_code = 1
+
+
+class UsageError(PresidiumError):
+    """The command line asked for something that does not exist (exit 2)."""
+
+    exit_code = 2
+
+
+class ScenarioError(PresidiumError):
+    """A scenario file has problems; ``diagnostics`` lists all of them (exit 1)."""
+
+    exit_code = 1
+
+    def __init__(self, diagnostics: list[Diagnostic], sources: dict[str, list[str]]) -> None:
+        self.diagnostics = diagnostics
+        self.sources = sources
+        count = sum(d.severity == "error" for d in diagnostics)
+        super().__init__(f"{count} error{'s' if count != 1 else ''} in scenario")
+
+    def report(self) -> str:
+        """Every diagnostic with its source excerpt, then a one-line summary."""
+        lines = [d.format(self.sources.get(d.span.file)) for d in self.diagnostics]
+        lines.append(str(self))
+        return "\n".join(lines)
+
+
+class IllegalChoice(PresidiumError, ValueError):
+    """The caller asked the engine for a choice that is not offered now (a caller error)."""
+
+
+class GameOver(PresidiumError):
+    """The caller stepped a game that has already ended."""

@@ -1,0 +1,153 @@
+"""What the engine tells front ends. Every event is plain data and serialises to JSON."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Event:
+    type: str = field(init=False, default="event")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class PhaseStarted(Event):
+    phase: str
+    title: str
+    date: str | None
+    date_label: str | None
+    time: str | None
+    place: str | None
+    text: str
+    counterfactual: bool
+    content_note: str | None
+    has_notes: bool
+    type: str = field(init=False, default="phase")
+
+
+@dataclass(frozen=True)
+class StatusLine:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Status(Event):
+    date: str | None
+    date_label: str | None
+    lines: tuple[StatusLine, ...]
+    type: str = field(init=False, default="status")
+
+
+@dataclass(frozen=True)
+class Ballot:
+    voter: str
+    name: str
+    vote: str  # "for", "against" or "abstain"
+    reason: str
+
+
+@dataclass(frozen=True)
+class BlocBallot:
+    label: str
+    votes_for: int
+    votes_against: int
+    abstentions: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class VoteHeld(Event):
+    vote: str
+    title: str
+    motion: str
+    ballots: tuple[Ballot, ...]
+    blocs: tuple[BlocBallot, ...]
+    votes_for: int
+    votes_against: int
+    abstentions: int
+    passed: bool
+    counterfactual: bool
+    type: str = field(init=False, default="vote")
+
+
+@dataclass(frozen=True)
+class Option:
+    """A choice as offered now. ``available`` false: shown with ``reason``, cannot be taken."""
+
+    number: int
+    id: str
+    label: str
+    available: bool
+    reason: str | None
+    percent: int | None  # odds of success, for a choice that depends on chance
+    counterfactual: bool
+
+
+@dataclass(frozen=True)
+class DecisionNeeded(Event):
+    seat: str
+    seat_name: str
+    phase: str
+    prompt: str
+    options: tuple[Option, ...]
+    type: str = field(init=False, default="decision")
+
+
+@dataclass(frozen=True)
+class ChoiceMade(Event):
+    seat: str
+    seat_name: str
+    phase: str
+    choice: str
+    label: str
+    by: str  # "player" or "script"
+    historical: bool | None  # None where the phase records no historical choice
+    type: str = field(init=False, default="choice")
+
+
+@dataclass(frozen=True)
+class ChanceRolled(Event):
+    choice: str
+    percent: int
+    roll: int
+    success: bool
+    type: str = field(init=False, default="chance")
+
+
+@dataclass(frozen=True)
+class Narration(Event):
+    text: str
+    counterfactual: bool
+    type: str = field(init=False, default="narration")
+
+
+@dataclass(frozen=True)
+class Refused(Event):
+    """An in-fiction refusal: the choice exists but cannot be taken now. Nothing changed."""
+
+    choice: str
+    reason: str
+    type: str = field(init=False, default="refused")
+
+
+@dataclass(frozen=True)
+class Fate:
+    actor: str
+    name: str
+    text: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GameEnded(Event):
+    ending: str
+    title: str
+    kind: str
+    text: str
+    fates: tuple[Fate, ...]
+    type: str = field(init=False, default="ended")

@@ -1,0 +1,92 @@
+"""The scenario's phases and choices as a ``transitions`` state machine.
+
+This is the one module that imports ``transitions`` and the one place that decides which
+phase follows which. We hand it only our own compiled model: state names are validated
+snake_case ids, and every condition is a closure over a compiled expression. No scenario
+string ever reaches ``transitions``' name resolution (which imports dotted names as code).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from transitions import Machine, MachineError
+
+from presidium.errors import PresidiumError
+from presidium.model import Branch, Scenario
+
+
+class PhaseModel:
+    """The object whose ``state`` the machine moves; triggers are bound onto it."""
+
+    state: str
+    trigger: Callable[..., bool]  # bound by transitions
+
+
+def trigger_name(phase: str, choice: str | None = None, result: str | None = None) -> str:
+    """``phase__choice`` (``__success``/``__failure`` for chances); ``phase__next`` when automatic."""
+    parts = [phase, choice or "next"]
+    if result:
+        parts.append(result)
+    return "__".join(parts)
+
+
+def _condition(branch: Branch) -> list[Callable[[Mapping[str, Any]], bool]]:
+    if branch.when is None:
+        return []
+    evaluate = branch.when.evaluate
+    return [lambda values: bool(evaluate(values))]
+
+
+def transitions_of(scenario: Scenario) -> list[tuple[str, str, str, Branch]]:
+    """Every (trigger, source, dest, branch) edge of the scenario, in the author's order."""
+    edges = []
+    for phase in scenario.phases.values():
+        if phase.choices:
+            for choice in phase.choices:
+                if choice.chance is not None:
+                    for result, outcome in (("success", choice.chance.success), ("failure", choice.chance.failure)):
+                        name = trigger_name(phase.id, choice.id, result)
+                        edges += [(name, phase.id, b.target, b) for b in outcome.next]
+                elif choice.outcome is not None:
+                    name = trigger_name(phase.id, choice.id)
+                    edges += [(name, phase.id, b.target, b) for b in choice.outcome.next]
+        else:
+            edges += [(trigger_name(phase.id), phase.id, b.target, b) for b in phase.next]
+    return edges
+
+
+class PhaseMachine:
+    """Moves one game through the scenario's phases."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.model = PhaseModel()
+        states = list(scenario.phases) + list(scenario.endings)
+        self.machine = Machine(
+            model=self.model,
+            states=states,
+            initial=scenario.start,
+            auto_transitions=False,
+            ignore_invalid_triggers=False,
+            send_event=False,
+        )
+        for name, source, dest, branch in transitions_of(scenario):
+            self.machine.add_transition(name, source, dest, conditions=_condition(branch))
+
+    @property
+    def state(self) -> str:
+        return self.model.state
+
+    def set_state(self, state: str) -> None:
+        self.machine.set_state(state, model=self.model)
+
+    def fire(self, trigger: str, values: Mapping[str, Any]) -> str:
+        """Fire ``trigger`` with the game's values; return the new state."""
+        try:
+            moved = self.model.trigger(trigger, values)
+        except (MachineError, AttributeError) as exc:
+            raise PresidiumError(f"the scenario cannot go on from '{self.state}' by '{trigger}'") from exc
+        if not moved:
+            raise PresidiumError(f"no branch of '{trigger}' applies in phase '{self.state}'")
+        return self.model.state

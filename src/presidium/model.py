@@ -1,0 +1,278 @@
+"""Frozen dataclasses of a compiled scenario.
+
+The runtime sees only this model, never the YAML. Every item remembers where it was written
+(``span``) so that tools can point back at the line an author wrote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from presidium.conditions import Compiled, CompiledEffect, VarType
+from presidium.diagnostics import SourceSpan
+
+FORMAT_VERSION = 1
+CONFIDENCE = ("authenticated", "attributed", "contested", "doubtful")
+RANKS = ("full", "candidate", "secretary", "official", "body")
+VOTES = ("for", "against", "abstain")
+ENDING_KINDS = ("historical", "counterfactual")
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    cite: str
+    grade: str
+    ref: str | None
+    url: str | None
+    span: SourceSpan
+
+
+@dataclass(frozen=True)
+class Note:
+    """A sourced historical claim shown on demand (``notes``) and in the debrief."""
+
+    text: str
+    sources: tuple[str, ...]
+    confidence: str
+    span: SourceSpan
+
+
+@dataclass(frozen=True)
+class Side:
+    id: str
+    name: str
+    leader: str
+    goal: str
+    span: SourceSpan
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: str
+    name: str
+    office: str
+    rank: str
+    stance: str
+    principal: bool
+    sources: tuple[str, ...]
+    span: SourceSpan
+
+
+@dataclass(frozen=True)
+class Variable:
+    id: str
+    label: str
+    type: VarType
+    initial: int | bool | str
+    labels: dict[str, str]  # enumeration value -> human label
+    span: SourceSpan
+
+    def display(self, value: int | bool | str) -> str:
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, str):
+            return self.labels.get(value, value)
+        return str(value)
+
+
+@dataclass(frozen=True)
+class StatusItem:
+    """One line of the status panel: a variable, or the alignment of actors of one rank."""
+
+    label: str
+    variable: str | None
+    rank: str | None
+    span: SourceSpan
+
+
+@dataclass(frozen=True)
+class TextPart:
+    text: str
+    when: Compiled | None
+    counterfactual: bool
+    span: SourceSpan
+
+
+@dataclass(frozen=True)
+class Branch:
+    target: str
+    when: Compiled | None
+    span: SourceSpan
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What follows a choice (or one side of a chance): narration, effects and the next step."""
+
+    text: tuple[TextPart, ...]
+    effects: tuple[CompiledEffect, ...]
+    next: tuple[Branch, ...]
+    span: SourceSpan
+
+
+@dataclass(frozen=True)
+class Chance:
+    percent: Compiled
+    success: Outcome
+    failure: Outcome
+    span: SourceSpan
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    label: str
+    when: Compiled | None
+    unavailable: str | None  # shown (greyed) with this reason when ``when`` fails
+    outcome: Outcome | None  # exactly one of outcome and chance is set
+    chance: Chance | None
+    counterfactual: bool
+    span: SourceSpan
+
+    def outcomes(self) -> tuple[Outcome, ...]:
+        if self.chance is not None:
+            return (self.chance.success, self.chance.failure)
+        assert self.outcome is not None
+        return (self.outcome,)
+
+
+@dataclass(frozen=True)
+class ScriptRule:
+    """How the scenario plays a decision when no human holds the seat."""
+
+    choose: str
+    when: Compiled | None
+    percent: Compiled | None
+    span: SourceSpan
+
+
+@dataclass(frozen=True)
+class Phase:
+    id: str
+    title: str
+    date: str | None  # ISO yyyy-mm-dd
+    date_label: str | None
+    time: str | None
+    place: str | None
+    counterfactual: bool
+    content_note: str | None
+    text: tuple[TextPart, ...]
+    sources: tuple[str, ...]
+    notes: tuple[Note, ...]
+    effects: tuple[CompiledEffect, ...]
+    vote: str | None
+    by: str | None  # the seat that decides: a side id or an actor id
+    prompt: str | None
+    choices: tuple[Choice, ...]
+    history: str | None  # the choice that was really made
+    script: tuple[ScriptRule, ...]
+    next: tuple[Branch, ...]  # for phases without choices
+    span: SourceSpan
+
+    def choice(self, choice_id: str) -> Choice | None:
+        for choice in self.choices:
+            if choice.id == choice_id:
+                return choice
+        return None
+
+
+@dataclass(frozen=True)
+class VoteRule:
+    actors: tuple[str, ...]  # empty: the rule applies to every voter
+    when: Compiled | None
+    vote: str
+    reason: str
+    span: SourceSpan
+
+
+@dataclass(frozen=True)
+class Bloc:
+    """Members of a body (the Central Committee) counted together, with one reason."""
+
+    label: str
+    counts: dict[str, Compiled]  # "for" / "against" / "abstain" -> number
+    reason: str
+    when: Compiled | None
+    span: SourceSpan
+
+
+@dataclass(frozen=True)
+class Vote:
+    id: str
+    title: str
+    motion: str
+    voters: tuple[str, ...]
+    rules: tuple[VoteRule, ...]
+    blocs: tuple[Bloc, ...]
+    passes: Compiled
+    sources: tuple[str, ...]
+    counterfactual: bool
+    span: SourceSpan
+
+
+@dataclass(frozen=True)
+class Fate:
+    actor: str
+    text: str
+    sources: tuple[str, ...]
+    span: SourceSpan
+
+
+@dataclass(frozen=True)
+class Ending:
+    id: str
+    title: str
+    kind: str
+    text: tuple[TextPart, ...]
+    sources: tuple[str, ...]
+    fates: tuple[Fate, ...]
+    span: SourceSpan
+
+    @property
+    def counterfactual(self) -> bool:
+        return self.kind == "counterfactual"
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """A claim for ``presidium check``: this ending is reachable when playing this side."""
+
+    ending: str
+    side: str
+    span: SourceSpan
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    title: str
+    format: int
+    language: str
+    summary: str
+    content_notes: tuple[str, ...]
+    start: str
+    historical_ending: str | None
+    sources: dict[str, Source]
+    sides: dict[str, Side]
+    stances: dict[str, str]
+    actors: dict[str, Actor]
+    variables: dict[str, Variable]
+    status: tuple[StatusItem, ...]
+    votes: dict[str, Vote]
+    phases: dict[str, Phase]
+    endings: dict[str, Ending]
+    expectations: tuple[Expectation, ...]
+    file: str
+    span: SourceSpan
+    debrief_questions: tuple[str, ...] = field(default=())
+
+    def seat_name(self, seat: str) -> str:
+        if seat in self.sides:
+            return self.sides[seat].name
+        if seat in self.actors:
+            return self.actors[seat].name
+        return seat
+
+    def initial_values(self) -> dict[str, int | bool | str]:
+        return {name: var.initial for name, var in self.variables.items()}

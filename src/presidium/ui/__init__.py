@@ -1,0 +1,1 @@
+"""Front ends. The only package that imports ``rich``."""

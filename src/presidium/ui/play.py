@@ -1,0 +1,224 @@
+"""The terminal game: reads the player's input, asks the engine, renders what comes back.
+
+The same loop serves a person at the keyboard, piped input (one answer per line), the two
+autoplay agents and ``--json``: only where the answers come from and how events are shown
+differ.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import IO, Any
+
+from presidium import events as ev
+from presidium.engine import Game
+from presidium.errors import PresidiumError
+from presidium.model import Scenario
+from presidium.ui.render import Renderer
+
+COMMANDS = {"help": "help", "?": "help", "notes": "notes", "status": "status", "quit": "quit", "exit": "quit"}
+
+
+class InputEnded(PresidiumError):
+    """Standard input ran out before the game ended (exit 1)."""
+
+
+class PlayerQuit(PresidiumError):
+    """The player typed 'quit' (exit 0)."""
+
+    exit_code = 0
+
+
+@dataclass
+class PlayOptions:
+    side: str | None
+    seed: int
+    autoplay: str | None  # None, "history" or "random"
+    json: bool
+
+
+class LineReader:
+    """Answers typed at a terminal, or lines piped in; ``None`` at end of input."""
+
+    def __init__(self, stream: IO[str], interactive: bool, echo: Callable[[str], None]) -> None:
+        self.stream = stream
+        self.interactive = interactive
+        self.echo = echo
+
+    def read(self, prompt: str) -> str | None:
+        if self.interactive:
+            try:
+                return input(prompt)
+            except EOFError:
+                return None
+        line = self.stream.readline()
+        if not line:
+            return None
+        answer = line.rstrip("\r\n")
+        self.echo(prompt + answer)  # a transcript of piped play shows what was answered
+        return answer
+
+
+def match_option(answer: str, options: tuple[ev.Option, ...]) -> ev.Option | None:
+    text = answer.strip().lower()
+    for option in options:
+        if text == str(option.number) or text == option.id:
+            return option
+    return None
+
+
+class Agent:
+    """Answers decisions without a human: the historical choice, or seeded random ones."""
+
+    def __init__(self, kind: str, seed: int, game: Game) -> None:
+        self.kind = kind
+        self.rng = random.Random(f"autoplay:{seed}")  # separate from the game's own dice
+        self.game = game
+
+    def choose(self, decision: ev.DecisionNeeded) -> str:
+        available = [o for o in decision.options if o.available]
+        if self.kind == "history":
+            phase = self.game.phase
+            if phase is not None and phase.history in {o.id for o in available}:
+                return phase.history or ""
+            return available[0].id
+        return available[int(self.rng.random() * len(available))].id
+
+
+
+def autoplay_side(kind: str, seed: int, sides: list[str]) -> str:
+    """The side an unattended game plays when none was given: the first, or a seeded pick."""
+    if kind == "history":
+        return sides[0]
+    return sides[int(random.Random(f"autoplay-side:{seed}").random() * len(sides))]
+
+
+def play_terminal(scenario: Scenario, options: PlayOptions, renderer: Renderer, reader: LineReader) -> int:
+    renderer.title_screen()
+    side = options.side
+    if side is None:
+        side = _ask_side(scenario, options, renderer, reader)
+    renderer.seat = side
+    renderer.playing_as(side)
+    game = Game(scenario, [side], seed=options.seed)
+    agent = Agent(options.autoplay, options.seed, game) if options.autoplay else None
+    renderer.events(game.start())
+    while not game.over:
+        decision = game.pending
+        assert decision is not None
+        if agent is not None:
+            answer = agent.choose(decision)
+        else:
+            answer = _ask(game, renderer, reader, decision)
+        renderer.events(game.step(answer))
+    assert game.ending is not None
+    renderer.debrief(game.trail, game.votes, game.ending)
+    return 0
+
+
+def _ask_side(scenario: Scenario, options: PlayOptions, renderer: Renderer, reader: LineReader) -> str:
+    sides = renderer.side_menu()
+    if options.autoplay:
+        return autoplay_side(options.autoplay, options.seed, sides)
+    while True:
+        answer = reader.read("Side> ")
+        if answer is None:
+            raise InputEnded("input ended before a side was chosen")
+        text = answer.strip().lower()
+        if text in ("quit", "exit"):
+            raise PlayerQuit("goodbye")
+        if text.isdigit() and 1 <= int(text) <= len(sides):
+            return sides[int(text) - 1]
+        if text in sides:
+            return text
+        renderer.error(f"Type 1 to {len(sides)}, or one of: {', '.join(sides)}.")
+
+
+def _ask(game: Game, renderer: Renderer, reader: LineReader, decision: ev.DecisionNeeded) -> str:
+    while True:
+        answer = reader.read("> ")
+        if answer is None:
+            raise InputEnded("input ended before the game did")
+        word = COMMANDS.get(answer.strip().lower())
+        if word == "quit":
+            raise PlayerQuit("goodbye")
+        if word == "help":
+            renderer.help()
+            continue
+        if word == "notes":
+            phase = game.notes()
+            renderer.notes(phase.id if phase else None)
+            continue
+        if word == "status":
+            renderer.on_status(game.status(), always=True)
+            continue
+        option = match_option(answer, decision.options)
+        if option is None:
+            count = len(decision.options)
+            renderer.error(f"Type a number from 1 to {count}, a choice id, or 'help'.")
+            continue
+        if not option.available:
+            renderer.on_refused(ev.Refused(option.id, option.reason or ""))
+            continue
+        return option.id
+
+
+# --------------------------------------------------------------------------- JSON Lines
+
+
+def play_json(scenario: Scenario, options: PlayOptions, out: IO[str], reader: LineReader) -> int:
+    """Engine events as JSON Lines; answers are read as lines of choice ids or numbers."""
+
+    def emit(obj: dict[str, Any]) -> None:
+        out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        out.flush()
+
+    sides = list(scenario.sides)
+    emit({"type": "scenario", "id": scenario.id, "title": scenario.title, "sides": sides, "seed": options.seed})
+    side = options.side
+    if side is None:
+        if options.autoplay:
+            side = autoplay_side(options.autoplay, options.seed, sides)
+        else:
+            emit({"type": "choose_side", "options": sides})
+            while side is None:
+                answer = reader.read("")
+                if answer is None:
+                    raise InputEnded("input ended before a side was chosen")
+                text = answer.strip()
+                if text.isdigit() and 1 <= int(text) <= len(sides):
+                    side = sides[int(text) - 1]
+                elif text in sides:
+                    side = text
+                else:
+                    emit({"type": "error", "message": f"unknown side {text!r}; expected one of {sides}"})
+    emit({"type": "side", "side": side})
+    game = Game(scenario, [side], seed=options.seed)
+    agent = Agent(options.autoplay, options.seed, game) if options.autoplay else None
+    for event in game.start():
+        emit(event.to_dict())
+    while not game.over:
+        decision = game.pending
+        assert decision is not None
+        if agent is not None:
+            choice = agent.choose(decision)
+        else:
+            answer = reader.read("")
+            if answer is None:
+                raise InputEnded("input ended before the game did")
+            option = match_option(answer, decision.options)
+            if option is None:
+                emit({"type": "error", "message": f"not a choice here: {answer.strip()!r}"})
+                continue
+            choice = option.id
+        for event in game.step(choice):
+            emit(event.to_dict())
+    return 0
+
+
+def stdin_is_interactive() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()

@@ -1,0 +1,428 @@
+"""Turn engine events into what a person reads: rich panels, or plain screen-reader text.
+
+Scenario text is always wrapped in ``Text`` (never parsed as markup) and stripped of control
+characters, so a scenario file cannot restyle or drive the terminal. Styles are named by
+meaning in one theme; nothing is conveyed by colour alone: every coloured item also carries
+a word ("Counterfactual", "unavailable", "for", "against").
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from typing import IO
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+from rich.theme import Theme
+
+from presidium import events as ev
+from presidium.engine import TrailEntry
+from presidium.model import Scenario
+
+THEME = Theme(
+    {
+        "presidium.title": "bold",
+        "presidium.date": "bold cyan",
+        "presidium.place": "cyan",
+        "presidium.counterfactual": "bold magenta",
+        "presidium.note": "dim",
+        "presidium.choice": "bold",
+        "presidium.number": "bold yellow",
+        "presidium.unavailable": "dim",
+        "presidium.odds": "yellow",
+        "presidium.script": "italic",
+        "presidium.good": "green",
+        "presidium.bad": "red",
+        "presidium.error": "bold red",
+        "presidium.label": "dim",
+        "presidium.ending": "bold",
+    }
+)
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+VOTE_WORDS = {"for": "votes for", "against": "votes against", "abstain": "abstains"}
+
+
+def clean(text: str) -> str:
+    """Scenario text with control characters removed (defence in depth: the compiler refuses them)."""
+    return _CONTROL.sub("", text)
+
+
+def T(text: str, style: str = "") -> Text:
+    return Text(clean(text), style=style)
+
+
+def format_date(iso: str | None, label: str | None) -> str:
+    if label:
+        return label
+    if not iso:
+        return ""
+    day = datetime.date.fromisoformat(iso)
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+class _RStrip(io.TextIOBase):
+    """Writes whole lines without the trailing spaces that wrapping leaves behind."""
+
+    def __init__(self, target: IO[str]) -> None:
+        self.target = target
+        self.pending = ""
+
+    def write(self, text: str) -> int:
+        self.pending += text
+        *lines, self.pending = self.pending.split("\n")
+        for line in lines:
+            self.target.write(line.rstrip(" ") + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        if self.pending:
+            self.target.write(self.pending)
+            self.pending = ""
+        self.target.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+
+def make_console(plain: bool, width: int | None = None, file: IO[str] | None = None, record: bool = False) -> Console:
+    """The one place consoles are made: plain means no colour, no styles, no box drawing."""
+    if plain:
+        return Console(
+            file=_RStrip(file if file is not None else sys.stdout),
+            width=width,
+            color_system=None,
+            force_terminal=False,
+            no_color=True,
+            highlight=False,
+            markup=False,
+            emoji=False,
+            record=record,
+            theme=THEME,
+        )
+    return Console(file=file, width=width, highlight=False, markup=False, emoji=False, record=record, theme=THEME)
+
+
+class Renderer:
+    """Renders events for one side's player; ``plain`` gives linear, undecorated text."""
+
+    def __init__(self, console: Console, scenario: Scenario, plain: bool, seat: str | None) -> None:
+        self.console = console
+        self.scenario = scenario
+        self.plain = plain
+        self.seat = seat
+        self.shown_status: dict[str, str] = {}
+        self.cited: set[str] = set()
+        self.decision: ev.DecisionNeeded | None = None
+
+    # ------------------------------------------------------------------ helpers
+    def out(self, renderable: RenderableType = "") -> None:
+        self.console.print(renderable)
+
+    def blank(self) -> None:
+        self.console.print()
+
+    def heading(self, text: str) -> None:
+        if self.plain:
+            self.blank()
+            self.out(T(text.upper()))
+        else:
+            self.blank()
+            self.console.rule(T(text, "presidium.title"))
+
+    def paragraphs(self, text: str, prefix: str = "", style: str = "") -> Text:
+        body = Text()
+        if prefix:
+            body.append(prefix, style="presidium.counterfactual")
+        body.append(clean(text), style=style)
+        return body
+
+    # ------------------------------------------------------------------ screens
+    def hanging(self, rows: Iterable[tuple[Text, RenderableType]]) -> Table:
+        """Rows whose wrapped lines stay indented under their text, not under the marker."""
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column(ratio=1)
+        for marker, body in rows:
+            grid.add_row(marker, body)
+        return grid
+
+    def title_screen(self) -> None:
+        s = self.scenario
+        parts: list[RenderableType] = [T(s.summary.strip())]
+        if s.content_notes:
+            parts.append(Text("\nContent notes for teachers:", style="presidium.label"))
+            parts.append(self.hanging((Text("  -"), T(note, "presidium.note")) for note in s.content_notes))
+        if self.plain:
+            self.out(T(s.title.upper()))
+            for part in parts:
+                self.out(part)
+        else:
+            self.out(Panel(Group(*parts), title=T(s.title, "presidium.title"), box=box.DOUBLE, padding=(1, 2)))
+
+    def side_menu(self) -> list[str]:
+        sides = list(self.scenario.sides.values())
+        self.heading("Choose your side")
+        rows = []
+        for n, side in enumerate(sides, 1):
+            body = Text()
+            body.append(clean(side.name), style="presidium.choice")
+            body.append(f" ({side.id})\n", style="presidium.label")
+            body.append(clean(" ".join(side.goal.split())), style="presidium.note")
+            rows.append((Text(f"{n}.", style="presidium.number"), body))
+        self.out(self.hanging(rows))
+        return [s.id for s in sides]
+
+    def playing_as(self, side: str) -> None:
+        self.blank()
+        self.out(T(f"You play {self.scenario.sides[side].name}. Type 'help' at any prompt for commands."))
+
+    def event(self, event: ev.Event) -> None:
+        handler = getattr(self, f"on_{event.type}", None)
+        if handler is not None:
+            handler(event)
+
+    def events(self, events: Iterable[ev.Event]) -> None:
+        for event in events:
+            self.event(event)
+
+    def on_phase(self, e: ev.PhaseStarted) -> None:
+        when = format_date(e.date, e.date_label)
+        if e.time:
+            when = f"{when}, {e.time}" if when else e.time
+        where = " | ".join(x for x in (when, e.place or "") if x)
+        label = "[Counterfactual] " if e.counterfactual else ""
+        body = Text()
+        if not self.plain and where:
+            body.append(where + "\n\n", style="presidium.date")
+        if e.content_note:
+            body.append(f"Content note: {clean(e.content_note)}\n\n", style="presidium.note")
+        body.append_text(self.paragraphs(e.text))
+        if e.has_notes:
+            body.append("\n\n(Type 'notes' for the history behind this scene.)", style="presidium.note")
+        if self.plain:
+            self.blank()
+            self.out(T(f"{label}{e.title.upper()}"))
+            if where:
+                self.out(T(where))
+            self.out(body)
+        else:
+            title = Text()
+            if label:
+                title.append(label, style="presidium.counterfactual")
+            title.append(clean(e.title), style="presidium.title")
+            self.blank()
+            self.out(Panel(body, title=title, padding=(1, 2),
+                           border_style="presidium.counterfactual" if e.counterfactual else ""))
+
+    def on_status(self, e: ev.Status, always: bool = False) -> None:
+        """The state of play: in full the first time or on request, otherwise only when it changes."""
+        before = self.shown_status
+        changed = [line for line in e.lines if before.get(line.label) != line.value]
+        self.shown_status = {line.label: line.value for line in e.lines}
+        if not changed and not always:
+            return
+        first = not before or always
+        if self.plain:
+            self.blank()
+            if first:
+                self.out(T("State of play: " + "; ".join(f"{x.label}: {x.value}" for x in e.lines) + "."))
+            else:
+                self.out(T("Changed: " + "; ".join(
+                    f"{x.label}: {x.value} (was {before[x.label]})" if x.label in before else f"{x.label}: {x.value}"
+                    for x in changed) + "."))
+            return
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="presidium.label")
+        table.add_column()
+        for line in e.lines:
+            value = T(line.value)
+            if not first and line in changed and line.label in before:
+                value.append(f"  (was {clean(before[line.label])})", style="presidium.odds")
+            table.add_row(T(line.label), value)
+        self.out(Panel(table, title=Text("State of play", style="presidium.label"), box=box.SIMPLE, padding=(0, 1)))
+
+    def on_vote(self, e: ev.VoteHeld) -> None:
+        self.heading(f"Vote: {e.title}")
+        self.out(T(f"Motion: {e.motion}"))
+        if self.plain:
+            for b in e.ballots:
+                self.out(T(f"- {b.name} {VOTE_WORDS[b.vote]}: {b.reason}"))
+            for bloc in e.blocs:
+                self.out(T(f"- {bloc.label}: {bloc.votes_for} for, {bloc.votes_against} against, "
+                           f"{bloc.abstentions} abstaining. {bloc.reason}"))
+        else:
+            table = Table(box=box.SIMPLE_HEAD, expand=True, show_lines=False)
+            table.add_column("Voter", no_wrap=True)
+            table.add_column("Vote", no_wrap=True)
+            table.add_column("Why", ratio=1)
+            for b in e.ballots:
+                style = {"for": "presidium.bad", "against": "presidium.good"}.get(b.vote, "")
+                table.add_row(T(b.name), Text(VOTE_WORDS[b.vote], style=style), T(b.reason))
+            for bloc in e.blocs:
+                counts = f"{bloc.votes_for} for / {bloc.votes_against} against"
+                if bloc.abstentions:
+                    counts += f" / {bloc.abstentions} abstain"
+                table.add_row(T(bloc.label), T(counts), T(bloc.reason))
+            self.out(table)
+        result = "PASSED" if e.passed else "FAILED"
+        self.out(Text(f"Result: {e.votes_for} for, {e.votes_against} against, {e.abstentions} abstaining. "
+                      f"The motion {result}.", style="presidium.title"))
+
+    def on_decision(self, e: ev.DecisionNeeded) -> None:
+        self.heading(e.prompt)
+        self.decision = e
+        if self.plain:  # one choice per line, starting with its number
+            for option in e.options:
+                self.out(Text(f"{option.number}. ").append_text(self.option_line(option)))
+        else:
+            self.out(self.hanging((Text(f"{o.number}.", style="presidium.number"), self.option_line(o)) for o in e.options))
+
+    def option_line(self, option: ev.Option) -> Text:
+        line = Text()
+        line.append(clean(option.label), style="presidium.choice" if option.available else "presidium.unavailable")
+        if option.percent is not None:
+            line.append(f" ({option.percent}% chance)", style="presidium.odds")
+        if option.counterfactual:
+            line.append(" [counterfactual]", style="presidium.counterfactual")
+        if not option.available:
+            line.append(f" (unavailable: {clean(option.reason or '')})", style="presidium.unavailable")
+        return line
+
+    def on_choice(self, e: ev.ChoiceMade) -> None:
+        self.blank()
+        if e.by == "player":
+            who = "You choose" if e.seat == self.seat else f"{e.seat_name} chooses"
+        else:
+            who = f"{e.seat_name} decides"
+        text = Text(f"{who}: ", style="presidium.script" if e.by == "script" else "presidium.choice")
+        text.append(clean(e.label))
+        if e.historical is False:
+            text.append(" [counterfactual]", style="presidium.counterfactual")
+        self.out(text)
+
+    def on_chance(self, e: ev.ChanceRolled) -> None:
+        word = "success" if e.success else "failure"
+        self.out(Text(f"Chance {e.percent}%: rolled {e.roll} of 100, {word}.",
+                      style="presidium.good" if e.success else "presidium.bad"))
+
+    def on_narration(self, e: ev.Narration) -> None:
+        self.out(self.paragraphs(e.text, "[Counterfactual] " if e.counterfactual else ""))
+
+    def on_refused(self, e: ev.Refused) -> None:
+        self.out(Text(f"Not possible now: {clean(e.reason)}", style="presidium.error"))
+
+    def on_ended(self, e: ev.GameEnded) -> None:
+        kind = "The historical outcome" if e.kind == "historical" else "A counterfactual ending (invented, not history)"
+        body = Text()
+        body.append(kind + "\n\n", style="presidium.counterfactual" if e.kind != "historical" else "presidium.label")
+        body.append(clean(e.text))
+        if self.plain:
+            self.heading(f"The end: {e.title}")
+            self.out(body)
+        else:
+            self.blank()
+            self.out(Panel(body, title=T(e.title, "presidium.ending"), box=box.DOUBLE, padding=(1, 2)))
+        historical = e.kind == "historical"
+        self.fates("What became of them" + ("" if historical else " (counterfactual)"), e.fates, show_sources=historical)
+        self.blank()
+        self.out(T(f"Ending: {e.ending} — {e.title}"))
+
+    def fates(self, heading: str, fates: Sequence[ev.Fate], show_sources: bool = False) -> None:
+        self.heading(heading)
+        for fate in fates:
+            line = Text()
+            line.append(clean(fate.name) + ": ", style="presidium.choice")
+            line.append(clean(fate.text))
+            if show_sources and fate.sources:
+                line.append(f" [Sources: {', '.join(fate.sources)}]", style="presidium.note")
+                self.cited.update(fate.sources)
+            self.out(line)
+
+    # ------------------------------------------------------------------ notes and debrief
+    def notes(self, phase_id: str | None) -> None:
+        phase = self.scenario.phases.get(phase_id or "")
+        if phase is None or not phase.notes:
+            self.out(T("There are no history notes for this scene."))
+            return
+        self.heading(f"History notes: {phase.title}")
+        for note in phase.notes:
+            line = Text()
+            line.append(f"[{note.confidence}] ", style="presidium.label")
+            line.append(clean(note.text))
+            line.append(f" Sources: {'; '.join(self.cite(s) for s in note.sources)}.", style="presidium.note")
+            self.out(line)
+        if phase.counterfactual:
+            self.out(T("This scene itself is counterfactual: it did not happen."))
+
+    def cite(self, source_id: str) -> str:
+        source = self.scenario.sources.get(source_id)
+        return clean(source.cite) if source else source_id
+
+    def debrief(self, trail: Sequence[TrailEntry], votes: Sequence[ev.VoteHeld], ending: str) -> None:
+        s = self.scenario
+        self.heading("Debrief")
+        ended = s.endings[ending]
+        if ended.kind == "historical":
+            self.out(T("Your game ended as history did."))
+        else:
+            self.out(T(f"Your game ended in a counterfactual outcome: {ended.title}. Here is what really happened."))
+        self.heading("Your path beside history")
+        for entry in trail:
+            date = format_date(entry.date, entry.date_label) or "-"
+            who = "you" if entry.by == "player" else s.seat_name(entry.seat)
+            line = Text(f"{date}: ")
+            line.append(clean(entry.phase_title), style="presidium.choice")
+            line.append(f" ({who}): {clean(entry.label)}")
+            if entry.chance is not None:
+                line.append(f" [{entry.chance[0]}% chance: {'succeeded' if entry.chance[1] else 'failed'}]")
+            if entry.diverged:
+                line.append(" DIVERGED", style="presidium.counterfactual")
+                line.append(f"; history: {clean(entry.historical_label or '')}")
+            elif entry.historical_choice is not None:
+                line.append(" (as in history)", style="presidium.good")
+            self.out(line)
+        if votes:
+            self.heading("The arithmetic of the votes")
+            for vote in votes:
+                self.out(T(f"{vote.title}: {vote.votes_for} for, {vote.votes_against} against, "
+                           f"{vote.abstentions} abstaining ({'passed' if vote.passed else 'failed'})."))
+        historical = s.endings.get(s.historical_ending or "")
+        if historical is not None and historical.id != ending:
+            self.heading(f"What really happened: {historical.title}")
+            self.out(T("\n\n".join(" ".join(p.text.split()) for p in historical.text)))
+            fates = [ev.Fate(f.actor, s.actors[f.actor].name, f.text, f.sources) for f in historical.fates]
+            self.fates("What really became of them", fates, show_sources=True)
+        if s.debrief_questions:
+            self.heading("Questions for discussion")
+            for n, question in enumerate(s.debrief_questions, 1):
+                self.out(T(f"{n}. {question}"))
+        if self.cited:
+            self.heading("Sources cited")
+            for source_id in sorted(self.cited):
+                source = s.sources[source_id]
+                self.out(T(f"{source_id}: {source.cite} (grade {source.grade})"))
+
+    def help(self) -> None:
+        self.heading("Commands")
+        for word, meaning in (
+            ("a number or a choice id", "take that choice"),
+            ("notes", "the history behind this scene, with sources"),
+            ("status", "the state of play"),
+            ("help", "this list"),
+            ("quit", "leave the game"),
+        ):
+            self.out(T(f"{word}: {meaning}"))
+        if self.decision is not None:
+            ids = ", ".join(f"{o.number} = {o.id}" for o in self.decision.options)
+            self.out(T(f"Choice ids here: {ids}"))
+
+    def error(self, message: str) -> None:
+        self.out(Text(clean(message), style="presidium.error"))
