@@ -11,7 +11,16 @@ class Event:
     type: str = field(init=False, default="event")
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Plain JSON data: tuples become lists, so a JSON round trip gives the same value."""
+        return _plain(asdict(self))  # type: ignore[no-any-return]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
 
 
 @dataclass(frozen=True)

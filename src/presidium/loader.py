@@ -173,6 +173,8 @@ def load_text(text: str, file: str) -> LoadResult:
                     err(f"tags such as '{event.tag}' are not allowed in scenarios", span)
                     return LoadResult(None, problems, lines)
                 if isinstance(event, yaml.ScalarEvent):
+                    if event.style in ("'", '"') and event.start_mark.line == event.end_mark.line:
+                        span = SourceSpan(file, span.line, span.col + 1)  # point inside the quotes
                     attach(_resolve(event), span)
                     continue
                 if len(stack) >= MAX_DEPTH:

@@ -1,0 +1,52 @@
+"""Shared helpers: the real bundled scenario, and compiling YAML text in memory."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from presidium.compiler import compile_document, load_scenario
+from presidium.diagnostics import Diagnostic
+from presidium.loader import load_text
+from presidium.model import Scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIO_1957 = ROOT / "scenarios" / "june_1957.yaml"
+DOCS = ROOT / "docs"
+
+
+def compile_yaml(text: str, name: str = "test.yaml") -> tuple[Scenario | None, list[Diagnostic]]:
+    loaded = load_text(text, name)
+    if loaded.diagnostics:
+        return None, loaded.diagnostics
+    return compile_document(loaded.document, name)
+
+
+def errors(text: str) -> list[str]:
+    """Each error as 'line:col: message'."""
+    _, found = compile_yaml(text)
+    return [f"{d.span.line}:{d.span.col}: {d.message}" for d in found if d.severity == "error"]
+
+
+def docs_example() -> str:
+    """The complete small example in docs/scenario-format.md."""
+    text = (DOCS / "scenario-format.md").read_text(encoding="utf-8")
+    match = re.search(r"## A complete small example.*?```yaml\n(.*?)```", text, re.DOTALL)
+    assert match, "docs/scenario-format.md lost its complete example"
+    return match.group(1)
+
+
+@pytest.fixture(scope="session")
+def june_1957() -> Scenario:
+    scenario, warnings = load_scenario(SCENARIO_1957, "june_1957.yaml")
+    assert warnings == []
+    return scenario
+
+
+@pytest.fixture(scope="session")
+def example() -> Scenario:
+    scenario, found = compile_yaml(docs_example(), "door.yaml")
+    assert scenario is not None, [d.format() for d in found]
+    return scenario

@@ -1,0 +1,187 @@
+"""The bundled June 1957 scenario: its reach, its history, and the popular errors it avoids."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import SCENARIO_1957
+from presidium.engine import Game
+from presidium.explore import explore
+from presidium.model import Scenario
+
+# Golden exploration counts, in the spirit of perft: a change that alters the story's reach
+# changes these numbers and must update them on purpose.
+GOLDEN = {
+    "khrushchev": {"states": 182, "endings": {"anti_party_group", "minister_of_agriculture", "collective_leadership",
+                                              "khrushchev_removed", "harsh_verdict", "zhukov_kingmaker"}},
+    "molotov": {"states": 208, "endings": {"anti_party_group", "minister_of_agriculture", "collective_leadership",
+                                           "khrushchev_removed", "harsh_verdict", "zhukov_kingmaker"}},
+}
+
+
+@pytest.fixture(scope="module")
+def explorations(june_1957: Scenario) -> dict[str, object]:
+    return {side: explore(june_1957, side) for side in june_1957.sides}
+
+
+@pytest.mark.parametrize("side", ["khrushchev", "molotov"])
+def test_golden_reach(explorations: dict[str, object], side: str) -> None:
+    result = explorations[side]
+    assert result.states == GOLDEN[side]["states"]  # type: ignore[attr-defined]
+    assert set(result.endings) == GOLDEN[side]["endings"]  # type: ignore[attr-defined]
+    assert result.dead_ends == []  # type: ignore[attr-defined]
+
+
+def test_every_declared_expectation_holds(june_1957: Scenario, explorations: dict[str, object]) -> None:
+    assert len(june_1957.expectations) == 12
+    for expectation in june_1957.expectations:
+        assert expectation.ending in explorations[expectation.side].endings, expectation  # type: ignore[attr-defined]
+
+
+def test_three_counterfactual_endings_from_each_side(june_1957: Scenario, explorations: dict[str, object]) -> None:
+    for side in june_1957.sides:
+        reached = explorations[side].endings  # type: ignore[attr-defined]
+        assert sum(june_1957.endings[e].counterfactual for e in reached) >= 3
+        assert "anti_party_group" in reached
+
+
+def test_every_phase_and_choice_is_reachable_from_some_side(june_1957: Scenario, explorations: dict[str, object]) -> None:
+    phases = set().union(*(r.phases for r in explorations.values()))  # type: ignore[attr-defined]
+    choices = set().union(*(r.choices for r in explorations.values()))  # type: ignore[attr-defined]
+    assert phases == set(june_1957.phases)
+    assert choices == {(p.id, c.id) for p in june_1957.phases.values() for c in p.choices}
+
+
+class LuckyDice:
+    """Every chance comes up; the historical choices' chances all succeeded in 1957."""
+
+    def roll(self, percent: int, what: str) -> tuple[bool, int]:
+        return percent > 0, 1
+
+
+def play_history(scenario: Scenario, side: str, seed: int) -> Game:
+    game = Game(scenario, [side], seed=seed)
+    game.start()
+    while not game.over:
+        phase = game.phase
+        assert phase is not None
+        available = [o.id for o in game.options() if o.available]
+        game.step(phase.history if phase.history in available else available[0])
+    return game
+
+
+@pytest.mark.parametrize("side", ["khrushchev", "molotov"])
+def test_history_with_the_dice_as_they_fell_in_1957(june_1957: Scenario, side: str) -> None:
+    game = Game(june_1957, [side], dice=LuckyDice())
+    game.start()
+    while not game.over:
+        phase = game.phase
+        assert phase is not None and phase.history is not None, phase
+        game.step(phase.history)
+    assert game.ending == june_1957.historical_ending == "anti_party_group"
+    assert not any(entry.diverged for entry in game.trail)
+    assert game.values["cc_in_moscow"] == 86  # "already 86" in the Sverdlov Hall
+    plenum = game.votes[-1]
+    assert (plenum.votes_against, plenum.abstentions) == (0, 1)  # unanimous, Molotov abstaining
+
+
+@pytest.mark.parametrize("side", ["khrushchev", "molotov"])
+def test_history_was_contingent_but_likely(june_1957: Scenario, side: str) -> None:
+    """With the historical choices, the dice still decide what was uncertain (the phone call to Zhukov)."""
+    endings = [play_history(june_1957, side, seed).ending for seed in range(60)]
+    historical = endings.count("anti_party_group")
+    assert historical >= 40, endings
+    if side == "khrushchev":  # his own 90% phone call to Zhukov sometimes fails
+        assert historical < 60
+
+
+def test_the_cast(june_1957: Scenario) -> None:
+    ranks: dict[str, list[str]] = {}
+    for actor in june_1957.actors.values():
+        ranks.setdefault(actor.rank, []).append(actor.id)
+    assert len(ranks["full"]) == 11 and len(ranks["candidate"]) == 7
+    assert sorted(ranks["candidate"]) == sorted(
+        ["zhukov", "brezhnev", "furtseva", "shepilov", "shvernik", "mukhitdinov", "kozlov"])
+    assert {a for a in ranks["full"] if june_1957.actors[a].stance == "khrushchev"} == {
+        "khrushchev", "mikoyan", "suslov", "kirichenko"}
+    assert "serov" in ranks["official"] and "central_committee" in ranks["body"]
+    assert june_1957.actors["kaganovich"].name == "Lazar Kaganovich"
+    assert june_1957.actors["shepilov"].name == "Dmitri Shepilov"
+
+
+def test_the_calendar(june_1957: Scenario) -> None:
+    dates = {p.id: p.date for p in june_1957.phases.values()}
+    assert dates["ambush"] == "1957-06-18"
+    assert dates["sverdlov_hall"] == "1957-06-21"
+    assert dates["plenum_opens"] == "1957-06-22"
+    assert dates["plenum_vote"] == "1957-06-29"
+    assert june_1957.phases["plenum_opens"].time == "14:00"
+
+
+def _all_text(scenario: Scenario) -> list[tuple[str, str, str | None]]:
+    """(where, text, confidence) for every piece of text the player can see."""
+    out: list[tuple[str, str, str | None]] = []
+    for phase in scenario.phases.values():
+        out += [(phase.id, p.text, None) for p in phase.text]
+        out += [(phase.id, n.text, n.confidence) for n in phase.notes]
+        for choice in phase.choices:
+            out.append((phase.id, choice.label, None))
+            out += [(phase.id, t.text, None) for o in choice.outcomes() for t in o.text]
+    for ending in scenario.endings.values():
+        out += [(ending.id, t.text, None) for t in ending.text]
+        out += [(ending.id, f.text, None) for f in ending.fates]
+    return out
+
+
+# Errors found on popular pages (FACTS.md section 5). None may appear as fact.
+POPULAR_ERRORS = [
+    r"Andrei Kaganovich", r"Leonid Kaganovich", r"Alexander Shepilov", r"General Secretary",
+    r"resigned from the (Communist )?[Pp]arty", r"May 1957.{0,40}Presidium", r"expelled .{0,30}from the Secretariat",
+    r"Virgin Lands.{0,20}1953", r"three[- ]year limit", r"rehabilitat\w+ (of )?Trotsky", r"Foreign Minister Shepilov",
+    r"Shepilov, the Foreign Minister", r"Beria.{0,40}executed in June", r"potassium factory",
+]
+# Legends that may appear only inside a note marked doubtful.
+LEGENDS = [r"not a single tank", r"[Pp]olitics is not arithmetic", r"power to crush them"]
+
+
+@pytest.mark.parametrize("pattern", POPULAR_ERRORS)
+def test_popular_errors_are_absent(june_1957: Scenario, pattern: str) -> None:
+    hits = [(where, text) for where, text, _ in _all_text(june_1957) if re.search(pattern, text)]
+    assert hits == []
+
+
+@pytest.mark.parametrize("pattern", LEGENDS)
+def test_legends_appear_only_as_doubtful(june_1957: Scenario, pattern: str) -> None:
+    for where, text, confidence in _all_text(june_1957):
+        if re.search(pattern, text, re.IGNORECASE):
+            assert confidence == "doubtful", where
+
+
+def test_contested_facts_are_shown_as_contested(june_1957: Scenario) -> None:
+    notes = {n.text: n.confidence for p in june_1957.phases.values() for n in p.notes}
+
+    def confidence_of(word: str) -> set[str]:
+        return {c for text, c in notes.items() if word in text}
+
+    assert confidence_of("7-4") == {"contested"}
+    assert confidence_of("aircraft") == {"contested"}
+    assert confidence_of("asbestos") == {"contested"}
+    assert "doubtful" in confidence_of("tank")
+
+
+def test_every_counterfactual_ending_and_phase_is_labelled(june_1957: Scenario) -> None:
+    reached_only_by_divergence = {"truce_answer", "compromise_answer", "kingmaker_bid", "majority_prevails",
+                                  "quiet_exit", "plenum_rejects"}
+    for phase_id in reached_only_by_divergence:
+        assert june_1957.phases[phase_id].counterfactual, phase_id
+    for ending in june_1957.endings.values():
+        assert ending.kind == ("historical" if ending.id == "anti_party_group" else "counterfactual")
+
+
+def test_the_file_loads_with_no_warnings() -> None:
+    from presidium.compiler import load_scenario
+
+    _, warnings = load_scenario(SCENARIO_1957)
+    assert warnings == []

@@ -1,0 +1,107 @@
+"""The hardened YAML loader: hostile and broken files are problems, never crashes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from presidium.loader import MAX_BYTES, MAX_DEPTH, YList, YMap, load_bytes, load_text
+
+
+def messages(text: str) -> list[str]:
+    return [d.format() for d in load_text(text, "f.yaml").diagnostics]
+
+
+def test_values_resolve_as_yaml_1_2() -> None:
+    doc = load_text("a: no\nb: yes\nc: on\nd: true\ne: 1:30\nf: 1957-06-18\ng: 0777\nh: ~\ni: 2.5\n", "f").document
+    assert doc == {"a": "no", "b": "yes", "c": "on", "d": True, "e": "1:30", "f": "1957-06-18",
+                   "g": 777, "h": None, "i": 2.5}
+
+
+def test_quoted_scalars_stay_text() -> None:
+    assert load_text("a: 'true'\nb: \"12\"\n", "f").document == {"a": "true", "b": "12"}
+
+
+def test_every_node_knows_its_position() -> None:
+    doc = load_text("top:\n  list:\n    - one\n    - two\n", "f.yaml").document
+    assert isinstance(doc, YMap)
+    inner = doc["top"]["list"]
+    assert isinstance(inner, YList)
+    assert str(inner.item_span(1)) == "f.yaml:4:7"
+    assert str(doc["top"].key_span("list")) == "f.yaml:2:3"
+
+
+def test_duplicate_keys_name_both_lines() -> None:
+    assert messages("a: 1\nb: 2\na: 3\n") == ["f.yaml:3:1: error: duplicate key 'a' (first defined at line 1)"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a: &x 1\nb: *x\n", "f.yaml:1:4: error: anchors (&x) are not allowed in scenarios"),
+        ("a: *x\n", "aliases"),
+        ("a: !!python/object/apply:os.system [echo hacked]\n", "tags such as"),
+        ("a: !custom 1\n", "tags such as"),
+        ("a: 'unclosed\n", "f.yaml:2:1: error: YAML syntax"),
+        ("a:\n\t- 1\n", "f.yaml:2:1: error: tab used for indentation"),
+        ("a: 1\n---\nb: 2\n", "only one YAML document"),
+        ("[a, {b: ]\n", "YAML syntax"),
+    ],
+)
+def test_hostile_or_broken_input_is_a_problem(text: str, expected: str) -> None:
+    found = messages(text)
+    assert found, text
+    assert expected in found[0]
+    assert all(d.severity == "error" for d in load_text(text, "f.yaml").diagnostics)
+
+
+def test_depth_is_capped() -> None:
+    deep = "x: " + "[" * (MAX_DEPTH + 5) + "]" * (MAX_DEPTH + 5) + "\n"
+    assert any(f"nesting deeper than {MAX_DEPTH}" in m for m in messages(deep))
+    shallow = "x: " + "[" * (MAX_DEPTH - 2) + "]" * (MAX_DEPTH - 2) + "\n"
+    assert messages(shallow) == []
+
+
+def test_deep_nesting_neither_crashes_nor_recurses() -> None:
+    """The C parser segfaults on deep nesting only when its composer recurses; we never compose."""
+    code = textwrap.dedent(
+        """
+        from presidium.loader import load_text
+        for text in ("[" * 50000, "{a: " * 50000, "- " * 50000):
+            result = load_text(text, "deep.yaml")
+            assert result.document is None and result.diagnostics, text[:10]
+        print("ok")
+        """
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "ok"
+
+
+def test_billion_laughs_is_refused_quickly() -> None:
+    bomb = 'a: &a ["lol","lol"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n'
+    result = load_text(bomb, "f")
+    assert result.document is None
+    assert "anchors" in result.diagnostics[0].message
+
+
+def test_size_binary_and_encoding() -> None:
+    big = load_bytes(b"a: 1\n" + b"#" * (MAX_BYTES + 1), "big.yaml")
+    assert "scenarios may be at most" in big.diagnostics[0].message
+    binary = load_bytes(b"a: \x00\x01", "bin.yaml")
+    assert "binary" in binary.diagnostics[0].message
+    latin = load_bytes("title: café\n".encode("latin-1"), "latin.yaml")
+    assert str(latin.diagnostics[0].span) == "latin.yaml:1:11"
+    assert "not valid UTF-8" in latin.diagnostics[0].message
+
+
+def test_empty_file_is_no_document() -> None:
+    result = load_text("", "empty.yaml")
+    assert result.document is None and result.diagnostics == []
+
+
+def test_control_characters_are_a_problem() -> None:
+    assert messages("a: \x07\n")
