@@ -34,36 +34,116 @@ def test_the_documented_example_compiles_cleanly() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "needle", "col", "message"),
     [
-        ("    stance: khrushchev\n    principal: true", "    stnace: khrushchev\n    principal: true", "stnace", 5,
-         "unknown key 'stnace' in actor 'khrushchev' (did you mean 'stance'?)"),
-        ("        next: the_count\n      - id: fob", "        next: the_cont\n      - id: fob", "the_cont", 15,
-         "unknown phase or ending 'the_cont' (did you mean 'the_count'?)"),
-        ('when: "voter.stance == \'khrushchev\'"', 'when: "voter.stance == \'khrushchov\'"', "khrushchov", 32,
-         "'khrushchov' is not a value of voter.stance"),
-        ('effects: ["members_at_door += 20"]', 'effects: ["members_at_dor += 20"]', "members_at_dor", 20,
-         "unknown variable 'members_at_dor' (did you mean 'members_at_door'?)"),
-        ("    initial: 60", "    initial: 600", "initial: 600", 14, "initial value 600 is outside 0 to 133"),
-        ("    by: molotov", "    by: bulganin", "by: bulganin", 9, "unknown side or actor 'bulganin'"),
-        ("    history: refuse", "    history: refused", "history: refused", 14,
-         "unknown choice 'refused' (did you mean 'refuse'?)"),
-        ("    date: 1957-06-21\n    place: \"The Kremlin\"\n    sources: [medvedev, furtseva_bio]",
-         "    date: 21/06/1957\n    place: \"The Kremlin\"\n    sources: [medvedev, furtseva_bio]", "21/06/1957", 11,
-         "date must be written yyyy-mm-dd"),
-        ("        confidence: attributed", "        confidence: likely", "confidence: likely", 21,
-         "confidence must be 'attributed', 'authenticated', 'contested' or 'doubtful'"),
-        ("      - id: refuse\n", "      - id: quit\n", "id: quit", 13, "choice id 'quit' is an in-game command"),
-        ("          percent: 40", "          percent: \"40 +\"", "percent: \"40 +\"", 25, "expected a value"),
-        ("    kind: counterfactual\n    text: \"The members", "    kind: conterfactual\n    text: \"The members",
-         "conterfactual", 11, "(did you mean 'counterfactual'?)"),
-        ("    sources: [medvedev, furtseva_bio]", "    sources: [medvedev, furtseva]", "furtseva]", 25,
-         "unknown source 'furtseva' (did you mean 'furtseva_bio'?)"),
-        ("        text: \"Some of them go home to wait.\"", "        text: \"Some go home \\x1b[31m\"", "Some go home", 20,
-         "control character U+001B"),
-        ("        text: \"Some of them go home to wait.\"", "        text: \"{members} go home.\"", "members} go", 20,
-         "unknown variable '{members}' in text (did you mean 'members_at_door'?)"),
+        (
+            "    stance: khrushchev\n    principal: true",
+            "    stnace: khrushchev\n    principal: true",
+            "stnace",
+            5,
+            "unknown key 'stnace' in actor 'khrushchev' (did you mean 'stance'?)",
+        ),
+        (
+            "        next: the_count\n      - id: fob",
+            "        next: the_cont\n      - id: fob",
+            "the_cont",
+            15,
+            "unknown phase or ending 'the_cont' (did you mean 'the_count'?)",
+        ),
+        (
+            "when: \"voter.stance == 'khrushchev'\"",
+            "when: \"voter.stance == 'khrushchov'\"",
+            "khrushchov",
+            32,
+            "'khrushchov' is not a value of voter.stance",
+        ),
+        (
+            'effects: ["members_at_door += 20"]',
+            'effects: ["members_at_dor += 20"]',
+            "members_at_dor",
+            20,
+            "unknown variable 'members_at_dor' (did you mean 'members_at_door'?)",
+        ),
+        (
+            "    initial: 60",
+            "    initial: 600",
+            "initial: 600",
+            14,
+            "initial value 600 is outside 0 to 133",
+        ),
+        (
+            "    by: molotov",
+            "    by: bulganin",
+            "by: bulganin",
+            9,
+            "unknown side or actor 'bulganin'",
+        ),
+        (
+            "    history: refuse",
+            "    history: refused",
+            "history: refused",
+            14,
+            "unknown choice 'refused' (did you mean 'refuse'?)",
+        ),
+        (
+            '    date: 1957-06-21\n    place: "The Kremlin"\n    sources: [medvedev, furtseva_bio]',
+            '    date: 21/06/1957\n    place: "The Kremlin"\n    sources: [medvedev, furtseva_bio]',
+            "21/06/1957",
+            11,
+            "date must be written yyyy-mm-dd",
+        ),
+        (
+            "        confidence: attributed",
+            "        confidence: likely",
+            "confidence: likely",
+            21,
+            "confidence must be 'attributed', 'authenticated', 'contested' or 'doubtful'",
+        ),
+        (
+            "      - id: refuse\n",
+            "      - id: quit\n",
+            "id: quit",
+            13,
+            "choice id 'quit' is an in-game command",
+        ),
+        (
+            "          percent: 40",
+            '          percent: "40 +"',
+            'percent: "40 +"',
+            25,
+            "expected a value",
+        ),
+        (
+            '    kind: counterfactual\n    text: "The members',
+            '    kind: conterfactual\n    text: "The members',
+            "conterfactual",
+            11,
+            "(did you mean 'counterfactual'?)",
+        ),
+        (
+            "    sources: [medvedev, furtseva_bio]",
+            "    sources: [medvedev, furtseva]",
+            "furtseva]",
+            25,
+            "unknown source 'furtseva' (did you mean 'furtseva_bio'?)",
+        ),
+        (
+            '        text: "Some of them go home to wait."',
+            '        text: "Some go home \\x1b[31m"',
+            "Some go home",
+            20,
+            "control character U+001B",
+        ),
+        (
+            '        text: "Some of them go home to wait."',
+            '        text: "{members} go home."',
+            "members} go",
+            20,
+            "unknown variable '{members}' in text (did you mean 'members_at_door'?)",
+        ),
     ],
 )
-def test_each_mistake_is_reported_where_it_was_made(old: str, new: str, needle: str, col: int, message: str) -> None:
+def test_each_mistake_is_reported_where_it_was_made(
+    old: str, new: str, needle: str, col: int, message: str
+) -> None:
     text = mutate(old, new)
     found = errors(text)
     line = line_of(text, needle)
@@ -71,8 +151,12 @@ def test_each_mistake_is_reported_where_it_was_made(old: str, new: str, needle: 
 
 
 def test_all_problems_are_reported_at_once() -> None:
-    text = mutate("    stance: khrushchev\n    principal: true", "    stnace: khrushchev\n    principal: true")
-    text = text.replace("    by: molotov", "    by: bulganin").replace("    initial: 60", "    initial: 600")
+    text = mutate(
+        "    stance: khrushchev\n    principal: true", "    stnace: khrushchev\n    principal: true"
+    )
+    text = text.replace("    by: molotov", "    by: bulganin").replace(
+        "    initial: 60", "    initial: 600"
+    )
     assert len(errors(text)) == 3
 
 
@@ -86,18 +170,21 @@ def test_a_phase_with_choices_needs_a_decider() -> None:
 
 
 def test_a_historical_ending_needs_sourced_fates() -> None:
-    text = mutate("      khrushchev:\n        text: \"Took his case to the Central Committee, and won.\"\n"
-                  "        sources: [medvedev]", "      khrushchev: \"Took his case to the Central Committee.\"")
+    text = mutate(
+        '      khrushchev:\n        text: "Took his case to the Central Committee, and won."\n'
+        "        sources: [medvedev]",
+        '      khrushchev: "Took his case to the Central Committee."',
+    )
     assert any("a historical fate needs sources" in f for f in errors(text))
 
 
 def test_principal_actors_need_fates() -> None:
-    text = mutate("      molotov: \"The strongest man in the new leadership.\"\n", "")
+    text = mutate('      molotov: "The strongest man in the new leadership."\n', "")
     assert any("does not say what became of molotov" in f for f in errors(text))
 
 
 def test_unused_sources_are_warned_about() -> None:
-    text = mutate("sides:", "  unused:\n    cite: \"Nobody cites me\"\n    grade: C\n\nsides:")
+    text = mutate("sides:", '  unused:\n    cite: "Nobody cites me"\n    grade: C\n\nsides:')
     scenario, found = compile_yaml(text)
     assert scenario is not None
     assert [d.message for d in found] == ["source 'unused' is never cited"]
@@ -105,8 +192,15 @@ def test_unused_sources_are_warned_about() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "just a string\n", "- a list\n", "format: 1\n", "format: 2\nid: Bad-Id\n", "phases: 7\n",
-     "format: 1\nid: x\ntitle: t\nsummary: s\nstart: a\nsources: {}\nsides: {}\nphases: {a: 1}\nendings: []\n"],
+    [
+        "",
+        "just a string\n",
+        "- a list\n",
+        "format: 1\n",
+        "format: 2\nid: Bad-Id\n",
+        "phases: 7\n",
+        "format: 1\nid: x\ntitle: t\nsummary: s\nstart: a\nsources: {}\nsides: {}\nphases: {a: 1}\nendings: []\n",
+    ],
 )
 def test_broken_documents_give_diagnostics_not_exceptions(text: str) -> None:
     scenario, found = compile_yaml(text)
@@ -114,15 +208,22 @@ def test_broken_documents_give_diagnostics_not_exceptions(text: str) -> None:
     assert found and all(d.severity in ("error", "warning") for d in found)
 
 
-def test_os_system_anywhere_is_rejected_and_runs_nothing(tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_os_system_anywhere_is_rejected_and_runs_nothing(
+    tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
     calls: list[object] = []
     monkeypatch.setattr(os, "system", lambda *a: calls.append(a) or 0)
     monkeypatch.setattr(subprocess, "Popen", lambda *a, **k: calls.append(a))
     attempts = [
-        mutate("        next: the_count\n      - id: fob", "        next: os.system\n      - id: fob"),
+        mutate(
+            "        next: the_count\n      - id: fob", "        next: os.system\n      - id: fob"
+        ),
         mutate("    by: molotov", "    by: os.system"),
-        mutate('effects: ["members_at_door += 20"]', "effects: [\"__import__('os').system('touch /tmp/pwned')\"]"),
-        mutate('when: "voter.stance == \'khrushchev\'"', "when: \"os.system('echo pwned')\""),
+        mutate(
+            'effects: ["members_at_door += 20"]',
+            "effects: [\"__import__('os').system('touch /tmp/pwned')\"]",
+        ),
+        mutate("when: \"voter.stance == 'khrushchev'\"", "when: \"os.system('echo pwned')\""),
         mutate("          percent: 40", "          percent: \"exec('import os')\""),
         mutate("format: 1", "format: !!python/object/apply:os.system ['echo pwned']"),
         mutate("  the_door:\n", "  os.system:\n"),
@@ -138,7 +239,9 @@ def test_load_scenario_raises_one_error_with_every_diagnostic(tmp_path: object) 
     from pathlib import Path
 
     path = Path(str(tmp_path)) / "bad.yaml"
-    path.write_text(mutate("    by: molotov", "    by: bulganin").replace("    initial: 60", "    initial: 600"))
+    path.write_text(
+        mutate("    by: molotov", "    by: bulganin").replace("    initial: 60", "    initial: 600")
+    )
     with pytest.raises(ScenarioError) as info:
         load_scenario(path, "bad.yaml")
     report = info.value.report()

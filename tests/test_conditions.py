@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from presidium.conditions import BOOL, INT, ExprError, Scope, VarType, compile_effect, compile_expression
+from presidium.conditions import (
+    BOOL,
+    INT,
+    ExprError,
+    Scope,
+    VarType,
+    compile_effect,
+    compile_expression,
+)
 
 SCOPE = Scope(
     variables={
@@ -22,8 +30,14 @@ SCOPE = Scope(
     ranks={"full": ("pervukhin",)},
     stances=("khrushchev", "majority", "wavering"),
 )
-VALUES = {"cc": 70, "lean": 55, "published": False, "zhukov.stance": "khrushchev",
-          "pervukhin.stance": "wavering", "verdict": "undecided"}
+VALUES = {
+    "cc": 70,
+    "lean": 55,
+    "published": False,
+    "zhukov.stance": "khrushchev",
+    "pervukhin.stance": "wavering",
+    "verdict": "undecided",
+}
 
 
 @pytest.mark.parametrize(
@@ -33,7 +47,7 @@ VALUES = {"cc": 70, "lean": 55, "published": False, "zhukov.stance": "khrushchev
         ("cc >= 60 and not published", True),
         ("published or lean < 50", False),
         ("zhukov.stance == 'khrushchev'", True),
-        ("zhukov.stance != \"majority\"", True),
+        ('zhukov.stance != "majority"', True),
         ("20 + cc / 3", 43),
         ("-cc + 100 * 2 % 7", -66),
         ("cc / 0", 0),
@@ -53,9 +67,17 @@ def test_evaluates(source: str, expected: object) -> None:
     [
         ("cc >= sixty", "unknown variable 'sixty'", 6),
         ("c >= 60", "unknown variable 'c' (did you mean 'cc'?)", 0),
-        ("zhukov.stance == 'khrushchov'", "'khrushchov' is not a value of zhukov.stance; expected 'khrushchev', "
-         "'majority' or 'wavering' (did you mean 'khrushchev'?)", 17),
-        ("cc and published", "each side of 'and' must be true/false, but this is a number value", 0),
+        (
+            "zhukov.stance == 'khrushchov'",
+            "'khrushchov' is not a value of zhukov.stance; expected 'khrushchev', "
+            "'majority' or 'wavering' (did you mean 'khrushchev'?)",
+            17,
+        ),
+        (
+            "cc and published",
+            "each side of 'and' must be true/false, but this is a number value",
+            0,
+        ),
         ("cc = 5", "unexpected '=' (use '==' to compare)", 3),
         ("cc >= 60 && published", "unexpected character '&' (write 'and' / 'or')", 9),
         ("published + 1", "the left side of '+' must be number", 0),
@@ -127,8 +149,33 @@ def test_any_text_gives_an_expression_or_an_expr_error(source: str) -> None:
     compiled.evaluate(VALUES)
 
 
-TOKENS = st.sampled_from(["cc", "lean", "published", "zhukov.stance", "'khrushchev'", "1", "0", "(", ")",
-                          "and", "or", "not", "==", "<", "+", "-", "*", "/", "%", "if(", ",", "min(", "true"])
+TOKENS = st.sampled_from(
+    [
+        "cc",
+        "lean",
+        "published",
+        "zhukov.stance",
+        "'khrushchev'",
+        "1",
+        "0",
+        "(",
+        ")",
+        "and",
+        "or",
+        "not",
+        "==",
+        "<",
+        "+",
+        "-",
+        "*",
+        "/",
+        "%",
+        "if(",
+        ",",
+        "min(",
+        "true",
+    ]
+)
 
 
 @settings(max_examples=400, deadline=None)

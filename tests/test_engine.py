@@ -43,8 +43,10 @@ def test_seeds_matter(june_1957: Scenario) -> None:
 
 
 def test_the_engine_imports_neither_rich_nor_yaml() -> None:
-    code = ("import sys, presidium.engine, presidium.explore; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('rich', 'yaml')))")
+    code = (
+        "import sys, presidium.engine, presidium.explore; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('rich', 'yaml')))"
+    )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"
 
@@ -54,11 +56,22 @@ def test_the_engine_has_no_io_clock_or_global_randomness(module: str) -> None:
     tree = ast.parse((SRC / module).read_text(encoding="utf-8"))
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            assert node.func.id not in ("print", "input", "open", "eval", "exec"), (module, node.lineno)
+            assert node.func.id not in ("print", "input", "open", "eval", "exec"), (
+                module,
+                node.lineno,
+            )
         if isinstance(node, (ast.Import, ast.ImportFrom)):
-            names = [a.name for a in node.names] + ([node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
-            assert not {"time", "datetime", "os", "sys", "rich", "yaml"} & {n.split(".")[0] for n in names}, (module, names)
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "random":
+            names = [a.name for a in node.names] + (
+                [node.module] if isinstance(node, ast.ImportFrom) and node.module else []
+            )
+            assert not {"time", "datetime", "os", "sys", "rich", "yaml"} & {
+                n.split(".")[0] for n in names
+            }, (module, names)
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "random"
+        ):
             assert node.attr == "Random", (module, node.lineno)
 
 
@@ -71,7 +84,9 @@ def test_an_unknown_choice_is_a_caller_error(june_1957: Scenario) -> None:
         Game(june_1957, ["stalin"])
 
 
-def test_an_unavailable_choice_is_refused_in_fiction_and_changes_nothing(june_1957: Scenario) -> None:
+def test_an_unavailable_choice_is_refused_in_fiction_and_changes_nothing(
+    june_1957: Scenario,
+) -> None:
     game = Game(june_1957, ["khrushchev"], seed=1)
     game.start()
     game.step("only_the_central_committee")
@@ -125,8 +140,16 @@ def test_odds_are_shown_and_numbers_stay_in_range(june_1957: Scenario) -> None:
     game.start()
     assert {o.id: o.percent for o in game.options()}["hit_back"] == 50
     game.values["cc_lean"] = 3
-    game._apply([e for p in june_1957.phases.values() for c in p.choices for o in c.outcomes()
-                 for e in o.effects if e.source == "cc_lean -= 10"][:1])
+    game._apply(
+        [
+            e
+            for p in june_1957.phases.values()
+            for c in p.choices
+            for o in c.outcomes()
+            for e in o.effects
+            if e.source == "cc_lean -= 10"
+        ][:1]
+    )
     assert game.values["cc_lean"] == 0
 
 

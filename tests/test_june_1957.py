@@ -14,10 +14,28 @@ from presidium.model import Scenario
 # Golden exploration counts, in the spirit of perft: a change that alters the story's reach
 # changes these numbers and must update them on purpose.
 GOLDEN = {
-    "khrushchev": {"states": 182, "endings": {"anti_party_group", "minister_of_agriculture", "collective_leadership",
-                                              "khrushchev_removed", "harsh_verdict", "zhukov_kingmaker"}},
-    "molotov": {"states": 208, "endings": {"anti_party_group", "minister_of_agriculture", "collective_leadership",
-                                           "khrushchev_removed", "harsh_verdict", "zhukov_kingmaker"}},
+    "khrushchev": {
+        "states": 182,
+        "endings": {
+            "anti_party_group",
+            "minister_of_agriculture",
+            "collective_leadership",
+            "khrushchev_removed",
+            "harsh_verdict",
+            "zhukov_kingmaker",
+        },
+    },
+    "molotov": {
+        "states": 208,
+        "endings": {
+            "anti_party_group",
+            "minister_of_agriculture",
+            "collective_leadership",
+            "khrushchev_removed",
+            "harsh_verdict",
+            "zhukov_kingmaker",
+        },
+    },
 }
 
 
@@ -34,20 +52,26 @@ def test_golden_reach(explorations: dict[str, object], side: str) -> None:
     assert result.dead_ends == []  # type: ignore[attr-defined]
 
 
-def test_every_declared_expectation_holds(june_1957: Scenario, explorations: dict[str, object]) -> None:
+def test_every_declared_expectation_holds(
+    june_1957: Scenario, explorations: dict[str, object]
+) -> None:
     assert len(june_1957.expectations) == 12
     for expectation in june_1957.expectations:
         assert expectation.ending in explorations[expectation.side].endings, expectation  # type: ignore[attr-defined]
 
 
-def test_three_counterfactual_endings_from_each_side(june_1957: Scenario, explorations: dict[str, object]) -> None:
+def test_three_counterfactual_endings_from_each_side(
+    june_1957: Scenario, explorations: dict[str, object]
+) -> None:
     for side in june_1957.sides:
         reached = explorations[side].endings  # type: ignore[attr-defined]
         assert sum(june_1957.endings[e].counterfactual for e in reached) >= 3
         assert "anti_party_group" in reached
 
 
-def test_every_phase_and_choice_is_reachable_from_some_side(june_1957: Scenario, explorations: dict[str, object]) -> None:
+def test_every_phase_and_choice_is_reachable_from_some_side(
+    june_1957: Scenario, explorations: dict[str, object]
+) -> None:
     phases = set().union(*(r.phases for r in explorations.values()))  # type: ignore[attr-defined]
     choices = set().union(*(r.choices for r in explorations.values()))  # type: ignore[attr-defined]
     assert phases == set(june_1957.phases)
@@ -103,9 +127,14 @@ def test_the_cast(june_1957: Scenario) -> None:
         ranks.setdefault(actor.rank, []).append(actor.id)
     assert len(ranks["full"]) == 11 and len(ranks["candidate"]) == 7
     assert sorted(ranks["candidate"]) == sorted(
-        ["zhukov", "brezhnev", "furtseva", "shepilov", "shvernik", "mukhitdinov", "kozlov"])
+        ["zhukov", "brezhnev", "furtseva", "shepilov", "shvernik", "mukhitdinov", "kozlov"]
+    )
     assert {a for a in ranks["full"] if june_1957.actors[a].stance == "khrushchev"} == {
-        "khrushchev", "mikoyan", "suslov", "kirichenko"}
+        "khrushchev",
+        "mikoyan",
+        "suslov",
+        "kirichenko",
+    }
     assert "serov" in ranks["official"] and "central_committee" in ranks["body"]
     assert june_1957.actors["kaganovich"].name == "Lazar Kaganovich"
     assert june_1957.actors["shepilov"].name == "Dmitri Shepilov"
@@ -137,10 +166,20 @@ def _all_text(scenario: Scenario) -> list[tuple[str, str, str | None]]:
 
 # Errors found on popular pages (FACTS.md section 5). None may appear as fact.
 POPULAR_ERRORS = [
-    r"Andrei Kaganovich", r"Leonid Kaganovich", r"Alexander Shepilov", r"General Secretary",
-    r"resigned from the (Communist )?[Pp]arty", r"May 1957.{0,40}Presidium", r"expelled .{0,30}from the Secretariat",
-    r"Virgin Lands.{0,20}1953", r"three[- ]year limit", r"rehabilitat\w+ (of )?Trotsky", r"Foreign Minister Shepilov",
-    r"Shepilov, the Foreign Minister", r"Beria.{0,40}executed in June", r"potassium factory",
+    r"Andrei Kaganovich",
+    r"Leonid Kaganovich",
+    r"Alexander Shepilov",
+    r"General Secretary",
+    r"resigned from the (Communist )?[Pp]arty",
+    r"May 1957.{0,40}Presidium",
+    r"expelled .{0,30}from the Secretariat",
+    r"Virgin Lands.{0,20}1953",
+    r"three[- ]year limit",
+    r"rehabilitat\w+ (of )?Trotsky",
+    r"Foreign Minister Shepilov",
+    r"Shepilov, the Foreign Minister",
+    r"Beria.{0,40}executed in June",
+    r"potassium factory",
 ]
 # Legends that may appear only inside a note marked doubtful.
 LEGENDS = [r"not a single tank", r"[Pp]olitics is not arithmetic", r"power to crush them"]
@@ -172,12 +211,20 @@ def test_contested_facts_are_shown_as_contested(june_1957: Scenario) -> None:
 
 
 def test_every_counterfactual_ending_and_phase_is_labelled(june_1957: Scenario) -> None:
-    reached_only_by_divergence = {"truce_answer", "compromise_answer", "kingmaker_bid", "majority_prevails",
-                                  "quiet_exit", "plenum_rejects"}
+    reached_only_by_divergence = {
+        "truce_answer",
+        "compromise_answer",
+        "kingmaker_bid",
+        "majority_prevails",
+        "quiet_exit",
+        "plenum_rejects",
+    }
     for phase_id in reached_only_by_divergence:
         assert june_1957.phases[phase_id].counterfactual, phase_id
     for ending in june_1957.endings.values():
-        assert ending.kind == ("historical" if ending.id == "anti_party_group" else "counterfactual")
+        assert ending.kind == (
+            "historical" if ending.id == "anti_party_group" else "counterfactual"
+        )
 
 
 def test_the_file_loads_with_no_warnings() -> None:

@@ -16,9 +16,20 @@ def messages(text: str) -> list[str]:
 
 
 def test_values_resolve_as_yaml_1_2() -> None:
-    doc = load_text("a: no\nb: yes\nc: on\nd: true\ne: 1:30\nf: 1957-06-18\ng: 0777\nh: ~\ni: 2.5\n", "f").document
-    assert doc == {"a": "no", "b": "yes", "c": "on", "d": True, "e": "1:30", "f": "1957-06-18",
-                   "g": 777, "h": None, "i": 2.5}
+    doc = load_text(
+        "a: no\nb: yes\nc: on\nd: true\ne: 1:30\nf: 1957-06-18\ng: 0777\nh: ~\ni: 2.5\n", "f"
+    ).document
+    assert doc == {
+        "a": "no",
+        "b": "yes",
+        "c": "on",
+        "d": True,
+        "e": "1:30",
+        "f": "1957-06-18",
+        "g": 777,
+        "h": None,
+        "i": 2.5,
+    }
 
 
 def test_quoted_scalars_stay_text() -> None:
@@ -35,7 +46,9 @@ def test_every_node_knows_its_position() -> None:
 
 
 def test_duplicate_keys_name_both_lines() -> None:
-    assert messages("a: 1\nb: 2\na: 3\n") == ["f.yaml:3:1: error: duplicate key 'a' (first defined at line 1)"]
+    assert messages("a: 1\nb: 2\na: 3\n") == [
+        "f.yaml:3:1: error: duplicate key 'a' (first defined at line 1)"
+    ]
 
 
 @pytest.mark.parametrize(

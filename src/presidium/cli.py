@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 problems found or a game stopped by bad input; 2 usage 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -37,19 +38,46 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"presidium {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    play = sub.add_parser("play", help="play a scenario (the default)", description="Play a scenario.")
-    play.add_argument("scenario", nargs="?", metavar="SCENARIO",
-                      help="a bundled scenario id or the path to a .yaml file (default: june_1957)")
-    play.add_argument("--side", metavar="ID", help="the side to play (khrushchev or molotov in june_1957); asked when omitted")
-    play.add_argument("--seed", type=_seed, default=None, metavar="N",
-                      help="same scenario + seed + choices = the same game (default: a new seed each game)")
-    play.add_argument("--autoplay", choices=("history", "random"),
-                      help="play unattended: the historical choice at every step, or seeded random choices")
-    play.add_argument("--json", action="store_true", help="engine events as JSON Lines instead of the interface")
-    play.add_argument("--plain", action="store_true",
-                      help="no colour and no box drawing (also when NO_COLOR is set or output is not a terminal)")
+    play = sub.add_parser(
+        "play", help="play a scenario (the default)", description="Play a scenario."
+    )
+    play.add_argument(
+        "scenario",
+        nargs="?",
+        metavar="SCENARIO",
+        help="a bundled scenario id or the path to a .yaml file (default: june_1957)",
+    )
+    play.add_argument(
+        "--side",
+        metavar="ID",
+        help="the side to play (khrushchev or molotov in june_1957); asked when omitted",
+    )
+    play.add_argument(
+        "--seed",
+        type=_seed,
+        default=None,
+        metavar="N",
+        help="same scenario + seed + choices = the same game (default: a new seed each game)",
+    )
+    play.add_argument(
+        "--autoplay",
+        choices=("history", "random"),
+        help="play unattended: the historical choice at every step, or seeded random choices",
+    )
+    play.add_argument(
+        "--json", action="store_true", help="engine events as JSON Lines instead of the interface"
+    )
+    play.add_argument(
+        "--plain",
+        action="store_true",
+        help="no colour and no box drawing (also when NO_COLOR is set or output is not a terminal)",
+    )
     play.add_argument("--width", type=int, default=None, metavar="COLUMNS", help=argparse.SUPPRESS)
-    sub.add_parser("list", help="list bundled and local scenarios", description="List bundled scenarios and scenario files in this folder.")
+    sub.add_parser(
+        "list",
+        help="list bundled and local scenarios",
+        description="List bundled scenarios and scenario files in this folder.",
+    )
     return parser
 
 
@@ -66,7 +94,10 @@ def _normalise(argv: list[str]) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = build_parser().parse_args(_normalise(args_list))
+        try:
+            args = build_parser().parse_args(_normalise(args_list))
+        except SystemExit as exit_:  # --help, --version and usage errors
+            return exit_.code if isinstance(exit_.code, int) else 2
         if args.command == "list":
             return _list()
         return _play(args)
@@ -75,12 +106,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         # The reader went away (for example `presidium ... | head`): stop quietly.
-        try:
+        with contextlib.suppress(OSError):
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the interpreter's final flush
-        except OSError:
-            pass
         return 1
-    except Exception as exc:  # noqa: BLE001 - the one place exceptions become exit codes
+    except Exception as exc:
         from presidium.errors import PresidiumError, ScenarioError
 
         if isinstance(exc, ScenarioError):
@@ -98,13 +127,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _plain_wanted(requested: bool) -> bool:
-    return requested or "NO_COLOR" in os.environ or not sys.stdout.isatty() or not sys.stdin.isatty()
+    return (
+        requested or "NO_COLOR" in os.environ or not sys.stdout.isatty() or not sys.stdin.isatty()
+    )
 
 
 def _play(args: argparse.Namespace) -> int:
     from presidium import catalog
     from presidium.errors import UsageError
-    from presidium.ui.play import LineReader, PlayOptions, play_json, play_terminal, stdin_is_interactive
+    from presidium.ui.play import (
+        LineReader,
+        PlayOptions,
+        play_json,
+        play_terminal,
+        stdin_is_interactive,
+    )
 
     scenario = catalog.load(args.scenario)
     if args.side is not None and args.side not in scenario.sides:
@@ -126,9 +163,13 @@ def _play(args: argparse.Namespace) -> int:
     plain = _plain_wanted(args.plain)
     console = make_console(plain, width=args.width)
     renderer = Renderer(console, scenario, plain, args.side)
-    reader = LineReader(sys.stdin, interactive, lambda line: console.print(line, markup=False, highlight=False))
+    reader = LineReader(
+        sys.stdin, interactive, lambda line: console.print(line, markup=False, highlight=False)
+    )
     if args.seed is None and not args.json:
-        console.print(f"(seed {seed}: replay this game with --seed {seed})", markup=False, highlight=False)
+        console.print(
+            f"(seed {seed}: replay this game with --seed {seed})", markup=False, highlight=False
+        )
     return play_terminal(scenario, options, renderer, reader)
 
 
@@ -143,11 +184,14 @@ def _list() -> int:
     for entry in entries:
         where = "bundled" if entry.bundled else str(entry.path)
         if entry.scenario is None:
-            console.print(f"{entry.path.stem} ({where}): has problems: {entry.problem.splitlines()[0] if entry.problem else ''}")
+            console.print(
+                f"{entry.path.stem} ({where}): has problems: {entry.problem.splitlines()[0] if entry.problem else ''}"
+            )
             continue
         s = entry.scenario
         endings = ", ".join(
-            f"{e.id}{'' if e.kind == 'counterfactual' else ' (historical)'}" for e in s.endings.values()
+            f"{e.id}{'' if e.kind == 'counterfactual' else ' (historical)'}"
+            for e in s.endings.values()
         )
         console.print(f"{s.id}: {s.title} [{where}]")
         console.print(f"  sides: {', '.join(s.sides)}")

@@ -220,7 +220,10 @@ class Compiler:
     def compile(self) -> m.Scenario | None:
         doc = self.doc
         if doc is None:
-            self.err("the scenario is empty; it should start with 'format: 1'", SourceSpan(self.file, 1, 1))
+            self.err(
+                "the scenario is empty; it should start with 'format: 1'",
+                SourceSpan(self.file, 1, 1),
+            )
             return None
         if not isinstance(doc, YMap):
             self.err(
@@ -235,7 +238,11 @@ class Compiler:
                 f"format {_show(fmt)} is not supported; this presidium reads format {m.FORMAT_VERSION}",
                 doc.value_span("format"),
             )
-        scenario_id = self.ident(doc.get("id"), doc.value_span("id"), "the scenario id") if "id" in doc else None
+        scenario_id = (
+            self.ident(doc.get("id"), doc.value_span("id"), "the scenario id")
+            if "id" in doc
+            else None
+        )
         title = self.text(doc, "title", "'title'") or ""
         summary = self.text(doc, "summary", "'summary'") or ""
         language = self.text(doc, "language", "'language'") or "en"
@@ -260,8 +267,12 @@ class Compiler:
         for actor in actors.values():
             var_id = f"{actor.id}.stance"
             variables[var_id] = m.Variable(
-                var_id, f"{actor.name}'s stance", VarType("enum", tuple(stances)), actor.stance,
-                dict(stances), actor.span,
+                var_id,
+                f"{actor.name}'s stance",
+                VarType("enum", tuple(stances)),
+                actor.stance,
+                dict(stances),
+                actor.span,
             )
         for vote_id, _, span in vote_nodes:
             variables[f"{vote_id}.passed"] = m.Variable(
@@ -286,12 +297,16 @@ class Compiler:
 
         # pass 2: bodies
         status = self.compile_status(doc, variables, ranks)
-        votes = {vid: self.compile_vote(vid, node, span, actors, scope) for vid, node, span in vote_nodes}
+        votes = {
+            vid: self.compile_vote(vid, node, span, actors, scope) for vid, node, span in vote_nodes
+        }
         phases = {
             pid: self.compile_phase(pid, node, span, scope, seats, targets, set(votes))
             for pid, node, span in phase_nodes
         }
-        endings = {eid: self.compile_ending(eid, node, span, actors) for eid, node, span in ending_nodes}
+        endings = {
+            eid: self.compile_ending(eid, node, span, actors) for eid, node, span in ending_nodes
+        }
 
         start = None
         if "start" in doc:
@@ -302,8 +317,10 @@ class Compiler:
                 doc["historical_ending"], doc.value_span("historical_ending"), ending_ids, "ending"
             )
             if historical and endings[historical].kind != "historical":
-                self.err(f"ending '{historical}' is named historical_ending but its kind is counterfactual",
-                         doc.value_span("historical_ending"))
+                self.err(
+                    f"ending '{historical}' is named historical_ending but its kind is counterfactual",
+                    doc.value_span("historical_ending"),
+                )
         expectations = self.compile_expect(doc, ending_ids, list(sides))
         for sid in sorted(self.source_ids - self.used_sources):
             self.warn(f"source '{sid}' is never cited", sources[sid].span)
@@ -352,14 +369,21 @@ class Compiler:
     def compile_sources(self, doc: YMap) -> dict[str, m.Source]:
         result = {}
         for sid, node, span in self.each(doc, "sources", "source"):
-            self.keys(node, {"cite": True, "grade": True, "ref": False, "url": False}, f"source '{sid}'")
+            self.keys(
+                node, {"cite": True, "grade": True, "ref": False, "url": False}, f"source '{sid}'"
+            )
             grade = node.get("grade")
             if "grade" in node and grade not in ("A", "B", "C"):
-                self.err(f"grade must be 'A', 'B' or 'C', not {_show(grade)}", node.value_span("grade"))
+                self.err(
+                    f"grade must be 'A', 'B' or 'C', not {_show(grade)}", node.value_span("grade")
+                )
             result[sid] = m.Source(
-                sid, self.text(node, "cite", "'cite'") or "", str(grade),
+                sid,
+                self.text(node, "cite", "'cite'") or "",
+                str(grade),
                 self.text(node, "ref", "'ref'", required=False),
-                self.text(node, "url", "'url'", required=False), span,
+                self.text(node, "url", "'url'", required=False),
+                span,
             )
         return result
 
@@ -378,20 +402,34 @@ class Compiler:
 
     def compile_actors(self, doc: YMap, stances: dict[str, str]) -> dict[str, m.Actor]:
         result = {}
-        allowed = {"name": True, "office": True, "rank": True, "stance": False, "principal": False,
-                   "sources": False}
+        allowed = {
+            "name": True,
+            "office": True,
+            "rank": True,
+            "stance": False,
+            "principal": False,
+            "sources": False,
+        }
         for aid, node, span in self.each(doc, "actors", "actor"):
             self.keys(node, allowed, f"actor '{aid}'")
             rank = node.get("rank")
             if "rank" in node and rank not in m.RANKS:
-                self.err(f"rank must be {one_of(m.RANKS)}, not {_show(rank)}{did_you_mean(str(rank), m.RANKS)}",
-                         node.value_span("rank"))
+                self.err(
+                    f"rank must be {one_of(m.RANKS)}, not {_show(rank)}{did_you_mean(str(rank), m.RANKS)}",
+                    node.value_span("rank"),
+                )
             stance = node.get("stance", next(iter(stances), ""))
             if "stance" in node:
                 self.ref(stance, node.value_span("stance"), stances, "stance")
             result[aid] = m.Actor(
-                aid, self.text(node, "name", "'name'") or aid, self.text(node, "office", "'office'") or "",
-                str(rank), str(stance), self.flag(node, "principal", False), self.sources_of(node), span,
+                aid,
+                self.text(node, "name", "'name'") or aid,
+                self.text(node, "office", "'office'") or "",
+                str(rank),
+                str(stance),
+                self.flag(node, "principal", False),
+                self.sources_of(node),
+                span,
             )
         return result
 
@@ -399,19 +437,38 @@ class Compiler:
         result = {}
         for sid, node, span in self.each(doc, "sides", "side"):
             self.keys(node, {"name": True, "leader": True, "goal": True}, f"side '{sid}'")
-            leader = self.ref(node.get("leader"), node.value_span("leader"), actors, "actor") if "leader" in node else None
+            leader = (
+                self.ref(node.get("leader"), node.value_span("leader"), actors, "actor")
+                if "leader" in node
+                else None
+            )
             if sid in actors and leader != sid:
-                self.err(f"side '{sid}' has the id of actor '{sid}' but another leader; a side may "
-                         "share an id only with its own leader", span)
-            result[sid] = m.Side(sid, self.text(node, "name", "'name'") or sid, leader or "",
-                                 self.text(node, "goal", "'goal'") or "", span)
+                self.err(
+                    f"side '{sid}' has the id of actor '{sid}' but another leader; a side may "
+                    "share an id only with its own leader",
+                    span,
+                )
+            result[sid] = m.Side(
+                sid,
+                self.text(node, "name", "'name'") or sid,
+                leader or "",
+                self.text(node, "goal", "'goal'") or "",
+                span,
+            )
         if "sides" in doc and not result:
             self.err("a scenario needs at least one side to play", doc.value_span("sides"))
         return result
 
     def compile_variables(self, doc: YMap) -> dict[str, m.Variable]:
         result = {}
-        allowed = {"label": True, "type": True, "initial": True, "min": False, "max": False, "values": False}
+        allowed = {
+            "label": True,
+            "type": True,
+            "initial": True,
+            "min": False,
+            "max": False,
+            "values": False,
+        }
         for vid, node, span in self.each(doc, "variables", "variable"):
             self.keys(node, allowed, f"variable '{vid}'")
             typ = node.get("type")
@@ -422,8 +479,16 @@ class Compiler:
                 lo, hi = node.get("min"), node.get("max")
                 for key, val in (("min", lo), ("max", hi)):
                     if key not in node or not isinstance(val, int) or isinstance(val, bool):
-                        self.err(f"a number variable needs a whole-number '{key}'", node.key_span(key) if key in node else span)
-                if not isinstance(lo, int) or not isinstance(hi, int) or isinstance(lo, bool) or isinstance(hi, bool):
+                        self.err(
+                            f"a number variable needs a whole-number '{key}'",
+                            node.key_span(key) if key in node else span,
+                        )
+                if (
+                    not isinstance(lo, int)
+                    or not isinstance(hi, int)
+                    or isinstance(lo, bool)
+                    or isinstance(hi, bool)
+                ):
                     continue
                 if lo > hi:
                     self.err(f"min ({lo}) is greater than max ({hi})", node.value_span("min"))
@@ -432,14 +497,20 @@ class Compiler:
                     initial = lo
                 elif not lo <= initial <= hi:
                     self.err(f"initial value {initial} is outside {lo} to {hi}", ispan)
-                result[vid] = m.Variable(vid, label, VarType(INT, minimum=lo, maximum=hi), initial, {}, span)
+                result[vid] = m.Variable(
+                    vid, label, VarType(INT, minimum=lo, maximum=hi), initial, {}, span
+                )
             elif typ == "flag":
                 if not isinstance(initial, bool):
                     self.err(f"'initial' must be true or false, not {_show(initial)}", ispan)
                     initial = False
                 result[vid] = m.Variable(vid, label, VarType(BOOL), initial, {}, span)
             elif typ == "choice":
-                values = self.mapping(node.get("values"), node.value_span("values"), "'values'") if "values" in node else None
+                values = (
+                    self.mapping(node.get("values"), node.value_span("values"), "'values'")
+                    if "values" in node
+                    else None
+                )
                 if values is None:
                     if "values" not in node:
                         self.err("a choice variable needs 'values' (id: label lines)", span)
@@ -450,18 +521,30 @@ class Compiler:
                         if isinstance(val, str):
                             labels[key] = val
                         else:
-                            self.err(f"value '{key}' needs a label in words", values.value_span(key))
+                            self.err(
+                                f"value '{key}' needs a label in words", values.value_span(key)
+                            )
                 if initial not in labels:
-                    self.err(f"initial value {_show(initial)} is not one of the values; expected "
-                             f"{one_of(labels)}{did_you_mean(str(initial), labels)}", ispan)
+                    self.err(
+                        f"initial value {_show(initial)} is not one of the values; expected "
+                        f"{one_of(labels)}{did_you_mean(str(initial), labels)}",
+                        ispan,
+                    )
                     initial = next(iter(labels), "")
-                result[vid] = m.Variable(vid, label, VarType("enum", tuple(labels)), initial, labels, span)
+                result[vid] = m.Variable(
+                    vid, label, VarType("enum", tuple(labels)), initial, labels, span
+                )
             elif "type" in node:
-                self.err(f"type must be 'number', 'flag' or 'choice', not {_show(typ)}"
-                         f"{did_you_mean(str(typ), ['number', 'flag', 'choice'])}", node.value_span("type"))
+                self.err(
+                    f"type must be 'number', 'flag' or 'choice', not {_show(typ)}"
+                    f"{did_you_mean(str(typ), ['number', 'flag', 'choice'])}",
+                    node.value_span("type"),
+                )
         return result
 
-    def compile_status(self, doc: YMap, variables: dict[str, m.Variable], ranks: dict[str, list[str]]) -> tuple[m.StatusItem, ...]:
+    def compile_status(
+        self, doc: YMap, variables: dict[str, m.Variable], ranks: dict[str, list[str]]
+    ) -> tuple[m.StatusItem, ...]:
         if "status" not in doc:
             return ()
         items = self.listing(doc["status"], doc.value_span("status"), "'status'")
@@ -471,21 +554,38 @@ class Compiler:
             node = self.mapping(item, items.item_span(i), "a status line")
             if node is None:
                 continue
-            self.keys(node, {"variable": False, "alignment": False, "label": False}, "a status line")
+            self.keys(
+                node, {"variable": False, "alignment": False, "label": False}, "a status line"
+            )
             if ("variable" in node) == ("alignment" in node):
-                self.err("a status line names either a 'variable' or an 'alignment' (a rank)", node.span)
+                self.err(
+                    "a status line names either a 'variable' or an 'alignment' (a rank)", node.span
+                )
                 continue
             if "variable" in node:
                 var = self.ref(node["variable"], node.value_span("variable"), variables, "variable")
                 if var:
-                    result.append(m.StatusItem(self.text(node, "label", "'label'") or variables[var].label, var, None, node.span))
+                    result.append(
+                        m.StatusItem(
+                            self.text(node, "label", "'label'") or variables[var].label,
+                            var,
+                            None,
+                            node.span,
+                        )
+                    )
             else:
                 rank = self.ref(node["alignment"], node.value_span("alignment"), ranks, "rank")
                 if rank:
-                    result.append(m.StatusItem(self.text(node, "label", "'label'") or rank, None, rank, node.span))
+                    result.append(
+                        m.StatusItem(
+                            self.text(node, "label", "'label'") or rank, None, rank, node.span
+                        )
+                    )
         return tuple(result)
 
-    def compile_text(self, node: YMap, key: str, scope: Scope, required: bool) -> tuple[m.TextPart, ...]:
+    def compile_text(
+        self, node: YMap, key: str, scope: Scope, required: bool
+    ) -> tuple[m.TextPart, ...]:
         if key not in node:
             if required:
                 self.err(f"'{key}' is missing", node.span)
@@ -501,18 +601,30 @@ class Compiler:
             if isinstance(item, str):
                 parts.append(self.text_part(item, ispan, None, False))
             elif isinstance(item, YMap):
-                self.keys(item, {"when": True, "text": True, "counterfactual": False}, "a text branch")
-                when = self.expr(item.get("when"), item.value_span("when"), BOOL, scope) if "when" in item else None
+                self.keys(
+                    item, {"when": True, "text": True, "counterfactual": False}, "a text branch"
+                )
+                when = (
+                    self.expr(item.get("when"), item.value_span("when"), BOOL, scope)
+                    if "when" in item
+                    else None
+                )
                 flag = self.flag(item, "counterfactual", False)
                 if isinstance(item.get("text"), str):
                     parts.append(self.text_part(item["text"], item.value_span("text"), when, flag))
                 elif "text" in item:
-                    self.err(f"'text' must be text, not {_kind(item['text'])}", item.value_span("text"))
+                    self.err(
+                        f"'text' must be text, not {_kind(item['text'])}", item.value_span("text")
+                    )
             else:
-                self.err(f"a text item is text or a 'when'/'text' mapping, not {_kind(item)}", ispan)
+                self.err(
+                    f"a text item is text or a 'when'/'text' mapping, not {_kind(item)}", ispan
+                )
         return tuple(parts)
 
-    def text_part(self, text: str, span: SourceSpan, when: Compiled | None, counterfactual: bool) -> m.TextPart:
+    def text_part(
+        self, text: str, span: SourceSpan, when: Compiled | None, counterfactual: bool
+    ) -> m.TextPart:
         self.check_text(text, span)
         self.check_placeholders(text, span)
         return m.TextPart(text, when, counterfactual, span)
@@ -521,8 +633,11 @@ class Compiler:
         for match in PLACEHOLDER.finditer(text.replace("{{", "").replace("}}", "")):
             name = match.group(1)
             if name not in self.placeholders:
-                self.err(f"unknown variable '{{{name}}}' in text{did_you_mean(name, self.placeholders)}; "
-                         "write '{{' and '}}' for literal braces", span)
+                self.err(
+                    f"unknown variable '{{{name}}}' in text{did_you_mean(name, self.placeholders)}; "
+                    "write '{{' and '}}' for literal braces",
+                    span,
+                )
 
     def notes(self, node: YMap) -> tuple[m.Note, ...]:
         if "notes" not in node:
@@ -537,20 +652,34 @@ class Compiler:
             self.keys(note, {"text": True, "sources": True, "confidence": True}, "a note")
             conf = note.get("confidence")
             if "confidence" in note and conf not in m.CONFIDENCE:
-                self.err(f"confidence must be {one_of(m.CONFIDENCE)}, not {_show(conf)}"
-                         f"{did_you_mean(str(conf), m.CONFIDENCE)}", note.value_span("confidence"))
+                self.err(
+                    f"confidence must be {one_of(m.CONFIDENCE)}, not {_show(conf)}"
+                    f"{did_you_mean(str(conf), m.CONFIDENCE)}",
+                    note.value_span("confidence"),
+                )
             srcs = self.sources_of(note)
-            if "sources" in note and not srcs and isinstance(note["sources"], YList) and not note["sources"]:
+            if (
+                "sources" in note
+                and not srcs
+                and isinstance(note["sources"], YList)
+                and not note["sources"]
+            ):
                 self.err("a note needs at least one source", note.value_span("sources"))
-            result.append(m.Note(self.text(note, "text", "'text'") or "", srcs, str(conf), note.span))
+            result.append(
+                m.Note(self.text(note, "text", "'text'") or "", srcs, str(conf), note.span)
+            )
         return tuple(result)
 
-    def branches(self, node: YMap, key: str, targets: list[str], scope: Scope) -> tuple[m.Branch, ...]:
+    def branches(
+        self, node: YMap, key: str, targets: list[str], scope: Scope
+    ) -> tuple[m.Branch, ...]:
         value, span = node[key], node.value_span(key)
         if isinstance(value, str):
             target = self.ref(value, span, targets, "phase or ending")
             return (m.Branch(target, None, span),) if target else ()
-        items = self.listing(value, span, f"'{key}' (a phase or ending id, or a list of 'when'/'goto' branches)")
+        items = self.listing(
+            value, span, f"'{key}' (a phase or ending id, or a list of 'when'/'goto' branches)"
+        )
         result = []
         for i, item in enumerate(items or []):
             assert items is not None
@@ -558,49 +687,101 @@ class Compiler:
             if branch is None:
                 continue
             self.keys(branch, {"when": False, "goto": True}, "a branch")
-            when = self.expr(branch["when"], branch.value_span("when"), BOOL, scope) if "when" in branch else None
+            when = (
+                self.expr(branch["when"], branch.value_span("when"), BOOL, scope)
+                if "when" in branch
+                else None
+            )
             if "goto" in branch:
-                target = self.ref(branch["goto"], branch.value_span("goto"), targets, "phase or ending")
+                target = self.ref(
+                    branch["goto"], branch.value_span("goto"), targets, "phase or ending"
+                )
                 if target:
                     result.append(m.Branch(target, when, branch.span))
         if result and result[-1].when is not None:
-            self.err("the last branch needs no 'when', so that there is always somewhere to go", result[-1].span)
+            self.err(
+                "the last branch needs no 'when', so that there is always somewhere to go",
+                result[-1].span,
+            )
         return tuple(result)
 
     def outcome(self, node: YMap, scope: Scope, targets: list[str], where: str) -> m.Outcome:
         nxt = self.branches(node, "next", targets, scope) if "next" in node else ()
         if "next" not in node:
             self.err(f"{where} needs 'next' (a phase or an ending)", node.span)
-        return m.Outcome(self.compile_text(node, "text", scope, False), self.effects(node, scope), nxt, node.span)
+        return m.Outcome(
+            self.compile_text(node, "text", scope, False), self.effects(node, scope), nxt, node.span
+        )
 
-    def compile_choice(self, item: Any, span: SourceSpan, scope: Scope, targets: list[str],
-                       phase_cf: bool, history: Any) -> m.Choice | None:
+    def compile_choice(
+        self,
+        item: Any,
+        span: SourceSpan,
+        scope: Scope,
+        targets: list[str],
+        phase_cf: bool,
+        history: Any,
+    ) -> m.Choice | None:
         node = self.mapping(item, span, "a choice")
         if node is None:
             return None
-        allowed = {"id": True, "label": True, "when": False, "unavailable": False, "effects": False,
-                   "text": False, "next": False, "chance": False, "counterfactual": False}
+        allowed = {
+            "id": True,
+            "label": True,
+            "when": False,
+            "unavailable": False,
+            "effects": False,
+            "text": False,
+            "next": False,
+            "chance": False,
+            "counterfactual": False,
+        }
         self.keys(node, allowed, "a choice")
-        cid = self.ident(node.get("id"), node.value_span("id"), "a choice id") if "id" in node else None
+        cid = (
+            self.ident(node.get("id"), node.value_span("id"), "a choice id")
+            if "id" in node
+            else None
+        )
         if cid in RESERVED:
-            self.err(f"choice id '{cid}' is an in-game command; choose another id "
-                     f"(reserved: {', '.join(RESERVED)})", node.value_span("id"))
-        when = self.expr(node["when"], node.value_span("when"), BOOL, scope) if "when" in node else None
+            self.err(
+                f"choice id '{cid}' is an in-game command; choose another id "
+                f"(reserved: {', '.join(RESERVED)})",
+                node.value_span("id"),
+            )
+        when = (
+            self.expr(node["when"], node.value_span("when"), BOOL, scope)
+            if "when" in node
+            else None
+        )
         unavailable = self.text(node, "unavailable", "'unavailable'")
         if unavailable is not None and when is None:
-            self.err("'unavailable' explains why a choice cannot be taken; it needs a 'when'", node.key_span("unavailable"))
+            self.err(
+                "'unavailable' explains why a choice cannot be taken; it needs a 'when'",
+                node.key_span("unavailable"),
+            )
         outcome = chance = None
         if "chance" in node:
             for key in ("next", "text", "effects"):
                 if key in node:
-                    self.err(f"a choice with 'chance' puts '{key}' under success and failure", node.key_span(key))
+                    self.err(
+                        f"a choice with 'chance' puts '{key}' under success and failure",
+                        node.key_span(key),
+                    )
             cnode = self.mapping(node["chance"], node.value_span("chance"), "'chance'")
             if cnode is not None:
                 self.keys(cnode, {"percent": True, "success": True, "failure": True}, "'chance'")
-                percent = self.expr(cnode.get("percent"), cnode.value_span("percent"), INT, scope) if "percent" in cnode else None
+                percent = (
+                    self.expr(cnode.get("percent"), cnode.value_span("percent"), INT, scope)
+                    if "percent" in cnode
+                    else None
+                )
                 sides = []
                 for key in ("success", "failure"):
-                    sub = self.mapping(cnode.get(key), cnode.value_span(key), f"'{key}'") if key in cnode else None
+                    sub = (
+                        self.mapping(cnode.get(key), cnode.value_span(key), f"'{key}'")
+                        if key in cnode
+                        else None
+                    )
                     if sub is not None:
                         self.keys(sub, {"text": False, "effects": False, "next": True}, f"'{key}'")
                         sides.append(self.outcome(sub, scope, targets, f"'{key}'"))
@@ -608,18 +789,52 @@ class Compiler:
                     chance = m.Chance(percent, sides[0], sides[1], cnode.span)
         else:
             outcome = self.outcome(node, scope, targets, f"choice '{cid}'")
-        counterfactual = self.flag(node, "counterfactual", phase_cf or (history is not None and cid != history))
+        counterfactual = self.flag(
+            node, "counterfactual", phase_cf or (history is not None and cid != history)
+        )
         if cid is None or (outcome is None and chance is None):
             return None
-        return m.Choice(cid, self.text(node, "label", "'label'") or cid, when, unavailable, outcome, chance,
-                        counterfactual, node.span)
+        return m.Choice(
+            cid,
+            self.text(node, "label", "'label'") or cid,
+            when,
+            unavailable,
+            outcome,
+            chance,
+            counterfactual,
+            node.span,
+        )
 
-    def compile_phase(self, pid: str, node: YMap, span: SourceSpan, scope: Scope, seats: list[str],
-                      targets: list[str], votes: set[str]) -> m.Phase:
-        allowed = {"title": True, "date": False, "date_label": False, "time": False, "place": False,
-                   "counterfactual": False, "content_note": False, "text": True, "sources": False,
-                   "notes": False, "effects": False, "vote": False, "by": False, "prompt": False,
-                   "choices": False, "history": False, "script": False, "next": False}
+    def compile_phase(
+        self,
+        pid: str,
+        node: YMap,
+        span: SourceSpan,
+        scope: Scope,
+        seats: list[str],
+        targets: list[str],
+        votes: set[str],
+    ) -> m.Phase:
+        allowed = {
+            "title": True,
+            "date": False,
+            "date_label": False,
+            "time": False,
+            "place": False,
+            "counterfactual": False,
+            "content_note": False,
+            "text": True,
+            "sources": False,
+            "notes": False,
+            "effects": False,
+            "vote": False,
+            "by": False,
+            "prompt": False,
+            "choices": False,
+            "history": False,
+            "script": False,
+            "next": False,
+        }
         self.keys(node, allowed, f"phase '{pid}'")
         date = None
         if "date" in node:
@@ -627,35 +842,60 @@ class Compiler:
             if isinstance(raw, str) and DATE.match(raw) and _valid_date(raw):
                 date = raw
             else:
-                self.err(f"date must be written yyyy-mm-dd, such as 1957-06-18, not {_show(raw)}", node.value_span("date"))
+                self.err(
+                    f"date must be written yyyy-mm-dd, such as 1957-06-18, not {_show(raw)}",
+                    node.value_span("date"),
+                )
         counterfactual = self.flag(node, "counterfactual", False)
         text = self.compile_text(node, "text", scope, True)
         sources = self.sources_of(node)
         if not counterfactual and not sources and text:
-            self.err(f"phase '{pid}' tells history but cites no sources; add 'sources: [...]' "
-                     "or mark it 'counterfactual: true'", node.key_span("text"))
-        by = self.ref(node["by"], node.value_span("by"), seats, "side or actor") if "by" in node else None
-        vote = self.ref(node["vote"], node.value_span("vote"), votes, "vote") if "vote" in node else None
+            self.err(
+                f"phase '{pid}' tells history but cites no sources; add 'sources: [...]' "
+                "or mark it 'counterfactual: true'",
+                node.key_span("text"),
+            )
+        by = (
+            self.ref(node["by"], node.value_span("by"), seats, "side or actor")
+            if "by" in node
+            else None
+        )
+        vote = (
+            self.ref(node["vote"], node.value_span("vote"), votes, "vote")
+            if "vote" in node
+            else None
+        )
         history_raw = node.get("history")
         choices: list[m.Choice] = []
         if "choices" in node:
             items = self.listing(node["choices"], node.value_span("choices"), "'choices'")
             for i, item in enumerate(items or []):
                 assert items is not None
-                choice = self.compile_choice(item, items.item_span(i), scope, targets, counterfactual, history_raw)
+                choice = self.compile_choice(
+                    item, items.item_span(i), scope, targets, counterfactual, history_raw
+                )
                 if choice is None:
                     continue
                 if any(c.id == choice.id for c in choices):
                     self.err(f"phase '{pid}' has two choices with id '{choice.id}'", choice.span)
                 choices.append(choice)
             if items is not None and not items:
-                self.err("'choices' is empty; give at least one, or use 'next' instead", node.value_span("choices"))
+                self.err(
+                    "'choices' is empty; give at least one, or use 'next' instead",
+                    node.value_span("choices"),
+                )
         choice_ids = [c.id for c in choices]
         if "choices" in node:
             if "by" not in node:
-                self.err(f"phase '{pid}' has choices but no 'by' (the side or actor who decides)", node.key_span("choices"))
+                self.err(
+                    f"phase '{pid}' has choices but no 'by' (the side or actor who decides)",
+                    node.key_span("choices"),
+                )
             if "next" in node:
-                self.err("a phase with choices goes on through its choices; remove 'next'", node.key_span("next"))
+                self.err(
+                    "a phase with choices goes on through its choices; remove 'next'",
+                    node.key_span("next"),
+                )
             nxt: tuple[m.Branch, ...] = ()
         else:
             for key in ("by", "history", "script", "prompt"):
@@ -671,11 +911,26 @@ class Compiler:
             history = self.ref(history_raw, node.value_span("history"), choice_ids, "choice")
         script = self.script(node, scope, choice_ids)
         return m.Phase(
-            pid, self.text(node, "title", "'title'") or pid, date,
-            self.text(node, "date_label", "'date_label'"), self.text(node, "time", "'time'", required=False),
-            self.text(node, "place", "'place'"), counterfactual, self.text(node, "content_note", "'content_note'"),
-            text, sources, self.notes(node), self.effects(node, scope), vote, by,
-            self.text(node, "prompt", "'prompt'"), tuple(choices), history, script, nxt, span,
+            pid,
+            self.text(node, "title", "'title'") or pid,
+            date,
+            self.text(node, "date_label", "'date_label'"),
+            self.text(node, "time", "'time'", required=False),
+            self.text(node, "place", "'place'"),
+            counterfactual,
+            self.text(node, "content_note", "'content_note'"),
+            text,
+            sources,
+            self.notes(node),
+            self.effects(node, scope),
+            vote,
+            by,
+            self.text(node, "prompt", "'prompt'"),
+            tuple(choices),
+            history,
+            script,
+            nxt,
+            span,
         )
 
     def script(self, node: YMap, scope: Scope, choice_ids: list[str]) -> tuple[m.ScriptRule, ...]:
@@ -689,16 +944,38 @@ class Compiler:
             if rule is None:
                 continue
             self.keys(rule, {"choose": True, "when": False, "percent": False}, "a script rule")
-            choose = self.ref(rule.get("choose"), rule.value_span("choose"), choice_ids, "choice") if "choose" in rule else None
-            when = self.expr(rule["when"], rule.value_span("when"), BOOL, scope) if "when" in rule else None
-            percent = self.expr(rule["percent"], rule.value_span("percent"), INT, scope) if "percent" in rule else None
+            choose = (
+                self.ref(rule.get("choose"), rule.value_span("choose"), choice_ids, "choice")
+                if "choose" in rule
+                else None
+            )
+            when = (
+                self.expr(rule["when"], rule.value_span("when"), BOOL, scope)
+                if "when" in rule
+                else None
+            )
+            percent = (
+                self.expr(rule["percent"], rule.value_span("percent"), INT, scope)
+                if "percent" in rule
+                else None
+            )
             if choose:
                 result.append(m.ScriptRule(choose, when, percent, rule.span))
         return tuple(result)
 
-    def compile_vote(self, vid: str, node: YMap, span: SourceSpan, actors: dict[str, m.Actor], scope: Scope) -> m.Vote:
-        allowed = {"title": True, "motion": True, "voters": False, "rules": False, "blocs": False,
-                   "passes": False, "sources": False, "counterfactual": False}
+    def compile_vote(
+        self, vid: str, node: YMap, span: SourceSpan, actors: dict[str, m.Actor], scope: Scope
+    ) -> m.Vote:
+        allowed = {
+            "title": True,
+            "motion": True,
+            "voters": False,
+            "rules": False,
+            "blocs": False,
+            "passes": False,
+            "sources": False,
+            "counterfactual": False,
+        }
         self.keys(node, allowed, f"vote '{vid}'")
         voters: list[str] = []
         if "voters" in node:
@@ -708,8 +985,12 @@ class Compiler:
                 for rank in self.id_list(vnode, "ranks", m.RANKS, "rank"):
                     voters += [a.id for a in actors.values() if a.rank == rank]
                 voters += self.id_list(vnode, "actors", actors, "actor")
-        voter_scope = Scope(scope.variables, scope.ranks, scope.stances,
-                            voter_attributes={"stance": VarType("enum", scope.stances)})
+        voter_scope = Scope(
+            scope.variables,
+            scope.ranks,
+            scope.stances,
+            voter_attributes={"stance": VarType("enum", scope.stances)},
+        )
         rules = []
         if "rules" in node:
             items = self.listing(node["rules"], node.value_span("rules"), "'rules'")
@@ -718,18 +999,42 @@ class Compiler:
                 rule = self.mapping(item, items.item_span(i), "a vote rule")
                 if rule is None:
                     continue
-                self.keys(rule, {"actors": False, "when": False, "vote": True, "reason": True}, "a vote rule")
+                self.keys(
+                    rule,
+                    {"actors": False, "when": False, "vote": True, "reason": True},
+                    "a vote rule",
+                )
                 only = tuple(self.id_list(rule, "actors", actors, "actor"))
                 for actor in only:
                     if actor not in voters:
-                        self.err(f"actor '{actor}' does not vote in '{vid}'", rule.value_span("actors"))
-                when = self.expr(rule["when"], rule.value_span("when"), BOOL, voter_scope) if "when" in rule else None
+                        self.err(
+                            f"actor '{actor}' does not vote in '{vid}'", rule.value_span("actors")
+                        )
+                when = (
+                    self.expr(rule["when"], rule.value_span("when"), BOOL, voter_scope)
+                    if "when" in rule
+                    else None
+                )
                 choice = rule.get("vote")
                 if "vote" in rule and choice not in m.VOTES:
-                    self.err(f"vote must be {one_of(m.VOTES)}, not {_show(choice)}", rule.value_span("vote"))
-                rules.append(m.VoteRule(only, when, str(choice), self.text(rule, "reason", "'reason'") or "", rule.span))
+                    self.err(
+                        f"vote must be {one_of(m.VOTES)}, not {_show(choice)}",
+                        rule.value_span("vote"),
+                    )
+                rules.append(
+                    m.VoteRule(
+                        only,
+                        when,
+                        str(choice),
+                        self.text(rule, "reason", "'reason'") or "",
+                        rule.span,
+                    )
+                )
             if voters and (not rules or rules[-1].when is not None or rules[-1].actors):
-                self.err("the last vote rule needs no 'when' and no 'actors', so that every voter has a vote", node.key_span("rules"))
+                self.err(
+                    "the last vote rule needs no 'when' and no 'actors', so that every voter has a vote",
+                    node.key_span("rules"),
+                )
         elif voters:
             self.err(f"vote '{vid}' has voters but no 'rules' saying how they vote", span)
         blocs = []
@@ -740,38 +1045,97 @@ class Compiler:
                 bnode = self.mapping(item, items.item_span(i), "a bloc")
                 if bnode is None:
                     continue
-                self.keys(bnode, {"label": True, "for": False, "against": False, "abstain": False,
-                                  "reason": True, "when": False}, "a bloc")
-                counts = {k: c for k in m.VOTES if k in bnode
-                          for c in [self.expr(bnode[k], bnode.value_span(k), INT, scope)] if c is not None}
+                self.keys(
+                    bnode,
+                    {
+                        "label": True,
+                        "for": False,
+                        "against": False,
+                        "abstain": False,
+                        "reason": True,
+                        "when": False,
+                    },
+                    "a bloc",
+                )
+                counts = {
+                    k: c
+                    for k in m.VOTES
+                    if k in bnode
+                    for c in [self.expr(bnode[k], bnode.value_span(k), INT, scope)]
+                    if c is not None
+                }
                 if not any(k in bnode for k in m.VOTES):
-                    self.err("a bloc needs at least one of 'for', 'against' or 'abstain'", bnode.span)
-                when = self.expr(bnode["when"], bnode.value_span("when"), BOOL, scope) if "when" in bnode else None
-                blocs.append(m.Bloc(self.text(bnode, "label", "'label'") or "", counts,
-                                    self.text(bnode, "reason", "'reason'") or "", when, bnode.span))
+                    self.err(
+                        "a bloc needs at least one of 'for', 'against' or 'abstain'", bnode.span
+                    )
+                when = (
+                    self.expr(bnode["when"], bnode.value_span("when"), BOOL, scope)
+                    if "when" in bnode
+                    else None
+                )
+                blocs.append(
+                    m.Bloc(
+                        self.text(bnode, "label", "'label'") or "",
+                        counts,
+                        self.text(bnode, "reason", "'reason'") or "",
+                        when,
+                        bnode.span,
+                    )
+                )
         if not voters and not blocs:
             self.err(f"vote '{vid}' has nobody to vote: give 'voters' or 'blocs'", span)
-        tally_scope = Scope(scope.variables, scope.ranks, scope.stances,
-                            extra={"votes_for": VarType(INT), "votes_against": VarType(INT),
-                                   "abstentions": VarType(INT)})
-        passes = (self.expr(node["passes"], node.value_span("passes"), BOOL, tally_scope) if "passes" in node
-                  else compile_expression("votes_for > votes_against", tally_scope, BOOL))
-        return m.Vote(vid, self.text(node, "title", "'title'") or vid, self.text(node, "motion", "'motion'") or "",
-                      tuple(voters), tuple(rules), tuple(blocs), passes or compile_expression("false", tally_scope),
-                      self.sources_of(node), self.flag(node, "counterfactual", False), span)
+        tally_scope = Scope(
+            scope.variables,
+            scope.ranks,
+            scope.stances,
+            extra={
+                "votes_for": VarType(INT),
+                "votes_against": VarType(INT),
+                "abstentions": VarType(INT),
+            },
+        )
+        passes = (
+            self.expr(node["passes"], node.value_span("passes"), BOOL, tally_scope)
+            if "passes" in node
+            else compile_expression("votes_for > votes_against", tally_scope, BOOL)
+        )
+        return m.Vote(
+            vid,
+            self.text(node, "title", "'title'") or vid,
+            self.text(node, "motion", "'motion'") or "",
+            tuple(voters),
+            tuple(rules),
+            tuple(blocs),
+            passes or compile_expression("false", tally_scope),
+            self.sources_of(node),
+            self.flag(node, "counterfactual", False),
+            span,
+        )
 
     def id_list(self, node: YMap, key: str, known: Iterable[str], what: str) -> list[str]:
         if key not in node:
             return []
         items = self.listing(node[key], node.value_span(key), f"'{key}'")
-        return [r for i, item in enumerate(items or []) for r in [self.ref(item, items.item_span(i), known, what)] if r]  # type: ignore[union-attr]
+        if items is None:
+            return []
+        found = [self.ref(item, items.item_span(i), known, what) for i, item in enumerate(items)]
+        return [r for r in found if r]
 
-    def compile_ending(self, eid: str, node: YMap, span: SourceSpan, actors: dict[str, m.Actor]) -> m.Ending:
-        self.keys(node, {"title": True, "kind": True, "text": True, "sources": False, "fates": False}, f"ending '{eid}'")
+    def compile_ending(
+        self, eid: str, node: YMap, span: SourceSpan, actors: dict[str, m.Actor]
+    ) -> m.Ending:
+        self.keys(
+            node,
+            {"title": True, "kind": True, "text": True, "sources": False, "fates": False},
+            f"ending '{eid}'",
+        )
         kind = node.get("kind")
         if "kind" in node and kind not in m.ENDING_KINDS:
-            self.err(f"kind must be 'historical' or 'counterfactual', not {_show(kind)}"
-                     f"{did_you_mean(str(kind), m.ENDING_KINDS)}", node.value_span("kind"))
+            self.err(
+                f"kind must be 'historical' or 'counterfactual', not {_show(kind)}"
+                f"{did_you_mean(str(kind), m.ENDING_KINDS)}",
+                node.value_span("kind"),
+            )
         sources = self.sources_of(node)
         if kind == "historical" and not sources:
             self.err(f"historical ending '{eid}' needs sources", span)
@@ -787,20 +1151,48 @@ class Compiler:
                 if isinstance(value, str):
                     self.check_text(value, vspan)
                     if kind == "historical":
-                        self.err(f"a historical fate needs sources: write it as 'text:' and 'sources:'", vspan)
+                        self.err(
+                            "a historical fate needs sources: write it as 'text:' and 'sources:'",
+                            vspan,
+                        )
                     fates.append(m.Fate(actor, value, (), vspan))
                 elif isinstance(value, YMap):
-                    self.keys(value, {"text": True, "sources": kind == "historical"}, f"the fate of '{actor}'")
-                    fates.append(m.Fate(actor, self.text(value, "text", "'text'") or "", self.sources_of(value), vspan))
+                    self.keys(
+                        value,
+                        {"text": True, "sources": kind == "historical"},
+                        f"the fate of '{actor}'",
+                    )
+                    fates.append(
+                        m.Fate(
+                            actor,
+                            self.text(value, "text", "'text'") or "",
+                            self.sources_of(value),
+                            vspan,
+                        )
+                    )
                 else:
                     self.err(f"a fate is text, or 'text' and 'sources', not {_kind(value)}", vspan)
-        missing = [a.id for a in actors.values() if a.principal and a.id not in {f.actor for f in fates}]
+        missing = [
+            a.id for a in actors.values() if a.principal and a.id not in {f.actor for f in fates}
+        ]
         if missing:
-            self.err(f"ending '{eid}' does not say what became of {', '.join(missing)} (principal actors)", span)
-        return m.Ending(eid, self.text(node, "title", "'title'") or eid, str(kind),
-                        self.compile_text(node, "text", self.scope, True), sources, tuple(fates), span)
+            self.err(
+                f"ending '{eid}' does not say what became of {', '.join(missing)} (principal actors)",
+                span,
+            )
+        return m.Ending(
+            eid,
+            self.text(node, "title", "'title'") or eid,
+            str(kind),
+            self.compile_text(node, "text", self.scope, True),
+            sources,
+            tuple(fates),
+            span,
+        )
 
-    def compile_expect(self, doc: YMap, endings: list[str], sides: list[str]) -> tuple[m.Expectation, ...]:
+    def compile_expect(
+        self, doc: YMap, endings: list[str], sides: list[str]
+    ) -> tuple[m.Expectation, ...]:
         if "expect" not in doc:
             return ()
         items = self.listing(doc["expect"], doc.value_span("expect"), "'expect'")
@@ -811,8 +1203,16 @@ class Compiler:
             if node is None:
                 continue
             self.keys(node, {"reachable": True, "as": True}, "an expectation")
-            ending = self.ref(node.get("reachable"), node.value_span("reachable"), endings, "ending") if "reachable" in node else None
-            side = self.ref(node.get("as"), node.value_span("as"), sides, "side") if "as" in node else None
+            ending = (
+                self.ref(node.get("reachable"), node.value_span("reachable"), endings, "ending")
+                if "reachable" in node
+                else None
+            )
+            side = (
+                self.ref(node.get("as"), node.value_span("as"), sides, "side")
+                if "as" in node
+                else None
+            )
             if ending and side:
                 result.append(m.Expectation(ending, side, node.span))
         return tuple(result)
@@ -884,7 +1284,8 @@ def load_scenario(path: str | Path, display: str | None = None) -> tuple[m.Scena
         if not any(d.severity == "error" for d in diagnostics):  # pragma: no cover - defensive
             from presidium.diagnostics import Diagnostic
 
-            diagnostics.append(Diagnostic("error", "the scenario could not be compiled", SourceSpan(name, 1, 1)))
+            diagnostics.append(
+                Diagnostic("error", "the scenario could not be compiled", SourceSpan(name, 1, 1))
+            )
         raise ScenarioError(diagnostics, {name: loaded.lines})
     return scenario, [d for d in diagnostics if d.severity == "warning"]
-

@@ -226,7 +226,9 @@ class _Parser:
 
     def want(self, node: _Node, typ: str, role: str) -> None:
         if node.type != typ and not (typ == TEXT and node.type.startswith("enum")):
-            raise ExprError(f"{role} must be {typ}, but this is {_describe(node.type)}", node.offset)
+            raise ExprError(
+                f"{role} must be {typ}, but this is {_describe(node.type)}", node.offset
+            )
 
     # grammar -------------------------------------------------------------
     def parse(self) -> _Node:
@@ -298,7 +300,9 @@ class _Parser:
                     )
                 return
         if left.type == TEXT and right.type == TEXT:
-            raise ExprError("comparing two quoted texts is always the same; compare a variable", tok.offset)
+            raise ExprError(
+                "comparing two quoted texts is always the same; compare a variable", tok.offset
+            )
         same_enum = (
             left.type.startswith("enum:")
             and right.type.startswith("enum:")
@@ -537,7 +541,9 @@ def compile_effect(source: str, scope: Scope) -> CompiledEffect:
         ):
             raise ExprError(f"'{target}' takes {var.name}, not {_describe(value.type)}", offset)
     elif value.type != value_type:
-        raise ExprError(f"'{target}' takes {_describe(value_type or '')}, not {_describe(value.type)}", offset)
+        raise ExprError(
+            f"'{target}' takes {_describe(value_type or '')}, not {_describe(value.type)}", offset
+        )
     if var.kind == INT and value.names == frozenset() and op == "=":
         literal = value.evaluate({})
         if (var.minimum is not None and literal < var.minimum) or (

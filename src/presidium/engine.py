@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from presidium import events as ev
+from presidium.conditions import CompiledEffect
 from presidium.errors import GameOver, IllegalChoice, PresidiumError
 from presidium.machine import PhaseMachine, trigger_name
-from presidium.model import Choice, CompiledEffect, Outcome, Phase, Scenario, TextPart, Vote
+from presidium.model import Choice, Outcome, Phase, Scenario, TextPart, Vote
 
 MAX_AUTOMATIC_STEPS = 10_000
 COUNTERFACTUAL_MARK = "[Counterfactual] "
@@ -85,19 +86,19 @@ class Snapshot:
 
 class _VoterView(Mapping[str, Any]):
     def __init__(self, values: Mapping[str, Any], voter: str) -> None:
-        self.values = values
+        self._values = values
         self.voter = voter
 
     def __getitem__(self, key: str) -> Any:
         if key.startswith("voter."):
-            return self.values[self.voter + key[5:]]
-        return self.values[key]
+            return self._values[self.voter + key[5:]]
+        return self._values[key]
 
     def __iter__(self) -> Any:
-        return iter(self.values)
+        return iter(self._values)
 
     def __len__(self) -> int:
-        return len(self.values)
+        return len(self._values)
 
 
 class Game:
@@ -139,7 +140,7 @@ class Game:
         phase = self.phase
         if phase is None:
             return ()
-        offered = []
+        offered: list[ev.Option] = []
         for choice in phase.choices:
             available = choice.when is None or bool(choice.when.evaluate(self.values))
             if not available and choice.unavailable is None:
@@ -147,8 +148,13 @@ class Game:
             percent = self._percent(choice) if choice.chance is not None else None
             offered.append(
                 ev.Option(
-                    len(offered) + 1, choice.id, choice.label, available,
-                    None if available else choice.unavailable, percent, choice.counterfactual,
+                    len(offered) + 1,
+                    choice.id,
+                    choice.label,
+                    available,
+                    None if available else choice.unavailable,
+                    percent,
+                    choice.counterfactual,
                 )
             )
         return tuple(offered)
@@ -167,7 +173,9 @@ class Game:
                         stance = self.values[f"{actor.id}.stance"]
                         counts[stance] = counts.get(stance, 0) + 1
                 text = ", ".join(
-                    f"{label} {counts[s]}" for s, label in self.scenario.stances.items() if counts.get(s)
+                    f"{label} {counts[s]}"
+                    for s, label in self.scenario.stances.items()
+                    if counts.get(s)
                 )
                 lines.append(ev.StatusLine(item.label, text))
         date = phase.date if phase else None
@@ -181,8 +189,14 @@ class Game:
     def snapshot(self) -> Snapshot:
         dice_state = self.dice.getstate() if isinstance(self.dice, SeededDice) else None
         return Snapshot(
-            self.machine.state, tuple(self.values.items()), tuple(self.trail), tuple(self.votes),
-            self.ending, self.pending, self.started, dice_state,
+            self.machine.state,
+            tuple(self.values.items()),
+            tuple(self.trail),
+            tuple(self.votes),
+            self.ending,
+            self.pending,
+            self.started,
+            dice_state,
         )
 
     def restore(self, snap: Snapshot) -> None:
@@ -255,7 +269,9 @@ class Game:
                 out.append(self.pending)
                 return
             self._take(phase, self._scripted(phase), "script", out)
-        raise PresidiumError(f"the scenario runs on without a decision from phase '{self.machine.state}'")
+        raise PresidiumError(
+            f"the scenario runs on without a decision from phase '{self.machine.state}'"
+        )
 
     def _scripted(self, phase: Phase) -> Choice:
         """The scenario's own move for a seat no human holds."""
@@ -284,7 +300,17 @@ class Game:
     def _take(self, phase: Phase, choice: Choice, by: str, out: list[ev.Event]) -> None:
         seat = phase.by or ""
         historical = None if phase.history is None else choice.id == phase.history
-        out.append(ev.ChoiceMade(seat, self.scenario.seat_name(seat), phase.id, choice.id, choice.label, by, historical))
+        out.append(
+            ev.ChoiceMade(
+                seat,
+                self.scenario.seat_name(seat),
+                phase.id,
+                choice.id,
+                choice.label,
+                by,
+                historical,
+            )
+        )
         rolled = None
         if choice.chance is not None:
             percent = self._percent(choice)
@@ -300,8 +326,17 @@ class Game:
         history_choice = phase.choice(phase.history) if phase.history else None
         self.trail.append(
             TrailEntry(
-                phase.id, phase.title, phase.date, phase.date_label, seat, choice.id, choice.label, by,
-                phase.history, history_choice.label if history_choice else None, rolled,
+                phase.id,
+                phase.title,
+                phase.date,
+                phase.date_label,
+                seat,
+                choice.id,
+                choice.label,
+                by,
+                phase.history,
+                history_choice.label if history_choice else None,
+                rolled,
             )
         )
         self._apply_outcome(outcome, choice.counterfactual, out)
@@ -321,8 +356,16 @@ class Game:
         self._apply(phase.effects)
         out.append(
             ev.PhaseStarted(
-                phase.id, phase.title, phase.date, phase.date_label, phase.time, phase.place,
-                self._render(phase.text), phase.counterfactual, phase.content_note, bool(phase.notes),
+                phase.id,
+                phase.title,
+                phase.date,
+                phase.date_label,
+                phase.time,
+                phase.place,
+                self._render(phase.text),
+                phase.counterfactual,
+                phase.content_note,
+                bool(phase.notes),
             )
         )
         if phase.vote is not None:
@@ -352,19 +395,34 @@ class Game:
             for key, value in counts.items():
                 tally[key] += value
             blocs.append(
-                ev.BlocBallot(bloc.label, counts.get("for", 0), counts.get("against", 0),
-                              counts.get("abstain", 0), bloc.reason)
+                ev.BlocBallot(
+                    bloc.label,
+                    counts.get("for", 0),
+                    counts.get("against", 0),
+                    counts.get("abstain", 0),
+                    bloc.reason,
+                )
             )
         scope = dict(self.values)
-        scope.update(votes_for=tally["for"], votes_against=tally["against"], abstentions=tally["abstain"])
+        scope.update(
+            votes_for=tally["for"], votes_against=tally["against"], abstentions=tally["abstain"]
+        )
         passed = bool(vote.passes.evaluate(scope))
         self.values[f"{vote.id}.passed"] = passed
         self.values[f"{vote.id}.for"] = tally["for"]
         self.values[f"{vote.id}.against"] = tally["against"]
         self.values[f"{vote.id}.abstain"] = tally["abstain"]
         return ev.VoteHeld(
-            vote.id, vote.title, vote.motion, tuple(ballots), tuple(blocs), tally["for"],
-            tally["against"], tally["abstain"], passed, vote.counterfactual,
+            vote.id,
+            vote.title,
+            vote.motion,
+            tuple(ballots),
+            tuple(blocs),
+            tally["for"],
+            tally["against"],
+            tally["abstain"],
+            passed,
+            vote.counterfactual,
         )
 
     def _end(self, out: list[ev.Event]) -> None:
@@ -372,9 +430,12 @@ class Game:
         self.ending = ending.id
         self.pending = None
         fates = tuple(
-            ev.Fate(f.actor, self.scenario.actors[f.actor].name, f.text, f.sources) for f in ending.fates
+            ev.Fate(f.actor, self.scenario.actors[f.actor].name, f.text, f.sources)
+            for f in ending.fates
         )
-        out.append(ev.GameEnded(ending.id, ending.title, ending.kind, self._render(ending.text), fates))
+        out.append(
+            ev.GameEnded(ending.id, ending.title, ending.kind, self._render(ending.text), fates)
+        )
 
     def _apply(self, effects: Iterable[CompiledEffect]) -> None:
         for effect in effects:

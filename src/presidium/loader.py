@@ -111,7 +111,10 @@ def load_text(text: str, file: str) -> LoadResult:
         for n, line in enumerate(lines, 1):
             indent = len(line) - len(line.lstrip(" \t"))
             if "\t" in line[:indent]:
-                err("tab used for indentation; YAML indents with spaces only", SourceSpan(file, n, 1))
+                err(
+                    "tab used for indentation; YAML indents with spaces only",
+                    SourceSpan(file, n, 1),
+                )
         if problems:
             return LoadResult(None, problems, lines)
 
@@ -164,7 +167,9 @@ def load_text(text: str, file: str) -> LoadResult:
                     _span(file, event.start_mark),
                 )
                 return LoadResult(None, problems, lines)
-            if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if isinstance(
+                event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
+            ):
                 span = _span(file, event.start_mark)
                 if event.anchor is not None:
                     err(f"anchors (&{event.anchor}) are not allowed in scenarios", span)
@@ -173,7 +178,8 @@ def load_text(text: str, file: str) -> LoadResult:
                     err(f"tags such as '{event.tag}' are not allowed in scenarios", span)
                     return LoadResult(None, problems, lines)
                 if isinstance(event, yaml.ScalarEvent):
-                    if event.style in ("'", '"') and event.start_mark.line == event.end_mark.line:
+                    end = event.end_mark
+                    if event.style in ("'", '"') and end is not None and span.line == end.line + 1:
                         span = SourceSpan(file, span.line, span.col + 1)  # point inside the quotes
                     attach(_resolve(event), span)
                     continue

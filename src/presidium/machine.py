@@ -32,7 +32,7 @@ def trigger_name(phase: str, choice: str | None = None, result: str | None = Non
     return "__".join(parts)
 
 
-def _condition(branch: Branch) -> list[Callable[[Mapping[str, Any]], bool]]:
+def _condition(branch: Branch) -> list[str | Callable[..., bool | None]]:
     if branch.when is None:
         return []
     evaluate = branch.when.evaluate
@@ -46,7 +46,10 @@ def transitions_of(scenario: Scenario) -> list[tuple[str, str, str, Branch]]:
         if phase.choices:
             for choice in phase.choices:
                 if choice.chance is not None:
-                    for result, outcome in (("success", choice.chance.success), ("failure", choice.chance.failure)):
+                    for result, outcome in (
+                        ("success", choice.chance.success),
+                        ("failure", choice.chance.failure),
+                    ):
                         name = trigger_name(phase.id, choice.id, result)
                         edges += [(name, phase.id, b.target, b) for b in outcome.next]
                 elif choice.outcome is not None:
@@ -86,7 +89,9 @@ class PhaseMachine:
         try:
             moved = self.model.trigger(trigger, values)
         except (MachineError, AttributeError) as exc:
-            raise PresidiumError(f"the scenario cannot go on from '{self.state}' by '{trigger}'") from exc
+            raise PresidiumError(
+                f"the scenario cannot go on from '{self.state}' by '{trigger}'"
+            ) from exc
         if not moved:
             raise PresidiumError(f"no branch of '{trigger}' applies in phase '{self.state}'")
         return self.model.state

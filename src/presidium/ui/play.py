@@ -20,7 +20,14 @@ from presidium.errors import PresidiumError
 from presidium.model import Scenario
 from presidium.ui.render import Renderer
 
-COMMANDS = {"help": "help", "?": "help", "notes": "notes", "status": "status", "quit": "quit", "exit": "quit"}
+COMMANDS = {
+    "help": "help",
+    "?": "help",
+    "notes": "notes",
+    "status": "status",
+    "quit": "quit",
+    "exit": "quit",
+}
 
 
 class InputEnded(PresidiumError):
@@ -89,7 +96,6 @@ class Agent:
         return available[int(self.rng.random() * len(available))].id
 
 
-
 def autoplay_side(kind: str, seed: int, sides: list[str]) -> str:
     """The side an unattended game plays when none was given: the first, or a seeded pick."""
     if kind == "history":
@@ -97,7 +103,9 @@ def autoplay_side(kind: str, seed: int, sides: list[str]) -> str:
     return sides[int(random.Random(f"autoplay-side:{seed}").random() * len(sides))]
 
 
-def play_terminal(scenario: Scenario, options: PlayOptions, renderer: Renderer, reader: LineReader) -> int:
+def play_terminal(
+    scenario: Scenario, options: PlayOptions, renderer: Renderer, reader: LineReader
+) -> int:
     renderer.title_screen()
     side = options.side
     if side is None:
@@ -120,7 +128,9 @@ def play_terminal(scenario: Scenario, options: PlayOptions, renderer: Renderer, 
     return 0
 
 
-def _ask_side(scenario: Scenario, options: PlayOptions, renderer: Renderer, reader: LineReader) -> str:
+def _ask_side(
+    scenario: Scenario, options: PlayOptions, renderer: Renderer, reader: LineReader
+) -> str:
     sides = renderer.side_menu()
     if options.autoplay:
         return autoplay_side(options.autoplay, options.seed, sides)
@@ -178,7 +188,15 @@ def play_json(scenario: Scenario, options: PlayOptions, out: IO[str], reader: Li
         out.flush()
 
     sides = list(scenario.sides)
-    emit({"type": "scenario", "id": scenario.id, "title": scenario.title, "sides": sides, "seed": options.seed})
+    emit(
+        {
+            "type": "scenario",
+            "id": scenario.id,
+            "title": scenario.title,
+            "sides": sides,
+            "seed": options.seed,
+        }
+    )
     side = options.side
     if side is None:
         if options.autoplay:
@@ -195,7 +213,12 @@ def play_json(scenario: Scenario, options: PlayOptions, out: IO[str], reader: Li
                 elif text in sides:
                     side = text
                 else:
-                    emit({"type": "error", "message": f"unknown side {text!r}; expected one of {sides}"})
+                    emit(
+                        {
+                            "type": "error",
+                            "message": f"unknown side {text!r}; expected one of {sides}",
+                        }
+                    )
     emit({"type": "side", "side": side})
     game = Game(scenario, [side], seed=options.seed)
     agent = Agent(options.autoplay, options.seed, game) if options.autoplay else None

@@ -13,7 +13,7 @@ import io
 import re
 import sys
 from collections.abc import Iterable, Sequence
-from typing import IO
+from typing import IO, cast
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -92,11 +92,13 @@ class _RStrip(io.TextIOBase):
         return False
 
 
-def make_console(plain: bool, width: int | None = None, file: IO[str] | None = None, record: bool = False) -> Console:
+def make_console(
+    plain: bool, width: int | None = None, file: IO[str] | None = None, record: bool = False
+) -> Console:
     """The one place consoles are made: plain means no colour, no styles, no box drawing."""
     if plain:
         return Console(
-            file=_RStrip(file if file is not None else sys.stdout),
+            file=cast(IO[str], _RStrip(file if file is not None else sys.stdout)),
             width=width,
             color_system=None,
             force_terminal=False,
@@ -107,7 +109,15 @@ def make_console(plain: bool, width: int | None = None, file: IO[str] | None = N
             record=record,
             theme=THEME,
         )
-    return Console(file=file, width=width, highlight=False, markup=False, emoji=False, record=record, theme=THEME)
+    return Console(
+        file=file,
+        width=width,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        record=record,
+        theme=THEME,
+    )
 
 
 class Renderer:
@@ -159,13 +169,22 @@ class Renderer:
         parts: list[RenderableType] = [T(s.summary.strip())]
         if s.content_notes:
             parts.append(Text("\nContent notes for teachers:", style="presidium.label"))
-            parts.append(self.hanging((Text("  -"), T(note, "presidium.note")) for note in s.content_notes))
+            parts.append(
+                self.hanging((Text("  -"), T(note, "presidium.note")) for note in s.content_notes)
+            )
         if self.plain:
             self.out(T(s.title.upper()))
             for part in parts:
                 self.out(part)
         else:
-            self.out(Panel(Group(*parts), title=T(s.title, "presidium.title"), box=box.DOUBLE, padding=(1, 2)))
+            self.out(
+                Panel(
+                    Group(*parts),
+                    title=T(s.title, "presidium.title"),
+                    box=box.DOUBLE,
+                    padding=(1, 2),
+                )
+            )
 
     def side_menu(self) -> list[str]:
         sides = list(self.scenario.sides.values())
@@ -182,7 +201,11 @@ class Renderer:
 
     def playing_as(self, side: str) -> None:
         self.blank()
-        self.out(T(f"You play {self.scenario.sides[side].name}. Type 'help' at any prompt for commands."))
+        self.out(
+            T(
+                f"You are playing: {self.scenario.sides[side].name}. Type 'help' at any prompt for commands."
+            )
+        )
 
     def event(self, event: ev.Event) -> None:
         handler = getattr(self, f"on_{event.type}", None)
@@ -206,7 +229,9 @@ class Renderer:
             body.append(f"Content note: {clean(e.content_note)}\n\n", style="presidium.note")
         body.append_text(self.paragraphs(e.text))
         if e.has_notes:
-            body.append("\n\n(Type 'notes' for the history behind this scene.)", style="presidium.note")
+            body.append(
+                "\n\n(Type 'notes' for the history behind this scene.)", style="presidium.note"
+            )
         if self.plain:
             self.blank()
             self.out(T(f"{label}{e.title.upper()}"))
@@ -219,8 +244,14 @@ class Renderer:
                 title.append(label, style="presidium.counterfactual")
             title.append(clean(e.title), style="presidium.title")
             self.blank()
-            self.out(Panel(body, title=title, padding=(1, 2),
-                           border_style="presidium.counterfactual" if e.counterfactual else ""))
+            self.out(
+                Panel(
+                    body,
+                    title=title,
+                    padding=(1, 2),
+                    border_style="presidium.counterfactual" if e.counterfactual else "",
+                )
+            )
 
     def on_status(self, e: ev.Status, always: bool = False) -> None:
         """The state of play: in full the first time or on request, otherwise only when it changes."""
@@ -233,11 +264,22 @@ class Renderer:
         if self.plain:
             self.blank()
             if first:
-                self.out(T("State of play: " + "; ".join(f"{x.label}: {x.value}" for x in e.lines) + "."))
+                self.out(
+                    T("State of play: " + "; ".join(f"{x.label}: {x.value}" for x in e.lines) + ".")
+                )
             else:
-                self.out(T("Changed: " + "; ".join(
-                    f"{x.label}: {x.value} (was {before[x.label]})" if x.label in before else f"{x.label}: {x.value}"
-                    for x in changed) + "."))
+                self.out(
+                    T(
+                        "Changed: "
+                        + "; ".join(
+                            f"{x.label}: {x.value} (was {before[x.label]})"
+                            if x.label in before
+                            else f"{x.label}: {x.value}"
+                            for x in changed
+                        )
+                        + "."
+                    )
+                )
             return
         table = Table.grid(padding=(0, 2))
         table.add_column(style="presidium.label")
@@ -247,7 +289,14 @@ class Renderer:
             if not first and line in changed and line.label in before:
                 value.append(f"  (was {clean(before[line.label])})", style="presidium.odds")
             table.add_row(T(line.label), value)
-        self.out(Panel(table, title=Text("State of play", style="presidium.label"), box=box.SIMPLE, padding=(0, 1)))
+        self.out(
+            Panel(
+                table,
+                title=Text("State of play", style="presidium.label"),
+                box=box.SIMPLE,
+                padding=(0, 1),
+            )
+        )
 
     def on_vote(self, e: ev.VoteHeld) -> None:
         self.heading(f"Vote: {e.title}")
@@ -256,8 +305,12 @@ class Renderer:
             for b in e.ballots:
                 self.out(T(f"- {b.name} {VOTE_WORDS[b.vote]}: {b.reason}"))
             for bloc in e.blocs:
-                self.out(T(f"- {bloc.label}: {bloc.votes_for} for, {bloc.votes_against} against, "
-                           f"{bloc.abstentions} abstaining. {bloc.reason}"))
+                self.out(
+                    T(
+                        f"- {bloc.label}: {bloc.votes_for} for, {bloc.votes_against} against, "
+                        f"{bloc.abstentions} abstaining. {bloc.reason}"
+                    )
+                )
         else:
             table = Table(box=box.SIMPLE_HEAD, expand=True, show_lines=False)
             table.add_column("Voter", no_wrap=True)
@@ -273,8 +326,13 @@ class Renderer:
                 table.add_row(T(bloc.label), T(counts), T(bloc.reason))
             self.out(table)
         result = "PASSED" if e.passed else "FAILED"
-        self.out(Text(f"Result: {e.votes_for} for, {e.votes_against} against, {e.abstentions} abstaining. "
-                      f"The motion {result}.", style="presidium.title"))
+        self.out(
+            Text(
+                f"Result: {e.votes_for} for, {e.votes_against} against, {e.abstentions} abstaining. "
+                f"The motion {result}.",
+                style="presidium.title",
+            )
+        )
 
     def on_decision(self, e: ev.DecisionNeeded) -> None:
         self.heading(e.prompt)
@@ -283,17 +341,27 @@ class Renderer:
             for option in e.options:
                 self.out(Text(f"{option.number}. ").append_text(self.option_line(option)))
         else:
-            self.out(self.hanging((Text(f"{o.number}.", style="presidium.number"), self.option_line(o)) for o in e.options))
+            self.out(
+                self.hanging(
+                    (Text(f"{o.number}.", style="presidium.number"), self.option_line(o))
+                    for o in e.options
+                )
+            )
 
     def option_line(self, option: ev.Option) -> Text:
         line = Text()
-        line.append(clean(option.label), style="presidium.choice" if option.available else "presidium.unavailable")
+        line.append(
+            clean(option.label),
+            style="presidium.choice" if option.available else "presidium.unavailable",
+        )
         if option.percent is not None:
             line.append(f" ({option.percent}% chance)", style="presidium.odds")
         if option.counterfactual:
             line.append(" [counterfactual]", style="presidium.counterfactual")
         if not option.available:
-            line.append(f" (unavailable: {clean(option.reason or '')})", style="presidium.unavailable")
+            line.append(
+                f" (unavailable: {clean(option.reason or '')})", style="presidium.unavailable"
+            )
         return line
 
     def on_choice(self, e: ev.ChoiceMade) -> None:
@@ -302,7 +370,9 @@ class Renderer:
             who = "You choose" if e.seat == self.seat else f"{e.seat_name} chooses"
         else:
             who = f"{e.seat_name} decides"
-        text = Text(f"{who}: ", style="presidium.script" if e.by == "script" else "presidium.choice")
+        text = Text(
+            f"{who}: ", style="presidium.script" if e.by == "script" else "presidium.choice"
+        )
         text.append(clean(e.label))
         if e.historical is False:
             text.append(" [counterfactual]", style="presidium.counterfactual")
@@ -310,8 +380,12 @@ class Renderer:
 
     def on_chance(self, e: ev.ChanceRolled) -> None:
         word = "success" if e.success else "failure"
-        self.out(Text(f"Chance {e.percent}%: rolled {e.roll} of 100, {word}.",
-                      style="presidium.good" if e.success else "presidium.bad"))
+        self.out(
+            Text(
+                f"Chance {e.percent}%: rolled {e.roll} of 100, {word}.",
+                style="presidium.good" if e.success else "presidium.bad",
+            )
+        )
 
     def on_narration(self, e: ev.Narration) -> None:
         self.out(self.paragraphs(e.text, "[Counterfactual] " if e.counterfactual else ""))
@@ -320,18 +394,31 @@ class Renderer:
         self.out(Text(f"Not possible now: {clean(e.reason)}", style="presidium.error"))
 
     def on_ended(self, e: ev.GameEnded) -> None:
-        kind = "The historical outcome" if e.kind == "historical" else "A counterfactual ending (invented, not history)"
+        kind = (
+            "The historical outcome"
+            if e.kind == "historical"
+            else "A counterfactual ending (invented, not history)"
+        )
         body = Text()
-        body.append(kind + "\n\n", style="presidium.counterfactual" if e.kind != "historical" else "presidium.label")
+        body.append(
+            kind + "\n\n",
+            style="presidium.counterfactual" if e.kind != "historical" else "presidium.label",
+        )
         body.append(clean(e.text))
         if self.plain:
             self.heading(f"The end: {e.title}")
             self.out(body)
         else:
             self.blank()
-            self.out(Panel(body, title=T(e.title, "presidium.ending"), box=box.DOUBLE, padding=(1, 2)))
+            self.out(
+                Panel(body, title=T(e.title, "presidium.ending"), box=box.DOUBLE, padding=(1, 2))
+            )
         historical = e.kind == "historical"
-        self.fates("What became of them" + ("" if historical else " (counterfactual)"), e.fates, show_sources=historical)
+        self.fates(
+            "What became of them" + ("" if historical else " (counterfactual)"),
+            e.fates,
+            show_sources=historical,
+        )
         self.blank()
         self.out(T(f"Ending: {e.ending} — {e.title}"))
 
@@ -357,7 +444,10 @@ class Renderer:
             line = Text()
             line.append(f"[{note.confidence}] ", style="presidium.label")
             line.append(clean(note.text))
-            line.append(f" Sources: {'; '.join(self.cite(s) for s in note.sources)}.", style="presidium.note")
+            line.append(
+                f" Sources: {'; '.join(self.cite(s) for s in note.sources)}.",
+                style="presidium.note",
+            )
             self.out(line)
         if phase.counterfactual:
             self.out(T("This scene itself is counterfactual: it did not happen."))
@@ -366,14 +456,20 @@ class Renderer:
         source = self.scenario.sources.get(source_id)
         return clean(source.cite) if source else source_id
 
-    def debrief(self, trail: Sequence[TrailEntry], votes: Sequence[ev.VoteHeld], ending: str) -> None:
+    def debrief(
+        self, trail: Sequence[TrailEntry], votes: Sequence[ev.VoteHeld], ending: str
+    ) -> None:
         s = self.scenario
         self.heading("Debrief")
         ended = s.endings[ending]
         if ended.kind == "historical":
             self.out(T("Your game ended as history did."))
         else:
-            self.out(T(f"Your game ended in a counterfactual outcome: {ended.title}. Here is what really happened."))
+            self.out(
+                T(
+                    f"Your game ended in a counterfactual outcome: {ended.title}. Here is what really happened."
+                )
+            )
         self.heading("Your path beside history")
         for entry in trail:
             date = format_date(entry.date, entry.date_label) or "-"
@@ -382,7 +478,9 @@ class Renderer:
             line.append(clean(entry.phase_title), style="presidium.choice")
             line.append(f" ({who}): {clean(entry.label)}")
             if entry.chance is not None:
-                line.append(f" [{entry.chance[0]}% chance: {'succeeded' if entry.chance[1] else 'failed'}]")
+                line.append(
+                    f" [{entry.chance[0]}% chance: {'succeeded' if entry.chance[1] else 'failed'}]"
+                )
             if entry.diverged:
                 line.append(" DIVERGED", style="presidium.counterfactual")
                 line.append(f"; history: {clean(entry.historical_label or '')}")
@@ -392,13 +490,20 @@ class Renderer:
         if votes:
             self.heading("The arithmetic of the votes")
             for vote in votes:
-                self.out(T(f"{vote.title}: {vote.votes_for} for, {vote.votes_against} against, "
-                           f"{vote.abstentions} abstaining ({'passed' if vote.passed else 'failed'})."))
+                self.out(
+                    T(
+                        f"{vote.title}: {vote.votes_for} for, {vote.votes_against} against, "
+                        f"{vote.abstentions} abstaining ({'passed' if vote.passed else 'failed'})."
+                    )
+                )
         historical = s.endings.get(s.historical_ending or "")
         if historical is not None and historical.id != ending:
             self.heading(f"What really happened: {historical.title}")
             self.out(T("\n\n".join(" ".join(p.text.split()) for p in historical.text)))
-            fates = [ev.Fate(f.actor, s.actors[f.actor].name, f.text, f.sources) for f in historical.fates]
+            fates = [
+                ev.Fate(f.actor, s.actors[f.actor].name, f.text, f.sources)
+                for f in historical.fates
+            ]
             self.fates("What really became of them", fates, show_sources=True)
         if s.debrief_questions:
             self.heading("Questions for discussion")

@@ -1,0 +1,243 @@
+"""The command line as a user meets it: golden transcripts, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import docs_example
+from presidium.cli import main
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+UPDATE = os.environ.get("PRESIDIUM_UPDATE_GOLDEN") == "1"
+
+
+def run(
+    args: list[str], stdin: str = "", monkeypatch: pytest.MonkeyPatch | None = None
+) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    old = sys.stdin, sys.stdout, sys.stderr
+    sys.stdin, sys.stdout, sys.stderr = io.StringIO(stdin), out, err
+    try:
+        code = main(args)
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = old
+    return code, out.getvalue(), err.getvalue()
+
+
+TRANSCRIPTS = {
+    "khrushchev_history_seed1": (
+        ["play", "--side", "khrushchev", "--autoplay", "history", "--seed", "1"],
+        "",
+    ),
+    "molotov_history_seed1": (
+        ["play", "--side", "molotov", "--autoplay", "history", "--seed", "1"],
+        "",
+    ),
+    "khrushchev_random_seed5": (
+        ["play", "--side", "khrushchev", "--autoplay", "random", "--seed", "5"],
+        "",
+    ),
+    "molotov_random_seed11": (
+        ["play", "--side", "molotov", "--autoplay", "random", "--seed", "11"],
+        "",
+    ),
+    # A person piping answers: side by number, a bad answer, commands, choices by number and id.
+    "piped_session_seed3": (
+        ["play", "--seed", "3"],
+        "2\nmaybe\nhelp\nmove_against_serov\nnotes\nstatus\n4\n1\n1\n1\n1\n1\n1\n1\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TRANSCRIPTS))
+def test_golden_transcript(name: str) -> None:
+    args, stdin = TRANSCRIPTS[name]
+    code, out, err = run([*args, "--plain", "--width", "80"], stdin)
+    assert (code, err) == (0, "")
+    assert "\x1b" not in out
+    path = GOLDEN / f"{name}.txt"
+    if UPDATE or not path.exists():
+        path.write_text(out, encoding="utf-8")
+    assert out == path.read_text(encoding="utf-8"), (
+        f"transcript changed: rerun with PRESIDIUM_UPDATE_GOLDEN=1 if intended ({path})"
+    )
+
+
+def test_the_ending_line_is_printed() -> None:
+    _, out, _ = run(
+        ["play", "--side", "khrushchev", "--autoplay", "history", "--seed", "1", "--plain"]
+    )
+    assert "\nEnding: anti_party_group — The Anti-Party Group\n" in out
+    assert "\nDEBRIEF\n" in out
+
+
+def test_bare_presidium_is_play() -> None:
+    code, out, _ = run(["--side", "molotov", "--autoplay", "history", "--seed", "2"])
+    assert code == 0 and "Ending: " in out
+
+
+def test_json_lines() -> None:
+    import json
+
+    code, out, _ = run(
+        ["play", "--json", "--side", "molotov", "--autoplay", "random", "--seed", "8"]
+    )
+    assert code == 0
+    events = [json.loads(line) for line in out.splitlines()]
+    assert events[0]["type"] == "scenario" and events[-1]["type"] == "ended"
+    assert {e["type"] for e in events} >= {"phase", "status", "vote", "choice", "decision"} - {
+        "decision"
+    }
+
+
+def test_json_reads_answers_and_reports_bad_ones() -> None:
+    import json
+
+    code, out, err = run(["play", "--json", "--side", "khrushchev", "--seed", "2"], "nonsense\n1\n")
+    events = [json.loads(line) for line in out.splitlines()]
+    assert {"type": "error", "message": "not a choice here: 'nonsense'"} in events
+    assert code == 1 and "input ended before the game did" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["play", "--side", "stalin"],
+            "no side 'stalin' in june_1957; choose khrushchev or molotov",
+        ),
+        (["play", "nosuch"], "no scenario 'nosuch'"),
+        (["play", "missing.yaml"], "no scenario file 'missing.yaml'"),
+        (["play", "--seed", "x"], "--seed takes a whole number"),
+        (["play", "--autoplay", "lucky"], "invalid choice: 'lucky'"),
+        (["play", "--frobnicate"], "unrecognized arguments: --frobnicate"),
+    ],
+)
+def test_usage_errors_exit_2_without_a_traceback(args: list[str], message: str) -> None:
+    code, _, err = run(args)
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_a_directory_is_a_usage_error(tmp_path: Path) -> None:
+    code, _, err = run(["play", str(tmp_path) + "/"])
+    assert code == 2 and "is a directory" in err
+
+
+def test_a_broken_scenario_file_lists_its_problems(tmp_path: Path) -> None:
+    path = tmp_path / "door.yaml"
+    path.write_text(
+        docs_example()
+        .replace("    by: molotov", "    by: bulganin")
+        .replace("initial: 60", "initial: 600")
+    )
+    code, _, err = run(["play", str(path), "--autoplay", "history"])
+    assert code == 1
+    assert (
+        f"{path}:" in err
+        and "unknown side or actor 'bulganin'" in err
+        and "initial value 600" in err
+    )
+    assert "2 errors in scenario" in err and "Traceback" not in err
+
+
+def test_a_local_scenario_plays(tmp_path: Path) -> None:
+    path = tmp_path / "door.yaml"
+    path.write_text(docs_example())
+    code, out, _ = run(
+        ["play", str(path), "--side", "molotov", "--autoplay", "history", "--seed", "1"]
+    )
+    assert code == 0 and "Ending: plenum_called — The plenum is called" in out
+
+
+def test_input_ending_early_is_exit_1() -> None:
+    code, _, err = run(["play", "--seed", "1"], "1\n")
+    assert code == 1 and err.strip() == "presidium: input ended before the game did"
+
+
+def test_quit_leaves_cleanly() -> None:
+    code, out, _ = run(["play", "--seed", "1", "--side", "khrushchev"], "quit\n")
+    assert code == 0 and out.rstrip().endswith("Goodbye.")
+
+
+def test_ctrl_c_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
+    from presidium.ui import play
+
+    def interrupted(self: object, prompt: str) -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(play.LineReader, "read", interrupted)
+    code, _, err = run(["play", "--side", "khrushchev", "--seed", "1"])
+    assert code == 130 and err == "\nInterrupted: leaving presidium.\n"
+
+
+def test_a_random_seed_is_shown_so_the_game_can_be_replayed() -> None:
+    _, out, _ = run(["play", "--side", "khrushchev", "--autoplay", "history"])
+    assert out.startswith("(seed ") and "replay this game with --seed" in out.splitlines()[0]
+
+
+def test_list(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "door.yaml").write_text(docs_example())
+    (tmp_path / "broken.yaml").write_text("format: 1\nid: broken\n")
+    (tmp_path / "other.yaml").write_text("not: a scenario\n")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(["list"])
+    assert code == 0
+    assert "june_1957: The Anti-Party Group: Moscow, June 1957 [bundled]" in out
+    assert "  sides: khrushchev, molotov" in out
+    assert "sverdlov_door: At the Door of the Sverdlov Hall" in out
+    assert "broken (" in out and "has problems" in out
+    assert "other" not in out
+
+
+def test_bundled_scenario_plays_from_any_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(
+        ["play", "june_1957", "--side", "molotov", "--autoplay", "history", "--seed", "4"]
+    )
+    assert code == 0 and "Ending: " in out
+
+
+def test_scenario_text_is_never_markup(tmp_path: Path) -> None:
+    path = tmp_path / "door.yaml"
+    path.write_text(
+        docs_example().replace(
+            "Nobody believes you.", "[bold red]Nobody[/] believes [link=x]you[/link]."
+        )
+    )
+    code, out, _ = run(
+        ["play", str(path), "--side", "khrushchev", "--autoplay", "history", "--seed", "1"]
+    )
+    assert code == 0
+    text = docs_example().replace("    by: molotov", "    by: khrushchev")
+    path.write_text(text.replace("Refuse to receive them", "Refuse [/bold] them"))
+    code, out, _ = run(
+        ["play", str(path), "--side", "khrushchev", "--autoplay", "history", "--seed", "1"]
+    )
+    assert code == 0 and "Refuse [/bold] them" in out
+
+
+def test_python_dash_m_and_version() -> None:
+    run_ = subprocess.run(
+        [sys.executable, "-m", "presidium", "--version"], capture_output=True, text=True, check=True
+    )
+    from presidium import __version__
+
+    assert run_.stdout.strip() == f"presidium {__version__}"
+
+
+def test_version_imports_nothing_heavy() -> None:
+    code = "import sys; from presidium.cli import main; print(sorted(m for m in sys.modules if m.split('.')[0] in ('rich', 'yaml', 'transitions')))"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
