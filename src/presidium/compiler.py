@@ -195,7 +195,7 @@ class Compiler:
         try:
             return compile_expression(value, scope, want)
         except ExprError as exc:
-            self.err(f"in '{value}': {exc.message}", _shift(span, exc.offset, value))
+            self.err(f'in "{value}": {exc.message}', _shift(span, exc.offset, value))
             return None
 
     def effects(self, node: YMap, scope: Scope) -> tuple[CompiledEffect, ...]:
@@ -213,7 +213,7 @@ class Compiler:
             try:
                 result.append(compile_effect(item, scope))
             except ExprError as exc:
-                self.err(f"in effect '{item}': {exc.message}", _shift(span, exc.offset, item))
+                self.err(f'in effect "{item}": {exc.message}', _shift(span, exc.offset, item))
         return tuple(result)
 
     # ------------------------------------------------------------------ compile
