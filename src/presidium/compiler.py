@@ -7,216 +7,35 @@ diagnostics with ``file:line:col``; the compiler never raises anything else.
 
 from __future__ import annotations
 
-import datetime
 import re
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from presidium import model as m
+from presidium import spec
 from presidium.conditions import (
     BOOL,
     INT,
     Compiled,
-    CompiledEffect,
-    ExprError,
     Scope,
     VarType,
-    compile_effect,
     compile_expression,
 )
-from presidium.diagnostics import DiagnosticBag, SourceSpan, did_you_mean, one_of
+from presidium.declarations import Declarations
+from presidium.diagnostics import SourceSpan, did_you_mean, one_of
 from presidium.errors import ScenarioError
 from presidium.loader import YList, YMap, load_bytes, span_of
+from presidium.reader import DATE, kind_of, show, valid_date
 
-ID = re.compile(r"[a-z][a-z0-9_]*\Z")
-DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 # Words the terminal reads as commands at every prompt; a choice id may not take them.
 RESERVED = ("help", "quit", "exit", "notes", "status", "save", "load", "undo", "history")
 
-TOP_KEYS = {
-    "format": True,
-    "id": True,
-    "title": True,
-    "language": False,
-    "summary": True,
-    "content_notes": False,
-    "start": True,
-    "historical_ending": False,
-    "sources": True,
-    "sides": True,
-    "stances": False,
-    "actors": False,
-    "variables": False,
-    "status": False,
-    "votes": False,
-    "phases": True,
-    "endings": True,
-    "expect": False,
-    "debrief_questions": False,
-}
 
+class Compiler(Declarations):
+    """Compiles one scenario document; ``compile()`` returns the model or ``None``."""
 
-class Compiler:
-    def __init__(self, doc: Any, file: str) -> None:
-        self.doc = doc
-        self.file = file
-        self.bag = DiagnosticBag()
-        self.source_ids: set[str] = set()
-        self.used_sources: set[str] = set()
-
-    # ------------------------------------------------------------------ helpers
-    def err(self, message: str, span: SourceSpan) -> None:
-        self.bag.error(message, span)
-
-    def warn(self, message: str, span: SourceSpan) -> None:
-        self.bag.warning(message, span)
-
-    def keys(self, node: YMap, allowed: dict[str, bool], where: str) -> bool:
-        """Check a mapping's keys: unknown ones (with did-you-mean) and missing required ones."""
-        ok = True
-        for key in node:
-            if key not in allowed:
-                ok = False
-                self.err(
-                    f"unknown key '{key}' in {where}{did_you_mean(key, allowed)}; "
-                    f"expected {one_of(allowed)}",
-                    node.key_span(key),
-                )
-        for key, required in allowed.items():
-            if required and key not in node:
-                ok = False
-                self.err(f"{where} needs '{key}'", node.span)
-        return ok
-
-    def mapping(self, value: Any, span: SourceSpan, what: str) -> YMap | None:
-        if isinstance(value, YMap):
-            return value
-        self.err(f"{what} must be a mapping of 'key: value' lines, not {_kind(value)}", span)
-        return None
-
-    def listing(self, value: Any, span: SourceSpan, what: str) -> YList | None:
-        if isinstance(value, YList):
-            return value
-        self.err(f"{what} must be a list ('- item' lines), not {_kind(value)}", span)
-        return None
-
-    def text(self, node: YMap, key: str, what: str, required: bool = True) -> str | None:
-        if key not in node:
-            return None
-        value = node[key]
-        span = node.value_span(key)
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and not required:
-            value = str(value)
-        if not isinstance(value, str) or (required and not value.strip()):
-            self.err(f"{what} must be text, not {_kind(value)}", span)
-            return None
-        self.check_text(value, span)
-        return value
-
-    def check_text(self, value: str, span: SourceSpan) -> None:
-        bad = CONTROL.search(value)
-        if bad:
-            self.err(
-                f"text contains the control character U+{ord(bad.group()):04X}; "
-                "scenario text may not drive the terminal",
-                span,
-            )
-
-    def ident(self, value: Any, span: SourceSpan, what: str) -> str | None:
-        if isinstance(value, str) and ID.match(value):
-            return value
-        self.err(
-            f"{what} must be a snake_case id (lower-case letters, digits and '_', "
-            f"starting with a letter), not {_show(value)}",
-            span,
-        )
-        return None
-
-    def flag(self, node: YMap, key: str, default: bool) -> bool:
-        if key not in node:
-            return default
-        value = node[key]
-        if isinstance(value, bool):
-            return value
-        self.err(f"'{key}' must be true or false, not {_show(value)}", node.value_span(key))
-        return default
-
-    def ref(self, value: Any, span: SourceSpan, known: Iterable[str], what: str) -> str | None:
-        known = list(known)
-        if not isinstance(value, str):
-            self.err(f"{what} must be an id, not {_kind(value)}", span)
-            return None
-        if value not in known:
-            self.err(f"unknown {what} '{value}'{did_you_mean(value, known)}", span)
-            return None
-        return value
-
-    def each(self, node: YMap, key: str, what: str) -> Iterable[tuple[str, YMap, SourceSpan]]:
-        """Yield (id, mapping, span) for a mapping of id -> mapping, checking ids."""
-        if key not in node:
-            return
-        container = self.mapping(node[key], node.value_span(key), f"'{key}'")
-        if container is None:
-            return
-        for name, value in container.items():
-            kspan = container.key_span(name)
-            if self.ident(name, kspan, f"a {what} id") is None:
-                continue
-            body = self.mapping(value, container.value_span(name), f"{what} '{name}'")
-            if body is not None:
-                yield name, body, kspan
-
-    def sources_of(self, node: YMap, key: str = "sources") -> tuple[str, ...]:
-        if key not in node:
-            return ()
-        items = self.listing(node[key], node.value_span(key), f"'{key}'")
-        if items is None:
-            return ()
-        result = []
-        for i, item in enumerate(items):
-            ref = self.ref(item, items.item_span(i), self.source_ids, "source")
-            if ref is not None:
-                result.append(ref)
-                self.used_sources.add(ref)
-        return tuple(result)
-
-    def expr(self, value: Any, span: SourceSpan, want: str | None, scope: Scope) -> Compiled | None:
-        if isinstance(value, bool):
-            value = "true" if value else "false"
-        elif isinstance(value, int):
-            value = str(value)
-        if not isinstance(value, str):
-            self.err(f"expected an expression, not {_kind(value)}", span)
-            return None
-        try:
-            return compile_expression(value, scope, want)
-        except ExprError as exc:
-            self.err(f'in "{value}": {exc.message}', _shift(span, exc.offset, value))
-            return None
-
-    def effects(self, node: YMap, scope: Scope) -> tuple[CompiledEffect, ...]:
-        if "effects" not in node:
-            return ()
-        items = self.listing(node["effects"], node.value_span("effects"), "'effects'")
-        if items is None:
-            return ()
-        result = []
-        for i, item in enumerate(items):
-            span = items.item_span(i)
-            if not isinstance(item, str):
-                self.err(f"an effect is text such as 'cc_lean += 5', not {_kind(item)}", span)
-                continue
-            try:
-                result.append(compile_effect(item, scope))
-            except ExprError as exc:
-                self.err(f'in effect "{item}": {exc.message}', _shift(span, exc.offset, item))
-        return tuple(result)
-
-    # ------------------------------------------------------------------ compile
     def compile(self) -> m.Scenario | None:
         doc = self.doc
         if doc is None:
@@ -227,15 +46,15 @@ class Compiler:
             return None
         if not isinstance(doc, YMap):
             self.err(
-                f"a scenario is a mapping of 'key: value' lines, not {_kind(doc)}",
+                f"a scenario is a mapping of 'key: value' lines, not {kind_of(doc)}",
                 span_of(doc, SourceSpan(self.file, 1, 1)),
             )
             return None
-        self.keys(doc, TOP_KEYS, "the scenario")
+        self.keys(doc, spec.SCENARIO, "the scenario")
         fmt = doc.get("format")
         if "format" in doc and fmt != m.FORMAT_VERSION:
             self.err(
-                f"format {_show(fmt)} is not supported; this presidium reads format {m.FORMAT_VERSION}",
+                f"format {show(fmt)} is not supported; this presidium reads format {m.FORMAT_VERSION}",
                 doc.value_span("format"),
             )
         scenario_id = (
@@ -351,238 +170,6 @@ class Compiler:
             debrief_questions=questions,
         )
 
-    def strings(self, node: YMap, key: str) -> tuple[str, ...]:
-        if key not in node:
-            return ()
-        items = self.listing(node[key], node.value_span(key), f"'{key}'")
-        if items is None:
-            return ()
-        out = []
-        for i, item in enumerate(items):
-            if isinstance(item, str):
-                self.check_text(item, items.item_span(i))
-                out.append(item)
-            else:
-                self.err(f"each of '{key}' must be text, not {_kind(item)}", items.item_span(i))
-        return tuple(out)
-
-    def compile_sources(self, doc: YMap) -> dict[str, m.Source]:
-        result = {}
-        for sid, node, span in self.each(doc, "sources", "source"):
-            self.keys(
-                node, {"cite": True, "grade": True, "ref": False, "url": False}, f"source '{sid}'"
-            )
-            grade = node.get("grade")
-            if "grade" in node and grade not in ("A", "B", "C"):
-                self.err(
-                    f"grade must be 'A', 'B' or 'C', not {_show(grade)}", node.value_span("grade")
-                )
-            result[sid] = m.Source(
-                sid,
-                self.text(node, "cite", "'cite'") or "",
-                str(grade),
-                self.text(node, "ref", "'ref'", required=False),
-                self.text(node, "url", "'url'", required=False),
-                span,
-            )
-        return result
-
-    def compile_stances(self, doc: YMap) -> dict[str, str]:
-        if "stances" not in doc:
-            return {}
-        node = self.mapping(doc["stances"], doc.value_span("stances"), "'stances'")
-        result = {}
-        for key, label in (node or {}).items():
-            assert node is not None
-            if self.ident(key, node.key_span(key), "a stance id") and isinstance(label, str):
-                result[key] = label
-            elif not isinstance(label, str):
-                self.err(f"stance '{key}' needs a label in words", node.value_span(key))
-        return result
-
-    def compile_actors(self, doc: YMap, stances: dict[str, str]) -> dict[str, m.Actor]:
-        result = {}
-        allowed = {
-            "name": True,
-            "office": True,
-            "rank": True,
-            "stance": False,
-            "principal": False,
-            "sources": False,
-        }
-        for aid, node, span in self.each(doc, "actors", "actor"):
-            self.keys(node, allowed, f"actor '{aid}'")
-            rank = node.get("rank")
-            if "rank" in node and rank not in m.RANKS:
-                self.err(
-                    f"rank must be {one_of(m.RANKS)}, not {_show(rank)}{did_you_mean(str(rank), m.RANKS)}",
-                    node.value_span("rank"),
-                )
-            stance = node.get("stance", next(iter(stances), ""))
-            if "stance" in node:
-                self.ref(stance, node.value_span("stance"), stances, "stance")
-            result[aid] = m.Actor(
-                aid,
-                self.text(node, "name", "'name'") or aid,
-                self.text(node, "office", "'office'") or "",
-                str(rank),
-                str(stance),
-                self.flag(node, "principal", False),
-                self.sources_of(node),
-                span,
-            )
-        return result
-
-    def compile_sides(self, doc: YMap, actors: dict[str, m.Actor]) -> dict[str, m.Side]:
-        result = {}
-        for sid, node, span in self.each(doc, "sides", "side"):
-            self.keys(node, {"name": True, "leader": True, "goal": True}, f"side '{sid}'")
-            leader = (
-                self.ref(node.get("leader"), node.value_span("leader"), actors, "actor")
-                if "leader" in node
-                else None
-            )
-            if sid in actors and leader != sid:
-                self.err(
-                    f"side '{sid}' has the id of actor '{sid}' but another leader; a side may "
-                    "share an id only with its own leader",
-                    span,
-                )
-            result[sid] = m.Side(
-                sid,
-                self.text(node, "name", "'name'") or sid,
-                leader or "",
-                self.text(node, "goal", "'goal'") or "",
-                span,
-            )
-        if "sides" in doc and not result:
-            self.err("a scenario needs at least one side to play", doc.value_span("sides"))
-        return result
-
-    def compile_variables(self, doc: YMap) -> dict[str, m.Variable]:
-        result = {}
-        allowed = {
-            "label": True,
-            "type": True,
-            "initial": True,
-            "min": False,
-            "max": False,
-            "values": False,
-        }
-        for vid, node, span in self.each(doc, "variables", "variable"):
-            self.keys(node, allowed, f"variable '{vid}'")
-            typ = node.get("type")
-            label = self.text(node, "label", "'label'") or vid
-            initial = node.get("initial")
-            ispan = node.value_span("initial")
-            if typ == "number":
-                lo, hi = node.get("min"), node.get("max")
-                for key, val in (("min", lo), ("max", hi)):
-                    if key not in node or not isinstance(val, int) or isinstance(val, bool):
-                        self.err(
-                            f"a number variable needs a whole-number '{key}'",
-                            node.key_span(key) if key in node else span,
-                        )
-                if (
-                    not isinstance(lo, int)
-                    or not isinstance(hi, int)
-                    or isinstance(lo, bool)
-                    or isinstance(hi, bool)
-                ):
-                    continue
-                if lo > hi:
-                    self.err(f"min ({lo}) is greater than max ({hi})", node.value_span("min"))
-                if not isinstance(initial, int) or isinstance(initial, bool):
-                    self.err(f"'initial' must be a whole number, not {_show(initial)}", ispan)
-                    initial = lo
-                elif not lo <= initial <= hi:
-                    self.err(f"initial value {initial} is outside {lo} to {hi}", ispan)
-                result[vid] = m.Variable(
-                    vid, label, VarType(INT, minimum=lo, maximum=hi), initial, {}, span
-                )
-            elif typ == "flag":
-                if not isinstance(initial, bool):
-                    self.err(f"'initial' must be true or false, not {_show(initial)}", ispan)
-                    initial = False
-                result[vid] = m.Variable(vid, label, VarType(BOOL), initial, {}, span)
-            elif typ == "choice":
-                values = (
-                    self.mapping(node.get("values"), node.value_span("values"), "'values'")
-                    if "values" in node
-                    else None
-                )
-                if values is None:
-                    if "values" not in node:
-                        self.err("a choice variable needs 'values' (id: label lines)", span)
-                    continue
-                labels = {}
-                for key, val in values.items():
-                    if self.ident(key, values.key_span(key), "a value id"):
-                        if isinstance(val, str):
-                            labels[key] = val
-                        else:
-                            self.err(
-                                f"value '{key}' needs a label in words", values.value_span(key)
-                            )
-                if initial not in labels:
-                    self.err(
-                        f"initial value {_show(initial)} is not one of the values; expected "
-                        f"{one_of(labels)}{did_you_mean(str(initial), labels)}",
-                        ispan,
-                    )
-                    initial = next(iter(labels), "")
-                result[vid] = m.Variable(
-                    vid, label, VarType("enum", tuple(labels)), initial, labels, span
-                )
-            elif "type" in node:
-                self.err(
-                    f"type must be 'number', 'flag' or 'choice', not {_show(typ)}"
-                    f"{did_you_mean(str(typ), ['number', 'flag', 'choice'])}",
-                    node.value_span("type"),
-                )
-        return result
-
-    def compile_status(
-        self, doc: YMap, variables: dict[str, m.Variable], ranks: dict[str, list[str]]
-    ) -> tuple[m.StatusItem, ...]:
-        if "status" not in doc:
-            return ()
-        items = self.listing(doc["status"], doc.value_span("status"), "'status'")
-        result = []
-        for i, item in enumerate(items or []):
-            assert items is not None
-            node = self.mapping(item, items.item_span(i), "a status line")
-            if node is None:
-                continue
-            self.keys(
-                node, {"variable": False, "alignment": False, "label": False}, "a status line"
-            )
-            if ("variable" in node) == ("alignment" in node):
-                self.err(
-                    "a status line names either a 'variable' or an 'alignment' (a rank)", node.span
-                )
-                continue
-            if "variable" in node:
-                var = self.ref(node["variable"], node.value_span("variable"), variables, "variable")
-                if var:
-                    result.append(
-                        m.StatusItem(
-                            self.text(node, "label", "'label'") or variables[var].label,
-                            var,
-                            None,
-                            node.span,
-                        )
-                    )
-            else:
-                rank = self.ref(node["alignment"], node.value_span("alignment"), ranks, "rank")
-                if rank:
-                    result.append(
-                        m.StatusItem(
-                            self.text(node, "label", "'label'") or rank, None, rank, node.span
-                        )
-                    )
-        return tuple(result)
-
     def compile_text(
         self, node: YMap, key: str, scope: Scope, required: bool
     ) -> tuple[m.TextPart, ...]:
@@ -601,9 +188,7 @@ class Compiler:
             if isinstance(item, str):
                 parts.append(self.text_part(item, ispan, None, False))
             elif isinstance(item, YMap):
-                self.keys(
-                    item, {"when": True, "text": True, "counterfactual": False}, "a text branch"
-                )
+                self.keys(item, spec.TEXT_BRANCH, "a text branch")
                 when = (
                     self.expr(item.get("when"), item.value_span("when"), BOOL, scope)
                     if "when" in item
@@ -614,11 +199,11 @@ class Compiler:
                     parts.append(self.text_part(item["text"], item.value_span("text"), when, flag))
                 elif "text" in item:
                     self.err(
-                        f"'text' must be text, not {_kind(item['text'])}", item.value_span("text")
+                        f"'text' must be text, not {kind_of(item['text'])}", item.value_span("text")
                     )
             else:
                 self.err(
-                    f"a text item is text or a 'when'/'text' mapping, not {_kind(item)}", ispan
+                    f"a text item is text or a 'when'/'text' mapping, not {kind_of(item)}", ispan
                 )
         return tuple(parts)
 
@@ -649,11 +234,11 @@ class Compiler:
             note = self.mapping(item, items.item_span(i), "a note")
             if note is None:
                 continue
-            self.keys(note, {"text": True, "sources": True, "confidence": True}, "a note")
+            self.keys(note, spec.NOTE, "a note")
             conf = note.get("confidence")
             if "confidence" in note and conf not in m.CONFIDENCE:
                 self.err(
-                    f"confidence must be {one_of(m.CONFIDENCE)}, not {_show(conf)}"
+                    f"confidence must be {one_of(m.CONFIDENCE)}, not {show(conf)}"
                     f"{did_you_mean(str(conf), m.CONFIDENCE)}",
                     note.value_span("confidence"),
                 )
@@ -686,7 +271,7 @@ class Compiler:
             branch = self.mapping(item, items.item_span(i), "a branch")
             if branch is None:
                 continue
-            self.keys(branch, {"when": False, "goto": True}, "a branch")
+            self.keys(branch, spec.BRANCH, "a branch")
             when = (
                 self.expr(branch["when"], branch.value_span("when"), BOOL, scope)
                 if "when" in branch
@@ -725,18 +310,7 @@ class Compiler:
         node = self.mapping(item, span, "a choice")
         if node is None:
             return None
-        allowed = {
-            "id": True,
-            "label": True,
-            "when": False,
-            "unavailable": False,
-            "effects": False,
-            "text": False,
-            "next": False,
-            "chance": False,
-            "counterfactual": False,
-        }
-        self.keys(node, allowed, "a choice")
+        self.keys(node, spec.CHOICE, "a choice")
         cid = (
             self.ident(node.get("id"), node.value_span("id"), "a choice id")
             if "id" in node
@@ -769,7 +343,7 @@ class Compiler:
                     )
             cnode = self.mapping(node["chance"], node.value_span("chance"), "'chance'")
             if cnode is not None:
-                self.keys(cnode, {"percent": True, "success": True, "failure": True}, "'chance'")
+                self.keys(cnode, spec.CHANCE, "'chance'")
                 percent = (
                     self.expr(cnode.get("percent"), cnode.value_span("percent"), INT, scope)
                     if "percent" in cnode
@@ -783,7 +357,7 @@ class Compiler:
                         else None
                     )
                     if sub is not None:
-                        self.keys(sub, {"text": False, "effects": False, "next": True}, f"'{key}'")
+                        self.keys(sub, spec.OUTCOME, f"'{key}'")
                         sides.append(self.outcome(sub, scope, targets, f"'{key}'"))
                 if percent is not None and len(sides) == 2:
                     chance = m.Chance(percent, sides[0], sides[1], cnode.span)
@@ -815,35 +389,15 @@ class Compiler:
         targets: list[str],
         votes: set[str],
     ) -> m.Phase:
-        allowed = {
-            "title": True,
-            "date": False,
-            "date_label": False,
-            "time": False,
-            "place": False,
-            "counterfactual": False,
-            "content_note": False,
-            "text": True,
-            "sources": False,
-            "notes": False,
-            "effects": False,
-            "vote": False,
-            "by": False,
-            "prompt": False,
-            "choices": False,
-            "history": False,
-            "script": False,
-            "next": False,
-        }
-        self.keys(node, allowed, f"phase '{pid}'")
+        self.keys(node, spec.PHASE, f"phase '{pid}'")
         date = None
         if "date" in node:
             raw = node["date"]
-            if isinstance(raw, str) and DATE.match(raw) and _valid_date(raw):
+            if isinstance(raw, str) and DATE.match(raw) and valid_date(raw):
                 date = raw
             else:
                 self.err(
-                    f"date must be written yyyy-mm-dd, such as 1957-06-18, not {_show(raw)}",
+                    f"date must be written yyyy-mm-dd, such as 1957-06-18, not {show(raw)}",
                     node.value_span("date"),
                 )
         counterfactual = self.flag(node, "counterfactual", False)
@@ -943,7 +497,7 @@ class Compiler:
             rule = self.mapping(item, items.item_span(i), "a script rule")
             if rule is None:
                 continue
-            self.keys(rule, {"choose": True, "when": False, "percent": False}, "a script rule")
+            self.keys(rule, spec.SCRIPT_RULE, "a script rule")
             choose = (
                 self.ref(rule.get("choose"), rule.value_span("choose"), choice_ids, "choice")
                 if "choose" in rule
@@ -966,22 +520,12 @@ class Compiler:
     def compile_vote(
         self, vid: str, node: YMap, span: SourceSpan, actors: dict[str, m.Actor], scope: Scope
     ) -> m.Vote:
-        allowed = {
-            "title": True,
-            "motion": True,
-            "voters": False,
-            "rules": False,
-            "blocs": False,
-            "passes": False,
-            "sources": False,
-            "counterfactual": False,
-        }
-        self.keys(node, allowed, f"vote '{vid}'")
+        self.keys(node, spec.VOTE, f"vote '{vid}'")
         voters: list[str] = []
         if "voters" in node:
             vnode = self.mapping(node["voters"], node.value_span("voters"), "'voters'")
             if vnode is not None:
-                self.keys(vnode, {"ranks": False, "actors": False}, "'voters'")
+                self.keys(vnode, spec.VOTERS, "'voters'")
                 for rank in self.id_list(vnode, "ranks", m.RANKS, "rank"):
                     voters += [a.id for a in actors.values() if a.rank == rank]
                 voters += self.id_list(vnode, "actors", actors, "actor")
@@ -1001,7 +545,7 @@ class Compiler:
                     continue
                 self.keys(
                     rule,
-                    {"actors": False, "when": False, "vote": True, "reason": True},
+                    spec.VOTE_RULE,
                     "a vote rule",
                 )
                 only = tuple(self.id_list(rule, "actors", actors, "actor"))
@@ -1018,7 +562,7 @@ class Compiler:
                 choice = rule.get("vote")
                 if "vote" in rule and choice not in m.VOTES:
                     self.err(
-                        f"vote must be {one_of(m.VOTES)}, not {_show(choice)}",
+                        f"vote must be {one_of(m.VOTES)}, not {show(choice)}",
                         rule.value_span("vote"),
                     )
                 rules.append(
@@ -1047,14 +591,7 @@ class Compiler:
                     continue
                 self.keys(
                     bnode,
-                    {
-                        "label": True,
-                        "for": False,
-                        "against": False,
-                        "abstain": False,
-                        "reason": True,
-                        "when": False,
-                    },
+                    spec.BLOC,
                     "a bloc",
                 )
                 counts = {
@@ -1112,27 +649,18 @@ class Compiler:
             span,
         )
 
-    def id_list(self, node: YMap, key: str, known: Iterable[str], what: str) -> list[str]:
-        if key not in node:
-            return []
-        items = self.listing(node[key], node.value_span(key), f"'{key}'")
-        if items is None:
-            return []
-        found = [self.ref(item, items.item_span(i), known, what) for i, item in enumerate(items)]
-        return [r for r in found if r]
-
     def compile_ending(
         self, eid: str, node: YMap, span: SourceSpan, actors: dict[str, m.Actor]
     ) -> m.Ending:
         self.keys(
             node,
-            {"title": True, "kind": True, "text": True, "sources": False, "fates": False},
+            spec.ENDING,
             f"ending '{eid}'",
         )
         kind = node.get("kind")
         if "kind" in node and kind not in m.ENDING_KINDS:
             self.err(
-                f"kind must be 'historical' or 'counterfactual', not {_show(kind)}"
+                f"kind must be 'historical' or 'counterfactual', not {show(kind)}"
                 f"{did_you_mean(str(kind), m.ENDING_KINDS)}",
                 node.value_span("kind"),
             )
@@ -1157,11 +685,12 @@ class Compiler:
                         )
                     fates.append(m.Fate(actor, value, (), vspan))
                 elif isinstance(value, YMap):
-                    self.keys(
-                        value,
-                        {"text": True, "sources": kind == "historical"},
-                        f"the fate of '{actor}'",
-                    )
+                    self.keys(value, spec.FATE, f"the fate of '{actor}'")
+                    if kind == "historical" and "sources" not in value:
+                        self.err(
+                            f"the fate of '{actor}' in a historical ending needs sources",
+                            value.span,
+                        )
                     fates.append(
                         m.Fate(
                             actor,
@@ -1171,7 +700,9 @@ class Compiler:
                         )
                     )
                 else:
-                    self.err(f"a fate is text, or 'text' and 'sources', not {_kind(value)}", vspan)
+                    self.err(
+                        f"a fate is text, or 'text' and 'sources', not {kind_of(value)}", vspan
+                    )
         missing = [
             a.id for a in actors.values() if a.principal and a.id not in {f.actor for f in fates}
         ]
@@ -1189,72 +720,6 @@ class Compiler:
             tuple(fates),
             span,
         )
-
-    def compile_expect(
-        self, doc: YMap, endings: list[str], sides: list[str]
-    ) -> tuple[m.Expectation, ...]:
-        if "expect" not in doc:
-            return ()
-        items = self.listing(doc["expect"], doc.value_span("expect"), "'expect'")
-        result = []
-        for i, item in enumerate(items or []):
-            assert items is not None
-            node = self.mapping(item, items.item_span(i), "an expectation")
-            if node is None:
-                continue
-            self.keys(node, {"reachable": True, "as": True}, "an expectation")
-            ending = (
-                self.ref(node.get("reachable"), node.value_span("reachable"), endings, "ending")
-                if "reachable" in node
-                else None
-            )
-            side = (
-                self.ref(node.get("as"), node.value_span("as"), sides, "side")
-                if "as" in node
-                else None
-            )
-            if ending and side:
-                result.append(m.Expectation(ending, side, node.span))
-        return tuple(result)
-
-
-def _valid_date(text: str) -> bool:
-    try:
-        datetime.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _shift(span: SourceSpan, offset: int, text: str) -> SourceSpan:
-    """Point inside a one-line expression; fall back to its start for multi-line text."""
-    if "\n" in text or offset <= 0:
-        return span
-    return SourceSpan(span.file, span.line, span.col + offset)
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"'{'true' if value else 'false'}' (true/false)"
-    if isinstance(value, YMap):
-        return "a mapping"
-    if isinstance(value, YList):
-        return "a list"
-    if isinstance(value, (int, float)):
-        return f"the number {value}"
-    return f"the text '{_clip(str(value))}'"
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, str):
-        return f"'{_clip(value)}'"
-    return _kind(value)
-
-
-def _clip(text: str) -> str:
-    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def compile_document(doc: Any, file: str) -> tuple[m.Scenario | None, list[Any]]:

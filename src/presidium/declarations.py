@@ -1,0 +1,243 @@
+"""The first pass of the compiler: everything a scenario declares before its story.
+
+Sources, stances, actors, sides, variables, the status panel and the expectations are read
+here, so that the story (phases, choices, votes, endings) can refer to any of them, in any
+order, in the second pass.
+"""
+
+from __future__ import annotations
+
+from presidium import model as m
+from presidium import spec
+from presidium.conditions import BOOL, INT, VarType
+from presidium.diagnostics import did_you_mean, one_of
+from presidium.loader import YMap
+from presidium.reader import Reader, show
+
+
+class Declarations(Reader):
+    """Reads the declarations of a scenario document."""
+
+    def compile_sources(self, doc: YMap) -> dict[str, m.Source]:
+        result = {}
+        for sid, node, span in self.each(doc, "sources", "source"):
+            self.keys(node, spec.SOURCE, f"source '{sid}'")
+            grade = node.get("grade")
+            if "grade" in node and grade not in ("A", "B", "C"):
+                self.err(
+                    f"grade must be 'A', 'B' or 'C', not {show(grade)}", node.value_span("grade")
+                )
+            result[sid] = m.Source(
+                sid,
+                self.text(node, "cite", "'cite'") or "",
+                str(grade),
+                self.text(node, "ref", "'ref'", required=False),
+                self.text(node, "url", "'url'", required=False),
+                span,
+            )
+        return result
+
+    def compile_stances(self, doc: YMap) -> dict[str, str]:
+        if "stances" not in doc:
+            return {}
+        node = self.mapping(doc["stances"], doc.value_span("stances"), "'stances'")
+        result = {}
+        for key, label in (node or {}).items():
+            assert node is not None
+            if self.ident(key, node.key_span(key), "a stance id") and isinstance(label, str):
+                result[key] = label
+            elif not isinstance(label, str):
+                self.err(f"stance '{key}' needs a label in words", node.value_span(key))
+        return result
+
+    def compile_actors(self, doc: YMap, stances: dict[str, str]) -> dict[str, m.Actor]:
+        result = {}
+        for aid, node, span in self.each(doc, "actors", "actor"):
+            self.keys(node, spec.ACTOR, f"actor '{aid}'")
+            rank = node.get("rank")
+            if "rank" in node and rank not in m.RANKS:
+                self.err(
+                    f"rank must be {one_of(m.RANKS)}, not {show(rank)}{did_you_mean(str(rank), m.RANKS)}",
+                    node.value_span("rank"),
+                )
+            stance = node.get("stance", next(iter(stances), ""))
+            if "stance" in node:
+                self.ref(stance, node.value_span("stance"), stances, "stance")
+            result[aid] = m.Actor(
+                aid,
+                self.text(node, "name", "'name'") or aid,
+                self.text(node, "office", "'office'") or "",
+                str(rank),
+                str(stance),
+                self.flag(node, "principal", False),
+                self.sources_of(node),
+                span,
+            )
+        return result
+
+    def compile_sides(self, doc: YMap, actors: dict[str, m.Actor]) -> dict[str, m.Side]:
+        result = {}
+        for sid, node, span in self.each(doc, "sides", "side"):
+            self.keys(node, spec.SIDE, f"side '{sid}'")
+            leader = (
+                self.ref(node.get("leader"), node.value_span("leader"), actors, "actor")
+                if "leader" in node
+                else None
+            )
+            if sid in actors and leader != sid:
+                self.err(
+                    f"side '{sid}' has the id of actor '{sid}' but another leader; a side may "
+                    "share an id only with its own leader",
+                    span,
+                )
+            result[sid] = m.Side(
+                sid,
+                self.text(node, "name", "'name'") or sid,
+                leader or "",
+                self.text(node, "goal", "'goal'") or "",
+                span,
+            )
+        if "sides" in doc and not result:
+            self.err("a scenario needs at least one side to play", doc.value_span("sides"))
+        return result
+
+    def compile_variables(self, doc: YMap) -> dict[str, m.Variable]:
+        result = {}
+        for vid, node, span in self.each(doc, "variables", "variable"):
+            self.keys(node, spec.VARIABLE, f"variable '{vid}'")
+            typ = node.get("type")
+            label = self.text(node, "label", "'label'") or vid
+            initial = node.get("initial")
+            ispan = node.value_span("initial")
+            if typ == "number":
+                lo, hi = node.get("min"), node.get("max")
+                for key, val in (("min", lo), ("max", hi)):
+                    if key not in node or not isinstance(val, int) or isinstance(val, bool):
+                        self.err(
+                            f"a number variable needs a whole-number '{key}'",
+                            node.key_span(key) if key in node else span,
+                        )
+                if (
+                    not isinstance(lo, int)
+                    or not isinstance(hi, int)
+                    or isinstance(lo, bool)
+                    or isinstance(hi, bool)
+                ):
+                    continue
+                if lo > hi:
+                    self.err(f"min ({lo}) is greater than max ({hi})", node.value_span("min"))
+                if not isinstance(initial, int) or isinstance(initial, bool):
+                    self.err(f"'initial' must be a whole number, not {show(initial)}", ispan)
+                    initial = lo
+                elif not lo <= initial <= hi:
+                    self.err(f"initial value {initial} is outside {lo} to {hi}", ispan)
+                result[vid] = m.Variable(
+                    vid, label, VarType(INT, minimum=lo, maximum=hi), initial, {}, span
+                )
+            elif typ == "flag":
+                if not isinstance(initial, bool):
+                    self.err(f"'initial' must be true or false, not {show(initial)}", ispan)
+                    initial = False
+                result[vid] = m.Variable(vid, label, VarType(BOOL), initial, {}, span)
+            elif typ == "choice":
+                values = (
+                    self.mapping(node.get("values"), node.value_span("values"), "'values'")
+                    if "values" in node
+                    else None
+                )
+                if values is None:
+                    if "values" not in node:
+                        self.err("a choice variable needs 'values' (id: label lines)", span)
+                    continue
+                labels = {}
+                for key, val in values.items():
+                    if self.ident(key, values.key_span(key), "a value id"):
+                        if isinstance(val, str):
+                            labels[key] = val
+                        else:
+                            self.err(
+                                f"value '{key}' needs a label in words", values.value_span(key)
+                            )
+                if initial not in labels:
+                    self.err(
+                        f"initial value {show(initial)} is not one of the values; expected "
+                        f"{one_of(labels)}{did_you_mean(str(initial), labels)}",
+                        ispan,
+                    )
+                    initial = next(iter(labels), "")
+                result[vid] = m.Variable(
+                    vid, label, VarType("enum", tuple(labels)), initial, labels, span
+                )
+            elif "type" in node:
+                self.err(
+                    f"type must be 'number', 'flag' or 'choice', not {show(typ)}"
+                    f"{did_you_mean(str(typ), ['number', 'flag', 'choice'])}",
+                    node.value_span("type"),
+                )
+        return result
+
+    def compile_status(
+        self, doc: YMap, variables: dict[str, m.Variable], ranks: dict[str, list[str]]
+    ) -> tuple[m.StatusItem, ...]:
+        if "status" not in doc:
+            return ()
+        items = self.listing(doc["status"], doc.value_span("status"), "'status'")
+        result = []
+        for i, item in enumerate(items or []):
+            assert items is not None
+            node = self.mapping(item, items.item_span(i), "a status line")
+            if node is None:
+                continue
+            self.keys(node, spec.STATUS_LINE, "a status line")
+            if ("variable" in node) == ("alignment" in node):
+                self.err(
+                    "a status line names either a 'variable' or an 'alignment' (a rank)", node.span
+                )
+                continue
+            if "variable" in node:
+                var = self.ref(node["variable"], node.value_span("variable"), variables, "variable")
+                if var:
+                    result.append(
+                        m.StatusItem(
+                            self.text(node, "label", "'label'") or variables[var].label,
+                            var,
+                            None,
+                            node.span,
+                        )
+                    )
+            else:
+                rank = self.ref(node["alignment"], node.value_span("alignment"), ranks, "rank")
+                if rank:
+                    result.append(
+                        m.StatusItem(
+                            self.text(node, "label", "'label'") or rank, None, rank, node.span
+                        )
+                    )
+        return tuple(result)
+
+    def compile_expect(
+        self, doc: YMap, endings: list[str], sides: list[str]
+    ) -> tuple[m.Expectation, ...]:
+        if "expect" not in doc:
+            return ()
+        items = self.listing(doc["expect"], doc.value_span("expect"), "'expect'")
+        result = []
+        for i, item in enumerate(items or []):
+            assert items is not None
+            node = self.mapping(item, items.item_span(i), "an expectation")
+            if node is None:
+                continue
+            self.keys(node, spec.EXPECTATION, "an expectation")
+            ending = (
+                self.ref(node.get("reachable"), node.value_span("reachable"), endings, "ending")
+                if "reachable" in node
+                else None
+            )
+            side = (
+                self.ref(node.get("as"), node.value_span("as"), sides, "side")
+                if "as" in node
+                else None
+            )
+            if ending and side:
+                result.append(m.Expectation(ending, side, node.span))
+        return tuple(result)

@@ -1,0 +1,250 @@
+"""Reading located YAML into typed values, with a diagnostic for everything unexpected.
+
+``Reader`` holds the generic checks every part of the compiler needs: keys against the
+format's tables in ``spec``, ids, texts, references, flags, expressions and effects. It
+collects diagnostics instead of raising, so the compiler can report every problem at once.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from presidium.conditions import (
+    Compiled,
+    CompiledEffect,
+    ExprError,
+    Scope,
+    compile_effect,
+    compile_expression,
+)
+from presidium.diagnostics import DiagnosticBag, SourceSpan, did_you_mean, one_of
+from presidium.loader import YList, YMap
+from presidium.spec import Field
+
+ID = re.compile(r"[a-z][a-z0-9_]*\Z")
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+class Reader:
+    def __init__(self, doc: Any, file: str) -> None:
+        self.doc = doc
+        self.file = file
+        self.bag = DiagnosticBag()
+        self.source_ids: set[str] = set()
+        self.used_sources: set[str] = set()
+
+    # ------------------------------------------------------------------ helpers
+    def err(self, message: str, span: SourceSpan) -> None:
+        self.bag.error(message, span)
+
+    def warn(self, message: str, span: SourceSpan) -> None:
+        self.bag.warning(message, span)
+
+    def keys(self, node: YMap, allowed: Mapping[str, Field], where: str) -> bool:
+        """Check a mapping's keys: unknown ones (with did-you-mean) and missing required ones."""
+        ok = True
+        for key in node:
+            if key not in allowed:
+                ok = False
+                self.err(
+                    f"unknown key '{key}' in {where}{did_you_mean(key, allowed)}; "
+                    f"expected {one_of(allowed)}",
+                    node.key_span(key),
+                )
+        for key, field in allowed.items():
+            if field.required and key not in node:
+                ok = False
+                self.err(f"{where} needs '{key}'", node.span)
+        return ok
+
+    def mapping(self, value: Any, span: SourceSpan, what: str) -> YMap | None:
+        if isinstance(value, YMap):
+            return value
+        self.err(f"{what} must be a mapping of 'key: value' lines, not {kind_of(value)}", span)
+        return None
+
+    def listing(self, value: Any, span: SourceSpan, what: str) -> YList | None:
+        if isinstance(value, YList):
+            return value
+        self.err(f"{what} must be a list ('- item' lines), not {kind_of(value)}", span)
+        return None
+
+    def text(self, node: YMap, key: str, what: str, required: bool = True) -> str | None:
+        if key not in node:
+            return None
+        value = node[key]
+        span = node.value_span(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and not required:
+            value = str(value)
+        if not isinstance(value, str) or (required and not value.strip()):
+            self.err(f"{what} must be text, not {kind_of(value)}", span)
+            return None
+        self.check_text(value, span)
+        return value
+
+    def check_text(self, value: str, span: SourceSpan) -> None:
+        bad = CONTROL.search(value)
+        if bad:
+            self.err(
+                f"text contains the control character U+{ord(bad.group()):04X}; "
+                "scenario text may not drive the terminal",
+                span,
+            )
+
+    def ident(self, value: Any, span: SourceSpan, what: str) -> str | None:
+        if isinstance(value, str) and ID.match(value):
+            return value
+        self.err(
+            f"{what} must be a snake_case id (lower-case letters, digits and '_', "
+            f"starting with a letter), not {show(value)}",
+            span,
+        )
+        return None
+
+    def flag(self, node: YMap, key: str, default: bool) -> bool:
+        if key not in node:
+            return default
+        value = node[key]
+        if isinstance(value, bool):
+            return value
+        self.err(f"'{key}' must be true or false, not {show(value)}", node.value_span(key))
+        return default
+
+    def ref(self, value: Any, span: SourceSpan, known: Iterable[str], what: str) -> str | None:
+        known = list(known)
+        if not isinstance(value, str):
+            self.err(f"{what} must be an id, not {kind_of(value)}", span)
+            return None
+        if value not in known:
+            self.err(f"unknown {what} '{value}'{did_you_mean(value, known)}", span)
+            return None
+        return value
+
+    def each(self, node: YMap, key: str, what: str) -> Iterable[tuple[str, YMap, SourceSpan]]:
+        """Yield (id, mapping, span) for a mapping of id -> mapping, checking ids."""
+        if key not in node:
+            return
+        container = self.mapping(node[key], node.value_span(key), f"'{key}'")
+        if container is None:
+            return
+        for name, value in container.items():
+            kspan = container.key_span(name)
+            if self.ident(name, kspan, f"a {what} id") is None:
+                continue
+            body = self.mapping(value, container.value_span(name), f"{what} '{name}'")
+            if body is not None:
+                yield name, body, kspan
+
+    def sources_of(self, node: YMap, key: str = "sources") -> tuple[str, ...]:
+        if key not in node:
+            return ()
+        items = self.listing(node[key], node.value_span(key), f"'{key}'")
+        if items is None:
+            return ()
+        result = []
+        for i, item in enumerate(items):
+            ref = self.ref(item, items.item_span(i), self.source_ids, "source")
+            if ref is not None:
+                result.append(ref)
+                self.used_sources.add(ref)
+        return tuple(result)
+
+    def expr(self, value: Any, span: SourceSpan, want: str | None, scope: Scope) -> Compiled | None:
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        elif isinstance(value, int):
+            value = str(value)
+        if not isinstance(value, str):
+            self.err(f"expected an expression, not {kind_of(value)}", span)
+            return None
+        try:
+            return compile_expression(value, scope, want)
+        except ExprError as exc:
+            self.err(f'in "{value}": {exc.message}', _shift(span, exc.offset, value))
+            return None
+
+    def effects(self, node: YMap, scope: Scope) -> tuple[CompiledEffect, ...]:
+        if "effects" not in node:
+            return ()
+        items = self.listing(node["effects"], node.value_span("effects"), "'effects'")
+        if items is None:
+            return ()
+        result = []
+        for i, item in enumerate(items):
+            span = items.item_span(i)
+            if not isinstance(item, str):
+                self.err(f"an effect is text such as 'cc_lean += 5', not {kind_of(item)}", span)
+                continue
+            try:
+                result.append(compile_effect(item, scope))
+            except ExprError as exc:
+                self.err(f'in effect "{item}": {exc.message}', _shift(span, exc.offset, item))
+        return tuple(result)
+
+    # ------------------------------------------------------------------ compile
+    def strings(self, node: YMap, key: str) -> tuple[str, ...]:
+        if key not in node:
+            return ()
+        items = self.listing(node[key], node.value_span(key), f"'{key}'")
+        if items is None:
+            return ()
+        out = []
+        for i, item in enumerate(items):
+            if isinstance(item, str):
+                self.check_text(item, items.item_span(i))
+                out.append(item)
+            else:
+                self.err(f"each of '{key}' must be text, not {kind_of(item)}", items.item_span(i))
+        return tuple(out)
+
+    def id_list(self, node: YMap, key: str, known: Iterable[str], what: str) -> list[str]:
+        if key not in node:
+            return []
+        items = self.listing(node[key], node.value_span(key), f"'{key}'")
+        if items is None:
+            return []
+        found = [self.ref(item, items.item_span(i), known, what) for i, item in enumerate(items)]
+        return [r for r in found if r]
+
+
+def valid_date(text: str) -> bool:
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _shift(span: SourceSpan, offset: int, text: str) -> SourceSpan:
+    """Point inside a one-line expression; fall back to its start for multi-line text."""
+    if "\n" in text or offset <= 0:
+        return span
+    return SourceSpan(span.file, span.line, span.col + offset)
+
+
+def kind_of(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"'{'true' if value else 'false'}' (true/false)"
+    if isinstance(value, YMap):
+        return "a mapping"
+    if isinstance(value, YList):
+        return "a list"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    return f"the text '{_clip(str(value))}'"
+
+
+def show(value: Any) -> str:
+    if isinstance(value, str):
+        return f"'{_clip(value)}'"
+    return kind_of(value)
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."
