@@ -61,37 +61,53 @@ def transitions_of(scenario: Scenario) -> list[tuple[str, str, str, Branch]]:
 
 
 class PhaseMachine:
-    """Moves one game through the scenario's phases."""
+    """Moves one game through the scenario's phases.
+
+    Inside ``transitions`` states and triggers have names of our own making (``s0``,
+    ``t0``, ...), so not even a validated scenario id is ever looked up as a name there.
+    """
 
     def __init__(self, scenario: Scenario) -> None:
         self.model = PhaseModel()
-        states = list(scenario.phases) + list(scenario.endings)
+        ids = list(scenario.phases) + list(scenario.endings)
+        self.state_name = {state: f"s{n}" for n, state in enumerate(ids)}
+        self.state_id = {name: state for state, name in self.state_name.items()}
+        self.trigger_name: dict[str, str] = {}
         self.machine = Machine(
             model=self.model,
-            states=states,
-            initial=scenario.start,
+            states=list(self.state_id),
+            initial=self.state_name[scenario.start],
             auto_transitions=False,
             ignore_invalid_triggers=False,
             send_event=False,
         )
-        for name, source, dest, branch in transitions_of(scenario):
-            self.machine.add_transition(name, source, dest, conditions=_condition(branch))
+        for trigger, source, dest, branch in transitions_of(scenario):
+            internal = self.trigger_name.setdefault(trigger, f"t{len(self.trigger_name)}")
+            self.machine.add_transition(
+                internal,
+                self.state_name[source],
+                self.state_name[dest],
+                conditions=_condition(branch),
+            )
 
     @property
     def state(self) -> str:
-        return self.model.state
+        return self.state_id[self.model.state]
 
     def set_state(self, state: str) -> None:
-        self.machine.set_state(state, model=self.model)
+        self.machine.set_state(self.state_name[state], model=self.model)
 
     def fire(self, trigger: str, values: Mapping[str, Any]) -> str:
-        """Fire ``trigger`` with the game's values; return the new state."""
+        """Fire ``trigger`` with the game's values; return the new phase or ending id."""
+        internal = self.trigger_name.get(trigger)
+        if internal is None:
+            raise PresidiumError(f"the scenario cannot go on from '{self.state}' by '{trigger}'")
         try:
-            moved = self.model.trigger(trigger, values)
-        except (MachineError, AttributeError) as exc:
+            moved = self.model.trigger(internal, values)
+        except MachineError as exc:
             raise PresidiumError(
                 f"the scenario cannot go on from '{self.state}' by '{trigger}'"
             ) from exc
         if not moved:
             raise PresidiumError(f"no branch of '{trigger}' applies in phase '{self.state}'")
-        return self.model.state
+        return self.state

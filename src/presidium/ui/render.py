@@ -255,9 +255,11 @@ class Renderer:
 
     def on_status(self, e: ev.Status, always: bool = False) -> None:
         """The state of play: in full the first time or on request, otherwise only when it changes."""
+        day = format_date(e.date, e.date_label)
+        lines = ((ev.StatusLine("Day", day),) if day else ()) + e.lines
         before = self.shown_status
-        changed = [line for line in e.lines if before.get(line.label) != line.value]
-        self.shown_status = {line.label: line.value for line in e.lines}
+        changed = [line for line in lines if before.get(line.label) != line.value]
+        self.shown_status = {line.label: line.value for line in lines}
         if not changed and not always:
             return
         first = not before or always
@@ -265,7 +267,7 @@ class Renderer:
             self.blank()
             if first:
                 self.out(
-                    T("State of play: " + "; ".join(f"{x.label}: {x.value}" for x in e.lines) + ".")
+                    T("State of play: " + "; ".join(f"{x.label}: {x.value}" for x in lines) + ".")
                 )
             else:
                 self.out(
@@ -284,7 +286,7 @@ class Renderer:
         table = Table.grid(padding=(0, 2))
         table.add_column(style="presidium.label")
         table.add_column()
-        for line in e.lines:
+        for line in lines:
             value = T(line.value)
             if not first and line in changed and line.label in before:
                 value.append(f"  (was {clean(before[line.label])})", style="presidium.odds")
