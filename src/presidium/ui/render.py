@@ -382,6 +382,9 @@ class Renderer:
 
     def on_chance(self, e: ev.ChanceRolled) -> None:
         word = "success" if e.success else "failure"
+        if e.percent in (0, 100):
+            self.out(T(f"Chance {e.percent}%: certain {word}."))
+            return
         self.out(
             Text(
                 f"Chance {e.percent}%: rolled {e.roll} of 100, {word}.",
