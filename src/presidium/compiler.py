@@ -189,11 +189,7 @@ class Compiler(Declarations):
                 parts.append(self.text_part(item, ispan, None, False))
             elif isinstance(item, YMap):
                 self.keys(item, spec.TEXT_BRANCH, "a text branch")
-                when = (
-                    self.expr(item.get("when"), item.value_span("when"), BOOL, scope)
-                    if "when" in item
-                    else None
-                )
+                when = self.optional_expr(item, "when", BOOL, scope)
                 flag = self.flag(item, "counterfactual", False)
                 if isinstance(item.get("text"), str):
                     parts.append(self.text_part(item["text"], item.value_span("text"), when, flag))
@@ -225,16 +221,8 @@ class Compiler(Declarations):
                 )
 
     def notes(self, node: YMap) -> tuple[m.Note, ...]:
-        if "notes" not in node:
-            return ()
-        items = self.listing(node["notes"], node.value_span("notes"), "'notes'")
         result = []
-        for i, item in enumerate(items or []):
-            assert items is not None
-            note = self.mapping(item, items.item_span(i), "a note")
-            if note is None:
-                continue
-            self.keys(note, spec.NOTE, "a note")
+        for note in self.records(node, "notes", "a note", spec.NOTE):
             conf = note.get("confidence")
             if "confidence" in note and conf not in m.CONFIDENCE:
                 self.err(
@@ -272,11 +260,7 @@ class Compiler(Declarations):
             if branch is None:
                 continue
             self.keys(branch, spec.BRANCH, "a branch")
-            when = (
-                self.expr(branch["when"], branch.value_span("when"), BOOL, scope)
-                if "when" in branch
-                else None
-            )
+            when = self.optional_expr(branch, "when", BOOL, scope)
             if "goto" in branch:
                 target = self.ref(
                     branch["goto"], branch.value_span("goto"), targets, "phase or ending"
@@ -322,11 +306,7 @@ class Compiler(Declarations):
                 f"(reserved: {', '.join(RESERVED)})",
                 node.value_span("id"),
             )
-        when = (
-            self.expr(node["when"], node.value_span("when"), BOOL, scope)
-            if "when" in node
-            else None
-        )
+        when = self.optional_expr(node, "when", BOOL, scope)
         unavailable = self.text(node, "unavailable", "'unavailable'")
         if unavailable is not None and when is None:
             self.err(
@@ -344,11 +324,7 @@ class Compiler(Declarations):
             cnode = self.mapping(node["chance"], node.value_span("chance"), "'chance'")
             if cnode is not None:
                 self.keys(cnode, spec.CHANCE, "'chance'")
-                percent = (
-                    self.expr(cnode.get("percent"), cnode.value_span("percent"), INT, scope)
-                    if "percent" in cnode
-                    else None
-                )
+                percent = self.optional_expr(cnode, "percent", INT, scope)
                 sides = []
                 for key in ("success", "failure"):
                     sub = (
@@ -488,31 +464,15 @@ class Compiler(Declarations):
         )
 
     def script(self, node: YMap, scope: Scope, choice_ids: list[str]) -> tuple[m.ScriptRule, ...]:
-        if "script" not in node:
-            return ()
-        items = self.listing(node["script"], node.value_span("script"), "'script'")
         result = []
-        for i, item in enumerate(items or []):
-            assert items is not None
-            rule = self.mapping(item, items.item_span(i), "a script rule")
-            if rule is None:
-                continue
-            self.keys(rule, spec.SCRIPT_RULE, "a script rule")
+        for rule in self.records(node, "script", "a script rule", spec.SCRIPT_RULE):
             choose = (
                 self.ref(rule.get("choose"), rule.value_span("choose"), choice_ids, "choice")
                 if "choose" in rule
                 else None
             )
-            when = (
-                self.expr(rule["when"], rule.value_span("when"), BOOL, scope)
-                if "when" in rule
-                else None
-            )
-            percent = (
-                self.expr(rule["percent"], rule.value_span("percent"), INT, scope)
-                if "percent" in rule
-                else None
-            )
+            when = self.optional_expr(rule, "when", BOOL, scope)
+            percent = self.optional_expr(rule, "percent", INT, scope)
             if choose:
                 result.append(m.ScriptRule(choose, when, percent, rule.span))
         return tuple(result)
@@ -529,96 +489,15 @@ class Compiler(Declarations):
                 for rank in self.id_list(vnode, "ranks", m.RANKS, "rank"):
                     voters += [a.id for a in actors.values() if a.rank == rank]
                 voters += self.id_list(vnode, "actors", actors, "actor")
-        voter_scope = Scope(
-            scope.variables,
-            scope.ranks,
-            scope.stances,
-            voter_attributes={"stance": VarType("enum", scope.stances)},
-        )
-        rules = []
-        if "rules" in node:
-            items = self.listing(node["rules"], node.value_span("rules"), "'rules'")
-            for i, item in enumerate(items or []):
-                assert items is not None
-                rule = self.mapping(item, items.item_span(i), "a vote rule")
-                if rule is None:
-                    continue
-                self.keys(
-                    rule,
-                    spec.VOTE_RULE,
-                    "a vote rule",
-                )
-                only = tuple(self.id_list(rule, "actors", actors, "actor"))
-                for actor in only:
-                    if actor not in voters:
-                        self.err(
-                            f"actor '{actor}' does not vote in '{vid}'", rule.value_span("actors")
-                        )
-                when = (
-                    self.expr(rule["when"], rule.value_span("when"), BOOL, voter_scope)
-                    if "when" in rule
-                    else None
-                )
-                choice = rule.get("vote")
-                if "vote" in rule and choice not in m.VOTES:
-                    self.err(
-                        f"vote must be {one_of(m.VOTES)}, not {show(choice)}",
-                        rule.value_span("vote"),
-                    )
-                rules.append(
-                    m.VoteRule(
-                        only,
-                        when,
-                        str(choice),
-                        self.text(rule, "reason", "'reason'") or "",
-                        rule.span,
-                    )
-                )
-            if voters and (not rules or rules[-1].when is not None or rules[-1].actors):
-                self.err(
-                    "the last vote rule needs no 'when' and no 'actors', so that every voter has a vote",
-                    node.key_span("rules"),
-                )
-        elif voters:
+        rules = self.vote_rules(vid, node, voters, actors, scope)
+        if voters and "rules" not in node:
             self.err(f"vote '{vid}' has voters but no 'rules' saying how they vote", span)
-        blocs = []
-        if "blocs" in node:
-            items = self.listing(node["blocs"], node.value_span("blocs"), "'blocs'")
-            for i, item in enumerate(items or []):
-                assert items is not None
-                bnode = self.mapping(item, items.item_span(i), "a bloc")
-                if bnode is None:
-                    continue
-                self.keys(
-                    bnode,
-                    spec.BLOC,
-                    "a bloc",
-                )
-                counts = {
-                    k: c
-                    for k in m.VOTES
-                    if k in bnode
-                    for c in [self.expr(bnode[k], bnode.value_span(k), INT, scope)]
-                    if c is not None
-                }
-                if not any(k in bnode for k in m.VOTES):
-                    self.err(
-                        "a bloc needs at least one of 'for', 'against' or 'abstain'", bnode.span
-                    )
-                when = (
-                    self.expr(bnode["when"], bnode.value_span("when"), BOOL, scope)
-                    if "when" in bnode
-                    else None
-                )
-                blocs.append(
-                    m.Bloc(
-                        self.text(bnode, "label", "'label'") or "",
-                        counts,
-                        self.text(bnode, "reason", "'reason'") or "",
-                        when,
-                        bnode.span,
-                    )
-                )
+        elif voters and (not rules or rules[-1].when is not None or rules[-1].actors):
+            self.err(
+                "the last vote rule needs no 'when' and no 'actors', so that every voter has a vote",
+                node.key_span("rules"),
+            )
+        blocs = self.blocs(node, scope)
         if not voters and not blocs:
             self.err(f"vote '{vid}' has nobody to vote: give 'voters' or 'blocs'", span)
         tally_scope = Scope(
@@ -648,6 +527,47 @@ class Compiler(Declarations):
             self.flag(node, "counterfactual", False),
             span,
         )
+
+    def vote_rules(
+        self, vid: str, node: YMap, voters: list[str], actors: dict[str, m.Actor], scope: Scope
+    ) -> list[m.VoteRule]:
+        voter_scope = Scope(
+            scope.variables,
+            scope.ranks,
+            scope.stances,
+            voter_attributes={"stance": VarType("enum", scope.stances)},
+        )
+        rules = []
+        for rule in self.records(node, "rules", "a vote rule", spec.VOTE_RULE):
+            only = tuple(self.id_list(rule, "actors", actors, "actor"))
+            for actor in only:
+                if actor not in voters:
+                    self.err(f"actor '{actor}' does not vote in '{vid}'", rule.value_span("actors"))
+            choice = rule.get("vote")
+            if "vote" in rule and choice not in m.VOTES:
+                self.err(
+                    f"vote must be {one_of(m.VOTES)}, not {show(choice)}", rule.value_span("vote")
+                )
+            when = self.optional_expr(rule, "when", BOOL, voter_scope)
+            reason = self.text(rule, "reason", "'reason'") or ""
+            rules.append(m.VoteRule(only, when, str(choice), reason, rule.span))
+        return rules
+
+    def blocs(self, node: YMap, scope: Scope) -> list[m.Bloc]:
+        blocs = []
+        for bloc in self.records(node, "blocs", "a bloc", spec.BLOC):
+            counts = {}
+            for key in m.VOTES:
+                count = self.optional_expr(bloc, key, INT, scope)
+                if count is not None:
+                    counts[key] = count
+            if not any(key in bloc for key in m.VOTES):
+                self.err("a bloc needs at least one of 'for', 'against' or 'abstain'", bloc.span)
+            label = self.text(bloc, "label", "'label'") or ""
+            reason = self.text(bloc, "reason", "'reason'") or ""
+            when = self.optional_expr(bloc, "when", BOOL, scope)
+            blocs.append(m.Bloc(label, counts, reason, when, bloc.span))
+        return blocs
 
     def compile_ending(
         self, eid: str, node: YMap, span: SourceSpan, actors: dict[str, m.Actor]

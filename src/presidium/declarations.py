@@ -179,16 +179,8 @@ class Declarations(Reader):
     def compile_status(
         self, doc: YMap, variables: dict[str, m.Variable], ranks: dict[str, list[str]]
     ) -> tuple[m.StatusItem, ...]:
-        if "status" not in doc:
-            return ()
-        items = self.listing(doc["status"], doc.value_span("status"), "'status'")
         result = []
-        for i, item in enumerate(items or []):
-            assert items is not None
-            node = self.mapping(item, items.item_span(i), "a status line")
-            if node is None:
-                continue
-            self.keys(node, spec.STATUS_LINE, "a status line")
+        for node in self.records(doc, "status", "a status line", spec.STATUS_LINE):
             if ("variable" in node) == ("alignment" in node):
                 self.err(
                     "a status line names either a 'variable' or an 'alignment' (a rank)", node.span
@@ -218,16 +210,8 @@ class Declarations(Reader):
     def compile_expect(
         self, doc: YMap, endings: list[str], sides: list[str]
     ) -> tuple[m.Expectation, ...]:
-        if "expect" not in doc:
-            return ()
-        items = self.listing(doc["expect"], doc.value_span("expect"), "'expect'")
         result = []
-        for i, item in enumerate(items or []):
-            assert items is not None
-            node = self.mapping(item, items.item_span(i), "an expectation")
-            if node is None:
-                continue
-            self.keys(node, spec.EXPECTATION, "an expectation")
+        for node in self.records(doc, "expect", "an expectation", spec.EXPECTATION):
             ending = (
                 self.ref(node.get("reachable"), node.value_span("reachable"), endings, "ending")
                 if "reachable" in node

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from presidium.conditions import (
@@ -138,6 +138,26 @@ class Reader:
             body = self.mapping(value, container.value_span(name), f"{what} '{name}'")
             if body is not None:
                 yield name, body, kspan
+
+    def records(
+        self, node: YMap, key: str, what: str, fields: Mapping[str, Field]
+    ) -> Iterator[YMap]:
+        """Each mapping in the list under ``key``, with its keys checked against ``fields``."""
+        if key not in node:
+            return
+        items = self.listing(node[key], node.value_span(key), f"'{key}'")
+        for i, item in enumerate(items or ()):
+            assert items is not None
+            record = self.mapping(item, items.item_span(i), what)
+            if record is not None:
+                self.keys(record, fields, what)
+                yield record
+
+    def optional_expr(
+        self, node: YMap, key: str, want: str | None, scope: Scope
+    ) -> Compiled | None:
+        """The expression under ``key``, compiled, or ``None`` when the key is absent."""
+        return self.expr(node[key], node.value_span(key), want, scope) if key in node else None
 
     def sources_of(self, node: YMap, key: str = "sources") -> tuple[str, ...]:
         if key not in node:
