@@ -95,7 +95,7 @@ def test_the_documented_example_compiles_cleanly() -> None:
             "        confidence: likely",
             "confidence: likely",
             21,
-            "confidence must be 'attributed', 'authenticated', 'contested' or 'doubtful'",
+            "'confidence' must be 'attributed', 'authenticated', 'contested' or 'doubtful'",
         ),
         (
             "      - id: refuse\n",

@@ -22,7 +22,7 @@ from presidium.conditions import (
     compile_expression,
 )
 from presidium.declarations import Declarations
-from presidium.diagnostics import SourceSpan, did_you_mean, one_of
+from presidium.diagnostics import SourceSpan, did_you_mean
 from presidium.errors import ScenarioError
 from presidium.loader import YList, YMap, load_bytes, span_of
 from presidium.reader import DATE, kind_of, show, valid_date
@@ -223,13 +223,7 @@ class Compiler(Declarations):
     def notes(self, node: YMap) -> tuple[m.Note, ...]:
         result = []
         for note in self.records(node, "notes", "a note", spec.NOTE):
-            conf = note.get("confidence")
-            if "confidence" in note and conf not in m.CONFIDENCE:
-                self.err(
-                    f"confidence must be {one_of(m.CONFIDENCE)}, not {show(conf)}"
-                    f"{did_you_mean(str(conf), m.CONFIDENCE)}",
-                    note.value_span("confidence"),
-                )
+            conf = self.enum(note, "confidence", m.CONFIDENCE)
             srcs = self.sources_of(note)
             if (
                 "sources" in note
@@ -239,7 +233,7 @@ class Compiler(Declarations):
             ):
                 self.err("a note needs at least one source", note.value_span("sources"))
             result.append(
-                m.Note(self.text(note, "text", "'text'") or "", srcs, str(conf), note.span)
+                m.Note(self.text(note, "text", "'text'") or "", srcs, conf or "", note.span)
             )
         return tuple(result)
 
@@ -543,14 +537,10 @@ class Compiler(Declarations):
             for actor in only:
                 if actor not in voters:
                     self.err(f"actor '{actor}' does not vote in '{vid}'", rule.value_span("actors"))
-            choice = rule.get("vote")
-            if "vote" in rule and choice not in m.VOTES:
-                self.err(
-                    f"vote must be {one_of(m.VOTES)}, not {show(choice)}", rule.value_span("vote")
-                )
+            choice = self.enum(rule, "vote", m.VOTES)
             when = self.optional_expr(rule, "when", BOOL, voter_scope)
             reason = self.text(rule, "reason", "'reason'") or ""
-            rules.append(m.VoteRule(only, when, str(choice), reason, rule.span))
+            rules.append(m.VoteRule(only, when, choice or "", reason, rule.span))
         return rules
 
     def blocs(self, node: YMap, scope: Scope) -> list[m.Bloc]:
@@ -577,13 +567,7 @@ class Compiler(Declarations):
             spec.ENDING,
             f"ending '{eid}'",
         )
-        kind = node.get("kind")
-        if "kind" in node and kind not in m.ENDING_KINDS:
-            self.err(
-                f"kind must be 'historical' or 'counterfactual', not {show(kind)}"
-                f"{did_you_mean(str(kind), m.ENDING_KINDS)}",
-                node.value_span("kind"),
-            )
+        kind = self.enum(node, "kind", m.ENDING_KINDS)
         sources = self.sources_of(node)
         if kind == "historical" and not sources:
             self.err(f"historical ending '{eid}' needs sources", span)
@@ -634,7 +618,7 @@ class Compiler(Declarations):
         return m.Ending(
             eid,
             self.text(node, "title", "'title'") or eid,
-            str(kind),
+            kind or "",
             self.compile_text(node, "text", self.scope, True),
             sources,
             tuple(fates),

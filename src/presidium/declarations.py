@@ -22,15 +22,11 @@ class Declarations(Reader):
         result = {}
         for sid, node, span in self.each(doc, "sources", "source"):
             self.keys(node, spec.SOURCE, f"source '{sid}'")
-            grade = node.get("grade")
-            if "grade" in node and grade not in ("A", "B", "C"):
-                self.err(
-                    f"grade must be 'A', 'B' or 'C', not {show(grade)}", node.value_span("grade")
-                )
+            grade = self.enum(node, "grade", m.GRADES)
             result[sid] = m.Source(
                 sid,
                 self.text(node, "cite", "'cite'") or "",
-                str(grade),
+                grade or "",
                 self.text(node, "ref", "'ref'", required=False),
                 self.text(node, "url", "'url'", required=False),
                 span,
@@ -54,12 +50,7 @@ class Declarations(Reader):
         result = {}
         for aid, node, span in self.each(doc, "actors", "actor"):
             self.keys(node, spec.ACTOR, f"actor '{aid}'")
-            rank = node.get("rank")
-            if "rank" in node and rank not in m.RANKS:
-                self.err(
-                    f"rank must be {one_of(m.RANKS)}, not {show(rank)}{did_you_mean(str(rank), m.RANKS)}",
-                    node.value_span("rank"),
-                )
+            rank = self.enum(node, "rank", m.RANKS)
             stance = node.get("stance", next(iter(stances), ""))
             if "stance" in node:
                 self.ref(stance, node.value_span("stance"), stances, "stance")
@@ -67,7 +58,7 @@ class Declarations(Reader):
                 aid,
                 self.text(node, "name", "'name'") or aid,
                 self.text(node, "office", "'office'") or "",
-                str(rank),
+                rank or "",
                 str(stance),
                 self.flag(node, "principal", False),
                 self.sources_of(node),

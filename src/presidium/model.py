@@ -12,6 +12,7 @@ from presidium.conditions import Compiled, CompiledEffect, VarType
 from presidium.diagnostics import SourceSpan
 
 FORMAT_VERSION = 1
+GRADES = ("A", "B", "C")
 CONFIDENCE = ("authenticated", "attributed", "contested", "doubtful")
 RANKS = ("full", "candidate", "secretary", "official", "body")
 VOTES = ("for", "against", "abstain")

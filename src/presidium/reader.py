@@ -139,6 +139,19 @@ class Reader:
             if body is not None:
                 yield name, body, kspan
 
+    def enum(self, node: YMap, key: str, allowed: Iterable[str]) -> str | None:
+        """The value under ``key`` if it is one of ``allowed``; otherwise report what was expected."""
+        if key not in node:
+            return None
+        value, allowed = node[key], tuple(allowed)
+        if value in allowed:
+            return str(value)
+        self.err(
+            f"'{key}' must be {one_of(allowed)}, not {show(value)}{did_you_mean(str(value), allowed)}",
+            node.value_span(key),
+        )
+        return None
+
     def records(
         self, node: YMap, key: str, what: str, fields: Mapping[str, Field]
     ) -> Iterator[YMap]:

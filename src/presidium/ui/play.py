@@ -78,6 +78,14 @@ def match_option(answer: str, options: tuple[ev.Option, ...]) -> ev.Option | Non
     return None
 
 
+def match_side(answer: str, sides: list[str]) -> str | None:
+    """A side typed as its number or its id."""
+    text = answer.strip().lower()
+    if text.isdigit() and 1 <= int(text) <= len(sides):
+        return sides[int(text) - 1]
+    return text if text in sides else None
+
+
 class Agent:
     """Answers decisions without a human: the historical choice, or seeded random ones."""
 
@@ -103,34 +111,44 @@ def autoplay_side(kind: str, seed: int, sides: list[str]) -> str:
     return sides[int(random.Random(f"autoplay-side:{seed}").random() * len(sides))]
 
 
+def drive(
+    scenario: Scenario,
+    side: str,
+    options: PlayOptions,
+    show: Callable[[list[ev.Event]], None],
+    ask: Callable[[Game, ev.DecisionNeeded], str],
+) -> Game:
+    """Play one game to its end: the one loop behind every front end and both autoplay agents."""
+    game = Game(scenario, [side], seed=options.seed)
+    agent = Agent(options.autoplay, options.seed, game) if options.autoplay else None
+    show(game.start())
+    while not game.over:
+        decision = game.pending
+        assert decision is not None
+        show(game.step(agent.choose(decision) if agent is not None else ask(game, decision)))
+    return game
+
+
 def play_terminal(
     scenario: Scenario, options: PlayOptions, renderer: Renderer, reader: LineReader
 ) -> int:
     renderer.title_screen()
     side = options.side
     if side is None:
-        side = _ask_side(scenario, options, renderer, reader)
+        side = _ask_side(options, renderer, reader)
     renderer.seat = side
     renderer.playing_as(side)
-    game = Game(scenario, [side], seed=options.seed)
-    agent = Agent(options.autoplay, options.seed, game) if options.autoplay else None
-    renderer.events(game.start())
-    while not game.over:
-        decision = game.pending
-        assert decision is not None
-        if agent is not None:
-            answer = agent.choose(decision)
-        else:
-            answer = _ask(game, renderer, reader, decision)
-        renderer.events(game.step(answer))
+
+    def ask(game: Game, decision: ev.DecisionNeeded) -> str:
+        return _ask(game, renderer, reader, decision)
+
+    game = drive(scenario, side, options, renderer.events, ask)
     assert game.ending is not None
     renderer.debrief(game.trail, game.votes, game.ending)
     return 0
 
 
-def _ask_side(
-    scenario: Scenario, options: PlayOptions, renderer: Renderer, reader: LineReader
-) -> str:
+def _ask_side(options: PlayOptions, renderer: Renderer, reader: LineReader) -> str:
     sides = renderer.side_menu()
     if options.autoplay:
         return autoplay_side(options.autoplay, options.seed, sides)
@@ -138,13 +156,11 @@ def _ask_side(
         answer = reader.read("Side> ")
         if answer is None:
             raise InputEnded("input ended before a side was chosen")
-        text = answer.strip().lower()
-        if text in ("quit", "exit"):
+        if answer.strip().lower() in ("quit", "exit"):
             raise PlayerQuit("goodbye")
-        if text.isdigit() and 1 <= int(text) <= len(sides):
-            return sides[int(text) - 1]
-        if text in sides:
-            return text
+        side = match_side(answer, sides)
+        if side is not None:
+            return side
         renderer.error(f"Type 1 to {len(sides)}, or one of: {', '.join(sides)}.")
 
 
@@ -171,10 +187,7 @@ def _ask(game: Game, renderer: Renderer, reader: LineReader, decision: ev.Decisi
             count = len(decision.options)
             renderer.error(f"Type a number from 1 to {count}, a choice id, or 'help'.")
             continue
-        if not option.available:
-            renderer.on_refused(ev.Refused(option.id, option.reason or ""))
-            continue
-        return option.id
+        return option.id  # an unavailable choice is refused by the engine, in the fiction
 
 
 # --------------------------------------------------------------------------- JSON Lines
@@ -187,6 +200,24 @@ def play_json(scenario: Scenario, options: PlayOptions, out: IO[str], reader: Li
         out.write(json.dumps(obj, ensure_ascii=False) + "\n")
         out.flush()
 
+    def show(events: list[ev.Event]) -> None:
+        for event in events:
+            emit(event.to_dict())
+
+    def answer_line() -> str:
+        answer = reader.read("")
+        if answer is None:
+            raise InputEnded("input ended before the game did")
+        return answer
+
+    def ask(game: Game, decision: ev.DecisionNeeded) -> str:
+        while True:
+            answer = answer_line()
+            option = match_option(answer, decision.options)
+            if option is not None:
+                return option.id  # the engine refuses an unavailable one with a "refused" event
+            emit({"type": "error", "message": f"not a choice here: {answer.strip()!r}"})
+
     sides = list(scenario.sides)
     emit(
         {
@@ -198,48 +229,22 @@ def play_json(scenario: Scenario, options: PlayOptions, out: IO[str], reader: Li
         }
     )
     side = options.side
-    if side is None:
-        if options.autoplay:
-            side = autoplay_side(options.autoplay, options.seed, sides)
-        else:
-            emit({"type": "choose_side", "options": sides})
-            while side is None:
-                answer = reader.read("")
-                if answer is None:
-                    raise InputEnded("input ended before a side was chosen")
-                text = answer.strip()
-                if text.isdigit() and 1 <= int(text) <= len(sides):
-                    side = sides[int(text) - 1]
-                elif text in sides:
-                    side = text
-                else:
-                    emit(
-                        {
-                            "type": "error",
-                            "message": f"unknown side {text!r}; expected one of {sides}",
-                        }
-                    )
+    if side is None and options.autoplay:
+        side = autoplay_side(options.autoplay, options.seed, sides)
+    elif side is None:
+        emit({"type": "choose_side", "options": sides})
+        while side is None:
+            answer = answer_line()
+            side = match_side(answer, sides)
+            if side is None:
+                emit(
+                    {
+                        "type": "error",
+                        "message": f"unknown side {answer.strip()!r}; expected one of {sides}",
+                    }
+                )
     emit({"type": "side", "side": side})
-    game = Game(scenario, [side], seed=options.seed)
-    agent = Agent(options.autoplay, options.seed, game) if options.autoplay else None
-    for event in game.start():
-        emit(event.to_dict())
-    while not game.over:
-        decision = game.pending
-        assert decision is not None
-        if agent is not None:
-            choice = agent.choose(decision)
-        else:
-            answer = reader.read("")
-            if answer is None:
-                raise InputEnded("input ended before the game did")
-            option = match_option(answer, decision.options)
-            if option is None:
-                emit({"type": "error", "message": f"not a choice here: {answer.strip()!r}"})
-                continue
-            choice = option.id
-        for event in game.step(choice):
-            emit(event.to_dict())
+    drive(scenario, side, options, show, ask)
     return 0
 
 
