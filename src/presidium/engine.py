@@ -182,10 +182,6 @@ class Game:
         label = phase.date_label if phase else None
         return ev.Status(date, label, tuple(lines))
 
-    def notes(self) -> Phase | None:
-        """The phase whose history notes a front end shows on demand (it changes nothing)."""
-        return self.phase
-
     def snapshot(self) -> Snapshot:
         dice_state = self.dice.getstate() if isinstance(self.dice, SeededDice) else None
         return Snapshot(

@@ -64,17 +64,13 @@ def explore(scenario: Scenario, side: str, max_states: int = 200_000) -> Explora
             return [False]
         return [True, False]
 
-    def visit(snap: Snapshot | None, action: str | None, rolls: list[bool]) -> None:
-        if snap is not None:
-            game.restore(snap)
+    def visit(snap: Snapshot, action: str | None, rolls: list[bool]) -> None:
+        game.restore(snap)
         dice.queue = list(rolls)
         before = len(game.trail)
         try:
             events = game.start() if action is None else game.step(action)
         except _NeedRoll as need:
-            if snap is None:  # rolls before the first decision: start over from scratch
-                fresh = Game(scenario, [side], dice=dice)
-                game.__dict__.update(fresh.__dict__)
             for outcome in outcomes(need.percent):
                 visit(snap, action, [*rolls, outcome])
             return
@@ -100,5 +96,5 @@ def explore(scenario: Scenario, side: str, max_states: int = 200_000) -> Explora
             if option.available:
                 visit(here, option.id, [])
 
-    visit(None, None, [])
+    visit(game.snapshot(), None, [])
     return result

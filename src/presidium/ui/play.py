@@ -175,9 +175,8 @@ def _ask(game: Game, renderer: Renderer, reader: LineReader, decision: ev.Decisi
         if word == "help":
             renderer.help()
             continue
-        if word == "notes":
-            phase = game.notes()
-            renderer.notes(phase.id if phase else None)
+        if word == "notes":  # reading history changes nothing in the game
+            renderer.notes(game.phase.id if game.phase else None)
             continue
         if word == "status":
             renderer.on_status(game.status(), always=True)
