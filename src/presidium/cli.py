@@ -177,23 +177,20 @@ def _list() -> int:
     from pathlib import Path
 
     from presidium import catalog
-    from presidium.ui.render import make_console
+    from presidium.ui.render import clean
 
-    console = make_console(plain=True)
-    entries = catalog.catalog(Path.cwd())
-    for entry in entries:
+    for entry in catalog.catalog(Path.cwd()):
         where = "bundled" if entry.bundled else str(entry.path)
         if entry.scenario is None:
-            console.print(
-                f"{entry.path.stem} ({where}): has problems: {entry.problem.splitlines()[0] if entry.problem else ''}"
-            )
+            problem = (entry.problem or "").splitlines()[0]
+            print(clean(f"{entry.path.stem} ({where}): has problems: {problem}"))
             continue
         s = entry.scenario
         endings = ", ".join(
             f"{e.id}{'' if e.kind == 'counterfactual' else ' (historical)'}"
             for e in s.endings.values()
         )
-        console.print(f"{s.id}: {s.title} [{where}]")
-        console.print(f"  sides: {', '.join(s.sides)}")
-        console.print(f"  endings: {endings}")
+        print(clean(f"{s.id}: {s.title} [{where}]"))
+        print(f"  sides: {', '.join(s.sides)}")
+        print(f"  endings: {endings}")
     return 0

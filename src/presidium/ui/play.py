@@ -60,8 +60,8 @@ class LineReader:
         if self.interactive:
             try:
                 return input(prompt)
-            except EOFError:
-                return None
+            except EOFError:  # Ctrl-D at a terminal: leave, as with 'quit'
+                raise PlayerQuit("goodbye") from None
         line = self.stream.readline()
         if not line:
             return None
