@@ -7,6 +7,8 @@ import sys
 import textwrap
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from presidium.loader import MAX_BYTES, MAX_DEPTH, YList, YMap, load_bytes, load_text
 
@@ -118,3 +120,26 @@ def test_empty_file_is_no_document() -> None:
 
 def test_control_characters_are_a_problem() -> None:
     assert messages("a: \x07\n")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=200))
+def test_any_bytes_give_a_document_or_diagnostics(data: bytes) -> None:
+    result = load_bytes(data, "fuzz.yaml")
+    for diagnostic in result.diagnostics:
+        assert diagnostic.span.file == "fuzz.yaml" and diagnostic.span.line >= 1
+
+
+YAMLISH = st.text(
+    alphabet=st.sampled_from(list("ab: -[]{},'\"&*!|>#\n\t0123456789?%@`")), max_size=120
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(YAMLISH)
+def test_yaml_shaped_noise_never_raises(text: str) -> None:
+    from presidium.compiler import compile_document
+
+    result = load_text(text, "noise.yaml")
+    if not result.diagnostics:
+        compile_document(result.document, "noise.yaml")
