@@ -8,6 +8,8 @@ diagnostics with ``file:line:col``; the compiler never raises anything else.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +24,9 @@ from presidium.conditions import (
     compile_expression,
 )
 from presidium.declarations import Declarations
-from presidium.diagnostics import SourceSpan, did_you_mean
+from presidium.diagnostics import Diagnostic, SourceSpan, did_you_mean
 from presidium.errors import ScenarioError
-from presidium.loader import YList, YMap, load_bytes, span_of
+from presidium.loader import YList, YMap, load_bytes, paused_gc, span_of
 from presidium.reader import DATE, kind_of, show, valid_date
 
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -111,8 +113,8 @@ class Compiler(Declarations):
         )
         self.scope = scope
         self.placeholders = {k for k in variables if "." not in k}
-        seats = list(sides) + list(actors)
-        targets = phase_ids + ending_ids
+        seats = set(sides) | set(actors)
+        targets = set(phase_ids) | set(ending_ids)
 
         # pass 2: bodies
         status = self.compile_status(doc, variables, ranks)
@@ -129,7 +131,7 @@ class Compiler(Declarations):
 
         start = None
         if "start" in doc:
-            start = self.ref(doc["start"], doc.value_span("start"), phase_ids, "start phase")
+            start = self.ref(doc["start"], doc.value_span("start"), set(phase_ids), "start phase")
         historical = None
         if "historical_ending" in doc:
             historical = self.ref(
@@ -238,7 +240,7 @@ class Compiler(Declarations):
         return tuple(result)
 
     def branches(
-        self, node: YMap, key: str, targets: list[str], scope: Scope
+        self, node: YMap, key: str, targets: Collection[str], scope: Scope
     ) -> tuple[m.Branch, ...]:
         value, span = node[key], node.value_span(key)
         if isinstance(value, str):
@@ -268,7 +270,7 @@ class Compiler(Declarations):
             )
         return tuple(result)
 
-    def outcome(self, node: YMap, scope: Scope, targets: list[str], where: str) -> m.Outcome:
+    def outcome(self, node: YMap, scope: Scope, targets: Collection[str], where: str) -> m.Outcome:
         nxt = self.branches(node, "next", targets, scope) if "next" in node else ()
         if "next" not in node:
             self.err(f"{where} needs 'next' (a phase or an ending)", node.span)
@@ -281,7 +283,7 @@ class Compiler(Declarations):
         item: Any,
         span: SourceSpan,
         scope: Scope,
-        targets: list[str],
+        targets: Collection[str],
         phase_cf: bool,
         history: Any,
     ) -> m.Choice | None:
@@ -355,8 +357,8 @@ class Compiler(Declarations):
         node: YMap,
         span: SourceSpan,
         scope: Scope,
-        seats: list[str],
-        targets: list[str],
+        seats: Collection[str],
+        targets: Collection[str],
         votes: set[str],
     ) -> m.Phase:
         self.keys(node, spec.PHASE, f"phase '{pid}'")
@@ -636,25 +638,48 @@ def compile_document(doc: Any, file: str) -> tuple[m.Scenario | None, list[Any]]
     return scenario, compiler.bag.sorted()
 
 
-def load_scenario(path: str | Path, display: str | None = None) -> tuple[m.Scenario, list[Any]]:
+@dataclass(frozen=True)
+class Compilation:
+    """The result of compiling one file: the scenario (if it has no errors) and every problem."""
+
+    scenario: m.Scenario | None
+    diagnostics: list[Diagnostic]
+    lines: list[str]
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "warning"]
+
+
+def compile_file(path: str | Path, display: str | None = None) -> Compilation:
+    """Read, load and compile a scenario file, collecting every problem (raises only ``OSError``)."""
+    name = display or str(path)
+    data = Path(path).read_bytes()
+    with paused_gc():
+        loaded = load_bytes(data, name)
+        diagnostics = list(loaded.diagnostics)
+        scenario = None
+        if not diagnostics:
+            scenario, found = compile_document(loaded.document, name)
+            diagnostics += found
+    if scenario is not None and any(d.severity == "error" for d in diagnostics):
+        scenario = None
+    return Compilation(scenario, diagnostics, loaded.lines)
+
+
+def load_scenario(
+    path: str | Path, display: str | None = None
+) -> tuple[m.Scenario, list[Diagnostic]]:
     """Load and compile a scenario file; raise ``ScenarioError`` with every problem found.
 
     Returns the scenario and its warnings.
     """
-    name = display or str(path)
-    data = Path(path).read_bytes()
-    loaded = load_bytes(data, name)
-    diagnostics = list(loaded.diagnostics)
-    scenario = None
-    if not diagnostics:
-        scenario, found = compile_document(loaded.document, name)
-        diagnostics += found
-    if scenario is None or any(d.severity == "error" for d in diagnostics):
-        if not any(d.severity == "error" for d in diagnostics):  # pragma: no cover - defensive
-            from presidium.diagnostics import Diagnostic
-
-            diagnostics.append(
-                Diagnostic("error", "the scenario could not be compiled", SourceSpan(name, 1, 1))
-            )
-        raise ScenarioError(diagnostics, {name: loaded.lines})
-    return scenario, [d for d in diagnostics if d.severity == "warning"]
+    result = compile_file(path, display)
+    if result.scenario is None:
+        name = display or str(path)
+        raise ScenarioError(result.diagnostics, {name: result.lines})
+    return result.scenario, result.warnings

@@ -15,7 +15,10 @@ stream and build plain dicts, lists and scalars ourselves, iteratively, so that
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Union
 
@@ -41,29 +44,73 @@ Value = Union["YMap", "YList", str, int, float, bool, None]
 
 
 class YMap(dict[str, Any]):
-    """A mapping that knows where it and each of its keys and values stand in the file."""
+    """A mapping that knows where it and each of its keys and values stand in the file.
 
-    span: SourceSpan
-    key_spans: dict[str, SourceSpan]
-    value_spans: dict[str, SourceSpan]
+    Positions are kept as (line, col) pairs and turned into ``SourceSpan``s only when asked
+    for, so that loading a large file creates as few objects as possible.
+    """
+
+    __slots__ = ("file", "kpos", "pos", "vpos")
+
+    def __init__(self, file: str, pos: tuple[int, int]) -> None:
+        super().__init__()
+        self.file = file
+        self.pos = pos
+        self.kpos: dict[str, tuple[int, int]] = {}
+        self.vpos: dict[str, tuple[int, int]] = {}
+
+    @property
+    def span(self) -> SourceSpan:
+        return SourceSpan(self.file, *self.pos)
 
     def key_span(self, key: str) -> SourceSpan:
-        return self.key_spans.get(key, self.span)
+        return SourceSpan(self.file, *self.kpos.get(key, self.pos))
 
     def value_span(self, key: str) -> SourceSpan:
-        return self.value_spans.get(key, self.key_span(key))
+        return SourceSpan(self.file, *self.vpos.get(key, self.kpos.get(key, self.pos)))
+
+    def __reduce__(self) -> Any:  # keep positions when pickled (a cache of parsed files)
+        return (_rebuild_map, (self.file, self.pos, dict(self), self.kpos, self.vpos))
 
 
 class YList(list[Any]):
     """A sequence that knows where it and each of its items stand in the file."""
 
-    span: SourceSpan
-    item_spans: list[SourceSpan]
+    __slots__ = ("file", "ipos", "pos")
+
+    def __init__(self, file: str, pos: tuple[int, int]) -> None:
+        super().__init__()
+        self.file = file
+        self.pos = pos
+        self.ipos: list[tuple[int, int]] = []
+
+    @property
+    def span(self) -> SourceSpan:
+        return SourceSpan(self.file, *self.pos)
 
     def item_span(self, index: int) -> SourceSpan:
-        if 0 <= index < len(self.item_spans):
-            return self.item_spans[index]
+        if 0 <= index < len(self.ipos):
+            return SourceSpan(self.file, *self.ipos[index])
         return self.span
+
+    def __reduce__(self) -> Any:
+        return (_rebuild_list, (self.file, self.pos, list(self), self.ipos))
+
+
+def _rebuild_map(
+    file: str, pos: tuple[int, int], items: dict[str, Any], kpos: Any, vpos: Any
+) -> YMap:
+    node = YMap(file, pos)
+    node.update(items)
+    node.kpos, node.vpos = kpos, vpos
+    return node
+
+
+def _rebuild_list(file: str, pos: tuple[int, int], items: list[Any], ipos: Any) -> YList:
+    node = YList(file, pos)
+    node.extend(items)
+    node.ipos = ipos
+    return node
 
 
 def span_of(value: Any, fallback: SourceSpan) -> SourceSpan:
@@ -86,8 +133,11 @@ def _span(file: str, mark: Any) -> SourceSpan:
 
 def _resolve(event: Any) -> Value:
     text: str = event.value
-    if event.style not in (None, ""):  # quoted or block scalars are always strings
+    if event.style:  # quoted or block scalars are always strings
         return text
+    first = text[:1]
+    if first.isalpha() and text not in _BOOL and text not in _NULL:
+        return text  # the common case: a plain word
     if text in _NULL:
         return None
     if text in _BOOL:
@@ -99,118 +149,149 @@ def _resolve(event: Any) -> Value:
     return text
 
 
+class _Problem(Exception):
+    """Stops loading at a problem that leaves nothing sensible to read on."""
+
+
 def load_text(text: str, file: str) -> LoadResult:
     """Parse scenario text into located plain data, collecting every problem."""
     lines = text.splitlines()
     problems: list[Diagnostic] = []
 
-    def err(message: str, span: SourceSpan) -> None:
-        problems.append(Diagnostic("error", message, span))
+    def err(message: str, line: int, col: int) -> None:
+        problems.append(Diagnostic("error", message, SourceSpan(file, line, col)))
 
     if "\t" in text:
         for n, line in enumerate(lines, 1):
             indent = len(line) - len(line.lstrip(" \t"))
             if "\t" in line[:indent]:
-                err(
-                    "tab used for indentation; YAML indents with spaces only",
-                    SourceSpan(file, n, 1),
-                )
+                err("tab used for indentation; YAML indents with spaces only", n, 1)
         if problems:
             return LoadResult(None, problems, lines)
 
-    root: Value = None
-    # Each frame: [container, pending_key, pending_key_span]
-    stack: list[list[Any]] = []
-    documents = 0
-
-    def attach(value: Value, span: SourceSpan) -> None:
-        nonlocal root
-        if not stack:
-            root = value
-            return
-        frame = stack[-1]
-        container = frame[0]
-        if isinstance(container, YList):
-            container.append(value)
-            container.item_spans.append(span)
-            return
-        if frame[1] is None:  # this value is a key
-            if not isinstance(value, (str, int, float, bool)) or value is None:
-                err("a mapping key must be a plain word such as 'title'", span)
-                frame[1] = ("", span, True)
-                return
-            key = str(value) if not isinstance(value, bool) else ("true" if value else "false")
-            duplicate = key in container.key_spans
-            if duplicate:
-                first = container.key_spans[key]
-                err(f"duplicate key '{key}' (first defined at line {first.line})", span)
-            frame[1] = (key, span, duplicate)
-            return
-        key, key_span, skip = frame[1]
-        frame[1] = None
-        if not skip:
-            container[key] = value
-            container.key_spans[key] = key_span
-            container.value_spans[key] = span
-
     try:
-        for event in yaml.parse(text, Loader=_FastLoader):
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    err("only one YAML document per scenario file", _span(file, event.start_mark))
-                    break
-                continue
-            if isinstance(event, yaml.AliasEvent):
-                err(
-                    f"aliases (*{event.anchor}) are not allowed in scenarios; write the value out",
-                    _span(file, event.start_mark),
-                )
-                return LoadResult(None, problems, lines)
-            if isinstance(
-                event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
-            ):
-                span = _span(file, event.start_mark)
-                if event.anchor is not None:
-                    err(f"anchors (&{event.anchor}) are not allowed in scenarios", span)
-                    return LoadResult(None, problems, lines)
-                if event.tag not in _PLAIN_TAGS:
-                    err(f"tags such as '{event.tag}' are not allowed in scenarios", span)
-                    return LoadResult(None, problems, lines)
-                if isinstance(event, yaml.ScalarEvent):
-                    end = event.end_mark
-                    if event.style in ("'", '"') and end is not None and span.line == end.line + 1:
-                        span = SourceSpan(file, span.line, span.col + 1)  # point inside the quotes
-                    attach(_resolve(event), span)
-                    continue
-                if len(stack) >= MAX_DEPTH:
-                    err(f"nesting deeper than {MAX_DEPTH} levels", span)
-                    return LoadResult(None, problems, lines)
-                container: YMap | YList
-                if isinstance(event, yaml.MappingStartEvent):
-                    container = YMap()
-                    container.key_spans, container.value_spans = {}, {}
-                else:
-                    container = YList()
-                    container.item_spans = []
-                container.span = span
-                attach(container, span)
-                stack.append([container, None])
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                stack.pop()
+        with paused_gc():
+            root = _build(text, file, err)
+    except _Problem:
+        return LoadResult(None, problems, lines)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        span = _span(file, mark) if mark is not None else SourceSpan(file, 1, 1)
-        what = exc.problem or exc.context or "invalid YAML"
-        err(f"YAML syntax: {what}", span)
+        row, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        err(f"YAML syntax: {exc.problem or exc.context or 'invalid YAML'}", row, col)
         return LoadResult(None, problems, lines)
     except yaml.YAMLError as exc:  # reader errors: control characters, bad encodings
-        err(f"YAML: {exc}".replace("\n", " "), SourceSpan(file, 1, 1))
-        return LoadResult(None, problems, lines)
-    except RecursionError:  # pragma: no cover - the iterative builder should prevent it
-        err(f"nesting deeper than {MAX_DEPTH} levels", SourceSpan(file, 1, 1))
+        err(f"YAML: {exc}".replace("\n", " "), 1, 1)
         return LoadResult(None, problems, lines)
     return LoadResult(root, problems, lines)
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Building a large scenario creates hundreds of thousands of objects and no cycles;
+    the collector's repeated full scans of them would cost more than the work itself."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _build(text: str, file: str, err: Callable[[str, int, int], None]) -> Value:
+    """Build located data from the parser's events, iteratively (the depth is capped)."""
+    root: Value = None
+    stack: list[Any] = []  # the open containers
+    pending: list[Any] = []  # for each open mapping: (key, key position, skip) or None
+    documents = 0
+    parser = _FastLoader(text)
+    try:
+        while parser.check_event():
+            event: Any = parser.get_event()
+            kind = type(event)
+            if (
+                kind is yaml.ScalarEvent
+                or kind is yaml.MappingStartEvent
+                or kind is yaml.SequenceStartEvent
+            ):
+                mark = event.start_mark
+                pos = (mark.line + 1, mark.column + 1)
+                if event.anchor is not None:
+                    err(f"anchors (&{event.anchor}) are not allowed in scenarios", *pos)
+                    raise _Problem
+                if event.tag not in _PLAIN_TAGS:
+                    err(f"tags such as '{event.tag}' are not allowed in scenarios", *pos)
+                    raise _Problem
+                if kind is yaml.ScalarEvent:
+                    if event.style in ("'", '"') and event.end_mark.line == mark.line:
+                        pos = (pos[0], pos[1] + 1)  # point inside the quotes
+                    value: Value = _resolve(event)
+                elif len(stack) >= MAX_DEPTH:
+                    err(f"nesting deeper than {MAX_DEPTH} levels", *pos)
+                    raise _Problem
+                elif kind is yaml.MappingStartEvent:
+                    value = YMap(file, pos)
+                else:
+                    value = YList(file, pos)
+                # attach the value to its parent
+                if not stack:
+                    root = value
+                else:
+                    parent = stack[-1]
+                    if type(parent) is YList:
+                        parent.append(value)
+                        parent.ipos.append(pos)
+                    else:
+                        slot = pending[-1]
+                        if slot is None:  # this value is a key
+                            if isinstance(value, (YMap, YList)) or value is None:
+                                err("a mapping key must be a plain word such as 'title'", *pos)
+                                pending[-1] = ("", pos, True)
+                            else:
+                                key = value if isinstance(value, str) else _key_text(value)
+                                first = parent.kpos.get(key)
+                                if first is not None:
+                                    err(
+                                        f"duplicate key '{key}' (first defined at line {first[0]})",
+                                        *pos,
+                                    )
+                                pending[-1] = (key, pos, first is not None)
+                        else:
+                            key, kpos, skip = slot
+                            pending[-1] = None
+                            if not skip:
+                                parent[key] = value
+                                parent.kpos[key] = kpos
+                                parent.vpos[key] = pos
+                if kind is not yaml.ScalarEvent:
+                    stack.append(value)
+                    pending.append(None)
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                stack.pop()
+                pending.pop()
+            elif kind is yaml.AliasEvent:
+                mark = event.start_mark
+                err(
+                    f"aliases (*{event.anchor}) are not allowed in scenarios; write the value out",
+                    mark.line + 1,
+                    mark.column + 1,
+                )
+                raise _Problem
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    mark = event.start_mark
+                    err("only one YAML document per scenario file", mark.line + 1, mark.column + 1)
+                    break
+    finally:
+        parser.dispose()
+    return root
+
+
+def _key_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def load_bytes(data: bytes, file: str) -> LoadResult:

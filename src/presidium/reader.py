@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any
 
 from presidium.conditions import (
@@ -36,6 +36,10 @@ class Reader:
         self.bag = DiagnosticBag()
         self.source_ids: set[str] = set()
         self.used_sources: set[str] = set()
+        # Large scenarios repeat the same few expressions thousands of times: compile each once.
+        self.compiled: dict[
+            tuple[str, str, str | None, int], Compiled | CompiledEffect | ExprError
+        ] = {}
 
     # ------------------------------------------------------------------ helpers
     def err(self, message: str, span: SourceSpan) -> None:
@@ -114,8 +118,7 @@ class Reader:
         self.err(f"'{key}' must be true or false, not {show(value)}", node.value_span(key))
         return default
 
-    def ref(self, value: Any, span: SourceSpan, known: Iterable[str], what: str) -> str | None:
-        known = list(known)
+    def ref(self, value: Any, span: SourceSpan, known: Collection[str], what: str) -> str | None:
         if not isinstance(value, str):
             self.err(f"{what} must be an id, not {kind_of(value)}", span)
             return None
@@ -194,11 +197,28 @@ class Reader:
         if not isinstance(value, str):
             self.err(f"expected an expression, not {kind_of(value)}", span)
             return None
-        try:
-            return compile_expression(value, scope, want)
-        except ExprError as exc:
-            self.err(f'in "{value}": {exc.message}', _shift(span, exc.offset, value))
+        result = self.memo("expr", value, want, scope)
+        if isinstance(result, ExprError):
+            self.err(f'in "{value}": {result.message}', _shift(span, result.offset, value))
             return None
+        assert isinstance(result, Compiled)
+        return result
+
+    def memo(
+        self, kind: str, source: str, want: str | None, scope: Scope
+    ) -> Compiled | CompiledEffect | ExprError:
+        """Compile an expression or effect once per scope; a failure is remembered as its error."""
+        key = (kind, source, want, id(scope))
+        if key not in self.compiled:
+            try:
+                self.compiled[key] = (
+                    compile_expression(source, scope, want)
+                    if kind == "expr"
+                    else compile_effect(source, scope)
+                )
+            except ExprError as exc:
+                self.compiled[key] = exc
+        return self.compiled[key]
 
     def effects(self, node: YMap, scope: Scope) -> tuple[CompiledEffect, ...]:
         if "effects" not in node:
@@ -212,10 +232,12 @@ class Reader:
             if not isinstance(item, str):
                 self.err(f"an effect is text such as 'cc_lean += 5', not {kind_of(item)}", span)
                 continue
-            try:
-                result.append(compile_effect(item, scope))
-            except ExprError as exc:
-                self.err(f'in effect "{item}": {exc.message}', _shift(span, exc.offset, item))
+            effect = self.memo("effect", item, None, scope)
+            if isinstance(effect, ExprError):
+                self.err(f'in effect "{item}": {effect.message}', _shift(span, effect.offset, item))
+            else:
+                assert isinstance(effect, CompiledEffect)
+                result.append(effect)
         return tuple(result)
 
     # ------------------------------------------------------------------ compile
@@ -234,7 +256,7 @@ class Reader:
                 self.err(f"each of '{key}' must be text, not {kind_of(item)}", items.item_span(i))
         return tuple(out)
 
-    def id_list(self, node: YMap, key: str, known: Iterable[str], what: str) -> list[str]:
+    def id_list(self, node: YMap, key: str, known: Collection[str], what: str) -> list[str]:
         if key not in node:
             return []
         items = self.listing(node[key], node.value_span(key), f"'{key}'")
