@@ -22,7 +22,7 @@ ALL_ENDINGS = {
     "zhukov_kingmaker",
 }
 GOLDEN = {
-    "khrushchev": {"states": 182, "endings": ALL_ENDINGS},
+    "khrushchev": {"states": 171, "endings": ALL_ENDINGS},
     "molotov": {"states": 208, "endings": ALL_ENDINGS},
 }
 

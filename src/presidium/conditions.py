@@ -92,6 +92,9 @@ class Compiled:
     type: str
     evaluate: Evaluator
     names: frozenset[str]
+    # For a condition made only of comparisons of a variable (plus a constant) with constants:
+    # the values around which its truth can change. ``None`` when it is not of that shape.
+    cuts: frozenset[int] | None = None
 
 
 @dataclass(frozen=True)
@@ -164,6 +167,8 @@ class _Node:
     offset: int
     names: frozenset[str]
     literal: str | None = None  # the text of a quoted literal, for enum checks
+    linear: tuple[str | None, int] | None = None  # a number that is (variable or none) + constant
+    cuts: frozenset[int] | None = None  # see Compiled.cuts
 
 
 _CMP: dict[str, Callable[[Any, Any], bool]] = {
@@ -257,9 +262,10 @@ class _Parser:
             self.want(part, BOOL, f"each side of '{word}'")
         fns = [p.fn for p in parts]
         names = frozenset().union(*(p.names for p in parts))
+        cuts = _union_cuts(parts)
         if word == "and":
-            return _Node(BOOL, lambda v: all(f(v) for f in fns), left.offset, names)
-        return _Node(BOOL, lambda v: any(f(v) for f in fns), left.offset, names)
+            return _Node(BOOL, lambda v: all(f(v) for f in fns), left.offset, names, cuts=cuts)
+        return _Node(BOOL, lambda v: any(f(v) for f in fns), left.offset, names, cuts=cuts)
 
     def not_(self) -> _Node:
         if self.peek().kind == "not":
@@ -267,7 +273,7 @@ class _Parser:
             inner = self.nested(self.not_)
             self.want(inner, BOOL, "the operand of 'not'")
             fn = inner.fn
-            return _Node(BOOL, lambda v: not fn(v), tok.offset, inner.names)
+            return _Node(BOOL, lambda v: not fn(v), tok.offset, inner.names, cuts=inner.cuts)
         return self.compare()
 
     def compare(self) -> _Node:
@@ -284,7 +290,13 @@ class _Parser:
             self.want(left, INT, f"the left side of '{op}'")
             self.want(right, INT, f"the right side of '{op}'")
         cmp, lf, rf = _CMP[op], left.fn, right.fn
-        return _Node(BOOL, lambda v: cmp(lf(v), rf(v)), left.offset, left.names | right.names)
+        return _Node(
+            BOOL,
+            lambda v: cmp(lf(v), rf(v)),
+            left.offset,
+            left.names | right.names,
+            cuts=_cuts(left, right),
+        )
 
     def check_equal(self, left: _Node, right: _Node, tok: _Tok) -> None:
         for a, b in ((left, right), (right, left)):
@@ -336,6 +348,7 @@ class _Parser:
                 lambda v, fn=fn, lf=lf, rf=rf: fn(lf(v), rf(v)),  # type: ignore[misc]
                 left.offset,
                 left.names | right.names,
+                linear=_linear(tok.text, left.linear, right.linear),
             )
         return left
 
@@ -361,13 +374,15 @@ class _Parser:
         tok = self.take()
         if tok.kind == "number":
             value = int(tok.text)
-            return _Node(INT, lambda v: value, tok.offset, frozenset())
+            return _Node(INT, lambda v: value, tok.offset, frozenset(), linear=(None, value))
         if tok.kind == "string":
             text = tok.text[1:-1]
-            return _Node(TEXT, lambda v: text, tok.offset, frozenset(), literal=text)
+            return _Node(
+                TEXT, lambda v: text, tok.offset, frozenset(), literal=text, cuts=frozenset()
+            )
         if tok.kind in ("true", "false"):
             flag = tok.kind == "true"
-            return _Node(BOOL, lambda v: flag, tok.offset, frozenset())
+            return _Node(BOOL, lambda v: flag, tok.offset, frozenset(), cuts=frozenset())
         if tok.text == "(":
             inner = self.nested(self.or_)
             self.expect(")", "')'")
@@ -395,7 +410,10 @@ class _Parser:
             typ = f"enum:{tok.text}"
         key = tok.text
         getter = operator.itemgetter(key)
-        return _Node(typ, getter, tok.offset, frozenset({key}))
+        linear = (key, 0) if var.kind == INT else None
+        # a flag or a choice is fixed beside a varying number: no cuts of its own
+        cuts: frozenset[int] | None = frozenset() if var.kind != INT else None
+        return _Node(typ, getter, tok.offset, frozenset({key}), linear=linear, cuts=cuts)
 
     def call(self, name: _Tok) -> _Node:
         self.take()  # "("
@@ -472,6 +490,38 @@ class _Parser:
         )
 
 
+def _linear(
+    op: str, a: tuple[str | None, int] | None, b: tuple[str | None, int] | None
+) -> tuple[str | None, int] | None:
+    """(variable or None) + constant, for ``a op b``, when that shape survives."""
+    if a is None or b is None or op not in "+-":
+        return None
+    if op == "-" and b[0] is not None:
+        return None
+    if a[0] is not None and b[0] is not None:
+        return None
+    return (a[0] or b[0], a[1] + b[1] if op == "+" else a[1] - b[1])
+
+
+def _cuts(left: _Node, right: _Node) -> frozenset[int] | None:
+    """Where ``left OP right`` can change truth as one number varies (see Compiled.cuts)."""
+    if left.cuts is not None and right.cuts is not None:
+        return frozenset()  # flags, choices and texts: fixed beside a number
+    a, b = left.linear, right.linear
+    if a is None or b is None:
+        return None
+    if a[0] is not None and b[0] is not None:
+        return None if a[0] != b[0] else frozenset()
+    threshold = b[1] - a[1] if a[0] is not None else a[1] - b[1]
+    return frozenset({threshold - 1, threshold, threshold + 1})
+
+
+def _union_cuts(parts: list[_Node]) -> frozenset[int] | None:
+    if any(p.cuts is None for p in parts):
+        return None
+    return frozenset().union(*(p.cuts for p in parts if p.cuts is not None))
+
+
 def _describe(typ: str) -> str:
     if typ.startswith("enum:"):
         return f"the choice variable '{typ[5:]}'"
@@ -491,7 +541,9 @@ def compile_expression(source: str, scope: Scope, want: str | None = None) -> Co
     node = parser.parse()
     if want is not None and node.type != want:
         raise ExprError(f"this must be {_article(want)}, but it is {_describe(node.type)}", 0)
-    return Compiled(source, node.type, node.fn, node.names)
+    return Compiled(
+        source, node.type, node.fn, node.names, node.cuts if node.type == BOOL else None
+    )
 
 
 def _article(typ: str) -> str:

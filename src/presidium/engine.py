@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from presidium import events as ev
-from presidium.conditions import CompiledEffect
+from presidium.conditions import INT, CompiledEffect
 from presidium.errors import GameOver, IllegalChoice, PresidiumError
 from presidium.machine import PhaseMachine, trigger_name
-from presidium.model import Choice, Outcome, Phase, Scenario, TextPart, Vote
+from presidium.model import Choice, Outcome, Phase, Scenario, TextPart, Variable, Vote
 
 MAX_AUTOMATIC_STEPS = 10_000
 COUNTERFACTUAL_MARK = "[Counterfactual] "
@@ -125,6 +125,9 @@ class Game:
         self.ending: str | None = None
         self.pending: ev.DecisionNeeded | None = None
         self.started = False
+        # Tools that analyse a scenario set this to a list; the engine then records each effect,
+        # conditional text and scripted offer as it happens. ``None`` in play: no cost.
+        self.trace: list[tuple[str, Any, Any, Any]] | None = None
 
     # ------------------------------------------------------------------ queries
     @property
@@ -272,6 +275,8 @@ class Game:
     def _scripted(self, phase: Phase) -> Choice:
         """The scenario's own move for a seat no human holds."""
         available = {o.id for o in self.options() if o.available}
+        if self.trace is not None:
+            self.trace.append(("offered", phase, frozenset(available), None))
         for rule in phase.script:
             if rule.choose not in available:
                 continue
@@ -434,29 +439,31 @@ class Game:
         )
 
     def _apply(self, effects: Iterable[CompiledEffect]) -> None:
+        values, variables, trace = self.values, self.scenario.variables, self.trace
         for effect in effects:
-            value = effect.value.evaluate(self.values)
-            if effect.op == "+=":
-                value = self.values[effect.target] + value
-            elif effect.op == "-=":
-                value = self.values[effect.target] - value
-            var = self.scenario.variables[effect.target]
-            if var.type.minimum is not None and not isinstance(value, (bool, str)):
-                value = max(var.type.minimum, value)
-            if var.type.maximum is not None and not isinstance(value, (bool, str)):
-                value = min(var.type.maximum, value)
-            self.values[effect.target] = value
+            operand = effect.value.evaluate(values)
+            if trace is not None:
+                trace.append(
+                    ("effect", effect, operand, dict(values) if effect.value.names else None)
+                )
+            values[effect.target] = combine(
+                effect.op, values[effect.target], operand, variables[effect.target]
+            )
 
     def _percent(self, choice: Choice) -> int:
         assert choice.chance is not None
         return _clamp_percent(choice.chance.percent.evaluate(self.values))
 
     def _render(self, parts: Iterable[TextPart]) -> str:
-        chosen = [
-            (COUNTERFACTUAL_MARK if p.counterfactual else "") + self._fill(p.text.strip())
-            for p in parts
-            if p.text.strip() and (p.when is None or p.when.evaluate(self.values))
-        ]
+        values, trace = self.values, self.trace
+        chosen = []
+        for part in parts:
+            shown = part.when is None or bool(part.when.evaluate(values))
+            if trace is not None and part.when is not None:
+                trace.append(("text", part, shown, dict(values)))
+            if shown and part.text.strip():
+                prefix = COUNTERFACTUAL_MARK if part.counterfactual else ""
+                chosen.append(prefix + self._fill(part.text.strip()))
         return "\n\n".join(chosen)
 
     def _fill(self, text: str) -> str:
@@ -478,6 +485,21 @@ class Game:
             out.append(text[i])
             i += 1
         return "".join(out)
+
+
+def combine(op: str, old: Any, operand: Any, var: Variable) -> Any:
+    """The new value of a variable after ``old op operand``, kept inside its declared range."""
+    value = operand
+    if op == "+=":
+        value = old + operand
+    elif op == "-=":
+        value = old - operand
+    if var.type.kind == INT:
+        if var.type.minimum is not None and value < var.type.minimum:
+            value = var.type.minimum
+        if var.type.maximum is not None and value > var.type.maximum:
+            value = var.type.maximum
+    return value
 
 
 def _clamp_percent(value: Any) -> int:

@@ -1,20 +1,41 @@
-"""Exhaustive exploration of a scenario from one side: every choice, every chance outcome.
+"""Exhaustive exploration of a scenario, one side at a time: every choice, every chance.
 
-Unlike a checker that follows labels only, the explorer plays the real engine and remembers
-states by phase *and* variable values, so a branch that the variables make impossible is
-never counted as reachable. It is the basis of ``presidium check`` and of the tests' golden
-reachability counts.
+A checker that follows labels only (as ChoiceScript's quicktest does) counts branches as
+covered that the variables make impossible. This explorer plays the real engine instead,
+and is exact without exploring every value of every variable:
+
+* **Control variables** are those that can change what happens next: read by a choice's
+  condition, a branch, odds, a script rule or a vote, and every variable whose effects feed
+  them. States are (phase, values of the control variables); two states that agree on these
+  play on identically, so each is explored once.
+* **Text variables** are read only by conditional text. They cannot change where the story
+  goes, so they are not part of the state. Instead the *set* of values each can have is
+  carried along the explored edges, replaying the effects and text conditions the engine
+  recorded on each edge. A text branch is reachable when some value in the set shows it.
+* Every other variable (a counter nobody reads) is ignored.
+
+The result lists the states and edges, which phases, choices and text branches were reached,
+which choices were ever offered, dead ends, states from which no ending can be reached, and
+which endings each side can reach.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
+from typing import Any, cast
 
-from presidium.engine import Game, Snapshot
+from presidium.conditions import INT
+from presidium.diagnostics import SourceSpan
+from presidium.engine import Game, Snapshot, combine
 from presidium.errors import PresidiumError
 from presidium.events import PhaseStarted
 from presidium.model import Scenario
+
+VALUE_SET_CAP = 4096  # beyond this many value combinations at one state, assume any text can show
+
+StateKey = tuple[str, tuple[Any, ...]]
+Trace = list[tuple[str, Any, Any, Any]]
 
 
 class StateBudgetExceeded(PresidiumError):
@@ -40,22 +61,102 @@ class _ForcedDice:
         return success, (1 if success else 100)
 
 
+@dataclass(frozen=True)
+class Relevance:
+    """Which variables decide reachability, and which only decide text."""
+
+    control: tuple[str, ...]
+    text: tuple[str, ...]
+
+
+def relevance(scenario: Scenario) -> Relevance:
+    reads: set[str] = set()
+    for phase in scenario.phases.values():
+        reads.update(n for b in phase.next if b.when for n in b.when.names)
+        for rule in phase.script:
+            for compiled in (rule.when, rule.percent):
+                if compiled is not None:
+                    reads.update(compiled.names)
+        for choice in phase.choices:
+            if choice.when is not None:
+                reads.update(choice.when.names)
+            if choice.chance is not None:
+                reads.update(choice.chance.percent.names)
+            for outcome in choice.outcomes():
+                reads.update(n for b in outcome.next if b.when for n in b.when.names)
+    for vote in scenario.votes.values():
+        stances = {f"{voter}.stance" for voter in vote.voters}
+        for vote_rule in vote.rules:
+            if vote_rule.when is not None:
+                names = vote_rule.when.names
+                reads.update(stances if "voter.stance" in names else ())
+                reads.update(n for n in names if not n.startswith("voter."))
+        for bloc in vote.blocs:
+            for compiled in [*bloc.counts.values(), *([bloc.when] if bloc.when else [])]:
+                reads.update(compiled.names)
+        reads.update(vote.passes.names)
+    reads &= set(scenario.variables)
+    effects = [e for p in scenario.phases.values() for e in p.effects]
+    effects += [
+        e
+        for p in scenario.phases.values()
+        for c in p.choices
+        for o in c.outcomes()
+        for e in o.effects
+    ]
+    changed = True
+    while changed:  # whatever feeds a control variable is a control variable
+        changed = False
+        for effect in effects:
+            if effect.target in reads and not effect.value.names <= reads:
+                reads |= effect.value.names & set(scenario.variables)
+                changed = True
+    parts = [t for p in scenario.phases.values() for t in p.text]
+    parts += [
+        t for p in scenario.phases.values() for c in p.choices for o in c.outcomes() for t in o.text
+    ]
+    parts += [t for e in scenario.endings.values() for t in e.text]
+    text_reads = {n for t in parts if t.when is not None for n in t.when.names}
+    return Relevance(tuple(sorted(reads)), tuple(sorted(text_reads - reads)))
+
+
+@dataclass
+class Edge:
+    source: StateKey | None  # None: the start of the game
+    action: str | None  # the choice taken (None for the start)
+    rolls: tuple[bool, ...]
+    target: StateKey | None  # None when the edge ends the game or fails
+    ending: str | None
+    error: str | None
+    trace: Trace
+
+
 @dataclass
 class Exploration:
     side: str
-    endings: Counter[str] = field(default_factory=Counter)  # ending -> paths reaching it (memoised)
+    relevance: Relevance
+    states: int = 0
+    edges: list[Edge] = field(default_factory=list)
+    endings: Counter[str] = field(default_factory=Counter)  # ending -> edges that reach it
     phases: set[str] = field(default_factory=set)
     choices: set[tuple[str, str]] = field(default_factory=set)  # (phase, choice) taken
-    states: int = 0
-    dead_ends: list[str] = field(default_factory=list)
+    offered: set[tuple[str, str]] = field(
+        default_factory=set
+    )  # (phase, choice) available somewhere
+    visited: set[str] = field(default_factory=set)  # phases where someone had to decide
+    dead_ends: list[tuple[SourceSpan, str]] = field(default_factory=list)
+    no_way_out: list[tuple[SourceSpan, str]] = field(default_factory=list)
+    texts: set[SourceSpan] = field(default_factory=set)  # conditional text parts shown somewhere
 
 
 def explore(scenario: Scenario, side: str, max_states: int = 200_000) -> Exploration:
     """Play every path open to ``side`` (the other seats follow the scenario's script)."""
+    rel = relevance(scenario)
     dice = _ForcedDice()
     game = Game(scenario, [side], dice=dice)
-    result = Exploration(side)
-    seen: set[object] = set()
+    result = Exploration(side, rel)
+    keys = rel.control
+    seen: set[StateKey] = set()
 
     def outcomes(percent: int) -> list[bool]:
         if percent >= 100:
@@ -64,37 +165,321 @@ def explore(scenario: Scenario, side: str, max_states: int = 200_000) -> Explora
             return [False]
         return [True, False]
 
-    def visit(snap: Snapshot, action: str | None, rolls: list[bool]) -> None:
+    stack: list[tuple[Snapshot, StateKey | None, str | None, tuple[bool, ...]]] = [
+        (game.snapshot(), None, None, ())
+    ]
+    while stack:
+        snap, source, action, rolls = stack.pop()
         game.restore(snap)
         dice.queue = list(rolls)
+        game.trace = trace = cast(Trace, [])
         before = len(game.trail)
         try:
             events = game.start() if action is None else game.step(action)
         except _NeedRoll as need:
-            for outcome in outcomes(need.percent):
-                visit(snap, action, [*rolls, outcome])
-            return
+            stack.extend(
+                (snap, source, action, (*rolls, o)) for o in reversed(outcomes(need.percent))
+            )
+            continue
         except PresidiumError as exc:
-            result.dead_ends.append(str(exc))
-            return
+            phase = game.phase
+            span = phase.span if phase is not None else scenario.span
+            result.dead_ends.append((span, str(exc)))
+            result.edges.append(Edge(source, action, rolls, None, None, str(exc), trace))
+            continue
         for entry in game.trail[before:]:
             result.choices.add((entry.phase, entry.choice))
+        for kind, phase_or_part, available, _ in trace:
+            if kind == "offered":
+                result.offered.update((phase_or_part.id, c) for c in available)
         result.phases.update(e.phase for e in events if isinstance(e, PhaseStarted))
         if game.over:
             assert game.ending is not None
             result.endings[game.ending] += 1
-            return
-        key = game.state_key()
+            result.edges.append(Edge(source, action, rolls, None, game.ending, None, trace))
+            continue
+        values = game.values
+        key: StateKey = (game.machine.state, tuple(values[k] for k in keys))
+        result.edges.append(Edge(source, action, rolls, key, None, None, trace))
         if key in seen:
-            return
+            continue
         seen.add(key)
         result.states += 1
         if result.states > max_states:
-            raise StateBudgetExceeded(f"more than {max_states:,} states; raise --max-states")
+            raise StateBudgetExceeded(
+                f"more than {max_states:,} states to explore as {side}; "
+                "raise --max-states, or simplify the variables that decide what is reachable"
+            )
         here = game.snapshot()
-        for option in game.options():
-            if option.available:
-                visit(here, option.id, [])
-
-    visit(game.snapshot(), None, [])
+        assert game.pending is not None
+        result.visited.add(game.pending.phase)
+        available = [o.id for o in game.options() if o.available]
+        result.offered.update((game.pending.phase, c) for c in available)
+        stack.extend((here, key, choice, ()) for choice in reversed(available))
+    game.trace = None
+    _propagate_text(scenario, result)
+    _find_no_way_out(scenario, result)
     return result
+
+
+MAX_REVISITS = 64  # a state on a cycle whose values keep growing is widened after this many
+
+
+def _propagate_text(scenario: Scenario, result: Exploration) -> None:
+    """Carry the possible values of the text variables along the edges; mark shown text.
+
+    States are taken in topological order, so on an acyclic graph (the usual case) every edge
+    is replayed once, with the complete set of values of its source. States on cycles are
+    finished by a worklist; values that keep growing are widened (every text then counts as
+    possible: the checker may miss an unreachable text there, but never reports a false one).
+    """
+    tvars = result.relevance.text
+    domain: _Domain = (
+        _Intervals(scenario, tvars[0])
+        if len(tvars) == 1 and scenario.variables[tvars[0]].type.kind == INT
+        else _Tuples(scenario, tvars)
+    )
+    outgoing: dict[StateKey | None, list[Edge]] = defaultdict(list)
+    indegree: Counter[StateKey | None] = Counter()
+    for edge in result.edges:
+        outgoing[edge.source].append(edge)
+        if edge.target is not None:
+            indegree[edge.target] += 1
+    values: dict[StateKey | None, Any] = {None: domain.start()}
+    widened: set[StateKey | None] = set()
+    visits: Counter[StateKey | None] = Counter()
+    shown = result.texts
+
+    def send(state: StateKey | None) -> list[StateKey]:
+        """Replay every edge out of ``state``; return the targets whose values changed."""
+        changed = []
+        wide = state in widened
+        for edge in outgoing.get(state, ()):
+            arriving = domain.replay(edge.trace, values.get(state), shown, wide)
+            target = edge.target
+            if target is None or target in widened:
+                continue
+            if wide:
+                widened.add(target)
+                changed.append(target)
+                continue
+            merged, grew = domain.union(values.get(target), arriving)
+            if grew:
+                values[target] = merged
+                visits[target] += 1
+                if domain.too_big(merged) or visits[target] > MAX_REVISITS:
+                    widened.add(target)
+                changed.append(target)
+        return changed
+
+    ready: deque[StateKey | None] = deque([None])
+    done: set[StateKey | None] = set()
+    while ready:  # Kahn's order: a state is replayed once all its predecessors are
+        state = ready.popleft()
+        done.add(state)
+        send(state)
+        for edge in outgoing.get(state, ()):
+            if edge.target is not None:
+                indegree[edge.target] -= 1
+                if indegree[edge.target] == 0:
+                    ready.append(edge.target)
+    pending = deque(state for state in values if state not in done)
+    while pending:  # what is left lies on or after a cycle
+        pending.extend(send(pending.popleft()))
+
+
+class _Domain:
+    """The possible values of the text variables at one state, and how edges change them."""
+
+    def start(self) -> Any:
+        raise NotImplementedError
+
+    def replay(self, trace: Trace, value: Any, shown: set[SourceSpan], wide: bool) -> Any:
+        raise NotImplementedError
+
+    def union(self, old: Any, new: Any) -> tuple[Any, bool]:
+        raise NotImplementedError
+
+    def too_big(self, value: Any) -> bool:
+        raise NotImplementedError
+
+
+def _decided(item: Any, concrete: Any, names: set[str], shown: set[SourceSpan], wide: bool) -> bool:
+    """Mark a conditional text shown when the engine's own result settles it; True if settled."""
+    if item.span in shown:
+        return True
+    if wide or (concrete and not item.when.names & names):
+        shown.add(item.span)
+        return True
+    return not item.when.names & names  # decided (not shown) by control variables alone
+
+
+class _Tuples(_Domain):
+    """Sets of tuples of text values: exact for any text variables, with a size cap."""
+
+    def __init__(self, scenario: Scenario, tvars: tuple[str, ...]) -> None:
+        self.scenario = scenario
+        self.index = {name: i for i, name in enumerate(tvars)}
+        self.names = set(tvars)
+        self.initial = tuple(scenario.variables[v].initial for v in tvars)
+
+    def start(self) -> set[tuple[Any, ...]]:
+        return {self.initial}
+
+    def union(self, old: Any, new: Any) -> tuple[Any, bool]:
+        if old is None:
+            return set(new), bool(new)
+        size = len(old)
+        old |= new
+        return old, len(old) != size
+
+    def too_big(self, value: Any) -> bool:
+        return len(value) > VALUE_SET_CAP
+
+    def replay(self, trace: Trace, value: Any, shown: set[SourceSpan], wide: bool) -> Any:
+        current: set[tuple[Any, ...]] = value or set()
+        index = self.index
+        for kind, item, concrete, snapshot in trace:
+            if kind == "text":
+                if _decided(item, concrete, self.names, shown, wide):
+                    continue
+                for row in current:
+                    if item.when.evaluate({**snapshot, **dict(zip(index, row, strict=True))}):
+                        shown.add(item.span)
+                        break
+            elif kind == "effect" and item.target in index:
+                i = index[item.target]
+                var = self.scenario.variables[item.target]
+                updated = set()
+                for row in current:
+                    operand = concrete
+                    if item.value.names & self.names:
+                        operand = item.value.evaluate(
+                            {**snapshot, **dict(zip(index, row, strict=True))}
+                        )
+                    new_row = list(row)
+                    new_row[i] = combine(item.op, row[i], operand, var)
+                    updated.add(tuple(new_row))
+                current = updated
+        return current
+
+
+Spans = tuple[tuple[int, int], ...]
+
+
+class _Intervals(_Domain):
+    """The values of one whole-number text variable as sorted, disjoint intervals.
+
+    Exact, and compact where a tuple set is not: a score that drifts by a few points per
+    scene soon takes every value in a wide range, which is one interval. Conditions that only
+    compare the variable with constants are decided at the intervals' ends and their cuts.
+    """
+
+    def __init__(self, scenario: Scenario, name: str) -> None:
+        var = scenario.variables[name]
+        self.var = var
+        self.name = name
+        self.names = {name}
+        self.lo = var.type.minimum if var.type.minimum is not None else -(10**18)
+        self.hi = var.type.maximum if var.type.maximum is not None else 10**18
+
+    def start(self) -> Spans:
+        value = int(self.var.initial)
+        return ((value, value),)
+
+    def too_big(self, value: Any) -> bool:
+        return len(value) > VALUE_SET_CAP
+
+    def union(self, old: Any, new: Any) -> tuple[Any, bool]:
+        merged = _merge(list(old or ()) + list(new))
+        return merged, merged != (old or ())
+
+    def points(self, spans: Spans, cuts: frozenset[int] | None) -> list[int] | None:
+        """The values worth testing, or None when there are too many to list."""
+        if cuts is not None:
+            return [p for a, b in spans for p in {a, b, *(c for c in cuts if a <= c <= b)}]
+        if sum(b - a + 1 for a, b in spans) > VALUE_SET_CAP:
+            return None
+        return [v for a, b in spans for v in range(a, b + 1)]
+
+    def replay(self, trace: Trace, value: Any, shown: set[SourceSpan], wide: bool) -> Any:
+        spans: Spans = value or ()
+        for kind, item, concrete, snapshot in trace:
+            if kind == "text":
+                if _decided(item, concrete, self.names, shown, wide) or not spans:
+                    continue
+                candidates = self.points(spans, item.when.cuts)
+                if candidates is None or any(
+                    item.when.evaluate({**snapshot, self.name: v}) for v in candidates
+                ):
+                    shown.add(item.span)
+            elif kind == "effect" and item.target == self.name and spans:
+                if not item.value.names & self.names:
+                    spans = self.apply(spans, item.op, concrete)
+                    continue
+                values = self.points(spans, None)
+                if values is None:  # too many to follow one by one: any value in range
+                    spans = ((self.lo, self.hi),)
+                    continue
+                results = [
+                    combine(item.op, v, item.value.evaluate({**snapshot, self.name: v}), self.var)
+                    for v in values
+                ]
+                spans = _merge([(r, r) for r in results])
+        return spans
+
+    def apply(self, spans: Spans, op: str, operand: int) -> Spans:
+        if op == "=":
+            value = combine(op, 0, operand, self.var)
+            return ((value, value),)
+        step = operand if op == "+=" else -operand
+        lo, hi = self.lo, self.hi
+        return _merge([(min(max(a + step, lo), hi), min(max(b + step, lo), hi)) for a, b in spans])
+
+
+def _merge(spans: list[tuple[int, int]]) -> Spans:
+    """Sorted, disjoint, with touching intervals joined."""
+    if not spans:
+        return ()
+    spans.sort()
+    out = [spans[0]]
+    for a, b in spans[1:]:
+        last_a, last_b = out[-1]
+        if a <= last_b + 1:
+            if b > last_b:
+                out[-1] = (last_a, b)
+        else:
+            out.append((a, b))
+    return tuple(out)
+
+
+def _find_no_way_out(scenario: Scenario, result: Exploration) -> None:
+    """States from which no ending can be reached: loops the player cannot leave."""
+    reverse: dict[StateKey, set[StateKey]] = defaultdict(set)
+    good: set[StateKey] = set()
+    states: set[StateKey] = set()
+    for edge in result.edges:
+        if edge.source is not None:
+            states.add(edge.source)
+        if edge.ending is not None and edge.source is not None:
+            good.add(edge.source)
+        if edge.target is not None and edge.source is not None:
+            reverse[edge.target].add(edge.source)
+    queue = deque(good)
+    while queue:
+        state = queue.popleft()
+        for previous in reverse[state]:
+            if previous not in good:
+                good.add(previous)
+                queue.append(previous)
+    stuck_phases = sorted({state[0] for state in states - good})
+    dead = {span for span, _ in result.dead_ends}
+    for phase_id in stuck_phases:
+        span = scenario.phases[phase_id].span
+        if span not in dead:
+            result.no_way_out.append(
+                (
+                    span,
+                    f"from phase '{phase_id}' no ending can be reached: the story loops without a way out",
+                )
+            )
