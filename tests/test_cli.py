@@ -211,7 +211,7 @@ def test_scenario_text_is_never_markup(tmp_path: Path) -> None:
     path = tmp_path / "door.yaml"
     path.write_text(
         docs_example().replace(
-            "Nobody believes you.", "[bold red]Nobody[/] believes [link=x]you[/link]."
+            "Nobody believes the promise.", "[bold red]Nobody[/] believes [link=x]you[/link]."
         )
     )
     code, out, _ = run(

@@ -28,7 +28,7 @@ def test_the_documented_example_compiles_cleanly() -> None:
     scenario, found = compile_yaml(docs_example())
     assert scenario is not None
     assert found == []
-    assert list(scenario.phases) == ["the_door", "the_count"]
+    assert list(scenario.phases) == ["the_door", "the_appeal", "the_count"]
 
 
 @pytest.mark.parametrize(
@@ -42,11 +42,11 @@ def test_the_documented_example_compiles_cleanly() -> None:
             "unknown key 'stnace' in actor 'khrushchev' (did you mean 'stance'?)",
         ),
         (
-            "        next: the_count\n      - id: fob",
-            "        next: the_cont\n      - id: fob",
-            "the_cont",
+            "        next: the_appeal\n      - id: fob",
+            "        next: the_apeal\n      - id: fob",
+            "the_apeal",
             15,
-            "unknown phase or ending 'the_cont' (did you mean 'the_count'?)",
+            "unknown phase or ending 'the_apeal' (did you mean 'the_appeal'?)",
         ),
         (
             "when: \"voter.stance == 'khrushchev'\"",
@@ -126,14 +126,14 @@ def test_the_documented_example_compiles_cleanly() -> None:
             "unknown source 'furtseva' (did you mean 'furtseva_bio'?)",
         ),
         (
-            '        text: "Some of them go home to wait."',
+            '        text: "Many of them go home to wait."',
             '        text: "Some go home \\x1b[31m"',
             "Some go home",
             20,
             "control character U+001B",
         ),
         (
-            '        text: "Some of them go home to wait."',
+            '        text: "Many of them go home to wait."',
             '        text: "{members} go home."',
             "members} go",
             20,
@@ -216,7 +216,7 @@ def test_os_system_anywhere_is_rejected_and_runs_nothing(
     monkeypatch.setattr(subprocess, "Popen", lambda *a, **k: calls.append(a))
     attempts = [
         mutate(
-            "        next: the_count\n      - id: fob", "        next: os.system\n      - id: fob"
+            "        next: the_appeal\n      - id: fob", "        next: os.system\n      - id: fob"
         ),
         mutate("    by: molotov", "    by: os.system"),
         mutate(
@@ -257,3 +257,31 @@ def test_any_edit_of_a_valid_file_gives_a_model_or_diagnostics(position: int, in
     edited = text[:position] + insert + text[position:]
     scenario, found = compile_yaml(edited)
     assert scenario is not None or any(d.severity == "error" for d in found)
+
+
+def documented_mistakes() -> str:
+    """The example with the two mistakes that docs/scenario-format.md shows the output of."""
+    text = docs_example().replace(
+        "    stance: khrushchev\n    principal: true",
+        "    stnace: khrushchev\n    principal: true",
+        1,
+    )
+    return text.replace(
+        "when: \"voter.stance == 'khrushchev'\"", "when: \"voter.stance == 'khrushchov'\""
+    )
+
+
+def test_the_documented_error_output_is_what_users_see(tmp_path: object) -> None:
+    import re
+    from pathlib import Path
+
+    from conftest import DOCS
+
+    path = Path(str(tmp_path)) / "door.yaml"
+    path.write_text(documented_mistakes())
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path, "door.yaml")
+    docs = (DOCS / "scenario-format.md").read_text(encoding="utf-8")
+    block = re.search(r"## Error messages.*?```text\n(.*?)```", docs, re.DOTALL)
+    assert block is not None
+    assert block.group(1).rstrip("\n") == info.value.report()

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from presidium import __version__
 
-COMMANDS = ("play", "list")
+COMMANDS = ("play", "list", "validate", "check")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -28,6 +28,12 @@ def _seed(text: str) -> int:
         return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"--seed takes a whole number, not {text!r}") from None
+
+
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 0, not {text!r}")
+    return int(text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,6 +79,42 @@ def build_parser() -> argparse.ArgumentParser:
         help="no colour and no box drawing (also when NO_COLOR is set or output is not a terminal)",
     )
     play.add_argument("--width", type=int, default=None, metavar="COLUMNS", help=argparse.SUPPRESS)
+    validate = sub.add_parser(
+        "validate",
+        help="report every problem in scenario files",
+        description="Check scenario files and report every problem at once, as file:line:col.",
+    )
+    validate.add_argument("paths", nargs="+", metavar="PATH", help="scenario files")
+    validate.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    check = sub.add_parser(
+        "check",
+        help="play every path and report what cannot happen",
+        description="Play every path of each scenario, from every side, and report unreachable "
+        "phases, choices, text and endings, dead ends, endless loops and failed expectations.",
+    )
+    check.add_argument("paths", nargs="+", metavar="PATH", help="scenario files")
+    check.add_argument(
+        "--runs",
+        type=_count,
+        default=0,
+        metavar="N",
+        help="also play N seeded random games and count what they hit",
+    )
+    check.add_argument(
+        "--seed",
+        type=_seed,
+        default=1,
+        metavar="S",
+        help="the seed of the random games (default 1)",
+    )
+    check.add_argument(
+        "--max-states",
+        type=_count,
+        default=200_000,
+        metavar="N",
+        help="stop after exploring N states per side (default 200000)",
+    )
+    check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     sub.add_parser(
         "list",
         help="list bundled and local scenarios",
@@ -100,6 +142,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return exit_.code if isinstance(exit_.code, int) else 2
         if args.command == "list":
             return _list()
+        if args.command == "validate":
+            from presidium.tools.validate import validate
+
+            return validate(args.paths, args.strict, sys.stdout)
+        if args.command == "check":
+            from presidium.tools.check import check
+
+            return check(args.paths, args.runs, args.seed, args.max_states, args.strict, sys.stdout)
         return _play(args)
     except KeyboardInterrupt:
         sys.stderr.write("\nInterrupted: leaving presidium.\n")

@@ -1,0 +1,247 @@
+"""``presidium check``: play every path of a scenario and report what cannot happen.
+
+Errors (exit 1): dead ends, loops with no way out, expectations that fail, a state budget
+exceeded. Warnings (exit 0 unless ``--strict``): phases, choices, text and endings that no
+playthrough can reach, choices whose condition never holds, choices no one ever takes.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import IO
+
+from presidium.diagnostics import Diagnostic
+from presidium.engine import Game
+from presidium.errors import PresidiumError
+from presidium.events import PhaseStarted
+from presidium.explore import Exploration, StateBudgetExceeded, explore
+from presidium.model import Scenario, TextPart
+from presidium.tools.common import compile_path, existing_files, plural, print_diagnostics
+
+
+def check(
+    paths: Sequence[str], runs: int, seed: int, max_states: int, strict: bool, out: IO[str]
+) -> int:
+    failed = False
+    for path in existing_files(paths):
+        result = compile_path(path)
+        if result.scenario is None:
+            print_diagnostics(result.diagnostics, result.lines, out)
+            out.write(f"{path}: {plural(len(result.errors), 'error')}; nothing was played\n")
+            failed = True
+            continue
+        scenario = result.scenario
+        try:
+            explorations = {side: explore(scenario, side, max_states) for side in scenario.sides}
+        except StateBudgetExceeded as exc:
+            out.write(f"{path}: error: {exc}\n")
+            failed = True
+            continue
+        found = findings(scenario, explorations)
+        if runs:
+            sampled = random_runs(scenario, runs, seed)
+            found += sampled.errors
+        diagnostics = sorted(set(found + result.warnings), key=lambda d: (d.span, d.message))
+        print_diagnostics(diagnostics, result.lines, out)
+        write_summary(scenario, explorations, diagnostics, out)
+        if runs:
+            write_runs(scenario, sampled, out)
+        errors = sum(d.severity == "error" for d in diagnostics)
+        failed |= bool(errors) or (strict and len(diagnostics) > errors)
+    return 1 if failed else 0
+
+
+def findings(scenario: Scenario, explorations: dict[str, Exploration]) -> list[Diagnostic]:
+    """Everything the explorations prove impossible, broken or never used."""
+    out: list[Diagnostic] = []
+    runs = list(explorations.values())
+    for run in runs:
+        for span, message in run.dead_ends + run.no_way_out:
+            out.append(Diagnostic("error", f"{message} (playing {run.side})", span))
+    reached = set().union(*(r.phases for r in runs))
+    taken = set().union(*(r.choices for r in runs))
+    offered = set().union(*(r.offered for r in runs))
+    shown = set().union(*(r.texts for r in runs))
+    endings_by_side = {side: set(run.endings) for side, run in explorations.items()}
+
+    def unseen(parts: Sequence[TextPart], where: str) -> None:
+        for part in parts:
+            if part.when is not None and part.span not in shown:
+                out.append(
+                    Diagnostic(
+                        "warning",
+                        f"this text is never shown: '{part.when.source}' never holds {where}",
+                        part.span,
+                    )
+                )
+
+    for phase in scenario.phases.values():
+        if phase.id not in reached:
+            out.append(
+                Diagnostic(
+                    "warning", f"phase '{phase.id}' is never reached, from any side", phase.span
+                )
+            )
+            continue
+        unseen(phase.text, f"when phase '{phase.id}' is reached")
+        for choice in phase.choices:
+            key = (phase.id, choice.id)
+            if key not in offered:
+                why = (
+                    f"its condition '{choice.when.source}' never holds here"
+                    if choice.when
+                    else "it is never offered"
+                )
+                out.append(
+                    Diagnostic(
+                        "warning", f"choice '{choice.id}' can never be taken: {why}", choice.span
+                    )
+                )
+            elif key not in taken:
+                out.append(
+                    Diagnostic(
+                        "warning",
+                        f"choice '{choice.id}' is offered but never taken: no player holds "
+                        f"'{phase.by}' and its script never chooses it",
+                        choice.span,
+                    )
+                )
+            else:
+                for outcome in choice.outcomes():
+                    unseen(outcome.text, f"after choice '{choice.id}'")
+    for ending in scenario.endings.values():
+        sides = [
+            side
+            for side, reached_endings in endings_by_side.items()
+            if ending.id in reached_endings
+        ]
+        if not sides:
+            out.append(
+                Diagnostic(
+                    "warning", f"ending '{ending.id}' is never reached, from any side", ending.span
+                )
+            )
+            continue
+        missing = [side for side in scenario.sides if side not in sides]
+        if missing:
+            out.append(
+                Diagnostic(
+                    "warning",
+                    f"ending '{ending.id}' cannot be reached playing {' or '.join(missing)}",
+                    ending.span,
+                )
+            )
+        unseen(ending.text, f"when ending '{ending.id}' is reached")
+    for expectation in scenario.expectations:
+        if expectation.ending not in endings_by_side.get(expectation.side, set()):
+            out.append(
+                Diagnostic(
+                    "error",
+                    f"expected ending '{expectation.ending}' to be reachable playing "
+                    f"{expectation.side}, but no path leads there",
+                    expectation.span,
+                )
+            )
+    return out
+
+
+def write_summary(
+    scenario: Scenario,
+    explorations: dict[str, Exploration],
+    diagnostics: list[Diagnostic],
+    out: IO[str],
+) -> None:
+    runs = list(explorations.values())
+    played = ", ".join(
+        f"{side} ({plural(run.states, 'state')})" for side, run in explorations.items()
+    )
+    out.write(f"{scenario.file}: played every path as {played}\n")
+    for ending in scenario.endings.values():
+        sides = [side for side, run in explorations.items() if ending.id in run.endings]
+        label = "historical" if ending.kind == "historical" else "counterfactual"
+        out.write(
+            f"  ending {ending.id} ({label}): {'reachable playing ' + ', '.join(sides) if sides else 'never reached'}\n"
+        )
+    phases = set().union(*(r.phases for r in runs))
+    choices = set().union(*(r.choices for r in runs))
+    texts = set().union(*(r.texts for r in runs))
+    all_choices = [(p.id, c.id) for p in scenario.phases.values() for c in p.choices]
+    all_texts = _conditional_texts(scenario)
+    out.write(
+        f"  coverage: {len(phases & set(scenario.phases))}/{len(scenario.phases)} phases, "
+        f"{len(choices & set(all_choices))}/{len(all_choices)} choices, "
+        f"{len(texts & all_texts)}/{len(all_texts)} text branches\n"
+    )
+    errors = sum(d.severity == "error" for d in diagnostics)
+    out.write(f"  {plural(errors, 'error')}, {plural(len(diagnostics) - errors, 'warning')}\n")
+
+
+def _conditional_texts(scenario: Scenario) -> set[object]:
+    parts = [t for p in scenario.phases.values() for t in p.text]
+    parts += [
+        t for p in scenario.phases.values() for c in p.choices for o in c.outcomes() for t in o.text
+    ]
+    parts += [t for e in scenario.endings.values() for t in e.text]
+    return {t.span for t in parts if t.when is not None}
+
+
+# --------------------------------------------------------------------------- random runs
+
+
+@dataclass
+class Sample:
+    runs: int
+    seed: int
+    sides: Counter[str] = field(default_factory=Counter)
+    phases: Counter[str] = field(default_factory=Counter)
+    choices: Counter[tuple[str, str]] = field(default_factory=Counter)
+    endings: Counter[str] = field(default_factory=Counter)
+    errors: list[Diagnostic] = field(default_factory=list)
+
+
+def random_runs(scenario: Scenario, runs: int, seed: int) -> Sample:
+    """``runs`` seeded games with random choices, the sides taking turns; what each one hit."""
+    sample = Sample(runs, seed)
+    sides = list(scenario.sides)
+    for n in range(runs):
+        side = sides[n % len(sides)]
+        sample.sides[side] += 1
+        game = Game(scenario, [side], seed=seed + n)
+        pick = random.Random(f"check:{seed}:{n}")
+        try:
+            events = game.start()
+            while not game.over:
+                sample.phases.update(e.phase for e in events if isinstance(e, PhaseStarted))
+                available = [o.id for o in game.options() if o.available]
+                events = game.step(available[int(pick.random() * len(available))])
+            sample.phases.update(e.phase for e in events if isinstance(e, PhaseStarted))
+        except PresidiumError as exc:
+            phase = game.phase
+            span = phase.span if phase else scenario.span
+            sample.errors.append(
+                Diagnostic("error", f"{exc} (random run {n} as {side}, seed {seed + n})", span)
+            )
+            continue
+        sample.choices.update((entry.phase, entry.choice) for entry in game.trail)
+        assert game.ending is not None
+        sample.endings[game.ending] += 1
+    return sample
+
+
+def write_runs(scenario: Scenario, sample: Sample, out: IO[str]) -> None:
+    sides = ", ".join(f"{count} as {side}" for side, count in sample.sides.items())
+    out.write(f"  random playthroughs: {sample.runs} (seed {sample.seed}; {sides})\n")
+    for ending in scenario.endings.values():
+        out.write(f"    ending {ending.id}: {sample.endings[ending.id]}\n")
+    for phase in scenario.phases.values():
+        line = f"    phase {phase.id}: {sample.phases[phase.id]}"
+        if phase.choices:
+            counts = ", ".join(f"{c.id} {sample.choices[(phase.id, c.id)]}" for c in phase.choices)
+            line += f" (choices: {counts})"
+        out.write(line + "\n")
+    never = [p for p in scenario.phases if not sample.phases[p]]
+    if never:
+        out.write(f"    never visited in these runs: {', '.join(never)}\n")
