@@ -354,6 +354,8 @@ class Game:
         phase = self.phase
         if phase is None:
             return
+        if self.trace is not None:
+            self.trace.append(("phase", phase, None, None))
         self._apply(phase.effects)
         out.append(
             ev.PhaseStarted(

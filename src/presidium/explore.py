@@ -29,7 +29,6 @@ from presidium.conditions import INT
 from presidium.diagnostics import SourceSpan
 from presidium.engine import Game, Snapshot, combine
 from presidium.errors import PresidiumError
-from presidium.events import PhaseStarted
 from presidium.model import Scenario
 
 VALUE_SET_CAP = 4096  # beyond this many value combinations at one state, assume any text can show
@@ -175,7 +174,7 @@ def explore(scenario: Scenario, side: str, max_states: int = 200_000) -> Explora
         game.trace = trace = cast(Trace, [])
         before = len(game.trail)
         try:
-            events = game.start() if action is None else game.step(action)
+            game.start() if action is None else game.step(action)
         except _NeedRoll as need:
             stack.extend(
                 (snap, source, action, (*rolls, o)) for o in reversed(outcomes(need.percent))
@@ -185,14 +184,17 @@ def explore(scenario: Scenario, side: str, max_states: int = 200_000) -> Explora
             phase = game.phase
             span = phase.span if phase is not None else scenario.span
             result.dead_ends.append((span, str(exc)))
+            result.choices.update((entry.phase, entry.choice) for entry in game.trail[before:])
+            result.phases.update(item.id for kind, item, _, _ in trace if kind == "phase")
             result.edges.append(Edge(source, action, rolls, None, None, str(exc), trace))
             continue
         for entry in game.trail[before:]:
             result.choices.add((entry.phase, entry.choice))
-        for kind, phase_or_part, available, _ in trace:
+        for kind, item, available, _ in trace:
             if kind == "offered":
-                result.offered.update((phase_or_part.id, c) for c in available)
-        result.phases.update(e.phase for e in events if isinstance(e, PhaseStarted))
+                result.offered.update((item.id, c) for c in available)
+            elif kind == "phase":
+                result.phases.add(item.id)
         if game.over:
             assert game.ending is not None
             result.endings[game.ending] += 1
@@ -461,8 +463,8 @@ def _find_no_way_out(scenario: Scenario, result: Exploration) -> None:
     for edge in result.edges:
         if edge.source is not None:
             states.add(edge.source)
-        if edge.ending is not None and edge.source is not None:
-            good.add(edge.source)
+        if (edge.ending is not None or edge.error is not None) and edge.source is not None:
+            good.add(edge.source)  # it ends, or it fails in a way reported on its own
         if edge.target is not None and edge.source is not None:
             reverse[edge.target].add(edge.source)
     queue = deque(good)
