@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from presidium import __version__
 
-COMMANDS = ("play", "list", "validate", "check")
+COMMANDS = ("play", "list", "validate", "check", "graph", "schema", "new")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -79,6 +79,33 @@ def build_parser() -> argparse.ArgumentParser:
         help="no colour and no box drawing (also when NO_COLOR is set or output is not a terminal)",
     )
     play.add_argument("--width", type=int, default=None, metavar="COLUMNS", help=argparse.SUPPRESS)
+    graph = sub.add_parser(
+        "graph",
+        help="draw the scenario's state machine (Mermaid or DOT)",
+        description="Draw a scenario's phases, choices and endings, with the historical path highlighted.",
+    )
+    graph.add_argument("path", metavar="PATH", help="a scenario file")
+    graph.add_argument(
+        "--format", choices=("mermaid", "dot"), default="mermaid", help="mermaid (default) or dot"
+    )
+    graph.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE (a .md file gets a Mermaid block) instead of printing",
+    )
+    new = sub.add_parser(
+        "new",
+        help="write a commented starter scenario",
+        description="Write a commented starter scenario that validates and checks clean.",
+    )
+    new.add_argument("path", metavar="PATH", help="the new file (.yaml)")
+    schema = sub.add_parser(
+        "schema",
+        help="print the JSON Schema of the scenario format",
+        description="Print the JSON Schema (draft-07) of the scenario format, for editors.",
+    )
+    schema.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of printing")
     validate = sub.add_parser(
         "validate",
         help="report every problem in scenario files",
@@ -146,6 +173,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             from presidium.tools.validate import validate
 
             return validate(args.paths, args.strict, sys.stdout)
+        if args.command == "new":
+            from presidium.tools.new import new
+
+            return new(args.path, sys.stdout)
+        if args.command == "schema":
+            from presidium.tools.schema import schema
+
+            return schema(args.output, sys.stdout)
+        if args.command == "graph":
+            from presidium.tools.graph import graph
+
+            return graph(args.path, args.format, args.output, sys.stdout)
         if args.command == "check":
             from presidium.tools.check import check
 

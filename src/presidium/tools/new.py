@@ -1,0 +1,243 @@
+"""``presidium new``: a commented starter scenario that validates and checks clean."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+from typing import IO
+
+from presidium.errors import UsageError
+from presidium.tools.schema import render
+
+SCHEMA_NAME = "scenario.schema.json"
+
+STARTER = """\
+# yaml-language-server: $schema={schema}
+# A presidium scenario. Every line is explained in docs/scenario-format.md; run
+#   presidium validate {file}    to find mistakes (all of them, with line and column),
+#   presidium check {file}       to play every path and find what cannot happen,
+#   presidium play {file}        to play it, and presidium graph {file} to draw it.
+# This starter is a small real scenario (21 June 1957, in miniature): change it into yours.
+
+format: 1
+id: {id}
+title: "At the Door of the Sverdlov Hall"
+summary: >
+  Friday 21 June 1957, in miniature. Central Committee members are at the door of the
+  Presidium and want to be let in.
+content_notes:
+  - "A short demonstration scenario; the numbers are invented for the game."
+start: the_door                 # the first phase
+historical_ending: plenum_called  # the debrief compares every game with this ending
+
+# Every historical claim points here. grade: A primary, B reputable secondary, C popular.
+sources:
+  medvedev:
+    cite: "Roy Medvedev, N. S. Khrushchev: politicheskaya biografiya"
+    grade: B
+  furtseva_bio:
+    cite: "Ekaterina Furtseva. Zhenshchina vo vlasti (biography)"
+    grade: B
+
+# The sides a player can choose. Each is led by an actor.
+sides:
+  khrushchev:
+    name: "Khrushchev's side"
+    leader: khrushchev
+    goal: "Get the Central Committee into the room."
+  molotov:
+    name: "The majority"
+    leader: molotov
+    goal: "Keep the Central Committee out until the Presidium has decided."
+
+# The positions an actor can take. Each actor's stance is a variable, e.g. molotov.stance.
+stances:
+  khrushchev: "With Khrushchev"
+  majority: "With the majority"
+
+actors:
+  khrushchev:
+    name: Nikita Khrushchev
+    office: First Secretary
+    rank: full                  # full members vote in the Presidium; candidates do not
+    stance: khrushchev
+    principal: true             # every ending must say what became of a principal actor
+  molotov:
+    name: Vyacheslav Molotov
+    office: First Deputy Chairman of the Council of Ministers
+    rank: full
+    stance: majority
+    principal: true
+  mikoyan:
+    name: Anastas Mikoyan
+    office: Deputy premier
+    rank: full
+    stance: khrushchev
+  malenkov:
+    name: Georgy Malenkov
+    office: Deputy Chairman of the Council of Ministers
+    rank: full
+    stance: majority
+
+# Variables have types and ranges, so conditions and effects are checked before anyone plays.
+variables:
+  members_at_door:
+    label: "Members at the door"
+    type: number
+    min: 0
+    max: 133
+    initial: 60
+
+# What the state-of-play panel shows.
+status:
+  - alignment: full
+    label: "Presidium"
+  - variable: members_at_door
+
+# A vote: each voter takes the first rule that applies; blocs are bodies counted together.
+votes:
+  let_them_in:
+    title: "Receive the members?"
+    motion: "Receive the Central Committee members and call a plenum"
+    voters:
+      ranks: [full]
+    rules:
+      - when: "voter.stance == 'khrushchev'"
+        vote: for
+        reason: "wants the Central Committee to decide."
+      - vote: against
+        reason: "wants the Presidium to decide alone."
+    blocs:
+      - label: "Pressure from the corridor"
+        for: "members_at_door / 40"
+        reason: "Every forty members at the door count as one more voice for opening it."
+
+# Phases are the scenes. A phase with choices names who decides ('by'); when no human holds
+# that seat, the scenario decides: its 'script' rules, else the 'history' choice.
+phases:
+  the_door:
+    title: "The door"
+    date: 1957-06-21
+    place: "The Kremlin"
+    sources: [medvedev, furtseva_bio]
+    text: >
+      Central Committee members are gathered in the Kremlin and ask to be received.
+      Mikoyan goes out to them and calls the situation "very alarming". {{members_at_door}}
+      are waiting.
+    notes:                      # shown when the player types 'notes'
+      - text: "Mikoyan called the situation 'very alarming'; Orlov and Ustinov refused to leave."
+        sources: [furtseva_bio]
+        confidence: attributed  # authenticated | attributed | contested | doubtful
+    by: molotov
+    prompt: "What does the majority do?"
+    history: refuse             # what really happened
+    choices:
+      - id: refuse
+        label: "Refuse to receive them"
+        effects: ["members_at_door += 20"]
+        text: "Word spreads through the corridors. More members arrive."
+        next: the_appeal
+      - id: fob_them_off
+        label: "Promise a plenum 'in due course'"
+        chance:                 # the player sees the odds and the roll
+          percent: 40
+          success:
+            text: "Many of them go home to wait."
+            effects: ["members_at_door -= 40"]
+            next: the_appeal
+          failure:
+            text: "Nobody believes the promise."
+            next: the_appeal
+  the_appeal:
+    title: "Khrushchev's move"
+    date: 1957-06-21
+    place: "The Kremlin"
+    counterfactual: true        # an invented scene: it needs no sources, and says so on screen
+    text: "The members are waiting. Khrushchev can go out to them, or wait."
+    by: khrushchev
+    prompt: "What does Khrushchev do?"
+    history: go_out
+    choices:
+      - id: go_out
+        label: "Go out to the members"
+        effects: ["members_at_door += 10"]
+        next: the_count
+      - id: wait
+        label: "Wait for the Presidium to let them in"
+        text: "Hours pass. Members drift home."
+        effects: ["members_at_door -= 50"]
+        next: the_count
+  the_count:
+    title: "The Presidium decides"
+    date: 1957-06-21
+    place: "The Kremlin"
+    sources: [medvedev]
+    vote: let_them_in           # held when the phase begins
+    text: "The Presidium must decide whether to call a plenum."
+    next:                       # the first branch whose 'when' holds
+      - when: "let_them_in.passed"
+        goto: plenum_called
+      - goto: door_stays_shut
+
+endings:
+  plenum_called:
+    title: "The plenum is called"
+    kind: historical
+    sources: [medvedev]
+    text: "The Presidium agreed to convene an extraordinary plenum the next day."
+    fates:
+      khrushchev:
+        text: "Took his case to the Central Committee, and won."
+        sources: [medvedev]
+      molotov:
+        text: "Lost the plenum and his seat in the leadership."
+        sources: [medvedev]
+  door_stays_shut:
+    title: "The door stays shut"
+    kind: counterfactual
+    text: "The members go home. The Presidium decides without them."
+    fates:
+      khrushchev: "Removed by the Presidium."
+      molotov: "The strongest man in the new leadership."
+
+# What 'presidium check' must prove: each ending can be reached from each side.
+expect:
+  - {{reachable: plenum_called, as: khrushchev}}
+  - {{reachable: plenum_called, as: molotov}}
+  - {{reachable: door_stays_shut, as: khrushchev}}
+  - {{reachable: door_stays_shut, as: molotov}}
+
+debrief_questions:
+  - "Why did the number of members at the door matter, if they had no vote in the Presidium?"
+"""
+
+
+def scenario_id(path: Path) -> str:
+    """A snake_case id from a file name: 'My Scenario.yaml' -> 'my_scenario'."""
+    words = re.sub(r"[^a-z0-9]+", "_", path.stem.lower()).strip("_")
+    if not words:
+        return "my_scenario"
+    return words if words[0].isalpha() else f"scenario_{words}"
+
+
+def new(path_text: str, out: IO[str]) -> int:
+    path = Path(path_text)
+    if path.suffix not in (".yaml", ".yml"):
+        raise UsageError(f"'{path_text}' should end in .yaml")
+    if path.exists():
+        raise UsageError(f"'{path_text}' already exists; choose another name")
+    if not path.parent.is_dir():
+        raise UsageError(f"no folder '{path.parent}' to write '{path.name}' into")
+    schema_path = path.parent / SCHEMA_NAME
+    text = STARTER.format(id=scenario_id(path), file=path.name, schema=SCHEMA_NAME)
+    try:
+        path.write_text(text, encoding="utf-8")
+        if not schema_path.exists():
+            schema_path.write_text(render(), encoding="utf-8")
+            out.write(f"wrote {schema_path} (editors use it to complete and check the file)\n")
+    except OSError as exc:
+        raise UsageError(f"cannot write '{path_text}': {exc.strerror}") from None
+    name = shlex.quote(str(path))
+    out.write(f"wrote {path}\nnext: presidium validate {name} && presidium check {name}\n")
+    return 0
