@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -50,3 +52,7 @@ def example() -> Scenario:
     scenario, found = compile_yaml(docs_example(), "door.yaml")
     assert scenario is not None, [d.format() for d in found]
     return scenario
+
+
+# The tests never touch the user's cache: each run gets its own.
+os.environ["PRESIDIUM_CACHE_DIR"] = tempfile.mkdtemp(prefix="presidium-test-cache-")

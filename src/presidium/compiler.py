@@ -655,10 +655,23 @@ class Compilation:
         return [d for d in self.diagnostics if d.severity == "warning"]
 
 
-def compile_file(path: str | Path, display: str | None = None) -> Compilation:
-    """Read, load and compile a scenario file, collecting every problem (raises only ``OSError``)."""
+def compile_file(
+    path: str | Path, display: str | None = None, use_cache: bool = True
+) -> Compilation:
+    """Read, load and compile a scenario file, collecting every problem (raises only ``OSError``).
+
+    A file that compiled without errors before is taken from the cache (see ``presidium.cache``).
+    """
+    from presidium import cache
+
     name = display or str(path)
     data = Path(path).read_bytes()
+    if use_cache:
+        with paused_gc():
+            cached = cache.load(data, name)
+        if isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[0], m.Scenario):
+            lines = data.decode("utf-8-sig", errors="replace").splitlines()
+            return Compilation(cached[0], list(cached[1]), lines)
     with paused_gc():
         loaded = load_bytes(data, name)
         diagnostics = list(loaded.diagnostics)
@@ -668,7 +681,11 @@ def compile_file(path: str | Path, display: str | None = None) -> Compilation:
             diagnostics += found
     if scenario is not None and any(d.severity == "error" for d in diagnostics):
         scenario = None
-    return Compilation(scenario, diagnostics, loaded.lines)
+    result = Compilation(scenario, diagnostics, loaded.lines)
+    if use_cache and scenario is not None:
+        with paused_gc():
+            cache.store(data, name, (scenario, diagnostics))
+    return result
 
 
 def load_scenario(

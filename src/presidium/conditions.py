@@ -95,6 +95,12 @@ class Compiled:
     # For a condition made only of comparisons of a variable (plus a constant) with constants:
     # the values around which its truth can change. ``None`` when it is not of that shape.
     cuts: frozenset[int] | None = None
+    want: str | None = field(default=None, compare=False)
+    scope: Scope | None = field(default=None, compare=False, repr=False)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its source and scope, and compiled again when loaded (closures do not pickle)."""
+        return (_recompile, (self.source, self.want, self.scope))
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,32 @@ class CompiledEffect:
     target: str
     op: str  # "=", "+=", "-="
     value: Compiled
+    scope: Scope | None = field(default=None, compare=False, repr=False)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_recompile_effect, (self.source, self.scope))
+
+
+_RECOMPILED: dict[tuple[str, str, str | None, int], Any] = {}
+
+
+def _recompile(source: str, want: str | None, scope: Scope) -> Compiled:
+    key = ("expr", source, want, id(scope))
+    if key not in _RECOMPILED:
+        _RECOMPILED[key] = compile_expression(source, scope, want)
+    return _RECOMPILED[key]  # type: ignore[no-any-return]
+
+
+def _recompile_effect(source: str, scope: Scope) -> CompiledEffect:
+    key = ("effect", source, None, id(scope))
+    if key not in _RECOMPILED:
+        _RECOMPILED[key] = compile_effect(source, scope)
+    return _RECOMPILED[key]  # type: ignore[no-any-return]
+
+
+def forget_recompiled() -> None:
+    """Drop the memo of expressions compiled while unpickling (call after each load)."""
+    _RECOMPILED.clear()
 
 
 # --------------------------------------------------------------------------- tokens
@@ -542,7 +574,13 @@ def compile_expression(source: str, scope: Scope, want: str | None = None) -> Co
     if want is not None and node.type != want:
         raise ExprError(f"this must be {_article(want)}, but it is {_describe(node.type)}", 0)
     return Compiled(
-        source, node.type, node.fn, node.names, node.cuts if node.type == BOOL else None
+        source,
+        node.type,
+        node.fn,
+        node.names,
+        node.cuts if node.type == BOOL else None,
+        want,
+        scope,
     )
 
 
@@ -605,4 +643,4 @@ def compile_effect(source: str, scope: Scope) -> CompiledEffect:
                 f"{literal} is outside the range of '{target}' ({var.minimum} to {var.maximum})",
                 offset,
             )
-    return CompiledEffect(source.strip(), target, op, value)
+    return CompiledEffect(source.strip(), target, op, value, scope)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 Severity = Literal["error", "warning"]
 
@@ -26,6 +26,19 @@ class SourceSpan(NamedTuple):
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.col}"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A large compiled scenario holds tens of thousands of spans and the cache loads them
+        # all: rebuild them with tuple.__new__, not the slower generated constructor.
+        return (_span, tuple(self))
+
+
+def _span(file: str, line: int, col: int) -> SourceSpan:
+    span: SourceSpan = _new_tuple(SourceSpan, (file, line, col))
+    return span
+
+
+_new_tuple: Any = tuple.__new__
 
 
 UNKNOWN = SourceSpan("<unknown>", 1, 1)

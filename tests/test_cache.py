@@ -1,0 +1,125 @@
+"""The compiled-scenario cache: faster, invisible, and never a way to run code."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+
+from conftest import SCENARIO_1957, docs_example
+from presidium import cache, compiler
+from presidium.compiler import compile_file
+from presidium.engine import Game
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("PRESIDIUM_CACHE_DIR", str(folder))
+    monkeypatch.delenv("PRESIDIUM_NO_CACHE", raising=False)
+    return folder
+
+
+def play(scenario: object) -> list[dict[str, object]]:
+    game = Game(scenario, ["molotov"], seed=5)  # type: ignore[arg-type]
+    events = [e.to_dict() for e in game.start()]
+    while not game.over:
+        events += [
+            e.to_dict() for e in game.step([o.id for o in game.options() if o.available][-1])
+        ]
+    return events
+
+
+def test_a_second_load_comes_from_the_cache_and_plays_the_same(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = compile_file(SCENARIO_1957)
+    assert len(list(cache_dir.glob("*.pickle"))) == 1
+
+    def must_not_compile(*_: object) -> None:
+        raise AssertionError("compiled again instead of using the cache")
+
+    monkeypatch.setattr(compiler, "compile_document", must_not_compile)
+    second = compile_file(SCENARIO_1957)
+    assert second.scenario is not None and first.scenario is not None
+    assert play(second.scenario) == play(first.scenario)
+    assert second.lines == first.lines and second.diagnostics == first.diagnostics
+
+
+def test_a_changed_file_is_compiled_again(cache_dir: Path, tmp_path: Path) -> None:
+    path = tmp_path / "door.yaml"
+    path.write_text(docs_example())
+    compile_file(path)
+    path.write_text(docs_example().replace('title: "The door"', 'title: "The front door"'))
+    assert compile_file(path).scenario.phases["the_door"].title == "The front door"  # type: ignore[union-attr]
+    assert len(list(cache_dir.glob("*.pickle"))) == 2
+
+
+def test_files_with_errors_are_not_cached(cache_dir: Path, tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(docs_example().replace("    by: molotov", "    by: nobody"))
+    assert compile_file(path).scenario is None
+    assert not cache_dir.exists() or not list(cache_dir.glob("*.pickle"))
+
+
+def entry_for(path: Path) -> Path:
+    found = cache._entry(path.read_bytes(), str(path))
+    assert found is not None
+    return found
+
+
+def test_a_damaged_entry_is_a_miss_not_a_crash(cache_dir: Path, tmp_path: Path) -> None:
+    path = tmp_path / "door.yaml"
+    path.write_text(docs_example())
+    compile_file(path)
+    entry_for(path).write_bytes(b"\x80\x05garbage")
+    assert compile_file(path).scenario is not None
+
+
+class _System:
+    def __reduce__(self) -> tuple[object, ...]:
+        return (os.system, ("echo pwned",))
+
+
+DIRECT = pickle.dumps(_System())  # made before any test replaces os.system
+
+
+@pytest.mark.parametrize("attack", ["direct", "dotted"])
+def test_a_tampered_entry_runs_nothing(
+    cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, attack: str
+) -> None:
+    calls: list[object] = []
+    monkeypatch.setattr(os, "system", lambda *a: calls.append(a) or 0)
+    path = tmp_path / "door.yaml"
+    path.write_text(docs_example())
+    compile_file(path)
+    if attack == "direct":
+        payload = DIRECT
+    else:  # reach os.system through a module that imports os
+        payload = (
+            b"\x80\x04\x95\x00\x00\x00\x00\x00\x00\x00\x00"
+            b"\x8c\x0fpresidium.cache\x94\x8c\tos.system\x94\x93\x94"
+            b"\x8c\necho pwned\x94\x85\x94R\x94."
+        )
+    entry_for(path).write_bytes(payload)
+    result = compile_file(path)
+    assert result.scenario is not None  # the entry was refused and the file compiled afresh
+    assert calls == []
+
+
+def test_the_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("PRESIDIUM_CACHE_DIR", str(folder))
+    monkeypatch.setenv("PRESIDIUM_NO_CACHE", "1")
+    assert compile_file(SCENARIO_1957).scenario is not None
+    assert not folder.exists()
+
+
+def test_an_unwritable_cache_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would be\n")
+    monkeypatch.setenv("PRESIDIUM_CACHE_DIR", str(blocker / "cache"))
+    assert compile_file(SCENARIO_1957).scenario is not None
+    assert compile_file(SCENARIO_1957).scenario is not None
