@@ -91,7 +91,9 @@ def test_a_tampered_entry_runs_nothing(
     cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, attack: str
 ) -> None:
     calls: list[object] = []
-    monkeypatch.setattr(os, "system", lambda *a: calls.append(a) or 0)
+    fake = lambda *a: calls.append(a) or 0  # noqa: E731
+    monkeypatch.setattr(os, "system", fake)
+    monkeypatch.setattr(f"{os.name == 'nt' and 'nt' or 'posix'}.system", fake)
     path = tmp_path / "door.yaml"
     path.write_text(docs_example())
     compile_file(path)
@@ -103,6 +105,9 @@ def test_a_tampered_entry_runs_nothing(
             b"\x8c\x0fpresidium.cache\x94\x8c\tos.system\x94\x93\x94"
             b"\x8c\necho pwned\x94\x85\x94R\x94."
         )
+    pickle.loads(payload)  # a plain unpickler would run it: the payload is a real attack
+    assert calls == [("echo pwned",)]
+    calls.clear()
     entry_for(path).write_bytes(payload)
     result = compile_file(path)
     assert result.scenario is not None  # the entry was refused and the file compiled afresh
