@@ -93,7 +93,7 @@ def test_a_tampered_entry_runs_nothing(
     calls: list[object] = []
     fake = lambda *a: calls.append(a) or 0  # noqa: E731
     monkeypatch.setattr(os, "system", fake)
-    monkeypatch.setattr(f"{os.name == 'nt' and 'nt' or 'posix'}.system", fake)
+    monkeypatch.setattr(f"{'nt' if os.name == 'nt' else 'posix'}.system", fake)
     path = tmp_path / "door.yaml"
     path.write_text(docs_example())
     compile_file(path)
