@@ -66,7 +66,8 @@ def throughput(path: Path, seconds: float) -> float:
         seed += 1
         game.start()  # every event is built, with its text rendered
         while not game.over:
-            options = [o.id for o in game.options() if o.available]
+            assert game.pending is not None
+            options = [o.id for o in game.pending.options if o.available]
             game.step(options[int(pick.random() * len(options))])
             choices += 1
     return choices / (time.perf_counter() - start)

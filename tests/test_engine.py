@@ -84,14 +84,20 @@ def test_an_unknown_choice_is_a_caller_error(june_1957: Scenario) -> None:
         Game(june_1957, ["stalin"])
 
 
+class LuckyDice:
+    def roll(self, percent: int, what: str) -> tuple[bool, int]:
+        return percent > 0, 1
+
+
 def test_an_unavailable_choice_is_refused_in_fiction_and_changes_nothing(
     june_1957: Scenario,
 ) -> None:
-    game = Game(june_1957, ["khrushchev"], seed=1)
+    game = Game(june_1957, ["khrushchev", "molotov"], dice=LuckyDice())
     game.start()
+    game.step("move_against_serov")  # Bulganin removes Serov from the KGB
     game.step("only_the_central_committee")
-    game.values["serov.stance"] = "aside"  # as if Serov had been removed
-    options = {o.id: o for o in game.options()}
+    assert game.pending is not None and game.pending.phase == "first_evening"
+    options = {o.id: o for o in game.pending.options}
     assert not options["serov_makes_the_call"].available
     before = game.snapshot()
     events = game.step("serov_makes_the_call")

@@ -120,6 +120,7 @@ class Game:
         self.dice: Dice = dice if dice is not None else SeededDice(seed)
         self.values: dict[str, Any] = dict(scenario.initial_values())
         self.machine = PhaseMachine(scenario)
+        self._phase: Phase | None = scenario.phases.get(self.machine.state)
         self.trail: list[TrailEntry] = []
         self.votes: list[ev.VoteHeld] = []
         self.ending: str | None = None
@@ -132,7 +133,12 @@ class Game:
     # ------------------------------------------------------------------ queries
     @property
     def phase(self) -> Phase | None:
-        return self.scenario.phases.get(self.machine.state)
+        return self._phase
+
+    @property
+    def state(self) -> str:
+        """The id of the current phase, or of the ending reached."""
+        return self.machine.state
 
     @property
     def over(self) -> bool:
@@ -200,6 +206,7 @@ class Game:
 
     def restore(self, snap: Snapshot) -> None:
         self.machine.set_state(snap.state)
+        self._phase = self.scenario.phases.get(snap.state)
         self.values = dict(snap.values)
         self.trail = list(snap.trail)
         self.votes = list(snap.votes)
@@ -232,7 +239,7 @@ class Game:
         if phase is None or self.pending is None:
             raise IllegalChoice("no decision is waiting; call start() first")
         choice = phase.choice(choice_id)
-        offered = {o.id: o for o in self.options()}
+        offered = {o.id: o for o in self.pending.options}
         if choice is None or choice_id not in offered:
             raise IllegalChoice(f"'{choice_id}' is not a choice in phase '{phase.id}'")
         out: list[ev.Event] = []
@@ -253,7 +260,9 @@ class Game:
             phase = self.phase
             assert phase is not None
             if not phase.choices:
-                self.machine.fire(trigger_name(phase.id), self.values)
+                self._phase = self.scenario.phases.get(
+                    self.machine.fire(trigger_name(phase.id), self.values)
+                )
                 self._enter(out)
                 continue
             assert phase.by is not None
@@ -341,7 +350,7 @@ class Game:
             )
         )
         self._apply_outcome(outcome, choice.counterfactual, out)
-        self.machine.fire(trigger, self.values)
+        self._phase = self.scenario.phases.get(self.machine.fire(trigger, self.values))
         self._enter(out)
 
     def _apply_outcome(self, outcome: Outcome, counterfactual: bool, out: list[ev.Event]) -> None:

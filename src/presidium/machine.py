@@ -8,6 +8,7 @@ string ever reaches ``transitions``' name resolution (which imports dotted names
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -18,10 +19,12 @@ from presidium.model import Branch, Scenario
 
 
 class PhaseModel:
-    """The object whose ``state`` the machine moves; triggers are bound onto it."""
+    """One game's position in the machine; transitions reads and writes its ``state``."""
 
-    state: str
-    trigger: Callable[..., bool]  # bound by transitions
+    __slots__ = ("state",)
+
+    def __init__(self, state: str) -> None:
+        self.state = state
 
 
 def trigger_name(phase: str, choice: str | None = None, result: str | None = None) -> str:
@@ -60,23 +63,24 @@ def transitions_of(scenario: Scenario) -> list[tuple[str, str, str, Branch]]:
     return edges
 
 
-class PhaseMachine:
-    """Moves one game through the scenario's phases.
+class _Shared:
+    """The transitions machine of one scenario, built once and shared by all its games.
 
     Inside ``transitions`` states and triggers have names of our own making (``s0``,
     ``t0``, ...), so not even a validated scenario id is ever looked up as a name there.
+    Games are not registered with the machine: an event fires for the game's own position.
     """
 
     def __init__(self, scenario: Scenario) -> None:
-        self.model = PhaseModel()
         ids = list(scenario.phases) + list(scenario.endings)
         self.state_name = {state: f"s{n}" for n, state in enumerate(ids)}
         self.state_id = {name: state for state, name in self.state_name.items()}
         self.trigger_name: dict[str, str] = {}
+        self.initial = self.state_name[scenario.start]
         self.machine = Machine(
-            model=self.model,
+            model=None,
             states=list(self.state_id),
-            initial=self.state_name[scenario.start],
+            initial=self.initial,
             auto_transitions=False,
             ignore_invalid_triggers=False,
             send_event=False,
@@ -90,20 +94,45 @@ class PhaseMachine:
                 conditions=_condition(branch),
             )
 
+
+_SHARED: dict[int, _Shared] = {}
+
+
+def _shared(scenario: Scenario) -> _Shared:
+    key = id(scenario)
+    shared = _SHARED.get(key)
+    if shared is None:
+        shared = _SHARED[key] = _Shared(scenario)
+        weakref.finalize(scenario, _SHARED.pop, key, None)
+    return shared
+
+
+class PhaseMachine:
+    """Moves one game through the scenario's phases, on the scenario's shared machine."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.shared = _shared(scenario)
+        self.machine = self.shared.machine
+        self.model = PhaseModel(self.shared.initial)
+
     @property
     def state(self) -> str:
-        return self.state_id[self.model.state]
+        return self.shared.state_id[self.model.state]
 
     def set_state(self, state: str) -> None:
-        self.machine.set_state(self.state_name[state], model=self.model)
+        self.model.state = self.shared.state_name[state]
+
+    @property
+    def trigger_name(self) -> dict[str, str]:
+        return self.shared.trigger_name
 
     def fire(self, trigger: str, values: Mapping[str, Any]) -> str:
         """Fire ``trigger`` with the game's values; return the new phase or ending id."""
-        internal = self.trigger_name.get(trigger)
+        internal = self.shared.trigger_name.get(trigger)
         if internal is None:
             raise PresidiumError(f"the scenario cannot go on from '{self.state}' by '{trigger}'")
         try:
-            moved = self.model.trigger(internal, values)
+            moved = self.machine.events[internal].trigger(self.model, values)
         except MachineError as exc:
             raise PresidiumError(
                 f"the scenario cannot go on from '{self.state}' by '{trigger}'"
