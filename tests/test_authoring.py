@@ -253,3 +253,64 @@ def test_new_refuses_what_it_should(tmp_path: Path, name: str, message: str) -> 
     code, _, err = run(["new", str(tmp_path / name)])
     assert code == 2 and message in err
     assert (tmp_path / "exists.yaml").read_text() == "keep me\n"
+
+
+# --------------------------------------------------------------------------- the tutorial
+
+
+def guide_block(after: str) -> str:
+    """The first ```text block after the sentence ``after`` in docs/authoring.md."""
+    text = (DOCS / "authoring.md").read_text(encoding="utf-8")
+    start = text.index(after)
+    match = re.search(r"```text\n(.*?)```", text[start:], re.DOTALL)
+    assert match is not None
+    return match.group(1)
+
+
+def test_the_tutorial_shows_what_users_really_see(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(["new", "door.yaml"])
+    assert out == guide_block("## 1. Start from a working scenario")
+    path = tmp_path / "door.yaml"
+    original = path.read_text()
+    mistaken = original.replace(
+        "    rank: full\n    stance: majority\n    principal: true",
+        "    rank: full\n    stance: majorty\n    principal: true",
+        1,
+    )
+    mistaken = mistaken.replace(
+        "    history: refuse             #", "    history: refused            #", 1
+    )
+    path.write_text(mistaken)
+    code, out, _ = run(["validate", "door.yaml"])
+    assert code == 1 and out == guide_block("## 3. Make mistakes on purpose")
+    path.write_text(original)
+    assert run(["validate", "door.yaml"])[1] == guide_block("Put both words back")
+    added = original.replace(
+        '      - id: wait\n        label: "Wait for the Presidium to let them in"',
+        '      - id: call_the_marshal\n        label: "Ask Marshal Zhukov to open the doors"\n'
+        '        when: "members_at_door > 100"\n        effects: ["members_at_door += 30"]\n'
+        "        next: the_count\n"
+        '      - id: wait\n        label: "Wait for the Presidium to let them in"',
+    )
+    path.write_text(added)
+    code, out, _ = run(["check", "door.yaml"])
+    assert code == 0 and out == guide_block("It is valid, but is it any use?")
+    path.write_text(added.replace("members_at_door > 100", "members_at_door >= 80"))
+    code, out, _ = run(["check", "--strict", "door.yaml"])
+    assert code == 0 and "0 errors, 0 warnings" in out
+
+
+def test_the_pre_commit_hooks_name_real_commands() -> None:
+    import yaml
+
+    hooks = yaml.safe_load((DOCS.parent / ".pre-commit-hooks.yaml").read_text())
+    assert {h["id"]: h["entry"] for h in hooks} == {
+        "presidium-validate": "presidium validate",
+        "presidium-check": "presidium check",
+    }
+    for hook in hooks:
+        assert re.search(hook["files"], "scenarios/june_1957.yaml")
+        assert not re.search(hook["exclude"], "scenarios/june_1957.yaml")
