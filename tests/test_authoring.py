@@ -141,6 +141,10 @@ def test_the_schema_uses_draft_07_keywords_only() -> None:
         "anyOf",
         "allOf",
         "propertyNames",
+        "if",
+        "then",
+        "else",
+        "not",
     }
     found: set[str] = set()
 
@@ -164,7 +168,10 @@ def test_the_schema_matches_the_validator_tables() -> None:
     from presidium import spec
 
     schema = build()
-    assert set(schema["properties"]) == set(spec.SCENARIO)
+    whole, extension = schema["definitions"]["scenario"], schema["definitions"]["extension"]
+    assert set(whole["properties"]) == set(spec.SCENARIO) - {"remove"}
+    assert set(extension["properties"]) == set(spec.SCENARIO)
+    assert extension["required"] == ["format", "id", "extends"]
     for name, fields in spec.OBJECTS.items():
         if name != "SCENARIO":
             definition = schema["definitions"][name.lower()]

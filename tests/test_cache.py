@@ -45,7 +45,7 @@ def test_a_second_load_comes_from_the_cache_and_plays_the_same(
     second = compile_file(SCENARIO_1957)
     assert second.scenario is not None and first.scenario is not None
     assert play(second.scenario) == play(first.scenario)
-    assert second.lines == first.lines and second.diagnostics == first.diagnostics
+    assert second.files == first.files and second.diagnostics == first.diagnostics
 
 
 def test_a_changed_file_is_compiled_again(cache_dir: Path, tmp_path: Path) -> None:

@@ -24,9 +24,9 @@ from presidium.conditions import (
     compile_expression,
 )
 from presidium.declarations import Declarations
-from presidium.diagnostics import Diagnostic, SourceSpan, did_you_mean
+from presidium.diagnostics import Diagnostic, DiagnosticBag, SourceSpan, did_you_mean
 from presidium.errors import ScenarioError
-from presidium.loader import YList, YMap, load_bytes, paused_gc, span_of
+from presidium.loader import LoadResult, YList, YMap, load_bytes, paused_gc, span_of
 from presidium.reader import DATE, kind_of, show, valid_date
 
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -53,6 +53,12 @@ class Compiler(Declarations):
             )
             return None
         self.keys(doc, spec.SCENARIO, "the scenario")
+        for key in ("extends", "remove"):
+            if key in doc:  # resolved when the file is loaded; here only by mistake
+                self.err(
+                    f"'{key}' is only understood in a scenario file that extends another",
+                    doc.key_span(key),
+                )
         fmt = doc.get("format")
         if "format" in doc and fmt != m.FORMAT_VERSION:
             self.err(
@@ -640,11 +646,15 @@ def compile_document(doc: Any, file: str) -> tuple[m.Scenario | None, list[Any]]
 
 @dataclass(frozen=True)
 class Compilation:
-    """The result of compiling one file: the scenario (if it has no errors) and every problem."""
+    """The result of compiling one file: the scenario (if it has no errors) and every problem.
+
+    ``files`` holds the lines of every file involved (more than one when a scenario extends
+    another), so that each diagnostic can quote its own line.
+    """
 
     scenario: m.Scenario | None
     diagnostics: list[Diagnostic]
-    lines: list[str]
+    files: dict[str, list[str]]
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -655,14 +665,25 @@ class Compilation:
         return [d for d in self.diagnostics if d.severity == "warning"]
 
 
+def _load_file(path: Path, name: str) -> LoadResult:
+    try:
+        return load_bytes(path.read_bytes(), name)
+    except OSError as exc:
+        problem = Diagnostic(
+            "error", f"cannot read '{name}': {exc.strerror}", SourceSpan(name, 1, 1)
+        )
+        return LoadResult(None, [problem], [])
+
+
 def compile_file(
     path: str | Path, display: str | None = None, use_cache: bool = True
 ) -> Compilation:
     """Read, load and compile a scenario file, collecting every problem (raises only ``OSError``).
 
-    A file that compiled without errors before is taken from the cache (see ``presidium.cache``).
+    A file that compiled without errors before is taken from the cache (see ``presidium.cache``);
+    a scenario that extends another is always compiled afresh.
     """
-    from presidium import cache
+    from presidium import cache, extend
 
     name = display or str(path)
     data = Path(path).read_bytes()
@@ -671,18 +692,27 @@ def compile_file(
             cached = cache.load(data, name)
         if isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[0], m.Scenario):
             lines = data.decode("utf-8-sig", errors="replace").splitlines()
-            return Compilation(cached[0], list(cached[1]), lines)
+            return Compilation(cached[0], list(cached[1]), {name: lines})
+    extended = False
     with paused_gc():
         loaded = load_bytes(data, name)
+        files = {name: loaded.lines}
         diagnostics = list(loaded.diagnostics)
+        document = loaded.document
         scenario = None
-        if not diagnostics:
-            scenario, found = compile_document(loaded.document, name)
+        if not diagnostics and isinstance(document, YMap) and "extends" in document:
+            extended = True
+            bag = DiagnosticBag()
+            document = extend.resolve(document, Path(path), _load_file, extend.locate, bag, files)
+            diagnostics += bag.items
+        if not any(d.severity == "error" for d in diagnostics):
+            scenario, found = compile_document(document, name)
             diagnostics += found
     if scenario is not None and any(d.severity == "error" for d in diagnostics):
         scenario = None
-    result = Compilation(scenario, diagnostics, loaded.lines)
-    if use_cache and scenario is not None:
+    diagnostics = sorted(diagnostics, key=lambda d: (d.span.file != name, d.span, d.message))
+    result = Compilation(scenario, diagnostics, files)
+    if use_cache and scenario is not None and not extended:
         with paused_gc():
             cache.store(data, name, (scenario, diagnostics))
     return result
@@ -697,6 +727,5 @@ def load_scenario(
     """
     result = compile_file(path, display)
     if result.scenario is None:
-        name = display or str(path)
-        raise ScenarioError(result.diagnostics, {name: result.lines})
+        raise ScenarioError(result.diagnostics, result.files)
     return result.scenario, result.warnings

@@ -56,18 +56,18 @@ class YMap(dict[str, Any]):
         super().__init__()
         self.file = file
         self.pos = pos
-        self.kpos: dict[str, tuple[int, int]] = {}
-        self.vpos: dict[str, tuple[int, int]] = {}
+        self.kpos: dict[str, tuple[Any, ...]] = {}
+        self.vpos: dict[str, tuple[Any, ...]] = {}
 
     @property
     def span(self) -> SourceSpan:
         return SourceSpan(self.file, *self.pos)
 
     def key_span(self, key: str) -> SourceSpan:
-        return SourceSpan(self.file, *self.kpos.get(key, self.pos))
+        return _at(self.file, self.kpos.get(key, self.pos))
 
     def value_span(self, key: str) -> SourceSpan:
-        return SourceSpan(self.file, *self.vpos.get(key, self.kpos.get(key, self.pos)))
+        return _at(self.file, self.vpos.get(key, self.kpos.get(key, self.pos)))
 
     def __reduce__(self) -> Any:  # keep positions when pickled (a cache of parsed files)
         return (_rebuild_map, (self.file, self.pos, dict(self), self.kpos, self.vpos))
@@ -82,7 +82,7 @@ class YList(list[Any]):
         super().__init__()
         self.file = file
         self.pos = pos
-        self.ipos: list[tuple[int, int]] = []
+        self.ipos: list[tuple[Any, ...]] = []
 
     @property
     def span(self) -> SourceSpan:
@@ -90,11 +90,17 @@ class YList(list[Any]):
 
     def item_span(self, index: int) -> SourceSpan:
         if 0 <= index < len(self.ipos):
-            return SourceSpan(self.file, *self.ipos[index])
+            return _at(self.file, self.ipos[index])
         return self.span
 
     def __reduce__(self) -> Any:
         return (_rebuild_list, (self.file, self.pos, list(self), self.ipos))
+
+
+def _at(file: str, pos: tuple[Any, ...]) -> SourceSpan:
+    """A position is (line, col) in the container's own file, or (file, line, col) when a
+    scenario that extends another mixes entries from several files in one container."""
+    return SourceSpan(file, *pos) if len(pos) == 2 else SourceSpan(*pos)
 
 
 def _rebuild_map(

@@ -43,6 +43,8 @@ SCENARIO = _fields(
     endings=(REQ, "how it can end: ending id -> ending", "map:ENDING"),
     expect=(OPT, "endings that must be reachable, and from which side", "list:EXPECTATION"),
     debrief_questions=(OPT, "questions for discussion after the debrief", "texts"),
+    extends=(OPT, "the scenario this one changes: a bundled id or a path to a .yaml file", "text"),
+    remove=(OPT, "what to take out of the scenario this one extends", "object:REMOVE"),
 )
 SOURCE = _fields(
     cite=(REQ, "the full citation", "text"),
@@ -188,6 +190,17 @@ FATE = _fields(
 EXPECTATION = _fields(
     reachable=(REQ, "an ending id", "id"),
     **{"as": (REQ, "the side that must be able to reach it", "id")},
+)
+
+REMOVE = _fields(
+    phases=(OPT, "phase ids", "ids"),
+    endings=(OPT, "ending ids", "ids"),
+    choices=(OPT, "choices, each written phase.choice", "names"),
+    actors=(OPT, "actor ids", "ids"),
+    variables=(OPT, "variable ids", "ids"),
+    votes=(OPT, "vote ids", "ids"),
+    sources=(OPT, "source ids", "ids"),
+    sides=(OPT, "side ids", "ids"),
 )
 
 OBJECTS = {

@@ -29,7 +29,7 @@ def check(
     for path in existing_files(paths):
         result = compile_path(path)
         if result.scenario is None:
-            print_diagnostics(result.diagnostics, result.lines, out)
+            print_diagnostics(result.diagnostics, result.files, out)
             out.write(f"{path}: {plural(len(result.errors), 'error')}; nothing was played\n")
             failed = True
             continue
@@ -45,7 +45,7 @@ def check(
             sampled = random_runs(scenario, runs, seed)
             found += sampled.errors
         diagnostics = sorted(set(found + result.warnings), key=lambda d: (d.span, d.message))
-        print_diagnostics(diagnostics, result.lines, out)
+        print_diagnostics(diagnostics, result.files, out)
         write_summary(scenario, explorations, diagnostics, out)
         if runs:
             write_runs(scenario, sampled, out)

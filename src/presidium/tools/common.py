@@ -32,9 +32,11 @@ def compile_path(path: Path) -> Compilation:
         raise UsageError(f"cannot read '{path}': {exc.strerror}") from None
 
 
-def print_diagnostics(diagnostics: Iterable[Diagnostic], lines: list[str], out: IO[str]) -> None:
+def print_diagnostics(
+    diagnostics: Iterable[Diagnostic], files: dict[str, list[str]], out: IO[str]
+) -> None:
     for diagnostic in diagnostics:
-        out.write(diagnostic.format(lines) + "\n")
+        out.write(diagnostic.format(files.get(diagnostic.span.file)) + "\n")
 
 
 def plural(count: int, word: str) -> str:

@@ -13,7 +13,7 @@ def validate(paths: Sequence[str], strict: bool, out: IO[str]) -> int:
     failed = False
     for path in existing_files(paths):
         result = compile_path(path)
-        print_diagnostics(result.diagnostics, result.lines, out)
+        print_diagnostics(result.diagnostics, result.files, out)
         errors, warnings = len(result.errors), len(result.warnings)
         if errors:
             out.write(f"{path}: {plural(errors, 'error')}, {plural(warnings, 'warning')}\n")

@@ -1,0 +1,227 @@
+"""Scenarios that extend other scenarios, changing only what differs.
+
+A scenario with ``extends: june_1957`` (a bundled id, or a path relative to the file) starts
+from that scenario and changes it:
+
+* top-level values it gives (``title``, ``summary``, ``start``, ``expect``...) replace the base's;
+* entries of ``sources``, ``sides``, ``stances``, ``actors``, ``variables``, ``votes``,
+  ``phases`` and ``endings`` are merged by id: a new id is added, and the keys given for an
+  existing id replace that entry's keys (the others stay);
+* a phase's ``choices`` are merged by choice id the same way (a choice given whole replaces
+  the base's choice of that id; a new id is added at the end);
+* ``remove:`` lists what to take out: ``phases``, ``endings``, ``choices`` (as
+  ``phase.choice``), ``actors``, ``variables``, ``votes``, ``sources``, ``sides``.
+
+Bases may extend further bases. Every node keeps the file it was written in, so a mistake is
+reported at its own ``file:line:col``, in whichever file made it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from presidium.diagnostics import DiagnosticBag, did_you_mean, one_of
+from presidium.loader import LoadResult, YList, YMap
+
+BY_ID = ("sources", "sides", "stances", "actors", "variables", "votes", "phases", "endings")
+REMOVABLE = ("phases", "endings", "choices", "actors", "variables", "votes", "sources", "sides")
+MAX_CHAIN = 16
+
+
+def locate(target: str, here: Path) -> tuple[Path, str] | None:
+    """A bundled scenario id, or a path relative to the extending file; (path, display name)."""
+    from importlib import resources
+
+    if "/" not in target and "\\" not in target and not target.endswith((".yaml", ".yml")):
+        bundled = Path(str(resources.files("presidium.scenarios"))) / f"{target}.yaml"
+        return (bundled, f"{target}.yaml") if bundled.is_file() else None
+    candidate = here.parent / target
+    return (candidate, str(candidate)) if candidate.is_file() else None
+
+
+def _copy_map(source: YMap, file: str, pos: tuple[Any, ...]) -> YMap:
+    """A new mapping holding ``source``'s entries, each still placed in its own file."""
+    result = YMap(file, pos)
+    for key, value in source.items():
+        result[key] = value
+        result.kpos[key] = _placed(source.file, source.kpos.get(key, source.pos))
+        result.vpos[key] = _placed(
+            source.file, source.vpos.get(key, source.kpos.get(key, source.pos))
+        )
+    return result
+
+
+def _placed(file: str, pos: tuple[Any, ...]) -> tuple[Any, ...]:
+    return pos if len(pos) == 3 else (file, *pos)
+
+
+def _put(target: YMap, source: YMap, key: str) -> None:
+    target[key] = source[key]
+    target.kpos[key] = _placed(source.file, source.kpos.get(key, source.pos))
+    target.vpos[key] = _placed(source.file, source.vpos.get(key, source.kpos.get(key, source.pos)))
+
+
+def _merge_record(base: YMap, child: YMap, choices_by_id: bool) -> YMap:
+    result = _copy_map(base, child.file, child.pos)
+    for key in child:
+        if (
+            choices_by_id
+            and key == "choices"
+            and isinstance(base.get(key), YList)
+            and isinstance(child[key], YList)
+        ):
+            result[key] = _merge_choices(base[key], child[key])
+            result.kpos[key] = _placed(child.file, child.kpos.get(key, child.pos))
+            result.vpos[key] = _placed(child.file, child.vpos.get(key, child.pos))
+        else:
+            _put(result, child, key)
+    return result
+
+
+def _merge_choices(base: YList, child: YList) -> YList:
+    result = YList(child.file, child.pos)
+    index: dict[str, int] = {}
+    for i, item in enumerate(base):
+        result.append(item)
+        result.ipos.append(_placed(base.file, base.ipos[i] if i < len(base.ipos) else base.pos))
+        if isinstance(item, YMap) and isinstance(item.get("id"), str):
+            index[item["id"]] = len(result) - 1
+    for i, item in enumerate(child):
+        pos = _placed(child.file, child.ipos[i] if i < len(child.ipos) else child.pos)
+        ident = item.get("id") if isinstance(item, YMap) else None
+        if isinstance(ident, str) and ident in index:
+            result[index[ident]] = item
+            result.ipos[index[ident]] = pos
+        else:
+            result.append(item)
+            result.ipos.append(pos)
+    return result
+
+
+def merge(base: YMap, child: YMap, bag: DiagnosticBag) -> YMap:
+    """``child`` laid over ``base``; ``remove:`` applied last."""
+    result = _copy_map(base, child.file, child.pos)
+    result.pop("extends", None)
+    for key in child:
+        if key in ("extends", "remove"):
+            continue
+        if key in BY_ID and isinstance(base.get(key), YMap) and isinstance(child[key], YMap):
+            merged = _copy_map(base[key], child[key].file, child[key].pos)
+            for ident, entry in child[key].items():
+                old = merged.get(ident)
+                if isinstance(old, YMap) and isinstance(entry, YMap):
+                    merged[ident] = _merge_record(old, entry, choices_by_id=key == "phases")
+                    merged.kpos[ident] = _placed(
+                        child[key].file, child[key].kpos.get(ident, child[key].pos)
+                    )
+                    merged.vpos[ident] = _placed(
+                        child[key].file, child[key].vpos.get(ident, child[key].pos)
+                    )
+                else:
+                    _put(merged, child[key], ident)
+            result[key] = merged
+            result.kpos[key] = _placed(child.file, child.kpos.get(key, child.pos))
+            result.vpos[key] = _placed(child.file, child.vpos.get(key, child.pos))
+        else:
+            _put(result, child, key)
+    if "remove" in child:
+        _remove(result, child, bag)
+    return result
+
+
+def _remove(result: YMap, child: YMap, bag: DiagnosticBag) -> None:
+    block = child["remove"]
+    if not isinstance(block, YMap):
+        bag.error(
+            "'remove' lists what to take out, by kind: phases, choices, endings, ...",
+            child.value_span("remove"),
+        )
+        return
+    for kind, items in block.items():
+        if kind not in REMOVABLE:
+            bag.error(
+                f"cannot remove '{kind}'{did_you_mean(kind, REMOVABLE)}; expected {one_of(REMOVABLE)}",
+                block.key_span(kind),
+            )
+            continue
+        if not isinstance(items, YList):
+            bag.error(f"'remove: {kind}' is a list of ids", block.value_span(kind))
+            continue
+        for i, item in enumerate(items):
+            span = items.item_span(i)
+            if kind == "choices":
+                phase_id, _, choice_id = str(item).partition(".")
+                phase = result.get("phases", {}).get(phase_id)
+                choices = phase.get("choices") if isinstance(phase, YMap) else None
+                found = [
+                    n
+                    for n, c in enumerate(choices or [])
+                    if isinstance(c, YMap) and c.get("id") == choice_id
+                ]
+                if not choice_id or not found:
+                    bag.error(
+                        f"the base has no choice '{item}' to remove (write it as phase.choice)",
+                        span,
+                    )
+                    continue
+                assert isinstance(choices, YList)
+                del choices[found[0]]
+                del choices.ipos[found[0]]
+                continue
+            container = result.get(kind)
+            if not isinstance(container, YMap) or item not in container:
+                known = list(container) if isinstance(container, YMap) else []
+                bag.error(
+                    f"the base has no {kind[:-1]} '{item}' to remove{did_you_mean(str(item), known)}",
+                    span,
+                )
+                continue
+            del container[item]
+            container.kpos.pop(item, None)
+            container.vpos.pop(item, None)
+
+
+def resolve(
+    doc: YMap,
+    path: Path,
+    load: Callable[[Path, str], LoadResult],
+    locate: Callable[[str, Path], tuple[Path, str] | None],
+    bag: DiagnosticBag,
+    files: dict[str, list[str]],
+    chain: tuple[Path, ...] = (),
+) -> YMap | None:
+    """The document with its ``extends`` chain merged in, or None when a base cannot be used."""
+    target = doc["extends"]
+    span = doc.value_span("extends")
+    if not isinstance(target, str) or not target.strip():
+        bag.error("'extends' names a bundled scenario id or a path to a .yaml file", span)
+        return None
+    chain = (*chain, path.resolve())
+    if len(chain) > MAX_CHAIN:
+        bag.error(f"more than {MAX_CHAIN} scenarios extend one another", span)
+        return None
+    found = locate(target, path)
+    if found is None:
+        bag.error(f"'{target}' is neither a bundled scenario nor a file next to this one", span)
+        return None
+    base_path, base_name = found
+    if base_path.resolve() in chain:
+        names = " -> ".join(p.name for p in (*chain, base_path))
+        bag.error(f"scenarios extend one another in a circle: {names}", span)
+        return None
+    loaded = load(base_path, base_name)
+    files[base_name] = loaded.lines
+    bag.extend(loaded.diagnostics)
+    base = loaded.document
+    if loaded.diagnostics:
+        return None
+    if not isinstance(base, YMap):
+        bag.error(f"'{target}' is not a scenario (it holds no 'key: value' lines)", span)
+        return None
+    if "extends" in base:
+        base = resolve(base, base_path, load, locate, bag, files, chain)
+        if base is None:
+            return None
+    return merge(base, doc, bag)

@@ -1,0 +1,210 @@
+"""Scenarios that extend another: change only what differs, and point at the right file."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import DOCS, docs_example
+from presidium.cli import main
+from presidium.compiler import compile_file
+
+CHILD = """\
+format: 1
+extends: door.yaml
+id: door_what_if
+title: "What if the majority gave way at once?"
+summary: "A counterfactual on the door scenario."
+phases:
+  the_door:
+    text: "The members are at the door, and the majority has already lost its nerve."
+    counterfactual: true
+    choices:
+      - id: refuse
+        label: "Refuse, but only for an hour"
+        effects: ["members_at_door += 5"]
+        next: the_appeal
+      - id: open_the_doors
+        label: "Open the doors"
+        effects: ["members_at_door += 40"]
+        next: the_appeal
+remove:
+  choices: [the_door.fob_them_off]
+"""
+
+
+def run(args: list[str]) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    old = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = out, err
+    try:
+        code = main(args)
+    finally:
+        sys.stdout, sys.stderr = old
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "door.yaml").write_text(docs_example())
+    (tmp_path / "what_if.yaml").write_text(CHILD)
+    return tmp_path
+
+
+def test_an_extension_changes_only_what_differs(folder: Path) -> None:
+    result = compile_file(folder / "what_if.yaml")
+    scenario = result.scenario
+    assert scenario is not None, [d.format() for d in result.diagnostics]
+    assert scenario.id == "door_what_if" and scenario.title.startswith("What if")
+    door = scenario.phases["the_door"]
+    assert door.counterfactual and door.text[0].text.startswith("The members are at the door")
+    assert [c.id for c in door.choices] == ["refuse", "open_the_doors"]
+    assert door.choices[0].label == "Refuse, but only for an hour"
+    assert door.history == "refuse" and door.by == "molotov"  # kept from the base
+    assert set(scenario.phases) == {"the_door", "the_appeal", "the_count"}
+    assert str(door.choices[1].span).startswith(str(folder / "what_if.yaml") + ":")
+    assert str(scenario.phases["the_count"].span).startswith(
+        str(folder / "door.yaml") + ":"
+    )  # base entries keep their file
+
+
+def test_validate_check_graph_and_play_work_on_the_extended_result(folder: Path) -> None:
+    path = str(folder / "what_if.yaml")
+    assert run(["validate", path])[0] == 0
+    code, out, _ = run(["check", path])
+    assert code == 1  # the base's expectation of a shut door no longer holds as molotov
+    assert "expected ending 'door_stays_shut' to be reachable playing molotov" in out
+    assert "door.yaml:" in out  # reported where the expectation was written: in the base
+    assert run(["graph", path])[1].count("-->") == 6
+    code, out, _ = run(["play", path, "--side", "molotov", "--autoplay", "history", "--seed", "1"])
+    assert code == 0 and "Ending: plenum_called" in out
+
+
+@pytest.mark.parametrize(
+    ("edit", "line_text", "message"),
+    [
+        (
+            (
+                "        next: the_appeal\n      - id: open",
+                "        next: the_apeal\n      - id: open",
+            ),
+            "the_apeal",
+            "unknown phase or ending 'the_apeal' (did you mean 'the_appeal'?)",
+        ),
+        (
+            ("[the_door.fob_them_off]", "[the_door.fob_them]"),
+            "fob_them]",
+            "the base has no choice 'the_door.fob_them' to remove",
+        ),
+        (
+            ("remove:\n  choices:", "remove:\n  phases: [the_dor]\n  choices:"),
+            "the_dor",
+            "the base has no phase 'the_dor' to remove (did you mean 'the_door'?)",
+        ),
+        (
+            ("remove:\n  choices:", "remove:\n  chapters: [x]\n  choices:"),
+            "chapters",
+            "cannot remove 'chapters'",
+        ),
+        (
+            ("extends: door.yaml", "extends: nowhere.yaml"),
+            "extends:",
+            "'nowhere.yaml' is neither a bundled scenario nor a file next to this one",
+        ),
+    ],
+)
+def test_mistakes_are_reported_in_the_file_that_made_them(
+    folder: Path, edit: tuple[str, str], line_text: str, message: str
+) -> None:
+    path = folder / "what_if.yaml"
+    text = CHILD.replace(*edit)
+    assert text != CHILD
+    path.write_text(text)
+    code, out, _ = run(["validate", str(path)])
+    line = next(n for n, x in enumerate(text.splitlines(), 1) if line_text in x)
+    assert code == 1
+    assert any(x.startswith(f"{path}:{line}:") and message in x for x in out.splitlines()), out
+
+
+def test_chains_of_extension(folder: Path) -> None:
+    (folder / "third.yaml").write_text(
+        "format: 1\nextends: what_if.yaml\nid: third\ntitle: A third take\n"
+        "phases:\n  the_count:\n    title: The count, once more\n"
+    )
+    scenario = compile_file(folder / "third.yaml").scenario
+    assert scenario is not None
+    assert scenario.phases["the_count"].title == "The count, once more"
+    assert [c.id for c in scenario.phases["the_door"].choices] == ["refuse", "open_the_doors"]
+
+
+def test_a_circle_of_extensions_is_an_error(folder: Path) -> None:
+    (folder / "a.yaml").write_text("format: 1\nextends: b.yaml\nid: a\n")
+    (folder / "b.yaml").write_text("format: 1\nextends: a.yaml\nid: b\n")
+    code, out, _ = run(["validate", str(folder / "a.yaml")])
+    assert (
+        code == 1 and "scenarios extend one another in a circle: a.yaml -> b.yaml -> a.yaml" in out
+    )
+    assert f"{folder / 'b.yaml'}:2:10: error:" in out
+
+
+def test_a_broken_base_is_reported_in_the_base(folder: Path) -> None:
+    (folder / "door.yaml").write_text(docs_example().replace("    by: molotov", "    by: nobody"))
+    code, out, _ = run(["validate", str(folder / "what_if.yaml")])
+    assert code == 1 and "door.yaml:" in out and "unknown side or actor 'nobody'" in out
+    assert "    by: nobody" in out  # the base's own line is quoted
+
+
+def test_extending_the_bundled_scenario(tmp_path: Path) -> None:
+    path = tmp_path / "neutral.yaml"
+    path.write_text(
+        textwrap.dedent("""\
+        format: 1
+        extends: june_1957
+        id: zhukov_neutral
+        title: "What if Zhukov stayed neutral?"
+        actors:
+          zhukov:
+            stance: aside
+        """)
+    )
+    result = compile_file(path)
+    assert result.scenario is not None, [d.format() for d in result.diagnostics]
+    assert result.scenario.variables["zhukov.stance"].initial == "aside"
+    assert len(result.scenario.phases) == 27
+    out = run(["check", str(path)])[1]
+    assert "played every path" in out
+
+
+def test_remove_without_extends_is_explained(tmp_path: Path) -> None:
+    path = tmp_path / "door.yaml"
+    path.write_text(docs_example() + "remove:\n  phases: [the_count]\n")
+    code, out, _ = run(["validate", str(path)])
+    assert (
+        code == 1 and "'remove' is only understood in a scenario file that extends another" in out
+    )
+
+
+def test_extensions_pass_the_published_schema(folder: Path) -> None:
+    command = [
+        sys.executable,
+        "-m",
+        "check_jsonschema",
+        "--schemafile",
+        str(DOCS / "scenario.schema.json"),
+    ]
+    result = subprocess.run(
+        [*command, str(folder / "what_if.yaml")], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout
+    (folder / "bad.yaml").write_text(
+        CHILD.replace("remove:\n  choices:", "remove:\n  chapters: [x]\n  choices:")
+    )
+    result = subprocess.run(
+        [*command, str(folder / "bad.yaml")], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 1
