@@ -208,3 +208,34 @@ def test_extensions_pass_the_published_schema(folder: Path) -> None:
         [*command, str(folder / "bad.yaml")], capture_output=True, text=True, check=False
     )
     assert result.returncode == 1
+
+
+@pytest.mark.parametrize("base", ["june_1957", "door.yaml"])
+def test_new_extends_writes_a_starter_that_checks_clean(
+    folder: Path, monkeypatch: pytest.MonkeyPatch, base: str
+) -> None:
+    monkeypatch.chdir(folder)
+    code, out, _ = run(["new", "mine.yaml", "--extends", base])
+    assert code == 0, out
+    text = (folder / "mine.yaml").read_text()
+    assert f"extends: {base}\n" in text and "id: mine\n" in text
+    assert text.count("\n#") >= 15  # the examples are there to read
+    assert run(["validate", "--strict", "mine.yaml"])[0] == 0
+    code, out, _ = run(["check", "--strict", "mine.yaml"])
+    assert code == 0, out
+
+
+def test_new_extends_an_unknown_scenario_is_a_usage_error(tmp_path: Path) -> None:
+    code, _, err = run(["new", str(tmp_path / "x.yaml"), "--extends", "june_1958"])
+    assert code == 2 and "no scenario 'june_1958' (did you mean 'june_1957'?)" in err
+    assert not (tmp_path / "x.yaml").exists()
+
+
+def test_the_documented_extension_is_the_one_tested_here() -> None:
+    import re
+
+    text = (DOCS / "scenario-format.md").read_text(encoding="utf-8")
+    block = re.search(r"## Extending a scenario.*?```yaml\n(.*?)```", text, re.DOTALL)
+    assert block is not None
+    strip = lambda s: [line.split("  #")[0].rstrip() for line in s.splitlines()]  # noqa: E731
+    assert strip(block.group(1)) == strip(CHILD)

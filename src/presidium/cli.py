@@ -100,6 +100,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write a commented starter scenario that validates and checks clean.",
     )
     new.add_argument("path", metavar="PATH", help="the new file (.yaml)")
+    new.add_argument(
+        "--extends",
+        metavar="SCENARIO",
+        help="start from a scenario (a bundled id or a path) and change only what differs",
+    )
     schema = sub.add_parser(
         "schema",
         help="print the JSON Schema of the scenario format",
@@ -176,7 +181,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "new":
             from presidium.tools.new import new
 
-            return new(args.path, sys.stdout)
+            return new(args.path, sys.stdout, args.extends)
         if args.command == "schema":
             from presidium.tools.schema import schema
 

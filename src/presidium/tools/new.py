@@ -213,6 +213,48 @@ debrief_questions:
 """
 
 
+EXTENSION = """\
+# yaml-language-server: $schema={schema}
+# A scenario that extends {base_title!r} and changes only what differs.
+#   presidium validate {file}    finds mistakes, in this file or the one it extends,
+#   presidium check {file}       plays every path of the result,
+#   presidium play {file}        plays it, and presidium graph {file} draws it.
+# Everything the base has stays unless you change or remove it here. Invented text must be
+# labelled: give a changed phase 'counterfactual: true', or a new text branch the same.
+
+format: 1
+extends: {extends}
+id: {id}
+title: "What if...? (a counterfactual on {base_title})"
+summary: >
+  Say here which real moment this scenario changes, and why the change is plausible.
+
+# Change any key of a phase by giving the phase again with only that key:
+#
+# phases:
+#   {phase}:
+#     counterfactual: true
+#     text: "What is different at this moment, in your own words."
+#
+# Replace a choice by giving one with the same id, or add one with a new id:
+#
+#     choices:
+#       - id: {choice}
+#         label: "{choice_label}"
+#         next: {choice_next}
+#
+# Take out what the base has and this scenario does not:
+#
+# remove:
+#   choices: [{phase}.{choice}]
+#
+# Then say what must now be reachable, for presidium check:
+#
+# expect:
+#   - {{reachable: {ending}, as: {side}}}
+"""
+
+
 def scenario_id(path: Path) -> str:
     """A snake_case id from a file name: 'My Scenario.yaml' -> 'my_scenario'."""
     words = re.sub(r"[^a-z0-9]+", "_", path.stem.lower()).strip("_")
@@ -221,7 +263,7 @@ def scenario_id(path: Path) -> str:
     return words if words[0].isalpha() else f"scenario_{words}"
 
 
-def new(path_text: str, out: IO[str]) -> int:
+def new(path_text: str, out: IO[str], extends: str | None = None) -> int:
     path = Path(path_text)
     if path.suffix not in (".yaml", ".yml"):
         raise UsageError(f"'{path_text}' should end in .yaml")
@@ -230,7 +272,10 @@ def new(path_text: str, out: IO[str]) -> int:
     if not path.parent.is_dir():
         raise UsageError(f"no folder '{path.parent}' to write '{path.name}' into")
     schema_path = path.parent / SCHEMA_NAME
-    text = STARTER.format(id=scenario_id(path), file=path.name, schema=SCHEMA_NAME)
+    if extends is None:
+        text = STARTER.format(id=scenario_id(path), file=path.name, schema=SCHEMA_NAME)
+    else:
+        text = _extension(path, extends)
     try:
         path.write_text(text, encoding="utf-8")
         if not schema_path.exists():
@@ -241,3 +286,34 @@ def new(path_text: str, out: IO[str]) -> int:
     name = shlex.quote(str(path))
     out.write(f"wrote {path}\nnext: presidium validate {name} && presidium check {name}\n")
     return 0
+
+
+def _extension(path: Path, extends: str) -> str:
+    """A starter that extends ``extends``, its examples drawn from the base's own ids."""
+    import os
+
+    from presidium import catalog
+
+    base_path, display = catalog.resolve(extends)
+    base = catalog.load(extends)
+    bundled = base_path.parent == catalog.bundled_dir() and not Path(extends).suffix
+    reference = extends if bundled else os.path.relpath(base_path, path.parent).replace(os.sep, "/")
+    phase = next((p for p in base.phases.values() if p.choices), None)
+    if phase is None:
+        raise UsageError(f"'{display}' has no phase with choices to build on")
+    choice = phase.choices[0]
+    outcome = choice.outcome or (choice.chance.success if choice.chance else None)
+    target = outcome.next[-1].target if outcome and outcome.next else next(iter(base.endings))
+    return EXTENSION.format(
+        schema=SCHEMA_NAME,
+        file=path.name,
+        extends=reference,
+        id=scenario_id(path),
+        base_title=base.title.replace('"', "'"),
+        phase=phase.id,
+        choice=choice.id,
+        choice_label=choice.label.replace('"', "'"),
+        choice_next=target,
+        ending=base.historical_ending or next(iter(base.endings)),
+        side=next(iter(base.sides)),
+    )
