@@ -56,3 +56,20 @@ def example() -> Scenario:
 
 # The tests never touch the user's cache: each run gets its own.
 os.environ["PRESIDIUM_CACHE_DIR"] = tempfile.mkdtemp(prefix="presidium-test-cache-")
+
+
+def run_cli(args: list[str], stdin: str = "") -> tuple[int, str, str]:
+    """Run the command line in-process: (exit code, stdout, stderr)."""
+    import io
+    import sys
+
+    from presidium.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    old = sys.stdin, sys.stdout, sys.stderr
+    sys.stdin, sys.stdout, sys.stderr = io.StringIO(stdin), out, err
+    try:
+        code = main(args)
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = old
+    return code, out.getvalue(), err.getvalue()

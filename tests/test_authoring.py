@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import shutil
@@ -13,23 +12,11 @@ from pathlib import Path
 import pytest
 
 from conftest import DOCS, SCENARIO_1957, docs_example
-from presidium.cli import main
+from conftest import run_cli as run
 from presidium.compiler import load_scenario
 from presidium.machine import transitions_of
 from presidium.tools.graph import dot, edges, historical_path, mermaid
 from presidium.tools.schema import build, render
-
-
-def run(args: list[str]) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    old = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = out, err
-    try:
-        code = main(args)
-    finally:
-        sys.stdout, sys.stderr = old
-    return code, out.getvalue(), err.getvalue()
-
 
 # --------------------------------------------------------------------------- graph
 

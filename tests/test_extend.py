@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import subprocess
 import sys
 import textwrap
@@ -11,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DOCS, docs_example
-from presidium.cli import main
+from conftest import run_cli as run
 from presidium.compiler import compile_file
 
 CHILD = """\
@@ -36,17 +35,6 @@ phases:
 remove:
   choices: [the_door.fob_them_off]
 """
-
-
-def run(args: list[str]) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    old = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = out, err
-    try:
-        code = main(args)
-    finally:
-        sys.stdout, sys.stderr = old
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import sys
 import textwrap
 import time
 from pathlib import Path
@@ -11,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SCENARIO_1957, docs_example
-from presidium.cli import main
+from conftest import run_cli as run
 
 BASE = """\
 format: 1
@@ -38,17 +36,6 @@ def scenario(tmp_path: Path, phases: str, extra: str = "", name: str = "flaws.ya
     path = tmp_path / name
     path.write_text(BASE.format(phases=textwrap.indent(textwrap.dedent(phases), "  "), extra=extra))
     return path
-
-
-def run(args: list[str]) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    old = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = out, err
-    try:
-        code = main(args)
-    finally:
-        sys.stdout, sys.stderr = old
-    return code, out.getvalue(), err.getvalue()
 
 
 CLEAN = """\
