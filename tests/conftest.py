@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -73,3 +75,16 @@ def run_cli(args: list[str], stdin: str = "") -> tuple[int, str, str]:
     finally:
         sys.stdin, sys.stdout, sys.stderr = old
     return code, out.getvalue(), err.getvalue()
+
+
+def check_jsonschema(*files: object) -> subprocess.CompletedProcess[str]:
+    """Validate files against the published schema with check-jsonschema, an independent tool."""
+
+    command = [
+        sys.executable,
+        "-m",
+        "check_jsonschema",
+        "--schemafile",
+        str(DOCS / "scenario.schema.json"),
+    ]
+    return subprocess.run([*command, *map(str, files)], capture_output=True, text=True, check=False)

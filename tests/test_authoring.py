@@ -6,12 +6,11 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import DOCS, SCENARIO_1957, docs_example
+from conftest import DOCS, SCENARIO_1957, check_jsonschema, docs_example
 from conftest import run_cli as run
 from presidium.compiler import load_scenario
 from presidium.machine import transitions_of
@@ -171,22 +170,11 @@ def test_the_schema_matches_the_validator_tables() -> None:
 def test_bundled_scenarios_pass_an_independent_validator(tmp_path: Path) -> None:
     example = tmp_path / "door.yaml"
     example.write_text(docs_example())
-    files = [str(SCENARIO_1957), str(example)]
-    command = [
-        sys.executable,
-        "-m",
-        "check_jsonschema",
-        "--schemafile",
-        str(DOCS / "scenario.schema.json"),
-        *files,
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    result = check_jsonschema(SCENARIO_1957, example)
     assert result.returncode == 0, result.stdout + result.stderr
     broken = tmp_path / "broken.yaml"
     broken.write_text(docs_example().replace("    stance: majority\n", "    stnace: majority\n", 1))
-    result = subprocess.run(
-        [*command[:-2], str(broken)], capture_output=True, text=True, check=False
-    )
+    result = check_jsonschema(broken)
     assert result.returncode == 1 and "'stnace' was unexpected" in result.stdout
 
 

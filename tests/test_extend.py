@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from conftest import DOCS, docs_example
+from conftest import DOCS, check_jsonschema, docs_example
 from conftest import run_cli as run
 from presidium.compiler import compile_file
 
@@ -178,24 +176,12 @@ def test_remove_without_extends_is_explained(tmp_path: Path) -> None:
 
 
 def test_extensions_pass_the_published_schema(folder: Path) -> None:
-    command = [
-        sys.executable,
-        "-m",
-        "check_jsonschema",
-        "--schemafile",
-        str(DOCS / "scenario.schema.json"),
-    ]
-    result = subprocess.run(
-        [*command, str(folder / "what_if.yaml")], capture_output=True, text=True, check=False
-    )
+    result = check_jsonschema(folder / "what_if.yaml")
     assert result.returncode == 0, result.stdout
     (folder / "bad.yaml").write_text(
         CHILD.replace("remove:\n  choices:", "remove:\n  chapters: [x]\n  choices:")
     )
-    result = subprocess.run(
-        [*command, str(folder / "bad.yaml")], capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 1
+    assert check_jsonschema(folder / "bad.yaml").returncode == 1
 
 
 @pytest.mark.parametrize("base", ["june_1957", "door.yaml"])
