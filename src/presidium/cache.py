@@ -12,6 +12,7 @@ lives in ``$XDG_CACHE_HOME/presidium``, usually ``~/.cache/presidium``).
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import os
 import pickle
@@ -85,6 +86,8 @@ def load(data: bytes, name: str) -> Any | None:
     entry = _entry(data, name)
     if entry is None:
         return None
+    was_enabled = gc.isenabled()
+    gc.disable()  # tens of thousands of new objects and no cycles: see loader.paused_gc
     try:
         with entry.open("rb") as handle:
             return _Unpickler(handle).load()
@@ -101,6 +104,8 @@ def load(data: bytes, name: str) -> Any | None:
     except Exception:
         return None
     finally:
+        if was_enabled:
+            gc.enable()
         forget_recompiled()
 
 

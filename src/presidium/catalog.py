@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from presidium.compiler import load_scenario
 from presidium.errors import ScenarioError, UsageError
+from presidium.files import load_scenario
 from presidium.model import Scenario
 
 DEFAULT_SCENARIO = "june_1957"

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from presidium import model as m
@@ -24,9 +22,12 @@ from presidium.conditions import (
     compile_expression,
 )
 from presidium.declarations import Declarations
-from presidium.diagnostics import Diagnostic, DiagnosticBag, SourceSpan, did_you_mean
-from presidium.errors import ScenarioError
-from presidium.loader import LoadResult, YList, YMap, load_bytes, paused_gc, span_of
+from presidium.diagnostics import SourceSpan, did_you_mean
+
+# Reading files lives in presidium.files (light to import: a cached scenario needs no YAML);
+# these names stay importable from here.
+from presidium.files import Compilation, compile_file, load_scenario  # noqa: F401
+from presidium.loader import YList, YMap, span_of
 from presidium.reader import DATE, kind_of, show, valid_date
 
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -642,90 +643,3 @@ def compile_document(doc: Any, file: str) -> tuple[m.Scenario | None, list[Any]]
         compiler.err("the scenario is nested too deeply to read", SourceSpan(file, 1, 1))
         scenario = None
     return scenario, compiler.bag.sorted()
-
-
-@dataclass(frozen=True)
-class Compilation:
-    """The result of compiling one file: the scenario (if it has no errors) and every problem.
-
-    ``files`` holds the lines of every file involved (more than one when a scenario extends
-    another), so that each diagnostic can quote its own line.
-    """
-
-    scenario: m.Scenario | None
-    diagnostics: list[Diagnostic]
-    files: dict[str, list[str]]
-
-    @property
-    def errors(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.severity == "warning"]
-
-
-def _load_file(path: Path, name: str) -> LoadResult:
-    try:
-        return load_bytes(path.read_bytes(), name)
-    except OSError as exc:
-        problem = Diagnostic(
-            "error", f"cannot read '{name}': {exc.strerror}", SourceSpan(name, 1, 1)
-        )
-        return LoadResult(None, [problem], [])
-
-
-def compile_file(
-    path: str | Path, display: str | None = None, use_cache: bool = True
-) -> Compilation:
-    """Read, load and compile a scenario file, collecting every problem (raises only ``OSError``).
-
-    A file that compiled without errors before is taken from the cache (see ``presidium.cache``);
-    a scenario that extends another is always compiled afresh.
-    """
-    from presidium import cache, extend
-
-    name = display or str(path)
-    data = Path(path).read_bytes()
-    if use_cache:
-        with paused_gc():
-            cached = cache.load(data, name)
-        if isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[0], m.Scenario):
-            lines = data.decode("utf-8-sig", errors="replace").splitlines()
-            return Compilation(cached[0], list(cached[1]), {name: lines})
-    extended = False
-    with paused_gc():
-        loaded = load_bytes(data, name)
-        files = {name: loaded.lines}
-        diagnostics = list(loaded.diagnostics)
-        document = loaded.document
-        scenario = None
-        if not diagnostics and isinstance(document, YMap) and "extends" in document:
-            extended = True
-            bag = DiagnosticBag()
-            document = extend.resolve(document, Path(path), _load_file, extend.locate, bag, files)
-            diagnostics += bag.items
-        if not any(d.severity == "error" for d in diagnostics):
-            scenario, found = compile_document(document, name)
-            diagnostics += found
-    if scenario is not None and any(d.severity == "error" for d in diagnostics):
-        scenario = None
-    diagnostics = sorted(diagnostics, key=lambda d: (d.span.file != name, d.span, d.message))
-    result = Compilation(scenario, diagnostics, files)
-    if use_cache and scenario is not None and not extended:
-        with paused_gc():
-            cache.store(data, name, (scenario, diagnostics))
-    return result
-
-
-def load_scenario(
-    path: str | Path, display: str | None = None
-) -> tuple[m.Scenario, list[Diagnostic]]:
-    """Load and compile a scenario file; raise ``ScenarioError`` with every problem found.
-
-    Returns the scenario and its warnings.
-    """
-    result = compile_file(path, display)
-    if result.scenario is None:
-        raise ScenarioError(result.diagnostics, result.files)
-    return result.scenario, result.warnings

@@ -6,9 +6,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO
 
-from presidium.compiler import Compilation, compile_file
 from presidium.diagnostics import Diagnostic
 from presidium.errors import UsageError
+from presidium.files import Compilation, compile_file
 
 
 def existing_files(paths: Sequence[str]) -> list[Path]:

@@ -1,0 +1,110 @@
+"""Scenario files: read one, take it from the cache or compile it, and collect every problem.
+
+Kept apart from the compiler so that starting a game with a cached scenario imports neither
+the YAML parser nor the compiler.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from presidium import model as m
+from presidium.diagnostics import Diagnostic, DiagnosticBag, SourceSpan
+from presidium.errors import ScenarioError
+
+if TYPE_CHECKING:
+    from presidium.loader import LoadResult
+
+
+@dataclass(frozen=True)
+class Compilation:
+    """The result of compiling one file: the scenario (if it has no errors) and every problem.
+
+    ``files`` holds the lines of every file involved (more than one when a scenario extends
+    another), so that each diagnostic can quote its own line.
+    """
+
+    scenario: m.Scenario | None
+    diagnostics: list[Diagnostic]
+    files: dict[str, list[str]]
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "warning"]
+
+
+def _load_file(path: Path, name: str) -> LoadResult:
+    from presidium.loader import LoadResult, load_bytes
+
+    try:
+        return load_bytes(path.read_bytes(), name)
+    except OSError as exc:
+        problem = Diagnostic(
+            "error", f"cannot read '{name}': {exc.strerror}", SourceSpan(name, 1, 1)
+        )
+        return LoadResult(None, [problem], [])
+
+
+def compile_file(
+    path: str | Path, display: str | None = None, use_cache: bool = True
+) -> Compilation:
+    """Read, load and compile a scenario file, collecting every problem (raises only ``OSError``).
+
+    A file that compiled without errors before is taken from the cache (see ``presidium.cache``);
+    a scenario that extends another is always compiled afresh.
+    """
+    from presidium import cache
+
+    name = display or str(path)
+    data = Path(path).read_bytes()
+    if use_cache:
+        cached = cache.load(data, name)
+        if isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[0], m.Scenario):
+            lines = data.decode("utf-8-sig", errors="replace").splitlines()
+            return Compilation(cached[0], list(cached[1]), {name: lines})
+    from presidium import extend
+    from presidium.compiler import compile_document
+    from presidium.loader import YMap, load_bytes, paused_gc
+
+    extended = False
+    with paused_gc():
+        loaded = load_bytes(data, name)
+        files = {name: loaded.lines}
+        diagnostics = list(loaded.diagnostics)
+        document = loaded.document
+        scenario = None
+        if not diagnostics and isinstance(document, YMap) and "extends" in document:
+            extended = True
+            bag = DiagnosticBag()
+            document = extend.resolve(document, Path(path), _load_file, extend.locate, bag, files)
+            diagnostics += bag.items
+        if not any(d.severity == "error" for d in diagnostics):
+            scenario, found = compile_document(document, name)
+            diagnostics += found
+    if scenario is not None and any(d.severity == "error" for d in diagnostics):
+        scenario = None
+    diagnostics = sorted(diagnostics, key=lambda d: (d.span.file != name, d.span, d.message))
+    result = Compilation(scenario, diagnostics, files)
+    if use_cache and scenario is not None and not extended:
+        with paused_gc():
+            cache.store(data, name, (scenario, diagnostics))
+    return result
+
+
+def load_scenario(
+    path: str | Path, display: str | None = None
+) -> tuple[m.Scenario, list[Diagnostic]]:
+    """Load and compile a scenario file; raise ``ScenarioError`` with every problem found.
+
+    Returns the scenario and its warnings.
+    """
+    result = compile_file(path, display)
+    if result.scenario is None:
+        raise ScenarioError(result.diagnostics, result.files)
+    return result.scenario, result.warnings
