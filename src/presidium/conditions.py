@@ -39,7 +39,7 @@ MAX_LENGTH = 2000
 MAX_NESTING = 40
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VarType:
     """The type of a variable: ``number`` (with a range), ``true/false``, or an enumeration."""
 
@@ -84,7 +84,7 @@ class Scope:
         return self.variables.get(name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Compiled:
     """A parsed, type-checked expression: its source, result type and evaluator."""
 
@@ -103,7 +103,7 @@ class Compiled:
         return (_recompile, (self.source, self.want, self.scope))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CompiledEffect:
     """``target op value``; the engine applies it and keeps numbers inside their range."""
 

@@ -19,7 +19,7 @@ VOTES = ("for", "against", "abstain")
 ENDING_KINDS = ("historical", "counterfactual")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     id: str
     cite: str
@@ -29,7 +29,7 @@ class Source:
     span: SourceSpan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Note:
     """A sourced historical claim shown on demand (``notes``) and in the debrief."""
 
@@ -39,7 +39,7 @@ class Note:
     span: SourceSpan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Side:
     id: str
     name: str
@@ -48,7 +48,7 @@ class Side:
     span: SourceSpan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Actor:
     id: str
     name: str
@@ -60,7 +60,7 @@ class Actor:
     span: SourceSpan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Variable:
     id: str
     label: str
@@ -77,7 +77,7 @@ class Variable:
         return str(value)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StatusItem:
     """One line of the status panel: a variable, or the alignment of actors of one rank."""
 
@@ -87,7 +87,7 @@ class StatusItem:
     span: SourceSpan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TextPart:
     text: str
     when: Compiled | None
@@ -95,14 +95,14 @@ class TextPart:
     span: SourceSpan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Branch:
     target: str
     when: Compiled | None
     span: SourceSpan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outcome:
     """What follows a choice (or one side of a chance): narration, effects and the next step."""
 
@@ -112,7 +112,7 @@ class Outcome:
     span: SourceSpan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Chance:
     percent: Compiled
     success: Outcome
@@ -120,7 +120,7 @@ class Chance:
     span: SourceSpan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Choice:
     id: str
     label: str
@@ -138,7 +138,7 @@ class Choice:
         return (self.outcome,)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ScriptRule:
     """How the scenario plays a decision when no human holds the seat."""
 
@@ -148,7 +148,7 @@ class ScriptRule:
     span: SourceSpan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Phase:
     id: str
     title: str
@@ -178,7 +178,7 @@ class Phase:
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VoteRule:
     actors: tuple[str, ...]  # empty: the rule applies to every voter
     when: Compiled | None
@@ -187,7 +187,7 @@ class VoteRule:
     span: SourceSpan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Bloc:
     """Members of a body (the Central Committee) counted together, with one reason."""
 
@@ -198,7 +198,7 @@ class Bloc:
     span: SourceSpan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Vote:
     id: str
     title: str
@@ -212,7 +212,7 @@ class Vote:
     span: SourceSpan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Fate:
     actor: str
     text: str
@@ -220,7 +220,7 @@ class Fate:
     span: SourceSpan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ending:
     id: str
     title: str
@@ -235,7 +235,7 @@ class Ending:
         return self.kind == "counterfactual"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Expectation:
     """A claim for ``presidium check``: this ending is reachable when playing this side."""
 
