@@ -41,10 +41,19 @@ def timed(command: list[str], repeats: int, stdin: str = "") -> float:
 
 
 def peak_mb(code: str) -> float:
-    """Peak resident memory of a fresh interpreter running ``code``, in MB."""
+    """Peak resident memory of a fresh interpreter running ``code``, in MB.
+
+    Read from /proc/self/status (VmHWM): on Linux ``ru_maxrss`` survives exec, so a child of
+    this process would report this process's own peak instead of its own.
+    """
     probe = (
-        "import resource, sys\n" + code + "\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        code + "\n"
+        "import resource\n"
+        "try:\n"
+        "    status = open('/proc/self/status').read().split('VmHWM:')[1].split()[0]\n"
+        "except (OSError, IndexError):\n"
+        "    status = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "print(status)\n"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     return int(out.split()[-1]) / 1024
@@ -129,7 +138,7 @@ def main() -> int:
         if 8000 in files:
             path = files[8000]
             play = peak_mb(
-                "from presidium.compiler import load_scenario\nfrom presidium.engine import Game\n"
+                "from presidium.files import load_scenario\nfrom presidium.engine import Game\n"
                 f"s, _ = load_scenario({str(path)!r})\ng = Game(s, ['player'], seed=1)\ng.start()\n"
                 "while not g.over:\n    g.step([o.id for o in g.options() if o.available][0])"
             )
@@ -137,7 +146,10 @@ def main() -> int:
                 "from presidium.tools.check import check\nimport io\n"
                 f"check([{str(path)!r}], 0, 1, 200000, False, io.StringIO())"
             )
-            print(f"\npeak memory, syn-8000: play {play:.0f} MB (target <= 80 MB), check {check_mb:.0f} MB (target <= 1024 MB)")
+            print(
+                f"\npeak memory, syn-8000: play {play:.0f} MB from the cache (target <= 80 MB), "
+                f"check {check_mb:.0f} MB (target <= 1024 MB)"
+            )
     return 0
 
 
