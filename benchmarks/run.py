@@ -55,7 +55,9 @@ def peak_mb(code: str) -> float:
         "    status = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         "print(status)\n"
     )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
     return int(out.split()[-1]) / 1024
 
 
@@ -84,7 +86,9 @@ def throughput(path: Path, seconds: float) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="syn-500 and syn-2000 only, fewer repeats")
+    parser.add_argument(
+        "--quick", action="store_true", help="syn-500 and syn-2000 only, fewer repeats"
+    )
     args = parser.parse_args()
     sizes = (500, 2000) if args.quick else (500, 2000, 8000)
     repeats = 3 if args.quick else 7
@@ -113,13 +117,22 @@ def main() -> int:
             cached = time.perf_counter() - start
             env = {**os.environ, "PRESIDIUM_NO_CACHE": "1"}
             start = time.perf_counter()
-            subprocess.run([*presidium_command(), "check", str(path)], capture_output=True, env=env, check=False)
+            subprocess.run(
+                [*presidium_command(), "check", str(path)],
+                capture_output=True,
+                env=env,
+                check=False,
+            )
             check = time.perf_counter() - start
             start = time.perf_counter()
-            subprocess.run([*presidium_command(), "check", str(path)], capture_output=True, check=False)
+            subprocess.run(
+                [*presidium_command(), "check", str(path)], capture_output=True, check=False
+            )
             check_cached = time.perf_counter() - start
             rate = throughput(path, 3.0 if not args.quick else 1.5)
-            print(f"syn-{k:<6} {load:10.3f} s {cached:10.3f} s {check:8.3f} s {check_cached:10.3f} s {rate:12,.0f}")
+            print(
+                f"syn-{k:<6} {load:10.3f} s {cached:10.3f} s {check:8.3f} s {check_cached:10.3f} s {rate:12,.0f}"
+            )
 
         print("\ntargets (syn-2000): load+validate <= 1.3 s, from cache <= 0.1 s; check <= 1.0 s,")
         print("  <= 0.3 s from cache; random playthroughs >= 80,000 choices/s")
@@ -127,13 +140,25 @@ def main() -> int:
         python_pass = timed([sys.executable, "-c", "pass"], repeats)
         version = timed([*presidium_command(), "--version"], repeats)
         imports = timed(
-            [sys.executable, "-c", "import rich.console, rich.panel, rich.table, yaml, transitions"], repeats
+            [
+                sys.executable,
+                "-c",
+                "import rich.console, rich.panel, rich.table, yaml, transitions",
+            ],
+            repeats,
         )
-        first_screen = timed([*presidium_command(), "play", "--side", "khrushchev", "--seed", "1", "--plain"], repeats)
+        first_screen = timed(
+            [*presidium_command(), "play", "--side", "khrushchev", "--seed", "1", "--plain"],
+            repeats,
+        )
         print(f"\npython -c pass            {python_pass * 1000:7.1f} ms")
-        print(f"presidium --version       {version * 1000:7.1f} ms  = {version / python_pass:4.2f}x python -c pass  (target <= 2x)")
+        print(
+            f"presidium --version       {version * 1000:7.1f} ms  = {version / python_pass:4.2f}x python -c pass  (target <= 2x)"
+        )
         print(f"import rich, yaml, trans. {imports * 1000:7.1f} ms")
-        print(f"first screen of play      {first_screen * 1000:7.1f} ms  = {first_screen / imports:4.2f}x the imports  (target <= 2x)")
+        print(
+            f"first screen of play      {first_screen * 1000:7.1f} ms  = {first_screen / imports:4.2f}x the imports  (target <= 2x)"
+        )
 
         if 8000 in files:
             path = files[8000]

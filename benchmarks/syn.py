@@ -86,7 +86,9 @@ def build(k: int) -> str:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 2 or not argv[1].isdigit() or int(argv[1]) < 1:
-        sys.stderr.write("usage: python benchmarks/syn.py K   (K: the number of scenes, at least 1)\n")
+        sys.stderr.write(
+            "usage: python benchmarks/syn.py K   (K: the number of scenes, at least 1)\n"
+        )
         return 2
     sys.stdout.write(build(int(argv[1])))
     return 0
