@@ -285,3 +285,34 @@ def test_the_documented_error_output_is_what_users_see(tmp_path: object) -> None
     block = re.search(r"## Error messages.*?```text\n(.*?)```", docs, re.DOTALL)
     assert block is not None
     assert block.group(1).rstrip("\n") == info.value.report()
+
+
+@pytest.mark.parametrize(
+    ("condition", "verdict"),
+    [
+        ("members_at_door > 200", "can never hold"),
+        ("members_at_door >= 0", "always holds"),
+        ("not (members_at_door < 0)", "always holds"),
+    ],
+)
+def test_conditions_that_the_declared_range_decides_are_warned_about(
+    condition: str, verdict: str
+) -> None:
+    text = docs_example().replace(
+        'for: "members_at_door / 40"', 'for: "members_at_door / 40"\n        when: "PLACE"'
+    )
+    text = text.replace("PLACE", condition)
+    scenario, found = compile_yaml(text)
+    assert scenario is not None
+    line = next(n for n, x in enumerate(text.splitlines(), 1) if condition in x)
+    assert [(d.severity, d.span.line, d.message) for d in found] == [
+        ("warning", line, f"'{condition}' {verdict}: 'members_at_door' is declared from 0 to 133")
+    ]
+
+
+def test_conditions_the_range_leaves_open_are_not_warned_about() -> None:
+    text = docs_example().replace(
+        'for: "members_at_door / 40"',
+        'for: "members_at_door / 40"\n        when: "members_at_door > 50"',
+    )
+    assert compile_yaml(text)[1] == []

@@ -13,6 +13,8 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any
 
 from presidium.conditions import (
+    BOOL,
+    INT,
     Compiled,
     CompiledEffect,
     ExprError,
@@ -202,7 +204,27 @@ class Reader:
             self.err(f'in "{value}": {result.message}', _shift(span, result.offset, value))
             return None
         assert isinstance(result, Compiled)
+        if want == BOOL:
+            self.check_range(result, scope, span)
         return result
+
+    def check_range(self, condition: Compiled, scope: Scope, span: SourceSpan) -> None:
+        """Warn about a condition on one number that its declared range makes always or never true."""
+        if condition.cuts is None or len(condition.names) != 1:
+            return
+        (name,) = condition.names
+        var = scope.lookup(name)
+        if var is None or var.kind != INT or var.minimum is None or var.maximum is None:
+            return
+        lo, hi = var.minimum, var.maximum
+        points = {lo, hi, *(c for c in condition.cuts if lo <= c <= hi)}
+        results = {bool(condition.evaluate({name: p})) for p in points}
+        if len(results) == 1:
+            verdict = "always holds" if results == {True} else "can never hold"
+            self.warn(
+                f"'{condition.source}' {verdict}: '{name}' is declared from {lo} to {hi}",
+                span,
+            )
 
     def memo(
         self, kind: str, source: str, want: str | None, scope: Scope
