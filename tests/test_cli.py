@@ -60,7 +60,7 @@ def test_the_ending_line_is_printed() -> None:
         ["play", "--side", "khrushchev", "--autoplay", "history", "--seed", "1", "--plain"]
     )
     assert "\nEnding: anti_party_group — The Anti-Party Group\n" in out
-    assert "\nDEBRIEF\n" in out
+    assert "\nDebrief\n" in out
 
 
 def test_bare_presidium_is_play() -> None:

@@ -78,6 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="no colour and no box drawing (also when NO_COLOR is set or output is not a terminal)",
     )
+    play.add_argument(
+        "--debrief",
+        metavar="FILE",
+        help="also write the debrief to FILE as a handout: .md for Markdown, .html for a web page",
+    )
     play.add_argument("--width", type=int, default=None, metavar="COLUMNS", help=argparse.SUPPRESS)
     graph = sub.add_parser(
         "graph",
@@ -245,8 +250,12 @@ def _play(args: argparse.Namespace) -> int:
             f"no side '{args.side}' in {scenario.id}{did_you_mean(args.side, scenario.sides)}; "
             f"choose {' or '.join(scenario.sides)}"
         )
+    if args.debrief is not None and not args.debrief.lower().endswith(
+        (".md", ".markdown", ".html", ".htm")
+    ):
+        raise UsageError(f"--debrief writes Markdown (.md) or HTML (.html), not '{args.debrief}'")
     seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
-    options = PlayOptions(args.side, seed, args.autoplay, args.json)
+    options = PlayOptions(args.side, seed, args.autoplay, args.json, args.debrief)
     interactive = stdin_is_interactive()
     if args.json:
         reader = LineReader(sys.stdin, interactive, lambda _line: None)

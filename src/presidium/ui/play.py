@@ -12,8 +12,12 @@ import random
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
+from rich.text import Text
+
+from presidium import debrief
 from presidium import events as ev
 from presidium.engine import Game
 from presidium.errors import PresidiumError
@@ -46,6 +50,7 @@ class PlayOptions:
     seed: int
     autoplay: str | None  # None, "history" or "random"
     json: bool
+    debrief: str | None = None  # a .md or .html file to write the debrief to
 
 
 class LineReader:
@@ -143,9 +148,22 @@ def play_terminal(
         return _ask(game, renderer, reader, decision)
 
     game = drive(scenario, side, options, renderer.events, ask)
-    assert game.ending is not None
-    renderer.debrief(game.trail, game.votes, game.ending)
+    report = debrief.build(scenario, game, side)
+    renderer.debrief(report)
+    if options.debrief:
+        write_debrief(report, options.debrief, lambda line: renderer.out(Text(line)))
     return 0
+
+
+def write_debrief(report: debrief.Debrief, target: str, say: Callable[[str], None]) -> None:
+    """The debrief as a handout: Markdown or HTML, by the file's extension."""
+    web = Path(target).suffix.lower() in (".html", ".htm")
+    text = debrief.html(report) if web else debrief.markdown(report)
+    try:
+        Path(target).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise PresidiumError(f"cannot write the debrief to '{target}': {exc.strerror}") from None
+    say(f"The debrief is in {target}.")
 
 
 def _ask_side(options: PlayOptions, renderer: Renderer, reader: LineReader) -> str:
@@ -243,7 +261,9 @@ def play_json(scenario: Scenario, options: PlayOptions, out: IO[str], reader: Li
                     }
                 )
     emit({"type": "side", "side": side})
-    drive(scenario, side, options, show, ask)
+    game = drive(scenario, side, options, show, ask)
+    if options.debrief:
+        write_debrief(debrief.build(scenario, game, side), options.debrief, lambda line: None)
     return 0
 
 

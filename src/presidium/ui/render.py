@@ -23,7 +23,7 @@ from rich.text import Text
 from rich.theme import Theme
 
 from presidium import events as ev
-from presidium.engine import TrailEntry
+from presidium.debrief import Debrief, FateLine
 from presidium.model import Scenario
 
 THEME = Theme(
@@ -140,9 +140,9 @@ class Renderer:
         self.console.print()
 
     def heading(self, text: str) -> None:
-        if self.plain:
+        if self.plain:  # normal case: screen readers spell out words in capitals
             self.blank()
-            self.out(T(text.upper()))
+            self.out(T(text))
         else:
             self.blank()
             self.console.rule(T(text, "presidium.title"))
@@ -173,7 +173,7 @@ class Renderer:
                 self.hanging((Text("  -"), T(note, "presidium.note")) for note in s.content_notes)
             )
         if self.plain:
-            self.out(T(s.title.upper()))
+            self.out(T(s.title))
             for part in parts:
                 self.out(part)
         else:
@@ -234,7 +234,7 @@ class Renderer:
             )
         if self.plain:
             self.blank()
-            self.out(T(f"{label}{e.title.upper()}"))
+            self.out(T(f"{label}{e.title}"))
             if where:
                 self.out(T(where))
             self.out(body)
@@ -427,7 +427,9 @@ class Renderer:
         self.blank()
         self.out(T(f"Ending: {e.ending} — {e.title}"))
 
-    def fates(self, heading: str, fates: Sequence[ev.Fate], show_sources: bool = False) -> None:
+    def fates(
+        self, heading: str, fates: Sequence[ev.Fate | FateLine], show_sources: bool = False
+    ) -> None:
         self.heading(heading)
         for fate in fates:
             line = Text()
@@ -461,63 +463,51 @@ class Renderer:
         source = self.scenario.sources.get(source_id)
         return clean(source.cite) if source else source_id
 
-    def debrief(
-        self, trail: Sequence[TrailEntry], votes: Sequence[ev.VoteHeld], ending: str
-    ) -> None:
-        s = self.scenario
+    def debrief(self, d: Debrief) -> None:
         self.heading("Debrief")
-        ended = s.endings[ending]
-        if ended.kind == "historical":
+        if d.historical:
             self.out(T("Your game ended as history did."))
         else:
             self.out(
                 T(
-                    f"Your game ended in a counterfactual outcome: {ended.title}. Here is what really happened."
+                    f"Your game ended in a counterfactual outcome: {d.ending_title}. Here is what really happened."
                 )
             )
         self.heading("Your path beside history")
-        for entry in trail:
-            date = format_date(entry.date, entry.date_label) or "-"
-            who = "you" if entry.by == "player" else s.seat_name(entry.seat)
-            line = Text(f"{date}: ")
-            line.append(clean(entry.phase_title), style="presidium.choice")
-            line.append(f" ({who}): {clean(entry.label)}")
-            if entry.chance is not None:
-                line.append(
-                    f" [{entry.chance[0]}% chance: {'succeeded' if entry.chance[1] else 'failed'}]"
-                )
-            if entry.diverged:
+        for step in d.steps:
+            line = Text(f"{step.when}: ")
+            line.append(clean(step.scene), style="presidium.choice")
+            line.append(f" ({clean(step.who)}): {clean(step.choice)}")
+            if step.chance:
+                line.append(f" [{step.chance}]")
+            if step.as_in_history is False:
                 line.append(" DIVERGED", style="presidium.counterfactual")
-                line.append(f"; history: {clean(entry.historical_label or '')}")
-            elif entry.historical_choice is not None:
+                line.append(f"; history: {clean(step.historical or '')}")
+            elif step.as_in_history:
                 line.append(" (as in history)", style="presidium.good")
             self.out(line)
-        if votes:
+        if d.votes:
             self.heading("The arithmetic of the votes")
-            for vote in votes:
+            for vote in d.votes:
+                result = "passed" if vote.passed else "failed"
                 self.out(
                     T(
                         f"{vote.title}: {vote.votes_for} for, {vote.votes_against} against, "
-                        f"{vote.abstentions} abstaining ({'passed' if vote.passed else 'failed'})."
+                        f"{vote.abstentions} abstaining ({result})."
                     )
                 )
-        historical = s.endings.get(s.historical_ending or "")
-        if historical is not None and historical.id != ending:
-            self.heading(f"What really happened: {historical.title}")
-            self.out(T("\n\n".join(" ".join(p.text.split()) for p in historical.text)))
-            fates = [
-                ev.Fate(f.actor, s.actors[f.actor].name, f.text, f.sources)
-                for f in historical.fates
-            ]
-            self.fates("What really became of them", fates, show_sources=True)
-        if s.debrief_questions:
+        if not d.historical and d.history_title:
+            self.heading(f"What really happened: {d.history_title}")
+            self.out(T(d.history_text or ""))
+            self.fates("What really became of them", d.history_fates, show_sources=True)
+        if d.questions:
             self.heading("Questions for discussion")
-            for n, question in enumerate(s.debrief_questions, 1):
+            for n, question in enumerate(d.questions, 1):
                 self.out(T(f"{n}. {question}"))
         if self.cited:
             self.heading("Sources cited")
             for source_id in sorted(self.cited):
-                source = s.sources[source_id]
+                source = self.scenario.sources[source_id]
                 self.out(T(f"{source_id}: {source.cite} (grade {source.grade})"))
 
     def help(self) -> None:

@@ -1,0 +1,178 @@
+"""The debrief as a handout: Markdown and HTML, with the same content as the terminal's."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+
+from conftest import docs_example
+from conftest import run_cli as run
+
+
+def play_to(tmp_path: Path, target: str, *extra: str) -> tuple[int, str, Path]:
+    path = tmp_path / target
+    code, out, _ = run(
+        [
+            "play",
+            "--side",
+            "khrushchev",
+            "--autoplay",
+            "random",
+            "--seed",
+            "5",
+            "--debrief",
+            str(path),
+            *extra,
+        ]
+    )
+    return code, out, path
+
+
+def test_markdown_handout(tmp_path: Path) -> None:
+    code, out, path = play_to(tmp_path, "debrief.md")
+    assert code == 0 and f"The debrief is in {path}." in " ".join(out.split())
+    text = path.read_text()
+    assert text.startswith("# Debrief: The Anti-Party Group: Moscow, June 1957\n")
+    for section in (
+        "## The ending: Comrade Minister of Agriculture",
+        "## Your path beside history",
+        "## What really happened: The Anti-Party Group",
+        "## What really became of them",
+        "## The history behind the scenes you played",
+        "## Questions for discussion",
+        "## Sources",
+    ):
+        assert section in text, section
+    assert "**diverged**; history: Refuse: the Central Committee elected you" in text
+    assert "*contested*: Where the sitting began is disputed" in text
+    assert (
+        "- **first_secretary_sources**: Istoriya Otechestva" in text
+    )  # ids are not escaped; citations are
+
+
+def test_the_votes_are_shown_voter_by_voter(tmp_path: Path) -> None:
+    history = tmp_path / "h.md"
+    run(
+        [
+            "play",
+            "--side",
+            "molotov",
+            "--autoplay",
+            "history",
+            "--seed",
+            "1",
+            "--debrief",
+            str(history),
+        ]
+    )
+    text = history.read_text()
+    assert "## The votes, voter by voter" in text
+    assert "- **Vyacheslav Molotov** abstains: he still holds that the sittings were about" in text
+    assert "- **Central Committee members in the hall**: 86 for, 0 against, 0 abstaining." in text
+    assert "Result: 93 for, 0 against, 1 abstaining; the motion passed." in text  # 86 + 7
+
+
+class _Checker(HTMLParser):
+    VOID: ClassVar[set[str]] = {"meta", "br"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.stack and self.stack[-1] == tag, (tag, self.stack[-5:])
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def test_html_handout_is_well_formed_and_escapes_scenario_text(tmp_path: Path) -> None:
+    scenario = tmp_path / "door.yaml"
+    scenario.write_text(
+        docs_example().replace(
+            '"Removed by the Presidium."', '"Removed. <script>alert(1)</script> & gone"'
+        )
+    )
+    target = tmp_path / "out.html"
+    code, _, _ = run(
+        [
+            "play",
+            str(scenario),
+            "--side",
+            "khrushchev",
+            "--autoplay",
+            "random",
+            "--seed",
+            "3",
+            "--debrief",
+            str(target),
+        ]
+    )
+    assert code == 0
+    page = target.read_text()
+    assert page.startswith("<!DOCTYPE html>") and "<script>" not in page
+    checker = _Checker()
+    checker.feed(page)
+    checker.close()
+    assert checker.stack == []
+    assert "Your path beside history" in "".join(checker.text)
+
+
+def test_json_mode_writes_the_debrief_too(tmp_path: Path) -> None:
+    target = tmp_path / "d.md"
+    code, _, _ = run(
+        [
+            "play",
+            "--json",
+            "--side",
+            "molotov",
+            "--autoplay",
+            "history",
+            "--seed",
+            "2",
+            "--debrief",
+            str(target),
+        ]
+    )
+    assert code == 0 and target.read_text().startswith("# Debrief:")
+
+
+@pytest.mark.parametrize("name", ["debrief.pdf", "debrief"])
+def test_an_unknown_handout_format_is_a_usage_error_before_play(tmp_path: Path, name: str) -> None:
+    code, out, err = run(
+        ["play", "--side", "molotov", "--autoplay", "history", "--debrief", str(tmp_path / name)]
+    )
+    assert code == 2 and "--debrief writes Markdown (.md) or HTML (.html)" in err and out == ""
+
+
+def test_an_unwritable_handout_is_a_clear_error(tmp_path: Path) -> None:
+    code, _, err = run(
+        [
+            "play",
+            "--side",
+            "molotov",
+            "--autoplay",
+            "history",
+            "--debrief",
+            str(tmp_path / "no" / "d.md"),
+        ]
+    )
+    assert code == 1 and "cannot write the debrief to" in err and "Traceback" not in err
+
+
+def test_markdown_escapes_only_what_would_become_markup() -> None:
+    from presidium.debrief import _md
+
+    text = "Molotov (no. 4) - 1957. *bold* [x](y) <b> a|b"
+    assert _md(text) == "Molotov (no. 4) - 1957. \\*bold\\* \\[x\\](y) \\<b\\> a\\|b"
+    lines = "# not a heading\n2. not a list\n- not an item"
+    assert _md(lines) == "\\# not a heading\n2\\. not a list\n\\- not an item"
