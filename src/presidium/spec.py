@@ -83,7 +83,7 @@ STATUS_LINE = _fields(
     label=(OPT, "the line's label", "text"),
 )
 TEXT_BRANCH = _fields(
-    when=(REQ, "shown only when this condition holds", "condition"),
+    when=(OPT, "shown only when this condition holds (always, if absent)", "condition"),
     text=(REQ, "the text", "text"),
     counterfactual=(OPT, "true if this text is invented", "flag"),
 )
