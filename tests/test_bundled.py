@@ -43,7 +43,10 @@ def test_a_counterfactual_scenario_opens_with_its_real_hinge(path: Path) -> None
     assert {e.side for e in scenario.expectations} == set(scenario.sides)
 
 
-GOLDEN = {"zhukov_neutral": {"khrushchev": 84, "molotov": 40}}
+GOLDEN = {
+    "zhukov_neutral": {"khrushchev": 84, "molotov": 40},
+    "kgb_majority": {"khrushchev": 213, "molotov": 200},
+}
 
 
 @pytest.mark.parametrize("name", sorted(GOLDEN))
