@@ -64,7 +64,8 @@ class Debrief:
     sources: tuple[tuple[str, str, str], ...]  # (id, citation, grade)
 
 
-def when(iso: str | None, label: str | None) -> str:
+def format_date(iso: str | None, label: str | None) -> str:
+    """'Tuesday 18 June 1957' from an ISO date, or the scene's own label when it has one."""
     if label:
         return label
     if not iso:
@@ -80,7 +81,7 @@ def _step(scenario: Scenario, entry: TrailEntry) -> Step:
         chance = f"{entry.chance[0]}% chance: {'succeeded' if entry.chance[1] else 'failed'}"
     same = None if entry.historical_choice is None else not entry.diverged
     return Step(
-        when(entry.date, entry.date_label) or "-",
+        format_date(entry.date, entry.date_label) or "-",
         entry.phase_title,
         who,
         entry.label,

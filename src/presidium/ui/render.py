@@ -8,7 +8,6 @@ a word ("Counterfactual", "unavailable", "for", "against").
 
 from __future__ import annotations
 
-import datetime
 import io
 import re
 import sys
@@ -23,7 +22,7 @@ from rich.text import Text
 from rich.theme import Theme
 
 from presidium import events as ev
-from presidium.debrief import Debrief, FateLine
+from presidium.debrief import Debrief, FateLine, format_date
 from presidium.model import Scenario
 
 THEME = Theme(
@@ -57,15 +56,6 @@ def clean(text: str) -> str:
 
 def T(text: str, style: str = "") -> Text:
     return Text(clean(text), style=style)
-
-
-def format_date(iso: str | None, label: str | None) -> str:
-    if label:
-        return label
-    if not iso:
-        return ""
-    day = datetime.date.fromisoformat(iso)
-    return f"{day:%A} {day.day} {day:%B %Y}"
 
 
 class _RStrip(io.TextIOBase):
