@@ -255,7 +255,7 @@ def _play(args: argparse.Namespace) -> int:
     ):
         raise UsageError(f"--debrief writes Markdown (.md) or HTML (.html), not '{args.debrief}'")
     seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
-    options = PlayOptions(args.side, seed, args.autoplay, args.json, args.debrief)
+    options = PlayOptions(args.side, seed, args.autoplay, args.debrief)
     interactive = stdin_is_interactive()
     if args.json:
         reader = LineReader(sys.stdin, interactive, lambda _line: None)
@@ -269,7 +269,7 @@ def _play(args: argparse.Namespace) -> int:
     reader = LineReader(
         sys.stdin, interactive, lambda line: console.print(line, markup=False, highlight=False)
     )
-    if args.seed is None and not args.json:
+    if args.seed is None:
         console.print(
             f"(seed {seed}: replay this game with --seed {seed})", markup=False, highlight=False
         )

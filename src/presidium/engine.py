@@ -136,11 +136,6 @@ class Game:
         return self._phase
 
     @property
-    def state(self) -> str:
-        """The id of the current phase, or of the ending reached."""
-        return self.machine.state
-
-    @property
     def over(self) -> bool:
         return self.ending is not None
 

@@ -122,8 +122,6 @@ def relevance(scenario: Scenario) -> Relevance:
 @dataclass
 class Edge:
     source: StateKey | None  # None: the start of the game
-    action: str | None  # the choice taken (None for the start)
-    rolls: tuple[bool, ...]
     target: StateKey | None  # None when the edge ends the game or fails
     ending: str | None
     error: str | None
@@ -142,7 +140,6 @@ class Exploration:
     offered: set[tuple[str, str]] = field(
         default_factory=set
     )  # (phase, choice) available somewhere
-    visited: set[str] = field(default_factory=set)  # phases where someone had to decide
     dead_ends: list[tuple[SourceSpan, str]] = field(default_factory=list)
     no_way_out: list[tuple[SourceSpan, str]] = field(default_factory=list)
     texts: set[SourceSpan] = field(default_factory=set)  # conditional text parts shown somewhere
@@ -186,7 +183,7 @@ def explore(scenario: Scenario, side: str, max_states: int = 200_000) -> Explora
             result.dead_ends.append((span, str(exc)))
             result.choices.update((entry.phase, entry.choice) for entry in game.trail[before:])
             result.phases.update(item.id for kind, item, _, _ in trace if kind == "phase")
-            result.edges.append(Edge(source, action, rolls, None, None, str(exc), trace))
+            result.edges.append(Edge(source, None, None, str(exc), trace))
             continue
         for entry in game.trail[before:]:
             result.choices.add((entry.phase, entry.choice))
@@ -198,11 +195,11 @@ def explore(scenario: Scenario, side: str, max_states: int = 200_000) -> Explora
         if game.over:
             assert game.ending is not None
             result.endings[game.ending] += 1
-            result.edges.append(Edge(source, action, rolls, None, game.ending, None, trace))
+            result.edges.append(Edge(source, None, game.ending, None, trace))
             continue
         values = game.values
         key: StateKey = (game.machine.state, tuple(values[k] for k in keys))
-        result.edges.append(Edge(source, action, rolls, key, None, None, trace))
+        result.edges.append(Edge(source, key, None, None, trace))
         if key in seen:
             continue
         seen.add(key)
@@ -214,7 +211,6 @@ def explore(scenario: Scenario, side: str, max_states: int = 200_000) -> Explora
             )
         here = game.snapshot()
         assert game.pending is not None
-        result.visited.add(game.pending.phase)
         available = [o.id for o in game.options() if o.available]
         result.offered.update((game.pending.phase, c) for c in available)
         stack.extend((here, key, choice, ()) for choice in reversed(available))

@@ -49,7 +49,6 @@ class PlayOptions:
     side: str | None
     seed: int
     autoplay: str | None  # None, "history" or "random"
-    json: bool
     debrief: str | None = None  # a .md or .html file to write the debrief to
 
 
