@@ -32,10 +32,10 @@ MAX_CHAIN = 16
 
 def locate(target: str, here: Path) -> tuple[Path, str] | None:
     """A bundled scenario id, or a path relative to the extending file; (path, display name)."""
-    from importlib import resources
+    from presidium.catalog import bundled_dir
 
     if "/" not in target and "\\" not in target and not target.endswith((".yaml", ".yml")):
-        bundled = Path(str(resources.files("presidium.scenarios"))) / f"{target}.yaml"
+        bundled = bundled_dir() / f"{target}.yaml"
         return (bundled, f"{target}.yaml") if bundled.is_file() else None
     candidate = here.parent / target
     return (candidate, str(candidate)) if candidate.is_file() else None
