@@ -172,10 +172,21 @@ def test_a_phase_with_choices_needs_a_decider() -> None:
 def test_a_historical_ending_needs_sourced_fates() -> None:
     text = mutate(
         '      khrushchev:\n        text: "Took his case to the Central Committee, and won."\n'
-        "        sources: [medvedev]",
+        "        sources: [medvedev]\n        confidence: authenticated",
         '      khrushchev: "Took his case to the Central Committee."',
     )
     assert any("a historical fate needs sources" in f for f in errors(text))
+
+
+def test_a_historical_fate_needs_a_confidence_label() -> None:
+    text = mutate(
+        "        sources: [medvedev]\n        confidence: authenticated\n      molotov:",
+        "        sources: [medvedev]\n      molotov:",
+    )
+    assert any(
+        "the fate of 'khrushchev' in a historical ending needs confidence" in f
+        for f in errors(text)
+    )
 
 
 def test_principal_actors_need_fates() -> None:

@@ -10,6 +10,9 @@ import pytest
 
 from conftest import docs_example
 from conftest import run_cli as run
+from presidium import debrief
+from presidium.engine import Game
+from presidium.model import Scenario
 
 
 def play_to(tmp_path: Path, target: str, *extra: str) -> tuple[int, str, Path]:
@@ -46,7 +49,9 @@ def test_markdown_handout(tmp_path: Path) -> None:
         "## Sources",
     ):
         assert section in text, section
-    assert "**diverged**; history: Refuse: the Central Committee elected you" in text
+    assert (
+        "**diverged** (your decision); history: Refuse: the Central Committee elected you" in text
+    )
     assert "*contested*: Where the sitting began is disputed" in text
     assert (
         "- **first_secretary_sources**: Istoriya Otechestva" in text
@@ -176,3 +181,41 @@ def test_markdown_escapes_only_what_would_become_markup() -> None:
     assert _md(text) == "Molotov (no. 4) - 1957. \\*bold\\* \\[x\\](y) \\<b\\> a\\|b"
     lines = "# not a heading\n2. not a list\n- not an item"
     assert _md(lines) == "\\# not a heading\n2\\. not a list\n\\- not an item"
+
+
+class _Dice:
+    """Dice that succeed or fail as told, by the name of the roll."""
+
+    def __init__(self, fail: set[str]) -> None:
+        self.fail = fail
+
+    def roll(self, percent: int, what: str) -> tuple[bool, int]:
+        return what not in self.fail and percent > 0, 1
+
+
+def test_the_debrief_says_why_each_step_left_history(june_1957: Scenario) -> None:
+    # As the majority: Bulganin removes Serov, so Khrushchev's seat (the script) cannot make
+    # history's phone call; then the player courts Zhukov instead of sitting on.
+    dice = _Dice({"script:ambush:take_the_ministry", "majority_night:court_the_marshal"})
+    game = Game(june_1957, ["molotov"], dice=dice)
+    game.start()
+    game.step("move_against_serov")
+    game.step("court_the_marshal")
+    steps = {s.scene: s for s in debrief.build_steps(june_1957, game)}
+    assert steps["Counting to seven"].why == "your decision"
+    assert steps["A phone call to the marshal"].why == (
+        "history's choice was closed: Serov has been removed from the KGB; "
+        "there is nobody the marshal trusts to make that call."
+    )
+    assert steps["The ambush"].as_in_history  # the script kept to history there
+    assert steps["The majority's night"].why == "your decision"
+
+
+def test_a_failed_roll_on_history_s_own_choice_is_a_divergence(june_1957: Scenario) -> None:
+    game = Game(june_1957, ["khrushchev"], dice=_Dice({"first_evening:serov_makes_the_call"}))
+    game.start()
+    game.step("only_the_central_committee")
+    game.step("serov_makes_the_call")
+    step = [s for s in debrief.build_steps(june_1957, game) if s.scene.startswith("A phone")][0]
+    assert step.as_in_history is False
+    assert step.why == "the same choice as history, but the 90% chance failed"

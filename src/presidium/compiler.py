@@ -596,19 +596,21 @@ class Compiler(Declarations):
                             "a historical fate needs sources: write it as 'text:' and 'sources:'",
                             vspan,
                         )
-                    fates.append(m.Fate(actor, value, (), vspan))
+                    fates.append(m.Fate(actor, value, (), None, vspan))
                 elif isinstance(value, YMap):
                     self.keys(value, spec.FATE, f"the fate of '{actor}'")
-                    if kind == "historical" and "sources" not in value:
-                        self.err(
-                            f"the fate of '{actor}' in a historical ending needs sources",
-                            value.span,
-                        )
+                    for needed in ("sources", "confidence"):
+                        if kind == "historical" and needed not in value:
+                            self.err(
+                                f"the fate of '{actor}' in a historical ending needs {needed}",
+                                value.span,
+                            )
                     fates.append(
                         m.Fate(
                             actor,
                             self.text(value, "text", "'text'") or "",
                             self.sources_of(value),
+                            self.enum(value, "confidence", m.CONFIDENCE),
                             vspan,
                         )
                     )

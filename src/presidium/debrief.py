@@ -25,6 +25,7 @@ class FateLine:
     name: str
     text: str
     sources: tuple[str, ...]
+    confidence: str | None
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Step:
     chance: str | None  # "60% chance: succeeded"
     historical: str | None  # what really happened here, when this step left it
     as_in_history: bool | None  # None where history records nothing for this scene
+    why: str | None = None  # why the game left history here
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,29 @@ def _step(scenario: Scenario, entry: TrailEntry) -> Step:
         chance,
         entry.historical_label if entry.diverged else None,
         same,
+        _why(scenario, entry) if entry.diverged else None,
     )
+
+
+def build_steps(scenario: Scenario, game: Game) -> tuple[Step, ...]:
+    """The game's decisions so far, each beside what history did."""
+    return tuple(_step(scenario, entry) for entry in game.trail)
+
+
+def _why(scenario: Scenario, entry: TrailEntry) -> str:
+    """Why a step left history: the dice, a closed door, or somebody's decision."""
+    if entry.choice == entry.historical_choice:
+        assert entry.chance is not None
+        return f"the same choice as history, but the {entry.chance[0]}% chance failed"
+    if entry.historical_closed is not None:
+        return f"history's choice was closed: {entry.historical_closed}"
+    if entry.by == "player":
+        return "your decision"
+    return f"the scenario's script for {scenario.seat_name(entry.seat)} chose otherwise"
+
+
+def _confidence(fate: FateLine) -> str:
+    return f"*{fate.confidence}*" if fate.confidence else "*confidence not given*"
 
 
 def _text(parts: tuple[TextPart, ...]) -> str:
@@ -100,11 +124,11 @@ def build(scenario: Scenario, game: Game, side: str) -> Debrief:
     assert game.ending is not None
     ending = scenario.endings[game.ending]
     historical_ending = scenario.endings.get(scenario.historical_ending or "")
-    fates = tuple(FateLine(scenario.actors[f.actor].name, f.text, f.sources) for f in ending.fates)
+    fates = tuple(FateLine(scenario.actors[f.actor].name, f.text, f.sources, f.confidence) for f in ending.fates)
     history_fates: tuple[FateLine, ...] = ()
     if historical_ending is not None:
         history_fates = tuple(
-            FateLine(scenario.actors[f.actor].name, f.text, f.sources)
+            FateLine(scenario.actors[f.actor].name, f.text, f.sources, f.confidence)
             for f in historical_ending.fates
         )
     played: list[SceneNotes] = []
@@ -129,7 +153,7 @@ def build(scenario: Scenario, game: Game, side: str) -> Debrief:
         history_title=historical_ending.title if historical_ending else None,
         history_text=_text(historical_ending.text) if historical_ending else None,
         history_fates=history_fates,
-        steps=tuple(_step(scenario, entry) for entry in game.trail),
+        steps=build_steps(scenario, game),
         votes=tuple(game.votes),
         notes=tuple(played),
         questions=scenario.debrief_questions,
@@ -177,7 +201,7 @@ def markdown(debrief: Debrief) -> str:
             else (
                 "as in history"
                 if s.as_in_history
-                else f"**diverged**; history: {_md(s.historical or '')}"
+                else f"**diverged** ({_md(s.why or '')}); history: {_md(s.historical or '')}"
             )
         )
         lines.append(f"| {_md(s.when)} | {_md(s.scene)} | {_md(s.who)} | {choice} | {beside} |")
@@ -209,7 +233,8 @@ def markdown(debrief: Debrief) -> str:
     if d.history_fates:
         lines += ["## What really became of them", ""]
         lines += [
-            f"- **{_md(f.name)}**: {_md(f.text)} [{', '.join(f.sources)}]" for f in d.history_fates
+            f"- **{_md(f.name)}**: {_md(f.text)} ({_confidence(f)}) [{', '.join(f.sources)}]"
+            for f in d.history_fates
         ] + [""]
     if d.notes:
         lines += ["## The history behind the scenes you played", ""]
@@ -276,7 +301,10 @@ def html(debrief: Debrief) -> str:
         elif s.as_in_history:
             beside = "as in history"
         else:
-            beside = f'<span class="diverged">diverged</span>; history: {e(s.historical or "")}'
+            beside = (
+                f'<span class="diverged">diverged</span> ({e(s.why or "")}); '
+                f'history: {e(s.historical or "")}'
+            )
         out.append(
             f"<tr><td>{e(s.when)}</td><td>{e(s.scene)}</td><td>{e(s.who)}</td><td>{choice}</td><td>{beside}</td></tr>"
         )
@@ -305,7 +333,8 @@ def html(debrief: Debrief) -> str:
     if d.history_fates:
         out += ["<h2>What really became of them</h2>", "<ul>"]
         out += [
-            f"<li><strong>{e(f.name)}</strong>: {e(f.text)} [{e(', '.join(f.sources))}]</li>"
+            f"<li><strong>{e(f.name)}</strong>: {e(f.text)} "
+            f"<em>({e(f.confidence or 'confidence not given')})</em> [{e(', '.join(f.sources))}]</li>"
             for f in d.history_fates
         ]
         out.append("</ul>")

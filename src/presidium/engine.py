@@ -64,10 +64,17 @@ class TrailEntry:
     historical_choice: str | None
     historical_label: str | None
     chance: tuple[int, bool] | None  # (percent, success)
+    # Why the historical choice could not be taken here, when it was closed at the time.
+    historical_closed: str | None = None
 
     @property
     def diverged(self) -> bool:
-        return self.historical_choice is not None and self.choice != self.historical_choice
+        """The game left history here: another choice, or history's choice and the dice said no."""
+        if self.historical_choice is None:
+            return False
+        if self.choice != self.historical_choice:
+            return True
+        return self.chance is not None and not self.chance[1]
 
 
 @dataclass(frozen=True)
@@ -329,6 +336,10 @@ class Game:
             outcome = choice.outcome
             trigger = trigger_name(phase.id, choice.id)
         history_choice = phase.choice(phase.history) if phase.history else None
+        closed = None
+        if history_choice is not None and history_choice.when is not None:
+            if not history_choice.when.evaluate(self.values):
+                closed = history_choice.unavailable or "its condition did not hold in this game"
         self.trail.append(
             TrailEntry(
                 phase.id,
@@ -342,6 +353,7 @@ class Game:
                 phase.history,
                 history_choice.label if history_choice else None,
                 rolled,
+                closed,
             )
         )
         self._apply_outcome(outcome, choice.counterfactual, out)
@@ -437,7 +449,7 @@ class Game:
         self.ending = ending.id
         self.pending = None
         fates = tuple(
-            ev.Fate(f.actor, self.scenario.actors[f.actor].name, f.text, f.sources)
+            ev.Fate(f.actor, self.scenario.actors[f.actor].name, f.text, f.sources, f.confidence)
             for f in ending.fates
         )
         out.append(

@@ -150,6 +150,7 @@ class Fate:
     name: str
     text: str
     sources: tuple[str, ...]
+    confidence: str | None
 
 
 @dataclass(frozen=True)

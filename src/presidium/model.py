@@ -217,6 +217,7 @@ class Fate:
     actor: str
     text: str
     sources: tuple[str, ...]
+    confidence: str | None  # how sure the sources are; required in a historical ending
     span: SourceSpan
 
 

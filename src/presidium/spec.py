@@ -186,6 +186,11 @@ ENDING = _fields(
 FATE = _fields(
     text=(REQ, "what became of the actor", "text"),
     sources=(OPT, "source ids (required in a historical ending)", "ids"),
+    confidence=(
+        OPT,
+        "authenticated, attributed, contested or doubtful (required in a historical ending)",
+        "enum:authenticated|attributed|contested|doubtful",
+    ),
 )
 EXPECTATION = _fields(
     reachable=(REQ, "an ending id", "id"),

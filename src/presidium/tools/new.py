@@ -190,9 +190,11 @@ endings:
       khrushchev:
         text: "Took his case to the Central Committee, and won."
         sources: [medvedev]
+        confidence: authenticated   # authenticated, attributed, contested or doubtful
       molotov:
         text: "Lost the plenum and his seat in the leadership."
         sources: [medvedev]
+        confidence: authenticated
   door_stays_shut:
     title: "The door stays shut"
     kind: counterfactual

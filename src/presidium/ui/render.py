@@ -425,6 +425,8 @@ class Renderer:
             line = Text()
             line.append(clean(fate.name) + ": ", style="presidium.choice")
             line.append(clean(fate.text))
+            if show_sources and fate.confidence:
+                line.append(f" [{fate.confidence}]", style="presidium.label")
             if show_sources and fate.sources:
                 line.append(f" [Sources: {', '.join(fate.sources)}]", style="presidium.note")
                 self.cited.update(fate.sources)
@@ -472,7 +474,7 @@ class Renderer:
                 line.append(f" [{step.chance}]")
             if step.as_in_history is False:
                 line.append(" DIVERGED", style="presidium.counterfactual")
-                line.append(f"; history: {clean(step.historical or '')}")
+                line.append(f" ({clean(step.why or '')}); history: {clean(step.historical or '')}")
             elif step.as_in_history:
                 line.append(" (as in history)", style="presidium.good")
             self.out(line)
