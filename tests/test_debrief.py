@@ -216,6 +216,6 @@ def test_a_failed_roll_on_history_s_own_choice_is_a_divergence(june_1957: Scenar
     game.start()
     game.step("only_the_central_committee")
     game.step("serov_makes_the_call")
-    step = [s for s in debrief.build_steps(june_1957, game) if s.scene.startswith("A phone")][0]
+    step = next(s for s in debrief.build_steps(june_1957, game) if s.scene.startswith("A phone"))
     assert step.as_in_history is False
     assert step.why == "the same choice as history, but the 90% chance failed"

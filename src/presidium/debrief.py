@@ -124,7 +124,10 @@ def build(scenario: Scenario, game: Game, side: str) -> Debrief:
     assert game.ending is not None
     ending = scenario.endings[game.ending]
     historical_ending = scenario.endings.get(scenario.historical_ending or "")
-    fates = tuple(FateLine(scenario.actors[f.actor].name, f.text, f.sources, f.confidence) for f in ending.fates)
+    fates = tuple(
+        FateLine(scenario.actors[f.actor].name, f.text, f.sources, f.confidence)
+        for f in ending.fates
+    )
     history_fates: tuple[FateLine, ...] = ()
     if historical_ending is not None:
         history_fates = tuple(
@@ -303,7 +306,7 @@ def html(debrief: Debrief) -> str:
         else:
             beside = (
                 f'<span class="diverged">diverged</span> ({e(s.why or "")}); '
-                f'history: {e(s.historical or "")}'
+                f"history: {e(s.historical or '')}"
             )
         out.append(
             f"<tr><td>{e(s.when)}</td><td>{e(s.scene)}</td><td>{e(s.who)}</td><td>{choice}</td><td>{beside}</td></tr>"

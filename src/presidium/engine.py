@@ -337,9 +337,10 @@ class Game:
             trigger = trigger_name(phase.id, choice.id)
         history_choice = phase.choice(phase.history) if phase.history else None
         closed = None
-        if history_choice is not None and history_choice.when is not None:
-            if not history_choice.when.evaluate(self.values):
-                closed = history_choice.unavailable or "its condition did not hold in this game"
+        when = history_choice.when if history_choice is not None else None
+        if when is not None and not when.evaluate(self.values):
+            assert history_choice is not None
+            closed = history_choice.unavailable or "its condition did not hold in this game"
         self.trail.append(
             TrailEntry(
                 phase.id,
