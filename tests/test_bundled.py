@@ -46,7 +46,16 @@ def test_a_counterfactual_scenario_opens_with_its_real_hinge(path: Path) -> None
 GOLDEN = {
     "zhukov_neutral": {"khrushchev": 84, "molotov": 40},
     "kgb_majority": {"khrushchev": 213, "molotov": 200},
+    "bulganin_refuses": {"khrushchev": 123, "molotov": 294},
+    "published_first": {"khrushchev": 350, "molotov": 219},
+    "shepilov_stays": {"khrushchev": 434, "molotov": 294},
+    "agriculture_accepted": {"khrushchev": 67, "molotov": 249},
 }
+
+
+def test_every_counterfactual_has_a_golden_count() -> None:
+    assert sorted(GOLDEN) == sorted(p.stem for p in COUNTERFACTUAL)
+    assert len(COUNTERFACTUAL) >= 6
 
 
 @pytest.mark.parametrize("name", sorted(GOLDEN))
