@@ -50,6 +50,30 @@ def june_1957() -> Scenario:
 
 
 @pytest.fixture(scope="session")
+def october_1964() -> Scenario:
+    scenario, warnings = load_scenario(
+        ROOT / "scenarios" / "october_1964.yaml", "october_1964.yaml"
+    )
+    assert warnings == []
+    return scenario
+
+
+def all_text(scenario: Scenario) -> list[tuple[str, str, str | None]]:
+    """(where, text, confidence) for every piece of text the player can see."""
+    out: list[tuple[str, str, str | None]] = []
+    for phase in scenario.phases.values():
+        out += [(phase.id, p.text, None) for p in phase.text]
+        out += [(phase.id, n.text, n.confidence) for n in phase.notes]
+        for choice in phase.choices:
+            out.append((phase.id, choice.label, None))
+            out += [(phase.id, t.text, None) for o in choice.outcomes() for t in o.text]
+    for ending in scenario.endings.values():
+        out += [(ending.id, t.text, None) for t in ending.text]
+        out += [(ending.id, f.text, f.confidence) for f in ending.fates]
+    return out
+
+
+@pytest.fixture(scope="session")
 def example() -> Scenario:
     scenario, found = compile_yaml(docs_example(), "door.yaml")
     assert scenario is not None, [d.format() for d in found]

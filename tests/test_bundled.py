@@ -12,7 +12,8 @@ from presidium.explore import explore
 from presidium.files import compile_file
 
 BUNDLED = sorted((ROOT / "scenarios").glob("*.yaml"))
-COUNTERFACTUAL = [p for p in BUNDLED if p.stem != "june_1957"]
+HISTORICAL = {"june_1957", "october_1964"}
+COUNTERFACTUAL = [p for p in BUNDLED if p.stem not in HISTORICAL]
 
 
 @pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)
@@ -73,7 +74,17 @@ def test_every_bundled_scenario_plays_from_any_folder(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     for path in BUNDLED:
-        code, out, _ = run(
-            ["play", path.stem, "--side", "molotov", "--autoplay", "history", "--seed", "1"]
-        )
-        assert code == 0 and "Ending: " in out, path.stem
+        scenario = compile_file(path).scenario
+        assert scenario is not None
+        for side in scenario.sides:
+            code, out, _ = run(
+                ["play", path.stem, "--side", side, "--autoplay", "history", "--seed", "1"]
+            )
+            assert code == 0 and "Ending: " in out, (path.stem, side)
+
+
+def test_every_historical_scenario_names_its_historical_ending() -> None:
+    for name in HISTORICAL:
+        scenario = compile_file(ROOT / "scenarios" / f"{name}.yaml").scenario
+        assert scenario is not None and scenario.historical_ending in scenario.endings
+        assert scenario.endings[scenario.historical_ending].kind == "historical"

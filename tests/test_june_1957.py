@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import SCENARIO_1957
+from conftest import SCENARIO_1957, all_text
 from presidium.engine import Game
 from presidium.explore import explore
 from presidium.model import Scenario
@@ -137,21 +137,6 @@ def test_the_calendar(june_1957: Scenario) -> None:
     assert june_1957.phases["plenum_opens"].time == "14:00"
 
 
-def _all_text(scenario: Scenario) -> list[tuple[str, str, str | None]]:
-    """(where, text, confidence) for every piece of text the player can see."""
-    out: list[tuple[str, str, str | None]] = []
-    for phase in scenario.phases.values():
-        out += [(phase.id, p.text, None) for p in phase.text]
-        out += [(phase.id, n.text, n.confidence) for n in phase.notes]
-        for choice in phase.choices:
-            out.append((phase.id, choice.label, None))
-            out += [(phase.id, t.text, None) for o in choice.outcomes() for t in o.text]
-    for ending in scenario.endings.values():
-        out += [(ending.id, t.text, None) for t in ending.text]
-        out += [(ending.id, f.text, None) for f in ending.fates]
-    return out
-
-
 # Errors found on popular pages (FACTS.md section 5). None may appear as fact.
 POPULAR_ERRORS = [
     r"Andrei Kaganovich",
@@ -175,13 +160,13 @@ LEGENDS = [r"not a single tank", r"[Pp]olitics is not arithmetic", r"power to cr
 
 @pytest.mark.parametrize("pattern", POPULAR_ERRORS)
 def test_popular_errors_are_absent(june_1957: Scenario, pattern: str) -> None:
-    hits = [(where, text) for where, text, _ in _all_text(june_1957) if re.search(pattern, text)]
+    hits = [(where, text) for where, text, _ in all_text(june_1957) if re.search(pattern, text)]
     assert hits == []
 
 
 @pytest.mark.parametrize("pattern", LEGENDS)
 def test_legends_appear_only_as_doubtful(june_1957: Scenario, pattern: str) -> None:
-    for where, text, confidence in _all_text(june_1957):
+    for where, text, confidence in all_text(june_1957):
         if re.search(pattern, text, re.IGNORECASE):
             assert confidence == "doubtful", where
 

@@ -39,7 +39,7 @@ def _count(text: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="presidium",
-        description="Play the June 1957 'Anti-Party Group' crisis in the Soviet leadership.",
+        description="Play the June 1957 'Anti-Party Group' crisis in the Soviet leadership, the October 1964 plenum that ended Khrushchev's rule, and their what-ifs.",
         epilog="With no command, 'presidium' is 'presidium play'. Run 'presidium play --help' for play options.",
     )
     parser.add_argument("--version", action="version", version=f"presidium {__version__}")

@@ -1,0 +1,110 @@
+"""The second historical scenario, October 1964: its reach, its history and its research file."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import DOCS, all_text
+from presidium.engine import Game
+from presidium.explore import explore
+from presidium.model import Scenario
+
+ENDINGS = {"pensioner", "khrushchev_survives", "removed_after_a_fight", "khrushchev_disgraced"}
+GOLDEN = {"khrushchev": 75, "brezhnev": 15}
+RESEARCH = DOCS / "history" / "october_1964.md"
+
+
+@pytest.mark.parametrize("side", sorted(GOLDEN))
+def test_golden_reach(october_1964: Scenario, side: str) -> None:
+    result = explore(october_1964, side)
+    assert result.states == GOLDEN[side]
+    assert set(result.endings) == ENDINGS
+    assert result.dead_ends == [] and result.no_way_out == []
+
+
+@pytest.mark.parametrize("side", ["khrushchev", "brezhnev"])
+def test_the_historical_choices_lead_to_the_historical_ending(
+    october_1964: Scenario, side: str
+) -> None:
+    for seed in range(20):
+        game = Game(october_1964, [side], seed=seed)
+        game.start()
+        while not game.over:
+            phase = game.phase
+            assert phase is not None and phase.history is not None, phase
+            game.step(phase.history)
+        assert game.ending == october_1964.historical_ending == "pensioner"
+        assert not any(entry.diverged for entry in game.trail)
+        decree, plenum = game.votes
+        assert (decree.votes_for, decree.votes_against, decree.abstentions) == (6, 0, 0)
+        assert plenum.passed
+
+
+def test_the_calendar(october_1964: Scenario) -> None:
+    dates = {p.id: (p.date, p.time) for p in october_1964.phases.values()}
+    assert dates["presidium_12_october"][0] == "1964-10-12"
+    assert dates["presidium_13_october"] == ("1964-10-13", "15:30")
+    assert dates["presidium_14_october"] == ("1964-10-14", "11:00")
+    assert dates["plenum_14_october"] == ("1964-10-14", "18:00")
+    assert dates["the_announcement"][0] == "1964-10-16"
+
+
+def test_the_two_sides_and_the_cast(october_1964: Scenario) -> None:
+    assert set(october_1964.sides) == {"khrushchev", "brezhnev"}
+    full = {a.id for a in october_1964.actors.values() if a.rank == "full"}
+    assert full == {"khrushchev", "brezhnev", "podgorny", "suslov", "kosygin", "mikoyan"}
+    assert october_1964.actors["shelepin"].rank == "official"  # a full member only from November
+    assert "KGB" in october_1964.actors["semichastny"].office
+
+
+# Popular errors about 1964 (docs/history/october_1964.md, section 6). None may appear as fact.
+POPULAR_ERRORS = [
+    r"General Secretary(?!.{0,40}1966)",
+    r"Khrushchev (was )?arrested",
+    r"Kosygin.{0,40}head of state",
+    r"resigned",
+]
+
+
+@pytest.mark.parametrize("pattern", POPULAR_ERRORS)
+def test_popular_errors_are_absent(october_1964: Scenario, pattern: str) -> None:
+    hits = [(w, t) for w, t, _ in all_text(october_1964) if re.search(pattern, " ".join(t.split()))]
+    assert hits == []
+
+
+def test_the_kyiv_story_is_doubtful_or_counterfactual(october_1964: Scenario) -> None:
+    for phase in october_1964.phases.values():
+        for note in phase.notes:
+            if "Kyiv" in note.text:
+                assert note.confidence == "doubtful"
+        for part in phase.text:
+            if "Kyiv" in part.text:
+                assert phase.counterfactual or part.counterfactual, phase.id
+        for choice in phase.choices:
+            if "Kyiv" in choice.label:
+                assert choice.counterfactual and "doubtful" in choice.label
+
+
+def test_every_source_is_in_the_research_file_and_every_claim_is_sourced(
+    october_1964: Scenario,
+) -> None:
+    research = RESEARCH.read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| (\w+) \| .* \| [ABC] \|$", research, re.MULTILINE))
+    assert {s.ref for s in october_1964.sources.values()} == listed
+    for phase in october_1964.phases.values():
+        assert phase.counterfactual or phase.sources, phase.id
+        for note in phase.notes:
+            assert note.sources and note.confidence
+    history = october_1964.endings["pensioner"]
+    assert all(f.sources and f.confidence for f in history.fates)
+    for cited in re.findall(r"\[([a-z_0-9, ]+)\]", research):
+        for ref in cited.split(", "):
+            assert ref in listed, ref
+
+
+def test_the_official_formula_is_quoted(october_1964: Scenario) -> None:
+    text = " ".join(" ".join(p.text.split()) for p in october_1964.phases["the_announcement"].text)
+    assert "in connection with his advanced age and the deterioration of his health" in text
+    assert "First Secretary" in text and "Kosygin premier" in text
