@@ -39,6 +39,8 @@ def test_a_counterfactual_scenario_opens_with_its_real_hinge(path: Path) -> None
     assert any(p.counterfactual for p in opening.text) and any(
         not p.counterfactual for p in opening.text
     )
+    said = " ".join(" ".join(p.text.split()) for p in opening.text)
+    assert "The real hinge" in said and "plausible" in said and "limits of the question" in said
     assert len(scenario.debrief_questions) >= 3
     assert len({e.ending for e in scenario.expectations}) >= 2
     assert {e.side for e in scenario.expectations} == set(scenario.sides)

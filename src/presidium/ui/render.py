@@ -480,14 +480,8 @@ class Renderer:
             self.out(line)
         if d.votes:
             self.heading("The arithmetic of the votes")
-            for vote in d.votes:
-                result = "passed" if vote.passed else "failed"
-                self.out(
-                    T(
-                        f"{vote.title}: {vote.votes_for} for, {vote.votes_against} against, "
-                        f"{vote.abstentions} abstaining ({result})."
-                    )
-                )
+            for vote in d.votes:  # voter by voter, with each one's reason, as at the time
+                self.on_vote(vote)
         if not d.historical and d.history_title:
             self.heading(f"What really happened: {d.history_title}")
             self.out(T(d.history_text or ""))
