@@ -13,6 +13,7 @@ import pytest
 
 from presidium.compiler import compile_document, load_scenario
 from presidium.diagnostics import Diagnostic
+from presidium.engine import Game
 from presidium.loader import load_text
 from presidium.model import Scenario
 
@@ -56,6 +57,16 @@ def october_1964() -> Scenario:
     )
     assert warnings == []
     return scenario
+
+
+def take_history(game: Game) -> Game:
+    """Start ``game`` and take the historical choice at every decision, to the end."""
+    game.start()
+    while not game.over:
+        phase = game.phase
+        assert phase is not None and phase.history is not None, phase
+        game.step(phase.history)
+    return game
 
 
 def all_text(scenario: Scenario) -> list[tuple[str, str, str | None]]:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import SCENARIO_1957, all_text
+from conftest import SCENARIO_1957, all_text, take_history
 from presidium.engine import Game
 from presidium.explore import explore
 from presidium.model import Scenario
@@ -86,12 +86,7 @@ def play_history(scenario: Scenario, side: str, seed: int) -> Game:
 
 @pytest.mark.parametrize("side", ["khrushchev", "molotov"])
 def test_history_with_the_dice_as_they_fell_in_1957(june_1957: Scenario, side: str) -> None:
-    game = Game(june_1957, [side], dice=LuckyDice())
-    game.start()
-    while not game.over:
-        phase = game.phase
-        assert phase is not None and phase.history is not None, phase
-        game.step(phase.history)
+    game = take_history(Game(june_1957, [side], dice=LuckyDice()))
     assert game.ending == june_1957.historical_ending == "anti_party_group"
     assert not any(entry.diverged for entry in game.trail)
     assert game.values["cc_in_moscow"] == 86  # "already 86" in the Sverdlov Hall

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import DOCS, all_text
+from conftest import DOCS, all_text, take_history
 from presidium.engine import Game
 from presidium.explore import explore
 from presidium.model import Scenario
@@ -29,12 +29,7 @@ def test_the_historical_choices_lead_to_the_historical_ending(
     october_1964: Scenario, side: str
 ) -> None:
     for seed in range(20):
-        game = Game(october_1964, [side], seed=seed)
-        game.start()
-        while not game.over:
-            phase = game.phase
-            assert phase is not None and phase.history is not None, phase
-            game.step(phase.history)
+        game = take_history(Game(october_1964, [side], seed=seed))
         assert game.ending == october_1964.historical_ending == "pensioner"
         assert not any(entry.diverged for entry in game.trail)
         decree, plenum = game.votes
