@@ -93,6 +93,8 @@ def example() -> Scenario:
 
 # The tests never touch the user's cache: each run gets its own.
 os.environ["PRESIDIUM_CACHE_DIR"] = tempfile.mkdtemp(prefix="presidium-test-cache-")
+# Nor the user's saved games: autosaves and saves go to a folder of the run's own.
+os.environ["PRESIDIUM_DATA_DIR"] = tempfile.mkdtemp(prefix="presidium-test-data-")
 
 
 def run_cli(args: list[str], stdin: str = "") -> tuple[int, str, str]:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from presidium.errors import ScenarioError, UsageError
-from presidium.files import load_scenario
+from presidium.files import compile_file, load_scenario
 from presidium.model import Scenario
 
 DEFAULT_SCENARIO = "june_1957"
@@ -56,12 +57,32 @@ def resolve(name: str | None) -> tuple[Path, str]:
 
 
 def load(name: str | None) -> Scenario:
+    return open_scenario(name).scenario
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A scenario ready to play, with what a save needs to find it again and notice changes."""
+
+    scenario: Scenario
+    source: str  # the bundled id, or the path as given
+    digest: str  # of the text of every file it was compiled from
+
+
+def open_scenario(name: str | None) -> Opened:
     path, display = resolve(name)
     try:
-        scenario, _warnings = load_scenario(path, display)
+        result = compile_file(path, display)
     except OSError as exc:
         raise UsageError(f"cannot read '{display}': {exc.strerror}") from None
-    return scenario
+    if result.scenario is None:
+        raise ScenarioError(result.diagnostics, result.files)
+    digest = hashlib.sha256()
+    for _name, lines in sorted(result.files.items()):
+        digest.update("\n".join(lines).encode("utf-8") + b"\0")
+    bundled = path.parent.resolve() == bundled_dir().resolve()
+    source = path.stem if bundled else str(path)
+    return Opened(result.scenario, source, "sha256:" + digest.hexdigest())
 
 
 def _looks_like_scenario(path: Path) -> bool:

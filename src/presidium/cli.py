@@ -11,10 +11,17 @@ import contextlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from presidium import __version__
 
-COMMANDS = ("play", "list", "validate", "check", "graph", "schema", "new")
+if TYPE_CHECKING:
+    from rich.console import Console
+
+COMMANDS = ("play", "list", "validate", "check", "graph", "schema", "new", "replay")
+WIDEST = 200  # --width takes 60 to 200 columns
+READABLE = 100  # on a wider terminal the text stops growing here: longer lines are hard to read
+TRANSCRIPTS = (".txt", ".md", ".markdown", ".html", ".htm", ".svg")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -28,6 +35,12 @@ def _seed(text: str) -> int:
         return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"--seed takes a whole number, not {text!r}") from None
+
+
+def _width(text: str) -> int:
+    if not text.isdigit() or not 60 <= int(text) <= WIDEST:
+        raise argparse.ArgumentTypeError(f"--width takes 60 to {WIDEST} columns, not {text!r}")
+    return int(text)
 
 
 def _count(text: str) -> int:
@@ -83,7 +96,33 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="also write the debrief to FILE as a handout: .md for Markdown, .html for a web page",
     )
-    play.add_argument("--width", type=int, default=None, metavar="COLUMNS", help=argparse.SUPPRESS)
+    play.add_argument(
+        "--load",
+        metavar="FILE",
+        help="go on with a saved game (a file, or a name in your saves folder)",
+    )
+    play.add_argument(
+        "--resume",
+        action="store_true",
+        help="go on with the latest autosaved game (every game is autosaved as you play)",
+    )
+    play.add_argument(
+        "--transcript",
+        metavar="FILE",
+        help="write the whole session, with what you typed, to FILE: .txt, .md, .html or .svg",
+    )
+    play.add_argument(
+        "--record",
+        metavar="FILE",
+        help="also save the session to FILE when you leave, for 'presidium replay FILE'",
+    )
+    play.add_argument(
+        "--width",
+        type=_width,
+        default=None,
+        metavar="COLUMNS",
+        help="lay the text out for this many columns, 60 to 200 (default: the terminal's, up to 100)",
+    )
     graph = sub.add_parser(
         "graph",
         help="draw the scenario's state machine (Mermaid or DOT)",
@@ -152,6 +191,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="stop after exploring N states per side (default 200000)",
     )
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    replay = sub.add_parser(
+        "replay",
+        help="check that a saved or recorded session still plays the same",
+        description="Play a save's recorded session again and compare the text with what was "
+        "shown when it was recorded. Exit 0 if it is the same, 1 if it differs (with a diff).",
+    )
+    replay.add_argument(
+        "path", metavar="FILE", help="a save file (from save, autosave or --record)"
+    )
     sub.add_parser(
         "list",
         help="list bundled and local scenarios",
@@ -195,6 +243,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from presidium.tools.graph import graph
 
             return graph(args.path, args.format, args.output, sys.stdout)
+        if args.command == "replay":
+            from presidium.tools.replay import replay
+
+            return replay(args.path, sys.stdout)
         if args.command == "check":
             from presidium.tools.check import check
 
@@ -232,48 +284,122 @@ def _plain_wanted(requested: bool) -> bool:
 
 
 def _play(args: argparse.Namespace) -> int:
-    from presidium import catalog
-    from presidium.errors import UsageError
-    from presidium.ui.play import (
-        LineReader,
-        PlayOptions,
-        play_json,
-        play_terminal,
-        stdin_is_interactive,
-    )
+    from presidium import catalog, saves
+    from presidium.errors import PresidiumError, UsageError
+    from presidium.ui.play import LineReader, PlayOptions, play_json, stdin_is_interactive
 
-    scenario = catalog.load(args.scenario)
-    if args.side is not None and args.side not in scenario.sides:
-        from presidium.diagnostics import did_you_mean
-
+    resuming = args.load is not None or args.resume
+    if resuming and (args.scenario or args.side or args.seed is not None or args.autoplay):
         raise UsageError(
-            f"no side '{args.side}' in {scenario.id}{did_you_mean(args.side, scenario.sides)}; "
-            f"choose {' or '.join(scenario.sides)}"
+            "--load and --resume take the scenario, side and seed from the save; "
+            "do not give them as well"
         )
+    if args.load is not None and args.resume:
+        raise UsageError("give --load FILE or --resume, not both")
     if args.debrief is not None and not args.debrief.lower().endswith(
         (".md", ".markdown", ".html", ".htm")
     ):
         raise UsageError(f"--debrief writes Markdown (.md) or HTML (.html), not '{args.debrief}'")
-    seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
-    options = PlayOptions(args.side, seed, args.autoplay, args.debrief)
+    if args.transcript is not None and not args.transcript.lower().endswith(TRANSCRIPTS):
+        raise UsageError(
+            f"--transcript writes .txt, .md, .html or .svg (by the file's extension), "
+            f"not '{args.transcript}'"
+        )
+    if args.json and (resuming or args.transcript or args.record):
+        raise UsageError("--json plays a new game only; it cannot load, resume or record")
+
+    first: tuple[catalog.Opened, PlayOptions, saves.Save | None]
+
+    def open_save(name: str) -> tuple[catalog.Opened, PlayOptions, saves.Save]:
+        save = saves.read(saves.find(name))
+        try:
+            opened = catalog.open_scenario(save.source)
+        except PresidiumError as exc:
+            raise saves.SaveError(
+                f"the save's scenario '{save.source}' cannot be opened: {exc}"
+            ) from None
+        return opened, PlayOptions(save.side, save.seed, None, args.debrief, args.record), save
+
+    if resuming:
+        name = args.load
+        if name is None:
+            latest = saves.latest_autosave()
+            if latest is None:
+                raise UsageError(
+                    f"there is no game to resume (no unfinished autosave in {saves.autosave_dir()})"
+                )
+            name = str(latest)
+        first = open_save(name)
+        seed = first[1].seed
+    else:
+        opened = catalog.open_scenario(args.scenario)
+        if args.side is not None and args.side not in opened.scenario.sides:
+            from presidium.diagnostics import did_you_mean
+
+            raise UsageError(
+                f"no side '{args.side}' in {opened.scenario.id}"
+                f"{did_you_mean(args.side, opened.scenario.sides)}; "
+                f"choose {' or '.join(opened.scenario.sides)}"
+            )
+        seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
+        options = PlayOptions(args.side, seed, args.autoplay, args.debrief, args.record)
+        first = (opened, options, None)
     interactive = stdin_is_interactive()
     if args.json:
-        reader = LineReader(sys.stdin, interactive, lambda _line: None)
-        return play_json(scenario, options, sys.stdout, reader)
+        return play_json(
+            first[0].scenario, first[1], sys.stdout, LineReader(sys.stdin, interactive)
+        )
 
-    from presidium.ui.render import Renderer, make_console
+    from presidium.ui.play import Screen, run_games
+    from presidium.ui.render import Renderer, make_console, recording_console
 
     plain = _plain_wanted(args.plain)
     console = make_console(plain, width=args.width)
-    renderer = Renderer(console, scenario, plain, args.side)
-    reader = LineReader(
-        sys.stdin, interactive, lambda line: console.print(line, markup=False, highlight=False)
+    if args.width is None and console.width > READABLE:
+        console.width = READABLE
+    transcript = None
+    if args.transcript is not None:
+        styled = args.transcript.lower().endswith((".html", ".htm", ".svg"))
+        transcript = recording_console(not styled, console.width)
+    screen = Screen(
+        lambda scenario: Renderer(console, scenario, plain, None),
+        None
+        if transcript is None
+        else (lambda scenario: Renderer(transcript, scenario, not styled, None)),
     )
-    if args.seed is None:
+    reader = LineReader(sys.stdin, interactive)
+    if not resuming and args.seed is None:
         console.print(
             f"(seed {seed}: replay this game with --seed {seed})", markup=False, highlight=False
         )
-    return play_terminal(scenario, options, renderer, reader)
+    try:
+        return run_games(first, screen, reader, open_save)
+    finally:
+        if transcript is not None:
+            _write_transcript(transcript, args.transcript, first[0].scenario.title)
+            console.print(f"The transcript is in {args.transcript}.", markup=False, highlight=False)
+
+
+def _write_transcript(console: Console, target: str, title: str) -> None:
+    """Save a recorded session in the format its extension names."""
+    from presidium.errors import PresidiumError
+
+    suffix = target.lower().rsplit(".", 1)[-1]
+    if suffix == "svg":
+        text = console.export_svg(title=f"presidium: {title}")
+    elif suffix in ("html", "htm"):
+        text = console.export_html()
+    else:
+        body = "\n".join(line.rstrip() for line in console.export_text().splitlines())
+        if suffix in ("md", "markdown"):
+            text = f"# Transcript: {title}\n\n```text\n{body}\n```\n"
+        else:
+            text = body + "\n"
+    try:
+        with open(target, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise PresidiumError(f"cannot write the transcript to '{target}': {exc.strerror}") from None
 
 
 def _list() -> int:

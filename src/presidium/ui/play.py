@@ -1,37 +1,51 @@
 """The terminal game: reads the player's input, asks the engine, renders what comes back.
 
 The same loop serves a person at the keyboard, piped input (one answer per line), the two
-autoplay agents and ``--json``: only where the answers come from and how events are shown
-differ.
+autoplay agents, ``presidium replay`` and ``--json``: only where the answers come from and how
+events are shown differ.
+
+Around the engine the loop keeps what a player expects of a terminal game: an undo stack of
+engine snapshots (as deep as the game), the list of choices taken (which, with the seed, is the
+whole game), an autosave after every decision and on the way out, and a record of the session
+(every line typed, and the plain text shown) that ``presidium replay`` can check later.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import json
 import random
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from rich.text import Text
 
-from presidium import debrief
+from presidium import debrief, saves
 from presidium import events as ev
-from presidium.engine import Game
+from presidium.catalog import Opened
+from presidium.engine import Game, Snapshot
 from presidium.errors import PresidiumError
 from presidium.model import Scenario
-from presidium.ui.render import Renderer
+from presidium.ui.render import Renderer, make_console
 
 COMMANDS = {
     "help": "help",
     "?": "help",
     "notes": "notes",
     "status": "status",
+    "look": "look",
+    "history": "history",
+    "undo": "undo",
+    "save": "save",
+    "load": "load",
     "quit": "quit",
     "exit": "quit",
 }
+REPLAY_WIDTH = 80  # the width at which sessions are recorded for `presidium replay`
 
 
 class InputEnded(PresidiumError):
@@ -50,15 +64,19 @@ class PlayOptions:
     seed: int
     autoplay: str | None  # None, "history" or "random"
     debrief: str | None = None  # a .md or .html file to write the debrief to
+    record: str | None = None  # write the whole session here as a save, for `presidium replay`
+    dry_run: bool = False  # replaying a recorded session: never write a file
 
 
 class LineReader:
     """Answers typed at a terminal, or lines piped in; ``None`` at end of input."""
 
-    def __init__(self, stream: IO[str], interactive: bool, echo: Callable[[str], None]) -> None:
+    def __init__(
+        self, stream: IO[str], interactive: bool, echo: Callable[[str], None] | None = None
+    ) -> None:
         self.stream = stream
         self.interactive = interactive
-        self.echo = echo
+        self.echo = echo or (lambda _line: None)
 
     def read(self, prompt: str) -> str | None:
         if self.interactive:
@@ -72,6 +90,40 @@ class LineReader:
         answer = line.rstrip("\r\n")
         self.echo(prompt + answer)  # a transcript of piped play shows what was answered
         return answer
+
+
+class Views:
+    """Several renderers fed the same calls: the screen, a transcript file, the replay record.
+
+    Only the screen shows notices about files (saves written, handouts), which are not part of
+    the game's text and would differ from one machine to another.
+    """
+
+    def __init__(self, screen: Renderer, recorders: Iterable[Renderer] = ()) -> None:
+        self.screen = screen
+        self.recorders = list(recorders)
+        self.all = [screen, *self.recorders]
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        methods = [getattr(view, name) for view in self.all]
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            first, *_rest = [method(*args, **kwargs) for method in methods]  # call every one
+            return first
+
+        return call
+
+    def set_seat(self, side: str) -> None:
+        for view in self.all:
+            view.seat = side
+
+    def notice(self, message: str) -> None:
+        self.screen.out(Text(message))
+
+    def record_input(self, line: str) -> None:
+        """What the player typed, in the records (a terminal already shows it on the screen)."""
+        for view in self.recorders:
+            view.echo(line)
 
 
 def match_option(answer: str, options: tuple[ev.Option, ...]) -> ev.Option | None:
@@ -115,43 +167,318 @@ def autoplay_side(kind: str, seed: int, sides: list[str]) -> str:
     return sides[int(random.Random(f"autoplay-side:{seed}").random() * len(sides))]
 
 
-def drive(
-    scenario: Scenario,
-    side: str,
-    options: PlayOptions,
-    show: Callable[[list[ev.Event]], None],
-    ask: Callable[[Game, ev.DecisionNeeded], str],
-) -> Game:
-    """Play one game to its end: the one loop behind every front end and both autoplay agents."""
-    game = Game(scenario, [side], seed=options.seed)
-    agent = Agent(options.autoplay, options.seed, game) if options.autoplay else None
-    show(game.start())
-    while not game.over:
-        decision = game.pending
-        assert decision is not None
-        show(game.step(agent.choose(decision) if agent is not None else ask(game, decision)))
-    return game
+def last_scene(events: list[ev.Event]) -> list[ev.Event]:
+    """The events from the latest scene on: what 'look' shows again."""
+    starts = [n for n, e in enumerate(events) if isinstance(e, ev.PhaseStarted)]
+    return events[starts[-1] :] if starts else list(events)
 
 
-def play_terminal(
-    scenario: Scenario, options: PlayOptions, renderer: Renderer, reader: LineReader
-) -> int:
-    renderer.title_screen()
-    side = options.side
-    if side is None:
-        side = _ask_side(options, renderer, reader)
-    renderer.seat = side
-    renderer.playing_as(side)
+Opener = Callable[[str], tuple[Opened, PlayOptions, saves.Save]]
 
-    def ask(game: Game, decision: ev.DecisionNeeded) -> str:
-        return _ask(game, renderer, reader, decision)
 
-    game = drive(scenario, side, options, renderer.events, ask)
-    report = debrief.build(scenario, game, side)
-    renderer.debrief(report)
-    if options.debrief:
-        write_debrief(report, options.debrief, lambda line: renderer.out(Text(line)))
-    return 0
+class LoadRequested(PresidiumError):
+    """The player typed 'load FILE' and the save checked out: leave this game for that one."""
+
+    def __init__(self, target: tuple[Opened, PlayOptions, saves.Save]) -> None:
+        super().__init__("load")
+        self.target = target
+
+
+# --------------------------------------------------------------------------- one game
+
+
+@dataclass
+class Sitting:
+    """One game at the keyboard, from its first screen (or a saved game) to its end."""
+
+    opened: Opened
+    options: PlayOptions
+    views: Views
+    reader: LineReader
+    replay_text: io.StringIO  # the plain record of the session, for `presidium replay`
+    open_save: Opener
+    session: saves.Session = field(default_factory=saves.Session)
+    side: str = ""
+    game: Game | None = None
+    choices: list[str] = field(default_factory=list)
+    undo_stack: list[tuple[Snapshot, list[ev.Event]]] = field(default_factory=list)
+    scene: list[ev.Event] = field(default_factory=list)
+    warned_autosave: bool = False
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.opened.scenario
+
+    # ------------------------------------------------------------------ starting
+    def begin(self) -> None:
+        self.views.title_screen()
+        side = self.options.side
+        if side is None:
+            self.session.side_asked = True
+            side = self._ask_side()
+        self._seat(side)
+        self.game = Game(self.scenario, [side], seed=self.options.seed)
+        self._show(self.game.start())
+
+    def resume(self, save: saves.Save) -> None:
+        """Rebuild a saved game by replaying its choices; say exactly why if it cannot be."""
+        if save.scenario != self.scenario.id:
+            raise saves.SaveError(
+                f"the save is for scenario '{save.scenario}', but '{save.source}' is now "
+                f"scenario '{self.scenario.id}'; it is not loaded"
+            )
+        known = set(self.scenario.sides) | set(self.scenario.actors)
+        if save.side not in self.scenario.sides or not set(save.seats) <= known:
+            raise saves.SaveError(
+                f"the save plays side '{save.side}', which scenario '{self.scenario.id}' no "
+                "longer has; it is not loaded"
+            )
+        changed = save.digest != self.opened.digest
+        taken, problem = self._replay(save, save.choices)
+        if problem is not None and not changed:
+            raise saves.SaveError(
+                f"the save does not replay: {problem}, although its scenario has not changed; "
+                "it is not loaded"
+            )
+        if problem is not None:
+            question = (
+                f"The scenario '{self.scenario.id}' has changed since this game was saved: "
+                f"{problem}. Replay the first {taken} of {len(save.choices)} choices and go on "
+                "from there?"
+            )
+            if not self._confirm(question):
+                raise saves.SaveError("the saved game was not loaded; nothing has changed")
+            self._replay(save, save.choices[:taken])
+        elif changed:
+            self.views.notice(
+                f"The scenario '{self.scenario.id}' has changed since this game was saved; "
+                f"all {taken} choices still replay."
+            )
+        self.session.resumed_from = list(self.choices)
+        self.views.heading(f"Resuming: {self.scenario.title}")
+        self._seat(save.side)
+        plural = "" if taken == 1 else "s"
+        self.views.out(
+            Text(f"{taken} choice{plural} replayed. Type 'history' for the path so far.")
+        )
+        self.views.events(self.scene)
+
+    def _replay(self, save: saves.Save, choices: list[str]) -> tuple[int, str | None]:
+        """Replay ``choices`` from the seed, keeping every step for undo; stop at one not offered."""
+        game = Game(self.scenario, save.seats, seed=save.seed)
+        self.game, self.choices, self.undo_stack = game, [], []
+        self.scene = last_scene(game.start())
+        for n, choice in enumerate(choices, 1):
+            decision = game.pending
+            if game.over or decision is None:
+                return n - 1, f"the game ends before choice {n}, '{choice}'"
+            offered = {o.id: o for o in decision.options}
+            if choice not in offered or not offered[choice].available:
+                where = game.phase.title if game.phase else "?"
+                return n - 1, f"choice {n}, '{choice}', is not offered in '{where}'"
+            self.undo_stack.append((game.snapshot(), self.scene))
+            self.choices.append(choice)
+            events = game.step(choice)
+            if any(isinstance(e, ev.PhaseStarted) for e in events):
+                self.scene = last_scene(events)
+        return len(choices), None
+
+    def _seat(self, side: str) -> None:
+        self.side = side
+        self.views.set_seat(side)
+        self.views.playing_as(side)
+
+    def _ask_side(self) -> str:
+        sides = self.views.side_menu()
+        if self.options.autoplay:
+            return autoplay_side(self.options.autoplay, self.options.seed, sides)
+        while True:
+            answer = self._read("Side> ")
+            if answer is None:
+                raise InputEnded("input ended before a side was chosen")
+            if answer.strip().lower() in ("quit", "exit"):
+                raise PlayerQuit("goodbye")
+            side = match_side(answer, sides)
+            if side is not None:
+                return side
+            self.views.error(f"Type 1 to {len(sides)}, or one of: {', '.join(sides)}.")
+
+    def _confirm(self, question: str) -> bool:
+        self.views.out(Text(question))
+        while True:
+            answer = self._read("(yes/no)> ")
+            if answer is None:
+                return False
+            word = answer.strip().lower()
+            if word in ("y", "yes"):
+                return True
+            if word in ("n", "no", "quit", "exit"):
+                return False
+            self.views.error("Type yes or no.")
+
+    # ------------------------------------------------------------------ playing
+    def play(self) -> Game:
+        game = self.game
+        assert game is not None
+        agent = None
+        if self.options.autoplay:
+            agent = Agent(self.options.autoplay, self.options.seed, game)
+        while not game.over:
+            decision = game.pending
+            assert decision is not None
+            choice = agent.choose(decision) if agent is not None else self._ask()
+            snapshot = game.snapshot()
+            events = game.step(choice)
+            if not (len(events) == 1 and isinstance(events[0], ev.Refused)):
+                self.undo_stack.append((snapshot, self.scene))
+                self.choices.append(choice)
+            self._show(events)
+            self.autosave()
+        return game
+
+    def _show(self, events: list[ev.Event]) -> None:
+        self.views.events(events)
+        if any(isinstance(e, ev.PhaseStarted) for e in events):
+            self.scene = last_scene(events)
+
+    def _read(self, prompt: str) -> str | None:
+        answer = self.reader.read(prompt)
+        if answer is not None:
+            self.session.inputs.append(answer)
+            self.views.record_input(prompt + answer)
+        return answer
+
+    def _ask(self) -> str:
+        """The player's next choice, after any number of commands."""
+        game = self.game
+        assert game is not None
+        while True:
+            decision = game.pending
+            assert decision is not None
+            answer = self._read("> ")
+            if answer is None:
+                raise InputEnded("input ended before the game did")
+            word, _, rest = answer.strip().partition(" ")
+            command = COMMANDS.get(word.lower())
+            argument = rest.strip()
+            if command == "quit":
+                raise PlayerQuit("goodbye")
+            if command == "help":
+                self.views.help()
+            elif command == "notes":  # reading history changes nothing in the game
+                self.views.notes(game.phase.id if game.phase else None)
+            elif command == "status":
+                self.views.on_status(game.status(), always=True)
+            elif command == "look":
+                self.views.events(self.scene)
+            elif command == "history":
+                self.views.history(debrief.build_steps(self.scenario, game))
+            elif command == "undo":
+                self.undo()
+            elif command == "save":
+                self.save_to(argument or None)
+            elif command == "load":
+                self.load(argument)
+            else:
+                option = match_option(answer, decision.options)
+                if option is not None:
+                    return option.id  # an unavailable choice is refused by the engine
+                count = len(decision.options)
+                self.views.error(f"Type a number from 1 to {count}, a choice id, or 'help'.")
+
+    def undo(self) -> None:
+        """Take back the last decision, and show that moment again."""
+        game = self.game
+        assert game is not None
+        if not self.undo_stack:
+            self.views.error("Nothing to undo: this is the start of the game.")
+            return
+        snapshot, scene = self.undo_stack.pop()
+        taken = self.choices.pop()
+        game.restore(snapshot)
+        pending = snapshot.pending
+        label = (
+            next((o.label for o in pending.options if o.id == taken), taken) if pending else taken
+        )
+        self.views.heading(f"Undone: {label}")
+        self.scene = scene
+        self.views.events(scene)
+        self.autosave()
+
+    def load(self, target: str) -> None:
+        if not target:
+            self.views.error("Say which save to load: load FILE.")
+            return
+        if self.options.dry_run:  # a replayed session stops where it loaded another game
+            raise InputEnded("the recorded session went on to another game")
+        try:
+            opened = self.open_save(target)
+        except PresidiumError as exc:
+            self.views.error(f"Cannot load '{target}': {exc}")
+            return
+        raise LoadRequested(opened)
+
+    # ------------------------------------------------------------------ saving
+    def current_save(self, finished: bool = False) -> saves.Save:
+        game = self.game
+        self.session.transcript = self.replay_text.getvalue()
+        return saves.Save(
+            scenario=self.scenario.id,
+            source=self.opened.source,
+            digest=self.opened.digest,
+            side=self.side,
+            seats=list(game.humans) if game is not None else [self.side],
+            seed=self.options.seed,
+            choices=list(self.choices),
+            finished=finished,
+            session=self.session,
+        )
+
+    def save_to(self, target: str | None) -> None:
+        if self.options.dry_run:
+            return
+        save = self.current_save()
+        path = Path(target) if target else saves.saves_dir() / saves.default_name(save)
+        try:
+            written = saves.write(save, path)
+        except saves.SaveError as exc:
+            self.views.notice(f"Not saved: {exc}.")
+            return
+        self.views.notice(f"Saved to {written}. Load it with: presidium play --load {written}")
+
+    def autosave(self, finished: bool = False) -> None:
+        """After every decision, and on the way out: an interrupted game is never lost."""
+        if self.options.dry_run or self.options.autoplay or self.game is None:
+            return
+        try:
+            path = saves.autosave_path(self.scenario.id, self.side)
+            saves.write(self.current_save(finished), path)
+        except saves.SaveError as exc:
+            if not self.warned_autosave:
+                self.views.notice(f"(Autosave failed: {exc}. Use 'save FILE' to keep your game.)")
+                self.warned_autosave = True
+
+    def leave(self, finished: bool, announce: bool = True) -> None:
+        """On the way out, however it came: autosave, and write the session if asked."""
+        if self.game is None:
+            return
+        self.autosave(finished)
+        if self.options.record and not self.options.dry_run:
+            saves.write(self.current_save(finished), self.options.record)
+            self.views.notice(
+                f"The session is recorded in {self.options.record}; "
+                f"'presidium replay {self.options.record}' checks that it still plays the same."
+            )
+        if announce and not finished and not self.options.dry_run and not self.options.autoplay:
+            self.views.notice("Your game is saved. To go on with it: presidium play --resume")
+
+    def finish(self) -> None:
+        game = self.game
+        assert game is not None
+        report = debrief.build(self.scenario, game, self.side)
+        self.views.debrief(report)
+        if self.options.debrief and not self.options.dry_run:
+            write_debrief(report, self.options.debrief, self.views.notice)
 
 
 def write_debrief(report: debrief.Debrief, target: str, say: Callable[[str], None]) -> None:
@@ -165,45 +492,105 @@ def write_debrief(report: debrief.Debrief, target: str, say: Callable[[str], Non
     say(f"The debrief is in {target}.")
 
 
-def _ask_side(options: PlayOptions, renderer: Renderer, reader: LineReader) -> str:
-    sides = renderer.side_menu()
-    if options.autoplay:
-        return autoplay_side(options.autoplay, options.seed, sides)
-    while True:
-        answer = reader.read("Side> ")
-        if answer is None:
-            raise InputEnded("input ended before a side was chosen")
-        if answer.strip().lower() in ("quit", "exit"):
-            raise PlayerQuit("goodbye")
-        side = match_side(answer, sides)
-        if side is not None:
-            return side
-        renderer.error(f"Type 1 to {len(sides)}, or one of: {', '.join(sides)}.")
+# --------------------------------------------------------------------------- the front end
 
 
-def _ask(game: Game, renderer: Renderer, reader: LineReader, decision: ev.DecisionNeeded) -> str:
+@dataclass
+class Screen:
+    """How one run of `presidium play` shows things; it serves every game that run plays."""
+
+    renderer_for: Callable[[Scenario], Renderer]  # the screen
+    transcript_for: Callable[[Scenario], Renderer] | None = None  # a transcript file, if asked
+
+
+def run_games(
+    first: tuple[Opened, PlayOptions, saves.Save | None],
+    screen: Screen,
+    reader: LineReader,
+    open_save: Opener,
+) -> int:
+    """Play until a game ends or the player leaves; 'load FILE' moves on to another game."""
+    opened, options, save = first
+    fallback: tuple[Opened, PlayOptions, saves.Save] | None = None  # the game 'load' left
     while True:
-        answer = reader.read("> ")
-        if answer is None:
-            raise InputEnded("input ended before the game did")
-        word = COMMANDS.get(answer.strip().lower())
-        if word == "quit":
-            raise PlayerQuit("goodbye")
-        if word == "help":
-            renderer.help()
+        replay_text = io.StringIO()
+        recorders = [
+            Renderer(
+                make_console(True, width=REPLAY_WIDTH, file=replay_text),
+                opened.scenario,
+                True,
+                None,
+            )
+        ]
+        if screen.transcript_for is not None:
+            recorders.append(screen.transcript_for(opened.scenario))
+        views = Views(screen.renderer_for(opened.scenario), recorders)
+        reader.echo = views.screen.echo  # piped answers appear on the screen as typed
+        session = saves.Session(width=REPLAY_WIDTH, autoplay=options.autoplay)
+        sitting = Sitting(opened, options, views, reader, replay_text, open_save, session)
+        try:
+            if save is not None:
+                try:
+                    sitting.resume(save)
+                except saves.SaveError as exc:
+                    if fallback is None:
+                        raise
+                    views.error(f"Cannot load that game: {exc}. Back to the game you were playing.")
+                    opened, options, save = fallback
+                    fallback = None
+                    continue
+            else:
+                sitting.begin()
+            fallback = None
+            sitting.play()
+        except LoadRequested as request:
+            sitting.leave(finished=False, announce=False)
+            fallback = (sitting.opened, sitting.options, sitting.current_save())
+            opened, options, save = request.target
             continue
-        if word == "notes":  # reading history changes nothing in the game
-            renderer.notes(game.phase.id if game.phase else None)
-            continue
-        if word == "status":
-            renderer.on_status(game.status(), always=True)
-            continue
-        option = match_option(answer, decision.options)
-        if option is None:
-            count = len(decision.options)
-            renderer.error(f"Type a number from 1 to {count}, a choice id, or 'help'.")
-            continue
-        return option.id  # an unavailable choice is refused by the engine, in the fiction
+        except KeyboardInterrupt:
+            views.screen.blank()  # the terminal's ^C is still on the prompt's line
+            sitting.leave(finished=False)
+            raise
+        except (PlayerQuit, InputEnded):
+            sitting.leave(finished=False)
+            raise
+        sitting.finish()
+        sitting.leave(finished=True)
+        return 0
+
+
+def replay_session(opened: Opened, save: saves.Save) -> str:
+    """Play a recorded session's typed lines again and return the text it produces now."""
+    session = save.session
+    assert session is not None
+    text = io.StringIO()
+
+    def renderer(file: IO[str]) -> Renderer:
+        return Renderer(
+            make_console(True, width=session.width, file=file), opened.scenario, True, None
+        )
+
+    views = Views(renderer(io.StringIO()), [renderer(text)])
+    side = None if session.side_asked else save.side
+    options = PlayOptions(side, save.seed, session.autoplay, dry_run=True)
+    typed = io.StringIO("".join(line + "\n" for line in session.inputs))
+    reader = LineReader(typed, interactive=False)
+
+    def no_loading(_target: str) -> tuple[Opened, PlayOptions, saves.Save]:
+        raise PresidiumError("a replay does not load other games")
+
+    sitting = Sitting(opened, options, views, reader, text, no_loading, saves.Session())
+    try:
+        if session.resumed_from is not None:
+            sitting.resume(dataclasses.replace(save, choices=session.resumed_from))
+        else:
+            sitting.begin()
+        sitting.play()
+        sitting.finish()
+    except (PlayerQuit, InputEnded):
+        pass  # the session ended there, as it did when it was recorded
+    return text.getvalue()
 
 
 # --------------------------------------------------------------------------- JSON Lines
@@ -260,7 +647,13 @@ def play_json(scenario: Scenario, options: PlayOptions, out: IO[str], reader: Li
                     }
                 )
     emit({"type": "side", "side": side})
-    game = drive(scenario, side, options, show, ask)
+    game = Game(scenario, [side], seed=options.seed)
+    agent = Agent(options.autoplay, options.seed, game) if options.autoplay else None
+    show(game.start())
+    while not game.over:
+        decision = game.pending
+        assert decision is not None
+        show(game.step(agent.choose(decision) if agent is not None else ask(game, decision)))
     if options.debrief:
         write_debrief(debrief.build(scenario, game, side), options.debrief, lambda line: None)
     return 0

@@ -22,7 +22,7 @@ from rich.text import Text
 from rich.theme import Theme
 
 from presidium import events as ev
-from presidium.debrief import Debrief, FateLine, format_date
+from presidium.debrief import Debrief, FateLine, Step, format_date
 from presidium.model import Scenario
 
 THEME = Theme(
@@ -47,6 +47,18 @@ THEME = Theme(
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 VOTE_WORDS = {"for": "votes for", "against": "votes against", "abstain": "abstains"}
+COMMAND_HELP = (
+    ("a number or a choice id", "take that choice"),
+    ("look", "show this scene and its choices again"),
+    ("notes", "the history behind this scene, with sources"),
+    ("status", "the state of play"),
+    ("history", "the decisions so far, beside what really happened"),
+    ("undo", "take back the last decision (as often as you like, back to the start)"),
+    ("save [FILE]", "save the game (to FILE, or to your saves folder)"),
+    ("load FILE", "load a saved game"),
+    ("help", "this list"),
+    ("quit", "leave the game; it is saved, and 'presidium play --resume' goes on with it"),
+)
 
 
 def clean(text: str) -> str:
@@ -106,6 +118,24 @@ def make_console(
         markup=False,
         emoji=False,
         record=record,
+        theme=THEME,
+    )
+
+
+def recording_console(plain: bool, width: int) -> Console:
+    """A console that only records, for a transcript file: plain text, or with styles for
+    HTML and SVG."""
+    if plain:
+        return make_console(True, width=width, file=io.StringIO(), record=True)
+    return Console(
+        file=io.StringIO(),
+        width=width,
+        force_terminal=True,
+        color_system="truecolor",
+        highlight=False,
+        markup=False,
+        emoji=False,
+        record=True,
         theme=THEME,
     )
 
@@ -466,18 +496,7 @@ class Renderer:
                 )
             )
         self.heading("Your path beside history")
-        for step in d.steps:
-            line = Text(f"{step.when}: ")
-            line.append(clean(step.scene), style="presidium.choice")
-            line.append(f" ({clean(step.who)}): {clean(step.choice)}")
-            if step.chance:
-                line.append(f" [{step.chance}]")
-            if step.as_in_history is False:
-                line.append(" DIVERGED", style="presidium.counterfactual")
-                line.append(f" ({clean(step.why or '')}); history: {clean(step.historical or '')}")
-            elif step.as_in_history:
-                line.append(" (as in history)", style="presidium.good")
-            self.out(line)
+        self.steps(d.steps)
         if d.votes:
             self.heading("The arithmetic of the votes")
             for vote in d.votes:  # voter by voter, with each one's reason, as at the time
@@ -496,15 +515,34 @@ class Renderer:
                 source = self.scenario.sources[source_id]
                 self.out(T(f"{source_id}: {source.cite} (grade {source.grade})"))
 
+    def steps(self, steps: Sequence[Step]) -> None:
+        """Each decision so far, beside what history did."""
+        for step in steps:
+            line = Text(f"{step.when}: ")
+            line.append(clean(step.scene), style="presidium.choice")
+            line.append(f" ({clean(step.who)}): {clean(step.choice)}")
+            if step.chance:
+                line.append(f" [{step.chance}]")
+            if step.as_in_history is False:
+                line.append(" DIVERGED", style="presidium.counterfactual")
+                line.append(f" ({clean(step.why or '')}); history: {clean(step.historical or '')}")
+            elif step.as_in_history:
+                line.append(" (as in history)", style="presidium.good")
+            self.out(line)
+
+    def history(self, steps: Sequence[Step]) -> None:
+        self.heading("The path so far")
+        if not steps:
+            self.out(T("No decisions yet."))
+        self.steps(steps)
+
+    def echo(self, line: str) -> None:
+        """What the player typed, as it appears in a transcript."""
+        self.console.print(line, markup=False, highlight=False)
+
     def help(self) -> None:
         self.heading("Commands")
-        for word, meaning in (
-            ("a number or a choice id", "take that choice"),
-            ("notes", "the history behind this scene, with sources"),
-            ("status", "the state of play"),
-            ("help", "this list"),
-            ("quit", "leave the game"),
-        ):
+        for word, meaning in COMMAND_HELP:
             self.out(T(f"{word}: {meaning}"))
         if self.decision is not None:
             ids = ", ".join(f"{o.number} = {o.id}" for o in self.decision.options)

@@ -1,0 +1,52 @@
+"""``presidium replay``: does a recorded session still produce the same text?
+
+Any save carries the session it came from (every line typed and the plain text shown, at a
+fixed width). Replaying plays those lines again against the scenario as it is now and compares
+the text line by line: an author's regression test for a playthrough.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import IO
+
+from presidium import catalog, saves
+from presidium.errors import PresidiumError
+
+
+def replay(name: str, out: IO[str]) -> int:
+    """Exit 0 if the session plays the same, 1 if it differs, 2 if it cannot be replayed."""
+    from presidium.ui.play import replay_session
+
+    try:
+        save = saves.read(saves.find(name))
+    except saves.SaveError as exc:
+        out.write(f"presidium: {exc}\n")
+        return 2
+    if save.session is None:
+        out.write(f"presidium: '{name}' has no recorded session to replay\n")
+        return 2
+    try:
+        opened = catalog.open_scenario(save.source)
+    except PresidiumError as exc:
+        out.write(f"presidium: the save's scenario '{save.source}' cannot be opened: {exc}\n")
+        return 1
+    now = replay_session(opened, save)
+    before = save.session.transcript
+    typed = len(save.session.inputs)
+    if now == before:
+        lines = len(before.splitlines())
+        out.write(
+            f"Same: {name} replays to the same {lines} lines "
+            f"({typed} typed line{'' if typed == 1 else 's'}, seed {save.seed}).\n"
+        )
+        return 0
+    if opened.digest != save.digest:
+        out.write(f"The scenario '{save.scenario}' has changed since the session was recorded.\n")
+    out.write(f"Different: {name} no longer plays the same. What changed (- then, + now):\n")
+    diff = difflib.unified_diff(
+        before.splitlines(), now.splitlines(), "recorded", "replayed now", lineterm="", n=2
+    )
+    for line in diff:
+        out.write(line + "\n")
+    return 1
