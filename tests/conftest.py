@@ -43,6 +43,13 @@ def docs_example() -> str:
     return match.group(1)
 
 
+def mutate(old: str, new: str) -> str:
+    """The docs example with one change."""
+    text = docs_example()
+    assert old in text, old
+    return text.replace(old, new, 1)
+
+
 @pytest.fixture(scope="session")
 def june_1957() -> Scenario:
     scenario, warnings = load_scenario(SCENARIO_1957, "june_1957.yaml")

@@ -9,15 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import compile_yaml, docs_example, errors
+from conftest import compile_yaml, docs_example, errors, mutate
 from presidium.compiler import load_scenario
 from presidium.errors import ScenarioError
-
-
-def mutate(old: str, new: str) -> str:
-    text = docs_example()
-    assert old in text, old
-    return text.replace(old, new, 1)
 
 
 def line_of(text: str, needle: str) -> int:

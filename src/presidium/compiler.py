@@ -33,7 +33,7 @@ from presidium.reader import DATE, kind_of, show, valid_date
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 # Words the terminal reads as commands at every prompt; a choice id may not take them.
-RESERVED = ("help", "quit", "exit", "notes", "status", "save", "load", "undo", "history")
+RESERVED = ("help", "quit", "exit", "notes", "status", "save", "load", "undo", "history", "look")
 
 
 class Compiler(Declarations):

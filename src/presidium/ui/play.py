@@ -118,7 +118,7 @@ class Views:
             view.seat = side
 
     def notice(self, message: str) -> None:
-        self.screen.out(Text(message))
+        self.screen.notice(message)
 
     def record_input(self, line: str) -> None:
         """What the player typed, in the records (a terminal already shows it on the screen)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import sys
+import textwrap
 from collections.abc import Iterable, Sequence
 from typing import IO, cast
 
@@ -535,6 +536,13 @@ class Renderer:
         if not steps:
             self.out(T("No decisions yet."))
         self.steps(steps)
+
+    def notice(self, message: str) -> None:
+        """A message about files and the session; long paths are never broken mid-word."""
+        wrapped = textwrap.fill(
+            clean(message), self.console.width, break_long_words=False, break_on_hyphens=False
+        )
+        self.console.print(Text(wrapped), overflow="ignore", crop=False)
 
     def echo(self, line: str) -> None:
         """What the player typed, as it appears in a transcript."""

@@ -1,0 +1,350 @@
+"""Saves, undo, history, autosave, resume, transcripts and replay, played through the real CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, errors, mutate
+from conftest import run_cli as run
+from presidium import saves
+
+JUNE = ROOT / "scenarios" / "june_1957.yaml"
+BASE = ["play", "--side", "khrushchev", "--seed", "5", "--plain", "--width", "80"]
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets an empty saves folder of its own."""
+    folder = tmp_path / "data"
+    monkeypatch.setenv("PRESIDIUM_DATA_DIR", str(folder))
+    return folder
+
+
+def ending_and_debrief(out: str) -> str:
+    return out[out.index("Ending: ") :]
+
+
+def test_a_saved_game_loads_and_plays_on_exactly_as_if_never_interrupted(tmp_path: Path) -> None:
+    moves = ["1", "1", "1", "1", "1", "1", "1", "1", "1", "1"]
+    code, whole, _ = run(BASE, "\n".join(moves) + "\n")
+    assert code == 0 and "Ending: " in whole
+    save = tmp_path / "game.json"
+    code, out, _ = run(BASE, f"1\n1\n1\nsave {save}\nquit\n")
+    assert code == 0 and f"Saved to {save}." in " ".join(out.split())
+    code, resumed, _ = run(
+        ["play", "--load", str(save), "--plain", "--width", "80"], "\n".join(moves[3:]) + "\n"
+    )
+    assert code == 0
+    assert "Resuming: The Anti-Party Group" in resumed and "3 choices replayed." in resumed
+    assert ending_and_debrief(resumed) == ending_and_debrief(whole)
+
+
+def test_a_save_is_small_and_records_what_the_issue_asks(tmp_path: Path) -> None:
+    save = tmp_path / "game.json"
+    run(BASE, f"1\n2\nsave {save}\nquit\n")
+    body = json.loads(save.read_text())
+    assert body["format"] == "presidium-save" and body["version"] == saves.VERSION
+    assert body["scenario"] == "june_1957" and body["source"] == "june_1957"
+    assert body["digest"].startswith("sha256:") and body["checksum"].startswith("sha256:")
+    assert body["seed"] == 5 and body["choices"] == [
+        "only_the_central_committee",
+        "call_zhukov_yourself",
+    ]
+    assert body["session"]["inputs"] == ["1", "2", f"save {save}"]
+
+
+def test_save_without_a_file_goes_to_the_saves_folder(data_dir: Path) -> None:
+    code, out, _ = run(BASE, "1\nsave\nquit\n")
+    written = data_dir / "saves" / "june_1957-khrushchev-seed5-1.json"
+    assert code == 0 and written.is_file()
+    assert f"Load it with: presidium play --load {written}" in " ".join(out.split())
+    code, out, _ = run(["play", "--load", "june_1957-khrushchev-seed5-1", "--plain"], "quit\n")
+    assert code == 0 and "1 choice replayed." in out
+
+
+def test_undo_goes_back_as_far_as_the_start_and_the_dice_do_not_change(tmp_path: Path) -> None:
+    code, out, _ = run(BASE, "1\n2\nundo\nundo\nundo\n1\n2\nquit\n")
+    assert code == 0
+    assert "Undone: Ring Zhukov yourself" in out
+    assert "Undone: Refuse: the Central Committee elected you" in " ".join(out.split())
+    assert "Nothing to undo: this is the start of the game." in out
+    rolls = re.findall(r"Chance 60%: rolled (\d+) of 100", out)
+    assert len(rolls) == 2 and rolls[0] == rolls[1]  # no re-rolling by undoing
+
+
+def test_history_and_look_show_what_scrolled_away() -> None:
+    code, out, _ = run(BASE, "1\nhistory\nlook\nquit\n")
+    assert code == 0
+    path = out[out.index("The path so far") : out.index("> look")]
+    assert "The ambush (you): Refuse" in " ".join(path.split()) and "(as in history)" in path
+    after_look = out[out.index("> look") :]
+    assert "A phone call to the marshal" in after_look and "Who do you reach tonight?" in after_look
+
+
+def test_help_lists_every_command() -> None:
+    _, out, _ = run(BASE, "help\nquit\n")
+    listed = out[out.index("Commands") :]
+    for word in ("save [FILE]", "load FILE", "undo", "history", "look", "notes", "help", "quit"):
+        assert f"\n{word}: " in listed, word
+
+
+@pytest.mark.parametrize("word", ["save", "load", "undo", "history", "look", "notes", "quit"])
+def test_the_validator_rejects_choice_ids_that_are_commands(word: str) -> None:
+    text = mutate("      - id: refuse\n", f"      - id: {word}\n")
+    assert any(f"choice id '{word}' is an in-game command" in e for e in errors(text))
+
+
+def test_quitting_autosaves_and_resume_goes_on(data_dir: Path) -> None:
+    code, out, _ = run(BASE, "1\nquit\n")
+    assert code == 0 and "Your game is saved. To go on with it: presidium play --resume" in out
+    autosave = data_dir / "autosave" / "june_1957-khrushchev.json"
+    assert saves.read(autosave).choices == ["only_the_central_committee"]
+    code, out, _ = run(["play", "--resume", "--plain"], "1\nquit\n")
+    assert code == 0 and "1 choice replayed." in out
+    assert saves.read(autosave).choices == ["only_the_central_committee", "serov_makes_the_call"]
+
+
+def test_ctrl_c_autosaves_and_exits_130(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from presidium.ui import play
+
+    answers = iter(["1"])
+
+    def read(self: object, prompt: str) -> str:
+        try:
+            return next(answers)
+        except StopIteration:
+            raise KeyboardInterrupt from None
+
+    monkeypatch.setattr(play.LineReader, "read", read)
+    code, out, err = run(BASE)
+    assert code == 130 and "Interrupted" in err and "Your game is saved" in out
+    saved = saves.read(data_dir / "autosave" / "june_1957-khrushchev.json")
+    assert saved.choices == ["only_the_central_committee"] and not saved.finished
+
+
+def test_a_finished_game_is_not_offered_for_resume(data_dir: Path) -> None:
+    code, _, _ = run(BASE, "1\n" * 12)
+    assert code == 0
+    assert saves.read(data_dir / "autosave" / "june_1957-khrushchev.json").finished
+    code, _, err = run(["play", "--resume"])
+    assert code == 2 and "there is no game to resume" in err
+
+
+def test_resume_and_load_take_the_game_from_the_save() -> None:
+    code, _, err = run(["play", "--resume", "--side", "molotov"])
+    assert code == 2 and "take the scenario, side and seed from the save" in err
+
+
+# --------------------------------------------------------------------------- bad saves
+
+
+def good_save(tmp_path: Path) -> Path:
+    save = tmp_path / "good.json"
+    run(BASE, f"1\n1\nsave {save}\nquit\n")
+    return save
+
+
+BAD = {
+    "empty": (lambda text: "", "is empty"),
+    "truncated": (lambda text: text[: len(text) // 2], "is damaged or cut short"),
+    "not json": (lambda text: "hello\n", "is damaged or cut short"),
+    "not a save": (lambda text: '{"a": 1}', "is not a presidium save"),
+    "tampered": (
+        lambda text: text.replace('"seed": 5', '"seed": 6'),
+        "does not match its checksum: it has been edited or damaged",
+    ),
+    "newer": (
+        lambda text: text.replace('"version": 1', '"version": 99'),
+        "format version 99, written by a newer presidium",
+    ),
+    "older": (
+        lambda text: text.replace('"version": 1', '"version": 0'),
+        "format version 0, which this presidium no longer reads",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_a_bad_save_is_refused_clearly_and_changes_nothing(
+    tmp_path: Path, data_dir: Path, case: str
+) -> None:
+    source = good_save(tmp_path)
+    autosave = data_dir / "autosave" / "june_1957-khrushchev.json"
+    before = autosave.read_bytes()
+    mangle, message = BAD[case]
+    bad = tmp_path / "bad.json"
+    bad.write_text(mangle(source.read_text()))
+    content = bad.read_bytes()
+    code, out, err = run(["play", "--load", str(bad)], "quit\n")
+    assert code == 1 and message in err, err
+    assert "Traceback" not in out + err
+    assert bad.read_bytes() == content and autosave.read_bytes() == before
+
+
+def test_a_binary_file_is_not_a_save(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(b"\xff\xfe\x00junk")
+    code, _, err = run(["play", "--load", str(bad)])
+    assert code == 1 and "is not text" in err
+
+
+def test_a_save_that_does_not_replay_against_an_unchanged_scenario_is_refused(
+    tmp_path: Path,
+) -> None:
+    save = saves.read(good_save(tmp_path))
+    save.choices = ["only_the_central_committee", "no_such_choice"]
+    forged = saves.write(save, tmp_path / "forged.json")
+    code, _, err = run(["play", "--load", str(forged)])
+    assert code == 1 and "the save does not replay: choice 2, 'no_such_choice'" in err
+
+
+def changed_copy(tmp_path: Path) -> tuple[Path, Path]:
+    """A local copy of the scenario, a save of three choices, then an edit that renames one."""
+    copy = tmp_path / "mine.yaml"
+    copy.write_text(JUNE.read_text())
+    save = tmp_path / "mine.json"
+    run(
+        ["play", str(copy), "--side", "khrushchev", "--seed", "7", "--plain"],
+        f"1\n1\n1\nsave {save}\nquit\n",
+    )
+    text = copy.read_text()
+    text = text.replace("- id: meet_the_arrivals", "- id: greet_the_arrivals")
+    copy.write_text(text.replace("history: meet_the_arrivals", "history: greet_the_arrivals"))
+    return copy, save
+
+
+def test_a_changed_scenario_offers_to_replay_up_to_the_missing_choice(tmp_path: Path) -> None:
+    _, save = changed_copy(tmp_path)
+    code, out, _ = run(
+        ["play", "--load", str(save), "--plain", "--width", "80"], "yes\nhistory\nquit\n"
+    )
+    said = " ".join(out.split())
+    assert code == 0
+    assert (
+        "has changed since this game was saved: choice 3, 'meet_the_arrivals', is not offered"
+        in said
+    )
+    assert "Replay the first 2 of 3 choices and go on from there?" in said
+    assert "2 choices replayed." in said
+
+
+def test_declining_the_offer_changes_nothing(tmp_path: Path) -> None:
+    _, save = changed_copy(tmp_path)
+    before = save.read_bytes()
+    code, _, err = run(["play", "--load", str(save)], "no\n")
+    assert code == 1 and "the saved game was not loaded; nothing has changed" in err
+    assert save.read_bytes() == before
+
+
+def test_a_changed_scenario_that_still_replays_says_so(tmp_path: Path) -> None:
+    copy, save = changed_copy(tmp_path)
+    copy.write_text(JUNE.read_text().replace("Seven votes are seven votes.", "Seven are seven."))
+    code, out, _ = run(["play", "--load", str(save), "--plain"], "quit\n")
+    said = " ".join(out.split())
+    assert code == 0 and "has changed since this game was saved; all 3 choices still replay" in said
+
+
+def test_an_in_game_load_that_fails_returns_to_the_game(tmp_path: Path) -> None:
+    code, out, _ = run(BASE, f"1\nload {tmp_path / 'nope.json'}\nload\nhistory\nquit\n")
+    assert code == 0
+    assert "Cannot load" in out and "Say which save to load: load FILE." in out
+    assert "The ambush (you): Refuse" in " ".join(out.split())
+
+
+def test_an_in_game_load_moves_to_the_saved_game(tmp_path: Path) -> None:
+    save = tmp_path / "other.json"
+    run(
+        ["play", "october_1964", "--side", "brezhnev", "--seed", "2", "--plain"],
+        f"1\nsave {save}\nquit\n",
+    )
+    code, out, _ = run(BASE, f"1\nload {save}\nquit\n")
+    assert code == 0 and "Resuming: The October Plenum" in out and "1 choice replayed." in out
+
+
+def test_saves_are_written_atomically(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = good_save(tmp_path)
+    before = target.read_bytes()
+
+    def fail(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(saves.SaveError, match="No space left on device"):
+        saves.write(saves.read(target), target)
+    assert target.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".presidium-")] == []
+
+
+# --------------------------------------------------------------------------- transcripts
+
+
+@pytest.mark.parametrize("suffix", ["txt", "md", "html", "svg"])
+def test_transcripts_record_the_whole_session_with_what_was_typed(
+    tmp_path: Path, suffix: str
+) -> None:
+    target = tmp_path / f"session.{suffix}"
+    code, out, _ = run([*BASE, "--transcript", str(target)], "1\nnotes\nquit\n")
+    assert code == 0 and f"The transcript is in {target}." in " ".join(out.split())
+    text = target.read_text()
+    if suffix == "svg":
+        assert text.startswith("<svg") and "The&#160;ambush" in text
+        return
+    if suffix == "html":
+        assert "<html" in text.lower() and "&gt; notes" in text and "History notes" in text
+        return
+    assert "The ambush" in text and "> notes" in text and "History notes: A phone call" in text
+    if suffix == "md":
+        assert text.startswith("# Transcript: The Anti-Party Group") and "```text\n" in text
+
+
+def test_a_transcript_needs_a_known_format() -> None:
+    code, _, err = run(["play", "--transcript", "x.pdf"])
+    assert code == 2 and "--transcript writes .txt, .md, .html or .svg" in err
+
+
+# --------------------------------------------------------------------------- replay
+
+
+def test_replay_of_an_unchanged_session_is_the_same(tmp_path: Path) -> None:
+    record = tmp_path / "golden.json"
+    code, _, _ = run(
+        ["play", "october_1964", "--side", "brezhnev", "--seed", "3", "--record", str(record)],
+        "1\nnotes\nundo\n1\nhistory\n2\n1\n1\n",
+    )
+    assert code == 0 and saves.read(record).finished
+    code, out, _ = run(["replay", str(record)])
+    assert code == 0 and out.startswith(f"Same: {record} replays to the same")
+
+
+def test_replay_of_an_autoplayed_record_is_the_same(tmp_path: Path) -> None:
+    record = tmp_path / "auto.json"
+    run(["play", "--autoplay", "random", "--seed", "11", "--record", str(record)])
+    assert run(["replay", str(record)])[0] == 0
+
+
+def test_replay_reports_a_changed_scenario_with_a_readable_diff(tmp_path: Path) -> None:
+    copy, save = changed_copy(tmp_path)
+    copy.write_text(JUNE.read_text().replace("Seven votes are seven votes.", "Seven are seven."))
+    code, out, _ = run(["replay", str(save)])
+    assert code == 1
+    assert "The scenario 'june_1957' has changed since the session was recorded." in out
+    assert "-Tomorrow, and the day after if need be. Seven votes are seven votes." in out
+    assert "+Tomorrow, and the day after if need be. Seven are seven." in out
+
+
+def test_replay_of_a_resumed_session(tmp_path: Path, data_dir: Path) -> None:
+    run(BASE, "1\nquit\n")
+    run(["play", "--resume", "--plain"], "1\nhistory\nquit\n")
+    code, out, _ = run(["replay", str(data_dir / "autosave" / "june_1957-khrushchev.json")])
+    assert code == 0, out
+
+
+def test_replay_of_something_that_is_not_a_save_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "x.json").write_text("{}")
+    code, out, _ = run(["replay", str(tmp_path / "x.json")])
+    assert code == 2 and "is not a presidium save" in out
