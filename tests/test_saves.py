@@ -102,7 +102,7 @@ def test_the_validator_rejects_choice_ids_that_are_commands(word: str) -> None:
 def test_quitting_autosaves_and_resume_goes_on(data_dir: Path) -> None:
     code, out, _ = run(BASE, "1\nquit\n")
     assert code == 0 and "Your game is saved. To go on with it: presidium play --resume" in out
-    autosave = data_dir / "autosave" / "june_1957-khrushchev.json"
+    autosave = saves.autosave_path("june_1957", "khrushchev", 5)
     assert saves.read(autosave).choices == ["only_the_central_committee"]
     code, out, _ = run(["play", "--resume", "--plain"], "1\nquit\n")
     assert code == 0 and "1 choice replayed." in out
@@ -123,14 +123,14 @@ def test_ctrl_c_autosaves_and_exits_130(data_dir: Path, monkeypatch: pytest.Monk
     monkeypatch.setattr(play.LineReader, "read", read)
     code, out, err = run(BASE)
     assert code == 130 and "Interrupted" in err and "Your game is saved" in out
-    saved = saves.read(data_dir / "autosave" / "june_1957-khrushchev.json")
+    saved = saves.read(saves.autosave_path("june_1957", "khrushchev", 5))
     assert saved.choices == ["only_the_central_committee"] and not saved.finished
 
 
 def test_a_finished_game_is_not_offered_for_resume(data_dir: Path) -> None:
     code, _, _ = run(BASE, "1\n" * 12)
     assert code == 0
-    assert saves.read(data_dir / "autosave" / "june_1957-khrushchev.json").finished
+    assert saves.read(saves.autosave_path("june_1957", "khrushchev", 5)).finished
     code, _, err = run(["play", "--resume"])
     assert code == 2 and "there is no game to resume" in err
 
@@ -174,7 +174,7 @@ def test_a_bad_save_is_refused_clearly_and_changes_nothing(
     tmp_path: Path, data_dir: Path, case: str
 ) -> None:
     source = good_save(tmp_path)
-    autosave = data_dir / "autosave" / "june_1957-khrushchev.json"
+    autosave = saves.autosave_path("june_1957", "khrushchev", 5)
     before = autosave.read_bytes()
     mangle, message = BAD[case]
     bad = tmp_path / "bad.json"
@@ -340,7 +340,7 @@ def test_replay_reports_a_changed_scenario_with_a_readable_diff(tmp_path: Path) 
 def test_replay_of_a_resumed_session(tmp_path: Path, data_dir: Path) -> None:
     run(BASE, "1\nquit\n")
     run(["play", "--resume", "--plain"], "1\nhistory\nquit\n")
-    code, out, _ = run(["replay", str(data_dir / "autosave" / "june_1957-khrushchev.json")])
+    code, out, _ = run(["replay", str(saves.autosave_path("june_1957", "khrushchev", 5))])
     assert code == 0, out
 
 
@@ -348,3 +348,35 @@ def test_replay_of_something_that_is_not_a_save_is_a_usage_error(tmp_path: Path)
     (tmp_path / "x.json").write_text("{}")
     code, out, _ = run(["replay", str(tmp_path / "x.json")])
     assert code == 2 and "is not a presidium save" in out
+
+
+def test_a_new_game_never_replaces_another_game_s_autosave() -> None:
+    run(BASE, "1\nquit\n")  # seed 5, one decision
+    run(["play", "--side", "khrushchev", "--seed", "6", "--plain"], "quit\n")  # nothing to lose
+    run(["play", "--side", "khrushchev", "--seed", "7", "--plain"], "2\nquit\n")
+    assert saves.read(saves.autosave_path("june_1957", "khrushchev", 5)).choices == [
+        "only_the_central_committee"
+    ]
+    assert not saves.autosave_path("june_1957", "khrushchev", 6).exists()
+    code, out, _ = run(["play", "--resume", "--plain"], "quit\n")
+    assert code == 0 and "1 choice replayed." in out
+    resumed = saves.read(saves.autosave_path("june_1957", "khrushchev", 7)).session
+    assert resumed is not None and resumed.resumed_from == ["hit_back"]  # the newest game
+
+
+def test_old_finished_autosaves_are_pruned_but_unfinished_ones_kept(tmp_path: Path) -> None:
+    template = saves.read(good_save(tmp_path))
+    for seed in range(5):
+        template.seed, template.finished = seed, seed % 2 == 0
+        saves.write(template, saves.autosave_path("june_1957", "khrushchev", seed))
+    saves.prune_autosaves(keep=3)
+    left = sorted(p.name for p in saves.autosave_dir().glob("*.json"))
+    assert "june_1957-khrushchev-seed1.json" in left and "june_1957-khrushchev-seed3.json" in left
+    assert len(left) == 3
+
+
+def test_a_missing_save_is_a_usage_error(tmp_path: Path) -> None:
+    code, _, err = run(["play", "--load", str(tmp_path / "none.json")])
+    assert code == 2 and "no save" in err
+    code, _, err = run(["play", "--load", str(tmp_path)])  # a folder is not a save
+    assert code == 2 and "no save" in err and "Traceback" not in err

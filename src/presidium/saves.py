@@ -38,6 +38,12 @@ class SaveError(PresidiumError):
     """A save that cannot be read, written or replayed; the message says exactly why."""
 
 
+class NoSuchSave(SaveError):
+    """The save named on the command line does not exist: a usage error (exit 2)."""
+
+    exit_code = 2
+
+
 @dataclass
 class Session:
     """What one sitting at the keyboard typed and saw, for ``presidium replay``."""
@@ -250,9 +256,28 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", text)[:60] or "scenario"
 
 
-def autosave_path(scenario: str, side: str) -> Path:
-    """One autosave per scenario and side: a new game of the same kind replaces it."""
-    return autosave_dir() / f"{_slug(scenario)}-{_slug(side)}.json"
+def autosave_path(scenario: str, side: str, seed: int) -> Path:
+    """One autosave per game (scenario, side and seed): a new game never overwrites another."""
+    return autosave_dir() / f"{_slug(scenario)}-{_slug(side)}-seed{seed}.json"
+
+
+KEEP_AUTOSAVES = 30
+
+
+def prune_autosaves(keep: int = KEEP_AUTOSAVES) -> None:
+    """Keep the autosave folder small: beyond ``keep`` files, drop the oldest finished games."""
+    folder = autosave_dir()
+    files = (
+        sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime) if folder.is_dir() else []
+    )
+    excess = len(files) - keep
+    for path in files:
+        if excess <= 0:
+            break
+        with contextlib.suppress(SaveError, OSError):
+            if read(path).finished:
+                path.unlink()
+                excess -= 1
 
 
 def default_name(save: Save) -> str:
@@ -283,4 +308,4 @@ def find(name: str) -> Path:
         for candidate in (folder / name, folder / f"{name}.json"):
             if candidate.is_file():
                 return candidate
-    raise SaveError(f"no save '{name}' (looked for the file, and in {saves_dir()})")
+    raise NoSuchSave(f"no save '{name}' (looked for the file, and in {saves_dir()})")

@@ -83,6 +83,7 @@ class LineReader:
             try:
                 return input(prompt)
             except EOFError:  # Ctrl-D at a terminal: leave, as with 'quit'
+                self.echo("")  # end the prompt's line
                 raise PlayerQuit("goodbye") from None
         line = self.stream.readline()
         if not line:
@@ -450,9 +451,12 @@ class Sitting:
         """After every decision, and on the way out: an interrupted game is never lost."""
         if self.options.dry_run or self.options.autoplay or self.game is None:
             return
+        path = saves.autosave_path(self.scenario.id, self.side, self.options.seed)
+        if not self.choices and not finished and not path.exists():
+            return  # nothing to lose yet
         try:
-            path = saves.autosave_path(self.scenario.id, self.side)
             saves.write(self.current_save(finished), path)
+            saves.prune_autosaves()
         except saves.SaveError as exc:
             if not self.warned_autosave:
                 self.views.notice(f"(Autosave failed: {exc}. Use 'save FILE' to keep your game.)")
