@@ -100,10 +100,12 @@ class Views:
     the game's text and would differ from one machine to another.
     """
 
-    def __init__(self, screen: Renderer, recorders: Iterable[Renderer] = ()) -> None:
+    def __init__(
+        self, screen: Renderer, recorders: Iterable[Renderer | SessionRecord] = ()
+    ) -> None:
         self.screen = screen
         self.recorders = list(recorders)
-        self.all = [screen, *self.recorders]
+        self.all: list[Renderer | SessionRecord] = [screen, *self.recorders]
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
         methods = [getattr(view, name) for view in self.all]
@@ -116,7 +118,7 @@ class Views:
 
     def set_seat(self, side: str) -> None:
         for view in self.all:
-            view.seat = side
+            view.set_seat(side)
 
     def notice(self, message: str) -> None:
         self.screen.notice(message)
@@ -125,6 +127,33 @@ class Views:
         """What the player typed, in the records (a terminal already shows it on the screen)."""
         for view in self.recorders:
             view.echo(line)
+
+
+class SessionRecord:
+    """The plain text of a session at the replay width, for saves and `presidium replay`.
+
+    Calls are queued and rendered only when a save asks for the text, so that recording
+    costs nothing before the first screen appears.
+    """
+
+    def __init__(self, scenario: Scenario, width: int = REPLAY_WIDTH) -> None:
+        self.buffer = io.StringIO()
+        self.renderer = Renderer(
+            make_console(True, width=width, file=self.buffer), scenario, True, None
+        )
+        self.pending: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
+
+    def __getattr__(self, name: str) -> Callable[..., None]:
+        def queue(*args: Any, **kwargs: Any) -> None:
+            self.pending.append((name, args, kwargs))
+
+        return queue
+
+    def text(self) -> str:
+        for name, args, kwargs in self.pending:
+            getattr(self.renderer, name)(*args, **kwargs)
+        self.pending.clear()
+        return self.buffer.getvalue()
 
 
 def match_option(answer: str, options: tuple[ev.Option, ...]) -> ev.Option | None:
@@ -196,7 +225,7 @@ class Sitting:
     options: PlayOptions
     views: Views
     reader: LineReader
-    replay_text: io.StringIO  # the plain record of the session, for `presidium replay`
+    record: SessionRecord  # the plain text of the session, for saves and `presidium replay`
     open_save: Opener
     session: saves.Session = field(default_factory=saves.Session)
     side: str = ""
@@ -422,7 +451,7 @@ class Sitting:
     # ------------------------------------------------------------------ saving
     def current_save(self, finished: bool = False) -> saves.Save:
         game = self.game
-        self.session.transcript = self.replay_text.getvalue()
+        self.session.transcript = self.record.text()
         return saves.Save(
             scenario=self.scenario.id,
             source=self.opened.source,
@@ -517,21 +546,14 @@ def run_games(
     opened, options, save = first
     fallback: tuple[Opened, PlayOptions, saves.Save] | None = None  # the game 'load' left
     while True:
-        replay_text = io.StringIO()
-        recorders = [
-            Renderer(
-                make_console(True, width=REPLAY_WIDTH, file=replay_text),
-                opened.scenario,
-                True,
-                None,
-            )
-        ]
+        record = SessionRecord(opened.scenario)
+        recorders: list[Renderer | SessionRecord] = [record]
         if screen.transcript_for is not None:
             recorders.append(screen.transcript_for(opened.scenario))
         views = Views(screen.renderer_for(opened.scenario), recorders)
         reader.echo = views.screen.echo  # piped answers appear on the screen as typed
         session = saves.Session(width=REPLAY_WIDTH, autoplay=options.autoplay)
-        sitting = Sitting(opened, options, views, reader, replay_text, open_save, session)
+        sitting = Sitting(opened, options, views, reader, record, open_save, session)
         try:
             if save is not None:
                 try:
@@ -568,14 +590,11 @@ def replay_session(opened: Opened, save: saves.Save) -> str:
     """Play a recorded session's typed lines again and return the text it produces now."""
     session = save.session
     assert session is not None
-    text = io.StringIO()
-
-    def renderer(file: IO[str]) -> Renderer:
-        return Renderer(
-            make_console(True, width=session.width, file=file), opened.scenario, True, None
-        )
-
-    views = Views(renderer(io.StringIO()), [renderer(text)])
+    record = SessionRecord(opened.scenario, session.width)
+    quiet = Renderer(
+        make_console(True, width=session.width, file=io.StringIO()), opened.scenario, True, None
+    )
+    views = Views(quiet, [record])
     side = None if session.side_asked else save.side
     options = PlayOptions(side, save.seed, session.autoplay, dry_run=True)
     typed = io.StringIO("".join(line + "\n" for line in session.inputs))
@@ -584,7 +603,7 @@ def replay_session(opened: Opened, save: saves.Save) -> str:
     def no_loading(_target: str) -> tuple[Opened, PlayOptions, saves.Save]:
         raise PresidiumError("a replay does not load other games")
 
-    sitting = Sitting(opened, options, views, reader, text, no_loading, saves.Session())
+    sitting = Sitting(opened, options, views, reader, record, no_loading, saves.Session())
     try:
         if session.resumed_from is not None:
             sitting.resume(dataclasses.replace(save, choices=session.resumed_from))
@@ -594,7 +613,7 @@ def replay_session(opened: Opened, save: saves.Save) -> str:
         sitting.finish()
     except (PlayerQuit, InputEnded):
         pass  # the session ended there, as it did when it was recorded
-    return text.getvalue()
+    return record.text()
 
 
 # --------------------------------------------------------------------------- JSON Lines

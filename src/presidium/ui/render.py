@@ -153,6 +153,9 @@ class Renderer:
         self.cited: set[str] = set()
         self.decision: ev.DecisionNeeded | None = None
 
+    def set_seat(self, side: str) -> None:
+        self.seat = side
+
     # ------------------------------------------------------------------ helpers
     def out(self, renderable: RenderableType = "") -> None:
         self.console.print(renderable)
