@@ -377,7 +377,9 @@ def _play(args: argparse.Namespace) -> int:
     finally:
         if transcript is not None:
             _write_transcript(transcript, args.transcript, first[0].scenario.title)
-            console.print(f"The transcript is in {args.transcript}.", markup=False, highlight=False)
+            Renderer(console, first[0].scenario, plain, None).notice(
+                f"The transcript is in {args.transcript}."
+            )
 
 
 def _write_transcript(console: Console, target: str, title: str) -> None:
