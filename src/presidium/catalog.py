@@ -81,7 +81,7 @@ def open_scenario(name: str | None) -> Opened:
     for _name, lines in sorted(result.files.items()):
         digest.update("\n".join(lines).encode("utf-8") + b"\0")
     bundled = path.parent.resolve() == bundled_dir().resolve()
-    source = path.stem if bundled else str(path)
+    source = path.stem if bundled else str(path.resolve())  # a save finds it from anywhere
     return Opened(result.scenario, source, "sha256:" + digest.hexdigest())
 
 
