@@ -380,3 +380,21 @@ def test_a_missing_save_is_a_usage_error(tmp_path: Path) -> None:
     assert code == 2 and "no save" in err
     code, _, err = run(["play", "--load", str(tmp_path)])  # a folder is not a save
     assert code == 2 and "no save" in err and "Traceback" not in err
+
+
+def test_a_save_of_a_local_scenario_loads_from_another_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "work"
+    home.mkdir()
+    (home / "mine.yaml").write_text(JUNE.read_text())
+    monkeypatch.chdir(home)
+    run(
+        ["play", "mine.yaml", "--side", "molotov", "--seed", "2", "--plain"],
+        "save game.json\nquit\n",
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    code, out, _ = run(["play", "--load", str(home / "game.json"), "--plain"], "quit\n")
+    assert code == 0 and "0 choices replayed." in out
