@@ -213,3 +213,36 @@ def test_the_documented_extension_is_the_one_tested_here() -> None:
     assert block is not None
     strip = lambda s: [line.split("  #")[0].rstrip() for line in s.splitlines()]  # noqa: E731
     assert strip(block.group(1)) == strip(CHILD)
+
+
+def test_an_ending_s_fates_are_merged_by_actor(folder: Path) -> None:
+    (folder / "fates.yaml").write_text(
+        CHILD
+        + textwrap.dedent(
+            """\
+            endings:
+              door_stays_shut:
+                fates:
+                  molotov: "Kept his seat, and the door."
+            """
+        )
+    )
+    result = compile_file(folder / "fates.yaml")
+    scenario = result.scenario
+    assert scenario is not None, [d.format() for d in result.diagnostics]
+    fates = {f.actor: f.text for f in scenario.endings["door_stays_shut"].fates}
+    assert fates["molotov"] == "Kept his seat, and the door."
+    assert fates["khrushchev"] == "Removed by the Presidium."  # kept from the base
+
+
+def test_a_bundled_counterfactual_changes_one_fate_and_keeps_the_rest() -> None:
+    from conftest import ROOT
+
+    scenario = compile_file(ROOT / "scenarios" / "bulganin_refuses.yaml").scenario
+    assert scenario is not None
+    fates = {f.actor: f.text for f in scenario.endings["khrushchev_removed"].fates}
+    assert len(fates) == 7 and fates["bulganin"].startswith("Eased out of the premiership")
+    assert (
+        fates["molotov"]
+        == "The senior figure of the new leadership, and its voice on foreign affairs."
+    )

@@ -8,7 +8,8 @@ from that scenario and changes it:
   ``phases`` and ``endings`` are merged by id: a new id is added, and the keys given for an
   existing id replace that entry's keys (the others stay);
 * a phase's ``choices`` are merged by choice id the same way (a choice given whole replaces
-  the base's choice of that id; a new id is added at the end);
+  the base's choice of that id; a new id is added at the end), and an ending's ``fates`` by
+  actor;
 * ``remove:`` lists what to take out: ``phases``, ``endings``, ``choices`` (as
   ``phase.choice``), ``actors``, ``variables``, ``votes``, ``sources``, ``sides``.
 
@@ -63,21 +64,41 @@ def _put(target: YMap, source: YMap, key: str) -> None:
     target.vpos[key] = _placed(source.file, source.vpos.get(key, source.kpos.get(key, source.pos)))
 
 
-def _merge_record(base: YMap, child: YMap, choices_by_id: bool) -> YMap:
+def _merge_record(base: YMap, child: YMap, section: str) -> YMap:
+    """An entry laid over the base's entry of the same id: the keys given replace the base's,
+    except a phase's ``choices`` (merged by choice id) and an ending's ``fates`` (by actor)."""
     result = _copy_map(base, child.file, child.pos)
     for key in child:
+        old, new = base.get(key), child[key]
         if (
-            choices_by_id
+            section == "phases"
             and key == "choices"
-            and isinstance(base.get(key), YList)
-            and isinstance(child[key], YList)
+            and isinstance(old, YList)
+            and isinstance(new, YList)
         ):
-            result[key] = _merge_choices(base[key], child[key])
-            result.kpos[key] = _placed(child.file, child.kpos.get(key, child.pos))
-            result.vpos[key] = _placed(child.file, child.vpos.get(key, child.pos))
+            merged: YMap | YList = _merge_choices(old, new)
+        elif (
+            section == "endings"
+            and key == "fates"
+            and isinstance(old, YMap)
+            and isinstance(new, YMap)
+        ):
+            merged = _merge_map(old, new)
         else:
             _put(result, child, key)
+            continue
+        result[key] = merged
+        result.kpos[key] = _placed(child.file, child.kpos.get(key, child.pos))
+        result.vpos[key] = _placed(child.file, child.vpos.get(key, child.pos))
     return result
+
+
+def _merge_map(base: YMap, child: YMap) -> YMap:
+    """The base's entries, with the child's added or replacing them by key."""
+    merged = _copy_map(base, child.file, child.pos)
+    for key in child:
+        _put(merged, child, key)
+    return merged
 
 
 def _merge_choices(base: YList, child: YList) -> YList:
@@ -112,7 +133,7 @@ def merge(base: YMap, child: YMap, bag: DiagnosticBag) -> YMap:
             for ident, entry in child[key].items():
                 old = merged.get(ident)
                 if isinstance(old, YMap) and isinstance(entry, YMap):
-                    merged[ident] = _merge_record(old, entry, choices_by_id=key == "phases")
+                    merged[ident] = _merge_record(old, entry, key)
                     merged.kpos[ident] = _placed(
                         child[key].file, child[key].kpos.get(ident, child[key].pos)
                     )
