@@ -90,3 +90,24 @@ def test_every_historical_scenario_names_its_historical_ending() -> None:
         scenario = compile_file(ROOT / "scenarios" / f"{name}.yaml").scenario
         assert scenario is not None and scenario.historical_ending in scenario.endings
         assert scenario.endings[scenario.historical_ending].kind == "historical"
+
+
+def test_an_invented_reason_is_labelled_in_the_vote() -> None:
+    code, out, _ = run(
+        [
+            "play",
+            "bulganin_refuses",
+            "--side",
+            "molotov",
+            "--autoplay",
+            "history",
+            "--seed",
+            "1",
+            "--plain",
+            "--width",
+            "200",
+        ]
+    )
+    assert code == 0
+    assert "- Nikolai Bulganin votes against: [Counterfactual] refused the chair" in out
+    assert "- Vyacheslav Molotov votes for: one of the plot's leaders" in out  # history: no label

@@ -549,7 +549,8 @@ class Compiler(Declarations):
             choice = self.enum(rule, "vote", m.VOTES)
             when = self.optional_expr(rule, "when", BOOL, voter_scope)
             reason = self.text(rule, "reason", "'reason'") or ""
-            rules.append(m.VoteRule(only, when, choice or "", reason, rule.span))
+            counterfactual = self.flag(rule, "counterfactual", False)
+            rules.append(m.VoteRule(only, when, choice or "", reason, counterfactual, rule.span))
         return rules
 
     def blocs(self, node: YMap, scope: Scope) -> list[m.Bloc]:

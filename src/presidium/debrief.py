@@ -215,7 +215,7 @@ def markdown(debrief: Debrief) -> str:
             result = "passed" if vote.passed else "failed"
             lines += [f"### {_md(vote.title)}", "", f"Motion: {_md(vote.motion)}", ""]
             lines += [
-                f"- **{_md(b.name)}** {VOTE_WORDS[b.vote]}: {_md(b.reason)}" for b in vote.ballots
+                f"- **{_md(b.name)}** {VOTE_WORDS[b.vote]}: {_md(b.why)}" for b in vote.ballots
             ]
             lines += [
                 f"- **{_md(b.label)}**: {b.votes_for} for, {b.votes_against} against, {b.abstentions} abstaining. {_md(b.reason)}"
@@ -317,7 +317,7 @@ def html(debrief: Debrief) -> str:
         for vote in d.votes:
             out += [f"<h3>{e(vote.title)}</h3>", f"<p>Motion: {e(vote.motion)}</p>", "<ul>"]
             out += [
-                f"<li><strong>{e(b.name)}</strong> {VOTE_WORDS[b.vote]}: {e(b.reason)}</li>"
+                f"<li><strong>{e(b.name)}</strong> {VOTE_WORDS[b.vote]}: {e(b.why)}</li>"
                 for b in vote.ballots
             ]
             out += [

@@ -405,7 +405,15 @@ class Game:
                 if rule.when is None or rule.when.evaluate(view):
                     tally[rule.vote] += 1
                     actor = self.scenario.actors[voter]
-                    ballots.append(ev.Ballot(voter, actor.name, rule.vote, rule.reason))
+                    ballots.append(
+                        ev.Ballot(
+                            voter,
+                            actor.name,
+                            rule.vote,
+                            rule.reason,
+                            rule.counterfactual and not vote.counterfactual,
+                        )
+                    )
                     break
         blocs = []
         for bloc in vote.blocs:

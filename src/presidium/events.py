@@ -58,6 +58,11 @@ class Ballot:
     name: str
     vote: str  # "for", "against" or "abstain"
     reason: str
+    counterfactual: bool = False  # the reason is invented
+
+    @property
+    def why(self) -> str:
+        return f"[Counterfactual] {self.reason}" if self.counterfactual else self.reason
 
 
 @dataclass(frozen=True)

@@ -184,6 +184,7 @@ class VoteRule:
     when: Compiled | None
     vote: str
     reason: str
+    counterfactual: bool
     span: SourceSpan
 
 

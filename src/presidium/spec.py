@@ -165,6 +165,7 @@ VOTE_RULE = _fields(
     when=(OPT, "the rule applies only when this condition holds", "condition"),
     vote=(REQ, "for, against or abstain", "enum:for|against|abstain"),
     reason=(REQ, "why, shown beside the vote", "text"),
+    counterfactual=(OPT, "true if this reason is invented (it is labelled so)", "flag"),
 )
 BLOC = _fields(
     label=(REQ, "who the bloc is", "text"),

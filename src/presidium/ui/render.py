@@ -325,11 +325,11 @@ class Renderer:
         )
 
     def on_vote(self, e: ev.VoteHeld) -> None:
-        self.heading(f"Vote: {e.title}")
+        self.heading(f"Vote: {'[Counterfactual] ' if e.counterfactual else ''}{e.title}")
         self.out(T(f"Motion: {e.motion}"))
         if self.plain:
             for b in e.ballots:
-                self.out(T(f"- {b.name} {VOTE_WORDS[b.vote]}: {b.reason}"))
+                self.out(T(f"- {b.name} {VOTE_WORDS[b.vote]}: {b.why}"))
             for bloc in e.blocs:
                 self.out(
                     T(
@@ -344,7 +344,7 @@ class Renderer:
             table.add_column("Why", ratio=1)
             for b in e.ballots:
                 style = {"for": "presidium.bad", "against": "presidium.good"}.get(b.vote, "")
-                table.add_row(T(b.name), Text(VOTE_WORDS[b.vote], style=style), T(b.reason))
+                table.add_row(T(b.name), Text(VOTE_WORDS[b.vote], style=style), T(b.why))
             for bloc in e.blocs:
                 counts = f"{bloc.votes_for} for / {bloc.votes_against} against"
                 if bloc.abstentions:
