@@ -13,6 +13,7 @@ from typing import Any
 
 from presidium import model as m
 from presidium import spec
+from presidium.commands import RESERVED
 from presidium.conditions import (
     BOOL,
     INT,
@@ -33,7 +34,6 @@ from presidium.reader import DATE, kind_of, show, valid_date
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 # Words the terminal reads as commands at every prompt; a choice id may not take them.
-RESERVED = ("help", "quit", "exit", "notes", "status", "save", "load", "undo", "history", "look")
 
 
 class Compiler(Declarations):

@@ -24,7 +24,7 @@ from typing import IO, Any
 
 from rich.text import Text
 
-from presidium import debrief, saves
+from presidium import commands, debrief, saves
 from presidium import events as ev
 from presidium.catalog import Opened
 from presidium.engine import Game, Snapshot
@@ -32,19 +32,6 @@ from presidium.errors import PresidiumError
 from presidium.model import Scenario
 from presidium.ui.render import Renderer, make_console
 
-COMMANDS = {
-    "help": "help",
-    "?": "help",
-    "notes": "notes",
-    "status": "status",
-    "look": "look",
-    "history": "history",
-    "undo": "undo",
-    "save": "save",
-    "load": "load",
-    "quit": "quit",
-    "exit": "quit",
-}
 REPLAY_WIDTH = 80  # the width at which sessions are recorded for `presidium replay`
 
 
@@ -326,7 +313,7 @@ class Sitting:
             answer = self._read("Side> ")
             if answer is None:
                 raise InputEnded("input ended before a side was chosen")
-            if answer.strip().lower() in ("quit", "exit"):
+            if commands.command(answer) == "quit":
                 raise PlayerQuit("goodbye")
             side = match_side(answer, sides)
             if side is not None:
@@ -389,7 +376,7 @@ class Sitting:
             if answer is None:
                 raise InputEnded("input ended before the game did")
             word, _, rest = answer.strip().partition(" ")
-            command = COMMANDS.get(word.lower())
+            command = commands.command(word)
             argument = rest.strip()
             if command == "quit":
                 raise PlayerQuit("goodbye")

@@ -23,6 +23,7 @@ from rich.text import Text
 from rich.theme import Theme
 
 from presidium import events as ev
+from presidium.commands import help_lines
 from presidium.debrief import Debrief, FateLine, Step, format_date
 from presidium.model import Scenario
 
@@ -48,18 +49,6 @@ THEME = Theme(
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 VOTE_WORDS = {"for": "votes for", "against": "votes against", "abstain": "abstains"}
-COMMAND_HELP = (
-    ("a number or a choice id", "take that choice"),
-    ("look", "show this scene and its choices again"),
-    ("notes", "the history behind this scene, with sources"),
-    ("status", "the state of play"),
-    ("history", "the decisions so far, beside what really happened"),
-    ("undo", "take back the last decision (as often as you like, back to the start)"),
-    ("save [FILE]", "save the game (to FILE, or to your saves folder)"),
-    ("load FILE", "load a saved game"),
-    ("help", "this list"),
-    ("quit", "leave the game; it is saved, and 'presidium play --resume' goes on with it"),
-)
 
 
 def clean(text: str) -> str:
@@ -553,7 +542,7 @@ class Renderer:
 
     def help(self) -> None:
         self.heading("Commands")
-        for word, meaning in COMMAND_HELP:
+        for word, meaning in [("a number or a choice id", "take that choice"), *help_lines()]:
             self.out(T(f"{word}: {meaning}"))
         if self.decision is not None:
             ids = ", ".join(f"{o.number} = {o.id}" for o in self.decision.options)
