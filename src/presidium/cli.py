@@ -351,7 +351,7 @@ def _play(args: argparse.Namespace) -> int:
         )
 
     from presidium.ui.play import Screen, run_games
-    from presidium.ui.render import Renderer, make_console, recording_console
+    from presidium.ui.render import Renderer, make_console, notice, recording_console
 
     plain = _plain_wanted(args.plain)
     console = make_console(plain, width=args.width)
@@ -377,9 +377,7 @@ def _play(args: argparse.Namespace) -> int:
     finally:
         if transcript is not None:
             _write_transcript(transcript, args.transcript, first[0].scenario.title)
-            Renderer(console, first[0].scenario, plain, None).notice(
-                f"The transcript is in {args.transcript}."
-            )
+            notice(console, f"The transcript is in {args.transcript}.")
 
 
 def _write_transcript(console: Console, target: str, title: str) -> None:

@@ -85,9 +85,14 @@ class _RStrip(io.TextIOBase):
 
 
 def make_console(
-    plain: bool, width: int | None = None, file: IO[str] | None = None, record: bool = False
+    plain: bool,
+    width: int | None = None,
+    file: IO[str] | None = None,
+    record: bool = False,
+    styled: bool = False,
 ) -> Console:
-    """The one place consoles are made: plain means no colour, no styles, no box drawing."""
+    """The one place consoles are made: plain means no colour, no styles, no box drawing;
+    ``styled`` keeps colour and styles even when the file is not a terminal (for recordings)."""
     if plain:
         return Console(
             file=cast(IO[str], _RStrip(file if file is not None else sys.stdout)),
@@ -104,6 +109,8 @@ def make_console(
     return Console(
         file=file,
         width=width,
+        force_terminal=True if styled else None,
+        color_system="truecolor" if styled else "auto",
         highlight=False,
         markup=False,
         emoji=False,
@@ -115,19 +122,15 @@ def make_console(
 def recording_console(plain: bool, width: int) -> Console:
     """A console that only records, for a transcript file: plain text, or with styles for
     HTML and SVG."""
-    if plain:
-        return make_console(True, width=width, file=io.StringIO(), record=True)
-    return Console(
-        file=io.StringIO(),
-        width=width,
-        force_terminal=True,
-        color_system="truecolor",
-        highlight=False,
-        markup=False,
-        emoji=False,
-        record=True,
-        theme=THEME,
+    return make_console(plain, width=width, file=io.StringIO(), record=True, styled=not plain)
+
+
+def notice(console: Console, message: str) -> None:
+    """A message about files and the session; long paths are never broken mid-word."""
+    wrapped = textwrap.fill(
+        clean(message), console.width, break_long_words=False, break_on_hyphens=False
     )
+    console.print(Text(wrapped), overflow="ignore", crop=False)
 
 
 class Renderer:
@@ -530,11 +533,7 @@ class Renderer:
         self.steps(steps)
 
     def notice(self, message: str) -> None:
-        """A message about files and the session; long paths are never broken mid-word."""
-        wrapped = textwrap.fill(
-            clean(message), self.console.width, break_long_words=False, break_on_hyphens=False
-        )
-        self.console.print(Text(wrapped), overflow="ignore", crop=False)
+        notice(self.console, message)
 
     def echo(self, line: str) -> None:
         """What the player typed, as it appears in a transcript."""
