@@ -93,21 +93,8 @@ def test_every_historical_scenario_names_its_historical_ending() -> None:
 
 
 def test_an_invented_reason_is_labelled_in_the_vote() -> None:
-    code, out, _ = run(
-        [
-            "play",
-            "bulganin_refuses",
-            "--side",
-            "molotov",
-            "--autoplay",
-            "history",
-            "--seed",
-            "1",
-            "--plain",
-            "--width",
-            "200",
-        ]
-    )
+    args = "play bulganin_refuses --side molotov --autoplay history --seed 1 --plain --width 200"
+    code, out, _ = run(args.split())
     assert code == 0
     assert "- Nikolai Bulganin votes against: [Counterfactual] refused the chair" in out
     assert "- Vyacheslav Molotov votes for: one of the plot's leaders" in out  # history: no label

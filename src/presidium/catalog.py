@@ -65,7 +65,7 @@ class Opened:
     """A scenario ready to play, with what a save needs to find it again and notice changes."""
 
     scenario: Scenario
-    source: str  # the bundled id, or the path as given
+    source: str  # the bundled id, or the file's absolute path
     digest: str  # of the text of every file it was compiled from
 
 

@@ -27,6 +27,10 @@ class FateLine:
     sources: tuple[str, ...]
     confidence: str | None
 
+    @property
+    def confidence_label(self) -> str:
+        return self.confidence or "confidence not given"
+
 
 @dataclass(frozen=True)
 class Step:
@@ -109,10 +113,6 @@ def _why(scenario: Scenario, entry: TrailEntry) -> str:
     if entry.by == "player":
         return "your decision"
     return f"the scenario's script for {scenario.seat_name(entry.seat)} chose otherwise"
-
-
-def _confidence(fate: FateLine) -> str:
-    return f"*{fate.confidence}*" if fate.confidence else "*confidence not given*"
 
 
 def _text(parts: tuple[TextPart, ...]) -> str:
@@ -236,7 +236,7 @@ def markdown(debrief: Debrief) -> str:
     if d.history_fates:
         lines += ["## What really became of them", ""]
         lines += [
-            f"- **{_md(f.name)}**: {_md(f.text)} ({_confidence(f)}) [{', '.join(f.sources)}]"
+            f"- **{_md(f.name)}**: {_md(f.text)} (*{f.confidence_label}*) [{', '.join(f.sources)}]"
             for f in d.history_fates
         ] + [""]
     if d.notes:
@@ -337,7 +337,7 @@ def html(debrief: Debrief) -> str:
         out += ["<h2>What really became of them</h2>", "<ul>"]
         out += [
             f"<li><strong>{e(f.name)}</strong>: {e(f.text)} "
-            f"<em>({e(f.confidence or 'confidence not given')})</em> [{e(', '.join(f.sources))}]</li>"
+            f"<em>({e(f.confidence_label)})</em> [{e(', '.join(f.sources))}]</li>"
             for f in d.history_fates
         ]
         out.append("</ul>")

@@ -32,6 +32,7 @@ FORMAT = "presidium-save"
 VERSION = 1  # the newest format this presidium writes
 OLDEST_READABLE = 1  # the oldest format it can read
 MAX_BYTES = 8 * 1024 * 1024  # a save is a few kilobytes; refuse anything absurd
+REPLAY_WIDTH = 80  # the width at which sessions are recorded for `presidium replay`
 
 
 class SaveError(PresidiumError):
@@ -51,7 +52,7 @@ class Session:
     resumed_from: list[str] | None = None  # the choices replayed before the first line typed
     inputs: list[str] = field(default_factory=list)
     transcript: str = ""  # the plain text the player saw, at the replay width
-    width: int = 80
+    width: int = REPLAY_WIDTH
     side_asked: bool = False  # the side was chosen at the side menu, not with --side
     autoplay: str | None = None  # "history" or "random" for an unattended game
 

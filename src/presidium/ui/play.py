@@ -32,8 +32,6 @@ from presidium.errors import PresidiumError
 from presidium.model import Scenario
 from presidium.ui.render import Renderer, make_console
 
-REPLAY_WIDTH = 80  # the width at which sessions are recorded for `presidium replay`
-
 
 class InputEnded(PresidiumError):
     """Standard input ran out before the game ended (exit 1)."""
@@ -123,7 +121,7 @@ class SessionRecord:
     costs nothing before the first screen appears.
     """
 
-    def __init__(self, scenario: Scenario, width: int = REPLAY_WIDTH) -> None:
+    def __init__(self, scenario: Scenario, width: int = saves.REPLAY_WIDTH) -> None:
         self.buffer = io.StringIO()
         self.renderer = Renderer(
             make_console(True, width=width, file=self.buffer), scenario, True, None
@@ -472,7 +470,6 @@ class Sitting:
             return  # nothing to lose yet
         try:
             saves.write(self.current_save(finished), path)
-            saves.prune_autosaves()
         except saves.SaveError as exc:
             if not self.warned_autosave:
                 self.views.notice(f"(Autosave failed: {exc}. Use 'save FILE' to keep your game.)")
@@ -483,6 +480,8 @@ class Sitting:
         if self.game is None:
             return
         self.autosave(finished)
+        if not self.options.dry_run:
+            saves.prune_autosaves()  # once a game, not at every decision
         if self.options.record and not self.options.dry_run:
             saves.write(self.current_save(finished), self.options.record)
             self.views.notice(
@@ -539,7 +538,7 @@ def run_games(
             recorders.append(screen.transcript_for(opened.scenario))
         views = Views(screen.renderer_for(opened.scenario), recorders)
         reader.echo = views.screen.echo  # piped answers appear on the screen as typed
-        session = saves.Session(width=REPLAY_WIDTH, autoplay=options.autoplay)
+        session = saves.Session(autoplay=options.autoplay)
         sitting = Sitting(opened, options, views, reader, record, open_save, session)
         try:
             if save is not None:
