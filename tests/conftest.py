@@ -22,6 +22,48 @@ SCENARIO_1957 = ROOT / "scenarios" / "june_1957.yaml"
 DOCS = ROOT / "docs"
 
 
+CONSTRAINTS = ROOT / ".ci" / "constraints.txt"
+
+
+def versions_ci_tested() -> dict[str, str]:
+    """The versions CI last tested (``.ci/constraints.txt``), by normalised package name."""
+    from packaging.requirements import Requirement  # pytest's own dependency
+
+    pins: dict[str, str] = {}
+    for line in CONSTRAINTS.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        pin = Requirement(line)
+        if pin.marker is None or pin.marker.evaluate():
+            pins[normalise(pin.name)] = str(pin.specifier).removeprefix("==")
+    return pins
+
+
+def normalise(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower().strip()
+
+
+def pytest_report_header() -> list[str]:
+    """Dependency drift, first thing in the run: a failure after a new release is then no puzzle."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    drift = []
+    for name, tested in sorted(versions_ci_tested().items()):
+        try:
+            installed = version(name)
+        except PackageNotFoundError:
+            continue
+        if installed != tested:
+            drift.append(f"{name} {installed} (CI tested {tested})")
+    if not drift:
+        return ["dependencies: the versions CI last tested (.ci/constraints.txt)"]
+    return [
+        "dependencies newer or older than CI last tested (.ci/constraints.txt); if a test fails,",
+        "  try: pip install -c .ci/constraints.txt '.[test]'",
+        *(f"  {line}" for line in drift),
+    ]
+
+
 def compile_yaml(text: str, name: str = "test.yaml") -> tuple[Scenario | None, list[Diagnostic]]:
     loaded = load_text(text, name)
     if loaded.diagnostics:

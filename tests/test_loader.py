@@ -7,9 +7,11 @@ import sys
 import textwrap
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from presidium import loader
 from presidium.loader import MAX_BYTES, MAX_DEPTH, YList, YMap, load_bytes, load_text
 
 
@@ -78,6 +80,48 @@ def test_depth_is_capped() -> None:
     assert any(f"nesting deeper than {MAX_DEPTH}" in m for m in messages(deep))
     shallow = "x: " + "[" * (MAX_DEPTH - 2) + "]" * (MAX_DEPTH - 2) + "\n"
     assert messages(shallow) == []
+
+
+class _ParserThatGivesUpEarly:
+    """A stand-in for a parser version that refuses deep nesting itself, in its own words."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def check_event(self) -> bool:
+        mark = yaml.Mark("deep.yaml", 0, 0, 9, None, None)
+        raise yaml.MarkedYAMLError(problem="some library's own words", problem_mark=mark)
+
+    def dispose(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("parser", ["installed", "gives up early"])
+def test_depth_message_is_ours_whatever_the_parser(
+    parser: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Our words and our place, with every parser version (PyYAML 6.0.4 stops at its own limit)."""
+    if parser != "installed":
+        monkeypatch.setattr(loader, "_FastLoader", _ParserThatGivesUpEarly)
+    deep = "title: x\nx: " + "[" * 5000 + "]" * 5000 + "\n"
+    found = load_text(deep, "deep.yaml").diagnostics
+    assert [(d.span.line, d.span.col, d.message) for d in found] == [
+        (2, 3 + MAX_DEPTH + 1, f"nesting deeper than {MAX_DEPTH} levels")
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: '" + "[" * 100 + "'\n",  # inside quotes
+        'a: "\\"' + "{" * 100 + '"\n',  # an escaped quote does not end the string
+        "a: 1 # " + "[" * 100 + "\n",  # a comment
+        "a: see " + "[" * 100 + "\n",  # a plain scalar: not a flow collection
+        "a: [" + "[]," * 100 + "]\n",  # wide, not deep
+    ],
+)
+def test_depth_scan_counts_only_real_nesting(text: str) -> None:
+    assert loader.too_deep(text) is None
 
 
 def test_deep_nesting_neither_crashes_nor_recurses() -> None:

@@ -180,15 +180,78 @@ def load_text(text: str, file: str) -> LoadResult:
             root = _build(text, file, err)
     except _Problem:
         return LoadResult(None, problems, lines)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        row, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-        err(f"YAML syntax: {exc.problem or exc.context or 'invalid YAML'}", row, col)
-        return LoadResult(None, problems, lines)
-    except yaml.YAMLError as exc:  # reader errors: control characters, bad encodings
-        err(f"YAML: {exc}".replace("\n", " "), 1, 1)
+    except yaml.YAMLError as exc:
+        # Some parser versions give up on deep nesting themselves, and in their own words,
+        # before our event-level cap sees it (libyaml scans a flow collection ahead to its
+        # end). Depth is measured by us, so the message and place do not depend on them.
+        deep = too_deep(text)
+        if deep is not None:
+            err(f"nesting deeper than {MAX_DEPTH} levels", *deep)
+        elif isinstance(exc, yaml.MarkedYAMLError):
+            mark = exc.problem_mark or exc.context_mark
+            row, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+            err(f"YAML syntax: {exc.problem or exc.context or 'invalid YAML'}", row, col)
+        else:  # reader errors: control characters, bad encodings
+            err(f"YAML: {exc}".replace("\n", " "), 1, 1)
         return LoadResult(None, problems, lines)
     return LoadResult(root, problems, lines)
+
+
+_FLOW_TOKEN = re.compile(r"[\[\]{}'\"#\n]")
+_BLOCK_STARTS = (":", "-", "?")  # what may stand before a value in block context
+_FLOW_STARTS = (*_BLOCK_STARTS, ",", "[", "{")
+
+
+def too_deep(text: str) -> tuple[int, int] | None:
+    """Where flow nesting (``[``/``{``) first goes deeper than ``MAX_DEPTH``, or ``None``.
+
+    A small scan of our own, used when the parser has refused a file: it skips quoted
+    strings and comments, and counts a bracket in block context only where a value starts.
+    Block nesting needs no such scan: its events stream, and the loader's cap sees them.
+    """
+    depth = 0
+    line, line_start = 1, 0
+    pos = 0
+    while True:
+        match = _FLOW_TOKEN.search(text, pos)
+        if match is None:
+            return None
+        char, at = match.group(), match.start()
+        pos = at + 1
+        if char == "\n":
+            line, line_start = line + 1, pos
+            continue
+        before = text[line_start:at].rstrip(" ")
+        starts_node = before == "" or before.endswith(_FLOW_STARTS if depth else _BLOCK_STARTS)
+        if char == "#":
+            if at == line_start or text[at - 1] in " \t":
+                end = text.find("\n", at)
+                pos = len(text) if end < 0 else end
+        elif char in "'\"":
+            if starts_node:
+                pos = _quote_end(text, at, char)
+        elif char in "[{":
+            if depth or starts_node:
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return line, at - line_start + 1
+        elif depth:
+            depth -= 1
+
+
+def _quote_end(text: str, start: int, quote: str) -> int:
+    """The index just past the quoted scalar that opens at ``start`` (or the end of text)."""
+    at = start + 1
+    while True:
+        end = text.find(quote, at)
+        if end < 0:
+            return len(text)
+        if quote == "'" and text.startswith("''", end):
+            at = end + 2  # '' is an escaped quote
+        elif quote == '"' and (len(text[at:end]) - len(text[at:end].rstrip("\\"))) % 2:
+            at = end + 1  # an odd run of backslashes escapes the quote
+        else:
+            return end + 1
 
 
 @contextlib.contextmanager
