@@ -120,8 +120,15 @@ def take_history(game: Game) -> Game:
 
 def all_text(scenario: Scenario) -> list[tuple[str, str, str | None]]:
     """(where, text, confidence) for every piece of text the player can see."""
-    out: list[tuple[str, str, str | None]] = []
+    out: list[tuple[str, str, str | None]] = [("summary", scenario.summary, None)]
+    out += [(side.id, side.goal, None) for side in scenario.sides.values()]
+    out += [(actor.id, actor.office, None) for actor in scenario.actors.values()]
+    for vote in scenario.votes.values():
+        out += [(vote.id, vote.title, None), (vote.id, vote.motion, None)]
+        out += [(vote.id, rule.reason, None) for rule in vote.rules]
+        out += [(vote.id, f"{bloc.label}: {bloc.reason}", None) for bloc in vote.blocs]
     for phase in scenario.phases.values():
+        out.append((phase.id, phase.title, None))
         out += [(phase.id, p.text, None) for p in phase.text]
         out += [(phase.id, n.text, n.confidence) for n in phase.notes]
         for choice in phase.choices:
@@ -130,6 +137,7 @@ def all_text(scenario: Scenario) -> list[tuple[str, str, str | None]]:
     for ending in scenario.endings.values():
         out += [(ending.id, t.text, None) for t in ending.text]
         out += [(ending.id, f.text, f.confidence) for f in ending.fates]
+    out += [("debrief", question, None) for question in scenario.debrief_questions]
     return out
 
 

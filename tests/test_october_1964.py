@@ -103,3 +103,24 @@ def test_the_official_formula_is_quoted(october_1964: Scenario) -> None:
     text = " ".join(" ".join(p.text.split()) for p in october_1964.phases["the_announcement"].text)
     assert "in connection with his advanced age and the deterioration of his health" in text
     assert "First Secretary" in text and "Kosygin premier" in text
+
+
+def test_his_death_was_announced_not_kept_secret(october_1964: Scenario) -> None:
+    """The news of 11 September 1971 was held back two days, then printed (NYT, 13 Sept 1971)."""
+    fates = {f.actor: f for f in october_1964.endings["pensioner"].fates}
+    death = " ".join(fates["khrushchev"].text.split())
+    assert "announced" in death and "nyt_1971" in fates["khrushchev"].sources
+    research = " ".join(RESEARCH.read_text(encoding="utf-8").split())
+    assert "announced" in research and "| nyt_1971 |" in RESEARCH.read_text(encoding="utf-8")
+
+
+def test_a_quotation_has_one_status_throughout_the_research() -> None:
+    rows = [
+        line for line in RESEARCH.read_text(encoding="utf-8").splitlines() if "Good lads" in line
+    ]
+    labels = set()
+    for row in rows:
+        found = re.search(r"\| (authenticated|attributed|contested|doubtful)\b", row)
+        assert found, row
+        labels.add(found.group(1))
+    assert labels == {"attributed"}
