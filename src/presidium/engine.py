@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from presidium import events as ev
 from presidium.conditions import INT, CompiledEffect
 from presidium.errors import GameOver, IllegalChoice, PresidiumError
-from presidium.machine import PhaseMachine, transitions_of, trigger_name
+from presidium.machine import PhaseMachine, trigger_name
 from presidium.model import Choice, Outcome, Phase, Scenario, TextPart, Variable, Vote
 
 MAX_AUTOMATIC_STEPS = 10_000
@@ -135,11 +135,8 @@ class Game:
         # shown, whose history notes the prompt and the debrief offer.
         self.scenes: list[str] = []
         self._since_decision = 0  # where in ``scenes`` the latest human decision left off
-        decides = {p.id for p in scenario.phases.values() if p.choices}
-        self._live = _reaching(scenario, decides)
-        self._yours = _reaching(
-            scenario, {p for p in decides if scenario.phases[p].by in self.humans}
-        )
+        self._live = self.machine.deciding()
+        self._yours = self.machine.deciding(self.humans)
         self.votes: list[ev.VoteHeld] = []
         self.ending: str | None = None
         self.pending: ev.DecisionNeeded | None = None
@@ -543,21 +540,6 @@ class Game:
             out.append(text[i])
             i += 1
         return "".join(out)
-
-
-def _reaching(scenario: Scenario, targets: set[str]) -> frozenset[str]:
-    """The phases from which one of ``targets`` can still be reached (the targets included)."""
-    sources: dict[str, set[str]] = {}
-    for _trigger, source, dest, _branch in transitions_of(scenario):
-        sources.setdefault(dest, set()).add(source)
-    found = set(targets)
-    todo = list(targets)
-    while todo:
-        for source in sources.get(todo.pop(), ()):
-            if source not in found:
-                found.add(source)
-                todo.append(source)
-    return frozenset(found)
 
 
 def combine(op: str, old: Any, operand: Any, var: Variable) -> Any:

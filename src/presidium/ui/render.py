@@ -517,7 +517,9 @@ class Renderer:
                     line = Text()
                     line.append(f"[{note.confidence}] ", style="presidium.label")
                     line.append(clean(note.text))
-                    line.append(f" [Sources: {', '.join(note.sources)}]", style="presidium.note")
+                    line.append(
+                        f" [Sources: {clean(', '.join(note.sources))}]", style="presidium.note"
+                    )
                     self.out(line)
         if d.questions:
             self.heading("Questions for discussion")
