@@ -285,3 +285,14 @@ def test_the_side_played_reads_well_whatever_its_name(tmp_path: Path) -> None:
         text = path.read_text()
         assert "Played as" not in text
         assert "Side played: The majority (Molotov, Malenkov, Kaganovich). Seed: 1." in text
+
+
+def test_a_scripted_divergence_does_not_put_the_seat_s_name_mid_sentence(
+    june_1957: Scenario,
+) -> None:
+    game = Game(june_1957, ["molotov"], dice=_Dice(set()))  # every roll succeeds
+    game.start()
+    game.step("move_against_serov")  # then Khrushchev's script may take the ministry
+    step = next(s for s in debrief.build_steps(june_1957, game) if s.scene == "The ambush")
+    assert step.who == "Khrushchev's side" and step.as_in_history is False
+    assert step.why == "the scenario's script chose otherwise"

@@ -95,7 +95,7 @@ def _step(scenario: Scenario, entry: TrailEntry) -> Step:
         chance,
         entry.historical_label if entry.diverged else None,
         same,
-        _why(scenario, entry) if entry.diverged else None,
+        _why(entry) if entry.diverged else None,
     )
 
 
@@ -104,7 +104,7 @@ def build_steps(scenario: Scenario, game: Game) -> tuple[Step, ...]:
     return tuple(_step(scenario, entry) for entry in game.trail)
 
 
-def _why(scenario: Scenario, entry: TrailEntry) -> str:
+def _why(entry: TrailEntry) -> str:
     """Why a step left history: the dice, a closed door, or somebody's decision."""
     if entry.choice == entry.historical_choice:
         assert entry.chance is not None
@@ -113,7 +113,7 @@ def _why(scenario: Scenario, entry: TrailEntry) -> str:
         return f"history's choice was closed: {entry.historical_closed}"
     if entry.by == "player":
         return "your decision"
-    return f"the scenario's script for {scenario.seat_name(entry.seat)} chose otherwise"
+    return "the scenario's script chose otherwise"  # the step already names the seat
 
 
 def _text(parts: tuple[TextPart, ...]) -> str:
