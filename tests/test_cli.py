@@ -227,3 +227,51 @@ def test_version_imports_nothing_heavy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_notes_at_the_prompt_include_the_scenes_passed_without_a_decision() -> None:
+    args = ["play", "--side", "khrushchev", "--seed", "1", "--plain", "--width", "80"]
+    code, out, _ = run(args, "1\nnotes\nundo\n1\nnotes\nquit\n")
+    assert code == 0
+    after_prompt = out.split("> notes")
+    assert len(after_prompt) == 3
+    for shown in after_prompt[1:]:  # the same after undo and the same choice again
+        text = " ".join(shown.split())
+        assert text.index("History notes: Seven against four") < text.index(
+            "History notes: A phone call to the marshal"
+        )
+        assert "[contested] The '7-4 vote'" in text
+
+
+def test_notes_of_passed_scenes_survive_a_save_and_resume() -> None:
+    args = ["play", "--side", "khrushchev", "--seed", "424242", "--plain", "--width", "80"]
+    assert run(args, "1\nquit\n")[0] == 0
+    code, out, _ = run(["play", "--resume", "--plain", "--width", "80"], "notes\nquit\n")
+    assert code == 0
+    assert "History notes: Seven against four" in out.split("> notes")[1]
+
+
+def test_the_terminal_debrief_gives_every_scene_s_notes_and_what_grades_mean() -> None:
+    args = ["play", "--side", "molotov", "--autoplay", "history", "--seed", "1", "--plain"]
+    _, out, _ = run(args)
+    debrief = " ".join(out[out.index("\nDebrief\n") :].split())
+    assert "The history behind the scenes you played" in debrief
+    assert "Seven against four [contested] The '7-4 vote'" in debrief
+    assert "The arrival clock [attributed]" in debrief
+    assert "Epilogue: the winners" in debrief
+    assert "Source grades: A primary or archival, B reputable secondary, C popular or weak." in (
+        debrief
+    )
+
+
+def test_json_phases_say_where_the_player_decides() -> None:
+    import json
+
+    _, out, _ = run(
+        ["play", "--json", "--side", "khrushchev", "--autoplay", "history", "--seed", "1"]
+    )
+    events = [json.loads(line) for line in out.splitlines()]
+    decision = {e["phase"]: e["decision"] for e in events if e["type"] == "phase"}
+    assert decision["ambush"] == "here" and decision["presidium_count"] == "later"
+    assert decision["epilogue"] == "none"
+    assert [e["aftermath"] for e in events if e["type"] == "status"][-1] is True

@@ -222,3 +222,80 @@ def test_a_failed_roll_on_history_s_own_choice_is_a_divergence(june_1957: Scenar
     step = next(s for s in debrief.build_steps(june_1957, game) if s.scene.startswith("A phone"))
     assert step.as_in_history is False
     assert step.why == "the same choice as history, but the 90% chance failed"
+
+
+@pytest.mark.parametrize("scenario_id", ["june_1957", "october_1964"])
+def test_the_handouts_give_the_notes_of_every_scene_played_in_order(
+    tmp_path: Path, scenario_id: str
+) -> None:
+    """Scenes where nobody decides have notes too, and these are often the contested ones."""
+    from presidium import catalog
+
+    scenario = catalog.load(scenario_id)
+    side = next(iter(scenario.sides))
+    game = Game(scenario, [side], seed=1)
+    game.start()
+    while not game.over:
+        assert game.phase is not None and game.phase.history is not None
+        game.step(game.phase.history)
+    titles = [scenario.phases[p].title for p in game.scenes if scenario.phases[p].notes]
+    report = debrief.build(scenario, game, side)
+    assert [scene.scene for scene in report.notes] == titles
+    assert any(not scenario.phases[p].choices for p in game.scenes if scenario.phases[p].notes)
+    page, text = debrief.html(report), debrief.markdown(report)
+    for scene in report.notes:
+        for note in scene.notes:
+            assert f"- *{note.confidence}*: {debrief._md(note.text)}" in text
+    section = text[text.index("## The history behind the scenes you played") :]
+    positions = [section.index(f"### {debrief._md(title)}\n") for title in titles]
+    assert positions == sorted(positions)
+    assert all(f"<h3>{title}</h3>".replace("'", "&#x27;") in page for title in titles)
+
+
+def test_the_7_4_and_aircraft_caveats_reach_the_handout(tmp_path: Path) -> None:
+    path = tmp_path / "d.md"
+    args = ["play", "--side", "khrushchev", "--autoplay", "history", "--seed", "1"]
+    assert run([*args, "--debrief", str(path)])[0] == 0
+    text = path.read_text()
+    assert "### Seven against four" in text and "*contested*: The '7-4 vote'" in text
+    assert "### The arrival clock" in text
+
+
+def test_the_handouts_say_what_the_source_grades_mean(tmp_path: Path) -> None:
+    for name in ("d.md", "d.html"):
+        _, _, path = play_to(tmp_path, name)
+        words = " ".join(path.read_text().split())
+        assert "(grade B)" in words
+        assert "A primary or archival, B reputable secondary, C popular or weak." in words
+
+
+def test_the_side_played_reads_well_whatever_its_name(tmp_path: Path) -> None:
+    for name in ("d.md", "d.html"):
+        path = tmp_path / name
+        run(
+            [
+                "play",
+                "--side",
+                "molotov",
+                "--autoplay",
+                "history",
+                "--seed",
+                "1",
+                "--debrief",
+                str(path),
+            ]
+        )
+        text = path.read_text()
+        assert "Played as" not in text
+        assert "Side played: The majority (Molotov, Malenkov, Kaganovich). Seed: 1." in text
+
+
+def test_a_scripted_divergence_does_not_put_the_seat_s_name_mid_sentence(
+    june_1957: Scenario,
+) -> None:
+    game = Game(june_1957, ["molotov"], dice=_Dice(set()))  # every roll succeeds
+    game.start()
+    game.step("move_against_serov")  # then Khrushchev's script may take the ministry
+    step = next(s for s in debrief.build_steps(june_1957, game) if s.scene == "The ambush")
+    assert step.who == "Khrushchev's side" and step.as_in_history is False
+    assert step.why == "the scenario's script chose otherwise"

@@ -183,3 +183,60 @@ def test_events_serialise_to_json(june_1957: Scenario) -> None:
     for event in play(june_1957, "molotov", 3, [2, 1]):
         assert json.loads(json.dumps(event)) == event
         assert isinstance(event["type"], str)
+
+
+def test_every_scene_is_recorded_in_order_decided_or_not(june_1957: Scenario) -> None:
+    game = Game(june_1957, ["khrushchev"], seed=1)
+    shown = [e.phase for e in game.start() if isinstance(e, ev.PhaseStarted)]
+    while not game.over:
+        assert game.phase is not None and game.phase.history is not None
+        shown += [e.phase for e in game.step(game.phase.history) if isinstance(e, ev.PhaseStarted)]
+    assert game.scenes == shown
+    # The scenes where nobody decides are there too, among them the contested vote and arrivals.
+    assert {"presidium_count", "arrivals_19_june", "epilogue"} <= set(game.scenes)
+    decided = [entry.phase for entry in game.trail]
+    assert [p for p in game.scenes if p in decided] == decided
+
+
+def test_the_scenes_since_the_last_decision_survive_undo(june_1957: Scenario) -> None:
+    game = Game(june_1957, ["khrushchev"], seed=1)
+    game.start()
+    assert game.scenes_since_decision() == ("background", "the_plot", "ambush")
+    before = game.snapshot()
+    game.step("only_the_central_committee")
+    # "Seven against four" has no decision: it must not vanish behind the next scene.
+    assert game.scenes_since_decision() == ("presidium_count", "first_evening")
+    game.restore(before)
+    assert game.scenes == ["background", "the_plot", "ambush"]
+    assert game.scenes_since_decision() == ("background", "the_plot", "ambush")
+
+
+def test_each_scene_says_whether_the_player_decides_there(june_1957: Scenario) -> None:
+    game = Game(june_1957, ["khrushchev"], seed=1)
+    events = game.start()
+    while not game.over:
+        assert game.phase is not None and game.phase.history is not None
+        events += game.step(game.phase.history)
+    decision = {e.phase: e.decision for e in events if isinstance(e, ev.PhaseStarted)}
+    assert decision["ambush"] == "here"  # Khrushchev's own decision
+    assert decision["the_plot"] == "later"  # the majority's, played by the script
+    assert decision["presidium_count"] == "later"  # nobody's
+    assert decision["last_word"] == "none"  # Molotov's, after Khrushchev's last decision
+    assert decision["epilogue"] == "none"
+
+
+def test_status_says_when_no_decision_can_follow(june_1957: Scenario) -> None:
+    game = Game(june_1957, ["molotov"], seed=1)
+    events = game.start()
+    while not game.over:
+        assert game.phase is not None and game.phase.history is not None
+        events += game.step(game.phase.history)
+    phase = ""
+    aftermath = {}
+    for event in events:
+        if isinstance(event, ev.PhaseStarted):
+            phase = event.phase
+        elif isinstance(event, ev.Status):
+            aftermath[phase] = event.aftermath
+    assert not aftermath["last_word"]  # a decision is still to come there
+    assert aftermath["plenum_vote"] and aftermath["epilogue"]

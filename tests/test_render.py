@@ -74,3 +74,52 @@ def test_options_say_in_words_what_colour_also_shows(june_1957: Scenario) -> Non
     out = render(june_1957, decision, True)
     assert "1. Go (60% chance)" in out
     assert "2. Stay [counterfactual] (unavailable: The door is shut.)" in out
+
+
+def test_a_seat_s_choice_reads_well_with_a_plural_name(june_1957: Scenario) -> None:
+    for by in ("script", "player"):
+        choice = ev.ChoiceMade("molotov", "The plotters", "p", "a", "Strike", by, True)
+        out = render(june_1957, choice, True)
+        assert "The plotters chose: Strike" in out
+        assert "decides" not in out and "chooses" not in out
+    mine = ev.ChoiceMade("khrushchev", "Khrushchev's side", "p", "a", "Refuse", "player", True)
+    assert "You chose: Refuse" in render(june_1957, mine, True)
+
+
+def test_a_scene_says_where_its_notes_can_be_read(june_1957: Scenario) -> None:
+    def scene(decision: str) -> str:
+        event = ev.PhaseStarted(
+            "p", "Title", None, None, None, None, "Text.", False, None, True, decision
+        )
+        return " ".join(render(june_1957, event, True).split())
+
+    assert "(Type 'notes' for the history behind this scene.)" in scene("here")
+    assert "(Type 'notes' at the next prompt for the history behind this scene.)" in scene("later")
+    assert "(The history behind this scene is in the debrief at the end.)" in scene("none")
+
+
+def test_notes_show_every_scene_since_the_last_decision(june_1957: Scenario) -> None:
+    out = io.StringIO()
+    renderer = Renderer(make_console(True, width=80, file=out), june_1957, True, "khrushchev")
+    renderer.notes(("presidium_count", "first_evening"))
+    text = out.getvalue()
+    first = text.index("History notes: Seven against four")
+    assert first < text.index("History notes: A phone call to the marshal")
+    assert "[contested] The '7-4 vote'" in " ".join(text.split())
+
+
+def test_a_new_date_alone_does_not_bring_back_the_panel_in_the_aftermath(
+    june_1957: Scenario,
+) -> None:
+    out = io.StringIO()
+    renderer = Renderer(make_console(True, width=80, file=out), june_1957, True, "khrushchev")
+    lines = (ev.StatusLine("Marshal Zhukov (Defence)", "With Khrushchev"),)
+    renderer.on_status(ev.Status("1957-06-29", None, lines))
+    shown = out.getvalue()
+    renderer.on_status(ev.Status(None, "October 1957 to October 1964", lines, aftermath=True))
+    assert out.getvalue() == shown
+    moved = (ev.StatusLine("Marshal Zhukov (Defence)", "Aside"),)
+    renderer.on_status(ev.Status(None, "November 1964", moved, aftermath=True))
+    assert "Marshal Zhukov (Defence): Aside (was With Khrushchev)" in " ".join(
+        out.getvalue().split()
+    )

@@ -27,7 +27,7 @@ def screenshot() -> str:
     renderer = Renderer(console, scenario, False, "khrushchev")
     renderer.events(last_scene(events))
     console.print("> notes", highlight=False)
-    renderer.notes(game.phase.id if game.phase else None)
+    renderer.notes(game.scenes_since_decision())
     return console.export_svg(title="presidium: The Anti-Party Group, June 1957")
 
 

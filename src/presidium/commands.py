@@ -9,7 +9,11 @@ from __future__ import annotations
 # word -> (command, how help shows it, what it does)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "look": ("look", "look", "show this scene and its choices again"),
-    "notes": ("notes", "notes", "the history behind this scene, with sources"),
+    "notes": (
+        "notes",
+        "notes",
+        "the history behind this scene and those since your last decision, with sources",
+    ),
     "status": ("status", "status", "the state of play"),
     "history": ("history", "history", "the decisions so far, beside what really happened"),
     "undo": (

@@ -13,11 +13,12 @@ from __future__ import annotations
 import datetime
 import html as html_lib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from presidium import events as ev
 from presidium.engine import Game, TrailEntry
-from presidium.model import Note, Scenario, TextPart
+from presidium.model import GRADE_LEGEND, Note, Scenario, TextPart
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def _step(scenario: Scenario, entry: TrailEntry) -> Step:
         chance,
         entry.historical_label if entry.diverged else None,
         same,
-        _why(scenario, entry) if entry.diverged else None,
+        _why(entry) if entry.diverged else None,
     )
 
 
@@ -103,7 +104,7 @@ def build_steps(scenario: Scenario, game: Game) -> tuple[Step, ...]:
     return tuple(_step(scenario, entry) for entry in game.trail)
 
 
-def _why(scenario: Scenario, entry: TrailEntry) -> str:
+def _why(entry: TrailEntry) -> str:
     """Why a step left history: the dice, a closed door, or somebody's decision."""
     if entry.choice == entry.historical_choice:
         assert entry.chance is not None
@@ -112,11 +113,28 @@ def _why(scenario: Scenario, entry: TrailEntry) -> str:
         return f"history's choice was closed: {entry.historical_closed}"
     if entry.by == "player":
         return "your decision"
-    return f"the scenario's script for {scenario.seat_name(entry.seat)} chose otherwise"
+    return "the scenario's script chose otherwise"  # the step already names the seat
 
 
 def _text(parts: tuple[TextPart, ...]) -> str:
     return "\n\n".join(" ".join(p.text.split()) for p in parts if p.when is None)
+
+
+def scene_notes(scenario: Scenario, phase_ids: Iterable[str]) -> tuple[SceneNotes, ...]:
+    """The history notes of the scenes shown, in order, each scene once (a loop may revisit one).
+
+    Every scene counts, decided or not: the notes on what nobody decided (a vote, an arrival)
+    are often the ones that say what is contested.
+    """
+    played: list[SceneNotes] = []
+    seen: set[str] = set()
+    for phase_id in phase_ids:
+        phase = scenario.phases[phase_id]
+        if phase.notes and phase_id not in seen:
+            seen.add(phase_id)
+            title = ("[Counterfactual] " if phase.counterfactual else "") + phase.title
+            played.append(SceneNotes(title, phase.notes))
+    return tuple(played)
 
 
 def build(scenario: Scenario, game: Game, side: str) -> Debrief:
@@ -134,11 +152,7 @@ def build(scenario: Scenario, game: Game, side: str) -> Debrief:
             FateLine(scenario.actors[f.actor].name, f.text, f.sources, f.confidence)
             for f in historical_ending.fates
         )
-    played: list[SceneNotes] = []
-    for entry in game.trail:
-        phase = scenario.phases[entry.phase]
-        if phase.notes and all(s.scene != phase.title for s in played):
-            played.append(SceneNotes(phase.title, phase.notes))
+    played = scene_notes(scenario, game.scenes)
     cited = {s for fate in history_fates for s in fate.sources}
     cited |= {s for scene in played for note in scene.notes for s in note.sources}
     if historical_ending is not None:
@@ -158,7 +172,7 @@ def build(scenario: Scenario, game: Game, side: str) -> Debrief:
         history_fates=history_fates,
         steps=build_steps(scenario, game),
         votes=tuple(game.votes),
-        notes=tuple(played),
+        notes=played,
         questions=scenario.debrief_questions,
         sources=sources,
     )
@@ -186,7 +200,7 @@ def _md(text: str) -> str:
 def markdown(debrief: Debrief) -> str:
     d = debrief
     lines = [f"# Debrief: {_md(d.title)}", ""]
-    lines += [f"Played as {_md(d.side)} (seed {d.seed}).", ""]
+    lines += [f"Side played: {_md(d.side)}. Seed: {d.seed}.", ""]
     kind = (
         "the historical outcome"
         if d.ending_kind == "historical"
@@ -252,6 +266,7 @@ def markdown(debrief: Debrief) -> str:
     if d.sources:
         lines += ["## Sources", ""]
         lines += [f"- **{s}**: {_md(cite)} (grade {grade})" for s, cite, grade in d.sources] + [""]
+        lines += [f"Source grades: {GRADE_LEGEND}.", ""]
     lines += [
         "Confidence labels: *authenticated* (a document or transcript, or scholarly agreement), "
         "*attributed* (one memoir or report), *contested* (the sources disagree), *doubtful* (probably legend).",
@@ -279,7 +294,7 @@ def html(debrief: Debrief) -> str:
         '<html lang="en"><head><meta charset="utf-8">',
         f"<title>Debrief: {e(d.title)}</title><style>{STYLE}</style></head><body>",
         f"<h1>Debrief: {e(d.title)}</h1>",
-        f"<p>Played as {e(d.side)} (seed {d.seed}).</p>",
+        f"<p>Side played: {e(d.side)}. Seed: {d.seed}.</p>",
     ]
     kind = (
         "the historical outcome"
@@ -362,7 +377,7 @@ def html(debrief: Debrief) -> str:
             f"<li><strong>{e(s)}</strong>: {e(cite)} (grade {e(grade)})</li>"
             for s, cite, grade in d.sources
         ]
-        out.append("</ul>")
+        out += ["</ul>", f"<p><em>Source grades</em>: {e(GRADE_LEGEND)}.</p>"]
     out += [
         "<p><em>Confidence labels</em>: authenticated (a document or transcript, or scholarly agreement), "
         "attributed (one memoir or report), contested (the sources disagree), doubtful (probably legend).</p>",

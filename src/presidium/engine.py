@@ -89,6 +89,8 @@ class Snapshot:
     pending: ev.DecisionNeeded | None
     started: bool
     dice: Any
+    scenes: tuple[str, ...] = ()
+    since_decision: int = 0
 
 
 class _VoterView(Mapping[str, Any]):
@@ -129,6 +131,12 @@ class Game:
         self.machine = PhaseMachine(scenario)
         self._phase: Phase | None = scenario.phases.get(self.machine.state)
         self.trail: list[TrailEntry] = []
+        # Every phase entered, in order, with or without a decision: the scenes the player was
+        # shown, whose history notes the prompt and the debrief offer.
+        self.scenes: list[str] = []
+        self._since_decision = 0  # where in ``scenes`` the latest human decision left off
+        self._live = self.machine.deciding()
+        self._yours = self.machine.deciding(self.humans)
         self.votes: list[ev.VoteHeld] = []
         self.ending: str | None = None
         self.pending: ev.DecisionNeeded | None = None
@@ -145,6 +153,14 @@ class Game:
     @property
     def over(self) -> bool:
         return self.ending is not None
+
+    def scenes_since_decision(self) -> tuple[str, ...]:
+        """The phases shown since the latest human decision (or the start), the current last.
+
+        A phase without a decision is shown and left at once; at the next prompt these are
+        the scenes whose history notes the player has not yet had a chance to read.
+        """
+        return tuple(self.scenes[self._since_decision :])
 
     def options(self) -> tuple[ev.Option, ...]:
         """The choices offered in the current phase (available or shown with a reason)."""
@@ -191,7 +207,8 @@ class Game:
                 lines.append(ev.StatusLine(item.label, text))
         date = phase.date if phase else None
         label = phase.date_label if phase else None
-        return ev.Status(date, label, tuple(lines))
+        aftermath = phase is None or phase.id not in self._live
+        return ev.Status(date, label, tuple(lines), aftermath)
 
     def snapshot(self) -> Snapshot:
         dice_state = self.dice.getstate() if isinstance(self.dice, SeededDice) else None
@@ -204,6 +221,8 @@ class Game:
             self.pending,
             self.started,
             dice_state,
+            tuple(self.scenes),
+            self._since_decision,
         )
 
     def restore(self, snap: Snapshot) -> None:
@@ -215,6 +234,8 @@ class Game:
         self.ending = snap.ending
         self.pending = snap.pending
         self.started = snap.started
+        self.scenes = list(snap.scenes)
+        self._since_decision = snap.since_decision
         if isinstance(self.dice, SeededDice) and snap.dice is not None:
             self.dice.setstate(snap.dice)
 
@@ -249,6 +270,7 @@ class Game:
             out.append(ev.Refused(choice_id, offered[choice_id].reason or ""))
             return out
         self.pending = None
+        self._since_decision = len(self.scenes)
         self._take(phase, choice, "player", out)
         self._advance(out)
         return out
@@ -373,7 +395,12 @@ class Game:
             return
         if self.trace is not None:
             self.trace.append(("phase", phase, None, None))
+        self.scenes.append(phase.id)
         self._apply(phase.effects)
+        if phase.choices and phase.by in self.humans:
+            decision = "here"
+        else:
+            decision = "later" if phase.id in self._yours else "none"
         out.append(
             ev.PhaseStarted(
                 phase.id,
@@ -386,6 +413,7 @@ class Game:
                 phase.counterfactual,
                 phase.content_note,
                 bool(phase.notes),
+                decision,
             )
         )
         if phase.vote is not None:

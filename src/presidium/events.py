@@ -35,6 +35,9 @@ class PhaseStarted(Event):
     counterfactual: bool
     content_note: str | None
     has_notes: bool
+    # Whether a human seat decides in this scene ("here"), may still decide later ("later"),
+    # or will not decide again before the ending ("none"): where its notes can be read.
+    decision: str = "here"
     type: str = field(init=False, default="phase")
 
 
@@ -49,6 +52,9 @@ class Status(Event):
     date: str | None
     date_label: str | None
     lines: tuple[StatusLine, ...]
+    # No decision can follow: the story is told on to its ending, often months or years later,
+    # so a new date alone says nothing new about the state of play.
+    aftermath: bool = False
     type: str = field(init=False, default="status")
 
 

@@ -13,6 +13,9 @@ from presidium.diagnostics import SourceSpan
 
 FORMAT_VERSION = 1
 GRADES = ("A", "B", "C")
+GRADE_MEANINGS = {"A": "primary or archival", "B": "reputable secondary", "C": "popular or weak"}
+# Said wherever a grade is shown: a letter alone tells a student nothing.
+GRADE_LEGEND = ", ".join(f"{grade} {meaning}" for grade, meaning in GRADE_MEANINGS.items())
 CONFIDENCE = ("authenticated", "attributed", "contested", "doubtful")
 RANKS = ("full", "candidate", "secretary", "official", "body")
 VOTES = ("for", "against", "abstain")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from presidium.model import GRADE_LEGEND
+
 
 @dataclass(frozen=True)
 class Field:
@@ -48,7 +50,7 @@ SCENARIO = _fields(
 )
 SOURCE = _fields(
     cite=(REQ, "the full citation", "text"),
-    grade=(REQ, "A primary or archival, B reputable secondary, C popular or weak", "enum:A|B|C"),
+    grade=(REQ, GRADE_LEGEND, "enum:A|B|C"),
     ref=(OPT, "a reference into your own research notes", "text"),
     url=(OPT, "where the source can be read", "text"),
 )

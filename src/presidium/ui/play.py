@@ -381,7 +381,7 @@ class Sitting:
             if command == "help":
                 self.views.help()
             elif command == "notes":  # reading history changes nothing in the game
-                self.views.notes(game.phase.id if game.phase else None)
+                self.views.notes(game.scenes_since_decision())
             elif command == "status":
                 self.views.on_status(game.status(), always=True)
             elif command == "look":

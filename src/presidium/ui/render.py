@@ -25,7 +25,7 @@ from rich.theme import Theme
 from presidium import events as ev
 from presidium.commands import help_lines
 from presidium.debrief import Debrief, FateLine, Step, format_date
-from presidium.model import Scenario
+from presidium.model import GRADE_LEGEND, Scenario
 
 THEME = Theme(
     {
@@ -49,6 +49,12 @@ THEME = Theme(
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 VOTE_WORDS = {"for": "votes for", "against": "votes against", "abstain": "abstains"}
+# Where a scene's history notes can be read, by whether the player decides in it, later, or never.
+NOTES_HINT = {
+    "here": "Type 'notes' for the history behind this scene.",
+    "later": "Type 'notes' at the next prompt for the history behind this scene.",
+    "none": "The history behind this scene is in the debrief at the end.",
+}
 
 
 def clean(text: str) -> str:
@@ -142,7 +148,6 @@ class Renderer:
         self.plain = plain
         self.seat = seat
         self.shown_status: dict[str, str] = {}
-        self.cited: set[str] = set()
         self.decision: ev.DecisionNeeded | None = None
 
     def set_seat(self, side: str) -> None:
@@ -245,9 +250,7 @@ class Renderer:
             body.append(f"Content note: {clean(e.content_note)}\n\n", style="presidium.note")
         body.append_text(self.paragraphs(e.text))
         if e.has_notes:
-            body.append(
-                "\n\n(Type 'notes' for the history behind this scene.)", style="presidium.note"
-            )
+            body.append(f"\n\n({NOTES_HINT[e.decision]})", style="presidium.note")
         if self.plain:
             self.blank()
             self.out(T(f"{label}{e.title}"))
@@ -276,6 +279,8 @@ class Renderer:
         before = self.shown_status
         changed = [line for line in lines if before.get(line.label) != line.value]
         self.shown_status = {line.label: line.value for line in lines}
+        if e.aftermath and all(line.label == "Day" for line in changed):
+            changed = []  # the scene gives its date; the panel would repeat the last decision's
         if not changed and not always:
             return
         first = not before or always
@@ -384,12 +389,10 @@ class Renderer:
 
     def on_choice(self, e: ev.ChoiceMade) -> None:
         self.blank()
-        if e.by == "player":
-            who = "You choose" if e.seat == self.seat else f"{e.seat_name} chooses"
-        else:
-            who = f"{e.seat_name} decides"
+        # "X chose" reads well whether a seat's name is singular or plural ("The plotters").
+        who = "You" if e.by == "player" and e.seat == self.seat else clean(e.seat_name)
         text = Text(
-            f"{who}: ", style="presidium.script" if e.by == "script" else "presidium.choice"
+            f"{who} chose: ", style="presidium.script" if e.by == "script" else "presidium.choice"
         )
         text.append(clean(e.label))
         if e.historical is False:
@@ -455,27 +458,31 @@ class Renderer:
                 line.append(f" [{fate.confidence}]", style="presidium.label")
             if show_sources and fate.sources:
                 line.append(f" [Sources: {', '.join(fate.sources)}]", style="presidium.note")
-                self.cited.update(fate.sources)
             self.out(line)
 
     # ------------------------------------------------------------------ notes and debrief
-    def notes(self, phase_id: str | None) -> None:
-        phase = self.scenario.phases.get(phase_id or "")
-        if phase is None or not phase.notes:
-            self.out(T("There are no history notes for this scene."))
+    def notes(self, phase_ids: Sequence[str]) -> None:
+        """The history notes of the scenes shown since the player last decided, oldest first:
+        scenes without a decision pass at once, and this is where their notes can be read."""
+        shown = [self.scenario.phases[p] for p in dict.fromkeys(phase_ids)]
+        scenes = [phase for phase in shown if phase.notes]
+        if not scenes:
+            these = "this scene" if len(shown) < 2 else "the scenes since your last decision"
+            self.out(T(f"There are no history notes for {these}."))
             return
-        self.heading(f"History notes: {phase.title}")
-        for note in phase.notes:
-            line = Text()
-            line.append(f"[{note.confidence}] ", style="presidium.label")
-            line.append(clean(note.text))
-            line.append(
-                f" Sources: {'; '.join(self.cite(s) for s in note.sources)}.",
-                style="presidium.note",
-            )
-            self.out(line)
-        if phase.counterfactual:
-            self.out(T("This scene itself is counterfactual: it did not happen."))
+        for phase in scenes:
+            self.heading(f"History notes: {phase.title}")
+            for note in phase.notes:
+                line = Text()
+                line.append(f"[{note.confidence}] ", style="presidium.label")
+                line.append(clean(note.text))
+                line.append(
+                    f" Sources: {'; '.join(self.cite(s) for s in note.sources)}.",
+                    style="presidium.note",
+                )
+                self.out(line)
+            if phase.counterfactual:
+                self.out(T("This scene itself is counterfactual: it did not happen."))
 
     def cite(self, source_id: str) -> str:
         source = self.scenario.sources.get(source_id)
@@ -501,15 +508,28 @@ class Renderer:
             self.heading(f"What really happened: {d.history_title}")
             self.out(T(d.history_text or ""))
             self.fates("What really became of them", d.history_fates, show_sources=True)
+        if d.notes:
+            self.heading("The history behind the scenes you played")
+            for scene in d.notes:
+                self.blank()
+                self.out(T(scene.scene, "presidium.choice"))
+                for note in scene.notes:
+                    line = Text()
+                    line.append(f"[{note.confidence}] ", style="presidium.label")
+                    line.append(clean(note.text))
+                    line.append(
+                        f" [Sources: {clean(', '.join(note.sources))}]", style="presidium.note"
+                    )
+                    self.out(line)
         if d.questions:
             self.heading("Questions for discussion")
             for n, question in enumerate(d.questions, 1):
                 self.out(T(f"{n}. {question}"))
-        if self.cited:
+        if d.sources:
             self.heading("Sources cited")
-            for source_id in sorted(self.cited):
-                source = self.scenario.sources[source_id]
-                self.out(T(f"{source_id}: {source.cite} (grade {source.grade})"))
+            for source_id, cite, grade in d.sources:
+                self.out(T(f"{source_id}: {cite} (grade {grade})"))
+            self.out(T(f"Source grades: {GRADE_LEGEND}."))
 
     def steps(self, steps: Sequence[Step]) -> None:
         """Each decision so far, beside what history did."""
