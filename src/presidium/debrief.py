@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import datetime
 import html as html_lib
-import re
 from dataclasses import dataclass
 
 from presidium import events as ev
 from presidium.engine import Game, TrailEntry
 from presidium.model import Note, Scenario, TextPart
+from presidium.printable import markdown as _md
 
 
 @dataclass(frozen=True)
@@ -165,22 +165,6 @@ def build(scenario: Scenario, game: Game, side: str) -> Debrief:
 
 
 VOTE_WORDS = {"for": "for", "against": "against", "abstain": "abstains"}
-
-
-def _md(text: str) -> str:
-    """Scenario text made safe inside Markdown: no markup of its own, no raw HTML.
-
-    Only what would start markup is escaped, so the file still reads well as plain text.
-    """
-    escaped = "".join("\\" + c if c in "\\`*_[]<>|" else c for c in text)
-    lines = []
-    for line in escaped.split("\n"):
-        if re.match(r"(#|[-+] )", line):
-            line = "\\" + line  # not a heading, not a list item
-        else:
-            line = re.sub(r"^(\d+)([.)] )", r"\1\\\2", line)  # not a numbered item
-        lines.append(line)
-    return "\n".join(lines)
 
 
 def markdown(debrief: Debrief) -> str:
