@@ -140,77 +140,97 @@ def well_formed(value: Any) -> bool:
 
 def _typed(root: Any) -> bool:
     """Every field of every dataclass reachable from ``root`` holds what its annotation says."""
-    stack, seen = [root], {id(root)}
+    stack, seen = [root], set()
     while stack:
         item = stack.pop()
-        found: list[Any] = []
+        if id(item) in seen:  # one object referred to many times is checked once
+            continue
+        seen.add(id(item))
         kind: type = type(item)
-        for name, check in _fields(kind):
-            if not check(getattr(item, name), found):
-                return False
-        for child in found:
-            if id(child) not in seen:  # expressions share one scope: check it once
-                seen.add(id(child))
-                stack.append(child)
+        if not _check_of(kind)(item, stack):
+            return False
     return True
 
 
-Check = Callable[[Any, list[Any]], bool]
-
-
 @cache
-def _fields(cls: type) -> tuple[tuple[str, Check], ...]:
+def _check_of(cls: type) -> Callable[[Any, list[Any]], bool]:
+    """A test of one instance of the dataclass ``cls``, made from its annotations.
+
+    It is written out as one small function per class (the annotations spelled as ``type(x)
+    is str``, ``all(...)`` and so on), because a scenario of ten thousand phases has a million
+    fields and a call per field would cost more than loading the entry. Dataclasses found in
+    the fields are pushed onto the list given, to be checked in turn.
+    """
     import dataclasses
     import typing
 
+    names: dict[str, Any] = {}
     hints = typing.get_type_hints(cls)
-    return tuple((f.name, _checker(hints[f.name])) for f in dataclasses.fields(cls))
+    tests = [_test(f"o.{f.name}", hints[f.name], names) for f in dataclasses.fields(cls)]
+    source = "def check(o, found):\n    return " + " and ".join(tests) + "\n"
+    exec(compile(source, f"<cache check of {cls.__name__}>", "exec"), names)
+    check: Callable[[Any, list[Any]], bool] = names["check"]
+    return check
 
 
-def _checker(hint: Any) -> Check:
-    """A test that a value fits ``hint``; dataclasses met on the way are added to the list."""
+def _test(value: str, hint: Any, names: dict[str, Any]) -> str:
+    """A Python expression that is true when ``value`` (an expression) fits ``hint``."""
     import dataclasses
     import types
     import typing
     from collections.abc import Mapping
 
+    from presidium.conditions import Compiled, CompiledEffect
     from presidium.diagnostics import SourceSpan
+
+    def name(obj: Any) -> str:
+        key = f"_{len(names)}"
+        names[key] = obj
+        return key
+
+    def item() -> str:
+        return f"x{len(names)}_{sum(1 for key in names if key.startswith('x'))}"
 
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin in (typing.Union, types.UnionType):
-        options = [_checker(option) for option in args]
-        return lambda v, found: any(check(v, found) for check in options)
+        rest = [option for option in args if option is not type(None)]
+        if all(option in (int, str, bool) for option in rest):
+            test = f"type({value}) in {name(frozenset(rest))}"
+        else:
+            test = " or ".join(f"({_test(value, option, names)})" for option in rest)
+        return f"({value} is None or {test})" if len(rest) < len(args) else f"({test})"
     if hint is Any:
-        return lambda v, found: True
-    if hint is type(None):
-        return lambda v, found: v is None
-    if hint is SourceSpan:
-        return lambda v, found: (
-            type(v) is SourceSpan and type(v.file) is str and type(v.line) is type(v.col) is int
-        )
+        return "True"
     if hint in (int, str, bool):
-        return lambda v, found: type(v) is hint  # a bool is not a number here, nor the reverse
+        return f"type({value}) is {hint.__name__}"  # a bool is not a number, nor the reverse
+    if hint is SourceSpan:
+        return (
+            f"(type({value}) is {name(SourceSpan)} and type({value}[0]) is str"
+            f" and type({value}[1]) is int and type({value}[2]) is int)"
+        )
+    if hint in (Compiled, CompiledEffect):
+        # Only their source and scope are pickled, and loading compiles them again: what they
+        # hold is the compiler's own work.
+        return f"type({value}) is {name(hint)}"
     if origin in (tuple, frozenset, set):
-        item = _checker(args[0])
-        kind = tuple if origin is tuple else (set, frozenset)
-        return lambda v, found: isinstance(v, kind) and all(item(x, found) for x in v)
+        kind = "tuple" if origin is tuple else "(set, frozenset)"
+        x = item()
+        names[x] = None
+        return (
+            f"(isinstance({value}, {kind}) and all({_test(x, args[0], names)} for {x} in {value}))"
+        )
     if origin in (dict, Mapping):
-        key, val = _checker(args[0]), _checker(args[1])
-        return lambda v, found: (
-            type(v) is dict and all(key(k, found) and val(x, found) for k, x in v.items())
+        k, v = item(), item() + "v"
+        names[k] = None
+        return (
+            f"(type({value}) is dict and all({_test(k, args[0], names)} and "
+            f"{_test(v, args[1], names)} for {k}, {v} in {value}.items()))"
         )
     if origin is Callable or hint is Callable:
-        return lambda v, found: callable(v)
+        return f"callable({value})"
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-
-        def check(v: Any, found: list[Any]) -> bool:
-            if type(v) is not hint:
-                return False
-            found.append(v)
-            return True
-
-        return check
-    return lambda v, found: False
+        return f"(type({value}) is {name(hint)} and found.append({value}) is None)"
+    return "False"
 
 
 def _linked(s: Any) -> bool:
