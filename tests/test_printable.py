@@ -261,6 +261,53 @@ BROKEN = {
         ),
         d,
     ),
+    "an unknown confidence": lambda s, d: (
+        dataclasses.replace(
+            s,
+            endings={
+                k: dataclasses.replace(
+                    e, fates=tuple(dataclasses.replace(f, confidence=PAYLOAD) for f in e.fates)
+                )
+                for k, e in s.endings.items()
+            },
+        ),
+        d,
+    ),
+    "an id that is no id": lambda s, d: (
+        dataclasses.replace(
+            s,
+            sources={**s.sources, PAYLOAD: dataclasses.replace(s.sources["medvedev"], id=PAYLOAD)},
+        ),
+        d,
+    ),
+    "an unknown vote": lambda s, d: (
+        dataclasses.replace(
+            s,
+            votes={
+                k: dataclasses.replace(
+                    v, rules=tuple(dataclasses.replace(r, vote="maybe") for r in v.rules)
+                )
+                for k, v in s.votes.items()
+            },
+        ),
+        d,
+    ),
+    "a vote's tally in a scene": lambda s, d: (
+        dataclasses.replace(
+            s,
+            phases={
+                k: dataclasses.replace(
+                    p,
+                    choices=tuple(
+                        dataclasses.replace(c, when=s.votes["let_them_in"].passes)
+                        for c in p.choices
+                    ),
+                )
+                for k, p in s.phases.items()
+            },
+        ),
+        d,
+    ),
 }
 
 
@@ -269,10 +316,12 @@ def test_a_structurally_broken_cache_entry_is_ignored(tmp_path: Path, case: str)
     path = tmp_path / "door.yaml"
     path.write_text(docs_example(), encoding="utf-8")
     tamper(path, BROKEN[case])
+    assert cache.load(path.read_bytes(), str(path)) is None  # refused, so compiled again
     code, out, err = run(["validate", str(path)])
     assert code == 0 and out.endswith("door.yaml: valid\n") and "Traceback" not in err
     code, out, err = run(["play", str(path), "--autoplay", "history", "--plain", "--seed", "1"])
     assert code == 0 and "Ending: plenum_called" in out
+    assert_printable(out, err)
 
 
 def test_a_well_formed_tampered_entry_is_still_shown_printably(tmp_path: Path) -> None:
@@ -280,30 +329,24 @@ def test_a_well_formed_tampered_entry_is_still_shown_printably(tmp_path: Path) -
     path.write_text(docs_example(), encoding="utf-8")
 
     def sly(scenario, diagnostics):  # type: ignore[no-untyped-def]
-        first = next(iter(scenario.sources.values()))
-        sources = {**scenario.sources, PAYLOAD: dataclasses.replace(first, id=PAYLOAD)}
         sides = {
             k: dataclasses.replace(v, name=v.name + PAYLOAD) for k, v in scenario.sides.items()
         }
-        endings = {
-            k: dataclasses.replace(
-                v,
-                fates=tuple(
-                    dataclasses.replace(f, confidence=PAYLOAD, sources=(*f.sources, PAYLOAD))
-                    for f in v.fates
-                ),
-            )
-            for k, v in scenario.endings.items()
-        }
-        changed = dataclasses.replace(scenario, sides=sides, endings=endings, sources=sources)
-        return changed, diagnostics
+        return dataclasses.replace(scenario, sides=sides), diagnostics
 
     tamper(path, sly)
     assert cache.load(path.read_bytes(), str(path)) is not None  # the entry is used
     code, out, err = run(
         ["play", str(path), "--side", "khrushchev", "--autoplay", "history", "--seed", "1"]
     )
-    assert code == 0 and "decides:" in out and "[\\x1b]0;PWNED" in out
+    said = " ".join(out.split())
+    assert code == 0 and "The majority\\x1b]0;PWNED" in said and "decides:" in said
+    for handout in ("debrief.html", "debrief.md"):
+        target = tmp_path / handout
+        command = ["play", str(path), "--side", "molotov", "--autoplay", "history", "--seed", "1"]
+        assert run([*command, "--debrief", str(target)])[0] == 0
+        assert "x1b" in target.read_text() and "PWNED" in target.read_text()
+        assert_printable(target.read_text())
     assert_printable(out, err)
     code, out, err = run(
         [
@@ -321,13 +364,14 @@ def test_a_well_formed_tampered_entry_is_still_shown_printably(tmp_path: Path) -
     texts: list[str] = []
 
     def collect(obj: dict[str, object]) -> dict[str, object]:
-        texts.extend(v for v in obj.values() if isinstance(v, str))
+        for v in obj.values():
+            texts.extend(x for x in (v if isinstance(v, list) else [v]) if isinstance(x, str))
         return obj
 
     for line in out.splitlines():
         json.loads(line, object_hook=collect)
     assert code == 0 and "\x9b" not in out and "\\u009b" in out
-    assert PAYLOAD in texts  # the same value to a program, nothing live to a terminal
+    assert any(PAYLOAD in t for t in texts)  # the same value to a program, nothing live
 
 
 # --------------------------------------------------------------------------- m4 and m5
@@ -375,3 +419,39 @@ def test_scenario_text_cannot_close_the_markdown_transcript_block(tmp_path: Path
     fence = opening.removesuffix("text")
     assert len(fence) > 4 and set(fence) == {"`"} and body[-1] == fence
     assert fence not in "\n".join(body[:-1]) and "<script>alert(1)</script>" in body
+
+
+def test_every_field_the_game_renders_is_made_printable() -> None:
+    """Defence in depth behind the compiler and the cache check: the renderer cleans every
+    field it shows, names, places, confidences and source ids included."""
+    import io
+
+    from conftest import compile_yaml
+    from presidium import events as ev
+    from presidium.ui.render import Renderer, make_console
+
+    scenario, _ = compile_yaml(docs_example())
+    assert scenario is not None
+    events = [
+        ev.PhaseStarted(
+            "p", PAYLOAD, "1957-06-18", PAYLOAD, PAYLOAD, PAYLOAD, PAYLOAD, False, PAYLOAD, True
+        ),
+        ev.ChoiceMade("molotov", PAYLOAD, "p", "c", PAYLOAD, "script", False),
+        ev.GameEnded(
+            "e",
+            PAYLOAD,
+            "historical",
+            PAYLOAD,
+            (ev.Fate("molotov", PAYLOAD, PAYLOAD, ("medvedev", PAYLOAD), PAYLOAD),),
+        ),
+    ]
+    for plain in (True, False):
+        out = io.StringIO()
+        console = make_console(plain, width=100, file=out, styled=not plain)
+        Renderer(console, scenario, plain, "khrushchev").events(events)
+        text = out.getvalue()
+        assert text.count("PWNED") >= 10
+        if plain:
+            assert_printable(text)
+        else:  # the console's own colours are escape sequences; nothing else may be
+            assert "\x1b]" not in text and "\x1b[2J" not in text and "\x9b" not in text

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from presidium import events as ev
 from presidium.engine import Game, TrailEntry
 from presidium.model import Note, Scenario, TextPart
+from presidium.printable import clean
 from presidium.printable import markdown as _md
 
 
@@ -257,7 +258,10 @@ th, td { border: 1px solid #999; padding: 0.3em 0.5em; text-align: left; vertica
 
 def html(debrief: Debrief) -> str:
     d = debrief
-    e = html_lib.escape
+
+    def e(text: str) -> str:
+        return html_lib.escape(clean(text))
+
     out = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
