@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import compile_yaml, docs_example, errors, mutate
+from presidium import cache
 from presidium.compiler import compile_document, load_scenario
 from presidium.errors import ScenarioError
 from presidium.loader import load_text
@@ -283,7 +284,9 @@ def assert_printable_diagnostics(text: str, file: str) -> None:
     loaded = load_text(text, file)
     found = loaded.diagnostics
     if not found:
-        found = compile_document(loaded.document, file)[1]
+        scenario, found = compile_document(loaded.document, file)
+        if scenario is not None:  # and what compiles, the cache takes back as it was stored
+            assert cache.well_formed((scenario, found))
     for diagnostic in found:
         shown = diagnostic.format(loaded.lines).split("\n")
         assert len(shown) in (1, 3), shown

@@ -280,6 +280,18 @@ BROKEN = {
         ),
         d,
     ),
+    "a date that is no date": lambda s, d: (
+        dataclasses.replace(
+            s, phases={k: dataclasses.replace(p, date="1957-02-30") for k, p in s.phases.items()}
+        ),
+        d,
+    ),
+    "text where a number starts": lambda s, d: (
+        dataclasses.replace(
+            s, variables={k: dataclasses.replace(v, initial="60") for k, v in s.variables.items()}
+        ),
+        d,
+    ),
     "an unknown vote": lambda s, d: (
         dataclasses.replace(
             s,
@@ -322,6 +334,20 @@ def test_a_structurally_broken_cache_entry_is_ignored(tmp_path: Path, case: str)
     code, out, err = run(["play", str(path), "--autoplay", "history", "--plain", "--seed", "1"])
     assert code == 0 and "Ending: plenum_called" in out
     assert_printable(out, err)
+
+
+def test_what_the_compiler_makes_passes_the_cache_check() -> None:
+    from conftest import compile_yaml
+    from presidium.tools.new import STARTER
+
+    scenarios = [
+        compile_file(path, use_cache=False) for path in (ROOT / "scenarios").glob("*.yaml")
+    ]
+    found = [(r.scenario, r.diagnostics) for r in scenarios]
+    found.append(compile_yaml(docs_example()))
+    found.append(compile_yaml(STARTER.format(id="mine", file="mine.yaml", schema="x.json")))
+    assert len(found) >= 10 and all(s is not None for s, _ in found)
+    assert all(cache.well_formed(entry) for entry in found)
 
 
 def test_a_well_formed_tampered_entry_is_still_shown_printably(tmp_path: Path) -> None:

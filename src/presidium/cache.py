@@ -268,6 +268,7 @@ def _linked(s: Any) -> bool:
             return False
     cited = [a.sources for a in s.actors.values()]
     targets: list[str] = []
+    dates = [phase.date for phase in s.phases.values() if phase.date is not None]
     for phase in s.phases.values():
         choices = {c.id for c in phase.choices}
         if phase.by not in (None, *seats) or phase.vote not in (None, *s.votes):
@@ -302,11 +303,40 @@ def _linked(s: Any) -> bool:
     for item in s.status:
         if item.variable not in (None, *s.variables) or item.rank not in (None, *m.RANKS):
             return False
+    if not all(_value_fits(v) for v in s.variables.values()) or not all(map(_date, dates)):
+        return False
     return (
         all(source.grade in m.GRADES for source in s.sources.values())
         and all(t in s.phases or t in s.endings for t in targets)
         and all(source in s.sources for group in cited for source in group)
     )
+
+
+def _value_fits(variable: Any) -> bool:
+    """A variable starts with a value of its own type, inside its range."""
+    from presidium.conditions import BOOL, INT
+
+    kind, value = variable.type, variable.initial
+    if kind.kind == INT:
+        low, high = kind.minimum, kind.maximum
+        return (
+            type(value) is int and (low is None or low <= value) and (high is None or value <= high)
+        )
+    if kind.kind == BOOL:
+        return type(value) is bool
+    if kind.kind != "enum" or not set(variable.labels) <= set(kind.values):
+        return False
+    return value in kind.values or (not kind.values and value == "")  # a stance, with none declared
+
+
+def _date(iso: str) -> bool:
+    import datetime
+
+    try:
+        datetime.date.fromisoformat(iso)
+    except ValueError:
+        return False
+    return True
 
 
 def _scopes_fit(s: Any, scopes: list[tuple[str, Any]]) -> bool:
