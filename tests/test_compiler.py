@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 
 import pytest
@@ -10,8 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import compile_yaml, docs_example, errors, mutate
-from presidium.compiler import load_scenario
+from presidium import cache
+from presidium.compiler import compile_document, load_scenario
 from presidium.errors import ScenarioError
+from presidium.loader import load_text
 
 
 def line_of(text: str, needle: str) -> int:
@@ -262,6 +265,58 @@ def test_any_edit_of_a_valid_file_gives_a_model_or_diagnostics(position: int, in
     edited = text[:position] + insert + text[position:]
     scenario, found = compile_yaml(edited)
     assert scenario is not None or any(d.severity == "error" for d in found)
+
+
+UNPRINTABLE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+HOSTILE = st.lists(
+    st.one_of(
+        st.characters(max_codepoint=0xA0),
+        st.sampled_from(["\u202e", "\u2028", "\u2066", "\ufffe", ":", "\n", '"', "{", "-"]),
+        st.sampled_from(["\\e", "\\x9b", "\\u202e", "\\n", "\\t", "\\x07", "\\ud800"]),
+    ),
+    max_size=12,
+).map("".join)
+
+
+def assert_printable_diagnostics(text: str, file: str) -> None:
+    """Every diagnostic is its own line (plus a quoted line and a caret) with nothing in it
+    that could drive a terminal, whatever the file and its name hold."""
+    loaded = load_text(text, file)
+    found = loaded.diagnostics
+    if not found:
+        scenario, found = compile_document(loaded.document, file)
+        if scenario is not None:  # and what compiles, the cache takes back as it was stored
+            assert cache.well_formed((scenario, found))
+    for diagnostic in found:
+        shown = diagnostic.format(loaded.lines).split("\n")
+        assert len(shown) in (1, 3), shown
+        for line in shown:
+            assert not UNPRINTABLE.search(line), (line, diagnostic)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(min_value=0, max_value=3000), HOSTILE, st.text(max_size=8))
+def test_no_diagnostic_ever_carries_a_control_character(
+    position: int, insert: str, name: str
+) -> None:
+    text = docs_example()
+    position = min(position, len(text))
+    assert_printable_diagnostics(text[:position] + insert + text[position:], name + ".yaml")
+
+
+VALUES = re.compile(r"(?m)^(\s*(?:- )?[a-z_]+: )(\S.*)$")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data(), HOSTILE)
+def test_no_diagnostic_quotes_a_hostile_value_raw(data: st.DataObject, value: str) -> None:
+    """Any one value replaced by a double-quoted string whose YAML escapes make controls."""
+    text = docs_example()
+    spots = list(VALUES.finditer(text))
+    spot = spots[data.draw(st.integers(0, len(spots) - 1))]
+    quoted = '"' + value.replace("\n", "").replace('"', "") + '"'
+    edited = text[: spot.start(2)] + quoted + text[spot.end(2) :]
+    assert_printable_diagnostics(edited, "door.yaml")
 
 
 def documented_mistakes() -> str:

@@ -2,8 +2,9 @@
 
 An entry is keyed by the file's bytes and name, this presidium's version and source code, and
 the Python version, so any change to any of them makes a new entry. Entries are written
-atomically. They are read with an unpickler that admits only presidium's own classes, so a
-damaged or tampered entry fails to load (and is ignored) instead of running anything.
+atomically. They are read with an unpickler that admits only presidium's own classes, and
+what it builds is checked field by field and id by id, so a damaged or tampered entry fails to
+load (and is ignored, the file compiled again) instead of running anything or crashing later.
 
 ``PRESIDIUM_NO_CACHE=1`` turns the cache off; ``PRESIDIUM_CACHE_DIR`` moves it (by default it
 lives in ``$XDG_CACHE_HOME/presidium``, usually ``~/.cache/presidium``).
@@ -18,7 +19,8 @@ import os
 import pickle
 import sys
 import tempfile
-from functools import lru_cache
+from collections.abc import Callable
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +92,8 @@ def load(data: bytes, name: str) -> Any | None:
     gc.disable()  # tens of thousands of new objects and no cycles: see loader.paused_gc
     try:
         with entry.open("rb") as handle:
-            return _Unpickler(handle).load()
+            value = _Unpickler(handle).load()
+        return value if well_formed(value) else None
     except (
         OSError,
         EOFError,
@@ -107,6 +110,263 @@ def load(data: bytes, name: str) -> Any | None:
         if was_enabled:
             gc.enable()
         forget_recompiled()
+
+
+def well_formed(value: Any) -> bool:
+    """Is ``value`` a (scenario, diagnostics) pair the compiler could have made?
+
+    The unpickler admits only presidium's classes, but those can still be put together in
+    ways the compiler never would: a start phase that does not exist, a set where a mapping
+    belongs, text where a number belongs, a vote's tally used in a scene's condition. Every
+    field is checked against its declared type, every id the game looks up against what it
+    names, and every expression's names against the scenario's; anything else is a cache miss.
+    """
+    from presidium import model as m
+    from presidium.diagnostics import Diagnostic
+
+    if not (isinstance(value, tuple) and len(value) == 2):
+        return False
+    scenario, diagnostics = value
+    if not isinstance(diagnostics, list) or not all(
+        isinstance(d, Diagnostic) and d.severity == "warning" for d in diagnostics
+    ):
+        return False
+    scopes: list[tuple[str, Any]] = []
+    return (
+        isinstance(scenario, m.Scenario)
+        and _typed(scenario, scopes)
+        and all(_typed(d, scopes) for d in diagnostics)
+        and _linked(scenario)
+        and _scopes_fit(scenario, scopes)
+    )
+
+
+def _typed(root: Any, scopes: list[tuple[str, Any]]) -> bool:
+    """Every field of every dataclass reachable from ``root`` holds what its annotation says;
+    the scope of each expression met is added to ``scopes``, with the role of its place."""
+    stack, seen = [root], set()
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:  # one object referred to many times is checked once
+            continue
+        seen.add(id(item))
+        kind: type = type(item)
+        if not _check_of(kind)(item, stack, scopes):
+            return False
+    return True
+
+
+Check = Callable[[Any, list[Any], list[tuple[str, Any]]], bool]
+
+# Where an expression may name more than the scenario's variables; everywhere else it may not.
+_ROLES = {("Vote", "passes"): "tally", ("VoteRule", "when"): "voter"}
+
+
+@cache
+def _check_of(cls: type) -> Check:
+    """A test of one instance of the dataclass ``cls``, made from its annotations.
+
+    It is written out as one small function per class (the annotations spelled as ``type(x)
+    is str``, ``all(...)`` and so on), because a scenario of ten thousand phases has a million
+    fields and a call per field would cost more than loading the entry. The source is built
+    from presidium's own annotations only, never from the entry. Dataclasses found in the
+    fields are pushed onto ``found``, to be checked in turn.
+    """
+    import dataclasses
+    import typing
+
+    names: dict[str, Any] = {}
+    hints = typing.get_type_hints(cls)
+    tests = [
+        _test(f"o.{f.name}", hints[f.name], names, _ROLES.get((cls.__name__, f.name), "plain"))
+        for f in dataclasses.fields(cls)
+    ]
+    source = "def check(o, found, scopes):\n    return " + " and ".join(tests) + "\n"
+    exec(compile(source, f"<cache check of {cls.__name__}>", "exec"), names)
+    check: Check = names["check"]
+    return check
+
+
+def _test(value: str, hint: Any, names: dict[str, Any], role: str) -> str:
+    """A Python expression that is true when ``value`` (an expression) fits ``hint``."""
+    import dataclasses
+    import types
+    import typing
+    from collections.abc import Mapping
+
+    from presidium.conditions import Compiled, CompiledEffect
+    from presidium.diagnostics import SourceSpan
+
+    def name(obj: Any) -> str:
+        key = f"_{len(names)}"
+        names[key] = obj
+        return key
+
+    def variable() -> str:
+        key = f"x{len(names)}"
+        names[key] = None
+        return key
+
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        rest = [option for option in args if option is not type(None)]
+        if all(option in (int, str, bool) for option in rest):
+            test = f"type({value}) in {name(frozenset(rest))}"
+        else:
+            test = " or ".join(f"({_test(value, option, names, role)})" for option in rest)
+        return f"({value} is None or {test})" if len(rest) < len(args) else f"({test})"
+    if hint is Any:
+        return "True"
+    if hint in (int, str, bool):
+        return f"type({value}) is {hint.__name__}"  # a bool is not a number, nor the reverse
+    if hint is SourceSpan:
+        return (
+            f"(type({value}) is {name(SourceSpan)} and type({value}[0]) is str"
+            f" and type({value}[1]) is int and type({value}[2]) is int)"
+        )
+    if hint in (Compiled, CompiledEffect):
+        # Only their source and scope are pickled, and loading compiles them again: what they
+        # hold is the compiler's own work, once their scope is known to be the scenario's.
+        return (
+            f"(type({value}) is {name(hint)} and scopes.append(({role!r}, {value}.scope)) is None)"
+        )
+    if origin in (tuple, frozenset, set):
+        kind = "tuple" if origin is tuple else "(set, frozenset)"
+        x = variable()
+        return f"(isinstance({value}, {kind}) and all({_test(x, args[0], names, role)} for {x} in {value}))"
+    if origin in (dict, Mapping):
+        k, v = variable(), variable()
+        return (
+            f"(type({value}) is dict and all({_test(k, args[0], names, role)} and "
+            f"{_test(v, args[1], names, role)} for {k}, {v} in {value}.items()))"
+        )
+    if origin is Callable or hint is Callable:
+        return f"callable({value})"
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return f"(type({value}) is {name(hint)} and found.append({value}) is None)"
+    return "False"
+
+
+def _linked(s: Any) -> bool:
+    """Every id the game follows names something that exists, and every word it reads is one
+    it knows."""
+    from presidium import model as m
+
+    seats = set(s.sides) | set(s.actors)
+    tables = (s.sources, s.sides, s.actors, s.variables, s.votes, s.phases, s.endings)
+    if any(item.id != key for table in tables for key, item in table.items()):
+        return False
+    named = (s.sources, s.sides, s.actors, s.votes, s.phases, s.endings, s.stances)
+    ids = [s.id, *(key for table in named for key in table)]
+    ids += [c.id for phase in s.phases.values() for c in phase.choices]
+    if not all(m.ID.match(i) for i in ids):
+        return False
+    if s.start not in s.phases or s.historical_ending not in (None, *s.endings):
+        return False
+    for actor in s.actors.values():
+        if actor.rank not in m.RANKS or (s.stances and actor.stance not in s.stances):
+            return False
+    cited = [a.sources for a in s.actors.values()]
+    targets: list[str] = []
+    dates = [phase.date for phase in s.phases.values() if phase.date is not None]
+    for phase in s.phases.values():
+        choices = {c.id for c in phase.choices}
+        if phase.by not in (None, *seats) or phase.vote not in (None, *s.votes):
+            return False
+        if phase.history not in (None, *choices) or (not phase.choices and not phase.next):
+            return False
+        if any(rule.choose not in choices for rule in phase.script):
+            return False
+        if any((c.outcome is None) == (c.chance is None) for c in phase.choices):
+            return False
+        targets += [b.target for c in phase.choices for o in c.outcomes() for b in o.next]
+        targets += [b.target for b in phase.next]
+        cited += [phase.sources, *(n.sources for n in phase.notes)]
+        if any(n.confidence not in m.CONFIDENCE for n in phase.notes):
+            return False
+    for ending in s.endings.values():
+        if ending.kind not in m.ENDING_KINDS:
+            return False
+        for fate in ending.fates:
+            if fate.actor not in s.actors or fate.confidence not in (None, *m.CONFIDENCE):
+                return False
+        cited += [ending.sources, *(f.sources for f in ending.fates)]
+    for vote in s.votes.values():
+        if any(v not in s.actors for v in vote.voters):
+            return False
+        for rule in vote.rules:
+            if rule.vote not in m.VOTES or any(a not in s.actors for a in rule.actors):
+                return False
+        if any(not set(bloc.counts) <= set(m.VOTES) for bloc in vote.blocs):
+            return False
+        cited.append(vote.sources)
+    for item in s.status:
+        if item.variable not in (None, *s.variables) or item.rank not in (None, *m.RANKS):
+            return False
+    if not all(_value_fits(v) for v in s.variables.values()) or not all(map(_date, dates)):
+        return False
+    return (
+        all(source.grade in m.GRADES for source in s.sources.values())
+        and all(t in s.phases or t in s.endings for t in targets)
+        and all(source in s.sources for group in cited for source in group)
+    )
+
+
+def _value_fits(variable: Any) -> bool:
+    """A variable starts with a value of its own type, inside its range."""
+    from presidium.conditions import BOOL, INT
+
+    kind, value = variable.type, variable.initial
+    if kind.kind == INT:
+        low, high = kind.minimum, kind.maximum
+        return (
+            type(value) is int and (low is None or low <= value) and (high is None or value <= high)
+        )
+    if kind.kind == BOOL:
+        return type(value) is bool
+    if kind.kind != "enum" or not set(variable.labels) <= set(kind.values):
+        return False
+    return value in kind.values or (not kind.values and value == "")  # a stance, with none declared
+
+
+def _date(iso: str) -> bool:
+    import datetime
+
+    try:
+        datetime.date.fromisoformat(iso)
+    except ValueError:
+        return False
+    return True
+
+
+def _scopes_fit(s: Any, scopes: list[tuple[str, Any]]) -> bool:
+    """Each expression was compiled against the names the game gives it where it stands: the
+    scenario's variables everywhere, the tally too in a vote's 'passes', the voter too in a
+    vote rule. Expressions share a few scopes, so each is compared once."""
+    from presidium.conditions import INT, Scope, VarType
+
+    variables = {k: v.type for k, v in s.variables.items()}
+    ranks: dict[str, tuple[str, ...]] = {}
+    for actor in s.actors.values():
+        ranks[actor.rank] = (*ranks.get(actor.rank, ()), actor.id)
+    stances = tuple(s.stances)
+    tally = {k: VarType(INT) for k in ("votes_for", "votes_against", "abstentions")}
+    voter = {"stance": VarType("enum", stances)}
+    done: set[tuple[str, int]] = set()
+    for role, scope in scopes:
+        if (role, id(scope)) in done:
+            continue
+        done.add((role, id(scope)))
+        if not (
+            type(scope) is Scope
+            and scope.variables == variables
+            and dict(scope.ranks) == ranks
+            and tuple(scope.stances) == stances
+            and dict(scope.extra) in ({}, *((tally,) if role == "tally" else ()))
+            and scope.voter_attributes in (None, *((voter,) if role == "voter" else ()))
+        ):
+            return False
+    return True
 
 
 def store(data: bytes, name: str, value: Any) -> None:

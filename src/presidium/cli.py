@@ -26,8 +26,10 @@ TRANSCRIPTS = (".txt", ".md", ".markdown", ".html", ".htm", ".svg")
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
+        from presidium.printable import clean
+
         self.print_usage(sys.stderr)
-        self.exit(2, f"presidium: error: {message}\n")
+        self.exit(2, clean(f"presidium: error: {message}", one_line=True) + "\n")
 
 
 def _seed(text: str) -> int:
@@ -227,30 +229,33 @@ def main(argv: Sequence[str] | None = None) -> int:
             return exit_.code if isinstance(exit_.code, int) else 2
         if args.command == "list":
             return _list()
+        from presidium.printable import printable_stream
+
+        out = printable_stream(sys.stdout)  # the tools quote file names, scenarios and saves
         if args.command == "validate":
             from presidium.tools.validate import validate
 
-            return validate(args.paths, args.strict, sys.stdout)
+            return validate(args.paths, args.strict, out)
         if args.command == "new":
             from presidium.tools.new import new
 
-            return new(args.path, sys.stdout, args.extends)
+            return new(args.path, out, args.extends)
         if args.command == "schema":
             from presidium.tools.schema import schema
 
-            return schema(args.output, sys.stdout)
+            return schema(args.output, out)
         if args.command == "graph":
             from presidium.tools.graph import graph
 
-            return graph(args.path, args.format, args.output, sys.stdout)
+            return graph(args.path, args.format, args.output, out)
         if args.command == "replay":
             from presidium.tools.replay import replay
 
-            return replay(args.path, sys.stdout)
+            return replay(args.path, out)
         if args.command == "check":
             from presidium.tools.check import check
 
-            return check(args.paths, args.runs, args.seed, args.max_states, args.strict, sys.stdout)
+            return check(args.paths, args.runs, args.seed, args.max_states, args.strict, out)
         return _play(args)
     except KeyboardInterrupt:
         sys.stderr.write("\nInterrupted: leaving presidium.\n")
@@ -262,6 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except Exception as exc:
         from presidium.errors import PresidiumError, ScenarioError
+        from presidium.printable import clean
 
         if isinstance(exc, ScenarioError):
             sys.stderr.write(exc.report() + "\n")
@@ -272,7 +278,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if isinstance(exc, PlayerQuit):
                 sys.stdout.write("Goodbye.\n")
                 return 0
-            sys.stderr.write(f"presidium: {exc}\n")
+            sys.stderr.write(clean(f"presidium: {exc}", one_line=True) + "\n")
             return exc.exit_code
         raise
 
@@ -383,16 +389,17 @@ def _play(args: argparse.Namespace) -> int:
 def _write_transcript(console: Console, target: str, title: str) -> None:
     """Save a recorded session in the format its extension names."""
     from presidium.errors import PresidiumError
+    from presidium.printable import code_fence, markdown, one_line
 
     suffix = target.lower().rsplit(".", 1)[-1]
     if suffix == "svg":
-        text = console.export_svg(title=f"presidium: {title}")
+        text = console.export_svg(title=f"presidium: {one_line(title)}")
     elif suffix in ("html", "htm"):
         text = console.export_html()
     else:
         body = "\n".join(line.rstrip() for line in console.export_text().splitlines())
         if suffix in ("md", "markdown"):
-            text = f"# Transcript: {title}\n\n```text\n{body}\n```\n"
+            text = f"# Transcript: {markdown(one_line(title))}\n\n{code_fence(body, 'text')}"
         else:
             text = body + "\n"
     try:
@@ -406,7 +413,7 @@ def _list() -> int:
     from pathlib import Path
 
     from presidium import catalog
-    from presidium.ui.render import clean
+    from presidium.printable import clean
 
     for entry in catalog.catalog(Path.cwd()):
         where = "bundled" if entry.bundled else str(entry.path)

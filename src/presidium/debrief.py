@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import datetime
 import html as html_lib
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from presidium import events as ev
 from presidium.engine import Game, TrailEntry
 from presidium.model import GRADE_LEGEND, Note, Scenario, TextPart
+from presidium.printable import clean
+from presidium.printable import markdown as _md
 
 
 @dataclass(frozen=True)
@@ -181,22 +182,6 @@ def build(scenario: Scenario, game: Game, side: str) -> Debrief:
 VOTE_WORDS = {"for": "for", "against": "against", "abstain": "abstains"}
 
 
-def _md(text: str) -> str:
-    """Scenario text made safe inside Markdown: no markup of its own, no raw HTML.
-
-    Only what would start markup is escaped, so the file still reads well as plain text.
-    """
-    escaped = "".join("\\" + c if c in "\\`*_[]<>|" else c for c in text)
-    lines = []
-    for line in escaped.split("\n"):
-        if re.match(r"(#|[-+] )", line):
-            line = "\\" + line  # not a heading, not a list item
-        else:
-            line = re.sub(r"^(\d+)([.)] )", r"\1\\\2", line)  # not a numbered item
-        lines.append(line)
-    return "\n".join(lines)
-
-
 def markdown(debrief: Debrief) -> str:
     d = debrief
     lines = [f"# Debrief: {_md(d.title)}", ""]
@@ -288,7 +273,10 @@ th, td { border: 1px solid #999; padding: 0.3em 0.5em; text-align: left; vertica
 
 def html(debrief: Debrief) -> str:
     d = debrief
-    e = html_lib.escape
+
+    def e(text: str) -> str:
+        return html_lib.escape(clean(text))
+
     out = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',

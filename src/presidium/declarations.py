@@ -41,6 +41,7 @@ class Declarations(Reader):
         for key, label in (node or {}).items():
             assert node is not None
             if self.ident(key, node.key_span(key), "a stance id") and isinstance(label, str):
+                self.check_text(label, node.value_span(key))
                 result[key] = label
             elif not isinstance(label, str):
                 self.err(f"stance '{key}' needs a label in words", node.value_span(key))
@@ -144,6 +145,7 @@ class Declarations(Reader):
                 for key, val in values.items():
                     if self.ident(key, values.key_span(key), "a value id"):
                         if isinstance(val, str):
+                            self.check_text(val, values.value_span(key))
                             labels[key] = val
                         else:
                             self.err(

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
+from presidium.printable import clean
+
 Severity = Literal["error", "warning"]
 
 
@@ -53,13 +55,19 @@ class Diagnostic:
     span: SourceSpan = UNKNOWN
 
     def format(self, source_lines: list[str] | None = None) -> str:
-        """``file:line:col: severity: message``, plus the source line and a caret when known."""
-        head = f"{self.span}: {self.severity}: {self.message}"
+        """``file:line:col: severity: message``, plus the source line and a caret when known.
+
+        The file name, the message (which may quote any value from the file) and the line are
+        all untrusted: each is made printable here, on one line, so no diagnostic can drive
+        the terminal or forge a line of its own, whatever it quotes.
+        """
+        head = clean(f"{self.span}: {self.severity}: {self.message}", one_line=True)
         if not source_lines or not 1 <= self.span.line <= len(source_lines):
             return head
         text = source_lines[self.span.line - 1].rstrip("\r\n").expandtabs(1)
-        caret = " " * (max(self.span.col, 1) - 1) + "^"
-        return f"{head}\n    {text}\n    {caret}"
+        before = clean(text[: max(self.span.col, 1) - 1], one_line=True)
+        caret = " " * len(before) + "^"
+        return f"{head}\n    {clean(text, one_line=True)}\n    {caret}"
 
 
 @dataclass

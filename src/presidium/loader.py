@@ -161,7 +161,7 @@ class _Problem(Exception):
 
 def load_text(text: str, file: str) -> LoadResult:
     """Parse scenario text into located plain data, collecting every problem."""
-    lines = text.splitlines()
+    lines = source_lines(text)
     problems: list[Diagnostic] = []
 
     def err(message: str, line: int, col: int) -> None:
@@ -191,10 +191,40 @@ def load_text(text: str, file: str) -> LoadResult:
             mark = exc.problem_mark or exc.context_mark
             row, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
             err(f"YAML syntax: {exc.problem or exc.context or 'invalid YAML'}", row, col)
-        else:  # reader errors: control characters, bad encodings
-            err(f"YAML: {exc}".replace("\n", " "), 1, 1)
+        else:  # reader errors: characters YAML does not allow anywhere
+            bad = _UNREADABLE.search(text)
+            if bad is None:
+                err(f"YAML: {exc}".replace("\n", " "), 1, 1)
+            else:
+                what = "control character" if bad.group() < "\xa0" else "character"
+                err(
+                    f"the {what} U+{ord(bad.group()):04X} is not allowed anywhere in a "
+                    "scenario file; delete it",
+                    *_position(text, bad.start()),
+                )
         return LoadResult(None, problems, lines)
     return LoadResult(root, problems, lines)
+
+
+# What YAML reads as a line break, and the characters it refuses anywhere in a file.
+_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+_UNREADABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def source_lines(text: str) -> list[str]:
+    """The file's lines as YAML counts them (a form feed, say, does not start a new one), so
+    that a diagnostic's line number and the line it quotes agree."""
+    lines = _BREAK.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    """The (line, column) of ``text[index]``, both from 1, counting lines as YAML does."""
+    breaks = list(_BREAK.finditer(text, 0, index))
+    start = breaks[-1].end() if breaks else 0
+    return len(breaks) + 1, index - start + 1
 
 
 _FLOW_TOKEN = re.compile(r"[\[\]{}'\"#\n]")

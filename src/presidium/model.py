@@ -6,12 +6,14 @@ The runtime sees only this model, never the YAML. Every item remembers where it 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from presidium.conditions import Compiled, CompiledEffect, VarType
 from presidium.diagnostics import SourceSpan
 
 FORMAT_VERSION = 1
+ID = re.compile(r"[a-z][a-z0-9_]*\Z")  # what the compiler accepts as an id: snake_case ASCII
 GRADES = ("A", "B", "C")
 GRADE_MEANINGS = {"A": "primary or archival", "B": "reputable secondary", "C": "popular or weak"}
 # Said wherever a grade is shown: a letter alone tells a student nothing.

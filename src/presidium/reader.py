@@ -24,11 +24,11 @@ from presidium.conditions import (
 )
 from presidium.diagnostics import DiagnosticBag, SourceSpan, did_you_mean, one_of
 from presidium.loader import YList, YMap
+from presidium.model import ID
+from presidium.printable import CONTROL
 from presidium.spec import Field
 
-ID = re.compile(r"[a-z][a-z0-9_]*\Z")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 class Reader:

@@ -15,6 +15,7 @@ from typing import IO
 from presidium.engine import Game
 from presidium.errors import PresidiumError, UsageError
 from presidium.model import Branch, Outcome, Scenario
+from presidium.printable import code_fence, markdown, one_line
 from presidium.tools.common import compile_path, existing_files, plural, print_diagnostics
 
 LABEL_LIMIT = 48
@@ -107,7 +108,7 @@ def _condition(branch: Branch) -> str:
 
 
 def _clip(text: str, limit: int = LABEL_LIMIT) -> str:
-    text = " ".join(text.split())
+    text = one_line(text)
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
@@ -119,7 +120,10 @@ def mermaid(scenario: Scenario) -> str:
     def label(text: str) -> str:
         return '"' + text.replace('"', "#quot;") + '"'
 
-    lines = [f"%% {scenario.title}: phases, choices and endings (presidium graph)", "flowchart TD"]
+    lines = [
+        f"%% {one_line(scenario.title)}: phases, choices and endings (presidium graph)",
+        "flowchart TD",
+    ]
     for phase in scenario.phases.values():
         lines.append(f"    {_node('p', phase.id)}[{label(_clip(phase.title))}]")
     for ending in scenario.endings.values():
@@ -146,7 +150,7 @@ def dot(scenario: Scenario) -> str:
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
     lines = [
-        f"// {scenario.title}: phases, choices and endings (presidium graph)",
+        f"// {one_line(scenario.title)}: phases, choices and endings (presidium graph)",
         f"digraph {quote(scenario.id)} {{",
         "    rankdir=TB;",
         '    node [shape=box, style=rounded, fontname="Helvetica"];',
@@ -183,7 +187,7 @@ def graph(path: str, fmt: str, output: str | None, out: IO[str]) -> int:
         return 0
     target = Path(output)
     if fmt == "mermaid" and target.suffix.lower() in (".md", ".markdown"):
-        text = f"# {result.scenario.title}\n\n```mermaid\n{text}```\n"
+        text = f"# {markdown(one_line(result.scenario.title))}\n\n{code_fence(text, 'mermaid')}"
     try:
         target.write_text(text, encoding="utf-8")
     except OSError as exc:

@@ -30,6 +30,7 @@ from presidium.catalog import Opened
 from presidium.engine import Game, Snapshot
 from presidium.errors import PresidiumError
 from presidium.model import Scenario
+from presidium.printable import clean, json_text
 from presidium.ui.render import Renderer, make_console
 
 
@@ -319,7 +320,7 @@ class Sitting:
             self.views.error(f"Type 1 to {len(sides)}, or one of: {', '.join(sides)}.")
 
     def _confirm(self, question: str) -> bool:
-        self.views.out(Text(question))
+        self.views.out(Text(clean(question)))  # it quotes the save, which anyone can edit
         while True:
             answer = self._read("(yes/no)> ")
             if answer is None:
@@ -609,7 +610,7 @@ def play_json(scenario: Scenario, options: PlayOptions, out: IO[str], reader: Li
     """Engine events as JSON Lines; answers are read as lines of choice ids or numbers."""
 
     def emit(obj: dict[str, Any]) -> None:
-        out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        out.write(json_text(json.dumps(obj, ensure_ascii=False)) + "\n")
         out.flush()
 
     def show(events: list[ev.Event]) -> None:

@@ -1,15 +1,14 @@
 """Turn engine events into what a person reads: rich panels, or plain screen-reader text.
 
-Scenario text is always wrapped in ``Text`` (never parsed as markup) and stripped of control
-characters, so a scenario file cannot restyle or drive the terminal. Styles are named by
-meaning in one theme; nothing is conveyed by colour alone: every coloured item also carries
-a word ("Counterfactual", "unavailable", "for", "against").
+Scenario text, and anything a save or the player brought, is always wrapped in ``Text`` (never
+parsed as markup) and made printable by ``clean``, so none of them can restyle or drive the
+terminal. Styles are named by meaning in one theme; nothing is conveyed by colour alone: every
+coloured item also carries a word ("Counterfactual", "unavailable", "for", "against").
 """
 
 from __future__ import annotations
 
 import io
-import re
 import sys
 import textwrap
 from collections.abc import Iterable, Sequence
@@ -26,6 +25,7 @@ from presidium import events as ev
 from presidium.commands import help_lines
 from presidium.debrief import Debrief, FateLine, Step, format_date
 from presidium.model import GRADE_LEGEND, Scenario
+from presidium.printable import clean as clean
 
 THEME = Theme(
     {
@@ -47,7 +47,6 @@ THEME = Theme(
     }
 )
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 VOTE_WORDS = {"for": "votes for", "against": "votes against", "abstain": "abstains"}
 # Where a scene's history notes can be read, by whether the player decides in it, later, or never.
 NOTES_HINT = {
@@ -55,11 +54,6 @@ NOTES_HINT = {
     "later": "Type 'notes' at the next prompt for the history behind this scene.",
     "none": "The history behind this scene is in the debrief at the end.",
 }
-
-
-def clean(text: str) -> str:
-    """Scenario text with control characters removed (defence in depth: the compiler refuses them)."""
-    return _CONTROL.sub("", text)
 
 
 def T(text: str, style: str = "") -> Text:
@@ -245,7 +239,7 @@ class Renderer:
         label = "[Counterfactual] " if e.counterfactual else ""
         body = Text()
         if not self.plain and where:
-            body.append(where + "\n\n", style="presidium.date")
+            body.append(clean(where) + "\n\n", style="presidium.date")
         if e.content_note:
             body.append(f"Content note: {clean(e.content_note)}\n\n", style="presidium.note")
         body.append_text(self.paragraphs(e.text))
@@ -455,9 +449,9 @@ class Renderer:
             line.append(clean(fate.name) + ": ", style="presidium.choice")
             line.append(clean(fate.text))
             if show_sources and fate.confidence:
-                line.append(f" [{fate.confidence}]", style="presidium.label")
+                line.append(f" [{clean(fate.confidence)}]", style="presidium.label")
             if show_sources and fate.sources:
-                line.append(f" [Sources: {', '.join(fate.sources)}]", style="presidium.note")
+                line.append(clean(f" [Sources: {', '.join(fate.sources)}]"), style="presidium.note")
             self.out(line)
 
     # ------------------------------------------------------------------ notes and debrief
@@ -474,7 +468,7 @@ class Renderer:
             self.heading(f"History notes: {phase.title}")
             for note in phase.notes:
                 line = Text()
-                line.append(f"[{note.confidence}] ", style="presidium.label")
+                line.append(f"[{clean(note.confidence)}] ", style="presidium.label")
                 line.append(clean(note.text))
                 line.append(
                     f" Sources: {'; '.join(self.cite(s) for s in note.sources)}.",
@@ -534,11 +528,11 @@ class Renderer:
     def steps(self, steps: Sequence[Step]) -> None:
         """Each decision so far, beside what history did."""
         for step in steps:
-            line = Text(f"{step.when}: ")
+            line = Text(clean(f"{step.when}: "))
             line.append(clean(step.scene), style="presidium.choice")
             line.append(f" ({clean(step.who)}): {clean(step.choice)}")
             if step.chance:
-                line.append(f" [{step.chance}]")
+                line.append(clean(f" [{step.chance}]"))
             if step.as_in_history is False:
                 line.append(" DIVERGED", style="presidium.counterfactual")
                 line.append(f" ({clean(step.why or '')}); history: {clean(step.historical or '')}")
@@ -556,8 +550,9 @@ class Renderer:
         notice(self.console, message)
 
     def echo(self, line: str) -> None:
-        """What the player typed, as it appears in a transcript."""
-        self.console.print(line, markup=False, highlight=False)
+        """What the player typed, as it appears on the screen and in a transcript: printable,
+        so a typed escape sequence shows as text and leaves every transcript well-formed."""
+        self.console.print(Text(clean(line)), markup=False, highlight=False)
 
     def help(self) -> None:
         self.heading("Commands")
