@@ -321,3 +321,37 @@ def test_conditions_the_range_leaves_open_are_not_warned_about() -> None:
         'for: "members_at_door / 40"\n        when: "members_at_door > 50"',
     )
     assert compile_yaml(text)[1] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "{members_at_door are waiting.",
+            "'{' near \"{members_at_door are wait...\" is never closed; write {name}",
+        ),
+        ("{members_at_door and {members_at_door}.", "is never closed"),
+        ("Wait } for them.", "'}' near \"Wait } for them.\" closes nothing; write '}}'"),
+        ("{{members_at_door} waiting.", "closes nothing"),
+        ("{} waiting.", "unknown variable '{}' in text"),
+        ("{ members_at_door } waiting.", "unknown variable '{ members_at_door }'"),
+    ],
+)
+def test_every_brace_the_game_would_fill_is_read_when_compiled(text: str, message: str) -> None:
+    source = mutate('text: "Hours pass. Members drift home."', f'text: "{text}"')
+    found = errors(source)
+    line = line_of(source, text)
+    assert len(found) == 1 and found[0].startswith(f"{line}:") and message in found[0], found
+
+
+def test_braces_that_compile_are_filled_as_written(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from conftest import run_cli
+
+    text = "{{{members_at_door}}} at the door, {{literally}}."
+    path = Path(str(tmp_path)) / "door.yaml"
+    path.write_text(mutate('text: "Hours pass. Members drift home."', f'text: "{text}"'))
+    code, out, _ = run_cli(["play", str(path), "--side", "khrushchev"], stdin="wait\n")
+    assert code == 0 and "{80} at the door, {literally}." in out, out
+    assert run_cli(["check", str(path)])[0] == 0

@@ -7,12 +7,11 @@ diagnostics with ``file:line:col``; the compiler never raises anything else.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from typing import Any
 
 from presidium import model as m
-from presidium import spec
+from presidium import spec, template
 from presidium.commands import RESERVED
 from presidium.conditions import (
     BOOL,
@@ -30,8 +29,6 @@ from presidium.diagnostics import SourceSpan, did_you_mean
 from presidium.files import Compilation, compile_file, load_scenario  # noqa: F401
 from presidium.loader import YList, YMap, span_of
 from presidium.reader import DATE, kind_of, show, valid_date
-
-PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 # Words the terminal reads as commands at every prompt; a choice id may not take them.
 
@@ -220,11 +217,17 @@ class Compiler(Declarations):
         return m.TextPart(text, when, counterfactual, span)
 
     def check_placeholders(self, text: str, span: SourceSpan) -> None:
-        for match in PLACEHOLDER.finditer(text.replace("{{", "").replace("}}", "")):
-            name = match.group(1)
-            if name not in self.placeholders:
+        """Read the text as the game will fill it, so that no brace can stop a game."""
+        try:
+            pieces = template.split(text.strip())
+        except template.TemplateError as exc:
+            self.err(exc.message, span)
+            return
+        for piece in pieces:
+            if isinstance(piece, template.Placeholder) and piece.name not in self.placeholders:
                 self.err(
-                    f"unknown variable '{{{name}}}' in text{did_you_mean(name, self.placeholders)}; "
+                    f"unknown variable '{{{piece.name}}}' in text"
+                    f"{did_you_mean(piece.name, self.placeholders)}; "
                     "write '{{' and '}}' for literal braces",
                     span,
                 )

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from presidium import events as ev
+from presidium import template
 from presidium.conditions import INT, CompiledEffect
 from presidium.errors import GameOver, IllegalChoice, PresidiumError
 from presidium.machine import PhaseMachine, trigger_name
@@ -494,24 +495,11 @@ class Game:
         return "\n\n".join(chosen)
 
     def _fill(self, text: str) -> str:
-        if "{" not in text:
-            return text
-        out = []
-        i = 0
-        while i < len(text):
-            if text.startswith("{{", i) or text.startswith("}}", i):
-                out.append(text[i])
-                i += 2
-                continue
-            if text[i] == "{":
-                end = text.index("}", i)
-                name = text[i + 1 : end]
-                out.append(self.scenario.variables[name].display(self.values[name]))
-                i = end + 1
-                continue
-            out.append(text[i])
-            i += 1
-        return "".join(out)
+        variables, values = self.scenario.variables, self.values
+        return "".join(
+            piece if isinstance(piece, str) else variables[piece.name].display(values[piece.name])
+            for piece in template.split(text)
+        )
 
 
 def combine(op: str, old: Any, operand: Any, var: Variable) -> Any:
