@@ -355,3 +355,91 @@ def test_braces_that_compile_are_filled_as_written(tmp_path: object) -> None:
     code, out, _ = run_cli(["play", str(path), "--side", "khrushchev"], stdin="wait\n")
     assert code == 0 and "{80} at the door, {literally}." in out, out
     assert run_cli(["check", str(path)])[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("changes", "needle", "message"),
+    [
+        (  # a typo in a chance's odds: the choice is still in the file
+            [("history: refuse\n", "history: fob_them_off\n"), ("percent: 40", "percent: 4o")],
+            "percent: 4o",
+            "in \"4o\": unexpected 'o'",
+        ),
+        (  # a broken 'when' is one mistake, not also a missing 'when'
+            [
+                ("      - id: go_out\n", '      - id: go_out\n        when: "members_at_door >"\n'),
+                (
+                    '        label: "Go out',
+                    '        unavailable: "Too few."\n        label: "Go out',
+                ),
+            ],
+            'when: "members_at_door >"',
+            "expected a value",
+        ),
+        (  # a misspelt kind is not also "counterfactual"
+            [("kind: historical", "kind: historic")],
+            "kind: historic",
+            "'kind' must be 'counterfactual' or 'historical', not 'historic'",
+        ),
+        (  # an unknown leader is not also "another leader"
+            [("leader: molotov", "leader: molotv")],
+            "leader: molotv",
+            "unknown actor 'molotv' (did you mean 'molotov'?)",
+        ),
+        (  # a misspelt key is not also a missing one
+            [("    office: Deputy premier", "    ofice: Deputy premier")],
+            "ofice:",
+            "unknown key 'ofice' in actor 'mikoyan' (did you mean 'office'?)",
+        ),
+        (  # a phase's misspelt 'choices' does not make its 'by', 'history' and 'prompt' wrong
+            [("    choices:\n      - id: go_out", "    choises:\n      - id: go_out")],
+            "choises:",
+            "unknown key 'choises' in phase 'the_appeal' (did you mean 'choices'?)",
+        ),
+        (  # a misspelt 'sources' does not also leave the phase without sources
+            [("    sources: [medvedev, furtseva_bio]", "    source: [medvedev, furtseva_bio]")],
+            "source: [medvedev",
+            "unknown key 'source' in phase 'the_door' (did you mean 'sources'?)",
+        ),
+        (  # an unknown target in the last branch does not make the branch before it the last
+            [("      - goto: door_stays_shut", "      - goto: door_stays_shot")],
+            "goto: door_stays_shot",
+            "unknown phase or ending 'door_stays_shot' (did you mean 'door_stays_shut'?)",
+        ),
+        (  # a number variable with a mistake is still declared for what uses it
+            [("    min: 0\n", "    min: none\n")],
+            "min: none",
+            "a number variable needs a whole-number 'min'",
+        ),
+        (  # a misspelt declaration: its uses are one message, at the first, naming the others
+            [("  medvedev:\n    cite", "  medvedv:\n    cite")],
+            "sources: [medvedev, furtseva_bio]",
+            "unknown source 'medvedev' (did you mean 'medvedv'?); the same at lines ",
+        ),
+    ],
+)
+def test_one_mistake_gives_one_message_at_its_root(
+    changes: list[tuple[str, str]], needle: str, message: str
+) -> None:
+    text = docs_example()
+    for old, new in changes:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    found = errors(text)
+    assert len(found) == 1, found
+    assert found[0].startswith(f"{line_of(text, needle)}:") and message in found[0], found
+
+
+def test_the_same_message_twice_at_one_place_is_reported_once() -> None:
+    from presidium.diagnostics import Diagnostic, DiagnosticBag, SourceSpan
+
+    bag = DiagnosticBag()
+    for line in (9, 3, 3, 5):
+        bag.error("unknown actor 'x'", SourceSpan("a.yaml", line, 4))
+    bag.error("unknown actor 'x'", SourceSpan("b.yaml", 1, 1))
+    assert bag.sorted() == [
+        Diagnostic(
+            "error", "unknown actor 'x'; the same at lines 5 and 9", SourceSpan("a.yaml", 3, 4)
+        ),
+        Diagnostic("error", "unknown actor 'x'", SourceSpan("b.yaml", 1, 1)),
+    ]

@@ -141,7 +141,7 @@ class Compiler(Declarations):
             historical = self.ref(
                 doc["historical_ending"], doc.value_span("historical_ending"), ending_ids, "ending"
             )
-            if historical and endings[historical].kind != "historical":
+            if historical and endings[historical].kind == "counterfactual":
                 self.err(
                     f"ending '{historical}' is named historical_ending but its kind is counterfactual",
                     doc.value_span("historical_ending"),
@@ -180,7 +180,7 @@ class Compiler(Declarations):
         self, node: YMap, key: str, scope: Scope, required: bool
     ) -> tuple[m.TextPart, ...]:
         if key not in node:
-            if required:
+            if required and not self.misspelt(node, key):
                 self.err(f"'{key}' is missing", node.span)
             return ()
         value, span = node[key], node.value_span(key)
@@ -260,10 +260,12 @@ class Compiler(Declarations):
             value, span, f"'{key}' (a phase or ending id, or a list of 'when'/'goto' branches)"
         )
         result = []
+        complete = True  # a branch dropped for its own error leaves the last one unknown
         for i, item in enumerate(items or []):
             assert items is not None
             branch = self.mapping(item, items.item_span(i), "a branch")
             if branch is None:
+                complete = False
                 continue
             self.keys(branch, spec.BRANCH, "a branch")
             when = self.optional_expr(branch, "when", BOOL, scope)
@@ -273,7 +275,9 @@ class Compiler(Declarations):
                 )
                 if target:
                     result.append(m.Branch(target, when, branch.span))
-        if result and result[-1].when is not None:
+                    continue
+            complete = False
+        if complete and result and result[-1].when is not None:
             self.err(
                 "the last branch needs no 'when', so that there is always somewhere to go",
                 result[-1].span,
@@ -282,7 +286,7 @@ class Compiler(Declarations):
 
     def outcome(self, node: YMap, scope: Scope, targets: Collection[str], where: str) -> m.Outcome:
         nxt = self.branches(node, "next", targets, scope) if "next" in node else ()
-        if "next" not in node:
+        if "next" not in node and not self.misspelt(node, "next"):
             self.err(f"{where} needs 'next' (a phase or an ending)", node.span)
         return m.Outcome(
             self.compile_text(node, "text", scope, False), self.effects(node, scope), nxt, node.span
@@ -314,7 +318,7 @@ class Compiler(Declarations):
             )
         when = self.optional_expr(node, "when", BOOL, scope)
         unavailable = self.text(node, "unavailable", "'unavailable'")
-        if unavailable is not None and when is None:
+        if unavailable is not None and "when" not in node:
             self.err(
                 "'unavailable' explains why a choice cannot be taken; it needs a 'when'",
                 node.key_span("unavailable"),
@@ -343,7 +347,7 @@ class Compiler(Declarations):
                         sides.append(self.outcome(sub, scope, targets, f"'{key}'"))
                 if percent is not None and len(sides) == 2:
                     chance = m.Chance(percent, sides[0], sides[1], cnode.span)
-        else:
+        elif not self.misspelt(node, "chance"):
             outcome = self.outcome(node, scope, targets, f"choice '{cid}'")
         counterfactual = self.flag(
             node, "counterfactual", phase_cf or (history is not None and cid != history)
@@ -385,7 +389,10 @@ class Compiler(Declarations):
         counterfactual = self.flag(node, "counterfactual", False)
         text = self.compile_text(node, "text", scope, True)
         sources = self.sources_of(node)
-        if not counterfactual and not sources and text:
+        unsure = self.misspelt(node, "sources") or self.misspelt(node, "counterfactual")
+        if "counterfactual" in node and not isinstance(node["counterfactual"], bool):
+            unsure = True  # reported as not true or false
+        if not (counterfactual or node.get("sources") or unsure) and text:
             self.err(
                 f"phase '{pid}' tells history but cites no sources; add 'sources: [...]' "
                 "or mark it 'counterfactual: true'",
@@ -420,7 +427,13 @@ class Compiler(Declarations):
                     "'choices' is empty; give at least one, or use 'next' instead",
                     node.value_span("choices"),
                 )
-        choice_ids = [c.id for c in choices]
+        # every id written, even of a choice with a mistake of its own, so that a reference
+        # to it is not reported too
+        choice_ids = [c.id for c in choices] + [
+            item["id"]
+            for item in node.get("choices") or ()
+            if isinstance(item, YMap) and isinstance(item.get("id"), str)
+        ]
         if "choices" in node:
             if "by" not in node:
                 self.err(
@@ -433,6 +446,8 @@ class Compiler(Declarations):
                     node.key_span("next"),
                 )
             nxt: tuple[m.Branch, ...] = ()
+        elif self.misspelt(node, "choices"):
+            nxt = ()
         else:
             for key in ("by", "history", "script", "prompt"):
                 if key in node:
@@ -440,10 +455,11 @@ class Compiler(Declarations):
             if "next" in node:
                 nxt = self.branches(node, "next", targets, scope)
             else:
-                self.err(f"phase '{pid}' needs 'choices' or 'next'", span)
+                if not self.misspelt(node, "next"):
+                    self.err(f"phase '{pid}' needs 'choices' or 'next'", span)
                 nxt = ()
         history = None
-        if history_raw is not None:
+        if history_raw is not None and "choices" in node:
             history = self.ref(history_raw, node.value_span("history"), choice_ids, "choice")
         script = self.script(node, scope, choice_ids)
         return m.Phase(
@@ -582,7 +598,7 @@ class Compiler(Declarations):
         )
         kind = self.enum(node, "kind", m.ENDING_KINDS)
         sources = self.sources_of(node)
-        if kind == "historical" and not sources:
+        if kind == "historical" and not (node.get("sources") or self.misspelt(node, "sources")):
             self.err(f"historical ending '{eid}' needs sources", span)
         fates = []
         if "fates" in node:
@@ -604,7 +620,11 @@ class Compiler(Declarations):
                 elif isinstance(value, YMap):
                     self.keys(value, spec.FATE, f"the fate of '{actor}'")
                     for needed in ("sources", "confidence"):
-                        if kind == "historical" and needed not in value:
+                        if (
+                            kind == "historical"
+                            and needed not in value
+                            and not self.misspelt(value, needed)
+                        ):
                             self.err(
                                 f"the fate of '{actor}' in a historical ending needs {needed}",
                                 value.span,
@@ -625,7 +645,7 @@ class Compiler(Declarations):
         missing = [
             a.id for a in actors.values() if a.principal and a.id not in {f.actor for f in fates}
         ]
-        if missing:
+        if missing and not self.misspelt(node, "fates"):
             self.err(
                 f"ending '{eid}' does not say what became of {', '.join(missing)} (principal actors)",
                 span,

@@ -75,7 +75,7 @@ class Declarations(Reader):
                 if "leader" in node
                 else None
             )
-            if sid in actors and leader != sid:
+            if sid in actors and leader is not None and leader != sid:
                 self.err(
                     f"side '{sid}' has the id of actor '{sid}' but another leader; a side may "
                     "share an id only with its own leader",
@@ -103,6 +103,8 @@ class Declarations(Reader):
             if typ == "number":
                 lo, hi = node.get("min"), node.get("max")
                 for key, val in (("min", lo), ("max", hi)):
+                    if self.misspelt(node, key):
+                        continue
                     if key not in node or not isinstance(val, int) or isinstance(val, bool):
                         self.err(
                             f"a number variable needs a whole-number '{key}'",
@@ -114,11 +116,14 @@ class Declarations(Reader):
                     or isinstance(lo, bool)
                     or isinstance(hi, bool)
                 ):
+                    # still declared, so that what uses it is not reported as well
+                    result[vid] = m.Variable(vid, label, VarType(INT), 0, {}, span)
                     continue
                 if lo > hi:
                     self.err(f"min ({lo}) is greater than max ({hi})", node.value_span("min"))
                 if not isinstance(initial, int) or isinstance(initial, bool):
-                    self.err(f"'initial' must be a whole number, not {show(initial)}", ispan)
+                    if not self.misspelt(node, "initial"):
+                        self.err(f"'initial' must be a whole number, not {show(initial)}", ispan)
                     initial = lo
                 elif not lo <= initial <= hi:
                     self.err(f"initial value {initial} is outside {lo} to {hi}", ispan)
@@ -173,9 +178,11 @@ class Declarations(Reader):
         result = []
         for node in self.records(doc, "status", "a status line", spec.STATUS_LINE):
             if ("variable" in node) == ("alignment" in node):
-                self.err(
-                    "a status line names either a 'variable' or an 'alignment' (a rank)", node.span
-                )
+                if not (self.misspelt(node, "variable") or self.misspelt(node, "alignment")):
+                    self.err(
+                        "a status line names either a 'variable' or an 'alignment' (a rank)",
+                        node.span,
+                    )
                 continue
             if "variable" in node:
                 var = self.ref(node["variable"], node.value_span("variable"), variables, "variable")

@@ -38,6 +38,7 @@ class Reader:
         self.bag = DiagnosticBag()
         self.source_ids: set[str] = set()
         self.used_sources: set[str] = set()
+        self.meant: dict[int, set[str]] = {}  # per mapping: known keys its unknown ones resemble
         # Large scenarios repeat the same few expressions thousands of times: compile each once.
         self.compiled: dict[
             tuple[str, str, str | None, int], Compiled | CompiledEffect | ExprError
@@ -53,19 +54,29 @@ class Reader:
     def keys(self, node: YMap, allowed: Mapping[str, Field], where: str) -> bool:
         """Check a mapping's keys: unknown ones (with did-you-mean) and missing required ones."""
         ok = True
+        meant = self.meant.setdefault(id(node), set())
         for key in node:
             if key not in allowed:
                 ok = False
+                hint = did_you_mean(key, allowed)
+                meant.update(k for k in allowed if hint == f" (did you mean '{k}'?)")
                 self.err(
-                    f"unknown key '{key}' in {where}{did_you_mean(key, allowed)}; "
-                    f"expected {one_of(allowed)}",
+                    f"unknown key '{key}' in {where}{hint}; expected {one_of(allowed)}",
                     node.key_span(key),
                 )
         for key, field in allowed.items():
             if field.required and key not in node:
                 ok = False
-                self.err(f"{where} needs '{key}'", node.span)
+                if not self.misspelt(node, key):
+                    self.err(f"{where} needs '{key}'", node.span)
         return ok
+
+    def misspelt(self, node: YMap, key: str) -> bool:
+        """Whether ``key`` is absent because an unknown key of ``node`` is a misspelling of it.
+
+        That key was reported, with a did-you-mean, where it stands: one mistake, one message.
+        """
+        return key not in node and key in self.meant.get(id(node), ())
 
     def mapping(self, value: Any, span: SourceSpan, what: str) -> YMap | None:
         if isinstance(value, YMap):
