@@ -443,3 +443,15 @@ def test_the_same_message_twice_at_one_place_is_reported_once() -> None:
         ),
         Diagnostic("error", "unknown actor 'x'", SourceSpan("b.yaml", 1, 1)),
     ]
+
+
+def test_a_phase_and_an_ending_with_one_id_are_reported_at_the_second() -> None:
+    text = "# A comment first, as in a real file.\n" + mutate(
+        "  door_stays_shut:\n    title", "  the_appeal:\n    title"
+    ).replace("goto: door_stays_shut", "goto: the_appeal").replace(
+        "{reachable: door_stays_shut", "{reachable: the_appeal"
+    )
+    found = errors(text)
+    phase, ending = [n for n, line in enumerate(text.splitlines(), 1) if line == "  the_appeal:"]
+    assert found[0].startswith(f"{ending}:3: 'the_appeal' is both a phase and an ending"), found
+    assert f"(the other is at line {phase})" in found[0]

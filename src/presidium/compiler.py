@@ -86,8 +86,15 @@ class Compiler(Declarations):
         vote_nodes = list(self.each(doc, "votes", "vote"))
         phase_ids = [p for p, _, _ in phase_nodes]
         ending_ids = [e for e, _, _ in ending_nodes]
-        for name in set(phase_ids) & set(ending_ids):
-            self.err(f"'{name}' is both a phase and an ending; give them different ids", doc.span)
+        phase_spans = {p: span for p, _, span in phase_nodes}
+        for name, _, ending_span in ending_nodes:
+            if name in phase_spans:
+                first, second = sorted((phase_spans[name], ending_span))
+                self.err(
+                    f"'{name}' is both a phase and an ending (the other is at line "
+                    f"{first.line}); give them different ids, since 'next' can name either",
+                    second,
+                )
 
         for actor in actors.values():
             var_id = f"{actor.id}.stance"
