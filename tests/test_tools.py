@@ -222,7 +222,7 @@ EXPECTED = {
     "empty.yaml": "empty.yaml:1:1: error: the scenario is empty",
     "list.yaml": "list.yaml:1:1: error: a scenario is a mapping of 'key: value' lines, not a list",
     "tabs.yaml": "tabs.yaml:3:1: error: tab used for indentation",
-    "unclosed.yaml": "unclosed.yaml:2:1: error: YAML syntax",
+    "unclosed.yaml": "unclosed.yaml:1:8: error: YAML syntax: the quote ' opened at line 1 is never closed",
     "duplicate.yaml": "duplicate.yaml:3:1: error: duplicate key 'title' (first defined at line 2)",
     "anchors.yaml": "anchors.yaml:1:4: error: anchors (&x) are not allowed",
     "deep.yaml": "error: nesting deeper than 64 levels",
