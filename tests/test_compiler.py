@@ -455,3 +455,71 @@ def test_a_phase_and_an_ending_with_one_id_are_reported_at_the_second() -> None:
     phase, ending = [n for n, line in enumerate(text.splitlines(), 1) if line == "  the_appeal:"]
     assert found[0].startswith(f"{ending}:3: 'the_appeal' is both a phase and an ending"), found
     assert f"(the other is at line {phase})" in found[0]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle", "message"),
+    [
+        (
+            'when: "let_them_in.passed"',
+            'when: "members_at_door => 80"',
+            "=> 80",
+            "'=>' is not an operator; write '>='",
+        ),
+        (
+            'when: "let_them_in.passed"',
+            'when: "(members_at_door =< 20)"',
+            "=< 20",
+            "'=<' is not an operator; write '<='",
+        ),
+        (
+            "    initial: 60",
+            '    initial: "60"',
+            'initial: "60"',
+            "'initial' must be a whole number, not '60'; remove the quotes around 60",
+        ),
+        (
+            "    max: 133",
+            '    max: "133"',
+            'max: "133"',
+            "whole-number 'max'; remove the quotes around 133",
+        ),
+        (
+            "    counterfactual: true",
+            '    counterfactual: "true"',
+            'counterfactual: "true"',
+            "remove the quotes around true",
+        ),
+        (
+            '    date: 1957-06-21\n    place: "The Kremlin"\n    sources: [medvedev, furtseva_bio]',
+            '    date: 1957-06-31\n    place: "The Kremlin"\n    sources: [medvedev, furtseva_bio]',
+            "1957-06-31",
+            "date 1957-06-31 does not exist: June 1957 has 30 days",
+        ),
+        (
+            '    date: 1957-06-21\n    place: "The Kremlin"\n    sources: [medvedev, furtseva_bio]',
+            '    date: 1957-21-06\n    place: "The Kremlin"\n    sources: [medvedev, furtseva_bio]',
+            "1957-21-06",
+            "date 1957-21-06 has no month 21",
+        ),
+        (
+            "      ranks: [full]",
+            "      ranks: [candidate]",
+            "[candidate]",
+            "no actor has the rank 'candidate', so it gives the vote no voters; "
+            "the actors' ranks are 'full'",
+        ),
+    ],
+)
+def test_hints_fit_the_mistake(old: str, new: str, needle: str, message: str) -> None:
+    text = mutate(old, new)
+    found = errors(text)
+    assert len(found) == 1 and found[0].startswith(f"{line_of(text, needle)}:"), found
+    assert message in found[0], found
+
+
+def test_a_rank_nobody_holds_is_named_also_when_it_is_the_only_voters() -> None:
+    text = mutate("      ranks: [full]", "      ranks: [candidate]")
+    text = text[: text.index("    blocs:")] + text[text.index("phases:") :]
+    (found,) = errors(text)
+    assert "no actor has the rank 'candidate'" in found and "give 'voters'" not in found

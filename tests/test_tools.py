@@ -101,7 +101,7 @@ def test_a_clean_scenario_validates_and_checks_clean(tmp_path: Path) -> None:
             + "b:\n  title: B\n  counterfactual: true\n  text: Round.\n  next: c\n"
             + "c:\n  title: C\n  counterfactual: true\n  text: And round.\n  next: b\n",
             "error",
-            "the scenario runs on without a decision",
+            "the story loops forever through phases 'b' and 'c': none of them waits",
             "  b:",
         ),
     ],
@@ -311,7 +311,7 @@ def test_an_endless_automatic_loop_is_one_error_not_a_cascade(tmp_path: Path) ->
     )
     code, out, _ = run(["check", str(scenario(tmp_path, phases))])
     assert code == 1
-    assert out.count("error:") == 1 and "runs on without a decision" in out
+    assert out.count("error:") == 1 and "loops forever through phases 'b' and 'c'" in out
     assert "never reached, from any side\n" not in out.replace(
         "ending 'end' is never reached, from any side\n", ""
     )

@@ -22,13 +22,13 @@ from presidium.conditions import (
     compile_expression,
 )
 from presidium.declarations import Declarations
-from presidium.diagnostics import SourceSpan, did_you_mean
+from presidium.diagnostics import SourceSpan, did_you_mean, one_of
 
 # Reading files lives in presidium.files (light to import: a cached scenario needs no YAML);
 # these names stay importable from here.
 from presidium.files import Compilation, compile_file, load_scenario  # noqa: F401
 from presidium.loader import YList, YMap, span_of
-from presidium.reader import DATE, kind_of, show, valid_date
+from presidium.reader import DATE, date_problem, kind_of, show, valid_date
 
 # Words the terminal reads as commands at every prompt; a choice id may not take them.
 
@@ -389,10 +389,7 @@ class Compiler(Declarations):
             if isinstance(raw, str) and DATE.match(raw) and valid_date(raw):
                 date = raw
             else:
-                self.err(
-                    f"date must be written yyyy-mm-dd, such as 1957-06-18, not {show(raw)}",
-                    node.value_span("date"),
-                )
+                self.err(date_problem(raw), node.value_span("date"))
         counterfactual = self.flag(node, "counterfactual", False)
         text = self.compile_text(node, "text", scope, True)
         sources = self.sources_of(node)
@@ -511,12 +508,21 @@ class Compiler(Declarations):
     ) -> m.Vote:
         self.keys(node, spec.VOTE, f"vote '{vid}'")
         voters: list[str] = []
+        told = False  # the voters' own problem is reported: not also "nobody to vote"
         if "voters" in node:
             vnode = self.mapping(node["voters"], node.value_span("voters"), "'voters'")
             if vnode is not None:
                 self.keys(vnode, spec.VOTERS, "'voters'")
+                held = {a.rank for a in actors.values()}
                 for rank in self.id_list(vnode, "ranks", m.RANKS, "rank"):
                     voters += [a.id for a in actors.values() if a.rank == rank]
+                    if rank not in held:
+                        told, ranks = True, vnode["ranks"]
+                        self.err(
+                            f"no actor has the rank '{rank}', so it gives the vote no voters; "
+                            f"the actors' ranks are {one_of(held)}{did_you_mean(rank, held)}",
+                            ranks.item_span(ranks.index(rank)),
+                        )
                 voters += self.id_list(vnode, "actors", actors, "actor")
         rules = self.vote_rules(vid, node, voters, actors, scope)
         if voters and "rules" not in node:
@@ -527,7 +533,7 @@ class Compiler(Declarations):
                 node.key_span("rules"),
             )
         blocs = self.blocs(node, scope)
-        if not voters and not blocs:
+        if not voters and not blocs and not told:
             self.err(f"vote '{vid}' has nobody to vote: give 'voters' or 'blocs'", span)
         tally_scope = Scope(
             scope.variables,

@@ -12,7 +12,7 @@ from presidium import spec
 from presidium.conditions import BOOL, INT, VarType
 from presidium.diagnostics import did_you_mean, one_of
 from presidium.loader import YMap
-from presidium.reader import Reader, show
+from presidium.reader import Reader, quoted, show
 
 
 class Declarations(Reader):
@@ -107,8 +107,8 @@ class Declarations(Reader):
                         continue
                     if key not in node or not isinstance(val, int) or isinstance(val, bool):
                         self.err(
-                            f"a number variable needs a whole-number '{key}'",
-                            node.key_span(key) if key in node else span,
+                            f"a number variable needs a whole-number '{key}'{quoted(val)}",
+                            node.value_span(key) if key in node else span,
                         )
                 if (
                     not isinstance(lo, int)
@@ -123,7 +123,11 @@ class Declarations(Reader):
                     self.err(f"min ({lo}) is greater than max ({hi})", node.value_span("min"))
                 if not isinstance(initial, int) or isinstance(initial, bool):
                     if not self.misspelt(node, "initial"):
-                        self.err(f"'initial' must be a whole number, not {show(initial)}", ispan)
+                        self.err(
+                            f"'initial' must be a whole number, not {show(initial)}"
+                            f"{quoted(initial)}",
+                            ispan,
+                        )
                     initial = lo
                 elif not lo <= initial <= hi:
                     self.err(f"initial value {initial} is outside {lo} to {hi}", ispan)
@@ -132,7 +136,10 @@ class Declarations(Reader):
                 )
             elif typ == "flag":
                 if not isinstance(initial, bool):
-                    self.err(f"'initial' must be true or false, not {show(initial)}", ispan)
+                    self.err(
+                        f"'initial' must be true or false, not {show(initial)}{quoted(initial)}",
+                        ispan,
+                    )
                     initial = False
                 result[vid] = m.Variable(vid, label, VarType(BOOL), initial, {}, span)
             elif typ == "choice":

@@ -256,7 +256,9 @@ class Game:
 
     # ------------------------------------------------------------------ internals
     def _advance(self, out: list[ev.Event]) -> None:
+        passed: list[str] = []
         for _ in range(MAX_AUTOMATIC_STEPS):
+            passed.append(self.machine.state)
             if self.machine.state in self.scenario.endings:
                 self._end(out)
                 return
@@ -280,9 +282,7 @@ class Game:
                 out.append(self.pending)
                 return
             self._take(phase, self._scripted(phase), "script", out)
-        raise PresidiumError(
-            f"the scenario runs on without a decision from phase '{self.machine.state}'"
-        )
+        raise PresidiumError(_endless(passed))
 
     def _scripted(self, phase: Phase) -> Choice:
         """The scenario's own move for a seat no human holds."""
@@ -500,6 +500,22 @@ class Game:
             piece if isinstance(piece, str) else variables[piece.name].display(values[piece.name])
             for piece in template.split(text)
         )
+
+
+def _endless(passed: list[str]) -> str:
+    """Name the loop a game went round without a player's decision, for its author."""
+    last = passed[-1]
+    start = len(passed) - 2 - passed[-2::-1].index(last) if last in passed[:-1] else 0
+    loop = sorted(set(passed[start:]), key=passed.index)  # in the order the game met them
+    if len(loop) == 1:
+        where, waits = f"phase '{loop[0]}'", "it does not wait"
+    else:
+        names = ", ".join(f"'{p}'" for p in loop[:-1])
+        where, waits = f"phases {names} and '{loop[-1]}'", "none of them waits"
+    return (
+        f"the story loops forever through {where}: {waits} for a player's decision, "
+        "and no 'next' leads out of the loop"
+    )
 
 
 def combine(op: str, old: Any, operand: Any, var: Variable) -> Any:

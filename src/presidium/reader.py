@@ -7,6 +7,7 @@ collects diagnostics instead of raising, so the compiler can report every proble
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping
@@ -128,7 +129,10 @@ class Reader:
         value = node[key]
         if isinstance(value, bool):
             return value
-        self.err(f"'{key}' must be true or false, not {show(value)}", node.value_span(key))
+        self.err(
+            f"'{key}' must be true or false, not {show(value)}{quoted(value)}",
+            node.value_span(key),
+        )
         return default
 
     def ref(self, value: Any, span: SourceSpan, known: Collection[str], what: str) -> str | None:
@@ -297,6 +301,31 @@ class Reader:
             return []
         found = [self.ref(item, items.item_span(i), known, what) for i, item in enumerate(items)]
         return [r for r in found if r]
+
+
+def quoted(value: Any) -> str:
+    """A hint for a number or true/false written in quotes, which YAML then reads as text."""
+    if isinstance(value, str) and re.fullmatch(r"-?\d+|true|false", value.strip()):
+        return f"; remove the quotes around {value.strip()} (in quotes it is text)"
+    return ""
+
+
+def date_problem(text: Any) -> str:
+    """Why a date is refused: its form, or the day or month it names."""
+    example = "such as 1957-06-18"
+    if not isinstance(text, str) or not DATE.match(text):
+        return f"date must be written yyyy-mm-dd, {example}, not {show(text)}"
+    year, month, day = (int(part) for part in text.split("-"))
+    if not year:
+        return f"date {text} has no year 0; write yyyy-mm-dd, {example}"
+    if not 1 <= month <= 12:
+        return f"date {text} has no month {month}; write yyyy-mm-dd, {example}"
+    days = calendar.monthrange(year, month)[1]
+    return (
+        f"date {text} does not exist: {calendar.month_name[month]} {year} has {days} days"
+        if day
+        else f"date {text} has no day 0; days count from 1"
+    )
 
 
 def valid_date(text: str) -> bool:
