@@ -523,3 +523,29 @@ def test_a_rank_nobody_holds_is_named_also_when_it_is_the_only_voters() -> None:
     text = text[: text.index("    blocs:")] + text[text.index("phases:") :]
     (found,) = errors(text)
     assert "no actor has the rank 'candidate'" in found and "give 'voters'" not in found
+
+
+@pytest.mark.parametrize("percent", ["0", "100", "150", "-5", "50 - 60"])
+def test_a_chance_must_be_a_chance(percent: str) -> None:
+    text = mutate("          percent: 40", f'          percent: "{percent}"')
+    (found,) = errors(text)
+    assert found.startswith(f"{line_of(text, 'percent: ')}:21: a chance of "), found
+    assert "give a percent from 1 to 99" in found
+
+
+def test_odds_that_depend_on_the_game_are_not_judged_when_compiled() -> None:
+    assert errors(mutate("          percent: 40", '          percent: "members_at_door"')) == []
+
+
+def test_a_side_that_never_decides_is_warned_about() -> None:
+    text = mutate("    by: khrushchev\n", "    by: molotov\n")
+    scenario, found = compile_yaml(text)
+    assert scenario is not None
+    assert [(d.severity, d.span.line, d.message) for d in found] == [
+        (
+            "warning",
+            text.splitlines().index("  khrushchev:") + 1,
+            "side 'khrushchev' never decides anything: no phase has 'by: khrushchev', "
+            "so a player who takes it can only watch",
+        )
+    ]

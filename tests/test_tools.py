@@ -316,3 +316,50 @@ def test_an_endless_automatic_loop_is_one_error_not_a_cascade(tmp_path: Path) ->
         "ending 'end' is never reached, from any side\n", ""
     )
     assert "never taken" not in out and "loops without a way out" not in out
+
+
+@pytest.mark.parametrize(
+    ("changes", "late", "early"),
+    [
+        (
+            [
+                (
+                    '    date: 1957-06-21\n    place: "The Kremlin"\n    sources: [medvedev]\n',
+                    '    date: 1957-06-20\n    place: "The Kremlin"\n    sources: [medvedev]\n',
+                )
+            ],
+            "the_count",
+            "the_appeal",
+        ),
+        (  # a phase without a date passes the last date on
+            [
+                (
+                    '    date: 1957-06-21\n    place: "The Kremlin"\n    counterfactual',
+                    '    place: "The Kremlin"\n    counterfactual',
+                ),
+                (
+                    '    date: 1957-06-21\n    place: "The Kremlin"\n    sources: [medvedev]\n',
+                    '    date: 1957-06-19\n    place: "The Kremlin"\n    sources: [medvedev]\n',
+                ),
+            ],
+            "the_count",
+            "the_door",
+        ),
+    ],
+)
+def test_check_finds_dates_that_go_backwards(
+    tmp_path: Path, changes: list[tuple[str, str]], late: str, early: str
+) -> None:
+    text = docs_example()
+    for old, new in changes:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path = tmp_path / "door.yaml"
+    path.write_text(text)
+    assert run(["validate", "--strict", str(path)])[0] == 0
+    code, out, _ = run(["check", str(path)])
+    line = text.splitlines().index(f"  {late}:") + 1
+    assert code == 1
+    assert f"{path}:{line}:3: error: the dates go backwards: phase '{late}' (" in out, out
+    assert f"can come after phase '{early}' (1957-06-21)" in out
+    assert out.count("dates go backwards") == 1

@@ -154,6 +154,14 @@ class Compiler(Declarations):
                     doc.value_span("historical_ending"),
                 )
         expectations = self.compile_expect(doc, ending_ids, list(sides))
+        deciders = {p.by for p in phases.values()}
+        for sid, side in sides.items():
+            if sid not in deciders and not self.bag.has_errors:  # a broken 'by' says enough
+                self.warn(
+                    f"side '{sid}' never decides anything: no phase has 'by: {sid}', so a "
+                    "player who takes it can only watch",
+                    side.span,
+                )
         for sid in sorted(self.source_ids - self.used_sources):
             self.warn(f"source '{sid}' is never cited", sources[sid].span)
 
@@ -342,6 +350,14 @@ class Compiler(Declarations):
             if cnode is not None:
                 self.keys(cnode, spec.CHANCE, "'chance'")
                 percent = self.optional_expr(cnode, "percent", INT, scope)
+                if percent is not None and not percent.names:
+                    odds = percent.evaluate({})
+                    if not 1 <= odds <= 99:
+                        self.err(
+                            f"a chance of {odds}% is no chance: give a percent from 1 to 99 "
+                            "(for a sure outcome, write 'next' without 'chance')",
+                            cnode.value_span("percent"),
+                        )
                 sides = []
                 for key in ("success", "failure"):
                     sub = (
