@@ -276,20 +276,25 @@ def documented_mistakes() -> str:
     )
 
 
-def test_the_documented_error_output_is_what_users_see(tmp_path: object) -> None:
+def test_the_documented_error_output_is_what_users_see(
+    tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import re
     from pathlib import Path
 
-    from conftest import DOCS
+    from conftest import DOCS, run_cli
 
-    path = Path(str(tmp_path)) / "door.yaml"
-    path.write_text(documented_mistakes())
-    with pytest.raises(ScenarioError) as info:
-        load_scenario(path, "door.yaml")
+    monkeypatch.chdir(str(tmp_path))
+    Path("door.yaml").write_text(documented_mistakes())
     docs = (DOCS / "scenario-format.md").read_text(encoding="utf-8")
-    block = re.search(r"## Error messages.*?```text\n(.*?)```", docs, re.DOTALL)
+    block = re.search(
+        r"## Error messages.*?`(presidium [^`]*)`.*?```text\n(.*?)```", docs, re.DOTALL
+    )
     assert block is not None
-    assert block.group(1).rstrip("\n") == info.value.report()
+    command, shown = block.groups()
+    code, out, err = run_cli(command.split()[1:])
+    assert code == 1 and err == ""
+    assert shown == out
 
 
 @pytest.mark.parametrize(
