@@ -554,3 +554,25 @@ def test_a_side_that_never_decides_is_warned_about() -> None:
             "so a player who takes it can only watch",
         )
     ]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet="{}members_atdo r", max_size=24))
+def test_any_text_that_compiles_can_be_played(words: str) -> None:
+    from presidium.explore import explore
+
+    text = docs_example().replace(
+        'text: "Hours pass. Members drift home."', f"text: {json_string(words)}"
+    )
+    scenario, found = compile_yaml(text)
+    if scenario is None:
+        assert any(d.severity == "error" for d in found)
+        return
+    for side in scenario.sides:
+        assert not explore(scenario, side).dead_ends
+
+
+def json_string(words: str) -> str:
+    import json
+
+    return json.dumps(words)
