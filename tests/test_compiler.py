@@ -416,6 +416,21 @@ def test_braces_that_compile_are_filled_as_written(tmp_path: object) -> None:
             "min: none",
             "a number variable needs a whole-number 'min'",
         ),
+        (  # a misspelt section is read as the section it resembles: its ids are still known
+            [("\nsources:\n", "\nsoruces:\n")],
+            "soruces:",
+            "unknown key 'soruces' in the scenario (did you mean 'sources'?)",
+        ),
+        (  # the same for a misspelt type: the variable is still declared for its uses
+            [("    type: number\n", "    type: numbr\n")],
+            "numbr",
+            "type must be 'number', 'flag' or 'choice', not 'numbr' (did you mean 'number'?)",
+        ),
+        (  # a fate under a misspelt actor id is not also a missing fate
+            [("      molotov: \"The strongest", "      molotv: \"The strongest")],
+            "molotv:",
+            "unknown actor 'molotv' (did you mean 'molotov'?)",
+        ),
         (  # a misspelt declaration: its uses are one message, at the first, naming the others
             [("  medvedev:\n    cite", "  medvedv:\n    cite")],
             "sources: [medvedev, furtseva_bio]",

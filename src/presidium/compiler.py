@@ -630,12 +630,15 @@ class Compiler(Declarations):
         if kind == "historical" and not (node.get("sources") or self.misspelt(node, "sources")):
             self.err(f"historical ending '{eid}' needs sources", span)
         fates = []
+        meant: set[str] = set()  # actors whose fate is there, under a misspelt id
         if "fates" in node:
             fnode = self.mapping(node["fates"], node.value_span("fates"), "'fates'")
             for actor, value in (fnode or {}).items():
                 assert fnode is not None
                 aspan = fnode.key_span(actor)
                 if self.ref(actor, aspan, actors, "actor") is None:
+                    hint = did_you_mean(str(actor), actors)
+                    meant.update(a for a in actors if hint == f" (did you mean '{a}'?)")
                     continue
                 vspan = fnode.value_span(actor)
                 if isinstance(value, str):
@@ -672,7 +675,9 @@ class Compiler(Declarations):
                         f"a fate is text, or 'text' and 'sources', not {kind_of(value)}", vspan
                     )
         missing = [
-            a.id for a in actors.values() if a.principal and a.id not in {f.actor for f in fates}
+            a.id
+            for a in actors.values()
+            if a.principal and a.id not in {f.actor for f in fates} and a.id not in meant
         ]
         if missing and not self.misspelt(node, "fates"):
             self.err(

@@ -97,6 +97,14 @@ class Declarations(Reader):
         for vid, node, span in self.each(doc, "variables", "variable"):
             self.keys(node, spec.VARIABLE, f"variable '{vid}'")
             typ = node.get("type")
+            if "type" in node and typ not in ("number", "flag", "choice"):
+                hint = did_you_mean(str(typ), ["number", "flag", "choice"])
+                self.err(
+                    f"type must be 'number', 'flag' or 'choice', not {show(typ)}{hint}",
+                    node.value_span("type"),
+                )
+                # read on as the type it resembles, so that its uses are not reported too
+                typ = next((t for t in ("number", "flag", "choice") if f"'{t}'" in hint), None)
             label = self.text(node, "label", "'label'") or vid
             initial = node.get("initial")
             ispan = node.value_span("initial")
@@ -170,12 +178,6 @@ class Declarations(Reader):
                     initial = next(iter(labels), "")
                 result[vid] = m.Variable(
                     vid, label, VarType("enum", tuple(labels)), initial, labels, span
-                )
-            elif "type" in node:
-                self.err(
-                    f"type must be 'number', 'flag' or 'choice', not {show(typ)}"
-                    f"{did_you_mean(str(typ), ['number', 'flag', 'choice'])}",
-                    node.value_span("type"),
                 )
         return result
 

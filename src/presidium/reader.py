@@ -53,18 +53,30 @@ class Reader:
         self.bag.warning(message, span)
 
     def keys(self, node: YMap, allowed: Mapping[str, Field], where: str) -> bool:
-        """Check a mapping's keys: unknown ones (with did-you-mean) and missing required ones."""
+        """Check a mapping's keys: unknown ones (with did-you-mean) and missing required ones.
+
+        A misspelt key is then read as the key it resembles, so that what it holds is still
+        checked and what refers to it is not reported as well: one mistake, one message.
+        """
         ok = True
         meant = self.meant.setdefault(id(node), set())
+        readings: dict[str, list[str]] = {}
         for key in node:
             if key not in allowed:
                 ok = False
                 hint = did_you_mean(key, allowed)
-                meant.update(k for k in allowed if hint == f" (did you mean '{k}'?)")
+                for known in allowed:
+                    if hint == f" (did you mean '{known}'?)":
+                        meant.add(known)
+                        readings.setdefault(known, []).append(key)
                 self.err(
                     f"unknown key '{key}' in {where}{hint}; expected {one_of(allowed)}",
                     node.key_span(key),
                 )
+        for known, (key, *others) in readings.items():
+            if known not in node and not others:
+                node[known] = node[key]
+                node.kpos[known], node.vpos[known] = node.kpos[key], node.vpos[key]
         for key, field in allowed.items():
             if field.required and key not in node:
                 ok = False
