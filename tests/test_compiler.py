@@ -427,9 +427,34 @@ def test_braces_that_compile_are_filled_as_written(tmp_path: object) -> None:
             "type must be 'number', 'flag' or 'choice', not 'numbr' (did you mean 'number'?)",
         ),
         (  # a fate under a misspelt actor id is not also a missing fate
-            [("      molotov: \"The strongest", "      molotv: \"The strongest")],
+            [('      molotov: "The strongest', '      molotv: "The strongest')],
             "molotv:",
             "unknown actor 'molotv' (did you mean 'molotov'?)",
+        ),
+        (  # a misspelt rank is read as the rank it resembles: the actor still votes
+            [
+                (
+                    "    rank: full\n    stance: khrushchev\n    principal",
+                    "    rank: ful\n    stance: khrushchev\n    principal",
+                ),
+                (
+                    '      - when: "voter.stance',
+                    '      - actors: [khrushchev]\n        when: "voter.stance',
+                ),
+            ],
+            "rank: ful",
+            "'rank' must be 'body', 'candidate', 'full', 'official' or 'secretary', not 'ful'",
+        ),
+        (  # a mistake in the voters is not also "nobody to vote", nor "does not vote"
+            [
+                ("      ranks: [full]", "      ranks: [ful]"),
+                (
+                    '      - when: "voter.stance',
+                    '      - actors: [mikoyan]\n        when: "voter.stance',
+                ),
+            ],
+            "ranks: [ful]",
+            "unknown rank 'ful' (did you mean 'full'?)",
         ),
         (  # a misspelt declaration: its uses are one message, at the first, naming the others
             [("  medvedev:\n    cite", "  medvedv:\n    cite")],

@@ -524,7 +524,7 @@ class Compiler(Declarations):
     ) -> m.Vote:
         self.keys(node, spec.VOTE, f"vote '{vid}'")
         voters: list[str] = []
-        told = False  # the voters' own problem is reported: not also "nobody to vote"
+        problems_before = len(self.bag.items)
         if "voters" in node:
             vnode = self.mapping(node["voters"], node.value_span("voters"), "'voters'")
             if vnode is not None:
@@ -533,14 +533,16 @@ class Compiler(Declarations):
                 for rank in self.id_list(vnode, "ranks", m.RANKS, "rank"):
                     voters += [a.id for a in actors.values() if a.rank == rank]
                     if rank not in held:
-                        told, ranks = True, vnode["ranks"]
+                        ranks = vnode["ranks"]
                         self.err(
                             f"no actor has the rank '{rank}', so it gives the vote no voters; "
                             f"the actors' ranks are {one_of(held)}{did_you_mean(rank, held)}",
                             ranks.item_span(ranks.index(rank)),
                         )
                 voters += self.id_list(vnode, "actors", actors, "actor")
-        rules = self.vote_rules(vid, node, voters, actors, scope)
+        # a problem with the voters is reported on its own: not also who does not vote
+        told = len(self.bag.items) > problems_before
+        rules = self.vote_rules(vid, node, voters, actors, scope, told)
         if voters and "rules" not in node:
             self.err(f"vote '{vid}' has voters but no 'rules' saying how they vote", span)
         elif voters and (not rules or rules[-1].when is not None or rules[-1].actors):
@@ -580,7 +582,13 @@ class Compiler(Declarations):
         )
 
     def vote_rules(
-        self, vid: str, node: YMap, voters: list[str], actors: dict[str, m.Actor], scope: Scope
+        self,
+        vid: str,
+        node: YMap,
+        voters: list[str],
+        actors: dict[str, m.Actor],
+        scope: Scope,
+        unsure: bool,
     ) -> list[m.VoteRule]:
         voter_scope = Scope(
             scope.variables,
@@ -592,7 +600,7 @@ class Compiler(Declarations):
         for rule in self.records(node, "rules", "a vote rule", spec.VOTE_RULE):
             only = tuple(self.id_list(rule, "actors", actors, "actor"))
             for actor in only:
-                if actor not in voters:
+                if actor not in voters and not unsure:
                     self.err(f"actor '{actor}' does not vote in '{vid}'", rule.value_span("actors"))
             choice = self.enum(rule, "vote", m.VOTES)
             when = self.optional_expr(rule, "when", BOOL, voter_scope)

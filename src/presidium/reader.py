@@ -172,17 +172,22 @@ class Reader:
                 yield name, body, kspan
 
     def enum(self, node: YMap, key: str, allowed: Iterable[str]) -> str | None:
-        """The value under ``key`` if it is one of ``allowed``; otherwise report what was expected."""
+        """The value under ``key`` if it is one of ``allowed``; otherwise report what was expected.
+
+        A misspelt value is then read as the value it resembles (its did-you-mean), so that
+        what depends on it is not reported as well.
+        """
         if key not in node:
             return None
         value, allowed = node[key], tuple(allowed)
         if value in allowed:
             return str(value)
+        hint = did_you_mean(str(value), allowed)
         self.err(
-            f"'{key}' must be {one_of(allowed)}, not {show(value)}{did_you_mean(str(value), allowed)}",
+            f"'{key}' must be {one_of(allowed)}, not {show(value)}{hint}",
             node.value_span(key),
         )
-        return None
+        return next((a for a in allowed if hint == f" (did you mean '{a}'?)"), None)
 
     def records(
         self, node: YMap, key: str, what: str, fields: Mapping[str, Field]
