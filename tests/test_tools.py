@@ -93,7 +93,7 @@ def test_a_clean_scenario_validates_and_checks_clean(tmp_path: Path) -> None:
             + "b:\n  title: B\n  counterfactual: true\n  text: Back.\n  by: me\n"
             + "  choices:\n    - {id: back, label: Back, next: a}\n",
             "error",
-            "no ending can be reached: the story loops without a way out",
+            "no ending can be reached from phases 'a' and 'b': the story loops there forever",
             "  a:",
         ),
         (
@@ -315,7 +315,7 @@ def test_an_endless_automatic_loop_is_one_error_not_a_cascade(tmp_path: Path) ->
     assert "never reached, from any side\n" not in out.replace(
         "ending 'end' is never reached, from any side\n", ""
     )
-    assert "never taken" not in out and "loops without a way out" not in out
+    assert "never taken" not in out and "no ending can be reached from" not in out
 
 
 @pytest.mark.parametrize(
@@ -363,3 +363,14 @@ def test_check_finds_dates_that_go_backwards(
     assert f"{path}:{line}:3: error: the dates go backwards: phase '{late}' (" in out, out
     assert f"can come after phase '{early}' (1957-06-21)" in out
     assert out.count("dates go backwards") == 1
+
+
+def test_a_loop_without_a_way_out_is_one_error_naming_its_phases(tmp_path: Path) -> None:
+    phases = (
+        CLEAN.replace("next: end}", "next: b}")
+        + "b:\n  title: B\n  counterfactual: true\n  text: Back.\n  by: me\n"
+        + "  choices:\n    - {id: back, label: Back, next: a}\n"
+    )
+    code, out, _ = run(["check", str(scenario(tmp_path, phases))])
+    assert code == 1 and out.count("error:") == 1, out
+    assert "no ending can be reached from phases 'a' and 'b': the story loops there forever" in out
