@@ -1,8 +1,9 @@
 """``presidium check``: play every path of a scenario and report what cannot happen.
 
 Errors (exit 1): dead ends, loops with no way out, dates that go backwards along a path,
-expectations that fail, a state budget exceeded. Warnings (exit 0 unless ``--strict``): phases, choices, text and endings that no
-playthrough can reach, choices whose condition never holds, choices no one ever takes.
+expectations that fail, a state budget exceeded. Warnings (exit 0 unless ``--strict``):
+phases, choices, text and endings that no playthrough can reach, choices whose condition
+never holds, choices no one ever takes.
 """
 
 from __future__ import annotations
@@ -149,17 +150,19 @@ def findings(scenario: Scenario, explorations: dict[str, Exploration]) -> list[D
     return out
 
 
+LastDates = frozenset[tuple[str, str]]  # (date, phase id) of the last dated phase on a path
+
+
 def dates_going_back(scenario: Scenario, run: Exploration) -> list[Diagnostic]:
     """A dated phase that some path reaches after a phase with a later date.
 
     The last date seen is carried along the explored edges (phases without a date pass it
     on), so only paths a game can really take are judged.
     """
-    Seen = frozenset[tuple[str, str]]  # (date, phase id) of the last dated phase
     outgoing: dict[object, list[Edge]] = defaultdict(list)
     for edge in run.edges:
         outgoing[edge.source].append(edge)
-    seen: dict[object, Seen] = {None: frozenset()}
+    seen: dict[object, LastDates] = {None: frozenset()}
     pending: deque[object] = deque([None])
     found: dict[str, tuple[str, str]] = {}
     while pending:
