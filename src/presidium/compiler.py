@@ -28,7 +28,7 @@ from presidium.diagnostics import SourceSpan, did_you_mean, one_of
 # these names stay importable from here.
 from presidium.files import Compilation, compile_file, load_scenario  # noqa: F401
 from presidium.loader import YList, YMap, span_of
-from presidium.reader import DATE, date_problem, kind_of, show, valid_date
+from presidium.reader import DATE, date_problem, kind_of, show, suggested, valid_date
 
 # Words the terminal reads as commands at every prompt; a choice id may not take them.
 
@@ -645,8 +645,7 @@ class Compiler(Declarations):
                 assert fnode is not None
                 aspan = fnode.key_span(actor)
                 if self.ref(actor, aspan, actors, "actor") is None:
-                    hint = did_you_mean(str(actor), actors)
-                    meant.update(a for a in actors if hint == f" (did you mean '{a}'?)")
+                    meant.add(suggested(did_you_mean(str(actor), actors), actors) or "")
                     continue
                 vspan = fnode.value_span(actor)
                 if isinstance(value, str):

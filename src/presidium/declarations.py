@@ -12,7 +12,7 @@ from presidium import spec
 from presidium.conditions import BOOL, INT, VarType
 from presidium.diagnostics import did_you_mean, one_of
 from presidium.loader import YMap
-from presidium.reader import Reader, quoted, show
+from presidium.reader import Reader, quoted, show, suggested
 
 
 class Declarations(Reader):
@@ -104,7 +104,7 @@ class Declarations(Reader):
                     node.value_span("type"),
                 )
                 # read on as the type it resembles, so that its uses are not reported too
-                typ = next((t for t in ("number", "flag", "choice") if f"'{t}'" in hint), None)
+                typ = suggested(hint, ("number", "flag", "choice"))
             label = self.text(node, "label", "'label'") or vid
             initial = node.get("initial")
             ispan = node.value_span("initial")

@@ -65,10 +65,10 @@ class Reader:
             if key not in allowed:
                 ok = False
                 hint = did_you_mean(key, allowed)
-                for known in allowed:
-                    if hint == f" (did you mean '{known}'?)":
-                        meant.add(known)
-                        readings.setdefault(known, []).append(key)
+                known = suggested(hint, allowed)
+                if known is not None:
+                    meant.add(known)
+                    readings.setdefault(known, []).append(key)
                 self.err(
                     f"unknown key '{key}' in {where}{hint}; expected {one_of(allowed)}",
                     node.key_span(key),
@@ -187,7 +187,7 @@ class Reader:
             f"'{key}' must be {one_of(allowed)}, not {show(value)}{hint}",
             node.value_span(key),
         )
-        return next((a for a in allowed if hint == f" (did you mean '{a}'?)"), None)
+        return suggested(hint, allowed)
 
     def records(
         self, node: YMap, key: str, what: str, fields: Mapping[str, Field]
@@ -318,6 +318,11 @@ class Reader:
             return []
         found = [self.ref(item, items.item_span(i), known, what) for i, item in enumerate(items)]
         return [r for r in found if r]
+
+
+def suggested(hint: str, candidates: Iterable[str]) -> str | None:
+    """The candidate a did-you-mean ``hint`` names, to read a misspelling on as what it meant."""
+    return next((c for c in candidates if hint == f" (did you mean '{c}'?)"), None)
 
 
 def quoted(value: Any) -> str:
