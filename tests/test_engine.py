@@ -15,7 +15,15 @@ from presidium.errors import GameOver, IllegalChoice
 from presidium.model import Scenario
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "presidium"
-PURE_MODULES = ["engine.py", "machine.py", "conditions.py", "model.py", "events.py", "explore.py"]
+PURE_MODULES = [
+    "engine.py",
+    "machine.py",
+    "conditions.py",
+    "model.py",
+    "events.py",
+    "explore.py",
+    "template.py",
+]
 
 
 def play(scenario: Scenario, side: str, seed: int, picks: list[int]) -> list[dict[str, object]]:

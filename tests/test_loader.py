@@ -62,7 +62,7 @@ def test_duplicate_keys_name_both_lines() -> None:
         ("a: *x\n", "aliases"),
         ("a: !!python/object/apply:os.system [echo hacked]\n", "tags such as"),
         ("a: !custom 1\n", "tags such as"),
-        ("a: 'unclosed\n", "f.yaml:2:1: error: YAML syntax"),
+        ("a: 'unclosed\n", "f.yaml:1:4: error: YAML syntax: the quote ' opened at line 1"),
         ("a:\n\t- 1\n", "f.yaml:2:1: error: tab used for indentation"),
         ("a: 1\n---\nb: 2\n", "only one YAML document"),
         ("[a, {b: ]\n", "YAML syntax"),
@@ -187,3 +187,49 @@ def test_yaml_shaped_noise_never_raises(text: str) -> None:
     result = load_text(text, "noise.yaml")
     if not result.diagnostics:
         compile_document(result.document, "noise.yaml")
+
+
+def syntax_errors(text: str) -> list[str]:
+    return [f"{d.span.line}:{d.span.col}: {d.message}" for d in load_text(text, "f").diagnostics]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "what"),
+    [
+        ('place: "The Kremlin"\n    sources', "place: 'The Kremlin\n    sources", "quote '"),
+        ('place: "The Kremlin"\n    sources', 'place: "The Kremlin\n    sources', 'quote "'),
+        ("sources: [medvedev, furtseva_bio]", "sources: [medvedev, furtseva_bio", "bracket ["),
+        (
+            "  - {reachable: plenum_called, as: molotov}",
+            "  - {reachable: plenum_called",
+            "bracket {",
+        ),
+    ],
+)
+def test_an_unclosed_quote_or_bracket_is_reported_where_it_opened(
+    old: str, new: str, what: str
+) -> None:
+    from conftest import mutate
+
+    text = mutate(old, new)
+    first = new.split("\n")[0]
+    opened = next(n for n, line in enumerate(text.splitlines(), 1) if line.endswith(first))
+    col = text.splitlines()[opened - 1].index(what[-1]) + 1
+    (found,) = syntax_errors(text)
+    assert found.startswith(f"{opened}:{col}: YAML syntax: the {what} opened at line {opened}")
+    assert found.endswith("reading stopped at this mistake, so others may show once it is fixed")
+    assert "close it" in found and "did not find expected" not in found
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("a: b: c\n", "put the whole value in quotes"),
+        ("a:\n  - x\n - y\n", "check its indentation"),
+        ('a: "C:\\q"\n', "unknown escape in double-quoted text; write '\\\\' for a backslash"),
+        ("[a, {b: ]\n", "a value is missing here"),
+    ],
+)
+def test_syntax_errors_are_told_in_our_words(text: str, words: str) -> None:
+    (found,) = syntax_errors(text)
+    assert words in found and "others may show once it is fixed" in found

@@ -168,7 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
         "check",
         help="play every path and report what cannot happen",
         description="Play every path of each scenario, from every side, and report unreachable "
-        "phases, choices, text and endings, dead ends, endless loops and failed expectations.",
+        "phases, choices, text and endings, dead ends, endless loops, dates that go backwards "
+        "and failed expectations.",
     )
     check.add_argument("paths", nargs="+", metavar="PATH", help="scenario files")
     check.add_argument(

@@ -7,12 +7,11 @@ diagnostics with ``file:line:col``; the compiler never raises anything else.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from typing import Any
 
 from presidium import model as m
-from presidium import spec
+from presidium import spec, template
 from presidium.commands import RESERVED
 from presidium.conditions import (
     BOOL,
@@ -23,15 +22,13 @@ from presidium.conditions import (
     compile_expression,
 )
 from presidium.declarations import Declarations
-from presidium.diagnostics import SourceSpan, did_you_mean
+from presidium.diagnostics import SourceSpan, did_you_mean, one_of
 
 # Reading files lives in presidium.files (light to import: a cached scenario needs no YAML);
 # these names stay importable from here.
 from presidium.files import Compilation, compile_file, load_scenario  # noqa: F401
 from presidium.loader import YList, YMap, span_of
-from presidium.reader import DATE, kind_of, show, valid_date
-
-PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+from presidium.reader import DATE, date_problem, kind_of, show, suggested, valid_date
 
 # Words the terminal reads as commands at every prompt; a choice id may not take them.
 
@@ -89,8 +86,15 @@ class Compiler(Declarations):
         vote_nodes = list(self.each(doc, "votes", "vote"))
         phase_ids = [p for p, _, _ in phase_nodes]
         ending_ids = [e for e, _, _ in ending_nodes]
-        for name in set(phase_ids) & set(ending_ids):
-            self.err(f"'{name}' is both a phase and an ending; give them different ids", doc.span)
+        phase_spans = {p: span for p, _, span in phase_nodes}
+        for name, _, ending_span in ending_nodes:
+            if name in phase_spans:
+                first, second = sorted((phase_spans[name], ending_span))
+                self.err(
+                    f"'{name}' is both a phase and an ending (the other is at line "
+                    f"{first.line}); give them different ids, since 'next' can name either",
+                    second,
+                )
 
         for actor in actors.values():
             var_id = f"{actor.id}.stance"
@@ -144,12 +148,20 @@ class Compiler(Declarations):
             historical = self.ref(
                 doc["historical_ending"], doc.value_span("historical_ending"), ending_ids, "ending"
             )
-            if historical and endings[historical].kind != "historical":
+            if historical and endings[historical].kind == "counterfactual":
                 self.err(
                     f"ending '{historical}' is named historical_ending but its kind is counterfactual",
                     doc.value_span("historical_ending"),
                 )
         expectations = self.compile_expect(doc, ending_ids, list(sides))
+        deciders = {p.by for p in phases.values()}
+        for sid, side in sides.items():
+            if sid not in deciders and not self.bag.has_errors:  # a broken 'by' says enough
+                self.warn(
+                    f"side '{sid}' never decides anything: no phase has 'by: {sid}', so a "
+                    "player who takes it can only watch",
+                    side.span,
+                )
         for sid in sorted(self.source_ids - self.used_sources):
             self.warn(f"source '{sid}' is never cited", sources[sid].span)
 
@@ -183,7 +195,7 @@ class Compiler(Declarations):
         self, node: YMap, key: str, scope: Scope, required: bool
     ) -> tuple[m.TextPart, ...]:
         if key not in node:
-            if required:
+            if required and not self.misspelt(node, key):
                 self.err(f"'{key}' is missing", node.span)
             return ()
         value, span = node[key], node.value_span(key)
@@ -220,11 +232,17 @@ class Compiler(Declarations):
         return m.TextPart(text, when, counterfactual, span)
 
     def check_placeholders(self, text: str, span: SourceSpan) -> None:
-        for match in PLACEHOLDER.finditer(text.replace("{{", "").replace("}}", "")):
-            name = match.group(1)
-            if name not in self.placeholders:
+        """Read the text as the game will fill it, so that no brace can stop a game."""
+        try:
+            pieces = template.split(text.strip())
+        except template.TemplateError as exc:
+            self.err(exc.message, span)
+            return
+        for piece in pieces:
+            if isinstance(piece, template.Placeholder) and piece.name not in self.placeholders:
                 self.err(
-                    f"unknown variable '{{{name}}}' in text{did_you_mean(name, self.placeholders)}; "
+                    f"unknown variable '{{{piece.name}}}' in text"
+                    f"{did_you_mean(piece.name, self.placeholders)}; "
                     "write '{{' and '}}' for literal braces",
                     span,
                 )
@@ -257,10 +275,12 @@ class Compiler(Declarations):
             value, span, f"'{key}' (a phase or ending id, or a list of 'when'/'goto' branches)"
         )
         result = []
+        complete = True  # a branch dropped for its own error leaves the last one unknown
         for i, item in enumerate(items or []):
             assert items is not None
             branch = self.mapping(item, items.item_span(i), "a branch")
             if branch is None:
+                complete = False
                 continue
             self.keys(branch, spec.BRANCH, "a branch")
             when = self.optional_expr(branch, "when", BOOL, scope)
@@ -270,7 +290,9 @@ class Compiler(Declarations):
                 )
                 if target:
                     result.append(m.Branch(target, when, branch.span))
-        if result and result[-1].when is not None:
+                    continue
+            complete = False
+        if complete and result and result[-1].when is not None:
             self.err(
                 "the last branch needs no 'when', so that there is always somewhere to go",
                 result[-1].span,
@@ -279,7 +301,7 @@ class Compiler(Declarations):
 
     def outcome(self, node: YMap, scope: Scope, targets: Collection[str], where: str) -> m.Outcome:
         nxt = self.branches(node, "next", targets, scope) if "next" in node else ()
-        if "next" not in node:
+        if "next" not in node and not self.misspelt(node, "next"):
             self.err(f"{where} needs 'next' (a phase or an ending)", node.span)
         return m.Outcome(
             self.compile_text(node, "text", scope, False), self.effects(node, scope), nxt, node.span
@@ -311,7 +333,7 @@ class Compiler(Declarations):
             )
         when = self.optional_expr(node, "when", BOOL, scope)
         unavailable = self.text(node, "unavailable", "'unavailable'")
-        if unavailable is not None and when is None:
+        if unavailable is not None and "when" not in node:
             self.err(
                 "'unavailable' explains why a choice cannot be taken; it needs a 'when'",
                 node.key_span("unavailable"),
@@ -328,6 +350,14 @@ class Compiler(Declarations):
             if cnode is not None:
                 self.keys(cnode, spec.CHANCE, "'chance'")
                 percent = self.optional_expr(cnode, "percent", INT, scope)
+                if percent is not None and not percent.names:
+                    odds = percent.evaluate({})
+                    if not 1 <= odds <= 99:
+                        self.err(
+                            f"a chance of {odds}% is no chance: give a percent from 1 to 99 "
+                            "(for a sure outcome, write 'next' without 'chance')",
+                            cnode.value_span("percent"),
+                        )
                 sides = []
                 for key in ("success", "failure"):
                     sub = (
@@ -340,7 +370,7 @@ class Compiler(Declarations):
                         sides.append(self.outcome(sub, scope, targets, f"'{key}'"))
                 if percent is not None and len(sides) == 2:
                     chance = m.Chance(percent, sides[0], sides[1], cnode.span)
-        else:
+        elif not self.misspelt(node, "chance"):
             outcome = self.outcome(node, scope, targets, f"choice '{cid}'")
         counterfactual = self.flag(
             node, "counterfactual", phase_cf or (history is not None and cid != history)
@@ -375,14 +405,14 @@ class Compiler(Declarations):
             if isinstance(raw, str) and DATE.match(raw) and valid_date(raw):
                 date = raw
             else:
-                self.err(
-                    f"date must be written yyyy-mm-dd, such as 1957-06-18, not {show(raw)}",
-                    node.value_span("date"),
-                )
+                self.err(date_problem(raw), node.value_span("date"))
         counterfactual = self.flag(node, "counterfactual", False)
         text = self.compile_text(node, "text", scope, True)
         sources = self.sources_of(node)
-        if not counterfactual and not sources and text:
+        unsure = self.misspelt(node, "sources") or self.misspelt(node, "counterfactual")
+        if "counterfactual" in node and not isinstance(node["counterfactual"], bool):
+            unsure = True  # reported as not true or false
+        if not (counterfactual or node.get("sources") or unsure) and text:
             self.err(
                 f"phase '{pid}' tells history but cites no sources; add 'sources: [...]' "
                 "or mark it 'counterfactual: true'",
@@ -417,7 +447,13 @@ class Compiler(Declarations):
                     "'choices' is empty; give at least one, or use 'next' instead",
                     node.value_span("choices"),
                 )
-        choice_ids = [c.id for c in choices]
+        # every id written, even of a choice with a mistake of its own, so that a reference
+        # to it is not reported too
+        choice_ids = [c.id for c in choices] + [
+            item["id"]
+            for item in node.get("choices") or ()
+            if isinstance(item, YMap) and isinstance(item.get("id"), str)
+        ]
         if "choices" in node:
             if "by" not in node:
                 self.err(
@@ -430,6 +466,8 @@ class Compiler(Declarations):
                     node.key_span("next"),
                 )
             nxt: tuple[m.Branch, ...] = ()
+        elif self.misspelt(node, "choices"):
+            nxt = ()
         else:
             for key in ("by", "history", "script", "prompt"):
                 if key in node:
@@ -437,10 +475,11 @@ class Compiler(Declarations):
             if "next" in node:
                 nxt = self.branches(node, "next", targets, scope)
             else:
-                self.err(f"phase '{pid}' needs 'choices' or 'next'", span)
+                if not self.misspelt(node, "next"):
+                    self.err(f"phase '{pid}' needs 'choices' or 'next'", span)
                 nxt = ()
         history = None
-        if history_raw is not None:
+        if history_raw is not None and "choices" in node:
             history = self.ref(history_raw, node.value_span("history"), choice_ids, "choice")
         script = self.script(node, scope, choice_ids)
         return m.Phase(
@@ -485,14 +524,25 @@ class Compiler(Declarations):
     ) -> m.Vote:
         self.keys(node, spec.VOTE, f"vote '{vid}'")
         voters: list[str] = []
+        problems_before = len(self.bag.items)
         if "voters" in node:
             vnode = self.mapping(node["voters"], node.value_span("voters"), "'voters'")
             if vnode is not None:
                 self.keys(vnode, spec.VOTERS, "'voters'")
+                held = {a.rank for a in actors.values()}
                 for rank in self.id_list(vnode, "ranks", m.RANKS, "rank"):
                     voters += [a.id for a in actors.values() if a.rank == rank]
+                    if rank not in held:
+                        ranks = vnode["ranks"]
+                        self.err(
+                            f"no actor has the rank '{rank}', so it gives the vote no voters; "
+                            f"the actors' ranks are {one_of(held)}{did_you_mean(rank, held)}",
+                            ranks.item_span(ranks.index(rank)),
+                        )
                 voters += self.id_list(vnode, "actors", actors, "actor")
-        rules = self.vote_rules(vid, node, voters, actors, scope)
+        # a problem with the voters is reported on its own: not also who does not vote
+        told = len(self.bag.items) > problems_before
+        rules = self.vote_rules(vid, node, voters, actors, scope, told)
         if voters and "rules" not in node:
             self.err(f"vote '{vid}' has voters but no 'rules' saying how they vote", span)
         elif voters and (not rules or rules[-1].when is not None or rules[-1].actors):
@@ -501,7 +551,7 @@ class Compiler(Declarations):
                 node.key_span("rules"),
             )
         blocs = self.blocs(node, scope)
-        if not voters and not blocs:
+        if not voters and not blocs and not told:
             self.err(f"vote '{vid}' has nobody to vote: give 'voters' or 'blocs'", span)
         tally_scope = Scope(
             scope.variables,
@@ -532,7 +582,13 @@ class Compiler(Declarations):
         )
 
     def vote_rules(
-        self, vid: str, node: YMap, voters: list[str], actors: dict[str, m.Actor], scope: Scope
+        self,
+        vid: str,
+        node: YMap,
+        voters: list[str],
+        actors: dict[str, m.Actor],
+        scope: Scope,
+        unsure: bool,
     ) -> list[m.VoteRule]:
         voter_scope = Scope(
             scope.variables,
@@ -544,7 +600,7 @@ class Compiler(Declarations):
         for rule in self.records(node, "rules", "a vote rule", spec.VOTE_RULE):
             only = tuple(self.id_list(rule, "actors", actors, "actor"))
             for actor in only:
-                if actor not in voters:
+                if actor not in voters and not unsure:
                     self.err(f"actor '{actor}' does not vote in '{vid}'", rule.value_span("actors"))
             choice = self.enum(rule, "vote", m.VOTES)
             when = self.optional_expr(rule, "when", BOOL, voter_scope)
@@ -579,15 +635,17 @@ class Compiler(Declarations):
         )
         kind = self.enum(node, "kind", m.ENDING_KINDS)
         sources = self.sources_of(node)
-        if kind == "historical" and not sources:
+        if kind == "historical" and not (node.get("sources") or self.misspelt(node, "sources")):
             self.err(f"historical ending '{eid}' needs sources", span)
         fates = []
+        meant: set[str] = set()  # actors whose fate is there, under a misspelt id
         if "fates" in node:
             fnode = self.mapping(node["fates"], node.value_span("fates"), "'fates'")
             for actor, value in (fnode or {}).items():
                 assert fnode is not None
                 aspan = fnode.key_span(actor)
                 if self.ref(actor, aspan, actors, "actor") is None:
+                    meant.add(suggested(did_you_mean(str(actor), actors), actors) or "")
                     continue
                 vspan = fnode.value_span(actor)
                 if isinstance(value, str):
@@ -601,7 +659,11 @@ class Compiler(Declarations):
                 elif isinstance(value, YMap):
                     self.keys(value, spec.FATE, f"the fate of '{actor}'")
                     for needed in ("sources", "confidence"):
-                        if kind == "historical" and needed not in value:
+                        if (
+                            kind == "historical"
+                            and needed not in value
+                            and not self.misspelt(value, needed)
+                        ):
                             self.err(
                                 f"the fate of '{actor}' in a historical ending needs {needed}",
                                 value.span,
@@ -620,9 +682,11 @@ class Compiler(Declarations):
                         f"a fate is text, or 'text' and 'sources', not {kind_of(value)}", vspan
                     )
         missing = [
-            a.id for a in actors.values() if a.principal and a.id not in {f.actor for f in fates}
+            a.id
+            for a in actors.values()
+            if a.principal and a.id not in {f.actor for f in fates} and a.id not in meant
         ]
-        if missing:
+        if missing and not self.misspelt(node, "fates"):
             self.err(
                 f"ending '{eid}' does not say what became of {', '.join(missing)} (principal actors)",
                 span,

@@ -179,6 +179,9 @@ def _tokenize(source: str) -> list[_Tok]:
                 hint = " (a quoted value is not closed on this line)"
             raise ExprError(f"unexpected character {char!r}{hint}", pos)
         kind = match.lastgroup or ""
+        if match.group() == "=" and source[pos + 1 : pos + 2] in ("<", ">", "!"):
+            meant = source[pos + 1] + "="
+            raise ExprError(f"'={source[pos + 1]}' is not an operator; write '{meant}'", pos)
         if kind != "space":
             text = match.group()
             if kind == "name" and text in _KEYWORDS:

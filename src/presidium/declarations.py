@@ -12,7 +12,7 @@ from presidium import spec
 from presidium.conditions import BOOL, INT, VarType
 from presidium.diagnostics import did_you_mean, one_of
 from presidium.loader import YMap
-from presidium.reader import Reader, show
+from presidium.reader import Reader, quoted, show, suggested
 
 
 class Declarations(Reader):
@@ -76,7 +76,7 @@ class Declarations(Reader):
                 if "leader" in node
                 else None
             )
-            if sid in actors and leader != sid:
+            if sid in actors and leader is not None and leader != sid:
                 self.err(
                     f"side '{sid}' has the id of actor '{sid}' but another leader; a side may "
                     "share an id only with its own leader",
@@ -98,16 +98,26 @@ class Declarations(Reader):
         for vid, node, span in self.each(doc, "variables", "variable"):
             self.keys(node, spec.VARIABLE, f"variable '{vid}'")
             typ = node.get("type")
+            if "type" in node and typ not in ("number", "flag", "choice"):
+                hint = did_you_mean(str(typ), ["number", "flag", "choice"])
+                self.err(
+                    f"type must be 'number', 'flag' or 'choice', not {show(typ)}{hint}",
+                    node.value_span("type"),
+                )
+                # read on as the type it resembles, so that its uses are not reported too
+                typ = suggested(hint, ("number", "flag", "choice"))
             label = self.text(node, "label", "'label'") or vid
             initial = node.get("initial")
             ispan = node.value_span("initial")
             if typ == "number":
                 lo, hi = node.get("min"), node.get("max")
                 for key, val in (("min", lo), ("max", hi)):
+                    if self.misspelt(node, key):
+                        continue
                     if key not in node or not isinstance(val, int) or isinstance(val, bool):
                         self.err(
-                            f"a number variable needs a whole-number '{key}'",
-                            node.key_span(key) if key in node else span,
+                            f"a number variable needs a whole-number '{key}'{quoted(val)}",
+                            node.value_span(key) if key in node else span,
                         )
                 if (
                     not isinstance(lo, int)
@@ -115,11 +125,18 @@ class Declarations(Reader):
                     or isinstance(lo, bool)
                     or isinstance(hi, bool)
                 ):
+                    # still declared, so that what uses it is not reported as well
+                    result[vid] = m.Variable(vid, label, VarType(INT), 0, {}, span)
                     continue
                 if lo > hi:
                     self.err(f"min ({lo}) is greater than max ({hi})", node.value_span("min"))
                 if not isinstance(initial, int) or isinstance(initial, bool):
-                    self.err(f"'initial' must be a whole number, not {show(initial)}", ispan)
+                    if not self.misspelt(node, "initial"):
+                        self.err(
+                            f"'initial' must be a whole number, not {show(initial)}"
+                            f"{quoted(initial)}",
+                            ispan,
+                        )
                     initial = lo
                 elif not lo <= initial <= hi:
                     self.err(f"initial value {initial} is outside {lo} to {hi}", ispan)
@@ -128,7 +145,10 @@ class Declarations(Reader):
                 )
             elif typ == "flag":
                 if not isinstance(initial, bool):
-                    self.err(f"'initial' must be true or false, not {show(initial)}", ispan)
+                    self.err(
+                        f"'initial' must be true or false, not {show(initial)}{quoted(initial)}",
+                        ispan,
+                    )
                     initial = False
                 result[vid] = m.Variable(vid, label, VarType(BOOL), initial, {}, span)
             elif typ == "choice":
@@ -161,12 +181,6 @@ class Declarations(Reader):
                 result[vid] = m.Variable(
                     vid, label, VarType("enum", tuple(labels)), initial, labels, span
                 )
-            elif "type" in node:
-                self.err(
-                    f"type must be 'number', 'flag' or 'choice', not {show(typ)}"
-                    f"{did_you_mean(str(typ), ['number', 'flag', 'choice'])}",
-                    node.value_span("type"),
-                )
         return result
 
     def compile_status(
@@ -175,9 +189,11 @@ class Declarations(Reader):
         result = []
         for node in self.records(doc, "status", "a status line", spec.STATUS_LINE):
             if ("variable" in node) == ("alignment" in node):
-                self.err(
-                    "a status line names either a 'variable' or an 'alignment' (a rank)", node.span
-                )
+                if not (self.misspelt(node, "variable") or self.misspelt(node, "alignment")):
+                    self.err(
+                        "a status line names either a 'variable' or an 'alignment' (a rank)",
+                        node.span,
+                    )
                 continue
             if "variable" in node:
                 var = self.ref(node["variable"], node.value_span("variable"), variables, "variable")

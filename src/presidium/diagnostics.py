@@ -90,7 +90,37 @@ class DiagnosticBag:
         return any(d.severity == "error" for d in self.items)
 
     def sorted(self) -> list[Diagnostic]:
-        return sorted(self.items, key=lambda d: (d.span, d.message))
+        return merge_repeats(self.items)
+
+
+def merge_repeats(items: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """In order of place, with each mistake reported once.
+
+    A misspelt id that is used in many places gives the same message at each of them: the
+    author is told once, at the first place, and which other lines say the same. Exact
+    repeats (the same message at the same place) are dropped.
+    """
+    groups: dict[tuple[str, str, str], list[Diagnostic]] = {}
+    for item in sorted(set(items), key=lambda d: (d.span, d.message)):
+        groups.setdefault((item.severity, item.message, item.span.file), []).append(item)
+    merged = []
+    for first, *others in groups.values():
+        lines = sorted({d.span.line for d in others} - {first.span.line})
+        if not lines:
+            merged.append(first)
+            continue
+        shown = [str(n) for n in lines[:MAX_LINES_NAMED]]
+        if len(lines) > MAX_LINES_NAMED:
+            shown.append(f"{len(lines) - MAX_LINES_NAMED} more")
+        where = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+        word = "line" if len(lines) == 1 else "lines"
+        merged.append(
+            Diagnostic(first.severity, f"{first.message}; the same at {word} {where}", first.span)
+        )
+    return sorted(merged, key=lambda d: (d.span, d.message))
+
+
+MAX_LINES_NAMED = 8
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from presidium import events as ev
+from presidium import template
 from presidium.conditions import INT, CompiledEffect
 from presidium.errors import GameOver, IllegalChoice, PresidiumError
 from presidium.machine import PhaseMachine, trigger_name
@@ -277,7 +278,9 @@ class Game:
 
     # ------------------------------------------------------------------ internals
     def _advance(self, out: list[ev.Event]) -> None:
+        passed: list[str] = []
         for _ in range(MAX_AUTOMATIC_STEPS):
+            passed.append(self.machine.state)
             if self.machine.state in self.scenario.endings:
                 self._end(out)
                 return
@@ -301,9 +304,7 @@ class Game:
                 out.append(self.pending)
                 return
             self._take(phase, self._scripted(phase), "script", out)
-        raise PresidiumError(
-            f"the scenario runs on without a decision from phase '{self.machine.state}'"
-        )
+        raise PresidiumError(_endless(passed))
 
     def _scripted(self, phase: Phase) -> Choice:
         """The scenario's own move for a seat no human holds."""
@@ -522,24 +523,27 @@ class Game:
         return "\n\n".join(chosen)
 
     def _fill(self, text: str) -> str:
-        if "{" not in text:
-            return text
-        out = []
-        i = 0
-        while i < len(text):
-            if text.startswith("{{", i) or text.startswith("}}", i):
-                out.append(text[i])
-                i += 2
-                continue
-            if text[i] == "{":
-                end = text.index("}", i)
-                name = text[i + 1 : end]
-                out.append(self.scenario.variables[name].display(self.values[name]))
-                i = end + 1
-                continue
-            out.append(text[i])
-            i += 1
-        return "".join(out)
+        variables, values = self.scenario.variables, self.values
+        return "".join(
+            piece if isinstance(piece, str) else variables[piece.name].display(values[piece.name])
+            for piece in template.split(text)
+        )
+
+
+def _endless(passed: list[str]) -> str:
+    """Name the loop a game went round without a player's decision, for its author."""
+    last = passed[-1]
+    start = len(passed) - 2 - passed[-2::-1].index(last) if last in passed[:-1] else 0
+    loop = sorted(set(passed[start:]), key=passed.index)  # in the order the game met them
+    if len(loop) == 1:
+        where, waits = f"phase '{loop[0]}'", "it does not wait"
+    else:
+        names = ", ".join(f"'{p}'" for p in loop[:-1])
+        where, waits = f"phases {names} and '{loop[-1]}'", "none of them waits"
+    return (
+        f"the story loops forever through {where}: {waits} for a player's decision, "
+        "and no 'next' leads out of the loop"
+    )
 
 
 def combine(op: str, old: Any, operand: Any, var: Variable) -> Any:

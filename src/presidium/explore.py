@@ -470,14 +470,34 @@ def _find_no_way_out(scenario: Scenario, result: Exploration) -> None:
             if previous not in good:
                 good.add(previous)
                 queue.append(previous)
-    stuck_phases = sorted({state[0] for state in states - good})
+    stuck = states - good
     dead = {span for span, _ in result.dead_ends}
-    for phase_id in stuck_phases:
-        span = scenario.phases[phase_id].span
-        if span not in dead:
-            result.no_way_out.append(
-                (
-                    span,
-                    f"from phase '{phase_id}' no ending can be reached: the story loops without a way out",
-                )
+    linked: dict[str, set[str]] = defaultdict(set)  # stuck phases one step apart
+    for edge in result.edges:
+        if edge.source in stuck and edge.target in stuck:
+            linked[edge.source[0]].add(edge.target[0])
+            linked[edge.target[0]].add(edge.source[0])
+    order = list(scenario.phases)
+    left = sorted({state[0] for state in stuck}, key=order.index)
+    while left:  # one message for each group of phases a game can go round in
+        group, todo = {left[0]}, [left[0]]
+        while todo:
+            for other in linked[todo.pop()] - group:
+                group.add(other)
+                todo.append(other)
+        phases = [p for p in left if p in group]
+        left = [p for p in left if p not in group]
+        span = scenario.phases[phases[0]].span
+        if span in dead:
+            continue
+        if len(phases) == 1:
+            where = f"phase '{phases[0]}'"
+        else:
+            where = "phases " + ", ".join(f"'{p}'" for p in phases[:-1]) + f" and '{phases[-1]}'"
+        result.no_way_out.append(
+            (
+                span,
+                f"no ending can be reached from {where}: the story loops there forever, and "
+                "no choice leads out",
             )
+        )

@@ -190,7 +190,8 @@ def load_text(text: str, file: str) -> LoadResult:
         elif isinstance(exc, yaml.MarkedYAMLError):
             mark = exc.problem_mark or exc.context_mark
             row, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-            err(f"YAML syntax: {exc.problem or exc.context or 'invalid YAML'}", row, col)
+            message, row, col = syntax_error(text, exc.problem or exc.context or "", row, col)
+            err(f"YAML syntax: {message}; {STOPPED}", row, col)
         else:  # reader errors: characters YAML does not allow anywhere
             bad = _UNREADABLE.search(text)
             if bad is None:
@@ -267,6 +268,122 @@ def too_deep(text: str) -> tuple[int, int] | None:
                     return line, at - line_start + 1
         elif depth:
             depth -= 1
+
+
+STOPPED = "reading stopped at this mistake, so others may show once it is fixed"
+
+_COLON = "a ': ' inside a value; put the whole value in quotes"
+# The parser's words for a problem, and ours: what is wrong and what to do.
+_OUR_WORDS = {
+    "did not find expected key": "this line does not fit the lines around it; check its "
+    "indentation, and whether a quote or bracket above it is left open",
+    "mapping values are not allowed here": _COLON,
+    "mapping values are not allowed in this context": _COLON,
+    "did not find expected node content": "a value is missing here",
+    "could not find expected ':'": "a key needs a ':' after it, or a quote or bracket above "
+    "is left open",
+    "found unexpected end of stream": "the file ends inside a quote or bracket",
+    "did not find expected ',' or ']'": "a list in [ ] is not closed with ']', or its items are "
+    "not separated by ','; put an item with ':' or '#' in quotes",
+    "did not find expected ',' or '}'": "a mapping in { } is not closed with '}', or its "
+    "entries are not separated by ','",
+    "did not find expected '-' indicator": "a list item here is not indented like the items "
+    "before it",
+    "found unknown escape character": "an unknown escape in double-quoted text; write '\\\\' "
+    "for a backslash, or use single quotes",
+    "found character that cannot start any token": "this character cannot start a value; put "
+    "the value in quotes",
+    "found character '@' that cannot start any token": "'@' cannot start a value; put the "
+    "value in quotes",
+    "found character '`' that cannot start any token": "'`' cannot start a value; put the "
+    "value in quotes",
+}
+
+
+def syntax_error(text: str, problem: str, line: int, col: int) -> tuple[str, int, int]:
+    """The parser's complaint in our words, at the place the mistake was made.
+
+    The parser notices a quote or bracket left open only where the text stops making sense,
+    often many lines later. A small scan of our own finds where it opened: a quote that runs
+    past its line into the place where the parser gave up, or a bracket still open there.
+    """
+    words = _OUR_WORDS.get(problem.split(" (")[0], problem or "not valid YAML")
+    stop = 0
+    for _ in range(line - 1):
+        stop = text.find("\n", stop) + 1
+        if stop == 0:
+            stop = len(text)
+            break
+    stop = min(stop + col - 1, len(text))
+    opened = _left_open(text, stop)
+    if opened is None:
+        return words, line, col
+    char, at_line, at_col, ends = opened
+    if char in "[{":
+        closer, kind = ("]", "list") if char == "[" else ("}", "mapping")
+        message = (
+            f"the bracket {char} opened at line {at_line} is not closed, so reading failed at "
+            f"line {line}; close it with '{closer}' where the {kind} ends"
+        )
+    else:
+        inside = "an apostrophe as ''" if char == "'" else 'a quotation mark as \\"'
+        runs = (
+            "is never closed"
+            if ends is None
+            else f"is not closed on its line, so lines {at_line} to {ends} were read as one text"
+        )
+        message = (
+            f"the quote {char} opened at line {at_line} {runs}; close it on line {at_line} "
+            f"(inside {char}...{char}, write {inside})"
+        )
+    return message, at_line, at_col
+
+
+def _left_open(text: str, stop: int) -> tuple[str, int, int, int | None] | None:
+    """The quote or bracket most likely left open before offset ``stop``, or ``None``.
+
+    (character, line, column, line where the quote ended or ``None``): a quote still open at
+    ``stop``, or one that spans lines and ends on ``stop``'s line or the line before it; else
+    the innermost bracket still open at ``stop`` that opened on an earlier line.
+    """
+    stop_line = text.count("\n", 0, stop) + 1
+    brackets: list[tuple[str, int, int]] = []
+    line, line_start, pos = 1, 0, 0
+    while True:
+        match = _FLOW_TOKEN.search(text, pos, stop)
+        if match is None:
+            break
+        char, at = match.group(), match.start()
+        pos = at + 1
+        if char == "\n":
+            line, line_start = line + 1, pos
+            continue
+        before = text[line_start:at].rstrip(" ")
+        starts_node = before == "" or before.endswith(_FLOW_STARTS if brackets else _BLOCK_STARTS)
+        if char == "#":
+            if at == line_start or text[at - 1] in " \t":
+                end = text.find("\n", at)
+                pos = len(text) if end < 0 else end
+        elif char in "'\"":
+            if not starts_node:
+                continue
+            end = _quote_end(text, at, char)
+            end_line = line + text.count("\n", at, end)
+            closed = at < end - 1 and text[end - 1] == char
+            if not closed or (end_line > line and (end > stop or end_line >= stop_line - 1)):
+                return char, line, at - line_start + 1, (end_line if closed else None)
+            if end_line > line:
+                line, line_start = end_line, text.rfind("\n", 0, end) + 1
+            pos = end
+        elif char in "[{":
+            if brackets or starts_node:
+                brackets.append((char, line, at - line_start + 1))
+        elif brackets:
+            brackets.pop()
+    for char, at_line, at_col in reversed(brackets):
+        if at_line < stop_line:
+            return char, at_line, at_col, None
+    return None
 
 
 def _quote_end(text: str, start: int, quote: str) -> int:

@@ -7,6 +7,7 @@ collects diagnostics instead of raising, so the compiler can report every proble
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping
@@ -38,6 +39,7 @@ class Reader:
         self.bag = DiagnosticBag()
         self.source_ids: set[str] = set()
         self.used_sources: set[str] = set()
+        self.meant: dict[int, set[str]] = {}  # per mapping: known keys its unknown ones resemble
         # Large scenarios repeat the same few expressions thousands of times: compile each once.
         self.compiled: dict[
             tuple[str, str, str | None, int], Compiled | CompiledEffect | ExprError
@@ -51,21 +53,43 @@ class Reader:
         self.bag.warning(message, span)
 
     def keys(self, node: YMap, allowed: Mapping[str, Field], where: str) -> bool:
-        """Check a mapping's keys: unknown ones (with did-you-mean) and missing required ones."""
+        """Check a mapping's keys: unknown ones (with did-you-mean) and missing required ones.
+
+        A misspelt key is then read as the key it resembles, so that what it holds is still
+        checked and what refers to it is not reported as well: one mistake, one message.
+        """
         ok = True
+        meant = self.meant.setdefault(id(node), set())
+        readings: dict[str, list[str]] = {}
         for key in node:
             if key not in allowed:
                 ok = False
+                hint = did_you_mean(key, allowed)
+                known = suggested(hint, allowed)
+                if known is not None:
+                    meant.add(known)
+                    readings.setdefault(known, []).append(key)
                 self.err(
-                    f"unknown key '{key}' in {where}{did_you_mean(key, allowed)}; "
-                    f"expected {one_of(allowed)}",
+                    f"unknown key '{key}' in {where}{hint}; expected {one_of(allowed)}",
                     node.key_span(key),
                 )
+        for known, (key, *others) in readings.items():
+            if known not in node and not others:
+                node[known] = node[key]
+                node.kpos[known], node.vpos[known] = node.kpos[key], node.vpos[key]
         for key, field in allowed.items():
             if field.required and key not in node:
                 ok = False
-                self.err(f"{where} needs '{key}'", node.span)
+                if not self.misspelt(node, key):
+                    self.err(f"{where} needs '{key}'", node.span)
         return ok
+
+    def misspelt(self, node: YMap, key: str) -> bool:
+        """Whether ``key`` is absent because an unknown key of ``node`` is a misspelling of it.
+
+        That key was reported, with a did-you-mean, where it stands: one mistake, one message.
+        """
+        return key not in node and key in self.meant.get(id(node), ())
 
     def mapping(self, value: Any, span: SourceSpan, what: str) -> YMap | None:
         if isinstance(value, YMap):
@@ -117,7 +141,10 @@ class Reader:
         value = node[key]
         if isinstance(value, bool):
             return value
-        self.err(f"'{key}' must be true or false, not {show(value)}", node.value_span(key))
+        self.err(
+            f"'{key}' must be true or false, not {show(value)}{quoted(value)}",
+            node.value_span(key),
+        )
         return default
 
     def ref(self, value: Any, span: SourceSpan, known: Collection[str], what: str) -> str | None:
@@ -145,17 +172,22 @@ class Reader:
                 yield name, body, kspan
 
     def enum(self, node: YMap, key: str, allowed: Iterable[str]) -> str | None:
-        """The value under ``key`` if it is one of ``allowed``; otherwise report what was expected."""
+        """The value under ``key`` if it is one of ``allowed``; otherwise report what was expected.
+
+        A misspelt value is then read as the value it resembles (its did-you-mean), so that
+        what depends on it is not reported as well.
+        """
         if key not in node:
             return None
         value, allowed = node[key], tuple(allowed)
         if value in allowed:
             return str(value)
+        hint = did_you_mean(str(value), allowed)
         self.err(
-            f"'{key}' must be {one_of(allowed)}, not {show(value)}{did_you_mean(str(value), allowed)}",
+            f"'{key}' must be {one_of(allowed)}, not {show(value)}{hint}",
             node.value_span(key),
         )
-        return None
+        return suggested(hint, allowed)
 
     def records(
         self, node: YMap, key: str, what: str, fields: Mapping[str, Field]
@@ -286,6 +318,36 @@ class Reader:
             return []
         found = [self.ref(item, items.item_span(i), known, what) for i, item in enumerate(items)]
         return [r for r in found if r]
+
+
+def suggested(hint: str, candidates: Iterable[str]) -> str | None:
+    """The candidate a did-you-mean ``hint`` names, to read a misspelling on as what it meant."""
+    return next((c for c in candidates if hint == f" (did you mean '{c}'?)"), None)
+
+
+def quoted(value: Any) -> str:
+    """A hint for a number or true/false written in quotes, which YAML then reads as text."""
+    if isinstance(value, str) and re.fullmatch(r"-?\d+|true|false", value.strip()):
+        return f"; remove the quotes around {value.strip()} (in quotes it is text)"
+    return ""
+
+
+def date_problem(text: Any) -> str:
+    """Why a date is refused: its form, or the day or month it names."""
+    example = "such as 1957-06-18"
+    if not isinstance(text, str) or not DATE.match(text):
+        return f"date must be written yyyy-mm-dd, {example}, not {show(text)}"
+    year, month, day = (int(part) for part in text.split("-"))
+    if not year:
+        return f"date {text} has no year 0; write yyyy-mm-dd, {example}"
+    if not 1 <= month <= 12:
+        return f"date {text} has no month {month}; write yyyy-mm-dd, {example}"
+    days = calendar.monthrange(year, month)[1]
+    return (
+        f"date {text} does not exist: {calendar.month_name[month]} {year} has {days} days"
+        if day
+        else f"date {text} has no day 0; days count from 1"
+    )
 
 
 def valid_date(text: str) -> bool:

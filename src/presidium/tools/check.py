@@ -1,14 +1,15 @@
 """``presidium check``: play every path of a scenario and report what cannot happen.
 
-Errors (exit 1): dead ends, loops with no way out, expectations that fail, a state budget
-exceeded. Warnings (exit 0 unless ``--strict``): phases, choices, text and endings that no
-playthrough can reach, choices whose condition never holds, choices no one ever takes.
+Errors (exit 1): dead ends, loops with no way out, dates that go backwards along a path,
+expectations that fail, a state budget exceeded. Warnings (exit 0 unless ``--strict``):
+phases, choices, text and endings that no playthrough can reach, choices whose condition
+never holds, choices no one ever takes.
 """
 
 from __future__ import annotations
 
 import random
-from collections import Counter
+from collections import Counter, defaultdict, deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import IO
@@ -17,7 +18,7 @@ from presidium.diagnostics import Diagnostic
 from presidium.engine import Game
 from presidium.errors import PresidiumError
 from presidium.events import PhaseStarted
-from presidium.explore import Exploration, StateBudgetExceeded, explore
+from presidium.explore import Edge, Exploration, StateBudgetExceeded, explore
 from presidium.model import Scenario, TextPart
 from presidium.tools.common import compile_path, existing_files, plural, print_diagnostics
 
@@ -61,6 +62,7 @@ def findings(scenario: Scenario, explorations: dict[str, Exploration]) -> list[D
     for run in runs:
         for span, message in run.dead_ends + run.no_way_out:
             out.append(Diagnostic("error", f"{message} (playing {run.side})", span))
+        out += dates_going_back(scenario, run)
     reached = set().union(*(r.phases for r in runs))
     taken = set().union(*(r.choices for r in runs))
     offered = set().union(*(r.offered for r in runs))
@@ -146,6 +148,47 @@ def findings(scenario: Scenario, explorations: dict[str, Exploration]) -> list[D
                 )
             )
     return out
+
+
+LastDates = frozenset[tuple[str, str]]  # (date, phase id) of the last dated phase on a path
+
+
+def dates_going_back(scenario: Scenario, run: Exploration) -> list[Diagnostic]:
+    """A dated phase that some path reaches after a phase with a later date.
+
+    The last date seen is carried along the explored edges (phases without a date pass it
+    on), so only paths a game can really take are judged.
+    """
+    outgoing: dict[object, list[Edge]] = defaultdict(list)
+    for edge in run.edges:
+        outgoing[edge.source].append(edge)
+    seen: dict[object, LastDates] = {None: frozenset()}
+    pending: deque[object] = deque([None])
+    found: dict[str, tuple[str, str]] = {}
+    while pending:
+        state = pending.popleft()
+        for edge in outgoing.get(state, ()):
+            last = seen[state]
+            for kind, phase, _, _ in edge.trace:
+                if kind != "phase" or phase.date is None:
+                    continue
+                for date, earlier in sorted(last):
+                    if phase.date < date:
+                        found.setdefault(phase.id, (earlier, date))
+                last = frozenset({(phase.date, phase.id)})
+            if edge.target is not None and not last <= seen.get(edge.target, frozenset()):
+                seen[edge.target] = seen.get(edge.target, frozenset()) | last
+                pending.append(edge.target)
+    return [
+        Diagnostic(
+            "error",
+            f"the dates go backwards: phase '{pid}' ({scenario.phases[pid].date}) can come after "
+            f"phase '{earlier}' ({date}); if it looks back in time, give it a 'date_label' "
+            "instead of a 'date'",
+            scenario.phases[pid].span,
+        )
+        for pid, (earlier, date) in found.items()
+    ]
 
 
 def write_summary(
