@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from presidium.errors import ScenarioError, UsageError
-from presidium.files import compile_file, load_scenario
+from presidium.files import compile_file, kind_of, load_scenario
 from presidium.model import Scenario
 
 DEFAULT_SCENARIO = "june_1957"
@@ -32,26 +33,62 @@ def bundled_ids() -> list[str]:
     return sorted(p.stem for p in bundled_dir().glob("*.yaml"))
 
 
+def quoted(name: str) -> str:
+    """A name as a message quotes it; a very long one is cut short (and its length given)."""
+    if len(name) <= 100:
+        return f"'{name}'"
+    return f"'{name[:60]}…' ({len(name):,} characters)"
+
+
+def _file_problem(path: Path, name: str) -> str | None:
+    """Why ``path`` cannot be read as a scenario file, or None when it is a regular file."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError) as exc:
+        if isinstance(exc, OSError) and exc.errno not in (errno.ENOENT, errno.ENOTDIR):
+            return f"cannot open {quoted(name)}: {exc.strerror}"
+        return f"no scenario file {quoted(name)}"
+    kind = kind_of(mode)
+    if kind == "a directory":
+        return f"{quoted(name)} is a directory; give a scenario file (.yaml)"
+    if kind is not None:
+        return f"{quoted(name)} is {kind}, not a scenario file"
+    return None
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return kind_of(path.stat().st_mode) is None
+    except (OSError, ValueError):
+        return False
+
+
 def resolve(name: str | None) -> tuple[Path, str]:
-    """The file for a bundled id or a path, and the name to show in diagnostics."""
-    name = name or DEFAULT_SCENARIO
+    """The file for a bundled id or a path, and the name to show in diagnostics.
+
+    Every command that takes a scenario takes it this way, so a name that one accepts the
+    others accept too. No name means the default scenario; an empty one is a mistake.
+    """
+    if name is None:
+        name = DEFAULT_SCENARIO
+    if not name.strip():
+        raise UsageError("the scenario name is empty; give a bundled scenario id or a .yaml file")
     path = Path(name)
     looks_like_path = path.suffix in (".yaml", ".yml") or "/" in name or "\\" in name
     if looks_like_path:
-        if path.is_dir():
-            raise UsageError(f"'{name}' is a directory; give a scenario file (.yaml)")
-        if not path.is_file():
-            raise UsageError(f"no scenario file '{name}'")
+        problem = _file_problem(path, name)
+        if problem is not None:
+            raise UsageError(problem)
         return path, name
     candidate = bundled_dir() / f"{name}.yaml"
-    if candidate.is_file():
+    if _is_file(candidate):
         return candidate, f"{name}.yaml"
-    if path.is_file():
+    if _is_file(path):
         return path, name
     from presidium.diagnostics import did_you_mean
 
     raise UsageError(
-        f"no scenario '{name}'{did_you_mean(name, bundled_ids())}; bundled scenarios: "
+        f"no scenario {quoted(name)}{did_you_mean(name[:100], bundled_ids())}; bundled scenarios: "
         f"{', '.join(bundled_ids())}; or give the path to a .yaml file"
     )
 

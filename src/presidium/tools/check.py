@@ -26,8 +26,8 @@ def check(
     paths: Sequence[str], runs: int, seed: int, max_states: int, strict: bool, out: IO[str]
 ) -> int:
     failed = False
-    for path in existing_files(paths):
-        result = compile_path(path)
+    for file, path in existing_files(paths):
+        result = compile_path(file, path)
         if result.scenario is None:
             print_diagnostics(result.diagnostics, result.files, out)
             out.write(f"{path}: {plural(len(result.errors), 'error')}; nothing was played\n")

@@ -1,0 +1,228 @@
+"""Hostile sizes and names: every command refuses them with a clear message, in bounded time
+and memory, never with a traceback (a pre-commit hook must not stall anyone's CI)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import docs_example, errors, mutate
+from conftest import run_cli as run
+from presidium.loader import load_text
+
+HUGE = "9" * 5000  # more digits than Python will turn into a string
+
+
+def _python(code: str, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a fresh interpreter (with this test run's cache and data folders)."""
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        env=os.environ.copy(),
+    )
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+@pytest.mark.parametrize("number", [HUGE, "-" + HUGE, "+" + HUGE, "1234567890123456"])
+def test_a_number_with_too_many_digits_is_a_located_error(number: str) -> None:
+    result = load_text(f"format: 1\nlist: [1, {number}]\n", "big.yaml")
+    assert [(d.span.line, d.span.col) for d in result.diagnostics] == [(2, 11)]
+    assert "at most 15 digits" in result.diagnostics[0].message
+
+
+def test_fifteen_digits_are_still_a_number() -> None:
+    result = load_text("a: 999999999999999\nb: -999999999999999\n", "ok.yaml")
+    assert result.diagnostics == []
+    assert result.document == {"a": 999999999999999, "b": -999999999999999}
+
+
+def test_a_long_number_in_an_expression_is_an_error() -> None:
+    found = errors(mutate('for: "members_at_door / 40"', f'for: "members_at_door / {"4" * 1900}"'))
+    assert any("at most 15 digits" in e for e in found), found
+
+
+@pytest.fixture
+def huge_files(tmp_path: Path) -> Path:
+    (tmp_path / "huge.yaml").write_text(mutate("initial: 60", f"initial: {HUGE}"))
+    (tmp_path / "child.yaml").write_text("format: 1\nextends: huge.yaml\nid: child\n")
+    return tmp_path
+
+
+@pytest.mark.parametrize("name", ["huge.yaml", "child.yaml"])
+@pytest.mark.parametrize("command", ["validate", "check", "graph", "play"])
+def test_huge_numbers_are_refused_by_every_command(
+    huge_files: Path, name: str, command: str
+) -> None:
+    args = [command, str(huge_files / name)]
+    if command == "play":
+        args += ["--side", "khrushchev", "--autoplay", "history", "--seed", "1"]
+    code, out, err = run(args)  # an uncaught exception would fail the test here
+    assert code == 1
+    assert f"{huge_files / 'huge.yaml'}:64:14: error: a number of 5,000 digits" in out + err
+
+
+def test_list_shows_a_file_with_a_huge_number_as_a_problem(
+    huge_files: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(huge_files)
+    code, out, _ = run(["list"])
+    assert code == 0 and "has problems" in out and "5,000 digits" in out
+
+
+def test_arithmetic_that_validates_can_be_played_and_shown(tmp_path: Path) -> None:
+    """The biggest numbers a scenario may hold, multiplied 300 times, still make a vote."""
+    big = "999999999999999"
+    text = mutate("max: 133\n    initial: 60", f"max: {big}\n    initial: {big}")
+    text = text.replace('for: "members_at_door / 40"', f'for: "{"*".join(["b"] * 300)}"')
+    text = text.replace(
+        "variables:\n",
+        f"variables:\n  b: {{label: B, type: number, min: 0, max: {big}, initial: {big}}}\n",
+    )
+    path = tmp_path / "big.yaml"
+    path.write_text(text)
+    code, out, _ = run(["validate", str(path)])
+    assert code == 0, out
+    code, out, err = run(
+        ["play", str(path), "--side", "khrushchev", "--autoplay", "history", "--seed", "1"]
+    )
+    assert code == 0 and "Ending:" in out, err
+    assert big in out  # the bloc's count, saturated at the largest number a scenario holds
+
+
+# --------------------------------------------------------------------------- files and names
+
+
+def test_a_huge_file_is_refused_without_being_read_whole(tmp_path: Path) -> None:
+    """A sparse 2 GB file under a 1 GB address-space limit: refused, no MemoryError."""
+    resource = pytest.importorskip("resource")
+    path = tmp_path / "huge.yaml"
+    with path.open("wb") as handle:
+        handle.truncate(2 * 1024**3)
+    limit = 1024**3
+    if resource.getrlimit(resource.RLIMIT_AS)[1] not in (resource.RLIM_INFINITY,):
+        limit = min(limit, resource.getrlimit(resource.RLIMIT_AS)[1])
+    done = _python(
+        f"""
+        import resource, sys
+        resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
+        from presidium.cli import main
+        sys.exit(main(sys.argv[1:]))
+        """,
+        "validate",
+        str(path),
+    )
+    assert done.returncode == 1, done.stderr
+    assert "scenarios may be at most" in done.stdout and "Traceback" not in done.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+@pytest.mark.parametrize("command", ["validate", "check", "graph", "play"])
+def test_a_named_pipe_is_refused_at_once(tmp_path: Path, command: str) -> None:
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    done = subprocess.run(
+        [sys.executable, "-m", "presidium", command, str(fifo)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2 and "is a named pipe, not a scenario file" in done.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_pipe_as_a_base_or_a_cache_entry_does_not_hang(tmp_path: Path) -> None:
+    from presidium import cache
+
+    os.mkfifo(tmp_path / "pipe.yaml")
+    (tmp_path / "child.yaml").write_text("format: 1\nextends: pipe.yaml\nid: c\n")
+    door = tmp_path / "door.yaml"
+    door.write_text(docs_example())
+    entry = cache._entry(door.read_bytes(), str(door))
+    assert entry is not None
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(entry)
+    done = _python(
+        """
+        import sys
+        from presidium.cli import main
+        sys.exit(main(sys.argv[1:]))
+        """,
+        "validate",
+        str(door),
+        str(tmp_path / "child.yaml"),
+    )
+    assert done.returncode == 1, done.stderr
+    assert f"{door}: valid" in done.stdout
+    assert "'pipe.yaml' is neither a bundled scenario nor a file" in done.stdout
+
+
+def test_a_base_that_is_a_device_is_not_read(tmp_path: Path) -> None:
+    from presidium.files import NotRegularFile, read_bounded
+
+    with pytest.raises(NotRegularFile, match="a device"):
+        read_bounded(os.devnull)
+    with pytest.raises(NotRegularFile, match="a directory"):
+        read_bounded(tmp_path)
+
+
+def test_dev_null_is_a_device_not_a_missing_file() -> None:
+    code, _, err = run(["validate", os.devnull])
+    assert code == 2 and f"'{os.devnull}' is a device, not a scenario file" in err
+
+
+LONG = "a" * 5000
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["play", LONG],
+        ["play", LONG + ".yaml"],
+        ["validate", LONG + ".yaml"],
+        ["check", LONG],
+        ["graph", LONG + ".yaml"],
+        ["new", LONG + ".yaml"],
+        ["new", "x.yaml", "--extends", LONG + ".yaml"],
+    ],
+)
+def test_a_very_long_name_is_a_usage_error(
+    args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(args)
+    assert code == 2 and "(5,0" in err and "characters)" in err
+    assert len(err) < 1000  # the name is cut short
+
+
+def test_an_empty_scenario_name_is_a_usage_error() -> None:
+    code, out, err = run(["play", "", "--side", "khrushchev", "--autoplay", "history"])
+    assert code == 2 and "scenario name is empty" in err and "Ending" not in out
+    code, _, err = run(["validate", ""])
+    assert code == 2 and "scenario name is empty" in err
+
+
+def test_new_does_not_write_through_a_dangling_link(tmp_path: Path) -> None:
+    link = tmp_path / "link.yaml"
+    target = tmp_path / "elsewhere.yaml"
+    link.symlink_to(target)
+    code, _, err = run(["new", str(link)])
+    assert code == 2 and "already exists" in err
+    assert not target.exists()
+
+
+@pytest.mark.parametrize("command", ["validate", "check", "graph"])
+def test_every_command_takes_a_bundled_id_as_play_does(command: str) -> None:
+    code, out, err = run([command, "october_1964"])
+    assert code == 0, err
+    assert "October 1964" in out or "october_1964.yaml: " in out
