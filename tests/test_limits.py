@@ -226,3 +226,53 @@ def test_every_command_takes_a_bundled_id_as_play_does(command: str) -> None:
     code, out, err = run([command, "october_1964"])
     assert code == 0, err
     assert "October 1964" in out or "october_1964.yaml: " in out
+
+
+# --------------------------------------------------------------------------- extends and format
+
+
+@pytest.mark.parametrize(
+    ("remove", "message"),
+    [
+        ("{phases: [[the_appeal]]}", "'remove: phases' is a list of ids"),
+        ("{phases: [{a: 1}]}", "'remove: phases' is a list of ids"),
+        ("{choices: [[the_door.refuse]]}", "'remove: choices' is a list of ids"),
+        ("{endings: [7]}", "'remove: endings' is a list of ids"),
+    ],
+)
+def test_remove_with_an_item_that_is_not_an_id_is_located(
+    tmp_path: Path, remove: str, message: str
+) -> None:
+    (tmp_path / "door.yaml").write_text(docs_example())
+    child = tmp_path / "child.yaml"
+    child.write_text(f"format: 1\nextends: door.yaml\nid: child\nremove: {remove}\n")
+    code, out, _ = run(["validate", str(child)])
+    assert code == 1 and f"{child}:4:" in out and message in out
+
+
+@pytest.mark.parametrize("fmt", ["true", "1.0"])
+def test_format_must_be_the_whole_number_1(fmt: str) -> None:
+    found = errors(mutate("format: 1", f"format: {fmt}"))
+    assert any(e.startswith("1:9: format") and "not supported" in e for e in found), found
+
+
+def test_a_base_outside_the_scenario_s_folder_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "door.yaml").write_text(docs_example())
+    inner = tmp_path / "inner"
+    (inner / "bases").mkdir(parents=True)
+    (inner / "bases" / "door.yaml").write_text(docs_example())
+    (inner / "link.yaml").symlink_to(tmp_path / "door.yaml")
+    cases = {
+        "up.yaml": ("../door.yaml", "outside this scenario's folder"),
+        "absolute.yaml": (str(tmp_path / "door.yaml"), "is an absolute path"),
+        "through_link.yaml": ("link.yaml", "outside this scenario's folder"),
+        "below.yaml": ("bases/door.yaml", None),
+        "bundled.yaml": ("june_1957", None),
+    }
+    for name, (target, problem) in cases.items():
+        (inner / name).write_text(f"format: 1\nextends: {target}\nid: x\n")
+        code, out, _ = run(["validate", str(inner / name)])
+        if problem is None:
+            assert code == 0, out
+        else:
+            assert code == 1 and f"{inner / name}:2:10: error: " in out and problem in out, out

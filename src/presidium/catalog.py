@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 from presidium.errors import ScenarioError, UsageError
-from presidium.files import compile_file, kind_of, load_scenario
+from presidium.files import compile_file, is_regular_file, kind_of, load_scenario
 from presidium.model import Scenario
 
 DEFAULT_SCENARIO = "june_1957"
@@ -56,13 +56,6 @@ def _file_problem(path: Path, name: str) -> str | None:
     return None
 
 
-def _is_file(path: Path) -> bool:
-    try:
-        return kind_of(path.stat().st_mode) is None
-    except (OSError, ValueError):
-        return False
-
-
 def resolve(name: str | None) -> tuple[Path, str]:
     """The file for a bundled id or a path, and the name to show in diagnostics.
 
@@ -81,9 +74,9 @@ def resolve(name: str | None) -> tuple[Path, str]:
             raise UsageError(problem)
         return path, name
     candidate = bundled_dir() / f"{name}.yaml"
-    if _is_file(candidate):
+    if is_regular_file(candidate):
         return candidate, f"{name}.yaml"
-    if _is_file(path):
+    if is_regular_file(path):
         return path, name
     from presidium.diagnostics import did_you_mean
 

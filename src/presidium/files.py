@@ -38,6 +38,15 @@ def kind_of(mode: int) -> str | None:
     return "a special file"
 
 
+def is_regular_file(path: str | Path) -> bool:
+    """Whether ``path`` is a regular file (following links); never raises, even for a name
+    too long for the system, where ``Path.is_file`` does."""
+    try:
+        return kind_of(os.stat(path).st_mode) is None
+    except (OSError, ValueError):
+        return False
+
+
 class NotRegularFile(OSError):
     """A path names a directory, a pipe, a device or a socket: nothing a scenario is read from."""
 
