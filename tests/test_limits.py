@@ -276,3 +276,80 @@ def test_a_base_outside_the_scenario_s_folder_is_refused(tmp_path: Path) -> None
             assert code == 0, out
         else:
             assert code == 1 and f"{inner / name}:2:10: error: " in out and problem in out, out
+
+
+# --------------------------------------------------------------------------- validate's cost
+
+
+def _unknown_references(tmp_path: Path, n: int) -> Path:
+    """``n`` phases, each moving on to a phase that does not exist."""
+    phases = "".join(
+        f"  p{i}:\n    title: P{i}\n    counterfactual: true\n    text: T.\n    next: gone_{i}_x\n"
+        for i in range(n)
+    )
+    path = tmp_path / f"unknown{n}.yaml"
+    path.write_text(
+        "format: 1\nid: many\ntitle: Many\nsummary: S.\nstart: p0\nsources: {}\n"
+        "sides:\n  me: {name: Me, leader: me, goal: Finish.}\n"
+        "actors:\n  me: {name: Me, office: Reader, rank: official}\n"
+        f"phases:\n{phases}"
+        "endings:\n  end: {title: The end, kind: counterfactual, text: Done.}\n"
+    )
+    return path
+
+
+def test_did_you_mean_work_is_bounded_per_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each unknown reference is compared with every id: without a bound, the work grows
+    with the square of the file (4x the phases, 16x the comparisons)."""
+    import difflib
+
+    from presidium.diagnostics import SUGGESTION_WORK
+    from presidium.files import compile_file
+
+    compared: list[int] = []
+    real = difflib.get_close_matches
+
+    def counting(word: str, possibilities: list[str], *args: object, **kw: object) -> list[str]:
+        compared.append(len(possibilities))
+        return real(word, possibilities, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(difflib, "get_close_matches", counting)
+    work = {}
+    for n in (300, 1200):
+        compared.clear()
+        result = compile_file(_unknown_references(tmp_path, n), use_cache=False)
+        assert len(result.errors) == n
+        work[n] = sum(compared)
+    assert work[300] == 300 * 301  # small files get every suggestion
+    assert work[1200] <= SUGGESTION_WORK < 1200 * 1201
+
+
+def test_a_repeated_unknown_name_is_searched_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import difflib
+
+    from presidium.diagnostics import did_you_mean, suggestion_budget
+
+    calls = []
+    real = difflib.get_close_matches
+    monkeypatch.setattr(
+        difflib, "get_close_matches", lambda *a, **k: calls.append(a[0]) or real(*a, **k)
+    )
+    ids = {f"phase_{i}" for i in range(50)}
+    with suggestion_budget():
+        hints = {did_you_mean("phase_7x", ids) for _ in range(20)}
+    assert hints == {" (did you mean 'phase_7'?)"} and calls == ["phase_7x"]
+
+
+def test_only_the_first_problems_are_printed_then_counted(tmp_path: Path) -> None:
+    from presidium.diagnostics import MAX_SHOWN
+
+    path = _unknown_references(tmp_path, MAX_SHOWN + 50)
+    code, out, _ = run(["validate", str(path)])
+    assert code == 1
+    assert out.count(": error: ") == MAX_SHOWN
+    assert "…and 50 more (50 errors) not shown" in out
+    assert out.endswith(f"{path}: {MAX_SHOWN + 50} errors, 0 warnings\n")
+    code, out, err = run(["play", str(path)])
+    assert code == 1 and err.count(": error: ") == MAX_SHOWN and "…and 50 more" in err

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from presidium import model as m
-from presidium.diagnostics import Diagnostic, DiagnosticBag, SourceSpan
+from presidium.diagnostics import Diagnostic, DiagnosticBag, SourceSpan, suggestion_budget
 from presidium.errors import ScenarioError
 
 if TYPE_CHECKING:
@@ -138,7 +138,7 @@ def compile_file(
     from presidium.loader import YMap, load_bytes, paused_gc
 
     extended = False
-    with paused_gc():
+    with paused_gc(), suggestion_budget():
         loaded = load_bytes(data, name)
         files = {name: loaded.lines}
         diagnostics = list(loaded.diagnostics)

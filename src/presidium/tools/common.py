@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO
 
-from presidium.diagnostics import Diagnostic
+from presidium.diagnostics import Diagnostic, first_shown
 from presidium.errors import UsageError
 from presidium.files import Compilation, compile_file
 
@@ -39,8 +39,11 @@ def compile_path(path: Path, display: str) -> Compilation:
 def print_diagnostics(
     diagnostics: Iterable[Diagnostic], files: dict[str, list[str]], out: IO[str]
 ) -> None:
-    for diagnostic in diagnostics:
+    shown, rest = first_shown(list(diagnostics))
+    for diagnostic in shown:
         out.write(diagnostic.format(files.get(diagnostic.span.file)) + "\n")
+    if rest:
+        out.write(rest + "\n")
 
 
 def plural(count: int, word: str) -> str:
