@@ -353,3 +353,123 @@ def test_only_the_first_problems_are_printed_then_counted(tmp_path: Path) -> Non
     assert out.endswith(f"{path}: {MAX_SHOWN + 50} errors, 0 warnings\n")
     code, out, err = run(["play", str(path)])
     assert code == 1 and err.count(": error: ") == MAX_SHOWN and "…and 50 more" in err
+
+
+# --------------------------------------------------------------------------- check's cost
+
+COUNTER = """\
+format: 1
+id: counter
+title: Counter
+summary: A counter that keeps counting.
+start: count
+sources: {}
+sides:
+  me: {name: Me, leader: me, goal: Finish.}
+actors:
+  me: {name: Me, office: Reader, rank: official}
+variables:
+  n: {label: N, type: number, min: 0, max: 999999999, initial: 0}
+phases:
+  count:
+    title: Count
+    counterfactual: true
+    text: "Counted {n}."
+    by: me
+    prompt: "Go on?"
+    choices:
+      - id: more
+        label: More
+        effects: ["n += 1"]
+        next:
+          - when: "n < 999999999"
+            goto: count
+          - goto: end
+      - id: stop
+        label: Stop
+        when: "STOP"
+        next: end
+endings:
+  end: {title: The end, kind: counterfactual, text: Done.}
+"""
+
+
+@pytest.fixture
+def counter(tmp_path: Path) -> Path:
+    """A 1 KB scenario with a billion states, each one step deeper than the last."""
+    path = tmp_path / "counter.yaml"
+    path.write_text(COUNTER.replace('        when: "STOP"\n', ""))
+    return path
+
+
+def test_exploring_memory_grows_with_the_states_not_their_square(counter: Path) -> None:
+    """Each state the search keeps must not hold the whole path that led to it."""
+    import tracemalloc
+
+    from presidium.explore import StateBudgetExceeded, explore
+    from presidium.files import load_scenario
+
+    scenario, _ = load_scenario(counter)
+    peaks = {}
+    for states in (1000, 4000):
+        tracemalloc.start()
+        with pytest.raises(StateBudgetExceeded):
+            explore(scenario, "me", max_states=states)
+        peaks[states] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    assert peaks[4000] < 6 * peaks[1000], peaks  # the square would be 16 times
+
+
+def test_check_stops_at_its_time_limit_and_says_so(counter: Path) -> None:
+    import time
+
+    started = time.monotonic()
+    code, out, _ = run(["check", str(counter), "--time-limit", "1"])
+    assert code == 1
+    assert "error: stopped after 1 second (raise --time-limit) while exploring as me" in out
+    assert time.monotonic() - started < 30  # generous: the bound is one second
+
+
+def test_check_stops_at_its_memory_limit_under_a_hard_cap(counter: Path) -> None:
+    """Under a 1.5 GB address-space cap, the check's own bound speaks first."""
+    resource = pytest.importorskip("resource")
+    cap = 1536 * 1024**2
+    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    done = _python(
+        f"""
+        import resource, sys
+        resource.setrlimit(resource.RLIMIT_AS, ({cap}, {cap}))
+        from presidium.cli import main
+        sys.exit(main(sys.argv[1:]))
+        """,
+        "check",
+        str(counter),
+        "--max-memory",
+        "80",
+        "--max-states",
+        "5000000",
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "MB of memory in use (raise --max-memory) while exploring as me" in done.stdout
+
+
+def test_bounds_are_usage_checked() -> None:
+    code, _, err = run(["check", "june_1957", "--time-limit", "0"])
+    assert code == 2 and "at least 1" in err
+
+
+def test_a_random_run_that_never_ends_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "endless.yaml"
+    path.write_text(COUNTER.replace('effects: ["n += 1"]', "effects: []").replace("STOP", "n > 5"))
+    done = subprocess.run(
+        [sys.executable, "-m", "presidium", "check", str(path), "--runs", "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "the game did not end after 10,000 decisions (random run 0" in done.stdout

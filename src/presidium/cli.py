@@ -49,6 +49,12 @@ def _count(text: str) -> int:
     return int(text)
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="presidium",
@@ -128,7 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="draw the scenario's state machine (Mermaid or DOT)",
         description="Draw a scenario's phases, choices and endings, with the historical path highlighted.",
     )
-    graph.add_argument("path", metavar="PATH", help="a scenario file")
+    graph.add_argument(
+        "path", metavar="SCENARIO", help="a bundled scenario id or the path to a .yaml file"
+    )
     graph.add_argument(
         "--format", choices=("mermaid", "dot"), default="mermaid", help="mermaid (default) or dot"
     )
@@ -160,7 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="report every problem in scenario files",
         description="Check scenario files and report every problem at once, as file:line:col.",
     )
-    validate.add_argument("paths", nargs="+", metavar="PATH", help="scenario files")
+    validate.add_argument(
+        "paths", nargs="+", metavar="SCENARIO", help="bundled scenario ids or .yaml files"
+    )
     validate.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     check = sub.add_parser(
         "check",
@@ -168,7 +178,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Play every path of each scenario, from every side, and report unreachable "
         "phases, choices, text and endings, dead ends, endless loops and failed expectations.",
     )
-    check.add_argument("paths", nargs="+", metavar="PATH", help="scenario files")
+    check.add_argument(
+        "paths", nargs="+", metavar="SCENARIO", help="bundled scenario ids or .yaml files"
+    )
     check.add_argument(
         "--runs",
         type=_count,
@@ -189,6 +201,18 @@ def build_parser() -> argparse.ArgumentParser:
         default=200_000,
         metavar="N",
         help="stop after exploring N states per side (default 200000)",
+    )
+    check.add_argument(
+        "--time-limit",
+        type=_positive,
+        metavar="SECONDS",
+        help="stop checking a file after this many seconds (default 120)",
+    )
+    check.add_argument(
+        "--max-memory",
+        type=_positive,
+        metavar="MB",
+        help="stop when the check uses this many megabytes of memory (default 2048)",
     )
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     replay = sub.add_parser(
@@ -248,9 +272,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return replay(args.path, sys.stdout)
         if args.command == "check":
-            from presidium.tools.check import check
+            from presidium.tools.check import Limits, check
 
-            return check(args.paths, args.runs, args.seed, args.max_states, args.strict, sys.stdout)
+            limits = Limits(args.max_states)
+            limits.seconds = args.time_limit or limits.seconds
+            limits.megabytes = args.max_memory or limits.megabytes
+            return check(args.paths, args.runs, args.seed, limits, args.strict, sys.stdout)
         return _play(args)
     except KeyboardInterrupt:
         sys.stderr.write("\nInterrupted: leaving presidium.\n")
