@@ -473,3 +473,51 @@ def test_a_random_run_that_never_ends_is_reported(tmp_path: Path) -> None:
     )
     assert done.returncode == 1
     assert "the game did not end after 10,000 decisions (random run 0" in done.stdout
+
+
+# --------------------------------------------------------------------------- list
+
+
+def test_list_names_each_scenario_as_the_commands_take_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "scenarios" / "door.yaml").write_text(docs_example())
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(["list"])
+    assert code == 0
+    names = [line.split(": ")[0] for line in out.splitlines() if not line.startswith(" ")]
+    assert "june_1957" in names and str(Path("scenarios", "door.yaml")) in names
+    for name in names:
+        assert run(["validate", name])[0] == 0, name
+
+
+def test_list_shows_a_copy_of_a_bundled_scenario_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From the repository's root, scenarios/ holds the same files as the installed package."""
+    from presidium.catalog import bundled_dir
+
+    (tmp_path / "scenarios").mkdir()
+    for path in bundled_dir().glob("*.yaml"):
+        (tmp_path / "scenarios" / path.name).write_bytes(path.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(["list"])
+    assert code == 0 and err == ""
+    assert out.count("The Anti-Party Group: Moscow, June 1957") == 1
+
+
+def test_list_warns_when_two_scenarios_share_an_id(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "door.yaml").write_text(docs_example())
+    (tmp_path / "door_copy.yaml").write_text(docs_example().replace("Sverdlov Hall", "Hall"))
+    (tmp_path / "june.yaml").write_text(
+        (Path(__file__).parent.parent / "scenarios" / "june_1957.yaml").read_text()
+        + "# a teacher's own copy\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(["list"])
+    assert code == 0 and "door_copy.yaml: At the Door of the Hall [id sverdlov_door]" in out
+    assert "warning: door_copy.yaml has the id 'sverdlov_door', as door.yaml has" in err
+    assert "warning: june.yaml has the id 'june_1957', as the bundled scenario 'june_1957'" in err

@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 from presidium.errors import ScenarioError, UsageError
-from presidium.files import compile_file, is_regular_file, kind_of, load_scenario
+from presidium.files import compile_file, is_regular_file, kind_of, load_scenario, read_bounded
 from presidium.model import Scenario
 
 DEFAULT_SCENARIO = "june_1957"
@@ -17,12 +17,17 @@ DEFAULT_SCENARIO = "june_1957"
 
 @dataclass(frozen=True)
 class Entry:
-    """A scenario file found by ``presidium list``, compiled or with its first problem."""
+    """A scenario file found by ``presidium list``, compiled or with its first problem.
+
+    ``name`` is what the other commands take to find it again: a bundled id, or a local
+    file's path from the folder listed.
+    """
 
     path: Path
     bundled: bool
     scenario: Scenario | None
     problem: str | None
+    name: str = ""
 
 
 def bundled_dir() -> Path:
@@ -117,29 +122,60 @@ def open_scenario(name: str | None) -> Opened:
 
 def _looks_like_scenario(path: Path) -> bool:
     try:
-        head = path.read_text(encoding="utf-8", errors="replace")[:4096]
-    except OSError:
+        head = read_bounded(path, 4096).decode("utf-8", errors="replace")
+    except OSError:  # unreadable, or a pipe or a device: not listed, and never waited on
         return False
     return any(line.startswith("format:") for line in head.splitlines())
 
 
-def catalog(local_dir: Path) -> list[Entry]:
-    """Bundled scenarios, then scenario files in ``local_dir`` and ``local_dir/scenarios``."""
-    entries = []
+def _contents(path: Path) -> bytes | None:
+    try:
+        return read_bounded(path)
+    except OSError:
+        return None
+
+
+def catalog(local_dir: Path) -> tuple[list[Entry], list[str]]:
+    """Bundled scenarios, then scenario files in ``local_dir`` and ``local_dir/scenarios``;
+    and warnings about ids that more than one of them use.
+
+    A local file that is a copy of a bundled one (the repository's own ``scenarios/``
+    folder, seen from its root) is the same scenario and is listed once, as bundled.
+    """
+    entries: list[Entry] = []
+    warnings: list[str] = []
     seen: set[Path] = set()
+    bundled_texts = set()
     found = [(p, True) for p in sorted(bundled_dir().glob("*.yaml"))]
     for folder in (local_dir, local_dir / "scenarios"):
         found += [(p, False) for p in sorted(folder.glob("*.y*ml")) if _looks_like_scenario(p)]
+    by_id: dict[str, Entry] = {}
     for path, bundled in found:
         real = path.resolve()
         if real in seen:
             continue
         seen.add(real)
+        text = _contents(path)
+        if bundled:
+            bundled_texts.add(text)
+        elif text is not None and text in bundled_texts:
+            continue
+        name = path.stem if bundled else str(path.relative_to(local_dir))
         try:
-            scenario, _ = load_scenario(path, path.name if bundled else str(path))
-            entries.append(Entry(path, bundled, scenario, None))
+            scenario, _ = load_scenario(path, path.name if bundled else name)
+            entry = Entry(path, bundled, scenario, None, name)
         except ScenarioError as exc:
-            entries.append(Entry(path, bundled, None, exc.diagnostics[0].format()))
+            entry = Entry(path, bundled, None, exc.diagnostics[0].format(), name)
         except OSError as exc:
-            entries.append(Entry(path, bundled, None, str(exc.strerror)))
-    return entries
+            entry = Entry(path, bundled, None, str(exc.strerror), name)
+        entries.append(entry)
+        if entry.scenario is None:
+            continue
+        other = by_id.setdefault(entry.scenario.id, entry)
+        if other is not entry:
+            where = f"the bundled scenario '{other.name}'" if other.bundled else other.name
+            warnings.append(
+                f"{entry.name} has the id '{entry.scenario.id}', as {where} has; "
+                "give each scenario an id of its own (saves are named by it)"
+            )
+    return entries, warnings

@@ -430,23 +430,27 @@ def _write_transcript(console: Console, target: str, title: str) -> None:
 
 
 def _list() -> int:
+    """Each scenario under the name that ``play``, ``check`` and the others take for it."""
     from pathlib import Path
 
     from presidium import catalog
     from presidium.ui.render import clean
 
-    for entry in catalog.catalog(Path.cwd()):
-        where = "bundled" if entry.bundled else str(entry.path)
+    entries, warnings = catalog.catalog(Path.cwd())
+    for entry in entries:
         if entry.scenario is None:
             problem = (entry.problem or "").splitlines()[0]
-            print(clean(f"{entry.path.stem} ({where}): has problems: {problem}"))
+            print(clean(f"{entry.name}: has problems: {problem}"))
             continue
         s = entry.scenario
         endings = ", ".join(
             f"{e.id}{'' if e.kind == 'counterfactual' else ' (historical)'}"
             for e in s.endings.values()
         )
-        print(clean(f"{s.id}: {s.title} [{where}]"))
+        where = "bundled" if entry.bundled else f"id {s.id}"
+        print(clean(f"{entry.name}: {s.title} [{where}]"))
         print(f"  sides: {', '.join(s.sides)}")
         print(f"  endings: {endings}")
+    for warning in warnings:
+        sys.stderr.write(clean(f"presidium: warning: {warning}") + "\n")
     return 0
