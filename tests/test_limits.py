@@ -521,3 +521,15 @@ def test_list_warns_when_two_scenarios_share_an_id(
     assert code == 0 and "door_copy.yaml: At the Door of the Hall [id sverdlov_door]" in out
     assert "warning: door_copy.yaml has the id 'sverdlov_door', as door.yaml has" in err
     assert "warning: june.yaml has the id 'june_1957', as the bundled scenario 'june_1957'" in err
+
+
+def test_new_refuses_a_base_its_scenario_could_not_extend(tmp_path: Path) -> None:
+    (tmp_path / "door.yaml").write_text(docs_example())
+    (tmp_path / "sub").mkdir()
+    code, _, err = run(
+        ["new", str(tmp_path / "sub" / "x.yaml"), "--extends", str(tmp_path / "door.yaml")]
+    )
+    assert code == 2 and "is outside the folder of" in err
+    assert not (tmp_path / "sub" / "x.yaml").exists()
+    code, _, err = run(["new", str(tmp_path / "y.yaml"), "--extends", str(tmp_path / "door.yaml")])
+    assert code == 0 and run(["validate", str(tmp_path / "y.yaml")])[0] == 0

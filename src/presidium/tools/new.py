@@ -300,6 +300,11 @@ def _extension(path: Path, extends: str) -> str:
     base_path, display = catalog.resolve(extends)
     base = catalog.load(extends)
     bundled = base_path.parent == catalog.bundled_dir() and not Path(extends).suffix
+    if not bundled and not base_path.resolve().is_relative_to(path.parent.resolve()):
+        raise UsageError(
+            f"{quoted(extends)} is outside the folder of {quoted(str(path))}; a base is a "
+            "bundled scenario id or a file in the new scenario's folder or below it"
+        )
     reference = extends if bundled else os.path.relpath(base_path, path.parent).replace(os.sep, "/")
     phase = next((p for p in base.phases.values() if p.choices), None)
     if phase is None:
