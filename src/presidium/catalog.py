@@ -27,7 +27,7 @@ class Entry:
     bundled: bool
     scenario: Scenario | None
     problem: str | None
-    name: str = ""
+    name: str
 
 
 def bundled_dir() -> Path:
@@ -128,9 +128,9 @@ def _looks_like_scenario(path: Path) -> bool:
     return any(line.startswith("format:") for line in head.splitlines())
 
 
-def _contents(path: Path) -> bytes | None:
+def _fingerprint(path: Path) -> bytes | None:
     try:
-        return read_bounded(path)
+        return hashlib.sha256(read_bounded(path)).digest()
     except OSError:
         return None
 
@@ -145,7 +145,7 @@ def catalog(local_dir: Path) -> tuple[list[Entry], list[str]]:
     entries: list[Entry] = []
     warnings: list[str] = []
     seen: set[Path] = set()
-    bundled_texts = set()
+    bundled_texts: set[bytes | None] = set()
     found = [(p, True) for p in sorted(bundled_dir().glob("*.yaml"))]
     for folder in (local_dir, local_dir / "scenarios"):
         found += [(p, False) for p in sorted(folder.glob("*.y*ml")) if _looks_like_scenario(p)]
@@ -155,7 +155,7 @@ def catalog(local_dir: Path) -> tuple[list[Entry], list[str]]:
         if real in seen:
             continue
         seen.add(real)
-        text = _contents(path)
+        text = _fingerprint(path)
         if bundled:
             bundled_texts.add(text)
         elif text is not None and text in bundled_texts:

@@ -1,7 +1,7 @@
 """``presidium check``: play every path of a scenario and report what cannot happen.
 
-Errors (exit 1): dead ends, loops with no way out, expectations that fail, a state budget
-exceeded. Warnings (exit 0 unless ``--strict``): phases, choices, text and endings that no
+Errors (exit 1): dead ends, loops with no way out, expectations that fail, a bound on states,
+time or memory reached (see ``Limits``). Warnings (exit 0 unless ``--strict``): phases, choices, text and endings that no
 playthrough can reach, choices whose condition never holds, choices no one ever takes.
 """
 
