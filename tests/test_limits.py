@@ -102,6 +102,12 @@ def test_arithmetic_that_validates_can_be_played_and_shown(tmp_path: Path) -> No
 # --------------------------------------------------------------------------- files and names
 
 
+LINUX_ONLY = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="address-space limits are enforced on Linux"
+)
+
+
+@LINUX_ONLY
 def test_a_huge_file_is_refused_without_being_read_whole(tmp_path: Path) -> None:
     """A sparse 2 GB file under a 1 GB address-space limit: refused, no MemoryError."""
     resource = pytest.importorskip("resource")
@@ -149,7 +155,8 @@ def test_a_pipe_as_a_base_or_a_cache_entry_does_not_hang(tmp_path: Path) -> None
     door = tmp_path / "door.yaml"
     door.write_text(docs_example())
     entry = cache._entry(door.read_bytes(), str(door))
-    assert entry is not None
+    if entry is None:
+        pytest.skip("the cache is turned off")
     entry.parent.mkdir(parents=True, exist_ok=True)
     os.mkfifo(entry)
     done = _python(
@@ -430,6 +437,7 @@ def test_check_stops_at_its_time_limit_and_says_so(counter: Path) -> None:
     assert time.monotonic() - started < 30  # generous: the bound is one second
 
 
+@LINUX_ONLY
 def test_check_stops_at_its_memory_limit_under_a_hard_cap(counter: Path) -> None:
     """Under a 1.5 GB address-space cap, the check's own bound speaks first."""
     resource = pytest.importorskip("resource")
