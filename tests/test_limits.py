@@ -541,3 +541,31 @@ def test_new_refuses_a_base_its_scenario_could_not_extend(tmp_path: Path) -> Non
     assert not (tmp_path / "sub" / "x.yaml").exists()
     code, _, err = run(["new", str(tmp_path / "y.yaml"), "--extends", str(tmp_path / "door.yaml")])
     assert code == 0 and run(["validate", str(tmp_path / "y.yaml")])[0] == 0
+
+
+def test_the_text_pass_after_exploring_is_bounded_too(tmp_path: Path) -> None:
+    """Following text variables along the states is the second half of a check's work."""
+    from presidium.explore import STOP_EVERY, StateBudgetExceeded, explore
+    from presidium.files import load_scenario
+
+    path = tmp_path / "text.yaml"
+    path.write_text(
+        COUNTER.replace('        when: "STOP"\n', "")
+        .replace("max: 999999999", f"max: {STOP_EVERY * 2}")
+        .replace('"n < 999999999"', f'"n < {STOP_EVERY * 2}"')
+        .replace(
+            "variables:\n",
+            "variables:\n  t: {label: T, type: number, min: 0, max: 9, initial: 0}\n",
+        )
+        .replace('effects: ["n += 1"]', 'effects: ["n += 1", "t += 1"]')
+        .replace('text: "Counted {n}."', 'text: ["Counted.", {when: "t > 5", text: "Many."}]')
+    )
+    scenario, _ = load_scenario(path)
+    calls: list[int] = []
+
+    def stop() -> str | None:
+        calls.append(1)
+        return "out of patience" if len(calls) > 2 else None
+
+    with pytest.raises(StateBudgetExceeded, match="out of patience while following the text"):
+        explore(scenario, "me", stop=stop)

@@ -236,7 +236,7 @@ def explore(
         result.offered.update((game.pending.phase, c) for c in available)
         stack.extend((here, key, choice, ()) for choice in reversed(available))
     game.trace = None
-    _propagate_text(scenario, result)
+    _propagate_text(scenario, result, stop)
     _find_no_way_out(scenario, result)
     return result
 
@@ -244,7 +244,9 @@ def explore(
 MAX_REVISITS = 64  # a state on a cycle whose values keep growing is widened after this many
 
 
-def _propagate_text(scenario: Scenario, result: Exploration) -> None:
+def _propagate_text(
+    scenario: Scenario, result: Exploration, stop: Callable[[], str | None] | None = None
+) -> None:
     """Carry the possible values of the text variables along the edges; mark shown text.
 
     States are taken in topological order, so on an acyclic graph (the usual case) every edge
@@ -291,9 +293,22 @@ def _propagate_text(scenario: Scenario, result: Exploration) -> None:
                 changed.append(target)
         return changed
 
+    replayed = 0
+
+    def go_on() -> None:
+        nonlocal replayed
+        replayed += 1
+        if stop is not None and replayed % STOP_EVERY == 0:
+            reason = stop()
+            if reason is not None:
+                raise StateBudgetExceeded(
+                    f"{reason} while following the text variables as {result.side}"
+                )
+
     ready: deque[StateKey | None] = deque([None])
     done: set[StateKey | None] = set()
     while ready:  # Kahn's order: a state is replayed once all its predecessors are
+        go_on()
         state = ready.popleft()
         done.add(state)
         send(state)
@@ -304,6 +319,7 @@ def _propagate_text(scenario: Scenario, result: Exploration) -> None:
                     ready.append(edge.target)
     pending = deque(state for state in values if state not in done)
     while pending:  # what is left lies on or after a cycle
+        go_on()
         pending.extend(send(pending.popleft()))
 
 
