@@ -569,3 +569,23 @@ def test_the_text_pass_after_exploring_is_bounded_too(tmp_path: Path) -> None:
 
     with pytest.raises(StateBudgetExceeded, match="out of patience while following the text"):
         explore(scenario, "me", stop=stop)
+
+
+def test_problems_beyond_a_bound_are_counted_not_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Memory for mistakes stops growing at a bound; how many more there were is said."""
+    from presidium import diagnostics
+    from presidium.files import compile_file
+
+    monkeypatch.setattr(diagnostics, "MAX_KEPT", 50)
+    path = tmp_path / "keys.yaml"
+    path.write_text("format: 1\n" + "".join(f"unknown_{i}: 1\n" for i in range(60)))
+    result = compile_file(path, use_cache=False)
+    assert len(result.diagnostics) == 51
+    first = result.diagnostics[0]
+    assert (first.span.line, first.span.col) == (1, 1)
+    assert (
+        "more than 50 problems: " in first.message
+        and " more were found and not listed" in first.message
+    )

@@ -64,17 +64,31 @@ class Diagnostic:
         return f"{head}\n    {text}\n    {caret}"
 
 
+MAX_KEPT = 10_000  # problems kept for one file; a file with more is hostile or badly broken
+
+
 @dataclass
 class DiagnosticBag:
-    """Collects diagnostics so that all problems are reported in one run."""
+    """Collects diagnostics so that all problems are reported in one run.
+
+    Up to ``MAX_KEPT`` of them: beyond that they are only counted, so that a file made of
+    nothing but mistakes costs no more memory than its own size calls for.
+    """
 
     items: list[Diagnostic] = field(default_factory=list)
+    left_out: int = 0
 
     def error(self, message: str, span: SourceSpan) -> None:
-        self.items.append(Diagnostic("error", message, span))
+        if len(self.items) < MAX_KEPT:
+            self.items.append(Diagnostic("error", message, span))
+        else:
+            self.left_out += 1
 
     def warning(self, message: str, span: SourceSpan) -> None:
-        self.items.append(Diagnostic("warning", message, span))
+        if len(self.items) < MAX_KEPT:
+            self.items.append(Diagnostic("warning", message, span))
+        else:
+            self.left_out += 1
 
     def extend(self, other: Iterable[Diagnostic]) -> None:
         self.items.extend(other)
@@ -84,7 +98,15 @@ class DiagnosticBag:
         return any(d.severity == "error" for d in self.items)
 
     def sorted(self) -> list[Diagnostic]:
-        return sorted(self.items, key=lambda d: (d.span, d.message))
+        """The diagnostics in file order, led by a note of how many were left out, if any."""
+        found = sorted(self.items, key=lambda d: (d.span, d.message))
+        if self.left_out and found:
+            note = (
+                f"more than {MAX_KEPT:,} problems: {self.left_out:,} more were found and not "
+                "listed; fix the ones listed, then validate again"
+            )
+            found.insert(0, Diagnostic("error", note, SourceSpan(found[0].span.file, 1, 1)))
+        return found
 
 
 MAX_SHOWN = 200  # diagnostics printed for one file; the rest are counted in a closing line
