@@ -589,3 +589,13 @@ def test_problems_beyond_a_bound_are_counted_not_kept(
         "more than 50 problems: " in first.message
         and " more were found and not listed" in first.message
     )
+
+
+def test_the_schema_and_the_tool_agree_on_the_largest_number(tmp_path: Path) -> None:
+    from conftest import check_jsonschema
+
+    good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
+    good.write_text(mutate("max: 133", "max: 999999999999999"))
+    bad.write_text(mutate("max: 133", "max: 1000000000000000"))
+    assert run(["validate", str(good)])[0] == 0 and check_jsonschema(good).returncode == 0
+    assert run(["validate", str(bad)])[0] == 1 and check_jsonschema(bad).returncode != 0
