@@ -179,8 +179,8 @@ def _remove(result: YMap, child: YMap, bag: DiagnosticBag) -> None:
         for i, item in enumerate(items):
             span = items.item_span(i)
             if not isinstance(item, str):
-                what = "phase.choice" if kind == "choices" else f"{kind[:-1]} id"
-                bag.error(f"'remove: {kind}' is a list of ids; write each as a {what}", span)
+                how = ", each written phase.choice" if kind == "choices" else ", not lists or maps"
+                bag.error(f"'remove: {kind}' is a list of ids{how}", span)
                 continue
             if kind == "choices":
                 phase_id, _, choice_id = item.partition(".")
