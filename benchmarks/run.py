@@ -168,8 +168,8 @@ def main() -> int:
                 "while not g.over:\n    g.step([o.id for o in g.options() if o.available][0])"
             )
             check_mb = peak_mb(
-                "from presidium.tools.check import check\nimport io\n"
-                f"check([{str(path)!r}], 0, 1, 200000, False, io.StringIO())"
+                "from presidium.tools.check import Limits, check\nimport io\n"
+                f"check([{str(path)!r}], 0, 1, Limits(), False, io.StringIO())"
             )
             print(
                 f"\npeak memory, syn-8000: play {play:.0f} MB from the cache (target <= 80 MB), "

@@ -124,6 +124,8 @@ def test_the_schema_uses_draft_07_keywords_only() -> None:
         "const",
         "pattern",
         "minLength",
+        "minimum",
+        "maximum",
         "anyOf",
         "allOf",
         "propertyNames",

@@ -178,8 +178,8 @@ def test_list(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert code == 0
     assert "june_1957: The Anti-Party Group: Moscow, June 1957 [bundled]" in out
     assert "  sides: khrushchev, molotov" in out
-    assert "sverdlov_door: At the Door of the Sverdlov Hall" in out
-    assert "broken (" in out and "has problems" in out
+    assert "door.yaml: At the Door of the Sverdlov Hall [id sverdlov_door]" in out
+    assert "broken.yaml: has problems" in out
     assert "other" not in out
 
 

@@ -270,10 +270,10 @@ def test_every_file_is_reported_in_one_run(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["validate", "missing.yaml"], "no such file: 'missing.yaml'"),
-        (["validate"], "the following arguments are required: PATH"),
+        (["validate", "missing.yaml"], "no scenario file 'missing.yaml'"),
+        (["validate"], "the following arguments are required: SCENARIO"),
         (["validate", "--frobnicate", "x.yaml"], "unrecognized arguments: --frobnicate"),
-        (["check", "missing.yaml"], "no such file: 'missing.yaml'"),
+        (["check", "missing.yaml"], "no scenario file 'missing.yaml'"),
         (["check", "x.yaml", "--runs", "-1"], "expected a whole number of at least 0"),
     ],
 )

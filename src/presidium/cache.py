@@ -84,6 +84,7 @@ class _Unpickler(pickle.Unpickler):
 def load(data: bytes, name: str) -> Any | None:
     """The cached compilation of this file, or None when there is none (or it is unusable)."""
     from presidium.conditions import forget_recompiled
+    from presidium.files import open_regular
 
     entry = _entry(data, name)
     if entry is None:
@@ -91,7 +92,7 @@ def load(data: bytes, name: str) -> Any | None:
     was_enabled = gc.isenabled()
     gc.disable()  # tens of thousands of new objects and no cycles: see loader.paused_gc
     try:
-        with entry.open("rb") as handle:
+        with open_regular(entry) as handle:  # a planted pipe or device must not hang us
             value = _Unpickler(handle).load()
         return value if well_formed(value) else None
     except (

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from presidium.errors import ScenarioError, UsageError
-from presidium.files import compile_file, load_scenario
+from presidium.files import compile_file, is_regular_file, kind_of, load_scenario, read_bounded
 from presidium.model import Scenario
 
 DEFAULT_SCENARIO = "june_1957"
@@ -16,12 +17,17 @@ DEFAULT_SCENARIO = "june_1957"
 
 @dataclass(frozen=True)
 class Entry:
-    """A scenario file found by ``presidium list``, compiled or with its first problem."""
+    """A scenario file found by ``presidium list``, compiled or with its first problem.
+
+    ``name`` is what the other commands take to find it again: a bundled id, or a local
+    file's path from the folder listed.
+    """
 
     path: Path
     bundled: bool
     scenario: Scenario | None
     problem: str | None
+    name: str
 
 
 def bundled_dir() -> Path:
@@ -32,26 +38,55 @@ def bundled_ids() -> list[str]:
     return sorted(p.stem for p in bundled_dir().glob("*.yaml"))
 
 
+def quoted(name: str) -> str:
+    """A name as a message quotes it; a very long one is cut short (and its length given)."""
+    if len(name) <= 100:
+        return f"'{name}'"
+    return f"'{name[:60]}…' ({len(name):,} characters)"
+
+
+def _file_problem(path: Path, name: str) -> str | None:
+    """Why ``path`` cannot be read as a scenario file, or None when it is a regular file."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError) as exc:
+        if isinstance(exc, OSError) and exc.errno not in (errno.ENOENT, errno.ENOTDIR):
+            return f"cannot open {quoted(name)}: {exc.strerror}"
+        return f"no scenario file {quoted(name)}"
+    kind = kind_of(mode)
+    if kind == "a directory":
+        return f"{quoted(name)} is a directory; give a scenario file (.yaml)"
+    if kind is not None:
+        return f"{quoted(name)} is {kind}, not a scenario file"
+    return None
+
+
 def resolve(name: str | None) -> tuple[Path, str]:
-    """The file for a bundled id or a path, and the name to show in diagnostics."""
-    name = name or DEFAULT_SCENARIO
+    """The file for a bundled id or a path, and the name to show in diagnostics.
+
+    Every command that takes a scenario takes it this way, so a name that one accepts the
+    others accept too. No name means the default scenario; an empty one is a mistake.
+    """
+    if name is None:
+        name = DEFAULT_SCENARIO
+    if not name.strip():
+        raise UsageError("the scenario name is empty; give a bundled scenario id or a .yaml file")
     path = Path(name)
     looks_like_path = path.suffix in (".yaml", ".yml") or "/" in name or "\\" in name
     if looks_like_path:
-        if path.is_dir():
-            raise UsageError(f"'{name}' is a directory; give a scenario file (.yaml)")
-        if not path.is_file():
-            raise UsageError(f"no scenario file '{name}'")
+        problem = _file_problem(path, name)
+        if problem is not None:
+            raise UsageError(problem)
         return path, name
     candidate = bundled_dir() / f"{name}.yaml"
-    if candidate.is_file():
+    if is_regular_file(candidate):
         return candidate, f"{name}.yaml"
-    if path.is_file():
+    if is_regular_file(path):
         return path, name
     from presidium.diagnostics import did_you_mean
 
     raise UsageError(
-        f"no scenario '{name}'{did_you_mean(name, bundled_ids())}; bundled scenarios: "
+        f"no scenario {quoted(name)}{did_you_mean(name[:100], bundled_ids())}; bundled scenarios: "
         f"{', '.join(bundled_ids())}; or give the path to a .yaml file"
     )
 
@@ -87,29 +122,60 @@ def open_scenario(name: str | None) -> Opened:
 
 def _looks_like_scenario(path: Path) -> bool:
     try:
-        head = path.read_text(encoding="utf-8", errors="replace")[:4096]
-    except OSError:
+        head = read_bounded(path, 4096).decode("utf-8", errors="replace")
+    except OSError:  # unreadable, or a pipe or a device: not listed, and never waited on
         return False
     return any(line.startswith("format:") for line in head.splitlines())
 
 
-def catalog(local_dir: Path) -> list[Entry]:
-    """Bundled scenarios, then scenario files in ``local_dir`` and ``local_dir/scenarios``."""
-    entries = []
+def _fingerprint(path: Path) -> bytes | None:
+    try:
+        return hashlib.sha256(read_bounded(path)).digest()
+    except OSError:
+        return None
+
+
+def catalog(local_dir: Path) -> tuple[list[Entry], list[str]]:
+    """Bundled scenarios, then scenario files in ``local_dir`` and ``local_dir/scenarios``;
+    and warnings about ids that more than one of them use.
+
+    A local file that is a copy of a bundled one (the repository's own ``scenarios/``
+    folder, seen from its root) is the same scenario and is listed once, as bundled.
+    """
+    entries: list[Entry] = []
+    warnings: list[str] = []
     seen: set[Path] = set()
+    bundled_texts: set[bytes | None] = set()
     found = [(p, True) for p in sorted(bundled_dir().glob("*.yaml"))]
     for folder in (local_dir, local_dir / "scenarios"):
         found += [(p, False) for p in sorted(folder.glob("*.y*ml")) if _looks_like_scenario(p)]
+    by_id: dict[str, Entry] = {}
     for path, bundled in found:
         real = path.resolve()
         if real in seen:
             continue
         seen.add(real)
+        text = _fingerprint(path)
+        if bundled:
+            bundled_texts.add(text)
+        elif text is not None and text in bundled_texts:
+            continue
+        name = path.stem if bundled else str(path.relative_to(local_dir))
         try:
-            scenario, _ = load_scenario(path, path.name if bundled else str(path))
-            entries.append(Entry(path, bundled, scenario, None))
+            scenario, _ = load_scenario(path, path.name if bundled else name)
+            entry = Entry(path, bundled, scenario, None, name)
         except ScenarioError as exc:
-            entries.append(Entry(path, bundled, None, exc.diagnostics[0].format()))
+            entry = Entry(path, bundled, None, exc.diagnostics[0].format(), name)
         except OSError as exc:
-            entries.append(Entry(path, bundled, None, str(exc.strerror)))
-    return entries
+            entry = Entry(path, bundled, None, str(exc.strerror), name)
+        entries.append(entry)
+        if entry.scenario is None:
+            continue
+        other = by_id.setdefault(entry.scenario.id, entry)
+        if other is not entry:
+            where = f"the bundled scenario '{other.name}'" if other.bundled else other.name
+            warnings.append(
+                f"{entry.name} has the id '{entry.scenario.id}', as {where} has; "
+                "give each scenario an id of its own (saves are named by it)"
+            )
+    return entries, warnings

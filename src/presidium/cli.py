@@ -51,6 +51,12 @@ def _count(text: str) -> int:
     return int(text)
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="presidium",
@@ -130,7 +136,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="draw the scenario's state machine (Mermaid or DOT)",
         description="Draw a scenario's phases, choices and endings, with the historical path highlighted.",
     )
-    graph.add_argument("path", metavar="PATH", help="a scenario file")
+    graph.add_argument(
+        "path", metavar="SCENARIO", help="a bundled scenario id or the path to a .yaml file"
+    )
     graph.add_argument(
         "--format", choices=("mermaid", "dot"), default="mermaid", help="mermaid (default) or dot"
     )
@@ -162,7 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="report every problem in scenario files",
         description="Check scenario files and report every problem at once, as file:line:col.",
     )
-    validate.add_argument("paths", nargs="+", metavar="PATH", help="scenario files")
+    validate.add_argument(
+        "paths", nargs="+", metavar="SCENARIO", help="bundled scenario ids or .yaml files"
+    )
     validate.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     check = sub.add_parser(
         "check",
@@ -171,7 +181,9 @@ def build_parser() -> argparse.ArgumentParser:
         "phases, choices, text and endings, dead ends, endless loops, dates that go backwards "
         "and failed expectations.",
     )
-    check.add_argument("paths", nargs="+", metavar="PATH", help="scenario files")
+    check.add_argument(
+        "paths", nargs="+", metavar="SCENARIO", help="bundled scenario ids or .yaml files"
+    )
     check.add_argument(
         "--runs",
         type=_count,
@@ -192,6 +204,18 @@ def build_parser() -> argparse.ArgumentParser:
         default=200_000,
         metavar="N",
         help="stop after exploring N states per side (default 200000)",
+    )
+    check.add_argument(
+        "--time-limit",
+        type=_positive,
+        metavar="SECONDS",
+        help="stop checking a file after this many seconds (default 120)",
+    )
+    check.add_argument(
+        "--max-memory",
+        type=_positive,
+        metavar="MB",
+        help="stop when the check uses this many megabytes of memory (default 2048)",
     )
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     replay = sub.add_parser(
@@ -254,9 +278,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return replay(args.path, out)
         if args.command == "check":
-            from presidium.tools.check import check
+            from presidium.tools.check import Limits, check
 
-            return check(args.paths, args.runs, args.seed, args.max_states, args.strict, out)
+            limits = Limits(args.max_states)
+            limits.seconds = args.time_limit or limits.seconds
+            limits.megabytes = args.max_memory or limits.megabytes
+            return check(args.paths, args.runs, args.seed, limits, args.strict, out)
         return _play(args)
     except KeyboardInterrupt:
         sys.stderr.write("\nInterrupted: leaving presidium.\n")
@@ -411,23 +438,27 @@ def _write_transcript(console: Console, target: str, title: str) -> None:
 
 
 def _list() -> int:
+    """Each scenario under the name that ``play``, ``check`` and the others take for it."""
     from pathlib import Path
 
     from presidium import catalog
     from presidium.printable import clean
 
-    for entry in catalog.catalog(Path.cwd()):
-        where = "bundled" if entry.bundled else str(entry.path)
+    entries, warnings = catalog.catalog(Path.cwd())
+    for entry in entries:
         if entry.scenario is None:
             problem = (entry.problem or "").splitlines()[0]
-            print(clean(f"{entry.path.stem} ({where}): has problems: {problem}"))
+            print(clean(f"{entry.name}: has problems: {problem}"))
             continue
         s = entry.scenario
         endings = ", ".join(
             f"{e.id}{'' if e.kind == 'counterfactual' else ' (historical)'}"
             for e in s.endings.values()
         )
-        print(clean(f"{s.id}: {s.title} [{where}]"))
+        where = "bundled" if entry.bundled else f"id {s.id}"
+        print(clean(f"{entry.name}: {s.title} [{where}]"))
         print(f"  sides: {', '.join(s.sides)}")
         print(f"  endings: {endings}")
+    for warning in warnings:
+        sys.stderr.write(clean(f"presidium: warning: {warning}") + "\n")
     return 0

@@ -58,7 +58,7 @@ class Compiler(Declarations):
                     doc.key_span(key),
                 )
         fmt = doc.get("format")
-        if "format" in doc and fmt != m.FORMAT_VERSION:
+        if "format" in doc and (type(fmt) is not int or fmt != m.FORMAT_VERSION):  # not true, 1.0
             self.err(
                 f"format {show(fmt)} is not supported; this presidium reads format {m.FORMAT_VERSION}",
                 doc.value_span("format"),

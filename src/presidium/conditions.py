@@ -37,6 +37,11 @@ TEXT = "text"
 
 MAX_LENGTH = 2000
 MAX_NESTING = 40
+# Whole numbers in a scenario (in YAML and in expressions) have at most this many digits, and
+# arithmetic saturates at the largest of them: a file that compiles can always be played and
+# shown (Python refuses to print integers of more than 4,300 digits).
+MAX_DIGITS = 15
+MAX_NUMBER: int = 10**MAX_DIGITS - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,10 +229,17 @@ def _mod(a: int, b: int) -> int:
     return a % b if b else 0
 
 
+def _bounded(op: Callable[[int, int], int]) -> Callable[[int, int], int]:
+    def apply(a: int, b: int) -> int:
+        return max(-MAX_NUMBER, min(MAX_NUMBER, op(a, b)))
+
+    return apply
+
+
 _ARITH: dict[str, Callable[[int, int], int]] = {
-    "+": operator.add,
-    "-": operator.sub,
-    "*": operator.mul,
+    "+": _bounded(operator.add),
+    "-": _bounded(operator.sub),
+    "*": _bounded(operator.mul),
     "/": _floordiv,
     "%": _mod,
 }
@@ -408,6 +420,12 @@ class _Parser:
     def atom(self) -> _Node:
         tok = self.take()
         if tok.kind == "number":
+            if len(tok.text) > MAX_DIGITS:
+                raise ExprError(
+                    f"a number of {len(tok.text):,} digits; numbers in a scenario have at most "
+                    f"{MAX_DIGITS} digits",
+                    tok.offset,
+                )
             value = int(tok.text)
             return _Node(INT, lambda v: value, tok.offset, frozenset(), linear=(None, value))
         if tok.kind == "string":

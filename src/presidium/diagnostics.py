@@ -6,8 +6,10 @@ the offending line and a caret beneath it, so an author can jump straight to it.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence, Sized
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
@@ -70,17 +72,31 @@ class Diagnostic:
         return f"{head}\n    {clean(text, one_line=True)}\n    {caret}"
 
 
+MAX_KEPT = 10_000  # problems kept for one file; a file with more is hostile or badly broken
+
+
 @dataclass
 class DiagnosticBag:
-    """Collects diagnostics so that all problems are reported in one run."""
+    """Collects diagnostics so that all problems are reported in one run.
+
+    Up to ``MAX_KEPT`` of them: beyond that they are only counted, so that a file made of
+    nothing but mistakes costs no more memory than its own size calls for.
+    """
 
     items: list[Diagnostic] = field(default_factory=list)
+    left_out: int = 0
 
     def error(self, message: str, span: SourceSpan) -> None:
-        self.items.append(Diagnostic("error", message, span))
+        if len(self.items) < MAX_KEPT:
+            self.items.append(Diagnostic("error", message, span))
+        else:
+            self.left_out += 1
 
     def warning(self, message: str, span: SourceSpan) -> None:
-        self.items.append(Diagnostic("warning", message, span))
+        if len(self.items) < MAX_KEPT:
+            self.items.append(Diagnostic("warning", message, span))
+        else:
+            self.left_out += 1
 
     def extend(self, other: Iterable[Diagnostic]) -> None:
         self.items.extend(other)
@@ -90,7 +106,15 @@ class DiagnosticBag:
         return any(d.severity == "error" for d in self.items)
 
     def sorted(self) -> list[Diagnostic]:
-        return merge_repeats(self.items)
+        """The diagnostics in file order, led by a note of how many were left out, if any."""
+        found = merge_repeats(self.items)
+        if self.left_out and found:
+            note = (
+                f"more than {MAX_KEPT:,} problems: {self.left_out:,} more were found and not "
+                "listed; fix the ones listed, then validate again"
+            )
+            found.insert(0, Diagnostic("error", note, SourceSpan(found[0].span.file, 1, 1)))
+        return found
 
 
 def merge_repeats(items: Iterable[Diagnostic]) -> list[Diagnostic]:
@@ -123,10 +147,78 @@ def merge_repeats(items: Iterable[Diagnostic]) -> list[Diagnostic]:
 MAX_LINES_NAMED = 8
 
 
+MAX_SHOWN = 200  # diagnostics printed for one file; the rest are counted in a closing line
+SUGGESTION_WORK = 200_000  # candidates compared by "did you mean" in one compilation
+
+
+@dataclass
+class _Suggestions:
+    left: int
+    seen: dict[tuple[str, int, int], str] = field(default_factory=dict)
+
+
+_suggestions: contextvars.ContextVar[_Suggestions | None] = contextvars.ContextVar(
+    "suggestions", default=None
+)
+
+
+@contextlib.contextmanager
+def suggestion_budget(work: int = SUGGESTION_WORK) -> Iterator[None]:
+    """Bound the "did you mean" searches of one compilation.
+
+    Each search compares a word with every candidate, so a file with thousands of unknown
+    references against thousands of ids would take time that grows with the square of its
+    size. Within this block each word is searched once per set of candidates, and once
+    ``work`` candidates have been looked at, unknown names get no suggestion (their errors
+    are still reported), at no further cost.
+    """
+    token = _suggestions.set(_Suggestions(work))
+    try:
+        yield
+    finally:
+        _suggestions.reset(token)
+
+
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """A " (did you mean 'x'?)" suffix when a close match exists, else an empty string."""
-    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    budget = _suggestions.get()
+    if budget is None:
+        return _closest(word, list(candidates))
+    if isinstance(candidates, Sized) and len(candidates) > budget.left:
+        return ""  # checked before the candidates are even listed: no work once spent
+    pool = list(candidates)
+    if len(pool) > budget.left:
+        return ""
+    budget.left -= len(pool)
+    key = (word, len(pool), hash(tuple(pool)))
+    found = budget.seen.get(key)
+    if found is None:
+        found = budget.seen[key] = _closest(word, pool)
+    return found
+
+
+def _closest(word: str, pool: Sequence[str]) -> str:
+    matches = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
     return f" (did you mean '{matches[0]}'?)" if matches else ""
+
+
+def first_shown(
+    diagnostics: Sequence[Diagnostic], limit: int = MAX_SHOWN
+) -> tuple[Sequence[Diagnostic], str | None]:
+    """The diagnostics to print for one file, and a closing line counting the ones left out.
+
+    A file with hundreds of thousands of mistakes (hostile, or one broken line repeated)
+    would otherwise print without end; the first ones are the ones to fix first.
+    """
+    if len(diagnostics) <= limit:
+        return diagnostics, None
+    rest = diagnostics[limit:]
+    errors = sum(d.severity == "error" for d in rest)
+    parts = [f"{errors:,} error{'s' if errors != 1 else ''}"] if errors else []
+    if len(rest) - errors:
+        warnings = len(rest) - errors
+        parts.append(f"{warnings:,} warning{'s' if warnings != 1 else ''}")
+    return diagnostics[:limit], f"…and {len(rest):,} more ({', '.join(parts)}) not shown"
 
 
 def one_of(candidates: Iterable[str]) -> str:

@@ -163,6 +163,14 @@ class Game:
         """
         return tuple(self.scenes[self._since_decision :])
 
+    def forget_path(self) -> None:
+        """Drop the record of how the game got here: decisions, votes and scenes passed.
+
+        What happens next does not depend on it. A tool that keeps a snapshot of every state
+        it explores calls this first, or each snapshot would carry the whole path to it.
+        """
+        self.trail, self.votes, self.scenes, self._since_decision = [], [], [], 0
+
     def options(self) -> tuple[ev.Option, ...]:
         """The choices offered in the current phase (available or shown with a reason)."""
         phase = self.phase

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from presidium.diagnostics import Diagnostic
+from presidium.diagnostics import Diagnostic, first_shown
 
 
 class PresidiumError(Exception):
@@ -29,8 +29,10 @@ class ScenarioError(PresidiumError):
         super().__init__(f"{count} error{'s' if count != 1 else ''} in scenario")
 
     def report(self) -> str:
-        """Every diagnostic with its source excerpt, then a one-line summary."""
-        lines = [d.format(self.sources.get(d.span.file)) for d in self.diagnostics]
+        """Every diagnostic with its source excerpt (up to a limit), then a one-line summary."""
+        shown, rest = first_shown(self.diagnostics)
+        lines = [d.format(self.sources.get(d.span.file)) for d in shown]
+        lines += [rest] if rest else []
         lines.append(str(self))
         return "\n".join(lines)
 

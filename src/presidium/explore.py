@@ -22,6 +22,7 @@ which endings each side can reach.
 from __future__ import annotations
 
 from collections import Counter, defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -37,8 +38,11 @@ StateKey = tuple[str, tuple[Any, ...]]
 Trace = list[tuple[str, Any, Any, Any]]
 
 
+STOP_EVERY = 512  # new states between two calls of the caller's ``stop`` (time, memory)
+
+
 class StateBudgetExceeded(PresidiumError):
-    """More distinct states than the caller allowed."""
+    """More distinct states than the caller allowed, or another of its bounds was reached."""
 
 
 class _NeedRoll(Exception):
@@ -145,8 +149,17 @@ class Exploration:
     texts: set[SourceSpan] = field(default_factory=set)  # conditional text parts shown somewhere
 
 
-def explore(scenario: Scenario, side: str, max_states: int = 200_000) -> Exploration:
-    """Play every path open to ``side`` (the other seats follow the scenario's script)."""
+def explore(
+    scenario: Scenario,
+    side: str,
+    max_states: int = 200_000,
+    stop: Callable[[], str | None] | None = None,
+) -> Exploration:
+    """Play every path open to ``side`` (the other seats follow the scenario's script).
+
+    ``stop`` is asked every few hundred new states whether to give up (the caller's clock
+    and memory bounds, kept out of here); it returns the reason, or None to go on.
+    """
     rel = relevance(scenario)
     dice = _ForcedDice()
     game = Game(scenario, [side], dice=dice)
@@ -167,9 +180,11 @@ def explore(scenario: Scenario, side: str, max_states: int = 200_000) -> Explora
     while stack:
         snap, source, action, rolls = stack.pop()
         game.restore(snap)
+        # Only this step's choices and votes are read, below: the path that led here stays
+        # out of the snapshots, whose number grows with the depth of the search.
+        game.forget_path()
         dice.queue = list(rolls)
         game.trace = trace = cast(Trace, [])
-        before = len(game.trail)
         try:
             game.start() if action is None else game.step(action)
         except _NeedRoll as need:
@@ -181,11 +196,11 @@ def explore(scenario: Scenario, side: str, max_states: int = 200_000) -> Explora
             phase = game.phase
             span = phase.span if phase is not None else scenario.span
             result.dead_ends.append((span, str(exc)))
-            result.choices.update((entry.phase, entry.choice) for entry in game.trail[before:])
+            result.choices.update((entry.phase, entry.choice) for entry in game.trail)
             result.phases.update(item.id for kind, item, _, _ in trace if kind == "phase")
             result.edges.append(Edge(source, None, None, str(exc), trace))
             continue
-        for entry in game.trail[before:]:
+        for entry in game.trail:
             result.choices.add((entry.phase, entry.choice))
         for kind, item, available, _ in trace:
             if kind == "offered":
@@ -209,13 +224,19 @@ def explore(scenario: Scenario, side: str, max_states: int = 200_000) -> Explora
                 f"more than {max_states:,} states to explore as {side}; "
                 "raise --max-states, or simplify the variables that decide what is reachable"
             )
+        if stop is not None and result.states % STOP_EVERY == 0:
+            reason = stop()
+            if reason is not None:
+                raise StateBudgetExceeded(
+                    f"{reason} while exploring as {side} ({result.states:,} states so far)"
+                )
         here = game.snapshot()
         assert game.pending is not None
         available = [o.id for o in game.options() if o.available]
         result.offered.update((game.pending.phase, c) for c in available)
         stack.extend((here, key, choice, ()) for choice in reversed(available))
     game.trace = None
-    _propagate_text(scenario, result)
+    _propagate_text(scenario, result, stop)
     _find_no_way_out(scenario, result)
     return result
 
@@ -223,7 +244,9 @@ def explore(scenario: Scenario, side: str, max_states: int = 200_000) -> Explora
 MAX_REVISITS = 64  # a state on a cycle whose values keep growing is widened after this many
 
 
-def _propagate_text(scenario: Scenario, result: Exploration) -> None:
+def _propagate_text(
+    scenario: Scenario, result: Exploration, stop: Callable[[], str | None] | None = None
+) -> None:
     """Carry the possible values of the text variables along the edges; mark shown text.
 
     States are taken in topological order, so on an acyclic graph (the usual case) every edge
@@ -270,9 +293,22 @@ def _propagate_text(scenario: Scenario, result: Exploration) -> None:
                 changed.append(target)
         return changed
 
+    replayed = 0
+
+    def go_on() -> None:
+        nonlocal replayed
+        replayed += 1
+        if stop is not None and replayed % STOP_EVERY == 0:
+            reason = stop()
+            if reason is not None:
+                raise StateBudgetExceeded(
+                    f"{reason} while following the text variables as {result.side}"
+                )
+
     ready: deque[StateKey | None] = deque([None])
     done: set[StateKey | None] = set()
     while ready:  # Kahn's order: a state is replayed once all its predecessors are
+        go_on()
         state = ready.popleft()
         done.add(state)
         send(state)
@@ -283,6 +319,7 @@ def _propagate_text(scenario: Scenario, result: Exploration) -> None:
                     ready.append(edge.target)
     pending = deque(state for state in values if state not in done)
     while pending:  # what is left lies on or after a cycle
+        go_on()
         pending.extend(send(pending.popleft()))
 
 

@@ -1,7 +1,7 @@
 """Scenarios that extend other scenarios, changing only what differs.
 
-A scenario with ``extends: june_1957`` (a bundled id, or a path relative to the file) starts
-from that scenario and changes it:
+A scenario with ``extends: june_1957`` (a bundled id, or a path relative to the file, inside
+the scenario's folder) starts from that scenario and changes it:
 
 * top-level values it gives (``title``, ``summary``, ``start``, ``expect``...) replace the base's;
 * entries of ``sources``, ``sides``, ``stances``, ``actors``, ``variables``, ``votes``,
@@ -20,7 +20,7 @@ reported at its own ``file:line:col``, in whichever file made it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from presidium.diagnostics import DiagnosticBag, did_you_mean, one_of
@@ -31,15 +31,21 @@ REMOVABLE = ("phases", "endings", "choices", "actors", "variables", "votes", "so
 MAX_CHAIN = 16
 
 
+def is_path(target: str) -> bool:
+    """Whether ``extends`` names a file (else a bundled scenario id)."""
+    return "/" in target or "\\" in target or target.endswith((".yaml", ".yml"))
+
+
 def locate(target: str, here: Path) -> tuple[Path, str] | None:
     """A bundled scenario id, or a path relative to the extending file; (path, display name)."""
     from presidium.catalog import bundled_dir
+    from presidium.files import is_regular_file
 
-    if "/" not in target and "\\" not in target and not target.endswith((".yaml", ".yml")):
+    if not is_path(target):
         bundled = bundled_dir() / f"{target}.yaml"
-        return (bundled, f"{target}.yaml") if bundled.is_file() else None
+        return (bundled, f"{target}.yaml") if is_regular_file(bundled) else None
     candidate = here.parent / target
-    return (candidate, str(candidate)) if candidate.is_file() else None
+    return (candidate, str(candidate)) if is_regular_file(candidate) else None
 
 
 def _copy_map(source: YMap, file: str, pos: tuple[Any, ...]) -> YMap:
@@ -172,8 +178,12 @@ def _remove(result: YMap, child: YMap, bag: DiagnosticBag) -> None:
             continue
         for i, item in enumerate(items):
             span = items.item_span(i)
+            if not isinstance(item, str):
+                how = ", each written phase.choice" if kind == "choices" else ", not lists or maps"
+                bag.error(f"'remove: {kind}' is a list of ids{how}", span)
+                continue
             if kind == "choices":
-                phase_id, _, choice_id = str(item).partition(".")
+                phase_id, _, choice_id = item.partition(".")
                 phase = result.get("phases", {}).get(phase_id)
                 choices = phase.get("choices") if isinstance(phase, YMap) else None
                 found = [
@@ -195,7 +205,7 @@ def _remove(result: YMap, child: YMap, bag: DiagnosticBag) -> None:
             if not isinstance(container, YMap) or item not in container:
                 known = list(container) if isinstance(container, YMap) else []
                 bag.error(
-                    f"the base has no {kind[:-1]} '{item}' to remove{did_you_mean(str(item), known)}",
+                    f"the base has no {kind[:-1]} '{item}' to remove{did_you_mean(item, known)}",
                     span,
                 )
                 continue
@@ -212,12 +222,27 @@ def resolve(
     bag: DiagnosticBag,
     files: dict[str, list[str]],
     chain: tuple[Path, ...] = (),
+    root: Path | None = None,
 ) -> YMap | None:
-    """The document with its ``extends`` chain merged in, or None when a base cannot be used."""
+    """The document with its ``extends`` chain merged in, or None when a base cannot be used.
+
+    A base named by path must lie in ``root`` (the folder of the scenario being compiled) or
+    below it, so a scenario cannot read just any file on the machine as its base.
+    """
     target = doc["extends"]
     span = doc.value_span("extends")
     if not isinstance(target, str) or not target.strip():
         bag.error("'extends' names a bundled scenario id or a path to a .yaml file", span)
+        return None
+    if root is None:
+        root = path.resolve().parent
+    by_path = is_path(target)
+    if by_path and (PurePosixPath(target).is_absolute() or PureWindowsPath(target).is_absolute()):
+        bag.error(
+            f"'{target}' is an absolute path; 'extends' takes a bundled scenario id or a path "
+            "relative to this file",
+            span,
+        )
         return None
     chain = (*chain, path.resolve())
     if len(chain) > MAX_CHAIN:
@@ -228,7 +253,15 @@ def resolve(
         bag.error(f"'{target}' is neither a bundled scenario nor a file next to this one", span)
         return None
     base_path, base_name = found
-    if base_path.resolve() in chain:
+    real = base_path.resolve()
+    if by_path and not real.is_relative_to(root):
+        bag.error(
+            f"'{target}' is outside this scenario's folder; a base is a bundled scenario id or "
+            "a file in the scenario's folder or below it",
+            span,
+        )
+        return None
+    if real in chain:
         names = " -> ".join(p.name for p in (*chain, base_path))
         bag.error(f"scenarios extend one another in a circle: {names}", span)
         return None
@@ -242,7 +275,8 @@ def resolve(
         bag.error(f"'{target}' is not a scenario (it holds no 'key: value' lines)", span)
         return None
     if "extends" in base:
-        base = resolve(base, base_path, load, locate, bag, files, chain)
+        base_root = root if by_path else real.parent  # a bundled base's own bases are bundled
+        base = resolve(base, base_path, load, locate, bag, files, chain, base_root)
         if base is None:
             return None
     return merge(base, doc, bag)

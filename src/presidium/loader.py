@@ -24,14 +24,15 @@ from typing import Any, Union
 
 import yaml
 
+from presidium.conditions import MAX_DIGITS
 from presidium.diagnostics import Diagnostic, SourceSpan
+from presidium.files import MAX_BYTES
 
 try:  # libyaml is 4-9x faster; the pure parser is the fallback and gives the same events
     from yaml import CSafeLoader as _FastLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _FastLoader  # type: ignore[assignment]
 
-MAX_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
 
 _INT = re.compile(r"[-+]?[0-9]+\Z")
@@ -149,6 +150,8 @@ def _resolve(event: Any) -> Value:
     if text in _BOOL:
         return _BOOL[text]
     if _INT.match(text):
+        if len(text) > MAX_DIGITS and len(text.lstrip("+-")) > MAX_DIGITS:
+            raise _TooLong(len(text.lstrip("+-")))
         return int(text)
     if _FLOAT.match(text):
         return float(text)
@@ -157,6 +160,14 @@ def _resolve(event: Any) -> Value:
 
 class _Problem(Exception):
     """Stops loading at a problem that leaves nothing sensible to read on."""
+
+
+class _TooLong(Exception):
+    """A whole number with more digits than a scenario may hold (``conditions.MAX_DIGITS``)."""
+
+    def __init__(self, digits: int) -> None:
+        super().__init__(digits)
+        self.digits = digits
 
 
 def load_text(text: str, file: str) -> LoadResult:
@@ -441,7 +452,15 @@ def _build(text: str, file: str, err: Callable[[str, int, int], None]) -> Value:
                 if kind is yaml.ScalarEvent:
                     if event.style in ("'", '"') and event.end_mark.line == mark.line:
                         pos = (pos[0], pos[1] + 1)  # point inside the quotes
-                    value: Value = _resolve(event)
+                    try:
+                        value: Value = _resolve(event)
+                    except _TooLong as long:
+                        err(
+                            f"a number of {long.digits:,} digits; whole numbers in a scenario "
+                            f"have at most {MAX_DIGITS} digits",
+                            *pos,
+                        )
+                        value = event.value
                 elif len(stack) >= MAX_DEPTH:
                     err(f"nesting deeper than {MAX_DEPTH} levels", *pos)
                     raise _Problem
@@ -513,7 +532,7 @@ def _key_text(value: Any) -> str:
 def load_bytes(data: bytes, file: str) -> LoadResult:
     """Decode and parse a scenario; size, encoding and binary content are problems too."""
     if len(data) > MAX_BYTES:
-        message = f"file is {len(data):,} bytes; scenarios may be at most {MAX_BYTES:,} bytes"
+        message = f"file is over {MAX_BYTES:,} bytes; scenarios may be at most {MAX_BYTES:,} bytes"
         return LoadResult(None, [Diagnostic("error", message, SourceSpan(file, 1, 1))], [])
     if b"\x00" in data:
         message = "file holds binary data (a NUL byte); a scenario is UTF-8 text"

@@ -1,16 +1,19 @@
 """``presidium check``: play every path of a scenario and report what cannot happen.
 
 Errors (exit 1): dead ends, loops with no way out, dates that go backwards along a path,
-expectations that fail, a state budget exceeded. Warnings (exit 0 unless ``--strict``):
-phases, choices, text and endings that no playthrough can reach, choices whose condition
-never holds, choices no one ever takes.
+expectations that fail, a bound on states, time or memory reached (see ``Limits``).
+Warnings (exit 0 unless ``--strict``): phases, choices, text and endings that no playthrough
+can reach, choices whose condition never holds, choices no one ever takes.
 """
 
 from __future__ import annotations
 
+import os
 import random
+import sys
+import time
 from collections import Counter, defaultdict, deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -22,28 +25,82 @@ from presidium.explore import Edge, Exploration, StateBudgetExceeded, explore
 from presidium.model import Scenario, TextPart
 from presidium.tools.common import compile_path, existing_files, plural, print_diagnostics
 
+TIME_LIMIT = 120  # seconds of exploring and random runs per file, by default
+MAX_MEMORY = 2048  # megabytes the process may use while exploring, by default
+MAX_RUN_STEPS = 10_000  # decisions in one random run before it is called endless
+
+
+@dataclass
+class Limits:
+    """The bounds on one file's check, so that a hostile scenario in a pull request cannot
+    stall a pre-commit hook or CI: states per side, seconds, and megabytes in use."""
+
+    max_states: int = 200_000
+    seconds: int = TIME_LIMIT
+    megabytes: int = MAX_MEMORY
+
+    def stopper(self) -> Callable[[], str | None]:
+        """A ``stop`` for the explorer, with this file's clock started now."""
+        deadline = time.monotonic() + self.seconds
+
+        def stop() -> str | None:
+            if time.monotonic() > deadline:
+                return f"stopped after {plural(self.seconds, 'second')} (raise --time-limit)"
+            used = memory_in_use()
+            if used is not None and used > self.megabytes * 1024 * 1024:
+                return (
+                    f"stopped at {used // (1024 * 1024):,} MB of memory in use (raise --max-memory)"
+                )
+            return None
+
+        return stop
+
+
+def memory_in_use() -> int | None:
+    """Bytes of memory the process has in use now (its resident set), where the system
+    says; else its peak so far; None where neither can be known."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        pass
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024
+
 
 def check(
-    paths: Sequence[str], runs: int, seed: int, max_states: int, strict: bool, out: IO[str]
+    paths: Sequence[str],
+    runs: int,
+    seed: int,
+    limits: Limits,
+    strict: bool,
+    out: IO[str],
 ) -> int:
     failed = False
-    for path in existing_files(paths):
-        result = compile_path(path)
+    for file, path in existing_files(paths):
+        result = compile_path(file, path)
         if result.scenario is None:
             print_diagnostics(result.diagnostics, result.files, out)
             out.write(f"{path}: {plural(len(result.errors), 'error')}; nothing was played\n")
             failed = True
             continue
         scenario = result.scenario
+        stop = limits.stopper()
         try:
-            explorations = {side: explore(scenario, side, max_states) for side in scenario.sides}
+            explorations = {
+                side: explore(scenario, side, limits.max_states, stop) for side in scenario.sides
+            }
         except StateBudgetExceeded as exc:
             out.write(f"{path}: error: {exc}\n")
             failed = True
             continue
         found = findings(scenario, explorations)
         if runs:
-            sampled = random_runs(scenario, runs, seed)
+            sampled = random_runs(scenario, runs, seed, stop)
             found += sampled.errors
         diagnostics = sorted(set(found + result.warnings), key=lambda d: (d.span, d.message))
         print_diagnostics(diagnostics, result.files, out)
@@ -245,20 +302,36 @@ class Sample:
     errors: list[Diagnostic] = field(default_factory=list)
 
 
-def random_runs(scenario: Scenario, runs: int, seed: int) -> Sample:
-    """``runs`` seeded games with random choices, the sides taking turns; what each one hit."""
+def random_runs(
+    scenario: Scenario, runs: int, seed: int, stop: Callable[[], str | None] | None = None
+) -> Sample:
+    """``runs`` seeded games with random choices, the sides taking turns; what each one hit.
+
+    A run that has not ended after ``MAX_RUN_STEPS`` decisions is reported as endless, and
+    ``stop`` (the caller's time and memory bounds) can cut the sample short.
+    """
     sample = Sample(runs, seed)
     sides = list(scenario.sides)
     for n in range(runs):
+        reason = stop() if stop is not None else None
+        if reason is not None:
+            sample.errors.append(
+                Diagnostic("error", f"random runs {reason} after {n} of {runs}", scenario.span)
+            )
+            break
         side = sides[n % len(sides)]
         sample.sides[side] += 1
         game = Game(scenario, [side], seed=seed + n)
         pick = random.Random(f"check:{seed}:{n}")
         try:
             events = game.start()
+            steps = 0
             while not game.over:
                 sample.phases.update(e.phase for e in events if isinstance(e, PhaseStarted))
                 available = [o.id for o in game.options() if o.available]
+                steps += 1
+                if steps > MAX_RUN_STEPS:
+                    raise PresidiumError(f"the game did not end after {MAX_RUN_STEPS:,} decisions")
                 events = game.step(available[int(pick.random() * len(available))])
             sample.phases.update(e.phase for e in events if isinstance(e, PhaseStarted))
         except PresidiumError as exc:

@@ -6,37 +6,44 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO
 
-from presidium.diagnostics import Diagnostic
+from presidium.diagnostics import Diagnostic, first_shown
 from presidium.errors import UsageError
 from presidium.files import Compilation, compile_file
 
 
-def existing_files(paths: Sequence[str]) -> list[Path]:
-    """The paths as files; a missing file or a directory is a usage error (exit 2)."""
-    problems = []
+def existing_files(paths: Sequence[str]) -> list[tuple[Path, str]]:
+    """Each scenario (a bundled id or a path) as its file and the name to show.
+
+    Every name is looked at first, and all the problems are one usage error (exit 2).
+    """
+    from presidium import catalog
+
+    problems, found = [], []
     for name in paths:
-        path = Path(name)
-        if path.is_dir():
-            problems.append(f"'{name}' is a directory; give scenario files (.yaml)")
-        elif not path.is_file():
-            problems.append(f"no such file: '{name}'")
+        try:
+            found.append(catalog.resolve(name))
+        except UsageError as exc:
+            problems.append(str(exc))
     if problems:
         raise UsageError("; ".join(problems))
-    return [Path(name) for name in paths]
+    return found
 
 
-def compile_path(path: Path) -> Compilation:
+def compile_path(path: Path, display: str) -> Compilation:
     try:
-        return compile_file(path, str(path))
+        return compile_file(path, display)
     except OSError as exc:
-        raise UsageError(f"cannot read '{path}': {exc.strerror}") from None
+        raise UsageError(f"cannot read '{display}': {exc.strerror}") from None
 
 
 def print_diagnostics(
     diagnostics: Iterable[Diagnostic], files: dict[str, list[str]], out: IO[str]
 ) -> None:
-    for diagnostic in diagnostics:
+    shown, rest = first_shown(list(diagnostics))
+    for diagnostic in shown:
         out.write(diagnostic.format(files.get(diagnostic.span.file)) + "\n")
+    if rest:
+        out.write(rest + "\n")
 
 
 def plural(count: int, word: str) -> str:

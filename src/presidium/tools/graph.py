@@ -175,11 +175,11 @@ def dot(scenario: Scenario) -> str:
 
 
 def graph(path: str, fmt: str, output: str | None, out: IO[str]) -> int:
-    (file,) = existing_files([path])
-    result = compile_path(file)
+    ((file, name),) = existing_files([path])
+    result = compile_path(file, name)
     if result.scenario is None:
         print_diagnostics(result.diagnostics, result.files, out)
-        out.write(f"{file}: {plural(len(result.errors), 'error')}; no graph was drawn\n")
+        out.write(f"{name}: {plural(len(result.errors), 'error')}; no graph was drawn\n")
         return 1
     text = mermaid(result.scenario) if fmt == "mermaid" else dot(result.scenario)
     if output is None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 from pathlib import Path
 from typing import IO
 
+from presidium.catalog import quoted
 from presidium.errors import UsageError
 from presidium.tools.schema import render
 
@@ -269,9 +271,9 @@ def new(path_text: str, out: IO[str], extends: str | None = None) -> int:
     path = Path(path_text)
     if path.suffix not in (".yaml", ".yml"):
         raise UsageError(f"'{path_text}' should end in .yaml")
-    if path.exists():
-        raise UsageError(f"'{path_text}' already exists; choose another name")
-    if not path.parent.is_dir():
+    if os.path.lexists(path):  # a dangling symbolic link exists too: never write through it
+        raise UsageError(f"{quoted(path_text)} already exists; choose another name")
+    if not os.path.isdir(path.parent):
         raise UsageError(f"no folder '{path.parent}' to write '{path.name}' into")
     schema_path = path.parent / SCHEMA_NAME
     if extends is None:
@@ -279,12 +281,13 @@ def new(path_text: str, out: IO[str], extends: str | None = None) -> int:
     else:
         text = _extension(path, extends)
     try:
-        path.write_text(text, encoding="utf-8")
-        if not schema_path.exists():
+        with open(path, "x", encoding="utf-8") as handle:  # "x": fail rather than replace
+            handle.write(text)
+        if not os.path.lexists(schema_path):
             schema_path.write_text(render(), encoding="utf-8")
             out.write(f"wrote {schema_path} (editors use it to complete and check the file)\n")
     except OSError as exc:
-        raise UsageError(f"cannot write '{path_text}': {exc.strerror}") from None
+        raise UsageError(f"cannot write {quoted(path_text)}: {exc.strerror}") from None
     name = shlex.quote(str(path))
     out.write(f"wrote {path}\nnext: presidium validate {name} && presidium check {name}\n")
     return 0
@@ -292,13 +295,16 @@ def new(path_text: str, out: IO[str], extends: str | None = None) -> int:
 
 def _extension(path: Path, extends: str) -> str:
     """A starter that extends ``extends``, its examples drawn from the base's own ids."""
-    import os
-
     from presidium import catalog
 
     base_path, display = catalog.resolve(extends)
     base = catalog.load(extends)
     bundled = base_path.parent == catalog.bundled_dir() and not Path(extends).suffix
+    if not bundled and not base_path.resolve().is_relative_to(path.parent.resolve()):
+        raise UsageError(
+            f"{quoted(extends)} is outside the folder of {quoted(str(path))}; a base is a "
+            "bundled scenario id or a file in the new scenario's folder or below it"
+        )
     reference = extends if bundled else os.path.relpath(base_path, path.parent).replace(os.sep, "/")
     phase = next((p for p in base.phases.values() if p.choices), None)
     if phase is None:

@@ -13,10 +13,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from presidium import spec
+from presidium.conditions import MAX_NUMBER
 from presidium.errors import UsageError
 
 ID_PATTERN = "^[a-z][a-z0-9_]*$"
 ID: dict[str, Any] = {"type": "string", "pattern": ID_PATTERN}
+RANGE = {"minimum": -MAX_NUMBER, "maximum": MAX_NUMBER}  # whole numbers of at most 15 digits
 
 # Every kind of value a field can hold (spec.Field.kind).
 KINDS: dict[str, dict[str, Any]] = {
@@ -26,10 +28,10 @@ KINDS: dict[str, dict[str, Any]] = {
     "text": {"type": "string", "minLength": 1},
     "texts": {"type": "array", "items": {"type": "string"}},
     "flag": {"type": "boolean"},
-    "integer": {"type": "integer"},
+    "integer": {"type": "integer", **RANGE},
     "date": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
     "condition": {"type": ["string", "boolean"]},
-    "number": {"type": ["string", "integer"]},
+    "number": {"type": ["string", "integer"], **RANGE},
     "effects": {"type": "array", "items": {"type": "string"}},
     "ids": {"type": "array", "items": ID},
     "names": {
@@ -41,7 +43,7 @@ KINDS: dict[str, dict[str, Any]] = {
         "propertyNames": {"pattern": ID_PATTERN},
         "additionalProperties": {"type": "string"},
     },
-    "initial": {"type": ["integer", "boolean", "string"]},
+    "initial": {"type": ["integer", "boolean", "string"], **RANGE},
     "scene_text": {
         "anyOf": [
             {"type": "string"},

@@ -11,8 +11,8 @@ from presidium.tools.common import compile_path, existing_files, plural, print_d
 def validate(paths: Sequence[str], strict: bool, out: IO[str]) -> int:
     """Exit 0 when every file is valid, 1 when problems were found (warnings too if strict)."""
     failed = False
-    for path in existing_files(paths):
-        result = compile_path(path)
+    for file, path in existing_files(paths):
+        result = compile_path(file, path)
         print_diagnostics(result.diagnostics, result.files, out)
         errors, warnings = len(result.errors), len(result.warnings)
         if errors:
