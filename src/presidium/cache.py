@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import io
 import os
 import pickle
 import sys
@@ -23,6 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from presidium import __version__
+from presidium.bounded import read_regular
+
+MAX_ENTRY_BYTES = 1 << 30  # far beyond the compilation of the largest scenario accepted
 
 
 def cache_dir() -> Path | None:
@@ -88,9 +92,8 @@ def load(data: bytes, name: str) -> Any | None:
         return None
     was_enabled = gc.isenabled()
     gc.disable()  # tens of thousands of new objects and no cycles: see loader.paused_gc
-    try:
-        with entry.open("rb") as handle:
-            return _Unpickler(handle).load()
+    try:  # never blocks on a FIFO, never reads a device: an entry is a regular file
+        return _Unpickler(io.BytesIO(read_regular(entry, MAX_ENTRY_BYTES))).load()
     except (
         OSError,
         EOFError,

@@ -33,8 +33,17 @@ def bundled_ids() -> list[str]:
 
 
 def resolve(name: str | None) -> tuple[Path, str]:
-    """The file for a bundled id or a path, and the name to show in diagnostics."""
-    name = name or DEFAULT_SCENARIO
+    """The file for a bundled id or a path, and the name to show in diagnostics.
+
+    No name at all means the default scenario; an empty one is a mistake (a save whose
+    source is empty, an unset shell variable), not a request for the default.
+    """
+    if name is None:
+        name = DEFAULT_SCENARIO
+    if not name.strip():
+        raise UsageError(
+            "the scenario name is empty; give a bundled scenario id or the path to a .yaml file"
+        )
     path = Path(name)
     looks_like_path = path.suffix in (".yaml", ".yml") or "/" in name or "\\" in name
     if looks_like_path:
