@@ -676,3 +676,17 @@ def test_replay_refuses_what_load_refuses(tmp_path: Path) -> None:
         assert code == 2 and out == "" and message in err, (out, err)
         code, _, err = run(["play", "--load", str(bad)])
         assert code == 1 and message in err
+
+
+def test_replay_of_a_save_stuffed_with_typed_lines_stops_early(tmp_path: Path) -> None:
+    import time
+
+    record = tmp_path / "r.json"
+    run([*BASE, "--record", str(record)], "1\nquit\n")
+    stuffed = rewritten(
+        record, lambda body: body["session"].update(inputs=["1", *["help"] * 20_000, "quit"])
+    )
+    started = time.monotonic()
+    code, out, _ = run(["replay", str(stuffed)])
+    assert code == 1 and out.startswith(f"Different: {stuffed} no longer plays the same")
+    assert time.monotonic() - started < 20  # it took minutes when every line was played

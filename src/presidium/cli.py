@@ -14,8 +14,7 @@ import shlex
 import shutil
 import signal
 import sys
-import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,61 +27,6 @@ COMMANDS = ("play", "list", "validate", "check", "graph", "schema", "new", "repl
 WIDEST = 200  # --width takes 60 to 200 columns
 READABLE = 100  # on a wider terminal the text stops growing here: longer lines are hard to read
 TRANSCRIPTS = (".txt", ".md", ".markdown", ".html", ".htm", ".svg")
-
-
-class Stopped(KeyboardInterrupt):
-    """A signal that ends the program: the game is left as Ctrl-C leaves it, files written."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
-LEAVING_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT")
-
-
-@contextlib.contextmanager
-def _leave_on_signals() -> Iterator[None]:
-    """Closing the terminal, ``kill`` or Ctrl-\\ leave the game as Ctrl-C does.
-
-    The first signal raises ``Stopped`` where the program is; any further one, while the
-    autosave, the record and the transcript are being written, is ignored, so a second
-    Ctrl-C cannot cut those writes short. After a hangup there is no terminal any more, so
-    what would be shown goes nowhere instead of failing.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    stopping = False
-
-    def stop(signum: int, _frame: object) -> None:
-        nonlocal stopping
-        if stopping:
-            return
-        stopping = True
-        if signum == getattr(signal, "SIGHUP", None):
-            _detach_terminal()
-        raise Stopped(signum)
-
-    numbers = [getattr(signal, name) for name in LEAVING_SIGNALS if hasattr(signal, name)]
-    previous = {number: signal.signal(number, stop) for number in numbers}
-    try:
-        yield
-    finally:
-        if not stopping:  # a stopped program is on its way out: stay deaf to more signals
-            for number, handler in previous.items():
-                signal.signal(number, handler)
-
-
-def _detach_terminal() -> None:
-    with contextlib.suppress(OSError):
-        nowhere = os.open(os.devnull, os.O_WRONLY)
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(OSError, ValueError, AttributeError):
-                stream.flush()
-        os.dup2(nowhere, 1)
-        os.dup2(nowhere, 2)
-        os.close(nowhere)
 
 
 def invoked_as(argv0: str | None = None) -> str:
@@ -340,15 +284,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             from presidium.tools.check import check
 
             return check(args.paths, args.runs, args.seed, args.max_states, args.strict, sys.stdout)
-        with _leave_on_signals():
+        from presidium import signals
+
+        with signals.leave_on_signals():
             return _play(args, program)
     except KeyboardInterrupt as exc:
+        from presidium.signals import Stopped, ignore_from_now_on
+
         signum = exc.signum if isinstance(exc, Stopped) else signal.SIGINT
         with contextlib.suppress(OSError, ValueError):
             if signum == signal.SIGINT:
                 sys.stderr.write("\nInterrupted: leaving presidium.\n")
             else:
                 sys.stderr.write(f"\npresidium: stopped by {signal.Signals(signum).name}.\n")
+        if isinstance(exc, Stopped):  # everything is written: let no late signal kill the exit
+            ignore_from_now_on()
         return 128 + signum
     except BrokenPipeError:
         # The reader went away (for example `presidium ... | head`): stop quietly.
@@ -513,11 +463,14 @@ def _play(args: argparse.Namespace, program: str = "presidium") -> int:
         console.print(
             f"(seed {seed}: replay this game with --seed {seed})", markup=False, highlight=False
         )
+    from presidium.signals import holding
+
     try:
         return run_games(first, screen, reader, open_save)
     finally:
         if transcript is not None:
-            _write_transcript(transcript, args.transcript, first[0].scenario.title)
+            with holding():
+                _write_transcript(transcript, args.transcript, first[0].scenario.title)
             with contextlib.suppress(OSError):
                 notice(console, f"The transcript is in {args.transcript}.")
 

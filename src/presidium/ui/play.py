@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from rich.console import Console
 from rich.text import Text
 
-from presidium import commands, debrief, saves
+from presidium import commands, debrief, saves, signals
 from presidium import events as ev
 from presidium.catalog import Opened
 from presidium.engine import Game, Snapshot
@@ -154,11 +155,19 @@ class SessionRecord:
 
         return queue
 
-    def text(self) -> str:
+    def _render(self) -> None:
         for name, args, kwargs in self.pending:
             getattr(self.renderer, name)(*args, **kwargs)
         self.pending.clear()
+
+    def text(self) -> str:
+        self._render()
         return self.buffer.getvalue()
+
+    def size(self) -> int:
+        """How much text the session has produced so far, in characters."""
+        self._render()
+        return self.buffer.tell()
 
 
 def match_option(answer: str, options: tuple[ev.Option, ...]) -> ev.Option | None:
@@ -549,15 +558,16 @@ class Sitting:
         """
         if self.game is None or not self.ready:
             return  # nothing was played yet, or a saved game was not rebuilt: nothing to keep
-        saved = self.autosave(finished)
-        problem = None
-        if self.options.record and not self.options.dry_run:
-            try:
-                saves.write(self.current_save(finished), self.options.record, self._left_out)
-            except saves.SaveError as exc:
-                problem = exc
-        if not self.options.dry_run:
-            saves.prune_autosaves()  # once a game, not at every decision
+        with signals.holding():
+            saved = self.autosave(finished)
+            problem = None
+            if self.options.record and not self.options.dry_run:
+                try:
+                    saves.write(self.current_save(finished), self.options.record, self._left_out)
+                except saves.SaveError as exc:
+                    problem = exc
+            if not self.options.dry_run:
+                saves.prune_autosaves()  # once a game, not at every decision
         if self.options.record and not self.options.dry_run and problem is None:
             self.views.notice(
                 f"The session is recorded in {self.options.record}; "
@@ -660,20 +670,48 @@ def run_games(
         return 0
 
 
+class _Unwatched(Console):
+    """The screen of a replay, which nobody watches: nothing is drawn on it."""
+
+    def print(self, *_args: Any, **_kwargs: Any) -> None:
+        pass
+
+    def rule(self, *_args: Any, **_kwargs: Any) -> None:
+        pass
+
+
+REPLAY_SLACK = 64 * 1024  # how far past the recorded text a replay goes before it stops
+
+
+class _ReplayReader(LineReader):
+    """The recorded lines, until the replay has shown far more than the recording did.
+
+    By then the verdict is certain ("different"), and going on would only cost time: a save
+    can hold a million typed lines that each print a page.
+    """
+
+    def __init__(self, lines: list[str], record: SessionRecord, limit: int) -> None:
+        super().__init__(io.StringIO("".join(line + "\n" for line in lines)), False)
+        self.record = record
+        self.limit = limit
+
+    def read(self, prompt: str) -> str | None:
+        if self.record.size() > self.limit:
+            return None
+        return super().read(prompt)
+
+
 def replay_session(opened: Opened, save: saves.Save) -> str:
     """Play a recorded session's typed lines again and return the text it produces now."""
     session = save.session
     assert session is not None
     refuse_unfit(save, opened.scenario, save.source)
     record = SessionRecord(opened.scenario, session.width)
-    quiet = Renderer(
-        make_console(True, width=session.width, file=io.StringIO()), opened.scenario, True, None
-    )
-    views = Views(quiet, [record])
+    unseen = Renderer(_Unwatched(width=session.width), opened.scenario, True, None)
+    views = Views(unseen, [record])
     side = None if session.side_asked else save.side
     options = PlayOptions(side, save.seed, session.autoplay, dry_run=True)
-    typed = io.StringIO("".join(line + "\n" for line in session.inputs))
-    reader = LineReader(typed, interactive=False)
+    reader = _ReplayReader(session.inputs, record, len(session.transcript) + REPLAY_SLACK)
 
     def no_loading(_target: str) -> tuple[Opened, PlayOptions, saves.Save]:
         raise PresidiumError("a replay does not load other games")
