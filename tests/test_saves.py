@@ -103,7 +103,7 @@ def test_history_and_look_show_what_scrolled_away() -> None:
 def test_help_lists_every_command() -> None:
     _, out, _ = run(BASE, "help\nquit\n")
     listed = out[out.index("Commands") :]
-    for word in ("save [FILE]", "load FILE", "undo", "history", "look", "notes", "help", "quit"):
+    for word in ("save [NAME]", "load NAME", "undo", "history", "look", "notes", "help", "quit"):
         assert f"\n{word}: " in listed, word
 
 
@@ -266,7 +266,7 @@ def test_a_changed_scenario_that_still_replays_says_so(tmp_path: Path) -> None:
 def test_an_in_game_load_that_fails_returns_to_the_game(tmp_path: Path) -> None:
     code, out, _ = run(BASE, f"1\nload {tmp_path / 'nope.json'}\nload\nhistory\nquit\n")
     assert code == 0
-    assert "Cannot load" in out and "Say which save to load: load FILE." in out
+    assert "Cannot load" in out and "Say which save to load: load NAME." in out
     assert "The ambush (you): Refuse" in " ".join(out.split())
 
 

@@ -480,7 +480,7 @@ class Sitting:
 
     def load(self, target: str) -> None:
         if not target:
-            self.views.error("Say which save to load: load FILE.")
+            self.views.error("Say which save to load: load NAME.")
             return
         if self.options.dry_run:  # a replayed session stops where it loaded another game
             raise InputEnded("the recorded session went on to another game")
