@@ -203,3 +203,8 @@ def test_the_hint_is_short_when_the_path_finds_the_same_program(
     assert invoked_as("bin/presidium") == "bin/presidium"
     monkeypatch.setenv("PATH", str(script.parent))
     assert invoked_as(str(script)) == "presidium"
+    link = tmp_path / "elsewhere" / "presidium"  # as a venv's python links to the system's
+    link.parent.mkdir()
+    link.symlink_to(script)
+    monkeypatch.setenv("PATH", str(link.parent))
+    assert invoked_as(str(script)) == "bin/presidium"

@@ -46,9 +46,10 @@ def invoked_as(argv0: str | None = None) -> str:
 def _as_typed(path: str) -> str:
     name = Path(path).name
     found = shutil.which(name)
-    with contextlib.suppress(OSError):
-        if found and os.path.samefile(found, path):
-            return name
+    # The same path, not merely the same file: a virtual environment's python is a link to
+    # the system's, and only the first can import presidium.
+    if found and os.path.abspath(found) == os.path.abspath(path):
+        return name
     with contextlib.suppress(ValueError):
         relative = os.path.relpath(path)
         if not relative.startswith(".."):
@@ -339,10 +340,10 @@ def _check_writable(option: str, target: str) -> None:
     """
     from presidium.errors import UsageError
 
-    path = Path(target).expanduser()
-    if path.is_dir():
-        raise UsageError(f"{option} '{target}' is a folder; give a file")
+    path = Path(target)
     try:
+        if path.is_dir():
+            raise UsageError(f"{option} '{target}' is a folder; give a file")
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.exists():
             with open(path, "ab"):
