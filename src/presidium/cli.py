@@ -228,7 +228,8 @@ def build_parser() -> argparse.ArgumentParser:
         "replay",
         help="check that a saved or recorded session still plays the same",
         description="Play a save's recorded session again and compare the text with what was "
-        "shown when it was recorded. Exit 0 if it is the same, 1 if it differs (with a diff).",
+        "shown when it was recorded. Exit 0 if it is the same, 1 if it differs (with a diff), "
+        "2 if the save cannot be replayed (the reason goes to standard error).",
     )
     replay.add_argument(
         "path", metavar="FILE", help="a save file (from save, autosave or --record)"

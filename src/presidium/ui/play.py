@@ -17,6 +17,7 @@ import io
 import json
 import random
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,7 +148,7 @@ class SessionRecord:
         self.renderer = Renderer(
             make_console(True, width=width, file=self.buffer), scenario, True, None
         )
-        self.pending: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
+        self.pending: deque[tuple[str, tuple[Any, ...], dict[str, Any]]] = deque()
 
     def __getattr__(self, name: str) -> Callable[..., None]:
         def queue(*args: Any, **kwargs: Any) -> None:
@@ -156,9 +157,9 @@ class SessionRecord:
         return queue
 
     def _render(self) -> None:
-        for name, args, kwargs in self.pending:
+        while self.pending:  # one at a time: a signal midway never renders a call twice
+            name, args, kwargs = self.pending.popleft()
             getattr(self.renderer, name)(*args, **kwargs)
-        self.pending.clear()
 
     def text(self) -> str:
         self._render()
@@ -558,22 +559,29 @@ class Sitting:
         """
         if self.game is None or not self.ready:
             return  # nothing was played yet, or a saved game was not rebuilt: nothing to keep
-        with signals.holding():
+        said: list[str] = []
+        problem: PresidiumError | None = None
+        with signals.holding():  # one file failing never stops the others being written
             saved = self.autosave(finished)
-            problem = None
             if self.options.record and not self.options.dry_run:
                 try:
                     saves.write(self.current_save(finished), self.options.record, self._left_out)
+                    said.append(
+                        f"The session is recorded in {self.options.record}; "
+                        f"'{self.options.program} replay {self.options.record}' checks that it "
+                        "still plays the same."
+                    )
                 except saves.SaveError as exc:
                     problem = exc
+            if self.report is not None and self.options.debrief and not self.options.dry_run:
+                try:
+                    write_debrief(self.report, self.options.debrief, said.append)
+                except PresidiumError as exc:
+                    problem = problem or exc
             if not self.options.dry_run:
                 saves.prune_autosaves()  # once a game, not at every decision
-        if self.options.record and not self.options.dry_run and problem is None:
-            self.views.notice(
-                f"The session is recorded in {self.options.record}; "
-                f"'{self.options.program} replay {self.options.record}' checks that it still "
-                "plays the same."
-            )
+        for line in said:
+            self.views.notice(line)
         if announce and not finished and not self.options.dry_run and not self.options.autoplay:
             if saved:
                 self.views.notice(
@@ -587,13 +595,8 @@ class Sitting:
     def finish(self) -> None:
         game = self.game
         assert game is not None
-        self.report = debrief.build(self.scenario, game, self.side)
+        self.report = debrief.build(self.scenario, game, self.side)  # the handout, in leave()
         self.views.debrief(self.report)
-
-    def hand_out(self) -> None:
-        """Write the debrief handout, once the game and its record are safely saved."""
-        if self.report is not None and self.options.debrief and not self.options.dry_run:
-            write_debrief(self.report, self.options.debrief, self.views.notice)
 
 
 def write_debrief(report: debrief.Debrief, target: str, say: Callable[[str], None]) -> None:
@@ -665,8 +668,7 @@ def run_games(
             sitting.leave(finished=False)
             raise
         sitting.finish()
-        sitting.leave(finished=True)  # the autosave and the record first: a handout may fail
-        sitting.hand_out()
+        sitting.leave(finished=True)
         return 0
 
 
