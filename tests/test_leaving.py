@@ -208,3 +208,8 @@ def test_the_hint_is_short_when_the_path_finds_the_same_program(
     link.symlink_to(script)
     monkeypatch.setenv("PATH", str(link.parent))
     assert invoked_as(str(script)) == "bin/presidium"
+
+
+def test_no_folder_is_made_for_a_game_that_never_starts(tmp_path: Path) -> None:
+    code, _, err = run([*GAME[:1], "--side", "nobody", "--transcript", str(tmp_path / "new/t.txt")])
+    assert code == 2 and "no side 'nobody'" in err and not (tmp_path / "new").exists()

@@ -383,13 +383,6 @@ def _play(args: argparse.Namespace, program: str = "presidium") -> int:
         )
     if args.json and (resuming or args.transcript or args.record):
         raise UsageError("--json plays a new game only; it cannot load, resume or record")
-    for option, target in (
-        ("--transcript", args.transcript),
-        ("--debrief", args.debrief),
-        ("--record", args.record),
-    ):
-        if target is not None:
-            _check_writable(option, target)
     if sys.stdin is not None and hasattr(sys.stdin, "reconfigure"):
         with contextlib.suppress(ValueError, OSError):
             sys.stdin.reconfigure(errors="replace")  # bytes that are not UTF-8 are no crash
@@ -437,6 +430,13 @@ def _play(args: argparse.Namespace, program: str = "presidium") -> int:
             args.side, seed, args.autoplay, args.debrief, args.record, program=program
         )
         first = (opened, options, None)
+    for option, target in (  # now that all else is known to be right, before the game
+        ("--transcript", args.transcript),
+        ("--debrief", args.debrief),
+        ("--record", args.record),
+    ):
+        if target is not None:
+            _check_writable(option, target)
     interactive = stdin_is_interactive()
     if args.json:
         return play_json(
