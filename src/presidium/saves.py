@@ -130,6 +130,8 @@ def read(path: str | Path) -> Save:
         raise SaveError(f"'{name}' is not a regular file: it is not a presidium save") from None
     except OSError as exc:
         raise SaveError(f"cannot read the save '{name}': {exc.strerror}") from None
+    except ValueError:  # a NUL in the name
+        raise SaveError(f"'{name}' cannot be the name of a save") from None
     return parse(data, name)
 
 
@@ -238,16 +240,15 @@ def write(save: Save, path: str | Path, left_out: Callable[[str], None] | None =
     save too large even then is not written, and the previous one is kept.
     """
     target = Path(path)
-    text = _encode(save)
-    if len(text.encode("utf-8", "replace")) > MAX_BYTES and save.session is not None:
-        text = _encode(dataclasses.replace(save, session=None))
+    data = _encode(save)
+    if len(data) > MAX_BYTES and save.session is not None:
+        data = _encode(dataclasses.replace(save, session=None))
         if left_out is not None:
             left_out(
                 f"the record of this session is too large to keep in a save (more than "
                 f"{MAX_BYTES // (1024 * 1024)} MB), so '{target}' holds the game without it; "
                 "'presidium replay' cannot check this session"
             )
-    data = text.encode("utf-8", "replace")
     if len(data) > MAX_BYTES:
         raise SaveError(
             f"cannot save to '{target}': the save would be {len(data)} bytes, more than a save "
@@ -271,9 +272,9 @@ def write(save: Save, path: str | Path, left_out: Callable[[str], None] | None =
     return target
 
 
-def _encode(save: Save) -> str:
+def _encode(save: Save) -> bytes:
     try:
-        return save.to_json()
+        return save.to_json().encode("utf-8")
     except ValueError as exc:  # text that is not Unicode, a number too long to write
         raise SaveError(f"the game cannot be saved: {exc}") from None
 
