@@ -128,3 +128,32 @@ def test_an_unwritable_cache_is_ignored(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("PRESIDIUM_CACHE_DIR", str(blocker / "cache"))
     assert compile_file(SCENARIO_1957).scenario is not None
     assert compile_file(SCENARIO_1957).scenario is not None
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are a POSIX thing")
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_an_entry_that_is_no_regular_file_is_a_miss_and_never_hangs(
+    cache_dir: Path, tmp_path: Path, kind: str
+) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "door.yaml"
+    path.write_text(docs_example())
+    entry = entry_for(path)
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "fifo":
+        os.mkfifo(entry)
+    else:
+        entry.symlink_to("/dev/zero")
+    code = "import sys; from presidium.compiler import compile_file; compile_file(sys.argv[1])"
+    child = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**os.environ, "PRESIDIUM_CACHE_DIR": str(cache_dir)},
+        check=False,
+    )
+    assert child.returncode == 0, child.stderr
+    assert compile_file(path).scenario is not None

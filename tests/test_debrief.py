@@ -162,8 +162,9 @@ def test_an_unknown_handout_format_is_a_usage_error_before_play(tmp_path: Path, 
     assert code == 2 and "--debrief writes Markdown (.md) or HTML (.html)" in err and out == ""
 
 
-def test_an_unwritable_handout_is_a_clear_error(tmp_path: Path) -> None:
-    code, _, err = run(
+def test_an_unwritable_handout_is_refused_before_the_game_starts(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("not a folder")
+    code, out, err = run(
         [
             "play",
             "--side",
@@ -171,10 +172,11 @@ def test_an_unwritable_handout_is_a_clear_error(tmp_path: Path) -> None:
             "--autoplay",
             "history",
             "--debrief",
-            str(tmp_path / "no" / "d.md"),
+            str(tmp_path / "file" / "d.md"),
         ]
     )
-    assert code == 1 and "cannot write the debrief to" in err and "Traceback" not in err
+    assert code == 2 and "--debrief cannot write" in err and "Traceback" not in err
+    assert "Ending: " not in out  # refused before a single scene was played
 
 
 def test_markdown_escapes_only_what_would_become_markup() -> None:

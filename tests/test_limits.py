@@ -175,12 +175,12 @@ def test_a_pipe_as_a_base_or_a_cache_entry_does_not_hang(tmp_path: Path) -> None
 
 
 def test_a_base_that_is_a_device_is_not_read(tmp_path: Path) -> None:
-    from presidium.files import NotRegularFile, read_bounded
+    from presidium.bounded import NotRegularFile, read_bounded
 
     with pytest.raises(NotRegularFile, match="a device"):
-        read_bounded(os.devnull)
+        read_bounded(os.devnull, 100)
     with pytest.raises(NotRegularFile, match="a directory"):
-        read_bounded(tmp_path)
+        read_bounded(tmp_path, 100)
 
 
 def test_dev_null_is_a_device_not_a_missing_file() -> None:

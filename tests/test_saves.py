@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,6 +25,18 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "data"
     monkeypatch.setenv("PRESIDIUM_DATA_DIR", str(folder))
     return folder
+
+
+def autosaves(seed: int | None = None) -> list[Path]:
+    """The autosave files (of games with ``seed``, if given), oldest first."""
+    pattern = "*.json" if seed is None else f"*-seed{seed}-*.json"
+    return sorted(saves.autosave_dir().glob(pattern), key=lambda p: p.stat().st_mtime_ns)
+
+
+def the_autosave(seed: int = 5) -> Path:
+    found = autosaves(seed)
+    assert len(found) == 1, found
+    return found[0]
 
 
 def ending_and_debrief(out: str) -> str:
@@ -89,7 +103,7 @@ def test_history_and_look_show_what_scrolled_away() -> None:
 def test_help_lists_every_command() -> None:
     _, out, _ = run(BASE, "help\nquit\n")
     listed = out[out.index("Commands") :]
-    for word in ("save [FILE]", "load FILE", "undo", "history", "look", "notes", "help", "quit"):
+    for word in ("save [NAME]", "load NAME", "undo", "history", "look", "notes", "help", "quit"):
         assert f"\n{word}: " in listed, word
 
 
@@ -102,7 +116,7 @@ def test_the_validator_rejects_choice_ids_that_are_commands(word: str) -> None:
 def test_quitting_autosaves_and_resume_goes_on(data_dir: Path) -> None:
     code, out, _ = run(BASE, "1\nquit\n")
     assert code == 0 and "Your game is saved. To go on with it: presidium play --resume" in out
-    autosave = saves.autosave_path("june_1957", "khrushchev", 5)
+    autosave = the_autosave()
     assert saves.read(autosave).choices == ["only_the_central_committee"]
     code, out, _ = run(["play", "--resume", "--plain"], "1\nquit\n")
     assert code == 0 and "1 choice replayed." in out
@@ -123,14 +137,14 @@ def test_ctrl_c_autosaves_and_exits_130(data_dir: Path, monkeypatch: pytest.Monk
     monkeypatch.setattr(play.LineReader, "read", read)
     code, out, err = run(BASE)
     assert code == 130 and "Interrupted" in err and "Your game is saved" in out
-    saved = saves.read(saves.autosave_path("june_1957", "khrushchev", 5))
+    saved = saves.read(the_autosave())
     assert saved.choices == ["only_the_central_committee"] and not saved.finished
 
 
 def test_a_finished_game_is_not_offered_for_resume(data_dir: Path) -> None:
     code, _, _ = run(BASE, "1\n" * 12)
     assert code == 0
-    assert saves.read(saves.autosave_path("june_1957", "khrushchev", 5)).finished
+    assert saves.read(the_autosave()).finished
     code, _, err = run(["play", "--resume"])
     assert code == 2 and "there is no game to resume" in err
 
@@ -174,7 +188,7 @@ def test_a_bad_save_is_refused_clearly_and_changes_nothing(
     tmp_path: Path, data_dir: Path, case: str
 ) -> None:
     source = good_save(tmp_path)
-    autosave = saves.autosave_path("june_1957", "khrushchev", 5)
+    autosave = the_autosave()
     before = autosave.read_bytes()
     mangle, message = BAD[case]
     bad = tmp_path / "bad.json"
@@ -252,7 +266,7 @@ def test_a_changed_scenario_that_still_replays_says_so(tmp_path: Path) -> None:
 def test_an_in_game_load_that_fails_returns_to_the_game(tmp_path: Path) -> None:
     code, out, _ = run(BASE, f"1\nload {tmp_path / 'nope.json'}\nload\nhistory\nquit\n")
     assert code == 0
-    assert "Cannot load" in out and "Say which save to load: load FILE." in out
+    assert "Cannot load" in out and "Say which save to load: load NAME." in out
     assert "The ambush (you): Refuse" in " ".join(out.split())
 
 
@@ -340,27 +354,25 @@ def test_replay_reports_a_changed_scenario_with_a_readable_diff(tmp_path: Path) 
 def test_replay_of_a_resumed_session(tmp_path: Path, data_dir: Path) -> None:
     run(BASE, "1\nquit\n")
     run(["play", "--resume", "--plain"], "1\nhistory\nquit\n")
-    code, out, _ = run(["replay", str(saves.autosave_path("june_1957", "khrushchev", 5))])
+    code, out, _ = run(["replay", str(the_autosave())])
     assert code == 0, out
 
 
 def test_replay_of_something_that_is_not_a_save_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "x.json").write_text("{}")
-    code, out, _ = run(["replay", str(tmp_path / "x.json")])
-    assert code == 2 and "is not a presidium save" in out
+    code, out, err = run(["replay", str(tmp_path / "x.json")])
+    assert code == 2 and out == "" and "is not a presidium save" in err
 
 
 def test_a_new_game_never_replaces_another_game_s_autosave() -> None:
     run(BASE, "1\nquit\n")  # seed 5, one decision
     run(["play", "--side", "khrushchev", "--seed", "6", "--plain"], "quit\n")  # nothing to lose
     run(["play", "--side", "khrushchev", "--seed", "7", "--plain"], "2\nquit\n")
-    assert saves.read(saves.autosave_path("june_1957", "khrushchev", 5)).choices == [
-        "only_the_central_committee"
-    ]
-    assert not saves.autosave_path("june_1957", "khrushchev", 6).exists()
+    assert saves.read(the_autosave(5)).choices == ["only_the_central_committee"]
+    assert autosaves(6) == []
     code, out, _ = run(["play", "--resume", "--plain"], "quit\n")
     assert code == 0 and "1 choice replayed." in out
-    resumed = saves.read(saves.autosave_path("june_1957", "khrushchev", 7)).session
+    resumed = saves.read(the_autosave(7)).session
     assert resumed is not None and resumed.resumed_from == ["hit_back"]  # the newest game
 
 
@@ -368,10 +380,11 @@ def test_old_finished_autosaves_are_pruned_but_unfinished_ones_kept(tmp_path: Pa
     template = saves.read(good_save(tmp_path))
     for seed in range(5):
         template.seed, template.finished = seed, seed % 2 == 0
-        saves.write(template, saves.autosave_path("june_1957", "khrushchev", seed))
+        saves.write(template, saves.autosave_path("june_1957", "khrushchev", seed, "g"))
     saves.prune_autosaves(keep=3)
     left = sorted(p.name for p in saves.autosave_dir().glob("*.json"))
-    assert "june_1957-khrushchev-seed1.json" in left and "june_1957-khrushchev-seed3.json" in left
+    assert "june_1957-khrushchev-seed1-g.json" in left
+    assert "june_1957-khrushchev-seed3-g.json" in left
     assert len(left) == 3
 
 
@@ -391,10 +404,289 @@ def test_a_save_of_a_local_scenario_loads_from_another_folder(
     monkeypatch.chdir(home)
     run(
         ["play", "mine.yaml", "--side", "molotov", "--seed", "2", "--plain"],
-        "save game.json\nquit\n",
+        "save ./game.json\nquit\n",
     )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
     code, out, _ = run(["play", "--load", str(home / "game.json"), "--plain"], "quit\n")
     assert code == 0 and "0 choices replayed." in out
+
+
+# --------------------------------------------------------------------------- games are never lost
+
+
+def rewritten(path: Path, change: Callable[[dict[str, Any]], None]) -> Path:
+    """A copy of a save with ``change`` made to its body and the checksum made to match."""
+    body = json.loads(path.read_text())
+    change(body)
+    body["checksum"] = saves._checksum(body)
+    copy = path.with_name("rewritten.json")
+    copy.write_text(json.dumps(body))
+    return copy
+
+
+def test_a_huge_typed_line_never_makes_an_autosave_the_reader_refuses(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(saves, "MAX_BYTES", 64 * 1024)  # the 8 MB bound, scaled down
+    code, out, _ = run(BASE, "1\n" + "x" * 100_000 + "\n1\nquit\n")
+    assert code == 0 and "too large to keep in a save" in " ".join(out.split())
+    autosave = the_autosave()
+    assert autosave.stat().st_size <= saves.MAX_BYTES
+    assert saves.read(autosave).choices == ["only_the_central_committee", "serov_makes_the_call"]
+    code, out, _ = run(["play", "--resume", "--plain"], "quit\n")
+    assert code == 0 and "2 choices replayed." in out
+
+
+def test_a_save_too_large_even_without_its_session_keeps_the_previous_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = good_save(tmp_path)
+    before = target.read_bytes()
+    huge = saves.read(target)
+    huge.choices = ["x" * 1000] * 100
+    monkeypatch.setattr(saves, "MAX_BYTES", 64 * 1024)
+    with pytest.raises(saves.SaveError, match="more than a save may hold; the previous save"):
+        saves.write(huge, target)
+    assert target.read_bytes() == before
+
+
+def test_the_same_seed_twice_gives_two_games_and_two_autosaves() -> None:
+    run(BASE, "1\n1\n1\n1\nquit\n")  # four decisions, then the bell rings
+    first = the_autosave()
+    run(BASE, "2\nquit\n")  # a new game: same scenario, side and seed
+    games = autosaves(5)
+    assert len(games) == 2 and games[0] == first
+    assert len(saves.read(first).choices) == 4
+    assert saves.read(games[1]).choices == ["hit_back"]
+    code, out, _ = run(["play", "--resume", "--plain"], "quit\n")  # the newest game
+    assert code == 0 and "1 choice replayed." in out
+    code, out, _ = run(["play", "--load", str(first), "--plain"], "undo\nquit\n")
+    assert code == 0 and "4 choices replayed." in out
+    assert autosaves(5) == [games[1], first]  # the older game went on in its own file
+    assert len(saves.read(first).choices) == 3
+
+
+def test_a_seed_of_hundreds_of_digits_autosaves() -> None:
+    seed = "9" * 300
+    code, out, err = run(["play", "--side", "khrushchev", "--seed", seed, "--plain"], "1\nquit\n")
+    assert code == 0 and "Your game is saved" in out, err
+    (autosave,) = autosaves()
+    assert saves.read(autosave).seed == int(seed) and len(autosave.name) < 120
+
+
+def test_your_game_is_saved_only_when_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("the data folder cannot be made here")
+    monkeypatch.setenv("PRESIDIUM_DATA_DIR", str(blocked))
+    code, out, _ = run(BASE, "1\nquit\n")
+    said = " ".join(out.split())
+    assert code == 0 and "Autosave failed" in said
+    assert "Your game is saved" not in said and "Your game could not be saved" in said
+    code, out, _ = run(BASE, "quit\n")  # nothing played, nothing saved: no promise either
+    assert code == 0 and "saved" not in out.replace("load a saved game", "")
+
+
+def test_ctrl_c_at_the_scenario_changed_question_leaves_the_real_save_usable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from presidium.ui import play
+
+    copy = tmp_path / "mine.yaml"
+    copy.write_text(JUNE.read_text())
+    run(["play", str(copy), "--side", "khrushchev", "--seed", "4", "--plain"], "1\n1\n1\nquit\n")
+    (autosave,) = autosaves()
+    before = autosave.read_bytes()
+    text = copy.read_text().replace("- id: meet_the_arrivals", "- id: greet_the_arrivals")
+    copy.write_text(text.replace("history: meet_the_arrivals", "history: greet_the_arrivals"))
+    real_read = play.LineReader.read
+
+    def interrupt_at_the_question(self: play.LineReader, prompt: str) -> str | None:
+        if prompt.startswith("(yes/no)"):
+            raise KeyboardInterrupt
+        return real_read(self, prompt)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(play.LineReader, "read", interrupt_at_the_question)
+        code, out, _ = run(["play", "--resume", "--plain"])
+    assert code == 130 and "Your game is saved" not in out
+    assert autosaves() == [autosave] and autosave.read_bytes() == before
+    code, out, _ = run(["play", "--resume", "--plain"], "yes\nquit\n")
+    assert code == 0 and "2 choices replayed." in out
+
+
+def test_a_debrief_that_cannot_be_written_loses_neither_record_nor_autosave(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from presidium.ui import play
+
+    handout, record = tmp_path / "d.md", tmp_path / "r.json"
+    real_finish = play.Sitting.finish
+
+    def finish_then_block_the_handout(self: play.Sitting) -> None:
+        real_finish(self)
+        handout.mkdir()  # the file became a folder while the game was played
+
+    monkeypatch.setattr(play.Sitting, "finish", finish_then_block_the_handout)
+    args = [*BASE, "--debrief", str(handout), "--record", str(record)]
+    code, _, err = run(args, "1\n" * 12)
+    assert code == 1 and "cannot write the debrief" in err
+    assert saves.read(record).finished and saves.read(the_autosave()).finished
+
+
+# --------------------------------------------------------------------------- hostile saves
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"format": "presidium-save", "seed": ' + "9" * 5000 + "}", "a number far too long"),
+        ("[" * 200_000 + "]" * 200_000, "nested far too deeply"),
+        ('{"a": ' * 100_000 + "1" + "}" * 100_000, "nested far too deeply"),
+    ],
+    ids=["long number", "deep list", "deep object"],
+)
+def test_a_hostile_json_save_is_refused_not_a_traceback(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(text)
+    code, out, err = run(["play", "--load", str(bad)])
+    assert code == 1 and message in err and "Traceback" not in out + err
+    code, out, err = run(["replay", str(bad)])
+    assert code == 2 and message in err
+
+
+def test_one_bad_autosave_breaks_neither_resume_nor_the_prune(data_dir: Path) -> None:
+    run(BASE, "1\nquit\n")
+    good = the_autosave()
+    folder = saves.autosave_dir()
+    (folder / "zz-deep.json").write_text("[" * 200_000 + "]" * 200_000)
+    (folder / "zz-number.json").write_text('{"seed": ' + "9" * 5000 + "}")
+    (folder / "zz-folder.json").mkdir()
+    for path in folder.glob("zz-*"):
+        os.utime(path, (2e9, 2e9))  # the newest files there
+    code, out, _ = run(["play", "--resume", "--plain"], "quit\n")
+    assert code == 0 and "1 choice replayed." in out
+    saves.prune_autosaves(keep=0)  # what every finished game does with more than 30 autosaves
+    assert good.exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are a POSIX thing")
+def test_special_files_in_the_autosave_folder_never_hang_or_exhaust_memory(
+    data_dir: Path,
+) -> None:
+    import subprocess
+    import sys
+
+    run(BASE, "1\nquit\n")
+    folder = saves.autosave_dir()
+    os.mkfifo(folder / "zz-fifo.json")
+    (folder / "zz-zero.json").symlink_to("/dev/zero")
+    for path in (folder / "zz-fifo.json", folder / "zz-zero.json"):
+        os.utime(path, (2e9, 2e9), follow_symlinks=False)
+    with pytest.raises(saves.SaveError, match="not a regular file"):
+        saves.read(folder / "zz-zero.json")
+    with pytest.raises(saves.SaveError, match="not a regular file"):
+        saves.read(folder / "zz-fifo.json")
+    resume = subprocess.run(
+        [sys.executable, "-m", "presidium", "play", "--resume", "--plain"],
+        input="quit\n",
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**os.environ, "PRESIDIUM_DATA_DIR": str(data_dir)},
+        check=False,
+    )
+    assert resume.returncode == 0 and "1 choice replayed." in resume.stdout
+    saves.prune_autosaves(keep=0)
+
+
+def test_temporary_files_of_killed_writes_are_cleaned_up(data_dir: Path) -> None:
+    folder = saves.autosave_dir()
+    folder.mkdir(parents=True)
+    stale, fresh = folder / ".presidium-killed.tmp", folder / ".presidium-writing.tmp"
+    stale.write_text("half a save")
+    fresh.write_text("a save being written by another game right now")
+    os.utime(stale, (1e9, 1e9))
+    run(BASE, "1\nquit\n")
+    assert not stale.exists() and fresh.exists()
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("finished", "no", "'finished' should be true or false"),
+        ("finished", 0, "'finished' should be true or false"),
+        ("seed", True, "'seed' should be a whole number"),
+        ("seed", 5.0, "'seed' should be a whole number"),
+        ("side", 1, "'side' should be a side id"),
+        ("session.side_asked", "no", "'session.side_asked' should be true or false"),
+        ("session.width", True, "'session.width' should be a number of columns"),
+        ("session.transcript", ["a"], "'session.transcript' should be text"),
+    ],
+)
+def test_save_fields_are_strictly_typed(tmp_path: Path, key: str, value: Any, message: str) -> None:
+    def change(body: dict[str, Any]) -> None:
+        where, _, name = key.rpartition(".")
+        (body[where] if where else body)[name] = value
+
+    bad = rewritten(good_save(tmp_path), change)
+    code, _, err = run(["play", "--load", str(bad)])
+    assert code == 1 and message in err
+
+
+def test_an_empty_scenario_name_is_a_mistake_not_the_default(tmp_path: Path) -> None:
+    code, out, err = run(["play", "", "--side", "khrushchev", "--seed", "1"])
+    assert code == 2 and "the scenario name is empty" in err and out == ""
+    bad = rewritten(good_save(tmp_path), lambda body: body.update(source=""))
+    code, _, err = run(["play", "--load", str(bad)])
+    assert code == 1 and "the scenario name is empty" in err
+
+
+def test_save_and_load_by_bare_name_both_mean_the_saves_folder(
+    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(BASE, "1\nsave mygame\nsave ./here.json\nquit\n")
+    assert code == 0 and not (tmp_path / "mygame").exists()
+    assert (data_dir / "saves" / "mygame.json").is_file() and (tmp_path / "here.json").is_file()
+    code, out, _ = run(BASE, "2\nload mygame\nquit\n")
+    assert code == 0 and "1 choice replayed." in out
+    code, out, _ = run(["play", "--load", "mygame", "--plain"], "quit\n")
+    assert code == 0 and "1 choice replayed." in out
+
+
+# --------------------------------------------------------------------------- replay
+
+
+def test_replay_refuses_what_load_refuses(tmp_path: Path) -> None:
+    record = tmp_path / "r.json"
+    run([*BASE, "--record", str(record)], "1\nquit\n")
+    for change, message in [
+        (lambda body: body.update(scenario="october_1964"), "the save is for scenario"),
+        (lambda body: body.update(seats=[]), "seats do not include the side it plays"),
+        (lambda body: body.update(seats=["khrushchev", "nobody"]), "seats 'nobody'"),
+    ]:
+        bad = rewritten(record, change)
+        code, out, err = run(["replay", str(bad)])
+        assert code == 2 and out == "" and message in err, (out, err)
+        code, _, err = run(["play", "--load", str(bad)])
+        assert code == 1 and message in err
+
+
+def test_replay_of_a_save_stuffed_with_typed_lines_stops_early(tmp_path: Path) -> None:
+    import time
+
+    record = tmp_path / "r.json"
+    run([*BASE, "--record", str(record)], "1\nquit\n")
+    stuffed = rewritten(
+        record, lambda body: body["session"].update(inputs=["1", *["help"] * 20_000, "quit"])
+    )
+    started = time.monotonic()
+    code, out, _ = run(["replay", str(stuffed)])
+    assert code == 1 and out.startswith(f"Different: {stuffed} no longer plays the same")
+    assert time.monotonic() - started < 20  # it took minutes when every line was played

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from presidium import __version__
+from presidium.bounded import open_regular
 
 
 def cache_dir() -> Path | None:
@@ -84,15 +85,14 @@ class _Unpickler(pickle.Unpickler):
 def load(data: bytes, name: str) -> Any | None:
     """The cached compilation of this file, or None when there is none (or it is unusable)."""
     from presidium.conditions import forget_recompiled
-    from presidium.files import open_regular
 
     entry = _entry(data, name)
     if entry is None:
         return None
     was_enabled = gc.isenabled()
     gc.disable()  # tens of thousands of new objects and no cycles: see loader.paused_gc
-    try:
-        with open_regular(entry) as handle:  # a planted pipe or device must not hang us
+    try:  # never blocks on a FIFO, never reads a device: an entry is a regular file
+        with open_regular(entry) as handle:
             value = _Unpickler(handle).load()
         return value if well_formed(value) else None
     except (

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from presidium.bounded import is_regular_file, kind_of, read_bounded
 from presidium.errors import ScenarioError, UsageError
-from presidium.files import compile_file, is_regular_file, kind_of, load_scenario, read_bounded
+from presidium.files import MAX_BYTES, compile_file, load_scenario
 from presidium.model import Scenario
 
 DEFAULT_SCENARIO = "june_1957"
@@ -65,12 +66,15 @@ def resolve(name: str | None) -> tuple[Path, str]:
     """The file for a bundled id or a path, and the name to show in diagnostics.
 
     Every command that takes a scenario takes it this way, so a name that one accepts the
-    others accept too. No name means the default scenario; an empty one is a mistake.
+    others accept too. No name at all means the default scenario; an empty one is a mistake
+    (a save whose source is empty, an unset shell variable), not a request for the default.
     """
     if name is None:
         name = DEFAULT_SCENARIO
     if not name.strip():
-        raise UsageError("the scenario name is empty; give a bundled scenario id or a .yaml file")
+        raise UsageError(
+            "the scenario name is empty; give a bundled scenario id or the path to a .yaml file"
+        )
     path = Path(name)
     looks_like_path = path.suffix in (".yaml", ".yml") or "/" in name or "\\" in name
     if looks_like_path:
@@ -130,7 +134,7 @@ def _looks_like_scenario(path: Path) -> bool:
 
 def _fingerprint(path: Path) -> bytes | None:
     try:
-        return hashlib.sha256(read_bounded(path)).digest()
+        return hashlib.sha256(read_bounded(path, MAX_BYTES)).digest()
     except OSError:
         return None
 

@@ -1,7 +1,8 @@
 """The command line: the one place where exceptions become exit codes.
 
 Exit codes: 0 success; 1 problems found or a game stopped by bad input; 2 usage error;
-130 interrupted. A user error never prints a traceback.
+130 interrupted (128 + the signal's number for a hangup, SIGTERM or SIGQUIT). A user error
+never prints a traceback.
 """
 
 from __future__ import annotations
@@ -9,8 +10,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shlex
+import shutil
+import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from presidium import __version__
@@ -22,6 +27,34 @@ COMMANDS = ("play", "list", "validate", "check", "graph", "schema", "new", "repl
 WIDEST = 200  # --width takes 60 to 200 columns
 READABLE = 100  # on a wider terminal the text stops growing here: longer lines are hard to read
 TRANSCRIPTS = (".txt", ".md", ".markdown", ".html", ".htm", ".svg")
+
+
+def invoked_as(argv0: str | None = None) -> str:
+    """The command as the player ran it, so that a hint names a command that works.
+
+    ``presidium`` when that is what the PATH finds; otherwise the path as typed (for example
+    ``.venv/bin/presidium``), or ``python -m presidium`` with the interpreter that ran it.
+    """
+    argv0 = sys.argv[0] if argv0 is None else argv0
+    if not argv0:
+        return "presidium"
+    if Path(argv0).name in ("__main__.py", "-m", "-c"):
+        return f"{_as_typed(sys.executable)} -m presidium"
+    return _as_typed(argv0)
+
+
+def _as_typed(path: str) -> str:
+    name = Path(path).name
+    found = shutil.which(name)
+    # The same path, not merely the same file: a virtual environment's python is a link to
+    # the system's, and only the first can import presidium.
+    if found and os.path.abspath(found) == os.path.abspath(path):
+        return name
+    with contextlib.suppress(ValueError):
+        relative = os.path.relpath(path)
+        if not relative.startswith(".."):
+            path = relative if os.sep in relative else os.path.join(".", relative)
+    return shlex.quote(path)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -222,7 +255,8 @@ def build_parser() -> argparse.ArgumentParser:
         "replay",
         help="check that a saved or recorded session still plays the same",
         description="Play a save's recorded session again and compare the text with what was "
-        "shown when it was recorded. Exit 0 if it is the same, 1 if it differs (with a diff).",
+        "shown when it was recorded. Exit 0 if it is the same, 1 if it differs (with a diff), "
+        "2 if the save cannot be replayed (the reason goes to standard error).",
     )
     replay.add_argument(
         "path", metavar="FILE", help="a save file (from save, autosave or --record)"
@@ -246,6 +280,7 @@ def _normalise(argv: list[str]) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    program = invoked_as() if argv is None else "presidium"
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
         try:
@@ -276,7 +311,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "replay":
             from presidium.tools.replay import replay
 
-            return replay(args.path, out)
+            return replay(args.path, out, printable_stream(sys.stderr))
         if args.command == "check":
             from presidium.tools.check import Limits, check
 
@@ -284,10 +319,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             limits.seconds = args.time_limit or limits.seconds
             limits.megabytes = args.max_memory or limits.megabytes
             return check(args.paths, args.runs, args.seed, limits, args.strict, out)
-        return _play(args)
-    except KeyboardInterrupt:
-        sys.stderr.write("\nInterrupted: leaving presidium.\n")
-        return 130
+        from presidium import signals
+
+        with signals.leave_on_signals():
+            return _play(args, program)
+    except KeyboardInterrupt as exc:
+        from presidium.signals import Stopped, ignore_from_now_on
+
+        signum = exc.signum if isinstance(exc, Stopped) else signal.SIGINT
+        with contextlib.suppress(OSError, ValueError):
+            if signum == signal.SIGINT:
+                sys.stderr.write("\nInterrupted: leaving presidium.\n")
+            else:
+                sys.stderr.write(f"\npresidium: stopped by {signal.Signals(signum).name}.\n")
+        if isinstance(exc, Stopped):  # everything is written: let no late signal kill the exit
+            ignore_from_now_on()
+        return 128 + signum
     except BrokenPipeError:
         # The reader went away (for example `presidium ... | head`): stop quietly.
         with contextlib.suppress(OSError):
@@ -313,11 +360,40 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _plain_wanted(requested: bool) -> bool:
     return (
-        requested or "NO_COLOR" in os.environ or not sys.stdout.isatty() or not sys.stdin.isatty()
+        requested
+        or "NO_COLOR" in os.environ
+        or not sys.stdout.isatty()
+        or sys.stdin is None
+        or not sys.stdin.isatty()
     )
 
 
-def _play(args: argparse.Namespace) -> int:
+def _check_writable(option: str, target: str) -> None:
+    """Refuse, before the game starts, a file the game could not write when it ends.
+
+    Missing folders are made. Nothing is created or changed in the file itself.
+    """
+    from presidium.errors import UsageError
+
+    path = Path(target)
+    try:
+        if path.is_dir():
+            raise UsageError(f"{option} '{target}' is a folder; give a file")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            with open(path, "ab"):
+                pass
+        else:
+            import tempfile
+
+            fd, probe = tempfile.mkstemp(prefix=".presidium-", suffix=".tmp", dir=path.parent)
+            os.close(fd)
+            os.unlink(probe)
+    except OSError as exc:
+        raise UsageError(f"{option} cannot write '{target}': {exc.strerror}") from None
+
+
+def _play(args: argparse.Namespace, program: str = "presidium") -> int:
     from presidium import catalog, saves
     from presidium.errors import PresidiumError, UsageError
     from presidium.ui.play import LineReader, PlayOptions, play_json, stdin_is_interactive
@@ -341,18 +417,26 @@ def _play(args: argparse.Namespace) -> int:
         )
     if args.json and (resuming or args.transcript or args.record):
         raise UsageError("--json plays a new game only; it cannot load, resume or record")
+    if sys.stdin is not None and hasattr(sys.stdin, "reconfigure"):
+        with contextlib.suppress(ValueError, OSError):
+            sys.stdin.reconfigure(errors="replace")  # bytes that are not UTF-8 are no crash
 
     first: tuple[catalog.Opened, PlayOptions, saves.Save | None]
 
     def open_save(name: str) -> tuple[catalog.Opened, PlayOptions, saves.Save]:
-        save = saves.read(saves.find(name))
+        path = saves.find(name)
+        save = saves.read(path)
         try:
             opened = catalog.open_scenario(save.source)
         except PresidiumError as exc:
             raise saves.SaveError(
                 f"the save's scenario '{save.source}' cannot be opened: {exc}"
             ) from None
-        return opened, PlayOptions(save.side, save.seed, None, args.debrief, args.record), save
+        autosave = path if saves.is_autosave(path) else None  # a resumed game goes on in it
+        options = PlayOptions(
+            save.side, save.seed, None, args.debrief, args.record, False, autosave, program
+        )
+        return opened, options, save
 
     if resuming:
         name = args.load
@@ -376,8 +460,17 @@ def _play(args: argparse.Namespace) -> int:
                 f"choose {' or '.join(opened.scenario.sides)}"
             )
         seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
-        options = PlayOptions(args.side, seed, args.autoplay, args.debrief, args.record)
+        options = PlayOptions(
+            args.side, seed, args.autoplay, args.debrief, args.record, program=program
+        )
         first = (opened, options, None)
+    for option, target in (  # now that all else is known to be right, before the game
+        ("--transcript", args.transcript),
+        ("--debrief", args.debrief),
+        ("--record", args.record),
+    ):
+        if target is not None:
+            _check_writable(option, target)
     interactive = stdin_is_interactive()
     if args.json:
         return play_json(
@@ -406,12 +499,16 @@ def _play(args: argparse.Namespace) -> int:
         console.print(
             f"(seed {seed}: replay this game with --seed {seed})", markup=False, highlight=False
         )
+    from presidium.signals import holding
+
     try:
         return run_games(first, screen, reader, open_save)
     finally:
         if transcript is not None:
-            _write_transcript(transcript, args.transcript, first[0].scenario.title)
-            notice(console, f"The transcript is in {args.transcript}.")
+            with holding():
+                _write_transcript(transcript, args.transcript, first[0].scenario.title)
+            with contextlib.suppress(OSError):
+                notice(console, f"The transcript is in {args.transcript}.")
 
 
 def _write_transcript(console: Console, target: str, title: str) -> None:

@@ -21,8 +21,16 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "undo",
         "take back the last decision (as often as you like, back to the start)",
     ),
-    "save": ("save", "save [FILE]", "save the game (to FILE, or to your saves folder)"),
-    "load": ("load", "load FILE", "load a saved game"),
+    "save": (
+        "save",
+        "save [NAME]",
+        "save the game in your saves folder (a NAME with a / in it is a path)",
+    ),
+    "load": (
+        "load",
+        "load NAME",
+        "load a saved game (by its name in your saves folder, or a path)",
+    ),
     "help": ("help", "help", "this list"),
     "?": ("help", "", ""),
     "quit": (

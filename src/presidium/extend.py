@@ -38,8 +38,8 @@ def is_path(target: str) -> bool:
 
 def locate(target: str, here: Path) -> tuple[Path, str] | None:
     """A bundled scenario id, or a path relative to the extending file; (path, display name)."""
+    from presidium.bounded import is_regular_file
     from presidium.catalog import bundled_dir
-    from presidium.files import is_regular_file
 
     if not is_path(target):
         bundled = bundled_dir() / f"{target}.yaml"

@@ -6,14 +6,12 @@ the YAML parser nor the compiler.
 
 from __future__ import annotations
 
-import errno
-import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING
 
 from presidium import model as m
+from presidium.bounded import read_bounded
 from presidium.diagnostics import Diagnostic, DiagnosticBag, SourceSpan, suggestion_budget
 from presidium.errors import ScenarioError
 
@@ -21,66 +19,6 @@ if TYPE_CHECKING:
     from presidium.loader import LoadResult
 
 MAX_BYTES = 16 * 1024 * 1024  # the largest scenario file read
-
-
-def kind_of(mode: int) -> str | None:
-    """What a file that is not a regular file is ("a folder", "a named pipe"...), else None."""
-    if stat.S_ISREG(mode):
-        return None
-    if stat.S_ISDIR(mode):
-        return "a directory"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "a special file"
-
-
-def is_regular_file(path: str | Path) -> bool:
-    """Whether ``path`` is a regular file (following links); never raises, even for a name
-    too long for the system, where ``Path.is_file`` does."""
-    try:
-        return kind_of(os.stat(path).st_mode) is None
-    except (OSError, ValueError):
-        return False
-
-
-class NotRegularFile(OSError):
-    """A path names a directory, a pipe, a device or a socket: nothing a scenario is read from."""
-
-    def __init__(self, path: str | Path, kind: str) -> None:
-        super().__init__(errno.EINVAL, f"it is {kind}, not a file")
-        self.filename = str(path)
-
-
-def open_regular(path: str | Path) -> BinaryIO:
-    """Open a regular file for reading; anything else is refused, and nothing blocks.
-
-    The file is opened without blocking (so a named pipe with no writer cannot hang us) and
-    checked on the opened descriptor, so it cannot be swapped between the check and the read.
-    """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    fd = os.open(path, flags)
-    try:
-        kind = kind_of(os.fstat(fd).st_mode)
-        if kind is not None:
-            raise NotRegularFile(path, kind)
-        return os.fdopen(fd, "rb")
-    except BaseException:
-        os.close(fd)
-        raise
-
-
-def read_bounded(path: str | Path, limit: int = MAX_BYTES) -> bytes:
-    """The bytes of a regular file, but never more than ``limit + 1`` of them.
-
-    One byte over the limit is enough for the loader to refuse the file as too large, and a
-    file that grows while it is read (or a huge one) costs no more memory than that.
-    """
-    with open_regular(path) as handle:
-        return handle.read(limit + 1)
 
 
 @dataclass(frozen=True)
@@ -108,7 +46,7 @@ def _load_file(path: Path, name: str) -> LoadResult:
     from presidium.loader import LoadResult, load_bytes
 
     try:
-        return load_bytes(read_bounded(path), name)
+        return load_bytes(read_bounded(path, MAX_BYTES), name)
     except OSError as exc:
         problem = Diagnostic(
             "error", f"cannot read '{name}': {exc.strerror}", SourceSpan(name, 1, 1)
@@ -127,7 +65,7 @@ def compile_file(
     from presidium import cache
 
     name = display or str(path)
-    data = read_bounded(path)
+    data = read_bounded(path, MAX_BYTES)
     if use_cache:
         cached = cache.load(data, name)
         if isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[0], m.Scenario):

@@ -10,28 +10,37 @@ they were shown. ``presidium replay`` plays those lines again and compares the t
 makes any save an author's regression test.
 
 Saves are written atomically (a temporary file in the same folder, then a rename), so a
-crash or Ctrl-C never leaves half a save. A checksum over the contents makes a damaged or
-hand-edited save fail loudly instead of replaying into a different game.
+crash or Ctrl-C never leaves half a save, and never larger than a reader accepts. A checksum
+over the contents makes a damaged or carelessly edited save fail loudly instead of replaying
+into a different game. It is deliberately not a signature: anyone can recompute it, and a key
+kept on one machine would stop a class's saves and records from loading on the teacher's. So
+a save is treated as untrusted input: it is read with limits, strictly typed, replayed through
+the engine, which refuses any choice the scenario does not offer, and cleaned before it is shown.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
 import re
 import tempfile
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from presidium.bounded import NotRegularFile, TooLarge, is_regular_file, read_regular
 from presidium.errors import PresidiumError
 
 FORMAT = "presidium-save"
 VERSION = 1  # the newest format this presidium writes
 OLDEST_READABLE = 1  # the oldest format it can read
 MAX_BYTES = 8 * 1024 * 1024  # a save is a few kilobytes; refuse anything absurd
+STALE_SECONDS = 600  # a temporary file this old belongs to a write that was killed
 REPLAY_WIDTH = 80  # the width at which sessions are recorded for `presidium replay`
 
 
@@ -109,15 +118,20 @@ def _checksum(body: dict[str, Any]) -> str:
 
 
 def read(path: str | Path) -> Save:
-    """Read and check a save; raise ``SaveError`` saying exactly what is wrong with it."""
+    """Read and check a save; raise ``SaveError`` (and nothing else) saying what is wrong with it."""
     name = str(path)
     try:
-        size = os.path.getsize(path)
-        if size > MAX_BYTES:
-            raise SaveError(f"'{name}' is {size} bytes: far too large to be a presidium save")
-        data = Path(path).read_bytes()
+        data = read_regular(path, MAX_BYTES)
+    except TooLarge as exc:
+        raise SaveError(
+            f"'{name}' is {exc.size} bytes: far too large to be a presidium save"
+        ) from None
+    except NotRegularFile:
+        raise SaveError(f"'{name}' is not a regular file: it is not a presidium save") from None
     except OSError as exc:
         raise SaveError(f"cannot read the save '{name}': {exc.strerror}") from None
+    except ValueError:  # a NUL in the name
+        raise SaveError(f"'{name}' cannot be the name of a save") from None
     return parse(data, name)
 
 
@@ -135,6 +149,10 @@ def parse(data: bytes, name: str) -> Save:
             f"'{name}' is damaged or cut short: it stops making sense at line {exc.lineno}, "
             f"column {exc.colno}"
         ) from None
+    except ValueError:  # an integer of thousands of digits: no save has one
+        raise SaveError(f"'{name}' holds a number far too long to be a presidium save") from None
+    except RecursionError:
+        raise SaveError(f"'{name}' is nested far too deeply to be a presidium save") from None
     if not isinstance(body, dict) or body.get("format") != FORMAT:
         raise SaveError(f'\'{name}\' is not a presidium save (it has no "format": "{FORMAT}")')
     version = body.get("version")
@@ -150,7 +168,11 @@ def parse(data: bytes, name: str) -> Save:
             f"'{name}' is format version {version}, which this presidium no longer reads "
             f"(it reads versions {OLDEST_READABLE} to {VERSION})"
         )
-    if body.get("checksum") != _checksum(body):
+    try:
+        matches = body.get("checksum") == _checksum(body)
+    except (ValueError, RecursionError):  # nesting that only just passed the reader
+        matches = False
+    if not matches:
         raise SaveError(
             f"'{name}' does not match its checksum: it has been edited or damaged since it was "
             "saved, so it is not loaded"
@@ -159,48 +181,49 @@ def parse(data: bytes, name: str) -> Save:
 
 
 def _from_body(body: dict[str, Any], name: str) -> Save:
-    def need(key: str, kind: type | tuple[type, ...], what: str) -> Any:
-        value = body.get(key)
-        if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
-            raise SaveError(f"'{name}': '{key}' should be {what}")
+    """The save's fields, each of exactly its type: ``"no"`` is not a boolean, ``1`` not text."""
+
+    def typed(where: dict[str, Any], key: str, kind: type, what: str, default: Any = None) -> Any:
+        value = where.get(key, default)
+        if type(value) is not kind:  # bool is an int in Python; not in a save
+            label = key if where is body else f"session.{key}"
+            raise SaveError(f"'{name}': '{label}' should be {what}")
         return value
 
     def strings(value: Any, key: str) -> list[str]:
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        if type(value) is not list or not all(type(v) is str for v in value):
             raise SaveError(f"'{name}': '{key}' should be a list of text")
         return list(value)
 
     session = None
     raw = body.get("session")
     if raw is not None:
-        if not isinstance(raw, dict):
+        if type(raw) is not dict:
             raise SaveError(f"'{name}': 'session' should be an object")
         resumed = raw.get("resumed_from")
-        width = raw.get("width", 80)
-        if not isinstance(width, int) or not 20 <= width <= 500:
+        width = raw.get("width", REPLAY_WIDTH)
+        if type(width) is not int or not 20 <= width <= 500:
             raise SaveError(f"'{name}': 'session.width' should be a number of columns")
-        if not isinstance(raw.get("transcript", ""), str):
-            raise SaveError(f"'{name}': 'session.transcript' should be text")
         autoplay = raw.get("autoplay")
         if autoplay not in (None, "history", "random"):
             raise SaveError(f"'{name}': 'session.autoplay' should be history, random or null")
         session = Session(
             None if resumed is None else strings(resumed, "session.resumed_from"),
             strings(raw.get("inputs", []), "session.inputs"),
-            raw.get("transcript", ""),
+            typed(raw, "transcript", str, "text", ""),
             width,
-            bool(raw.get("side_asked", False)),
+            typed(raw, "side_asked", bool, "true or false", False),
             autoplay,
         )
     return Save(
-        scenario=need("scenario", str, "a scenario id"),
-        source=need("source", str, "a scenario id or path"),
-        digest=need("digest", str, "a digest"),
-        side=need("side", str, "a side id"),
+        scenario=typed(body, "scenario", str, "a scenario id"),
+        source=typed(body, "source", str, "a scenario id or path"),
+        digest=typed(body, "digest", str, "a digest"),
+        side=typed(body, "side", str, "a side id"),
         seats=strings(body.get("seats"), "seats"),
-        seed=need("seed", int, "a whole number"),
+        seed=typed(body, "seed", int, "a whole number"),
         choices=strings(body.get("choices"), "choices"),
-        finished=bool(body.get("finished", False)),
+        finished=typed(body, "finished", bool, "true or false", False),
         session=session,
     )
 
@@ -208,15 +231,35 @@ def _from_body(body: dict[str, Any], name: str) -> Save:
 # ---------------------------------------------------------------------------- writing
 
 
-def write(save: Save, path: str | Path) -> Path:
-    """Write atomically: a temporary file beside the target, then a rename over it."""
+def write(save: Save, path: str | Path, left_out: Callable[[str], None] | None = None) -> Path:
+    """Write atomically: a temporary file beside the target, then a rename over it.
+
+    A save is never written larger than ``read`` accepts. When the session record (what was
+    typed and shown, kept for ``presidium replay``) would make it so, the save is written
+    without it and ``left_out`` is told why; the game itself (its choices) is still saved. A
+    save too large even then is not written, and the previous one is kept.
+    """
     target = Path(path)
+    data = _encode(save)
+    if len(data) > MAX_BYTES and save.session is not None:
+        data = _encode(dataclasses.replace(save, session=None))
+        if left_out is not None:
+            left_out(
+                f"the record of this session is too large to keep in a save (more than "
+                f"{MAX_BYTES // (1024 * 1024)} MB), so '{target}' holds the game without it; "
+                "'presidium replay' cannot check this session"
+            )
+    if len(data) > MAX_BYTES:
+        raise SaveError(
+            f"cannot save to '{target}': the save would be {len(data)} bytes, more than a save "
+            "may hold; the previous save, if any, is kept"
+        )
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".presidium-", suffix=".tmp", dir=target.parent)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(save.to_json())
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, target)
@@ -227,6 +270,24 @@ def write(save: Save, path: str | Path) -> Path:
     except OSError as exc:
         raise SaveError(f"cannot save to '{target}': {exc.strerror}") from None
     return target
+
+
+def _encode(save: Save) -> bytes:
+    try:
+        return save.to_json().encode("utf-8")
+    except ValueError as exc:  # text that is not Unicode, a number too long to write
+        raise SaveError(f"the game cannot be saved: {exc}") from None
+
+
+def remove_stale_temporaries(folder: Path, older_than: float = STALE_SECONDS) -> None:
+    """Delete the temporary files of writes that were killed before they could clean up."""
+    limit = time.time() - older_than
+    with contextlib.suppress(OSError):
+        for path in folder.glob(".presidium-*.tmp"):
+            with contextlib.suppress(OSError):
+                info = path.lstat()
+                if info.st_mtime < limit and (is_regular_file(path) or path.is_symlink()):
+                    path.unlink()
 
 
 # ---------------------------------------------------------------------------- where saves live
@@ -257,22 +318,62 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", text)[:60] or "scenario"
 
 
-def autosave_path(scenario: str, side: str, seed: int) -> Path:
-    """One autosave per game (scenario, side and seed): a new game never overwrites another."""
-    return autosave_dir() / f"{_slug(scenario)}-{_slug(side)}-seed{seed}.json"
+def _seed_text(seed: int) -> str:
+    """The seed for a file name: a seed of hundreds of digits must not make the name too long."""
+    text = str(seed)
+    if len(text) <= 24:
+        return text
+    return f"{text[:12]}~{hashlib.sha256(text.encode()).hexdigest()[:8]}"
+
+
+def new_game_id() -> str:
+    """A name for one game, unique across games started with the same scenario, side and seed."""
+    return f"{time.strftime('%Y%m%d-%H%M%S')}-{os.urandom(3).hex()}"
+
+
+def autosave_path(scenario: str, side: str, seed: int, game: str) -> Path:
+    """One autosave per game: a new game never overwrites another, even with the same seed."""
+    return autosave_dir() / f"{_slug(scenario)}-{_slug(side)}-seed{_seed_text(seed)}-{game}.json"
+
+
+def is_autosave(path: Path) -> bool:
+    """Whether ``path`` is a file in the autosave folder (a resumed game goes on writing it)."""
+    try:
+        return path.resolve().parent == autosave_dir().resolve()
+    except (OSError, RuntimeError):
+        return False
 
 
 KEEP_AUTOSAVES = 30
 
 
-def prune_autosaves(keep: int = KEEP_AUTOSAVES) -> None:
-    """Keep the autosave folder small: beyond ``keep`` files, drop the oldest finished games."""
+def _autosaves() -> list[tuple[float, str, Path]]:
+    """(modified, name, path) for every regular ``.json`` file in the autosave folder.
+
+    Anything else there (a FIFO, a device, a folder, a dangling link) is skipped without
+    being opened, so it can neither hang nor break ``--resume``.
+    """
     folder = autosave_dir()
-    files = (
-        sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime) if folder.is_dir() else []
-    )
+    found = []
+    with contextlib.suppress(OSError):
+        for path in folder.glob("*.json"):
+            if not is_regular_file(path):
+                continue
+            with contextlib.suppress(OSError):
+                found.append((path.stat().st_mtime, path.name, path))
+    return sorted(found)
+
+
+def prune_autosaves(keep: int = KEEP_AUTOSAVES) -> None:
+    """Keep the autosave folder small: beyond ``keep`` files, drop the oldest finished games.
+
+    Temporary files left by writes that were killed are removed too.
+    """
+    for folder in (autosave_dir(), saves_dir()):
+        remove_stale_temporaries(folder)
+    files = _autosaves()
     excess = len(files) - keep
-    for path in files:
+    for _modified, _name, path in files:
         if excess <= 0:
             break
         with contextlib.suppress(SaveError, OSError):
@@ -283,30 +384,59 @@ def prune_autosaves(keep: int = KEEP_AUTOSAVES) -> None:
 
 def default_name(save: Save) -> str:
     """A name that says what the save is and never depends on the clock."""
-    return f"{_slug(save.scenario)}-{_slug(save.side)}-seed{save.seed}-{len(save.choices)}.json"
+    return (
+        f"{_slug(save.scenario)}-{_slug(save.side)}-seed{_seed_text(save.seed)}-"
+        f"{len(save.choices)}.json"
+    )
 
 
 def latest_autosave() -> Path | None:
-    """The most recent autosave of a game that has not ended."""
-    folder = autosave_dir()
-    candidates = []
-    for path in folder.glob("*.json") if folder.is_dir() else []:
+    """The most recent autosave of a game that has not ended; unreadable files are passed by."""
+    for _modified, _name, path in reversed(_autosaves()):
         try:
-            save = read(path)
+            if not read(path).finished:
+                return path
         except SaveError:
             continue
-        if not save.finished:
-            candidates.append((path.stat().st_mtime, path.name, path))
-    return max(candidates)[2] if candidates else None
+    return None
+
+
+def _has_separator(name: str) -> bool:
+    return any(sep and sep in name for sep in ("/", os.sep, os.altsep))
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # a name too long, or with a NUL: no such save
+        return False
+
+
+def place(name: str) -> Path:
+    """Where ``save NAME`` writes: a bare name is a save in the saves folder, a path is a path.
+
+    A bare name without an extension gets ``.json``, so that ``load NAME`` finds it again.
+    """
+    if _has_separator(name):
+        return Path(name).expanduser()
+    return saves_dir() / (name if Path(name).suffix else f"{name}.json")
 
 
 def find(name: str) -> Path:
-    """A save given by path, or by name in the saves or autosave folder."""
-    path = Path(name)
-    if path.is_file():
-        return path
-    for folder in (saves_dir(), autosave_dir()):
+    """A save given by path, or by name: the saves folder, then the autosave folder.
+
+    A bare name that is in neither is looked for in the current folder too, where saves
+    written by earlier versions of presidium (and files named on the command line) are.
+    """
+    if _has_separator(name):
+        path = Path(name).expanduser()
+        if _is_file(path):
+            return path
+        raise NoSuchSave(f"no save '{name}'")
+    for folder in (saves_dir(), autosave_dir(), Path()):
         for candidate in (folder / name, folder / f"{name}.json"):
-            if candidate.is_file():
+            if _is_file(candidate):
                 return candidate
-    raise NoSuchSave(f"no save '{name}' (looked for the file, and in {saves_dir()})")
+    raise NoSuchSave(
+        f"no save '{name}' (looked in {saves_dir()}, in {autosave_dir()} and in this folder)"
+    )

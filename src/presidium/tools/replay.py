@@ -14,24 +14,31 @@ from presidium import catalog, saves
 from presidium.errors import PresidiumError
 
 
-def replay(name: str, out: IO[str]) -> int:
-    """Exit 0 if the session plays the same, 1 if it differs, 2 if it cannot be replayed."""
+def replay(name: str, out: IO[str], err: IO[str]) -> int:
+    """Exit 0 if the session plays the same, 1 if it differs, 2 if it cannot be replayed.
+
+    The verdict and the diff go to ``out``; why a save cannot be replayed goes to ``err``.
+    """
     from presidium.ui.play import replay_session
 
     try:
         save = saves.read(saves.find(name))
     except saves.SaveError as exc:
-        out.write(f"presidium: {exc}\n")
+        err.write(f"presidium: {exc}\n")
         return 2
     if save.session is None:
-        out.write(f"presidium: '{name}' has no recorded session to replay\n")
+        err.write(f"presidium: '{name}' has no recorded session to replay\n")
         return 2
     try:
         opened = catalog.open_scenario(save.source)
     except PresidiumError as exc:
-        out.write(f"presidium: the save's scenario '{save.source}' cannot be opened: {exc}\n")
+        err.write(f"presidium: the save's scenario '{save.source}' cannot be opened: {exc}\n")
         return 1
-    now = replay_session(opened, save)
+    try:
+        now = replay_session(opened, save)  # refuses what --load refuses
+    except saves.SaveError as exc:
+        err.write(f"presidium: {exc}\n")
+        return 2
     before = save.session.transcript
     typed = len(save.session.inputs)
     if now == before:

@@ -17,14 +17,16 @@ import io
 import json
 import random
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from rich.console import Console
 from rich.text import Text
 
-from presidium import commands, debrief, saves
+from presidium import commands, debrief, saves, signals
 from presidium import events as ev
 from presidium.catalog import Opened
 from presidium.engine import Game, Snapshot
@@ -52,13 +54,31 @@ class PlayOptions:
     debrief: str | None = None  # a .md or .html file to write the debrief to
     record: str | None = None  # write the whole session here as a save, for `presidium replay`
     dry_run: bool = False  # replaying a recorded session: never write a file
+    autosave: Path | None = None  # the autosave a resumed game goes on writing
+    program: str = "presidium"  # the command as the player ran it, for hints that name it
+
+
+def as_unicode(text: str) -> str:
+    """Typed text as valid Unicode: bytes that were not UTF-8 become U+FFFD.
+
+    Python hands such bytes over as lone surrogates, which no file can hold; kept, they would
+    make the next save fail and lose the decision just taken.
+    """
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "surrogatepass")
+    return raw.decode("utf-8", "replace")
 
 
 class LineReader:
-    """Answers typed at a terminal, or lines piped in; ``None`` at end of input."""
+    """Answers typed at a terminal, or lines piped in; ``None`` at end of input.
+
+    A closed standard input (no stream at all) is input that has already ended.
+    """
 
     def __init__(
-        self, stream: IO[str], interactive: bool, echo: Callable[[str], None] | None = None
+        self, stream: IO[str] | None, interactive: bool, echo: Callable[[str], None] | None = None
     ) -> None:
         self.stream = stream
         self.interactive = interactive
@@ -67,14 +87,16 @@ class LineReader:
     def read(self, prompt: str) -> str | None:
         if self.interactive:
             try:
-                return input(prompt)
+                return as_unicode(input(prompt))
             except EOFError:  # Ctrl-D at a terminal: leave, as with 'quit'
                 self.echo("")  # end the prompt's line
                 raise PlayerQuit("goodbye") from None
+        if self.stream is None:
+            return None
         line = self.stream.readline()
         if not line:
             return None
-        answer = line.rstrip("\r\n")
+        answer = as_unicode(line.rstrip("\r\n"))
         self.echo(prompt + answer)  # a transcript of piped play shows what was answered
         return answer
 
@@ -127,7 +149,7 @@ class SessionRecord:
         self.renderer = Renderer(
             make_console(True, width=width, file=self.buffer), scenario, True, None
         )
-        self.pending: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
+        self.pending: deque[tuple[str, tuple[Any, ...], dict[str, Any]]] = deque()
 
     def __getattr__(self, name: str) -> Callable[..., None]:
         def queue(*args: Any, **kwargs: Any) -> None:
@@ -135,11 +157,19 @@ class SessionRecord:
 
         return queue
 
-    def text(self) -> str:
-        for name, args, kwargs in self.pending:
+    def _render(self) -> None:
+        while self.pending:  # one at a time: a signal midway never renders a call twice
+            name, args, kwargs = self.pending.popleft()
             getattr(self.renderer, name)(*args, **kwargs)
-        self.pending.clear()
+
+    def text(self) -> str:
+        self._render()
         return self.buffer.getvalue()
+
+    def size(self) -> int:
+        """How much text the session has produced so far, in characters."""
+        self._render()
+        return self.buffer.tell()
 
 
 def match_option(answer: str, options: tuple[ev.Option, ...]) -> ev.Option | None:
@@ -192,6 +222,31 @@ def last_scene(events: list[ev.Event]) -> list[ev.Event]:
 Opener = Callable[[str], tuple[Opened, PlayOptions, saves.Save]]
 
 
+def refuse_unfit(save: saves.Save, scenario: Scenario, source: str) -> None:
+    """Refuse a save made for another scenario, or for seats this scenario does not have."""
+    if save.scenario != scenario.id:
+        raise saves.SaveError(
+            f"the save is for scenario '{save.scenario}', but '{source}' is now "
+            f"scenario '{scenario.id}'; it is not loaded"
+        )
+    known = set(scenario.sides) | set(scenario.actors)
+    if save.side not in scenario.sides:
+        raise saves.SaveError(
+            f"the save plays side '{save.side}', which scenario '{scenario.id}' no "
+            "longer has; it is not loaded"
+        )
+    if save.side not in save.seats:
+        raise saves.SaveError(
+            f"the save's seats do not include the side it plays, '{save.side}'; it is not loaded"
+        )
+    unknown = [seat for seat in save.seats if seat not in known]
+    if unknown:
+        raise saves.SaveError(
+            f"the save seats '{unknown[0]}', which scenario '{scenario.id}' does not have; "
+            "it is not loaded"
+        )
+
+
 class LoadRequested(PresidiumError):
     """The player typed 'load FILE' and the save checked out: leave this game for that one."""
 
@@ -220,6 +275,14 @@ class Sitting:
     undo_stack: list[tuple[Snapshot, list[ev.Event]]] = field(default_factory=list)
     scene: list[ev.Event] = field(default_factory=list)
     warned_autosave: bool = False
+    warned_left_out: bool = False
+    ready: bool = False  # seated and playing: from here on, leaving saves the game
+    autosave_file: Path | None = None  # this game's own autosave, once it has one
+    autosave_problem: str = ""  # why the latest autosave failed
+    report: debrief.Debrief | None = None  # the debrief, once the game has ended
+
+    def __post_init__(self) -> None:
+        self.autosave_file = self.options.autosave
 
     @property
     def scenario(self) -> Scenario:
@@ -235,20 +298,15 @@ class Sitting:
         self._seat(side)
         self.game = Game(self.scenario, [side], seed=self.options.seed)
         self._show(self.game.start())
+        self.ready = True
 
     def resume(self, save: saves.Save) -> None:
-        """Rebuild a saved game by replaying its choices; say exactly why if it cannot be."""
-        if save.scenario != self.scenario.id:
-            raise saves.SaveError(
-                f"the save is for scenario '{save.scenario}', but '{save.source}' is now "
-                f"scenario '{self.scenario.id}'; it is not loaded"
-            )
-        known = set(self.scenario.sides) | set(self.scenario.actors)
-        if save.side not in self.scenario.sides or not set(save.seats) <= known:
-            raise saves.SaveError(
-                f"the save plays side '{save.side}', which scenario '{self.scenario.id}' no "
-                "longer has; it is not loaded"
-            )
+        """Rebuild a saved game by replaying its choices; say exactly why if it cannot be.
+
+        Until it is rebuilt and seated, leaving (Ctrl-C at the question below) writes nothing:
+        the save it came from stays as it was.
+        """
+        refuse_unfit(save, self.scenario, save.source)
         changed = save.digest != self.opened.digest
         taken, problem = self._replay(save, save.choices)
         if problem is not None and not changed:
@@ -278,6 +336,7 @@ class Sitting:
             Text(f"{taken} choice{plural} replayed. Type 'history' for the path so far.")
         )
         self.views.events(self.scene)
+        self.ready = True
 
     def _replay(self, save: saves.Save, choices: list[str]) -> tuple[int, str | None]:
         """Replay ``choices`` from the seed, keeping every step for undo; stop at one not offered."""
@@ -423,7 +482,7 @@ class Sitting:
 
     def load(self, target: str) -> None:
         if not target:
-            self.views.error("Say which save to load: load FILE.")
+            self.views.error("Say which save to load: load NAME.")
             return
         if self.options.dry_run:  # a replayed session stops where it loaded another game
             raise InputEnded("the recorded session went on to another game")
@@ -451,54 +510,94 @@ class Sitting:
         )
 
     def save_to(self, target: str | None) -> None:
+        """``save NAME``: a bare name is a save in the saves folder, a path is a path."""
         if self.options.dry_run:
             return
         save = self.current_save()
-        path = Path(target) if target else saves.saves_dir() / saves.default_name(save)
+        path = saves.place(target) if target else saves.saves_dir() / saves.default_name(save)
         try:
-            written = saves.write(save, path)
+            written = saves.write(save, path, self._left_out)
         except saves.SaveError as exc:
             self.views.notice(f"Not saved: {exc}.")
             return
-        self.views.notice(f"Saved to {written}. Load it with: presidium play --load {written}")
+        program = self.options.program
+        self.views.notice(f"Saved to {written}. Load it with: {program} play --load {written}")
 
-    def autosave(self, finished: bool = False) -> None:
-        """After every decision, and on the way out: an interrupted game is never lost."""
+    def _left_out(self, why: str) -> None:
+        if not self.warned_left_out:
+            self.views.notice(f"({why[0].upper()}{why[1:]}.)")
+            self.warned_left_out = True
+
+    def autosave(self, finished: bool = False) -> bool | None:
+        """After every decision, and on the way out: an interrupted game is never lost.
+
+        True when this game's autosave was written, False when writing it failed, None when
+        there was nothing to save. Each game has a file of its own, so a new game never
+        overwrites another's, even one started with the same scenario, side and seed.
+        """
         if self.options.dry_run or self.options.autoplay or self.game is None:
-            return
-        path = saves.autosave_path(self.scenario.id, self.side, self.options.seed)
-        if not self.choices and not finished and not path.exists():
-            return  # nothing to lose yet
+            return None
+        if not self.choices and not finished and self.autosave_file is None:
+            return None  # nothing to lose yet
+        if self.autosave_file is None:
+            self.autosave_file = saves.autosave_path(
+                self.scenario.id, self.side, self.options.seed, saves.new_game_id()
+            )
         try:
-            saves.write(self.current_save(finished), path)
+            saves.write(self.current_save(finished), self.autosave_file, self._left_out)
         except saves.SaveError as exc:
+            self.autosave_problem = str(exc)
             if not self.warned_autosave:
                 self.views.notice(f"(Autosave failed: {exc}. Use 'save FILE' to keep your game.)")
                 self.warned_autosave = True
+            return False
+        return True
 
     def leave(self, finished: bool, announce: bool = True) -> None:
-        """On the way out, however it came: autosave, and write the session if asked."""
-        if self.game is None:
-            return
-        self.autosave(finished)
-        if not self.options.dry_run:
-            saves.prune_autosaves()  # once a game, not at every decision
-        if self.options.record and not self.options.dry_run:
-            saves.write(self.current_save(finished), self.options.record)
-            self.views.notice(
-                f"The session is recorded in {self.options.record}; "
-                f"'presidium replay {self.options.record}' checks that it still plays the same."
-            )
+        """On the way out, however it came: autosave, and write the session if asked.
+
+        Files first, words after: after a hangup there is no screen to write to.
+        """
+        if self.game is None or not self.ready:
+            return  # nothing was played yet, or a saved game was not rebuilt: nothing to keep
+        said: list[str] = []
+        problem: PresidiumError | None = None
+        with signals.holding():  # one file failing never stops the others being written
+            saved = self.autosave(finished)
+            if self.options.record and not self.options.dry_run:
+                try:
+                    saves.write(self.current_save(finished), self.options.record, self._left_out)
+                    said.append(
+                        f"The session is recorded in {self.options.record}; "
+                        f"'{self.options.program} replay {self.options.record}' checks that it "
+                        "still plays the same."
+                    )
+                except saves.SaveError as exc:
+                    problem = exc
+            if self.report is not None and self.options.debrief and not self.options.dry_run:
+                try:
+                    write_debrief(self.report, self.options.debrief, said.append)
+                except PresidiumError as exc:
+                    problem = problem or exc
+            if not self.options.dry_run:
+                saves.prune_autosaves()  # once a game, not at every decision
+        for line in said:
+            self.views.notice(line)
         if announce and not finished and not self.options.dry_run and not self.options.autoplay:
-            self.views.notice("Your game is saved. To go on with it: presidium play --resume")
+            if saved:
+                self.views.notice(
+                    f"Your game is saved. To go on with it: {self.options.program} play --resume"
+                )
+            elif saved is False:
+                self.views.notice(f"Your game could not be saved: {self.autosave_problem}.")
+        if problem is not None:
+            raise problem
 
     def finish(self) -> None:
         game = self.game
         assert game is not None
-        report = debrief.build(self.scenario, game, self.side)
-        self.views.debrief(report)
-        if self.options.debrief and not self.options.dry_run:
-            write_debrief(report, self.options.debrief, self.views.notice)
+        self.report = debrief.build(self.scenario, game, self.side)  # the handout, in leave()
+        self.views.debrief(self.report)
 
 
 def write_debrief(report: debrief.Debrief, target: str, say: Callable[[str], None]) -> None:
@@ -558,7 +657,8 @@ def run_games(
             sitting.play()
         except LoadRequested as request:
             sitting.leave(finished=False, announce=False)
-            fallback = (sitting.opened, sitting.options, sitting.current_save())
+            back = dataclasses.replace(sitting.options, autosave=sitting.autosave_file)
+            fallback = (sitting.opened, back, sitting.current_save())
             opened, options, save = request.target
             continue
         except KeyboardInterrupt:
@@ -573,19 +673,48 @@ def run_games(
         return 0
 
 
+class _Unwatched(Console):
+    """The screen of a replay, which nobody watches: nothing is drawn on it."""
+
+    def print(self, *_args: Any, **_kwargs: Any) -> None:
+        pass
+
+    def rule(self, *_args: Any, **_kwargs: Any) -> None:
+        pass
+
+
+REPLAY_SLACK = 64 * 1024  # how far past the recorded text a replay goes before it stops
+
+
+class _ReplayReader(LineReader):
+    """The recorded lines, until the replay has shown far more than the recording did.
+
+    By then the verdict is certain ("different"), and going on would only cost time: a save
+    can hold a million typed lines that each print a page.
+    """
+
+    def __init__(self, lines: list[str], record: SessionRecord, limit: int) -> None:
+        super().__init__(io.StringIO("".join(line + "\n" for line in lines)), False)
+        self.record = record
+        self.limit = limit
+
+    def read(self, prompt: str) -> str | None:
+        if self.record.size() > self.limit:
+            return None
+        return super().read(prompt)
+
+
 def replay_session(opened: Opened, save: saves.Save) -> str:
     """Play a recorded session's typed lines again and return the text it produces now."""
     session = save.session
     assert session is not None
+    refuse_unfit(save, opened.scenario, save.source)
     record = SessionRecord(opened.scenario, session.width)
-    quiet = Renderer(
-        make_console(True, width=session.width, file=io.StringIO()), opened.scenario, True, None
-    )
-    views = Views(quiet, [record])
+    unseen = Renderer(_Unwatched(width=session.width), opened.scenario, True, None)
+    views = Views(unseen, [record])
     side = None if session.side_asked else save.side
     options = PlayOptions(side, save.seed, session.autoplay, dry_run=True)
-    typed = io.StringIO("".join(line + "\n" for line in session.inputs))
-    reader = LineReader(typed, interactive=False)
+    reader = _ReplayReader(session.inputs, record, len(session.transcript) + REPLAY_SLACK)
 
     def no_loading(_target: str) -> tuple[Opened, PlayOptions, saves.Save]:
         raise PresidiumError("a replay does not load other games")

@@ -1,0 +1,215 @@
+"""Leaving a game however it ends: signals, closed or undecodable input, files named up front.
+
+These run the real program in a child process (``python -m presidium``), as a terminal or a
+shell would, and look at the files it leaves behind. Each is bounded to a few seconds.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli as run
+from presidium import saves
+
+GAME = ["play", "--side", "khrushchev", "--seed", "3", "--plain", "--width", "80"]
+LEAVING = [name for name in ("SIGHUP", "SIGTERM", "SIGQUIT", "SIGINT") if hasattr(signal, name)]
+posix_only = pytest.mark.skipif(os.name != "posix", reason="signals and FIFOs as POSIX has them")
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "data"
+    monkeypatch.setenv("PRESIDIUM_DATA_DIR", str(folder))
+    return folder
+
+
+def presidium(args: list[str], cwd: Path, **kwargs: object) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "presidium", *args],
+        cwd=cwd,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        **kwargs,  # type: ignore[call-overload]
+    )
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 15) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the game did not get there in time"
+        time.sleep(0.02)
+
+
+def one_decision_then(
+    tmp_path: Path, data_dir: Path, send: Callable[[subprocess.Popen[bytes]], None]
+) -> tuple[int, str, Path, Path]:
+    """Start a game with a transcript and a record, take a decision, then ``send`` signals."""
+    transcript, record = tmp_path / "t.txt", tmp_path / "r.json"
+    game = presidium([*GAME, "--transcript", str(transcript), "--record", str(record)], tmp_path)
+    assert game.stdin is not None
+    game.stdin.write(b"1\n")
+    game.stdin.flush()
+    wait_for(lambda: any((data_dir / "autosave").glob("*.json")))  # the decision is taken
+    send(game)
+    _, err = game.communicate(timeout=15)
+    return game.returncode, err.decode("utf-8", "replace"), transcript, record
+
+
+@posix_only
+@pytest.mark.parametrize("name", LEAVING)
+def test_a_signal_that_ends_the_game_still_writes_transcript_and_record(
+    tmp_path: Path, data_dir: Path, name: str
+) -> None:
+    number = getattr(signal, name)
+    code, err, transcript, record = one_decision_then(
+        tmp_path, data_dir, lambda game: game.send_signal(number)
+    )
+    assert code == 128 + number and "Traceback" not in err
+    assert "The ambush" in transcript.read_text(encoding="utf-8")
+    assert saves.read(record).choices == ["only_the_central_committee"]
+    (autosave,) = (data_dir / "autosave").glob("*.json")
+    assert saves.read(autosave).choices == ["only_the_central_committee"]
+
+
+@posix_only
+@pytest.mark.parametrize("gap", [0.0, 0.002, 0.02])
+def test_a_second_ctrl_c_while_leaving_loses_nothing(
+    tmp_path: Path, data_dir: Path, gap: float
+) -> None:
+    def twice(game: subprocess.Popen[bytes]) -> None:
+        game.send_signal(signal.SIGINT)
+        time.sleep(gap)
+        game.send_signal(signal.SIGINT)
+
+    code, err, transcript, record = one_decision_then(tmp_path, data_dir, twice)
+    assert code == 130 and "Traceback" not in err
+    assert "The ambush" in transcript.read_text(encoding="utf-8")
+    assert saves.read(record).choices == ["only_the_central_committee"]
+
+
+@posix_only
+def test_signals_after_the_first_are_ignored_until_the_program_has_left() -> None:
+    from presidium.signals import LEAVING_SIGNALS, Stopped, leave_on_signals
+
+    numbers = [getattr(signal, name) for name in LEAVING_SIGNALS if hasattr(signal, name)]
+    before = {number: signal.getsignal(number) for number in numbers}
+    try:
+        with pytest.raises(Stopped) as stopped, leave_on_signals():
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(1)  # the handler runs here
+        assert stopped.value.signum == signal.SIGTERM
+        os.kill(os.getpid(), signal.SIGINT)  # a second Ctrl-C while the files are written
+        time.sleep(0.05)  # nothing is raised
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
+
+
+CLOSED_STDIN = 'exec "$0" -m presidium play --seed 1 --side khrushchev "$@" <&-'
+
+
+@posix_only
+@pytest.mark.parametrize("mode", [[], ["--json"]])
+def test_closed_standard_input_is_input_that_ended(tmp_path: Path, mode: list[str]) -> None:
+    game = subprocess.run(
+        ["sh", "-c", CLOSED_STDIN, sys.executable, *mode],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert game.returncode == 1 and "Traceback" not in game.stderr
+    assert "presidium: input ended" in game.stderr
+
+
+@pytest.mark.parametrize("locale", ["C.UTF-8", "POSIX"])
+def test_bytes_that_are_not_utf8_never_crash_or_lose_a_decision(
+    tmp_path: Path, data_dir: Path, locale: str
+) -> None:
+    transcript = tmp_path / "t.txt"
+    env = {**os.environ, "LC_ALL": locale, "LANG": locale}
+    env.pop("PYTHONUTF8", None)
+    env.pop("PYTHONIOENCODING", None)
+    game = presidium([*GAME, "--transcript", str(transcript)], tmp_path, env=env)
+    typed = b"1\nd\xe9j\xe0 vu\n" + bytes(range(128, 256)) + b"\n1\nquit\n"
+    _, err = game.communicate(typed, 30)
+    assert game.returncode == 0 and b"Traceback" not in err, err
+    (autosave,) = (data_dir / "autosave").glob("*.json")
+    assert saves.read(autosave).choices == ["only_the_central_committee", "serov_makes_the_call"]
+    transcript.read_text(encoding="utf-8")  # still UTF-8 throughout
+
+
+# --------------------------------------------------------------------------- files named up front
+
+
+def test_missing_folders_for_the_output_files_are_made_before_the_game(tmp_path: Path) -> None:
+    transcript = tmp_path / "class" / "alice" / "t.txt"
+    record = tmp_path / "records" / "r.json"
+    code, _, err = run([*GAME, "--transcript", str(transcript), "--record", str(record)], "quit\n")
+    assert code == 0, err
+    assert transcript.is_file()  # nothing was played, so there is no session to record
+
+
+@pytest.mark.parametrize("option", ["--transcript", "--debrief", "--record"])
+def test_an_output_file_that_cannot_be_written_is_refused_before_the_game(
+    tmp_path: Path, data_dir: Path, option: str
+) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    suffix = {"--transcript": "t.txt", "--debrief": "d.md", "--record": "r.json"}[option]
+    for target, message in [
+        (tmp_path / "a-file" / suffix, f"{option} cannot write"),
+        (tmp_path, "is a folder"),
+    ]:
+        if option != "--record" and target == tmp_path:
+            target = tmp_path / f"dir.{suffix.split('.')[1]}"
+            target.mkdir()
+        code, out, err = run([*GAME, option, str(target)], "1\nquit\n")
+        assert code == 2 and message in err, err
+        assert "The ambush" not in out and not (data_dir / "autosave").exists()
+
+
+# --------------------------------------------------------------------------- the hint names a command
+
+
+def test_the_resume_hint_names_the_command_as_it_was_run(tmp_path: Path) -> None:
+    env = {**os.environ, "PATH": str(tmp_path / "empty")}  # no presidium, no python on the PATH
+    game = presidium(GAME, tmp_path, env=env)
+    out, _ = game.communicate(b"1\nquit\n", 30)
+    said = " ".join(out.decode().split())
+    assert f"To go on with it: {sys.executable} -m presidium play --resume" in said
+
+
+def test_the_hint_is_short_when_the_path_finds_the_same_program(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from presidium.cli import invoked_as
+
+    script = tmp_path / "bin" / "presidium"
+    script.parent.mkdir()
+    script.write_text("#!/bin/sh\n")
+    script.chmod(0o755)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PATH", str(tmp_path / "elsewhere"))
+    assert invoked_as(str(script)) == "bin/presidium"
+    assert invoked_as("bin/presidium") == "bin/presidium"
+    monkeypatch.setenv("PATH", str(script.parent))
+    assert invoked_as(str(script)) == "presidium"
+    link = tmp_path / "elsewhere" / "presidium"  # as a venv's python links to the system's
+    link.parent.mkdir()
+    link.symlink_to(script)
+    monkeypatch.setenv("PATH", str(link.parent))
+    assert invoked_as(str(script)) == "bin/presidium"
+
+
+def test_no_folder_is_made_for_a_game_that_never_starts(tmp_path: Path) -> None:
+    code, _, err = run([*GAME[:1], "--side", "nobody", "--transcript", str(tmp_path / "new/t.txt")])
+    assert code == 2 and "no side 'nobody'" in err and not (tmp_path / "new").exists()
