@@ -233,3 +233,8 @@ def test_an_unclosed_quote_or_bracket_is_reported_where_it_opened(
 def test_syntax_errors_are_told_in_our_words(text: str, words: str) -> None:
     (found,) = syntax_errors(text)
     assert words in found and "others may show once it is fixed" in found
+
+
+def test_depth_is_placed_right_after_a_quote_that_spans_lines() -> None:
+    text = 'a: "one\n  two"\nx: ' + "[" * (MAX_DEPTH + 5) + "\n"
+    assert loader.too_deep(text) == (3, 4 + MAX_DEPTH)

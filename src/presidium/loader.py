@@ -247,17 +247,34 @@ _FLOW_STARTS = (*_BLOCK_STARTS, ",", "[", "{")
 def too_deep(text: str) -> tuple[int, int] | None:
     """Where flow nesting (``[``/``{``) first goes deeper than ``MAX_DEPTH``, or ``None``.
 
-    A small scan of our own, used when the parser has refused a file: it skips quoted
-    strings and comments, and counts a bracket in block context only where a value starts.
-    Block nesting needs no such scan: its events stream, and the loader's cap sees them.
+    A scan of our own, used when the parser has refused a file. Block nesting needs none:
+    its events stream, and the loader's cap sees them.
     """
     depth = 0
-    line, line_start = 1, 0
-    pos = 0
+    for char, _, line, col, _ in _flow_tokens(text, len(text)):
+        if char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line, col
+        elif char in "]}":
+            depth -= 1
+    return None
+
+
+def _flow_tokens(text: str, stop: int) -> Iterator[tuple[str, int, int, int, int]]:
+    """``(char, offset, line, column, end)`` for each quote that starts a value and each
+    bracket that opens or closes a flow collection, before offset ``stop``.
+
+    Comments are skipped, and so is the inside of a quoted scalar (``end`` is the offset just
+    past it, or the end of the text if it is never closed). In block context a bracket counts
+    only where a value starts; ``see [1]`` is plain text.
+    """
+    depth = 0
+    line, line_start, pos = 1, 0, 0
     while True:
-        match = _FLOW_TOKEN.search(text, pos)
+        match = _FLOW_TOKEN.search(text, pos, stop)
         if match is None:
-            return None
+            return
         char, at = match.group(), match.start()
         pos = at + 1
         if char == "\n":
@@ -270,15 +287,21 @@ def too_deep(text: str) -> tuple[int, int] | None:
                 end = text.find("\n", at)
                 pos = len(text) if end < 0 else end
         elif char in "'\"":
-            if starts_node:
-                pos = _quote_end(text, at, char)
+            if not starts_node:
+                continue
+            end = _quote_end(text, at, char)
+            yield char, at, line, at - line_start + 1, end
+            breaks = text.count("\n", at, end)
+            if breaks:
+                line, line_start = line + breaks, text.rfind("\n", 0, end) + 1
+            pos = end
         elif char in "[{":
             if depth or starts_node:
                 depth += 1
-                if depth > MAX_DEPTH:
-                    return line, at - line_start + 1
+                yield char, at, line, at - line_start + 1, pos
         elif depth:
             depth -= 1
+            yield char, at, line, at - line_start + 1, pos
 
 
 STOPPED = "reading stopped at this mistake, so others may show once it is fixed"
@@ -359,37 +382,15 @@ def _left_open(text: str, stop: int) -> tuple[str, int, int, int | None] | None:
     """
     stop_line = text.count("\n", 0, stop) + 1
     brackets: list[tuple[str, int, int]] = []
-    line, line_start, pos = 1, 0, 0
-    while True:
-        match = _FLOW_TOKEN.search(text, pos, stop)
-        if match is None:
-            break
-        char, at = match.group(), match.start()
-        pos = at + 1
-        if char == "\n":
-            line, line_start = line + 1, pos
-            continue
-        before = text[line_start:at].rstrip(" ")
-        starts_node = before == "" or before.endswith(_FLOW_STARTS if brackets else _BLOCK_STARTS)
-        if char == "#":
-            if at == line_start or text[at - 1] in " \t":
-                end = text.find("\n", at)
-                pos = len(text) if end < 0 else end
-        elif char in "'\"":
-            if not starts_node:
-                continue
-            end = _quote_end(text, at, char)
+    for char, at, line, col, end in _flow_tokens(text, stop):
+        if char in "'\"":
             end_line = line + text.count("\n", at, end)
             closed = at < end - 1 and text[end - 1] == char
             if not closed or (end_line > line and (end > stop or end_line >= stop_line - 1)):
-                return char, line, at - line_start + 1, (end_line if closed else None)
-            if end_line > line:
-                line, line_start = end_line, text.rfind("\n", 0, end) + 1
-            pos = end
+                return char, line, col, (end_line if closed else None)
         elif char in "[{":
-            if brackets or starts_node:
-                brackets.append((char, line, at - line_start + 1))
-        elif brackets:
+            brackets.append((char, line, col))
+        else:
             brackets.pop()
     for char, at_line, at_col in reversed(brackets):
         if at_line < stop_line:
