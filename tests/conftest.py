@@ -108,6 +108,18 @@ def october_1964() -> Scenario:
     return scenario
 
 
+def closest_to_history(scenario: Scenario, side: str, seed: int = 1) -> Game:
+    """Play ``side`` taking history's choice wherever it is open, else the first that is."""
+    game = Game(scenario, [side], seed=seed)
+    game.start()
+    while not game.over:
+        phase = game.phase
+        assert phase is not None
+        available = [o.id for o in game.options() if o.available]
+        game.step(phase.history if phase.history in available else available[0])
+    return game
+
+
 def take_history(game: Game) -> Game:
     """Start ``game`` and take the historical choice at every decision, to the end."""
     game.start()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, all_text, check_jsonschema
+from conftest import ROOT, all_text, check_jsonschema, closest_to_history
 from conftest import run_cli as run
 from presidium.conditions import INT
 from presidium.engine import Game
@@ -137,18 +137,6 @@ def test_audited_errors_never_reappear(path: Path) -> None:
         if re.search(pattern, " ".join(text.split()))
     ]
     assert hits == []
-
-
-def closest_to_history(scenario: Scenario, side: str) -> Game:
-    """History's choice wherever it is open, else the first choice that is."""
-    game = Game(scenario, [side], seed=1)
-    game.start()
-    while not game.over:
-        phase = game.phase
-        assert phase is not None
-        available = [o.id for o in game.options() if o.available]
-        game.step(phase.history if phase.history in available else available[0])
-    return game
 
 
 def random_games(scenario: Scenario, side: str, games: int) -> list[Game]:
