@@ -238,3 +238,9 @@ def test_syntax_errors_are_told_in_our_words(text: str, words: str) -> None:
 def test_depth_is_placed_right_after_a_quote_that_spans_lines() -> None:
     text = 'a: "one\n  two"\nx: ' + "[" * (MAX_DEPTH + 5) + "\n"
     assert loader.too_deep(text) == (3, 4 + MAX_DEPTH)
+
+
+def test_a_nul_byte_is_placed_where_it_is() -> None:
+    found = load_bytes(b"format: 1\ntitle: x\nsummary: a\x00b\n", "nul.yaml").diagnostics
+    assert [(d.span.line, d.span.col) for d in found] == [(3, 11)]
+    assert "NUL" in found[0].message

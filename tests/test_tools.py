@@ -226,7 +226,7 @@ EXPECTED = {
     "duplicate.yaml": "duplicate.yaml:3:1: error: duplicate key 'title' (first defined at line 2)",
     "anchors.yaml": "anchors.yaml:1:4: error: anchors (&x) are not allowed",
     "deep.yaml": "error: nesting deeper than 64 levels",
-    "binary.yaml": "binary.yaml:1:1: error: file holds binary data",
+    "binary.yaml": "binary.yaml:3:1: error: file holds binary data",
     "latin1.yaml": "latin1.yaml:1:11: error: not valid UTF-8",
     "python.yaml": "error: tags such as 'tag:yaml.org,2002:python/object/apply:os.system' are not allowed",
 }

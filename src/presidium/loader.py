@@ -530,20 +530,25 @@ def _key_text(value: Any) -> str:
     return str(value)
 
 
+def _byte_span(file: str, data: bytes, index: int) -> SourceSpan:
+    """The line and column of ``data[index]`` in a file that cannot be decoded as text."""
+    start = data.rfind(b"\n", 0, index) + 1
+    return SourceSpan(file, data.count(b"\n", 0, index) + 1, index - start + 1)
+
+
 def load_bytes(data: bytes, file: str) -> LoadResult:
     """Decode and parse a scenario; size, encoding and binary content are problems too."""
     if len(data) > MAX_BYTES:
         message = f"file is over {MAX_BYTES:,} bytes; scenarios may be at most {MAX_BYTES:,} bytes"
         return LoadResult(None, [Diagnostic("error", message, SourceSpan(file, 1, 1))], [])
-    if b"\x00" in data:
+    nul = data.find(b"\x00")
+    if nul >= 0:
         message = "file holds binary data (a NUL byte); a scenario is UTF-8 text"
-        return LoadResult(None, [Diagnostic("error", message, SourceSpan(file, 1, 1))], [])
+        return LoadResult(None, [Diagnostic("error", message, _byte_span(file, data, nul))], [])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
         message = f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8"
-        return LoadResult(None, [Diagnostic("error", message, SourceSpan(file, line, col))], [])
+        span = _byte_span(file, data, exc.start)
+        return LoadResult(None, [Diagnostic("error", message, span)], [])
     return load_text(text, file)
