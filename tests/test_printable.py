@@ -481,3 +481,11 @@ def test_every_field_the_game_renders_is_made_printable() -> None:
             assert_printable(text)
         else:  # the console's own colours are escape sequences; nothing else may be
             assert "\x1b]" not in text and "\x1b[2J" not in text and "\x9b" not in text
+
+
+@pytest.mark.parametrize("name", ["esc\x1b]0;x\x07.yaml", "line\ntitle: injected.yaml"])
+def test_a_starter_named_with_control_characters_still_validates(tmp_path: Path, name: str) -> None:
+    target = tmp_path / name
+    code, _, err = run(["new", str(target)])
+    assert code == 0, err
+    assert run(["validate", str(target)])[0] == 0

@@ -10,6 +10,7 @@ from typing import IO
 
 from presidium.catalog import quoted
 from presidium.errors import UsageError
+from presidium.printable import one_line
 from presidium.tools.schema import render
 
 SCHEMA_NAME = "scenario.schema.json"
@@ -277,7 +278,7 @@ def new(path_text: str, out: IO[str], extends: str | None = None) -> int:
         raise UsageError(f"no folder '{path.parent}' to write '{path.name}' into")
     schema_path = path.parent / SCHEMA_NAME
     if extends is None:
-        text = STARTER.format(id=scenario_id(path), file=path.name, schema=SCHEMA_NAME)
+        text = STARTER.format(id=scenario_id(path), file=one_line(path.name), schema=SCHEMA_NAME)
     else:
         text = _extension(path, extends)
     try:
@@ -314,7 +315,7 @@ def _extension(path: Path, extends: str) -> str:
     target = outcome.next[-1].target if outcome and outcome.next else next(iter(base.endings))
     return EXTENSION.format(
         schema=SCHEMA_NAME,
-        file=path.name,
+        file=one_line(path.name),
         extends=reference,
         id=scenario_id(path),
         base_title=base.title.replace('"', "'"),
