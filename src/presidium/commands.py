@@ -36,7 +36,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "quit": (
         "quit",
         "quit",
-        "leave the game; it is saved, and 'presidium play --resume' goes on with it",
+        "leave the game; it is saved, and starting the game with --resume goes on with it",
     ),
     "exit": ("quit", "", ""),
 }
