@@ -244,3 +244,14 @@ def test_a_nul_byte_is_placed_where_it_is() -> None:
     found = load_bytes(b"format: 1\ntitle: x\nsummary: a\x00b\n", "nul.yaml").diagnostics
     assert [(d.span.line, d.span.col) for d in found] == [(3, 11)]
     assert "NUL" in found[0].message
+
+
+def test_a_file_of_nothing_but_mistakes_is_read_no_further_than_the_cap() -> None:
+    """One duplicate key per line: the loader stops at the cap instead of listing millions."""
+    from presidium.diagnostics import MAX_KEPT
+
+    text = "format: 1\n" + "a: 1\n" * (MAX_KEPT + 500)
+    found = load_text(text, "dups.yaml").diagnostics
+    assert len(found) == MAX_KEPT + 1
+    assert "reading stopped here" in found[-1].message
+    assert found[-1].span.line == MAX_KEPT + 2  # the place where reading stopped

@@ -25,7 +25,7 @@ from typing import Any, Union
 import yaml
 
 from presidium.conditions import MAX_DIGITS
-from presidium.diagnostics import Diagnostic, SourceSpan
+from presidium.diagnostics import MAX_KEPT, Diagnostic, SourceSpan
 from presidium.files import MAX_BYTES
 
 try:  # libyaml is 4-9x faster; the pure parser is the fallback and gives the same events
@@ -176,13 +176,18 @@ def load_text(text: str, file: str) -> LoadResult:
     problems: list[Diagnostic] = []
 
     def err(message: str, line: int, col: int) -> None:
+        if len(problems) == MAX_KEPT:  # a file this broken is read no further
+            note = f"more than {MAX_KEPT:,} problems: reading stopped here; fix these first"
+            problems.append(Diagnostic("error", note, SourceSpan(file, line, col)))
+            raise _Problem
         problems.append(Diagnostic("error", message, SourceSpan(file, line, col)))
 
     if "\t" in text:
-        for n, line in enumerate(lines, 1):
-            indent = len(line) - len(line.lstrip(" \t"))
-            if "\t" in line[:indent]:
-                err("tab used for indentation; YAML indents with spaces only", n, 1)
+        with contextlib.suppress(_Problem):
+            for n, line in enumerate(lines, 1):
+                indent = len(line) - len(line.lstrip(" \t"))
+                if "\t" in line[:indent]:
+                    err("tab used for indentation; YAML indents with spaces only", n, 1)
         if problems:
             return LoadResult(None, problems, lines)
 
