@@ -254,4 +254,4 @@ def test_a_file_of_nothing_but_mistakes_is_read_no_further_than_the_cap() -> Non
     found = load_text(text, "dups.yaml").diagnostics
     assert len(found) == MAX_KEPT + 1
     assert "reading stopped here" in found[-1].message
-    assert found[-1].span.line == MAX_KEPT + 2  # the place where reading stopped
+    assert found[-1].span.line == MAX_KEPT + 3  # line 2 is the first a:, line 3 its first repeat
