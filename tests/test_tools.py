@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import textwrap
 import time
 from pathlib import Path
@@ -374,3 +376,100 @@ def test_a_loop_without_a_way_out_is_one_error_naming_its_phases(tmp_path: Path)
     code, out, _ = run(["check", str(scenario(tmp_path, phases))])
     assert code == 1 and out.count("error:") == 1, out
     assert "no ending can be reached from phases 'a' and 'b': the story loops there forever" in out
+
+
+SCRIPTED_CHANCE_LOOP = """\
+format: 1
+id: hang_min
+title: "Hang"
+summary: "A loop through a phase nobody decides in and a scripted chance."
+start: first
+sources:
+  s1:
+    cite: "x"
+    grade: B
+sides:
+  a:
+    name: "A"
+    leader: a
+    goal: "g"
+  b:
+    name: "B"
+    leader: b
+    goal: "g"
+actors:
+  a:
+    name: A
+    office: o
+    rank: full
+    stance: one
+  b:
+    name: B
+    office: o
+    rank: full
+    stance: one
+stances:
+  one: "One"
+phases:
+  first:
+    title: "First"
+    counterfactual: true
+    text: "Start."
+    by: a
+    choices:
+      - id: go
+        label: "Go"
+        next: second
+  second:
+    title: "Second"
+    counterfactual: true
+    text: "Auto."
+    next: third
+  third:
+    title: "Third"
+    counterfactual: true
+    text: "B rolls."
+    by: b
+    history: roll
+    choices:
+      - id: roll
+        label: "Roll"
+        chance:
+          percent: 50
+          success:
+            text: "Again."
+            next: second
+          failure:
+            text: "Out."
+            next: done
+endings:
+  done:
+    title: "Done"
+    kind: counterfactual
+    text: "End."
+"""
+
+
+@pytest.mark.parametrize("way_out", [True, False])
+def test_check_finishes_on_a_loop_through_a_scripted_chance(tmp_path: Path, way_out: bool) -> None:
+    """The other seat's script rolls a chance whose success leads back round through a phase
+    nobody decides in: one step of the game could go round for ever, and check did (it hung)."""
+    text = SCRIPTED_CHANCE_LOOP
+    if not way_out:
+        text = text.replace("            next: done", "            next: second")
+    path = tmp_path / "loop.yaml"
+    path.write_text(text, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "presidium", "check", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    if way_out:
+        assert done.returncode == 0, done.stdout
+        assert "ending done (counterfactual): reachable playing a, b" in done.stdout
+    else:
+        assert done.returncode == 1, done.stdout
+        assert "no ending can be reached from phase 'first'" in done.stdout  # playing a
+        assert "no ending can be reached from phase 'third'" in done.stdout  # playing b

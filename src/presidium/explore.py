@@ -22,7 +22,7 @@ which endings each side can reach.
 from __future__ import annotations
 
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -51,13 +51,29 @@ class _NeedRoll(Exception):
         self.percent = percent
 
 
-class _ForcedDice:
-    """Dice that answer from a queue and ask the explorer when the queue is empty."""
+class _RollAgain(Exception):
+    """One step came back to a roll it has already made, in the same state: a loop through
+    phases nobody decides in (a script's chance that can lead back). The other outcomes were
+    queued at the first visit, so this branch adds nothing new."""
 
-    def __init__(self) -> None:
+
+class _ForcedDice:
+    """Dice that answer from a queue and ask the explorer when the queue is empty.
+
+    ``where`` tells the state the game is in; a roll made again in the same state within one
+    step ends that branch (``_RollAgain``), so a step cannot go round a loop for ever.
+    """
+
+    def __init__(self, where: Callable[[], Hashable]) -> None:
         self.queue: list[bool] = []
+        self.where = where
+        self.made: set[Hashable] = set()  # the rolls of the step being replayed
 
     def roll(self, percent: int, what: str) -> tuple[bool, int]:
+        point = (what, self.where())
+        if point in self.made:
+            raise _RollAgain
+        self.made.add(point)
         if not self.queue:
             raise _NeedRoll(percent)
         success = self.queue.pop(0)
@@ -161,10 +177,10 @@ def explore(
     and memory bounds, kept out of here); it returns the reason, or None to go on.
     """
     rel = relevance(scenario)
-    dice = _ForcedDice()
+    keys = rel.control
+    dice = _ForcedDice(lambda: (game.machine.state, tuple(game.values[k] for k in keys)))
     game = Game(scenario, [side], dice=dice)
     result = Exploration(side, rel)
-    keys = rel.control
     seen: set[StateKey] = set()
 
     def outcomes(percent: int) -> list[bool]:
@@ -177,13 +193,21 @@ def explore(
     stack: list[tuple[Snapshot, StateKey | None, str | None, tuple[bool, ...]]] = [
         (game.snapshot(), None, None, ())
     ]
+    replays = 0
     while stack:
         snap, source, action, rolls = stack.pop()
+        replays += 1
+        if stop is not None and replays % STOP_EVERY == 0:  # new states or not: bounds hold
+            reason = stop()
+            if reason is not None:
+                raise StateBudgetExceeded(
+                    f"{reason} while exploring as {side} ({result.states:,} states so far)"
+                )
         game.restore(snap)
         # Only this step's choices and votes are read, below: the path that led here stays
         # out of the snapshots, whose number grows with the depth of the search.
         game.forget_path()
-        dice.queue = list(rolls)
+        dice.queue, dice.made = list(rolls), set()
         game.trace = trace = cast(Trace, [])
         try:
             game.start() if action is None else game.step(action)
@@ -191,6 +215,10 @@ def explore(
             stack.extend(
                 (snap, source, action, (*rolls, o)) for o in reversed(outcomes(need.percent))
             )
+            continue
+        except _RollAgain:  # what this branch reached before it came round is still reached
+            result.choices.update((entry.phase, entry.choice) for entry in game.trail)
+            result.phases.update(item.id for kind, item, _, _ in trace if kind == "phase")
             continue
         except PresidiumError as exc:
             phase = game.phase
@@ -224,12 +252,6 @@ def explore(
                 f"more than {max_states:,} states to explore as {side}; "
                 "raise --max-states, or simplify the variables that decide what is reachable"
             )
-        if stop is not None and result.states % STOP_EVERY == 0:
-            reason = stop()
-            if reason is not None:
-                raise StateBudgetExceeded(
-                    f"{reason} while exploring as {side} ({result.states:,} states so far)"
-                )
         here = game.snapshot()
         assert game.pending is not None
         available = [o.id for o in game.options() if o.available]
@@ -494,8 +516,9 @@ def _find_no_way_out(scenario: Scenario, result: Exploration) -> None:
     good: set[StateKey] = set()
     states: set[StateKey] = set()
     for edge in result.edges:
-        if edge.source is not None:
-            states.add(edge.source)
+        # A state whose every branch came round to a roll it had made (see _RollAgain) is
+        # only ever a target: it is stuck too, unless some edge from it leads on.
+        states.update(key for key in (edge.source, edge.target) if key is not None)
         if (edge.ending is not None or edge.error is not None) and edge.source is not None:
             good.add(edge.source)  # it ends, or it fails in a way reported on its own
         if edge.target is not None and edge.source is not None:
