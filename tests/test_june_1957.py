@@ -241,3 +241,12 @@ def test_the_docs_keep_to_the_audit(pattern: str) -> None:
         if re.search(pattern, " ".join(page.read_text(encoding="utf-8").split()))
     ]
     assert hits == [], DOCS_AUDITED[pattern]
+
+
+def test_memoirs_are_placed_where_their_authors_were(june_1957: Scenario) -> None:
+    """Mukhitdinov was in Tashkent on 18 June (FACTS §1.2): what he saw was a later sitting.
+    Konev's "fourth day" describes the sittings as a whole, not the Wednesday."""
+    for _, text, _ in all_text(june_1957):
+        if "Mukhitdinov" in text and "Bulganin in the" in text:
+            assert "later sitting" in text, text
+        assert "had been sitting in session for the fourth day" not in text
