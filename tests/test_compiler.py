@@ -516,6 +516,37 @@ def test_braces_that_compile_are_filled_as_written(tmp_path: object) -> None:
             "sources: [medvedev, furtseva_bio]",
             "unknown source 'medvedev' (did you mean 'medvedv'?); the same at lines ",
         ),
+        (  # a phase without text: one message, not also "'text' is missing"
+            [
+                (
+                    '    text: "The members are waiting. Khrushchev can go out to them, or wait."\n',
+                    "",
+                )
+            ],
+            'title: "Khrushchev\'s move"',
+            "phase 'the_appeal' needs 'text'",
+        ),
+        (  # a forgotten '- ' repeats every key of the item: one message, at the first
+            [("      - id: wait\n", "        id: wait\n")],
+            "        id: wait",
+            "a second 'id' in the same mapping (the first is at line 132): did you forget '- '",
+        ),
+        (  # 'goto' in a choice is not also a choice without 'next'
+            [
+                (
+                    "        next: the_count\n      - id: wait",
+                    "        goto: the_count\n      - id: wait",
+                )
+            ],
+            "goto: the_count",
+            "unknown key 'goto' in a choice (did you mean 'next'? 'goto' belongs in a branch of "
+            "a 'next' list)",
+        ),
+        (  # 'next' in a branch is not also a branch without 'goto'
+            [("        goto: plenum_called", "        next: plenum_called")],
+            "next: plenum_called",
+            "unknown key 'next' in a branch (did you mean 'goto'?",
+        ),
     ],
 )
 def test_one_mistake_gives_one_message_at_its_root(

@@ -191,12 +191,9 @@ class Compiler(Declarations):
             debrief_questions=questions,
         )
 
-    def compile_text(
-        self, node: YMap, key: str, scope: Scope, required: bool
-    ) -> tuple[m.TextPart, ...]:
+    def compile_text(self, node: YMap, key: str, scope: Scope) -> tuple[m.TextPart, ...]:
+        """The text under ``key``; a missing one was reported with the mapping's keys."""
         if key not in node:
-            if required and not self.misspelt(node, key):
-                self.err(f"'{key}' is missing", node.span)
             return ()
         value, span = node[key], node.value_span(key)
         if isinstance(value, str):
@@ -304,7 +301,7 @@ class Compiler(Declarations):
         if "next" not in node and not self.misspelt(node, "next"):
             self.err(f"{where} needs 'next' (a phase or an ending)", node.span)
         return m.Outcome(
-            self.compile_text(node, "text", scope, False), self.effects(node, scope), nxt, node.span
+            self.compile_text(node, "text", scope), self.effects(node, scope), nxt, node.span
         )
 
     def compile_choice(
@@ -407,7 +404,7 @@ class Compiler(Declarations):
             else:
                 self.err(date_problem(raw), node.value_span("date"))
         counterfactual = self.flag(node, "counterfactual", False)
-        text = self.compile_text(node, "text", scope, True)
+        text = self.compile_text(node, "text", scope)
         sources = self.sources_of(node)
         unsure = self.misspelt(node, "sources") or self.misspelt(node, "counterfactual")
         if "counterfactual" in node and not isinstance(node["counterfactual"], bool):
@@ -695,7 +692,7 @@ class Compiler(Declarations):
             eid,
             self.text(node, "title", "'title'") or eid,
             kind or "",
-            self.compile_text(node, "text", self.scope, True),
+            self.compile_text(node, "text", self.scope),
             sources,
             tuple(fates),
             span,

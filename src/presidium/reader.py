@@ -66,6 +66,9 @@ class Reader:
                 ok = False
                 hint = did_you_mean(key, allowed)
                 known = suggested(hint, allowed)
+                other, why = CONFUSED.get(key, ("", ""))
+                if known is None and other in allowed:
+                    hint, known = f" (did you mean '{other}'? {why})", other
                 if known is not None:
                     meant.add(known)
                     readings.setdefault(known, []).append(key)
@@ -318,6 +321,13 @@ class Reader:
             return []
         found = [self.ref(item, items.item_span(i), known, what) for i, item in enumerate(items)]
         return [r for r in found if r]
+
+
+# Keys that belong one level up or down: each is read as the key of this level it stands for.
+CONFUSED = {
+    "goto": ("next", "'goto' belongs in a branch of a 'next' list"),
+    "next": ("goto", "a branch of a 'next' list says where to go with 'goto'"),
+}
 
 
 def suggested(hint: str, candidates: Iterable[str]) -> str | None:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import IO
 
-from presidium.diagnostics import Diagnostic
+from presidium.diagnostics import Diagnostic, SourceSpan
 from presidium.engine import Game
 from presidium.errors import PresidiumError
 from presidium.events import PhaseStarted
@@ -116,10 +116,13 @@ def findings(scenario: Scenario, explorations: dict[str, Exploration]) -> list[D
     """Everything the explorations prove impossible, broken or never used."""
     out: list[Diagnostic] = []
     runs = list(explorations.values())
+    sides_of: dict[tuple[SourceSpan, str], list[str]] = {}
     for run in runs:
         for span, message in run.dead_ends + run.no_way_out:
-            out.append(Diagnostic("error", f"{message} (playing {run.side})", span))
+            sides_of.setdefault((span, message), []).append(run.side)
         out += dates_going_back(scenario, run)
+    for (span, message), sides in sides_of.items():  # one mistake, named once for all sides
+        out.append(Diagnostic("error", f"{message} (playing {', '.join(sides)})", span))
     reached = set().union(*(r.phases for r in runs))
     taken = set().union(*(r.choices for r in runs))
     offered = set().union(*(r.offered for r in runs))
