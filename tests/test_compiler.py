@@ -547,6 +547,48 @@ def test_braces_that_compile_are_filled_as_written(tmp_path: object) -> None:
             "next: plenum_called",
             "unknown key 'next' in a branch (did you mean 'goto'?",
         ),
+        (  # a phase id that is not snake_case still declares the id it resembles
+            [("  the_appeal:\n    title", "  the appeal:\n    title")],
+            "  the appeal:",
+            "not 'the appeal' (did you mean 'the_appeal'?)",
+        ),
+        (  # ... also with a letter outside ASCII
+            [("  the_appeal:\n    title", "  the_appéal:\n    title")],
+            "  the_appéal:",
+            "not 'the_appéal' (did you mean 'the_appeal'?)",
+        ),
+        (  # no choices at all: 'history' is not also told it names an unknown choice
+            [
+                (
+                    '    choices:\n      - id: go_out\n        label: "Go out to the members"\n'
+                    '        effects: ["members_at_door += 10"]\n        next: the_count\n'
+                    '      - id: wait\n        label: "Wait for the Presidium to let them in"\n'
+                    '        text: "Hours pass. Members drift home."\n'
+                    '        effects: ["members_at_door -= 50"]\n        next: the_count\n',
+                    "    choices: []\n",
+                )
+            ],
+            "choices: []",
+            "'choices' is empty",
+        ),
+        (  # fates written as a list are not also fates missing
+            [
+                (
+                    '      khrushchev: "Removed by the Presidium."\n      molotov: "The strongest',
+                    '      - khrushchev: "Removed by the Presidium."\n      - molotov: "The strongest',
+                )
+            ],
+            '- khrushchev: "Removed',
+            "'fates' must be a mapping of 'key: value' lines, not a list",
+        ),
+        (  # a stance nobody declared: one message naming each place that uses it
+            [
+                ('  majority: "With the majority"\n', ""),
+                ("voter.stance == 'khrushchev'", "voter.stance != 'majority'"),
+            ],
+            "    stance: majority",
+            "unknown stance 'majority'; declare it under 'stances:'; the same at lines 55 and 77",
+        ),
     ],
 )
 def test_one_mistake_gives_one_message_at_its_root(
@@ -639,6 +681,26 @@ def test_a_phase_and_an_ending_with_one_id_are_reported_at_the_second() -> None:
             "[candidate]",
             "no actor has the rank 'candidate', so it gives the vote no voters; "
             "the actors' ranks are 'full'",
+        ),
+        (
+            "voter.stance == 'khrushchev'",
+            "voter.stance == khrushchev",
+            "voter.stance == khrushchev",
+            "unknown variable 'khrushchev'; 'khrushchev' is a value of 'voter.stance': "
+            "write it in quotes, 'khrushchev'",
+        ),
+        (
+            'when: "let_them_in.passed"',
+            'when: "majority != molotov.stance"',
+            "majority != molotov",
+            "'majority' is a value of 'molotov.stance': write it in quotes, 'majority'",
+        ),
+        (
+            "    history: refuse",
+            "    history: go_out",
+            "history: go_out",
+            "'go_out' is a choice of phase 'the_appeal'; this phase's choices are 'fob_them_off' "
+            "or 'refuse'",
         ),
     ],
 )

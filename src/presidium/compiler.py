@@ -127,6 +127,14 @@ class Compiler(Declarations):
         seats = set(sides) | set(actors)
         targets = set(phase_ids) | set(ending_ids)
 
+        self.choice_owners = {
+            item["id"]: pid
+            for pid, node, _ in phase_nodes
+            if isinstance(node.get("choices"), YList)
+            for item in node["choices"]
+            if isinstance(item, YMap) and isinstance(item.get("id"), str)
+        }
+
         # pass 2: bodies
         status = self.compile_status(doc, variables, ranks)
         votes = {
@@ -476,8 +484,20 @@ class Compiler(Declarations):
                     self.err(f"phase '{pid}' needs 'choices' or 'next'", span)
                 nxt = ()
         history = None
-        if history_raw is not None and "choices" in node:
-            history = self.ref(history_raw, node.value_span("history"), choice_ids, "choice")
+        if history_raw is not None and node.get("choices"):  # no choices: said at 'choices'
+            owner = (
+                self.choice_owners.get(history_raw)
+                if isinstance(history_raw, str) and history_raw not in choice_ids
+                else None
+            )
+            if owner is not None and owner != pid:
+                self.err(
+                    f"'{history_raw}' is a choice of phase '{owner}'; this phase's choices are "
+                    f"{one_of(set(choice_ids))}",
+                    node.value_span("history"),
+                )
+            else:
+                history = self.ref(history_raw, node.value_span("history"), choice_ids, "choice")
         script = self.script(node, scope, choice_ids)
         return m.Phase(
             pid,
@@ -636,6 +656,7 @@ class Compiler(Declarations):
             self.err(f"historical ending '{eid}' needs sources", span)
         fates = []
         meant: set[str] = set()  # actors whose fate is there, under a misspelt id
+        fnode: YMap | None = None
         if "fates" in node:
             fnode = self.mapping(node["fates"], node.value_span("fates"), "'fates'")
             for actor, value in (fnode or {}).items():
@@ -683,7 +704,11 @@ class Compiler(Declarations):
             for a in actors.values()
             if a.principal and a.id not in {f.actor for f in fates} and a.id not in meant
         ]
-        if missing and not self.misspelt(node, "fates"):
+        if (
+            missing
+            and not self.misspelt(node, "fates")
+            and ("fates" not in node or fnode is not None)
+        ):
             self.err(
                 f"ending '{eid}' does not say what became of {', '.join(missing)} (principal actors)",
                 span,
