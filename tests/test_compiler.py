@@ -702,6 +702,24 @@ def test_a_phase_and_an_ending_with_one_id_are_reported_at_the_second() -> None:
             "'go_out' is a choice of phase 'the_appeal'; this phase's choices are 'fob_them_off' "
             "or 'refuse'",
         ),
+        (
+            "percent: 40",
+            "percent: 40%",
+            "percent: 40%",
+            "write the percent without '%' (percent: 40)",
+        ),
+        (
+            "percent: 40",
+            'percent: "40%"',
+            "percent: ",
+            "write the percent without '%' (percent: 40)",
+        ),
+        (
+            "percent: 40",
+            "percent: 40.5",
+            "percent: 40.5",
+            "whole numbers (such as 40 or 41), not 40.5",
+        ),
     ],
 )
 def test_hints_fit_the_mistake(old: str, new: str, needle: str, message: str) -> None:
@@ -764,3 +782,62 @@ def json_string(words: str) -> str:
     import json
 
     return json.dumps(words)
+
+
+@pytest.mark.parametrize(
+    ("text", "brace"),
+    [
+        ("{members_at_door are waiting.", "{members"),
+        ("Wait } for them.", "} for"),
+        ("Members: {membres}.", "{membres"),
+        ('It\'s \\"late\\": {membres}.', "{membres"),  # escapes: the start of the text
+    ],
+)
+def test_a_brace_mistake_is_placed_at_the_brace(text: str, brace: str) -> None:
+    source = mutate('text: "Hours pass. Members drift home."', f'text: "{text}"')
+    (found,) = errors(source)
+    line = line_of(source, text)
+    written = source.splitlines()[line - 1]
+    col = written.index(brace) + 1 if "\\" not in text else written.index('"') + 2
+    assert found.startswith(f"{line}:{col}: "), (found, written)
+
+
+def test_a_brace_mistake_in_a_block_text_is_placed_at_the_text() -> None:
+    source = mutate(
+        "{members_at_door}\n      are waiting.", "{members_at_door}\n      are {waiting."
+    )
+    (found,) = errors(source)
+    assert found.startswith(f"{line_of(source, 'text: >')}:"), found
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle", "message"),
+    [
+        (
+            "    history: refuse\n",
+            "",
+            "    choices:",
+            "phase 'the_door' tells history but does not say which choice was really made",
+        ),
+        (
+            '    date: 1957-06-21\n    place: "The Kremlin"\n    sources: [medvedev, furtseva_bio]',
+            '    date: 1957-06-21\n    date_label: "That Friday"\n    place: "The Kremlin"\n'
+            "    sources: [medvedev, furtseva_bio]",
+            "date_label:",
+            "a phase shows 'date_label' instead of its 'date'; keep one",
+        ),
+    ],
+)
+def test_what_the_docs_say_of_history_and_date_label_is_warned_about(
+    old: str, new: str, needle: str, message: str
+) -> None:
+    text = mutate(old, new)
+    scenario, found = compile_yaml(text)
+    assert scenario is not None
+    (warning,) = [d for d in found if d.severity == "warning"]
+    assert warning.span.line == line_of(text, needle) and message in warning.message
+
+
+def test_an_invented_phase_needs_no_history() -> None:
+    scenario, found = compile_yaml(mutate("    history: go_out\n", ""))
+    assert scenario is not None and found == []

@@ -7,7 +7,7 @@ diagnostics with ``file:line:col``; the compiler never raises anything else.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from presidium import model as m
@@ -35,6 +35,8 @@ from presidium.reader import DATE, date_problem, kind_of, show, suggested, valid
 
 class Compiler(Declarations):
     """Compiles one scenario document; ``compile()`` returns the model or ``None``."""
+
+    sources: Mapping[str, list[str]] = {}
 
     def compile(self) -> m.Scenario | None:
         doc = self.doc
@@ -238,10 +240,11 @@ class Compiler(Declarations):
 
     def check_placeholders(self, text: str, span: SourceSpan) -> None:
         """Read the text as the game will fill it, so that no brace can stop a game."""
+        lead = len(text) - len(text.lstrip())
         try:
             pieces = template.split(text.strip())
         except template.TemplateError as exc:
-            self.err(exc.message, span)
+            self.err(exc.message, self.within(span, text, lead + exc.offset))
             return
         for piece in pieces:
             if isinstance(piece, template.Placeholder) and piece.name not in self.placeholders:
@@ -249,8 +252,18 @@ class Compiler(Declarations):
                     f"unknown variable '{{{piece.name}}}' in text"
                     f"{did_you_mean(piece.name, self.placeholders)}; "
                     "write '{{' and '}}' for literal braces",
-                    span,
+                    self.within(span, text, lead + piece.offset),
                 )
+
+    def within(self, span: SourceSpan, text: str, offset: int) -> SourceSpan:
+        """Where ``text[offset]`` stands in the file, when the line shows the text as it is
+        read up to there (no escapes, no folded lines); else the start of the text."""
+        lines = self.sources.get(span.file, ())
+        if not 0 < span.line <= len(lines) or "\n" in text[:offset]:
+            return span
+        if lines[span.line - 1][span.col - 1 :].startswith(text[: offset + 1]):
+            return SourceSpan(span.file, span.line, span.col + offset)
+        return span
 
     def notes(self, node: YMap) -> tuple[m.Note, ...]:
         result = []
@@ -354,7 +367,7 @@ class Compiler(Declarations):
             cnode = self.mapping(node["chance"], node.value_span("chance"), "'chance'")
             if cnode is not None:
                 self.keys(cnode, spec.CHANCE, "'chance'")
-                percent = self.optional_expr(cnode, "percent", INT, scope)
+                percent = self.percent(cnode, scope)
                 if percent is not None and not percent.names:
                     odds = percent.evaluate({})
                     if not 1 <= odds <= 99:
@@ -498,6 +511,19 @@ class Compiler(Declarations):
                 )
             else:
                 history = self.ref(history_raw, node.value_span("history"), choice_ids, "choice")
+        if choices and history_raw is None and not counterfactual and not unsure:
+            self.warn(
+                f"phase '{pid}' tells history but does not say which choice was really made; "
+                "add 'history:' naming it, so that the other choices are labelled "
+                "counterfactual and the debrief can say where a game left history",
+                node.key_span("choices"),
+            )
+        if "date" in node and "date_label" in node:
+            self.warn(
+                "a phase shows 'date_label' instead of its 'date'; keep one: 'date' for a "
+                "scene on that day, 'date_label' for one that looks back or spans days",
+                node.key_span("date_label"),
+            )
         script = self.script(node, scope, choice_ids)
         return m.Phase(
             pid,
@@ -531,7 +557,7 @@ class Compiler(Declarations):
                 else None
             )
             when = self.optional_expr(rule, "when", BOOL, scope)
-            percent = self.optional_expr(rule, "percent", INT, scope)
+            percent = self.percent(rule, scope)
             if choose:
                 result.append(m.ScriptRule(choose, when, percent, rule.span))
         return tuple(result)
@@ -724,8 +750,13 @@ class Compiler(Declarations):
         )
 
 
-def compile_document(doc: Any, file: str) -> tuple[m.Scenario | None, list[Any]]:
+def compile_document(
+    doc: Any, file: str, sources: Mapping[str, list[str]] | None = None
+) -> tuple[m.Scenario | None, list[Any]]:
+    """Compile a loaded document; ``sources`` (each file's lines) lets a mistake inside a
+    text be placed at its own column."""
     compiler = Compiler(doc, file)
+    compiler.sources = sources or {}
     try:
         scenario = compiler.compile()
     except RecursionError:  # pragma: no cover - the loader caps depth first

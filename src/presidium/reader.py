@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import math
 import re
 import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Mapping
@@ -219,6 +220,18 @@ class Reader:
         """The expression under ``key``, compiled, or ``None`` when the key is absent."""
         return self.expr(node[key], node.value_span(key), want, scope) if key in node else None
 
+    def percent(self, node: YMap, scope: Scope) -> Compiled | None:
+        """A chance in percent: a whole number or an expression, written without '%'."""
+        raw = node.get("percent")
+        sign = re.fullmatch(r"\s*(\d+)\s*%\s*", raw) if isinstance(raw, str) else None
+        if sign:
+            self.err(
+                f"write the percent without '%' (percent: {sign.group(1)})",
+                node.value_span("percent"),
+            )
+            return None
+        return self.optional_expr(node, "percent", INT, scope)
+
     def sources_of(self, node: YMap, key: str = "sources") -> tuple[str, ...]:
         if key not in node:
             return ()
@@ -238,6 +251,14 @@ class Reader:
             value = "true" if value else "false"
         elif isinstance(value, int):
             value = str(value)
+        if isinstance(value, float) and math.isfinite(value) and want != BOOL:
+            low = math.floor(value)
+            self.err(
+                f"numbers in a scenario are whole numbers (such as {low} or {low + 1}), "
+                f"not {value}",
+                span,
+            )
+            return None
         if not isinstance(value, str):
             self.err(f"expected an expression, not {kind_of(value)}", span)
             return None
