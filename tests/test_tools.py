@@ -476,8 +476,10 @@ def test_check_finishes_on_a_loop_through_a_scripted_chance(tmp_path: Path, way_
 
 
 def test_a_loop_met_from_every_side_is_one_error_naming_the_sides(tmp_path: Path) -> None:
-    phases = CLEAN.replace("next: end}", "next: b}") + (
-        "b:\n  title: B\n  counterfactual: true\n  text: Round.\n  next: b\n"
+    phases = (
+        CLEAN.replace("next: end}", "next: b}")
+        + "    - {id: stay, label: Stay, next: b}\n"  # the loop is met from two states
+        + "b:\n  title: B\n  counterfactual: true\n  text: Round.\n  next: b\n"
     )
     path = scenario(tmp_path, phases)
     text = path.read_text()
@@ -493,4 +495,4 @@ def test_a_loop_met_from_every_side_is_one_error_naming_the_sides(tmp_path: Path
     code, out, _ = run(["check", str(path)])
     assert code == 1
     assert out.count("error:") == 1, out
-    assert "loops forever through phase 'b'" in out and "(playing me, you)" in out
+    assert "loops forever through phase 'b'" in out and "(playing me, you)\n" in out

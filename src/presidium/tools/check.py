@@ -119,7 +119,9 @@ def findings(scenario: Scenario, explorations: dict[str, Exploration]) -> list[D
     sides_of: dict[tuple[SourceSpan, str], list[str]] = {}
     for run in runs:
         for span, message in run.dead_ends + run.no_way_out:
-            sides_of.setdefault((span, message), []).append(run.side)
+            sides = sides_of.setdefault((span, message), [])
+            if run.side not in sides:  # a run may meet the same loop from several states
+                sides.append(run.side)
         out += dates_going_back(scenario, run)
     for (span, message), sides in sides_of.items():  # one mistake, named once for all sides
         out.append(Diagnostic("error", f"{message} (playing {', '.join(sides)})", span))
