@@ -317,6 +317,7 @@ def random_runs(
     """
     sample = Sample(runs, seed)
     sides = list(scenario.sides)
+    failed: dict[tuple[str, SourceSpan], list[str]] = {}  # each failure once: where it was met
     for n in range(runs):
         reason = stop() if stop is not None else None
         if reason is not None:
@@ -342,13 +343,14 @@ def random_runs(
         except PresidiumError as exc:
             phase = game.phase
             span = phase.span if phase else scenario.span
-            sample.errors.append(
-                Diagnostic("error", f"{exc} (random run {n} as {side}, seed {seed + n})", span)
-            )
+            failed.setdefault((str(exc), span), []).append(f"{n} as {side}, seed {seed + n}")
             continue
         sample.choices.update((entry.phase, entry.choice) for entry in game.trail)
         assert game.ending is not None
         sample.endings[game.ending] += 1
+    for (message, span), where in failed.items():
+        more = f"; the same in {plural(len(where) - 1, 'more run')}" if len(where) > 1 else ""
+        sample.errors.append(Diagnostic("error", f"{message} (random run {where[0]}{more})", span))
     return sample
 
 
