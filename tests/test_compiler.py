@@ -720,6 +720,13 @@ def test_a_phase_and_an_ending_with_one_id_are_reported_at_the_second() -> None:
             "percent: 40.5",
             "whole numbers (such as 40 or 41), not 40.5",
         ),
+        (
+            "    history: refuse\n",
+            "    history: refuse\n    script:\n      - choose: wait\n",
+            "choose: wait",
+            "'wait' is a choice of phase 'the_appeal'; this phase's choices are 'fob_them_off' "
+            "or 'refuse'",
+        ),
     ],
 )
 def test_hints_fit_the_mistake(old: str, new: str, needle: str, message: str) -> None:

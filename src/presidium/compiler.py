@@ -498,19 +498,7 @@ class Compiler(Declarations):
                 nxt = ()
         history = None
         if history_raw is not None and node.get("choices"):  # no choices: said at 'choices'
-            owner = (
-                self.choice_owners.get(history_raw)
-                if isinstance(history_raw, str) and history_raw not in choice_ids
-                else None
-            )
-            if owner is not None and owner != pid:
-                self.err(
-                    f"'{history_raw}' is a choice of phase '{owner}'; this phase's choices are "
-                    f"{one_of(set(choice_ids))}",
-                    node.value_span("history"),
-                )
-            else:
-                history = self.ref(history_raw, node.value_span("history"), choice_ids, "choice")
+            history = self.choice_ref(history_raw, node.value_span("history"), pid, choice_ids)
         if choices and history_raw is None and not counterfactual and not unsure:
             self.warn(
                 f"phase '{pid}' tells history but does not say which choice was really made; "
@@ -524,7 +512,7 @@ class Compiler(Declarations):
                 "scene on that day, 'date_label' for one that looks back or spans days",
                 node.key_span("date_label"),
             )
-        script = self.script(node, scope, choice_ids)
+        script = self.script(node, scope, pid, choice_ids)
         return m.Phase(
             pid,
             self.text(node, "title", "'title'") or pid,
@@ -548,11 +536,27 @@ class Compiler(Declarations):
             span,
         )
 
-    def script(self, node: YMap, scope: Scope, choice_ids: list[str]) -> tuple[m.ScriptRule, ...]:
+    def choice_ref(
+        self, value: Any, span: SourceSpan, pid: str, choice_ids: list[str]
+    ) -> str | None:
+        """A choice of this phase; a choice of another phase is named as such."""
+        owner = self.choice_owners.get(value) if isinstance(value, str) else None
+        if value in choice_ids or owner is None or owner == pid:
+            return self.ref(value, span, choice_ids, "choice")
+        self.err(
+            f"'{value}' is a choice of phase '{owner}'; this phase's choices are "
+            f"{one_of(set(choice_ids))}",
+            span,
+        )
+        return None
+
+    def script(
+        self, node: YMap, scope: Scope, pid: str, choice_ids: list[str]
+    ) -> tuple[m.ScriptRule, ...]:
         result = []
         for rule in self.records(node, "script", "a script rule", spec.SCRIPT_RULE):
             choose = (
-                self.ref(rule.get("choose"), rule.value_span("choose"), choice_ids, "choice")
+                self.choice_ref(rule.get("choose"), rule.value_span("choose"), pid, choice_ids)
                 if "choose" in rule
                 else None
             )
