@@ -68,7 +68,7 @@ def compile_yaml(text: str, name: str = "test.yaml") -> tuple[Scenario | None, l
     loaded = load_text(text, name)
     if loaded.diagnostics:
         return None, loaded.diagnostics
-    return compile_document(loaded.document, name)
+    return compile_document(loaded.document, name, {name: loaded.lines})
 
 
 def errors(text: str) -> list[str]:

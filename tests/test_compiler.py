@@ -516,6 +516,79 @@ def test_braces_that_compile_are_filled_as_written(tmp_path: object) -> None:
             "sources: [medvedev, furtseva_bio]",
             "unknown source 'medvedev' (did you mean 'medvedv'?); the same at lines ",
         ),
+        (  # a phase without text: one message, not also "'text' is missing"
+            [
+                (
+                    '    text: "The members are waiting. Khrushchev can go out to them, or wait."\n',
+                    "",
+                )
+            ],
+            'title: "Khrushchev\'s move"',
+            "phase 'the_appeal' needs 'text'",
+        ),
+        (  # a forgotten '- ' repeats every key of the item: one message, at the first
+            [("      - id: wait\n", "        id: wait\n")],
+            "        id: wait",
+            "a second 'id' in the same mapping (the first is at line 132): did you forget '- '",
+        ),
+        (  # 'goto' in a choice is not also a choice without 'next'
+            [
+                (
+                    "        next: the_count\n      - id: wait",
+                    "        goto: the_count\n      - id: wait",
+                )
+            ],
+            "goto: the_count",
+            "unknown key 'goto' in a choice (did you mean 'next'? 'goto' belongs in a branch of "
+            "a 'next' list)",
+        ),
+        (  # 'next' in a branch is not also a branch without 'goto'
+            [("        goto: plenum_called", "        next: plenum_called")],
+            "next: plenum_called",
+            "unknown key 'next' in a branch (did you mean 'goto'?",
+        ),
+        (  # a phase id that is not snake_case still declares the id it resembles
+            [("  the_appeal:\n    title", "  the appeal:\n    title")],
+            "  the appeal:",
+            "not 'the appeal' (did you mean 'the_appeal'?)",
+        ),
+        (  # ... also with a letter outside ASCII
+            [("  the_appeal:\n    title", "  the_appéal:\n    title")],
+            "  the_appéal:",
+            "not 'the_appéal' (did you mean 'the_appeal'?)",
+        ),
+        (  # no choices at all: 'history' is not also told it names an unknown choice
+            [
+                (
+                    '    choices:\n      - id: go_out\n        label: "Go out to the members"\n'
+                    '        effects: ["members_at_door += 10"]\n        next: the_count\n'
+                    '      - id: wait\n        label: "Wait for the Presidium to let them in"\n'
+                    '        text: "Hours pass. Members drift home."\n'
+                    '        effects: ["members_at_door -= 50"]\n        next: the_count\n',
+                    "    choices: []\n",
+                )
+            ],
+            "choices: []",
+            "'choices' is empty",
+        ),
+        (  # fates written as a list are not also fates missing
+            [
+                (
+                    '      khrushchev: "Removed by the Presidium."\n      molotov: "The strongest',
+                    '      - khrushchev: "Removed by the Presidium."\n      - molotov: "The strongest',
+                )
+            ],
+            '- khrushchev: "Removed',
+            "'fates' must be a mapping of 'key: value' lines, not a list",
+        ),
+        (  # a stance nobody declared: one message naming each place that uses it
+            [
+                ('  majority: "With the majority"\n', ""),
+                ("voter.stance == 'khrushchev'", "voter.stance != 'majority'"),
+            ],
+            "    stance: majority",
+            "unknown stance 'majority'; declare it under 'stances:'; the same at lines 55 and 77",
+        ),
     ],
 )
 def test_one_mistake_gives_one_message_at_its_root(
@@ -609,6 +682,51 @@ def test_a_phase_and_an_ending_with_one_id_are_reported_at_the_second() -> None:
             "no actor has the rank 'candidate', so it gives the vote no voters; "
             "the actors' ranks are 'full'",
         ),
+        (
+            "voter.stance == 'khrushchev'",
+            "voter.stance == khrushchev",
+            "voter.stance == khrushchev",
+            "unknown variable 'khrushchev'; 'khrushchev' is a value of 'voter.stance': "
+            "write it in quotes, 'khrushchev'",
+        ),
+        (
+            'when: "let_them_in.passed"',
+            'when: "majority != molotov.stance"',
+            "majority != molotov",
+            "'majority' is a value of 'molotov.stance': write it in quotes, 'majority'",
+        ),
+        (
+            "    history: refuse",
+            "    history: go_out",
+            "history: go_out",
+            "'go_out' is a choice of phase 'the_appeal'; this phase's choices are 'fob_them_off' "
+            "or 'refuse'",
+        ),
+        (
+            "percent: 40",
+            "percent: 40%",
+            "percent: 40%",
+            "write the percent without '%' (percent: 40)",
+        ),
+        (
+            "percent: 40",
+            'percent: "40%"',
+            "percent: ",
+            "write the percent without '%' (percent: 40)",
+        ),
+        (
+            "percent: 40",
+            "percent: 40.5",
+            "percent: 40.5",
+            "whole numbers (such as 40 or 41), not 40.5",
+        ),
+        (
+            "    history: refuse\n",
+            "    history: refuse\n    script:\n      - choose: wait\n",
+            "choose: wait",
+            "'wait' is a choice of phase 'the_appeal'; this phase's choices are 'fob_them_off' "
+            "or 'refuse'",
+        ),
     ],
 )
 def test_hints_fit_the_mistake(old: str, new: str, needle: str, message: str) -> None:
@@ -671,3 +789,62 @@ def json_string(words: str) -> str:
     import json
 
     return json.dumps(words)
+
+
+@pytest.mark.parametrize(
+    ("text", "brace"),
+    [
+        ("{members_at_door are waiting.", "{members"),
+        ("Wait } for them.", "} for"),
+        ("Members: {membres}.", "{membres"),
+        ('It\'s \\"late\\": {membres}.', "{membres"),  # escapes: the start of the text
+    ],
+)
+def test_a_brace_mistake_is_placed_at_the_brace(text: str, brace: str) -> None:
+    source = mutate('text: "Hours pass. Members drift home."', f'text: "{text}"')
+    (found,) = errors(source)
+    line = line_of(source, text)
+    written = source.splitlines()[line - 1]
+    col = written.index(brace) + 1 if "\\" not in text else written.index('"') + 2
+    assert found.startswith(f"{line}:{col}: "), (found, written)
+
+
+def test_a_brace_mistake_in_a_block_text_is_placed_at_the_text() -> None:
+    source = mutate(
+        "{members_at_door}\n      are waiting.", "{members_at_door}\n      are {waiting."
+    )
+    (found,) = errors(source)
+    assert found.startswith(f"{line_of(source, 'text: >')}:"), found
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle", "message"),
+    [
+        (
+            "    history: refuse\n",
+            "",
+            "    choices:",
+            "phase 'the_door' tells history but does not say which choice was really made",
+        ),
+        (
+            '    date: 1957-06-21\n    place: "The Kremlin"\n    sources: [medvedev, furtseva_bio]',
+            '    date: 1957-06-21\n    date_label: "That Friday"\n    place: "The Kremlin"\n'
+            "    sources: [medvedev, furtseva_bio]",
+            "date_label:",
+            "a phase shows 'date_label' instead of its 'date'; keep one",
+        ),
+    ],
+)
+def test_what_the_docs_say_of_history_and_date_label_is_warned_about(
+    old: str, new: str, needle: str, message: str
+) -> None:
+    text = mutate(old, new)
+    scenario, found = compile_yaml(text)
+    assert scenario is not None
+    (warning,) = [d for d in found if d.severity == "warning"]
+    assert warning.span.line == line_of(text, needle) and message in warning.message
+
+
+def test_an_invented_phase_needs_no_history() -> None:
+    scenario, found = compile_yaml(mutate("    history: go_out\n", ""))
+    assert scenario is not None and found == []

@@ -599,3 +599,19 @@ def test_the_schema_and_the_tool_agree_on_the_largest_number(tmp_path: Path) -> 
     bad.write_text(mutate("max: 133", "max: 1000000000000000"))
     assert run(["validate", str(good)])[0] == 0 and check_jsonschema(good).returncode == 0
     assert run(["validate", str(bad)])[0] == 1 and check_jsonschema(bad).returncode != 0
+
+
+def test_a_failure_met_by_many_random_runs_is_one_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import compile_yaml
+    from presidium.tools import check
+
+    monkeypatch.setattr(check, "MAX_RUN_STEPS", 30)
+    text = COUNTER.replace('effects: ["n += 1"]', "effects: []").replace("STOP", "n > 5")
+    scenario, found = compile_yaml(text)
+    assert scenario is not None, found
+    sample = check.random_runs(scenario, 3, 7)
+    (error,) = sample.errors
+    assert error.message == (
+        "the game did not end after 30 decisions (random run 0 as me, seed 7; "
+        "the same in 2 more runs)"
+    )

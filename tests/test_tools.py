@@ -473,3 +473,26 @@ def test_check_finishes_on_a_loop_through_a_scripted_chance(tmp_path: Path, way_
         assert done.returncode == 1, done.stdout
         assert "no ending can be reached from phase 'first'" in done.stdout  # playing a
         assert "no ending can be reached from phase 'third'" in done.stdout  # playing b
+
+
+def test_a_loop_met_from_every_side_is_one_error_naming_the_sides(tmp_path: Path) -> None:
+    phases = (
+        CLEAN.replace("next: end}", "next: b}")
+        + "    - {id: stay, label: Stay, next: b}\n"  # the loop is met from two states
+        + "b:\n  title: B\n  counterfactual: true\n  text: Round.\n  next: b\n"
+    )
+    path = scenario(tmp_path, phases)
+    text = path.read_text()
+    text = text.replace(
+        "  me: {name: Me, leader: me, goal: Finish.}\n",
+        "  me: {name: Me, leader: me, goal: Finish.}\n  you: {name: You, leader: you, goal: Watch.}\n",
+    ).replace(
+        "  me: {name: Me, office: Reader, rank: official}\n",
+        "  me: {name: Me, office: Reader, rank: official}\n"
+        "  you: {name: You, office: Writer, rank: official}\n",
+    )
+    path.write_text(text)
+    code, out, _ = run(["check", str(path)])
+    assert code == 1
+    assert out.count("error:") == 1, out
+    assert "loops forever through phase 'b'" in out and "(playing me, you)\n" in out

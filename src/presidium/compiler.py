@@ -7,7 +7,7 @@ diagnostics with ``file:line:col``; the compiler never raises anything else.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from presidium import model as m
@@ -35,6 +35,8 @@ from presidium.reader import DATE, date_problem, kind_of, show, suggested, valid
 
 class Compiler(Declarations):
     """Compiles one scenario document; ``compile()`` returns the model or ``None``."""
+
+    sources: Mapping[str, list[str]] = {}
 
     def compile(self) -> m.Scenario | None:
         doc = self.doc
@@ -127,6 +129,14 @@ class Compiler(Declarations):
         seats = set(sides) | set(actors)
         targets = set(phase_ids) | set(ending_ids)
 
+        self.choice_owners = {
+            item["id"]: pid
+            for pid, node, _ in phase_nodes
+            if isinstance(node.get("choices"), YList)
+            for item in node["choices"]
+            if isinstance(item, YMap) and isinstance(item.get("id"), str)
+        }
+
         # pass 2: bodies
         status = self.compile_status(doc, variables, ranks)
         votes = {
@@ -191,12 +201,9 @@ class Compiler(Declarations):
             debrief_questions=questions,
         )
 
-    def compile_text(
-        self, node: YMap, key: str, scope: Scope, required: bool
-    ) -> tuple[m.TextPart, ...]:
+    def compile_text(self, node: YMap, key: str, scope: Scope) -> tuple[m.TextPart, ...]:
+        """The text under ``key``; a missing one was reported with the mapping's keys."""
         if key not in node:
-            if required and not self.misspelt(node, key):
-                self.err(f"'{key}' is missing", node.span)
             return ()
         value, span = node[key], node.value_span(key)
         if isinstance(value, str):
@@ -233,10 +240,11 @@ class Compiler(Declarations):
 
     def check_placeholders(self, text: str, span: SourceSpan) -> None:
         """Read the text as the game will fill it, so that no brace can stop a game."""
+        lead = len(text) - len(text.lstrip())
         try:
             pieces = template.split(text.strip())
         except template.TemplateError as exc:
-            self.err(exc.message, span)
+            self.err(exc.message, self.within(span, text, lead + exc.offset))
             return
         for piece in pieces:
             if isinstance(piece, template.Placeholder) and piece.name not in self.placeholders:
@@ -244,8 +252,18 @@ class Compiler(Declarations):
                     f"unknown variable '{{{piece.name}}}' in text"
                     f"{did_you_mean(piece.name, self.placeholders)}; "
                     "write '{{' and '}}' for literal braces",
-                    span,
+                    self.within(span, text, lead + piece.offset),
                 )
+
+    def within(self, span: SourceSpan, text: str, offset: int) -> SourceSpan:
+        """Where ``text[offset]`` stands in the file, when the line shows the text as it is
+        read up to there (no escapes, no folded lines); else the start of the text."""
+        lines = self.sources.get(span.file, ())
+        if not 0 < span.line <= len(lines) or "\n" in text[:offset]:
+            return span
+        if lines[span.line - 1][span.col - 1 :].startswith(text[: offset + 1]):
+            return SourceSpan(span.file, span.line, span.col + offset)
+        return span
 
     def notes(self, node: YMap) -> tuple[m.Note, ...]:
         result = []
@@ -304,7 +322,7 @@ class Compiler(Declarations):
         if "next" not in node and not self.misspelt(node, "next"):
             self.err(f"{where} needs 'next' (a phase or an ending)", node.span)
         return m.Outcome(
-            self.compile_text(node, "text", scope, False), self.effects(node, scope), nxt, node.span
+            self.compile_text(node, "text", scope), self.effects(node, scope), nxt, node.span
         )
 
     def compile_choice(
@@ -349,7 +367,7 @@ class Compiler(Declarations):
             cnode = self.mapping(node["chance"], node.value_span("chance"), "'chance'")
             if cnode is not None:
                 self.keys(cnode, spec.CHANCE, "'chance'")
-                percent = self.optional_expr(cnode, "percent", INT, scope)
+                percent = self.percent(cnode, scope)
                 if percent is not None and not percent.names:
                     odds = percent.evaluate({})
                     if not 1 <= odds <= 99:
@@ -407,7 +425,7 @@ class Compiler(Declarations):
             else:
                 self.err(date_problem(raw), node.value_span("date"))
         counterfactual = self.flag(node, "counterfactual", False)
-        text = self.compile_text(node, "text", scope, True)
+        text = self.compile_text(node, "text", scope)
         sources = self.sources_of(node)
         unsure = self.misspelt(node, "sources") or self.misspelt(node, "counterfactual")
         if "counterfactual" in node and not isinstance(node["counterfactual"], bool):
@@ -479,9 +497,22 @@ class Compiler(Declarations):
                     self.err(f"phase '{pid}' needs 'choices' or 'next'", span)
                 nxt = ()
         history = None
-        if history_raw is not None and "choices" in node:
-            history = self.ref(history_raw, node.value_span("history"), choice_ids, "choice")
-        script = self.script(node, scope, choice_ids)
+        if history_raw is not None and node.get("choices"):  # no choices: said at 'choices'
+            history = self.choice_ref(history_raw, node.value_span("history"), pid, choice_ids)
+        if choices and history_raw is None and not counterfactual and not unsure:
+            self.warn(
+                f"phase '{pid}' tells history but does not say which choice was really made; "
+                "add 'history:' naming it, so that the other choices are labelled "
+                "counterfactual and the debrief can say where a game left history",
+                node.key_span("choices"),
+            )
+        if "date" in node and "date_label" in node:
+            self.warn(
+                "a phase shows 'date_label' instead of its 'date'; keep one: 'date' for a "
+                "scene on that day, 'date_label' for one that looks back or spans days",
+                node.key_span("date_label"),
+            )
+        script = self.script(node, scope, pid, choice_ids)
         return m.Phase(
             pid,
             self.text(node, "title", "'title'") or pid,
@@ -505,16 +536,32 @@ class Compiler(Declarations):
             span,
         )
 
-    def script(self, node: YMap, scope: Scope, choice_ids: list[str]) -> tuple[m.ScriptRule, ...]:
+    def choice_ref(
+        self, value: Any, span: SourceSpan, pid: str, choice_ids: list[str]
+    ) -> str | None:
+        """A choice of this phase; a choice of another phase is named as such."""
+        owner = self.choice_owners.get(value) if isinstance(value, str) else None
+        if value in choice_ids or owner is None or owner == pid:
+            return self.ref(value, span, choice_ids, "choice")
+        self.err(
+            f"'{value}' is a choice of phase '{owner}'; this phase's choices are "
+            f"{one_of(set(choice_ids))}",
+            span,
+        )
+        return None
+
+    def script(
+        self, node: YMap, scope: Scope, pid: str, choice_ids: list[str]
+    ) -> tuple[m.ScriptRule, ...]:
         result = []
         for rule in self.records(node, "script", "a script rule", spec.SCRIPT_RULE):
             choose = (
-                self.ref(rule.get("choose"), rule.value_span("choose"), choice_ids, "choice")
+                self.choice_ref(rule.get("choose"), rule.value_span("choose"), pid, choice_ids)
                 if "choose" in rule
                 else None
             )
             when = self.optional_expr(rule, "when", BOOL, scope)
-            percent = self.optional_expr(rule, "percent", INT, scope)
+            percent = self.percent(rule, scope)
             if choose:
                 result.append(m.ScriptRule(choose, when, percent, rule.span))
         return tuple(result)
@@ -639,6 +686,7 @@ class Compiler(Declarations):
             self.err(f"historical ending '{eid}' needs sources", span)
         fates = []
         meant: set[str] = set()  # actors whose fate is there, under a misspelt id
+        fnode: YMap | None = None
         if "fates" in node:
             fnode = self.mapping(node["fates"], node.value_span("fates"), "'fates'")
             for actor, value in (fnode or {}).items():
@@ -686,7 +734,11 @@ class Compiler(Declarations):
             for a in actors.values()
             if a.principal and a.id not in {f.actor for f in fates} and a.id not in meant
         ]
-        if missing and not self.misspelt(node, "fates"):
+        if (
+            missing
+            and not self.misspelt(node, "fates")
+            and ("fates" not in node or fnode is not None)
+        ):
             self.err(
                 f"ending '{eid}' does not say what became of {', '.join(missing)} (principal actors)",
                 span,
@@ -695,15 +747,20 @@ class Compiler(Declarations):
             eid,
             self.text(node, "title", "'title'") or eid,
             kind or "",
-            self.compile_text(node, "text", self.scope, True),
+            self.compile_text(node, "text", self.scope),
             sources,
             tuple(fates),
             span,
         )
 
 
-def compile_document(doc: Any, file: str) -> tuple[m.Scenario | None, list[Any]]:
+def compile_document(
+    doc: Any, file: str, sources: Mapping[str, list[str]] | None = None
+) -> tuple[m.Scenario | None, list[Any]]:
+    """Compile a loaded document; ``sources`` (each file's lines) lets a mistake inside a
+    text be placed at its own column."""
     compiler = Compiler(doc, file)
+    compiler.sources = sources or {}
     try:
         scenario = compiler.compile()
     except RecursionError:  # pragma: no cover - the loader caps depth first

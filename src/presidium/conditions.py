@@ -66,6 +66,7 @@ class ExprError(Exception):
 
     message: str
     offset: int = 0
+    stray: str | None = None  # a text that is not a value of the choice it is compared with
 
     def __str__(self) -> str:
         return self.message
@@ -356,6 +357,7 @@ class _Parser:
                         f"'{b.literal}' is not a value of {a.type[5:]}; expected "
                         f"{one_of(values)}{did_you_mean(b.literal, values)}",
                         b.offset,
+                        b.literal,
                     )
                 return
         if left.type == TEXT and right.type == TEXT:
@@ -447,6 +449,18 @@ class _Parser:
         found = f"'{tok.text}'" if tok.text else "the end of the expression"
         raise ExprError(f"expected a value, a variable or '(', found {found}", tok.offset)
 
+    def unquoted(self, tok: _Tok) -> str:
+        """A hint for a choice's value written without quotes beside '==' or '!='."""
+        at = self.tokens.index(tok)
+        for op, other in ((at - 1, at - 2), (at + 1, at + 2)):
+            if not (0 <= other < len(self.tokens) and self.tokens[op].text in ("==", "!=")):
+                continue
+            name = self.tokens[other].text
+            var = self.scope.lookup(name)
+            if var is not None and var.kind == "enum" and tok.text in var.values:
+                return f"; '{tok.text}' is a value of '{name}': write it in quotes, '{tok.text}'"
+        return ""
+
     def variable(self, tok: _Tok) -> _Node:
         var = self.scope.lookup(tok.text)
         if var is None:
@@ -455,9 +469,8 @@ class _Parser:
             known = list(self.scope.variables) + list(self.scope.extra)
             if self.scope.voter_attributes is not None:
                 known += [f"voter.{a}" for a in self.scope.voter_attributes]
-            raise ExprError(
-                f"unknown variable '{tok.text}'{did_you_mean(tok.text, known)}", tok.offset
-            )
+            hint = self.unquoted(tok) or did_you_mean(tok.text, known)
+            raise ExprError(f"unknown variable '{tok.text}'{hint}", tok.offset)
         typ = f"enum:{tok.text}" if var.kind == "enum" else var.kind
         if var.kind == "enum" and tok.text.startswith("voter."):
             typ = f"enum:{tok.text}"
@@ -646,6 +659,7 @@ def compile_effect(source: str, scope: Scope) -> CompiledEffect:
                     f"'{text}' is not a value of {target}; expected {one_of(var.values)}"
                     f"{did_you_mean(text, var.values)}",
                     offset,
+                    text,
                 )
         elif value.type != f"enum:{target}" and not (
             value.type.startswith("enum:") and scope.lookup(value.type[5:]) == var

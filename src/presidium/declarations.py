@@ -12,7 +12,7 @@ from presidium import spec
 from presidium.conditions import BOOL, INT, VarType
 from presidium.diagnostics import did_you_mean, one_of
 from presidium.loader import YMap
-from presidium.reader import Reader, quoted, show, suggested
+from presidium.reader import Reader, quoted, show, suggested, undeclared_stance
 
 
 class Declarations(Reader):
@@ -54,7 +54,15 @@ class Declarations(Reader):
             rank = self.enum(node, "rank", m.RANKS)
             stance = node.get("stance", next(iter(stances), ""))
             if "stance" in node:
-                self.ref(stance, node.value_span("stance"), stances, "stance")
+                if (
+                    isinstance(stance, str)
+                    and stance not in stances
+                    and not did_you_mean(stance, stances)
+                ):  # not a typo but a stance never declared; its uses are named with it
+                    self.undeclared_stances.add(stance)
+                    self.err(undeclared_stance(stance), node.value_span("stance"))
+                else:
+                    self.ref(stance, node.value_span("stance"), stances, "stance")
             result[aid] = m.Actor(
                 aid,
                 self.text(node, "name", "'name'") or aid,

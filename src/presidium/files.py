@@ -88,7 +88,7 @@ def compile_file(
             document = extend.resolve(document, Path(path), _load_file, extend.locate, bag, files)
             diagnostics += bag.items
         if not any(d.severity == "error" for d in diagnostics):
-            scenario, found = compile_document(document, name)
+            scenario, found = compile_document(document, name, files)
             diagnostics += found
     if scenario is not None and any(d.severity == "error" for d in diagnostics):
         scenario = None

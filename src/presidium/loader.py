@@ -437,6 +437,7 @@ def _build(text: str, file: str, err: Callable[[str, int, int], None]) -> Value:
     stack: list[Any] = []  # the open containers
     pending: list[Any] = []  # for each open mapping: (key, key position, skip) or None
     documents = 0
+    restarted: set[int] = set()  # list items where a forgotten '- ' was reported
     parser = _FastLoader(text)
     try:
         while parser.check_event():
@@ -491,11 +492,26 @@ def _build(text: str, file: str, err: Callable[[str, int, int], None]) -> Value:
                             else:
                                 key = value if isinstance(value, str) else _key_text(value)
                                 first = parent.kpos.get(key)
-                                if first is not None:
-                                    err(
-                                        f"duplicate key '{key}' (first defined at line {first[0]})",
-                                        *pos,
-                                    )
+                                if first is not None and id(parent) not in restarted:
+                                    if (
+                                        len(stack) > 1
+                                        and type(stack[-2]) is YList
+                                        and key == next(iter(parent.kpos))
+                                    ):
+                                        # the item's first key again: a new item without '- '
+                                        restarted.add(id(parent))
+                                        err(
+                                            f"a second '{key}' in the same mapping (the first is "
+                                            f"at line {first[0]}): did you forget '- ' to start "
+                                            "a new item?",
+                                            *pos,
+                                        )
+                                    else:
+                                        err(
+                                            f"duplicate key '{key}' (first defined at line "
+                                            f"{first[0]})",
+                                            *pos,
+                                        )
                                 pending[-1] = (key, pos, first is not None)
                         else:
                             key, kpos, skip = slot

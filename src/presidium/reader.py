@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import math
 import re
+import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any
 
@@ -39,6 +41,7 @@ class Reader:
         self.bag = DiagnosticBag()
         self.source_ids: set[str] = set()
         self.used_sources: set[str] = set()
+        self.undeclared_stances: set[str] = set()  # used by actors, missing from 'stances'
         self.meant: dict[int, set[str]] = {}  # per mapping: known keys its unknown ones resemble
         # Large scenarios repeat the same few expressions thousands of times: compile each once.
         self.compiled: dict[
@@ -66,6 +69,9 @@ class Reader:
                 ok = False
                 hint = did_you_mean(key, allowed)
                 known = suggested(hint, allowed)
+                other, why = CONFUSED.get(key, ("", ""))
+                if known is None and other in allowed:
+                    hint, known = f" (did you mean '{other}'? {why})", other
                 if known is not None:
                     meant.add(known)
                     readings.setdefault(known, []).append(key)
@@ -128,9 +134,11 @@ class Reader:
     def ident(self, value: Any, span: SourceSpan, what: str) -> str | None:
         if isinstance(value, str) and ID.match(value):
             return value
+        meant = snake_case(value)
         self.err(
             f"{what} must be a snake_case id (lower-case letters, digits and '_', "
-            f"starting with a letter), not {show(value)}",
+            f"starting with a letter), not {show(value)}"
+            + (f" (did you mean '{meant}'?)" if meant else ""),
             span,
         )
         return None
@@ -166,7 +174,10 @@ class Reader:
         for name, value in container.items():
             kspan = container.key_span(name)
             if self.ident(name, kspan, f"a {what} id") is None:
-                continue
+                meant = snake_case(name)
+                if meant is None or meant in container:
+                    continue
+                name = meant
             body = self.mapping(value, container.value_span(name), f"{what} '{name}'")
             if body is not None:
                 yield name, body, kspan
@@ -209,6 +220,18 @@ class Reader:
         """The expression under ``key``, compiled, or ``None`` when the key is absent."""
         return self.expr(node[key], node.value_span(key), want, scope) if key in node else None
 
+    def percent(self, node: YMap, scope: Scope) -> Compiled | None:
+        """A chance in percent: a whole number or an expression, written without '%'."""
+        raw = node.get("percent")
+        sign = re.fullmatch(r"\s*(\d+)\s*%\s*", raw) if isinstance(raw, str) else None
+        if sign:
+            self.err(
+                f"write the percent without '%' (percent: {sign.group(1)})",
+                node.value_span("percent"),
+            )
+            return None
+        return self.optional_expr(node, "percent", INT, scope)
+
     def sources_of(self, node: YMap, key: str = "sources") -> tuple[str, ...]:
         if key not in node:
             return ()
@@ -228,17 +251,34 @@ class Reader:
             value = "true" if value else "false"
         elif isinstance(value, int):
             value = str(value)
+        if isinstance(value, float) and math.isfinite(value) and want != BOOL:
+            low = math.floor(value)
+            self.err(
+                f"numbers in a scenario are whole numbers (such as {low} or {low + 1}), "
+                f"not {value}",
+                span,
+            )
+            return None
         if not isinstance(value, str):
             self.err(f"expected an expression, not {kind_of(value)}", span)
             return None
         result = self.memo("expr", value, want, scope)
         if isinstance(result, ExprError):
-            self.err(f'in "{value}": {result.message}', _shift(span, result.offset, value))
+            self.expr_err(f'in "{value}": ', result, span, value)
             return None
         assert isinstance(result, Compiled)
         if want == BOOL:
             self.check_range(result, scope, span)
         return result
+
+    def expr_err(self, where: str, error: ExprError, span: SourceSpan, source: str) -> None:
+        """Report a mistake in an expression; a stance the actors use but nobody declared is
+        the same message as at the actors, so that all its places are named in one."""
+        at = _shift(span, error.offset, source)
+        if error.stray is not None and error.stray in self.undeclared_stances:
+            self.err(undeclared_stance(error.stray), at)
+        else:
+            self.err(where + error.message, at)
 
     def check_range(self, condition: Compiled, scope: Scope, span: SourceSpan) -> None:
         """Warn about a condition on one number that its declared range makes always or never true."""
@@ -288,7 +328,7 @@ class Reader:
                 continue
             effect = self.memo("effect", item, None, scope)
             if isinstance(effect, ExprError):
-                self.err(f'in effect "{item}": {effect.message}', _shift(span, effect.offset, item))
+                self.expr_err(f'in effect "{item}": ', effect, span, item)
             else:
                 assert isinstance(effect, CompiledEffect)
                 result.append(effect)
@@ -318,6 +358,27 @@ class Reader:
             return []
         found = [self.ref(item, items.item_span(i), known, what) for i, item in enumerate(items)]
         return [r for r in found if r]
+
+
+# Keys that belong one level up or down: each is read as the key of this level it stands for.
+CONFUSED = {
+    "goto": ("next", "'goto' belongs in a branch of a 'next' list"),
+    "next": ("goto", "a branch of a 'next' list says where to go with 'goto'"),
+}
+
+
+def snake_case(value: Any) -> str | None:
+    """The snake_case id a malformed one was meant to be ('The arrést' -> 'the_arrest'), so
+    that a declaration with a mistake in its id still declares it for what refers to it."""
+    if not isinstance(value, str):
+        return None
+    plain = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
+    meant = re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")
+    return meant if meant != value and ID.match(meant) else None
+
+
+def undeclared_stance(stance: str) -> str:
+    return f"unknown stance '{stance}'; declare it under 'stances:'"
 
 
 def suggested(hint: str, candidates: Iterable[str]) -> str | None:

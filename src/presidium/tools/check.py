@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import IO
 
-from presidium.diagnostics import Diagnostic
+from presidium.diagnostics import Diagnostic, SourceSpan
 from presidium.engine import Game
 from presidium.errors import PresidiumError
 from presidium.events import PhaseStarted
@@ -116,10 +116,15 @@ def findings(scenario: Scenario, explorations: dict[str, Exploration]) -> list[D
     """Everything the explorations prove impossible, broken or never used."""
     out: list[Diagnostic] = []
     runs = list(explorations.values())
+    sides_of: dict[tuple[SourceSpan, str], list[str]] = {}
     for run in runs:
         for span, message in run.dead_ends + run.no_way_out:
-            out.append(Diagnostic("error", f"{message} (playing {run.side})", span))
+            sides = sides_of.setdefault((span, message), [])
+            if run.side not in sides:  # a run may meet the same loop from several states
+                sides.append(run.side)
         out += dates_going_back(scenario, run)
+    for (span, message), sides in sides_of.items():  # one mistake, named once for all sides
+        out.append(Diagnostic("error", f"{message} (playing {', '.join(sides)})", span))
     reached = set().union(*(r.phases for r in runs))
     taken = set().union(*(r.choices for r in runs))
     offered = set().union(*(r.offered for r in runs))
@@ -312,6 +317,7 @@ def random_runs(
     """
     sample = Sample(runs, seed)
     sides = list(scenario.sides)
+    failed: dict[tuple[str, SourceSpan], list[str]] = {}  # each failure once: where it was met
     for n in range(runs):
         reason = stop() if stop is not None else None
         if reason is not None:
@@ -337,13 +343,14 @@ def random_runs(
         except PresidiumError as exc:
             phase = game.phase
             span = phase.span if phase else scenario.span
-            sample.errors.append(
-                Diagnostic("error", f"{exc} (random run {n} as {side}, seed {seed + n})", span)
-            )
+            failed.setdefault((str(exc), span), []).append(f"{n} as {side}, seed {seed + n}")
             continue
         sample.choices.update((entry.phase, entry.choice) for entry in game.trail)
         assert game.ending is not None
         sample.endings[game.ending] += 1
+    for (message, span), where in failed.items():
+        more = f"; the same in {plural(len(where) - 1, 'more run')}" if len(where) > 1 else ""
+        sample.errors.append(Diagnostic("error", f"{message} (random run {where[0]}{more})", span))
     return sample
 
 
