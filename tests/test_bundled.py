@@ -10,6 +10,7 @@ import pytest
 
 from conftest import ROOT, all_text, check_jsonschema, closest_to_history
 from conftest import run_cli as run
+from presidium import events as ev
 from presidium.conditions import INT
 from presidium.engine import Game
 from presidium.explore import explore
@@ -211,3 +212,39 @@ def test_an_invented_event_is_not_headlined_as_history() -> None:
         invented = [p for p in phase.text if p.counterfactual]
         if invented and not phase.counterfactual and phase.date:
             assert "Khrushchev says yes" not in phase.title, phase.id
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)
+def test_a_scene_promises_a_prompt_only_when_one_follows(path: Path) -> None:
+    """'Later' means the player will be asked again before the game ends; 'none', that they
+    will not. Whether they are depends on the dice and the choices, not on the map alone."""
+    scenario = compile_file(path).scenario
+    assert scenario is not None
+    for side in scenario.sides:
+        for seed in range(50):
+            pick = random.Random(seed)
+            game = Game(scenario, [side], seed=seed)
+            batch = game.start()
+            while True:
+                said = {e.decision for e in batch if isinstance(e, ev.PhaseStarted)}
+                asked = isinstance(batch[-1], ev.DecisionNeeded) and batch[-1].seat == side
+                assert "later" not in said or asked, (side, seed, batch[-1])
+                assert "none" not in said or game.over, (side, seed, batch[-1])
+                if game.over:
+                    break
+                batch = game.step(pick.choice([o.id for o in game.options() if o.available]))
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)
+def test_the_next_prompt_hint_is_followed_by_a_prompt(path: Path) -> None:
+    """What the player reads: after "Type 'notes' at the next prompt", they choose again."""
+    scenario = compile_file(path).scenario
+    assert scenario is not None
+    hint = "at the next prompt"
+    for side in scenario.sides:
+        for seed in range(1, 6):
+            args = ["play", path.stem, "--side", side, "--seed", str(seed), "--plain"]
+            code, out, _ = run([*args, "--autoplay", "random", "--width", "200"])
+            assert code == 0
+            for shown in re.finditer(hint, out):
+                assert "You chose:" in out[shown.end() :], (side, seed)
