@@ -12,10 +12,12 @@ from conftest import ROOT, all_text, check_jsonschema, closest_to_history
 from conftest import run_cli as run
 from presidium import events as ev
 from presidium.conditions import INT
+from presidium.debrief import VOTE_WORDS as HANDOUT_VOTE_WORDS
 from presidium.engine import Game
 from presidium.explore import explore
 from presidium.files import compile_file
 from presidium.model import Scenario
+from presidium.ui.render import VOTE_WORDS
 
 BUNDLED = sorted((ROOT / "scenarios").glob("*.yaml"))
 HISTORICAL = {"june_1957", "october_1964"}
@@ -248,3 +250,20 @@ def test_the_next_prompt_hint_is_followed_by_a_prompt(path: Path) -> None:
             assert code == 0
             for shown in re.finditer(hint, out):
                 assert "You chose:" in out[shown.end() :], (side, seed)
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)
+def test_a_vote_reason_does_not_repeat_the_vote(path: Path) -> None:
+    """Each ballot is shown as "<name> votes against: <reason>" (the handouts: "<name> against:
+    <reason>"), so a reason that says how he votes says it twice."""
+    scenario = compile_file(path).scenario
+    assert scenario is not None
+    said = {*VOTE_WORDS.values(), *HANDOUT_VOTE_WORDS.values()}
+    repeats = [
+        (vote.id, rule.reason)
+        for vote in scenario.votes.values()
+        for rule in vote.rules
+        if re.match(rf"({'|'.join(said)})\b", rule.reason, re.I)
+        or any(words in rule.reason for words in VOTE_WORDS.values())
+    ]
+    assert repeats == []
