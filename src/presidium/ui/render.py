@@ -24,7 +24,7 @@ from rich.theme import Theme
 from presidium import events as ev
 from presidium.commands import help_lines
 from presidium.debrief import Debrief, FateLine, Step, format_date
-from presidium.model import GRADE_LEGEND, Scenario
+from presidium.model import GRADE_LEGEND, Scenario, confidence_legend
 from presidium.printable import clean as clean
 
 THEME = Theme(
@@ -524,6 +524,9 @@ class Renderer:
             for source_id, cite, grade in d.sources:
                 self.out(T(f"{source_id}: {cite} (grade {grade})"))
             self.out(T(f"Source grades: {GRADE_LEGEND}."))
+        else:
+            self.blank()
+        self.out(T(f"Confidence labels: {confidence_legend()}."))
 
     def steps(self, steps: Sequence[Step]) -> None:
         """Each decision so far, beside what history did."""
