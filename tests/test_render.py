@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import re
 
 from presidium import events as ev
+from presidium.catalog import bundled_ids, load
 from presidium.model import Scenario
 from presidium.ui.render import THEME, Renderer, make_console
 
@@ -123,3 +125,17 @@ def test_a_new_date_alone_does_not_bring_back_the_panel_in_the_aftermath(
     assert "Marshal Zhukov (Defence): Aside (was With Khrushchev)" in " ".join(
         out.getvalue().split()
     )
+
+
+def test_a_citation_that_ends_a_sentence_is_not_given_a_second_full_stop() -> None:
+    """Many citations end in an abbreviation ("gg.", "doc."); the renderer ends the list."""
+    checked = 0
+    for name in bundled_ids():
+        scenario = load(name)
+        out = io.StringIO()
+        renderer = Renderer(make_console(True, width=10_000, file=out), scenario, True, None)
+        renderer.notes(tuple(scenario.phases))
+        for line in out.getvalue().splitlines():
+            assert not re.search(r"(?<!\.)\.\.(?!\.)|[!?]\.$", line), (name, line)
+            checked += bool(re.search(r"\.\.?$", line)) and " Sources: " in line
+    assert checked

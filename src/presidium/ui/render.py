@@ -56,6 +56,11 @@ NOTES_HINT = {
 }
 
 
+def sentence(text: str) -> str:
+    """``text`` ended with one full stop: a citation often ends in its own ("1953-1964 gg.")."""
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
 def T(text: str, style: str = "") -> Text:
     return Text(clean(text), style=style)
 
@@ -471,7 +476,7 @@ class Renderer:
                 line.append(f"[{clean(note.confidence)}] ", style="presidium.label")
                 line.append(clean(note.text))
                 line.append(
-                    f" Sources: {'; '.join(self.cite(s) for s in note.sources)}.",
+                    f" Sources: {sentence('; '.join(self.cite(s) for s in note.sources))}",
                     style="presidium.note",
                 )
                 self.out(line)
