@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import random
 import re
 from pathlib import Path
@@ -267,3 +268,22 @@ def test_a_vote_reason_does_not_repeat_the_vote(path: Path) -> None:
         or any(words in rule.reason for words in VOTE_WORDS.values())
     ]
     assert repeats == []
+
+
+TIME_WORDS = {
+    *(datetime.date(2000, month, 1).strftime("%B").lower() for month in range(1, 13)),
+    *("spring", "summer", "autumn", "winter", "early", "mid", "late", "to"),
+}
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)
+def test_the_panel_shows_times_and_counts_not_commentary(path: Path) -> None:
+    """A scene's date label is shown as the panel's date, so it names a time; a panel label
+    says what is counted (the caveats about sources belong in the notes)."""
+    scenario = compile_file(path).scenario
+    assert scenario is not None
+    for phase in scenario.phases.values():
+        words = re.split(r"[ -]", (phase.date_label or "").lower())
+        assert all(w in TIME_WORDS or re.fullmatch(r"\d{4}", w) for w in words if w), phase.id
+    for item in scenario.status:
+        assert "source" not in item.label.lower(), item.label

@@ -139,3 +139,12 @@ def test_a_citation_that_ends_a_sentence_is_not_given_a_second_full_stop() -> No
             assert not re.search(r"(?<!\.)\.\.(?!\.)|[!?]\.$", line), (name, line)
             checked += bool(re.search(r"\.\.?$", line)) and " Sources: " in line
     assert checked
+
+
+def test_the_panel_calls_a_period_a_date_not_a_day(june_1957: Scenario) -> None:
+    """A scene may be dated by a period ("Mid-June 1957"): the panel must not call it a day."""
+    shown = render(june_1957, ev.Status(None, "Mid-June 1957", ()), True)
+    assert "Date: Mid-June 1957" in shown and "Day" not in shown
+    assert "Date: Tuesday 18 June 1957" in render(
+        june_1957, ev.Status("1957-06-18", None, ()), True
+    )

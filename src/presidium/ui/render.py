@@ -47,6 +47,7 @@ THEME = Theme(
     }
 )
 
+DATE = "Date"  # the status panel's first line
 VOTE_WORDS = {"for": "votes for", "against": "votes against", "abstain": "abstains"}
 # Where a scene's history notes can be read, by whether the player decides in it, later, or never.
 NOTES_HINT = {
@@ -273,12 +274,13 @@ class Renderer:
 
     def on_status(self, e: ev.Status, always: bool = False) -> None:
         """The state of play: in full the first time or on request, otherwise only when it changes."""
-        day = format_date(e.date, e.date_label)
-        lines = ((ev.StatusLine("Day", day),) if day else ()) + e.lines
+        # "Date", not "Day": a scene may be dated by a period ("Mid-June 1957").
+        date = format_date(e.date, e.date_label)
+        lines = ((ev.StatusLine(DATE, date),) if date else ()) + e.lines
         before = self.shown_status
         changed = [line for line in lines if before.get(line.label) != line.value]
         self.shown_status = {line.label: line.value for line in lines}
-        if e.aftermath and all(line.label == "Day" for line in changed):
+        if e.aftermath and all(line.label == DATE for line in changed):
             changed = []  # the scene gives its date; the panel would repeat the last decision's
         if not changed and not always:
             return
