@@ -9,9 +9,10 @@ coloured item also carries a word ("Counterfactual", "unavailable", "for", "agai
 from __future__ import annotations
 
 import io
+import os
 import sys
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, cast
 
 from rich import box
@@ -90,6 +91,15 @@ class _RStrip(io.TextIOBase):
         return False
 
 
+def no_color_requested(environ: Mapping[str, str] | None = None) -> bool:
+    """The no-color.org convention: ``NO_COLOR`` set to anything but the empty string.
+
+    Read here and nowhere else (``rich`` is told, not left to read it): versions of ``rich``
+    differ on an empty value.
+    """
+    return bool((os.environ if environ is None else environ).get("NO_COLOR"))
+
+
 def make_console(
     plain: bool,
     width: int | None = None,
@@ -117,6 +127,7 @@ def make_console(
         width=width,
         force_terminal=True if styled else None,
         color_system="truecolor" if styled else "auto",
+        no_color=no_color_requested(),
         highlight=False,
         markup=False,
         emoji=False,
