@@ -287,3 +287,19 @@ def test_the_panel_shows_times_and_counts_not_commentary(path: Path) -> None:
         assert all(w in TIME_WORDS or re.fullmatch(r"\d{4}", w) for w in words if w), phase.id
     for item in scenario.status:
         assert "source" not in item.label.lower(), item.label
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)
+def test_a_choice_label_reads_well_from_either_seat(path: Path) -> None:
+    """A label is also shown as another seat's move ("Khrushchev chose: ..."), to a player who
+    holds the other side: a "you" in it would then mean the wrong man."""
+    scenario = compile_file(path).scenario
+    assert scenario is not None
+    addressed = [
+        (phase.id, choice.label)
+        for phase in scenario.phases.values()
+        if phase.by is not None
+        for choice in phase.choices
+        if re.search(r"\b(you|your|yours|yourself|yourselves)\b", choice.label, re.I)
+    ]
+    assert addressed == []

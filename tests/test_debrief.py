@@ -50,7 +50,8 @@ def test_markdown_handout(tmp_path: Path) -> None:
     ):
         assert section in text, section
     assert (
-        "**diverged** (your decision); history: Refuse: the Central Committee elected you" in text
+        "**diverged** (your decision); history: Refuse: only the Central Committee, which elected"
+        in text
     )
     assert "*contested*: Where the sitting began is disputed" in text
     assert (
