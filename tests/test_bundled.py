@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import random
 import re
 from pathlib import Path
@@ -10,11 +11,14 @@ import pytest
 
 from conftest import ROOT, all_text, check_jsonschema, closest_to_history
 from conftest import run_cli as run
+from presidium import events as ev
 from presidium.conditions import INT
+from presidium.debrief import VOTE_WORDS as HANDOUT_VOTE_WORDS
 from presidium.engine import Game
 from presidium.explore import explore
 from presidium.files import compile_file
 from presidium.model import Scenario
+from presidium.ui.render import VOTE_WORDS
 
 BUNDLED = sorted((ROOT / "scenarios").glob("*.yaml"))
 HISTORICAL = {"june_1957", "october_1964"}
@@ -211,3 +215,91 @@ def test_an_invented_event_is_not_headlined_as_history() -> None:
         invented = [p for p in phase.text if p.counterfactual]
         if invented and not phase.counterfactual and phase.date:
             assert "Khrushchev says yes" not in phase.title, phase.id
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)
+def test_a_scene_promises_a_prompt_only_when_one_follows(path: Path) -> None:
+    """'Later' means the player will be asked again before the game ends; 'none', that they
+    will not. Whether they are depends on the dice and the choices, not on the map alone."""
+    scenario = compile_file(path).scenario
+    assert scenario is not None
+    for side in scenario.sides:
+        for seed in range(50):
+            pick = random.Random(seed)
+            game = Game(scenario, [side], seed=seed)
+            batch = game.start()
+            while True:
+                said = {e.decision for e in batch if isinstance(e, ev.PhaseStarted)}
+                asked = isinstance(batch[-1], ev.DecisionNeeded) and batch[-1].seat == side
+                assert "later" not in said or asked, (side, seed, batch[-1])
+                assert "none" not in said or game.over, (side, seed, batch[-1])
+                if game.over:
+                    break
+                batch = game.step(pick.choice([o.id for o in game.options() if o.available]))
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)
+def test_the_next_prompt_hint_is_followed_by_a_prompt(path: Path) -> None:
+    """What the player reads: after "Type 'notes' at the next prompt", they choose again."""
+    scenario = compile_file(path).scenario
+    assert scenario is not None
+    hint = "at the next prompt"
+    for side in scenario.sides:
+        for seed in range(1, 6):
+            args = ["play", path.stem, "--side", side, "--seed", str(seed), "--plain"]
+            code, out, _ = run([*args, "--autoplay", "random", "--width", "200"])
+            assert code == 0
+            for shown in re.finditer(hint, out):
+                assert "You chose:" in out[shown.end() :], (side, seed)
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)
+def test_a_vote_reason_does_not_repeat_the_vote(path: Path) -> None:
+    """Each ballot is shown as "<name> votes against: <reason>" (the handouts: "<name> against:
+    <reason>"), so a reason that says how he votes says it twice."""
+    scenario = compile_file(path).scenario
+    assert scenario is not None
+    said = {*VOTE_WORDS.values(), *HANDOUT_VOTE_WORDS.values()}
+    repeats = [
+        (vote.id, rule.reason)
+        for vote in scenario.votes.values()
+        for rule in vote.rules
+        if re.match(rf"({'|'.join(said)})\b", rule.reason, re.I)
+        or any(words in rule.reason for words in VOTE_WORDS.values())
+    ]
+    assert repeats == []
+
+
+TIME_WORDS = {
+    *(datetime.date(2000, month, 1).strftime("%B").lower() for month in range(1, 13)),
+    *("spring", "summer", "autumn", "winter", "early", "mid", "late", "to"),
+}
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)
+def test_the_panel_shows_times_and_counts_not_commentary(path: Path) -> None:
+    """A scene's date label is shown as the panel's date, so it names a time; a panel label
+    says what is counted (the caveats about sources belong in the notes)."""
+    scenario = compile_file(path).scenario
+    assert scenario is not None
+    for phase in scenario.phases.values():
+        words = re.split(r"[ -]", (phase.date_label or "").lower())
+        assert all(w in TIME_WORDS or re.fullmatch(r"\d{4}", w) for w in words if w), phase.id
+    for item in scenario.status:
+        assert "source" not in item.label.lower(), item.label
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)
+def test_a_choice_label_reads_well_from_either_seat(path: Path) -> None:
+    """A label is also shown as another seat's move ("Khrushchev chose: ..."), to a player who
+    holds the other side: a "you" in it would then mean the wrong man."""
+    scenario = compile_file(path).scenario
+    assert scenario is not None
+    addressed = [
+        (phase.id, choice.label)
+        for phase in scenario.phases.values()
+        if phase.by is not None
+        for choice in phase.choices
+        if re.search(r"\b(you|your|yours|yourself|yourselves)\b", choice.label, re.I)
+    ]
+    assert addressed == []

@@ -275,3 +275,42 @@ def test_json_phases_say_where_the_player_decides() -> None:
     assert decision["ambush"] == "here" and decision["presidium_count"] == "later"
     assert decision["epilogue"] == "none"
     assert [e["aftermath"] for e in events if e["type"] == "status"][-1] is True
+
+
+def on_a_terminal(env: dict[str, str]) -> str:
+    """What a game prints to a real terminal (a pseudo-terminal), played to its end."""
+    import pty
+
+    leader, follower = pty.openpty()
+    args = ["play", "--side", "khrushchev", "--autoplay", "history", "--seed", "1", "--width", "80"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "presidium", *args],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env=env,
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed: the game is over
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert process.wait(timeout=60) == 0
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_only_a_non_empty_no_color_asks_for_plain_output(tmp_path: Path) -> None:
+    """no-color.org: NO_COLOR counts when it is set to anything but the empty string."""
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    env.update(PRESIDIUM_DATA_DIR=str(tmp_path), TERM="xterm-256color")
+    for value, plain in (("", False), ("1", True)):
+        shown = on_a_terminal({**env, "NO_COLOR": value})
+        assert ("╭" not in shown) is plain, repr(value)  # panels are drawn unless plain
+        assert ("\x1b[" not in shown) is plain, repr(value)  # and coloured

@@ -12,7 +12,7 @@ from conftest import docs_example
 from conftest import run_cli as run
 from presidium import debrief
 from presidium.engine import Game
-from presidium.model import Scenario
+from presidium.model import CONFIDENCE_MEANINGS, Scenario
 
 
 def play_to(tmp_path: Path, target: str, *extra: str) -> tuple[int, str, Path]:
@@ -50,7 +50,8 @@ def test_markdown_handout(tmp_path: Path) -> None:
     ):
         assert section in text, section
     assert (
-        "**diverged** (your decision); history: Refuse: the Central Committee elected you" in text
+        "**diverged** (your decision); history: Refuse: only the Central Committee, which elected"
+        in text
     )
     assert "*contested*: Where the sitting began is disputed" in text
     assert (
@@ -301,3 +302,15 @@ def test_a_scripted_divergence_does_not_put_the_seat_s_name_mid_sentence(
     step = next(s for s in debrief.build_steps(june_1957, game) if s.scene == "The ambush")
     assert step.who == "Khrushchev's side" and step.as_in_history is False
     assert step.why == "the scenario's script chose otherwise"
+
+
+def test_every_debrief_says_what_the_confidence_labels_mean(tmp_path: Path) -> None:
+    """The terminal shows the labels as the handouts do, so it explains them as they do."""
+    shown = {}
+    for name in ("d.md", "d.html"):
+        _, out, path = play_to(tmp_path, name, "--plain")
+        shown["terminal"] = " ".join(out[out.index("\nDebrief\n") :].split())
+        shown[name] = " ".join(path.read_text().replace("*", "").split())
+    for where, text in shown.items():
+        for label, meaning in CONFIDENCE_MEANINGS.items():
+            assert f"{label} ({meaning})" in text, (where, label)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import re
 
 from presidium import events as ev
+from presidium.catalog import bundled_ids, load
 from presidium.model import Scenario
 from presidium.ui.render import THEME, Renderer, make_console
 
@@ -122,4 +124,27 @@ def test_a_new_date_alone_does_not_bring_back_the_panel_in_the_aftermath(
     renderer.on_status(ev.Status(None, "November 1964", moved, aftermath=True))
     assert "Marshal Zhukov (Defence): Aside (was With Khrushchev)" in " ".join(
         out.getvalue().split()
+    )
+
+
+def test_a_citation_that_ends_a_sentence_is_not_given_a_second_full_stop() -> None:
+    """Many citations end in an abbreviation ("gg.", "doc."); the renderer ends the list."""
+    checked = 0
+    for name in bundled_ids():
+        scenario = load(name)
+        out = io.StringIO()
+        renderer = Renderer(make_console(True, width=10_000, file=out), scenario, True, None)
+        renderer.notes(tuple(scenario.phases))
+        for line in out.getvalue().splitlines():
+            assert not re.search(r"(?<!\.)\.\.(?!\.)|[!?]\.$", line), (name, line)
+            checked += bool(re.search(r"\.\.?$", line)) and " Sources: " in line
+    assert checked
+
+
+def test_the_panel_calls_a_period_a_date_not_a_day(june_1957: Scenario) -> None:
+    """A scene may be dated by a period ("Mid-June 1957"): the panel must not call it a day."""
+    shown = render(june_1957, ev.Status(None, "Mid-June 1957", ()), True)
+    assert "Date: Mid-June 1957" in shown and "Day" not in shown
+    assert "Date: Tuesday 18 June 1957" in render(
+        june_1957, ev.Status("1957-06-18", None, ()), True
     )

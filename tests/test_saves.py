@@ -84,8 +84,8 @@ def test_save_without_a_file_goes_to_the_saves_folder(data_dir: Path) -> None:
 def test_undo_goes_back_as_far_as_the_start_and_the_dice_do_not_change(tmp_path: Path) -> None:
     code, out, _ = run(BASE, "1\n2\nundo\nundo\nundo\n1\n2\nquit\n")
     assert code == 0
-    assert "Undone: Ring Zhukov yourself" in out
-    assert "Undone: Refuse: the Central Committee elected you" in " ".join(out.split())
+    assert "Undone: Ring Zhukov in person" in out
+    assert "Undone: Refuse: only the Central Committee, which elected" in " ".join(out.split())
     assert "Nothing to undo: this is the start of the game." in out
     rolls = re.findall(r"Chance 60%: rolled (\d+) of 100", out)
     assert len(rolls) == 2 and rolls[0] == rolls[1]  # no re-rolling by undoing

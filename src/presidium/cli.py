@@ -130,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument(
         "--plain",
         action="store_true",
-        help="no colour and no box drawing (also when NO_COLOR is set or output is not a terminal)",
+        help="no colour and no box drawing (also when NO_COLOR is set and not empty, or output is not a terminal)",
     )
     play.add_argument(
         "--debrief",
@@ -359,9 +359,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _plain_wanted(requested: bool) -> bool:
+    from presidium.ui.render import no_color_requested
+
     return (
         requested
-        or "NO_COLOR" in os.environ
+        or no_color_requested()
         or not sys.stdout.isatty()
         or sys.stdin is None
         or not sys.stdin.isatty()

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from presidium import events as ev
 from presidium.engine import Game, TrailEntry
-from presidium.model import GRADE_LEGEND, Note, Scenario, TextPart
+from presidium.model import GRADE_LEGEND, Note, Scenario, TextPart, confidence_legend
 from presidium.printable import clean
 from presidium.printable import markdown as _md
 
@@ -252,11 +252,7 @@ def markdown(debrief: Debrief) -> str:
         lines += ["## Sources", ""]
         lines += [f"- **{s}**: {_md(cite)} (grade {grade})" for s, cite, grade in d.sources] + [""]
         lines += [f"Source grades: {GRADE_LEGEND}.", ""]
-    lines += [
-        "Confidence labels: *authenticated* (a document or transcript, or scholarly agreement), "
-        "*attributed* (one memoir or report), *contested* (the sources disagree), *doubtful* (probably legend).",
-        "",
-    ]
+    lines += [f"Confidence labels: {confidence_legend(lambda label: f'*{label}*')}.", ""]
     return "\n".join(lines)
 
 
@@ -367,8 +363,7 @@ def html(debrief: Debrief) -> str:
         ]
         out += ["</ul>", f"<p><em>Source grades</em>: {e(GRADE_LEGEND)}.</p>"]
     out += [
-        "<p><em>Confidence labels</em>: authenticated (a document or transcript, or scholarly agreement), "
-        "attributed (one memoir or report), contested (the sources disagree), doubtful (probably legend).</p>",
+        f"<p><em>Confidence labels</em>: {e(confidence_legend())}.</p>",
         "</body></html>",
         "",
     ]

@@ -11,6 +11,7 @@ several humans at once; a solo game seats one side.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from presidium.model import Choice, Outcome, Phase, Scenario, TextPart, Variable
 
 MAX_AUTOMATIC_STEPS = 10_000
 COUNTERFACTUAL_MARK = "[Counterfactual] "
+UNSETTLED = "unsettled"  # a scene's ``decision`` until the run it belongs to has stopped
 
 
 class Dice(Protocol):
@@ -137,7 +139,6 @@ class Game:
         self.scenes: list[str] = []
         self._since_decision = 0  # where in ``scenes`` the latest human decision left off
         self._live = self.machine.deciding()
-        self._yours = self.machine.deciding(self.humans)
         self.votes: list[ev.VoteHeld] = []
         self.ending: str | None = None
         self.pending: ev.DecisionNeeded | None = None
@@ -261,7 +262,7 @@ class Game:
         out: list[ev.Event] = []
         self._enter(out)
         self._advance(out)
-        return out
+        return self._settle(out)
 
     def step(self, choice_id: str) -> list[ev.Event]:
         """Take ``choice_id`` for the seat that must decide now; run on to the next decision."""
@@ -282,9 +283,24 @@ class Game:
         self._since_decision = len(self.scenes)
         self._take(phase, choice, "player", out)
         self._advance(out)
-        return out
+        return self._settle(out)
 
     # ------------------------------------------------------------------ internals
+    def _settle(self, out: list[ev.Event]) -> list[ev.Event]:
+        """Say of each scene passed on the way whether a prompt follows it, now that it is known.
+
+        Whether a human will still be asked depends on the values and the dice along the way,
+        not only on the map of phases, so it is known for certain only once the run has
+        stopped: at a human's decision ("later") or at an ending ("none").
+        """
+        after = "later" if self.pending is not None else "none"
+        return [
+            dataclasses.replace(e, decision=after)
+            if isinstance(e, ev.PhaseStarted) and e.decision == UNSETTLED
+            else e
+            for e in out
+        ]
+
     def _advance(self, out: list[ev.Event]) -> None:
         passed: list[str] = []
         for _ in range(MAX_AUTOMATIC_STEPS):
@@ -406,10 +422,7 @@ class Game:
             self.trace.append(("phase", phase, None, None))
         self.scenes.append(phase.id)
         self._apply(phase.effects)
-        if phase.choices and phase.by in self.humans:
-            decision = "here"
-        else:
-            decision = "later" if phase.id in self._yours else "none"
+        decision = "here" if phase.choices and phase.by in self.humans else UNSETTLED
         out.append(
             ev.PhaseStarted(
                 phase.id,

@@ -35,8 +35,8 @@ class PhaseStarted(Event):
     counterfactual: bool
     content_note: str | None
     has_notes: bool
-    # Whether a human seat decides in this scene ("here"), may still decide later ("later"),
-    # or will not decide again before the ending ("none"): where its notes can be read.
+    # Whether a human seat decides in this scene ("here"), is asked again before the game ends
+    # ("later"), or will not decide again before the ending ("none"): where its notes can be read.
     decision: str = "here"
     type: str = field(init=False, default="phase")
 

@@ -7,6 +7,7 @@ The runtime sees only this model, never the YAML. Every item remembers where it 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from presidium.conditions import Compiled, CompiledEffect, VarType
@@ -18,7 +19,21 @@ GRADES = ("A", "B", "C")
 GRADE_MEANINGS = {"A": "primary or archival", "B": "reputable secondary", "C": "popular or weak"}
 # Said wherever a grade is shown: a letter alone tells a student nothing.
 GRADE_LEGEND = ", ".join(f"{grade} {meaning}" for grade, meaning in GRADE_MEANINGS.items())
-CONFIDENCE = ("authenticated", "attributed", "contested", "doubtful")
+CONFIDENCE_MEANINGS = {
+    "authenticated": "a document or transcript, or scholarly agreement",
+    "attributed": "one memoir or report",
+    "contested": "the sources disagree",
+    "doubtful": "probably legend",
+}
+CONFIDENCE = tuple(CONFIDENCE_MEANINGS)
+
+
+def confidence_legend(mark: Callable[[str], str] = str) -> str:
+    """What each confidence label means, said wherever labels are shown (each label passed
+    through ``mark``, for a handout's emphasis)."""
+    return ", ".join(f"{mark(label)} ({meaning})" for label, meaning in CONFIDENCE_MEANINGS.items())
+
+
 RANKS = ("full", "candidate", "secretary", "official", "body")
 VOTES = ("for", "against", "abstain")
 ENDING_KINDS = ("historical", "counterfactual")

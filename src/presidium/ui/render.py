@@ -9,9 +9,10 @@ coloured item also carries a word ("Counterfactual", "unavailable", "for", "agai
 from __future__ import annotations
 
 import io
+import os
 import sys
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, cast
 
 from rich import box
@@ -24,7 +25,7 @@ from rich.theme import Theme
 from presidium import events as ev
 from presidium.commands import help_lines
 from presidium.debrief import Debrief, FateLine, Step, format_date
-from presidium.model import GRADE_LEGEND, Scenario
+from presidium.model import GRADE_LEGEND, Scenario, confidence_legend
 from presidium.printable import clean as clean
 
 THEME = Theme(
@@ -47,6 +48,7 @@ THEME = Theme(
     }
 )
 
+DATE = "Date"  # the status panel's first line
 VOTE_WORDS = {"for": "votes for", "against": "votes against", "abstain": "abstains"}
 # Where a scene's history notes can be read, by whether the player decides in it, later, or never.
 NOTES_HINT = {
@@ -54,6 +56,11 @@ NOTES_HINT = {
     "later": "Type 'notes' at the next prompt for the history behind this scene.",
     "none": "The history behind this scene is in the debrief at the end.",
 }
+
+
+def sentence(text: str) -> str:
+    """``text`` ended with one full stop: a citation often ends in its own ("1953-1964 gg.")."""
+    return text if text.endswith((".", "?", "!")) else text + "."
 
 
 def T(text: str, style: str = "") -> Text:
@@ -84,6 +91,15 @@ class _RStrip(io.TextIOBase):
         return False
 
 
+def no_color_requested(environ: Mapping[str, str] | None = None) -> bool:
+    """The no-color.org convention: ``NO_COLOR`` set to anything but the empty string.
+
+    Read here and nowhere else (``rich`` is told, not left to read it): versions of ``rich``
+    differ on an empty value.
+    """
+    return bool((os.environ if environ is None else environ).get("NO_COLOR"))
+
+
 def make_console(
     plain: bool,
     width: int | None = None,
@@ -111,6 +127,7 @@ def make_console(
         width=width,
         force_terminal=True if styled else None,
         color_system="truecolor" if styled else "auto",
+        no_color=no_color_requested(),
         highlight=False,
         markup=False,
         emoji=False,
@@ -268,12 +285,13 @@ class Renderer:
 
     def on_status(self, e: ev.Status, always: bool = False) -> None:
         """The state of play: in full the first time or on request, otherwise only when it changes."""
-        day = format_date(e.date, e.date_label)
-        lines = ((ev.StatusLine("Day", day),) if day else ()) + e.lines
+        # "Date", not "Day": a scene may be dated by a period ("Mid-June 1957").
+        date = format_date(e.date, e.date_label)
+        lines = ((ev.StatusLine(DATE, date),) if date else ()) + e.lines
         before = self.shown_status
         changed = [line for line in lines if before.get(line.label) != line.value]
         self.shown_status = {line.label: line.value for line in lines}
-        if e.aftermath and all(line.label == "Day" for line in changed):
+        if e.aftermath and all(line.label == DATE for line in changed):
             changed = []  # the scene gives its date; the panel would repeat the last decision's
         if not changed and not always:
             return
@@ -471,7 +489,7 @@ class Renderer:
                 line.append(f"[{clean(note.confidence)}] ", style="presidium.label")
                 line.append(clean(note.text))
                 line.append(
-                    f" Sources: {'; '.join(self.cite(s) for s in note.sources)}.",
+                    f" Sources: {sentence('; '.join(self.cite(s) for s in note.sources))}",
                     style="presidium.note",
                 )
                 self.out(line)
@@ -524,6 +542,9 @@ class Renderer:
             for source_id, cite, grade in d.sources:
                 self.out(T(f"{source_id}: {cite} (grade {grade})"))
             self.out(T(f"Source grades: {GRADE_LEGEND}."))
+        else:
+            self.blank()
+        self.out(T(f"Confidence labels: {confidence_legend()}."))
 
     def steps(self, steps: Sequence[Step]) -> None:
         """Each decision so far, beside what history did."""
