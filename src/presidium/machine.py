@@ -85,11 +85,11 @@ class _Shared:
             ignore_invalid_triggers=False,
             send_event=False,
         )
-        # Who decides each phase that has choices, and which phases lead into each one: what
+        # The phases that have choices, and which phases lead into each one: what
         # ``deciding`` needs to tell where a decision can still come.
-        self.decided_by = {p.id: p.by for p in scenario.phases.values() if p.choices}
+        self.decided = [p.id for p in scenario.phases.values() if p.choices]
         self.sources: dict[str, set[str]] = {}
-        self.deciding: dict[frozenset[str] | None, frozenset[str]] = {}
+        self.deciding: frozenset[str] | None = None
         for trigger, source, dest, branch in transitions_of(scenario):
             self.sources.setdefault(dest, set()).add(source)
             internal = self.trigger_name.setdefault(trigger, f"t{len(self.trigger_name)}")
@@ -128,24 +128,20 @@ class PhaseMachine:
     def set_state(self, state: str) -> None:
         self.model.state = self.shared.state_name[state]
 
-    def deciding(self, seats: frozenset[str] | None = None) -> frozenset[str]:
-        """The phases from which a decision can still come (the deciding phases included):
-        anyone's, or only one by ``seats``. Worked out once per scenario and set of seats."""
+    def deciding(self) -> frozenset[str]:
+        """The phases from which a decision can still come (the deciding phases included).
+        Worked out once per scenario."""
         shared = self.shared
-        found = shared.deciding.get(seats)
-        if found is None:
-            targets = {
-                phase for phase, by in shared.decided_by.items() if seats is None or by in seats
-            }
-            reached = set(targets)
-            todo = list(targets)
+        if shared.deciding is None:
+            reached = set(shared.decided)
+            todo = list(reached)
             while todo:
                 for source in shared.sources.get(todo.pop(), ()):
                     if source not in reached:
                         reached.add(source)
                         todo.append(source)
-            found = shared.deciding[seats] = frozenset(reached)
-        return found
+            shared.deciding = frozenset(reached)
+        return shared.deciding
 
     @property
     def trigger_name(self) -> dict[str, str]:
