@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 import yaml
@@ -372,3 +373,21 @@ def test_a_syntax_mistake_is_named_at_its_own_line(
     (found,) = syntax_errors(text)
     assert found.startswith(f"{line}:{col}: YAML syntax: {words}"), found
     assert found.endswith("reading stopped at this mistake, so others may show once it is fixed")
+
+
+def test_the_syntax_error_shown_in_the_docs_is_what_validate_prints(tmp_path: Path) -> None:
+    from conftest import DOCS, mutate, run_cli
+
+    path = tmp_path / "door.yaml"
+    path.write_text(
+        mutate(
+            '    place: "The Kremlin"\n',
+            '  place: "The Kremlin"\n',
+        ),
+        "utf-8",
+    )
+    code, out, err = run_cli(["validate", str(path)])
+    shown = (DOCS / "scenario-format.md").read_text(encoding="utf-8")
+    block = shown.split("indented two spaces too few:\n\n```text\n", 1)[1].split("```")[0]
+    assert code == 1
+    assert (out + err).replace(str(path), "door.yaml") == block
