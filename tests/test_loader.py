@@ -391,3 +391,22 @@ def test_the_syntax_error_shown_in_the_docs_is_what_validate_prints(tmp_path: Pa
     block = shown.split("indented two spaces too few:\n\n```text\n", 1)[1].split("```")[0]
     assert code == 1
     assert (out + err).replace(str(path), "door.yaml") == block
+
+
+def test_unquoted_prose_cut_short_by_a_comment_is_a_warning(tmp_path: Path) -> None:
+    """``text: house #12`` silently reads as "house"; a comment after a quoted value, or after
+    a key that holds no prose (the example's ``history: refuse   # ...``), is left alone."""
+    from conftest import mutate, run_cli
+
+    path = tmp_path / "door.yaml"
+    quiet = mutate("    by: khrushchev\n", "    by: khrushchev   # the side that decides\n")
+    quiet = quiet.replace('"Go out to the members"', '"Go out to the members"  # as he did')
+    path.write_text(quiet, "utf-8")
+    assert run_cli(["validate", str(path)])[:2] == (0, f"{path}: valid\n")
+
+    path.write_text(mutate('label: "Go out to the members"', "label: Go to room #3"), "utf-8")
+    code, out, _ = run_cli(["validate", str(path)])
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "#3" in text)
+    assert code == 0
+    assert out.startswith(f"{path}:{line}:27: warning: 'label' ends before this '#'")
+    assert "put it all in quotes" in out

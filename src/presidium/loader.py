@@ -19,7 +19,7 @@ import contextlib
 import gc
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Union
 
 import yaml
@@ -132,6 +132,7 @@ class LoadResult:
     document: Value
     diagnostics: list[Diagnostic]
     lines: list[str]
+    warnings: list[Diagnostic] = field(default_factory=list)
 
 
 def _span(file: str, mark: Any) -> SourceSpan:
@@ -174,6 +175,7 @@ def load_text(text: str, file: str) -> LoadResult:
     """Parse scenario text into located plain data, collecting every problem."""
     lines = source_lines(text)
     problems: list[Diagnostic] = []
+    warnings: list[Diagnostic] = []
 
     def err(message: str, line: int, col: int) -> None:
         if len(problems) == MAX_KEPT:  # a file this broken is read no further
@@ -193,7 +195,7 @@ def load_text(text: str, file: str) -> LoadResult:
 
     try:
         with paused_gc():
-            root = _build(text, file, err)
+            root = _build(text, file, err, _cut_by_comment(lines, file, warnings))
     except _Problem:
         return LoadResult(None, problems, lines)
     except yaml.YAMLError as exc:
@@ -222,7 +224,47 @@ def load_text(text: str, file: str) -> LoadResult:
                     *_position(text, bad.start()),
                 )
         return LoadResult(None, problems, lines)
-    return LoadResult(root, problems, lines)
+    return LoadResult(root, problems, lines, warnings)
+
+
+# Keys whose value is prose: there, an unquoted ' #' more likely belongs to the text than
+# starts a comment.
+_PROSE = frozenset(
+    [
+        "cite",
+        "goal",
+        "label",
+        "motion",
+        "name",
+        "office",
+        "place",
+        "prompt",
+        "reason",
+        "summary",
+        "text",
+        "title",
+    ]
+)
+
+
+def _cut_by_comment(
+    lines: list[str], file: str, warnings: list[Diagnostic]
+) -> Callable[[str, Any], None]:
+    """Warns when plain (unquoted) prose is followed by a comment on its line: ``text: Soldiers
+    surround house #12.`` reads as "Soldiers surround house", silently."""
+
+    def check(key: str, end: Any) -> None:
+        if key in _PROSE and end.line < len(lines):
+            rest = lines[end.line][end.column :]
+            if rest[:1] in (" ", "\t") and rest.lstrip(" \t").startswith("#"):
+                col = end.column + len(rest) - len(rest.lstrip(" \t")) + 1
+                message = (
+                    f"'{key}' ends before this '#': in text without quotes, ' #' starts a "
+                    "comment; if the rest of the line belongs to the text, put it all in quotes"
+                )
+                warnings.append(Diagnostic("warning", message, SourceSpan(file, end.line + 1, col)))
+
+    return check
 
 
 # What YAML reads as a line break, and the characters it refuses anywhere in a file.
@@ -697,7 +739,12 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _build(text: str, file: str, err: Callable[[str, int, int], None]) -> Value:
+def _build(
+    text: str,
+    file: str,
+    err: Callable[[str, int, int], None],
+    plain_value: Callable[[str, Any], None],
+) -> Value:
     """Build located data from the parser's events, iteratively (the depth is capped)."""
     root: Value = None
     stack: list[Any] = []  # the open containers
@@ -766,6 +813,8 @@ def _build(text: str, file: str, err: Callable[[str, int, int], None]) -> Value:
                         else:
                             key, kpos, skip = slot
                             pending[-1] = None
+                            if kind is yaml.ScalarEvent and not event.style:
+                                plain_value(key, event.end_mark)
                             if not skip:
                                 parent[key] = value
                                 parent.kpos[key] = kpos
