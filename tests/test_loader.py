@@ -229,6 +229,7 @@ def test_an_unclosed_quote_or_bracket_is_reported_where_it_opened(
         ("a:\n  - x\n - y\n", "check its indentation"),
         ('a: "C:\\q"\n', "unknown escape in double-quoted text; write '\\\\' for a backslash"),
         ("[a, {b: ]\n", "a value is missing here"),
+        ('e: ["a += 1" "b"]\n', "its items are not separated by ','"),  # not a quote ended early
     ],
 )
 def test_syntax_errors_are_told_in_our_words(text: str, words: str) -> None:

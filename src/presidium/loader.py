@@ -441,14 +441,18 @@ def _closed_early(text: str, stop: int, line: int) -> tuple[str, int, int] | Non
 
     The parser stops at the word after the quote; the quote itself is the mistake.
     """
-    last = None
+    last, depth = None, 0
     for char, at, at_line, at_col, end in _flow_tokens(text, stop):
         if char in "'\"" and end <= stop:
             last = char, at, at_line, at_col, end
+        elif char in "[{]}":
+            depth += 1 if char in "[{" else -1
     if last is None or stop >= len(text) or text[stop] in "\r\n#,]}":
         return None
     char, at, at_line, at_col, end = last
     if at_line != line or text[end - 1] != char or end == at + 1 or text[end:stop].strip(" "):
+        return None
+    if depth and end < stop:  # in [ ] or { }, "a" "b" is more likely a missing ','
         return None
     inner = text[at + 1 : end - 1]
     before = re.search(r"[^\s'\"]+\Z", inner)
