@@ -321,6 +321,14 @@ def test_a_file_of_nothing_but_mistakes_is_read_no_further_than_the_cap() -> Non
             "this line of the 'text: >' block is indented less than the block's first line "
             "(4 spaces, the first line 6)",
         ),
+        (
+            "  Friday 21 June 1957, in miniature.",
+            "    Friday 21 June 1957, in miniature.",
+            "    Friday 21 June 1957",
+            5,
+            "the first line of the 'summary: >' block is indented more than the line after it "
+            "(4 spaces, the next 2); the first line sets the block's indent",
+        ),
         (  # a choice written as a mapping entry, in a list of choices
             "      - id: refuse\n",
             "      refuse:\n",

@@ -641,10 +641,19 @@ def _dedented_block_line(lines: list[str], line: int) -> tuple[str, int, int] | 
     if header is None:
         return None
     width = _shape(lines[first - 1])[0]
+    block = f"'{header.group(1)}: {header.group(2)}' block"
+    usual = _shape(lines[earlier - 1])[1] + 2  # the key's column and one step of indent
+    if indent == usual != width and _significant(lines, first, 1) == line:
+        message = (  # only the first line is indented unlike the usual step
+            f"the first line of the {block} is indented more than the line after it "
+            f"({_spaces(width)}, the next {indent}); the first line sets the block's indent, "
+            "so indent them the same"
+        )
+        return message, first, width + 1
     message = (
-        f"this line of the '{header.group(1)}: {header.group(2)}' block is indented less than "
-        f"the block's first line ({_spaces(indent)}, the first line {width}); indent it "
-        f"{_spaces(width)}, like the lines above it"
+        f"this line of the {block} is indented less than the block's first line "
+        f"({_spaces(indent)}, the first line {width}); indent it {_spaces(width)}, like the "
+        "lines above it"
     )
     return message, line, indent + 1
 
