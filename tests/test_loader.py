@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 import yaml
@@ -228,6 +229,7 @@ def test_an_unclosed_quote_or_bracket_is_reported_where_it_opened(
         ("a:\n  - x\n - y\n", "check its indentation"),
         ('a: "C:\\q"\n', "unknown escape in double-quoted text; write '\\\\' for a backslash"),
         ("[a, {b: ]\n", "a value is missing here"),
+        ('e: ["a += 1" "b"]\n', "its items are not separated by ','"),  # not a quote ended early
     ],
 )
 def test_syntax_errors_are_told_in_our_words(text: str, words: str) -> None:
@@ -255,3 +257,165 @@ def test_a_file_of_nothing_but_mistakes_is_read_no_further_than_the_cap() -> Non
     assert len(found) == MAX_KEPT + 1
     assert "reading stopped here" in found[-1].message
     assert found[-1].span.line == MAX_KEPT + 3  # line 2 is the first a:, line 3 its first repeat
+
+
+@pytest.mark.parametrize("parser", ["libyaml", "pure Python"])
+@pytest.mark.parametrize(
+    ("old", "new", "at", "col", "words"),
+    [
+        (  # a key dedented: the parser stops at the next line, which is in line
+            '    place: "The Kremlin"\n    sources: [medvedev',
+            '  place: "The Kremlin"\n    sources: [medvedev',
+            '  place: "The Kremlin"',
+            3,
+            "'place' is indented less than the keys around it (2 spaces, the others 4); "
+            "indent it 4 spaces",
+        ),
+        (
+            "        next: the_count\n      - id: wait",
+            "         next: the_count\n      - id: wait",
+            "         next: the_count",
+            10,
+            "'next' is indented more than the keys around it (9 spaces, the others 8)",
+        ),
+        (  # a key of a list item dedented onto the item's '- '
+            "        next: the_appeal\n      - id: fob_them_off",
+            "      next: the_appeal\n      - id: fob_them_off",
+            "      next: the_appeal",
+            7,
+            "'next' is indented less than the keys before it (6 spaces, the others 8)",
+        ),
+        (
+            '    title: "The door"',
+            '    title "The door"',
+            '    title "The door"',
+            10,
+            "a key needs ': ' (a colon and a space) after it, as in title: \"The door\"",
+        ),
+        (
+            '    title: "The door"',
+            '    title:"The door"',
+            '    title:"The door"',
+            10,
+            "a key needs ': ' (a colon and a space) after it, as in title: \"The door\"",
+        ),
+        (
+            '    date: 1957-06-21\n    place: "The Kremlin"\n    sources: [medvedev, furtseva',
+            '    date 1957-06-21\n    place: "The Kremlin"\n    sources: [medvedev, furtseva',
+            "    date 1957-06-21",
+            9,
+            "a key needs ': ' (a colon and a space) after it, as in date: 1957-06-21",
+        ),
+        (  # the next key at the same indent: the parser stops there
+            "    by: molotov",
+            "    by molotov",
+            "    by molotov",
+            7,
+            "a key needs ': ' (a colon and a space) after it, as in by: molotov",
+        ),
+        (
+            "      Mikoyan goes out to them",
+            "    Mikoyan goes out to them",
+            "    Mikoyan goes out to them",
+            5,
+            "this line of the 'text: >' block is indented less than the block's first line "
+            "(4 spaces, the first line 6)",
+        ),
+        (
+            "  Friday 21 June 1957, in miniature.",
+            "    Friday 21 June 1957, in miniature.",
+            "    Friday 21 June 1957",
+            5,
+            "the first line of the 'summary: >' block is indented more than the line after it "
+            "(4 spaces, the next 2); the first line sets the block's indent",
+        ),
+        (  # a choice written as a mapping entry, in a list of choices
+            "      - id: refuse\n",
+            "      refuse:\n",
+            "      refuse:",
+            7,
+            "this is a list: start the item with '- '",
+        ),
+        (  # ... but a list item among the phases, which are keys, is the odd one
+            "  the_appeal:\n",
+            "  - id: the_appeal\n",
+            "  - id: the_appeal",
+            3,
+            "a list item after keys such as 'the_door:'; remove the '- ', or start every entry",
+        ),
+        (
+            '        label: "Refuse to receive them"',
+            "        label: 'Refuse the Committee's members'",
+            "        label: 'Refuse the Committee's members'",
+            37,
+            "the ' after 'Committee' ends the text that opened at column 16; inside '...' write "
+            "'' for an apostrophe, or use \"...\"",
+        ),
+        (
+            '    text: "The members are waiting.',
+            '    text: "The members say "let us in" and are waiting.',
+            '    text: "The members say "let us in"',
+            28,
+            'the " before \'let\' ends the text that opened at column 11; inside "..." write '
+            "\\\" for a quotation mark, or use '...'",
+        ),
+        (
+            "    sources: [medvedev, furtseva_bio]",
+            "    sources: [medvedev, furtseva_bio]]",
+            "    sources: [medvedev, furtseva_bio]]",
+            38,
+            "a ']' here closes nothing; remove it",
+        ),
+    ],
+)
+def test_a_syntax_mistake_is_named_at_its_own_line(
+    old: str, new: str, at: str, col: int, words: str, parser: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The line that is wrong, in our words, whichever parser PyYAML was built with (their
+    wordings differ), not the line after it where the parser happened to stop."""
+    from conftest import mutate
+
+    if parser != "libyaml":
+        monkeypatch.setattr(loader, "_FastLoader", yaml.SafeLoader)
+    text = mutate(old, new)
+    line = next(n for n, source in enumerate(text.splitlines(), 1) if source.startswith(at))
+    (found,) = syntax_errors(text)
+    assert found.startswith(f"{line}:{col}: YAML syntax: {words}"), found
+    assert found.endswith("reading stopped at this mistake, so others may show once it is fixed")
+
+
+def test_the_syntax_error_shown_in_the_docs_is_what_validate_prints(tmp_path: Path) -> None:
+    from conftest import DOCS, mutate, run_cli
+
+    path = tmp_path / "door.yaml"
+    path.write_text(
+        mutate(
+            '    place: "The Kremlin"\n',
+            '  place: "The Kremlin"\n',
+        ),
+        "utf-8",
+    )
+    code, out, err = run_cli(["validate", str(path)])
+    shown = (DOCS / "scenario-format.md").read_text(encoding="utf-8")
+    block = shown.split("indented two spaces too few:\n\n```text\n", 1)[1].split("```")[0]
+    assert code == 1
+    assert (out + err).replace(str(path), "door.yaml") == block
+
+
+def test_unquoted_prose_cut_short_by_a_comment_is_a_warning(tmp_path: Path) -> None:
+    """``text: house #12`` silently reads as "house"; a comment after a quoted value, or after
+    a key that holds no prose (the example's ``history: refuse   # ...``), is left alone."""
+    from conftest import mutate, run_cli
+
+    path = tmp_path / "door.yaml"
+    quiet = mutate("    by: khrushchev\n", "    by: khrushchev   # the side that decides\n")
+    quiet = quiet.replace('"Go out to the members"', '"Go out to the members"  # as he did')
+    path.write_text(quiet, "utf-8")
+    assert run_cli(["validate", str(path)])[:2] == (0, f"{path}: valid\n")
+
+    path.write_text(mutate('label: "Go out to the members"', "label: Go to room #3"), "utf-8")
+    code, out, _ = run_cli(["validate", str(path)])
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "#3" in text)
+    assert code == 0
+    assert out.startswith(f"{path}:{line}:27: warning: 'label' ends before this '#'")
+    assert "put it all in quotes" in out

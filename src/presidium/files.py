@@ -79,10 +79,10 @@ def compile_file(
     with paused_gc(), suggestion_budget():
         loaded = load_bytes(data, name)
         files = {name: loaded.lines}
-        diagnostics = list(loaded.diagnostics)
+        diagnostics = list(loaded.diagnostics) + loaded.warnings
         document = loaded.document
         scenario = None
-        if not diagnostics and isinstance(document, YMap) and "extends" in document:
+        if not loaded.diagnostics and isinstance(document, YMap) and "extends" in document:
             extended = True
             bag = DiagnosticBag()
             document = extend.resolve(document, Path(path), _load_file, extend.locate, bag, files)

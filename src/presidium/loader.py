@@ -19,7 +19,7 @@ import contextlib
 import gc
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Union
 
 import yaml
@@ -132,6 +132,7 @@ class LoadResult:
     document: Value
     diagnostics: list[Diagnostic]
     lines: list[str]
+    warnings: list[Diagnostic] = field(default_factory=list)
 
 
 def _span(file: str, mark: Any) -> SourceSpan:
@@ -174,6 +175,7 @@ def load_text(text: str, file: str) -> LoadResult:
     """Parse scenario text into located plain data, collecting every problem."""
     lines = source_lines(text)
     problems: list[Diagnostic] = []
+    warnings: list[Diagnostic] = []
 
     def err(message: str, line: int, col: int) -> None:
         if len(problems) == MAX_KEPT:  # a file this broken is read no further
@@ -193,7 +195,7 @@ def load_text(text: str, file: str) -> LoadResult:
 
     try:
         with paused_gc():
-            root = _build(text, file, err)
+            root = _build(text, file, err, _cut_by_comment(lines, file, warnings))
     except _Problem:
         return LoadResult(None, problems, lines)
     except yaml.YAMLError as exc:
@@ -206,7 +208,9 @@ def load_text(text: str, file: str) -> LoadResult:
         elif isinstance(exc, yaml.MarkedYAMLError):
             mark = exc.problem_mark or exc.context_mark
             row, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-            message, row, col = syntax_error(text, exc.problem or exc.context or "", row, col)
+            began = exc.context_mark.line + 1 if exc.context_mark is not None else None
+            problem = exc.problem or exc.context or ""
+            message, row, col = syntax_error(text, problem, row, col, began)
             err(f"YAML syntax: {message}; {STOPPED}", row, col)
         else:  # reader errors: characters YAML does not allow anywhere
             bad = _UNREADABLE.search(text)
@@ -220,7 +224,47 @@ def load_text(text: str, file: str) -> LoadResult:
                     *_position(text, bad.start()),
                 )
         return LoadResult(None, problems, lines)
-    return LoadResult(root, problems, lines)
+    return LoadResult(root, problems, lines, warnings)
+
+
+# Keys whose value is prose: there, an unquoted ' #' more likely belongs to the text than
+# starts a comment.
+_PROSE = frozenset(
+    [
+        "cite",
+        "goal",
+        "label",
+        "motion",
+        "name",
+        "office",
+        "place",
+        "prompt",
+        "reason",
+        "summary",
+        "text",
+        "title",
+    ]
+)
+
+
+def _cut_by_comment(
+    lines: list[str], file: str, warnings: list[Diagnostic]
+) -> Callable[[str, Any], None]:
+    """Warns when plain (unquoted) prose is followed by a comment on its line: ``text: Soldiers
+    surround house #12.`` reads as "Soldiers surround house", silently."""
+
+    def check(key: str, end: Any) -> None:
+        if key in _PROSE and end.line < len(lines):
+            rest = lines[end.line][end.column :]
+            if rest[:1] in (" ", "\t") and rest.lstrip(" \t").startswith("#"):
+                col = end.column + len(rest) - len(rest.lstrip(" \t")) + 1
+                message = (
+                    f"'{key}' ends before this '#': in text without quotes, ' #' starts a "
+                    "comment; if the rest of the line belongs to the text, put it all in quotes"
+                )
+                warnings.append(Diagnostic("warning", message, SourceSpan(file, end.line + 1, col)))
+
+    return check
 
 
 # What YAML reads as a line break, and the characters it refuses anywhere in a file.
@@ -339,12 +383,17 @@ _OUR_WORDS = {
 }
 
 
-def syntax_error(text: str, problem: str, line: int, col: int) -> tuple[str, int, int]:
+def syntax_error(
+    text: str, problem: str, line: int, col: int, began: int | None = None
+) -> tuple[str, int, int]:
     """The parser's complaint in our words, at the place the mistake was made.
 
-    The parser notices a quote or bracket left open only where the text stops making sense,
-    often many lines later. A small scan of our own finds where it opened: a quote that runs
-    past its line into the place where the parser gave up, or a bracket still open there.
+    The parser notices a mistake only where the text stops making sense, often a line or
+    many lines later. Small scans of our own find the place: a quote or bracket left open
+    (a quote that runs past its line into the place where the parser gave up, or a bracket
+    still open there), a quote that ends quoted text early, a bracket that closes nothing, a
+    key without ': ', a line indented unlike its neighbours. ``began`` is the line where the
+    parser says the construct it was reading began, if it says.
     """
     words = _OUR_WORDS.get(problem.split(" (")[0], problem or "not valid YAML")
     stop = 0
@@ -356,6 +405,15 @@ def syntax_error(text: str, problem: str, line: int, col: int) -> tuple[str, int
     stop = min(stop + col - 1, len(text))
     opened = _left_open(text, stop)
     if opened is None:
+        lines = source_lines(text)
+        for found in (
+            _closed_early(text, stop, line),
+            _closes_nothing(text, stop),
+            _missing_colon(lines, line, col, began),
+            _out_of_line(lines, line, col, began),
+        ):
+            if found is not None:
+                return found
         return words, line, col
     char, at_line, at_col, ends = opened
     if char in "[{":
@@ -376,6 +434,269 @@ def syntax_error(text: str, problem: str, line: int, col: int) -> tuple[str, int
             f"(inside {char}...{char}, write {inside})"
         )
     return message, at_line, at_col
+
+
+def _closed_early(text: str, stop: int, line: int) -> tuple[str, int, int] | None:
+    """A quote inside quoted text that ends it early: ``'Blame Ulbricht's line'``.
+
+    The parser stops at the word after the quote; the quote itself is the mistake.
+    """
+    last, depth = None, 0
+    for char, at, at_line, at_col, end in _flow_tokens(text, stop):
+        if char in "'\"" and end <= stop:
+            last = char, at, at_line, at_col, end
+        elif char in "[{]}":
+            depth += 1 if char in "[{" else -1
+    if last is None or stop >= len(text) or text[stop] in "\r\n#,]}":
+        return None
+    char, at, at_line, at_col, end = last
+    if at_line != line or text[end - 1] != char or end == at + 1 or text[end:stop].strip(" "):
+        return None
+    if depth and end < stop:  # in [ ] or { }, "a" "b" is more likely a missing ','
+        return None
+    inner = text[at + 1 : end - 1]
+    before = re.search(r"[^\s'\"]+\Z", inner)
+    after = re.match(r"[^\s'\"]+", text[stop:])
+    where = (
+        f"after '{before.group()}'" if before else f"before '{after.group()}'" if after else "here"
+    )
+    if char == "'":
+        advice = "inside '...' write '' for an apostrophe, or use \"...\""
+    else:
+        advice = 'inside "..." write \\" for a quotation mark, or use \'...\''
+    message = f"the {char} {where} ends the text that opened at column {at_col}; {advice}"
+    return (message, *_position(text, end - 1))
+
+
+def _closes_nothing(text: str, stop: int) -> tuple[str, int, int] | None:
+    """A ``]`` or ``}`` with no bracket open before it: ``sources: [a]]``."""
+    if stop >= len(text) or text[stop] not in "]}":
+        return None
+    depth = 0
+    for char, *_ in _flow_tokens(text, stop):
+        depth += 1 if char in "[{" else -1 if char in "]}" else 0
+    if depth:
+        return None
+    line, col = _position(text, stop)
+    return f"a '{text[stop]}' here closes nothing; remove it", line, col
+
+
+# A line of block YAML: its indent, any '- ' list markers, and the key it starts with.
+_LINE = re.compile(r"( *)((?:- +)*)(?:([A-Za-z_][\w-]*) *:(?= |\Z))?")
+_BLOCK_HEADER = re.compile(r" *(?:- +)*([A-Za-z_][\w-]*) *: *([|>][-+0-9]*) *(?:#.*)?\Z")
+_NO_COLON = re.compile(r"( *)(?:- +)*([a-z_][a-z0-9_]*)(?::(?=\S)| +(?=[\"'\[{]|\S+\Z))(.*)\Z")
+
+
+def _shape(line: str) -> tuple[int, int, str | None, bool]:
+    """(indent, column where the content starts after any '- ', key or None, is a list item)."""
+    match = _LINE.match(line)
+    assert match is not None  # every group is optional
+    indent, dashes, key = match.group(1), match.group(2), match.group(3)
+    return len(indent), len(indent) + len(dashes), key, bool(dashes)
+
+
+def _significant(lines: list[str], number: int, step: int) -> int:
+    """The number of the next line from ``number`` (by ``step``) that is not blank or a
+    comment, or 0."""
+    number += step
+    while 1 <= number <= len(lines):
+        stripped = lines[number - 1].strip()
+        if stripped and not stripped.startswith("#"):
+            return number
+        number += step
+    return 0
+
+
+def _spaces(count: int) -> str:
+    return "1 space" if count == 1 else f"{count} spaces"
+
+
+def _missing_colon(
+    lines: list[str], line: int, col: int, began: int | None
+) -> tuple[str, int, int] | None:
+    """A key written without ': ' (``title "Molotov"``, ``title:"Molotov"``): the parser
+    reads it as text, and stops at the next line's key or at its colon."""
+    if not 1 <= line <= len(lines):
+        return None
+    key = _LINE.match(lines[line - 1])
+    assert key is not None
+    at_colon = key.group(3) is not None and lines[line - 1].find(":", key.end(3)) == col - 1
+    if began is not None and began < line:
+        before = began
+    elif at_colon:
+        before = _significant(lines, line, -1)
+    else:
+        return None
+    text = lines[before - 1] if before else ""
+    found = _NO_COLON.match(text)
+    if found is None or ": " in text or text.rstrip().endswith(":"):
+        return None
+    if before != began and len(found.group(1)) > key.start(3):
+        return None
+    name, value = found.group(2), found.group(3).strip()
+    example = f"{name}: {value}" if len(value) <= 30 else f"{name}: {value[:27]}..."
+    message = f"a key needs ': ' (a colon and a space) after it, as in {example}"
+    return message, before, found.end(2) + 1
+
+
+def _out_of_line(
+    lines: list[str], line: int, col: int, began: int | None
+) -> tuple[str, int, int] | None:
+    """A line indented unlike its neighbours, found by comparing indents near the place where
+    the parser stopped (which is often the line after the one out of line)."""
+    if not 1 <= line <= len(lines):
+        return None
+    here = lines[line - 1]
+    indent, start, key, item = _shape(here)
+    if col - 1 not in (indent, start):
+        return None
+    for candidate in (began or 0, line, _significant(lines, line, -1)):
+        block = _dedented_block_line(lines, candidate) if candidate <= line else None
+        if block is not None:
+            return block
+    before = _significant(lines, line, -1)
+    if not before:
+        return None
+    _, b_start, b_key, _ = _shape(lines[before - 1])
+    if item:
+        return _item_among_keys(lines, line, indent)
+    if key is None:
+        return None
+    if start > b_start and b_key is not None and _has_value(lines[before - 1]):
+        earlier = before
+        while True:
+            earlier = _significant(lines, earlier, -1)
+            if not earlier or _shape(lines[earlier - 1])[1] <= start:
+                break
+        e_start = _shape(lines[earlier - 1])[1] if earlier else -1
+        opener = bool(earlier) and _significant(lines, earlier, 1) == before
+        if opener:
+            e_key = _LINE.match(lines[earlier - 1])
+            assert e_key is not None
+            rest = lines[earlier - 1][e_key.end() :].strip()
+            opener = e_key.group(3) is not None and (not rest or rest.startswith("#"))
+        if e_start == start or (e_start == b_start and opener):  # the line before is odd
+            return _indent_words(b_key, b_start, start, "around"), before, b_start + 1
+        if e_start == b_start:
+            return _indent_words(key, start, b_start, "around"), line, start + 1
+        return None
+    if start < b_start:
+        widths = []
+        earlier = line
+        while True:
+            earlier = _significant(lines, earlier, -1)
+            if not earlier:
+                break
+            e_indent, e_start, _, _ = _shape(lines[earlier - 1])
+            if e_indent <= start or e_start <= start:
+                break
+            widths.append(e_start)
+        if not widths or not earlier:
+            return None
+        e_indent, e_start, _, e_item = _shape(lines[earlier - 1])
+        on_dash = e_item and e_indent == start  # dedented onto the '- ' of a list item
+        if not on_dash and e_start != min(widths):
+            return None  # the lines before it disagree among themselves
+        following = _significant(lines, line, 1)
+        opens = not _has_value(here) and following and _shape(lines[following - 1])[0] > start
+        if on_dash and opens:
+            return "this is a list: start the item with '- '", line, start + 1
+        return _indent_words(key, start, min(widths), "before"), line, start + 1
+    return None
+
+
+def _has_value(line: str) -> bool:
+    """Whether a ``key:`` line holds its value on the line itself (so nothing may nest under it)."""
+    match = _LINE.match(line)
+    if match is None or match.group(3) is None:
+        return False
+    rest = line[match.end() :].strip()
+    return bool(rest) and not rest.startswith("#") and _BLOCK_HEADER.match(line) is None
+
+
+def _indent_words(key: str, width: int, others: int, where: str) -> str:
+    more = "more" if width > others else "less"
+    return (
+        f"'{key}' is indented {more} than the keys {where} it ({_spaces(width)}, the others "
+        f"{others}); indent it {_spaces(others)}, like them"
+    )
+
+
+def _dedented_block_line(lines: list[str], line: int) -> tuple[str, int, int] | None:
+    """A line of a ``text: >`` block indented less than the block's first line: it ends the
+    block, and the parser then stops at a line of text that is not a key."""
+    if not line:
+        return None
+    indent, _, key, item = _shape(lines[line - 1])
+    if key is not None or item:
+        return None
+    first = 0
+    earlier = line
+    while True:
+        earlier = _significant(lines, earlier, -1)
+        if not earlier or _shape(lines[earlier - 1])[0] <= indent:
+            break
+        first = earlier
+    header = _BLOCK_HEADER.match(lines[earlier - 1]) if earlier and first else None
+    if header is None:
+        return None
+    width = _shape(lines[first - 1])[0]
+    block = f"'{header.group(1)}: {header.group(2)}' block"
+    usual = _shape(lines[earlier - 1])[1] + 2  # the key's column and one step of indent
+    if indent == usual != width and _significant(lines, first, 1) == line:
+        message = (  # only the first line is indented unlike the usual step
+            f"the first line of the {block} is indented more than the line after it "
+            f"({_spaces(width)}, the next {indent}); the first line sets the block's indent, "
+            "so indent them the same"
+        )
+        return message, first, width + 1
+    message = (
+        f"this line of the {block} is indented less than the block's first line "
+        f"({_spaces(indent)}, the first line {width}); indent it {_spaces(width)}, like the "
+        "lines above it"
+    )
+    return message, line, indent + 1
+
+
+def _item_among_keys(lines: list[str], line: int, indent: int) -> tuple[str, int, int] | None:
+    """A '- ' list item where the entries before it, at the same indent, are keys: either
+    the keys should have been list items (a choice written as ``the_generals:``), or the
+    item should not be one; whichever is the odd one out is named."""
+    keys: list[int] = []
+    earlier = line
+    while True:
+        earlier = _significant(lines, earlier, -1)
+        if not earlier:
+            return None
+        e_indent, e_start, e_key, e_item = _shape(lines[earlier - 1])
+        if e_indent > indent:
+            continue
+        if e_indent < indent:
+            if e_start == indent:
+                return None  # the keys are a list item's own, so this item is the odd one
+            break
+        if e_item or e_key is None:
+            return None
+        keys.append(earlier)
+    if not keys:
+        return None
+    items = more_keys = 0
+    later = line
+    while later:
+        l_indent, _, l_key, l_item = _shape(lines[later - 1])
+        if l_indent < indent:
+            break
+        items += l_indent == indent and l_item
+        more_keys += l_indent == indent and not l_item and l_key is not None
+        later = _significant(lines, later, 1)
+    first = keys[-1]
+    if items >= len(keys) + more_keys:
+        return "this is a list: start the item with '- '", first, indent + 1
+    name = _shape(lines[first - 1])[2]
+    message = (
+        f"a list item after keys such as '{name}:'; remove the '- ', or start every entry with '- '"
+    )
+    return message, line, indent + 1
 
 
 def _left_open(text: str, stop: int) -> tuple[str, int, int, int | None] | None:
@@ -431,7 +752,12 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _build(text: str, file: str, err: Callable[[str, int, int], None]) -> Value:
+def _build(
+    text: str,
+    file: str,
+    err: Callable[[str, int, int], None],
+    plain_value: Callable[[str, Any], None],
+) -> Value:
     """Build located data from the parser's events, iteratively (the depth is capped)."""
     root: Value = None
     stack: list[Any] = []  # the open containers
@@ -516,6 +842,8 @@ def _build(text: str, file: str, err: Callable[[str, int, int], None]) -> Value:
                         else:
                             key, kpos, skip = slot
                             pending[-1] = None
+                            if kind is yaml.ScalarEvent and not event.style:
+                                plain_value(key, event.end_mark)
                             if not skip:
                                 parent[key] = value
                                 parent.kpos[key] = kpos
