@@ -10,8 +10,7 @@ from __future__ import annotations
 import difflib
 from typing import IO
 
-from presidium import catalog, saves
-from presidium.errors import PresidiumError
+from presidium import saves
 
 
 def replay(name: str, out: IO[str], err: IO[str]) -> int:
@@ -30,10 +29,10 @@ def replay(name: str, out: IO[str], err: IO[str]) -> int:
         err.write(f"presidium: '{name}' has no recorded session to replay\n")
         return 2
     try:
-        opened = catalog.open_scenario(save.source)
-    except PresidiumError as exc:
-        err.write(f"presidium: the save's scenario '{save.source}' cannot be opened: {exc}\n")
-        return 1
+        opened = saves.open_scenario_of(save)
+    except saves.SaveError as exc:
+        err.write(f"presidium: {exc}\n")
+        return 2
     try:
         now = replay_session(opened, save)  # refuses what --load refuses
     except saves.SaveError as exc:
