@@ -268,7 +268,9 @@ SMALL = ["validate", str(Path(__file__).resolve().parent.parent / "scenarios" / 
     "shell, reason",
     [(CLOSED_STDOUT, "it is closed"), (FULL_STDOUT, "No space left on device")],
 )
-@pytest.mark.parametrize("args", [SMALL, ["list"], ["schema"], GAME], ids=lambda a: a[0])
+@pytest.mark.parametrize(
+    "args", [SMALL, ["list"], ["schema"], ["new", "n.yaml"], GAME], ids=lambda a: a[0]
+)
 def test_an_output_that_cannot_be_written_is_one_line_on_stderr(
     tmp_path: Path, data_dir: Path, shell: str, reason: str, args: list[str]
 ) -> None:

@@ -285,14 +285,14 @@ def _normalise(argv: list[str]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command, through a standard output whose failure is reported once, in a line."""
-    from presidium.streams import GuardedOutput
+    from presidium.streams import GuardedOutput, OutputFailed
 
     real = sys.stdout
     guarded = GuardedOutput(real)
     sys.stdout = guarded
     try:
         code = _main(argv)
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OutputFailed):
             guarded.flush()  # what is still buffered, so a full disk is noticed here
     finally:
         sys.stdout = real

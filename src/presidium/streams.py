@@ -20,12 +20,12 @@ from typing import IO
 from presidium.errors import PresidiumError
 
 
-class OutputFailed(PresidiumError, OSError):
+class OutputFailed(PresidiumError):
     """Standard output cannot be written (exit 1). A broken pipe is said nothing about:
     whoever read the output chose to stop (``presidium ... | head``).
 
-    It is an ``OSError`` still, as the failed write was, so that code which shrugs off a
-    failing screen goes on doing so.
+    Not an ``OSError``: code that reports a file it could not write must not mistake the
+    screen for that file.
     """
 
     def __init__(self, reason: str, broken_pipe: bool = False) -> None:
