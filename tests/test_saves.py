@@ -812,3 +812,34 @@ def test_a_signal_while_the_record_is_written_waits_for_it(
     monkeypatch.setattr(Renderer, "events", shown)
     code, out, _ = run(["replay", str(record)])
     assert code == 0, out
+
+
+def test_a_record_interrupted_while_a_command_answers_replays_as_far_as_it_goes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from presidium.ui.play import Views
+
+    recorded = Views.to_records
+
+    def interrupted(self: Views, name: str, *args: Any, **kwargs: Any) -> None:
+        if name == "help":
+            raise KeyboardInterrupt  # Ctrl-C just after Enter, before 'help' answers
+        recorded(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(Views, "to_records", interrupted)
+    record = tmp_path / "r.json"
+    code, _, _ = run([*BASE, "--record", str(record)], "1\nhelp\nquit\n")
+    session = saves.read(record).session
+    assert code == 130 and session is not None and session.interrupted
+    assert session.inputs == ["1", "help"] and "Commands" not in session.transcript
+    monkeypatch.undo()
+    code, out, _ = run(["replay", str(record)])
+    assert code == 0 and "as far as it was recorded" in out, out
+    tampered = rewritten(
+        record,
+        lambda body: body["session"].update(
+            transcript=body["session"]["transcript"].replace("Khrushchev", "Krushchev", 1)
+        ),
+    )
+    code, out, _ = run(["replay", str(tampered)])
+    assert code == 1 and "Different" in out  # what it did record is still compared

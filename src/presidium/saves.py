@@ -67,6 +67,9 @@ class Session:
     width: int = REPLAY_WIDTH
     side_asked: bool = False  # the side was chosen at the side menu, not with --side
     autoplay: str | None = None  # "history" or "random" for an unattended game
+    # Left midway (Ctrl-C, a signal, an output that failed): the text may stop short of the
+    # answer to the last line typed, so a replay compares only as far as the text goes.
+    interrupted: bool = False
 
 
 @dataclass
@@ -102,6 +105,7 @@ class Save:
                 "width": self.session.width,
                 "side_asked": self.session.side_asked,
                 "autoplay": self.session.autoplay,
+                "interrupted": self.session.interrupted,
             }
         body["checksum"] = _checksum(body)
         return json.dumps(body, ensure_ascii=False, indent=1) + "\n"
@@ -217,6 +221,7 @@ def _from_body(body: dict[str, Any], name: str) -> Save:
             width,
             typed(raw, "side_asked", bool, "true or false", False),
             autoplay,
+            typed(raw, "interrupted", bool, "true or false", False),
         )
     return Save(
         scenario=typed(body, "scenario", str, "a scenario id"),

@@ -610,21 +610,21 @@ class Sitting:
             raise problem
 
     def finish(self) -> None:
-        game = self.game
-        assert game is not None
-        self.report = debrief.build(self.scenario, game, self.side)  # the handout, in leave()
-        self.views.debrief(self.report)
+        self.concluded()
+        assert self.report is not None
+        self.views.screen.debrief(self.report)
 
     def concluded(self) -> bool:
-        """Whether the game has ended, when it is left before its debrief was shown (Ctrl-C
-        at the ending, an output that failed): the records then get the debrief all the same,
-        so that they end as a replay of them does, and the game is saved as finished."""
+        """Whether the game has ended. The debrief (the handout, written in ``leave``) is put
+        in the records here, before the screen shows it: a game left at its ending (Ctrl-C,
+        an output that failed) is recorded whole, and saved as finished."""
         game = self.game
         if game is None or not self.ready or not game.over:
             return False
-        if self.report is None:
-            self.report = debrief.build(self.scenario, game, self.side)
-            self.views.to_records("debrief", self.report)
+        with signals.holding():
+            if self.report is None:
+                self.report = debrief.build(self.scenario, game, self.side)
+                self.views.to_records("debrief", self.report)
         return True
 
 
@@ -690,12 +690,14 @@ def run_games(
             fallback = (sitting.opened, back, sitting.current_save())
             opened, options, save = request.target
             continue
-        except KeyboardInterrupt:
-            with contextlib.suppress(OutputFailed):
-                views.screen.blank()  # the terminal's ^C is still on the prompt's line
+        except (KeyboardInterrupt, OutputFailed) as exc:
+            if isinstance(exc, KeyboardInterrupt):
+                with contextlib.suppress(OutputFailed):
+                    views.screen.blank()  # the terminal's ^C is still on the prompt's line
+            sitting.session.interrupted = True  # perhaps midway through answering the last line
             sitting.leave(finished=sitting.concluded())
             raise
-        except (PlayerQuit, InputEnded, OutputFailed):
+        except (PlayerQuit, InputEnded):
             sitting.leave(finished=sitting.concluded())
             raise
         sitting.leave(finished=True)
