@@ -337,3 +337,16 @@ def test_an_output_that_fails_mid_game_leaves_the_ordinary_way(
     taken = ["only_the_central_committee"]  # the decision whose outcome could not be shown
     assert saves.read(autosave).choices == taken and saves.read(record).choices == taken
     assert run(["replay", str(record)])[0] == 0
+
+
+@posix_only
+def test_a_closed_standard_error_keeps_the_exit_code(tmp_path: Path) -> None:
+    shell = 'exec "$0" -m presidium "$@" 2>&-'
+    game = subprocess.run(
+        ["sh", "-c", shell, sys.executable, "play", "--side", "nobody"],
+        capture_output=True,
+        timeout=60,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert game.returncode == 2  # a usage error, as when the message can be seen

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import os
 import shlex
 import shutil
@@ -287,15 +288,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command, through a standard output whose failure is reported once, in a line."""
     from presidium.streams import GuardedOutput, OutputFailed
 
-    real = sys.stdout
+    real, real_err = sys.stdout, sys.stderr
     guarded = GuardedOutput(real)
     sys.stdout = guarded
+    if sys.stderr is None:  # closed: messages go nowhere, but the exit code still tells
+        sys.stderr = io.StringIO()
     try:
         code = _main(argv)
         with contextlib.suppress(OutputFailed):
             guarded.flush()  # what is still buffered, so a full disk is noticed here
     finally:
-        sys.stdout = real
+        sys.stdout, sys.stderr = real, real_err
     failure = guarded.failure
     if failure is None:
         return code
