@@ -398,11 +398,6 @@ def default_name(save: Save) -> str:
     )
 
 
-def latest_autosave() -> Path | None:
-    """The most recent autosave of a game that has not ended; unreadable files are passed by."""
-    return next(unfinished_autosaves(), None)
-
-
 def unfinished_autosaves() -> Iterator[Path]:
     """The autosaves of games that have not ended, newest first; unreadable files are passed by."""
     for _modified, _name, path in reversed(_autosaves()):

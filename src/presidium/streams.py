@@ -32,9 +32,6 @@ class OutputFailed(PresidiumError):
         super().__init__(f"cannot write to standard output: {reason}")
         self.broken_pipe = broken_pipe
 
-    def __str__(self) -> str:
-        return str(self.args[0])
-
 
 class GuardedOutput(io.TextIOBase):
     """``target`` (``sys.stdout``, possibly ``None``), turning its first failure into
