@@ -6,6 +6,8 @@ shell would, and look at the files it leaves behind. Each is bounded to a few se
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 import signal
 import subprocess
@@ -213,3 +215,138 @@ def test_the_hint_is_short_when_the_path_finds_the_same_program(
 def test_no_folder_is_made_for_a_game_that_never_starts(tmp_path: Path) -> None:
     code, _, err = run([*GAME[:1], "--side", "nobody", "--transcript", str(tmp_path / "new/t.txt")])
     assert code == 2 and "no side 'nobody'" in err and not (tmp_path / "new").exists()
+
+
+def test_two_output_options_naming_one_file_are_refused(tmp_path: Path, data_dir: Path) -> None:
+    (tmp_path / "real.md").write_text("")
+    (tmp_path / "link.md").symlink_to(tmp_path / "real.md")
+    for (one, first), (other, second) in [
+        (("--transcript", "x.txt"), ("--record", "x.txt")),
+        (("--transcript", "same.md"), ("--debrief", "same.md")),
+        (("--debrief", "real.md"), ("--transcript", "link.md")),
+    ]:
+        args = [*GAME, one, str(tmp_path / first), other, str(tmp_path / second)]
+        code, out, err = run(args, "1\nquit\n")
+        assert code == 2 and "are the same file" in err, err
+        assert f"{one} '{tmp_path / first}'" in err and f"{other} '{tmp_path / second}'" in err
+        assert "The ambush" not in out and not (data_dir / "autosave").exists()
+
+
+# --------------------------------------------------------------------------- standard output
+
+
+def test_a_typed_line_of_megabytes_is_echoed_short_and_quickly(tmp_path: Path) -> None:
+    transcript, record = tmp_path / "t.txt", tmp_path / "r.json"
+    line = "x" * (4 * 1024 * 1024)
+    started = time.monotonic()
+    files = ["--transcript", str(transcript), "--record", str(record)]
+    game = subprocess.run(
+        [sys.executable, "-m", "presidium", *GAME, *files],
+        input=f"1\n{line}\n1\nquit\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert game.returncode == 0, game.stderr
+    assert time.monotonic() - started < 15  # it took 25 s or more when the line was laid out whole
+    said = ">" + "x" * 200 + "…(4,194,304characters)"  # as laid out, less the spaces
+    for shown in (game.stdout, transcript.read_text(encoding="utf-8")):
+        assert said in "".join(shown.split()) and len(shown) < 100_000
+    assert saves.read(record).session.inputs[1] == line  # type: ignore[union-attr]
+    assert run(["replay", str(record)])[0] == 0
+
+
+CLOSED_STDOUT = 'exec "$0" -m presidium "$@" >&-'
+FULL_STDOUT = 'exec "$0" -m presidium "$@" >/dev/full'
+SMALL = ["validate", str(Path(__file__).resolve().parent.parent / "scenarios" / "june_1957.yaml")]
+
+
+@posix_only
+@pytest.mark.parametrize(
+    "shell, reason",
+    [(CLOSED_STDOUT, "it is closed"), (FULL_STDOUT, "No space left on device")],
+)
+@pytest.mark.parametrize(
+    "args", [SMALL, ["list"], ["schema"], ["new", "n.yaml"], GAME], ids=lambda a: a[0]
+)
+def test_an_output_that_cannot_be_written_is_one_line_on_stderr(
+    tmp_path: Path, data_dir: Path, shell: str, reason: str, args: list[str]
+) -> None:
+    if shell == FULL_STDOUT and not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    game = subprocess.run(
+        ["sh", "-c", shell, sys.executable, *args],
+        input="1\nquit\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert game.returncode == 1 and "Traceback" not in game.stderr, game.stderr
+    assert game.stderr == f"presidium: cannot write to standard output: {reason}\n"
+
+
+@posix_only
+def test_a_pipe_that_breaks_mid_game_loses_nothing(tmp_path: Path, data_dir: Path) -> None:
+    transcript, record = tmp_path / "t.txt", tmp_path / "r.json"
+    pipeline = (
+        'printf "1\\n1\\n1\\n1\\n1\\n1\\n" | "$0" -m presidium "$@" 2>err.txt | head -100 '
+        ">/dev/null"
+    )
+    files = ["--transcript", str(transcript), "--record", str(record)]
+    subprocess.run(
+        ["sh", "-c", pipeline, sys.executable, *GAME, *files],
+        timeout=60,
+        check=True,
+        cwd=tmp_path,
+    )
+    assert (tmp_path / "err.txt").read_text() == ""  # the reader chose to stop: nothing to say
+    recorded = saves.read(record)
+    (autosave,) = (data_dir / "autosave").glob("*.json")
+    assert recorded.choices and saves.read(autosave).choices == recorded.choices
+    assert transcript.read_text().startswith("The Anti-Party Group")
+    assert run(["replay", str(record)])[0] == 0  # the record holds what its choices show
+
+
+class FillsUp(io.StringIO):
+    """A standard output on a disk that fills up once the game has shown its second scene."""
+
+    def write(self, text: str) -> int:
+        if "A phone call to the marshal" in self.getvalue() + text:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return super().write(text)
+
+
+def test_an_output_that_fails_mid_game_leaves_the_ordinary_way(
+    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from presidium.cli import main
+
+    record, debrief = tmp_path / "r.json", tmp_path / "d.md"
+    err = io.StringIO()
+    monkeypatch.setattr(sys, "stdin", io.StringIO("1\n1\n1\nquit\n"))
+    monkeypatch.setattr(sys, "stdout", FillsUp())
+    monkeypatch.setattr(sys, "stderr", err)
+    code = main([*GAME, "--record", str(record), "--debrief", str(debrief)])
+    assert code == 1
+    assert err.getvalue() == f"presidium: cannot write to standard output: {os.strerror(28)}\n"
+    (autosave,) = (data_dir / "autosave").glob("*.json")
+    taken = ["only_the_central_committee"]  # the decision whose outcome could not be shown
+    assert saves.read(autosave).choices == taken and saves.read(record).choices == taken
+    assert run(["replay", str(record)])[0] == 0
+
+
+@posix_only
+def test_a_closed_standard_error_keeps_the_exit_code(tmp_path: Path) -> None:
+    shell = 'exec "$0" -m presidium "$@" 2>&-'
+    game = subprocess.run(
+        ["sh", "-c", shell, sys.executable, "play", "--side", "nobody"],
+        capture_output=True,
+        timeout=60,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert game.returncode == 2  # a usage error, as when the message can be seen

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -690,3 +691,157 @@ def test_replay_of_a_save_stuffed_with_typed_lines_stops_early(tmp_path: Path) -
     code, out, _ = run(["replay", str(stuffed)])
     assert code == 1 and out.startswith(f"Different: {stuffed} no longer plays the same")
     assert time.monotonic() - started < 20  # it took minutes when every line was played
+
+
+def test_ctrl_c_while_a_choice_is_shown_leaves_a_record_that_replays_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from presidium.ui.render import Renderer
+
+    shown = Renderer.events
+    calls = []
+
+    def interrupted(self: Renderer, events: list[Any]) -> None:
+        on_screen = getattr(self.console.file, "target", None) is sys.stdout
+        calls.append(on_screen)
+        if on_screen and calls.count(True) == 2:  # the outcome of the first choice
+            raise KeyboardInterrupt  # Ctrl-C just after Enter, before the screen shows it
+        shown(self, events)
+
+    monkeypatch.setattr(Renderer, "events", interrupted)
+    record = tmp_path / "r.json"
+    code, _, _ = run([*BASE, "--record", str(record)], "1\n1\nquit\n")
+    assert code == 130 and saves.read(record).choices == ["only_the_central_committee"]
+    monkeypatch.setattr(Renderer, "events", shown)
+    code, out, _ = run(["replay", str(record)])
+    assert code == 0, out
+
+
+def test_a_game_interrupted_at_its_ending_is_recorded_finished(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from presidium.ui.render import Renderer
+
+    shown = Renderer.debrief
+
+    def interrupted(self: Renderer, report: Any) -> None:
+        if getattr(self.console.file, "target", None) is sys.stdout:
+            raise KeyboardInterrupt  # Ctrl-C before the screen shows the debrief
+        shown(self, report)
+
+    monkeypatch.setattr(Renderer, "debrief", interrupted)
+    record = tmp_path / "r.json"
+    code, _, _ = run([*BASE, "--record", str(record)], "1\n" * 12)
+    assert code == 130 and saves.read(record).finished
+    monkeypatch.setattr(Renderer, "debrief", shown)
+    code, out, _ = run(["replay", str(record)])
+    assert code == 0, out
+
+
+def test_resume_passes_over_autosaves_it_cannot_resume_and_says_why(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    run(BASE, "1\nquit\n")
+    good = the_autosave()
+    copy = tmp_path / "mine.yaml"
+    copy.write_text(JUNE.read_text())
+    run(["play", str(copy), "--side", "molotov", "--seed", "6", "--plain"], "1\nquit\n")
+    moved = the_autosave(6)
+    copy.unlink()  # the scenario file was moved away
+    unknown = rewritten(good, lambda body: body.update(side="nobody", seats=["nobody"]))
+    unknown = unknown.rename(saves.autosave_dir() / "unknown-side.json")
+    os.utime(moved, (2e9, 2e9))
+    os.utime(unknown, (2e9 + 1, 2e9 + 1))  # the newest of all
+    code, out, err = run(["play", "--resume", "--plain"], "quit\n")
+    assert code == 0 and "1 choice replayed." in out and "playing: Khrushchev's side" in out
+    assert saves.read(good).choices == ["only_the_central_committee"]
+    said = " ".join(err.split())
+    assert f"skipped the autosave {unknown}: the save plays side 'nobody'" in said
+    assert f"skipped the autosave {moved}: the save's scenario '{copy}' cannot be opened" in said
+    assert f"play --load {moved}" in said and f"play --load {unknown}" in said
+
+
+def test_a_save_whose_scenario_has_errors_cannot_be_replayed_and_says_the_first(
+    tmp_path: Path,
+) -> None:
+    copy = tmp_path / "mine.yaml"
+    copy.write_text(JUNE.read_text())
+    record = tmp_path / "r.json"
+    run(
+        ["play", str(copy), "--side", "khrushchev", "--seed", "6", "--record", str(record)],
+        "quit\n",
+    )
+    copy.write_text(JUNE.read_text().replace("history: meet_the_arrivals", "history: nowhere"))
+    code, out, err = run(["replay", str(record)])
+    assert code == 2 and out == ""  # as for any save that cannot be replayed
+    assert re.search(rf"cannot be opened: {re.escape(str(copy))}:\d+:\d+: error: ", err), err
+    code, _, err = run(["play", "--load", str(record)])
+    assert code == 1 and re.search(rf"{re.escape(str(copy))}:\d+:\d+: error: ", err), err
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="signals as POSIX has them")
+def test_a_signal_while_the_record_is_written_waits_for_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from presidium.ui.render import Renderer
+
+    shown = Renderer.events
+    calls = []
+
+    def signalled(self: Renderer, events: list[Any]) -> None:
+        calls.append(getattr(self.console.file, "target", None) is sys.stdout)
+        if not calls[-1] and calls.count(False) == 2:  # the record, at the first choice
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C just as the autosave renders it
+        shown(self, events)
+
+    monkeypatch.setattr(Renderer, "events", signalled)
+    from presidium.signals import _numbers
+
+    previous = {number: signal.getsignal(number) for number in _numbers()}  # it ignores them after
+    record = tmp_path / "r.json"
+    try:
+        code, _, _ = run([*BASE, "--record", str(record)], "1\n1\nquit\n")
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    assert code == 130 and saves.read(record).choices == ["only_the_central_committee"]
+    monkeypatch.setattr(Renderer, "events", shown)
+    code, out, _ = run(["replay", str(record)])
+    assert code == 0, out
+
+
+def test_a_record_interrupted_while_a_command_answers_replays_as_far_as_it_goes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from presidium.ui.play import Views
+
+    recorded = Views.to_records
+
+    def interrupted(self: Views, name: str, *args: Any, **kwargs: Any) -> None:
+        if name == "help":
+            raise KeyboardInterrupt  # Ctrl-C just after Enter, before 'help' answers
+        recorded(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(Views, "to_records", interrupted)
+    record = tmp_path / "r.json"
+    code, _, _ = run([*BASE, "--record", str(record)], "1\nhelp\nquit\n")
+    session = saves.read(record).session
+    assert code == 130 and session is not None and session.interrupted
+    assert session.inputs == ["1", "help"] and "Commands" not in session.transcript
+    monkeypatch.undo()
+    code, out, _ = run(["replay", str(record)])
+    assert code == 0 and "as far as it was recorded" in out, out
+    tampered = rewritten(
+        record,
+        lambda body: body["session"].update(
+            transcript=body["session"]["transcript"].replace("Khrushchev", "Krushchev", 1)
+        ),
+    )
+    code, out, _ = run(["replay", str(tampered)])
+    assert code == 1 and "Different" in out  # what it did record is still compared

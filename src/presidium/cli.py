@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import os
 import shlex
 import shutil
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,10 @@ from presidium import __version__
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from presidium.catalog import Opened
+    from presidium.saves import Save
+    from presidium.ui.play import PlayOptions
 
 COMMANDS = ("play", "list", "validate", "check", "graph", "schema", "new", "replay")
 WIDEST = 200  # --width takes 60 to 200 columns
@@ -280,6 +285,30 @@ def _normalise(argv: list[str]) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command, through a standard output whose failure is reported once, in a line."""
+    from presidium.streams import GuardedOutput, OutputFailed
+
+    real, real_err = sys.stdout, sys.stderr
+    guarded = GuardedOutput(real)
+    sys.stdout = guarded
+    if sys.stderr is None:  # closed: messages go nowhere, but the exit code still tells
+        sys.stderr = io.StringIO()
+    try:
+        code = _main(argv)
+        with contextlib.suppress(OutputFailed):
+            guarded.flush()  # what is still buffered, so a full disk is noticed here
+    finally:
+        sys.stdout, sys.stderr = real, real_err
+    failure = guarded.failure
+    if failure is None:
+        return code
+    if not failure.broken_pipe:  # whoever read a pipe chose to stop: nothing to say
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            sys.stderr.write(f"presidium: {failure}\n")
+    return code if code >= 128 else failure.exit_code
+
+
+def _main(argv: Sequence[str] | None) -> int:
     program = invoked_as() if argv is None else "presidium"
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -335,15 +364,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(exc, Stopped):  # everything is written: let no late signal kill the exit
             ignore_from_now_on()
         return 128 + signum
-    except BrokenPipeError:
-        # The reader went away (for example `presidium ... | head`): stop quietly.
-        with contextlib.suppress(OSError):
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the interpreter's final flush
-        return 1
     except Exception as exc:
         from presidium.errors import PresidiumError, ScenarioError
         from presidium.printable import clean
+        from presidium.streams import OutputFailed
 
+        if isinstance(exc, OutputFailed):
+            return exc.exit_code  # said once, by main
         if isinstance(exc, ScenarioError):
             sys.stderr.write(exc.report() + "\n")
             return exc.exit_code
@@ -358,6 +385,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise
 
 
+def _newest_resumable(
+    open_save: Callable[[str], tuple[Opened, PlayOptions, Save]], program: str
+) -> tuple[Opened, PlayOptions, Save]:
+    """The newest unfinished autosave that can be resumed; each newer one that cannot be is
+    named on standard error, with why, so that one broken save never hides the others."""
+    from presidium import saves
+    from presidium.errors import UsageError
+    from presidium.printable import clean
+
+    skipped = 0
+    for path in saves.unfinished_autosaves():
+        try:
+            return open_save(str(path))
+        except saves.SaveError as exc:
+            skipped += 1
+            sys.stderr.write(
+                clean(
+                    f"presidium: skipped the autosave {path}: {exc}. "
+                    f"To try it on its own: {program} play --load {shlex.quote(str(path))}",
+                    one_line=True,
+                )
+                + "\n"
+            )
+    if skipped:
+        raise saves.SaveError("no autosaved game can be resumed (the reasons are above)")
+    raise UsageError(
+        f"there is no game to resume (no unfinished autosave in {saves.autosave_dir()})"
+    )
+
+
 def _plain_wanted(requested: bool) -> bool:
     from presidium.ui.render import no_color_requested
 
@@ -368,6 +425,31 @@ def _plain_wanted(requested: bool) -> bool:
         or sys.stdin is None
         or not sys.stdin.isatty()
     )
+
+
+def _refuse_shared(outputs: list[tuple[str, str]]) -> None:
+    """Refuse two output options that name one file: the second written would replace the first."""
+    from presidium.errors import UsageError
+
+    seen: list[tuple[str, str, Path]] = []
+    for option, target in outputs:
+        path = Path(target)
+        for other_option, other_target, other in seen:
+            if _same_file(path, other):
+                raise UsageError(
+                    f"{other_option} '{other_target}' and {option} '{target}' are the same file, "
+                    "so one would be lost; give each its own file"
+                )
+        seen.append((option, target, path))
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        if one.resolve() == other.resolve():
+            return True
+        return one.exists() and other.exists() and os.path.samefile(one, other)
+    except (OSError, RuntimeError, ValueError):
+        return False
 
 
 def _check_writable(option: str, target: str) -> None:
@@ -397,8 +479,14 @@ def _check_writable(option: str, target: str) -> None:
 
 def _play(args: argparse.Namespace, program: str = "presidium") -> int:
     from presidium import catalog, saves
-    from presidium.errors import PresidiumError, UsageError
-    from presidium.ui.play import LineReader, PlayOptions, play_json, stdin_is_interactive
+    from presidium.errors import UsageError
+    from presidium.ui.play import (
+        LineReader,
+        PlayOptions,
+        play_json,
+        refuse_unfit,
+        stdin_is_interactive,
+    )
 
     resuming = args.load is not None or args.resume
     if resuming and (args.scenario or args.side or args.seed is not None or args.autoplay):
@@ -428,28 +516,19 @@ def _play(args: argparse.Namespace, program: str = "presidium") -> int:
     def open_save(name: str) -> tuple[catalog.Opened, PlayOptions, saves.Save]:
         path = saves.find(name)
         save = saves.read(path)
-        try:
-            opened = catalog.open_scenario(save.source)
-        except PresidiumError as exc:
-            raise saves.SaveError(
-                f"the save's scenario '{save.source}' cannot be opened: {exc}"
-            ) from None
+        opened = saves.open_scenario_of(save)
+        refuse_unfit(save, opened.scenario, save.source)
         autosave = path if saves.is_autosave(path) else None  # a resumed game goes on in it
         options = PlayOptions(
             save.side, save.seed, None, args.debrief, args.record, False, autosave, program
         )
         return opened, options, save
 
-    if resuming:
-        name = args.load
-        if name is None:
-            latest = saves.latest_autosave()
-            if latest is None:
-                raise UsageError(
-                    f"there is no game to resume (no unfinished autosave in {saves.autosave_dir()})"
-                )
-            name = str(latest)
-        first = open_save(name)
+    if args.load is not None:
+        first = open_save(args.load)
+        seed = first[1].seed
+    elif args.resume:
+        first = _newest_resumable(open_save, program)
         seed = first[1].seed
     else:
         opened = catalog.open_scenario(args.scenario)
@@ -466,13 +545,18 @@ def _play(args: argparse.Namespace, program: str = "presidium") -> int:
             args.side, seed, args.autoplay, args.debrief, args.record, program=program
         )
         first = (opened, options, None)
-    for option, target in (  # now that all else is known to be right, before the game
-        ("--transcript", args.transcript),
-        ("--debrief", args.debrief),
-        ("--record", args.record),
-    ):
-        if target is not None:
-            _check_writable(option, target)
+    outputs = [  # now that all else is known to be right, before the game
+        (option, target)
+        for option, target in (
+            ("--transcript", args.transcript),
+            ("--debrief", args.debrief),
+            ("--record", args.record),
+        )
+        if target is not None
+    ]
+    _refuse_shared(outputs)
+    for option, target in outputs:
+        _check_writable(option, target)
     interactive = stdin_is_interactive()
     if args.json:
         return play_json(

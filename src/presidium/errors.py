@@ -36,6 +36,16 @@ class ScenarioError(PresidiumError):
         lines.append(str(self))
         return "\n".join(lines)
 
+    def first_error(self) -> str:
+        """The first error on one line, and how many follow: for a message about something
+        else that needs the scenario (a save, a replay), where the whole report would not fit."""
+        found = [d for d in self.diagnostics if d.severity == "error"]
+        if not found:
+            return str(self)
+        more = len(found) - 1
+        rest = f" (and {more:,} more error{'s' if more != 1 else ''})" if more else ""
+        return found[0].format() + rest
+
 
 class IllegalChoice(PresidiumError, ValueError):
     """The caller asked the engine for a choice that is not offered now (a caller error)."""

@@ -28,13 +28,16 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from presidium.bounded import NotRegularFile, TooLarge, is_regular_file, read_regular
 from presidium.errors import PresidiumError
+
+if TYPE_CHECKING:
+    from presidium.catalog import Opened
 
 FORMAT = "presidium-save"
 VERSION = 1  # the newest format this presidium writes
@@ -64,6 +67,9 @@ class Session:
     width: int = REPLAY_WIDTH
     side_asked: bool = False  # the side was chosen at the side menu, not with --side
     autoplay: str | None = None  # "history" or "random" for an unattended game
+    # Left midway (Ctrl-C, a signal, an output that failed): the text may stop short of the
+    # answer to the last line typed, so a replay compares only as far as the text goes.
+    interrupted: bool = False
 
 
 @dataclass
@@ -99,6 +105,7 @@ class Save:
                 "width": self.session.width,
                 "side_asked": self.session.side_asked,
                 "autoplay": self.session.autoplay,
+                "interrupted": self.session.interrupted,
             }
         body["checksum"] = _checksum(body)
         return json.dumps(body, ensure_ascii=False, indent=1) + "\n"
@@ -214,6 +221,7 @@ def _from_body(body: dict[str, Any], name: str) -> Save:
             width,
             typed(raw, "side_asked", bool, "true or false", False),
             autoplay,
+            typed(raw, "interrupted", bool, "true or false", False),
         )
     return Save(
         scenario=typed(body, "scenario", str, "a scenario id"),
@@ -390,15 +398,28 @@ def default_name(save: Save) -> str:
     )
 
 
-def latest_autosave() -> Path | None:
-    """The most recent autosave of a game that has not ended; unreadable files are passed by."""
+def unfinished_autosaves() -> Iterator[Path]:
+    """The autosaves of games that have not ended, newest first; unreadable files are passed by."""
     for _modified, _name, path in reversed(_autosaves()):
         try:
             if not read(path).finished:
-                return path
+                yield path
         except SaveError:
             continue
-    return None
+
+
+def open_scenario_of(save: Save) -> Opened:
+    """The scenario a save was played with, or a ``SaveError`` that gives its first problem."""
+    from presidium import catalog
+    from presidium.errors import ScenarioError
+
+    try:
+        return catalog.open_scenario(save.source)
+    except ScenarioError as exc:
+        problem = exc.first_error()
+    except PresidiumError as exc:
+        problem = str(exc)
+    raise SaveError(f"the save's scenario '{save.source}' cannot be opened: {problem}")
 
 
 def _has_separator(name: str) -> bool:

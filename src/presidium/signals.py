@@ -86,7 +86,7 @@ def _detach_terminal() -> None:
     with contextlib.suppress(OSError):
         nowhere = os.open(os.devnull, os.O_WRONLY)
         for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(OSError, ValueError, AttributeError):
+            with contextlib.suppress(Exception):  # a terminal that has gone fails in any way
                 stream.flush()
         os.dup2(nowhere, 1)
         os.dup2(nowhere, 2)

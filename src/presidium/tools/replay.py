@@ -2,7 +2,9 @@
 
 Any save carries the session it came from (every line typed and the plain text shown, at a
 fixed width). Replaying plays those lines again against the scenario as it is now and compares
-the text line by line: an author's regression test for a playthrough.
+the text line by line: an author's regression test for a playthrough. A session that was
+interrupted (Ctrl-C, a signal, an output that failed) may have stopped midway through answering
+its last line: it is compared as far as its text goes.
 """
 
 from __future__ import annotations
@@ -10,8 +12,7 @@ from __future__ import annotations
 import difflib
 from typing import IO
 
-from presidium import catalog, saves
-from presidium.errors import PresidiumError
+from presidium import saves
 
 
 def replay(name: str, out: IO[str], err: IO[str]) -> int:
@@ -30,10 +31,10 @@ def replay(name: str, out: IO[str], err: IO[str]) -> int:
         err.write(f"presidium: '{name}' has no recorded session to replay\n")
         return 2
     try:
-        opened = catalog.open_scenario(save.source)
-    except PresidiumError as exc:
-        err.write(f"presidium: the save's scenario '{save.source}' cannot be opened: {exc}\n")
-        return 1
+        opened = saves.open_scenario_of(save)
+    except saves.SaveError as exc:
+        err.write(f"presidium: {exc}\n")
+        return 2
     try:
         now = replay_session(opened, save)  # refuses what --load refuses
     except saves.SaveError as exc:
@@ -41,11 +42,15 @@ def replay(name: str, out: IO[str], err: IO[str]) -> int:
         return 2
     before = save.session.transcript
     typed = len(save.session.inputs)
+    if save.session.interrupted:  # its text may stop short of the answer to the last line
+        now = "".join(now.splitlines(keepends=True)[: len(before.splitlines())])
     if now == before:
         lines = len(before.splitlines())
+        cut = ", as far as it was recorded before it was interrupted"
         out.write(
             f"Same: {name} replays to the same {lines} lines "
-            f"({typed} typed line{'' if typed == 1 else 's'}, seed {save.seed}).\n"
+            f"({typed} typed line{'' if typed == 1 else 's'}, seed {save.seed}"
+            f"{cut if save.session.interrupted else ''}).\n"
         )
         return 0
     if opened.digest != save.digest:

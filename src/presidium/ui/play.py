@@ -12,6 +12,7 @@ whole game), an autosave after every decision and on the way out, and a record o
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import io
 import json
@@ -33,7 +34,8 @@ from presidium.engine import Game, Snapshot
 from presidium.errors import PresidiumError
 from presidium.model import Scenario
 from presidium.printable import clean, json_text
-from presidium.ui.render import Renderer, make_console
+from presidium.streams import OutputFailed
+from presidium.ui.render import ECHO_LIMIT, Renderer, as_echoed, make_console
 
 
 class InputEnded(PresidiumError):
@@ -97,7 +99,7 @@ class LineReader:
         if not line:
             return None
         answer = as_unicode(line.rstrip("\r\n"))
-        self.echo(prompt + answer)  # a transcript of piped play shows what was answered
+        self.echo(prompt + as_echoed(answer))  # a transcript of piped play shows what was answered
         return answer
 
 
@@ -116,13 +118,18 @@ class Views:
         self.all: list[Renderer | SessionRecord] = [screen, *self.recorders]
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
-        methods = [getattr(view, name) for view in self.all]
-
         def call(*args: Any, **kwargs: Any) -> Any:
-            first, *_rest = [method(*args, **kwargs) for method in methods]  # call every one
-            return first
+            self.to_records(name, *args, **kwargs)
+            return getattr(self.screen, name)(*args, **kwargs)
 
         return call
+
+    def to_records(self, name: str, *args: Any, **kwargs: Any) -> None:
+        """The records first, with signals held: whatever happens to the screen (Ctrl-C
+        midway, an output that fails), the records hold all that the game has done."""
+        with signals.holding():
+            for view in self.recorders:
+                getattr(view, name)(*args, **kwargs)
 
     def set_seat(self, side: str) -> None:
         for view in self.all:
@@ -133,8 +140,7 @@ class Views:
 
     def record_input(self, line: str) -> None:
         """What the player typed, in the records (a terminal already shows it on the screen)."""
-        for view in self.recorders:
-            view.echo(line)
+        self.to_records("echo", line)
 
 
 class SessionRecord:
@@ -158,9 +164,10 @@ class SessionRecord:
         return queue
 
     def _render(self) -> None:
-        while self.pending:  # one at a time: a signal midway never renders a call twice
-            name, args, kwargs = self.pending.popleft()
-            getattr(self.renderer, name)(*args, **kwargs)
+        while self.pending:  # one call at a time, whole: a signal waits until it is rendered
+            with signals.holding():
+                name, args, kwargs = self.pending.popleft()
+                getattr(self.renderer, name)(*args, **kwargs)
 
     def text(self) -> str:
         self._render()
@@ -403,24 +410,30 @@ class Sitting:
             assert decision is not None
             choice = agent.choose(decision) if agent is not None else self._ask()
             snapshot = game.snapshot()
-            events = game.step(choice)
-            if not (len(events) == 1 and isinstance(events[0], ev.Refused)):
-                self.undo_stack.append((snapshot, self.scene))
-                self.choices.append(choice)
-            self._show(events)
+            with signals.holding():  # a choice taken is in the records with what it showed
+                events = game.step(choice)
+                if not (len(events) == 1 and isinstance(events[0], ev.Refused)):
+                    self.undo_stack.append((snapshot, self.scene))
+                    self.choices.append(choice)
+                self.views.to_records("events", events)
+            self._show(events, recorded=True)
             self.autosave()
         return game
 
-    def _show(self, events: list[ev.Event]) -> None:
-        self.views.events(events)
+    def _show(self, events: list[ev.Event], recorded: bool = False) -> None:
         if any(isinstance(e, ev.PhaseStarted) for e in events):
             self.scene = last_scene(events)
+        if recorded:
+            self.views.screen.events(events)
+        else:
+            self.views.events(events)
 
     def _read(self, prompt: str) -> str | None:
         answer = self.reader.read(prompt)
         if answer is not None:
-            self.session.inputs.append(answer)
-            self.views.record_input(prompt + answer)
+            with signals.holding():  # a line in the save is a line in its transcript
+                self.session.inputs.append(answer)
+                self.views.record_input(prompt + as_echoed(answer))
         return answer
 
     def _ask(self) -> str:
@@ -486,6 +499,9 @@ class Sitting:
             return
         if self.options.dry_run:  # a replayed session stops where it loaded another game
             raise InputEnded("the recorded session went on to another game")
+        if len(target) > ECHO_LIMIT:
+            self.views.error(f"Cannot load '{as_echoed(target)}': no save has so long a name.")
+            return
         try:
             opened = self.open_save(target)
         except PresidiumError as exc:
@@ -594,10 +610,22 @@ class Sitting:
             raise problem
 
     def finish(self) -> None:
+        self.concluded()
+        assert self.report is not None
+        self.views.screen.debrief(self.report)
+
+    def concluded(self) -> bool:
+        """Whether the game has ended. The debrief (the handout, written in ``leave``) is put
+        in the records here, before the screen shows it: a game left at its ending (Ctrl-C,
+        an output that failed) is recorded whole, and saved as finished."""
         game = self.game
-        assert game is not None
-        self.report = debrief.build(self.scenario, game, self.side)  # the handout, in leave()
-        self.views.debrief(self.report)
+        if game is None or not self.ready or not game.over:
+            return False
+        with signals.holding():
+            if self.report is None:
+                self.report = debrief.build(self.scenario, game, self.side)
+                self.views.to_records("debrief", self.report)
+        return True
 
 
 def write_debrief(report: debrief.Debrief, target: str, say: Callable[[str], None]) -> None:
@@ -655,20 +683,23 @@ def run_games(
                 sitting.begin()
             fallback = None
             sitting.play()
+            sitting.finish()
         except LoadRequested as request:
             sitting.leave(finished=False, announce=False)
             back = dataclasses.replace(sitting.options, autosave=sitting.autosave_file)
             fallback = (sitting.opened, back, sitting.current_save())
             opened, options, save = request.target
             continue
-        except KeyboardInterrupt:
-            views.screen.blank()  # the terminal's ^C is still on the prompt's line
-            sitting.leave(finished=False)
+        except (KeyboardInterrupt, OutputFailed) as exc:
+            if isinstance(exc, KeyboardInterrupt):
+                with contextlib.suppress(OutputFailed):
+                    views.screen.blank()  # the terminal's ^C is still on the prompt's line
+            sitting.session.interrupted = True  # perhaps midway through answering the last line
+            sitting.leave(finished=sitting.concluded())
             raise
         except (PlayerQuit, InputEnded):
-            sitting.leave(finished=False)
+            sitting.leave(finished=sitting.concluded())
             raise
-        sitting.finish()
         sitting.leave(finished=True)
         return 0
 

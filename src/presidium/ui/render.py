@@ -572,7 +572,11 @@ class Renderer:
 
     def echo(self, line: str) -> None:
         """What the player typed, as it appears on the screen and in a transcript: printable,
-        so a typed escape sequence shows as text and leaves every transcript well-formed."""
+        so a typed escape sequence shows as text and leaves every transcript well-formed.
+
+        The line comes through ``as_echoed``, so a line of megabytes is shown by its start and
+        its length: laying it out whole would take minutes and bury the game.
+        """
         self.console.print(Text(clean(line)), markup=False, highlight=False)
 
     def help(self) -> None:
@@ -585,3 +589,16 @@ class Renderer:
 
     def error(self, message: str) -> None:
         self.out(Text(clean(message), style="presidium.error"))
+
+
+ECHO_LIMIT = 200  # characters of a typed line that are echoed; a longer one is shortened
+
+
+def as_echoed(typed: str) -> str:
+    """A typed line as the screen, a transcript and a session record show it.
+
+    The whole line is still what the game reads and what a save keeps.
+    """
+    if len(typed) <= ECHO_LIMIT:
+        return typed
+    return f"{typed[:ECHO_LIMIT]}… ({len(typed):,} characters)"
