@@ -7,6 +7,7 @@ engine, reading the same text with the same function, never meets one while a ga
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 _BRACE = re.compile(r"[{}]")
@@ -28,10 +29,15 @@ class TemplateError(ValueError):
         self.offset = offset
 
 
-def split(text: str) -> list[str | Placeholder]:
-    """Literal runs and placeholders, in order; ``{{`` and ``}}`` are literal braces."""
+@lru_cache(maxsize=4096)
+def split(text: str) -> tuple[str | Placeholder, ...]:
+    """Literal runs and placeholders, in order; ``{{`` and ``}}`` are literal braces.
+
+    A scenario's texts are few and fixed, and the game fills them again and again: each is
+    read once (a text with a mistake is not kept; the compiler refuses it first).
+    """
     if "{" not in text and "}" not in text:
-        return [text] if text else []
+        return (text,) if text else ()
     pieces: list[str | Placeholder] = []
     literal: list[str] = []
     i = 0
@@ -66,7 +72,7 @@ def split(text: str) -> list[str | Placeholder]:
     literal.append(text[i:])
     if "".join(literal):
         pieces.append("".join(literal))
-    return pieces
+    return tuple(pieces)
 
 
 def _near(text: str, at: int) -> str:
