@@ -845,3 +845,29 @@ def test_a_record_interrupted_while_a_command_answers_replays_as_far_as_it_goes(
     )
     code, out, _ = run(["replay", str(tampered)])
     assert code == 1 and "Different" in out  # what it did record is still compared
+
+
+@pytest.mark.parametrize("command", [["play", "--load"], ["replay"]])
+def test_a_home_folder_that_does_not_exist_is_no_such_save(command: list[str]) -> None:
+    """'~nobody/x' cannot be expanded: that is a save that does not exist, not a crash."""
+    code, _, err = run([*command, "~nosuchuser_presidium/a.json"])
+    assert code == 2, err
+    assert "no save" in err and "Traceback" not in err
+
+
+def test_save_to_a_home_folder_that_does_not_exist_keeps_the_game(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As in a shell, an unknown ~user stays as written: a folder of that name, here."""
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(BASE, "save ~nosuchuser_presidium/x.json\n1\nquit\n")
+    assert code == 0, err
+    assert (tmp_path / "~nosuchuser_presidium" / "x.json").is_file()
+    assert "You chose" in out
+
+
+def test_a_long_field_in_a_save_is_quoted_short(tmp_path: Path) -> None:
+    path = rewritten(good_save(tmp_path), lambda body: body.update(source="x" * 100_000))
+    code, _, err = run(["play", "--load", str(path)])
+    assert code == 1
+    assert len(err) < 2_000 and "(100,000 characters)" in err

@@ -12,6 +12,7 @@ from presidium.bounded import is_regular_file, kind_of, read_bounded
 from presidium.errors import ScenarioError, UsageError
 from presidium.files import MAX_BYTES, compile_file, load_scenario
 from presidium.model import Scenario
+from presidium.printable import quoted
 
 DEFAULT_SCENARIO = "june_1957"
 
@@ -37,13 +38,6 @@ def bundled_dir() -> Path:
 
 def bundled_ids() -> list[str]:
     return sorted(p.stem for p in bundled_dir().glob("*.yaml"))
-
-
-def quoted(name: str) -> str:
-    """A name as a message quotes it; a very long one is cut short (and its length given)."""
-    if len(name) <= 100:
-        return f"'{name}'"
-    return f"'{name[:60]}…' ({len(name):,} characters)"
 
 
 def _file_problem(path: Path, name: str) -> str | None:

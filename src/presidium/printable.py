@@ -49,6 +49,13 @@ def clean(text: str, one_line: bool = False) -> str:
     return (_ONE_LINE if one_line else CONTROL).sub(_visible, text)
 
 
+def quoted(name: str) -> str:
+    """A name (a file, a save's field) as a message quotes it; a very long one is cut short (and its length given)."""
+    if len(name) <= 100:
+        return f"'{name}'"
+    return f"'{name[:60]}…' ({len(name):,} characters)"
+
+
 def one_line(text: str) -> str:
     """Text for a place that must stay one line (a heading, a comment): whitespace runs,
     newlines included, become one space; anything else unprintable is escaped."""

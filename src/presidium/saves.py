@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from presidium.bounded import NotRegularFile, TooLarge, is_regular_file, read_regular
 from presidium.errors import PresidiumError
+from presidium.printable import quoted
 
 if TYPE_CHECKING:
     from presidium.catalog import Opened
@@ -419,18 +420,11 @@ def open_scenario_of(save: Save) -> Opened:
         problem = exc.first_error()
     except PresidiumError as exc:
         problem = str(exc)
-    raise SaveError(f"the save's scenario '{save.source}' cannot be opened: {problem}")
+    raise SaveError(f"the save's scenario {quoted(save.source)} cannot be opened: {problem}")
 
 
 def _has_separator(name: str) -> bool:
     return any(sep and sep in name for sep in ("/", os.sep, os.altsep))
-
-
-def _is_file(path: Path) -> bool:
-    try:
-        return path.is_file()
-    except (OSError, ValueError):  # a name too long, or with a NUL: no such save
-        return False
 
 
 def place(name: str) -> Path:
@@ -439,7 +433,7 @@ def place(name: str) -> Path:
     A bare name without an extension gets ``.json``, so that ``load NAME`` finds it again.
     """
     if _has_separator(name):
-        return Path(name).expanduser()
+        return Path(os.path.expanduser(name))  # Path.expanduser raises for ~nobody
     return saves_dir() / (name if Path(name).suffix else f"{name}.json")
 
 
@@ -450,13 +444,13 @@ def find(name: str) -> Path:
     written by earlier versions of presidium (and files named on the command line) are.
     """
     if _has_separator(name):
-        path = Path(name).expanduser()
-        if _is_file(path):
+        path = Path(os.path.expanduser(name))
+        if is_regular_file(path):
             return path
         raise NoSuchSave(f"no save '{name}'")
     for folder in (saves_dir(), autosave_dir(), Path()):
         for candidate in (folder / name, folder / f"{name}.json"):
-            if _is_file(candidate):
+            if is_regular_file(candidate):
                 return candidate
     raise NoSuchSave(
         f"no save '{name}' (looked in {saves_dir()}, in {autosave_dir()} and in this folder)"

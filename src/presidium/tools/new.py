@@ -8,9 +8,8 @@ import shlex
 from pathlib import Path
 from typing import IO
 
-from presidium.catalog import quoted
 from presidium.errors import UsageError
-from presidium.printable import one_line
+from presidium.printable import one_line, quoted
 from presidium.tools.schema import render
 
 SCHEMA_NAME = "scenario.schema.json"

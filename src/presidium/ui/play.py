@@ -33,7 +33,7 @@ from presidium.catalog import Opened
 from presidium.engine import Game, Snapshot
 from presidium.errors import PresidiumError
 from presidium.model import Scenario
-from presidium.printable import clean, json_text
+from presidium.printable import clean, json_text, quoted
 from presidium.streams import OutputFailed
 from presidium.ui.render import ECHO_LIMIT, Renderer, as_echoed, make_console
 
@@ -233,23 +233,24 @@ def refuse_unfit(save: saves.Save, scenario: Scenario, source: str) -> None:
     """Refuse a save made for another scenario, or for seats this scenario does not have."""
     if save.scenario != scenario.id:
         raise saves.SaveError(
-            f"the save is for scenario '{save.scenario}', but '{source}' is now "
+            f"the save is for scenario {quoted(save.scenario)}, but {quoted(source)} is now "
             f"scenario '{scenario.id}'; it is not loaded"
         )
     known = set(scenario.sides) | set(scenario.actors)
     if save.side not in scenario.sides:
         raise saves.SaveError(
-            f"the save plays side '{save.side}', which scenario '{scenario.id}' no "
+            f"the save plays side {quoted(save.side)}, which scenario '{scenario.id}' no "
             "longer has; it is not loaded"
         )
     if save.side not in save.seats:
         raise saves.SaveError(
-            f"the save's seats do not include the side it plays, '{save.side}'; it is not loaded"
+            f"the save's seats do not include the side it plays, {quoted(save.side)}; it is not "
+            "loaded"
         )
     unknown = [seat for seat in save.seats if seat not in known]
     if unknown:
         raise saves.SaveError(
-            f"the save seats '{unknown[0]}', which scenario '{scenario.id}' does not have; "
+            f"the save seats {quoted(unknown[0])}, which scenario '{scenario.id}' does not have; "
             "it is not loaded"
         )
 
