@@ -848,3 +848,10 @@ def test_what_the_docs_say_of_history_and_date_label_is_warned_about(
 def test_an_invented_phase_needs_no_history() -> None:
     scenario, found = compile_yaml(mutate("    history: go_out\n", ""))
     assert scenario is not None and found == []
+
+
+@pytest.mark.parametrize("value", ["5", "true", "1.5", "hello"])
+def test_choices_that_are_not_a_list_are_an_error_not_a_crash(value: str) -> None:
+    text = mutate("    choices:\n", f"    choices: {value}\n    unused_choices:\n")
+    found = errors(text)
+    assert any("'choices' must be a list" in e for e in found), found

@@ -129,12 +129,19 @@ class Compiler(Declarations):
         seats = set(sides) | set(actors)
         targets = set(phase_ids) | set(ending_ids)
 
-        self.choice_owners = {
-            item["id"]: pid
+        # Every choice id written, by phase, even of a choice with a mistake of its own, so
+        # that a reference to it is not reported too.
+        self.written_choices: dict[str, list[str]] = {
+            pid: [
+                item["id"]
+                for item in node["choices"]
+                if isinstance(item, YMap) and isinstance(item.get("id"), str)
+            ]
             for pid, node, _ in phase_nodes
             if isinstance(node.get("choices"), YList)
-            for item in node["choices"]
-            if isinstance(item, YMap) and isinstance(item.get("id"), str)
+        }
+        self.choice_owners = {
+            choice: pid for pid, written in self.written_choices.items() for choice in written
         }
 
         # pass 2: bodies
@@ -465,13 +472,7 @@ class Compiler(Declarations):
                     "'choices' is empty; give at least one, or use 'next' instead",
                     node.value_span("choices"),
                 )
-        # every id written, even of a choice with a mistake of its own, so that a reference
-        # to it is not reported too
-        choice_ids = [c.id for c in choices] + [
-            item["id"]
-            for item in node.get("choices") or ()
-            if isinstance(item, YMap) and isinstance(item.get("id"), str)
-        ]
+        choice_ids = [c.id for c in choices] + self.written_choices.get(pid, [])
         if "choices" in node:
             if "by" not in node:
                 self.err(
