@@ -419,3 +419,34 @@ def test_unquoted_prose_cut_short_by_a_comment_is_a_warning(tmp_path: Path) -> N
     assert code == 0
     assert out.startswith(f"{path}:{line}:27: warning: 'label' ends before this '#'")
     assert "put it all in quotes" in out
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+@pytest.mark.parametrize("extra", ["", "# a note\u2028# on two lines\n"])
+def test_a_syntax_mistake_is_placed_alike_whatever_the_line_breaks(
+    newline: str, extra: str
+) -> None:
+    """YAML counts \\r, \\r\\n, U+2028 and U+2029 as line breaks; so must our own scans."""
+    from conftest import mutate
+
+    text = extra + mutate(
+        '        label: "Refuse to receive them"',
+        "        label: 'Refuse the Committee's members'",
+    )
+    line = next(n for n, s in enumerate(loader.source_lines(text), 1) if "Committee's" in s)
+    (found,) = syntax_errors(text.replace("\n", newline))
+    assert found.startswith(f"{line}:37: YAML syntax: the ' after 'Committee' ends"), found
+
+
+def test_the_syntax_scans_are_linear_in_a_long_line() -> None:
+    """A hostile one-line file with a syntax error: the scans step back over spaces only."""
+    import time
+
+    def seconds(size: int) -> float:
+        text = "a: [" + "'x', " * size + "'unclosed]\nb: ]\n"
+        started = time.perf_counter()
+        syntax_errors(text)
+        return time.perf_counter() - started
+
+    small, large = seconds(20_000), seconds(160_000)
+    assert large < 8 * small * 3 + 0.5, (small, large)  # quadratic would be 64 times

@@ -28,6 +28,19 @@ def source_lines(text: str) -> list[str]:
     return lines
 
 
+def _one_break(text: str) -> str:
+    """The text with every line break YAML knows written as ``\n``: lines and columns stay
+    as the parser counts them, and the scans need look for one character only."""
+    return (
+        text
+        if "\r" not in text
+        and "\x85" not in text
+        and "\u2028" not in text
+        and ("\u2029" not in text)
+        else "\n".join(source_lines(text))
+    )
+
+
 def position(text: str, index: int) -> tuple[int, int]:
     """The (line, column) of ``text[index]``, both from 1, counting lines as YAML does."""
     breaks = list(_BREAK.finditer(text, 0, index))
@@ -47,6 +60,7 @@ def too_deep(text: str) -> tuple[int, int] | None:
     its events stream, and the loader's cap sees them.
     """
     depth = 0
+    text = _one_break(text)
     for char, _, line, col, _ in _flow_tokens(text, len(text)):
         if char in "[{":
             depth += 1
@@ -55,6 +69,16 @@ def too_deep(text: str) -> tuple[int, int] | None:
         elif char in "]}":
             depth -= 1
     return None
+
+
+def _starts_value(text: str, at: int, line_start: int, depth: int) -> bool:
+    """Whether the character at ``at`` begins a value: what stands before it on its line,
+    spaces aside, is nothing or an indicator that a value follows. Only the spaces are
+    stepped over, so a scan of a long line stays linear."""
+    before = at - 1
+    while before >= line_start and text[before] == " ":
+        before -= 1
+    return before < line_start or text[before] in (_FLOW_STARTS if depth else _BLOCK_STARTS)
 
 
 def _flow_tokens(text: str, stop: int) -> Iterator[tuple[str, int, int, int, int]]:
@@ -76,14 +100,12 @@ def _flow_tokens(text: str, stop: int) -> Iterator[tuple[str, int, int, int, int
         if char == "\n":
             line, line_start = line + 1, pos
             continue
-        before = text[line_start:at].rstrip(" ")
-        starts_node = before == "" or before.endswith(_FLOW_STARTS if depth else _BLOCK_STARTS)
         if char == "#":
             if at == line_start or text[at - 1] in " \t":
                 end = text.find("\n", at)
                 pos = len(text) if end < 0 else end
         elif char in "'\"":
-            if not starts_node:
+            if not _starts_value(text, at, line_start, depth):
                 continue
             end = _quote_end(text, at, char)
             yield char, at, line, at - line_start + 1, end
@@ -92,7 +114,7 @@ def _flow_tokens(text: str, stop: int) -> Iterator[tuple[str, int, int, int, int
                 line, line_start = line + breaks, text.rfind("\n", 0, end) + 1
             pos = end
         elif char in "[{":
-            if depth or starts_node:
+            if depth or _starts_value(text, at, line_start, depth):
                 depth += 1
                 yield char, at, line, at - line_start + 1, pos
         elif depth:
@@ -142,6 +164,7 @@ def syntax_error(
     key without ': ', a line indented unlike its neighbours. ``began`` is the line where the
     parser says the construct it was reading began, if it says.
     """
+    text = _one_break(text)
     words = _OUR_WORDS.get(problem.split(" (")[0], problem or "not valid YAML")
     stop = 0
     for _ in range(line - 1):
