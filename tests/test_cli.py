@@ -314,3 +314,27 @@ def test_only_a_non_empty_no_color_asks_for_plain_output(tmp_path: Path) -> None
         shown = on_a_terminal({**env, "NO_COLOR": value})
         assert ("╭" not in shown) is plain, repr(value)  # panels are drawn unless plain
         assert ("\x1b[" not in shown) is plain, repr(value)  # and coloured
+
+
+def test_commands_work_from_a_folder_that_has_been_removed(tmp_path: Path) -> None:
+    """The current folder can vanish under a shell; asking for it must not end in a traceback."""
+    gone = tmp_path / "gone"
+    script = (
+        "import os, sys; os.chdir(sys.argv[1]); os.rmdir(sys.argv[1]); "
+        "sys.argv = ['presidium', *sys.argv[2:]]; "
+        "from presidium.cli import main; sys.exit(main())"
+    )
+    for args in (
+        ["--version"],
+        ["play", "--side", "khrushchev", "--autoplay", "history", "--plain"],
+    ):
+        gone.mkdir()
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(gone), *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert "Traceback" not in done.stderr, done.stderr
+        assert done.returncode == 0, done.stderr

@@ -53,12 +53,14 @@ def _as_typed(path: str) -> str:
     found = shutil.which(name)
     # The same path, not merely the same file: a virtual environment's python is a link to
     # the system's, and only the first can import presidium.
-    if found and os.path.abspath(found) == os.path.abspath(path):
-        return name
-    with contextlib.suppress(ValueError):
+    try:  # abspath and relpath ask for the current folder, which may have been removed
+        if found and os.path.abspath(found) == os.path.abspath(path):
+            return name
         relative = os.path.relpath(path)
-        if not relative.startswith(".."):
-            path = relative if os.sep in relative else os.path.join(".", relative)
+    except (ValueError, OSError):
+        return shlex.quote(path)
+    if not relative.startswith(".."):
+        path = relative if os.sep in relative else os.path.join(".", relative)
     return shlex.quote(path)
 
 
@@ -309,7 +311,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    program = invoked_as() if argv is None else "presidium"
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
         try:
@@ -351,7 +352,7 @@ def _main(argv: Sequence[str] | None) -> int:
         from presidium import signals
 
         with signals.leave_on_signals():
-            return _play(args, program)
+            return _play(args, invoked_as() if argv is None else "presidium")
     except KeyboardInterrupt as exc:
         from presidium.signals import Stopped, ignore_from_now_on
 

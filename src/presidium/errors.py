@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from presidium.diagnostics import Diagnostic, first_shown
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # diagnostics is not needed to start: every command imports this module
+    from presidium.diagnostics import Diagnostic
 
 
 class PresidiumError(Exception):
@@ -30,6 +33,8 @@ class ScenarioError(PresidiumError):
 
     def report(self) -> str:
         """Every diagnostic with its source excerpt (up to a limit), then a one-line summary."""
+        from presidium.diagnostics import first_shown
+
         shown, rest = first_shown(self.diagnostics)
         lines = [d.format(self.sources.get(d.span.file)) for d in shown]
         lines += [rest] if rest else []
