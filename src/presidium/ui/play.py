@@ -542,8 +542,14 @@ class Sitting:
 
     def _left_out(self, why: str) -> None:
         if not self.warned_left_out:
-            self.views.notice(f"({why[0].upper()}{why[1:]}.)")
             self.warned_left_out = True
+            self._aside(f"({why[0].upper()}{why[1:]}.)")
+
+    def _aside(self, message: str) -> None:
+        """A notice given while a file is being written: an output that fails now must not
+        stop the write (the failure is kept, and reported when the program ends)."""
+        with contextlib.suppress(OutputFailed):
+            self.views.notice(message)
 
     def autosave(self, finished: bool = False) -> bool | None:
         """After every decision, and on the way out: an interrupted game is never lost.
@@ -565,8 +571,8 @@ class Sitting:
         except saves.SaveError as exc:
             self.autosave_problem = str(exc)
             if not self.warned_autosave:
-                self.views.notice(f"(Autosave failed: {exc}. Use 'save FILE' to keep your game.)")
                 self.warned_autosave = True
+                self._aside(f"(Autosave failed: {exc}. Use 'save FILE' to keep your game.)")
             return False
         return True
 
@@ -691,15 +697,15 @@ def run_games(
             fallback = (sitting.opened, back, sitting.current_save())
             opened, options, save = request.target
             continue
-        except (KeyboardInterrupt, OutputFailed) as exc:
-            if isinstance(exc, KeyboardInterrupt):
-                with contextlib.suppress(OutputFailed):
-                    views.screen.blank()  # the terminal's ^C is still on the prompt's line
-            sitting.session.interrupted = True  # perhaps midway through answering the last line
-            sitting.leave(finished=sitting.concluded())
-            raise
-        except (PlayerQuit, InputEnded):
-            sitting.leave(finished=sitting.concluded())
+        except (KeyboardInterrupt, OutputFailed, PlayerQuit, InputEnded) as exc:
+            with signals.holding():  # a signal now must not cut the leaving short
+                if isinstance(exc, (KeyboardInterrupt, OutputFailed)):
+                    # perhaps midway through answering the last line
+                    sitting.session.interrupted = True
+                if isinstance(exc, KeyboardInterrupt):
+                    with contextlib.suppress(OutputFailed):
+                        views.screen.blank()  # the terminal's ^C is still on the prompt's line
+                sitting.leave(finished=sitting.concluded())
             raise
         sitting.leave(finished=True)
         return 0
