@@ -350,4 +350,3 @@ def test_a_closed_standard_error_keeps_the_exit_code(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert game.returncode == 2  # a usage error, as when the message can be seen
-
