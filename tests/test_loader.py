@@ -450,3 +450,21 @@ def test_the_syntax_scans_are_linear_in_a_long_line() -> None:
 
     small, large = seconds(20_000), seconds(160_000)
     assert large < 8 * small * 3 + 0.5, (small, large)  # quadratic would be 64 times
+
+
+@pytest.mark.parametrize(
+    ("data", "where", "byte"),
+    [
+        (b"\xef\xbb\xbfa: \xff\n", (1, 4), "0xff"),  # after a byte-order mark: the right byte
+        ("a: é\n".encode() + b"b: \xff\n", (2, 4), "0xff"),
+        ("a: é".encode() + b"\x00", (1, 5), None),  # columns in characters, not bytes
+        (b"a: 1\rb: \xff\r", (2, 4), "0xff"),  # a lone CR ends a line, as YAML reads it
+    ],
+)
+def test_an_unreadable_byte_is_named_and_placed_as_an_editor_shows_it(
+    data: bytes, where: tuple[int, int], byte: str | None
+) -> None:
+    (found,) = load_bytes(data, "f.yaml").diagnostics
+    assert (found.span.line, found.span.col) == where
+    if byte is not None:
+        assert f"byte {byte}" in found.message

@@ -15,6 +15,7 @@ stream and build plain dicts, lists and scalars ourselves, iteratively, so that
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import gc
 import re
@@ -418,10 +419,11 @@ def _key_text(value: Any) -> str:
     return str(value)
 
 
-def _byte_span(file: str, data: bytes, index: int) -> SourceSpan:
-    """The line and column of ``data[index]`` in a file that cannot be decoded as text."""
-    start = data.rfind(b"\n", 0, index) + 1
-    return SourceSpan(file, data.count(b"\n", 0, index) + 1, index - start + 1)
+def _byte_span(file: str, body: bytes, index: int) -> SourceSpan:
+    """Where ``body[index]`` stands in a file that cannot be read as text: lines as YAML
+    counts them, columns in characters, as an editor shows them."""
+    before = body[:index].decode("utf-8", errors="replace")
+    return SourceSpan(file, *position(before, len(before)))
 
 
 def load_bytes(data: bytes, file: str) -> LoadResult:
@@ -429,14 +431,15 @@ def load_bytes(data: bytes, file: str) -> LoadResult:
     if len(data) > MAX_BYTES:
         message = f"file is over {MAX_BYTES:,} bytes; scenarios may be at most {MAX_BYTES:,} bytes"
         return LoadResult(None, [Diagnostic("error", message, SourceSpan(file, 1, 1))], [])
-    nul = data.find(b"\x00")
+    body = data.removeprefix(codecs.BOM_UTF8)  # an editor's mark, not part of the text
+    nul = body.find(b"\x00")
     if nul >= 0:
         message = "file holds binary data (a NUL byte); a scenario is UTF-8 text"
-        return LoadResult(None, [Diagnostic("error", message, _byte_span(file, data, nul))], [])
+        return LoadResult(None, [Diagnostic("error", message, _byte_span(file, body, nul))], [])
     try:
-        text = data.decode("utf-8-sig")
+        text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        message = f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8"
-        span = _byte_span(file, data, exc.start)
+        message = f"not valid UTF-8 (byte 0x{body[exc.start]:02x}); save the file as UTF-8"
+        span = _byte_span(file, body, exc.start)
         return LoadResult(None, [Diagnostic("error", message, span)], [])
     return load_text(text, file)
