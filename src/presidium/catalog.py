@@ -25,7 +25,6 @@ class Entry:
     file's path from the folder listed.
     """
 
-    path: Path
     bundled: bool
     scenario: Scenario | None
     problem: str | None
@@ -161,11 +160,11 @@ def catalog(local_dir: Path) -> tuple[list[Entry], list[str]]:
         name = path.stem if bundled else str(path.relative_to(local_dir))
         try:
             scenario, _ = load_scenario(path, path.name if bundled else name)
-            entry = Entry(path, bundled, scenario, None, name)
+            entry = Entry(bundled, scenario, None, name)
         except ScenarioError as exc:
-            entry = Entry(path, bundled, None, exc.diagnostics[0].format(), name)
+            entry = Entry(bundled, None, exc.diagnostics[0].format(), name)
         except OSError as exc:
-            entry = Entry(path, bundled, None, str(exc.strerror), name)
+            entry = Entry(bundled, None, str(exc.strerror), name)
         entries.append(entry)
         if entry.scenario is None:
             continue

@@ -343,11 +343,11 @@ def _main(argv: Sequence[str] | None) -> int:
 
             return replay(args.path, out, printable_stream(sys.stderr))
         if args.command == "check":
-            from presidium.tools.check import Limits, check
+            from presidium.tools.check import MAX_MEMORY, TIME_LIMIT, Limits, check
 
-            limits = Limits(args.max_states)
-            limits.seconds = args.time_limit or limits.seconds
-            limits.megabytes = args.max_memory or limits.megabytes
+            limits = Limits(
+                args.max_states, args.time_limit or TIME_LIMIT, args.max_memory or MAX_MEMORY
+            )
             return check(args.paths, args.runs, args.seed, limits, args.strict, out)
         from presidium import signals
 
@@ -623,8 +623,6 @@ def _write_transcript(console: Console, target: str, title: str) -> None:
 
 def _list() -> int:
     """Each scenario under the name that ``play``, ``check`` and the others take for it."""
-    from pathlib import Path
-
     from presidium import catalog
     from presidium.printable import clean
 

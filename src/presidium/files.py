@@ -68,7 +68,7 @@ def compile_file(
     data = read_bounded(path, MAX_BYTES)
     if use_cache:
         cached = cache.load(data, name)
-        if isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[0], m.Scenario):
+        if cached is not None:  # cache.load has checked its shape (cache.well_formed)
             lines = data.decode("utf-8-sig", errors="replace").splitlines()
             return Compilation(cached[0], list(cached[1]), {name: lines})
     from presidium import extend

@@ -712,7 +712,8 @@ def run_games(
 
 
 class _Unwatched(Console):
-    """The screen of a replay, which nobody watches: nothing is drawn on it."""
+    """The screen of a replay, which nobody watches: nothing is drawn on it (and what any
+    other method writes goes to a buffer nobody reads, never to the terminal)."""
 
     def print(self, *_args: Any, **_kwargs: Any) -> None:
         pass
@@ -748,7 +749,7 @@ def replay_session(opened: Opened, save: saves.Save) -> str:
     assert session is not None
     refuse_unfit(save, opened.scenario, save.source)
     record = SessionRecord(opened.scenario, session.width)
-    unseen = Renderer(_Unwatched(width=session.width), opened.scenario, True, None)
+    unseen = Renderer(_Unwatched(width=session.width, file=io.StringIO()), opened.scenario, True, None)
     views = Views(unseen, [record])
     side = None if session.side_asked else save.side
     options = PlayOptions(side, save.seed, session.autoplay, dry_run=True)

@@ -26,7 +26,7 @@ from presidium import events as ev
 from presidium.commands import help_lines
 from presidium.debrief import Debrief, FateLine, Step, format_date
 from presidium.model import GRADE_LEGEND, Scenario, confidence_legend
-from presidium.printable import clean as clean
+from presidium.printable import clean
 
 THEME = Theme(
     {
