@@ -871,3 +871,11 @@ def test_a_long_field_in_a_save_is_quoted_short(tmp_path: Path) -> None:
     code, _, err = run(["play", "--load", str(path)])
     assert code == 1
     assert len(err) < 2_000 and "(100,000 characters)" in err
+
+
+def test_a_hint_names_a_path_with_a_space_so_that_it_can_be_pasted(tmp_path: Path) -> None:
+    target = tmp_path / "Application Support" / "my game.json"
+    target.parent.mkdir()
+    code, out, _ = run(BASE, f"save {target}\nquit\n")
+    assert code == 0
+    assert f"play --load '{target}'" in " ".join(out.split())

@@ -394,6 +394,7 @@ def _newest_resumable(
     from presidium import saves
     from presidium.errors import UsageError
     from presidium.printable import clean
+    from presidium.ui.play import command_line
 
     skipped = 0
     for path in saves.unfinished_autosaves():
@@ -404,7 +405,7 @@ def _newest_resumable(
             sys.stderr.write(
                 clean(
                     f"presidium: skipped the autosave {path}: {exc}. "
-                    f"To try it on its own: {program} play --load {shlex.quote(str(path))}",
+                    f"To try it on its own: {command_line(program, 'play', '--load', str(path))}",
                     one_line=True,
                 )
                 + "\n"

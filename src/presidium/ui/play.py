@@ -17,6 +17,7 @@ import dataclasses
 import io
 import json
 import random
+import shlex
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -58,6 +59,12 @@ class PlayOptions:
     dry_run: bool = False  # replaying a recorded session: never write a file
     autosave: Path | None = None  # the autosave a resumed game goes on writing
     program: str = "presidium"  # the command as the player ran it, for hints that name it
+
+
+def command_line(program: str, *args: str) -> str:
+    """A command to show in a hint, quoted so that it can be pasted as it is (a data folder
+    may have a space in its name). ``program`` is already as the player typed it."""
+    return " ".join([program, *map(shlex.quote, args)])
 
 
 def as_unicode(text: str) -> str:
@@ -538,7 +545,8 @@ class Sitting:
             self.views.notice(f"Not saved: {exc}.")
             return
         program = self.options.program
-        self.views.notice(f"Saved to {written}. Load it with: {program} play --load {written}")
+        load = command_line(program, "play", "--load", str(written))
+        self.views.notice(f"Saved to {written}. Load it with: {load}")
 
     def _left_out(self, why: str) -> None:
         if not self.warned_left_out:
@@ -592,7 +600,8 @@ class Sitting:
                     saves.write(self.current_save(finished), self.options.record, self._left_out)
                     said.append(
                         f"The session is recorded in {self.options.record}; "
-                        f"'{self.options.program} replay {self.options.record}' checks that it "
+                        f"'{command_line(self.options.program, 'replay', self.options.record)}' "
+                        "checks that it "
                         "still plays the same."
                     )
                 except saves.SaveError as exc:
@@ -749,7 +758,9 @@ def replay_session(opened: Opened, save: saves.Save) -> str:
     assert session is not None
     refuse_unfit(save, opened.scenario, save.source)
     record = SessionRecord(opened.scenario, session.width)
-    unseen = Renderer(_Unwatched(width=session.width, file=io.StringIO()), opened.scenario, True, None)
+    unseen = Renderer(
+        _Unwatched(width=session.width, file=io.StringIO()), opened.scenario, True, None
+    )
     views = Views(unseen, [record])
     side = None if session.side_asked else save.side
     options = PlayOptions(side, save.seed, session.autoplay, dry_run=True)
