@@ -25,7 +25,7 @@ from rich.theme import Theme
 from presidium import events as ev
 from presidium.commands import help_lines
 from presidium.debrief import Debrief, FateLine, Step, format_date
-from presidium.model import GRADE_LEGEND, Scenario, confidence_legend
+from presidium.model import GRADE_LEGEND, Note, Scenario, confidence_legend
 from presidium.printable import clean
 
 THEME = Theme(
@@ -485,14 +485,8 @@ class Renderer:
         for phase in scenes:
             self.heading(f"History notes: {phase.title}")
             for note in phase.notes:
-                line = Text()
-                line.append(f"[{clean(note.confidence)}] ", style="presidium.label")
-                line.append(clean(note.text))
-                line.append(
-                    f" Sources: {sentence('; '.join(self.cite(s) for s in note.sources))}",
-                    style="presidium.note",
-                )
-                self.out(line)
+                cited = sentence("; ".join(self.cite(s) for s in note.sources))
+                self.out(_note_line(note, f" Sources: {cited}"))
             if phase.counterfactual:
                 self.out(T("This scene itself is counterfactual: it did not happen."))
 
@@ -526,13 +520,7 @@ class Renderer:
                 self.blank()
                 self.out(T(scene.scene, "presidium.choice"))
                 for note in scene.notes:
-                    line = Text()
-                    line.append(f"[{note.confidence}] ", style="presidium.label")
-                    line.append(clean(note.text))
-                    line.append(
-                        f" [Sources: {clean(', '.join(note.sources))}]", style="presidium.note"
-                    )
-                    self.out(line)
+                    self.out(_note_line(note, f" [Sources: {', '.join(note.sources)}]"))
         if d.questions:
             self.heading("Questions for discussion")
             for n, question in enumerate(d.questions, 1):
@@ -602,3 +590,12 @@ def as_echoed(typed: str) -> str:
     if len(typed) <= ECHO_LIMIT:
         return typed
     return f"{typed[:ECHO_LIMIT]}… ({len(typed):,} characters)"
+
+
+def _note_line(note: Note, sources: str) -> Text:
+    """A history note as one line: its confidence label, its text, then its sources."""
+    line = Text()
+    line.append(f"[{clean(note.confidence)}] ", style="presidium.label")
+    line.append(clean(note.text))
+    line.append(clean(sources), style="presidium.note")
+    return line
