@@ -181,7 +181,9 @@ class _TooLong(Exception):
 
 def load_text(text: str, file: str) -> LoadResult:
     """Parse scenario text into located plain data, collecting every problem."""
-    lines = source_lines(text)
+    # str.splitlines breaks lines where YAML does, and also at a few control characters
+    # that YAML refuses anywhere: a file holding one is reported below, with YAML's lines.
+    lines = text.splitlines()
     problems: list[Diagnostic] = []
     warnings: list[Diagnostic] = []
 
@@ -221,6 +223,7 @@ def load_text(text: str, file: str) -> LoadResult:
             message, row, col = syntax_error(text, problem, row, col, began)
             err(f"YAML syntax: {message}; {STOPPED}", row, col)
         else:  # reader errors: characters YAML does not allow anywhere
+            lines = source_lines(text)
             bad = _UNREADABLE.search(text)
             if bad is None:
                 err(f"YAML: {exc}".replace("\n", " "), 1, 1)

@@ -62,7 +62,6 @@ class Reader:
         checked and what refers to it is not reported as well: one mistake, one message.
         """
         ok = True
-        meant = self.meant.setdefault(id(node), set())
         readings: dict[str, list[str]] = {}
         for key in node:
             if key not in allowed:
@@ -73,7 +72,7 @@ class Reader:
                 if known is None and other in allowed:
                     hint, known = f" (did you mean '{other}'? {why})", other
                 if known is not None:
-                    meant.add(known)
+                    self.meant.setdefault(id(node), set()).add(known)
                     readings.setdefault(known, []).append(key)
                 self.err(
                     f"unknown key '{key}' in {where}{hint}; expected {one_of(allowed)}",
