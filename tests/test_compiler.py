@@ -855,3 +855,12 @@ def test_choices_that_are_not_a_list_are_an_error_not_a_crash(value: str) -> Non
     text = mutate("    choices:\n", f"    choices: {value}\n    unused_choices:\n")
     found = errors(text)
     assert any("'choices' must be a list" in e for e in found), found
+
+
+def test_a_malformed_id_read_as_the_id_it_resembles_keeps_its_own_place() -> None:
+    found = errors("format: 1\nid: x\ntitle: t\nphases:\n  The Arrest: 5\n  the arrest: 6\n")
+    assert (
+        "5:15: phase 'the_arrest' must be a mapping of 'key: value' lines, not the number 5"
+        in found
+    )
+    assert not any("not the number 6" in e for e in found)  # the second is not read as it too

@@ -170,14 +170,16 @@ class Reader:
         container = self.mapping(node[key], node.value_span(key), f"'{key}'")
         if container is None:
             return
+        read: set[str] = set()
         for name, value in container.items():
-            kspan = container.key_span(name)
+            kspan, vspan = container.key_span(name), container.value_span(name)
             if self.ident(name, kspan, f"a {what} id") is None:
                 meant = snake_case(name)
-                if meant is None or meant in container:
+                if meant is None or meant in container or meant in read:
                     continue
-                name = meant
-            body = self.mapping(value, container.value_span(name), f"{what} '{name}'")
+                name = meant  # read on as the id it resembles (its place is the one written)
+            read.add(name)
+            body = self.mapping(value, vspan, f"{what} '{name}'")
             if body is not None:
                 yield name, body, kspan
 
