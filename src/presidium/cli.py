@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from presidium.saves import Save
     from presidium.ui.play import PlayOptions
 
-COMMANDS = ("play", "list", "validate", "check", "graph", "schema", "new", "replay")
+COMMANDS = ("play", "list", "validate", "check", "graph", "schema", "new", "replay", "class")
 WIDEST = 200  # --width takes 60 to 200 columns
 READABLE = 100  # on a wider terminal the text stops growing here: longer lines are hard to read
 TRANSCRIPTS = (".txt", ".md", ".markdown", ".html", ".htm", ".svg")
@@ -273,7 +273,93 @@ def build_parser() -> argparse.ArgumentParser:
         help="list bundled and local scenarios",
         description="List bundled scenarios and scenario files in this folder.",
     )
+    _class_parsers(sub)
     return parser
+
+
+def _class_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
+    """``presidium class ...``: a game for a whole class (see docs/teaching.md)."""
+    group = sub.add_parser(
+        "class",
+        help="run a classroom game: role sheets, the teacher's console, the post-mortem",
+        description="A game for a whole class: several students, several roles, ballots and "
+        "a teacher's console on one keyboard. See docs/teaching.md.",
+    )
+    verbs = group.add_subparsers(dest="verb", metavar="VERB", parser_class=_Parser, required=True)
+
+    def seated(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "scenario", metavar="SCENARIO", help="a bundled scenario id or a .yaml file"
+        )
+        parser.add_argument(
+            "--students",
+            type=_positive,
+            metavar="N",
+            help="how many students: roles are dealt by priority (required without --benches)",
+        )
+        parser.add_argument(
+            "--benches",
+            action="store_true",
+            help="the class splits into one bench a side; each bench decides by a show of hands "
+            "(any scenario: no roles needed)",
+        )
+
+    cast = verbs.add_parser(
+        "cast", help="show who plays which role", description="Show the deal for N students."
+    )
+    seated(cast)
+    sheets = verbs.add_parser(
+        "sheets",
+        help="printable role sheets, envelopes, ballots and the run sheet",
+        description="Write the handouts for a class: one page a role, sealed envelopes, vote "
+        "cards and ballot slips, a who's-who and the teacher's run sheet.",
+    )
+    seated(sheets)
+    sheets.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE: .html (prints one role a page) or .md (default: standard output, "
+        "Markdown)",
+    )
+    sheets.add_argument(
+        "--paper", choices=("a4", "letter"), default="a4", help="the paper size (default a4)"
+    )
+    run = verbs.add_parser(
+        "run",
+        help="the projector view and the teacher's console on one keyboard",
+        description="Play a class game: the projector shows what everyone may see; the "
+        "teacher types what the class decides. Type 'help' at the prompt for the words.",
+    )
+    seated(run)
+    run.add_argument("--seed", type=_seed, default=None, metavar="N", help="the game's seed")
+    run.add_argument(
+        "--resume",
+        nargs="?",
+        const="",
+        metavar="SESSION",
+        help="go on with a class session (the latest unfinished one, or this folder)",
+    )
+    run.add_argument("--plain", action="store_true", help="no colour and no box drawing")
+    run.add_argument(
+        "--width", type=_width, default=None, metavar="COLUMNS", help="lay text out this wide"
+    )
+    debrief = verbs.add_parser(
+        "debrief",
+        help="the post-mortem of a class session",
+        description="The class's path beside history, every vote and ruling, and each role's "
+        "objectives: on screen, or as a handout.",
+    )
+    debrief.add_argument("session", metavar="SESSION", help="a class session folder or its save")
+    debrief.add_argument("-o", "--output", metavar="FILE", help="write a handout: .md or .html")
+    debrief.add_argument("--reveal", action="store_true", help="show secret ballots voter by voter")
+    replay = verbs.add_parser(
+        "replay",
+        help="check that a class session replays the same from its log",
+        description="Replay a class session from its log and compare it with what the room "
+        "was shown. Exit 0 if it is the same, 1 if it differs, 2 if it cannot be replayed.",
+    )
+    replay.add_argument("session", metavar="SESSION", help="a class session folder or its save")
 
 
 def _normalise(argv: list[str]) -> list[str]:
@@ -351,6 +437,11 @@ def _main(argv: Sequence[str] | None) -> int:
             return check(args.paths, args.runs, args.seed, limits, args.strict, out)
         from presidium import signals
 
+        if args.command == "class":
+            from presidium.classroom.commands import run_class
+
+            with signals.leave_on_signals():
+                return run_class(args, out)
         with signals.leave_on_signals():
             return _play(args, invoked_as() if argv is None else "presidium")
     except KeyboardInterrupt as exc:

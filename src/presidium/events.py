@@ -5,14 +5,30 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+PUBLIC: tuple[str, ...] = ()
+TEACHER = "teacher"
+SEALED = "sealed"  # delivered to nobody until the teacher reveals it
+
+
+def for_role(seat: str) -> str:
+    """The audience entry of one seated role (``role:bulganin``, ``role:cc_member#3``)."""
+    return f"role:{seat}"
+
 
 @dataclass(frozen=True)
 class Event:
     type: str = field(init=False, default="event")
+    # Who may see it: () everyone; else any of "role:SEAT", "teacher", "sealed". A solo game's
+    # events are all public. Front ends filter with ``presidium.audience``.
+    to: tuple[str, ...] = field(default=PUBLIC, kw_only=True)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON data: tuples become lists, so a JSON round trip gives the same value."""
-        return _plain(asdict(self))  # type: ignore[no-any-return]
+        """Plain JSON data: tuples become lists, so a JSON round trip gives the same value.
+        ``to`` is left out of a public event, so solo output is as it always was."""
+        body = _plain(asdict(self))
+        if not self.to:
+            del body["to"]
+        return body  # type: ignore[no-any-return]
 
 
 def _plain(value: Any) -> Any:
@@ -172,3 +188,226 @@ class GameEnded(Event):
     text: str
     fates: tuple[Fate, ...]
     type: str = field(init=False, default="ended")
+
+
+# ---------------------------------------------------------------- classroom (several people)
+@dataclass(frozen=True)
+class RequestOpened(Event):
+    """The game waits (``blocking``) or listens for someone: a decision, a ballot, a floor or
+    a rating. ``roles``: the seats that may act on it."""
+
+    request: str  # its id: "PHASE:decision", "PHASE:ballot", "PHASE:floor", "rating:N"
+    kind: str  # "decision", "ballot", "floor" or "rating"
+    phase: str
+    title: str  # what the room is told: "Khrushchev decides", the vote's title ...
+    roles: tuple[str, ...]
+    blocking: bool
+    minutes: int | None
+    options: tuple[Option, ...] = ()  # a decision's choices
+    vote: str | None = None  # a ballot's vote id
+    ballot: str | None = None  # a ballot's kind: "open", "simultaneous" or "secret"
+    type: str = field(init=False, default="request")
+
+
+@dataclass(frozen=True)
+class RequestClosed(Event):
+    request: str
+    kind: str
+    # "complete" (everyone answered), "teacher", "timer", "conclude" (the bell) or "undo"
+    by: str
+    summary: str  # said to the room: "The ballot is closed: 7 voted, 2 absent (abstain)."
+    type: str = field(init=False, default="closed")
+
+
+@dataclass(frozen=True)
+class Advised(Event):
+    request: str
+    seat: str
+    name: str
+    choice: str
+    label: str
+    type: str = field(init=False, default="advised")
+
+
+@dataclass(frozen=True)
+class HandsCounted(Event):
+    request: str
+    counts: tuple[tuple[str, int], ...]  # choice -> hands, in the order offered
+    chosen: str
+    tie_broken: bool  # a tie went to the choice the script would take
+    type: str = field(init=False, default="hands")
+
+
+@dataclass(frozen=True)
+class BallotProgress(Event):
+    """Who has voted (open and simultaneous ballots), or only how many (secret)."""
+
+    request: str
+    voted: tuple[str, ...]  # names; () for a secret ballot
+    waiting: tuple[str, ...]  # names; () for a secret ballot
+    count: int
+    of: int
+    type: str = field(init=False, default="ballot_progress")
+
+
+@dataclass(frozen=True)
+class BallotCast(Event):
+    """An open ballot's vote, shown to the room as it is cast."""
+
+    request: str
+    voter: str
+    name: str
+    vote: str
+    why: str
+    type: str = field(init=False, default="ballot_cast")
+
+
+@dataclass(frozen=True)
+class BallotReceived(Event):
+    """To the voter: your ballot is in, and can be changed until the ballot closes."""
+
+    request: str
+    seat: str
+    vote: str
+    type: str = field(init=False, default="ballot_received")
+
+
+@dataclass(frozen=True)
+class FloorMove(Event):
+    """A move was made on the floor (to the role and the teacher); it resolves at close."""
+
+    request: str
+    seat: str
+    name: str
+    move: str
+    label: str
+    target: str | None
+    type: str = field(init=False, default="floor_move")
+
+
+@dataclass(frozen=True)
+class MoveResolved(Event):
+    seat: str
+    name: str
+    move: str
+    label: str
+    text: str
+    counterfactual: bool
+    chance: tuple[int, int, bool] | None  # (percent, roll, success)
+    type: str = field(init=False, default="move_resolved")
+
+
+@dataclass(frozen=True)
+class Declared(Event):
+    seat: str
+    name: str
+    actor: str
+    stance: str
+    label: str
+    type: str = field(init=False, default="declared")
+
+
+@dataclass(frozen=True)
+class Argued(Event):
+    """A role argues with an actor (the text goes to the teacher, who rates it)."""
+
+    request: str  # the rating request
+    seat: str
+    name: str
+    target: str
+    target_name: str
+    text: str
+    type: str = field(init=False, default="argued")
+
+
+@dataclass(frozen=True)
+class Rated(Event):
+    request: str
+    seat: str
+    target: str
+    target_name: str
+    strength: int
+    percent: int
+    roll: int
+    success: bool
+    stance: str  # the target's stance afterwards
+    stance_label: str
+    type: str = field(init=False, default="rated")
+
+
+@dataclass(frozen=True)
+class NoteSent(Event):
+    seat: str
+    name: str
+    text: str
+    type: str = field(init=False, default="note")
+
+
+@dataclass(frozen=True)
+class Revealed(Event):
+    """Private knowledge reaching a role when a scene starts (an envelope, on paper)."""
+
+    seat: str
+    phase: str
+    text: str
+    sources: tuple[str, ...]
+    confidence: str | None
+    counterfactual: bool
+    envelope: int  # its number among the role's envelopes, from 1
+    type: str = field(init=False, default="revealed")
+
+
+@dataclass(frozen=True)
+class Injected(Event):
+    """The teacher's event, from those the scenario offers."""
+
+    injection: str
+    label: str
+    text: str
+    sources: tuple[str, ...]
+    counterfactual: bool
+    type: str = field(init=False, default="injected")
+
+
+@dataclass(frozen=True)
+class Ruling(Event):
+    """The teacher set a value, overruled a decision or took an action back, with a reason."""
+
+    kind: str  # "set", "overrule" or "undo"
+    text: str  # "Central Committee members in Moscow: 70 (was 55)"
+    reason: str
+    type: str = field(init=False, default="ruling")
+
+
+@dataclass(frozen=True)
+class SeatChanged(Event):
+    seat: str
+    name: str
+    held: bool  # True: a student holds it again; False: the script plays it
+    type: str = field(init=False, default="seat")
+
+
+@dataclass(frozen=True)
+class Concluded(Event):
+    """The bell: every seat is played by the script to an ending."""
+
+    type: str = field(init=False, default="concluded")
+
+
+@dataclass(frozen=True)
+class ObjectiveResult:
+    id: str
+    text: str
+    kind: str
+    achieved: bool | None  # None: unknown (it depends on a ballot counted on paper)
+    comment: str | None  # the objective's ``achieved`` or ``failed`` text
+
+
+@dataclass(frozen=True)
+class ObjectivesScored(Event):
+    """At the end: one seated role's objectives (to that role and the teacher until revealed)."""
+
+    seat: str
+    name: str
+    results: tuple[ObjectiveResult, ...]
+    type: str = field(init=False, default="objectives")

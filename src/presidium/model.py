@@ -34,6 +34,13 @@ def confidence_legend(mark: Callable[[str], str] = str) -> str:
     return ", ".join(f"{mark(label)} ({meaning})" for label, meaning in CONFIDENCE_MEANINGS.items())
 
 
+BALLOT_KINDS = ("open", "simultaneous", "secret")
+MISSING_RULES = ("abstain", "script", "absent")
+OBJECTIVE_KINDS = ("main", "personal")
+BUILT_INS = ("declare", "argue", "note", "chair")  # a role's ``can``
+BALLOT_VALUES = ("for", "against", "abstain", "none", "secret")  # me.ballot.V / V.ballot.A
+RATINGS = {1: 10, 2: 30, 3: 50, 4: 70, 5: 90}  # the teacher's rating of an argument -> odds
+
 RANKS = ("full", "candidate", "secretary", "official", "body")
 VOTES = ("for", "against", "abstain")
 ENDING_KINDS = ("historical", "counterfactual")
@@ -78,6 +85,9 @@ class Actor:
     principal: bool
     sources: tuple[str, ...]
     span: SourceSpan
+    # Classroom (format 2): when no student holds this actor, others may argue its stance
+    # one step along ``Classroom.stance_line``.
+    persuadable: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +200,9 @@ class Phase:
     script: tuple[ScriptRule, ...]
     next: tuple[Branch, ...]  # for phases without choices
     span: SourceSpan
+    # Classroom (format 2); a solo game ignores them.
+    floor: Floor | None = None  # every seated role may use its moves before ballot and decision
+    consult: str | None = None  # "side": seated roles of the decider's side advise
 
     def choice(self, choice_id: str) -> Choice | None:
         for choice in self.choices:
@@ -217,6 +230,21 @@ class Bloc:
     reason: str
     when: Compiled | None
     span: SourceSpan
+    id: str | None = None  # format 2: so that a vote's ``delegates`` can name it
+
+
+@dataclass(frozen=True, slots=True)
+class Delegates:
+    """Seated copies of ``role`` cast ``share`` per cent of bloc ``bloc``'s ``size`` votes.
+
+    The rest of the bloc counts by its own formulas, scaled to (100 - share) per cent.
+    """
+
+    role: str
+    bloc: str
+    size: Compiled  # a number expression
+    share: int  # 1..100
+    span: SourceSpan
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +259,11 @@ class Vote:
     sources: tuple[str, ...]
     counterfactual: bool
     span: SourceSpan
+    # Classroom (format 2); a solo game ignores them.
+    ballot: str = "open"  # BALLOT_KINDS
+    missing: str = "abstain"  # MISSING_RULES: a seated voter with no ballot at close
+    minutes: int | None = None  # the suggested time before the timer closes the ballot
+    delegates: Delegates | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +288,122 @@ class Ending:
     @property
     def counterfactual(self) -> bool:
         return self.kind == "counterfactual"
+
+
+@dataclass(frozen=True, slots=True)
+class Floor:
+    minutes: int | None
+    speakers: bool  # the chair runs a speaker queue
+    span: SourceSpan
+
+
+@dataclass(frozen=True, slots=True)
+class Objective:
+    """A role's game objective, read once at the end in the role's scope (see ``Role``)."""
+
+    id: str
+    text: str
+    when: Compiled
+    kind: str  # OBJECTIVE_KINDS
+    achieved: str | None
+    failed: str | None
+    span: SourceSpan
+
+
+@dataclass(frozen=True, slots=True)
+class Knowledge:
+    """Private knowledge: sourced (``sources`` and ``confidence``) or ``counterfactual``.
+
+    ``at``: revealed when that phase starts (a numbered envelope on paper); else known from
+    the start (printed on the role sheet).
+    """
+
+    text: str
+    sources: tuple[str, ...]
+    confidence: str | None
+    counterfactual: bool
+    at: str | None
+    span: SourceSpan
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """A choice a role may use during a floor: a choice without ``next``."""
+
+    id: str
+    label: str
+    when: Compiled | None
+    unavailable: str | None
+    outcome: Outcome | None  # exactly one of outcome and chance is set; their ``next`` is ()
+    chance: Chance | None
+    limit: int | None  # uses per game
+    window: tuple[str, ...]  # phase ids where it may be used; () = any floor
+    public: bool  # the outcome is announced to the room (else only the role sees it)
+    target: bool  # names a persuadable actor
+    sources: tuple[str, ...]
+    counterfactual: bool
+    span: SourceSpan
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """A person a student plays (format 2)."""
+
+    id: str
+    actor: str | None  # the actor played; the role also holds the side that actor leads
+    name: str  # the actor's name, or the role's own ``name`` when it has no actor
+    side: str | None  # the team (a side id); None for an indeterminate (``side: none``)
+    hidden: bool  # the team is kept off other players' sheets
+    priority: int  # casting order: lower is dealt first
+    copies: int  # up to this many students hold copies (1 for a single person)
+    must: bool  # dealt at every class size
+    brief: str
+    objectives: tuple[Objective, ...]
+    knows: tuple[Knowledge, ...]
+    moves: tuple[Move, ...]
+    can: tuple[str, ...]  # BUILT_INS
+    reflect: tuple[str, ...]
+    span: SourceSpan
+
+    def move(self, move_id: str) -> Move | None:
+        for move in self.moves:
+            if move.id == move_id:
+                return move
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Injection:
+    """An event the teacher may inject (sourced, or counterfactual)."""
+
+    id: str
+    label: str
+    text: tuple[TextPart, ...]
+    effects: tuple[CompiledEffect, ...]
+    when: Compiled | None
+    window: tuple[str, ...]  # phase ids where it may be injected; () = anywhere
+    vote: str | None  # opens this vote's ballot (a straw poll)
+    sources: tuple[str, ...]
+    counterfactual: bool
+    span: SourceSpan
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaItem:
+    phase: str  # the act begins when this phase starts
+    minutes: int
+    label: str
+    span: SourceSpan
+
+
+@dataclass(frozen=True, slots=True)
+class Classroom:
+    students_min: int
+    students_max: int
+    minutes: int | None
+    agenda: tuple[AgendaItem, ...]
+    stance_line: tuple[str, ...]  # stance ids, in the order persuasion moves along
+    span: SourceSpan
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,6 +438,10 @@ class Scenario:
     file: str
     span: SourceSpan
     debrief_questions: tuple[str, ...] = field(default=())
+    # Format 2 (classroom); empty in a format-1 file.
+    classroom: Classroom | None = None
+    roles: dict[str, Role] = field(default_factory=dict)  # in priority order
+    injections: dict[str, Injection] = field(default_factory=dict)
 
     def seat_name(self, seat: str) -> str:
         if seat in self.sides:

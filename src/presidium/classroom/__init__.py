@@ -1,0 +1,1 @@
+"""The classroom: several people in one game (sessions, handouts, the teacher's console)."""

@@ -1,0 +1,21 @@
+"""``presidium class VERB``: each verb's module is imported only when it is used."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from typing import IO
+
+from presidium.errors import UsageError
+
+# verb -> (module, function(args, out) -> exit code)
+VERBS: dict[str, tuple[str, str]] = {}
+
+
+def run_class(args: argparse.Namespace, out: IO[str]) -> int:
+    try:
+        module, function = VERBS[args.verb]
+    except KeyError:
+        raise UsageError(f"'presidium class {args.verb}' is not available yet") from None
+    handler = getattr(importlib.import_module(module), function)
+    return int(handler(args, out))
