@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import compile_yaml, errors
+from conftest import check_jsonschema, compile_yaml, errors
 from presidium import compiler
 from presidium.compiler import Compilation, compile_file, load_scenario
-from presidium.model import Scenario
+from presidium.model import BALLOT_KINDS, BUILT_INS, MISSING_RULES, OBJECTIVE_KINDS, Scenario
+from presidium.tools.schema import build
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "classroom.yaml"
 TEXT = FIXTURE.read_text(encoding="utf-8")
@@ -768,3 +769,50 @@ def test_a_cache_entry_whose_roles_name_nothing_is_a_miss() -> None:
     )
     broken = dataclasses.replace(scenario, phases={**scenario.phases, "the_count": leak})
     assert not cache.well_formed((broken, warnings))  # an objective's scope in a branch
+
+
+# ---------------------------------------------------------------------------- schema
+
+
+def test_the_schema_covers_every_classroom_key() -> None:
+    schema = build()
+    definitions = schema["definitions"]
+    for name in ("classroom", "roles", "injections"):
+        assert "(format 2)" in definitions["scenario"]["properties"][name]["description"]
+    assert definitions["actor"]["properties"]["persuadable"]["type"] == "boolean"
+    assert definitions["vote"]["properties"]["ballot"]["enum"] == list(BALLOT_KINDS)
+    assert definitions["vote"]["properties"]["missing"]["enum"] == list(MISSING_RULES)
+    assert {"minutes", "delegates"} <= set(definitions["vote"]["properties"])
+    assert "id" in definitions["bloc"]["properties"]
+    assert {"floor", "consult"} <= set(definitions["phase"]["properties"])
+    assert definitions["role"]["required"] == ["side", "priority", "brief"]
+    assert definitions["role"]["properties"]["can"]["items"]["enum"] == list(BUILT_INS)
+    assert "next" not in definitions["move"]["properties"]
+    assert definitions["move_outcome"]["properties"].keys() == {"text", "effects"}
+    assert definitions["objective"]["properties"]["kind"]["enum"] == list(OBJECTIVE_KINDS)
+    assert {"roles", "injections", "moves"} <= set(definitions["remove"]["properties"])
+    assert schema["definitions"]["scenario"]["properties"]["format"]["enum"] == [1, 2]
+
+
+def test_the_fixture_passes_the_schema_and_a_format_1_file_with_roles_does_not(
+    tmp_path: Path,
+) -> None:
+    assert check_jsonschema(FIXTURE).returncode == 0
+    older = tmp_path / "older.yaml"
+    older.write_text(changed("format: 2", "format: 1"), encoding="utf-8")
+    result = check_jsonschema(older)
+    assert result.returncode == 1 and "format: 2 was expected" in result.stdout
+    typo = tmp_path / "typo.yaml"
+    typo.write_text(changed("    ballot: secret", "    balot: secret"), encoding="utf-8")
+    result = check_jsonschema(typo)
+    assert result.returncode == 1 and "'balot' was unexpected" in result.stdout
+
+
+# ---------------------------------------------------------------------------- robustness
+
+
+def test_any_line_taken_out_gives_a_model_or_diagnostics_never_an_exception() -> None:
+    lines = TEXT.splitlines(keepends=True)
+    for n in range(len(lines)):
+        scenario, found = compile_yaml("".join(lines[:n] + lines[n + 1 :]))
+        assert scenario is not None or any(d.severity == "error" for d in found), n
