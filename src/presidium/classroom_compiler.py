@@ -325,6 +325,8 @@ class ClassroomCompiler(Declarations):
             )
             if role is not None:
                 roles[rid] = role
+            else:  # its mistakes were reported; the seats it would offer are not known
+                self.uncounted.add(rid)
         if "roles" in doc and classroom is None and "classroom" not in doc:
             self.err(
                 "roles need a 'classroom' block saying the class sizes they seat "
