@@ -20,15 +20,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from presidium.errors import PresidiumError
+from presidium.errors import UsageError
 from presidium.model import Role, Scenario
 
 MODES = ("solo", "benches", "roles")
 BENCH = "bench:"
 
 
-class CastingError(PresidiumError):
-    """The class cannot be seated as asked (too few or too many students, no roles)."""
+class CastingError(UsageError):
+    """The class cannot be seated as asked (too few or too many students, no roles): the
+    command line asked for a class the scenario cannot seat (exit 2)."""
 
 
 @dataclass(frozen=True)
