@@ -131,7 +131,7 @@ def class_sizes(scenario: Scenario) -> tuple[int, int]:
     """The smallest and largest class the scenario's roles can seat."""
     if scenario.classroom is None or not scenario.roles:
         raise CastingError(
-            f"scenario '{scenario.id}' has no roles; play it with --mode benches, which needs none"
+            f"scenario '{scenario.id}' has no roles; play it with --benches, which needs none"
         )
     return scenario.classroom.students_min, scenario.classroom.students_max
 
