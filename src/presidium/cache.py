@@ -160,7 +160,11 @@ def _typed(root: Any, scopes: list[tuple[str, Any]]) -> bool:
 Check = Callable[[Any, list[Any], list[tuple[str, Any]]], bool]
 
 # Where an expression may name more than the scenario's variables; everywhere else it may not.
-_ROLES = {("Vote", "passes"): "tally", ("VoteRule", "when"): "voter"}
+_ROLES = {
+    ("Vote", "passes"): "tally",
+    ("VoteRule", "when"): "voter",
+    ("Objective", "when"): "objective",
+}
 
 
 @cache
@@ -345,6 +349,7 @@ def _scopes_fit(s: Any, scopes: list[tuple[str, Any]]) -> bool:
     scenario's variables everywhere, the tally too in a vote's 'passes', the voter too in a
     vote rule. Expressions share a few scopes, so each is compared once."""
     from presidium.conditions import INT, Scope, VarType
+    from presidium.objective_scope import objective_names
 
     variables = {k: v.type for k, v in s.variables.items()}
     ranks: dict[str, tuple[str, ...]] = {}
@@ -353,6 +358,7 @@ def _scopes_fit(s: Any, scopes: list[tuple[str, Any]]) -> bool:
     stances = tuple(s.stances)
     tally = {k: VarType(INT) for k in ("votes_for", "votes_against", "abstentions")}
     voter = {"stance": VarType("enum", stances)}
+    objective = objective_names(stances, s.endings, s.votes, None, None)
     done: set[tuple[str, int]] = set()
     for role, scope in scopes:
         if (role, id(scope)) in done:
@@ -363,7 +369,10 @@ def _scopes_fit(s: Any, scopes: list[tuple[str, Any]]) -> bool:
             and scope.variables == variables
             and dict(scope.ranks) == ranks
             and tuple(scope.stances) == stances
-            and dict(scope.extra) in ({}, *((tally,) if role == "tally" else ()))
+            and (
+                dict(scope.extra) in ({}, *((tally,) if role == "tally" else ()))
+                or (role == "objective" and objective.items() >= scope.extra.items())
+            )
             and scope.voter_attributes in (None, *((voter,) if role == "voter" else ()))
         ):
             return False
