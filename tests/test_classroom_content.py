@@ -227,6 +227,32 @@ def test_no_popular_error_in_any_role(scenario: Scenario) -> None:
             assert not any(e.lower() in part.text.lower() for e in POPULAR_ERRORS)
 
 
+@pytest.mark.parametrize(
+    ("name", "role", "objective", "premise"),
+    [
+        ("zhukov_neutral", "zhukov", "stay_out", "stands aside"),
+        ("kgb_majority", "serov", "hold_the_gates", "KGB with the majority"),
+        ("shepilov_stays", "shepilov", "not_named", "Shepilov does not join"),
+    ],
+)
+def test_a_counterfactual_overrides_the_role_its_premise_contradicts(
+    name: str, role: str, objective: str, premise: str
+) -> None:
+    base, scenario = load("june_1957"), load(name)
+    assert objective in {o.id for o in scenario.roles[role].objectives}, premise
+    assert objective not in {o.id for o in base.roles[role].objectives}
+    assert scenario.roles[role].brief != base.roles[role].brief
+    assert "counterfactual" in scenario.roles[role].brief
+
+
+def test_shepilov_stays_does_not_tell_molotov_and_kaganovich_that_shepilov_joined() -> None:
+    scenario = load("shepilov_stays")
+    assert scenario.roles["shepilov"].side is None
+    for role in ("molotov", "kaganovich"):
+        texts = [item.text for item in scenario.roles[role].knows]
+        assert not any("will join you" in t or "talked Shepilov round" in t for t in texts)
+
+
 # --- the objectives on the historical path --------------------------------------------------
 
 
