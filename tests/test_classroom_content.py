@@ -9,6 +9,7 @@ that extend june_1957 inherit its cast and change only what their premise contra
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -327,3 +328,91 @@ def test_october_1964_objectives_on_the_historical_path_match_history() -> None:
     assert achieved(scenario, values, "mikoyan")["winning_side"] is True  # he voted for
     assert achieved(scenario, values, "semichastny")["hold_the_guard"] is True
     assert achieved(scenario, values, "sergei_khrushchev")["make_him_listen"] is False
+
+
+# --- errors found by the fact check, kept from coming back ----------------------------------
+
+
+def test_zhukov_is_not_called_the_only_marshal_in_the_presidium(scenario: Scenario) -> None:
+    """Voroshilov (a Marshal of the Soviet Union since 1935) and Bulganin (since 1947) sat in
+    the Presidium as full members in June 1957, so Zhukov was not its only marshal."""
+    for role in scenario.roles.values():
+        for text in role_texts(role):
+            assert "only marshal" not in text.lower(), (role.id, text)
+
+
+def test_pervukhin_is_no_longer_the_planning_chief_in_june_1957() -> None:
+    """He chaired the planning commission from December 1956 (FACTS.md §1.1) until it was
+    abolished in May 1957, and was Minister of Medium Machine Building from 30 April 1957:
+    in June he held the ministry, not both posts. Saburov was a waverer too (FACTS.md §2.2)."""
+    role = load("june_1957").roles["pervukhin"]
+    planner = [item.text for item in role.knows if "chief planner" in item.text]
+    assert planner and all("no longer" in text for text in planner), planner
+    assert not any("also Minister" in text for text in role_texts(role))
+    assert "the waverer" not in role.brief
+
+
+def test_people_outside_the_presidium_say_so_in_their_brief() -> None:
+    """Ranks as the research gives them: Serov (1957) and Semichastny (1964) were never
+    members; Shelepin joined only in November 1964; Ignatov had left it by 1964, so 'a member
+    of the party's leadership' would tell a student he had a seat and a vote."""
+    outside = {"june_1957": ("serov",), "october_1964": ("semichastny", "shelepin", "ignatov")}
+    for name, roles in outside.items():
+        scenario = load(name)
+        voters = {v for vote in scenario.votes.values() for v in vote.voters}
+        for role_id in roles:
+            role = scenario.roles[role_id]
+            assert role.actor not in voters or role.actor is None, role_id
+            assert re.search(r"(not|no longer)( yet)? a member of the Presidium", role.brief), (
+                role_id,
+                role.brief,
+            )
+            assert "party's leadership" not in role.brief, role_id
+
+
+def test_the_1964_central_committee_is_not_called_a_wholly_new_body() -> None:
+    """The 22nd Congress elected it anew in 1961, with a renewal quota of at least a quarter
+    (docs/history/october_1964.md §3): many members of 1957 still sat in it."""
+    for role in load("october_1964").roles.values():
+        for text in role_texts(role):
+            assert "not the same men" not in text or "not all the same men" in text, text
+
+
+def test_mikoyans_1964_vote_is_told_as_taubmans_account() -> None:
+    """That Mikoyan defended Khrushchev and then voted with the others is attributed (one
+    historian, as summarised), so a role sheet names whose account it is."""
+    for role in load("october_1964").roles.values():
+        for text in role_texts(role):
+            if "Mikoyan" in text and "voted" in text:
+                assert "Taubman" in text, (role.id, text)
+
+
+@pytest.mark.parametrize(
+    ("name", "contradicted"),
+    [
+        # Bulganin refuses: the majority is six against five, not seven against four.
+        ("bulganin_refuses", ("seven of the eleven", "the seven who have the votes")),
+        # Shepilov stays: he has not joined the seven, so no role is told he has.
+        ("shepilov_stays", ("only shepilov is not", "will join you", "talked shepilov round")),
+    ],
+)
+def test_no_inherited_role_text_contradicts_the_counterfactual_premise(
+    name: str, contradicted: tuple[str, ...]
+) -> None:
+    """A counterfactual inherits june_1957's cast; a brief or a piece of private knowledge
+    that states the historical arithmetic as this game's fact must be overridden, or say
+    'historically'. Reflection questions look back at history and are left out."""
+    for role in load(name).roles.values():
+        texts = [t for t in role_texts(role) if t not in role.reflect]
+        for text in texts:
+            low = text.lower()
+            for phrase in contradicted:
+                assert phrase not in low or "historically" in low, (role.id, text)
+
+
+def test_zhukov_and_furtseva_became_full_members_on_29_june_1957() -> None:
+    """FACTS.md §1.2 (29 June) and §2.2: both were candidates during the crisis."""
+    roles = load("june_1957").roles
+    for role_id, objective in (("zhukov", "full_member"), ("furtseva", "keep_khrushchev")):
+        text = next(o.achieved for o in roles[role_id].objectives if o.id == objective)
+        assert text and "29 June 1957" in text and "full member" in text, (role_id, text)
