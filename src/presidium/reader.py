@@ -29,7 +29,7 @@ from presidium.diagnostics import DiagnosticBag, SourceSpan, did_you_mean, one_o
 from presidium.loader import YList, YMap
 from presidium.model import ID
 from presidium.printable import CONTROL
-from presidium.spec import Field
+from presidium.spec import FORMATS, Field
 
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 
@@ -43,6 +43,9 @@ class Reader:
         self.used_sources: set[str] = set()
         self.undeclared_stances: set[str] = set()  # used by actors, missing from 'stances'
         self.meant: dict[int, set[str]] = {}  # per mapping: known keys its unknown ones resemble
+        # The format each file says it is written in (a scenario that extends another mixes
+        # files); a key newer than its file's format is refused where it stands.
+        self.formats: dict[str, int] = {}
         # Large scenarios repeat the same few expressions thousands of times: compile each once.
         self.compiled: dict[
             tuple[str, str, str | None, int], Compiled | CompiledEffect | ExprError
@@ -63,19 +66,31 @@ class Reader:
         """
         ok = True
         readings: dict[str, list[str]] = {}
+        # A file of an older format is offered only the keys of its format.
+        fmt = self.format_of(node.file)
+        offered = {k: f for k, f in allowed.items() if f.since <= fmt}
         for key in node:
             if key not in allowed:
                 ok = False
-                hint = did_you_mean(key, allowed)
-                known = suggested(hint, allowed)
+                hint = did_you_mean(key, offered)
+                known = suggested(hint, offered)
                 other, why = CONFUSED.get(key, ("", ""))
-                if known is None and other in allowed:
+                if known is None and other in offered:
                     hint, known = f" (did you mean '{other}'? {why})", other
                 if known is not None:
                     self.meant.setdefault(id(node), set()).add(known)
                     readings.setdefault(known, []).append(key)
                 self.err(
-                    f"unknown key '{key}' in {where}{hint}; expected {one_of(allowed)}",
+                    f"unknown key '{key}' in {where}{hint}; expected {one_of(offered)}",
+                    node.key_span(key),
+                )
+        for key in node:
+            field = allowed.get(key)
+            if field is not None and field.since > self.format_of(node.key_span(key).file):
+                ok = False
+                self.err(
+                    f"'{key}' needs 'format: {field.since}' at the top of the file "
+                    f"(this file says 'format: {self.format_of(node.key_span(key).file)}')",
                     node.key_span(key),
                 )
         for known, (key, *others) in readings.items():
@@ -88,6 +103,11 @@ class Reader:
                 if not self.misspelt(node, key):
                     self.err(f"{where} needs '{key}'", node.span)
         return ok
+
+    def format_of(self, file: str) -> int:
+        """The format ``file`` is written in; a file whose format is unreadable counts as the
+        newest, so that its keys are not reported as well."""
+        return self.formats.get(file, FORMATS[-1])
 
     def misspelt(self, node: YMap, key: str) -> bool:
         """Whether ``key`` is absent because an unknown key of ``node`` is a misspelling of it.
@@ -265,19 +285,30 @@ class Reader:
             return None
         result = self.memo("expr", value, want, scope)
         if isinstance(result, ExprError):
-            self.expr_err(f'in "{value}": ', result, span, value)
+            self.expr_err(f'in "{value}": ', result, span, value, scope)
             return None
         assert isinstance(result, Compiled)
         if want == BOOL:
             self.check_range(result, scope, span)
         return result
 
-    def expr_err(self, where: str, error: ExprError, span: SourceSpan, source: str) -> None:
+    def expr_err(
+        self,
+        where: str,
+        error: ExprError,
+        span: SourceSpan,
+        source: str,
+        scope: Scope | None = None,
+    ) -> None:
         """Report a mistake in an expression; a stance the actors use but nobody declared is
         the same message as at the actors, so that all its places are named in one."""
         at = _shift(span, error.offset, source)
+        unknown = UNKNOWN.match(error.message)
+        why = objective_only(unknown.group(1), scope) if unknown and scope else None
         if error.stray is not None and error.stray in self.undeclared_stances:
             self.err(undeclared_stance(error.stray), at)
+        elif why is not None:
+            self.err(where + why, at)
         else:
             self.err(where + error.message, at)
 
@@ -329,7 +360,7 @@ class Reader:
                 continue
             effect = self.memo("effect", item, None, scope)
             if isinstance(effect, ExprError):
-                self.expr_err(f'in effect "{item}": ', effect, span, item)
+                self.expr_err(f'in effect "{item}": ', effect, span, item, scope)
             else:
                 assert isinstance(effect, CompiledEffect)
                 result.append(effect)
@@ -376,6 +407,32 @@ def snake_case(value: Any) -> str | None:
     plain = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
     meant = re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")
     return meant if meant != value and ID.match(meant) else None
+
+
+UNKNOWN = re.compile(r"unknown variable '([^']+)'")
+OBJECTIVE_ONLY = re.compile(
+    r"(ending|ending_kind|me\.[a-z0-9_.]+|[a-z][a-z0-9_]*\.ballot\.[a-z0-9_]+)\Z"
+)
+
+
+def objective_only(name: str, scope: Scope) -> str | None:
+    """Why a name of a role's objectives cannot be read where it stands, if it is one."""
+    if not OBJECTIVE_ONLY.match(name):
+        return None
+    if "ending" not in scope.extra:
+        return (
+            f"'{name}' can be read only in a role's objectives (they are scored at the end, "
+            "so that nothing in play can give away a ballot or the ending)"
+        )
+    if name == "me.stance":
+        return "'me.stance' is the stance of the role's actor, and this role plays no actor"
+    vote = name.removeprefix("me.ballot.")
+    if name.startswith("me.ballot.") and f"{vote}.passed" in scope.variables:
+        return (
+            f"this role has no ballot in vote '{vote}': its actor does not vote in it, and "
+            "it is not the role of the vote's delegates"
+        )
+    return None
 
 
 def undeclared_stance(stance: str) -> str:
