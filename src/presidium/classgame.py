@@ -28,7 +28,7 @@ from presidium.conditions import INT
 from presidium.engine import _endless
 from presidium.errors import GameOver, IllegalChoice, PresidiumError
 from presidium.machine import trigger_name
-from presidium.model import BALLOT_VALUES, RATINGS, VOTES, Move, Phase, Role, Scenario
+from presidium.model import RATINGS, VOTES, Move, Phase, Role, Scenario
 from presidium.requests import (
     BALLOT,
     BALLOT_STAGE,
@@ -52,7 +52,6 @@ from presidium.seating import BENCH, Seating, holds, role_of, seat_name
 if TYPE_CHECKING:
     from presidium.engine import Game
 
-assert set(VOTES) <= set(BALLOT_VALUES)
 
 # Who took a decision, as the trail and ``ChoiceMade.by`` say it.
 BY_SCRIPT, BY_HANDS, BY_TEACHER, BY_CONCLUDE = "script", "hands", "teacher", "conclude"
