@@ -102,6 +102,8 @@ class Save:
     seating: Seating | None = None  # version 2: who plays
     log: list[actions.Action] = field(default_factory=list)  # version 2: what the game accepted
     times: list[int] = field(default_factory=list)  # beside the log: ms since the start
+    # version 2: the public events as the room was shown them, for ``presidium class replay``
+    room: list[dict[str, Any]] | None = None
 
     @classmethod
     def of_class(
@@ -115,6 +117,7 @@ class Save:
         times: list[int],
         finished: bool = False,
         session: Session | None = None,
+        room: list[dict[str, Any]] | None = None,
     ) -> Save:
         """A version 2 save; one of a solo seating also says its side and choices."""
         solo = seating.mode == "solo"
@@ -132,6 +135,7 @@ class Save:
             seating=seating,
             log=list(log),
             times=list(times),
+            room=room,
         )
 
     @property
@@ -157,6 +161,8 @@ class Save:
                 times=self.times,
                 finished=self.finished,
             )
+            if self.room is not None:
+                body["room"] = self.room
         else:
             body.update(
                 side=self.side,
@@ -186,9 +192,9 @@ def _one_action_a_line(body: dict[str, Any]) -> str:
     does not depend on the layout."""
     parts = []
     for key, value in body.items():
-        if key == "log":
+        if key in ("log", "room"):
             entries = ",\n".join("  " + json.dumps(a, ensure_ascii=False) for a in value)
-            parts.append(f' "log": [\n{entries}\n ]' if value else ' "log": []')
+            parts.append(f' "{key}": [\n{entries}\n ]' if value else f' "{key}": []')
         elif key == "times":
             parts.append(f' "times": {json.dumps(value)}')
         else:
@@ -319,6 +325,7 @@ def _from_body(body: dict[str, Any], name: str) -> Save:
             times=_times(body, name),
             finished=typed(body, "finished", bool, "true or false", False),
             session=session,
+            room=_room(body.get("room"), name),
         )
     return Save(
         scenario=typed(body, "scenario", str, "a scenario id"),
@@ -365,6 +372,16 @@ def _log(raw: Any, name: str) -> list[actions.Action]:
     return log
 
 
+def _room(raw: Any, name: str) -> list[dict[str, Any]] | None:
+    if raw is None:
+        return None
+    if type(raw) is not list or not all(
+        type(e) is dict and type(e.get("type")) is str for e in raw
+    ):
+        raise SaveError(f"'{name}': 'room' should be a list of events")
+    return list(raw)
+
+
 def _times(body: dict[str, Any], name: str) -> list[int]:
     raw, log = body.get("times"), body.get("log")
     if type(raw) is not list or not all(type(t) is int and t >= 0 for t in raw):
@@ -390,8 +407,8 @@ def write(save: Save, path: str | Path, left_out: Callable[[str], None] | None =
     """
     target = Path(path)
     data = _encode(save)
-    if len(data) > MAX_BYTES and save.session is not None:
-        data = _encode(dataclasses.replace(save, session=None))
+    if len(data) > MAX_BYTES and (save.session is not None or save.room is not None):
+        data = _encode(dataclasses.replace(save, session=None, room=None))
         if left_out is not None:
             left_out(
                 f"the record of this session is too large to keep in a save (more than "
@@ -403,6 +420,12 @@ def write(save: Save, path: str | Path, left_out: Callable[[str], None] | None =
             f"cannot save to '{target}': the save would be {len(data)} bytes, more than a save "
             "may hold; the previous save, if any, is kept"
         )
+    return write_atomically(data, target)
+
+
+def write_atomically(data: bytes, target: Path) -> Path:
+    """Write ``data`` to a temporary file beside ``target``, then rename it over ``target``:
+    whoever reads ``target`` sees the old bytes or the new, never half of them."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".presidium-", suffix=".tmp", dir=target.parent)
