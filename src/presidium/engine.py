@@ -5,24 +5,33 @@ reads input, looks at a clock or uses global random state: chance comes from ``D
 the game and seeded by the caller, so the same scenario, seed and choices give the same game.
 
 Every decision belongs to a *seat*: a side or an actor. Seats held by humans wait for
-``step``; every other seat is played by the scenario's own ``script``. A classroom can seat
-several humans at once; a solo game seats one side.
+``step``; every other seat is played by the scenario's own ``script``. A solo game seats one
+side and goes by ``step``. A class (``seating`` in ``benches`` or ``roles`` mode) seats many
+people at once: the game opens *requests* (decisions, ballots, floors, ratings; see
+``presidium.requests``) and takes ``submit(action)`` from every front end; the class half of
+the engine lives in ``presidium.classgame``, so this module reads as the solo game it was.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from presidium import events as ev
 from presidium import template
+from presidium.ballots import hold
 from presidium.conditions import INT, CompiledEffect
 from presidium.errors import GameOver, IllegalChoice, PresidiumError
 from presidium.machine import PhaseMachine, trigger_name
 from presidium.model import Choice, Outcome, Phase, Scenario, TextPart, Variable, Vote
+
+if TYPE_CHECKING:
+    from presidium.actions import Action
+    from presidium.classgame import ClassGame
+    from presidium.seating import Seating
 
 MAX_AUTOMATIC_STEPS = 10_000
 COUNTERFACTUAL_MARK = "[Counterfactual] "
@@ -94,23 +103,8 @@ class Snapshot:
     dice: Any
     scenes: tuple[str, ...] = ()
     since_decision: int = 0
-
-
-class _VoterView(Mapping[str, Any]):
-    def __init__(self, values: Mapping[str, Any], voter: str) -> None:
-        self._values = values
-        self.voter = voter
-
-    def __getitem__(self, key: str) -> Any:
-        if key.startswith("voter."):
-            return self._values[self.voter + key[5:]]
-        return self._values[key]
-
-    def __iter__(self) -> Any:
-        return iter(self._values)
-
-    def __len__(self) -> int:
-        return len(self._values)
+    log: tuple[Action, ...] = ()
+    room: Any = None  # a class game's ``requests.Room`` (a copy); None in a solo game
 
 
 class Game:
@@ -119,11 +113,24 @@ class Game:
     def __init__(
         self,
         scenario: Scenario,
-        humans: Iterable[str],
+        humans: Iterable[str] = (),
         seed: int = 0,
         dice: Dice | None = None,
+        *,
+        seating: Seating | None = None,
     ) -> None:
         self.scenario = scenario
+        self.seating = seating
+        # A class game's other half (requests, ballots, floors, the teacher); None when solo,
+        # so a solo game does no class work at all.
+        self.room: ClassGame | None = None
+        self.log: list[Action] = []  # every action ``submit`` accepted, in order
+        if seating is not None:
+            from presidium.classgame import seated_humans
+
+            if tuple(humans):
+                raise PresidiumError("a game takes its humans or its seating, not both")
+            humans = seated_humans(scenario, seating)
         self.humans = frozenset(humans)
         unknown = [s for s in self.humans if s not in scenario.sides and s not in scenario.actors]
         if unknown:
@@ -146,6 +153,10 @@ class Game:
         # Tools that analyse a scenario set this to a list; the engine then records each effect,
         # conditional text and scripted offer as it happens. ``None`` in play: no cost.
         self.trace: list[tuple[str, Any, Any, Any]] | None = None
+        if seating is not None and seating.mode != "solo":
+            from presidium.classgame import ClassGame
+
+            self.room = ClassGame(self)
 
     # ------------------------------------------------------------------ queries
     @property
@@ -233,6 +244,8 @@ class Game:
             dice_state,
             tuple(self.scenes),
             self._since_decision,
+            tuple(self.log),
+            None if self.room is None else self.room.state.copy(),
         )
 
     def restore(self, snap: Snapshot) -> None:
@@ -246,12 +259,19 @@ class Game:
         self.started = snap.started
         self.scenes = list(snap.scenes)
         self._since_decision = snap.since_decision
+        self.log = list(snap.log)
         if isinstance(self.dice, SeededDice) and snap.dice is not None:
             self.dice.setstate(snap.dice)
+        if self.room is not None and snap.room is not None:
+            self.room.put_back(snap.room)
 
     def state_key(self) -> tuple[str, tuple[tuple[str, Any], ...]]:
-        """The phase and every variable: two games with equal keys play on identically."""
-        return self.machine.state, tuple(sorted(self.values.items()))
+        """The phase and every variable (and in a class, its open requests and what was said
+        in them): two games with equal keys play on identically."""
+        key = tuple(sorted(self.values.items()))
+        if self.room is not None:
+            key += self.room.state.key()
+        return self.machine.state, key
 
     # ------------------------------------------------------------------ play
     def start(self) -> list[ev.Event]:
@@ -265,7 +285,11 @@ class Game:
         return self._settle(out)
 
     def step(self, choice_id: str) -> list[ev.Event]:
-        """Take ``choice_id`` for the seat that must decide now; run on to the next decision."""
+        """Take ``choice_id`` for the seat that must decide now; run on to the next decision.
+
+        In a class it is ``submit(Choose(...))`` by the seat holding the one open decision."""
+        if self.room is not None:
+            return self.room.step(choice_id)
         if self.over:
             raise GameOver("the game is over")
         phase = self.phase
@@ -285,6 +309,33 @@ class Game:
         self._advance(out)
         return self._settle(out)
 
+    def submit(self, action: Action) -> list[ev.Event]:
+        """Take one action from whoever may act now: the way every class front end plays.
+
+        Raises ``IllegalChoice`` with a reason a teacher can act on for an action that cannot
+        be taken (a wrong author, an unknown or closed request, an unknown id); an unavailable
+        choice or move gives ``[Refused]``. Either way nothing changes and nothing is logged.
+        A solo game takes only its player's choices (``Choose``)."""
+        if not self.started:
+            raise IllegalChoice("the game has not started yet")
+        if self.room is not None:
+            return self.room.submit(action)
+        from presidium.actions import Choose
+
+        if not isinstance(action, Choose):
+            raise IllegalChoice(f"a solo game takes only choices, not '{action.do}'")
+        if self.over:
+            raise GameOver("the game is over")
+        pending = self.pending
+        if pending is None or action.request != f"{pending.phase}:decision":
+            raise IllegalChoice(f"no request '{action.request}' is open")
+        if action.role != pending.seat:
+            raise IllegalChoice(f"{pending.seat_name} decides here, not '{action.role}'")
+        out = self.step(action.choice)
+        if not (len(out) == 1 and isinstance(out[0], ev.Refused)):
+            self.log.append(action)
+        return out
+
     # ------------------------------------------------------------------ internals
     def _settle(self, out: list[ev.Event]) -> list[ev.Event]:
         """Say of each scene passed on the way whether a prompt follows it, now that it is known.
@@ -293,7 +344,8 @@ class Game:
         not only on the map of phases, so it is known for certain only once the run has
         stopped: at a human's decision ("later") or at an ending ("none").
         """
-        after = "later" if self.pending is not None else "none"
+        waiting = self.pending is not None or (self.room is not None and self.room.waiting())
+        after = "later" if waiting else "none"
         return [
             dataclasses.replace(e, decision=after)
             if isinstance(e, ev.PhaseStarted) and e.decision == UNSETTLED
@@ -302,6 +354,9 @@ class Game:
         ]
 
     def _advance(self, out: list[ev.Event]) -> None:
+        if self.room is not None:
+            self.room.advance(out)
+            return
         passed: list[str] = []
         for _ in range(MAX_AUTOMATIC_STEPS):
             passed.append(self.machine.state)
@@ -357,6 +412,8 @@ class Game:
         raise PresidiumError(f"phase '{phase.id}' offers {phase.by} nothing to choose")
 
     def _take(self, phase: Phase, choice: Choice, by: str, out: list[ev.Event]) -> None:
+        if self.room is not None:
+            by = self.room.before_decision(by)
         seat = phase.by or ""
         historical = None if phase.history is None else choice.id == phase.history
         out.append(
@@ -438,6 +495,10 @@ class Game:
                 decision,
             )
         )
+        if self.room is not None:  # a class holds its vote after the floor, as a ballot
+            self.room.entered(phase, out)
+            out.append(self.status())
+            return
         if phase.vote is not None:
             held = self._hold_vote(self.scenario.votes[phase.vote])
             self.votes.append(held)
@@ -445,63 +506,16 @@ class Game:
         out.append(self.status())
 
     def _hold_vote(self, vote: Vote) -> ev.VoteHeld:
-        tally = {"for": 0, "against": 0, "abstain": 0}
-        ballots = []
-        for voter in vote.voters:
-            view = _VoterView(self.values, voter)
-            for rule in vote.rules:
-                if rule.actors and voter not in rule.actors:
-                    continue
-                if rule.when is None or rule.when.evaluate(view):
-                    tally[rule.vote] += 1
-                    actor = self.scenario.actors[voter]
-                    ballots.append(
-                        ev.Ballot(
-                            voter,
-                            actor.name,
-                            rule.vote,
-                            rule.reason,
-                            rule.counterfactual and not vote.counterfactual,
-                        )
-                    )
-                    break
-        blocs = []
-        for bloc in vote.blocs:
-            if bloc.when is not None and not bloc.when.evaluate(self.values):
-                continue
-            counts = {k: max(0, int(c.evaluate(self.values))) for k, c in bloc.counts.items()}
-            for key, value in counts.items():
-                tally[key] += value
-            blocs.append(
-                ev.BlocBallot(
-                    bloc.label,
-                    counts.get("for", 0),
-                    counts.get("against", 0),
-                    counts.get("abstain", 0),
-                    bloc.reason,
-                )
-            )
-        scope = dict(self.values)
-        scope.update(
-            votes_for=tally["for"], votes_against=tally["against"], abstentions=tally["abstain"]
-        )
-        passed = bool(vote.passes.evaluate(scope))
-        self.values[f"{vote.id}.passed"] = passed
-        self.values[f"{vote.id}.for"] = tally["for"]
-        self.values[f"{vote.id}.against"] = tally["against"]
-        self.values[f"{vote.id}.abstain"] = tally["abstain"]
-        return ev.VoteHeld(
-            vote.id,
-            vote.title,
-            vote.motion,
-            tuple(ballots),
-            tuple(blocs),
-            tally["for"],
-            tally["against"],
-            tally["abstain"],
-            passed,
-            vote.counterfactual,
-        )
+        counted = hold(self.scenario, vote, self.values)
+        self._record_vote(counted.full)
+        return counted.full
+
+    def _record_vote(self, held: ev.VoteHeld) -> None:
+        """Write a vote's results where later branches read them: ``V.passed`` and the counts."""
+        self.values[f"{held.vote}.passed"] = held.passed
+        self.values[f"{held.vote}.for"] = held.votes_for
+        self.values[f"{held.vote}.against"] = held.votes_against
+        self.values[f"{held.vote}.abstain"] = held.abstentions
 
     def _end(self, out: list[ev.Event]) -> None:
         ending = self.scenario.endings[self.machine.state]
@@ -514,6 +528,8 @@ class Game:
         out.append(
             ev.GameEnded(ending.id, ending.title, ending.kind, self._render(ending.text), fates)
         )
+        if self.room is not None:
+            self.room.ended(out)
 
     def _apply(self, effects: Iterable[CompiledEffect]) -> None:
         values, variables, trace = self.values, self.scenario.variables, self.trace

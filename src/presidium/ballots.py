@@ -1,0 +1,254 @@
+"""Counting a vote: the scenario's rules, the students' ballots, blocs and delegates.
+
+A solo game's votes are computed from rules alone (``hold`` with no ``Seated``), exactly as
+they always were. In a class some voters are students: their ballots are counted as cast, a
+missing one follows the vote's ``missing`` rule, a paper tally stands for all of them, and
+seated Central Committee delegates together cast a share of their bloc. What the room may see
+depends on the ballot's kind: a secret ballot's public record has the totals only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from presidium import events as ev
+from presidium.model import Scenario, Vote
+
+COUNTS = ("for", "against", "abstain")
+ABSENT_ABSTAIN = "Absent; counted as abstaining."
+ABSENT_SCRIPT = "Absent; voted as the scenario's rules say:"
+PAPER_LABEL = "Counted on paper"
+PAPER_REASON = "The seated voters' secret paper ballots, counted by the teacher."
+
+
+class VoterView(Mapping[str, Any]):
+    """The game's values, with ``voter.X`` read as the voter's own ``X`` (for vote rules)."""
+
+    def __init__(self, values: Mapping[str, Any], voter: str) -> None:
+        self._values = values
+        self.voter = voter
+
+    def __getitem__(self, key: str) -> Any:
+        if key.startswith("voter."):
+            return self._values[self.voter + key[5:]]
+        return self._values[key]
+
+    def __iter__(self) -> Any:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
+@dataclass(frozen=True)
+class Seated:
+    """The students taking part in one ballot, at its close."""
+
+    voters: Mapping[str, str]  # actor voter -> the seat that votes for it (not scripted)
+    delegates: tuple[str, ...]  # the delegate seats casting the bloc's share, in seat order
+    cast: Mapping[str, tuple[str, str]]  # seat -> (ballot, why)
+    names: Mapping[str, str]  # seat -> what the room calls it
+    missing: str  # model.MISSING_RULES
+    paper: tuple[int, int, int] | None = None  # a paper tally of the seated voters' votes
+
+
+@dataclass(frozen=True)
+class Count:
+    """A vote counted: the full record, what the room may see, and each voter's ballot."""
+
+    full: ev.VoteHeld
+    public: ev.VoteHeld  # the full record, or for a secret ballot the totals only
+    record: dict[str, str] = field(default_factory=dict)  # voter or delegate seat -> value
+    voted: int = 0  # seated voters who cast a ballot (or were counted on paper)
+    absent: int = 0  # seated voters with no ballot at close
+
+
+def rule_ballot(
+    scenario: Scenario, vote: Vote, values: Mapping[str, Any], voter: str
+) -> ev.Ballot | None:
+    """The ballot the scenario's rules give ``voter``: the first rule that admits and holds."""
+    view = VoterView(values, voter)
+    for rule in vote.rules:
+        if rule.actors and voter not in rule.actors:
+            continue
+        if rule.when is None or rule.when.evaluate(view):
+            return ev.Ballot(
+                voter,
+                scenario.actors[voter].name,
+                rule.vote,
+                rule.reason,
+                rule.counterfactual and not vote.counterfactual,
+            )
+    return None
+
+
+def delegate_votes(size: int, share: int, seats: int) -> list[int]:
+    """How many votes each of ``seats`` delegate seats casts: ``share`` per cent of ``size``
+    in whole votes, split evenly, the remainder to the last seat, so the total is exact."""
+    total = max(0, size) * share // 100
+    each = total // seats
+    return [each] * (seats - 1) + [total - each * (seats - 1)]
+
+
+def scaled(counts: Mapping[str, int], percent: int) -> dict[str, int]:
+    """``counts`` scaled to ``percent`` per cent in whole votes (largest remainders first,
+    so the scaled total is the whole part of the scaled sum)."""
+    exact = {k: counts.get(k, 0) * percent for k in COUNTS}
+    whole = {k: v // 100 for k, v in exact.items()}
+    left = sum(exact.values()) // 100 - sum(whole.values())
+    for k in sorted(COUNTS, key=lambda k: -(exact[k] % 100))[:left]:
+        whole[k] += 1
+    return whole
+
+
+def split_like(votes: int, counts: Mapping[str, int]) -> dict[str, int]:
+    """``votes`` shared out in the proportions of ``counts`` (all abstain when they are zero)."""
+    total = sum(counts.get(k, 0) for k in COUNTS)
+    if total == 0:
+        return {"for": 0, "against": 0, "abstain": votes}
+    share = {k: votes * counts.get(k, 0) // total for k in ("for", "against")}
+    share["abstain"] = votes - share["for"] - share["against"]
+    return share
+
+
+def hold(
+    scenario: Scenario, vote: Vote, values: Mapping[str, Any], seated: Seated | None = None
+) -> Count:
+    """Count ``vote`` now. ``seated`` None: by the rules alone, as a solo game does."""
+    tally = {"for": 0, "against": 0, "abstain": 0}
+    ballots: list[ev.Ballot] = []
+    record: dict[str, str] = {}
+    voted = absent = 0
+    for voter in vote.voters:
+        seat = seated.voters.get(voter) if seated is not None else None
+        if seated is not None and seat is not None:
+            if seated.paper is not None:
+                record[voter] = "secret"
+                voted += 1
+                continue
+            if seat in seated.cast:
+                value, why = seated.cast[seat]
+                name = scenario.actors[voter].name
+                ballot: ev.Ballot | None = ev.Ballot(voter, name, value, why)
+                record[voter] = value
+                voted += 1
+            else:
+                absent += 1
+                record[voter] = "none"
+                ballot = _missing(scenario, vote, values, voter, seated)
+        else:
+            ballot = rule_ballot(scenario, vote, values, voter)
+            if ballot is not None:
+                record[voter] = ballot.vote
+        if ballot is not None:
+            tally[ballot.vote] += 1
+            ballots.append(ballot)
+        else:
+            record.setdefault(voter, "none")
+    blocs: list[ev.BlocBallot] = []
+    delegates = vote.delegates
+    for bloc in vote.blocs:
+        if bloc.when is not None and not bloc.when.evaluate(values):
+            continue
+        counts = {k: max(0, int(c.evaluate(values))) for k, c in bloc.counts.items()}
+        seats = seated.delegates if seated is not None else ()
+        if delegates is not None and seats and bloc.id == delegates.bloc:
+            assert seated is not None
+            formula = {k: counts.get(k, 0) for k in COUNTS}
+            counts = scaled(formula, 100 - delegates.share)
+            size = int(delegates.size.evaluate(values))
+            shares = delegate_votes(size, delegates.share, len(seats))
+            for seat, n in zip(seats, shares, strict=True):
+                if seated.paper is not None:
+                    record[seat] = "secret"
+                    voted += 1
+                    continue
+                if seat in seated.cast:
+                    value, why = seated.cast[seat]
+                    part = {k: n if k == value else 0 for k in COUNTS}
+                    reason = why
+                    record[seat] = value
+                    voted += 1
+                else:
+                    absent += 1
+                    record[seat] = "none"
+                    if seated.missing == "absent":
+                        continue
+                    if seated.missing == "script":
+                        part, reason = split_like(n, formula), f"{ABSENT_SCRIPT} {bloc.reason}"
+                    else:
+                        part, reason = {"for": 0, "against": 0, "abstain": n}, ABSENT_ABSTAIN
+                for k in COUNTS:
+                    tally[k] += part[k]
+                blocs.append(
+                    ev.BlocBallot(
+                        seated.names[seat], part["for"], part["against"], part["abstain"], reason
+                    )
+                )
+        for key, number in counts.items():
+            tally[key] += number
+        blocs.append(
+            ev.BlocBallot(
+                bloc.label,
+                counts.get("for", 0),
+                counts.get("against", 0),
+                counts.get("abstain", 0),
+                bloc.reason,
+            )
+        )
+    if seated is not None and seated.paper is not None:
+        paper = dict(zip(COUNTS, seated.paper, strict=True))
+        for k in COUNTS:
+            tally[k] += paper[k]
+        blocs.append(
+            ev.BlocBallot(
+                PAPER_LABEL, paper["for"], paper["against"], paper["abstain"], PAPER_REASON
+            )
+        )
+    scope = dict(values)
+    scope.update(
+        votes_for=tally["for"], votes_against=tally["against"], abstentions=tally["abstain"]
+    )
+    passed = bool(vote.passes.evaluate(scope))
+    full = ev.VoteHeld(
+        vote.id,
+        vote.title,
+        vote.motion,
+        tuple(ballots),
+        tuple(blocs),
+        tally["for"],
+        tally["against"],
+        tally["abstain"],
+        passed,
+        vote.counterfactual,
+    )
+    public = replace(full, ballots=(), blocs=()) if vote.ballot == "secret" else full
+    return Count(full, public, record, voted, absent)
+
+
+def _missing(
+    scenario: Scenario, vote: Vote, values: Mapping[str, Any], voter: str, seated: Seated
+) -> ev.Ballot | None:
+    """The ballot counted for a seated voter who did not vote, by the vote's ``missing`` rule."""
+    name = scenario.actors[voter].name
+    if seated.missing == "absent":
+        return None
+    if seated.missing == "script":
+        ruled = rule_ballot(scenario, vote, values, voter)
+        if ruled is None:
+            return None
+        return replace(ruled, reason=f"{ABSENT_SCRIPT} {ruled.reason}")
+    return ev.Ballot(voter, name, "abstain", ABSENT_ABSTAIN)
+
+
+def seated_votes(
+    scenario: Scenario, vote: Vote, values: Mapping[str, Any], voters: int, delegates: int
+) -> int:
+    """How many votes ``voters`` seated actor voters and ``delegates`` delegate seats hold
+    between them: what a paper tally of their ballots must add up to."""
+    if not delegates or vote.delegates is None:
+        return voters
+    size = int(vote.delegates.size.evaluate(values))
+    return voters + max(0, size) * vote.delegates.share // 100
