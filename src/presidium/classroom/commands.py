@@ -12,6 +12,7 @@ from presidium.errors import UsageError
 VERBS: dict[str, tuple[str, str]] = {
     "debrief": ("presidium.classroom.postmortem", "debrief_command"),
     "replay": ("presidium.tools.replay", "class_command"),
+    "run": ("presidium.ui.classroom", "run_command"),
 }
 
 
