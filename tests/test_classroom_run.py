@@ -16,7 +16,7 @@ import pytest
 
 from conftest import ROOT, run_cli
 from presidium import actions as act
-from presidium import catalog
+from presidium import catalog, saves
 from presidium import events as ev
 from presidium.classroom import console as words
 from presidium.classroom import folder
@@ -155,7 +155,7 @@ def test_blank_lines_are_nothing(roles_view: View) -> None:
     assert parse("   ", roles_view) is None
 
 
-@pytest.mark.parametrize("word", ["status", "roster", "open", "help", "quit"])
+@pytest.mark.parametrize("word", ["status", "roster", "open", "look", "notes", "help", "quit"])
 def test_console_only_words(word: str, roles_view: View) -> None:
     assert parse(word, roles_view) == Command(word)
     assert parse(word.upper(), roles_view) == Command(word)
@@ -835,3 +835,112 @@ def teacher_lines_prefix(session: Session, lines: list[str]) -> int:
         for action in parsed.actions:
             session.submit(action)
     return len(session.game.log)
+
+
+# --------------------------------------------------------------------------- the console at work
+
+
+def test_a_line_not_understood_gets_a_reason_and_the_console_waits() -> None:
+    typed = [
+        "clsoe",
+        "as nobody 1",
+        "hands x 1 1",
+        "as khrushchev 1",  # the majority decides first: Khrushchev's bench waits
+        "tally 1 2 3",
+        "conclude",
+    ]
+    code, out, err = run_class(["june_1957", "--benches", "--seed", "4"], "\n".join(typed) + "\n")
+    assert code == 0, err
+    out = " ".join(out.split())
+    assert "'clsoe' is not a console word (did you mean 'close'?); type 'help' for the list." in out
+    assert "No bench 'nobody' in this class; the benches are: khrushchev, molotov." in out
+    assert "'hands' takes whole numbers, not 'x'." in out
+    assert "Nothing is waiting for Khrushchev's side (bench) to answer" in out
+    assert "No ballot is open, so there is nothing to tally." in out
+    assert "Ending: " in out  # and the console went on to the bell
+
+
+def test_the_engine_s_refusal_is_a_one_line_reason(tmp_path: Path) -> None:
+    typed = [*lines_to_the_ballot(), "tally 9 9 9", "conclude"]
+    code, out, err = run_class(
+        [str(FIXTURE), "--students", "8", "--seed", "3"], "\n".join(typed) + "\n"
+    )
+    assert code == 0, err
+    said = out.split("teacher> tally 9 9 9\n", 1)[1].split("teacher> ", 1)[0]
+    assert said[0].isupper() and said.rstrip().endswith(".") and "27" in said
+    assert "Ballot: Receive the members?" not in said  # refused: nothing happened
+    assert "Ending: " in out
+
+
+def test_the_console_only_words_show_and_change_nothing() -> None:
+    before = session_folders()
+    typed = ["help", "status", "roster", "open", "look", "notes", "save", "quit"]
+    code, out, err = run_class(
+        ["june_1957", "--benches", "--students", "9", "--seed", "4"], "\n".join(typed) + "\n"
+    )
+    assert code == 0, err
+    out = " ".join(out.split())
+    assert "hands N N ... - a show of hands for the open decision" in out
+    assert "Benches here: khrushchev, molotov." in out
+    assert "State of play:" in out
+    assert (
+        "Roster: 9 students" in out
+        and "khrushchev: Khrushchev's side (bench), played by 5 students" in out
+    )
+    assert "the_plot:decision: " in out
+    assert out.count("Counting to seven") >= 2  # 'look' shows the scene again
+    assert "History notes: " in out
+    place = the_new_folder(before)
+    assert f"The session is saved in {place}." in out
+    assert "class run --resume" in out
+    assert folder.read(place).log == []
+
+
+def test_wait_closes_what_is_open_when_the_time_is_up() -> None:
+    before = session_folders()
+    code, out, err = run_class(["june_1957", "--benches", "--seed", "4"], "wait 2m\nquit\n")
+    assert code == 0, err
+    assert "(A countdown of 2:00; piped input does not wait.)" in out
+    (action,) = folder.read(the_new_folder(before)).log
+    assert action == act.Close("the_plot:decision", timer=True)
+
+
+def test_save_file_writes_a_copy(tmp_path: Path) -> None:
+    copy = tmp_path / "lesson.json"
+    code, out, err = run_class(
+        ["june_1957", "--benches", "--seed", "4"], f"hands 1 2 3\nsave {copy}\nquit\n"
+    )
+    assert code == 0, err
+    out = " ".join(out.split())
+    assert f"A copy of the session is in {copy}." in out
+    assert len(saves.read(copy).log) == 1
+
+
+def test_input_that_ends_before_the_game_keeps_the_session() -> None:
+    before = session_folders()
+    code, _, err = run_class(["june_1957", "--benches", "--seed", "4"], "hands 1 2 3\n")
+    assert code == 1
+    assert "input ended before the game did; the session is saved" in err
+    assert len(folder.read(the_new_folder(before)).log) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (["june_1957"], "--students N (roles) or --benches"),
+        (["--benches"], "say which scenario"),
+        (["june_1957", "--benches", "--resume"], "--resume takes the class and the seed"),
+        (["classroom_nowhere", "--benches"], "classroom_nowhere"),
+    ],
+)
+def test_usage_errors(args: list[str], reason: str) -> None:
+    code, out, err = run_class(args, "")
+    assert code == 2, (out, err)
+    assert reason in err and "Traceback" not in err
+
+
+def test_resume_with_nothing_to_resume(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PRESIDIUM_DATA_DIR", str(tmp_path))
+    code, _, err = run_class(["--resume"], "")
+    assert code == 2
+    assert "there is no class session to resume" in err

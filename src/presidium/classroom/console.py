@@ -60,6 +60,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "status": ("status", "the state of play"),
     "roster": ("roster", "who plays which role (and which roles the script plays)"),
     "open": ("open", "what the game is waiting for, and who has not answered yet"),
+    "look": ("look", "the current scene, and what is open, again"),
+    "notes": ("notes", "the history behind the scenes since the last decision, with sources"),
     "as": ("as ROLE CHOICE", "a decision, advice or ballot said aloud (a number or an id)"),
     "hands": ("hands N N ...", "a show of hands for the open decision, in the choices' order"),
     "cast": (
@@ -113,7 +115,8 @@ class Actions:
 class Command:
     """A word the console answers itself: nothing in the game changes."""
 
-    word: str  # "help", "status", "roster", "open", "wait", "secret", "save" or "quit"
+    # "help", "status", "roster", "open", "look", "notes", "wait", "secret", "save" or "quit"
+    word: str
     seat: str | None = None  # secret: the voter
     request: str | None = None  # secret, wait: the request concerned
     seconds: int | None = None  # wait: how long
@@ -547,6 +550,8 @@ _WORD_PARSERS: dict[str, _WordParser] = {
     "status": _nothing("status"),
     "roster": _nothing("roster"),
     "open": _nothing("open"),
+    "look": _nothing("look"),
+    "notes": _nothing("notes"),
     "help": _nothing("help"),
     "quit": _nothing("quit"),
     "undo": _nothing("undo"),
@@ -609,10 +614,10 @@ def _seat(word: str, view: View, scripted_ok: bool = False) -> str:
                 f"{clean(role.name) if role else _shown(word)} is not dealt in this class of "
                 f"{view.seating.students}; the seats are: {_seat_list(view)}"
             )
-        what = "bench" if view.seating.mode == "benches" else "role"
+        one, many = ("bench", "benches") if view.seating.mode == "benches" else ("role", "roles")
         raise _Refusal(
-            f"no {what} '{_shown(word)}' in this class{did_you_mean(typed, table)}; "
-            f"the {what}s are: {_seat_list(view)}"
+            f"no {one} '{_shown(word)}' in this class{did_you_mean(typed, table)}; "
+            f"the {many} are: {_seat_list(view)}"
         )
     if seat in view.scripted and not scripted_ok:
         raise _Refusal(

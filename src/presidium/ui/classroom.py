@@ -204,16 +204,13 @@ class RoomRenderer(Renderer):
             self.out(Panel(body, title=T(title, "presidium.title"), padding=(1, 2)))
 
     def on_ruling(self, e: ev.Ruling) -> None:
-        what = {
-            "set": "The teacher rules",
-            "overrule": "The teacher overrules",
-            "undo": "The teacher takes back",
-        }
-        line = f"{what.get(e.kind, 'Ruling')}: {e.text}"
+        """A ruling, labelled as the teacher's: the room sees every one, with its reason."""
+        said = {"set": "The teacher rules: ", "overrule": "The teacher overrules: "}
+        line = said.get(e.kind, "") + e.text.rstrip(".")
         if e.reason:
-            line += f". Reason: {e.reason}"
+            line += f". Reason: {e.reason.rstrip('.')}"
         self.blank()
-        self.out(T(line if line.endswith(".") else line + ".", "presidium.title"))
+        self.out(T(line + ".", "presidium.title"))
 
     def on_seat(self, e: ev.SeatChanged) -> None:
         held = (
@@ -441,6 +438,10 @@ class Teacher:
             self.roster()
         elif parsed.word == "open":
             self.open_requests()
+        elif parsed.word == "look":
+            self.screen.events(audience.only(_last_scene(self.session.events), audience.ROOM))
+        elif parsed.word == "notes":
+            self.screen.notes(self.session.game.scenes_since_decision())
         elif parsed.word == "save":
             self.save(parsed.target)
         elif parsed.word == "secret":
@@ -711,7 +712,8 @@ def run_command(args: argparse.Namespace, out: IO[str]) -> int:
     try:
         if resuming:
             teacher.both("heading", f"Resuming: {opened.scenario.title}")
-            teacher.both("out", T(f"{len(session.game.log)} actions replayed from the log."))
+            done = len(session.game.log)
+            teacher.both("out", T(f"{done} action{'s' * (done != 1)} replayed from the log."))
             teacher.show(_last_scene(session.events))
         else:
             teacher.both("title_screen")
