@@ -11,14 +11,13 @@ happened; questions for discussion; and the sources.
 from __future__ import annotations
 
 import datetime
-import html as html_lib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from presidium import events as ev
 from presidium.engine import Game, TrailEntry
 from presidium.model import GRADE_LEGEND, Note, Scenario, TextPart, confidence_legend
-from presidium.printable import clean
+from presidium.printable import html_text
 from presidium.printable import markdown as _md
 
 
@@ -270,9 +269,7 @@ th, td { border: 1px solid #999; padding: 0.3em 0.5em; text-align: left; vertica
 def html(debrief: Debrief) -> str:
     d = debrief
 
-    def e(text: str) -> str:
-        return html_lib.escape(clean(text))
-
+    e = html_text
     out = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
