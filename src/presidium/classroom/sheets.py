@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO
 
 from presidium import seating as seats_
+from presidium.classroom.console import key_of
 from presidium.conditions import Compiled, CompiledEffect
 from presidium.debrief import format_date
 from presidium.errors import PresidiumError, UsageError
@@ -48,36 +49,18 @@ CARDS_PER_PAGE = 4  # sets of For/Against/Abstain cards, one voter a row
 SLIPS_PER_PAGE = 8
 PAPER = {"a4": ("A4", 297.0), "letter": ("letter", 279.4)}  # (CSS size, height in mm)
 
-# The words of the teacher's console (``class run``), for the run sheet's cheat sheet: (what is
-# typed, what it does, the modes it serves).
-BOTH, ROLES = ("roles", "benches"), ("roles",)
-CONSOLE_WORDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("help", "list the console words", BOTH),
-    ("status | roster | open", "the state of play; who holds which seat; what is waiting", BOTH),
-    ("as SEAT CHOICE", "a decision (or advice) spoken aloud: the choice's number or id", BOTH),
-    ("hands N N N", "a show of hands: the counts, in the order the options are shown", BOTH),
-    ("cast for: A B; against: C; abstain: D", "a roll call: who voted how", ROLES),
-    ("secret SEAT", "that voter types a ballot at the keyboard; nothing is shown", ROLES),
-    ("tally FOR AGAINST ABSTAIN", "the totals of the paper ballot slips", ROLES),
-    ("move SEAT MOVE [TARGET]", "a move from a role sheet, during a floor", ROLES),
-    ("declare SEAT STANCE", "a role says where it stands, in public", ROLES),
-    ("argue SEAT TARGET -- TEXT", "a role argues with a person no student plays", ROLES),
-    ("rate N", "your rating of that argument, 1 (weak) to 5 (compelling)", ROLES),
-    ("wait [3m]", "a countdown on the projector; then what is open closes", BOTH),
-    ("close | advance | time +1m", "close the ballot or floor now; give it more time", BOTH),
-    ("inject ID", "one of the events you may inject (listed above) happens", BOTH),
-    ("set VARIABLE VALUE -- REASON", "a ruling: change a value, saying why", BOTH),
-    ("overrule CHOICE -- REASON", "take the latest decision back and decide otherwise", BOTH),
-    ("script SEAT | seat SEAT", "hand a seat to the script (a student is away), or back", BOTH),
-    ("reveal | undo", "show the secret ballots; take back the last action", BOTH),
-    ("conclude", "the bell: the script plays every seat to an ending", BOTH),
-    ("quit", "leave; everything is already saved (go on with --resume)", BOTH),
-)
+# Console words that act on roles: a benches class has no use for them.
+ROLE_WORDS = frozenset({"cast", "secret", "tally", "move", "declare", "argue", "rate", "note"})
 
 
 def console_words(mode: str) -> tuple[tuple[str, str], ...]:
-    """The console words a teacher needs in this mode (benches have no roles to move)."""
-    return tuple((word, meaning) for word, meaning, modes in CONSOLE_WORDS if mode in modes)
+    """The teacher's console words (``class run``) a class in this mode needs, as the
+    console's own ``help`` says them."""
+    from presidium.classroom.console import WORDS
+
+    return tuple(
+        shown for word, shown in WORDS.items() if mode == "roles" or word not in ROLE_WORDS
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -688,7 +671,7 @@ def build(scenario: Scenario, seating: Seating, paper: str = "a4", sized: bool =
             minutes=scenario.classroom.minutes if scenario.classroom else None,
             casting=tuple(
                 CastRow(
-                    s,
+                    key_of(s),
                     seats_.seat_name(scenario, s),
                     f"{seating.size(s)} students" if sized else "",
                     True,
@@ -839,12 +822,14 @@ def cast_text(scenario: Scenario, seating: Seating, sized: bool = True) -> str:
         count = f"{seating.students} students" if sized else "the class"
         lines += [f"Benches: {count} in {len(seating.seats)} benches, one a side.", ""]
         widths = [24, 28, 8]
-        rows = [[["bench"], ["side"], ["students"]]]
+        rows = [[["seat"], ["bench"], ["students"]]]
         for seat in seating.seats:
             side = scenario.sides[seat[len(seats_.BENCH) :]]
             leader = _leader(scenario, side.id)
             size = str(seating.size(seat)) if sized else "?"
-            rows.append([[seat], [one_line(side.name), one_line(f"led by {leader}")], [size]])
+            rows.append(
+                [[key_of(seat)], [one_line(side.name), one_line(f"led by {leader}")], [size]]
+            )
         for row in rows:
             lines += _cells(row, widths)
         lines.append("")
