@@ -7,11 +7,12 @@ diagnostics with ``file:line:col``; the compiler never raises anything else.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from presidium import model as m
 from presidium import spec, template
+from presidium.classroom_compiler import ClassroomCompiler, role_ids
 from presidium.commands import RESERVED
 from presidium.conditions import (
     BOOL,
@@ -21,19 +22,18 @@ from presidium.conditions import (
     VarType,
     compile_expression,
 )
-from presidium.declarations import Declarations
 from presidium.diagnostics import SourceSpan, did_you_mean, one_of
 
 # Reading files lives in presidium.files (light to import: a cached scenario needs no YAML);
 # these names stay importable from here.
 from presidium.files import Compilation, compile_file, load_scenario  # noqa: F401
 from presidium.loader import YList, YMap, span_of
-from presidium.reader import DATE, date_problem, kind_of, show, suggested, valid_date
+from presidium.reader import DATE, date_problem, kind_of, suggested, valid_date
 
 # Words the terminal reads as commands at every prompt; a choice id may not take them.
 
 
-class Compiler(Declarations):
+class Compiler(ClassroomCompiler):
     """Compiles one scenario document; ``compile()`` returns the model or ``None``."""
 
     sources: Mapping[str, list[str]] = {}
@@ -52,6 +52,7 @@ class Compiler(Declarations):
                 span_of(doc, SourceSpan(self.file, 1, 1)),
             )
             return None
+        self.read_format(doc)
         self.keys(doc, spec.SCENARIO, "the scenario")
         for key in ("extends", "remove"):
             if key in doc:  # resolved when the file is loaded; here only by mistake
@@ -59,12 +60,6 @@ class Compiler(Declarations):
                     f"'{key}' is only understood in a scenario file that extends another",
                     doc.key_span(key),
                 )
-        fmt = doc.get("format")
-        if "format" in doc and (type(fmt) is not int or fmt != m.FORMAT_VERSION):  # not true, 1.0
-            self.err(
-                f"format {show(fmt)} is not supported; this presidium reads format {m.FORMAT_VERSION}",
-                doc.value_span("format"),
-            )
         scenario_id = (
             self.ident(doc.get("id"), doc.value_span("id"), "the scenario id")
             if "id" in doc
@@ -146,8 +141,10 @@ class Compiler(Declarations):
 
         # pass 2: bodies
         status = self.compile_status(doc, variables, ranks)
+        roles_written = role_ids(doc)
         votes = {
-            vid: self.compile_vote(vid, node, span, actors, scope) for vid, node, span in vote_nodes
+            vid: self.compile_vote(vid, node, span, actors, scope, roles_written)
+            for vid, node, span in vote_nodes
         }
         phases = {
             pid: self.compile_phase(pid, node, span, scope, seats, targets, set(votes))
@@ -156,6 +153,11 @@ class Compiler(Declarations):
         endings = {
             eid: self.compile_ending(eid, node, span, actors) for eid, node, span in ending_nodes
         }
+        classroom = self.compile_classroom(doc, phase_ids, stances)
+        roles = self.compile_roles(
+            doc, actors, sides, stances, votes, phase_ids, ending_ids, scope, classroom
+        )
+        injections = self.compile_injections(doc, scope, phase_ids, votes)
 
         start = None
         if "start" in doc:
@@ -187,7 +189,7 @@ class Compiler(Declarations):
         return m.Scenario(
             id=scenario_id,
             title=title,
-            format=m.FORMAT_VERSION,
+            format=max(self.formats.values(), default=m.FORMAT_VERSION),
             language=language,
             summary=summary,
             content_notes=content_notes,
@@ -206,6 +208,9 @@ class Compiler(Declarations):
             file=self.file,
             span=doc.span,
             debrief_questions=questions,
+            classroom=classroom,
+            roles=roles,
+            injections=injections,
         )
 
     def compile_text(self, node: YMap, key: str, scope: Scope) -> tuple[m.TextPart, ...]:
@@ -371,30 +376,13 @@ class Compiler(Declarations):
                         f"a choice with 'chance' puts '{key}' under success and failure",
                         node.key_span(key),
                     )
-            cnode = self.mapping(node["chance"], node.value_span("chance"), "'chance'")
-            if cnode is not None:
-                self.keys(cnode, spec.CHANCE, "'chance'")
-                percent = self.percent(cnode, scope)
-                if percent is not None and not percent.names:
-                    odds = percent.evaluate({})
-                    if not 1 <= odds <= 99:
-                        self.err(
-                            f"a chance of {odds}% is no chance: give a percent from 1 to 99 "
-                            "(for a sure outcome, write 'next' without 'chance')",
-                            cnode.value_span("percent"),
-                        )
-                sides = []
-                for key in ("success", "failure"):
-                    sub = (
-                        self.mapping(cnode.get(key), cnode.value_span(key), f"'{key}'")
-                        if key in cnode
-                        else None
-                    )
-                    if sub is not None:
-                        self.keys(sub, spec.OUTCOME, f"'{key}'")
-                        sides.append(self.outcome(sub, scope, targets, f"'{key}'"))
-                if percent is not None and len(sides) == 2:
-                    chance = m.Chance(percent, sides[0], sides[1], cnode.span)
+            chance = self.chance(
+                node,
+                scope,
+                spec.CHANCE,
+                spec.OUTCOME,
+                lambda sub, where: self.outcome(sub, scope, targets, where),
+            )
         elif not self.misspelt(node, "chance"):
             outcome = self.outcome(node, scope, targets, f"choice '{cid}'")
         counterfactual = self.flag(
@@ -412,6 +400,43 @@ class Compiler(Declarations):
             counterfactual,
             node.span,
         )
+
+    def chance(
+        self,
+        node: YMap,
+        scope: Scope,
+        fields: Mapping[str, spec.Field],
+        outcome_fields: Mapping[str, spec.Field],
+        outcome: Callable[[YMap, str], m.Outcome],
+        sure: str = "write 'next' without 'chance'",
+    ) -> m.Chance | None:
+        """The ``chance`` of a choice or a move: odds, and an outcome on each side."""
+        cnode = self.mapping(node["chance"], node.value_span("chance"), "'chance'")
+        if cnode is None:
+            return None
+        self.keys(cnode, fields, "'chance'")
+        percent = self.percent(cnode, scope)
+        if percent is not None and not percent.names:
+            odds = percent.evaluate({})
+            if not 1 <= odds <= 99:
+                self.err(
+                    f"a chance of {odds}% is no chance: give a percent from 1 to 99 "
+                    f"(for a sure outcome, {sure})",
+                    cnode.value_span("percent"),
+                )
+        sides = []
+        for key in ("success", "failure"):
+            sub = (
+                self.mapping(cnode.get(key), cnode.value_span(key), f"'{key}'")
+                if key in cnode
+                else None
+            )
+            if sub is not None:
+                self.keys(sub, outcome_fields, f"'{key}'")
+                sides.append(outcome(sub, f"'{key}'"))
+        if percent is None or len(sides) != 2:
+            return None
+        return m.Chance(percent, sides[0], sides[1], cnode.span)
 
     def compile_phase(
         self,
@@ -535,6 +560,8 @@ class Compiler(Declarations):
             script,
             nxt,
             span,
+            self.compile_floor(node),
+            self.consult(pid, node),
         )
 
     def choice_ref(
@@ -568,7 +595,13 @@ class Compiler(Declarations):
         return tuple(result)
 
     def compile_vote(
-        self, vid: str, node: YMap, span: SourceSpan, actors: dict[str, m.Actor], scope: Scope
+        self,
+        vid: str,
+        node: YMap,
+        span: SourceSpan,
+        actors: dict[str, m.Actor],
+        scope: Scope,
+        roles: Collection[str],
     ) -> m.Vote:
         self.keys(node, spec.VOTE, f"vote '{vid}'")
         voters: list[str] = []
@@ -627,6 +660,7 @@ class Compiler(Declarations):
             self.sources_of(node),
             self.flag(node, "counterfactual", False),
             span,
+            **self.vote_classroom(vid, node, blocs, scope, roles),
         )
 
     def vote_rules(
@@ -670,7 +704,10 @@ class Compiler(Declarations):
             label = self.text(bloc, "label", "'label'") or ""
             reason = self.text(bloc, "reason", "'reason'") or ""
             when = self.optional_expr(bloc, "when", BOOL, scope)
-            blocs.append(m.Bloc(label, counts, reason, when, bloc.span))
+            bid = (
+                self.ident(bloc["id"], bloc.value_span("id"), "a bloc id") if "id" in bloc else None
+            )
+            blocs.append(m.Bloc(label, counts, reason, when, bloc.span, bid))
         return blocs
 
     def compile_ending(
@@ -756,12 +793,17 @@ class Compiler(Declarations):
 
 
 def compile_document(
-    doc: Any, file: str, sources: Mapping[str, list[str]] | None = None
+    doc: Any,
+    file: str,
+    sources: Mapping[str, list[str]] | None = None,
+    formats: Mapping[str, int] | None = None,
 ) -> tuple[m.Scenario | None, list[Any]]:
     """Compile a loaded document; ``sources`` (each file's lines) lets a mistake inside a
-    text be placed at its own column."""
+    text be placed at its own column; ``formats`` gives the format of each file a scenario
+    that extends another was merged from."""
     compiler = Compiler(doc, file)
     compiler.sources = sources or {}
+    compiler.formats.update(formats or {})
     try:
         scenario = compiler.compile()
     except RecursionError:  # pragma: no cover - the loader caps depth first

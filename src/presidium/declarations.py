@@ -72,6 +72,7 @@ class Declarations(Reader):
                 self.flag(node, "principal", False),
                 self.sources_of(node),
                 span,
+                self.flag(node, "persuadable", False),
             )
         return result
 

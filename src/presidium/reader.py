@@ -29,7 +29,7 @@ from presidium.diagnostics import DiagnosticBag, SourceSpan, did_you_mean, one_o
 from presidium.loader import YList, YMap
 from presidium.model import ID
 from presidium.printable import CONTROL
-from presidium.spec import Field
+from presidium.spec import FORMATS, Field
 
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 
@@ -43,6 +43,9 @@ class Reader:
         self.used_sources: set[str] = set()
         self.undeclared_stances: set[str] = set()  # used by actors, missing from 'stances'
         self.meant: dict[int, set[str]] = {}  # per mapping: known keys its unknown ones resemble
+        # The format each file says it is written in (a scenario that extends another mixes
+        # files); a key newer than its file's format is refused where it stands.
+        self.formats: dict[str, int] = {}
         # Large scenarios repeat the same few expressions thousands of times: compile each once.
         self.compiled: dict[
             tuple[str, str, str | None, int], Compiled | CompiledEffect | ExprError
@@ -63,19 +66,31 @@ class Reader:
         """
         ok = True
         readings: dict[str, list[str]] = {}
+        # A file of an older format is offered only the keys of its format.
+        fmt = self.format_of(node.file)
+        offered = {k: f for k, f in allowed.items() if f.since <= fmt}
         for key in node:
             if key not in allowed:
                 ok = False
-                hint = did_you_mean(key, allowed)
-                known = suggested(hint, allowed)
+                hint = did_you_mean(key, offered)
+                known = suggested(hint, offered)
                 other, why = CONFUSED.get(key, ("", ""))
-                if known is None and other in allowed:
+                if known is None and other in offered:
                     hint, known = f" (did you mean '{other}'? {why})", other
                 if known is not None:
                     self.meant.setdefault(id(node), set()).add(known)
                     readings.setdefault(known, []).append(key)
                 self.err(
-                    f"unknown key '{key}' in {where}{hint}; expected {one_of(allowed)}",
+                    f"unknown key '{key}' in {where}{hint}; expected {one_of(offered)}",
+                    node.key_span(key),
+                )
+        for key in node:
+            field = allowed.get(key)
+            if field is not None and field.since > self.format_of(node.key_span(key).file):
+                ok = False
+                self.err(
+                    f"'{key}' needs 'format: {field.since}' at the top of the file "
+                    f"(this file says 'format: {self.format_of(node.key_span(key).file)}')",
                     node.key_span(key),
                 )
         for known, (key, *others) in readings.items():
@@ -88,6 +103,11 @@ class Reader:
                 if not self.misspelt(node, key):
                     self.err(f"{where} needs '{key}'", node.span)
         return ok
+
+    def format_of(self, file: str) -> int:
+        """The format ``file`` is written in; a file whose format is unreadable counts as the
+        newest, so that its keys are not reported as well."""
+        return self.formats.get(file, FORMATS[-1])
 
     def misspelt(self, node: YMap, key: str) -> bool:
         """Whether ``key`` is absent because an unknown key of ``node`` is a misspelling of it.

@@ -11,22 +11,26 @@ from dataclasses import dataclass
 
 from presidium.model import GRADE_LEGEND
 
+FORMATS = (1, 2)  # the format versions this presidium reads; a classroom key needs 2
+
 
 @dataclass(frozen=True)
 class Field:
     required: bool
     doc: str
     kind: str  # what the value is: see presidium.tools.schema for the list of kinds
+    since: int = 1  # the format version that introduced the key
 
 
-def _fields(**fields: tuple[bool, str, str]) -> dict[str, Field]:
-    return {name: Field(required, doc, kind) for name, (required, doc, kind) in fields.items()}
+def _fields(**fields: tuple[bool, str, str] | tuple[bool, str, str, int]) -> dict[str, Field]:
+    return {name: Field(*spec) for name, spec in fields.items()}
 
 
 REQ, OPT = True, False  # required, optional
+C2 = 2  # a classroom key: only in a file that says 'format: 2'
 
 SCENARIO = _fields(
-    format=(REQ, "the format version; currently 1", "format"),
+    format=(REQ, "the format version: 1, or 2 for a file with classroom keys", "format"),
     id=(REQ, "the scenario's snake_case id", "id"),
     title=(REQ, "the title shown on the title screen", "text"),
     language=(OPT, "a language tag such as 'en'", "text"),
@@ -47,6 +51,19 @@ SCENARIO = _fields(
     debrief_questions=(OPT, "questions for discussion after the debrief", "texts"),
     extends=(OPT, "the scenario this one changes: a bundled id or a path to a .yaml file", "text"),
     remove=(OPT, "what to take out of the scenario this one extends", "object:REMOVE"),
+    classroom=(
+        OPT,
+        "how a class plays it: class sizes, agenda, stance line",
+        "object:CLASSROOM",
+        C2,
+    ),
+    roles=(OPT, "the people students play, in a class: role id -> role", "map:ROLE", C2),
+    injections=(
+        OPT,
+        "events the teacher may inject: injection id -> injection",
+        "map:INJECTION",
+        C2,
+    ),
 )
 SOURCE = _fields(
     cite=(REQ, "the full citation", "text"),
@@ -70,6 +87,13 @@ ACTOR = _fields(
     stance=(OPT, "the starting stance", "id"),
     principal=(OPT, "true if every ending must say what became of this actor", "flag"),
     sources=(OPT, "source ids for the actor's office and stance", "ids"),
+    persuadable=(
+        OPT,
+        "true: when no student holds this actor, roles may argue its stance one step along "
+        "the classroom's stance_line",
+        "flag",
+        C2,
+    ),
 )
 VARIABLE = _fields(
     label=(REQ, "the variable's name in words", "text"),
@@ -142,6 +166,13 @@ PHASE = _fields(
     history=(OPT, "the choice that was really made", "id"),
     script=(OPT, "how the scenario decides when no human holds the seat", "list:SCRIPT_RULE"),
     next=(OPT, "where the story goes, for a phase without choices", "next"),
+    floor=(
+        OPT,
+        "in a class: before the ballot and the decision, every seated role may use its moves",
+        "object:FLOOR",
+        C2,
+    ),
+    consult=(OPT, "side: in a class, the decider's seated side-mates advise", "enum:side", C2),
 )
 SCRIPT_RULE = _fields(
     choose=(REQ, "a choice id", "id"),
@@ -157,6 +188,27 @@ VOTE = _fields(
     passes=(OPT, "when the motion passes (default: votes_for > votes_against)", "condition"),
     sources=(OPT, "source ids", "ids"),
     counterfactual=(OPT, "true for an invented vote", "flag"),
+    ballot=(
+        OPT,
+        "in a class: open (roll call; the default), simultaneous (revealed at close) or "
+        "secret (the tally only)",
+        "enum:open|simultaneous|secret",
+        C2,
+    ),
+    missing=(
+        OPT,
+        "in a class, a seated voter with no ballot at close: abstain (the default), script "
+        "(the rules vote, labelled) or absent (not counted)",
+        "enum:abstain|script|absent",
+        C2,
+    ),
+    minutes=(OPT, "in a class: the suggested time before the ballot closes", "integer", C2),
+    delegates=(
+        OPT,
+        "in a class: seated copies of a role cast a share of a bloc's votes",
+        "object:DELEGATES",
+        C2,
+    ),
 )
 VOTERS = _fields(
     ranks=(OPT, "every actor of these ranks", "ids"),
@@ -170,6 +222,7 @@ VOTE_RULE = _fields(
     counterfactual=(OPT, "true if this reason is invented (it is labelled so)", "flag"),
 )
 BLOC = _fields(
+    id=(OPT, "the bloc's id, so that a vote's 'delegates' can name it", "id", C2),
     label=(REQ, "who the bloc is", "text"),
     when=(OPT, "the bloc votes only when this condition holds", "condition"),
     reason=(REQ, "why it votes as it does", "text"),
@@ -200,6 +253,108 @@ EXPECTATION = _fields(
     **{"as": (REQ, "the side that must be able to reach it", "id")},
 )
 
+CLASSROOM = _fields(
+    students=(REQ, "the class sizes the roles can seat", "object:STUDENTS"),
+    minutes=(OPT, "the length of the lesson", "integer"),
+    agenda=(OPT, "the acts of the lesson, for the run sheet and the pace", "list:AGENDA_ITEM"),
+    stance_line=(OPT, "stance ids in the order persuasion moves an actor along", "ids"),
+)
+STUDENTS = _fields(
+    min=(REQ, "the smallest class", "integer"),
+    max=(REQ, "the largest class", "integer"),
+)
+AGENDA_ITEM = _fields(
+    **{"from": (REQ, "the phase that begins the act", "id")},
+    minutes=(REQ, "the act's minutes", "integer"),
+    label=(REQ, "the act's name on the run sheet", "text"),
+)
+ROLE = _fields(
+    actor=(OPT, "the actor played; the role also holds the side that actor leads", "id"),
+    name=(OPT, "the role's name, for a role with no actor (required then)", "text"),
+    side=(REQ, "the role's team: a side id, or none for an indeterminate", "id"),
+    hidden=(OPT, "true: the team is kept off the other players' sheets", "flag"),
+    priority=(REQ, "casting order: N students get the N roles of lowest priority", "integer"),
+    copies=(OPT, "how many students may hold copies of this role (default 1)", "integer"),
+    must=(OPT, "true: dealt at every class size", "flag"),
+    brief=(REQ, "public: printed on the role sheet", "text"),
+    objectives=(OPT, "the role's secret game objectives", "list:OBJECTIVE"),
+    knows=(OPT, "private knowledge, sourced or counterfactual", "list:KNOWLEDGE"),
+    moves=(OPT, "choices the role may make during a floor", "list:MOVE"),
+    can=(OPT, "built-in floor actions: declare, argue, note, chair", "built_ins"),
+    reflect=(OPT, "the role's own questions for the post-mortem", "texts"),
+)
+OBJECTIVE = _fields(
+    id=(REQ, "the objective's snake_case id", "id"),
+    text=(REQ, "the objective, as the role sheet says it", "text"),
+    when=(
+        REQ,
+        "achieved when this holds at the end; it may also name ending, ending_kind, "
+        "me.stance, me.ballot.VOTE and VOTE.ballot.ACTOR",
+        "condition",
+    ),
+    kind=(OPT, "main (the default) or personal", "enum:main|personal"),
+    achieved=(OPT, "said in the post-mortem when it was achieved", "text"),
+    failed=(OPT, "said in the post-mortem when it was not", "text"),
+)
+KNOWLEDGE = _fields(
+    text=(REQ, "what the role knows", "text"),
+    sources=(OPT, "source ids (required unless counterfactual)", "ids"),
+    confidence=(
+        OPT,
+        "authenticated, attributed, contested or doubtful (required with sources)",
+        "enum:authenticated|attributed|contested|doubtful",
+    ),
+    counterfactual=(OPT, "true if this knowledge is invented", "flag"),
+    at=(OPT, "revealed when this phase starts (a sealed envelope on paper)", "id"),
+)
+MOVE = _fields(
+    id=(REQ, "the move's snake_case id", "id"),
+    label=(REQ, "what the student reads", "text"),
+    when=(OPT, "allowed only when this condition holds", "condition"),
+    unavailable=(OPT, "with 'when': why the move cannot be made now", "text"),
+    effects=(OPT, "effects applied when it resolves", "effects"),
+    text=(OPT, "what happens, shown when it resolves", "scene_text"),
+    chance=(OPT, "odds, and what happens on success and on failure", "object:MOVE_CHANCE"),
+    limit=(OPT, "how many times a game it may be made", "integer"),
+    window=(OPT, "the phases whose floor allows it (any floor, if absent)", "ids"),
+    public=(OPT, "true: the outcome is announced to the room", "flag"),
+    target=(OPT, "{persuadable: true}: the move names a persuadable actor", "object:TARGET"),
+    sources=(OPT, "source ids (required when its text tells history)", "ids"),
+    counterfactual=(OPT, "true for an invented move", "flag"),
+)
+MOVE_CHANCE = _fields(
+    percent=(REQ, "the odds of success, a number expression from 0 to 100", "number"),
+    success=(REQ, "what happens on success", "object:MOVE_OUTCOME"),
+    failure=(REQ, "what happens on failure", "object:MOVE_OUTCOME"),
+)
+MOVE_OUTCOME = _fields(
+    text=(OPT, "what happens", "scene_text"),
+    effects=(OPT, "effects applied", "effects"),
+)
+TARGET = _fields(
+    persuadable=(REQ, "true: the student names a persuadable actor", "flag"),
+)
+INJECTION = _fields(
+    label=(REQ, "the event's name on the teacher's list", "text"),
+    text=(REQ, "the scene the room is shown", "scene_text"),
+    effects=(OPT, "effects applied when it is injected", "effects"),
+    when=(OPT, "it may be injected only when this condition holds", "condition"),
+    window=(OPT, "the phases during which it may be injected (any, if absent)", "ids"),
+    vote=(OPT, "a vote whose ballot it opens (a straw poll)", "id"),
+    sources=(OPT, "source ids (required unless counterfactual)", "ids"),
+    counterfactual=(OPT, "true for an invented event", "flag"),
+)
+FLOOR = _fields(
+    minutes=(OPT, "the suggested time before the floor closes", "integer"),
+    speakers=(OPT, "true: the chair runs a speaker queue", "flag"),
+)
+DELEGATES = _fields(
+    role=(REQ, "the role whose seated copies are the delegates", "id"),
+    bloc=(REQ, "the id of the bloc of this vote they speak for", "id"),
+    size=(REQ, "how many votes the whole bloc has, a number expression", "number"),
+    share=(REQ, "the per cent of those votes the delegates cast together (1 to 100)", "integer"),
+)
+
 REMOVE = _fields(
     phases=(OPT, "phase ids", "ids"),
     endings=(OPT, "ending ids", "ids"),
@@ -209,10 +364,11 @@ REMOVE = _fields(
     votes=(OPT, "vote ids", "ids"),
     sources=(OPT, "source ids", "ids"),
     sides=(OPT, "side ids", "ids"),
+    roles=(OPT, "role ids", "ids", C2),
+    injections=(OPT, "injection ids", "ids", C2),
+    moves=(OPT, "moves, each written role.move", "names", C2),
 )
 
 OBJECTS = {
-    name: value
-    for name, value in globals().items()
-    if name.isupper() and isinstance(value, dict) and name not in ("REQ", "OPT")
+    name: value for name, value in globals().items() if name.isupper() and isinstance(value, dict)
 }
