@@ -19,10 +19,19 @@ from conftest import ROOT, compile_yaml, mutate, run_cli
 from presidium.classroom import paper, sheets
 from presidium.compiler import load_scenario
 from presidium.model import Scenario
-from presidium.seating import benches
+from presidium.seating import benches, cast
 
 BUNDLED = sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml"))
 HOSTILE = "<script>alert(1)</script> *bold* [x] a|b"
+FIXTURE = ROOT / "tests" / "fixtures" / "classroom.yaml"
+GOLDEN = ROOT / "tests" / "golden"
+UPDATE = os.environ.get("PRESIDIUM_UPDATE_GOLDEN") == "1"
+
+
+@pytest.fixture(scope="module")
+def door() -> Scenario:
+    scenario, _ = load_scenario(FIXTURE, "classroom.yaml")
+    return scenario
 
 
 # --------------------------------------------------------------------------- the command line
@@ -32,6 +41,40 @@ def test_a_scenario_without_roles_says_to_use_benches() -> None:
     code, out, err = run_cli(["class", "cast", "october_1964", "--students", "5"])
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and "has no roles" in err and "--benches" in err
+
+
+@pytest.mark.parametrize("students", ["2", "9"])
+def test_a_class_size_outside_the_range_is_a_usage_error(students: str) -> None:
+    code, out, err = run_cli(["class", "cast", str(FIXTURE), "--students", students])
+    assert (code, out) == (2, "")
+    assert err == (
+        f"presidium: scenario 'classroom_door' has roles for 3 to 8 students, not {students}; "
+        "or play with --benches\n"
+    )
+
+
+def test_the_deal_as_a_table() -> None:
+    code, out, err = run_cli(["class", "cast", str(FIXTURE), "--students", "6"])
+    assert (code, err) == (0, "")
+    assert out.startswith(
+        "At the Door, in Class (classroom_door)\n"
+        "The deal for 6 students (this scenario seats 3 to 8).\n\n"
+        "#   seat          person and office                  side                  votes\n"
+        "1   khrushchev    Nikita Khrushchev                  Khrushchev's side     yes\n"
+        "                  First Secretary\n"
+    )
+    assert "3   bulganin      Nikolai Bulganin                   undecided             yes\n" in out
+    assert "6   cc_member#1   Member of the Central Committee 1  undecided             yes\n" in out
+    assert "cc_member#2" not in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert (
+        "- Receive the members? (secret): students: Nikita Khrushchev, Vyacheslav\n"
+        "  Molotov, Nikolai Bulganin, Anastas Mikoyan, Georgy Malenkov, Member of the\n"
+        "  Central Committee 1; the script votes for 1 more.\n"
+    ) in out
+    assert out.endswith(
+        "The script plays Kliment Voroshilov.\nStudents may argue with Kliment Voroshilov.\n"
+    )
 
 
 def test_students_are_needed_without_benches() -> None:
@@ -80,6 +123,94 @@ def test_sheets_go_to_standard_output_as_markdown() -> None:
     code, out, _ = run_cli(["class", "sheets", "june_1957", "--benches"])
     assert code == 0 and out.startswith("# Handouts: The Anti-Party Group: Moscow, June 1957\n")
     assert "sit on this bench" not in out  # no class size given: no bench sizes invented
+
+
+# --------------------------------------------------------------------------- role sheets
+
+
+def test_the_markdown_handouts_match_the_golden_file() -> None:
+    code, out, err = run_cli(["class", "sheets", str(FIXTURE), "--students", "8"])
+    assert (code, err) == (0, "")
+    path = GOLDEN / "classroom_sheets_8.md"
+    if UPDATE or not path.exists():
+        path.write_text(out, encoding="utf-8")
+    assert out == path.read_text(encoding="utf-8"), (
+        f"handouts changed: rerun with PRESIDIUM_UPDATE_GOLDEN=1 if intended ({path})"
+    )
+
+
+def test_a_role_sheet_says_everything_the_role_may_use(door: Scenario) -> None:
+    handouts = sheets.build(door, cast(door, 8))
+    bulganin = next(s for s in handouts.roles if s.seat == "bulganin")
+    assert (bulganin.name, bulganin.office, bulganin.rank, bulganin.team) == (
+        "Nikolai Bulganin",
+        "Chairman of the Council of Ministers",
+        "You vote",
+        "undecided",
+    )
+    assert bulganin.ballots == (
+        "Receive the members? (secret ballot)",
+        "A straw poll of the corridor (simultaneous, only if the teacher calls it)",
+    )
+    assert bulganin.knows == ()  # the only thing he knows is sealed until the count
+    assert bulganin.envelopes == ("\u201cThe Presidium decides\u201d (Friday 21 June 1957)",)
+    (move,) = bulganin.moves
+    assert move.terms == ("a 50% chance of success", "only you and the teacher learn the outcome")
+    assert move.effects == "If it works: The hall's lean towards Khrushchev +10."
+    assert move.typed == "move bulganin sound_out_the_hall" and move.counterfactual
+    mikoyan = next(s for s in handouts.roles if s.seat == "mikoyan")
+    assert mikoyan.teammates == ("Nikita Khrushchev",)
+    assert mikoyan.moves[0].terms[:2] == (
+        "up to 2 times a game",
+        "name a person no student plays who can be persuaded",
+    )
+    assert any("In this class: Kliment Voroshilov." in a for a in mikoyan.actions)
+    member = next(s for s in handouts.roles if s.seat == "cc_member#2")
+    assert member.name == "Member of the Central Committee 2" and member.rank == "You vote"
+    assert member.sources == (
+        ("furtseva_bio", "Ekaterina Furtseva. Zhenshchina vo vlasti (biography)", "B"),
+    )
+
+
+def test_envelopes_cards_and_slips_follow_the_votes(door: Scenario) -> None:
+    handouts = sheets.build(door, cast(door, 5))
+    (envelope,) = handouts.envelopes
+    assert (envelope.seat, envelope.number, envelope.of) == ("bulganin", 1, 1)
+    assert envelope.fact.label == "counterfactual: invented for the game"
+    # the straw poll is simultaneous: Bulganin is its only voter with a seat
+    assert [c.name for c in handouts.cards] == ["Nikolai Bulganin"]
+    # the secret ballot: 5 seated voters, and a page of slips holds 8
+    assert [(s.voters, s.count) for s in handouts.slips] == [(5, 8)]
+    assert (handouts.card_pages, handouts.slip_pages) == (1, 1)
+
+
+def test_the_run_sheet_has_the_answer_key_and_every_class_size(door: Scenario) -> None:
+    run = sheets.build(door, cast(door, 4)).run
+    assert [(c.seat, c.dealt, c.here) for c in run.casting] == [
+        ("khrushchev", "from 3 students", True),
+        ("molotov", "from 3 students", True),
+        ("bulganin", "from 3 students", True),
+        ("mikoyan", "from 4 students", True),
+        ("malenkov", "from 5 students", False),
+        ("cc_member#1", "from 6 students", False),
+        ("cc_member#2", "from 7 students", False),
+        ("cc_member#3", "from 8 students", False),
+    ]
+    assert [(a.start, a.end, a.label) for a in run.agenda] == [
+        (0, 10, "Act I: the door"),
+        (10, 25, "Act II: the count"),
+    ]
+    names = [(name, note) for name, note, _ in run.answers]
+    assert ("Georgy Malenkov", "not dealt in this class") in names
+    khrushchev = dict((name, objectives) for name, _, objectives in run.answers)[
+        "Nikita Khrushchev"
+    ]
+    assert khrushchev[0].when == "ending == 'plenum_called'"
+    assert khrushchev[0].failed == "The door stayed shut. Which ballot cost you the room?"
+    assert run.content_notes == ("Test scenario; the numbers are invented for the game.",)
+    md = paper.markdown(sheets.build(door, cast(door, 4)))
+    assert "| `rate [REQUEST] N` | rate an argument from 1 (weak) to 5 (strong) |" in md
+    assert "- `inject konev_speaks`: **Marshal Konev speaks for the army**" in md
 
 
 # --------------------------------------------------------------------------- benches content
@@ -139,6 +270,34 @@ def test_scenario_text_shows_literally_in_html_and_markdown() -> None:
     assert r"| `khrushchev` | \<script\>alert(1)\</script\> \*bold\* \[x\] a\|b (bench) |" in md
 
 
+def test_role_text_shows_literally_in_html_and_markdown(tmp_path: Path) -> None:
+    text = FIXTURE.read_text(encoding="utf-8")
+    for old in (
+        '"Chairman of the Council of Ministers. Both camps need your vote."',
+        '"End on the winning side."',
+        '"Sound out the members in the corridor"',
+        '"Voroshilov has told you he will vote against, whatever is said."',
+        '"Why did the members at the door matter, if they had no vote in the Presidium?"',
+    ):
+        assert old in text
+        text = text.replace(old, f'"{HOSTILE}"')
+    hostile = tmp_path / "hostile.yaml"
+    hostile.write_text(text, encoding="utf-8")
+    for target, shown in (
+        ("sheets.html", "&lt;script&gt;alert(1)&lt;/script&gt; *bold* [x] a|b"),
+        ("sheets.md", r"\<script\>alert(1)\</script\> \*bold\* \[x\] a\|b"),
+    ):
+        code, _, err = run_cli(
+            ["class", "sheets", str(hostile), "--students", "8", "-o", str(tmp_path / target)]
+        )
+        assert (code, err) == (0, "")
+        written = (tmp_path / target).read_text(encoding="utf-8")
+        assert "<script>" not in written
+        # the brief, an objective (on the sheet and in the answer key), a move, an envelope
+        # and a reflection question
+        assert written.count(shown) >= 6, target
+
+
 # --------------------------------------------------------------------------- printing
 
 
@@ -194,5 +353,38 @@ def print_pages(page: str, folder: Path, name: str = "sheets") -> int:
 
 @pytest.mark.browser
 @needs_browser
-def test_a_bench_sheet_prints_as_pages(june_benches: sheets.Handouts, tmp_path: Path) -> None:
-    assert print_pages(paper.html(june_benches), tmp_path) >= 3
+def test_each_part_prints_on_the_pages_it_promises(door: Scenario, tmp_path: Path) -> None:
+    """One page a role sheet, one for the who's-who, one a sealed envelope, one for every four
+    sets of vote cards and every eight ballot slips; the run sheet follows, as long as it is."""
+    handouts = sheets.build(door, cast(door, 8))
+    pages = {
+        part: print_pages(paper.html(handouts, [part]), tmp_path, part) for part in paper.PARTS
+    }
+    assert pages == {
+        "sheets": 8,
+        "who": 1,
+        "envelopes": 1,
+        "cards": handouts.card_pages,
+        "slips": handouts.slip_pages,
+        "run": pages["run"],
+    }
+    assert handouts.card_pages == handouts.slip_pages == 1 and pages["run"] >= 1
+    assert print_pages(paper.html(handouts), tmp_path) == sum(pages.values())
+
+
+@pytest.mark.browser
+@needs_browser
+@pytest.mark.parametrize("size", ["a4", "letter"])
+def test_every_role_sheet_fits_one_page_of_either_paper(
+    door: Scenario, tmp_path: Path, size: str
+) -> None:
+    handouts = sheets.build(door, cast(door, 8), size)
+    page = paper.html(handouts, ["sheets"])
+    assert f"size: {sheets.PAPER[size][0]};" in page
+    assert print_pages(page, tmp_path) == len(handouts.roles) == 8
+
+
+@pytest.mark.browser
+@needs_browser
+def test_bench_sheets_print_one_a_bench(june_benches: sheets.Handouts, tmp_path: Path) -> None:
+    assert print_pages(paper.html(june_benches, ["sheets"]), tmp_path) == 2

@@ -37,6 +37,9 @@ RUN_SHEET = "Teacher\u2019s run sheet"
 HERE = ' class="here"'
 CASTING = {"roles": "Casting: every role, in the order it is dealt", "benches": "The benches"}
 ANSWERS = {"roles": "Answer key: every role's objectives", "benches": "The sides' goals"}
+MOVES_HOW = (
+    "Use a move when the screen opens the floor: tell the teacher, who types what is in brackets."
+)
 ENVELOPE_FOLD = (
     "Fold the bottom third up, then fold both behind this top third: the label stays outside."
 )
@@ -79,7 +82,7 @@ def _fact_words(fact: Fact) -> str:
 
 def _move_words(move: MoveLine) -> str:
     terms = "; ".join(move.terms)
-    effect = f" Effect: {move.effects}." if move.effects else ""
+    effect = f" {move.effects}" if move.effects else ""
     grounds = ""
     if move.counterfactual:
         grounds = " (Counterfactual: invented for the game.)"
@@ -153,11 +156,11 @@ def _md_role(s: RoleSheet) -> list[str]:
     out = ["---", "", f"## {_md1(s.name)}", ""]
     if s.office:
         out += [f"*{_md1(s.office)}*", ""]
-    rank = f"**{s.rank}**" + (": " + _md1("; ".join(s.ballots)) if s.ballots else ".")
+    rank = f"**{s.rank}.**" + (" Ballots: " + _md1("; ".join(s.ballots)) + "." if s.ballots else "")
     out += [rank, ""]
     out += [f"Seat: `{s.seat}`. Team: **{_md1(s.team)}**."]
     if s.teammates:
-        out.append(f"With you on it in this class: {_md1(', '.join(s.teammates))}.")
+        out.append(f"On your team in this class: {_md1(', '.join(s.teammates))}.")
     out.append("")
     out += ["### Your brief", "", _md(s.brief.strip()), ""]
     if s.team_goal:
@@ -175,11 +178,8 @@ def _md_role(s: RoleSheet) -> list[str]:
         ]
         out.append("")
     if s.moves:
-        out += ["### Your moves", ""]
-        out += [
-            f"- **{_md1(m.label)}**: {_md1(_move_words(m))} Teacher types `{m.typed}`."
-            for m in s.moves
-        ]
+        out += ["### Your moves", "", f"*{_md(MOVES_HOW)}*", ""]
+        out += [f"- **{_md1(m.label)}**: {_md1(_move_words(m))} (`{m.typed}`)" for m in s.moves]
         out.append("")
     if s.actions:
         out += ["### What you may always do", ""]
@@ -194,7 +194,8 @@ def _md_role(s: RoleSheet) -> list[str]:
         ]
         out += ["", f"Source grades: {GRADE_LEGEND}."]
         legend = _legend(s)
-        out += [f"Confidence: {legend}." if legend else "", ""]
+        out += [f"Confidence: {legend}."] if legend else []
+        out.append("")
     return out
 
 
@@ -328,21 +329,29 @@ tr.here td {{ font-weight: bold; }}
 """
 
 
-def html(h: Handouts) -> str:
+PARTS = ("sheets", "who", "envelopes", "cards", "slips", "run")
+
+
+def html(h: Handouts, parts: Iterable[str] = PARTS) -> str:
+    """The handouts as one HTML page to print: ``parts`` says which (all of them unless a
+    test, or a teacher reprinting one part, wants fewer)."""
+    wanted = set(parts)
     out = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         f"<title>Handouts: {_e1(h.title)}</title>",
         f"<style>{STYLE}{_style(h.paper)}</style></head><body>",
     ]
-    out += [_html_role(h, s) for s in h.roles]
-    out += [_html_bench(h, b) for b in h.benches]
-    if h.mode == "roles":
+    if "sheets" in wanted:
+        out += [_html_role(h, s) for s in h.roles]
+        out += [_html_bench(h, b) for b in h.benches]
+    if "who" in wanted and h.mode == "roles":
         out.append(_html_who(h))
-    out += [_html_envelope(h, v) for v in h.envelopes]
-    for start in range(0, len(h.cards), CARDS_PER_PAGE):
+    if "envelopes" in wanted:
+        out += [_html_envelope(h, v) for v in h.envelopes]
+    for start in range(0, len(h.cards) if "cards" in wanted else 0, CARDS_PER_PAGE):
         out.append(_html_cards(h.cards[start : start + CARDS_PER_PAGE]))
-    for slips in h.slips:
+    for slips in h.slips if "slips" in wanted else ():
         for _ in range(slips.count // SLIPS_PER_PAGE):
             slip = (
                 f'<div class="slip"><div class="label">Secret ballot</div>'
@@ -351,7 +360,8 @@ def html(h: Handouts) -> str:
                 '<p class="small">Tick one box. Do not write your name. Fold once.</p></div>'
             )
             out.append(f'<section class="page slips">{slip * SLIPS_PER_PAGE}</section>')
-    out.append(_html_run(h))
+    if "run" in wanted:
+        out.append(_html_run(h))
     out += ["</body></html>", ""]
     return "\n".join(out)
 
@@ -390,9 +400,9 @@ def _html_role(h: Handouts, s: RoleSheet) -> str:
     out.append(f"<h1>{_e1(s.name)}</h1>")
     if s.office:
         out.append(f'<p class="office">{_e1(s.office)}</p>')
-    ballots = f": {_e1('; '.join(s.ballots))}" if s.ballots else "."
-    out.append(f'<p class="rank"><strong>{s.rank}</strong>{ballots}</p>')
-    mates = f" With you on it in this class: {_e1(', '.join(s.teammates))}." if s.teammates else ""
+    ballots = f" Ballots: {_e1('; '.join(s.ballots))}." if s.ballots else ""
+    out.append(f'<p class="rank"><strong>{s.rank}.</strong>{ballots}</p>')
+    mates = f" On your team in this class: {_e1(', '.join(s.teammates))}." if s.teammates else ""
     out.append(f"<p>Your team: <strong>{_e1(s.team)}</strong>.{mates}</p>")
     out.append(f"<h2>Your brief</h2>{_paras(s.brief)}")
     if s.team_goal:
@@ -418,7 +428,7 @@ def _html_role(h: Handouts, s: RoleSheet) -> str:
             f'<span class="typed">({e(m.typed)})</span>'
             for m in s.moves
         ]
-        out.append(f"<h2>Your moves</h2>{_list(items)}")
+        out.append(f'<h2>Your moves</h2><p class="small">{e(MOVES_HOW)}</p>{_list(items)}')
     if s.actions:
         out.append(f"<h2>What you may always do</h2>{_list(_e1(a) for a in s.actions)}")
     if s.reflect:

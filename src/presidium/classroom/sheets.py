@@ -82,7 +82,7 @@ class MoveLine:
     label: str
     typed: str  # what the teacher types at the console
     terms: tuple[str, ...]  # limit, window, condition, odds, who hears the outcome
-    effects: str | None
+    effects: str | None  # what it changes, in a sentence or two
     sources: tuple[str, ...]
     counterfactual: bool
 
@@ -350,12 +350,12 @@ def _move(scenario: Scenario, seat: str, move: Move) -> MoveLine:
             terms.append("the odds depend on " + ", ".join(names))
         parts = []
         if move.chance.success.effects:
-            parts.append("if it works: " + _effects(scenario, move.chance.success.effects))
+            parts.append("If it works: " + _effects(scenario, move.chance.success.effects) + ".")
         if move.chance.failure.effects:
-            parts.append("if it fails: " + _effects(scenario, move.chance.failure.effects))
-        effects = "; ".join(parts) or None
+            parts.append("If it fails: " + _effects(scenario, move.chance.failure.effects) + ".")
+        effects = " ".join(parts) or None
     elif move.outcome is not None and move.outcome.effects:
-        effects = _effects(scenario, move.outcome.effects)
+        effects = f"Effect: {_effects(scenario, move.outcome.effects)}."
     terms.append(
         "the room hears the outcome"
         if move.public
@@ -570,14 +570,17 @@ def _casting(scenario: Scenario, seating: Seating) -> tuple[CastRow, ...]:
 
 
 def _grouped(scenario: Scenario, seats: list[str]) -> str:
-    """Seat names, the copies of one role said once: 'Molotov, 3 Members of the Central Committee'."""
-    counts: dict[str, int] = {}
+    """Seat names, the copies of one role said once: 'Molotov, Member of the Central
+    Committee ×3'."""
+    by_role: dict[str, list[str]] = {}
     for seat in seats:
-        counts[seats_.role_of(seat)] = counts.get(seats_.role_of(seat), 0) + 1
+        by_role.setdefault(seats_.role_of(seat), []).append(seat)
     names = []
-    for role_id, n in counts.items():
-        role = scenario.roles[role_id]
-        names.append(role.name if role.copies == 1 else f"{role.name} \u00d7{n}")
+    for role_id, held in by_role.items():
+        if len(held) == 1:
+            names.append(seats_.seat_name(scenario, held[0]))
+        else:
+            names.append(f"{scenario.roles[role_id].name} \u00d7{len(held)}")
     return ", ".join(names)
 
 
@@ -845,7 +848,7 @@ def cast_text(scenario: Scenario, seating: Seating, sized: bool = True) -> str:
         f"The deal for {seating.students} students (this scenario seats {low} to {high}).",
         "",
     ]
-    widths = [2, 12, 33, 21, 5]
+    widths = [2, 12, 33, 20, 5]
     rows = [[["#"], ["seat"], ["person and office"], ["side"], ["votes"]]]
     for number, seat in enumerate(seating.seats, 1):
         role = scenario.roles[seats_.role_of(seat)]
@@ -869,8 +872,8 @@ def cast_text(scenario: Scenario, seating: Seating, sized: bool = True) -> str:
     for vote in _votes(scenario, seating):
         who = f"students: {vote.students}" if vote.students else "no student votes"
         script = f"; the script votes for {vote.scripted} more" if vote.scripted > 0 else ""
-        called = "" if vote.called else " (only if the teacher injects it)"
-        line = f"- {vote.title}, {vote.ballot}{called}: {who}{script}."
+        called = "" if vote.called else ", only if the teacher injects it"
+        line = f"- {vote.title} ({vote.ballot}{called}): {who}{script}."
         lines += _wrapped(one_line(line), "  ")
     held = {seats_.actor_of(scenario, s) for s in seating.seats}
     unheld = [a for a in scenario.actors.values() if a.id not in held]
