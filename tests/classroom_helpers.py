@@ -294,6 +294,8 @@ def random_action(game: Game, rng: random.Random) -> act.Action | None:
         return act.Inject(rng.choice(list(game.scenario.injections)))
     if roll < 0.18:
         return act.Undo()
+    if roll < 0.24:
+        return teacher_action(game, rng)
     if not requests:
         return None
     request = rng.choice(requests)
@@ -311,6 +313,8 @@ def random_action(game: Game, rng: random.Random) -> act.Action | None:
     if request.kind == "ballot":
         if rng.random() < 0.15:
             return act.Close(request.request, timer=True)
+        if rng.random() < 0.1:
+            return paper_tally(game, request, rng)
         return act.Cast(
             rng.choice(request.roles), request.request, rng.choice(("for", "against", "abstain"))
         )
@@ -323,3 +327,37 @@ def random_action(game: Game, rng: random.Random) -> act.Action | None:
         target = rng.choice(("pervukhin", "saburov")) if move.target else None
         return act.MakeMove(seat, request.request, move.id, target)
     return None
+
+
+def teacher_action(game: Game, rng: random.Random) -> act.Action:
+    """A ruling, an overrule, a seat handed over or back, a reveal, or (rarely) the bell."""
+    room = game.room
+    assert room is not None
+    kind = rng.choice(("set", "overrule", "script", "seat", "reveal", "conclude"))
+    if kind == "set":
+        return act.SetValue("cc_lean", rng.randint(0, 100), "A ruling.")
+    if kind == "overrule" and game.trail:
+        phase = game.scenario.phases[game.trail[-1].phase]
+        return act.Overrule(rng.choice(phase.choices).id, "The teacher knows better.")
+    if kind == "script":
+        return act.ScriptSeat(rng.choice(room.seating.seats))
+    if kind == "seat":
+        return act.SeatRole(rng.choice(room.seating.seats))
+    if kind == "conclude" and rng.random() < 0.3:
+        return act.Conclude()
+    return act.Reveal(rng.choice((None, "showdown_18_june", "straw_poll")))
+
+
+def paper_tally(game: Game, request: Any, rng: random.Random) -> act.Action:
+    """Paper totals that add up to the votes the seated voters hold."""
+    from presidium.ballots import seated_votes
+
+    room = game.room
+    assert room is not None
+    seats = [s for s in request.roles if s not in room.state.scripted]
+    voters, delegates = room._voters(request.vote, seats)
+    vote = game.scenario.votes[request.vote]
+    total = seated_votes(game.scenario, vote, game.values, len(voters), len(delegates))
+    f = rng.randint(0, total)
+    a = rng.randint(0, total - f)
+    return act.Tally(request.request, f, a, total - f - a)

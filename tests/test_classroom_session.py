@@ -26,6 +26,7 @@ from presidium.engine import Game
 from presidium.errors import GameOver, IllegalChoice
 from presidium.model import Scenario
 from presidium.seating import Seating
+from test_debrief import _Checker
 
 BASE = ["play", "--side", "khrushchev", "--seed", "5", "--plain", "--width", "80"]
 
@@ -469,8 +470,9 @@ def test_class_replay_of_an_unchanged_session_is_the_same(opened: Opened) -> Non
     assert f"({len(LESSON)} actions, seed 3)" in out
     code, out, _ = run(["class", "replay", place.name])  # by its name in the classes folder
     assert code == 0
-    code, out, _ = run(["replay", str(place / "save.json")])  # presidium replay knows it too
-    assert code == 0 and out.startswith("Same: ")
+    for name in (str(place / "save.json"), str(place)):  # presidium replay knows it too
+        code, out, _ = run(["replay", name])
+        assert code == 0 and out.startswith("Same: ")
 
 
 def test_class_replay_shows_what_changed_when_the_scenario_did(tmp_path: Path) -> None:
@@ -574,6 +576,11 @@ def test_the_handouts_escape_what_the_class_typed(opened: Opened, tmp_path: Path
     html = page.read_text()
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "\x1b" not in html and "\\x1b[31m" in html
+    checker = _Checker()  # every element closed, in order: it prints as written
+    checker.feed(html)
+    checker.close()
+    assert html.startswith("<!DOCTYPE html>") and checker.stack == []
+    assert "The class's path beside history" in "".join(checker.text)
 
 
 def test_the_post_mortem_of_a_game_not_ended_says_how_to_end_it(opened: Opened) -> None:

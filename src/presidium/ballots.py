@@ -52,6 +52,9 @@ class Seated:
     names: Mapping[str, str]  # seat -> what the room calls it
     missing: str  # model.MISSING_RULES
     paper: tuple[int, int, int] | None = None  # a paper tally of the seated voters' votes
+    # seats handed to the script while the ballot was open: without a ballot of their own,
+    # the rules vote for them, as for a voter nobody holds
+    scripted: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,7 @@ def hold(
     for voter in vote.voters:
         seat = seated.voters.get(voter) if seated is not None else None
         if seated is not None and seat is not None:
-            if seated.paper is not None:
+            if seated.paper is not None and seat not in seated.scripted:
                 record[voter] = "secret"
                 voted += 1
                 continue
@@ -134,6 +137,10 @@ def hold(
                 ballot: ev.Ballot | None = ev.Ballot(voter, name, value, why)
                 record[voter] = value
                 voted += 1
+            elif seat in seated.scripted:
+                ballot = rule_ballot(scenario, vote, values, voter)
+                if ballot is not None:
+                    record[voter] = ballot.vote
             else:
                 absent += 1
                 record[voter] = "none"
@@ -161,7 +168,7 @@ def hold(
             size = int(delegates.size.evaluate(values))
             shares = delegate_votes(size, delegates.share, len(seats))
             for seat, n in zip(seats, shares, strict=True):
-                if seated.paper is not None:
+                if seated.paper is not None and seat not in seated.scripted:
                     record[seat] = "secret"
                     voted += 1
                     continue
@@ -171,6 +178,8 @@ def hold(
                     reason = why
                     record[seat] = value
                     voted += 1
+                elif seat in seated.scripted:
+                    part, reason = split_like(n, formula), bloc.reason
                 else:
                     absent += 1
                     record[seat] = "none"

@@ -258,12 +258,15 @@ class ClassGame:
             return role.side
         return decider if decider in self.scenario.sides else None
 
-    def _voters(self, vote_id: str) -> tuple[dict[str, str], tuple[str, ...]]:
-        """The seated voters of a vote: actor voter -> seat, and the delegate seats."""
+    def _voters(
+        self, vote_id: str, seats: list[str] | None = None
+    ) -> tuple[dict[str, str], tuple[str, ...]]:
+        """The voters of a vote among ``seats`` (the seated ones by default): actor voter ->
+        seat, and the delegate seats."""
         vote = self.scenario.votes[vote_id]
         voters: dict[str, str] = {}
         delegates: list[str] = []
-        for seat in self.seated():
+        for seat in self.seated() if seats is None else seats:
             role = self.role(seat)
             if role is None:
                 continue
@@ -507,10 +510,8 @@ class ClassGame:
         request = self._request(a.request, BALLOT)
         assert request.vote is not None
         vote = self.scenario.votes[request.vote]
-        voters, delegates = self._voters(request.vote)
-        seats = set(request.roles)
-        voters = {v: s for v, s in voters.items() if s in seats}
-        delegates = tuple(s for s in delegates if s in seats)
+        seats = [s for s in request.roles if s not in self.state.scripted]
+        voters, delegates = self._voters(request.vote, seats)
         paper = (a.votes_for, a.votes_against, a.abstentions)
         if min(paper) < 0:
             raise IllegalChoice("a tally cannot be negative")
@@ -531,16 +532,16 @@ class ClassGame:
     ) -> None:  # fmt: skip
         assert request.vote is not None
         vote = self.scenario.votes[request.vote]
-        voters, delegates = self._voters(vote.id)
-        seats = set(request.roles)
+        voters, delegates = self._voters(vote.id, list(request.roles))
         missing = BY_SCRIPT if self.state.concluded else vote.missing
         seated = ballots.Seated(
-            {v: s for v, s in voters.items() if s in seats},
-            tuple(s for s in delegates if s in seats),
+            voters,
+            delegates,
             self.state.cast.pop(request.request, {}),
             self.names,
             missing,
             paper,
+            frozenset(request.roles) & self.state.scripted,
         )
         del self.state.requests[request.request]
         self._count(vote.id, seated, out, closing=(request, by))
@@ -942,10 +943,10 @@ class ClassGame:
             raise IllegalChoice("the class has already concluded")
         self._not_over()
         self.state.concluded = True
-        self.state.scripted = frozenset(self.seating.seats)
-        self._refresh_humans()
         out.append(ev.Concluded())
         for request in list(self.state.requests.values()):
             if request.request in self.state.requests:
                 self._end_request(request, BY_CONCLUDE, out)
+        self.state.scripted = frozenset(self.seating.seats)
+        self._refresh_humans()
         return True

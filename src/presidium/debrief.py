@@ -11,14 +11,13 @@ happened; questions for discussion; and the sources.
 from __future__ import annotations
 
 import datetime
-import html as html_lib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from presidium import events as ev
 from presidium.engine import Game, TrailEntry
 from presidium.model import GRADE_LEGEND, Note, Scenario, TextPart, confidence_legend
-from presidium.printable import clean
+from presidium.printable import html_text
 from presidium.printable import markdown as _md
 
 
@@ -319,9 +318,7 @@ th, td { border: 1px solid #999; padding: 0.3em 0.5em; text-align: left; vertica
 """
 
 
-def escape(text: str) -> str:
-    """Text from a scenario, a save or a keyboard, safe and printable inside HTML."""
-    return html_lib.escape(clean(text))
+escape = html_text  # text from a scenario, a save or a keyboard, safe inside HTML
 
 
 def html_page(title: str, body: Iterable[str]) -> str:

@@ -10,6 +10,8 @@ from presidium.errors import UsageError
 
 # verb -> (module, function(args, out) -> exit code)
 VERBS: dict[str, tuple[str, str]] = {
+    "cast": ("presidium.classroom.sheets", "cast_command"),
+    "sheets": ("presidium.classroom.sheets", "sheets_command"),
     "debrief": ("presidium.classroom.postmortem", "debrief_command"),
     "replay": ("presidium.tools.replay", "class_command"),
     "run": ("presidium.ui.classroom", "run_command"),

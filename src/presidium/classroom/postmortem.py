@@ -53,6 +53,15 @@ class Argument:
 
 
 @dataclass(frozen=True)
+class FloorEntry:
+    """A stance declared or a move made on the floor, as it resolved."""
+
+    minute: int | None
+    who: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Intervention:
     """A teacher's injection or ruling, or a seat handed to the script or back."""
 
@@ -91,6 +100,7 @@ class PostMortem:
     students: int
     votes: tuple[VoteRecord, ...]
     arguments: tuple[Argument, ...]
+    floor: tuple[FloorEntry, ...]
     interventions: tuple[Intervention, ...]
     roles: tuple[RoleReport, ...]
     revealed: bool  # secret ballots shown voter by voter (--reveal)
@@ -180,11 +190,35 @@ def _arguments(session: Session) -> tuple[Argument, ...]:
     return tuple(found)
 
 
+def _minute(session: Session, index: int) -> int | None:
+    at = session.time_of(index)
+    return None if at is None else at // 60_000
+
+
+def _floor(session: Session) -> tuple[FloorEntry, ...]:
+    found = []
+    for n, e in enumerate(session.events):
+        if isinstance(e, ev.Declared):
+            found.append(FloorEntry(_minute(session, n), e.name, f"declared a stance: {e.label}"))
+        elif isinstance(e, ev.MoveResolved):
+            text = f"{e.label}. {' '.join(e.text.split())}".rstrip()
+            if e.chance is not None:
+                percent, roll, success = e.chance
+                text += (
+                    f" ({percent}% chance: rolled {roll}, {'succeeded' if success else 'failed'})"
+                )
+            if e.counterfactual:
+                text += " (counterfactual)"
+            if e.to:
+                text += " (private to the role during play)"
+            found.append(FloorEntry(_minute(session, n), e.name, text))
+    return tuple(found)
+
+
 def _interventions(session: Session) -> tuple[Intervention, ...]:
     found = []
     for n, e in enumerate(session.events):
-        at = session.time_of(n)
-        minute = None if at is None else at // 60_000
+        minute = _minute(session, n)
         if isinstance(e, ev.Injected):
             detail = "counterfactual" if e.counterfactual else "sources: " + ", ".join(e.sources)
             found.append(Intervention("injection", e.label, detail, minute))
@@ -247,6 +281,7 @@ def build(scenario: Scenario, session: Session, reveal: bool = False) -> PostMor
         students=session.seating.students,
         votes=_votes(scenario, session, reveal),
         arguments=_arguments(session),
+        floor=_floor(session),
         interventions=_interventions(session),
         roles=_roles(scenario, session),
         revealed=reveal,
@@ -289,6 +324,10 @@ KIND_WORDS = {
 }
 
 
+def floor_label(entry: FloorEntry) -> str:
+    return entry.who if entry.minute is None else f"{entry.who} (minute {entry.minute})"
+
+
 def reflection(pm: PostMortem) -> list[tuple[str, tuple[str, ...]]]:
     """(whose, questions): the scenario's questions, then each role's own."""
     asked = [("Questions for discussion", pm.debrief.questions)]
@@ -321,6 +360,9 @@ def markdown(pm: PostMortem) -> str:
             f"({_md(argument_result(a))})"
             for a in pm.arguments
         ] + [""]
+    if pm.floor:
+        lines += ["## On the floor", ""]
+        lines += [f"- **{_md(floor_label(f))}**: {_md(f.text)}" for f in pm.floor] + [""]
     if pm.interventions:
         lines += ["## The teacher's injections and rulings", ""]
         for i in pm.interventions:
@@ -369,6 +411,10 @@ def html(pm: PostMortem) -> str:
             f"\u201c{e(a.text)}\u201d ({e(argument_result(a))})</li>"
             for a in pm.arguments
         ]
+        out.append("</ul>")
+    if pm.floor:
+        out += ["<h2>On the floor</h2>", "<ul>"]
+        out += [f"<li><strong>{e(floor_label(f))}</strong>: {e(f.text)}</li>" for f in pm.floor]
         out.append("</ul>")
     if pm.interventions:
         out += ["<h2>The teacher's injections and rulings</h2>", "<ul>"]

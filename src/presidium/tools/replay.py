@@ -32,6 +32,15 @@ def replay(name: str, out: IO[str], err: IO[str]) -> int:
 
     try:
         save = saves.read(saves.find(name))
+    except saves.NoSuchSave as exc:
+        from presidium.classroom import folder
+
+        try:
+            folder.locate(name)
+        except saves.SaveError:
+            err.write(f"presidium: {exc}\n")
+            return 2
+        return replay_class(name, out, err)  # a class session's folder
     except saves.SaveError as exc:
         err.write(f"presidium: {exc}\n")
         return 2

@@ -47,6 +47,12 @@ def show(pm: PostMortem, scenario: Scenario, out: IO[str]) -> None:
             line.append_text(T(f"{a.who} to {a.target}: ", "presidium.choice"))
             line.append_text(T(f"\u201c{a.text}\u201d ({pmod.argument_result(a)})"))
             r.out(line)
+    if pm.floor:
+        r.heading("On the floor")
+        for f in pm.floor:
+            line = T(f"{pmod.floor_label(f)}: ", "presidium.choice")
+            line.append_text(T(f.text))
+            r.out(line)
     if pm.interventions:
         r.heading("The teacher's injections and rulings")
         for i in pm.interventions:

@@ -1,0 +1,766 @@
+"""The engine with several people at once: requests, submit(action), ballots, floors,
+persuasion, the teacher's actions, objectives, audiences, and replay from the log."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from classroom_helpers import SEATS, random_action, seating, with_cast
+from conftest import ROOT
+from presidium import actions as act
+from presidium import events as ev
+from presidium.audience import ROOM, only
+from presidium.ballots import delegate_votes, scaled
+from presidium.engine import Game
+from presidium.errors import IllegalChoice
+from presidium.files import compile_file
+from presidium.model import Scenario
+from presidium.seating import Seating, benches, solo
+
+BUNDLED = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def cast_1957(june_1957: Scenario) -> Scenario:
+    return with_cast(june_1957)
+
+
+class Dice:
+    """Every roll succeeds unless its label is in ``fail``; the labels are recorded."""
+
+    def __init__(self, fail: set[str] | None = None) -> None:
+        self.fail = fail or set()
+        self.rolled: list[str] = []
+
+    def roll(self, percent: int, what: str) -> tuple[bool, int]:
+        self.rolled.append(what)
+        return what not in self.fail, 1 if what not in self.fail else 100
+
+
+def request(game: Game, kind: str) -> ev.RequestOpened:
+    assert game.room is not None
+    found = [r for r in game.room.state.requests.values() if r.kind == kind]
+    assert found, f"no {kind} is open; open: {list(game.room.state.requests)}"
+    return found[0]
+
+
+def history_choice(game: Game, r: ev.RequestOpened) -> str:
+    phase = game.phase
+    assert phase is not None
+    available = [o.id for o in r.options if o.available]
+    return phase.history if phase.history in available else available[0]
+
+
+def play_until(game: Game, kind: str, phase: str | None = None) -> list[ev.Event]:
+    """Answer every request as history would (ballots by the rules' side) until a request of
+    ``kind`` (in ``phase``) is open; the events on the way."""
+    out: list[ev.Event] = []
+    assert game.room is not None
+    for _ in range(200):
+        open_ = list(game.room.state.requests.values())
+        for r in open_:
+            if r.kind == kind and (phase is None or r.phase == phase):
+                return out
+        assert open_, "the game ended first" if game.over else "nothing is open"
+        r = open_[0]
+        if r.kind == "decision":
+            out += game.submit(act.Choose(r.roles[0], r.request, history_choice(game, r)))
+        else:
+            out += game.submit(act.Close(r.request))
+    raise AssertionError("never reached")
+
+
+def play_out(game: Game, rng: random.Random | None = None) -> list[ev.Event]:
+    """Answer every request (decisions as history did, ballots cast for) to the end."""
+    out: list[ev.Event] = []
+    assert game.room is not None
+    while not game.over:
+        r = next(iter(game.room.state.requests.values()))
+        if r.kind == "decision":
+            out += game.submit(act.Choose(r.roles[0], r.request, history_choice(game, r)))
+        elif r.kind == "ballot":
+            cast = game.room.state.cast[r.request]
+            seat = next(s for s in r.roles if s not in cast)
+            out += game.submit(act.Cast(seat, r.request, "for"))
+        else:
+            out += game.submit(act.Close(r.request))
+    return out
+
+
+def new_game(
+    scenario: Scenario, n: int = 8, seed: int = 3, **kw: object
+) -> tuple[Game, list[ev.Event]]:
+    game = Game(scenario, seating=seating(n), seed=seed, **kw)  # type: ignore[arg-type]
+    return game, game.start()
+
+
+# ---------------------------------------------------------------- a whole class
+def test_a_scripted_class_reaches_an_ending_and_scores_every_seat(cast_1957: Scenario) -> None:
+    game, events = new_game(cast_1957)
+    events += play_out(game)
+    assert game.ending == "anti_party_group"
+    scored = [e for e in events if isinstance(e, ev.ObjectivesScored)]
+    assert [s.seat for s in scored] == list(SEATS)
+    for s in scored:
+        assert s.to == (f"role:{s.seat}", "teacher")
+    khrushchev = scored[0].results
+    assert [(r.id, r.achieved) for r in khrushchev] == [("stay", True), ("no_dock", True)]
+    # every cc_member voted for at the plenum, and Molotov's own ballot was "for" too
+    assert all(s.results[0].achieved for s in scored if s.seat.startswith("cc_member"))
+    molotov = {r.id: r.achieved for r in scored[1].results}
+    assert molotov == {"remove": False, "no_self": False}
+    by = {e.by for e in game.trail}
+    assert "role:khrushchev" in by and "role:molotov" in by
+
+
+def test_the_order_inside_a_phase_is_scene_envelopes_status_floor_ballot(
+    cast_1957: Scenario,
+) -> None:
+    game, events = new_game(cast_1957)
+    events = play_until(game, "floor", "presidium_count")
+    start = next(
+        n
+        for n, e in enumerate(events)
+        if isinstance(e, ev.PhaseStarted) and e.phase == "presidium_count"
+    )
+    here = events[start:]
+    assert [e.type for e in here] == ["phase", "revealed", "status", "request"]
+    revealed = here[1]
+    assert isinstance(revealed, ev.Revealed)
+    assert (revealed.seat, revealed.envelope, revealed.to) == ("molotov", 1, ("role:molotov",))
+    events = game.submit(act.Close("presidium_count:floor"))
+    assert [e.type for e in events] == ["closed", "request"]
+    assert request(game, "ballot").request == "presidium_count:ballot"
+
+
+def test_envelopes_are_numbered_in_the_order_the_role_writes_them(cast_1957: Scenario) -> None:
+    game, _ = new_game(cast_1957)
+    events = play_until(game, "floor", "plenum_opens")
+    mine = [e for e in events if isinstance(e, ev.Revealed) and e.seat == "khrushchev"]
+    assert [(e.phase, e.envelope) for e in mine] == [("ambush", 1), ("plenum_opens", 2)]
+
+
+def test_solo_seating_is_todays_game(june_1957: Scenario) -> None:
+    a = Game(june_1957, ["khrushchev"], seed=5)
+    b = Game(june_1957, seating=solo("khrushchev"), seed=5)
+    assert b.room is None
+    ea, eb = a.start(), b.start()
+    while not a.over:
+        assert a.pending is not None and b.pending is not None
+        choice = next(o.id for o in a.pending.options if o.available)
+        ea += a.step(choice)
+        eb += b.submit(act.Choose("khrushchev", f"{b.pending.phase}:decision", choice))
+    assert ea == eb and a.state_key() == b.state_key()
+    assert all(isinstance(x, act.Choose) for x in b.log) and not a.log
+
+
+def test_a_solo_game_refuses_other_actions_and_other_authors(june_1957: Scenario) -> None:
+    game = Game(june_1957, seating=solo("khrushchev"), seed=5)
+    game.start()
+    assert game.pending is not None
+    with pytest.raises(IllegalChoice, match="only choices"):
+        game.submit(act.Undo())
+    with pytest.raises(IllegalChoice, match="decides here, not 'molotov'"):
+        game.submit(act.Choose("molotov", f"{game.pending.phase}:decision", "x"))
+
+
+# ---------------------------------------------------------------- decisions
+def test_consulted_advisers_advise_privately_and_the_holder_decides(cast_1957: Scenario) -> None:
+    game, _ = new_game(cast_1957)
+    play_until(game, "decision", "ambush")
+    r = request(game, "decision")
+    assert r.roles == ("khrushchev", "mikoyan")  # the seated roles of Khrushchev's side
+    out = game.submit(act.Advise("mikoyan", r.request, "only_the_central_committee"))
+    assert [e.type for e in out] == ["advised"]
+    assert out[0].to == ("role:khrushchev", "role:mikoyan", "teacher")
+    with pytest.raises(
+        IllegalChoice, match="Anastas Mikoyan advises here; Nikita Khrushchev decides"
+    ):
+        game.submit(act.Choose("mikoyan", r.request, "only_the_central_committee"))
+    with pytest.raises(IllegalChoice, match="is not consulted"):
+        game.submit(act.Advise("molotov", r.request, "only_the_central_committee"))
+
+
+def test_hands_decide_by_plurality_and_a_tie_goes_to_the_script(cast_1957: Scenario) -> None:
+    game, _ = new_game(cast_1957)
+    r = request(game, "decision")
+    ids = [o.id for o in r.options if o.available]
+    out = game.submit(act.Hands(r.request, ((ids[0], 1), (ids[1], 5), (ids[2], 2))))
+    hands = next(e for e in out if isinstance(e, ev.HandsCounted))
+    assert (hands.chosen, hands.tie_broken) == (ids[1], False)
+    assert game.trail[-1].by == "hands" and game.trail[-1].choice == ids[1]
+    # a tie: the script's own choice among the tied
+    tied = Game(cast_1957, seating=seating(), seed=3)
+    tied.start()
+    scripted = Game(cast_1957, ["khrushchev"], seed=3)  # molotov's seat played by the script
+    scripted.start()
+    script_pick = scripted.trail[0].choice
+    out = tied.submit(act.Hands(r.request, tuple((i, 3) for i in ids)))
+    hands = next(e for e in out if isinstance(e, ev.HandsCounted))
+    assert (hands.chosen, hands.tie_broken) == (script_pick, True)
+
+
+def test_closing_a_decision_lets_the_script_take_it(cast_1957: Scenario) -> None:
+    game, _ = new_game(cast_1957)
+    out = game.submit(act.Close("the_plot:decision", timer=True))
+    closed = out[0]
+    assert isinstance(closed, ev.RequestClosed) and closed.by == "timer"
+    assert game.trail[-1].by == "script"
+
+
+# ---------------------------------------------------------------- ballots
+def cast_all(game: Game, r: ev.RequestOpened, ballot: str = "for") -> list[ev.Event]:
+    out: list[ev.Event] = []
+    for seat in r.roles:
+        out += game.submit(act.Cast(seat, r.request, ballot, f"{seat} says so"))
+    return out
+
+
+def to_ballot(scenario: Scenario) -> tuple[Game, ev.RequestOpened]:
+    game, _ = new_game(scenario)
+    play_until(game, "floor", "presidium_count")
+    game.submit(act.Close("presidium_count:floor"))
+    return game, request(game, "ballot")
+
+
+def test_an_open_ballot_shows_each_vote_as_it_is_cast(june_1957: Scenario) -> None:
+    game, r = to_ballot(with_cast(june_1957, showdown="open"))
+    assert r.roles == ("khrushchev", "molotov", "bulganin", "malenkov", "mikoyan")
+    assert (r.ballot, r.minutes, r.blocking) == ("open", 2, True)
+    out = game.submit(act.Cast("bulganin", r.request, "against", "I chair; I choose."))
+    assert [e.type for e in out] == ["ballot_received", "ballot_cast", "ballot_progress"]
+    assert out[0].to == ("role:bulganin",) and out[1].to == () and out[2].to == ()
+    assert out[2].voted == ("Nikolai Bulganin",) and out[2].count == 1 and out[2].of == 5
+    out = cast_all(game, r)
+    held = next(e for e in out if isinstance(e, ev.VoteHeld))
+    assert held.to == () and len(held.ballots) == 11
+    assert {b.voter: b.vote for b in held.ballots}["bulganin"] == "for"  # changed until close
+
+
+def test_a_simultaneous_ballot_shows_who_voted_but_not_how_until_close(
+    cast_1957: Scenario,
+) -> None:
+    game, r = to_ballot(cast_1957)
+    out = game.submit(act.Cast("bulganin", r.request, "against"))
+    assert [e.type for e in out] == ["ballot_received", "ballot_progress"]
+    room = list(only(out, ROOM))
+    assert len(room) == 1 and isinstance(room[0], ev.BallotProgress)
+    assert room[0].voted == ("Nikolai Bulganin",) and "Nikita Khrushchev" in room[0].waiting
+    out = cast_all(game, r, "abstain")
+    held = [e for e in out if isinstance(e, ev.VoteHeld)]
+    assert len(held) == 1 and held[0].to == () and len(held[0].ballots) == 11
+
+
+def test_a_secret_ballot_shows_counts_only_and_seals_the_record(june_1957: Scenario) -> None:
+    game, r = to_ballot(with_cast(june_1957, showdown="secret"))
+    out = cast_all(game, r, "against")
+    progress = [e for e in out if isinstance(e, ev.BallotProgress)]
+    assert all(p.voted == () and p.waiting == () for p in progress)
+    assert [p.count for p in progress] == [1, 2, 3, 4, 5]
+    assert not any(isinstance(e, ev.BallotCast) for e in out)
+    held = [e for e in out if isinstance(e, ev.VoteHeld)]
+    public, sealed = held
+    assert public.to == () and public.ballots == () and public.blocs == ()
+    assert sealed.to == ("sealed",) and len(sealed.ballots) == 11
+    assert (public.votes_for, public.votes_against) == (sealed.votes_for, sealed.votes_against)
+    for viewer in (ROOM, "teacher", *(f"role:{s}" for s in SEATS)):
+        for e in only(out, viewer):
+            assert not (isinstance(e, ev.VoteHeld) and e.ballots)
+    assert game.votes[-1] == public
+    # the teacher reveals it: the full record, in public
+    shown = game.submit(act.Reveal("showdown_18_june"))
+    assert len(shown) == 1 and shown[0].to == () and shown[0].ballots == sealed.ballots
+    assert game.votes[-1].ballots == sealed.ballots
+    with pytest.raises(IllegalChoice, match="no sealed record of 'showdown_18_june'"):
+        game.submit(act.Reveal("showdown_18_june"))
+
+
+@pytest.mark.parametrize(
+    ("missing", "bulganin"),
+    [("abstain", "abstain"), ("script", "for"), ("absent", None)],
+)
+def test_a_missing_voter_follows_the_votes_rule(
+    june_1957: Scenario, missing: str, bulganin: str | None
+) -> None:
+    game, r = to_ballot(with_cast(june_1957, showdown="open", missing=missing))
+    for seat in r.roles:
+        if seat != "bulganin":
+            game.submit(act.Cast(seat, r.request, "against"))
+    out = game.submit(act.Close(r.request))
+    closed = out[0]
+    assert isinstance(closed, ev.RequestClosed)
+    assert closed.summary == f"The ballot is closed: 4 voted, 1 absent ({missing})."
+    held = next(e for e in out if isinstance(e, ev.VoteHeld))
+    ballots = {b.voter: b for b in held.ballots}
+    if bulganin is None:
+        assert "bulganin" not in ballots and len(held.ballots) == 10
+    else:
+        assert ballots["bulganin"].vote == bulganin
+        assert ballots["bulganin"].reason.startswith("Absent;")
+    assert game.room is not None
+    assert game.room.state.ballots["showdown_18_june"]["bulganin"] == "none"
+
+
+def test_a_paper_tally_counts_the_seated_voters_and_keeps_their_ballots_unknown(
+    june_1957: Scenario,
+) -> None:
+    game, r = to_ballot(with_cast(june_1957, showdown="open"))
+    with pytest.raises(IllegalChoice, match="adds up to 4, but the seated voters hold 5 votes"):
+        game.submit(act.Tally(r.request, 2, 1, 1))
+    out = game.submit(act.Tally(r.request, 1, 4, 0))
+    held = next(e for e in out if isinstance(e, ev.VoteHeld))
+    assert len(held.ballots) == 6  # the six voters nobody holds, by the rules
+    paper = held.blocs[-1]
+    assert (paper.label, paper.votes_for, paper.votes_against) == ("Counted on paper", 1, 4)
+    assert game.values["showdown_18_june.against"] >= 4
+    assert game.room is not None
+    record = game.room.state.ballots["showdown_18_june"]
+    assert {record[a] for a in ("khrushchev", "molotov", "bulganin", "malenkov", "mikoyan")} == {
+        "secret"
+    }
+
+
+def test_an_objective_reading_a_paper_ballot_is_unknown(june_1957: Scenario) -> None:
+    game, _ = new_game(with_cast(june_1957))
+    play_until(game, "ballot", "plenum_vote")
+    r = request(game, "ballot")
+    assert game.room is not None
+    total = len(r.roles) - 3 + game.values["cc_in_moscow"] * 60 // 100
+    out = game.submit(act.Tally(r.request, total, 0, 0))
+    scored = {e.seat: e for e in out if isinstance(e, ev.ObjectivesScored)}
+    assert scored["molotov"].results[1].achieved is None  # me.ballot on paper: unknown
+    assert scored["cc_member#2"].results[0].achieved is None
+    assert scored["malenkov"].results[0].achieved is None  # another's ballot on paper
+    assert scored["mikoyan"].results[0].achieved is not None  # the result is public
+
+
+def test_delegate_shares_sum_exactly() -> None:
+    for size, share, seats in itertools.product(range(0, 130, 7), (1, 33, 60, 100), range(1, 10)):
+        votes = delegate_votes(size, share, seats)
+        assert len(votes) == seats and sum(votes) == size * share // 100
+        assert max(votes[:-1], default=0) <= votes[-1] and min(votes) >= 0
+    for counts in ({"for": 7, "against": 3}, {"for": 1, "against": 1, "abstain": 1}):
+        for percent in range(0, 101, 10):
+            assert sum(scaled(counts, percent).values()) == sum(counts.values()) * percent // 100
+
+
+def test_delegates_cast_their_share_of_the_hall(cast_1957: Scenario) -> None:
+    game, _ = new_game(cast_1957)
+    play_until(game, "ballot", "plenum_vote")
+    r = request(game, "ballot")
+    assert r.roles == (
+        "molotov",
+        "bulganin",
+        "malenkov",
+        "cc_member#1",
+        "cc_member#2",
+        "cc_member#3",
+    )
+    size = game.values["cc_in_moscow"]
+    lean = game.values["cc_lean"]
+    game.submit(act.Cast("cc_member#1", r.request, "against", "Not like this."))
+    game.submit(act.Cast("cc_member#2", r.request, "for"))
+    out = game.submit(act.Close(r.request))
+    held = next(e for e in out if isinstance(e, ev.VoteHeld))
+    seats = {b.label: b for b in held.blocs}
+    share = size * 60 // 100
+    votes = delegate_votes(size, 60, 3)
+    assert seats["Member of the Central Committee 1"].votes_against == votes[0]
+    assert seats["Member of the Central Committee 1"].reason == "Not like this."
+    assert seats["Member of the Central Committee 2"].votes_for == votes[1]
+    assert seats["Member of the Central Committee 3"].abstentions == votes[2]  # missing: abstain
+    hall = seats["Central Committee members in the hall (the game's figure)"]
+    whole = (
+        size if lean >= 60 else size * lean // 100,
+        0 if lean >= 60 else size - size * lean // 100,
+    )
+    rest = hall.votes_for + hall.votes_against + hall.abstentions
+    assert rest == sum(whole) * 40 // 100
+    delegate_total = sum(
+        b.votes_for + b.votes_against + b.abstentions
+        for k, b in seats.items()
+        if k.startswith("Member")
+    )
+    assert delegate_total == share
+
+
+# ---------------------------------------------------------------- the floor
+def test_moves_resolve_the_same_whatever_the_order_they_arrive(cast_1957: Scenario) -> None:
+    moves = [
+        act.MakeMove("molotov", "presidium_count:floor", "whisper"),
+        act.MakeMove("khrushchev", "presidium_count:floor", "rally"),
+        act.MakeMove("molotov", "presidium_count:floor", "lobby"),
+        act.MakeMove("bulganin", "presidium_count:floor", "chair"),
+        act.MakeMove("cc_member#1", "presidium_count:floor", "speak", "pervukhin"),
+    ]
+    results = set()
+    orders = [
+        o for o in itertools.permutations(moves) if o.index(moves[0]) < o.index(moves[2])
+    ]  # a seat's own moves keep its order; the seats' arrival order varies
+    assert len(orders) == 60
+    for order in orders:
+        game, _ = new_game(cast_1957, seed=11)
+        play_until(game, "floor", "presidium_count")
+        for move in order:
+            game.submit(move)
+        out = game.submit(act.Close("presidium_count:floor"))
+        resolved = tuple(
+            (e.seat, e.move, e.chance, e.to) for e in out if isinstance(e, ev.MoveResolved)
+        )
+        results.add((game.state_key(), tuple(map(repr, out)), resolved))
+    assert len(results) == 1
+    (_, _, resolved) = results.pop()
+    assert [(s, m) for s, m, _, _ in resolved] == [
+        ("khrushchev", "rally"),
+        ("molotov", "whisper"),
+        ("molotov", "lobby"),
+        ("bulganin", "chair"),
+        ("cc_member#1", "speak"),
+    ]
+    assert resolved[0][3] == () and resolved[1][3] == ("role:molotov", "teacher")
+
+
+def test_a_move_is_checked_before_it_is_queued(cast_1957: Scenario) -> None:
+    game, _ = new_game(cast_1957)
+    play_until(game, "floor", "presidium_count")
+    f = "presidium_count:floor"
+    with pytest.raises(
+        IllegalChoice, match="Vyacheslav Molotov has no move 'rally'; the moves are: whisper, lobby"
+    ):
+        game.submit(act.MakeMove("molotov", f, "rally"))
+    with pytest.raises(IllegalChoice, match="Georgy Malenkov has no moves on this floor"):
+        game.submit(act.MakeMove("malenkov", f, "rally"))
+    with pytest.raises(IllegalChoice, match="'speak' names one of"):
+        game.submit(act.MakeMove("cc_member#1", f, "speak", "molotov"))
+    game.submit(act.MakeMove("khrushchev", f, "rally"))
+    out = game.submit(act.MakeMove("khrushchev", f, "rally"))  # limit 1
+    assert [e.type for e in out] == ["refused"] and "only once" in out[0].reason
+    assert sum(isinstance(a, act.MakeMove) for a in game.log) == 1
+
+
+# ---------------------------------------------------------------- declare, argue, rate, note
+def test_declare_sets_the_stance_in_public(cast_1957: Scenario) -> None:
+    game, _ = new_game(cast_1957)
+    out = game.submit(act.Declare("bulganin", "khrushchev"))
+    assert [e.type for e in out] == ["declared"] and out[0].to == ()
+    assert game.values["bulganin.stance"] == "khrushchev"
+    with pytest.raises(IllegalChoice, match="Georgy Malenkov cannot declare"):
+        game.submit(act.Declare("malenkov", "khrushchev"))
+    with pytest.raises(IllegalChoice, match="no stance 'neutral'"):
+        game.submit(act.Declare("bulganin", "neutral"))
+
+
+def test_an_argument_is_rated_rolled_and_moves_one_step(cast_1957: Scenario) -> None:
+    dice = Dice()
+    game, _ = new_game(cast_1957, dice=dice)
+    out = game.submit(act.Argue("mikoyan", "pervukhin", "The plenum elected him."))
+    opened, argued = out
+    assert isinstance(opened, ev.RequestOpened) and opened.request == "rating:1"
+    assert (opened.title, opened.blocking, opened.to) == (
+        "Anastas Mikoyan argues with Mikhail Pervukhin",
+        False,
+        (),
+    )
+    assert isinstance(argued, ev.Argued) and argued.to == ("teacher", "role:mikoyan")
+    assert game.values["pervukhin.stance"] == "majority"
+    out = game.submit(act.Rate("rating:1", 4))
+    rated = out[-1]
+    assert isinstance(rated, ev.Rated)
+    assert (rated.percent, rated.success, rated.stance) == (70, True, "wavering")
+    assert dice.rolled[-1] == "argue:mikoyan:pervukhin"
+    assert game.values["pervukhin.stance"] == "wavering"  # one step, not two
+    # Molotov argues him back; the dice say no: unmoved
+    dice.fail.add("argue:molotov:pervukhin")
+    game.submit(act.Argue("molotov", "pervukhin", "Think of your ministry."))
+    out = game.submit(act.Rate("rating:2", 5))
+    assert out[-1].success is False and game.values["pervukhin.stance"] == "wavering"
+    with pytest.raises(IllegalChoice, match="no request 'rating:2' is open"):
+        game.submit(act.Rate("rating:2", 5))
+    with pytest.raises(IllegalChoice, match="'bulganin' cannot be argued with"):
+        game.submit(act.Argue("mikoyan", "bulganin", "Hm."))
+    game.submit(act.Argue("mikoyan", "saburov", "Hm."))
+    with pytest.raises(IllegalChoice, match="a rating is 1 to 5"):
+        game.submit(act.Rate("rating:3", 6))
+
+
+def test_a_note_goes_to_the_teacher_only(cast_1957: Scenario) -> None:
+    game, _ = new_game(cast_1957)
+    out = game.submit(act.Note("mikoyan", "Bulganin is wavering."))
+    assert out[0].to == ("teacher", "role:mikoyan") and not list(only(out, ROOM))
+    with pytest.raises(IllegalChoice, match="at most 280"):
+        game.submit(act.Note("mikoyan", "x" * 281))
+
+
+# ---------------------------------------------------------------- the teacher
+def test_inject_applies_effects_and_may_open_a_straw_poll(cast_1957: Scenario) -> None:
+    game, _ = new_game(cast_1957)
+    before = game.values["cc_in_moscow"]
+    out = game.submit(act.Inject("rumour"))
+    assert isinstance(out[0], ev.Injected) and out[0].counterfactual and out[0].to == ()
+    assert game.values["cc_in_moscow"] == before - 5
+    with pytest.raises(IllegalChoice, match="can be injected only in: plenum_opens, zhukov_speaks"):
+        game.submit(act.Inject("konev_speaks"))
+    out = game.submit(act.Inject("straw_poll"))
+    poll = out[-1]
+    assert isinstance(poll, ev.RequestOpened) and poll.request == "inject:straw_poll:ballot"
+    assert not poll.blocking and poll.ballot == "secret"
+    # the game goes on while the poll is open
+    r = request(game, "decision")
+    game.submit(act.Choose("molotov", r.request, history_choice(game, r)))
+    out = cast_all(game, poll, "for")
+    public = [e for e in out if isinstance(e, ev.VoteHeld) and e.to == ()]
+    assert public and public[0].ballots == () and game.values["straw_poll.for"] > 0
+
+
+def test_set_is_a_ruling_with_a_reason(cast_1957: Scenario) -> None:
+    game, _ = new_game(cast_1957)
+    old = game.values["cc_in_moscow"]
+    out = game.submit(act.SetValue("cc_in_moscow", 70, "The trains ran early."))
+    assert out == [
+        ev.Ruling(
+            "set",
+            f"Central Committee members gathered in Moscow: 70 (was {old})",
+            "The trains ran early.",
+        )
+    ]
+    with pytest.raises(IllegalChoice, match="runs from"):
+        game.submit(act.SetValue("cc_lean", 500, "Why not."))
+    with pytest.raises(IllegalChoice, match="needs a reason"):
+        game.submit(act.SetValue("cc_lean", 50, " "))
+    with pytest.raises(IllegalChoice, match="no variable 'cc_lan'"):
+        game.submit(act.SetValue("cc_lan", 50, "typo"))
+
+
+def test_overrule_replaces_the_latest_decision(cast_1957: Scenario) -> None:
+    game, _ = new_game(cast_1957)
+    r = request(game, "decision")
+    first = r.options[0].id
+    other = next(o.id for o in r.options if o.available and o.id != first)
+    game.submit(act.Choose("molotov", r.request, first))
+    out = game.submit(act.Overrule(other, "Molotov would not have risked it."))
+    ruling = next(e for e in out if isinstance(e, ev.Ruling))
+    assert ruling.kind == "overrule" and ruling.to == ()
+    assert [t.choice for t in game.trail] == [other] and game.trail[0].by == "teacher"
+    assert [a.do for a in game.log] == ["choose", "overrule"]
+    with pytest.raises(IllegalChoice, match="is not a choice"):
+        game.submit(act.Overrule("nonsense", "x"))
+
+
+def test_undo_takes_back_the_latest_action_and_stays_in_the_log(cast_1957: Scenario) -> None:
+    game, _ = new_game(cast_1957)
+    key = game.state_key()
+    game.submit(act.SetValue("cc_lean", 90, "A ruling."))
+    game.submit(act.Note("mikoyan", "secret words"))
+    out = game.submit(act.Undo())
+    assert out[-1].text == "The teacher took back a note (Anastas Mikoyan)."
+    assert "secret words" not in repr(out)
+    out = game.submit(act.Undo())
+    assert game.state_key() == key
+    with pytest.raises(IllegalChoice, match="nothing to take back"):
+        game.submit(act.Undo())
+    assert [a.do for a in game.log] == ["set", "note", "undo", "undo"]
+
+
+def test_undo_reopens_a_decision(cast_1957: Scenario) -> None:
+    game, _ = new_game(cast_1957)
+    r = request(game, "decision")
+    game.submit(act.Choose("molotov", r.request, history_choice(game, r)))
+    assert request(game, "decision").request == "ambush:decision"
+    out = game.submit(act.Undo())
+    closed = [e for e in out if isinstance(e, ev.RequestClosed)]
+    assert [(c.request, c.by) for c in closed] == [("ambush:decision", "undo")]
+    assert [e for e in out if isinstance(e, ev.RequestOpened)] == [r]
+    assert game.trail == [] and request(game, "decision") == r
+
+
+def test_a_seat_handed_to_the_script_is_decided_at_once_and_can_come_back(
+    cast_1957: Scenario,
+) -> None:
+    game, _ = new_game(cast_1957)
+    out = game.submit(act.ScriptSeat("molotov"))
+    assert out[0] == ev.SeatChanged("molotov", "Vyacheslav Molotov", False)
+    assert game.trail[0].by == "script"
+    with pytest.raises(IllegalChoice, match="Vyacheslav Molotov is played by the script now"):
+        game.submit(act.Declare("molotov", "wavering"))
+    out = game.submit(act.SeatRole("molotov"))
+    assert out == [ev.SeatChanged("molotov", "Vyacheslav Molotov", True)]
+    game.submit(act.Declare("molotov", "wavering"))
+
+
+def test_conclude_plays_every_seat_by_script_to_an_ending(cast_1957: Scenario) -> None:
+    game, _ = new_game(cast_1957)
+    play_until(game, "ballot", "presidium_count")
+    game.submit(act.Cast("molotov", "presidium_count:ballot", "against", "Changed my mind."))
+    before = len(game.trail)
+    out = game.submit(act.Conclude())
+    assert isinstance(out[0], ev.Concluded) and game.over
+    closed = [e for e in out if isinstance(e, ev.RequestClosed)]
+    assert closed[0].by == "conclude"
+    held = next(e for e in out if isinstance(e, ev.VoteHeld))
+    bulganin = next(b for b in held.ballots if b.voter == "bulganin")
+    assert bulganin.reason.startswith("Absent; voted as the scenario's rules say:")
+    molotov = next(b for b in held.ballots if b.voter == "molotov")
+    assert (molotov.vote, molotov.reason) == ("against", "Changed my mind.")  # cast: it counts
+    assert {t.by for t in game.trail[before:]} == {"conclude"}
+    scored = [e for e in out if isinstance(e, ev.ObjectivesScored)]
+    assert len(scored) == 8
+    # after the end, reveal makes the objectives public
+    out = game.submit(act.Reveal())
+    assert [e.to for e in out] == [()] * 8
+    with pytest.raises(IllegalChoice, match="already concluded"):
+        game.submit(act.Conclude())
+
+
+# ---------------------------------------------------------------- bad input
+def test_bad_actions_raise_a_clear_reason_and_change_nothing(cast_1957: Scenario) -> None:
+    game, _ = new_game(cast_1957)
+    key, log = game.state_key(), list(game.log)
+    cases = [
+        (act.Choose("khrushchev", "the_plot:decision", "strike_on_tuesday"), "Vyacheslav Molotov decides here, not Nikita Khrushchev"),
+        (act.Choose("molotov", "ambush:decision", "x"), "no request 'ambush:decision' is open; open now: the_plot:decision"),
+        (act.Choose("molotov", "the_plot:decision", "fly_to_the_moon"), "'fly_to_the_moon' is not a choice here; the choices are:"),
+        (act.Choose("stalin", "the_plot:decision", "x"), "no seat 'stalin' in this class"),
+        (act.Cast("molotov", "the_plot:decision", "for"), "'the_plot:decision' is a decision, not a ballot"),
+        (act.Inject("coup"), "no injection 'coup'; the scenario offers: konev_speaks, rumour, straw_poll"),
+        (act.Rate("rating:9", 3), "no request 'rating:9' is open"),
+        (act.Close("the_plot:floor"), "no request 'the_plot:floor' is open; open now: the_plot:decision"),
+        (act.Argue("mikoyan", "pervukhin", "y" * 300), "at most 280"),
+        (act.Overrule("x", "y"), "no decision has been taken yet"),
+        (act.SeatRole("molotov"), "already held by a student"),
+        (act.Reveal(), "no sealed record"),
+    ]  # fmt: skip
+    for action, reason in cases:
+        with pytest.raises(IllegalChoice, match=reason.replace("(", r"\(").replace(")", r"\)")):
+            game.submit(action)
+    assert game.state_key() == key and game.log == log
+
+
+def test_a_closed_ballot_takes_no_more_ballots(cast_1957: Scenario) -> None:
+    game, r = to_ballot(cast_1957)
+    cast_all(game, r)
+    with pytest.raises(IllegalChoice, match="no request 'presidium_count:ballot' is open"):
+        game.submit(act.Cast("molotov", r.request, "against"))
+    game2, r2 = to_ballot(cast_1957)
+    with pytest.raises(
+        IllegalChoice, match="Member of the Central Committee 1 has no vote in this ballot"
+    ):
+        game2.submit(act.Cast("cc_member#1", r2.request, "for"))
+    with pytest.raises(IllegalChoice, match="a ballot is one of for, against, abstain"):
+        game2.submit(act.Cast("molotov", r2.request, "maybe"))
+
+
+# ---------------------------------------------------------------- replay and audience
+def random_class(scenario: Scenario, seed: int, steps: int = 400) -> tuple[Game, list[ev.Event]]:
+    game = Game(scenario, seating=seating(), seed=seed)
+    events = game.start()
+    rng = random.Random(seed)
+    for _ in range(steps):
+        if game.over and rng.random() < 0.5:
+            break
+        action = random_action(game, rng)
+        if action is None:
+            continue
+        try:
+            out = game.submit(action)
+        except IllegalChoice:
+            continue
+        if not (len(out) == 1 and isinstance(out[0], ev.Refused)):  # a refusal is not logged
+            events += out
+    return game, events
+
+
+def replayed(scenario: Scenario, game: Game) -> tuple[Game, list[ev.Event]]:
+    again = Game(scenario, seating=game.seating, seed=game.seed)
+    events = again.start()
+    for action in game.log:
+        events += again.submit(act.from_dict(action.to_dict()))
+    return again, events
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 100_000))
+def test_a_class_replays_exactly_from_its_log(cast_1957: Scenario, seed: int) -> None:
+    game, events = random_class(cast_1957, seed)
+    again, replay = replayed(cast_1957, game)
+    assert replay == events
+    assert again.state_key() == game.state_key() and again.trail == game.trail
+
+
+PRIVATE_TO_SEAT = (
+    ev.BallotReceived,
+    ev.FloorMove,
+    ev.Argued,
+    ev.NoteSent,
+    ev.Revealed,
+    ev.ObjectivesScored,
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 100_000))
+def test_no_role_ever_receives_another_roles_private_event_or_a_secret_ballot(
+    cast_1957: Scenario, seed: int
+) -> None:
+    game, events = random_class(cast_1957, seed)
+    secret = {v.id for v in cast_1957.votes.values() if v.ballot == "secret"}
+    secret_requests = {
+        e.request for e in events if isinstance(e, ev.RequestOpened) and e.ballot == "secret"
+    }
+    for viewer in (ROOM, "teacher", *(f"role:{s}" for s in SEATS)):
+        seen = list(only(events, viewer))
+        for e in seen:
+            assert not e.to or viewer in e.to
+            assert "sealed" not in e.to
+            if isinstance(e, PRIVATE_TO_SEAT) and e.to:
+                assert viewer in (f"role:{e.seat}", "teacher")
+            if isinstance(e, ev.MoveResolved) and e.to:
+                assert viewer in (f"role:{e.seat}", "teacher")
+            if isinstance(e, ev.Advised):
+                assert viewer in e.to
+            if isinstance(e, ev.VoteHeld) and e.vote in secret and e.to == ():
+                revealed = any(isinstance(a, act.Reveal) for a in game.log)
+                assert revealed or (e.ballots == () and e.blocs == ())
+            if isinstance(e, ev.BallotProgress) and e.request in secret_requests:
+                assert e.voted == () and e.waiting == ()
+            assert not (isinstance(e, ev.BallotCast) and e.request in secret_requests)
+            if viewer == ROOM:
+                assert not isinstance(e, (ev.Argued, ev.NoteSent, ev.Advised, ev.BallotReceived))
+
+
+# ---------------------------------------------------------------- benches, every scenario
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)
+def test_benches_play_every_bundled_scenario_to_an_ending(path: Path) -> None:
+    result = compile_file(path)
+    scenario = result.scenario
+    assert scenario is not None
+    seats = benches(scenario, 12)
+    game = Game(scenario, seating=seats, seed=7)
+    events = game.start()
+    turn = 0
+    while not game.over:
+        assert game.room is not None
+        r = next(iter(game.room.state.requests.values()))
+        assert r.kind == "decision" and r.roles[0].startswith("bench:")
+        available = [o.id for o in r.options if o.available]
+        if turn % 2:
+            counts = tuple((c, (turn + n) % 4) for n, c in enumerate(available))
+            if not any(n for _, n in counts):
+                counts = ((available[0], 1),)
+            events += game.submit(act.Hands(r.request, counts))
+        else:
+            events += game.submit(act.Choose(r.roles[0], r.request, available[-1]))
+        turn += 1
+    assert turn >= 2
+    assert {t.by for t in game.trail} >= {"hands", f"role:{game.trail[0].by.removeprefix('role:')}"}
+    assert not any(isinstance(e, ev.ObjectivesScored) for e in events)
+
+
+def test_a_seating_naming_an_unknown_seat_is_refused(cast_1957: Scenario) -> None:
+    with pytest.raises(IllegalChoice, match="no seat 'stalin'"):
+        Game(cast_1957, seating=Seating("roles", 1, ("stalin",)))
