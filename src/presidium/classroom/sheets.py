@@ -12,6 +12,7 @@ content in both). Every piece of scenario text goes through ``printable`` on its
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 from dataclasses import dataclass
@@ -785,9 +786,8 @@ def _write(path: Path, text: str) -> None:
             handle.write(text)
         os.replace(temp, path)
     except OSError as exc:
-        with_temp = temp.exists()
-        if with_temp:
-            temp.unlink()
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
         raise PresidiumError(f"cannot write the handouts to '{path}': {exc.strerror}") from None
 
 
