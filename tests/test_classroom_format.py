@@ -3,12 +3,14 @@ reported where it stands, with a did-you-mean, as the rest of the format is."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
 from conftest import compile_yaml, errors
-from presidium.compiler import load_scenario
+from presidium import compiler
+from presidium.compiler import Compilation, compile_file, load_scenario
 from presidium.model import Scenario
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "classroom.yaml"
@@ -29,11 +31,13 @@ def changed(old: str, new: str) -> str:
 
 
 def at(text: str, line_of: str) -> int:
-    """The line number of the first line of ``text`` that contains ``line_of``."""
-    for number, line in enumerate(text.splitlines(), 1):
-        if line_of in line:
-            return number
-    raise AssertionError(line_of)
+    """The line number of the first line of ``text`` that contains ``line_of``; written
+    ``"roles:|  molotov:"``, the first after the first line containing ``roles:``."""
+    number = 0
+    lines = text.splitlines()
+    for part in line_of.split("|"):
+        number = next(n for n in range(number + 1, len(lines) + 1) if part in lines[n - 1])
+    return number
 
 
 # ---------------------------------------------------------------------------- the model
@@ -135,13 +139,632 @@ def test_votes_blocs_phases_actors_and_injections(classroom: Scenario) -> None:
     assert poll.text[0].text.startswith("Would the waverers")
 
 
-def test_a_format_1_file_has_no_classroom(june_1957: Scenario) -> None:
-    assert june_1957.format == 1
-    assert june_1957.classroom is None and june_1957.roles == {} and june_1957.injections == {}
-    assert all(v.ballot == "open" and v.delegates is None for v in june_1957.votes.values())
+def test_a_format_1_file_has_no_classroom(example: Scenario) -> None:
+    assert example.format == 1
+    assert example.classroom is None and example.roles == {} and example.injections == {}
+    assert all(v.ballot == "open" and v.delegates is None for v in example.votes.values())
 
 
 def test_errors_helper_reads_the_fixture() -> None:
     scenario, found = compile_yaml(TEXT)
     assert scenario is not None and found == []
     assert errors(TEXT) == []
+
+
+# ---------------------------------------------------------------------------- formats
+
+
+def test_a_classroom_key_in_a_format_1_file_is_refused_at_that_key() -> None:
+    text = changed("format: 2", "format: 1")
+    found = errors(text)
+    assert (
+        f"{at(text, 'roles:')}:1: 'roles' needs 'format: 2' at the top of the file "
+        in (
+            found[-2][
+                : len(f"{at(text, 'roles:')}:1: 'roles' needs 'format: 2' at the top of the file ")
+            ]
+        )
+    )
+    expected = {
+        "classroom:": "'classroom'",
+        "injections:": "'injections'",
+        "    persuadable: true": "'persuadable'",
+        "    ballot: secret": "'ballot'",
+        "    missing: script": "'missing'",
+        "    minutes: 3": "'minutes'",
+        "      - id: corridor": "'id'",
+        "    delegates:": "'delegates'",
+        "    floor: {minutes: 3": "'floor'",
+        "    consult: side": "'consult'",
+    }
+    for line, key in expected.items():
+        col = len(line) - len(line.lstrip()) + (3 if line.lstrip().startswith("- ") else 1)
+        assert any(
+            e.startswith(f"{at(text, line)}:{col}: {key} needs 'format: 2' at the top")
+            for e in found
+        ), (line, found)
+    assert len(found) == 11  # one for each key, nothing else
+
+
+def test_a_format_1_file_is_not_offered_classroom_keys() -> None:
+    text = changed("format: 2", "format: 1").replace("    persuadable: true\n", "", 2)
+    text = text.replace("    priority: 3\n", "    priority: 3\n", 1)
+    found = errors(
+        text.replace(
+            "    rank: full\n    stance: khrushchev\n",
+            "    rank: full\n    stnace: khrushchev\n",
+            1,
+        )
+    )
+    unknown = [e for e in found if "unknown key 'stnace'" in e]
+    assert unknown and "persuadable" not in unknown[0]
+
+
+def test_a_newer_format_asks_for_an_upgrade() -> None:
+    assert errors(changed("format: 2", "format: 3")) == [
+        "4:9: format 3 is newer than this presidium reads (1 and 2); upgrade presidium"
+    ]
+
+
+@pytest.mark.parametrize("value", ["0", "'2'", "2.0", "true"])
+def test_an_unreadable_format_is_named(value: str) -> None:
+    (found,) = errors(changed("format: 2", f"format: {value}"))
+    assert found.startswith(("4:9: format ", "4:10: format ")) and found.endswith(
+        "is not supported; this presidium reads format 1 or 2"
+    )
+
+
+# ---------------------------------------------------------------------------- checks
+
+CHECKS = [
+    # (what, old, new, the line to point at, column, message)
+    (
+        "misspelt role key",
+        "    priority: 3\n",
+        "    prioirty: 3\n",
+        "    prioirty: 3",
+        5,
+        "unknown key 'prioirty' in role 'bulganin' (did you mean 'priority'?); expected",
+    ),
+    (
+        "two roles with one priority",
+        "    priority: 4\n",
+        "    priority: 3\n",
+        "roles:|  mikoyan:",
+        3,
+        "role 'mikoyan' has the same priority (3) as role 'bulganin' (line ",
+    ),
+    (
+        "two roles for one actor",
+        "    actor: malenkov\n",
+        "    actor: molotov\n",
+        "roles:|  malenkov:",
+        3,
+        "actor 'molotov' is already played by role 'molotov' (line ",
+    ),
+    (
+        "an unknown actor",
+        "    actor: bulganin\n",
+        "    actor: bulganim\n",
+        "    actor: bulganim",
+        12,
+        "unknown actor 'bulganim' (did you mean 'bulganin'?)",
+    ),
+    (
+        "an unknown side",
+        "    side: none\n    priority: 3",
+        "    side: nnoe\n    priority: 3",
+        "    side: nnoe",
+        11,
+        "unknown side 'nnoe' (did you mean 'none'?)",
+    ),
+    (
+        "a role with neither actor nor name",
+        '    name: "Member of the Central Committee"\n',
+        "",
+        "  cc_member:",
+        3,
+        "role 'cc_member' needs an 'actor' to play, or a 'name'",
+    ),
+    (
+        "a name beside an actor",
+        "    actor: malenkov\n",
+        "    actor: malenkov\n    name: Malenkov\n",
+        "    name: Malenkov",
+        5,
+        "'name' is for a role with no actor; this role is called by its actor's name",
+    ),
+    (
+        "a move with next",
+        '        label: "Take a waverer aside"\n',
+        '        label: "Take a waverer aside"\n        next: the_count\n',
+        "roles:|        next: the_count",
+        9,
+        "a move has no 'next': it is made during a floor",
+    ),
+    (
+        "a limit of 0",
+        "        limit: 2\n",
+        "        limit: 0\n",
+        "        limit: 0",
+        16,
+        "'limit' must be a whole number of at least 1, not the number 0",
+    ),
+    (
+        "a window naming no phase",
+        "        window: [the_door]\n",
+        "        window: [the_dor]\n",
+        "        window: [the_dor]",
+        18,
+        "unknown phase 'the_dor' (did you mean 'the_door'?)",
+    ),
+    (
+        "a move named as a command",
+        "      - id: win_over",
+        "      - id: undo",
+        "      - id: undo",
+        13,
+        "move id 'undo' is an in-game command; choose another id",
+    ),
+    (
+        "a move that tells history without sources",
+        "        sources: [furtseva_bio]\n        text: \"'We",
+        "        text: \"'We",
+        "      - id: refuse_to_leave",
+        9,
+        "move 'refuse_to_leave' tells history but cites no sources; add 'sources: [...]' or "
+        "mark it 'counterfactual: true'",
+    ),
+    (
+        "a move's effect on an unknown variable",
+        'effects: ["hall_lean += 5"]\n        sources',
+        'effects: ["hall_lan += 5"]\n        sources',
+        '        effects: ["hall_lan += 5"]',
+        20,
+        "in effect \"hall_lan += 5\": unknown variable 'hall_lan' (did you mean 'hall_lean'?)",
+    ),
+    (
+        "a target that is not persuadable",
+        "target: {persuadable: true}",
+        "target: {persuadable: false}",
+        "        target: {persuadable: false}",
+        31,
+        "a move's only target is a persuadable actor",
+    ),
+    (
+        "an unknown built-in",
+        "    can: [note]",
+        "    can: [note, argu]",
+        "    can: [note, argu]",
+        17,
+        "unknown built-in action 'argu' (did you mean 'argue'?)",
+    ),
+    (
+        "a misspelt ballot in an objective",
+        "when: \"me.ballot.let_them_in != 'for'\"",
+        "when: \"me.ballot.let_them_on != 'for'\"",
+        "me.ballot.let_them_on",
+        16,
+        "unknown variable 'me.ballot.let_them_on' (did you mean 'me.ballot.let_them_in'?)",
+    ),
+    (
+        "a ballot value that is not one",
+        "when: \"me.ballot.let_them_in != 'for'\"",
+        "when: \"me.ballot.let_them_in != 'yes'\"",
+        "me.ballot.let_them_in != 'yes'",
+        41,
+        "'yes' is not a value of me.ballot.let_them_in; expected 'abstain', 'against', 'for', "
+        "'none' or 'secret'",
+    ),
+    (
+        "a role without an actor reading me.stance",
+        "when: \"(me.ballot.let_them_in == 'for' and let_them_in.passed)",
+        "when: \"(me.stance == 'khrushchev' and let_them_in.passed)",
+        "(me.stance == 'khrushchev'",
+        17,
+        "'me.stance' is the stance of the role's actor, and this role plays no actor",
+    ),
+    (
+        "a role reading a ballot it does not cast",
+        "when: \"me.ballot.let_them_in != 'for'\"",
+        "when: \"me.ballot.straw_poll != 'for'\"",
+        "me.ballot.straw_poll",
+        16,
+        "this role has no ballot in vote 'straw_poll'",
+    ),
+    (
+        "a ballot read outside an objective",
+        '      - when: "let_them_in.passed"',
+        "      - when: \"let_them_in.ballot.bulganin == 'for'\"",
+        "let_them_in.ballot.bulganin",
+        16,
+        "'let_them_in.ballot.bulganin' can be read only in a role's objectives",
+    ),
+    (
+        "the ending read outside an objective",
+        '      - when: "let_them_in.passed"',
+        "      - when: \"ending == 'door_stays_shut'\"",
+        "ending == 'door_stays_shut'",
+        16,
+        "'ending' can be read only in a role's objectives",
+    ),
+    (
+        "knowledge with sources but no confidence",
+        "        sources: [furtseva_bio]\n        confidence: attributed\n",
+        "        sources: [furtseva_bio]\n",
+        "roles:|    knows:|        sources:",
+        9,
+        "private knowledge needs a 'confidence' ('attributed', 'authenticated', 'contested' or "
+        "'doubtful'): how sure the sources are",
+    ),
+    (
+        "knowledge with neither sources nor counterfactual",
+        "        counterfactual: true\n    moves:\n      - id: sound",
+        "    moves:\n      - id: sound",
+        "      - at: the_count",
+        9,
+        "private knowledge tells history but cites no sources; add 'sources: [...]' and a "
+        "'confidence' or mark it 'counterfactual: true'",
+    ),
+    (
+        "an envelope for no phase",
+        "      - at: the_count",
+        "      - at: the_cont",
+        "      - at: the_cont",
+        13,
+        "unknown phase 'the_cont' (did you mean 'the_count'?)",
+    ),
+    (
+        "an injection without sources",
+        '    sources: [medvedev]\n    text: "The army',
+        '    text: "The army',
+        '    label: "Marshal Konev',
+        5,
+        "injection 'konev_speaks' tells history but cites no sources",
+    ),
+    (
+        "an injection opening no vote",
+        "    vote: straw_poll",
+        "    vote: straw_pol",
+        "    vote: straw_pol",
+        11,
+        "unknown vote 'straw_pol' (did you mean 'straw_poll'?)",
+    ),
+    (
+        "delegates of an unknown bloc",
+        "bloc: corridor, size",
+        "bloc: corridr, size",
+        "    delegates:",
+        40,
+        "unknown bloc 'corridr' (did you mean 'corridor'?)",
+    ),
+    (
+        "delegates of an unknown role",
+        "{role: cc_member,",
+        "{role: cc_membr,",
+        "    delegates:",
+        23,
+        "unknown role 'cc_membr' (did you mean 'cc_member'?)",
+    ),
+    (
+        "a share over 100",
+        "share: 60",
+        "share: 160",
+        "    delegates:",
+        87,
+        "'share' (per cent) must be a whole number from 1 to 100, not the number 160",
+    ),
+    (
+        "an unknown ballot kind",
+        "    ballot: secret",
+        "    ballot: secrte",
+        "    ballot: secrte",
+        13,
+        "'ballot' must be 'open', 'secret' or 'simultaneous', not 'secrte' (did you mean 'secret'?)",
+    ),
+    (
+        "an unknown missing rule",
+        "    missing: script",
+        "    missing: scrip",
+        "    missing: scrip",
+        14,
+        "'missing' must be 'absent', 'abstain' or 'script', not 'scrip' (did you mean 'script'?)",
+    ),
+    (
+        "a misspelt floor key",
+        "floor: {minutes: 3, speakers: true}",
+        "floor: {minutes: 3, speaker: true}",
+        "    floor: {minutes: 3, speaker: true}",
+        25,
+        "unknown key 'speaker' in 'floor' (did you mean 'speakers'?); expected 'minutes' or "
+        "'speakers'",
+    ),
+    (
+        "an unknown consult",
+        "    consult: side",
+        "    consult: sides",
+        "    consult: sides",
+        14,
+        "'consult' must be 'side', not 'sides' (did you mean 'side'?)",
+    ),
+    (
+        "consult on a phase without choices",
+        "    vote: let_them_in\n",
+        "    vote: let_them_in\n    consult: side\n",
+        "the_count:|    consult: side",
+        5,
+        "'consult' belongs to a phase with choices; phase 'the_count' has none to advise on",
+    ),
+    (
+        "too few seats for the largest class",
+        "students: {min: 3, max: 8}",
+        "students: {min: 3, max: 12}",
+        "  students:",
+        13,
+        "the roles offer 8 seats (counting copies), fewer than the largest class (students "
+        "max 12); add roles or copies, or lower max",
+    ),
+    (
+        "must roles beyond the smallest class",
+        "students: {min: 3, max: 8}",
+        "students: {min: 1, max: 8}",
+        "  students:",
+        13,
+        "the roles with 'must: true' take 2 seats, more than the smallest class (students "
+        "min 1); they are dealt at every class size",
+    ),
+    (
+        "an agenda act at no phase",
+        "{from: the_count,",
+        "{from: the_cont,",
+        "{from: the_cont",
+        14,
+        "unknown phase 'the_cont' (did you mean 'the_count'?)",
+    ),
+    (
+        "a stance line with no such stance",
+        "stance_line: [majority, wavering, khrushchev]",
+        "stance_line: [majority, waverng, khrushchev]",
+        "  stance_line:",
+        27,
+        "unknown stance 'waverng' (did you mean 'wavering'?)",
+    ),
+    (
+        "a misspelt persuadable",
+        "    persuadable: true\n  voroshilov",
+        "    persuadible: true\n  voroshilov",
+        "    persuadible: true",
+        5,
+        "unknown key 'persuadible' in actor 'bulganin' (did you mean 'persuadable'?)",
+    ),
+    (
+        "a malformed bloc id",
+        "      - id: corridor",
+        "      - id: Corridor",
+        "      - id: Corridor",
+        13,
+        "a bloc id must be a snake_case id (lower-case letters, digits and '_', starting with "
+        "a letter), not 'Corridor' (did you mean 'corridor'?)",
+    ),
+    (
+        "roles without a classroom",
+        'classroom:\n  students: {min: 3, max: 8}\n  minutes: 30\n  stance_line: [majority, wavering, khrushchev]\n  agenda:\n    - {from: the_door, minutes: 10, label: "Act I: the door"}\n    - {from: the_count, minutes: 15, label: "Act II: the count"}\n',
+        "",
+        "roles:",
+        1,
+        "roles need a 'classroom' block saying the class sizes they seat",
+    ),
+    (
+        "a misspelt top-level key",
+        "injections:\n",
+        "injectoins:\n",
+        "injectoins:",
+        1,
+        "unknown key 'injectoins' in the scenario (did you mean 'injections'?)",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line_of", "col", "message"),
+    [case[1:] for case in CHECKS],
+    ids=[case[0] for case in CHECKS],
+)
+def test_each_mistake_is_reported_once_where_it_stands(
+    old: str, new: str, line_of: str, col: int, message: str
+) -> None:
+    text = changed(old, new)
+    found = errors(text)
+    assert len(found) == 1, found
+    where = f"{at(text, line_of)}:{col}: "
+    assert found[0].startswith(where) and message in found[0], found
+
+
+def test_delegates_are_the_copies_of_a_role() -> None:
+    text = changed("    copies: 3\n", "    copies: 1\n").replace("max: 8}", "max: 6}", 1)
+    assert errors(text) == [
+        f"{at(text, '    delegates:')}:16: the delegates of vote 'let_them_in' are the copies of "
+        "role 'cc_member', which has none: give that role 'copies' of 2 or more"
+    ]
+
+
+# ---------------------------------------------------------------------------- extends
+
+COUNTERFACTUAL = """\
+format: {format}
+extends: classroom.yaml
+id: classroom_what_if
+title: "What if Bulganin chaired for Khrushchev?"
+summary: "A counterfactual on the classroom door."
+roles:
+  bulganin:
+    side: khrushchev
+    objectives:
+      - id: keep_the_chair
+        text: "Chair the sitting to the end."
+        when: "ending == 'plenum_called'"
+  furtseva_stand_in:
+    name: "A secretary of the Central Committee"
+    side: khrushchev
+    priority: 7
+    brief: "You work the telephones."
+    can: [note]
+injections:
+  konev_speaks:
+    label: "Konev speaks early"
+remove:
+  injections: [corridor_poll]
+  moves: [khrushchev.rally_the_corridor]
+"""
+
+
+def extended(tmp_path: Path, child: str) -> Compilation:
+    (tmp_path / "classroom.yaml").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "what_if.yaml").write_text(child, encoding="utf-8")
+    return compile_file(tmp_path / "what_if.yaml", use_cache=False)
+
+
+def test_a_counterfactual_inherits_the_roles_and_merges_by_id(tmp_path: Path) -> None:
+    result = extended(tmp_path, COUNTERFACTUAL.format(format=2))
+    scenario = result.scenario
+    assert scenario is not None, [d.format() for d in result.diagnostics]
+    assert scenario.format == 2
+    assert list(scenario.roles) == [
+        "khrushchev",
+        "molotov",
+        "bulganin",
+        "mikoyan",
+        "malenkov",
+        "cc_member",
+        "furtseva_stand_in",
+    ]
+    bulganin = scenario.roles["bulganin"]
+    assert bulganin.side == "khrushchev"  # replaced
+    assert [o.id for o in bulganin.objectives] == ["keep_the_chair"]  # the list replaced whole
+    assert bulganin.can == ("declare", "note", "chair") and bulganin.priority == 3  # kept
+    assert len(bulganin.knows) == 1 and bulganin.move("sound_out_the_hall") is not None
+    assert scenario.roles["khrushchev"].moves == ()  # removed as role.move
+    assert list(scenario.injections) == ["konev_speaks"]
+    konev = scenario.injections["konev_speaks"]
+    assert konev.label == "Konev speaks early" and konev.sources == ("medvedev",)
+    assert str(konev.span).startswith(str(tmp_path / "what_if.yaml"))
+
+
+def test_a_format_1_counterfactual_of_a_format_2_base_keeps_its_roles(tmp_path: Path) -> None:
+    child = "format: 1\nextends: classroom.yaml\nid: plain_what_if\ntitle: t\nsummary: s\n"
+    result = extended(tmp_path, child)
+    assert result.scenario is not None, [d.format() for d in result.diagnostics]
+    assert result.scenario.format == 2
+    assert (
+        len(result.scenario.roles) == 6 and result.scenario.votes["let_them_in"].ballot == "secret"
+    )
+
+
+def test_a_format_1_counterfactual_may_not_write_classroom_keys(tmp_path: Path) -> None:
+    child = COUNTERFACTUAL.format(format=1)
+    result = extended(tmp_path, child[: child.index("remove:")])
+    found = [
+        f"{Path(d.span.file).name}:{d.span.line}:{d.span.col}: {d.message}" for d in result.errors
+    ]
+    assert found == [
+        "what_if.yaml:6:1: 'roles' needs 'format: 2' at the top of the file "
+        "(this file says 'format: 1')",
+        "what_if.yaml:19:1: 'injections' needs 'format: 2' at the top of the file "
+        "(this file says 'format: 1')",
+    ]
+    result = extended(
+        tmp_path, "format: 1\nextends: classroom.yaml\n" + child[child.index("remove:") :]
+    )
+    found = [f"{d.span.line}:{d.span.col}: {d.message}" for d in result.errors]
+    assert found == [
+        "4:3: 'remove: injections' needs 'format: 2' at the top of the file "
+        "(this file says 'format: 1')",
+        "5:3: 'remove: moves' needs 'format: 2' at the top of the file "
+        "(this file says 'format: 1')",
+    ]
+
+
+def test_removing_what_the_base_does_not_have_says_so(tmp_path: Path) -> None:
+    child = (
+        COUNTERFACTUAL.format(format=2)
+        .replace("khrushchev.rally_the_corridor", "khrushchev.rally")
+        .replace("injections: [corridor_poll]", "roles: [bulganim]")
+    )
+    result = extended(tmp_path, child)
+    assert [d.message for d in result.errors] == [
+        "the base has no role 'bulganim' to remove (did you mean 'bulganin'?)",
+        "the base has no move 'khrushchev.rally' to remove (write it as role.move)",
+    ]
+
+
+# ---------------------------------------------------------------------------- cache
+
+
+def test_the_cache_round_trips_a_classroom_scenario(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PRESIDIUM_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("PRESIDIUM_NO_CACHE", raising=False)
+    first = compile_file(FIXTURE, "classroom.yaml").scenario
+    assert len(list((tmp_path / "cache").glob("*.pickle"))) == 1
+
+    def must_not_compile(*_: object) -> None:
+        raise AssertionError("compiled again instead of using the cache")
+
+    monkeypatch.setattr(compiler, "compile_document", must_not_compile)
+    second = compile_file(FIXTURE, "classroom.yaml").scenario
+    assert first is not None and second is not None and second is not first
+    assert (
+        second.classroom == first.classroom and second.injections.keys() == first.injections.keys()
+    )
+    for rid, role in first.roles.items():
+        again = second.roles[rid]
+        assert (again.name, again.side, again.priority, again.copies, again.can) == (
+            role.name,
+            role.side,
+            role.priority,
+            role.copies,
+            role.can,
+        )
+        assert [(o.id, o.when.source) for o in again.objectives] == [
+            (o.id, o.when.source) for o in role.objectives
+        ]
+        assert [o.when.scope.extra for o in again.objectives] == [  # type: ignore[union-attr]
+            o.when.scope.extra
+            for o in role.objectives  # type: ignore[union-attr]
+        ]
+        assert again.knows == role.knows and [m.id for m in again.moves] == [
+            m.id for m in role.moves
+        ]
+    ending = {"ending": "plenum_called", "me.ballot.let_them_in": "for", "let_them_in.passed": True}
+    assert second.roles["cc_member"].objectives[0].when.evaluate(ending) is True
+    vote = second.votes["let_them_in"]
+    assert (vote.ballot, vote.missing, vote.minutes, vote.blocs[0].id) == (
+        "secret",
+        "script",
+        3,
+        "corridor",
+    )
+    assert vote.delegates is not None and vote.delegates.size.evaluate({"members_at_door": 90}) == 9
+    assert second.phases["the_door"].floor == first.phases["the_door"].floor
+    assert second.actors["bulganin"].persuadable
+
+
+def test_a_cache_entry_whose_roles_name_nothing_is_a_miss() -> None:
+    from presidium import cache
+
+    scenario, warnings = load_scenario(FIXTURE, "classroom.yaml")
+    assert cache.well_formed((scenario, warnings))
+    role = scenario.roles["bulganin"]
+    broken = dataclasses.replace(
+        scenario, roles={**scenario.roles, "bulganin": dataclasses.replace(role, actor="nobody")}
+    )
+    assert not cache.well_formed((broken, warnings))
+    leak = dataclasses.replace(
+        scenario.phases["the_count"],
+        next=(
+            dataclasses.replace(scenario.phases["the_count"].next[0], when=role.objectives[0].when),
+        ),
+    )
+    broken = dataclasses.replace(scenario, phases={**scenario.phases, "the_count": leak})
+    assert not cache.well_formed((broken, warnings))  # an objective's scope in a branch

@@ -160,7 +160,11 @@ def _typed(root: Any, scopes: list[tuple[str, Any]]) -> bool:
 Check = Callable[[Any, list[Any], list[tuple[str, Any]]], bool]
 
 # Where an expression may name more than the scenario's variables; everywhere else it may not.
-_ROLES = {("Vote", "passes"): "tally", ("VoteRule", "when"): "voter"}
+_ROLES = {
+    ("Vote", "passes"): "tally",
+    ("VoteRule", "when"): "voter",
+    ("Objective", "when"): "objective",
+}
 
 
 @cache
@@ -306,11 +310,63 @@ def _linked(s: Any) -> bool:
             return False
     if not all(_value_fits(v) for v in s.variables.values()) or not all(map(_date, dates)):
         return False
+    if not _classroom_linked(s, cited):
+        return False
     return (
         all(source.grade in m.GRADES for source in s.sources.values())
         and all(t in s.phases or t in s.endings for t in targets)
         and all(source in s.sources for group in cited for source in group)
     )
+
+
+def _classroom_linked(s: Any, cited: list[Any]) -> bool:
+    """The format-2 parts name what exists, and only words the game knows (``cited`` gains
+    their sources)."""
+    from presidium import model as m
+
+    phases = set(s.phases)
+    for vote in s.votes.values():
+        if vote.ballot not in m.BALLOT_KINDS or vote.missing not in m.MISSING_RULES:
+            return False
+        if vote.delegates is not None and (
+            vote.delegates.role not in s.roles
+            or vote.delegates.bloc not in {b.id for b in vote.blocs}
+            or not 1 <= vote.delegates.share <= 100
+        ):
+            return False
+    if any(p.consult not in (None, "side") for p in s.phases.values()):
+        return False
+    room = s.classroom
+    if room is not None and (
+        any(item.phase not in phases for item in room.agenda)
+        or any(stance not in s.stances for stance in room.stance_line)
+    ):
+        return False
+    for rid, role in s.roles.items():
+        if role.id != rid or not m.ID.match(rid) or role.actor not in (None, *s.actors):
+            return False
+        if role.side not in (None, *s.sides) or not set(role.can) <= set(m.BUILT_INS):
+            return False
+        if any(o.kind not in m.OBJECTIVE_KINDS for o in role.objectives):
+            return False
+        for known in role.knows:
+            if known.at not in (None, *phases) or known.confidence not in (None, *m.CONFIDENCE):
+                return False
+            cited.append(known.sources)
+        for move in role.moves:
+            if not set(move.window) <= phases or (move.outcome is None) == (move.chance is None):
+                return False
+            sure = (move.outcome,) if move.outcome else (move.chance.success, move.chance.failure)
+            if any(outcome.next for outcome in sure):
+                return False
+            cited.append(move.sources)
+    for iid, injection in s.injections.items():
+        if injection.id != iid or not m.ID.match(iid) or injection.vote not in (None, *s.votes):
+            return False
+        if not set(injection.window) <= phases:
+            return False
+        cited.append(injection.sources)
+    return True
 
 
 def _value_fits(variable: Any) -> bool:
@@ -345,6 +401,7 @@ def _scopes_fit(s: Any, scopes: list[tuple[str, Any]]) -> bool:
     scenario's variables everywhere, the tally too in a vote's 'passes', the voter too in a
     vote rule. Expressions share a few scopes, so each is compared once."""
     from presidium.conditions import INT, Scope, VarType
+    from presidium.objective_scope import objective_names
 
     variables = {k: v.type for k, v in s.variables.items()}
     ranks: dict[str, tuple[str, ...]] = {}
@@ -353,6 +410,7 @@ def _scopes_fit(s: Any, scopes: list[tuple[str, Any]]) -> bool:
     stances = tuple(s.stances)
     tally = {k: VarType(INT) for k in ("votes_for", "votes_against", "abstentions")}
     voter = {"stance": VarType("enum", stances)}
+    objective = objective_names(stances, s.endings, s.votes, None, None)
     done: set[tuple[str, int]] = set()
     for role, scope in scopes:
         if (role, id(scope)) in done:
@@ -363,7 +421,13 @@ def _scopes_fit(s: Any, scopes: list[tuple[str, Any]]) -> bool:
             and scope.variables == variables
             and dict(scope.ranks) == ranks
             and tuple(scope.stances) == stances
-            and dict(scope.extra) in ({}, *((tally,) if role == "tally" else ()))
+            and (
+                dict(scope.extra) in ({}, *((tally,) if role == "tally" else ()))
+                or (
+                    role == "objective"
+                    and all(objective.get(k) == v for k, v in scope.extra.items())
+                )
+            )
             and scope.voter_attributes in (None, *((voter,) if role == "voter" else ()))
         ):
             return False

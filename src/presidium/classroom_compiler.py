@@ -16,16 +16,20 @@ from presidium import spec
 from presidium.commands import RESERVED
 from presidium.conditions import BOOL, INT, Scope
 from presidium.declarations import Declarations
-from presidium.diagnostics import SourceSpan, one_of
+from presidium.diagnostics import SourceSpan, did_you_mean, one_of
 from presidium.loader import YList, YMap
 from presidium.objective_scope import objective_names
-from presidium.reader import show
+from presidium.reader import show, suggested
 
 NONE = "none"  # a role's side when it has none (an indeterminate)
 
 
 class ClassroomCompiler(Declarations):
     """Compiles the format-2 keys; the story's own parts are the ``Compiler``'s."""
+
+    def __init__(self, doc: Any, file: str) -> None:
+        super().__init__(doc, file)
+        self.delegate_roles: dict[str, str] = {}  # vote id -> the role its 'delegates' name
 
     if TYPE_CHECKING:  # defined by Compiler, which this class is mixed into
 
@@ -199,6 +203,9 @@ class ClassroomCompiler(Declarations):
         if dnode is None:
             return None
         self.keys(dnode, spec.DELEGATES, "'delegates'")
+        if isinstance(dnode.get("role"), str):  # even a mistaken one: its objectives may say so
+            written = dnode["role"]
+            self.delegate_roles[vid] = suggested(did_you_mean(written, roles), roles) or written
         role = (
             self.ref(dnode["role"], dnode.value_span("role"), roles, "role")
             if "role" in dnode
@@ -360,12 +367,17 @@ class ClassroomCompiler(Declarations):
             side = self.ref(node["side"], node.value_span("side"), [*sides, NONE], "side")
         priority = self.whole(node, "priority", "'priority'")
         copies = self.whole(node, "copies", "'copies'") or 1
-        role_scope = Scope(
-            scope.variables,
-            scope.ranks,
-            scope.stances,
-            extra=objective_names(stances, endings, votes, actor, rid),
+        # An actor named by mistake was reported: read the objectives as if it were right.
+        mistaken = actor is None and isinstance(node.get("actor"), str)
+        names = objective_names(
+            stances,
+            endings,
+            votes,
+            actor or (node["actor"] if mistaken else None),
+            None if mistaken else rid,
+            self.delegate_roles,
         )
+        role_scope = Scope(scope.variables, scope.ranks, scope.stances, extra=names)
         objectives = self.objectives(rid, node, role_scope)
         knows = tuple(self.knowledge(node, phases))
         moves = self.moves(rid, node, scope, phases, persuadable)

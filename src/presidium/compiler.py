@@ -28,7 +28,7 @@ from presidium.diagnostics import SourceSpan, did_you_mean, one_of
 # these names stay importable from here.
 from presidium.files import Compilation, compile_file, load_scenario  # noqa: F401
 from presidium.loader import YList, YMap, span_of
-from presidium.reader import DATE, date_problem, kind_of, suggested, valid_date
+from presidium.reader import DATE, date_problem, kind_of, snake_case, suggested, valid_date
 
 # Words the terminal reads as commands at every prompt; a choice id may not take them.
 
@@ -704,9 +704,10 @@ class Compiler(ClassroomCompiler):
             label = self.text(bloc, "label", "'label'") or ""
             reason = self.text(bloc, "reason", "'reason'") or ""
             when = self.optional_expr(bloc, "when", BOOL, scope)
-            bid = (
-                self.ident(bloc["id"], bloc.value_span("id"), "a bloc id") if "id" in bloc else None
-            )
+            bid = None
+            if "id" in bloc:  # a malformed id is read on as the id it resembles
+                bid = self.ident(bloc["id"], bloc.value_span("id"), "a bloc id")
+                bid = bid or snake_case(bloc["id"])
             blocs.append(m.Bloc(label, counts, reason, when, bloc.span, bid))
         return blocs
 

@@ -10,8 +10,11 @@ the scenario's folder) starts from that scenario and changes it:
 * a phase's ``choices`` are merged by choice id the same way (a choice given whole replaces
   the base's choice of that id; a new id is added at the end), and an ending's ``fates`` by
   actor;
+* ``roles`` and ``injections`` (format 2) are merged by id too; a role's ``objectives``,
+  ``knows``, ``moves``, ``can`` and ``reflect`` lists are replaced whole, like any key;
 * ``remove:`` lists what to take out: ``phases``, ``endings``, ``choices`` (as
-  ``phase.choice``), ``actors``, ``variables``, ``votes``, ``sources``, ``sides``.
+  ``phase.choice``), ``actors``, ``variables``, ``votes``, ``sources``, ``sides``, ``roles``,
+  ``injections`` and ``moves`` (as ``role.move``).
 
 Bases may extend further bases. Every node keeps the file it was written in, so a mistake is
 reported at its own ``file:line:col``, in whichever file made it.
@@ -23,11 +26,40 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
+from presidium import spec
 from presidium.diagnostics import DiagnosticBag, did_you_mean, one_of
 from presidium.loader import LoadResult, YList, YMap
 
-BY_ID = ("sources", "sides", "stances", "actors", "variables", "votes", "phases", "endings")
-REMOVABLE = ("phases", "endings", "choices", "actors", "variables", "votes", "sources", "sides")
+BY_ID = (
+    "sources",
+    "sides",
+    "stances",
+    "actors",
+    "variables",
+    "votes",
+    "phases",
+    "endings",
+    "roles",
+    "injections",
+)
+REMOVABLE = (
+    "phases",
+    "endings",
+    "choices",
+    "actors",
+    "variables",
+    "votes",
+    "sources",
+    "sides",
+    "roles",
+    "injections",
+    "moves",
+)
+# What ``remove:`` takes out of a list inside an entry: kind -> (section, list, how written).
+NESTED = {
+    "choices": ("phases", "choices", "phase.choice"),
+    "moves": ("roles", "moves", "role.move"),
+}
 MAX_CHAIN = 16
 
 
@@ -173,33 +205,46 @@ def _remove(result: YMap, child: YMap, bag: DiagnosticBag) -> None:
                 block.key_span(kind),
             )
             continue
+        needs = spec.REMOVE[kind].since
+        written = child.get("format")
+        if type(written) is int and written < needs:
+            bag.error(
+                f"'remove: {kind}' needs 'format: {needs}' at the top of the file "
+                f"(this file says 'format: {written}')",
+                block.key_span(kind),
+            )
+            continue
         if not isinstance(items, YList):
             bag.error(f"'remove: {kind}' is a list of ids", block.value_span(kind))
             continue
         for i, item in enumerate(items):
             span = items.item_span(i)
             if not isinstance(item, str):
-                how = ", each written phase.choice" if kind == "choices" else ", not lists or maps"
+                how = (
+                    f", each written {NESTED[kind][2]}" if kind in NESTED else ", not lists or maps"
+                )
                 bag.error(f"'remove: {kind}' is a list of ids{how}", span)
                 continue
-            if kind == "choices":
-                phase_id, _, choice_id = item.partition(".")
-                phase = result.get("phases", {}).get(phase_id)
-                choices = phase.get("choices") if isinstance(phase, YMap) else None
+            if kind in NESTED:
+                section, key, written = NESTED[kind]
+                owner_id, _, entry_id = item.partition(".")
+                owners = result.get(section)
+                owner = owners.get(owner_id) if isinstance(owners, YMap) else None
+                entries = owner.get(key) if isinstance(owner, YMap) else None
                 found = [
                     n
-                    for n, c in enumerate(choices or [])
-                    if isinstance(c, YMap) and c.get("id") == choice_id
+                    for n, c in enumerate(entries if isinstance(entries, YList) else [])
+                    if isinstance(c, YMap) and c.get("id") == entry_id
                 ]
-                if not choice_id or not found:
+                if not entry_id or not found:
                     bag.error(
-                        f"the base has no choice '{item}' to remove (write it as phase.choice)",
+                        f"the base has no {kind[:-1]} '{item}' to remove (write it as {written})",
                         span,
                     )
                     continue
-                assert isinstance(choices, YList)
-                del choices[found[0]]
-                del choices.ipos[found[0]]
+                assert isinstance(entries, YList)
+                del entries[found[0]]
+                del entries.ipos[found[0]]
                 continue
             container = result.get(kind)
             if not isinstance(container, YMap) or item not in container:
@@ -223,11 +268,15 @@ def resolve(
     files: dict[str, list[str]],
     chain: tuple[Path, ...] = (),
     root: Path | None = None,
+    formats: dict[str, int] | None = None,
 ) -> YMap | None:
     """The document with its ``extends`` chain merged in, or None when a base cannot be used.
 
     A base named by path must lie in ``root`` (the folder of the scenario being compiled) or
-    below it, so a scenario cannot read just any file on the machine as its base.
+    below it, so a scenario cannot read just any file on the machine as its base. The format
+    each base says it is written in goes into ``formats`` (by display name): a key is checked
+    against the format of the file it was written in, so a format-1 file may extend a
+    format-2 base and inherit its roles.
     """
     target = doc["extends"]
     span = doc.value_span("extends")
@@ -274,9 +323,11 @@ def resolve(
     if not isinstance(base, YMap):
         bag.error(f"'{target}' is not a scenario (it holds no 'key: value' lines)", span)
         return None
+    if formats is not None and type(base.get("format")) is int:
+        formats[base_name] = base["format"]
     if "extends" in base:
         base_root = root if by_path else real.parent  # a bundled base's own bases are bundled
-        base = resolve(base, base_path, load, locate, bag, files, chain, base_root)
+        base = resolve(base, base_path, load, locate, bag, files, chain, base_root, formats)
         if base is None:
             return None
     return merge(base, doc, bag)

@@ -82,13 +82,16 @@ def compile_file(
         diagnostics = list(loaded.diagnostics) + loaded.warnings
         document = loaded.document
         scenario = None
+        formats: dict[str, int] = {}  # of each base a scenario extends
         if not loaded.diagnostics and isinstance(document, YMap) and "extends" in document:
             extended = True
             bag = DiagnosticBag()
-            document = extend.resolve(document, Path(path), _load_file, extend.locate, bag, files)
+            document = extend.resolve(
+                document, Path(path), _load_file, extend.locate, bag, files, formats=formats
+            )
             diagnostics += bag.items
         if not any(d.severity == "error" for d in diagnostics):
-            scenario, found = compile_document(document, name, files)
+            scenario, found = compile_document(document, name, files, formats)
             diagnostics += found
     if scenario is not None and any(d.severity == "error" for d in diagnostics):
         scenario = None

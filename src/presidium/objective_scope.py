@@ -23,9 +23,13 @@ def objective_names(
     votes: Mapping[str, Vote],
     actor: str | None,
     role: str | None,
+    delegate_roles: Mapping[str, str] | None = None,
 ) -> dict[str, VarType]:
     """The objective-only names of the role ``role`` playing ``actor``; with ``role`` None,
-    every such name any role of the scenario could have."""
+    every such name any role of the scenario could have. ``delegate_roles`` (vote id -> the
+    role its delegates are copies of) defaults to what the votes say."""
+    if delegate_roles is None:
+        delegate_roles = {v.id: v.delegates.role for v in votes.values() if v.delegates}
     names = {
         "ending": VarType("enum", tuple(endings)),
         "ending_kind": VarType("enum", ENDING_KINDS),
@@ -35,7 +39,7 @@ def objective_names(
     for vid, vote in votes.items():
         for voter in vote.voters:
             names[f"{vid}.ballot.{voter}"] = BALLOT
-        delegates = vote.delegates is not None and vote.delegates.role == role
+        delegates = delegate_roles.get(vid) == role
         if role is None or delegates or (actor is not None and actor in vote.voters):
             names[f"me.ballot.{vid}"] = BALLOT
     return names

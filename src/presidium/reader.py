@@ -285,19 +285,30 @@ class Reader:
             return None
         result = self.memo("expr", value, want, scope)
         if isinstance(result, ExprError):
-            self.expr_err(f'in "{value}": ', result, span, value)
+            self.expr_err(f'in "{value}": ', result, span, value, scope)
             return None
         assert isinstance(result, Compiled)
         if want == BOOL:
             self.check_range(result, scope, span)
         return result
 
-    def expr_err(self, where: str, error: ExprError, span: SourceSpan, source: str) -> None:
+    def expr_err(
+        self,
+        where: str,
+        error: ExprError,
+        span: SourceSpan,
+        source: str,
+        scope: Scope | None = None,
+    ) -> None:
         """Report a mistake in an expression; a stance the actors use but nobody declared is
         the same message as at the actors, so that all its places are named in one."""
         at = _shift(span, error.offset, source)
+        unknown = UNKNOWN.match(error.message)
+        why = objective_only(unknown.group(1), scope) if unknown and scope else None
         if error.stray is not None and error.stray in self.undeclared_stances:
             self.err(undeclared_stance(error.stray), at)
+        elif why is not None:
+            self.err(where + why, at)
         else:
             self.err(where + error.message, at)
 
@@ -349,7 +360,7 @@ class Reader:
                 continue
             effect = self.memo("effect", item, None, scope)
             if isinstance(effect, ExprError):
-                self.expr_err(f'in effect "{item}": ', effect, span, item)
+                self.expr_err(f'in effect "{item}": ', effect, span, item, scope)
             else:
                 assert isinstance(effect, CompiledEffect)
                 result.append(effect)
@@ -396,6 +407,32 @@ def snake_case(value: Any) -> str | None:
     plain = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
     meant = re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")
     return meant if meant != value and ID.match(meant) else None
+
+
+UNKNOWN = re.compile(r"unknown variable '([^']+)'")
+OBJECTIVE_ONLY = re.compile(
+    r"(ending|ending_kind|me\.[a-z0-9_.]+|[a-z][a-z0-9_]*\.ballot\.[a-z0-9_]+)\Z"
+)
+
+
+def objective_only(name: str, scope: Scope) -> str | None:
+    """Why a name of a role's objectives cannot be read where it stands, if it is one."""
+    if not OBJECTIVE_ONLY.match(name):
+        return None
+    if "ending" not in scope.extra:
+        return (
+            f"'{name}' can be read only in a role's objectives (they are scored at the end, "
+            "so that nothing in play can give away a ballot or the ending)"
+        )
+    if name == "me.stance":
+        return "'me.stance' is the stance of the role's actor, and this role plays no actor"
+    vote = name.removeprefix("me.ballot.")
+    if name.startswith("me.ballot.") and f"{vote}.passed" in scope.variables:
+        return (
+            f"this role has no ballot in vote '{vote}': its actor does not vote in it, and "
+            "it is not the role of the vote's delegates"
+        )
+    return None
 
 
 def undeclared_stance(stance: str) -> str:
