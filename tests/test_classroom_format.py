@@ -139,10 +139,10 @@ def test_votes_blocs_phases_actors_and_injections(classroom: Scenario) -> None:
     assert poll.text[0].text.startswith("Would the waverers")
 
 
-def test_a_format_1_file_has_no_classroom(june_1957: Scenario) -> None:
-    assert june_1957.format == 1
-    assert june_1957.classroom is None and june_1957.roles == {} and june_1957.injections == {}
-    assert all(v.ballot == "open" and v.delegates is None for v in june_1957.votes.values())
+def test_a_format_1_file_has_no_classroom(example: Scenario) -> None:
+    assert example.format == 1
+    assert example.classroom is None and example.roles == {} and example.injections == {}
+    assert all(v.ballot == "open" and v.delegates is None for v in example.votes.values())
 
 
 def test_errors_helper_reads_the_fixture() -> None:

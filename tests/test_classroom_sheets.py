@@ -94,6 +94,22 @@ def test_sheets_refuse_an_unknown_file_type_before_reading_the_scenario(tmp_path
     assert code == 2 and "Markdown (.md) or HTML (.html)" in err and not target.exists()
 
 
+def test_a_broken_scenario_is_reported_with_its_line(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(FIXTURE.read_text(encoding="utf-8").replace("priority: 3", "priority: x"))
+    code, out, err = run_cli(["class", "sheets", str(broken), "--students", "4"])
+    assert (code, out) == (1, "")
+    assert re.search(r"broken\.yaml:\d+:\d+: error: ", err)
+
+
+def test_a_file_that_cannot_be_written_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "plain_file").write_text("")
+    target = tmp_path / "plain_file" / "class.html"
+    code, _, err = run_cli(["class", "sheets", str(FIXTURE), "--students", "4", "-o", str(target)])
+    assert code == 1 and err.startswith("presidium: cannot write the handouts to ")
+    assert err.count("\n") == 1
+
+
 def test_sheets_refuse_a_folder(tmp_path: Path) -> None:
     folder = tmp_path / "out.html"
     folder.mkdir()
@@ -170,6 +186,24 @@ def test_a_role_sheet_says_everything_the_role_may_use(door: Scenario) -> None:
     assert member.sources == (
         ("furtseva_bio", "Ekaterina Furtseva. Zhenshchina vo vlasti (biography)", "B"),
     )
+
+
+def test_a_hidden_team_stays_off_the_other_sheets(tmp_path: Path) -> None:
+    text = FIXTURE.read_text(encoding="utf-8")
+    text = text.replace(
+        "    side: khrushchev\n    priority: 4\n",
+        "    side: khrushchev\n    hidden: true\n    priority: 4\n",
+    )
+    assert "hidden: true" in text
+    scenario, found = compile_yaml(text, "hidden.yaml")
+    assert scenario is not None, [d.format() for d in found]
+    handouts = sheets.build(scenario, cast(scenario, 5))
+    by_seat = {s.seat: s for s in handouts.roles}
+    assert by_seat["khrushchev"].teammates == ()
+    assert by_seat["mikoyan"].team == "Khrushchev's side"  # a student knows their own team
+    assert by_seat["mikoyan"].teammates == ("Nikita Khrushchev",)
+    who = {w.name: w.team for w in handouts.who}
+    assert who["Anastas Mikoyan"] == "-" and who["Nikita Khrushchev"] == "Khrushchev's side"
 
 
 def test_envelopes_cards_and_slips_follow_the_votes(door: Scenario) -> None:
@@ -353,10 +387,13 @@ def print_pages(page: str, folder: Path, name: str = "sheets") -> int:
 
 @pytest.mark.browser
 @needs_browser
-def test_each_part_prints_on_the_pages_it_promises(door: Scenario, tmp_path: Path) -> None:
+@pytest.mark.parametrize("size", ["a4", "letter"])
+def test_each_part_prints_on_the_pages_it_promises(
+    door: Scenario, tmp_path: Path, size: str
+) -> None:
     """One page a role sheet, one for the who's-who, one a sealed envelope, one for every four
     sets of vote cards and every eight ballot slips; the run sheet follows, as long as it is."""
-    handouts = sheets.build(door, cast(door, 8))
+    handouts = sheets.build(door, cast(door, 8), size)
     pages = {
         part: print_pages(paper.html(handouts, [part]), tmp_path, part) for part in paper.PARTS
     }

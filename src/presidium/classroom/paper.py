@@ -294,7 +294,8 @@ body {{ max-width: 48em; font-size: 11pt; line-height: 1.35; }}
 @media print {{ body {{ max-width: none; padding: 0; margin: 0; }} }}
 .top {{ display: flex; justify-content: space-between; font: 8.5pt Helvetica, Arial, sans-serif; color: #333; border-bottom: 1px solid #999; padding-bottom: 2pt; }}
 h1 {{ font-size: 19pt; margin: 0.35em 0 0; }}
-h2 {{ font-size: 12pt; margin: 0.8em 0 0.2em; }}
+h2 {{ font-size: 12pt; margin: 0.8em 0 0.2em; break-after: avoid; }}
+tr, li {{ break-inside: avoid; }}
 p, ul, ol {{ margin: 0.25em 0; }}
 ul, ol {{ padding-left: 1.3em; }}
 li {{ margin: 0.12em 0; }}

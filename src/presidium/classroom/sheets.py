@@ -12,6 +12,7 @@ content in both). Every piece of scenario text goes through ``printable`` on its
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 from dataclasses import dataclass
@@ -321,6 +322,10 @@ def _phase_words(scenario: Scenario, phase_id: str) -> str:
     return f"\u201c{phase.title}\u201d" + (f" ({when})" if when else "")
 
 
+def _titles(scenario: Scenario, phase_ids: tuple[str, ...]) -> str:
+    return ", ".join(f"\u201c{scenario.phases[p].title}\u201d" for p in phase_ids)
+
+
 def _fact(knowledge: Knowledge) -> Fact:
     if knowledge.counterfactual:
         return Fact(knowledge.text, COUNTERFACTUAL, ())
@@ -334,8 +339,7 @@ def _move(scenario: Scenario, seat: str, move: Move) -> MoveLine:
     elif move.limit is not None:
         terms.append(f"up to {move.limit} times a game")
     if move.window:
-        titles = ", ".join(f"\u201c{scenario.phases[p].title}\u201d" for p in move.window)
-        terms.append(f"only in {titles}")
+        terms.append(f"only in {_titles(scenario, move.window)}")
     if move.when is not None:
         terms.append(move.unavailable or "only at certain moments: the console says when")
     if move.target:
@@ -606,21 +610,20 @@ def _votes(scenario: Scenario, seating: Seating) -> tuple[VoteLine, ...]:
 def _injections(scenario: Scenario) -> tuple[tuple[str, str, str], ...]:
     out = []
     for injection in scenario.injections.values():
-        grounds = (
-            COUNTERFACTUAL
-            if injection.counterfactual
-            else "sources: " + ", ".join(injection.sources)
-        )
-        when = ""
+        terms = []
         if injection.window:
-            when = (
-                "in "
-                + ", ".join(f"\u201c{scenario.phases[p].title}\u201d" for p in injection.window)
-                + "; "
-            )
-        effects = _effects(scenario, injection.effects)
-        text = f"{when}{grounds}" + (f"; {effects}" if effects else "")
-        out.append((injection.id, injection.label, text))
+            terms.append("in " + _titles(scenario, injection.window))
+        if injection.when is not None:
+            terms.append(f"only when {injection.when.source}")
+        if injection.counterfactual:
+            terms.append(COUNTERFACTUAL)
+        else:
+            terms.append("sources: " + ", ".join(injection.sources))
+        if injection.effects:
+            terms.append(_effects(scenario, injection.effects))
+        if injection.vote is not None:
+            terms.append(f"opens the ballot \u201c{scenario.votes[injection.vote].title}\u201d")
+        out.append((injection.id, injection.label, "; ".join(terms)))
     return tuple(out)
 
 
@@ -783,9 +786,8 @@ def _write(path: Path, text: str) -> None:
             handle.write(text)
         os.replace(temp, path)
     except OSError as exc:
-        with_temp = temp.exists()
-        if with_temp:
-            temp.unlink()
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
         raise PresidiumError(f"cannot write the handouts to '{path}': {exc.strerror}") from None
 
 
