@@ -264,6 +264,7 @@ class ClassroomCompiler(Declarations):
         endings: Collection[str],
         scope: Scope,
         classroom: m.Classroom | None,
+        phase_deciders: Collection[str | None] = (),
     ) -> dict[str, m.Role]:
         roles: dict[str, m.Role] = {}
         persuadable = any(a.persuadable for a in actors.values())
@@ -280,6 +281,7 @@ class ClassroomCompiler(Declarations):
                 doc.key_span("roles"),
             )
         self.check_cast(doc, roles, classroom)
+        self.check_idle(roles, sides, votes, phase_deciders)
         for vote in votes.values():
             if vote.delegates is None or vote.delegates.role not in roles:
                 continue
@@ -291,6 +293,29 @@ class ClassroomCompiler(Declarations):
                     vote.delegates.span,
                 )
         return dict(sorted(roles.items(), key=lambda item: (item[1].priority, item[0])))
+
+    def check_idle(
+        self,
+        roles: dict[str, m.Role],
+        sides: dict[str, m.Side],
+        votes: dict[str, m.Vote],
+        deciders: Collection[str | None],
+    ) -> None:
+        """A role dealt at every class size gives its student something to do."""
+        voters = {v for vote in votes.values() for v in vote.voters}
+        delegates = {vote.delegates.role for vote in votes.values() if vote.delegates}
+        for role in roles.values():
+            held = {role.actor} | {s.id for s in sides.values() if s.leader == role.actor}
+            busy = role.moves or role.can or role.id in delegates
+            if role.actor is not None:
+                busy = busy or role.actor in voters or bool(held & set(deciders))
+            if role.must and not busy:
+                self.warn(
+                    f"role '{role.id}' is dealt at every class size ('must: true') but decides "
+                    "nothing, votes in nothing and has no moves or 'can': its student can "
+                    "only watch",
+                    role.span,
+                )
 
     def check_cast(
         self, doc: YMap, roles: dict[str, m.Role], classroom: m.Classroom | None

@@ -155,7 +155,16 @@ class Compiler(ClassroomCompiler):
         }
         classroom = self.compile_classroom(doc, phase_ids, stances)
         roles = self.compile_roles(
-            doc, actors, sides, stances, votes, phase_ids, ending_ids, scope, classroom
+            doc,
+            actors,
+            sides,
+            stances,
+            votes,
+            phase_ids,
+            ending_ids,
+            scope,
+            classroom,
+            [p.by for p in phases.values()],
         )
         injections = self.compile_injections(doc, scope, phase_ids, votes)
 
