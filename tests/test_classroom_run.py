@@ -155,7 +155,7 @@ def test_blank_lines_are_nothing(roles_view: View) -> None:
     assert parse("   ", roles_view) is None
 
 
-@pytest.mark.parametrize("word", ["status", "roster", "open", "look", "notes", "help", "quit"])
+@pytest.mark.parametrize("word", ["status", "roster", "open", "look", "notes", "quit"])
 def test_console_only_words(word: str, roles_view: View) -> None:
     assert parse(word, roles_view) == Command(word)
     assert parse(word.upper(), roles_view) == Command(word)
@@ -435,7 +435,10 @@ def test_inject(roles_view: View, bench_view: View) -> None:
     assert one(parse("inject leak", roles_view)) == act.Inject("leak")
     assert "no event 'leek' (did you mean 'leak'?)" in problem(parse("inject leek", roles_view))
     assert "say which event" in problem(parse("inject", roles_view))
-    assert "offers no events to inject" in problem(parse("inject leak", bench_view))
+    none = dataclasses.replace(bench_view.scenario, injections={})
+    assert "offers no events to inject" in problem(
+        parse("inject leak", dataclasses.replace(bench_view, scenario=none))
+    )
 
 
 def test_set(roles_view: View) -> None:
@@ -944,3 +947,14 @@ def test_resume_with_nothing_to_resume(tmp_path: Path, monkeypatch: pytest.Monke
     code, _, err = run_class(["--resume"], "")
     assert code == 2
     assert "there is no class session to resume" in err
+
+
+def test_help_for_one_word(roles_view: View) -> None:
+    assert parse("help cast", roles_view) == Command("help", target="cast")
+    assert parse("help ?", roles_view) == Command("help", target="help")
+    assert "did you mean 'close'" in problem(parse("help clsoe", roles_view))
+
+
+def test_the_groups_hold_every_word_once() -> None:
+    grouped = [word for _, group in words.GROUPS for word in group]
+    assert sorted(grouped) == sorted(words.WORDS)

@@ -86,9 +86,21 @@ WORDS: dict[str, tuple[str, str]] = {
     "undo": ("undo", "take back the latest action"),
     "conclude": ("conclude", "the bell: the script plays every seat to an ending"),
     "save": ("save [FILE]", "write the session now (and a copy to FILE)"),
-    "help": ("help", "this list"),
+    "help": ("help [WORD]", "the console words; with a word, what it does"),
     "quit": ("quit", "leave; the session is saved, and --resume goes on with it"),
 }
+# The words by what they are for: 'help' lists them so, one line a group.
+GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("the game", ("status", "roster", "open", "look", "notes")),
+    ("decisions", ("as", "hands")),
+    ("ballots", ("cast", "secret", "tally")),
+    ("the floor", ("move", "declare", "argue", "rate", "note")),
+    ("time", ("wait", "close")),
+    ("rulings", ("inject", "set", "overrule", "undo")),
+    ("seats", ("script", "seat")),
+    ("the end", ("conclude", "reveal")),
+    ("the session", ("save", "help", "quit")),
+)
 ALIASES = {"?": "help", "exit": "quit", "advance": "close", "roll": "roster", "requests": "open"}
 
 
@@ -120,7 +132,7 @@ class Command:
     seat: str | None = None  # secret: the voter
     request: str | None = None  # secret, wait: the request concerned
     seconds: int | None = None  # wait: how long
-    target: str | None = None  # save: a file to copy the save to
+    target: str | None = None  # save: a file to copy the save to; help: the word asked about
 
 
 @dataclass(frozen=True)
@@ -197,6 +209,18 @@ def _nothing(word: str) -> _WordParser:
         return Command(word)
 
     return parse_
+
+
+def _help(rest: str, view: View) -> Parsed:
+    if not rest:
+        return Command("help")
+    typed = rest.lower().split()[0]
+    word = ALIASES.get(typed, typed)
+    if word not in WORDS:
+        raise _Refusal(
+            f"'{_shown(rest)}' is not a console word{did_you_mean(typed, WORDS)}; 'help' lists them"
+        )
+    return Command("help", target=word)
 
 
 def _save(rest: str, view: View) -> Parsed:
@@ -552,7 +576,7 @@ _WORD_PARSERS: dict[str, _WordParser] = {
     "open": _nothing("open"),
     "look": _nothing("look"),
     "notes": _nothing("notes"),
-    "help": _nothing("help"),
+    "help": _help,
     "quit": _nothing("quit"),
     "undo": _nothing("undo"),
     "conclude": _nothing("conclude"),

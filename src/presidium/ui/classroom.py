@@ -114,6 +114,8 @@ class RoomRenderer(Renderer):
             self.out(
                 T("Moves, declarations and arguments now; moves are settled when the floor closes.")
             )
+            if e.roles:
+                self.out(T(f"On the floor: {', '.join(self.name(s) for s in e.roles)}."))
         else:
             self.blank()
             self.out(T(f"{e.title}: the teacher rates the argument from 1 to 5."))
@@ -241,8 +243,9 @@ class RoomRenderer(Renderer):
         for b in e.ballots:
             line = Text()
             line.append(clean(b.name), style="presidium.choice")
-            line.append(f" {VOTE_WORDS[b.vote]}: ")
-            line.append(clean(b.why))
+            line.append(f" {VOTE_WORDS[b.vote]}")
+            if b.why:
+                line.append(f": {clean(b.why)}")
             rows.append((Text("-"), line))
         for bloc in e.blocs:
             line = Text()
@@ -431,7 +434,7 @@ class Teacher:
         if parsed.word == "quit":
             raise PlayerQuit("goodbye")
         if parsed.word == "help":
-            self.help()
+            self.help(parsed.target)
         elif parsed.word == "status":
             self.screen.on_status(self.session.game.status(), always=True)
         elif parsed.word == "roster":
@@ -452,14 +455,21 @@ class Teacher:
             self.wait(parsed.request, parsed.seconds)
 
     # ------------------------------------------------------------------ console words
-    def help(self) -> None:
-        self.screen.heading("Console words")
-        if self.screen.plain:
+    def help(self, word: str | None = None) -> None:
+        """The console words: grouped by what they are for, a line a group (the whole list
+        fits on a 24-line screen), or one word with what it does."""
+        if word is not None:
+            typed, meaning = words.WORDS[word]
+            self.screen.out(T(f"{typed} - {meaning}."))
+            return
+        self.screen.heading("Console words ('help WORD' says what one does)")
+        if self.screen.plain:  # one word a line, as a screen reader reads best
             for typed, meaning in words.help_lines():
                 self.screen.out(T(f"{typed} - {meaning}"))
         else:
             rows = [
-                (T(typed, "presidium.choice"), T(meaning)) for typed, meaning in words.help_lines()
+                (T(label, "presidium.label"), T(" · ".join(words.WORDS[w][0] for w in group)))
+                for label, group in words.GROUPS
             ]
             self.screen.out(self.screen.hanging(rows))
         seats = ", ".join(words.key_of(s) for s in self.session.seating.seats)
