@@ -302,6 +302,7 @@ body {{ max-width: 48em; font-size: 11pt; line-height: 1.35; }}
 h1 {{ font-size: 19pt; margin: 0.35em 0 0; }}
 h2 {{ font-size: 12pt; margin: 0.8em 0 0.2em; break-after: avoid; }}
 tr, li {{ break-inside: avoid; }}
+.keep {{ break-after: avoid; margin-top: 0.5em; }}
 p, ul, ol {{ margin: 0.25em 0; }}
 ul, ol {{ padding-left: 1.3em; }}
 li {{ margin: 0.12em 0; }}
@@ -578,7 +579,8 @@ def _html_run(h: Handouts) -> str:
     for name, note, objectives in r.answers:
         extra = f" ({_e1(note)})" if note else ""
         out.append(
-            f"<p><strong>{_e1(name)}</strong>{extra}</p>" + _list(map(_html_answer, objectives))
+            f'<p class="keep"><strong>{_e1(name)}</strong>{extra}</p>'
+            + _list(map(_html_answer, objectives))
         )
     out.append("</section>")
     return "\n".join(out)
