@@ -141,10 +141,13 @@ def test_votes_blocs_phases_actors_and_injections(classroom: Scenario) -> None:
     assert poll.text[0].text.startswith("Would the waverers")
 
 
-def test_a_format_1_file_has_no_classroom(example: Scenario) -> None:
-    assert example.format == 1
+def test_a_format_1_file_has_no_classroom() -> None:
+    example, found = compile_yaml(docs_example())
+    assert example is not None and found == [] and example.format == 1
     assert example.classroom is None and example.roles == {} and example.injections == {}
     assert all(v.ballot == "open" and v.delegates is None for v in example.votes.values())
+    assert all(p.floor is None and p.consult is None for p in example.phases.values())
+    assert not any(a.persuadable for a in example.actors.values())
 
 
 def test_errors_helper_reads_the_fixture() -> None:
@@ -853,4 +856,25 @@ def test_a_must_role_with_nothing_to_do_is_a_warning() -> None:
     assert [f"{d.span.line}:{d.span.col}: {d.message}" for d in found] == [
         f"{at(text, 'roles:|  clerk:')}:3: role 'clerk' is dealt at every class size ('must: true') "
         "but decides nothing, votes in nothing and has no moves or 'can': its student can only watch"
+    ]
+
+
+def test_a_leader_on_another_team_is_a_warning() -> None:
+    text = changed(
+        "    actor: molotov\n    side: molotov\n", "    actor: molotov\n    side: none\n"
+    )
+    scenario, found = compile_yaml(text)
+    assert scenario is not None
+    assert [f"{d.span.line}:{d.span.col}: {d.message}" for d in found] == [
+        f"{at(text, 'roles:|  molotov:|    side: none')}:11: role 'molotov' plays Vyacheslav "
+        "Molotov, who leads side 'molotov', but its side is 'none': it decides for 'molotov' "
+        "all the same; write 'side: molotov'"
+    ]
+
+
+def test_a_number_in_quotes_is_named_as_text() -> None:
+    text = changed("    copies: 3\n", '    copies: "3"\n')
+    assert errors(text) == [
+        f"{at(text, 'copies:')}:14: 'copies' must be a whole number of at least 1, not '3'; "
+        "remove the quotes around 3 (in quotes it is text)"
     ]

@@ -8,7 +8,7 @@ mistake at its own ``file:line:col``, with a did-you-mean, all of them in one ru
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
 from presidium import model as m
@@ -19,7 +19,7 @@ from presidium.declarations import Declarations
 from presidium.diagnostics import SourceSpan, did_you_mean, one_of
 from presidium.loader import YList, YMap
 from presidium.objective_scope import objective_names
-from presidium.reader import show, suggested
+from presidium.reader import quoted, show, suggested
 
 NONE = "none"  # a role's side when it has none (an indeterminate)
 
@@ -30,20 +30,11 @@ class ClassroomCompiler(Declarations):
     def __init__(self, doc: Any, file: str) -> None:
         super().__init__(doc, file)
         self.delegate_roles: dict[str, str] = {}  # vote id -> the role its 'delegates' name
+        self.uncounted: set[str] = set()  # roles whose 'copies' was reported: not counted
 
     if TYPE_CHECKING:  # defined by Compiler, which this class is mixed into
 
         def compile_text(self, node: YMap, key: str, scope: Scope) -> tuple[m.TextPart, ...]: ...
-
-        def chance(
-            self,
-            node: YMap,
-            scope: Scope,
-            fields: Mapping[str, spec.Field],
-            outcome_fields: Mapping[str, spec.Field],
-            outcome: Any,
-            sure: str = ...,
-        ) -> m.Chance | None: ...
 
     def read_format(self, doc: YMap) -> None:
         """The file's format: 1, or 2 for one with classroom keys; a newer one is named as
@@ -66,6 +57,44 @@ class ClassroomCompiler(Declarations):
                 doc.value_span("format"),
             )
 
+    def chance(
+        self,
+        node: YMap,
+        scope: Scope,
+        fields: Mapping[str, spec.Field],
+        outcome_fields: Mapping[str, spec.Field],
+        outcome: Callable[[YMap, str], m.Outcome],
+        sure: str = "write 'next' without 'chance'",
+    ) -> m.Chance | None:
+        """The ``chance`` of a choice or a move: odds, and an outcome on each side (kept here,
+        beside the moves, so that the compiler of the story stays short)."""
+        cnode = self.mapping(node["chance"], node.value_span("chance"), "'chance'")
+        if cnode is None:
+            return None
+        self.keys(cnode, fields, "'chance'")
+        percent = self.percent(cnode, scope)
+        if percent is not None and not percent.names:
+            odds = percent.evaluate({})
+            if not 1 <= odds <= 99:
+                self.err(
+                    f"a chance of {odds}% is no chance: give a percent from 1 to 99 "
+                    f"(for a sure outcome, {sure})",
+                    cnode.value_span("percent"),
+                )
+        sides = []
+        for key in ("success", "failure"):
+            sub = (
+                self.mapping(cnode.get(key), cnode.value_span(key), f"'{key}'")
+                if key in cnode
+                else None
+            )
+            if sub is not None:
+                self.keys(sub, outcome_fields, f"'{key}'")
+                sides.append(outcome(sub, f"'{key}'"))
+        if percent is None or len(sides) != 2:
+            return None
+        return m.Chance(percent, sides[0], sides[1], cnode.span)
+
     # ------------------------------------------------------------------ small values
     def whole(
         self, node: YMap, key: str, what: str, low: int = 1, high: int | None = None
@@ -77,7 +106,10 @@ class ClassroomCompiler(Declarations):
         if type(value) is int and value >= low and (high is None or value <= high):
             return value
         bounds = f"from {low} to {high}" if high is not None else f"of at least {low}"
-        self.err(f"{what} must be a whole number {bounds}, not {show(value)}", node.value_span(key))
+        self.err(
+            f"{what} must be a whole number {bounds}, not {show(value)}{quoted(value)}",
+            node.value_span(key),
+        )
         return None
 
     def phase_list(self, node: YMap, key: str, phases: Collection[str]) -> tuple[str, ...]:
@@ -105,6 +137,25 @@ class ClassroomCompiler(Declarations):
             )
 
     # ------------------------------------------------------------------ the class
+    def compile_class(
+        self,
+        doc: YMap,
+        actors: dict[str, m.Actor],
+        sides: dict[str, m.Side],
+        stances: dict[str, str],
+        votes: dict[str, m.Vote],
+        phases: dict[str, m.Phase],
+        endings: list[str],
+        scope: Scope,
+    ) -> tuple[m.Classroom | None, dict[str, m.Role], dict[str, m.Injection]]:
+        """The class, its roles and its injections, once the story is compiled."""
+        classroom = self.compile_classroom(doc, phases, stances)
+        deciders = [p.by for p in phases.values()]
+        roles = self.compile_roles(
+            doc, actors, sides, stances, votes, phases, endings, scope, classroom, deciders
+        )
+        return classroom, roles, self.compile_injections(doc, scope, phases, votes)
+
     def compile_classroom(
         self, doc: YMap, phases: Collection[str], stances: Collection[str]
     ) -> m.Classroom | None:
@@ -285,6 +336,8 @@ class ClassroomCompiler(Declarations):
         for vote in votes.values():
             if vote.delegates is None or vote.delegates.role not in roles:
                 continue
+            if vote.delegates.role in self.uncounted:
+                continue
             role = roles[vote.delegates.role]
             if role.copies < 2:
                 self.err(
@@ -340,7 +393,7 @@ class ClassroomCompiler(Declarations):
                         f"{first.span.line}); one person is one role",
                         role.span,
                     )
-        if classroom is None or not roles:
+        if classroom is None or not roles or self.uncounted:
             return
         must = sum(r.copies for r in roles.values() if r.must)
         seats = sum(r.copies for r in roles.values())
@@ -390,8 +443,18 @@ class ClassroomCompiler(Declarations):
         side: str | None = None
         if "side" in node and node["side"] != NONE:
             side = self.ref(node["side"], node.value_span("side"), [*sides, NONE], "side")
+        led = [s.id for s in sides.values() if actor is not None and s.leader == actor]
+        if actor and led and side != led[0] and (side or node.get("side") == NONE):
+            self.warn(
+                f"role '{rid}' plays {actors[actor].name}, who leads side "
+                f"'{led[0]}', but its side is '{side or NONE}': it decides for '{led[0]}' "
+                f"all the same; write 'side: {led[0]}'",
+                node.value_span("side"),
+            )
         priority = self.whole(node, "priority", "'priority'")
-        copies = self.whole(node, "copies", "'copies'") or 1
+        copies = self.whole(node, "copies", "'copies'")
+        if copies is None and ("copies" in node or self.misspelt(node, "copies")):
+            self.uncounted.add(rid)
         # An actor named by mistake was reported: read the objectives as if it were right.
         mistaken = actor is None and isinstance(node.get("actor"), str)
         names = objective_names(
@@ -420,7 +483,7 @@ class ClassroomCompiler(Declarations):
             side,
             self.flag(node, "hidden", False),
             priority,
-            copies,
+            copies or 1,
             self.flag(node, "must", False),
             brief,
             objectives,
