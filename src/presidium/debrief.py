@@ -11,14 +11,13 @@ happened; questions for discussion; and the sources.
 from __future__ import annotations
 
 import datetime
-import html as html_lib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from presidium import events as ev
 from presidium.engine import Game, TrailEntry
 from presidium.model import GRADE_LEGEND, Note, Scenario, TextPart, confidence_legend
-from presidium.printable import clean
+from presidium.printable import html_text
 from presidium.printable import markdown as _md
 
 
@@ -186,45 +185,78 @@ def markdown(debrief: Debrief) -> str:
     d = debrief
     lines = [f"# Debrief: {_md(d.title)}", ""]
     lines += [f"Side played: {_md(d.side)}. Seed: {d.seed}.", ""]
-    kind = (
-        "the historical outcome"
-        if d.ending_kind == "historical"
-        else "a counterfactual ending (invented)"
-    )
-    lines += [f"## The ending: {_md(d.ending_title)}", "", f"*{kind}*", "", _md(d.ending_text), ""]
-    lines += [f"- **{_md(f.name)}**: {_md(f.text)}" for f in d.fates] + [""]
-    lines += ["## Your path beside history", ""]
+    lines += markdown_ending(d)
+    lines += markdown_steps(d.steps, "Your path beside history")
+    lines += markdown_votes(d.votes)
+    lines += markdown_history(d)
+    lines += markdown_notes(d.notes)
+    lines += markdown_questions(d.questions)
+    lines += markdown_sources(d.sources)
+    return "\n".join(lines)
+
+
+def _kind(ending_kind: str) -> str:
+    if ending_kind == "historical":
+        return "the historical outcome"
+    return "a counterfactual ending (invented)"
+
+
+def markdown_ending(d: Debrief) -> list[str]:
+    """The ending the game reached and what became of each actor in it."""
+    lines = [f"## The ending: {_md(d.ending_title)}", "", f"*{_kind(d.ending_kind)}*", ""]
+    lines += [_md(d.ending_text), ""]
+    return lines + [f"- **{_md(f.name)}**: {_md(f.text)}" for f in d.fates] + [""]
+
+
+def _beside(s: Step) -> str:
+    if s.as_in_history is None:
+        return ""
+    if s.as_in_history:
+        return "as in history"
+    return f"**diverged** ({_md(s.why or '')}); history: {_md(s.historical or '')}"
+
+
+def markdown_steps(steps: Iterable[Step], heading: str) -> list[str]:
+    """The decisions as a table, each beside what history did."""
+    lines = [f"## {heading}", ""]
     lines += ["| When | Scene | Who | Choice | Beside history |", "|---|---|---|---|---|"]
-    for s in d.steps:
+    for s in steps:
         choice = _md(s.choice) + (f" ({s.chance})" if s.chance else "")
-        beside = (
-            ""
-            if s.as_in_history is None
-            else (
-                "as in history"
-                if s.as_in_history
-                else f"**diverged** ({_md(s.why or '')}); history: {_md(s.historical or '')}"
-            )
-        )
-        lines.append(f"| {_md(s.when)} | {_md(s.scene)} | {_md(s.who)} | {choice} | {beside} |")
+        lines.append(f"| {_md(s.when)} | {_md(s.scene)} | {_md(s.who)} | {choice} | {_beside(s)} |")
     lines.append("")
-    if d.votes:
-        lines += ["## The votes, voter by voter", ""]
-        for vote in d.votes:
-            result = "passed" if vote.passed else "failed"
-            lines += [f"### {_md(vote.title)}", "", f"Motion: {_md(vote.motion)}", ""]
-            lines += [
-                f"- **{_md(b.name)}** {VOTE_WORDS[b.vote]}: {_md(b.why)}" for b in vote.ballots
-            ]
-            lines += [
-                f"- **{_md(b.label)}**: {b.votes_for} for, {b.votes_against} against, {b.abstentions} abstaining. {_md(b.reason)}"
-                for b in vote.blocs
-            ]
-            lines += [
-                "",
-                f"Result: {vote.votes_for} for, {vote.votes_against} against, {vote.abstentions} abstaining; the motion {result}.",
-                "",
-            ]
+    return lines
+
+
+def markdown_vote(vote: ev.VoteHeld, heading: str = "###") -> list[str]:
+    """One vote, voter by voter with each one's reason, then the result."""
+    result = "passed" if vote.passed else "failed"
+    lines = [f"{heading} {_md(vote.title)}", "", f"Motion: {_md(vote.motion)}", ""]
+    lines += [f"- **{_md(b.name)}** {VOTE_WORDS[b.vote]}: {_md(b.why)}" for b in vote.ballots]
+    lines += [
+        f"- **{_md(b.label)}**: {b.votes_for} for, {b.votes_against} against, {b.abstentions} abstaining. {_md(b.reason)}"
+        for b in vote.blocs
+    ]
+    return [
+        *lines,
+        "",
+        f"Result: {vote.votes_for} for, {vote.votes_against} against, {vote.abstentions} abstaining; the motion {result}.",
+        "",
+    ]
+
+
+def markdown_votes(votes: Iterable[ev.VoteHeld]) -> list[str]:
+    held = list(votes)
+    if not held:
+        return []
+    lines = ["## The votes, voter by voter", ""]
+    for vote in held:
+        lines += markdown_vote(vote)
+    return lines
+
+
+def markdown_history(d: Debrief) -> list[str]:
+    """What really happened, when the game ended otherwise, and what became of them."""
+    lines = []
     if not d.historical and d.history_title:
         lines += [
             f"## What really happened: {_md(d.history_title)}",
@@ -238,22 +270,41 @@ def markdown(debrief: Debrief) -> str:
             f"- **{_md(f.name)}**: {_md(f.text)} (*{f.confidence_label}*) [{', '.join(f.sources)}]"
             for f in d.history_fates
         ] + [""]
-    if d.notes:
-        lines += ["## The history behind the scenes you played", ""]
-        for scene in d.notes:
-            lines += [f"### {_md(scene.scene)}", ""]
-            lines += [
-                f"- *{n.confidence}*: {_md(n.text)} [{', '.join(n.sources)}]" for n in scene.notes
-            ] + [""]
-    if d.questions:
-        lines += ["## Questions for discussion", ""]
-        lines += [f"{n}. {_md(q)}" for n, q in enumerate(d.questions, 1)] + [""]
-    if d.sources:
+    return lines
+
+
+def markdown_notes(notes: Iterable[SceneNotes]) -> list[str]:
+    played = list(notes)
+    if not played:
+        return []
+    lines = ["## The history behind the scenes you played", ""]
+    for scene in played:
+        lines += [f"### {_md(scene.scene)}", ""]
+        lines += [
+            f"- *{n.confidence}*: {_md(n.text)} [{', '.join(n.sources)}]" for n in scene.notes
+        ] + [""]
+    return lines
+
+
+def markdown_questions(
+    questions: Iterable[str], heading: str = "Questions for discussion"
+) -> list[str]:
+    asked = list(questions)
+    if not asked:
+        return []
+    return [f"## {heading}", ""] + [f"{n}. {_md(q)}" for n, q in enumerate(asked, 1)] + [""]
+
+
+def markdown_sources(sources: Iterable[tuple[str, str, str]]) -> list[str]:
+    """The sources cited, what their grades mean, and what the confidence labels mean."""
+    cited = list(sources)
+    lines = []
+    if cited:
         lines += ["## Sources", ""]
-        lines += [f"- **{s}**: {_md(cite)} (grade {grade})" for s, cite, grade in d.sources] + [""]
+        lines += [f"- **{s}**: {_md(cite)} (grade {grade})" for s, cite, grade in cited] + [""]
         lines += [f"Source grades: {GRADE_LEGEND}.", ""]
     lines += [f"Confidence labels: {confidence_legend(lambda label: f'*{label}*')}.", ""]
-    return "\n".join(lines)
+    return lines
 
 
 STYLE = """
@@ -267,36 +318,63 @@ th, td { border: 1px solid #999; padding: 0.3em 0.5em; text-align: left; vertica
 """
 
 
+escape = html_text  # text from a scenario, a save or a keyboard, safe inside HTML
+
+
+def html_page(title: str, body: Iterable[str]) -> str:
+    """A whole printable page around ``body``."""
+    e = escape
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en"><head><meta charset="utf-8">',
+            f"<title>{e(title)}</title><style>{STYLE}</style></head><body>",
+            *body,
+            "</body></html>",
+            "",
+        ]
+    )
+
+
 def html(debrief: Debrief) -> str:
     d = debrief
-
-    def e(text: str) -> str:
-        return html_lib.escape(clean(text))
-
+    e = escape
     out = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>Debrief: {e(d.title)}</title><style>{STYLE}</style></head><body>",
         f"<h1>Debrief: {e(d.title)}</h1>",
         f"<p>Side played: {e(d.side)}. Seed: {d.seed}.</p>",
     ]
-    kind = (
-        "the historical outcome"
-        if d.ending_kind == "historical"
-        else "a counterfactual ending (invented)"
-    )
-    out += [f"<h2>The ending: {e(d.ending_title)}</h2>", f'<p class="kind">{e(kind)}</p>']
+    out += html_ending(d)
+    out += html_steps(d.steps, "Your path beside history")
+    out += html_votes(d.votes)
+    out += html_history(d)
+    out += html_notes(d.notes)
+    out += html_questions(d.questions)
+    out += html_sources(d.sources)
+    return html_page(f"Debrief: {d.title}", out)
+
+
+def html_ending(d: Debrief) -> list[str]:
+    e = escape
+    out = [
+        f"<h2>The ending: {e(d.ending_title)}</h2>",
+        f'<p class="kind">{e(_kind(d.ending_kind))}</p>',
+    ]
     out += [f"<p>{e(p)}</p>" for p in d.ending_text.split("\n\n")]
-    out += (
-        ["<ul>"]
+    return (
+        out
+        + ["<ul>"]
         + [f"<li><strong>{e(f.name)}</strong>: {e(f.text)}</li>" for f in d.fates]
         + ["</ul>"]
     )
-    out += [
-        "<h2>Your path beside history</h2>",
+
+
+def html_steps(steps: Iterable[Step], heading: str) -> list[str]:
+    e = escape
+    out = [
+        f"<h2>{e(heading)}</h2>",
         "<table><tr><th>When</th><th>Scene</th><th>Who</th><th>Choice</th><th>Beside history</th></tr>",
     ]
-    for s in d.steps:
+    for s in steps:
         choice = e(s.choice) + (f" ({e(s.chance)})" if s.chance else "")
         if s.as_in_history is None:
             beside = ""
@@ -311,24 +389,42 @@ def html(debrief: Debrief) -> str:
             f"<tr><td>{e(s.when)}</td><td>{e(s.scene)}</td><td>{e(s.who)}</td><td>{choice}</td><td>{beside}</td></tr>"
         )
     out.append("</table>")
-    if d.votes:
-        out.append("<h2>The votes, voter by voter</h2>")
-        for vote in d.votes:
-            out += [f"<h3>{e(vote.title)}</h3>", f"<p>Motion: {e(vote.motion)}</p>", "<ul>"]
-            out += [
-                f"<li><strong>{e(b.name)}</strong> {VOTE_WORDS[b.vote]}: {e(b.why)}</li>"
-                for b in vote.ballots
-            ]
-            out += [
-                f"<li><strong>{e(b.label)}</strong>: {b.votes_for} for, {b.votes_against} against, "
-                f"{b.abstentions} abstaining. {e(b.reason)}</li>"
-                for b in vote.blocs
-            ]
-            result = "passed" if vote.passed else "failed"
-            out += [
-                "</ul>",
-                f"<p>Result: {vote.votes_for} for, {vote.votes_against} against, {vote.abstentions} abstaining; the motion {result}.</p>",
-            ]
+    return out
+
+
+def html_vote(vote: ev.VoteHeld, heading: str = "h3") -> list[str]:
+    e = escape
+    out = [f"<{heading}>{e(vote.title)}</{heading}>", f"<p>Motion: {e(vote.motion)}</p>", "<ul>"]
+    out += [
+        f"<li><strong>{e(b.name)}</strong> {VOTE_WORDS[b.vote]}: {e(b.why)}</li>"
+        for b in vote.ballots
+    ]
+    out += [
+        f"<li><strong>{e(b.label)}</strong>: {b.votes_for} for, {b.votes_against} against, "
+        f"{b.abstentions} abstaining. {e(b.reason)}</li>"
+        for b in vote.blocs
+    ]
+    result = "passed" if vote.passed else "failed"
+    return [
+        *out,
+        "</ul>",
+        f"<p>Result: {vote.votes_for} for, {vote.votes_against} against, {vote.abstentions} abstaining; the motion {result}.</p>",
+    ]
+
+
+def html_votes(votes: Iterable[ev.VoteHeld]) -> list[str]:
+    held = list(votes)
+    if not held:
+        return []
+    out = ["<h2>The votes, voter by voter</h2>"]
+    for vote in held:
+        out += html_vote(vote)
+    return out
+
+
+def html_history(d: Debrief) -> list[str]:
+    e = escape
+    out = []
     if not d.historical and d.history_title:
         out += [f"<h2>What really happened: {e(d.history_title)}</h2>"]
         out += [f"<p>{e(p)}</p>" for p in (d.history_text or "").split("\n\n")]
@@ -340,31 +436,47 @@ def html(debrief: Debrief) -> str:
             for f in d.history_fates
         ]
         out.append("</ul>")
-    if d.notes:
-        out.append("<h2>The history behind the scenes you played</h2>")
-        for scene in d.notes:
-            out += [f"<h3>{e(scene.scene)}</h3>", "<ul>"]
-            out += [
-                f"<li><em>{e(n.confidence)}</em>: {e(n.text)} [{e(', '.join(n.sources))}]</li>"
-                for n in scene.notes
-            ]
-            out.append("</ul>")
-    if d.questions:
-        out += (
-            ["<h2>Questions for discussion</h2>", "<ol>"]
-            + [f"<li>{e(q)}</li>" for q in d.questions]
-            + ["</ol>"]
-        )
-    if d.sources:
+    return out
+
+
+def html_notes(notes: Iterable[SceneNotes]) -> list[str]:
+    e = escape
+    played = list(notes)
+    if not played:
+        return []
+    out = ["<h2>The history behind the scenes you played</h2>"]
+    for scene in played:
+        out += [f"<h3>{e(scene.scene)}</h3>", "<ul>"]
+        out += [
+            f"<li><em>{e(n.confidence)}</em>: {e(n.text)} [{e(', '.join(n.sources))}]</li>"
+            for n in scene.notes
+        ]
+        out.append("</ul>")
+    return out
+
+
+def html_questions(
+    questions: Iterable[str], heading: str = "Questions for discussion"
+) -> list[str]:
+    asked = list(questions)
+    if not asked:
+        return []
+    return (
+        [f"<h2>{escape(heading)}</h2>", "<ol>"]
+        + [f"<li>{escape(q)}</li>" for q in asked]
+        + ["</ol>"]
+    )
+
+
+def html_sources(sources: Iterable[tuple[str, str, str]]) -> list[str]:
+    e = escape
+    cited = list(sources)
+    out = []
+    if cited:
         out += ["<h2>Sources</h2>", "<ul>"]
         out += [
             f"<li><strong>{e(s)}</strong>: {e(cite)} (grade {e(grade)})</li>"
-            for s, cite, grade in d.sources
+            for s, cite, grade in cited
         ]
         out += ["</ul>", f"<p><em>Source grades</em>: {e(GRADE_LEGEND)}.</p>"]
-    out += [
-        f"<p><em>Confidence labels</em>: {e(confidence_legend())}.</p>",
-        "</body></html>",
-        "",
-    ]
-    return "\n".join(out)
+    return [*out, f"<p><em>Confidence labels</em>: {e(confidence_legend())}.</p>"]

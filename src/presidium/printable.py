@@ -10,6 +10,7 @@ a diagnostic goes through ``clean``, which shows such a character as a visible e
 
 from __future__ import annotations
 
+import html as html_lib
 import io
 import re
 from typing import IO, cast
@@ -78,12 +79,27 @@ def markdown(text: str) -> str:
     return "\n".join(lines)
 
 
+def html_text(text: str) -> str:
+    """Text made safe inside HTML, as element content or a quoted attribute: no markup of its
+    own, nothing unprintable (the same escapes a terminal would show)."""
+    return html_lib.escape(clean(text))
+
+
 def code_fence(body: str, info: str = "") -> str:
     """``body`` in a Markdown code block that nothing inside it can close: the fence is
     longer than any run of backticks the body holds."""
     longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
     fence = "`" * max(3, longest + 1)
     return f"{fence}{info}\n{body.removesuffix(chr(10))}\n{fence}\n"
+
+
+def code_span(text: str) -> str:
+    """``text`` as inline Markdown code that nothing inside it can close: the backtick run
+    around it is longer than any inside."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    ticks = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
 
 
 def json_text(encoded: str) -> str:

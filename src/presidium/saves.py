@@ -5,6 +5,11 @@ text), the seats the players held, the seed, and the choices the players made, i
 engine is deterministic, so replaying those choices from the seed rebuilds the game exactly;
 nothing of the game's inner state is stored, and a save is checked by replaying it.
 
+A class's save (format version 2) records the seating instead of one side, and the ordered,
+attributed log of every action the game accepted (``presidium.actions``), with the time of each
+beside it; replaying the log from the seed rebuilds the class's game. A solo game writes version
+1, which every presidium reads; version 1 and 2 saves both load.
+
 A save also carries the session it came from: every line the player typed and the plain text
 they were shown. ``presidium replay`` plays those lines again and compares the text, which
 makes any save an author's regression test.
@@ -33,16 +38,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from presidium import actions
 from presidium.bounded import NotRegularFile, TooLarge, is_regular_file, read_regular
 from presidium.errors import PresidiumError
 from presidium.printable import quoted
+from presidium.seating import MODES, Seating
 
 if TYPE_CHECKING:
     from presidium.catalog import Opened
 
 FORMAT = "presidium-save"
-VERSION = 1  # the newest format this presidium writes
+VERSION = 1  # the format a solo game writes: older presidiums read it too
+CLASS_VERSION = 2  # the format a class's game writes: a seating and a log of actions
+NEWEST_READABLE = CLASS_VERSION  # the newest format this presidium reads (and writes)
 OLDEST_READABLE = 1  # the oldest format it can read
+MAX_LOG = 100_000  # actions in a class's log; a lesson has a few hundred
 MAX_BYTES = 8 * 1024 * 1024  # a save is a few kilobytes; refuse anything absurd
 STALE_SECONDS = 600  # a temporary file this old belongs to a write that was killed
 REPLAY_WIDTH = 80  # the width at which sessions are recorded for `presidium replay`
@@ -75,29 +85,92 @@ class Session:
 
 @dataclass
 class Save:
+    """One saved game. A solo save (version 1) names its side, seats and choices; a class's
+    save (version 2) has a ``seating`` and a ``log`` of actions instead, and reads as a solo
+    game when its seating is ``solo`` (one side, whose choices are its log's)."""
+
     scenario: str  # the scenario's id
     source: str  # a bundled id, or the path the scenario was played from
     digest: str  # of the scenario's text, to notice that it has changed since
-    side: str
+    side: str  # a solo game's side; "" for a class
     seats: list[str]
     seed: int
-    choices: list[str]
+    choices: list[str]  # a solo game's choices; [] for a class
     finished: bool = False
     session: Session | None = None
+    version: int = VERSION
+    seating: Seating | None = None  # version 2: who plays
+    log: list[actions.Action] = field(default_factory=list)  # version 2: what the game accepted
+    times: list[int] = field(default_factory=list)  # beside the log: ms since the start
+    # version 2: the public events as the room was shown them, for ``presidium class replay``
+    room: list[dict[str, Any]] | None = None
+
+    @classmethod
+    def of_class(
+        cls,
+        scenario: str,
+        source: str,
+        digest: str,
+        seating: Seating,
+        seed: int,
+        log: list[actions.Action],
+        times: list[int],
+        finished: bool = False,
+        session: Session | None = None,
+        room: list[dict[str, Any]] | None = None,
+    ) -> Save:
+        """A version 2 save; one of a solo seating also says its side and choices."""
+        solo = seating.mode == "solo"
+        return cls(
+            scenario=scenario,
+            source=source,
+            digest=digest,
+            side=seating.seats[0] if solo and seating.seats else "",
+            seats=list(seating.seats),
+            seed=seed,
+            choices=[a.choice for a in log if isinstance(a, actions.Choose)] if solo else [],
+            finished=finished,
+            session=session,
+            version=CLASS_VERSION,
+            seating=seating,
+            log=list(log),
+            times=list(times),
+            room=room,
+        )
+
+    @property
+    def mode(self) -> str:
+        """``solo``, ``benches`` or ``roles``: a version 1 save is always a solo game."""
+        return self.seating.mode if self.seating is not None else "solo"
 
     def to_json(self) -> str:
         body: dict[str, Any] = {
             "format": FORMAT,
-            "version": VERSION,
+            "version": self.version,
             "scenario": self.scenario,
             "source": self.source,
             "digest": self.digest,
-            "side": self.side,
-            "seats": self.seats,
-            "seed": self.seed,
-            "choices": self.choices,
-            "finished": self.finished,
         }
+        if self.version == CLASS_VERSION:
+            assert self.seating is not None and len(self.times) == len(self.log)
+            body.update(
+                mode=self.seating.mode,
+                seed=self.seed,
+                seating=self.seating.to_dict(),
+                log=[action.to_dict() for action in self.log],
+                times=self.times,
+                finished=self.finished,
+            )
+            if self.room is not None:
+                body["room"] = self.room
+        else:
+            body.update(
+                side=self.side,
+                seats=self.seats,
+                seed=self.seed,
+                choices=self.choices,
+                finished=self.finished,
+            )
         if self.session is not None:
             body["session"] = {
                 "resumed_from": self.session.resumed_from,
@@ -109,7 +182,24 @@ class Save:
                 "interrupted": self.session.interrupted,
             }
         body["checksum"] = _checksum(body)
+        if self.version == CLASS_VERSION:
+            return _one_action_a_line(body)
         return json.dumps(body, ensure_ascii=False, indent=1) + "\n"
+
+
+def _one_action_a_line(body: dict[str, Any]) -> str:
+    """A class's save laid out to be read (and diffed) a log entry a line; the checksum
+    does not depend on the layout."""
+    parts = []
+    for key, value in body.items():
+        if key in ("log", "room"):
+            entries = ",\n".join("  " + json.dumps(a, ensure_ascii=False) for a in value)
+            parts.append(f' "{key}": [\n{entries}\n ]' if value else f' "{key}": []')
+        elif key == "times":
+            parts.append(f' "times": {json.dumps(value)}')
+        else:
+            parts.append(json.dumps({key: value}, ensure_ascii=False, indent=1)[2:-2])
+    return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
 def _checksum(body: dict[str, Any]) -> str:
@@ -166,15 +256,15 @@ def parse(data: bytes, name: str) -> Save:
     version = body.get("version")
     if not isinstance(version, int) or isinstance(version, bool):
         raise SaveError(f"'{name}' has no format version; it was not written by presidium")
-    if version > VERSION:
+    if version > NEWEST_READABLE:
         raise SaveError(
             f"'{name}' is format version {version}, written by a newer presidium; this one reads "
-            f"versions {OLDEST_READABLE} to {VERSION}. Upgrade presidium to load it"
+            f"versions {OLDEST_READABLE} to {NEWEST_READABLE}. Upgrade presidium to load it"
         )
     if version < OLDEST_READABLE:
         raise SaveError(
             f"'{name}' is format version {version}, which this presidium no longer reads "
-            f"(it reads versions {OLDEST_READABLE} to {VERSION})"
+            f"(it reads versions {OLDEST_READABLE} to {NEWEST_READABLE})"
         )
     try:
         matches = body.get("checksum") == _checksum(body)
@@ -224,6 +314,19 @@ def _from_body(body: dict[str, Any], name: str) -> Save:
             autoplay,
             typed(raw, "interrupted", bool, "true or false", False),
         )
+    if body["version"] == CLASS_VERSION:
+        return Save.of_class(
+            scenario=typed(body, "scenario", str, "a scenario id"),
+            source=typed(body, "source", str, "a scenario id or path"),
+            digest=typed(body, "digest", str, "a digest"),
+            seating=_seating(body, name),
+            seed=typed(body, "seed", int, "a whole number"),
+            log=_log(body.get("log"), name),
+            times=_times(body, name),
+            finished=typed(body, "finished", bool, "true or false", False),
+            session=session,
+            room=_room(body.get("room"), name),
+        )
     return Save(
         scenario=typed(body, "scenario", str, "a scenario id"),
         source=typed(body, "source", str, "a scenario id or path"),
@@ -235,6 +338,60 @@ def _from_body(body: dict[str, Any], name: str) -> Save:
         finished=typed(body, "finished", bool, "true or false", False),
         session=session,
     )
+
+
+def _seating(body: dict[str, Any], name: str) -> Seating:
+    mode = body.get("mode")
+    if mode not in MODES:
+        raise SaveError(f"'{name}': 'mode' should be one of {', '.join(MODES)}")
+    try:
+        seating = Seating.from_dict(body.get("seating"))
+    except ValueError as exc:
+        raise SaveError(f"'{name}': 'seating' is not a seating: {exc}") from None
+    if seating.mode != mode:
+        raise SaveError(f"'{name}': 'mode' is {mode} but the seating is {seating.mode}")
+    if not seating.seats:
+        raise SaveError(f"'{name}': the seating has no seats")
+    return seating
+
+
+def _log(raw: Any, name: str) -> list[actions.Action]:
+    """The log's actions, in order; entry N (from 1) that is not one is named, with why."""
+    if type(raw) is not list:
+        raise SaveError(f"'{name}': 'log' should be a list of actions")
+    if len(raw) > MAX_LOG:
+        raise SaveError(
+            f"'{name}': the log has {len(raw):,} entries, far more than a class's game makes"
+        )
+    log = []
+    for n, entry in enumerate(raw, 1):
+        try:
+            log.append(actions.from_dict(entry))
+        except actions.BadAction as exc:
+            raise SaveError(f"'{name}': entry {n} of the log is not an action: {exc}") from None
+    return log
+
+
+def _room(raw: Any, name: str) -> list[dict[str, Any]] | None:
+    if raw is None:
+        return None
+    if type(raw) is not list or not all(
+        type(e) is dict and type(e.get("type")) is str for e in raw
+    ):
+        raise SaveError(f"'{name}': 'room' should be a list of events")
+    return list(raw)
+
+
+def _times(body: dict[str, Any], name: str) -> list[int]:
+    raw, log = body.get("times"), body.get("log")
+    if type(raw) is not list or not all(type(t) is int and t >= 0 for t in raw):
+        raise SaveError(f"'{name}': 'times' should be a list of milliseconds")
+    if type(log) is list and len(raw) != len(log):
+        raise SaveError(
+            f"'{name}': 'times' has {len(raw)} entries but the log has {len(log)}: "
+            "there is one time for each action"
+        )
+    return list(raw)
 
 
 # ---------------------------------------------------------------------------- writing
@@ -250,8 +407,8 @@ def write(save: Save, path: str | Path, left_out: Callable[[str], None] | None =
     """
     target = Path(path)
     data = _encode(save)
-    if len(data) > MAX_BYTES and save.session is not None:
-        data = _encode(dataclasses.replace(save, session=None))
+    if len(data) > MAX_BYTES and (save.session is not None or save.room is not None):
+        data = _encode(dataclasses.replace(save, session=None, room=None))
         if left_out is not None:
             left_out(
                 f"the record of this session is too large to keep in a save (more than "
@@ -263,6 +420,12 @@ def write(save: Save, path: str | Path, left_out: Callable[[str], None] | None =
             f"cannot save to '{target}': the save would be {len(data)} bytes, more than a save "
             "may hold; the previous save, if any, is kept"
         )
+    return write_atomically(data, target)
+
+
+def write_atomically(data: bytes, target: Path) -> Path:
+    """Write ``data`` to a temporary file beside ``target``, then rename it over ``target``:
+    whoever reads ``target`` sees the old bytes or the new, never half of them."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".presidium-", suffix=".tmp", dir=target.parent)
@@ -393,6 +556,10 @@ def prune_autosaves(keep: int = KEEP_AUTOSAVES) -> None:
 
 def default_name(save: Save) -> str:
     """A name that says what the save is and never depends on the clock."""
+    if save.mode != "solo":
+        return (
+            f"{_slug(save.scenario)}-{save.mode}-seed{_seed_text(save.seed)}-{len(save.log)}.json"
+        )
     return (
         f"{_slug(save.scenario)}-{_slug(save.side)}-seed{_seed_text(save.seed)}-"
         f"{len(save.choices)}.json"

@@ -9,7 +9,13 @@ from typing import IO
 from presidium.errors import UsageError
 
 # verb -> (module, function(args, out) -> exit code)
-VERBS: dict[str, tuple[str, str]] = {}
+VERBS: dict[str, tuple[str, str]] = {
+    "cast": ("presidium.classroom.sheets", "cast_command"),
+    "sheets": ("presidium.classroom.sheets", "sheets_command"),
+    "debrief": ("presidium.classroom.postmortem", "debrief_command"),
+    "replay": ("presidium.tools.replay", "class_command"),
+    "run": ("presidium.ui.classroom", "run_command"),
+}
 
 
 def run_class(args: argparse.Namespace, out: IO[str]) -> int:

@@ -243,6 +243,11 @@ def refuse_unfit(save: saves.Save, scenario: Scenario, source: str) -> None:
             f"the save is for scenario {quoted(save.scenario)}, but {quoted(source)} is now "
             f"scenario '{scenario.id}'; it is not loaded"
         )
+    if save.mode != "solo":
+        raise saves.SaveError(
+            f"the save is a class's game ({save.mode}), not one player's; 'presidium class run "
+            "--resume' goes on with it and 'presidium class replay' checks it"
+        )
     known = set(scenario.sides) | set(scenario.actors)
     if save.side not in scenario.sides:
         raise saves.SaveError(

@@ -1,0 +1,736 @@
+"""The teacher's console words: one typed line -> the actions it asks for, a console-only
+command, or the one-line reason it cannot be read.
+
+Pure: no input, output or clock. The terminal console (``presidium class run``) reads a line,
+asks ``parse`` what it means against a ``View`` of the game as it stands, and submits what
+comes back; a web page for the teacher can use the same words. The parser checks what it can
+see (words, roles, choice ids, numbers, the shape of a line); whether an action is allowed now
+is the engine's call, and its ``IllegalChoice`` reason is shown the same way.
+
+Role ids, choice ids and words that are misspelt get a did-you-mean. Choices are typed by
+number or by id. Choice ids only ever follow ``as ROLE``, so no word here can hide one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from presidium.actions import (
+    MAX_TEXT,
+    Action,
+    Advise,
+    Argue,
+    Cast,
+    Choose,
+    Close,
+    Conclude,
+    Declare,
+    Hands,
+    Inject,
+    MakeMove,
+    Note,
+    Overrule,
+    Rate,
+    Reveal,
+    ScriptSeat,
+    SeatRole,
+    SetValue,
+    Tally,
+    Undo,
+)
+from presidium.conditions import BOOL, INT
+from presidium.diagnostics import did_you_mean
+from presidium.events import Option, RequestOpened
+from presidium.model import RATINGS, Scenario
+from presidium.printable import clean
+from presidium.seating import BENCH, Seating, role_of, seat_name
+
+BALLOTS = ("for", "against", "abstain")
+# Other ways a teacher may say a ballot (a show of hands is often "yes" and "no").
+BALLOT_WORDS = {"for": "for", "yes": "for", "aye": "for", "against": "against", "no": "against"}
+BALLOT_WORDS.update({"nay": "against", "abstain": "abstain", "abstains": "abstain"})
+LONGEST_WAIT = 60 * 60  # seconds: a countdown longer than a lesson is a typing slip
+DEFAULT_WAIT = 3 * 60  # seconds, when neither the teacher nor the scenario says how long
+SEPARATOR = " -- "  # between a line's words and the free text (a reason, an argument)
+
+# word -> (what to type, what it does); in the order 'help' lists them.
+WORDS: dict[str, tuple[str, str]] = {
+    "status": ("status", "the state of play"),
+    "roster": ("roster", "who plays which role (and which roles the script plays)"),
+    "open": ("open", "what the game is waiting for, and who has not answered yet"),
+    "look": ("look", "the current scene, and what is open, again"),
+    "notes": ("notes", "the history behind the scenes since the last decision, with sources"),
+    "as": ("as ROLE CHOICE", "a decision, advice or ballot said aloud (a number or an id)"),
+    "hands": ("hands N N ...", "a show of hands for the open decision, in the choices' order"),
+    "cast": (
+        "cast for: A B; against: C; abstain: D",
+        "a roll call: the ballots of the roles named",
+    ),
+    "secret": ("secret ROLE", "that voter comes to the keyboard; nothing typed is shown"),
+    "tally": ("tally FOR AGAINST ABSTAIN", "a paper ballot's totals"),
+    "move": ("move ROLE MOVE [TARGET]", "a move on the floor (it resolves when the floor closes)"),
+    "declare": ("declare ROLE STANCE", "a role declares its stance, publicly"),
+    "argue": ("argue ROLE TARGET -- TEXT", "a role argues with an undecided actor"),
+    "rate": ("rate [REQUEST] N", "rate an argument from 1 (weak) to 5 (strong)"),
+    "note": ("note ROLE -- TEXT", "a private note from a role to the teacher"),
+    "wait": ("wait [3m]", "a countdown; at zero (or Enter) what is open closes"),
+    "close": ("close [REQUEST]", "close the ballot, floor or decision now"),
+    "inject": ("inject ID", "one of the scenario's events for the teacher"),
+    "set": ("set VAR VALUE -- REASON", "a ruling: set a value, and say why"),
+    "overrule": ("overrule CHOICE -- REASON", "replace the latest decision, and say why"),
+    "script": ("script ROLE", "the scenario plays that role from now on"),
+    "seat": ("seat ROLE", "a student takes that role back from the script"),
+    "reveal": ("reveal [VOTE]", "show the secret ballots (and, after the end, the objectives)"),
+    "undo": ("undo", "take back the latest action"),
+    "conclude": ("conclude", "the bell: the script plays every seat to an ending"),
+    "save": ("save [FILE]", "write the session now (and a copy to FILE)"),
+    "help": ("help [WORD]", "the console words; with a word, what it does"),
+    "quit": ("quit", "leave; the session is saved, and --resume goes on with it"),
+}
+# The words by what they are for: 'help' lists them so, one line a group.
+GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("the game", ("status", "roster", "open", "look", "notes")),
+    ("decisions", ("as", "hands")),
+    ("ballots", ("cast", "secret", "tally")),
+    ("the floor", ("move", "declare", "argue", "rate", "note")),
+    ("time", ("wait", "close")),
+    ("rulings", ("inject", "set", "overrule", "undo")),
+    ("seats", ("script", "seat")),
+    ("the end", ("conclude", "reveal")),
+    ("the session", ("save", "help", "quit")),
+)
+ALIASES = {"?": "help", "exit": "quit", "advance": "close", "roll": "roster", "requests": "open"}
+
+
+@dataclass(frozen=True)
+class View:
+    """What the console knows of the game now: enough to read a line, nothing private."""
+
+    scenario: Scenario
+    seating: Seating
+    requests: tuple[RequestOpened, ...] = ()  # open, in the order they opened
+    scripted: frozenset[str] = frozenset()  # seats the script plays now
+    last_decision: str | None = None  # the phase of the latest decision taken (for overrule)
+    over: bool = False
+
+
+@dataclass(frozen=True)
+class Actions:
+    """Actions for the game, submitted in this order (a roll call gives one a voter)."""
+
+    actions: tuple[Action, ...]
+
+
+@dataclass(frozen=True)
+class Command:
+    """A word the console answers itself: nothing in the game changes."""
+
+    # "help", "status", "roster", "open", "look", "notes", "wait", "secret", "save" or "quit"
+    word: str
+    seat: str | None = None  # secret: the voter
+    request: str | None = None  # secret, wait: the request concerned
+    seconds: int | None = None  # wait: how long
+    target: str | None = None  # save: a file to copy the save to; help: the word asked about
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why the line cannot be read, in one line the teacher can act on."""
+
+    reason: str
+
+
+Parsed = Actions | Command | Problem
+
+
+_WordParser = Callable[[str, "View"], "Parsed"]
+
+
+class _Refusal(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def parse(line: str, view: View) -> Parsed | None:
+    """What ``line`` asks for; ``None`` for a blank line."""
+    text = line.strip()
+    if not text:
+        return None
+    head, _, rest = text.partition(" ")
+    word = ALIASES.get(head.lower(), head.lower())
+    if word not in WORDS:
+        return Problem(
+            f"'{_shown(head)}' is not a console word{did_you_mean(head.lower(), WORDS)}; "
+            "type 'help' for the list"
+        )
+    try:
+        return _WORD_PARSERS[word](rest.strip(), view)
+    except _Refusal as refusal:
+        return Problem(refusal.reason)
+
+
+def ballot_value(text: str) -> str | None:
+    """A typed ballot ("for", "against", "abstain", or "yes"/"no"), or None."""
+    return BALLOT_WORDS.get(text.strip().lower())
+
+
+def help_lines() -> list[tuple[str, str]]:
+    """(what to type, what it does), in the order 'help' lists them."""
+    return list(WORDS.values())
+
+
+def keys(view: View) -> dict[str, str]:
+    """What the teacher may type for each seat -> the seat: its id, a bench by its side's id."""
+    typed: dict[str, str] = {}
+    for seat in view.seating.seats:
+        typed[seat.lower()] = seat
+        if seat.startswith(BENCH):
+            typed[seat[len(BENCH) :].lower()] = seat
+    return typed
+
+
+def key_of(seat: str) -> str:
+    """How the console writes a seat for the teacher to type it."""
+    return seat[len(BENCH) :] if seat.startswith(BENCH) else seat
+
+
+# --------------------------------------------------------------------------- the words
+
+
+def _nothing(word: str) -> _WordParser:
+    def parse_(rest: str, view: View) -> Parsed:
+        if rest:
+            raise _Refusal(f"'{word}' takes nothing after it")
+        if word in ("undo", "conclude"):
+            return Actions((Undo(),) if word == "undo" else (Conclude(),))
+        return Command(word)
+
+    return parse_
+
+
+def _help(rest: str, view: View) -> Parsed:
+    if not rest:
+        return Command("help")
+    typed = rest.lower().split()[0]
+    word = ALIASES.get(typed, typed)
+    if word not in WORDS:
+        raise _Refusal(
+            f"'{_shown(rest)}' is not a console word{did_you_mean(typed, WORDS)}; 'help' lists them"
+        )
+    return Command("help", target=word)
+
+
+def _save(rest: str, view: View) -> Parsed:
+    return Command("save", target=rest or None)
+
+
+def _as(rest: str, view: View) -> Parsed:
+    words, why = _split_text(rest)
+    if len(words) != 2:
+        raise _Refusal("say 'as ROLE CHOICE', for example 'as " + _example_seat(view) + " 1'")
+    seat = _seat(words[0], view)
+    answer = words[1]
+    mine = [r for r in view.requests if seat in r.roles]
+    decisions = [r for r in mine if r.kind == "decision"]
+    ballots = [r for r in mine if r.kind == "ballot"]
+    value = ballot_value(answer)
+    if ballots and (value is not None or not decisions):
+        if value is None:
+            raise _Refusal(
+                f"'{_shown(answer)}' is not a ballot{did_you_mean(answer.lower(), BALLOTS)}; "
+                f"{_name(view, seat)} votes for, against or abstain"
+            )
+        _check_text(why, "the reason")
+        return Actions((Cast(seat, ballots[0].request, value, why),))
+    if decisions:
+        if why:
+            raise _Refusal("a decision takes no text after '--'")
+        request = decisions[0]
+        option = _option(answer, request.options)
+        kind = Choose if request.roles and request.roles[0] == seat else Advise
+        return Actions((kind(seat, request.request, option.id),))
+    raise _Refusal(f"nothing is waiting for {_name(view, seat)} to answer; {_waiting(view)}")
+
+
+def _hands(rest: str, view: View) -> Parsed:
+    request = _the_request(view, "decision", "no decision is open, so there are no hands to count")
+    counts = _numbers(rest.split(), "hands")
+    options = request.options
+    available = [o for o in options if o.available]
+    if len(counts) == len(options):
+        pairs = list(zip(options, counts, strict=True))
+    elif len(counts) == len(available):
+        pairs = list(zip(available, counts, strict=True))
+    else:
+        raise _Refusal(
+            f"{len(options)} choices here: give {len(options)} counts, one a choice in order "
+            f"(for example 'hands {' '.join(str(n) for n in range(len(options), 0, -1))}')"
+        )
+    for option, count in pairs:
+        if count and not option.available:
+            raise _Refusal(
+                f"choice {option.number}, '{clean(option.id)}', is unavailable: "
+                "no hands can go to it"
+            )
+    if not any(count for _, count in pairs):
+        raise _Refusal("no hands counted: every count is 0")
+    return Actions((Hands(request.request, tuple((o.id, n) for o, n in pairs if o.available)),))
+
+
+def _cast(rest: str, view: View) -> Parsed:
+    if not rest:
+        raise _Refusal("say who votes how: 'cast for: A B; against: C; abstain: D'")
+    named: list[tuple[str, str]] = []
+    for part in rest.split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        head, colon, names = part.partition(":")
+        if not colon:
+            head, _, names = part.partition(" ")
+        value = ballot_value(head)
+        if value is None:
+            raise _Refusal(
+                f"'{_shown(head.strip())}' is not a ballot"
+                f"{did_you_mean(head.strip().lower(), BALLOTS)}; "
+                "write 'for:', 'against:' or 'abstain:' before the names"
+            )
+        seats = [_seat(n, view) for n in names.replace(",", " ").split()]
+        if not seats:
+            raise _Refusal(f"no names after '{value}:'")
+        named.extend((seat, value) for seat in seats)
+    if not named:
+        raise _Refusal("say who votes how: 'cast for: A B; against: C; abstain: D'")
+    seen: set[str] = set()
+    for seat, _ in named:
+        if seat in seen:
+            raise _Refusal(f"{_name(view, seat)} is named twice")
+        seen.add(seat)
+    ballots = [r for r in view.requests if r.kind == "ballot"]
+    if not ballots:
+        raise _Refusal("no ballot is open")
+    fitting = [r for r in ballots if all(seat in r.roles for seat, _ in named)]
+    if not fitting:
+        ballot = ballots[0]
+        stranger = next(seat for seat, _ in named if seat not in ballot.roles)
+        raise _Refusal(f"{_name(view, stranger)} has no vote in {clean(ballot.title)}")
+    request = fitting[0].request
+    return Actions(tuple(Cast(seat, request, value) for seat, value in named))
+
+
+def _secret(rest: str, view: View) -> Parsed:
+    words = rest.split()
+    if len(words) != 1:
+        raise _Refusal("say whose ballot: 'secret ROLE'")
+    seat = _seat(words[0], view)
+    ballots = [r for r in view.requests if r.kind == "ballot" and seat in r.roles]
+    if not ballots:
+        if not any(r.kind == "ballot" for r in view.requests):
+            raise _Refusal("no ballot is open")
+        raise _Refusal(f"{_name(view, seat)} has no vote in the open ballot")
+    return Command("secret", seat=seat, request=ballots[0].request)
+
+
+def _tally(rest: str, view: View) -> Parsed:
+    request = _the_request(view, "ballot", "no ballot is open, so there is nothing to tally")
+    counts = _numbers(rest.split(), "tally")
+    if len(counts) != 3:
+        raise _Refusal("give three totals: 'tally FOR AGAINST ABSTAIN', for example 'tally 6 4 1'")
+    return Actions((Tally(request.request, counts[0], counts[1], counts[2]),))
+
+
+def _move(rest: str, view: View) -> Parsed:
+    words = rest.split()
+    if len(words) not in (2, 3):
+        raise _Refusal(
+            "say 'move ROLE MOVE', or 'move ROLE MOVE TARGET' for a move aimed at someone"
+        )
+    seat = _seat(words[0], view)
+    role = view.scenario.roles.get(role_of(seat))
+    if role is None or not role.moves:
+        raise _Refusal(f"{_name(view, seat)} has no moves")
+    typed = words[1].lower()
+    if typed.isdigit() and 1 <= int(typed) <= len(role.moves):
+        move = role.moves[int(typed) - 1]
+    else:
+        found = role.move(typed)
+        if found is None:
+            ids = [m.id for m in role.moves]
+            raise _Refusal(
+                f"{_name(view, seat)} has no move '{_shown(words[1])}'"
+                f"{did_you_mean(typed, ids)}; the moves are: {', '.join(ids)}"
+            )
+        move = found
+    target = None
+    if move.target:
+        if len(words) != 3:
+            raise _Refusal(f"'{move.id}' is aimed at someone: 'move {words[0]} {move.id} TARGET'")
+        target = _persuadable(words[2], view)
+    elif len(words) == 3:
+        raise _Refusal(f"'{move.id}' is not aimed at anyone: 'move {words[0]} {move.id}'")
+    floors = [r for r in view.requests if r.kind == "floor" and seat in r.roles]
+    if not floors:
+        raise _Refusal(f"the floor is not open to {_name(view, seat)}; moves wait for a floor")
+    return Actions((MakeMove(seat, floors[0].request, move.id, target),))
+
+
+def _declare(rest: str, view: View) -> Parsed:
+    words = rest.split()
+    if len(words) != 2:
+        raise _Refusal("say 'declare ROLE STANCE'")
+    seat = _seat(words[0], view)
+    stances = view.scenario.stances
+    typed = words[1].lower()
+    by_label = {label.lower(): stance for stance, label in stances.items()}
+    stance = typed if typed in stances else by_label.get(typed)
+    if stance is None:
+        raise _Refusal(
+            f"no stance '{_shown(words[1])}'{did_you_mean(typed, stances)}; "
+            f"the stances are: {', '.join(stances)}"
+        )
+    return Actions((Declare(seat, stance),))
+
+
+def _argue(rest: str, view: View) -> Parsed:
+    words, text = _split_text(rest)
+    if len(words) != 2 or not text:
+        raise _Refusal("say 'argue ROLE TARGET -- the argument, in a line'")
+    seat = _seat(words[0], view)
+    target = _persuadable(words[1], view)
+    _check_text(text, "the argument")
+    return Actions((Argue(seat, target, text),))
+
+
+def _rate(rest: str, view: View) -> Parsed:
+    words = rest.split()
+    ratings = [r for r in view.requests if r.kind == "rating"]
+    if not ratings:
+        raise _Refusal("no argument is waiting to be rated")
+    if len(words) == 2:
+        ids = {r.request.lower(): r for r in ratings}
+        chosen = ids.get(words[0].lower())
+        if chosen is None:
+            raise _Refusal(
+                f"no argument '{_shown(words[0])}' waits to be rated"
+                f"{did_you_mean(words[0].lower(), ids)}; waiting: {', '.join(ids)}"
+            )
+        words = words[1:]
+    elif len(ratings) > 1:
+        raise _Refusal(
+            f"{len(ratings)} arguments wait to be rated; say which: "
+            + " or ".join(f"'rate {r.request} N'" for r in ratings)
+        )
+    else:
+        chosen = ratings[0]
+    if len(words) != 1 or words[0] not in {str(n) for n in RATINGS}:
+        raise _Refusal("rate an argument from 1 (weak) to 5 (strong): 'rate N'")
+    return Actions((Rate(chosen.request, int(words[0])),))
+
+
+def _note(rest: str, view: View) -> Parsed:
+    words, text = _split_text(rest)
+    if len(words) != 1 or not text:
+        raise _Refusal("say 'note ROLE -- the note'")
+    seat = _seat(words[0], view)
+    _check_text(text, "the note")
+    return Actions((Note(seat, text),))
+
+
+def _wait(rest: str, view: View) -> Parsed:
+    blocking = [r for r in view.requests if r.blocking]
+    if not blocking:
+        raise _Refusal("nothing is open to wait for")
+    request = blocking[0]
+    if rest:
+        seconds = duration(rest)
+        if seconds is None:
+            raise _Refusal(
+                f"'{_shown(rest)}' is not a time; say 'wait 3m', 'wait 90s' or 'wait 2:30'"
+            )
+        if not 1 <= seconds <= LONGEST_WAIT:
+            raise _Refusal("wait between 1 second and 60 minutes")
+    else:
+        seconds = request.minutes * 60 if request.minutes else DEFAULT_WAIT
+    return Command("wait", request=request.request, seconds=seconds)
+
+
+def _close(rest: str, view: View) -> Parsed:
+    if not view.requests:
+        raise _Refusal("nothing is open to close")
+    if rest:
+        ids = {r.request.lower(): r for r in view.requests}
+        chosen = ids.get(rest.lower())
+        if chosen is None:
+            raise _Refusal(
+                f"'{_shown(rest)}' is not open{did_you_mean(rest.lower(), ids)}; "
+                f"open: {', '.join(ids)}"
+            )
+        return Actions((Close(chosen.request),))
+    blocking = [r for r in view.requests if r.blocking]
+    return Actions((Close((blocking or list(view.requests))[0].request),))
+
+
+def _inject(rest: str, view: View) -> Parsed:
+    offered = view.scenario.injections
+    if not offered:
+        raise _Refusal(f"scenario '{view.scenario.id}' offers no events to inject")
+    words = rest.split()
+    if len(words) != 1:
+        raise _Refusal(f"say which event: 'inject ID'; the events are: {', '.join(offered)}")
+    typed = words[0].lower()
+    if typed not in offered:
+        raise _Refusal(
+            f"no event '{_shown(words[0])}'{did_you_mean(typed, offered)}; "
+            f"the events are: {', '.join(offered)}"
+        )
+    return Actions((Inject(typed),))
+
+
+def _set(rest: str, view: View) -> Parsed:
+    words, reason = _split_text(rest)
+    if len(words) < 2:
+        raise _Refusal("say 'set VAR VALUE -- REASON'")
+    if not reason:
+        raise _Refusal("a ruling says why: 'set VAR VALUE -- REASON'")
+    _check_text(reason, "the reason")
+    variables = view.scenario.variables
+    name = words[0]
+    variable = variables.get(name) or variables.get(name.lower())
+    if variable is None:
+        raise _Refusal(f"no value '{_shown(name)}'{did_you_mean(name, variables)}")
+    typed = " ".join(words[1:])
+    kind = variable.type
+    value: int | bool | str
+    if kind.kind == INT:
+        try:
+            value = int(typed)
+        except ValueError:
+            raise _Refusal(f"'{variable.id}' is a number, not '{_shown(typed)}'") from None
+    elif kind.kind == BOOL:
+        truth = {"yes": True, "true": True, "no": False, "false": False}.get(typed.lower())
+        if truth is None:
+            raise _Refusal(f"'{variable.id}' is yes or no, not '{_shown(typed)}'")
+        value = truth
+    else:
+        by_label = {label.lower(): v for v, label in variable.labels.items()}
+        chosen = typed if typed in kind.values else by_label.get(typed.lower())
+        if chosen is None:
+            raise _Refusal(
+                f"'{variable.id}' cannot be '{_shown(typed)}'"
+                f"{did_you_mean(typed, kind.values)}; it is one of: {', '.join(kind.values)}"
+            )
+        value = chosen
+    return Actions((SetValue(variable.id, value, reason),))
+
+
+def _overrule(rest: str, view: View) -> Parsed:
+    words, reason = _split_text(rest)
+    if len(words) != 1 or not reason:
+        raise _Refusal("say 'overrule CHOICE -- REASON'")
+    _check_text(reason, "the reason")
+    phase = view.scenario.phases.get(view.last_decision or "")
+    if phase is None:
+        raise _Refusal("no decision has been taken yet, so there is none to overrule")
+    choices = [c.id for c in phase.choices]
+    typed = words[0].lower()
+    if typed.isdigit() and 1 <= int(typed) <= len(choices):
+        typed = choices[int(typed) - 1]
+    if typed not in choices:
+        raise _Refusal(
+            f"'{_shown(words[0])}' is not a choice of '{clean(phase.title)}'"
+            f"{did_you_mean(typed, choices)}; the choices are: {', '.join(choices)}"
+        )
+    return Actions((Overrule(typed, reason),))
+
+
+def _seat_word(word: str) -> _WordParser:
+    def parse_(rest: str, view: View) -> Parsed:
+        words = rest.split()
+        if len(words) != 1:
+            raise _Refusal(f"say which role: '{word} ROLE'")
+        seat = _seat(words[0], view, scripted_ok=True)
+        return Actions((ScriptSeat(seat) if word == "script" else SeatRole(seat),))
+
+    return parse_
+
+
+def _reveal(rest: str, view: View) -> Parsed:
+    if not rest:
+        return Actions((Reveal(),))
+    votes = view.scenario.votes
+    typed = rest.lower()
+    if typed not in votes:
+        raise _Refusal(
+            f"no vote '{_shown(rest)}'{did_you_mean(typed, votes)}; the votes are: "
+            f"{', '.join(votes)}"
+        )
+    return Actions((Reveal(typed),))
+
+
+_WORD_PARSERS: dict[str, _WordParser] = {
+    "status": _nothing("status"),
+    "roster": _nothing("roster"),
+    "open": _nothing("open"),
+    "look": _nothing("look"),
+    "notes": _nothing("notes"),
+    "help": _help,
+    "quit": _nothing("quit"),
+    "undo": _nothing("undo"),
+    "conclude": _nothing("conclude"),
+    "save": _save,
+    "as": _as,
+    "hands": _hands,
+    "cast": _cast,
+    "secret": _secret,
+    "tally": _tally,
+    "move": _move,
+    "declare": _declare,
+    "argue": _argue,
+    "rate": _rate,
+    "note": _note,
+    "wait": _wait,
+    "close": _close,
+    "inject": _inject,
+    "set": _set,
+    "overrule": _overrule,
+    "script": _seat_word("script"),
+    "seat": _seat_word("seat"),
+    "reveal": _reveal,
+}
+
+
+# --------------------------------------------------------------------------- pieces
+
+
+def duration(text: str) -> int | None:
+    """Seconds from '3m', '90s', '1m30s', '2:30' or a bare number of minutes; None if not one."""
+    text = text.strip().lower().replace(" ", "")
+    if text.isdigit():
+        return int(text) * 60
+    clock = re.fullmatch(r"(\d{1,3}):(\d{2})", text)
+    if clock:
+        return int(clock[1]) * 60 + int(clock[2]) if int(clock[2]) < 60 else None
+    units = re.fullmatch(r"(?:(\d{1,3})m(?:in)?)?(?:(\d{1,4})s(?:ec)?)?", text)
+    if units and (units[1] or units[2]):
+        return int(units[1] or 0) * 60 + int(units[2] or 0)
+    return None
+
+
+def _seat(word: str, view: View, scripted_ok: bool = False) -> str:
+    """The seat ``word`` names, or a refusal saying why it names none."""
+    typed = word.strip().lower()
+    table = keys(view)
+    seat = table.get(typed)
+    if seat is None:
+        role = view.scenario.roles.get(typed)
+        if role is not None and role.copies > 1:
+            copies = [s for s in view.seating.seats if role_of(s) == role.id]
+            if copies:
+                raise _Refusal(
+                    f"{len(copies)} students play {clean(role.name)}: say which, "
+                    f"{' or '.join(copies[:3])}{' ...' if len(copies) > 3 else ''}"
+                )
+        if role is not None or role_of(typed) in view.scenario.roles:
+            raise _Refusal(
+                f"{clean(role.name) if role else _shown(word)} is not dealt in this class of "
+                f"{view.seating.students}; the seats are: {_seat_list(view)}"
+            )
+        one, many = ("bench", "benches") if view.seating.mode == "benches" else ("role", "roles")
+        raise _Refusal(
+            f"no {one} '{_shown(word)}' in this class{did_you_mean(typed, table)}; "
+            f"the {many} are: {_seat_list(view)}"
+        )
+    if seat in view.scripted and not scripted_ok:
+        raise _Refusal(
+            f"the script plays {_name(view, seat)} now; 'seat {key_of(seat)}' gives it back "
+            "to a student"
+        )
+    return seat
+
+
+def _persuadable(word: str, view: View) -> str:
+    actors = {a.id: a for a in view.scenario.actors.values() if a.persuadable}
+    typed = word.lower()
+    if typed in actors:
+        return typed
+    if typed in view.scenario.actors:
+        raise _Refusal(f"{clean(view.scenario.actors[typed].name)} cannot be persuaded here")
+    names = ", ".join(actors) if actors else "none in this scenario"
+    raise _Refusal(
+        f"no actor '{_shown(word)}' to persuade{did_you_mean(typed, actors)}; "
+        f"those who can be persuaded: {names}"
+    )
+
+
+def _option(answer: str, options: Sequence[Option]) -> Option:
+    typed = answer.strip().lower()
+    for option in options:
+        if typed == str(option.number) or typed == option.id:
+            return option
+    ids = [o.id for o in options]
+    raise _Refusal(
+        f"'{_shown(answer)}' is not a choice here{did_you_mean(typed, ids)}; type 1 to "
+        f"{len(options)} or one of: {', '.join(ids)}"
+    )
+
+
+def _the_request(view: View, kind: str, none: str) -> RequestOpened:
+    found = [r for r in view.requests if r.kind == kind]
+    if not found:
+        raise _Refusal(none)
+    blocking = [r for r in found if r.blocking]
+    return (blocking or found)[0]
+
+
+def _numbers(words: Iterable[str], word: str) -> list[int]:
+    numbers = []
+    for typed in words:
+        if not typed.isdigit():
+            raise _Refusal(f"'{word}' takes whole numbers, not '{_shown(typed)}'")
+        numbers.append(int(typed))
+    return numbers
+
+
+def _split_text(rest: str) -> tuple[list[str], str]:
+    """The words of a line, and the free text after its ' -- ' (or a final '--')."""
+    if rest.startswith("-- ") or rest == "--":
+        return [], rest[2:].strip()
+    words, separator, text = rest.partition(SEPARATOR)
+    if not separator and rest.endswith(" --"):
+        words, text = rest[:-3], ""
+    return words.split(), text.strip()
+
+
+def _check_text(text: str, what: str) -> None:
+    if len(text) > MAX_TEXT:
+        raise _Refusal(f"{what} is {len(text)} characters long; keep it to {MAX_TEXT}")
+
+
+def _name(view: View, seat: str) -> str:
+    return clean(seat_name(view.scenario, seat))
+
+
+def _seat_list(view: View) -> str:
+    return ", ".join(key_of(s) for s in view.seating.seats)
+
+
+def _example_seat(view: View) -> str:
+    return key_of(view.seating.seats[0]) if view.seating.seats else "ROLE"
+
+
+def _waiting(view: View) -> str:
+    if not view.requests:
+        return "nothing is open"
+    return "open now: " + "; ".join(
+        f"{clean(r.title)} ({', '.join(key_of(s) for s in r.roles) or 'the teacher'})"
+        for r in view.requests
+    )
+
+
+def _shown(text: str) -> str:
+    """Typed text quoted in a one-line reason: printable, and short."""
+    text = clean(text, one_line=True)
+    return text if len(text) <= 40 else text[:37] + "..."

@@ -1,0 +1,475 @@
+"""The post-mortem of a class's game: the debrief, as a class needs it after the bell.
+
+It builds on ``presidium.debrief`` (the ending, history's path and fates, the scenes' notes,
+the sources) and adds what only a class has: who decided each step (a role, the script, a
+show of hands, the teacher's overrule, the script at the bell), every vote voter by voter with
+the students' own reasons, the arguments put to the undecided and how the teacher rated them,
+the teacher's injections and rulings, each role's objectives achieved or failed, and each
+role's reflection questions beside the scenario's. A secret ballot stays a tally, as it was in
+the room, unless the teacher revealed it or asks for ``--reveal``.
+
+``build`` gathers it from a session rebuilt from its log; ``markdown`` and ``html`` make the
+handouts, and ``show`` puts it on the terminal (the projector). All text from the scenario,
+the save and the keyboard is made printable, and escaped in HTML and Markdown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from presidium import debrief
+from presidium import events as ev
+from presidium.classroom.session import Session
+from presidium.debrief import Debrief, Step, escape
+from presidium.engine import TrailEntry
+from presidium.model import Scenario
+from presidium.printable import markdown as _md
+from presidium.seating import seat_name
+
+SECRET_NOTE = "a secret ballot: only the totals are known"
+
+
+@dataclass(frozen=True)
+class VoteRecord:
+    held: ev.VoteHeld  # as the post-mortem shows it
+    secret: bool  # a secret ballot shown as its totals only
+
+
+@dataclass(frozen=True)
+class Argument:
+    who: str
+    target: str
+    text: str
+    strength: int | None  # the teacher's rating, 1 to 5 (None: never rated)
+    percent: int | None
+    roll: int | None
+    success: bool | None
+    stance: str | None  # the target's stance afterwards
+
+
+@dataclass(frozen=True)
+class FloorEntry:
+    """A stance declared or a move made on the floor, as it resolved."""
+
+    minute: int | None
+    who: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Intervention:
+    """A teacher's injection or ruling, or a seat handed to the script or back."""
+
+    kind: str  # "injection", "set", "overrule", "undo", "seat", "conclude"
+    text: str
+    detail: str  # the reason said, or the sources, or "counterfactual"
+    minute: int | None  # minutes into the session (None: before the first action)
+
+    @property
+    def label(self) -> str:
+        """What kind of entry it is, and when: "Ruling (minute 12)"."""
+        word = KIND_WORDS.get(self.kind, self.kind)
+        return word if self.minute is None else f"{word} (minute {self.minute})"
+
+    def line(self) -> str:
+        """The entry after its label: what was done, and why or on what authority."""
+        if not self.detail:
+            return self.text
+        if self.kind == "injection":
+            return f"{self.text} ({self.detail})"
+        return f"{self.text}. Reason: {self.detail}"
+
+
+@dataclass(frozen=True)
+class RoleReport:
+    seat: str
+    name: str
+    results: tuple[ev.ObjectiveResult, ...]
+    reflect: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PostMortem:
+    debrief: Debrief  # the class's game as the solo debrief sees it, steps in class words
+    mode: str
+    students: int
+    votes: tuple[VoteRecord, ...]
+    arguments: tuple[Argument, ...]
+    floor: tuple[FloorEntry, ...]
+    interventions: tuple[Intervention, ...]
+    roles: tuple[RoleReport, ...]
+    revealed: bool  # secret ballots shown voter by voter (--reveal)
+
+
+def who_decided(scenario: Scenario, entry: TrailEntry) -> str:
+    """Who took a step, in words: a role, the script, hands, the teacher, the bell."""
+    by = entry.by
+    if by.startswith("role:"):
+        return seat_name(scenario, by[len("role:") :])
+    return {
+        "script": f"{scenario.seat_name(entry.seat)} (the script)",
+        "hands": f"{scenario.seat_name(entry.seat)} (a show of hands)",
+        "teacher": "the teacher (overrule)",
+        "conclude": f"{scenario.seat_name(entry.seat)} (the script, at the bell)",
+        "player": "the player",
+    }.get(by, by)
+
+
+def _why(entry: TrailEntry, step: Step) -> str | None:
+    if step.why is None or entry.choice == entry.historical_choice:
+        return step.why
+    if entry.historical_closed is not None:
+        return step.why
+    if entry.by.startswith("role:"):
+        return "the class's decision"
+    return {
+        "hands": "the class's show of hands",
+        "teacher": "the teacher's overrule",
+        "conclude": "the script chose otherwise after the bell",
+    }.get(entry.by, step.why)
+
+
+def _steps(scenario: Scenario, trail: Iterable[TrailEntry]) -> tuple[Step, ...]:
+    steps = []
+    for entry in trail:
+        step = debrief._step(scenario, entry)
+        steps.append(
+            dataclasses.replace(step, who=who_decided(scenario, entry), why=_why(entry, step))
+        )
+    return tuple(steps)
+
+
+def _votes(scenario: Scenario, session: Session, reveal: bool) -> tuple[VoteRecord, ...]:
+    sealed = [e for e in session.events if isinstance(e, ev.VoteHeld) and ev.SEALED in e.to]
+    records = []
+    for held in session.game.votes:
+        vote = scenario.votes.get(held.vote)
+        secret = vote is not None and vote.ballot == "secret" and not held.ballots
+        if secret:
+            full = next(
+                (
+                    s
+                    for s in sealed
+                    if s.vote == held.vote
+                    and (s.votes_for, s.votes_against, s.abstentions, s.passed)
+                    == (held.votes_for, held.votes_against, held.abstentions, held.passed)
+                ),
+                None,
+            )
+            if full is not None:
+                sealed.remove(full)
+                if reveal:
+                    held, secret = dataclasses.replace(full, to=()), False
+        records.append(VoteRecord(held, secret))
+    return tuple(records)
+
+
+def _arguments(session: Session) -> tuple[Argument, ...]:
+    rated = {e.request: e for e in session.events if isinstance(e, ev.Rated)}
+    found = []
+    for e in session.events:
+        if isinstance(e, ev.Argued):
+            r = rated.get(e.request)
+            found.append(
+                Argument(
+                    e.name,
+                    e.target_name,
+                    e.text,
+                    r.strength if r else None,
+                    r.percent if r else None,
+                    r.roll if r else None,
+                    r.success if r else None,
+                    r.stance_label if r else None,
+                )
+            )
+    return tuple(found)
+
+
+def _minute(session: Session, index: int) -> int | None:
+    at = session.time_of(index)
+    return None if at is None else at // 60_000
+
+
+def _floor(session: Session) -> tuple[FloorEntry, ...]:
+    found = []
+    for n, e in enumerate(session.events):
+        if isinstance(e, ev.Declared):
+            found.append(FloorEntry(_minute(session, n), e.name, f"declared a stance: {e.label}"))
+        elif isinstance(e, ev.MoveResolved):
+            text = f"{e.label}. {' '.join(e.text.split())}".rstrip()
+            if e.chance is not None:
+                percent, roll, success = e.chance
+                text += (
+                    f" ({percent}% chance: rolled {roll}, {'succeeded' if success else 'failed'})"
+                )
+            if e.counterfactual:
+                text += " (counterfactual)"
+            if e.to:
+                text += " (private to the role during play)"
+            found.append(FloorEntry(_minute(session, n), e.name, text))
+    return tuple(found)
+
+
+def _interventions(session: Session) -> tuple[Intervention, ...]:
+    found = []
+    for n, e in enumerate(session.events):
+        minute = _minute(session, n)
+        if isinstance(e, ev.Injected):
+            detail = "counterfactual" if e.counterfactual else "sources: " + ", ".join(e.sources)
+            found.append(Intervention("injection", e.label, detail, minute))
+        elif isinstance(e, ev.Ruling):
+            found.append(Intervention(e.kind, e.text, e.reason, minute))
+        elif isinstance(e, ev.SeatChanged):
+            held = "back to a student" if e.held else "to the script"
+            found.append(Intervention("seat", f"{e.name} went {held}", "", minute))
+        elif isinstance(e, ev.Concluded):
+            text = "The bell: the script played on to the end"
+            found.append(Intervention("conclude", text, "", minute))
+    return tuple(found)
+
+
+def _roles(scenario: Scenario, session: Session) -> tuple[RoleReport, ...]:
+    scored = {e.seat: e.results for e in session.events if isinstance(e, ev.ObjectivesScored)}
+    reports = []
+    for seat in session.seating.seats:
+        role = scenario.roles.get(seat.split("#", 1)[0])
+        if role is None:
+            continue
+        reports.append(
+            RoleReport(seat, seat_name(scenario, seat), scored.get(seat, ()), role.reflect)
+        )
+    return tuple(reports)
+
+
+def _sources(
+    scenario: Scenario, session: Session, base: Debrief
+) -> tuple[tuple[str, str, str], ...]:
+    cited = {s for s, _cite, _grade in base.sources}
+    for e in session.events:
+        if isinstance(e, ev.Injected | ev.Revealed):
+            cited |= set(e.sources)
+    return tuple(
+        (s, scenario.sources[s].cite, scenario.sources[s].grade)
+        for s in sorted(cited)
+        if s in scenario.sources
+    )
+
+
+def build(scenario: Scenario, session: Session, reveal: bool = False) -> PostMortem:
+    """The post-mortem of a class's game that has ended."""
+    game = session.game
+    seats = session.seating.seats
+    side = next((s for s in scenario.sides if s in game.humans), next(iter(scenario.sides)))
+    base = debrief.build(scenario, game, side)
+    mode = session.seating.mode
+    played = {"roles": "roles", "benches": "benches", "solo": "one side"}.get(mode, mode)
+    base = dataclasses.replace(
+        base,
+        side=f"a class of {session.seating.students} in {played} ({len(seats)} seats)",
+        steps=_steps(scenario, game.trail),
+        votes=(),
+        sources=_sources(scenario, session, base),
+    )
+    return PostMortem(
+        debrief=base,
+        mode=mode,
+        students=session.seating.students,
+        votes=_votes(scenario, session, reveal),
+        arguments=_arguments(session),
+        floor=_floor(session),
+        interventions=_interventions(session),
+        roles=_roles(scenario, session),
+        revealed=reveal,
+    )
+
+
+# ---------------------------------------------------------------------------- words shared
+
+
+def vote_total(record: VoteRecord) -> str:
+    v = record.held
+    result = "passed" if v.passed else "failed"
+    return (
+        f"Result: {v.votes_for} for, {v.votes_against} against, {v.abstentions} abstaining; "
+        f"the motion {result}."
+    )
+
+
+def argument_result(a: Argument) -> str:
+    if a.strength is None:
+        return "not rated"
+    outcome = "persuaded" if a.success else "not persuaded"
+    stance = f"; now {a.stance}" if a.stance else ""
+    return f"rated {a.strength} of 5 ({a.percent}%): rolled {a.roll}, {outcome}{stance}"
+
+
+def achieved_word(result: ev.ObjectiveResult) -> str:
+    if result.achieved is None:
+        return "Unknown (it depends on a secret ballot)"
+    return "Achieved" if result.achieved else "Failed"
+
+
+KIND_WORDS = {
+    "injection": "Injected",
+    "set": "Ruling",
+    "overrule": "Overruled",
+    "undo": "Taken back",
+    "seat": "Seat",
+    "conclude": "Concluded",
+}
+
+
+def floor_label(entry: FloorEntry) -> str:
+    return entry.who if entry.minute is None else f"{entry.who} (minute {entry.minute})"
+
+
+def reflection(pm: PostMortem) -> list[tuple[str, tuple[str, ...]]]:
+    """(whose, questions): the scenario's questions, then each role's own."""
+    asked = [("Questions for discussion", pm.debrief.questions)]
+    asked += [(f"For {r.name}", r.reflect) for r in pm.roles if r.reflect]
+    return [(who, questions) for who, questions in asked if questions]
+
+
+# ---------------------------------------------------------------------------- Markdown
+
+
+def markdown(pm: PostMortem) -> str:
+    d = pm.debrief
+    lines = [f"# Post-mortem: {_md(d.title)}", ""]
+    lines += [f"Played by {_md(d.side)}. Seed: {d.seed}.", ""]
+    lines += debrief.markdown_ending(d)
+    lines += debrief.markdown_steps(d.steps, "The class's path beside history")
+    if pm.votes:
+        lines += ["## The votes, voter by voter", ""]
+        for record in pm.votes:
+            if record.secret:
+                v = record.held
+                lines += [f"### {_md(v.title)}", "", f"Motion: {_md(v.motion)}", ""]
+                lines += [f"*{SECRET_NOTE}.*", "", vote_total(record), ""]
+            else:
+                lines += debrief.markdown_vote(record.held)
+    if pm.arguments:
+        lines += ["## Arguments put to the undecided", ""]
+        lines += [
+            f"- **{_md(a.who)}** to **{_md(a.target)}**: \u201c{_md(a.text)}\u201d "
+            f"({_md(argument_result(a))})"
+            for a in pm.arguments
+        ] + [""]
+    if pm.floor:
+        lines += ["## On the floor", ""]
+        lines += [f"- **{_md(floor_label(f))}**: {_md(f.text)}" for f in pm.floor] + [""]
+    if pm.interventions:
+        lines += ["## The teacher's injections and rulings", ""]
+        for i in pm.interventions:
+            lines.append(f"- **{_md(i.label)}**: {_md(i.line())}")
+        lines.append("")
+    if pm.roles:
+        lines += ["## Each role's objectives", ""]
+        for r in pm.roles:
+            lines += [f"### {_md(r.name)}", ""]
+            if not r.results:
+                lines += ["No objectives.", ""]
+                continue
+            for o in r.results:
+                comment = f" {_md(o.comment)}" if o.comment else ""
+                lines.append(f"- **{achieved_word(o)}**: {_md(o.text)}{comment}")
+            lines.append("")
+    lines += debrief.markdown_history(d)
+    lines += debrief.markdown_notes(d.notes)
+    for heading, questions in reflection(pm):
+        lines += debrief.markdown_questions(questions, heading)
+    lines += debrief.markdown_sources(d.sources)
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------- HTML
+
+
+def html(pm: PostMortem) -> str:
+    d, e = pm.debrief, escape
+    out = [f"<h1>Post-mortem: {e(d.title)}</h1>", f"<p>Played by {e(d.side)}. Seed: {d.seed}.</p>"]
+    out += debrief.html_ending(d)
+    out += debrief.html_steps(d.steps, "The class's path beside history")
+    if pm.votes:
+        out.append("<h2>The votes, voter by voter</h2>")
+        for record in pm.votes:
+            if record.secret:
+                v = record.held
+                out += [f"<h3>{e(v.title)}</h3>", f"<p>Motion: {e(v.motion)}</p>"]
+                out += [f"<p><em>{e(SECRET_NOTE)}.</em></p>", f"<p>{e(vote_total(record))}</p>"]
+            else:
+                out += debrief.html_vote(record.held)
+    if pm.arguments:
+        out += ["<h2>Arguments put to the undecided</h2>", "<ul>"]
+        out += [
+            f"<li><strong>{e(a.who)}</strong> to <strong>{e(a.target)}</strong>: "
+            f"\u201c{e(a.text)}\u201d ({e(argument_result(a))})</li>"
+            for a in pm.arguments
+        ]
+        out.append("</ul>")
+    if pm.floor:
+        out += ["<h2>On the floor</h2>", "<ul>"]
+        out += [f"<li><strong>{e(floor_label(f))}</strong>: {e(f.text)}</li>" for f in pm.floor]
+        out.append("</ul>")
+    if pm.interventions:
+        out += ["<h2>The teacher's injections and rulings</h2>", "<ul>"]
+        for i in pm.interventions:
+            out.append(f"<li><strong>{e(i.label)}</strong>: {e(i.line())}</li>")
+        out.append("</ul>")
+    if pm.roles:
+        out.append("<h2>Each role's objectives</h2>")
+        for r in pm.roles:
+            out.append(f"<h3>{e(r.name)}</h3>")
+            if not r.results:
+                out.append("<p>No objectives.</p>")
+                continue
+            out.append("<ul>")
+            for o in r.results:
+                comment = f" {e(o.comment)}" if o.comment else ""
+                out.append(f"<li><strong>{e(achieved_word(o))}</strong>: {e(o.text)}{comment}</li>")
+            out.append("</ul>")
+    out += debrief.html_history(d)
+    out += debrief.html_notes(d.notes)
+    for heading, questions in reflection(pm):
+        out += debrief.html_questions(questions, heading)
+    out += debrief.html_sources(d.sources)
+    return debrief.html_page(f"Post-mortem: {d.title}", out)
+
+
+# ---------------------------------------------------------------------------- the command
+
+
+def debrief_command(args: argparse.Namespace, out: IO[str]) -> int:
+    """``presidium class debrief SESSION [-o FILE.md|.html] [--reveal]``."""
+    from presidium import saves
+    from presidium.classroom import folder
+    from presidium.errors import UsageError
+
+    target = Path(args.output) if args.output else None
+    if target is not None and target.suffix.lower() not in (".md", ".html", ".htm"):
+        raise UsageError(f"-o writes .md or .html, not {target.suffix or 'a file without one'}")
+    place = folder.locate(args.session)
+    opened, _save, session = folder.load(place)
+    if not session.game.over:
+        raise saves.SaveError(
+            f"the game of {place} has not ended yet: go on with it with 'presidium class run "
+            "--resume', or type 'conclude' at the console to play it to an ending"
+        )
+    pm = build(opened.scenario, session, reveal=args.reveal)
+    if target is None:
+        from presidium.ui.postmortem import show
+
+        show(pm, opened.scenario, out)
+        return 0
+    text = markdown(pm) if target.suffix.lower() == ".md" else html(pm)
+    try:
+        saves.write_atomically(text.encode("utf-8"), target)
+    except saves.SaveError as exc:
+        raise saves.SaveError(f"cannot write the post-mortem: {exc}") from None
+    out.write(f"The post-mortem is in {target}.\n")
+    return 0

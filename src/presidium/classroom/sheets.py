@@ -1,0 +1,900 @@
+"""The paper side of a class: the deal (``class cast``) and the handouts (``class sheets``).
+
+A teacher prints before the lesson: one page a role (brief, secret objectives, private
+knowledge, moves), sealed envelopes to open at a given scene, vote cards and ballot slips, a
+public who's-who, and the teacher's own run sheet with the answer key. Everything is made from
+the same compiled scenario the game plays, so the paper and the game cannot disagree.
+
+``build`` gathers what the handouts say; ``markdown`` and ``html`` lay it out (the same
+content in both). Every piece of scenario text goes through ``printable`` on its way out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from presidium import seating as seats_
+from presidium.classroom.console import key_of
+from presidium.conditions import Compiled, CompiledEffect
+from presidium.debrief import format_date
+from presidium.errors import PresidiumError, UsageError
+from presidium.model import (
+    RATINGS,
+    Knowledge,
+    Move,
+    Role,
+    Scenario,
+    Vote,
+)
+from presidium.seating import CastingError, Seating
+
+BALLOT_WORDS = {
+    "open": "Open: each vote is called out as it is cast",
+    "simultaneous": "Simultaneous: every voter shows a vote card at the same moment",
+    "secret": "Secret: paper ballot slips, and only the totals are announced",
+}
+MISSING_WORDS = {
+    "abstain": "a voter who has not voted when it closes abstains",
+    "script": "a voter who has not voted when it closes is voted by the scenario's rules",
+    "absent": "a voter who has not voted when it closes is not counted",
+}
+KIND_WORDS = {"main": "Main objective", "personal": "Personal objective"}
+COUNTERFACTUAL = "counterfactual: invented for the game"
+CARDS_PER_PAGE = 4  # sets of For/Against/Abstain cards, one voter a row
+SLIPS_PER_PAGE = 8
+PAPER = {"a4": ("A4", 297.0), "letter": ("letter", 279.4)}  # (CSS size, height in mm)
+
+# Console words that act on roles: a benches class has no use for them.
+ROLE_WORDS = frozenset({"cast", "secret", "tally", "move", "declare", "argue", "rate", "note"})
+
+
+def console_words(mode: str) -> tuple[tuple[str, str, str], ...]:
+    """The teacher's console words (``class run``) a class in this mode needs, as the
+    console's own ``help`` groups and says them: (what for, what to type, what it does)."""
+    from presidium.classroom.console import GROUPS, WORDS
+
+    return tuple(
+        (group if n == 0 else "", *WORDS[word])
+        for group, words in GROUPS
+        for n, word in enumerate(w for w in words if mode == "roles" or w not in ROLE_WORDS)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# What the handouts say
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One piece of private knowledge, with how sure the sources are."""
+
+    text: str
+    label: str  # "attributed" or "counterfactual: invented for the game"
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MoveLine:
+    label: str
+    typed: str  # what the teacher types at the console
+    terms: tuple[str, ...]  # limit, window, odds, who hears the outcome
+    condition: str | None  # when it may be used, as a sentence
+    effects: str | None  # what it changes, in a sentence or two
+    sources: tuple[str, ...]
+    counterfactual: bool
+
+
+@dataclass(frozen=True)
+class Objective:
+    kind: str  # "Main objective"
+    text: str
+    when: str  # how it is scored (the answer key)
+    achieved: str | None
+    failed: str | None
+
+
+@dataclass(frozen=True)
+class RoleSheet:
+    seat: str
+    name: str
+    office: str | None
+    ballots: tuple[str, ...]  # the votes this seat casts a ballot in, in words
+    brief: str
+    team: str  # the side's name, or "undecided"
+    team_goal: str | None
+    teammates: tuple[str, ...]  # the other students on the team (hidden ones left out)
+    objectives: tuple[Objective, ...]
+    knows: tuple[Fact, ...]
+    envelopes: tuple[str, ...]  # the scene that opens envelope 1, 2, ...
+    moves: tuple[MoveLine, ...]
+    actions: tuple[str, ...]  # the built-in floor actions, in words
+    reflect: tuple[str, ...]
+    sources: tuple[tuple[str, str, str], ...]  # (id, citation, grade)
+
+    @property
+    def rank(self) -> str:
+        return "You vote" if self.ballots else "You speak but do not vote"
+
+
+@dataclass(frozen=True)
+class Decision:
+    when: str
+    title: str
+    prompt: str
+    choices: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BenchSheet:
+    seat: str
+    name: str
+    leader: str
+    goal: str
+    students: int | None
+    decisions: tuple[Decision, ...]
+    situation: str  # the scenario's summary
+
+
+@dataclass(frozen=True)
+class WhoLine:
+    name: str
+    office: str
+    team: str
+    votes: bool
+    played_by: str  # "a student", "3 students", "the script"
+
+
+@dataclass(frozen=True)
+class Envelope:
+    seat: str
+    name: str
+    number: int
+    of: int
+    opens: str  # the scene, as the screen shows it
+    fact: Fact
+
+
+@dataclass(frozen=True)
+class VoteCards:
+    """A set of For / Against / Abstain cards for one voter, for simultaneous votes."""
+
+    name: str
+    votes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Slips:
+    title: str
+    motion: str
+    voters: int  # seated voters; the page is filled with spares
+    count: int
+
+
+@dataclass(frozen=True)
+class VoteLine:
+    title: str
+    ballot: str  # BALLOT_KINDS
+    students: str  # the seated voters' names
+    scripted: int  # how many voters the script votes for
+    missing: str  # MISSING_RULES
+    minutes: int | None
+    called: bool  # held in a scene (else only if the teacher injects it)
+
+    def words(self) -> str:
+        """How it is held and who votes, in a sentence or two."""
+        minutes = f", about {self.minutes} minutes" if self.minutes else ""
+        if self.students:
+            who = f"Students: {self.students}"
+            who += f"; the script votes for {self.scripted} more" if self.scripted > 0 else ""
+        else:
+            who = "No student votes: the scenario's rules decide it"
+        called = "" if self.called else " Held only if you inject it."
+        return (
+            f"{BALLOT_WORDS[self.ballot]}{minutes}. {who}. "
+            f"{MISSING_WORDS[self.missing].capitalize()}.{called}"
+        )
+
+
+@dataclass(frozen=True)
+class AgendaRow:
+    start: int
+    end: int
+    label: str
+    opens: str
+
+
+@dataclass(frozen=True)
+class CastRow:
+    seat: str  # what the teacher types
+    name: str
+    dealt: str  # roles: "from 5 students"; benches: "4 students"
+    here: bool  # dealt in this class
+
+
+@dataclass(frozen=True)
+class RunSheet:
+    agenda: tuple[AgendaRow, ...]
+    minutes: int | None
+    casting: tuple[CastRow, ...]  # every seat the scenario offers, in dealing order
+    votes: tuple[VoteLine, ...]
+    injections: tuple[tuple[str, str, str], ...]  # (id, label, when and on what grounds)
+    answers: tuple[tuple[str, str, tuple[Objective, ...]], ...]  # (name, note, objectives)
+    content_notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Handouts:
+    title: str
+    scenario: str
+    mode: str  # "roles" or "benches"
+    students: int | None
+    paper: str
+    roles: tuple[RoleSheet, ...]
+    benches: tuple[BenchSheet, ...]
+    who: tuple[WhoLine, ...]
+    envelopes: tuple[Envelope, ...]
+    cards: tuple[VoteCards, ...]
+    slips: tuple[Slips, ...]
+    run: RunSheet
+
+    @property
+    def card_pages(self) -> int:
+        return math.ceil(len(self.cards) / CARDS_PER_PAGE)
+
+    @property
+    def slip_pages(self) -> int:
+        return sum(s.count // SLIPS_PER_PAGE for s in self.slips)
+
+
+# ---------------------------------------------------------------------------------------------
+# Building them from a scenario and a seating
+# ---------------------------------------------------------------------------------------------
+
+
+def deal(scenario: Scenario, students: int | None, benches: bool) -> Seating:
+    """The seating asked for, or a usage error (exit 2) that says what would work."""
+    try:
+        if benches:
+            return seats_.benches(scenario, students or len(scenario.sides))
+        if students is None:
+            raise UsageError("give --students N (how many students), or --benches")
+        if scenario.classroom is None or not scenario.roles:
+            raise UsageError(
+                f"scenario '{scenario.id}' has no roles to deal; play it with --benches, "
+                "which needs none"
+            )
+        return seats_.cast(scenario, students)
+    except CastingError as exc:
+        hint = "" if benches else "; or play with --benches"
+        raise UsageError(f"{exc}{hint}") from None
+
+
+def constant(expression: Compiled) -> int | bool | str | None:
+    """The value of an expression that reads no variable, else None."""
+    if expression.names:
+        return None
+    try:
+        value = expression.evaluate({})
+    except Exception:  # an expression that needs the game after all: said in words instead
+        return None
+    return value if isinstance(value, (int, bool, str)) else None
+
+
+def _label(scenario: Scenario, name: str) -> str:
+    actor, _, attribute = name.partition(".")
+    if attribute == "stance" and actor in scenario.actors:
+        return f"{scenario.actors[actor].name}'s stance"
+    variable = scenario.variables.get(name)
+    return variable.label if variable is not None else name
+
+
+def effect_words(scenario: Scenario, effect: CompiledEffect) -> str:
+    """'Central Committee members gathered in Moscow +10', 'Marshal Zhukov's stance: With Khrushchev'."""
+    label = _label(scenario, effect.target)
+    value = constant(effect.value)
+    if value is None:
+        return f"{label} changes"
+    if isinstance(value, bool):
+        return f"{label}: {'yes' if value else 'no'}"
+    if isinstance(value, int) and effect.op in ("+=", "-="):
+        sign = "+" if (effect.op == "+=") == (value >= 0) else "-"
+        return f"{label} {sign}{abs(value)}"
+    if isinstance(value, str):
+        variable = scenario.variables.get(effect.target)
+        shown = (
+            variable.labels.get(value, value) if variable else scenario.stances.get(value, value)
+        )
+        return f"{label}: {shown}"
+    return f"{label}: {value}"
+
+
+def _effects(scenario: Scenario, effects: tuple[CompiledEffect, ...]) -> str:
+    return "; ".join(effect_words(scenario, e) for e in effects)
+
+
+def _phase_words(scenario: Scenario, phase_id: str) -> str:
+    phase = scenario.phases[phase_id]
+    when = format_date(phase.date, phase.date_label)
+    return f"\u201c{phase.title}\u201d" + (f" ({when})" if when else "")
+
+
+def _titles(scenario: Scenario, phase_ids: tuple[str, ...]) -> str:
+    return ", ".join(f"\u201c{scenario.phases[p].title}\u201d" for p in phase_ids)
+
+
+def _fact(knowledge: Knowledge) -> Fact:
+    if knowledge.counterfactual:
+        return Fact(knowledge.text, COUNTERFACTUAL, ())
+    return Fact(knowledge.text, knowledge.confidence or "confidence not given", knowledge.sources)
+
+
+def _move(scenario: Scenario, seat: str, move: Move) -> MoveLine:
+    terms: list[str] = []
+    if move.limit == 1:
+        terms.append("once a game")
+    elif move.limit is not None:
+        terms.append(f"up to {move.limit} times a game")
+    if move.window:
+        terms.append(f"only in {_titles(scenario, move.window)}")
+    condition = None
+    if move.when is not None:
+        said = (move.unavailable or "Only at certain moments: the console says when").strip()
+        condition = said if said.endswith((".", "!", "?")) else said + "."
+    if move.target:
+        terms.append("name a person no student plays who can be persuaded")
+    effects = None
+    if move.chance is not None:
+        percent = constant(move.chance.percent)
+        if isinstance(percent, int) and not isinstance(percent, bool):
+            terms.append(f"a {percent}% chance of success")
+        else:
+            names = sorted({_label(scenario, n) for n in move.chance.percent.names})
+            terms.append("the odds depend on " + ", ".join(names))
+        parts = []
+        if move.chance.success.effects:
+            parts.append("If it works: " + _effects(scenario, move.chance.success.effects) + ".")
+        if move.chance.failure.effects:
+            parts.append("If it fails: " + _effects(scenario, move.chance.failure.effects) + ".")
+        effects = " ".join(parts) or None
+    elif move.outcome is not None and move.outcome.effects:
+        effects = f"Effect: {_effects(scenario, move.outcome.effects)}."
+    terms.append(
+        "the room hears the outcome"
+        if move.public
+        else "only you and the teacher learn the outcome"
+    )
+    target = " TARGET" if move.target else ""
+    return MoveLine(
+        move.label,
+        f"move {seat} {move.id}{target}",
+        tuple(terms),
+        condition,
+        effects,
+        move.sources,
+        move.counterfactual,
+    )
+
+
+def _ballots(scenario: Scenario, role: Role) -> list[Vote]:
+    return [
+        vote
+        for vote in scenario.votes.values()
+        if (role.actor is not None and role.actor in vote.voters)
+        or (vote.delegates is not None and vote.delegates.role == role.id)
+    ]
+
+
+def _called(scenario: Scenario) -> set[str]:
+    """The votes held in a scene (the others only if the teacher injects them)."""
+    return {p.vote for p in scenario.phases.values() if p.vote is not None}
+
+
+def _ballot_words(scenario: Scenario, vote: Vote) -> str:
+    kind = {"open": "open", "simultaneous": "simultaneous", "secret": "secret ballot"}[vote.ballot]
+    extra = "" if vote.id in _called(scenario) else ", only if the teacher calls it"
+    return f"{vote.title} ({kind}{extra})"
+
+
+def _actions(scenario: Scenario, role: Role, seating: Seating) -> tuple[str, ...]:
+    held = {seats_.actor_of(scenario, s) for s in seating.seats}
+    out = []
+    for word in role.can:
+        if word == "declare" and role.actor is not None:  # a stance is an actor's
+            stances = ", ".join(scenario.stances.values())
+            out.append(f"Declare where you stand, aloud ({stances}). The room hears it.")
+        elif word == "argue" and scenario.classroom and scenario.classroom.stance_line:
+            targets = [
+                a.name for a in scenario.actors.values() if a.persuadable and a.id not in held
+            ]
+            who = f" In this class: {', '.join(targets)}." if targets else ""
+            odds = f"{RATINGS[min(RATINGS)]}% to {RATINGS[max(RATINGS)]}%"
+            out.append(
+                "Argue with a person no student plays, to win them one step your way. The "
+                f"teacher rates your argument from 1 to 5: the better it is, the better the odds "
+                f"({odds}).{who}"
+            )
+        elif word == "note":
+            out.append("Pass a private note to the teacher.")
+        elif word == "chair":
+            out.append("Chair the sitting: you call the speakers, in turn.")
+    return tuple(out)
+
+
+def _objectives(role: Role) -> tuple[Objective, ...]:
+    return tuple(
+        Objective(KIND_WORDS.get(o.kind, o.kind), o.text, o.when.source, o.achieved, o.failed)
+        for o in role.objectives
+    )
+
+
+def _team(scenario: Scenario, role: Role) -> str:
+    return scenario.sides[role.side].name if role.side is not None else "undecided"
+
+
+def _role_sheet(scenario: Scenario, seating: Seating, seat: str) -> RoleSheet:
+    role = scenario.roles[seats_.role_of(seat)]
+    actor = scenario.actors.get(role.actor or "")
+    number = 0
+    envelopes = []
+    for knowledge in role.knows:
+        if knowledge.at is not None:
+            number += 1
+            envelopes.append(_phase_words(scenario, knowledge.at))
+    mates = []
+    if role.side is not None:
+        for other in seating.seats:
+            other_role = scenario.roles[seats_.role_of(other)]
+            if other != seat and other_role.side == role.side and not other_role.hidden:
+                mates.append(seats_.seat_name(scenario, other))
+    cited: set[str] = {s for k in role.knows if k.at is None for s in k.sources}
+    cited |= {s for m in role.moves for s in m.sources}
+    return RoleSheet(
+        seat=seat,
+        name=seats_.seat_name(scenario, seat),
+        office=actor.office if actor is not None else None,
+        ballots=tuple(_ballot_words(scenario, v) for v in _ballots(scenario, role)),
+        brief=role.brief,
+        team=_team(scenario, role),
+        team_goal=scenario.sides[role.side].goal if role.side is not None else None,
+        teammates=tuple(mates),
+        objectives=_objectives(role),
+        knows=tuple(_fact(k) for k in role.knows if k.at is None),
+        envelopes=tuple(envelopes),
+        moves=tuple(_move(scenario, seat, m) for m in role.moves),
+        actions=_actions(scenario, role, seating),
+        reflect=role.reflect,
+        sources=_bibliography(scenario, cited),
+    )
+
+
+def _bibliography(scenario: Scenario, ids: set[str]) -> tuple[tuple[str, str, str], ...]:
+    return tuple(
+        (s, scenario.sources[s].cite, scenario.sources[s].grade)
+        for s in sorted(ids)
+        if s in scenario.sources
+    )
+
+
+def _envelopes(scenario: Scenario, seating: Seating) -> tuple[Envelope, ...]:
+    out = []
+    for seat in seating.seats:
+        role = scenario.roles[seats_.role_of(seat)]
+        sealed = [k for k in role.knows if k.at is not None]
+        for number, knowledge in enumerate(sealed, 1):
+            assert knowledge.at is not None
+            out.append(
+                Envelope(
+                    seat,
+                    seats_.seat_name(scenario, seat),
+                    number,
+                    len(sealed),
+                    _phase_words(scenario, knowledge.at),
+                    _fact(knowledge),
+                )
+            )
+    return tuple(out)
+
+
+def _voting_seats(scenario: Scenario, seating: Seating, vote: Vote) -> list[str]:
+    return [
+        seat
+        for seat in seating.seats
+        if seats_.role_of(seat) in scenario.roles
+        and vote in _ballots(scenario, scenario.roles[seats_.role_of(seat)])
+    ]
+
+
+def _cards(scenario: Scenario, seating: Seating) -> tuple[VoteCards, ...]:
+    simultaneous = [v for v in scenario.votes.values() if v.ballot == "simultaneous"]
+    out = []
+    for seat in seating.seats:
+        votes = tuple(v.title for v in simultaneous if seat in _voting_seats(scenario, seating, v))
+        if votes:
+            out.append(VoteCards(seats_.seat_name(scenario, seat), votes))
+    return tuple(out)
+
+
+def _slips(scenario: Scenario, seating: Seating) -> tuple[Slips, ...]:
+    out = []
+    for vote in scenario.votes.values():
+        voters = len(_voting_seats(scenario, seating, vote))
+        if vote.ballot == "secret" and voters:
+            count = math.ceil(voters / SLIPS_PER_PAGE) * SLIPS_PER_PAGE
+            out.append(Slips(vote.title, vote.motion, voters, count))
+    return tuple(out)
+
+
+def _who(scenario: Scenario, seating: Seating) -> tuple[WhoLine, ...]:
+    dealt: dict[str, int] = {}
+    for seat in seating.seats:
+        dealt[seats_.role_of(seat)] = dealt.get(seats_.role_of(seat), 0) + 1
+    out = []
+    for role in scenario.roles.values():
+        actor = scenario.actors.get(role.actor or "")
+        n = dealt.get(role.id, 0)
+        played = "the script" if n == 0 else ("a student" if n == 1 else f"{n} students")
+        team = "-" if role.hidden else _team(scenario, role)
+        out.append(
+            WhoLine(
+                role.name,
+                actor.office if actor else "",
+                team,
+                bool(_ballots(scenario, role)),
+                played,
+            )
+        )
+    return tuple(out)
+
+
+def _agenda(scenario: Scenario) -> tuple[AgendaRow, ...]:
+    if scenario.classroom is None:
+        return ()
+    rows, start = [], 0
+    for item in scenario.classroom.agenda:
+        rows.append(
+            AgendaRow(start, start + item.minutes, item.label, _phase_words(scenario, item.phase))
+        )
+        start += item.minutes
+    return tuple(rows)
+
+
+def _casting(scenario: Scenario, seating: Seating) -> tuple[CastRow, ...]:
+    low, _ = seats_.class_sizes(scenario)
+    return tuple(
+        CastRow(
+            seat,
+            seats_.seat_name(scenario, seat),
+            f"from {max(low, n)} students",
+            seat in seating.seats,
+        )
+        for n, seat in enumerate(seats_.dealing_order(scenario), 1)
+    )
+
+
+def _grouped(scenario: Scenario, seats: list[str]) -> str:
+    """Seat names, the copies of one role said once: 'Molotov, Member of the Central
+    Committee ×3'."""
+    by_role: dict[str, list[str]] = {}
+    for seat in seats:
+        by_role.setdefault(seats_.role_of(seat), []).append(seat)
+    names = []
+    for role_id, held in by_role.items():
+        if len(held) == 1:
+            names.append(seats_.seat_name(scenario, held[0]))
+        else:
+            names.append(f"{scenario.roles[role_id].name} \u00d7{len(held)}")
+    return ", ".join(names)
+
+
+def _votes(scenario: Scenario, seating: Seating) -> tuple[VoteLine, ...]:
+    out = []
+    for vote in scenario.votes.values():
+        seated = _voting_seats(scenario, seating, vote)
+        held = sum(1 for s in seated if seats_.actor_of(scenario, s) in vote.voters)
+        out.append(
+            VoteLine(
+                vote.title,
+                vote.ballot,
+                _grouped(scenario, seated),
+                len(vote.voters) - held,
+                vote.missing,
+                vote.minutes,
+                vote.id in _called(scenario),
+            )
+        )
+    return tuple(out)
+
+
+def _injections(scenario: Scenario) -> tuple[tuple[str, str, str], ...]:
+    out = []
+    for injection in scenario.injections.values():
+        terms = []
+        if injection.window:
+            terms.append("in " + _titles(scenario, injection.window))
+        if injection.when is not None:
+            terms.append(f"only when {injection.when.source}")
+        if injection.counterfactual:
+            terms.append(COUNTERFACTUAL)
+        else:
+            terms.append("sources: " + ", ".join(injection.sources))
+        if injection.effects:
+            terms.append(_effects(scenario, injection.effects))
+        if injection.vote is not None:
+            terms.append(f"opens the ballot \u201c{scenario.votes[injection.vote].title}\u201d")
+        out.append((injection.id, injection.label, "; ".join(terms)))
+    return tuple(out)
+
+
+def _answers(
+    scenario: Scenario, seating: Seating
+) -> tuple[tuple[str, str, tuple[Objective, ...]], ...]:
+    dealt = {seats_.role_of(s) for s in seating.seats}
+    return tuple(
+        (role.name, "" if role.id in dealt else "not dealt in this class", _objectives(role))
+        for role in scenario.roles.values()
+        if role.objectives
+    )
+
+
+def _leader(scenario: Scenario, side: str) -> str:
+    leader = scenario.sides[side].leader
+    return scenario.actors[leader].name if leader in scenario.actors else leader
+
+
+def _decisions(scenario: Scenario, side: str) -> tuple[Decision, ...]:
+    return tuple(
+        Decision(
+            format_date(p.date, p.date_label),
+            p.title,
+            p.prompt or "",
+            tuple(c.label for c in p.choices),
+        )
+        for p in scenario.phases.values()
+        if p.by == side and p.choices
+    )
+
+
+def build(scenario: Scenario, seating: Seating, paper: str = "a4", sized: bool = True) -> Handouts:
+    """Everything a class needs on paper. ``sized``: the class size is known (in benches
+    mode it may not be: the sheets then leave the bench sizes out)."""
+    if seating.mode == "benches":
+        benches = tuple(
+            BenchSheet(
+                seat,
+                seats_.seat_name(scenario, seat),
+                _leader(scenario, seat[len(seats_.BENCH) :]),
+                scenario.sides[seat[len(seats_.BENCH) :]].goal,
+                seating.size(seat) if sized else None,
+                _decisions(scenario, seat[len(seats_.BENCH) :]),
+                scenario.summary,
+            )
+            for seat in seating.seats
+        )
+        run = RunSheet(
+            agenda=_agenda(scenario),
+            minutes=scenario.classroom.minutes if scenario.classroom else None,
+            casting=tuple(
+                CastRow(
+                    key_of(s),
+                    seats_.seat_name(scenario, s),
+                    f"{seating.size(s)} students" if sized else "",
+                    True,
+                )
+                for s in seating.seats
+            ),
+            votes=_votes(scenario, seating),
+            injections=_injections(scenario),
+            answers=tuple(
+                (
+                    b.name,
+                    f"led by {b.leader}",
+                    (Objective("The side's goal", b.goal, "", None, None),),
+                )
+                for b in benches
+            ),
+            content_notes=scenario.content_notes,
+        )
+        return Handouts(
+            scenario.title,
+            scenario.id,
+            "benches",
+            seating.students if sized else None,
+            paper,
+            (),
+            benches,
+            (),
+            (),
+            (),
+            (),
+            run,
+        )
+    run = RunSheet(
+        agenda=_agenda(scenario),
+        minutes=scenario.classroom.minutes if scenario.classroom else None,
+        casting=_casting(scenario, seating),
+        votes=_votes(scenario, seating),
+        injections=_injections(scenario),
+        answers=_answers(scenario, seating),
+        content_notes=scenario.content_notes,
+    )
+    return Handouts(
+        scenario.title,
+        scenario.id,
+        "roles",
+        seating.students,
+        paper,
+        tuple(_role_sheet(scenario, seating, s) for s in seating.seats),
+        (),
+        _who(scenario, seating),
+        _envelopes(scenario, seating),
+        _cards(scenario, seating),
+        _slips(scenario, seating),
+        run,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The commands
+# ---------------------------------------------------------------------------------------------
+
+HANDOUT_SUFFIXES = (".md", ".markdown", ".html", ".htm")
+
+
+def _open(args: argparse.Namespace) -> tuple[Scenario, Seating]:
+    from presidium import catalog
+
+    scenario = catalog.open_scenario(args.scenario).scenario
+    return scenario, deal(scenario, args.students, args.benches)
+
+
+def cast_command(args: argparse.Namespace, out: IO[str]) -> int:
+    """``presidium class cast``: the deal, for the teacher to check before printing."""
+    scenario, seating = _open(args)
+    out.write(cast_text(scenario, seating, sized=args.students is not None))
+    return 0
+
+
+def sheets_command(args: argparse.Namespace, out: IO[str]) -> int:
+    """``presidium class sheets``: the handouts, as HTML to print or as Markdown."""
+    from presidium.classroom import paper
+
+    target = args.output
+    if target is not None and not target.lower().endswith(HANDOUT_SUFFIXES):
+        raise UsageError(f"-o writes Markdown (.md) or HTML (.html), not '{target}'")
+    if target is not None and Path(target).is_dir():
+        raise UsageError(f"-o '{target}' is a folder; give a file")
+    scenario, seating = _open(args)
+    handouts = build(scenario, seating, args.paper, sized=args.students is not None)
+    as_html = target is not None and target.lower().endswith((".html", ".htm"))
+    text = paper.html(handouts) if as_html else paper.markdown(handouts)
+    if target is None:
+        out.write(text)
+        return 0
+    _write(Path(target), text)
+    out.write(paper.summary(handouts, target, as_html) + "\n")
+    return 0
+
+
+def _write(path: Path, text: str) -> None:
+    """Write the whole file or nothing: a full disk never leaves half a handout."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(temp, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
+        raise PresidiumError(f"cannot write the handouts to '{path}': {exc.strerror}") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# ``class cast``: the deal as a table on a terminal
+# ---------------------------------------------------------------------------------------------
+
+
+def _cells(row: list[list[str]], widths: list[int]) -> list[str]:
+    import textwrap
+
+    columns = [
+        [piece for part in cell for piece in (textwrap.wrap(part, width) or [""])]
+        for cell, width in zip(row, widths, strict=True)
+    ]
+    height = max(len(c) for c in columns)
+    return [
+        "  ".join(
+            (c[i] if i < len(c) else "").ljust(w) for c, w in zip(columns, widths, strict=True)
+        ).rstrip()
+        for i in range(height)
+    ]
+
+
+def _wrapped(text: str, indent: str = "") -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, 78, subsequent_indent=indent)
+
+
+def cast_text(scenario: Scenario, seating: Seating, sized: bool = True) -> str:
+    """The deal as plain text, 80 columns wide."""
+    from presidium.printable import one_line
+
+    lines = [one_line(f"{scenario.title} ({scenario.id})")]
+    if seating.mode == "benches":
+        count = f"{seating.students} students" if sized else "the class"
+        lines += [f"Benches: {count} in {len(seating.seats)} benches, one a side.", ""]
+        widths = [24, 28, 8]
+        rows = [[["seat"], ["bench"], ["students"]]]
+        for seat in seating.seats:
+            side = scenario.sides[seat[len(seats_.BENCH) :]]
+            leader = _leader(scenario, side.id)
+            size = str(seating.size(seat)) if sized else "?"
+            rows.append(
+                [[key_of(seat)], [one_line(side.name), one_line(f"led by {leader}")], [size]]
+            )
+        for row in rows:
+            lines += _cells(row, widths)
+        lines.append("")
+        if not sized:
+            lines.append("Give --students N to share the class out between the benches.")
+        lines += _wrapped(
+            "Each bench decides its side's choices by a show of hands; the scenario's rules "
+            "decide every vote. Everyone else is played by the script."
+        )
+        return "\n".join(lines) + "\n"
+    low, high = seats_.class_sizes(scenario)
+    lines += [
+        f"The deal for {seating.students} students (this scenario seats {low} to {high}).",
+        "",
+    ]
+    widths = [2, 12, 33, 20, 5]
+    rows = [[["#"], ["seat"], ["person and office"], ["side"], ["votes"]]]
+    for number, seat in enumerate(seating.seats, 1):
+        role = scenario.roles[seats_.role_of(seat)]
+        actor = scenario.actors.get(role.actor or "")
+        person = [one_line(seats_.seat_name(scenario, seat))]
+        if actor is not None:
+            person.append(one_line(actor.office))
+        rows.append(
+            [
+                [str(number)],
+                [seat],
+                person,
+                [one_line(_team(scenario, role))],
+                ["yes" if _ballots(scenario, role) else "no"],
+            ]
+        )
+    for row in rows:
+        lines += _cells(row, widths)
+    lines.append("")
+    lines.append("Votes:")
+    for vote in _votes(scenario, seating):
+        who = f"students: {vote.students}" if vote.students else "no student votes"
+        script = f"; the script votes for {vote.scripted} more" if vote.scripted > 0 else ""
+        called = "" if vote.called else ", only if the teacher injects it"
+        line = f"- {vote.title} ({vote.ballot}{called}): {who}{script}."
+        lines += _wrapped(one_line(line), "  ")
+    held = {seats_.actor_of(scenario, s) for s in seating.seats}
+    unheld = [a for a in scenario.actors.values() if a.id not in held]
+    principal = [a.name for a in unheld if a.principal]
+    others = [a.name for a in unheld if not a.principal]
+    lines.append("")
+    if principal:
+        lines += _wrapped(
+            one_line("The script plays the leading figures " + ", ".join(principal) + ".")
+        )
+    if others:
+        also = "It also plays " if principal else "The script plays "
+        lines += _wrapped(one_line(also + ", ".join(others) + "."))
+    persuadable = [a.name for a in unheld if a.persuadable]
+    if persuadable:
+        lines += _wrapped(one_line("Students may argue with " + ", ".join(persuadable) + "."))
+    return "\n".join(lines) + "\n"

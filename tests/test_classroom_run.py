@@ -1,0 +1,960 @@
+"""``presidium class run``: the console's words, the projector view, and whole class games
+driven from piped teacher input."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import select
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_cli
+from presidium import actions as act
+from presidium import catalog, saves
+from presidium import events as ev
+from presidium.classroom import console as words
+from presidium.classroom import folder
+from presidium.classroom.console import Actions, Command, Problem, View, key_of, parse
+from presidium.classroom.folder import classes_dir
+from presidium.classroom.session import Session
+from presidium.engine import Game
+from presidium.model import Classroom, Injection, Move, Role, Scenario
+from presidium.seating import benches, cast
+from presidium.ui.classroom import view_of
+
+# --------------------------------------------------------------------------- the grammar
+
+
+def _role(scenario: Scenario, role_id: str, priority: int, **fields: object) -> Role:
+    span = scenario.span
+    base = Role(
+        id=role_id,
+        actor=role_id if role_id in scenario.actors else None,
+        name=scenario.actors[role_id].name if role_id in scenario.actors else "Member of the CC",
+        side=None,
+        hidden=False,
+        priority=priority,
+        copies=1,
+        must=False,
+        brief="",
+        objectives=(),
+        knows=(),
+        moves=(),
+        can=("declare", "argue", "note"),
+        reflect=(),
+        span=span,
+    )
+    return dataclasses.replace(base, **fields)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def roles_1957(june_1957: Scenario) -> Scenario:
+    """june_1957 with a few roles written into it, enough for the words to find."""
+    span = june_1957.span
+    lobby = Move(
+        "lobby", "Lobby the delegates", None, None, None, None, 1, (), True, False, (), False, span
+    )
+    press = Move(
+        "press", "Press a waverer", None, None, None, None, None, (), False, True, (), False, span
+    )
+    roles = {
+        "khrushchev": _role(june_1957, "khrushchev", 1, must=True, moves=(lobby,)),
+        "molotov": _role(june_1957, "molotov", 2),
+        "bulganin": _role(june_1957, "bulganin", 3, moves=(lobby, press)),
+        "cc_member": _role(june_1957, "cc_member", 4, copies=3),
+        "zhukov": _role(june_1957, "zhukov", 9),
+    }
+    classroom = Classroom(2, 7, 50, (), ("khrushchev", "wavering", "majority"), span)
+    actors = dict(june_1957.actors)
+    actors["pervukhin"] = dataclasses.replace(actors["pervukhin"], persuadable=True)
+    leak = Injection("leak", "A leak to the press", (), (), None, (), None, (), True, span)
+    return dataclasses.replace(
+        june_1957, roles=roles, classroom=classroom, actors=actors, injections={"leak": leak}
+    )
+
+
+def _decision(scenario: Scenario, roles: tuple[str, ...]) -> ev.RequestOpened:
+    game = Game(scenario, [scenario.phases[scenario.start].by or "khrushchev"])
+    game.start()
+    assert game.pending is not None
+    return ev.RequestOpened(
+        f"{game.pending.phase}:decision",
+        "decision",
+        game.pending.phase,
+        "Khrushchev decides",
+        roles,
+        True,
+        None,
+        game.pending.options,
+    )
+
+
+def _ballot(voters: tuple[str, ...], kind: str = "secret") -> ev.RequestOpened:
+    return ev.RequestOpened(
+        "showdown:ballot",
+        "ballot",
+        "showdown",
+        "The Presidium votes",
+        voters,
+        True,
+        3,
+        vote="showdown_18_june",
+        ballot=kind,
+    )
+
+
+@pytest.fixture(scope="module")
+def roles_view(roles_1957: Scenario) -> View:
+    seated = cast(roles_1957, 6)  # khrushchev, molotov, bulganin, cc_member#1..3
+    decision = _decision(roles_1957, ("khrushchev", "bulganin"))
+    ballot = _ballot(("khrushchev", "molotov", "bulganin", "cc_member#1"))
+    floor = ev.RequestOpened(
+        "showdown:floor", "floor", "showdown", "The floor", seated.seats, True, 3
+    )
+    rating = ev.RequestOpened("rating:1", "rating", "showdown", "Bulganin argues", (), False, None)
+    return View(roles_1957, seated, (decision, ballot, floor, rating), frozenset(), decision.phase)
+
+
+@pytest.fixture(scope="module")
+def bench_view(june_1957: Scenario) -> View:
+    seated = benches(june_1957, 20)
+    return View(june_1957, seated, (_decision(june_1957, ("bench:khrushchev",)),))
+
+
+def one(parsed: object) -> act.Action:
+    assert isinstance(parsed, Actions), parsed
+    assert len(parsed.actions) == 1
+    return parsed.actions[0]
+
+
+def problem(parsed: object) -> str:
+    assert isinstance(parsed, Problem), parsed
+    assert "\n" not in parsed.reason
+    return parsed.reason
+
+
+def test_the_deal_in_the_fixture(roles_view: View) -> None:
+    assert roles_view.seating.seats == (
+        "khrushchev",
+        "molotov",
+        "bulganin",
+        "cc_member#1",
+        "cc_member#2",
+        "cc_member#3",
+    )
+
+
+def test_blank_lines_are_nothing(roles_view: View) -> None:
+    assert parse("", roles_view) is None
+    assert parse("   ", roles_view) is None
+
+
+@pytest.mark.parametrize("word", ["status", "roster", "open", "look", "notes", "quit"])
+def test_console_only_words(word: str, roles_view: View) -> None:
+    assert parse(word, roles_view) == Command(word)
+    assert parse(word.upper(), roles_view) == Command(word)
+    assert "takes nothing" in problem(parse(f"{word} now", roles_view))
+
+
+def test_aliases(roles_view: View) -> None:
+    assert parse("?", roles_view) == Command("help")
+    assert parse("exit", roles_view) == Command("quit")
+    assert one(parse("advance", roles_view)) == act.Close(
+        "x:decision".replace("x", roles_view.requests[0].phase)
+    )
+
+
+def test_an_unknown_word_gets_a_did_you_mean(roles_view: View) -> None:
+    assert problem(parse("clsoe", roles_view)) == (
+        "'clsoe' is not a console word (did you mean 'close'?); type 'help' for the list"
+    )
+    assert "did you mean" not in problem(parse("xyzzy", roles_view))
+
+
+def test_a_choice_id_never_starts_a_line(roles_view: View) -> None:
+    first = roles_view.requests[0].options[0]
+    assert "not a console word" in problem(parse(first.id, roles_view))
+    assert "not a console word" in problem(parse("1", roles_view))
+
+
+def test_as_role_choice_by_number_and_by_id(roles_view: View) -> None:
+    decision = roles_view.requests[0]
+    first, second = decision.options[0], decision.options[1]
+    assert one(parse("as khrushchev 1", roles_view)) == act.Choose(
+        "khrushchev", decision.request, first.id
+    )
+    assert one(parse(f"as Khrushchev {second.id}", roles_view)) == act.Choose(
+        "khrushchev", decision.request, second.id
+    )
+
+
+def test_as_an_adviser_is_advice(roles_view: View) -> None:
+    decision = roles_view.requests[0]
+    assert one(parse("as bulganin 2", roles_view)) == act.Advise(
+        "bulganin", decision.request, decision.options[1].id
+    )
+
+
+def test_as_a_voter_casts_a_ballot(roles_view: View) -> None:
+    assert one(parse("as molotov for", roles_view)) == act.Cast("molotov", "showdown:ballot", "for")
+    assert one(parse("as molotov no -- he must go", roles_view)) == act.Cast(
+        "molotov", "showdown:ballot", "against", "he must go"
+    )
+    # an adviser who also votes: a ballot word is the ballot, a choice the advice
+    assert one(parse("as bulganin abstain", roles_view)).do == "cast"
+    assert one(parse("as bulganin 1", roles_view)).do == "advise"
+
+
+def test_as_errors(roles_view: View) -> None:
+    decision = roles_view.requests[0]
+    ids = [o.id for o in decision.options]
+    assert "as ROLE CHOICE" in problem(parse("as khrushchev", roles_view))
+    assert problem(parse("as khrushcev 1", roles_view)).startswith(
+        "no role 'khrushcev' in this class (did you mean 'khrushchev'?)"
+    )
+    misspelt = ids[0][:-1] + "x"
+    reason = problem(parse(f"as khrushchev {misspelt}", roles_view))
+    assert reason.startswith(f"'{misspelt}' is not a choice here (did you mean '{ids[0]}'?)")
+    assert problem(parse("as khrushchev 99", roles_view)).startswith("'99' is not a choice here")
+    assert "not a ballot (did you mean 'against'?)" in problem(
+        parse("as molotov aginst", roles_view)
+    )
+    assert problem(parse("as cc_member for", roles_view)).startswith("3 students play")
+    assert "nothing is waiting for Member of the CC 2" in problem(
+        parse("as cc_member#2 for", roles_view)
+    )
+    assert "is not dealt in this class of 6" in problem(parse("as zhukov 1", roles_view))
+    assert "a decision takes no text" in problem(parse("as khrushchev 1 -- why", roles_view))
+
+
+def test_a_scripted_role_is_refused_until_seated_again(roles_view: View) -> None:
+    view = dataclasses.replace(roles_view, scripted=frozenset({"molotov"}))
+    assert "'seat molotov' gives it back" in problem(parse("as molotov for", view))
+    assert one(parse("seat molotov", view)) == act.SeatRole("molotov")
+    assert one(parse("script bulganin", view)) == act.ScriptSeat("bulganin")
+    assert "say which role" in problem(parse("script", view))
+    assert "did you mean 'bulganin'" in problem(parse("script bulganni", view))
+
+
+def test_hands_in_option_order(bench_view: View) -> None:
+    decision = bench_view.requests[0]
+    options = decision.options
+    counts = " ".join(str(n + 1) for n in range(len(options)))
+    hands = one(parse(f"hands {counts}", bench_view))
+    assert isinstance(hands, act.Hands)
+    assert hands.request == decision.request
+    assert hands.counts == tuple((o.id, n + 1) for n, o in enumerate(options) if o.available)
+
+
+def test_hands_errors(bench_view: View, roles_view: View) -> None:
+    n = len(bench_view.requests[0].options)
+    assert f"{n} choices here: give {n} counts" in problem(parse("hands 1", bench_view))
+    assert "takes whole numbers, not 'x'" in problem(parse("hands x " + "1 " * (n - 1), bench_view))
+    assert "every count is 0" in problem(parse("hands " + "0 " * n, bench_view))
+    empty = dataclasses.replace(bench_view, requests=())
+    assert "no decision is open" in problem(parse("hands 1 2", empty))
+
+
+def test_hands_for_an_unavailable_choice(bench_view: View) -> None:
+    decision = bench_view.requests[0]
+    closed = dataclasses.replace(decision.options[0], available=False, reason="not now")
+    request = dataclasses.replace(decision, options=(closed, *decision.options[1:]))
+    view = dataclasses.replace(bench_view, requests=(request,))
+    n = len(request.options)
+    assert "is unavailable" in problem(parse("hands 1" + " 0" * (n - 1), view))
+    hands = one(parse("hands " + " ".join(["1"] * (n - 1)), view))  # the available ones only
+    assert isinstance(hands, act.Hands)
+    assert [c for c, _ in hands.counts] == [o.id for o in request.options[1:]]
+
+
+def test_a_bench_by_its_side(bench_view: View) -> None:
+    decision = bench_view.requests[0]
+    assert one(parse("as khrushchev 1", bench_view)) == act.Choose(
+        "bench:khrushchev", decision.request, decision.options[0].id
+    )
+    assert one(parse("as bench:khrushchev 1", bench_view)).do == "choose"
+    assert "no bench 'krushchev' in this class (did you mean 'khrushchev'?)" in problem(
+        parse("as krushchev 1", bench_view)
+    )
+
+
+def test_roll_call(roles_view: View) -> None:
+    parsed = parse(
+        "cast for: molotov bulganin; against: khrushchev; abstain: cc_member#1", roles_view
+    )
+    assert isinstance(parsed, Actions)
+    assert parsed.actions == (
+        act.Cast("molotov", "showdown:ballot", "for"),
+        act.Cast("bulganin", "showdown:ballot", "for"),
+        act.Cast("khrushchev", "showdown:ballot", "against"),
+        act.Cast("cc_member#1", "showdown:ballot", "abstain"),
+    )
+    short = parse("cast for molotov, bulganin", roles_view)
+    assert isinstance(short, Actions) and len(short.actions) == 2
+
+
+def test_roll_call_errors(roles_view: View) -> None:
+    assert "say who votes how" in problem(parse("cast", roles_view))
+    assert "'fro' is not a ballot (did you mean 'for'?)" in problem(
+        parse("cast fro: molotov", roles_view)
+    )
+    assert "no names after 'for:'" in problem(parse("cast for:", roles_view))
+    assert "Molotov is named twice" in problem(
+        parse("cast for: molotov; against: molotov", roles_view)
+    )
+    assert "Member of the CC 2 has no vote in The Presidium votes" in problem(
+        parse("cast for: cc_member#2", roles_view)
+    )
+    assert "did you mean 'molotov'" in problem(parse("cast for: molotv", roles_view))
+    empty = dataclasses.replace(roles_view, requests=())
+    assert problem(parse("cast for: molotov", empty)) == "no ballot is open"
+
+
+def test_secret(roles_view: View) -> None:
+    assert parse("secret bulganin", roles_view) == Command(
+        "secret", seat="bulganin", request="showdown:ballot"
+    )
+    assert "has no vote in the open ballot" in problem(parse("secret cc_member#3", roles_view))
+    assert "say whose ballot" in problem(parse("secret", roles_view))
+    assert "did you mean 'bulganin'" in problem(parse("secret bulgnin", roles_view))
+    empty = dataclasses.replace(roles_view, requests=())
+    assert problem(parse("secret bulganin", empty)) == "no ballot is open"
+
+
+def test_ballot_values() -> None:
+    assert [words.ballot_value(w) for w in ("For", " against ", "abstain", "yes", "no", "x")] == [
+        "for",
+        "against",
+        "abstain",
+        "for",
+        "against",
+        None,
+    ]
+
+
+def test_tally(roles_view: View) -> None:
+    assert one(parse("tally 2 1 1", roles_view)) == act.Tally("showdown:ballot", 2, 1, 1)
+    assert "give three totals" in problem(parse("tally 2 1", roles_view))
+    assert "takes whole numbers" in problem(parse("tally 2 1 -1", roles_view))
+    empty = dataclasses.replace(roles_view, requests=())
+    assert "no ballot is open" in problem(parse("tally 1 1 1", empty))
+
+
+def test_floor_words(roles_view: View) -> None:
+    assert one(parse("move khrushchev lobby", roles_view)) == act.MakeMove(
+        "khrushchev", "showdown:floor", "lobby"
+    )
+    assert one(parse("move bulganin 2 pervukhin", roles_view)) == act.MakeMove(
+        "bulganin", "showdown:floor", "press", "pervukhin"
+    )
+    assert "no move 'loby' (did you mean 'lobby'?)" in problem(
+        parse("move khrushchev loby", roles_view)
+    )
+    assert "is aimed at someone" in problem(parse("move bulganin press", roles_view))
+    assert "is not aimed at anyone" in problem(parse("move bulganin lobby pervukhin", roles_view))
+    assert "has no moves" in problem(parse("move molotov lobby", roles_view))
+    assert "Molotov cannot be persuaded" in problem(
+        parse("move bulganin press molotov", roles_view)
+    )
+    closed = dataclasses.replace(roles_view, requests=roles_view.requests[:2])
+    assert "moves wait for a floor" in problem(parse("move khrushchev lobby", closed))
+
+
+def test_declare_argue_rate_note(roles_view: View) -> None:
+    assert one(parse("declare bulganin wavering", roles_view)) == act.Declare(
+        "bulganin", "wavering"
+    )
+    assert one(parse("declare bulganin Wavering", roles_view)) == act.Declare(
+        "bulganin", "wavering"
+    )
+    assert "no stance 'wavring' (did you mean 'wavering'?)" in problem(
+        parse("declare bulganin wavring", roles_view)
+    )
+    assert one(parse("argue molotov pervukhin -- think of the harvest", roles_view)) == act.Argue(
+        "molotov", "pervukhin", "think of the harvest"
+    )
+    assert "argue ROLE TARGET --" in problem(parse("argue molotov pervukhin", roles_view))
+    assert "did you mean 'pervukhin'" in problem(parse("argue molotov pervukin -- x", roles_view))
+    long = "x" * (act.MAX_TEXT + 1)
+    assert f"keep it to {act.MAX_TEXT}" in problem(
+        parse(f"argue molotov pervukhin -- {long}", roles_view)
+    )
+    assert one(parse("rate 4", roles_view)) == act.Rate("rating:1", 4)
+    assert one(parse("rate rating:1 2", roles_view)) == act.Rate("rating:1", 2)
+    assert "from 1 (weak) to 5 (strong)" in problem(parse("rate 6", roles_view))
+    assert "did you mean 'rating:1'" in problem(parse("rate rating:2 3", roles_view))
+    two = dataclasses.replace(
+        roles_view,
+        requests=(
+            *roles_view.requests,
+            dataclasses.replace(roles_view.requests[3], request="rating:2"),
+        ),
+    )
+    assert "2 arguments wait to be rated" in problem(parse("rate 3", two))
+    assert one(parse("note molotov -- I will vote against", roles_view)) == act.Note(
+        "molotov", "I will vote against"
+    )
+    assert "note ROLE --" in problem(parse("note molotov", roles_view))
+
+
+def test_wait(roles_view: View) -> None:
+    decision = roles_view.requests[0].request
+    assert parse("wait", roles_view) == Command(
+        "wait", request=decision, seconds=words.DEFAULT_WAIT
+    )
+    assert parse("wait 90s", roles_view) == Command("wait", request=decision, seconds=90)
+    assert parse("wait 2:30", roles_view) == Command("wait", request=decision, seconds=150)
+    assert parse("wait 1m30s", roles_view) == Command("wait", request=decision, seconds=90)
+    assert parse("wait 2", roles_view) == Command("wait", request=decision, seconds=120)
+    assert "is not a time" in problem(parse("wait soon", roles_view))
+    assert "between 1 second and 60 minutes" in problem(parse("wait 90m", roles_view))
+    floor_only = dataclasses.replace(roles_view, requests=roles_view.requests[2:])
+    assert parse("wait", floor_only) == Command("wait", request="showdown:floor", seconds=180)
+    assert "nothing is open to wait for" in problem(
+        parse("wait", dataclasses.replace(roles_view, requests=()))
+    )
+
+
+def test_close(roles_view: View) -> None:
+    decision = roles_view.requests[0].request
+    assert one(parse("close", roles_view)) == act.Close(decision)
+    assert one(parse("close showdown:ballot", roles_view)) == act.Close("showdown:ballot")
+    assert "did you mean 'showdown:ballot'" in problem(parse("close showdown:balot", roles_view))
+    assert "nothing is open to close" in problem(
+        parse("close", dataclasses.replace(roles_view, requests=()))
+    )
+
+
+def test_inject(roles_view: View, bench_view: View) -> None:
+    assert one(parse("inject leak", roles_view)) == act.Inject("leak")
+    assert "no event 'leek' (did you mean 'leak'?)" in problem(parse("inject leek", roles_view))
+    assert "say which event" in problem(parse("inject", roles_view))
+    none = dataclasses.replace(bench_view.scenario, injections={})
+    assert "offers no events to inject" in problem(
+        parse("inject leak", dataclasses.replace(bench_view, scenario=none))
+    )
+
+
+def test_set(roles_view: View) -> None:
+    assert one(parse("set cc_in_moscow 70 -- the planes landed early", roles_view)) == act.SetValue(
+        "cc_in_moscow", 70, "the planes landed early"
+    )
+    assert one(parse("set gates_closed yes -- the guards obeyed", roles_view)) == act.SetValue(
+        "gates_closed", True, "the guards obeyed"
+    )
+    assert one(parse("set bulganin.stance wavering -- he hesitates", roles_view)) == act.SetValue(
+        "bulganin.stance", "wavering", "he hesitates"
+    )
+    assert "a ruling says why" in problem(parse("set cc_in_moscow 70", roles_view))
+    assert "no value 'cc_in_moskow' (did you mean 'cc_in_moscow'?)" in problem(
+        parse("set cc_in_moskow 70 -- x", roles_view)
+    )
+    assert "is a number, not 'many'" in problem(parse("set cc_in_moscow many -- x", roles_view))
+    assert "is yes or no, not 'maybe'" in problem(parse("set gates_closed maybe -- x", roles_view))
+    assert "cannot be 'wavring'" in problem(parse("set bulganin.stance wavring -- x", roles_view))
+
+
+def test_overrule(roles_view: View) -> None:
+    phase = roles_view.scenario.phases[roles_view.last_decision or ""]
+    first = phase.choices[0].id
+    assert one(parse(f"overrule {first} -- it was a tie", roles_view)) == act.Overrule(
+        first, "it was a tie"
+    )
+    assert one(parse("overrule 1 -- x", roles_view)) == act.Overrule(first, "x")
+    assert "overrule CHOICE -- REASON" in problem(parse(f"overrule {first}", roles_view))
+    assert f"did you mean '{first}'" in problem(parse(f"overrule {first[:-1]}x -- x", roles_view))
+    fresh = dataclasses.replace(roles_view, last_decision=None)
+    assert "none to overrule" in problem(parse(f"overrule {first} -- x", fresh))
+
+
+def test_reveal_undo_conclude_save(roles_view: View) -> None:
+    assert one(parse("reveal", roles_view)) == act.Reveal()
+    assert one(parse("reveal showdown_18_june", roles_view)) == act.Reveal("showdown_18_june")
+    assert "did you mean 'showdown_18_june'" in problem(parse("reveal showdown_18_jun", roles_view))
+    assert one(parse("undo", roles_view)) == act.Undo()
+    assert one(parse("conclude", roles_view)) == act.Conclude()
+    assert "takes nothing" in problem(parse("conclude now", roles_view))
+    assert parse("save", roles_view) == Command("save")
+    assert parse("save lesson1.json", roles_view) == Command("save", target="lesson1.json")
+
+
+def test_typed_text_in_a_reason_is_printable(roles_view: View) -> None:
+    reason = problem(parse("as \x1b[2Jkhrushchev 1", roles_view))
+    assert "\x1b" not in reason and "\\x1b" in reason
+
+
+def test_help_lists_every_word() -> None:
+    listed = [typed.split()[0] for typed, _ in words.help_lines()]
+    assert listed == list(words.WORDS)
+
+
+# --------------------------------------------------------------------------- whole games
+
+BUNDLED = sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml"))
+FIXTURE = ROOT / "tests" / "fixtures" / "classroom.yaml"
+
+
+def teacher_lines(session: Session, pick: Callable[[int, View], list[str]]) -> list[str]:
+    """Lines a teacher could type to play ``session`` to its end: ``pick`` gives the lines for
+    the n-th turn; each is read by the console's parser and submitted, as ``class run`` does."""
+    lines: list[str] = []
+    for turn in range(500):
+        if session.game.over:
+            return lines
+        view = view_of(session)
+        for line in pick(turn, view):
+            lines.append(line)
+            parsed = parse(line, view)
+            if isinstance(parsed, Command) and parsed.word == "secret":
+                assert parsed.seat is not None and parsed.request is not None
+                hidden = ("for", "against", "abstain")[turn % 3]
+                lines.append(hidden)
+                parsed = Actions((act.Cast(parsed.seat, parsed.request, hidden),))
+            assert isinstance(parsed, Actions), (line, parsed)
+            for action in parsed.actions:
+                session.submit(action)
+            view = view_of(session)
+    raise AssertionError("the game did not end in 500 turns")
+
+
+def bench_turn(turn: int, view: View) -> list[str]:
+    """A show of hands, a spokesperson, or the teacher closing the decision, in turn."""
+    decision = next(r for r in view.requests if r.kind == "decision")
+    available = [o for o in decision.options if o.available]
+    if turn % 3 == 0:
+        counts = [(3 + n + turn) % 5 if o.available else 0 for n, o in enumerate(decision.options)]
+        if not any(counts):
+            counts = [1 if o.available else 0 for o in decision.options]
+        return ["hands " + " ".join(map(str, counts))]
+    if turn % 3 == 1:
+        return [f"as {key_of(decision.roles[0])} {available[-1].number}"]
+    return ["close"]
+
+
+def run_class(args: list[str], stdin: str) -> tuple[int, str, str]:
+    return run_cli(["class", "run", *args, "--plain"], stdin)
+
+
+def session_folders() -> set[Path]:
+    return set(classes_dir().iterdir()) if classes_dir().exists() else set()
+
+
+def the_new_folder(before: set[Path]) -> Path:
+    (place,) = session_folders() - before
+    return place
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+def test_benches_play_every_bundled_scenario_to_an_ending(name: str) -> None:
+    opened = catalog.open_scenario(name)
+    seated = benches(opened.scenario, 2 * len(opened.scenario.sides))
+    lines = teacher_lines(Session.new(opened.scenario, seated, 1957), bench_turn)
+    before = session_folders()
+    code, out, err = run_class(
+        [name, "--benches", "--students", str(seated.students), "--seed", "1957"],
+        "\n".join(lines) + "\n",
+    )
+    assert code == 0, err
+    assert "Traceback" not in err and err == ""
+    assert "Ending: " in out
+    assert "Show of hands:" in out
+    for line in lines:
+        assert f"teacher> {line}" in out  # piped answers are echoed, as in solo play
+    place = the_new_folder(before)
+    save = folder.read(place)
+    assert save.finished and len(save.log) == len(lines)
+    room = (place / "room.txt").read_text(encoding="utf-8")
+    assert "Ending: " in room
+    assert max(len(line) for line in room.splitlines()) <= 80
+
+
+MARKER = "PRIVATE-MARKER-Q7"
+
+
+def fixture_with_markers(tmp_path: Path) -> Path:
+    """The classroom fixture with a marker in every private text: a role's knowledge, an
+    envelope, a private move's outcome, and the reasons a secret ballot keeps sealed."""
+    text = FIXTURE.read_text(encoding="utf-8")
+    for private in (
+        "Mikoyan has already been out to the members;",
+        "Voroshilov has told you he will vote against",
+        "A quiet word in the corridor.",
+        "wants the Central Committee to decide.",
+        "waits to see which way the table goes.",
+        "wants the Presidium to decide alone.",
+    ):
+        assert private in text, private
+        text = text.replace(private, f"{MARKER} {private}")
+    path = tmp_path / "classroom.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def roles_turn(turn: int, view: View) -> list[str]:
+    """What a teacher types for a class of the fixture: floors with moves, declarations and
+    an argument, a ballot by roll call and at the keyboard, decisions with advice."""
+    ratings = [r for r in view.requests if r.kind == "rating"]
+    if ratings:
+        return ["rate 4"]
+    request = next(r for r in view.requests if r.blocking)
+    if request.kind == "floor":
+        lines = {
+            "the_door": [
+                "move cc_member#1 refuse_to_leave",
+                "declare bulganin khrushchev",
+                "move mikoyan win_over voroshilov",
+                "argue mikoyan voroshilov -- the army is with the Central Committee",
+            ],
+            "the_appeal": ["move khrushchev rally_the_corridor", "inject konev_speaks"],
+        }.get(request.phase, [])
+        return [*lines, "close"]
+    if request.kind == "ballot":
+        return [
+            "cast for: khrushchev mikoyan; against: molotov malenkov",
+            "secret bulganin",
+            "secret cc_member#1",
+            "as cc_member#2 against",
+            "close",
+        ]
+    holder, *advisers = request.roles
+    advice = [f"as {key_of(adviser)} 1" for adviser in advisers[:1]]
+    return [*advice, f"as {key_of(holder)} 1"]
+
+
+def roles_lines(path: Path, students: int = 8, seed: int = 3) -> list[str]:
+    opened = catalog.open_scenario(str(path))
+    return teacher_lines(
+        Session.new(opened.scenario, cast(opened.scenario, students), seed), roles_turn
+    )
+
+
+def test_a_roles_class_of_the_fixture_reaches_an_ending(tmp_path: Path) -> None:
+    lines = roles_lines(FIXTURE)
+    before = session_folders()
+    code, out, err = run_class(
+        [str(FIXTURE), "--students", "8", "--seed", "3"], "\n".join(lines) + "\n"
+    )
+    assert code == 0, err
+    assert "Ending: " in out
+    assert "Bulganin has voted." in out and "Member of the Central Committee 1 has voted." in out
+    assert "Ballot: Receive the members?" in out
+    place = the_new_folder(before)
+    save = folder.read(place)
+    assert save.finished and save.mode == "roles"
+    replayed = Session.replay(catalog.open_scenario(str(FIXTURE)).scenario, save)
+    assert replayed.game.over
+
+
+def test_the_projector_never_shows_private_text(tmp_path: Path) -> None:
+    path = fixture_with_markers(tmp_path)
+    lines = roles_lines(path)
+    before = session_folders()
+    code, out, err = run_class(
+        [str(path), "--students", "8", "--seed", "3"], "\n".join(lines) + "\n"
+    )
+    assert code == 0, err
+    assert "Ending: " in out
+    place = the_new_folder(before)
+    room = (place / "room.txt").read_text(encoding="utf-8")
+    assert MARKER not in out and MARKER not in room
+    save = folder.read(place)
+    session = Session.replay(catalog.open_scenario(str(path)).scenario, save)
+    private = [e for e in session.events if e.to and MARKER in repr(e)]
+    assert private, "the markers are in events, only never drawn for the room"
+
+
+def test_secret_ballot_lines_are_not_echoed_from_a_pipe(tmp_path: Path) -> None:
+    lines = roles_lines(FIXTURE)
+    code, out, _ = run_class(
+        [str(FIXTURE), "--students", "8", "--seed", "3"], "\n".join(lines) + "\n"
+    )
+    assert code == 0
+    shown = out.splitlines()
+    at = next(n for n, line in enumerate(shown) if line == "teacher> secret bulganin")
+    assert shown[at + 1].startswith("Nikolai Bulganin comes to the keyboard")
+    prompt = shown.index("Ballot:", at)  # the prompt, and nothing after it
+    assert shown[prompt + 1] == "Nikolai Bulganin has voted."
+    assert not {"Ballot: for", "Ballot: against", "Ballot: abstain"} & set(shown)
+
+
+def _until_ballot(turn: int, view: View) -> list[str]:
+    if any(r.kind == "ballot" for r in view.requests):
+        raise _AtBallot
+    return roles_turn(turn, view)
+
+
+class _AtBallot(Exception):
+    pass
+
+
+def lines_to_the_ballot() -> list[str]:
+    opened = catalog.open_scenario(str(FIXTURE))
+    session = Session.new(opened.scenario, cast(opened.scenario, 8), 3)
+    typed: list[str] = []
+
+    def pick(turn: int, view: View) -> list[str]:
+        chosen = _until_ballot(turn, view)
+        typed.extend(chosen)
+        return chosen
+
+    with pytest.raises(_AtBallot):
+        teacher_lines(session, pick)
+    return typed
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_secret_input_at_a_terminal_is_not_echoed(tmp_path: Path) -> None:
+    import pty
+
+    hidden = "zqxj-never-shown"
+    script = [*lines_to_the_ballot(), "secret bulganin", hidden, "against", "open", "quit"]
+    leader, follower = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    env.update(PRESIDIUM_DATA_DIR=str(tmp_path), TERM="xterm-256color", COLUMNS="100")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "presidium", "class", "run", str(FIXTURE), "--students", "8"],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env=env,
+    )
+    os.close(follower)
+    seen = b""
+
+    def read_until(wanted: bytes, start: int = 0) -> None:
+        """Read the terminal until ``wanted`` appears after ``start``."""
+        nonlocal seen
+        deadline = time.monotonic() + 60
+        while wanted not in seen[start:]:
+            assert time.monotonic() < deadline, seen.decode("utf-8", "replace")[-2000:]
+            ready, _, _ = select.select([leader], [], [], 1)
+            if ready:
+                try:
+                    seen += os.read(leader, 65536)
+                except OSError:
+                    break
+
+    mark = 0
+    for line in script:
+        secret = line in (hidden, "against")
+        read_until(b"Ballot: " if secret else b"teacher> ", mark)
+        mark = len(seen)
+        os.write(leader, line.encode() + b"\r")
+        if secret:  # the next prompt, or the ballot taken: and nothing typed shown on the way
+            read_until(b"Ballot: " if line == hidden else b"has voted", mark)
+            assert line.encode() not in seen[mark:]
+        else:
+            read_until(line.encode(), mark)  # an ordinary line is shown as it is typed
+    read_until(b"The session is saved")
+    os.close(leader)
+    assert process.wait(timeout=60) == 0
+    text = seen.decode("utf-8", "replace")
+    assert hidden not in text
+    assert "Bulganin has voted." in text
+
+
+def test_a_killed_class_goes_on_with_resume(tmp_path: Path) -> None:
+    lines = roles_lines(FIXTURE)
+    half = len(lines) // 2
+    env = {**os.environ, "PRESIDIUM_DATA_DIR": str(tmp_path)}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "presidium",
+            "class",
+            "run",
+            str(FIXTURE),
+            "--students",
+            "8",
+            "--seed",
+            "3",
+            "--plain",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    assert process.stdin is not None
+    process.stdin.write(("\n".join(lines[:half]) + "\n").encode())
+    process.stdin.flush()
+    opened = catalog.open_scenario(str(FIXTURE))
+    expected = Session.new(opened.scenario, cast(opened.scenario, 8), 3)
+    head = teacher_lines_prefix(expected, lines[:half])
+    deadline = time.monotonic() + 60
+    saved = None
+    while time.monotonic() < deadline:
+        places = list((tmp_path / "classes").glob("*/save.json"))
+        if places:
+            try:
+                saved = folder.read(places[0].parent)
+            except Exception:  # written atomically, so only a missing file can be met here
+                saved = None
+            if saved is not None and len(saved.log) == head:
+                break
+        time.sleep(0.05)
+    process.kill()  # no goodbye, no last write: as a crash or a pulled plug
+    process.wait(timeout=60)
+    process.stdin.close()
+    assert saved is not None and len(saved.log) == head
+    code = subprocess.run(
+        [sys.executable, "-m", "presidium", "class", "run", "--resume", "--plain"],
+        input=("\n".join(lines[half:]) + "\n").encode(),
+        capture_output=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    out = code.stdout.decode()
+    assert code.returncode == 0, code.stderr.decode()
+    assert "Resuming: " in out and "Ending: " in out
+    final = folder.read(places[0].parent)
+    whole = Session.new(opened.scenario, cast(opened.scenario, 8), 3)
+    assert final.finished and len(final.log) == teacher_lines_prefix(whole, lines)
+    assert final.log == whole.game.log
+
+
+def teacher_lines_prefix(session: Session, lines: list[str]) -> int:
+    """How many actions ``lines`` give, submitted to ``session`` as the console would."""
+    hidden_next: tuple[str, str] | None = None
+    for line in lines:
+        if hidden_next is not None:
+            session.submit(act.Cast(hidden_next[0], hidden_next[1], line))
+            hidden_next = None
+            continue
+        parsed = parse(line, view_of(session))
+        if isinstance(parsed, Command) and parsed.word == "secret":
+            assert parsed.seat is not None and parsed.request is not None
+            hidden_next = (parsed.seat, parsed.request)
+            continue
+        assert isinstance(parsed, Actions), (line, parsed)
+        for action in parsed.actions:
+            session.submit(action)
+    return len(session.game.log)
+
+
+# --------------------------------------------------------------------------- the console at work
+
+
+def test_a_line_not_understood_gets_a_reason_and_the_console_waits() -> None:
+    typed = [
+        "clsoe",
+        "as nobody 1",
+        "hands x 1 1",
+        "as khrushchev 1",  # the majority decides first: Khrushchev's bench waits
+        "tally 1 2 3",
+        "conclude",
+    ]
+    code, out, err = run_class(["june_1957", "--benches", "--seed", "4"], "\n".join(typed) + "\n")
+    assert code == 0, err
+    out = " ".join(out.split())
+    assert "'clsoe' is not a console word (did you mean 'close'?); type 'help' for the list." in out
+    assert "No bench 'nobody' in this class; the benches are: khrushchev, molotov." in out
+    assert "'hands' takes whole numbers, not 'x'." in out
+    assert "Nothing is waiting for Khrushchev's side (bench) to answer" in out
+    assert "No ballot is open, so there is nothing to tally." in out
+    assert "Ending: " in out  # and the console went on to the bell
+
+
+def test_the_engine_s_refusal_is_a_one_line_reason(tmp_path: Path) -> None:
+    typed = [*lines_to_the_ballot(), "tally 9 9 9", "conclude"]
+    code, out, err = run_class(
+        [str(FIXTURE), "--students", "8", "--seed", "3"], "\n".join(typed) + "\n"
+    )
+    assert code == 0, err
+    said = out.split("teacher> tally 9 9 9\n", 1)[1].split("teacher> ", 1)[0]
+    assert said[0].isupper() and said.rstrip().endswith(".") and "27" in said
+    assert "Ballot: Receive the members?" not in said  # refused: nothing happened
+    assert "Ending: " in out
+
+
+def test_the_console_only_words_show_and_change_nothing() -> None:
+    before = session_folders()
+    typed = ["help", "status", "roster", "open", "look", "notes", "save", "quit"]
+    code, out, err = run_class(
+        ["june_1957", "--benches", "--students", "9", "--seed", "4"], "\n".join(typed) + "\n"
+    )
+    assert code == 0, err
+    out = " ".join(out.split())
+    assert "hands N N ... - a show of hands for the open decision" in out
+    assert "Benches here: khrushchev, molotov." in out
+    assert "State of play:" in out
+    assert (
+        "Roster: 9 students" in out
+        and "khrushchev: Khrushchev's side (bench), played by 5 students" in out
+    )
+    assert "the_plot:decision: " in out
+    assert out.count("Counting to seven") >= 2  # 'look' shows the scene again
+    assert "History notes: " in out
+    place = the_new_folder(before)
+    assert f"The session is saved in {place}." in out
+    assert "class run --resume" in out
+    assert folder.read(place).log == []
+
+
+def test_wait_closes_what_is_open_when_the_time_is_up() -> None:
+    before = session_folders()
+    code, out, err = run_class(["june_1957", "--benches", "--seed", "4"], "wait 2m\nquit\n")
+    assert code == 0, err
+    assert "(A countdown of 2:00; piped input does not wait.)" in out
+    (action,) = folder.read(the_new_folder(before)).log
+    assert action == act.Close("the_plot:decision", timer=True)
+
+
+def test_save_file_writes_a_copy(tmp_path: Path) -> None:
+    copy = tmp_path / "lesson.json"
+    code, out, err = run_class(
+        ["june_1957", "--benches", "--seed", "4"], f"hands 1 2 3\nsave {copy}\nquit\n"
+    )
+    assert code == 0, err
+    out = " ".join(out.split())
+    assert f"A copy of the session is in {copy}." in out
+    assert len(saves.read(copy).log) == 1
+
+
+def test_input_that_ends_before_the_game_keeps_the_session() -> None:
+    before = session_folders()
+    code, _, err = run_class(["june_1957", "--benches", "--seed", "4"], "hands 1 2 3\n")
+    assert code == 1
+    assert "input ended before the game did; the session is saved" in err
+    assert len(folder.read(the_new_folder(before)).log) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (["june_1957"], "--students N (roles) or --benches"),
+        (["--benches"], "say which scenario"),
+        (["june_1957", "--benches", "--resume"], "--resume takes the class and the seed"),
+        (["classroom_nowhere", "--benches"], "classroom_nowhere"),
+    ],
+)
+def test_usage_errors(args: list[str], reason: str) -> None:
+    code, out, err = run_class(args, "")
+    assert code == 2, (out, err)
+    assert reason in err and "Traceback" not in err
+
+
+def test_resume_with_nothing_to_resume(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PRESIDIUM_DATA_DIR", str(tmp_path))
+    code, _, err = run_class(["--resume"], "")
+    assert code == 2
+    assert "there is no class session to resume" in err
+
+
+def test_help_for_one_word(roles_view: View) -> None:
+    assert parse("help cast", roles_view) == Command("help", target="cast")
+    assert parse("help ?", roles_view) == Command("help", target="help")
+    assert "did you mean 'close'" in problem(parse("help clsoe", roles_view))
+
+
+def test_the_groups_hold_every_word_once() -> None:
+    grouped = [word for _, group in words.GROUPS for word in group]
+    assert sorted(grouped) == sorted(words.WORDS)

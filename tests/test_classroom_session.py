@@ -1,0 +1,594 @@
+"""A class's game kept safe: save format 2, the session, its folder, replay and the post-mortem."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import json
+import os
+import random
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import ROOT
+from conftest import run_cli as run
+from presidium import actions, catalog, saves
+from presidium import events as ev
+from presidium import seating as seats
+from presidium.catalog import Opened
+from presidium.classroom import folder
+from presidium.classroom.session import LogRefused, Session
+from presidium.engine import Game
+from presidium.errors import GameOver, IllegalChoice
+from presidium.model import Scenario
+from presidium.seating import Seating
+from test_debrief import _Checker
+
+BASE = ["play", "--side", "khrushchev", "--seed", "5", "--plain", "--width", "80"]
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "data"
+    monkeypatch.setenv("PRESIDIUM_DATA_DIR", str(folder))
+    return folder
+
+
+def class_save(log: list[actions.Action] | None = None, **changes: Any) -> saves.Save:
+    if log is None:
+        log = [
+            actions.Choose("molotov", "the_plot:decision", "strike_on_tuesday"),
+            actions.Declare("bulganin", "wavering"),
+            actions.Cast("bulganin", "count:ballot", "for", "The table has decided."),
+            actions.Close("count:ballot", timer=True),
+            actions.Hands("vote:decision", (("a", 3), ("b", 4))),
+            actions.SetValue("cc_lean", 75, "Konev's speech landed."),
+        ]
+    fields: dict[str, Any] = {
+        "scenario": "june_1957",
+        "source": "june_1957",
+        "digest": "sha256:0",
+        "seating": Seating("roles", 5, ("khrushchev", "molotov", "bulganin")),
+        "seed": 1957,
+        "log": log,
+        "times": [1000 * n for n in range(len(log))],
+    }
+    fields.update(changes)
+    return saves.Save.of_class(**fields)
+
+
+def rewritten(text: str, change: Callable[[dict[str, Any]], None]) -> bytes:
+    """The save ``text`` edited by ``change``, its checksum recomputed as anyone can."""
+    body = json.loads(text)
+    change(body)
+    body["checksum"] = saves._checksum(body)
+    return json.dumps(body).encode()
+
+
+# --------------------------------------------------------------------------- save format 2
+
+
+def test_a_class_save_round_trips_with_its_seating_log_and_times(tmp_path: Path) -> None:
+    save = class_save(session=saves.Session(inputs=["as molotov strike"], transcript="x\n"))
+    path = saves.write(save, tmp_path / "class.json")
+    again = saves.read(path)
+    assert again == save and again.mode == "roles" and again.version == 2
+    body = json.loads(path.read_text())
+    assert body["version"] == saves.CLASS_VERSION and body["mode"] == "roles"
+    assert body["seating"] == {
+        "mode": "roles",
+        "students": 5,
+        "seats": ["khrushchev", "molotov", "bulganin"],
+    }
+    assert body["log"][0] == {
+        "by": "role:molotov",
+        "do": "choose",
+        "role": "molotov",
+        "request": "the_plot:decision",
+        "choice": "strike_on_tuesday",
+    }
+    assert body["log"][3]["by"] == "timer" and body["times"] == [0, 1000, 2000, 3000, 4000, 5000]
+    assert "side" not in body and "choices" not in body
+    # one log entry a line, so that two saves of a class can be compared by eye
+    assert '  {"by": "teacher", "do": "set", "variable": "cc_lean"' in path.read_text()
+
+
+def test_a_solo_game_still_writes_version_1(tmp_path: Path) -> None:
+    save = tmp_path / "solo.json"
+    run(BASE, f"1\nsave {save}\nquit\n")
+    body = json.loads(save.read_text())
+    assert body["version"] == 1 and "log" not in body and body["side"] == "khrushchev"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda t: t.replace('"seed": 1957', '"seed": 1958'), "does not match its checksum"),
+        (
+            lambda t: t.replace('"choice": "strike_on_tuesday"', '"choice": "wait"'),
+            "does not match its checksum",
+        ),
+        (lambda t: t[: len(t) // 2], "is damaged or cut short"),
+        (
+            lambda t: t.replace('"version": 2', '"version": 3'),
+            "format version 3, written by a newer",
+        ),
+    ],
+    ids=["seed", "log", "cut", "newer"],
+)
+def test_a_damaged_or_edited_class_save_is_refused(
+    tmp_path: Path, change: Callable[[str], str], message: str
+) -> None:
+    text = class_save().to_json()
+    with pytest.raises(saves.SaveError, match=message):
+        saves.parse(change(text).encode(), "class.json")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda b: b["log"].__setitem__(2, "cast"), "entry 3 of the log is not an action"),
+        (
+            lambda b: b["log"][1].update(do="shout"),
+            "entry 2 of the log is not an action: unknown action 'shout'",
+        ),
+        (
+            lambda b: b["log"][0].update(by="teacher"),
+            "entry 1 of the log is not an action: 'choose' by 'teacher'",
+        ),
+        (
+            lambda b: b["log"][2].update(ballot=True),
+            "entry 3 of the log is not an action: 'cast': 'ballot'",
+        ),
+        (lambda b: b.update(log={}), "'log' should be a list of actions"),
+        (lambda b: b["times"].pop(), "'times' has 5 entries but the log has 6"),
+        (lambda b: b["times"].__setitem__(0, -1), "'times' should be a list of milliseconds"),
+        (lambda b: b["times"].__setitem__(0, 1.5), "'times' should be a list of milliseconds"),
+        (lambda b: b.update(mode="benches"), "'mode' is benches but the seating is roles"),
+        (lambda b: b.update(mode="crowd"), "'mode' should be one of solo, benches, roles"),
+        (lambda b: b["seating"].update(students=0), "'seating' is not a seating"),
+        (lambda b: b["seating"].update(seats=["a", "a"]), "a seat is listed twice"),
+        (lambda b: b.update(finished="yes"), "'finished' should be true or false"),
+    ],
+)
+def test_a_class_save_is_strictly_typed_even_with_a_recomputed_checksum(
+    change: Callable[[dict[str, Any]], None], message: str
+) -> None:
+    with pytest.raises(saves.SaveError, match=message.replace("(", r"\(")):
+        saves.parse(rewritten(class_save().to_json(), change), "class.json")
+
+
+def test_a_log_far_too_long_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(saves, "MAX_LOG", 3)
+    with pytest.raises(saves.SaveError, match="the log has 6 entries, far more than"):
+        saves.parse(class_save().to_json().encode(), "class.json")
+
+
+def test_a_class_save_too_large_is_not_written_and_the_previous_one_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = saves.write(class_save(), tmp_path / "class.json")
+    before = target.read_bytes()
+    notes = [actions.Note("molotov", "x" * 200)] * 400
+    monkeypatch.setattr(saves, "MAX_BYTES", 64 * 1024)
+    with pytest.raises(saves.SaveError, match="more than a save may hold; the previous save"):
+        saves.write(class_save(notes), target)
+    assert target.read_bytes() == before
+
+
+def test_a_class_save_is_not_loaded_as_one_player_s_game(tmp_path: Path) -> None:
+    path = saves.write(class_save(), tmp_path / "class.json")
+    code, out, err = run(["play", "--load", str(path)])
+    assert code == 1 and "the save is a class's game (roles), not one player's" in err
+    assert "class run --resume" in err and "Traceback" not in out + err
+
+
+def test_a_version_2_save_of_a_solo_seating_plays_on_as_a_solo_game(tmp_path: Path) -> None:
+    choices = ["only_the_central_committee", "call_zhukov_yourself"]
+    log: list[actions.Action] = [
+        actions.Choose("khrushchev", f"{phase}:decision", choice)
+        for phase, choice in zip(["the_ambush", "the_phone_call"], choices, strict=True)
+    ]
+    save = class_save(log, seating=seats.solo("khrushchev"), seed=5)
+    assert save.side == "khrushchev" and save.choices == choices
+    path = saves.write(save, tmp_path / "solo2.json")
+    code, out, err = run(["play", "--load", str(path), "--plain"], "quit\n")
+    assert code == 0 and "2 choices replayed." in out, err
+
+
+# --------------------------------------------------------------------------- the session
+
+FIXTURE = ROOT / "tests" / "fixtures" / "classroom.yaml"
+GOLDEN = ROOT / "tests" / "golden"
+UPDATE = os.environ.get("PRESIDIUM_UPDATE_GOLDEN") == "1"
+
+# A whole lesson of the fixture for six students, every kind of action in it.
+LESSON: list[actions.Action] = [
+    actions.MakeMove("khrushchev", "the_door:floor", "rally_the_corridor"),
+    actions.MakeMove("cc_member#1", "the_door:floor", "refuse_to_leave"),
+    actions.Argue("mikoyan", "voroshilov", "Think of the party, Kliment Yefremovich."),
+    actions.Note("bulganin", "I will wait and see."),
+    actions.Close("the_door:floor"),
+    actions.Rate("rating:1", 4),
+    actions.Advise("malenkov", "the_door:decision", "fob_them_off"),
+    actions.Choose("molotov", "the_door:decision", "refuse"),
+    actions.Inject("konev_speaks"),
+    actions.Close("the_appeal:floor", timer=True),
+    actions.SetValue("members_at_door", 100, "More members came than the count said."),
+    actions.Choose("khrushchev", "the_appeal:decision", "wait"),
+    actions.Overrule("go_out", "Khrushchev did go out to them."),
+    actions.Declare("bulganin", "khrushchev"),
+    actions.Cast("khrushchev", "the_count:ballot", "for", "Let the Central Committee decide."),
+    actions.Cast("molotov", "the_count:ballot", "against", "The Presidium decides, not a crowd."),
+    actions.Cast("bulganin", "the_count:ballot", "for", "The table has turned."),
+    actions.Cast("mikoyan", "the_count:ballot", "for", ""),
+    actions.Cast("malenkov", "the_count:ballot", "against", "With Molotov."),
+    actions.Cast("cc_member#1", "the_count:ballot", "for", "We will not leave."),
+]
+
+
+@pytest.fixture(scope="module")
+def opened() -> Opened:
+    return catalog.open_scenario(str(FIXTURE))
+
+
+def lesson(opened: Opened, log: list[actions.Action] = LESSON, seed: int = 3) -> Session:
+    session = Session.new(
+        opened.scenario,
+        seats.cast(opened.scenario, 6),
+        seed,
+        source=opened.source,
+        digest=opened.digest,
+    )
+    for n, action in enumerate(log):
+        before = len(session.log)
+        session.submit(action, at_ms=60_000 * n)
+        assert len(session.log) == before + 1, action
+    return session
+
+
+def dicts(events: list[ev.Event]) -> list[dict[str, Any]]:
+    return [e.to_dict() for e in events]
+
+
+def open_requests(game: Any) -> list[ev.RequestOpened]:
+    requests = getattr(game, "requests", None)
+    if requests is None:
+        requests = game.room.state.requests
+    return list(requests.values())
+
+
+def random_lesson(opened: Opened, seed: int, students: int = 6, limit: int = 300) -> Session:
+    """A class that does whatever it likes, from a seeded agent, until the game ends or
+    ``limit`` actions have been tried; refused and illegal actions are part of the run."""
+    rng = random.Random(seed)
+    scenario = opened.scenario
+    session = Session.new(scenario, seats.cast(scenario, students), seed)
+    for _ in range(limit):
+        if session.game.over:
+            break
+        action = _any_action(session, rng)
+        with contextlib.suppress(IllegalChoice, GameOver):
+            session.submit(action, at_ms=len(session.times) * 1000)
+    return session
+
+
+def _any_action(session: Session, rng: random.Random) -> actions.Action:
+    scenario = session.scenario
+    seated = list(session.seating.seats)
+    roll = rng.random()
+    if roll < 0.05:
+        return actions.Declare(rng.choice(seated), rng.choice(list(scenario.stances)))
+    if roll < 0.1:
+        return actions.Argue(rng.choice(seated), rng.choice(["bulganin", "voroshilov"]), "Listen.")
+    if roll < 0.13:
+        return actions.Inject(rng.choice(list(scenario.injections)))
+    if roll < 0.15:
+        return actions.Undo()
+    if roll < 0.17:
+        return actions.ScriptSeat(rng.choice(seated))
+    requests = open_requests(session.game)
+    if not requests:
+        return actions.Conclude()
+    request = rng.choice(requests)
+    rid = request.request
+    if request.kind == "rating":
+        return actions.Rate(rid, rng.randint(1, 5))
+    if request.kind == "decision":
+        options = [o.id for o in request.options]
+        if rng.random() < 0.2:
+            return actions.Hands(rid, tuple((o, rng.randint(0, 4)) for o in options))
+        return actions.Choose(request.roles[0], rid, rng.choice(options))
+    if request.kind == "ballot":
+        if rng.random() < 0.2:
+            return actions.Close(rid, timer=True)
+        vote = rng.choice(["for", "against", "abstain"])
+        return actions.Cast(rng.choice(request.roles), rid, vote, "Because.")
+    if request.kind == "floor" and rng.random() < 0.6:
+        seat = rng.choice(request.roles)
+        role = scenario.roles[seats.role_of(seat)]
+        if role.moves:
+            move = rng.choice(role.moves)
+            target = rng.choice(["bulganin", "voroshilov"]) if move.target else None
+            return actions.MakeMove(seat, rid, move.id, target)
+    return actions.Close(rid)
+
+
+def test_a_new_session_has_started_and_numbers_its_events(opened: Opened) -> None:
+    session = Session.new(opened.scenario, seats.cast(opened.scenario, 6), 3)
+    assert session.events and session.log == [] and session.times == []
+    everything = session.deliveries("teacher")
+    assert [seq for seq, _ in everything] == list(range(1, len(session.events) + 1))
+    assert session.deliveries("teacher", after=len(session.events)) == []
+
+
+def test_each_viewer_is_delivered_only_what_it_may_see(opened: Opened) -> None:
+    session = lesson(opened)
+    room = session.deliveries("room")
+    assert room and all(not e.to for _, e in room)
+    molotov = [e for _, e in session.deliveries("role:molotov")]
+    assert all(not e.to or "role:molotov" in e.to for e in molotov)
+    assert not any(isinstance(e, ev.NoteSent) for e in molotov)  # Bulganin's note
+    assert any(isinstance(e, ev.NoteSent) for _, e in session.deliveries("role:bulganin"))
+    assert not any(ev.SEALED in e.to for _, e in session.deliveries("teacher"))
+    later = session.deliveries("room", after=room[-3][0])
+    assert later == room[-2:]
+
+
+def test_refused_and_illegal_actions_are_neither_logged_nor_kept(opened: Opened) -> None:
+    session = lesson(opened, LESSON[:2])
+    events, log = list(session.events), list(session.log)
+    with pytest.raises(IllegalChoice):
+        session.submit(actions.Choose("bulganin", "the_door:decision", "refuse"))
+    out = session.submit(actions.MakeMove("khrushchev", "the_door:floor", "rally_the_corridor"))
+    assert [type(e) for e in out] == [ev.Refused]  # its one use is taken
+    assert session.events == events and session.log == log and len(session.times) == 2
+
+
+def test_a_class_log_replays_to_identical_events_and_state(opened: Opened) -> None:
+    session = lesson(opened)
+    assert session.game.over
+    again = Session.replay(opened.scenario, session.to_save())
+    assert dicts(again.events) == dicts(session.events)
+    assert again.game.state_key() == session.game.state_key()
+    assert again.log == session.log and again.times == session.times
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_any_class_log_replays_to_identical_events_and_state(opened: Opened, seed: int) -> None:
+    session = random_lesson(opened, seed)
+    save = saves.parse(session.to_save().to_json().encode(), "lesson.json")
+    again = Session.replay(opened.scenario, save)
+    assert dicts(again.events) == dicts(session.events)
+    assert again.game.state_key() == session.game.state_key()
+    assert again.game.over == session.game.over
+
+
+def test_a_version_1_save_replays_as_a_solo_session(june_1957: Scenario, tmp_path: Path) -> None:
+    save = tmp_path / "solo.json"
+    run(BASE, f"1\n2\n1\nsave {save}\nquit\n")
+    v1 = saves.read(save)
+    session = Session.replay(june_1957, v1)
+    assert session.seating == seats.solo("khrushchev")
+    assert [a.choice for a in session.log if isinstance(a, actions.Choose)] == v1.choices
+    assert all(a.by == "role:khrushchev" for a in session.log)
+    game = Game(june_1957, ["khrushchev"], seed=5)
+    events = game.start()
+    for choice in v1.choices:
+        events += game.step(choice)
+    assert dicts(session.events) == dicts(events)
+    assert session.game.state_key() == game.state_key()
+
+
+def test_a_log_entry_the_game_refuses_is_named_with_the_game_s_reason(opened: Opened) -> None:
+    edited = [*LESSON[:7], actions.Choose("molotov", "the_door:decision", "open_the_door")]
+    save = lesson(opened, LESSON[:7]).to_save()
+    save.log, save.times = edited, [*save.times, 0]
+    with pytest.raises(
+        LogRefused, match=r"the game refuses entry 8 of the log \(choose by role:molotov\)"
+    ) as caught:
+        Session.replay(opened.scenario, save)
+    assert caught.value.entry == 8 and "open_the_door" in caught.value.reason
+
+
+# --------------------------------------------------------------------------- the folder
+
+
+def test_the_folder_after_every_action_holds_the_session_so_far(
+    opened: Opened, data_dir: Path
+) -> None:
+    session = Session.new(opened.scenario, seats.cast(opened.scenario, 6), 3)
+    place = folder.create(opened, session, datetime.date(2026, 11, 30))
+    assert place.parent == data_dir / "classes"
+    assert re.fullmatch(r"2026-11-30-classroom_door-[a-z0-9]{4}", place.name)
+    for n, action in enumerate(LESSON):
+        session.submit(action, at_ms=n * 1000)
+        folder.write(place, session, f"the room, {n + 1} actions\n")
+        _, save, on_disk = folder.load(place)  # what a crash now would leave
+        assert on_disk.log == session.log and on_disk.times == session.times
+        assert dicts(on_disk.events) == dicts(session.events)
+        assert on_disk.game.state_key() == session.game.state_key()
+        assert save.finished == session.game.over
+    assert (place / "room.txt").read_text() == f"the room, {len(LESSON)} actions\n"
+    assert sorted(p.name for p in place.iterdir()) == ["room.txt", "save.json"]
+
+
+def test_resume_finds_the_newest_unfinished_session(opened: Opened) -> None:
+    finished = lesson(opened)
+    old = folder.create(opened, lesson(opened, LESSON[:3]))
+    done = folder.create(opened, finished)
+    folder.write(done, finished, "")
+    newest = lesson(opened, LESSON[:5])
+    place = folder.create(opened, newest)
+    folder.write(place, newest, "the room so far\n")
+    os.utime(old / "save.json", (1e9, 1e9))
+    found = folder.resume("", "classroom_door")
+    assert found[2] == place and found[3] == "the room so far\n"
+    assert found[1].log == newest.log
+    assert folder.resume(str(old), None)[2] == old
+    with pytest.raises(saves.NoSuchSave, match="no class session of 'june_1957' to resume"):
+        folder.resume("", "june_1957")
+    with pytest.raises(saves.SaveError, match="plays 'classroom_door', not 'june_1957'"):
+        folder.resume(str(place), "june_1957")
+
+
+def test_a_hand_edited_session_is_refused_with_the_reason(opened: Opened) -> None:
+    session = lesson(opened, LESSON[:8])
+    place = folder.create(opened, session)
+    folder.write(place, session, "")
+    save_file = place / "save.json"
+    good = save_file.read_text()
+    save_file.write_text(good.replace('"choice": "refuse"', '"choice": "fob_them_off"'))
+    with pytest.raises(saves.SaveError, match="does not match its checksum"):
+        folder.resume(str(place))
+    save_file.write_bytes(rewritten(good, lambda b: b["log"][7].update(choice="open_the_door")))
+    with pytest.raises(saves.SaveError, match="the game refuses entry 8 of the log"):
+        folder.resume(str(place))
+    save_file.write_bytes(rewritten(good, lambda b: b["log"][4].update(do="shout")))
+    with pytest.raises(saves.SaveError, match="entry 5 of the log is not an action"):
+        folder.resume(str(place))
+
+
+# --------------------------------------------------------------------------- class replay
+
+
+def kept(opened: Opened, log: list[actions.Action] = LESSON) -> Path:
+    session = lesson(opened, log)
+    place = folder.create(opened, session)
+    folder.write(place, session, "")
+    return place
+
+
+def test_class_replay_of_an_unchanged_session_is_the_same(opened: Opened) -> None:
+    place = kept(opened)
+    code, out, err = run(["class", "replay", str(place)])
+    assert code == 0 and out.startswith(f"Same: {place} replays to the same"), err
+    assert f"({len(LESSON)} actions, seed 3)" in out
+    code, out, _ = run(["class", "replay", place.name])  # by its name in the classes folder
+    assert code == 0
+    for name in (str(place / "save.json"), str(place)):  # presidium replay knows it too
+        code, out, _ = run(["replay", name])
+        assert code == 0 and out.startswith("Same: ")
+
+
+def test_class_replay_shows_what_changed_when_the_scenario_did(tmp_path: Path) -> None:
+    copy = tmp_path / "door.yaml"
+    copy.write_text(FIXTURE.read_text())
+    place = kept(catalog.open_scenario(str(copy)))
+    copy.write_text(FIXTURE.read_text().replace("More members arrive.", "More come."))
+    code, out, _ = run(["class", "replay", str(place)])
+    assert code == 1
+    assert "The scenario 'classroom_door' has changed since the session was recorded." in out
+    assert "-  text: Word spreads through the corridors. More members arrive." in out
+    assert "+  text: Word spreads through the corridors. More come." in out
+
+
+def test_class_replay_cannot_replay_a_damaged_or_refused_log(
+    opened: Opened, tmp_path: Path
+) -> None:
+    place = kept(opened, LESSON[:8])
+    save_file = place / "save.json"
+    good = save_file.read_text()
+    save_file.write_text(good.replace('"seed": 3', '"seed": 4'))
+    code, out, err = run(["class", "replay", str(place)])
+    assert code == 2 and out == "" and "does not match its checksum" in err
+    save_file.write_bytes(rewritten(good, lambda b: b["log"][7].update(choice="open_the_door")))
+    code, out, err = run(["class", "replay", str(place)])
+    assert code == 2 and "the game refuses entry 8 of the log (choose by role:molotov)" in err
+    code, _, err = run(["class", "replay", str(tmp_path / "nowhere")])
+    assert code == 2 and "no class session" in err
+    solo = tmp_path / "solo.json"
+    run(BASE, f"1\nsave {solo}\nquit\n")
+    code, _, err = run(["class", "replay", str(solo)])
+    assert code == 2 and "is one player's game, not a class session" in err
+
+
+# --------------------------------------------------------------------------- the post-mortem
+
+
+def test_the_post_mortem_matches_its_golden_file(opened: Opened, tmp_path: Path) -> None:
+    place = kept(opened)
+    handout = tmp_path / "postmortem.md"
+    code, out, err = run(["class", "debrief", str(place), "-o", str(handout)])
+    assert code == 0 and f"The post-mortem is in {handout}." in out, err
+    text = handout.read_text()
+    golden = GOLDEN / "classroom_postmortem.md"
+    if UPDATE or not golden.exists():
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8"), "rerun with PRESIDIUM_UPDATE_GOLDEN=1"
+
+
+def test_the_post_mortem_says_who_decided_and_keeps_secret_ballots_secret(
+    opened: Opened, tmp_path: Path
+) -> None:
+    place = kept(opened)
+    handout = tmp_path / "pm.md"
+    run(["class", "debrief", str(place), "-o", str(handout)])
+    text = handout.read_text()
+    assert "| The door | Vyacheslav Molotov | Refuse to receive them |" in text
+    assert "| the teacher (overrule) | Go out to the members |" in text
+    assert "a secret ballot: only the totals are known" in text
+    assert "The table has turned" not in text and "With Molotov" not in text
+    assert (
+        "- **Ruling (minute 10)**: Members at the door: 100 (was 90). Reason: More members "
+        "came than the count said."
+    ) in text
+    assert "**Overruled (minute 12)**:" in text and "Reason: Khrushchev did go out to them." in text
+    assert (
+        "- **Injected (minute 8)**: Marshal Konev speaks for the army (sources: medvedev)" in text
+    )
+    assert "**Anastas Mikoyan** to **Kliment Voroshilov**" in text and "rated 4 of 5" in text
+    assert "## For Nikita Khrushchev" in text and "## Questions for discussion" in text
+    assert "I will wait and see" not in text  # a note to the teacher stays private
+    revealed = tmp_path / "revealed.md"
+    run(["class", "debrief", str(place), "-o", str(revealed), "--reveal"])
+    text = revealed.read_text()
+    assert "- **Nikolai Bulganin** for: The table has turned." in text
+    assert "- **Georgy Malenkov** against: With Molotov." in text
+    assert "only the totals are known" not in text
+
+
+def test_the_post_mortem_on_the_terminal_fits_80_columns(opened: Opened) -> None:
+    place = kept(opened)
+    code, out, err = run(["class", "debrief", str(place)])
+    assert code == 0, err
+    assert "Post-mortem: At the Door, in Class" in out and "Each role's objectives" in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
+HOSTILE = "<script>alert(1)</script> *bold* [x](y) a | b \x1b[31m"
+
+
+def test_the_handouts_escape_what_the_class_typed(opened: Opened, tmp_path: Path) -> None:
+    log = [*LESSON]
+    log[2] = actions.Argue("mikoyan", "voroshilov", HOSTILE)
+    log[15] = actions.Cast("molotov", "the_count:ballot", "against", HOSTILE)
+    place = kept(opened, log)
+    md, page = tmp_path / "pm.md", tmp_path / "pm.html"
+    run(["class", "debrief", str(place), "-o", str(md), "--reveal"])
+    run(["class", "debrief", str(place), "-o", str(page), "--reveal"])
+    text = md.read_text()
+    assert "\\<script\\>alert(1)\\</script\\> \\*bold\\* \\[x\\](y) a \\| b \\\\x1b\\[31m" in text
+    html = page.read_text()
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "\x1b" not in html and "\\x1b[31m" in html
+    checker = _Checker()  # every element closed, in order: it prints as written
+    checker.feed(html)
+    checker.close()
+    assert html.startswith("<!DOCTYPE html>") and checker.stack == []
+    assert "The class's path beside history" in "".join(checker.text)
+
+
+def test_the_post_mortem_of_a_game_not_ended_says_how_to_end_it(opened: Opened) -> None:
+    place = kept(opened, LESSON[:5])
+    code, _out, err = run(["class", "debrief", str(place)])
+    assert code == 1 and "has not ended yet" in err and "conclude" in err
+
+
+def test_the_post_mortem_writes_only_markdown_or_html(opened: Opened, tmp_path: Path) -> None:
+    code, _, err = run(["class", "debrief", "x", "-o", str(tmp_path / "pm.pdf")])
+    assert code == 2 and "-o writes .md or .html" in err

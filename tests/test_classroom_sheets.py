@@ -1,0 +1,478 @@
+"""``presidium class cast`` and ``class sheets``: the deal, and the handouts on paper.
+
+The page counts are checked the way a teacher would meet them: the HTML is printed to PDF by a
+headless Chromium and the pages are counted (skipped, saying why, where no Chromium is found).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, compile_yaml, docs_example, mutate, run_cli
+from presidium.classroom import paper, sheets
+from presidium.compiler import load_scenario
+from presidium.model import Scenario
+from presidium.seating import benches, cast
+
+BUNDLED = sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml"))
+HOSTILE = "<script>alert(1)</script> *bold* [x] a|b"
+FIXTURE = ROOT / "tests" / "fixtures" / "classroom.yaml"
+GOLDEN = ROOT / "tests" / "golden"
+UPDATE = os.environ.get("PRESIDIUM_UPDATE_GOLDEN") == "1"
+
+
+@pytest.fixture(scope="module")
+def door() -> Scenario:
+    scenario, _ = load_scenario(FIXTURE, "classroom.yaml")
+    return scenario
+
+
+# --------------------------------------------------------------------------- the command line
+
+
+def test_a_scenario_without_roles_says_to_use_benches(tmp_path: Path) -> None:
+    plain = tmp_path / "door.yaml"
+    plain.write_text(docs_example(), encoding="utf-8")  # format 1: no roles
+    code, out, err = run_cli(["class", "cast", str(plain), "--students", "5"])
+    assert code == 2 and out == ""
+    assert err == (
+        "presidium: scenario 'sverdlov_door' has no roles to deal; play it with --benches, "
+        "which needs none\n"
+    )
+    code, out, _ = run_cli(["class", "cast", str(plain), "--benches", "--students", "5"])
+    assert code == 0 and "Benches: 5 students in 2 benches" in out
+
+
+@pytest.mark.parametrize("students", ["2", "9"])
+def test_a_class_size_outside_the_range_is_a_usage_error(students: str) -> None:
+    code, out, err = run_cli(["class", "cast", str(FIXTURE), "--students", students])
+    assert (code, out) == (2, "")
+    assert err == (
+        f"presidium: scenario 'classroom_door' has roles for 3 to 8 students, not {students}; "
+        "or play with --benches\n"
+    )
+
+
+def test_the_deal_as_a_table() -> None:
+    code, out, err = run_cli(["class", "cast", str(FIXTURE), "--students", "6"])
+    assert (code, err) == (0, "")
+    assert out.startswith(
+        "At the Door, in Class (classroom_door)\n"
+        "The deal for 6 students (this scenario seats 3 to 8).\n\n"
+        "#   seat          person and office                  side                  votes\n"
+        "1   khrushchev    Nikita Khrushchev                  Khrushchev's side     yes\n"
+        "                  First Secretary\n"
+    )
+    assert "3   bulganin      Nikolai Bulganin                   undecided             yes\n" in out
+    assert "6   cc_member#1   Member of the Central Committee 1  undecided             yes\n" in out
+    assert "cc_member#2" not in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert (
+        "- Receive the members? (secret): students: Nikita Khrushchev, Vyacheslav\n"
+        "  Molotov, Nikolai Bulganin, Anastas Mikoyan, Georgy Malenkov, Member of the\n"
+        "  Central Committee 1; the script votes for 1 more.\n"
+    ) in out
+    assert out.endswith(
+        "The script plays Kliment Voroshilov.\nStudents may argue with Kliment Voroshilov.\n"
+    )
+
+
+def test_students_are_needed_without_benches() -> None:
+    for verb in ("cast", "sheets"):
+        code, _, err = run_cli(["class", verb, "june_1957"])
+        assert code == 2 and "--students" in err and "--benches" in err
+
+
+def test_too_few_students_for_the_benches() -> None:
+    code, _, err = run_cli(["class", "cast", "june_1957", "--benches", "--students", "1"])
+    assert code == 2 and "at least 2 students" in err
+
+
+def test_sheets_refuse_an_unknown_file_type_before_reading_the_scenario(tmp_path: Path) -> None:
+    target = tmp_path / "sheets.pdf"
+    code, _, err = run_cli(["class", "sheets", "no_such", "--benches", "-o", str(target)])
+    assert code == 2 and "Markdown (.md) or HTML (.html)" in err and not target.exists()
+
+
+def test_a_broken_scenario_is_reported_with_its_line(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(FIXTURE.read_text(encoding="utf-8").replace("priority: 3", "priority: x"))
+    code, out, err = run_cli(["class", "sheets", str(broken), "--students", "4"])
+    assert (code, out) == (1, "")
+    assert re.search(r"broken\.yaml:\d+:\d+: error: ", err)
+
+
+def test_a_file_that_cannot_be_written_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "plain_file").write_text("")
+    target = tmp_path / "plain_file" / "class.html"
+    code, _, err = run_cli(["class", "sheets", str(FIXTURE), "--students", "4", "-o", str(target)])
+    assert code == 1 and err.startswith("presidium: cannot write the handouts to ")
+    assert err.count("\n") == 1
+
+
+def test_sheets_refuse_a_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "out.html"
+    folder.mkdir()
+    code, _, err = run_cli(["class", "sheets", "june_1957", "--benches", "-o", str(folder)])
+    assert code == 2 and "is a folder" in err
+
+
+@pytest.mark.parametrize("scenario", BUNDLED)
+def test_benches_work_for_every_bundled_scenario(scenario: str, tmp_path: Path) -> None:
+    code, out, err = run_cli(["class", "cast", scenario, "--benches", "--students", "9"])
+    assert code == 0 and err == ""
+    assert "Benches: 9 students in 2 benches" in out
+    sizes = re.findall(r"^\S+ +.+? +(\d+)$", out, re.MULTILINE)
+    assert sorted(map(int, sizes)) == [4, 5]
+    for name in ("sheets.md", "sheets.html"):
+        target = tmp_path / name
+        code, out, err = run_cli(
+            ["class", "sheets", scenario, "--benches", "--students", "9", "-o", str(target)]
+        )
+        assert code == 0 and err == ""
+        assert out.startswith("Wrote 2 bench sheets and the teacher's run sheet to ")
+        text = target.read_text(encoding="utf-8")
+        assert "5 students sit on this bench" in text and "4 students sit on this bench" in text
+
+
+def test_sheets_go_to_standard_output_as_markdown() -> None:
+    code, out, _ = run_cli(["class", "sheets", "june_1957", "--benches"])
+    assert code == 0 and out.startswith("# Handouts: The Anti-Party Group: Moscow, June 1957\n")
+    assert "sit on this bench" not in out  # no class size given: no bench sizes invented
+
+
+# --------------------------------------------------------------------------- role sheets
+
+
+def test_the_markdown_handouts_match_the_golden_file() -> None:
+    code, out, err = run_cli(["class", "sheets", str(FIXTURE), "--students", "8"])
+    assert (code, err) == (0, "")
+    path = GOLDEN / "classroom_sheets_8.md"
+    if UPDATE or not path.exists():
+        path.write_text(out, encoding="utf-8")
+    assert out == path.read_text(encoding="utf-8"), (
+        f"handouts changed: rerun with PRESIDIUM_UPDATE_GOLDEN=1 if intended ({path})"
+    )
+
+
+def test_a_role_sheet_says_everything_the_role_may_use(door: Scenario) -> None:
+    handouts = sheets.build(door, cast(door, 8))
+    bulganin = next(s for s in handouts.roles if s.seat == "bulganin")
+    assert (bulganin.name, bulganin.office, bulganin.rank, bulganin.team) == (
+        "Nikolai Bulganin",
+        "Chairman of the Council of Ministers",
+        "You vote",
+        "undecided",
+    )
+    assert bulganin.ballots == (
+        "Receive the members? (secret ballot)",
+        "A straw poll of the corridor (simultaneous, only if the teacher calls it)",
+    )
+    assert bulganin.knows == ()  # the only thing he knows is sealed until the count
+    assert bulganin.envelopes == ("\u201cThe Presidium decides\u201d (Friday 21 June 1957)",)
+    (move,) = bulganin.moves
+    assert move.terms == ("a 50% chance of success", "only you and the teacher learn the outcome")
+    assert move.effects == "If it works: The hall's lean towards Khrushchev +10."
+    assert move.typed == "move bulganin sound_out_the_hall" and move.counterfactual
+    mikoyan = next(s for s in handouts.roles if s.seat == "mikoyan")
+    assert mikoyan.teammates == ("Nikita Khrushchev",)
+    assert mikoyan.moves[0].terms[:2] == (
+        "up to 2 times a game",
+        "name a person no student plays who can be persuaded",
+    )
+    assert any("In this class: Kliment Voroshilov." in a for a in mikoyan.actions)
+    member = next(s for s in handouts.roles if s.seat == "cc_member#2")
+    assert member.name == "Member of the Central Committee 2" and member.rank == "You vote"
+    assert member.sources == (
+        ("furtseva_bio", "Ekaterina Furtseva. Zhenshchina vo vlasti (biography)", "B"),
+    )
+
+
+def test_a_hidden_team_stays_off_the_other_sheets(tmp_path: Path) -> None:
+    text = FIXTURE.read_text(encoding="utf-8")
+    text = text.replace(
+        "    side: khrushchev\n    priority: 4\n",
+        "    side: khrushchev\n    hidden: true\n    priority: 4\n",
+    )
+    assert "hidden: true" in text
+    scenario, found = compile_yaml(text, "hidden.yaml")
+    assert scenario is not None, [d.format() for d in found]
+    handouts = sheets.build(scenario, cast(scenario, 5))
+    by_seat = {s.seat: s for s in handouts.roles}
+    assert by_seat["khrushchev"].teammates == ()
+    assert by_seat["mikoyan"].team == "Khrushchev's side"  # a student knows their own team
+    assert by_seat["mikoyan"].teammates == ("Nikita Khrushchev",)
+    who = {w.name: w.team for w in handouts.who}
+    assert who["Anastas Mikoyan"] == "-" and who["Nikita Khrushchev"] == "Khrushchev's side"
+
+
+def test_envelopes_cards_and_slips_follow_the_votes(door: Scenario) -> None:
+    handouts = sheets.build(door, cast(door, 5))
+    (envelope,) = handouts.envelopes
+    assert (envelope.seat, envelope.number, envelope.of) == ("bulganin", 1, 1)
+    assert envelope.fact.label == "counterfactual: invented for the game"
+    # the straw poll is simultaneous: Bulganin is its only voter with a seat
+    assert [c.name for c in handouts.cards] == ["Nikolai Bulganin"]
+    # the secret ballot: 5 seated voters, and a page of slips holds 8
+    assert [(s.voters, s.count) for s in handouts.slips] == [(5, 8)]
+    assert (handouts.card_pages, handouts.slip_pages) == (1, 1)
+
+
+def test_the_run_sheet_has_the_answer_key_and_every_class_size(door: Scenario) -> None:
+    run = sheets.build(door, cast(door, 4)).run
+    assert [(c.seat, c.dealt, c.here) for c in run.casting] == [
+        ("khrushchev", "from 3 students", True),
+        ("molotov", "from 3 students", True),
+        ("bulganin", "from 3 students", True),
+        ("mikoyan", "from 4 students", True),
+        ("malenkov", "from 5 students", False),
+        ("cc_member#1", "from 6 students", False),
+        ("cc_member#2", "from 7 students", False),
+        ("cc_member#3", "from 8 students", False),
+    ]
+    assert [(a.start, a.end, a.label) for a in run.agenda] == [
+        (0, 10, "Act I: the door"),
+        (10, 25, "Act II: the count"),
+    ]
+    names = [(name, note) for name, note, _ in run.answers]
+    assert ("Georgy Malenkov", "not dealt in this class") in names
+    khrushchev = dict((name, objectives) for name, _, objectives in run.answers)[
+        "Nikita Khrushchev"
+    ]
+    assert khrushchev[0].when == "ending == 'plenum_called'"
+    assert khrushchev[0].failed == "The door stayed shut. Which ballot cost you the room?"
+    assert run.content_notes == ("Test scenario; the numbers are invented for the game.",)
+    md = paper.markdown(sheets.build(door, cast(door, 4)))
+    assert "|  | `rate [REQUEST] N` | rate an argument from 1 (weak) to 5 (strong) |" in md
+    assert "| the floor | `move ROLE MOVE [TARGET]` |" in md
+    assert "- `inject konev_speaks`: **Marshal Konev speaks for the army**" in md
+
+
+# --------------------------------------------------------------------------- benches content
+
+
+@pytest.fixture(scope="module")
+def june_benches() -> sheets.Handouts:
+    scenario, _ = load_scenario(ROOT / "scenarios" / "june_1957.yaml", "june_1957.yaml")
+    return sheets.build(scenario, benches(scenario, 11))
+
+
+def test_the_june_1957_run_sheet_casts_every_class_size(june_1957: Scenario) -> None:
+    run = sheets.build(june_1957, cast(june_1957, 12)).run
+    assert [c.dealt for c in run.casting][4:] == [f"from {n} students" for n in range(5, 26)]
+    assert [c.here for c in run.casting] == [True] * 12 + [False] * 13
+
+
+def test_a_bench_sheet_has_the_sides_goal_and_its_decisions(june_benches: sheets.Handouts) -> None:
+    first, second = june_benches.benches
+    assert (first.name, first.leader, first.students) == (
+        "Khrushchev's side (bench)",
+        "Nikita Khrushchev",
+        6,
+    )
+    assert first.goal.startswith("Survive.") and second.students == 5
+    ambush = first.decisions[0]
+    assert (ambush.when, ambush.title) == ("Tuesday 18 June 1957", "The ambush")
+    assert ambush.choices[0].startswith("Refuse: only the Central Committee")
+    md = paper.markdown(june_benches)
+    assert "- Tuesday 18 June 1957, **The ambush**: They want you out. What do you say?\n" in md
+    assert "  - Refuse: only the Central Committee, which elected the First Secretary" in md
+
+
+def test_the_benches_run_sheet_leaves_out_the_role_words(june_benches: sheets.Handouts) -> None:
+    md = paper.markdown(june_benches)
+    run = md[md.index("## The teacher's run sheet") :]
+    assert "| `khrushchev` | Khrushchev's side (bench) | 6 students |" in run
+    assert "`hands N N ...`" in run and "`move ROLE MOVE [TARGET]`" not in run
+    assert "No student votes: the scenario's rules decide it." in run
+    assert "### Content notes" in run
+
+
+# --------------------------------------------------------------------------- escaping
+
+
+def hostile_scenario() -> Scenario:
+    text = mutate('goal: "Get the Central Committee into the room."', f'goal: "{HOSTILE}"')
+    text = text.replace('name: "Khrushchev\'s side"', f'name: "{HOSTILE}"', 1)
+    scenario, found = compile_yaml(text, "hostile.yaml")
+    assert scenario is not None, [d.format() for d in found]
+    return scenario
+
+
+def test_scenario_text_shows_literally_in_html_and_markdown() -> None:
+    handouts = sheets.build(hostile_scenario(), benches(hostile_scenario(), 4))
+    page = paper.html(handouts)
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; *bold* [x] a|b" in page
+    md = paper.markdown(handouts)
+    assert "<script>" not in md
+    assert r"\<script\>alert(1)\</script\> \*bold\* \[x\] a\|b" in md
+    # inside a table the pipe stays one cell
+    assert r"| `khrushchev` | \<script\>alert(1)\</script\> \*bold\* \[x\] a\|b (bench) |" in md
+
+
+def test_role_text_shows_literally_in_html_and_markdown(tmp_path: Path) -> None:
+    text = FIXTURE.read_text(encoding="utf-8")
+    for old in (
+        '"Chairman of the Council of Ministers. Both camps need your vote."',
+        '"End on the winning side."',
+        '"Sound out the members in the corridor"',
+        '"Voroshilov has told you he will vote against, whatever is said."',
+        '"Why did the members at the door matter, if they had no vote in the Presidium?"',
+    ):
+        assert old in text
+        text = text.replace(old, f'"{HOSTILE}"')
+    hostile = tmp_path / "hostile.yaml"
+    hostile.write_text(text, encoding="utf-8")
+    for target, shown in (
+        ("sheets.html", "&lt;script&gt;alert(1)&lt;/script&gt; *bold* [x] a|b"),
+        ("sheets.md", r"\<script\>alert(1)\</script\> \*bold\* \[x\] a\|b"),
+    ):
+        code, _, err = run_cli(
+            ["class", "sheets", str(hostile), "--students", "8", "-o", str(tmp_path / target)]
+        )
+        assert (code, err) == (0, "")
+        written = (tmp_path / target).read_text(encoding="utf-8")
+        assert "<script>" not in written
+        # the brief, an objective (on the sheet and in the answer key), a move, an envelope
+        # and a reflection question
+        assert written.count(shown) >= 6, target
+
+
+# --------------------------------------------------------------------------- printing
+
+
+def chromium() -> str | None:
+    """A headless Chromium to print with: $PRESIDIUM_CHROMIUM if it is set (set it to "none"
+    to skip these tests), else Debian's headless shell (the binary itself: /usr/bin's wrapper
+    does not exec, so killing it would leave the browser running), else one on PATH."""
+    chosen = os.environ.get("PRESIDIUM_CHROMIUM")
+    if chosen is not None:
+        return chosen if os.access(chosen, os.X_OK) else None
+    candidates = [
+        "/usr/lib/chromium/chromium-headless-shell",
+        shutil.which("chromium-headless-shell"),
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+        shutil.which("google-chrome"),
+    ]
+    return next((c for c in candidates if c and os.access(c, os.X_OK)), None)
+
+
+BROWSER = chromium()
+needs_browser = pytest.mark.skipif(
+    BROWSER is None,
+    reason="no headless Chromium found (install chromium-headless-shell, or set PRESIDIUM_CHROMIUM)",
+)
+
+
+def print_pages(page: str, folder: Path, name: str = "sheets") -> int:
+    """Print ``page`` to PDF as a teacher's browser would, and count the pages."""
+    assert BROWSER is not None
+    html_file, pdf_file = folder / f"{name}.html", folder / f"{name}.pdf"
+    html_file.write_text(page, encoding="utf-8")
+    command = [
+        BROWSER,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        f"--user-data-dir={folder / 'profile'}",
+        f"--print-to-pdf={pdf_file}",
+        "--no-pdf-header-footer",
+        html_file.as_uri(),
+    ]
+    browser = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    try:
+        browser.wait(timeout=120)
+    finally:
+        if browser.poll() is None:
+            os.killpg(browser.pid, signal.SIGKILL)
+            browser.wait()
+    data = pdf_file.read_bytes()
+    return len(re.findall(rb"/Type\s*/Page\b", data))
+
+
+@pytest.mark.browser
+@needs_browser
+@pytest.mark.parametrize("size", ["a4", "letter"])
+def test_each_part_prints_on_the_pages_it_promises(
+    door: Scenario, tmp_path: Path, size: str
+) -> None:
+    """One page a role sheet, one for the who's-who, one a sealed envelope, one for every four
+    sets of vote cards and every eight ballot slips; the run sheet follows, as long as it is."""
+    handouts = sheets.build(door, cast(door, 8), size)
+    pages = {
+        part: print_pages(paper.html(handouts, [part]), tmp_path, part) for part in paper.PARTS
+    }
+    assert pages == {
+        "sheets": 8,
+        "who": 1,
+        "envelopes": 1,
+        "cards": handouts.card_pages,
+        "slips": handouts.slip_pages,
+        "run": pages["run"],
+    }
+    assert handouts.card_pages == handouts.slip_pages == 1 and pages["run"] >= 1
+    assert print_pages(paper.html(handouts), tmp_path) == sum(pages.values())
+
+
+@pytest.mark.browser
+@needs_browser
+@pytest.mark.parametrize("size", ["a4", "letter"])
+def test_every_role_sheet_fits_one_page_of_either_paper(
+    door: Scenario, tmp_path: Path, size: str
+) -> None:
+    handouts = sheets.build(door, cast(door, 8), size)
+    page = paper.html(handouts, ["sheets"])
+    assert f"size: {sheets.PAPER[size][0]};" in page
+    assert print_pages(page, tmp_path) == len(handouts.roles) == 8
+
+
+@pytest.mark.browser
+@needs_browser
+def test_bench_sheets_print_one_a_bench(june_benches: sheets.Handouts, tmp_path: Path) -> None:
+    assert print_pages(paper.html(june_benches, ["sheets"]), tmp_path) == 2
+
+
+@pytest.mark.browser
+@needs_browser
+@pytest.mark.parametrize("students", [5, 12, 25])
+def test_june_1957_prints_one_page_a_role(
+    june_1957: Scenario, tmp_path: Path, students: int
+) -> None:
+    handouts = sheets.build(june_1957, cast(june_1957, students))
+    assert len(handouts.roles) == students
+    roles = print_pages(paper.html(handouts, ["sheets"]), tmp_path, "roles")
+    assert roles == students  # each sheet takes a page, so no sheet takes two
+    run = print_pages(paper.html(handouts, ["run"]), tmp_path, "run")
+    fixed = 1 + len(handouts.envelopes) + handouts.card_pages + handouts.slip_pages
+    assert print_pages(paper.html(handouts), tmp_path) == students + fixed + run
+
+
+def with_roles() -> list[str]:
+    found = []
+    for name in BUNDLED:
+        scenario, _ = load_scenario(ROOT / "scenarios" / f"{name}.yaml", f"{name}.yaml")
+        if scenario.roles:
+            found.append(name)
+    return found
+
+
+@pytest.mark.browser
+@needs_browser
+@pytest.mark.parametrize("name", with_roles())
+def test_every_bundled_cast_fits_one_page_a_role_on_letter(name: str, tmp_path: Path) -> None:
+    """Letter is the shorter page: a whole cast that fits it fits A4."""
+    scenario, _ = load_scenario(ROOT / "scenarios" / f"{name}.yaml", f"{name}.yaml")
+    assert scenario.classroom is not None
+    handouts = sheets.build(scenario, cast(scenario, scenario.classroom.students_max), "letter")
+    assert print_pages(paper.html(handouts, ["sheets"]), tmp_path) == len(handouts.roles)
