@@ -162,6 +162,16 @@ def test_a_class_save_is_strictly_typed_even_with_a_recomputed_checksum(
         saves.parse(rewritten(class_save().to_json(), change), "class.json")
 
 
+def test_a_long_field_in_a_log_is_named_short() -> None:
+    long = "x" * 100_000
+    bad = rewritten(class_save().to_json(), lambda b: b["log"][1].update(do=long))
+    with pytest.raises(saves.SaveError) as caught:
+        saves.parse(bad, "class.json")
+    assert len(str(caught.value)) < 400 and "(cut short: 100,017 characters in all)" in str(
+        caught.value
+    )
+
+
 def test_a_log_far_too_long_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(saves, "MAX_LOG", 3)
     with pytest.raises(saves.SaveError, match="the log has 6 entries, far more than"):
@@ -415,6 +425,27 @@ def test_the_folder_after_every_action_holds_the_session_so_far(
         assert save.finished == session.game.over
     assert (place / "room.txt").read_text() == f"the room, {len(LESSON)} actions\n"
     assert sorted(p.name for p in place.iterdir()) == ["room.txt", "save.json"]
+
+
+def test_a_write_that_fails_midway_leaves_the_previous_save_whole(
+    opened: Opened, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = lesson(opened, LESSON[:4])
+    place = folder.create(opened, session)
+    folder.write(place, session, "four actions\n")
+    before = (place / "save.json").read_bytes()
+    session.submit(LESSON[4])
+
+    def full_disk(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    with pytest.raises(saves.SaveError, match="No space left on device"):
+        folder.write(place, session, "five actions\n")
+    monkeypatch.undo()
+    assert (place / "save.json").read_bytes() == before
+    assert sorted(p.name for p in place.iterdir()) == ["room.txt", "save.json"]
+    assert folder.load(place)[2].log == session.log[:4]
 
 
 def test_resume_finds_the_newest_unfinished_session(opened: Opened) -> None:
