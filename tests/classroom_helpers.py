@@ -324,9 +324,13 @@ def random_action(game: Game, rng: random.Random) -> act.Action | None:
         seat = rng.choice(request.roles)
         role = game.scenario.roles[seat.split("#")[0]]
         move = rng.choice(role.moves)
-        target = rng.choice(("pervukhin", "saburov")) if move.target else None
+        target = rng.choice(persuadable(game)) if move.target else None
         return act.MakeMove(seat, request.request, move.id, target)
     return None
+
+
+def persuadable(game: Game) -> list[str]:
+    return [a.id for a in game.scenario.actors.values() if a.persuadable]
 
 
 def teacher_action(game: Game, rng: random.Random) -> act.Action:
@@ -335,7 +339,10 @@ def teacher_action(game: Game, rng: random.Random) -> act.Action:
     assert room is not None
     kind = rng.choice(("set", "overrule", "script", "seat", "reveal", "conclude"))
     if kind == "set":
-        return act.SetValue("cc_lean", rng.randint(0, 100), "A ruling.")
+        numbers = [v for v in game.scenario.variables.values() if v.type.kind == INT]
+        var = rng.choice(numbers)
+        low, high = var.type.minimum or 0, var.type.maximum or 100
+        return act.SetValue(var.id, rng.randint(low, high), "A ruling.")
     if kind == "overrule" and game.trail:
         phase = game.scenario.phases[game.trail[-1].phase]
         return act.Overrule(rng.choice(phase.choices).id, "The teacher knows better.")
@@ -345,7 +352,7 @@ def teacher_action(game: Game, rng: random.Random) -> act.Action:
         return act.SeatRole(rng.choice(room.seating.seats))
     if kind == "conclude" and rng.random() < 0.3:
         return act.Conclude()
-    return act.Reveal(rng.choice((None, "showdown_18_june", "straw_poll")))
+    return act.Reveal(rng.choice((None, *game.scenario.votes)))
 
 
 def paper_tally(game: Game, request: Any, rng: random.Random) -> act.Action:

@@ -12,16 +12,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from classroom_helpers import SEATS, random_action, seating, with_cast
-from conftest import ROOT
+from conftest import ROOT, run_cli
 from presidium import actions as act
 from presidium import events as ev
 from presidium.audience import ROOM, only
 from presidium.ballots import delegate_votes, scaled
+from presidium.compiler import load_scenario
 from presidium.engine import Game
 from presidium.errors import IllegalChoice
 from presidium.files import compile_file
 from presidium.model import Scenario
-from presidium.seating import Seating, benches, solo
+from presidium.seating import Seating, benches, cast, solo
 
 BUNDLED = sorted((ROOT / "scenarios").glob("*.yaml"))
 
@@ -656,9 +657,36 @@ def test_a_closed_ballot_takes_no_more_ballots(cast_1957: Scenario) -> None:
 
 
 # ---------------------------------------------------------------- replay and audience
-def random_class(scenario: Scenario, seed: int, steps: int = 400) -> tuple[Game, list[ev.Event]]:
-    game = Game(scenario, seating=seating(), seed=seed)
+FIXTURE = ROOT / "tests" / "fixtures" / "classroom.yaml"
+PRIVATE_WORDS = ("A private word.", "Think of the party.")  # a note's and an argument's text
+
+
+@pytest.fixture(scope="module")
+def door() -> Scenario:
+    scenario, warnings = load_scenario(FIXTURE, "classroom.yaml")
+    assert warnings == []
+    return scenario
+
+
+@pytest.fixture(scope="module", params=["june_1957", "fixture"])
+def a_class(
+    request: pytest.FixtureRequest, cast_1957: Scenario, door: Scenario
+) -> tuple[Scenario, Seating]:
+    if request.param == "fixture":
+        return door, cast(door, 8)
+    return cast_1957, seating()
+
+
+Step = tuple[act.Action, list[ev.Event]]
+
+
+def random_class(
+    scenario: Scenario, seats: Seating, seed: int, steps: int = 400
+) -> tuple[Game, list[ev.Event], list[Step]]:
+    """A class of seeded agents: every event, and each accepted action with its events."""
+    game = Game(scenario, seating=seats, seed=seed)
     events = game.start()
+    done: list[Step] = []
     rng = random.Random(seed)
     for _ in range(steps):
         if game.over and rng.random() < 0.5:
@@ -672,10 +700,12 @@ def random_class(scenario: Scenario, seed: int, steps: int = 400) -> tuple[Game,
             continue
         if not (len(out) == 1 and isinstance(out[0], ev.Refused)):  # a refusal is not logged
             events += out
-    return game, events
+            done.append((action, out))
+    return game, events, done
 
 
 def replayed(scenario: Scenario, game: Game) -> tuple[Game, list[ev.Event]]:
+    assert game.seating is not None
     again = Game(scenario, seating=game.seating, seed=game.seed)
     events = again.start()
     for action in game.log:
@@ -685,52 +715,123 @@ def replayed(scenario: Scenario, game: Game) -> tuple[Game, list[ev.Event]]:
 
 @settings(max_examples=25, deadline=None)
 @given(st.integers(0, 100_000))
-def test_a_class_replays_exactly_from_its_log(cast_1957: Scenario, seed: int) -> None:
-    game, events = random_class(cast_1957, seed)
-    again, replay = replayed(cast_1957, game)
+def test_a_class_replays_exactly_from_its_log(a_class: tuple[Scenario, Seating], seed: int) -> None:
+    scenario, seats = a_class
+    game, events, _ = random_class(scenario, seats, seed)
+    again, replay = replayed(scenario, game)
     assert replay == events
     assert again.state_key() == game.state_key() and again.trail == game.trail
 
 
-PRIVATE_TO_SEAT = (
-    ev.BallotReceived,
-    ev.FloorMove,
-    ev.Argued,
-    ev.NoteSent,
-    ev.Revealed,
-    ev.ObjectivesScored,
-)
+def audience(e: ev.Event) -> tuple[str, ...] | None:
+    """Who a private event must be addressed to, exactly; None for an event of another kind."""
+    seat = f"role:{getattr(e, 'seat', '')}"
+    if isinstance(e, (ev.BallotReceived, ev.Revealed)):
+        return (seat,)
+    if isinstance(e, ev.FloorMove):
+        return (seat, "teacher")
+    if isinstance(e, ev.ObjectivesScored):
+        return e.to and (seat, "teacher")  # public once the teacher reveals them
+    if isinstance(e, (ev.Argued, ev.NoteSent)):
+        return ("teacher", seat)
+    return None
 
 
 @settings(max_examples=25, deadline=None)
 @given(st.integers(0, 100_000))
 def test_no_role_ever_receives_another_roles_private_event_or_a_secret_ballot(
-    cast_1957: Scenario, seed: int
+    a_class: tuple[Scenario, Seating], seed: int
 ) -> None:
-    game, events = random_class(cast_1957, seed)
-    secret = {v.id for v in cast_1957.votes.values() if v.ballot == "secret"}
+    scenario, seats = a_class
+    _, events, steps = random_class(scenario, seats, seed)
+    holders: dict[str, str] = {}
+    for e in events:
+        expected = audience(e)
+        assert expected is None or e.to == expected, e
+        if isinstance(e, ev.RequestOpened) and e.kind == "decision":
+            holders[e.request] = e.roles[0]
+        if isinstance(e, ev.Advised):
+            assert e.to == (f"role:{holders[e.request]}", f"role:{e.seat}", "teacher")
+        if isinstance(e, ev.MoveResolved) and e.to:
+            assert e.to == (f"role:{e.seat}", "teacher")
+    secret = {v.id for v in scenario.votes.values() if v.ballot == "secret"}
     secret_requests = {
         e.request for e in events if isinstance(e, ev.RequestOpened) and e.ballot == "secret"
     }
-    for viewer in (ROOM, "teacher", *(f"role:{s}" for s in SEATS)):
-        seen = list(only(events, viewer))
-        for e in seen:
-            assert not e.to or viewer in e.to
+    for action, out in steps:
+        for e in out:
+            if isinstance(e, ev.VoteHeld) and e.vote in secret and not e.to:
+                # a secret ballot's votes reach the room only when the teacher reveals them
+                assert isinstance(action, act.Reveal) or (e.ballots == () and e.blocs == ())
+    for viewer in (ROOM, "teacher", *(f"role:{s}" for s in seats.seats)):
+        for e in only(events, viewer):
+            assert not e.to or (viewer != ROOM and viewer in e.to)
             assert "sealed" not in e.to
-            if isinstance(e, PRIVATE_TO_SEAT) and e.to:
-                assert viewer in (f"role:{e.seat}", "teacher")
-            if isinstance(e, ev.MoveResolved) and e.to:
-                assert viewer in (f"role:{e.seat}", "teacher")
-            if isinstance(e, ev.Advised):
-                assert viewer in e.to
-            if isinstance(e, ev.VoteHeld) and e.vote in secret and e.to == ():
-                revealed = any(isinstance(a, act.Reveal) for a in game.log)
-                assert revealed or (e.ballots == () and e.blocs == ())
             if isinstance(e, ev.BallotProgress) and e.request in secret_requests:
                 assert e.voted == () and e.waiting == ()
             assert not (isinstance(e, ev.BallotCast) and e.request in secret_requests)
+            if not e.to:
+                assert not any(words in repr(e) for words in PRIVATE_WORDS)
             if viewer == ROOM:
                 assert not isinstance(e, (ev.Argued, ev.NoteSent, ev.Advised, ev.BallotReceived))
+
+
+def test_the_fixtures_class_plays_its_floor_ballot_and_delegates_to_an_ending(
+    door: Scenario,
+) -> None:
+    game = Game(door, seating=cast(door, 8), seed=2)
+    events = game.start()
+    floor = request(game, "floor")
+    assert floor.request == "the_door:floor" and floor.minutes == 3
+    assert floor.roles == (
+        "khrushchev",
+        "bulganin",
+        "mikoyan",
+        "cc_member#1",
+        "cc_member#2",
+        "cc_member#3",
+    )
+    events += game.submit(act.MakeMove("mikoyan", floor.request, "win_over", "bulganin"))
+    events += game.submit(act.MakeMove("cc_member#2", floor.request, "refuse_to_leave"))
+    events += game.submit(act.MakeMove("khrushchev", floor.request, "rally_the_corridor"))
+    before = game.values["hall_lean"]
+    events += game.submit(act.Close(floor.request))
+    assert game.values["hall_lean"] == before + 5
+    decision = request(game, "decision")
+    assert decision.roles == ("molotov", "malenkov")  # consult: side
+    events += game.submit(act.Advise("malenkov", decision.request, "refuse"))
+    events += game.submit(act.Choose("molotov", decision.request, "refuse"))
+    events += game.submit(act.Close("the_appeal:floor"))
+    events += game.submit(act.Choose("khrushchev", "the_appeal:decision", "go_out"))
+    ballot = request(game, "ballot")
+    assert (ballot.ballot, ballot.vote) == ("secret", "let_them_in")
+    assert ballot.roles == (
+        "khrushchev", "molotov", "bulganin", "mikoyan", "malenkov",
+        "cc_member#1", "cc_member#2", "cc_member#3",
+    )  # fmt: skip
+    for seat in ("khrushchev", "mikoyan", "cc_member#1", "cc_member#2"):
+        events += game.submit(act.Cast(seat, ballot.request, "for"))
+    events += game.submit(act.Cast("molotov", ballot.request, "against"))
+    out = game.submit(act.Close(ballot.request))
+    events += out
+    public, sealed = (e for e in out if isinstance(e, ev.VoteHeld))
+    assert public.ballots == () and public.blocs == () and sealed.to == ("sealed",)
+    size = 60 + 20 + 10 + 10  # the door's members after the floor and the two choices
+    assert game.values["members_at_door"] == size
+    shares = delegate_votes(size // 10, 60, 3)
+    delegates = [b for b in sealed.blocs if b.label.startswith("Member of")]
+    assert [b.votes_for + b.votes_against + b.abstentions for b in delegates] == shares
+    assert delegates[2].reason.startswith("Absent; voted as the scenario's rules say:")
+    assert game.over and game.ending in ("plenum_called", "door_stays_shut")
+    scored = {
+        e.seat: {r.id: r.achieved for r in e.results}
+        for e in events
+        if isinstance(e, ev.ObjectivesScored)
+    }
+    assert scored["molotov"]["on_the_record"] is True  # his own ballot: he knows it
+    assert scored["malenkov"]["with_molotov"] is None  # Molotov's secret ballot: not told
+    again, replay = replayed(door, game)
+    assert replay == events and again.state_key() == game.state_key()
 
 
 # ---------------------------------------------------------------- benches, every scenario
@@ -764,3 +865,45 @@ def test_benches_play_every_bundled_scenario_to_an_ending(path: Path) -> None:
 def test_a_seating_naming_an_unknown_seat_is_refused(cast_1957: Scenario) -> None:
     with pytest.raises(IllegalChoice, match="no seat 'stalin'"):
         Game(cast_1957, seating=Seating("roles", 1, ("stalin",)))
+
+
+# ---------------------------------------------------------------- check --classroom N
+def test_check_classroom_warns_of_objectives_never_or_always_achieved(tmp_path: Path) -> None:
+    text = FIXTURE.read_text(encoding="utf-8").replace(
+        "      - id: a_full_corridor",
+        "      - id: always_true\n"
+        "        text: 'Always.'\n"
+        '        when: \'ending_kind == "historical" or ending_kind == "counterfactual"\'\n'
+        "      - id: never_true\n"
+        "        text: 'Never.'\n"
+        "        when: \"ending == 'plenum_called' and ending == 'door_stays_shut'\"\n"
+        "      - id: a_full_corridor",
+        1,
+    )
+    path = tmp_path / "door.yaml"
+    path.write_text(text, encoding="utf-8")
+    code, out, _ = run_cli(["check", "--classroom", "5", "--runs", "20", str(path)])
+    assert code == 0, out
+    assert (
+        "warning: objective 'always_true' of role 'khrushchev' is always achieved: "
+        "in every one of 20 sampled class games of 5 students (seed 1)"
+    ) in out
+    assert (
+        "warning: objective 'never_true' of role 'khrushchev' is never achieved: "
+        "not once in 20 sampled class games of 5 students (seed 1)"
+    ) in out
+    assert "objective 'with_molotov' of role 'malenkov' could not be scored in any of 20" in out
+    assert "classroom: 20 class games of 5 students" in out
+    assert "objective khrushchev.open_the_door: achieved in" in out
+    assert "open_the_door' of role" not in out  # achieved in some games, failed in others
+    assert run_cli(["check", "--strict", "--classroom", "5", "--runs", "20", str(path)])[0] == 1
+    # the same seed, the same report
+    assert run_cli(["check", "--classroom", "5", "--runs", "20", str(path)])[1] == out
+
+
+def test_check_classroom_says_when_the_class_cannot_be_seated() -> None:
+    code, out, _ = run_cli(["check", "--classroom", "2", str(FIXTURE)])
+    assert code == 1
+    assert "error: scenario 'classroom_door' has roles for 3 to 8 students, not 2" in out
+    code, _, err = run_cli(["check", "--classroom", "0", str(FIXTURE)])
+    assert code == 2 and "at least 1" in err
