@@ -4,14 +4,16 @@ reported where it stands, with a did-you-mean, as the rest of the format is."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import pytest
 
-from conftest import compile_yaml, errors
+from conftest import DOCS, check_jsonschema, compile_yaml, docs_example, errors
 from presidium import compiler
 from presidium.compiler import Compilation, compile_file, load_scenario
-from presidium.model import Scenario
+from presidium.model import BALLOT_KINDS, BUILT_INS, MISSING_RULES, OBJECTIVE_KINDS, Scenario
+from presidium.tools.schema import build
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "classroom.yaml"
 TEXT = FIXTURE.read_text(encoding="utf-8")
@@ -139,10 +141,13 @@ def test_votes_blocs_phases_actors_and_injections(classroom: Scenario) -> None:
     assert poll.text[0].text.startswith("Would the waverers")
 
 
-def test_a_format_1_file_has_no_classroom(june_1957: Scenario) -> None:
-    assert june_1957.format == 1
-    assert june_1957.classroom is None and june_1957.roles == {} and june_1957.injections == {}
-    assert all(v.ballot == "open" and v.delegates is None for v in june_1957.votes.values())
+def test_a_format_1_file_has_no_classroom() -> None:
+    example, found = compile_yaml(docs_example())
+    assert example is not None and found == [] and example.format == 1
+    assert example.classroom is None and example.roles == {} and example.injections == {}
+    assert all(v.ballot == "open" and v.delegates is None for v in example.votes.values())
+    assert all(p.floor is None and p.consult is None for p in example.phases.values())
+    assert not any(a.persuadable for a in example.actors.values())
 
 
 def test_errors_helper_reads_the_fixture() -> None:
@@ -768,3 +773,87 @@ def test_a_cache_entry_whose_roles_name_nothing_is_a_miss() -> None:
     )
     broken = dataclasses.replace(scenario, phases={**scenario.phases, "the_count": leak})
     assert not cache.well_formed((broken, warnings))  # an objective's scope in a branch
+
+
+# ---------------------------------------------------------------------------- schema
+
+
+def test_the_schema_covers_every_classroom_key() -> None:
+    schema = build()
+    definitions = schema["definitions"]
+    for name in ("classroom", "roles", "injections"):
+        assert "(format 2)" in definitions["scenario"]["properties"][name]["description"]
+    assert definitions["actor"]["properties"]["persuadable"]["type"] == "boolean"
+    assert definitions["vote"]["properties"]["ballot"]["enum"] == list(BALLOT_KINDS)
+    assert definitions["vote"]["properties"]["missing"]["enum"] == list(MISSING_RULES)
+    assert {"minutes", "delegates"} <= set(definitions["vote"]["properties"])
+    assert "id" in definitions["bloc"]["properties"]
+    assert {"floor", "consult"} <= set(definitions["phase"]["properties"])
+    assert definitions["role"]["required"] == ["side", "priority", "brief"]
+    assert definitions["role"]["properties"]["can"]["items"]["enum"] == list(BUILT_INS)
+    assert "next" not in definitions["move"]["properties"]
+    assert definitions["move_outcome"]["properties"].keys() == {"text", "effects"}
+    assert definitions["objective"]["properties"]["kind"]["enum"] == list(OBJECTIVE_KINDS)
+    assert {"roles", "injections", "moves"} <= set(definitions["remove"]["properties"])
+    assert schema["definitions"]["scenario"]["properties"]["format"]["enum"] == [1, 2]
+
+
+def test_the_fixture_passes_the_schema_and_a_format_1_file_with_roles_does_not(
+    tmp_path: Path,
+) -> None:
+    assert check_jsonschema(FIXTURE).returncode == 0
+    older = tmp_path / "older.yaml"
+    older.write_text(changed("format: 2", "format: 1"), encoding="utf-8")
+    result = check_jsonschema(older)
+    assert result.returncode == 1 and "format: 2 was expected" in result.stdout
+    typo = tmp_path / "typo.yaml"
+    typo.write_text(changed("    ballot: secret", "    balot: secret"), encoding="utf-8")
+    result = check_jsonschema(typo)
+    assert result.returncode == 1 and "'balot' was unexpected" in result.stdout
+
+
+# ---------------------------------------------------------------------------- robustness
+
+
+def test_any_line_taken_out_gives_a_model_or_diagnostics_never_an_exception() -> None:
+    lines = TEXT.splitlines(keepends=True)
+    for n in range(len(lines)):
+        scenario, found = compile_yaml("".join(lines[:n] + lines[n + 1 :]))
+        assert scenario is not None or any(d.severity == "error" for d in found), n
+
+
+# ---------------------------------------------------------------------------- docs
+
+
+def test_the_documented_classroom_examples_compile_cleanly(tmp_path: Path) -> None:
+    text = (DOCS / "scenario-format.md").read_text(encoding="utf-8")
+    chapter = text[text.index("## Classroom (format 2)") : text.index("## How a game runs")]
+    first, second = re.findall(r"```yaml\n(.*?)```", chapter, re.DOTALL)
+    (tmp_path / "door.yaml").write_text(docs_example(), encoding="utf-8")
+    (tmp_path / "door_class.yaml").write_text(first, encoding="utf-8")
+    (tmp_path / "what_if.yaml").write_text(second, encoding="utf-8")
+    for name in ("door_class.yaml", "what_if.yaml"):
+        result = compile_file(tmp_path / name, use_cache=False)
+        assert result.scenario is not None and result.diagnostics == [], [
+            d.format() for d in result.diagnostics
+        ]
+    classroom = compile_file(tmp_path / "door_class.yaml", use_cache=False).scenario
+    what_if = compile_file(tmp_path / "what_if.yaml", use_cache=False).scenario
+    assert classroom is not None and what_if is not None
+    assert list(classroom.roles) == ["khrushchev", "cc_member"]
+    assert classroom.votes["let_them_in"].delegates is not None
+    assert [o.id for o in what_if.roles["khrushchev"].objectives] == ["hold_on"]
+    assert what_if.roles["khrushchev"].moves == () and "konev_speaks" in what_if.injections
+
+
+def test_a_must_role_with_nothing_to_do_is_a_warning() -> None:
+    text = changed(
+        "  cc_member:\n",
+        '  clerk:\n    name: Clerk\n    side: none\n    priority: 9\n    must: true\n    brief: "Takes the minutes."\n  cc_member:\n',
+    )
+    scenario, found = compile_yaml(text.replace("min: 3, max: 8", "min: 3, max: 9"))
+    assert scenario is not None
+    assert [f"{d.span.line}:{d.span.col}: {d.message}" for d in found] == [
+        f"{at(text, 'roles:|  clerk:')}:3: role 'clerk' is dealt at every class size ('must: true') "
+        "but decides nothing, votes in nothing and has no moves or 'can': its student can only watch"
+    ]

@@ -91,7 +91,8 @@ def _object(fields: dict[str, spec.Field], patch: bool = False) -> dict[str, Any
             "$ref" in value
         ):  # draft-07 ignores keywords beside $ref: wrap it to keep the description
             value = {"allOf": [value]}
-        properties[name] = {"description": field.doc, **value}
+        doc = field.doc if field.since == 1 else f"{field.doc} (format {field.since})"
+        properties[name] = {"description": doc, **value}
     required = [] if patch else [name for name, field in fields.items() if field.required]
     result: dict[str, Any] = {
         "type": "object",
@@ -115,6 +116,10 @@ def build() -> dict[str, Any]:
     whole["properties"]["extends"] = {"description": spec.SCENARIO["extends"].doc, "not": {}}
     extension = _object(spec.SCENARIO, patch=True)
     extension["required"] = ["format", "id", "extends"]
+    newer = [name for name, field in spec.SCENARIO.items() if field.since > 1]
+    for definition in (whole, extension):  # a classroom key needs 'format: 2'
+        definition["if"] = {"anyOf": [{"required": [name]} for name in newer]}
+        definition["then"] = {"properties": {"format": {"const": spec.FORMATS[-1]}}}
     definitions["scenario"] = whole
     definitions["extension"] = extension
     return {
