@@ -467,6 +467,17 @@ def test_resume_finds_the_newest_unfinished_session(opened: Opened) -> None:
         folder.resume(str(place), "june_1957")
 
 
+def test_a_copy_of_a_session_s_save_goes_on_in_a_folder_of_its_own(
+    opened: Opened, tmp_path: Path, data_dir: Path
+) -> None:
+    session = lesson(opened, LESSON[:6])
+    copy = saves.write(session.to_save(), tmp_path / "lesson-copy.json")
+    _, resumed, place, room = folder.resume(str(copy))
+    assert place.parent == data_dir / "classes" and (place / "save.json").is_file()
+    assert resumed.log == session.log and room == ""
+    assert run(["class", "replay", str(copy)])[0] == 0
+
+
 def test_a_hand_edited_session_is_refused_with_the_reason(opened: Opened) -> None:
     session = lesson(opened, LESSON[:8])
     place = folder.create(opened, session)
