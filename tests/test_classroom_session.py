@@ -592,6 +592,10 @@ def test_the_post_mortem_says_who_decided_and_keeps_secret_ballots_secret(
     assert "- **Nikolai Bulganin** for: The table has turned." in text
     assert "- **Georgy Malenkov** against: With Molotov." in text
     assert "only the totals are known" not in text
+    assert "- **Achieved**: Vote as Molotov votes." in text  # known, once the ballots are
+    assert "- **Unknown (it depends on a secret ballot)**: Vote as Molotov votes." in (
+        handout.read_text()
+    )
 
 
 def test_the_post_mortem_says_what_the_bell_and_the_script_decided(
