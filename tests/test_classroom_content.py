@@ -107,8 +107,8 @@ def test_every_role_has_a_brief_and_a_main_game_objective(scenario: Scenario) ->
         assert {o.kind for o in role.objectives} <= set(OBJECTIVE_KINDS)
         assert any(o.kind == "main" for o in role.objectives), role.id
         for objective in role.objectives:
-            # Objectives are game objectives, and the sheet says so, never a historical claim.
-            assert objective.text.startswith("Game objective:"), (role.id, objective.id)
+            # The post-mortem sets every result beside history, achieved or not.
+            assert objective.text[0].isupper() and objective.text.endswith("."), objective.id
             assert objective.achieved and objective.failed, (role.id, objective.id)
         assert role.reflect, role.id
         assert role.can, role.id
@@ -308,7 +308,7 @@ def test_june_1957_objectives_on_the_historical_path_match_history() -> None:
         "keep_the_secretariat": False,
         "no_resolution": False,
     }
-    assert achieved(scenario, values, "kirichenko")["a_clean_vote"] is True
+    assert achieved(scenario, values, "kirichenko")["a_clean_vote"] is True  # nobody against
     assert achieved(scenario, values, "cc_member")["winning_side"] is True
     # the waverers keep their seats only by turning in time; history demoted and dropped them
     assert achieved(scenario, values, "pervukhin")["keep_the_seat"] is False

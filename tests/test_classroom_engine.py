@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from classroom_helpers import SEATS, random_action, seating, with_cast
-from conftest import ROOT
+from conftest import ROOT, run_cli
 from presidium import actions as act
 from presidium import events as ev
 from presidium.audience import ROOM, only
@@ -865,3 +865,45 @@ def test_benches_play_every_bundled_scenario_to_an_ending(path: Path) -> None:
 def test_a_seating_naming_an_unknown_seat_is_refused(cast_1957: Scenario) -> None:
     with pytest.raises(IllegalChoice, match="no seat 'stalin'"):
         Game(cast_1957, seating=Seating("roles", 1, ("stalin",)))
+
+
+# ---------------------------------------------------------------- check --classroom N
+def test_check_classroom_warns_of_objectives_never_or_always_achieved(tmp_path: Path) -> None:
+    text = FIXTURE.read_text(encoding="utf-8").replace(
+        "      - id: a_full_corridor",
+        "      - id: always_true\n"
+        "        text: 'Always.'\n"
+        '        when: \'ending_kind == "historical" or ending_kind == "counterfactual"\'\n'
+        "      - id: never_true\n"
+        "        text: 'Never.'\n"
+        "        when: \"ending == 'plenum_called' and ending == 'door_stays_shut'\"\n"
+        "      - id: a_full_corridor",
+        1,
+    )
+    path = tmp_path / "door.yaml"
+    path.write_text(text, encoding="utf-8")
+    code, out, _ = run_cli(["check", "--classroom", "5", "--runs", "20", str(path)])
+    assert code == 0, out
+    assert (
+        "warning: objective 'always_true' of role 'khrushchev' is always achieved: "
+        "in every one of 20 sampled class games of 5 students (seed 1)"
+    ) in out
+    assert (
+        "warning: objective 'never_true' of role 'khrushchev' is never achieved: "
+        "not once in 20 sampled class games of 5 students (seed 1)"
+    ) in out
+    assert "objective 'with_molotov' of role 'malenkov' could not be scored in any of 20" in out
+    assert "classroom: 20 class games of 5 students" in out
+    assert "objective khrushchev.open_the_door: achieved in" in out
+    assert "open_the_door' of role" not in out  # achieved in some games, failed in others
+    assert run_cli(["check", "--strict", "--classroom", "5", "--runs", "20", str(path)])[0] == 1
+    # the same seed, the same report
+    assert run_cli(["check", "--classroom", "5", "--runs", "20", str(path)])[1] == out
+
+
+def test_check_classroom_says_when_the_class_cannot_be_seated() -> None:
+    code, out, _ = run_cli(["check", "--classroom", "2", str(FIXTURE)])
+    assert code == 1
+    assert "error: scenario 'classroom_door' has roles for 3 to 8 students, not 2" in out
+    code, _, err = run_cli(["check", "--classroom", "0", str(FIXTURE)])
+    assert code == 2 and "at least 1" in err

@@ -141,10 +141,13 @@ def test_votes_blocs_phases_actors_and_injections(classroom: Scenario) -> None:
     assert poll.text[0].text.startswith("Would the waverers")
 
 
-def test_a_format_1_file_has_no_classroom(example: Scenario) -> None:
-    assert example.format == 1
+def test_a_format_1_file_has_no_classroom() -> None:
+    example, found = compile_yaml(docs_example())
+    assert example is not None and found == [] and example.format == 1
     assert example.classroom is None and example.roles == {} and example.injections == {}
     assert all(v.ballot == "open" and v.delegates is None for v in example.votes.values())
+    assert all(p.floor is None and p.consult is None for p in example.phases.values())
+    assert not any(a.persuadable for a in example.actors.values())
 
 
 def test_errors_helper_reads_the_fixture() -> None:

@@ -20,7 +20,7 @@ from presidium import actions, catalog, saves
 from presidium import events as ev
 from presidium import seating as seats
 from presidium.catalog import Opened
-from presidium.classroom import folder
+from presidium.classroom import folder, postmortem
 from presidium.classroom.session import LogRefused, Session
 from presidium.engine import Game
 from presidium.errors import GameOver, IllegalChoice
@@ -160,6 +160,16 @@ def test_a_class_save_is_strictly_typed_even_with_a_recomputed_checksum(
 ) -> None:
     with pytest.raises(saves.SaveError, match=message.replace("(", r"\(")):
         saves.parse(rewritten(class_save().to_json(), change), "class.json")
+
+
+def test_a_long_field_in_a_log_is_named_short() -> None:
+    long = "x" * 100_000
+    bad = rewritten(class_save().to_json(), lambda b: b["log"][1].update(do=long))
+    with pytest.raises(saves.SaveError) as caught:
+        saves.parse(bad, "class.json")
+    assert len(str(caught.value)) < 400 and "(cut short: 100,017 characters in all)" in str(
+        caught.value
+    )
 
 
 def test_a_log_far_too_long_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -417,6 +427,27 @@ def test_the_folder_after_every_action_holds_the_session_so_far(
     assert sorted(p.name for p in place.iterdir()) == ["room.txt", "save.json"]
 
 
+def test_a_write_that_fails_midway_leaves_the_previous_save_whole(
+    opened: Opened, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = lesson(opened, LESSON[:4])
+    place = folder.create(opened, session)
+    folder.write(place, session, "four actions\n")
+    before = (place / "save.json").read_bytes()
+    session.submit(LESSON[4])
+
+    def full_disk(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    with pytest.raises(saves.SaveError, match="No space left on device"):
+        folder.write(place, session, "five actions\n")
+    monkeypatch.undo()
+    assert (place / "save.json").read_bytes() == before
+    assert sorted(p.name for p in place.iterdir()) == ["room.txt", "save.json"]
+    assert folder.load(place)[2].log == session.log[:4]
+
+
 def test_resume_finds_the_newest_unfinished_session(opened: Opened) -> None:
     finished = lesson(opened)
     old = folder.create(opened, lesson(opened, LESSON[:3]))
@@ -530,7 +561,7 @@ def test_the_post_mortem_says_who_decided_and_keeps_secret_ballots_secret(
     run(["class", "debrief", str(place), "-o", str(handout)])
     text = handout.read_text()
     assert "| The door | Vyacheslav Molotov | Refuse to receive them |" in text
-    assert "| the teacher (overrule) | Go out to the members |" in text
+    assert "| the teacher, overruling | Go out to the members |" in text
     assert "a secret ballot: only the totals are known" in text
     assert "The table has turned" not in text and "With Molotov" not in text
     assert (
@@ -552,12 +583,49 @@ def test_the_post_mortem_says_who_decided_and_keeps_secret_ballots_secret(
     assert "only the totals are known" not in text
 
 
+def test_the_post_mortem_says_what_the_bell_and_the_script_decided(
+    opened: Opened, tmp_path: Path
+) -> None:
+    log = [actions.ScriptSeat("molotov"), actions.Close("the_door:floor"), actions.Conclude()]
+    place = kept(opened, log)
+    handout = tmp_path / "pm.md"
+    code, _, err = run(["class", "debrief", str(place), "-o", str(handout)])
+    assert code == 0, err
+    text = handout.read_text()
+    assert "| The door | The majority, by the script | Refuse to receive them |" in text
+    assert "| Khrushchev's move | Khrushchev's side, by the script at the bell |" in text
+    assert "- **Seat (minute 0)**: Vyacheslav Molotov went to the script" in text
+    assert "- **Concluded (minute 2)**: The bell: the script played on to the end" in text
+
+
+def test_the_post_mortem_says_when_hands_decided(opened: Opened) -> None:
+    counts = (("refuse", 2), ("fob_them_off", 5))
+    log = [actions.Close("the_door:floor"), actions.Hands("the_door:decision", counts)]
+    session = lesson(opened, [*log, actions.Conclude()])
+    text = postmortem.markdown(postmortem.build(opened.scenario, session))
+    assert "| The door | The majority, by a show of hands | Promise a plenum" in text
+    assert "diverged** (the class's show of hands)" in text
+
+
 def test_the_post_mortem_on_the_terminal_fits_80_columns(opened: Opened) -> None:
     place = kept(opened)
     code, out, err = run(["class", "debrief", str(place)])
     assert code == 0, err
     assert "Post-mortem: At the Door, in Class" in out and "Each role's objectives" in out
     assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_the_styled_post_mortem_fits_80_columns(opened: Opened) -> None:
+    import io
+
+    from presidium.ui.postmortem import show
+
+    session = lesson(opened)
+    buffer = io.StringIO()
+    show(postmortem.build(opened.scenario, session), opened.scenario, buffer, False, 80)
+    text = re.sub(r"\x1b\[[0-9;]*m", "", buffer.getvalue())
+    assert "Each role's objectives" in text and "Vyacheslav Molotov" in text
+    assert max(len(line) for line in text.splitlines()) <= 80
 
 
 HOSTILE = "<script>alert(1)</script> *bold* [x](y) a | b \x1b[31m"

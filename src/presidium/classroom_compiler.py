@@ -8,7 +8,7 @@ mistake at its own ``file:line:col``, with a did-you-mean, all of them in one ru
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
 from presidium import model as m
@@ -35,16 +35,6 @@ class ClassroomCompiler(Declarations):
 
         def compile_text(self, node: YMap, key: str, scope: Scope) -> tuple[m.TextPart, ...]: ...
 
-        def chance(
-            self,
-            node: YMap,
-            scope: Scope,
-            fields: Mapping[str, spec.Field],
-            outcome_fields: Mapping[str, spec.Field],
-            outcome: Any,
-            sure: str = ...,
-        ) -> m.Chance | None: ...
-
     def read_format(self, doc: YMap) -> None:
         """The file's format: 1, or 2 for one with classroom keys; a newer one is named as
         such, so that an older presidium asks for an upgrade instead of refusing new keys."""
@@ -65,6 +55,44 @@ class ClassroomCompiler(Declarations):
                 f"format {show(fmt)} is not supported; this presidium reads format {readable}",
                 doc.value_span("format"),
             )
+
+    def chance(
+        self,
+        node: YMap,
+        scope: Scope,
+        fields: Mapping[str, spec.Field],
+        outcome_fields: Mapping[str, spec.Field],
+        outcome: Callable[[YMap, str], m.Outcome],
+        sure: str = "write 'next' without 'chance'",
+    ) -> m.Chance | None:
+        """The ``chance`` of a choice or a move: odds, and an outcome on each side (kept here,
+        beside the moves, so that the compiler of the story stays short)."""
+        cnode = self.mapping(node["chance"], node.value_span("chance"), "'chance'")
+        if cnode is None:
+            return None
+        self.keys(cnode, fields, "'chance'")
+        percent = self.percent(cnode, scope)
+        if percent is not None and not percent.names:
+            odds = percent.evaluate({})
+            if not 1 <= odds <= 99:
+                self.err(
+                    f"a chance of {odds}% is no chance: give a percent from 1 to 99 "
+                    f"(for a sure outcome, {sure})",
+                    cnode.value_span("percent"),
+                )
+        sides = []
+        for key in ("success", "failure"):
+            sub = (
+                self.mapping(cnode.get(key), cnode.value_span(key), f"'{key}'")
+                if key in cnode
+                else None
+            )
+            if sub is not None:
+                self.keys(sub, outcome_fields, f"'{key}'")
+                sides.append(outcome(sub, f"'{key}'"))
+        if percent is None or len(sides) != 2:
+            return None
+        return m.Chance(percent, sides[0], sides[1], cnode.span)
 
     # ------------------------------------------------------------------ small values
     def whole(
@@ -105,6 +133,25 @@ class ClassroomCompiler(Declarations):
             )
 
     # ------------------------------------------------------------------ the class
+    def compile_class(
+        self,
+        doc: YMap,
+        actors: dict[str, m.Actor],
+        sides: dict[str, m.Side],
+        stances: dict[str, str],
+        votes: dict[str, m.Vote],
+        phases: dict[str, m.Phase],
+        endings: list[str],
+        scope: Scope,
+    ) -> tuple[m.Classroom | None, dict[str, m.Role], dict[str, m.Injection]]:
+        """The class, its roles and its injections, once the story is compiled."""
+        classroom = self.compile_classroom(doc, phases, stances)
+        deciders = [p.by for p in phases.values()]
+        roles = self.compile_roles(
+            doc, actors, sides, stances, votes, phases, endings, scope, classroom, deciders
+        )
+        return classroom, roles, self.compile_injections(doc, scope, phases, votes)
+
     def compile_classroom(
         self, doc: YMap, phases: Collection[str], stances: Collection[str]
     ) -> m.Classroom | None:

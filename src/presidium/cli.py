@@ -258,6 +258,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="stop when the check uses this many megabytes of memory (default 2048)",
     )
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    check.add_argument(
+        "--classroom",
+        type=_positive,
+        metavar="N",
+        help="also play sampled class games of N students (--runs of them, default 200) and "
+        "warn of each role's objective that is never or always achieved",
+    )
     replay = sub.add_parser(
         "replay",
         help="check that a saved or recorded session still plays the same",
@@ -438,7 +445,7 @@ def _main(argv: Sequence[str] | None) -> int:
             limits = Limits(
                 args.max_states, args.time_limit or TIME_LIMIT, args.max_memory or MAX_MEMORY
             )
-            return check(args.paths, args.runs, args.seed, limits, args.strict, out)
+            return check(args.paths, args.runs, args.seed, limits, args.strict, out, args.classroom)
         from presidium import signals
 
         if args.command == "class":

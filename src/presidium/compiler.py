@@ -7,7 +7,7 @@ diagnostics with ``file:line:col``; the compiler never raises anything else.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from presidium import model as m
@@ -153,20 +153,9 @@ class Compiler(ClassroomCompiler):
         endings = {
             eid: self.compile_ending(eid, node, span, actors) for eid, node, span in ending_nodes
         }
-        classroom = self.compile_classroom(doc, phase_ids, stances)
-        roles = self.compile_roles(
-            doc,
-            actors,
-            sides,
-            stances,
-            votes,
-            phase_ids,
-            ending_ids,
-            scope,
-            classroom,
-            [p.by for p in phases.values()],
+        classroom, roles, injections = self.compile_class(
+            doc, actors, sides, stances, votes, phases, ending_ids, scope
         )
-        injections = self.compile_injections(doc, scope, phase_ids, votes)
 
         start = None
         if "start" in doc:
@@ -409,43 +398,6 @@ class Compiler(ClassroomCompiler):
             counterfactual,
             node.span,
         )
-
-    def chance(
-        self,
-        node: YMap,
-        scope: Scope,
-        fields: Mapping[str, spec.Field],
-        outcome_fields: Mapping[str, spec.Field],
-        outcome: Callable[[YMap, str], m.Outcome],
-        sure: str = "write 'next' without 'chance'",
-    ) -> m.Chance | None:
-        """The ``chance`` of a choice or a move: odds, and an outcome on each side."""
-        cnode = self.mapping(node["chance"], node.value_span("chance"), "'chance'")
-        if cnode is None:
-            return None
-        self.keys(cnode, fields, "'chance'")
-        percent = self.percent(cnode, scope)
-        if percent is not None and not percent.names:
-            odds = percent.evaluate({})
-            if not 1 <= odds <= 99:
-                self.err(
-                    f"a chance of {odds}% is no chance: give a percent from 1 to 99 "
-                    f"(for a sure outcome, {sure})",
-                    cnode.value_span("percent"),
-                )
-        sides = []
-        for key in ("success", "failure"):
-            sub = (
-                self.mapping(cnode.get(key), cnode.value_span(key), f"'{key}'")
-                if key in cnode
-                else None
-            )
-            if sub is not None:
-                self.keys(sub, outcome_fields, f"'{key}'")
-                sides.append(outcome(sub, f"'{key}'"))
-        if percent is None or len(sides) != 2:
-            return None
-        return m.Chance(percent, sides[0], sides[1], cnode.span)
 
     def compile_phase(
         self,

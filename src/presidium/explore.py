@@ -21,6 +21,7 @@ which endings each side can reach.
 
 from __future__ import annotations
 
+import random
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from presidium.diagnostics import SourceSpan
 from presidium.engine import Game, Snapshot, combine
 from presidium.errors import PresidiumError
 from presidium.model import Scenario
+from presidium.seating import Seating, role_of
 
 VALUE_SET_CAP = 4096  # beyond this many value combinations at one state, assume any text can show
 
@@ -561,3 +563,88 @@ def _find_no_way_out(scenario: Scenario, result: Exploration) -> None:
                 "no choice leads out",
             )
         )
+
+
+# --------------------------------------------------------------------------- class games
+CLASS_STEPS = 20_000  # actions in one sampled class game before it is called endless
+
+
+def class_game(scenario: Scenario, seating: Seating, seed: int) -> Game:
+    """One class game played to its ending by seeded agents, one for every seat.
+
+    A class cannot be explored exhaustively (every ballot of every student, every move on
+    every floor), so ``check --classroom`` samples it. Half the games are played by agents
+    that lean to history (history's choice where it is open, most of the time); the others
+    choose at random. Every agent casts a random ballot, may make one usable move on a
+    floor, and now and then declares a stance or argues with a persuadable actor, which the
+    "teacher" rates at random.
+    """
+    from presidium import actions as act
+
+    game = Game(scenario, seating=seating, seed=seed)
+    game.start()
+    rng = random.Random(f"class:{seed}")
+    history_like = rng.random() < 0.5
+    room = game.room
+    assert room is not None
+    for _ in range(CLASS_STEPS):
+        if game.over:
+            return game
+        requests = list(room.state.requests.values())
+        if not requests:
+            raise PresidiumError("a class game stopped with nothing open and no ending")
+        request = next((r for r in requests if r.kind == "rating"), requests[0])
+        action: act.Action
+        if request.kind == "rating":
+            action = act.Rate(request.request, rng.randint(1, 5))
+        elif request.kind == "decision":
+            phase = game.phase
+            assert phase is not None
+            offered = [o.id for o in request.options if o.available]
+            pick = offered[int(rng.random() * len(offered))]
+            if history_like and phase.history in offered and rng.random() < 0.8:
+                pick = phase.history
+            action = act.Choose(request.roles[0], request.request, pick)
+        elif request.kind == "ballot":
+            cast = room.state.cast[request.request]
+            waiting = [s for s in request.roles if s not in cast]
+            if not waiting:
+                action = act.Close(request.request)
+            else:
+                ballot = ("for", "against", "abstain")[int(rng.random() * 3)]
+                action = act.Cast(waiting[0], request.request, ballot)
+        else:
+            action = _floor_action(game, request, rng)
+        game.submit(action)
+    raise PresidiumError(f"the class game did not end after {CLASS_STEPS:,} actions")
+
+
+def _floor_action(game: Game, request: Any, rng: random.Random) -> Any:
+    """A move for the next seat that has not yet had its turn on this floor, an argument or
+    a declaration now and then, or closing the floor once every seat has had its turn."""
+    from presidium import actions as act
+
+    room = game.room
+    assert room is not None
+    done = {q.seat for q in room.state.queued[request.request]}
+    persuadable = [a.id for a in game.scenario.actors.values() if a.persuadable]
+    classroom = game.scenario.classroom
+    line = classroom.stance_line if classroom is not None else ()
+    for seat in request.roles:
+        if seat in done:
+            continue
+        role = game.scenario.roles[role_of(seat)]
+        if "declare" in role.can and role.actor and rng.random() < 0.1:
+            return act.Declare(seat, rng.choice(list(game.scenario.stances)))
+        targets = [t for t in persuadable if room.holder(t) is None]
+        if "argue" in role.can and line and targets and role.side and rng.random() < 0.2:
+            return act.Argue(seat, rng.choice(targets), "An argument.")
+        phase = game.phase
+        assert phase is not None
+        usable = [m for m in role.moves if room._usable(seat, m, phase) is None]
+        if usable and rng.random() < 0.7:
+            move = rng.choice(usable)
+            target = rng.choice(persuadable) if move.target and persuadable else None
+            if not move.target or target is not None:
+                return act.MakeMove(seat, request.request, move.id, target)
+    return act.Close(request.request)

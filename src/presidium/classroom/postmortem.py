@@ -111,11 +111,12 @@ def who_decided(scenario: Scenario, entry: TrailEntry) -> str:
     by = entry.by
     if by.startswith("role:"):
         return seat_name(scenario, by[len("role:") :])
+    seat = scenario.seat_name(entry.seat)
     return {
-        "script": f"{scenario.seat_name(entry.seat)} (the script)",
-        "hands": f"{scenario.seat_name(entry.seat)} (a show of hands)",
-        "teacher": "the teacher (overrule)",
-        "conclude": f"{scenario.seat_name(entry.seat)} (the script, at the bell)",
+        "script": f"{seat}, by the script",
+        "hands": f"{seat}, by a show of hands",
+        "teacher": "the teacher, overruling",
+        "conclude": f"{seat}, by the script at the bell",
         "player": "the player",
     }.get(by, by)
 

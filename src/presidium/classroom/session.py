@@ -31,7 +31,8 @@ class LogRefused(saves.SaveError):
 
     def __init__(self, entry: int, action: Action, reason: str) -> None:
         super().__init__(
-            f"the game refuses entry {entry} of the log ({action.do} by {action.by}): {reason}"
+            f"the game refuses entry {entry} of the log ({action.do} by {saves.brief(action.by)}):"
+            f" {saves.brief(reason)}"
         )
         self.entry = entry
         self.reason = reason
@@ -99,7 +100,8 @@ class Session:
         ]
 
     def to_save(self, record: saves.Session | None = None) -> saves.Save:
-        """The session as a version 2 save (with ``record``, what the room saw, if given)."""
+        """The session as a version 2 save, with the public events the room was shown (for
+        ``class replay``) and ``record``, what was typed and seen, if given."""
         return saves.Save.of_class(
             scenario=self.scenario.id,
             source=self.source or self.scenario.id,
@@ -110,6 +112,7 @@ class Session:
             times=list(self.times),
             finished=self.game.over,
             session=record,
+            room=[e.to_dict() for e in audience.only(self.events, audience.ROOM)],
         )
 
     @classmethod

@@ -21,13 +21,15 @@ from presidium.diagnostics import Diagnostic, SourceSpan
 from presidium.engine import Game
 from presidium.errors import PresidiumError
 from presidium.events import PhaseStarted
-from presidium.explore import Edge, Exploration, StateBudgetExceeded, explore
+from presidium.explore import Edge, Exploration, StateBudgetExceeded, class_game, explore
 from presidium.model import Scenario, TextPart
+from presidium.seating import CastingError, cast, role_of
 from presidium.tools.common import compile_path, existing_files, plural, print_diagnostics
 
 TIME_LIMIT = 120  # seconds of exploring and random runs per file, by default
 MAX_MEMORY = 2048  # megabytes the process may use while exploring, by default
 MAX_RUN_STEPS = 10_000  # decisions in one random run before it is called endless
+CLASS_RUNS = 200  # class games sampled by --classroom when --runs does not say
 
 
 @dataclass
@@ -79,7 +81,9 @@ def check(
     limits: Limits,
     strict: bool,
     out: IO[str],
+    classroom: int | None = None,
 ) -> int:
+    """Check each file; with ``classroom`` N, also sample class games of N students."""
     failed = False
     for file, path in existing_files(paths):
         result = compile_path(file, path)
@@ -102,11 +106,22 @@ def check(
         if runs:
             sampled = random_runs(scenario, runs, seed, stop)
             found += sampled.errors
+        lessons = None
+        if classroom is not None:
+            try:
+                lessons = class_runs(scenario, classroom, runs or CLASS_RUNS, seed, stop)
+            except CastingError as exc:
+                out.write(f"{path}: error: {exc}\n")
+                failed = True
+                continue
+            found += lessons.errors + lessons.warnings()
         diagnostics = sorted(set(found + result.warnings), key=lambda d: (d.span, d.message))
         print_diagnostics(diagnostics, result.files, out)
         write_summary(scenario, explorations, diagnostics, out)
         if runs:
             write_runs(scenario, sampled, out)
+        if lessons is not None:
+            lessons.write(scenario, out)
         errors = sum(d.severity == "error" for d in diagnostics)
         failed |= bool(errors) or (strict and len(diagnostics) > errors)
     return 1 if failed else 0
@@ -368,3 +383,131 @@ def write_runs(scenario: Scenario, sample: Sample, out: IO[str]) -> None:
     never = [p for p in scenario.phases if not sample.phases[p]]
     if never:
         out.write(f"    never visited in these runs: {', '.join(never)}\n")
+
+
+# --------------------------------------------------------------------------- class games
+
+
+@dataclass
+class Lessons:
+    """What sampled class games of one class size showed about the roles' objectives."""
+
+    students: int
+    games: int
+    seed: int
+    seats: tuple[str, ...]
+    endings: Counter[str] = field(default_factory=Counter)
+    # (role, objective) -> in how many games some seat of the role achieved it, some failed
+    # it, some could not know it (a secret or paper ballot); and in how many it was scored
+    scored: Counter[tuple[str, str]] = field(default_factory=Counter)
+    achieved: Counter[tuple[str, str]] = field(default_factory=Counter)
+    failed: Counter[tuple[str, str]] = field(default_factory=Counter)
+    unknown: Counter[tuple[str, str]] = field(default_factory=Counter)
+    errors: list[Diagnostic] = field(default_factory=list)
+    scenario: Scenario | None = None
+
+    def warnings(self) -> list[Diagnostic]:
+        """An objective never achieved, or always achieved, in every game it was scored in."""
+        found = []
+        assert self.scenario is not None
+        for role_id in dict.fromkeys(role_of(s) for s in self.seats):
+            role = self.scenario.roles[role_id]
+            for objective in role.objectives:
+                key = (role_id, objective.id)
+                scored = self.scored[key]
+                if not scored and self.unknown[key]:
+                    found.append(
+                        Diagnostic(
+                            "warning",
+                            f"objective '{objective.id}' of role '{role_id}' could not be scored "
+                            f"in any of {plural(self.unknown[key], 'sampled class game')}: it "
+                            "reads a ballot nobody may know (another voter's in a secret "
+                            "ballot, or one counted on paper)",
+                            objective.span,
+                        )
+                    )
+                    continue
+                if not scored:
+                    continue
+                if self.achieved[key] == 0:
+                    what = "is never achieved: not once in"
+                elif self.failed[key] == 0:
+                    what = "is always achieved: in every one of"
+                else:
+                    continue
+                found.append(
+                    Diagnostic(
+                        "warning",
+                        f"objective '{objective.id}' of role '{role_id}' {what} "
+                        f"{plural(scored, 'sampled class game')} of {self.students} students "
+                        f"(seed {self.seed})",
+                        objective.span,
+                    )
+                )
+        return found
+
+    def write(self, scenario: Scenario, out: IO[str]) -> None:
+        out.write(
+            f"  classroom: {plural(self.games, 'class game')} of {self.students} students "
+            f"(seed {self.seed}; seats {', '.join(self.seats)})\n"
+        )
+        for ending in scenario.endings.values():
+            out.write(f"    ending {ending.id}: {self.endings[ending.id]}\n")
+        for role_id in dict.fromkeys(role_of(s) for s in self.seats):
+            for objective in scenario.roles[role_id].objectives:
+                key = (role_id, objective.id)
+                line = (
+                    f"    objective {role_id}.{objective.id}: achieved in {self.achieved[key]}, "
+                    f"failed in {self.failed[key]}"
+                )
+                if self.unknown[key]:
+                    line += f", unknown {self.unknown[key]} (a secret or paper ballot)"
+                out.write(line + "\n")
+
+
+def class_runs(
+    scenario: Scenario,
+    students: int,
+    games: int,
+    seed: int,
+    stop: Callable[[], str | None] | None = None,
+) -> Lessons:
+    """``games`` class games of ``students`` students (``seating.cast``), each seat played by
+    a seeded agent (``explore.class_game``); each role's objectives counted at the end.
+    ``CastingError`` when the scenario cannot seat that class."""
+    from presidium.events import ObjectivesScored
+
+    seating = cast(scenario, students)
+    lessons = Lessons(students, games, seed, seating.seats, scenario=scenario)
+    failed: dict[tuple[str, SourceSpan], list[int]] = {}
+    for n in range(games):
+        reason = stop() if stop is not None else None
+        if reason is not None:
+            lessons.errors.append(
+                Diagnostic("error", f"class games {reason} after {n} of {games}", scenario.span)
+            )
+            lessons.games = n
+            break
+        try:
+            game = class_game(scenario, seating, seed + n)
+        except PresidiumError as exc:
+            failed.setdefault((str(exc), scenario.span), []).append(seed + n)
+            continue
+        assert game.ending is not None and game.room is not None
+        lessons.endings[game.ending] += 1
+        results: dict[tuple[str, str], set[bool | None]] = {}
+        for scored in game.room.state.scored:
+            assert isinstance(scored, ObjectivesScored)
+            for result in scored.results:
+                results.setdefault((role_of(scored.seat), result.id), set()).add(result.achieved)
+        for key, seen in results.items():  # a role with copies: any copy counts
+            lessons.scored[key] += bool(seen - {None})
+            lessons.achieved[key] += True in seen
+            lessons.failed[key] += False in seen
+            lessons.unknown[key] += None in seen
+    for (message, span), seeds in failed.items():
+        more = f"; the same in {plural(len(seeds) - 1, 'more game')}" if len(seeds) > 1 else ""
+        lessons.errors.append(
+            Diagnostic("error", f"{message} (class game with seed {seeds[0]}{more})", span)
+        )
+    return lessons
