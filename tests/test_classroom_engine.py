@@ -907,3 +907,17 @@ def test_check_classroom_says_when_the_class_cannot_be_seated() -> None:
     assert "error: scenario 'classroom_door' has roles for 3 to 8 students, not 2" in out
     code, _, err = run_cli(["check", "--classroom", "0", str(FIXTURE)])
     assert code == 2 and "at least 1" in err
+
+
+def test_the_game_shows_its_requests_seats_and_ballots(cast_1957: Scenario) -> None:
+    game, _ = new_game(cast_1957)
+    assert list(game.requests) == ["the_plot:decision"]
+    game.submit(act.ScriptSeat("bulganin"))
+    assert game.scripted == {"bulganin"}
+    game.requests.clear()  # a copy: the game's own requests are untouched
+    assert list(game.requests) == ["the_plot:decision"]
+    play_out(game)
+    assert game.ballots["plenum_29_june"]["cc_member#1"] == "for"
+    assert game.ballots["plenum_29_june"]["bulganin"] in ("for", "against", "abstain", "none")
+    solo_game = Game(cast_1957, ["khrushchev"])
+    assert (solo_game.requests, solo_game.scripted, solo_game.ballots) == ({}, frozenset(), {})

@@ -167,6 +167,24 @@ class Game:
     def over(self) -> bool:
         return self.ending is not None
 
+    @property
+    def requests(self) -> dict[str, ev.RequestOpened]:
+        """A class game's open requests by id, in the order they opened (none when solo)."""
+        return dict(self.room.state.requests) if self.room is not None else {}
+
+    @property
+    def scripted(self) -> frozenset[str]:
+        """A class game's seats handed to the script."""
+        return self.room.state.scripted if self.room is not None else frozenset()
+
+    @property
+    def ballots(self) -> dict[str, dict[str, str]]:
+        """Each vote held in a class game: every actor voter's and delegate seat's latest
+        ballot (``model.BALLOT_VALUES``). Secret ones too: never show this to a room."""
+        if self.room is None:
+            return {}
+        return {vote: dict(cast) for vote, cast in self.room.state.ballots.items()}
+
     def scenes_since_decision(self) -> tuple[str, ...]:
         """The phases shown since the latest human decision (or the start), the current last.
 
