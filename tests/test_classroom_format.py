@@ -857,3 +857,16 @@ def test_a_must_role_with_nothing_to_do_is_a_warning() -> None:
         f"{at(text, 'roles:|  clerk:')}:3: role 'clerk' is dealt at every class size ('must: true') "
         "but decides nothing, votes in nothing and has no moves or 'can': its student can only watch"
     ]
+
+
+def test_a_leader_on_another_team_is_a_warning() -> None:
+    text = changed(
+        "    actor: molotov\n    side: molotov\n", "    actor: molotov\n    side: none\n"
+    )
+    scenario, found = compile_yaml(text)
+    assert scenario is not None
+    assert [f"{d.span.line}:{d.span.col}: {d.message}" for d in found] == [
+        f"{at(text, 'roles:|  molotov:|    side: none')}:11: role 'molotov' plays Vyacheslav "
+        "Molotov, who leads side 'molotov', but its side is 'none': it decides for 'molotov' "
+        "all the same; write 'side: molotov'"
+    ]

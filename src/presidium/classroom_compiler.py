@@ -437,6 +437,14 @@ class ClassroomCompiler(Declarations):
         side: str | None = None
         if "side" in node and node["side"] != NONE:
             side = self.ref(node["side"], node.value_span("side"), [*sides, NONE], "side")
+        led = [s.id for s in sides.values() if actor is not None and s.leader == actor]
+        if actor and led and side != led[0] and (side or node.get("side") == NONE):
+            self.warn(
+                f"role '{rid}' plays {actors[actor].name}, who leads side "
+                f"'{led[0]}', but its side is '{side or NONE}': it decides for '{led[0]}' "
+                f"all the same; write 'side: {led[0]}'",
+                node.value_span("side"),
+            )
         priority = self.whole(node, "priority", "'priority'")
         copies = self.whole(node, "copies", "'copies'") or 1
         # An actor named by mistake was reported: read the objectives as if it were right.
