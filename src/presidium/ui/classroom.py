@@ -38,7 +38,6 @@ from presidium.classroom.session import Session
 from presidium.errors import GameOver, IllegalChoice, UsageError
 from presidium.model import Scenario
 from presidium.printable import clean
-from presidium.requests import Room
 from presidium.ui.play import InputEnded, LineReader, PlayerQuit, as_unicode, command_line
 from presidium.ui.render import Renderer, T, as_echoed, make_console, notice
 
@@ -289,13 +288,12 @@ def view_of(session: Session) -> words.View:
     """What the console's words may know of a session now: its open requests, the seats the
     script plays, the latest decision (for overrule)."""
     game = session.game
-    room = game.room.state if game.room is not None else Room()
     trail = game.trail
     return words.View(
         session.scenario,
         session.seating,
-        tuple(room.requests.values()),
-        room.scripted,
+        tuple(game.requests.values()),
+        game.scripted,
         trail[-1].phase if trail else None,
         game.over,
     )
