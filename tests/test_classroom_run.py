@@ -4,16 +4,29 @@ driven from piped teacher input."""
 from __future__ import annotations
 
 import dataclasses
+import os
+import select
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
+from conftest import ROOT, run_cli
 from presidium import actions as act
+from presidium import catalog, saves
 from presidium import events as ev
 from presidium.classroom import console as words
-from presidium.classroom.console import Actions, Command, Problem, View, parse
+from presidium.classroom import folder
+from presidium.classroom.console import Actions, Command, Problem, View, key_of, parse
+from presidium.classroom.folder import classes_dir
+from presidium.classroom.session import Session
 from presidium.engine import Game
 from presidium.model import Classroom, Injection, Move, Role, Scenario
 from presidium.seating import benches, cast
+from presidium.ui.classroom import view_of
 
 # --------------------------------------------------------------------------- the grammar
 
@@ -142,7 +155,7 @@ def test_blank_lines_are_nothing(roles_view: View) -> None:
     assert parse("   ", roles_view) is None
 
 
-@pytest.mark.parametrize("word", ["status", "roster", "open", "help", "quit"])
+@pytest.mark.parametrize("word", ["status", "roster", "open", "look", "notes", "quit"])
 def test_console_only_words(word: str, roles_view: View) -> None:
     assert parse(word, roles_view) == Command(word)
     assert parse(word.upper(), roles_view) == Command(word)
@@ -422,7 +435,10 @@ def test_inject(roles_view: View, bench_view: View) -> None:
     assert one(parse("inject leak", roles_view)) == act.Inject("leak")
     assert "no event 'leek' (did you mean 'leak'?)" in problem(parse("inject leek", roles_view))
     assert "say which event" in problem(parse("inject", roles_view))
-    assert "offers no events to inject" in problem(parse("inject leak", bench_view))
+    none = dataclasses.replace(bench_view.scenario, injections={})
+    assert "offers no events to inject" in problem(
+        parse("inject leak", dataclasses.replace(bench_view, scenario=none))
+    )
 
 
 def test_set(roles_view: View) -> None:
@@ -476,3 +492,513 @@ def test_typed_text_in_a_reason_is_printable(roles_view: View) -> None:
 def test_help_lists_every_word() -> None:
     listed = [typed.split()[0] for typed, _ in words.help_lines()]
     assert listed == list(words.WORDS)
+
+
+# --------------------------------------------------------------------------- whole games
+
+BUNDLED = sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml"))
+FIXTURE = ROOT / "tests" / "fixtures" / "classroom.yaml"
+
+
+def teacher_lines(session: Session, pick: Callable[[int, View], list[str]]) -> list[str]:
+    """Lines a teacher could type to play ``session`` to its end: ``pick`` gives the lines for
+    the n-th turn; each is read by the console's parser and submitted, as ``class run`` does."""
+    lines: list[str] = []
+    for turn in range(500):
+        if session.game.over:
+            return lines
+        view = view_of(session)
+        for line in pick(turn, view):
+            lines.append(line)
+            parsed = parse(line, view)
+            if isinstance(parsed, Command) and parsed.word == "secret":
+                assert parsed.seat is not None and parsed.request is not None
+                hidden = ("for", "against", "abstain")[turn % 3]
+                lines.append(hidden)
+                parsed = Actions((act.Cast(parsed.seat, parsed.request, hidden),))
+            assert isinstance(parsed, Actions), (line, parsed)
+            for action in parsed.actions:
+                session.submit(action)
+            view = view_of(session)
+    raise AssertionError("the game did not end in 500 turns")
+
+
+def bench_turn(turn: int, view: View) -> list[str]:
+    """A show of hands, a spokesperson, or the teacher closing the decision, in turn."""
+    decision = next(r for r in view.requests if r.kind == "decision")
+    available = [o for o in decision.options if o.available]
+    if turn % 3 == 0:
+        counts = [(3 + n + turn) % 5 if o.available else 0 for n, o in enumerate(decision.options)]
+        if not any(counts):
+            counts = [1 if o.available else 0 for o in decision.options]
+        return ["hands " + " ".join(map(str, counts))]
+    if turn % 3 == 1:
+        return [f"as {key_of(decision.roles[0])} {available[-1].number}"]
+    return ["close"]
+
+
+def run_class(args: list[str], stdin: str) -> tuple[int, str, str]:
+    return run_cli(["class", "run", *args, "--plain"], stdin)
+
+
+def session_folders() -> set[Path]:
+    return set(classes_dir().iterdir()) if classes_dir().exists() else set()
+
+
+def the_new_folder(before: set[Path]) -> Path:
+    (place,) = session_folders() - before
+    return place
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+def test_benches_play_every_bundled_scenario_to_an_ending(name: str) -> None:
+    opened = catalog.open_scenario(name)
+    seated = benches(opened.scenario, 2 * len(opened.scenario.sides))
+    lines = teacher_lines(Session.new(opened.scenario, seated, 1957), bench_turn)
+    before = session_folders()
+    code, out, err = run_class(
+        [name, "--benches", "--students", str(seated.students), "--seed", "1957"],
+        "\n".join(lines) + "\n",
+    )
+    assert code == 0, err
+    assert "Traceback" not in err and err == ""
+    assert "Ending: " in out
+    assert "Show of hands:" in out
+    for line in lines:
+        assert f"teacher> {line}" in out  # piped answers are echoed, as in solo play
+    place = the_new_folder(before)
+    save = folder.read(place)
+    assert save.finished and len(save.log) == len(lines)
+    room = (place / "room.txt").read_text(encoding="utf-8")
+    assert "Ending: " in room
+    assert max(len(line) for line in room.splitlines()) <= 80
+
+
+MARKER = "PRIVATE-MARKER-Q7"
+
+
+def fixture_with_markers(tmp_path: Path) -> Path:
+    """The classroom fixture with a marker in every private text: a role's knowledge, an
+    envelope, a private move's outcome, and the reasons a secret ballot keeps sealed."""
+    text = FIXTURE.read_text(encoding="utf-8")
+    for private in (
+        "Mikoyan has already been out to the members;",
+        "Voroshilov has told you he will vote against",
+        "A quiet word in the corridor.",
+        "wants the Central Committee to decide.",
+        "waits to see which way the table goes.",
+        "wants the Presidium to decide alone.",
+    ):
+        assert private in text, private
+        text = text.replace(private, f"{MARKER} {private}")
+    path = tmp_path / "classroom.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def roles_turn(turn: int, view: View) -> list[str]:
+    """What a teacher types for a class of the fixture: floors with moves, declarations and
+    an argument, a ballot by roll call and at the keyboard, decisions with advice."""
+    ratings = [r for r in view.requests if r.kind == "rating"]
+    if ratings:
+        return ["rate 4"]
+    request = next(r for r in view.requests if r.blocking)
+    if request.kind == "floor":
+        lines = {
+            "the_door": [
+                "move cc_member#1 refuse_to_leave",
+                "declare bulganin khrushchev",
+                "move mikoyan win_over voroshilov",
+                "argue mikoyan voroshilov -- the army is with the Central Committee",
+            ],
+            "the_appeal": ["move khrushchev rally_the_corridor", "inject konev_speaks"],
+        }.get(request.phase, [])
+        return [*lines, "close"]
+    if request.kind == "ballot":
+        return [
+            "cast for: khrushchev mikoyan; against: molotov malenkov",
+            "secret bulganin",
+            "secret cc_member#1",
+            "as cc_member#2 against",
+            "close",
+        ]
+    holder, *advisers = request.roles
+    advice = [f"as {key_of(adviser)} 1" for adviser in advisers[:1]]
+    return [*advice, f"as {key_of(holder)} 1"]
+
+
+def roles_lines(path: Path, students: int = 8, seed: int = 3) -> list[str]:
+    opened = catalog.open_scenario(str(path))
+    return teacher_lines(
+        Session.new(opened.scenario, cast(opened.scenario, students), seed), roles_turn
+    )
+
+
+def test_a_roles_class_of_the_fixture_reaches_an_ending(tmp_path: Path) -> None:
+    lines = roles_lines(FIXTURE)
+    before = session_folders()
+    code, out, err = run_class(
+        [str(FIXTURE), "--students", "8", "--seed", "3"], "\n".join(lines) + "\n"
+    )
+    assert code == 0, err
+    assert "Ending: " in out
+    assert "Bulganin has voted." in out and "Member of the Central Committee 1 has voted." in out
+    assert "Ballot: Receive the members?" in out
+    place = the_new_folder(before)
+    save = folder.read(place)
+    assert save.finished and save.mode == "roles"
+    replayed = Session.replay(catalog.open_scenario(str(FIXTURE)).scenario, save)
+    assert replayed.game.over
+
+
+def test_the_projector_never_shows_private_text(tmp_path: Path) -> None:
+    path = fixture_with_markers(tmp_path)
+    lines = roles_lines(path)
+    before = session_folders()
+    code, out, err = run_class(
+        [str(path), "--students", "8", "--seed", "3"], "\n".join(lines) + "\n"
+    )
+    assert code == 0, err
+    assert "Ending: " in out
+    place = the_new_folder(before)
+    room = (place / "room.txt").read_text(encoding="utf-8")
+    assert MARKER not in out and MARKER not in room
+    save = folder.read(place)
+    session = Session.replay(catalog.open_scenario(str(path)).scenario, save)
+    private = [e for e in session.events if e.to and MARKER in repr(e)]
+    assert private, "the markers are in events, only never drawn for the room"
+
+
+def test_secret_ballot_lines_are_not_echoed_from_a_pipe(tmp_path: Path) -> None:
+    lines = roles_lines(FIXTURE)
+    code, out, _ = run_class(
+        [str(FIXTURE), "--students", "8", "--seed", "3"], "\n".join(lines) + "\n"
+    )
+    assert code == 0
+    shown = out.splitlines()
+    at = next(n for n, line in enumerate(shown) if line == "teacher> secret bulganin")
+    assert shown[at + 1].startswith("Nikolai Bulganin comes to the keyboard")
+    prompt = shown.index("Ballot:", at)  # the prompt, and nothing after it
+    assert shown[prompt + 1] == "Nikolai Bulganin has voted."
+    assert not {"Ballot: for", "Ballot: against", "Ballot: abstain"} & set(shown)
+
+
+def _until_ballot(turn: int, view: View) -> list[str]:
+    if any(r.kind == "ballot" for r in view.requests):
+        raise _AtBallot
+    return roles_turn(turn, view)
+
+
+class _AtBallot(Exception):
+    pass
+
+
+def lines_to_the_ballot() -> list[str]:
+    opened = catalog.open_scenario(str(FIXTURE))
+    session = Session.new(opened.scenario, cast(opened.scenario, 8), 3)
+    typed: list[str] = []
+
+    def pick(turn: int, view: View) -> list[str]:
+        chosen = _until_ballot(turn, view)
+        typed.extend(chosen)
+        return chosen
+
+    with pytest.raises(_AtBallot):
+        teacher_lines(session, pick)
+    return typed
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_secret_input_at_a_terminal_is_not_echoed(tmp_path: Path) -> None:
+    import pty
+
+    hidden = "zqxj-never-shown"
+    script = [*lines_to_the_ballot(), "secret bulganin", hidden, "against", "open", "quit"]
+    leader, follower = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    env.update(PRESIDIUM_DATA_DIR=str(tmp_path), TERM="xterm-256color", COLUMNS="100")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "presidium", "class", "run", str(FIXTURE), "--students", "8"],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env=env,
+    )
+    os.close(follower)
+    seen = b""
+
+    def read_until(wanted: bytes, start: int = 0) -> None:
+        """Read the terminal until ``wanted`` appears after ``start``."""
+        nonlocal seen
+        deadline = time.monotonic() + 60
+        while wanted not in seen[start:]:
+            assert time.monotonic() < deadline, seen.decode("utf-8", "replace")[-2000:]
+            ready, _, _ = select.select([leader], [], [], 1)
+            if ready:
+                try:
+                    seen += os.read(leader, 65536)
+                except OSError:
+                    break
+
+    mark = 0
+    for line in script:
+        secret = line in (hidden, "against")
+        read_until(b"Ballot: " if secret else b"teacher> ", mark)
+        mark = len(seen)
+        os.write(leader, line.encode() + b"\r")
+        if secret:  # the next prompt, or the ballot taken: and nothing typed shown on the way
+            read_until(b"Ballot: " if line == hidden else b"has voted", mark)
+            assert line.encode() not in seen[mark:]
+        else:
+            read_until(line.encode(), mark)  # an ordinary line is shown as it is typed
+    read_until(b"The session is saved")
+    os.close(leader)
+    assert process.wait(timeout=60) == 0
+    text = seen.decode("utf-8", "replace")
+    assert hidden not in text
+    assert "Bulganin has voted." in text
+
+
+def test_a_killed_class_goes_on_with_resume(tmp_path: Path) -> None:
+    lines = roles_lines(FIXTURE)
+    half = len(lines) // 2
+    env = {**os.environ, "PRESIDIUM_DATA_DIR": str(tmp_path)}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "presidium",
+            "class",
+            "run",
+            str(FIXTURE),
+            "--students",
+            "8",
+            "--seed",
+            "3",
+            "--plain",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    assert process.stdin is not None
+    process.stdin.write(("\n".join(lines[:half]) + "\n").encode())
+    process.stdin.flush()
+    opened = catalog.open_scenario(str(FIXTURE))
+    expected = Session.new(opened.scenario, cast(opened.scenario, 8), 3)
+    head = teacher_lines_prefix(expected, lines[:half])
+    deadline = time.monotonic() + 60
+    saved = None
+    while time.monotonic() < deadline:
+        places = list((tmp_path / "classes").glob("*/save.json"))
+        if places:
+            try:
+                saved = folder.read(places[0].parent)
+            except Exception:  # written atomically, so only a missing file can be met here
+                saved = None
+            if saved is not None and len(saved.log) == head:
+                break
+        time.sleep(0.05)
+    process.kill()  # no goodbye, no last write: as a crash or a pulled plug
+    process.wait(timeout=60)
+    process.stdin.close()
+    assert saved is not None and len(saved.log) == head
+    code = subprocess.run(
+        [sys.executable, "-m", "presidium", "class", "run", "--resume", "--plain"],
+        input=("\n".join(lines[half:]) + "\n").encode(),
+        capture_output=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    out = code.stdout.decode()
+    assert code.returncode == 0, code.stderr.decode()
+    assert "Resuming: " in out and "Ending: " in out
+    final = folder.read(places[0].parent)
+    whole = Session.new(opened.scenario, cast(opened.scenario, 8), 3)
+    assert final.finished and len(final.log) == teacher_lines_prefix(whole, lines)
+    assert final.log == whole.game.log
+
+
+def teacher_lines_prefix(session: Session, lines: list[str]) -> int:
+    """How many actions ``lines`` give, submitted to ``session`` as the console would."""
+    hidden_next: tuple[str, str] | None = None
+    for line in lines:
+        if hidden_next is not None:
+            session.submit(act.Cast(hidden_next[0], hidden_next[1], line))
+            hidden_next = None
+            continue
+        parsed = parse(line, view_of(session))
+        if isinstance(parsed, Command) and parsed.word == "secret":
+            assert parsed.seat is not None and parsed.request is not None
+            hidden_next = (parsed.seat, parsed.request)
+            continue
+        assert isinstance(parsed, Actions), (line, parsed)
+        for action in parsed.actions:
+            session.submit(action)
+    return len(session.game.log)
+
+
+# --------------------------------------------------------------------------- the console at work
+
+
+def test_a_line_not_understood_gets_a_reason_and_the_console_waits() -> None:
+    typed = [
+        "clsoe",
+        "as nobody 1",
+        "hands x 1 1",
+        "as khrushchev 1",  # the majority decides first: Khrushchev's bench waits
+        "tally 1 2 3",
+        "conclude",
+    ]
+    code, out, err = run_class(["june_1957", "--benches", "--seed", "4"], "\n".join(typed) + "\n")
+    assert code == 0, err
+    out = " ".join(out.split())
+    assert "'clsoe' is not a console word (did you mean 'close'?); type 'help' for the list." in out
+    assert "No bench 'nobody' in this class; the benches are: khrushchev, molotov." in out
+    assert "'hands' takes whole numbers, not 'x'." in out
+    assert "Nothing is waiting for Khrushchev's side (bench) to answer" in out
+    assert "No ballot is open, so there is nothing to tally." in out
+    assert "Ending: " in out  # and the console went on to the bell
+
+
+def test_the_engine_s_refusal_is_a_one_line_reason(tmp_path: Path) -> None:
+    typed = [*lines_to_the_ballot(), "tally 9 9 9", "conclude"]
+    code, out, err = run_class(
+        [str(FIXTURE), "--students", "8", "--seed", "3"], "\n".join(typed) + "\n"
+    )
+    assert code == 0, err
+    said = out.split("teacher> tally 9 9 9\n", 1)[1].split("teacher> ", 1)[0]
+    assert said[0].isupper() and said.rstrip().endswith(".") and "27" in said
+    assert "Ballot: Receive the members?" not in said  # refused: nothing happened
+    assert "Ending: " in out
+
+
+def test_the_console_only_words_show_and_change_nothing() -> None:
+    before = session_folders()
+    typed = ["help", "status", "roster", "open", "look", "notes", "save", "quit"]
+    code, out, err = run_class(
+        ["june_1957", "--benches", "--students", "9", "--seed", "4"], "\n".join(typed) + "\n"
+    )
+    assert code == 0, err
+    out = " ".join(out.split())
+    assert "hands N N ... - a show of hands for the open decision" in out
+    assert "Benches here: khrushchev, molotov." in out
+    assert "State of play:" in out
+    assert (
+        "Roster: 9 students" in out
+        and "khrushchev: Khrushchev's side (bench), played by 5 students" in out
+    )
+    assert "the_plot:decision: " in out
+    assert out.count("Counting to seven") >= 2  # 'look' shows the scene again
+    assert "History notes: " in out
+    place = the_new_folder(before)
+    assert f"The session is saved in {place}." in out
+    assert "class run --resume" in out
+    assert folder.read(place).log == []
+
+
+def test_wait_closes_what_is_open_when_the_time_is_up() -> None:
+    before = session_folders()
+    code, out, err = run_class(["june_1957", "--benches", "--seed", "4"], "wait 2m\nquit\n")
+    assert code == 0, err
+    assert "(A countdown of 2:00; piped input does not wait.)" in out
+    (action,) = folder.read(the_new_folder(before)).log
+    assert action == act.Close("the_plot:decision", timer=True)
+
+
+def test_save_file_writes_a_copy(tmp_path: Path) -> None:
+    copy = tmp_path / "lesson.json"
+    code, out, err = run_class(
+        ["june_1957", "--benches", "--seed", "4"], f"hands 1 2 3\nsave {copy}\nquit\n"
+    )
+    assert code == 0, err
+    out = " ".join(out.split())
+    assert f"A copy of the session is in {copy}." in out
+    assert len(saves.read(copy).log) == 1
+
+
+def test_input_that_ends_before_the_game_keeps_the_session() -> None:
+    before = session_folders()
+    code, _, err = run_class(["june_1957", "--benches", "--seed", "4"], "hands 1 2 3\n")
+    assert code == 1
+    assert "input ended before the game did; the session is saved" in err
+    assert len(folder.read(the_new_folder(before)).log) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (["june_1957"], "--students N (roles) or --benches"),
+        (["--benches"], "say which scenario"),
+        (["june_1957", "--benches", "--resume"], "--resume takes the class and the seed"),
+        (["classroom_nowhere", "--benches"], "classroom_nowhere"),
+    ],
+)
+def test_usage_errors(args: list[str], reason: str) -> None:
+    code, out, err = run_class(args, "")
+    assert code == 2, (out, err)
+    assert reason in err and "Traceback" not in err
+
+
+def test_resume_with_nothing_to_resume(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PRESIDIUM_DATA_DIR", str(tmp_path))
+    code, _, err = run_class(["--resume"], "")
+    assert code == 2
+    assert "there is no class session to resume" in err
+
+
+def test_help_for_one_word(roles_view: View) -> None:
+    assert parse("help cast", roles_view) == Command("help", target="cast")
+    assert parse("help ?", roles_view) == Command("help", target="help")
+    assert "did you mean 'close'" in problem(parse("help clsoe", roles_view))
+
+
+def test_the_groups_hold_every_word_once() -> None:
+    grouped = [word for _, group in words.GROUPS for word in group]
+    assert sorted(grouped) == sorted(words.WORDS)
+
+
+def any_class_turn(turn: int, view: View) -> list[str]:
+    """A teacher who runs any roles class: closes each floor, takes each ballot by roll call
+    (the first half of the voters for, the rest against, one at the keyboard), rates each
+    argument 3, and says each decision aloud, with the first adviser's advice first."""
+    if any(r.kind == "rating" for r in view.requests):
+        return ["rate 3"]
+    request = next(r for r in view.requests if r.blocking)
+    if request.kind == "floor":
+        return ["close"]
+    if request.kind == "ballot":
+        seats = [key_of(s) for s in request.roles]
+        *called, last = seats
+        half = len(called) // 2
+        lines = []
+        if called:
+            parts = [f"for: {' '.join(called[:half])}"] if called[:half] else []
+            parts += [f"against: {' '.join(called[half:])}"]
+            lines.append("cast " + "; ".join(parts))
+        return [*lines, f"secret {last}"]
+    holder, *advisers = request.roles
+    first = next(o for o in request.options if o.available)
+    return [
+        *(f"as {key_of(a)} {first.number}" for a in advisers[:1]),
+        f"as {key_of(holder)} {first.number}",
+    ]
+
+
+def test_a_class_of_twelve_plays_june_1957_and_replays_the_same() -> None:
+    opened = catalog.open_scenario("june_1957")
+    lines = teacher_lines(
+        Session.new(opened.scenario, cast(opened.scenario, 12), 1957), any_class_turn
+    )
+    before = session_folders()
+    code, out, err = run_class(
+        ["june_1957", "--students", "12", "--seed", "1957"], "\n".join(lines) + "\n"
+    )
+    assert code == 0, err
+    assert "Ending: " in out and "has voted." in out
+    place = the_new_folder(before)
+    assert folder.read(place).finished
+    code, out, err = run_cli(["class", "replay", str(place)])
+    assert code == 0, (out, err)

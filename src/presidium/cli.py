@@ -294,9 +294,13 @@ def _class_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
     )
     verbs = group.add_subparsers(dest="verb", metavar="VERB", parser_class=_Parser, required=True)
 
-    def seated(parser: argparse.ArgumentParser) -> None:
+    def seated(parser: argparse.ArgumentParser, resumable: bool = False) -> None:
         parser.add_argument(
-            "scenario", metavar="SCENARIO", help="a bundled scenario id or a .yaml file"
+            "scenario",
+            metavar="SCENARIO",
+            nargs="?" if resumable else None,
+            help="a bundled scenario id or a .yaml file"
+            + (" (not needed with --resume)" if resumable else ""),
         )
         parser.add_argument(
             "--students",
@@ -338,7 +342,7 @@ def _class_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
         description="Play a class game: the projector shows what everyone may see; the "
         "teacher types what the class decides. Type 'help' at the prompt for the words.",
     )
-    seated(run)
+    seated(run, resumable=True)
     run.add_argument("--seed", type=_seed, default=None, metavar="N", help="the game's seed")
     run.add_argument(
         "--resume",

@@ -14,6 +14,7 @@ VERBS: dict[str, tuple[str, str]] = {
     "sheets": ("presidium.classroom.sheets", "sheets_command"),
     "debrief": ("presidium.classroom.postmortem", "debrief_command"),
     "replay": ("presidium.tools.replay", "class_command"),
+    "run": ("presidium.ui.classroom", "run_command"),
 }
 
 

@@ -60,6 +60,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "status": ("status", "the state of play"),
     "roster": ("roster", "who plays which role (and which roles the script plays)"),
     "open": ("open", "what the game is waiting for, and who has not answered yet"),
+    "look": ("look", "the current scene, and what is open, again"),
+    "notes": ("notes", "the history behind the scenes since the last decision, with sources"),
     "as": ("as ROLE CHOICE", "a decision, advice or ballot said aloud (a number or an id)"),
     "hands": ("hands N N ...", "a show of hands for the open decision, in the choices' order"),
     "cast": (
@@ -84,9 +86,21 @@ WORDS: dict[str, tuple[str, str]] = {
     "undo": ("undo", "take back the latest action"),
     "conclude": ("conclude", "the bell: the script plays every seat to an ending"),
     "save": ("save [FILE]", "write the session now (and a copy to FILE)"),
-    "help": ("help", "this list"),
+    "help": ("help [WORD]", "the console words; with a word, what it does"),
     "quit": ("quit", "leave; the session is saved, and --resume goes on with it"),
 }
+# The words by what they are for: 'help' lists them so, one line a group.
+GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("the game", ("status", "roster", "open", "look", "notes")),
+    ("decisions", ("as", "hands")),
+    ("ballots", ("cast", "secret", "tally")),
+    ("the floor", ("move", "declare", "argue", "rate", "note")),
+    ("time", ("wait", "close")),
+    ("rulings", ("inject", "set", "overrule", "undo")),
+    ("seats", ("script", "seat")),
+    ("the end", ("conclude", "reveal")),
+    ("the session", ("save", "help", "quit")),
+)
 ALIASES = {"?": "help", "exit": "quit", "advance": "close", "roll": "roster", "requests": "open"}
 
 
@@ -113,11 +127,12 @@ class Actions:
 class Command:
     """A word the console answers itself: nothing in the game changes."""
 
-    word: str  # "help", "status", "roster", "open", "wait", "secret", "save" or "quit"
+    # "help", "status", "roster", "open", "look", "notes", "wait", "secret", "save" or "quit"
+    word: str
     seat: str | None = None  # secret: the voter
     request: str | None = None  # secret, wait: the request concerned
     seconds: int | None = None  # wait: how long
-    target: str | None = None  # save: a file to copy the save to
+    target: str | None = None  # save: a file to copy the save to; help: the word asked about
 
 
 @dataclass(frozen=True)
@@ -194,6 +209,18 @@ def _nothing(word: str) -> _WordParser:
         return Command(word)
 
     return parse_
+
+
+def _help(rest: str, view: View) -> Parsed:
+    if not rest:
+        return Command("help")
+    typed = rest.lower().split()[0]
+    word = ALIASES.get(typed, typed)
+    if word not in WORDS:
+        raise _Refusal(
+            f"'{_shown(rest)}' is not a console word{did_you_mean(typed, WORDS)}; 'help' lists them"
+        )
+    return Command("help", target=word)
 
 
 def _save(rest: str, view: View) -> Parsed:
@@ -547,7 +574,9 @@ _WORD_PARSERS: dict[str, _WordParser] = {
     "status": _nothing("status"),
     "roster": _nothing("roster"),
     "open": _nothing("open"),
-    "help": _nothing("help"),
+    "look": _nothing("look"),
+    "notes": _nothing("notes"),
+    "help": _help,
     "quit": _nothing("quit"),
     "undo": _nothing("undo"),
     "conclude": _nothing("conclude"),
@@ -609,10 +638,10 @@ def _seat(word: str, view: View, scripted_ok: bool = False) -> str:
                 f"{clean(role.name) if role else _shown(word)} is not dealt in this class of "
                 f"{view.seating.students}; the seats are: {_seat_list(view)}"
             )
-        what = "bench" if view.seating.mode == "benches" else "role"
+        one, many = ("bench", "benches") if view.seating.mode == "benches" else ("role", "roles")
         raise _Refusal(
-            f"no {what} '{_shown(word)}' in this class{did_you_mean(typed, table)}; "
-            f"the {what}s are: {_seat_list(view)}"
+            f"no {one} '{_shown(word)}' in this class{did_you_mean(typed, table)}; "
+            f"the {many} are: {_seat_list(view)}"
         )
     if seat in view.scripted and not scripted_ok:
         raise _Refusal(

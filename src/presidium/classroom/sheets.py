@@ -12,6 +12,7 @@ content in both). Every piece of scenario text goes through ``printable`` on its
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 from dataclasses import dataclass
@@ -53,13 +54,15 @@ PAPER = {"a4": ("A4", 297.0), "letter": ("letter", 279.4)}  # (CSS size, height 
 ROLE_WORDS = frozenset({"cast", "secret", "tally", "move", "declare", "argue", "rate", "note"})
 
 
-def console_words(mode: str) -> tuple[tuple[str, str], ...]:
+def console_words(mode: str) -> tuple[tuple[str, str, str], ...]:
     """The teacher's console words (``class run``) a class in this mode needs, as the
-    console's own ``help`` says them."""
-    from presidium.classroom.console import WORDS
+    console's own ``help`` groups and says them: (what for, what to type, what it does)."""
+    from presidium.classroom.console import GROUPS, WORDS
 
     return tuple(
-        shown for word, shown in WORDS.items() if mode == "roles" or word not in ROLE_WORDS
+        (group if n == 0 else "", *WORDS[word])
+        for group, words in GROUPS
+        for n, word in enumerate(w for w in words if mode == "roles" or w not in ROLE_WORDS)
     )
 
 
@@ -81,7 +84,8 @@ class Fact:
 class MoveLine:
     label: str
     typed: str  # what the teacher types at the console
-    terms: tuple[str, ...]  # limit, window, condition, odds, who hears the outcome
+    terms: tuple[str, ...]  # limit, window, odds, who hears the outcome
+    condition: str | None  # when it may be used, as a sentence
     effects: str | None  # what it changes, in a sentence or two
     sources: tuple[str, ...]
     counterfactual: bool
@@ -321,6 +325,10 @@ def _phase_words(scenario: Scenario, phase_id: str) -> str:
     return f"\u201c{phase.title}\u201d" + (f" ({when})" if when else "")
 
 
+def _titles(scenario: Scenario, phase_ids: tuple[str, ...]) -> str:
+    return ", ".join(f"\u201c{scenario.phases[p].title}\u201d" for p in phase_ids)
+
+
 def _fact(knowledge: Knowledge) -> Fact:
     if knowledge.counterfactual:
         return Fact(knowledge.text, COUNTERFACTUAL, ())
@@ -334,10 +342,11 @@ def _move(scenario: Scenario, seat: str, move: Move) -> MoveLine:
     elif move.limit is not None:
         terms.append(f"up to {move.limit} times a game")
     if move.window:
-        titles = ", ".join(f"\u201c{scenario.phases[p].title}\u201d" for p in move.window)
-        terms.append(f"only in {titles}")
+        terms.append(f"only in {_titles(scenario, move.window)}")
+    condition = None
     if move.when is not None:
-        terms.append(move.unavailable or "only at certain moments: the console says when")
+        said = (move.unavailable or "Only at certain moments: the console says when").strip()
+        condition = said if said.endswith((".", "!", "?")) else said + "."
     if move.target:
         terms.append("name a person no student plays who can be persuaded")
     effects = None
@@ -366,6 +375,7 @@ def _move(scenario: Scenario, seat: str, move: Move) -> MoveLine:
         move.label,
         f"move {seat} {move.id}{target}",
         tuple(terms),
+        condition,
         effects,
         move.sources,
         move.counterfactual,
@@ -396,11 +406,10 @@ def _actions(scenario: Scenario, role: Role, seating: Seating) -> tuple[str, ...
     held = {seats_.actor_of(scenario, s) for s in seating.seats}
     out = []
     for word in role.can:
-        if word == "declare":
-            line = scenario.classroom.stance_line if scenario.classroom else ()
-            stances = ", ".join(scenario.stances[s] for s in line or tuple(scenario.stances))
+        if word == "declare" and role.actor is not None:  # a stance is an actor's
+            stances = ", ".join(scenario.stances.values())
             out.append(f"Declare where you stand, aloud ({stances}). The room hears it.")
-        elif word == "argue":
+        elif word == "argue" and scenario.classroom and scenario.classroom.stance_line:
             targets = [
                 a.name for a in scenario.actors.values() if a.persuadable and a.id not in held
             ]
@@ -606,21 +615,20 @@ def _votes(scenario: Scenario, seating: Seating) -> tuple[VoteLine, ...]:
 def _injections(scenario: Scenario) -> tuple[tuple[str, str, str], ...]:
     out = []
     for injection in scenario.injections.values():
-        grounds = (
-            COUNTERFACTUAL
-            if injection.counterfactual
-            else "sources: " + ", ".join(injection.sources)
-        )
-        when = ""
+        terms = []
         if injection.window:
-            when = (
-                "in "
-                + ", ".join(f"\u201c{scenario.phases[p].title}\u201d" for p in injection.window)
-                + "; "
-            )
-        effects = _effects(scenario, injection.effects)
-        text = f"{when}{grounds}" + (f"; {effects}" if effects else "")
-        out.append((injection.id, injection.label, text))
+            terms.append("in " + _titles(scenario, injection.window))
+        if injection.when is not None:
+            terms.append(f"only when {injection.when.source}")
+        if injection.counterfactual:
+            terms.append(COUNTERFACTUAL)
+        else:
+            terms.append("sources: " + ", ".join(injection.sources))
+        if injection.effects:
+            terms.append(_effects(scenario, injection.effects))
+        if injection.vote is not None:
+            terms.append(f"opens the ballot \u201c{scenario.votes[injection.vote].title}\u201d")
+        out.append((injection.id, injection.label, "; ".join(terms)))
     return tuple(out)
 
 
@@ -783,9 +791,8 @@ def _write(path: Path, text: str) -> None:
             handle.write(text)
         os.replace(temp, path)
     except OSError as exc:
-        with_temp = temp.exists()
-        if with_temp:
-            temp.unlink()
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
         raise PresidiumError(f"cannot write the handouts to '{path}': {exc.strerror}") from None
 
 

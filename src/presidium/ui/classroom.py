@@ -1,0 +1,786 @@
+"""``presidium class run``: the projector view and the teacher's console on one keyboard.
+
+The screen is the projector, so it shows only what the whole room may see: every event goes
+through ``audience.only(events, "room")`` before it is drawn, and nothing private or sealed
+(a role's envelope, a secret ballot voter by voter, a note to the teacher) ever reaches it.
+The teacher types at the ``teacher>`` prompt; ``classroom.console`` reads each line, and
+every action it gives goes through ``Session.submit``. The session folder is written after
+each accepted action (signals held while it is written), so Ctrl-C, a closed terminal or a
+crash loses nothing, and ``--resume`` goes on from the log.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import getpass
+import io
+import os
+import select
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from rich.console import Console
+from rich.live import Live
+from rich.panel import Panel
+from rich.text import Text
+
+from presidium import audience, seating, signals
+from presidium import events as ev
+from presidium.actions import Action, Advise, Cast, Close, MakeMove, Note
+from presidium.catalog import Opened
+from presidium.classroom import console as words
+from presidium.classroom import folder
+from presidium.classroom.session import Session
+from presidium.errors import GameOver, IllegalChoice, UsageError
+from presidium.model import Scenario
+from presidium.printable import clean
+from presidium.ui.play import InputEnded, LineReader, PlayerQuit, as_unicode, command_line
+from presidium.ui.render import Renderer, T, as_echoed, make_console, notice
+
+PROMPT = "teacher> "
+ROOM_WIDTH = 80  # room.txt, the public transcript, is laid out this wide
+BALLOT_KINDS = {
+    "open": "an open ballot: each vote is shown as it is cast",
+    "simultaneous": "a simultaneous ballot: who has voted is shown; how, when it closes",
+    "secret": "a secret ballot: only the totals are ever shown",
+}
+HOW = {  # a decision's author, as the room is told it
+    "hands": " (show of hands)",
+    "teacher": " (the teacher's ruling)",
+    "conclude": " (by the script, at the bell)",
+    "timer": " (time ran out: the script's choice)",
+}
+
+VOTE_WORDS = {"for": "votes for", "against": "votes against", "abstain": "abstains"}
+OBJECTIVE_VERDICTS = {True: "achieved", False: "failed", None: "unknown (counted on paper)"}
+
+
+class RoomRenderer(Renderer):
+    """The projector: today's ``Renderer`` and the classroom's public events.
+
+    Fed public events only (``show`` filters them); the handlers for private events
+    (``Revealed``, ``BallotReceived``, ``Advised``, ``Argued``, ``NoteSent``, ``FloorMove``)
+    are deliberately missing, so even an event wrongly addressed could not be drawn by them.
+    """
+
+    def __init__(self, console: Console, scenario: Scenario, plain: bool) -> None:
+        super().__init__(console, scenario, plain, None)
+        self.offered: dict[str, tuple[ev.Option, ...]] = {}
+        self.counted: set[str] = set()  # decisions settled by a show of hands
+
+    def name(self, seat: str) -> str:
+        return clean(seating.seat_name(self.scenario, seat))
+
+    def on_request(self, e: ev.RequestOpened) -> None:
+        minutes = f" ({e.minutes} minutes)" if e.minutes else ""
+        if e.kind == "decision":
+            self.offered[e.request] = e.options
+            self.heading(f"{e.title}{minutes}")
+            rows = (
+                (Text(f"{o.number}.", style="presidium.number"), self.option_line(o))
+                for o in e.options
+            )
+            if self.plain:
+                for option in e.options:
+                    self.out(Text(f"{option.number}. ").append_text(self.option_line(option)))
+            else:
+                self.out(self.hanging(rows))
+            if len(e.roles) > 1:
+                advisers = ", ".join(self.name(s) for s in e.roles[1:])
+                self.out(T(f"Advising: {advisers}.", "presidium.label"))
+            if e.roles:
+                hands = " ".join(str(n) for n in range(len(e.options), 0, -1))
+                self.out(
+                    T(
+                        f"(Type 'as {words.key_of(e.roles[0])} NUMBER', or a show of hands: "
+                        f"'hands {hands}'.)",
+                        "presidium.label",
+                    )
+                )
+        elif e.kind == "ballot":
+            self.heading(f"Ballot: {e.title}{minutes}")
+            kind = BALLOT_KINDS.get(e.ballot or "", "")
+            voters = ", ".join(self.name(s) for s in e.roles)
+            self.out(T(f"{kind[:1].upper()}{kind[1:]}." if kind else "", "presidium.label"))
+            if voters:
+                self.out(T(f"Voting: {voters}."))
+        elif e.kind == "floor":
+            self.heading(f"{e.title}{minutes}")
+            self.out(
+                T("Moves, declarations and arguments now; moves are settled when the floor closes.")
+            )
+            if e.roles:
+                self.out(T(f"On the floor: {', '.join(self.name(s) for s in e.roles)}."))
+        else:
+            self.blank()
+            self.out(T(f"{e.title}: the teacher rates the argument from 1 to 5."))
+
+    def on_closed(self, e: ev.RequestClosed) -> None:
+        self.offered.pop(e.request, None)
+        counted = e.request in self.counted
+        self.counted.discard(e.request)
+        if e.kind == "decision" and (e.by == "complete" or counted):
+            return  # the choice is said next, with how it was made
+        if e.summary:
+            self.out(T(e.summary, "presidium.label"))
+
+    def on_hands(self, e: ev.HandsCounted) -> None:
+        self.counted.add(e.request)
+        labels = {o.id: o.label for o in self.offered.get(e.request, ())}
+        counts = "; ".join(f"{labels.get(c, c)}: {n}" for c, n in e.counts)
+        self.blank()
+        self.out(T(f"Show of hands: {counts}."))
+        if e.tie_broken:
+            self.out(
+                T(
+                    "A tie: it goes to the choice the scenario's script would take.",
+                    "presidium.label",
+                )
+            )
+
+    def on_ballot_progress(self, e: ev.BallotProgress) -> None:
+        if e.voted or e.waiting:
+            line = f"Voted ({e.count} of {e.of}): {', '.join(e.voted) or 'nobody yet'}."
+            if e.waiting:
+                line += f" Waiting for: {', '.join(e.waiting)}."
+        else:
+            line = f"{e.count} of {e.of} have voted."
+        self.out(T(line))
+
+    def on_ballot_cast(self, e: ev.BallotCast) -> None:
+        line = Text()
+        line.append(clean(e.name), style="presidium.choice")
+        line.append(f" {clean(VOTE_WORDS.get(e.vote, e.vote))}")
+        if e.why:
+            line.append(f": {clean(e.why)}")
+        self.out(line)
+
+    def on_move_resolved(self, e: ev.MoveResolved) -> None:
+        line = Text()
+        line.append(f"{clean(e.name)}: {clean(e.label)}", style="presidium.choice")
+        if e.counterfactual:
+            line.append(" [counterfactual]", style="presidium.counterfactual")
+        if e.chance is not None:
+            percent, roll, success = e.chance
+            line.append(
+                f" ({percent}% chance, rolled {roll}: {'success' if success else 'failure'})"
+            )
+        self.blank()
+        self.out(line)
+        if e.text:
+            self.out(T(e.text))
+
+    def on_declared(self, e: ev.Declared) -> None:
+        self.blank()
+        self.out(T(f"{e.name} declares: {e.label}.", "presidium.choice"))
+
+    def on_rated(self, e: ev.Rated) -> None:
+        self.out(
+            T(
+                f"The argument is rated {e.strength} of 5: a {e.percent}% chance, rolled "
+                f"{e.roll}. {e.target_name}: {e.stance_label}.",
+                "presidium.good" if e.success else "presidium.bad",
+            )
+        )
+
+    def on_injected(self, e: ev.Injected) -> None:
+        label = "[Counterfactual] " if e.counterfactual else ""
+        body = Text()
+        body.append_text(self.paragraphs(e.text))
+        if e.sources:
+            body.append(
+                clean(f"\n\n[Sources: {', '.join(self.cite(s) for s in e.sources)}]"),
+                style="presidium.note",
+            )
+        title = f"Teacher's event: {label}{e.label}"
+        if self.plain:
+            self.heading(title)
+            self.out(body)
+        else:
+            self.blank()
+            self.out(Panel(body, title=T(title, "presidium.title"), padding=(1, 2)))
+
+    def on_ruling(self, e: ev.Ruling) -> None:
+        """A ruling, labelled as the teacher's: the room sees every one, with its reason."""
+        said = {"set": "The teacher rules: ", "overrule": "The teacher overrules: "}
+        line = said.get(e.kind, "") + e.text.rstrip(".")
+        if e.reason:
+            line += f". Reason: {e.reason.rstrip('.')}"
+        self.blank()
+        self.out(T(line + ".", "presidium.title"))
+
+    def on_seat(self, e: ev.SeatChanged) -> None:
+        held = (
+            "a student plays it again" if e.held else "the scenario's script plays it from now on"
+        )
+        self.out(T(f"{e.name}: {held}.", "presidium.label"))
+
+    def on_concluded(self, _e: ev.Concluded) -> None:
+        self.heading("The bell: the script plays every seat on to an ending")
+
+    def on_objectives(self, e: ev.ObjectivesScored) -> None:
+        self.heading(f"Objectives: {e.name}")
+        rows = []
+        for result in e.results:
+            verdict = OBJECTIVE_VERDICTS[result.achieved]
+            line = f"{result.text} ({result.kind} objective): {verdict}."
+            if result.comment:
+                line += f" {result.comment}"
+            rows.append((Text("-"), T(line)))
+        self.out(self.hanging(rows))
+
+    def on_vote(self, e: ev.VoteHeld) -> None:
+        """A vote, voter by voter, as lines that wrap under their text at any width (a bloc
+        of delegates has a long name); a secret ballot says that only its totals are shown."""
+        self.heading(f"Vote: {'[Counterfactual] ' if e.counterfactual else ''}{e.title}")
+        self.out(T(f"Motion: {e.motion}"))
+        rows = []
+        for b in e.ballots:
+            line = Text()
+            line.append(clean(b.name), style="presidium.choice")
+            line.append(f" {VOTE_WORDS[b.vote]}")
+            if b.why:
+                line.append(f": {clean(b.why)}")
+            rows.append((Text("-"), line))
+        for bloc in e.blocs:
+            line = Text()
+            line.append(clean(bloc.label), style="presidium.choice")
+            line.append(
+                f": {bloc.votes_for} for, {bloc.votes_against} against, "
+                f"{bloc.abstentions} abstaining. "
+            )
+            line.append(clean(bloc.reason))
+            rows.append((Text("-"), line))
+        if rows:
+            self.out(self.hanging(rows))
+        else:
+            self.out(T("The ballot was secret: only the totals are shown.", "presidium.label"))
+        result = "PASSED" if e.passed else "FAILED"
+        self.out(
+            Text(
+                f"Result: {e.votes_for} for, {e.votes_against} against, {e.abstentions} abstaining. "
+                f"The motion {result}.",
+                style="presidium.title",
+            )
+        )
+
+    def on_choice(self, e: ev.ChoiceMade) -> None:
+        self.blank()
+        text = Text(
+            f"{clean(e.seat_name)} chose: ",
+            style="presidium.script" if e.by == "script" else "presidium.choice",
+        )
+        text.append(clean(e.label))
+        if e.historical is False:
+            text.append(" [counterfactual]", style="presidium.counterfactual")
+        text.append(HOW.get(e.by, ""), style="presidium.label")
+        self.out(text)
+
+
+# --------------------------------------------------------------------------- the console
+
+
+def view_of(session: Session) -> words.View:
+    """What the console's words may know of a session now: its open requests, the seats the
+    script plays, the latest decision (for overrule)."""
+    game = session.game
+    trail = game.trail
+    return words.View(
+        session.scenario,
+        session.seating,
+        tuple(game.requests.values()),
+        game.scripted,
+        trail[-1].phase if trail else None,
+        game.over,
+    )
+
+
+class Teacher:
+    """One class session at the keyboard: read a line, do what it says, show the room."""
+
+    def __init__(
+        self,
+        opened: Opened,
+        session: Session,
+        place: Path,
+        screen: RoomRenderer,
+        record: RoomRenderer,
+        record_buffer: io.StringIO,
+        reader: LineReader,
+        program: str,
+        start_ms: int = 0,
+    ) -> None:
+        self.opened = opened
+        self.session = session
+        self.place = place
+        self.screen = screen
+        self.record = record
+        self.record_buffer = record_buffer
+        self.reader = reader
+        self.program = program
+        self.start = time.monotonic() - start_ms / 1000
+        self.told_end = False
+        self.room_before = ""  # room.txt of the lessons before a resume
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.opened.scenario
+
+    # ------------------------------------------------------------------ showing
+    def both(self, name: str, *args: Any) -> None:
+        """The same call to the projector and to room.txt, room.txt first (signals held)."""
+        with signals.holding():
+            getattr(self.record, name)(*args)
+        getattr(self.screen, name)(*args)
+
+    def show(self, events: Iterable[ev.Event]) -> None:
+        self.both("events", list(audience.only(events, audience.ROOM)))
+
+    def error(self, message: str) -> None:
+        self.screen.error(message)
+
+    def view(self) -> words.View:
+        return view_of(self.session)
+
+    # ------------------------------------------------------------------ the loop
+    def run(self) -> int:
+        while True:
+            if self.session.game.over and not self.told_end:
+                self.told_end = True
+                self.ended()
+            line = self.read(PROMPT)
+            if line is None:
+                if self.session.game.over:
+                    return 0
+                raise InputEnded(
+                    "input ended before the game did; the session is saved: " + self.resume_hint()
+                )
+            parsed = words.parse(line, self.view())
+            if parsed is None:
+                continue
+            if isinstance(parsed, words.Problem):
+                self.error(parsed.reason[:1].upper() + parsed.reason[1:] + ".")
+            elif isinstance(parsed, words.Actions):
+                self.submit_all(parsed.actions)
+            else:
+                self.command(parsed)
+
+    def read(self, prompt: str) -> str | None:
+        answer = self.reader.read(prompt)
+        if answer is not None:
+            with signals.holding():
+                self.record.echo(prompt + as_echoed(answer))
+        return answer
+
+    def now_ms(self) -> int:
+        return int((time.monotonic() - self.start) * 1000)
+
+    def submit_all(self, actions: Iterable[Action]) -> bool:
+        """Submit each action in turn; the first the game refuses stops the rest.
+
+        Each accepted action is in the folder as soon as the game has it; the room is shown
+        what they did together (a roll call's progress once, not a line a voter). Nothing is
+        shown before it is written: whatever stops the program then, nothing shown is lost.
+        """
+        accepted = True
+        shown: list[ev.Event] = []
+        quiet: list[Action] = []
+        with signals.holding():
+            for action in actions:
+                try:
+                    events = self.session.submit(action, self.now_ms())
+                except (IllegalChoice, GameOver) as exc:
+                    reason = str(exc)
+                    self.error(f"{reason[:1].upper()}{reason[1:]}.")
+                    accepted = False
+                    break
+                self.write()
+                public = list(audience.only(events, audience.ROOM))
+                shown.extend(public)
+                if not public:
+                    quiet.append(action)
+                if any(isinstance(e, ev.Refused) for e in events):
+                    accepted = False
+                    break
+            shown = _latest_progress(shown)
+            self.record.events(shown)
+            for action in quiet:
+                self.record.out(T(self.noted(action), "presidium.label"))
+            self.write()
+        self.screen.events(shown)
+        for action in quiet:
+            self.screen.out(T(self.noted(action), "presidium.label"))
+        return accepted
+
+    def noted(self, action: Action) -> str:
+        """What the room is told of an action whose effect is private: that it was taken."""
+        role = getattr(action, "role", None)
+        name = seating.seat_name(self.scenario, role) if role else "The teacher"
+        if isinstance(action, MakeMove):
+            return f"{name}'s move is taken; it is settled when the floor closes."
+        if isinstance(action, Advise):
+            return f"{name}'s advice is given."
+        if isinstance(action, Note):
+            return f"{name}'s note is passed to the teacher."
+        return "Noted."
+
+    def command(self, parsed: words.Command) -> None:
+        if parsed.word == "quit":
+            raise PlayerQuit("goodbye")
+        if parsed.word == "help":
+            self.help(parsed.target)
+        elif parsed.word == "status":
+            self.screen.on_status(self.session.game.status(), always=True)
+        elif parsed.word == "roster":
+            self.roster()
+        elif parsed.word == "open":
+            self.open_requests()
+        elif parsed.word == "look":
+            self.screen.events(audience.only(_last_scene(self.session.events), audience.ROOM))
+        elif parsed.word == "notes":
+            self.screen.notes(self.session.game.scenes_since_decision())
+        elif parsed.word == "save":
+            self.save(parsed.target)
+        elif parsed.word == "secret":
+            assert parsed.seat is not None and parsed.request is not None
+            self.secret(parsed.seat, parsed.request)
+        elif parsed.word == "wait":
+            assert parsed.request is not None and parsed.seconds is not None
+            self.wait(parsed.request, parsed.seconds)
+
+    # ------------------------------------------------------------------ console words
+    def help(self, word: str | None = None) -> None:
+        """The console words: grouped by what they are for, a line a group (the whole list
+        fits on a 24-line screen), or one word with what it does."""
+        if word is not None:
+            typed, meaning = words.WORDS[word]
+            self.screen.out(T(f"{typed} - {meaning}."))
+            return
+        self.screen.heading("Console words ('help WORD' says what one does)")
+        if self.screen.plain:  # one word a line, as a screen reader reads best
+            for typed, meaning in words.help_lines():
+                self.screen.out(T(f"{typed} - {meaning}"))
+        else:
+            rows = [
+                (T(label, "presidium.label"), T(" · ".join(words.WORDS[w][0] for w in group)))
+                for label, group in words.GROUPS
+            ]
+            self.screen.out(self.screen.hanging(rows))
+        seats = ", ".join(words.key_of(s) for s in self.session.seating.seats)
+        what = "Benches" if self.session.seating.mode == "benches" else "Roles"
+        self.screen.out(T(f"{what} here: {seats}.", "presidium.label"))
+        for request in self.view().requests:
+            if request.kind == "decision":
+                ids = ", ".join(f"{o.number} = {o.id}" for o in request.options)
+                self.screen.out(T(f"Choices open: {ids}.", "presidium.label"))
+
+    def roster(self) -> None:
+        seated = self.session.seating
+        scripted = self.view().scripted
+        self.screen.heading(f"Roster: {seated.students} students")
+        for seat in seated.seats:
+            who = "the script" if seat in scripted else "a student"
+            if seated.mode == "benches":
+                count = seated.size(seat)
+                who = "the script" if seat in scripted else f"{count} student{'s' * (count != 1)}"
+            self.screen.out(
+                T(
+                    f"{words.key_of(seat)}: {seating.seat_name(self.scenario, seat)}, played by {who}"
+                )
+            )
+        unseated = [
+            r.name
+            for r in self.scenario.roles.values()
+            if not any(seating.role_of(s) == r.id for s in seated.seats)
+        ]
+        if unseated and seated.mode == "roles":
+            self.screen.out(
+                T(f"Played by the script (not dealt): {', '.join(unseated)}.", "presidium.label")
+            )
+
+    def open_requests(self) -> None:
+        requests = self.view().requests
+        if not requests:
+            self.screen.out(
+                T("Nothing is open." if not self.session.game.over else "The game has ended.")
+            )
+            return
+        progress: dict[str, ev.BallotProgress] = {}
+        for event in audience.only(self.session.events, audience.ROOM):
+            if isinstance(event, ev.BallotProgress):
+                progress[event.request] = event
+        self.screen.heading("Open")
+        for request in requests:
+            who = ", ".join(words.key_of(s) for s in request.roles) or "the teacher"
+            wait = "the game waits for it" if request.blocking else "the game goes on meanwhile"
+            self.screen.out(
+                T(f"{request.request}: {request.title} ({request.kind}; {who}; {wait})")
+            )
+            seen = progress.get(request.request)
+            if request.kind == "ballot":
+                waiting = self.not_voted(request)
+                count = f"{seen.count} of {seen.of} have voted" if seen else "nobody has voted"
+                line = f"  {count}; not yet: {', '.join(waiting)}" if waiting else f"  {count}"
+                self.screen.out(T(line, "presidium.label"))
+
+    def not_voted(self, request: ev.RequestOpened) -> list[str]:
+        """The voters of an open ballot the console has taken no ballot from. Who has voted
+        is no secret at one keyboard (the room saw "Bulganin has voted"); how is."""
+        cast = {
+            a.role
+            for a in self.session.game.log
+            if isinstance(a, Cast) and a.request == request.request
+        }
+        return [words.key_of(s) for s in request.roles if s not in cast]
+
+    def secret(self, seat: str, request: str) -> None:
+        """A voter at the keyboard: nothing typed is shown, on the screen or in room.txt."""
+        name = seating.seat_name(self.scenario, seat)
+        self.both(
+            "out",
+            T(f"{name} comes to the keyboard: type for, against or abstain (it is not shown)."),
+        )
+        for _ in range(3):
+            typed = self.reader_hidden("Ballot: ")
+            if typed is None:
+                raise InputEnded(
+                    "input ended during a secret ballot; the session is saved: "
+                    + self.resume_hint()
+                )
+            value = words.ballot_value(typed)
+            if value is None:
+                self.error("That is not a ballot: type for, against or abstain.")
+                continue
+            before = len(self.session.game.log)
+            with signals.holding():
+                try:
+                    events = self.session.submit(Cast(seat, request, value), self.now_ms())
+                except (IllegalChoice, GameOver) as exc:
+                    reason = str(exc)
+                    self.error(f"{reason[:1].upper()}{reason[1:]}.")
+                    return
+                public = list(audience.only(events, audience.ROOM))
+                voted = len(self.session.game.log) > before
+                if voted:
+                    self.record.out(T(f"{name} has voted."))
+                self.record.events(public)
+                self.write()
+            if voted:
+                self.screen.out(T(f"{name} has voted."))
+            self.screen.events(public)
+            return
+        self.error(f"No ballot was taken for {name}; 'secret {words.key_of(seat)}' tries again.")
+
+    def reader_hidden(self, prompt: str) -> str | None:
+        reader = self.reader
+        if reader.interactive:
+            try:
+                return as_unicode(getpass.getpass(prompt))
+            except EOFError:
+                return None
+        if reader.stream is None:
+            return None
+        line = reader.stream.readline()
+        if not line:
+            return None
+        reader.echo(prompt)  # the prompt, never the answer
+        return as_unicode(line.rstrip("\r\n"))
+
+    def wait(self, request: str, seconds: int) -> None:
+        """A countdown until the time is up or Enter is pressed; then the request closes."""
+        if self.reader.interactive:
+            self.countdown(seconds)
+        else:
+            self.screen.out(
+                T(
+                    f"(A countdown of {_clock(seconds)}; piped input does not wait.)",
+                    "presidium.label",
+                )
+            )
+        if any(r.request == request for r in self.view().requests):
+            self.submit_all([Close(request, timer=True)])
+
+    def countdown(self, seconds: int) -> None:
+        """The time left, in place, until it is up or a key is pressed. Keys are read one at
+        a time and not echoed meanwhile, so the Enter that ends it leaves no stray line."""
+        end = time.monotonic() + seconds
+        with (
+            _keys_unechoed() as read_key,
+            Live(console=self.screen.console, auto_refresh=False, transient=True) as live,
+        ):
+            while True:
+                left = max(0, round(end - time.monotonic()))
+                shown = f"Time left: {_clock(left)}  (press Enter to end it now)"
+                live.update(Text(shown, style="presidium.title"), refresh=True)
+                if left <= 0 or read_key(min(1.0, max(0.0, end - time.monotonic()))):
+                    break
+        self.both("out", T("Time."))
+
+    def save(self, target: str | None) -> None:
+        self.write()
+        if target:
+            from presidium import saves
+
+            try:
+                written = saves.write(self.session.to_save(), saves.place(target))
+            except saves.SaveError as exc:
+                self.error(f"Not saved: {exc}.")
+                return
+            notice(self.screen.console, f"A copy of the session is in {written}.")
+        notice(self.screen.console, f"The session is saved in {self.place}.")
+
+    def ended(self) -> None:
+        self.screen.blank()
+        notice(
+            self.screen.console,
+            "The game has ended. 'reveal' shows the secret ballots and the objectives; "
+            f"'quit' leaves. The post-mortem: {command_line(self.program, 'class', 'debrief', str(self.place))}",
+        )
+
+    def resume_hint(self) -> str:
+        return command_line(self.program, "class", "run", "--resume", str(self.place))
+
+    # ------------------------------------------------------------------ the folder
+    def room_text(self) -> str:
+        return self.room_before + self.record_buffer.getvalue()
+
+    def write(self) -> None:
+        with signals.holding():
+            folder.write(self.place, self.session, self.room_text())
+
+
+def _latest_progress(events: list[ev.Event]) -> list[ev.Event]:
+    """``events`` with only the latest progress of each ballot: after a roll call of eight,
+    one line "8 of 8 have voted", not eight."""
+    last = {e.request: n for n, e in enumerate(events) if isinstance(e, ev.BallotProgress)}
+    return [
+        e
+        for n, e in enumerate(events)
+        if not isinstance(e, ev.BallotProgress) or last[e.request] == n
+    ]
+
+
+@contextlib.contextmanager
+def _keys_unechoed() -> Iterator[Callable[[float], bool]]:
+    """A function that waits up to N seconds for a key and says whether one came; while it
+    is in use the terminal neither echoes keys nor waits for a whole line."""
+    try:
+        import termios
+    except ImportError:  # no terminal control here (Windows): the countdown runs its course
+
+        def sleep(timeout: float) -> bool:
+            time.sleep(timeout)
+            return False
+
+        yield sleep
+        return
+    fd = sys.stdin.fileno()
+    before = termios.tcgetattr(fd)
+    quiet = termios.tcgetattr(fd)
+    quiet[3] &= ~(termios.ECHO | termios.ICANON)
+    termios.tcsetattr(fd, termios.TCSANOW, quiet)
+
+    def read_key(timeout: float) -> bool:
+        ready, _, _ = select.select([fd], [], [], timeout)
+        if ready:
+            os.read(fd, 1024)
+        return bool(ready)
+
+    try:
+        yield read_key
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, before)
+
+
+def _clock(seconds: int) -> str:
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+# --------------------------------------------------------------------------- the command
+
+
+def run_command(args: argparse.Namespace, out: IO[str]) -> int:
+    """``presidium class run``."""
+    from presidium import catalog
+    from presidium.cli import READABLE, _plain_wanted, invoked_as
+
+    program = invoked_as()
+    resuming = args.resume is not None
+    if resuming and (args.students is not None or args.benches or args.seed is not None):
+        raise UsageError(
+            "--resume takes the class and the seed from the session; do not give them as well"
+        )
+    if not resuming and args.scenario is None:
+        raise UsageError("say which scenario the class plays: presidium class run SCENARIO")
+    if not resuming and args.students is None and not args.benches:
+        raise UsageError("say how the class plays: --students N (roles) or --benches")
+    if sys.stdin is not None and hasattr(sys.stdin, "reconfigure"):
+        with contextlib.suppress(ValueError, OSError):
+            sys.stdin.reconfigure(errors="replace")
+    plain = _plain_wanted(args.plain)
+    console = make_console(plain, width=args.width)
+    if args.width is None and console.width > READABLE:
+        console.width = READABLE
+    buffer = io.StringIO()
+    interactive = sys.stdin is not None and sys.stdin.isatty()
+    if resuming:
+        opened, session, place, room_before = folder.resume(args.resume, args.scenario)
+        start_ms = session.times[-1] if session.times else 0
+    else:
+        opened = catalog.open_scenario(args.scenario)
+        scenario = opened.scenario
+        if args.benches:
+            seated = seating.benches(scenario, args.students or len(scenario.sides))
+        else:
+            seated = seating.cast(scenario, args.students)
+        seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
+        session = Session.new(scenario, seated, seed)
+        place, room_before, start_ms = folder.create(opened, session), "", 0
+    screen = RoomRenderer(console, opened.scenario, plain)
+    record = RoomRenderer(make_console(True, width=ROOM_WIDTH, file=buffer), opened.scenario, True)
+    reader = LineReader(sys.stdin, interactive, screen.echo)
+    teacher = Teacher(opened, session, place, screen, record, buffer, reader, program, start_ms)
+    teacher.room_before = room_before
+    try:
+        if resuming:
+            teacher.both("heading", f"Resuming: {opened.scenario.title}")
+            done = len(session.game.log)
+            teacher.both("out", T(f"{done} action{'s' * (done != 1)} replayed from the log."))
+            teacher.show(_last_scene(session.events))
+        else:
+            teacher.both("title_screen")
+            teacher.both("out", T(_seated_line(opened.scenario, session.seating, session.seed)))
+            teacher.show(session.events)
+            teacher.write()
+        teacher.screen.out(T("Type 'help' for the console words.", "presidium.label"))
+        return teacher.run()
+    except PlayerQuit:
+        teacher.write()
+        notice(
+            console, f"The session is saved in {place}. To go on with it: {teacher.resume_hint()}"
+        )
+        return 0
+    except (KeyboardInterrupt, InputEnded):
+        with signals.holding():
+            teacher.write()
+        raise
+
+
+def _seated_line(scenario: Scenario, seated: seating.Seating, seed: int) -> str:
+    if seated.mode == "benches":
+        benches = ", ".join(
+            f"{seating.seat_name(scenario, s)}: {seated.size(s)}" for s in seated.seats
+        )
+        how = f"Benches for {seated.students} students ({benches})"
+    else:
+        how = f"Roles for {seated.students} students"
+    return f"{how}. Seed {seed}."
+
+
+def _last_scene(events: list[ev.Event]) -> list[ev.Event]:
+    starts = [n for n, e in enumerate(events) if isinstance(e, ev.PhaseStarted)]
+    return events[starts[-1] :] if starts else list(events)
