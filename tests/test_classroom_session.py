@@ -564,6 +564,64 @@ def test_the_post_mortem_matches_its_golden_file(opened: Opened, tmp_path: Path)
     assert text == golden.read_text(encoding="utf-8"), "rerun with PRESIDIUM_UPDATE_GOLDEN=1"
 
 
+def a_teacher(session: Session) -> actions.Action:
+    """What a teacher who runs any class types next: close each floor, rate each argument 3,
+    take each ballot by roll call (the first half for, the rest against), and say each
+    decision aloud with the first adviser's advice first (the first choice open)."""
+    requests = open_requests(session.game)
+    rating = next((r for r in requests if r.kind == "rating"), None)
+    if rating is not None:
+        return actions.Rate(rating.request, 3)
+    request = next(r for r in requests if r.blocking)
+    if request.kind == "floor":
+        return actions.Close(request.request)
+    if request.kind == "ballot":
+        cast = {
+            a.role
+            for a in session.log
+            if isinstance(a, actions.Cast) and a.request == request.request
+        }
+        waiting = [s for s in request.roles if s not in cast]
+        if not waiting:
+            return actions.Close(request.request)
+        vote = "for" if request.roles.index(waiting[0]) < len(request.roles) // 2 else "against"
+        return actions.Cast(waiting[0], request.request, vote, f"{waiting[0]} says {vote}.")
+    holder, *advisers = request.roles
+    first = next(o.id for o in request.options if o.available)
+    advised = {
+        a.role
+        for a in session.log
+        if isinstance(a, actions.Advise) and a.request == request.request
+    }
+    if advisers and advisers[0] not in advised:
+        return actions.Advise(advisers[0], request.request, first)
+    return actions.Choose(holder, request.request, first)
+
+
+def test_a_class_of_twelve_of_june_1957_has_the_post_mortem_of_its_golden_file(
+    tmp_path: Path,
+) -> None:
+    opened = catalog.open_scenario("june_1957")
+    session = Session.new(opened.scenario, seats.cast(opened.scenario, 12), 1957)
+    for n in range(500):
+        if session.game.over:
+            break
+        session.submit(a_teacher(session), at_ms=30_000 * n)
+    assert session.game.over
+    place = folder.create(opened, session)
+    folder.write(place, session, "")
+    assert run(["class", "replay", str(place)])[0] == 0
+    handout = tmp_path / "pm.md"
+    code, _, err = run(["class", "debrief", str(place), "-o", str(handout)])
+    assert code == 0, err
+    golden = GOLDEN / "classroom_postmortem_june_1957_12.md"
+    if UPDATE or not golden.exists():
+        golden.write_text(handout.read_text(), encoding="utf-8")
+    assert handout.read_text() == golden.read_text(encoding="utf-8"), (
+        f"rerun with PRESIDIUM_UPDATE_GOLDEN=1 if intended ({golden})"
+    )
+
+
 def test_the_post_mortem_says_who_decided_and_keeps_secret_ballots_secret(
     opened: Opened, tmp_path: Path
 ) -> None:
