@@ -958,3 +958,47 @@ def test_help_for_one_word(roles_view: View) -> None:
 def test_the_groups_hold_every_word_once() -> None:
     grouped = [word for _, group in words.GROUPS for word in group]
     assert sorted(grouped) == sorted(words.WORDS)
+
+
+def any_class_turn(turn: int, view: View) -> list[str]:
+    """A teacher who runs any roles class: closes each floor, takes each ballot by roll call
+    (the first half of the voters for, the rest against, one at the keyboard), rates each
+    argument 3, and says each decision aloud, with the first adviser's advice first."""
+    if any(r.kind == "rating" for r in view.requests):
+        return ["rate 3"]
+    request = next(r for r in view.requests if r.blocking)
+    if request.kind == "floor":
+        return ["close"]
+    if request.kind == "ballot":
+        seats = [key_of(s) for s in request.roles]
+        *called, last = seats
+        half = len(called) // 2
+        lines = []
+        if called:
+            parts = [f"for: {' '.join(called[:half])}"] if called[:half] else []
+            parts += [f"against: {' '.join(called[half:])}"]
+            lines.append("cast " + "; ".join(parts))
+        return [*lines, f"secret {last}"]
+    holder, *advisers = request.roles
+    first = next(o for o in request.options if o.available)
+    return [
+        *(f"as {key_of(a)} {first.number}" for a in advisers[:1]),
+        f"as {key_of(holder)} {first.number}",
+    ]
+
+
+def test_a_class_of_twelve_plays_june_1957_and_replays_the_same() -> None:
+    opened = catalog.open_scenario("june_1957")
+    lines = teacher_lines(
+        Session.new(opened.scenario, cast(opened.scenario, 12), 1957), any_class_turn
+    )
+    before = session_folders()
+    code, out, err = run_class(
+        ["june_1957", "--students", "12", "--seed", "1957"], "\n".join(lines) + "\n"
+    )
+    assert code == 0, err
+    assert "Ending: " in out and "has voted." in out
+    place = the_new_folder(before)
+    assert folder.read(place).finished
+    code, out, err = run_cli(["class", "replay", str(place)])
+    assert code == 0, (out, err)

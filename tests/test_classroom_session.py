@@ -20,7 +20,7 @@ from presidium import actions, catalog, saves
 from presidium import events as ev
 from presidium import seating as seats
 from presidium.catalog import Opened
-from presidium.classroom import folder
+from presidium.classroom import folder, postmortem
 from presidium.classroom.session import LogRefused, Session
 from presidium.engine import Game
 from presidium.errors import GameOver, IllegalChoice
@@ -160,6 +160,16 @@ def test_a_class_save_is_strictly_typed_even_with_a_recomputed_checksum(
 ) -> None:
     with pytest.raises(saves.SaveError, match=message.replace("(", r"\(")):
         saves.parse(rewritten(class_save().to_json(), change), "class.json")
+
+
+def test_a_long_field_in_a_log_is_named_short() -> None:
+    long = "x" * 100_000
+    bad = rewritten(class_save().to_json(), lambda b: b["log"][1].update(do=long))
+    with pytest.raises(saves.SaveError) as caught:
+        saves.parse(bad, "class.json")
+    assert len(str(caught.value)) < 400 and "(cut short: 100,017 characters in all)" in str(
+        caught.value
+    )
 
 
 def test_a_log_far_too_long_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -417,6 +427,27 @@ def test_the_folder_after_every_action_holds_the_session_so_far(
     assert sorted(p.name for p in place.iterdir()) == ["room.txt", "save.json"]
 
 
+def test_a_write_that_fails_midway_leaves_the_previous_save_whole(
+    opened: Opened, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = lesson(opened, LESSON[:4])
+    place = folder.create(opened, session)
+    folder.write(place, session, "four actions\n")
+    before = (place / "save.json").read_bytes()
+    session.submit(LESSON[4])
+
+    def full_disk(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    with pytest.raises(saves.SaveError, match="No space left on device"):
+        folder.write(place, session, "five actions\n")
+    monkeypatch.undo()
+    assert (place / "save.json").read_bytes() == before
+    assert sorted(p.name for p in place.iterdir()) == ["room.txt", "save.json"]
+    assert folder.load(place)[2].log == session.log[:4]
+
+
 def test_resume_finds_the_newest_unfinished_session(opened: Opened) -> None:
     finished = lesson(opened)
     old = folder.create(opened, lesson(opened, LESSON[:3]))
@@ -434,6 +465,17 @@ def test_resume_finds_the_newest_unfinished_session(opened: Opened) -> None:
         folder.resume("", "june_1957")
     with pytest.raises(saves.SaveError, match="plays 'classroom_door', not 'june_1957'"):
         folder.resume(str(place), "june_1957")
+
+
+def test_a_copy_of_a_session_s_save_goes_on_in_a_folder_of_its_own(
+    opened: Opened, tmp_path: Path, data_dir: Path
+) -> None:
+    session = lesson(opened, LESSON[:6])
+    copy = saves.write(session.to_save(), tmp_path / "lesson-copy.json")
+    _, resumed, place, room = folder.resume(str(copy))
+    assert place.parent == data_dir / "classes" and (place / "save.json").is_file()
+    assert resumed.log == session.log and room == ""
+    assert run(["class", "replay", str(copy)])[0] == 0
 
 
 def test_a_hand_edited_session_is_refused_with_the_reason(opened: Opened) -> None:
@@ -522,6 +564,64 @@ def test_the_post_mortem_matches_its_golden_file(opened: Opened, tmp_path: Path)
     assert text == golden.read_text(encoding="utf-8"), "rerun with PRESIDIUM_UPDATE_GOLDEN=1"
 
 
+def a_teacher(session: Session) -> actions.Action:
+    """What a teacher who runs any class types next: close each floor, rate each argument 3,
+    take each ballot by roll call (the first half for, the rest against), and say each
+    decision aloud with the first adviser's advice first (the first choice open)."""
+    requests = open_requests(session.game)
+    rating = next((r for r in requests if r.kind == "rating"), None)
+    if rating is not None:
+        return actions.Rate(rating.request, 3)
+    request = next(r for r in requests if r.blocking)
+    if request.kind == "floor":
+        return actions.Close(request.request)
+    if request.kind == "ballot":
+        cast = {
+            a.role
+            for a in session.log
+            if isinstance(a, actions.Cast) and a.request == request.request
+        }
+        waiting = [s for s in request.roles if s not in cast]
+        if not waiting:
+            return actions.Close(request.request)
+        vote = "for" if request.roles.index(waiting[0]) < len(request.roles) // 2 else "against"
+        return actions.Cast(waiting[0], request.request, vote, f"{waiting[0]} says {vote}.")
+    holder, *advisers = request.roles
+    first = next(o.id for o in request.options if o.available)
+    advised = {
+        a.role
+        for a in session.log
+        if isinstance(a, actions.Advise) and a.request == request.request
+    }
+    if advisers and advisers[0] not in advised:
+        return actions.Advise(advisers[0], request.request, first)
+    return actions.Choose(holder, request.request, first)
+
+
+def test_a_class_of_twelve_of_june_1957_has_the_post_mortem_of_its_golden_file(
+    tmp_path: Path,
+) -> None:
+    opened = catalog.open_scenario("june_1957")
+    session = Session.new(opened.scenario, seats.cast(opened.scenario, 12), 1957)
+    for n in range(500):
+        if session.game.over:
+            break
+        session.submit(a_teacher(session), at_ms=30_000 * n)
+    assert session.game.over
+    place = folder.create(opened, session)
+    folder.write(place, session, "")
+    assert run(["class", "replay", str(place)])[0] == 0
+    handout = tmp_path / "pm.md"
+    code, _, err = run(["class", "debrief", str(place), "-o", str(handout)])
+    assert code == 0, err
+    golden = GOLDEN / "classroom_postmortem_june_1957_12.md"
+    if UPDATE or not golden.exists():
+        golden.write_text(handout.read_text(), encoding="utf-8")
+    assert handout.read_text() == golden.read_text(encoding="utf-8"), (
+        f"rerun with PRESIDIUM_UPDATE_GOLDEN=1 if intended ({golden})"
+    )
+
+
 def test_the_post_mortem_says_who_decided_and_keeps_secret_ballots_secret(
     opened: Opened, tmp_path: Path
 ) -> None:
@@ -530,7 +630,7 @@ def test_the_post_mortem_says_who_decided_and_keeps_secret_ballots_secret(
     run(["class", "debrief", str(place), "-o", str(handout)])
     text = handout.read_text()
     assert "| The door | Vyacheslav Molotov | Refuse to receive them |" in text
-    assert "| the teacher (overrule) | Go out to the members |" in text
+    assert "| the teacher, overruling | Go out to the members |" in text
     assert "a secret ballot: only the totals are known" in text
     assert "The table has turned" not in text and "With Molotov" not in text
     assert (
@@ -550,6 +650,34 @@ def test_the_post_mortem_says_who_decided_and_keeps_secret_ballots_secret(
     assert "- **Nikolai Bulganin** for: The table has turned." in text
     assert "- **Georgy Malenkov** against: With Molotov." in text
     assert "only the totals are known" not in text
+    assert "- **Achieved**: Vote as Molotov votes." in text  # known, once the ballots are
+    assert "- **Unknown (it depends on a secret ballot)**: Vote as Molotov votes." in (
+        handout.read_text()
+    )
+
+
+def test_the_post_mortem_says_what_the_bell_and_the_script_decided(
+    opened: Opened, tmp_path: Path
+) -> None:
+    log = [actions.ScriptSeat("molotov"), actions.Close("the_door:floor"), actions.Conclude()]
+    place = kept(opened, log)
+    handout = tmp_path / "pm.md"
+    code, _, err = run(["class", "debrief", str(place), "-o", str(handout)])
+    assert code == 0, err
+    text = handout.read_text()
+    assert "| The door | The majority, by the script | Refuse to receive them |" in text
+    assert "| Khrushchev's move | Khrushchev's side, by the script at the bell |" in text
+    assert "- **Seat (minute 0)**: Vyacheslav Molotov went to the script" in text
+    assert "- **Concluded (minute 2)**: The bell: the script played on to the end" in text
+
+
+def test_the_post_mortem_says_when_hands_decided(opened: Opened) -> None:
+    counts = (("refuse", 2), ("fob_them_off", 5))
+    log = [actions.Close("the_door:floor"), actions.Hands("the_door:decision", counts)]
+    session = lesson(opened, [*log, actions.Conclude()])
+    text = postmortem.markdown(postmortem.build(opened.scenario, session))
+    assert "| The door | The majority, by a show of hands | Promise a plenum" in text
+    assert "diverged** (the class's show of hands)" in text
 
 
 def test_the_post_mortem_on_the_terminal_fits_80_columns(opened: Opened) -> None:
@@ -558,6 +686,19 @@ def test_the_post_mortem_on_the_terminal_fits_80_columns(opened: Opened) -> None
     assert code == 0, err
     assert "Post-mortem: At the Door, in Class" in out and "Each role's objectives" in out
     assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_the_styled_post_mortem_fits_80_columns(opened: Opened) -> None:
+    import io
+
+    from presidium.ui.postmortem import show
+
+    session = lesson(opened)
+    buffer = io.StringIO()
+    show(postmortem.build(opened.scenario, session), opened.scenario, buffer, False, 80)
+    text = re.sub(r"\x1b\[[0-9;]*m", "", buffer.getvalue())
+    assert "Each role's objectives" in text and "Vyacheslav Molotov" in text
+    assert max(len(line) for line in text.splitlines()) <= 80
 
 
 HOSTILE = "<script>alert(1)</script> *bold* [x](y) a | b \x1b[31m"

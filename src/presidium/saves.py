@@ -340,6 +340,14 @@ def _from_body(body: dict[str, Any], name: str) -> Save:
     )
 
 
+def brief(text: str, limit: int = 200) -> str:
+    """A message about a save's content kept short: a field of megabytes is named by its start
+    and its length, never printed whole."""
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 40]}… (cut short: {len(text):,} characters in all)"
+
+
 def _seating(body: dict[str, Any], name: str) -> Seating:
     mode = body.get("mode")
     if mode not in MODES:
@@ -347,7 +355,7 @@ def _seating(body: dict[str, Any], name: str) -> Seating:
     try:
         seating = Seating.from_dict(body.get("seating"))
     except ValueError as exc:
-        raise SaveError(f"'{name}': 'seating' is not a seating: {exc}") from None
+        raise SaveError(f"'{name}': 'seating' is not a seating: {brief(str(exc))}") from None
     if seating.mode != mode:
         raise SaveError(f"'{name}': 'mode' is {mode} but the seating is {seating.mode}")
     if not seating.seats:
@@ -368,7 +376,9 @@ def _log(raw: Any, name: str) -> list[actions.Action]:
         try:
             log.append(actions.from_dict(entry))
         except actions.BadAction as exc:
-            raise SaveError(f"'{name}': entry {n} of the log is not an action: {exc}") from None
+            raise SaveError(
+                f"'{name}': entry {n} of the log is not an action: {brief(str(exc))}"
+            ) from None
     return log
 
 

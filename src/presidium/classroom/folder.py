@@ -22,7 +22,7 @@ import string
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from presidium import audience, saves
+from presidium import saves
 from presidium.bounded import is_regular_file, read_regular
 from presidium.classroom.session import Session
 from presidium.printable import quoted
@@ -75,10 +75,7 @@ def write(place: Path, session: Session, room: str) -> None:
     except ValueError as exc:  # pragma: no cover - text from the renderer is Unicode
         raise saves.SaveError(f"cannot write the room's transcript: {exc}") from None
     saves.write_atomically(data, place / ROOM)
-    shown = [e.to_dict() for e in audience.only(session.events, audience.ROOM)]
-    save = session.to_save()
-    save.room = shown
-    saves.write(save, place / SAVE)
+    saves.write(session.to_save(), place / SAVE)
 
 
 def locate(name: str) -> Path:

@@ -31,7 +31,8 @@ class LogRefused(saves.SaveError):
 
     def __init__(self, entry: int, action: Action, reason: str) -> None:
         super().__init__(
-            f"the game refuses entry {entry} of the log ({action.do} by {action.by}): {reason}"
+            f"the game refuses entry {entry} of the log ({action.do} by {saves.brief(action.by)}):"
+            f" {saves.brief(reason)}"
         )
         self.entry = entry
         self.reason = reason
@@ -39,6 +40,12 @@ class LogRefused(saves.SaveError):
 
 @dataclass
 class Session:
+    """A class's game, the events it has given (numbered from 1) and the time of each action.
+
+    Front ends never touch the game directly: they ``submit`` actions and ask for the
+    ``deliveries`` of one viewer, so a web page later can do exactly what the console does.
+    """
+
     scenario: Scenario
     seating: Seating
     seed: int
@@ -99,7 +106,8 @@ class Session:
         ]
 
     def to_save(self, record: saves.Session | None = None) -> saves.Save:
-        """The session as a version 2 save (with ``record``, what the room saw, if given)."""
+        """The session as a version 2 save, with the public events the room was shown (for
+        ``class replay``) and ``record``, what was typed and seen, if given."""
         return saves.Save.of_class(
             scenario=self.scenario.id,
             source=self.source or self.scenario.id,
@@ -110,6 +118,7 @@ class Session:
             times=list(self.times),
             finished=self.game.over,
             session=record,
+            room=[e.to_dict() for e in audience.only(self.events, audience.ROOM)],
         )
 
     @classmethod

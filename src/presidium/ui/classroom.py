@@ -19,7 +19,7 @@ import os
 import select
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -38,7 +38,6 @@ from presidium.classroom.session import Session
 from presidium.errors import GameOver, IllegalChoice, UsageError
 from presidium.model import Scenario
 from presidium.printable import clean
-from presidium.requests import Room
 from presidium.ui.play import InputEnded, LineReader, PlayerQuit, as_unicode, command_line
 from presidium.ui.render import Renderer, T, as_echoed, make_console, notice
 
@@ -289,13 +288,12 @@ def view_of(session: Session) -> words.View:
     """What the console's words may know of a session now: its open requests, the seats the
     script plays, the latest decision (for overrule)."""
     game = session.game
-    room = game.room.state if game.room is not None else Room()
     trail = game.trail
     return words.View(
         session.scenario,
         session.seating,
-        tuple(room.requests.values()),
-        room.scripted,
+        tuple(game.requests.values()),
+        game.scripted,
         trail[-1].phase if trail else None,
         game.over,
     )
@@ -607,22 +605,18 @@ class Teacher:
             self.submit_all([Close(request, timer=True)])
 
     def countdown(self, seconds: int) -> None:
+        """The time left, in place, until it is up or a key is pressed. Keys are read one at
+        a time and not echoed meanwhile, so the Enter that ends it leaves no stray line."""
         end = time.monotonic() + seconds
-        console = self.screen.console
-        with Live(console=console, auto_refresh=False, transient=True) as live:
+        with (
+            _keys_unechoed() as read_key,
+            Live(console=self.screen.console, auto_refresh=False, transient=True) as live,
+        ):
             while True:
                 left = max(0, round(end - time.monotonic()))
-                live.update(
-                    Text(
-                        f"Time left: {_clock(left)}  (Enter ends it now)", style="presidium.title"
-                    ),
-                    refresh=True,
-                )
-                if left <= 0:
-                    break
-                ready, _, _ = select.select([sys.stdin], [], [], min(1.0, end - time.monotonic()))
-                if ready:
-                    sys.stdin.readline()
+                shown = f"Time left: {_clock(left)}  (press Enter to end it now)"
+                live.update(Text(shown, style="presidium.title"), refresh=True)
+                if left <= 0 or read_key(min(1.0, max(0.0, end - time.monotonic()))):
                     break
         self.both("out", T("Time."))
 
@@ -668,6 +662,38 @@ def _latest_progress(events: list[ev.Event]) -> list[ev.Event]:
         for n, e in enumerate(events)
         if not isinstance(e, ev.BallotProgress) or last[e.request] == n
     ]
+
+
+@contextlib.contextmanager
+def _keys_unechoed() -> Iterator[Callable[[float], bool]]:
+    """A function that waits up to N seconds for a key and says whether one came; while it
+    is in use the terminal neither echoes keys nor waits for a whole line."""
+    try:
+        import termios
+    except ImportError:  # no terminal control here (Windows): the countdown runs its course
+
+        def sleep(timeout: float) -> bool:
+            time.sleep(timeout)
+            return False
+
+        yield sleep
+        return
+    fd = sys.stdin.fileno()
+    before = termios.tcgetattr(fd)
+    quiet = termios.tcgetattr(fd)
+    quiet[3] &= ~(termios.ECHO | termios.ICANON)
+    termios.tcsetattr(fd, termios.TCSANOW, quiet)
+
+    def read_key(timeout: float) -> bool:
+        ready, _, _ = select.select([fd], [], [], timeout)
+        if ready:
+            os.read(fd, 1024)
+        return bool(ready)
+
+    try:
+        yield read_key
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, before)
 
 
 def _clock(seconds: int) -> str:

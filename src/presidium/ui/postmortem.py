@@ -15,9 +15,13 @@ from presidium.ui.render import Renderer, T, make_console, no_color_requested
 READABLE = 100  # as for play: on a wider terminal the text stops growing here
 
 
-def show(pm: PostMortem, scenario: Scenario, out: IO[str]) -> None:
-    plain = no_color_requested() or out is not sys.stdout or not sys.stdout.isatty()
-    console = make_console(plain, file=out)
+def show(
+    pm: PostMortem, scenario: Scenario, out: IO[str], plain: bool | None = None, width: int = 0
+) -> None:
+    """The post-mortem on ``out``: styled on a terminal, plain text otherwise (or when asked)."""
+    if plain is None:
+        plain = no_color_requested() or out is not sys.stdout or not sys.stdout.isatty()
+    console = make_console(plain, width=width or None, file=out, styled=not plain)
     if console.width > READABLE:
         console.width = READABLE
     r = Renderer(console, scenario, plain, None)
