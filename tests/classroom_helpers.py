@@ -183,7 +183,10 @@ def with_cast(
         k: dataclasses.replace(a, persuadable=k in ("pervukhin", "saburov", "voroshilov", "zhukov"))
         for k, a in june.actors.items()
     }
-    votes = dict(june.votes)
+    votes = {
+        k: dataclasses.replace(v, ballot="open", missing="abstain", minutes=None, delegates=None)
+        for k, v in june.votes.items()
+    }
     votes["showdown_18_june"] = dataclasses.replace(
         votes["showdown_18_june"], ballot=showdown, missing=missing, minutes=2
     )
@@ -218,7 +221,8 @@ def with_cast(
         ),
         counterfactual=True,
     )
-    phases = dict(june.phases)
+    # only the floors and consulted decisions these tests know of (whatever the file has)
+    phases = {k: dataclasses.replace(p, floor=None, consult=None) for k, p in june.phases.items()}
     floor = Floor(3, False, span)
     for pid in ("presidium_count", "plenum_opens"):
         phases[pid] = dataclasses.replace(phases[pid], floor=floor)

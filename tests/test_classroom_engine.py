@@ -559,9 +559,10 @@ def test_undo_takes_back_the_latest_action_and_stays_in_the_log(cast_1957: Scena
     game.submit(act.SetValue("cc_lean", 90, "A ruling."))
     game.submit(act.Note("mikoyan", "secret words"))
     out = game.submit(act.Undo())
-    assert out[-1].text == "The teacher took back a note (Anastas Mikoyan)."
-    assert "secret words" not in repr(out)
+    assert out[-1].text == "The teacher took back a note."
+    assert "secret words" not in repr(out) and "Mikoyan" not in repr(out)
     out = game.submit(act.Undo())
+    assert out[-1].text == "The teacher took back the ruling."
     assert game.state_key() == key
     with pytest.raises(IllegalChoice, match="nothing to take back"):
         game.submit(act.Undo())
@@ -577,6 +578,7 @@ def test_undo_reopens_a_decision(cast_1957: Scenario) -> None:
     closed = [e for e in out if isinstance(e, ev.RequestClosed)]
     assert [(c.request, c.by) for c in closed] == [("ambush:decision", "undo")]
     assert [e for e in out if isinstance(e, ev.RequestOpened)] == [r]
+    assert out[-1].text == "The teacher took back Vyacheslav Molotov's decision."
     assert game.trail == [] and request(game, "decision") == r
 
 
@@ -858,7 +860,8 @@ def test_benches_play_every_bundled_scenario_to_an_ending(path: Path) -> None:
             events += game.submit(act.Choose(r.roles[0], r.request, available[-1]))
         turn += 1
     assert turn >= 2
-    assert {t.by for t in game.trail} >= {"hands", f"role:{game.trail[0].by.removeprefix('role:')}"}
+    by = {t.by for t in game.trail}
+    assert "hands" in by and any(b.startswith("role:bench:") for b in by)
     assert not any(isinstance(e, ev.ObjectivesScored) for e in events)
 
 

@@ -870,3 +870,19 @@ def test_a_leader_on_another_team_is_a_warning() -> None:
         "Molotov, who leads side 'molotov', but its side is 'none': it decides for 'molotov' "
         "all the same; write 'side: molotov'"
     ]
+
+
+def test_a_number_in_quotes_is_named_as_text() -> None:
+    text = changed("    copies: 3\n", '    copies: "3"\n')
+    assert errors(text) == [
+        f"{at(text, 'copies:')}:14: 'copies' must be a whole number of at least 1, not '3'; "
+        "remove the quotes around 3 (in quotes it is text)"
+    ]
+
+
+def test_a_role_with_a_broken_priority_is_one_mistake() -> None:
+    text = changed("    priority: 6\n", "    priority: first\n")
+    assert errors(text) == [
+        f"{at(text, 'priority: first')}:15: 'priority' must be a whole number of at least 1, "
+        "not 'first'"
+    ]

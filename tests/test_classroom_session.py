@@ -467,6 +467,17 @@ def test_resume_finds_the_newest_unfinished_session(opened: Opened) -> None:
         folder.resume(str(place), "june_1957")
 
 
+def test_a_copy_of_a_session_s_save_goes_on_in_a_folder_of_its_own(
+    opened: Opened, tmp_path: Path, data_dir: Path
+) -> None:
+    session = lesson(opened, LESSON[:6])
+    copy = saves.write(session.to_save(), tmp_path / "lesson-copy.json")
+    _, resumed, place, room = folder.resume(str(copy))
+    assert place.parent == data_dir / "classes" and (place / "save.json").is_file()
+    assert resumed.log == session.log and room == ""
+    assert run(["class", "replay", str(copy)])[0] == 0
+
+
 def test_a_hand_edited_session_is_refused_with_the_reason(opened: Opened) -> None:
     session = lesson(opened, LESSON[:8])
     place = folder.create(opened, session)
@@ -581,6 +592,10 @@ def test_the_post_mortem_says_who_decided_and_keeps_secret_ballots_secret(
     assert "- **Nikolai Bulganin** for: The table has turned." in text
     assert "- **Georgy Malenkov** against: With Molotov." in text
     assert "only the totals are known" not in text
+    assert "- **Achieved**: Vote as Molotov votes." in text  # known, once the ballots are
+    assert "- **Unknown (it depends on a secret ballot)**: Vote as Molotov votes." in (
+        handout.read_text()
+    )
 
 
 def test_the_post_mortem_says_what_the_bell_and_the_script_decided(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, compile_yaml, mutate, run_cli
+from conftest import ROOT, compile_yaml, docs_example, mutate, run_cli
 from presidium.classroom import paper, sheets
 from presidium.compiler import load_scenario
 from presidium.model import Scenario
@@ -37,10 +37,17 @@ def door() -> Scenario:
 # --------------------------------------------------------------------------- the command line
 
 
-def test_a_scenario_without_roles_says_to_use_benches() -> None:
-    code, out, err = run_cli(["class", "cast", "october_1964", "--students", "5"])
+def test_a_scenario_without_roles_says_to_use_benches(tmp_path: Path) -> None:
+    plain = tmp_path / "door.yaml"
+    plain.write_text(docs_example(), encoding="utf-8")  # format 1: no roles
+    code, out, err = run_cli(["class", "cast", str(plain), "--students", "5"])
     assert code == 2 and out == ""
-    assert err.count("\n") == 1 and "has no roles" in err and "--benches" in err
+    assert err == (
+        "presidium: scenario 'sverdlov_door' has no roles to deal; play it with --benches, "
+        "which needs none\n"
+    )
+    code, out, _ = run_cli(["class", "cast", str(plain), "--benches", "--students", "5"])
+    assert code == 0 and "Benches: 5 students in 2 benches" in out
 
 
 @pytest.mark.parametrize("students", ["2", "9"])
@@ -79,12 +86,12 @@ def test_the_deal_as_a_table() -> None:
 
 def test_students_are_needed_without_benches() -> None:
     for verb in ("cast", "sheets"):
-        code, _, err = run_cli(["class", verb, "october_1964"])
+        code, _, err = run_cli(["class", verb, "june_1957"])
         assert code == 2 and "--students" in err and "--benches" in err
 
 
 def test_too_few_students_for_the_benches() -> None:
-    code, _, err = run_cli(["class", "cast", "october_1964", "--benches", "--students", "1"])
+    code, _, err = run_cli(["class", "cast", "june_1957", "--benches", "--students", "1"])
     assert code == 2 and "at least 2 students" in err
 
 
@@ -243,7 +250,8 @@ def test_the_run_sheet_has_the_answer_key_and_every_class_size(door: Scenario) -
     assert khrushchev[0].failed == "The door stayed shut. Which ballot cost you the room?"
     assert run.content_notes == ("Test scenario; the numbers are invented for the game.",)
     md = paper.markdown(sheets.build(door, cast(door, 4)))
-    assert "| `rate [REQUEST] N` | rate an argument from 1 (weak) to 5 (strong) |" in md
+    assert "|  | `rate [REQUEST] N` | rate an argument from 1 (weak) to 5 (strong) |" in md
+    assert "| the floor | `move ROLE MOVE [TARGET]` |" in md
     assert "- `inject konev_speaks`: **Marshal Konev speaks for the army**" in md
 
 
@@ -254,6 +262,12 @@ def test_the_run_sheet_has_the_answer_key_and_every_class_size(door: Scenario) -
 def june_benches() -> sheets.Handouts:
     scenario, _ = load_scenario(ROOT / "scenarios" / "june_1957.yaml", "june_1957.yaml")
     return sheets.build(scenario, benches(scenario, 11))
+
+
+def test_the_june_1957_run_sheet_casts_every_class_size(june_1957: Scenario) -> None:
+    run = sheets.build(june_1957, cast(june_1957, 12)).run
+    assert [c.dealt for c in run.casting][4:] == [f"from {n} students" for n in range(5, 26)]
+    assert [c.here for c in run.casting] == [True] * 12 + [False] * 13
 
 
 def test_a_bench_sheet_has_the_sides_goal_and_its_decisions(june_benches: sheets.Handouts) -> None:
@@ -336,11 +350,13 @@ def test_role_text_shows_literally_in_html_and_markdown(tmp_path: Path) -> None:
 
 
 def chromium() -> str | None:
-    """A headless Chromium to print with: $PRESIDIUM_CHROMIUM, Debian's headless shell (the
-    binary itself: /usr/bin's wrapper does not exec, so killing it would leave the browser
-    running), or a Chromium on PATH."""
+    """A headless Chromium to print with: $PRESIDIUM_CHROMIUM if it is set (set it to "none"
+    to skip these tests), else Debian's headless shell (the binary itself: /usr/bin's wrapper
+    does not exec, so killing it would leave the browser running), else one on PATH."""
+    chosen = os.environ.get("PRESIDIUM_CHROMIUM")
+    if chosen is not None:
+        return chosen if os.access(chosen, os.X_OK) else None
     candidates = [
-        os.environ.get("PRESIDIUM_CHROMIUM"),
         "/usr/lib/chromium/chromium-headless-shell",
         shutil.which("chromium-headless-shell"),
         shutil.which("chromium"),
@@ -425,3 +441,38 @@ def test_every_role_sheet_fits_one_page_of_either_paper(
 @needs_browser
 def test_bench_sheets_print_one_a_bench(june_benches: sheets.Handouts, tmp_path: Path) -> None:
     assert print_pages(paper.html(june_benches, ["sheets"]), tmp_path) == 2
+
+
+@pytest.mark.browser
+@needs_browser
+@pytest.mark.parametrize("students", [5, 12, 25])
+def test_june_1957_prints_one_page_a_role(
+    june_1957: Scenario, tmp_path: Path, students: int
+) -> None:
+    handouts = sheets.build(june_1957, cast(june_1957, students))
+    assert len(handouts.roles) == students
+    roles = print_pages(paper.html(handouts, ["sheets"]), tmp_path, "roles")
+    assert roles == students  # each sheet takes a page, so no sheet takes two
+    run = print_pages(paper.html(handouts, ["run"]), tmp_path, "run")
+    fixed = 1 + len(handouts.envelopes) + handouts.card_pages + handouts.slip_pages
+    assert print_pages(paper.html(handouts), tmp_path) == students + fixed + run
+
+
+def with_roles() -> list[str]:
+    found = []
+    for name in BUNDLED:
+        scenario, _ = load_scenario(ROOT / "scenarios" / f"{name}.yaml", f"{name}.yaml")
+        if scenario.roles:
+            found.append(name)
+    return found
+
+
+@pytest.mark.browser
+@needs_browser
+@pytest.mark.parametrize("name", with_roles())
+def test_every_bundled_cast_fits_one_page_a_role_on_letter(name: str, tmp_path: Path) -> None:
+    """Letter is the shorter page: a whole cast that fits it fits A4."""
+    scenario, _ = load_scenario(ROOT / "scenarios" / f"{name}.yaml", f"{name}.yaml")
+    assert scenario.classroom is not None
+    handouts = sheets.build(scenario, cast(scenario, scenario.classroom.students_max), "letter")
+    assert print_pages(paper.html(handouts, ["sheets"]), tmp_path) == len(handouts.roles)

@@ -56,9 +56,30 @@ assert set(VOTES) <= set(BALLOT_VALUES)
 
 # Who took a decision, as the trail and ``ChoiceMade.by`` say it.
 BY_SCRIPT, BY_HANDS, BY_TEACHER, BY_CONCLUDE = "script", "hands", "teacher", "conclude"
-# Actions whose content the room must not learn from an undo's public ruling.
-PRIVATE = {"advise": "an adviser's advice", "move": "a floor move", "note": "a note",
-           "argue": "an argument", "cast": "a ballot"}  # fmt: skip
+# What the room hears an undone action called. A private action is named without its
+# author: the room never saw it, and must not learn who sent a note or cast a secret ballot.
+PRIVATE = {
+    "advise": "a piece of advice",
+    "move": "a floor move",
+    "note": "a note",
+    "argue": "an argument",
+    "cast": "a ballot",
+}
+NOUNS = {
+    "choose": "decision",
+    "declare": "declaration",
+    "hands": "show of hands",
+    "tally": "paper tally",
+    "rate": "rating of an argument",
+    "close": "closing of a request",
+    "inject": "injected event",
+    "set": "ruling",
+    "overrule": "overrule",
+    "script": "handing of a seat to the script",
+    "seat": "return of a seat to its student",
+    "reveal": "reveal",
+    "conclude": "bell",
+}
 
 
 def seated_humans(scenario: Scenario, seating: Seating) -> frozenset[str]:
@@ -314,11 +335,16 @@ class ClassGame:
         self.state.queued[floor_id(phase.id)] = ()
         self._open(
             ev.RequestOpened(
-                floor_id(phase.id), FLOOR, phase.id, "The floor is open", seats, True,
+                floor_id(phase.id),
+                FLOOR,
+                phase.id,
+                "The floor is open",
+                seats,
+                True,
                 phase.floor.minutes,
             ),
             out,
-        )  # fmt: skip
+        )
         return True
 
     def _usable(self, seat: str, move: Move, phase: Phase) -> str | None:
@@ -415,9 +441,14 @@ class ClassGame:
         return True
 
     def _decide(
-        self, request: ev.RequestOpened, choice_id: str, by: str, closed: str, summary: str,
+        self,
+        request: ev.RequestOpened,
+        choice_id: str,
+        by: str,
+        closed: str,
+        summary: str,
         out: list[ev.Event],
-    ) -> None:  # fmt: skip
+    ) -> None:
         game = self.game
         del self.state.requests[request.request]
         out.append(ev.RequestClosed(request.request, DECISION, closed, summary))
@@ -527,9 +558,12 @@ class ClassGame:
         return True
 
     def _close_ballot(
-        self, request: ev.RequestOpened, by: str, out: list[ev.Event],
+        self,
+        request: ev.RequestOpened,
+        by: str,
+        out: list[ev.Event],
         paper: tuple[int, int, int] | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         assert request.vote is not None
         vote = self.scenario.votes[request.vote]
         voters, delegates = self._voters(vote.id, list(request.roles))
@@ -547,9 +581,12 @@ class ClassGame:
         self._count(vote.id, seated, out, closing=(request, by))
 
     def _count(
-        self, vote_id: str, seated: ballots.Seated | None, out: list[ev.Event],
+        self,
+        vote_id: str,
+        seated: ballots.Seated | None,
+        out: list[ev.Event],
         closing: tuple[ev.RequestOpened, str] | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         game = self.game
         vote = self.scenario.votes[vote_id]
         counted = ballots.hold(self.scenario, vote, game.values, seated)
@@ -625,10 +662,16 @@ class ClassGame:
                 reason = move.unavailable or "it was no longer possible"
                 out.append(
                     ev.MoveResolved(
-                        q.seat, self.names[q.seat], move.id, move.label,
-                        f"It could not be done: {reason}", move.counterfactual, None, to=to,
+                        q.seat,
+                        self.names[q.seat],
+                        move.id,
+                        move.label,
+                        f"It could not be done: {reason}",
+                        move.counterfactual,
+                        None,
+                        to=to,
                     )
-                )  # fmt: skip
+                )
                 continue
             chance = None
             if move.chance is not None:
@@ -643,10 +686,16 @@ class ClassGame:
             game._apply(outcome.effects)
             out.append(
                 ev.MoveResolved(
-                    q.seat, self.names[q.seat], move.id, move.label, text,
-                    move.counterfactual, chance, to=to,
+                    q.seat,
+                    self.names[q.seat],
+                    move.id,
+                    move.label,
+                    text,
+                    move.counterfactual,
+                    chance,
+                    to=to,
                 )
-            )  # fmt: skip
+            )
 
     # ------------------------------------------------------------------ built-ins
     def _declare(self, a: act.Declare, out: list[ev.Event]) -> bool:
@@ -724,10 +773,18 @@ class ClassGame:
         out.append(ev.RequestClosed(request.request, RATING, BY_TEACHER, said))
         out.append(
             ev.Rated(
-                request.request, seat, target, name, a.strength, percent, number, success,
-                stance, self.scenario.stances.get(stance, stance),
+                request.request,
+                seat,
+                target,
+                name,
+                a.strength,
+                percent,
+                number,
+                success,
+                stance,
+                self.scenario.stances.get(stance, stance),
             )
-        )  # fmt: skip
+        )
         return True
 
     def _note(self, a: act.Note, out: list[ev.Event]) -> bool:
@@ -876,12 +933,12 @@ class ClassGame:
         return True
 
     def _describe(self, action: act.Action) -> str:
-        """An action as the room may hear of it: never a private action's content."""
-        role = getattr(action, "role", None)
-        who = self.names.get(role, role) if role else "the teacher"
+        """An action as the room may hear of it: never a private action's content or author."""
         if action.do in PRIVATE:
-            return f"{PRIVATE[action.do]} ({who})"
-        return f"{who}'s '{action.do}'" if role else f"the teacher's '{action.do}'"
+            return PRIVATE[action.do]
+        role = getattr(action, "role", None)
+        noun = NOUNS.get(action.do, action.do)
+        return f"{self.names.get(role, role)}'s {noun}" if role else f"the {noun}"
 
     def _script_seat(self, a: act.ScriptSeat, out: list[ev.Event]) -> bool:
         if a.seat not in self.holds:

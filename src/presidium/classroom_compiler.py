@@ -19,7 +19,7 @@ from presidium.declarations import Declarations
 from presidium.diagnostics import SourceSpan, did_you_mean, one_of
 from presidium.loader import YList, YMap
 from presidium.objective_scope import objective_names
-from presidium.reader import show, suggested
+from presidium.reader import quoted, show, suggested
 
 NONE = "none"  # a role's side when it has none (an indeterminate)
 
@@ -30,6 +30,7 @@ class ClassroomCompiler(Declarations):
     def __init__(self, doc: Any, file: str) -> None:
         super().__init__(doc, file)
         self.delegate_roles: dict[str, str] = {}  # vote id -> the role its 'delegates' name
+        self.uncounted: set[str] = set()  # roles whose 'copies' was reported: not counted
 
     if TYPE_CHECKING:  # defined by Compiler, which this class is mixed into
 
@@ -105,7 +106,10 @@ class ClassroomCompiler(Declarations):
         if type(value) is int and value >= low and (high is None or value <= high):
             return value
         bounds = f"from {low} to {high}" if high is not None else f"of at least {low}"
-        self.err(f"{what} must be a whole number {bounds}, not {show(value)}", node.value_span(key))
+        self.err(
+            f"{what} must be a whole number {bounds}, not {show(value)}{quoted(value)}",
+            node.value_span(key),
+        )
         return None
 
     def phase_list(self, node: YMap, key: str, phases: Collection[str]) -> tuple[str, ...]:
@@ -321,6 +325,8 @@ class ClassroomCompiler(Declarations):
             )
             if role is not None:
                 roles[rid] = role
+            else:  # its mistakes were reported; the seats it would offer are not known
+                self.uncounted.add(rid)
         if "roles" in doc and classroom is None and "classroom" not in doc:
             self.err(
                 "roles need a 'classroom' block saying the class sizes they seat "
@@ -331,6 +337,8 @@ class ClassroomCompiler(Declarations):
         self.check_idle(roles, sides, votes, phase_deciders)
         for vote in votes.values():
             if vote.delegates is None or vote.delegates.role not in roles:
+                continue
+            if vote.delegates.role in self.uncounted:
                 continue
             role = roles[vote.delegates.role]
             if role.copies < 2:
@@ -387,7 +395,7 @@ class ClassroomCompiler(Declarations):
                         f"{first.span.line}); one person is one role",
                         role.span,
                     )
-        if classroom is None or not roles:
+        if classroom is None or not roles or self.uncounted:
             return
         must = sum(r.copies for r in roles.values() if r.must)
         seats = sum(r.copies for r in roles.values())
@@ -446,7 +454,9 @@ class ClassroomCompiler(Declarations):
                 node.value_span("side"),
             )
         priority = self.whole(node, "priority", "'priority'")
-        copies = self.whole(node, "copies", "'copies'") or 1
+        copies = self.whole(node, "copies", "'copies'")
+        if copies is None and ("copies" in node or self.misspelt(node, "copies")):
+            self.uncounted.add(rid)
         # An actor named by mistake was reported: read the objectives as if it were right.
         mistaken = actor is None and isinstance(node.get("actor"), str)
         names = objective_names(
@@ -475,7 +485,7 @@ class ClassroomCompiler(Declarations):
             side,
             self.flag(node, "hidden", False),
             priority,
-            copies,
+            copies or 1,
             self.flag(node, "must", False),
             brief,
             objectives,

@@ -81,19 +81,21 @@ def _fact_words(fact: Fact) -> str:
 
 
 def _move_words(move: MoveLine) -> str:
-    terms = "; ".join(move.terms)
+    terms = "; ".join(move.terms) + "."
+    if move.condition:
+        terms += f" {move.condition}"
     effect = f" {move.effects}" if move.effects else ""
     grounds = ""
     if move.counterfactual:
         grounds = " (Counterfactual: invented for the game.)"
     elif move.sources:
         grounds = f" [{', '.join(move.sources)}]"
-    return f"{terms}.{effect}{grounds}"
+    return f"{terms}{effect}{grounds}"
 
 
 def _legend(sheet: RoleSheet) -> str:
     used = {fact.label for fact in sheet.knows}
-    return ", ".join(
+    return "; ".join(
         f"{label}: {meaning}" for label, meaning in CONFIDENCE_MEANINGS.items() if label in used
     )
 
@@ -245,8 +247,12 @@ def _md_run(r: RunSheet, mode: str) -> list[str]:
             f"- `inject {i}`: **{_md1(label)}** ({_md1(body)})" for i, label, body in r.injections
         ]
         out.append("")
-    out += ["### The console, in brief", "", "| Type | To |", "|---|---|"]
-    out += [f"| `{word}` | {_md1(meaning)} |" for word, meaning in console_words(mode)] + [""]
+    out += ["### The console, in brief", "", "| For | Type | To |", "|---|---|---|"]
+    out += [
+        f"| {_md1(group)} | `{word}` | {_md1(meaning)} |"
+        for group, word, meaning in console_words(mode)
+    ]
+    out.append("")
     out += [f"### {ANSWERS[mode]}", ""]
     for name, note, objectives in r.answers:
         out += [f"**{_md1(name)}**" + (f" ({_md1(note)})" if note else ""), ""]
@@ -296,6 +302,7 @@ body {{ max-width: 48em; font-size: 11pt; line-height: 1.35; }}
 h1 {{ font-size: 19pt; margin: 0.35em 0 0; }}
 h2 {{ font-size: 12pt; margin: 0.8em 0 0.2em; break-after: avoid; }}
 tr, li {{ break-inside: avoid; }}
+.keep {{ break-after: avoid; margin-top: 0.5em; }}
 p, ul, ol {{ margin: 0.25em 0; }}
 ul, ol {{ padding-left: 1.3em; }}
 li {{ margin: 0.12em 0; }}
@@ -561,16 +568,19 @@ def _html_run(h: Handouts) -> str:
             )
         )
     rows = "".join(
-        f"<tr><td><code>{e(w)}</code></td><td>{e(m)}</td></tr>" for w, m in console_words(h.mode)
+        f"<tr><td>{e(g)}</td><td><code>{e(w)}</code></td><td>{e(m)}</td></tr>"
+        for g, w, m in console_words(h.mode)
     )
     out.append(
-        f"<h2>The console, in brief</h2><table><tr><th>Type</th><th>To</th></tr>{rows}</table>"
+        "<h2>The console, in brief</h2><table><tr><th>For</th><th>Type</th><th>To</th></tr>"
+        f"{rows}</table>"
     )
     out.append(f"<h2>{ANSWERS[h.mode]}</h2>")
     for name, note, objectives in r.answers:
         extra = f" ({_e1(note)})" if note else ""
         out.append(
-            f"<p><strong>{_e1(name)}</strong>{extra}</p>" + _list(map(_html_answer, objectives))
+            f'<p class="keep"><strong>{_e1(name)}</strong>{extra}</p>'
+            + _list(map(_html_answer, objectives))
         )
     out.append("</section>")
     return "\n".join(out)

@@ -22,14 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from presidium import debrief
+from presidium import debrief, objectives
 from presidium import events as ev
 from presidium.classroom.session import Session
 from presidium.debrief import Debrief, Step, escape
 from presidium.engine import TrailEntry
 from presidium.model import Scenario
 from presidium.printable import markdown as _md
-from presidium.seating import seat_name
+from presidium.seating import role_of, seat_name
 
 SECRET_NOTE = "a secret ballot: only the totals are known"
 
@@ -234,11 +234,24 @@ def _interventions(session: Session) -> tuple[Intervention, ...]:
     return tuple(found)
 
 
-def _roles(scenario: Scenario, session: Session) -> tuple[RoleReport, ...]:
+def _roles(
+    scenario: Scenario, session: Session, votes: tuple[VoteRecord, ...]
+) -> tuple[RoleReport, ...]:
+    """Each seated role's objectives, scored again knowing what the post-mortem shows: a
+    secret ballot revealed (in class, or by ``--reveal``) no longer leaves one unknown."""
+    game = session.game
     scored = {e.seat: e.results for e in session.events if isinstance(e, ev.ObjectivesScored)}
+    if game.ending is not None and scored:
+        sealed = frozenset(r.held.vote for r in votes if r.secret)
+        scored = {
+            e.seat: e.results
+            for e in objectives.score(
+                scenario, session.seating, game.values, game.ending, game.ballots, sealed
+            )
+        }
     reports = []
     for seat in session.seating.seats:
-        role = scenario.roles.get(seat.split("#", 1)[0])
+        role = scenario.roles.get(role_of(seat))
         if role is None:
             continue
         reports.append(
@@ -276,15 +289,16 @@ def build(scenario: Scenario, session: Session, reveal: bool = False) -> PostMor
         votes=(),
         sources=_sources(scenario, session, base),
     )
+    votes = _votes(scenario, session, reveal)
     return PostMortem(
         debrief=base,
         mode=mode,
         students=session.seating.students,
-        votes=_votes(scenario, session, reveal),
+        votes=votes,
         arguments=_arguments(session),
         floor=_floor(session),
         interventions=_interventions(session),
-        roles=_roles(scenario, session),
+        roles=_roles(scenario, session, votes),
         revealed=reveal,
     )
 

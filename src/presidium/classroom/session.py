@@ -40,6 +40,12 @@ class LogRefused(saves.SaveError):
 
 @dataclass
 class Session:
+    """A class's game, the events it has given (numbered from 1) and the time of each action.
+
+    Front ends never touch the game directly: they ``submit`` actions and ask for the
+    ``deliveries`` of one viewer, so a web page later can do exactly what the console does.
+    """
+
     scenario: Scenario
     seating: Seating
     seed: int

@@ -54,13 +54,15 @@ PAPER = {"a4": ("A4", 297.0), "letter": ("letter", 279.4)}  # (CSS size, height 
 ROLE_WORDS = frozenset({"cast", "secret", "tally", "move", "declare", "argue", "rate", "note"})
 
 
-def console_words(mode: str) -> tuple[tuple[str, str], ...]:
+def console_words(mode: str) -> tuple[tuple[str, str, str], ...]:
     """The teacher's console words (``class run``) a class in this mode needs, as the
-    console's own ``help`` says them."""
-    from presidium.classroom.console import WORDS
+    console's own ``help`` groups and says them: (what for, what to type, what it does)."""
+    from presidium.classroom.console import GROUPS, WORDS
 
     return tuple(
-        shown for word, shown in WORDS.items() if mode == "roles" or word not in ROLE_WORDS
+        (group if n == 0 else "", *WORDS[word])
+        for group, words in GROUPS
+        for n, word in enumerate(w for w in words if mode == "roles" or w not in ROLE_WORDS)
     )
 
 
@@ -82,7 +84,8 @@ class Fact:
 class MoveLine:
     label: str
     typed: str  # what the teacher types at the console
-    terms: tuple[str, ...]  # limit, window, condition, odds, who hears the outcome
+    terms: tuple[str, ...]  # limit, window, odds, who hears the outcome
+    condition: str | None  # when it may be used, as a sentence
     effects: str | None  # what it changes, in a sentence or two
     sources: tuple[str, ...]
     counterfactual: bool
@@ -340,8 +343,10 @@ def _move(scenario: Scenario, seat: str, move: Move) -> MoveLine:
         terms.append(f"up to {move.limit} times a game")
     if move.window:
         terms.append(f"only in {_titles(scenario, move.window)}")
+    condition = None
     if move.when is not None:
-        terms.append(move.unavailable or "only at certain moments: the console says when")
+        said = (move.unavailable or "Only at certain moments: the console says when").strip()
+        condition = said if said.endswith((".", "!", "?")) else said + "."
     if move.target:
         terms.append("name a person no student plays who can be persuaded")
     effects = None
@@ -370,6 +375,7 @@ def _move(scenario: Scenario, seat: str, move: Move) -> MoveLine:
         move.label,
         f"move {seat} {move.id}{target}",
         tuple(terms),
+        condition,
         effects,
         move.sources,
         move.counterfactual,
@@ -400,11 +406,10 @@ def _actions(scenario: Scenario, role: Role, seating: Seating) -> tuple[str, ...
     held = {seats_.actor_of(scenario, s) for s in seating.seats}
     out = []
     for word in role.can:
-        if word == "declare":
-            line = scenario.classroom.stance_line if scenario.classroom else ()
-            stances = ", ".join(scenario.stances[s] for s in line or tuple(scenario.stances))
+        if word == "declare" and role.actor is not None:  # a stance is an actor's
+            stances = ", ".join(scenario.stances.values())
             out.append(f"Declare where you stand, aloud ({stances}). The room hears it.")
-        elif word == "argue":
+        elif word == "argue" and scenario.classroom and scenario.classroom.stance_line:
             targets = [
                 a.name for a in scenario.actors.values() if a.persuadable and a.id not in held
             ]
