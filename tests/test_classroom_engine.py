@@ -834,6 +834,14 @@ def test_the_fixtures_class_plays_its_floor_ballot_and_delegates_to_an_ending(
     assert scored["malenkov"]["with_molotov"] is None  # Molotov's secret ballot: not told
     again, replay = replayed(door, game)
     assert replay == events and again.state_key() == game.state_key()
+    # revealed after the end: what read the secret ballots is scored again, still privately
+    out = game.submit(act.Reveal("let_them_in"))
+    assert out[0].to == () and out[0].ballots == sealed.ballots
+    rescored = [e for e in out if isinstance(e, ev.ObjectivesScored)]
+    assert [(e.seat, e.to) for e in rescored] == [("malenkov", ("role:malenkov", "teacher"))]
+    record = game.ballots["let_them_in"]
+    assert (record["malenkov"], record["molotov"]) == ("none", "against")  # he did not vote
+    assert rescored[0].results[0].achieved is False
 
 
 # ---------------------------------------------------------------- benches, every scenario

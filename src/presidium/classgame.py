@@ -189,14 +189,26 @@ class ClassGame:
         return by
 
     def ended(self, out: list[ev.Event]) -> None:
-        game = self.game
-        assert game.ending is not None
+        ballots = tuple((v, tuple(cast.items())) for v, cast in self.state.ballots.items())
+        self.state.final = (tuple(self.game.values.items()), ballots)
+        self.state.scored = self._score()
+        out.extend(self.state.scored)
+
+    def _score(self) -> tuple[ev.ObjectivesScored, ...]:
+        """Each seat's objectives, read in the game as it ended."""
+        assert self.game.ending is not None
+        values, ballots = self.state.final
         sealed = frozenset(v.vote for v in self.state.sealed)
-        scored = objectives.score(
-            self.scenario, self.seating, game.values, game.ending, self.state.ballots, sealed
+        return tuple(
+            objectives.score(
+                self.scenario,
+                self.seating,
+                dict(values),
+                self.game.ending,
+                {vote: dict(cast) for vote, cast in ballots},
+                sealed,
+            )
         )
-        self.state.scored = tuple(scored)
-        out.extend(scored)
 
     def advance(self, out: list[ev.Event]) -> None:
         """Run on until something waits for people, or the game ends."""
@@ -990,9 +1002,20 @@ class ClassGame:
                     votes[n] = public
                     break
         self.state.sealed = tuple(v for v in self.state.sealed if v not in sealed)
+        changed: list[ev.ObjectivesScored] = []
+        if self.game.over and sealed:  # what depended on those ballots can now be scored
+            scored = self._score()
+            changed = [
+                new for new, old in zip(scored, self.state.scored, strict=True) if new != old
+            ]
+            self.state.scored = scored
         if objectives:
             self.state.objectives_revealed = True
             out.extend(replace(s, to=()) for s in self.state.scored)
+        elif self.state.objectives_revealed:
+            out.extend(replace(s, to=()) for s in changed)
+        else:
+            out.extend(changed)
         return True
 
     def _conclude(self, a: act.Conclude, out: list[ev.Event]) -> bool:

@@ -69,6 +69,14 @@ class Room:
     stage: int = FLOOR_STAGE  # the next step of the current phase
     sealed: tuple[ev.VoteHeld, ...] = ()  # secret ballots' full records, until revealed
     scored: tuple[ev.ObjectivesScored, ...] = ()  # at the end
+    # the values and ballots at the end, which the objectives read (a straw poll or a rating
+    # after the end changes neither), kept to score them again when a secret vote is revealed
+    final: tuple[
+        tuple[tuple[str, Any], ...], tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
+    ] = (
+        (),
+        (),
+    )
     objectives_revealed: bool = False
     concluded: bool = False
     # The snapshot taken before the latest decision (for overrule), and the snapshots taken
