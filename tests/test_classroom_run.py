@@ -1039,3 +1039,12 @@ def test_a_closed_terminal_loses_nothing(tmp_path: Path) -> None:
     for place in places:
         assert len(folder.read(place).log) == 1
         assert "teacher> hands 1 2 3" in (place / "room.txt").read_text(encoding="utf-8")
+
+
+def test_what_is_typed_reaches_the_screen_printable() -> None:
+    typed = ["as \x1b]0;pwned\x07khrushchev 1", "note x -- \x1b[2J" + "y" * 500, "conclude"]
+    code, out, err = run_class(["june_1957", "--benches", "--seed", "4"], "\n".join(typed) + "\n")
+    assert code == 0, err
+    assert "\x1b" not in out and "\x07" not in out
+    assert "\\x1b]0;pwned\\x07khrushchev" in out
+    assert "characters)" in out  # a very long line is echoed by its start and its length
