@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import select
+import signal
 import subprocess
 import sys
 import time
@@ -1002,3 +1003,48 @@ def test_a_class_of_twelve_plays_june_1957_and_replays_the_same() -> None:
     assert folder.read(place).finished
     code, out, err = run_cli(["class", "replay", str(place)])
     assert code == 0, (out, err)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX signals")
+def test_a_closed_terminal_loses_nothing(tmp_path: Path) -> None:
+    """A hangup (the terminal window closed) or a kill leaves as Ctrl-C does: every action
+    taken is in the folder, and the exit code says which signal it was."""
+    env = {**os.environ, "PRESIDIUM_DATA_DIR": str(tmp_path)}
+    done: set[Path] = set()
+    for signum in (signal.SIGHUP, signal.SIGTERM):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "presidium", "class", "run", "june_1957", "--benches",
+             "--seed", "2", "--plain"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )  # fmt: skip
+        assert process.stdin is not None
+        process.stdin.write(b"hands 1 2 3\n")
+        process.stdin.flush()
+        deadline = time.monotonic() + 60
+        while not any(
+            len(folder.read(p.parent).log) == 1 for p in (tmp_path / "classes").glob("*/save.json")
+            if p.parent not in done
+        ):  # fmt: skip
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        done.update(p.parent for p in (tmp_path / "classes").glob("*/save.json"))
+        process.send_signal(signum)
+        assert process.wait(timeout=60) == 128 + signum
+        process.stdin.close()
+    places = sorted((tmp_path / "classes").iterdir())
+    assert len(places) == 2
+    for place in places:
+        assert len(folder.read(place).log) == 1
+        assert "teacher> hands 1 2 3" in (place / "room.txt").read_text(encoding="utf-8")
+
+
+def test_what_is_typed_reaches_the_screen_printable() -> None:
+    typed = ["as \x1b]0;pwned\x07khrushchev 1", "note x -- \x1b[2J" + "y" * 500, "conclude"]
+    code, out, err = run_class(["june_1957", "--benches", "--seed", "4"], "\n".join(typed) + "\n")
+    assert code == 0, err
+    assert "\x1b" not in out and "\x07" not in out
+    assert "\\x1b]0;pwned\\x07khrushchev" in out
+    assert "characters)" in out  # a very long line is echoed by its start and its length

@@ -355,6 +355,7 @@ class Teacher:
             line = self.read(PROMPT)
             if line is None:
                 if self.session.game.over:
+                    self.saved()
                     return 0
                 raise InputEnded(
                     "input ended before the game did; the session is saved: " + self.resume_hint()
@@ -481,17 +482,17 @@ class Teacher:
     def roster(self) -> None:
         seated = self.session.seating
         scripted = self.view().scripted
-        self.screen.heading(f"Roster: {seated.students} students")
+        counted = seated.mode != "benches" or _counted(seated)
+        self.screen.heading(f"Roster: {seated.students} students" if counted else "Roster")
         for seat in seated.seats:
-            who = "the script" if seat in scripted else "a student"
+            who = "a student"
             if seated.mode == "benches":
                 count = seated.size(seat)
-                who = "the script" if seat in scripted else f"{count} student{'s' * (count != 1)}"
-            self.screen.out(
-                T(
-                    f"{words.key_of(seat)}: {seating.seat_name(self.scenario, seat)}, played by {who}"
-                )
-            )
+                who = f"{count} student{'s' * (count != 1)}" if counted else "its bench"
+            if seat in scripted:
+                who = "the script"
+            name = seating.seat_name(self.scenario, seat)
+            self.screen.out(T(f"{words.key_of(seat)}: {name}, played by {who}"))
         unseated = [
             r.name
             for r in self.scenario.roles.values()
@@ -641,6 +642,15 @@ class Teacher:
             f"'quit' leaves. The post-mortem: {command_line(self.program, 'class', 'debrief', str(self.place))}",
         )
 
+    def saved(self) -> None:
+        """Where the session is, on the way out, and what to do with it next."""
+        if self.session.game.over:
+            debrief = command_line(self.program, "class", "debrief", str(self.place))
+            then = f"The post-mortem: {debrief}"
+        else:
+            then = f"To go on with it: {self.resume_hint()}"
+        notice(self.screen.console, f"The session is saved in {self.place}. {then}")
+
     def resume_hint(self) -> str:
         return command_line(self.program, "class", "run", "--resume", str(self.place))
 
@@ -651,6 +661,12 @@ class Teacher:
     def write(self) -> None:
         with signals.holding():
             folder.write(self.place, self.session, self.room_text())
+
+
+def _counted(seated: seating.Seating) -> bool:
+    """Whether the class's size was given: benches dealt without it hold a student each,
+    and saying so would only mislead."""
+    return seated.students > len(seated.seats)
 
 
 def _latest_progress(events: list[ev.Event]) -> list[ev.Event]:
@@ -760,9 +776,7 @@ def run_command(args: argparse.Namespace, out: IO[str]) -> int:
         return teacher.run()
     except PlayerQuit:
         teacher.write()
-        notice(
-            console, f"The session is saved in {place}. To go on with it: {teacher.resume_hint()}"
-        )
+        teacher.saved()
         return 0
     except (KeyboardInterrupt, InputEnded):
         with signals.holding():
@@ -771,7 +785,10 @@ def run_command(args: argparse.Namespace, out: IO[str]) -> int:
 
 
 def _seated_line(scenario: Scenario, seated: seating.Seating, seed: int) -> str:
-    if seated.mode == "benches":
+    if seated.mode == "benches" and not _counted(seated):
+        names = ", ".join(seating.seat_name(scenario, s) for s in seated.seats)
+        how = f"One bench a side: {names}"
+    elif seated.mode == "benches":
         benches = ", ".join(
             f"{seating.seat_name(scenario, s)}: {seated.size(s)}" for s in seated.seats
         )
