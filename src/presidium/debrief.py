@@ -179,6 +179,13 @@ def build(scenario: Scenario, game: Game, side: str) -> Debrief:
 
 
 VOTE_WORDS = {"for": "for", "against": "against", "abstain": "abstains"}
+OWN_BALLOT = "the student's own ballot"
+
+
+def ballot_why(ballot: ev.Ballot) -> str:
+    """Why a voter voted as they did. A ballot cast in class comes with no reason: saying
+    whose it was keeps it apart from the ones the scenario's rules cast."""
+    return ballot.why or OWN_BALLOT
 
 
 def markdown(debrief: Debrief) -> str:
@@ -231,7 +238,9 @@ def markdown_vote(vote: ev.VoteHeld, heading: str = "###") -> list[str]:
     """One vote, voter by voter with each one's reason, then the result."""
     result = "passed" if vote.passed else "failed"
     lines = [f"{heading} {_md(vote.title)}", "", f"Motion: {_md(vote.motion)}", ""]
-    lines += [f"- **{_md(b.name)}** {VOTE_WORDS[b.vote]}: {_md(b.why)}" for b in vote.ballots]
+    lines += [
+        f"- **{_md(b.name)}** {VOTE_WORDS[b.vote]}: {_md(ballot_why(b))}" for b in vote.ballots
+    ]
     lines += [
         f"- **{_md(b.label)}**: {b.votes_for} for, {b.votes_against} against, {b.abstentions} abstaining. {_md(b.reason)}"
         for b in vote.blocs
@@ -396,7 +405,7 @@ def html_vote(vote: ev.VoteHeld, heading: str = "h3") -> list[str]:
     e = escape
     out = [f"<{heading}>{e(vote.title)}</{heading}>", f"<p>Motion: {e(vote.motion)}</p>", "<ul>"]
     out += [
-        f"<li><strong>{e(b.name)}</strong> {VOTE_WORDS[b.vote]}: {e(b.why)}</li>"
+        f"<li><strong>{e(b.name)}</strong> {VOTE_WORDS[b.vote]}: {e(ballot_why(b))}</li>"
         for b in vote.ballots
     ]
     out += [

@@ -320,7 +320,7 @@ def argument_result(a: Argument) -> str:
         return "not rated"
     outcome = "persuaded" if a.success else "not persuaded"
     stance = f"; now {a.stance}" if a.stance else ""
-    return f"rated {a.strength} of 5 ({a.percent}%): rolled {a.roll}, {outcome}{stance}"
+    return f"rated {a.strength} of 5, a {a.percent}% chance: rolled {a.roll}, {outcome}{stance}"
 
 
 def achieved_word(result: ev.ObjectiveResult) -> str:

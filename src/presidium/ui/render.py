@@ -24,7 +24,7 @@ from rich.theme import Theme
 
 from presidium import events as ev
 from presidium.commands import help_lines
-from presidium.debrief import Debrief, FateLine, Step, format_date
+from presidium.debrief import Debrief, FateLine, Step, ballot_why, format_date
 from presidium.model import GRADE_LEGEND, Note, Scenario, confidence_legend
 from presidium.printable import clean
 
@@ -338,7 +338,7 @@ class Renderer:
         self.out(T(f"Motion: {e.motion}"))
         if self.plain:
             for b in e.ballots:
-                self.out(T(f"- {b.name} {VOTE_WORDS[b.vote]}: {b.why}"))
+                self.out(T(f"- {b.name} {VOTE_WORDS[b.vote]}: {ballot_why(b)}"))
             for bloc in e.blocs:
                 self.out(
                     T(
@@ -353,7 +353,7 @@ class Renderer:
             table.add_column("Why", ratio=1)
             for b in e.ballots:
                 style = {"for": "presidium.bad", "against": "presidium.good"}.get(b.vote, "")
-                table.add_row(T(b.name), Text(VOTE_WORDS[b.vote], style=style), T(b.why))
+                table.add_row(T(b.name), Text(VOTE_WORDS[b.vote], style=style), T(ballot_why(b)))
             for bloc in e.blocs:
                 counts = f"{bloc.votes_for} for / {bloc.votes_against} against"
                 if bloc.abstentions:
