@@ -263,6 +263,13 @@ def markdown_votes(votes: Iterable[ev.VoteHeld]) -> list[str]:
     return lines
 
 
+def markdown_list(heading: str, items: Iterable[str]) -> list[str]:
+    """A heading (with its #s) and a bulleted list of items already escaped; nothing when
+    there are no items."""
+    listed = list(items)
+    return [heading, "", *(f"- {item}" for item in listed), ""] if listed else []
+
+
 def markdown_history(d: Debrief) -> list[str]:
     """What really happened, when the game ended otherwise, and what became of them."""
     lines = []
@@ -273,13 +280,13 @@ def markdown_history(d: Debrief) -> list[str]:
             _md(d.history_text or ""),
             "",
         ]
-    if d.history_fates:
-        lines += ["## What really became of them", ""]
-        lines += [
-            f"- **{_md(f.name)}**: {_md(f.text)} (*{f.confidence_label}*) [{', '.join(f.sources)}]"
+    return lines + markdown_list(
+        "## What really became of them",
+        (
+            f"**{_md(f.name)}**: {_md(f.text)} (*{f.confidence_label}*) [{', '.join(f.sources)}]"
             for f in d.history_fates
-        ] + [""]
-    return lines
+        ),
+    )
 
 
 def markdown_notes(notes: Iterable[SceneNotes]) -> list[str]:
@@ -288,10 +295,10 @@ def markdown_notes(notes: Iterable[SceneNotes]) -> list[str]:
         return []
     lines = ["## The history behind the scenes you played", ""]
     for scene in played:
-        lines += [f"### {_md(scene.scene)}", ""]
-        lines += [
-            f"- *{n.confidence}*: {_md(n.text)} [{', '.join(n.sources)}]" for n in scene.notes
-        ] + [""]
+        lines += markdown_list(
+            f"### {_md(scene.scene)}",
+            (f"*{n.confidence}*: {_md(n.text)} [{', '.join(n.sources)}]" for n in scene.notes),
+        )
     return lines
 
 
@@ -431,21 +438,27 @@ def html_votes(votes: Iterable[ev.VoteHeld]) -> list[str]:
     return out
 
 
+def html_list(heading: str, items: Iterable[str]) -> list[str]:
+    """A heading (its tags written) and a bulleted list of items already escaped; nothing
+    when there are no items."""
+    listed = list(items)
+    return [heading, "<ul>", *(f"<li>{item}</li>" for item in listed), "</ul>"] if listed else []
+
+
 def html_history(d: Debrief) -> list[str]:
     e = escape
     out = []
     if not d.historical and d.history_title:
         out += [f"<h2>What really happened: {e(d.history_title)}</h2>"]
         out += [f"<p>{e(p)}</p>" for p in (d.history_text or "").split("\n\n")]
-    if d.history_fates:
-        out += ["<h2>What really became of them</h2>", "<ul>"]
-        out += [
-            f"<li><strong>{e(f.name)}</strong>: {e(f.text)} "
-            f"<em>({e(f.confidence_label)})</em> [{e(', '.join(f.sources))}]</li>"
+    return out + html_list(
+        "<h2>What really became of them</h2>",
+        (
+            f"<strong>{e(f.name)}</strong>: {e(f.text)} "
+            f"<em>({e(f.confidence_label)})</em> [{e(', '.join(f.sources))}]"
             for f in d.history_fates
-        ]
-        out.append("</ul>")
-    return out
+        ),
+    )
 
 
 def html_notes(notes: Iterable[SceneNotes]) -> list[str]:
@@ -455,12 +468,13 @@ def html_notes(notes: Iterable[SceneNotes]) -> list[str]:
         return []
     out = ["<h2>The history behind the scenes you played</h2>"]
     for scene in played:
-        out += [f"<h3>{e(scene.scene)}</h3>", "<ul>"]
-        out += [
-            f"<li><em>{e(n.confidence)}</em>: {e(n.text)} [{e(', '.join(n.sources))}]</li>"
-            for n in scene.notes
-        ]
-        out.append("</ul>")
+        out += html_list(
+            f"<h3>{e(scene.scene)}</h3>",
+            (
+                f"<em>{e(n.confidence)}</em>: {e(n.text)} [{e(', '.join(n.sources))}]"
+                for n in scene.notes
+            ),
+        )
     return out
 
 
