@@ -416,3 +416,11 @@ def test_zhukov_and_furtseva_became_full_members_on_29_june_1957() -> None:
     for role_id, objective in (("zhukov", "full_member"), ("furtseva", "keep_khrushchev")):
         text = next(o.achieved for o in roles[role_id].objectives if o.id == objective)
         assert text and "29 June 1957" in text and "full member" in text, (role_id, text)
+
+
+def test_bulganin_refuses_tells_the_majority_it_has_six_votes() -> None:
+    """The Molotov side's goal is printed on every one of its role sheets and in solo play:
+    it must count this counterfactual's six against five, not history's seven of eleven."""
+    goal = " ".join(load("bulganin_refuses").sides["molotov"].goal.split())
+    assert "seven of the eleven" not in goal
+    assert "six of the eleven votes" in goal and "counterfactual" in goal.lower()

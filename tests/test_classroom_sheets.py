@@ -67,18 +67,19 @@ def test_the_deal_as_a_table() -> None:
         "At the Door, in Class (classroom_door)\n"
         "The deal for 6 students (this scenario seats 3 to 8).\n\n"
         "#   seat          person and office                  side                  votes\n"
-        "1   khrushchev    Nikita Khrushchev                  Khrushchev's side     yes\n"
+        "1   khrushchev    Nikita Khrushchev                  Khrushchev's side     1\n"
         "                  First Secretary\n"
     )
-    assert "3   bulganin      Nikolai Bulganin                   undecided             yes\n" in out
-    assert "6   cc_member#1   Member of the Central Committee 1  undecided             yes\n" in out
+    assert "3   bulganin      Nikolai Bulganin                   undecided             1 2\n" in out
+    assert "6   cc_member#1   Member of the Central Committee 1  undecided             1\n" in out
     assert "cc_member#2" not in out
     assert max(len(line) for line in out.splitlines()) <= 80
     assert (
-        "- Receive the members? (secret): students: Nikita Khrushchev, Vyacheslav\n"
-        "  Molotov, Nikolai Bulganin, Anastas Mikoyan, Georgy Malenkov, Member of the\n"
-        "  Central Committee 1; the script votes for 1 more.\n"
+        "1. Receive the members? (secret, Friday 21 June 1957): students: Nikita\n"
+        "   Khrushchev, Vyacheslav Molotov, Nikolai Bulganin, Anastas Mikoyan, Georgy\n"
+        "   Malenkov, Member of the Central Committee 1; the script votes for 1 more.\n"
     ) in out
+    assert "students: Nikolai Bulganin; the script votes for 1 more. No vote: Nikita\n" in out
     assert out.endswith(
         "The script plays Kliment Voroshilov.\nStudents may argue with Kliment Voroshilov.\n"
     )
@@ -171,9 +172,9 @@ def test_a_role_sheet_says_everything_the_role_may_use(door: Scenario) -> None:
         "You vote",
         "undecided",
     )
-    assert bulganin.ballots == (
-        "Receive the members? (secret ballot)",
-        "A straw poll of the corridor (simultaneous, only if the teacher calls it)",
+    assert tuple(b.words() for b in bulganin.ballots) == (
+        "\u201cReceive the members?\u201d (Friday 21 June 1957): yes (secret ballot)",
+        "\u201cA straw poll of the corridor\u201d (only if the teacher calls it): yes (simultaneous)",
     )
     assert bulganin.knows == ()  # the only thing he knows is sealed until the count
     assert bulganin.envelopes == ("\u201cThe Presidium decides\u201d (Friday 21 June 1957)",)
@@ -476,3 +477,61 @@ def test_every_bundled_cast_fits_one_page_a_role_on_letter(name: str, tmp_path: 
     assert scenario.classroom is not None
     handouts = sheets.build(scenario, cast(scenario, scenario.classroom.students_max), "letter")
     assert print_pages(paper.html(handouts, ["sheets"]), tmp_path) == len(handouts.roles)
+
+
+PRESIDIUM_18_JUNE = "\u201cThe Presidium turns on Khrushchev\u201d (Tuesday 18 June 1957)"
+PLENUM_29_JUNE = "\u201cThe Central Committee plenum votes\u201d (Saturday 29 June 1957)"
+
+
+def test_each_role_is_told_where_it_votes(june_1957: Scenario) -> None:
+    """Shepilov, a candidate member, had no vote in the Presidium but one at the plenum;
+    Zhukov, Furtseva and Brezhnev sat in the plenum's hall, which the game counts as one
+    figure. A 'yes' or 'no' for the whole game said neither: each vote is named."""
+    handouts = sheets.build(june_1957, cast(june_1957, 25))
+    said = {s.seat: [v.words() for v in s.ballots] for s in handouts.roles}
+    assert said["shepilov"][:2] == [
+        f"{PRESIDIUM_18_JUNE}: no vote (candidate member)",
+        f"{PLENUM_29_JUNE}: yes (open)",
+    ]
+    hall = "no ballot of one's own (the game counts the hall as one figure)"
+    for seat in ("zhukov", "furtseva", "brezhnev"):
+        assert said[seat][:2] == [
+            f"{PRESIDIUM_18_JUNE}: no vote (candidate member)",
+            f"{PLENUM_29_JUNE}: {hall}",
+        ], seat
+    assert said["serov"][0] == f"{PRESIDIUM_18_JUNE}: no vote (not a member)"
+    assert said["molotov"][:2] == [
+        f"{PRESIDIUM_18_JUNE}: yes (simultaneous)",
+        f"{PLENUM_29_JUNE}: yes (open)",
+    ]
+    assert said["cc_member#1"][1].startswith(f"{PLENUM_29_JUNE}: yes (open; ")
+    straw = "\u201cA secret straw poll of the plenum (counterfactual)\u201d"
+    assert said["shepilov"][2] == f"{straw} (only if the teacher calls it): yes (secret ballot)"
+    who = {w.name: [v.short for v in w.votes] for w in handouts.who}
+    assert who["Dmitri Shepilov"][:2] == ["no vote (candidate member)", "yes (open)"]
+    text = paper.markdown(handouts)
+    assert f"{PRESIDIUM_18_JUNE}: no vote (candidate member); {PLENUM_29_JUNE}: yes (open)" in text
+    table = text.split("## Who's who")[1].split("\n---")[0]
+    assert "| no |" not in table
+    assert "| no vote (candidate member) | yes | yes | a student |" in table
+    assert "| no vote (candidate member) | no ballot\\* | no ballot\\* |" in table
+    assert "No ballot of one's own: the game counts the hall as one figure." in table
+
+
+def test_ignatov_is_told_where_he_votes_in_1964(october_1964: Scenario) -> None:
+    handouts = sheets.build(october_1964, cast(october_1964, 16))
+    said = {s.seat: [v.words() for v in s.ballots] for s in handouts.roles}
+    assert said["ignatov"][0].endswith(": no vote (not a member)")
+    assert said["ignatov"][1].endswith(
+        ": no ballot of one's own (the game counts the hall as one figure)"
+    )
+    assert said["brezhnev"][0].endswith(": yes (open)")
+
+
+def test_the_deal_says_where_each_role_votes() -> None:
+    code, out, err = run_cli(["class", "cast", "june_1957", "--students", "25"])
+    assert (code, err) == (0, "")
+    flat = " ".join(out.split())
+    assert "1. The Presidium turns on Khrushchev (simultaneous, Tuesday 18 June 1957):" in flat
+    assert "No vote (candidate member): Marshal Georgy Zhukov, Yekaterina Furtseva" in flat
+    assert max(len(line) for line in out.splitlines()) <= 80

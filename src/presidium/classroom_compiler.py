@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from presidium import model as m
 from presidium import spec
 from presidium.commands import RESERVED
-from presidium.conditions import BOOL, INT, Scope
+from presidium.conditions import BOOL, INT, Compiled, Scope
 from presidium.declarations import Declarations
 from presidium.diagnostics import SourceSpan, did_you_mean, one_of
 from presidium.loader import YList, YMap
@@ -552,6 +552,29 @@ class ClassroomCompiler(Declarations):
             result.append(move)
         return tuple(result)
 
+    def option_head(
+        self, node: YMap, scope: Scope, what: str, taken: str
+    ) -> tuple[str | None, Compiled | None, str | None]:
+        """The id, 'when' and 'unavailable' of a choice or a move, which read alike: ``what``
+        names it ("choice"), ``taken`` says what 'unavailable' explains ("be taken")."""
+        oid = (
+            self.ident(node["id"], node.value_span("id"), f"a {what} id") if "id" in node else None
+        )
+        if oid in RESERVED:
+            self.err(
+                f"{what} id '{oid}' is an in-game command; choose another id "
+                f"(reserved: {', '.join(RESERVED)})",
+                node.value_span("id"),
+            )
+        when = self.optional_expr(node, "when", BOOL, scope)
+        unavailable = self.text(node, "unavailable", "'unavailable'")
+        if unavailable is not None and "when" not in node:
+            self.err(
+                f"'unavailable' explains why a {what} cannot {taken}; it needs a 'when'",
+                node.key_span("unavailable"),
+            )
+        return oid, when, unavailable
+
     def compile_move(
         self, node: YMap, scope: Scope, phases: Collection[str], persuadable: bool
     ) -> m.Move | None:
@@ -561,20 +584,7 @@ class ClassroomCompiler(Declarations):
                 "from the phase",
                 node.key_span("next"),
             )
-        mid = self.ident(node["id"], node.value_span("id"), "a move id") if "id" in node else None
-        if mid in RESERVED:
-            self.err(
-                f"move id '{mid}' is an in-game command; choose another id "
-                f"(reserved: {', '.join(RESERVED)})",
-                node.value_span("id"),
-            )
-        when = self.optional_expr(node, "when", BOOL, scope)
-        unavailable = self.text(node, "unavailable", "'unavailable'")
-        if unavailable is not None and "when" not in node:
-            self.err(
-                "'unavailable' explains why a move cannot be made; it needs a 'when'",
-                node.key_span("unavailable"),
-            )
+        mid, when, unavailable = self.option_head(node, scope, "move", "be made")
         outcome = chance = None
         if "chance" in node:
             for key in ("text", "effects"):

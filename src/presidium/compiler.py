@@ -13,7 +13,6 @@ from typing import Any
 from presidium import model as m
 from presidium import spec, template
 from presidium.classroom_compiler import ClassroomCompiler, role_ids
-from presidium.commands import RESERVED
 from presidium.conditions import (
     BOOL,
     INT,
@@ -348,24 +347,7 @@ class Compiler(ClassroomCompiler):
         if node is None:
             return None
         self.keys(node, spec.CHOICE, "a choice")
-        cid = (
-            self.ident(node.get("id"), node.value_span("id"), "a choice id")
-            if "id" in node
-            else None
-        )
-        if cid in RESERVED:
-            self.err(
-                f"choice id '{cid}' is an in-game command; choose another id "
-                f"(reserved: {', '.join(RESERVED)})",
-                node.value_span("id"),
-            )
-        when = self.optional_expr(node, "when", BOOL, scope)
-        unavailable = self.text(node, "unavailable", "'unavailable'")
-        if unavailable is not None and "when" not in node:
-            self.err(
-                "'unavailable' explains why a choice cannot be taken; it needs a 'when'",
-                node.key_span("unavailable"),
-            )
+        cid, when, unavailable = self.option_head(node, scope, "choice", "be taken")
         outcome = chance = None
         if "chance" in node:
             for key in ("next", "text", "effects"):

@@ -179,6 +179,13 @@ def build(scenario: Scenario, game: Game, side: str) -> Debrief:
 
 
 VOTE_WORDS = {"for": "for", "against": "against", "abstain": "abstains"}
+OWN_BALLOT = "the student's own ballot"
+
+
+def ballot_why(ballot: ev.Ballot) -> str:
+    """Why a voter voted as they did. A ballot cast in class comes with no reason: saying
+    whose it was keeps it apart from the ones the scenario's rules cast."""
+    return ballot.why or OWN_BALLOT
 
 
 def markdown(debrief: Debrief) -> str:
@@ -231,7 +238,9 @@ def markdown_vote(vote: ev.VoteHeld, heading: str = "###") -> list[str]:
     """One vote, voter by voter with each one's reason, then the result."""
     result = "passed" if vote.passed else "failed"
     lines = [f"{heading} {_md(vote.title)}", "", f"Motion: {_md(vote.motion)}", ""]
-    lines += [f"- **{_md(b.name)}** {VOTE_WORDS[b.vote]}: {_md(b.why)}" for b in vote.ballots]
+    lines += [
+        f"- **{_md(b.name)}** {VOTE_WORDS[b.vote]}: {_md(ballot_why(b))}" for b in vote.ballots
+    ]
     lines += [
         f"- **{_md(b.label)}**: {b.votes_for} for, {b.votes_against} against, {b.abstentions} abstaining. {_md(b.reason)}"
         for b in vote.blocs
@@ -254,6 +263,13 @@ def markdown_votes(votes: Iterable[ev.VoteHeld]) -> list[str]:
     return lines
 
 
+def markdown_list(heading: str, items: Iterable[str]) -> list[str]:
+    """A heading (with its #s) and a bulleted list of items already escaped; nothing when
+    there are no items."""
+    listed = list(items)
+    return [heading, "", *(f"- {item}" for item in listed), ""] if listed else []
+
+
 def markdown_history(d: Debrief) -> list[str]:
     """What really happened, when the game ended otherwise, and what became of them."""
     lines = []
@@ -264,13 +280,13 @@ def markdown_history(d: Debrief) -> list[str]:
             _md(d.history_text or ""),
             "",
         ]
-    if d.history_fates:
-        lines += ["## What really became of them", ""]
-        lines += [
-            f"- **{_md(f.name)}**: {_md(f.text)} (*{f.confidence_label}*) [{', '.join(f.sources)}]"
+    return lines + markdown_list(
+        "## What really became of them",
+        (
+            f"**{_md(f.name)}**: {_md(f.text)} (*{f.confidence_label}*) [{', '.join(f.sources)}]"
             for f in d.history_fates
-        ] + [""]
-    return lines
+        ),
+    )
 
 
 def markdown_notes(notes: Iterable[SceneNotes]) -> list[str]:
@@ -279,10 +295,10 @@ def markdown_notes(notes: Iterable[SceneNotes]) -> list[str]:
         return []
     lines = ["## The history behind the scenes you played", ""]
     for scene in played:
-        lines += [f"### {_md(scene.scene)}", ""]
-        lines += [
-            f"- *{n.confidence}*: {_md(n.text)} [{', '.join(n.sources)}]" for n in scene.notes
-        ] + [""]
+        lines += markdown_list(
+            f"### {_md(scene.scene)}",
+            (f"*{n.confidence}*: {_md(n.text)} [{', '.join(n.sources)}]" for n in scene.notes),
+        )
     return lines
 
 
@@ -396,7 +412,7 @@ def html_vote(vote: ev.VoteHeld, heading: str = "h3") -> list[str]:
     e = escape
     out = [f"<{heading}>{e(vote.title)}</{heading}>", f"<p>Motion: {e(vote.motion)}</p>", "<ul>"]
     out += [
-        f"<li><strong>{e(b.name)}</strong> {VOTE_WORDS[b.vote]}: {e(b.why)}</li>"
+        f"<li><strong>{e(b.name)}</strong> {VOTE_WORDS[b.vote]}: {e(ballot_why(b))}</li>"
         for b in vote.ballots
     ]
     out += [
@@ -422,21 +438,27 @@ def html_votes(votes: Iterable[ev.VoteHeld]) -> list[str]:
     return out
 
 
+def html_list(heading: str, items: Iterable[str]) -> list[str]:
+    """A heading (its tags written) and a bulleted list of items already escaped; nothing
+    when there are no items."""
+    listed = list(items)
+    return [heading, "<ul>", *(f"<li>{item}</li>" for item in listed), "</ul>"] if listed else []
+
+
 def html_history(d: Debrief) -> list[str]:
     e = escape
     out = []
     if not d.historical and d.history_title:
         out += [f"<h2>What really happened: {e(d.history_title)}</h2>"]
         out += [f"<p>{e(p)}</p>" for p in (d.history_text or "").split("\n\n")]
-    if d.history_fates:
-        out += ["<h2>What really became of them</h2>", "<ul>"]
-        out += [
-            f"<li><strong>{e(f.name)}</strong>: {e(f.text)} "
-            f"<em>({e(f.confidence_label)})</em> [{e(', '.join(f.sources))}]</li>"
+    return out + html_list(
+        "<h2>What really became of them</h2>",
+        (
+            f"<strong>{e(f.name)}</strong>: {e(f.text)} "
+            f"<em>({e(f.confidence_label)})</em> [{e(', '.join(f.sources))}]"
             for f in d.history_fates
-        ]
-        out.append("</ul>")
-    return out
+        ),
+    )
 
 
 def html_notes(notes: Iterable[SceneNotes]) -> list[str]:
@@ -446,12 +468,13 @@ def html_notes(notes: Iterable[SceneNotes]) -> list[str]:
         return []
     out = ["<h2>The history behind the scenes you played</h2>"]
     for scene in played:
-        out += [f"<h3>{e(scene.scene)}</h3>", "<ul>"]
-        out += [
-            f"<li><em>{e(n.confidence)}</em>: {e(n.text)} [{e(', '.join(n.sources))}]</li>"
-            for n in scene.notes
-        ]
-        out.append("</ul>")
+        out += html_list(
+            f"<h3>{e(scene.scene)}</h3>",
+            (
+                f"<em>{e(n.confidence)}</em>: {e(n.text)} [{e(', '.join(n.sources))}]"
+                for n in scene.notes
+            ),
+        )
     return out
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from presidium.classroom.sheets import (
     CARDS_PER_PAGE,
+    HALL,
     PAPER,
     SLIPS_PER_PAGE,
     BenchSheet,
@@ -93,6 +94,32 @@ def _move_words(move: MoveLine) -> str:
     return f"{terms}{effect}{grounds}"
 
 
+def _vote_heads(h: Handouts) -> list[str]:
+    """The who's-who's vote columns, numbered to keep them narrow; ``_vote_keys`` names them."""
+    return [f"Vote {n}" for n in range(1, len(h.who[0].votes) + 1)] if h.who else []
+
+
+def _vote_keys(h: Handouts) -> list[str]:
+    """Below the who's-who: what each numbered vote is, when it is held, and how."""
+    if not h.who:
+        return []
+    return [
+        f"Vote {n}: \u201c{v.title}\u201d ({v.held}; {v.kind})."
+        for n, v in enumerate(h.who[0].votes, 1)
+    ]
+
+
+def _hall_note(h: Handouts) -> str:
+    """Said once below the who's-who, for the cells that leave it out."""
+    hall = any(v.why == HALL and not v.votes for w in h.who for v in w.votes)
+    return f"* No ballot of one's own: {HALL}." if hall else ""
+
+
+def _where(sheet: RoleSheet) -> str:
+    """The rank line's detail: where the role votes, vote by vote."""
+    return "; ".join(b.words() for b in sheet.ballots) + "." if sheet.ballots else ""
+
+
 def _legend(sheet: RoleSheet) -> str:
     used = {fact.label for fact in sheet.knows}
     return "; ".join(
@@ -119,12 +146,18 @@ def markdown(h: Handouts) -> str:
     for bench in h.benches:
         out += _md_bench(bench)
     if h.mode == "roles":
-        out += ["---", "", "## Who's who", "", "| Person | Office | Team | Votes | Played by |"]
-        out.append("|---|---|---|---|---|")
+        votes = "".join(f" {_md1(v)} |" for v in _vote_heads(h))
+        out += ["---", "", "## Who's who", "", f"| Person | Office | Team |{votes} Played by |"]
+        out.append("|---|---|---|" + "---|" * len(_vote_heads(h)) + "---|")
         out += [
-            f"| {_md1(w.name)} | {_md1(w.office)} | {_md1(w.team)} | {'yes' if w.votes else 'no'} | {w.played_by} |"
+            f"| {_md1(w.name)} | {_md1(w.office)} | {_md1(w.team)} |"
+            + "".join(f" {_md1(v.cell)} |" for v in w.votes)
+            + f" {w.played_by} |"
             for w in h.who
         ]
+        out.append("")
+        out += [f"- {_md1(key)}" for key in _vote_keys(h)]
+        out += [f"- {_md1(_hall_note(h))}"] if _hall_note(h) else []
         out.append("")
     for envelope in h.envelopes:
         out += [
@@ -158,7 +191,7 @@ def _md_role(s: RoleSheet) -> list[str]:
     out = ["---", "", f"## {_md1(s.name)}", ""]
     if s.office:
         out += [f"*{_md1(s.office)}*", ""]
-    rank = f"**{s.rank}.**" + (" Ballots: " + _md1("; ".join(s.ballots)) + "." if s.ballots else "")
+    rank = f"**{s.rank}.**" + (f" {_md1(_where(s))}" if s.ballots else "")
     out += [rank, ""]
     out += [f"Seat: `{s.seat}`. Team: **{_md1(s.team)}**."]
     if s.teammates:
@@ -334,6 +367,8 @@ table {{ font-size: 9.5pt; margin: 0.3em 0; }}
 th, td {{ padding: 0.15em 0.4em; }}
 .run {{ font-size: 10pt; }}
 tr.here td {{ font-weight: bold; }}
+.who table {{ font-size: 9pt; }}
+.who td:last-child {{ white-space: nowrap; }}
 """
 
 
@@ -385,7 +420,7 @@ def _weight(s: RoleSheet) -> int:
     """A rough length of a role sheet, to set its type smaller before it could spill onto a
     second page (the browser test holds every bundled cast to one page)."""
     texts: Iterable[str] = (
-        [s.brief, s.team_goal or "", *s.ballots, *s.teammates, *s.reflect, *s.actions, *s.envelopes]
+        [s.brief, s.team_goal or "", _where(s), *s.teammates, *s.reflect, *s.actions, *s.envelopes]
         + [o.text for o in s.objectives]
         + [f.text for f in s.knows]
         + [m.label + " ".join(m.terms) + (m.effects or "") for m in s.moves]
@@ -408,7 +443,7 @@ def _html_role(h: Handouts, s: RoleSheet) -> str:
     out.append(f"<h1>{_e1(s.name)}</h1>")
     if s.office:
         out.append(f'<p class="office">{_e1(s.office)}</p>')
-    ballots = f" Ballots: {_e1('; '.join(s.ballots))}." if s.ballots else ""
+    ballots = f" {_e1(_where(s))}" if s.ballots else ""
     out.append(f'<p class="rank"><strong>{s.rank}.</strong>{ballots}</p>')
     mates = f" On your team in this class: {_e1(', '.join(s.teammates))}." if s.teammates else ""
     out.append(f"<p>Your team: <strong>{_e1(s.team)}</strong>.{mates}</p>")
@@ -482,14 +517,21 @@ def _html_bench(h: Handouts, b: BenchSheet) -> str:
 def _html_who(h: Handouts) -> str:
     rows = "".join(
         f"<tr><td><strong>{_e1(w.name)}</strong></td><td>{_e1(w.office)}</td><td>{_e1(w.team)}</td>"
-        f"<td>{'yes' if w.votes else 'no'}</td><td>{e(w.played_by)}</td></tr>"
+        + "".join(f"<td>{_e1(v.cell)}</td>" for v in w.votes)
+        + f"<td>{e(w.played_by)}</td></tr>"
         for w in h.who
     )
+    votes = "".join(f"<th>{_e1(v)}</th>" for v in _vote_heads(h))
     return (
         f'<section class="page who">{_top(h, "Who is who", "for everyone")}'
-        "<h1>Who is who</h1><p>Everyone in the game, and who plays them in this class.</p>"
-        "<table><tr><th>Person</th><th>Office</th><th>Team</th><th>Votes</th><th>Played by</th></tr>"
-        f"{rows}</table></section>"
+        "<h1>Who is who</h1><p>Everyone in the game, where each votes, and who plays them in "
+        "this class.</p>"
+        f"<table><tr><th>Person</th><th>Office</th><th>Team</th>{votes}<th>Played by</th></tr>"
+        f"{rows}</table>"
+        + "".join(
+            f'<p class="small">{_e1(key)}</p>' for key in [*_vote_keys(h), _hall_note(h)] if key
+        )
+        + "</section>"
     )
 
 

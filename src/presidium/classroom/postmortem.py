@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -320,7 +320,7 @@ def argument_result(a: Argument) -> str:
         return "not rated"
     outcome = "persuaded" if a.success else "not persuaded"
     stance = f"; now {a.stance}" if a.stance else ""
-    return f"rated {a.strength} of 5 ({a.percent}%): rolled {a.roll}, {outcome}{stance}"
+    return f"rated {a.strength} of 5, a {a.percent}% chance: rolled {a.roll}, {outcome}{stance}"
 
 
 def achieved_word(result: ev.ObjectiveResult) -> str:
@@ -350,6 +350,39 @@ def reflection(pm: PostMortem) -> list[tuple[str, tuple[str, ...]]]:
     return [(who, questions) for who, questions in asked if questions]
 
 
+def class_sections(
+    pm: PostMortem, e: Callable[[str], str], strong: Callable[[str], str]
+) -> list[tuple[str, list[str]]]:
+    """(heading, items) of what only a class has: the arguments, the floor and the
+    teacher's entries, their text escaped by ``e`` and their names set off by ``strong``;
+    the Markdown and the HTML handouts lay them out alike."""
+    return [
+        (
+            "Arguments put to the undecided",
+            [
+                f"{strong(e(a.who))} to {strong(e(a.target))}: \u201c{e(a.text)}\u201d "
+                f"({e(argument_result(a))})"
+                for a in pm.arguments
+            ],
+        ),
+        ("On the floor", [f"{strong(e(floor_label(f)))}: {e(f.text)}" for f in pm.floor]),
+        (
+            "The teacher's injections and rulings",
+            [f"{strong(e(i.label))}: {e(i.line())}" for i in pm.interventions],
+        ),
+    ]
+
+
+def objective_items(
+    role: RoleReport, e: Callable[[str], str], strong: Callable[[str], str]
+) -> list[str]:
+    """Each objective of a role: achieved, failed or unknown, what it was, and the comment."""
+    return [
+        f"{strong(e(achieved_word(o)))}: {e(o.text)}" + (f" {e(o.comment)}" if o.comment else "")
+        for o in role.results
+    ]
+
+
 # ---------------------------------------------------------------------------- Markdown
 
 
@@ -368,32 +401,14 @@ def markdown(pm: PostMortem) -> str:
                 lines += [f"*{SECRET_NOTE}.*", "", vote_total(record), ""]
             else:
                 lines += debrief.markdown_vote(record.held)
-    if pm.arguments:
-        lines += ["## Arguments put to the undecided", ""]
-        lines += [
-            f"- **{_md(a.who)}** to **{_md(a.target)}**: \u201c{_md(a.text)}\u201d "
-            f"({_md(argument_result(a))})"
-            for a in pm.arguments
-        ] + [""]
-    if pm.floor:
-        lines += ["## On the floor", ""]
-        lines += [f"- **{_md(floor_label(f))}**: {_md(f.text)}" for f in pm.floor] + [""]
-    if pm.interventions:
-        lines += ["## The teacher's injections and rulings", ""]
-        for i in pm.interventions:
-            lines.append(f"- **{_md(i.label)}**: {_md(i.line())}")
-        lines.append("")
+    for heading, items in class_sections(pm, _md, lambda t: f"**{t}**"):
+        lines += debrief.markdown_list(f"## {heading}", items)
     if pm.roles:
         lines += ["## Each role's objectives", ""]
         for r in pm.roles:
-            lines += [f"### {_md(r.name)}", ""]
-            if not r.results:
-                lines += ["No objectives.", ""]
-                continue
-            for o in r.results:
-                comment = f" {_md(o.comment)}" if o.comment else ""
-                lines.append(f"- **{achieved_word(o)}**: {_md(o.text)}{comment}")
-            lines.append("")
+            items = objective_items(r, _md, lambda t: f"**{t}**")
+            listed = debrief.markdown_list(f"### {_md(r.name)}", items)
+            lines += listed or [f"### {_md(r.name)}", "", "No objectives.", ""]
     lines += debrief.markdown_history(d)
     lines += debrief.markdown_notes(d.notes)
     for heading, questions in reflection(pm):
@@ -419,35 +434,14 @@ def html(pm: PostMortem) -> str:
                 out += [f"<p><em>{e(SECRET_NOTE)}.</em></p>", f"<p>{e(vote_total(record))}</p>"]
             else:
                 out += debrief.html_vote(record.held)
-    if pm.arguments:
-        out += ["<h2>Arguments put to the undecided</h2>", "<ul>"]
-        out += [
-            f"<li><strong>{e(a.who)}</strong> to <strong>{e(a.target)}</strong>: "
-            f"\u201c{e(a.text)}\u201d ({e(argument_result(a))})</li>"
-            for a in pm.arguments
-        ]
-        out.append("</ul>")
-    if pm.floor:
-        out += ["<h2>On the floor</h2>", "<ul>"]
-        out += [f"<li><strong>{e(floor_label(f))}</strong>: {e(f.text)}</li>" for f in pm.floor]
-        out.append("</ul>")
-    if pm.interventions:
-        out += ["<h2>The teacher's injections and rulings</h2>", "<ul>"]
-        for i in pm.interventions:
-            out.append(f"<li><strong>{e(i.label)}</strong>: {e(i.line())}</li>")
-        out.append("</ul>")
+    for heading, items in class_sections(pm, e, lambda t: f"<strong>{t}</strong>"):
+        out += debrief.html_list(f"<h2>{heading}</h2>", items)
     if pm.roles:
         out.append("<h2>Each role's objectives</h2>")
         for r in pm.roles:
-            out.append(f"<h3>{e(r.name)}</h3>")
-            if not r.results:
-                out.append("<p>No objectives.</p>")
-                continue
-            out.append("<ul>")
-            for o in r.results:
-                comment = f" {e(o.comment)}" if o.comment else ""
-                out.append(f"<li><strong>{e(achieved_word(o))}</strong>: {e(o.text)}{comment}</li>")
-            out.append("</ul>")
+            items = objective_items(r, e, lambda t: f"<strong>{t}</strong>")
+            listed = debrief.html_list(f"<h3>{e(r.name)}</h3>", items)
+            out += listed or [f"<h3>{e(r.name)}</h3>", "<p>No objectives.</p>"]
     out += debrief.html_history(d)
     out += debrief.html_notes(d.notes)
     for heading, questions in reflection(pm):

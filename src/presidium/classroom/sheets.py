@@ -45,6 +45,18 @@ MISSING_WORDS = {
     "absent": "a voter who has not voted when it closes is not counted",
 }
 KIND_WORDS = {"main": "Main objective", "personal": "Personal objective"}
+BALLOT_SHORT = {"open": "open", "simultaneous": "simultaneous", "secret": "secret ballot"}
+# Why an actor of this rank has no ballot in a vote whose voters are all the actors of other
+# ranks (the Presidium's full members): said beside "no vote".
+RANK_WORDS = {
+    "full": "full member",
+    "candidate": "candidate member",
+    "secretary": "secretary, not a member",
+    "official": "not a member",
+    "body": "not a member",
+}
+HALL = "the game counts the hall as one figure"
+NOT_CALLED = "only if the teacher calls it"
 COUNTERFACTUAL = "counterfactual: invented for the game"
 CARDS_PER_PAGE = 4  # sets of For/Against/Abstain cards, one voter a row
 SLIPS_PER_PAGE = 8
@@ -101,11 +113,48 @@ class Objective:
 
 
 @dataclass(frozen=True)
+class Standing:
+    """Where one role stands in one vote: a ballot of its own there, or why not. A teacher
+    reading "yes" for the whole game took Shepilov for a Presidium voter and Zhukov for a man
+    with no say at the plenum; each vote is therefore named, with its date."""
+
+    title: str
+    held: str  # the date of the scene that holds it, or "only if the teacher calls it"
+    kind: str  # how it is held: "open", "simultaneous", "secret ballot"
+    verdict: str  # "yes", "no vote", "no ballot of one's own"
+    why: str  # a delegate's share of the hall, or why there is no ballot ("candidate member")
+
+    @property
+    def votes(self) -> bool:
+        return self.verdict == "yes"
+
+    @property
+    def short(self) -> str:
+        """'yes (open)', 'no vote (candidate member)'."""
+        if self.votes:
+            return f"yes ({self.kind}{'; ' + self.why if self.why else ''})"
+        return f"{self.verdict} ({self.why})" if self.why else self.verdict
+
+    @property
+    def cell(self) -> str:
+        """The who's-who's cell: the kind heads the column, and the hall is explained once
+        below the table (``HALL``)."""
+        if self.votes:
+            return "yes (a share of the hall)" if self.why else "yes"
+        return "no ballot*" if self.why == HALL else self.short
+
+    def words(self) -> str:
+        """'“The Presidium turns on Khrushchev” (Tuesday 18 June 1957): no vote (candidate
+        member)'."""
+        return f"\u201c{self.title}\u201d ({self.held}): {self.short}"
+
+
+@dataclass(frozen=True)
 class RoleSheet:
     seat: str
     name: str
     office: str | None
-    ballots: tuple[str, ...]  # the votes this seat casts a ballot in, in words
+    ballots: tuple[Standing, ...]  # every vote of the scenario, and where this role stands
     brief: str
     team: str  # the side's name, or "undecided"
     team_goal: str | None
@@ -120,7 +169,7 @@ class RoleSheet:
 
     @property
     def rank(self) -> str:
-        return "You vote" if self.ballots else "You speak but do not vote"
+        return "You vote" if any(b.votes for b in self.ballots) else "You speak but do not vote"
 
 
 @dataclass(frozen=True)
@@ -147,7 +196,7 @@ class WhoLine:
     name: str
     office: str
     team: str
-    votes: bool
+    votes: tuple[Standing, ...]  # every vote of the scenario, in order
     played_by: str  # "a student", "3 students", "the script"
 
 
@@ -396,10 +445,45 @@ def _called(scenario: Scenario) -> set[str]:
     return {p.vote for p in scenario.phases.values() if p.vote is not None}
 
 
-def _ballot_words(scenario: Scenario, vote: Vote) -> str:
-    kind = {"open": "open", "simultaneous": "simultaneous", "secret": "secret ballot"}[vote.ballot]
-    extra = "" if vote.id in _called(scenario) else ", only if the teacher calls it"
-    return f"{vote.title} ({kind}{extra})"
+def _held(scenario: Scenario, vote: Vote) -> str:
+    """When a vote is held: the dates of the scenes that hold it."""
+    when: list[str] = []
+    for phase in scenario.phases.values():
+        if phase.vote == vote.id:
+            said = format_date(phase.date, phase.date_label) or phase.title
+            if said not in when:
+                when.append(said)
+    return " or ".join(when) or NOT_CALLED
+
+
+def _by_rank(scenario: Scenario, vote: Vote) -> bool:
+    """Whether the vote's voters are exactly the actors of some ranks (the Presidium's full
+    members): then an actor of another rank has no ballot because of that rank."""
+    ranks = {scenario.actors[v].rank for v in vote.voters if v in scenario.actors}
+    return bool(ranks) and set(vote.voters) == {
+        a.id for a in scenario.actors.values() if a.rank in ranks
+    }
+
+
+def standing(scenario: Scenario, role: Role, vote: Vote) -> Standing:
+    """Where ``role`` stands in ``vote``, derived from the vote's voters, delegates and blocs."""
+    held, kind = _held(scenario, vote), BALLOT_SHORT[vote.ballot]
+    actor = scenario.actors.get(role.actor or "")
+    if actor is not None and actor.id in vote.voters:
+        return Standing(vote.title, held, kind, "yes", "")
+    if vote.delegates is not None and vote.delegates.role == role.id:
+        share = f"the students in this role share {vote.delegates.share}% of the hall's votes"
+        return Standing(vote.title, held, kind, "yes", share)
+    if _by_rank(scenario, vote):
+        why = RANK_WORDS.get(actor.rank, actor.rank) if actor is not None else "not a member"
+        return Standing(vote.title, held, kind, "no vote", why)
+    if vote.blocs:
+        return Standing(vote.title, held, kind, "no ballot of one's own", HALL)
+    return Standing(vote.title, held, kind, "no vote", "")
+
+
+def _standings(scenario: Scenario, role: Role) -> tuple[Standing, ...]:
+    return tuple(standing(scenario, role, vote) for vote in scenario.votes.values())
 
 
 def _actions(scenario: Scenario, role: Role, seating: Seating) -> tuple[str, ...]:
@@ -459,7 +543,7 @@ def _role_sheet(scenario: Scenario, seating: Seating, seat: str) -> RoleSheet:
         seat=seat,
         name=seats_.seat_name(scenario, seat),
         office=actor.office if actor is not None else None,
-        ballots=tuple(_ballot_words(scenario, v) for v in _ballots(scenario, role)),
+        ballots=_standings(scenario, role),
         brief=role.brief,
         team=_team(scenario, role),
         team_goal=scenario.sides[role.side].goal if role.side is not None else None,
@@ -546,7 +630,7 @@ def _who(scenario: Scenario, seating: Seating) -> tuple[WhoLine, ...]:
                 role.name,
                 actor.office if actor else "",
                 team,
-                bool(_ballots(scenario, role)),
+                _standings(scenario, role),
                 played,
             )
         )
@@ -855,7 +939,8 @@ def cast_text(scenario: Scenario, seating: Seating, sized: bool = True) -> str:
         f"The deal for {seating.students} students (this scenario seats {low} to {high}).",
         "",
     ]
-    widths = [2, 12, 33, 20, 5]
+    seat_width = min(19, max(12, *(len(s) for s in seating.seats)))
+    widths = [2, seat_width, 45 - seat_width, 20, 5]
     rows = [[["#"], ["seat"], ["person and office"], ["side"], ["votes"]]]
     for number, seat in enumerate(seating.seats, 1):
         role = scenario.roles[seats_.role_of(seat)]
@@ -863,25 +948,37 @@ def cast_text(scenario: Scenario, seating: Seating, sized: bool = True) -> str:
         person = [one_line(seats_.seat_name(scenario, seat))]
         if actor is not None:
             person.append(one_line(actor.office))
+        numbers = [str(n) for n, s in enumerate(_standings(scenario, role), 1) if s.votes]
         rows.append(
             [
                 [str(number)],
                 [seat],
                 person,
                 [one_line(_team(scenario, role))],
-                ["yes" if _ballots(scenario, role) else "no"],
+                [" ".join(numbers) or "-"],
             ]
         )
     for row in rows:
         lines += _cells(row, widths)
     lines.append("")
-    lines.append("Votes:")
-    for vote in _votes(scenario, seating):
-        who = f"students: {vote.students}" if vote.students else "no student votes"
-        script = f"; the script votes for {vote.scripted} more" if vote.scripted > 0 else ""
-        called = "" if vote.called else ", only if the teacher injects it"
-        line = f"- {vote.title} ({vote.ballot}{called}): {who}{script}."
-        lines += _wrapped(one_line(line), "  ")
+    lines.append("Votes (the numbers in the table):")
+    for number, (vote, line) in enumerate(
+        zip(scenario.votes.values(), _votes(scenario, seating), strict=True), 1
+    ):
+        who = f"students: {line.students}" if line.students else "no student votes"
+        script = f"; the script votes for {line.scripted} more" if line.scripted > 0 else ""
+        when = _held(scenario, vote)
+        said = [f"{number}. {line.title} ({line.ballot}, {when}): {who}{script}."]
+        apart: dict[str, list[str]] = {}
+        for seat in seating.seats:
+            stand = standing(scenario, scenario.roles[seats_.role_of(seat)], vote)
+            if not stand.votes:
+                apart.setdefault(stand.short, []).append(seat)
+        said += [
+            f"{short[0].upper()}{short[1:]}: {_grouped(scenario, held_by)}."
+            for short, held_by in apart.items()
+        ]
+        lines += _wrapped(one_line(" ".join(said)), "   ")
     held = {seats_.actor_of(scenario, s) for s in seating.seats}
     unheld = [a for a in scenario.actors.values() if a.id not in held]
     principal = [a.name for a in unheld if a.principal]

@@ -259,14 +259,7 @@ class RoomRenderer(Renderer):
             self.out(self.hanging(rows))
         else:
             self.out(T("The ballot was secret: only the totals are shown.", "presidium.label"))
-        result = "PASSED" if e.passed else "FAILED"
-        self.out(
-            Text(
-                f"Result: {e.votes_for} for, {e.votes_against} against, {e.abstentions} abstaining. "
-                f"The motion {result}.",
-                style="presidium.title",
-            )
-        )
+        self.vote_result(e)
 
     def on_choice(self, e: ev.ChoiceMade) -> None:
         self.blank()

@@ -9,7 +9,7 @@ from rich.text import Text
 
 from presidium.classroom import postmortem as pmod
 from presidium.classroom.postmortem import PostMortem
-from presidium.model import GRADE_LEGEND, Scenario, confidence_legend
+from presidium.model import Scenario, confidence_legend
 from presidium.ui.render import Renderer, T, make_console, no_color_requested
 
 READABLE = 100  # as for play: on a wider terminal the text stops growing here
@@ -81,21 +81,9 @@ def show(
         r.out(T(d.history_text or ""))
     if d.history_fates:
         r.fates("What really became of them", d.history_fates, show_sources=True)
-    if d.notes:
-        r.heading("The history behind the scenes played")
-        for scene in d.notes:
-            r.blank()
-            r.out(T(scene.scene, "presidium.choice"))
-            for note in scene.notes:
-                r.out(T(f"[{note.confidence}] {note.text} [Sources: {', '.join(note.sources)}]"))
+    r.scene_notes(d.notes, "The history behind the scenes played")
     for heading, questions in pmod.reflection(pm):
-        r.heading(heading)
-        for n, question in enumerate(questions, 1):
-            r.out(T(f"{n}. {question}"))
-    if d.sources:
-        r.heading("Sources cited")
-        for source_id, cite, grade in d.sources:
-            r.out(T(f"{source_id}: {cite} (grade {grade})"))
-        r.out(T(f"Source grades: {GRADE_LEGEND}."))
+        r.questions(heading, questions)
+    r.sources_cited(d.sources)
     r.out(T(f"Confidence labels: {confidence_legend()}."))
     console.file.flush()

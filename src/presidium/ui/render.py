@@ -24,7 +24,7 @@ from rich.theme import Theme
 
 from presidium import events as ev
 from presidium.commands import help_lines
-from presidium.debrief import Debrief, FateLine, Step, format_date
+from presidium.debrief import Debrief, FateLine, SceneNotes, Step, ballot_why, format_date
 from presidium.model import GRADE_LEGEND, Note, Scenario, confidence_legend
 from presidium.printable import clean
 
@@ -338,7 +338,7 @@ class Renderer:
         self.out(T(f"Motion: {e.motion}"))
         if self.plain:
             for b in e.ballots:
-                self.out(T(f"- {b.name} {VOTE_WORDS[b.vote]}: {b.why}"))
+                self.out(T(f"- {b.name} {VOTE_WORDS[b.vote]}: {ballot_why(b)}"))
             for bloc in e.blocs:
                 self.out(
                     T(
@@ -353,13 +353,46 @@ class Renderer:
             table.add_column("Why", ratio=1)
             for b in e.ballots:
                 style = {"for": "presidium.bad", "against": "presidium.good"}.get(b.vote, "")
-                table.add_row(T(b.name), Text(VOTE_WORDS[b.vote], style=style), T(b.why))
+                table.add_row(T(b.name), Text(VOTE_WORDS[b.vote], style=style), T(ballot_why(b)))
             for bloc in e.blocs:
                 counts = f"{bloc.votes_for} for / {bloc.votes_against} against"
                 if bloc.abstentions:
                     counts += f" / {bloc.abstentions} abstain"
                 table.add_row(T(bloc.label), T(counts), T(bloc.reason))
             self.out(table)
+        self.vote_result(e)
+
+    def scene_notes(self, notes: Iterable[SceneNotes], heading: str) -> None:
+        """The history notes of the scenes played, scene by scene, each with its sources."""
+        played = list(notes)
+        if not played:
+            return
+        self.heading(heading)
+        for scene in played:
+            self.blank()
+            self.out(T(scene.scene, "presidium.choice"))
+            for note in scene.notes:
+                self.out(_note_line(note, f" [Sources: {', '.join(note.sources)}]"))
+
+    def questions(self, heading: str, questions: Sequence[str]) -> None:
+        """Numbered questions under a heading; nothing when there are none."""
+        if questions:
+            self.heading(heading)
+            for n, question in enumerate(questions, 1):
+                self.out(T(f"{n}. {question}"))
+
+    def sources_cited(self, sources: Sequence[tuple[str, str, str]]) -> bool:
+        """The sources cited with their grades, and what the grades mean; False when none."""
+        if not sources:
+            return False
+        self.heading("Sources cited")
+        for source_id, cite, grade in sources:
+            self.out(T(f"{source_id}: {cite} (grade {grade})"))
+        self.out(T(f"Source grades: {GRADE_LEGEND}."))
+        return True
+
+    def vote_result(self, e: ev.VoteHeld) -> None:
+        """The line that ends a vote: the totals, and whether the motion passed."""
         result = "PASSED" if e.passed else "FAILED"
         self.out(
             Text(
@@ -514,23 +547,9 @@ class Renderer:
             self.heading(f"What really happened: {d.history_title}")
             self.out(T(d.history_text or ""))
             self.fates("What really became of them", d.history_fates, show_sources=True)
-        if d.notes:
-            self.heading("The history behind the scenes you played")
-            for scene in d.notes:
-                self.blank()
-                self.out(T(scene.scene, "presidium.choice"))
-                for note in scene.notes:
-                    self.out(_note_line(note, f" [Sources: {', '.join(note.sources)}]"))
-        if d.questions:
-            self.heading("Questions for discussion")
-            for n, question in enumerate(d.questions, 1):
-                self.out(T(f"{n}. {question}"))
-        if d.sources:
-            self.heading("Sources cited")
-            for source_id, cite, grade in d.sources:
-                self.out(T(f"{source_id}: {cite} (grade {grade})"))
-            self.out(T(f"Source grades: {GRADE_LEGEND}."))
-        else:
+        self.scene_notes(d.notes, "The history behind the scenes you played")
+        self.questions("Questions for discussion", d.questions)
+        if not self.sources_cited(d.sources):
             self.blank()
         self.out(T(f"Confidence labels: {confidence_legend()}."))
 
