@@ -1048,3 +1048,15 @@ def test_what_is_typed_reaches_the_screen_printable() -> None:
     assert "\x1b" not in out and "\x07" not in out
     assert "\\x1b]0;pwned\\x07khrushchev" in out
     assert "characters)" in out  # a very long line is echoed by its start and its length
+
+
+def test_open_says_who_has_not_voted_after_an_undo() -> None:
+    """An undone ballot stays in the log, but the game no longer holds it: 'open' asks the
+    game who has voted, so the voter is waited for again."""
+    typed = [*lines_to_the_ballot(), "as cc_member#2 against", "undo", "open", "quit"]
+    code, out, err = run_class(
+        [str(FIXTURE), "--students", "8", "--seed", "3"], "\n".join(typed) + "\n"
+    )
+    assert code == 0, err
+    said = " ".join(out.split("teacher> open\n", 1)[1].split("teacher> ", 1)[0].split())
+    assert "nobody has voted; not yet: " in said and "cc_member#2" in said, said

@@ -177,6 +177,13 @@ class Game:
         """A class game's seats handed to the script."""
         return self.room.state.scripted if self.room is not None else frozenset()
 
+    def voted(self, request: str) -> frozenset[str]:
+        """The seats whose ballot an open ballot request holds now: an undone ballot is not
+        among them, though it stays in the log. Who has voted, never how."""
+        if self.room is None:
+            return frozenset()
+        return frozenset(self.room.state.cast.get(request, {}))
+
     @property
     def ballots(self) -> dict[str, dict[str, str]]:
         """Each vote held in a class game: every actor voter's and delegate seat's latest

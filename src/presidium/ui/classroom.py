@@ -510,10 +510,6 @@ class Teacher:
                 T("Nothing is open." if not self.session.game.over else "The game has ended.")
             )
             return
-        progress: dict[str, ev.BallotProgress] = {}
-        for event in audience.only(self.session.events, audience.ROOM):
-            if isinstance(event, ev.BallotProgress):
-                progress[event.request] = event
         self.screen.heading("Open")
         for request in requests:
             who = ", ".join(words.key_of(s) for s in request.roles) or "the teacher"
@@ -521,22 +517,21 @@ class Teacher:
             self.screen.out(
                 T(f"{request.request}: {request.title} ({request.kind}; {who}; {wait})")
             )
-            seen = progress.get(request.request)
             if request.kind == "ballot":
                 waiting = self.not_voted(request)
-                count = f"{seen.count} of {seen.of} have voted" if seen else "nobody has voted"
+                seats = [s for s in request.roles if s not in self.session.game.scripted]
+                done = len(seats) - len(waiting)
+                count = f"{done} of {len(seats)} have voted" if done else "nobody has voted"
                 line = f"  {count}; not yet: {', '.join(waiting)}" if waiting else f"  {count}"
                 self.screen.out(T(line, "presidium.label"))
 
     def not_voted(self, request: ev.RequestOpened) -> list[str]:
-        """The voters of an open ballot the console has taken no ballot from. Who has voted
-        is no secret at one keyboard (the room saw "Bulganin has voted"); how is."""
-        cast = {
-            a.role
-            for a in self.session.game.log
-            if isinstance(a, Cast) and a.request == request.request
-        }
-        return [words.key_of(s) for s in request.roles if s not in cast]
+        """The voters of an open ballot whose ballot the game does not hold (one taken back by
+        'undo' included). Who has voted is no secret at one keyboard (the room saw "Bulganin
+        has voted"); how is."""
+        voted = self.session.game.voted(request.request)
+        scripted = self.session.game.scripted
+        return [words.key_of(s) for s in request.roles if s not in voted and s not in scripted]
 
     def secret(self, seat: str, request: str) -> None:
         """A voter at the keyboard: nothing typed is shown, on the screen or in room.txt."""
