@@ -932,3 +932,65 @@ def test_the_game_shows_its_requests_seats_and_ballots(cast_1957: Scenario) -> N
     assert game.ballots["plenum_29_june"]["bulganin"] in ("for", "against", "abstain", "none")
     solo_game = Game(cast_1957, ["khrushchev"])
     assert (solo_game.requests, solo_game.scripted, solo_game.ballots) == ({}, frozenset(), {})
+
+
+# ---------------------------------------------------------------- the teacher's pause
+def test_a_pause_stops_every_student_but_not_the_teacher(cast_1957: Scenario) -> None:
+    """While paused, a student's action (or a countdown) is refused with the reason; the
+    teacher's actions are taken; the pause and the resumption are public and logged."""
+    game, _ = new_game(cast_1957)
+    r = request(game, "decision")
+    out = game.submit(act.Pause("Let us read the resolution together"))
+    assert out == [ev.Paused("Let us read the resolution together")]
+    assert list(only(out, ROOM)) == out and game.paused == "Let us read the resolution together"
+    for action in (
+        act.Choose(r.roles[0], r.request, history_choice(game, r)),
+        act.Note("mikoyan", "a word"),
+        act.Declare("molotov", "wavering"),
+        act.Close(r.request, timer=True),
+    ):
+        with pytest.raises(IllegalChoice, match=r"paused by the teacher \(Let us read"):
+            game.submit(action)
+    with pytest.raises(IllegalChoice, match="already paused"):
+        game.submit(act.Pause())
+    game.submit(act.SetValue("cc_lean", 90, "A ruling."))  # the teacher still acts
+    assert game.values["cc_lean"] == 90
+    assert game.submit(act.Resume()) == [ev.Resumed()]
+    assert game.paused is None
+    with pytest.raises(IllegalChoice, match="not paused"):
+        game.submit(act.Resume())
+    game.submit(act.Choose(r.roles[0], r.request, history_choice(game, r)))
+    assert [a.do for a in game.log] == ["pause", "set", "resume", "choose"]
+
+
+def test_undo_while_paused_takes_back_a_game_action_and_keeps_the_pause(
+    cast_1957: Scenario,
+) -> None:
+    game, _ = new_game(cast_1957)
+    game.submit(act.Note("mikoyan", "a word"))
+    game.submit(act.Pause())
+    out = game.submit(act.Undo())
+    assert out[-1].text == "The teacher took back a note."
+    assert game.paused == ""  # still paused: a pause is not a move in the game
+    with pytest.raises(IllegalChoice, match="paused by the teacher: no student"):
+        game.submit(act.Note("mikoyan", "again"))
+
+
+def test_a_paused_class_replays_from_its_log_and_the_bell_ends_the_pause(
+    cast_1957: Scenario,
+) -> None:
+    game, first = new_game(cast_1957)
+    events = first + game.submit(act.Pause("Questions"))
+    events += game.submit(act.Conclude())
+    assert game.over and game.paused is None
+    assert [e.type for e in events if e.type in ("paused", "resumed", "concluded")] == [
+        "paused",
+        "resumed",
+        "concluded",
+    ]
+    logged = [act.from_dict(a.to_dict()) for a in game.log]
+    assert logged == [act.Pause("Questions"), act.Conclude()]
+    again, replayed = new_game(cast_1957)
+    for action in logged:
+        replayed += again.submit(action)
+    assert [e.to_dict() for e in replayed] == [e.to_dict() for e in events]

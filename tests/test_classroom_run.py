@@ -1060,3 +1060,50 @@ def test_open_says_who_has_not_voted_after_an_undo() -> None:
     assert code == 0, err
     said = " ".join(out.split("teacher> open\n", 1)[1].split("teacher> ", 1)[0].split())
     assert "nobody has voted; not yet: " in said and "cc_member#2" in said, said
+
+
+def test_pause_and_resume_words(roles_view: View) -> None:
+    assert one(parse("pause", roles_view)) == act.Pause("")
+    assert one(parse("pause Let us read the resolution", roles_view)) == act.Pause(
+        "Let us read the resolution"
+    )
+    assert one(parse("pause -- questions", roles_view)) == act.Pause("questions")
+    assert one(parse("resume", roles_view)) == act.Resume()
+    assert "'resume' takes nothing after it" in problem(parse("resume now", roles_view))
+    assert "did you mean 'pause'" in problem(parse("pasue", roles_view))
+    paused = dataclasses.replace(roles_view, paused="questions")
+    assert (
+        problem(parse("wait 3m", paused)) == "the game is paused: no countdown runs until 'resume'"
+    )
+    assert "the game is paused" in problem(parse("secret bulganin", paused))
+
+
+def test_a_paused_class_shows_the_pause_and_refuses_the_students(tmp_path: Path) -> None:
+    before = session_folders()
+    typed = [
+        "pause Let us look at the map",
+        "as molotov 1",
+        "wait",
+        "resume",
+        "as molotov 1",
+        "conclude",
+    ]
+    code, out, err = run_class(["june_1957", "--benches", "--seed", "4"], "\n".join(typed) + "\n")
+    assert code == 0, err
+    flat = " ".join(out.split())
+    assert "Paused by the teacher: Let us look at the map" in flat
+    assert "teacher (paused)> as molotov 1" in out  # the prompt says so too
+    assert "The game is paused by the teacher (Let us look at the map): no student's" in flat
+    assert "The game is paused: no countdown runs until 'resume'." in flat
+    assert "The game goes on." in flat and "teacher> as molotov 1" in out
+    place = the_new_folder(before)
+    room = " ".join((place / "room.txt").read_text(encoding="utf-8").split())
+    assert "Paused by the teacher: Let us look at the map" in room and "The game goes on." in room
+    assert [a.do for a in folder.read(place).log][:3] == ["pause", "resume", "choose"]
+    handout = tmp_path / "pm.md"
+    assert run_cli(["class", "debrief", str(place), "-o", str(handout)])[0] == 0
+    text = handout.read_text(encoding="utf-8")
+    assert (
+        "**Paused (minute 0)**: The teacher paused the game. Reason: Let us look at the map" in text
+    )
+    assert "**Resumed (minute 0)**: The game went on" in text

@@ -177,6 +177,12 @@ class Game:
         """A class game's seats handed to the script."""
         return self.room.state.scripted if self.room is not None else frozenset()
 
+    @property
+    def paused(self) -> str | None:
+        """A class game paused by the teacher: the pause's reason ("" if none was given);
+        None when the game is not paused."""
+        return self.room.state.paused if self.room is not None else None
+
     def voted(self, request: str) -> frozenset[str]:
         """The seats whose ballot an open ballot request holds now: an undone ballot is not
         among them, though it stays in the log. Who has voted, never how."""

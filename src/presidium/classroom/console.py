@@ -32,7 +32,9 @@ from presidium.actions import (
     MakeMove,
     Note,
     Overrule,
+    Pause,
     Rate,
+    Resume,
     Reveal,
     ScriptSeat,
     SeatRole,
@@ -77,6 +79,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "note": ("note ROLE -- TEXT", "a private note from a role to the teacher"),
     "wait": ("wait [3m]", "a countdown; at zero (or Enter) what is open closes"),
     "close": ("close [REQUEST]", "close the ballot, floor or decision now"),
+    "pause": ("pause [REASON]", "stop the game for the room: no student's action until 'resume'"),
+    "resume": ("resume", "the game goes on after a pause"),
     "inject": ("inject ID", "one of the scenario's events for the teacher"),
     "set": ("set VAR VALUE -- REASON", "a ruling: set a value, and say why"),
     "overrule": ("overrule CHOICE -- REASON", "replace the latest decision, and say why"),
@@ -95,7 +99,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("decisions", ("as", "hands")),
     ("ballots", ("cast", "secret", "tally")),
     ("the floor", ("move", "declare", "argue", "rate", "note")),
-    ("time", ("wait", "close")),
+    ("time", ("wait", "close", "pause", "resume")),
     ("rulings", ("inject", "set", "overrule", "undo")),
     ("seats", ("script", "seat")),
     ("the end", ("conclude", "reveal")),
@@ -114,6 +118,7 @@ class View:
     scripted: frozenset[str] = frozenset()  # seats the script plays now
     last_decision: str | None = None  # the phase of the latest decision taken (for overrule)
     over: bool = False
+    paused: str | None = None  # the pause's reason while the teacher has paused the game
 
 
 @dataclass(frozen=True)
@@ -204,8 +209,8 @@ def _nothing(word: str) -> _WordParser:
     def parse_(rest: str, view: View) -> Parsed:
         if rest:
             raise _Refusal(f"'{word}' takes nothing after it")
-        if word in ("undo", "conclude"):
-            return Actions((Undo(),) if word == "undo" else (Conclude(),))
+        if word in ("undo", "conclude", "resume"):
+            return Actions(({"undo": Undo, "conclude": Conclude, "resume": Resume}[word](),))
         return Command(word)
 
     return parse_
@@ -221,6 +226,13 @@ def _help(rest: str, view: View) -> Parsed:
             f"'{_shown(rest)}' is not a console word{did_you_mean(typed, WORDS)}; 'help' lists them"
         )
     return Command("help", target=word)
+
+
+def _pause(rest: str, view: View) -> Parsed:
+    words, reason = _split_text(rest)
+    reason = " ".join([*words, reason] if reason else words)
+    _check_text(reason, "the reason")
+    return Actions((Pause(reason),))
 
 
 def _save(rest: str, view: View) -> Parsed:
@@ -326,6 +338,7 @@ def _secret(rest: str, view: View) -> Parsed:
     if len(words) != 1:
         raise _Refusal("say whose ballot: 'secret ROLE'")
     seat = _seat(words[0], view)
+    _not_paused(view, "no ballot is taken")
     ballots = [r for r in view.requests if r.kind == "ballot" and seat in r.roles]
     if not ballots:
         if not any(r.kind == "ballot" for r in view.requests):
@@ -440,6 +453,7 @@ def _note(rest: str, view: View) -> Parsed:
 
 
 def _wait(rest: str, view: View) -> Parsed:
+    _not_paused(view, "no countdown runs")
     blocking = [r for r in view.requests if r.blocking]
     if not blocking:
         raise _Refusal("nothing is open to wait for")
@@ -579,6 +593,8 @@ _WORD_PARSERS: dict[str, _WordParser] = {
     "help": _help,
     "quit": _nothing("quit"),
     "undo": _nothing("undo"),
+    "resume": _nothing("resume"),
+    "pause": _pause,
     "conclude": _nothing("conclude"),
     "save": _save,
     "as": _as,
@@ -649,6 +665,11 @@ def _seat(word: str, view: View, scripted_ok: bool = False) -> str:
             "to a student"
         )
     return seat
+
+
+def _not_paused(view: View, what: str) -> None:
+    if view.paused is not None:
+        raise _Refusal(f"the game is paused: {what} until 'resume'")
 
 
 def _persuadable(word: str, view: View) -> str:

@@ -42,6 +42,7 @@ from presidium.ui.play import InputEnded, LineReader, PlayerQuit, as_unicode, co
 from presidium.ui.render import Renderer, T, as_echoed, make_console, notice
 
 PROMPT = "teacher> "
+PAUSED_PROMPT = "teacher (paused)> "  # while paused, the prompt says so too
 ROOM_WIDTH = 80  # room.txt, the public transcript, is laid out this wide
 BALLOT_KINDS = {
     "open": "an open ballot: each vote is shown as it is cast",
@@ -213,6 +214,16 @@ class RoomRenderer(Renderer):
         self.blank()
         self.out(T(line + ".", "presidium.title"))
 
+    def on_paused(self, e: ev.Paused) -> None:
+        """A pause, as a heading the room cannot miss, with the reason said."""
+        reason = e.reason.strip().rstrip(".")
+        self.heading(f"Paused by the teacher{': ' + reason if reason else ''}")
+        self.out(T("No one acts until the teacher resumes the game.", "presidium.label"))
+
+    def on_resumed(self, _e: ev.Resumed) -> None:
+        self.blank()
+        self.out(T("The game goes on.", "presidium.title"))
+
     def on_seat(self, e: ev.SeatChanged) -> None:
         held = (
             "a student plays it again" if e.held else "the scenario's script plays it from now on"
@@ -296,6 +307,7 @@ def view_of(session: Session) -> words.View:
         game.scripted,
         trail[-1].phase if trail else None,
         game.over,
+        game.paused,
     )
 
 
@@ -352,7 +364,7 @@ class Teacher:
             if self.session.game.over and not self.told_end:
                 self.told_end = True
                 self.ended()
-            line = self.read(PROMPT)
+            line = self.read(PAUSED_PROMPT if self.session.game.paused is not None else PROMPT)
             if line is None:
                 if self.session.game.over:
                     self.saved()
