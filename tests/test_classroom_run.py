@@ -1107,3 +1107,68 @@ def test_a_paused_class_shows_the_pause_and_refuses_the_students(tmp_path: Path)
         "**Paused (minute 0)**: The teacher paused the game. Reason: Let us look at the map" in text
     )
     assert "**Resumed (minute 0)**: The game went on" in text
+
+
+@pytest.fixture(scope="module")
+def two_ballots(roles_view: View) -> View:
+    """The phase's ballot and a straw poll open at once, both with Molotov and Bulganin."""
+    straw = dataclasses.replace(
+        _ballot(("molotov", "bulganin"), "simultaneous"),
+        request="inject:straw_poll:ballot",
+        title="A straw poll",
+        blocking=False,
+        vote="straw_poll",
+    )
+    return dataclasses.replace(roles_view, requests=(*roles_view.requests, straw))
+
+
+def test_with_two_ballots_open_the_teacher_names_the_vote(two_ballots: View) -> None:
+    straw, phase = "inject:straw_poll:ballot", "showdown:ballot"
+    reason = problem(parse("tally 6 4 1", two_ballots))
+    assert reason.startswith("2 ballots are open: say which, 'tally showdown_18_june 6 4 1'")
+    assert "'tally straw_poll 6 4 1' (A straw poll)" in reason
+    assert one(parse("tally straw_poll 6 4 1", two_ballots)) == act.Tally(straw, 6, 4, 1)
+    assert one(parse("tally showdown_18_june 6 4 1", two_ballots)) == act.Tally(phase, 6, 4, 1)
+    assert one(parse(f"tally {straw} 1 0 1", two_ballots)) == act.Tally(straw, 1, 0, 1)
+    assert "no open ballot 'strw_poll' (did you mean 'straw_poll'?)" in problem(
+        parse("tally strw_poll 6 4 1", two_ballots)
+    )
+    assert "'secret bulganin straw_poll'" in problem(parse("secret bulganin", two_ballots))
+    assert parse("secret bulganin straw_poll", two_ballots) == Command(
+        "secret", seat="bulganin", request=straw
+    )
+    assert parse("secret khrushchev", two_ballots) == Command(
+        "secret", seat="khrushchev", request=phase
+    )  # Khrushchev votes in one of them only
+    assert "Khrushchev has no vote in A straw poll" in problem(
+        parse("secret khrushchev straw_poll", two_ballots)
+    )
+    assert "'as molotov for straw_poll'" in problem(parse("as molotov for", two_ballots))
+    assert one(parse("as molotov no straw_poll -- not now", two_ballots)) == act.Cast(
+        "molotov", straw, "against", "not now"
+    )
+    assert "'cast straw_poll for: molotov'" in problem(parse("cast for: molotov", two_ballots))
+    assert one(parse("cast straw_poll for: molotov", two_ballots)) == act.Cast(
+        "molotov", straw, "for"
+    )
+    assert one(parse("close straw_poll", two_ballots)) == act.Close(straw)
+
+
+def test_a_ballot_named_at_the_console_is_said_on_the_screen(tmp_path: Path) -> None:
+    typed = [
+        *lines_to_the_ballot(),
+        "inject corridor_poll",
+        "secret bulganin",
+        "as bulganin against let_them_in",
+        "secret bulganin straw_poll",
+        "for",
+        "quit",
+    ]
+    code, out, err = run_class(
+        [str(FIXTURE), "--students", "8", "--seed", "3"], "\n".join(typed) + "\n"
+    )
+    assert code == 0, err
+    flat = " ".join(out.split())
+    assert "2 ballots are open: say which, 'secret bulganin let_them_in'" in flat
+    assert "Bulganin comes to the keyboard (A straw poll of the corridor):" in flat
+    assert "In the ballot: Receive the members?" in flat

@@ -30,7 +30,7 @@ from rich.text import Text
 
 from presidium import audience, seating, signals
 from presidium import events as ev
-from presidium.actions import Action, Advise, Cast, Close, MakeMove, Note
+from presidium.actions import Action, Advise, Cast, Close, MakeMove, Note, Tally
 from presidium.catalog import Opened
 from presidium.classroom import console as words
 from presidium.classroom import folder
@@ -402,6 +402,7 @@ class Teacher:
         accepted = True
         shown: list[ev.Event] = []
         quiet: list[Action] = []
+        which = self.which_ballot(actions)
         with signals.holding():
             for action in actions:
                 try:
@@ -420,14 +421,27 @@ class Teacher:
                     accepted = False
                     break
             shown = _latest_progress(shown)
+            if which and accepted:
+                self.record.out(T(which, "presidium.label"))
             self.record.events(shown)
             for action in quiet:
                 self.record.out(T(self.noted(action), "presidium.label"))
             self.write()
+        if which and accepted:
+            self.screen.out(T(which, "presidium.label"))
         self.screen.events(shown)
         for action in quiet:
             self.screen.out(T(self.noted(action), "presidium.label"))
         return accepted
+
+    def which_ballot(self, actions: Iterable[Action]) -> str:
+        """With several ballots open at once, which one a ballot or a tally went to."""
+        ballots = {r.request: r for r in self.view().requests if r.kind == "ballot"}
+        if len(ballots) < 2:
+            return ""
+        used = [getattr(a, "request", None) for a in actions if isinstance(a, Cast | Tally)]
+        titles = dict.fromkeys(clean(ballots[r].title) for r in used if r in ballots)
+        return f"In the ballot: {'; '.join(titles)}." if titles else ""
 
     def noted(self, action: Action) -> str:
         """What the room is told of an action whose effect is private: that it was taken."""
@@ -548,9 +562,14 @@ class Teacher:
     def secret(self, seat: str, request: str) -> None:
         """A voter at the keyboard: nothing typed is shown, on the screen or in room.txt."""
         name = seating.seat_name(self.scenario, seat)
+        ballots = {r.request: r for r in self.view().requests if r.kind == "ballot"}
+        which = f" ({ballots[request].title})" if len(ballots) > 1 and request in ballots else ""
         self.both(
             "out",
-            T(f"{name} comes to the keyboard: type for, against or abstain (it is not shown)."),
+            T(
+                f"{name} comes to the keyboard{which}: type for, against or abstain "
+                "(it is not shown)."
+            ),
         )
         for _ in range(3):
             typed = self.reader_hidden("Ballot: ")
