@@ -994,3 +994,20 @@ def test_a_paused_class_replays_from_its_log_and_the_bell_ends_the_pause(
     for action in logged:
         replayed += again.submit(action)
     assert [e.to_dict() for e in replayed] == [e.to_dict() for e in events]
+
+
+def test_the_game_says_what_a_paper_tally_adds_up_to(cast_1957: Scenario) -> None:
+    game, _ = new_game(cast_1957)
+    play_until(game, "ballot", "plenum_vote")
+    r = request(game, "ballot")
+    held = game.paper_votes(r.request)
+    assert held is not None
+    voters, delegates = held
+    assert voters == 3 and delegates == game.values["cc_in_moscow"] * 60 // 100
+    with pytest.raises(IllegalChoice, match=f"hold {voters + delegates} votes"):
+        game.submit(act.Tally(r.request, 1, 0, 0))
+    game.submit(act.ScriptSeat("cc_member#1"))
+    assert game.paper_votes(r.request) == (3, delegates)  # the share goes to the others
+    game.submit(act.ScriptSeat("molotov"))
+    assert game.paper_votes(r.request) == (2, delegates)
+    assert game.paper_votes("no:ballot") is None

@@ -1172,3 +1172,22 @@ def test_a_ballot_named_at_the_console_is_said_on_the_screen(tmp_path: Path) -> 
     assert "2 ballots are open: say which, 'secret bulganin let_them_in'" in flat
     assert "Bulganin comes to the keyboard (A straw poll of the corridor):" in flat
     assert "In the ballot: Receive the members?" in flat
+
+
+def test_a_ballot_with_delegates_says_what_a_paper_tally_adds_up_to() -> None:
+    """Delegates hold several votes each: the room is told the tally's total as the ballot
+    opens and in 'open', not only when a wrong tally is refused."""
+    typed = [*lines_to_the_ballot(), "open", "tally 1 1 1", "quit"]
+    code, out, err = run_class(
+        [str(FIXTURE), "--students", "8", "--seed", "3"], "\n".join(typed) + "\n"
+    )
+    assert code == 0, err
+    flat = " ".join(out.split())
+    line = (
+        "A paper tally adds up to 11 votes: 5 for the seated voters (one each) and 6 for the "
+        "delegates (their share of the hall)."
+    )
+    opened, shown_open = flat.split("teacher> open", 1)
+    assert line in opened.rsplit("Ballot: Receive the members?", 1)[1]
+    assert line in shown_open.split("teacher> ", 1)[0]
+    assert "hold 11 votes (5 voters, one each, and 6 for the delegates)" in flat

@@ -566,22 +566,34 @@ class ClassGame:
         waiting = tuple(self.names[s] for s in seats if s not in cast)
         return ev.BallotProgress(request.request, voted, waiting, count, len(seats))
 
-    def _tally(self, a: act.Tally, out: list[ev.Event]) -> bool:
-        request = self._request(a.request, BALLOT)
-        assert request.vote is not None
+    def paper_votes(self, request_id: str) -> tuple[int, int] | None:
+        """What a paper tally of an open ballot adds up to now: (the seated actor voters'
+        votes, one each; the votes the seated delegates hold between them). None when no
+        such ballot is open."""
+        request = self.state.requests.get(request_id)
+        if request is None or request.kind != BALLOT or request.vote is None:
+            return None
         vote = self.scenario.votes[request.vote]
         seats = [s for s in request.roles if s not in self.state.scripted]
         voters, delegates = self._voters(request.vote, seats)
-        paper = (a.votes_for, a.votes_against, a.abstentions)
-        if min(paper) < 0:
-            raise IllegalChoice("a tally cannot be negative")
         total = ballots.seated_votes(
             self.scenario, vote, self.game.values, len(voters), len(delegates)
         )
+        return len(voters), total - len(voters)
+
+    def _tally(self, a: act.Tally, out: list[ev.Event]) -> bool:
+        request = self._request(a.request, BALLOT)
+        paper = (a.votes_for, a.votes_against, a.abstentions)
+        if min(paper) < 0:
+            raise IllegalChoice("a tally cannot be negative")
+        held = self.paper_votes(request.request)
+        assert held is not None
+        total = sum(held)
         if sum(paper) != total:
+            parts = f" ({held[0]} voters, one each, and {held[1]} for the delegates)"
             raise IllegalChoice(
                 f"the paper tally adds up to {sum(paper)}, but the seated voters hold {total} "
-                f"vote{'s' if total != 1 else ''}"
+                f"vote{'s' if total != 1 else ''}{parts if held[1] else ''}"
             )
         self._close_ballot(request, BY_TEACHER, out, paper=paper)
         return True

@@ -183,6 +183,12 @@ class Game:
         None when the game is not paused."""
         return self.room.state.paused if self.room is not None else None
 
+    def paper_votes(self, request: str) -> tuple[int, int] | None:
+        """What a paper tally of the open ballot ``request`` must add up to, in two parts:
+        the seated voters' votes (one each) and the seated delegates' share of their bloc.
+        None when no such ballot is open."""
+        return self.room.paper_votes(request) if self.room is not None else None
+
     def voted(self, request: str) -> frozenset[str]:
         """The seats whose ballot an open ballot request holds now: an undone ballot is not
         among them, though it stays in the log. Who has voted, never how."""

@@ -702,6 +702,17 @@ def _ballot_names(view: View) -> dict[str, RequestOpened]:
     return names
 
 
+def paper_line(voters: int, delegates: int) -> str:
+    """What a paper tally must add up to, said when delegates vote: they hold several votes
+    each, so the count of voters is not the count of votes."""
+    total = voters + delegates
+    return (
+        f"A paper tally adds up to {total} vote{'s' * (total != 1)}: {voters} for the seated "
+        f"voter{'s' * (voters != 1)} (one each) and {delegates} for the delegates (their share "
+        "of the hall)."
+    )
+
+
 def ballot_name(request: RequestOpened) -> str:
     """How the console writes an open ballot for the teacher to name it: its vote's id."""
     return request.vote or request.request

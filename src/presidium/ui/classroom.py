@@ -72,6 +72,8 @@ class RoomRenderer(Renderer):
         super().__init__(console, scenario, plain, None)
         self.offered: dict[str, tuple[ev.Option, ...]] = {}
         self.counted: set[str] = set()  # decisions settled by a show of hands
+        # what a paper tally of an open ballot adds up to, when it is not its voters' number
+        self.paper: Callable[[str], str | None] = lambda _request: None
 
     def name(self, seat: str) -> str:
         return clean(seating.seat_name(self.scenario, seat))
@@ -109,6 +111,9 @@ class RoomRenderer(Renderer):
             self.out(T(f"{kind[:1].upper()}{kind[1:]}." if kind else "", "presidium.label"))
             if voters:
                 self.out(T(f"Voting: {voters}."))
+            paper = self.paper(e.request)
+            if paper:
+                self.out(T(paper, "presidium.label"))
         elif e.kind == "floor":
             self.heading(f"{e.title}{minutes}")
             self.out(
@@ -337,6 +342,7 @@ class Teacher:
         self.start = time.monotonic() - start_ms / 1000
         self.told_end = False
         self.room_before = ""  # room.txt of the lessons before a resume
+        screen.paper = record.paper = self.paper_line
 
     @property
     def scenario(self) -> Scenario:
@@ -550,6 +556,21 @@ class Teacher:
                 count = f"{done} of {len(seats)} have voted" if done else "nobody has voted"
                 line = f"  {count}; not yet: {', '.join(waiting)}" if waiting else f"  {count}"
                 self.screen.out(T(line, "presidium.label"))
+                paper = self.paper_line(request.request)
+                if paper:
+                    self.screen.out(T(f"  {paper}", "presidium.label"))
+
+    def paper_line(self, request: str) -> str | None:
+        """What a paper tally of an open ballot adds up to, when delegates make it more than
+        the number of its voters."""
+        game = self.session.game
+        held = game.paper_votes(request)
+        if held is None:
+            return None
+        seats = [s for s in game.requests[request].roles if s not in game.scripted]
+        if sum(held) == len(seats):  # a vote a voter: "1 of 8 have voted" says it all
+            return None
+        return words.paper_line(*held)
 
     def not_voted(self, request: ev.RequestOpened) -> list[str]:
         """The voters of an open ballot whose ballot the game does not hold (one taken back by
