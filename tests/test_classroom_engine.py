@@ -1011,3 +1011,56 @@ def test_the_game_says_what_a_paper_tally_adds_up_to(cast_1957: Scenario) -> Non
     game.submit(act.ScriptSeat("molotov"))
     assert game.paper_votes(r.request) == (2, delegates)
     assert game.paper_votes("no:ballot") is None
+
+
+@pytest.mark.parametrize("name", ["june_1957", "zhukov_neutral"])
+def test_a_seated_molotov_voting_for_at_the_plenum_is_recorded_and_counted(name: str) -> None:
+    """The plenum ballot of a seated voter is what the objectives read and what the tally
+    counts (a sampled 'always achieved' for Molotov's "not for" was the agent's draws)."""
+    scenario = load_scenario(ROOT / "scenarios" / f"{name}.yaml", f"{name}.yaml")[0]
+    game = Game(scenario, seating=cast(scenario, 5), seed=1)
+    game.start()
+    assert "molotov" in game.seating.seats  # type: ignore[union-attr]
+    held = None
+    for _ in range(300):
+        if game.over:
+            break
+        r = next(iter(game.requests.values()))
+        if r.kind == "decision":
+            game.submit(act.Choose(r.roles[0], r.request, history_choice(game, r)))
+        elif r.kind == "ballot" and r.vote == "plenum_29_june":
+            assert "molotov" in r.roles
+            game.submit(act.Cast("molotov", r.request, "for", "I bow to the hall."))
+            out = game.submit(act.Close(r.request))
+            held = next(e for e in out if isinstance(e, ev.VoteHeld))
+        elif r.kind == "rating":
+            game.submit(act.Rate(r.request, 3))
+        else:
+            game.submit(act.Close(r.request))
+    assert held is not None, "the plenum never voted"
+    assert game.ballots["plenum_29_june"]["molotov"] == "for"
+    (molotov,) = [b for b in held.ballots if b.voter == "molotov"]
+    assert (molotov.vote, molotov.reason) == ("for", "I bow to the hall.")
+    counted = sum(b.vote == "for" for b in held.ballots) + sum(b.votes_for for b in held.blocs)
+    assert counted == held.votes_for
+    assert game.room is not None
+    scored = {s.seat: s for s in game.room.state.scored}
+    (result,) = [r for r in scored["molotov"].results if r.id == "no_self_condemnation"]
+    assert result.achieved is False
+
+
+def test_check_classroom_says_how_often_a_vote_an_objective_reads_was_held() -> None:
+    """A warning about an objective that reads a ballot says in how few games the vote was
+    held: there a random agent's few draws, not the engine, decided it."""
+    path = ROOT / "scenarios" / "zhukov_neutral.yaml"
+    code, out, _ = run_cli(["check", "--classroom", "5", "--runs", "20", str(path)])
+    assert code == 0, out
+    flat = " ".join(out.split())
+    assert (
+        "objective 'no_self_condemnation' of role 'molotov' is always achieved: in every one "
+        "of 20 sampled class games of 5 students (seed 1); the vote it reads, "
+        "'plenum_29_june', was held in only 6 of them, where the sampled students vote at "
+        "random: more games (--runs) may tell"
+    ) in flat
+    stay_out = flat.split("objective 'stay_out' of role 'zhukov' ", 1)[1].split("warning", 1)[0]
+    assert "(seed 1)" in stay_out and "held" not in stay_out  # it reads no ballot
