@@ -166,6 +166,28 @@ os.environ["PRESIDIUM_CACHE_DIR"] = tempfile.mkdtemp(prefix="presidium-test-cach
 os.environ["PRESIDIUM_DATA_DIR"] = tempfile.mkdtemp(prefix="presidium-test-data-")
 
 
+GOLDEN = ROOT / "tests" / "golden"
+UPDATE_GOLDEN = "PRESIDIUM_UPDATE_GOLDEN"
+
+
+def matches_golden(text: str, path: Path, what: str = "output") -> None:
+    """Check ``text`` against the golden file ``path``; with PRESIDIUM_UPDATE_GOLDEN=1, write it.
+
+    A missing golden file fails: a test that wrote its own expectation whenever it found none
+    would pass with no golden at all (a file lost, or never committed)."""
+    if os.environ.get(UPDATE_GOLDEN) == "1":
+        path.write_text(text, encoding="utf-8")
+    elif not path.exists():
+        pytest.fail(
+            f"the golden file {path} is missing: create it with {UPDATE_GOLDEN}=1, "
+            "read it, and commit it",
+            pytrace=False,
+        )
+    assert text == path.read_text(encoding="utf-8"), (
+        f"{what} changed: rerun with {UPDATE_GOLDEN}=1 if intended ({path})"
+    )
+
+
 def run_cli(args: list[str], stdin: str = "") -> tuple[int, str, str]:
     """Run the command line in-process: (exit code, stdout, stderr)."""
     import io

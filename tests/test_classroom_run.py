@@ -1048,3 +1048,146 @@ def test_what_is_typed_reaches_the_screen_printable() -> None:
     assert "\x1b" not in out and "\x07" not in out
     assert "\\x1b]0;pwned\\x07khrushchev" in out
     assert "characters)" in out  # a very long line is echoed by its start and its length
+
+
+def test_open_says_who_has_not_voted_after_an_undo() -> None:
+    """An undone ballot stays in the log, but the game no longer holds it: 'open' asks the
+    game who has voted, so the voter is waited for again."""
+    typed = [*lines_to_the_ballot(), "as cc_member#2 against", "undo", "open", "quit"]
+    code, out, err = run_class(
+        [str(FIXTURE), "--students", "8", "--seed", "3"], "\n".join(typed) + "\n"
+    )
+    assert code == 0, err
+    said = " ".join(out.split("teacher> open\n", 1)[1].split("teacher> ", 1)[0].split())
+    assert "nobody has voted; not yet: " in said and "cc_member#2" in said, said
+
+
+def test_pause_and_resume_words(roles_view: View) -> None:
+    assert one(parse("pause", roles_view)) == act.Pause("")
+    assert one(parse("pause Let us read the resolution", roles_view)) == act.Pause(
+        "Let us read the resolution"
+    )
+    assert one(parse("pause -- questions", roles_view)) == act.Pause("questions")
+    assert one(parse("resume", roles_view)) == act.Resume()
+    assert "'resume' takes nothing after it" in problem(parse("resume now", roles_view))
+    assert "did you mean 'pause'" in problem(parse("pasue", roles_view))
+    paused = dataclasses.replace(roles_view, paused="questions")
+    assert (
+        problem(parse("wait 3m", paused)) == "the game is paused: no countdown runs until 'resume'"
+    )
+    assert "the game is paused" in problem(parse("secret bulganin", paused))
+
+
+def test_a_paused_class_shows_the_pause_and_refuses_the_students(tmp_path: Path) -> None:
+    before = session_folders()
+    typed = [
+        "pause Let us look at the map",
+        "as molotov 1",
+        "wait",
+        "resume",
+        "as molotov 1",
+        "conclude",
+    ]
+    code, out, err = run_class(["june_1957", "--benches", "--seed", "4"], "\n".join(typed) + "\n")
+    assert code == 0, err
+    flat = " ".join(out.split())
+    assert "Paused by the teacher: Let us look at the map" in flat
+    assert "teacher (paused)> as molotov 1" in out  # the prompt says so too
+    assert "The game is paused by the teacher (Let us look at the map): no student's" in flat
+    assert "The game is paused: no countdown runs until 'resume'." in flat
+    assert "The game goes on." in flat and "teacher> as molotov 1" in out
+    place = the_new_folder(before)
+    room = " ".join((place / "room.txt").read_text(encoding="utf-8").split())
+    assert "Paused by the teacher: Let us look at the map" in room and "The game goes on." in room
+    assert [a.do for a in folder.read(place).log][:3] == ["pause", "resume", "choose"]
+    handout = tmp_path / "pm.md"
+    assert run_cli(["class", "debrief", str(place), "-o", str(handout)])[0] == 0
+    text = handout.read_text(encoding="utf-8")
+    assert (
+        "**Paused (minute 0)**: The teacher paused the game. Reason: Let us look at the map" in text
+    )
+    assert "**Resumed (minute 0)**: The game went on" in text
+
+
+@pytest.fixture(scope="module")
+def two_ballots(roles_view: View) -> View:
+    """The phase's ballot and a straw poll open at once, both with Molotov and Bulganin."""
+    straw = dataclasses.replace(
+        _ballot(("molotov", "bulganin"), "simultaneous"),
+        request="inject:straw_poll:ballot",
+        title="A straw poll",
+        blocking=False,
+        vote="straw_poll",
+    )
+    return dataclasses.replace(roles_view, requests=(*roles_view.requests, straw))
+
+
+def test_with_two_ballots_open_the_teacher_names_the_vote(two_ballots: View) -> None:
+    straw, phase = "inject:straw_poll:ballot", "showdown:ballot"
+    reason = problem(parse("tally 6 4 1", two_ballots))
+    assert reason.startswith("2 ballots are open: say which, 'tally showdown_18_june 6 4 1'")
+    assert "'tally straw_poll 6 4 1' (A straw poll)" in reason
+    assert one(parse("tally straw_poll 6 4 1", two_ballots)) == act.Tally(straw, 6, 4, 1)
+    assert one(parse("tally showdown_18_june 6 4 1", two_ballots)) == act.Tally(phase, 6, 4, 1)
+    assert one(parse(f"tally {straw} 1 0 1", two_ballots)) == act.Tally(straw, 1, 0, 1)
+    assert "no open ballot 'strw_poll' (did you mean 'straw_poll'?)" in problem(
+        parse("tally strw_poll 6 4 1", two_ballots)
+    )
+    assert "'secret bulganin straw_poll'" in problem(parse("secret bulganin", two_ballots))
+    assert parse("secret bulganin straw_poll", two_ballots) == Command(
+        "secret", seat="bulganin", request=straw
+    )
+    assert parse("secret khrushchev", two_ballots) == Command(
+        "secret", seat="khrushchev", request=phase
+    )  # Khrushchev votes in one of them only
+    assert "Khrushchev has no vote in A straw poll" in problem(
+        parse("secret khrushchev straw_poll", two_ballots)
+    )
+    assert "'as molotov for straw_poll'" in problem(parse("as molotov for", two_ballots))
+    assert one(parse("as molotov no straw_poll -- not now", two_ballots)) == act.Cast(
+        "molotov", straw, "against", "not now"
+    )
+    assert "'cast straw_poll for: molotov'" in problem(parse("cast for: molotov", two_ballots))
+    assert one(parse("cast straw_poll for: molotov", two_ballots)) == act.Cast(
+        "molotov", straw, "for"
+    )
+    assert one(parse("close straw_poll", two_ballots)) == act.Close(straw)
+
+
+def test_a_ballot_named_at_the_console_is_said_on_the_screen(tmp_path: Path) -> None:
+    typed = [
+        *lines_to_the_ballot(),
+        "inject corridor_poll",
+        "secret bulganin",
+        "as bulganin against let_them_in",
+        "secret bulganin straw_poll",
+        "for",
+        "quit",
+    ]
+    code, out, err = run_class(
+        [str(FIXTURE), "--students", "8", "--seed", "3"], "\n".join(typed) + "\n"
+    )
+    assert code == 0, err
+    flat = " ".join(out.split())
+    assert "2 ballots are open: say which, 'secret bulganin let_them_in'" in flat
+    assert "Bulganin comes to the keyboard (A straw poll of the corridor):" in flat
+    assert "In the ballot: Receive the members?" in flat
+
+
+def test_a_ballot_with_delegates_says_what_a_paper_tally_adds_up_to() -> None:
+    """Delegates hold several votes each: the room is told the tally's total as the ballot
+    opens and in 'open', not only when a wrong tally is refused."""
+    typed = [*lines_to_the_ballot(), "open", "tally 1 1 1", "quit"]
+    code, out, err = run_class(
+        [str(FIXTURE), "--students", "8", "--seed", "3"], "\n".join(typed) + "\n"
+    )
+    assert code == 0, err
+    flat = " ".join(out.split())
+    line = (
+        "A paper tally adds up to 11 votes: 5 for the seated voters (one each) and 6 for the "
+        "delegates (their share of the hall)."
+    )
+    opened, shown_open = flat.split("teacher> open", 1)
+    assert line in opened.rsplit("Ballot: Receive the members?", 1)[1]
+    assert line in shown_open.split("teacher> ", 1)[0]
+    assert "hold 11 votes (5 voters, one each, and 6 for the delegates)" in flat

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from conftest import ROOT
+from conftest import GOLDEN, ROOT, matches_golden
 from conftest import run_cli as run
 from presidium import actions, catalog, saves
 from presidium import events as ev
@@ -213,8 +213,6 @@ def test_a_version_2_save_of_a_solo_seating_plays_on_as_a_solo_game(tmp_path: Pa
 # --------------------------------------------------------------------------- the session
 
 FIXTURE = ROOT / "tests" / "fixtures" / "classroom.yaml"
-GOLDEN = ROOT / "tests" / "golden"
-UPDATE = os.environ.get("PRESIDIUM_UPDATE_GOLDEN") == "1"
 
 # A whole lesson of the fixture for six students, every kind of action in it.
 LESSON: list[actions.Action] = [
@@ -558,10 +556,7 @@ def test_the_post_mortem_matches_its_golden_file(opened: Opened, tmp_path: Path)
     code, out, err = run(["class", "debrief", str(place), "-o", str(handout)])
     assert code == 0 and f"The post-mortem is in {handout}." in out, err
     text = handout.read_text()
-    golden = GOLDEN / "classroom_postmortem.md"
-    if UPDATE or not golden.exists():
-        golden.write_text(text, encoding="utf-8")
-    assert text == golden.read_text(encoding="utf-8"), "rerun with PRESIDIUM_UPDATE_GOLDEN=1"
+    matches_golden(text, GOLDEN / "classroom_postmortem.md", "the post-mortem")
 
 
 def a_teacher(session: Session) -> actions.Action:
@@ -614,11 +609,8 @@ def test_a_class_of_twelve_of_june_1957_has_the_post_mortem_of_its_golden_file(
     handout = tmp_path / "pm.md"
     code, _, err = run(["class", "debrief", str(place), "-o", str(handout)])
     assert code == 0, err
-    golden = GOLDEN / "classroom_postmortem_june_1957_12.md"
-    if UPDATE or not golden.exists():
-        golden.write_text(handout.read_text(), encoding="utf-8")
-    assert handout.read_text() == golden.read_text(encoding="utf-8"), (
-        f"rerun with PRESIDIUM_UPDATE_GOLDEN=1 if intended ({golden})"
+    matches_golden(
+        handout.read_text(), GOLDEN / "classroom_postmortem_june_1957_12.md", "the post-mortem"
     )
 
 

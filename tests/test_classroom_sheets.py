@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, compile_yaml, docs_example, mutate, run_cli
+from conftest import GOLDEN, ROOT, compile_yaml, docs_example, matches_golden, mutate, run_cli
 from presidium.classroom import paper, sheets
 from presidium.compiler import load_scenario
 from presidium.model import Scenario
@@ -24,8 +24,6 @@ from presidium.seating import benches, cast
 BUNDLED = sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml"))
 HOSTILE = "<script>alert(1)</script> *bold* [x] a|b"
 FIXTURE = ROOT / "tests" / "fixtures" / "classroom.yaml"
-GOLDEN = ROOT / "tests" / "golden"
-UPDATE = os.environ.get("PRESIDIUM_UPDATE_GOLDEN") == "1"
 
 
 @pytest.fixture(scope="module")
@@ -155,12 +153,7 @@ def test_sheets_go_to_standard_output_as_markdown() -> None:
 def test_the_markdown_handouts_match_the_golden_file() -> None:
     code, out, err = run_cli(["class", "sheets", str(FIXTURE), "--students", "8"])
     assert (code, err) == (0, "")
-    path = GOLDEN / "classroom_sheets_8.md"
-    if UPDATE or not path.exists():
-        path.write_text(out, encoding="utf-8")
-    assert out == path.read_text(encoding="utf-8"), (
-        f"handouts changed: rerun with PRESIDIUM_UPDATE_GOLDEN=1 if intended ({path})"
-    )
+    matches_golden(out, GOLDEN / "classroom_sheets_8.md", "the handouts")
 
 
 def test_a_role_sheet_says_everything_the_role_may_use(door: Scenario) -> None:

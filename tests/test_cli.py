@@ -9,12 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import docs_example
+from conftest import GOLDEN, docs_example, matches_golden
 from conftest import run_cli as run
-
-GOLDEN = Path(__file__).resolve().parent / "golden"
-UPDATE = os.environ.get("PRESIDIUM_UPDATE_GOLDEN") == "1"
-
 
 TRANSCRIPTS = {
     "khrushchev_history_seed1": (
@@ -48,11 +44,7 @@ def test_golden_transcript(name: str) -> None:
     assert (code, err) == (0, "")
     assert "\x1b" not in out
     path = GOLDEN / f"{name}.txt"
-    if UPDATE or not path.exists():
-        path.write_text(out, encoding="utf-8")
-    assert out == path.read_text(encoding="utf-8"), (
-        f"transcript changed: rerun with PRESIDIUM_UPDATE_GOLDEN=1 if intended ({path})"
-    )
+    matches_golden(out, path, "transcript")
 
 
 def test_the_ending_line_is_printed() -> None:

@@ -7,17 +7,15 @@ what a screen reader reads, top to bottom.
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 
 import pytest
 
+from conftest import GOLDEN, matches_golden
 from presidium import catalog
 from presidium.ui.play import LineReader, PlayerQuit, PlayOptions, Screen, run_games
 from presidium.ui.render import Renderer, make_console
 
-GOLDEN = Path(__file__).resolve().parent / "golden"
-UPDATE = os.environ.get("PRESIDIUM_UPDATE_GOLDEN") == "1"
 TYPED = "1\nstatus\n2\nundo\nhistory\nhelp\nquit\n"
 BOX = set("─│╭╮╰╯═║╔╗╚╝┃━")
 
@@ -47,11 +45,7 @@ def test_golden_layout(
     assert "\x1b" not in text
     assert max(len(line) for line in text.splitlines()) <= width
     path = GOLDEN / f"layout_{mode}_{width}.txt"
-    if UPDATE or not path.exists():
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8"), (
-        f"layout changed: rerun with PRESIDIUM_UPDATE_GOLDEN=1 if intended ({path})"
-    )
+    matches_golden(text, path, "layout")
 
 
 @pytest.mark.parametrize("width", [60, 200])

@@ -5,10 +5,9 @@ Regenerate it with ``PRESIDIUM_UPDATE_GOLDEN=1 python -m pytest tests/test_scree
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from conftest import ROOT
+from conftest import ROOT, matches_golden
 from presidium import catalog
 from presidium.engine import Game
 from presidium.ui.play import last_scene
@@ -33,9 +32,7 @@ def screenshot() -> str:
 
 def test_the_readme_screenshot_is_current() -> None:
     svg = screenshot()
-    if os.environ.get("PRESIDIUM_UPDATE_GOLDEN") == "1" or not SCREENSHOT.exists():
-        SCREENSHOT.write_text(svg, encoding="utf-8")
-    assert svg == SCREENSHOT.read_text(encoding="utf-8"), "rerun with PRESIDIUM_UPDATE_GOLDEN=1"
+    matches_golden(svg, SCREENSHOT, "the screenshot")
     assert "docs/screenshot.svg" in (ROOT / "README.md").read_text(encoding="utf-8")
 
 

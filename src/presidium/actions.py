@@ -157,6 +157,22 @@ class Close(Action):
 
 
 @dataclass(frozen=True)
+class Pause(Action):
+    """Stop the game for the room, with the reason said aloud: until ``Resume`` no student's
+    action is taken (the teacher's still are) and no countdown closes anything."""
+
+    do: ClassVar[str] = "pause"
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Resume(Action):
+    """The game goes on after a ``Pause``."""
+
+    do: ClassVar[str] = "resume"
+
+
+@dataclass(frozen=True)
 class Inject(Action):
     do: ClassVar[str] = "inject"
     injection: str
@@ -233,6 +249,8 @@ KINDS: dict[str, type[Action]] = {
         Tally,
         Rate,
         Close,
+        Pause,
+        Resume,
         Inject,
         SetValue,
         Overrule,

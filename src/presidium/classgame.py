@@ -71,6 +71,8 @@ NOUNS = {
     "tally": "paper tally",
     "rate": "rating of an argument",
     "close": "closing of a request",
+    "pause": "pause",
+    "resume": "resumption",
     "inject": "injected event",
     "set": "ruling",
     "overrule": "overrule",
@@ -120,6 +122,8 @@ class ClassGame:
             act.Note: self._note,
             act.Rate: self._rate,
             act.Close: self._close,
+            act.Pause: self._pause,
+            act.Resume: self._resume,
             act.Inject: self._inject,
             act.SetValue: self._set,
             act.Overrule: self._overrule,
@@ -385,15 +389,17 @@ class ClassGame:
         for text in (getattr(action, "text", ""), getattr(action, "why", "")):
             if len(text) > act.MAX_TEXT:
                 raise IllegalChoice(f"that text is {len(text)} characters; at most {act.MAX_TEXT}")
-        if isinstance(action, act.SetValue | act.Overrule) and len(action.reason) > act.MAX_TEXT:
+        reason = getattr(action, "reason", "")
+        if isinstance(reason, str) and len(reason) > act.MAX_TEXT:
             raise IllegalChoice(f"a reason is at most {act.MAX_TEXT} characters")
+        self._not_paused(action)
         before = self.game.snapshot()
         out: list[ev.Event] = []
         if not handler(action, out):
             return out  # refused in the fiction: nothing changed, nothing logged
         game = self.game
         game.log.append(action)
-        if not isinstance(action, act.Undo):
+        if not isinstance(action, act.Undo | act.Pause | act.Resume):
             history = (*self.state.history, (before, len(game.log) - 1))
             self.state.history = history[-UNDO_DEPTH:]
         if not game.over:
@@ -401,6 +407,18 @@ class ClassGame:
         return game._settle(out)
 
     # ------------------------------------------------------------------ checks
+    def _not_paused(self, action: act.Action) -> None:
+        """While paused, only the teacher acts: a student's action, or a countdown running
+        out, is refused with the pause's reason."""
+        paused = self.state.paused
+        if paused is None or action.by == act.TEACHER:
+            return
+        why = f" ({paused.rstrip('.')})" if paused.strip() else ""
+        what = "no countdown runs" if action.by == act.TIMER else "no student's action is taken"
+        raise IllegalChoice(
+            f"the game is paused by the teacher{why}: {what} until the teacher resumes it"
+        )
+
     def _request(self, request_id: str, kind: str) -> ev.RequestOpened:
         request = self.state.requests.get(request_id)
         if request is None:
@@ -548,22 +566,34 @@ class ClassGame:
         waiting = tuple(self.names[s] for s in seats if s not in cast)
         return ev.BallotProgress(request.request, voted, waiting, count, len(seats))
 
-    def _tally(self, a: act.Tally, out: list[ev.Event]) -> bool:
-        request = self._request(a.request, BALLOT)
-        assert request.vote is not None
+    def paper_votes(self, request_id: str) -> tuple[int, int] | None:
+        """What a paper tally of an open ballot adds up to now: (the seated actor voters'
+        votes, one each; the votes the seated delegates hold between them). None when no
+        such ballot is open."""
+        request = self.state.requests.get(request_id)
+        if request is None or request.kind != BALLOT or request.vote is None:
+            return None
         vote = self.scenario.votes[request.vote]
         seats = [s for s in request.roles if s not in self.state.scripted]
         voters, delegates = self._voters(request.vote, seats)
-        paper = (a.votes_for, a.votes_against, a.abstentions)
-        if min(paper) < 0:
-            raise IllegalChoice("a tally cannot be negative")
         total = ballots.seated_votes(
             self.scenario, vote, self.game.values, len(voters), len(delegates)
         )
+        return len(voters), total - len(voters)
+
+    def _tally(self, a: act.Tally, out: list[ev.Event]) -> bool:
+        request = self._request(a.request, BALLOT)
+        paper = (a.votes_for, a.votes_against, a.abstentions)
+        if min(paper) < 0:
+            raise IllegalChoice("a tally cannot be negative")
+        held = self.paper_votes(request.request)
+        assert held is not None
+        total = sum(held)
         if sum(paper) != total:
+            parts = f" ({held[0]} voters, one each, and {held[1]} for the delegates)"
             raise IllegalChoice(
                 f"the paper tally adds up to {sum(paper)}, but the seated voters hold {total} "
-                f"vote{'s' if total != 1 else ''}"
+                f"vote{'s' if total != 1 else ''}{parts if held[1] else ''}"
             )
         self._close_ballot(request, BY_TEACHER, out, paper=paper)
         return True
@@ -831,6 +861,21 @@ class ClassGame:
         if self.game.over:
             raise IllegalChoice("the game is over")
 
+    def _pause(self, a: act.Pause, out: list[ev.Event]) -> bool:
+        self._not_over()
+        if self.state.paused is not None:
+            raise IllegalChoice("the game is already paused; 'resume' goes on")
+        self.state.paused = a.reason
+        out.append(ev.Paused(a.reason))
+        return True
+
+    def _resume(self, a: act.Resume, out: list[ev.Event]) -> bool:
+        if self.state.paused is None:
+            raise IllegalChoice("the game is not paused")
+        self.state.paused = None
+        out.append(ev.Resumed())
+        return True
+
     def _inject(self, a: act.Inject, out: list[ev.Event]) -> bool:
         injection = self.scenario.injections.get(a.injection)
         if injection is None:
@@ -886,9 +931,11 @@ class ClassGame:
         tell front ends which requests that closes or opens again."""
         game = self.game
         log, history, now = game.log, self.state.history, dict(self.state.requests)
+        paused = self.state.paused
         game.restore(snap)
         game.log = log
         self.state.history = history
+        self.state.paused = paused
         for rid, request in now.items():
             if self.state.requests.get(rid) != request:
                 out.append(ev.RequestClosed(rid, request.kind, by, "Taken back."))
@@ -1022,6 +1069,9 @@ class ClassGame:
             raise IllegalChoice("the class has already concluded")
         self._not_over()
         self.state.concluded = True
+        if self.state.paused is not None:  # the bell ends the pause: the script plays on
+            self.state.paused = None
+            out.append(ev.Resumed())
         out.append(ev.Concluded())
         for request in list(self.state.requests.values()):
             if request.request in self.state.requests:

@@ -178,6 +178,25 @@ class Game:
         return self.room.state.scripted if self.room is not None else frozenset()
 
     @property
+    def paused(self) -> str | None:
+        """A class game paused by the teacher: the pause's reason ("" if none was given);
+        None when the game is not paused."""
+        return self.room.state.paused if self.room is not None else None
+
+    def paper_votes(self, request: str) -> tuple[int, int] | None:
+        """What a paper tally of the open ballot ``request`` must add up to, in two parts:
+        the seated voters' votes (one each) and the seated delegates' share of their bloc.
+        None when no such ballot is open."""
+        return self.room.paper_votes(request) if self.room is not None else None
+
+    def voted(self, request: str) -> frozenset[str]:
+        """The seats whose ballot an open ballot request holds now: an undone ballot is not
+        among them, though it stays in the log. Who has voted, never how."""
+        if self.room is None:
+            return frozenset()
+        return frozenset(self.room.state.cast.get(request, {}))
+
+    @property
     def ballots(self) -> dict[str, dict[str, str]]:
         """Each vote held in a class game: every actor voter's and delegate seat's latest
         ballot (``model.BALLOT_VALUES``). Secret ones too: never show this to a room."""

@@ -380,6 +380,21 @@ class Ruling(Event):
 
 
 @dataclass(frozen=True)
+class Paused(Event):
+    """The teacher paused the game: no student's action is taken until it goes on."""
+
+    reason: str
+    type: str = field(init=False, default="paused")
+
+
+@dataclass(frozen=True)
+class Resumed(Event):
+    """The game goes on after a pause."""
+
+    type: str = field(init=False, default="resumed")
+
+
+@dataclass(frozen=True)
 class SeatChanged(Event):
     seat: str
     name: str

@@ -79,6 +79,9 @@ class Room:
     )
     objectives_revealed: bool = False
     concluded: bool = False
+    # The teacher's pause: its reason while the game is paused, else None. Not part of the
+    # game's state: undo and overrule leave it as it is.
+    paused: str | None = None
     # The snapshot taken before the latest decision (for overrule), and the snapshots taken
     # before each accepted action still in effect, with its place in the log (for undo).
     before_decision: Any = None
@@ -110,6 +113,7 @@ class Room:
             ("~queued", tuple(sorted(self.queued.items()))),
             ("~uses", tuple(sorted(self.uses.items()))),
             ("~concluded", self.concluded),
+            ("~paused", self.paused is not None),
         )
 
 

@@ -32,7 +32,9 @@ from presidium.actions import (
     MakeMove,
     Note,
     Overrule,
+    Pause,
     Rate,
+    Resume,
     Reveal,
     ScriptSeat,
     SeatRole,
@@ -62,14 +64,20 @@ WORDS: dict[str, tuple[str, str]] = {
     "open": ("open", "what the game is waiting for, and who has not answered yet"),
     "look": ("look", "the current scene, and what is open, again"),
     "notes": ("notes", "the history behind the scenes since the last decision, with sources"),
-    "as": ("as ROLE CHOICE", "a decision, advice or ballot said aloud (a number or an id)"),
+    "as": (
+        "as ROLE CHOICE [VOTE]",
+        "a decision, advice or ballot said aloud (a number or an id; VOTE when two are open)",
+    ),
     "hands": ("hands N N ...", "a show of hands for the open decision, in the choices' order"),
     "cast": (
-        "cast for: A B; against: C; abstain: D",
+        "cast [VOTE] for: A B; against: C; abstain: D",
         "a roll call: the ballots of the roles named",
     ),
-    "secret": ("secret ROLE", "that voter comes to the keyboard; nothing typed is shown"),
-    "tally": ("tally FOR AGAINST ABSTAIN", "a paper ballot's totals"),
+    "secret": (
+        "secret ROLE [VOTE]",
+        "that voter comes to the keyboard; nothing typed is shown",
+    ),
+    "tally": ("tally [VOTE] FOR AGAINST ABSTAIN", "a paper ballot's totals, in votes"),
     "move": ("move ROLE MOVE [TARGET]", "a move on the floor (it resolves when the floor closes)"),
     "declare": ("declare ROLE STANCE", "a role declares its stance, publicly"),
     "argue": ("argue ROLE TARGET -- TEXT", "a role argues with an undecided actor"),
@@ -77,6 +85,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "note": ("note ROLE -- TEXT", "a private note from a role to the teacher"),
     "wait": ("wait [3m]", "a countdown; at zero (or Enter) what is open closes"),
     "close": ("close [REQUEST]", "close the ballot, floor or decision now"),
+    "pause": ("pause [REASON]", "stop the game for the room: no student's action until 'resume'"),
+    "resume": ("resume", "the game goes on after a pause"),
     "inject": ("inject ID", "one of the scenario's events for the teacher"),
     "set": ("set VAR VALUE -- REASON", "a ruling: set a value, and say why"),
     "overrule": ("overrule CHOICE -- REASON", "replace the latest decision, and say why"),
@@ -95,7 +105,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("decisions", ("as", "hands")),
     ("ballots", ("cast", "secret", "tally")),
     ("the floor", ("move", "declare", "argue", "rate", "note")),
-    ("time", ("wait", "close")),
+    ("time", ("wait", "close", "pause", "resume")),
     ("rulings", ("inject", "set", "overrule", "undo")),
     ("seats", ("script", "seat")),
     ("the end", ("conclude", "reveal")),
@@ -114,6 +124,7 @@ class View:
     scripted: frozenset[str] = frozenset()  # seats the script plays now
     last_decision: str | None = None  # the phase of the latest decision taken (for overrule)
     over: bool = False
+    paused: str | None = None  # the pause's reason while the teacher has paused the game
 
 
 @dataclass(frozen=True)
@@ -204,8 +215,8 @@ def _nothing(word: str) -> _WordParser:
     def parse_(rest: str, view: View) -> Parsed:
         if rest:
             raise _Refusal(f"'{word}' takes nothing after it")
-        if word in ("undo", "conclude"):
-            return Actions((Undo(),) if word == "undo" else (Conclude(),))
+        if word in ("undo", "conclude", "resume"):
+            return Actions(({"undo": Undo, "conclude": Conclude, "resume": Resume}[word](),))
         return Command(word)
 
     return parse_
@@ -223,20 +234,33 @@ def _help(rest: str, view: View) -> Parsed:
     return Command("help", target=word)
 
 
+def _pause(rest: str, view: View) -> Parsed:
+    words, reason = _split_text(rest)
+    reason = " ".join([*words, reason] if reason else words)
+    _check_text(reason, "the reason")
+    return Actions((Pause(reason),))
+
+
 def _save(rest: str, view: View) -> Parsed:
     return Command("save", target=rest or None)
 
 
 def _as(rest: str, view: View) -> Parsed:
     words, why = _split_text(rest)
-    if len(words) != 2:
+    if len(words) not in (2, 3):
         raise _Refusal("say 'as ROLE CHOICE', for example 'as " + _example_seat(view) + " 1'")
     seat = _seat(words[0], view)
     answer = words[1]
+    named = words[2] if len(words) == 3 else None
     mine = [r for r in view.requests if seat in r.roles]
     decisions = [r for r in mine if r.kind == "decision"]
     ballots = [r for r in mine if r.kind == "ballot"]
     value = ballot_value(answer)
+    if named is not None and value is None:
+        raise _Refusal(
+            f"'{_shown(answer)}' is not a ballot{did_you_mean(answer.lower(), BALLOTS)}; "
+            f"name a vote only after a ballot: 'as {key_of(seat)} for {_shown(named)}'"
+        )
     if ballots and (value is not None or not decisions):
         if value is None:
             raise _Refusal(
@@ -244,7 +268,10 @@ def _as(rest: str, view: View) -> Parsed:
                 f"{_name(view, seat)} votes for, against or abstain"
             )
         _check_text(why, "the reason")
-        return Actions((Cast(seat, ballots[0].request, value, why),))
+        ballot = _which_ballot(view, named, seat, f"as {key_of(seat)} {value} {{}}")
+        return Actions((Cast(seat, ballot.request, value, why),))
+    if named is not None:
+        raise _Refusal(f"{_name(view, seat)} has no vote in an open ballot; {_waiting(view)}")
     if decisions:
         if why:
             raise _Refusal("a decision takes no text after '--'")
@@ -283,6 +310,10 @@ def _hands(rest: str, view: View) -> Parsed:
 def _cast(rest: str, view: View) -> Parsed:
     if not rest:
         raise _Refusal("say who votes how: 'cast for: A B; against: C; abstain: D'")
+    first, _, after = rest.partition(" ")
+    vote: str | None = None
+    if first.lower() in _ballot_names(view):
+        vote, rest = first, after.strip()
     named: list[tuple[str, str]] = []
     for part in rest.split(";"):
         part = part.strip()
@@ -295,7 +326,7 @@ def _cast(rest: str, view: View) -> Parsed:
         if value is None:
             raise _Refusal(
                 f"'{_shown(head.strip())}' is not a ballot"
-                f"{did_you_mean(head.strip().lower(), BALLOTS)}; "
+                f"{did_you_mean(head.strip().lower(), [*BALLOTS, *_ballot_names(view)])}; "
                 "write 'for:', 'against:' or 'abstain:' before the names"
             )
         seats = [_seat(n, view) for n in names.replace(",", " ").split()]
@@ -312,33 +343,39 @@ def _cast(rest: str, view: View) -> Parsed:
     ballots = [r for r in view.requests if r.kind == "ballot"]
     if not ballots:
         raise _Refusal("no ballot is open")
+    if vote is not None:
+        ballots = [_which_ballot(view, vote, None, "")]
     fitting = [r for r in ballots if all(seat in r.roles for seat, _ in named)]
     if not fitting:
         ballot = ballots[0]
         stranger = next(seat for seat, _ in named if seat not in ballot.roles)
         raise _Refusal(f"{_name(view, stranger)} has no vote in {clean(ballot.title)}")
+    if len(fitting) > 1:
+        raise _Refusal(_say_which(fitting, "cast {} " + rest))
     request = fitting[0].request
     return Actions(tuple(Cast(seat, request, value) for seat, value in named))
 
 
 def _secret(rest: str, view: View) -> Parsed:
     words = rest.split()
-    if len(words) != 1:
-        raise _Refusal("say whose ballot: 'secret ROLE'")
+    if len(words) not in (1, 2):
+        raise _Refusal("say whose ballot: 'secret ROLE', or 'secret ROLE VOTE'")
     seat = _seat(words[0], view)
-    ballots = [r for r in view.requests if r.kind == "ballot" and seat in r.roles]
-    if not ballots:
-        if not any(r.kind == "ballot" for r in view.requests):
-            raise _Refusal("no ballot is open")
-        raise _Refusal(f"{_name(view, seat)} has no vote in the open ballot")
-    return Command("secret", seat=seat, request=ballots[0].request)
+    _not_paused(view, "no ballot is taken")
+    named = words[1] if len(words) == 2 else None
+    ballot = _which_ballot(view, named, seat, f"secret {key_of(seat)} {{}}")
+    return Command("secret", seat=seat, request=ballot.request)
 
 
 def _tally(rest: str, view: View) -> Parsed:
-    request = _the_request(view, "ballot", "no ballot is open, so there is nothing to tally")
-    counts = _numbers(rest.split(), "tally")
+    _the_request(view, "ballot", "no ballot is open, so there is nothing to tally")
+    typed = rest.split()
+    named = typed.pop(0) if len(typed) == 4 else None
+    counts = _numbers(typed, "tally")
     if len(counts) != 3:
         raise _Refusal("give three totals: 'tally FOR AGAINST ABSTAIN', for example 'tally 6 4 1'")
+    numbers = " ".join(map(str, counts))
+    request = _which_ballot(view, named, None, f"tally {{}} {numbers}")
     return Actions((Tally(request.request, counts[0], counts[1], counts[2]),))
 
 
@@ -440,6 +477,7 @@ def _note(rest: str, view: View) -> Parsed:
 
 
 def _wait(rest: str, view: View) -> Parsed:
+    _not_paused(view, "no countdown runs")
     blocking = [r for r in view.requests if r.blocking]
     if not blocking:
         raise _Refusal("nothing is open to wait for")
@@ -462,7 +500,7 @@ def _close(rest: str, view: View) -> Parsed:
         raise _Refusal("nothing is open to close")
     if rest:
         ids = {r.request.lower(): r for r in view.requests}
-        chosen = ids.get(rest.lower())
+        chosen = ids.get(rest.lower()) or _ballot_names(view).get(rest.lower())
         if chosen is None:
             raise _Refusal(
                 f"'{_shown(rest)}' is not open{did_you_mean(rest.lower(), ids)}; "
@@ -579,6 +617,8 @@ _WORD_PARSERS: dict[str, _WordParser] = {
     "help": _help,
     "quit": _nothing("quit"),
     "undo": _nothing("undo"),
+    "resume": _nothing("resume"),
+    "pause": _pause,
     "conclude": _nothing("conclude"),
     "save": _save,
     "as": _as,
@@ -649,6 +689,71 @@ def _seat(word: str, view: View, scripted_ok: bool = False) -> str:
             "to a student"
         )
     return seat
+
+
+def _ballot_names(view: View) -> dict[str, RequestOpened]:
+    """The open ballots by the names a teacher may type: the vote's id, or the request's."""
+    names: dict[str, RequestOpened] = {}
+    for request in view.requests:
+        if request.kind == "ballot":
+            names[request.request.lower()] = request
+            if request.vote:
+                names[request.vote.lower()] = request
+    return names
+
+
+def paper_line(voters: int, delegates: int) -> str:
+    """What a paper tally must add up to, said when delegates vote: they hold several votes
+    each, so the count of voters is not the count of votes."""
+    total = voters + delegates
+    return (
+        f"A paper tally adds up to {total} vote{'s' * (total != 1)}: {voters} for the seated "
+        f"voter{'s' * (voters != 1)} (one each) and {delegates} for the delegates (their share "
+        "of the hall)."
+    )
+
+
+def ballot_name(request: RequestOpened) -> str:
+    """How the console writes an open ballot for the teacher to name it: its vote's id."""
+    return request.vote or request.request
+
+
+def _say_which(ballots: Sequence[RequestOpened], example: str) -> str:
+    """The reason when a line could mean either of several open ballots."""
+    return f"{len(ballots)} ballots are open: say which, " + " or ".join(
+        f"'{example.format(ballot_name(r))}' ({clean(r.title)})" for r in ballots
+    )
+
+
+def _which_ballot(view: View, named: str | None, seat: str | None, example: str) -> RequestOpened:
+    """The open ballot ``named`` (a vote id or a request id), or the only one open to
+    ``seat``; a refusal asking which when it could be more than one."""
+    names = _ballot_names(view)
+    if named is not None:
+        found = names.get(named.lower())
+        if found is None:
+            shown = ", ".join(dict.fromkeys(ballot_name(r) for r in names.values())) or "none"
+            raise _Refusal(
+                f"no open ballot '{_shown(named)}'{did_you_mean(named.lower(), names)}; "
+                f"open: {shown}"
+            )
+        if seat is not None and seat not in found.roles:
+            raise _Refusal(f"{_name(view, seat)} has no vote in {clean(found.title)}")
+        return found
+    ballots = [r for r in view.requests if r.kind == "ballot"]
+    if not ballots:
+        raise _Refusal("no ballot is open")
+    mine = [r for r in ballots if seat is None or seat in r.roles]
+    if not mine:
+        raise _Refusal(f"{_name(view, seat or '')} has no vote in the open ballot")
+    if len(mine) > 1:
+        raise _Refusal(_say_which(mine, example))
+    return mine[0]
+
+
+def _not_paused(view: View, what: str) -> None:
+    if view.paused is not None:
+        raise _Refusal(f"the game is paused: {what} until 'resume'")
 
 
 def _persuadable(word: str, view: View) -> str:

@@ -65,7 +65,7 @@ class FloorEntry:
 class Intervention:
     """A teacher's injection or ruling, or a seat handed to the script or back."""
 
-    kind: str  # "injection", "set", "overrule", "undo", "seat", "conclude"
+    kind: str  # "injection", "set", "overrule", "undo", "pause", "resume", "seat", "conclude"
     text: str
     detail: str  # the reason said, or the sources, or "counterfactual"
     minute: int | None  # minutes into the session (None: before the first action)
@@ -228,6 +228,10 @@ def _interventions(session: Session) -> tuple[Intervention, ...]:
         elif isinstance(e, ev.SeatChanged):
             held = "back to a student" if e.held else "to the script"
             found.append(Intervention("seat", f"{e.name} went {held}", "", minute))
+        elif isinstance(e, ev.Paused):
+            found.append(Intervention("pause", "The teacher paused the game", e.reason, minute))
+        elif isinstance(e, ev.Resumed):
+            found.append(Intervention("resume", "The game went on", "", minute))
         elif isinstance(e, ev.Concluded):
             text = "The bell: the script played on to the end"
             found.append(Intervention("conclude", text, "", minute))
@@ -334,6 +338,8 @@ KIND_WORDS = {
     "set": "Ruling",
     "overrule": "Overruled",
     "undo": "Taken back",
+    "pause": "Paused",
+    "resume": "Resumed",
     "seat": "Seat",
     "conclude": "Concluded",
 }

@@ -15,7 +15,7 @@ import time
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, Any
 
 from presidium.diagnostics import Diagnostic, SourceSpan
 from presidium.engine import Game
@@ -403,6 +403,7 @@ class Lessons:
     achieved: Counter[tuple[str, str]] = field(default_factory=Counter)
     failed: Counter[tuple[str, str]] = field(default_factory=Counter)
     unknown: Counter[tuple[str, str]] = field(default_factory=Counter)
+    held: Counter[str] = field(default_factory=Counter)  # vote -> games in which it was held
     errors: list[Diagnostic] = field(default_factory=list)
     scenario: Scenario | None = None
 
@@ -440,11 +441,33 @@ class Lessons:
                         "warning",
                         f"objective '{objective.id}' of role '{role_id}' {what} "
                         f"{plural(scored, 'sampled class game')} of {self.students} students "
-                        f"(seed {self.seed})",
+                        f"(seed {self.seed}){self._ballots_read(objective.when, scored)}",
                         objective.span,
                     )
                 )
         return found
+
+    def _ballots_read(self, when: Any, scored: int) -> str:
+        """For an objective reading a ballot: in how few of the games its vote was held at
+        all. There the sampled students vote at random, so a few games may never draw the
+        ballot the objective turns on; the engine records every ballot cast."""
+        names: frozenset[str] = getattr(when, "names", frozenset())
+        votes = sorted(
+            {n.split(".")[2] for n in names if n.startswith("me.ballot.")}
+            | {n.split(".")[0] for n in names if ".ballot." in n and not n.startswith("me.")}
+        )
+        rare = [v for v in votes if self.held[v] < scored]
+        if not rare:
+            return ""
+        if len(rare) == 1:
+            held = f"the vote it reads, '{rare[0]}', was held in only {self.held[rare[0]]}"
+        else:
+            counts = ", ".join(f"'{v}' in {self.held[v]}" for v in rare)
+            held = f"the votes it reads were held in only some ({counts})"
+        return (
+            f"; {held} of them, where the sampled students vote at random: more games "
+            "(--runs) may tell"
+        )
 
     def write(self, scenario: Scenario, out: IO[str]) -> None:
         out.write(
@@ -495,6 +518,7 @@ def class_runs(
             continue
         assert game.ending is not None and game.room is not None
         lessons.endings[game.ending] += 1
+        lessons.held.update(list(game.ballots))
         results: dict[tuple[str, str], set[bool | None]] = {}
         for scored in game.room.state.scored:
             assert isinstance(scored, ObjectivesScored)

@@ -30,7 +30,7 @@ from rich.text import Text
 
 from presidium import audience, seating, signals
 from presidium import events as ev
-from presidium.actions import Action, Advise, Cast, Close, MakeMove, Note
+from presidium.actions import Action, Advise, Cast, Close, MakeMove, Note, Tally
 from presidium.catalog import Opened
 from presidium.classroom import console as words
 from presidium.classroom import folder
@@ -42,6 +42,7 @@ from presidium.ui.play import InputEnded, LineReader, PlayerQuit, as_unicode, co
 from presidium.ui.render import Renderer, T, as_echoed, make_console, notice
 
 PROMPT = "teacher> "
+PAUSED_PROMPT = "teacher (paused)> "  # while paused, the prompt says so too
 ROOM_WIDTH = 80  # room.txt, the public transcript, is laid out this wide
 BALLOT_KINDS = {
     "open": "an open ballot: each vote is shown as it is cast",
@@ -71,6 +72,8 @@ class RoomRenderer(Renderer):
         super().__init__(console, scenario, plain, None)
         self.offered: dict[str, tuple[ev.Option, ...]] = {}
         self.counted: set[str] = set()  # decisions settled by a show of hands
+        # what a paper tally of an open ballot adds up to, when it is not its voters' number
+        self.paper: Callable[[str], str | None] = lambda _request: None
 
     def name(self, seat: str) -> str:
         return clean(seating.seat_name(self.scenario, seat))
@@ -108,6 +111,9 @@ class RoomRenderer(Renderer):
             self.out(T(f"{kind[:1].upper()}{kind[1:]}." if kind else "", "presidium.label"))
             if voters:
                 self.out(T(f"Voting: {voters}."))
+            paper = self.paper(e.request)
+            if paper:
+                self.out(T(paper, "presidium.label"))
         elif e.kind == "floor":
             self.heading(f"{e.title}{minutes}")
             self.out(
@@ -213,6 +219,16 @@ class RoomRenderer(Renderer):
         self.blank()
         self.out(T(line + ".", "presidium.title"))
 
+    def on_paused(self, e: ev.Paused) -> None:
+        """A pause, as a heading the room cannot miss, with the reason said."""
+        reason = e.reason.strip().rstrip(".")
+        self.heading(f"Paused by the teacher{': ' + reason if reason else ''}")
+        self.out(T("No one acts until the teacher resumes the game.", "presidium.label"))
+
+    def on_resumed(self, _e: ev.Resumed) -> None:
+        self.blank()
+        self.out(T("The game goes on.", "presidium.title"))
+
     def on_seat(self, e: ev.SeatChanged) -> None:
         held = (
             "a student plays it again" if e.held else "the scenario's script plays it from now on"
@@ -289,6 +305,7 @@ def view_of(session: Session) -> words.View:
         game.scripted,
         trail[-1].phase if trail else None,
         game.over,
+        game.paused,
     )
 
 
@@ -318,6 +335,7 @@ class Teacher:
         self.start = time.monotonic() - start_ms / 1000
         self.told_end = False
         self.room_before = ""  # room.txt of the lessons before a resume
+        screen.paper = record.paper = self.paper_line
 
     @property
     def scenario(self) -> Scenario:
@@ -345,7 +363,7 @@ class Teacher:
             if self.session.game.over and not self.told_end:
                 self.told_end = True
                 self.ended()
-            line = self.read(PROMPT)
+            line = self.read(PAUSED_PROMPT if self.session.game.paused is not None else PROMPT)
             if line is None:
                 if self.session.game.over:
                     self.saved()
@@ -383,6 +401,7 @@ class Teacher:
         accepted = True
         shown: list[ev.Event] = []
         quiet: list[Action] = []
+        which = self.which_ballot(actions)
         with signals.holding():
             for action in actions:
                 try:
@@ -401,14 +420,27 @@ class Teacher:
                     accepted = False
                     break
             shown = _latest_progress(shown)
+            if which and accepted:
+                self.record.out(T(which, "presidium.label"))
             self.record.events(shown)
             for action in quiet:
                 self.record.out(T(self.noted(action), "presidium.label"))
             self.write()
+        if which and accepted:
+            self.screen.out(T(which, "presidium.label"))
         self.screen.events(shown)
         for action in quiet:
             self.screen.out(T(self.noted(action), "presidium.label"))
         return accepted
+
+    def which_ballot(self, actions: Iterable[Action]) -> str:
+        """With several ballots open at once, which one a ballot or a tally went to."""
+        ballots = {r.request: r for r in self.view().requests if r.kind == "ballot"}
+        if len(ballots) < 2:
+            return ""
+        used = [getattr(a, "request", None) for a in actions if isinstance(a, Cast | Tally)]
+        titles = dict.fromkeys(clean(ballots[r].title) for r in used if r in ballots)
+        return f"In the ballot: {'; '.join(titles)}." if titles else ""
 
     def noted(self, action: Action) -> str:
         """What the room is told of an action whose effect is private: that it was taken."""
@@ -503,10 +535,6 @@ class Teacher:
                 T("Nothing is open." if not self.session.game.over else "The game has ended.")
             )
             return
-        progress: dict[str, ev.BallotProgress] = {}
-        for event in audience.only(self.session.events, audience.ROOM):
-            if isinstance(event, ev.BallotProgress):
-                progress[event.request] = event
         self.screen.heading("Open")
         for request in requests:
             who = ", ".join(words.key_of(s) for s in request.roles) or "the teacher"
@@ -514,29 +542,48 @@ class Teacher:
             self.screen.out(
                 T(f"{request.request}: {request.title} ({request.kind}; {who}; {wait})")
             )
-            seen = progress.get(request.request)
             if request.kind == "ballot":
                 waiting = self.not_voted(request)
-                count = f"{seen.count} of {seen.of} have voted" if seen else "nobody has voted"
+                seats = [s for s in request.roles if s not in self.session.game.scripted]
+                done = len(seats) - len(waiting)
+                count = f"{done} of {len(seats)} have voted" if done else "nobody has voted"
                 line = f"  {count}; not yet: {', '.join(waiting)}" if waiting else f"  {count}"
                 self.screen.out(T(line, "presidium.label"))
+                paper = self.paper_line(request.request)
+                if paper:
+                    self.screen.out(T(f"  {paper}", "presidium.label"))
+
+    def paper_line(self, request: str) -> str | None:
+        """What a paper tally of an open ballot adds up to, when delegates make it more than
+        the number of its voters."""
+        game = self.session.game
+        held = game.paper_votes(request)
+        if held is None:
+            return None
+        seats = [s for s in game.requests[request].roles if s not in game.scripted]
+        if sum(held) == len(seats):  # a vote a voter: "1 of 8 have voted" says it all
+            return None
+        return words.paper_line(*held)
 
     def not_voted(self, request: ev.RequestOpened) -> list[str]:
-        """The voters of an open ballot the console has taken no ballot from. Who has voted
-        is no secret at one keyboard (the room saw "Bulganin has voted"); how is."""
-        cast = {
-            a.role
-            for a in self.session.game.log
-            if isinstance(a, Cast) and a.request == request.request
-        }
-        return [words.key_of(s) for s in request.roles if s not in cast]
+        """The voters of an open ballot whose ballot the game does not hold (one taken back by
+        'undo' included). Who has voted is no secret at one keyboard (the room saw "Bulganin
+        has voted"); how is."""
+        voted = self.session.game.voted(request.request)
+        scripted = self.session.game.scripted
+        return [words.key_of(s) for s in request.roles if s not in voted and s not in scripted]
 
     def secret(self, seat: str, request: str) -> None:
         """A voter at the keyboard: nothing typed is shown, on the screen or in room.txt."""
         name = seating.seat_name(self.scenario, seat)
+        ballots = {r.request: r for r in self.view().requests if r.kind == "ballot"}
+        which = f" ({ballots[request].title})" if len(ballots) > 1 and request in ballots else ""
         self.both(
             "out",
-            T(f"{name} comes to the keyboard: type for, against or abstain (it is not shown)."),
+            T(
+                f"{name} comes to the keyboard{which}: type for, against or abstain "
+                "(it is not shown)."
+            ),
         )
         for _ in range(3):
             typed = self.reader_hidden("Ballot: ")
