@@ -320,6 +320,9 @@ class Argued(Event):
     type: str = field(init=False, default="argued")
 
 
+MOVED, ALREADY, UNMOVED = "moved", "already", "unmoved"
+
+
 @dataclass(frozen=True)
 class Rated(Event):
     request: str
@@ -332,6 +335,10 @@ class Rated(Event):
     success: bool
     stance: str  # the target's stance afterwards
     stance_label: str
+    # What it did: MOVED (one step towards the arguer's side), ALREADY (persuaded, and
+    # already where the arguer's side stands: no change) or UNMOVED (the roll failed).
+    # Front ends say this, not ``success``, so every screen and the debrief agree.
+    outcome: str = "unmoved"
     type: str = field(init=False, default="rated")
 
 
