@@ -471,7 +471,7 @@ def test_an_argument_is_rated_rolled_and_moves_one_step(cast_1957: Scenario) -> 
     assert isinstance(argued, ev.Argued) and argued.to == ("teacher", "role:mikoyan")
     assert game.values["pervukhin.stance"] == "majority"
     out = game.submit(act.Rate("rating:1", 4))
-    rated = out[-1]
+    rated = out[-2]
     assert isinstance(rated, ev.Rated)
     assert (rated.percent, rated.success, rated.stance) == (70, True, "wavering")
     assert dice.rolled[-1] == "argue:mikoyan:pervukhin"
@@ -480,7 +480,7 @@ def test_an_argument_is_rated_rolled_and_moves_one_step(cast_1957: Scenario) -> 
     dice.fail.add("argue:molotov:pervukhin")
     game.submit(act.Argue("molotov", "pervukhin", "Think of your ministry."))
     out = game.submit(act.Rate("rating:2", 5))
-    assert out[-1].success is False and game.values["pervukhin.stance"] == "wavering"
+    assert out[-2].success is False and game.values["pervukhin.stance"] == "wavering"
     with pytest.raises(IllegalChoice, match="no request 'rating:2' is open"):
         game.submit(act.Rate("rating:2", 5))
     with pytest.raises(IllegalChoice, match="'bulganin' cannot be argued with"):
@@ -578,7 +578,7 @@ def test_undo_reopens_a_decision(cast_1957: Scenario) -> None:
     closed = [e for e in out if isinstance(e, ev.RequestClosed)]
     assert [(c.request, c.by) for c in closed] == [("ambush:decision", "undo")]
     assert [e for e in out if isinstance(e, ev.RequestOpened)] == [r]
-    assert out[-1].text == "The teacher took back Vyacheslav Molotov's decision."
+    assert out[0].text == "The teacher took back Vyacheslav Molotov's decision."
     assert game.trail == [] and request(game, "decision") == r
 
 
@@ -1064,3 +1064,60 @@ def test_check_classroom_says_how_often_a_vote_an_objective_reads_was_held() -> 
     ) in flat
     stay_out = flat.split("objective 'stay_out' of role 'zhukov' ", 1)[1].split("warning", 1)[0]
     assert "(seed 1)" in stay_out and "held" not in stay_out  # it reads no ballot
+
+
+# ---------------------------------------------------------------- a new teacher's findings
+def test_a_persuaded_actor_already_on_the_arguers_side_is_said_to_be_so(
+    cast_1957: Scenario,
+) -> None:
+    game, _ = new_game(cast_1957, dice=Dice())
+    game.submit(act.SetValue("pervukhin.stance", "khrushchev", "He came over at lunch."))
+    game.submit(act.Argue("khrushchev", "pervukhin", "Stay with me."))
+    out = game.submit(act.Rate("rating:1", 4))
+    rated, closed = out[0], out[1]
+    assert isinstance(rated, ev.Rated) and isinstance(closed, ev.RequestClosed)
+    assert (rated.success, rated.outcome, rated.stance) == (True, ev.ALREADY, "khrushchev")
+    assert "unmoved" not in closed.summary and "already with Khrushchev" in closed.summary
+    game.submit(act.Argue("mikoyan", "saburov", "Think of your ministry."))
+    out = game.submit(act.Rate("rating:2", 4))
+    assert [e.type for e in out[:2]] == ["rated", "closed"] and out[0].outcome == ev.MOVED
+    assert out[1].summary == f"Maksim Saburov is moved: now {out[0].stance_label.lower()}."
+
+
+def test_a_paper_tally_after_some_ballots_adds_only_the_others(june_1957: Scenario) -> None:
+    game, r = to_ballot(with_cast(june_1957, showdown="secret"))
+    game.submit(act.Cast("molotov", r.request, "for"))
+    game.submit(act.Cast("bulganin", r.request, "against"))
+    assert game.paper_votes(r.request) == (3, 0)
+    with pytest.raises(IllegalChoice, match="with no ballot in hold 3 votes; 2 ballots were"):
+        game.submit(act.Tally(r.request, 3, 1, 1))
+    out = game.submit(act.Tally(r.request, 2, 1, 0))
+    closed = next(e for e in out if isinstance(e, ev.RequestClosed))
+    assert closed.summary == (
+        "The ballot is closed: 2 ballots were already in; the paper tally adds the other 3."
+    )
+    assert game.room is not None
+    record = game.room.state.ballots["showdown_18_june"]
+    assert (record["molotov"], record["bulganin"]) == ("for", "against")
+    assert {record[a] for a in ("khrushchev", "malenkov", "mikoyan")} == {"secret"}
+    full = next(e for e in out if isinstance(e, ev.VoteHeld) and e.to == (ev.SEALED,))
+    ruled = len(full.ballots) - 2  # the voters nobody holds, by the rules
+    assert full.votes_for + full.votes_against + full.abstentions == ruled + 2 + 3
+
+
+def test_a_refused_move_says_why_in_a_sentence(cast_1957: Scenario) -> None:
+    game, _ = new_game(cast_1957)
+    play_until(game, "floor")
+    f = request(game, "floor").request
+    game.submit(act.MakeMove("khrushchev", f, "rally"))
+    out = game.submit(act.MakeMove("khrushchev", f, "rally"))
+    assert out[0].reason == "it can be used only once in a game."
+
+
+def test_undo_says_what_it_takes_back_before_what_it_reopens(cast_1957: Scenario) -> None:
+    game, _ = new_game(cast_1957)
+    r = request(game, "decision")
+    game.submit(act.Choose("molotov", r.request, history_choice(game, r)))
+    out = game.submit(act.Undo())
+    assert isinstance(out[0], ev.Ruling) and out[0].kind == "undo"
+    assert out.index(r) > 0

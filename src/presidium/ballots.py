@@ -127,7 +127,7 @@ def hold(
     for voter in vote.voters:
         seat = seated.voters.get(voter) if seated is not None else None
         if seated is not None and seat is not None:
-            if seated.paper is not None and seat not in seated.scripted:
+            if seated.paper is not None and seat not in seated.scripted and seat not in seated.cast:
                 record[voter] = "secret"
                 voted += 1
                 continue
@@ -167,10 +167,12 @@ def hold(
             counts = scaled(formula, 100 - delegates.share)
             size = int(delegates.size.evaluate(values))
             shares = delegate_votes(size, delegates.share, len(seats))
+            on_paper = paper_seats(seats, seated) if seated.paper is not None else frozenset()
             for seat, n in zip(seats, shares, strict=True):
-                if seated.paper is not None and seat not in seated.scripted:
-                    record[seat] = "secret"
-                    voted += 1
+                if seat in on_paper:
+                    if seat not in seated.scripted:
+                        record[seat] = "secret"
+                        voted += 1
                     continue
                 if seat in seated.cast:
                     value, why = seated.cast[seat]
@@ -250,6 +252,33 @@ def _missing(
             return None
         return replace(ruled, reason=f"{ABSENT_SCRIPT} {ruled.reason}")
     return ev.Ballot(voter, name, "abstain", ABSENT_ABSTAIN)
+
+
+def paper_seats(seats: tuple[str, ...], seated: Seated) -> frozenset[str]:
+    """The delegate seats a paper tally stands for: every one that has not cast a ballot of
+    its own, a scripted one's share going to the paper with the others; none when no seat
+    is left to vote on paper."""
+    left = [s for s in seats if s not in seated.cast]
+    if all(s in seated.scripted for s in left):
+        return frozenset()
+    return frozenset(left)
+
+
+def paper_total(
+    scenario: Scenario, vote: Vote, values: Mapping[str, Any], seated: Seated
+) -> tuple[int, int]:
+    """What a paper tally must add up to: (the seated actor voters with no ballot in yet, one
+    vote each; the votes of the delegate seats it stands for)."""
+    voters = sum(
+        1 for s in seated.voters.values() if s not in seated.scripted and s not in seated.cast
+    )
+    seats = seated.delegates
+    if not seats or vote.delegates is None:
+        return voters, 0
+    size = int(vote.delegates.size.evaluate(values))
+    shares = delegate_votes(size, vote.delegates.share, len(seats))
+    on_paper = paper_seats(seats, seated)
+    return voters, sum(n for s, n in zip(seats, shares, strict=True) if s in on_paper)
 
 
 def seated_votes(

@@ -55,6 +55,8 @@ if TYPE_CHECKING:
 
 # Who took a decision, as the trail and ``ChoiceMade.by`` say it.
 BY_SCRIPT, BY_HANDS, BY_TEACHER, BY_CONCLUDE = "script", "hands", "teacher", "conclude"
+# What a rated argument did to its target (``Rated.outcome``).
+MOVED, ALREADY, UNMOVED = ev.MOVED, ev.ALREADY, ev.UNMOVED
 # What the room hears an undone action called. A private action is named without its
 # author: the room never saw it, and must not learn who sent a note or cast a secret ballot.
 PRIVATE = {
@@ -81,6 +83,21 @@ NOUNS = {
     "reveal": "reveal",
     "conclude": "bell",
 }
+
+
+def _lower(label: str) -> str:
+    """A stance's label inside a sentence: "With Khrushchev" -> "with Khrushchev"."""
+    return label[:1].lower() + label[1:]
+
+
+def sentence(text: str) -> str:
+    """``text`` ending with a full stop, as every reason the room reads does ("" stays "")."""
+    text = text.rstrip()
+    return text if not text or text[-1] in ".!?" else text + "."
+
+
+def _ballots(n: int) -> str:
+    return f"{n} ballot{'s' if n != 1 else ''} {'were' if n != 1 else 'was'}"
 
 
 def seated_humans(scenario: Scenario, seating: Seating) -> frozenset[str]:
@@ -365,12 +382,12 @@ class ClassGame:
     def _usable(self, seat: str, move: Move, phase: Phase) -> str | None:
         """Why ``seat`` cannot use ``move`` now, or None when it can."""
         if move.window and phase.id not in move.window:
-            return "not in this scene"
+            return "not in this scene."
         if move.limit is not None and self.state.uses.get((seat, move.id), 0) >= move.limit:
             times = "once" if move.limit == 1 else f"{move.limit} times"
-            return f"it can be used only {times} in a game"
+            return f"it can be used only {times} in a game."
         if move.when is not None and not move.when.evaluate(self.game.values):
-            return move.unavailable or "it is not possible now"
+            return sentence(move.unavailable or "it is not possible now")
         return None
 
     # ------------------------------------------------------------------ submit
@@ -463,7 +480,7 @@ class ClassGame:
             raise IllegalChoice(f"{decider} decides here, not {self.names[a.role]}")
         option = self._option(request, a.choice)
         if not option.available:
-            out.append(ev.Refused(a.choice, option.reason or ""))
+            out.append(ev.Refused(a.choice, sentence(option.reason or "")))
             return False
         summary = f"{self.names[a.role]} chose: {option.label}"
         self._decide(request, a.choice, f"role:{a.role}", "complete", summary, out)
@@ -503,7 +520,7 @@ class ClassGame:
             raise IllegalChoice(f"{self.names[a.role]} is not consulted in this decision")
         option = self._option(request, a.choice)
         if not option.available:
-            out.append(ev.Refused(a.choice, option.reason or ""))
+            out.append(ev.Refused(a.choice, sentence(option.reason or "")))
             return False
         to = (ev.for_role(request.roles[0]), ev.for_role(a.role), ev.TEACHER)
         out.append(
@@ -568,18 +585,27 @@ class ClassGame:
 
     def paper_votes(self, request_id: str) -> tuple[int, int] | None:
         """What a paper tally of an open ballot adds up to now: (the seated actor voters'
-        votes, one each; the votes the seated delegates hold between them). None when no
-        such ballot is open."""
+        votes, one each; the votes the seated delegates hold between them), counting only
+        the seats whose ballot is not in yet. None when no such ballot is open."""
         request = self.state.requests.get(request_id)
         if request is None or request.kind != BALLOT or request.vote is None:
             return None
         vote = self.scenario.votes[request.vote]
-        seats = [s for s in request.roles if s not in self.state.scripted]
-        voters, delegates = self._voters(request.vote, seats)
-        total = ballots.seated_votes(
-            self.scenario, vote, self.game.values, len(voters), len(delegates)
-        )
-        return len(voters), total - len(voters)
+        seated = self._seated(request, dict(self.state.cast.get(request.request, {})))
+        return ballots.paper_total(self.scenario, vote, self.game.values, seated)
+
+    def _seated(
+        self,
+        request: ev.RequestOpened,
+        cast: dict[str, tuple[str, str]],
+        paper: tuple[int, int, int] | None = None,
+    ) -> ballots.Seated:
+        assert request.vote is not None
+        vote = self.scenario.votes[request.vote]
+        voters, delegates = self._voters(vote.id, list(request.roles))
+        missing = BY_SCRIPT if self.state.concluded else vote.missing
+        scripted = frozenset(request.roles) & self.state.scripted
+        return ballots.Seated(voters, delegates, cast, self.names, missing, paper, scripted)
 
     def _tally(self, a: act.Tally, out: list[ev.Event]) -> bool:
         request = self._request(a.request, BALLOT)
@@ -591,9 +617,12 @@ class ClassGame:
         total = sum(held)
         if sum(paper) != total:
             parts = f" ({held[0]} voters, one each, and {held[1]} for the delegates)"
+            cast = len(self.state.cast.get(request.request, {}))
+            already = f"; {_ballots(cast)} already in" if cast else ""
             raise IllegalChoice(
-                f"the paper tally adds up to {sum(paper)}, but the seated voters hold {total} "
-                f"vote{'s' if total != 1 else ''}{parts if held[1] else ''}"
+                f"the paper tally adds up to {sum(paper)}, but the seated voters"
+                f"{' with no ballot in' if cast else ''} hold {total} "
+                f"vote{'s' if total != 1 else ''}{parts if held[1] else ''}{already}."
             )
         self._close_ballot(request, BY_TEACHER, out, paper=paper)
         return True
@@ -607,17 +636,7 @@ class ClassGame:
     ) -> None:
         assert request.vote is not None
         vote = self.scenario.votes[request.vote]
-        voters, delegates = self._voters(vote.id, list(request.roles))
-        missing = BY_SCRIPT if self.state.concluded else vote.missing
-        seated = ballots.Seated(
-            voters,
-            delegates,
-            self.state.cast.pop(request.request, {}),
-            self.names,
-            missing,
-            paper,
-            frozenset(request.roles) & self.state.scripted,
-        )
+        seated = self._seated(request, self.state.cast.pop(request.request, {}), paper)
         del self.state.requests[request.request]
         self._count(vote.id, seated, out, closing=(request, by))
 
@@ -634,7 +653,14 @@ class ClassGame:
         if closing is not None:
             request, by = closing
             if seated is not None and seated.paper is not None:
-                summary = f"The ballot is closed: {counted.voted} counted on paper."
+                cast = len(seated.cast)
+                on_paper = counted.voted - cast
+                summary = f"The ballot is closed: {on_paper} counted on paper."
+                if cast:
+                    summary = (
+                        f"The ballot is closed: {_ballots(cast)} already in; "
+                        f"the paper tally adds the other {on_paper}."
+                    )
             else:
                 summary = f"The ballot is closed: {counted.voted} voted"
                 if counted.absent:
@@ -700,7 +726,7 @@ class ClassGame:
             assert move is not None
             to = () if move.public else (ev.for_role(q.seat), ev.TEACHER)
             if move.when is not None and not move.when.evaluate(game.values):
-                reason = move.unavailable or "it was no longer possible"
+                reason = sentence(move.unavailable or "it was no longer possible")
                 out.append(
                     ev.MoveResolved(
                         q.seat,
@@ -802,16 +828,17 @@ class ClassGame:
         stance = str(self.game.values[key])
         goal = self._towards(role)
         line = classroom.stance_line
-        moved = False
-        if success and goal in line and stance in line and goal != stance:
-            here, there = line.index(stance), line.index(goal)
-            stance = line[here + (1 if there > here else -1)]
-            self.game.values[key] = stance
-            moved = True
+        outcome = UNMOVED
+        if success and goal in line and stance in line:
+            outcome = ALREADY
+            if goal != stance:
+                here, there = line.index(stance), line.index(goal)
+                stance = line[here + (1 if there > here else -1)]
+                self.game.values[key] = stance
+                outcome = MOVED
         del self.state.requests[request.request]
         name = self.scenario.actors[target].name
-        said = f"{name} is moved." if moved else f"{name} is unmoved."
-        out.append(ev.RequestClosed(request.request, RATING, BY_TEACHER, said))
+        label = self.scenario.stances.get(stance, stance)
         out.append(
             ev.Rated(
                 request.request,
@@ -823,9 +850,16 @@ class ClassGame:
                 number,
                 success,
                 stance,
-                self.scenario.stances.get(stance, stance),
+                label,
+                outcome,
             )
         )
+        said = {
+            MOVED: f"{name} is moved: now {_lower(label)}.",
+            ALREADY: f"{name} is persuaded, and already {_lower(label)}.",
+            UNMOVED: f"{name} is unmoved.",
+        }[outcome]
+        out.append(ev.RequestClosed(request.request, RATING, BY_TEACHER, said))
         return True
 
     def _note(self, a: act.Note, out: list[ev.Event]) -> bool:
@@ -985,9 +1019,9 @@ class ClassGame:
             raise IllegalChoice("there is nothing to take back")
         snap, index = self.state.history[-1]
         taken = self.game.log[index]
+        out.append(ev.Ruling("undo", f"The teacher took back {self._describe(taken)}.", ""))
         self._rewind(snap, "undo", out)
         self.state.history = self.state.history[:-1]
-        out.append(ev.Ruling("undo", f"The teacher took back {self._describe(taken)}.", ""))
         return True
 
     def _describe(self, action: act.Action) -> str:
