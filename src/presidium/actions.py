@@ -190,11 +190,14 @@ class SetValue(Action):
 
 @dataclass(frozen=True)
 class Overrule(Action):
-    """Replace the latest decision with ``choice``; both stay in the log."""
+    """The teacher decides: the decision open now, taken for its student, or else the latest
+    decision taken, replaced (what was done since is taken back). ``phase`` names which of
+    the two; None takes the open one if there is one. Both stay in the log."""
 
     do: ClassVar[str] = "overrule"
     choice: str
     reason: str
+    phase: str | None = None
 
 
 @dataclass(frozen=True)

@@ -383,7 +383,28 @@ class Ruling(Event):
     kind: str  # "set", "overrule" or "undo"
     text: str  # "Central Committee members in Moscow: 70 (was 55)"
     reason: str
+    # An overrule of a decision taken, or an undo: the number, counted from 0 among every
+    # event the game has given since its start (a session's ``events`` index), of the first
+    # event it takes back. Every event from there up to this ruling no longer describes the
+    # game (``taken_back``). None: nothing is taken back.
+    retracts: int | None = None
     type: str = field(init=False, default="ruling")
+
+
+def taken_back(events: list[Event]) -> frozenset[int]:
+    """The indices of ``events`` (every event of a game, from its start) that a later
+    overrule or undo took back: what a debrief must not present as having happened. The
+    rulings themselves, and a pause or its end (which no ruling takes back), are kept."""
+    gone: set[int] = set()
+    for n, e in enumerate(events):
+        if isinstance(e, Ruling) and e.retracts is not None:
+            gone.update(
+                i
+                for i in range(e.retracts, n)
+                if not isinstance(events[i], Ruling | Paused | Resumed)
+                or (isinstance(events[i], Ruling) and events[i].kind == "set")  # type: ignore[attr-defined]
+            )
+    return frozenset(gone)
 
 
 @dataclass(frozen=True)
