@@ -544,13 +544,13 @@ def test_overrule_replaces_the_latest_decision(cast_1957: Scenario) -> None:
     first = r.options[0].id
     other = next(o.id for o in r.options if o.available and o.id != first)
     game.submit(act.Choose("molotov", r.request, first))
-    out = game.submit(act.Overrule(other, "Molotov would not have risked it."))
+    out = game.submit(act.Overrule(other, "Molotov would not have risked it.", "the_plot"))
     ruling = next(e for e in out if isinstance(e, ev.Ruling))
     assert ruling.kind == "overrule" and ruling.to == ()
     assert [t.choice for t in game.trail] == [other] and game.trail[0].by == "teacher"
     assert [a.do for a in game.log] == ["choose", "overrule"]
     with pytest.raises(IllegalChoice, match="is not a choice"):
-        game.submit(act.Overrule("nonsense", "x"))
+        game.submit(act.Overrule("nonsense", "x", "the_plot"))
 
 
 def test_undo_takes_back_the_latest_action_and_stays_in_the_log(cast_1957: Scenario) -> None:
@@ -634,7 +634,7 @@ def test_bad_actions_raise_a_clear_reason_and_change_nothing(cast_1957: Scenario
         (act.Rate("rating:9", 3), "no request 'rating:9' is open"),
         (act.Close("the_plot:floor"), "no request 'the_plot:floor' is open; open now: the_plot:decision"),
         (act.Argue("mikoyan", "pervukhin", "y" * 300), "at most 280"),
-        (act.Overrule("x", "y"), "no decision has been taken yet"),
+        (act.Overrule("x", "y", "ambush"), "no decision has been taken yet"),
         (act.SeatRole("molotov"), "already held by a student"),
         (act.Reveal(), "no sealed record"),
     ]  # fmt: skip
@@ -1121,3 +1121,51 @@ def test_undo_says_what_it_takes_back_before_what_it_reopens(cast_1957: Scenario
     out = game.submit(act.Undo())
     assert isinstance(out[0], ev.Ruling) and out[0].kind == "undo"
     assert out.index(r) > 0
+
+
+def test_overrule_names_what_it_replaces_and_what_it_takes_back(cast_1957: Scenario) -> None:
+    from presidium.classroom import postmortem
+    from presidium.classroom.session import Session
+
+    session = Session.new(cast_1957, seating(8), 3)
+    game = session.game
+    for _ in range(2):
+        r = request(game, "decision")
+        session.submit(act.Choose(r.roles[0], r.request, history_choice(game, r)))
+    ambush = game.trail[-1]
+    f = request(game, "floor").request
+    session.submit(act.MakeMove("khrushchev", f, "rally"))
+    session.submit(act.Close(f))
+    while not any(r.kind == "decision" for r in game.requests.values()):
+        session.submit(act.Close(next(iter(game.requests))))
+    assert len(session.events) == game.emitted
+    # the same choice changes nothing: refused, with the reason
+    with pytest.raises(IllegalChoice, match="is already the decision in"):
+        session.submit(act.Overrule(ambush.choice, "Same.", "ambush"))
+    other = next(c.id for c in cast_1957.phases["ambush"].choices if c.id != ambush.choice)
+    out = session.submit(act.Overrule(other, "He would not have waited.", "ambush"))
+    ruling = out[0]
+    assert isinstance(ruling, ev.Ruling) and ruling.retracts is not None
+    assert ruling.text.startswith("'" + ambush.phase_title + "', decided by Nikita Khrushchev: ")
+    assert f"(was {ambush.label}); taken back with it: Nikita Khrushchev's move" in ruling.text
+    gone = ev.taken_back(session.events)
+    moves = [n for n, e in enumerate(session.events) if isinstance(e, ev.MoveResolved)]
+    assert moves and all(n in gone for n in moves)
+    assert [t.phase for t in game.trail] == ["the_plot", "ambush"]
+    assert (game.trail[-1].choice, game.trail[-1].by) == (other, "teacher")
+    assert postmortem._floor(session) == ()  # the move no longer happened
+
+
+def test_overrule_with_a_decision_open_decides_it_for_the_teacher(cast_1957: Scenario) -> None:
+    game, _ = new_game(cast_1957)
+    r = request(game, "decision")
+    choice = history_choice(game, r)
+    out = game.submit(act.Overrule(choice, "Time is short."))
+    ruling = out[0]
+    assert isinstance(ruling, ev.Ruling) and ruling.retracts is None
+    assert ruling.text.startswith("'") and "for Vyacheslav Molotov to decide" in ruling.text
+    assert (game.trail[0].phase, game.trail[0].choice, game.trail[0].by) == (
+        r.phase,
+        choice,
+        "teacher",
+    )

@@ -201,9 +201,12 @@ class ClassGame:
                         )
                     )
 
-    def before_decision(self, by: str) -> str:
-        """Called as a decision is taken: remember the game as it was, for an overrule."""
+    def before_decision(self, by: str, at: int) -> str:
+        """Called as a decision is taken (its ``ChoiceMade`` the ``at``-th event): remember
+        the game as it was, for an overrule."""
         self.state.before_decision = self.game.snapshot()
+        later = len(self.game.log) + (1 if self._submitting is not None else 0)
+        self.state.decided_at = (at, later)
         if by == BY_SCRIPT and self.state.concluded:
             return BY_CONCLUDE
         return by
@@ -412,16 +415,26 @@ class ClassGame:
         self._not_paused(action)
         before = self.game.snapshot()
         out: list[ev.Event] = []
-        if not handler(action, out):
-            return out  # refused in the fiction: nothing changed, nothing logged
+        self._submitting = action
+        try:
+            if not handler(action, out):
+                return out  # refused in the fiction: nothing changed, nothing logged
+        finally:
+            self._submitting = None
         game = self.game
         game.log.append(action)
         if not isinstance(action, act.Undo | act.Pause | act.Resume):
-            history = (*self.state.history, (before, len(game.log) - 1))
+            history = (*self.state.history, (before, len(game.log) - 1, game.emitted))
             self.state.history = history[-UNDO_DEPTH:]
         if not game.over:
-            game._advance(out)
-        return game._settle(out)
+            self._submitting = action
+            try:
+                game._advance(out)
+            finally:
+                self._submitting = None
+        out = game._settle(out)
+        game.emitted += len(out)
+        return out
 
     # ------------------------------------------------------------------ checks
     def _not_paused(self, action: act.Action) -> None:
@@ -978,13 +991,61 @@ class ClassGame:
                 out.append(request)
 
     def _overrule(self, a: act.Overrule, out: list[ev.Event]) -> bool:
-        snap = self.state.before_decision
-        if snap is None:
-            raise IllegalChoice("no decision has been taken yet")
         if not a.reason.strip():
             raise IllegalChoice("an overrule needs a reason, said to the room")
         game = self.game
-        old = game.trail[-1]
+        open_ = next((r for r in self.state.requests.values() if r.kind == DECISION), None)
+        latest = game.trail[-1] if game.trail and self.state.before_decision else None
+        phase_id = a.phase or (open_.phase if open_ is not None else None)
+        if open_ is not None and phase_id == open_.phase:
+            return self._overrule_open(open_, a, out)
+        if latest is None:
+            raise IllegalChoice("no decision has been taken yet")
+        if phase_id is not None and phase_id != latest.phase:
+            can = [p for p in (open_.phase if open_ else None, latest.phase) if p]
+            raise IllegalChoice(
+                f"only the decision open now or the latest one taken can be overruled: "
+                f"{' or '.join(can)}, not '{phase_id}'"
+            )
+        return self._overrule_taken(latest, a, out)
+
+    def _overrule_open(
+        self, request: ev.RequestOpened, a: act.Overrule, out: list[ev.Event]
+    ) -> bool:
+        """The teacher takes the open decision in its student's place."""
+        option = self._option(request, a.choice)
+        if not option.available:
+            raise IllegalChoice(f"'{a.choice}' cannot be chosen now: {option.reason or ''}")
+        phase = self.scenario.phases[request.phase]
+        name = self.names[request.roles[0]]
+        text = (
+            f"'{phase.title}', for {name} to decide: {option.label} "
+            f"(the teacher decides; {name} had not chosen)"
+        )
+        out.append(ev.Ruling("overrule", text, a.reason))
+        summary = f"The teacher decides: {option.label}"
+        self._decide(request, a.choice, BY_TEACHER, BY_TEACHER, summary, out)
+        return True
+
+    def _overrule_taken(self, old: Any, a: act.Overrule, out: list[ev.Event]) -> bool:
+        """The latest decision taken, replaced: the game goes back to it, and what was done
+        since is taken back with it and named."""
+        game = self.game
+        snap = self.state.before_decision
+        holder = self.holder(old.seat)
+        who = self.names[holder] if holder is not None else self.scenario.seat_name(old.seat)
+        whose = f"'{old.phase_title}', decided by {who}"
+        if a.choice == old.choice:
+            raise IllegalChoice(
+                f"'{old.label}' is already the decision in '{old.phase_title}' (by {who}); "
+                "an overrule names another choice"
+            )
+        at, first_later = self.state.decided_at
+        later = [
+            self._describe(game.log[i], public_moves=True)
+            for _snap, i, _at in self.state.history
+            if i >= first_later
+        ]
         current = game.snapshot()
         self._rewind(snap, BY_TEACHER, [])
         phase = game.phase
@@ -1000,9 +1061,11 @@ class ClassGame:
                 )
             raise IllegalChoice(f"'{a.choice}' was not open then: {option.reason or ''}")
         game.restore(current)
+        text = f"{whose}: {option.label} (was {old.label})"
+        if later:
+            text += "; taken back with it: " + ", ".join(later)
+        out.append(ev.Ruling("overrule", text, a.reason, at))
         self._rewind(snap, BY_TEACHER, out)
-        text = f"{phase.title}: {option.label} (was {old.label})"
-        out.append(ev.Ruling("overrule", text, a.reason))
         request = self.state.requests.get(decision_id(phase.id))
         if request is not None:
             summary = f"The teacher decides: {option.label}"
@@ -1017,15 +1080,22 @@ class ClassGame:
     def _undo(self, a: act.Undo, out: list[ev.Event]) -> bool:
         if not self.state.history:
             raise IllegalChoice("there is nothing to take back")
-        snap, index = self.state.history[-1]
+        snap, index, at = self.state.history[-1]
         taken = self.game.log[index]
-        out.append(ev.Ruling("undo", f"The teacher took back {self._describe(taken)}.", ""))
+        text = f"The teacher took back {self._describe(taken)}."
+        out.append(ev.Ruling("undo", text, "", at))
         self._rewind(snap, "undo", out)
         self.state.history = self.state.history[:-1]
         return True
 
-    def _describe(self, action: act.Action) -> str:
-        """An action as the room may hear of it: never a private action's content or author."""
+    def _describe(self, action: act.Action, public_moves: bool = False) -> str:
+        """An action as the room may hear of it: never a private action's content or author.
+        ``public_moves``: a public move the room saw resolve is named with its author."""
+        if public_moves and isinstance(action, act.MakeMove):
+            role = self.role(action.role)
+            move = role.move(action.move) if role is not None else None
+            if move is not None and move.public and action.request not in self.state.requests:
+                return f"{self.names[action.role]}'s move '{move.label}'"
         if action.do in PRIVATE:
             return PRIVATE[action.do]
         role = getattr(action, "role", None)

@@ -125,6 +125,9 @@ class Game:
         # so a solo game does no class work at all.
         self.room: ClassGame | None = None
         self.log: list[Action] = []  # every action ``submit`` accepted, in order
+        # How many events a class game has given since its start (accepted actions only):
+        # where a ruling's ``retracts`` counts from. Like the log, never put back.
+        self.emitted = 0
         if seating is not None:
             from presidium.classgame import seated_humans
 
@@ -319,7 +322,9 @@ class Game:
         out: list[ev.Event] = []
         self._enter(out)
         self._advance(out)
-        return self._settle(out)
+        out = self._settle(out)
+        self.emitted += len(out)
+        return out
 
     def step(self, choice_id: str) -> list[ev.Event]:
         """Take ``choice_id`` for the seat that must decide now; run on to the next decision.
@@ -450,7 +455,7 @@ class Game:
 
     def _take(self, phase: Phase, choice: Choice, by: str, out: list[ev.Event]) -> None:
         if self.room is not None:
-            by = self.room.before_decision(by)
+            by = self.room.before_decision(by, self.emitted + len(out))
         seat = phase.by or ""
         historical = None if phase.history is None else choice.id == phase.history
         out.append(

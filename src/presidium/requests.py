@@ -85,7 +85,11 @@ class Room:
     # The snapshot taken before the latest decision (for overrule), and the snapshots taken
     # before each accepted action still in effect, with its place in the log (for undo).
     before_decision: Any = None
-    history: tuple[tuple[Any, int], ...] = ()
+    # Where the latest decision was taken: the index of its ``ChoiceMade`` among the game's
+    # events, and the place in the log of the first action after it.
+    decided_at: tuple[int, int] = (0, 0)
+    # each: (the snapshot, the action's place in the log, where its events begin)
+    history: tuple[tuple[Any, int, int], ...] = ()
 
     def copy(self) -> Room:
         """A copy that shares nothing mutable with this one."""

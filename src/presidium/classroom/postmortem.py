@@ -171,9 +171,11 @@ def _votes(scenario: Scenario, session: Session, reveal: bool) -> tuple[VoteReco
 
 
 def _arguments(session: Session) -> tuple[Argument, ...]:
-    rated = {e.request: e for e in session.events if isinstance(e, ev.Rated)}
+    gone = ev.taken_back(session.events)
+    kept = [e for n, e in enumerate(session.events) if n not in gone]
+    rated = {e.request: e for e in kept if isinstance(e, ev.Rated)}
     found = []
-    for e in session.events:
+    for e in kept:
         if isinstance(e, ev.Argued):
             r = rated.get(e.request)
             found.append(
@@ -198,7 +200,10 @@ def _minute(session: Session, index: int) -> int | None:
 
 def _floor(session: Session) -> tuple[FloorEntry, ...]:
     found = []
+    gone = ev.taken_back(session.events)
     for n, e in enumerate(session.events):
+        if n in gone:
+            continue
         if isinstance(e, ev.Declared):
             found.append(FloorEntry(_minute(session, n), e.name, f"declared a stance: {e.label}"))
         elif isinstance(e, ev.MoveResolved):
@@ -218,7 +223,10 @@ def _floor(session: Session) -> tuple[FloorEntry, ...]:
 
 def _interventions(session: Session) -> tuple[Intervention, ...]:
     found = []
+    gone = ev.taken_back(session.events)
     for n, e in enumerate(session.events):
+        if n in gone:
+            continue
         minute = _minute(session, n)
         if isinstance(e, ev.Injected):
             detail = "counterfactual" if e.counterfactual else "sources: " + ", ".join(e.sources)
