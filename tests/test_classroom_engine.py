@@ -1169,3 +1169,25 @@ def test_overrule_with_a_decision_open_decides_it_for_the_teacher(cast_1957: Sce
         choice,
         "teacher",
     )
+
+
+def test_the_story_moving_a_seated_students_declared_stance_says_so(june_1957: Scenario) -> None:
+    import dataclasses
+
+    gives_way = june_1957.phases["presidium_gives_way"].effects  # moves Pervukhin, Saburov
+    rumour = next(iter(june_1957.injections.values()))
+    push = dataclasses.replace(rumour, effects=gives_way, window=(), when=None, vote=None)
+    scenario = dataclasses.replace(june_1957, injections={**june_1957.injections, "push": push})
+    game = Game(scenario, seating=cast(scenario, 25), seed=3)
+    game.start()
+    game.submit(act.Declare("pervukhin", "khrushchev"))
+    game.submit(act.SetValue("cc_in_moscow", 90, "Everyone came."))
+    out = game.submit(act.Inject("push"))
+    assert game.values["pervukhin.stance"] == "wavering"
+    said = [e for e in out if isinstance(e, ev.Narration) and "Pervukhin" in e.text]
+    assert len(said) == 1 and said[0].to == ()
+    assert said[0].text.startswith(
+        "Mikhail Pervukhin's declared stance (with Khrushchev) is changed by the teacher's "
+        f"event '{push.label}': now wavering."
+    )
+    assert not any("Saburov" in e.text for e in out if isinstance(e, ev.Narration))

@@ -211,6 +211,26 @@ class ClassGame:
             return BY_CONCLUDE
         return by
 
+    def moved(self, target: str, new: Any, cause: str, out: list[ev.Event]) -> None:
+        """Tell the room, by name and with the cause, when the story moves the stance of an
+        actor whose seated student has declared one: the declaration is no longer where
+        that actor stands, and the student may declare again."""
+        actor = target[: -len(".stance")] if target.endswith(".stance") else ""
+        old = self.game.values.get(target)
+        if actor not in self.state.declared or new == old or self.holder(actor) is None:
+            return
+        name = self.scenario.actors[actor].name
+        was = _lower(self.scenario.stances.get(str(old), str(old)))
+        now = _lower(self.scenario.stances.get(str(new), str(new)))
+        by = f" by {cause}" if cause else ""
+        out.append(
+            ev.Narration(
+                f"{name}'s declared stance ({was}) is changed{by}: now {now}. "
+                f"The student playing {name} may declare again.",
+                False,
+            )
+        )
+
     def ended(self, out: list[ev.Event]) -> None:
         ballots = tuple((v, tuple(cast.items())) for v, cast in self.state.ballots.items())
         self.state.final = (tuple(self.game.values.items()), ballots)
@@ -763,7 +783,7 @@ class ClassGame:
                 assert move.outcome is not None
                 outcome = move.outcome
             text = game._render(outcome.text)
-            game._apply(outcome.effects)
+            game._apply(outcome.effects, out, f"{self.names[q.seat]}'s move '{move.label}'")
             out.append(
                 ev.MoveResolved(
                     q.seat,
@@ -786,6 +806,7 @@ class ClassGame:
             known = ", ".join(self.scenario.stances)
             raise IllegalChoice(f"no stance '{a.stance}'; the stances are: {known}")
         self.game.values[f"{role.actor}.stance"] = a.stance
+        self.state.declared |= {role.actor}
         label = self.scenario.stances[a.stance]
         out.append(ev.Declared(a.role, self.names[a.role], role.actor, a.stance, label))
         return True
@@ -939,7 +960,7 @@ class ClassGame:
         if injection.vote is not None and straw_poll_id(injection.id) in self.state.requests:
             raise IllegalChoice(f"the straw poll of '{injection.id}' is still open")
         text = game._render(injection.text)
-        game._apply(injection.effects)
+        game._apply(injection.effects, out, f"the teacher's event '{injection.label}'")
         out.append(
             ev.Injected(
                 injection.id, injection.label, text, injection.sources, injection.counterfactual

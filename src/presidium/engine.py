@@ -503,15 +503,20 @@ class Game:
                 closed,
             )
         )
-        self._apply_outcome(outcome, choice.counterfactual, out)
+        cause = f"{self.scenario.seat_name(seat)}'s choice '{choice.label}'"
+        self._apply_outcome(outcome, choice.counterfactual, out, cause)
         self._phase = self.scenario.phases.get(self.machine.fire(trigger, self.values))
         self._enter(out)
 
-    def _apply_outcome(self, outcome: Outcome, counterfactual: bool, out: list[ev.Event]) -> None:
+    def _apply_outcome(
+        self, outcome: Outcome, counterfactual: bool, out: list[ev.Event], cause: str = ""
+    ) -> None:
         text = self._render(outcome.text)
-        self._apply(outcome.effects)
+        said: list[ev.Event] = []  # said after the outcome's own text
+        self._apply(outcome.effects, said, cause)
         if text:
             out.append(ev.Narration(text, counterfactual))
+        out.extend(said)
 
     def _enter(self, out: list[ev.Event]) -> None:
         phase = self.phase
@@ -520,7 +525,8 @@ class Game:
         if self.trace is not None:
             self.trace.append(("phase", phase, None, None))
         self.scenes.append(phase.id)
-        self._apply(phase.effects)
+        kept: list[ev.Event] = []  # said after the scene it belongs to
+        self._apply(phase.effects, kept, f"the scene '{phase.title}'")
         decision = "here" if phase.choices and phase.by in self.humans else UNSETTLED
         out.append(
             ev.PhaseStarted(
@@ -537,6 +543,7 @@ class Game:
                 decision,
             )
         )
+        out.extend(kept)
         if self.room is not None:  # a class holds its vote after the floor, as a ballot
             self.room.entered(phase, out)
             out.append(self.status())
@@ -573,17 +580,22 @@ class Game:
         if self.room is not None:
             self.room.ended(out)
 
-    def _apply(self, effects: Iterable[CompiledEffect]) -> None:
-        values, variables, trace = self.values, self.scenario.variables, self.trace
+    def _apply(
+        self, effects: Iterable[CompiledEffect], out: list[ev.Event] | None = None, cause: str = ""
+    ) -> None:
+        """Apply ``effects`` (of ``cause``) in order. In a class, the story moving a stance a
+        seated student has declared is said to the room by name (``ClassGame.moved``)."""
+        values, variables, trace, room = self.values, self.scenario.variables, self.trace, self.room
         for effect in effects:
             operand = effect.value.evaluate(values)
             if trace is not None:
                 trace.append(
                     ("effect", effect, operand, dict(values) if effect.value.names else None)
                 )
-            values[effect.target] = combine(
-                effect.op, values[effect.target], operand, variables[effect.target]
-            )
+            new = combine(effect.op, values[effect.target], operand, variables[effect.target])
+            if room is not None and out is not None:
+                room.moved(effect.target, new, cause, out)
+            values[effect.target] = new
 
     def _percent(self, choice: Choice) -> int:
         assert choice.chance is not None

@@ -78,6 +78,7 @@ class Room:
         (),
     )
     objectives_revealed: bool = False
+    declared: frozenset[str] = frozenset()  # actors whose seated student declared a stance
     concluded: bool = False
     # The teacher's pause: its reason while the game is paused, else None. Not part of the
     # game's state: undo and overrule leave it as it is.
@@ -117,6 +118,7 @@ class Room:
             ("~queued", tuple(sorted(self.queued.items()))),
             ("~uses", tuple(sorted(self.uses.items()))),
             ("~concluded", self.concluded),
+            ("~declared", tuple(sorted(self.declared))),
             ("~paused", self.paused is not None),
         )
 
