@@ -79,7 +79,10 @@ def test_the_deal_as_a_table() -> None:
         "   Khrushchev, Vyacheslav Molotov, Nikolai Bulganin, Anastas Mikoyan, Georgy\n"
         "   Malenkov, Member of the Central Committee 1; the script votes for 1 more.\n"
     ) in out
-    assert "students: Nikolai Bulganin; the script votes for 1 more. No vote: Nikita\n" in out
+    assert (
+        "2. A straw poll of the corridor (counterfactual; simultaneous, only if the\n"
+        "   teacher calls it): students: Nikolai Bulganin; the script votes for 1 more.\n"
+    ) in out
     assert out.endswith(
         "The script plays Kliment Voroshilov.\nStudents may argue with Kliment Voroshilov.\n"
     )
@@ -174,7 +177,8 @@ def test_a_role_sheet_says_everything_the_role_may_use(door: Scenario) -> None:
     )
     assert tuple(b.words() for b in bulganin.ballots) == (
         "\u201cReceive the members?\u201d (Friday 21 June 1957): yes (secret ballot)",
-        "\u201cA straw poll of the corridor\u201d (only if the teacher calls it): yes (simultaneous)",
+        "\u201cA straw poll of the corridor (counterfactual)\u201d (only if the teacher calls it): "
+        "yes (simultaneous)",
     )
     assert bulganin.knows == ()  # the only thing he knows is sealed until the count
     assert bulganin.envelopes == ("\u201cThe Presidium decides\u201d (Friday 21 June 1957)",)
@@ -535,3 +539,44 @@ def test_the_deal_says_where_each_role_votes() -> None:
     assert "1. The Presidium turns on Khrushchev (simultaneous, Tuesday 18 June 1957):" in flat
     assert "No vote (candidate member): Marshal Georgy Zhukov, Yekaterina Furtseva" in flat
     assert max(len(line) for line in out.splitlines()) <= 80
+
+
+# --------------------------------------------------------------------------- labels said once
+
+
+def labelled_titles(scenario: Scenario) -> list[tuple[str, str]]:
+    """Every title or label that the screen, the paper or the debrief marks as counterfactual
+    from the item's own flag: (where, text)."""
+    found = [(f"vote {v.id}", v.title) for v in scenario.votes.values() if v.counterfactual]
+    for phase in scenario.phases.values():
+        if phase.counterfactual:
+            found.append((f"phase {phase.id}", phase.title))
+        found += [(f"choice {c.id}", c.label) for c in phase.choices if c.counterfactual]
+    found += [
+        (f"injection {i.id}", i.label) for i in scenario.injections.values() if i.counterfactual
+    ]
+    for role in scenario.roles.values():
+        found += [(f"move {m.id}", m.label) for m in role.moves if m.counterfactual]
+    return found
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+def test_no_counterfactual_title_says_so_beside_the_automatic_label(name: str) -> None:
+    """ "[Counterfactual] A secret straw poll of the plenum (counterfactual)": the label comes
+    from the flag, so a title that says it too says it twice."""
+    scenario, _ = load_scenario(ROOT / "scenarios" / f"{name}.yaml", f"{name}.yaml")
+    said = [
+        (where, text)
+        for where, text in labelled_titles(scenario)
+        if "counterfactual" in text.lower()
+    ]
+    assert said == []
+
+
+def test_the_straw_poll_is_labelled_once_on_paper(june_1957: Scenario) -> None:
+    handouts = sheets.build(june_1957, cast(june_1957, 12))
+    shepilov_or_molotov = next(s for s in handouts.roles if s.seat == "molotov")
+    straw = shepilov_or_molotov.ballots[2].words()
+    assert straw.startswith("\u201cA secret straw poll of the plenum (counterfactual)\u201d")
+    assert straw.lower().count("counterfactual") == 1
+    assert all(line.title.lower().count("counterfactual") <= 1 for line in handouts.run.votes)

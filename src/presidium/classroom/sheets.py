@@ -465,21 +465,27 @@ def _by_rank(scenario: Scenario, vote: Vote) -> bool:
     }
 
 
+def vote_title(vote: Vote) -> str:
+    """A vote's title as the paper shows it: a counterfactual vote is labelled here, once,
+    as the screen labels it, so its title in the scenario says nothing of it."""
+    return f"{vote.title} (counterfactual)" if vote.counterfactual else vote.title
+
+
 def standing(scenario: Scenario, role: Role, vote: Vote) -> Standing:
     """Where ``role`` stands in ``vote``, derived from the vote's voters, delegates and blocs."""
     held, kind = _held(scenario, vote), BALLOT_SHORT[vote.ballot]
     actor = scenario.actors.get(role.actor or "")
     if actor is not None and actor.id in vote.voters:
-        return Standing(vote.title, held, kind, "yes", "")
+        return Standing(vote_title(vote), held, kind, "yes", "")
     if vote.delegates is not None and vote.delegates.role == role.id:
         share = f"the students in this role share {vote.delegates.share}% of the hall's votes"
-        return Standing(vote.title, held, kind, "yes", share)
+        return Standing(vote_title(vote), held, kind, "yes", share)
     if _by_rank(scenario, vote):
         why = RANK_WORDS.get(actor.rank, actor.rank) if actor is not None else "not a member"
-        return Standing(vote.title, held, kind, "no vote", why)
+        return Standing(vote_title(vote), held, kind, "no vote", why)
     if vote.blocs:
-        return Standing(vote.title, held, kind, "no ballot of one's own", HALL)
-    return Standing(vote.title, held, kind, "no vote", "")
+        return Standing(vote_title(vote), held, kind, "no ballot of one's own", HALL)
+    return Standing(vote_title(vote), held, kind, "no vote", "")
 
 
 def _standings(scenario: Scenario, role: Role) -> tuple[Standing, ...]:
@@ -599,7 +605,9 @@ def _cards(scenario: Scenario, seating: Seating) -> tuple[VoteCards, ...]:
     simultaneous = [v for v in scenario.votes.values() if v.ballot == "simultaneous"]
     out = []
     for seat in seating.seats:
-        votes = tuple(v.title for v in simultaneous if seat in _voting_seats(scenario, seating, v))
+        votes = tuple(
+            vote_title(v) for v in simultaneous if seat in _voting_seats(scenario, seating, v)
+        )
         if votes:
             out.append(VoteCards(seats_.seat_name(scenario, seat), votes))
     return tuple(out)
@@ -611,7 +619,7 @@ def _slips(scenario: Scenario, seating: Seating) -> tuple[Slips, ...]:
         voters = len(_voting_seats(scenario, seating, vote))
         if vote.ballot == "secret" and voters:
             count = math.ceil(voters / SLIPS_PER_PAGE) * SLIPS_PER_PAGE
-            out.append(Slips(vote.title, vote.motion, voters, count))
+            out.append(Slips(vote_title(vote), vote.motion, voters, count))
     return tuple(out)
 
 
@@ -684,7 +692,7 @@ def _votes(scenario: Scenario, seating: Seating) -> tuple[VoteLine, ...]:
         held = sum(1 for s in seated if seats_.actor_of(scenario, s) in vote.voters)
         out.append(
             VoteLine(
-                vote.title,
+                vote_title(vote),
                 vote.ballot,
                 _grouped(scenario, seated),
                 len(vote.voters) - held,
@@ -968,7 +976,8 @@ def cast_text(scenario: Scenario, seating: Seating, sized: bool = True) -> str:
         who = f"students: {line.students}" if line.students else "no student votes"
         script = f"; the script votes for {line.scripted} more" if line.scripted > 0 else ""
         when = _held(scenario, vote)
-        said = [f"{number}. {line.title} ({line.ballot}, {when}): {who}{script}."]
+        label = "counterfactual; " if vote.counterfactual else ""
+        said = [f"{number}. {vote.title} ({label}{line.ballot}, {when}): {who}{script}."]
         apart: dict[str, list[str]] = {}
         for seat in seating.seats:
             stand = standing(scenario, scenario.roles[seats_.role_of(seat)], vote)
