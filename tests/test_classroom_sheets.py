@@ -580,3 +580,35 @@ def test_the_straw_poll_is_labelled_once_on_paper(june_1957: Scenario) -> None:
     assert straw.startswith("\u201cA secret straw poll of the plenum (counterfactual)\u201d")
     assert straw.lower().count("counterfactual") == 1
     assert all(line.title.lower().count("counterfactual") <= 1 for line in handouts.run.votes)
+
+
+# --------------------------------------------------------------------------- a move's condition
+
+
+def test_a_move_condition_says_what_its_when_tests(june_1957: Scenario) -> None:
+    """Zhukov's aircraft need 'zhukov.stance == khrushchev', which the story itself sets after
+    the telephone call: "once you have declared" was not the condition."""
+    handouts = sheets.build(june_1957, cast(june_1957, 12))
+    zhukov = next(s for s in handouts.roles if s.seat == "zhukov")
+    (aircraft,) = zhukov.moves
+    assert aircraft.condition == "Only while you stand with Khrushchev."
+    serov = next(s for s in handouts.roles if s.seat == "serov")
+    assert [m.condition for m in serov.moves] == [
+        "Only while you stand with Khrushchev.",
+        "Only while the gates are shut to Central Committee members.",
+    ]
+
+
+@pytest.mark.parametrize("name", ["june_1957", "october_1964"])
+def test_every_conditional_move_says_its_condition(name: str) -> None:
+    """A move's 'unavailable' is printed on the sheet as its condition and said by the console
+    when the move is refused, so it is worded as a condition ("Only while ..."), never as a
+    fact ("The gates are open.") that is false when the sheet is read."""
+    scenario, _ = load_scenario(ROOT / "scenarios" / f"{name}.yaml", f"{name}.yaml")
+    said = {
+        (r.id, m.id): m.unavailable
+        for r in scenario.roles.values()
+        for m in r.moves
+        if m.when is not None
+    }
+    assert said and all((text or "").startswith("Only ") for text in said.values()), said
