@@ -612,3 +612,31 @@ def test_every_conditional_move_says_its_condition(name: str) -> None:
         if m.when is not None
     }
     assert said and all((text or "").startswith("Only ") for text in said.values()), said
+
+
+# --------------------------------------------------------------------------- the side's goal
+
+
+def role_page(text: str, name: str) -> str:
+    return text.split(f"## {name}\n")[1].split("\n---")[0]
+
+
+def test_a_sides_goal_is_quoted_as_written_for_its_leader(
+    june_1957: Scenario, october_1964: Scenario
+) -> None:
+    """A side's goal speaks to its leader ("the Central Committee elected you"): a 15-year-old
+    playing Mikoyan or Sergei Khrushchev read it as about themselves."""
+    june = paper.markdown(sheets.build(june_1957, cast(june_1957, 12)))
+    assert "Your team's goal: Survive. The Presidium" in role_page(june, "Nikita Khrushchev")
+    for name in ("Anastas Mikoyan", "Yekaterina Furtseva"):
+        assert (
+            "Your team's goal, as written for its leader, Nikita Khrushchev: \u201cSurvive. "
+        ) in role_page(june, name), name
+    october = sheets.build(october_1964, cast(october_1964, 16))
+    sergei = next(s for s in october.roles if s.seat == "sergei_khrushchev")
+    assert sergei.goal_for == "Nikita Khrushchev"
+    page = paper.html(october, ["sheets"])
+    assert (
+        "<em>Your team&#x27;s goal, as written for its leader, Nikita Khrushchev:</em> "
+        "\u201cKeep your posts."
+    ) in page

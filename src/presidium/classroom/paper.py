@@ -75,6 +75,19 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def _goal_head(sheet: RoleSheet) -> str:
+    """A side's goal is written to its leader ("the Central Committee elected you"): on anyone
+    else's sheet it is quoted as written for the leader, so its "you" is not the reader."""
+    if sheet.goal_for is None:
+        return "Your team's goal:"
+    return f"Your team's goal, as written for its leader, {sheet.goal_for}:"
+
+
+def _goal_text(sheet: RoleSheet) -> str:
+    goal = " ".join((sheet.team_goal or "").split())
+    return goal if sheet.goal_for is None else f"\u201c{goal}\u201d"
+
+
 def _fact_words(fact: Fact) -> str:
     if fact.sources:
         return f"({fact.label}; {', '.join(fact.sources)})"
@@ -199,7 +212,7 @@ def _md_role(s: RoleSheet) -> list[str]:
     out.append("")
     out += ["### Your brief", "", _md(s.brief.strip()), ""]
     if s.team_goal:
-        out += [f"Your team's goal: {_md1(s.team_goal)}", ""]
+        out += [f"{_md1(_goal_head(s))} {_md1(_goal_text(s))}", ""]
     if s.objectives:
         out += ["### Game objective (secret)", ""]
         out += [f"- **{_md1(o.kind)}**: {_md1(o.text)}" for o in s.objectives]
@@ -449,7 +462,7 @@ def _html_role(h: Handouts, s: RoleSheet) -> str:
     out.append(f"<p>Your team: <strong>{_e1(s.team)}</strong>.{mates}</p>")
     out.append(f"<h2>Your brief</h2>{_paras(s.brief)}")
     if s.team_goal:
-        out.append(f"<p><em>Your team's goal:</em> {_e1(s.team_goal)}</p>")
+        out.append(f"<p><em>{_e1(_goal_head(s))}</em> {_e1(_goal_text(s))}</p>")
     if s.objectives:
         items = [f"<strong>{_e1(o.kind)}:</strong> {_e1(o.text)}" for o in s.objectives]
         out.append(

@@ -158,6 +158,7 @@ class RoleSheet:
     brief: str
     team: str  # the side's name, or "undecided"
     team_goal: str | None
+    goal_for: str | None  # the side's leader, when that is someone else: the goal speaks to them
     teammates: tuple[str, ...]  # the other students on the team (hidden ones left out)
     objectives: tuple[Objective, ...]
     knows: tuple[Fact, ...]
@@ -553,6 +554,11 @@ def _role_sheet(scenario: Scenario, seating: Seating, seat: str) -> RoleSheet:
         brief=role.brief,
         team=_team(scenario, role),
         team_goal=scenario.sides[role.side].goal if role.side is not None else None,
+        goal_for=(
+            _leader(scenario, role.side)
+            if role.side is not None and role.actor != scenario.sides[role.side].leader
+            else None
+        ),
         teammates=tuple(mates),
         objectives=_objectives(role),
         knows=tuple(_fact(k) for k in role.knows if k.at is None),
