@@ -184,7 +184,7 @@ def test_a_role_sheet_says_everything_the_role_may_use(door: Scenario) -> None:
     assert bulganin.envelopes == ("\u201cThe Presidium decides\u201d (Friday 21 June 1957)",)
     (move,) = bulganin.moves
     assert move.terms == ("a 50% chance of success", "only you and the teacher learn the outcome")
-    assert move.effects == "If it works: The hall's lean towards Khrushchev +10."
+    assert move.effects == "If it works: The hall's lean towards Khrushchev up by 10."
     assert move.typed == "move bulganin sound_out_the_hall" and move.counterfactual
     mikoyan = next(s for s in handouts.roles if s.seat == "mikoyan")
     assert mikoyan.teammates == ("Nikita Khrushchev",)
@@ -640,3 +640,42 @@ def test_a_sides_goal_is_quoted_as_written_for_its_leader(
         "<em>Your team&#x27;s goal, as written for its leader, Nikita Khrushchev:</em> "
         "\u201cKeep your posts."
     ) in page
+
+
+# --------------------------------------------------------------------------- words, not ids
+
+
+def test_a_students_sheet_cites_sources_and_effects_in_words(june_1957: Scenario) -> None:
+    """ "Effect: Central Committee members gathered in Moscow +10. [medvedev, military_factor,
+    ...]" and "(attributed; pikhoya, zhukov_plenum_speech)" were ids and arithmetic."""
+    handouts = sheets.build(june_1957, cast(june_1957, 12))
+    zhukov = next(s for s in handouts.roles if s.seat == "zhukov")
+    (aircraft,) = zhukov.moves
+    assert aircraft.effects == "Effect: Central Committee members in Moscow up by 10."
+    assert aircraft.sources[0] == "Roy Medvedev" and "Istoriya Kieva" in aircraft.sources
+    assert zhukov.knows[0].sources == ("R. G. Pikhoya", "Georgii Zhukov")
+    page = role_page(paper.markdown(handouts), "Marshal Georgy Zhukov")
+    assert "(attributed. Sources: R. G. Pikhoya; Georgii Zhukov)" in page
+    ids = {i for k in june_1957.roles.values() for m in k.moves for i in m.sources}
+    ids |= {i for r in june_1957.roles.values() for k in r.knows for i in k.sources}
+    for sheet_text in (paper.markdown(handouts), paper.html(handouts, ["sheets", "envelopes"])):
+        students = sheet_text.split("## The teacher's run sheet")[0]
+        assert not [i for i in ids if "_" in i and i.replace("_", "\\_") in students]
+        assert not [i for i in ids if "_" in i and i in students]
+    # each short citation leads to its full entry at the foot of the page
+    assert all(
+        any(cite.startswith(short.rstrip("\u2026'")) for _, cite, _ in zhukov.sources)
+        for short in aircraft.sources
+    )
+    mikoyan = next(s for s in handouts.roles if s.seat == "mikoyan")
+    assert mikoyan.moves[0].effects == (
+        "Effect: Central Committee leaning to Khrushchev up by 3 points (of 100)."
+    )
+
+
+def test_short_citations_tell_every_bundled_source_apart() -> None:
+    for name in ("june_1957", "october_1964"):
+        scenario, _ = load_scenario(ROOT / "scenarios" / f"{name}.yaml", f"{name}.yaml")
+        short = sheets.short_cites(scenario)
+        assert len(set(short.values())) == len(short), name
+        assert all(len(s) <= sheets.SHORT_CITE + 2 for s in short.values())

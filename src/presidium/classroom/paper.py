@@ -88,9 +88,14 @@ def _goal_text(sheet: RoleSheet) -> str:
     return goal if sheet.goal_for is None else f"\u201c{goal}\u201d"
 
 
+def _cited(sources: tuple[str, ...]) -> str:
+    """'Sources: Roy Medvedev; R. G. Pikhoya' (semicolons: a citation may hold a comma)."""
+    return ("Source: " if len(sources) == 1 else "Sources: ") + "; ".join(sources)
+
+
 def _fact_words(fact: Fact) -> str:
     if fact.sources:
-        return f"({fact.label}; {', '.join(fact.sources)})"
+        return f"({fact.label}. {_cited(fact.sources)})"
     return f"({fact.label})"
 
 
@@ -103,7 +108,7 @@ def _move_words(move: MoveLine) -> str:
     if move.counterfactual:
         grounds = " (Counterfactual: invented for the game.)"
     elif move.sources:
-        grounds = f" [{', '.join(move.sources)}]"
+        grounds = f" ({_cited(move.sources)}.)"
     return f"{terms}{effect}{grounds}"
 
 
@@ -237,9 +242,7 @@ def _md_role(s: RoleSheet) -> list[str]:
         out += [f"{n}. {_md1(q)}" for n, q in enumerate(s.reflect, 1)] + [""]
     if s.sources:
         out += ["Sources:", ""]
-        out += [
-            f"- **{_md1(i)}**: {_md1(cite)} (grade {_md1(grade)})" for i, cite, grade in s.sources
-        ]
+        out += [f"- {_md1(cite)} (grade {_md1(grade)})" for _, cite, grade in s.sources]
         out += ["", f"Source grades: {GRADE_LEGEND}."]
         legend = _legend(s)
         out += [f"Confidence: {legend}."] if legend else []
@@ -490,10 +493,7 @@ def _html_role(h: Handouts, s: RoleSheet) -> str:
     if s.reflect:
         out.append(f"<h2>After the game</h2>{_list((_e1(q) for q in s.reflect), 'ol')}")
     if s.sources:
-        cites = "".join(
-            f"<p><strong>{e(i)}</strong>: {_e1(cite)} (grade {e(grade)})</p>"
-            for i, cite, grade in s.sources
-        )
+        cites = "".join(f"<p>{_e1(cite)} (grade {e(grade)})</p>" for _, cite, grade in s.sources)
         legend = _legend(s)
         legend = f" Confidence: {e(legend)}." if legend else ""
         out.append(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import math
 import os
 from dataclasses import dataclass
@@ -89,7 +90,7 @@ class Fact:
 
     text: str
     label: str  # "attributed" or "counterfactual: invented for the game"
-    sources: tuple[str, ...]
+    sources: tuple[str, ...]  # short citations, as a student reads them
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ class MoveLine:
     terms: tuple[str, ...]  # limit, window, odds, who hears the outcome
     condition: str | None  # when it may be used, as a sentence
     effects: str | None  # what it changes, in a sentence or two
-    sources: tuple[str, ...]
+    sources: tuple[str, ...]  # short citations
     counterfactual: bool
 
 
@@ -338,15 +339,21 @@ def constant(expression: Compiled) -> int | bool | str | None:
 
 
 def _label(scenario: Scenario, name: str) -> str:
+    """What a student calls a value: the status panel's words for it when the projector shows
+    it there (so the sheet and the screen agree), else the scenario's label."""
     actor, _, attribute = name.partition(".")
     if attribute == "stance" and actor in scenario.actors:
         return f"{scenario.actors[actor].name}'s stance"
+    shown = next((s.label for s in scenario.status if s.variable == name), None)
+    if shown is not None:
+        return shown
     variable = scenario.variables.get(name)
     return variable.label if variable is not None else name
 
 
 def effect_words(scenario: Scenario, effect: CompiledEffect) -> str:
-    """'Central Committee members gathered in Moscow +10', 'Marshal Zhukov's stance: With Khrushchev'."""
+    """'Central Committee members in Moscow up by 10', 'Marshal Georgy Zhukov's stance: With
+    Khrushchev': in words a student reads, not the scenario's arithmetic."""
     label = _label(scenario, effect.target)
     value = constant(effect.value)
     if value is None:
@@ -354,8 +361,10 @@ def effect_words(scenario: Scenario, effect: CompiledEffect) -> str:
     if isinstance(value, bool):
         return f"{label}: {'yes' if value else 'no'}"
     if isinstance(value, int) and effect.op in ("+=", "-="):
-        sign = "+" if (effect.op == "+=") == (value >= 0) else "-"
-        return f"{label} {sign}{abs(value)}"
+        way = "up" if (effect.op == "+=") == (value >= 0) else "down"
+        if label.endswith(" (%)"):
+            return f"{label[:-4]} {way} by {abs(value)} points (of 100)"
+        return f"{label} {way} by {abs(value)}"
     if isinstance(value, str):
         variable = scenario.variables.get(effect.target)
         shown = (
@@ -379,13 +388,88 @@ def _titles(scenario: Scenario, phase_ids: tuple[str, ...]) -> str:
     return ", ".join(f"\u201c{scenario.phases[p].title}\u201d" for p in phase_ids)
 
 
-def _fact(knowledge: Knowledge) -> Fact:
+def _fact(knowledge: Knowledge, cites: dict[str, str]) -> Fact:
     if knowledge.counterfactual:
         return Fact(knowledge.text, COUNTERFACTUAL, ())
-    return Fact(knowledge.text, knowledge.confidence or "confidence not given", knowledge.sources)
+    return Fact(
+        knowledge.text,
+        knowledge.confidence or "confidence not given",
+        tuple(cites.get(s, s) for s in knowledge.sources),
+    )
 
 
-def _move(scenario: Scenario, seat: str, move: Move) -> MoveLine:
+CITE_CUTS = (", ", "; ", ": ", ". ", " (")
+SHORT_CITE = 60  # characters, before an ellipsis
+
+
+def _cite_pieces(cite: str) -> list[str]:
+    """A citation cut where its parts meet ("Roy Medvedev", ", N. S. Khrushchev", ...):
+    never inside a quoted title or brackets, nor after an initial ("R. G. Pikhoya")."""
+    cuts, depth, quoted = [], 0, False
+    for i, ch in enumerate(cite):
+        before = cite[i - 1] if i else " "
+        if ch == "'" and not quoted and before in " (":
+            quoted = True
+        elif ch == "'" and quoted and (i + 1 == len(cite) or cite[i + 1] in " ,;:.)"):
+            quoted = False
+        elif quoted:
+            continue
+        elif ch == "(":
+            if depth == 0 and before == " ":
+                cuts.append(i - 1)
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0 and i and cite.startswith(CITE_CUTS, i):
+            word = cite[:i].rsplit(" ", 1)[-1]
+            if ch != "." or len(word) > 2:
+                cuts.append(i)
+    bounds = [0, *sorted(set(cuts)), len(cite)]
+    return [cite[a:b] for a, b in itertools.pairwise(bounds) if cite[a:b]]
+
+
+def _shorten(text: str) -> str:
+    if len(text) <= SHORT_CITE:
+        return text
+    cut = text[: SHORT_CITE + 1].rsplit(" ", 1)[0].rstrip(",;:")
+    words = cut.split(" ")
+    while words and words[-1].startswith(("'", "(")) and len(words) > 1:
+        words.pop()
+    closed = any(w.endswith(("'", "',", "';", "':")) for w in words)
+    closing = "'" if words[0].startswith("'") and not closed else ""
+    return " ".join(words) + "\u2026" + closing
+
+
+def _bare(pieces: list[str]) -> bool:
+    """Whether a first part says too little alone ("Wikipedia", "TIME", a quoted title
+    without where it appeared) and the next part adds a title or a place, not a remark."""
+    first = pieces[0] if pieces else ""
+    return (
+        (first.startswith("'") or len(first) <= 9)
+        and len(pieces) > 1
+        and not pieces[1].startswith(" (")
+    )
+
+
+def short_cites(scenario: Scenario) -> dict[str, str]:
+    """Each source as a student's sheet cites it: the author, or a title ("Roy Medvedev",
+    "Wikipedia, 'Anti-Party Group'"), as long as it takes to tell the scenario's sources
+    apart. Each begins its full entry at the foot of the page, so it is found there."""
+    pieces = {i: _cite_pieces(" ".join(s.cite.split())) for i, s in scenario.sources.items()}
+    taken = {i: 2 if _bare(p) else 1 for i, p in pieces.items()}
+    for _ in range(4):
+        said: dict[str, list[str]] = {}
+        for i, p in pieces.items():
+            said.setdefault("".join(p[: taken[i]]), []).append(i)
+        clashes = [i for ids in said.values() if len(ids) > 1 for i in ids]
+        if not clashes:
+            break
+        for i in clashes:
+            taken[i] += 1
+    return {i: _shorten("".join(p[: taken[i]]).strip()) or i for i, p in pieces.items()}
+
+
+def _move(scenario: Scenario, seat: str, move: Move, cites: dict[str, str]) -> MoveLine:
     terms: list[str] = []
     if move.limit == 1:
         terms.append("once a game")
@@ -427,7 +511,7 @@ def _move(scenario: Scenario, seat: str, move: Move) -> MoveLine:
         tuple(terms),
         condition,
         effects,
-        move.sources,
+        tuple(cites.get(s, s) for s in move.sources),
         move.counterfactual,
     )
 
@@ -544,6 +628,7 @@ def _role_sheet(scenario: Scenario, seating: Seating, seat: str) -> RoleSheet:
             other_role = scenario.roles[seats_.role_of(other)]
             if other != seat and other_role.side == role.side and not other_role.hidden:
                 mates.append(seats_.seat_name(scenario, other))
+    cites = short_cites(scenario)
     cited: set[str] = {s for k in role.knows if k.at is None for s in k.sources}
     cited |= {s for m in role.moves for s in m.sources}
     return RoleSheet(
@@ -561,9 +646,9 @@ def _role_sheet(scenario: Scenario, seating: Seating, seat: str) -> RoleSheet:
         ),
         teammates=tuple(mates),
         objectives=_objectives(role),
-        knows=tuple(_fact(k) for k in role.knows if k.at is None),
+        knows=tuple(_fact(k, cites) for k in role.knows if k.at is None),
         envelopes=tuple(envelopes),
-        moves=tuple(_move(scenario, seat, m) for m in role.moves),
+        moves=tuple(_move(scenario, seat, m, cites) for m in role.moves),
         actions=_actions(scenario, role, seating),
         reflect=role.reflect,
         sources=_bibliography(scenario, cited),
@@ -571,14 +656,17 @@ def _role_sheet(scenario: Scenario, seating: Seating, seat: str) -> RoleSheet:
 
 
 def _bibliography(scenario: Scenario, ids: set[str]) -> tuple[tuple[str, str, str], ...]:
+    """The full entries, in the order of their text: a short citation above leads to its
+    entry, which begins with it."""
+    found = [s for s in ids if s in scenario.sources]
     return tuple(
         (s, scenario.sources[s].cite, scenario.sources[s].grade)
-        for s in sorted(ids)
-        if s in scenario.sources
+        for s in sorted(found, key=lambda s: (scenario.sources[s].cite.strip("'\"").casefold(), s))
     )
 
 
 def _envelopes(scenario: Scenario, seating: Seating) -> tuple[Envelope, ...]:
+    cites = short_cites(scenario)
     out = []
     for seat in seating.seats:
         role = scenario.roles[seats_.role_of(seat)]
@@ -592,7 +680,7 @@ def _envelopes(scenario: Scenario, seating: Seating) -> tuple[Envelope, ...]:
                     number,
                     len(sealed),
                     _phase_words(scenario, knowledge.at),
-                    _fact(knowledge),
+                    _fact(knowledge, cites),
                 )
             )
     return tuple(out)
