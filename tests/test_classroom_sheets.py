@@ -679,3 +679,47 @@ def test_short_citations_tell_every_bundled_source_apart() -> None:
         short = sheets.short_cites(scenario)
         assert len(set(short.values())) == len(short), name
         assert all(len(s) <= sheets.SHORT_CITE + 2 for s in short.values())
+
+
+# --------------------------------------------------------------------------- who the script plays
+
+
+@pytest.mark.parametrize("students", [5, 12, 25])
+def test_the_deal_and_the_whos_who_name_the_same_people_for_the_script(
+    june_1957: Scenario, students: int
+) -> None:
+    """`class cast` said the script plays Shvernik, Mukhitdinov and Kozlov; the who's-who, "everyone
+    in the game", left them out."""
+    seating = cast(june_1957, students)
+    who = sheets.build(june_1957, seating).who
+    scripted = [w.name for w in who if w.played_by == "the script"]
+    for name in ("Nikolai Shvernik", "Nuritdin Mukhitdinov", "Frol Kozlov"):
+        assert name in scripted
+    assert "The Central Committee" not in [w.name for w in who]  # a body: the hall's figure
+    said = " ".join(sheets.cast_text(june_1957, seating).split())
+    script = said[said.index("The script plays") :]
+    assert all(name in script for name in scripted), scripted
+    kozlov = next(w for w in who if w.name == "Frol Kozlov")
+    assert [v.short for v in kozlov.votes][:1] == ["no vote (candidate member)"]
+
+
+def test_the_deal_names_one_leading_figure_in_the_singular() -> None:
+    code, out, _ = run_cli(["class", "cast", "june_1957", "--students", "12"])
+    flat = " ".join(out.split())
+    assert code == 0 and "The script plays the leading figure Dmitri Shepilov." in flat
+    assert "Nuritdin Mukhitdinov and Frol Kozlov." in flat
+    code, out, _ = run_cli(["class", "cast", "june_1957", "--students", "5"])
+    assert "The script plays the leading figures " in " ".join(out.split())
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_the_run_sheet_says_who_the_hall_counts(june_1957: Scenario) -> None:
+    """Why Khrushchev and Mikoyan have no ballot of their own at the plenum."""
+    run = sheets.build(june_1957, cast(june_1957, 12)).run
+    plenum = next(v for v in run.votes if v.title == "The Central Committee plenum votes")
+    assert (
+        "Besides the voters it names, the scenario counts everyone in the hall, Nikita "
+        "Khrushchev, Marshal Georgy Zhukov, Anastas Mikoyan, Ivan Serov and Yekaterina "
+        "Furtseva among them, as one figure, \u201cCentral Committee members in the hall (the "
+        "game's figure)\u201d."
+    ) in plenum.words()

@@ -127,6 +127,23 @@ def _vote_keys(h: Handouts) -> list[str]:
     ]
 
 
+def _unroled(h: Handouts) -> str:
+    """The people no role holds, below the who's-who's table (a row each would take the page
+    past one): the script plays them, and where they vote is said once for those alike."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for w in h.who:
+        if not w.role:
+            groups.setdefault(tuple(v.cell for v in w.votes), []).append(w.name)
+    if not groups:
+        return ""
+    said = [
+        ", ".join(names)
+        + (": " + "; ".join(f"vote {n} {c}" for n, c in enumerate(cells, 1)) if cells else "")
+        for cells, names in groups.items()
+    ]
+    return "Also in the game, played by the script, with no role sheet: " + ". ".join(said) + "."
+
+
 def _hall_note(h: Handouts) -> str:
     """Said once below the who's-who, for the cells that leave it out."""
     hall = any(v.why == HALL and not v.votes for w in h.who for v in w.votes)
@@ -172,8 +189,10 @@ def markdown(h: Handouts) -> str:
             + "".join(f" {_md1(v.cell)} |" for v in w.votes)
             + f" {w.played_by} |"
             for w in h.who
+            if w.role
         ]
         out.append("")
+        out += [f"- {_md1(_unroled(h))}"] if _unroled(h) else []
         out += [f"- {_md1(key)}" for key in _vote_keys(h)]
         out += [f"- {_md1(_hall_note(h))}"] if _hall_note(h) else []
         out.append("")
@@ -533,6 +552,7 @@ def _html_who(h: Handouts) -> str:
         + "".join(f"<td>{_e1(v.cell)}</td>" for v in w.votes)
         + f"<td>{e(w.played_by)}</td></tr>"
         for w in h.who
+        if w.role
     )
     votes = "".join(f"<th>{_e1(v)}</th>" for v in _vote_heads(h))
     return (
@@ -542,7 +562,9 @@ def _html_who(h: Handouts) -> str:
         f"<table><tr><th>Person</th><th>Office</th><th>Team</th>{votes}<th>Played by</th></tr>"
         f"{rows}</table>"
         + "".join(
-            f'<p class="small">{_e1(key)}</p>' for key in [*_vote_keys(h), _hall_note(h)] if key
+            f'<p class="small">{_e1(key)}</p>'
+            for key in [_unroled(h), *_vote_keys(h), _hall_note(h)]
+            if key
         )
         + "</section>"
     )

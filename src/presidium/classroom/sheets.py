@@ -200,6 +200,8 @@ class WhoLine:
     team: str
     votes: tuple[Standing, ...]  # every vote of the scenario, in order
     played_by: str  # "a student", "3 students", "the script"
+    leading: bool = False  # one of the scenario's leading figures (an actor's ``principal``)
+    role: bool = True  # False: a person no role holds, said below the who's-who's table
 
 
 @dataclass(frozen=True)
@@ -237,6 +239,7 @@ class VoteLine:
     missing: str  # MISSING_RULES
     minutes: int | None
     called: bool  # held in a scene (else only if the teacher injects it)
+    hall: str = ""  # who the game counts in a hall's figure, not by name
 
     def words(self) -> str:
         """How it is held and who votes, in a sentence or two."""
@@ -247,9 +250,10 @@ class VoteLine:
         else:
             who = "No student votes: the scenario's rules decide it"
         called = "" if self.called else " Held only if you inject it."
+        hall = f" {self.hall}" if self.hall else ""
         return (
             f"{BALLOT_WORDS[self.ballot]}{minutes}. {who}. "
-            f"{MISSING_WORDS[self.missing].capitalize()}.{called}"
+            f"{MISSING_WORDS[self.missing].capitalize()}.{hall}{called}"
         )
 
 
@@ -558,11 +562,18 @@ def vote_title(vote: Vote) -> str:
 
 def standing(scenario: Scenario, role: Role, vote: Vote) -> Standing:
     """Where ``role`` stands in ``vote``, derived from the vote's voters, delegates and blocs."""
+    return _standing(scenario, role.actor, role.id, vote)
+
+
+def _standing(
+    scenario: Scenario, actor_id: str | None, role_id: str | None, vote: Vote
+) -> Standing:
+    """Where an actor, or a role (which may hold no actor), stands in ``vote``."""
     held, kind = _held(scenario, vote), BALLOT_SHORT[vote.ballot]
-    actor = scenario.actors.get(role.actor or "")
+    actor = scenario.actors.get(actor_id or "")
     if actor is not None and actor.id in vote.voters:
         return Standing(vote_title(vote), held, kind, "yes", "")
-    if vote.delegates is not None and vote.delegates.role == role.id:
+    if vote.delegates is not None and role_id is not None and vote.delegates.role == role_id:
         share = f"the students in this role share {vote.delegates.share}% of the hall's votes"
         return Standing(vote_title(vote), held, kind, "yes", share)
     if _by_rank(scenario, vote):
@@ -718,6 +729,9 @@ def _slips(scenario: Scenario, seating: Seating) -> tuple[Slips, ...]:
 
 
 def _who(scenario: Scenario, seating: Seating) -> tuple[WhoLine, ...]:
+    """Every role, then every person of the scenario that no role holds (Shvernik, Kozlov):
+    the script plays them, and the screen may name them. A body (the Central Committee) is
+    no person: its hall is counted as one figure, as the vote notes say."""
     dealt: dict[str, int] = {}
     for seat in seating.seats:
         dealt[seats_.role_of(seat)] = dealt.get(seats_.role_of(seat), 0) + 1
@@ -734,8 +748,16 @@ def _who(scenario: Scenario, seating: Seating) -> tuple[WhoLine, ...]:
                 team,
                 _standings(scenario, role),
                 played,
+                actor is not None and actor.principal,
             )
         )
+    held = {role.actor for role in scenario.roles.values()}
+    for actor in scenario.actors.values():
+        if actor.id not in held and actor.rank != "body":
+            votes = tuple(_standing(scenario, actor.id, None, v) for v in scenario.votes.values())
+            out.append(
+                WhoLine(actor.name, actor.office, "-", votes, "the script", actor.principal, False)
+            )
     return tuple(out)
 
 
@@ -793,9 +815,29 @@ def _votes(scenario: Scenario, seating: Seating) -> tuple[VoteLine, ...]:
                 vote.missing,
                 vote.minutes,
                 vote.id in _called(scenario),
+                _hall(scenario, seating, vote),
             )
         )
     return tuple(out)
+
+
+def _hall(scenario: Scenario, seating: Seating, vote: Vote) -> str:
+    """Why a student in the hall (Khrushchev, Mikoyan at the 1957 plenum) has no ballot: the
+    vote names some voters and counts everyone else as one figure."""
+    if not vote.blocs:
+        return ""
+    inside = [
+        seats_.seat_name(scenario, seat)
+        for seat in seating.seats
+        if seats_.role_of(seat) in scenario.roles
+        and standing(scenario, scenario.roles[seats_.role_of(seat)], vote).why == HALL
+    ]
+    among = f", {_and(inside)} among them," if inside else ""
+    figures = " and ".join(f"\u201c{b.label}\u201d" for b in vote.blocs)
+    return (
+        f"Besides the voters it names, the scenario counts everyone in the hall{among} as one "
+        f"figure, {figures}."
+    )
 
 
 def _injections(scenario: Scenario) -> tuple[tuple[str, str, str], ...]:
@@ -1003,6 +1045,11 @@ def _cells(row: list[list[str]], widths: list[int]) -> list[str]:
     ]
 
 
+def _and(names: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def _wrapped(text: str, indent: str = "") -> list[str]:
     import textwrap
 
@@ -1084,16 +1131,16 @@ def cast_text(scenario: Scenario, seating: Seating, sized: bool = True) -> str:
         lines += _wrapped(one_line(" ".join(said)), "   ")
     held = {seats_.actor_of(scenario, s) for s in seating.seats}
     unheld = [a for a in scenario.actors.values() if a.id not in held]
-    principal = [a.name for a in unheld if a.principal]
-    others = [a.name for a in unheld if not a.principal]
+    scripted = [w for w in _who(scenario, seating) if w.played_by == "the script"]
+    principal = [w.name for w in scripted if w.leading]
+    others = [w.name for w in scripted if not w.leading]
     lines.append("")
     if principal:
-        lines += _wrapped(
-            one_line("The script plays the leading figures " + ", ".join(principal) + ".")
-        )
+        figures = "the leading figure " if len(principal) == 1 else "the leading figures "
+        lines += _wrapped(one_line("The script plays " + figures + _and(principal) + "."))
     if others:
         also = "It also plays " if principal else "The script plays "
-        lines += _wrapped(one_line(also + ", ".join(others) + "."))
+        lines += _wrapped(one_line(also + _and(others) + "."))
     persuadable = [a.name for a in unheld if a.persuadable]
     if persuadable:
         lines += _wrapped(one_line("Students may argue with " + ", ".join(persuadable) + "."))
