@@ -710,6 +710,8 @@ def test_the_deal_names_one_leading_figure_in_the_singular() -> None:
     assert "Nuritdin Mukhitdinov and Frol Kozlov." in flat
     code, out, _ = run_cli(["class", "cast", "june_1957", "--students", "5"])
     assert "The script plays the leading figures " in " ".join(out.split())
+    code, out, _ = run_cli(["class", "cast", "october_1964", "--students", "5"])
+    assert "Students may argue with Nikolai Podgorny and Aleksei Kosygin." in out
     assert max(len(line) for line in out.splitlines()) <= 80
 
 

@@ -1143,5 +1143,5 @@ def cast_text(scenario: Scenario, seating: Seating, sized: bool = True) -> str:
         lines += _wrapped(one_line(also + _and(others) + "."))
     persuadable = [a.name for a in unheld if a.persuadable]
     if persuadable:
-        lines += _wrapped(one_line("Students may argue with " + ", ".join(persuadable) + "."))
+        lines += _wrapped(one_line("Students may argue with " + _and(persuadable) + "."))
     return "\n".join(lines) + "\n"
