@@ -77,7 +77,10 @@ def test_the_deal_as_a_table() -> None:
         "   Khrushchev, Vyacheslav Molotov, Nikolai Bulganin, Anastas Mikoyan, Georgy\n"
         "   Malenkov, Member of the Central Committee 1; the script votes for 1 more.\n"
     ) in out
-    assert "students: Nikolai Bulganin; the script votes for 1 more. No vote: Nikita\n" in out
+    assert (
+        "2. A straw poll of the corridor (counterfactual; simultaneous, only if the\n"
+        "   teacher calls it): students: Nikolai Bulganin; the script votes for 1 more.\n"
+    ) in out
     assert out.endswith(
         "The script plays Kliment Voroshilov.\nStudents may argue with Kliment Voroshilov.\n"
     )
@@ -167,13 +170,14 @@ def test_a_role_sheet_says_everything_the_role_may_use(door: Scenario) -> None:
     )
     assert tuple(b.words() for b in bulganin.ballots) == (
         "\u201cReceive the members?\u201d (Friday 21 June 1957): yes (secret ballot)",
-        "\u201cA straw poll of the corridor\u201d (only if the teacher calls it): yes (simultaneous)",
+        "\u201cA straw poll of the corridor (counterfactual)\u201d (only if the teacher calls it): "
+        "yes (simultaneous)",
     )
     assert bulganin.knows == ()  # the only thing he knows is sealed until the count
     assert bulganin.envelopes == ("\u201cThe Presidium decides\u201d (Friday 21 June 1957)",)
     (move,) = bulganin.moves
     assert move.terms == ("a 50% chance of success", "only you and the teacher learn the outcome")
-    assert move.effects == "If it works: The hall's lean towards Khrushchev +10."
+    assert move.effects == "If it works: The hall's lean towards Khrushchev up by 10."
     assert move.typed == "move bulganin sound_out_the_hall" and move.counterfactual
     mikoyan = next(s for s in handouts.roles if s.seat == "mikoyan")
     assert mikoyan.teammates == ("Nikita Khrushchev",)
@@ -528,3 +532,189 @@ def test_the_deal_says_where_each_role_votes() -> None:
     assert "1. The Presidium turns on Khrushchev (simultaneous, Tuesday 18 June 1957):" in flat
     assert "No vote (candidate member): Marshal Georgy Zhukov, Yekaterina Furtseva" in flat
     assert max(len(line) for line in out.splitlines()) <= 80
+
+
+# --------------------------------------------------------------------------- labels said once
+
+
+def labelled_titles(scenario: Scenario) -> list[tuple[str, str]]:
+    """Every title or label that the screen, the paper or the debrief marks as counterfactual
+    from the item's own flag: (where, text)."""
+    found = [(f"vote {v.id}", v.title) for v in scenario.votes.values() if v.counterfactual]
+    for phase in scenario.phases.values():
+        if phase.counterfactual:
+            found.append((f"phase {phase.id}", phase.title))
+        found += [(f"choice {c.id}", c.label) for c in phase.choices if c.counterfactual]
+    found += [
+        (f"injection {i.id}", i.label) for i in scenario.injections.values() if i.counterfactual
+    ]
+    for role in scenario.roles.values():
+        found += [(f"move {m.id}", m.label) for m in role.moves if m.counterfactual]
+    return found
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+def test_no_counterfactual_title_says_so_beside_the_automatic_label(name: str) -> None:
+    """ "[Counterfactual] A secret straw poll of the plenum (counterfactual)": the label comes
+    from the flag, so a title that says it too says it twice."""
+    scenario, _ = load_scenario(ROOT / "scenarios" / f"{name}.yaml", f"{name}.yaml")
+    said = [
+        (where, text)
+        for where, text in labelled_titles(scenario)
+        if "counterfactual" in text.lower()
+    ]
+    assert said == []
+
+
+def test_the_straw_poll_is_labelled_once_on_paper(june_1957: Scenario) -> None:
+    handouts = sheets.build(june_1957, cast(june_1957, 12))
+    shepilov_or_molotov = next(s for s in handouts.roles if s.seat == "molotov")
+    straw = shepilov_or_molotov.ballots[2].words()
+    assert straw.startswith("\u201cA secret straw poll of the plenum (counterfactual)\u201d")
+    assert straw.lower().count("counterfactual") == 1
+    assert all(line.title.lower().count("counterfactual") <= 1 for line in handouts.run.votes)
+
+
+# --------------------------------------------------------------------------- a move's condition
+
+
+def test_a_move_condition_says_what_its_when_tests(june_1957: Scenario) -> None:
+    """Zhukov's aircraft need 'zhukov.stance == khrushchev', which the story itself sets after
+    the telephone call: "once you have declared" was not the condition."""
+    handouts = sheets.build(june_1957, cast(june_1957, 12))
+    zhukov = next(s for s in handouts.roles if s.seat == "zhukov")
+    (aircraft,) = zhukov.moves
+    assert aircraft.condition == "Only while you stand with Khrushchev."
+    serov = next(s for s in handouts.roles if s.seat == "serov")
+    assert [m.condition for m in serov.moves] == [
+        "Only while you stand with Khrushchev.",
+        "Only while the gates are shut to Central Committee members.",
+    ]
+
+
+@pytest.mark.parametrize("name", ["june_1957", "october_1964"])
+def test_every_conditional_move_says_its_condition(name: str) -> None:
+    """A move's 'unavailable' is printed on the sheet as its condition and said by the console
+    when the move is refused, so it is worded as a condition ("Only while ..."), never as a
+    fact ("The gates are open.") that is false when the sheet is read."""
+    scenario, _ = load_scenario(ROOT / "scenarios" / f"{name}.yaml", f"{name}.yaml")
+    said = {
+        (r.id, m.id): m.unavailable
+        for r in scenario.roles.values()
+        for m in r.moves
+        if m.when is not None
+    }
+    assert said and all((text or "").startswith("Only ") for text in said.values()), said
+
+
+# --------------------------------------------------------------------------- the side's goal
+
+
+def role_page(text: str, name: str) -> str:
+    return text.split(f"## {name}\n")[1].split("\n---")[0]
+
+
+def test_a_sides_goal_is_quoted_as_written_for_its_leader(
+    june_1957: Scenario, october_1964: Scenario
+) -> None:
+    """A side's goal speaks to its leader ("the Central Committee elected you"): a 15-year-old
+    playing Mikoyan or Sergei Khrushchev read it as about themselves."""
+    june = paper.markdown(sheets.build(june_1957, cast(june_1957, 12)))
+    assert "Your team's goal: Survive. The Presidium" in role_page(june, "Nikita Khrushchev")
+    for name in ("Anastas Mikoyan", "Yekaterina Furtseva"):
+        assert (
+            "Your team's goal, as written for its leader, Nikita Khrushchev: \u201cSurvive. "
+        ) in role_page(june, name), name
+    october = sheets.build(october_1964, cast(october_1964, 16))
+    sergei = next(s for s in october.roles if s.seat == "sergei_khrushchev")
+    assert sergei.goal_for == "Nikita Khrushchev"
+    page = paper.html(october, ["sheets"])
+    assert (
+        "<em>Your team&#x27;s goal, as written for its leader, Nikita Khrushchev:</em> "
+        "\u201cKeep your posts."
+    ) in page
+
+
+# --------------------------------------------------------------------------- words, not ids
+
+
+def test_a_students_sheet_cites_sources_and_effects_in_words(june_1957: Scenario) -> None:
+    """ "Effect: Central Committee members gathered in Moscow +10. [medvedev, military_factor,
+    ...]" and "(attributed; pikhoya, zhukov_plenum_speech)" were ids and arithmetic."""
+    handouts = sheets.build(june_1957, cast(june_1957, 12))
+    zhukov = next(s for s in handouts.roles if s.seat == "zhukov")
+    (aircraft,) = zhukov.moves
+    assert aircraft.effects == "Effect: Central Committee members in Moscow up by 10."
+    assert aircraft.sources[0] == "Roy Medvedev" and "Istoriya Kieva" in aircraft.sources
+    assert zhukov.knows[0].sources == ("R. G. Pikhoya", "Georgii Zhukov")
+    page = role_page(paper.markdown(handouts), "Marshal Georgy Zhukov")
+    assert "(attributed. Sources: R. G. Pikhoya; Georgii Zhukov)" in page
+    ids = {i for k in june_1957.roles.values() for m in k.moves for i in m.sources}
+    ids |= {i for r in june_1957.roles.values() for k in r.knows for i in k.sources}
+    for sheet_text in (paper.markdown(handouts), paper.html(handouts, ["sheets", "envelopes"])):
+        students = sheet_text.split("## The teacher's run sheet")[0]
+        assert not [i for i in ids if "_" in i and i.replace("_", "\\_") in students]
+        assert not [i for i in ids if "_" in i and i in students]
+    # each short citation leads to its full entry at the foot of the page
+    assert all(
+        any(cite.startswith(short.rstrip("\u2026'")) for _, cite, _ in zhukov.sources)
+        for short in aircraft.sources
+    )
+    mikoyan = next(s for s in handouts.roles if s.seat == "mikoyan")
+    assert mikoyan.moves[0].effects == (
+        "Effect: Central Committee leaning to Khrushchev up by 3 points (of 100)."
+    )
+
+
+def test_short_citations_tell_every_bundled_source_apart() -> None:
+    for name in ("june_1957", "october_1964"):
+        scenario, _ = load_scenario(ROOT / "scenarios" / f"{name}.yaml", f"{name}.yaml")
+        short = sheets.short_cites(scenario)
+        assert len(set(short.values())) == len(short), name
+        assert all(len(s) <= sheets.SHORT_CITE + 2 for s in short.values())
+
+
+# --------------------------------------------------------------------------- who the script plays
+
+
+@pytest.mark.parametrize("students", [5, 12, 25])
+def test_the_deal_and_the_whos_who_name_the_same_people_for_the_script(
+    june_1957: Scenario, students: int
+) -> None:
+    """`class cast` said the script plays Shvernik, Mukhitdinov and Kozlov; the who's-who, "everyone
+    in the game", left them out."""
+    seating = cast(june_1957, students)
+    who = sheets.build(june_1957, seating).who
+    scripted = [w.name for w in who if w.played_by == "the script"]
+    for name in ("Nikolai Shvernik", "Nuritdin Mukhitdinov", "Frol Kozlov"):
+        assert name in scripted
+    assert "The Central Committee" not in [w.name for w in who]  # a body: the hall's figure
+    said = " ".join(sheets.cast_text(june_1957, seating).split())
+    script = said[said.index("The script plays") :]
+    assert all(name in script for name in scripted), scripted
+    kozlov = next(w for w in who if w.name == "Frol Kozlov")
+    assert [v.short for v in kozlov.votes][:1] == ["no vote (candidate member)"]
+
+
+def test_the_deal_names_one_leading_figure_in_the_singular() -> None:
+    code, out, _ = run_cli(["class", "cast", "june_1957", "--students", "12"])
+    flat = " ".join(out.split())
+    assert code == 0 and "The script plays the leading figure Dmitri Shepilov." in flat
+    assert "Nuritdin Mukhitdinov and Frol Kozlov." in flat
+    code, out, _ = run_cli(["class", "cast", "june_1957", "--students", "5"])
+    assert "The script plays the leading figures " in " ".join(out.split())
+    code, out, _ = run_cli(["class", "cast", "october_1964", "--students", "5"])
+    assert "Students may argue with Nikolai Podgorny and Aleksei Kosygin." in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_the_run_sheet_says_who_the_hall_counts(june_1957: Scenario) -> None:
+    """Why Khrushchev and Mikoyan have no ballot of their own at the plenum."""
+    run = sheets.build(june_1957, cast(june_1957, 12)).run
+    plenum = next(v for v in run.votes if v.title == "The Central Committee plenum votes")
+    assert (
+        "Besides the voters it names, the scenario counts everyone in the hall, Nikita "
+        "Khrushchev, Marshal Georgy Zhukov, Anastas Mikoyan, Ivan Serov and Yekaterina "
+        "Furtseva among them, as one figure, \u201cCentral Committee members in the hall (the "
+        "game's figure)\u201d."
+    ) in plenum.words()

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from presidium import events as ev
-from presidium.engine import Game, TrailEntry
+from presidium.engine import COUNTERFACTUAL_MARK, Game, TrailEntry
 from presidium.model import GRADE_LEGEND, Note, Scenario, TextPart, confidence_legend
 from presidium.printable import html_text
 from presidium.printable import markdown as _md
@@ -132,7 +132,7 @@ def scene_notes(scenario: Scenario, phase_ids: Iterable[str]) -> tuple[SceneNote
         phase = scenario.phases[phase_id]
         if phase.notes and phase_id not in seen:
             seen.add(phase_id)
-            title = ("[Counterfactual] " if phase.counterfactual else "") + phase.title
+            title = (COUNTERFACTUAL_MARK if phase.counterfactual else "") + phase.title
             played.append(SceneNotes(title, phase.notes))
     return tuple(played)
 
@@ -234,10 +234,15 @@ def markdown_steps(steps: Iterable[Step], heading: str) -> list[str]:
     return lines
 
 
+def vote_heading(vote: ev.VoteHeld) -> str:
+    """A vote's heading, labelled as the screen labels it when the vote is counterfactual."""
+    return f"{COUNTERFACTUAL_MARK}{vote.title}" if vote.counterfactual else vote.title
+
+
 def markdown_vote(vote: ev.VoteHeld, heading: str = "###") -> list[str]:
     """One vote, voter by voter with each one's reason, then the result."""
     result = "passed" if vote.passed else "failed"
-    lines = [f"{heading} {_md(vote.title)}", "", f"Motion: {_md(vote.motion)}", ""]
+    lines = [f"{heading} {_md(vote_heading(vote))}", "", f"Motion: {_md(vote.motion)}", ""]
     lines += [
         f"- **{_md(b.name)}** {VOTE_WORDS[b.vote]}: {_md(ballot_why(b))}" for b in vote.ballots
     ]
@@ -410,7 +415,11 @@ def html_steps(steps: Iterable[Step], heading: str) -> list[str]:
 
 def html_vote(vote: ev.VoteHeld, heading: str = "h3") -> list[str]:
     e = escape
-    out = [f"<{heading}>{e(vote.title)}</{heading}>", f"<p>Motion: {e(vote.motion)}</p>", "<ul>"]
+    out = [
+        f"<{heading}>{e(vote_heading(vote))}</{heading}>",
+        f"<p>Motion: {e(vote.motion)}</p>",
+        "<ul>",
+    ]
     out += [
         f"<li><strong>{e(b.name)}</strong> {VOTE_WORDS[b.vote]}: {e(ballot_why(b))}</li>"
         for b in vote.ballots

@@ -75,9 +75,27 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def _goal_head(sheet: RoleSheet) -> str:
+    """A side's goal is written to its leader ("the Central Committee elected you"): on anyone
+    else's sheet it is quoted as written for the leader, so its "you" is not the reader."""
+    if sheet.goal_for is None:
+        return "Your team's goal:"
+    return f"Your team's goal, as written for its leader, {sheet.goal_for}:"
+
+
+def _goal_text(sheet: RoleSheet) -> str:
+    goal = " ".join((sheet.team_goal or "").split())
+    return goal if sheet.goal_for is None else f"\u201c{goal}\u201d"
+
+
+def _cited(sources: tuple[str, ...]) -> str:
+    """'Sources: Roy Medvedev; R. G. Pikhoya' (semicolons: a citation may hold a comma)."""
+    return ("Source: " if len(sources) == 1 else "Sources: ") + "; ".join(sources)
+
+
 def _fact_words(fact: Fact) -> str:
     if fact.sources:
-        return f"({fact.label}; {', '.join(fact.sources)})"
+        return f"({fact.label}. {_cited(fact.sources)})"
     return f"({fact.label})"
 
 
@@ -90,7 +108,7 @@ def _move_words(move: MoveLine) -> str:
     if move.counterfactual:
         grounds = " (Counterfactual: invented for the game.)"
     elif move.sources:
-        grounds = f" [{', '.join(move.sources)}]"
+        grounds = f" ({_cited(move.sources)}.)"
     return f"{terms}{effect}{grounds}"
 
 
@@ -107,6 +125,23 @@ def _vote_keys(h: Handouts) -> list[str]:
         f"Vote {n}: \u201c{v.title}\u201d ({v.held}; {v.kind})."
         for n, v in enumerate(h.who[0].votes, 1)
     ]
+
+
+def _unroled(h: Handouts) -> str:
+    """The people no role holds, below the who's-who's table (a row each would take the page
+    past one): the script plays them, and where they vote is said once for those alike."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for w in h.who:
+        if not w.role:
+            groups.setdefault(tuple(v.cell for v in w.votes), []).append(w.name)
+    if not groups:
+        return ""
+    said = [
+        ", ".join(names)
+        + (": " + "; ".join(f"vote {n} {c}" for n, c in enumerate(cells, 1)) if cells else "")
+        for cells, names in groups.items()
+    ]
+    return "Also in the game, played by the script, with no role sheet: " + ". ".join(said) + "."
 
 
 def _hall_note(h: Handouts) -> str:
@@ -154,8 +189,10 @@ def markdown(h: Handouts) -> str:
             + "".join(f" {_md1(v.cell)} |" for v in w.votes)
             + f" {w.played_by} |"
             for w in h.who
+            if w.role
         ]
         out.append("")
+        out += [f"- {_md1(_unroled(h))}"] if _unroled(h) else []
         out += [f"- {_md1(key)}" for key in _vote_keys(h)]
         out += [f"- {_md1(_hall_note(h))}"] if _hall_note(h) else []
         out.append("")
@@ -199,7 +236,7 @@ def _md_role(s: RoleSheet) -> list[str]:
     out.append("")
     out += ["### Your brief", "", _md(s.brief.strip()), ""]
     if s.team_goal:
-        out += [f"Your team's goal: {_md1(s.team_goal)}", ""]
+        out += [f"{_md1(_goal_head(s))} {_md1(_goal_text(s))}", ""]
     if s.objectives:
         out += ["### Game objective (secret)", ""]
         out += [f"- **{_md1(o.kind)}**: {_md1(o.text)}" for o in s.objectives]
@@ -224,9 +261,7 @@ def _md_role(s: RoleSheet) -> list[str]:
         out += [f"{n}. {_md1(q)}" for n, q in enumerate(s.reflect, 1)] + [""]
     if s.sources:
         out += ["Sources:", ""]
-        out += [
-            f"- **{_md1(i)}**: {_md1(cite)} (grade {_md1(grade)})" for i, cite, grade in s.sources
-        ]
+        out += [f"- {_md1(cite)} (grade {_md1(grade)})" for _, cite, grade in s.sources]
         out += ["", f"Source grades: {GRADE_LEGEND}."]
         legend = _legend(s)
         out += [f"Confidence: {legend}."] if legend else []
@@ -449,7 +484,7 @@ def _html_role(h: Handouts, s: RoleSheet) -> str:
     out.append(f"<p>Your team: <strong>{_e1(s.team)}</strong>.{mates}</p>")
     out.append(f"<h2>Your brief</h2>{_paras(s.brief)}")
     if s.team_goal:
-        out.append(f"<p><em>Your team's goal:</em> {_e1(s.team_goal)}</p>")
+        out.append(f"<p><em>{_e1(_goal_head(s))}</em> {_e1(_goal_text(s))}</p>")
     if s.objectives:
         items = [f"<strong>{_e1(o.kind)}:</strong> {_e1(o.text)}" for o in s.objectives]
         out.append(
@@ -477,10 +512,7 @@ def _html_role(h: Handouts, s: RoleSheet) -> str:
     if s.reflect:
         out.append(f"<h2>After the game</h2>{_list((_e1(q) for q in s.reflect), 'ol')}")
     if s.sources:
-        cites = "".join(
-            f"<p><strong>{e(i)}</strong>: {_e1(cite)} (grade {e(grade)})</p>"
-            for i, cite, grade in s.sources
-        )
+        cites = "".join(f"<p>{_e1(cite)} (grade {e(grade)})</p>" for _, cite, grade in s.sources)
         legend = _legend(s)
         legend = f" Confidence: {e(legend)}." if legend else ""
         out.append(
@@ -520,6 +552,7 @@ def _html_who(h: Handouts) -> str:
         + "".join(f"<td>{_e1(v.cell)}</td>" for v in w.votes)
         + f"<td>{e(w.played_by)}</td></tr>"
         for w in h.who
+        if w.role
     )
     votes = "".join(f"<th>{_e1(v)}</th>" for v in _vote_heads(h))
     return (
@@ -529,7 +562,9 @@ def _html_who(h: Handouts) -> str:
         f"<table><tr><th>Person</th><th>Office</th><th>Team</th>{votes}<th>Played by</th></tr>"
         f"{rows}</table>"
         + "".join(
-            f'<p class="small">{_e1(key)}</p>' for key in [*_vote_keys(h), _hall_note(h)] if key
+            f'<p class="small">{_e1(key)}</p>'
+            for key in [_unroled(h), *_vote_keys(h), _hall_note(h)]
+            if key
         )
         + "</section>"
     )

@@ -411,7 +411,7 @@ def markdown(pm: PostMortem) -> str:
         for record in pm.votes:
             if record.secret:
                 v = record.held
-                lines += [f"### {_md(v.title)}", "", f"Motion: {_md(v.motion)}", ""]
+                lines += [f"### {_md(debrief.vote_heading(v))}", "", f"Motion: {_md(v.motion)}", ""]
                 lines += [f"*{SECRET_NOTE}.*", "", vote_total(record), ""]
             else:
                 lines += debrief.markdown_vote(record.held)
@@ -444,7 +444,7 @@ def html(pm: PostMortem) -> str:
         for record in pm.votes:
             if record.secret:
                 v = record.held
-                out += [f"<h3>{e(v.title)}</h3>", f"<p>Motion: {e(v.motion)}</p>"]
+                out += [f"<h3>{e(debrief.vote_heading(v))}</h3>", f"<p>Motion: {e(v.motion)}</p>"]
                 out += [f"<p><em>{e(SECRET_NOTE)}.</em></p>", f"<p>{e(vote_total(record))}</p>"]
             else:
                 out += debrief.html_vote(record.held)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import math
 import os
 from dataclasses import dataclass
@@ -89,7 +90,7 @@ class Fact:
 
     text: str
     label: str  # "attributed" or "counterfactual: invented for the game"
-    sources: tuple[str, ...]
+    sources: tuple[str, ...]  # short citations, as a student reads them
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ class MoveLine:
     terms: tuple[str, ...]  # limit, window, odds, who hears the outcome
     condition: str | None  # when it may be used, as a sentence
     effects: str | None  # what it changes, in a sentence or two
-    sources: tuple[str, ...]
+    sources: tuple[str, ...]  # short citations
     counterfactual: bool
 
 
@@ -158,6 +159,7 @@ class RoleSheet:
     brief: str
     team: str  # the side's name, or "undecided"
     team_goal: str | None
+    goal_for: str | None  # the side's leader, when that is someone else: the goal speaks to them
     teammates: tuple[str, ...]  # the other students on the team (hidden ones left out)
     objectives: tuple[Objective, ...]
     knows: tuple[Fact, ...]
@@ -198,6 +200,8 @@ class WhoLine:
     team: str
     votes: tuple[Standing, ...]  # every vote of the scenario, in order
     played_by: str  # "a student", "3 students", "the script"
+    leading: bool = False  # one of the scenario's leading figures (an actor's ``principal``)
+    role: bool = True  # False: a person no role holds, said below the who's-who's table
 
 
 @dataclass(frozen=True)
@@ -235,6 +239,7 @@ class VoteLine:
     missing: str  # MISSING_RULES
     minutes: int | None
     called: bool  # held in a scene (else only if the teacher injects it)
+    hall: str = ""  # who the game counts in a hall's figure, not by name
 
     def words(self) -> str:
         """How it is held and who votes, in a sentence or two."""
@@ -245,9 +250,10 @@ class VoteLine:
         else:
             who = "No student votes: the scenario's rules decide it"
         called = "" if self.called else " Held only if you inject it."
+        hall = f" {self.hall}" if self.hall else ""
         return (
             f"{BALLOT_WORDS[self.ballot]}{minutes}. {who}. "
-            f"{MISSING_WORDS[self.missing].capitalize()}.{called}"
+            f"{MISSING_WORDS[self.missing].capitalize()}.{hall}{called}"
         )
 
 
@@ -337,15 +343,21 @@ def constant(expression: Compiled) -> int | bool | str | None:
 
 
 def _label(scenario: Scenario, name: str) -> str:
+    """What a student calls a value: the status panel's words for it when the projector shows
+    it there (so the sheet and the screen agree), else the scenario's label."""
     actor, _, attribute = name.partition(".")
     if attribute == "stance" and actor in scenario.actors:
         return f"{scenario.actors[actor].name}'s stance"
+    shown = next((s.label for s in scenario.status if s.variable == name), None)
+    if shown is not None:
+        return shown
     variable = scenario.variables.get(name)
     return variable.label if variable is not None else name
 
 
 def effect_words(scenario: Scenario, effect: CompiledEffect) -> str:
-    """'Central Committee members gathered in Moscow +10', 'Marshal Zhukov's stance: With Khrushchev'."""
+    """'Central Committee members in Moscow up by 10', 'Marshal Georgy Zhukov's stance: With
+    Khrushchev': in words a student reads, not the scenario's arithmetic."""
     label = _label(scenario, effect.target)
     value = constant(effect.value)
     if value is None:
@@ -353,8 +365,10 @@ def effect_words(scenario: Scenario, effect: CompiledEffect) -> str:
     if isinstance(value, bool):
         return f"{label}: {'yes' if value else 'no'}"
     if isinstance(value, int) and effect.op in ("+=", "-="):
-        sign = "+" if (effect.op == "+=") == (value >= 0) else "-"
-        return f"{label} {sign}{abs(value)}"
+        way = "up" if (effect.op == "+=") == (value >= 0) else "down"
+        if label.endswith(" (%)"):
+            return f"{label[:-4]} {way} by {abs(value)} points (of 100)"
+        return f"{label} {way} by {abs(value)}"
     if isinstance(value, str):
         variable = scenario.variables.get(effect.target)
         shown = (
@@ -378,13 +392,88 @@ def _titles(scenario: Scenario, phase_ids: tuple[str, ...]) -> str:
     return ", ".join(f"\u201c{scenario.phases[p].title}\u201d" for p in phase_ids)
 
 
-def _fact(knowledge: Knowledge) -> Fact:
+def _fact(knowledge: Knowledge, cites: dict[str, str]) -> Fact:
     if knowledge.counterfactual:
         return Fact(knowledge.text, COUNTERFACTUAL, ())
-    return Fact(knowledge.text, knowledge.confidence or "confidence not given", knowledge.sources)
+    return Fact(
+        knowledge.text,
+        knowledge.confidence or "confidence not given",
+        tuple(cites.get(s, s) for s in knowledge.sources),
+    )
 
 
-def _move(scenario: Scenario, seat: str, move: Move) -> MoveLine:
+CITE_CUTS = (", ", "; ", ": ", ". ", " (")
+SHORT_CITE = 60  # characters, before an ellipsis
+
+
+def _cite_pieces(cite: str) -> list[str]:
+    """A citation cut where its parts meet ("Roy Medvedev", ", N. S. Khrushchev", ...):
+    never inside a quoted title or brackets, nor after an initial ("R. G. Pikhoya")."""
+    cuts, depth, quoted = [], 0, False
+    for i, ch in enumerate(cite):
+        before = cite[i - 1] if i else " "
+        if ch == "'" and not quoted and before in " (":
+            quoted = True
+        elif ch == "'" and quoted and (i + 1 == len(cite) or cite[i + 1] in " ,;:.)"):
+            quoted = False
+        elif quoted:
+            continue
+        elif ch == "(":
+            if depth == 0 and before == " ":
+                cuts.append(i - 1)
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0 and i and cite.startswith(CITE_CUTS, i):
+            word = cite[:i].rsplit(" ", 1)[-1]
+            if ch != "." or len(word) > 2:
+                cuts.append(i)
+    bounds = [0, *sorted(set(cuts)), len(cite)]
+    return [cite[a:b] for a, b in itertools.pairwise(bounds) if cite[a:b]]
+
+
+def _shorten(text: str) -> str:
+    if len(text) <= SHORT_CITE:
+        return text
+    cut = text[: SHORT_CITE + 1].rsplit(" ", 1)[0].rstrip(",;:")
+    words = cut.split(" ")
+    while words and words[-1].startswith(("'", "(")) and len(words) > 1:
+        words.pop()
+    closed = any(w.endswith(("'", "',", "';", "':")) for w in words)
+    closing = "'" if words[0].startswith("'") and not closed else ""
+    return " ".join(words) + "\u2026" + closing
+
+
+def _bare(pieces: list[str]) -> bool:
+    """Whether a first part says too little alone ("Wikipedia", "TIME", a quoted title
+    without where it appeared) and the next part adds a title or a place, not a remark."""
+    first = pieces[0] if pieces else ""
+    return (
+        (first.startswith("'") or len(first) <= 9)
+        and len(pieces) > 1
+        and not pieces[1].startswith(" (")
+    )
+
+
+def short_cites(scenario: Scenario) -> dict[str, str]:
+    """Each source as a student's sheet cites it: the author, or a title ("Roy Medvedev",
+    "Wikipedia, 'Anti-Party Group'"), as long as it takes to tell the scenario's sources
+    apart. Each begins its full entry at the foot of the page, so it is found there."""
+    pieces = {i: _cite_pieces(" ".join(s.cite.split())) for i, s in scenario.sources.items()}
+    taken = {i: 2 if _bare(p) else 1 for i, p in pieces.items()}
+    for _ in range(4):
+        said: dict[str, list[str]] = {}
+        for i, p in pieces.items():
+            said.setdefault("".join(p[: taken[i]]), []).append(i)
+        clashes = [i for ids in said.values() if len(ids) > 1 for i in ids]
+        if not clashes:
+            break
+        for i in clashes:
+            taken[i] += 1
+    return {i: _shorten("".join(p[: taken[i]]).strip()) or i for i, p in pieces.items()}
+
+
+def _move(scenario: Scenario, seat: str, move: Move, cites: dict[str, str]) -> MoveLine:
     terms: list[str] = []
     if move.limit == 1:
         terms.append("once a game")
@@ -426,7 +515,7 @@ def _move(scenario: Scenario, seat: str, move: Move) -> MoveLine:
         tuple(terms),
         condition,
         effects,
-        move.sources,
+        tuple(cites.get(s, s) for s in move.sources),
         move.counterfactual,
     )
 
@@ -465,21 +554,34 @@ def _by_rank(scenario: Scenario, vote: Vote) -> bool:
     }
 
 
+def vote_title(vote: Vote) -> str:
+    """A vote's title as the paper shows it: a counterfactual vote is labelled here, once,
+    as the screen labels it, so its title in the scenario says nothing of it."""
+    return f"{vote.title} (counterfactual)" if vote.counterfactual else vote.title
+
+
 def standing(scenario: Scenario, role: Role, vote: Vote) -> Standing:
     """Where ``role`` stands in ``vote``, derived from the vote's voters, delegates and blocs."""
+    return _standing(scenario, role.actor, role.id, vote)
+
+
+def _standing(
+    scenario: Scenario, actor_id: str | None, role_id: str | None, vote: Vote
+) -> Standing:
+    """Where an actor, or a role (which may hold no actor), stands in ``vote``."""
     held, kind = _held(scenario, vote), BALLOT_SHORT[vote.ballot]
-    actor = scenario.actors.get(role.actor or "")
+    actor = scenario.actors.get(actor_id or "")
     if actor is not None and actor.id in vote.voters:
-        return Standing(vote.title, held, kind, "yes", "")
-    if vote.delegates is not None and vote.delegates.role == role.id:
+        return Standing(vote_title(vote), held, kind, "yes", "")
+    if vote.delegates is not None and role_id is not None and vote.delegates.role == role_id:
         share = f"the students in this role share {vote.delegates.share}% of the hall's votes"
-        return Standing(vote.title, held, kind, "yes", share)
+        return Standing(vote_title(vote), held, kind, "yes", share)
     if _by_rank(scenario, vote):
         why = RANK_WORDS.get(actor.rank, actor.rank) if actor is not None else "not a member"
-        return Standing(vote.title, held, kind, "no vote", why)
+        return Standing(vote_title(vote), held, kind, "no vote", why)
     if vote.blocs:
-        return Standing(vote.title, held, kind, "no ballot of one's own", HALL)
-    return Standing(vote.title, held, kind, "no vote", "")
+        return Standing(vote_title(vote), held, kind, "no ballot of one's own", HALL)
+    return Standing(vote_title(vote), held, kind, "no vote", "")
 
 
 def _standings(scenario: Scenario, role: Role) -> tuple[Standing, ...]:
@@ -537,6 +639,7 @@ def _role_sheet(scenario: Scenario, seating: Seating, seat: str) -> RoleSheet:
             other_role = scenario.roles[seats_.role_of(other)]
             if other != seat and other_role.side == role.side and not other_role.hidden:
                 mates.append(seats_.seat_name(scenario, other))
+    cites = short_cites(scenario)
     cited: set[str] = {s for k in role.knows if k.at is None for s in k.sources}
     cited |= {s for m in role.moves for s in m.sources}
     return RoleSheet(
@@ -547,11 +650,16 @@ def _role_sheet(scenario: Scenario, seating: Seating, seat: str) -> RoleSheet:
         brief=role.brief,
         team=_team(scenario, role),
         team_goal=scenario.sides[role.side].goal if role.side is not None else None,
+        goal_for=(
+            _leader(scenario, role.side)
+            if role.side is not None and role.actor != scenario.sides[role.side].leader
+            else None
+        ),
         teammates=tuple(mates),
         objectives=_objectives(role),
-        knows=tuple(_fact(k) for k in role.knows if k.at is None),
+        knows=tuple(_fact(k, cites) for k in role.knows if k.at is None),
         envelopes=tuple(envelopes),
-        moves=tuple(_move(scenario, seat, m) for m in role.moves),
+        moves=tuple(_move(scenario, seat, m, cites) for m in role.moves),
         actions=_actions(scenario, role, seating),
         reflect=role.reflect,
         sources=_bibliography(scenario, cited),
@@ -559,14 +667,17 @@ def _role_sheet(scenario: Scenario, seating: Seating, seat: str) -> RoleSheet:
 
 
 def _bibliography(scenario: Scenario, ids: set[str]) -> tuple[tuple[str, str, str], ...]:
+    """The full entries, in the order of their text: a short citation above leads to its
+    entry, which begins with it."""
+    found = [s for s in ids if s in scenario.sources]
     return tuple(
         (s, scenario.sources[s].cite, scenario.sources[s].grade)
-        for s in sorted(ids)
-        if s in scenario.sources
+        for s in sorted(found, key=lambda s: (scenario.sources[s].cite.strip("'\"").casefold(), s))
     )
 
 
 def _envelopes(scenario: Scenario, seating: Seating) -> tuple[Envelope, ...]:
+    cites = short_cites(scenario)
     out = []
     for seat in seating.seats:
         role = scenario.roles[seats_.role_of(seat)]
@@ -580,7 +691,7 @@ def _envelopes(scenario: Scenario, seating: Seating) -> tuple[Envelope, ...]:
                     number,
                     len(sealed),
                     _phase_words(scenario, knowledge.at),
-                    _fact(knowledge),
+                    _fact(knowledge, cites),
                 )
             )
     return tuple(out)
@@ -599,7 +710,9 @@ def _cards(scenario: Scenario, seating: Seating) -> tuple[VoteCards, ...]:
     simultaneous = [v for v in scenario.votes.values() if v.ballot == "simultaneous"]
     out = []
     for seat in seating.seats:
-        votes = tuple(v.title for v in simultaneous if seat in _voting_seats(scenario, seating, v))
+        votes = tuple(
+            vote_title(v) for v in simultaneous if seat in _voting_seats(scenario, seating, v)
+        )
         if votes:
             out.append(VoteCards(seats_.seat_name(scenario, seat), votes))
     return tuple(out)
@@ -611,11 +724,14 @@ def _slips(scenario: Scenario, seating: Seating) -> tuple[Slips, ...]:
         voters = len(_voting_seats(scenario, seating, vote))
         if vote.ballot == "secret" and voters:
             count = math.ceil(voters / SLIPS_PER_PAGE) * SLIPS_PER_PAGE
-            out.append(Slips(vote.title, vote.motion, voters, count))
+            out.append(Slips(vote_title(vote), vote.motion, voters, count))
     return tuple(out)
 
 
 def _who(scenario: Scenario, seating: Seating) -> tuple[WhoLine, ...]:
+    """Every role, then every person of the scenario that no role holds (Shvernik, Kozlov):
+    the script plays them, and the screen may name them. A body (the Central Committee) is
+    no person: its hall is counted as one figure, as the vote notes say."""
     dealt: dict[str, int] = {}
     for seat in seating.seats:
         dealt[seats_.role_of(seat)] = dealt.get(seats_.role_of(seat), 0) + 1
@@ -632,8 +748,16 @@ def _who(scenario: Scenario, seating: Seating) -> tuple[WhoLine, ...]:
                 team,
                 _standings(scenario, role),
                 played,
+                actor is not None and actor.principal,
             )
         )
+    held = {role.actor for role in scenario.roles.values()}
+    for actor in scenario.actors.values():
+        if actor.id not in held and actor.rank != "body":
+            votes = tuple(_standing(scenario, actor.id, None, v) for v in scenario.votes.values())
+            out.append(
+                WhoLine(actor.name, actor.office, "-", votes, "the script", actor.principal, False)
+            )
     return tuple(out)
 
 
@@ -684,16 +808,36 @@ def _votes(scenario: Scenario, seating: Seating) -> tuple[VoteLine, ...]:
         held = sum(1 for s in seated if seats_.actor_of(scenario, s) in vote.voters)
         out.append(
             VoteLine(
-                vote.title,
+                vote_title(vote),
                 vote.ballot,
                 _grouped(scenario, seated),
                 len(vote.voters) - held,
                 vote.missing,
                 vote.minutes,
                 vote.id in _called(scenario),
+                _hall(scenario, seating, vote),
             )
         )
     return tuple(out)
+
+
+def _hall(scenario: Scenario, seating: Seating, vote: Vote) -> str:
+    """Why a student in the hall (Khrushchev, Mikoyan at the 1957 plenum) has no ballot: the
+    vote names some voters and counts everyone else as one figure."""
+    if not vote.blocs:
+        return ""
+    inside = [
+        seats_.seat_name(scenario, seat)
+        for seat in seating.seats
+        if seats_.role_of(seat) in scenario.roles
+        and standing(scenario, scenario.roles[seats_.role_of(seat)], vote).why == HALL
+    ]
+    among = f", {_and(inside)} among them," if inside else ""
+    figures = " and ".join(f"\u201c{b.label}\u201d" for b in vote.blocs)
+    return (
+        f"Besides the voters it names, the scenario counts everyone in the hall{among} as one "
+        f"figure, {figures}."
+    )
 
 
 def _injections(scenario: Scenario) -> tuple[tuple[str, str, str], ...]:
@@ -901,6 +1045,11 @@ def _cells(row: list[list[str]], widths: list[int]) -> list[str]:
     ]
 
 
+def _and(names: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def _wrapped(text: str, indent: str = "") -> list[str]:
     import textwrap
 
@@ -968,7 +1117,8 @@ def cast_text(scenario: Scenario, seating: Seating, sized: bool = True) -> str:
         who = f"students: {line.students}" if line.students else "no student votes"
         script = f"; the script votes for {line.scripted} more" if line.scripted > 0 else ""
         when = _held(scenario, vote)
-        said = [f"{number}. {line.title} ({line.ballot}, {when}): {who}{script}."]
+        label = "counterfactual; " if vote.counterfactual else ""
+        said = [f"{number}. {vote.title} ({label}{line.ballot}, {when}): {who}{script}."]
         apart: dict[str, list[str]] = {}
         for seat in seating.seats:
             stand = standing(scenario, scenario.roles[seats_.role_of(seat)], vote)
@@ -981,17 +1131,17 @@ def cast_text(scenario: Scenario, seating: Seating, sized: bool = True) -> str:
         lines += _wrapped(one_line(" ".join(said)), "   ")
     held = {seats_.actor_of(scenario, s) for s in seating.seats}
     unheld = [a for a in scenario.actors.values() if a.id not in held]
-    principal = [a.name for a in unheld if a.principal]
-    others = [a.name for a in unheld if not a.principal]
+    scripted = [w for w in _who(scenario, seating) if w.played_by == "the script"]
+    principal = [w.name for w in scripted if w.leading]
+    others = [w.name for w in scripted if not w.leading]
     lines.append("")
     if principal:
-        lines += _wrapped(
-            one_line("The script plays the leading figures " + ", ".join(principal) + ".")
-        )
+        figures = "the leading figure " if len(principal) == 1 else "the leading figures "
+        lines += _wrapped(one_line("The script plays " + figures + _and(principal) + "."))
     if others:
         also = "It also plays " if principal else "The script plays "
-        lines += _wrapped(one_line(also + ", ".join(others) + "."))
+        lines += _wrapped(one_line(also + _and(others) + "."))
     persuadable = [a.name for a in unheld if a.persuadable]
     if persuadable:
-        lines += _wrapped(one_line("Students may argue with " + ", ".join(persuadable) + "."))
+        lines += _wrapped(one_line("Students may argue with " + _and(persuadable) + "."))
     return "\n".join(lines) + "\n"
