@@ -114,7 +114,7 @@ def _ballot(voters: tuple[str, ...], kind: str = "secret") -> ev.RequestOpened:
 def roles_view(roles_1957: Scenario) -> View:
     seated = cast(roles_1957, 6)  # khrushchev, molotov, bulganin, cc_member#1..3
     decision = _decision(roles_1957, ("khrushchev", "bulganin"))
-    ballot = _ballot(("khrushchev", "molotov", "bulganin", "cc_member#1"))
+    ballot = _ballot(("khrushchev", "molotov", "bulganin", "cc_member#1"), "simultaneous")
     floor = ev.RequestOpened(
         "showdown:floor", "floor", "showdown", "The floor", seated.seats, True, 3
     )
@@ -401,7 +401,7 @@ def test_declare_argue_rate_note(roles_view: View) -> None:
     assert one(parse("note molotov -- I will vote against", roles_view)) == act.Note(
         "molotov", "I will vote against"
     )
-    assert "note ROLE --" in problem(parse("note molotov", roles_view))
+    assert parse("note molotov", roles_view) == Command("note", seat="molotov")
 
 
 def test_wait(roles_view: View) -> None:
@@ -615,6 +615,8 @@ def roles_turn(turn: int, view: View) -> list[str]:
             "the_appeal": ["move khrushchev rally_the_corridor", "inject konev_speaks"],
         }.get(request.phase, [])
         return [*lines, "close"]
+    if request.kind == "ballot" and request.ballot == "secret":
+        return ["secret bulganin", "secret cc_member#1", "close"]
     if request.kind == "ballot":
         return [
             "cast for: khrushchev mikoyan; against: molotov malenkov",
@@ -679,9 +681,9 @@ def test_secret_ballot_lines_are_not_echoed_from_a_pipe(tmp_path: Path) -> None:
     shown = out.splitlines()
     at = next(n for n, line in enumerate(shown) if line == "teacher> secret bulganin")
     assert shown[at + 1].startswith("Nikolai Bulganin comes to the keyboard")
-    prompt = shown.index("Ballot:", at)  # the prompt, and nothing after it
-    assert shown[prompt + 1] == "Nikolai Bulganin has voted."
-    assert not {"Ballot: for", "Ballot: against", "Ballot: abstain"} & set(shown)
+    after = " ".join(shown[at + 1 : at + 4])  # no prompt, and nothing typed
+    assert "(it is not shown). Nikolai Bulganin has voted." in after
+    assert not {"Ballot:", "Ballot: for", "Ballot: against", "Ballot: abstain"} & set(shown)
 
 
 def _until_ballot(turn: int, view: View) -> list[str]:
@@ -694,7 +696,9 @@ class _AtBallot(Exception):
     pass
 
 
-def lines_to_the_ballot() -> list[str]:
+def lines_to_the_ballot(private: set[str] | None = None) -> list[str]:
+    """The lines up to the fixture's first ballot; ``private`` gets those the console hides
+    (advice to a leader)."""
     opened = catalog.open_scenario(str(FIXTURE))
     session = Session.new(opened.scenario, cast(opened.scenario, 8), 3)
     typed: list[str] = []
@@ -702,6 +706,8 @@ def lines_to_the_ballot() -> list[str]:
     def pick(turn: int, view: View) -> list[str]:
         chosen = _until_ballot(turn, view)
         typed.extend(chosen)
+        if private is not None:
+            private.update(line for line in chosen if words.private(line, view))
         return chosen
 
     with pytest.raises(_AtBallot):
@@ -714,7 +720,9 @@ def test_secret_input_at_a_terminal_is_not_echoed(tmp_path: Path) -> None:
     import pty
 
     hidden = "zqxj-never-shown"
-    script = [*lines_to_the_ballot(), "secret bulganin", hidden, "against", "open", "quit"]
+    private: set[str] = set()
+    script = [*lines_to_the_ballot(private), "secret bulganin", hidden, "against", "open", "quit"]
+    assert private, "advice is typed on the way, and is a private line"
     leader, follower = pty.openpty()
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
     env.update(PRESIDIUM_DATA_DIR=str(tmp_path), TERM="xterm-256color", COLUMNS="100")
@@ -752,6 +760,10 @@ def test_secret_input_at_a_terminal_is_not_echoed(tmp_path: Path) -> None:
             assert line.encode() not in seen[mark:]
         else:
             read_until(line.encode(), mark)  # an ordinary line is shown as it is typed
+        if line in private:  # and a private one erased once read: cursor up, line erased
+            erased = b"\x1b[1A\x1b[2Kteacher> (a private line)"
+            read_until(erased, mark)
+            mark = seen.index(erased, mark) + len(erased)
     read_until(b"The session is saved")
     os.close(leader)
     assert process.wait(timeout=60) == 0
@@ -975,6 +987,8 @@ def any_class_turn(turn: int, view: View) -> list[str]:
         *called, last = seats
         half = len(called) // 2
         lines = []
+        if request.ballot == "secret":
+            return [f"secret {seat}" for seat in seats]
         if called:
             parts = [f"for: {' '.join(called[:half])}"] if called[:half] else []
             parts += [f"against: {' '.join(called[half:])}"]
@@ -1042,7 +1056,7 @@ def test_a_closed_terminal_loses_nothing(tmp_path: Path) -> None:
 
 
 def test_what_is_typed_reaches_the_screen_printable() -> None:
-    typed = ["as \x1b]0;pwned\x07khrushchev 1", "note x -- \x1b[2J" + "y" * 500, "conclude"]
+    typed = ["as \x1b]0;pwned\x07khrushchev 1", "argue x -- \x1b[2J" + "y" * 500, "conclude"]
     code, out, err = run_class(["june_1957", "--benches", "--seed", "4"], "\n".join(typed) + "\n")
     assert code == 0, err
     assert "\x1b" not in out and "\x07" not in out
@@ -1053,7 +1067,7 @@ def test_what_is_typed_reaches_the_screen_printable() -> None:
 def test_open_says_who_has_not_voted_after_an_undo() -> None:
     """An undone ballot stays in the log, but the game no longer holds it: 'open' asks the
     game who has voted, so the voter is waited for again."""
-    typed = [*lines_to_the_ballot(), "as cc_member#2 against", "undo", "open", "quit"]
+    typed = [*lines_to_the_ballot(), "secret cc_member#2", "against", "undo", "open", "quit"]
     code, out, err = run_class(
         [str(FIXTURE), "--students", "8", "--seed", "3"], "\n".join(typed) + "\n"
     )
@@ -1159,7 +1173,8 @@ def test_a_ballot_named_at_the_console_is_said_on_the_screen(tmp_path: Path) -> 
         *lines_to_the_ballot(),
         "inject corridor_poll",
         "secret bulganin",
-        "as bulganin against let_them_in",
+        "secret bulganin let_them_in",
+        "against",
         "secret bulganin straw_poll",
         "for",
         "quit",
@@ -1191,3 +1206,53 @@ def test_a_ballot_with_delegates_says_what_a_paper_tally_adds_up_to() -> None:
     assert line in opened.rsplit("Ballot: Receive the members?", 1)[1]
     assert line in shown_open.split("teacher> ", 1)[0]
     assert "hold 11 votes (5 voters, one each, and 6 for the delegates)" in flat
+
+
+def test_a_secret_ballot_is_never_said_aloud(roles_view: View) -> None:
+    secret = dataclasses.replace(
+        roles_view, requests=(_ballot(("khrushchev", "molotov", "bulganin", "cc_member#1")),)
+    )
+    for line in (
+        "as molotov for",
+        "cast against: bulganin",
+        "cast for: molotov; against: khrushchev",
+    ):
+        reason = problem(parse(line, secret))
+        assert "secret ballot" in reason and "'secret " in reason and "tally" in reason
+        assert words.private(line, secret)
+    assert not words.private("as molotov for", roles_view)  # an open ballot is said aloud
+    assert words.private("as bulganin 1", roles_view)  # advice to Khrushchev
+    assert not words.private("as khrushchev 1", roles_view)  # the decision itself is public
+    assert words.private("note molotov -- I will let them in", roles_view)
+    assert not words.private("note molotov", roles_view)  # the hidden form
+    assert parse(
+        "secret bulganin", dataclasses.replace(roles_view, requests=roles_view.requests[:1])
+    ) == (Command("secret", seat="bulganin", request=roles_view.requests[0].request))
+
+
+def test_private_lines_never_reach_the_projector_or_room_txt() -> None:
+    private: set[str] = set()
+    typed = [
+        *lines_to_the_ballot(private),
+        "note bulganin -- zqxj-typed-note",
+        "note molotov",
+        "zqxj-hidden-note",
+        "as molotov for",
+        "cast against: bulganin",
+        "quit",
+    ]
+    before = session_folders()
+    code, out, err = run_class(
+        [str(FIXTURE), "--students", "8", "--seed", "3"], "\n".join(typed) + "\n"
+    )
+    assert code == 0, err
+    room = (the_new_folder(before) / "room.txt").read_text(encoding="utf-8")
+    for shown in (out, room):
+        assert "zqxj" not in shown
+        assert "as molotov for" not in shown and "cast against" not in shown
+        assert not any(f"teacher> {line}" in shown for line in private)
+        assert "teacher> (a private line)" in shown
+    flat = " ".join(out.split())
+    assert "is a secret ballot: 'secret molotov' takes a ballot" in flat
+    assert "Vyacheslav Molotov's note is passed to the teacher." in flat
+    assert "Note:" not in out

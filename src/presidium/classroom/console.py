@@ -66,7 +66,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "notes": ("notes", "the history behind the scenes since the last decision, with sources"),
     "as": (
         "as ROLE CHOICE [VOTE]",
-        "a decision, advice or ballot said aloud (a number or an id; VOTE when two are open)",
+        "a decision or a ballot said aloud (never a secret one; advice: 'secret ROLE')",
     ),
     "hands": ("hands N N ...", "a show of hands for the open decision, in the choices' order"),
     "cast": (
@@ -75,14 +75,14 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "secret": (
         "secret ROLE [VOTE]",
-        "that voter comes to the keyboard; nothing typed is shown",
+        "that role comes to the keyboard to type a ballot or advice; nothing typed is shown",
     ),
     "tally": ("tally [VOTE] FOR AGAINST ABSTAIN", "a paper ballot's totals, in votes"),
     "move": ("move ROLE MOVE [TARGET]", "a move on the floor (it resolves when the floor closes)"),
     "declare": ("declare ROLE STANCE", "a role declares its stance, publicly"),
     "argue": ("argue ROLE TARGET -- TEXT", "a role argues with an undecided actor"),
     "rate": ("rate [REQUEST] N", "rate an argument from 1 (weak) to 5 (strong)"),
-    "note": ("note ROLE -- TEXT", "a private note from a role to the teacher"),
+    "note": ("note ROLE", "a private note to the teacher, typed at the keyboard unseen"),
     "wait": ("wait [3m]", "a countdown; at zero (or Enter) what is open closes"),
     "close": ("close [REQUEST]", "close the ballot, floor or decision now"),
     "pause": ("pause [REASON]", "stop the game for the room: no student's action until 'resume'"),
@@ -138,7 +138,8 @@ class Actions:
 class Command:
     """A word the console answers itself: nothing in the game changes."""
 
-    # "help", "status", "roster", "open", "look", "notes", "wait", "secret", "save" or "quit"
+    # "help", "status", "roster", "open", "look", "notes", "wait", "secret", "note", "save",
+    # "private" or "quit"
     word: str
     seat: str | None = None  # secret: the voter
     request: str | None = None  # secret, wait: the request concerned
@@ -269,6 +270,7 @@ def _as(rest: str, view: View) -> Parsed:
             )
         _check_text(why, "the reason")
         ballot = _which_ballot(view, named, seat, f"as {key_of(seat)} {value} {{}}")
+        _not_secret(ballot, seat)
         return Actions((Cast(seat, ballot.request, value, why),))
     if named is not None:
         raise _Refusal(f"{_name(view, seat)} has no vote in an open ballot; {_waiting(view)}")
@@ -352,6 +354,7 @@ def _cast(rest: str, view: View) -> Parsed:
         raise _Refusal(f"{_name(view, stranger)} has no vote in {clean(ballot.title)}")
     if len(fitting) > 1:
         raise _Refusal(_say_which(fitting, "cast {} " + rest))
+    _not_secret(fitting[0], None)
     request = fitting[0].request
     return Actions(tuple(Cast(seat, request, value) for seat, value in named))
 
@@ -363,6 +366,13 @@ def _secret(rest: str, view: View) -> Parsed:
     seat = _seat(words[0], view)
     _not_paused(view, "no ballot is taken")
     named = words[1] if len(words) == 2 else None
+    advice = [r for r in view.requests if r.kind == "decision" and seat in r.roles[1:]]
+    if (
+        advice
+        and named is None
+        and not any(r.kind == "ballot" and seat in r.roles for r in view.requests)
+    ):
+        return Command("secret", seat=seat, request=advice[0].request)
     ballot = _which_ballot(view, named, seat, f"secret {key_of(seat)} {{}}")
     return Command("secret", seat=seat, request=ballot.request)
 
@@ -469,9 +479,11 @@ def _rate(rest: str, view: View) -> Parsed:
 
 def _note(rest: str, view: View) -> Parsed:
     words, text = _split_text(rest)
-    if len(words) != 1 or not text:
-        raise _Refusal("say 'note ROLE -- the note'")
+    if len(words) != 1:
+        raise _Refusal("say 'note ROLE', and the note is typed at the keyboard unseen")
     seat = _seat(words[0], view)
+    if not text:
+        return Command("note", seat=seat)
     _check_text(text, "the note")
     return Actions((Note(seat, text),))
 
@@ -749,6 +761,35 @@ def _which_ballot(view: View, named: str | None, seat: str | None, example: str)
     if len(mine) > 1:
         raise _Refusal(_say_which(mine, example))
     return mine[0]
+
+
+def _not_secret(ballot: RequestOpened, seat: str | None) -> None:
+    """A secret ballot is never said aloud at the projector's keyboard."""
+    if ballot.ballot == "secret":
+        who = key_of(seat) if seat else "ROLE"
+        raise _Refusal(
+            f"{clean(ballot.title)} is a secret ballot: 'secret {who}' takes a ballot at the "
+            "keyboard unseen, or 'tally FOR AGAINST ABSTAIN' counts paper slips"
+        )
+
+
+def private(line: str, view: View) -> bool:
+    """Whether a typed line says something the projector must not show: a note's text,
+    advice to a leader, or a ballot in a secret ballot (even one the console refuses)."""
+    head, _, rest = line.strip().partition(" ")
+    word = ALIASES.get(head.lower(), head.lower())
+    if word == "note":
+        return bool(_split_text(rest)[1])
+    secret_open = any(r.kind == "ballot" and r.ballot == "secret" for r in view.requests)
+    if word == "cast":
+        return secret_open
+    if word != "as":
+        return False
+    typed = rest.split()
+    if len(typed) >= 2 and secret_open and ballot_value(typed[1]) is not None:
+        return True
+    seat = keys(view).get(typed[0].lower()) if typed else None
+    return any(r.kind == "decision" and seat in r.roles[1:] for r in view.requests)
 
 
 def _not_paused(view: View, what: str) -> None:

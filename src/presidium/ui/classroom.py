@@ -43,6 +43,7 @@ from presidium.ui.render import Renderer, T, as_echoed, make_console, notice
 
 PROMPT = "teacher> "
 PAUSED_PROMPT = "teacher (paused)> "  # while paused, the prompt says so too
+PRIVATE_LINE = "(a private line)"  # what the screen and room.txt show of one
 ROOM_WIDTH = 80  # room.txt, the public transcript, is laid out this wide
 BALLOT_KINDS = {
     "open": "an open ballot: each vote is shown as it is cast",
@@ -382,11 +383,30 @@ class Teacher:
                 self.command(parsed)
 
     def read(self, prompt: str) -> str | None:
+        """A typed line. One that says something private (a note, advice, a secret ballot)
+        is shown and recorded only as "(a private line)": at a terminal it is erased from
+        the screen once read, and piped input never shows it."""
         answer = self.reader.read(prompt)
-        if answer is not None:
-            with signals.holding():
-                self.record.echo(prompt + as_echoed(answer))
+        if answer is None:
+            return None
+        hidden = words.private(answer, self.view())
+        shown = prompt + (PRIVATE_LINE if hidden else as_echoed(answer))
+        if self.reader.interactive:
+            if hidden:
+                self.erase(len(prompt) + len(answer))
+                self.screen.echo(shown)
+        else:
+            self.screen.echo(shown)
+        with signals.holding():
+            self.record.echo(shown)
         return answer
+
+    def erase(self, typed: int) -> None:
+        """Take a line just typed off the terminal: the cursor up over its rows, each erased."""
+        width = max(1, self.screen.console.width)
+        rows = max(1, -(-typed // width))
+        self.screen.console.file.write("\x1b[1A\x1b[2K" * rows)
+        self.screen.console.file.flush()
 
     def now_ms(self) -> int:
         return int((time.monotonic() - self.start) * 1000)
@@ -474,6 +494,9 @@ class Teacher:
         elif parsed.word == "secret":
             assert parsed.seat is not None and parsed.request is not None
             self.secret(parsed.seat, parsed.request)
+        elif parsed.word == "note":
+            assert parsed.seat is not None
+            self.note(parsed.seat)
         elif parsed.word == "wait":
             assert parsed.request is not None and parsed.seconds is not None
             self.wait(parsed.request, parsed.seconds)
@@ -574,47 +597,90 @@ class Teacher:
         return [words.key_of(s) for s in request.roles if s not in voted and s not in scripted]
 
     def secret(self, seat: str, request: str) -> None:
-        """A voter at the keyboard: nothing typed is shown, on the screen or in room.txt."""
+        """A role at the keyboard: a secret ballot, or advice to its leader. Nothing typed is
+        shown, on the screen or in room.txt; the room is told only that it was given."""
         name = seating.seat_name(self.scenario, seat)
-        ballots = {r.request: r for r in self.view().requests if r.kind == "ballot"}
-        which = f" ({ballots[request].title})" if len(ballots) > 1 and request in ballots else ""
-        self.both(
-            "out",
-            T(
-                f"{name} comes to the keyboard{which}: type for, against or abstain "
-                "(it is not shown)."
-            ),
-        )
+        opened = {r.request: r for r in self.view().requests}
+        advice = opened[request].kind == "decision" if request in opened else False
+        ballots = [r for r in opened.values() if r.kind == "ballot"]
+        which = f" ({opened[request].title})" if len(ballots) > 1 and not advice else ""
+        what = "a number or a choice id" if advice else "for, against or abstain"
+        self.both("out", T(f"{name} comes to the keyboard{which}: type {what} (it is not shown)."))
         for _ in range(3):
-            typed = self.reader_hidden("Ballot: ")
+            typed = self.reader_hidden("Advice: " if advice else "Ballot: ")
             if typed is None:
                 raise InputEnded(
-                    "input ended during a secret ballot; the session is saved: "
+                    "input ended at the keyboard's hidden line; the session is saved: "
                     + self.resume_hint()
                 )
-            value = words.ballot_value(typed)
-            if value is None:
-                self.error("That is not a ballot: type for, against or abstain.")
-                continue
-            before = len(self.session.game.log)
-            with signals.holding():
-                try:
-                    events = self.session.submit(Cast(seat, request, value), self.now_ms())
-                except (IllegalChoice, GameOver) as exc:
-                    reason = str(exc)
-                    self.error(f"{reason[:1].upper()}{reason[1:]}.")
-                    return
-                public = list(audience.only(events, audience.ROOM))
-                voted = len(self.session.game.log) > before
-                if voted:
-                    self.record.out(T(f"{name} has voted."))
-                self.record.events(public)
-                self.write()
-            if voted:
-                self.screen.out(T(f"{name} has voted."))
-            self.screen.events(public)
+            action: Action
+            if advice:
+                option = next(
+                    (
+                        o
+                        for o in opened[request].options
+                        if typed.strip().lower() in (str(o.number), o.id)
+                    ),
+                    None,
+                )
+                if option is None:
+                    self.error(
+                        f"That is not a choice here: type 1 to {len(opened[request].options)}."
+                    )
+                    continue
+                action = Advise(seat, request, option.id)
+            else:
+                value = words.ballot_value(typed)
+                if value is None:
+                    self.error("That is not a ballot: type for, against or abstain.")
+                    continue
+                action = Cast(seat, request, value)
+            self.hidden_submit(action, f"{name} has voted." if not advice else None)
             return
-        self.error(f"No ballot was taken for {name}; 'secret {words.key_of(seat)}' tries again.")
+        self.error(f"Nothing was taken for {name}; 'secret {words.key_of(seat)}' tries again.")
+
+    def note(self, seat: str) -> None:
+        """A note to the teacher, typed unseen: the room is told only that one was passed."""
+        name = seating.seat_name(self.scenario, seat)
+        self.both("out", T(f"{name} comes to the keyboard: type the note (it is not shown)."))
+        typed = self.reader_hidden("Note: ")
+        if typed is None:
+            raise InputEnded(
+                "input ended at the keyboard's hidden line; the session is saved: "
+                + self.resume_hint()
+            )
+        parsed = words.parse(f"note {words.key_of(seat)} -- {typed}", self.view())
+        if isinstance(parsed, words.Problem):
+            self.error(parsed.reason[:1].upper() + parsed.reason[1:] + ".")
+        elif isinstance(parsed, words.Actions):
+            self.submit_all(parsed.actions)
+        else:
+            self.error("An empty note is not passed.")
+
+    def hidden_submit(self, action: Action, said: str | None) -> None:
+        """Submit what was typed unseen; the room sees ``said`` (or what the action's own
+        public events say), never what was typed."""
+        if said is None:
+            self.submit_all([action])
+            return
+        before = len(self.session.game.log)
+        said = " ".join(filter(None, [self.which_ballot([action]), said]))
+        with signals.holding():
+            try:
+                events = self.session.submit(action, self.now_ms())
+            except (IllegalChoice, GameOver) as exc:
+                reason = str(exc)
+                self.error(f"{reason[:1].upper()}{reason[1:]}.")
+                return
+            public = list(audience.only(events, audience.ROOM))
+            taken = len(self.session.game.log) > before
+            if taken:
+                self.record.out(T(said))
+            self.record.events(public)
+            self.write()
+        if taken:
+            self.screen.out(T(said))
+        self.screen.events(public)
 
     def reader_hidden(self, prompt: str) -> str | None:
         reader = self.reader
@@ -798,7 +864,7 @@ def run_command(args: argparse.Namespace, out: IO[str]) -> int:
         place, room_before, start_ms = folder.create(opened, session), "", 0
     screen = RoomRenderer(console, opened.scenario, plain)
     record = RoomRenderer(make_console(True, width=ROOM_WIDTH, file=buffer), opened.scenario, True)
-    reader = LineReader(sys.stdin, interactive, screen.echo)
+    reader = LineReader(sys.stdin, interactive, screen.echo if interactive else None)
     teacher = Teacher(opened, session, place, screen, record, buffer, reader, program, start_ms)
     teacher.room_before = room_before
     try:
