@@ -1256,3 +1256,45 @@ def test_private_lines_never_reach_the_projector_or_room_txt() -> None:
     assert "is a secret ballot: 'secret molotov' takes a ballot" in flat
     assert "Vyacheslav Molotov's note is passed to the teacher." in flat
     assert "Note:" not in out
+
+
+def test_ctrl_c_says_the_session_is_saved_and_how_to_go_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from presidium.ui import play
+
+    answers = iter(["hands 1 2 3"])
+
+    def read(self: object, prompt: str) -> str:
+        try:
+            return next(answers)
+        except StopIteration:
+            raise KeyboardInterrupt from None
+
+    monkeypatch.setattr(play.LineReader, "read", read)
+    before = session_folders()
+    code, out, _ = run_class(["june_1957", "--benches", "--seed", "4"], "")
+    assert code == 130
+    place = the_new_folder(before)
+    flat = " ".join(out.split())
+    assert f"The session is saved in {place}." in flat
+    assert f"class run --resume {place}" in flat and f"class debrief {place}" in flat
+    assert len(folder.read(place).log) == 1
+
+
+def test_the_post_mortem_is_said_once() -> None:
+    code, out, err = run_class(["june_1957", "--benches", "--seed", "4"], "conclude\nquit\n")
+    assert code == 0, err
+    assert " ".join(out.split()).count("The post-mortem:") == 1
+
+
+def test_after_a_ruling_the_next_change_is_said_from_the_ruled_value() -> None:
+    typed = ["set cc_in_moscow 95 -- the telegrams arrived", "hands 0 5 0", "hands 0 5 0"]
+    typed += ["hands 5 0 0", "quit"]
+    code, out, err = run_class(["june_1957", "--benches", "--seed", "4"], "\n".join(typed) + "\n")
+    assert code == 0, err
+    flat = " ".join(out.split())
+    ruling, after = flat.split("teacher> hands 0 5 0", 1)
+    assert "Moscow: 95 (was 31)" in ruling  # the ruling says the change
+    assert "(was 31)" not in after  # and the next panel does not say it again
+    assert "Central Committee members in Moscow: 100 (was 95)" in after

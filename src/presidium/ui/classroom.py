@@ -30,7 +30,7 @@ from rich.text import Text
 
 from presidium import audience, seating, signals
 from presidium import events as ev
-from presidium.actions import Action, Advise, Cast, Close, MakeMove, Note, Tally
+from presidium.actions import Action, Advise, Cast, Close, MakeMove, Note, SetValue, Tally
 from presidium.catalog import Opened
 from presidium.classroom import console as words
 from presidium.classroom import folder
@@ -451,7 +451,18 @@ class Teacher:
         self.screen.events(shown)
         for action in quiet:
             self.screen.out(T(self.noted(action), "presidium.label"))
+        self.ruled_status(actions)
         return accepted
+
+    def ruled_status(self, actions: Iterable[Action]) -> None:
+        """After 'set', the room has been told the ruled value: the next state of play says
+        what changed since the ruling, not since the last panel shown."""
+        ruled = {a.variable for a in actions if isinstance(a, SetValue)}
+        labels = {i.label for i in self.scenario.status if i.variable in ruled}
+        now = {line.label: line.value for line in self.session.game.status().lines}
+        for renderer in (self.record, self.screen):
+            for label in labels & set(renderer.shown_status) & set(now):
+                renderer.shown_status[label] = now[label]
 
     def which_ballot(self, actions: Iterable[Action]) -> str:
         """With several ballots open at once, which one a ballot or a tally went to."""
@@ -748,14 +759,19 @@ class Teacher:
             f"'quit' leaves. The post-mortem: {command_line(self.program, 'class', 'debrief', str(self.place))}",
         )
 
-    def saved(self) -> None:
-        """Where the session is, on the way out, and what to do with it next."""
+    def saved(self, interrupted: bool = False) -> None:
+        """Where the session is, on the way out, and what to do with it next (the
+        post-mortem's command is said once: at the end of the game, or here)."""
+        debrief = command_line(self.program, "class", "debrief", str(self.place))
         if self.session.game.over:
-            debrief = command_line(self.program, "class", "debrief", str(self.place))
-            then = f"The post-mortem: {debrief}"
+            then = "" if self.told_end else f" The post-mortem: {debrief}"
         else:
-            then = f"To go on with it: {self.resume_hint()}"
-        notice(self.screen.console, f"The session is saved in {self.place}. {then}")
+            then = (
+                f" To go on with it: {self.resume_hint()}. Once it has ended ('conclude' at "
+                f"the bell), the post-mortem: {debrief}"
+            )
+        first = "Interrupted: nothing is lost. " if interrupted else ""
+        notice(self.screen.console, f"{first}The session is saved in {self.place}.{then}")
 
     def resume_hint(self) -> str:
         return command_line(self.program, "class", "run", "--resume", str(self.place))
@@ -884,7 +900,13 @@ def run_command(args: argparse.Namespace, out: IO[str]) -> int:
         teacher.write()
         teacher.saved()
         return 0
-    except (KeyboardInterrupt, InputEnded):
+    except KeyboardInterrupt:
+        with signals.holding():
+            teacher.write()
+        with contextlib.suppress(Exception):
+            teacher.saved(interrupted=True)
+        raise
+    except InputEnded:
         with signals.holding():
             teacher.write()
         raise
