@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import select
 import signal
 import subprocess
@@ -554,7 +555,7 @@ def the_new_folder(before: set[Path]) -> Path:
 @pytest.mark.parametrize("name", BUNDLED)
 def test_benches_play_every_bundled_scenario_to_an_ending(name: str) -> None:
     opened = catalog.open_scenario(name)
-    seated = benches(opened.scenario, 2 * len(opened.scenario.sides))
+    seated = benches(opened.scenario, 25 * len(opened.scenario.sides))  # hands to count
     lines = teacher_lines(Session.new(opened.scenario, seated, 1957), bench_turn)
     before = session_folders()
     code, out, err = run_class(
@@ -872,7 +873,7 @@ def test_a_line_not_understood_gets_a_reason_and_the_console_waits() -> None:
     assert "No bench 'nobody' in this class; the benches are: khrushchev, molotov." in out
     assert "'hands' takes whole numbers, not 'x'." in out
     assert "Nothing is waiting for Khrushchev's side (bench) to answer" in out
-    assert "No ballot is open, so there is nothing to tally." in out
+    assert "'tally' is not in a benches game" in out
     assert "Ending: " in out  # and the console went on to the bell
 
 
@@ -1298,3 +1299,94 @@ def test_after_a_ruling_the_next_change_is_said_from_the_ruled_value() -> None:
     assert "Moscow: 95 (was 31)" in ruling  # the ruling says the change
     assert "(was 31)" not in after  # and the next panel does not say it again
     assert "Central Committee members in Moscow: 100 (was 95)" in after
+
+
+def test_a_show_of_hands_never_holds_more_hands_than_students(
+    june_1957: Scenario, roles_view: View
+) -> None:
+    seated = benches(june_1957, 14)  # 7 a bench
+    view = View(june_1957, seated, (_decision(june_1957, ("bench:khrushchev",)),))
+    counts = " ".join(["1"] * len(view.requests[0].options))
+    assert isinstance(parse(f"hands {counts}", view), Actions)
+    big = " ".join(["4"] * len(view.requests[0].options))
+    reason = problem(parse(f"hands {big}", view))
+    assert "hands counted" in reason and "has 7 students" in reason
+    reason = problem(parse("hands 9 0 0", roles_view))  # a class of 6
+    assert "9 hands counted, but the class has 6 students" in reason
+
+
+def test_the_hands_hint_suggests_only_available_choices() -> None:
+    options = (
+        ev.Option(1, "a", "A", True, None, None, False),
+        ev.Option(2, "b", "B", False, None, None, False),
+        ev.Option(3, "c", "C", True, None, None, False),
+    )
+    assert words.hands_example(options) == "hands 2 0 1"
+
+
+def test_help_set_inject_and_move_list_what_can_be_named(roles_view: View) -> None:
+    lines = words.values_help(roles_view.scenario, {"cc_in_moscow": 89})
+    (moscow,) = [line for line in lines if line.startswith("cc_in_moscow: ")]
+    assert "a number from 0 to" in moscow and moscow.endswith("now 89")
+    assert any("yes or no" in line for line in lines)
+    assert words.injections_help(roles_view.scenario, "anywhere", {}) == [
+        "leak: [Counterfactual] A leak to the press (in: any scene)"
+    ]
+    moves = words.moves_help(roles_view)
+    assert "move khrushchev lobby (1): Lobby the delegates (in: any floor)" in moves
+    assert "move bulganin press TARGET (2): Press a waverer (in: any floor)" in moves
+    reason = problem(parse("set foo 1 -- r", roles_view))
+    assert "'help set' lists the values" in reason
+
+
+def test_help_set_at_the_console() -> None:
+    code, out, err = run_class(["june_1957", "--students", "12", "--seed", "4"], "help set\nquit\n")
+    assert code == 0, err
+    flat = " ".join(out.split())
+    assert "cc_in_moscow Central Committee members gathered in Moscow (a number from 0 to" in flat
+
+
+def test_a_benches_game_has_only_the_benches_words(bench_view: View) -> None:
+    for line in ("cast for: khrushchev", "declare khrushchev majority", "secret khrushchev"):
+        assert "is not in a benches game" in problem(parse(line, bench_view))
+    listed = [typed for typed, _ in words.help_lines("benches")]
+    assert "hands N N ..." in listed and not any(t.startswith("cast") for t in listed)
+    assert len(words.help_lines()) == len(words.WORDS)
+    code, out, err = run_class(["june_1957", "--benches", "--seed", "4"], "help\nhelp move\nquit\n")
+    assert code == 0, err
+    assert "declare ROLE" not in out and "tally" not in out
+    assert "'move' is not in a benches game." in out
+
+
+def test_help_never_breaks_a_word_s_syntax(monkeypatch: pytest.MonkeyPatch) -> None:
+    from presidium import cli
+
+    monkeypatch.setattr(cli, "_plain_wanted", lambda _requested: False)
+    for width in ("80", "100"):
+        code, out, err = run_cli(
+            ["class", "run", "june_1957", "--students", "12", "--seed", "4", "--width", width],
+            "help\nquit\n",
+        )
+        assert code == 0, err
+        text = re.sub(r"\x1b\[[0-9;]*m", "", out)
+        shown = text.split("Console words", 1)[1].split("Roles here", 1)[0]
+        lines = [line.rstrip() for line in shown.splitlines()]
+        assert max(len(line) for line in lines) <= int(width)
+        for typed, _ in words.help_lines():  # each word's syntax whole, on one line
+            assert any(typed in line for line in lines), (typed, width)
+
+
+def test_a_long_event_title_is_not_cut_at_80_columns(june_1957: Scenario) -> None:
+    import io
+
+    from presidium.ui.classroom import RoomRenderer
+    from presidium.ui.render import make_console
+
+    buffer = io.StringIO()
+    screen = RoomRenderer(make_console(False, width=80, file=buffer), june_1957, False)
+    label = "Before the vote: a secret straw poll of the corridor, taken by the teacher"
+    screen.events([ev.Injected("poll", label, "The corridor votes.", (), True)])
+    text = buffer.getvalue()
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert "straw poll" in text and "teacher" in " ".join(text.split())
+    assert "[Counterfactual]" in text

@@ -14,7 +14,7 @@ number or by id. Choice ids only ever follow ``as ROLE``, so no word here can hi
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from presidium.actions import (
@@ -45,7 +45,7 @@ from presidium.actions import (
 from presidium.conditions import BOOL, INT
 from presidium.diagnostics import did_you_mean
 from presidium.events import Option, RequestOpened
-from presidium.model import RATINGS, Scenario
+from presidium.model import RATINGS, Scenario, Variable
 from presidium.printable import clean
 from presidium.seating import BENCH, Seating, role_of, seat_name
 
@@ -111,6 +111,9 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("the end", ("conclude", "reveal")),
     ("the session", ("save", "help", "quit")),
 )
+# What a benches game cannot use: its benches decide by hands and by a spokesperson's word;
+# they have no ballots, no floor and no notes.
+NOT_FOR_BENCHES = frozenset({"cast", "secret", "tally", "move", "declare", "argue", "rate", "note"})
 ALIASES = {"?": "help", "exit": "quit", "advance": "close", "roll": "roster", "requests": "open"}
 
 
@@ -178,10 +181,35 @@ def parse(line: str, view: View) -> Parsed | None:
             f"'{_shown(head)}' is not a console word{did_you_mean(head.lower(), WORDS)}; "
             "type 'help' for the list"
         )
+    if word in NOT_FOR_BENCHES and view.seating.mode == "benches":
+        return Problem(
+            f"'{word}' is not in a benches game: the benches decide by 'hands' or 'as BENCH "
+            "CHOICE'; 'help' lists the words"
+        )
     try:
         return _WORD_PARSERS[word](rest.strip(), view)
     except _Refusal as refusal:
         return Problem(refusal.reason)
+
+
+def hands_example(options: Sequence[Option]) -> str:
+    """A show of hands to suggest: a count for each choice, in order, 0 for one unavailable."""
+    counts, left = [], sum(o.available for o in options)
+    for option in options:
+        counts.append(str(left) if option.available else "0")
+        left -= option.available
+    return "hands " + " ".join(counts)
+
+
+def hands_at_most(view: View, request: RequestOpened) -> int | None:
+    """How many hands a show of hands can hold: the bench's students, or the class's; None
+    when benches were dealt without the class's size."""
+    seated = view.seating
+    if seated.mode != "benches":
+        return seated.students
+    if seated.students <= len(seated.seats) or not request.roles:
+        return None
+    return seated.size(request.roles[0])
 
 
 def ballot_value(text: str) -> str | None:
@@ -189,9 +217,68 @@ def ballot_value(text: str) -> str | None:
     return BALLOT_WORDS.get(text.strip().lower())
 
 
-def help_lines() -> list[tuple[str, str]]:
-    """(what to type, what it does), in the order 'help' lists them."""
-    return list(WORDS.values())
+def help_lines(mode: str | None = None) -> list[tuple[str, str]]:
+    """(what to type, what it does), in the order 'help' lists them; with a seating mode,
+    only the words that mode can use."""
+    return [WORDS[w] for w in usable(mode)]
+
+
+def usable(mode: str | None = None) -> list[str]:
+    """The console words a game seated in ``mode`` can use, in the order 'help' lists them."""
+    return [w for w in WORDS if mode != "benches" or w not in NOT_FOR_BENCHES]
+
+
+def kind_of(variable: Variable) -> str:
+    """What a value can be set to, as 'help set' says it."""
+    kind = variable.type
+    if kind.kind == INT:
+        low, high = kind.minimum, kind.maximum
+        if low is not None and high is not None:
+            return f"a number from {low} to {high}"
+        return "a number"
+    if kind.kind == BOOL:
+        return "yes or no"
+    return "one of: " + ", ".join(kind.values)
+
+
+def values_help(scenario: Scenario, values: Mapping[str, object]) -> list[str]:
+    """'help set': each value a ruling can set, what it can be, and what it is now."""
+    lines = []
+    for variable in scenario.variables.values():
+        now = values.get(variable.id, variable.initial)
+        shown = variable.display(now) if isinstance(now, int | str) else str(now)
+        lines.append(
+            f"{variable.id}: {clean(variable.label)} ({kind_of(variable)}); now {clean(shown)}"
+        )
+    return lines
+
+
+def injections_help(scenario: Scenario, phase: str, values: Mapping[str, object]) -> list[str]:
+    """'help inject': the scenario's events that can be injected now, with where each can."""
+    lines = []
+    for injection in scenario.injections.values():
+        if injection.window and phase not in injection.window:
+            continue
+        if injection.when is not None and not injection.when.evaluate(dict(values)):
+            continue
+        where = ", ".join(injection.window) if injection.window else "any scene"
+        label = ("[Counterfactual] " if injection.counterfactual else "") + injection.label
+        lines.append(f"{injection.id}: {clean(label)} (in: {where})")
+    return lines
+
+
+def moves_help(view: View) -> list[str]:
+    """'help move': the moves of the seated roles, with the scenes each can be made in."""
+    lines = []
+    for seat in view.seating.seats:
+        role = view.scenario.roles.get(role_of(seat))
+        for number, move in enumerate(role.moves if role else (), 1):
+            where = ", ".join(move.window) if move.window else "any floor"
+            aim = " TARGET" if move.target else ""
+            lines.append(
+                f"move {key_of(seat)} {move.id}{aim} ({number}): {clean(move.label)} (in: {where})"
+            )
+    return lines
 
 
 def keys(view: View) -> dict[str, str]:
@@ -296,7 +383,7 @@ def _hands(rest: str, view: View) -> Parsed:
     else:
         raise _Refusal(
             f"{len(options)} choices here: give {len(options)} counts, one a choice in order "
-            f"(for example 'hands {' '.join(str(n) for n in range(len(options), 0, -1))}')"
+            f"(for example '{hands_example(options)}')"
         )
     for option, count in pairs:
         if count and not option.available:
@@ -306,6 +393,14 @@ def _hands(rest: str, view: View) -> Parsed:
             )
     if not any(count for _, count in pairs):
         raise _Refusal("no hands counted: every count is 0")
+    raised, most = sum(count for _, count in pairs), hands_at_most(view, request)
+    if most is not None and raised > most:
+        who = (
+            f"{_name(view, request.roles[0])} has {most} student{'s' * (most != 1)}"
+            if view.seating.mode == "benches"
+            else f"the class has {most} student{'s' * (most != 1)}"
+        )
+        raise _Refusal(f"{raised} hands counted, but {who}: count again")
     return Actions((Hands(request.request, tuple((o.id, n) for o, n in pairs if o.available)),))
 
 
@@ -550,7 +645,10 @@ def _set(rest: str, view: View) -> Parsed:
     name = words[0]
     variable = variables.get(name) or variables.get(name.lower())
     if variable is None:
-        raise _Refusal(f"no value '{_shown(name)}'{did_you_mean(name, variables)}")
+        raise _Refusal(
+            f"no value '{_shown(name)}'{did_you_mean(name, variables)}; 'help set' lists "
+            "the values, with what each can be"
+        )
     typed = " ".join(words[1:])
     kind = variable.type
     value: int | bool | str

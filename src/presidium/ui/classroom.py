@@ -97,11 +97,10 @@ class RoomRenderer(Renderer):
                 advisers = ", ".join(self.name(s) for s in e.roles[1:])
                 self.out(T(f"Advising: {advisers}.", "presidium.label"))
             if e.roles:
-                hands = " ".join(str(n) for n in range(len(e.options), 0, -1))
                 self.out(
                     T(
                         f"(Type 'as {words.key_of(e.roles[0])} NUMBER', or a show of hands: "
-                        f"'hands {hands}'.)",
+                        f"'{words.hands_example(e.options)}'.)",
                         "presidium.label",
                     )
                 )
@@ -209,6 +208,9 @@ class RoomRenderer(Renderer):
             self.out(body)
         else:
             self.blank()
+            if len(title) > self.console.width - 8:  # a long title goes in the body, wrapped
+                head = T(f"{label}{e.label}\n\n", "presidium.title")
+                body, title = head.append_text(body), "Teacher's event"
             self.out(Panel(body, title=T(title, "presidium.title"), padding=(1, 2)))
 
     def on_ruling(self, e: ev.Ruling) -> None:
@@ -514,20 +516,33 @@ class Teacher:
 
     # ------------------------------------------------------------------ console words
     def help(self, word: str | None = None) -> None:
-        """The console words: grouped by what they are for, a line a group (the whole list
-        fits on a 24-line screen), or one word with what it does."""
+        """The console words this game can use: grouped by what they are for (the whole list
+        fits on a 24-line screen, and no word's syntax is broken across lines), or one word
+        with what it does, and for 'set', 'inject' and 'move' what can be named now."""
+        mode = self.session.seating.mode
+        usable = words.usable(mode)
         if word is not None:
+            if word not in usable:
+                self.error(f"'{word}' is not in a benches game.")
+                return
             typed, meaning = words.WORDS[word]
             self.screen.out(T(f"{typed} - {meaning}."))
+            self.help_names(word)
             return
         self.screen.heading("Console words ('help WORD' says what one does)")
         if self.screen.plain:  # one word a line, as a screen reader reads best
-            for typed, meaning in words.help_lines():
+            for typed, meaning in words.help_lines(mode):
                 self.screen.out(T(f"{typed} - {meaning}"))
         else:
-            rows = [
-                (T(label, "presidium.label"), T(" · ".join(words.WORDS[w][0] for w in group)))
+            groups = [
+                (label, [words.WORDS[w][0] for w in group if w in usable])
                 for label, group in words.GROUPS
+            ]
+            groups = [(label, syntax) for label, syntax in groups if syntax]
+            room = self.screen.console.width - max(len(label) for label, _ in groups) - 1
+            rows = [
+                (T(label, "presidium.label"), T("\n".join(_packed(syntax, " · ", room))))
+                for label, syntax in groups
             ]
             self.screen.out(self.screen.hanging(rows))
         seats = ", ".join(words.key_of(s) for s in self.session.seating.seats)
@@ -537,6 +552,27 @@ class Teacher:
             if request.kind == "decision":
                 ids = ", ".join(f"{o.number} = {o.id}" for o in request.options)
                 self.screen.out(T(f"Choices open: {ids}.", "presidium.label"))
+
+    def help_names(self, word: str) -> None:
+        """What 'help set', 'help inject' and 'help move' add: the names to type now."""
+        game = self.session.game
+        if word == "set":
+            lines, none = words.values_help(self.scenario, game.values), "no values to set"
+        elif word == "inject":
+            lines = words.injections_help(self.scenario, game.machine.state, game.values)
+            none = "no event can be injected now"
+        elif word == "move":
+            lines, none = words.moves_help(self.view()), "no seated role has moves"
+        else:
+            return
+        if not lines:
+            self.screen.out(T(f"({none[:1].upper()}{none[1:]}.)", "presidium.label"))
+            return
+        rows = []
+        for line in lines:
+            name, _, what = line.partition(": ")
+            rows.append((T(name, "presidium.choice"), T(what)))
+        self.screen.out(self.screen.hanging(rows))
 
     def roster(self) -> None:
         seated = self.session.seating
@@ -832,6 +868,17 @@ def _keys_unechoed() -> Iterator[Callable[[float], bool]]:
         yield read_key
     finally:
         termios.tcsetattr(fd, termios.TCSADRAIN, before)
+
+
+def _packed(items: list[str], between: str, width: int) -> list[str]:
+    """``items`` joined by ``between`` into lines of at most ``width``, never breaking one."""
+    lines: list[str] = []
+    for item in items:
+        if lines and len(lines[-1]) + len(between) + len(item) <= width:
+            lines[-1] += between + item
+        else:
+            lines.append(item)
+    return lines
 
 
 def _clock(seconds: int) -> str:
