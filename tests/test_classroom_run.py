@@ -1390,3 +1390,28 @@ def test_a_long_event_title_is_not_cut_at_80_columns(june_1957: Scenario) -> Non
     assert max(len(line) for line in text.splitlines()) <= 80
     assert "straw poll" in text and "teacher" in " ".join(text.split())
     assert "[Counterfactual]" in text
+
+
+def test_private_shows_the_teacher_what_reached_the_teacher_alone() -> None:
+    typed = [
+        *lines_to_the_ballot(),
+        "note bulganin",
+        "zqxj-a-note",
+        "private",
+        "private",
+        "quit",
+    ]
+    before = session_folders()
+    code, out, err = run_class(
+        [str(FIXTURE), "--students", "8", "--seed", "3"], "\n".join(typed) + "\n"
+    )
+    assert code == 0, err
+    first, second = out.split("teacher> private\n")[1:3]
+    flat = " ".join(first.split())
+    assert flat.startswith("The projector shows what follows: turn the projector away")
+    assert "For the teacher only" in flat
+    assert "Nikolai Bulganin's note: zqxj-a-note" in flat
+    assert "advises:" in flat and "argues with" in flat  # advice and arguments on the way
+    assert "Nothing private has reached you since you last looked." in second
+    room = (the_new_folder(before) / "room.txt").read_text(encoding="utf-8")
+    assert "zqxj" not in room and "For the teacher only" not in room

@@ -63,6 +63,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "roster": ("roster", "who plays which role (and which roles the script plays)"),
     "open": ("open", "what the game is waiting for, and who has not answered yet"),
     "look": ("look", "the current scene, and what is open, again"),
+    "private": (
+        "private",
+        "for your eyes: notes, advice and private moves since you last looked",
+    ),
     "notes": ("notes", "the history behind the scenes since the last decision, with sources"),
     "as": (
         "as ROLE CHOICE [VOTE]",
@@ -101,7 +105,7 @@ WORDS: dict[str, tuple[str, str]] = {
 }
 # The words by what they are for: 'help' lists them so, one line a group.
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("the game", ("status", "roster", "open", "look", "notes")),
+    ("the game", ("status", "roster", "open", "look", "notes", "private")),
     ("decisions", ("as", "hands")),
     ("ballots", ("cast", "secret", "tally")),
     ("the floor", ("move", "declare", "argue", "rate", "note")),
@@ -724,6 +728,7 @@ _WORD_PARSERS: dict[str, _WordParser] = {
     "open": _nothing("open"),
     "look": _nothing("look"),
     "notes": _nothing("notes"),
+    "private": _nothing("private"),
     "help": _help,
     "quit": _nothing("quit"),
     "undo": _nothing("undo"),

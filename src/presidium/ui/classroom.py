@@ -338,6 +338,7 @@ class Teacher:
         self.start = time.monotonic() - start_ms / 1000
         self.told_end = False
         self.room_before = ""  # room.txt of the lessons before a resume
+        self.private_seen = 0  # the events 'private' has shown the teacher
         screen.paper = record.paper = self.paper_line
 
     @property
@@ -502,6 +503,8 @@ class Teacher:
             self.screen.events(audience.only(_last_scene(self.session.events), audience.ROOM))
         elif parsed.word == "notes":
             self.screen.notes(self.session.game.scenes_since_decision())
+        elif parsed.word == "private":
+            self.private()
         elif parsed.word == "save":
             self.save(parsed.target)
         elif parsed.word == "secret":
@@ -573,6 +576,30 @@ class Teacher:
             name, _, what = line.partition(": ")
             rows.append((T(name, "presidium.choice"), T(what)))
         self.screen.out(self.screen.hanging(rows))
+
+    def private(self) -> None:
+        """What reached the teacher alone since 'private' was last used: notes, advice, moves
+        and their private outcomes. The screen is the projector, so it asks for the
+        projector to be turned away first; none of it goes to room.txt."""
+        events = self.session.events
+        start = min(self.private_seen, len(events))
+        mine = [e for e in events[start:] if e.to and ev.TEACHER in e.to]
+        self.private_seen = len(events)
+        if not mine:
+            self.screen.out(T("Nothing private has reached you since you last looked."))
+            return
+        self.screen.out(
+            T(
+                "The projector shows what follows: turn the projector away, then press Enter.",
+                "presidium.bad",
+            )
+        )
+        if self.reader.interactive and self.reader_hidden("") is None:
+            return
+        self.screen.heading("For the teacher only")
+        rows = [(Text("-"), T(_private_line(self.scenario, e))) for e in mine]
+        self.screen.out(self.screen.hanging(rows))
+        self.screen.out(T("(The projector can be turned back.)", "presidium.label"))
 
     def roster(self) -> None:
         seated = self.session.seating
@@ -868,6 +895,35 @@ def _keys_unechoed() -> Iterator[Callable[[float], bool]]:
         yield read_key
     finally:
         termios.tcsetattr(fd, termios.TCSADRAIN, before)
+
+
+def _private_line(scenario: Scenario, e: ev.Event) -> str:
+    """One event for the teacher's eyes, in a line; an event of a kind not named here is
+    said by its own text fields, so nothing addressed to the teacher is left out."""
+    if isinstance(e, ev.NoteSent):
+        said = f"{e.name}'s note: {e.text}"
+    elif isinstance(e, ev.Advised):
+        said = f"{e.name} advises: {e.label}"
+    elif isinstance(e, ev.FloorMove):
+        actor = scenario.actors.get(e.target or "")
+        aim = f" (at {actor.name if actor else e.target})" if e.target else ""
+        said = f"{e.name}'s move, settled when the floor closes: {e.label}{aim}"
+    elif isinstance(e, ev.Argued):
+        said = f"{e.name} argues with {e.target_name}: {e.text}"
+    elif isinstance(e, ev.MoveResolved):
+        said = f"{e.name}: {e.label}"
+        if e.chance is not None:
+            percent, roll, success = e.chance
+            said += f" ({percent}% chance, rolled {roll}: {'success' if success else 'failure'})"
+        said += f". {e.text}" if e.text else ""
+    else:
+        texts = [
+            str(value)
+            for name, value in vars(e).items()
+            if name not in ("type", "to") and isinstance(value, str) and value
+        ]
+        said = f"{e.type}: {'; '.join(texts)}"
+    return clean(said)
 
 
 def _packed(items: list[str], between: str, width: int) -> list[str]:
