@@ -1278,7 +1278,7 @@ def test_ctrl_c_says_the_session_is_saved_and_how_to_go_on(
     assert code == 130
     place = the_new_folder(before)
     flat = " ".join(out.split())
-    assert f"The session is saved in {place}." in flat
+    assert f"Nothing is lost: the session is saved in {place}." in flat
     assert f"class run --resume {place}" in flat and f"class debrief {place}" in flat
     assert len(folder.read(place).log) == 1
 
@@ -1415,3 +1415,25 @@ def test_private_shows_the_teacher_what_reached_the_teacher_alone() -> None:
     assert "Nothing private has reached you since you last looked." in second
     room = (the_new_folder(before) / "room.txt").read_text(encoding="utf-8")
     assert "zqxj" not in room and "For the teacher only" not in room
+
+
+def test_help_never_breaks_a_choice_from_its_number() -> None:
+    code, out, err = run_class(
+        ["june_1957", "--students", "12", "--seed", "4", "--width", "80"], "help\nquit\n"
+    )
+    assert code == 0, err
+    shown = out.split("Choices open:", 1)[1].split("teacher>", 1)[0]
+    for line in shown.splitlines():
+        assert not line.rstrip().endswith("="), line
+
+
+def test_ctrl_c_s_message_starts_on_its_own_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from presidium.ui import play
+
+    def read(self: object, prompt: str) -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(play.LineReader, "read", read)
+    code, out, _ = run_class(["june_1957", "--benches", "--seed", "4"], "")
+    assert code == 130
+    assert "\n\nNothing is lost: the session is saved in" in out

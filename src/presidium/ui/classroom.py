@@ -553,8 +553,10 @@ class Teacher:
         self.screen.out(T(f"{what} here: {seats}.", "presidium.label"))
         for request in self.view().requests:
             if request.kind == "decision":
-                ids = ", ".join(f"{o.number} = {o.id}" for o in request.options)
-                self.screen.out(T(f"Choices open: {ids}.", "presidium.label"))
+                pairs = [f"{o.number} = {o.id}," for o in request.options]
+                pairs[-1] = pairs[-1][:-1] + "."
+                lines = _packed(["Choices open:", *pairs], " ", self.screen.console.width)
+                self.screen.out(T("\n".join(lines), "presidium.label"))
 
     def help_names(self, word: str) -> None:
         """What 'help set', 'help inject' and 'help move' add: the names to type now."""
@@ -833,8 +835,10 @@ class Teacher:
                 f" To go on with it: {self.resume_hint()}. Once it has ended ('conclude' at "
                 f"the bell), the post-mortem: {debrief}"
             )
-        first = "Interrupted: nothing is lost. " if interrupted else ""
-        notice(self.screen.console, f"{first}The session is saved in {self.place}.{then}")
+        if interrupted:
+            self.screen.blank()  # off the line of the prompt, where ^C was typed
+        first = "Nothing is lost: the" if interrupted else "The"
+        notice(self.screen.console, f"{first} session is saved in {self.place}.{then}")
 
     def resume_hint(self) -> str:
         return command_line(self.program, "class", "run", "--resume", str(self.place))
