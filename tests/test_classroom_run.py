@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import select
 import signal
 import subprocess
@@ -114,7 +115,7 @@ def _ballot(voters: tuple[str, ...], kind: str = "secret") -> ev.RequestOpened:
 def roles_view(roles_1957: Scenario) -> View:
     seated = cast(roles_1957, 6)  # khrushchev, molotov, bulganin, cc_member#1..3
     decision = _decision(roles_1957, ("khrushchev", "bulganin"))
-    ballot = _ballot(("khrushchev", "molotov", "bulganin", "cc_member#1"))
+    ballot = _ballot(("khrushchev", "molotov", "bulganin", "cc_member#1"), "simultaneous")
     floor = ev.RequestOpened(
         "showdown:floor", "floor", "showdown", "The floor", seated.seats, True, 3
     )
@@ -401,7 +402,7 @@ def test_declare_argue_rate_note(roles_view: View) -> None:
     assert one(parse("note molotov -- I will vote against", roles_view)) == act.Note(
         "molotov", "I will vote against"
     )
-    assert "note ROLE --" in problem(parse("note molotov", roles_view))
+    assert parse("note molotov", roles_view) == Command("note", seat="molotov")
 
 
 def test_wait(roles_view: View) -> None:
@@ -554,7 +555,7 @@ def the_new_folder(before: set[Path]) -> Path:
 @pytest.mark.parametrize("name", BUNDLED)
 def test_benches_play_every_bundled_scenario_to_an_ending(name: str) -> None:
     opened = catalog.open_scenario(name)
-    seated = benches(opened.scenario, 2 * len(opened.scenario.sides))
+    seated = benches(opened.scenario, 25 * len(opened.scenario.sides))  # hands to count
     lines = teacher_lines(Session.new(opened.scenario, seated, 1957), bench_turn)
     before = session_folders()
     code, out, err = run_class(
@@ -615,6 +616,8 @@ def roles_turn(turn: int, view: View) -> list[str]:
             "the_appeal": ["move khrushchev rally_the_corridor", "inject konev_speaks"],
         }.get(request.phase, [])
         return [*lines, "close"]
+    if request.kind == "ballot" and request.ballot == "secret":
+        return ["secret bulganin", "secret cc_member#1", "close"]
     if request.kind == "ballot":
         return [
             "cast for: khrushchev mikoyan; against: molotov malenkov",
@@ -679,9 +682,9 @@ def test_secret_ballot_lines_are_not_echoed_from_a_pipe(tmp_path: Path) -> None:
     shown = out.splitlines()
     at = next(n for n, line in enumerate(shown) if line == "teacher> secret bulganin")
     assert shown[at + 1].startswith("Nikolai Bulganin comes to the keyboard")
-    prompt = shown.index("Ballot:", at)  # the prompt, and nothing after it
-    assert shown[prompt + 1] == "Nikolai Bulganin has voted."
-    assert not {"Ballot: for", "Ballot: against", "Ballot: abstain"} & set(shown)
+    after = " ".join(shown[at + 1 : at + 4])  # no prompt, and nothing typed
+    assert "(it is not shown). Nikolai Bulganin has voted." in after
+    assert not {"Ballot:", "Ballot: for", "Ballot: against", "Ballot: abstain"} & set(shown)
 
 
 def _until_ballot(turn: int, view: View) -> list[str]:
@@ -694,7 +697,9 @@ class _AtBallot(Exception):
     pass
 
 
-def lines_to_the_ballot() -> list[str]:
+def lines_to_the_ballot(private: set[str] | None = None) -> list[str]:
+    """The lines up to the fixture's first ballot; ``private`` gets those the console hides
+    (advice to a leader)."""
     opened = catalog.open_scenario(str(FIXTURE))
     session = Session.new(opened.scenario, cast(opened.scenario, 8), 3)
     typed: list[str] = []
@@ -702,6 +707,8 @@ def lines_to_the_ballot() -> list[str]:
     def pick(turn: int, view: View) -> list[str]:
         chosen = _until_ballot(turn, view)
         typed.extend(chosen)
+        if private is not None:
+            private.update(line for line in chosen if words.private(line, view))
         return chosen
 
     with pytest.raises(_AtBallot):
@@ -714,7 +721,9 @@ def test_secret_input_at_a_terminal_is_not_echoed(tmp_path: Path) -> None:
     import pty
 
     hidden = "zqxj-never-shown"
-    script = [*lines_to_the_ballot(), "secret bulganin", hidden, "against", "open", "quit"]
+    private: set[str] = set()
+    script = [*lines_to_the_ballot(private), "secret bulganin", hidden, "against", "open", "quit"]
+    assert private, "advice is typed on the way, and is a private line"
     leader, follower = pty.openpty()
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
     env.update(PRESIDIUM_DATA_DIR=str(tmp_path), TERM="xterm-256color", COLUMNS="100")
@@ -752,6 +761,10 @@ def test_secret_input_at_a_terminal_is_not_echoed(tmp_path: Path) -> None:
             assert line.encode() not in seen[mark:]
         else:
             read_until(line.encode(), mark)  # an ordinary line is shown as it is typed
+        if line in private:  # and a private one erased once read: cursor up, line erased
+            erased = b"\x1b[1A\x1b[2Kteacher> (a private line)"
+            read_until(erased, mark)
+            mark = seen.index(erased, mark) + len(erased)
     read_until(b"The session is saved")
     os.close(leader)
     assert process.wait(timeout=60) == 0
@@ -860,7 +873,7 @@ def test_a_line_not_understood_gets_a_reason_and_the_console_waits() -> None:
     assert "No bench 'nobody' in this class; the benches are: khrushchev, molotov." in out
     assert "'hands' takes whole numbers, not 'x'." in out
     assert "Nothing is waiting for Khrushchev's side (bench) to answer" in out
-    assert "No ballot is open, so there is nothing to tally." in out
+    assert "'tally' is not in a benches game" in out
     assert "Ending: " in out  # and the console went on to the bell
 
 
@@ -975,6 +988,8 @@ def any_class_turn(turn: int, view: View) -> list[str]:
         *called, last = seats
         half = len(called) // 2
         lines = []
+        if request.ballot == "secret":
+            return [f"secret {seat}" for seat in seats]
         if called:
             parts = [f"for: {' '.join(called[:half])}"] if called[:half] else []
             parts += [f"against: {' '.join(called[half:])}"]
@@ -1042,7 +1057,7 @@ def test_a_closed_terminal_loses_nothing(tmp_path: Path) -> None:
 
 
 def test_what_is_typed_reaches_the_screen_printable() -> None:
-    typed = ["as \x1b]0;pwned\x07khrushchev 1", "note x -- \x1b[2J" + "y" * 500, "conclude"]
+    typed = ["as \x1b]0;pwned\x07khrushchev 1", "argue x -- \x1b[2J" + "y" * 500, "conclude"]
     code, out, err = run_class(["june_1957", "--benches", "--seed", "4"], "\n".join(typed) + "\n")
     assert code == 0, err
     assert "\x1b" not in out and "\x07" not in out
@@ -1053,7 +1068,7 @@ def test_what_is_typed_reaches_the_screen_printable() -> None:
 def test_open_says_who_has_not_voted_after_an_undo() -> None:
     """An undone ballot stays in the log, but the game no longer holds it: 'open' asks the
     game who has voted, so the voter is waited for again."""
-    typed = [*lines_to_the_ballot(), "as cc_member#2 against", "undo", "open", "quit"]
+    typed = [*lines_to_the_ballot(), "secret cc_member#2", "against", "undo", "open", "quit"]
     code, out, err = run_class(
         [str(FIXTURE), "--students", "8", "--seed", "3"], "\n".join(typed) + "\n"
     )
@@ -1159,7 +1174,8 @@ def test_a_ballot_named_at_the_console_is_said_on_the_screen(tmp_path: Path) -> 
         *lines_to_the_ballot(),
         "inject corridor_poll",
         "secret bulganin",
-        "as bulganin against let_them_in",
+        "secret bulganin let_them_in",
+        "against",
         "secret bulganin straw_poll",
         "for",
         "quit",
@@ -1191,3 +1207,233 @@ def test_a_ballot_with_delegates_says_what_a_paper_tally_adds_up_to() -> None:
     assert line in opened.rsplit("Ballot: Receive the members?", 1)[1]
     assert line in shown_open.split("teacher> ", 1)[0]
     assert "hold 11 votes (5 voters, one each, and 6 for the delegates)" in flat
+
+
+def test_a_secret_ballot_is_never_said_aloud(roles_view: View) -> None:
+    secret = dataclasses.replace(
+        roles_view, requests=(_ballot(("khrushchev", "molotov", "bulganin", "cc_member#1")),)
+    )
+    for line in (
+        "as molotov for",
+        "cast against: bulganin",
+        "cast for: molotov; against: khrushchev",
+    ):
+        reason = problem(parse(line, secret))
+        assert "secret ballot" in reason and "'secret " in reason and "tally" in reason
+        assert words.private(line, secret)
+    assert not words.private("as molotov for", roles_view)  # an open ballot is said aloud
+    assert words.private("as bulganin 1", roles_view)  # advice to Khrushchev
+    assert not words.private("as khrushchev 1", roles_view)  # the decision itself is public
+    assert words.private("note molotov -- I will let them in", roles_view)
+    assert not words.private("note molotov", roles_view)  # the hidden form
+    assert parse(
+        "secret bulganin", dataclasses.replace(roles_view, requests=roles_view.requests[:1])
+    ) == (Command("secret", seat="bulganin", request=roles_view.requests[0].request))
+
+
+def test_private_lines_never_reach_the_projector_or_room_txt() -> None:
+    private: set[str] = set()
+    typed = [
+        *lines_to_the_ballot(private),
+        "note bulganin -- zqxj-typed-note",
+        "note molotov",
+        "zqxj-hidden-note",
+        "as molotov for",
+        "cast against: bulganin",
+        "quit",
+    ]
+    before = session_folders()
+    code, out, err = run_class(
+        [str(FIXTURE), "--students", "8", "--seed", "3"], "\n".join(typed) + "\n"
+    )
+    assert code == 0, err
+    room = (the_new_folder(before) / "room.txt").read_text(encoding="utf-8")
+    for shown in (out, room):
+        assert "zqxj" not in shown
+        assert "as molotov for" not in shown and "cast against" not in shown
+        assert not any(f"teacher> {line}" in shown for line in private)
+        assert "teacher> (a private line)" in shown
+    flat = " ".join(out.split())
+    assert "is a secret ballot: 'secret molotov' takes a ballot" in flat
+    assert "Vyacheslav Molotov's note is passed to the teacher." in flat
+    assert "Note:" not in out
+
+
+def test_ctrl_c_says_the_session_is_saved_and_how_to_go_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from presidium.ui import play
+
+    answers = iter(["hands 1 2 3"])
+
+    def read(self: object, prompt: str) -> str:
+        try:
+            return next(answers)
+        except StopIteration:
+            raise KeyboardInterrupt from None
+
+    monkeypatch.setattr(play.LineReader, "read", read)
+    before = session_folders()
+    code, out, _ = run_class(["june_1957", "--benches", "--seed", "4"], "")
+    assert code == 130
+    place = the_new_folder(before)
+    flat = " ".join(out.split())
+    assert f"Nothing is lost: the session is saved in {place}." in flat
+    assert f"class run --resume {place}" in flat and f"class debrief {place}" in flat
+    assert len(folder.read(place).log) == 1
+
+
+def test_the_post_mortem_is_said_once() -> None:
+    code, out, err = run_class(["june_1957", "--benches", "--seed", "4"], "conclude\nquit\n")
+    assert code == 0, err
+    assert " ".join(out.split()).count("The post-mortem:") == 1
+
+
+def test_after_a_ruling_the_next_change_is_said_from_the_ruled_value() -> None:
+    typed = ["set cc_in_moscow 95 -- the telegrams arrived", "hands 0 5 0", "hands 0 5 0"]
+    typed += ["hands 5 0 0", "quit"]
+    code, out, err = run_class(["june_1957", "--benches", "--seed", "4"], "\n".join(typed) + "\n")
+    assert code == 0, err
+    flat = " ".join(out.split())
+    ruling, after = flat.split("teacher> hands 0 5 0", 1)
+    assert "Moscow: 95 (was 31)" in ruling  # the ruling says the change
+    assert "(was 31)" not in after  # and the next panel does not say it again
+    assert "Central Committee members in Moscow: 100 (was 95)" in after
+
+
+def test_a_show_of_hands_never_holds_more_hands_than_students(
+    june_1957: Scenario, roles_view: View
+) -> None:
+    seated = benches(june_1957, 14)  # 7 a bench
+    view = View(june_1957, seated, (_decision(june_1957, ("bench:khrushchev",)),))
+    counts = " ".join(["1"] * len(view.requests[0].options))
+    assert isinstance(parse(f"hands {counts}", view), Actions)
+    big = " ".join(["4"] * len(view.requests[0].options))
+    reason = problem(parse(f"hands {big}", view))
+    assert "hands counted" in reason and "has 7 students" in reason
+    reason = problem(parse("hands 9 0 0", roles_view))  # a class of 6
+    assert "9 hands counted, but the class has 6 students" in reason
+
+
+def test_the_hands_hint_suggests_only_available_choices() -> None:
+    options = (
+        ev.Option(1, "a", "A", True, None, None, False),
+        ev.Option(2, "b", "B", False, None, None, False),
+        ev.Option(3, "c", "C", True, None, None, False),
+    )
+    assert words.hands_example(options) == "hands 2 0 1"
+
+
+def test_help_set_inject_and_move_list_what_can_be_named(roles_view: View) -> None:
+    lines = words.values_help(roles_view.scenario, {"cc_in_moscow": 89})
+    (moscow,) = [line for line in lines if line.startswith("cc_in_moscow: ")]
+    assert "a number from 0 to" in moscow and moscow.endswith("now 89")
+    assert any("yes or no" in line for line in lines)
+    assert words.injections_help(roles_view.scenario, "anywhere", {}) == [
+        "leak: [Counterfactual] A leak to the press (in: any scene)"
+    ]
+    moves = words.moves_help(roles_view)
+    assert "move khrushchev lobby (1): Lobby the delegates (in: any floor)" in moves
+    assert "move bulganin press TARGET (2): Press a waverer (in: any floor)" in moves
+    reason = problem(parse("set foo 1 -- r", roles_view))
+    assert "'help set' lists the values" in reason
+
+
+def test_help_set_at_the_console() -> None:
+    code, out, err = run_class(["june_1957", "--students", "12", "--seed", "4"], "help set\nquit\n")
+    assert code == 0, err
+    flat = " ".join(out.split())
+    assert "cc_in_moscow Central Committee members gathered in Moscow (a number from 0 to" in flat
+
+
+def test_a_benches_game_has_only_the_benches_words(bench_view: View) -> None:
+    for line in ("cast for: khrushchev", "declare khrushchev majority", "secret khrushchev"):
+        assert "is not in a benches game" in problem(parse(line, bench_view))
+    listed = [typed for typed, _ in words.help_lines("benches")]
+    assert "hands N N ..." in listed and not any(t.startswith("cast") for t in listed)
+    assert len(words.help_lines()) == len(words.WORDS)
+    code, out, err = run_class(["june_1957", "--benches", "--seed", "4"], "help\nhelp move\nquit\n")
+    assert code == 0, err
+    assert "declare ROLE" not in out and "tally" not in out
+    assert "'move' is not in a benches game." in out
+
+
+def test_help_never_breaks_a_word_s_syntax(monkeypatch: pytest.MonkeyPatch) -> None:
+    from presidium import cli
+
+    monkeypatch.setattr(cli, "_plain_wanted", lambda _requested: False)
+    for width in ("80", "100"):
+        code, out, err = run_cli(
+            ["class", "run", "june_1957", "--students", "12", "--seed", "4", "--width", width],
+            "help\nquit\n",
+        )
+        assert code == 0, err
+        text = re.sub(r"\x1b\[[0-9;]*m", "", out)
+        shown = text.split("Console words", 1)[1].split("Roles here", 1)[0]
+        lines = [line.rstrip() for line in shown.splitlines()]
+        assert max(len(line) for line in lines) <= int(width)
+        for typed, _ in words.help_lines():  # each word's syntax whole, on one line
+            assert any(typed in line for line in lines), (typed, width)
+
+
+def test_a_long_event_title_is_not_cut_at_80_columns(june_1957: Scenario) -> None:
+    import io
+
+    from presidium.ui.classroom import RoomRenderer
+    from presidium.ui.render import make_console
+
+    buffer = io.StringIO()
+    screen = RoomRenderer(make_console(False, width=80, file=buffer), june_1957, False)
+    label = "Before the vote: a secret straw poll of the corridor, taken by the teacher"
+    screen.events([ev.Injected("poll", label, "The corridor votes.", (), True)])
+    text = buffer.getvalue()
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert "straw poll" in text and "teacher" in " ".join(text.split())
+    assert "[Counterfactual]" in text
+
+
+def test_private_shows_the_teacher_what_reached_the_teacher_alone() -> None:
+    typed = [
+        *lines_to_the_ballot(),
+        "note bulganin",
+        "zqxj-a-note",
+        "private",
+        "private",
+        "quit",
+    ]
+    before = session_folders()
+    code, out, err = run_class(
+        [str(FIXTURE), "--students", "8", "--seed", "3"], "\n".join(typed) + "\n"
+    )
+    assert code == 0, err
+    first, second = out.split("teacher> private\n")[1:3]
+    flat = " ".join(first.split())
+    assert flat.startswith("The projector shows what follows: turn the projector away")
+    assert "For the teacher only" in flat
+    assert "Nikolai Bulganin's note: zqxj-a-note" in flat
+    assert "advises:" in flat and "argues with" in flat  # advice and arguments on the way
+    assert "Nothing private has reached you since you last looked." in second
+    room = (the_new_folder(before) / "room.txt").read_text(encoding="utf-8")
+    assert "zqxj" not in room and "For the teacher only" not in room
+
+
+def test_help_never_breaks_a_choice_from_its_number() -> None:
+    code, out, err = run_class(
+        ["june_1957", "--students", "12", "--seed", "4", "--width", "80"], "help\nquit\n"
+    )
+    assert code == 0, err
+    shown = out.split("Choices open:", 1)[1].split("teacher>", 1)[0]
+    for line in shown.splitlines():
+        assert not line.rstrip().endswith("="), line
+
+
+def test_ctrl_c_s_message_starts_on_its_own_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from presidium.ui import play
+
+    def read(self: object, prompt: str) -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(play.LineReader, "read", read)
+    code, out, _ = run_class(["june_1957", "--benches", "--seed", "4"], "")
+    assert code == 130
+    assert "\n\nNothing is lost: the session is saved in" in out

@@ -14,7 +14,7 @@ number or by id. Choice ids only ever follow ``as ROLE``, so no word here can hi
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from presidium.actions import (
@@ -45,7 +45,7 @@ from presidium.actions import (
 from presidium.conditions import BOOL, INT
 from presidium.diagnostics import did_you_mean
 from presidium.events import Option, RequestOpened
-from presidium.model import RATINGS, Scenario
+from presidium.model import RATINGS, Scenario, Variable
 from presidium.printable import clean
 from presidium.seating import BENCH, Seating, role_of, seat_name
 
@@ -63,10 +63,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "roster": ("roster", "who plays which role (and which roles the script plays)"),
     "open": ("open", "what the game is waiting for, and who has not answered yet"),
     "look": ("look", "the current scene, and what is open, again"),
+    "private": (
+        "private",
+        "for your eyes: notes, advice and private moves since you last looked",
+    ),
     "notes": ("notes", "the history behind the scenes since the last decision, with sources"),
     "as": (
         "as ROLE CHOICE [VOTE]",
-        "a decision, advice or ballot said aloud (a number or an id; VOTE when two are open)",
+        "a decision or a ballot said aloud (never a secret one; advice: 'secret ROLE')",
     ),
     "hands": ("hands N N ...", "a show of hands for the open decision, in the choices' order"),
     "cast": (
@@ -75,14 +79,14 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "secret": (
         "secret ROLE [VOTE]",
-        "that voter comes to the keyboard; nothing typed is shown",
+        "that role comes to the keyboard to type a ballot or advice; nothing typed is shown",
     ),
     "tally": ("tally [VOTE] FOR AGAINST ABSTAIN", "a paper ballot's totals, in votes"),
     "move": ("move ROLE MOVE [TARGET]", "a move on the floor (it resolves when the floor closes)"),
     "declare": ("declare ROLE STANCE", "a role declares its stance, publicly"),
     "argue": ("argue ROLE TARGET -- TEXT", "a role argues with an undecided actor"),
     "rate": ("rate [REQUEST] N", "rate an argument from 1 (weak) to 5 (strong)"),
-    "note": ("note ROLE -- TEXT", "a private note from a role to the teacher"),
+    "note": ("note ROLE", "a private note to the teacher, typed at the keyboard unseen"),
     "wait": ("wait [3m]", "a countdown; at zero (or Enter) what is open closes"),
     "close": ("close [REQUEST]", "close the ballot, floor or decision now"),
     "pause": ("pause [REASON]", "stop the game for the room: no student's action until 'resume'"),
@@ -101,7 +105,7 @@ WORDS: dict[str, tuple[str, str]] = {
 }
 # The words by what they are for: 'help' lists them so, one line a group.
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("the game", ("status", "roster", "open", "look", "notes")),
+    ("the game", ("status", "roster", "open", "look", "notes", "private")),
     ("decisions", ("as", "hands")),
     ("ballots", ("cast", "secret", "tally")),
     ("the floor", ("move", "declare", "argue", "rate", "note")),
@@ -111,6 +115,9 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("the end", ("conclude", "reveal")),
     ("the session", ("save", "help", "quit")),
 )
+# What a benches game cannot use: its benches decide by hands and by a spokesperson's word;
+# they have no ballots, no floor and no notes.
+NOT_FOR_BENCHES = frozenset({"cast", "secret", "tally", "move", "declare", "argue", "rate", "note"})
 ALIASES = {"?": "help", "exit": "quit", "advance": "close", "roll": "roster", "requests": "open"}
 
 
@@ -138,7 +145,8 @@ class Actions:
 class Command:
     """A word the console answers itself: nothing in the game changes."""
 
-    # "help", "status", "roster", "open", "look", "notes", "wait", "secret", "save" or "quit"
+    # "help", "status", "roster", "open", "look", "notes", "wait", "secret", "note", "save",
+    # "private" or "quit"
     word: str
     seat: str | None = None  # secret: the voter
     request: str | None = None  # secret, wait: the request concerned
@@ -177,10 +185,35 @@ def parse(line: str, view: View) -> Parsed | None:
             f"'{_shown(head)}' is not a console word{did_you_mean(head.lower(), WORDS)}; "
             "type 'help' for the list"
         )
+    if word in NOT_FOR_BENCHES and view.seating.mode == "benches":
+        return Problem(
+            f"'{word}' is not in a benches game: the benches decide by 'hands' or 'as BENCH "
+            "CHOICE'; 'help' lists the words"
+        )
     try:
         return _WORD_PARSERS[word](rest.strip(), view)
     except _Refusal as refusal:
         return Problem(refusal.reason)
+
+
+def hands_example(options: Sequence[Option]) -> str:
+    """A show of hands to suggest: a count for each choice, in order, 0 for one unavailable."""
+    counts, left = [], sum(o.available for o in options)
+    for option in options:
+        counts.append(str(left) if option.available else "0")
+        left -= option.available
+    return "hands " + " ".join(counts)
+
+
+def hands_at_most(view: View, request: RequestOpened) -> int | None:
+    """How many hands a show of hands can hold: the bench's students, or the class's; None
+    when benches were dealt without the class's size."""
+    seated = view.seating
+    if seated.mode != "benches":
+        return seated.students
+    if seated.students <= len(seated.seats) or not request.roles:
+        return None
+    return seated.size(request.roles[0])
 
 
 def ballot_value(text: str) -> str | None:
@@ -188,9 +221,68 @@ def ballot_value(text: str) -> str | None:
     return BALLOT_WORDS.get(text.strip().lower())
 
 
-def help_lines() -> list[tuple[str, str]]:
-    """(what to type, what it does), in the order 'help' lists them."""
-    return list(WORDS.values())
+def help_lines(mode: str | None = None) -> list[tuple[str, str]]:
+    """(what to type, what it does), in the order 'help' lists them; with a seating mode,
+    only the words that mode can use."""
+    return [WORDS[w] for w in usable(mode)]
+
+
+def usable(mode: str | None = None) -> list[str]:
+    """The console words a game seated in ``mode`` can use, in the order 'help' lists them."""
+    return [w for w in WORDS if mode != "benches" or w not in NOT_FOR_BENCHES]
+
+
+def kind_of(variable: Variable) -> str:
+    """What a value can be set to, as 'help set' says it."""
+    kind = variable.type
+    if kind.kind == INT:
+        low, high = kind.minimum, kind.maximum
+        if low is not None and high is not None:
+            return f"a number from {low} to {high}"
+        return "a number"
+    if kind.kind == BOOL:
+        return "yes or no"
+    return "one of: " + ", ".join(kind.values)
+
+
+def values_help(scenario: Scenario, values: Mapping[str, object]) -> list[str]:
+    """'help set': each value a ruling can set, what it can be, and what it is now."""
+    lines = []
+    for variable in scenario.variables.values():
+        now = values.get(variable.id, variable.initial)
+        shown = variable.display(now) if isinstance(now, int | str) else str(now)
+        lines.append(
+            f"{variable.id}: {clean(variable.label)} ({kind_of(variable)}); now {clean(shown)}"
+        )
+    return lines
+
+
+def injections_help(scenario: Scenario, phase: str, values: Mapping[str, object]) -> list[str]:
+    """'help inject': the scenario's events that can be injected now, with where each can."""
+    lines = []
+    for injection in scenario.injections.values():
+        if injection.window and phase not in injection.window:
+            continue
+        if injection.when is not None and not injection.when.evaluate(dict(values)):
+            continue
+        where = ", ".join(injection.window) if injection.window else "any scene"
+        label = ("[Counterfactual] " if injection.counterfactual else "") + injection.label
+        lines.append(f"{injection.id}: {clean(label)} (in: {where})")
+    return lines
+
+
+def moves_help(view: View) -> list[str]:
+    """'help move': the moves of the seated roles, with the scenes each can be made in."""
+    lines = []
+    for seat in view.seating.seats:
+        role = view.scenario.roles.get(role_of(seat))
+        for number, move in enumerate(role.moves if role else (), 1):
+            where = ", ".join(move.window) if move.window else "any floor"
+            aim = " TARGET" if move.target else ""
+            lines.append(
+                f"move {key_of(seat)} {move.id}{aim} ({number}): {clean(move.label)} (in: {where})"
+            )
+    return lines
 
 
 def keys(view: View) -> dict[str, str]:
@@ -269,6 +361,7 @@ def _as(rest: str, view: View) -> Parsed:
             )
         _check_text(why, "the reason")
         ballot = _which_ballot(view, named, seat, f"as {key_of(seat)} {value} {{}}")
+        _not_secret(ballot, seat)
         return Actions((Cast(seat, ballot.request, value, why),))
     if named is not None:
         raise _Refusal(f"{_name(view, seat)} has no vote in an open ballot; {_waiting(view)}")
@@ -294,7 +387,7 @@ def _hands(rest: str, view: View) -> Parsed:
     else:
         raise _Refusal(
             f"{len(options)} choices here: give {len(options)} counts, one a choice in order "
-            f"(for example 'hands {' '.join(str(n) for n in range(len(options), 0, -1))}')"
+            f"(for example '{hands_example(options)}')"
         )
     for option, count in pairs:
         if count and not option.available:
@@ -304,6 +397,14 @@ def _hands(rest: str, view: View) -> Parsed:
             )
     if not any(count for _, count in pairs):
         raise _Refusal("no hands counted: every count is 0")
+    raised, most = sum(count for _, count in pairs), hands_at_most(view, request)
+    if most is not None and raised > most:
+        who = (
+            f"{_name(view, request.roles[0])} has {most} student{'s' * (most != 1)}"
+            if view.seating.mode == "benches"
+            else f"the class has {most} student{'s' * (most != 1)}"
+        )
+        raise _Refusal(f"{raised} hands counted, but {who}: count again")
     return Actions((Hands(request.request, tuple((o.id, n) for o, n in pairs if o.available)),))
 
 
@@ -352,6 +453,7 @@ def _cast(rest: str, view: View) -> Parsed:
         raise _Refusal(f"{_name(view, stranger)} has no vote in {clean(ballot.title)}")
     if len(fitting) > 1:
         raise _Refusal(_say_which(fitting, "cast {} " + rest))
+    _not_secret(fitting[0], None)
     request = fitting[0].request
     return Actions(tuple(Cast(seat, request, value) for seat, value in named))
 
@@ -363,6 +465,13 @@ def _secret(rest: str, view: View) -> Parsed:
     seat = _seat(words[0], view)
     _not_paused(view, "no ballot is taken")
     named = words[1] if len(words) == 2 else None
+    advice = [r for r in view.requests if r.kind == "decision" and seat in r.roles[1:]]
+    if (
+        advice
+        and named is None
+        and not any(r.kind == "ballot" and seat in r.roles for r in view.requests)
+    ):
+        return Command("secret", seat=seat, request=advice[0].request)
     ballot = _which_ballot(view, named, seat, f"secret {key_of(seat)} {{}}")
     return Command("secret", seat=seat, request=ballot.request)
 
@@ -469,9 +578,11 @@ def _rate(rest: str, view: View) -> Parsed:
 
 def _note(rest: str, view: View) -> Parsed:
     words, text = _split_text(rest)
-    if len(words) != 1 or not text:
-        raise _Refusal("say 'note ROLE -- the note'")
+    if len(words) != 1:
+        raise _Refusal("say 'note ROLE', and the note is typed at the keyboard unseen")
     seat = _seat(words[0], view)
+    if not text:
+        return Command("note", seat=seat)
     _check_text(text, "the note")
     return Actions((Note(seat, text),))
 
@@ -538,7 +649,10 @@ def _set(rest: str, view: View) -> Parsed:
     name = words[0]
     variable = variables.get(name) or variables.get(name.lower())
     if variable is None:
-        raise _Refusal(f"no value '{_shown(name)}'{did_you_mean(name, variables)}")
+        raise _Refusal(
+            f"no value '{_shown(name)}'{did_you_mean(name, variables)}; 'help set' lists "
+            "the values, with what each can be"
+        )
     typed = " ".join(words[1:])
     kind = variable.type
     value: int | bool | str
@@ -614,6 +728,7 @@ _WORD_PARSERS: dict[str, _WordParser] = {
     "open": _nothing("open"),
     "look": _nothing("look"),
     "notes": _nothing("notes"),
+    "private": _nothing("private"),
     "help": _help,
     "quit": _nothing("quit"),
     "undo": _nothing("undo"),
@@ -749,6 +864,35 @@ def _which_ballot(view: View, named: str | None, seat: str | None, example: str)
     if len(mine) > 1:
         raise _Refusal(_say_which(mine, example))
     return mine[0]
+
+
+def _not_secret(ballot: RequestOpened, seat: str | None) -> None:
+    """A secret ballot is never said aloud at the projector's keyboard."""
+    if ballot.ballot == "secret":
+        who = key_of(seat) if seat else "ROLE"
+        raise _Refusal(
+            f"{clean(ballot.title)} is a secret ballot: 'secret {who}' takes a ballot at the "
+            "keyboard unseen, or 'tally FOR AGAINST ABSTAIN' counts paper slips"
+        )
+
+
+def private(line: str, view: View) -> bool:
+    """Whether a typed line says something the projector must not show: a note's text,
+    advice to a leader, or a ballot in a secret ballot (even one the console refuses)."""
+    head, _, rest = line.strip().partition(" ")
+    word = ALIASES.get(head.lower(), head.lower())
+    if word == "note":
+        return bool(_split_text(rest)[1])
+    secret_open = any(r.kind == "ballot" and r.ballot == "secret" for r in view.requests)
+    if word == "cast":
+        return secret_open
+    if word != "as":
+        return False
+    typed = rest.split()
+    if len(typed) >= 2 and secret_open and ballot_value(typed[1]) is not None:
+        return True
+    seat = keys(view).get(typed[0].lower()) if typed else None
+    return any(r.kind == "decision" and seat in r.roles[1:] for r in view.requests)
 
 
 def _not_paused(view: View, what: str) -> None:

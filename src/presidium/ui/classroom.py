@@ -30,7 +30,7 @@ from rich.text import Text
 
 from presidium import audience, seating, signals
 from presidium import events as ev
-from presidium.actions import Action, Advise, Cast, Close, MakeMove, Note, Tally
+from presidium.actions import Action, Advise, Cast, Close, MakeMove, Note, SetValue, Tally
 from presidium.catalog import Opened
 from presidium.classroom import console as words
 from presidium.classroom import folder
@@ -43,6 +43,7 @@ from presidium.ui.render import Renderer, T, as_echoed, make_console, notice
 
 PROMPT = "teacher> "
 PAUSED_PROMPT = "teacher (paused)> "  # while paused, the prompt says so too
+PRIVATE_LINE = "(a private line)"  # what the screen and room.txt show of one
 ROOM_WIDTH = 80  # room.txt, the public transcript, is laid out this wide
 BALLOT_KINDS = {
     "open": "an open ballot: each vote is shown as it is cast",
@@ -96,11 +97,10 @@ class RoomRenderer(Renderer):
                 advisers = ", ".join(self.name(s) for s in e.roles[1:])
                 self.out(T(f"Advising: {advisers}.", "presidium.label"))
             if e.roles:
-                hands = " ".join(str(n) for n in range(len(e.options), 0, -1))
                 self.out(
                     T(
                         f"(Type 'as {words.key_of(e.roles[0])} NUMBER', or a show of hands: "
-                        f"'hands {hands}'.)",
+                        f"'{words.hands_example(e.options)}'.)",
                         "presidium.label",
                     )
                 )
@@ -208,6 +208,9 @@ class RoomRenderer(Renderer):
             self.out(body)
         else:
             self.blank()
+            if len(title) > self.console.width - 8:  # a long title goes in the body, wrapped
+                head = T(f"{label}{e.label}\n\n", "presidium.title")
+                body, title = head.append_text(body), "Teacher's event"
             self.out(Panel(body, title=T(title, "presidium.title"), padding=(1, 2)))
 
     def on_ruling(self, e: ev.Ruling) -> None:
@@ -335,6 +338,7 @@ class Teacher:
         self.start = time.monotonic() - start_ms / 1000
         self.told_end = False
         self.room_before = ""  # room.txt of the lessons before a resume
+        self.private_seen = 0  # the events 'private' has shown the teacher
         screen.paper = record.paper = self.paper_line
 
     @property
@@ -382,11 +386,30 @@ class Teacher:
                 self.command(parsed)
 
     def read(self, prompt: str) -> str | None:
+        """A typed line. One that says something private (a note, advice, a secret ballot)
+        is shown and recorded only as "(a private line)": at a terminal it is erased from
+        the screen once read, and piped input never shows it."""
         answer = self.reader.read(prompt)
-        if answer is not None:
-            with signals.holding():
-                self.record.echo(prompt + as_echoed(answer))
+        if answer is None:
+            return None
+        hidden = words.private(answer, self.view())
+        shown = prompt + (PRIVATE_LINE if hidden else as_echoed(answer))
+        if self.reader.interactive:
+            if hidden:
+                self.erase(len(prompt) + len(answer))
+                self.screen.echo(shown)
+        else:
+            self.screen.echo(shown)
+        with signals.holding():
+            self.record.echo(shown)
         return answer
+
+    def erase(self, typed: int) -> None:
+        """Take a line just typed off the terminal: the cursor up over its rows, each erased."""
+        width = max(1, self.screen.console.width)
+        rows = max(1, -(-typed // width))
+        self.screen.console.file.write("\x1b[1A\x1b[2K" * rows)
+        self.screen.console.file.flush()
 
     def now_ms(self) -> int:
         return int((time.monotonic() - self.start) * 1000)
@@ -431,7 +454,18 @@ class Teacher:
         self.screen.events(shown)
         for action in quiet:
             self.screen.out(T(self.noted(action), "presidium.label"))
+        self.ruled_status(actions)
         return accepted
+
+    def ruled_status(self, actions: Iterable[Action]) -> None:
+        """After 'set', the room has been told the ruled value: the next state of play says
+        what changed since the ruling, not since the last panel shown."""
+        ruled = {a.variable for a in actions if isinstance(a, SetValue)}
+        labels = {i.label for i in self.scenario.status if i.variable in ruled}
+        now = {line.label: line.value for line in self.session.game.status().lines}
+        for renderer in (self.record, self.screen):
+            for label in labels & set(renderer.shown_status) & set(now):
+                renderer.shown_status[label] = now[label]
 
     def which_ballot(self, actions: Iterable[Action]) -> str:
         """With several ballots open at once, which one a ballot or a tally went to."""
@@ -469,31 +503,49 @@ class Teacher:
             self.screen.events(audience.only(_last_scene(self.session.events), audience.ROOM))
         elif parsed.word == "notes":
             self.screen.notes(self.session.game.scenes_since_decision())
+        elif parsed.word == "private":
+            self.private()
         elif parsed.word == "save":
             self.save(parsed.target)
         elif parsed.word == "secret":
             assert parsed.seat is not None and parsed.request is not None
             self.secret(parsed.seat, parsed.request)
+        elif parsed.word == "note":
+            assert parsed.seat is not None
+            self.note(parsed.seat)
         elif parsed.word == "wait":
             assert parsed.request is not None and parsed.seconds is not None
             self.wait(parsed.request, parsed.seconds)
 
     # ------------------------------------------------------------------ console words
     def help(self, word: str | None = None) -> None:
-        """The console words: grouped by what they are for, a line a group (the whole list
-        fits on a 24-line screen), or one word with what it does."""
+        """The console words this game can use: grouped by what they are for (the whole list
+        fits on a 24-line screen, and no word's syntax is broken across lines), or one word
+        with what it does, and for 'set', 'inject' and 'move' what can be named now."""
+        mode = self.session.seating.mode
+        usable = words.usable(mode)
         if word is not None:
+            if word not in usable:
+                self.error(f"'{word}' is not in a benches game.")
+                return
             typed, meaning = words.WORDS[word]
             self.screen.out(T(f"{typed} - {meaning}."))
+            self.help_names(word)
             return
         self.screen.heading("Console words ('help WORD' says what one does)")
         if self.screen.plain:  # one word a line, as a screen reader reads best
-            for typed, meaning in words.help_lines():
+            for typed, meaning in words.help_lines(mode):
                 self.screen.out(T(f"{typed} - {meaning}"))
         else:
-            rows = [
-                (T(label, "presidium.label"), T(" · ".join(words.WORDS[w][0] for w in group)))
+            groups = [
+                (label, [words.WORDS[w][0] for w in group if w in usable])
                 for label, group in words.GROUPS
+            ]
+            groups = [(label, syntax) for label, syntax in groups if syntax]
+            room = self.screen.console.width - max(len(label) for label, _ in groups) - 1
+            rows = [
+                (T(label, "presidium.label"), T("\n".join(_packed(syntax, " · ", room))))
+                for label, syntax in groups
             ]
             self.screen.out(self.screen.hanging(rows))
         seats = ", ".join(words.key_of(s) for s in self.session.seating.seats)
@@ -501,8 +553,55 @@ class Teacher:
         self.screen.out(T(f"{what} here: {seats}.", "presidium.label"))
         for request in self.view().requests:
             if request.kind == "decision":
-                ids = ", ".join(f"{o.number} = {o.id}" for o in request.options)
-                self.screen.out(T(f"Choices open: {ids}.", "presidium.label"))
+                pairs = [f"{o.number} = {o.id}," for o in request.options]
+                pairs[-1] = pairs[-1][:-1] + "."
+                lines = _packed(["Choices open:", *pairs], " ", self.screen.console.width)
+                self.screen.out(T("\n".join(lines), "presidium.label"))
+
+    def help_names(self, word: str) -> None:
+        """What 'help set', 'help inject' and 'help move' add: the names to type now."""
+        game = self.session.game
+        if word == "set":
+            lines, none = words.values_help(self.scenario, game.values), "no values to set"
+        elif word == "inject":
+            lines = words.injections_help(self.scenario, game.machine.state, game.values)
+            none = "no event can be injected now"
+        elif word == "move":
+            lines, none = words.moves_help(self.view()), "no seated role has moves"
+        else:
+            return
+        if not lines:
+            self.screen.out(T(f"({none[:1].upper()}{none[1:]}.)", "presidium.label"))
+            return
+        rows = []
+        for line in lines:
+            name, _, what = line.partition(": ")
+            rows.append((T(name, "presidium.choice"), T(what)))
+        self.screen.out(self.screen.hanging(rows))
+
+    def private(self) -> None:
+        """What reached the teacher alone since 'private' was last used: notes, advice, moves
+        and their private outcomes. The screen is the projector, so it asks for the
+        projector to be turned away first; none of it goes to room.txt."""
+        events = self.session.events
+        start = min(self.private_seen, len(events))
+        mine = [e for e in events[start:] if e.to and ev.TEACHER in e.to]
+        self.private_seen = len(events)
+        if not mine:
+            self.screen.out(T("Nothing private has reached you since you last looked."))
+            return
+        self.screen.out(
+            T(
+                "The projector shows what follows: turn the projector away, then press Enter.",
+                "presidium.bad",
+            )
+        )
+        if self.reader.interactive and self.reader_hidden("") is None:
+            return
+        self.screen.heading("For the teacher only")
+        rows = [(Text("-"), T(_private_line(self.scenario, e))) for e in mine]
+        self.screen.out(self.screen.hanging(rows))
+        self.screen.out(T("(The projector can be turned back.)", "presidium.label"))
 
     def roster(self) -> None:
         seated = self.session.seating
@@ -574,47 +673,90 @@ class Teacher:
         return [words.key_of(s) for s in request.roles if s not in voted and s not in scripted]
 
     def secret(self, seat: str, request: str) -> None:
-        """A voter at the keyboard: nothing typed is shown, on the screen or in room.txt."""
+        """A role at the keyboard: a secret ballot, or advice to its leader. Nothing typed is
+        shown, on the screen or in room.txt; the room is told only that it was given."""
         name = seating.seat_name(self.scenario, seat)
-        ballots = {r.request: r for r in self.view().requests if r.kind == "ballot"}
-        which = f" ({ballots[request].title})" if len(ballots) > 1 and request in ballots else ""
-        self.both(
-            "out",
-            T(
-                f"{name} comes to the keyboard{which}: type for, against or abstain "
-                "(it is not shown)."
-            ),
-        )
+        opened = {r.request: r for r in self.view().requests}
+        advice = opened[request].kind == "decision" if request in opened else False
+        ballots = [r for r in opened.values() if r.kind == "ballot"]
+        which = f" ({opened[request].title})" if len(ballots) > 1 and not advice else ""
+        what = "a number or a choice id" if advice else "for, against or abstain"
+        self.both("out", T(f"{name} comes to the keyboard{which}: type {what} (it is not shown)."))
         for _ in range(3):
-            typed = self.reader_hidden("Ballot: ")
+            typed = self.reader_hidden("Advice: " if advice else "Ballot: ")
             if typed is None:
                 raise InputEnded(
-                    "input ended during a secret ballot; the session is saved: "
+                    "input ended at the keyboard's hidden line; the session is saved: "
                     + self.resume_hint()
                 )
-            value = words.ballot_value(typed)
-            if value is None:
-                self.error("That is not a ballot: type for, against or abstain.")
-                continue
-            before = len(self.session.game.log)
-            with signals.holding():
-                try:
-                    events = self.session.submit(Cast(seat, request, value), self.now_ms())
-                except (IllegalChoice, GameOver) as exc:
-                    reason = str(exc)
-                    self.error(f"{reason[:1].upper()}{reason[1:]}.")
-                    return
-                public = list(audience.only(events, audience.ROOM))
-                voted = len(self.session.game.log) > before
-                if voted:
-                    self.record.out(T(f"{name} has voted."))
-                self.record.events(public)
-                self.write()
-            if voted:
-                self.screen.out(T(f"{name} has voted."))
-            self.screen.events(public)
+            action: Action
+            if advice:
+                option = next(
+                    (
+                        o
+                        for o in opened[request].options
+                        if typed.strip().lower() in (str(o.number), o.id)
+                    ),
+                    None,
+                )
+                if option is None:
+                    self.error(
+                        f"That is not a choice here: type 1 to {len(opened[request].options)}."
+                    )
+                    continue
+                action = Advise(seat, request, option.id)
+            else:
+                value = words.ballot_value(typed)
+                if value is None:
+                    self.error("That is not a ballot: type for, against or abstain.")
+                    continue
+                action = Cast(seat, request, value)
+            self.hidden_submit(action, f"{name} has voted." if not advice else None)
             return
-        self.error(f"No ballot was taken for {name}; 'secret {words.key_of(seat)}' tries again.")
+        self.error(f"Nothing was taken for {name}; 'secret {words.key_of(seat)}' tries again.")
+
+    def note(self, seat: str) -> None:
+        """A note to the teacher, typed unseen: the room is told only that one was passed."""
+        name = seating.seat_name(self.scenario, seat)
+        self.both("out", T(f"{name} comes to the keyboard: type the note (it is not shown)."))
+        typed = self.reader_hidden("Note: ")
+        if typed is None:
+            raise InputEnded(
+                "input ended at the keyboard's hidden line; the session is saved: "
+                + self.resume_hint()
+            )
+        parsed = words.parse(f"note {words.key_of(seat)} -- {typed}", self.view())
+        if isinstance(parsed, words.Problem):
+            self.error(parsed.reason[:1].upper() + parsed.reason[1:] + ".")
+        elif isinstance(parsed, words.Actions):
+            self.submit_all(parsed.actions)
+        else:
+            self.error("An empty note is not passed.")
+
+    def hidden_submit(self, action: Action, said: str | None) -> None:
+        """Submit what was typed unseen; the room sees ``said`` (or what the action's own
+        public events say), never what was typed."""
+        if said is None:
+            self.submit_all([action])
+            return
+        before = len(self.session.game.log)
+        said = " ".join(filter(None, [self.which_ballot([action]), said]))
+        with signals.holding():
+            try:
+                events = self.session.submit(action, self.now_ms())
+            except (IllegalChoice, GameOver) as exc:
+                reason = str(exc)
+                self.error(f"{reason[:1].upper()}{reason[1:]}.")
+                return
+            public = list(audience.only(events, audience.ROOM))
+            taken = len(self.session.game.log) > before
+            if taken:
+                self.record.out(T(said))
+            self.record.events(public)
+            self.write()
+        if taken:
+            self.screen.out(T(said))
+        self.screen.events(public)
 
     def reader_hidden(self, prompt: str) -> str | None:
         reader = self.reader
@@ -682,14 +824,21 @@ class Teacher:
             f"'quit' leaves. The post-mortem: {command_line(self.program, 'class', 'debrief', str(self.place))}",
         )
 
-    def saved(self) -> None:
-        """Where the session is, on the way out, and what to do with it next."""
+    def saved(self, interrupted: bool = False) -> None:
+        """Where the session is, on the way out, and what to do with it next (the
+        post-mortem's command is said once: at the end of the game, or here)."""
+        debrief = command_line(self.program, "class", "debrief", str(self.place))
         if self.session.game.over:
-            debrief = command_line(self.program, "class", "debrief", str(self.place))
-            then = f"The post-mortem: {debrief}"
+            then = "" if self.told_end else f" The post-mortem: {debrief}"
         else:
-            then = f"To go on with it: {self.resume_hint()}"
-        notice(self.screen.console, f"The session is saved in {self.place}. {then}")
+            then = (
+                f" To go on with it: {self.resume_hint()}. Once it has ended ('conclude' at "
+                f"the bell), the post-mortem: {debrief}"
+            )
+        if interrupted:
+            self.screen.blank()  # off the line of the prompt, where ^C was typed
+        first = "Nothing is lost: the" if interrupted else "The"
+        notice(self.screen.console, f"{first} session is saved in {self.place}.{then}")
 
     def resume_hint(self) -> str:
         return command_line(self.program, "class", "run", "--resume", str(self.place))
@@ -752,6 +901,46 @@ def _keys_unechoed() -> Iterator[Callable[[float], bool]]:
         termios.tcsetattr(fd, termios.TCSADRAIN, before)
 
 
+def _private_line(scenario: Scenario, e: ev.Event) -> str:
+    """One event for the teacher's eyes, in a line; an event of a kind not named here is
+    said by its own text fields, so nothing addressed to the teacher is left out."""
+    if isinstance(e, ev.NoteSent):
+        said = f"{e.name}'s note: {e.text}"
+    elif isinstance(e, ev.Advised):
+        said = f"{e.name} advises: {e.label}"
+    elif isinstance(e, ev.FloorMove):
+        actor = scenario.actors.get(e.target or "")
+        aim = f" (at {actor.name if actor else e.target})" if e.target else ""
+        said = f"{e.name}'s move, settled when the floor closes: {e.label}{aim}"
+    elif isinstance(e, ev.Argued):
+        said = f"{e.name} argues with {e.target_name}: {e.text}"
+    elif isinstance(e, ev.MoveResolved):
+        said = f"{e.name}: {e.label}"
+        if e.chance is not None:
+            percent, roll, success = e.chance
+            said += f" ({percent}% chance, rolled {roll}: {'success' if success else 'failure'})"
+        said += f". {e.text}" if e.text else ""
+    else:
+        texts = [
+            str(value)
+            for name, value in vars(e).items()
+            if name not in ("type", "to") and isinstance(value, str) and value
+        ]
+        said = f"{e.type}: {'; '.join(texts)}"
+    return clean(said)
+
+
+def _packed(items: list[str], between: str, width: int) -> list[str]:
+    """``items`` joined by ``between`` into lines of at most ``width``, never breaking one."""
+    lines: list[str] = []
+    for item in items:
+        if lines and len(lines[-1]) + len(between) + len(item) <= width:
+            lines[-1] += between + item
+        else:
+            lines.append(item)
+    return lines
+
+
 def _clock(seconds: int) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
@@ -798,7 +987,7 @@ def run_command(args: argparse.Namespace, out: IO[str]) -> int:
         place, room_before, start_ms = folder.create(opened, session), "", 0
     screen = RoomRenderer(console, opened.scenario, plain)
     record = RoomRenderer(make_console(True, width=ROOM_WIDTH, file=buffer), opened.scenario, True)
-    reader = LineReader(sys.stdin, interactive, screen.echo)
+    reader = LineReader(sys.stdin, interactive, screen.echo if interactive else None)
     teacher = Teacher(opened, session, place, screen, record, buffer, reader, program, start_ms)
     teacher.room_before = room_before
     try:
@@ -818,7 +1007,13 @@ def run_command(args: argparse.Namespace, out: IO[str]) -> int:
         teacher.write()
         teacher.saved()
         return 0
-    except (KeyboardInterrupt, InputEnded):
+    except KeyboardInterrupt:
+        with signals.holding():
+            teacher.write()
+        with contextlib.suppress(Exception):
+            teacher.saved(interrupted=True)
+        raise
+    except InputEnded:
         with signals.holding():
             teacher.write()
         raise
