@@ -228,8 +228,13 @@ def test_as_errors(roles_view: View) -> None:
         parse("as molotov aginst", roles_view)
     )
     assert problem(parse("as cc_member for", roles_view)).startswith("3 students play")
-    assert "nothing is waiting for Member of the CC 2" in problem(
+    # a ballot word from someone the open ballot does not count says so, not "nothing waits"
+    assert "Member of the CC 2 has no vote in this ballot" in problem(
         parse("as cc_member#2 for", roles_view)
+    )
+    no_ballot = dataclasses.replace(roles_view, requests=(decision,))
+    assert "nothing is waiting for Member of the CC 2" in problem(
+        parse("as cc_member#2 for", no_ballot)
     )
     assert "is not dealt in this class of 6" in problem(parse("as zhukov 1", roles_view))
     assert "a decision takes no text" in problem(parse("as khrushchev 1 -- why", roles_view))
@@ -466,13 +471,28 @@ def test_overrule(roles_view: View) -> None:
     phase = roles_view.scenario.phases[roles_view.last_decision or ""]
     first = phase.choices[0].id
     assert one(parse(f"overrule {first} -- it was a tie", roles_view)) == act.Overrule(
-        first, "it was a tie"
+        first, "it was a tie", phase.id
     )
-    assert one(parse("overrule 1 -- x", roles_view)) == act.Overrule(first, "x")
+    assert one(parse("overrule 1 -- x", roles_view)) == act.Overrule(first, "x", phase.id)
     assert "overrule CHOICE -- REASON" in problem(parse(f"overrule {first}", roles_view))
     assert f"did you mean '{first}'" in problem(parse(f"overrule {first[:-1]}x -- x", roles_view))
-    fresh = dataclasses.replace(roles_view, last_decision=None)
+    fresh = dataclasses.replace(roles_view, requests=(), last_decision=None)
     assert "none to overrule" in problem(parse(f"overrule {first} -- x", fresh))
+
+
+def test_overrule_decides_the_open_decision_before_the_latest_one(roles_view: View) -> None:
+    """With a decision open the teacher decides that one, numbered as it is shown; with none
+    open, the latest decision taken is replaced: the action names which."""
+    scenario = roles_view.scenario
+    taken = next(
+        p for p in scenario.phases.values() if p.choices and p.id != roles_view.last_decision
+    )
+    both = dataclasses.replace(roles_view, last_decision=taken.id)
+    open_phase = roles_view.last_decision or ""
+    shown = next(r for r in roles_view.requests if r.kind == "decision").options
+    assert one(parse("overrule 1 -- x", both)) == act.Overrule(shown[0].id, "x", open_phase)
+    closed = dataclasses.replace(both, requests=())
+    assert one(parse("overrule 1 -- x", closed)) == act.Overrule(taken.choices[0].id, "x", taken.id)
 
 
 def test_reveal_undo_conclude_save(roles_view: View) -> None:

@@ -93,7 +93,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "resume": ("resume", "the game goes on after a pause"),
     "inject": ("inject ID", "one of the scenario's events for the teacher"),
     "set": ("set VAR VALUE -- REASON", "a ruling: set a value, and say why"),
-    "overrule": ("overrule CHOICE -- REASON", "replace the latest decision, and say why"),
+    "overrule": (
+        "overrule CHOICE -- REASON",
+        "decide the open decision for its student, or, with none open, replace the latest "
+        "decision taken (what was done since is taken back); say why",
+    ),
     "script": ("script ROLE", "the scenario plays that role from now on"),
     "seat": ("seat ROLE", "a student takes that role back from the script"),
     "reveal": ("reveal [VOTE]", "show the secret ballots (and, after the end, the objectives)"),
@@ -372,6 +376,12 @@ def _as(rest: str, view: View) -> Parsed:
         option = _option(answer, request.options)
         kind = Choose if request.roles and request.roles[0] == seat else Advise
         return Actions((kind(seat, request.request, option.id),))
+    open_ballot = next((r for r in view.requests if r.kind == "ballot"), None)
+    if value is not None and open_ballot is not None:
+        raise _Refusal(
+            f"{_name(view, seat)} has no vote in this ballot ('{clean(open_ballot.title)}'); "
+            f"{_waiting(view)}"
+        )
     raise _Refusal(f"nothing is waiting for {_name(view, seat)} to answer; {_waiting(view)}")
 
 
@@ -683,10 +693,13 @@ def _overrule(rest: str, view: View) -> Parsed:
     if len(words) != 1 or not reason:
         raise _Refusal("say 'overrule CHOICE -- REASON'")
     _check_text(reason, "the reason")
-    phase = view.scenario.phases.get(view.last_decision or "")
+    # The decision open now, if there is one (the teacher decides it), else the latest taken:
+    # its choices are numbered as that decision showed them.
+    open_now = next((r for r in view.requests if r.kind == "decision"), None)
+    phase = view.scenario.phases.get(open_now.phase if open_now else view.last_decision or "")
     if phase is None:
-        raise _Refusal("no decision has been taken yet, so there is none to overrule")
-    choices = [c.id for c in phase.choices]
+        raise _Refusal("no decision is open or has been taken yet, so there is none to overrule")
+    choices = [o.id for o in open_now.options] if open_now else [c.id for c in phase.choices]
     typed = words[0].lower()
     if typed.isdigit() and 1 <= int(typed) <= len(choices):
         typed = choices[int(typed) - 1]
@@ -695,7 +708,7 @@ def _overrule(rest: str, view: View) -> Parsed:
             f"'{_shown(words[0])}' is not a choice of '{clean(phase.title)}'"
             f"{did_you_mean(typed, choices)}; the choices are: {', '.join(choices)}"
         )
-    return Actions((Overrule(typed, reason),))
+    return Actions((Overrule(typed, reason, phase.id),))
 
 
 def _seat_word(word: str) -> _WordParser:
