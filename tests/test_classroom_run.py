@@ -786,6 +786,7 @@ def test_secret_input_at_a_terminal_is_not_echoed(tmp_path: Path) -> None:
             read_until(erased, mark)
             mark = seen.index(erased, mark) + len(erased)
     read_until(b"The session is saved")
+    read_until(b"class debrief", mark)  # the last line said: the post-mortem's command
     os.close(leader)
     assert process.wait(timeout=60) == 0
     text = seen.decode("utf-8", "replace")
@@ -1457,3 +1458,33 @@ def test_ctrl_c_s_message_starts_on_its_own_line(monkeypatch: pytest.MonkeyPatch
     code, out, _ = run_class(["june_1957", "--benches", "--seed", "4"], "")
     assert code == 130
     assert "\n\nNothing is lost: the session is saved in" in out
+
+
+def test_commands_to_copy_stand_on_lines_of_their_own() -> None:
+    """The post-mortem's command is printed whole on a line of its own, with no full stop
+    after the folder, so it can be copied as it is; a benches game offers nothing to reveal."""
+    code, out, err = run_class(["june_1957", "--benches", "--seed", "4"], "conclude\nquit\n")
+    assert code == 0, err
+    lines = out.splitlines()
+    said = next(n for n, line in enumerate(lines) if line.startswith("The post-mortem:"))
+    command = lines[said + 1].strip()
+    assert "class debrief" in command and not command.endswith(".")
+    assert "'reveal' shows" not in out
+
+
+def test_the_hands_hint_never_holds_more_hands_than_the_students() -> None:
+    def option(number: int, available: bool) -> ev.Option:
+        return ev.Option(number, f"c{number}", "C", available, None, None, False)
+
+    options = (option(1, True), option(2, True), option(3, False), option(4, True))
+    assert words.hands_example(options) == "hands 3 2 0 1"
+    for most in range(1, 8):
+        counts = [int(n) for n in words.hands_example(options, most).split()[1:]]
+        assert 0 < sum(counts) <= most and counts[2] == 0
+
+
+def test_a_reason_already_a_sentence_gets_no_second_full_stop() -> None:
+    from presidium.ui.classroom import _sentence
+
+    assert _sentence("the seated voters hold 9 votes.") == "The seated voters hold 9 votes."
+    assert _sentence("no role 'x'") == "No role 'x'."

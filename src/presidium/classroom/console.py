@@ -200,13 +200,15 @@ def parse(line: str, view: View) -> Parsed | None:
         return Problem(refusal.reason)
 
 
-def hands_example(options: Sequence[Option]) -> str:
-    """A show of hands to suggest: a count for each choice, in order, 0 for one unavailable."""
-    counts, left = [], sum(o.available for o in options)
-    for option in options:
-        counts.append(str(left) if option.available else "0")
-        left -= option.available
-    return "hands " + " ".join(counts)
+def hands_example(options: Sequence[Option], most: int | None = None) -> str:
+    """A show of hands to suggest: a count for each choice, in order, 0 for one unavailable,
+    never more hands in all than ``most`` (the bench's or the class's students)."""
+    available = sum(o.available for o in options)
+    counts = list(range(available, 0, -1))
+    if most is not None and sum(counts) > most:
+        counts = [1] * min(available, max(most, 1)) + [0] * max(available - max(most, 1), 0)
+    shown = iter(counts)
+    return "hands " + " ".join(str(next(shown)) if o.available else "0" for o in options)
 
 
 def hands_at_most(view: View, request: RequestOpened) -> int | None:
@@ -397,7 +399,7 @@ def _hands(rest: str, view: View) -> Parsed:
     else:
         raise _Refusal(
             f"{len(options)} choices here: give {len(options)} counts, one a choice in order "
-            f"(for example '{hands_example(options)}')"
+            f"(for example '{hands_example(options, hands_at_most(view, request))}')"
         )
     for option, count in pairs:
         if count and not option.available:

@@ -75,6 +75,8 @@ class RoomRenderer(Renderer):
         self.counted: set[str] = set()  # decisions settled by a show of hands
         # what a paper tally of an open ballot adds up to, when it is not its voters' number
         self.paper: Callable[[str], str | None] = lambda _request: None
+        # how many hands a show of hands can hold (the bench's or the class's students)
+        self.most: Callable[[ev.RequestOpened], int | None] = lambda _request: None
 
     def name(self, seat: str) -> str:
         return clean(seating.seat_name(self.scenario, seat))
@@ -100,7 +102,7 @@ class RoomRenderer(Renderer):
                 self.out(
                     T(
                         f"(Type 'as {words.key_of(e.roles[0])} NUMBER', or a show of hands: "
-                        f"'{words.hands_example(e.options)}'.)",
+                        f"'{words.hands_example(e.options, self.most(e))}'.)",
                         "presidium.label",
                     )
                 )
@@ -340,6 +342,7 @@ class Teacher:
         self.room_before = ""  # room.txt of the lessons before a resume
         self.private_seen = 0  # the events 'private' has shown the teacher
         screen.paper = record.paper = self.paper_line
+        screen.most = record.most = lambda request: words.hands_at_most(self.view(), request)
 
     @property
     def scenario(self) -> Scenario:
@@ -379,7 +382,7 @@ class Teacher:
             if parsed is None:
                 continue
             if isinstance(parsed, words.Problem):
-                self.error(parsed.reason[:1].upper() + parsed.reason[1:] + ".")
+                self.error(_sentence(parsed.reason))
             elif isinstance(parsed, words.Actions):
                 self.submit_all(parsed.actions)
             else:
@@ -430,8 +433,7 @@ class Teacher:
                 try:
                     events = self.session.submit(action, self.now_ms())
                 except (IllegalChoice, GameOver) as exc:
-                    reason = str(exc)
-                    self.error(f"{reason[:1].upper()}{reason[1:]}.")
+                    self.error(_sentence(str(exc)))
                     accepted = False
                     break
                 self.write()
@@ -818,27 +820,37 @@ class Teacher:
 
     def ended(self) -> None:
         self.screen.blank()
-        notice(
-            self.screen.console,
-            "The game has ended. 'reveal' shows the secret ballots and the objectives; "
-            f"'quit' leaves. The post-mortem: {command_line(self.program, 'class', 'debrief', str(self.place))}",
+        # A benches game has no secret ballots and no objectives to reveal.
+        reveal = (
+            ""
+            if self.session.seating.mode == "benches"
+            else ("'reveal' shows the secret ballots and the objectives; ")
+        )
+        notice(self.screen.console, f"The game has ended. {reveal}'quit' leaves.")
+        self.say_command("The post-mortem:", "class", "debrief", str(self.place))
+
+    def say_command(self, said: str, *words: str) -> None:
+        """``said``, then the command on a line of its own, whole and unpunctuated, so that
+        it can be copied as it stands."""
+        notice(self.screen.console, said)
+        self.screen.console.print(
+            Text("    " + clean(command_line(self.program, *words))), overflow="ignore", crop=False
         )
 
     def saved(self, interrupted: bool = False) -> None:
         """Where the session is, on the way out, and what to do with it next (the
         post-mortem's command is said once: at the end of the game, or here)."""
-        debrief = command_line(self.program, "class", "debrief", str(self.place))
-        if self.session.game.over:
-            then = "" if self.told_end else f" The post-mortem: {debrief}"
-        else:
-            then = (
-                f" To go on with it: {self.resume_hint()}. Once it has ended ('conclude' at "
-                f"the bell), the post-mortem: {debrief}"
-            )
         if interrupted:
             self.screen.blank()  # off the line of the prompt, where ^C was typed
         first = "Nothing is lost: the" if interrupted else "The"
-        notice(self.screen.console, f"{first} session is saved in {self.place}.{then}")
+        notice(self.screen.console, f"{first} session is saved in {self.place}.")
+        debrief = ("class", "debrief", str(self.place))
+        if self.session.game.over:
+            if not self.told_end:
+                self.say_command("The post-mortem:", *debrief)
+            return
+        self.say_command("To go on with it:", "class", "run", "--resume", str(self.place))
+        self.say_command("Once it has ended ('conclude' at the bell), the post-mortem:", *debrief)
 
     def resume_hint(self) -> str:
         return command_line(self.program, "class", "run", "--resume", str(self.place))
@@ -850,6 +862,12 @@ class Teacher:
     def write(self) -> None:
         with signals.holding():
             folder.write(self.place, self.session, self.room_text())
+
+
+def _sentence(reason: str) -> str:
+    """A reason as a sentence: a capital first and one full stop at the end."""
+    text = reason.strip()
+    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "?", "!")) else ".")
 
 
 def _counted(seated: seating.Seating) -> bool:
