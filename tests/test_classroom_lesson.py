@@ -12,6 +12,7 @@ an undo, and the secret ballots revealed at the end.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from conftest import ROOT, run_cli
@@ -38,6 +39,11 @@ def test_a_prepared_lesson_of_twelve_plays_debriefs_and_replays(tmp_path: Path) 
     save = folder.read(place)
     assert save.finished and "Ending: anti_party_group" in out
     assert "Nikolai Bulganin has voted." in out and "teacher> for\n" not in out  # hidden
+    # the argument's rating, then what it did to Pervukhin, said once
+    rated = " ".join(out.split()).split("The argument is rated 4 of 5", 1)[1][:160]
+    assert re.match(
+        r": a 70% chance, rolled \d+\. Mikhail Pervukhin is (moved|persuaded|unmoved)", rated
+    )
 
     handout = tmp_path / "post-mortem.md"
     code, out, err = run_cli(["class", "debrief", str(place), "-o", str(handout)])

@@ -189,8 +189,9 @@ class RoomRenderer(Renderer):
     def on_rated(self, e: ev.Rated) -> None:
         self.out(
             T(
+                # what it did to the target's stance is said once, as the rating closes
                 f"The argument is rated {e.strength} of 5: a {e.percent}% chance, rolled "
-                f"{e.roll}. {e.target_name}: {e.stance_label}.",
+                f"{e.roll}.",
                 "presidium.good" if e.success else "presidium.bad",
             )
         )
