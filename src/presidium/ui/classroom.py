@@ -190,8 +190,7 @@ class RoomRenderer(Renderer):
         self.out(
             T(
                 # what it did to the target's stance is said once, as the rating closes
-                f"The argument is rated {e.strength} of 5: a {e.percent}% chance, rolled "
-                f"{e.roll}.",
+                f"The argument is rated {e.strength} of 5: a {e.percent}% chance, rolled {e.roll}.",
                 "presidium.good" if e.success else "presidium.bad",
             )
         )
