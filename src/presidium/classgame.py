@@ -27,7 +27,6 @@ from presidium import events as ev
 from presidium.conditions import INT
 from presidium.engine import _endless
 from presidium.errors import GameOver, IllegalChoice, PresidiumError
-from presidium.machine import trigger_name
 from presidium.model import RATINGS, VOTES, Move, Phase, Role, Scenario
 from presidium.requests import (
     BALLOT,
@@ -278,10 +277,7 @@ class ClassGame:
                 continue
             passed.append(phase.id)
             if not phase.choices:
-                game._phase = self.scenario.phases.get(
-                    game.machine.fire(trigger_name(phase.id), game.values)
-                )
-                game._enter(out)
+                game._go_on(phase, out)
                 continue
             assert phase.by is not None
             seat = self.holder(phase.by)

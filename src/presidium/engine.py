@@ -408,10 +408,7 @@ class Game:
             phase = self.phase
             assert phase is not None
             if not phase.choices:
-                self._phase = self.scenario.phases.get(
-                    self.machine.fire(trigger_name(phase.id), self.values)
-                )
-                self._enter(out)
+                self._go_on(phase, out)
                 continue
             assert phase.by is not None
             if phase.by in self.humans:
@@ -426,6 +423,13 @@ class Game:
                 return
             self._take(phase, self._scripted(phase), "script", out)
         raise PresidiumError(_endless(passed))
+
+    def _go_on(self, phase: Phase, out: list[ev.Event]) -> None:
+        """Leave a phase without choices by its first ``next`` branch that holds."""
+        self._phase = self.scenario.phases.get(
+            self.machine.fire(trigger_name(phase.id), self.values)
+        )
+        self._enter(out)
 
     def _scripted(self, phase: Phase) -> Choice:
         """The scenario's own move for a seat no human holds."""
