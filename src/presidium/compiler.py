@@ -150,7 +150,8 @@ class Compiler(ClassroomCompiler):
             for pid, node, span in phase_nodes
         }
         endings = {
-            eid: self.compile_ending(eid, node, span, actors) for eid, node, span in ending_nodes
+            eid: self.compile_ending(eid, node, span, actors, sides)
+            for eid, node, span in ending_nodes
         }
         classroom, roles, injections = self.compile_class(
             doc, actors, sides, stances, votes, phases, ending_ids, scope
@@ -379,6 +380,7 @@ class Compiler(ClassroomCompiler):
             chance,
             counterfactual,
             node.span,
+            self.flag(node, "concedes", False),
         )
 
     def compile_phase(
@@ -655,7 +657,12 @@ class Compiler(ClassroomCompiler):
         return blocs
 
     def compile_ending(
-        self, eid: str, node: YMap, span: SourceSpan, actors: dict[str, m.Actor]
+        self,
+        eid: str,
+        node: YMap,
+        span: SourceSpan,
+        actors: dict[str, m.Actor],
+        sides: dict[str, m.Side],
     ) -> m.Ending:
         self.keys(
             node,
@@ -733,7 +740,14 @@ class Compiler(ClassroomCompiler):
             sources,
             tuple(fates),
             span,
+            self.winner(node, sides),
         )
+
+    def winner(self, node: YMap, sides: dict[str, m.Side]) -> str | None:
+        """An ending's ``winner``: a side id, or ``none`` (nobody's victory)."""
+        if "winner" not in node or node["winner"] == "none":
+            return None
+        return self.ref(node["winner"], node.value_span("winner"), [*sides, "none"], "side")
 
 
 def compile_document(

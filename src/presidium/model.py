@@ -160,6 +160,7 @@ class Choice:
     chance: Chance | None
     counterfactual: bool
     span: SourceSpan
+    concedes: bool = False  # taking it gives the game up (the player confirms)
 
     def outcomes(self) -> tuple[Outcome, ...]:
         if self.chance is not None:
@@ -284,6 +285,7 @@ class Ending:
     sources: tuple[str, ...]
     fates: tuple[Fate, ...]
     span: SourceSpan
+    winner: str | None = None  # the side whose victory it is; None: nobody's
 
     @property
     def counterfactual(self) -> bool:

@@ -136,6 +136,7 @@ CHOICE = _fields(
     next=(OPT, "where the story goes", "next"),
     chance=(OPT, "odds, and what happens on success and on failure", "object:CHANCE"),
     counterfactual=(OPT, "override the automatic counterfactual label", "flag"),
+    concedes=(OPT, "true if taking it gives the game up: the player is asked to confirm", "flag"),
 )
 CHANCE = _fields(
     percent=(REQ, "the odds of success, a number expression from 0 to 100", "number"),
@@ -238,6 +239,7 @@ ENDING = _fields(
     text=(REQ, "what happened", "scene_text"),
     sources=(OPT, "source ids (required for a historical ending)", "ids"),
     fates=(OPT, "what became of each principal actor: actor id -> fate", "fates"),
+    winner=(OPT, "the side whose victory this ending is (none: nobody's)", "id"),
 )
 FATE = _fields(
     text=(REQ, "what became of the actor", "text"),
