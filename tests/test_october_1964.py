@@ -11,8 +11,14 @@ from presidium.engine import Game
 from presidium.explore import explore
 from presidium.model import Scenario
 
-ENDINGS = {"pensioner", "khrushchev_survives", "removed_after_a_fight", "khrushchev_disgraced"}
-GOLDEN = {"khrushchev": 75, "brezhnev": 15}
+ENDINGS = {
+    "pensioner",
+    "khrushchev_survives",
+    "removed_after_a_fight",
+    "khrushchev_disgraced",
+    "half_the_posts",
+}
+GOLDEN = {"khrushchev": 3416, "brezhnev": 3077}
 RESEARCH = DOCS / "history" / "october_1964.md"
 
 

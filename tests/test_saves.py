@@ -329,7 +329,7 @@ def test_replay_of_an_unchanged_session_is_the_same(tmp_path: Path) -> None:
     record = tmp_path / "golden.json"
     code, _, _ = run(
         ["play", "october_1964", "--side", "brezhnev", "--seed", "3", "--record", str(record)],
-        "1\nnotes\nundo\n1\nhistory\n2\n1\n1\n",
+        "1\nnotes\nundo\n1\nhistory\n2\n" + "1\n" * 9,
     )
     assert code == 0 and saves.read(record).finished
     code, out, _ = run(["replay", str(record)])
