@@ -278,3 +278,13 @@ def test_text_on_a_vote_result_is_not_reported_unseen_when_it_shows(condition: s
     assert scenario is not None, problems
     runs = {side: explore(scenario, side) for side in scenario.sides}
     assert [d.message for d in findings(scenario, runs) if "never shown" in d.message] == []
+
+
+def test_a_class_game_plays_as_nobody_and_a_solo_game_as_its_side(june_1957: object) -> None:
+    from presidium.model import Scenario
+    from presidium.seating import benches
+
+    assert isinstance(june_1957, Scenario)
+    assert Game(june_1957, seating=benches(june_1957, 4)).values["player"] == "none"
+    for side in june_1957.sides:
+        assert Game(june_1957, [side]).values["player"] == side
