@@ -62,7 +62,7 @@ def read_key() -> str:
     fd = sys.stdin.fileno()
     saved = termios.tcgetattr(fd)
     try:
-        tty.setcbreak(fd)
+        tty.setcbreak(fd, termios.TCSANOW)  # keys typed ahead are kept, not flushed
         data = os.read(fd, 1)
     finally:
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)

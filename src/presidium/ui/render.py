@@ -595,7 +595,7 @@ class Renderer:
             self.out(T(MAP_KEY, "presidium.label"))
         rows: list[tuple[Text, RenderableType]] = []
         widest = max([cell_len("Endings"), *(cell_len(clean(r.when)) for r in m.rows)])
-        date_width = min(widest, MAP_DATES)
+        date_width = min(widest, max(MAP_DATES, self.console.width // 4))
         for row in m.rows:
             if not row.scenes:
                 rows.append((Text(""), T(folded_text(row), "presidium.unavailable")))
