@@ -326,7 +326,7 @@ def test_a_conceding_choice_is_confirmed_and_no_keeps_the_fight(
     question = "'Wait for the Presidium to let them in' gives the game up"
     assert shown.count(question) == 2 and shown.count("Give up? (y/N)> ") == 2
     assert "Not taken: you fight on." in shown
-    assert "Get the Central Committee into the room." in shown  # what is given up
+    assert "(Get the Central Committee into the room)" in shown  # what is given up
     assert shown.count("You chose: Wait for the Presidium") == 1
     assert "Ending: " in shown
 

@@ -522,8 +522,8 @@ class Sitting:
         self.views.out(
             T(
                 f"'{option.label}' gives the game up: {side.name} stops fighting for its goal "
-                f"({' '.join(side.goal.split())}), and the game goes on to where giving up "
-                "leads. ('undo' can still take it back.)"
+                f"({' '.join(side.goal.split()).rstrip('.')}), and the game goes on to where giving up "
+                "leads; it may end there and then."
             )
         )
         answer = self._read("Give up? (y/N)> ")
