@@ -13,9 +13,11 @@ import os
 import sys
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import IO, cast
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
@@ -24,7 +26,19 @@ from rich.theme import Theme
 
 from presidium import events as ev
 from presidium.commands import help_lines
-from presidium.debrief import Debrief, FateLine, SceneNotes, Step, ballot_why, format_date
+from presidium.debrief import (
+    MAP_KEY,
+    Debrief,
+    FateLine,
+    SceneNotes,
+    Step,
+    StoryMap,
+    ballot_why,
+    endings_text,
+    folded_text,
+    format_date,
+    more_text,
+)
 from presidium.model import GRADE_LEGEND, Note, Scenario, confidence_legend
 from presidium.printable import clean
 
@@ -177,7 +191,11 @@ class Renderer:
             self.out(T(text))
         else:
             self.blank()
-            self.console.rule(T(text, "presidium.title"))
+            if cell_len(clean(text)) + 4 <= self.console.width:
+                self.console.rule(T(text, "presidium.title"))
+            else:  # a rule would cut a long title short: the title wraps below it instead
+                self.console.rule()
+                self.out(T(text, "presidium.title"))
 
     def paragraphs(self, text: str, prefix: str = "", style: str = "") -> Text:
         body = Text()
@@ -347,20 +365,32 @@ class Renderer:
                     )
                 )
         else:
-            table = Table(box=box.SIMPLE_HEAD, expand=True, show_lines=False)
-            table.add_column("Voter", no_wrap=True)
-            table.add_column("Vote", no_wrap=True)
-            table.add_column("Why", ratio=1)
-            for b in e.ballots:
-                style = {"for": "presidium.bad", "against": "presidium.good"}.get(b.vote, "")
-                table.add_row(T(b.name), Text(VOTE_WORDS[b.vote], style=style), T(ballot_why(b)))
-            for bloc in e.blocs:
-                counts = f"{bloc.votes_for} for / {bloc.votes_against} against"
-                if bloc.abstentions:
-                    counts += f" / {bloc.abstentions} abstain"
-                table.add_row(T(bloc.label), T(counts), T(bloc.reason))
-            self.out(table)
+            self.out(self.vote_layout(e))
         self.vote_result(e)
+
+    def vote_layout(self, e: ev.VoteHeld) -> RenderableType:
+        """A vote's voters as a table when every name, vote and word of the reasons fits the
+        width; otherwise stacked, one voter to a paragraph, so nothing is ever cut."""
+        rows = vote_rows(e)
+        widths = table_widths(rows, self.console.width)
+        if widths is None:
+            stacked = []
+            for row in rows:
+                line = Text()
+                line.append(clean(row.who), style="presidium.choice")
+                line.append(" ")
+                line.append(clean(row.vote), style=row.style)
+                line.append(": " + clean(row.why))
+                stacked.append((Text("-"), line))
+            return Group(self.hanging(stacked), Text())
+        voter, vote = widths
+        table = Table(box=box.SIMPLE_HEAD, expand=True, show_lines=False)
+        table.add_column("Voter", width=voter)
+        table.add_column("Vote", width=vote, no_wrap=True)
+        table.add_column("Why", ratio=1)
+        for row in rows:
+            table.add_row(T(row.who), Text(clean(row.vote), style=row.style), T(row.why))
+        return table
 
     def scene_notes(self, notes: Iterable[SceneNotes], heading: str) -> None:
         """The history notes of the scenes played, scene by scene, each with its sources."""
@@ -537,6 +567,8 @@ class Renderer:
                     f"Your game ended in a counterfactual outcome: {d.ending_title}. Here is what really happened."
                 )
             )
+        if d.map is not None:
+            self.story_map(d.map)
         self.heading("Your path beside history")
         self.steps(d.steps)
         if d.votes:
@@ -552,6 +584,60 @@ class Renderer:
         if not self.sources_cited(d.sources):
             self.blank()
         self.out(T(f"Confidence labels: {confidence_legend()}."))
+
+    def story_map(self, m: StoryMap) -> None:
+        """The scenes by date, the path taken marked, and the ending among the endings: a
+        line or two a date at any width (plain text names the marks in words)."""
+        self.heading("Your path on the map")
+        if self.plain:
+            self.out(T("Scenes in story order, a date a line: your path, then other paths."))
+        else:
+            self.out(T(MAP_KEY, "presidium.label"))
+        rows: list[tuple[Text, RenderableType]] = []
+        widest = max([cell_len("Endings"), *(cell_len(clean(r.when)) for r in m.rows)])
+        date_width = min(widest, max(MAP_DATES, self.console.width // 4))
+        for row in m.rows:
+            if not row.scenes:
+                rows.append((Text(""), T(folded_text(row), "presidium.unavailable")))
+                continue
+            line = Text()
+            if self.plain:
+                mine = [clean(s.title) for s in row.scenes if s.visited]
+                others = [clean(s.title) for s in row.scenes if not s.visited]
+                line.append("your path: " + "; ".join(mine) if mine else "")
+                if others:
+                    line.append(("; " if mine else "") + "other paths: " + "; ".join(others))
+            else:
+                items = [
+                    T(f"● {s.title}", "presidium.choice")
+                    if s.visited
+                    else T(f"○ {s.title}", "presidium.unavailable")
+                    for s in row.scenes
+                ]
+                if row.hidden:
+                    items.append(T(more_text(row), "presidium.unavailable"))
+                line = packed(items, self.console.width - date_width - 1)
+            rows.append((T(row.when, "presidium.date"), line))
+        ends = [
+            T(text if self.plain else f"{mark} {text}", "presidium.ending" if n == 0 else "")
+            for n, (mark, text) in enumerate(endings_text(m))
+        ]
+        fitted = packed(ends, self.console.width - date_width - 1)
+        rows.append(
+            (T("Endings", "presidium.date"), Text("; ").join(ends) if self.plain else fitted)
+        )
+        if self.plain:
+            for when, body in rows:
+                said = Text.assemble(when, ": " if when.plain else "")
+                said.append_text(body if isinstance(body, Text) else Text(str(body)))
+                self.out(said)
+            return
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(width=date_width)
+        grid.add_column(ratio=1)
+        for when, body in rows:
+            grid.add_row(when, body)
+        self.out(grid)
 
     def steps(self, steps: Sequence[Step]) -> None:
         """Each decision so far, beside what history did."""
@@ -596,6 +682,84 @@ class Renderer:
 
     def error(self, message: str) -> None:
         self.out(Text(clean(message), style="presidium.error"))
+
+
+def packed(items: Sequence[Text], width: int, joint: str = " · ") -> Text:
+    """Items joined by ``joint``, a line broken only between items while each fits: a mark
+    stays with its title. An item wider than the line wraps on its own lines."""
+    out = Text()
+    used = 0
+    for n, item in enumerate(items):
+        size = cell_len(item.plain)
+        if n and used + len(joint) + size > width:
+            out.append("\n")
+            used = 0
+        elif n:
+            out.append(joint)
+            used += len(joint)
+        out.append_text(item)
+        used += size
+    return out
+
+
+@dataclass(frozen=True)
+class VoteRow:
+    """One line of a vote's table: a voter (or a bloc), how it voted, and why."""
+
+    who: str
+    vote: str
+    why: str
+    style: str = ""
+
+
+def vote_rows(e: ev.VoteHeld) -> list[VoteRow]:
+    """The voters of a vote, then its blocs with their counts."""
+    rows = [
+        VoteRow(
+            b.name,
+            VOTE_WORDS[b.vote],
+            ballot_why(b),
+            {"for": "presidium.bad", "against": "presidium.good"}.get(b.vote, ""),
+        )
+        for b in e.ballots
+    ]
+    for bloc in e.blocs:
+        counts = f"{bloc.votes_for} for / {bloc.votes_against} against"
+        if bloc.abstentions:
+            counts += f" / {bloc.abstentions} abstain"
+        rows.append(VoteRow(bloc.label, counts, bloc.reason))
+    return rows
+
+
+MAP_DATES = 22  # the map's date column; a longer date wraps at its words
+TABLE_EDGES = 10  # a three-column SIMPLE_HEAD table: two edges, two gaps, six spaces of padding
+NARROWEST_WHY = 30  # a reason in a narrower column reads as a few words a line: stack instead
+WIDEST_VOTER = 28  # a bloc's long name wraps within this; a person's name never does
+
+
+def _longest_word(text: str) -> int:
+    return max((cell_len(word) for word in clean(text).split()), default=0)
+
+
+def table_widths(rows: Sequence[VoteRow], width: int) -> tuple[int, int] | None:
+    """The widths of the Voter and Vote columns when a table fits ``width`` with nothing cut,
+    or None when it would not (then the vote is stacked).
+
+    A person's name and a vote or a count are never wrapped; a bloc's long name wraps at its
+    words; the reasons need a column at least ``NARROWEST_WHY`` wide and as wide as their
+    longest word.
+    """
+    if not rows:
+        return cell_len("Voter"), cell_len("Vote")
+    names = [cell_len(clean(row.who)) for row in rows]
+    voter = max([cell_len("Voter"), *(n for n in names if n <= WIDEST_VOTER)])
+    voter = max([voter, *(min(n, WIDEST_VOTER) for n in names)])
+    voter = max([voter, *(_longest_word(row.who) for row in rows)])
+    vote = max([cell_len("Vote"), *(cell_len(clean(row.vote)) for row in rows)])
+    why = width - voter - vote - TABLE_EDGES
+    if why < max([NARROWEST_WHY, *(_longest_word(row.why) for row in rows)]):
+        return None
+    return voter, vote
 
 
 ECHO_LIMIT = 200  # characters of a typed line that are echoed; a longer one is shortened
