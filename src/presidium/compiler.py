@@ -119,6 +119,8 @@ class Compiler(ClassroomCompiler):
             stances=tuple(stances),
         )
         self.scope = scope
+        sides = self.compile_targets(sides, scope)
+        glossary = self.compile_glossary(doc)
         self.placeholders = {k for k in variables if "." not in k}
         seats = set(sides) | set(actors)
         targets = set(phase_ids) | set(ending_ids)
@@ -209,6 +211,7 @@ class Compiler(ClassroomCompiler):
             classroom=classroom,
             roles=roles,
             injections=injections,
+            glossary=glossary,
         )
 
     def compile_text(self, node: YMap, key: str, scope: Scope) -> tuple[m.TextPart, ...]:
