@@ -123,6 +123,8 @@ class Compiler(ClassroomCompiler):
         self.scope = scope
         self.shown = {**variables, "voter.stance": template.voter_variable(stances)}
         self.vote_ids = {vid for vid, _, _ in vote_nodes}
+        sides = self.compile_targets(sides, scope)
+        glossary = self.compile_glossary(doc)
         seats = set(sides) | set(actors)
         targets = set(phase_ids) | set(ending_ids)
 
@@ -213,6 +215,7 @@ class Compiler(ClassroomCompiler):
             classroom=classroom,
             roles=roles,
             injections=injections,
+            glossary=glossary,
         )
 
     def compile_text(self, node: YMap, key: str, scope: Scope) -> tuple[m.TextPart, ...]:

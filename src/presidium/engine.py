@@ -160,6 +160,7 @@ class Game:
         # Tools that analyse a scenario set this to a list; the engine then records each effect,
         # conditional text and scripted offer as it happens. ``None`` in play: no cost.
         self.trace: list[tuple[str, Any, Any, Any]] | None = None
+        self._watched = watched(scenario)
         if seating is not None and seating.mode != "solo":
             from presidium.classgame import ClassGame
 
@@ -273,7 +274,18 @@ class Game:
         date = phase.date if phase else None
         label = phase.date_label if phase else None
         aftermath = phase is None or phase.id not in self._live
-        return ev.Status(date, label, tuple(lines), aftermath)
+        return ev.Status(date, label, tuple(lines), aftermath, self.targets())
+
+    def targets(self) -> tuple[ev.TargetLine, ...]:
+        """The targets of the side played in a solo game, each met or not as things stand."""
+        if self.room is not None:
+            return ()
+        return tuple(
+            ev.TargetLine(side.id, target.label, bool(target.when.evaluate(self.values)))
+            for side in self.scenario.sides.values()
+            if side.id in self.humans
+            for target in side.targets
+        )
 
     def snapshot(self) -> Snapshot:
         dice_state = self.dice.getstate() if isinstance(self.dice, SeededDice) else None
@@ -512,16 +524,28 @@ class Game:
             )
         )
         cause = f"{self.scenario.seat_name(seat)}'s choice '{choice.label}'"
-        self._apply_outcome(outcome, choice.counterfactual, out, cause)
+        why = Why(
+            "chance" if rolled else "choice",
+            choice.label,
+            seat,
+            self.scenario.seat_name(seat),
+            None if rolled is None else ("success" if rolled[1] else "failure"),
+        )
+        self._apply_outcome(outcome, choice.counterfactual, out, cause, why)
         self._phase = self.scenario.phases.get(self.machine.fire(trigger, self.values))
         self._enter(out)
 
     def _apply_outcome(
-        self, outcome: Outcome, counterfactual: bool, out: list[ev.Event], cause: str = ""
+        self,
+        outcome: Outcome,
+        counterfactual: bool,
+        out: list[ev.Event],
+        cause: str = "",
+        why: Why | None = None,
     ) -> None:
         text = self._render(outcome.text)
         said: list[ev.Event] = []  # said after the outcome's own text
-        self._apply(outcome.effects, said, cause)
+        self._apply(outcome.effects, said, cause, why)
         if text:
             out.append(ev.Narration(text, counterfactual))
         out.extend(said)
@@ -534,7 +558,7 @@ class Game:
             self.trace.append(("phase", phase, None, None))
         self.scenes.append(phase.id)
         kept: list[ev.Event] = []  # said after the scene it belongs to
-        self._apply(phase.effects, kept, f"the scene '{phase.title}'")
+        self._apply(phase.effects, kept, f"the scene '{phase.title}'", Why("scene", phase.title))
         decision = "here" if phase.choices and phase.by in self.humans else UNSETTLED
         out.append(
             ev.PhaseStarted(
@@ -606,10 +630,21 @@ class Game:
             self.room.ended(out)
 
     def _apply(
-        self, effects: Iterable[CompiledEffect], out: list[ev.Event] | None = None, cause: str = ""
+        self,
+        effects: Iterable[CompiledEffect],
+        out: list[ev.Event] | None = None,
+        cause: str = "",
+        why: Why | None = None,
     ) -> None:
         """Apply ``effects`` (of ``cause``) in order. In a class, the story moving a stance a
-        seated student has declared is said to the room by name (``ClassGame.moved``)."""
+        seated student has declared is said to the room by name (``ClassGame.moved``); in a
+        solo game, each value of the status panel that moved is said with ``why``
+        (``Changed``)."""
+        if why is not None and out is not None and self.room is None and effects:
+            before = [self.values[name] for name, _ in self._watched]
+            self._apply(effects, out, cause)
+            self._said_changed(before, why, out)
+            return
         values, variables, trace, room = self.values, self.scenario.variables, self.trace, self.room
         for effect in effects:
             operand = effect.value.evaluate(values)
@@ -621,6 +656,27 @@ class Game:
             if room is not None and out is not None:
                 room.moved(effect.target, new, cause, out)
             values[effect.target] = new
+
+    def _said_changed(self, before: list[Any], why: Why, out: list[ev.Event]) -> None:
+        """A ``Changed`` for each watched value that differs from ``before``."""
+        variables = self.scenario.variables
+        for (name, label), old in zip(self._watched, before, strict=True):
+            new = self.values[name]
+            if new != old:
+                var = variables[name]
+                out.append(
+                    ev.Changed(
+                        name,
+                        label,
+                        var.display(old),
+                        var.display(new),
+                        why.label,
+                        why.kind,
+                        why.seat,
+                        why.seat_name,
+                        why.outcome,
+                    )
+                )
 
     def _percent(self, choice: Choice) -> int:
         assert choice.chance is not None
@@ -651,6 +707,33 @@ _BY_VOTE = Compiled("the vote", "", lambda values: None, frozenset())
 def _set_by_vote(name: str) -> CompiledEffect:
     """A vote's result written to ``name``, recorded as an effect would be (see ``trace``)."""
     return CompiledEffect(f"{name} = (the vote)", name, "=", _BY_VOTE)
+
+
+@dataclass(frozen=True)
+class Why:
+    """What applies a set of effects, for the ``Changed`` events they cause."""
+
+    kind: str  # "choice", "chance" or "scene"
+    label: str  # the choice's label or the scene's title
+    seat: str | None = None
+    seat_name: str | None = None
+    outcome: str | None = None
+
+
+def watched(scenario: Scenario) -> tuple[tuple[str, str], ...]:
+    """The variables the status panel shows, each with its line's label: a variable's own
+    line, or for a line of alignments, the stance of each actor of that rank."""
+    result: list[tuple[str, str]] = []
+    for item in scenario.status:
+        if item.variable is not None:
+            result.append((item.variable, item.label))
+        else:
+            result += [
+                (f"{actor.id}.stance", item.label)
+                for actor in scenario.actors.values()
+                if actor.rank == item.rank
+            ]
+    return tuple(result)
 
 
 def _endless(passed: list[str]) -> str:

@@ -67,12 +67,34 @@ class Note:
 
 
 @dataclass(frozen=True, slots=True)
+class Target:
+    """One thing a side needs, in words and as the condition the game tests: shown met or
+    not, so that the goal's thresholds are never hidden from the player."""
+
+    label: str
+    when: Compiled
+    span: SourceSpan
+
+
+@dataclass(frozen=True, slots=True)
+class Sourced:
+    """A line of text with the sources behind it (an actor's ``about``, a glossary entry);
+    ``counterfactual`` for one that is invented, which needs no sources."""
+
+    text: str
+    sources: tuple[str, ...]
+    counterfactual: bool
+    span: SourceSpan
+
+
+@dataclass(frozen=True, slots=True)
 class Side:
     id: str
     name: str
     leader: str
     goal: str
     span: SourceSpan
+    targets: tuple[Target, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +110,7 @@ class Actor:
     # Classroom (format 2): when no student holds this actor, others may argue its stance
     # one step along ``Classroom.stance_line``.
     persuadable: bool = False
+    about: Sourced | None = None  # who this is, in one sourced line (the ``who`` command)
 
 
 @dataclass(frozen=True, slots=True)
@@ -469,6 +492,7 @@ class Scenario:
     classroom: Classroom | None = None
     roles: dict[str, Role] = field(default_factory=dict)  # in priority order
     injections: dict[str, Injection] = field(default_factory=dict)
+    glossary: dict[str, Sourced] = field(default_factory=dict)  # term -> what it means
 
     def seat_name(self, seat: str) -> str:
         if seat in self.sides:

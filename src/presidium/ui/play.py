@@ -28,6 +28,7 @@ from typing import IO, Any
 from rich.console import Console
 from rich.text import Text
 
+from presidium import cast as casting
 from presidium import commands, debrief, saves, signals
 from presidium import events as ev
 from presidium.catalog import Opened
@@ -321,6 +322,7 @@ class Sitting:
             side = self._ask_side()
         self._seat(side)
         self.game = Game(self.scenario, [side], seed=self.options.seed)
+        self.views.goal(side, self.game.status())
         self._show(self.game.start())
         self.ready = True
 
@@ -359,6 +361,8 @@ class Sitting:
         self.views.out(
             Text(f"{taken} choice{plural} replayed. Type 'history' for the path so far.")
         )
+        assert self.game is not None
+        self.views.goal(save.side, self.game.status())
         self.views.events(self.scene)
         self.ready = True
 
@@ -489,6 +493,8 @@ class Sitting:
                 self.views.notes(game.scenes_since_decision())
             elif command == "status":
                 self.views.on_status(game.status(), always=True)
+            elif command == "who":  # looking people up changes nothing in the game
+                self.views.who(casting.members(self.scenario, game.values), argument)
             elif command == "look":
                 self.views.events(self.scene)
             elif command == "history":
@@ -547,6 +553,7 @@ class Sitting:
             next((o.label for o in pending.options if o.id == taken), taken) if pending else taken
         )
         self.views.heading(f"Undone: {label}")
+        self.views.undone()
         self.scene = scene
         self.views.events(scene)
         self.autosave()
@@ -888,6 +895,16 @@ def play_json(scenario: Scenario, options: PlayOptions, out: IO[str], reader: Li
     emit({"type": "side", "side": side})
     game = Game(scenario, [side], seed=options.seed)
     agent = Agent(options.autoplay, options.seed, game) if options.autoplay else None
+    emit(
+        {
+            "type": "goal",
+            "side": side,
+            "goal": " ".join(scenario.sides[side].goal.split()),
+            "targets": [
+                {"label": t.label, "met": t.met} for t in game.status().targets if t.side == side
+            ],
+        }
+    )
     show(game.start())
     while not game.over:
         decision = game.pending
