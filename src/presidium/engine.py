@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from presidium import events as ev
 from presidium import template
 from presidium.ballots import hold
-from presidium.conditions import INT, CompiledEffect
+from presidium.conditions import INT, Compiled, CompiledEffect
 from presidium.errors import GameOver, IllegalChoice, PresidiumError
 from presidium.machine import PhaseMachine, trigger_name
 from presidium.model import Choice, Outcome, Phase, Scenario, TextPart, Variable, Vote
@@ -141,6 +141,10 @@ class Game:
         self.seed = seed
         self.dice: Dice = dice if dice is not None else SeededDice(seed)
         self.values: dict[str, Any] = dict(scenario.initial_values())
+        if "player" in self.values and (seating is None or seating.mode == "solo"):
+            sides = [seat for seat in self.humans if seat in scenario.sides]
+            if len(self.humans) == 1 and sides:  # a class game, or nobody's, stays 'none'
+                self.values["player"] = sides[0]
         self.machine = PhaseMachine(scenario)
         self._phase: Phase | None = scenario.phases.get(self.machine.state)
         self.trail: list[TrailEntry] = []
@@ -156,6 +160,7 @@ class Game:
         # Tools that analyse a scenario set this to a list; the engine then records each effect,
         # conditional text and scripted offer as it happens. ``None`` in play: no cost.
         self.trace: list[tuple[str, Any, Any, Any]] | None = None
+        self._watched = watched(scenario)
         if seating is not None and seating.mode != "solo":
             from presidium.classgame import ClassGame
 
@@ -269,7 +274,18 @@ class Game:
         date = phase.date if phase else None
         label = phase.date_label if phase else None
         aftermath = phase is None or phase.id not in self._live
-        return ev.Status(date, label, tuple(lines), aftermath)
+        return ev.Status(date, label, tuple(lines), aftermath, self.targets())
+
+    def targets(self) -> tuple[ev.TargetLine, ...]:
+        """The targets of the side played in a solo game, each met or not as things stand."""
+        if self.room is not None:
+            return ()
+        return tuple(
+            ev.TargetLine(side.id, target.label, bool(target.when.evaluate(self.values)))
+            for side in self.scenario.sides.values()
+            if side.id in self.humans
+            for target in side.targets
+        )
 
     def snapshot(self) -> Snapshot:
         dice_state = self.dice.getstate() if isinstance(self.dice, SeededDice) else None
@@ -508,16 +524,28 @@ class Game:
             )
         )
         cause = f"{self.scenario.seat_name(seat)}'s choice '{choice.label}'"
-        self._apply_outcome(outcome, choice.counterfactual, out, cause)
+        why = Why(
+            "chance" if rolled else "choice",
+            choice.label,
+            seat,
+            self.scenario.seat_name(seat),
+            None if rolled is None else ("success" if rolled[1] else "failure"),
+        )
+        self._apply_outcome(outcome, choice.counterfactual, out, cause, why)
         self._phase = self.scenario.phases.get(self.machine.fire(trigger, self.values))
         self._enter(out)
 
     def _apply_outcome(
-        self, outcome: Outcome, counterfactual: bool, out: list[ev.Event], cause: str = ""
+        self,
+        outcome: Outcome,
+        counterfactual: bool,
+        out: list[ev.Event],
+        cause: str = "",
+        why: Why | None = None,
     ) -> None:
         text = self._render(outcome.text)
         said: list[ev.Event] = []  # said after the outcome's own text
-        self._apply(outcome.effects, said, cause)
+        self._apply(outcome.effects, said, cause, why)
         if text:
             out.append(ev.Narration(text, counterfactual))
         out.extend(said)
@@ -530,7 +558,7 @@ class Game:
             self.trace.append(("phase", phase, None, None))
         self.scenes.append(phase.id)
         kept: list[ev.Event] = []  # said after the scene it belongs to
-        self._apply(phase.effects, kept, f"the scene '{phase.title}'")
+        self._apply(phase.effects, kept, f"the scene '{phase.title}'", Why("scene", phase.title))
         decision = "here" if phase.choices and phase.by in self.humans else UNSETTLED
         out.append(
             ev.PhaseStarted(
@@ -569,13 +597,30 @@ class Game:
         self.values[f"{held.vote}.for"] = held.votes_for
         self.values[f"{held.vote}.against"] = held.votes_against
         self.values[f"{held.vote}.abstain"] = held.abstentions
+        for ballot in held.ballots:  # who voted how, where the ballot is not kept secret
+            name = f"{held.vote}.ballot.{ballot.voter}"
+            if name in self.values:
+                self.values[name] = ballot.vote
+        if self.trace is not None:  # for the explorer, the results are set as effects are
+            for name in (f"{held.vote}.{part}" for part in ("passed", "for", "against", "abstain")):
+                self.trace.append(("effect", _set_by_vote(name), self.values[name], None))
+            for ballot in held.ballots:
+                name = f"{held.vote}.ballot.{ballot.voter}"
+                if name in self.values:
+                    self.trace.append(("effect", _set_by_vote(name), ballot.vote, None))
 
     def _end(self, out: list[ev.Event]) -> None:
         ending = self.scenario.endings[self.machine.state]
         self.ending = ending.id
         self.pending = None
         fates = tuple(
-            ev.Fate(f.actor, self.scenario.actors[f.actor].name, f.text, f.sources, f.confidence)
+            ev.Fate(
+                f.actor,
+                self.scenario.actors[f.actor].name,
+                self._fill(f.text),
+                f.sources,
+                f.confidence,
+            )
             for f in ending.fates
         )
         out.append(
@@ -585,10 +630,21 @@ class Game:
             self.room.ended(out)
 
     def _apply(
-        self, effects: Iterable[CompiledEffect], out: list[ev.Event] | None = None, cause: str = ""
+        self,
+        effects: Iterable[CompiledEffect],
+        out: list[ev.Event] | None = None,
+        cause: str = "",
+        why: Why | None = None,
     ) -> None:
         """Apply ``effects`` (of ``cause``) in order. In a class, the story moving a stance a
-        seated student has declared is said to the room by name (``ClassGame.moved``)."""
+        seated student has declared is said to the room by name (``ClassGame.moved``); in a
+        solo game, each value of the status panel that moved is said with ``why``
+        (``Changed``)."""
+        if why is not None and out is not None and self.room is None and effects:
+            before = [self.values[name] for name, _ in self._watched]
+            self._apply(effects, out, cause)
+            self._said_changed(before, why, out)
+            return
         values, variables, trace, room = self.values, self.scenario.variables, self.trace, self.room
         for effect in effects:
             operand = effect.value.evaluate(values)
@@ -600,6 +656,27 @@ class Game:
             if room is not None and out is not None:
                 room.moved(effect.target, new, cause, out)
             values[effect.target] = new
+
+    def _said_changed(self, before: list[Any], why: Why, out: list[ev.Event]) -> None:
+        """A ``Changed`` for each watched value that differs from ``before``."""
+        variables = self.scenario.variables
+        for (name, label), old in zip(self._watched, before, strict=True):
+            new = self.values[name]
+            if new != old:
+                var = variables[name]
+                out.append(
+                    ev.Changed(
+                        name,
+                        label,
+                        var.display(old),
+                        var.display(new),
+                        why.label,
+                        why.kind,
+                        why.seat,
+                        why.seat_name,
+                        why.outcome,
+                    )
+                )
 
     def _percent(self, choice: Choice) -> int:
         assert choice.chance is not None
@@ -618,11 +695,45 @@ class Game:
         return "\n\n".join(chosen)
 
     def _fill(self, text: str) -> str:
-        variables, values = self.scenario.variables, self.values
-        return "".join(
-            piece if isinstance(piece, str) else variables[piece.name].display(values[piece.name])
-            for piece in template.split(text)
-        )
+        """``text`` with its values shown and its inline ``{if}`` blocks decided, as of now."""
+        if "{" not in text and "}" not in text:
+            return text
+        return template.texts_of(self.scenario).fill(text, self.values)
+
+
+_BY_VOTE = Compiled("the vote", "", lambda values: None, frozenset())
+
+
+def _set_by_vote(name: str) -> CompiledEffect:
+    """A vote's result written to ``name``, recorded as an effect would be (see ``trace``)."""
+    return CompiledEffect(f"{name} = (the vote)", name, "=", _BY_VOTE)
+
+
+@dataclass(frozen=True)
+class Why:
+    """What applies a set of effects, for the ``Changed`` events they cause."""
+
+    kind: str  # "choice", "chance" or "scene"
+    label: str  # the choice's label or the scene's title
+    seat: str | None = None
+    seat_name: str | None = None
+    outcome: str | None = None
+
+
+def watched(scenario: Scenario) -> tuple[tuple[str, str], ...]:
+    """The variables the status panel shows, each with its line's label: a variable's own
+    line, or for a line of alignments, the stance of each actor of that rank."""
+    result: list[tuple[str, str]] = []
+    for item in scenario.status:
+        if item.variable is not None:
+            result.append((item.variable, item.label))
+        else:
+            result += [
+                (f"{actor.id}.stance", item.label)
+                for actor in scenario.actors.values()
+                if actor.rank == item.rank
+            ]
+    return tuple(result)
 
 
 def _endless(passed: list[str]) -> str:

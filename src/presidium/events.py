@@ -64,6 +64,15 @@ class StatusLine:
 
 
 @dataclass(frozen=True)
+class TargetLine:
+    """One of a side's targets, and whether the game's state meets it now."""
+
+    side: str
+    label: str
+    met: bool
+
+
+@dataclass(frozen=True)
 class Status(Event):
     date: str | None
     date_label: str | None
@@ -71,7 +80,40 @@ class Status(Event):
     # No decision can follow: the story is told on to its ending, often months or years later,
     # so a new date alone says nothing new about the state of play.
     aftermath: bool = False
+    targets: tuple[TargetLine, ...] = ()  # the targets of the side(s) played, met or not
     type: str = field(init=False, default="status")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Without ``targets`` when there are none: a scenario without targets, and a class
+        game, give the same JSON as before targets existed."""
+        body = super().to_dict()
+        if not self.targets:
+            del body["targets"]
+        return body
+
+
+@dataclass(frozen=True)
+class Changed(Event):
+    """A value of the status panel moved (solo play), and what moved it, so that a front end
+    can say in one line why a number changed.
+
+    ``variable`` moved; ``label`` is its line in the status panel (for an actor's stance
+    counted in a line of alignments, that line's label). ``old`` and ``new`` are as the panel
+    shows them (an actor's stance by its label). ``cause`` is in words: the label of the
+    choice (``kind`` "choice", or "chance" when it hung on a chance, whose result is
+    ``outcome``) taken by ``seat``, or the title of the scene (``kind`` "scene") entered.
+    """
+
+    variable: str
+    label: str
+    old: str
+    new: str
+    cause: str
+    kind: str  # "choice", "chance" or "scene"
+    seat: str | None = None  # who chose; None for a scene
+    seat_name: str | None = None
+    outcome: str | None = None  # a chance's result: "success" or "failure"
+    type: str = field(init=False, default="changed")
 
 
 @dataclass(frozen=True)

@@ -67,12 +67,34 @@ class Note:
 
 
 @dataclass(frozen=True, slots=True)
+class Target:
+    """One thing a side needs, in words and as the condition the game tests: shown met or
+    not, so that the goal's thresholds are never hidden from the player."""
+
+    label: str
+    when: Compiled
+    span: SourceSpan
+
+
+@dataclass(frozen=True, slots=True)
+class Sourced:
+    """A line of text with the sources behind it (an actor's ``about``, a glossary entry);
+    ``counterfactual`` for one that is invented, which needs no sources."""
+
+    text: str
+    sources: tuple[str, ...]
+    counterfactual: bool
+    span: SourceSpan
+
+
+@dataclass(frozen=True, slots=True)
 class Side:
     id: str
     name: str
     leader: str
     goal: str
     span: SourceSpan
+    targets: tuple[Target, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +110,7 @@ class Actor:
     # Classroom (format 2): when no student holds this actor, others may argue its stance
     # one step along ``Classroom.stance_line``.
     persuadable: bool = False
+    about: Sourced | None = None  # who this is, in one sourced line (the ``who`` command)
 
 
 @dataclass(frozen=True, slots=True)
@@ -409,12 +432,37 @@ class Classroom:
 
 
 @dataclass(frozen=True, slots=True)
-class Expectation:
-    """A claim for ``presidium check``: this ending is reachable when playing this side."""
+class Bound:
+    """A range a probability must lie in, in percent (``35..85``, ``>= 10``, ``< 5``)."""
 
-    ending: str
+    low: float
+    high: float
+    low_open: bool  # ``> N``: N itself is outside
+    high_open: bool  # ``< N``
+    text: str  # as written, for messages
+    span: SourceSpan
+
+    def holds(self, percent: float, slack: float = 1e-9) -> bool:
+        above = percent > self.low + slack if self.low_open else percent >= self.low - slack
+        below = percent < self.high - slack if self.high_open else percent <= self.high + slack
+        return above and below
+
+
+@dataclass(frozen=True, slots=True)
+class Expectation:
+    """A claim for ``presidium check``: this ending (or the side's victory, every ending whose
+    ``winner`` is the side) is reachable playing this side; with ``best`` and ``random``, its
+    probability under best play and under random play lies within those bounds."""
+
+    ending: str | None  # None for the side's victory
     side: str
     span: SourceSpan
+    best: Bound | None = None
+    random: Bound | None = None
+
+    @property
+    def victory(self) -> bool:
+        return self.ending is None
 
 
 @dataclass(frozen=True)
@@ -444,6 +492,7 @@ class Scenario:
     classroom: Classroom | None = None
     roles: dict[str, Role] = field(default_factory=dict)  # in priority order
     injections: dict[str, Injection] = field(default_factory=dict)
+    glossary: dict[str, Sourced] = field(default_factory=dict)  # term -> what it means
 
     def seat_name(self, seat: str) -> str:
         if seat in self.sides:

@@ -47,8 +47,18 @@ SCENARIO = _fields(
     votes=(OPT, "how votes are counted: vote id -> vote", "map:VOTE"),
     phases=(REQ, "the scenes: phase id -> phase", "map:PHASE"),
     endings=(REQ, "how it can end: ending id -> ending", "map:ENDING"),
-    expect=(OPT, "endings that must be reachable, and from which side", "list:EXPECTATION"),
+    expect=(
+        OPT,
+        "endings that must be reachable, from which side, and within which odds",
+        "list:EXPECTATION",
+    ),
     debrief_questions=(OPT, "questions for discussion after the debrief", "texts"),
+    glossary=(
+        OPT,
+        "terms the player may not know, shown by the 'who' command: term -> text, or text "
+        "and sources",
+        "glossary",
+    ),
     extends=(OPT, "the scenario this one changes: a bundled id or a path to a .yaml file", "text"),
     remove=(OPT, "what to take out of the scenario this one extends", "object:REMOVE"),
     classroom=(
@@ -75,6 +85,20 @@ SIDE = _fields(
     name=(REQ, "the side's name", "text"),
     leader=(REQ, "the actor who leads it", "id"),
     goal=(REQ, "what the side wants, shown when choosing a side", "text"),
+    targets=(
+        OPT,
+        "what the side needs, each shown met or not: the goal's thresholds in words",
+        "list:SIDE_TARGET",
+    ),
+)
+SIDE_TARGET = _fields(
+    label=(REQ, "what is needed, as the player reads it", "text"),
+    when=(REQ, "the condition that is true while it is met", "condition"),
+)
+ABOUT = _fields(
+    text=(REQ, "one line: who this is, or what the term means", "text"),
+    sources=(OPT, "source ids that support it (required unless counterfactual)", "ids"),
+    counterfactual=(OPT, "true if the line is invented (it is labelled so)", "flag"),
 )
 ACTOR = _fields(
     name=(REQ, "the person's or body's name", "text"),
@@ -87,6 +111,11 @@ ACTOR = _fields(
     stance=(OPT, "the starting stance", "id"),
     principal=(OPT, "true if every ending must say what became of this actor", "flag"),
     sources=(OPT, "source ids for the actor's office and stance", "ids"),
+    about=(
+        OPT,
+        "who this is, in one line, with its sources, for the 'who' command",
+        "sourced",
+    ),
     persuadable=(
         OPT,
         "true: when no student holds this actor, roles may argue its stance one step along "
@@ -251,8 +280,15 @@ FATE = _fields(
     ),
 )
 EXPECTATION = _fields(
-    reachable=(REQ, "an ending id", "id"),
-    **{"as": (REQ, "the side that must be able to reach it", "id")},
+    reachable=(OPT, "an ending id (or write 'victory')", "id"),
+    **{"as": (OPT, "the side that must be able to reach it (with 'reachable')", "id")},
+    victory=(OPT, "a side id: the endings whose winner is that side, together", "id"),
+    best=(
+        OPT,
+        "bounds, in percent, on the best chance any strategy has: '35..85', '>= 10', '< 90'",
+        "text",
+    ),
+    random=(OPT, "bounds, in percent, on the chance under random play: '>= 10'", "text"),
 )
 
 CLASSROOM = _fields(
@@ -366,6 +402,7 @@ REMOVE = _fields(
     votes=(OPT, "vote ids", "ids"),
     sources=(OPT, "source ids", "ids"),
     sides=(OPT, "side ids", "ids"),
+    glossary=(OPT, "glossary terms", "texts"),
     roles=(OPT, "role ids", "ids", C2),
     injections=(OPT, "injection ids", "ids", C2),
     moves=(OPT, "moves, each written role.move", "names", C2),
