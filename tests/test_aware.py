@@ -414,23 +414,30 @@ def test_the_june_targets_mirror_the_conditions_that_decide(june_1957: Scenario)
 
 
 def test_the_october_targets_mirror_the_contested_plenum(october_1964: Scenario) -> None:
-    """Against Khrushchev's will, the plenum removes him when the plotters hold 51 in a
-    hundred (Khrushchev votes against, Mikoyan abstains from 50): the targets say 50 and 51."""
+    """Against Khrushchev's will, the undecided members decide the plenum, and the odds that
+    they turn against him grow with the members won over: even at 70 with Mikoyan and the army
+    neutral (OCTOBER's design). The targets name that threshold, and the vote follows the hall."""
     game = Game(october_1964, ["khrushchev"], seed=1)
     from presidium.ballots import hold
 
-    vote = october_1964.votes["plenum_contested"]
-    for primed in (50, 51):
+    rule = october_1964.phases["mikoyan_speaks"].script[0]
+    assert rule.choose == "the_party_decides" and rule.percent is not None
+    for primed in (65, 70):
         values = dict(game.values, cc_primed=primed)
-        passed = hold(october_1964, vote, values).full.passed
+        odds_against = rule.percent.evaluate(values)
         mine = {
             t.when.source: t.when.evaluate(values) for t in october_1964.sides["khrushchev"].targets
         }
         theirs = {
             t.when.source: t.when.evaluate(values) for t in october_1964.sides["brezhnev"].targets
         }
-        assert mine["cc_primed <= 50"] is (not passed)
-        assert theirs["cc_primed >= 51"] is passed
+        assert mine["cc_primed < 70"] is (odds_against < 50)
+        assert theirs["cc_primed >= 70"] is (odds_against >= 50)
+    vote = october_1964.votes["plenum_contested"]
+    for hall, passed in (("against_him", True), ("for_him", False)):
+        for primed in (20, 50, 80):
+            values = dict(game.values, cc_primed=primed, hall=hall)
+            assert hold(october_1964, vote, values).full.passed is passed
 
 
 def test_after_an_undo_the_changes_are_the_undos() -> None:
