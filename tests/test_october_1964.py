@@ -20,7 +20,7 @@ ENDINGS = {
     "khrushchev_disgraced",
     "half_the_posts",
 }
-GOLDEN = {"khrushchev": 3012, "brezhnev": 4772}
+GOLDEN = {"khrushchev": 3012, "brezhnev": 4460}
 RESEARCH = DOCS / "history" / "october_1964.md"
 
 
