@@ -281,3 +281,16 @@ def test_a_victory_nobody_can_win_is_refused() -> None:
         f"{GAME.count(chr(10)) + 2}:15: no ending names 'them' as its winner, so it has no "
         "victory to expect; give its winning endings 'winner: them'"
     ]
+
+
+def test_weighing_the_odds_keeps_to_check_s_bounds() -> None:
+    """A cycle that converges slowly (a 1% way out) asks the caller's ``stop`` like the
+    explorer does, so a hostile scenario cannot stall check."""
+    from presidium.explore import StateBudgetExceeded
+
+    scenario, _ = compile_yaml(CYCLE.replace("percent: 30", "percent: 1"))
+    assert scenario is not None
+    run_ = explore(scenario, "me")
+    assert best_play(scenario, run_).victory is not None
+    with pytest.raises(StateBudgetExceeded, match="stopped here while weighing the odds as me"):
+        best_play(scenario, run_, stop=lambda: "stopped here")

@@ -101,11 +101,13 @@ def check(
             explorations = {
                 side: explore(scenario, side, limits.max_states, stop) for side in scenario.sides
             }
+            plays = {
+                side: best_play(scenario, run, stop=stop) for side, run in explorations.items()
+            }
         except StateBudgetExceeded as exc:
             out.write(f"{path}: error: {exc}\n")
             failed = True
             continue
-        plays = {side: best_play(scenario, run) for side, run in explorations.items()}
         found = findings(scenario, explorations, plays)
         if runs:
             sampled = random_runs(scenario, runs, seed, stop)
