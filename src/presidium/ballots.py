@@ -15,6 +15,7 @@ from typing import Any
 
 from presidium import events as ev
 from presidium.model import Scenario, Vote
+from presidium.template import fill
 
 COUNTS = ("for", "against", "abstain")
 ABSENT_ABSTAIN = "Absent; counted as abstaining."
@@ -81,7 +82,7 @@ def rule_ballot(
                 voter,
                 scenario.actors[voter].name,
                 rule.vote,
-                rule.reason,
+                fill(scenario, rule.reason, view),
                 rule.counterfactual and not vote.counterfactual,
             )
     return None
@@ -181,14 +182,17 @@ def hold(
                     record[seat] = value
                     voted += 1
                 elif seat in seated.scripted:
-                    part, reason = split_like(n, formula), bloc.reason
+                    part, reason = split_like(n, formula), fill(scenario, bloc.reason, values)
                 else:
                     absent += 1
                     record[seat] = "none"
                     if seated.missing == "absent":
                         continue
                     if seated.missing == "script":
-                        part, reason = split_like(n, formula), f"{ABSENT_SCRIPT} {bloc.reason}"
+                        part, reason = (
+                            split_like(n, formula),
+                            f"{ABSENT_SCRIPT} {fill(scenario, bloc.reason, values)}",
+                        )
                     else:
                         part, reason = {"for": 0, "against": 0, "abstain": n}, ABSENT_ABSTAIN
                 for k in COUNTS:
@@ -206,7 +210,7 @@ def hold(
                 counts.get("for", 0),
                 counts.get("against", 0),
                 counts.get("abstain", 0),
-                bloc.reason,
+                fill(scenario, bloc.reason, values),
             )
         )
     if seated is not None and seated.paper is not None:

@@ -7,7 +7,7 @@ diagnostics with ``file:line:col``; the compiler never raises anything else.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from presidium import model as m
@@ -110,6 +110,7 @@ class Compiler(ClassroomCompiler):
                 variables[f"{vote_id}.{part}"] = m.Variable(
                     f"{vote_id}.{part}", part, VarType(INT, minimum=0), 0, {}, span
                 )
+        refused = self.built_ins(doc, variables, actors, sides, vote_nodes)
         ranks: dict[str, list[str]] = {}
         for actor in actors.values():
             ranks.setdefault(actor.rank, []).append(actor.id)
@@ -117,9 +118,11 @@ class Compiler(ClassroomCompiler):
             variables={k: v.type for k, v in variables.items()},
             ranks={k: tuple(v) for k, v in ranks.items()},
             stances=tuple(stances),
+            refused=refused,
         )
         self.scope = scope
-        self.placeholders = {k for k in variables if "." not in k}
+        self.shown = {**variables, "voter.stance": template.voter_variable(stances)}
+        self.vote_ids = {vid for vid, _, _ in vote_nodes}
         seats = set(sides) | set(actors)
         targets = set(phase_ids) | set(ending_ids)
 
@@ -218,20 +221,22 @@ class Compiler(ClassroomCompiler):
             return ()
         value, span = node[key], node.value_span(key)
         if isinstance(value, str):
-            return (self.text_part(value, span, None, False),)
+            return (self.text_part(value, span, None, False, scope),)
         items = self.listing(value, span, f"'{key}' (text, or a list of texts and 'when' branches)")
         parts = []
         for i, item in enumerate(items or []):
             assert items is not None
             ispan = items.item_span(i)
             if isinstance(item, str):
-                parts.append(self.text_part(item, ispan, None, False))
+                parts.append(self.text_part(item, ispan, None, False, scope))
             elif isinstance(item, YMap):
                 self.keys(item, spec.TEXT_BRANCH, "a text branch")
                 when = self.optional_expr(item, "when", BOOL, scope)
                 flag = self.flag(item, "counterfactual", False)
                 if isinstance(item.get("text"), str):
-                    parts.append(self.text_part(item["text"], item.value_span("text"), when, flag))
+                    parts.append(
+                        self.text_part(item["text"], item.value_span("text"), when, flag, scope)
+                    )
                 elif "text" in item:
                     self.err(
                         f"'text' must be text, not {kind_of(item['text'])}", item.value_span("text")
@@ -243,37 +248,109 @@ class Compiler(ClassroomCompiler):
         return tuple(parts)
 
     def text_part(
-        self, text: str, span: SourceSpan, when: Compiled | None, counterfactual: bool
+        self,
+        text: str,
+        span: SourceSpan,
+        when: Compiled | None,
+        counterfactual: bool,
+        scope: Scope | None = None,
     ) -> m.TextPart:
         self.check_text(text, span)
-        self.check_placeholders(text, span)
+        self.check_placeholders(text, span, scope)
         return m.TextPart(text, when, counterfactual, span)
 
-    def check_placeholders(self, text: str, span: SourceSpan) -> None:
-        """Read the text as the game will fill it, so that no brace can stop a game."""
+    def check_placeholders(
+        self, text: str, span: SourceSpan, scope: Scope | None = None
+    ) -> tuple[Compiled, ...]:
+        """Read the text as the game will fill it, so that no brace can stop a game: every
+        mistake in its braces and expressions is reported at its own place. Returns the
+        conditions of its inline ``{if}`` blocks."""
+        if "{" not in text and "}" not in text:
+            return ()
         lead = len(text) - len(text.lstrip())
-        try:
-            pieces = template.split(text.strip())
-        except template.TemplateError as exc:
-            self.err(exc.message, self.within(span, text, lead + exc.offset))
-            return
-        for piece in pieces:
-            if isinstance(piece, template.Placeholder) and piece.name not in self.placeholders:
-                self.err(
-                    f"unknown variable '{{{piece.name}}}' in text"
-                    f"{did_you_mean(piece.name, self.placeholders)}; "
-                    "write '{{' and '}}' for literal braces",
-                    self.within(span, text, lead + piece.offset),
-                )
+        compiled, problems = template.compile_template(
+            text.strip(), scope or self.scope, self.shown, self.vote_ids
+        )
+        for problem in problems:
+            self.err(problem.message, self.within(span, text, lead + problem.offset))
+        return compiled.conditions
+
+    def built_ins(
+        self,
+        doc: YMap,
+        variables: dict[str, m.Variable],
+        actors: Mapping[str, m.Actor],
+        sides: Mapping[str, m.Side],
+        vote_nodes: list[tuple[str, Any, SourceSpan]],
+    ) -> dict[str, str]:
+        """Declare ``player`` and each vote's ``V.ballot.ACTOR``; return the names refused in
+        play (the ballots of a secret or simultaneous classroom vote), each with why."""
+        if "player" in variables:
+            self.err(
+                "'player' is a built-in name (the side being played, or 'none' in a class); "
+                "give the variable another id",
+                variables["player"].span,
+            )
+        variables["player"] = m.Variable(
+            "player",
+            "the side being played",
+            VarType("enum", (*sides, "none")),
+            "none",
+            {sid: side.name for sid, side in sides.items()},
+            doc.span,
+        )
+        refused: dict[str, str] = {}
+        for vid, node, span in vote_nodes:
+            kind = node.get("ballot") if isinstance(node, YMap) else None
+            for voter in written_voters(node, actors):
+                name = f"{vid}.ballot.{voter}"
+                if kind in ("secret", "simultaneous"):
+                    refused[name] = (
+                        f"'{name}' can be read only in a role's objectives: vote '{vid}' has a "
+                        f"{kind} ballot, so how each member voted is kept from the room"
+                    )
+                    continue
+                variables[name] = m.Variable(name, "ballot", PLAY_BALLOT, "none", {}, span)
+        return refused
 
     def within(self, span: SourceSpan, text: str, offset: int) -> SourceSpan:
         """Where ``text[offset]`` stands in the file, when the line shows the text as it is
         read up to there (no escapes, no folded lines); else the start of the text."""
         lines = self.sources.get(span.file, ())
-        if not 0 < span.line <= len(lines) or "\n" in text[:offset]:
+        if not 0 < span.line <= len(lines):
             return span
-        if lines[span.line - 1][span.col - 1 :].startswith(text[: offset + 1]):
+        if "\n" not in text[:offset] and lines[span.line - 1][span.col - 1 :].startswith(
+            text[: offset + 1]
+        ):
             return SourceSpan(span.file, span.line, span.col + offset)
+        return self.brace_at(span, lines, text, offset)
+
+    def brace_at(
+        self, span: SourceSpan, lines: Sequence[str], text: str, offset: int
+    ) -> SourceSpan:
+        """Where the brace that ``text[offset]`` stands in (or after) is written, in a text
+        spread over lines (folded, or a block): each ``{`` of the text is a ``{`` of the file,
+        in order. Else the start of the text."""
+        brace = text.rfind("{", 0, offset + 1)
+        if brace < 0:
+            return span
+        wanted = text.count("{", 0, brace + 1)
+        line, col = span.line, span.col
+        for number in range(span.line, min(len(lines), span.line + 5000) + 1):
+            row = lines[number - 1]
+            start = col - 1 if number == span.line else 0
+            here = row.count("{", start)
+            if here < wanted:
+                wanted -= here
+                continue
+            at = start - 1
+            for _ in range(wanted):
+                at = row.index("{", at + 1)
+            line, col = number, at + 1
+            rest = text[brace : offset + 1]
+            if "\n" not in rest and row[at:].startswith(rest):
+                col += offset - brace
+            return SourceSpan(span.file, line, col)
         return span
 
     def notes(self, node: YMap) -> tuple[m.Note, ...]:
@@ -662,6 +739,7 @@ class Compiler(ClassroomCompiler):
             scope.variables,
             scope.ranks,
             scope.stances,
+            refused=scope.refused,
             extra={
                 "votes_for": VarType(INT),
                 "votes_against": VarType(INT),
@@ -701,6 +779,7 @@ class Compiler(ClassroomCompiler):
             scope.ranks,
             scope.stances,
             voter_attributes={"stance": VarType("enum", scope.stances)},
+            refused=scope.refused,
         )
         rules = []
         for rule in self.records(node, "rules", "a vote rule", spec.VOTE_RULE):
@@ -711,6 +790,8 @@ class Compiler(ClassroomCompiler):
             choice = self.enum(rule, "vote", m.VOTES)
             when = self.optional_expr(rule, "when", BOOL, voter_scope)
             reason = self.text(rule, "reason", "'reason'") or ""
+            if reason:
+                self.check_placeholders(reason, rule.value_span("reason"), voter_scope)
             counterfactual = self.flag(rule, "counterfactual", False)
             rules.append(m.VoteRule(only, when, choice or "", reason, counterfactual, rule.span))
         return rules
@@ -727,6 +808,8 @@ class Compiler(ClassroomCompiler):
                 self.err("a bloc needs at least one of 'for', 'against' or 'abstain'", bloc.span)
             label = self.text(bloc, "label", "'label'") or ""
             reason = self.text(bloc, "reason", "'reason'") or ""
+            if reason:
+                self.check_placeholders(reason, bloc.value_span("reason"), scope)
             when = self.optional_expr(bloc, "when", BOOL, scope)
             bid = None
             if "id" in bloc:  # a malformed id is read on as the id it resembles
@@ -766,6 +849,7 @@ class Compiler(ClassroomCompiler):
                 vspan = fnode.value_span(actor)
                 if isinstance(value, str):
                     self.check_text(value, vspan)
+                    self.check_placeholders(value, vspan)
                     if kind == "historical":
                         self.err(
                             "a historical fate needs sources: write it as 'text:' and 'sources:'",
@@ -784,10 +868,13 @@ class Compiler(ClassroomCompiler):
                                 f"the fate of '{actor}' in a historical ending needs {needed}",
                                 value.span,
                             )
+                    fate_text = self.text(value, "text", "'text'") or ""
+                    if fate_text:
+                        self.check_placeholders(fate_text, value.value_span("text"))
                     fates.append(
                         m.Fate(
                             actor,
-                            self.text(value, "text", "'text'") or "",
+                            fate_text,
                             self.sources_of(value),
                             self.enum(value, "confidence", m.CONFIDENCE),
                             vspan,
@@ -827,6 +914,26 @@ class Compiler(ClassroomCompiler):
         if "winner" not in node or node["winner"] == "none":
             return None
         return self.ref(node["winner"], node.value_span("winner"), [*sides, "none"], "side")
+
+
+PLAY_BALLOT = VarType("enum", ("for", "against", "abstain", "none"))
+
+
+def written_voters(node: Any, actors: Mapping[str, m.Actor]) -> list[str]:
+    """The voters a vote's ``voters`` names, read before the vote is compiled (its own
+    mistakes are reported then)."""
+    voters = node.get("voters") if isinstance(node, YMap) else None
+    if not isinstance(voters, YMap):
+        return []
+    found: list[str] = []
+    ranks = voters.get("ranks")
+    for rank in ranks if isinstance(ranks, YList) else ():
+        found += [a.id for a in actors.values() if a.rank == rank and a.id not in found]
+    named = voters.get("actors")
+    for actor in named if isinstance(named, YList) else ():
+        if isinstance(actor, str) and actor in actors and actor not in found:
+            found.append(actor)
+    return found
 
 
 def compile_document(

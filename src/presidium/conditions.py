@@ -81,6 +81,8 @@ class Scope:
     stances: tuple[str, ...] = ()
     voter_attributes: Mapping[str, VarType] | None = None
     extra: Mapping[str, VarType] = field(default_factory=dict)
+    # names that exist but may not be read here, each with why (a secret ballot in play)
+    refused: Mapping[str, str] = field(default_factory=dict)
 
     def lookup(self, name: str) -> VarType | None:
         if name in self.extra:
@@ -463,6 +465,8 @@ class _Parser:
 
     def variable(self, tok: _Tok) -> _Node:
         var = self.scope.lookup(tok.text)
+        if var is None and tok.text in self.scope.refused:
+            raise ExprError(self.scope.refused[tok.text], tok.offset)
         if var is None:
             from presidium.diagnostics import did_you_mean
 
@@ -633,6 +637,11 @@ def compile_effect(source: str, scope: Scope) -> CompiledEffect:
     if match is None:
         raise ExprError("an effect looks like 'name = value', 'name += 5' or 'name -= 5'")
     target, op, rest = match.groups()
+    if target == "player" or ".ballot." in target:
+        raise ExprError(
+            f"'{target}' is set by the game ({'the side being played' if target == 'player' else 'how the member voted'}); an effect cannot change it",
+            match.start(1),
+        )
     var = scope.variables.get(target)
     if var is None:
         from presidium.diagnostics import did_you_mean

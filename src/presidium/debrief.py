@@ -19,6 +19,7 @@ from presidium.engine import COUNTERFACTUAL_MARK, Game, TrailEntry
 from presidium.model import GRADE_LEGEND, Note, Scenario, TextPart, confidence_legend
 from presidium.printable import html_text
 from presidium.printable import markdown as _md
+from presidium.template import fill
 
 
 @dataclass(frozen=True)
@@ -123,8 +124,11 @@ def _why(entry: TrailEntry) -> str:
     return "the scenario's script chose otherwise"  # the step already names the seat
 
 
-def _text(parts: tuple[TextPart, ...]) -> str:
-    return "\n\n".join(" ".join(p.text.split()) for p in parts if p.when is None)
+def _text(parts: tuple[TextPart, ...], game: Game) -> str:
+    """An ending's text that holds whatever happened, with its values as the game left them."""
+    return "\n\n".join(
+        fill(game.scenario, " ".join(p.text.split()), game.values) for p in parts if p.when is None
+    )
 
 
 def scene_notes(scenario: Scenario, phase_ids: Iterable[str]) -> tuple[SceneNotes, ...]:
@@ -150,13 +154,23 @@ def build(scenario: Scenario, game: Game, side: str) -> Debrief:
     ending = scenario.endings[game.ending]
     historical_ending = scenario.endings.get(scenario.historical_ending or "")
     fates = tuple(
-        FateLine(scenario.actors[f.actor].name, f.text, f.sources, f.confidence)
+        FateLine(
+            scenario.actors[f.actor].name,
+            fill(scenario, f.text, game.values),
+            f.sources,
+            f.confidence,
+        )
         for f in ending.fates
     )
     history_fates: tuple[FateLine, ...] = ()
     if historical_ending is not None:
         history_fates = tuple(
-            FateLine(scenario.actors[f.actor].name, f.text, f.sources, f.confidence)
+            FateLine(
+                scenario.actors[f.actor].name,
+                fill(scenario, f.text, game.values),
+                f.sources,
+                f.confidence,
+            )
             for f in historical_ending.fates
         )
     played = scene_notes(scenario, game.scenes)
@@ -171,11 +185,11 @@ def build(scenario: Scenario, game: Game, side: str) -> Debrief:
         seed=game.seed,
         ending_title=ending.title,
         ending_kind=ending.kind,
-        ending_text=_text(ending.text),
+        ending_text=_text(ending.text, game),
         fates=fates,
         historical=historical_ending is not None and ending.id == historical_ending.id,
         history_title=historical_ending.title if historical_ending else None,
-        history_text=_text(historical_ending.text) if historical_ending else None,
+        history_text=_text(historical_ending.text, game) if historical_ending else None,
         history_fates=history_fates,
         steps=build_steps(scenario, game),
         votes=tuple(game.votes),

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from presidium import events as ev
 from presidium import template
 from presidium.ballots import hold
-from presidium.conditions import INT, CompiledEffect
+from presidium.conditions import INT, Compiled, CompiledEffect
 from presidium.errors import GameOver, IllegalChoice, PresidiumError
 from presidium.machine import PhaseMachine, trigger_name
 from presidium.model import Choice, Outcome, Phase, Scenario, TextPart, Variable, Vote
@@ -154,6 +154,10 @@ class Game:
         self.seed = seed
         self.dice: Dice = dice if dice is not None else SeededDice(seed)
         self.values: dict[str, Any] = dict(scenario.initial_values())
+        if "player" in self.values and (seating is None or seating.mode == "solo"):
+            sides = [seat for seat in self.humans if seat in scenario.sides]
+            if len(self.humans) == 1 and sides:  # a class game, or nobody's, stays 'none'
+                self.values["player"] = sides[0]
         self.machine = PhaseMachine(scenario)
         self._phase: Phase | None = scenario.phases.get(self.machine.state)
         self.trail: list[TrailEntry] = []
@@ -606,13 +610,30 @@ class Game:
         self.values[f"{held.vote}.for"] = held.votes_for
         self.values[f"{held.vote}.against"] = held.votes_against
         self.values[f"{held.vote}.abstain"] = held.abstentions
+        for ballot in held.ballots:  # who voted how, where the ballot is not kept secret
+            name = f"{held.vote}.ballot.{ballot.voter}"
+            if name in self.values:
+                self.values[name] = ballot.vote
+        if self.trace is not None:  # for the explorer, the results are set as effects are
+            for name in (f"{held.vote}.{part}" for part in ("passed", "for", "against", "abstain")):
+                self.trace.append(("effect", _set_by_vote(name), self.values[name], None))
+            for ballot in held.ballots:
+                name = f"{held.vote}.ballot.{ballot.voter}"
+                if name in self.values:
+                    self.trace.append(("effect", _set_by_vote(name), ballot.vote, None))
 
     def _end(self, out: list[ev.Event]) -> None:
         ending = self.scenario.endings[self.machine.state]
         self.ending = ending.id
         self.pending = None
         fates = tuple(
-            ev.Fate(f.actor, self.scenario.actors[f.actor].name, f.text, f.sources, f.confidence)
+            ev.Fate(
+                f.actor,
+                self.scenario.actors[f.actor].name,
+                self._fill(f.text),
+                f.sources,
+                f.confidence,
+            )
             for f in ending.fates
         )
         out.append(
@@ -668,11 +689,18 @@ class Game:
         return "\n\n".join(chosen)
 
     def _fill(self, text: str) -> str:
-        variables, values = self.scenario.variables, self.values
-        return "".join(
-            piece if isinstance(piece, str) else variables[piece.name].display(values[piece.name])
-            for piece in template.split(text)
-        )
+        """``text`` with its values shown and its inline ``{if}`` blocks decided, as of now."""
+        if "{" not in text and "}" not in text:
+            return text
+        return template.texts_of(self.scenario).fill(text, self.values)
+
+
+_BY_VOTE = Compiled("the vote", "", lambda values: None, frozenset())
+
+
+def _set_by_vote(name: str) -> CompiledEffect:
+    """A vote's result written to ``name``, recorded as an effect would be (see ``trace``)."""
+    return CompiledEffect(f"{name} = (the vote)", name, "=", _BY_VOTE)
 
 
 def _endless(passed: list[str]) -> str:

@@ -135,6 +135,7 @@ def relevance(scenario: Scenario) -> Relevance:
             for compiled in [*bloc.counts.values(), *([bloc.when] if bloc.when else [])]:
                 reads.update(compiled.names)
         reads.update(vote.passes.names)
+    reads.add("player")  # fixed for the side explored: part of every state, never a text's
     reads &= set(scenario.variables)
     effects = [e for p in scenario.phases.values() for e in p.effects]
     effects += [
