@@ -222,7 +222,7 @@ def _test(value: str, hint: Any, names: dict[str, Any], role: str) -> str:
         return f"({value} is None or {test})" if len(rest) < len(args) else f"({test})"
     if hint is Any:
         return "True"
-    if hint in (int, str, bool):
+    if hint in (int, str, bool, float):
         return f"type({value}) is {hint.__name__}"  # a bool is not a number, nor the reverse
     if hint is SourceSpan:
         return (

@@ -182,7 +182,8 @@ class Compiler(ClassroomCompiler):
                     f"ending '{historical}' is named historical_ending but its kind is counterfactual",
                     doc.value_span("historical_ending"),
                 )
-        expectations = self.compile_expect(doc, ending_ids, list(sides))
+        winners = {e.winner for e in endings.values() if e.winner is not None}
+        expectations = self.compile_expect(doc, ending_ids, list(sides), winners)
         deciders = {p.by for p in phases.values()}
         for sid, side in sides.items():
             if sid not in deciders and not self.bag.has_errors:  # a broken 'by' says enough

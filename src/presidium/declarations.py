@@ -7,6 +7,9 @@ order, in the second pass.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
+
 from presidium import model as m
 from presidium import spec
 from presidium.conditions import BOOL, INT, VarType
@@ -226,20 +229,74 @@ class Declarations(Reader):
         return tuple(result)
 
     def compile_expect(
-        self, doc: YMap, endings: list[str], sides: list[str]
+        self, doc: YMap, endings: list[str], sides: list[str], winners: Collection[str] = ()
     ) -> tuple[m.Expectation, ...]:
         result = []
         for node in self.records(doc, "expect", "an expectation", spec.EXPECTATION):
-            ending = (
-                self.ref(node.get("reachable"), node.value_span("reachable"), endings, "ending")
-                if "reachable" in node
-                else None
-            )
-            side = (
-                self.ref(node.get("as"), node.value_span("as"), sides, "side")
-                if "as" in node
-                else None
-            )
-            if ending and side:
-                result.append(m.Expectation(ending, side, node.span))
+            if ("reachable" in node) == ("victory" in node):
+                self.err(
+                    "an expectation names an ending ('reachable: ENDING' with 'as: SIDE') or "
+                    "a side's victory ('victory: SIDE'), one of the two",
+                    node.span,
+                )
+                continue
+            if "victory" in node:
+                if "as" in node:
+                    self.err(
+                        "'as' goes with 'reachable'; 'victory' names the side itself",
+                        node.key_span("as"),
+                    )
+                ending = None
+                side = self.ref(node.get("victory"), node.value_span("victory"), sides, "side")
+                if side is not None and side not in winners:
+                    self.err(
+                        f"no ending names '{side}' as its winner, so it has no victory to "
+                        f"expect; give its winning endings 'winner: {side}'",
+                        node.value_span("victory"),
+                    )
+                    side = None
+            else:
+                ending = self.ref(
+                    node.get("reachable"), node.value_span("reachable"), endings, "ending"
+                )
+                side = None
+                if "as" in node:
+                    side = self.ref(node.get("as"), node.value_span("as"), sides, "side")
+                else:
+                    self.err("an expectation with 'reachable' needs 'as: SIDE'", node.span)
+            best, rand = self.bound(node, "best"), self.bound(node, "random")
+            if side and (ending or "victory" in node):
+                result.append(m.Expectation(ending, side, node.span, best, rand))
         return tuple(result)
+
+    def bound(self, node: YMap, key: str) -> m.Bound | None:
+        """A range of percents under ``key``: ``35..85``, ``>= 10``, ``<= 90``, ``> 0``, ``< 5``."""
+        if key not in node:
+            return None
+        raw, span = node[key], node.value_span(key)
+        text = str(raw).strip() if isinstance(raw, (str, int, float)) else ""
+        number = r"(\d+(?:\.\d+)?)\s*%?"
+        low, high, low_open, high_open = 0.0, 100.0, False, False
+        if found := re.fullmatch(number + r"\s*\.\.\s*" + number, text):
+            low, high = float(found[1]), float(found[2])
+        elif found := re.fullmatch(r"(>=|<=|>|<)\s*" + number, text):
+            value = float(found[2])
+            if found[1].startswith(">"):
+                low, low_open = value, found[1] == ">"
+            else:
+                high, high_open = value, found[1] == "<"
+        else:
+            self.err(
+                f'\'{key}\' is a range of percents in quotes: "35..85", ">= 10", '
+                f'"<= 90", "> 0" or "< 5"; not {show(raw)}',
+                span,
+            )
+            return None
+        if not (0 <= low <= 100 and 0 <= high <= 100) or low > high:
+            self.err(
+                f"the range {show(raw)} is empty or outside 0..100: a chance is a percent "
+                "from 0 to 100, the lower bound first",
+                span,
+            )
+            return None
+        return m.Bound(low, high, low_open, high_open, text, span)

@@ -21,10 +21,12 @@ which endings each side can reach.
 
 from __future__ import annotations
 
+import math
 import random
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, cast
 
 from presidium.conditions import INT
@@ -48,38 +50,53 @@ class StateBudgetExceeded(PresidiumError):
 
 
 class _NeedRoll(Exception):
-    def __init__(self, percent: int) -> None:
-        super().__init__(percent)
-        self.percent = percent
+    """The dice were asked for a roll the queue does not answer: its odds, outcome by outcome."""
+
+    def __init__(self, weights: tuple[int, ...]) -> None:
+        super().__init__(weights)
+        self.weights = weights
 
 
 class _RollAgain(Exception):
     """One step came back to a roll it has already made, in the same state: a loop through
     phases nobody decides in (a script's chance that can lead back). The other outcomes were
-    queued at the first visit, so this branch adds nothing new."""
+    queued at the first visit, so this branch adds nothing new. ``at`` is how many rolls
+    the step had made when it first made this one."""
+
+    def __init__(self, at: int) -> None:
+        super().__init__(at)
+        self.at = at
 
 
 class _ForcedDice:
     """Dice that answer from a queue and ask the explorer when the queue is empty.
 
     ``where`` tells the state the game is in; a roll made again in the same state within one
-    step ends that branch (``_RollAgain``), so a step cannot go round a loop for ever.
+    step ends that branch (``_RollAgain``), so a step cannot go round a loop for ever. The
+    queue holds the index of each roll's outcome: 0 success and 1 failure for ``roll``.
     """
 
     def __init__(self, where: Callable[[], Hashable]) -> None:
-        self.queue: list[bool] = []
+        self.queue: list[int] = []
         self.where = where
-        self.made: set[Hashable] = set()  # the rolls of the step being replayed
+        self.made: dict[Hashable, int] = {}  # the rolls of the step being replayed, in order
 
-    def roll(self, percent: int, what: str) -> tuple[bool, int]:
+    def _next(self, weights: tuple[int, ...], what: str) -> int:
         point = (what, self.where())
         if point in self.made:
-            raise _RollAgain
-        self.made.add(point)
+            raise _RollAgain(self.made[point])
+        self.made[point] = len(self.made)
         if not self.queue:
-            raise _NeedRoll(percent)
-        success = self.queue.pop(0)
+            raise _NeedRoll(weights)
+        return self.queue.pop(0)
+
+    def roll(self, percent: int, what: str) -> tuple[bool, int]:
+        success = self._next((percent, 100 - percent), what) == 0
         return success, (1 if success else 100)
+
+    def pick(self, weights: tuple[int, ...], what: str) -> tuple[int, int]:
+        index = self._next(weights, what)
+        return index, 1 + sum(weights[:index])
 
 
 @dataclass(frozen=True)
@@ -144,11 +161,18 @@ def relevance(scenario: Scenario) -> Relevance:
 
 @dataclass
 class Edge:
+    """One way a step can go: from a state, by the player's choice (``action``; None for the
+    start), through the dice's outcomes (``rolls``, each an index among a roll's outcomes),
+    to the next state, an ending or a failure, with the ``probability`` of those rolls."""
+
     source: StateKey | None  # None: the start of the game
     target: StateKey | None  # None when the edge ends the game or fails
     ending: str | None
     error: str | None
     trace: Trace
+    action: str | None = None
+    probability: float = 1.0
+    rolls: tuple[int, ...] = ()
 
 
 @dataclass
@@ -166,6 +190,12 @@ class Exploration:
     dead_ends: list[tuple[SourceSpan, str]] = field(default_factory=list)
     no_way_out: list[tuple[SourceSpan, str]] = field(default_factory=list)
     texts: set[SourceSpan] = field(default_factory=set)  # conditional text parts shown somewhere
+    # Steps that came round to a roll they had made (``_RollAgain``): (source, action, the
+    # rolls before that roll, their probability, this branch's probability). Their weight
+    # belongs to the branches that went on from that roll (see ``_share_loops``).
+    looped: list[tuple[StateKey | None, str | None, tuple[int, ...], float, float]] = field(
+        default_factory=list
+    )
 
 
 def explore(
@@ -186,19 +216,11 @@ def explore(
     result = Exploration(side, rel)
     seen: set[StateKey] = set()
 
-    def outcomes(percent: int) -> list[bool]:
-        if percent >= 100:
-            return [True]
-        if percent <= 0:
-            return [False]
-        return [True, False]
-
-    stack: list[tuple[Snapshot, StateKey | None, str | None, tuple[bool, ...]]] = [
-        (game.snapshot(), None, None, ())
-    ]
+    Item = tuple[Snapshot, StateKey | None, str | None, tuple[int, ...], tuple[float, ...]]
+    stack: list[Item] = [(game.snapshot(), None, None, (), ())]
     replays = 0
     while stack:
-        snap, source, action, rolls = stack.pop()
+        snap, source, action, rolls, odds = stack.pop()
         replays += 1
         if stop is not None and replays % STOP_EVERY == 0:  # new states or not: bounds hold
             reason = stop()
@@ -210,18 +232,31 @@ def explore(
         # Only this step's choices and votes are read, below: the path that led here stays
         # out of the snapshots, whose number grows with the depth of the search.
         game.forget_path()
-        dice.queue, dice.made = list(rolls), set()
+        dice.queue, dice.made = list(rolls), {}
         game.trace = trace = cast(Trace, [])
+        probability = math.prod(odds)
+
+        edge = partial(
+            Edge, source, trace=trace, action=action, probability=probability, rolls=rolls
+        )
+
         try:
             game.start() if action is None else game.step(action)
         except _NeedRoll as need:
+            total = sum(need.weights)
             stack.extend(
-                (snap, source, action, (*rolls, o)) for o in reversed(outcomes(need.percent))
+                (snap, source, action, (*rolls, i), (*odds, weight / total))
+                for i, weight in reversed(list(enumerate(need.weights)))
+                if weight > 0
             )
             continue
-        except _RollAgain:  # what this branch reached before it came round is still reached
+        except (
+            _RollAgain
+        ) as again:  # what this branch reached before it came round is still reached
             result.choices.update((entry.phase, entry.choice) for entry in game.trail)
             result.phases.update(item.id for kind, item, _, _ in trace if kind == "phase")
+            prefix = rolls[: again.at]
+            result.looped.append((source, action, prefix, math.prod(odds[: again.at]), probability))
             continue
         except PresidiumError as exc:
             phase = game.phase
@@ -229,7 +264,7 @@ def explore(
             result.dead_ends.append((span, str(exc)))
             result.choices.update((entry.phase, entry.choice) for entry in game.trail)
             result.phases.update(item.id for kind, item, _, _ in trace if kind == "phase")
-            result.edges.append(Edge(source, None, None, str(exc), trace))
+            result.edges.append(edge(None, None, str(exc)))
             continue
         for entry in game.trail:
             result.choices.add((entry.phase, entry.choice))
@@ -241,11 +276,11 @@ def explore(
         if game.over:
             assert game.ending is not None
             result.endings[game.ending] += 1
-            result.edges.append(Edge(source, None, game.ending, None, trace))
+            result.edges.append(edge(None, game.ending, None))
             continue
         values = game.values
         key: StateKey = (game.machine.state, tuple(values[k] for k in keys))
-        result.edges.append(Edge(source, key, None, None, trace))
+        result.edges.append(edge(key, None, None))
         if key in seen:
             continue
         seen.add(key)
@@ -259,11 +294,40 @@ def explore(
         assert game.pending is not None
         available = [o.id for o in game.options() if o.available]
         result.offered.update((game.pending.phase, c) for c in available)
-        stack.extend((here, key, choice, ()) for choice in reversed(available))
+        stack.extend((here, key, choice, (), ()) for choice in reversed(available))
     game.trace = None
+    _share_loops(result)
     _propagate_text(scenario, result, stop)
     _find_no_way_out(scenario, result)
     return result
+
+
+def _share_loops(result: Exploration) -> None:
+    """Give the weight of each branch that came round to a roll it had made to the branches
+    that went on from that roll.
+
+    Coming round to the same roll in the same state, the game goes on exactly as it did the
+    first time, so the outcomes that follow that roll happen in the same proportions, and
+    their probabilities scale up to fill the whole weight of the roll. Deeper rolls first,
+    so that an inner loop is settled before the loop around it. Weight with nowhere to go
+    (every branch from that roll comes round) stays lost: that loop never ends.
+    """
+    if not result.looped:
+        return
+    groups: dict[tuple[StateKey | None, str | None], list[Edge]] = defaultdict(list)
+    for edge in result.edges:
+        groups[(edge.source, edge.action)].append(edge)
+    rolls_at: dict[tuple[StateKey | None, str | None, tuple[int, ...]], float] = {}
+    for source, action, prefix, weight, _ in result.looped:
+        rolls_at[(source, action, prefix)] = weight
+    for source, action, prefix in sorted(rolls_at, key=lambda k: -len(k[2])):
+        under = [e for e in groups[(source, action)] if e.rolls[: len(prefix)] == prefix]
+        present = sum(e.probability for e in under)
+        if present <= 0:
+            continue
+        scale = rolls_at[(source, action, prefix)] / present
+        for e in under:
+            e.probability *= scale
 
 
 MAX_REVISITS = 64  # a state on a cycle whose values keep growing is widened after this many

@@ -409,12 +409,37 @@ class Classroom:
 
 
 @dataclass(frozen=True, slots=True)
-class Expectation:
-    """A claim for ``presidium check``: this ending is reachable when playing this side."""
+class Bound:
+    """A range a probability must lie in, in percent (``35..85``, ``>= 10``, ``< 5``)."""
 
-    ending: str
+    low: float
+    high: float
+    low_open: bool  # ``> N``: N itself is outside
+    high_open: bool  # ``< N``
+    text: str  # as written, for messages
+    span: SourceSpan
+
+    def holds(self, percent: float, slack: float = 1e-9) -> bool:
+        above = percent > self.low + slack if self.low_open else percent >= self.low - slack
+        below = percent < self.high - slack if self.high_open else percent <= self.high + slack
+        return above and below
+
+
+@dataclass(frozen=True, slots=True)
+class Expectation:
+    """A claim for ``presidium check``: this ending (or the side's victory, every ending whose
+    ``winner`` is the side) is reachable playing this side; with ``best`` and ``random``, its
+    probability under best play and under random play lies within those bounds."""
+
+    ending: str | None  # None for the side's victory
     side: str
     span: SourceSpan
+    best: Bound | None = None
+    random: Bound | None = None
+
+    @property
+    def victory(self) -> bool:
+        return self.ending is None
 
 
 @dataclass(frozen=True)

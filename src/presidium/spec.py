@@ -47,7 +47,11 @@ SCENARIO = _fields(
     votes=(OPT, "how votes are counted: vote id -> vote", "map:VOTE"),
     phases=(REQ, "the scenes: phase id -> phase", "map:PHASE"),
     endings=(REQ, "how it can end: ending id -> ending", "map:ENDING"),
-    expect=(OPT, "endings that must be reachable, and from which side", "list:EXPECTATION"),
+    expect=(
+        OPT,
+        "endings that must be reachable, from which side, and within which odds",
+        "list:EXPECTATION",
+    ),
     debrief_questions=(OPT, "questions for discussion after the debrief", "texts"),
     extends=(OPT, "the scenario this one changes: a bundled id or a path to a .yaml file", "text"),
     remove=(OPT, "what to take out of the scenario this one extends", "object:REMOVE"),
@@ -251,8 +255,15 @@ FATE = _fields(
     ),
 )
 EXPECTATION = _fields(
-    reachable=(REQ, "an ending id", "id"),
-    **{"as": (REQ, "the side that must be able to reach it", "id")},
+    reachable=(OPT, "an ending id (or write 'victory')", "id"),
+    **{"as": (OPT, "the side that must be able to reach it (with 'reachable')", "id")},
+    victory=(OPT, "a side id: the endings whose winner is that side, together", "id"),
+    best=(
+        OPT,
+        "bounds, in percent, on the best chance any strategy has: '35..85', '>= 10', '< 90'",
+        "text",
+    ),
+    random=(OPT, "bounds, in percent, on the chance under random play: '>= 10'", "text"),
 )
 
 CLASSROOM = _fields(

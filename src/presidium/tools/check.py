@@ -11,18 +11,21 @@ from __future__ import annotations
 import os
 import random
 import sys
+import textwrap
 import time
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from presidium.bestplay import VICTORY, BestPlay, Odds, best_play
 from presidium.diagnostics import Diagnostic, SourceSpan
 from presidium.engine import Game
 from presidium.errors import PresidiumError
 from presidium.events import PhaseStarted
 from presidium.explore import Edge, Exploration, StateBudgetExceeded, class_game, explore
-from presidium.model import Scenario, TextPart
+from presidium.model import Expectation, Scenario, TextPart
+from presidium.printable import clean
 from presidium.seating import CastingError, cast, role_of
 from presidium.tools.common import compile_path, existing_files, plural, print_diagnostics
 
@@ -102,7 +105,8 @@ def check(
             out.write(f"{path}: error: {exc}\n")
             failed = True
             continue
-        found = findings(scenario, explorations)
+        plays = {side: best_play(scenario, run) for side, run in explorations.items()}
+        found = findings(scenario, explorations, plays)
         if runs:
             sampled = random_runs(scenario, runs, seed, stop)
             found += sampled.errors
@@ -117,7 +121,7 @@ def check(
             found += lessons.errors + lessons.warnings()
         diagnostics = sorted(set(found + result.warnings), key=lambda d: (d.span, d.message))
         print_diagnostics(diagnostics, result.files, out)
-        write_summary(scenario, explorations, diagnostics, out)
+        write_summary(scenario, explorations, diagnostics, out, plays)
         if runs:
             write_runs(scenario, sampled, out)
         if lessons is not None:
@@ -127,8 +131,13 @@ def check(
     return 1 if failed else 0
 
 
-def findings(scenario: Scenario, explorations: dict[str, Exploration]) -> list[Diagnostic]:
-    """Everything the explorations prove impossible, broken or never used."""
+def findings(
+    scenario: Scenario,
+    explorations: dict[str, Exploration],
+    plays: dict[str, BestPlay] | None = None,
+) -> list[Diagnostic]:
+    """Everything the explorations prove impossible, broken or never used, and every bound
+    on the odds (``expect``) that best play (``plays``) breaks."""
     out: list[Diagnostic] = []
     runs = list(explorations.values())
     sides_of: dict[tuple[SourceSpan, str], list[str]] = {}
@@ -215,16 +224,69 @@ def findings(scenario: Scenario, explorations: dict[str, Exploration]) -> list[D
             )
         unseen(ending.text, f"when ending '{ending.id}' is reached")
     for expectation in scenario.expectations:
-        if expectation.ending not in endings_by_side.get(expectation.side, set()):
+        reached = endings_by_side.get(expectation.side, set())
+        if expectation.ending is None:
+            goal = f"the victory of {expectation.side}"
+            reachable = any(scenario.endings[e].winner == expectation.side for e in reached)
+        else:
+            goal = f"ending '{expectation.ending}'"
+            reachable = expectation.ending in reached
+        if not reachable:
             out.append(
                 Diagnostic(
                     "error",
-                    f"expected ending '{expectation.ending}' to be reachable playing "
-                    f"{expectation.side}, but no path leads there",
+                    f"expected {goal} to be reachable playing {expectation.side}, but no path "
+                    "leads there",
                     expectation.span,
                 )
             )
+            continue
+        play = (plays or {}).get(expectation.side)
+        odds = play.goal(expectation.ending or VICTORY) if play is not None else None
+        if odds is not None:
+            out += broken_bounds(expectation, odds)
     return out
+
+
+def broken_bounds(expectation: Expectation, odds: Odds) -> list[Diagnostic]:
+    """An error at each bound of ``expectation`` that the computed ``odds`` fall outside."""
+    goal = "victory" if expectation.ending is None else f"ending '{expectation.ending}'"
+    found = []
+    for bound, value, what, other in (
+        (
+            expectation.best,
+            odds.best,
+            f"the best chance of {goal}",
+            f"random play: {percent(odds.random)}",
+        ),
+        (
+            expectation.random,
+            odds.random,
+            f"the chance of {goal} under random play",
+            f"best play: {percent(odds.best)}",
+        ),
+    ):
+        if bound is not None and not bound.holds(value * 100):
+            wanted = bound.text if bound.text.endswith("%") else f"{bound.text}%"
+            found.append(
+                Diagnostic(
+                    "error",
+                    f"expected {what} playing {expectation.side} to be {wanted}, but it is "
+                    f"{percent(value)} ({other})",
+                    bound.span,
+                )
+            )
+    return found
+
+
+def percent(value: float) -> str:
+    """A probability as a percent to one decimal; never a possible event shown as 0.0% or a
+    possible failure as 100.0%."""
+    if 0 < value < 0.0005:
+        return "<0.1%"
+    if 0.9995 <= value < 1:
+        return ">99.9%"
+    return f"{value * 100:.1f}%"
 
 
 LastDates = frozenset[tuple[str, str]]  # (date, phase id) of the last dated phase on a path
@@ -273,6 +335,7 @@ def write_summary(
     explorations: dict[str, Exploration],
     diagnostics: list[Diagnostic],
     out: IO[str],
+    plays: dict[str, BestPlay] | None = None,
 ) -> None:
     runs = list(explorations.values())
     played = ", ".join(
@@ -285,6 +348,8 @@ def write_summary(
         out.write(
             f"  ending {ending.id} ({label}): {'reachable playing ' + ', '.join(sides) if sides else 'never reached'}\n"
         )
+    for play in (plays or {}).values():
+        write_best_play(scenario, play, out)
     phases = set().union(*(r.phases for r in runs))
     choices = set().union(*(r.choices for r in runs))
     texts = set().union(*(r.texts for r in runs))
@@ -297,6 +362,37 @@ def write_summary(
     )
     errors = sum(d.severity == "error" for d in diagnostics)
     out.write(f"  {plural(errors, 'error')}, {plural(len(diagnostics) - errors, 'warning')}\n")
+
+
+WIDTH = 80  # the best-play table fits a terminal of this width
+
+
+def write_best_play(scenario: Scenario, play: BestPlay, out: IO[str]) -> None:
+    """One side's table: each goal's best chance and its chance under random play, then the
+    best strategy's first moves for the side's victory."""
+    rows = ([play.victory] if play.victory is not None else []) + list(play.endings)
+    names = {odds.goal: clean(odds.goal) for odds in rows}
+    width = max(24, min(max(map(len, names.values())), WIDTH - 4 - 18))
+    head = f"odds playing {clean(play.side)}"
+    out.write(f"  {head:<{width + 2}}  {'best':>7}   {'random':>7}\n")
+    for odds in rows:
+        name = names[odds.goal]
+        if len(name) > width:
+            out.write(f"    {name}\n")
+            name = ""
+        out.write(f"    {name:<{width}}  {percent(odds.best):>7}   {percent(odds.random):>7}\n")
+    if play.victory is not None and play.victory.moves:
+        steps = "; ".join(
+            f"{n}. {clean(m.phase)}: {clean(m.label)}" for n, m in enumerate(play.victory.moves, 1)
+        )
+        lines = textwrap.wrap(
+            f"best first moves for victory: {steps}",
+            WIDTH,
+            initial_indent="    ",
+            subsequent_indent="      ",
+            break_on_hyphens=False,
+        )
+        out.write("".join(line + "\n" for line in lines))
 
 
 def _conditional_texts(scenario: Scenario) -> set[object]:

@@ -186,6 +186,7 @@ endings:
   plenum_called:
     title: "The plenum is called"
     kind: historical
+    winner: khrushchev          # whose victory this ending is (or 'none')
     sources: [medvedev]
     text: "The Presidium agreed to convene an extraordinary plenum the next day."
     fates:
@@ -200,6 +201,7 @@ endings:
   door_stays_shut:
     title: "The door stays shut"
     kind: counterfactual
+    winner: molotov
     text: "The members go home. The Presidium decides without them."
     fates:
       khrushchev: "Removed by the Presidium."
@@ -211,6 +213,9 @@ expect:
   - {{reachable: plenum_called, as: molotov}}
   - {{reachable: door_stays_shut, as: khrushchev}}
   - {{reachable: door_stays_shut, as: molotov}}
+# ... and with what odds, in percent: 'best' for the best strategy a player can follow,
+# 'random' for choices taken at random. Quote the range: "25..75", ">= 10", "< 90".
+  - {{victory: molotov, best: "25..75", random: ">= 10"}}
 
 debrief_questions:
   - "Why did the number of members at the door matter, if they had no vote in the Presidium?"

@@ -1,0 +1,250 @@
+"""Best play: how likely each ending is for one side, played as well as possible, or at random.
+
+``explore`` gives every state of a side's game (the player's decisions), every choice open
+there, and where each choice can lead with what probability (the product of the odds of the
+dice rolled on the way: the choice's own chance, the script's chances). On that graph:
+
+* **best**: the highest probability of reaching an ending that any strategy of the player
+  achieves against the script and the dice (expectimax: the player takes the choice worth
+  most, the dice weigh their outcomes). Each ending is its own goal with its own strategy, and
+  so is the side's *victory* (the endings whose ``winner`` is the side).
+* **random**: the probability under uniform random play, as ``--autoplay random`` plays:
+  every available choice equally likely.
+* **moves**: the best strategy's first decisions along its most likely path.
+
+States are taken in reverse topological order of their strongly connected components, so an
+acyclic graph (the usual story) is solved exactly in one pass. A component with cycles (a
+story that can come back to a state) is solved by value iteration from zero, which rises to
+the exact values; it stops when no value moves by more than ``TOLERANCE`` in a sweep.
+Pure: no printing, no clock.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from presidium.explore import Exploration, StateKey
+from presidium.model import Scenario
+
+TOLERANCE = 1e-12  # value iteration stops when no value moves by more than this in a sweep
+MAX_SWEEPS = 100_000  # a cycle that converges slower than this is reported by ``residual``
+MOVES = 6  # how many of the best strategy's first decisions are kept
+VICTORY = "victory"
+
+Node = StateKey | None  # None: the start of the game, before the first decision
+Branch = tuple[float, Node, int]  # probability, next state (None: the game ended), ending index
+
+
+@dataclass(frozen=True)
+class Move:
+    """One decision of a strategy: in phase ``phase``, take ``choice`` (shown as ``label``)."""
+
+    phase: str
+    choice: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Odds:
+    """One goal (an ending, or the side's victory): its chance under best and random play."""
+
+    goal: str  # an ending id, or ``VICTORY``
+    best: float  # 0..1
+    random: float  # 0..1
+    moves: tuple[Move, ...]  # the best strategy's first decisions, along its most likely path
+
+
+@dataclass(frozen=True)
+class BestPlay:
+    side: str
+    endings: tuple[Odds, ...]  # one per ending, in the scenario's order
+    victory: Odds | None  # None when no ending names the side as its winner
+    residual: float  # the largest change in the last sweep of value iteration (0: exact)
+
+    def goal(self, name: str) -> Odds | None:
+        """The odds of an ending by id, or of the victory (``VICTORY``)."""
+        if name == VICTORY:
+            return self.victory
+        return next((o for o in self.endings if o.goal == name), None)
+
+
+def victories(scenario: Scenario, side: str) -> tuple[str, ...]:
+    """The endings whose winner is ``side``: its victory."""
+    return tuple(e.id for e in scenario.endings.values() if e.winner == side)
+
+
+def best_play(scenario: Scenario, run: Exploration, moves: int = MOVES) -> BestPlay:
+    """The best and random odds of every ending (and of the victory) for ``run.side``."""
+    endings = list(scenario.endings)
+    won = set(victories(scenario, run.side))
+    goals = len(endings) + 1  # the last goal is the victory
+    index = {e: i for i, e in enumerate(endings)}
+    choices: dict[Node, dict[str | None, list[Branch]]] = defaultdict(dict)
+    nodes: list[Node] = [None]
+    for edge in run.edges:
+        if edge.source not in choices:
+            nodes.append(edge.source)
+        ending = index[edge.ending] if edge.ending is not None else -1
+        branches = choices[edge.source].setdefault(edge.action, [])
+        branches.append((edge.probability, edge.target, ending))
+    for node in list(choices):
+        for branches in choices[node].values():
+            for _, target, _ in branches:
+                if target is not None and target not in choices:
+                    choices[target] = {}  # a state whose every branch came round (stuck)
+
+    def terminal(ending: int) -> list[float]:
+        value = [0.0] * goals
+        if ending >= 0:
+            value[ending] = 1.0
+            if endings[ending] in won:
+                value[-1] = 1.0
+        return value
+
+    ends = [terminal(i) for i in range(len(endings))]
+    zero = [0.0] * goals
+    best: dict[Node, list[float]] = {}
+    rand: dict[Node, list[float]] = {}
+
+    def worth(branches: list[Branch], values: dict[Node, list[float]]) -> list[float]:
+        total = [0.0] * goals
+        for p, target, ending in branches:
+            value = ends[ending] if ending >= 0 else values.get(target, zero)
+            for k in range(goals):
+                total[k] += p * value[k]
+        return total
+
+    def update(node: Node) -> float:
+        """Recompute one state's values; return the largest change."""
+        options = [(worth(b, best), worth(b, rand)) for b in choices[node].values()]
+        if options:
+            new_best = [max(o[0][k] for o in options) for k in range(goals)]
+            new_rand = [sum(o[1][k] for o in options) / len(options) for k in range(goals)]
+        else:
+            new_best, new_rand = zero, zero
+        old_best, old_rand = best.get(node, zero), rand.get(node, zero)
+        change = max(
+            max(abs(a - b) for a, b in zip(new_best, old_best, strict=True)),
+            max(abs(a - b) for a, b in zip(new_rand, old_rand, strict=True)),
+        )
+        best[node], rand[node] = new_best, new_rand
+        return change
+
+    residual = 0.0
+    for component in _components(choices):
+        cyclic = len(component) > 1 or any(
+            t == component[0] for b in choices[component[0]].values() for _, t, _ in b
+        )
+        if not cyclic:
+            update(component[0])
+            continue
+        for _ in range(MAX_SWEEPS):
+            change = max(update(node) for node in component)
+            if change <= TOLERANCE:
+                break
+        residual = max(residual, change)
+
+    start_best, start_rand = best.get(None, zero), rand.get(None, zero)
+
+    def odds(goal: str, k: int) -> Odds:
+        path = (
+            _path(scenario, choices, lambda b: worth(b, best), k, moves)
+            if start_best[k] > 0
+            else ()
+        )
+        return Odds(goal, start_best[k], start_rand[k], path)
+
+    return BestPlay(
+        run.side,
+        tuple(odds(e, i) for i, e in enumerate(endings)),
+        odds(VICTORY, goals - 1) if won else None,
+        residual,
+    )
+
+
+def _path(
+    scenario: Scenario,
+    choices: dict[Node, dict[str | None, list[Branch]]],
+    worth: Callable[[list[Branch]], list[float]],
+    k: int,
+    limit: int,
+) -> tuple[Move, ...]:
+    """The best strategy for goal ``k``: its decisions along its most likely path, the first
+    choice offered winning a tie."""
+    path: list[Move] = []
+    node: Node = None
+    seen: set[Node] = set()
+    while len(path) < limit and node not in seen:
+        seen.add(node)
+        options = choices.get(node, {})
+        if not options:
+            break
+        action: str | None = None
+        branches: list[Branch] = []
+        top = -1.0
+        for name, option in options.items():
+            value = worth(option)[k]
+            if value > top + 1e-9:
+                action, branches, top = name, option, value
+        if node is not None and action is not None:
+            choice = scenario.phases[node[0]].choice(action)
+            path.append(Move(node[0], action, choice.label if choice else action))
+        likely: dict[Node, float] = defaultdict(float)
+        for p, target, _ in branches:
+            likely[target] += p  # None: the game ends (or fails) here
+        if not likely:
+            break
+        node = max(likely, key=lambda t: likely[t])
+        if node is None:
+            break
+    return tuple(path)
+
+
+def _components(graph: dict[Node, dict[str | None, list[Branch]]]) -> Iterator[list[Node]]:
+    """Strongly connected components, each after every component it leads to (Tarjan's
+    algorithm without recursion: a long story must not hit Python's recursion limit)."""
+    number: dict[Node, int] = {}
+    low: dict[Node, int] = {}
+    on_stack: set[Node] = set()
+    stack: list[Node] = []
+    counter = 0
+
+    def successors(node: Node) -> list[Node]:
+        return [t for b in graph.get(node, {}).values() for _, t, _ in b if t is not None]
+
+    for root in graph:
+        if root in number:
+            continue
+        work: list[tuple[Node, Iterator[Node]]] = [(root, iter(successors(root)))]
+        number[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            for child in children:
+                if child not in number:
+                    number[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(successors(child))))
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], number[child])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == number[node]:
+                    component = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
+                        if member == node:
+                            break
+                    yield component
