@@ -135,6 +135,9 @@ def all_text(scenario: Scenario) -> list[tuple[str, str, str | None]]:
     out: list[tuple[str, str, str | None]] = [("summary", scenario.summary, None)]
     out += [(side.id, side.goal, None) for side in scenario.sides.values()]
     out += [(actor.id, actor.office, None) for actor in scenario.actors.values()]
+    out += [(a.id, a.about.text, None) for a in scenario.actors.values() if a.about is not None]
+    out += [(side.id, t.label, None) for side in scenario.sides.values() for t in side.targets]
+    out += [(term, f"{term}: {line.text}", None) for term, line in scenario.glossary.items()]
     for vote in scenario.votes.values():
         out += [(vote.id, vote.title, None), (vote.id, vote.motion, None)]
         out += [(vote.id, rule.reason, None) for rule in vote.rules]

@@ -17,7 +17,7 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, cast
 
 from presidium import __version__
 
@@ -26,9 +26,21 @@ if TYPE_CHECKING:
 
     from presidium.catalog import Opened
     from presidium.saves import Save
+    from presidium.ui.pager import Pager
     from presidium.ui.play import PlayOptions
 
-COMMANDS = ("play", "list", "validate", "check", "graph", "schema", "new", "replay", "class")
+COMMANDS = (
+    "play",
+    "list",
+    "endings",
+    "validate",
+    "check",
+    "graph",
+    "schema",
+    "new",
+    "replay",
+    "class",
+)
 WIDEST = 200  # --width takes 60 to 200 columns
 READABLE = 100  # on a wider terminal the text stops growing here: longer lines are hard to read
 TRANSCRIPTS = (".txt", ".md", ".markdown", ".html", ".htm", ".svg")
@@ -280,6 +292,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="list bundled and local scenarios",
         description="List bundled scenarios and scenario files in this folder.",
     )
+    endings = sub.add_parser(
+        "endings",
+        help="the endings you have reached, scenario by scenario",
+        description="The endings you have reached in games you played to the end (not "
+        "--autoplay, --json or replays): every scenario with how many of its endings you have "
+        "found, or one scenario's endings, the historical one marked and the others not yet "
+        "named.",
+    )
+    endings.add_argument(
+        "scenario",
+        nargs="?",
+        metavar="SCENARIO",
+        help="a bundled scenario id or the path to a .yaml file (default: every scenario)",
+    )
     _class_parsers(sub)
     return parser
 
@@ -416,6 +442,10 @@ def _main(argv: Sequence[str] | None) -> int:
             return exit_.code if isinstance(exit_.code, int) else 2
         if args.command == "list":
             return _list()
+        if args.command == "endings":
+            from presidium.tools.endings import endings
+
+            return endings(args.scenario, sys.stdout)
         from presidium.printable import printable_stream
 
         out = printable_stream(sys.stdout)  # the tools quote file names, scenarios and saves
@@ -531,6 +561,18 @@ def _plain_wanted(requested: bool) -> bool:
     )
 
 
+def _pager(args: argparse.Namespace, interactive: bool) -> Pager | None:
+    """Pacing, for a person at a terminal only: never with --plain, --json or --autoplay, nor
+    when either end is a pipe or a file."""
+    from presidium.ui.pager import Pager, can_pause
+
+    if args.plain or args.json or args.autoplay or not interactive:
+        return None
+    if not sys.stdout.isatty() or not can_pause():
+        return None
+    return Pager(sys.stdout)
+
+
 def _refuse_shared(outputs: list[tuple[str, str]]) -> None:
     """Refuse two output options that name one file: the second written would replace the first."""
     from presidium.errors import UsageError
@@ -617,6 +659,8 @@ def _play(args: argparse.Namespace, program: str = "presidium") -> int:
 
     first: tuple[catalog.Opened, PlayOptions, saves.Save | None]
 
+    interactive = stdin_is_interactive()
+
     def open_save(name: str) -> tuple[catalog.Opened, PlayOptions, saves.Save]:
         path = saves.find(name)
         save = saves.read(path)
@@ -624,7 +668,15 @@ def _play(args: argparse.Namespace, program: str = "presidium") -> int:
         refuse_unfit(save, opened.scenario, save.source)
         autosave = path if saves.is_autosave(path) else None  # a resumed game goes on in it
         options = PlayOptions(
-            save.side, save.seed, None, args.debrief, args.record, False, autosave, program
+            save.side,
+            save.seed,
+            None,
+            args.debrief,
+            args.record,
+            False,
+            autosave,
+            program,
+            confirm=interactive,
         )
         return opened, options, save
 
@@ -646,7 +698,13 @@ def _play(args: argparse.Namespace, program: str = "presidium") -> int:
             )
         seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
         options = PlayOptions(
-            args.side, seed, args.autoplay, args.debrief, args.record, program=program
+            args.side,
+            seed,
+            args.autoplay,
+            args.debrief,
+            args.record,
+            program=program,
+            confirm=interactive and not args.autoplay,
         )
         first = (opened, options, None)
     outputs = [  # now that all else is known to be right, before the game
@@ -661,7 +719,6 @@ def _play(args: argparse.Namespace, program: str = "presidium") -> int:
     _refuse_shared(outputs)
     for option, target in outputs:
         _check_writable(option, target)
-    interactive = stdin_is_interactive()
     if args.json:
         return play_json(
             first[0].scenario, first[1], sys.stdout, LineReader(sys.stdin, interactive)
@@ -671,7 +728,8 @@ def _play(args: argparse.Namespace, program: str = "presidium") -> int:
     from presidium.ui.render import Renderer, make_console, notice, recording_console
 
     plain = _plain_wanted(args.plain)
-    console = make_console(plain, width=args.width)
+    pager = _pager(args, interactive)
+    console = make_console(plain, width=args.width, file=cast("IO[str] | None", pager))
     if args.width is None and console.width > READABLE:
         console.width = READABLE
     transcript = None
@@ -685,6 +743,8 @@ def _play(args: argparse.Namespace, program: str = "presidium") -> int:
         else (lambda scenario: Renderer(transcript, scenario, not styled, None)),
     )
     reader = LineReader(sys.stdin, interactive)
+    if pager is not None:
+        reader.prompted = pager.reset
     if not resuming and args.seed is None:
         console.print(
             f"(seed {seed}: replay this game with --seed {seed})", markup=False, highlight=False

@@ -15,6 +15,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "the history behind this scene and those since your last decision, with sources",
     ),
     "status": ("status", "status", "the state of play"),
+    "who": (
+        "who",
+        "who [NAME|TERM]",
+        "who is who and where they stand now; a person or a word explained, with sources",
+    ),
     "history": ("history", "history", "the decisions so far, beside what really happened"),
     "undo": (
         "undo",

@@ -53,6 +53,36 @@ class SceneNotes:
 
 
 @dataclass(frozen=True)
+class MapScene:
+    title: str
+    visited: bool
+    counterfactual: bool
+
+
+@dataclass(frozen=True)
+class MapRow:
+    """The scenes of one date, in story order; ``hidden`` more are on other paths. A row with
+    no scenes stands for ``hidden`` scenes of other dates that the game did not visit."""
+
+    when: str
+    scenes: tuple[MapScene, ...]
+    hidden: int = 0
+    note: str = ""  # what a row without scenes stands for
+
+
+@dataclass(frozen=True)
+class StoryMap:
+    """The scenario's scenes by date with the path taken marked, and the endings: the one
+    reached and history's by title, the others only counted (their titles would spoil a
+    later game)."""
+
+    rows: tuple[MapRow, ...]
+    ending: str  # the title of the ending reached
+    historical: str | None  # history's ending when the game reached another; None: it did not
+    other_endings: int  # endings neither reached nor history's
+
+
+@dataclass(frozen=True)
 class Debrief:
     title: str
     side: str
@@ -70,6 +100,7 @@ class Debrief:
     notes: tuple[SceneNotes, ...]
     questions: tuple[str, ...]
     sources: tuple[tuple[str, str, str], ...]  # (id, citation, grade)
+    map: StoryMap | None = None
 
 
 def format_date(iso: str | None, label: str | None) -> str:
@@ -85,7 +116,9 @@ def format_date(iso: str | None, label: str | None) -> str:
 def _step(scenario: Scenario, entry: TrailEntry) -> Step:
     who = "you" if entry.by == "player" else scenario.seat_name(entry.seat)
     chance = None
-    if entry.chance is not None:
+    if entry.outcome is not None:
+        chance = f"{entry.chance[0] if entry.chance else 0}% chance: {entry.outcome}"
+    elif entry.chance is not None:
         chance = f"{entry.chance[0]}% chance: {'succeeded' if entry.chance[1] else 'failed'}"
     same = None if entry.historical_choice is None else not entry.diverged
     return Step(
@@ -109,6 +142,11 @@ def _why(entry: TrailEntry) -> str:
     """Why a step left history: the dice, a closed door, or somebody's decision."""
     if entry.choice == entry.historical_choice:
         assert entry.chance is not None
+        if entry.outcome is not None:
+            return (
+                f"the same choice as history, but the dice gave '{entry.outcome}' "
+                f"({entry.chance[0]}% chance), not the historical outcome"
+            )
         return f"the same choice as history, but the {entry.chance[0]}% chance failed"
     if entry.historical_closed is not None:
         return f"history's choice was closed: {entry.historical_closed}"
@@ -139,6 +177,143 @@ def scene_notes(scenario: Scenario, phase_ids: Iterable[str]) -> tuple[SceneNote
             title = (COUNTERFACTUAL_MARK if phase.counterfactual else "") + phase.title
             played.append(SceneNotes(title, phase.notes))
     return tuple(played)
+
+
+MAP_OTHERS = 3  # scenes on other paths named in a row; more are counted
+MAP_ROWS = 24  # rows of a map; beyond it, the dates in the middle are counted
+MAP_PATH = 11  # scenes of the path named in one date's row
+
+
+def _successors(scenario: Scenario, phase_id: str) -> list[str]:
+    phase = scenario.phases[phase_id]
+    branches = [b for c in phase.choices for o in c.outcomes() for b in o.next] + list(phase.next)
+    return [b.target for b in branches if b.target in scenario.phases]
+
+
+def story_order(scenario: Scenario) -> list[tuple[str, list[str]]]:
+    """The scenes grouped by date in story order: (date, phase ids), earliest first.
+
+    A scene without a date of its own takes the date of the scene that leads to it; scenes
+    of one date are ordered by how many steps from the start they are, then as written.
+    """
+    depth: dict[str, int] = {scenario.start: 0}
+    parent: dict[str, str] = {}
+    queue = [scenario.start]
+    for phase_id in queue:
+        for target in _successors(scenario, phase_id):
+            if target not in depth:
+                depth[target] = depth[phase_id] + 1
+                parent[target] = phase_id
+                queue.append(target)
+    written = {p: n for n, p in enumerate(scenario.phases)}
+    unreached = [p for p in scenario.phases if p not in depth]
+    for p in unreached:  # never reached from the start: after everything else
+        depth[p] = len(written) + written[p]
+
+    def dated(phase_id: str) -> tuple[str, str]:
+        """(ISO date to sort by, date to show): a scene's own, or that of the way in."""
+        phase = scenario.phases[phase_id]
+        own = format_date(phase.date, phase.date_label) if phase.date or phase.date_label else ""
+        iso = phase.date or ""
+        ancestor = parent.get(phase_id)
+        steps = 0
+        while (not iso or not own) and ancestor is not None and steps < len(written):
+            before = scenario.phases[ancestor]
+            iso = iso or before.date or ""
+            if not own and (before.date or before.date_label):
+                own = format_date(before.date, before.date_label)
+            ancestor, steps = parent.get(ancestor), steps + 1
+        return iso, own or "undated"
+
+    groups: dict[str, list[str]] = {}
+    ordered = sorted(scenario.phases, key=lambda p: (dated(p)[0], depth[p], written[p]))
+    for phase_id in ordered:
+        groups.setdefault(dated(phase_id)[1], []).append(phase_id)
+    return list(groups.items())
+
+
+def story_map(scenario: Scenario, visited: Iterable[str], ending: str) -> StoryMap:
+    """The map of a finished game: every date with a scene visited, the scenes of other
+    paths faint or counted, and runs of dates the game never reached folded into one row.
+
+    However big the scenario, the map stays a screen or two: a date names at most
+    ``MAP_PATH`` scenes of the path and ``MAP_OTHERS`` of other paths, and a map of more
+    than ``MAP_ROWS`` rows keeps its first and last dates and counts the ones between.
+    """
+    seen = set(visited)
+    rows: list[MapRow] = []
+    folded = 0
+    for when, phase_ids in story_order(scenario):
+        if not seen & set(phase_ids):
+            folded += len(phase_ids)
+            continue
+        if folded:
+            rows.append(MapRow("", (), folded, _other_paths(folded)))
+            folded = 0
+        scenes = [
+            MapScene(scenario.phases[p].title, p in seen, scenario.phases[p].counterfactual)
+            for p in phase_ids
+        ]
+        path = [s for s in scenes if s.visited]
+        others = [s for s in scenes if not s.visited][:MAP_OTHERS]
+        if len(path) > MAP_PATH:
+            gap = MapScene(f"… {len(path) - MAP_PATH + 1} more scenes of your path …", True, False)
+            path = [*path[: MAP_PATH // 2], gap, *path[len(path) - (MAP_PATH - 1) // 2 :]]
+            shown = [*path, *others]
+        else:  # in story order, the path and the other scenes side by side
+            kept = {id(x) for x in [*path, *others]}
+            shown = [x for x in scenes if id(x) in kept]
+        hidden = sum(not s.visited for s in scenes) - len(others)
+        rows.append(MapRow(when, tuple(shown), hidden))
+    if folded:
+        rows.append(MapRow("", (), folded, _other_paths(folded)))
+    if len(rows) > MAP_ROWS:  # a game of many days: the dates between are counted
+        head, tail = MAP_ROWS // 2, MAP_ROWS // 2 - 1
+        middle = rows[head : len(rows) - tail]
+        dates = sum(1 for r in middle if r.scenes)
+        scenes_met = sum(1 for r in middle for x in r.scenes if x.visited)
+        note = f"… {dates} more dates, with {scenes_met} or more scenes of your path …"
+        rows = [*rows[:head], MapRow("", (), 0, note), *rows[len(rows) - tail :]]
+    history = scenario.historical_ending
+    historical = None
+    if history is not None and history != ending and history in scenario.endings:
+        historical = scenario.endings[history].title
+    elif history != ending:  # no historical ending: the ending reached is no history's
+        historical = ""
+    unnamed = len(scenario.endings) - 1 - bool(historical)
+    return StoryMap(tuple(rows), scenario.endings[ending].title, historical, unnamed)
+
+
+MAP_KEY = "Scenes in story order: ● on your path, ○ on another path."
+
+
+def folded_text(row: MapRow) -> str:
+    """What a row without scenes stands for: dates the game never reached, or many dates."""
+    return row.note
+
+
+def _other_paths(count: int) -> str:
+    return f"… {_scenes(count)} on other paths"
+
+
+def _scenes(count: int) -> str:
+    return "1 scene" if count == 1 else f"{count} scenes"
+
+
+def more_text(row: MapRow) -> str:
+    """The scenes of a date that the row does not name."""
+    return f"(and {row.hidden} more on other paths)" if row.hidden else ""
+
+
+def endings_text(m: StoryMap) -> list[tuple[str, str]]:
+    """The endings as (marker, text): the one reached, history's, and the rest counted."""
+    parts = [("◆", f"{m.ending} (yours{'' if m.historical is not None else ', as in history'})")]
+    if m.historical:
+        parts.append(("◇", f"{m.historical} (history's)"))
+    if m.other_endings:
+        word = "ending" if m.other_endings == 1 else "endings"
+        parts.append(("◇", f"{m.other_endings} other {word} not reached"))
+    return parts
 
 
 def build(scenario: Scenario, game: Game, side: str) -> Debrief:
@@ -189,6 +364,7 @@ def build(scenario: Scenario, game: Game, side: str) -> Debrief:
         notes=played,
         questions=scenario.debrief_questions,
         sources=sources,
+        map=story_map(scenario, game.scenes, game.ending),
     )
 
 
@@ -207,6 +383,7 @@ def markdown(debrief: Debrief) -> str:
     lines = [f"# Debrief: {_md(d.title)}", ""]
     lines += [f"Side played: {_md(d.side)}. Seed: {d.seed}.", ""]
     lines += markdown_ending(d)
+    lines += markdown_map(d.map)
     lines += markdown_steps(d.steps, "Your path beside history")
     lines += markdown_votes(d.votes)
     lines += markdown_history(d)
@@ -229,6 +406,24 @@ def markdown_ending(d: Debrief) -> list[str]:
     return lines + [f"- **{_md(f.name)}**: {_md(f.text)}" for f in d.fates] + [""]
 
 
+def markdown_map(m: StoryMap | None) -> list[str]:
+    """The map: a line a date, the path taken in bold, other scenes plain, then the endings."""
+    if m is None:
+        return []
+    lines = ["## Your path on the map", "", MAP_KEY, ""]
+    for row in m.rows:
+        if not row.scenes:
+            lines.append(f"- {folded_text(row)}")
+            continue
+        scenes = " · ".join(
+            f"● **{_md(s.title)}**" if s.visited else f"○ {_md(s.title)}" for s in row.scenes
+        )
+        more = f" {more_text(row)}" if row.hidden else ""
+        lines.append(f"- *{_md(row.when)}*: {scenes}{more}")
+    ends = " · ".join(f"{mark} {_md(text)}" for mark, text in endings_text(m))
+    return [*lines, f"- *Endings*: {ends}", ""]
+
+
 def _beside(s: Step) -> str:
     if s.as_in_history is None:
         return ""
@@ -242,7 +437,7 @@ def markdown_steps(steps: Iterable[Step], heading: str) -> list[str]:
     lines = [f"## {heading}", ""]
     lines += ["| When | Scene | Who | Choice | Beside history |", "|---|---|---|---|---|"]
     for s in steps:
-        choice = _md(s.choice) + (f" ({s.chance})" if s.chance else "")
+        choice = _md(s.choice) + (f" ({_md(s.chance)})" if s.chance else "")
         lines.append(f"| {_md(s.when)} | {_md(s.scene)} | {_md(s.who)} | {choice} | {_beside(s)} |")
     lines.append("")
     return lines
@@ -349,6 +544,8 @@ table { border-collapse: collapse; width: 100%; font-size: 0.92em; }
 th, td { border: 1px solid #999; padding: 0.3em 0.5em; text-align: left; vertical-align: top; }
 .diverged { font-weight: bold; }
 .kind { font-style: italic; }
+.map { list-style: none; padding-left: 0; }
+.map .other { color: #777; }
 @media print { body { margin: 0; } a { color: inherit; } }
 """
 
@@ -379,6 +576,7 @@ def html(debrief: Debrief) -> str:
         f"<p>Side played: {e(d.side)}. Seed: {d.seed}.</p>",
     ]
     out += html_ending(d)
+    out += html_map(d.map)
     out += html_steps(d.steps, "Your path beside history")
     out += html_votes(d.votes)
     out += html_history(d)
@@ -401,6 +599,28 @@ def html_ending(d: Debrief) -> list[str]:
         + [f"<li><strong>{e(f.name)}</strong>: {e(f.text)}</li>" for f in d.fates]
         + ["</ul>"]
     )
+
+
+def html_map(m: StoryMap | None) -> list[str]:
+    """The map as a list a date: the path taken in bold, other scenes in grey."""
+    if m is None:
+        return []
+    e = escape
+    out = ["<h2>Your path on the map</h2>", f"<p>{e(MAP_KEY)}</p>", '<ul class="map">']
+    for row in m.rows:
+        if not row.scenes:
+            out.append(f'<li class="other">{e(folded_text(row))}</li>')
+            continue
+        scenes = " · ".join(
+            f'<strong class="path">● {e(s.title)}</strong>'
+            if s.visited
+            else f'<span class="other">○ {e(s.title)}</span>'
+            for s in row.scenes
+        )
+        more = f' <span class="other">{e(more_text(row))}</span>' if row.hidden else ""
+        out.append(f"<li><em>{e(row.when)}</em>: {scenes}{more}</li>")
+    ends = " · ".join(f"{mark} {e(text)}" for mark, text in endings_text(m))
+    return [*out, f"<li><em>Endings</em>: {ends}</li>", "</ul>"]
 
 
 def html_steps(steps: Iterable[Step], heading: str) -> list[str]:

@@ -7,12 +7,13 @@ order, in the second pass.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Collection
 
 from presidium import model as m
 from presidium import spec
-from presidium.conditions import BOOL, INT, VarType
+from presidium.conditions import BOOL, INT, Scope, VarType
 from presidium.diagnostics import did_you_mean, one_of
 from presidium.loader import YMap
 from presidium.reader import Reader, quoted, show, suggested, undeclared_stance
@@ -76,12 +77,109 @@ class Declarations(Reader):
                 self.sources_of(node),
                 span,
                 self.flag(node, "persuadable", False),
+                self.sourced_line(node, "about", f"the 'about' line of actor '{aid}'"),
             )
+        return result
+
+    def sourced_line(self, node: YMap, key: str, what: str) -> m.Sourced | None:
+        """A line with its sources: ``text`` and ``sources`` (or ``counterfactual: true``).
+
+        Plain text is read too, but warned about: a line that tells history needs sources,
+        and one that does not should say it is invented.
+        """
+        if key not in node:
+            return None
+        value, span = node[key], node.value_span(key)
+        if isinstance(value, str):
+            self.check_text(value, span)
+            if not value.strip():
+                self.err(f"{what} must be text, not empty text", span)
+                return None
+            self.warn(
+                f"{what} has no sources; write it as 'text:' and 'sources:', or add "
+                "'counterfactual: true' if it is invented",
+                span,
+            )
+            return m.Sourced(value, (), False, span)
+        line = self.mapping(value, span, what)
+        if line is None:
+            return None
+        self.keys(line, spec.ABOUT, what)
+        counterfactual = self.flag(line, "counterfactual", False)
+        sources = self.sources_of(line)
+        given = line.get("sources")  # an unknown source is reported as that, not as none
+        unsourced = "sources" not in line or (isinstance(given, list) and not given)
+        if not counterfactual and unsourced and not self.misspelt(line, "sources"):
+            self.err(
+                f"{what} needs at least one source, or 'counterfactual: true' if it is invented",
+                line.value_span("sources") if "sources" in line else line.span,
+            )
+        return m.Sourced(self.text(line, "text", "'text'") or "", sources, counterfactual, span)
+
+    def compile_glossary(self, doc: YMap) -> dict[str, m.Sourced]:
+        """The glossary: term -> a line, with sources where the term is history's own."""
+        if "glossary" not in doc:
+            return {}
+        node = self.mapping(doc["glossary"], doc.value_span("glossary"), "'glossary'")
+        result: dict[str, m.Sourced] = {}
+        folded: dict[str, str] = {}
+        for term, value in (node or {}).items():
+            assert node is not None
+            kspan = node.key_span(term)
+            if not isinstance(term, str) or not term.strip():
+                self.err(f"a glossary term must be text, not {show(term)}", kspan)
+                continue
+            self.check_text(term, kspan)
+            key = " ".join(term.split()).casefold()
+            if key in folded:
+                self.err(
+                    f"glossary term '{term}' is the same as '{folded[key]}' but for case and "
+                    "spaces; the 'who' command could not tell them apart",
+                    kspan,
+                )
+                continue
+            folded[key] = term
+            if isinstance(value, str):  # a definition of a word needs no sources
+                self.check_text(value, node.value_span(term))
+                if not value.strip():
+                    self.err(f"glossary term '{term}' needs its meaning in words", kspan)
+                    continue
+                result[term] = m.Sourced(value, (), False, node.value_span(term))
+                continue
+            line = self.mapping(value, node.value_span(term), f"glossary term '{term}'")
+            if line is None:
+                continue
+            self.keys(line, spec.ABOUT, f"glossary term '{term}'")
+            result[term] = m.Sourced(
+                self.text(line, "text", "'text'") or "",
+                self.sources_of(line),
+                self.flag(line, "counterfactual", False),
+                node.value_span(term),
+            )
+        return result
+
+    def compile_targets(self, sides: dict[str, m.Side], scope: Scope) -> dict[str, m.Side]:
+        """Each side with its ``targets``: read once the variables are known, since each is
+        a condition on them."""
+        result = dict(sides)
+        for sid in sides:
+            node = self.side_nodes.get(sid)
+            if node is None or "targets" not in node:
+                continue
+            targets = []
+            for item in self.records(node, "targets", "a target", spec.SIDE_TARGET):
+                label = self.text(item, "label", "'label'")
+                when = self.optional_expr(item, "when", BOOL, scope)
+                if label is not None and when is not None:
+                    targets.append(m.Target(label, when, item.span))
+            result[sid] = dataclasses.replace(sides[sid], targets=tuple(targets))
         return result
 
     def compile_sides(self, doc: YMap, actors: dict[str, m.Actor]) -> dict[str, m.Side]:
         result = {}
+        self.side_nodes: dict[str, YMap] = {}  # read again for 'targets', once there is a scope
         for sid, node, span in self.each(doc, "sides", "side"):
+            self.side_nodes[sid] = node
             self.keys(node, spec.SIDE, f"side '{sid}'")
             leader = (
                 self.ref(node.get("leader"), node.value_span("leader"), actors, "actor")

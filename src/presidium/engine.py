@@ -39,9 +39,13 @@ UNSETTLED = "unsettled"  # a scene's ``decision`` until the run it belongs to ha
 
 
 class Dice(Protocol):
-    """Decides chances. ``roll`` returns (success, the number rolled from 1 to 100)."""
+    """Decides chances. ``roll`` returns (success, the number rolled from 1 to 100); ``pick``
+    chooses among outcomes whose odds (``weights``, in percent) add up to 100, and returns
+    (the outcome's index, the number rolled)."""
 
     def roll(self, percent: int, what: str) -> tuple[bool, int]: ...
+
+    def pick(self, weights: tuple[int, ...], what: str) -> tuple[int, int]: ...
 
 
 class SeededDice:
@@ -53,6 +57,12 @@ class SeededDice:
     def roll(self, percent: int, what: str) -> tuple[bool, int]:
         number = int(self.rng.random() * 100) + 1
         return number <= percent, number
+
+    def pick(self, weights: tuple[int, ...], what: str) -> tuple[int, int]:
+        """The same one number from 1 to 100 as ``roll``: the outcome whose share of the 100
+        it falls in (so two outcomes fall exactly as ``roll`` would)."""
+        number = int(self.rng.random() * 100) + 1
+        return pick_by(weights, number), number
 
     def getstate(self) -> Any:
         return self.rng.getstate()
@@ -78,6 +88,9 @@ class TrailEntry:
     chance: tuple[int, bool] | None  # (percent, success)
     # Why the historical choice could not be taken here, when it was closed at the time.
     historical_closed: str | None = None
+    # The outcome the dice gave, for a chance of more than two (``chance`` then holds its
+    # odds, and True for the first outcome, the historical one).
+    outcome: str | None = None
 
     @property
     def diverged(self) -> bool:
@@ -160,6 +173,7 @@ class Game:
         # Tools that analyse a scenario set this to a list; the engine then records each effect,
         # conditional text and scripted offer as it happens. ``None`` in play: no cost.
         self.trace: list[tuple[str, Any, Any, Any]] | None = None
+        self._watched = watched(scenario)
         if seating is not None and seating.mode != "solo":
             from presidium.classgame import ClassGame
 
@@ -238,6 +252,10 @@ class Game:
             if not available and choice.unavailable is None:
                 continue
             percent = self._percent(choice) if choice.chance is not None else None
+            odds: tuple[tuple[str, int], ...] = ()
+            if choice.chance is not None and choice.chance.outcomes:
+                labels = (o.label for o in choice.chance.outcomes)
+                odds, percent = tuple(zip(labels, self._odds(choice), strict=True)), None
             offered.append(
                 ev.Option(
                     len(offered) + 1,
@@ -247,6 +265,7 @@ class Game:
                     None if available else choice.unavailable,
                     percent,
                     choice.counterfactual,
+                    odds,
                 )
             )
         return tuple(offered)
@@ -273,7 +292,18 @@ class Game:
         date = phase.date if phase else None
         label = phase.date_label if phase else None
         aftermath = phase is None or phase.id not in self._live
-        return ev.Status(date, label, tuple(lines), aftermath)
+        return ev.Status(date, label, tuple(lines), aftermath, self.targets())
+
+    def targets(self) -> tuple[ev.TargetLine, ...]:
+        """The targets of the side played in a solo game, each met or not as things stand."""
+        if self.room is not None:
+            return ()
+        return tuple(
+            ev.TargetLine(side.id, target.label, bool(target.when.evaluate(self.values)))
+            for side in self.scenario.sides.values()
+            if side.id in self.humans
+            for target in side.targets
+        )
 
     def snapshot(self) -> Snapshot:
         dice_state = self.dice.getstate() if isinstance(self.dice, SeededDice) else None
@@ -478,7 +508,25 @@ class Game:
             )
         )
         rolled = None
-        if choice.chance is not None:
+        drawn = None
+        if choice.chance is not None and choice.chance.outcomes:
+            odds = self._odds(choice)
+            index, number = self.dice.pick(odds, f"{phase.id}:{choice.id}")
+            picked = choice.chance.outcomes[index]
+            out.append(
+                ev.ChanceRolled(
+                    choice.id,
+                    odds[index],
+                    number,
+                    index == 0,
+                    outcome=picked.label,
+                    odds=tuple(zip((o.label for o in choice.chance.outcomes), odds, strict=True)),
+                )
+            )
+            outcome = picked.outcome
+            trigger = trigger_name(phase.id, choice.id, str(index))
+            rolled, drawn = (odds[index], index == 0), picked.label
+        elif choice.chance is not None:
             percent = self._percent(choice)
             success, number = self.dice.roll(percent, f"{phase.id}:{choice.id}")
             out.append(ev.ChanceRolled(choice.id, percent, number, success))
@@ -509,19 +557,32 @@ class Game:
                 history_choice.label if history_choice else None,
                 rolled,
                 closed,
+                drawn,
             )
         )
         cause = f"{self.scenario.seat_name(seat)}'s choice '{choice.label}'"
-        self._apply_outcome(outcome, choice.counterfactual, out, cause)
+        why = Why(
+            "chance" if rolled else "choice",
+            choice.label,
+            seat,
+            self.scenario.seat_name(seat),
+            None if rolled is None else ("success" if rolled[1] else "failure"),
+        )
+        self._apply_outcome(outcome, choice.counterfactual, out, cause, why)
         self._phase = self.scenario.phases.get(self.machine.fire(trigger, self.values))
         self._enter(out)
 
     def _apply_outcome(
-        self, outcome: Outcome, counterfactual: bool, out: list[ev.Event], cause: str = ""
+        self,
+        outcome: Outcome,
+        counterfactual: bool,
+        out: list[ev.Event],
+        cause: str = "",
+        why: Why | None = None,
     ) -> None:
         text = self._render(outcome.text)
         said: list[ev.Event] = []  # said after the outcome's own text
-        self._apply(outcome.effects, said, cause)
+        self._apply(outcome.effects, said, cause, why)
         if text:
             out.append(ev.Narration(text, counterfactual))
         out.extend(said)
@@ -534,7 +595,7 @@ class Game:
             self.trace.append(("phase", phase, None, None))
         self.scenes.append(phase.id)
         kept: list[ev.Event] = []  # said after the scene it belongs to
-        self._apply(phase.effects, kept, f"the scene '{phase.title}'")
+        self._apply(phase.effects, kept, f"the scene '{phase.title}'", Why("scene", phase.title))
         decision = "here" if phase.choices and phase.by in self.humans else UNSETTLED
         out.append(
             ev.PhaseStarted(
@@ -606,10 +667,21 @@ class Game:
             self.room.ended(out)
 
     def _apply(
-        self, effects: Iterable[CompiledEffect], out: list[ev.Event] | None = None, cause: str = ""
+        self,
+        effects: Iterable[CompiledEffect],
+        out: list[ev.Event] | None = None,
+        cause: str = "",
+        why: Why | None = None,
     ) -> None:
         """Apply ``effects`` (of ``cause``) in order. In a class, the story moving a stance a
-        seated student has declared is said to the room by name (``ClassGame.moved``)."""
+        seated student has declared is said to the room by name (``ClassGame.moved``); in a
+        solo game, each value of the status panel that moved is said with ``why``
+        (``Changed``)."""
+        if why is not None and out is not None and self.room is None and effects:
+            before = [self.values[name] for name, _ in self._watched]
+            self._apply(effects, out, cause)
+            self._said_changed(before, why, out)
+            return
         values, variables, trace, room = self.values, self.scenario.variables, self.trace, self.room
         for effect in effects:
             operand = effect.value.evaluate(values)
@@ -622,9 +694,43 @@ class Game:
                 room.moved(effect.target, new, cause, out)
             values[effect.target] = new
 
+    def _said_changed(self, before: list[Any], why: Why, out: list[ev.Event]) -> None:
+        """A ``Changed`` for each watched value that differs from ``before``."""
+        variables = self.scenario.variables
+        for (name, label), old in zip(self._watched, before, strict=True):
+            new = self.values[name]
+            if new != old:
+                var = variables[name]
+                out.append(
+                    ev.Changed(
+                        name,
+                        label,
+                        var.display(old),
+                        var.display(new),
+                        why.label,
+                        why.kind,
+                        why.seat,
+                        why.seat_name,
+                        why.outcome,
+                    )
+                )
+
     def _percent(self, choice: Choice) -> int:
         assert choice.chance is not None
         return _clamp_percent(choice.chance.percent.evaluate(self.values))
+
+    def _odds(self, choice: Choice) -> tuple[int, ...]:
+        """The odds of each outcome of a chance of more than two, adding up to 100: each
+        worked out in order and kept within what the ones before it left; the last takes
+        the rest."""
+        assert choice.chance is not None
+        odds, left = [], 100
+        for outcome in choice.chance.outcomes[:-1]:
+            assert outcome.percent is not None
+            share = min(left, _clamp_percent(outcome.percent.evaluate(self.values)))
+            odds.append(share)
+            left -= share
+        return (*odds, left)
 
     def _render(self, parts: Iterable[TextPart]) -> str:
         values, trace = self.values, self.trace
@@ -651,6 +757,33 @@ _BY_VOTE = Compiled("the vote", "", lambda values: None, frozenset())
 def _set_by_vote(name: str) -> CompiledEffect:
     """A vote's result written to ``name``, recorded as an effect would be (see ``trace``)."""
     return CompiledEffect(f"{name} = (the vote)", name, "=", _BY_VOTE)
+
+
+@dataclass(frozen=True)
+class Why:
+    """What applies a set of effects, for the ``Changed`` events they cause."""
+
+    kind: str  # "choice", "chance" or "scene"
+    label: str  # the choice's label or the scene's title
+    seat: str | None = None
+    seat_name: str | None = None
+    outcome: str | None = None
+
+
+def watched(scenario: Scenario) -> tuple[tuple[str, str], ...]:
+    """The variables the status panel shows, each with its line's label: a variable's own
+    line, or for a line of alignments, the stance of each actor of that rank."""
+    result: list[tuple[str, str]] = []
+    for item in scenario.status:
+        if item.variable is not None:
+            result.append((item.variable, item.label))
+        else:
+            result += [
+                (f"{actor.id}.stance", item.label)
+                for actor in scenario.actors.values()
+                if actor.rank == item.rank
+            ]
+    return tuple(result)
 
 
 def _endless(passed: list[str]) -> str:
@@ -682,6 +815,17 @@ def combine(op: str, old: Any, operand: Any, var: Variable) -> Any:
         if var.type.maximum is not None and value > var.type.maximum:
             value = var.type.maximum
     return value
+
+
+def pick_by(weights: tuple[int, ...], number: int) -> int:
+    """The outcome a roll of ``number`` (1 to 100) gives: the first whose running total of
+    ``weights`` reaches it."""
+    total = 0
+    for index, weight in enumerate(weights):
+        total += weight
+        if number <= total:
+            return index
+    return len(weights) - 1
 
 
 def _clamp_percent(value: Any) -> int:

@@ -64,6 +64,15 @@ class StatusLine:
 
 
 @dataclass(frozen=True)
+class TargetLine:
+    """One of a side's targets, and whether the game's state meets it now."""
+
+    side: str
+    label: str
+    met: bool
+
+
+@dataclass(frozen=True)
 class Status(Event):
     date: str | None
     date_label: str | None
@@ -71,7 +80,40 @@ class Status(Event):
     # No decision can follow: the story is told on to its ending, often months or years later,
     # so a new date alone says nothing new about the state of play.
     aftermath: bool = False
+    targets: tuple[TargetLine, ...] = ()  # the targets of the side(s) played, met or not
     type: str = field(init=False, default="status")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Without ``targets`` when there are none: a scenario without targets, and a class
+        game, give the same JSON as before targets existed."""
+        body = super().to_dict()
+        if not self.targets:
+            del body["targets"]
+        return body
+
+
+@dataclass(frozen=True)
+class Changed(Event):
+    """A value of the status panel moved (solo play), and what moved it, so that a front end
+    can say in one line why a number changed.
+
+    ``variable`` moved; ``label`` is its line in the status panel (for an actor's stance
+    counted in a line of alignments, that line's label). ``old`` and ``new`` are as the panel
+    shows them (an actor's stance by its label). ``cause`` is in words: the label of the
+    choice (``kind`` "choice", or "chance" when it hung on a chance, whose result is
+    ``outcome``) taken by ``seat``, or the title of the scene (``kind`` "scene") entered.
+    """
+
+    variable: str
+    label: str
+    old: str
+    new: str
+    cause: str
+    kind: str  # "choice", "chance" or "scene"
+    seat: str | None = None  # who chose; None for a scene
+    seat_name: str | None = None
+    outcome: str | None = None  # a chance's result: "success" or "failure"
+    type: str = field(init=False, default="changed")
 
 
 @dataclass(frozen=True)
@@ -120,8 +162,10 @@ class Option:
     label: str
     available: bool
     reason: str | None
-    percent: int | None  # odds of success, for a choice that depends on chance
+    percent: int | None  # odds of success, for a choice that depends on a two-way chance
     counterfactual: bool
+    # A chance of more than two outcomes: each outcome's label and odds (``percent`` is None).
+    odds: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -132,6 +176,15 @@ class DecisionNeeded(Event):
     prompt: str
     options: tuple[Option, ...]
     type: str = field(init=False, default="decision")
+
+    def to_dict(self) -> dict[str, Any]:
+        """As every event; an option's ``odds`` only where it has them, so that the data of
+        a game without many-outcome chances is as it always was."""
+        body = super().to_dict()
+        for option in body["options"]:
+            if not option["odds"]:
+                del option["odds"]
+        return body
 
 
 @dataclass(frozen=True)
@@ -148,11 +201,23 @@ class ChoiceMade(Event):
 
 @dataclass(frozen=True)
 class ChanceRolled(Event):
+    """A chance decided. With more than two outcomes, ``outcome`` names the one the dice gave,
+    ``percent`` is its odds, ``odds`` every outcome's, and ``success`` means the first (the
+    historical one)."""
+
     choice: str
     percent: int
     roll: int
     success: bool
     type: str = field(init=False, default="chance")
+    outcome: str | None = None
+    odds: tuple[tuple[str, int], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        body = super().to_dict()
+        if self.outcome is None:  # a two-way chance: as it always was
+            del body["outcome"], body["odds"]
+        return body
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,13 @@ the scenario's folder) starts from that scenario and changes it:
 * a phase's ``choices`` are merged by choice id the same way (a choice given whole replaces
   the base's choice of that id; a new id is added at the end), and an ending's ``fates`` by
   actor;
+* ``glossary`` entries are merged by term; a side's ``targets`` and an actor's ``about`` are
+  keys like any other, replaced whole;
 * ``roles`` and ``injections`` (format 2) are merged by id too; a role's ``objectives``,
   ``knows``, ``moves``, ``can`` and ``reflect`` lists are replaced whole, like any key;
 * ``remove:`` lists what to take out: ``phases``, ``endings``, ``choices`` (as
-  ``phase.choice``), ``actors``, ``variables``, ``votes``, ``sources``, ``sides``, ``roles``,
-  ``injections`` and ``moves`` (as ``role.move``).
+  ``phase.choice``), ``actors``, ``variables``, ``votes``, ``sources``, ``sides``,
+  ``glossary`` (terms), ``roles``, ``injections`` and ``moves`` (as ``role.move``).
 
 Bases may extend further bases. Every node keeps the file it was written in, so a mistake is
 reported at its own ``file:line:col``, in whichever file made it.
@@ -41,6 +43,7 @@ BY_ID = (
     "endings",
     "roles",
     "injections",
+    "glossary",
 )
 REMOVABLE = (
     "phases",
@@ -51,6 +54,7 @@ REMOVABLE = (
     "votes",
     "sources",
     "sides",
+    "glossary",
     "roles",
     "injections",
     "moves",
@@ -60,6 +64,7 @@ NESTED = {
     "choices": ("phases", "choices", "phase.choice"),
     "moves": ("roles", "moves", "role.move"),
 }
+ONE = {"glossary": "glossary term"}  # what one item of a section is called, where not its singular
 MAX_CHAIN = 16
 
 
@@ -250,7 +255,8 @@ def _remove(result: YMap, child: YMap, bag: DiagnosticBag) -> None:
             if not isinstance(container, YMap) or item not in container:
                 known = list(container) if isinstance(container, YMap) else []
                 bag.error(
-                    f"the base has no {kind[:-1]} '{item}' to remove{did_you_mean(item, known)}",
+                    f"the base has no {ONE.get(kind, kind[:-1])} '{item}' to remove"
+                    f"{did_you_mean(item, known)}",
                     span,
                 )
                 continue

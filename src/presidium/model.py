@@ -67,12 +67,34 @@ class Note:
 
 
 @dataclass(frozen=True, slots=True)
+class Target:
+    """One thing a side needs, in words and as the condition the game tests: shown met or
+    not, so that the goal's thresholds are never hidden from the player."""
+
+    label: str
+    when: Compiled
+    span: SourceSpan
+
+
+@dataclass(frozen=True, slots=True)
+class Sourced:
+    """A line of text with the sources behind it (an actor's ``about``, a glossary entry);
+    ``counterfactual`` for one that is invented, which needs no sources."""
+
+    text: str
+    sources: tuple[str, ...]
+    counterfactual: bool
+    span: SourceSpan
+
+
+@dataclass(frozen=True, slots=True)
 class Side:
     id: str
     name: str
     leader: str
     goal: str
     span: SourceSpan
+    targets: tuple[Target, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +110,7 @@ class Actor:
     # Classroom (format 2): when no student holds this actor, others may argue its stance
     # one step along ``Classroom.stance_line``.
     persuadable: bool = False
+    about: Sourced | None = None  # who this is, in one sourced line (the ``who`` command)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,11 +166,31 @@ class Outcome:
 
 
 @dataclass(frozen=True, slots=True)
+class ChanceOutcome:
+    """One outcome of a chance of more than two: its odds (None on the last, which takes what
+    the others leave), the words the player reads beside them, and what follows."""
+
+    label: str
+    percent: Compiled | None
+    outcome: Outcome
+    span: SourceSpan
+
+
+@dataclass(frozen=True, slots=True)
 class Chance:
+    """Odds and what follows each way the dice fall.
+
+    Two outcomes: ``percent`` of ``success``, else ``failure``. More (``outcomes``): every
+    outcome in order, the first the historical one; then ``percent`` is the first's odds,
+    ``success`` the first outcome and ``failure`` the last, so that what reads a chance as
+    success or failure still reads it as history's outcome or not.
+    """
+
     percent: Compiled
     success: Outcome
     failure: Outcome
     span: SourceSpan
+    outcomes: tuple[ChanceOutcome, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +206,8 @@ class Choice:
     concedes: bool = False  # taking it gives the game up (the player confirms)
 
     def outcomes(self) -> tuple[Outcome, ...]:
+        if self.chance is not None and self.chance.outcomes:
+            return tuple(o.outcome for o in self.chance.outcomes)
         if self.chance is not None:
             return (self.chance.success, self.chance.failure)
         assert self.outcome is not None
@@ -469,6 +514,7 @@ class Scenario:
     classroom: Classroom | None = None
     roles: dict[str, Role] = field(default_factory=dict)  # in priority order
     injections: dict[str, Injection] = field(default_factory=dict)
+    glossary: dict[str, Sourced] = field(default_factory=dict)  # term -> what it means
 
     def seat_name(self, seat: str) -> str:
         if seat in self.sides:

@@ -81,6 +81,9 @@ class Session:
     # Left midway (Ctrl-C, a signal, an output that failed): the text may stop short of the
     # answer to the last line typed, so a replay compares only as far as the text goes.
     interrupted: bool = False
+    # Played at a terminal: a choice that gives the game up was confirmed with a typed answer,
+    # which a replay must ask for again.
+    confirms: bool = False
 
 
 @dataclass
@@ -181,6 +184,8 @@ class Save:
                 "autoplay": self.session.autoplay,
                 "interrupted": self.session.interrupted,
             }
+            if self.session.confirms:  # written only when set: older saves stay as they were
+                body["session"]["confirms"] = True
         body["checksum"] = _checksum(body)
         if self.version == CLASS_VERSION:
             return _one_action_a_line(body)
@@ -313,6 +318,7 @@ def _from_body(body: dict[str, Any], name: str) -> Save:
             typed(raw, "side_asked", bool, "true or false", False),
             autoplay,
             typed(raw, "interrupted", bool, "true or false", False),
+            typed(raw, "confirms", bool, "true or false", False),
         )
     if body["version"] == CLASS_VERSION:
         return Save.of_class(

@@ -53,6 +53,12 @@ SCENARIO = _fields(
         "list:EXPECTATION",
     ),
     debrief_questions=(OPT, "questions for discussion after the debrief", "texts"),
+    glossary=(
+        OPT,
+        "terms the player may not know, shown by the 'who' command: term -> text, or text "
+        "and sources",
+        "glossary",
+    ),
     extends=(OPT, "the scenario this one changes: a bundled id or a path to a .yaml file", "text"),
     remove=(OPT, "what to take out of the scenario this one extends", "object:REMOVE"),
     classroom=(
@@ -79,6 +85,20 @@ SIDE = _fields(
     name=(REQ, "the side's name", "text"),
     leader=(REQ, "the actor who leads it", "id"),
     goal=(REQ, "what the side wants, shown when choosing a side", "text"),
+    targets=(
+        OPT,
+        "what the side needs, each shown met or not: the goal's thresholds in words",
+        "list:SIDE_TARGET",
+    ),
+)
+SIDE_TARGET = _fields(
+    label=(REQ, "what is needed, as the player reads it", "text"),
+    when=(REQ, "the condition that is true while it is met", "condition"),
+)
+ABOUT = _fields(
+    text=(REQ, "one line: who this is, or what the term means", "text"),
+    sources=(OPT, "source ids that support it (required unless counterfactual)", "ids"),
+    counterfactual=(OPT, "true if the line is invented (it is labelled so)", "flag"),
 )
 ACTOR = _fields(
     name=(REQ, "the person's or body's name", "text"),
@@ -91,6 +111,11 @@ ACTOR = _fields(
     stance=(OPT, "the starting stance", "id"),
     principal=(OPT, "true if every ending must say what became of this actor", "flag"),
     sources=(OPT, "source ids for the actor's office and stance", "ids"),
+    about=(
+        OPT,
+        "who this is, in one line, with its sources, for the 'who' command",
+        "sourced",
+    ),
     persuadable=(
         OPT,
         "true: when no student holds this actor, roles may argue its stance one step along "
@@ -138,14 +163,27 @@ CHOICE = _fields(
     effects=(OPT, "effects applied when it is taken", "effects"),
     text=(OPT, "what happens, shown after it is taken", "scene_text"),
     next=(OPT, "where the story goes", "next"),
-    chance=(OPT, "odds, and what happens on success and on failure", "object:CHANCE"),
+    chance=(OPT, "odds, and what happens on each outcome", "object:CHANCE"),
     counterfactual=(OPT, "override the automatic counterfactual label", "flag"),
     concedes=(OPT, "true if taking it gives the game up: the player is asked to confirm", "flag"),
 )
 CHANCE = _fields(
-    percent=(REQ, "the odds of success, a number expression from 0 to 100", "number"),
-    success=(REQ, "what happens on success", "object:OUTCOME"),
-    failure=(REQ, "what happens on failure", "object:OUTCOME"),
+    percent=(OPT, "two outcomes: the odds of success, a number expression from 0 to 100", "number"),
+    success=(OPT, "two outcomes: what happens on success", "object:OUTCOME"),
+    failure=(OPT, "two outcomes: what happens on failure", "object:OUTCOME"),
+    outcomes=(
+        OPT,
+        "instead of percent/success/failure: two or more outcomes, each with its odds, the "
+        "first the historical one, the last (without 'percent') taking what is left",
+        "list:CHANCE_OUTCOME",
+    ),
+)
+CHANCE_OUTCOME = _fields(
+    label=(REQ, "what the player reads beside its odds, and after the roll", "text"),
+    percent=(OPT, "its odds, a number expression from 0 to 100; not on the last", "number"),
+    text=(OPT, "what happens", "scene_text"),
+    effects=(OPT, "effects applied", "effects"),
+    next=(REQ, "where the story goes", "next"),
 )
 OUTCOME = _fields(
     text=(OPT, "what happens", "scene_text"),
@@ -377,6 +415,7 @@ REMOVE = _fields(
     votes=(OPT, "vote ids", "ids"),
     sources=(OPT, "source ids", "ids"),
     sides=(OPT, "side ids", "ids"),
+    glossary=(OPT, "glossary terms", "texts"),
     roles=(OPT, "role ids", "ids", C2),
     injections=(OPT, "injection ids", "ids", C2),
     moves=(OPT, "moves, each written role.move", "names", C2),

@@ -56,6 +56,11 @@ KINDS: dict[str, dict[str, Any]] = {
         ]
     },
     "next": {"anyOf": [ID, {"type": "array", "items": {"$ref": "#/definitions/branch"}}]},
+    "sourced": {"anyOf": [{"type": "string"}, {"$ref": "#/definitions/about"}]},
+    "glossary": {
+        "type": "object",
+        "additionalProperties": {"anyOf": [{"type": "string"}, {"$ref": "#/definitions/about"}]},
+    },
     "fates": {
         "type": "object",
         "propertyNames": {"pattern": ID_PATTERN},

@@ -69,6 +69,8 @@ class RoomRenderer(Renderer):
     are deliberately missing, so even an event wrongly addressed could not be drawn by them.
     """
 
+    explains = False  # the whole panel each time: a class game says no ``Changed``
+
     def __init__(self, console: Console, scenario: Scenario, plain: bool) -> None:
         super().__init__(console, scenario, plain, None)
         self.offered: dict[str, tuple[ev.Option, ...]] = {}

@@ -28,6 +28,7 @@ from typing import IO, Any
 from rich.console import Console
 from rich.text import Text
 
+from presidium import cast as casting
 from presidium import commands, debrief, saves, signals
 from presidium import events as ev
 from presidium.catalog import Opened
@@ -36,7 +37,8 @@ from presidium.errors import PresidiumError
 from presidium.model import Scenario
 from presidium.printable import clean, json_text, quoted
 from presidium.streams import OutputFailed
-from presidium.ui.render import ECHO_LIMIT, Renderer, as_echoed, make_console
+from presidium.tools import endings
+from presidium.ui.render import ECHO_LIMIT, Renderer, T, as_echoed, make_console
 
 
 class InputEnded(PresidiumError):
@@ -59,6 +61,7 @@ class PlayOptions:
     dry_run: bool = False  # replaying a recorded session: never write a file
     autosave: Path | None = None  # the autosave a resumed game goes on writing
     program: str = "presidium"  # the command as the player ran it, for hints that name it
+    confirm: bool = False  # a person at a terminal: a choice that gives the game up is confirmed
 
 
 def command_line(program: str, *args: str) -> str:
@@ -92,9 +95,11 @@ class LineReader:
         self.stream = stream
         self.interactive = interactive
         self.echo = echo or (lambda _line: None)
+        self.prompted: Callable[[], None] = lambda: None  # the pager: all above has been read
 
     def read(self, prompt: str) -> str | None:
         if self.interactive:
+            self.prompted()
             try:
                 return as_unicode(input(prompt))
             except EOFError:  # Ctrl-D at a terminal: leave, as with 'quit'
@@ -317,6 +322,7 @@ class Sitting:
             side = self._ask_side()
         self._seat(side)
         self.game = Game(self.scenario, [side], seed=self.options.seed)
+        self.views.goal(side, self.game.status())
         self._show(self.game.start())
         self.ready = True
 
@@ -355,6 +361,8 @@ class Sitting:
         self.views.out(
             Text(f"{taken} choice{plural} replayed. Type 'history' for the path so far.")
         )
+        assert self.game is not None
+        self.views.goal(save.side, self.game.status())
         self.views.events(self.scene)
         self.ready = True
 
@@ -418,6 +426,7 @@ class Sitting:
         agent = None
         if self.options.autoplay:
             agent = Agent(self.options.autoplay, self.options.seed, game)
+        playing = not game.over
         while not game.over:
             decision = game.pending
             assert decision is not None
@@ -431,7 +440,21 @@ class Sitting:
                 self.views.to_records("events", events)
             self._show(events, recorded=True)
             self.autosave()
+        if playing and agent is None:
+            self.count_ending()
         return game
+
+    def count_ending(self) -> None:
+        """A game a person played to its end counts in ``presidium endings`` (a replay, an
+        autoplayed game or a saved game loaded at its end does not)."""
+        game = self.game
+        if self.options.dry_run or game is None or game.ending is None:
+            return
+        try:
+            with signals.holding():
+                endings.record_ending(self.scenario.id, game.ending)
+        except endings.RecordError as exc:
+            self._aside(f"(This ending was not counted in 'presidium endings': {exc}.)")
 
     def _show(self, events: list[ev.Event], recorded: bool = False) -> None:
         if any(isinstance(e, ev.PhaseStarted) for e in events):
@@ -470,6 +493,8 @@ class Sitting:
                 self.views.notes(game.scenes_since_decision())
             elif command == "status":
                 self.views.on_status(game.status(), always=True)
+            elif command == "who":  # looking people up changes nothing in the game
+                self.views.who(casting.members(self.scenario, game.values), argument)
             elif command == "look":
                 self.views.events(self.scene)
             elif command == "history":
@@ -482,10 +507,36 @@ class Sitting:
                 self.load(argument)
             else:
                 option = match_option(answer, decision.options)
+                if option is not None and self._concedes(option) and not self._give_up(option):
+                    continue
                 if option is not None:
                     return option.id  # an unavailable choice is refused by the engine
                 count = len(decision.options)
                 self.views.error(f"Type a number from 1 to {count}, a choice id, or 'help'.")
+
+    def _concedes(self, option: ev.Option) -> bool:
+        """Whether taking ``option`` gives the game up (asked only of a person at a terminal:
+        piped answers, autoplay and ``--json`` take it as chosen)."""
+        phase = self.game.phase if self.game is not None else None
+        if not option.available or phase is None or not self.options.confirm:
+            return False
+        return any(c.id == option.id and c.concedes for c in phase.choices)
+
+    def _give_up(self, option: ev.Option) -> bool:
+        """Say what giving up means, and take it only on a yes; anything else fights on."""
+        side = self.scenario.sides[self.side]
+        self.views.out(
+            T(
+                f"'{option.label}' gives the game up: {side.name} stops fighting for its goal "
+                f"({' '.join(side.goal.split()).rstrip('.')}), and the game goes on to where giving up "
+                "leads; it may end there and then."
+            )
+        )
+        answer = self._read("Give up? (y/N)> ")
+        if answer is not None and answer.strip().lower() in ("y", "yes"):
+            return True
+        self.views.out(T("Not taken: you fight on. Choose again."))
+        return False
 
     def undo(self) -> None:
         """Take back the last decision, and show that moment again."""
@@ -502,6 +553,7 @@ class Sitting:
             next((o.label for o in pending.options if o.id == taken), taken) if pending else taken
         )
         self.views.heading(f"Undone: {label}")
+        self.views.undone()
         self.scene = scene
         self.views.events(scene)
         self.autosave()
@@ -687,7 +739,7 @@ def run_games(
             recorders.append(screen.transcript_for(opened.scenario))
         views = Views(screen.renderer_for(opened.scenario), recorders)
         reader.echo = views.screen.echo  # piped answers appear on the screen as typed
-        session = saves.Session(autoplay=options.autoplay)
+        session = saves.Session(autoplay=options.autoplay, confirms=options.confirm)
         sitting = Sitting(opened, options, views, reader, record, open_save, session)
         try:
             if save is not None:
@@ -768,7 +820,7 @@ def replay_session(opened: Opened, save: saves.Save) -> str:
     )
     views = Views(unseen, [record])
     side = None if session.side_asked else save.side
-    options = PlayOptions(side, save.seed, session.autoplay, dry_run=True)
+    options = PlayOptions(side, save.seed, session.autoplay, dry_run=True, confirm=session.confirms)
     reader = _ReplayReader(session.inputs, record, len(session.transcript) + REPLAY_SLACK)
 
     def no_loading(_target: str) -> tuple[Opened, PlayOptions, saves.Save]:
@@ -843,6 +895,16 @@ def play_json(scenario: Scenario, options: PlayOptions, out: IO[str], reader: Li
     emit({"type": "side", "side": side})
     game = Game(scenario, [side], seed=options.seed)
     agent = Agent(options.autoplay, options.seed, game) if options.autoplay else None
+    emit(
+        {
+            "type": "goal",
+            "side": side,
+            "goal": " ".join(scenario.sides[side].goal.split()),
+            "targets": [
+                {"label": t.label, "met": t.met} for t in game.status().targets if t.side == side
+            ],
+        }
+    )
     show(game.start())
     while not game.over:
         decision = game.pending

@@ -13,19 +13,35 @@ import os
 import sys
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import IO, cast
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 from rich.theme import Theme
 
+from presidium import cast as casting
 from presidium import events as ev
+from presidium.cast import Member
 from presidium.commands import help_lines
-from presidium.debrief import Debrief, FateLine, SceneNotes, Step, ballot_why, format_date
-from presidium.model import GRADE_LEGEND, Note, Scenario, confidence_legend
+from presidium.debrief import (
+    MAP_KEY,
+    Debrief,
+    FateLine,
+    SceneNotes,
+    Step,
+    StoryMap,
+    ballot_why,
+    endings_text,
+    folded_text,
+    format_date,
+    more_text,
+)
+from presidium.model import GRADE_LEGEND, Note, Scenario, Sourced, confidence_legend
 from presidium.printable import clean
 
 THEME = Theme(
@@ -153,12 +169,19 @@ def notice(console: Console, message: str) -> None:
 class Renderer:
     """Renders events for one side's player; ``plain`` gives linear, undecorated text."""
 
+    # Later panels show only what moved, each with why; a class's projector keeps the whole
+    # panel with what it was (a class game says no ``Changed``: a room has many causes).
+    explains = True
+
     def __init__(self, console: Console, scenario: Scenario, plain: bool, seat: str | None) -> None:
         self.console = console
         self.scenario = scenario
         self.plain = plain
         self.seat = seat
         self.shown_status: dict[str, str] = {}
+        self.shown_targets: dict[tuple[str, str], bool] = {}  # (side, label) -> met
+        self.why: list[ev.Changed] = []  # since the last panel: why its values moved
+        self.rewound = False  # an undo: the next panel's changes are its
         self.decision: ev.DecisionNeeded | None = None
 
     def set_seat(self, side: str) -> None:
@@ -177,7 +200,11 @@ class Renderer:
             self.out(T(text))
         else:
             self.blank()
-            self.console.rule(T(text, "presidium.title"))
+            if cell_len(clean(text)) + 4 <= self.console.width:
+                self.console.rule(T(text, "presidium.title"))
+            else:  # a rule would cut a long title short: the title wraps below it instead
+                self.console.rule()
+                self.out(T(text, "presidium.title"))
 
     def paragraphs(self, text: str, prefix: str = "", style: str = "") -> Text:
         body = Text()
@@ -284,24 +311,37 @@ class Renderer:
             )
 
     def on_status(self, e: ev.Status, always: bool = False) -> None:
-        """The state of play: in full the first time or on request, otherwise only when it changes."""
+        """The state of play: in full the first time or on request, otherwise only when it changes.
+
+        In a solo game (``explains``) a later panel shows only the values that moved, each with
+        a line saying why (from the ``Changed`` events since the last panel), and a line for
+        each target newly met or no longer met."""
         # "Date", not "Day": a scene may be dated by a period ("Mid-June 1957").
         date = format_date(e.date, e.date_label)
         lines = ((ev.StatusLine(DATE, date),) if date else ()) + e.lines
         before = self.shown_status
         changed = [line for line in lines if before.get(line.label) != line.value]
         self.shown_status = {line.label: line.value for line in lines}
+        why, self.why = ([UNDONE] if self.rewound else self.why), []
+        self.rewound = False
+        targets_before, self.shown_targets = self.shown_targets, _met(e.targets)
         if e.aftermath and all(line.label == DATE for line in changed):
             changed = []  # the scene gives its date; the panel would repeat the last decision's
+        first = not before or always
+        if self.explains and not first:
+            self.changes([x for x in changed if x.label != DATE], before, why)
+            self.targets_moved(e.targets, targets_before)
+            return
         if not changed and not always:
             return
-        first = not before or always
         if self.plain:
             self.blank()
             if first:
                 self.out(
                     T("State of play: " + "; ".join(f"{x.label}: {x.value}" for x in lines) + ".")
                 )
+                if always and e.targets:
+                    self.out(T(_targets_sentence(e.targets)))
             else:
                 self.out(
                     T(
@@ -324,10 +364,134 @@ class Renderer:
             if not first and line in changed and line.label in before:
                 value.append(f"  (was {clean(before[line.label])})", style="presidium.odds")
             table.add_row(T(line.label), value)
+        parts: list[RenderableType] = [table]
+        if always and e.targets:
+            parts += [Text("\nYour targets", style="presidium.label"), self.target_list(e.targets)]
         self.out(
             Panel(
-                table,
+                Group(*parts),
                 title=Text("State of play", style="presidium.label"),
+                box=box.SIMPLE,
+                padding=(0, 1),
+            )
+        )
+
+    def on_changed(self, e: ev.Changed) -> None:
+        """Kept until the next panel, which says with it why a value moved."""
+        self.why.append(e)
+
+    def undone(self) -> None:
+        """A decision was taken back: the next panel's changes are the undo's, whatever the
+        scene shown again says moved them on the way there."""
+        self.rewound = True
+
+    def changes(
+        self, changed: Sequence[ev.StatusLine], before: Mapping[str, str], why: Sequence[ev.Changed]
+    ) -> None:
+        """Each value that moved since the last panel, and on the next line, why."""
+        if not changed:
+            return
+        self.blank()
+        for line in changed:
+            was = f" (was {before[line.label]})" if line.label in before else ""
+            head = Text("Changed: ", style="presidium.label")
+            head.append(clean(line.label) + ": ")
+            head.append(clean(line.value), style="presidium.choice")
+            head.append(clean(was), style="presidium.odds")
+            reasons = self.reasons([c for c in why if c.label in (line.label, UNDONE.label)])
+            if self.plain:
+                self.out(head)
+                if reasons:
+                    self.out(T(f"Why: {reasons}."))
+                continue
+            body = Text("Why: " + clean(reasons) + ".", style="presidium.note") if reasons else None
+            self.out(self.hanging([(Text("*"), Group(head, body) if body else head)]))
+
+    def reasons(self, why: Sequence[ev.Changed]) -> str:
+        """What moved one line of the panel, in words, each cause once and in order: by how
+        much, for a number; whose stance moved, for a line that counts several stances."""
+        said: dict[str, list[str]] = {}
+        for c in why:
+            moved = said.setdefault(self.cause(c), [])
+            old, new = _number(c.old), _number(c.new)
+            owner = self._stance_owner(c)
+            if owner:
+                moved.append(f"{owner} now {_lower(c.new)} (was {_lower(c.old)})")
+            elif old is not None and new is not None:
+                moved.append(_signed(new - old))
+        return "; ".join(
+            f"{cause} ({', '.join(moved)})" if moved else cause for cause, moved in said.items()
+        )
+
+    def _stance_owner(self, c: ev.Changed) -> str:
+        """The actor whose stance moved, when the line counts several actors' stances."""
+        actor = self.scenario.actors.get(c.variable.removesuffix(".stance"))
+        if actor is None or not c.variable.endswith(".stance"):
+            return ""
+        own = any(item.variable == c.variable for item in self.scenario.status)
+        return "" if own else actor.name
+
+    def cause(self, c: ev.Changed) -> str:
+        """A ``Changed`` event's cause as a clause: 'you chose "X"', 'the scene "Y"'."""
+        if c is UNDONE:
+            return "you took the decision back (undo)"
+        if c.kind == "scene":
+            return f'the scene "{c.cause}"'
+        who = "you" if c.seat == self.seat else (c.seat_name or c.seat or "someone")
+        said = f'{who} chose "{c.cause}"'
+        if c.outcome == "success":
+            return f"{said}, and it succeeded"
+        if c.outcome == "failure":
+            return f"{said}, and it failed"
+        return f"{said}: {c.outcome}" if c.outcome else said
+
+    def targets_moved(
+        self, targets: Sequence[ev.TargetLine], before: Mapping[tuple[str, str], bool]
+    ) -> None:
+        """One line for each target met, or no longer met, since the last panel."""
+        for target in targets:
+            was = before.get((target.side, target.label))
+            if was is None or was == target.met:
+                continue
+            if target.met:
+                self.out(Text("Now met: ", style="presidium.good").append(clean(target.label)))
+            else:
+                self.out(Text("No longer met: ", style="presidium.bad").append(clean(target.label)))
+
+    def target_list(self, targets: Sequence[ev.TargetLine]) -> Table:
+        """The targets, each marked met or not in words (colour only repeats the word)."""
+        return self.hanging(
+            (
+                Text("met", style="presidium.good")
+                if t.met
+                else Text("not met", style="presidium.bad"),
+                T(t.label),
+            )
+            for t in targets
+        )
+
+    def goal(self, side: str, status: ev.Status) -> None:
+        """The side's goal and its targets, as the game begins or is taken up again."""
+        self.shown_targets = _met(status.targets)
+        goal = " ".join(self.scenario.sides[side].goal.split())
+        mine = [t for t in status.targets if t.side == side]
+        if self.plain:
+            self.blank()
+            self.out(T(f"Your goal: {goal}"))
+            if mine:
+                self.out(T(_targets_sentence(mine)))
+            return
+        parts: list[RenderableType] = [T(goal)]
+        if mine:
+            parts += [
+                Text("\nWhat you need (type 'status' to see it again):", style="presidium.label"),
+                self.target_list(mine),
+            ]
+        self.blank()
+        self.out(
+            Panel(
+                Group(*parts),
+                title=Text("Your goal", style="presidium.title"),
                 box=box.SIMPLE,
                 padding=(0, 1),
             )
@@ -347,20 +511,32 @@ class Renderer:
                     )
                 )
         else:
-            table = Table(box=box.SIMPLE_HEAD, expand=True, show_lines=False)
-            table.add_column("Voter", no_wrap=True)
-            table.add_column("Vote", no_wrap=True)
-            table.add_column("Why", ratio=1)
-            for b in e.ballots:
-                style = {"for": "presidium.bad", "against": "presidium.good"}.get(b.vote, "")
-                table.add_row(T(b.name), Text(VOTE_WORDS[b.vote], style=style), T(ballot_why(b)))
-            for bloc in e.blocs:
-                counts = f"{bloc.votes_for} for / {bloc.votes_against} against"
-                if bloc.abstentions:
-                    counts += f" / {bloc.abstentions} abstain"
-                table.add_row(T(bloc.label), T(counts), T(bloc.reason))
-            self.out(table)
+            self.out(self.vote_layout(e))
         self.vote_result(e)
+
+    def vote_layout(self, e: ev.VoteHeld) -> RenderableType:
+        """A vote's voters as a table when every name, vote and word of the reasons fits the
+        width; otherwise stacked, one voter to a paragraph, so nothing is ever cut."""
+        rows = vote_rows(e)
+        widths = table_widths(rows, self.console.width)
+        if widths is None:
+            stacked = []
+            for row in rows:
+                line = Text()
+                line.append(clean(row.who), style="presidium.choice")
+                line.append(" ")
+                line.append(clean(row.vote), style=row.style)
+                line.append(": " + clean(row.why))
+                stacked.append((Text("-"), line))
+            return Group(self.hanging(stacked), Text())
+        voter, vote = widths
+        table = Table(box=box.SIMPLE_HEAD, expand=True, show_lines=False)
+        table.add_column("Voter", width=voter)
+        table.add_column("Vote", width=vote, no_wrap=True)
+        table.add_column("Why", ratio=1)
+        for row in rows:
+            table.add_row(T(row.who), Text(clean(row.vote), style=row.style), T(row.why))
+        return table
 
     def scene_notes(self, notes: Iterable[SceneNotes], heading: str) -> None:
         """The history notes of the scenes played, scene by scene, each with its sources."""
@@ -424,6 +600,9 @@ class Renderer:
         )
         if option.percent is not None:
             line.append(f" ({option.percent}% chance)", style="presidium.odds")
+        if option.odds:
+            odds = ", ".join(f"{clean(label)} {percent}%" for label, percent in option.odds)
+            line.append(f" (chances: {odds})", style="presidium.odds")
         if option.counterfactual:
             line.append(" [counterfactual]", style="presidium.counterfactual")
         if not option.available:
@@ -445,6 +624,17 @@ class Renderer:
         self.out(text)
 
     def on_chance(self, e: ev.ChanceRolled) -> None:
+        if e.outcome is not None:  # a chance of more than two outcomes: name the one drawn
+            if e.percent == 100:
+                self.out(T(f"Chance: certain: {clean(e.outcome)}."))
+                return
+            self.out(
+                Text(
+                    f"Chance: rolled {e.roll} of 100: {clean(e.outcome)} ({e.percent}% chance).",
+                    style="presidium.odds",
+                )
+            )
+            return
         word = "success" if e.success else "failure"
         if e.percent in (0, 100):
             self.out(T(f"Chance {e.percent}%: certain {word}."))
@@ -537,6 +727,8 @@ class Renderer:
                     f"Your game ended in a counterfactual outcome: {d.ending_title}. Here is what really happened."
                 )
             )
+        if d.map is not None:
+            self.story_map(d.map)
         self.heading("Your path beside history")
         self.steps(d.steps)
         if d.votes:
@@ -552,6 +744,60 @@ class Renderer:
         if not self.sources_cited(d.sources):
             self.blank()
         self.out(T(f"Confidence labels: {confidence_legend()}."))
+
+    def story_map(self, m: StoryMap) -> None:
+        """The scenes by date, the path taken marked, and the ending among the endings: a
+        line or two a date at any width (plain text names the marks in words)."""
+        self.heading("Your path on the map")
+        if self.plain:
+            self.out(T("Scenes in story order, a date a line: your path, then other paths."))
+        else:
+            self.out(T(MAP_KEY, "presidium.label"))
+        rows: list[tuple[Text, RenderableType]] = []
+        widest = max([cell_len("Endings"), *(cell_len(clean(r.when)) for r in m.rows)])
+        date_width = min(widest, max(MAP_DATES, self.console.width // 4))
+        for row in m.rows:
+            if not row.scenes:
+                rows.append((Text(""), T(folded_text(row), "presidium.unavailable")))
+                continue
+            line = Text()
+            if self.plain:
+                mine = [clean(s.title) for s in row.scenes if s.visited]
+                others = [clean(s.title) for s in row.scenes if not s.visited]
+                line.append("your path: " + "; ".join(mine) if mine else "")
+                if others:
+                    line.append(("; " if mine else "") + "other paths: " + "; ".join(others))
+            else:
+                items = [
+                    T(f"● {s.title}", "presidium.choice")
+                    if s.visited
+                    else T(f"○ {s.title}", "presidium.unavailable")
+                    for s in row.scenes
+                ]
+                if row.hidden:
+                    items.append(T(more_text(row), "presidium.unavailable"))
+                line = packed(items, self.console.width - date_width - 1)
+            rows.append((T(row.when, "presidium.date"), line))
+        ends = [
+            T(text if self.plain else f"{mark} {text}", "presidium.ending" if n == 0 else "")
+            for n, (mark, text) in enumerate(endings_text(m))
+        ]
+        fitted = packed(ends, self.console.width - date_width - 1)
+        rows.append(
+            (T("Endings", "presidium.date"), Text("; ").join(ends) if self.plain else fitted)
+        )
+        if self.plain:
+            for when, body in rows:
+                said = Text.assemble(when, ": " if when.plain else "")
+                said.append_text(body if isinstance(body, Text) else Text(str(body)))
+                self.out(said)
+            return
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(width=date_width)
+        grid.add_column(ratio=1)
+        for when, body in rows:
+            grid.add_row(when, body)
+        self.out(grid)
 
     def steps(self, steps: Sequence[Step]) -> None:
         """Each decision so far, beside what history did."""
@@ -594,8 +840,201 @@ class Renderer:
             ids = ", ".join(f"{o.number} = {o.id}" for o in self.decision.options)
             self.out(T(f"Choice ids here: {ids}"))
 
+    # ------------------------------------------------------------------ who is who
+    def who(self, people: list[Member], query: str = "") -> None:
+        """``who``: the cast at a glance; ``who NAME`` or ``who TERM``: one entry in full;
+        ``who cast``, ``who terms``, ``who all``: every person, every term, or both."""
+        word = " ".join(query.split()).casefold()
+        glossary = self.scenario.glossary
+        if not word:
+            self.roster(people)
+            return
+        if word in (casting.CAST, casting.ALL):
+            self.heading("Who is who")
+            for member in people:
+                self.member(member)
+        if word in (casting.TERMS, casting.ALL):
+            self.heading("What the words mean")
+            if not glossary:
+                self.out(T("This scenario has no glossary."))
+            for term, line in glossary.items():
+                self.term(term, line)
+        if word in (casting.CAST, casting.TERMS, casting.ALL):
+            return
+        found, terms = casting.lookup(self.scenario, people, query)
+        if not found and not terms:
+            self.error(
+                f"Nobody in the cast and no term here is called '{as_echoed(query.strip())}'. "
+                "Type 'who' for the cast and the terms."
+            )
+            return
+        for member in found:
+            self.blank()
+            self.member(member)
+        for term, line in terms:
+            self.blank()
+            self.term(term, line)
+
+    def roster(self, people: list[Member]) -> None:
+        """Where everyone stands now, grouped by rank, and how to read more."""
+        self.heading("Who is who, and where they stand now")
+        rows: list[tuple[Text, RenderableType]] = []
+        for title, stances in casting.roster(people, list(self.scenario.stances.values())):
+            rows.append((T(title, "presidium.label"), Text()))
+            rows += [
+                (T(f"  {stance}:" if stance else "  "), T(", ".join(names)))
+                for stance, names in stances
+            ]
+        self.out(self.hanging(rows))
+        example = people[0].id if people else "NAME"
+        self.out(
+            T(
+                f"Type 'who {example}' (any name) for a person's office and a sourced line on "
+                "them; 'who cast' for everyone's."
+            )
+        )
+        if self.scenario.glossary:
+            terms = ", ".join(self.scenario.glossary)
+            self.out(T(f"Words explained ('who TERM', or 'who terms' for all): {terms}."))
+
+    def member(self, m: Member) -> None:
+        """One person: name, office, where they stand now, and the sourced line on them."""
+        line = Text()
+        line.append(clean(m.name), style="presidium.choice")
+        line.append(clean(f", {m.office}") if m.office else "")
+        if m.stance:
+            line.append(clean(f". Now: {m.stance}."))
+        self.out(line)
+        if m.about is not None:
+            self.out(self.sourced_line(m.about))
+
+    def term(self, term: str, line: Sourced) -> None:
+        text = Text()
+        text.append(clean(term), style="presidium.choice")
+        text.append(": ")
+        text.append_text(self.sourced_line(line))
+        self.out(text)
+
+    def sourced_line(self, line: Sourced) -> Text:
+        """A line with its source ids, or labelled as invented or unsourced."""
+        text = Text()
+        if line.counterfactual:
+            text.append("[Counterfactual] ", style="presidium.counterfactual")
+        text.append(clean(sentence(line.text.strip())))
+        if line.sources:
+            text.append(clean(f" [Sources: {', '.join(line.sources)}]"), style="presidium.note")
+        return text
+
     def error(self, message: str) -> None:
         self.out(Text(clean(message), style="presidium.error"))
+
+
+def packed(items: Sequence[Text], width: int, joint: str = " · ") -> Text:
+    """Items joined by ``joint``, a line broken only between items while each fits: a mark
+    stays with its title. An item wider than the line wraps on its own lines."""
+    out = Text()
+    used = 0
+    for n, item in enumerate(items):
+        size = cell_len(item.plain)
+        if n and used + len(joint) + size > width:
+            out.append("\n")
+            used = 0
+        elif n:
+            out.append(joint)
+            used += len(joint)
+        out.append_text(item)
+        used += size
+    return out
+
+
+@dataclass(frozen=True)
+class VoteRow:
+    """One line of a vote's table: a voter (or a bloc), how it voted, and why."""
+
+    who: str
+    vote: str
+    why: str
+    style: str = ""
+
+
+def vote_rows(e: ev.VoteHeld) -> list[VoteRow]:
+    """The voters of a vote, then its blocs with their counts."""
+    rows = [
+        VoteRow(
+            b.name,
+            VOTE_WORDS[b.vote],
+            ballot_why(b),
+            {"for": "presidium.bad", "against": "presidium.good"}.get(b.vote, ""),
+        )
+        for b in e.ballots
+    ]
+    for bloc in e.blocs:
+        counts = f"{bloc.votes_for} for / {bloc.votes_against} against"
+        if bloc.abstentions:
+            counts += f" / {bloc.abstentions} abstain"
+        rows.append(VoteRow(bloc.label, counts, bloc.reason))
+    return rows
+
+
+MAP_DATES = 22  # the map's date column; a longer date wraps at its words
+TABLE_EDGES = 10  # a three-column SIMPLE_HEAD table: two edges, two gaps, six spaces of padding
+NARROWEST_WHY = 30  # a reason in a narrower column reads as a few words a line: stack instead
+WIDEST_VOTER = 28  # a bloc's long name wraps within this; a person's name never does
+
+
+def _longest_word(text: str) -> int:
+    return max((cell_len(word) for word in clean(text).split()), default=0)
+
+
+def table_widths(rows: Sequence[VoteRow], width: int) -> tuple[int, int] | None:
+    """The widths of the Voter and Vote columns when a table fits ``width`` with nothing cut,
+    or None when it would not (then the vote is stacked).
+
+    A person's name and a vote or a count are never wrapped; a bloc's long name wraps at its
+    words; the reasons need a column at least ``NARROWEST_WHY`` wide and as wide as their
+    longest word.
+    """
+    if not rows:
+        return cell_len("Voter"), cell_len("Vote")
+    names = [cell_len(clean(row.who)) for row in rows]
+    voter = max([cell_len("Voter"), *(n for n in names if n <= WIDEST_VOTER)])
+    voter = max([voter, *(min(n, WIDEST_VOTER) for n in names)])
+    voter = max([voter, *(_longest_word(row.who) for row in rows)])
+    vote = max([cell_len("Vote"), *(cell_len(clean(row.vote)) for row in rows)])
+    why = width - voter - vote - TABLE_EDGES
+    if why < max([NARROWEST_WHY, *(_longest_word(row.why) for row in rows)]):
+        return None
+    return voter, vote
+
+
+# The cause of every change a panel shows after an undo.
+UNDONE = ev.Changed("", "", "", "", "undo", "undo")
+
+
+def _met(targets: Iterable[ev.TargetLine]) -> dict[tuple[str, str], bool]:
+    return {(t.side, t.label): t.met for t in targets}
+
+
+def _targets_sentence(targets: Sequence[ev.TargetLine]) -> str:
+    """The targets in one plain sentence, each with whether it is met."""
+    said = "; ".join(f"{t.label}: {'met' if t.met else 'not met'}" for t in targets)
+    return f"What you need: {said}."
+
+
+def _number(text: str) -> int | None:
+    try:
+        return int(text)
+    except ValueError:
+        return None
+
+
+def _signed(n: int) -> str:
+    return f"+{n}" if n > 0 else str(n)
+
+
+def _lower(label: str) -> str:
+    """A stance label inside a sentence: 'With the majority' -> 'with the majority'."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
 
 
 ECHO_LIMIT = 200  # characters of a typed line that are echoed; a longer one is shortened

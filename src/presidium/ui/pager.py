@@ -1,0 +1,174 @@
+"""Pacing: at a terminal, text longer than the screen waits for Enter before it scrolls away.
+
+The opening of a scenario is longer than a 24-line terminal; without a pause its first lines
+are gone before the player has read them. The pager sits between the screen's console and the
+terminal, counts the rows written since the player last answered, and asks for a key before
+the first unread row would scroll off. It is used only at a real terminal in an interactive
+game: never with ``--plain``, ``--json``, ``--autoplay``, piped input or output.
+
+Whether and where to pause is a pure function of row counts and the terminal's height
+(``pauses``), so that it is tested without a terminal. At the pause, Enter or Space reads on,
+``q`` stops pausing until the player's next answer, Ctrl-C leaves the game as it does at any
+prompt (saving it), and an input that has ended turns pacing off rather than wait.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import shutil
+import sys
+from collections.abc import Callable, Sequence
+from typing import IO
+
+from rich.cells import cell_len
+
+MORE = "— more (Enter to read on, q to stop pausing) —"
+_CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
+
+
+def rows(line: str, columns: int) -> int:
+    """The terminal rows a line takes once its escape sequences are set aside."""
+    width = cell_len(_CONTROL.sub("", line))
+    return max(1, -(-width // max(1, columns)))
+
+
+def pauses(line_rows: Sequence[int], shown: int, height: int) -> tuple[list[int], int]:
+    """Where to pause in lines about to be written, and how many rows are unread after them.
+
+    ``shown``: rows written since the player last looked (answered, or read on at a pause).
+    The bottom row holds the next prompt or the pause line, so ``height - 1`` rows can be read
+    at once; a pause comes before the line that would scroll the first unread row away. A
+    single line taller than the screen cannot be helped and is written whole.
+    """
+    page = max(1, height - 1)
+    where: list[int] = []
+    for index, count in enumerate(line_rows):
+        if shown and shown + count > page:
+            where.append(index)
+            shown = 0
+        shown += count
+    return where, shown
+
+
+def read_key() -> str:
+    """One key from the terminal without waiting for Enter and without echoing it; "" when
+    the input has ended. Ctrl-C still interrupts (the terminal sends the signal)."""
+    import termios
+    import tty
+
+    fd = sys.stdin.fileno()
+    saved = termios.tcgetattr(fd)
+    try:
+        tty.setcbreak(fd, termios.TCSANOW)  # keys typed ahead are kept, not flushed
+        data = os.read(fd, 1)
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+    return data.decode("utf-8", "replace")
+
+
+def can_pause() -> bool:
+    """Whether this platform can read a single key (a POSIX terminal)."""
+    try:
+        import termios  # noqa: F401
+        import tty  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def terminal_size() -> tuple[int, int]:
+    """(columns, rows), asked afresh each time: the player may resize the window."""
+    size = shutil.get_terminal_size((80, 24))
+    return size.columns, size.lines
+
+
+class Pager(io.TextIOBase):
+    """A text stream that writes to ``target`` and pauses as ``pauses`` says.
+
+    ``reset`` is called when the player answers a prompt: everything above it has been seen.
+    """
+
+    def __init__(
+        self,
+        target: IO[str],
+        key: Callable[[], str] = read_key,
+        size: Callable[[], tuple[int, int]] = terminal_size,
+    ) -> None:
+        self.target = target
+        self.key = key
+        self.size = size
+        self.shown = 0
+        self.partial = ""  # the start of a line already written, whose end is still to come
+        self.quiet = False  # 'q' at a pause: no more pauses until the next answer
+        self.off = False  # the input ended: never pause again
+        self.interrupted = ""  # text a Ctrl-C at a pause cut short, which rich will send again
+
+    def reset(self) -> None:
+        self.shown = 0
+        self.quiet = False
+
+    def write(self, text: str) -> int:
+        length = len(text)
+        if self.interrupted:  # the console writes again what it could not finish: once is enough
+            text = text.removeprefix(self.interrupted)
+            self.interrupted = ""
+        lines = (self.partial + text).split("\n")
+        parts = [line + "\n" for line in lines[:-1]] + [lines[-1]]
+        parts[0] = parts[0][len(self.partial) :]  # already on the screen
+        self.partial = lines[-1]
+        if self.off or self.quiet:
+            self.shown = 0
+            self.target.write("".join(parts))
+            return length
+        columns, height = self.size()
+        where, self.shown = pauses([rows(line, columns) for line in lines[:-1]], self.shown, height)
+        start = 0
+        for index in where:
+            if index == 0 and parts[0] != lines[0] + "\n":
+                continue  # never in the middle of a line
+            self.target.write("".join(parts[start:index]))
+            start = index
+            try:
+                if not self._pause():
+                    break
+            except KeyboardInterrupt:
+                self.interrupted, self.partial = text, ""
+                raise
+        self.target.write("".join(parts[start:]))
+        return length
+
+    def _pause(self) -> bool:
+        """Wait for a key; False when pausing is over for now ('q', or the input ended)."""
+        self.target.write(MORE)
+        self.target.flush()
+        try:
+            key = self.key()
+        except OSError:
+            key = ""
+        finally:
+            with contextlib.suppress(OSError):
+                self.target.write("\r\x1b[2K")  # the pause line goes; the text goes on in its place
+        if key == "":
+            self.off = True
+        elif key in ("q", "Q"):
+            self.quiet = True
+        return not (self.off or self.quiet)
+
+    def flush(self) -> None:
+        self.target.flush()
+
+    def isatty(self) -> bool:
+        return self.target.isatty()
+
+    def fileno(self) -> int:
+        return self.target.fileno()
+
+    def writable(self) -> bool:
+        return True
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.target, "encoding", None) or "utf-8"
