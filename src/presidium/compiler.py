@@ -27,7 +27,16 @@ from presidium.diagnostics import SourceSpan, did_you_mean, one_of
 # these names stay importable from here.
 from presidium.files import Compilation, compile_file, load_scenario  # noqa: F401
 from presidium.loader import YList, YMap, span_of
-from presidium.reader import DATE, date_problem, kind_of, snake_case, suggested, valid_date
+from presidium.reader import (
+    DATE,
+    UNKNOWN,
+    date_problem,
+    kind_of,
+    objective_only,
+    snake_case,
+    suggested,
+    valid_date,
+)
 
 # Words the terminal reads as commands at every prompt; a choice id may not take them.
 
@@ -262,21 +271,24 @@ class Compiler(ClassroomCompiler):
         self.check_placeholders(text, span, scope)
         return m.TextPart(text, when, counterfactual, span)
 
-    def check_placeholders(
-        self, text: str, span: SourceSpan, scope: Scope | None = None
-    ) -> tuple[Compiled, ...]:
+    def check_placeholders(self, text: str, span: SourceSpan, scope: Scope | None = None) -> None:
         """Read the text as the game will fill it, so that no brace can stop a game: every
-        mistake in its braces and expressions is reported at its own place. Returns the
-        conditions of its inline ``{if}`` blocks."""
+        mistake in its braces and expressions is reported at its own place, and an inline
+        ``{if}`` that the declared range settles on its own is warned about."""
         if "{" not in text and "}" not in text:
-            return ()
+            return
+        scope = scope or self.scope
         lead = len(text) - len(text.lstrip())
         compiled, problems = template.compile_template(
-            text.strip(), scope or self.scope, self.shown, self.vote_ids
+            text.strip(), scope, self.shown, self.vote_ids
         )
         for problem in problems:
-            self.err(problem.message, self.within(span, text, lead + problem.offset))
-        return compiled.conditions
+            unknown = UNKNOWN.search(problem.message)
+            name = unknown.group(1).strip("{}") if unknown else None
+            why = objective_only(name, scope) if name else None
+            self.err(why or problem.message, self.within(span, text, lead + problem.offset))
+        for condition, offset in compiled.conditions:
+            self.check_range(condition, scope, self.within(span, text, lead + offset))
 
     def built_ins(
         self,
