@@ -202,7 +202,11 @@ def test_check_prints_a_best_play_table_per_side_within_80_columns(tmp_path: Pat
         "    lose                        50.0%     35.5%",
         "    draw                        60.0%     15.0%",
     ]
-    assert lines[me + 5] == "    best first moves for victory: 1. a: Gamble; 2. c: Try x"
+    assert lines[me + 5 : me + 8] == [
+        "    best first moves for victory:",
+        "      1. a: Gamble",
+        "      2. c: Try x",
+    ]
     assert "  odds playing them" in out
     table = lines[me : lines.index(next(x for x in lines if x.startswith("  coverage")))]
     assert all(len(line) <= 80 for line in table)
@@ -217,9 +221,9 @@ def test_long_first_moves_wrap_at_80_columns(tmp_path: Path) -> None:
     )
     code, out, _ = run(["check", str(path)])
     assert code == 0, out
-    moves = out[out.index("best first moves") - 4 :].splitlines()[:4]
-    assert len(moves) > 1 and all(len(x) <= 80 for x in moves), moves
-    assert moves[1].startswith("      ")
+    moves = out[out.index("best first moves") - 4 :].splitlines()[1:4]
+    assert moves[0].startswith("      1. a: Gamble everything") and all(len(x) <= 80 for x in moves)
+    assert moves[1].startswith("         ") and moves[-1] == "      2. c: Try x", moves
 
 
 def test_bounds_that_hold_pass_and_broken_ones_are_errors_where_written(tmp_path: Path) -> None:
@@ -277,3 +281,16 @@ def test_a_victory_nobody_can_win_is_refused() -> None:
         f"{GAME.count(chr(10)) + 2}:15: no ending names 'them' as its winner, so it has no "
         "victory to expect; give its winning endings 'winner: them'"
     ]
+
+
+def test_weighing_the_odds_keeps_to_check_s_bounds() -> None:
+    """A cycle that converges slowly (a 1% way out) asks the caller's ``stop`` like the
+    explorer does, so a hostile scenario cannot stall check."""
+    from presidium.explore import StateBudgetExceeded
+
+    scenario, _ = compile_yaml(CYCLE.replace("percent: 30", "percent: 1"))
+    assert scenario is not None
+    run_ = explore(scenario, "me")
+    assert best_play(scenario, run_).victory is not None
+    with pytest.raises(StateBudgetExceeded, match="stopped here while weighing the odds as me"):
+        best_play(scenario, run_, stop=lambda: "stopped here")

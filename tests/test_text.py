@@ -288,3 +288,13 @@ def test_a_class_game_plays_as_nobody_and_a_solo_game_as_its_side(june_1957: obj
     assert Game(june_1957, seating=benches(june_1957, 4)).values["player"] == "none"
     for side in june_1957.sides:
         assert Game(june_1957, [side]).values["player"] == side
+
+
+def test_a_text_names_an_objective_only_name_as_such_and_warns_of_a_settled_if() -> None:
+    found = errors(mutate(APPEAL, 'text: "It ends as {ending}."'))
+    assert len(found) == 1 and "can be read only in a role's objectives" in found[0], found
+    scenario, problems = compile_yaml(mutate(APPEAL, 'text: "{if members_at_door > 500}Many{end}"'))
+    assert scenario is not None
+    assert [p.message for p in problems] == [
+        "'members_at_door > 500' can never hold: 'members_at_door' is declared from 0 to 133"
+    ]

@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from presidium.explore import Exploration, StateKey
+from presidium.explore import STOP_EVERY, Exploration, StateBudgetExceeded, StateKey
 from presidium.model import Scenario
 
 TOLERANCE = 1e-12  # value iteration stops when no value moves by more than this in a sweep
@@ -33,8 +33,10 @@ MAX_SWEEPS = 100_000  # a cycle that converges slower than this is reported by `
 MOVES = 6  # how many of the best strategy's first decisions are kept
 VICTORY = "victory"
 
-Node = StateKey | None  # None: the start of the game, before the first decision
-Branch = tuple[float, Node, int]  # probability, next state (None: the game ended), ending index
+# Inside, states are numbered (0: the start of the game, before the first decision), so that
+# a state's key, a long tuple of values, is hashed once, not at every look-up.
+Branch = tuple[float, int, int]  # probability, next state (-1: the game ended), ending (-1: none)
+Choices = list[dict[str | None, list[Branch]]]  # per state: each choice's branches
 
 
 @dataclass(frozen=True)
@@ -75,56 +77,73 @@ def victories(scenario: Scenario, side: str) -> tuple[str, ...]:
     return tuple(e.id for e in scenario.endings.values() if e.winner == side)
 
 
-def best_play(scenario: Scenario, run: Exploration, moves: int = MOVES) -> BestPlay:
-    """The best and random odds of every ending (and of the victory) for ``run.side``."""
+def best_play(
+    scenario: Scenario,
+    run: Exploration,
+    moves: int = MOVES,
+    stop: Callable[[], str | None] | None = None,
+) -> BestPlay:
+    """The best and random odds of every ending (and of the victory) for ``run.side``.
+
+    ``stop`` is asked now and then whether to give up (the caller's clock and memory bounds,
+    as for ``explore``); ``StateBudgetExceeded`` says why.
+    """
     endings = list(scenario.endings)
     won = set(victories(scenario, run.side))
     goals = len(endings) + 1  # the last goal is the victory
     index = {e: i for i, e in enumerate(endings)}
-    choices: dict[Node, dict[str | None, list[Branch]]] = defaultdict(dict)
-    nodes: list[Node] = [None]
+    number: dict[StateKey | None, int] = {None: 0}
+    keys: list[StateKey | None] = [None]
+    choices: Choices = [{}]
+
+    def numbered(key: StateKey | None) -> int:
+        found = number.get(key)
+        if found is None:
+            found = number[key] = len(keys)
+            keys.append(key)
+            choices.append({})
+        return found
+
     for edge in run.edges:
-        if edge.source not in choices:
-            nodes.append(edge.source)
+        source = numbered(edge.source)
+        target = numbered(edge.target) if edge.target is not None else -1
         ending = index[edge.ending] if edge.ending is not None else -1
-        branches = choices[edge.source].setdefault(edge.action, [])
-        branches.append((edge.probability, edge.target, ending))
-    for node in list(choices):
-        for branches in choices[node].values():
-            for _, target, _ in branches:
-                if target is not None and target not in choices:
-                    choices[target] = {}  # a state whose every branch came round (stuck)
+        choices[source].setdefault(edge.action, []).append((edge.probability, target, ending))
 
-    def terminal(ending: int) -> list[float]:
-        value = [0.0] * goals
-        if ending >= 0:
-            value[ending] = 1.0
-            if endings[ending] in won:
-                value[-1] = 1.0
-        return value
-
-    ends = [terminal(i) for i in range(len(endings))]
+    ends = [[0.0] * goals for _ in endings]
+    for i, end in enumerate(ends):
+        end[i] = 1.0
+        end[-1] = 1.0 if endings[i] in won else 0.0
     zero = [0.0] * goals
-    best: dict[Node, list[float]] = {}
-    rand: dict[Node, list[float]] = {}
+    best: list[list[float]] = [zero] * len(keys)
+    rand: list[list[float]] = [zero] * len(keys)
+    goal_range = range(goals)
 
-    def worth(branches: list[Branch], values: dict[Node, list[float]]) -> list[float]:
+    def worth(branches: list[Branch], values: list[list[float]]) -> list[float]:
         total = [0.0] * goals
         for p, target, ending in branches:
-            value = ends[ending] if ending >= 0 else values.get(target, zero)
-            for k in range(goals):
+            value = ends[ending] if ending >= 0 else values[target] if target >= 0 else zero
+            for k in goal_range:
                 total[k] += p * value[k]
         return total
 
-    def update(node: Node) -> float:
+    updates = 0
+
+    def update(node: int) -> float:
         """Recompute one state's values; return the largest change."""
+        nonlocal updates
+        updates += 1
+        if stop is not None and updates % STOP_EVERY == 0:
+            reason = stop()
+            if reason is not None:
+                raise StateBudgetExceeded(f"{reason} while weighing the odds as {run.side}")
         options = [(worth(b, best), worth(b, rand)) for b in choices[node].values()]
         if options:
-            new_best = [max(o[0][k] for o in options) for k in range(goals)]
-            new_rand = [sum(o[1][k] for o in options) / len(options) for k in range(goals)]
+            new_best = [max(o[0][k] for o in options) for k in goal_range]
+            new_rand = [sum(o[1][k] for o in options) / len(options) for k in goal_range]
         else:
             new_best, new_rand = zero, zero
-        old_best, old_rand = best.get(node, zero), rand.get(node, zero)
+        old_best, old_rand = best[node], rand[node]
         change = max(
             max(abs(a - b) for a, b in zip(new_best, old_best, strict=True)),
             max(abs(a - b) for a, b in zip(new_rand, old_rand, strict=True)),
@@ -146,15 +165,13 @@ def best_play(scenario: Scenario, run: Exploration, moves: int = MOVES) -> BestP
                 break
         residual = max(residual, change)
 
-    start_best, start_rand = best.get(None, zero), rand.get(None, zero)
-
     def odds(goal: str, k: int) -> Odds:
         path = (
-            _path(scenario, choices, lambda b: worth(b, best), k, moves)
-            if start_best[k] > 0
+            _path(scenario, keys, choices, lambda b: worth(b, best), k, moves)
+            if best[0][k] > 0
             else ()
         )
-        return Odds(goal, start_best[k], start_rand[k], path)
+        return Odds(goal, best[0][k], rand[0][k], path)
 
     return BestPlay(
         run.side,
@@ -166,7 +183,8 @@ def best_play(scenario: Scenario, run: Exploration, moves: int = MOVES) -> BestP
 
 def _path(
     scenario: Scenario,
-    choices: dict[Node, dict[str | None, list[Branch]]],
+    keys: list[StateKey | None],
+    choices: Choices,
     worth: Callable[[list[Branch]], list[float]],
     k: int,
     limit: int,
@@ -174,11 +192,11 @@ def _path(
     """The best strategy for goal ``k``: its decisions along its most likely path, the first
     choice offered winning a tie."""
     path: list[Move] = []
-    node: Node = None
-    seen: set[Node] = set()
-    while len(path) < limit and node not in seen:
+    node = 0
+    seen: set[int] = set()
+    while len(path) < limit and node >= 0 and node not in seen:
         seen.add(node)
-        options = choices.get(node, {})
+        options = choices[node]
         if not options:
             break
         action: str | None = None
@@ -188,51 +206,51 @@ def _path(
             value = worth(option)[k]
             if value > top + 1e-9:
                 action, branches, top = name, option, value
-        if node is not None and action is not None:
-            choice = scenario.phases[node[0]].choice(action)
-            path.append(Move(node[0], action, choice.label if choice else action))
-        likely: dict[Node, float] = defaultdict(float)
+        key = keys[node]
+        if key is not None and action is not None:
+            choice = scenario.phases[key[0]].choice(action)
+            path.append(Move(key[0], action, choice.label if choice else action))
+        likely: dict[int, float] = defaultdict(float)
         for p, target, _ in branches:
-            likely[target] += p  # None: the game ends (or fails) here
+            likely[target] += p  # -1: the game ends (or fails) here
         if not likely:
             break
         node = max(likely, key=lambda t: likely[t])
-        if node is None:
-            break
     return tuple(path)
 
 
-def _components(graph: dict[Node, dict[str | None, list[Branch]]]) -> Iterator[list[Node]]:
+def _components(graph: Choices) -> Iterator[list[int]]:
     """Strongly connected components, each after every component it leads to (Tarjan's
     algorithm without recursion: a long story must not hit Python's recursion limit)."""
-    number: dict[Node, int] = {}
-    low: dict[Node, int] = {}
-    on_stack: set[Node] = set()
-    stack: list[Node] = []
+    size = len(graph)
+    number = [-1] * size
+    low = [0] * size
+    on_stack = [False] * size
+    stack: list[int] = []
     counter = 0
 
-    def successors(node: Node) -> list[Node]:
-        return [t for b in graph.get(node, {}).values() for _, t, _ in b if t is not None]
+    def successors(node: int) -> list[int]:
+        return [t for b in graph[node].values() for _, t, _ in b if t >= 0]
 
-    for root in graph:
-        if root in number:
+    for root in range(size):
+        if number[root] >= 0:
             continue
-        work: list[tuple[Node, Iterator[Node]]] = [(root, iter(successors(root)))]
+        work: list[tuple[int, Iterator[int]]] = [(root, iter(successors(root)))]
         number[root] = low[root] = counter
         counter += 1
         stack.append(root)
-        on_stack.add(root)
+        on_stack[root] = True
         while work:
             node, children = work[-1]
             for child in children:
-                if child not in number:
+                if number[child] < 0:
                     number[child] = low[child] = counter
                     counter += 1
                     stack.append(child)
-                    on_stack.add(child)
+                    on_stack[child] = True
                     work.append((child, iter(successors(child))))
                     break
-                if child in on_stack:
+                if on_stack[child]:
                     low[node] = min(low[node], number[child])
             else:
                 work.pop()
@@ -243,7 +261,7 @@ def _components(graph: dict[Node, dict[str | None, list[Branch]]]) -> Iterator[l
                     component = []
                     while True:
                         member = stack.pop()
-                        on_stack.discard(member)
+                        on_stack[member] = False
                         component.append(member)
                         if member == node:
                             break

@@ -27,7 +27,16 @@ from presidium.diagnostics import SourceSpan, did_you_mean, one_of
 # these names stay importable from here.
 from presidium.files import Compilation, compile_file, load_scenario  # noqa: F401
 from presidium.loader import YList, YMap, span_of
-from presidium.reader import DATE, date_problem, kind_of, snake_case, suggested, valid_date
+from presidium.reader import (
+    DATE,
+    UNKNOWN,
+    date_problem,
+    kind_of,
+    objective_only,
+    snake_case,
+    suggested,
+    valid_date,
+)
 
 # Words the terminal reads as commands at every prompt; a choice id may not take them.
 
@@ -262,21 +271,24 @@ class Compiler(ClassroomCompiler):
         self.check_placeholders(text, span, scope)
         return m.TextPart(text, when, counterfactual, span)
 
-    def check_placeholders(
-        self, text: str, span: SourceSpan, scope: Scope | None = None
-    ) -> tuple[Compiled, ...]:
+    def check_placeholders(self, text: str, span: SourceSpan, scope: Scope | None = None) -> None:
         """Read the text as the game will fill it, so that no brace can stop a game: every
-        mistake in its braces and expressions is reported at its own place. Returns the
-        conditions of its inline ``{if}`` blocks."""
+        mistake in its braces and expressions is reported at its own place, and an inline
+        ``{if}`` that the declared range settles on its own is warned about."""
         if "{" not in text and "}" not in text:
-            return ()
+            return
+        scope = scope or self.scope
         lead = len(text) - len(text.lstrip())
         compiled, problems = template.compile_template(
-            text.strip(), scope or self.scope, self.shown, self.vote_ids
+            text.strip(), scope, self.shown, self.vote_ids
         )
         for problem in problems:
-            self.err(problem.message, self.within(span, text, lead + problem.offset))
-        return compiled.conditions
+            unknown = UNKNOWN.search(problem.message)
+            name = unknown.group(1).strip("{}") if unknown else None
+            why = objective_only(name, scope) if name else None
+            self.err(why or problem.message, self.within(span, text, lead + problem.offset))
+        for condition, offset in compiled.conditions:
+            self.check_range(condition, scope, self.within(span, text, lead + offset))
 
     def built_ins(
         self,
@@ -438,13 +450,25 @@ class Compiler(ClassroomCompiler):
                         f"a choice with 'chance' puts '{key}' under success and failure",
                         node.key_span(key),
                     )
-            chance = self.chance(
-                node,
-                scope,
-                spec.CHANCE,
-                spec.OUTCOME,
-                lambda sub, where: self.outcome(sub, scope, targets, where),
-            )
+            cnode = node["chance"]
+            if isinstance(cnode, YMap) and "outcomes" in cnode:
+                chance = self.many_outcomes(cnode, scope, targets)
+            else:
+                chance = self.chance(
+                    node,
+                    scope,
+                    spec.CHANCE,
+                    spec.OUTCOME,
+                    lambda sub, where: self.outcome(sub, scope, targets, where),
+                )
+                if isinstance(cnode, YMap):
+                    for key in ("percent", "success", "failure"):
+                        if key not in cnode and not self.misspelt(cnode, key):
+                            self.err(
+                                f"'chance' needs '{key}' (or 'outcomes', for a chance of "
+                                "more than two outcomes)",
+                                cnode.span,
+                            )
         elif not self.misspelt(node, "chance"):
             outcome = self.outcome(node, scope, targets, f"choice '{cid}'")
         counterfactual = self.flag(
@@ -463,6 +487,72 @@ class Compiler(ClassroomCompiler):
             node.span,
             self.flag(node, "concedes", False),
         )
+
+    def many_outcomes(self, cnode: YMap, scope: Scope, targets: Collection[str]) -> m.Chance | None:
+        """A chance of named outcomes, each with its odds but the last, which takes what the
+        others leave: so the odds always add up to 100, whatever the expressions give."""
+        self.keys(cnode, spec.CHANCE, "'chance'")
+        for key in ("percent", "success", "failure"):
+            if key in cnode:
+                self.err(
+                    f"a chance with 'outcomes' gives each outcome its own 'percent' and "
+                    f"'next'; remove '{key}'",
+                    cnode.key_span(key),
+                )
+        items = self.listing(cnode["outcomes"], cnode.value_span("outcomes"), "'outcomes'")
+        if items is None:
+            return None
+        if len(items) < 2:
+            self.err(
+                "a chance needs two outcomes or more (for a sure outcome, write 'next' "
+                "without 'chance')",
+                cnode.value_span("outcomes"),
+            )
+        result, fixed, complete = [], 0, True
+        for i, item in enumerate(items):
+            sub = self.mapping(item, items.item_span(i), "an outcome")
+            if sub is None:
+                complete = False
+                continue
+            self.keys(sub, spec.CHANCE_OUTCOME, "an outcome")
+            last = i == len(items) - 1
+            percent = self.percent(sub, scope)
+            if last and "percent" in sub:
+                self.err(
+                    "the last outcome takes what the others leave: remove its 'percent', or "
+                    "add a last outcome without one",
+                    sub.key_span("percent"),
+                )
+                percent = None
+            elif not last and "percent" not in sub and not self.misspelt(sub, "percent"):
+                self.err(
+                    f"outcome {i + 1} of {len(items)} needs 'percent': only the last "
+                    "outcome goes without, taking what the others leave",
+                    sub.span,
+                )
+            if not last and percent is None:
+                complete = False
+            if percent is not None and not percent.names:
+                odds = percent.evaluate({})
+                if not 1 <= odds <= 99:
+                    self.err(
+                        f"an outcome of {odds}% is no chance: give a percent from 1 to 99",
+                        sub.value_span("percent"),
+                    )
+                fixed += odds
+            label = self.text(sub, "label", "'label'") or ""
+            outcome = self.outcome(sub, scope, targets, f"outcome '{label or i + 1}'")
+            result.append(m.ChanceOutcome(label, percent, outcome, sub.span))
+        if fixed > 99:
+            self.err(
+                f"the outcomes' fixed percents add up to {fixed}%, leaving nothing for the "
+                "last outcome: keep their total at 99 or less",
+                cnode.value_span("outcomes"),
+            )
+        first = result[0].percent if result else None
+        if not complete or len(result) < 2 or first is None:
+            return None
+        return m.Chance(first, result[0].outcome, result[-1].outcome, cnode.span, tuple(result))
 
     def compile_phase(
         self,

@@ -116,7 +116,9 @@ def format_date(iso: str | None, label: str | None) -> str:
 def _step(scenario: Scenario, entry: TrailEntry) -> Step:
     who = "you" if entry.by == "player" else scenario.seat_name(entry.seat)
     chance = None
-    if entry.chance is not None:
+    if entry.outcome is not None:
+        chance = f"{entry.chance[0] if entry.chance else 0}% chance: {entry.outcome}"
+    elif entry.chance is not None:
         chance = f"{entry.chance[0]}% chance: {'succeeded' if entry.chance[1] else 'failed'}"
     same = None if entry.historical_choice is None else not entry.diverged
     return Step(
@@ -140,6 +142,11 @@ def _why(entry: TrailEntry) -> str:
     """Why a step left history: the dice, a closed door, or somebody's decision."""
     if entry.choice == entry.historical_choice:
         assert entry.chance is not None
+        if entry.outcome is not None:
+            return (
+                f"the same choice as history, but the dice gave '{entry.outcome}' "
+                f"({entry.chance[0]}% chance), not the historical outcome"
+            )
         return f"the same choice as history, but the {entry.chance[0]}% chance failed"
     if entry.historical_closed is not None:
         return f"history's choice was closed: {entry.historical_closed}"
@@ -430,7 +437,7 @@ def markdown_steps(steps: Iterable[Step], heading: str) -> list[str]:
     lines = [f"## {heading}", ""]
     lines += ["| When | Scene | Who | Choice | Beside history |", "|---|---|---|---|---|"]
     for s in steps:
-        choice = _md(s.choice) + (f" ({s.chance})" if s.chance else "")
+        choice = _md(s.choice) + (f" ({_md(s.chance)})" if s.chance else "")
         lines.append(f"| {_md(s.when)} | {_md(s.scene)} | {_md(s.who)} | {choice} | {_beside(s)} |")
     lines.append("")
     return lines

@@ -39,9 +39,13 @@ UNSETTLED = "unsettled"  # a scene's ``decision`` until the run it belongs to ha
 
 
 class Dice(Protocol):
-    """Decides chances. ``roll`` returns (success, the number rolled from 1 to 100)."""
+    """Decides chances. ``roll`` returns (success, the number rolled from 1 to 100); ``pick``
+    chooses among outcomes whose odds (``weights``, in percent) add up to 100, and returns
+    (the outcome's index, the number rolled)."""
 
     def roll(self, percent: int, what: str) -> tuple[bool, int]: ...
+
+    def pick(self, weights: tuple[int, ...], what: str) -> tuple[int, int]: ...
 
 
 class SeededDice:
@@ -53,6 +57,12 @@ class SeededDice:
     def roll(self, percent: int, what: str) -> tuple[bool, int]:
         number = int(self.rng.random() * 100) + 1
         return number <= percent, number
+
+    def pick(self, weights: tuple[int, ...], what: str) -> tuple[int, int]:
+        """The same one number from 1 to 100 as ``roll``: the outcome whose share of the 100
+        it falls in (so two outcomes fall exactly as ``roll`` would)."""
+        number = int(self.rng.random() * 100) + 1
+        return pick_by(weights, number), number
 
     def getstate(self) -> Any:
         return self.rng.getstate()
@@ -78,6 +88,9 @@ class TrailEntry:
     chance: tuple[int, bool] | None  # (percent, success)
     # Why the historical choice could not be taken here, when it was closed at the time.
     historical_closed: str | None = None
+    # The outcome the dice gave, for a chance of more than two (``chance`` then holds its
+    # odds, and True for the first outcome, the historical one).
+    outcome: str | None = None
 
     @property
     def diverged(self) -> bool:
@@ -239,6 +252,10 @@ class Game:
             if not available and choice.unavailable is None:
                 continue
             percent = self._percent(choice) if choice.chance is not None else None
+            odds: tuple[tuple[str, int], ...] = ()
+            if choice.chance is not None and choice.chance.outcomes:
+                labels = (o.label for o in choice.chance.outcomes)
+                odds, percent = tuple(zip(labels, self._odds(choice), strict=True)), None
             offered.append(
                 ev.Option(
                     len(offered) + 1,
@@ -248,6 +265,7 @@ class Game:
                     None if available else choice.unavailable,
                     percent,
                     choice.counterfactual,
+                    odds,
                 )
             )
         return tuple(offered)
@@ -490,7 +508,25 @@ class Game:
             )
         )
         rolled = None
-        if choice.chance is not None:
+        drawn = None
+        if choice.chance is not None and choice.chance.outcomes:
+            odds = self._odds(choice)
+            index, number = self.dice.pick(odds, f"{phase.id}:{choice.id}")
+            picked = choice.chance.outcomes[index]
+            out.append(
+                ev.ChanceRolled(
+                    choice.id,
+                    odds[index],
+                    number,
+                    index == 0,
+                    outcome=picked.label,
+                    odds=tuple(zip((o.label for o in choice.chance.outcomes), odds, strict=True)),
+                )
+            )
+            outcome = picked.outcome
+            trigger = trigger_name(phase.id, choice.id, str(index))
+            rolled, drawn = (odds[index], index == 0), picked.label
+        elif choice.chance is not None:
             percent = self._percent(choice)
             success, number = self.dice.roll(percent, f"{phase.id}:{choice.id}")
             out.append(ev.ChanceRolled(choice.id, percent, number, success))
@@ -521,6 +557,7 @@ class Game:
                 history_choice.label if history_choice else None,
                 rolled,
                 closed,
+                drawn,
             )
         )
         cause = f"{self.scenario.seat_name(seat)}'s choice '{choice.label}'"
@@ -682,6 +719,19 @@ class Game:
         assert choice.chance is not None
         return _clamp_percent(choice.chance.percent.evaluate(self.values))
 
+    def _odds(self, choice: Choice) -> tuple[int, ...]:
+        """The odds of each outcome of a chance of more than two, adding up to 100: each
+        worked out in order and kept within what the ones before it left; the last takes
+        the rest."""
+        assert choice.chance is not None
+        odds, left = [], 100
+        for outcome in choice.chance.outcomes[:-1]:
+            assert outcome.percent is not None
+            share = min(left, _clamp_percent(outcome.percent.evaluate(self.values)))
+            odds.append(share)
+            left -= share
+        return (*odds, left)
+
     def _render(self, parts: Iterable[TextPart]) -> str:
         values, trace = self.values, self.trace
         chosen = []
@@ -765,6 +815,17 @@ def combine(op: str, old: Any, operand: Any, var: Variable) -> Any:
         if var.type.maximum is not None and value > var.type.maximum:
             value = var.type.maximum
     return value
+
+
+def pick_by(weights: tuple[int, ...], number: int) -> int:
+    """The outcome a roll of ``number`` (1 to 100) gives: the first whose running total of
+    ``weights`` reaches it."""
+    total = 0
+    for index, weight in enumerate(weights):
+        total += weight
+        if number <= total:
+            return index
+    return len(weights) - 1
 
 
 def _clamp_percent(value: Any) -> int:

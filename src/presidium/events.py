@@ -162,8 +162,10 @@ class Option:
     label: str
     available: bool
     reason: str | None
-    percent: int | None  # odds of success, for a choice that depends on chance
+    percent: int | None  # odds of success, for a choice that depends on a two-way chance
     counterfactual: bool
+    # A chance of more than two outcomes: each outcome's label and odds (``percent`` is None).
+    odds: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,15 @@ class DecisionNeeded(Event):
     prompt: str
     options: tuple[Option, ...]
     type: str = field(init=False, default="decision")
+
+    def to_dict(self) -> dict[str, Any]:
+        """As every event; an option's ``odds`` only where it has them, so that the data of
+        a game without many-outcome chances is as it always was."""
+        body = super().to_dict()
+        for option in body["options"]:
+            if not option["odds"]:
+                del option["odds"]
+        return body
 
 
 @dataclass(frozen=True)
@@ -190,11 +201,23 @@ class ChoiceMade(Event):
 
 @dataclass(frozen=True)
 class ChanceRolled(Event):
+    """A chance decided. With more than two outcomes, ``outcome`` names the one the dice gave,
+    ``percent`` is its odds, ``odds`` every outcome's, and ``success`` means the first (the
+    historical one)."""
+
     choice: str
     percent: int
     roll: int
     success: bool
     type: str = field(init=False, default="chance")
+    outcome: str | None = None
+    odds: tuple[tuple[str, int], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        body = super().to_dict()
+        if self.outcome is None:  # a two-way chance: as it always was
+            del body["outcome"], body["odds"]
+        return body
 
 
 @dataclass(frozen=True)

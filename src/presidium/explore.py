@@ -120,6 +120,8 @@ def relevance(scenario: Scenario) -> Relevance:
                 reads.update(choice.when.names)
             if choice.chance is not None:
                 reads.update(choice.chance.percent.names)
+                for drawn in choice.chance.outcomes:
+                    reads.update(drawn.percent.names if drawn.percent is not None else ())
             for outcome in choice.outcomes():
                 reads.update(n for b in outcome.next if b.when for n in b.when.names)
     for vote in scenario.votes.values():

@@ -28,7 +28,8 @@ class PhaseModel:
 
 
 def trigger_name(phase: str, choice: str | None = None, result: str | None = None) -> str:
-    """``phase__choice`` (``__success``/``__failure`` for chances); ``phase__next`` when automatic."""
+    """``phase__choice`` (``__success``/``__failure`` for chances, ``__0``, ``__1``... for a
+    chance of more outcomes); ``phase__next`` when automatic."""
     parts = [phase, choice or "next"]
     if result:
         parts.append(result)
@@ -48,7 +49,11 @@ def transitions_of(scenario: Scenario) -> list[tuple[str, str, str, Branch]]:
     for phase in scenario.phases.values():
         if phase.choices:
             for choice in phase.choices:
-                if choice.chance is not None:
+                if choice.chance is not None and choice.chance.outcomes:
+                    for index, drawn in enumerate(choice.chance.outcomes):
+                        name = trigger_name(phase.id, choice.id, str(index))
+                        edges += [(name, phase.id, b.target, b) for b in drawn.outcome.next]
+                elif choice.chance is not None:
                     for result, outcome in (
                         ("success", choice.chance.success),
                         ("failure", choice.chance.failure),

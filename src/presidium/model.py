@@ -166,11 +166,31 @@ class Outcome:
 
 
 @dataclass(frozen=True, slots=True)
+class ChanceOutcome:
+    """One outcome of a chance of more than two: its odds (None on the last, which takes what
+    the others leave), the words the player reads beside them, and what follows."""
+
+    label: str
+    percent: Compiled | None
+    outcome: Outcome
+    span: SourceSpan
+
+
+@dataclass(frozen=True, slots=True)
 class Chance:
+    """Odds and what follows each way the dice fall.
+
+    Two outcomes: ``percent`` of ``success``, else ``failure``. More (``outcomes``): every
+    outcome in order, the first the historical one; then ``percent`` is the first's odds,
+    ``success`` the first outcome and ``failure`` the last, so that what reads a chance as
+    success or failure still reads it as history's outcome or not.
+    """
+
     percent: Compiled
     success: Outcome
     failure: Outcome
     span: SourceSpan
+    outcomes: tuple[ChanceOutcome, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +206,8 @@ class Choice:
     concedes: bool = False  # taking it gives the game up (the player confirms)
 
     def outcomes(self) -> tuple[Outcome, ...]:
+        if self.chance is not None and self.chance.outcomes:
+            return tuple(o.outcome for o in self.chance.outcomes)
         if self.chance is not None:
             return (self.chance.success, self.chance.failure)
         assert self.outcome is not None

@@ -163,14 +163,27 @@ CHOICE = _fields(
     effects=(OPT, "effects applied when it is taken", "effects"),
     text=(OPT, "what happens, shown after it is taken", "scene_text"),
     next=(OPT, "where the story goes", "next"),
-    chance=(OPT, "odds, and what happens on success and on failure", "object:CHANCE"),
+    chance=(OPT, "odds, and what happens on each outcome", "object:CHANCE"),
     counterfactual=(OPT, "override the automatic counterfactual label", "flag"),
     concedes=(OPT, "true if taking it gives the game up: the player is asked to confirm", "flag"),
 )
 CHANCE = _fields(
-    percent=(REQ, "the odds of success, a number expression from 0 to 100", "number"),
-    success=(REQ, "what happens on success", "object:OUTCOME"),
-    failure=(REQ, "what happens on failure", "object:OUTCOME"),
+    percent=(OPT, "two outcomes: the odds of success, a number expression from 0 to 100", "number"),
+    success=(OPT, "two outcomes: what happens on success", "object:OUTCOME"),
+    failure=(OPT, "two outcomes: what happens on failure", "object:OUTCOME"),
+    outcomes=(
+        OPT,
+        "instead of percent/success/failure: two or more outcomes, each with its odds, the "
+        "first the historical one, the last (without 'percent') taking what is left",
+        "list:CHANCE_OUTCOME",
+    ),
+)
+CHANCE_OUTCOME = _fields(
+    label=(REQ, "what the player reads beside its odds, and after the roll", "text"),
+    percent=(OPT, "its odds, a number expression from 0 to 100; not on the last", "number"),
+    text=(OPT, "what happens", "scene_text"),
+    effects=(OPT, "effects applied", "effects"),
+    next=(REQ, "where the story goes", "next"),
 )
 OUTCOME = _fields(
     text=(OPT, "what happens", "scene_text"),

@@ -344,7 +344,7 @@ class Template:
     """A text made a function of the game's values; ``conditions`` are its inline ``{if}``s."""
 
     render: Render
-    conditions: tuple[Compiled, ...]
+    conditions: tuple[tuple[Compiled, int], ...]  # each with where it stands in the text
     plain: bool  # no braces at all: ``render`` gives the text back
 
 
@@ -368,7 +368,7 @@ def compile_template(
     errors = list(parsed.errors)
     if not parsed.nodes or parsed.nodes == (text,):
         return Template(lambda values: text, (), True), errors
-    conditions: list[Compiled] = []
+    conditions: list[tuple[Compiled, int]] = []
 
     def show(node: Show) -> Render:
         name = node.source
@@ -432,7 +432,7 @@ def compile_template(
             if branch.source is not None:
                 try:
                     test = compile_expression(branch.source, scope, BOOL)
-                    conditions.append(test)
+                    conditions.append((test, branch.offset))
                 except ExprError as exc:
                     errors.append(
                         TemplateError(_in(exc, branch.source), branch.offset + exc.offset)

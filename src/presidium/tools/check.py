@@ -101,11 +101,13 @@ def check(
             explorations = {
                 side: explore(scenario, side, limits.max_states, stop) for side in scenario.sides
             }
+            plays = {
+                side: best_play(scenario, run, stop=stop) for side, run in explorations.items()
+            }
         except StateBudgetExceeded as exc:
             out.write(f"{path}: error: {exc}\n")
             failed = True
             continue
-        plays = {side: best_play(scenario, run) for side, run in explorations.items()}
         found = findings(scenario, explorations, plays)
         if runs:
             sampled = random_runs(scenario, runs, seed, stop)
@@ -382,17 +384,16 @@ def write_best_play(scenario: Scenario, play: BestPlay, out: IO[str]) -> None:
             name = ""
         out.write(f"    {name:<{width}}  {percent(odds.best):>7}   {percent(odds.random):>7}\n")
     if play.victory is not None and play.victory.moves:
-        steps = "; ".join(
-            f"{n}. {clean(m.phase)}: {clean(m.label)}" for n, m in enumerate(play.victory.moves, 1)
-        )
-        lines = textwrap.wrap(
-            f"best first moves for victory: {steps}",
-            WIDTH,
-            initial_indent="    ",
-            subsequent_indent="      ",
-            break_on_hyphens=False,
-        )
-        out.write("".join(line + "\n" for line in lines))
+        out.write("    best first moves for victory:\n")
+        for n, move in enumerate(play.victory.moves, 1):
+            lines = textwrap.wrap(
+                f"{n}. {clean(move.phase)}: {clean(move.label)}",
+                WIDTH,
+                initial_indent="      ",
+                subsequent_indent="         ",
+                break_on_hyphens=False,
+            )
+            out.write("".join(line + "\n" for line in lines))
 
 
 def _conditional_texts(scenario: Scenario) -> set[object]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from presidium.conditions import Compiled
 from presidium.engine import Game
 from presidium.errors import PresidiumError, UsageError
 from presidium.model import Branch, Outcome, Scenario
@@ -45,7 +46,12 @@ def edges(scenario: Scenario) -> list[GraphEdge]:
             if choice.when is not None:
                 label += f" [if {_clip(choice.when.source, 24)}]"
             sides: tuple[tuple[Outcome, str, str | None], ...]
-            if choice.chance is not None:
+            if choice.chance is not None and choice.chance.outcomes:
+                sides = tuple(
+                    (drawn.outcome, f"{_clip(drawn.label, 24)} {_odds(drawn.percent)}", str(i))
+                    for i, drawn in enumerate(choice.chance.outcomes)
+                )
+            elif choice.chance is not None:
                 odds = choice.chance.percent.source
                 odds = f"{odds}%" if odds.isdigit() else _clip(odds, 20)
                 sides = (
@@ -74,6 +80,9 @@ def historical_path(scenario: Scenario) -> set[tuple[str, str | None, str | None
         def roll(self, percent: int, what: str) -> tuple[bool, int]:
             return percent > 0, 1
 
+        def pick(self, weights: tuple[int, ...], what: str) -> tuple[int, int]:
+            return next((i for i, w in enumerate(weights) if w > 0), 0), 1
+
     seats = {p.by for p in scenario.phases.values() if p.by}
     game = Game(scenario, seats, dice=Lucky())
     game.trace = []
@@ -97,10 +106,22 @@ def historical_path(scenario: Scenario) -> set[tuple[str, str | None, str | None
     for source, target in itertools.pairwise(visited):
         entry = taken.get(source)
         roll = None
-        if entry is not None and entry.chance is not None:
+        if entry is not None and entry.outcome is not None:
+            chance = scenario.phases[entry.phase].choice(entry.choice)
+            assert chance is not None and chance.chance is not None
+            labels = [o.label for o in chance.chance.outcomes]
+            roll = str(labels.index(entry.outcome))
+        elif entry is not None and entry.chance is not None:
             roll = "success" if entry.chance[1] else "failure"
         steps.add((source, entry.choice if entry else None, roll, target))
     return steps
+
+
+def _odds(percent: Compiled | None) -> str:
+    """An outcome's odds as written: '30%', a clipped expression, or 'the rest'."""
+    if percent is None:
+        return "(the rest)"
+    return f"{percent.source}%" if percent.source.isdigit() else _clip(percent.source, 20)
 
 
 def _condition(branch: Branch) -> str:

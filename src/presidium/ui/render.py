@@ -600,6 +600,9 @@ class Renderer:
         )
         if option.percent is not None:
             line.append(f" ({option.percent}% chance)", style="presidium.odds")
+        if option.odds:
+            odds = ", ".join(f"{clean(label)} {percent}%" for label, percent in option.odds)
+            line.append(f" (chances: {odds})", style="presidium.odds")
         if option.counterfactual:
             line.append(" [counterfactual]", style="presidium.counterfactual")
         if not option.available:
@@ -621,6 +624,17 @@ class Renderer:
         self.out(text)
 
     def on_chance(self, e: ev.ChanceRolled) -> None:
+        if e.outcome is not None:  # a chance of more than two outcomes: name the one drawn
+            if e.percent == 100:
+                self.out(T(f"Chance: certain: {clean(e.outcome)}."))
+                return
+            self.out(
+                Text(
+                    f"Chance: rolled {e.roll} of 100: {clean(e.outcome)} ({e.percent}% chance).",
+                    style="presidium.odds",
+                )
+            )
+            return
         word = "success" if e.success else "failure"
         if e.percent in (0, 100):
             self.out(T(f"Chance {e.percent}%: certain {word}."))
