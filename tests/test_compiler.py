@@ -866,3 +866,16 @@ def test_a_malformed_id_read_as_the_id_it_resembles_keeps_its_own_place() -> Non
         in found
     )
     assert not any("not the number 6" in e for e in found)  # the second is not read as it too
+
+
+def test_an_effect_may_choose_between_two_quoted_values() -> None:
+    """if() of two quoted values sets a choice variable; each value is checked against the
+    variable's values at its place (this used to stop the compiler with a traceback)."""
+    effect = "mikoyan.stance = if(members_at_door > 30, 'khrushchev', {})"
+    line = 'effects: ["members_at_door += 20"]'
+    good = mutate(line, f'effects: ["{effect.format(repr("majority"))}"]')
+    assert errors(good) == []
+    bad = errors(mutate(line, f'effects: ["{effect.format(repr("majorty"))}"]'))
+    assert len(bad) == 1
+    assert "'majorty' is not a value of mikoyan.stance" in bad[0]
+    assert "did you mean 'majority'" in bad[0]

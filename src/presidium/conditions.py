@@ -105,6 +105,9 @@ class Compiled:
     cuts: frozenset[int] | None = None
     want: str | None = field(default=None, compare=False)
     scope: Scope | None = field(default=None, compare=False, repr=False)
+    # Every text a text-valued expression can give (quoted values and if() of them), so that
+    # an effect can check them against the values of its target before anyone plays.
+    texts: frozenset[str] | None = field(default=None, compare=False)
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled as its source and scope, and compiled again when loaded (closures do not pickle)."""
@@ -212,6 +215,7 @@ class _Node:
     literal: str | None = None  # the text of a quoted literal, for enum checks
     linear: tuple[str | None, int] | None = None  # a number that is (variable or none) + constant
     cuts: frozenset[int] | None = None  # see Compiled.cuts
+    texts: frozenset[str] | None = None  # every text it can give, when known (see Compiled)
 
 
 _CMP: dict[str, Callable[[Any, Any], bool]] = {
@@ -522,7 +526,10 @@ class _Parser:
                     b.offset,
                 )
             cf, af, bf = cond.fn, a.fn, b.fn
-            return _Node(a.type, lambda v: af(v) if cf(v) else bf(v), name.offset, names)
+            texts = _texts(a) | _texts(b) if _texts(a) and _texts(b) else None
+            return _Node(
+                a.type, lambda v: af(v) if cf(v) else bf(v), name.offset, names, texts=texts
+            )
         if fname == "count":
             return self.count(name, args)
         from presidium.diagnostics import did_you_mean
@@ -619,7 +626,15 @@ def compile_expression(source: str, scope: Scope, want: str | None = None) -> Co
         node.cuts if node.type == BOOL else None,
         want,
         scope,
+        _texts(node) or None,
     )
+
+
+def _texts(node: _Node) -> frozenset[str]:
+    """The texts a node can give, when they are known (empty when they are not)."""
+    if node.texts is not None:
+        return node.texts
+    return frozenset((node.literal,)) if node.literal is not None else frozenset()
 
 
 def _article(typ: str) -> str:
@@ -660,10 +675,16 @@ def compile_effect(source: str, scope: Scope) -> CompiledEffect:
         raise ExprError(exc.message, exc.offset + offset) from None
     if var.kind == "enum":
         if value.type == TEXT:
-            text = value.evaluate({})
-            if text not in var.values:
-                from presidium.diagnostics import did_you_mean, one_of
+            from presidium.diagnostics import did_you_mean, one_of
 
+            if value.texts is None:
+                raise ExprError(
+                    f"'{target}' takes one of its quoted values; expected {one_of(var.values)}",
+                    offset,
+                )
+            for text in sorted(value.texts):
+                if text in var.values:
+                    continue
                 raise ExprError(
                     f"'{text}' is not a value of {target}; expected {one_of(var.values)}"
                     f"{did_you_mean(text, var.values)}",
