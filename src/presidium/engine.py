@@ -695,8 +695,11 @@ class Game:
             values[effect.target] = new
 
     def _said_changed(self, before: list[Any], why: Why, out: list[ev.Event]) -> None:
-        """A ``Changed`` for each watched value that differs from ``before``."""
+        """A ``Changed`` for each watched value that differs from ``before``, then the state of
+        play as it now is: a front end says what moved right after what moved it, not one
+        scene later."""
         variables = self.scenario.variables
+        said = len(out)
         for (name, label), old in zip(self._watched, before, strict=True):
             new = self.values[name]
             if new != old:
@@ -714,6 +717,8 @@ class Game:
                         why.outcome,
                     )
                 )
+        if len(out) > said:
+            out.append(self.status())
 
     def _percent(self, choice: Choice) -> int:
         assert choice.chance is not None
