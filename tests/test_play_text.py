@@ -93,3 +93,24 @@ def test_why_comes_right_after_the_choice_or_scene_that_moved_it(scenario: str) 
                         assert cause.group(1) == last_scene and not last_choice, (side, seed, line)
                     checked += 1
     assert checked
+
+
+# --------------------------------------------------------------------------- wording
+
+
+def test_why_reads_as_one_sentence_and_a_scene_is_its_own_reason() -> None:
+    text = played("june_1957", "molotov", 11) + played(
+        "june_1957", "khrushchev", 1, autoplay="history"
+    )
+    whys = [line for line in text.splitlines() if line.startswith("Why: ")]
+    assert whys and not [line for line in whys if line.startswith("Why: The ")]
+    assert any(line.startswith("Why: the majority (") for line in whys)
+    scenes = [line for line in whys if line.startswith("Why: the scene ")]
+    assert scenes and all(re.fullmatch(r'Why: the scene "[^"]+"\.', line) for line in scenes)
+
+
+def test_a_side_named_the_something_reads_mid_sentence() -> None:
+    text = played("june_1957", "molotov", 1, autoplay="history")
+    assert "You are playing: the majority (Molotov, Malenkov, Kaganovich)." in text
+    assert "(The majority (" not in text
+    assert "Counting to seven, decided by you: " in text

@@ -262,7 +262,8 @@ class Renderer:
         self.blank()
         self.out(
             T(
-                f"You are playing: {self.scenario.sides[side].name}. Type 'help' at any prompt for commands."
+                f"You are playing: {mid_sentence(self.scenario.sides[side].name)}. "
+                "Type 'help' at any prompt for commands."
             )
         )
 
@@ -413,6 +414,8 @@ class Renderer:
         said: dict[str, list[str]] = {}
         for c in why:
             moved = said.setdefault(self.cause(c), [])
+            if c.kind == "scene":
+                continue  # the line above says what moved; the scene is the whole reason
             old, new = _number(c.old), _number(c.new)
             owner = self._stance_owner(c)
             if owner:
@@ -437,7 +440,7 @@ class Renderer:
             return "you took the decision back (undo)"
         if c.kind == "scene":
             return f'the scene "{c.cause}"'
-        who = "you" if c.seat == self.seat else (c.seat_name or c.seat or "someone")
+        who = "you" if c.seat == self.seat else mid_sentence(c.seat_name or c.seat or "someone")
         said = f'{who} chose "{c.cause}"'
         if c.outcome == "success":
             return f"{said}, and it succeeded"
@@ -804,7 +807,7 @@ class Renderer:
         for step in steps:
             line = Text(clean(f"{step.when}: "))
             line.append(clean(step.scene), style="presidium.choice")
-            line.append(f" ({clean(step.who)}): {clean(step.choice)}")
+            line.append(f", decided by {clean(step.who)}: {clean(step.choice)}")
             if step.chance:
                 line.append(clean(f" [{step.chance}]"))
             if step.as_in_history is False:
@@ -1038,6 +1041,12 @@ def _lower(label: str) -> str:
 
 
 ECHO_LIMIT = 200  # characters of a typed line that are echoed; a longer one is shortened
+
+
+def mid_sentence(name: str) -> str:
+    """A name as it reads after the start of a sentence: "The majority (…)" becomes "the
+    majority (…)"; a person's or a side's proper name ("Khrushchev's side") is left as it is."""
+    return "the " + name[4:] if name.startswith("The ") else name
 
 
 def as_echoed(typed: str) -> str:
