@@ -4,14 +4,17 @@ winner at the end, targets as lists, hanging indents, and the wording a new play
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import json
 import re
 
 import pytest
 
-from presidium import catalog
+from presidium import catalog, debrief
 from presidium import events as ev
 from presidium.engine import Game
+from presidium.model import Scenario
 from presidium.ui.play import LineReader, PlayerQuit, PlayOptions, Screen, run_games
 from presidium.ui.render import Renderer, make_console
 
@@ -19,7 +22,7 @@ SCENARIOS = ("june_1957", "october_1964")
 
 
 def played(
-    scenario: str,
+    scenario: str | Scenario,
     side: str,
     seed: int,
     typed: str = "",
@@ -30,7 +33,10 @@ def played(
     """A whole game as the screen shows it (plain text, wide enough that nothing wraps)."""
     out = io.StringIO()
     console = make_console(plain, width=width, file=out)
-    opened = catalog.open_scenario(scenario)
+    if isinstance(scenario, str):
+        opened = catalog.open_scenario(scenario)
+    else:
+        opened = catalog.Opened(scenario, scenario.id, "")
     screen = Screen(lambda s: Renderer(console, s, plain, None))
     reader = LineReader(io.StringIO(typed + "quit\n"), interactive=False)
     options = PlayOptions(side, seed, autoplay, dry_run=True)
@@ -114,3 +120,84 @@ def test_a_side_named_the_something_reads_mid_sentence() -> None:
     assert "You are playing: the majority (Molotov, Malenkov, Kaganovich)." in text
     assert "(The majority (" not in text
     assert "Counting to seven, decided by you: " in text
+
+
+# --------------------------------------------------------------------------- who won
+
+
+def with_winners(scenario: Scenario, winners: dict[str, str | None]) -> Scenario:
+    """The scenario with these endings' winners (the rest: nobody's victory)."""
+    endings = {
+        id: dataclasses.replace(ending, winner=winners.get(id))
+        for id, ending in scenario.endings.items()
+    }
+    return dataclasses.replace(scenario, endings=endings)
+
+
+def history_ending(scenario: Scenario, side: str) -> str:
+    game = Game(scenario, [side], seed=1)
+    game.start()
+    while not game.over:
+        assert game.pending is not None and game.phase is not None
+        ids = [o.id for o in game.pending.options if o.available]
+        game.step(game.phase.history if game.phase.history in ids else ids[0])  # type: ignore[arg-type]
+    assert game.ending is not None
+    return game.ending
+
+
+def test_the_end_says_whose_victory_it_is(june_1957: Scenario) -> None:
+    reached = history_ending(june_1957, "khrushchev")
+    won = with_winners(june_1957, {reached: "khrushchev"})
+    text = played(won, "khrushchev", 1, autoplay="history")
+    ending = text.index("Ending: " + reached)
+    assert "A victory for your side." in text[:ending]
+    assert "Your targets as the game ended:" in text[:ending]
+    lost = played(won, "molotov", 1, autoplay="history")
+    if history_ending(won, "molotov") == reached:
+        assert "A defeat: this ending is a victory for Khrushchev's side." in lost
+    other = next(id for id in june_1957.endings if id != reached)
+    nobody = with_winners(june_1957, {other: "molotov"})
+    assert "Nobody's victory." in played(nobody, "khrushchev", 1, autoplay="history")
+
+
+def test_a_scenario_without_winners_says_nothing_about_winning(june_1957: Scenario) -> None:
+    bare = with_winners(june_1957, {})
+    text = played(bare, "khrushchev", 1, autoplay="history")
+    assert "A victory for" not in text and "Nobody's victory" not in text
+    assert "A defeat:" not in text
+
+
+def test_the_debrief_and_json_say_whose_victory_it_is(june_1957: Scenario) -> None:
+    reached = history_ending(june_1957, "khrushchev")
+    won = with_winners(june_1957, {reached: "molotov"})
+    game = Game(won, ["khrushchev"], seed=1)
+    events = game.start()
+    while not game.over:
+        assert game.pending is not None and game.phase is not None
+        ids = [o.id for o in game.pending.options if o.available]
+        events += game.step(game.phase.history if game.phase.history in ids else ids[0])  # type: ignore[arg-type]
+    (ended,) = [e for e in events if isinstance(e, ev.GameEnded)]
+    assert json.loads(json.dumps(ended.to_dict()))["winner"] == "molotov"
+    report = debrief.build(won, game, "khrushchev")
+    said = "A defeat: this ending is a victory for the majority (Molotov, Malenkov, Kaganovich)."
+    assert said in debrief.markdown(report) and said in debrief.html(report)
+    assert "Your targets as the game ended:" in debrief.markdown(report)
+    bare = with_winners(june_1957, {})
+    plain = Game(bare, ["khrushchev"], seed=1)
+    assert "winner" not in json.dumps([e.to_dict() for e in plain.start()])
+
+
+# --------------------------------------------------------------------------- targets as lists
+
+
+@pytest.mark.parametrize("plain", [True, False])
+def test_targets_are_a_list_one_line_each(june_1957: Scenario, plain: bool) -> None:
+    text = played("june_1957", "khrushchev", 1, typed="status\n", autoplay=None, plain=plain)
+    labels = [t.label for t in june_1957.sides["khrushchev"].targets]
+    assert labels
+    lines = text.splitlines()
+    for label in labels:  # at the start, and in 'status': a line of its own, with its mark
+        own = [line for line in lines if label in line]
+        assert len(own) >= 2, label
+        assert all(re.search(r"\bmet\b", line) for line in own), own
+        assert all(line.count(" met") + line.count("met ") <= 2 for line in own), own

@@ -660,8 +660,11 @@ class Game:
             )
             for f in ending.fates
         )
+        winner = winner_of(self.scenario, ending.id) if self.room is None else None
         out.append(
-            ev.GameEnded(ending.id, ending.title, ending.kind, self._render(ending.text), fates)
+            ev.GameEnded(
+                ending.id, ending.title, ending.kind, self._render(ending.text), fates, winner
+            )
         )
         if self.room is not None:
             self.room.ended(out)
@@ -789,6 +792,14 @@ def watched(scenario: Scenario) -> tuple[tuple[str, str], ...]:
                 if actor.rank == item.rank
             ]
     return tuple(result)
+
+
+def winner_of(scenario: Scenario, ending: str) -> str | None:
+    """Whose victory ``ending`` is: a side's id, "none" for nobody's, or None when no ending
+    of the scenario names a winner (then the game says nothing about winning)."""
+    if not any(e.winner for e in scenario.endings.values()):
+        return None
+    return scenario.endings[ending].winner or "none"
 
 
 def _endless(passed: list[str]) -> str:

@@ -40,9 +40,10 @@ from presidium.debrief import (
     folded_text,
     format_date,
     more_text,
+    verdict,
 )
 from presidium.model import GRADE_LEGEND, Note, Scenario, Sourced, confidence_legend
-from presidium.printable import clean
+from presidium.printable import clean, mid_sentence
 
 THEME = Theme(
     {
@@ -180,6 +181,7 @@ class Renderer:
         self.seat = seat
         self.shown_status: dict[str, str] = {}
         self.shown_targets: dict[tuple[str, str], bool] = {}  # (side, label) -> met
+        self.targets_now: tuple[ev.TargetLine, ...] = ()  # as the latest panel had them
         self.why: list[ev.Changed] = []  # since the last panel: why its values moved
         self.rewound = False  # an undo: the next panel's changes are its
         self.decision: ev.DecisionNeeded | None = None
@@ -326,6 +328,7 @@ class Renderer:
         why, self.why = ([UNDONE] if self.rewound else self.why), []
         self.rewound = False
         targets_before, self.shown_targets = self.shown_targets, _met(e.targets)
+        self.targets_now = e.targets
         if e.aftermath and all(line.label == DATE for line in changed):
             changed = []  # the scene gives its date; the panel would repeat the last decision's
         first = not before or always
@@ -342,7 +345,8 @@ class Renderer:
                     T("State of play: " + "; ".join(f"{x.label}: {x.value}" for x in lines) + ".")
                 )
                 if always and e.targets:
-                    self.out(T(_targets_sentence(e.targets)))
+                    self.out(T("What you need:"))
+                    self.out(self.target_list(e.targets))
             else:
                 self.out(
                     T(
@@ -462,7 +466,12 @@ class Renderer:
                 self.out(Text("No longer met: ", style="presidium.bad").append(clean(target.label)))
 
     def target_list(self, targets: Sequence[ev.TargetLine]) -> Table:
-        """The targets, each marked met or not in words (colour only repeats the word)."""
+        """The targets, a line each, marked met or not in words (colour only repeats the word).
+        Plain text gives the mark after the target, so that every line starts alike."""
+        if self.plain:
+            return self.hanging(
+                (Text("-"), T(f"{t.label}: {'met' if t.met else 'not met'}")) for t in targets
+            )
         return self.hanging(
             (
                 Text("met", style="presidium.good")
@@ -476,13 +485,15 @@ class Renderer:
     def goal(self, side: str, status: ev.Status) -> None:
         """The side's goal and its targets, as the game begins or is taken up again."""
         self.shown_targets = _met(status.targets)
+        self.targets_now = status.targets
         goal = " ".join(self.scenario.sides[side].goal.split())
         mine = [t for t in status.targets if t.side == side]
         if self.plain:
             self.blank()
             self.out(T(f"Your goal: {goal}"))
             if mine:
-                self.out(T(_targets_sentence(mine)))
+                self.out(T("What you need (type 'status' to see it again):"))
+                self.out(self.target_list(mine))
             return
         parts: list[RenderableType] = [T(goal)]
         if mine:
@@ -675,6 +686,7 @@ class Renderer:
             self.out(
                 Panel(body, title=T(e.title, "presidium.ending"), box=box.DOUBLE, padding=(1, 2))
             )
+        self.outcome(e)
         historical = e.kind == "historical"
         self.fates(
             "What became of them" + ("" if historical else " (counterfactual)"),
@@ -683,6 +695,20 @@ class Renderer:
         )
         self.blank()
         self.out(T(f"Ending: {e.ending} — {e.title}"))
+
+    def outcome(self, e: ev.GameEnded) -> None:
+        """Whose victory the ending is, said to the side played, and how close the side came:
+        each of its targets, met or not, once."""
+        said = verdict(self.scenario, e.winner, self.seat or "")
+        mine = [t for t in self.targets_now if t.side == self.seat]
+        if said:
+            self.blank()
+            self.out(T(said, "presidium.title"))
+        if mine:
+            if not said:
+                self.blank()
+            self.out(Text("Your targets as the game ended:", style="presidium.label"))
+            self.out(self.target_list(mine))
 
     def fates(
         self, heading: str, fates: Sequence[ev.Fate | FateLine], show_sources: bool = False
@@ -1018,12 +1044,6 @@ def _met(targets: Iterable[ev.TargetLine]) -> dict[tuple[str, str], bool]:
     return {(t.side, t.label): t.met for t in targets}
 
 
-def _targets_sentence(targets: Sequence[ev.TargetLine]) -> str:
-    """The targets in one plain sentence, each with whether it is met."""
-    said = "; ".join(f"{t.label}: {'met' if t.met else 'not met'}" for t in targets)
-    return f"What you need: {said}."
-
-
 def _number(text: str) -> int | None:
     try:
         return int(text)
@@ -1041,12 +1061,6 @@ def _lower(label: str) -> str:
 
 
 ECHO_LIMIT = 200  # characters of a typed line that are echoed; a longer one is shortened
-
-
-def mid_sentence(name: str) -> str:
-    """A name as it reads after the start of a sentence: "The majority (…)" becomes "the
-    majority (…)"; a person's or a side's proper name ("Khrushchev's side") is left as it is."""
-    return "the " + name[4:] if name.startswith("The ") else name
 
 
 def as_echoed(typed: str) -> str:
