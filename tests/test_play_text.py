@@ -201,3 +201,20 @@ def test_targets_are_a_list_one_line_each(june_1957: Scenario, plain: bool) -> N
         assert len(own) >= 2, label
         assert all(re.search(r"\bmet\b", line) for line in own), own
         assert all(line.count(" met") + line.count("met ") <= 2 for line in own), own
+
+
+# --------------------------------------------------------------------------- hanging indents
+
+
+def test_plain_choices_and_votes_wrap_under_their_first_word() -> None:
+    text = played("june_1957", "khrushchev", 1, typed="1\n", autoplay=None, width=60)
+    lines = text.splitlines()
+    choices = [n for n, line in enumerate(lines) if re.match(r"[1-9]\. ", line)]
+    after = [
+        lines[n + 1] for n in choices if lines[n + 1] and not re.match(r"[1-9]\. ", lines[n + 1])
+    ]
+    after = [line for line in after if not line.startswith(("> ", "You chose"))]
+    assert after and all(line.startswith("   ") and line[3] != " " for line in after), after
+    voters = [n for n, line in enumerate(lines) if line.startswith("- ")]
+    wrapped = [lines[n + 1] for n in voters if lines[n + 1] and lines[n + 1][0] not in "-R"]
+    assert wrapped and all(line.startswith("  ") and line[2] != " " for line in wrapped)

@@ -514,16 +514,22 @@ class Renderer:
     def on_vote(self, e: ev.VoteHeld) -> None:
         self.heading(f"Vote: {'[Counterfactual] ' if e.counterfactual else ''}{e.title}")
         self.out(T(f"Motion: {e.motion}"))
-        if self.plain:
-            for b in e.ballots:
-                self.out(T(f"- {b.name} {VOTE_WORDS[b.vote]}: {ballot_why(b)}"))
-            for bloc in e.blocs:
-                self.out(
+        if self.plain:  # a line a voter; a wrapped line stays under the voter's name
+            rows = [
+                (Text("-"), T(f"{b.name} {VOTE_WORDS[b.vote]}: {ballot_why(b)}")) for b in e.ballots
+            ]
+            rows += [
+                (
+                    Text("-"),
                     T(
-                        f"- {bloc.label}: {bloc.votes_for} for, {bloc.votes_against} against, "
+                        f"{bloc.label}: {bloc.votes_for} for, {bloc.votes_against} against, "
                         f"{bloc.abstentions} abstaining. {bloc.reason}"
-                    )
+                    ),
                 )
+                for bloc in e.blocs
+            ]
+            if rows:
+                self.out(self.hanging(rows))
         else:
             self.out(self.vote_layout(e))
         self.vote_result(e)
@@ -595,16 +601,13 @@ class Renderer:
     def on_decision(self, e: ev.DecisionNeeded) -> None:
         self.heading(e.prompt)
         self.decision = e
-        if self.plain:  # one choice per line, starting with its number
-            for option in e.options:
-                self.out(Text(f"{option.number}. ").append_text(self.option_line(option)))
-        else:
-            self.out(
-                self.hanging(
-                    (Text(f"{o.number}.", style="presidium.number"), self.option_line(o))
-                    for o in e.options
-                )
+        # One choice per line, starting with its number; a wrapped line stays under the text.
+        self.out(
+            self.hanging(
+                (Text(f"{o.number}.", style="presidium.number"), self.option_line(o))
+                for o in e.options
             )
+        )
 
     def option_line(self, option: ev.Option) -> Text:
         line = Text()
