@@ -8,9 +8,11 @@ import dataclasses
 import io
 import json
 import re
+from pathlib import Path
 
 import pytest
 
+from conftest import docs_example, run_cli
 from presidium import catalog, debrief
 from presidium import events as ev
 from presidium.engine import Game
@@ -218,3 +220,49 @@ def test_plain_choices_and_votes_wrap_under_their_first_word() -> None:
     voters = [n for n, line in enumerate(lines) if line.startswith("- ")]
     wrapped = [lines[n + 1] for n in voters if lines[n + 1] and lines[n + 1][0] not in "-R"]
     assert wrapped and all(line.startswith("  ") and line[2] != " " for line in wrapped)
+
+
+# --------------------------------------------------------------------------- endings
+
+
+def test_endings_fit_80_columns_and_say_which_side_reached_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PRESIDIUM_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("COLUMNS", "80")
+    door = tmp_path / "a long folder name for the door scenario" / "door.yaml"
+    door.parent.mkdir()
+    door.write_text(docs_example(), encoding="utf-8")
+    for _ in range(2):
+        code, _, err = run_cli(["play", str(door), "--side", "khrushchev", "--seed", "1"], "1\n")
+        assert code == 0, err
+    code, out, err = run_cli(["endings", str(door)])
+    assert code == 0, err
+    assert all(len(line) <= 80 for line in out.splitlines() if " " in line.strip()), out
+    words = " ".join(out.split())
+    assert "reached twice, as Khrushchev's side" in words
+    assert "[x] The plenum is called (the historical ending)" in words
+    assert f"The record is kept in {tmp_path / 'endings.json'}." in words  # a path is never cut
+    wrapped = [line for line in out.splitlines() if line.startswith("      ")]
+    assert wrapped  # a long line of the list goes on under its text
+
+
+def test_a_record_without_sides_still_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PRESIDIUM_DATA_DIR", str(tmp_path))
+    door = tmp_path / "door.yaml"
+    door.write_text(docs_example(), encoding="utf-8")
+    record_file = tmp_path / "endings.json"
+    play = ["play", str(door), "--side", "khrushchev", "--seed", "1"]
+    assert run_cli(play, "1\n")[0] == 0
+    old = json.loads(record_file.read_text(encoding="utf-8"))
+    del old["sides"]  # as a record written before sides were kept
+    record_file.write_text(json.dumps(old), encoding="utf-8")
+    assert run_cli(play, "1\n")[0] == 0
+    record = json.loads(record_file.read_text(encoding="utf-8"))
+    assert list(record["reached"]["sverdlov_door"].values()) == [2]
+    assert list(record["sides"]["sverdlov_door"].values()) == [{"khrushchev": 1}]
+    code, out, err = run_cli(["endings", str(door)])
+    assert code == 0, err
+    assert "reached twice: once as Khrushchev's side" in " ".join(out.split())
