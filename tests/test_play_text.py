@@ -266,3 +266,20 @@ def test_a_record_without_sides_still_reads(
     code, out, err = run_cli(["endings", str(door)])
     assert code == 0, err
     assert "reached twice: once as Khrushchev's side" in " ".join(out.split())
+
+
+# --------------------------------------------------------------------------- check's legend
+
+
+def test_the_best_play_table_says_what_its_columns_mean(tmp_path: Path) -> None:
+    door = tmp_path / "door.yaml"
+    door.write_text(docs_example(), encoding="utf-8")
+    code, out, err = run_cli(["check", str(door)])
+    assert code == 0, err
+    lines = out.splitlines()
+    (legend,) = [n for n, line in enumerate(lines) if line.strip().startswith("best:")]
+    assert "random:" in lines[legend] and "strategy" in lines[legend]
+    assert len(lines[legend]) <= 80
+    tables = [n for n, line in enumerate(lines) if line.strip().startswith("odds playing")]
+    assert tables and legend > max(tables)  # once, under the last table
+    assert lines[legend + 1].strip().startswith("coverage:")
