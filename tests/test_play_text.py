@@ -283,3 +283,36 @@ def test_the_best_play_table_says_what_its_columns_mean(tmp_path: Path) -> None:
     tables = [n for n, line in enumerate(lines) if line.strip().startswith("odds playing")]
     assert tables and legend > max(tables)  # once, under the last table
     assert lines[legend + 1].strip().startswith("coverage:")
+
+
+# --------------------------------------------------------------------------- who, and help
+
+
+def test_who_says_a_leader_leads_his_side_and_finds_a_name_by_its_start() -> None:
+    text = played(
+        "june_1957", "khrushchev", 1, typed="who all\nwho brez\nwho zhukv\nhelp\n", autoplay=None
+    )
+    shown = text[text.index("> who all") :]
+    assert (
+        "Nikita Khrushchev, First Secretary of the Central Committee. Leads: Khrushchev's side."
+        in shown
+    )
+    assert "Vyacheslav Molotov" in shown and "Leads: the majority (Molotov" in shown
+    brez = shown[shown.index("> who brez") : shown.index("> who zhukv")]
+    assert "Leonid Brezhnev" in brez and "Nobody" not in brez
+    assert "(did you mean 'zhukov'?)" in shown[shown.index("> who zhukv") :]
+    assert "status: the state of play and your targets" in shown
+
+
+def test_who_says_an_office_once_when_the_sourced_line_starts_with_it(
+    june_1957: Scenario,
+) -> None:
+    text = played("june_1957", "khrushchev", 1, typed="who all\n", autoplay=None)
+    lines = text[text.index("> who all") :].splitlines()
+    for actor in june_1957.actors.values():
+        if actor.about is None or not actor.office:
+            continue
+        said = [n for n, line in enumerate(lines) if line.startswith(actor.name + ",")]
+        for n in said:  # the office line, then the sourced line: never the same words twice
+            head = lines[n].split(", ", 1)[1].split()[:5]
+            assert lines[n + 1].split()[:5] != head, (lines[n], lines[n + 1])

@@ -42,6 +42,7 @@ from presidium.debrief import (
     more_text,
     verdict,
 )
+from presidium.diagnostics import did_you_mean
 from presidium.model import GRADE_LEGEND, Note, Scenario, Sourced, confidence_legend
 from presidium.printable import clean, mid_sentence
 
@@ -895,9 +896,10 @@ class Renderer:
             return
         found, terms = casting.lookup(self.scenario, people, query)
         if not found and not terms:
+            meant = did_you_mean(word, casting.names(self.scenario, people))
             self.error(
-                f"Nobody in the cast and no term here is called '{as_echoed(query.strip())}'. "
-                "Type 'who' for the cast and the terms."
+                f"Nobody in the cast and no term here is called '{as_echoed(query.strip())}'"
+                f"{meant}. Type 'who' for the cast and the terms."
             )
             return
         for member in found:
@@ -933,8 +935,11 @@ class Renderer:
         """One person: name, office, where they stand now, and the sourced line on them."""
         line = Text()
         line.append(clean(m.name), style="presidium.choice")
-        line.append(clean(f", {m.office}") if m.office else "")
-        if m.stance:
+        if m.office and not _said_in(m.office, m.about):
+            line.append(clean(f", {m.office}"))
+        if m.leads:  # the leader's stance is his own side: say that, not "with himself"
+            line.append(clean(f". Leads: {mid_sentence(m.leads)}."))
+        elif m.stance:
             line.append(clean(f". Now: {m.stance}."))
         self.out(line)
         if m.about is not None:
@@ -1064,6 +1069,18 @@ def _lower(label: str) -> str:
 
 
 ECHO_LIMIT = 200  # characters of a typed line that are echoed; a longer one is shortened
+
+
+def _said_in(office: str, about: Sourced | None) -> bool:
+    """Whether the sourced line starts by saying what the office line says (a body such as
+    the Central Committee is often described the same way in both): then it is said once."""
+    if about is None:
+        return False
+
+    def start(text: str) -> list[str]:
+        return [word.strip(".,;:") for word in text.casefold().split()[:5]]
+
+    return len(start(office)) >= 4 and start(about.text) == start(office)
 
 
 def as_echoed(typed: str) -> str:
