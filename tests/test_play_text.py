@@ -316,3 +316,16 @@ def test_who_says_an_office_once_when_the_sourced_line_starts_with_it(
         for n in said:  # the office line, then the sourced line: never the same words twice
             head = lines[n].split(", ", 1)[1].split()[:5]
             assert lines[n + 1].split()[:5] != head, (lines[n], lines[n + 1])
+
+
+# --------------------------------------------------------------------------- the panel's labels
+
+
+def test_at_80_columns_no_label_of_the_panel_wraps(june_1957: Scenario) -> None:
+    text = played(
+        "june_1957", "khrushchev", 1, typed="status\n", autoplay=None, plain=False, width=80
+    )
+    panel = text[text.rindex("State of play") :]
+    for item in june_1957.status:
+        assert any(line.strip().startswith(item.label) for line in panel.splitlines()), item.label
+    assert all(len(line.rstrip()) <= 80 for line in text.splitlines())

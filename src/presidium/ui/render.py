@@ -363,7 +363,7 @@ class Renderer:
                 )
             return
         table = Table.grid(padding=(0, 2))
-        table.add_column(style="presidium.label")
+        table.add_column(style="presidium.label", width=self.label_width(lines))
         table.add_column()
         for line in lines:
             value = T(line.value)
@@ -381,6 +381,15 @@ class Renderer:
                 padding=(0, 1),
             )
         )
+
+    def label_width(self, lines: Sequence[ev.StatusLine]) -> int | None:
+        """The label column of the panel: as wide as its longest label, so that no label
+        wraps, when the values keep room for a short phrase beside it; otherwise (a narrow
+        screen) None, and the two columns share the width."""
+        longest = max((cell_len(clean(line.label)) for line in lines), default=1)
+        # the panel's edges and padding (4) and the space between the columns (2)
+        room = self.console.width - 6 - longest
+        return longest if room >= STATUS_VALUE_ROOM else None
 
     def on_changed(self, e: ev.Changed) -> None:
         """Kept until the next panel, which says with it why a value moved."""
@@ -1045,6 +1054,7 @@ def table_widths(rows: Sequence[VoteRow], width: int) -> tuple[int, int] | None:
 
 
 # The cause of every change a panel shows after an undo.
+STATUS_VALUE_ROOM = 30  # the width the panel's values keep before its labels take the rest
 UNDONE = ev.Changed("", "", "", "", "undo", "undo")
 
 
