@@ -17,6 +17,7 @@ from presidium import catalog, debrief
 from presidium import events as ev
 from presidium.engine import Game
 from presidium.model import Scenario
+from presidium.printable import mid_sentence
 from presidium.ui.play import LineReader, PlayerQuit, PlayOptions, Screen, run_games
 from presidium.ui.render import Renderer, make_console
 
@@ -117,11 +118,13 @@ def test_why_reads_as_one_sentence_and_a_scene_is_its_own_reason() -> None:
     assert scenes and all(re.fullmatch(r'Why: the scene "[^"]+"\.', line) for line in scenes)
 
 
-def test_a_side_named_the_something_reads_mid_sentence() -> None:
+def test_a_side_named_the_something_reads_mid_sentence(june_1957: Scenario) -> None:
+    name = june_1957.sides["molotov"].name
+    assert name.startswith("The ")
     text = played("june_1957", "molotov", 1, autoplay="history")
-    assert "You are playing: the majority (Molotov, Malenkov, Kaganovich)." in text
-    assert "(The majority (" not in text
-    assert "Counting to seven, decided by you: " in text
+    assert f"You are playing: the {name[4:]}." in text
+    assert f"({name}" not in text  # never in brackets inside brackets
+    assert ", decided by you: " in text
 
 
 # --------------------------------------------------------------------------- who won
@@ -293,11 +296,14 @@ def test_who_says_a_leader_leads_his_side_and_finds_a_name_by_its_start() -> Non
         "june_1957", "khrushchev", 1, typed="who all\nwho brez\nwho zhukv\nhelp\n", autoplay=None
     )
     shown = text[text.index("> who all") :]
-    assert (
-        "Nikita Khrushchev, First Secretary of the Central Committee. Leads: Khrushchev's side."
-        in shown
-    )
-    assert "Vyacheslav Molotov" in shown and "Leads: the majority (Molotov" in shown
+    scenario = catalog.open_scenario("june_1957").scenario
+    for side in scenario.sides.values():
+        leader = scenario.actors[side.leader].name
+        (line,) = [x for x in shown.splitlines() if x.startswith(leader) and "Leads: " in x]
+        assert line.endswith(f"Leads: {mid_sentence(side.name)}."), line
+    assert "Now: With Khrushchev." not in [
+        x.split(". ", 1)[-1] for x in shown.splitlines() if x.startswith("Nikita Khrushchev")
+    ]
     brez = shown[shown.index("> who brez") : shown.index("> who zhukv")]
     assert "Leonid Brezhnev" in brez and "Nobody" not in brez
     assert "(did you mean 'zhukov'?)" in shown[shown.index("> who zhukv") :]
