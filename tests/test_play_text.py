@@ -125,6 +125,8 @@ def test_a_side_named_the_something_reads_mid_sentence(june_1957: Scenario) -> N
     assert f"You are playing: the {name[4:]}." in text
     assert f"({name}" not in text  # never in brackets inside brackets
     assert ", decided by you: " in text
+    other = played("june_1957", "khrushchev", 1, autoplay="history")
+    assert f", decided by the {name[4:]}: " in " ".join(other.split())
 
 
 # --------------------------------------------------------------------------- who won

@@ -846,7 +846,7 @@ class Renderer:
         for step in steps:
             line = Text(clean(f"{step.when}: "))
             line.append(clean(step.scene), style="presidium.choice")
-            line.append(f", decided by {clean(step.who)}: {clean(step.choice)}")
+            line.append(f", decided by {clean(mid_sentence(step.who))}: {clean(step.choice)}")
             if step.chance:
                 line.append(clean(f" [{step.chance}]"))
             if step.as_in_history is False:
