@@ -1053,8 +1053,8 @@ def table_widths(rows: Sequence[VoteRow], width: int) -> tuple[int, int] | None:
     return voter, vote
 
 
-# The cause of every change a panel shows after an undo.
 STATUS_VALUE_ROOM = 30  # the width the panel's values keep before its labels take the rest
+# The cause of every change a panel shows after an undo.
 UNDONE = ev.Changed("", "", "", "", "undo", "undo")
 
 
