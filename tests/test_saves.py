@@ -96,7 +96,9 @@ def test_history_and_look_show_what_scrolled_away() -> None:
     code, out, _ = run(BASE, "1\nhistory\nlook\nquit\n")
     assert code == 0
     path = out[out.index("The path so far") : out.index("> look")]
-    assert "The ambush (you): Refuse" in " ".join(path.split()) and "(as in history)" in path
+    assert (
+        "The ambush, decided by you: Refuse" in " ".join(path.split()) and "(as in history)" in path
+    )
     after_look = out[out.index("> look") :]
     assert "A phone call to the marshal" in after_look and "Who do you reach tonight?" in after_look
 
@@ -268,7 +270,7 @@ def test_an_in_game_load_that_fails_returns_to_the_game(tmp_path: Path) -> None:
     code, out, _ = run(BASE, f"1\nload {tmp_path / 'nope.json'}\nload\nhistory\nquit\n")
     assert code == 0
     assert "Cannot load" in out and "Say which save to load: load NAME." in out
-    assert "The ambush (you): Refuse" in " ".join(out.split())
+    assert "The ambush, decided by you: Refuse" in " ".join(out.split())
 
 
 def test_an_in_game_load_moves_to_the_saved_game(tmp_path: Path) -> None:

@@ -193,6 +193,16 @@ def test_the_pager_waits_for_a_key_and_q_stops_it_until_the_next_answer() -> Non
     assert paging.target.getvalue().count(pager.MORE) == 4  # type: ignore[attr-defined]
 
 
+def test_only_enter_or_space_reads_on_so_a_number_and_enter_read_on_once() -> None:
+    text = "".join(f"line {n}\n" for n in range(30))
+    pressed = ["1", "\n", "x", "\r", " "]
+    out = io.StringIO()
+    pager.Pager(out, lambda: pressed.pop(0), lambda: (80, 10)).write(text)
+    shown = out.getvalue()
+    assert pressed == []  # "1" and "x" were passed over: each pause waited for Enter or Space
+    assert shown.count(pager.MORE) == 3 and "line 29\n" in shown
+
+
 def test_an_input_that_has_ended_never_hangs_the_pager() -> None:
     text = "".join(f"line {n}\n" for n in range(30))
     shown, paging = paged(text, "")

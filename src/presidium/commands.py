@@ -14,7 +14,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "notes",
         "the history behind this scene and those since your last decision, with sources",
     ),
-    "status": ("status", "status", "the state of play"),
+    "status": ("status", "status", "the state of play and your targets"),
     "who": (
         "who",
         "who [NAME|TERM]",

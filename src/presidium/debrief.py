@@ -15,9 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from presidium import events as ev
-from presidium.engine import COUNTERFACTUAL_MARK, Game, TrailEntry
+from presidium.engine import COUNTERFACTUAL_MARK, Game, TrailEntry, winner_of
 from presidium.model import GRADE_LEGEND, Note, Scenario, TextPart, confidence_legend
-from presidium.printable import html_text
+from presidium.printable import html_text, mid_sentence
 from presidium.printable import markdown as _md
 from presidium.template import fill
 
@@ -101,6 +101,20 @@ class Debrief:
     questions: tuple[str, ...]
     sources: tuple[tuple[str, str, str], ...]  # (id, citation, grade)
     map: StoryMap | None = None
+    verdict: str = ""  # whose victory the ending is, said to the side played; "" if no winners
+    targets: tuple[ev.TargetLine, ...] = ()  # the side's targets as the game ended
+
+
+def verdict(scenario: Scenario, winner: str | None, side: str) -> str:
+    """Whose victory the ending is, in one sentence to the player of ``side``; "" for a
+    scenario whose endings name no winner (it says nothing about winning)."""
+    if winner is None:
+        return ""
+    if winner == side:
+        return "A victory for your side."
+    if winner not in scenario.sides:
+        return "Nobody's victory."
+    return f"A defeat: this ending is a victory for {mid_sentence(scenario.sides[winner].name)}."
 
 
 def format_date(iso: str | None, label: str | None) -> str:
@@ -365,10 +379,13 @@ def build(scenario: Scenario, game: Game, side: str) -> Debrief:
         questions=scenario.debrief_questions,
         sources=sources,
         map=story_map(scenario, game.scenes, game.ending),
+        verdict=verdict(scenario, winner_of(scenario, ending.id), side),
+        targets=tuple(t for t in game.targets() if t.side == side),
     )
 
 
 VOTE_WORDS = {"for": "for", "against": "against", "abstain": "abstains"}
+MET = {True: "met", False: "not met"}
 OWN_BALLOT = "the student's own ballot"
 
 
@@ -402,8 +419,14 @@ def _kind(ending_kind: str) -> str:
 def markdown_ending(d: Debrief) -> list[str]:
     """The ending the game reached and what became of each actor in it."""
     lines = [f"## The ending: {_md(d.ending_title)}", "", f"*{_kind(d.ending_kind)}*", ""]
+    if d.verdict:
+        lines += [f"**{_md(d.verdict)}**", ""]
     lines += [_md(d.ending_text), ""]
-    return lines + [f"- **{_md(f.name)}**: {_md(f.text)}" for f in d.fates] + [""]
+    lines += [f"- **{_md(f.name)}**: {_md(f.text)}" for f in d.fates] + [""]
+    if d.targets:
+        lines += ["Your targets as the game ended:", ""]
+        lines += [f"- {_md(t.label)}: {MET[t.met]}" for t in d.targets] + [""]
+    return lines
 
 
 def markdown_map(m: StoryMap | None) -> list[str]:
@@ -592,13 +615,17 @@ def html_ending(d: Debrief) -> list[str]:
         f"<h2>The ending: {e(d.ending_title)}</h2>",
         f'<p class="kind">{e(_kind(d.ending_kind))}</p>',
     ]
+    if d.verdict:
+        out.append(f"<p><strong>{e(d.verdict)}</strong></p>")
     out += [f"<p>{e(p)}</p>" for p in d.ending_text.split("\n\n")]
-    return (
-        out
-        + ["<ul>"]
-        + [f"<li><strong>{e(f.name)}</strong>: {e(f.text)}</li>" for f in d.fates]
-        + ["</ul>"]
-    )
+    out += ["<ul>"]
+    out += [f"<li><strong>{e(f.name)}</strong>: {e(f.text)}</li>" for f in d.fates]
+    out += ["</ul>"]
+    if d.targets:
+        out += ["<p>Your targets as the game ended:</p>", "<ul>"]
+        out += [f"<li>{e(t.label)}: {MET[t.met]}</li>" for t in d.targets]
+        out += ["</ul>"]
+    return out
 
 
 def html_map(m: StoryMap | None) -> list[str]:

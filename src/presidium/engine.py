@@ -660,8 +660,11 @@ class Game:
             )
             for f in ending.fates
         )
+        winner = winner_of(self.scenario, ending.id) if self.room is None else None
         out.append(
-            ev.GameEnded(ending.id, ending.title, ending.kind, self._render(ending.text), fates)
+            ev.GameEnded(
+                ending.id, ending.title, ending.kind, self._render(ending.text), fates, winner
+            )
         )
         if self.room is not None:
             self.room.ended(out)
@@ -695,8 +698,11 @@ class Game:
             values[effect.target] = new
 
     def _said_changed(self, before: list[Any], why: Why, out: list[ev.Event]) -> None:
-        """A ``Changed`` for each watched value that differs from ``before``."""
+        """A ``Changed`` for each watched value that differs from ``before``, then the state of
+        play as it now is: a front end says what moved right after what moved it, not one
+        scene later."""
         variables = self.scenario.variables
+        said = len(out)
         for (name, label), old in zip(self._watched, before, strict=True):
             new = self.values[name]
             if new != old:
@@ -714,6 +720,8 @@ class Game:
                         why.outcome,
                     )
                 )
+        if len(out) > said:
+            out.append(self.status())
 
     def _percent(self, choice: Choice) -> int:
         assert choice.chance is not None
@@ -784,6 +792,14 @@ def watched(scenario: Scenario) -> tuple[tuple[str, str], ...]:
                 if actor.rank == item.rank
             ]
     return tuple(result)
+
+
+def winner_of(scenario: Scenario, ending: str) -> str | None:
+    """Whose victory ``ending`` is: a side's id, "none" for nobody's, or None when no ending
+    of the scenario names a winner (then the game says nothing about winning)."""
+    if not any(e.winner for e in scenario.endings.values()):
+        return None
+    return scenario.endings[ending].winner or "none"
 
 
 def _endless(passed: list[str]) -> str:

@@ -252,7 +252,16 @@ class GameEnded(Event):
     kind: str
     text: str
     fates: tuple[Fate, ...]
+    # In a solo game of a scenario whose endings name winners: the side whose victory this
+    # ending is, or "none" (nobody's). Left out otherwise, so other JSON stays as it was.
+    winner: str | None = None
     type: str = field(init=False, default="ended")
+
+    def to_dict(self) -> dict[str, Any]:
+        body = super().to_dict()
+        if self.winner is None:
+            del body["winner"]
+        return body
 
 
 # ---------------------------------------------------------------- classroom (several people)

@@ -130,3 +130,9 @@ class PrintableWriter(io.TextIOBase):
 
     def isatty(self) -> bool:
         return self.target.isatty()
+
+
+def mid_sentence(name: str) -> str:
+    """A name as it reads after the start of a sentence: "The majority (…)" becomes "the
+    majority (…)"; a person's or a side's proper name ("Khrushchev's side") is left as it is."""
+    return "the " + name[4:] if name.startswith("The ") else name

@@ -352,6 +352,8 @@ def write_summary(
         )
     for play in (plays or {}).values():
         write_best_play(scenario, play, out)
+    if plays:
+        out.write(BEST_PLAY_LEGEND + "\n")
     phases = set().union(*(r.phases for r in runs))
     choices = set().union(*(r.choices for r in runs))
     texts = set().union(*(r.texts for r in runs))
@@ -367,6 +369,8 @@ def write_summary(
 
 
 WIDTH = 80  # the best-play table fits a terminal of this width
+# What the table's two columns mean, in one line under it (docs/authoring.md says it in full).
+BEST_PLAY_LEGEND = "  best: top chance of any strategy vs. script and dice; random: uniform choices"
 
 
 def write_best_play(scenario: Scenario, play: BestPlay, out: IO[str]) -> None:

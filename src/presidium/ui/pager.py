@@ -9,7 +9,9 @@ game: never with ``--plain``, ``--json``, ``--autoplay``, piped input or output.
 Whether and where to pause is a pure function of row counts and the terminal's height
 (``pauses``), so that it is tested without a terminal. At the pause, Enter or Space reads on,
 ``q`` stops pausing until the player's next answer, Ctrl-C leaves the game as it does at any
-prompt (saving it), and an input that has ended turns pacing off rather than wait.
+prompt (saving it), and an input that has ended turns pacing off rather than wait. Any other
+key is passed over: a player who types a choice's number and Enter at a pause reads on once,
+not twice, and no screen scrolls by unseen.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from typing import IO
 from rich.cells import cell_len
 
 MORE = "— more (Enter to read on, q to stop pausing) —"
+READ_ON = ("\n", "\r", " ")
+STOP = ("q", "Q")
 _CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
 
 
@@ -145,17 +149,26 @@ class Pager(io.TextIOBase):
         self.target.write(MORE)
         self.target.flush()
         try:
-            key = self.key()
-        except OSError:
-            key = ""
+            key = self._answer()
         finally:
             with contextlib.suppress(OSError):
                 self.target.write("\r\x1b[2K")  # the pause line goes; the text goes on in its place
         if key == "":
             self.off = True
-        elif key in ("q", "Q"):
+        elif key in STOP:
             self.quiet = True
         return not (self.off or self.quiet)
+
+    def _answer(self) -> str:
+        """The first key that answers the pause (Enter, Space, q), or "" when the input ended;
+        other keys (a choice's number typed ahead) are passed over, so they never read on."""
+        while True:
+            try:
+                key = self.key()
+            except OSError:
+                return ""
+            if key == "" or key in READ_ON or key in STOP:
+                return key
 
     def flush(self) -> None:
         self.target.flush()

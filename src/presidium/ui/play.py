@@ -452,7 +452,7 @@ class Sitting:
             return
         try:
             with signals.holding():
-                endings.record_ending(self.scenario.id, game.ending)
+                endings.record_ending(self.scenario.id, game.ending, self.side)
         except endings.RecordError as exc:
             self._aside(f"(This ending was not counted in 'presidium endings': {exc}.)")
 

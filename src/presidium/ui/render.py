@@ -40,9 +40,11 @@ from presidium.debrief import (
     folded_text,
     format_date,
     more_text,
+    verdict,
 )
+from presidium.diagnostics import did_you_mean
 from presidium.model import GRADE_LEGEND, Note, Scenario, Sourced, confidence_legend
-from presidium.printable import clean
+from presidium.printable import clean, mid_sentence
 
 THEME = Theme(
     {
@@ -180,6 +182,7 @@ class Renderer:
         self.seat = seat
         self.shown_status: dict[str, str] = {}
         self.shown_targets: dict[tuple[str, str], bool] = {}  # (side, label) -> met
+        self.targets_now: tuple[ev.TargetLine, ...] = ()  # as the latest panel had them
         self.why: list[ev.Changed] = []  # since the last panel: why its values moved
         self.rewound = False  # an undo: the next panel's changes are its
         self.decision: ev.DecisionNeeded | None = None
@@ -262,7 +265,8 @@ class Renderer:
         self.blank()
         self.out(
             T(
-                f"You are playing: {self.scenario.sides[side].name}. Type 'help' at any prompt for commands."
+                f"You are playing: {mid_sentence(self.scenario.sides[side].name)}. "
+                "Type 'help' at any prompt for commands."
             )
         )
 
@@ -325,6 +329,7 @@ class Renderer:
         why, self.why = ([UNDONE] if self.rewound else self.why), []
         self.rewound = False
         targets_before, self.shown_targets = self.shown_targets, _met(e.targets)
+        self.targets_now = e.targets
         if e.aftermath and all(line.label == DATE for line in changed):
             changed = []  # the scene gives its date; the panel would repeat the last decision's
         first = not before or always
@@ -341,7 +346,8 @@ class Renderer:
                     T("State of play: " + "; ".join(f"{x.label}: {x.value}" for x in lines) + ".")
                 )
                 if always and e.targets:
-                    self.out(T(_targets_sentence(e.targets)))
+                    self.out(T("What you need:"))
+                    self.out(self.target_list(e.targets))
             else:
                 self.out(
                     T(
@@ -357,7 +363,7 @@ class Renderer:
                 )
             return
         table = Table.grid(padding=(0, 2))
-        table.add_column(style="presidium.label")
+        table.add_column(style="presidium.label", width=self.label_width(lines))
         table.add_column()
         for line in lines:
             value = T(line.value)
@@ -375,6 +381,15 @@ class Renderer:
                 padding=(0, 1),
             )
         )
+
+    def label_width(self, lines: Sequence[ev.StatusLine]) -> int | None:
+        """The label column of the panel: as wide as its longest label, so that no label
+        wraps, when the values keep room for a short phrase beside it; otherwise (a narrow
+        screen) None, and the two columns share the width."""
+        longest = max((cell_len(clean(line.label)) for line in lines), default=1)
+        # the panel's edges and padding (4) and the space between the columns (2)
+        room = self.console.width - 6 - longest
+        return longest if room >= STATUS_VALUE_ROOM else None
 
     def on_changed(self, e: ev.Changed) -> None:
         """Kept until the next panel, which says with it why a value moved."""
@@ -413,6 +428,8 @@ class Renderer:
         said: dict[str, list[str]] = {}
         for c in why:
             moved = said.setdefault(self.cause(c), [])
+            if c.kind == "scene":
+                continue  # the line above says what moved; the scene is the whole reason
             old, new = _number(c.old), _number(c.new)
             owner = self._stance_owner(c)
             if owner:
@@ -437,7 +454,7 @@ class Renderer:
             return "you took the decision back (undo)"
         if c.kind == "scene":
             return f'the scene "{c.cause}"'
-        who = "you" if c.seat == self.seat else (c.seat_name or c.seat or "someone")
+        who = "you" if c.seat == self.seat else mid_sentence(c.seat_name or c.seat or "someone")
         said = f'{who} chose "{c.cause}"'
         if c.outcome == "success":
             return f"{said}, and it succeeded"
@@ -459,7 +476,12 @@ class Renderer:
                 self.out(Text("No longer met: ", style="presidium.bad").append(clean(target.label)))
 
     def target_list(self, targets: Sequence[ev.TargetLine]) -> Table:
-        """The targets, each marked met or not in words (colour only repeats the word)."""
+        """The targets, a line each, marked met or not in words (colour only repeats the word).
+        Plain text gives the mark after the target, so that every line starts alike."""
+        if self.plain:
+            return self.hanging(
+                (Text("-"), T(f"{t.label}: {'met' if t.met else 'not met'}")) for t in targets
+            )
         return self.hanging(
             (
                 Text("met", style="presidium.good")
@@ -473,13 +495,15 @@ class Renderer:
     def goal(self, side: str, status: ev.Status) -> None:
         """The side's goal and its targets, as the game begins or is taken up again."""
         self.shown_targets = _met(status.targets)
+        self.targets_now = status.targets
         goal = " ".join(self.scenario.sides[side].goal.split())
         mine = [t for t in status.targets if t.side == side]
         if self.plain:
             self.blank()
             self.out(T(f"Your goal: {goal}"))
             if mine:
-                self.out(T(_targets_sentence(mine)))
+                self.out(T("What you need (type 'status' to see it again):"))
+                self.out(self.target_list(mine))
             return
         parts: list[RenderableType] = [T(goal)]
         if mine:
@@ -500,16 +524,22 @@ class Renderer:
     def on_vote(self, e: ev.VoteHeld) -> None:
         self.heading(f"Vote: {'[Counterfactual] ' if e.counterfactual else ''}{e.title}")
         self.out(T(f"Motion: {e.motion}"))
-        if self.plain:
-            for b in e.ballots:
-                self.out(T(f"- {b.name} {VOTE_WORDS[b.vote]}: {ballot_why(b)}"))
-            for bloc in e.blocs:
-                self.out(
+        if self.plain:  # a line a voter; a wrapped line stays under the voter's name
+            rows = [
+                (Text("-"), T(f"{b.name} {VOTE_WORDS[b.vote]}: {ballot_why(b)}")) for b in e.ballots
+            ]
+            rows += [
+                (
+                    Text("-"),
                     T(
-                        f"- {bloc.label}: {bloc.votes_for} for, {bloc.votes_against} against, "
+                        f"{bloc.label}: {bloc.votes_for} for, {bloc.votes_against} against, "
                         f"{bloc.abstentions} abstaining. {bloc.reason}"
-                    )
+                    ),
                 )
+                for bloc in e.blocs
+            ]
+            if rows:
+                self.out(self.hanging(rows))
         else:
             self.out(self.vote_layout(e))
         self.vote_result(e)
@@ -581,16 +611,13 @@ class Renderer:
     def on_decision(self, e: ev.DecisionNeeded) -> None:
         self.heading(e.prompt)
         self.decision = e
-        if self.plain:  # one choice per line, starting with its number
-            for option in e.options:
-                self.out(Text(f"{option.number}. ").append_text(self.option_line(option)))
-        else:
-            self.out(
-                self.hanging(
-                    (Text(f"{o.number}.", style="presidium.number"), self.option_line(o))
-                    for o in e.options
-                )
+        # One choice per line, starting with its number; a wrapped line stays under the text.
+        self.out(
+            self.hanging(
+                (Text(f"{o.number}.", style="presidium.number"), self.option_line(o))
+                for o in e.options
             )
+        )
 
     def option_line(self, option: ev.Option) -> Text:
         line = Text()
@@ -672,6 +699,7 @@ class Renderer:
             self.out(
                 Panel(body, title=T(e.title, "presidium.ending"), box=box.DOUBLE, padding=(1, 2))
             )
+        self.outcome(e)
         historical = e.kind == "historical"
         self.fates(
             "What became of them" + ("" if historical else " (counterfactual)"),
@@ -680,6 +708,20 @@ class Renderer:
         )
         self.blank()
         self.out(T(f"Ending: {e.ending} — {e.title}"))
+
+    def outcome(self, e: ev.GameEnded) -> None:
+        """Whose victory the ending is, said to the side played, and how close the side came:
+        each of its targets, met or not, once."""
+        said = verdict(self.scenario, e.winner, self.seat or "")
+        mine = [t for t in self.targets_now if t.side == self.seat]
+        if said:
+            self.blank()
+            self.out(T(said, "presidium.title"))
+        if mine:
+            if not said:
+                self.blank()
+            self.out(Text("Your targets as the game ended:", style="presidium.label"))
+            self.out(self.target_list(mine))
 
     def fates(
         self, heading: str, fates: Sequence[ev.Fate | FateLine], show_sources: bool = False
@@ -804,7 +846,7 @@ class Renderer:
         for step in steps:
             line = Text(clean(f"{step.when}: "))
             line.append(clean(step.scene), style="presidium.choice")
-            line.append(f" ({clean(step.who)}): {clean(step.choice)}")
+            line.append(f", decided by {clean(mid_sentence(step.who))}: {clean(step.choice)}")
             if step.chance:
                 line.append(clean(f" [{step.chance}]"))
             if step.as_in_history is False:
@@ -863,9 +905,10 @@ class Renderer:
             return
         found, terms = casting.lookup(self.scenario, people, query)
         if not found and not terms:
+            meant = did_you_mean(word, casting.names(self.scenario, people))
             self.error(
-                f"Nobody in the cast and no term here is called '{as_echoed(query.strip())}'. "
-                "Type 'who' for the cast and the terms."
+                f"Nobody in the cast and no term here is called '{as_echoed(query.strip())}'"
+                f"{meant}. Type 'who' for the cast and the terms."
             )
             return
         for member in found:
@@ -901,8 +944,11 @@ class Renderer:
         """One person: name, office, where they stand now, and the sourced line on them."""
         line = Text()
         line.append(clean(m.name), style="presidium.choice")
-        line.append(clean(f", {m.office}") if m.office else "")
-        if m.stance:
+        if m.office and not _said_in(m.office, m.about):
+            line.append(clean(f", {m.office}"))
+        if m.leads:  # the leader's stance is his own side: say that, not "with himself"
+            line.append(clean(f". Leads: {mid_sentence(m.leads)}."))
+        elif m.stance:
             line.append(clean(f". Now: {m.stance}."))
         self.out(line)
         if m.about is not None:
@@ -1007,18 +1053,13 @@ def table_widths(rows: Sequence[VoteRow], width: int) -> tuple[int, int] | None:
     return voter, vote
 
 
+STATUS_VALUE_ROOM = 30  # the width the panel's values keep before its labels take the rest
 # The cause of every change a panel shows after an undo.
 UNDONE = ev.Changed("", "", "", "", "undo", "undo")
 
 
 def _met(targets: Iterable[ev.TargetLine]) -> dict[tuple[str, str], bool]:
     return {(t.side, t.label): t.met for t in targets}
-
-
-def _targets_sentence(targets: Sequence[ev.TargetLine]) -> str:
-    """The targets in one plain sentence, each with whether it is met."""
-    said = "; ".join(f"{t.label}: {'met' if t.met else 'not met'}" for t in targets)
-    return f"What you need: {said}."
 
 
 def _number(text: str) -> int | None:
@@ -1038,6 +1079,18 @@ def _lower(label: str) -> str:
 
 
 ECHO_LIMIT = 200  # characters of a typed line that are echoed; a longer one is shortened
+
+
+def _said_in(office: str, about: Sourced | None) -> bool:
+    """Whether the sourced line starts by saying what the office line says (a body such as
+    the Central Committee is often described the same way in both): then it is said once."""
+    if about is None:
+        return False
+
+    def start(text: str) -> list[str]:
+        return [word.strip(".,;:") for word in text.casefold().split()[:5]]
+
+    return len(start(office)) >= 4 and start(about.text) == start(office)
 
 
 def as_echoed(typed: str) -> str:
