@@ -48,8 +48,8 @@ def test_graph_labels_use_titles_and_abbreviate_conditions() -> None:
 def test_the_historical_path_is_highlighted() -> None:
     scenario, _ = load_scenario(SCENARIO_1957)
     path = historical_path(scenario)
-    assert ("ambush", "only_the_central_committee", None, "presidium_count") in path
-    assert ("first_evening", "serov_makes_the_call", "success", "majority_night") in path
+    assert ("ambush", "only_the_central_committee", None, "ambush_reply") in path
+    assert ("first_evening", "serov_makes_the_call", "success", "second_call") in path
     assert ("epilogue", None, None, "anti_party_group") in path
     styled = re.search(r"linkStyle ([\d,]+) stroke-width:4px", mermaid(scenario))
     assert styled is not None

@@ -56,12 +56,12 @@ def test_a_counterfactual_scenario_opens_with_its_real_hinge(path: Path) -> None
 
 
 GOLDEN = {
-    "zhukov_neutral": {"khrushchev": 84, "molotov": 40},
-    "kgb_majority": {"khrushchev": 213, "molotov": 200},
-    "bulganin_refuses": {"khrushchev": 123, "molotov": 294},
-    "published_first": {"khrushchev": 350, "molotov": 219},
-    "shepilov_stays": {"khrushchev": 434, "molotov": 294},
-    "agriculture_accepted": {"khrushchev": 67, "molotov": 249},
+    "zhukov_neutral": {"khrushchev": 1698, "molotov": 2653},
+    "kgb_majority": {"khrushchev": 1237, "molotov": 1187},
+    "bulganin_refuses": {"khrushchev": 657, "molotov": 1590},
+    "published_first": {"khrushchev": 1282, "molotov": 1177},
+    "shepilov_stays": {"khrushchev": 1669, "molotov": 2950},
+    "agriculture_accepted": {"khrushchev": 587, "molotov": 855},
 }
 
 

@@ -32,7 +32,7 @@ TRANSCRIPTS = {
     # A person piping answers: side by number, a bad answer, commands, choices by number and id.
     "piped_session_seed3": (
         ["play", "--seed", "3"],
-        "2\nmaybe\nhelp\nmove_against_serov\nnotes\nstatus\n4\n1\n1\n1\n1\n1\n1\n1\n",
+        "2\nmaybe\nhelp\nmove_against_serov\nnotes\nstatus\n4\n" + "1\n" * 13,
     ),
 }
 
@@ -223,7 +223,7 @@ def test_version_imports_nothing_heavy() -> None:
 
 def test_notes_at_the_prompt_include_the_scenes_passed_without_a_decision() -> None:
     args = ["play", "--side", "khrushchev", "--seed", "1", "--plain", "--width", "80"]
-    code, out, _ = run(args, "1\nnotes\nundo\n1\nnotes\nquit\n")
+    code, out, _ = run(args, "1\n1\nnotes\nundo\n1\nnotes\nquit\n")
     assert code == 0
     after_prompt = out.split("> notes")
     assert len(after_prompt) == 3
@@ -237,7 +237,7 @@ def test_notes_at_the_prompt_include_the_scenes_passed_without_a_decision() -> N
 
 def test_notes_of_passed_scenes_survive_a_save_and_resume() -> None:
     args = ["play", "--side", "khrushchev", "--seed", "424242", "--plain", "--width", "80"]
-    assert run(args, "1\nquit\n")[0] == 0
+    assert run(args, "1\n1\nquit\n")[0] == 0
     code, out, _ = run(["play", "--resume", "--plain", "--width", "80"], "notes\nquit\n")
     assert code == 0
     assert "History notes: Seven against four" in out.split("> notes")[1]
@@ -248,7 +248,7 @@ def test_the_terminal_debrief_gives_every_scene_s_notes_and_what_grades_mean() -
     _, out, _ = run(args)
     debrief = " ".join(out[out.index("\nDebrief\n") :].split())
     assert "The history behind the scenes you played" in debrief
-    assert "Seven against four [contested] The '7-4 vote'" in debrief
+    assert "Seven against four? [contested] The '7-4 vote'" in debrief
     assert "The arrival clock [attributed]" in debrief
     assert "Epilogue: the winners" in debrief
     assert "Source grades: A primary or archival, B reputable secondary, C popular or weak." in (

@@ -103,7 +103,10 @@ def test_an_unavailable_choice_is_refused_in_fiction_and_changes_nothing(
     game = Game(june_1957, ["khrushchev", "molotov"], dice=LuckyDice())
     game.start()
     game.step("move_against_serov")  # Bulganin removes Serov from the KGB
+    game.step("bulganin_in_the_chair")
     game.step("only_the_central_committee")
+    game.step("shout_down_the_defenders")
+    game.step("mikoyan_insists")
     assert game.pending is not None and game.pending.phase == "first_evening"
     options = {o.id: o for o in game.pending.options}
     assert not options["serov_makes_the_call"].available
@@ -118,7 +121,10 @@ def test_the_other_side_is_played_by_the_scenario_script(june_1957: Scenario) ->
     game = Game(june_1957, ["khrushchev"], seed=1)
     events = game.start()
     made = [e for e in events if isinstance(e, ev.ChoiceMade)]
-    assert [(e.seat, e.by, e.choice) for e in made] == [("molotov", "script", "strike_on_tuesday")]
+    assert [(e.seat, e.by, e.choice) for e in made] == [
+        ("molotov", "script", "strike_on_tuesday"),
+        ("molotov", "script", "bulganin_in_the_chair"),
+    ]
     assert isinstance(events[-1], ev.DecisionNeeded) and events[-1].seat == "khrushchev"
 
 
@@ -140,7 +146,7 @@ def test_any_seat_can_be_human(june_1957: Scenario) -> None:
 def test_the_presidium_vote_counts_only_full_members(june_1957: Scenario) -> None:
     game = Game(june_1957, ["khrushchev"], seed=1)
     game.start()
-    events = game.step("only_the_central_committee")
+    events = game.step("only_the_central_committee") + game.step("mikoyan_insists")
     vote = next(e for e in events if isinstance(e, ev.VoteHeld))
     voters = {b.voter for b in vote.ballots}
     assert len(voters) == 11
@@ -153,7 +159,7 @@ def test_odds_are_shown_and_numbers_stay_in_range(june_1957: Scenario) -> None:
     game = Game(june_1957, ["khrushchev"], seed=1)
     game.start()
     assert {o.id: o.percent for o in game.options()}["hit_back"] == 50
-    game.values["cc_lean"] = 3
+    game.values["cc_lean"] = 45
     game._apply(
         [
             e
@@ -161,10 +167,10 @@ def test_odds_are_shown_and_numbers_stay_in_range(june_1957: Scenario) -> None:
             for c in p.choices
             for o in c.outcomes()
             for e in o.effects
-            if e.source == "cc_lean -= 10"
+            if e.source == "cc_lean -= 20"
         ][:1]
     )
-    assert game.values["cc_lean"] == 0
+    assert game.values["cc_lean"] == 40  # the declared minimum
 
 
 def test_snapshot_and_restore_replay_identically(june_1957: Scenario) -> None:
@@ -209,14 +215,16 @@ def test_every_scene_is_recorded_in_order_decided_or_not(june_1957: Scenario) ->
 def test_the_scenes_since_the_last_decision_survive_undo(june_1957: Scenario) -> None:
     game = Game(june_1957, ["khrushchev"], seed=1)
     game.start()
-    assert game.scenes_since_decision() == ("background", "the_plot", "ambush")
+    opening = ("background", "the_plot", "plot_chair", "ambush")
+    assert game.scenes_since_decision() == opening
     before = game.snapshot()
     game.step("only_the_central_committee")
-    # "Seven against four" has no decision: it must not vanish behind the next scene.
+    game.step("mikoyan_insists")
+    # "Seven against four?" has no decision: it must not vanish behind the next scene.
     assert game.scenes_since_decision() == ("presidium_count", "first_evening")
     game.restore(before)
-    assert game.scenes == ["background", "the_plot", "ambush"]
-    assert game.scenes_since_decision() == ("background", "the_plot", "ambush")
+    assert game.scenes == list(opening)
+    assert game.scenes_since_decision() == opening
 
 
 def test_each_scene_says_whether_the_player_decides_there(june_1957: Scenario) -> None:
@@ -229,7 +237,7 @@ def test_each_scene_says_whether_the_player_decides_there(june_1957: Scenario) -
     assert decision["ambush"] == "here"  # Khrushchev's own decision
     assert decision["the_plot"] == "later"  # the majority's, played by the script
     assert decision["presidium_count"] == "later"  # nobody's
-    assert decision["last_word"] == "none"  # Molotov's, after Khrushchev's last decision
+    assert decision["exiles"] == "none"  # after Khrushchev's last decision
     assert decision["epilogue"] == "none"
 
 
@@ -246,5 +254,5 @@ def test_status_says_when_no_decision_can_follow(june_1957: Scenario) -> None:
             phase = event.phase
         elif isinstance(event, ev.Status):
             aftermath[phase] = event.aftermath
-    assert not aftermath["last_word"]  # a decision is still to come there
-    assert aftermath["plenum_vote"] and aftermath["epilogue"]
+    assert not aftermath["plenum_vote"]  # a decision (the new Presidium) is still to come
+    assert aftermath["exiles"] and aftermath["epilogue"]  # after the last decision, new_presidium

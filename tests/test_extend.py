@@ -161,7 +161,7 @@ def test_extending_the_bundled_scenario(tmp_path: Path) -> None:
     result = compile_file(path)
     assert result.scenario is not None, [d.format() for d in result.diagnostics]
     assert result.scenario.variables["zhukov.stance"].initial == "aside"
-    assert len(result.scenario.phases) == 27
+    assert len(result.scenario.phases) == 44
     out = run(["check", str(path)])[1]
     assert "played every path" in out
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import random
 import re
 
 import pytest
 
-from conftest import DOCS, ROOT, SCENARIO_1957, all_text, closest_to_history, take_history
+from conftest import DOCS, ROOT, SCENARIO_1957, all_text, closest_to_history
+from presidium import events as ev
 from presidium.engine import Game
 from presidium.explore import explore
 from presidium.model import Scenario
@@ -22,8 +24,8 @@ ALL_ENDINGS = {
     "zhukov_kingmaker",
 }
 GOLDEN = {
-    "khrushchev": {"states": 171, "endings": ALL_ENDINGS},
-    "molotov": {"states": 208, "endings": ALL_ENDINGS},
+    "khrushchev": {"states": 705, "endings": ALL_ENDINGS},
+    "molotov": {"states": 1485, "endings": ALL_ENDINGS},
 }
 
 
@@ -67,15 +69,30 @@ def test_every_phase_and_choice_is_reachable_from_some_side(
 
 
 class LuckyDice:
-    """Every chance comes up; the historical choices' chances all succeeded in 1957."""
+    """The dice as they fell in 1957: every historical choice's chance came up, and none of
+    the scripted side's own gambles (a script rule's percent) did."""
 
     def roll(self, percent: int, what: str) -> tuple[bool, int]:
+        if what.startswith("script:"):
+            return False, 100
         return percent > 0, 1
+
+
+def take_history_where_known(game: Game) -> Game:
+    """Take history's choice at every decision; an invented scene has none, so take its first."""
+    game.start()
+    while not game.over:
+        phase = game.phase
+        assert phase is not None
+        available = [o.id for o in game.options() if o.available]
+        assert phase.history in available or phase.counterfactual, phase.id
+        game.step(phase.history if phase.history in available else available[0])
+    return game
 
 
 @pytest.mark.parametrize("side", ["khrushchev", "molotov"])
 def test_history_with_the_dice_as_they_fell_in_1957(june_1957: Scenario, side: str) -> None:
-    game = take_history(Game(june_1957, [side], dice=LuckyDice()))
+    game = take_history_where_known(Game(june_1957, [side], dice=LuckyDice()))
     assert game.ending == june_1957.historical_ending == "anti_party_group"
     assert not any(entry.diverged for entry in game.trail)
     assert game.values["cc_in_moscow"] == 86  # "already 86" in the Sverdlov Hall
@@ -250,3 +267,115 @@ def test_memoirs_are_placed_where_their_authors_were(june_1957: Scenario) -> Non
         if "Mukhitdinov" in text and "Bulganin in the" in text:
             assert "later sitting" in text, text
         assert "had been sitting in session for the fourth day" not in text
+
+
+# Text that follows the state: the contradictions issue 11 found in the 1957 story, played
+# out in real games on both sides.
+WORDS = {3: "three", 4: "four", 5: "five", 6: "six", 7: "seven"}
+
+
+def play_random(scenario: Scenario, side: str, seed: int) -> tuple[Game, list[ev.Event]]:
+    game = Game(scenario, [side], seed=seed)
+    rng = random.Random(f"june:{seed}")
+    events = list(game.start())
+    while not game.over:
+        available = [o.id for o in game.options() if o.available]
+        events += game.step(rng.choice(available))
+    return game, events
+
+
+def narrated(events: list[ev.Event]) -> str:
+    """Everything the story told the player, scene and outcome texts alike, on one line."""
+    texts = [e.text for e in events if isinstance(e, (ev.PhaseStarted, ev.Narration))]
+    return " ".join(" ".join(texts).split())
+
+
+def chosen(events: list[ev.Event]) -> set[str]:
+    return {e.choice for e in events if isinstance(e, ev.ChoiceMade)}
+
+
+@pytest.fixture(scope="module")
+def random_games(june_1957: Scenario) -> list[tuple[Game, list[ev.Event]]]:
+    return [play_random(june_1957, side, seed) for side in june_1957.sides for seed in range(400)]
+
+
+def test_a_presidium_vote_is_narrated_with_its_own_tally(
+    random_games: list[tuple[Game, list[ev.Event]]],
+) -> None:
+    """A 6-4-1 vote is never told as 'seven votes to four'; every tally told is the vote's."""
+    tallies = set()
+    for _, events in random_games:
+        text = narrated(events)
+        for vote in (e for e in events if isinstance(e, ev.VoteHeld)):
+            said = {
+                n: f"{w} hands went up against khrushchev" in text.lower() for n, w in WORDS.items()
+            }
+            if vote.vote == "showdown_18_june":
+                assert [n for n, hit in said.items() if hit] == [vote.votes_for], text
+            if vote.vote == "removal_21_june" and vote.passed:
+                tally = (vote.votes_for, vote.votes_against, vote.abstentions)
+                tallies.add(tally)
+                told = f"By {WORDS[tally[0]]} votes to {WORDS[tally[1]]}"
+                assert told in text, (tally, text)
+                other = "By seven votes to four" if tally != (7, 4, 0) else "By six votes"
+                assert other not in text
+    assert {(7, 4, 0), (6, 4, 1)} <= tallies  # both cases were played
+
+
+def test_khrushchev_walks_between_zhukov_and_serov_only_when_both_are_with_him(
+    random_games: list[tuple[Game, list[ev.Event]]],
+) -> None:
+    walks_without_the_marshal = 0
+    for game, events in random_games:
+        text = narrated(events)
+        both = {game.values["zhukov.stance"], game.values["serov.stance"]} == {"khrushchev"}
+        if "between Zhukov and Serov" in text:
+            assert both and "walk_to_the_hall" in chosen(events)
+        if "walk_to_the_hall" in chosen(events) and game.values["zhukov.stance"] != "khrushchev":
+            walks_without_the_marshal += 1
+            assert "without the marshal" in text
+    assert walks_without_the_marshal > 0
+
+
+def test_zhukov_either_reads_the_documents_or_keeps_silent_never_both(
+    random_games: list[tuple[Game, list[ev.Event]]], june_1957: Scenario
+) -> None:
+    scene = " ".join(part.text for part in june_1957.phases["zhukov_speaks"].text)
+    assert "reads" not in scene and "read out" not in scene
+    seen = set()
+    for _, events in random_games:
+        text, made = narrated(events), chosen(events)
+        reads = any(w in text for w in ("He reads them out", "reads the purge documents"))
+        silent = "gives up his turn to speak" in text or "says nothing in the hall" in text
+        if "read_the_files" in made:
+            seen.add("reads")
+            assert reads and not silent, text
+        if "name_his_price" in made:
+            seen.add("silent")
+            assert silent and reads == ("pay_the_price" in made), text
+    assert seen == {"silent", "reads"}
+
+
+def test_no_early_ending_unless_the_player_gives_up(
+    random_games: list[tuple[Game, list[ev.Event]]], june_1957: Scenario
+) -> None:
+    """No game ends before the player's sixth decision unless the player took a conceding choice."""
+    for game, events in random_games:
+        mine = [e for e in events if isinstance(e, ev.ChoiceMade) and e.by == "player"]
+        conceded = any(
+            june_1957.phases[e.phase].choice(e.choice).concedes  # type: ignore[union-attr]
+            for e in mine
+        )
+        assert conceded or len(mine) >= 6, (game.ending, [e.choice for e in mine])
+
+
+def test_every_ending_names_its_winner(june_1957: Scenario) -> None:
+    winners = {e.id: e.winner for e in june_1957.endings.values()}
+    assert winners == {
+        "anti_party_group": "khrushchev",
+        "harsh_verdict": "khrushchev",
+        "minister_of_agriculture": "molotov",
+        "khrushchev_removed": "molotov",
+        "collective_leadership": None,
+        "zhukov_kingmaker": None,
+    }

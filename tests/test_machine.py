@@ -29,10 +29,10 @@ def test_automatic_to_state_triggers_are_off(june_1957: Scenario) -> None:
 
 def test_edges_follow_the_scenario(june_1957: Scenario) -> None:
     edges = transitions_of(june_1957)
-    assert (trigger_name("ambush", "take_the_ministry"), "ambush", "quiet_exit") in {
+    assert (trigger_name("sverdlov_hall", "go_quietly"), "sverdlov_hall", "quiet_exit") in {
         e[:3] for e in edges
     }
-    assert (trigger_name("the_plot", "sound_out_zhukov", "failure"), "the_plot", "ambush") in {
+    assert (trigger_name("the_plot", "sound_out_zhukov", "failure"), "the_plot", "plot_chair") in {
         e[:3] for e in edges
     }
     assert {e[1] for e in edges} == set(june_1957.phases)
@@ -43,10 +43,10 @@ def test_conditional_branches_take_the_first_that_holds(june_1957: Scenario) -> 
     values = dict(june_1957.initial_values())
     machine.set_state("presidium_gives_way")
     values["cc_in_moscow"] = 10
-    assert machine.fire(trigger_name("presidium_gives_way"), values) == "majority_prevails"
+    assert machine.fire(trigger_name("presidium_gives_way"), values) == "friday_vote"
     machine.set_state("presidium_gives_way")
-    values["cc_in_moscow"] = 90
-    assert machine.fire(trigger_name("presidium_gives_way"), values) == "plenum_opens"
+    values["cc_in_moscow"] = 86
+    assert machine.fire(trigger_name("presidium_gives_way"), values) == "forced_plenum"
 
 
 def test_an_unknown_trigger_is_our_error_not_a_machine_error(june_1957: Scenario) -> None:

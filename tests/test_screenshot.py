@@ -21,7 +21,8 @@ def screenshot() -> str:
     scenario = catalog.open_scenario("june_1957").scenario
     game = Game(scenario, ["khrushchev"], seed=1957)
     game.start()
-    events = game.step("only_the_central_committee")
+    game.step("only_the_central_committee")
+    events = game.step("mikoyan_insists")
     console = recording_console(plain=False, width=80)
     renderer = Renderer(console, scenario, False, "khrushchev")
     renderer.events(last_scene(events))
