@@ -19,9 +19,11 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli as run
+from playing import play
 from presidium import saves
 
-GAME = ["play", "--side", "khrushchev", "--seed", "3", "--plain", "--width", "80"]
+SIDE, SEED = "khrushchev", 3
+GAME = ["play", "--side", SIDE, "--seed", str(SEED), "--plain", "--width", "80"]
 LEAVING = [name for name in ("SIGHUP", "SIGTERM", "SIGQUIT", "SIGINT") if hasattr(signal, name)]
 posix_only = pytest.mark.skipif(os.name != "posix", reason="signals and FIFOs as POSIX has them")
 
@@ -142,11 +144,13 @@ def test_bytes_that_are_not_utf8_never_crash_or_lose_a_decision(
     env.pop("PYTHONUTF8", None)
     env.pop("PYTHONIOENCODING", None)
     game = presidium([*GAME, "--transcript", str(transcript)], tmp_path, env=env)
-    typed = b"1\nd\xe9j\xe0 vu\n" + bytes(range(128, 256)) + b"\n1\nquit\n"
+    planned = play(SIDE, SEED, decisions=2)
+    first, second = (line.encode() for line in planned.typed.splitlines())
+    typed = first + b"\nd\xe9j\xe0 vu\n" + bytes(range(128, 256)) + b"\n" + second + b"\nquit\n"
     _, err = game.communicate(typed, 30)
     assert game.returncode == 0 and b"Traceback" not in err, err
     (autosave,) = (data_dir / "autosave").glob("*.json")
-    assert saves.read(autosave).choices == ["only_the_central_committee", "serov_makes_the_call"]
+    assert saves.read(autosave).choices == planned.ids
     transcript.read_text(encoding="utf-8")  # still UTF-8 throughout
 
 
@@ -290,12 +294,19 @@ def test_an_output_that_cannot_be_written_is_one_line_on_stderr(
 
 
 @posix_only
-def test_a_pipe_that_breaks_mid_game_loses_nothing(tmp_path: Path, data_dir: Path) -> None:
+def test_a_pipe_that_breaks_mid_game_loses_nothing(
+    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     transcript, record = tmp_path / "t.txt", tmp_path / "r.json"
-    pipeline = (
-        'printf "1\\n1\\n1\\n1\\n1\\n1\\n" | "$0" -m presidium "$@" 2>err.txt | head -100 '
-        ">/dev/null"
-    )
+    whole = play(SIDE, SEED)  # typed to the end: the input never runs out first
+    (tmp_path / "typed.txt").write_text(whole.typed)
+    with monkeypatch.context() as apart:  # its autosave is not the one this test looks at
+        apart.setenv("PRESIDIUM_DATA_DIR", str(tmp_path / "apart"))
+        shown = run(GAME, whole.typed)[1].splitlines()
+    echoes = [n for n, line in enumerate(shown, 1) if line.startswith("> ")]
+    assert len(echoes) == len(whole.taken) > 2
+    stop = echoes[1]  # the reader stops once the second decision is on the screen
+    pipeline = f'"$0" -m presidium "$@" <typed.txt 2>err.txt | head -{stop} >/dev/null'
     files = ["--transcript", str(transcript), "--record", str(record)]
     subprocess.run(
         ["sh", "-c", pipeline, sys.executable, *GAME, *files],
@@ -306,16 +317,21 @@ def test_a_pipe_that_breaks_mid_game_loses_nothing(tmp_path: Path, data_dir: Pat
     assert (tmp_path / "err.txt").read_text() == ""  # the reader chose to stop: nothing to say
     recorded = saves.read(record)
     (autosave,) = (data_dir / "autosave").glob("*.json")
-    assert recorded.choices and saves.read(autosave).choices == recorded.choices
+    assert recorded.choices and not recorded.finished  # it broke mid game
+    assert saves.read(autosave).choices == recorded.choices
     assert transcript.read_text().startswith("The Anti-Party Group")
     assert run(["replay", str(record)])[0] == 0  # the record holds what its choices show
 
 
 class FillsUp(io.StringIO):
-    """A standard output on a disk that fills up once the game has shown its second scene."""
+    """A standard output on a disk that fills up once the game shows the words ``full_at``."""
+
+    def __init__(self, full_at: str) -> None:
+        super().__init__()
+        self.full_at = full_at
 
     def write(self, text: str) -> int:
-        if "A phone call to the marshal" in self.getvalue() + text:
+        if self.full_at in self.getvalue() + text:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return super().write(text)
 
@@ -327,14 +343,18 @@ def test_an_output_that_fails_mid_game_leaves_the_ordinary_way(
 
     record, debrief = tmp_path / "r.json", tmp_path / "d.md"
     err = io.StringIO()
-    monkeypatch.setattr(sys, "stdin", io.StringIO("1\n1\n1\nquit\n"))
-    monkeypatch.setattr(sys, "stdout", FillsUp())
+    planned = play(SIDE, SEED, decisions=1)
+    shown_next = planned.game.scenes_since_decision()[0]  # after the decision's outcome
+    next_scene = planned.game.scenario.phases[shown_next].title
+    assert f"\n{next_scene}\n" not in run(GAME, "quit\n")[1]  # and not before it
+    monkeypatch.setattr(sys, "stdin", io.StringIO(f"{planned.typed}quit\n"))
+    monkeypatch.setattr(sys, "stdout", FillsUp(f"\n{next_scene}\n"))
     monkeypatch.setattr(sys, "stderr", err)
     code = main([*GAME, "--record", str(record), "--debrief", str(debrief)])
     assert code == 1
     assert err.getvalue() == f"presidium: cannot write to standard output: {os.strerror(28)}\n"
     (autosave,) = (data_dir / "autosave").glob("*.json")
-    taken = ["only_the_central_committee"]  # the decision whose outcome could not be shown
+    taken = planned.ids[:1]  # the decision whose outcome could not be shown
     assert saves.read(autosave).choices == taken and saves.read(record).choices == taken
     assert run(["replay", str(record)])[0] == 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -12,12 +13,15 @@ from typing import Any
 
 import pytest
 
-from conftest import ROOT, errors, mutate
+import playing
+from conftest import ROOT, compile_yaml, errors, mutate
 from conftest import run_cli as run
+from playing import Played, scenario
 from presidium import saves
 
 JUNE = ROOT / "scenarios" / "june_1957.yaml"
-BASE = ["play", "--side", "khrushchev", "--seed", "5", "--plain", "--width", "80"]
+SIDE, SEED = "khrushchev", 5
+BASE = ["play", "--side", SIDE, "--seed", str(SEED), "--plain", "--width", "80"]
 
 
 @pytest.fixture(autouse=True)
@@ -44,13 +48,26 @@ def ending_and_debrief(out: str) -> str:
     return out[out.index("Ending: ") :]
 
 
+def planned(numbers: list[int] | None = None, decisions: int | None = None) -> Played:
+    """The game BASE starts, played by typing ``numbers``, then the first option open."""
+    return playing.play(SIDE, SEED, numbers or [], decisions)
+
+
+def flat(out: str) -> str:
+    """Output with its line breaks and indents made single spaces, as a reader takes it."""
+    return " ".join(out.split())
+
+
 def test_a_saved_game_loads_and_plays_on_exactly_as_if_never_interrupted(tmp_path: Path) -> None:
-    moves = ["1", "1", "1", "1", "1", "1", "1", "1", "1", "1"]
-    code, whole, _ = run(BASE, "\n".join(moves) + "\n")
+    game = planned()
+    assert game.game.over and len(game.taken) > 3
+    moves = game.typed.splitlines()
+    code, whole, _ = run(BASE, game.typed)
     assert code == 0 and "Ending: " in whole
     save = tmp_path / "game.json"
-    code, out, _ = run(BASE, f"1\n1\n1\nsave {save}\nquit\n")
-    assert code == 0 and f"Saved to {save}." in " ".join(out.split())
+    code, out, _ = run(BASE, "\n".join(moves[:3]) + f"\nsave {save}\nquit\n")
+    assert code == 0 and f"Saved to {save}." in flat(out)
+    assert saves.read(save).choices == game.ids[:3]
     code, resumed, _ = run(
         ["play", "--load", str(save), "--plain", "--width", "80"], "\n".join(moves[3:]) + "\n"
     )
@@ -60,17 +77,18 @@ def test_a_saved_game_loads_and_plays_on_exactly_as_if_never_interrupted(tmp_pat
 
 
 def test_a_save_is_small_and_records_what_the_issue_asks(tmp_path: Path) -> None:
+    first = planned(decisions=1)
+    other = first.offered[-1]  # not the first option: the save must record which was typed
+    game = planned([*first.numbers, other.number])
+    assert len(first.offered) > 1 and game.ids[-1] == other.id
     save = tmp_path / "game.json"
-    run(BASE, f"1\n2\nsave {save}\nquit\n")
+    run(BASE, f"{game.typed}save {save}\nquit\n")
     body = json.loads(save.read_text())
     assert body["format"] == "presidium-save" and body["version"] == saves.VERSION
     assert body["scenario"] == "june_1957" and body["source"] == "june_1957"
     assert body["digest"].startswith("sha256:") and body["checksum"].startswith("sha256:")
-    assert body["seed"] == 5 and body["choices"] == [
-        "only_the_central_committee",
-        "call_zhukov_yourself",
-    ]
-    assert body["session"]["inputs"] == ["1", "2", f"save {save}"]
+    assert body["seed"] == SEED and body["choices"] == game.ids
+    assert body["session"]["inputs"] == [*game.typed.splitlines(), f"save {save}"]
 
 
 def test_save_without_a_file_goes_to_the_saves_folder(data_dir: Path) -> None:
@@ -82,25 +100,47 @@ def test_save_without_a_file_goes_to_the_saves_folder(data_dir: Path) -> None:
     assert code == 0 and "1 choice replayed." in out
 
 
+def up_to_a_chance() -> Played:
+    """The first decisions of BASE's game, the last of them (not the first) left to the dice."""
+    path = planned(decisions=1)
+    while True:
+        chances = [o for o in path.offered if o.percent is not None and 0 < o.percent < 100]
+        if chances:
+            return planned([*path.numbers, chances[0].number])
+        path = planned(decisions=len(path.taken) + 1)
+
+
 def test_undo_goes_back_as_far_as_the_start_and_the_dice_do_not_change(tmp_path: Path) -> None:
-    code, out, _ = run(BASE, "1\n2\nundo\nundo\nundo\n1\n2\nquit\n")
+    game = up_to_a_chance()
+    undos = "undo\n" * (len(game.taken) + 1)
+    code, out, _ = run(BASE, f"{game.typed}{undos}{game.typed}quit\n")
     assert code == 0
-    assert "Undone: Ring Zhukov in person" in out
-    assert "Undone: Refuse: only the Central Committee, which elected" in " ".join(out.split())
+    first, last = game.taken[0].option, game.taken[-1].option
+    assert f"Undone: {last.label}" in flat(out) and f"Undone: {first.label}" in flat(out)
     assert "Nothing to undo: this is the start of the game." in out
-    rolls = re.findall(r"Chance 60%: rolled (\d+) of 100", out)
-    assert len(rolls) == 2 and rolls[0] == rolls[1]  # no re-rolling by undoing
+    typed = f"\n> {first.number}\n"
+    before = out[out.index(typed) : out.index("\n> undo\n")]
+    again = out[out.index(typed, out.rindex("\n> undo\n")) : out.index("\n> quit\n")]
+    rolls = re.compile(r"Chance \d+%: rolled \d+ of 100")
+    assert f"Chance {last.percent}%: rolled" in before
+    assert rolls.findall(before) == rolls.findall(again)  # no re-rolling by undoing
 
 
 def test_history_and_look_show_what_scrolled_away() -> None:
-    code, out, _ = run(BASE, "1\nhistory\nlook\nquit\n")
+    start = planned(decisions=0)
+    decided = start.game.phase
+    assert decided is not None and decided.history is not None
+    (historical,) = [o for o in start.offered if o.id == decided.history]
+    game = planned([historical.number])
+    code, out, _ = run(BASE, f"{game.typed}history\nlook\nquit\n")
     assert code == 0
     path = out[out.index("The path so far") : out.index("> look")]
-    assert (
-        "The ambush, decided by you: Refuse" in " ".join(path.split()) and "(as in history)" in path
-    )
-    after_look = out[out.index("> look") :]
-    assert "A phone call to the marshal" in after_look and "Who do you reach tonight?" in after_look
+    step = f"{decided.title}, decided by you: {historical.label} (as in history)"
+    assert step in flat(path)
+    now = game.game.phase
+    assert now is not None and now is not decided and now.prompt is not None
+    after_look = flat(out[out.index("> look") :])
+    assert flat(now.title) in after_look and flat(now.prompt) in after_look
 
 
 def test_help_lists_every_command() -> None:
@@ -117,13 +157,15 @@ def test_the_validator_rejects_choice_ids_that_are_commands(word: str) -> None:
 
 
 def test_quitting_autosaves_and_resume_goes_on(data_dir: Path) -> None:
-    code, out, _ = run(BASE, "1\nquit\n")
+    game = planned(decisions=2)
+    first, second = game.typed.splitlines()
+    code, out, _ = run(BASE, f"{first}\nquit\n")
     assert code == 0 and "Your game is saved. To go on with it: presidium play --resume" in out
     autosave = the_autosave()
-    assert saves.read(autosave).choices == ["only_the_central_committee"]
-    code, out, _ = run(["play", "--resume", "--plain"], "1\nquit\n")
+    assert saves.read(autosave).choices == game.ids[:1]
+    code, out, _ = run(["play", "--resume", "--plain"], f"{second}\nquit\n")
     assert code == 0 and "1 choice replayed." in out
-    assert saves.read(autosave).choices == ["only_the_central_committee", "serov_makes_the_call"]
+    assert saves.read(autosave).choices == game.ids
 
 
 def test_ctrl_c_autosaves_and_exits_130(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -145,7 +187,7 @@ def test_ctrl_c_autosaves_and_exits_130(data_dir: Path, monkeypatch: pytest.Monk
 
 
 def test_a_finished_game_is_not_offered_for_resume(data_dir: Path) -> None:
-    code, _, _ = run(BASE, "1\n" * 12)
+    code, _, _ = run(BASE, planned().typed)
     assert code == 0
     assert saves.read(the_autosave()).finished
     code, _, err = run(["play", "--resume"])
@@ -220,38 +262,64 @@ def test_a_save_that_does_not_replay_against_an_unchanged_scenario_is_refused(
     assert code == 1 and "the save does not replay: choice 2, 'no_such_choice'" in err
 
 
-def changed_copy(tmp_path: Path) -> tuple[Path, Path]:
-    """A local copy of the scenario, a save of three choices, then an edit that renames one."""
+def without_choice(text: str, choice: str) -> str:
+    """The scenario ``text`` with the choice ``choice`` renamed wherever the format names one
+    (its id, a scene's history, a script's choose), so that it is offered no more."""
+    named = re.compile(rf"^(\s*(?:- )?(?:id|history|choose): ){re.escape(choice)}[ \t]*$", re.M)
+    changed = named.sub(rf"\g<1>{choice}_renamed", text)
+    compiled, found = compile_yaml(changed)
+    assert compiled is not None, [d.format() for d in found]
+    assert all(c.id != choice for p in compiled.phases.values() for c in p.choices)
+    return changed
+
+
+def retitled(text: str, phase: str) -> tuple[str, str, str]:
+    """The scenario ``text`` with one scene's title changed: (the text, old title, new title)."""
+    old = scenario().phases[phase]
+    lines = text.splitlines(keepends=True)
+    at = next(i for i in range(old.span.line, len(lines)) if lines[i].lstrip().startswith("title:"))
+    new = f"{old.title}, retold"
+    indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
+    lines[at] = f"{indent}title: {json.dumps(new, ensure_ascii=False)}\n"
+    changed = "".join(lines)
+    compiled, found = compile_yaml(changed)
+    assert compiled is not None, [d.format() for d in found]
+    assert compiled.phases[phase].title == new
+    return changed, old.title, new
+
+
+def changed_copy(tmp_path: Path) -> tuple[Path, Path, Played]:
+    """A local copy of the scenario, a save of three choices, then an edit that renames the
+    third: the copy, the save, and the game saved."""
     copy = tmp_path / "mine.yaml"
     copy.write_text(JUNE.read_text())
     save = tmp_path / "mine.json"
+    game = playing.play(SIDE, 7, decisions=3)
     run(
-        ["play", str(copy), "--side", "khrushchev", "--seed", "7", "--plain"],
-        f"1\n1\n1\nsave {save}\nquit\n",
+        ["play", str(copy), "--side", SIDE, "--seed", "7", "--plain"],
+        f"{game.typed}save {save}\nquit\n",
     )
-    text = copy.read_text()
-    text = text.replace("- id: meet_the_arrivals", "- id: greet_the_arrivals")
-    copy.write_text(text.replace("history: meet_the_arrivals", "history: greet_the_arrivals"))
-    return copy, save
+    assert saves.read(save).choices == game.ids
+    copy.write_text(without_choice(copy.read_text(), game.ids[2]))
+    return copy, save, game
 
 
 def test_a_changed_scenario_offers_to_replay_up_to_the_missing_choice(tmp_path: Path) -> None:
-    _, save = changed_copy(tmp_path)
+    _, save, game = changed_copy(tmp_path)
     code, out, _ = run(
         ["play", "--load", str(save), "--plain", "--width", "80"], "yes\nhistory\nquit\n"
     )
     said = " ".join(out.split())
     assert code == 0
     assert (
-        "has changed since this game was saved: choice 3, 'meet_the_arrivals', is not offered"
-        in said
+        f"has changed since this game was saved: choice 3, '{game.ids[2]}', is not offered" in said
     )
     assert "Replay the first 2 of 3 choices and go on from there?" in said
     assert "2 choices replayed." in said
 
 
 def test_declining_the_offer_changes_nothing(tmp_path: Path) -> None:
-    _, save = changed_copy(tmp_path)
+    _, save, _ = changed_copy(tmp_path)
     before = save.read_bytes()
     code, _, err = run(["play", "--load", str(save)], "no\n")
     assert code == 1 and "the saved game was not loaded; nothing has changed" in err
@@ -259,8 +327,8 @@ def test_declining_the_offer_changes_nothing(tmp_path: Path) -> None:
 
 
 def test_a_changed_scenario_that_still_replays_says_so(tmp_path: Path) -> None:
-    copy, save = changed_copy(tmp_path)
-    copy.write_text(JUNE.read_text().replace("Seven votes are seven votes.", "Seven are seven."))
+    copy, save, game = changed_copy(tmp_path)
+    copy.write_text(retitled(JUNE.read_text(), game.taken[0].phase.id)[0])
     code, out, _ = run(["play", "--load", str(save), "--plain"], "quit\n")
     said = " ".join(out.split())
     assert code == 0 and "has changed since this game was saved; all 3 choices still replay" in said
@@ -305,16 +373,21 @@ def test_transcripts_record_the_whole_session_with_what_was_typed(
     tmp_path: Path, suffix: str
 ) -> None:
     target = tmp_path / f"session.{suffix}"
-    code, out, _ = run([*BASE, "--transcript", str(target)], "1\nnotes\nquit\n")
-    assert code == 0 and f"The transcript is in {target}." in " ".join(out.split())
+    game = planned(decisions=1)
+    decided = game.taken[0].phase.title  # the scene of the decision typed
+    passed = [scenario().phases[p] for p in game.game.scenes_since_decision()]
+    noted = next(p.title for p in passed if p.notes)  # the first scene shown since, with notes
+    code, out, _ = run([*BASE, "--transcript", str(target)], f"{game.typed}notes\nquit\n")
+    assert code == 0 and f"The transcript is in {target}." in flat(out)
     text = target.read_text()
     if suffix == "svg":
-        assert text.startswith("<svg") and "The&#160;ambush" in text
+        assert text.startswith("<svg") and html.escape(decided).replace(" ", "&#160;") in text
         return
     if suffix == "html":
         assert "<html" in text.lower() and "&gt; notes" in text and "History notes" in text
         return
-    assert "The ambush" in text and "> notes" in text and "History notes: A phone call" in text
+    assert f"\n{decided}\n" in text and "> notes" in text
+    assert f"History notes: {flat(noted)}" in flat(text)
     if suffix == "md":
         assert text.startswith("# Transcript: The Anti-Party Group") and "```text\n" in text
 
@@ -345,13 +418,13 @@ def test_replay_of_an_autoplayed_record_is_the_same(tmp_path: Path) -> None:
 
 
 def test_replay_reports_a_changed_scenario_with_a_readable_diff(tmp_path: Path) -> None:
-    copy, save = changed_copy(tmp_path)
-    copy.write_text(JUNE.read_text().replace("Seven votes are seven votes.", "Seven are seven."))
+    copy, save, game = changed_copy(tmp_path)
+    text, old, new = retitled(JUNE.read_text(), game.taken[0].phase.id)  # a scene it showed
+    copy.write_text(text)
     code, out, _ = run(["replay", str(save)])
     assert code == 1
     assert "The scenario 'june_1957' has changed since the session was recorded." in out
-    assert "-Tomorrow, and the day after if need be. Seven votes are seven votes." in out
-    assert "+Tomorrow, and the day after if need be. Seven are seven." in out
+    assert f"\n-{old}\n" in out and f"\n+{new}\n" in out
 
 
 def test_replay_of_a_resumed_session(tmp_path: Path, data_dir: Path) -> None:
@@ -433,11 +506,13 @@ def test_a_huge_typed_line_never_makes_an_autosave_the_reader_refuses(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(saves, "MAX_BYTES", 64 * 1024)  # the 8 MB bound, scaled down
-    code, out, _ = run(BASE, "1\n" + "x" * 100_000 + "\n1\nquit\n")
-    assert code == 0 and "too large to keep in a save" in " ".join(out.split())
+    game = planned(decisions=2)
+    first, second = game.typed.splitlines()
+    code, out, _ = run(BASE, f"{first}\n" + "x" * 100_000 + f"\n{second}\nquit\n")
+    assert code == 0 and "too large to keep in a save" in flat(out)
     autosave = the_autosave()
     assert autosave.stat().st_size <= saves.MAX_BYTES
-    assert saves.read(autosave).choices == ["only_the_central_committee", "serov_makes_the_call"]
+    assert saves.read(autosave).choices == game.ids
     code, out, _ = run(["play", "--resume", "--plain"], "quit\n")
     assert code == 0 and "2 choices replayed." in out
 
@@ -500,11 +575,12 @@ def test_ctrl_c_at_the_scenario_changed_question_leaves_the_real_save_usable(
 
     copy = tmp_path / "mine.yaml"
     copy.write_text(JUNE.read_text())
-    run(["play", str(copy), "--side", "khrushchev", "--seed", "4", "--plain"], "1\n1\n1\nquit\n")
+    game = playing.play(SIDE, 4, decisions=3)
+    run(["play", str(copy), "--side", SIDE, "--seed", "4", "--plain"], f"{game.typed}quit\n")
     (autosave,) = autosaves()
+    assert saves.read(autosave).choices == game.ids
     before = autosave.read_bytes()
-    text = copy.read_text().replace("- id: meet_the_arrivals", "- id: greet_the_arrivals")
-    copy.write_text(text.replace("history: meet_the_arrivals", "history: greet_the_arrivals"))
+    copy.write_text(without_choice(copy.read_text(), game.ids[2]))
     real_read = play.LineReader.read
 
     def interrupt_at_the_question(self: play.LineReader, prompt: str) -> str | None:
@@ -535,7 +611,7 @@ def test_a_debrief_that_cannot_be_written_loses_neither_record_nor_autosave(
 
     monkeypatch.setattr(play.Sitting, "finish", finish_then_block_the_handout)
     args = [*BASE, "--debrief", str(handout), "--record", str(record)]
-    code, _, err = run(args, "1\n" * 12)
+    code, _, err = run(args, planned().typed)
     assert code == 1 and "cannot write the debrief" in err
     assert saves.read(record).finished and saves.read(the_autosave()).finished
 
@@ -737,7 +813,7 @@ def test_a_game_interrupted_at_its_ending_is_recorded_finished(
 
     monkeypatch.setattr(Renderer, "debrief", interrupted)
     record = tmp_path / "r.json"
-    code, _, _ = run([*BASE, "--record", str(record)], "1\n" * 12)
+    code, _, _ = run([*BASE, "--record", str(record)], planned().typed)
     assert code == 130 and saves.read(record).finished
     monkeypatch.setattr(Renderer, "debrief", shown)
     code, out, _ = run(["replay", str(record)])
