@@ -853,7 +853,9 @@ def test_a_save_whose_scenario_has_errors_cannot_be_replayed_and_says_the_first(
         ["play", str(copy), "--side", "khrushchev", "--seed", "6", "--record", str(record)],
         "quit\n",
     )
-    copy.write_text(JUNE.read_text().replace("history: meet_the_arrivals", "history: nowhere"))
+    phase = planned(decisions=0).game.phase  # the first decision: its history is checked
+    assert phase is not None and f"history: {phase.history}\n" in JUNE.read_text()
+    copy.write_text(JUNE.read_text().replace(f"history: {phase.history}\n", "history: nowhere\n"))
     code, out, err = run(["replay", str(record)])
     assert code == 2 and out == ""  # as for any save that cannot be replayed
     assert re.search(rf"cannot be opened: {re.escape(str(copy))}:\d+:\d+: error: ", err), err
