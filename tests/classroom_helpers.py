@@ -149,7 +149,7 @@ def with_cast(
             3,
             actor="bulganin",
             goals=(objective("winning_side", "me.stance == 'khrushchev'"),),
-            moves=(move("chair", "cc_lean += 1", when_="cc_lean < 99"),),
+            moves=(move("chair", "cc_lean += 1", when_="not published"),),
             can=("declare", "note"),
         ),
         "malenkov": role(

@@ -334,6 +334,7 @@ def test_an_objective_reading_a_paper_ballot_is_unknown(june_1957: Scenario) -> 
     assert game.room is not None
     total = len(r.roles) - 3 + game.values["cc_in_moscow"] * 60 // 100
     out = game.submit(act.Tally(r.request, total, 0, 0))
+    out += play_out(game)  # the scenes after the plenum, to the ending
     scored = {e.seat: e for e in out if isinstance(e, ev.ObjectivesScored)}
     assert scored["molotov"].results[1].achieved is None  # me.ballot on paper: unknown
     assert scored["cc_member#2"].results[0].achieved is None
@@ -573,10 +574,11 @@ def test_undo_reopens_a_decision(cast_1957: Scenario) -> None:
     game, _ = new_game(cast_1957)
     r = request(game, "decision")
     game.submit(act.Choose("molotov", r.request, history_choice(game, r)))
-    assert request(game, "decision").request == "ambush:decision"
+    following = request(game, "decision")  # the next decision the story reaches
+    assert following.phase != r.phase and game.trail[-1].phase == r.phase
     out = game.submit(act.Undo())
     closed = [e for e in out if isinstance(e, ev.RequestClosed)]
-    assert [(c.request, c.by) for c in closed] == [("ambush:decision", "undo")]
+    assert [(c.request, c.by) for c in closed] == [(following.request, "undo")]
     assert [e for e in out if isinstance(e, ev.RequestOpened)] == [r]
     assert out[0].text == "The teacher took back Vyacheslav Molotov's decision."
     assert game.trail == [] and request(game, "decision") == r
@@ -1053,17 +1055,18 @@ def test_check_classroom_says_how_often_a_vote_an_objective_reads_was_held() -> 
     """A warning about an objective that reads a ballot says in how few games the vote was
     held: there a random agent's few draws, not the engine, decided it."""
     path = ROOT / "scenarios" / "zhukov_neutral.yaml"
-    code, out, _ = run_cli(["check", "--classroom", "5", "--runs", "20", str(path)])
+    # a small sample (5 games, seed 3) in which the plenum was not always reached
+    code, out, _ = run_cli(["check", "--classroom", "5", "--runs", "5", "--seed", "3", str(path)])
     assert code == 0, out
     flat = " ".join(out.split())
     assert (
-        "objective 'no_self_condemnation' of role 'molotov' is always achieved: in every one "
-        "of 20 sampled class games of 5 students (seed 1); the vote it reads, "
-        "'plenum_29_june', was held in only 6 of them, where the sampled students vote at "
-        "random: more games (--runs) may tell"
+        "objective 'still_premier' of role 'bulganin' is never achieved: not once in 5 "
+        "sampled class games of 5 students (seed 3); the vote it reads, 'plenum_29_june', "
+        "was held in only 3 of them, where the sampled students vote at random: more games "
+        "(--runs) may tell"
     ) in flat
-    stay_out = flat.split("objective 'stay_out' of role 'zhukov' ", 1)[1].split("warning", 1)[0]
-    assert "(seed 1)" in stay_out and "held" not in stay_out  # it reads no ballot
+    shut = flat.split("objective 'archive_shut' of role 'zhukov' ", 1)[1].split("warning", 1)[0]
+    assert "(seed 3)" in shut and "held" not in shut  # it reads no ballot
 
 
 # ---------------------------------------------------------------- a new teacher's findings
@@ -1129,10 +1132,13 @@ def test_overrule_names_what_it_replaces_and_what_it_takes_back(cast_1957: Scena
 
     session = Session.new(cast_1957, seating(8), 3)
     game = session.game
-    for _ in range(2):
+    while not any(r.kind == "floor" for r in game.requests.values()):  # as history did
         r = request(game, "decision")
+        open_then = [o.id for o in r.options if o.available]
         session.submit(act.Choose(r.roles[0], r.request, history_choice(game, r)))
-    ambush = game.trail[-1]
+    latest = game.trail[-1]  # the decision taken just before the floor
+    decider = cast_1957.actors[latest.seat].name
+    phases = [t.phase for t in game.trail]
     f = request(game, "floor").request
     session.submit(act.MakeMove("khrushchev", f, "rally"))
     session.submit(act.Close(f))
@@ -1141,17 +1147,17 @@ def test_overrule_names_what_it_replaces_and_what_it_takes_back(cast_1957: Scena
     assert len(session.events) == game.emitted
     # the same choice changes nothing: refused, with the reason
     with pytest.raises(IllegalChoice, match="is already the decision in"):
-        session.submit(act.Overrule(ambush.choice, "Same.", "ambush"))
-    other = next(c.id for c in cast_1957.phases["ambush"].choices if c.id != ambush.choice)
-    out = session.submit(act.Overrule(other, "He would not have waited.", "ambush"))
+        session.submit(act.Overrule(latest.choice, "Same.", latest.phase))
+    other = next(c for c in open_then if c != latest.choice)
+    out = session.submit(act.Overrule(other, "He would not have waited.", latest.phase))
     ruling = out[0]
     assert isinstance(ruling, ev.Ruling) and ruling.retracts is not None
-    assert ruling.text.startswith("'" + ambush.phase_title + "', decided by Nikita Khrushchev: ")
-    assert f"(was {ambush.label}); taken back with it: Nikita Khrushchev's move" in ruling.text
+    assert ruling.text.startswith(f"'{latest.phase_title}', decided by {decider}: ")
+    assert f"(was {latest.label}); taken back with it: Nikita Khrushchev's move" in ruling.text
     gone = ev.taken_back(session.events)
     moves = [n for n, e in enumerate(session.events) if isinstance(e, ev.MoveResolved)]
     assert moves and all(n in gone for n in moves)
-    assert [t.phase for t in game.trail] == ["the_plot", "ambush"]
+    assert [t.phase for t in game.trail] == phases
     assert (game.trail[-1].choice, game.trail[-1].by) == (other, "teacher")
     assert postmortem._floor(session) == ()  # the move no longer happened
 
@@ -1180,14 +1186,16 @@ def test_the_story_moving_a_seated_students_declared_stance_says_so(june_1957: S
     scenario = dataclasses.replace(june_1957, injections={**june_1957.injections, "push": push})
     game = Game(scenario, seating=cast(scenario, 25), seed=3)
     game.start()
-    game.submit(act.Declare("pervukhin", "khrushchev"))
-    game.submit(act.SetValue("cc_in_moscow", 90, "Everyone came."))
+    game.submit(act.Declare("pervukhin", "majority"))
+    everyone = scenario.variables["cc_in_moscow"].type.maximum
+    assert everyone is not None
+    game.submit(act.SetValue("cc_in_moscow", everyone, "Everyone came."))
     out = game.submit(act.Inject("push"))
-    assert game.values["pervukhin.stance"] == "wavering"
+    assert game.values["pervukhin.stance"] == game.values["saburov.stance"] == "wavering"
     said = [e for e in out if isinstance(e, ev.Narration) and "Pervukhin" in e.text]
     assert len(said) == 1 and said[0].to == ()
     assert said[0].text.startswith(
-        "Mikhail Pervukhin's declared stance (with Khrushchev) is changed by the teacher's "
+        "Mikhail Pervukhin's declared stance (with the majority) is changed by the teacher's "
         f"event '{push.label}': now wavering."
     )
     assert not any("Saburov" in e.text for e in out if isinstance(e, ev.Narration))

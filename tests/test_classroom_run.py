@@ -26,6 +26,7 @@ from presidium.classroom.console import Actions, Command, Problem, View, key_of,
 from presidium.classroom.folder import classes_dir
 from presidium.classroom.session import Session
 from presidium.engine import Game
+from presidium.errors import IllegalChoice
 from presidium.model import Classroom, Injection, Move, Role, Scenario
 from presidium.seating import benches, cast
 from presidium.ui.classroom import view_of
@@ -1310,16 +1311,40 @@ def test_the_post_mortem_is_said_once() -> None:
     assert " ".join(out.split()).count("The post-mortem:") == 1
 
 
-def test_after_a_ruling_the_next_change_is_said_from_the_ruled_value() -> None:
-    typed = ["set cc_in_moscow 95 -- the telegrams arrived", "hands 0 5 0", "hands 0 5 0"]
-    typed += ["hands 5 0 0", "quit"]
+def test_after_a_ruling_the_next_change_is_said_from_the_ruled_value(
+    june_1957: Scenario,
+) -> None:
+    """The teacher rules on the members in Moscow; the benches then play history up to the
+    ambush, where Khrushchev's bench takes the choice that brings more of them in."""
+    from presidium.classroom.sheets import constant
+
+    before = june_1957.variables["cc_in_moscow"].initial
+    ruled = 50
+    typed = [f"set cc_in_moscow {ruled} -- the telegrams arrived"]
+    game = Game(june_1957, seating=benches(june_1957, 2), seed=4)
+    game.start()
+    while game.phase is not None and game.phase.id != "ambush":
+        history = game.phase.history
+        typed.append("hands " + " ".join("5" if o.id == history else "0" for o in game.options()))
+        game.step(history or "")
+    brings = [
+        (choice.id, constant(effect.value))
+        for choice in june_1957.phases["ambush"].choices
+        for outcome in choice.outcomes()
+        for effect in outcome.effects
+        if effect.target == "cc_in_moscow" and effect.op == "+="
+    ]
+    (choice, more), *_ = brings
+    assert isinstance(more, int) and ruled + more != before
+    typed.append("hands " + " ".join("5" if o.id == choice else "0" for o in game.options()))
+    typed.append("quit")
     code, out, err = run_class(["june_1957", "--benches", "--seed", "4"], "\n".join(typed) + "\n")
     assert code == 0, err
     flat = " ".join(out.split())
-    ruling, after = flat.split("teacher> hands 0 5 0", 1)
-    assert "Moscow: 95 (was 31)" in ruling  # the ruling says the change
-    assert "(was 31)" not in after  # and the next panel does not say it again
-    assert "Central Committee members in Moscow: 100 (was 95)" in after
+    ruling, after = flat.split(f"teacher> {typed[1]}", 1)
+    assert f"Moscow: {ruled} (was {before})" in ruling  # the ruling says the change
+    assert f"(was {before})" not in after  # and the next panel does not say it again
+    assert f"Central Committee members in Moscow: {ruled + more} (was {ruled})" in after
 
 
 def test_a_show_of_hands_never_holds_more_hands_than_students(
@@ -1346,9 +1371,18 @@ def test_the_hands_hint_suggests_only_available_choices() -> None:
 
 
 def test_help_set_inject_and_move_list_what_can_be_named(roles_view: View) -> None:
-    lines = words.values_help(roles_view.scenario, {"cc_in_moscow": 89})
+    lines = words.values_help(roles_view.scenario, {"cc_in_moscow": 60})
     (moscow,) = [line for line in lines if line.startswith("cc_in_moscow: ")]
-    assert "a number from 0 to" in moscow and moscow.endswith("now 89")
+    kind = roles_view.scenario.variables["cc_in_moscow"].type
+    assert f"({kind.minimum} to {kind.maximum}); now 60" in moscow
+    held = {"showdown_18_june.for": 7, "showdown_18_june.against": 4}
+    held |= {"showdown_18_june.passed": True, "zhukov.stance": "khrushchev"}
+    lines = words.values_help(roles_view.scenario, held)
+    (votes,) = [line for line in lines if line.startswith("VOTE.RESULT: ")]
+    assert "showdown_18_june (now 7-4-0, passed), " in votes  # a vote held: its result
+    assert "plenum_29_june" in votes and "plenum_29_june (" not in votes  # not yet held
+    (stances,) = [line for line in lines if line.startswith("ACTOR.stance: ")]
+    assert re.search(r"now khrushchev: khrushchev, .*\bzhukov\b.*; majority: ", stances)
     assert any("yes or no" in line for line in lines)
     assert words.injections_help(roles_view.scenario, "anywhere", {}) == [
         "leak: [Counterfactual] A leak to the press (in: any scene)"
@@ -1360,11 +1394,51 @@ def test_help_set_inject_and_move_list_what_can_be_named(roles_view: View) -> No
     assert "'help set' lists the values" in reason
 
 
-def test_help_set_at_the_console() -> None:
-    code, out, err = run_class(["june_1957", "--students", "12", "--seed", "4"], "help set\nquit\n")
+def test_help_set_at_the_console(june_1957: Scenario) -> None:
+    """Every value a ruling can set is named: the scenario's own values a line each, and where
+    each person stands, and each vote's result, one line for them all (a line each ran to
+    some 70 lines, far off the projector's screen)."""
+    code, out, err = run_class(
+        ["june_1957", "--students", "12", "--seed", "4", "--width", "80"], "help set\nquit\n"
+    )
     assert code == 0, err
-    flat = " ".join(out.split())
-    assert "cc_in_moscow Central Committee members gathered in Moscow (a number from 0 to" in flat
+    shown = out.split("teacher> help set\n", 1)[1].split("teacher> quit", 1)[0]
+    lines = shown.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    own = [v for v in words.settable(june_1957) if "." not in v.id]
+    entries = [line.split(" ", 1)[0] for line in lines[1:] if not line.startswith(" ")]
+    assert entries == [v.id for v in own] + ["ACTOR.stance", "VOTE.RESULT"]
+    assert len(lines) <= 26
+    flat = " ".join(shown.split())
+    assert "cc_in_moscow Central Committee members gathered in Moscow (16 to 86); now 36" in flat
+    stances = flat.split("ACTOR.stance ", 1)[1].split("VOTE.RESULT", 1)[0]
+    results = flat.split("VOTE.RESULT ", 1)[1]
+    for name in words.settable(june_1957):
+        actor, _, part = name.id.partition(".")
+        if part == "stance":
+            assert re.search(rf"\b{actor}\b", stances), name.id
+        elif part in words.RESULTS:
+            assert re.search(rf"\b{actor}\b", results), name.id
+        else:
+            assert f"{name.id} " in flat, name.id
+    # what only the game sets is not offered, and a ruling that names it is refused
+    assert "player" not in flat and ".ballot." not in flat
+    view = View(june_1957, cast(june_1957, 12), ())
+    assert "set by the game (the side being played)" in problem(
+        parse("set player khrushchev -- r", view)
+    )
+    assert "set by the game (how the member voted)" in problem(
+        parse("set plenum_29_june.ballot.molotov for -- r", view)
+    )
+
+
+def test_a_ruling_cannot_set_what_only_the_game_sets(june_1957: Scenario) -> None:
+    game = Game(june_1957, seating=cast(june_1957, 12), seed=4)
+    game.start()
+    for name, value in (("player", "khrushchev"), ("plenum_29_june.ballot.molotov", "for")):
+        with pytest.raises(IllegalChoice, match="set by the game"):
+            game.submit(act.SetValue(name, value, "A ruling."))
+    assert game.values["player"] == "none"
 
 
 def test_a_benches_game_has_only_the_benches_words(bench_view: View) -> None:

@@ -197,11 +197,20 @@ def test_a_class_save_is_not_loaded_as_one_player_s_game(tmp_path: Path) -> None
     assert "class run --resume" in err and "Traceback" not in out + err
 
 
-def test_a_version_2_save_of_a_solo_seating_plays_on_as_a_solo_game(tmp_path: Path) -> None:
-    choices = ["only_the_central_committee", "call_zhukov_yourself"]
+def test_a_version_2_save_of_a_solo_seating_plays_on_as_a_solo_game(
+    tmp_path: Path, june_1957: Scenario
+) -> None:
+    game = Game(june_1957, ["khrushchev"], seed=5)  # Khrushchev's first two decisions
+    game.start()
+    decided: list[tuple[str, str]] = []
+    while len(decided) < 2:
+        phase = game.phase
+        assert phase is not None and phase.history is not None
+        decided.append((phase.id, phase.history))
+        game.step(phase.history)
+    choices = [choice for _, choice in decided]
     log: list[actions.Action] = [
-        actions.Choose("khrushchev", f"{phase}:decision", choice)
-        for phase, choice in zip(["the_ambush", "the_phone_call"], choices, strict=True)
+        actions.Choose("khrushchev", f"{phase}:decision", choice) for phase, choice in decided
     ]
     save = class_save(log, seating=seats.solo("khrushchev"), seed=5)
     assert save.side == "khrushchev" and save.choices == choices

@@ -276,12 +276,21 @@ def test_a_bench_sheet_has_the_sides_goal_and_its_decisions(june_benches: sheets
         6,
     )
     assert first.goal.startswith("Survive.") and second.students == 5
+    scenario, _ = load_scenario(ROOT / "scenarios" / "june_1957.yaml", "june_1957.yaml")
+    for bench, side in ((first, "khrushchev"), (second, "molotov")):
+        decided = [p.title for p in scenario.phases.values() if p.by == side and p.choices]
+        assert [d.title for d in bench.decisions] == decided  # every one, in story order
     ambush = first.decisions[0]
     assert (ambush.when, ambush.title) == ("Tuesday 18 June 1957", "The ambush")
-    assert ambush.choices[0].startswith("Refuse: only the Central Committee")
+    days = [day for day, _ in first.days()]
+    assert days[:2] == ["Tuesday 18 June 1957", "Wednesday 19 June 1957"]
+    assert len(days) == len(set(days))  # a day's decisions together, under it once
     md = paper.markdown(june_benches)
-    assert "- Tuesday 18 June 1957, **The ambush**: They want you out. What do you say?\n" in md
-    assert "  - Refuse: only the Central Committee, which elected the First Secretary" in md
+    assert (
+        "**Tuesday 18 June 1957**\n\n- **The ambush**: They want you out. What do you say?\n"
+    ) in md
+    # a title that is a question of its own is not followed by a colon
+    assert "- **Thursday night: what do you offer?** What do you offer, and to whom?\n" in md
 
 
 def test_the_benches_run_sheet_leaves_out_the_role_words(june_benches: sheets.Handouts) -> None:
@@ -437,8 +446,27 @@ def test_every_role_sheet_fits_one_page_of_either_paper(
 
 @pytest.mark.browser
 @needs_browser
-def test_bench_sheets_print_one_a_bench(june_benches: sheets.Handouts, tmp_path: Path) -> None:
-    assert print_pages(paper.html(june_benches, ["sheets"]), tmp_path) == 2
+@pytest.mark.parametrize("size", ["a4", "letter"])
+@pytest.mark.parametrize("name", ["june_1957", "october_1964"])
+def test_bench_sheets_print_one_a_bench(name: str, size: str, tmp_path: Path) -> None:
+    """A dozen decisions and more a side still print one page a bench: a day's decisions by
+    title and question, in two columns."""
+    scenario, _ = load_scenario(ROOT / "scenarios" / f"{name}.yaml", f"{name}.yaml")
+    handouts = sheets.build(scenario, benches(scenario, 11), size)
+    assert all(len(b.decisions) >= 10 for b in handouts.benches)
+    assert print_pages(paper.html(handouts, ["sheets"]), tmp_path) == 2
+
+
+@pytest.mark.browser
+@needs_browser
+@pytest.mark.parametrize("size", ["a4", "letter"])
+def test_the_june_1957_whos_who_prints_on_one_page(
+    june_1957: Scenario, tmp_path: Path, size: str
+) -> None:
+    """Every role of the largest class, and a column for each of the scenario's votes."""
+    handouts = sheets.build(june_1957, cast(june_1957, 25), size)
+    assert len(handouts.who[0].votes) == len(june_1957.votes) >= 4
+    assert print_pages(paper.html(handouts, ["who"]), tmp_path) == 1
 
 
 @pytest.mark.browser
@@ -485,33 +513,51 @@ def test_each_role_is_told_where_it_votes(june_1957: Scenario) -> None:
     Zhukov, Furtseva and Brezhnev sat in the plenum's hall, which the game counts as one
     figure. A 'yes' or 'no' for the whole game said neither: each vote is named."""
     handouts = sheets.build(june_1957, cast(june_1957, 25))
-    said = {s.seat: [v.words() for v in s.ballots] for s in handouts.roles}
-    assert said["shepilov"][:2] == [
-        f"{PRESIDIUM_18_JUNE}: no vote (candidate member)",
-        f"{PLENUM_29_JUNE}: yes (open)",
-    ]
+    votes = list(june_1957.votes)
+    said = {
+        s.seat: dict(zip(votes, (v.words() for v in s.ballots), strict=True))
+        for s in handouts.roles
+    }
+    assert (
+        said["shepilov"]["showdown_18_june"] == f"{PRESIDIUM_18_JUNE}: no vote (candidate member)"
+    )
+    assert said["shepilov"]["plenum_29_june"] == f"{PLENUM_29_JUNE}: yes (open)"
     hall = "no ballot of one's own (the game counts the hall as one figure)"
     for seat in ("zhukov", "furtseva", "brezhnev"):
-        assert said[seat][:2] == [
-            f"{PRESIDIUM_18_JUNE}: no vote (candidate member)",
-            f"{PLENUM_29_JUNE}: {hall}",
-        ], seat
-    assert said["serov"][0] == f"{PRESIDIUM_18_JUNE}: no vote (not a member)"
-    assert said["molotov"][:2] == [
-        f"{PRESIDIUM_18_JUNE}: yes (simultaneous)",
-        f"{PLENUM_29_JUNE}: yes (open)",
-    ]
-    assert said["cc_member#1"][1].startswith(f"{PLENUM_29_JUNE}: yes (open; ")
+        assert said[seat]["showdown_18_june"] == f"{PRESIDIUM_18_JUNE}: no vote (candidate member)"
+        assert said[seat]["plenum_29_june"] == f"{PLENUM_29_JUNE}: {hall}", seat
+    assert said["serov"]["showdown_18_june"] == f"{PRESIDIUM_18_JUNE}: no vote (not a member)"
+    assert said["molotov"]["showdown_18_june"] == f"{PRESIDIUM_18_JUNE}: yes (simultaneous)"
+    assert said["molotov"]["plenum_29_june"] == f"{PLENUM_29_JUNE}: yes (open)"
+    assert said["cc_member#1"]["plenum_29_june"].startswith(f"{PLENUM_29_JUNE}: yes (open; ")
     straw = "\u201cA secret straw poll of the plenum (counterfactual)\u201d"
-    assert said["shepilov"][2] == f"{straw} (only if the teacher calls it): yes (secret ballot)"
-    who = {w.name: [v.short for v in w.votes] for w in handouts.who}
-    assert who["Dmitri Shepilov"][:2] == ["no vote (candidate member)", "yes (open)"]
+    assert said["shepilov"]["plenum_straw_poll"] == (
+        f"{straw} (only if the teacher calls it): yes (secret ballot)"
+    )
+    who = {w.name: dict(zip(votes, (v.short for v in w.votes), strict=True)) for w in handouts.who}
+    assert who["Dmitri Shepilov"]["showdown_18_june"] == "no vote (candidate member)"
+    assert who["Dmitri Shepilov"]["plenum_29_june"] == "yes (open)"
     text = paper.markdown(handouts)
-    assert f"{PRESIDIUM_18_JUNE}: no vote (candidate member); {PLENUM_29_JUNE}: yes (open)" in text
+    shepilov = text.split("## Dmitri Shepilov", 1)[1].split("\n---", 1)[0]
+    assert f"{PRESIDIUM_18_JUNE}: no vote (candidate member); " in shepilov
+    assert f"{PLENUM_29_JUNE}: yes (open)" in shepilov
     table = text.split("## Who's who")[1].split("\n---")[0]
     assert "| no |" not in table
-    assert "| no vote (candidate member) | yes | yes | a student |" in table
-    assert "| no vote (candidate member) | no ballot\\* | no ballot\\* |" in table
+    # a cell says "no vote" where the column's key says who votes, and why is on each sheet
+    cells = dict(zip(votes, range(len(votes)), strict=True))
+    row = next(line for line in table.splitlines() if line.startswith("| Dmitri Shepilov |"))
+    shown = row.split(" | ")[3 : 3 + len(votes)]
+    assert shown[cells["showdown_18_june"]] == "no vote"
+    assert shown[cells["plenum_29_june"]] == "yes"
+    zhukov = next(
+        line for line in table.splitlines() if line.startswith("| Marshal Georgy Zhukov |")
+    )
+    assert zhukov.split(" | ")[3 + cells["plenum_29_june"]] == "no ballot\\*"
+    number = cells["showdown_18_june"] + 1
+    assert (
+        f"Vote {number}: \u201cThe Presidium turns on Khrushchev\u201d (Tuesday 18 June 1957; "
+        "simultaneous); \u201cno vote\u201d: not a full member."
+    ) in table
     assert "No ballot of one's own: the game counts the hall as one figure." in table
 
 
@@ -568,8 +614,8 @@ def test_no_counterfactual_title_says_so_beside_the_automatic_label(name: str) -
 
 def test_the_straw_poll_is_labelled_once_on_paper(june_1957: Scenario) -> None:
     handouts = sheets.build(june_1957, cast(june_1957, 12))
-    shepilov_or_molotov = next(s for s in handouts.roles if s.seat == "molotov")
-    straw = shepilov_or_molotov.ballots[2].words()
+    molotov = next(s for s in handouts.roles if s.seat == "molotov")
+    straw = dict(zip(june_1957.votes, molotov.ballots, strict=True))["plenum_straw_poll"].words()
     assert straw.startswith("\u201cA secret straw poll of the plenum (counterfactual)\u201d")
     assert straw.lower().count("counterfactual") == 1
     assert all(line.title.lower().count("counterfactual") <= 1 for line in handouts.run.votes)

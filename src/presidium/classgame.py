@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from presidium import actions as act
 from presidium import ballots, objectives
 from presidium import events as ev
-from presidium.conditions import INT
+from presidium.conditions import INT, set_by_the_game
 from presidium.engine import _endless
 from presidium.errors import GameOver, IllegalChoice, PresidiumError
 from presidium.model import RATINGS, VOTES, Move, Phase, Role, Scenario
@@ -970,6 +970,9 @@ class ClassGame:
         variable = self.scenario.variables.get(a.variable)
         if variable is None:
             raise IllegalChoice(f"no variable '{a.variable}'")
+        fixed = set_by_the_game(variable.id)
+        if fixed is not None:
+            raise IllegalChoice(f"{fixed}; a ruling cannot change it")
         if not a.reason.strip():
             raise IllegalChoice("a ruling needs a reason, said to the room")
         kind, value = variable.type, a.value

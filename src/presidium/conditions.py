@@ -641,6 +641,16 @@ def _article(typ: str) -> str:
     return "a number" if typ == INT else "a condition (true or false)"
 
 
+def set_by_the_game(name: str) -> str | None:
+    """Why nothing but the game itself may change ``name`` (an effect, a teacher's ruling),
+    or None: the side being played, and how a member voted, are facts of the game."""
+    if name == "player":
+        return f"'{name}' is set by the game (the side being played)"
+    if ".ballot." in name:
+        return f"'{name}' is set by the game (how the member voted)"
+    return None
+
+
 _EFFECT = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_.]*)\s*(\+=|-=|=)(?!=)\s*(.*)\Z", re.DOTALL)
 
 
@@ -652,11 +662,9 @@ def compile_effect(source: str, scope: Scope) -> CompiledEffect:
     if match is None:
         raise ExprError("an effect looks like 'name = value', 'name += 5' or 'name -= 5'")
     target, op, rest = match.groups()
-    if target == "player" or ".ballot." in target:
-        raise ExprError(
-            f"'{target}' is set by the game ({'the side being played' if target == 'player' else 'how the member voted'}); an effect cannot change it",
-            match.start(1),
-        )
+    why = set_by_the_game(target)
+    if why is not None:
+        raise ExprError(f"{why}; an effect cannot change it", match.start(1))
     var = scope.variables.get(target)
     if var is None:
         from presidium.diagnostics import did_you_mean

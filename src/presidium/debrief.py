@@ -105,16 +105,20 @@ class Debrief:
     targets: tuple[ev.TargetLine, ...] = ()  # the side's targets as the game ended
 
 
-def verdict(scenario: Scenario, winner: str | None, side: str) -> str:
-    """Whose victory the ending is, in one sentence to the player of ``side``; "" for a
-    scenario whose endings name no winner (it says nothing about winning)."""
+def verdict(scenario: Scenario, winner: str | None, side: str | None) -> str:
+    """Whose victory the ending is, in one sentence to the player of ``side`` (None: to a
+    class, which played every side); "" for a scenario whose endings name no winner (it
+    says nothing about winning)."""
     if winner is None:
         return ""
-    if winner == side:
-        return "A victory for your side."
     if winner not in scenario.sides:
         return "Nobody's victory."
-    return f"A defeat: this ending is a victory for {mid_sentence(scenario.sides[winner].name)}."
+    name = mid_sentence(scenario.sides[winner].name)
+    if side is None:
+        return f"A victory for {name}."
+    if winner == side:
+        return "A victory for your side."
+    return f"A defeat: this ending is a victory for {name}."
 
 
 def format_date(iso: str | None, label: str | None) -> str:

@@ -42,7 +42,7 @@ from presidium.actions import (
     Tally,
     Undo,
 )
-from presidium.conditions import BOOL, INT
+from presidium.conditions import BOOL, INT, set_by_the_game
 from presidium.diagnostics import did_you_mean
 from presidium.events import Option, RequestOpened
 from presidium.model import RATINGS, Scenario, Variable
@@ -244,21 +244,63 @@ def kind_of(variable: Variable) -> str:
     if kind.kind == INT:
         low, high = kind.minimum, kind.maximum
         if low is not None and high is not None:
-            return f"a number from {low} to {high}"
+            return f"{low} to {high}"
         return "a number"
     if kind.kind == BOOL:
         return "yes or no"
     return "one of: " + ", ".join(kind.values)
 
 
+RESULTS = ("for", "against", "abstain", "passed")  # the parts of a vote's result
+
+
+def settable(scenario: Scenario) -> list[Variable]:
+    """The values a teacher's ruling may set: every variable but those only the game sets
+    (the side being played, how a member voted)."""
+    return [v for v in scenario.variables.values() if set_by_the_game(v.id) is None]
+
+
 def values_help(scenario: Scenario, values: Mapping[str, object]) -> list[str]:
-    """'help set': each value a ruling can set, what it can be, and what it is now."""
-    lines = []
-    for variable in scenario.variables.values():
-        now = values.get(variable.id, variable.initial)
-        shown = variable.display(now) if isinstance(now, int | str) else str(now)
+    """'help set': each value a ruling can set, what it can be, and what it is now. The
+    scenario's own values a line each; where each person stands, and each vote's result, a
+    line for all of them (a person or a vote a line would run off the projector's screen)."""
+
+    def now(variable: Variable) -> str:
+        value = values.get(variable.id, variable.initial)
+        return clean(variable.display(value) if isinstance(value, int | str) else str(value))
+
+    variables = settable(scenario)
+    stances = {f"{a}.stance": a for a in scenario.actors}
+    results = {f"{v}.{part}": v for v in scenario.votes for part in RESULTS}
+    lines = [
+        f"{v.id}: {clean(v.label)} ({kind_of(v)}); now {now(v)}"
+        for v in variables
+        if v.id not in stances and v.id not in results
+    ]
+    standing: dict[str, list[str]] = {}
+    for variable in variables:
+        if variable.id in stances:
+            value = values.get(variable.id, variable.initial)
+            standing.setdefault(str(value), []).append(stances[variable.id])
+    if standing:
+        where = "; ".join(f"{stance}: {', '.join(who)}" for stance, who in standing.items())
         lines.append(
-            f"{variable.id}: {clean(variable.label)} ({kind_of(variable)}); now {clean(shown)}"
+            f"ACTOR.stance: where a person stands (one of: {', '.join(scenario.stances)}); "
+            f"now {clean(where)}"
+        )
+    votes = list(dict.fromkeys(results[v.id] for v in variables if v.id in results))
+    if votes:
+        said = []
+        for vote in votes:
+            counts = [values.get(f"{vote}.{part}", 0) for part in RESULTS]
+            if any(counts):  # held: its result now, for-against-abstain
+                held = "-".join(str(c) for c in counts[:3])
+                said.append(f"{vote} (now {held}{', passed' if counts[3] else ''})")
+            else:
+                said.append(vote)
+        lines.append(
+            "VOTE.RESULT: a vote's result, RESULT one of for, against, abstain (numbers) or "
+            f"passed (yes or no); the votes: {clean(', '.join(said))}"
         )
     return lines
 
@@ -660,9 +702,12 @@ def _set(rest: str, view: View) -> Parsed:
     variables = view.scenario.variables
     name = words[0]
     variable = variables.get(name) or variables.get(name.lower())
+    if variable is not None and set_by_the_game(variable.id) is not None:
+        raise _Refusal(f"{set_by_the_game(variable.id)}; a ruling cannot change it")
     if variable is None:
+        named = [v.id for v in settable(view.scenario)]
         raise _Refusal(
-            f"no value '{_shown(name)}'{did_you_mean(name, variables)}; 'help set' lists "
+            f"no value '{_shown(name)}'{did_you_mean(name, named)}; 'help set' lists "
             "the values, with what each can be"
         )
     typed = " ".join(words[1:])

@@ -41,6 +41,10 @@ ANSWERS = {"roles": "Answer key: every role's objectives", "benches": "The sides
 MOVES_HOW = (
     "Use a move when the screen opens the floor: tell the teacher, who types what is in brackets."
 )
+DECISIONS_HOW = (
+    "The moments when your bench decides, day by day; some come only if the story takes "
+    "their path. The choices are on the screen when the moment comes."
+)
 ENVELOPE_FOLD = (
     "Fold the bottom third up, then fold both behind this top third: the label stays outside."
 )
@@ -118,13 +122,19 @@ def _vote_heads(h: Handouts) -> list[str]:
 
 
 def _vote_keys(h: Handouts) -> list[str]:
-    """Below the who's-who: what each numbered vote is, when it is held, and how."""
+    """Below the who's-who: what each numbered vote is, when it is held, how, and, where
+    its cells say only "no vote", why (said once for the column: "not a full member")."""
     if not h.who:
         return []
-    return [
-        f"Vote {n}: \u201c{v.title}\u201d ({v.held}; {v.kind})."
-        for n, v in enumerate(h.who[0].votes, 1)
-    ]
+    keys = []
+    for n, v in enumerate(h.who[0].votes):
+        why = any(not w.votes[n].votes and w.votes[n].cell == "no vote" for w in h.who)
+        why = why and bool(v.electorate)
+        keys.append(
+            f"Vote {n + 1}: \u201c{v.title}\u201d ({v.held}; {v.kind})"
+            + (f"; \u201cno vote\u201d: not a {v.electorate}." if why else ".")
+        )
+    return keys
 
 
 def _unroled(h: Handouts) -> str:
@@ -275,13 +285,23 @@ def _md_bench(b: BenchSheet) -> list[str]:
     out += [f"Led by {_md1(b.leader)}.{size}", "", "### The situation", "", _md1(b.situation), ""]
     out += ["### Your side's goal", "", _md1(b.goal), ""]
     if b.decisions:
-        out += ["### What your bench decides (by a show of hands)", ""]
-        for d in b.decisions:
-            when = f"{_md1(d.when)}, " if d.when else ""
-            out.append(f"- {when}**{_md1(d.title)}**: {_md1(d.prompt)}")
-            out += [f"  - {_md1(c)}" for c in d.choices]
+        out += ["### What your bench decides (by a show of hands)", "", f"*{_md(DECISIONS_HOW)}*"]
+        for day, decisions in b.days():
+            out += ["", f"**{_md1(day)}**", ""] if day else [""]
+            out += [
+                f"- **{_md1(d.title)}**{_after(d.title, d.prompt)}{_md1(d.prompt)}"
+                for d in decisions
+            ]
         out.append("")
     return out
+
+
+def _after(title: str, prompt: str) -> str:
+    """What stands between a decision's title and its question: a colon, unless the title
+    ends a sentence of its own ("What do you offer?")."""
+    if not prompt:
+        return ""
+    return " " if title.rstrip().endswith(("?", "!", ".", ":")) else ": "
 
 
 def _md_run(r: RunSheet, mode: str) -> list[str]:
@@ -404,6 +424,10 @@ th, td {{ padding: 0.15em 0.4em; }}
 tr.here td {{ font-weight: bold; }}
 .who table {{ font-size: 9pt; }}
 .who td:last-child {{ white-space: nowrap; }}
+.days {{ columns: 2; column-gap: 1.6em; }}
+.day {{ break-inside: avoid; }}
+.day h3 {{ font-size: 10pt; margin: 0.45em 0 0.1em; }}
+.day ul {{ margin-top: 0; }}
 """
 
 
@@ -534,14 +558,20 @@ def _html_bench(h: Handouts, b: BenchSheet) -> str:
         "a tie goes to what the scenario's script would choose. Votes follow the scenario's rules.</p>"
     )
     if b.decisions:
-        items = []
-        for d in b.decisions:
-            when = f"{_e1(d.when)}: " if d.when else ""
-            choices = "".join(f"<li>{_e1(c)}</li>" for c in d.choices)
-            items.append(
-                f"{when}<strong>{_e1(d.title)}</strong>. {_e1(d.prompt)}<ul>{choices}</ul>"
+        days = "".join(
+            '<div class="day">'
+            + (f"<h3>{_e1(day)}</h3>" if day else "")
+            + _list(
+                f"<strong>{_e1(d.title)}</strong>{_after(d.title, d.prompt)}{_e1(d.prompt)}"
+                for d in decisions
             )
-        out.append(f"<h2>What your bench decides</h2>{_list(items)}")
+            + "</div>"
+            for day, decisions in b.days()
+        )
+        out.append(
+            f'<h2>What your bench decides</h2><p class="small">{e(DECISIONS_HOW)}</p>'
+            f'<div class="days">{days}</div>'
+        )
     out.append("</section>")
     return "\n".join(out)
 

@@ -26,7 +26,7 @@ from presidium import debrief, objectives
 from presidium import events as ev
 from presidium.classroom.session import Session
 from presidium.debrief import Debrief, Step, escape
-from presidium.engine import TrailEntry
+from presidium.engine import TrailEntry, winner_of
 from presidium.model import Scenario
 from presidium.printable import markdown as _md
 from presidium.seating import role_of, seat_name
@@ -294,9 +294,11 @@ def build(scenario: Scenario, session: Session, reveal: bool = False) -> PostMor
     base = debrief.build(scenario, game, side)
     mode = session.seating.mode
     played = {"roles": "roles", "benches": "benches", "solo": "one side"}.get(mode, mode)
+    assert game.ending is not None
     base = dataclasses.replace(
         base,
         side=f"a class of {session.seating.students} in {played} ({len(seats)} seats)",
+        verdict=debrief.verdict(scenario, winner_of(scenario, game.ending), None),
         steps=_steps(scenario, game.trail),
         votes=(),
         sources=_sources(scenario, session, base),

@@ -56,6 +56,15 @@ RANK_WORDS = {
     "official": "not a member",
     "body": "not a member",
 }
+# The ranks by name, to say once below the who's-who what "no vote" means in a vote held
+# by rank: "not a full member".
+RANK_NAMES = {
+    "full": "full member",
+    "candidate": "candidate member",
+    "secretary": "secretary",
+    "official": "official",
+    "body": "body",
+}
 HALL = "the game counts the hall as one figure"
 NOT_CALLED = "only if the teacher calls it"
 COUNTERFACTUAL = "counterfactual: invented for the game"
@@ -124,6 +133,7 @@ class Standing:
     kind: str  # how it is held: "open", "simultaneous", "secret ballot"
     verdict: str  # "yes", "no vote", "no ballot of one's own"
     why: str  # a delegate's share of the hall, or why there is no ballot ("candidate member")
+    electorate: str = ""  # in a vote held by rank, the ranks that vote ("full member")
 
     @property
     def votes(self) -> bool:
@@ -138,11 +148,14 @@ class Standing:
 
     @property
     def cell(self) -> str:
-        """The who's-who's cell: the kind heads the column, and the hall is explained once
-        below the table (``HALL``)."""
+        """The who's-who's cell, kept short so that a whole cast fits one page whatever the
+        number of votes: what is the same down a column (the kind, who votes by rank, the
+        hall) is said once below the table."""
         if self.votes:
             return "yes (a share of the hall)" if self.why else "yes"
-        return "no ballot*" if self.why == HALL else self.short
+        if self.why == HALL:
+            return "no ballot*"
+        return "no vote" if self.electorate else self.short
 
     def words(self) -> str:
         """'“The Presidium turns on Khrushchev” (Tuesday 18 June 1957): no vote (candidate
@@ -176,10 +189,13 @@ class RoleSheet:
 
 @dataclass(frozen=True)
 class Decision:
+    """A moment when a bench decides: its title and question. The choices are left to the
+    screen, which shows them when the moment comes: a side of a long scenario has a dozen
+    or more decisions, and with every choice written out a bench sheet ran to several pages."""
+
     when: str
     title: str
     prompt: str
-    choices: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -191,6 +207,17 @@ class BenchSheet:
     students: int | None
     decisions: tuple[Decision, ...]
     situation: str  # the scenario's summary
+
+    def days(self) -> list[tuple[str, list[Decision]]]:
+        """The decisions in story order, those of one day together: (the day, its
+        decisions); the day is "" for scenes without a date."""
+        days: list[tuple[str, list[Decision]]] = []
+        for decision in self.decisions:
+            if days and days[-1][0] == decision.when:
+                days[-1][1].append(decision)
+            else:
+                days.append((decision.when, [decision]))
+        return days
 
 
 @dataclass(frozen=True)
@@ -570,18 +597,30 @@ def _standing(
 ) -> Standing:
     """Where an actor, or a role (which may hold no actor), stands in ``vote``."""
     held, kind = _held(scenario, vote), BALLOT_SHORT[vote.ballot]
+    by_rank = _by_rank(scenario, vote)
+    electorate = _electorate(scenario, vote) if by_rank else ""
+
+    def said(verdict: str, why: str) -> Standing:
+        return Standing(vote_title(vote), held, kind, verdict, why, electorate)
+
     actor = scenario.actors.get(actor_id or "")
     if actor is not None and actor.id in vote.voters:
-        return Standing(vote_title(vote), held, kind, "yes", "")
+        return said("yes", "")
     if vote.delegates is not None and role_id is not None and vote.delegates.role == role_id:
-        share = f"the students in this role share {vote.delegates.share}% of the hall's votes"
-        return Standing(vote_title(vote), held, kind, "yes", share)
-    if _by_rank(scenario, vote):
-        why = RANK_WORDS.get(actor.rank, actor.rank) if actor is not None else "not a member"
-        return Standing(vote_title(vote), held, kind, "no vote", why)
+        return said(
+            "yes", f"the students in this role share {vote.delegates.share}% of the hall's votes"
+        )
+    if by_rank:
+        return said("no vote", RANK_WORDS.get(actor.rank, actor.rank) if actor else "not a member")
     if vote.blocs:
-        return Standing(vote_title(vote), held, kind, "no ballot of one's own", HALL)
-    return Standing(vote_title(vote), held, kind, "no vote", "")
+        return said("no ballot of one's own", HALL)
+    return said("no vote", "")
+
+
+def _electorate(scenario: Scenario, vote: Vote) -> str:
+    """'full member': the ranks whose members vote, in a vote held by rank."""
+    ranks = dict.fromkeys(scenario.actors[v].rank for v in vote.voters if v in scenario.actors)
+    return " or ".join(RANK_NAMES.get(rank, rank) for rank in ranks)
 
 
 def _standings(scenario: Scenario, role: Role) -> tuple[Standing, ...]:
@@ -878,12 +917,7 @@ def _leader(scenario: Scenario, side: str) -> str:
 
 def _decisions(scenario: Scenario, side: str) -> tuple[Decision, ...]:
     return tuple(
-        Decision(
-            format_date(p.date, p.date_label),
-            p.title,
-            p.prompt or "",
-            tuple(c.label for c in p.choices),
-        )
+        Decision(format_date(p.date, p.date_label), p.title, p.prompt or "")
         for p in scenario.phases.values()
         if p.by == side and p.choices
     )
