@@ -260,7 +260,7 @@ def test_the_hall_is_rolled_in_the_open_and_the_count_agrees_with_its_reason(
     states, and its reason gives the same numbers."""
     fought = 0
     for seed in range(1, 301):
-        game, events = random_game(october_1964, side, seed)
+        _, events = random_game(october_1964, side, seed)
         votes = [e for e in events if isinstance(e, ev.VoteHeld) and e.vote == "plenum_contested"]
         if not votes:
             continue
@@ -284,3 +284,19 @@ def test_the_hall_is_rolled_in_the_open_and_the_count_agrees_with_its_reason(
             assert hall.votes_for == min(primed, 40), seed
         assert hall.votes_for in stated, (seed, hall.reason)
     assert fought >= 20
+
+
+def test_calling_it_off_ends_with_nobody_removed_and_no_appeal(october_1964: Scenario) -> None:
+    """The trial: after "Call it off" the ending spoke of an appeal to the Central Committee
+    that never happened, and of plotters moved to embassies though "nobody is removed"."""
+    game = Game(october_1964, ["brezhnev"], seed=22)
+    events = game.start()
+    while not game.over:
+        pending = game.pending
+        assert pending is not None
+        wanted = "call_it_off" if pending.phase == "presidium_12_october" else None
+        events += game.step(wanted or next(o.id for o in pending.options if o.available))
+    (ended,) = [e for e in events if isinstance(e, ev.GameEnded)]
+    told = " ".join([ended.text, *(f.text for f in ended.fates)])
+    assert game.ending == "khrushchev_survives" and "Nobody was removed" in told
+    assert "reach past them" not in told and "embassies" not in told
