@@ -420,11 +420,11 @@ def test_the_october_targets_mirror_the_contested_plenum(october_1964: Scenario)
     game = Game(october_1964, ["khrushchev"], seed=1)
     from presidium.ballots import hold
 
-    rule = october_1964.phases["mikoyan_speaks"].script[0]
-    assert rule.choose == "the_party_decides" and rule.percent is not None
+    speech = october_1964.phases["plenum_speech"]  # the hall's odds, on Khrushchev's answer
+    (odds,) = [e.value for e in speech.effects if e.target == "hall_odds"]
     for primed in (65, 70):
         values = dict(game.values, cc_primed=primed)
-        odds_against = rule.percent.evaluate(values)
+        odds_against = odds.evaluate(values)
         mine = {
             t.when.source: t.when.evaluate(values) for t in october_1964.sides["khrushchev"].targets
         }

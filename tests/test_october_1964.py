@@ -20,7 +20,7 @@ ENDINGS = {
     "khrushchev_disgraced",
     "half_the_posts",
 }
-GOLDEN = {"khrushchev": 3012, "brezhnev": 4460}
+GOLDEN = {"khrushchev": 2982, "brezhnev": 4538}
 RESEARCH = DOCS / "history" / "october_1964.md"
 
 
@@ -229,3 +229,74 @@ def test_the_script_answers_a_warned_khrushchev(october_1964: Scenario) -> None:
         leak = next(entry for entry in game.trail if entry.phase == "the_leak")
         turned += leak.choice != "tour_the_regions"
     assert turned >= 30
+
+
+# --- the player trial of the long contest (odds, the hall, the count) -----------------------
+
+
+def test_the_odds_khrushchev_is_shown_are_his_own_chance_of_the_good_outcome(
+    october_1964: Scenario,
+) -> None:
+    """A two-way chance shows the odds of its success: on Khrushchev's own decisions success
+    must be good for him (the trial found "Refuse" at Pitsunda rolling the plotters' odds)."""
+    for phase in october_1964.phases.values():
+        if phase.by != "khrushchev":
+            continue
+        for choice in phase.choices:
+            if choice.chance is None or choice.chance.outcomes:
+                continue
+            good = [e.source for e in choice.chance.success.effects]
+            bad = [e.source for e in choice.chance.failure.effects]
+            assert not any(e.startswith("cc_primed +=") for e in good), (phase.id, choice.id)
+            assert not any(e.startswith("cc_primed -=") for e in bad), (phase.id, choice.id)
+
+
+@pytest.mark.parametrize("side", ["khrushchev", "brezhnev"])
+def test_the_hall_is_rolled_in_the_open_and_the_count_agrees_with_its_reason(
+    october_1964: Scenario, side: str
+) -> None:
+    """The roll that decides a contested plenum is a chance on Khrushchev's own answer, with
+    its odds shown (not a hidden script roll); the hall's count follows the figure the scene
+    states, and its reason gives the same numbers."""
+    fought = 0
+    for seed in range(1, 301):
+        _, events = random_game(october_1964, side, seed)
+        votes = [e for e in events if isinstance(e, ev.VoteHeld) and e.vote == "plenum_contested"]
+        if not votes:
+            continue
+        fought += 1
+        (vote,) = votes
+        at = events.index(vote)
+        rolls = [e for e in events[:at] if isinstance(e, ev.ChanceRolled) and e.outcome]
+        assert rolls and rolls[-1].outcome.startswith("The undecided"), seed
+        assert dict(rolls[-1].odds) and sum(p for _, p in rolls[-1].odds) == 100
+        scene = next(
+            e for e in events[:at] if isinstance(e, ev.PhaseStarted) and e.phase == "plenum_appeal"
+        )
+        primed = int(re.search(r"(\d+) in every hundred", " ".join(scene.text.split()))[1])
+        (hall,) = vote.blocs
+        stated = [int(n) for n in re.findall(r"\d+", hall.reason) if n != "1957"]
+        against_him = rolls[-1].outcome.endswith("against him")
+        assert vote.passed is against_him, seed
+        if against_him:
+            assert hall.votes_for >= primed and primed in stated, seed
+        else:
+            assert hall.votes_for == min(primed, 40), seed
+        assert hall.votes_for in stated, (seed, hall.reason)
+    assert fought >= 20
+
+
+def test_calling_it_off_ends_with_nobody_removed_and_no_appeal(october_1964: Scenario) -> None:
+    """The trial: after "Call it off" the ending spoke of an appeal to the Central Committee
+    that never happened, and of plotters moved to embassies though "nobody is removed"."""
+    game = Game(october_1964, ["brezhnev"], seed=22)
+    events = game.start()
+    while not game.over:
+        pending = game.pending
+        assert pending is not None
+        wanted = "call_it_off" if pending.phase == "presidium_12_october" else None
+        events += game.step(wanted or next(o.id for o in pending.options if o.available))
+    (ended,) = [e for e in events if isinstance(e, ev.GameEnded)]
+    told = " ".join([ended.text, *(f.text for f in ended.fates)])
+    assert game.ending == "khrushchev_survives" and "Nobody was removed" in told
+    assert "reach past them" not in told and "embassies" not in told
