@@ -379,3 +379,90 @@ def test_every_ending_names_its_winner(june_1957: Scenario) -> None:
         "collective_leadership": None,
         "zhukov_kingmaker": None,
     }
+
+
+# The player trial of the long 1957 contest: labels, causes and scenes that must follow the game.
+DOCUMENTED_CHOICES = [
+    ("ambush_reply", "pile_on_the_charges"),
+    ("ambush_reply", "put_the_offer"),
+    ("first_evening", "summon_the_central_committee"),
+    ("second_call", "ring_the_regions"),
+    ("thursday_aircraft", "kgb_cars_and_planes"),
+    ("thursday_aircraft", "secretaries_keep_calling"),
+    ("plenum_speakers", "ustinov_and_shelepin"),
+    ("plenum_speakers", "furtseva_and_aristov"),
+    ("plenum_speakers", "the_plan_against_serov"),
+]
+
+
+@pytest.mark.parametrize(("phase", "choice"), DOCUMENTED_CHOICES)
+def test_a_documented_option_is_not_labelled_invented(
+    june_1957: Scenario, phase: str, choice: str
+) -> None:
+    assert june_1957.phases[phase].choice(choice).counterfactual is False  # type: ignore[union-attr]
+
+
+def test_the_disputed_aircraft_are_hedged_not_called_history(june_1957: Scenario) -> None:
+    for choice in june_1957.phases["thursday_aircraft"].choices:
+        if "aircraft" in choice.label:
+            assert "disputed" in choice.label, choice.label
+
+
+def ended(events: list[ev.Event]) -> ev.GameEnded:
+    return next(e for e in events if isinstance(e, ev.GameEnded))
+
+
+def test_the_removal_ending_gives_the_real_cause(
+    random_games: list[tuple[Game, list[ev.Event]]],
+) -> None:
+    causes = set()
+    for game, events in random_games:
+        if game.ending != "khrushchev_removed":
+            continue
+        end = ended(events)
+        plenum = [e for e in events if isinstance(e, ev.VoteHeld) and e.vote == "plenum_29_june"]
+        if plenum:
+            causes.add("plenum")
+            assert "would not condemn" in end.text and "came too late" not in end.text
+        else:
+            causes.add("door")
+            assert "would not condemn" not in end.text
+        zhukov = next(f.text for f in end.fates if f.actor == "zhukov")
+        hesitated = "never forgot that he had hesitated" in zhukov
+        assert hesitated == (game.values["zhukov.stance"] != "khrushchev"), zhukov
+    assert causes == {"plenum", "door"}
+
+
+def test_fates_agree_with_the_verdict(random_games: list[tuple[Game, list[ev.Event]]]) -> None:
+    seen = 0
+    for game, events in random_games:
+        if game.ending == "harsh_verdict":
+            seen += 1
+            fates = {f.actor: f.text for f in ended(events).fates}
+            assert "Spared a trial" not in fates["shepilov"]
+            assert "Named as an accomplice" not in fates["bulganin"]
+    assert seen
+
+
+def test_scenes_follow_what_happened(random_games: list[tuple[Game, list[ev.Event]]]) -> None:
+    for game, events in random_games:
+        text = narrated(events)
+        votes = {e.vote: e for e in events if isinstance(e, ev.VoteHeld)}
+        showdown = votes.get("showdown_18_june")
+        if "Seven votes are seven votes" in text:
+            assert showdown is not None and showdown.votes_for == 7
+        plenum = votes.get("plenum_29_june")
+        if plenum is not None and "Malenkov and Kaganovich repent." in text:
+            ballots = {b.voter: b.vote for b in plenum.ballots}
+            assert ballots["malenkov"] == ballots["kaganovich"] == "for", text
+        for stale in (
+            "Nobody dares call the vote",
+            "harder to shout down Mikoyan than Brezhnev",
+            "Despite Voroshilov's objections",
+            "One call is made",
+            "has been worked on in the corridors",
+            "they are yours to try" if game.values["player"] != "khrushchev" else "\0",
+        ):
+            assert stale not in text, stale
+        if game.values["published"]:
+            assert "Khrushchev chairs the first sitting;" not in text
