@@ -495,7 +495,13 @@ class Game:
         if self.room is not None:
             by = self.room.before_decision(by, self.emitted + len(out))
         seat = phase.by or ""
-        historical = None if phase.history is None else choice.id == phase.history
+        # A documented choice that is not the phase's single 'history' says so with
+        # 'counterfactual: false', and is not shown as leaving history.
+        historical = (
+            None
+            if phase.history is None
+            else choice.id == phase.history or not choice.counterfactual
+        )
         out.append(
             ev.ChoiceMade(
                 seat,
