@@ -13,7 +13,7 @@ import pytest
 
 from presidium.compiler import compile_document, load_scenario
 from presidium.diagnostics import Diagnostic
-from presidium.engine import Game
+from presidium.engine import Game, HistoryDice
 from presidium.loader import load_text
 from presidium.model import Scenario
 
@@ -108,9 +108,10 @@ def october_1964() -> Scenario:
     return scenario
 
 
-def closest_to_history(scenario: Scenario, side: str, seed: int = 1) -> Game:
-    """Play ``side`` taking history's choice wherever it is open, else the first that is."""
-    game = Game(scenario, [side], seed=seed)
+def closest_to_history(scenario: Scenario, side: str, seed: int | None = None) -> Game:
+    """Play ``side`` taking history's choice wherever it is open, else the first that is; the
+    dice fall as history's did, or by ``seed`` when one is given."""
+    game = Game(scenario, [side], dice=HistoryDice() if seed is None else None, seed=seed or 0)
     game.start()
     while not game.over:
         phase = game.phase

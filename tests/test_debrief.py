@@ -40,7 +40,7 @@ def test_markdown_handout(tmp_path: Path) -> None:
     text = path.read_text()
     assert text.startswith("# Debrief: The Anti-Party Group: Moscow, June 1957\n")
     for section in (
-        "## The ending: The dock",
+        "## The ending: Comrade Minister of Agriculture",
         "## Your path beside history",
         "## What really happened: The Anti-Party Group",
         "## What really became of them",

@@ -96,7 +96,9 @@ def test_the_scenario_changed_question_quotes_the_save_printably(tmp_path: Path)
     copy.write_text(JUNE.read_text())
     save = tmp_path / "mine.json"
     run(["play", str(copy), *BASE[1:], "--record", str(save)], "1\n1\nquit\n")
-    copy.write_text(JUNE.read_text().replace("Seven votes are seven votes.", "Seven are seven."))
+    said = "The Presidium meets, as usual, on Tuesday."
+    assert said in JUNE.read_text()
+    copy.write_text(JUNE.read_text().replace(said, "The Presidium meets on Tuesday."))
     choices = saves.read(save).choices
     forged = forge(save, choices=[choices[0], PAYLOAD])
     code, out, err = run(["play", "--load", str(forged), "--plain"], "no\n")

@@ -141,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument(
         "--autoplay",
         choices=("history", "random"),
-        help="play unattended: the historical choice at every step, or seeded random choices",
+        help="play unattended: history's choices and dice at every step, or seeded random choices",
     )
     play.add_argument(
         "--json", action="store_true", help="engine events as JSON Lines instead of the interface"

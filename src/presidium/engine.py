@@ -71,6 +71,18 @@ class SeededDice:
         self.rng.setstate(state)
 
 
+class HistoryDice:
+    """Dice for watching history: every chance falls as the real one did (its first outcome,
+    unless history's odds are nil), and a seat the scenario plays takes none of its scripted
+    gambles. Nothing is rolled, so the number reported is 0."""
+
+    def roll(self, percent: int, what: str) -> tuple[bool, int]:
+        return percent > 0 and not what.startswith("script:"), 0
+
+    def pick(self, weights: tuple[int, ...], what: str) -> tuple[int, int]:
+        return next((i for i, w in enumerate(weights) if w > 0), 0), 0
+
+
 @dataclass(frozen=True)
 class TrailEntry:
     """One decision of the game, for the debrief: what was chosen and what history did."""

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import IO
 
 from presidium.conditions import Compiled
-from presidium.engine import Game
+from presidium.engine import Game, HistoryDice
 from presidium.errors import PresidiumError, UsageError
 from presidium.model import Branch, Outcome, Scenario
 from presidium.printable import code_fence, markdown, one_line
@@ -76,15 +76,8 @@ def historical_path(scenario: Scenario) -> set[tuple[str, str | None, str | None
     real ones did; the path stops where a phase records no history.
     """
 
-    class Lucky:
-        def roll(self, percent: int, what: str) -> tuple[bool, int]:
-            return percent > 0, 1
-
-        def pick(self, weights: tuple[int, ...], what: str) -> tuple[int, int]:
-            return next((i for i, w in enumerate(weights) if w > 0), 0), 1
-
     seats = {p.by for p in scenario.phases.values() if p.by}
-    game = Game(scenario, seats, dice=Lucky())
+    game = Game(scenario, seats, dice=HistoryDice())
     game.trace = []
     try:
         game.start()

@@ -32,7 +32,7 @@ from presidium import cast as casting
 from presidium import commands, debrief, saves, signals
 from presidium import events as ev
 from presidium.catalog import Opened
-from presidium.engine import Game, Snapshot
+from presidium.engine import Game, HistoryDice, Snapshot
 from presidium.errors import PresidiumError
 from presidium.model import Scenario
 from presidium.printable import clean, json_text, quoted
@@ -225,6 +225,13 @@ class Agent:
         return available[int(self.rng.random() * len(available))].id
 
 
+def new_game(scenario: Scenario, seats: Iterable[str], seed: int, autoplay: str | None) -> Game:
+    """A game for these seats. Watching history (``--autoplay history``), the dice fall as
+    history did too, and the scenario's own seats play history unless the state rules out."""
+    dice = HistoryDice() if autoplay == "history" else None
+    return Game(scenario, seats, seed=seed, dice=dice)
+
+
 def autoplay_side(kind: str, seed: int, sides: list[str]) -> str:
     """The side an unattended game plays when none was given: the first, or a seeded pick."""
     if kind == "history":
@@ -321,7 +328,7 @@ class Sitting:
             self.session.side_asked = True
             side = self._ask_side()
         self._seat(side)
-        self.game = Game(self.scenario, [side], seed=self.options.seed)
+        self.game = new_game(self.scenario, [side], self.options.seed, self.options.autoplay)
         self.views.goal(side, self.game.status())
         self._show(self.game.start())
         self.ready = True
@@ -368,7 +375,9 @@ class Sitting:
 
     def _replay(self, save: saves.Save, choices: list[str]) -> tuple[int, str | None]:
         """Replay ``choices`` from the seed, keeping every step for undo; stop at one not offered."""
-        game = Game(self.scenario, save.seats, seed=save.seed)
+        game = new_game(
+            self.scenario, save.seats, save.seed, save.session.autoplay if save.session else None
+        )
         self.game, self.choices, self.undo_stack = game, [], []
         self.scene = last_scene(game.start())
         for n, choice in enumerate(choices, 1):
@@ -893,7 +902,7 @@ def play_json(scenario: Scenario, options: PlayOptions, out: IO[str], reader: Li
                     }
                 )
     emit({"type": "side", "side": side})
-    game = Game(scenario, [side], seed=options.seed)
+    game = new_game(scenario, [side], options.seed, options.autoplay)
     agent = Agent(options.autoplay, options.seed, game) if options.autoplay else None
     emit(
         {

@@ -657,7 +657,7 @@ class Renderer:
                 return
             self.out(
                 Text(
-                    f"Chance: rolled {e.roll} of 100: {clean(e.outcome)} ({e.percent}% chance).",
+                    f"Chance: {_rolled(e.roll)}: {clean(e.outcome)} ({e.percent}% chance).",
                     style="presidium.odds",
                 )
             )
@@ -668,7 +668,7 @@ class Renderer:
             return
         self.out(
             Text(
-                f"Chance {e.percent}%: rolled {e.roll} of 100, {word}.",
+                f"Chance {e.percent}%: {_rolled(e.roll)}, {word}.",
                 style="presidium.good" if e.success else "presidium.bad",
             )
         )
@@ -1067,6 +1067,11 @@ def _number(text: str) -> int | None:
         return int(text)
     except ValueError:
         return None
+
+
+def _rolled(number: int) -> str:
+    """A chance's roll as the player reads it; 0 when nothing was rolled (watching history)."""
+    return f"rolled {number} of 100" if number else "as it fell in history"
 
 
 def _signed(n: int) -> str:
