@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import random
 import re
 from pathlib import Path
@@ -99,6 +100,37 @@ def test_every_historical_scenario_names_its_historical_ending() -> None:
         scenario = compile_file(ROOT / "scenarios" / f"{name}.yaml").scenario
         assert scenario is not None and scenario.historical_ending in scenario.endings
         assert scenario.endings[scenario.historical_ending].kind == "historical"
+
+
+@pytest.mark.parametrize("name", sorted(HISTORICAL))
+def test_watching_history_ends_as_history_did(name: str) -> None:
+    """`--autoplay history` is how a teacher shows what happened: whatever the seed, every
+    decision (the scenario's own seats' too) and every chance goes as in history."""
+    scenario = compile_file(ROOT / "scenarios" / f"{name}.yaml").scenario
+    assert scenario is not None
+    for side in scenario.sides:
+        for seed in (1, 2, 3):
+            code, out, _ = run(
+                [
+                    "play",
+                    name,
+                    "--side",
+                    side,
+                    "--autoplay",
+                    "history",
+                    "--json",
+                    "--seed",
+                    f"{seed}",
+                ]
+            )
+            events = [json.loads(line) for line in out.splitlines()]
+            assert code == 0 and events[-1]["type"] == "ended", (side, seed)
+            assert events[-1]["ending"] == scenario.historical_ending, (side, seed)
+            chances = [e for e in events if e["type"] == "chance"]
+            assert chances and all(e["roll"] == 0 for e in chances)
+            assert all(e["historical"] for e in events if e["type"] == "choice"), (side, seed)
+        code, out, _ = run(["play", name, "--side", side, "--autoplay", "history", "--plain"])
+        assert "as it fell in history" in out and "rolled" not in out
 
 
 def test_an_invented_reason_is_labelled_in_the_vote() -> None:

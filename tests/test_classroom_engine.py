@@ -557,7 +557,7 @@ def test_overrule_replaces_the_latest_decision(cast_1957: Scenario) -> None:
 def test_undo_takes_back_the_latest_action_and_stays_in_the_log(cast_1957: Scenario) -> None:
     game, _ = new_game(cast_1957)
     key = game.state_key()
-    game.submit(act.SetValue("cc_lean", 90, "A ruling."))
+    game.submit(act.SetValue("cc_lean", 70, "A ruling."))
     game.submit(act.Note("mikoyan", "secret words"))
     out = game.submit(act.Undo())
     assert out[-1].text == "The teacher took back a note."
@@ -955,8 +955,8 @@ def test_a_pause_stops_every_student_but_not_the_teacher(cast_1957: Scenario) ->
             game.submit(action)
     with pytest.raises(IllegalChoice, match="already paused"):
         game.submit(act.Pause())
-    game.submit(act.SetValue("cc_lean", 90, "A ruling."))  # the teacher still acts
-    assert game.values["cc_lean"] == 90
+    game.submit(act.SetValue("cc_lean", 70, "A ruling."))  # the teacher still acts
+    assert game.values["cc_lean"] == 70
     assert game.submit(act.Resume()) == [ev.Resumed()]
     assert game.paused is None
     with pytest.raises(IllegalChoice, match="not paused"):

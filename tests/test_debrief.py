@@ -53,6 +53,10 @@ def test_markdown_handout(tmp_path: Path) -> None:
         "**diverged** (your decision); history: Refuse: only the Central Committee, which elected"
         in text
     )
+    # The offer of a ministry is documented, though not the scene's single history choice
+    # ('counterfactual: false'): taking it does not leave history.
+    offer = next(line for line in text.splitlines() if "Put the offer plainly" in line)
+    assert "as in history" in offer and "diverged" not in offer
     assert "*contested*: Where the sitting began is disputed" in text
     assert (
         "- **first_secretary_sources**: Istoriya Otechestva" in text
@@ -299,15 +303,16 @@ def test_the_side_played_reads_well_whatever_its_name(tmp_path: Path) -> None:
 def test_a_scripted_divergence_does_not_put_the_seat_s_name_mid_sentence(
     june_1957: Scenario,
 ) -> None:
-    # Serov is removed, the marshal will not come to the phone, and Khrushchev's script then
-    # rings the regions instead of history's meeting with the marshal.
-    game = Game(june_1957, ["molotov"], dice=_Dice({"first_evening:call_zhukov_yourself"}))
+    # The majority's attempt to turn the tables at the plenum backfires; Khrushchev's script
+    # then demands a trial instead of history's removal.
+    game = Game(june_1957, ["molotov"], dice=_Dice({"majority_defence:turn_the_tables"}))
     game.start()
-    game.step("move_against_serov")
-    game.step("bulganin_in_the_chair")
-    game.step("shout_down_the_defenders")
+    while not game.over:
+        phase = game.phase
+        assert phase is not None and phase.history is not None
+        game.step("turn_the_tables" if phase.id == "majority_defence" else phase.history)
     steps = debrief.build_steps(june_1957, game)
-    step = next(s for s in steps if s.scene == "18 June, late evening: the second call")
+    step = next(s for s in steps if s.scene == "Khrushchev's speech")
     assert step.who == "Khrushchev's side" and step.as_in_history is False
     assert step.why == "the scenario's script chose otherwise"
 

@@ -103,13 +103,16 @@ class TrailEntry:
     # The outcome the dice gave, for a chance of more than two (``chance`` then holds its
     # odds, and True for the first outcome, the historical one).
     outcome: str | None = None
+    # Another choice than history's single one, but documented too ('counterfactual: false').
+    documented: bool = False
 
     @property
     def diverged(self) -> bool:
-        """The game left history here: another choice, or history's choice and the dice said no."""
+        """The game left history here: an undocumented other choice, or a choice history made
+        and the dice said no."""
         if self.historical_choice is None:
             return False
-        if self.choice != self.historical_choice:
+        if self.choice != self.historical_choice and not self.documented:
             return True
         return self.chance is not None and not self.chance[1]
 
@@ -576,6 +579,7 @@ class Game:
                 rolled,
                 closed,
                 drawn,
+                documented=choice.id != phase.history and not choice.counterfactual,
             )
         )
         cause = f"{self.scenario.seat_name(seat)}'s choice '{choice.label}'"
