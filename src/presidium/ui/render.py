@@ -373,14 +373,7 @@ class Renderer:
         parts: list[RenderableType] = [table]
         if always and e.targets:
             parts += [Text("\nYour targets", style="presidium.label"), self.target_list(e.targets)]
-        self.out(
-            Panel(
-                Group(*parts),
-                title=Text("State of play", style="presidium.label"),
-                box=box.SIMPLE,
-                padding=(0, 1),
-            )
-        )
+        self.out(boxed(parts, Text("State of play", style="presidium.label")))
 
     def label_width(self, lines: Sequence[ev.StatusLine]) -> int | None:
         """The label column of the panel: as wide as its longest label, so that no label
@@ -512,14 +505,7 @@ class Renderer:
                 self.target_list(mine),
             ]
         self.blank()
-        self.out(
-            Panel(
-                Group(*parts),
-                title=Text("Your goal", style="presidium.title"),
-                box=box.SIMPLE,
-                padding=(0, 1),
-            )
-        )
+        self.out(boxed(parts, Text("Your goal", style="presidium.title")))
 
     def on_vote(self, e: ev.VoteHeld) -> None:
         self.heading(f"Vote: {'[Counterfactual] ' if e.counterfactual else ''}{e.title}")
@@ -973,6 +959,11 @@ class Renderer:
 
     def error(self, message: str) -> None:
         self.out(Text(clean(message), style="presidium.error"))
+
+
+def boxed(parts: Sequence[RenderableType], title: Text) -> Panel:
+    """A titled panel without borders: the state of play and the goal look alike."""
+    return Panel(Group(*parts), title=title, box=box.SIMPLE, padding=(0, 1))
 
 
 def packed(items: Sequence[Text], width: int, joint: str = " · ") -> Text:
