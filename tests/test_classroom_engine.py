@@ -1054,19 +1054,19 @@ def test_a_seated_molotov_voting_for_at_the_plenum_is_recorded_and_counted(name:
 def test_check_classroom_says_how_often_a_vote_an_objective_reads_was_held() -> None:
     """A warning about an objective that reads a ballot says in how few games the vote was
     held: there a random agent's few draws, not the engine, decided it."""
-    path = ROOT / "scenarios" / "zhukov_neutral.yaml"
-    # a small sample (5 games, seed 3) in which the plenum was not always reached
-    code, out, _ = run_cli(["check", "--classroom", "5", "--runs", "5", "--seed", "3", str(path)])
+    path = ROOT / "scenarios" / "agriculture_accepted.yaml"
+    # a small sample (5 games, seed 1) in which the plenum was never reached
+    code, out, _ = run_cli(["check", "--classroom", "5", "--runs", "5", "--seed", "1", str(path)])
     assert code == 0, out
     flat = " ".join(out.split())
     assert (
-        "objective 'still_premier' of role 'bulganin' is never achieved: not once in 5 "
-        "sampled class games of 5 students (seed 3); the vote it reads, 'plenum_29_june', "
-        "was held in only 3 of them, where the sampled students vote at random: more games "
+        "objective 'winning_hand' of role 'bulganin' is never achieved: not once in 5 "
+        "sampled class games of 5 students (seed 1); the vote it reads, 'plenum_29_june', "
+        "was held in none of them, where the sampled students vote at random: more games "
         "(--runs) may tell"
     ) in flat
-    shut = flat.split("objective 'archive_shut' of role 'zhukov' ", 1)[1].split("warning", 1)[0]
-    assert "(seed 3)" in shut and "held" not in shut  # it reads no ballot
+    member = flat.split("objective 'full_member' of role 'zhukov' ", 1)[1].split("warning", 1)[0]
+    assert "(seed 1)" in member and "held" not in member  # it reads no ballot
 
 
 # ---------------------------------------------------------------- a new teacher's findings

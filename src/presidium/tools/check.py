@@ -561,7 +561,8 @@ class Lessons:
         if not rare:
             return ""
         if len(rare) == 1:
-            held = f"the vote it reads, '{rare[0]}', was held in only {self.held[rare[0]]}"
+            count = self.held[rare[0]]
+            held = f"the vote it reads, '{rare[0]}', was held in {f'only {count}' if count else 'none'}"
         else:
             counts = ", ".join(f"'{v}' in {self.held[v]}" for v in rare)
             held = f"the votes it reads were held in only some ({counts})"
