@@ -458,10 +458,10 @@ def test_the_october_targets_mirror_the_contested_plenum(october_1964: Scenario)
 
 
 def test_after_an_undo_the_changes_are_the_undos() -> None:
-    text = session("1\n1\n3\n2\nundo\n")
+    text = session("1\n1\n3\n1\nundo\n")
     after = text[text.index("> undo") :]
     assert (
-        "Changed: Central Committee members in Moscow: 56 (was 86)\n"
+        "Changed: Central Committee members in Moscow: 56 (was 76)\n"
         "Why: you took the decision back (undo)."
     ) in after
     assert "No longer met: " + FORCE in " ".join(after.split())
