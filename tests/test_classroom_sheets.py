@@ -290,7 +290,9 @@ def test_a_bench_sheet_has_the_sides_goal_and_its_decisions(june_benches: sheets
         "**Tuesday 18 June 1957**\n\n- **The ambush**: They want you out. What do you say?\n"
     ) in md
     # a title that is a question of its own is not followed by a colon
-    assert "- **Thursday night: what do you offer?** What do you offer, and to whom?\n" in md
+    assert (
+        "- **Thursday night: what will Khrushchev offer?** What do you offer, and to whom?\n" in md
+    )
 
 
 def test_the_benches_run_sheet_leaves_out_the_role_words(june_benches: sheets.Handouts) -> None:

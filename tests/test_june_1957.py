@@ -538,3 +538,184 @@ def test_molotovs_own_vote_changes_something(june_1957: Scenario) -> None:
     shapes = {tuple(e.source for e in o.effects) for o in outcomes.values() if o is not None}
     assert len(shapes) == 3
     assert all("Molotov" in c.label for c in phase.choices)
+
+
+def told(events: list[ev.Event]) -> str:
+    """The story's text and every vote's reasons, as the player reads them."""
+    reasons = [b.reason for e in events if isinstance(e, ev.VoteHeld) for b in e.ballots]
+    return " ".join(" ".join([narrated(events), *reasons]).split())
+
+
+def test_the_chair_is_who_the_majority_chose(
+    random_games: list[tuple[Game, list[ev.Event]]],
+) -> None:
+    """With Molotov in the chair, nothing later puts Bulganin there or blames Khrushchev for his doubts."""
+    seen = 0
+    for game, events in random_games:
+        text = told(events)
+        if "molotov_in_the_chair" not in chosen(events):
+            assert "passed over for the chair" not in text
+            continue
+        seen += 1
+        for wrong in (
+            "in the chair, Voroshilov",
+            "chaired the seven's sittings",
+            "chairing of the",
+        ):
+            assert wrong not in text, wrong
+        others = [game.values[f"{a}.stance"] for a in ("voroshilov", "pervukhin", "saburov")]
+        if "keeping seven" in text and all(s == "majority" for s in others):
+            scene = text.split("keeping seven", 1)[1][:600]
+            assert "listening to Khrushchev" not in scene, scene
+    assert seen
+
+
+def test_the_seven_hold_together_only_when_they_did(
+    random_games: list[tuple[Game, list[ev.Event]]],
+) -> None:
+    held = broke = 0
+    for _, events in random_games:
+        if "leave_them_be" not in chosen(events):
+            continue
+        showdown = next(e for e in events if isinstance(e, ev.VoteHeld))
+        said = "seven held together in the Presidium" in narrated(events)
+        if showdown.votes_for < 7:
+            broke += 1
+            assert not said
+        elif said:
+            held += 1
+    assert held and broke
+
+
+def test_a_dismissed_serov_is_not_still_at_the_kgb(
+    random_games: list[tuple[Game, list[ev.Event]]],
+) -> None:
+    """Once the majority has removed Serov, no scene or vote speaks of removing him as a plan."""
+    seen = 0
+    for game, events in random_games:
+        text = told(events)
+        if not game.values["serov_dismissed"]:
+            assert "since Serov's removal" not in text
+            continue
+        seen += 1
+        moves = ("move_against_serov", "move_on_serov_tonight")
+        last = max(
+            i for i, e in enumerate(events) if isinstance(e, ev.ChoiceMade) and e.choice in moves
+        )
+        text = told(events[last:])
+        for wrong in ("belongs to Serov's KGB", "meant to replace Serov"):
+            assert wrong not in text, wrong
+    assert seen
+
+
+def test_the_door_scene_claims_no_count_it_cannot_know(
+    random_games: list[tuple[Game, list[ev.Event]]],
+) -> None:
+    """Where no vote is held, the scene does not say no hand went up while five still sit with the seven."""
+    seen = 0
+    for game, events in random_games:
+        scene = [e for e in events if isinstance(e, ev.PhaseStarted) and e.phase == "forced_plenum"]
+        if not scene:
+            continue
+        seen += 1
+        assert not any(isinstance(e, ev.VoteHeld) and e.vote == "removal_21_june" for e in events)
+        assert "majority" in {game.values[f"{a}.stance"] for a in ("molotov", "malenkov")}
+        assert "No hands go up" not in scene[0].text, scene[0].text
+    assert seen
+
+
+def test_every_last_word_is_followed_by_what_it_did(
+    random_games: list[tuple[Game, list[ev.Event]]],
+) -> None:
+    """Each of Molotov's three hands is told before the vote, the historical one included."""
+    told_after = set()
+    for _, events in random_games:
+        for i, e in enumerate(events):
+            if isinstance(e, ev.ChoiceMade) and e.phase == "last_word":
+                following = next(x for x in events[i + 1 :] if not isinstance(x, ev.ChanceRolled))
+                assert isinstance(following, ev.Narration), (e.choice, following)
+                told_after.add(e.choice)
+    assert told_after == {"abstain", "vote_for", "vote_against"}
+
+
+def test_mikoyan_is_introduced_once(random_games: list[tuple[Game, list[ev.Event]]]) -> None:
+    seen = 0
+    for _, events in random_games:
+        if "mikoyan_insists" in chosen(events):
+            seen += 1
+            assert narrated(events).count("Mikoyan, who has") == 1
+    assert seen
+
+
+def test_scene_titles_do_not_speak_to_one_side(
+    random_games: list[tuple[Game, list[ev.Event]]],
+) -> None:
+    """A title is shown to both sides, so it never says 'you' (the prompts, shown to one, may)."""
+    titles = {
+        e.title
+        for game, events in random_games
+        if game.values["player"] == "molotov"
+        for e in events
+        if isinstance(e, ev.PhaseStarted)
+    }
+    assert "The ambush" in titles
+    assert not [t for t in titles if re.search(r"\byou(r)?\b", t, re.IGNORECASE)]
+
+
+def test_the_trotskyist_past_has_one_date(random_games: list[tuple[Game, list[ev.Event]]]) -> None:
+    """FACTS.md: sympathies of the early 1920s; no scene narrows it to a year."""
+    for _, events in random_games[:50]:
+        text = narrated(events)
+        assert "Trotskyist sympathies of the early 1920s" in text
+        assert "1923" not in text
+
+
+def test_the_truce_fates_follow_the_game(random_games: list[tuple[Game, list[ev.Event]]]) -> None:
+    with_him = set()
+    for game, events in random_games:
+        if game.ending != "collective_leadership":
+            continue
+        fates = {f.actor: f.text for f in ended(events).fates}
+        assert "ministries" not in fates["malenkov"]  # he held one, Power Stations
+        marshal = game.values["zhukov.stance"] == "khrushchev"
+        with_him.add(marshal)
+        assert ("both camps courted him" in fates["zhukov"]) == (not marshal), fates["zhukov"]
+    assert with_him == {True, False}
+
+
+def test_the_delegation_is_counted_where_it_is_received(
+    random_games: list[tuple[Game, list[ev.Event]]],
+) -> None:
+    seen = 0
+    for _, events in random_games:
+        text = narrated(events)
+        if "The five come out" in text:
+            seen += 1
+            assert text.index("receives five of them") < text.index("The five come out")
+    assert seen
+
+
+def test_the_plenum_says_why_the_four_move(
+    random_games: list[tuple[Game, list[ev.Event]]],
+) -> None:
+    """A stance moved by the opening of the plenum is explained in that scene's own text."""
+    moved = 0
+    for _, events in random_games:
+        scene = next(
+            (e for e in events if isinstance(e, ev.PhaseStarted) and e.phase == "plenum_opens"),
+            None,
+        )
+        if scene is None:
+            continue
+        for change in events:
+            if (
+                isinstance(change, ev.Changed)
+                and change.kind == "scene"
+                and change.cause == scene.title
+                and change.variable.endswith(".stance")
+            ):
+                moved += 1
+                who = change.variable.split(".")[0].capitalize()
+                assert who in scene.text and "leans" in scene.text, scene.text
+                assert ("waver" in scene.text) == (change.new == "Wavering"), scene.text
+    assert moved
