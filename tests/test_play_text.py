@@ -332,3 +332,132 @@ def test_at_80_columns_no_label_of_the_panel_wraps(june_1957: Scenario) -> None:
     for item in june_1957.status:
         assert any(line.strip().startswith(item.label) for line in panel.splitlines()), item.label
     assert all(len(line.rstrip()) <= 80 for line in text.splitlines())
+
+
+# --------------------------------------------------------------------------- a value at its bound
+
+LEANING = "Central Committee leaning to Khrushchev (%)"
+
+
+def test_a_choice_pushing_a_value_past_its_bound_says_it_is_already_there(
+    june_1957: Scenario,
+) -> None:
+    """The leaning is at its maximum of 80 and the choice adds 20: the engine says so (an
+    ``AtLimit``, in JSON too) and the screen gives one line with why, not silence."""
+    out = io.StringIO()
+    renderer = Renderer(make_console(True, width=200, file=out), june_1957, True, "khrushchev")
+    game = Game(june_1957, ["khrushchev"], seed=1)
+    renderer.events(game.start())
+    game.values["cc_lean"] = june_1957.variables["cc_lean"].type.maximum
+    renderer.on_status(game.status())  # the screen has shown it at 80
+    events = game.step("only_the_central_committee")
+    held = [e for e in events if isinstance(e, ev.AtLimit)]
+    assert (held[0].variable, held[0].old, held[0].new, held[0].limit, held[0].seat) == (
+        "cc_lean",
+        "80",
+        "80",
+        "highest",
+        "khrushchev",
+    )
+    assert held[0].to_dict()["type"] == "at_limit"
+    assert not any(type(e) is ev.Changed and e.variable == "cc_lean" for e in events)
+    renderer.events(events)
+    text = out.getvalue()
+    said = text[text.index("You chose: Refuse") :]
+    assert f"{LEANING}: already at its highest, 80\n" in said
+    assert f"Changed: {LEANING}" not in said
+    why = said[said.index("already at its highest") :].splitlines()[1]
+    assert why.startswith('Why: you chose "Refuse: only the Central Committee') and "+0" not in why
+
+
+def test_a_value_pushed_below_its_lowest_says_so(june_1957: Scenario) -> None:
+    game = Game(june_1957, ["khrushchev"], seed=1)
+    game.start()
+    game.values["cc_lean"] = june_1957.variables["cc_lean"].type.minimum
+    from presidium.engine import Why
+
+    effect = next(
+        e
+        for phase in june_1957.phases.values()
+        for choice in phase.choices
+        if choice.outcome is not None
+        for e in choice.outcome.effects
+        if e.target == "cc_lean"
+    )
+    out: list[ev.Event] = []
+    lowered = dataclasses.replace(effect, op="-=")
+    game._apply([lowered], out, "", Why("scene", "A test"))
+    assert [(e.limit, e.new) for e in out if isinstance(e, ev.AtLimit)] == [
+        ("lowest", str(june_1957.variables["cc_lean"].type.minimum))
+    ]
+
+
+# --------------------------------------------------------------------------- citations, not ids
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_the_player_reads_citations_never_source_ids(scenario: str) -> None:
+    """The end screen (fates, the history notes, the sources cited) and `who` cite a source as
+    the bibliography does; ids are for authors."""
+    opened = catalog.open_scenario(scenario).scenario
+    side = next(iter(opened.sides))
+    text = played(scenario, side, 1, autoplay="history")
+    text += played(scenario, side, 1, typed="who all\nnotes\n", autoplay=None)
+    ids = [s for s in opened.sources if "_" in s]
+    assert ids
+    shown = [s for s in ids if s in text]
+    assert shown == []
+    assert "[Sources: " in text
+    cited = {opened.sources[s].cite for s in opened.sources}
+    assert any(cite in text for cite in cited)
+
+
+# --------------------------------------------------------------------------- the panel's values
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+@pytest.mark.parametrize("width", [60, 80, 100])
+def test_no_phrase_of_the_panel_is_broken_across_lines(scenario: str, width: int) -> None:
+    """Each label, and each phrase of each value ("With the majority 7", "February 1956 to
+    early June 1957"), is whole on one line of the start's panel and of `status`."""
+    opened = catalog.open_scenario(scenario).scenario
+    for side in opened.sides:
+        out = io.StringIO()
+        renderer = Renderer(make_console(False, width=width, file=out), opened, False, side)
+        game = Game(opened, [side], seed=1)
+        start = game.start()
+        renderer.events(start)
+        status = game.status()
+        renderer.on_status(status, always=True)
+        lines = out.getvalue().splitlines()
+        assert all(len(line) <= width for line in lines)
+        date = next(e for e in start if isinstance(e, ev.Status))
+        wanted = [line.label for line in status.lines]
+        wanted += [p for line in status.lines for p in line.value.split(", ")]
+        wanted.append(debrief.format_date(date.date, date.date_label))
+        for phrase in wanted:
+            assert any(phrase in line for line in lines), (width, phrase)
+
+
+# --------------------------------------------------------------------------- choices kept in view
+
+
+@pytest.mark.parametrize("command", ["status", "notes", "who", "help", "history", "who zhukov"])
+def test_after_a_command_the_question_and_its_choices_are_shown_again(
+    june_1957: Scenario, command: str
+) -> None:
+    """Only the question and its numbered choices, not the scene: `look` is for that."""
+    game = Game(june_1957, ["khrushchev"], seed=3)
+    scene = [e for e in game.start() if isinstance(e, ev.PhaseStarted)][-1]
+    decision = game.pending
+    assert decision is not None
+    text = played("june_1957", "khrushchev", 3, typed=f"{command}\n", autoplay=None)
+    after = text[text.index(f"> {command}\n") : text.index("> quit")]
+    lines = after.rstrip("\n").splitlines()
+    count = len(decision.options)
+    assert lines[-count - 1] == decision.prompt
+    for line, option in zip(lines[-count:], decision.options, strict=True):
+        assert line.startswith(f"{option.number}. {option.label}"), line
+    assert scene.text.split("\n")[0][:60] not in after
+    looked = played("june_1957", "khrushchev", 3, typed="look\n", autoplay=None)
+    assert scene.text.split("\n")[0][:60] in looked[looked.index("> look\n") :]

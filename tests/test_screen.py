@@ -9,6 +9,7 @@ import contextlib
 import io
 import os
 import random
+import re
 import select
 import subprocess
 import sys
@@ -526,3 +527,41 @@ def test_a_big_scenario_keeps_a_small_map(tmp_path: Path) -> None:
     Renderer(make_console(False, width=80, file=out), scenario, False, None).story_map(report.map)
     assert len(out.getvalue().splitlines()) < 20
     assert "more scenes of your path" in out.getvalue()
+
+
+# --------------------------------------------------------------------------- a question, whole
+
+
+def test_a_block_pauses_before_it_rather_than_inside_it() -> None:
+    assert pager.block_pauses([2, 1, 1], 20, 24) == ([0], 4)  # 20 unread + 4 > 23: pause first
+    assert pager.block_pauses([2, 1, 1], 19, 24) == ([], 23)  # it fits: no pause
+    assert pager.block_pauses([2, 1, 1], 0, 24) == ([], 4)
+    # taller than the screen alone: between its units only, never inside one
+    assert pager.block_pauses([3, 2, 2, 2], 5, 6) == ([0, 2], 4)
+
+
+def _decision_on_a_paged_screen(june_1957: Scenario, height: int) -> tuple[str, ev.DecisionNeeded]:
+    out = io.StringIO()
+    paging = pager.Pager(out, lambda: "\r", lambda: (80, height))
+    renderer = Renderer(make_console(False, width=80, file=paging), june_1957, False, "khrushchev")
+    game = Game(june_1957, ["khrushchev"], seed=3)
+    renderer.events(game.start())
+    decision = game.pending
+    assert decision is not None
+    return out.getvalue(), decision
+
+
+@pytest.mark.parametrize("height", range(8, 40))
+def test_a_pause_never_splits_a_question_from_its_choices(june_1957: Scenario, height: int) -> None:
+    """The opening's question and its choices: a pause comes before the question (or, on a
+    screen too short for them, between two choices), never after the question or inside a
+    choice, so no choice is hidden behind a pause."""
+    shown, decision = _decision_on_a_paged_screen(june_1957, height)
+    block = shown[shown.rindex(decision.prompt) :]
+    pages = block.split(pager.MORE + "\r\x1b[2K")
+    assert len(pages) == 1 or len(block.splitlines()) > height - 1
+    for page in pages[1:]:  # what follows a pause inside the block starts with a choice
+        assert re.match(r"\d+\. ", page), page[:80]
+    for option in decision.options:
+        label = " ".join(option.label.split()[:4])
+        assert sum(label in " ".join(page.split()) for page in pages) == 1, label

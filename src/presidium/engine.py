@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -697,15 +697,18 @@ class Game:
         out: list[ev.Event] | None = None,
         cause: str = "",
         why: Why | None = None,
+        pressed: dict[str, str] | None = None,
     ) -> None:
         """Apply ``effects`` (of ``cause``) in order. In a class, the story moving a stance a
         seated student has declared is said to the room by name (``ClassGame.moved``); in a
         solo game, each value of the status panel that moved is said with ``why``
-        (``Changed``)."""
+        (``Changed``), and each that an effect pushed against its bound without moving it
+        (``AtLimit``; ``pressed`` collects which bound, by variable)."""
         if why is not None and out is not None and self.room is None and effects:
             before = [self.values[name] for name, _ in self._watched]
-            self._apply(effects, out, cause)
-            self._said_changed(before, why, out)
+            held: dict[str, str] = {}
+            self._apply(effects, out, cause, pressed=held)
+            self._said_changed(before, why, out, held)
             return
         values, variables, trace, room = self.values, self.scenario.variables, self.trace, self.room
         for effect in effects:
@@ -717,31 +720,39 @@ class Game:
             new = combine(effect.op, values[effect.target], operand, variables[effect.target])
             if room is not None and out is not None:
                 room.moved(effect.target, new, cause, out)
+            if pressed is not None:
+                limit = past_limit(effect.op, values[effect.target], operand, new)
+                if limit:
+                    pressed[effect.target] = limit
             values[effect.target] = new
 
-    def _said_changed(self, before: list[Any], why: Why, out: list[ev.Event]) -> None:
-        """A ``Changed`` for each watched value that differs from ``before``, then the state of
+    def _said_changed(
+        self, before: list[Any], why: Why, out: list[ev.Event], pressed: Mapping[str, str]
+    ) -> None:
+        """A ``Changed`` for each watched value that differs from ``before`` (an ``AtLimit``
+        for one that stayed put at the bound an effect pushed it against), then the state of
         play as it now is: a front end says what moved right after what moved it, not one
         scene later."""
         variables = self.scenario.variables
         said = len(out)
         for (name, label), old in zip(self._watched, before, strict=True):
             new = self.values[name]
+            var = variables[name]
+            shown = (
+                name,
+                label,
+                var.display(old),
+                var.display(new),
+                why.label,
+                why.kind,
+                why.seat,
+                why.seat_name,
+                why.outcome,
+            )
             if new != old:
-                var = variables[name]
-                out.append(
-                    ev.Changed(
-                        name,
-                        label,
-                        var.display(old),
-                        var.display(new),
-                        why.label,
-                        why.kind,
-                        why.seat,
-                        why.seat_name,
-                        why.outcome,
-                    )
-                )
+                out.append(ev.Changed(*shown))
+            elif name in pressed:
+                out.append(ev.AtLimit(*shown, limit=pressed[name]))
         if len(out) > said:
             out.append(self.status())
 
@@ -853,6 +864,19 @@ def combine(op: str, old: Any, operand: Any, var: Variable) -> Any:
         if var.type.maximum is not None and value > var.type.maximum:
             value = var.type.maximum
     return value
+
+
+def past_limit(op: str, old: Any, operand: Any, new: Any) -> str:
+    """Which bound ``combine`` held a number at ("highest" or "lowest"), or "" when it held
+    none: what ``old op operand`` would have been beyond its declared range."""
+    if not isinstance(new, int) or isinstance(new, bool):
+        return ""
+    wanted = old + operand if op == "+=" else old - operand if op == "-=" else operand
+    if wanted > new:
+        return "highest"
+    if wanted < new:
+        return "lowest"
+    return ""
 
 
 def pick_by(weights: tuple[int, ...], number: int) -> int:

@@ -117,6 +117,19 @@ class Changed(Event):
 
 
 @dataclass(frozen=True)
+class AtLimit(Changed):
+    """An effect pushed a value of the status panel past its declared bound, and so it did not
+    move: without this, a player whose choice added to a number already at its maximum sees
+    nothing and thinks the choice did nothing. ``old`` and ``new`` are the same (the bound, as
+    the panel shows it); ``limit`` says which bound: "highest" or "lowest". The other fields
+    are as in ``Changed``.
+    """
+
+    limit: str = "highest"
+    type: str = field(init=False, default="at_limit")
+
+
+@dataclass(frozen=True)
 class Ballot:
     voter: str
     name: str

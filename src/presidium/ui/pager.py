@@ -22,7 +22,7 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import IO
 
 from rich.cells import cell_len
@@ -55,6 +55,17 @@ def pauses(line_rows: Sequence[int], shown: int, height: int) -> tuple[list[int]
             shown = 0
         shown += count
     return where, shown
+
+
+def block_pauses(unit_rows: Sequence[int], shown: int, height: int) -> tuple[list[int], int]:
+    """Where to pause in a block that must be read whole (a question and its numbered
+    choices), as ``pauses`` says for lines: before the block, rather than inside it, when it
+    would not fit beside what is unread; and in a block taller than the screen, only between
+    its units (a choice is never cut in two)."""
+    page = max(1, height - 1)
+    before = [0] if shown and shown + sum(unit_rows) > page else []
+    where, shown = pauses(unit_rows, 0 if before else shown, height)
+    return before + where, shown
 
 
 def read_key() -> str:
@@ -109,12 +120,44 @@ class Pager(io.TextIOBase):
         self.quiet = False  # 'q' at a pause: no more pauses until the next answer
         self.off = False  # the input ended: never pause again
         self.interrupted = ""  # text a Ctrl-C at a pause cut short, which rich will send again
+        self.held: list[str] | None = None  # the units of a block being kept together
 
     def reset(self) -> None:
         self.shown = 0
         self.quiet = False
 
+    @contextlib.contextmanager
+    def together(self) -> Iterator[None]:
+        """Keep what is written inside as one block (``block_pauses``): each write is a unit
+        that a pause may come before but never inside, as one printed choice is."""
+        if self.held is not None:  # already inside a block: one block
+            yield
+            return
+        self.held = []
+        try:
+            yield
+        finally:
+            units, self.held = self.held, None
+        self._write_block(units)
+
+    def _write_block(self, units: list[str]) -> None:
+        if self.partial or any(not unit.endswith("\n") for unit in units):
+            for unit in units:  # not whole lines: paced line by line, as any text
+                self.write(unit)
+            return
+        if self.off or self.quiet:
+            self.shown = 0
+            self.target.write("".join(units))
+            return
+        columns, height = self.size()
+        unit_rows = [sum(rows(line, columns) for line in unit.split("\n")[:-1]) for unit in units]
+        where, self.shown = block_pauses(unit_rows, self.shown, height)
+        self._emit(units, where)
+
     def write(self, text: str) -> int:
+        if self.held is not None:
+            self.held.append(text)
+            return len(text)
         length = len(text)
         if self.interrupted:  # the console writes again what it could not finish: once is enough
             text = text.removeprefix(self.interrupted)
@@ -129,20 +172,24 @@ class Pager(io.TextIOBase):
             return length
         columns, height = self.size()
         where, self.shown = pauses([rows(line, columns) for line in lines[:-1]], self.shown, height)
+        if where[:1] == [0] and parts[0] != lines[0] + "\n":
+            where = where[1:]  # never in the middle of a line
+        try:
+            self._emit(parts, where)
+        except KeyboardInterrupt:
+            self.interrupted, self.partial = text, ""
+            raise
+        return length
+
+    def _emit(self, parts: Sequence[str], where: Sequence[int]) -> None:
+        """Write ``parts``, pausing before each index in ``where`` until pausing is over."""
         start = 0
         for index in where:
-            if index == 0 and parts[0] != lines[0] + "\n":
-                continue  # never in the middle of a line
             self.target.write("".join(parts[start:index]))
             start = index
-            try:
-                if not self._pause():
-                    break
-            except KeyboardInterrupt:
-                self.interrupted, self.partial = text, ""
-                raise
+            if not self._pause():
+                break
         self.target.write("".join(parts[start:]))
-        return length
 
     def _pause(self) -> bool:
         """Wait for a key; False when pausing is over for now ('q', or the input ended)."""

@@ -64,6 +64,9 @@ class PlayOptions:
     confirm: bool = False  # a person at a terminal: a choice that gives the game up is confirmed
 
 
+ASIDES = ("help", "notes", "status", "who", "history")  # commands that change nothing
+
+
 def command_line(program: str, *args: str) -> str:
     """A command to show in a hint, quoted so that it can be pasted as it is (a data folder
     may have a space in its name). ``program`` is already as the player typed it."""
@@ -496,18 +499,11 @@ class Sitting:
             argument = rest.strip()
             if command == "quit":
                 raise PlayerQuit("goodbye")
-            if command == "help":
-                self.views.help()
-            elif command == "notes":  # reading history changes nothing in the game
-                self.views.notes(game.scenes_since_decision())
-            elif command == "status":
-                self.views.on_status(game.status(), always=True)
-            elif command == "who":  # looking people up changes nothing in the game
-                self.views.who(casting.members(self.scenario, game.values), argument)
+            if command in ASIDES:  # the choices again after them, as they have scrolled away
+                self.aside(command, argument)
+                self.views.choices_again()
             elif command == "look":
                 self.views.events(self.scene)
-            elif command == "history":
-                self.views.history(debrief.build_steps(self.scenario, game))
             elif command == "undo":
                 self.undo()
             elif command == "save":
@@ -522,6 +518,21 @@ class Sitting:
                     return option.id  # an unavailable choice is refused by the engine
                 count = len(decision.options)
                 self.views.error(f"Type a number from 1 to {count}, a choice id, or 'help'.")
+
+    def aside(self, command: str, argument: str) -> None:
+        """A command that reads about the game and changes nothing in it."""
+        game = self.game
+        assert game is not None
+        if command == "help":
+            self.views.help()
+        elif command == "notes":
+            self.views.notes(game.scenes_since_decision())
+        elif command == "status":
+            self.views.on_status(game.status(), always=True)
+        elif command == "who":
+            self.views.who(casting.members(self.scenario, game.values), argument)
+        elif command == "history":
+            self.views.history(debrief.build_steps(self.scenario, game))
 
     def _concedes(self, option: ev.Option) -> bool:
         """Whether taking ``option`` gives the game up (asked only of a person at a terminal:

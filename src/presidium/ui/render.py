@@ -8,11 +8,13 @@ coloured item also carries a word ("Counterfactual", "unavailable", "for", "agai
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import sys
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import IO, cast
 
@@ -20,6 +22,7 @@ from rich import box
 from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
+from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 from rich.theme import Theme
@@ -186,6 +189,7 @@ class Renderer:
         self.why: list[ev.Changed] = []  # since the last panel: why its values moved
         self.rewound = False  # an undo: the next panel's changes are its
         self.decision: ev.DecisionNeeded | None = None
+        self._short_cites: dict[str, str] | None = None
 
     def set_seat(self, side: str) -> None:
         self.seat = side
@@ -198,16 +202,23 @@ class Renderer:
         self.console.print()
 
     def heading(self, text: str) -> None:
+        for part in self.heading_parts(text):
+            self.out(part)
+
+    def heading_parts(self, text: str) -> list[RenderableType]:
+        """A heading as the lines it prints: a blank line, then the title (in a rule, or
+        below one when a rule would cut it short)."""
         if self.plain:  # normal case: screen readers spell out words in capitals
-            self.blank()
-            self.out(T(text))
-        else:
-            self.blank()
-            if cell_len(clean(text)) + 4 <= self.console.width:
-                self.console.rule(T(text, "presidium.title"))
-            else:  # a rule would cut a long title short: the title wraps below it instead
-                self.console.rule()
-                self.out(T(text, "presidium.title"))
+            return [Text(), T(text)]
+        if cell_len(clean(text)) + 4 <= self.console.width:
+            return [Text(), Rule(T(text, "presidium.title"))]
+        return [Text(), Rule(), T(text, "presidium.title")]
+
+    def together(self) -> AbstractContextManager[object]:
+        """Output that a pager (when the screen has one) must not split: it pauses before
+        it instead, or between the separate prints inside it."""
+        keep = getattr(self.console.file, "together", None)
+        return keep() if keep is not None else contextlib.nullcontext()
 
     def paragraphs(self, text: str, prefix: str = "", style: str = "") -> Text:
         body = Text()
@@ -217,10 +228,11 @@ class Renderer:
         return body
 
     # ------------------------------------------------------------------ screens
-    def hanging(self, rows: Iterable[tuple[Text, RenderableType]]) -> Table:
-        """Rows whose wrapped lines stay indented under their text, not under the marker."""
+    def hanging(self, rows: Iterable[tuple[Text, RenderableType]], width: int = 0) -> Table:
+        """Rows whose wrapped lines stay indented under their text, not under the marker
+        (at least ``width`` wide, so that rows printed apart line up)."""
         grid = Table.grid(padding=(0, 1))
-        grid.add_column(no_wrap=True)
+        grid.add_column(no_wrap=True, min_width=width or None)
         grid.add_column(ratio=1)
         for marker, body in rows:
             grid.add_row(marker, body)
@@ -362,30 +374,50 @@ class Renderer:
                     )
                 )
             return
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="presidium.label", width=self.label_width(lines))
-        table.add_column()
+        rows = []
         for line in lines:
             value = T(line.value)
             if not first and line in changed and line.label in before:
                 value.append(f"  (was {clean(before[line.label])})", style="presidium.odds")
-            table.add_row(T(line.label), value)
-        parts: list[RenderableType] = [table]
+            rows.append((T(line.label, "presidium.label"), value))
+        parts: list[RenderableType] = [self.label_and_value(rows)]
         if always and e.targets:
             parts += [Text("\nYour targets", style="presidium.label"), self.target_list(e.targets)]
         self.out(boxed(parts, Text("State of play", style="presidium.label")))
 
-    def label_width(self, lines: Sequence[ev.StatusLine]) -> int | None:
-        """The label column of the panel: as wide as its longest label, so that no label
-        wraps, when the values keep room for a short phrase beside it; otherwise (a narrow
-        screen) None, and the two columns share the width."""
-        longest = max((cell_len(clean(line.label)) for line in lines), default=1)
-        # the panel's edges and padding (4) and the space between the columns (2)
-        room = self.console.width - 6 - longest
-        return longest if room >= STATUS_VALUE_ROOM else None
+    def label_and_value(self, rows: Sequence[tuple[Text, Text]]) -> Text:
+        """The panel's lines, label then value, so that no phrase of a value is ever broken:
+        the values line up in a column as far in as the content allows (``status_columns``),
+        and a line whose label or value does not fit beside the other has its value on the
+        next line, indented, broken only between the phrases of a list ("With Khrushchev 4,
+        With the majority 7")."""
+        room = self.console.width - 4  # the panel's edges and padding
+        sizes = [(cell_len(label.plain), cell_len(value.plain)) for label, value in rows]
+        column = status_columns(sizes, room)
+        out = Text()
+        for n, ((label, value), (size, wide)) in enumerate(zip(rows, sizes, strict=True)):
+            if n:
+                out.append("\n")
+            out.append_text(label)
+            if size <= column and column + 2 + wide <= room:
+                out.append(" " * (column - size + 2))
+                out.append_text(value)
+                continue
+            phrases = list(value.split(", "))
+            for phrase in phrases[:-1]:
+                phrase.append(",")
+            for line in packed(phrases, room - STACKED, " ").split("\n"):
+                out.append("\n" + " " * STACKED)
+                out.append_text(line)
+        return out
 
     def on_changed(self, e: ev.Changed) -> None:
         """Kept until the next panel, which says with it why a value moved."""
+        self.why.append(e)
+
+    def on_at_limit(self, e: ev.AtLimit) -> None:
+        """Kept until the next panel, which says the value is already at its bound: a choice
+        that moved nothing is not taken for one that did nothing."""
         self.why.append(e)
 
     def undone(self) -> None:
@@ -396,17 +428,32 @@ class Renderer:
     def changes(
         self, changed: Sequence[ev.StatusLine], before: Mapping[str, str], why: Sequence[ev.Changed]
     ) -> None:
-        """Each value that moved since the last panel, and on the next line, why."""
-        if not changed:
+        """Each value that moved since the last panel, and on the next line, why; then each
+        that a choice or scene pushed against its bound without moving it."""
+        moved = {line.label for line in changed}
+        held = [  # the player's own choice: no line at all would read as a choice that did nothing
+            c
+            for c in why
+            if isinstance(c, ev.AtLimit) and c.label not in moved and c.seat == self.seat
+        ]
+        why = [c for c in why if not isinstance(c, ev.AtLimit)]
+        if not changed and not held:
             return
         self.blank()
-        for line in changed:
-            was = f" (was {before[line.label]})" if line.label in before else ""
-            head = Text("Changed: ", style="presidium.label")
+        lines: list[tuple[ev.StatusLine, bool, Sequence[ev.Changed]]] = [
+            (line, True, why) for line in changed
+        ]
+        for label in dict.fromkeys(c.label for c in held):
+            pushed = [c for c in held if c.label == label]
+            value = f"already at its {pushed[-1].limit}, {pushed[-1].new}"
+            lines.append((ev.StatusLine(label, value), False, pushed))
+        for line, moved_now, causes in lines:
+            was = f" (was {before[line.label]})" if moved_now and line.label in before else ""
+            head = Text("Changed: " if moved_now else "", style="presidium.label")
             head.append(clean(line.label) + ": ")
             head.append(clean(line.value), style="presidium.choice")
             head.append(clean(was), style="presidium.odds")
-            reasons = self.reasons([c for c in why if c.label in (line.label, UNDONE.label)])
+            reasons = self.reasons([c for c in causes if c.label in (line.label, UNDONE.label)])
             if self.plain:
                 self.out(head)
                 if reasons:
@@ -425,6 +472,8 @@ class Renderer:
                 continue  # the line above says what moved; the scene is the whole reason
             old, new = _number(c.old), _number(c.new)
             owner = self._stance_owner(c)
+            if isinstance(c, ev.AtLimit):
+                continue  # the line above says it stayed where it was
             if owner:
                 moved.append(f"{owner} now {_lower(c.new)} (was {_lower(c.old)})")
             elif old is not None and new is not None:
@@ -564,7 +613,7 @@ class Renderer:
             self.blank()
             self.out(T(scene.scene, "presidium.choice"))
             for note in scene.notes:
-                self.out(_note_line(note, f" [Sources: {', '.join(note.sources)}]"))
+                self.out(_note_line(note, f" [Sources: {self.citations(note.sources)}]"))
 
     def questions(self, heading: str, questions: Sequence[str]) -> None:
         """Numbered questions under a heading; nothing when there are none."""
@@ -578,8 +627,9 @@ class Renderer:
         if not sources:
             return False
         self.heading("Sources cited")
-        for source_id, cite, grade in sources:
-            self.out(T(f"{source_id}: {cite} (grade {grade})"))
+        # the player sees citations, never ids, in the order of the short citations above
+        for _source_id, cite, grade in sorted(sources, key=lambda s: s[1].lstrip("'").casefold()):
+            self.out(T(f"{cite} (grade {grade})"))
         self.out(T(f"Source grades: {GRADE_LEGEND}."))
         return True
 
@@ -595,15 +645,29 @@ class Renderer:
         )
 
     def on_decision(self, e: ev.DecisionNeeded) -> None:
-        self.heading(e.prompt)
+        """The question and its choices, one to a line, starting with its number (a wrapped
+        line stays under the text). Printed as one block, one print per choice and the first
+        with the question, so that a pager pauses before the question or between choices,
+        never between the question and its first choice or inside a choice."""
         self.decision = e
-        # One choice per line, starting with its number; a wrapped line stays under the text.
-        self.out(
+        marker = max((len(f"{o.number}.") for o in e.options), default=0)
+        rows = [
             self.hanging(
-                (Text(f"{o.number}.", style="presidium.number"), self.option_line(o))
-                for o in e.options
+                [(Text(f"{o.number}.", style="presidium.number"), self.option_line(o))], marker
             )
-        )
+            for o in e.options
+        ]
+        with self.together():
+            self.out(Group(*self.heading_parts(e.prompt), *rows[:1]))
+            for row in rows[1:]:
+                self.out(row)
+
+    def choices_again(self) -> None:
+        """After a command that is not a choice (``status``, ``notes``, ``who``, ``help``,
+        ``history``), the question and its choices again, so that they are on the screen
+        when the player answers (``look`` shows the whole scene)."""
+        if self.decision is not None:
+            self.on_decision(self.decision)
 
     def option_line(self, option: ev.Option) -> Text:
         line = Text()
@@ -720,7 +784,7 @@ class Renderer:
             if show_sources and fate.confidence:
                 line.append(f" [{clean(fate.confidence)}]", style="presidium.label")
             if show_sources and fate.sources:
-                line.append(clean(f" [Sources: {', '.join(fate.sources)}]"), style="presidium.note")
+                line.append(f" [Sources: {self.citations(fate.sources)}]", style="presidium.note")
             self.out(line)
 
     # ------------------------------------------------------------------ notes and debrief
@@ -743,7 +807,17 @@ class Renderer:
 
     def cite(self, source_id: str) -> str:
         source = self.scenario.sources.get(source_id)
-        return clean(source.cite) if source else source_id
+        return clean(source.cite) if source else clean(source_id)
+
+    def citations(self, source_ids: Iterable[str]) -> str:
+        """Sources as a player reads them: each one's short citation (the author, or a
+        title), as a class's sheets cite them, never its id (an id is for authors). Each
+        begins its full entry in the debrief's "Sources cited"."""
+        if self._short_cites is None:
+            from presidium.classroom.sheets import short_cites
+
+            self._short_cites = short_cites(self.scenario)
+        return "; ".join(clean(self._short_cites.get(s, s)) for s in source_ids)
 
     def debrief(self, d: Debrief) -> None:
         self.heading("Debrief")
@@ -948,13 +1022,13 @@ class Renderer:
         self.out(text)
 
     def sourced_line(self, line: Sourced) -> Text:
-        """A line with its source ids, or labelled as invented or unsourced."""
+        """A line with its sources' citations, or labelled as invented or unsourced."""
         text = Text()
         if line.counterfactual:
             text.append("[Counterfactual] ", style="presidium.counterfactual")
         text.append(clean(sentence(line.text.strip())))
         if line.sources:
-            text.append(clean(f" [Sources: {', '.join(line.sources)}]"), style="presidium.note")
+            text.append(f" [Sources: {self.citations(line.sources)}]", style="presidium.note")
         return text
 
     def error(self, message: str) -> None:
@@ -1044,7 +1118,21 @@ def table_widths(rows: Sequence[VoteRow], width: int) -> tuple[int, int] | None:
     return voter, vote
 
 
-STATUS_VALUE_ROOM = 30  # the width the panel's values keep before its labels take the rest
+STACKED = 4  # the indent of a panel's value on the line below its label
+
+
+def status_columns(sizes: Sequence[tuple[int, int]], room: int) -> int:
+    """Where the panel's values start (the labels' column width): of the labels' own widths,
+    the one that leaves the fewest values on a line of their own (the widest, if several
+    do equally well). ``sizes``: each line's (label, value) width; ``room``: the width."""
+    best, fewest = 0, len(sizes) + 1
+    for column in sorted({label for label, _ in sizes}, reverse=True):
+        stacked = sum(1 for label, value in sizes if label > column or column + 2 + value > room)
+        if stacked < fewest:
+            best, fewest = column, stacked
+    return best
+
+
 # The cause of every change a panel shows after an undo.
 UNDONE = ev.Changed("", "", "", "", "undo", "undo")
 
