@@ -531,7 +531,7 @@ def test_set_is_a_ruling_with_a_reason(cast_1957: Scenario) -> None:
     assert out == [
         ev.Ruling(
             "set",
-            f"Central Committee members gathered in Moscow: 70 (was {old})",
+            f"Central Committee members in Moscow: 70 (was {old})",
             "The trains ran early.",
         )
     ]

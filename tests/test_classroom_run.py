@@ -1374,7 +1374,7 @@ def test_help_set_inject_and_move_list_what_can_be_named(roles_view: View) -> No
     lines = words.values_help(roles_view.scenario, {"cc_in_moscow": 60})
     (moscow,) = [line for line in lines if line.startswith("cc_in_moscow: ")]
     kind = roles_view.scenario.variables["cc_in_moscow"].type
-    assert f"({kind.minimum} to {kind.maximum}); now 60" in moscow
+    assert f"({kind.minimum} to {kind.maximum}; now 60)" in moscow
     held = {"showdown_18_june.for": 7, "showdown_18_june.against": 4}
     held |= {"showdown_18_june.passed": True, "zhukov.stance": "khrushchev"}
     lines = words.values_help(roles_view.scenario, held)
@@ -1383,7 +1383,7 @@ def test_help_set_inject_and_move_list_what_can_be_named(roles_view: View) -> No
     assert "plenum_29_june" in votes and "plenum_29_june (" not in votes  # not yet held
     (stances,) = [line for line in lines if line.startswith("ACTOR.stance: ")]
     assert re.search(r"now khrushchev: khrushchev, .*\bzhukov\b.*; majority: ", stances)
-    assert any("yes or no" in line for line in lines)
+    assert any("yes/no" in line for line in lines)
     assert words.injections_help(roles_view.scenario, "anywhere", {}) == [
         "leak: [Counterfactual] A leak to the press (in: any scene)"
     ]
@@ -1410,7 +1410,7 @@ def test_help_set_at_the_console(june_1957: Scenario) -> None:
     assert entries == [v.id for v in own] + ["ACTOR.stance", "VOTE.RESULT"]
     assert len(lines) <= 26
     flat = " ".join(shown.split())
-    assert "cc_in_moscow Central Committee members gathered in Moscow (16 to 86); now 36" in flat
+    assert "cc_in_moscow Central Committee members in Moscow (16 to 86; now 36)" in flat
     stances = flat.split("ACTOR.stance ", 1)[1].split("VOTE.RESULT", 1)[0]
     results = flat.split("VOTE.RESULT ", 1)[1]
     for name in words.settable(june_1957):

@@ -687,7 +687,7 @@ def test_a_sides_goal_is_quoted_as_written_for_its_leader(
 
 
 def test_a_students_sheet_cites_sources_and_effects_in_words(june_1957: Scenario) -> None:
-    """ "Effect: Central Committee members gathered in Moscow +10. [medvedev, military_factor,
+    """ "Effect: Central Committee members in Moscow +10. [medvedev, military_factor,
     ...]" and "(attributed; pikhoya, zhukov_plenum_speech)" were ids and arithmetic."""
     handouts = sheets.build(june_1957, cast(june_1957, 12))
     zhukov = next(s for s in handouts.roles if s.seat == "zhukov")

@@ -162,6 +162,18 @@ def test_the_end_says_whose_victory_it_is(june_1957: Scenario) -> None:
     assert "Nobody's victory." in played(nobody, "khrushchev", 1, autoplay="history")
 
 
+def test_the_end_says_when_the_player_gave_up(june_1957: Scenario, tmp_path: Path) -> None:
+    """Targets met and a defeat read as a contradiction unless the end says the player
+    conceded, and by which choice; the handout says it too."""
+    handout = tmp_path / "d.md"
+    args = ["play", "--side", "khrushchev", "--autoplay", "random", "--seed", "4", "--plain"]
+    code, out, _ = run_cli([*args, "--debrief", str(handout)])
+    said = 'A defeat: you gave up ("Take the Ministry of Agriculture after all")'
+    assert code == 0 and "You chose: Take the Ministry of Agriculture after all" in out
+    assert said in " ".join(out.split()) and said in " ".join(handout.read_text().split())
+    assert "you gave up" not in played(june_1957, "khrushchev", 1, autoplay="history")
+
+
 def test_a_scenario_without_winners_says_nothing_about_winning(june_1957: Scenario) -> None:
     bare = with_winners(june_1957, {})
     text = played(bare, "khrushchev", 1, autoplay="history")

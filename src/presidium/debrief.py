@@ -105,20 +105,31 @@ class Debrief:
     targets: tuple[ev.TargetLine, ...] = ()  # the side's targets as the game ended
 
 
-def verdict(scenario: Scenario, winner: str | None, side: str | None) -> str:
+def verdict(
+    scenario: Scenario, winner: str | None, side: str | None, gave_up: str | None = None
+) -> str:
     """Whose victory the ending is, in one sentence to the player of ``side`` (None: to a
     class, which played every side); "" for a scenario whose endings name no winner (it
-    says nothing about winning)."""
+    says nothing about winning). ``gave_up``: the label of the choice by which the player
+    conceded, named so that targets met at the end do not read as a victory thrown away
+    for no reason."""
     if winner is None:
         return ""
+    why = f'you gave up ("{gave_up}"), and ' if gave_up and winner != side else ""
     if winner not in scenario.sides:
-        return "Nobody's victory."
+        return f"Nobody's victory: {why.removesuffix(', and ')}." if why else "Nobody's victory."
     name = mid_sentence(scenario.sides[winner].name)
     if side is None:
         return f"A victory for {name}."
     if winner == side:
         return "A victory for your side."
-    return f"A defeat: this ending is a victory for {name}."
+    return f"A defeat: {why}this ending is a victory for {name}."
+
+
+def conceded(scenario: Scenario, phase: str, choice: str) -> bool:
+    """Whether taking ``choice`` in ``phase`` gives the game up (its ``concedes``)."""
+    found = scenario.phases[phase].choice(choice) if phase in scenario.phases else None
+    return found is not None and found.concedes
 
 
 def format_date(iso: str | None, label: str | None) -> str:
@@ -383,7 +394,19 @@ def build(scenario: Scenario, game: Game, side: str) -> Debrief:
         questions=scenario.debrief_questions,
         sources=sources,
         map=story_map(scenario, game.scenes, game.ending),
-        verdict=verdict(scenario, winner_of(scenario, ending.id), side),
+        verdict=verdict(
+            scenario,
+            winner_of(scenario, ending.id),
+            side,
+            next(
+                (
+                    t.label
+                    for t in reversed(game.trail)
+                    if t.seat == side and t.by == "player" and conceded(scenario, t.phase, t.choice)
+                ),
+                None,
+            ),
+        ),
         targets=tuple(t for t in game.targets() if t.side == side),
     )
 

@@ -247,7 +247,7 @@ def kind_of(variable: Variable) -> str:
             return f"{low} to {high}"
         return "a number"
     if kind.kind == BOOL:
-        return "yes or no"
+        return "yes/no"
     return "one of: " + ", ".join(kind.values)
 
 
@@ -273,7 +273,7 @@ def values_help(scenario: Scenario, values: Mapping[str, object]) -> list[str]:
     stances = {f"{a}.stance": a for a in scenario.actors}
     results = {f"{v}.{part}": v for v in scenario.votes for part in RESULTS}
     lines = [
-        f"{v.id}: {clean(v.label)} ({kind_of(v)}); now {now(v)}"
+        f"{v.id}: {clean(v.label)} ({kind_of(v)}; now {now(v)})"
         for v in variables
         if v.id not in stances and v.id not in results
     ]
@@ -300,7 +300,7 @@ def values_help(scenario: Scenario, values: Mapping[str, object]) -> list[str]:
                 said.append(vote)
         lines.append(
             "VOTE.RESULT: a vote's result, RESULT one of for, against, abstain (numbers) or "
-            f"passed (yes or no); the votes: {clean(', '.join(said))}"
+            f"passed (yes/no); the votes: {clean(', '.join(said))}"
         )
     return lines
 

@@ -39,6 +39,7 @@ from presidium.debrief import (
     Step,
     StoryMap,
     ballot_why,
+    conceded,
     endings_text,
     folded_text,
     format_date,
@@ -190,6 +191,7 @@ class Renderer:
         self.rewound = False  # an undo: the next panel's changes are its
         self.decision: ev.DecisionNeeded | None = None
         self._short_cites: dict[str, str] | None = None
+        self.gave_up: str | None = None  # the label of the choice by which the player conceded
 
     def set_seat(self, side: str) -> None:
         self.seat = side
@@ -424,6 +426,7 @@ class Renderer:
         """A decision was taken back: the next panel's changes are the undo's, whatever the
         scene shown again says moved them on the way there."""
         self.rewound = True
+        self.gave_up = None
 
     def changes(
         self, changed: Sequence[ev.StatusLine], before: Mapping[str, str], why: Sequence[ev.Changed]
@@ -692,6 +695,8 @@ class Renderer:
         self.blank()
         # "X chose" reads well whether a seat's name is singular or plural ("The plotters").
         who = "You" if e.by == "player" and e.seat == self.seat else clean(e.seat_name)
+        if who == "You" and conceded(self.scenario, e.phase, e.choice):
+            self.gave_up = e.label
         text = Text(
             f"{who} chose: ", style="presidium.script" if e.by == "script" else "presidium.choice"
         )
@@ -762,7 +767,7 @@ class Renderer:
     def outcome(self, e: ev.GameEnded) -> None:
         """Whose victory the ending is, said to the side played, and how close the side came:
         each of its targets, met or not, once."""
-        said = verdict(self.scenario, e.winner, self.seat or "")
+        said = verdict(self.scenario, e.winner, self.seat or "", self.gave_up)
         mine = [t for t in self.targets_now if t.side == self.seat]
         if said:
             self.blank()
