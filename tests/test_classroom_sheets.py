@@ -757,12 +757,12 @@ def test_the_deal_names_one_leading_figure_in_the_singular() -> None:
 
 
 def test_the_run_sheet_says_who_the_hall_counts(june_1957: Scenario) -> None:
-    """Why Khrushchev and Mikoyan have no ballot of their own at the plenum."""
+    """Why Zhukov, Serov and Furtseva have no ballot of their own at the plenum (the eleven
+    voting members of the Presidium and Shepilov are named voters)."""
     run = sheets.build(june_1957, cast(june_1957, 12)).run
     plenum = next(v for v in run.votes if v.title == "The Central Committee plenum votes")
     assert (
-        "Besides the voters it names, the scenario counts everyone in the hall, Nikita "
-        "Khrushchev, Marshal Georgy Zhukov, Anastas Mikoyan, Ivan Serov and Yekaterina "
-        "Furtseva among them, as one figure, \u201cCentral Committee members in the hall (the "
-        "game's figure)\u201d."
+        "Besides the voters it names, the scenario counts everyone in the hall, Marshal Georgy "
+        "Zhukov, Ivan Serov and Yekaterina Furtseva among them, as one figure, \u201cThe other "
+        "Central Committee members in the hall (the game's figure)\u201d."
     ) in plenum.words()

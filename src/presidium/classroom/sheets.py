@@ -861,7 +861,7 @@ def _votes(scenario: Scenario, seating: Seating) -> tuple[VoteLine, ...]:
 
 
 def _hall(scenario: Scenario, seating: Seating, vote: Vote) -> str:
-    """Why a student in the hall (Khrushchev, Mikoyan at the 1957 plenum) has no ballot: the
+    """Why a student in the hall (Zhukov, Serov at the 1957 plenum) has no ballot: the
     vote names some voters and counts everyone else as one figure."""
     if not vote.blocs:
         return ""
