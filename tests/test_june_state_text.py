@@ -263,3 +263,44 @@ def test_the_plenum_counts_no_more_hands_than_members_in_moscow(name: str, lean:
     assert "other" in hall.label.lower() and "the game's figure" in hall.label
     ballots = {b.voter: b.vote for b in vote.ballots}
     assert {ballots[a] for a in ("khrushchev", "mikoyan", "suslov", "kirichenko")} == {"for"}
+
+
+# ------------------------------------------------------------- a second trial's findings
+def test_the_vote_tonight_is_offered_only_where_the_door_can_hold(june_1957: Scenario) -> None:
+    """Calling the question with the Central Committee able to force the door could never
+    work; it is shown closed with the reason, not offered and then silently void."""
+    open_door = offered(at(june_1957, "friday_answer", "molotov", cc_in_moscow=66))
+    assert not open_door["call_the_question"].available
+    assert "The door will not hold" in (open_door["call_the_question"].reason or "")
+    held = offered(at(june_1957, "friday_answer", "molotov", cc_in_moscow=46))
+    assert held["call_the_question"].available
+
+
+def test_the_majority_is_not_called_seven_when_it_is_not(june_1957: Scenario) -> None:
+    text = scene(
+        at(june_1957, "ambush_reply", "molotov", pervukhin__stance="wavering"), "ambush_reply"
+    )
+    assert "The seven must" not in text and "The majority must decide" in text
+
+
+@pytest.mark.parametrize(
+    ("values", "invented"),
+    [
+        ({"verdict": "removal", "cc_lean": 80}, None),
+        ({"verdict": "trial", "cc_lean": 80}, "repent of nothing"),
+        ({"verdict": "removal", "cc_lean": 40}, "concede as little as they can"),
+    ],
+)
+def test_the_last_word_labels_what_history_did_not_say(
+    june_1957: Scenario, values: dict[str, Any], invented: str | None
+) -> None:
+    """What the group said on 29 June is sourced; what they say in another game is labelled."""
+    events = at(june_1957, "last_word", "molotov", **values)
+    (started,) = [e for e in events if isinstance(e, ev.PhaseStarted) and e.phase == "last_word"]
+    text = " ".join(started.text.split())
+    assert "the main reason for convening the Presidium on 18 June" in text
+    if invented is None:
+        assert "[Counterfactual]" not in text and "Malenkov and Kaganovich repent." in text
+    else:
+        assert "Historically" in text and "[Counterfactual] In this game, " in text
+        assert text.index("[Counterfactual]") < text.index(invented)
