@@ -20,7 +20,7 @@ ENDINGS = {
     "khrushchev_disgraced",
     "half_the_posts",
 }
-GOLDEN = {"khrushchev": 2982, "brezhnev": 4538}
+GOLDEN = {"khrushchev": 2696, "brezhnev": 4205}
 RESEARCH = DOCS / "history" / "october_1964.md"
 
 
