@@ -40,6 +40,7 @@ from presidium.debrief import (
     StoryMap,
     ballot_why,
     conceded,
+    invented,
     endings_text,
     folded_text,
     format_date,
@@ -683,13 +684,18 @@ class Renderer:
         if option.odds:
             odds = ", ".join(f"{clean(label)} {percent}%" for label, percent in option.odds)
             line.append(f" (chances: {odds})", style="presidium.odds")
-        if option.counterfactual:
-            line.append(" [counterfactual]", style="presidium.counterfactual")
+        self.tag_counterfactual(line, option.counterfactual)
         if not option.available:
             line.append(
                 f" (unavailable: {clean(option.reason or '')})", style="presidium.unavailable"
             )
         return line
+
+    def tag_counterfactual(self, line: Text, counterfactual: bool) -> None:
+        """The one mark of an invented choice, alike in the list of choices and in the echo
+        of the choice taken."""
+        if counterfactual:
+            line.append(" [counterfactual]", style="presidium.counterfactual")
 
     def on_choice(self, e: ev.ChoiceMade) -> None:
         self.blank()
@@ -701,8 +707,7 @@ class Renderer:
             f"{who} chose: ", style="presidium.script" if e.by == "script" else "presidium.choice"
         )
         text.append(clean(e.label))
-        if e.historical is False:
-            text.append(" [counterfactual]", style="presidium.counterfactual")
+        self.tag_counterfactual(text, invented(self.scenario, e.phase, e.choice))
         self.out(text)
 
     def on_chance(self, e: ev.ChanceRolled) -> None:
