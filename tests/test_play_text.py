@@ -480,7 +480,9 @@ def test_after_a_command_the_question_and_its_choices_are_shown_again(
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
 @pytest.mark.parametrize("side_index", [0, 1])
-def test_the_echo_of_a_choice_tags_it_as_the_option_list_did(scenario: str, side_index: int) -> None:
+def test_the_echo_of_a_choice_tags_it_as_the_option_list_did(
+    scenario: str, side_index: int
+) -> None:
     """Whatever the list of choices marked [counterfactual] is marked so in "You chose:",
     and nothing else is (in a scene with a historical choice and in one without)."""
     opened = catalog.open_scenario(scenario)

@@ -40,10 +40,10 @@ from presidium.debrief import (
     StoryMap,
     ballot_why,
     conceded,
-    invented,
     endings_text,
     folded_text,
     format_date,
+    invented,
     more_text,
     verdict,
 )
