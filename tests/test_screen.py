@@ -484,6 +484,22 @@ def test_the_map_reads_at_narrow_widths(width: int) -> None:
         assert ("●" in text) is not plain  # plain text says it in words
 
 
+@pytest.mark.parametrize("scenario_id", ["june_1957", "october_1964"])
+@pytest.mark.parametrize("width", [60, 80, 100, 120])
+def test_a_date_on_the_map_is_never_broken(scenario_id: str, width: int) -> None:
+    """Each date label of the map stands whole on one line, at every width."""
+    scenario, report = history_debrief(scenario_id)
+    assert report.map is not None
+    out = io.StringIO()
+    Renderer(make_console(False, width=width, file=out), scenario, False, None).story_map(
+        report.map
+    )
+    lines = [" ".join(line.split()) for line in out.getvalue().splitlines()]
+    for row in report.map.rows:
+        if row.scenes:
+            assert any(line.startswith(clean(row.when)) for line in lines), (row.when, lines)
+
+
 def test_the_map_is_in_both_handouts() -> None:
     _, report = history_debrief("june_1957")
     md = debrief.markdown(report)

@@ -21,6 +21,7 @@ from typing import IO, cast
 from rich import box
 from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.rule import Rule
 from rich.table import Table
@@ -858,8 +859,10 @@ class Renderer:
         self.out(T(f"Confidence labels: {confidence_legend()}."))
 
     def story_map(self, m: StoryMap) -> None:
-        """The scenes by date, the path taken marked, and the ending among the endings: a
-        line or two a date at any width (plain text names the marks in words)."""
+        """The scenes by date, the path taken marked, and the ending among the endings (plain
+        text names the marks in words). The date column is as wide as the longest date, so no
+        date is broken; where that would leave the scenes too little room, each date stands on
+        its own line with its scenes under it."""
         self.heading("Your path on the map")
         if self.plain:
             self.out(T("Scenes in story order, a date a line: your path, then other paths."))
@@ -867,7 +870,8 @@ class Renderer:
             self.out(T(MAP_KEY, "presidium.label"))
         rows: list[tuple[Text, RenderableType]] = []
         widest = max([cell_len("Endings"), *(cell_len(clean(r.when)) for r in m.rows)])
-        date_width = min(widest, max(MAP_DATES, self.console.width // 4))
+        beside = self.console.width - widest - 1 >= MAP_SCENES
+        room = self.console.width - widest - 1 if beside else self.console.width - MAP_INDENT
         for row in m.rows:
             if not row.scenes:
                 rows.append((Text(""), T(folded_text(row), "presidium.unavailable")))
@@ -888,13 +892,13 @@ class Renderer:
                 ]
                 if row.hidden:
                     items.append(T(more_text(row), "presidium.unavailable"))
-                line = packed(items, self.console.width - date_width - 1)
+                line = packed(items, room)
             rows.append((T(row.when, "presidium.date"), line))
         ends = [
             T(text if self.plain else f"{mark} {text}", "presidium.ending" if n == 0 else "")
             for n, (mark, text) in enumerate(endings_text(m))
         ]
-        fitted = packed(ends, self.console.width - date_width - 1)
+        fitted = packed(ends, room)
         rows.append(
             (T("Endings", "presidium.date"), Text("; ").join(ends) if self.plain else fitted)
         )
@@ -904,8 +908,14 @@ class Renderer:
                 said.append_text(body if isinstance(body, Text) else Text(str(body)))
                 self.out(said)
             return
+        if not beside:
+            for when, body in rows:
+                if when.plain:
+                    self.out(when)
+                self.out(Padding(body, (0, 0, 0, MAP_INDENT)))
+            return
         grid = Table.grid(padding=(0, 1))
-        grid.add_column(width=date_width)
+        grid.add_column(width=widest, no_wrap=True)
         grid.add_column(ratio=1)
         for when, body in rows:
             grid.add_row(when, body)
@@ -1097,7 +1107,8 @@ def vote_rows(e: ev.VoteHeld) -> list[VoteRow]:
     return rows
 
 
-MAP_DATES = 22  # the map's date column; a longer date wraps at its words
+MAP_SCENES = 36  # the least room beside the dates for a map's scenes; else they go under them
+MAP_INDENT = 2  # scenes under their date are indented this much
 TABLE_EDGES = 10  # a three-column SIMPLE_HEAD table: two edges, two gaps, six spaces of padding
 NARROWEST_WHY = 30  # a reason in a narrower column reads as a few words a line: stack instead
 WIDEST_VOTER = 28  # a bloc's long name wraps within this; a person's name never does
