@@ -473,3 +473,37 @@ def test_after_a_command_the_question_and_its_choices_are_shown_again(
     assert scene.text.split("\n")[0][:60] not in after
     looked = played("june_1957", "khrushchev", 3, typed="look\n", autoplay=None)
     assert scene.text.split("\n")[0][:60] in looked[looked.index("> look\n") :]
+
+
+# --------------------------------------------------------------------------- a choice, echoed
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+@pytest.mark.parametrize("side_index", [0, 1])
+def test_the_echo_of_a_choice_tags_it_as_the_option_list_did(
+    scenario: str, side_index: int
+) -> None:
+    """Whatever the list of choices marked [counterfactual] is marked so in "You chose:",
+    and nothing else is (in a scene with a historical choice and in one without)."""
+    opened = catalog.open_scenario(scenario)
+    side = list(opened.scenario.sides)[side_index]
+    tagged = {False: 0, True: 0}
+    for seed in range(1, 21):
+        out = io.StringIO()
+        renderer = Renderer(make_console(True, width=400, file=out), opened.scenario, True, side)
+        game = Game(opened.scenario, [side], seed=seed)
+        events = list(game.start())
+        while game.pending is not None:
+            decision = game.pending
+            renderer.events(events)
+            listed = {o.id: o.counterfactual for o in decision.options}
+            pick = [o for o in decision.options if o.available][seed % 2 - 1]
+            out.seek(0)
+            out.truncate()
+            events = list(game.step(pick.id))
+            echo = next(e for e in events if isinstance(e, ev.ChoiceMade))
+            renderer.event(echo)
+            line = out.getvalue().strip()
+            assert line.endswith("[counterfactual]") == listed[pick.id], line
+            tagged[listed[pick.id]] += 1
+    assert tagged[True] and tagged[False]

@@ -484,6 +484,22 @@ def test_the_map_reads_at_narrow_widths(width: int) -> None:
         assert ("●" in text) is not plain  # plain text says it in words
 
 
+@pytest.mark.parametrize("scenario_id", ["june_1957", "october_1964"])
+@pytest.mark.parametrize("width", [60, 80, 100, 120])
+def test_a_date_on_the_map_is_never_broken(scenario_id: str, width: int) -> None:
+    """Each date label of the map stands whole on one line, at every width."""
+    scenario, report = history_debrief(scenario_id)
+    assert report.map is not None
+    out = io.StringIO()
+    Renderer(make_console(False, width=width, file=out), scenario, False, None).story_map(
+        report.map
+    )
+    lines = [" ".join(line.split()) for line in out.getvalue().splitlines()]
+    for row in report.map.rows:
+        if row.scenes:
+            assert any(line.startswith(clean(row.when)) for line in lines), (row.when, lines)
+
+
 def test_the_map_is_in_both_handouts() -> None:
     _, report = history_debrief("june_1957")
     md = debrief.markdown(report)
@@ -565,3 +581,76 @@ def test_a_pause_never_splits_a_question_from_its_choices(june_1957: Scenario, h
     for option in decision.options:
         label = " ".join(option.label.split()[:4])
         assert sum(label in " ".join(page.split()) for page in pages) == 1, label
+
+
+# --------------------------------------------------------------------------- items kept whole
+
+
+def _pages(height: int, draw: Callable[[Renderer], None], scenario: Scenario) -> list[str]:
+    """What ``draw`` shows on an 80-column screen ``height`` rows high, page by page, each
+    page's words joined by single spaces."""
+    out = io.StringIO()
+    paging = pager.Pager(out, lambda: "\r", lambda: (80, height))
+    draw(Renderer(make_console(False, width=80, file=paging), scenario, False, None))
+    text = re.sub(r"\x1b\[[0-9;]*m", "", out.getvalue())
+    return [" ".join(page.split()) for page in text.split(pager.MORE + "\r\x1b[2K")]
+
+
+@pytest.mark.parametrize("scenario_id", ["june_1957", "october_1964"])
+@pytest.mark.parametrize("height", range(8, 41, 2))
+def test_a_pause_never_splits_a_target_or_strands_the_goal_heading(
+    scenario_id: str, height: int
+) -> None:
+    """The opening's goal: the heading stays with the goal, and each target is read whole."""
+    scenario = catalog.open_scenario(scenario_id).scenario
+    for side in scenario.sides:
+        game = Game(scenario, [side], seed=1)
+        game.start()
+        status = game.status()
+
+        def opening(r: Renderer, side: str = side, status: ev.Status = status) -> None:
+            r.title_screen()
+            r.playing_as(side)
+            r.goal(side, status)
+
+        pages = _pages(height, opening, scenario)
+        goal = " ".join(scenario.sides[side].goal.split()[:3])
+        assert next(p for p in pages if "Your goal" in p).count(goal) == 1
+        for target in status.targets:
+            if target.side == side:
+                label = " ".join(clean(target.label).split())
+                assert sum(label in page for page in pages) == 1, (height, label)
+
+
+@pytest.mark.parametrize("height", range(14, 41, 3))
+@pytest.mark.parametrize("before", [0, 5, 11, 17])
+def test_a_vote_keeps_its_heading_motion_and_first_voter_and_no_voter_is_split(
+    height: int, before: int
+) -> None:
+    """A pause before a vote's heading or between two voters; never between the heading,
+    the motion and the first voter, inside a voter, or between the last voter and the result."""
+    scenario = catalog.open_scenario("june_1957").scenario
+    for vote in votes_of("june_1957"):
+
+        def drawn(r: Renderer, vote: ev.VoteHeld = vote) -> None:
+            for n in range(before):
+                r.out(f"line {n}")
+            r.on_vote(vote)
+
+        pages = _pages(height, drawn, scenario)
+        heading = f"Vote: {vote.title}"
+        start = next(n for n, page in enumerate(pages) if heading in page)
+        rows = render.vote_rows(vote)
+        assert "Motion:" in pages[start] and rows[0].who in pages[start], (height, before)
+        assert rows[-1].who in next(p for p in pages if "Result:" in p)
+        for page in pages[start + 1 :]:
+            starts = [row.who for row in rows] + ["- " + row.who for row in rows]
+            assert any(page.startswith(s) for s in starts), (height, before, page[:80])
+
+
+def test_a_unit_taller_than_the_screen_still_pauses_inside_it() -> None:
+    out = io.StringIO()
+    paging = pager.Pager(out, lambda: "\r", lambda: (80, 10))
+    with paging.together():
+        paging.write("".join(f"line {n}\n" for n in range(30)))
+    assert out.getvalue().count(pager.MORE) == 3

@@ -132,6 +132,14 @@ def conceded(scenario: Scenario, phase: str, choice: str) -> bool:
     return found is not None and found.concedes
 
 
+def invented(scenario: Scenario, phase: str, choice: str) -> bool:
+    """Whether ``choice`` in ``phase`` is counterfactual, by the flag the list of choices
+    shows (an event's ``historical`` is None in a scene that records no history, so it cannot
+    tell a player's invented choice from a documented one)."""
+    found = scenario.phases[phase].choice(choice) if phase in scenario.phases else None
+    return found is not None and found.counterfactual
+
+
 def format_date(iso: str | None, label: str | None) -> str:
     """'Tuesday 18 June 1957' from an ISO date, or the scene's own label when it has one."""
     if label:

@@ -35,6 +35,7 @@ from presidium.catalog import Opened
 from presidium.classroom import console as words
 from presidium.classroom import folder
 from presidium.classroom.session import Session
+from presidium.debrief import invented
 from presidium.errors import GameOver, IllegalChoice, UsageError
 from presidium.model import Scenario
 from presidium.printable import clean
@@ -291,8 +292,7 @@ class RoomRenderer(Renderer):
             style="presidium.script" if e.by == "script" else "presidium.choice",
         )
         text.append(clean(e.label))
-        if e.historical is False:
-            text.append(" [counterfactual]", style="presidium.counterfactual")
+        self.tag_counterfactual(text, invented(self.scenario, e.phase, e.choice))
         text.append(HOW.get(e.by, ""), style="presidium.label")
         self.out(text)
 

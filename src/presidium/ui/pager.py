@@ -68,6 +68,20 @@ def block_pauses(unit_rows: Sequence[int], shown: int, height: int) -> tuple[lis
     return before + where, shown
 
 
+def split_tall(units: Sequence[str], columns: int, height: int) -> list[str]:
+    """A block's units, each taller than the screen cut into its lines: kept whole, its
+    first rows would scroll away unread."""
+    page = max(1, height - 1)
+    out: list[str] = []
+    for unit in units:
+        lines = [line + "\n" for line in unit.split("\n")[:-1]]
+        if sum(rows(line, columns) for line in lines) > page:
+            out += lines
+        else:
+            out.append(unit)
+    return out
+
+
 def read_key() -> str:
     """One key from the terminal without waiting for Enter and without echoing it; "" when
     the input has ended. Ctrl-C still interrupts (the terminal sends the signal)."""
@@ -150,6 +164,7 @@ class Pager(io.TextIOBase):
             self.target.write("".join(units))
             return
         columns, height = self.size()
+        units = split_tall(units, columns, height)
         unit_rows = [sum(rows(line, columns) for line in unit.split("\n")[:-1]) for unit in units]
         where, self.shown = block_pauses(unit_rows, self.shown, height)
         self._emit(units, where)

@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from typing import IO, cast
 
 from rich import box
+from rich.align import Align
 from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.rule import Rule
 from rich.table import Table
@@ -43,6 +45,7 @@ from presidium.debrief import (
     endings_text,
     folded_text,
     format_date,
+    invented,
     more_text,
     verdict,
 )
@@ -523,11 +526,12 @@ class Renderer:
     def target_list(self, targets: Sequence[ev.TargetLine]) -> Table:
         """The targets, a line each, marked met or not in words (colour only repeats the word).
         Plain text gives the mark after the target, so that every line starts alike."""
+        return self.hanging(self.target_rows(targets))
+
+    def target_rows(self, targets: Sequence[ev.TargetLine]) -> list[tuple[Text, Text]]:
         if self.plain:
-            return self.hanging(
-                (Text("-"), T(f"{t.label}: {'met' if t.met else 'not met'}")) for t in targets
-            )
-        return self.hanging(
+            return [(Text("-"), T(f"{t.label}: {'met' if t.met else 'not met'}")) for t in targets]
+        return [
             (
                 Text("met", style="presidium.good")
                 if t.met
@@ -535,7 +539,7 @@ class Renderer:
                 T(t.label),
             )
             for t in targets
-        )
+        ]
 
     def goal(self, side: str, status: ev.Status) -> None:
         """The side's goal and its targets, as the game begins or is taken up again."""
@@ -550,19 +554,33 @@ class Renderer:
                 self.out(T("What you need (type 'status' to see it again):"))
                 self.out(self.target_list(mine))
             return
-        parts: list[RenderableType] = [T(goal)]
-        if mine:
-            parts += [
-                Text("\nWhat you need (type 'status' to see it again):", style="presidium.label"),
-                self.target_list(mine),
-            ]
+        # A pause may come between two targets, never inside one, nor between the heading
+        # and the goal, nor between the label and the first target.
+        units: list[list[RenderableType]] = [[T(goal)]]
+        rows = self.target_rows(mine)
+        marker = max((cell_len(marker.plain) for marker, _ in rows), default=0)
+        label = Text("\nWhat you need (type 'status' to see it again):", style="presidium.label")
+        for n, row in enumerate(rows):
+            units.append(
+                [label, self.hanging([row], marker)] if not n else [self.hanging([row], marker)]
+            )
         self.blank()
-        self.out(boxed(parts, Text("Your goal", style="presidium.title")))
+        with self.together():
+            for unit in boxed_units(units, Text("Your goal", style="presidium.title")):
+                self.out(unit)
 
     def on_vote(self, e: ev.VoteHeld) -> None:
-        self.heading(f"Vote: {'[Counterfactual] ' if e.counterfactual else ''}{e.title}")
-        self.out(T(f"Motion: {e.motion}"))
+        """The vote's heading, motion and voters, and its result. On a screen a pause may come
+        between two voters, never inside one, nor between the heading, the motion and the
+        first voter, nor between the last voter and the result."""
+        heading = self.heading_parts(
+            f"Vote: {'[Counterfactual] ' if e.counterfactual else ''}{e.title}"
+        )
+        motion = T(f"Motion: {e.motion}")
         if self.plain:  # a line a voter; a wrapped line stays under the voter's name
+            for part in heading:
+                self.out(part)
+            self.out(motion)
             rows = [
                 (Text("-"), T(f"{b.name} {VOTE_WORDS[b.vote]}: {ballot_why(b)}")) for b in e.ballots
             ]
@@ -578,33 +596,56 @@ class Renderer:
             ]
             if rows:
                 self.out(self.hanging(rows))
-        else:
-            self.out(self.vote_layout(e))
-        self.vote_result(e)
+            self.out(self.vote_result_line(e))
+            return
+        units = self.vote_layout(e)
+        units[0] = Group(*heading, motion, units[0])
+        units[-1] = Group(units[-1], self.vote_result_line(e))
+        with self.together():
+            for unit in units:
+                self.out(unit)
 
-    def vote_layout(self, e: ev.VoteHeld) -> RenderableType:
+    def vote_layout(self, e: ev.VoteHeld) -> list[RenderableType]:
         """A vote's voters as a table when every name, vote and word of the reasons fits the
-        width; otherwise stacked, one voter to a paragraph, so nothing is ever cut."""
+        width; otherwise stacked, one voter to a paragraph, so nothing is ever cut. One
+        renderable a voter (the first with the table's head, the last with its foot), which
+        print as one table: a pager may pause between them."""
         rows = vote_rows(e)
         widths = table_widths(rows, self.console.width)
         if widths is None:
-            stacked = []
+            stacked: list[RenderableType] = []
             for row in rows:
                 line = Text()
                 line.append(clean(row.who), style="presidium.choice")
                 line.append(" ")
                 line.append(clean(row.vote), style=row.style)
                 line.append(": " + clean(row.why))
-                stacked.append((Text("-"), line))
-            return Group(self.hanging(stacked), Text())
+                stacked.append(self.hanging([(Text("-"), line)]))
+            if not stacked:
+                return [Text()]
+            return [*stacked[:-1], Group(stacked[-1], Text())]
         voter, vote = widths
-        table = Table(box=box.SIMPLE_HEAD, expand=True, show_lines=False)
-        table.add_column("Voter", width=voter)
-        table.add_column("Vote", width=vote, no_wrap=True)
-        table.add_column("Why", ratio=1)
-        for row in rows:
-            table.add_row(T(row.who), Text(clean(row.vote), style=row.style), T(row.why))
-        return table
+        units: list[RenderableType] = []
+        listed: list[VoteRow | None] = [*rows] or [None]
+        for n, voter_row in enumerate(listed):
+            table = Table(box=box.SIMPLE_HEAD, expand=True, show_edge=False, show_header=not n)
+            table.add_column("Voter", width=voter)
+            table.add_column("Vote", width=vote, no_wrap=True)
+            table.add_column("Why", ratio=1)
+            if voter_row is not None:
+                table.add_row(
+                    T(voter_row.who),
+                    Text(clean(voter_row.vote), style=voter_row.style),
+                    T(voter_row.why),
+                )
+            parts: list[RenderableType] = [Padding(table, (0, 1))]
+            edge = Padding(Text(), (0, 1))  # the table's top and bottom edges: blank
+            if not n:
+                parts.insert(0, edge)
+            if n == max(0, len(rows) - 1):
+                parts.append(edge)
+            units.append(Group(*parts))
+        return units
 
     def scene_notes(self, notes: Iterable[SceneNotes], heading: str) -> None:
         """The history notes of the scenes played, scene by scene, each with its sources."""
@@ -637,14 +678,15 @@ class Renderer:
         return True
 
     def vote_result(self, e: ev.VoteHeld) -> None:
+        self.out(self.vote_result_line(e))
+
+    def vote_result_line(self, e: ev.VoteHeld) -> Text:
         """The line that ends a vote: the totals, and whether the motion passed."""
         result = "PASSED" if e.passed else "FAILED"
-        self.out(
-            Text(
-                f"Result: {e.votes_for} for, {e.votes_against} against, {e.abstentions} abstaining. "
-                f"The motion {result}.",
-                style="presidium.title",
-            )
+        return Text(
+            f"Result: {e.votes_for} for, {e.votes_against} against, {e.abstentions} abstaining. "
+            f"The motion {result}.",
+            style="presidium.title",
         )
 
     def on_decision(self, e: ev.DecisionNeeded) -> None:
@@ -683,13 +725,18 @@ class Renderer:
         if option.odds:
             odds = ", ".join(f"{clean(label)} {percent}%" for label, percent in option.odds)
             line.append(f" (chances: {odds})", style="presidium.odds")
-        if option.counterfactual:
-            line.append(" [counterfactual]", style="presidium.counterfactual")
+        self.tag_counterfactual(line, option.counterfactual)
         if not option.available:
             line.append(
                 f" (unavailable: {clean(option.reason or '')})", style="presidium.unavailable"
             )
         return line
+
+    def tag_counterfactual(self, line: Text, counterfactual: bool) -> None:
+        """The one mark of an invented choice, alike in the list of choices and in the echo
+        of the choice taken."""
+        if counterfactual:
+            line.append(" [counterfactual]", style="presidium.counterfactual")
 
     def on_choice(self, e: ev.ChoiceMade) -> None:
         self.blank()
@@ -701,8 +748,7 @@ class Renderer:
             f"{who} chose: ", style="presidium.script" if e.by == "script" else "presidium.choice"
         )
         text.append(clean(e.label))
-        if e.historical is False:
-            text.append(" [counterfactual]", style="presidium.counterfactual")
+        self.tag_counterfactual(text, invented(self.scenario, e.phase, e.choice))
         self.out(text)
 
     def on_chance(self, e: ev.ChanceRolled) -> None:
@@ -853,8 +899,10 @@ class Renderer:
         self.out(T(f"Confidence labels: {confidence_legend()}."))
 
     def story_map(self, m: StoryMap) -> None:
-        """The scenes by date, the path taken marked, and the ending among the endings: a
-        line or two a date at any width (plain text names the marks in words)."""
+        """The scenes by date, the path taken marked, and the ending among the endings (plain
+        text names the marks in words). The date column is as wide as the longest date, so no
+        date is broken; where that would leave the scenes too little room, each date stands on
+        its own line with its scenes under it."""
         self.heading("Your path on the map")
         if self.plain:
             self.out(T("Scenes in story order, a date a line: your path, then other paths."))
@@ -862,7 +910,8 @@ class Renderer:
             self.out(T(MAP_KEY, "presidium.label"))
         rows: list[tuple[Text, RenderableType]] = []
         widest = max([cell_len("Endings"), *(cell_len(clean(r.when)) for r in m.rows)])
-        date_width = min(widest, max(MAP_DATES, self.console.width // 4))
+        beside = self.console.width - widest - 1 >= MAP_SCENES
+        room = self.console.width - widest - 1 if beside else self.console.width - MAP_INDENT
         for row in m.rows:
             if not row.scenes:
                 rows.append((Text(""), T(folded_text(row), "presidium.unavailable")))
@@ -883,13 +932,13 @@ class Renderer:
                 ]
                 if row.hidden:
                     items.append(T(more_text(row), "presidium.unavailable"))
-                line = packed(items, self.console.width - date_width - 1)
+                line = packed(items, room)
             rows.append((T(row.when, "presidium.date"), line))
         ends = [
             T(text if self.plain else f"{mark} {text}", "presidium.ending" if n == 0 else "")
             for n, (mark, text) in enumerate(endings_text(m))
         ]
-        fitted = packed(ends, self.console.width - date_width - 1)
+        fitted = packed(ends, room)
         rows.append(
             (T("Endings", "presidium.date"), Text("; ").join(ends) if self.plain else fitted)
         )
@@ -899,8 +948,14 @@ class Renderer:
                 said.append_text(body if isinstance(body, Text) else Text(str(body)))
                 self.out(said)
             return
+        if not beside:
+            for when, body in rows:
+                if when.plain:
+                    self.out(when)
+                self.out(Padding(body, (0, 0, 0, MAP_INDENT)))
+            return
         grid = Table.grid(padding=(0, 1))
-        grid.add_column(width=date_width)
+        grid.add_column(width=widest, no_wrap=True)
         grid.add_column(ratio=1)
         for when, body in rows:
             grid.add_row(when, body)
@@ -1045,6 +1100,17 @@ def boxed(parts: Sequence[RenderableType], title: Text) -> Panel:
     return Panel(Group(*parts), title=title, box=box.SIMPLE, padding=(0, 1))
 
 
+def boxed_units(units: Sequence[Sequence[RenderableType]], title: Text) -> list[RenderableType]:
+    """What ``boxed`` draws, as one renderable for each unit of parts, printed apart so
+    that a pager can pause between units (the title goes with the first)."""
+    out: list[RenderableType] = []
+    for n, unit in enumerate(units):
+        parts = list(unit) + ([Text()] if n == len(units) - 1 else [])
+        body = Padding(Group(*parts), (0, 2))
+        out.append(Group(Align.center(Text.assemble(" ", title, " ")), body) if not n else body)
+    return out
+
+
 def packed(items: Sequence[Text], width: int, joint: str = " · ") -> Text:
     """Items joined by ``joint``, a line broken only between items while each fits: a mark
     stays with its title. An item wider than the line wraps on its own lines."""
@@ -1092,7 +1158,8 @@ def vote_rows(e: ev.VoteHeld) -> list[VoteRow]:
     return rows
 
 
-MAP_DATES = 22  # the map's date column; a longer date wraps at its words
+MAP_SCENES = 36  # the least room beside the dates for a map's scenes; else they go under them
+MAP_INDENT = 2  # scenes under their date are indented this much
 TABLE_EDGES = 10  # a three-column SIMPLE_HEAD table: two edges, two gaps, six spaces of padding
 NARROWEST_WHY = 30  # a reason in a narrower column reads as a few words a line: stack instead
 WIDEST_VOTER = 28  # a bloc's long name wraps within this; a person's name never does
