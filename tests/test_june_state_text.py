@@ -20,10 +20,9 @@ from presidium.engine import Game
 from presidium.model import Scenario
 
 
-def at(scenario: Scenario, phase: str, side: str = "khrushchev", **values: Any) -> list[ev.Event]:
-    """Enter ``phase`` of a fresh game with ``values`` forced (``zhukov__stance`` stands for
-    ``zhukov.stance``), as a player arriving there in that state sees it; runs to the next
-    decision of ``side``."""
+def arrive(scenario: Scenario, phase: str, side: str, **values: Any) -> tuple[Game, list[ev.Event]]:
+    """A fresh game entering ``phase`` with ``values`` forced (``zhukov__stance`` stands for
+    ``zhukov.stance``), run to the next decision of ``side``: the game and what was shown."""
     game = Game(scenario, [side], seed=1)
     game.start()
     game.restore(dataclasses.replace(game.snapshot(), state=phase, pending=None))
@@ -31,7 +30,12 @@ def at(scenario: Scenario, phase: str, side: str = "khrushchev", **values: Any) 
     out: list[ev.Event] = []
     game._enter(out)
     game._advance(out)
-    return out
+    return game, out
+
+
+def at(scenario: Scenario, phase: str, side: str = "khrushchev", **values: Any) -> list[ev.Event]:
+    """What a player arriving at ``phase`` in that state sees."""
+    return arrive(scenario, phase, side, **values)[1]
 
 
 def scene(events: list[ev.Event], phase: str) -> str:
@@ -52,13 +56,7 @@ def told(events: list[ev.Event]) -> str:
 
 def take(scenario: Scenario, phase: str, choice: str, side: str, **values: Any) -> str:
     """What the player is told after taking ``choice`` in ``phase`` in the forced state."""
-    game = Game(scenario, [side], seed=1)
-    game.start()
-    game.restore(dataclasses.replace(game.snapshot(), state=phase, pending=None))
-    game.values.update({k.replace("__", "."): v for k, v in values.items()})
-    out: list[ev.Event] = []
-    game._enter(out)
-    game._advance(out)
+    game, _ = arrive(scenario, phase, side, **values)
     assert game.phase is not None and game.phase.id == phase
     return told(game.step(choice))
 
