@@ -31,8 +31,7 @@ def play(scenario: Scenario, side: str, seed: int) -> tuple[int, str, bool]:
         decision = next(e for e in reversed(events) if isinstance(e, ev.DecisionNeeded))
         choice = agent.choose(decision)
         phase = game.phase
-        picked = phase.choice(choice) if phase is not None else None
-        conceded = conceded or bool(picked is not None and picked.concedes)
+        conceded = conceded or (phase is not None and scenario.concedes(phase.id, choice))
         decisions += 1
         events = game.step(choice)
     assert game.ending is not None

@@ -126,12 +126,6 @@ def verdict(
     return f"A defeat: {why}this ending is a victory for {name}."
 
 
-def conceded(scenario: Scenario, phase: str, choice: str) -> bool:
-    """Whether taking ``choice`` in ``phase`` gives the game up (its ``concedes``)."""
-    found = scenario.phases[phase].choice(choice) if phase in scenario.phases else None
-    return found is not None and found.concedes
-
-
 def invented(scenario: Scenario, phase: str, choice: str) -> bool:
     """Whether ``choice`` in ``phase`` is counterfactual, by the flag the list of choices
     shows (an event's ``historical`` is None in a scene that records no history, so it cannot
@@ -410,7 +404,7 @@ def build(scenario: Scenario, game: Game, side: str) -> Debrief:
                 (
                     t.label
                     for t in reversed(game.trail)
-                    if t.seat == side and t.by == "player" and conceded(scenario, t.phase, t.choice)
+                    if t.seat == side and t.by == "player" and scenario.concedes(t.phase, t.choice)
                 ),
                 None,
             ),

@@ -523,5 +523,10 @@ class Scenario:
             return self.actors[seat].name
         return seat
 
+    def concedes(self, phase: str, choice: str) -> bool:
+        """Whether taking ``choice`` in ``phase`` gives the game up (its ``concedes``)."""
+        found = self.phases[phase].choice(choice) if phase in self.phases else None
+        return found is not None and found.concedes
+
     def initial_values(self) -> dict[str, int | bool | str]:
         return {name: var.initial for name, var in self.variables.items()}

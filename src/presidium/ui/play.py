@@ -540,7 +540,7 @@ class Sitting:
         phase = self.game.phase if self.game is not None else None
         if not option.available or phase is None or not self.options.confirm:
             return False
-        return any(c.id == option.id and c.concedes for c in phase.choices)
+        return self.scenario.concedes(phase.id, option.id)
 
     def _give_up(self, option: ev.Option) -> bool:
         """Say what giving up means, and take it only on a yes; anything else fights on."""

@@ -41,7 +41,6 @@ from presidium.debrief import (
     Step,
     StoryMap,
     ballot_why,
-    conceded,
     endings_text,
     folded_text,
     format_date,
@@ -742,7 +741,7 @@ class Renderer:
         self.blank()
         # "X chose" reads well whether a seat's name is singular or plural ("The plotters").
         who = "You" if e.by == "player" and e.seat == self.seat else clean(e.seat_name)
-        if who == "You" and conceded(self.scenario, e.phase, e.choice):
+        if who == "You" and self.scenario.concedes(e.phase, e.choice):
             self.gave_up = e.label
         text = Text(
             f"{who} chose: ", style="presidium.script" if e.by == "script" else "presidium.choice"
