@@ -279,6 +279,30 @@ def test_a_paused_game_holds_its_countdowns() -> None:
     assert classroom.remaining_ms(ballot.request) == left
 
 
+def test_a_bench_decides_by_the_hands_raised_on_its_phones(client: TestClient) -> None:
+    scenario = catalog.open_scenario("june_1957").scenario
+    session = Session.new(scenario, seating.benches(scenario, 4), SEED)
+    classroom = Classroom(session, now=Clock())
+    classroom.deal_codes()
+    with TestClient(web_app.create_app(classroom)) as bench_client:
+        request = next(iter(session.game.requests.values()))
+        bench = request.roles[0]
+        phones = [join(bench_client, classroom, bench) for _ in range(2)]  # two students
+        mine = bench_client.get("/api/state", headers=phones[0]).json()["requests"][0]["mine"]
+        assert mine["do"] == "hands"
+        choices = [o["id"] for o in mine["options"] if o["available"]]
+        body = {"nonce": "hand-0001", "do": "hands", "request": request.request}
+        first = bench_client.post(
+            "/api/act", headers=phones[0], json={**body, "choice": choices[0]}
+        )
+        assert first.status_code == 200 and request.request in session.game.requests
+        body["nonce"] = "hand-0002"
+        bench_client.post("/api/act", headers=phones[1], json={**body, "choice": choices[0]})
+        assert request.request not in session.game.requests
+        counted = next(e for e in session.events if e.type == "hands")
+        assert counted.chosen == choices[0] and dict(counted.counts)[choices[0]] == 2
+
+
 # ---------------------------------------------------------------------- the limits
 
 
@@ -486,6 +510,7 @@ def test_serve_end_to_end_then_run_resumes_the_same_session(tmp_path: Path) -> N
     (place,) = (tmp_path / "classes").iterdir()
     assert (place / "join-cards.html").is_file() and (place / "web.json").is_file()
     assert code not in (place / "web.json").read_text()
+    assert f'<strong class="code">{code}</strong>' in (place / "sheets.html").read_text()
     save = json.loads((place / "save.json").read_text())
     assert save["log"][0]["by"] == "role:molotov"
     resumed = subprocess.run(

@@ -219,7 +219,8 @@ class Classroom:
             if keys.code_hash and secrets.compare_digest(hashed, keys.code_hash):
                 token = secrets.token_urlsafe(16)
                 keys.tokens.add(digest(token))
-                keys.code = ""  # claimed: no longer shown, still valid for the same student
+                if not keys.seat.startswith(seating.BENCH):  # a bench's code is shared
+                    keys.code = ""  # claimed: no longer shown; still valid for its student
                 self.changed()
                 return keys.seat, clean(keys.name), token
         self.failures.append(now)

@@ -23,8 +23,13 @@ from presidium import web
 from presidium.printable import clean
 
 DEFAULT_PORT = 1957
-SHUTDOWN_SECONDS = 2  # uvicorn's grace for open connections; streams end at once anyway
+SHUTDOWN_SECONDS = 2
+TEACHER_LINK = (
+    "teacher-link",
+    "your page's address and key, for your own phone (not projected)",
+)  # uvicorn's grace for open connections; streams end at once anyway
 CARDS = "join-cards.html"
+SHEETS = "sheets.html"  # the role sheets, each with its join code
 
 
 def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
@@ -38,7 +43,7 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
     from presidium.ui.render import T, notice
     from presidium.web import network
     from presidium.web.app import Hub, create_app, run_server
-    from presidium.web.classroom import WEB_FILE, Classroom, Rejected
+    from presidium.web.classroom import WEB_FILE, WEB_HELP, Classroom, Rejected
 
     host = args.host
     sock, port = network.pick_port(host, args.port)
@@ -63,6 +68,8 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
     classroom.join_url = urls[0]
     cards = teacher.place / CARDS
     _write_atomic(cards, join_cards(classroom, codes, urls[0]))
+    sheets = teacher.place / SHEETS
+    _write_atomic(sheets, role_sheets(classroom, codes, urls[0]))
 
     hub_holder: dict[str, Any] = {}
 
@@ -83,6 +90,12 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
             return True
         parsed = words.parse(line, teacher.view())
         if parsed is None:
+            return True
+        if isinstance(parsed, words.Command) and parsed.word == "help" and not parsed.target:
+            teacher.help()
+            screen.out(T("On the network:", "presidium.title"))
+            for usage, what in (*WEB_HELP, TEACHER_LINK):
+                screen.out(T(f"  {usage}: {what}"))
             return True
         if isinstance(parsed, words.Problem):
             teacher.error(parsed.reason[:1].upper() + parsed.reason[1:])
@@ -147,7 +160,7 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
 
     teacher.welcome(resuming)
     keep_web()
-    _announce(screen.console, urls, port, args.port, network.qr_text(urls[0]), cards)
+    _announce(screen.console, urls, port, args.port, network.qr_text(urls[0]), sheets, cards)
     notice(screen.console, f"The session is kept in {teacher.place}.")
     screen.out(T("Type 'help' for the console words; 'quit' stops the server.", "presidium.label"))
     try:
@@ -177,7 +190,9 @@ def _host_in_url(ip: str) -> str:
     return f"[{ip}]" if ":" in ip else ip
 
 
-def _announce(console: Any, urls: list[str], port: int, wanted: int, qr: str, cards: Path) -> None:
+def _announce(
+    console: Any, urls: list[str], port: int, wanted: int, qr: str, sheets: Path, cards: Path
+) -> None:
     from presidium.ui.render import T
 
     def say(text: str, style: str = "") -> None:
@@ -194,10 +209,8 @@ def _announce(console: Any, urls: list[str], port: int, wanted: int, qr: str, ca
     console.file.write(qr)
     console.file.flush()
     say(f"Projector: {urls[0]}room", "presidium.label")
-    say(
-        f"Join codes, one card a role, to print and hand out: {cards}",
-        "presidium.label",
-    )
+    say(f"Role sheets with each role's join code, to print: {sheets}", "presidium.label")
+    say(f"The codes alone, on cards to cut out: {cards}", "presidium.label")
     say(
         "Type 'codes' for the codes, and 'teacher-link' for your own page "
         "(not while the screen is projected).",
@@ -215,6 +228,17 @@ def teacher_link(console: Any, urls: list[str], key: str) -> None:
     console.print(T(f"  {link}"), soft_wrap=True)
     console.file.write(network.qr_text(link))
     console.file.flush()
+
+
+def role_sheets(classroom: Any, codes: dict[str, str], url: str) -> str:
+    """The class's handouts (``class sheets``), each role's sheet with its join code."""
+    from dataclasses import replace
+
+    from presidium.classroom import paper, sheets
+
+    session = classroom.session
+    handouts = sheets.build(session.scenario, session.seating)
+    return paper.html(replace(handouts, join_url=url, codes=tuple(codes.items())))
 
 
 def join_cards(classroom: Any, codes: dict[str, str], url: str) -> str:
