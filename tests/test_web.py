@@ -146,6 +146,25 @@ def test_reseat_signs_the_old_device_out(client: TestClient, classroom: Classroo
     assert client.post("/api/act", headers=phone, json={"nonce": "n" * 8}).status_code == 401
 
 
+def test_a_phone_without_a_code_is_seated_by_the_teacher(
+    client: TestClient, classroom: Classroom
+) -> None:
+    answer = client.post("/api/device")
+    tag, token = answer.json()["device"], answer.json()["token"]
+    client.cookies.clear()  # this client is the teacher too
+    phone = {"X-Presidium-Seat": token}
+    assert client.get("/api/state", headers=phone).json()["device"] == tag
+    key = teacher_headers(classroom)
+    assert client.get("/api/state", headers=key).json()["waiting"] == [tag]
+    refused = client.post("/api/teacher", headers=key, json={"line": "assign ZZZ bulganin"})
+    assert refused.status_code == 409
+    said = client.post("/api/teacher", headers=key, json={"line": f"assign {tag.lower()} bulganin"})
+    assert said.status_code == 200, said.text
+    state = client.get("/api/state", headers=phone).json()
+    assert state["viewer"] == "seat" and state["seat"]["seat"] == "bulganin"
+    assert client.get("/api/state", headers=key).json()["waiting"] == []
+
+
 # ---------------------------------------------------------------------- what each viewer sees
 
 

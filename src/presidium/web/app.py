@@ -220,7 +220,19 @@ def create_app(classroom: Classroom, hub: Hub | None = None) -> Starlette:
         return response
 
     async def state(request: Request) -> Response:
-        return JSONResponse(classroom.state(viewer(request)))
+        body = classroom.state(viewer(request))
+        tag = classroom.tag_of(token_of(request)) if body["viewer"] == "room" else None
+        if tag is not None:  # a phone waiting for the teacher to seat it
+            body["viewer"], body["device"] = "device", tag
+        return JSONResponse(body)
+
+    @answering
+    async def device(request: Request) -> Response:
+        address = request.client.host if request.client else "?"
+        tag, token = classroom.device(address)
+        response = JSONResponse({"device": tag, "token": token})
+        response.set_cookie(SEAT_COOKIE, token, httponly=True, samesite="strict", max_age=12 * 3600)
+        return response
 
     @answering
     async def act(request: Request) -> Response:
@@ -255,9 +267,8 @@ def create_app(classroom: Classroom, hub: Hub | None = None) -> Starlette:
 
     async def stream(request: Request) -> Response:
         who = viewer(request)
-        if who == "room" and (
-            request.headers.get("x-presidium-seat") or request.cookies.get(SEAT_COOKIE)
-        ):
+        token = token_of(request)
+        if who == "room" and token and classroom.tag_of(token) is None:
             return JSONResponse({"error": "this device's role was signed out"}, status_code=401)
         last = request.headers.get("last-event-id") or request.query_params.get("after") or "0"
         after = int(last) if last.isdigit() else 0
@@ -276,6 +287,7 @@ def create_app(classroom: Classroom, hub: Hub | None = None) -> Starlette:
         Route("/qr.svg", qr),
         Route("/healthz", healthz),
         Route("/api/join", join, methods=["POST"]),
+        Route("/api/device", device, methods=["POST"]),
         Route("/api/leave", leave, methods=["POST"]),
         Route("/api/state", state),
         Route("/api/stream", stream),

@@ -161,6 +161,7 @@ class Classroom:
         self.failures: deque[float] = deque()
         self.answers: dict[str, dict[str, dict[str, Any]]] = {}  # viewer -> nonce -> answer
         self.hands: dict[str, dict[str, str]] = {}  # benches: request -> token hash -> choice
+        self.devices: dict[str, str] = {}  # a phone with no code: its tag -> its token's hash
         for request in session.game.requests.values():
             self._start_timer(request)
 
@@ -199,6 +200,41 @@ class Classroom:
             if hashed in keys.tokens:
                 return keys.seat
         return None
+
+    def device(self, address: str) -> tuple[str, str]:
+        """A phone with no code asks to be seated: (its two-character tag, which the teacher
+        reads off its screen and types as ``assign TAG ROLE``; a device token)."""
+        if not self.join_limit.allow(address, self.now()):
+            raise Rejected(429, "too many tries from this device; wait a minute and try again")
+        if len(self.devices) >= 500:
+            raise Rejected(429, "too many phones are waiting; ask the teacher")
+        while True:
+            tag = "".join(secrets.choice(ALPHABET) for _ in range(2))
+            if tag not in self.devices:
+                break
+        token = secrets.token_urlsafe(16)
+        self.devices[tag] = digest(token)
+        self.changed()
+        return tag, token
+
+    def tag_of(self, token: str | None) -> str | None:
+        """The tag of a waiting phone (one that asked to be seated and is not yet)."""
+        if not token or len(token) > 100:
+            return None
+        hashed = digest(token)
+        return next((tag for tag, h in self.devices.items() if h == hashed), None)
+
+    def assign(self, tag: str, seat: str) -> None:
+        """Seat the waiting phone ``tag`` at ``seat`` (the teacher's ``assign``)."""
+        hashed = self.devices.pop(tag.upper(), None)
+        if hashed is None:
+            waiting = ", ".join(sorted(self.devices)) or "none"
+            raise Rejected(409, f"no phone shows the tag '{tag}'; waiting now: {waiting}")
+        keys = self.keys[seat]
+        keys.tokens.add(hashed)
+        if not seat.startswith(seating.BENCH):
+            keys.code = ""
+        self.changed()
 
     def join(self, typed: str, address: str) -> tuple[str, str, str]:
         """Claim a seat with its join code: (seat, its name, a new device token).
@@ -542,6 +578,14 @@ class Classroom:
             "(on your screens only)."
         ]
 
+    def _assign(self, rest: str) -> list[str]:
+        parts = rest.split()
+        if len(parts) != 2:
+            raise Rejected(409, "say 'assign TAG ROLE', with the tag the phone shows")
+        seat = self._seat_word(parts[1])
+        self.assign(parts[0], seat)
+        return [f"The phone {parts[0].upper()} plays {clean(self.keys[seat].name)}."]
+
     def _codes(self, _rest: str) -> list[str]:
         return [
             f"{clean(k.name)}: {k.code or ('signed in' if k.claimed else 'no code: reseat it')}"
@@ -585,6 +629,7 @@ class Classroom:
         else:
             body["seat"] = self._sheet(seat, seen)
         if viewer == ev.TEACHER:
+            body["waiting"] = sorted(self.devices)
             body["roster"] = [
                 {
                     "seat": k.seat,
@@ -748,10 +793,12 @@ WEB_WORDS: dict[str, Callable[[Classroom, str], list[str]]] = {
     "reseat": Classroom._reseat,
     "label": Classroom._label,
     "codes": Classroom._codes,
+    "assign": Classroom._assign,
 }
 WEB_HELP = (
     ("time [REQUEST] +1m | 3m", "more time on the countdown, or this long from now"),
     ("reseat ROLE", "sign that role's devices out and give it a new join code"),
     ('label ROLE "NAME"', "your own name for a student, on your screens only"),
     ("codes", "the join codes of the roles nobody has claimed"),
+    ("assign TAG ROLE", "seat a phone with no code: the tag is the one its screen shows"),
 )

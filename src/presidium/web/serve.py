@@ -43,7 +43,7 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
     from presidium.ui.render import T, notice
     from presidium.web import network
     from presidium.web.app import Hub, create_app, run_server
-    from presidium.web.classroom import WEB_FILE, WEB_HELP, Classroom, Rejected
+    from presidium.web.classroom import WEB_FILE, WEB_HELP, WEB_WORDS, Classroom, Rejected
 
     host = args.host
     sock, port = network.pick_port(host, args.port)
@@ -81,7 +81,7 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
         if word == "teacher-link":
             teacher_link(screen.console, urls, key)
             return True
-        if word in ("time", "reseat", "label", "codes"):
+        if word in WEB_WORDS:
             try:
                 for said in classroom.teacher_line(line):
                     screen.out(T(said, "presidium.label"))
