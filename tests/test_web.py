@@ -129,12 +129,15 @@ def test_wrong_codes_are_refused_and_rate_limited(client: TestClient) -> None:
 
 
 def test_many_failures_from_anywhere_lock_joining(classroom: Classroom) -> None:
+    told: list[str] = []
+    classroom.notice = told.append
     for n in range(100):
         with pytest.raises(Rejected):
             classroom.join(f"XXXX-{n:05d}", f"10.0.{n // 250}.{n % 250}")
     with pytest.raises(Rejected) as refused:
         classroom.join(classroom.keys["molotov"].code, "10.9.9.9")
     assert refused.value.status == 429
+    assert len(told) == 1 and "joining is paused" in told[0]
 
 
 def test_reseat_signs_the_old_device_out(client: TestClient, classroom: Classroom) -> None:

@@ -162,6 +162,7 @@ class Classroom:
         self.answers: dict[str, dict[str, dict[str, Any]]] = {}  # viewer -> nonce -> answer
         self.hands: dict[str, dict[str, str]] = {}  # benches: request -> token hash -> choice
         self.devices: dict[str, str] = {}  # a phone with no code: its tag -> its token's hash
+        self.notice: Callable[[str], None] = lambda _text: None  # a warning for the teacher
         for request in session.game.requests.values():
             self._start_timer(request)
 
@@ -260,6 +261,12 @@ class Classroom:
                 self.changed()
                 return keys.seat, clean(keys.name), token
         self.failures.append(now)
+        if len(self.failures) == FAILURES_LOCK:
+            self.notice(
+                f"{FAILURES_LOCK} wrong join codes in {int(LOCK_WINDOW // 60)} minutes: joining "
+                "is paused for a while. Someone may be guessing codes; 'reseat ROLE' gives a "
+                "role a new one."
+            )
         raise Rejected(404, "no role has that code; check the code on your sheet")
 
     def reseat(self, seat: str) -> str:

@@ -59,6 +59,7 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
         _write_atomic(web_file, classroom.to_json())
 
     classroom.listeners.append(keep_web)
+    classroom.notice = teacher.error
     codes = classroom.deal_codes()
     key = classroom.new_teacher_key()
     places = [a for a in network.addresses() if host in ("0.0.0.0", "::", a.ip)] or [
