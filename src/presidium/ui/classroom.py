@@ -398,6 +398,12 @@ class Teacher:
         answer = self.reader.read(prompt)
         if answer is None:
             return None
+        self.echo_line(prompt, answer)
+        return answer
+
+    def echo_line(self, prompt: str, answer: str) -> None:
+        """Show and record a line just read, as ``read`` describes (``class serve`` reads in
+        a thread of its own and echoes in the game's)."""
         hidden = words.private(answer, self.view())
         shown = prompt + (PRIVATE_LINE if hidden else as_echoed(answer))
         if self.reader.interactive:
@@ -408,7 +414,6 @@ class Teacher:
             self.screen.echo(shown)
         with signals.holding():
             self.record.echo(shown)
-        return answer
 
     def erase(self, typed: int) -> None:
         """Take a line just typed off the terminal: the cursor up over its rows, each erased."""

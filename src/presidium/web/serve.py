@@ -38,7 +38,7 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
     import uvicorn
 
     from presidium.classroom import console as words
-    from presidium.ui.classroom import open_teacher
+    from presidium.ui.classroom import PROMPT, open_teacher
     from presidium.ui.play import PlayerQuit
     from presidium.ui.render import T, notice
     from presidium.web import network
@@ -50,7 +50,23 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
     teacher, resuming = open_teacher(args, "serve")
     teacher.verb = "serve"
     screen = teacher.screen
-    classroom = Classroom(teacher.session, now_ms=teacher.now_ms, accepted=teacher.took)
+    typing = {"at_prompt": False}  # the console thread waits at the prompt
+
+    def end_told() -> None:
+        if teacher.session.game.over and not teacher.told_end:
+            teacher.told_end = True
+            teacher.ended()
+
+    def from_phones(taken: list[Any]) -> None:
+        """What phones (or a countdown) did, shown on the console as the room sees it; the
+        prompt is shown again below it, since the output came while the teacher was at it."""
+        teacher.took(taken)
+        end_told()
+        if typing["at_prompt"] and teacher.reader.interactive:
+            screen.console.file.write(PROMPT)
+            screen.console.file.flush()
+
+    classroom = Classroom(teacher.session, now_ms=teacher.now_ms, accepted=from_phones)
     web_file = teacher.place / WEB_FILE
     if resuming and web_file.is_file():
         classroom.load_json(web_file.read_text(encoding="utf-8", errors="replace"))
@@ -76,6 +92,7 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
 
     def handle(line: str) -> bool:
         """One console line, in the loop's thread; False when the teacher quits."""
+        teacher.echo_line(PROMPT, line)
         word = line.strip().split(" ", 1)[0].lower() if line.strip() else ""
         if word in ("quit", "exit"):
             return False
@@ -113,9 +130,7 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
             )
         else:
             teacher.command(parsed)
-        if teacher.session.game.over and not teacher.told_end:
-            teacher.told_end = True
-            teacher.ended()
+        end_told()
         return True
 
     async def main() -> int:
@@ -136,14 +151,15 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
         quitting = {"code": 0}
 
         def console_thread() -> None:
-            prompt = "teacher> "
             while not server.should_exit:
+                typing["at_prompt"] = True
                 try:
-                    line = teacher.reader.read(prompt)
+                    line = teacher.reader.read(PROMPT)
                 except PlayerQuit:
                     line = "quit"
                 except (OSError, ValueError):
                     return
+                typing["at_prompt"] = False
                 if line is None:  # no keyboard (piped or closed): the server goes on
                     return
                 future = asyncio.run_coroutine_threadsafe(_call(handle, line), loop)
