@@ -266,7 +266,8 @@ def test_a_secret_ballot_reaches_only_its_voter(client: TestClient, classroom: C
     for headers in (neighbour, {}):
         state = client.get("/api/state", headers=headers).json()
         entry = next(r for r in state["requests"] if r["request"] == ballot.request)
-        assert entry["voted"] is None and entry["count"] == 1  # who voted: a count only
+        assert entry["count"] == 1 and len(entry["voted"]) == 1  # who has voted, never how
+        assert len(entry["waiting"]) == entry["of"] - 1
         assert "ballot_received" not in json.dumps(state)
         assert entry["mine"] is None if not headers else entry["mine"]["cast"] is None
     assert '"against"' not in json.dumps(client.get("/api/state").json())

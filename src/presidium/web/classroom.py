@@ -662,6 +662,7 @@ class Classroom:
             "remaining_ms": self.remaining_ms(request.request),
             "voters": names,
             "voted": None,
+            "waiting": None,
             "count": None,
             "of": None,
             "mine": None,
@@ -670,10 +671,11 @@ class Classroom:
             voted = game.voted(request.request)
             seats = [s for s in request.roles if s not in game.scripted]
             entry["count"], entry["of"] = sum(s in voted for s in seats), len(seats)
-            if request.ballot != "secret":
-                entry["voted"] = [
-                    clean(seating.seat_name(self.session.scenario, s)) for s in seats if s in voted
-                ]
+            # who has voted and who has not, in every kind of ballot; how, never (the room
+            # sees a secret ballot's totals only, and a simultaneous one's when it closes)
+            name = {s: clean(seating.seat_name(self.session.scenario, s)) for s in seats}
+            entry["voted"] = [name[s] for s in seats if s in voted]
+            entry["waiting"] = [name[s] for s in seats if s not in voted]
         elif request.kind == "decision" and request.request in self.hands:
             entry["count"] = len(self.hands[request.request])
             entry["of"] = sum(self.session.seating.size(s) for s in request.roles[:1])
