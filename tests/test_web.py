@@ -168,6 +168,23 @@ def test_a_phone_without_a_code_is_seated_by_the_teacher(
     assert client.get("/api/state", headers=key).json()["waiting"] == []
 
 
+def test_labels_stay_with_the_teacher_and_devices_stay_signed_in_on_resume(
+    client: TestClient, classroom: Classroom
+) -> None:
+    phone = join(client, classroom, "bulganin")
+    classroom.teacher_line('label bulganin "Aisha K."')
+    assert "Aisha" in json.dumps(
+        client.get("/api/state", headers=teacher_headers(classroom)).json()
+    )
+    for headers in (phone, {}):
+        assert "Aisha" not in json.dumps(client.get("/api/state", headers=headers).json())
+    again = Classroom(classroom.session, now=Clock())  # the next lesson, from the folder
+    again.load_json(classroom.to_json())
+    token = phone["X-Presidium-Seat"]
+    assert again.seat_of(token) == "bulganin" and again.keys["bulganin"].label == "Aisha K."
+    assert token not in classroom.to_json()
+
+
 # ---------------------------------------------------------------------- what each viewer sees
 
 
