@@ -78,10 +78,7 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
     classroom.notice = teacher.error
     codes = classroom.deal_codes()
     key = classroom.new_teacher_key()
-    places = [a for a in network.addresses() if host in ("0.0.0.0", "::", a.ip)] or [
-        network.Address(host, "", host.startswith("127."))
-    ]
-    urls = [f"http://{_host_in_url(a.ip)}:{port}/" for a in places]
+    urls = network.join_urls(port, host)  # best first: the one to show
     classroom.join_url = urls[0]
     cards = teacher.place / CARDS
     _write_atomic(cards, join_cards(classroom, codes, urls[0]))
