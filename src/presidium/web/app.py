@@ -316,13 +316,20 @@ async def _events(hub: Hub, viewer: str, after: int, request: Request) -> AsyncI
     classroom.connect(viewer)
     last = after
     presence: dict[str, int] | None = None
+    revision = classroom.revision
     try:
         yield ServerSentEvent(retry=RETRY_MS, comment="presidium")
         while True:
             wake = hub.wake
+            sent = False
             for seq, event in classroom.deliveries(viewer, last):
                 yield ServerSentEvent(json.dumps(event), event="game", id=str(seq))
+                sent = True
             last = max(last, len(classroom.session.events))
+            if classroom.revision != revision:
+                revision = classroom.revision
+                if not sent:  # a page asks for the state after game events anyway
+                    yield ServerSentEvent(json.dumps({"revision": revision}), event="state")
             now = classroom.presence()
             if viewer in ("room", ev.TEACHER) and now != presence:
                 presence = now

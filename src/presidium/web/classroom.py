@@ -163,6 +163,9 @@ class Classroom:
         self.hands: dict[str, dict[str, str]] = {}  # benches: request -> token hash -> choice
         self.devices: dict[str, str] = {}  # a phone with no code: its tag -> its token's hash
         self.notice: Callable[[str], None] = lambda _text: None  # a warning for the teacher
+        # bumped when what pages show changes without a game event (a countdown given more
+        # time, a phone seated or signed out, a label): streams then say ``state``
+        self.revision = 0
         for request in session.game.requests.values():
             self._start_timer(request)
 
@@ -215,7 +218,7 @@ class Classroom:
                 break
         token = secrets.token_urlsafe(16)
         self.devices[tag] = digest(token)
-        self.changed()
+        self.revised()
         return tag, token
 
     def tag_of(self, token: str | None) -> str | None:
@@ -235,7 +238,7 @@ class Classroom:
         keys.tokens.add(hashed)
         if not seat.startswith(seating.BENCH):
             keys.code = ""
-        self.changed()
+        self.revised()
 
     def join(self, typed: str, address: str) -> tuple[str, str, str]:
         """Claim a seat with its join code: (seat, its name, a new device token).
@@ -258,7 +261,7 @@ class Classroom:
                 keys.tokens.add(digest(token))
                 if not keys.seat.startswith(seating.BENCH):  # a bench's code is shared
                     keys.code = ""  # claimed: no longer shown; still valid for its student
-                self.changed()
+                self.revised()
                 return keys.seat, clean(keys.name), token
         self.failures.append(now)
         if len(self.failures) == FAILURES_LOCK:
@@ -273,7 +276,7 @@ class Classroom:
         """Sign every device out of ``seat`` and give it a new code."""
         self.keys[seat].tokens.clear()
         code = self.deal_codes([seat])[seat]
-        self.changed()
+        self.revised()
         return code
 
     # ------------------------------------------------------------------ persistence
@@ -308,6 +311,11 @@ class Classroom:
                     self.keys[seat].label = clean(label)[:MAX_LABEL]
 
     # ------------------------------------------------------------------ presence
+    def revised(self) -> None:
+        """What pages show has changed with no game event: tell them to ask for the state."""
+        self.revision += 1
+        self.changed()
+
     def changed(self) -> None:
         """Something a viewer may see has changed: wake every stream."""
         self._sync_timers()
@@ -371,7 +379,7 @@ class Classroom:
         total = max(0.0, left + seconds)
         paused = self.session.game.paused is not None
         self.timers[request] = Timer(None if paused else self.now() + total, total)
-        self.changed()
+        self.revised()
 
     def tick(self) -> bool:
         """Close every request whose countdown has run out; whether anything closed."""
@@ -485,7 +493,7 @@ class Classroom:
             raise Rejected(409, "that is not a choice here")
         raised = self.hands.setdefault(request_id, {})
         raised[digest(token)] = choice
-        self.changed()
+        self.revised()
         if len(raised) >= self.session.seating.size(seat):
             self.submit([self._closing(request_id, timer=False)])
         return {"accepted": True, "seq": len(self.session.events)}
@@ -579,7 +587,7 @@ class Classroom:
         seat_word, _, label = rest.partition(" ")
         seat = self._seat_word(seat_word)
         self.keys[seat].label = clean(label.strip().strip('"'))[:MAX_LABEL]
-        self.changed()
+        self.revised()
         return [
             f"{clean(self.keys[seat].name)} is labelled '{self.keys[seat].label}' "
             "(on your screens only)."
