@@ -837,7 +837,7 @@ def show(figures: dict[str, Any]) -> None:
     )
     if figures["votes_held_for_teacher"]:
         print(
-            f"  ({figures['votes_held_for_teacher']} votes waited, at most "
+            f"  ({figures['votes_held_for_teacher']} vote sends waited, at most "
             f"{f(figures['votes_held_max_ms'])}, for the number of the teacher's last event)"
         )
     if figures["streams_reopened"]:
