@@ -166,6 +166,15 @@ class Classroom:
         # bumped when what pages show changes without a game event (a countdown given more
         # time, a phone seated or signed out, a label): streams then say ``state``
         self.revision = 0
+        self.keys_changed: Callable[[], None] = lambda: None  # keep the signed-in devices
+        # Accepted actions wait here to be written and shown, together: when several phones
+        # act at once, the folder is written and the console drawn once for all of them.
+        # ``flush_soon`` (set by the server) arranges a ``flush``; with none, it is at once.
+        self.unsaved: list[tuple[Action, list[ev.Event]]] = []
+        self.flush_soon: Callable[[], None] | None = None
+        self._frames: list[bytes] = []
+        self._latest: dict[type[ev.Event], list[int]] = {}
+        self._indexed = 0
         for request in session.game.requests.values():
             self._start_timer(request)
 
@@ -236,6 +245,7 @@ class Classroom:
             raise Rejected(409, f"no phone shows the tag '{tag}'; waiting now: {waiting}")
         keys = self.keys[seat]
         keys.tokens.add(hashed)
+        self.keys_changed()
         if not seat.startswith(seating.BENCH):
             keys.code = ""
         self.revised()
@@ -259,6 +269,7 @@ class Classroom:
             if keys.code_hash and secrets.compare_digest(hashed, keys.code_hash):
                 token = secrets.token_urlsafe(16)
                 keys.tokens.add(digest(token))
+                self.keys_changed()
                 if not keys.seat.startswith(seating.BENCH):  # a bench's code is shared
                     keys.code = ""  # claimed: no longer shown; still valid for its student
                 self.revised()
@@ -275,6 +286,7 @@ class Classroom:
     def reseat(self, seat: str) -> str:
         """Sign every device out of ``seat`` and give it a new code."""
         self.keys[seat].tokens.clear()
+        self.keys_changed()
         code = self.deal_codes([seat])[seat]
         self.revised()
         return code
@@ -426,9 +438,20 @@ class Classroom:
                 out.extend(events)
         finally:
             if taken:
-                self.accepted(taken)
-                self.changed()
+                self.unsaved.extend(taken)
+                if self.flush_soon is None:
+                    self.flush()
+                else:
+                    self.flush_soon()
         return out
+
+    def flush(self) -> None:
+        """Write and show what was accepted since the last flush, then wake the streams:
+        nothing reaches a page before it is in the session folder."""
+        taken, self.unsaved = self.unsaved, []
+        if taken:
+            self.accepted(taken)
+        self.changed()
 
     def act(self, seat: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """A phone's action (``CONTRACT``: ``do`` and its fields): the answer to send."""
@@ -587,6 +610,7 @@ class Classroom:
         seat_word, _, label = rest.partition(" ")
         seat = self._seat_word(seat_word)
         self.keys[seat].label = clean(label.strip().strip('"'))[:MAX_LABEL]
+        self.keys_changed()
         self.revised()
         return [
             f"{clean(self.keys[seat].name)} is labelled '{self.keys[seat].label}' "
@@ -609,17 +633,39 @@ class Classroom:
 
     # ------------------------------------------------------------------ what a viewer sees
     def deliveries(self, viewer: str, after: int) -> list[tuple[int, dict[str, Any]]]:
-        return [(seq, e.to_dict()) for seq, e in self.session.deliveries(viewer, after)]
+        """The events ``viewer`` may see after number ``after``, numbered, as JSON data."""
+        events = self.session.events
+        return [
+            (i + 1, self.session.dict_of(i))
+            for i in range(max(0, after), len(events))
+            if audience.visible(events[i], viewer)
+        ]
+
+    def frames(self, viewer: str, after: int) -> bytes:
+        """The same as one piece of an event stream: each event encoded once, for everyone."""
+        events = self.session.events
+        frames = self._frames
+        while len(frames) < len(events):
+            n = len(frames)
+            data = json.dumps(self.session.dict_of(n), separators=(",", ":"))
+            frames.append(f"id: {n + 1}\nevent: game\ndata: {data}\n\n".encode())
+        return b"".join(
+            frames[i]
+            for i in range(max(0, after), len(events))
+            if audience.visible(events[i], viewer)
+        )
 
     def state(self, viewer: str) -> dict[str, Any]:
         """Everything a page needs to draw itself now (``CONTRACT``, ``GET /api/state``)."""
         session = self.session
         game = session.game
-        seen = list(audience.only(session.events, viewer))
+        self._index()
 
         def latest(kind: type[ev.Event]) -> dict[str, Any] | None:
-            found = next((e for e in reversed(seen) if isinstance(e, kind)), None)
-            return found.to_dict() if found is not None else None
+            for index in reversed(self._latest.get(kind, [])):
+                if audience.visible(session.events[index], viewer):
+                    return session.dict_of(index)
+            return None
 
         seat = viewer[len("role:") :] if viewer.startswith("role:") else None
         body: dict[str, Any] = {
@@ -642,7 +688,7 @@ class Classroom:
             body["connected"] = self.presence()
             body["join_url"] = self.join_url
         else:
-            body["seat"] = self._sheet(seat, seen)
+            body["seat"] = self._sheet(seat, viewer)
         if viewer == ev.TEACHER:
             body["waiting"] = sorted(self.devices)
             body["roster"] = [
@@ -738,7 +784,16 @@ class Classroom:
             and (self.session.game.room is None or self.session.game.room.holder(a.id) is None)
         ]
 
-    def _sheet(self, seat: str, seen: list[ev.Event]) -> dict[str, Any]:
+    def _index(self) -> None:
+        """Where the scenes, states of play, endings and envelopes are among the events."""
+        events = self.session.events
+        for index in range(self._indexed, len(events)):
+            kind = type(events[index])
+            if kind in (ev.PhaseStarted, ev.Status, ev.GameEnded, ev.Revealed):
+                self._latest.setdefault(kind, []).append(index)
+        self._indexed = len(events)
+
+    def _sheet(self, seat: str, viewer: str) -> dict[str, Any]:
         scenario = self.session.scenario
         role = scenario.roles.get(seating.role_of(seat))
         sheet: dict[str, Any] = {
@@ -748,7 +803,11 @@ class Classroom:
             "brief": "",
             "objectives": [],
             "knows": [],
-            "revealed": [e.to_dict() for e in seen if isinstance(e, ev.Revealed)],
+            "revealed": [
+                self.session.dict_of(i)
+                for i in self._latest.get(ev.Revealed, [])
+                if audience.visible(self.session.events[i], viewer)
+            ],
             "can": [],
             "stances": [{"id": k, "label": v} for k, v in scenario.stances.items()],
             "targets": self._targets(),
