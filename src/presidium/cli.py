@@ -109,6 +109,12 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"--port takes 1 to 65535, not {text!r}")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="presidium",
@@ -379,6 +385,40 @@ def _class_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
     )
     run.add_argument("--plain", action="store_true", help="no colour and no box drawing")
     run.add_argument(
+        "--width", type=_width, default=None, metavar="COLUMNS", help="lay text out this wide"
+    )
+    serve = verbs.add_parser(
+        "serve",
+        help="students play on their phones over the school network (the [classroom] extra)",
+        description="Play a class game on the school network: students join from a browser "
+        "with the code on their card, the projector opens /room, and this terminal is the "
+        "teacher's console, as in 'class run'. Needs: pip install \"presidium-1957[classroom]\".",
+    )
+    seated(serve, resumable=True)
+    serve.add_argument("--seed", type=_seed, default=None, metavar="N", help="the game's seed")
+    serve.add_argument(
+        "--resume",
+        nargs="?",
+        const="",
+        metavar="SESSION",
+        help="go on with a class session (the latest unfinished one, or this folder), "
+        "begun with 'serve' or 'run'",
+    )
+    serve.add_argument(
+        "--host",
+        default="0.0.0.0",
+        metavar="ADDRESS",
+        help="the address to serve on (default: every network of this computer)",
+    )
+    serve.add_argument(
+        "--port",
+        type=_port,
+        default=1957,
+        metavar="PORT",
+        help="the port (default 1957; a free one is taken if it is in use)",
+    )
+    serve.add_argument("--plain", action="store_true", help="no colour and no box drawing")
+    serve.add_argument(
         "--width", type=_width, default=None, metavar="COLUMNS", help="lay text out this wide"
     )
     debrief = verbs.add_parser(

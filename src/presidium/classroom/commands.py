@@ -15,6 +15,7 @@ VERBS: dict[str, tuple[str, str]] = {
     "debrief": ("presidium.classroom.postmortem", "debrief_command"),
     "replay": ("presidium.tools.replay", "class_command"),
     "run": ("presidium.ui.classroom", "run_command"),
+    "serve": ("presidium.web.serve", "serve_command"),
 }
 
 

@@ -187,9 +187,9 @@ def markdown(h: Handouts) -> str:
     mode = "roles" if h.mode == "roles" else "benches"
     out += [f"Scenario `{h.scenario}`, {size}, played in {mode}.", ""]
     for sheet in h.roles:
-        out += _md_role(sheet)
+        out += _md_role(h, sheet)
     for bench in h.benches:
-        out += _md_bench(bench)
+        out += _md_bench(h, bench)
     if h.mode == "roles":
         votes = "".join(f" {_md1(v)} |" for v in _vote_heads(h))
         out += ["---", "", "## Who's who", "", f"| Person | Office | Team |{votes} Played by |"]
@@ -234,8 +234,14 @@ def markdown(h: Handouts) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _md_role(s: RoleSheet) -> list[str]:
+def _md_join(h: Handouts, seat: str) -> list[str]:
+    join = _join_words(h, seat)
+    return [] if join is None else [f"On your phone: open {join[0]} and type `{join[1]}`.", ""]
+
+
+def _md_role(h: Handouts, s: RoleSheet) -> list[str]:
     out = ["---", "", f"## {_md1(s.name)}", ""]
+    out += _md_join(h, s.seat)
     if s.office:
         out += [f"*{_md1(s.office)}*", ""]
     rank = f"**{s.rank}.**" + (f" {_md1(_where(s))}" if s.ballots else "")
@@ -279,8 +285,9 @@ def _md_role(s: RoleSheet) -> list[str]:
     return out
 
 
-def _md_bench(b: BenchSheet) -> list[str]:
+def _md_bench(h: Handouts, b: BenchSheet) -> list[str]:
     out = ["---", "", f"## {_md1(b.name)}", ""]
+    out += _md_join(h, b.seat)
     size = f" {b.students} students sit on this bench." if b.students else ""
     out += [f"Led by {_md1(b.leader)}.{size}", "", "### The situation", "", _md1(b.situation), ""]
     out += ["### Your side's goal", "", _md1(b.goal), ""]
@@ -395,6 +402,8 @@ p, ul, ol {{ margin: 0.25em 0; }}
 ul, ol {{ padding-left: 1.3em; }}
 li {{ margin: 0.12em 0; }}
 .office {{ font-style: italic; margin: 0; }}
+.join {{ border: 1.5pt solid #000; padding: 3pt 6pt; margin: 3pt 0; font: 10pt Helvetica, Arial, sans-serif; }}
+.join .code {{ font: bold 13pt monospace; letter-spacing: 1pt; }}
 .rank {{ font-family: Helvetica, Arial, sans-serif; font-size: 10pt; }}
 .objective {{ border: 2px dashed #000; padding: 0.35em 0.8em 0.45em; margin: 0.7em 0; }}
 .label {{ font: bold 8pt Helvetica, Arial, sans-serif; letter-spacing: 0.12em; text-transform: uppercase; }}
@@ -495,11 +504,12 @@ def _list(items: Iterable[str], tag: str = "ul") -> str:
 
 
 def _html_role(h: Handouts, s: RoleSheet) -> str:
-    weight = _weight(s)
+    weight = _weight(s) + (200 if h.code_of(s.seat) else 0)  # the join line
     density = " denser" if weight > 3400 else " dense" if weight > 2600 else ""
     out = [f'<section class="page sheet{density}" data-seat="{e(s.seat)}">']
     out.append(_top(h, "Role sheet", f"seat: {s.seat}"))
     out.append(f"<h1>{_e1(s.name)}</h1>")
+    out.append(_html_join(h, s.seat))
     if s.office:
         out.append(f'<p class="office">{_e1(s.office)}</p>')
     ballots = f" {_e1(_where(s))}" if s.ballots else ""
@@ -546,9 +556,27 @@ def _html_role(h: Handouts, s: RoleSheet) -> str:
     return "\n".join(out)
 
 
+def _join_words(h: Handouts, seat: str) -> tuple[str, str] | None:
+    """(the address, the code) a seat's phone joins with, when the class is served."""
+    code = h.code_of(seat)
+    return (h.join_url, code) if code and h.join_url else None
+
+
+def _html_join(h: Handouts, seat: str) -> str:
+    join = _join_words(h, seat)
+    if join is None:
+        return ""
+    url, code = join
+    return (
+        f'<p class="join">On your phone: open <strong>{e(url)}</strong> and type '
+        f'<strong class="code">{e(code)}</strong> (keep it to yourself: it is your role).</p>'
+    )
+
+
 def _html_bench(h: Handouts, b: BenchSheet) -> str:
     out = [f'<section class="page sheet" data-seat="{e(b.seat)}">', _top(h, "Bench sheet", b.seat)]
     out.append(f"<h1>{_e1(b.name)}</h1>")
+    out.append(_html_join(h, b.seat))
     size = f" {b.students} students sit on this bench." if b.students else ""
     out.append(f'<p class="office">Led by {_e1(b.leader)}.{size}</p>')
     out.append(f"<h2>The situation</h2>{_paras(b.situation)}")

@@ -325,6 +325,12 @@ class Handouts:
     cards: tuple[VoteCards, ...]
     slips: tuple[Slips, ...]
     run: RunSheet
+    # ``class serve``: the address phones open, and each seat's join code (seat, code)
+    join_url: str = ""
+    codes: tuple[tuple[str, str], ...] = ()
+
+    def code_of(self, seat: str) -> str:
+        return dict(self.codes).get(seat, "")
 
     @property
     def card_pages(self) -> int:

@@ -341,6 +341,7 @@ class Teacher:
         self.program = program
         self.start = time.monotonic() - start_ms / 1000
         self.told_end = False
+        self.verb = "run"  # how the class was started: 'run' or 'serve', for --resume hints
         self.room_before = ""  # room.txt of the lessons before a resume
         self.private_seen = 0  # the events 'private' has shown the teacher
         screen.paper = record.paper = self.paper_line
@@ -397,6 +398,12 @@ class Teacher:
         answer = self.reader.read(prompt)
         if answer is None:
             return None
+        self.echo_line(prompt, answer)
+        return answer
+
+    def echo_line(self, prompt: str, answer: str) -> None:
+        """Show and record a line just read, as ``read`` describes (``class serve`` reads in
+        a thread of its own and echoes in the game's)."""
         hidden = words.private(answer, self.view())
         shown = prompt + (PRIVATE_LINE if hidden else as_echoed(answer))
         if self.reader.interactive:
@@ -407,7 +414,6 @@ class Teacher:
             self.screen.echo(shown)
         with signals.holding():
             self.record.echo(shown)
-        return answer
 
     def erase(self, typed: int) -> None:
         """Take a line just typed off the terminal: the cursor up over its rows, each erased."""
@@ -427,8 +433,8 @@ class Teacher:
         shown before it is written: whatever stops the program then, nothing shown is lost.
         """
         accepted = True
-        shown: list[ev.Event] = []
-        quiet: list[Action] = []
+        taken: list[tuple[Action, list[ev.Event]]] = []
+        actions = list(actions)
         which = self.which_ballot(actions)
         with signals.holding():
             for action in actions:
@@ -439,27 +445,38 @@ class Teacher:
                     accepted = False
                     break
                 self.write()
-                public = list(audience.only(events, audience.ROOM))
-                shown.extend(public)
-                if not public:
-                    quiet.append(action)
+                taken.append((action, events))
                 if any(isinstance(e, ev.Refused) for e in events):
                     accepted = False
                     break
-            shown = _latest_progress(shown)
-            if which and accepted:
+        self.took(taken, which if accepted else "")
+        return accepted
+
+    def took(self, taken: list[tuple[Action, list[ev.Event]]], which: str = "") -> None:
+        """Show the room what accepted actions did, once they are written: their public
+        events together, and for an action whose effect is private (a move, advice, a note)
+        only that it was taken. The web classroom calls this for what the phones did."""
+        shown: list[ev.Event] = []
+        quiet: list[Action] = []
+        for action, events in taken:
+            public = list(audience.only(events, audience.ROOM))
+            shown.extend(public)
+            if not public:
+                quiet.append(action)
+        shown = _latest_progress(shown)
+        with signals.holding():
+            if which:
                 self.record.out(T(which, "presidium.label"))
             self.record.events(shown)
             for action in quiet:
                 self.record.out(T(self.noted(action), "presidium.label"))
             self.write()
-        if which and accepted:
+        if which:
             self.screen.out(T(which, "presidium.label"))
         self.screen.events(shown)
         for action in quiet:
             self.screen.out(T(self.noted(action), "presidium.label"))
-        self.ruled_status(actions)
-        return accepted
+        self.ruled_status([action for action, _ in taken])
 
     def ruled_status(self, actions: Iterable[Action]) -> None:
         """After 'set', the room has been told the ruled value: the next state of play says
@@ -851,11 +868,25 @@ class Teacher:
             if not self.told_end:
                 self.say_command("The post-mortem:", *debrief)
             return
-        self.say_command("To go on with it:", "class", "run", "--resume", str(self.place))
+        self.say_command("To go on with it:", "class", self.verb, "--resume", str(self.place))
         self.say_command("Once it has ended ('conclude' at the bell), the post-mortem:", *debrief)
 
+    def welcome(self, resuming: bool) -> None:
+        """The first screen: the title and who plays, or, resumed, where the class is."""
+        session = self.session
+        if resuming:
+            self.both("heading", f"Resuming: {self.scenario.title}")
+            done = len(session.game.log)
+            self.both("out", T(f"{done} action{'s' * (done != 1)} replayed from the log."))
+            self.show(_last_scene(session.events))
+        else:
+            self.both("title_screen")
+            self.both("out", T(_seated_line(self.scenario, session.seating, session.seed)))
+            self.show(session.events)
+            self.write()
+
     def resume_hint(self) -> str:
-        return command_line(self.program, "class", "run", "--resume", str(self.place))
+        return command_line(self.program, "class", self.verb, "--resume", str(self.place))
 
     # ------------------------------------------------------------------ the folder
     def room_text(self) -> str:
@@ -968,8 +999,9 @@ def _clock(seconds: int) -> str:
 # --------------------------------------------------------------------------- the command
 
 
-def run_command(args: argparse.Namespace, out: IO[str]) -> int:
-    """``presidium class run``."""
+def open_teacher(args: argparse.Namespace, verb: str) -> tuple[Teacher, bool]:
+    """The console of a new class session (its folder made) or of one resumed from its
+    folder, for ``class run`` and ``class serve``; and whether it was resumed."""
     from presidium import catalog
     from presidium.cli import READABLE, _plain_wanted, invoked_as
 
@@ -980,7 +1012,7 @@ def run_command(args: argparse.Namespace, out: IO[str]) -> int:
             "--resume takes the class and the seed from the session; do not give them as well"
         )
     if not resuming and args.scenario is None:
-        raise UsageError("say which scenario the class plays: presidium class run SCENARIO")
+        raise UsageError(f"say which scenario the class plays: presidium class {verb} SCENARIO")
     if not resuming and args.students is None and not args.benches:
         raise UsageError("say how the class plays: --students N (roles) or --benches")
     if sys.stdin is not None and hasattr(sys.stdin, "reconfigure"):
@@ -1010,17 +1042,14 @@ def run_command(args: argparse.Namespace, out: IO[str]) -> int:
     reader = LineReader(sys.stdin, interactive, screen.echo if interactive else None)
     teacher = Teacher(opened, session, place, screen, record, buffer, reader, program, start_ms)
     teacher.room_before = room_before
+    return teacher, resuming
+
+
+def run_command(args: argparse.Namespace, out: IO[str]) -> int:
+    """``presidium class run``."""
+    teacher, resuming = open_teacher(args, "run")
     try:
-        if resuming:
-            teacher.both("heading", f"Resuming: {opened.scenario.title}")
-            done = len(session.game.log)
-            teacher.both("out", T(f"{done} action{'s' * (done != 1)} replayed from the log."))
-            teacher.show(_last_scene(session.events))
-        else:
-            teacher.both("title_screen")
-            teacher.both("out", T(_seated_line(opened.scenario, session.seating, session.seed)))
-            teacher.show(session.events)
-            teacher.write()
+        teacher.welcome(resuming)
         teacher.screen.out(T("Type 'help' for the console words.", "presidium.label"))
         return teacher.run()
     except PlayerQuit:

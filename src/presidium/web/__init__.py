@@ -26,5 +26,5 @@ def require(command: str) -> None:
     if absent:
         raise UsageError(
             f"'{command}' needs the web classroom, which is not installed "
-            f"(missing: {', '.join(absent)}); install it with: pip install \"{EXTRA}\""
+            f'(missing: {", ".join(absent)}); install it with: pip install "{EXTRA}"'
         )

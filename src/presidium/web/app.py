@@ -1,0 +1,361 @@
+"""The web classroom's HTTP face: a Starlette app over one ``Classroom``.
+
+Phones, the projector and the teacher's page get static pages from package data, read the
+game over server-sent events (each event filtered for the viewer, numbered so a phone that
+slept asks again from the last number it has), and act with small JSON posts. Every handler
+calls the ``Classroom`` synchronously, with no ``await`` between checking and changing the
+game, then wakes the streams. Routes and JSON are described in docs/teaching.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from importlib import resources
+from typing import Any
+
+from sse_starlette import EventSourceResponse, ServerSentEvent
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from presidium import events as ev
+from presidium.web.classroom import Classroom, Rejected
+
+SEAT_COOKIE = "presidium_seat"
+TEACHER_COOKIE = "presidium_teacher"
+MAX_BODY = 4096  # bytes of a post
+PING_SECONDS = 15
+RETRY_MS = 2000
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript"}
+
+
+class Hub:
+    """Wakes every stream when the classroom changes, and tells them when the server stops."""
+
+    def __init__(self, classroom: Classroom) -> None:
+        self.classroom = classroom
+        self.wake = asyncio.Event()
+        self.closing = asyncio.Event()
+        self.drops: dict[str, int] = {}  # viewer -> streams to end now (a test's sleeping phone)
+        classroom.listeners.append(self.changed)
+
+    def changed(self) -> None:
+        old, self.wake = self.wake, asyncio.Event()
+        old.set()
+
+    def drop_streams(self, viewer: str) -> None:
+        """End every open stream of ``viewer`` now, as a phone's sleep would (for tests)."""
+        self.drops[viewer] = self.drops.get(viewer, 0) + self.classroom.connected.get(viewer, 0)
+        self.changed()
+
+    def close(self) -> None:
+        self.closing.set()
+        self.changed()
+
+    async def tick(self) -> None:
+        """Close what the countdowns say is over, four times a second, until the end."""
+        while not self.closing.is_set():
+            self.classroom.tick()
+            await asyncio.sleep(0.25)
+
+
+class Limits:
+    """ASGI middleware: the security headers on every answer, and bodies over 4 KB refused."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope.get("headers", [])).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
+            await _too_large(send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > MAX_BODY:
+                    raise _TooLarge
+            return message
+
+        async def headed(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {k.lower() for k, _ in headers}
+                for name, value in HEADERS.items():
+                    if name.lower().encode() not in present:
+                        headers.append((name.encode(), value.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, counted, headed)
+        except _TooLarge:
+            await _too_large(send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _too_large(send: Send) -> None:
+    body = json.dumps({"error": "the request is too large"}).encode()
+    headers = [(b"content-type", b"application/json")]
+    headers += [(k.lower().encode(), v.encode()) for k, v in HEADERS.items()]
+    await send({"type": "http.response.start", "status": 413, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _page(name: str) -> bytes:
+    return resources.files("presidium.web.static").joinpath(name).read_bytes()
+
+
+def create_app(classroom: Classroom, hub: Hub | None = None) -> Starlette:
+    """The app for one class. ``hub`` (made here if not given) wakes and ends the streams."""
+    hub = hub or Hub(classroom)
+    pages: dict[str, bytes] = {}
+
+    def static(name: str) -> Response:
+        suffix = name[name.rfind(".") :] if "." in name else ""
+        if suffix not in TYPES or "/" in name or name.startswith("."):
+            return JSONResponse({"error": "not found"}, status_code=404)
+        if name not in pages:
+            try:
+                pages[name] = _page(name)
+            except (FileNotFoundError, OSError):
+                return JSONResponse({"error": "not found"}, status_code=404)
+        return Response(pages[name], media_type=TYPES[suffix])
+
+    def viewer(request: Request) -> str:
+        token = request.headers.get("x-presidium-seat") or request.cookies.get(SEAT_COOKIE)
+        seat = classroom.seat_of(token)
+        if seat is not None:
+            return ev.for_role(seat)
+        key = request.headers.get("x-presidium-key") or request.cookies.get(TEACHER_COOKIE)
+        if classroom.is_teacher(key):
+            return ev.TEACHER
+        return "room"
+
+    def token_of(request: Request) -> str | None:
+        return request.headers.get("x-presidium-seat") or request.cookies.get(SEAT_COOKIE)
+
+    async def body_of(request: Request) -> dict[str, Any]:
+        try:
+            body = json.loads(await request.body() or b"{}")
+        except ValueError:
+            raise Rejected(400, "the request is not JSON") from None
+        if not isinstance(body, dict):
+            raise Rejected(400, "the request is not a JSON object")
+        return body
+
+    def answering(
+        handler: Callable[[Request], Awaitable[Response]],
+    ) -> Callable[[Request], Awaitable[Response]]:
+        async def wrapped(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except Rejected as exc:
+                return JSONResponse({"error": exc.reason}, status_code=exc.status)
+
+        return wrapped
+
+    async def phone_page(_request: Request) -> Response:
+        return static("phone.html")
+
+    async def room_page(_request: Request) -> Response:
+        return static("room.html")
+
+    async def teacher_page(_request: Request) -> Response:
+        return static("teacher.html")
+
+    async def static_file(request: Request) -> Response:
+        return static(str(request.path_params["name"]))
+
+    async def qr(_request: Request) -> Response:
+        from presidium.web.network import qr_svg
+
+        return Response(qr_svg(classroom.join_url or "/"), media_type="image/svg+xml")
+
+    async def healthz(_request: Request) -> Response:
+        return JSONResponse({"ok": True})
+
+    @answering
+    async def join(request: Request) -> Response:
+        body = await body_of(request)
+        code = body.get("code")
+        if not isinstance(code, str) or not code.strip():
+            raise Rejected(400, "type the join code from your role sheet")
+        address = request.client.host if request.client else "?"
+        seat, name, token = classroom.join(code, address)
+        response = JSONResponse({"seat": seat, "name": name, "token": token})
+        response.set_cookie(SEAT_COOKIE, token, httponly=True, samesite="strict", max_age=12 * 3600)
+        return response
+
+    async def leave(_request: Request) -> Response:
+        response = JSONResponse({"ok": True})
+        response.delete_cookie(SEAT_COOKIE, httponly=True, samesite="strict")
+        return response
+
+    async def state(request: Request) -> Response:
+        body = classroom.state(viewer(request))
+        tag = classroom.tag_of(token_of(request)) if body["viewer"] == "room" else None
+        if tag is not None:  # a phone waiting for the teacher to seat it
+            body["viewer"], body["device"] = "device", tag
+        return JSONResponse(body)
+
+    @answering
+    async def device(request: Request) -> Response:
+        address = request.client.host if request.client else "?"
+        tag, token = classroom.device(address)
+        response = JSONResponse({"device": tag, "token": token})
+        response.set_cookie(SEAT_COOKIE, token, httponly=True, samesite="strict", max_age=12 * 3600)
+        return response
+
+    @answering
+    async def act(request: Request) -> Response:
+        body = await body_of(request)
+        token = token_of(request)
+        seat = classroom.seat_of(token)
+        if seat is None or token is None:
+            raise Rejected(401, "this device holds no role: join with your code")
+        if body.get("do") == "hands":
+            return JSONResponse(classroom.raise_hand(seat, token, body))
+        return JSONResponse(classroom.act(seat, body))
+
+    @answering
+    async def teacher_login(request: Request) -> Response:
+        body = await body_of(request)
+        key = body.get("key")
+        if not isinstance(key, str) or not classroom.is_teacher(key):
+            raise Rejected(403, "that is not this class's teacher key")
+        response = JSONResponse({"ok": True})
+        response.set_cookie(TEACHER_COOKIE, key, httponly=True, samesite="strict")
+        return response
+
+    @answering
+    async def teacher(request: Request) -> Response:
+        if viewer(request) != ev.TEACHER:
+            raise Rejected(403, "the teacher's key is needed")
+        body = await body_of(request)
+        line = body.get("line")
+        if not isinstance(line, str):
+            raise Rejected(400, "send the console line as 'line'")
+        return JSONResponse({"ok": True, "said": classroom.teacher_line(line)})
+
+    async def stream(request: Request) -> Response:
+        who = viewer(request)
+        token = token_of(request)
+        if who == "room" and token and classroom.tag_of(token) is None:
+            return JSONResponse({"error": "this device's role was signed out"}, status_code=401)
+        last = request.headers.get("last-event-id") or request.query_params.get("after") or "0"
+        after = int(last) if last.isdigit() else 0
+        return EventSourceResponse(
+            _events(hub, who, after, request),
+            ping=PING_SECONDS,
+            send_timeout=10,
+            headers={"X-Accel-Buffering": "no"},
+        )
+
+    routes = [
+        Route("/", phone_page),
+        Route("/room", room_page),
+        Route("/teacher", teacher_page),
+        Route("/static/{name}", static_file),
+        Route("/qr.svg", qr),
+        Route("/healthz", healthz),
+        Route("/api/join", join, methods=["POST"]),
+        Route("/api/device", device, methods=["POST"]),
+        Route("/api/leave", leave, methods=["POST"]),
+        Route("/api/state", state),
+        Route("/api/stream", stream),
+        Route("/api/act", act, methods=["POST"]),
+        Route("/api/teacher/login", teacher_login, methods=["POST"]),
+        Route("/api/teacher", teacher, methods=["POST"]),
+    ]
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        ticker = asyncio.create_task(hub.tick())
+        try:
+            yield
+        finally:
+            hub.close()
+            ticker.cancel()
+
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(Limits)])
+    app.state.hub = hub
+    return app
+
+
+async def _events(hub: Hub, viewer: str, after: int, request: Request) -> AsyncIterator[Any]:
+    """One viewer's stream: what it missed since ``after``, then each event as it happens."""
+    classroom = hub.classroom
+    classroom.connect(viewer)
+    last = after
+    presence: dict[str, int] | None = None
+    try:
+        yield ServerSentEvent(retry=RETRY_MS, comment="presidium")
+        while True:
+            wake = hub.wake
+            for seq, event in classroom.deliveries(viewer, last):
+                yield ServerSentEvent(json.dumps(event), event="game", id=str(seq))
+            last = max(last, len(classroom.session.events))
+            now = classroom.presence()
+            if viewer in ("room", ev.TEACHER) and now != presence:
+                presence = now
+                yield ServerSentEvent(json.dumps(now), event="presence")
+            if hub.closing.is_set():
+                yield ServerSentEvent("{}", event="bye")
+                return
+            if hub.drops.get(viewer, 0) > 0:
+                hub.drops[viewer] -= 1
+                return
+            if await request.is_disconnected():
+                return
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(wake.wait(), timeout=1.0)
+    finally:
+        classroom.disconnect(viewer)
+
+
+async def run_server(server: Any, hub: Hub, sockets: list[Any] | None = None) -> None:
+    """Run a ``uvicorn.Server`` until it is told to stop, ending every stream at once then.
+
+    Uvicorn's graceful shutdown waits for open responses, and an event stream never ends by
+    itself (phones never hang up): so as soon as the server is asked to stop, each stream is
+    told ``bye`` and finishes, and the server stops in well under its grace period.
+    """
+
+    async def watch() -> None:
+        while not server.should_exit:
+            await asyncio.sleep(0.05)
+        hub.close()
+
+    watcher = asyncio.create_task(watch())
+    try:
+        await server.serve(sockets=sockets)
+    finally:
+        watcher.cancel()

@@ -1,0 +1,813 @@
+"""The web classroom's state: who holds which seat, what each viewer may see and do.
+
+A ``Classroom`` wraps one ``classroom.Session`` (the same session ``class run`` plays, kept in
+the same folder) and adds what only a server needs: join codes and seat tokens, the teacher's
+key, countdowns, who is connected, rate limits and idempotent retries. It is synchronous and
+reads no clock of its own (``now`` is given), so a handler checks and updates with no
+``await`` in between (two last ballots can never race), and the tests drive it directly.
+
+Secrets: a join code is ``PREF-XXXXX`` (five characters from a 31-letter alphabet with no
+look-alikes, about 28 million codes a seat); a seat token and the teacher's key are 128-bit
+random. Only their SHA-256 hashes are kept, in memory and in the session folder's
+``web.json``, so a copied folder signs nobody in; a code is shown in plain text only while its
+seat is unclaimed, on the teacher's screens. No student's name is asked for or stored; the
+teacher's own ``label``s stay on the teacher's page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import time as _time
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from presidium import audience, seating
+from presidium import events as ev
+from presidium.actions import (
+    MAX_TEXT,
+    Action,
+    Advise,
+    Argue,
+    Cast,
+    Choose,
+    Close,
+    Declare,
+    Hands,
+    MakeMove,
+    Note,
+)
+from presidium.classroom import console as words
+from presidium.classroom.session import Session
+from presidium.errors import GameOver, IllegalChoice
+from presidium.printable import clean
+
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud and typed on a phone
+CODE_LENGTH = 5
+JOINS_PER_MINUTE = 10  # failed or not, from one address
+FAILURES_LOCK = 100  # failed joins in LOCK_WINDOW from anywhere: joining stops for a while
+LOCK_WINDOW = 600.0  # seconds
+ACTS_PER_SECOND = 5  # a seat's posts, on average; a burst of BURST is allowed
+BURST = 10
+NONCES_KEPT = 256  # answers kept a viewer, for retries
+MAX_LABEL = 40
+WEB_FILE = "web.json"
+
+
+class Rejected(Exception):
+    """What a request may not do, with the HTTP status a server answers and a reason in words."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def normal_code(typed: str) -> str:
+    """A typed join code as it is kept: upper case, no spaces or dashes."""
+    return "".join(ch for ch in typed.upper() if ch.isalnum())
+
+
+def prefix_of(seat: str) -> str:
+    """A code's readable start, from the seat's id: ``BULG`` for bulganin, ``KHRU`` for
+    Khrushchev's bench, ``CCME`` for any Central Committee member's copy."""
+    seat = seat.removeprefix(seating.BENCH)
+    letters = "".join(ch for ch in seat.upper() if "A" <= ch <= "Z")
+    return (letters or "SEAT")[:4]
+
+
+@dataclass
+class SeatKeys:
+    """One seat's secrets: its join code (plain only while unclaimed) and its devices' tokens."""
+
+    seat: str
+    name: str
+    code: str = ""  # "PREF-XXXXX" while unclaimed and dealt in this run; "" otherwise
+    code_hash: str = ""
+    tokens: set[str] = field(default_factory=set)  # sha256 of each device's token
+    label: str = ""  # the teacher's own name for the student: never sent to phones or the room
+
+    @property
+    def claimed(self) -> bool:
+        return bool(self.tokens)
+
+
+class Limiter:
+    """A token bucket a key: ``rate`` a second on average, ``burst`` at once."""
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate = rate
+        self.burst = burst
+        self.buckets: dict[str, tuple[float, float]] = {}
+
+    def allow(self, key: str, now: float) -> bool:
+        level, then = self.buckets.get(key, (float(self.burst), now))
+        level = min(float(self.burst), level + (now - then) * self.rate)
+        if level < 1.0:
+            self.buckets[key] = (level, now)
+            return False
+        self.buckets[key] = (level - 1.0, now)
+        if len(self.buckets) > 4096:  # forget the oldest quiet keys
+            for old in sorted(self.buckets, key=lambda k: self.buckets[k][1])[:1024]:
+                del self.buckets[old]
+        return True
+
+
+@dataclass
+class Timer:
+    """A countdown on an open request: when it runs out the request closes (``Close(timer)``)."""
+
+    deadline: float | None  # monotonic seconds; None while the game is paused
+    left: float  # seconds left when paused
+
+
+class Classroom:
+    """One class on the network: the session, its seats' keys, countdowns and viewers."""
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        now: Callable[[], float] = _time.monotonic,
+        now_ms: Callable[[], int] | None = None,
+        accepted: Callable[[list[tuple[Action, list[ev.Event]]]], None] | None = None,
+        timers: bool = True,
+    ) -> None:
+        self.session = session
+        self.now = now
+        self.now_ms = now_ms or (lambda: int(now() * 1000))
+        # the front end that writes the folder and shows the room (the terminal's Teacher)
+        self.accepted = accepted or (lambda _taken: None)
+        self.timers_on = timers
+        self.keys: dict[str, SeatKeys] = {
+            seat: SeatKeys(seat, seating.seat_name(session.scenario, seat))
+            for seat in session.seating.seats
+        }
+        self.teacher_hash = ""
+        self.join_url = ""
+        self.connected: dict[str, int] = {}  # viewer -> open streams
+        self.timers: dict[str, Timer] = {}
+        self.seen = len(session.events)  # events already looked at for timers
+        self.listeners: list[Callable[[], None]] = []
+        self.join_limit = Limiter(JOINS_PER_MINUTE / 60.0, JOINS_PER_MINUTE)
+        self.act_limit = Limiter(float(ACTS_PER_SECOND), BURST)
+        self.failures: deque[float] = deque()
+        self.answers: dict[str, dict[str, dict[str, Any]]] = {}  # viewer -> nonce -> answer
+        self.hands: dict[str, dict[str, str]] = {}  # benches: request -> token hash -> choice
+        self.devices: dict[str, str] = {}  # a phone with no code: its tag -> its token's hash
+        self.notice: Callable[[str], None] = lambda _text: None  # a warning for the teacher
+        for request in session.game.requests.values():
+            self._start_timer(request)
+
+    # ------------------------------------------------------------------ secrets
+    def deal_codes(self, seats: Iterable[str] | None = None) -> dict[str, str]:
+        """A new join code for each unclaimed seat (or each seat named): seat -> code."""
+        dealt: dict[str, str] = {}
+        for seat in self.keys if seats is None else seats:
+            keys = self.keys[seat]
+            if seats is None and keys.claimed:
+                continue
+            body = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+            keys.code = f"{prefix_of(seat)}-{body}"
+            keys.code_hash = digest(normal_code(keys.code))
+            dealt[seat] = keys.code
+        return dealt
+
+    def new_teacher_key(self) -> str:
+        key = secrets.token_urlsafe(16)
+        self.teacher_hash = digest(key)
+        return key
+
+    def is_teacher(self, key: str | None) -> bool:
+        return (
+            bool(key)
+            and bool(self.teacher_hash)
+            and (secrets.compare_digest(digest(key or ""), self.teacher_hash))
+        )
+
+    def seat_of(self, token: str | None) -> str | None:
+        """The seat a device's token holds, or None."""
+        if not token or len(token) > 100:
+            return None
+        hashed = digest(token)
+        for keys in self.keys.values():
+            if hashed in keys.tokens:
+                return keys.seat
+        return None
+
+    def device(self, address: str) -> tuple[str, str]:
+        """A phone with no code asks to be seated: (its two-character tag, which the teacher
+        reads off its screen and types as ``assign TAG ROLE``; a device token)."""
+        if not self.join_limit.allow(address, self.now()):
+            raise Rejected(429, "too many tries from this device; wait a minute and try again")
+        if len(self.devices) >= 500:
+            raise Rejected(429, "too many phones are waiting; ask the teacher")
+        while True:
+            tag = "".join(secrets.choice(ALPHABET) for _ in range(2))
+            if tag not in self.devices:
+                break
+        token = secrets.token_urlsafe(16)
+        self.devices[tag] = digest(token)
+        self.changed()
+        return tag, token
+
+    def tag_of(self, token: str | None) -> str | None:
+        """The tag of a waiting phone (one that asked to be seated and is not yet)."""
+        if not token or len(token) > 100:
+            return None
+        hashed = digest(token)
+        return next((tag for tag, h in self.devices.items() if h == hashed), None)
+
+    def assign(self, tag: str, seat: str) -> None:
+        """Seat the waiting phone ``tag`` at ``seat`` (the teacher's ``assign``)."""
+        hashed = self.devices.pop(tag.upper(), None)
+        if hashed is None:
+            waiting = ", ".join(sorted(self.devices)) or "none"
+            raise Rejected(409, f"no phone shows the tag '{tag}'; waiting now: {waiting}")
+        keys = self.keys[seat]
+        keys.tokens.add(hashed)
+        if not seat.startswith(seating.BENCH):
+            keys.code = ""
+        self.changed()
+
+    def join(self, typed: str, address: str) -> tuple[str, str, str]:
+        """Claim a seat with its join code: (seat, its name, a new device token).
+
+        ``Rejected`` 429 when this address has tried too often (or the whole room has failed
+        too often: someone is guessing), 404 when no seat has the code.
+        """
+        now = self.now()
+        while self.failures and self.failures[0] < now - LOCK_WINDOW:
+            self.failures.popleft()
+        if len(self.failures) >= FAILURES_LOCK:
+            raise Rejected(429, "too many wrong codes have been tried; ask the teacher")
+        if not self.join_limit.allow(address, now):
+            raise Rejected(429, "too many tries from this device; wait a minute and try again")
+        code = normal_code(typed[:40])
+        hashed = digest(code)
+        for keys in self.keys.values():
+            if keys.code_hash and secrets.compare_digest(hashed, keys.code_hash):
+                token = secrets.token_urlsafe(16)
+                keys.tokens.add(digest(token))
+                if not keys.seat.startswith(seating.BENCH):  # a bench's code is shared
+                    keys.code = ""  # claimed: no longer shown; still valid for its student
+                self.changed()
+                return keys.seat, clean(keys.name), token
+        self.failures.append(now)
+        if len(self.failures) == FAILURES_LOCK:
+            self.notice(
+                f"{FAILURES_LOCK} wrong join codes in {int(LOCK_WINDOW // 60)} minutes: joining "
+                "is paused for a while. Someone may be guessing codes; 'reseat ROLE' gives a "
+                "role a new one."
+            )
+        raise Rejected(404, "no role has that code; check the code on your sheet")
+
+    def reseat(self, seat: str) -> str:
+        """Sign every device out of ``seat`` and give it a new code."""
+        self.keys[seat].tokens.clear()
+        code = self.deal_codes([seat])[seat]
+        self.changed()
+        return code
+
+    # ------------------------------------------------------------------ persistence
+    def to_json(self) -> str:
+        """What ``web.json`` keeps: hashes and labels only, never a code or token."""
+        body = {
+            "seats": {
+                seat: {"tokens": sorted(k.tokens), "label": k.label}
+                for seat, k in self.keys.items()
+                if k.tokens or k.label
+            }
+        }
+        return json.dumps(body, indent=1, sort_keys=True)
+
+    def load_json(self, text: str) -> None:
+        """Take back the signed-in devices and labels of a resumed session (bad data: none)."""
+        try:
+            body = json.loads(text)
+            seats = body["seats"]
+            assert isinstance(seats, dict)
+        except (ValueError, KeyError, TypeError, AssertionError):
+            return
+        for seat, entry in seats.items():
+            if seat in self.keys and isinstance(entry, dict):
+                tokens = entry.get("tokens", [])
+                if isinstance(tokens, list):
+                    self.keys[seat].tokens = {
+                        t for t in tokens if isinstance(t, str) and len(t) == 64
+                    }
+                label = entry.get("label", "")
+                if isinstance(label, str):
+                    self.keys[seat].label = clean(label)[:MAX_LABEL]
+
+    # ------------------------------------------------------------------ presence
+    def changed(self) -> None:
+        """Something a viewer may see has changed: wake every stream."""
+        self._sync_timers()
+        for listener in list(self.listeners):
+            listener()
+
+    def connect(self, viewer: str) -> None:
+        self.connected[viewer] = self.connected.get(viewer, 0) + 1
+        self.changed()
+
+    def disconnect(self, viewer: str) -> None:
+        left = self.connected.get(viewer, 0) - 1
+        if left > 0:
+            self.connected[viewer] = left
+        else:
+            self.connected.pop(viewer, None)
+        self.changed()
+
+    def presence(self) -> dict[str, int]:
+        phones = sum(n for v, n in self.connected.items() if v.startswith("role:"))
+        seats_on = sum(1 for v in self.connected if v.startswith("role:"))
+        return {"phones": phones, "seats_connected": seats_on, "seats": len(self.keys)}
+
+    # ------------------------------------------------------------------ timers
+    def _sync_timers(self) -> None:
+        """Start a countdown for each request opened since last time, drop closed ones, and
+        hold them still while the game is paused."""
+        events = self.session.events
+        for event in events[self.seen :]:
+            if isinstance(event, ev.RequestOpened):
+                self._start_timer(event)
+            elif isinstance(event, ev.RequestClosed):
+                self.timers.pop(event.request, None)
+                self.hands.pop(event.request, None)
+        self.seen = len(events)
+        open_now = self.session.game.requests
+        for request in list(self.timers):
+            if request not in open_now:
+                del self.timers[request]
+        paused = self.session.game.paused is not None
+        now = self.now()
+        for timer in self.timers.values():
+            if paused and timer.deadline is not None:
+                timer.left, timer.deadline = max(0.0, timer.deadline - now), None
+            elif not paused and timer.deadline is None:
+                timer.deadline = now + timer.left
+
+    def _start_timer(self, request: ev.RequestOpened) -> None:
+        if self.timers_on and request.minutes:
+            self.timers[request.request] = Timer(self.now() + request.minutes * 60, 0.0)
+
+    def remaining_ms(self, request: str) -> int | None:
+        timer = self.timers.get(request)
+        if timer is None:
+            return None
+        left = timer.left if timer.deadline is None else timer.deadline - self.now()
+        return max(0, int(left * 1000))
+
+    def set_time(self, request: str, seconds: float, add: bool) -> None:
+        left = (self.remaining_ms(request) or 0) / 1000 if add else 0.0
+        total = max(0.0, left + seconds)
+        paused = self.session.game.paused is not None
+        self.timers[request] = Timer(None if paused else self.now() + total, total)
+        self.changed()
+
+    def tick(self) -> bool:
+        """Close every request whose countdown has run out; whether anything closed."""
+        now = self.now()
+        due = [r for r, t in self.timers.items() if t.deadline is not None and t.deadline <= now]
+        closed = False
+        for request in due:
+            self.timers.pop(request, None)
+            if request in self.session.game.requests:
+                try:
+                    self.submit([self._closing(request, timer=True)])
+                    closed = True
+                except Rejected:
+                    pass
+        return closed
+
+    def _closing(self, request: str, timer: bool) -> Action:
+        """What closing ``request`` submits: a benches decision with hands raised on phones
+        is decided by those hands, anything else closes (the script decides what is left)."""
+        raised = self.hands.get(request)
+        if raised:
+            counts: dict[str, int] = {}
+            for choice in raised.values():
+                counts[choice] = counts.get(choice, 0) + 1
+            return Hands(request, tuple(counts.items()))
+        return Close(request, timer=timer)
+
+    # ------------------------------------------------------------------ acting
+    def submit(self, actions: Iterable[Action]) -> list[ev.Event]:
+        """Give actions to the game in order; ``Rejected`` 409 (nothing more is done) for the
+        first it refuses. The front end writes the folder and shows the room what was taken."""
+        taken: list[tuple[Action, list[ev.Event]]] = []
+        out: list[ev.Event] = []
+        try:
+            for action in actions:
+                try:
+                    events = self.session.submit(action, self.now_ms())
+                except (IllegalChoice, GameOver) as exc:
+                    raise Rejected(409, _sentence(str(exc))) from None
+                refused = next((e for e in events if isinstance(e, ev.Refused)), None)
+                if refused is not None:
+                    raise Rejected(409, _sentence(refused.reason))
+                taken.append((action, events))
+                out.extend(events)
+        finally:
+            if taken:
+                self.accepted(taken)
+                self.changed()
+        return out
+
+    def act(self, seat: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """A phone's action (``CONTRACT``: ``do`` and its fields): the answer to send."""
+        viewer = ev.for_role(seat)
+        nonce = body.get("nonce")
+        if not isinstance(nonce, str) or not 8 <= len(nonce) <= 64:
+            raise Rejected(400, "each action needs a nonce of 8 to 64 characters")
+        kept = self.answers.setdefault(viewer, {})
+        if nonce in kept:
+            return kept[nonce]
+        if not self.act_limit.allow(viewer, self.now()):
+            raise Rejected(429, "too many actions at once; wait a moment")
+        if seat in self.session.game.scripted:
+            raise Rejected(409, "the script plays your role now; ask the teacher")
+        action = self._action(seat, body)
+        if action is None:  # a hand raised on a bench: counted when the decision closes
+            answer: dict[str, Any] = {"accepted": True, "seq": len(self.session.events)}
+        else:
+            self.submit([action])
+            answer = {"accepted": True, "seq": len(self.session.events)}
+        kept[nonce] = answer
+        if len(kept) > NONCES_KEPT:
+            del kept[next(iter(kept))]
+        return answer
+
+    def _action(self, seat: str, body: Mapping[str, Any]) -> Action | None:
+        do = body.get("do")
+        request = _text(body, "request", 120)
+        if do == "choose":
+            return Choose(seat, request, _text(body, "choice", 120))
+        if do == "advise":
+            return Advise(seat, request, _text(body, "choice", 120))
+        if do == "cast":
+            return Cast(seat, request, _text(body, "ballot", 20), _text(body, "why", MAX_TEXT))
+        if do == "move":
+            target = body.get("target")
+            if target is not None and not isinstance(target, str):
+                raise Rejected(400, "'target' is an actor's id or null")
+            return MakeMove(seat, request, _text(body, "move", 120), target or None)
+        if do == "declare":
+            return Declare(seat, _text(body, "stance", 60))
+        if do == "argue":
+            return Argue(seat, _text(body, "target", 120), _text(body, "text", MAX_TEXT))
+        if do == "note":
+            return Note(seat, _text(body, "text", MAX_TEXT))
+        raise Rejected(
+            400,
+            "unknown action: 'do' is one of choose, advise, cast, move, "
+            "declare, argue, note, hands",
+        )
+
+    def raise_hand(self, seat: str, token: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """A bench student's hand for a choice; the decision is taken when every student of
+        the bench has raised one, or when it closes (by the teacher or the countdown)."""
+        request_id = _text(body, "request", 120)
+        choice = _text(body, "choice", 120)
+        request = self.session.game.requests.get(request_id)
+        if request is None or request.kind != "decision" or seat not in request.roles[:1]:
+            raise Rejected(409, "your bench has no decision open")
+        option = next((o for o in request.options if o.id == choice), None)
+        if option is None or not option.available:
+            raise Rejected(409, "that is not a choice here")
+        raised = self.hands.setdefault(request_id, {})
+        raised[digest(token)] = choice
+        self.changed()
+        if len(raised) >= self.session.seating.size(seat):
+            self.submit([self._closing(request_id, timer=False)])
+        return {"accepted": True, "seq": len(self.session.events)}
+
+    # ------------------------------------------------------------------ the teacher
+    def teacher_line(self, line: str) -> list[str]:
+        """One line of the teacher's console, typed on the teacher's page (or the terminal,
+        for the words only a server has): what to tell the teacher, or ``Rejected``."""
+        line = clean(line).strip()
+        if len(line) > MAX_TEXT + 80:
+            raise Rejected(413, "that line is too long")
+        first, _, rest = line.partition(" ")
+        word = first.lower()
+        if word in WEB_WORDS:
+            return WEB_WORDS[word](self, rest.strip())
+        from presidium.ui.classroom import view_of
+
+        view = view_of(self.session)
+        parsed = words.parse(line, view)
+        if parsed is None:
+            return []
+        if isinstance(parsed, words.Problem):
+            raise Rejected(409, _sentence(parsed.reason))
+        if isinstance(parsed, words.Actions):
+            actions = list(parsed.actions)
+            if len(actions) == 1 and isinstance(actions[0], Close):
+                actions = [self._closing(actions[0].request, timer=False)]
+            events = self.submit(actions)
+            return [_summary(e) for e in audience.only(events, ev.TEACHER)][-6:] or ["Done."]
+        if parsed.word == "help":
+            return [
+                f"{usage}: {what}" for usage, what in words.help_lines(self.session.seating.mode)
+            ] + [f"{u}: {w}" for u, w in WEB_HELP]
+        if parsed.word in ("secret", "note", "wait"):
+            raise Rejected(
+                409,
+                "on the network, students vote and write on their phones; "
+                "close a request with 'close', or give it time with 'time'",
+            )
+        if parsed.word == "quit":
+            raise Rejected(409, "stop the server at the laptop (type 'quit' there, or Ctrl-C)")
+        return ["This page shows it already: the roster, the open requests and the feed."]
+
+    def _time(self, rest: str) -> list[str]:
+        parts = rest.split()
+        requests = self.session.game.requests
+        if not parts:
+            raise Rejected(
+                409,
+                "say 'time +1m' (more time), 'time 3m' (this long), with a "
+                "request's id first when several are open",
+            )
+        if len(parts) == 2:
+            request = parts[0]
+            if request not in requests:
+                raise Rejected(409, f"no request '{request}' is open")
+        elif len(requests) == 1:
+            request = next(iter(requests))
+        else:
+            raise Rejected(
+                409,
+                "several requests are open; say which: 'time REQUEST +1m' ("
+                + ", ".join(requests)
+                + ")",
+            )
+        amount = parts[-1]
+        add = amount.startswith("+")
+        seconds = words.duration(amount.lstrip("+"))
+        if seconds is None:
+            raise Rejected(409, "a time is like 90s, 2m or +1m")
+        self.set_time(request, seconds, add)
+        left = (self.remaining_ms(request) or 0) // 1000
+        return [f"{request}: {left // 60}:{left % 60:02d} left."]
+
+    def _seat_word(self, rest: str) -> str:
+        from presidium.ui.classroom import view_of
+
+        try:
+            return words._seat(
+                rest.split()[0] if rest.split() else "", view_of(self.session), scripted_ok=True
+            )
+        except words._Refusal as exc:
+            raise Rejected(409, _sentence(str(exc))) from None
+
+    def _reseat(self, rest: str) -> list[str]:
+        seat = self._seat_word(rest)
+        code = self.reseat(seat)
+        return [f"{clean(self.keys[seat].name)}: every device signed out; the new code is {code}."]
+
+    def _label(self, rest: str) -> list[str]:
+        seat_word, _, label = rest.partition(" ")
+        seat = self._seat_word(seat_word)
+        self.keys[seat].label = clean(label.strip().strip('"'))[:MAX_LABEL]
+        self.changed()
+        return [
+            f"{clean(self.keys[seat].name)} is labelled '{self.keys[seat].label}' "
+            "(on your screens only)."
+        ]
+
+    def _assign(self, rest: str) -> list[str]:
+        parts = rest.split()
+        if len(parts) != 2:
+            raise Rejected(409, "say 'assign TAG ROLE', with the tag the phone shows")
+        seat = self._seat_word(parts[1])
+        self.assign(parts[0], seat)
+        return [f"The phone {parts[0].upper()} plays {clean(self.keys[seat].name)}."]
+
+    def _codes(self, _rest: str) -> list[str]:
+        return [
+            f"{clean(k.name)}: {k.code or ('signed in' if k.claimed else 'no code: reseat it')}"
+            for k in self.keys.values()
+        ]
+
+    # ------------------------------------------------------------------ what a viewer sees
+    def deliveries(self, viewer: str, after: int) -> list[tuple[int, dict[str, Any]]]:
+        return [(seq, e.to_dict()) for seq, e in self.session.deliveries(viewer, after)]
+
+    def state(self, viewer: str) -> dict[str, Any]:
+        """Everything a page needs to draw itself now (``CONTRACT``, ``GET /api/state``)."""
+        session = self.session
+        game = session.game
+        seen = list(audience.only(session.events, viewer))
+
+        def latest(kind: type[ev.Event]) -> dict[str, Any] | None:
+            found = next((e for e in reversed(seen) if isinstance(e, kind)), None)
+            return found.to_dict() if found is not None else None
+
+        seat = viewer[len("role:") :] if viewer.startswith("role:") else None
+        body: dict[str, Any] = {
+            "viewer": "seat" if seat else viewer,
+            "seq": len(session.events),
+            "scenario": {"id": session.scenario.id, "title": session.scenario.title},
+            "mode": session.seating.mode,
+            "over": game.over,
+            "paused": game.paused,
+            "scene": latest(ev.PhaseStarted),
+            "status": latest(ev.Status),
+            "ended": latest(ev.GameEnded),
+            "requests": [
+                self._request(r, seat)
+                for r in game.requests.values()
+                if r.kind != "rating" or viewer == ev.TEACHER
+            ],
+        }
+        if seat is None:
+            body["connected"] = self.presence()
+            body["join_url"] = self.join_url
+        else:
+            body["seat"] = self._sheet(seat, seen)
+        if viewer == ev.TEACHER:
+            body["waiting"] = sorted(self.devices)
+            body["roster"] = [
+                {
+                    "seat": k.seat,
+                    "name": clean(k.name),
+                    "code": k.code or None,
+                    "claimed": k.claimed,
+                    "connected": self.connected.get(ev.for_role(k.seat), 0),
+                    "scripted": k.seat in game.scripted,
+                    "label": k.label,
+                }
+                for k in self.keys.values()
+            ]
+        return body
+
+    def _request(self, request: ev.RequestOpened, seat: str | None) -> dict[str, Any]:
+        game = self.session.game
+        names = [clean(seating.seat_name(self.session.scenario, s)) for s in request.roles]
+        entry: dict[str, Any] = {
+            "request": request.request,
+            "kind": request.kind,
+            "title": request.title,
+            "ballot": request.ballot,
+            "remaining_ms": self.remaining_ms(request.request),
+            "voters": names,
+            "voted": None,
+            "waiting": None,
+            "count": None,
+            "of": None,
+            "mine": None,
+        }
+        if request.kind == "ballot":
+            voted = game.voted(request.request)
+            seats = [s for s in request.roles if s not in game.scripted]
+            entry["count"], entry["of"] = sum(s in voted for s in seats), len(seats)
+            # who has voted and who has not, in every kind of ballot; how, never (the room
+            # sees a secret ballot's totals only, and a simultaneous one's when it closes)
+            name = {s: clean(seating.seat_name(self.session.scenario, s)) for s in seats}
+            entry["voted"] = [name[s] for s in seats if s in voted]
+            entry["waiting"] = [name[s] for s in seats if s not in voted]
+        elif request.kind == "decision" and request.request in self.hands:
+            entry["count"] = len(self.hands[request.request])
+            entry["of"] = sum(self.session.seating.size(s) for s in request.roles[:1])
+        if seat is not None and seat in request.roles and seat not in game.scripted:
+            entry["mine"] = self._mine(request, seat)
+        return entry
+
+    def _mine(self, request: ev.RequestOpened, seat: str) -> dict[str, Any] | None:
+        game = self.session.game
+        room = game.room
+        assert room is not None
+        options = [ev._plain(asdict(o)) for o in request.options]
+        if request.kind == "decision":
+            if seat.startswith(seating.BENCH):
+                return {"do": "hands", "options": options}
+            return {"do": "choose" if request.roles[0] == seat else "advise", "options": options}
+        if request.kind == "ballot":
+            cast = room.state.cast.get(request.request, {}).get(seat)
+            return {"do": "cast", "choices": list(words.BALLOTS), "cast": cast[0] if cast else None}
+        if request.kind == "floor":
+            role = room.role(seat)
+            phase = game.phase
+            if role is None or phase is None:
+                return None
+            moves = []
+            for move in role.moves:
+                why = room._usable(seat, move, phase)
+                moves.append(
+                    {
+                        "id": move.id,
+                        "label": move.label,
+                        "target": move.target,
+                        "available": why is None,
+                        "reason": why,
+                    }
+                )
+            queued = room.state.queued.get(request.request, ())
+            return {
+                "do": "move",
+                "moves": moves,
+                "targets": self._targets(),
+                "moved": [q.move for q in queued if q.seat == seat],
+            }
+        return None
+
+    def _targets(self) -> list[dict[str, str]]:
+        scenario = self.session.scenario
+        return [
+            {"id": a.id, "name": clean(a.name)}
+            for a in scenario.actors.values()
+            if a.persuadable
+            and (self.session.game.room is None or self.session.game.room.holder(a.id) is None)
+        ]
+
+    def _sheet(self, seat: str, seen: list[ev.Event]) -> dict[str, Any]:
+        scenario = self.session.scenario
+        role = scenario.roles.get(seating.role_of(seat))
+        sheet: dict[str, Any] = {
+            "seat": seat,
+            "name": clean(self.keys[seat].name),
+            "side": None,
+            "brief": "",
+            "objectives": [],
+            "knows": [],
+            "revealed": [e.to_dict() for e in seen if isinstance(e, ev.Revealed)],
+            "can": [],
+            "stances": [{"id": k, "label": v} for k, v in scenario.stances.items()],
+            "targets": self._targets(),
+        }
+        if role is not None:
+            side = scenario.sides.get(role.side or "")
+            sheet.update(
+                side=None if role.hidden else (clean(side.name) if side else None),
+                brief=role.brief,
+                objectives=[o.text for o in role.objectives],
+                knows=[
+                    {
+                        "text": k.text,
+                        "sources": [_cite(scenario, s) for s in k.sources],
+                        "counterfactual": k.counterfactual,
+                    }
+                    for k in role.knows
+                    if k.at is None
+                ],
+                can=[c for c in role.can if c in ("declare", "argue", "note")],
+            )
+        elif seat.startswith(seating.BENCH):
+            side = scenario.sides.get(seat[len(seating.BENCH) :])
+            sheet["side"] = clean(side.name) if side else None
+        return sheet
+
+
+def _cite(scenario: Any, source: str) -> str:
+    found = scenario.sources.get(source)
+    return clean(found.cite) if found is not None else clean(source)
+
+
+def _text(body: Mapping[str, Any], key: str, most: int) -> str:
+    value = body.get(key, "")
+    if not isinstance(value, str):
+        raise Rejected(400, f"'{key}' is text")
+    if len(value) > most:
+        raise Rejected(409, f"'{key}' is longer than {most} characters")
+    return clean(value)
+
+
+def _sentence(reason: str) -> str:
+    text = reason.strip()
+    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "?", "!")) else ".")
+
+
+def _summary(event: ev.Event) -> str:
+    """One line of what the teacher's action did, for the teacher's page."""
+    for name in ("summary", "text", "title", "label", "reason"):
+        value = getattr(event, name, None)
+        if isinstance(value, str) and value:
+            first = value.strip().splitlines()[0] if value.strip() else value
+            return clean(first)[:200]
+    return event.type
+
+
+WEB_WORDS: dict[str, Callable[[Classroom, str], list[str]]] = {
+    "time": Classroom._time,
+    "reseat": Classroom._reseat,
+    "label": Classroom._label,
+    "codes": Classroom._codes,
+    "assign": Classroom._assign,
+}
+WEB_HELP = (
+    ("time [REQUEST] +1m | 3m", "more time on the countdown, or this long from now"),
+    ("reseat ROLE", "sign that role's devices out and give it a new join code"),
+    ('label ROLE "NAME"', "your own name for a student, on your screens only"),
+    ("codes", "the join codes of the roles nobody has claimed"),
+    ("assign TAG ROLE", "seat a phone with no code: the tag is the one its screen shows"),
+)

@@ -1,0 +1,300 @@
+"""``presidium class serve``: the class plays on phones; the laptop is the server.
+
+The terminal is the projector and the teacher's console, exactly as in ``class run`` (the
+same session, folder and console words), while phones, the projector's ``/room`` page and
+the teacher's ``/teacher`` page join over the school network. One event loop owns the
+session: the console's lines are read in a thread and handed to the loop, so only the loop's
+thread ever changes the game. Ctrl-C (or ``quit``) ends every phone's stream, stops the
+server within a few seconds and leaves the session saved for ``--resume`` (with ``serve`` or
+``run``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import threading
+from pathlib import Path
+from typing import IO, Any
+
+from presidium import web
+from presidium.printable import clean
+
+DEFAULT_PORT = 1957
+SHUTDOWN_SECONDS = 2
+TEACHER_LINK = (
+    "teacher-link",
+    "your page's address and key, for your own phone (not projected)",
+)  # uvicorn's grace for open connections; streams end at once anyway
+CARDS = "join-cards.html"
+SHEETS = "sheets.html"  # the role sheets, each with its join code
+
+
+def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
+    """``presidium class serve``."""
+    web.require("presidium class serve")
+    import uvicorn
+
+    from presidium.classroom import console as words
+    from presidium.ui.classroom import PROMPT, open_teacher
+    from presidium.ui.play import PlayerQuit
+    from presidium.ui.render import T, notice
+    from presidium.web import network
+    from presidium.web.app import Hub, create_app, run_server
+    from presidium.web.classroom import WEB_FILE, WEB_HELP, WEB_WORDS, Classroom, Rejected
+
+    host = args.host
+    sock, port = network.pick_port(host, args.port)
+    teacher, resuming = open_teacher(args, "serve")
+    teacher.verb = "serve"
+    screen = teacher.screen
+    typing = {"at_prompt": False}  # the console thread waits at the prompt
+
+    def end_told() -> None:
+        if teacher.session.game.over and not teacher.told_end:
+            teacher.told_end = True
+            teacher.ended()
+
+    def from_phones(taken: list[Any]) -> None:
+        """What phones (or a countdown) did, shown on the console as the room sees it; the
+        prompt is shown again below it, since the output came while the teacher was at it."""
+        teacher.took(taken)
+        end_told()
+        if typing["at_prompt"] and teacher.reader.interactive:
+            screen.console.file.write(PROMPT)
+            screen.console.file.flush()
+
+    classroom = Classroom(teacher.session, now_ms=teacher.now_ms, accepted=from_phones)
+    web_file = teacher.place / WEB_FILE
+    if resuming and web_file.is_file():
+        classroom.load_json(web_file.read_text(encoding="utf-8", errors="replace"))
+
+    def keep_web() -> None:
+        _write_atomic(web_file, classroom.to_json())
+
+    classroom.listeners.append(keep_web)
+    classroom.notice = teacher.error
+    codes = classroom.deal_codes()
+    key = classroom.new_teacher_key()
+    places = [a for a in network.addresses() if host in ("0.0.0.0", "::", a.ip)] or [
+        network.Address(host, "", host.startswith("127."))
+    ]
+    urls = [f"http://{_host_in_url(a.ip)}:{port}/" for a in places]
+    classroom.join_url = urls[0]
+    cards = teacher.place / CARDS
+    _write_atomic(cards, join_cards(classroom, codes, urls[0]))
+    sheets = teacher.place / SHEETS
+    _write_atomic(sheets, role_sheets(classroom, codes, urls[0]))
+
+    hub_holder: dict[str, Any] = {}
+
+    def handle(line: str) -> bool:
+        """One console line, in the loop's thread; False when the teacher quits."""
+        teacher.echo_line(PROMPT, line)
+        word = line.strip().split(" ", 1)[0].lower() if line.strip() else ""
+        if word in ("quit", "exit"):
+            return False
+        if word == "teacher-link":
+            teacher_link(screen.console, urls, key)
+            return True
+        if word in WEB_WORDS:
+            try:
+                for said in classroom.teacher_line(line):
+                    screen.out(T(said, "presidium.label"))
+            except Rejected as exc:
+                teacher.error(exc.reason)
+            return True
+        parsed = words.parse(line, teacher.view())
+        if parsed is None:
+            return True
+        if isinstance(parsed, words.Command) and parsed.word == "help" and not parsed.target:
+            teacher.help()
+            screen.out(T("On the network:", "presidium.title"))
+            for usage, what in (*WEB_HELP, TEACHER_LINK):
+                screen.out(T(f"  {usage}: {what}"))
+            return True
+        if isinstance(parsed, words.Problem):
+            teacher.error(parsed.reason[:1].upper() + parsed.reason[1:])
+        elif isinstance(parsed, words.Actions):
+            actions = list(parsed.actions)
+            if len(actions) == 1 and type(actions[0]).__name__ == "Close":
+                actions = [classroom._closing(actions[0].request, timer=False)]  # type: ignore[attr-defined]
+            teacher.submit_all(actions)
+            classroom.changed()
+        elif parsed.word in ("secret", "note", "wait"):
+            teacher.error(
+                "On the network, students vote and write on their phones; close a request "
+                "with 'close', or give it more time with 'time +1m'."
+            )
+        else:
+            teacher.command(parsed)
+        end_told()
+        return True
+
+    async def main() -> int:
+        loop = asyncio.get_running_loop()
+        hub = Hub(classroom)
+        hub_holder["hub"] = hub
+        app = create_app(classroom, hub)
+        config = uvicorn.Config(
+            app,
+            host=host,
+            port=port,
+            access_log=False,
+            log_level="warning",
+            timeout_graceful_shutdown=SHUTDOWN_SECONDS,
+            lifespan="on",
+        )
+        server = uvicorn.Server(config)
+        quitting = {"code": 0}
+
+        def console_thread() -> None:
+            while not server.should_exit:
+                typing["at_prompt"] = True
+                try:
+                    line = teacher.reader.read(PROMPT)
+                except PlayerQuit:
+                    line = "quit"
+                except (OSError, ValueError):
+                    return
+                typing["at_prompt"] = False
+                if line is None:  # no keyboard (piped or closed): the server goes on
+                    return
+                future = asyncio.run_coroutine_threadsafe(_call(handle, line), loop)
+                try:
+                    if not future.result():
+                        server.should_exit = True
+                        return
+                except Exception as exc:  # a console line never stops the class
+                    with contextlib.suppress(Exception):
+                        loop.call_soon_threadsafe(teacher.error, clean(str(exc)))
+
+        threading.Thread(target=console_thread, name="console", daemon=True).start()
+        await run_server(server, hub, [sock])
+        return quitting["code"]
+
+    teacher.welcome(resuming)
+    keep_web()
+    _announce(screen.console, urls, port, args.port, network.qr_text(urls[0]), sheets, cards)
+    notice(screen.console, f"The session is kept in {teacher.place}.")
+    screen.out(T("Type 'help' for the console words; 'quit' stops the server.", "presidium.label"))
+    try:
+        code = asyncio.run(main())
+    except KeyboardInterrupt:
+        _finish(teacher, classroom, keep_web, interrupted=True)
+        raise
+    _finish(teacher, classroom, keep_web, interrupted=False)
+    return code
+
+
+async def _call(handle: Any, line: str) -> bool:
+    return bool(handle(line))
+
+
+def _finish(teacher: Any, classroom: Any, keep_web: Any, interrupted: bool) -> None:
+    from presidium import signals
+
+    with signals.holding():
+        teacher.write()
+        keep_web()
+    with contextlib.suppress(Exception):
+        teacher.saved(interrupted=interrupted)
+
+
+def _host_in_url(ip: str) -> str:
+    return f"[{ip}]" if ":" in ip else ip
+
+
+def _announce(
+    console: Any, urls: list[str], port: int, wanted: int, qr: str, sheets: Path, cards: Path
+) -> None:
+    from presidium.ui.render import T
+
+    def say(text: str, style: str = "") -> None:
+        console.print(T(text, style) if style else T(text), soft_wrap=False)
+
+    say("")
+    if port != wanted:
+        say(f"Port {wanted} is in use, so the class is served on port {port}.", "presidium.label")
+    say("Students open this address on a phone on the same network:", "presidium.title")
+    for url in urls:
+        loop = "  (this laptop only)" if "127.0.0.1" in url or "[::1]" in url else ""
+        say(f"  {url}{loop}")
+    say("or scan this code:")
+    console.file.write(qr)
+    console.file.flush()
+    say(f"Projector: {urls[0]}room", "presidium.label")
+    say(f"Role sheets with each role's join code, to print: {sheets}", "presidium.label")
+    say(f"The codes alone, on cards to cut out: {cards}", "presidium.label")
+    say(
+        "Type 'codes' for the codes, and 'teacher-link' for your own page "
+        "(not while the screen is projected).",
+        "presidium.label",
+    )
+
+
+def teacher_link(console: Any, urls: list[str], key: str) -> None:
+    """The teacher's page address with its key, and its QR, for the teacher's own phone."""
+    from presidium.ui.render import T
+    from presidium.web import network
+
+    link = f"{urls[0]}teacher#key={key}"
+    console.print(T("Your page (it shows secrets: do not project it):", "presidium.title"))
+    console.print(T(f"  {link}"), soft_wrap=True)
+    console.file.write(network.qr_text(link))
+    console.file.flush()
+
+
+def role_sheets(classroom: Any, codes: dict[str, str], url: str) -> str:
+    """The class's handouts (``class sheets``), each role's sheet with its join code."""
+    from dataclasses import replace
+
+    from presidium.classroom import paper, sheets
+
+    session = classroom.session
+    handouts = sheets.build(session.scenario, session.seating)
+    return paper.html(replace(handouts, join_url=url, codes=tuple(codes.items())))
+
+
+def join_cards(classroom: Any, codes: dict[str, str], url: str) -> str:
+    """A page of cards to print and cut: a role's name, its join code and the address."""
+    import html
+
+    from presidium.web import network
+
+    qr = network.qr_svg(url)
+    title = html.escape(clean(classroom.session.scenario.title))
+    cards = []
+    for seat, code in codes.items():
+        name = html.escape(clean(classroom.keys[seat].name))
+        cards.append(
+            '<section class="card">'
+            f"<h2>{name}</h2>"
+            f'<p class="code">{html.escape(code)}</p>'
+            f"<p>Open <strong>{html.escape(url)}</strong> on your phone (or scan the code), "
+            "then type the code above. Keep it to yourself: it is your role.</p>"
+            f'<div class="qr">{qr}</div>'
+            "</section>"
+        )
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>Join cards: {title}</title><style>"
+        "body{font-family:sans-serif;margin:0}"
+        ".cards{display:grid;grid-template-columns:1fr 1fr;gap:0}"
+        ".card{border:1px dashed #666;padding:12mm;break-inside:avoid;min-height:60mm}"
+        ".card h2{margin:0 0 4mm;font-size:16pt}"
+        ".code{font:bold 24pt monospace;letter-spacing:2px;margin:0 0 4mm}"
+        ".qr svg{width:30mm;height:30mm}"
+        "@page{size:A4;margin:10mm}"
+        "</style></head><body>"
+        f"<h1>{title}: join cards</h1><p>Cut along the dashed lines; one card a student.</p>"
+        f'<div class="cards">{"".join(cards)}</div></body></html>\n'
+    )
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)

@@ -1,0 +1,605 @@
+"""The web classroom without a browser: the real june_1957 class behind the real Starlette app,
+driven through Starlette's TestClient (routes, secrets, limits, headers), a real uvicorn on
+loopback (streams, resume, shutdown), and the real command line (``class serve`` end to end,
+and the message when the extra is missing)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx2 as httpx
+import pytest
+from starlette.testclient import TestClient
+
+from conftest import ROOT, run_cli
+from presidium import catalog, seating
+from presidium.classroom.session import Session
+from presidium.web import app as web_app
+from presidium.web.classroom import ALPHABET, Classroom, Rejected
+
+SEED = 7
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def make_classroom(students: int = 12, clock: Clock | None = None) -> Classroom:
+    scenario = catalog.open_scenario("june_1957").scenario
+    session = Session.new(scenario, seating.cast(scenario, students), SEED)
+    classroom = Classroom(session, now=clock or Clock())
+    classroom.deal_codes()
+    return classroom
+
+
+@pytest.fixture
+def classroom() -> Classroom:
+    return make_classroom()
+
+
+@pytest.fixture
+def client(classroom: Classroom) -> Iterator[TestClient]:
+    with TestClient(web_app.create_app(classroom)) as test_client:
+        yield test_client
+
+
+def join(client: TestClient, classroom: Classroom, seat: str) -> dict[str, str]:
+    """A new phone for ``seat``: the headers that carry its token."""
+    answer = client.post("/api/join", json={"code": classroom.keys[seat].code})
+    assert answer.status_code == 200, answer.text
+    client.cookies.clear()
+    return {"X-Presidium-Seat": answer.json()["token"]}
+
+
+def teacher_headers(classroom: Classroom) -> dict[str, str]:
+    return {"X-Presidium-Key": classroom.new_teacher_key()}
+
+
+def open_request(
+    classroom: Classroom, kind: str, ballot: str | None = None, inject: str = ""
+) -> Any:
+    """Let the script play (the teacher closing each open request in turn) until a request
+    of ``kind`` (and ballot kind) opens: the real scenario's own path to it. ``inject``: the
+    teacher injects that event as soon as its window opens."""
+    game = classroom.session.game
+    for _ in range(200):
+        for request in game.requests.values():
+            if request.kind == kind and (ballot is None or request.ballot == ballot):
+                return request
+        window = classroom.session.scenario.injections[inject].window if inject else ()
+        if game.phase is not None and game.phase.id in window:
+            classroom.teacher_line(f"inject {inject}")
+            inject = ""
+            continue
+        first = next(iter(classroom.session.game.requests))
+        classroom.teacher_line(f"close {first}")
+    raise AssertionError(f"no {kind} request opened")
+
+
+# ---------------------------------------------------------------------- joining
+
+
+def test_join_codes_are_readable_and_unguessable(classroom: Classroom) -> None:
+    codes = [k.code for k in classroom.keys.values()]
+    assert len(set(codes)) == len(codes) == 12
+    for code in codes:
+        prefix, body = code.split("-")
+        assert prefix.isalpha() and len(body) == 5 and set(body) <= set(ALPHABET)
+    assert classroom.keys["bulganin"].code.startswith("BULG-")
+    assert "0" not in ALPHABET and "O" not in ALPHABET and "1" not in ALPHABET
+    # only hashes are kept on disk
+    stored = classroom.to_json()
+    assert all(code.split("-")[1] not in stored for code in codes)
+
+
+def test_a_phone_joins_with_its_code_typed_loosely(
+    client: TestClient, classroom: Classroom
+) -> None:
+    code = classroom.keys["molotov"].code.lower().replace("-", " ")
+    answer = client.post("/api/join", json={"code": code})
+    assert answer.status_code == 200
+    assert answer.json()["seat"] == "molotov"
+    cookie = answer.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie
+    state = client.get("/api/state").json()  # the cookie alone signs the phone in
+    assert state["viewer"] == "seat" and state["seat"]["seat"] == "molotov"
+
+
+def test_wrong_codes_are_refused_and_rate_limited(client: TestClient) -> None:
+    answers = [client.post("/api/join", json={"code": f"BULG-2222{n}"}) for n in range(12)]
+    assert [a.status_code for a in answers[:10]] == [404] * 10
+    assert answers[10].status_code == 429
+    assert "wait" in answers[10].json()["error"]
+
+
+def test_many_failures_from_anywhere_lock_joining(classroom: Classroom) -> None:
+    told: list[str] = []
+    classroom.notice = told.append
+    for n in range(100):
+        with pytest.raises(Rejected):
+            classroom.join(f"XXXX-{n:05d}", f"10.0.{n // 250}.{n % 250}")
+    with pytest.raises(Rejected) as refused:
+        classroom.join(classroom.keys["molotov"].code, "10.9.9.9")
+    assert refused.value.status == 429
+    assert len(told) == 1 and "joining is paused" in told[0]
+
+
+def test_reseat_signs_the_old_device_out(client: TestClient, classroom: Classroom) -> None:
+    phone = join(client, classroom, "bulganin")
+    assert client.get("/api/state", headers=phone).json()["viewer"] == "seat"
+    said = classroom.teacher_line("reseat bulganin")
+    assert "new code" in said[0]
+    assert client.get("/api/state", headers=phone).json()["viewer"] == "room"
+    assert client.post("/api/act", headers=phone, json={"nonce": "n" * 8}).status_code == 401
+
+
+def test_a_phone_without_a_code_is_seated_by_the_teacher(
+    client: TestClient, classroom: Classroom
+) -> None:
+    answer = client.post("/api/device")
+    tag, token = answer.json()["device"], answer.json()["token"]
+    client.cookies.clear()  # this client is the teacher too
+    phone = {"X-Presidium-Seat": token}
+    assert client.get("/api/state", headers=phone).json()["device"] == tag
+    key = teacher_headers(classroom)
+    assert client.get("/api/state", headers=key).json()["waiting"] == [tag]
+    refused = client.post("/api/teacher", headers=key, json={"line": "assign ZZZ bulganin"})
+    assert refused.status_code == 409
+    said = client.post("/api/teacher", headers=key, json={"line": f"assign {tag.lower()} bulganin"})
+    assert said.status_code == 200, said.text
+    state = client.get("/api/state", headers=phone).json()
+    assert state["viewer"] == "seat" and state["seat"]["seat"] == "bulganin"
+    assert client.get("/api/state", headers=key).json()["waiting"] == []
+
+
+def test_labels_stay_with_the_teacher_and_devices_stay_signed_in_on_resume(
+    client: TestClient, classroom: Classroom
+) -> None:
+    phone = join(client, classroom, "bulganin")
+    classroom.teacher_line('label bulganin "Aisha K."')
+    assert "Aisha" in json.dumps(
+        client.get("/api/state", headers=teacher_headers(classroom)).json()
+    )
+    for headers in (phone, {}):
+        assert "Aisha" not in json.dumps(client.get("/api/state", headers=headers).json())
+    again = Classroom(classroom.session, now=Clock())  # the next lesson, from the folder
+    again.load_json(classroom.to_json())
+    token = phone["X-Presidium-Seat"]
+    assert again.seat_of(token) == "bulganin" and again.keys["bulganin"].label == "Aisha K."
+    assert token not in classroom.to_json()
+
+
+# ---------------------------------------------------------------------- what each viewer sees
+
+
+def test_a_phone_sees_its_own_sheet_and_nothing_of_another_role(
+    client: TestClient, classroom: Classroom
+) -> None:
+    phone = join(client, classroom, "molotov")
+    state = client.get("/api/state", headers=phone).json()
+    sheet = state["seat"]
+    assert sheet["name"] == "Vyacheslav Molotov" and sheet["objectives"] and sheet["brief"]
+    text = json.dumps(state)
+    scenario = classroom.session.scenario
+    for role in scenario.roles.values():
+        if role.id == "molotov":
+            continue
+        for known in role.knows:
+            assert known.text not in text, role.id
+        for objective in role.objectives:
+            if objective.text not in {o.text for o in scenario.roles["molotov"].objectives}:
+                assert objective.text not in text, role.id
+    assert "roster" not in state and "code" not in text.lower().replace("counterfactual", "")
+
+
+def test_the_room_and_the_teacher(client: TestClient, classroom: Classroom) -> None:
+    room = client.get("/api/state").json()
+    assert room["viewer"] == "room" and "seat" not in room and "roster" not in room
+    assert all(k.code not in json.dumps(room) for k in classroom.keys.values())
+    assert client.post("/api/teacher", json={"line": "pause"}).status_code == 403
+    assert client.post("/api/teacher/login", json={"key": "guess"}).status_code == 403
+    key = teacher_headers(classroom)
+    teacher = client.get("/api/state", headers=key).json()
+    assert teacher["viewer"] == "teacher"
+    roster = {r["seat"]: r for r in teacher["roster"]}
+    assert roster["bulganin"]["code"] == classroom.keys["bulganin"].code
+    answer = client.post("/api/teacher", headers=key, json={"line": "pause the bell"})
+    assert answer.status_code == 200 and classroom.session.game.paused is not None
+    assert client.post("/api/teacher", headers=key, json={"line": "frobnicate"}).status_code == 409
+
+
+def test_a_phone_decides_and_a_retry_does_nothing_more(
+    client: TestClient, classroom: Classroom
+) -> None:
+    request = open_request(classroom, "decision")
+    decider = request.roles[0]
+    phone = join(client, classroom, decider)
+    mine = next(
+        r["mine"]
+        for r in client.get("/api/state", headers=phone).json()["requests"]
+        if r["request"] == request.request
+    )
+    assert mine["do"] == "choose"
+    choice = next(o["id"] for o in mine["options"] if o["available"])
+    body = {"nonce": "retry-me-1", "do": "choose", "request": request.request, "choice": choice}
+    wrong = dict(body, nonce="retry-me-2", choice="no_such_choice")
+    refused = client.post("/api/act", headers=phone, json=wrong)
+    assert refused.status_code == 409 and "not a choice" in refused.json()["error"]
+    first = client.post("/api/act", headers=phone, json=body)
+    log = len(classroom.session.log)
+    again = client.post("/api/act", headers=phone, json=body)
+    assert first.status_code == again.status_code == 200
+    assert first.json() == again.json() and len(classroom.session.log) == log
+
+
+def test_a_student_cannot_act_as_another_role_or_the_teacher(
+    client: TestClient, classroom: Classroom
+) -> None:
+    request = open_request(classroom, "decision")
+    decider = request.roles[0]
+    other = next(s for s in classroom.keys if s not in request.roles)
+    phone = join(client, classroom, other)
+    choice = request.options[0].id
+    for body in (
+        {"do": "choose", "request": request.request, "choice": choice},
+        {"do": "choose", "request": request.request, "choice": choice, "role": decider},
+        {"do": "close", "request": request.request},
+        {"do": "conclude"},
+    ):
+        answer = client.post("/api/act", headers=phone, json={"nonce": os.urandom(6).hex(), **body})
+        assert answer.status_code in (400, 409), body
+    assert client.post("/api/teacher", headers=phone, json={"line": "conclude"}).status_code == 403
+    assert request.request in classroom.session.game.requests
+
+
+def test_a_secret_ballot_reaches_only_its_voter(client: TestClient, classroom: Classroom) -> None:
+    ballot = open_request(classroom, "ballot", "secret", inject="straw_poll")
+    voter, other = ballot.roles[0], ballot.roles[1]
+    phone, neighbour = join(client, classroom, voter), join(client, classroom, other)
+    seq = len(classroom.session.events)
+    body = {"nonce": "secret-1", "do": "cast", "request": ballot.request, "ballot": "against"}
+    assert client.post("/api/act", headers=phone, json=body).status_code == 200
+    mine = classroom.deliveries(f"role:{voter}", seq)
+    assert any(e["type"] == "ballot_received" and e["vote"] == "against" for _, e in mine)
+    for viewer in (f"role:{other}", "room", "teacher"):
+        seen = json.dumps(classroom.deliveries(viewer, seq))
+        assert "ballot_received" not in seen and '"against"' not in seen, viewer
+    for headers in (neighbour, {}):
+        state = client.get("/api/state", headers=headers).json()
+        entry = next(r for r in state["requests"] if r["request"] == ballot.request)
+        assert entry["count"] == 1 and len(entry["voted"]) == 1  # who has voted, never how
+        assert len(entry["waiting"]) == entry["of"] - 1
+        assert "ballot_received" not in json.dumps(state)
+        assert entry["mine"] is None if not headers else entry["mine"]["cast"] is None
+    assert '"against"' not in json.dumps(client.get("/api/state").json())
+
+
+def test_a_countdown_closes_its_ballot_by_the_missing_rule() -> None:
+    clock = Clock()
+    classroom = make_classroom(clock=clock)
+    ballot = open_request(classroom, "ballot")
+    left = classroom.remaining_ms(ballot.request)
+    assert left is not None and left > 0
+    classroom.teacher_line(f"time {ballot.request} +1m")
+    assert classroom.remaining_ms(ballot.request) == left + 60_000
+    clock.t += (left + 60_000) / 1000 - 1
+    assert not classroom.tick()
+    clock.t += 2
+    assert classroom.tick()
+    assert ballot.request not in classroom.session.game.requests
+    closed = [e for e in classroom.session.events if e.type == "closed"][-1]
+    assert closed.request == ballot.request and closed.by == "timer"
+
+
+def test_a_paused_game_holds_its_countdowns() -> None:
+    clock = Clock()
+    classroom = make_classroom(clock=clock)
+    ballot = open_request(classroom, "ballot")
+    left = classroom.remaining_ms(ballot.request)
+    classroom.teacher_line("pause")
+    clock.t += 3600
+    assert not classroom.tick() and classroom.remaining_ms(ballot.request) == left
+    classroom.teacher_line("resume")
+    assert classroom.remaining_ms(ballot.request) == left
+
+
+def test_a_bench_decides_by_the_hands_raised_on_its_phones(client: TestClient) -> None:
+    scenario = catalog.open_scenario("june_1957").scenario
+    session = Session.new(scenario, seating.benches(scenario, 4), SEED)
+    classroom = Classroom(session, now=Clock())
+    classroom.deal_codes()
+    with TestClient(web_app.create_app(classroom)) as bench_client:
+        request = next(iter(session.game.requests.values()))
+        bench = request.roles[0]
+        phones = [join(bench_client, classroom, bench) for _ in range(2)]  # two students
+        mine = bench_client.get("/api/state", headers=phones[0]).json()["requests"][0]["mine"]
+        assert mine["do"] == "hands"
+        choices = [o["id"] for o in mine["options"] if o["available"]]
+        body = {"nonce": "hand-0001", "do": "hands", "request": request.request}
+        first = bench_client.post(
+            "/api/act", headers=phones[0], json={**body, "choice": choices[0]}
+        )
+        assert first.status_code == 200 and request.request in session.game.requests
+        body["nonce"] = "hand-0002"
+        bench_client.post("/api/act", headers=phones[1], json={**body, "choice": choices[0]})
+        assert request.request not in session.game.requests
+        counted = next(e for e in session.events if e.type == "hands")
+        assert counted.chosen == choices[0] and dict(counted.counts)[choices[0]] == 2
+
+
+# ---------------------------------------------------------------------- the limits
+
+
+def test_every_answer_carries_the_security_headers(client: TestClient) -> None:
+    for answer in (client.get("/api/state"), client.post("/api/join", json={"code": "x"})):
+        assert "default-src 'self'" in answer.headers["content-security-policy"]
+        assert "unsafe-inline" not in answer.headers["content-security-policy"]
+        assert answer.headers["cache-control"] == "no-store"
+        assert answer.headers["x-content-type-options"] == "nosniff"
+
+
+def test_big_bodies_and_long_texts_are_refused(client: TestClient, classroom: Classroom) -> None:
+    phone = join(client, classroom, "molotov")
+    big = client.post("/api/act", headers=phone, content=b"{" + b" " * 5000 + b"}")
+    assert big.status_code == 413
+    long_note = {"nonce": "long-note-1", "do": "note", "text": "x" * 281}
+    assert client.post("/api/act", headers=phone, json=long_note).status_code == 409
+    assert client.post("/api/act", headers=phone, content=b"not json").status_code == 400
+
+
+def test_a_phone_posting_too_fast_is_slowed(client: TestClient, classroom: Classroom) -> None:
+    phone = join(client, classroom, "molotov")
+    codes = [
+        client.post(
+            "/api/act", headers=phone, json={"nonce": f"fast-{n:04d}", "do": "note", "text": "hi"}
+        ).status_code
+        for n in range(14)
+    ]
+    assert 429 in codes and codes[0] == 200
+
+
+def test_text_from_phones_is_made_printable(client: TestClient, classroom: Classroom) -> None:
+    phone = join(client, classroom, "molotov")
+    note = {"nonce": "printable", "do": "note", "text": "hi\x1b[2Jthere<script>"}
+    assert client.post("/api/act", headers=phone, json=note).status_code == 200
+    sent = [e for e in classroom.session.events if e.type == "note"][-1]
+    assert "\x1b" not in sent.text
+
+
+# ---------------------------------------------------------------------- a real server
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Served:
+    """A real uvicorn on loopback in a thread, serving one classroom."""
+
+    def __init__(self, classroom: Classroom) -> None:
+        import uvicorn
+
+        self.classroom = classroom
+        self.port = free_port()
+        self.app = web_app.create_app(classroom)
+        config = uvicorn.Config(
+            self.app,
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            access_log=False,
+            timeout_graceful_shutdown=2,
+        )
+        self.server = uvicorn.Server(config)
+        self.server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+        hub = self.app.state.hub
+        self.thread = threading.Thread(
+            target=lambda: asyncio.run(web_app.run_server(self.server, hub)), daemon=True
+        )
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> Served:
+        self.thread.start()
+        for _ in range(100):
+            if self.server.started:
+                return self
+            time.sleep(0.05)
+        raise AssertionError("the server did not start")
+
+    def stop(self) -> float:
+        started = time.monotonic()
+        self.server.should_exit = True
+        self.thread.join(10)
+        return time.monotonic() - started
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.thread.is_alive():
+            self.stop()
+
+
+def read_events(response: httpx.Response, count: int) -> list[tuple[str, str, str]]:
+    """(id, event, data) of the next ``count`` events (comments and pings skipped)."""
+    found: list[tuple[str, str, str]] = []
+    fields: dict[str, str] = {}
+    for line in response.iter_lines():
+        if not line:
+            if "event" in fields and fields["event"] != "ping":
+                found.append((fields.get("id", ""), fields["event"], fields.get("data", "")))
+                if len(found) == count:
+                    return found
+            fields = {}
+            continue
+        name, _, value = line.partition(":")
+        fields[name] = value.strip()
+    return found
+
+
+def test_a_stream_resumes_from_the_last_event_it_had(classroom: Classroom) -> None:
+    with Served(classroom) as served, httpx.Client(base_url=served.url, timeout=10) as http:
+        total = len(classroom.session.deliveries("room"))
+        with http.stream("GET", "/api/stream") as stream:
+            assert stream.headers["content-type"].startswith("text/event-stream")
+            first = read_events(stream, total)
+        ids = [int(i) for i, kind, _ in first if kind == "game"]
+        assert ids == sorted(ids) and len(ids) == total - 0
+        # a phone that slept asks from its last id: it gets only what came after
+        key = teacher_headers(classroom)
+        http.post("/api/teacher", headers=key, json={"line": "pause a break"})
+        with http.stream("GET", "/api/stream", headers={"Last-Event-ID": str(ids[-1])}) as again:
+            (after,) = [e for e in read_events(again, 2) if e[1] == "game"][:1]
+        assert int(after[0]) == ids[-1] + 1 and json.loads(after[2])["type"] == "paused"
+        with http.stream("GET", f"/api/stream?after={ids[-1]}") as query:
+            (same,) = [e for e in read_events(query, 2) if e[1] == "game"][:1]
+        assert same == after
+
+
+def test_the_server_stops_within_3_seconds_with_every_stream_open(classroom: Classroom) -> None:
+    ended: list[str] = []
+    with Served(classroom) as served:
+
+        def listen() -> None:
+            with httpx.stream("GET", served.url + "/api/stream", timeout=30) as stream:
+                events = [e for e in read_events(stream, 1000)]
+                ended.append(events[-1][1] if events else "")
+
+        listeners = [threading.Thread(target=listen) for _ in range(8)]
+        for listener in listeners:
+            listener.start()
+        for _ in range(100):
+            if classroom.presence()["phones"] == 0 and sum(classroom.connected.values()) >= 8:
+                break
+            time.sleep(0.05)
+        assert sum(classroom.connected.values()) == 8
+        took = served.stop()
+        for listener in listeners:
+            listener.join(5)
+    assert took < 3, took
+    assert ended == ["bye"] * 8
+
+
+# ---------------------------------------------------------------------- the command line
+
+
+def test_serve_without_the_extra_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    import presidium.web
+
+    monkeypatch.setattr(presidium.web, "missing", lambda: ["starlette", "uvicorn"])
+    code, _out, err = run_cli(["class", "serve", "june_1957", "--students", "5"])
+    assert code == 2
+    assert 'pip install "presidium-1957[classroom]"' in err
+
+
+def test_solo_play_and_version_never_load_the_web_server() -> None:
+    script = (
+        "import contextlib, io, sys\n"
+        "from presidium.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['play', '--side', 'khrushchev', '--autoplay', 'history', '--plain'])\n"
+        "    with contextlib.suppress(SystemExit):\n"
+        "        main(['--version'])\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('starlette', 'uvicorn', 'sse_starlette', 'segno', 'anyio') or m.startswith('presidium.web')))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout
+    assert out.strip() == "[]"
+
+
+def test_serve_end_to_end_then_run_resumes_the_same_session(tmp_path: Path) -> None:
+    """A teacher starts ``class serve``, a phone joins with a code from the console and acts,
+    Ctrl-C stops it within 3 s with a stream open, and ``class run --resume`` goes on with the
+    same session; ``class replay`` replays it."""
+    env = dict(os.environ, PRESIDIUM_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
+    port = free_port()
+    command = [sys.executable, "-m", "presidium", "class", "serve", "june_1957"]
+    command += ["--students", "5", "--seed", "3", "--port", str(port), "--plain"]
+    with subprocess.Popen(
+        command,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    ) as server:
+        try:
+            code, took = _serve_and_stop(server, port)
+        finally:
+            if server.poll() is None:
+                server.kill()
+    assert took < 3, took
+    assert server.returncode == 130
+    (place,) = (tmp_path / "classes").iterdir()
+    assert (place / "join-cards.html").is_file() and (place / "web.json").is_file()
+    assert code not in (place / "web.json").read_text()
+    assert f'<strong class="code">{code}</strong>' in (place / "sheets.html").read_text()
+    save = json.loads((place / "save.json").read_text())
+    assert save["log"][0]["by"] == "role:molotov"
+    resumed = subprocess.run(
+        [sys.executable, "-m", "presidium", "class", "run", "--resume", str(place), "--plain"],
+        input="status\nquit\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    assert "1 action replayed from the log." in resumed.stdout
+    replayed = subprocess.run(
+        [sys.executable, "-m", "presidium", "class", "replay", str(place)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert replayed.returncode == 0, replayed.stdout + replayed.stderr
+
+
+def _serve_and_stop(server: subprocess.Popen[str], port: int) -> tuple[str, float]:
+    """Read the codes the console prints, join and act as Molotov's phone, then Ctrl-C the
+    server with the phone's stream open: (the code used, seconds it took to stop)."""
+    assert server.stdin is not None and server.stdout is not None
+    server.stdin.write("codes\n")
+    server.stdin.flush()
+    seen = ""
+    while "Georgy Malenkov: " not in seen:
+        line = server.stdout.readline()
+        assert line, seen
+        seen += line
+    assert f"http://127.0.0.1:{port}/" in seen
+    found = re.search(r"Vyacheslav Molotov: (MOLO-\w{5})", seen)
+    assert found is not None
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+        token = http.post("/api/join", json={"code": found.group(1)}).json()["token"]
+        phone = {"X-Presidium-Seat": token}
+        state = http.get("/api/state", headers=phone).json()
+        (request,) = [r for r in state["requests"] if r["mine"]]
+        choice = request["mine"]["options"][0]["id"]
+        body = {"nonce": "e2e-00001", "do": "choose", "request": request["request"]}
+        answer = http.post("/api/act", headers=phone, json={**body, "choice": choice})
+        assert answer.status_code == 200, answer.text
+        with http.stream("GET", "/api/stream", headers=phone) as stream:
+            read_events(stream, 1)
+            started = time.monotonic()
+            server.send_signal(signal.SIGINT)
+            server.wait(10)
+            took = time.monotonic() - started
+    return found.group(1), took
