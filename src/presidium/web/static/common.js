@@ -136,7 +136,9 @@
       method: method,
       headers: headers,
       body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: "same-origin",
+      // the projector's page sends no cookie: a browser that also opened the teacher's
+      // page or joined as a phone still gets the room's view
+      credentials: P.credentials ? "same-origin" : "omit",
       cache: "no-store",
     }).then(
       function (response) {
@@ -699,6 +701,7 @@
     this.source = null;
     this.heard = performance.now();
     this.stopped = false; // the server said goodbye
+    this.dead = false; // stopped for good by the page
     this.retry = null;
     this.stateTimer = null;
     var self = this;
@@ -803,8 +806,16 @@
       self.reopen();
     }, ms);
   };
+  /* For good (the phone was signed out): nothing opens it again. */
+  Stream.prototype.stop = function () {
+    this.dead = true;
+    this.close();
+  };
   /* Close, open again from the last event seen, and fetch the whole picture. */
   Stream.prototype.reopen = function () {
+    if (this.dead) {
+      return;
+    }
     this.open();
     this.h.state();
   };
@@ -833,6 +844,7 @@
       reconnecting: "Reconnecting…",
       stopped: "Server stopped",
       notjoined: "Not joined",
+      waiting: "Waiting for a role",
       signedout: "Not signed in",
     };
     node.textContent = words[how] || how;

@@ -26,7 +26,9 @@
 
   // ------------------------------------------------------------------ joining
   function showJoin(message) {
+    stopWaiting();
     P.show($("join"), true);
+    P.show($("device"), false);
     P.show($("game"), false);
     $("join-error").textContent = message || "";
     P.connection($("connection"), "notjoined");
@@ -37,7 +39,7 @@
 
   function signedOut(message) {
     if (stream) {
-      stream.close();
+      stream.stop();
       stream = null;
     }
     P.seatToken(null);
@@ -60,6 +62,53 @@
     P.clear($("feed"));
     feed = new P.Feed($("feed"), 60, "seat");
   }
+
+  // ------------------------------------------------------------------ a phone with no code
+  /* The phone shows a two-character tag; the teacher types 'assign TAG ROLE'. Until then the
+     page asks the server every 3 seconds whether it has a role yet. */
+  var waiting = null;
+  function showDevice(tag) {
+    P.show($("join"), false);
+    P.show($("game"), false);
+    P.show($("device"), true);
+    if ($("device-tag").textContent !== tag) {
+      $("device-tag").textContent = tag;
+    }
+    P.connection($("connection"), "waiting");
+    if (!waiting) {
+      waiting = window.setInterval(refresh, 3000);
+    }
+  }
+  function stopWaiting() {
+    if (waiting) {
+      window.clearInterval(waiting);
+      waiting = null;
+    }
+  }
+
+  $("no-code").addEventListener("click", function () {
+    var button = $("no-code");
+    button.disabled = true;
+    $("no-code-error").textContent = "";
+    P.api("POST", "/api/device").then(function (answer) {
+      button.disabled = false;
+      if (answer.ok && answer.data.token) {
+        P.seatToken(answer.data.token);
+        showDevice(answer.data.device);
+      } else {
+        $("no-code-error").textContent = P.problem(answer);
+      }
+    });
+  });
+
+  $("device-back").addEventListener("click", function (event) {
+    event.preventDefault();
+    stopWaiting();
+    P.api("POST", "/api/leave").then(function () {
+      P.seatToken(null);
+      showJoin("");
+    });
+  });
 
   $("join-form").addEventListener("submit", function (event) {
     event.preventDefault();
@@ -107,7 +156,9 @@
     fetching = true;
     P.api("GET", "/api/state").then(function (answer) {
       fetching = false;
-      if (answer.status === 401 || answer.status === 403 || (answer.ok && answer.data.viewer !== "seat")) {
+      if (answer.ok && answer.data.viewer === "device") {
+        showDevice(answer.data.device);
+      } else if (answer.status === 401 || answer.status === 403 || (answer.ok && answer.data.viewer !== "seat")) {
         var had = P.seatToken() || lastState;
         signedOut(had ? "This phone is no longer signed in to a role (the teacher may have given the role a new code). Type your code again." : "");
       } else if (answer.ok) {
@@ -126,7 +177,9 @@
       liveAfter = state.seq || 0;
     }
     lastState = state;
+    stopWaiting();
     P.show($("join"), false);
+    P.show($("device"), false);
     P.show($("game"), true);
     if (state.scenario && state.scenario.title) {
       $("scenario-title").textContent = state.scenario.title;

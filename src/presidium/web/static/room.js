@@ -17,6 +17,12 @@
 
   var stream = new P.Stream({
     game: function (event, seq) {
+      if (event.to && event.to.length) {
+        // addressed to someone: never on the projector, even if this browser holds the
+        // teacher's or a phone's cookie (a stream cannot be opened without cookies)
+        feed.last = Math.max(feed.last, seq);
+        return;
+      }
       feed.add(seq, event);
       if (event.type === "vote") {
         latestVote = event;
@@ -143,15 +149,17 @@
     P.resetCountdowns();
   }
 
-  /* Who has voted: by name in an open or simultaneous ballot, a count in a secret one
-     (the server sends no names for it). */
+  /* Who has voted and who has not (never how): by name when the server gives the names,
+     else the count. */
   function progress(r) {
     if (r.voted === null || r.voted === undefined) {
       return r.count + " of " + r.of + " have voted.";
     }
-    var waiting = (r.voters || []).filter(function (name) {
-      return r.voted.indexOf(name) < 0;
-    });
+    var waiting = r.waiting
+      ? r.waiting
+      : (r.voters || []).filter(function (name) {
+          return r.voted.indexOf(name) < 0;
+        });
     return P.progressLine(r.voted, waiting, r.count, r.of);
   }
 

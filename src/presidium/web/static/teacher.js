@@ -48,7 +48,7 @@
 
   function showLogin(message) {
     if (stream) {
-      stream.close();
+      stream.stop();
       stream = null;
     }
     P.show($("login"), true);
@@ -142,6 +142,7 @@
     }
     drawRequests(paused);
     drawRoster();
+    drawDevices();
     drawPhones();
     $("join-url").textContent = state.join_url || window.location.origin + "/";
     var box = P.clear($("status-box"));
@@ -264,9 +265,11 @@
     if (r.voted === null || r.voted === undefined) {
       return r.count + " of " + r.of + " have voted.";
     }
-    var waiting = (r.voters || []).filter(function (name) {
-      return r.voted.indexOf(name) < 0;
-    });
+    var waiting = r.waiting
+      ? r.waiting
+      : (r.voters || []).filter(function (name) {
+          return r.voted.indexOf(name) < 0;
+        });
     var line = r.count + " of " + r.of + " have voted";
     line += r.voted.length ? ": " + r.voted.join(", ") + "." : ".";
     if (waiting.length) {
@@ -332,12 +335,63 @@
     });
   }
 
+  /* Phones that have no code show a tag; the teacher picks the role ('assign TAG ROLE').
+     Drawn again only when the tags or the roster change, so a half-made choice stays. */
+  var devicesSig = null;
+  function drawDevices() {
+    var tags = state.waiting || [];
+    P.show($("devices"), tags.length > 0);
+    var roster = state.roster || [];
+    var sig = JSON.stringify([tags, roster.map(function (r) {
+      return [r.seat, r.claimed];
+    })]);
+    if (sig === devicesSig) {
+      return;
+    }
+    devicesSig = sig;
+    var list = P.clear($("device-list"));
+    var seats = roster.slice().sort(function (a, b) {
+      return (a.claimed ? 1 : 0) - (b.claimed ? 1 : 0);
+    });
+    tags.forEach(function (tag) {
+      var select = el("select", "target");
+      select.id = "assign-" + tag;
+      var none = el("option", "", "Choose a role…");
+      none.value = "";
+      select.appendChild(none);
+      seats.forEach(function (row) {
+        var role = row.seat.indexOf("bench:") === 0 ? row.seat.slice(6) : row.seat;
+        var option = el("option", "", row.name + (row.claimed ? " (has a phone)" : ""));
+        option.value = role;
+        select.appendChild(option);
+      });
+      var label = el("label", "visually-hidden", "The role for the phone showing " + tag);
+      label.htmlFor = select.id;
+      var button = actionButton("Assign", function () {
+        return "assign " + tag + " " + select.value;
+      });
+      button.disabled = true;
+      select.addEventListener("change", function () {
+        button.disabled = !select.value;
+      });
+      list.appendChild(el("li", "device-row", [el("span", "device-tag", tag), label, select, button]));
+    });
+  }
+
   function drawPhones() {
     var counts = state.connected || { phones: 0, seats: 0 };
     $("phones").textContent = P.phonesLine(counts, state.mode) + ".";
   }
 
   // ------------------------------------------------------------------ start
+  // What changes without a game event (a phone asking for a role, a phone joining or
+  // leaving) is fetched every few seconds while this page is shown.
+  window.setInterval(function () {
+    if (stream && document.visibilityState === "visible") {
+      refresh();
+    }
+  }, 3000);
+
   var key = keyFromAddress();
   if (key) {
     login(key);
