@@ -220,3 +220,23 @@ def check_jsonschema(*files: object) -> subprocess.CompletedProcess[str]:
         str(DOCS / "scenario.schema.json"),
     ]
     return subprocess.run([*command, *map(str, files)], capture_output=True, text=True, check=False)
+
+
+BROWSER_TESTS = pytest.StashKey[set[str]]()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    config.stash[BROWSER_TESTS] = {i.nodeid for i in items if i.get_closest_marker("browser")}
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line saying how many browser tests ran, so a log shows whether a real Chromium
+    was used or the tests were skipped for want of one."""
+    marked = terminalreporter.config.stash.get(BROWSER_TESTS, set())
+    counts = {
+        kind: sum(report.nodeid in marked for report in terminalreporter.stats.get(kind, []))
+        for kind in ("passed", "failed", "error", "skipped", "xfailed", "xpassed")
+    }
+    if any(counts.values()):
+        said = ", ".join(f"{n} {kind}" for kind, n in counts.items() if n)
+        terminalreporter.write_line(f"browser tests (a real headless Chromium): {said}")

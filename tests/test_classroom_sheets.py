@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from browser_helpers import BROWSER, NO_BROWSER, needs_browser
 from conftest import GOLDEN, ROOT, compile_yaml, docs_example, matches_golden, mutate, run_cli
 from presidium.classroom import paper, sheets
 from presidium.compiler import load_scenario
@@ -358,33 +358,9 @@ def test_role_text_shows_literally_in_html_and_markdown(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- printing
 
 
-def chromium() -> str | None:
-    """A headless Chromium to print with: $PRESIDIUM_CHROMIUM if it is set (set it to "none"
-    to skip these tests), else Debian's headless shell (the binary itself: /usr/bin's wrapper
-    does not exec, so killing it would leave the browser running), else one on PATH."""
-    chosen = os.environ.get("PRESIDIUM_CHROMIUM")
-    if chosen is not None:
-        return chosen if os.access(chosen, os.X_OK) else None
-    candidates = [
-        "/usr/lib/chromium/chromium-headless-shell",
-        shutil.which("chromium-headless-shell"),
-        shutil.which("chromium"),
-        shutil.which("chromium-browser"),
-        shutil.which("google-chrome"),
-    ]
-    return next((c for c in candidates if c and os.access(c, os.X_OK)), None)
-
-
-BROWSER = chromium()
-needs_browser = pytest.mark.skipif(
-    BROWSER is None,
-    reason="no headless Chromium found (install chromium-headless-shell, or set PRESIDIUM_CHROMIUM)",
-)
-
-
 def print_pages(page: str, folder: Path, name: str = "sheets") -> int:
     """Print ``page`` to PDF as a teacher's browser would, and count the pages."""
-    assert BROWSER is not None
+    assert BROWSER is not None, NO_BROWSER
     html_file, pdf_file = folder / f"{name}.html", folder / f"{name}.pdf"
     html_file.write_text(page, encoding="utf-8")
     command = [

@@ -1,0 +1,736 @@
+/* The phone page: join with the code on the role sheet, then the role, what it knows, and
+   what it can do now (a decision, a ballot, the floor), with what happened below. The
+   server's /api/state is the truth for what the seat may do; the stream is the feed. */
+(function () {
+  "use strict";
+
+  var P = window.Presidium;
+  var el = P.el;
+  var $ = P.$;
+  P.credentials = "seat";
+
+  var feed = new P.Feed($("feed"), 60, "seat");
+  var stream = null;
+  var cards = {}; // request id -> {sig, node, timer}
+  var drafts = {}; // text typed into a card, kept while the card is drawn again
+  var said = {}; // request id -> what this phone last did there, in words
+  var picks = {}; // request id -> the choice this phone advised or raised a hand for
+  var advice = {}; // request id -> {adviser seat: what they advise}, for the one who decides
+  var seenRequests = null; // request ids already announced
+  var seenEnvelopes = null;
+  var arrived = {}; // envelope number -> when it arrived on this page
+  var lastState = null;
+  var liveAfter = 0; // events up to this number were there before the page opened: not announced
+  var fetching = false;
+  var again = false;
+
+  // ------------------------------------------------------------------ joining
+  function showJoin(message) {
+    stopWaiting();
+    P.show($("join"), true);
+    P.show($("device"), false);
+    P.show($("game"), false);
+    $("join-error").textContent = message || "";
+    P.connection($("connection"), "notjoined");
+    window.setTimeout(function () {
+      $("code").focus();
+    }, 0);
+  }
+
+  function signedOut(message) {
+    if (stream) {
+      stream.stop();
+      stream = null;
+    }
+    P.seatToken(null);
+    resetGame();
+    showJoin(message);
+  }
+
+  function resetGame() {
+    cards = {};
+    drafts = {};
+    said = {};
+    picks = {};
+    advice = {};
+    seenRequests = null;
+    seenEnvelopes = null;
+    lastState = null;
+    speakSig = null;
+    floorWas = false;
+    P.clear($("request-list"));
+    P.clear($("feed"));
+    feed = new P.Feed($("feed"), 60, "seat");
+  }
+
+  // ------------------------------------------------------------------ a phone with no code
+  /* The phone shows a two-character tag; the teacher types 'assign TAG ROLE'. Until then the
+     page asks the server every 3 seconds whether it has a role yet. */
+  var waiting = null;
+  function showDevice(tag) {
+    P.show($("join"), false);
+    P.show($("game"), false);
+    P.show($("device"), true);
+    if ($("device-tag").textContent !== tag) {
+      $("device-tag").textContent = tag;
+    }
+    P.connection($("connection"), "waiting");
+    if (!waiting) {
+      waiting = window.setInterval(refresh, 3000);
+    }
+  }
+  function stopWaiting() {
+    if (waiting) {
+      window.clearInterval(waiting);
+      waiting = null;
+    }
+  }
+
+  $("no-code").addEventListener("click", function () {
+    var button = $("no-code");
+    button.disabled = true;
+    $("no-code-error").textContent = "";
+    P.api("POST", "/api/device").then(function (answer) {
+      button.disabled = false;
+      if (answer.ok && answer.data.token) {
+        P.seatToken(answer.data.token);
+        showDevice(answer.data.device);
+      } else {
+        $("no-code-error").textContent = P.problem(answer);
+      }
+    });
+  });
+
+  $("device-back").addEventListener("click", function (event) {
+    event.preventDefault();
+    stopWaiting();
+    P.api("POST", "/api/leave").then(function () {
+      P.seatToken(null);
+      showJoin("");
+    });
+  });
+
+  $("join-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var code = $("code").value.trim();
+    if (!code) {
+      $("join-error").textContent = "Type the code from your role sheet first.";
+      return;
+    }
+    var button = $("join-button");
+    button.disabled = true;
+    $("join-error").textContent = "Joining…";
+    P.api("POST", "/api/join", { code: code }).then(function (answer) {
+      button.disabled = false;
+      if (answer.ok && answer.data.token) {
+        P.seatToken(answer.data.token);
+        $("join-error").textContent = "";
+        $("code").value = "";
+        refresh();
+        return;
+      }
+      if (answer.status === 404 && !answer.data.error) {
+        $("join-error").textContent = "That code is not right: check it against your role sheet.";
+      } else {
+        $("join-error").textContent = P.problem(answer);
+      }
+    });
+  });
+
+  $("leave").addEventListener("click", function (event) {
+    event.preventDefault();
+    if (!window.confirm("Leave this role on this phone? To come back you need your code, or a new one from the teacher.")) {
+      return;
+    }
+    P.api("POST", "/api/leave").then(function () {
+      signedOut("You have left the role on this phone. To come back, type your code again.");
+    });
+  });
+
+  // ------------------------------------------------------------------ the state
+  function refresh() {
+    if (fetching) {
+      again = true;
+      return;
+    }
+    fetching = true;
+    P.api("GET", "/api/state").then(function (answer) {
+      fetching = false;
+      if (answer.ok && answer.data.viewer === "device") {
+        showDevice(answer.data.device);
+      } else if (answer.status === 401 || answer.status === 403 || (answer.ok && answer.data.viewer !== "seat")) {
+        var had = P.seatToken() || lastState;
+        signedOut(had ? "This phone is no longer signed in to a role (the teacher may have given the role a new code). Type your code again." : "");
+      } else if (answer.ok) {
+        draw(answer.data);
+      }
+      if (again) {
+        again = false;
+        refresh();
+      }
+    });
+  }
+
+  function draw(state) {
+    var first = lastState === null;
+    if (first) {
+      liveAfter = state.seq || 0;
+    }
+    lastState = state;
+    stopWaiting();
+    P.show($("join"), false);
+    P.show($("device"), false);
+    P.show($("game"), true);
+    if (state.scenario && state.scenario.title) {
+      $("scenario-title").textContent = state.scenario.title;
+    }
+    if (!stream) {
+      stream = new P.Stream({
+        game: function (event, seq) {
+          var node = feed.add(seq, event);
+          if (event.type === "advised" && event.seat !== feed.me) {
+            advice[event.request] = advice[event.request] || {};
+            advice[event.request][event.seat] = event.name + " advises: " + event.label + ".";
+            if (seq > liveAfter) {
+              P.announce($("announce"), advice[event.request][event.seat]);
+            }
+          }
+          if (node && event.type === "ballot_received" && seq > liveAfter) {
+            P.announce($("announce"), node.textContent);
+          }
+        },
+        state: refresh,
+        connection: function (how) {
+          P.connection($("connection"), how);
+          P.show($("stopped"), how === "stopped");
+        },
+      });
+      stream.open();
+    }
+    drawRole(state.seat, first);
+    drawKnowledge(state.seat, first);
+    drawScene(state);
+    drawPaused(state);
+    drawRequests(state, first);
+    drawSpeak(state);
+    drawEnded(state);
+  }
+
+  function drawRole(seat, first) {
+    if (!first) {
+      return; // a role sheet does not change during a game
+    }
+    feed.me = seat.seat;
+    $("role-name").textContent = seat.name;
+    $("role-side").textContent = seat.side ? "Side: " + seat.side : "";
+    P.clear($("role-brief"));
+    P.append($("role-brief"), P.paragraphs(seat.brief));
+    var list = P.clear($("objective-list"));
+    (seat.objectives || []).forEach(function (text) {
+      list.appendChild(el("li", "", typeof text === "string" ? text : text.text));
+    });
+    P.show($("objectives"), (seat.objectives || []).length > 0);
+  }
+
+  function knowledge(item, cls, tag) {
+    var box = el("article", "known " + (cls || ""));
+    if (tag) {
+      box.appendChild(el("p", "tag", tag));
+    }
+    P.append(box, P.paragraphs((item.counterfactual ? "[Counterfactual] " : "") + item.text));
+    if (item.sources && item.sources.length) {
+      box.appendChild(el("p", "sources", "Sources: " + item.sources.join(", ")));
+    }
+    return box;
+  }
+
+  function drawKnowledge(seat, first) {
+    if (first) {
+      var knows = P.clear($("knows"));
+      (seat.knows || []).forEach(function (item) {
+        knows.appendChild(knowledge(item));
+      });
+      if (!(seat.knows || []).length) {
+        knows.appendChild(el("p", "hint", "Nothing private from the start: your envelopes arrive as the scenes do."));
+      }
+    }
+    var revealed = seat.revealed || [];
+    var numbers = revealed.map(function (r) {
+      return r.envelope;
+    });
+    var now = performance.now();
+    if (seenEnvelopes !== null) {
+      revealed.forEach(function (r) {
+        if (seenEnvelopes.indexOf(r.envelope) < 0) {
+          arrived[r.envelope] = now;
+          P.announce($("announce"), "A new envelope has arrived: envelope " + r.envelope + ".");
+        }
+      });
+    }
+    var changed = seenEnvelopes === null || seenEnvelopes.join() !== numbers.join();
+    seenEnvelopes = numbers;
+    if (!changed) {
+      return;
+    }
+    var box = P.clear($("envelopes"));
+    P.show($("envelopes-head"), revealed.length > 0);
+    revealed
+      .slice()
+      .reverse()
+      .forEach(function (r) {
+        var fresh = arrived[r.envelope] !== undefined;
+        var node = knowledge(r, fresh ? "fresh" : "", "Envelope " + r.envelope + (fresh ? ": new" : ""));
+        box.appendChild(node);
+        if (fresh) {
+          window.setTimeout(function () {
+            node.classList.remove("fresh");
+            node.firstChild.textContent = "Envelope " + r.envelope;
+          }, 120000);
+        }
+      });
+  }
+
+  function drawScene(state) {
+    var scene = state.scene;
+    P.show($("scene"), !!scene);
+    if (!scene) {
+      return;
+    }
+    var title = (scene.counterfactual ? "[Counterfactual] " : "") + scene.title;
+    if ($("scene-title").textContent !== title) {
+      $("scene-title").textContent = title;
+      $("scene-where").textContent = P.where(scene);
+      P.clear($("scene-text"));
+      if (scene.content_note) {
+        $("scene-text").appendChild(el("p", "hint", "Content note: " + scene.content_note));
+      }
+      P.append($("scene-text"), P.paragraphs(scene.text));
+    }
+    P.clear($("status-box"));
+    if (state.status) {
+      $("status-box").appendChild(el("h3", "", "State of play"));
+      $("status-box").appendChild(P.statusList(state.status));
+    }
+  }
+
+  function drawPaused(state) {
+    var node = $("paused");
+    if (state.paused !== null && state.paused !== undefined) {
+      var reason = String(state.paused).trim().replace(/\.$/, "");
+      node.textContent =
+        "Paused by the teacher" + (reason ? ": " + reason : "") + ". No one acts until the teacher resumes the game.";
+      P.show(node, true);
+    } else {
+      P.show(node, false);
+    }
+  }
+
+  function drawEnded(state) {
+    var box = $("ended");
+    P.show(box, !!state.ended);
+    if (!state.ended || box.getAttribute("data-ending") === state.ended.ending) {
+      return;
+    }
+    box.setAttribute("data-ending", state.ended.ending);
+    P.clear(box);
+    box.appendChild(el("h2", "", "The end: " + state.ended.title));
+    box.appendChild(
+      el("p", "kicker", state.ended.kind === "historical" ? "The historical outcome" : "A counterfactual ending (invented, not history)")
+    );
+    P.append(box, P.paragraphs(state.ended.text));
+    box.appendChild(el("p", "hint", "Your objectives, and how you did, are in the feed below once the teacher reveals them."));
+  }
+
+  // ------------------------------------------------------------------ requests
+  function drawRequests(state, first) {
+    var list = $("request-list");
+    var mine = (state.requests || []).filter(function (r) {
+      return r.mine;
+    });
+    var ids = mine.map(function (r) {
+      return r.request;
+    });
+    Object.keys(cards).forEach(function (id) {
+      if (ids.indexOf(id) < 0) {
+        list.removeChild(cards[id].node);
+        delete cards[id];
+        delete said[id];
+      }
+    });
+    var paused = state.paused !== null && state.paused !== undefined;
+    mine.forEach(function (request) {
+      var copy = JSON.parse(JSON.stringify(request));
+      delete copy.remaining_ms;
+      var sig = JSON.stringify([copy, paused, said[request.request], advice[request.request]]);
+      var card = cards[request.request];
+      if (!card || card.sig !== sig) {
+        var node = requestCard(request, paused);
+        if (card) {
+          list.replaceChild(node, card.node);
+        } else {
+          list.appendChild(node);
+        }
+        card = cards[request.request] = { sig: sig, node: node };
+      }
+      var timer = card.node.querySelector(".timer-slot");
+      P.clear(timer);
+      if (request.remaining_ms !== null && request.remaining_ms !== undefined) {
+        timer.appendChild(P.countdown(request.remaining_ms, paused));
+      }
+    });
+    P.resetCountdowns();
+    P.show($("nothing"), mine.length === 0 && !state.over);
+    if (seenRequests !== null) {
+      mine.forEach(function (r) {
+        if (seenRequests.indexOf(r.request) < 0) {
+          P.announce($("announce"), "New for you: " + P.requestLine(r) + ".");
+        }
+      });
+    }
+    seenRequests = ids;
+    if (first && mine.length) {
+      P.announce($("announce"), "Waiting for you: " + mine.map(P.requestLine).join("; ") + ".");
+    }
+  }
+
+  function requestCard(request, paused) {
+    var mine = request.mine;
+    var card = el("article", "card request request-" + request.kind);
+    card.setAttribute("aria-labelledby", "req-" + safeId(request.request));
+    var head = el("h3", "", P.requestLine(request));
+    head.id = "req-" + safeId(request.request);
+    card.appendChild(head);
+    card.appendChild(el("div", "timer-slot"));
+    if (paused) {
+      card.appendChild(el("p", "hint", "Paused: nothing can be taken until the teacher resumes the game."));
+    }
+    var error = el("p", "error", "");
+    error.setAttribute("role", "alert");
+    var body;
+    if (mine.do === "choose" || mine.do === "advise" || mine.do === "hands") {
+      body = decision(request, error);
+    } else if (mine.do === "cast") {
+      body = ballot(request, error);
+    } else if (mine.do === "move") {
+      body = floor(request, error);
+    } else {
+      body = el("p", "hint", "Your teacher will say what to do here.");
+    }
+    card.appendChild(body);
+    if (said[request.request]) {
+      card.appendChild(el("p", "said", said[request.request]));
+    }
+    card.appendChild(error);
+    return card;
+  }
+
+  function safeId(text) {
+    return String(text).replace(/[^A-Za-z0-9_-]/g, "_");
+  }
+
+  /* Send an action from a card; while it is on its way the card's buttons wait. */
+  function send(card, error, body, done) {
+    var buttons = card.querySelectorAll("button");
+    Array.prototype.forEach.call(buttons, function (b) {
+      b.disabled = true;
+    });
+    error.textContent = "Sending…";
+    return P.act(body).then(function (answer) {
+      Array.prototype.forEach.call(buttons, function (b) {
+        b.disabled = b.getAttribute("data-off") === "1";
+      });
+      if (answer.status === 401) {
+        signedOut("This phone is no longer signed in to a role. Type your code again.");
+        return;
+      }
+      if (!answer.ok) {
+        error.textContent = "Not taken: " + P.problem(answer);
+        return;
+      }
+      error.textContent = "";
+      if (done) {
+        done();
+      }
+      refresh();
+    });
+  }
+
+  function bigButton(text, cls) {
+    var b = el("button", "big " + (cls || ""), text);
+    b.type = "button";
+    return b;
+  }
+
+  function decision(request, error) {
+    var mine = request.mine;
+    var box = el("div", "choices");
+    var intro = {
+      choose: "Your decision: tap a choice.",
+      advise: "Your advice to the one who decides: tap a choice (only they and the teacher see it).",
+      hands: "Your hand: tap the choice you vote for; the hands are counted when it closes.",
+    }[mine.do];
+    box.appendChild(el("p", "hint", intro));
+    var advised = advice[request.request] || {};
+    Object.keys(advised).forEach(function (seat) {
+      box.appendChild(el("p", "advice", advised[seat]));
+    });
+    (mine.options || []).forEach(function (option) {
+      var picked = picks[request.request] === option.id || (mine.do === "hands" && mine.raised === option.id);
+      var mark = picked ? (mine.do === "hands" ? " (your hand)" : " (your advice)") : "";
+      var b = bigButton((option.number ? option.number + ". " : "") + P.optionText(option) + mark, "choice");
+      var raised = picked;
+      if (raised) {
+        b.setAttribute("aria-pressed", "true");
+        b.classList.add("chosen");
+      }
+      if (!option.available) {
+        b.disabled = true;
+        b.setAttribute("data-off", "1");
+      }
+      b.addEventListener("click", function () {
+        var body = { do: mine.do, request: request.request, choice: option.id };
+        send(box.parentNode, error, body, function () {
+          if (mine.do === "advise") {
+            picks[request.request] = option.id;
+            said[request.request] = "Your advice is given: " + option.label + ". You can advise again until the decision is taken.";
+          } else if (mine.do === "hands") {
+            picks[request.request] = option.id;
+            said[request.request] = "Your hand is up for: " + option.label + ". You can change it until the hands are counted.";
+          }
+        });
+      });
+      box.appendChild(b);
+    });
+    return box;
+  }
+
+  function ballot(request, error) {
+    var mine = request.mine;
+    var box = el("div", "ballot");
+    if (P.BALLOT_KINDS[request.ballot]) {
+      box.appendChild(el("p", "hint", P.BALLOT_KINDS[request.ballot]));
+    }
+    var draftKey = request.request + ":why";
+    var label = el("label", "", "Why (optional, up to 280 characters; sent with your vote)");
+    var why = el("textarea", "why");
+    why.maxLength = 280;
+    why.rows = 2;
+    why.id = "why-" + safeId(request.request);
+    label.htmlFor = why.id;
+    why.value = drafts[draftKey] || "";
+    why.addEventListener("input", function () {
+      drafts[draftKey] = why.value;
+    });
+    var row = el("div", "ballot-buttons");
+    (mine.choices || ["for", "against", "abstain"]).forEach(function (choice) {
+      var words = P.BALLOT_NAMES[choice] || choice;
+      var mineNow = mine.cast === choice;
+      var b = bigButton(mineNow ? words + " (your vote)" : words, "vote vote-" + choice);
+      b.setAttribute("aria-pressed", mineNow ? "true" : "false");
+      if (mineNow) {
+        b.classList.add("chosen");
+      }
+      b.addEventListener("click", function () {
+        send(box.parentNode, error, {
+          do: "cast",
+          request: request.request,
+          ballot: choice,
+          why: why.value.trim(),
+        });
+      });
+      row.appendChild(b);
+    });
+    box.appendChild(label);
+    box.appendChild(why);
+    box.appendChild(row);
+    if (mine.cast) {
+      box.appendChild(
+        el("p", "said", "Your ballot is in (" + (P.BALLOT_NAMES[mine.cast] || mine.cast) + "); you can change it until the ballot closes.")
+      );
+    }
+    if (request.of) {
+      box.appendChild(el("p", "hint", request.count + " of " + request.of + " have voted."));
+    }
+    return box;
+  }
+
+  function targetPicker(targets, id, text) {
+    var wrap = el("div", "field");
+    var select = el("select", "target");
+    select.id = id;
+    select.appendChild(el("option", "", "Choose…"));
+    select.firstChild.value = "";
+    targets.forEach(function (t) {
+      var option = el("option", "", t.name);
+      option.value = t.id;
+      select.appendChild(option);
+      feed.memory.names[t.id] = t.name;
+    });
+    var label = el("label", "", text);
+    label.htmlFor = id;
+    wrap.appendChild(label);
+    wrap.appendChild(select);
+    return { node: wrap, select: select };
+  }
+
+  function floor(request, error) {
+    var mine = request.mine;
+    var box = el("div", "floor");
+    var targets = mine.targets || [];
+    var moved = mine.moved === null || mine.moved === undefined ? [] : [].concat(mine.moved);
+    moved.forEach(function (id) {
+      var made = (mine.moves || []).filter(function (m) {
+        return m.id === id;
+      })[0];
+      box.appendChild(el("p", "said", "Your move is taken: " + (made ? made.label : id) + "; it is settled when the floor closes."));
+    });
+    box.appendChild(
+      el(
+        "p",
+        "hint",
+        (mine.moves || []).length
+          ? "Your moves: tap one. Moves are settled when the floor closes."
+          : "You have no moves here; you can still declare your stance or argue, below."
+      )
+    );
+    (mine.moves || []).forEach(function (move, n) {
+      var block = el("div", "move");
+      var picker = null;
+      var usable = move.available !== false;
+      if (move.target && usable) {
+        picker = targetPicker(targets, "move-" + safeId(request.request) + "-" + n, "Aimed at");
+        block.appendChild(picker.node);
+      }
+      var b = bigButton(move.label + (usable ? "" : " (unavailable: " + (move.reason || "not now") + ")"), "choice");
+      if (!usable) {
+        b.disabled = true;
+        b.setAttribute("data-off", "1");
+      }
+      b.addEventListener("click", function () {
+        var target = picker ? picker.select.value : null;
+        if (picker && !target) {
+          error.textContent = "Choose whom the move is aimed at first.";
+          picker.select.focus();
+          return;
+        }
+        send(box.parentNode, error, { do: "move", request: request.request, move: move.id, target: target });
+      });
+      block.appendChild(b);
+      box.appendChild(block);
+    });
+    return box;
+  }
+
+  // ------------------------------------------------------------------ declare and argue
+  /* Declaring a stance and arguing with someone the script plays: open to a role whenever
+     its sheet allows them, and shown open while the floor is. */
+  var speakSig = null;
+  var floorWas = false;
+  function drawSpeak(state) {
+    var seat = state.seat || {};
+    var can = seat.can || [];
+    var floorOpen = (state.requests || []).some(function (r) {
+      return r.kind === "floor" && r.mine;
+    });
+    var stances = can.indexOf("declare") >= 0 ? seat.stances || [] : [];
+    var targets = can.indexOf("argue") >= 0 ? seat.targets || [] : [];
+    var usable = !state.over && (stances.length > 0 || targets.length > 0);
+    P.show($("speak"), usable);
+    P.show($("note"), !state.over && (!seat.can || can.indexOf("note") >= 0));
+    if (floorOpen && !floorWas) {
+      $("speak-more").open = true; // the floor opens: its declarations and arguments with it
+    }
+    floorWas = floorOpen;
+    var sig = JSON.stringify([stances, targets]);
+    if (!usable || sig === speakSig) {
+      return;
+    }
+    speakSig = sig;
+    var box = P.clear($("speak-body"));
+    var error = el("p", "error", "");
+    error.setAttribute("role", "alert");
+    if (stances.length) {
+      box.appendChild(el("h3", "", "Declare your stance (the whole room is told)"));
+      var row = el("div", "choices");
+      stances.forEach(function (stance) {
+        var b = bigButton(stance.label, "choice");
+        b.addEventListener("click", function () {
+          send(box, error, { do: "declare", stance: stance.id }, function () {
+            $("speak-said").textContent = "You declared: " + stance.label + ".";
+          });
+        });
+        row.appendChild(b);
+      });
+      box.appendChild(row);
+    }
+    if (targets.length) {
+      box.appendChild(el("h3", "", "Argue with someone (the teacher rates your argument)"));
+      var picker = targetPicker(targets, "argue-target", "With");
+      box.appendChild(picker.node);
+      var text = el("textarea", "why");
+      text.maxLength = 280;
+      text.rows = 3;
+      text.id = "argue-text";
+      text.value = drafts.argue || "";
+      text.addEventListener("input", function () {
+        drafts.argue = text.value;
+      });
+      var label = el("label", "", "Your argument, in a sentence or two");
+      label.htmlFor = text.id;
+      box.appendChild(label);
+      box.appendChild(text);
+      var b = bigButton("Send the argument", "");
+      b.addEventListener("click", function () {
+        if (!picker.select.value) {
+          error.textContent = "Choose whom you argue with first.";
+          picker.select.focus();
+          return;
+        }
+        if (!text.value.trim()) {
+          error.textContent = "Write your argument first.";
+          text.focus();
+          return;
+        }
+        var whom = picker.select.options[picker.select.selectedIndex].text;
+        send(box, error, { do: "argue", target: picker.select.value, text: text.value.trim() }, function () {
+          drafts.argue = "";
+          text.value = "";
+          $("speak-said").textContent = "Your argument with " + whom + " is with the teacher, who rates it.";
+        });
+      });
+      box.appendChild(b);
+    }
+    box.appendChild(error);
+  }
+
+  // ------------------------------------------------------------------ the note
+  var noteText = $("note-text");
+  function noteLeft() {
+    $("note-count").textContent = String(280 - noteText.value.length);
+  }
+  noteText.addEventListener("input", noteLeft);
+  $("note-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = noteText.value.trim();
+    var out = $("note-said");
+    if (!text) {
+      out.textContent = "Write the note first.";
+      return;
+    }
+    out.textContent = "Sending…";
+    P.act({ do: "note", text: text }).then(function (answer) {
+      if (answer.status === 401) {
+        signedOut("This phone is no longer signed in to a role. Type your code again.");
+      } else if (answer.ok) {
+        noteText.value = "";
+        noteLeft();
+        out.textContent = "Your note is passed to the teacher.";
+      } else {
+        out.textContent = "Not sent: " + P.problem(answer);
+      }
+    });
+  });
+
+  // ------------------------------------------------------------------ start
+  refresh();
+})();

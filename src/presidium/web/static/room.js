@@ -1,0 +1,217 @@
+/* The room page, for the projector: the scene, what is open and who has voted, the latest
+   vote, the state of play, the join QR while phones are still joining. The server sends it
+   public events only; this page adds nothing private. */
+(function () {
+  "use strict";
+
+  var P = window.Presidium;
+  var el = P.el;
+  var $ = P.$;
+  P.credentials = null;
+
+  var feed = new P.Feed($("feed"), 40, "room");
+  var state = null;
+  var fetching = false;
+  var again = false;
+  var latestVote = null;
+
+  var stream = new P.Stream({
+    game: function (event, seq) {
+      if (event.to && event.to.length) {
+        // addressed to someone: never on the projector, even if this browser holds the
+        // teacher's or a phone's cookie (a stream cannot be opened without cookies)
+        feed.last = Math.max(feed.last, seq);
+        return;
+      }
+      feed.add(seq, event);
+      if (event.type === "vote") {
+        latestVote = event;
+      } else if (event.type === "request" && event.kind === "ballot") {
+        latestVote = null; // a new ballot: the last result gives way to its progress
+      }
+    },
+    presence: function (counts) {
+      if (state) {
+        state.connected = counts;
+        drawJoin();
+      }
+    },
+    state: refresh,
+    connection: function (how) {
+      P.connection($("connection"), how);
+      P.show($("stopped"), how === "stopped");
+    },
+  });
+
+  function refresh() {
+    if (fetching) {
+      again = true;
+      return;
+    }
+    fetching = true;
+    P.api("GET", "/api/state").then(function (answer) {
+      fetching = false;
+      if (answer.ok) {
+        state = answer.data;
+        draw();
+      }
+      if (again) {
+        again = false;
+        refresh();
+      }
+    });
+  }
+
+  function draw() {
+    if (state.scenario && state.scenario.title) {
+      $("scenario-title").textContent = state.scenario.title;
+      document.title = "presidium: " + state.scenario.title;
+    }
+    drawScene();
+    drawPaused();
+    drawRequests();
+    drawResult();
+    drawEnded();
+    drawStatus();
+    drawJoin();
+  }
+
+  function drawScene() {
+    var scene = state.scene;
+    if (!scene) {
+      return;
+    }
+    var title = (scene.counterfactual ? "[Counterfactual] " : "") + scene.title;
+    if ($("scene-title").textContent === title && $("scene").getAttribute("data-phase") === scene.phase) {
+      return;
+    }
+    $("scene").setAttribute("data-phase", scene.phase);
+    $("scene-title").textContent = title;
+    $("scene-where").textContent = P.where(scene);
+    var text = P.clear($("scene-text"));
+    if (scene.content_note) {
+      text.appendChild(el("p", "hint", "Content note: " + scene.content_note));
+    }
+    P.append(text, P.paragraphs(scene.text));
+    $("scene").scrollTop = 0;
+  }
+
+  function drawPaused() {
+    var node = $("paused");
+    var paused = state.paused !== null && state.paused !== undefined;
+    P.show(node, paused);
+    if (paused) {
+      var reason = String(state.paused).trim().replace(/\.$/, "");
+      node.textContent =
+        "Paused by the teacher" + (reason ? ": " + reason : "") + ". No one acts until the teacher resumes the game.";
+    }
+  }
+
+  function drawRequests() {
+    var list = P.clear($("request-list"));
+    var paused = state.paused !== null && state.paused !== undefined;
+    (state.requests || []).forEach(function (r) {
+      var card = el("article", "room-request request-" + r.kind);
+      card.appendChild(el("h2", "", P.requestLine(r)));
+      if (r.remaining_ms !== null && r.remaining_ms !== undefined) {
+        card.appendChild(P.countdown(r.remaining_ms, paused));
+      }
+      if (r.kind === "ballot") {
+        if (P.BALLOT_KINDS[r.ballot]) {
+          card.appendChild(el("p", "hint", P.BALLOT_KINDS[r.ballot]));
+        }
+        card.appendChild(el("p", "progress", progress(r)));
+      } else if (r.kind === "decision") {
+        var options = feed.memory.offered[r.request] || [];
+        if (options.length) {
+          var ol = el("ol", "options");
+          options.forEach(function (o) {
+            ol.appendChild(el("li", o.available ? "" : "unavailable", P.optionText(o)));
+          });
+          card.appendChild(ol);
+        }
+        if (r.voters && r.voters.length > 1) {
+          card.appendChild(el("p", "hint", "Advising: " + r.voters.slice(1).join(", ") + "."));
+        }
+        if (r.of) {
+          card.appendChild(el("p", "progress", r.count + " of " + r.of + " hands raised."));
+        }
+      } else if (r.kind === "floor") {
+        card.appendChild(el("p", "", "Moves, declarations and arguments now; moves are settled when the floor closes."));
+        if (r.voters && r.voters.length) {
+          card.appendChild(el("p", "hint", "On the floor: " + r.voters.join(", ") + "."));
+        }
+      } else if (r.kind === "rating") {
+        card.appendChild(el("p", "hint", "The teacher rates the argument from 1 to 5."));
+      }
+      list.appendChild(card);
+    });
+    P.resetCountdowns();
+  }
+
+  /* Who has voted and who has not (never how): by name when the server gives the names,
+     else the count. */
+  function progress(r) {
+    if (r.voted === null || r.voted === undefined) {
+      return r.count + " of " + r.of + " have voted.";
+    }
+    var waiting = r.waiting
+      ? r.waiting
+      : (r.voters || []).filter(function (name) {
+          return r.voted.indexOf(name) < 0;
+        });
+    return P.progressLine(r.voted, waiting, r.count, r.of);
+  }
+
+  function drawResult() {
+    var box = $("result");
+    P.show(box, !!latestVote);
+    if (!latestVote || box.getAttribute("data-vote") === latestVote.vote + latestVote.title) {
+      return;
+    }
+    box.setAttribute("data-vote", latestVote.vote + latestVote.title);
+    P.clear(box);
+    var e = latestVote;
+    box.appendChild(el("h2", "", "Vote: " + (e.counterfactual ? "[Counterfactual] " : "") + e.title));
+    box.appendChild(el("p", "", "Motion: " + e.motion));
+    var tally = el("p", "tally " + (e.passed ? "passed" : "failed"), P.resultLine(e));
+    box.appendChild(tally);
+  }
+
+  function drawEnded() {
+    var box = $("ended");
+    P.show(box, !!state.ended);
+    if (!state.ended || box.getAttribute("data-ending") === state.ended.ending) {
+      return;
+    }
+    box.setAttribute("data-ending", state.ended.ending);
+    P.clear(box);
+    box.appendChild(el("h2", "", "The end: " + state.ended.title));
+    box.appendChild(
+      el("p", "kicker", state.ended.kind === "historical" ? "The historical outcome" : "A counterfactual ending (invented, not history)")
+    );
+  }
+
+  function drawStatus() {
+    var box = P.clear($("status-box"));
+    if (state.status) {
+      box.appendChild(el("h2", "", "State of play"));
+      box.appendChild(P.statusList(state.status));
+    }
+  }
+
+  /* The QR and the join address, large while seats are still unclaimed or nothing is
+     running; afterwards only the address, small, at the foot. */
+  function drawJoin() {
+    var counts = state.connected || { phones: 0, seats: 0 };
+    var url = state.join_url || window.location.origin + "/";
+    var waiting = P.phonesOn(counts) < counts.seats || !state.scene;
+    P.show($("join"), waiting && !state.over);
+    $("join-url").textContent = url;
+    $("phones").textContent = P.phonesLine(counts, state.mode);
+    $("foot-join").textContent = waiting ? "" : "Join: " + url + " (" + P.phonesLine(counts, state.mode) + ")";
+  }
+
+  refresh();
+  stream.open();
+})();

@@ -1,0 +1,401 @@
+/* The teacher's page: the console of `class run` on a second screen. Every button sends a
+   console line to /api/teacher, exactly what the teacher could type; the roster, who has
+   not voted, and what reached the teacher alone (notes, advice, arguments to rate). */
+(function () {
+  "use strict";
+
+  var P = window.Presidium;
+  var el = P.el;
+  var $ = P.$;
+  P.credentials = "teacher";
+
+  var feed = new P.Feed($("feed"), 150, "teacher");
+  var secrets = new P.Feed($("private-feed"), 150, "teacher");
+  secrets.memory = feed.memory; // one memory of choices offered and names said
+  var state = null;
+  var stream = null;
+  var fetching = false;
+  var again = false;
+
+  // ------------------------------------------------------------------ the key
+  function keyFromAddress() {
+    var m = /(?:^#|&)key=([^&]*)/.exec(window.location.hash || "");
+    if (!m) {
+      return null;
+    }
+    // the key leaves the address bar (and the browser's history) at once
+    window.history.replaceState(null, "", window.location.pathname + window.location.search);
+    try {
+      return decodeURIComponent(m[1]);
+    } catch (e) {
+      return m[1];
+    }
+  }
+
+  function login(key) {
+    P.teacherKey(key);
+    $("login-error").textContent = "Opening…";
+    return P.api("POST", "/api/teacher/login", { key: key }).then(function (answer) {
+      if (answer.ok) {
+        $("login-error").textContent = "";
+        refresh();
+      } else {
+        P.teacherKey(null);
+        showLogin(answer.status === 403 ? "That is not the teacher key: copy it again from the terminal." : P.problem(answer));
+      }
+    });
+  }
+
+  function showLogin(message) {
+    if (stream) {
+      stream.stop();
+      stream = null;
+    }
+    P.show($("login"), true);
+    P.show($("desk"), false);
+    $("login-error").textContent = message || "";
+    P.connection($("connection"), "signedout");
+  }
+
+  $("login-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var key = $("key").value.trim();
+    $("key").value = "";
+    if (key) {
+      login(key);
+    }
+  });
+
+  // ------------------------------------------------------------------ the state
+  function refresh() {
+    if (fetching) {
+      again = true;
+      return;
+    }
+    fetching = true;
+    P.api("GET", "/api/state").then(function (answer) {
+      fetching = false;
+      if (answer.status === 401 || answer.status === 403 || (answer.ok && answer.data.viewer !== "teacher")) {
+        showLogin(P.teacherKey() ? "The key is no longer accepted: open the teacher link again." : "");
+      } else if (answer.ok) {
+        state = answer.data;
+        draw();
+      }
+      if (again) {
+        again = false;
+        refresh();
+      }
+    });
+  }
+
+  function draw() {
+    P.show($("login"), false);
+    P.show($("desk"), true);
+    if (!stream) {
+      stream = new P.Stream({
+        game: function (event, seq) {
+          var node;
+          if (event.to && event.to.length) {
+            node = secrets.add(seq, event);
+            feed.last = seq;
+            if (node && event.type === "argued") {
+              node.setAttribute("data-request", event.request);
+              node.appendChild(rateButtons(event.request));
+            }
+          } else {
+            node = feed.add(seq, event);
+            secrets.last = seq;
+          }
+        },
+        presence: function (counts) {
+          if (state) {
+            state.connected = counts;
+            drawPhones();
+          }
+          stream.soon(); // who is connected shows in the roster
+        },
+        state: refresh,
+        connection: function (how) {
+          P.connection($("connection"), how);
+          P.show($("stopped"), how === "stopped");
+        },
+      });
+      stream.open();
+    }
+    if (state.scenario && state.scenario.title) {
+      $("scenario-title").textContent = state.scenario.title;
+    }
+    var paused = state.paused !== null && state.paused !== undefined;
+    P.show($("pause"), !paused && !state.over);
+    P.show($("resume"), paused);
+    P.show($("conclude"), !state.over);
+    P.show($("paused"), paused);
+    if (paused) {
+      $("paused").textContent = "Paused" + (state.paused ? ": " + state.paused : "") + ". No student's action is taken until you resume.";
+    }
+    var scene = state.scene;
+    $("scene-line").textContent = scene
+      ? "Scene: " + scene.title + (P.where(scene) ? " (" + P.where(scene) + ")" : "")
+      : "";
+    if (state.ended) {
+      $("scene-line").textContent = "The game has ended: " + state.ended.title + ". 'reveal' shows the secret ballots and the objectives.";
+    }
+    drawRequests(paused);
+    drawRoster();
+    drawDevices();
+    drawPhones();
+    $("join-url").textContent = state.join_url || window.location.origin + "/";
+    var box = P.clear($("status-box"));
+    if (state.status) {
+      box.appendChild(P.statusList(state.status));
+    }
+    settleRatings();
+  }
+
+  // ------------------------------------------------------------------ commands
+  /* Send one console line; what the console says back goes under the command line. */
+  function command(line, button) {
+    if (button) {
+      button.disabled = true;
+    }
+    var out = $("console-out");
+    var item = el("li", "console-item", el("p", "console-line", "teacher> " + line));
+    out.appendChild(item);
+    while (out.children.length > 40) {
+      out.removeChild(out.firstChild);
+    }
+    return P.api("POST", "/api/teacher", { line: line }).then(function (answer) {
+      if (button) {
+        button.disabled = false;
+      }
+      if (answer.status === 403 || answer.status === 401) {
+        showLogin("The key is no longer accepted: open the teacher link again.");
+        return;
+      }
+      if (answer.ok) {
+        var said = answer.data.said || [];
+        said.forEach(function (text) {
+          item.appendChild(el("p", "console-said", text));
+        });
+        if (!said.length) {
+          item.appendChild(el("p", "console-said hint", "Done."));
+        }
+      } else {
+        item.appendChild(el("p", "error", P.problem(answer)));
+      }
+      var scroller = out;
+      scroller.scrollTop = scroller.scrollHeight;
+      refresh();
+    });
+  }
+
+  function actionButton(text, line, cls, ask) {
+    var b = el("button", "act " + (cls || ""), text);
+    b.type = "button";
+    b.addEventListener("click", function () {
+      if (ask && !window.confirm(ask)) {
+        return;
+      }
+      command(typeof line === "function" ? line() : line, b);
+    });
+    return b;
+  }
+
+  $("console-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var line = $("line").value.trim();
+    if (line) {
+      $("line").value = "";
+      command(line);
+    }
+  });
+  $("pause").addEventListener("click", function () {
+    command("pause", $("pause"));
+  });
+  $("resume").addEventListener("click", function () {
+    command("resume", $("resume"));
+  });
+  $("reveal").addEventListener("click", function () {
+    command("reveal", $("reveal"));
+  });
+  $("conclude").addEventListener("click", function () {
+    if (window.confirm("Conclude: the script plays every seat on to an ending. Go on?")) {
+      command("conclude", $("conclude"));
+    }
+  });
+
+  // ------------------------------------------------------------------ requests
+  function drawRequests(paused) {
+    var list = P.clear($("request-list"));
+    var requests = state.requests || [];
+    P.show($("nothing"), requests.length === 0);
+    requests.forEach(function (r) {
+      var card = el("article", "teacher-request request-" + r.kind);
+      card.appendChild(el("h3", "", P.requestLine(r) + " (" + r.request + ")"));
+      if (r.remaining_ms !== null && r.remaining_ms !== undefined) {
+        card.appendChild(P.countdown(r.remaining_ms, paused));
+      }
+      if (r.kind === "ballot") {
+        if (P.BALLOT_KINDS[r.ballot]) {
+          card.appendChild(el("p", "hint", P.BALLOT_KINDS[r.ballot]));
+        }
+        card.appendChild(el("p", "progress", progress(r)));
+      } else if (r.voters && r.voters.length) {
+        card.appendChild(el("p", "hint", (r.kind === "floor" ? "On the floor: " : "Roles: ") + r.voters.join(", ") + "."));
+      }
+      if (r.kind === "decision" && r.of) {
+        card.appendChild(el("p", "progress", r.count + " of " + r.of + " hands raised."));
+      }
+      var row = el("div", "actions");
+      if (r.kind === "rating") {
+        row.appendChild(rateButtons(r.request));
+      } else {
+        row.appendChild(actionButton("Close now", "close " + r.request));
+        row.appendChild(actionButton("+1 minute", "time " + r.request + " +1m"));
+      }
+      card.appendChild(row);
+      list.appendChild(card);
+    });
+    P.resetCountdowns();
+  }
+
+  /* Who has voted and who has not; for a secret ballot the names too, if the server gives
+     them to the teacher, else the count. */
+  function progress(r) {
+    if (r.voted === null || r.voted === undefined) {
+      return r.count + " of " + r.of + " have voted.";
+    }
+    var waiting = r.waiting
+      ? r.waiting
+      : (r.voters || []).filter(function (name) {
+          return r.voted.indexOf(name) < 0;
+        });
+    var line = r.count + " of " + r.of + " have voted";
+    line += r.voted.length ? ": " + r.voted.join(", ") + "." : ".";
+    if (waiting.length) {
+      line += " Not yet: " + waiting.join(", ") + ".";
+    }
+    return line;
+  }
+
+  function rateButtons(request) {
+    var row = el("div", "rate");
+    row.appendChild(el("span", "rate-label", "Rate it:"));
+    [1, 2, 3, 4, 5].forEach(function (n) {
+      var b = actionButton(String(n), "rate " + request + " " + n, "rate-button");
+      b.setAttribute("aria-label", "Rate " + n + " of 5" + (n === 1 ? " (weak)" : n === 5 ? " (strong)" : ""));
+      row.appendChild(b);
+    });
+    return row;
+  }
+
+  /* Arguments in the private feed whose rating is no longer open lose their buttons. */
+  function settleRatings() {
+    var open = (state.requests || []).map(function (r) {
+      return r.request;
+    });
+    Array.prototype.forEach.call($("private-feed").querySelectorAll("[data-request]"), function (node) {
+      if (open.indexOf(node.getAttribute("data-request")) < 0) {
+        var buttons = node.querySelector(".rate");
+        if (buttons) {
+          node.replaceChild(el("p", "hint", "Rated (or no longer open)."), buttons);
+        }
+        node.removeAttribute("data-request");
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------ the roster
+  function drawRoster() {
+    var body = P.clear($("roster"));
+    (state.roster || []).forEach(function (row) {
+      var role = row.seat.indexOf("bench:") === 0 ? row.seat.slice(6) : row.seat;
+      var name = el("td", "", [el("strong", "", row.name), el("br"), el("span", "hint", role)]);
+      if (row.label) {
+        name.appendChild(el("br"));
+        name.appendChild(el("span", "label", "Label: " + row.label));
+      }
+      var code = el("td", "code-cell", row.code ? row.code : row.claimed ? "claimed" : "none: reseat");
+      var now = el("td", "", [
+        el("span", row.connected ? "on" : "off", row.connected ? "connected" : "not connected"),
+        el("br"),
+        el("span", "hint", row.scripted ? "played by the script" : row.claimed ? "played by a student" : "not joined yet"),
+      ]);
+      var actions = el("td", "actions");
+      if (row.scripted) {
+        actions.appendChild(actionButton("Seat", "seat " + role, "small"));
+      } else {
+        actions.appendChild(actionButton("Script", "script " + role, "small"));
+      }
+      actions.appendChild(
+        actionButton("Reseat", "reseat " + role, "small", "Reseat " + row.name + ": a new join code, and the phone holding it now is signed out. Go on?")
+      );
+      var tr = el("tr", row.connected ? "" : "offline", [name, code, now, actions]);
+      body.appendChild(tr);
+    });
+  }
+
+  /* Phones that have no code show a tag; the teacher picks the role ('assign TAG ROLE').
+     Drawn again only when the tags or the roster change, so a half-made choice stays. */
+  var devicesSig = null;
+  function drawDevices() {
+    var tags = state.waiting || [];
+    P.show($("devices"), tags.length > 0);
+    var roster = state.roster || [];
+    var sig = JSON.stringify([tags, roster.map(function (r) {
+      return [r.seat, r.claimed];
+    })]);
+    if (sig === devicesSig) {
+      return;
+    }
+    devicesSig = sig;
+    var list = P.clear($("device-list"));
+    var seats = roster.slice().sort(function (a, b) {
+      return (a.claimed ? 1 : 0) - (b.claimed ? 1 : 0);
+    });
+    tags.forEach(function (tag) {
+      var select = el("select", "target");
+      select.id = "assign-" + tag;
+      var none = el("option", "", "Choose a role…");
+      none.value = "";
+      select.appendChild(none);
+      seats.forEach(function (row) {
+        var role = row.seat.indexOf("bench:") === 0 ? row.seat.slice(6) : row.seat;
+        var option = el("option", "", row.name + (row.claimed ? " (has a phone)" : ""));
+        option.value = role;
+        select.appendChild(option);
+      });
+      var label = el("label", "visually-hidden", "The role for the phone showing " + tag);
+      label.htmlFor = select.id;
+      var button = actionButton("Assign", function () {
+        return "assign " + tag + " " + select.value;
+      });
+      button.disabled = true;
+      select.addEventListener("change", function () {
+        button.disabled = !select.value;
+      });
+      list.appendChild(el("li", "device-row", [el("span", "device-tag", tag), label, select, button]));
+    });
+  }
+
+  function drawPhones() {
+    var counts = state.connected || { phones: 0, seats: 0 };
+    $("phones").textContent = P.phonesLine(counts, state.mode) + ".";
+  }
+
+  // ------------------------------------------------------------------ start
+  // What changes without a game event (a phone asking for a role, a phone joining or
+  // leaving) is fetched every few seconds while this page is shown.
+  window.setInterval(function () {
+    if (stream && document.visibilityState === "visible") {
+      refresh();
+    }
+  }, 3000);
+
+  var key = keyFromAddress();
+  if (key) {
+    login(key);
+  } else {
+    refresh();
+  }
+})();

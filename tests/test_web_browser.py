@@ -1,0 +1,438 @@
+"""The web classroom in a real headless Chromium: phones at 390 and 360 pixels wide, the
+projector at 1920×1080 and the teacher's laptop at 1280×800, each its own browser context (its
+own cookies and storage, as separate devices), against the real june_1957 class served by a
+real uvicorn on loopback.
+
+The class is driven as a teacher drives it (the console's words, the teacher page's buttons)
+and the students act by typing and tapping. A phone's sleep is two things at once: the
+browser goes offline, and the server ends that phone's stream (offline emulation alone does
+not end a stream already open). Screenshots of the key moments go to $PRESIDIUM_SCREENSHOTS
+(or the test's temporary folder), to be looked at, not only asserted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from browser_helpers import (
+    BROWSER,
+    CHROMIUM_ARGS,
+    LAPTOP,
+    NO_BROWSER,
+    PHONE,
+    PROJECTOR,
+    SMALL_PHONE,
+    WAIT_MS,
+    LiveClass,
+    Screens,
+    needs_browser,
+    new_classroom,
+    screens,
+    words,
+)
+from conftest import ROOT, all_text
+from presidium import events as ev
+from presidium.compiler import load_scenario
+from presidium.model import Scenario
+from test_web import open_request
+
+pytestmark = [pytest.mark.browser, needs_browser]
+expect.set_options(timeout=WAIT_MS)
+
+HOSTILE_IMG = "<img src=x onerror=alert(1)>"
+HOSTILE_SCRIPT = "<script>alert(2)</script>"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    assert BROWSER is not None, NO_BROWSER
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=BROWSER, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def shots(browser: Any, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Screens]:
+    prefix = request.node.name.removeprefix("test_").split("_")[0]
+    yield from screens(browser, tmp_path, prefix)
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def join(shots: Screens, live: LiveClass, seat: str, typed: str, size: dict[str, int]) -> Any:
+    """A new device for ``seat``: the join page, the code typed as a student types it."""
+    page = shots.open(live.url + "/", size)
+    expect(page.locator("#join")).to_be_visible()
+    page.locator("#code").fill(typed)
+    page.locator("#join-button").click()
+    expect(page.locator("#role-name")).to_have_text(live.classroom.keys[seat].name)
+    expect(page.locator("#connection")).to_have_text("Connected")
+    return page
+
+
+def secrets_of(scenario: Scenario) -> dict[str, list[str]]:
+    """Each role's private text: what it knows (from the start or by envelope) and its
+    objectives."""
+    return {
+        role.id: [words(k.text) for k in role.knows] + [words(o.text) for o in role.objectives]
+        for role in scenario.roles.values()
+    }
+
+
+def assert_private_to(page: Any, scenario: Scenario, seat: str | None) -> None:
+    """The page holds no role's private text but ``seat``'s own (None: nobody's), in its
+    whole document, hidden parts included. A text is recognised by its start, unless the
+    scenario says as much in public or in the seat's own secrets (a scene may tell what one
+    role knows; two roles may know the same fact)."""
+    shown = words(page.locator("body").text_content())
+    private = secrets_of(scenario)
+    allowed = " ".join(words(text) for _where, text, _confidence in all_text(scenario))
+    allowed += " " + " ".join(private.get(seat or "", []))
+    for role, texts in private.items():
+        for start in (text[:60] for text in texts):
+            if start not in allowed:
+                assert start not in shown, f"{seat or 'the room'} shows {role}'s secret: {start}"
+
+
+def tap_vote(page: Any, ballot: str, why: str = "", last: bool = False) -> None:
+    """Tap a vote on the phone's ballot card; it says the ballot is in (in the feed when it
+    was the ``last`` vote, which closes the ballot and its card)."""
+    card = page.locator(".request-ballot")
+    if why:
+        card.locator("textarea").fill(why)
+    card.get_by_role("button", name=ballot.capitalize(), exact=True).click()
+    said = page.locator("#feed" if last else ".request-ballot")
+    expect(said).to_contain_text(f"Your ballot is in ({ballot.capitalize()})")
+
+
+def result_line(vote: ev.VoteHeld) -> str:
+    return (
+        f"Result: {vote.votes_for} for, {vote.votes_against} against, "
+        f"{vote.abstentions} abstaining."
+    )
+
+
+def vote_shown(live: LiveClass, room: Any, title: str) -> ev.VoteHeld:
+    """The public record of the vote ``title``, once the room shows that it is held."""
+    expect(room.locator("#result")).to_contain_text(title)
+    (vote,) = [v for v in live.events(ev.VoteHeld) if not v.to and v.title == title]
+    return vote
+
+
+def fits(page: Any) -> bool:
+    """Nothing wider than the screen: no sideways scrolling on a phone."""
+    width: int = page.evaluate("document.documentElement.scrollWidth")
+    return width <= page.viewport_size["width"]
+
+
+# ---------------------------------------------------------------------- the class
+
+
+def test_secret_five_phones_join_learn_vote_and_one_sleeps_through_the_result(
+    shots: Screens, june_1957: Scenario
+) -> None:
+    """The issue's scenario: five phones join with their codes and see their own private
+    knowledge (never another role's); the class reaches the secret straw poll; three voters
+    tap their votes; the fourth phone sleeps; the teacher closes the ballot with the button;
+    the room shows the totals only, and the sleeping phone wakes to the result."""
+    classroom = new_classroom(june_1957, 5)
+    codes = {seat: keys.code for seat, keys in classroom.keys.items()}
+    assert list(codes) == ["khrushchev", "molotov", "zhukov", "bulganin", "malenkov"]
+    with LiveClass(classroom) as live:
+        room = shots.open(live.url + "/room", PROJECTOR)
+        teacher = shots.open(f"{live.url}/teacher#key={live.key}", LAPTOP)
+        expect(teacher.locator("#desk")).to_be_visible()
+        phones: dict[str, Any] = {}
+        for n, (seat, code) in enumerate(codes.items()):
+            if n == 0:
+                first = shots.open(live.url + "/", PHONE)
+                shots.shot(first, "phone-join")
+                first.close()
+            typed = code.lower().replace("-", "") if n % 2 else code  # as students type it
+            phones[seat] = join(shots, live, seat, typed, PHONE)
+            if n == 2:
+                expect(room.locator("#phones")).to_have_text("3 of 5 phones connected")
+                shots.shot(room, "room-joining")
+        expect(room.locator("#foot-join")).to_contain_text("5 of 5 phones connected")
+        expect(teacher.locator("#roster")).not_to_contain_text(codes["bulganin"])
+
+        for seat, page in phones.items():  # what each knows from the start, and only that
+            role = june_1957.roles[seat]
+            for known in (k for k in role.knows if k.at is None):
+                expect(page.locator("#knows")).to_contain_text(words(known.text)[:60])
+            assert_private_to(page, june_1957, seat)
+        shots.shot(phones["bulganin"], "phone-role", full=True)
+
+        # the script plays the class on to the straw poll; each envelope opens at its scene
+        ballot = live.call(open_request, classroom, "ballot", "secret", "straw_poll")
+        voters = [s for s in ballot.roles if s in phones]
+        assert voters == ["khrushchev", "molotov", "bulganin", "malenkov"]
+        for seat, page in phones.items():
+            (envelope,) = [k for k in june_1957.roles[seat].knows if k.at is not None]
+            expect(page.locator("#envelopes")).to_contain_text(words(envelope.text)[:60])
+            assert_private_to(page, june_1957, seat)
+            card = page.locator(".request-ballot")
+            expect(card).to_have_count(1 if seat in voters else 0)
+        progress = room.locator("#request-list .request-ballot .progress")
+        expect(progress).to_have_text(
+            "Voted (0 of 4): nobody yet. Waiting for: Nikita Khrushchev, "
+            "Vyacheslav Molotov, Nikolai Bulganin, Georgy Malenkov."
+        )
+
+        tap_vote(phones["khrushchev"], "for", why="KHRUSHCHEV-ALONE-KNOWS-THIS")
+        tap_vote(phones["molotov"], "against")
+        tap_vote(phones["malenkov"], "against")
+        expect(progress).to_have_text(  # who has voted is public; how, never
+            "Voted (3 of 4): Nikita Khrushchev, Vyacheslav Molotov, Georgy Malenkov. "
+            "Waiting for: Nikolai Bulganin."
+        )
+        shots.shot(phones["khrushchev"], "phone-secret-ballot")
+        phones["khrushchev"].set_viewport_size(SMALL_PHONE)
+        shots.shot(phones["khrushchev"], "phone-secret-ballot")
+        assert fits(phones["khrushchev"])
+        expect(teacher.locator("#request-list")).to_contain_text("Not yet: Nikolai Bulganin")
+        shots.shot(room, "room-secret-ballot")
+        shots.shot(teacher, "teacher-secret-ballot")
+
+        # Bulganin's phone sleeps before voting
+        sleeper = phones["bulganin"]
+        sleeper.context.set_offline(True)
+        live.drop("bulganin")
+        expect(sleeper.locator("#connection")).to_have_text("Reconnecting…")
+        shots.shot(sleeper, "phone-asleep")
+
+        card = teacher.locator(".teacher-request", has_text=ballot.request)
+        card.get_by_role("button", name="Close now").click()
+        vote = vote_shown(live, room, "A secret straw poll of the plenum")
+        assert vote.ballots == () and vote.abstentions >= 1  # Bulganin's missing vote
+        expect(room.locator("#result")).to_contain_text(result_line(vote))
+        expect(room.locator("#request-list")).not_to_contain_text("straw poll")
+        for seat in ("khrushchev", "zhukov"):
+            expect(phones[seat].locator("#feed")).to_contain_text(result_line(vote))
+        expect(sleeper.locator("#feed")).not_to_contain_text(result_line(vote))
+        shots.shot(room, "room-secret-result")
+        shots.shot(teacher, "teacher-secret-result")
+
+        sleeper.context.set_offline(False)  # it wakes: what it missed is there
+        expect(sleeper.locator("#connection")).to_have_text("Connected")
+        expect(sleeper.locator("#feed")).to_contain_text(result_line(vote))
+        expect(sleeper.locator(".request-ballot")).to_have_count(0)
+        sleeper.locator("#feed-box").scroll_into_view_if_needed()
+        shots.shot(sleeper, "phone-woke")
+
+        # the totals only, anywhere but Khrushchev's own phone
+        room_text = words(room.locator("body").text_content())
+        assert "The ballot was secret: only the totals are shown." in room_text
+        for page in (room, teacher, *(p for s, p in phones.items() if s != "khrushchev")):
+            text = words(page.locator("body").text_content())
+            assert "KHRUSHCHEV-ALONE-KNOWS-THIS" not in text
+            for seat in voters:
+                name = live.classroom.keys[seat].name
+                assert f"{name} votes for" not in text and f"{name} votes against" not in text
+        assert_private_to(room, june_1957, None)
+    assert shots.watched.errors == [] and shots.watched.dialogs == []
+
+
+def until_open(classroom: Any, request: str) -> None:
+    """The teacher closes what is open, in turn (the script decides), until ``request`` opens."""
+    game = classroom.session.game
+    for _ in range(200):
+        if request in game.requests:
+            return
+        classroom.teacher_line(f"close {next(iter(game.requests))}")
+    raise AssertionError(f"{request} never opened")
+
+
+def test_simultaneous_ballot_shows_who_voted_not_how_and_a_sleeping_phone_still_votes(
+    shots: Screens, june_1957: Scenario
+) -> None:
+    """The showdown of 18 June is simultaneous: the room sees who has voted as it happens
+    and how only at the close. Khrushchev's phone sleeps through the ballot's opening, wakes
+    to find it, and votes."""
+    classroom = new_classroom(june_1957, 5)
+    codes = {seat: keys.code for seat, keys in classroom.keys.items() if seat != "zhukov"}
+    with LiveClass(classroom) as live:
+        room = shots.open(live.url + "/room", PROJECTOR)
+        phones = {seat: join(shots, live, seat, code, PHONE) for seat, code in codes.items()}
+        live.call(until_open, classroom, "tuesday_afternoon:decision")
+        sleeper = phones["khrushchev"]
+        expect(sleeper.locator(".request-decision")).to_have_count(1)
+        sleeper.context.set_offline(True)
+        live.drop("khrushchev")
+        expect(sleeper.locator("#connection")).to_have_text("Reconnecting…")
+
+        live.teacher("close tuesday_afternoon:decision")  # the script decides; the ballot opens
+        for seat in ("molotov", "bulganin", "malenkov"):
+            expect(phones[seat].locator(".request-ballot")).to_have_count(1)
+        tap_vote(phones["molotov"], "for", why="MOLOTOV-GIVES-HIS-REASON")
+        tap_vote(phones["bulganin"], "against")
+        progress = room.locator("#request-list .progress")
+        expect(progress).to_contain_text(
+            "Voted (2 of 4): Vyacheslav Molotov, Nikolai Bulganin. "
+            "Waiting for: Nikita Khrushchev, Georgy Malenkov."
+        )
+        text = words(room.locator("body").text_content())
+        assert "votes for" not in text and "votes against" not in text
+        assert "MOLOTOV-GIVES-HIS-REASON" not in text
+        shots.shot(room, "room-who-voted")
+
+        sleeper.context.set_offline(False)
+        expect(sleeper.locator("#connection")).to_have_text("Connected")
+        expect(sleeper.locator(".request-decision")).to_have_count(0)
+        tap_vote(sleeper, "against")
+        shots.shot(sleeper, "phone-voted-after-waking")
+        expect(progress).to_contain_text("Voted (3 of 4)")
+        tap_vote(phones["malenkov"], "abstain", last=True)  # and the ballot closes
+
+        vote = vote_shown(live, room, "The Presidium turns on Khrushchev")
+        feed = room.locator("#feed")
+        expect(feed).to_contain_text(result_line(vote))
+        for line in (
+            "Vyacheslav Molotov votes for: MOLOTOV-GIVES-HIS-REASON",
+            "Nikolai Bulganin votes against",
+            "Nikita Khrushchev votes against",
+            "Georgy Malenkov abstains",
+        ):
+            expect(feed).to_contain_text(line)
+        feed.scroll_into_view_if_needed()
+        shots.shot(room, "room-how-they-voted")
+        assert_private_to(room, june_1957, None)
+    assert shots.watched.errors == [] and shots.watched.dialogs == []
+
+
+def test_countdown_runs_out_and_the_missing_voters_abstain(
+    shots: Screens, june_1957: Scenario
+) -> None:
+    """The teacher gives the ballot two seconds; when they run out the server closes it, and
+    the two voters who did not vote count by the vote's rule (abstain)."""
+    classroom = new_classroom(june_1957, 5)
+    codes = {seat: classroom.keys[seat].code for seat in ("khrushchev", "molotov")}
+    with LiveClass(classroom) as live:
+        room = shots.open(live.url + "/room", PROJECTOR)
+        phones = {seat: join(shots, live, seat, code, PHONE) for seat, code in codes.items()}
+        ballot = live.call(open_request, classroom, "ballot")
+        assert ballot.request == "presidium_count:ballot"
+        expect(room.locator("#request-list .countdown")).to_contain_text("Time left: 1:")
+        tap_vote(phones["molotov"], "for")
+        tap_vote(phones["khrushchev"], "against")
+        shots.shot(room, "room-countdown")
+        (said,) = live.teacher(f"time {ballot.request} 2s")
+        assert said.startswith(f"{ballot.request}: 0:0"), said
+
+        vote = vote_shown(live, room, "The Presidium turns on Khrushchev")
+        closed = [e for e in live.events(ev.RequestClosed) if e.request == ballot.request]
+        assert [c.by for c in closed] == ["timer"]
+        missing = {b.name: b.vote for b in vote.ballots if b.voter in ("bulganin", "malenkov")}
+        assert missing == {"Nikolai Bulganin": "abstain", "Georgy Malenkov": "abstain"}
+        for page in (room, *phones.values()):
+            feed = page.locator("#feed")
+            expect(feed).to_contain_text(result_line(vote))
+            expect(feed).to_contain_text("Nikolai Bulganin abstains")
+            expect(page.locator(".request-ballot, .room-request.request-ballot")).to_have_count(0)
+        shots.shot(phones["molotov"], "phone-time-ran-out")
+        shots.shot(room, "room-time-ran-out")
+    assert shots.watched.errors == [] and shots.watched.dialogs == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the teacher's 'time' changes a countdown without an event, so no page fetches "
+    "the state again and each keeps showing the old time (reported to the lead and 'pages')",
+)
+def test_more_time_given_by_the_teacher_reaches_the_room(
+    shots: Screens, june_1957: Scenario
+) -> None:
+    classroom = new_classroom(june_1957, 5)
+    with LiveClass(classroom) as live:
+        room = shots.open(live.url + "/room", PROJECTOR)
+        ballot = live.call(open_request, classroom, "ballot")
+        countdown = room.locator("#request-list .countdown")
+        expect(countdown).to_contain_text("Time left: 1:")
+        live.teacher(f"time {ballot.request} +1m")
+        expect(countdown).to_contain_text("Time left: 2:", timeout=4000)
+
+
+# ---------------------------------------------------------------------- scenario text is text
+
+
+def hostile_scenario(folder: Path) -> Scenario:
+    """The classroom test scenario with HTML and script in its title, a scene, an actor's
+    name, a choice, a role's brief and what it knows."""
+    text = (ROOT / "tests" / "fixtures" / "classroom.yaml").read_text(encoding="utf-8")
+    for old, new in (
+        ('title: "At the Door, in Class"', f'title: "At the Door {HOSTILE_IMG}"'),
+        ("name: Vyacheslav Molotov", f'name: "Molotov {HOSTILE_SCRIPT}"'),
+        (
+            "Central Committee members are gathered",
+            f"Central Committee members {HOSTILE_IMG} are gathered",
+        ),
+        ('label: "Refuse to receive them"', f'label: "Refuse {HOSTILE_SCRIPT}"'),
+        ('brief: "First Secretary.', f'brief: "First Secretary {HOSTILE_IMG}.'),
+        ('- text: "Mikoyan has already', f'- text: "{HOSTILE_SCRIPT} Mikoyan has already'),
+    ):
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    path = folder / "hostile.yaml"
+    path.write_text(text, encoding="utf-8")
+    scenario, warnings = load_scenario(path, "hostile.yaml")
+    assert warnings == []
+    return scenario
+
+
+def test_xss_scenario_text_shows_literally_and_runs_nothing(shots: Screens, tmp_path: Path) -> None:
+    """Markup in a scenario reaches every page as text: shown as typed, no element made, no
+    script run, no dialog, and nothing for the Content-Security-Policy to block, which is
+    in force (a script the test itself injects is refused, and reported)."""
+    classroom = new_classroom(hostile_scenario(tmp_path), 3)
+    codes = {seat: keys.code for seat, keys in classroom.keys.items()}
+    assert list(codes) == ["khrushchev", "molotov", "bulganin"]
+    with LiveClass(classroom) as live:
+        room = shots.open(live.url + "/room", PROJECTOR)
+        teacher = shots.open(f"{live.url}/teacher#key={live.key}", LAPTOP)
+        khrushchev = join(shots, live, "khrushchev", codes["khrushchev"], PHONE)
+        molotov = shots.open(live.url + "/", SMALL_PHONE)
+        molotov.locator("#code").fill(codes["molotov"])
+        molotov.locator("#join-button").click()
+        expect(molotov.locator("#role-name")).to_have_text(f"Molotov {HOSTILE_SCRIPT}")
+
+        expect(khrushchev.locator("#role-brief")).to_contain_text(HOSTILE_IMG)
+        expect(khrushchev.locator("#knows")).to_contain_text(HOSTILE_SCRIPT)
+        expect(khrushchev.locator("#scenario-title")).to_have_text(f"At the Door {HOSTILE_IMG}")
+        live.teacher("close the_door:floor")  # the floor first, then Molotov's decision
+        choice = molotov.locator(".request-decision button", has_text="Refuse")
+        expect(choice).to_contain_text(f"Refuse {HOSTILE_SCRIPT}")
+        expect(room.locator("#scene-text")).to_contain_text(HOSTILE_IMG)
+        expect(room.locator("#request-list")).to_contain_text(f"Molotov {HOSTILE_SCRIPT}")
+        expect(teacher.locator("#roster")).to_contain_text(f"Molotov {HOSTILE_SCRIPT}")
+        molotov.locator("#scene-more summary").click()
+        expect(molotov.locator("#scene-text")).to_contain_text(HOSTILE_IMG)
+        shots.shot(khrushchev, "phone-hostile")
+        shots.shot(molotov, "phone-hostile")
+        shots.shot(room, "room-hostile")
+        shots.shot(teacher, "teacher-hostile")
+
+        pages = (room, teacher, khrushchev, molotov)
+        for page in pages:
+            assert page.locator("img[src='x']").count() == 0
+            scripts = page.evaluate("[...document.scripts].map(s => s.getAttribute('src'))")
+            assert scripts and all(src and src.startswith("/static/") for src in scripts)
+        assert shots.watched.csp == [] and shots.watched.dialogs == []
+
+        # the policy is in force: a script put in the page is refused, and reported
+        ran = room.evaluate(
+            "() => { const s = document.createElement('script');"
+            " s.textContent = 'window.injected = 1'; document.body.appendChild(s);"
+            " return window.injected === 1; }"
+        )
+        assert ran is False
+        expect(room.locator("body")).to_be_visible()
+        room.wait_for_timeout(200)
+        assert len(shots.watched.csp) == 1, shots.watched.csp
+    assert shots.watched.errors == [] and shots.watched.dialogs == []
