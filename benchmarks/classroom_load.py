@@ -7,8 +7,8 @@ Each run starts ``presidium class serve june_1957`` on 127.0.0.1 (a free port, a
 and drives a class over loopback, as the design's prototype was measured: the server pinned to
 core 0 and this load generator to core 1 where the system allows it. The teacher plays the
 game through ``/api/teacher`` (the console's ``close`` and ``inject`` words) until each ballot
-opens; every phone holds an event stream, fetches ``/api/state`` after each batch of events
-(as the phone page does) and votes 0-50 ms after the ballot reaches its stream. At the second
+opens; every phone holds an event stream, fetches ``/api/state`` after a batch holding an event
+that changes what it may do (as the pages do) and votes 0-50 ms after the ballot reaches its stream. At the second
 ballot a quarter of the phones drop their stream and come back 0.3-0.6 s later with
 ``Last-Event-ID``; every phone must end with exactly the events its seat may see, each once.
 
@@ -55,6 +55,12 @@ MIN_STUDENTS, MAX_STUDENTS = 5, 25  # what june_1957 seats by roles
 VOTE_DELAY = (0.0, 0.05)  # seconds after the ballot reaches the phone
 BACK_AFTER = (0.3, 0.6)  # a dropped phone's sleep
 STATE_DEBOUNCE = 0.1  # the page fetches /api/state this long after the last event of a batch
+# The events after which the pages ask for /api/state again (common.js: what changes what a
+# page can do); the others, a ballot's progress among them, are drawn from the event itself.
+REFETCH = frozenset(
+    {"request", "closed", "phase", "status", "paused", "resumed", "ended", "seat", "revealed"}
+    | {"ruling", "concluded", "hands", "objectives", "injected"}
+)
 RETRY_SECONDS = 2.0  # the stream's "retry:" when the server ends it
 ROUND_SECONDS = 30.0
 CLASS_SECONDS = 300.0
@@ -337,8 +343,12 @@ class Page:
                     if seq > self.last:  # the page ignores what it has seen
                         self.last = seq
                         self.received.append(Received(seq, now(), opened, back))
-                        self.game(json.loads(data))
-                        self.soon(STATE_DEBOUNCE)
+                        body = json.loads(data)
+                        self.game(body)
+                        if body.get("type") in REFETCH:
+                            self.soon(STATE_DEBOUNCE)
+                elif event == "state":
+                    self.soon(STATE_DEBOUNCE)
                 elif event == "bye":
                     return True
                 event, data, ident = "", "", ""
@@ -582,8 +592,8 @@ async def teacher_says(room: Class, teacher: Page, line: str) -> tuple[float, di
         answer = await teacher.http.post("/api/teacher", json={"line": line})
         if answer.status_code != 200:
             raise RuntimeError(f"the teacher's '{line}' was refused: {answer.text}")
+        room.causes.append((int(answer.json()["seq"]), sent))
         state = (await teacher.http.get("/api/state")).json()
-        room.causes.append((int(state["seq"]), sent))
     finally:
         room.gate.set()
     return sent, state

@@ -452,10 +452,14 @@ class Teacher:
         self.took(taken, which if accepted else "")
         return accepted
 
-    def took(self, taken: list[tuple[Action, list[ev.Event]]], which: str = "") -> None:
+    def took(
+        self, taken: list[tuple[Action, list[ev.Event]]], which: str = "", later: bool = False
+    ) -> Callable[[], None]:
         """Show the room what accepted actions did, once they are written: their public
         events together, and for an action whose effect is private (a move, advice, a note)
-        only that it was taken. The web classroom calls this for what the phones did."""
+        only that it was taken. The web classroom calls this for what the phones did, with
+        ``later``: the folder is written now, and the screen is drawn by the function
+        returned, once the phones have their answers."""
         shown: list[ev.Event] = []
         quiet: list[Action] = []
         for action, events in taken:
@@ -471,12 +475,18 @@ class Teacher:
             for action in quiet:
                 self.record.out(T(self.noted(action), "presidium.label"))
             self.write()
-        if which:
-            self.screen.out(T(which, "presidium.label"))
-        self.screen.events(shown)
-        for action in quiet:
-            self.screen.out(T(self.noted(action), "presidium.label"))
-        self.ruled_status([action for action, _ in taken])
+
+        def draw() -> None:
+            if which:
+                self.screen.out(T(which, "presidium.label"))
+            self.screen.events(shown)
+            for action in quiet:
+                self.screen.out(T(self.noted(action), "presidium.label"))
+            self.ruled_status([action for action, _ in taken])
+
+        if not later:
+            draw()
+        return draw
 
     def ruled_status(self, actions: Iterable[Action]) -> None:
         """After 'set', the room has been told the ruled value: the next state of play says

@@ -44,6 +44,7 @@ HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
 }
+ENCODED = [(name.lower().encode(), value.encode()) for name, value in HEADERS.items()]
 TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript"}
 
 
@@ -133,9 +134,7 @@ class Limits:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {k.lower() for k, _ in headers}
-                for name, value in HEADERS.items():
-                    if name.lower().encode() not in present:
-                        headers.append((name.encode(), value.encode()))
+                headers += [h for h in ENCODED if h[0] not in present]
                 message = {**message, "headers": headers}
             await send(message)
 

@@ -175,6 +175,8 @@ class Classroom:
         self._frames: list[bytes] = []
         self._latest: dict[type[ev.Event], list[int]] = {}
         self._indexed = 0
+        self._presence: dict[str, int] | None = None
+        self._sheets: dict[str, dict[str, Any]] = {}  # the unchanging part of each seat's sheet
         for request in session.game.requests.values():
             self._start_timer(request)
 
@@ -336,6 +338,7 @@ class Classroom:
 
     def connect(self, viewer: str) -> None:
         self.connected[viewer] = self.connected.get(viewer, 0) + 1
+        self._presence = None
         self.changed()
 
     def disconnect(self, viewer: str) -> None:
@@ -344,12 +347,20 @@ class Classroom:
             self.connected[viewer] = left
         else:
             self.connected.pop(viewer, None)
+        self._presence = None
         self.changed()
 
     def presence(self) -> dict[str, int]:
-        phones = sum(n for v, n in self.connected.items() if v.startswith("role:"))
-        seats_on = sum(1 for v in self.connected if v.startswith("role:"))
-        return {"phones": phones, "seats_connected": seats_on, "seats": len(self.keys)}
+        """How many phones are connected, and to how many seats (counted once a change)."""
+        if self._presence is None:
+            phones = sum(n for v, n in self.connected.items() if v.startswith("role:"))
+            seats_on = sum(1 for v in self.connected if v.startswith("role:"))
+            self._presence = {
+                "phones": phones,
+                "seats_connected": seats_on,
+                "seats": len(self.keys),
+            }
+        return dict(self._presence)
 
     # ------------------------------------------------------------------ timers
     def _sync_timers(self) -> None:
@@ -794,6 +805,17 @@ class Classroom:
         self._indexed = len(events)
 
     def _sheet(self, seat: str, viewer: str) -> dict[str, Any]:
+        """A seat's role sheet: what never changes (made once) and what the game added."""
+        sheet = dict(self._sheets.get(seat) or self._fixed_sheet(seat))
+        sheet["revealed"] = [
+            self.session.dict_of(i)
+            for i in self._latest.get(ev.Revealed, [])
+            if audience.visible(self.session.events[i], viewer)
+        ]
+        sheet["targets"] = self._targets()
+        return sheet
+
+    def _fixed_sheet(self, seat: str) -> dict[str, Any]:
         scenario = self.session.scenario
         role = scenario.roles.get(seating.role_of(seat))
         sheet: dict[str, Any] = {
@@ -803,14 +825,8 @@ class Classroom:
             "brief": "",
             "objectives": [],
             "knows": [],
-            "revealed": [
-                self.session.dict_of(i)
-                for i in self._latest.get(ev.Revealed, [])
-                if audience.visible(self.session.events[i], viewer)
-            ],
             "can": [],
             "stances": [{"id": k, "label": v} for k, v in scenario.stances.items()],
-            "targets": self._targets(),
         }
         if role is not None:
             side = scenario.sides.get(role.side or "")
@@ -832,6 +848,7 @@ class Classroom:
         elif seat.startswith(seating.BENCH):
             side = scenario.sides.get(seat[len(seating.BENCH) :])
             sheet["side"] = clean(side.name) if side else None
+        self._sheets[seat] = sheet
         return sheet
 
 

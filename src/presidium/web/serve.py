@@ -60,11 +60,19 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
     def from_phones(taken: list[Any]) -> None:
         """What phones (or a countdown) did, shown on the console as the room sees it; the
         prompt is shown again below it, since the output came while the teacher was at it."""
-        teacher.took(taken)
-        end_told()
-        if typing["at_prompt"] and teacher.reader.interactive:
-            screen.console.file.write(PROMPT)
-            screen.console.file.flush()
+        draw = teacher.took(taken, later=True)
+
+        def shown() -> None:
+            draw()
+            end_told()
+            if typing["at_prompt"] and teacher.reader.interactive:
+                screen.console.file.write(PROMPT)
+                screen.console.file.flush()
+
+        try:  # the phones' answers first; the console is drawn right after
+            asyncio.get_running_loop().call_soon(shown)
+        except RuntimeError:
+            shown()
 
     classroom = Classroom(teacher.session, now_ms=teacher.now_ms, accepted=from_phones)
     web_file = teacher.place / WEB_FILE
