@@ -417,6 +417,12 @@
       body = el("p", "hint", "Your teacher will say what to do here.");
     }
     card.appendChild(body);
+    if (paused) {
+      Array.prototype.forEach.call(body.querySelectorAll("button"), function (b) {
+        b.disabled = true;
+        b.setAttribute("data-off", "1");
+      });
+    }
     if (said[request.request]) {
       card.appendChild(el("p", "said", said[request.request]));
     }

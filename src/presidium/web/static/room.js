@@ -174,6 +174,9 @@
     var e = latestVote;
     box.appendChild(el("h2", "", "Vote: " + (e.counterfactual ? "[Counterfactual] " : "") + e.title));
     box.appendChild(el("p", "", "Motion: " + e.motion));
+    if (!e.ballots.length && !e.blocs.length) {
+      box.appendChild(el("p", "hint", "The ballot was secret: only the totals are shown."));
+    }
     var tally = el("p", "tally " + (e.passed ? "passed" : "failed"), P.resultLine(e));
     box.appendChild(tally);
   }
