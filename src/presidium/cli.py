@@ -437,6 +437,33 @@ def _class_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
         "was shown. Exit 0 if it is the same, 1 if it differs, 2 if it cannot be replayed.",
     )
     replay.add_argument("session", metavar="SESSION", help="a class session folder or its save")
+    doctor = verbs.add_parser(
+        "doctor",
+        help="before class: check that phones can reach this laptop",
+        description="Print this laptop's addresses and a free port, then serve a test page to "
+        "open on your own phone, on the students' Wi-Fi: the terminal says when a device "
+        "opens it. Enter or Ctrl-C stops it. Needs the [classroom] extra.",
+    )
+    doctor.add_argument(
+        "--host",
+        default="0.0.0.0",
+        metavar="ADDRESS",
+        help="the address to serve on (default: every network of this computer)",
+    )
+    doctor.add_argument(
+        "--port",
+        type=_port,
+        default=1957,
+        metavar="PORT",
+        help="the port to try (default 1957; a free one is taken if it is in use)",
+    )
+    doctor.add_argument(
+        "--check",
+        "--once",
+        action="store_true",
+        help="print the report and stop, serving nothing: exit 0 if a phone could be served, "
+        "1 if not",
+    )
 
 
 def _normalise(argv: list[str]) -> list[str]:

@@ -16,6 +16,7 @@ VERBS: dict[str, tuple[str, str]] = {
     "replay": ("presidium.tools.replay", "class_command"),
     "run": ("presidium.ui.classroom", "run_command"),
     "serve": ("presidium.web.serve", "serve_command"),
+    "doctor": ("presidium.web.doctor", "doctor_command"),
 }
 
 

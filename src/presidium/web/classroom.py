@@ -554,8 +554,8 @@ class Classroom:
         amount = parts[-1]
         add = amount.startswith("+")
         seconds = words.duration(amount.lstrip("+"))
-        if seconds is None:
-            raise Rejected(409, "a time is like 90s, 2m or +1m")
+        if seconds is None or seconds > words.LONGEST_WAIT:
+            raise Rejected(409, "a time is like 90s, 2m or +1m, and at most an hour")
         self.set_time(request, seconds, add)
         left = (self.remaining_ms(request) or 0) // 1000
         return [f"{request}: {left // 60}:{left % 60:02d} left."]

@@ -78,17 +78,12 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
     classroom.notice = teacher.error
     codes = classroom.deal_codes()
     key = classroom.new_teacher_key()
-    places = [a for a in network.addresses() if host in ("0.0.0.0", "::", a.ip)] or [
-        network.Address(host, "", host.startswith("127."))
-    ]
-    urls = [f"http://{_host_in_url(a.ip)}:{port}/" for a in places]
+    urls = network.join_urls(port, host)  # best first: the one to show
     classroom.join_url = urls[0]
     cards = teacher.place / CARDS
     _write_atomic(cards, join_cards(classroom, codes, urls[0]))
     sheets = teacher.place / SHEETS
     _write_atomic(sheets, role_sheets(classroom, codes, urls[0]))
-
-    hub_holder: dict[str, Any] = {}
 
     def handle(line: str) -> bool:
         """One console line, in the loop's thread; False when the teacher quits."""
@@ -136,7 +131,6 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
     async def main() -> int:
         loop = asyncio.get_running_loop()
         hub = Hub(classroom)
-        hub_holder["hub"] = hub
         app = create_app(classroom, hub)
         config = uvicorn.Config(
             app,
@@ -146,9 +140,9 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
             log_level="warning",
             timeout_graceful_shutdown=SHUTDOWN_SECONDS,
             lifespan="on",
+            proxy_headers=False,  # no proxy here: a client's own address is what limits joins
         )
         server = uvicorn.Server(config)
-        quitting = {"code": 0}
 
         def console_thread() -> None:
             while not server.should_exit:
@@ -173,13 +167,19 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
 
         threading.Thread(target=console_thread, name="console", daemon=True).start()
         await run_server(server, hub, [sock])
-        return quitting["code"]
+        return 0
 
+    _announce(screen.console, urls, port, args.port, sheets, cards)
+    notice(screen.console, f"The session is kept in {teacher.place}.")
     teacher.welcome(resuming)
     keep_web()
-    _announce(screen.console, urls, port, args.port, network.qr_text(urls[0]), sheets, cards)
-    notice(screen.console, f"The session is kept in {teacher.place}.")
-    screen.out(T("Type 'help' for the console words; 'quit' stops the server.", "presidium.label"))
+    screen.out(
+        T(
+            f"Phones join at {urls[0]} and the projector opens {urls[0]}room (the code and "
+            "the QR are above). Type 'help' for the console words; 'quit' stops the server.",
+            "presidium.label",
+        )
+    )
     try:
         code = asyncio.run(main())
     except KeyboardInterrupt:
@@ -203,28 +203,25 @@ def _finish(teacher: Any, classroom: Any, keep_web: Any, interrupted: bool) -> N
         teacher.saved(interrupted=interrupted)
 
 
-def _host_in_url(ip: str) -> str:
-    return f"[{ip}]" if ":" in ip else ip
-
-
 def _announce(
-    console: Any, urls: list[str], port: int, wanted: int, qr: str, sheets: Path, cards: Path
+    console: Any, urls: list[str], port: int, wanted: int, sheets: Path, cards: Path
 ) -> None:
     from presidium.ui.render import T
+    from presidium.web import network
 
     def say(text: str, style: str = "") -> None:
         console.print(T(text, style) if style else T(text), soft_wrap=False)
 
     say("")
-    if port != wanted:
-        say(f"Port {wanted} is in use, so the class is served on port {port}.", "presidium.label")
+    note = network.port_note(wanted, port)
+    if note:
+        say(note[:1].upper() + note[1:] + ".", "presidium.label")
     say("Students open this address on a phone on the same network:", "presidium.title")
     for url in urls:
         loop = "  (this laptop only)" if "127.0.0.1" in url or "[::1]" in url else ""
         say(f"  {url}{loop}")
     say("or scan this code:")
-    console.file.write(qr)
-    console.file.flush()
+    network.print_qr(console, urls[0])
     say(f"Projector: {urls[0]}room", "presidium.label")
     say(f"Role sheets with each role's join code, to print: {sheets}", "presidium.label")
     say(f"The codes alone, on cards to cut out: {cards}", "presidium.label")
@@ -243,8 +240,7 @@ def teacher_link(console: Any, urls: list[str], key: str) -> None:
     link = f"{urls[0]}teacher#key={key}"
     console.print(T("Your page (it shows secrets: do not project it):", "presidium.title"))
     console.print(T(f"  {link}"), soft_wrap=True)
-    console.file.write(network.qr_text(link))
-    console.file.flush()
+    network.print_qr(console, link)
 
 
 def role_sheets(classroom: Any, codes: dict[str, str], url: str) -> str:
