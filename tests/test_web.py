@@ -471,6 +471,21 @@ def test_a_stream_resumes_from_the_last_event_it_had(classroom: Classroom) -> No
         assert same == after
 
 
+def test_more_time_is_told_to_every_stream(classroom: Classroom) -> None:
+    """A countdown given more time changes no game event, so the stream says ``state``."""
+    ballot = open_request(classroom, "ballot")
+    with Served(classroom) as served, httpx.Client(base_url=served.url, timeout=10) as http:
+        seq = len(classroom.session.events)
+        with http.stream("GET", f"/api/stream?after={seq}") as stream:
+            key = teacher_headers(classroom)
+            said = http.post(
+                "/api/teacher", headers=key, json={"line": f"time {ballot.request} +1m"}
+            )
+            assert said.status_code == 200
+            told = [e for e in read_events(stream, 2) if e[1] == "state"]
+        assert told and json.loads(told[0][2])["revision"] == classroom.revision
+
+
 def test_the_server_stops_within_3_seconds_with_every_stream_open(classroom: Classroom) -> None:
     ended: list[str] = []
     with Served(classroom) as served:

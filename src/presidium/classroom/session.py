@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from typing import Any
 
 from presidium import audience, saves
 from presidium import events as ev
@@ -56,6 +57,8 @@ class Session:
     marks: list[int] = field(default_factory=list)
     source: str = ""  # where the scenario was opened from, for the save ("" = its id)
     digest: str = ""  # of the scenario's text, for the save
+    # each event's JSON form, made once (events are frozen): the save and every viewer share it
+    _dicts: list[dict[str, Any]] = field(default_factory=list, repr=False)
 
     @classmethod
     def new(
@@ -105,6 +108,13 @@ class Session:
             if audience.visible(event, viewer)
         ]
 
+    def dict_of(self, index: int) -> dict[str, Any]:
+        """The JSON form of the event at ``index`` of ``events`` (shared: do not change it)."""
+        dicts = self._dicts
+        while len(dicts) <= index:
+            dicts.append(self.events[len(dicts)].to_dict())
+        return dicts[index]
+
     def to_save(self, record: saves.Session | None = None) -> saves.Save:
         """The session as a version 2 save, with the public events the room was shown (for
         ``class replay``) and ``record``, what was typed and seen, if given."""
@@ -118,7 +128,11 @@ class Session:
             times=list(self.times),
             finished=self.game.over,
             session=record,
-            room=[e.to_dict() for e in audience.only(self.events, audience.ROOM)],
+            room=[
+                self.dict_of(i)
+                for i, e in enumerate(self.events)
+                if audience.visible(e, audience.ROOM)
+            ],
         )
 
     @classmethod

@@ -32,6 +32,7 @@ TEACHER_COOKIE = "presidium_teacher"
 MAX_BODY = 4096  # bytes of a post
 PING_SECONDS = 15
 RETRY_MS = 2000
+FLUSH_SECONDS = 0.025  # how long accepted actions wait to be written together
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
@@ -54,7 +55,34 @@ class Hub:
         self.wake = asyncio.Event()
         self.closing = asyncio.Event()
         self.drops: dict[str, int] = {}  # viewer -> streams to end now (a test's sleeping phone)
+        self.pending: asyncio.Future[None] | None = None  # the next flush, when one is due
         classroom.listeners.append(self.changed)
+        classroom.flush_soon = self.flush_soon
+
+    def flush_soon(self) -> None:
+        """Write (and show) what was accepted in a moment, with whatever else arrives by then:
+        a ballot's forty votes are written a few times, not forty."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # not in the server's loop (a test driving the class directly)
+            self.classroom.flush()
+            return
+        if self.pending is None:
+            self.pending = loop.create_future()
+            loop.call_later(FLUSH_SECONDS, self._flush)
+
+    def _flush(self) -> None:
+        pending, self.pending = self.pending, None
+        try:
+            self.classroom.flush()
+        finally:
+            if pending is not None and not pending.done():
+                pending.set_result(None)
+
+    async def saved(self) -> None:
+        """Wait until what was accepted so far is written: an answer means it is saved."""
+        if self.pending is not None:
+            await asyncio.shield(self.pending)
 
     def changed(self) -> None:
         old, self.wake = self.wake, asyncio.Event()
@@ -242,8 +270,11 @@ def create_app(classroom: Classroom, hub: Hub | None = None) -> Starlette:
         if seat is None or token is None:
             raise Rejected(401, "this device holds no role: join with your code")
         if body.get("do") == "hands":
-            return JSONResponse(classroom.raise_hand(seat, token, body))
-        return JSONResponse(classroom.act(seat, body))
+            answer = classroom.raise_hand(seat, token, body)
+        else:
+            answer = classroom.act(seat, body)
+        await hub.saved()
+        return JSONResponse(answer)
 
     @answering
     async def teacher_login(request: Request) -> Response:
@@ -263,7 +294,9 @@ def create_app(classroom: Classroom, hub: Hub | None = None) -> Starlette:
         line = body.get("line")
         if not isinstance(line, str):
             raise Rejected(400, "send the console line as 'line'")
-        return JSONResponse({"ok": True, "said": classroom.teacher_line(line)})
+        said = classroom.teacher_line(line)
+        await hub.saved()
+        return JSONResponse({"ok": True, "said": said, "seq": len(classroom.session.events)})
 
     async def stream(request: Request) -> Response:
         who = viewer(request)
@@ -316,13 +349,20 @@ async def _events(hub: Hub, viewer: str, after: int, request: Request) -> AsyncI
     classroom.connect(viewer)
     last = after
     presence: dict[str, int] | None = None
+    revision = classroom.revision
     try:
         yield ServerSentEvent(retry=RETRY_MS, comment="presidium")
         while True:
             wake = hub.wake
-            for seq, event in classroom.deliveries(viewer, last):
-                yield ServerSentEvent(json.dumps(event), event="game", id=str(seq))
+            frames = classroom.frames(viewer, last)
+            if frames:
+                yield frames
+            sent = bool(frames)
             last = max(last, len(classroom.session.events))
+            if classroom.revision != revision:
+                revision = classroom.revision
+                if not sent:  # a page asks for the state after game events anyway
+                    yield ServerSentEvent(json.dumps({"revision": revision}), event="state")
             now = classroom.presence()
             if viewer in ("room", ev.TEACHER) and now != presence:
                 presence = now

@@ -163,6 +163,18 @@ class Classroom:
         self.hands: dict[str, dict[str, str]] = {}  # benches: request -> token hash -> choice
         self.devices: dict[str, str] = {}  # a phone with no code: its tag -> its token's hash
         self.notice: Callable[[str], None] = lambda _text: None  # a warning for the teacher
+        # bumped when what pages show changes without a game event (a countdown given more
+        # time, a phone seated or signed out, a label): streams then say ``state``
+        self.revision = 0
+        self.keys_changed: Callable[[], None] = lambda: None  # keep the signed-in devices
+        # Accepted actions wait here to be written and shown, together: when several phones
+        # act at once, the folder is written and the console drawn once for all of them.
+        # ``flush_soon`` (set by the server) arranges a ``flush``; with none, it is at once.
+        self.unsaved: list[tuple[Action, list[ev.Event]]] = []
+        self.flush_soon: Callable[[], None] | None = None
+        self._frames: list[bytes] = []
+        self._latest: dict[type[ev.Event], list[int]] = {}
+        self._indexed = 0
         for request in session.game.requests.values():
             self._start_timer(request)
 
@@ -215,7 +227,7 @@ class Classroom:
                 break
         token = secrets.token_urlsafe(16)
         self.devices[tag] = digest(token)
-        self.changed()
+        self.revised()
         return tag, token
 
     def tag_of(self, token: str | None) -> str | None:
@@ -233,9 +245,10 @@ class Classroom:
             raise Rejected(409, f"no phone shows the tag '{tag}'; waiting now: {waiting}")
         keys = self.keys[seat]
         keys.tokens.add(hashed)
+        self.keys_changed()
         if not seat.startswith(seating.BENCH):
             keys.code = ""
-        self.changed()
+        self.revised()
 
     def join(self, typed: str, address: str) -> tuple[str, str, str]:
         """Claim a seat with its join code: (seat, its name, a new device token).
@@ -256,9 +269,10 @@ class Classroom:
             if keys.code_hash and secrets.compare_digest(hashed, keys.code_hash):
                 token = secrets.token_urlsafe(16)
                 keys.tokens.add(digest(token))
+                self.keys_changed()
                 if not keys.seat.startswith(seating.BENCH):  # a bench's code is shared
                     keys.code = ""  # claimed: no longer shown; still valid for its student
-                self.changed()
+                self.revised()
                 return keys.seat, clean(keys.name), token
         self.failures.append(now)
         if len(self.failures) == FAILURES_LOCK:
@@ -272,8 +286,9 @@ class Classroom:
     def reseat(self, seat: str) -> str:
         """Sign every device out of ``seat`` and give it a new code."""
         self.keys[seat].tokens.clear()
+        self.keys_changed()
         code = self.deal_codes([seat])[seat]
-        self.changed()
+        self.revised()
         return code
 
     # ------------------------------------------------------------------ persistence
@@ -308,6 +323,11 @@ class Classroom:
                     self.keys[seat].label = clean(label)[:MAX_LABEL]
 
     # ------------------------------------------------------------------ presence
+    def revised(self) -> None:
+        """What pages show has changed with no game event: tell them to ask for the state."""
+        self.revision += 1
+        self.changed()
+
     def changed(self) -> None:
         """Something a viewer may see has changed: wake every stream."""
         self._sync_timers()
@@ -371,7 +391,7 @@ class Classroom:
         total = max(0.0, left + seconds)
         paused = self.session.game.paused is not None
         self.timers[request] = Timer(None if paused else self.now() + total, total)
-        self.changed()
+        self.revised()
 
     def tick(self) -> bool:
         """Close every request whose countdown has run out; whether anything closed."""
@@ -418,9 +438,20 @@ class Classroom:
                 out.extend(events)
         finally:
             if taken:
-                self.accepted(taken)
-                self.changed()
+                self.unsaved.extend(taken)
+                if self.flush_soon is None:
+                    self.flush()
+                else:
+                    self.flush_soon()
         return out
+
+    def flush(self) -> None:
+        """Write and show what was accepted since the last flush, then wake the streams:
+        nothing reaches a page before it is in the session folder."""
+        taken, self.unsaved = self.unsaved, []
+        if taken:
+            self.accepted(taken)
+        self.changed()
 
     def act(self, seat: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """A phone's action (``CONTRACT``: ``do`` and its fields): the answer to send."""
@@ -485,7 +516,7 @@ class Classroom:
             raise Rejected(409, "that is not a choice here")
         raised = self.hands.setdefault(request_id, {})
         raised[digest(token)] = choice
-        self.changed()
+        self.revised()
         if len(raised) >= self.session.seating.size(seat):
             self.submit([self._closing(request_id, timer=False)])
         return {"accepted": True, "seq": len(self.session.events)}
@@ -579,7 +610,8 @@ class Classroom:
         seat_word, _, label = rest.partition(" ")
         seat = self._seat_word(seat_word)
         self.keys[seat].label = clean(label.strip().strip('"'))[:MAX_LABEL]
-        self.changed()
+        self.keys_changed()
+        self.revised()
         return [
             f"{clean(self.keys[seat].name)} is labelled '{self.keys[seat].label}' "
             "(on your screens only)."
@@ -601,17 +633,39 @@ class Classroom:
 
     # ------------------------------------------------------------------ what a viewer sees
     def deliveries(self, viewer: str, after: int) -> list[tuple[int, dict[str, Any]]]:
-        return [(seq, e.to_dict()) for seq, e in self.session.deliveries(viewer, after)]
+        """The events ``viewer`` may see after number ``after``, numbered, as JSON data."""
+        events = self.session.events
+        return [
+            (i + 1, self.session.dict_of(i))
+            for i in range(max(0, after), len(events))
+            if audience.visible(events[i], viewer)
+        ]
+
+    def frames(self, viewer: str, after: int) -> bytes:
+        """The same as one piece of an event stream: each event encoded once, for everyone."""
+        events = self.session.events
+        frames = self._frames
+        while len(frames) < len(events):
+            n = len(frames)
+            data = json.dumps(self.session.dict_of(n), separators=(",", ":"))
+            frames.append(f"id: {n + 1}\nevent: game\ndata: {data}\n\n".encode())
+        return b"".join(
+            frames[i]
+            for i in range(max(0, after), len(events))
+            if audience.visible(events[i], viewer)
+        )
 
     def state(self, viewer: str) -> dict[str, Any]:
         """Everything a page needs to draw itself now (``CONTRACT``, ``GET /api/state``)."""
         session = self.session
         game = session.game
-        seen = list(audience.only(session.events, viewer))
+        self._index()
 
         def latest(kind: type[ev.Event]) -> dict[str, Any] | None:
-            found = next((e for e in reversed(seen) if isinstance(e, kind)), None)
-            return found.to_dict() if found is not None else None
+            for index in reversed(self._latest.get(kind, [])):
+                if audience.visible(session.events[index], viewer):
+                    return session.dict_of(index)
+            return None
 
         seat = viewer[len("role:") :] if viewer.startswith("role:") else None
         body: dict[str, Any] = {
@@ -634,7 +688,7 @@ class Classroom:
             body["connected"] = self.presence()
             body["join_url"] = self.join_url
         else:
-            body["seat"] = self._sheet(seat, seen)
+            body["seat"] = self._sheet(seat, viewer)
         if viewer == ev.TEACHER:
             body["waiting"] = sorted(self.devices)
             body["roster"] = [
@@ -730,7 +784,16 @@ class Classroom:
             and (self.session.game.room is None or self.session.game.room.holder(a.id) is None)
         ]
 
-    def _sheet(self, seat: str, seen: list[ev.Event]) -> dict[str, Any]:
+    def _index(self) -> None:
+        """Where the scenes, states of play, endings and envelopes are among the events."""
+        events = self.session.events
+        for index in range(self._indexed, len(events)):
+            kind = type(events[index])
+            if kind in (ev.PhaseStarted, ev.Status, ev.GameEnded, ev.Revealed):
+                self._latest.setdefault(kind, []).append(index)
+        self._indexed = len(events)
+
+    def _sheet(self, seat: str, viewer: str) -> dict[str, Any]:
         scenario = self.session.scenario
         role = scenario.roles.get(seating.role_of(seat))
         sheet: dict[str, Any] = {
@@ -740,7 +803,11 @@ class Classroom:
             "brief": "",
             "objectives": [],
             "knows": [],
-            "revealed": [e.to_dict() for e in seen if isinstance(e, ev.Revealed)],
+            "revealed": [
+                self.session.dict_of(i)
+                for i in self._latest.get(ev.Revealed, [])
+                if audience.visible(self.session.events[i], viewer)
+            ],
             "can": [],
             "stances": [{"id": k, "label": v} for k, v in scenario.stances.items()],
             "targets": self._targets(),

@@ -74,7 +74,7 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
     def keep_web() -> None:
         _write_atomic(web_file, classroom.to_json())
 
-    classroom.listeners.append(keep_web)
+    classroom.keys_changed = keep_web
     classroom.notice = teacher.error
     codes = classroom.deal_codes()
     key = classroom.new_teacher_key()
