@@ -690,6 +690,26 @@
 
   // ------------------------------------------------------------------ the stream
   var QUIET_MS = 35000; // no message (a ping comes every 15 s) for this long: reconnect
+  /* The events after which what a page shows from /api/state (what is open, what a seat may
+     do, the scene) has changed. Others (a vote cast, a ballot's progress, advice, a note) are
+     drawn from the event itself: 40 phones refetching at every ballot would load the laptop. */
+  var REFETCH = {
+    request: true,
+    closed: true,
+    phase: true,
+    status: true,
+    paused: true,
+    resumed: true,
+    ended: true,
+    seat: true,
+    seat_changed: true,
+    revealed: true,
+    ruling: true,
+    concluded: true,
+    hands: true,
+    objectives: true,
+  };
+  P.REFETCH = REFETCH;
 
   /* The server's events, resumed after any drop from the last one seen. Handlers:
      game(event, seq), presence(data), state() (fetch /api/state again), connection(words),
@@ -749,6 +769,13 @@
       }
       self.last = seq;
       self.h.game(event, seq);
+      if (REFETCH[event.type]) {
+        self.soon();
+      }
+    });
+    source.addEventListener("state", function () {
+      // what the page shows changed with no game event (more time, a phone seated, a label)
+      self.heard = performance.now();
       self.soon();
     });
     source.addEventListener("presence", function (message) {
@@ -819,7 +846,8 @@
     this.open();
     this.h.state();
   };
-  /* /api/state once a batch of events has arrived (about 100 ms after the last one). */
+  /* /api/state once a batch of events that needs it has arrived (about 100 ms after the
+     last one). */
   Stream.prototype.soon = function () {
     var self = this;
     if (this.stateTimer) {

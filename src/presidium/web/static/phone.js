@@ -195,6 +195,17 @@
               P.announce($("announce"), advice[event.request][event.seat]);
             }
           }
+          if (event.type === "ballot_progress" && lastState) {
+            progressed(lastState, event);
+            var card = cards[event.request];
+            var counted = card && card.node.querySelector(".vote-count");
+            if (counted) {
+              counted.textContent = event.count + " of " + event.of + " have voted.";
+            }
+          }
+          if (event.type === "advised" && lastState) {
+            drawRequests(lastState, false); // the one who decides sees the advice on the card
+          }
           if (node && event.type === "ballot_received" && seq > liveAfter) {
             P.announce($("announce"), node.textContent);
           }
@@ -342,6 +353,18 @@
   }
 
   // ------------------------------------------------------------------ requests
+  /* A ballot's progress, from its event, into the state last fetched. */
+  function progressed(state, event) {
+    (state.requests || []).forEach(function (r) {
+      if (r.request === event.request) {
+        r.voted = event.voted.length || event.waiting.length ? event.voted : r.voted;
+        r.waiting = event.voted.length || event.waiting.length ? event.waiting : r.waiting;
+        r.count = event.count;
+        r.of = event.of;
+      }
+    });
+  }
+
   function drawRequests(state, first) {
     var list = $("request-list");
     var mine = (state.requests || []).filter(function (r) {
@@ -360,7 +383,11 @@
     var paused = state.paused !== null && state.paused !== undefined;
     mine.forEach(function (request) {
       var copy = JSON.parse(JSON.stringify(request));
-      delete copy.remaining_ms;
+      // who has voted changes as others vote: drawn in place, not by redrawing the card
+      // (a student typing a 'why' keeps the field and its focus)
+      ["remaining_ms", "voted", "waiting", "count", "of"].forEach(function (name) {
+        delete copy[name];
+      });
       var sig = JSON.stringify([copy, paused, said[request.request], advice[request.request]]);
       var card = cards[request.request];
       if (!card || card.sig !== sig) {
@@ -371,6 +398,10 @@
           list.appendChild(node);
         }
         card = cards[request.request] = { sig: sig, node: node };
+      }
+      var counted = card.node.querySelector(".vote-count");
+      if (counted && request.of) {
+        counted.textContent = request.count + " of " + request.of + " have voted.";
       }
       var timer = card.node.querySelector(".timer-slot");
       P.clear(timer);
@@ -417,6 +448,12 @@
       body = el("p", "hint", "Your teacher will say what to do here.");
     }
     card.appendChild(body);
+    if (paused) {
+      Array.prototype.forEach.call(body.querySelectorAll("button"), function (b) {
+        b.disabled = true;
+        b.setAttribute("data-off", "1");
+      });
+    }
     if (said[request.request]) {
       card.appendChild(el("p", "said", said[request.request]));
     }
@@ -548,9 +585,7 @@
         el("p", "said", "Your ballot is in (" + (P.BALLOT_NAMES[mine.cast] || mine.cast) + "); you can change it until the ballot closes.")
       );
     }
-    if (request.of) {
-      box.appendChild(el("p", "hint", request.count + " of " + request.of + " have voted."));
-    }
+    box.appendChild(el("p", "hint vote-count", request.of ? request.count + " of " + request.of + " have voted." : ""));
     return box;
   }
 

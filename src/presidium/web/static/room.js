@@ -24,6 +24,9 @@
         return;
       }
       feed.add(seq, event);
+      if (event.type === "ballot_progress") {
+        progressed(event);
+      }
       if (event.type === "vote") {
         latestVote = event;
       } else if (event.type === "request" && event.kind === "ballot") {
@@ -42,6 +45,28 @@
       P.show($("stopped"), how === "stopped");
     },
   });
+
+  /* A ballot's progress, from its event, into the state last fetched (no refetch). */
+  function progressed(event) {
+    if (!state) {
+      return;
+    }
+    var changed = false;
+    (state.requests || []).forEach(function (r) {
+      if (r.request === event.request) {
+        if (event.voted.length || event.waiting.length) {
+          r.voted = event.voted;
+          r.waiting = event.waiting;
+        }
+        r.count = event.count;
+        r.of = event.of;
+        changed = true;
+      }
+    });
+    if (changed) {
+      drawRequests(state.paused !== null && state.paused !== undefined);
+    }
+  }
 
   function refresh() {
     if (fetching) {
@@ -174,6 +199,9 @@
     var e = latestVote;
     box.appendChild(el("h2", "", "Vote: " + (e.counterfactual ? "[Counterfactual] " : "") + e.title));
     box.appendChild(el("p", "", "Motion: " + e.motion));
+    if (!e.ballots.length && !e.blocs.length) {
+      box.appendChild(el("p", "hint", "The ballot was secret: only the totals are shown."));
+    }
     var tally = el("p", "tally " + (e.passed ? "passed" : "failed"), P.resultLine(e));
     box.appendChild(tally);
   }

@@ -67,6 +67,28 @@
   });
 
   // ------------------------------------------------------------------ the state
+  /* A ballot's progress, from its event, into the state last fetched (no refetch). */
+  function progressed(event) {
+    if (!state) {
+      return;
+    }
+    var changed = false;
+    (state.requests || []).forEach(function (r) {
+      if (r.request === event.request) {
+        if (event.voted.length || event.waiting.length) {
+          r.voted = event.voted;
+          r.waiting = event.waiting;
+        }
+        r.count = event.count;
+        r.of = event.of;
+        changed = true;
+      }
+    });
+    if (changed) {
+      drawRequests(state.paused !== null && state.paused !== undefined);
+    }
+  }
+
   function refresh() {
     if (fetching) {
       again = true;
@@ -105,6 +127,9 @@
           } else {
             node = feed.add(seq, event);
             secrets.last = seq;
+          }
+          if (event.type === "ballot_progress") {
+            progressed(event);
           }
         },
         presence: function (counts) {
@@ -384,13 +409,13 @@
   }
 
   // ------------------------------------------------------------------ start
-  // What changes without a game event (a phone asking for a role, a phone joining or
-  // leaving) is fetched every few seconds while this page is shown.
+  // The stream says 'state' when something changes with no game event; a slow look now and
+  // then as well, in case a server does not (who is connected shows in the roster).
   window.setInterval(function () {
     if (stream && document.visibilityState === "visible") {
       refresh();
     }
-  }, 3000);
+  }, 10000);
 
   var key = keyFromAddress();
   if (key) {
