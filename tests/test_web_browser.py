@@ -341,11 +341,6 @@ def test_countdown_runs_out_and_the_missing_voters_abstain(
     assert shots.watched.errors == [] and shots.watched.dialogs == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the teacher's 'time' changes a countdown without an event, so no page fetches "
-    "the state again and each keeps showing the old time (reported to the lead and 'pages')",
-)
 def test_more_time_given_by_the_teacher_reaches_the_room(
     shots: Screens, june_1957: Scenario
 ) -> None:

@@ -51,6 +51,11 @@
     if (!state) {
       return;
     }
+    if (!event.voted.length && !event.waiting.length && event.of) {
+      // a secret ballot's progress carries no names; the state says who has voted (never how)
+      refresh();
+      return;
+    }
     var changed = false;
     (state.requests || []).forEach(function (r) {
       if (r.request === event.request) {
