@@ -178,11 +178,14 @@ def test_labels_stay_with_the_teacher_and_devices_stay_signed_in_on_resume(
     )
     for headers in (phone, {}):
         assert "Aisha" not in json.dumps(client.get("/api/state", headers=headers).json())
+    molotov_code = classroom.keys["molotov"].code
     again = Classroom(classroom.session, now=Clock())  # the next lesson, from the folder
     again.load_json(classroom.to_json())
     token = phone["X-Presidium-Seat"]
     assert again.seat_of(token) == "bulganin" and again.keys["bulganin"].label == "Aisha K."
-    assert token not in classroom.to_json()
+    assert token not in classroom.to_json() and molotov_code not in classroom.to_json()
+    assert again.deal_codes() == {}  # the codes printed for the first lesson still hold
+    assert again.join(molotov_code, "10.1.1.1")[0] == "molotov"
 
 
 # ---------------------------------------------------------------------- what each viewer sees
@@ -206,6 +209,19 @@ def test_a_phone_sees_its_own_sheet_and_nothing_of_another_role(
             if objective.text not in {o.text for o in scenario.roles["molotov"].objectives}:
                 assert objective.text not in text, role.id
     assert "roster" not in state and "code" not in text.lower().replace("counterfactual", "")
+
+
+def test_the_projector_is_the_room_whatever_cookies_its_browser_holds(
+    client: TestClient, classroom: Classroom
+) -> None:
+    answer = client.post("/api/join", json={"code": classroom.keys["molotov"].code})
+    assert client.get("/api/state").json()["viewer"] == "seat"  # by the cookie
+    assert client.get("/api/state?view=room").json()["viewer"] == "room"
+    # a phone whose cookie was lost sends its token, and gets the cookie back for its stream
+    client.cookies.clear()
+    token = answer.json()["token"]
+    again = client.get("/api/state", headers={"X-Presidium-Seat": token})
+    assert again.json()["viewer"] == "seat" and token in again.headers["set-cookie"]
 
 
 def test_the_room_and_the_teacher(client: TestClient, classroom: Classroom) -> None:
@@ -281,12 +297,14 @@ def test_a_secret_ballot_reaches_only_its_voter(client: TestClient, classroom: C
         seen = json.dumps(classroom.deliveries(viewer, seq))
         assert "ballot_received" not in seen and '"against"' not in seen, viewer
     for headers in (neighbour, {}):
+        client.cookies.clear()  # a phone's state gives its cookie back: the room has none
         state = client.get("/api/state", headers=headers).json()
         entry = next(r for r in state["requests"] if r["request"] == ballot.request)
         assert entry["count"] == 1 and len(entry["voted"]) == 1  # who has voted, never how
         assert len(entry["waiting"]) == entry["of"] - 1
         assert "ballot_received" not in json.dumps(state)
         assert entry["mine"] is None if not headers else entry["mine"]["cast"] is None
+    client.cookies.clear()
     assert '"against"' not in json.dumps(client.get("/api/state").json())
 
 

@@ -32,6 +32,7 @@ TEACHER_COOKIE = "presidium_teacher"
 MAX_BODY = 4096  # bytes of a post
 PING_SECONDS = 15
 RETRY_MS = 2000
+COOKIE_AGE = 14 * 24 * 3600  # a seat's cookie outlives a week's gap between lessons
 FLUSH_SECONDS = 0.025  # how long accepted actions wait to be written together
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -177,14 +178,27 @@ def create_app(classroom: Classroom, hub: Hub | None = None) -> Starlette:
         return Response(pages[name], media_type=TYPES[suffix])
 
     def viewer(request: Request) -> str:
-        token = request.headers.get("x-presidium-seat") or request.cookies.get(SEAT_COOKIE)
-        seat = classroom.seat_of(token)
+        """Who asks: what the page says it is (``?view=room``, its headers) before what the
+        browser's cookies say, so a projector opened in a browser that also joined as a phone
+        or the teacher still gets the room's view."""
+        if request.query_params.get("view") == "room":
+            return "room"
+        key = request.headers.get("x-presidium-key")
+        if key and classroom.is_teacher(key):
+            return ev.TEACHER
+        seat = classroom.seat_of(request.headers.get("x-presidium-seat"))
+        if seat is None:
+            seat = classroom.seat_of(request.cookies.get(SEAT_COOKIE))
         if seat is not None:
             return ev.for_role(seat)
-        key = request.headers.get("x-presidium-key") or request.cookies.get(TEACHER_COOKIE)
-        if classroom.is_teacher(key):
+        if classroom.is_teacher(request.cookies.get(TEACHER_COOKIE)):
             return ev.TEACHER
         return "room"
+
+    def set_seat(response: Response, token: str) -> None:
+        response.set_cookie(
+            SEAT_COOKIE, token, httponly=True, samesite="strict", max_age=COOKIE_AGE
+        )
 
     def token_of(request: Request) -> str | None:
         return request.headers.get("x-presidium-seat") or request.cookies.get(SEAT_COOKIE)
@@ -247,11 +261,18 @@ def create_app(classroom: Classroom, hub: Hub | None = None) -> Starlette:
         return response
 
     async def state(request: Request) -> Response:
-        body = classroom.state(viewer(request))
+        who = viewer(request)
+        body = classroom.state(who)
         tag = classroom.tag_of(token_of(request)) if body["viewer"] == "room" else None
         if tag is not None:  # a phone waiting for the teacher to seat it
             body["viewer"], body["device"] = "device", tag
-        return JSONResponse(body)
+        response = JSONResponse(body)
+        token = request.headers.get("x-presidium-seat")
+        if who.startswith("role:") and token and request.cookies.get(SEAT_COOKIE) != token:
+            # the page kept its token but the browser lost the cookie (a day later, say): the
+            # stream, which can send only cookies, needs it back
+            set_seat(response, token)
+        return response
 
     @answering
     async def device(request: Request) -> Response:
@@ -307,6 +328,8 @@ def create_app(classroom: Classroom, hub: Hub | None = None) -> Starlette:
         return EventSourceResponse(
             _events(hub, who, after, request),
             ping=PING_SECONDS,
+            # an event, not a comment: a page's watchdog hears it and knows the stream lives
+            ping_message_factory=lambda: ServerSentEvent("{}", event="ping"),
             send_timeout=10,
             headers={"X-Accel-Buffering": "no"},
         )

@@ -186,7 +186,7 @@ class Classroom:
         dealt: dict[str, str] = {}
         for seat in self.keys if seats is None else seats:
             keys = self.keys[seat]
-            if seats is None and keys.claimed:
+            if seats is None and (keys.claimed or keys.code_hash):  # resumed: its code holds
                 continue
             body = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
             keys.code = f"{prefix_of(seat)}-{body}"
@@ -298,9 +298,9 @@ class Classroom:
         """What ``web.json`` keeps: hashes and labels only, never a code or token."""
         body = {
             "seats": {
-                seat: {"tokens": sorted(k.tokens), "label": k.label}
+                seat: {"code": k.code_hash, "tokens": sorted(k.tokens), "label": k.label}
                 for seat, k in self.keys.items()
-                if k.tokens or k.label
+                if k.code_hash or k.tokens or k.label
             }
         }
         return json.dumps(body, indent=1, sort_keys=True)
@@ -320,6 +320,9 @@ class Classroom:
                     self.keys[seat].tokens = {
                         t for t in tokens if isinstance(t, str) and len(t) == 64
                     }
+                code = entry.get("code", "")
+                if isinstance(code, str) and len(code) == 64:
+                    self.keys[seat].code_hash = code
                 label = entry.get("label", "")
                 if isinstance(label, str):
                     self.keys[seat].label = clean(label)[:MAX_LABEL]
@@ -637,10 +640,14 @@ class Classroom:
         return [f"The phone {parts[0].upper()} plays {clean(self.keys[seat].name)}."]
 
     def _codes(self, _rest: str) -> list[str]:
-        return [
-            f"{clean(k.name)}: {k.code or ('signed in' if k.claimed else 'no code: reseat it')}"
-            for k in self.keys.values()
-        ]
+        def code(k: SeatKeys) -> str:
+            if k.code:
+                return k.code
+            if k.claimed:
+                return "signed in"
+            return "the code on its sheet (from the first lesson)" if k.code_hash else "none"
+
+        return [f"{clean(k.name)}: {code(k)}" for k in self.keys.values()]
 
     # ------------------------------------------------------------------ what a viewer sees
     def deliveries(self, viewer: str, after: int) -> list[tuple[int, dict[str, Any]]]:
@@ -807,8 +814,12 @@ class Classroom:
     def _sheet(self, seat: str, viewer: str) -> dict[str, Any]:
         """A seat's role sheet: what never changes (made once) and what the game added."""
         sheet = dict(self._sheets.get(seat) or self._fixed_sheet(seat))
+        scenario = self.session.scenario
         sheet["revealed"] = [
-            self.session.dict_of(i)
+            {  # an envelope's sources as the sheet cites them, not as ids
+                **self.session.dict_of(i),
+                "sources": [_cite(scenario, s) for s in self.session.dict_of(i)["sources"]],
+            }
             for i in self._latest.get(ev.Revealed, [])
             if audience.visible(self.session.events[i], viewer)
         ]

@@ -88,10 +88,10 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
     key = classroom.new_teacher_key()
     urls = network.join_urls(port, host)  # best first: the one to show
     classroom.join_url = urls[0]
-    cards = teacher.place / CARDS
-    _write_atomic(cards, join_cards(classroom, codes, urls[0]))
-    sheets = teacher.place / SHEETS
-    _write_atomic(sheets, role_sheets(classroom, codes, urls[0]))
+    cards, sheets = teacher.place / CARDS, teacher.place / SHEETS
+    if codes or not sheets.is_file():  # resumed: the first lesson's sheets and codes hold
+        _write_atomic(cards, join_cards(classroom, codes, urls[0]))
+        _write_atomic(sheets, role_sheets(classroom, codes, urls[0]))
 
     def handle(line: str) -> bool:
         """One console line, in the loop's thread; False when the teacher quits."""

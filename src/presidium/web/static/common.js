@@ -748,7 +748,10 @@
     var self = this;
     this.close();
     this.heard = performance.now();
-    var source = new EventSource("/api/stream?after=" + this.last);
+    // the projector's page says it is the room: it never receives what is addressed to
+    // someone, whatever cookies this browser holds
+    var view = P.credentials ? "" : "&view=room";
+    var source = new EventSource("/api/stream?after=" + this.last + view);
     this.source = source;
     source.onopen = function () {
       self.heard = performance.now();
