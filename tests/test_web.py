@@ -235,6 +235,10 @@ def test_the_room_and_the_teacher(client: TestClient, classroom: Classroom) -> N
     assert teacher["viewer"] == "teacher"
     roster = {r["seat"]: r for r in teacher["roster"]}
     assert roster["bulganin"]["code"] == classroom.keys["bulganin"].code
+    assert room["actions"] == 0 and room["connected"]["seats"] == 12
+    client.post("/api/teacher", headers=key, json={"line": "script bulganin"})
+    room = client.get("/api/state").json()  # a seat the script plays waits for no phone
+    assert room["actions"] == 1 and room["connected"]["seats"] == 11
     answer = client.post("/api/teacher", headers=key, json={"line": "pause the bell"})
     assert answer.status_code == 200 and classroom.session.game.paused is not None
     assert client.post("/api/teacher", headers=key, json={"line": "frobnicate"}).status_code == 409

@@ -363,7 +363,9 @@ class Classroom:
                 "seats_connected": seats_on,
                 "seats": len(self.keys),
             }
-        return dict(self._presence)
+        # the seats students hold: a seat handed to the script waits for no phone
+        held = len(self.keys) - len(self.session.game.scripted)
+        return {**self._presence, "seats": held}
 
     # ------------------------------------------------------------------ timers
     def _sync_timers(self) -> None:
@@ -645,7 +647,9 @@ class Classroom:
                 return k.code
             if k.claimed:
                 return "signed in"
-            return "the code on its sheet (from the first lesson)" if k.code_hash else "none"
+            if k.code_hash:
+                return "the code on its sheet in sheets.html (a new one: reseat ROLE)"
+            return "none (reseat ROLE gives one)"
 
         return [f"{clean(k.name)}: {code(k)}" for k in self.keys.values()]
 
@@ -691,6 +695,7 @@ class Classroom:
             "seq": len(session.events),
             "scenario": {"id": session.scenario.id, "title": session.scenario.title},
             "mode": session.seating.mode,
+            "actions": len(session.log),  # none yet: the class is still joining
             "over": game.over,
             "paused": game.paused,
             "scene": latest(ev.PhaseStarted),

@@ -258,8 +258,8 @@ def join_urls(port: int, host: str = EVERYWHERE) -> list[str]:
 
 
 def pick_port(host: str = EVERYWHERE, wanted: int = DEFAULT_PORT) -> tuple[socket.socket, int]:
-    """A socket listening on ``wanted`` on ``host`` or, when that port is taken, on a free port
-    the system chooses; and the port.
+    """A socket listening on ``wanted`` on ``host`` or, when that port is taken, on one of the
+    next few, or else on a free port the system chooses; and the port.
 
     The socket is returned already listening, so that nothing can take the port between
     choosing it and serving on it (a phone that connects before the server starts waits in the
@@ -267,15 +267,20 @@ def pick_port(host: str = EVERYWHERE, wanted: int = DEFAULT_PORT) -> tuple[socke
     nothing serves on it. When the port is not ``wanted``, say so with ``port_note``. A host
     this machine cannot listen on raises ``OSError``.
     """
-    try:
-        sock = _bind(host, wanted)
-    except OSError as exc:
-        if wanted == 0 or exc.errno not in _TAKEN:
-            raise
-        sock = _bind(host, 0)
+    # the next few ports first (1958 is easier to read out to a class than 42743), then any
+    for port in (wanted, *range(wanted + 1, min(wanted + NEARBY, 65536))) if wanted else (0,):
+        try:
+            sock = _bind(host, port)
+        except OSError as exc:
+            if exc.errno not in _TAKEN:
+                raise
+            continue
+        return sock, int(sock.getsockname()[1])
+    sock = _bind(host, 0)
     return sock, int(sock.getsockname()[1])
 
 
+NEARBY = 10  # ports tried after the one wanted, before one the system chooses
 # In use, or kept for administrators (or, on Windows, reserved by the system); Windows's own
 # numbers for these (WSAEADDRINUSE, WSAEACCES) are not errno's.
 _TAKEN = (errno.EADDRINUSE, errno.EACCES, 10048, 10013)

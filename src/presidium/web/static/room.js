@@ -238,7 +238,9 @@
   function drawJoin() {
     var counts = state.connected || { phones: 0, seats: 0 };
     var url = state.join_url || window.location.origin + "/";
-    var waiting = P.phonesOn(counts) < counts.seats || !state.scene;
+    // the big QR while the class joins: until the first action, or until every seat a
+    // student holds has a phone; afterwards the address stays small at the foot
+    var waiting = !state.scene || (!state.actions && P.phonesOn(counts) < counts.seats);
     P.show($("join"), waiting && !state.over);
     $("join-url").textContent = url;
     $("phones").textContent = P.phonesLine(counts, state.mode);
