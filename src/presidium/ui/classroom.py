@@ -385,7 +385,7 @@ class Teacher:
             if parsed is None:
                 continue
             if isinstance(parsed, words.Problem):
-                self.error(_sentence(parsed.reason))
+                self.error(as_sentence(parsed.reason))
             elif isinstance(parsed, words.Actions):
                 self.submit_all(parsed.actions)
             else:
@@ -441,7 +441,7 @@ class Teacher:
                 try:
                     events = self.session.submit(action, self.now_ms())
                 except (IllegalChoice, GameOver) as exc:
-                    self.error(_sentence(str(exc)))
+                    self.error(as_sentence(str(exc)))
                     accepted = False
                     break
                 self.write()
@@ -907,7 +907,7 @@ class Teacher:
             folder.write(self.place, self.session, self.room_text())
 
 
-def _sentence(reason: str) -> str:
+def as_sentence(reason: str) -> str:
     """A reason as a sentence: a capital first and one full stop at the end."""
     text = reason.strip()
     return text[:1].upper() + text[1:] + ("" if text.endswith((".", "?", "!")) else ".")

@@ -44,6 +44,7 @@ from presidium.classroom import console as words
 from presidium.classroom.session import Session
 from presidium.errors import GameOver, IllegalChoice
 from presidium.printable import clean
+from presidium.ui.classroom import as_sentence, view_of
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud and typed on a phone
 CODE_LENGTH = 5
@@ -446,10 +447,10 @@ class Classroom:
                 try:
                     events = self.session.submit(action, self.now_ms())
                 except (IllegalChoice, GameOver) as exc:
-                    raise Rejected(409, _sentence(str(exc))) from None
+                    raise Rejected(409, as_sentence(str(exc))) from None
                 refused = next((e for e in events if isinstance(e, ev.Refused)), None)
                 if refused is not None:
-                    raise Rejected(409, _sentence(refused.reason))
+                    raise Rejected(409, as_sentence(refused.reason))
                 taken.append((action, events))
                 out.extend(events)
         finally:
@@ -548,14 +549,12 @@ class Classroom:
         word = first.lower()
         if word in WEB_WORDS:
             return WEB_WORDS[word](self, rest.strip())
-        from presidium.ui.classroom import view_of
-
         view = view_of(self.session)
         parsed = words.parse(line, view)
         if parsed is None:
             return []
         if isinstance(parsed, words.Problem):
-            raise Rejected(409, _sentence(parsed.reason))
+            raise Rejected(409, as_sentence(parsed.reason))
         if isinstance(parsed, words.Actions):
             actions = list(parsed.actions)
             if len(actions) == 1 and isinstance(actions[0], Close):
@@ -608,14 +607,12 @@ class Classroom:
         return [f"{request}: {left // 60}:{left % 60:02d} left."]
 
     def _seat_word(self, rest: str) -> str:
-        from presidium.ui.classroom import view_of
-
         try:
             return words._seat(
                 rest.split()[0] if rest.split() else "", view_of(self.session), scripted_ok=True
             )
         except words._Refusal as exc:
-            raise Rejected(409, _sentence(str(exc))) from None
+            raise Rejected(409, as_sentence(str(exc))) from None
 
     def _reseat(self, rest: str) -> list[str]:
         seat = self._seat_word(rest)
@@ -880,11 +877,6 @@ def _text(body: Mapping[str, Any], key: str, most: int) -> str:
     if len(value) > most:
         raise Rejected(409, f"'{key}' is longer than {most} characters")
     return clean(value)
-
-
-def _sentence(reason: str) -> str:
-    text = reason.strip()
-    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "?", "!")) else ".")
 
 
 def _summary(event: ev.Event) -> str:

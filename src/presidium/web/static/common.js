@@ -883,6 +883,45 @@
   };
 
   /* How many roles have a phone connected (a role with two devices counts once). */
+  /* A ballot's progress, from its event, into a fetched state's requests: whether a request
+     changed. A secret ballot's progress carries no names; "names" says so, and the page asks
+     for the state, which says who has voted (never how). */
+  P.progressed = function (state, event) {
+    var named = event.voted.length || event.waiting.length || !event.of;
+    var changed = false;
+    (state.requests || []).forEach(function (r) {
+      if (r.request === event.request) {
+        if (named) {
+          r.voted = event.voted;
+          r.waiting = event.waiting;
+        }
+        r.count = event.count;
+        r.of = event.of;
+        changed = true;
+      }
+    });
+    return changed && !named ? "names" : changed;
+  };
+
+  /* The ending's box (its text too, with ``withText``), drawn once an ending: whether it was
+     drawn now. */
+  P.drawEnded = function (box, ended, withText) {
+    P.show(box, !!ended);
+    if (!ended || box.getAttribute("data-ending") === ended.ending) {
+      return false;
+    }
+    box.setAttribute("data-ending", ended.ending);
+    P.clear(box);
+    box.appendChild(P.el("h2", "", "The end: " + ended.title));
+    box.appendChild(
+      P.el("p", "kicker", ended.kind === "historical" ? "The historical outcome" : "A counterfactual ending (invented, not history)")
+    );
+    if (withText) {
+      P.append(box, P.paragraphs(ended.text));
+    }
+    return true;
+  };
+
   P.phonesOn = function (counts) {
     counts = counts || {};
     var on = counts.seats_connected !== undefined ? counts.seats_connected : counts.phones;

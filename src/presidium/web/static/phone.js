@@ -196,7 +196,7 @@
             }
           }
           if (event.type === "ballot_progress" && lastState) {
-            progressed(lastState, event);
+            P.progressed(lastState, event);
             var card = cards[event.request];
             var counted = card && card.node.querySelector(".vote-count");
             if (counted) {
@@ -338,32 +338,15 @@
 
   function drawEnded(state) {
     var box = $("ended");
-    P.show(box, !!state.ended);
-    if (!state.ended || box.getAttribute("data-ending") === state.ended.ending) {
-      return;
+    if (P.drawEnded(box, state.ended, true)) {
+      box.appendChild(el("p", "hint", "Your objectives, and how you did, are in the feed below once the teacher reveals them."));
     }
-    box.setAttribute("data-ending", state.ended.ending);
-    P.clear(box);
-    box.appendChild(el("h2", "", "The end: " + state.ended.title));
-    box.appendChild(
-      el("p", "kicker", state.ended.kind === "historical" ? "The historical outcome" : "A counterfactual ending (invented, not history)")
-    );
-    P.append(box, P.paragraphs(state.ended.text));
-    box.appendChild(el("p", "hint", "Your objectives, and how you did, are in the feed below once the teacher reveals them."));
   }
+
 
   // ------------------------------------------------------------------ requests
   /* A ballot's progress, from its event, into the state last fetched. */
-  function progressed(state, event) {
-    (state.requests || []).forEach(function (r) {
-      if (r.request === event.request) {
-        r.voted = event.voted.length || event.waiting.length ? event.voted : r.voted;
-        r.waiting = event.voted.length || event.waiting.length ? event.waiting : r.waiting;
-        r.count = event.count;
-        r.of = event.of;
-      }
-    });
-  }
+
 
   function drawRequests(state, first) {
     var list = $("request-list");

@@ -51,27 +51,14 @@
     if (!state) {
       return;
     }
-    if (!event.voted.length && !event.waiting.length && event.of) {
-      // a secret ballot's progress carries no names; the state says who has voted (never how)
+    var changed = P.progressed(state, event);
+    if (changed === "names") {
       refresh();
-      return;
-    }
-    var changed = false;
-    (state.requests || []).forEach(function (r) {
-      if (r.request === event.request) {
-        if (event.voted.length || event.waiting.length) {
-          r.voted = event.voted;
-          r.waiting = event.waiting;
-        }
-        r.count = event.count;
-        r.of = event.of;
-        changed = true;
-      }
-    });
-    if (changed) {
+    } else if (changed) {
       drawRequests(state.paused !== null && state.paused !== undefined);
     }
   }
+
 
   function refresh() {
     if (fetching) {
@@ -212,18 +199,9 @@
   }
 
   function drawEnded() {
-    var box = $("ended");
-    P.show(box, !!state.ended);
-    if (!state.ended || box.getAttribute("data-ending") === state.ended.ending) {
-      return;
-    }
-    box.setAttribute("data-ending", state.ended.ending);
-    P.clear(box);
-    box.appendChild(el("h2", "", "The end: " + state.ended.title));
-    box.appendChild(
-      el("p", "kicker", state.ended.kind === "historical" ? "The historical outcome" : "A counterfactual ending (invented, not history)")
-    );
+    P.drawEnded($("ended"), state.ended, false);
   }
+
 
   function drawStatus() {
     var box = P.clear($("status-box"));

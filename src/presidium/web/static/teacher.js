@@ -72,27 +72,14 @@
     if (!state) {
       return;
     }
-    if (!event.voted.length && !event.waiting.length && event.of) {
-      // a secret ballot's progress carries no names; the state says who has voted (never how)
+    var changed = P.progressed(state, event);
+    if (changed === "names") {
       refresh();
-      return;
-    }
-    var changed = false;
-    (state.requests || []).forEach(function (r) {
-      if (r.request === event.request) {
-        if (event.voted.length || event.waiting.length) {
-          r.voted = event.voted;
-          r.waiting = event.waiting;
-        }
-        r.count = event.count;
-        r.of = event.of;
-        changed = true;
-      }
-    });
-    if (changed) {
+    } else if (changed) {
       drawRequests(state.paused !== null && state.paused !== undefined);
     }
   }
+
 
   function refresh() {
     if (fetching) {
