@@ -1558,7 +1558,7 @@ def test_the_hands_hint_never_holds_more_hands_than_the_students() -> None:
 
 
 def test_a_reason_already_a_sentence_gets_no_second_full_stop() -> None:
-    from presidium.ui.classroom import _sentence
+    from presidium.ui.classroom import as_sentence as _sentence
 
     assert _sentence("the seated voters hold 9 votes.") == "The seated voters hold 9 votes."
     assert _sentence("no role 'x'") == "No role 'x'."

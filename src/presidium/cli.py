@@ -347,6 +347,23 @@ def _class_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
             "(any scenario: no roles needed)",
         )
 
+    def played(parser: argparse.ArgumentParser, resumed: str = "") -> None:
+        """What ``class run`` and ``class serve`` share: the class, the seed, resuming, and
+        how the console is drawn."""
+        seated(parser, resumable=True)
+        parser.add_argument("--seed", type=_seed, default=None, metavar="N", help="the game's seed")
+        parser.add_argument(
+            "--resume",
+            nargs="?",
+            const="",
+            metavar="SESSION",
+            help="go on with a class session (the latest unfinished one, or this folder)" + resumed,
+        )
+        parser.add_argument("--plain", action="store_true", help="no colour and no box drawing")
+        parser.add_argument(
+            "--width", type=_width, default=None, metavar="COLUMNS", help="lay text out this wide"
+        )
+
     cast = verbs.add_parser(
         "cast", help="show who plays which role", description="Show the deal for N students."
     )
@@ -374,19 +391,7 @@ def _class_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
         description="Play a class game: the projector shows what everyone may see; the "
         "teacher types what the class decides. Type 'help' at the prompt for the words.",
     )
-    seated(run, resumable=True)
-    run.add_argument("--seed", type=_seed, default=None, metavar="N", help="the game's seed")
-    run.add_argument(
-        "--resume",
-        nargs="?",
-        const="",
-        metavar="SESSION",
-        help="go on with a class session (the latest unfinished one, or this folder)",
-    )
-    run.add_argument("--plain", action="store_true", help="no colour and no box drawing")
-    run.add_argument(
-        "--width", type=_width, default=None, metavar="COLUMNS", help="lay text out this wide"
-    )
+    played(run)
     serve = verbs.add_parser(
         "serve",
         help="students play on their phones over the school network (the [classroom] extra)",
@@ -394,16 +399,7 @@ def _class_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
         "with the code on their card, the projector opens /room, and this terminal is the "
         "teacher's console, as in 'class run'. Needs: pip install \"presidium-1957[classroom]\".",
     )
-    seated(serve, resumable=True)
-    serve.add_argument("--seed", type=_seed, default=None, metavar="N", help="the game's seed")
-    serve.add_argument(
-        "--resume",
-        nargs="?",
-        const="",
-        metavar="SESSION",
-        help="go on with a class session (the latest unfinished one, or this folder), "
-        "begun with 'serve' or 'run'",
-    )
+    played(serve, ", begun with 'serve' or 'run'")
     serve.add_argument(
         "--host",
         default="0.0.0.0",
@@ -415,11 +411,7 @@ def _class_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
         type=_port,
         default=1957,
         metavar="PORT",
-        help="the port (default 1957; a free one is taken if it is in use)",
-    )
-    serve.add_argument("--plain", action="store_true", help="no colour and no box drawing")
-    serve.add_argument(
-        "--width", type=_width, default=None, metavar="COLUMNS", help="lay text out this wide"
+        help="the port (default 1957; if it is in use, the next free one)",
     )
     debrief = verbs.add_parser(
         "debrief",

@@ -342,6 +342,9 @@ class Teacher:
         self.start = time.monotonic() - start_ms / 1000
         self.told_end = False
         self.verb = "run"  # how the class was started: 'run' or 'serve', for --resume hints
+        self.unused: frozenset[str] = (
+            frozenset()
+        )  # words 'help' leaves out ('serve': keyboard-only)
         self.room_before = ""  # room.txt of the lessons before a resume
         self.private_seen = 0  # the events 'private' has shown the teacher
         screen.paper = record.paper = self.paper_line
@@ -554,7 +557,7 @@ class Teacher:
         fits on a 24-line screen, and no word's syntax is broken across lines), or one word
         with what it does, and for 'set', 'inject' and 'move' what can be named now."""
         mode = self.session.seating.mode
-        usable = words.usable(mode)
+        usable = [w for w in words.usable(mode) if w not in self.unused]
         if word is not None:
             if word not in usable:
                 self.error(f"'{word}' is not in a benches game.")
@@ -565,7 +568,7 @@ class Teacher:
             return
         self.screen.heading("Console words ('help WORD' says what one does)")
         if self.screen.plain:  # one word a line, as a screen reader reads best
-            for typed, meaning in words.help_lines(mode):
+            for typed, meaning in (words.WORDS[w] for w in usable):
                 self.screen.out(T(f"{typed} - {meaning}"))
         else:
             groups = [

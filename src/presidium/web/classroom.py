@@ -56,6 +56,12 @@ BURST = 10
 NONCES_KEPT = 256  # answers kept a viewer, for retries
 MAX_LABEL = 40
 WEB_FILE = "web.json"
+# console words for one shared keyboard, which the network does not need, and why
+KEYBOARD_ONLY = ("secret", "note", "wait")
+ON_PHONES = (
+    "on the network, students vote and write on their phones; close a request with 'close', "
+    "or give it more time with 'time +1m'"
+)
 
 
 class Rejected(Exception):
@@ -425,6 +431,13 @@ class Classroom:
                     pass
         return closed
 
+    def closes(self, actions: list[Action]) -> list[Action]:
+        """The teacher's actions as the game takes them: a lone ``close`` of a bench's decision
+        with hands raised on phones becomes those hands (see ``_closing``)."""
+        if len(actions) == 1 and isinstance(actions[0], Close):
+            return [self._closing(actions[0].request, timer=False)]
+        return actions
+
     def _closing(self, request: str, timer: bool) -> Action:
         """What closing ``request`` submits: a benches decision with hands raised on phones
         is decided by those hands, anything else closes (the script decides what is left)."""
@@ -556,21 +569,13 @@ class Classroom:
         if isinstance(parsed, words.Problem):
             raise Rejected(409, as_sentence(parsed.reason))
         if isinstance(parsed, words.Actions):
-            actions = list(parsed.actions)
-            if len(actions) == 1 and isinstance(actions[0], Close):
-                actions = [self._closing(actions[0].request, timer=False)]
-            events = self.submit(actions)
+            events = self.submit(self.closes(list(parsed.actions)))
             return [_summary(e) for e in audience.only(events, ev.TEACHER)][-6:] or ["Done."]
         if parsed.word == "help":
-            return [
-                f"{usage}: {what}" for usage, what in words.help_lines(self.session.seating.mode)
-            ] + [f"{u}: {w}" for u, w in WEB_HELP]
-        if parsed.word in ("secret", "note", "wait"):
-            raise Rejected(
-                409,
-                "on the network, students vote and write on their phones; "
-                "close a request with 'close', or give it time with 'time'",
-            )
+            usable = [w for w in words.usable(self.session.seating.mode) if w not in KEYBOARD_ONLY]
+            return [f"{u}: {w}" for u, w in (*(words.WORDS[w] for w in usable), *WEB_HELP)]
+        if parsed.word in KEYBOARD_ONLY:
+            raise Rejected(409, ON_PHONES)
         if parsed.word == "quit":
             raise Rejected(409, "stop the server at the laptop (type 'quit' there, or Ctrl-C)")
         return ["This page shows it already: the roster, the open requests and the feed."]

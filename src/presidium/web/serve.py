@@ -38,17 +38,26 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
     import uvicorn
 
     from presidium.classroom import console as words
-    from presidium.ui.classroom import PROMPT, open_teacher
+    from presidium.ui.classroom import PROMPT, as_sentence, open_teacher
     from presidium.ui.play import PlayerQuit
     from presidium.ui.render import T, notice
     from presidium.web import network
     from presidium.web.app import Hub, create_app, run_server
-    from presidium.web.classroom import WEB_FILE, WEB_HELP, WEB_WORDS, Classroom, Rejected
+    from presidium.web.classroom import (
+        KEYBOARD_ONLY,
+        ON_PHONES,
+        WEB_FILE,
+        WEB_HELP,
+        WEB_WORDS,
+        Classroom,
+        Rejected,
+    )
 
     host = args.host
     sock, port = network.pick_port(host, args.port)
     teacher, resuming = open_teacher(args, "serve")
     teacher.verb = "serve"
+    teacher.unused = frozenset(KEYBOARD_ONLY)
     screen = teacher.screen
     typing = {"at_prompt": False}  # the console thread waits at the prompt
 
@@ -119,18 +128,12 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
                 screen.out(T(f"  {usage}: {what}"))
             return True
         if isinstance(parsed, words.Problem):
-            teacher.error(parsed.reason[:1].upper() + parsed.reason[1:])
+            teacher.error(as_sentence(parsed.reason))
         elif isinstance(parsed, words.Actions):
-            actions = list(parsed.actions)
-            if len(actions) == 1 and type(actions[0]).__name__ == "Close":
-                actions = [classroom._closing(actions[0].request, timer=False)]  # type: ignore[attr-defined]
-            teacher.submit_all(actions)
+            teacher.submit_all(classroom.closes(list(parsed.actions)))
             classroom.changed()
-        elif parsed.word in ("secret", "note", "wait"):
-            teacher.error(
-                "On the network, students vote and write on their phones; close a request "
-                "with 'close', or give it more time with 'time +1m'."
-            )
+        elif parsed.word in KEYBOARD_ONLY:
+            teacher.error(as_sentence(ON_PHONES))
         else:
             teacher.command(parsed)
         end_told()
