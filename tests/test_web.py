@@ -544,6 +544,14 @@ def test_serve_without_the_extra_says_what_to_install(monkeypatch: pytest.Monkey
     assert 'pip install "presidium-1957[classroom]"' in err
 
 
+def test_serve_on_an_address_not_this_machines_is_a_usage_error() -> None:
+    code, _out, err = run_cli(
+        ["class", "serve", "june_1957", "--students", "5", "--host", "192.0.2.254"]
+    )
+    assert code == 2 and "cannot listen on --host 192.0.2.254" in err
+    assert "Traceback" not in err
+
+
 def test_solo_play_and_version_never_load_the_web_server() -> None:
     script = (
         "import contextlib, io, sys\n"

@@ -9,7 +9,6 @@ Wi-Fi, and that is the real check.
 from __future__ import annotations
 
 import argparse
-import errno
 import socket
 import sys
 import textwrap
@@ -18,7 +17,7 @@ import time
 from collections.abc import Callable
 from typing import IO, TYPE_CHECKING
 
-from presidium.errors import PresidiumError, UsageError
+from presidium.errors import PresidiumError
 from presidium.printable import clean
 from presidium.web import network
 
@@ -93,7 +92,7 @@ def doctor_command(args: argparse.Namespace, out: IO[str]) -> int:
     try:
         sock, port = network.pick_port(host, wanted)
     except OSError as exc:
-        return _no_port(host, wanted, exc)
+        return network.no_port(host, wanted, exc)
     try:
         found = network.addresses()
         served = network.served(str(sock.getsockname()[0]), found)
@@ -104,17 +103,6 @@ def doctor_command(args: argparse.Namespace, out: IO[str]) -> int:
         return _serve(sock, wanted, port, served, {address.ip for address in found}, out)
     finally:
         sock.close()
-
-
-def _no_port(host: str, wanted: int, exc: OSError) -> int:
-    reason = clean(exc.strerror or str(exc), one_line=True)
-    if isinstance(exc, socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL:
-        raise UsageError(
-            f"cannot listen on --host {host}: {reason}; give one of this laptop's addresses, "
-            "or leave --host out to listen on every network"
-        ) from None
-    sys.stderr.write(clean(f"presidium: no port to listen on ({wanted} or any other): {reason}\n"))
-    return 1
 
 
 def _report(

@@ -19,6 +19,9 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from presidium.errors import UsageError
+from presidium.printable import clean
+
 if TYPE_CHECKING:
     from rich.console import Console
     from segno import QRCode
@@ -389,3 +392,16 @@ def can_draw(encoding: str | None) -> bool:
     except (LookupError, UnicodeError):
         return False
     return True
+
+
+def no_port(host: str, wanted: int, exc: OSError) -> int:
+    """Why nothing can listen: a usage error (exit 2) for a ``--host`` not on this machine,
+    else the reason on standard error and exit code 1."""
+    reason = clean(exc.strerror or str(exc), one_line=True)
+    if isinstance(exc, socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL:
+        raise UsageError(
+            f"cannot listen on --host {host}: {reason}; give one of this laptop's addresses, "
+            "or leave --host out to listen on every network"
+        ) from None
+    sys.stderr.write(clean(f"presidium: no port to listen on ({wanted} or any other): {reason}\n"))
+    return 1

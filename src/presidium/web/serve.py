@@ -54,7 +54,10 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
     )
 
     host = args.host
-    sock, port = network.pick_port(host, args.port)
+    try:
+        sock, port = network.pick_port(host, args.port)
+    except OSError as exc:
+        return network.no_port(host, args.port, exc)
     teacher, resuming = open_teacher(args, "serve")
     teacher.verb = "serve"
     teacher.unused = frozenset(KEYBOARD_ONLY)
