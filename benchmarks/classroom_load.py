@@ -7,8 +7,10 @@ Each run starts ``presidium class serve june_1957`` on 127.0.0.1 (a free port, a
 and drives a class over loopback, as the design's prototype was measured: the server pinned to
 core 0 and this load generator to core 1 where the system allows it. The teacher plays the
 game through ``/api/teacher`` (the console's ``close`` and ``inject`` words) until each ballot
-opens; every phone holds an event stream, fetches ``/api/state`` after a batch holding an event
-that changes what it may do (as the pages do) and votes 0-50 ms after the ballot reaches its stream. At the second
+opens; every phone holds an event stream, takes its new state from the stream when the server
+sends it (after the events that change what the page may do, as the pages do), fetches
+``/api/state`` only when it comes back from a drop, and votes 0-50 ms after the ballot reaches
+its stream. At the second
 ballot a quarter of the phones drop their stream and come back 0.3-0.6 s later with
 ``Last-Event-ID``; every phone must end with exactly the events its seat may see, each once.
 
@@ -54,13 +56,7 @@ MAX_PHONES = 400
 MIN_STUDENTS, MAX_STUDENTS = 5, 25  # what june_1957 seats by roles
 VOTE_DELAY = (0.0, 0.05)  # seconds after the ballot reaches the phone
 BACK_AFTER = (0.3, 0.6)  # a dropped phone's sleep
-STATE_DEBOUNCE = 0.1  # the page fetches /api/state this long after the last event of a batch
-# The events after which the pages ask for /api/state again (common.js: what changes what a
-# page can do); the others, a ballot's progress among them, are drawn from the event itself.
-REFETCH = frozenset(
-    {"request", "closed", "phase", "status", "paused", "resumed", "ended", "seat", "revealed"}
-    | {"ruling", "concluded", "hands", "objectives", "injected"}
-)
+STATE_DEBOUNCE = 0.1  # a page told "changed" with no state fetches it this long after
 RETRY_SECONDS = 2.0  # the stream's "retry:" when the server ends it
 ROUND_SECONDS = 30.0
 CLASS_SECONDS = 300.0
@@ -245,6 +241,7 @@ class Class:
         self.closed_seen: dict[str, int] = {}
         self.busy = 0  # state fetches waiting or in flight, on every page
         self.fetches = 0  # /api/state answered, on every page
+        self.pushed = 0  # states the streams sent, on every page
         self.restarts = 0  # streams the server ended unasked, opened again
         self.pages: list[Page] = []
         self.phones: list[Phone] = []
@@ -343,12 +340,14 @@ class Page:
                     if seq > self.last:  # the page ignores what it has seen
                         self.last = seq
                         self.received.append(Received(seq, now(), opened, back))
-                        body = json.loads(data)
-                        self.game(body)
-                        if body.get("type") in REFETCH:
-                            self.soon(STATE_DEBOUNCE)
+                        self.game(json.loads(data))
                 elif event == "state":
-                    self.soon(STATE_DEBOUNCE)
+                    state = json.loads(data)
+                    if state.get("viewer"):  # the page's new state, in the stream
+                        self.room.pushed += 1
+                        self.state(state)
+                    else:
+                        self.soon(STATE_DEBOUNCE)
                 elif event == "bye":
                     return True
                 event, data, ident = "", "", ""
@@ -461,6 +460,7 @@ class Round:
     closed_by_teacher: bool = False
     events: int = 0  # game events the ballot made (each goes to every page that may see it)
     fetches: int = 0  # /api/state fetched by the pages during the round
+    pushed: int = 0  # states sent in the pages' streams during the round
 
 
 @dataclass
@@ -563,7 +563,7 @@ async def drive(room: Class, key: str, result: Result, ballots: int | None) -> N
         else:
             raise RuntimeError("the game waits for nothing the teacher can close")
         drop = len(result.rounds) == 1 or (ballots == 1 and not result.rounds)
-        cpu, fetches, seq = room.server.cpu(), room.fetches, state["seq"]
+        cpu, fetches, pushed, seq = room.server.cpu(), room.fetches, room.pushed, state["seq"]
         sent, state = await teacher_says(room, teacher, line)
         result.lines += 1
         opened = [
@@ -579,6 +579,7 @@ async def drive(room: Class, key: str, result: Result, ballots: int | None) -> N
         await asyncio.wait_for(ballot_round(room, teacher, current, sent, drop), ROUND_SECONDS)
         current.cpu = room.server.cpu() - cpu
         current.fetches = room.fetches - fetches
+        current.pushed = room.pushed - pushed
         current.events = (await teacher.http.get("/api/state")).json()["seq"] - seq
     await quiet(room)
     await reference(room)
@@ -711,6 +712,7 @@ def measure(room: Class | None, result: Result, server: Server) -> dict[str, Any
                 "closed_by_teacher": r.closed_by_teacher,
                 "events": r.events,
                 "state_fetches": r.fetches,
+                "states_pushed": r.pushed,
             }
             for r in result.rounds
         ],
@@ -831,7 +833,7 @@ def show(figures: dict[str, Any]) -> None:
         print(
             f"  ballot {r['request']:<26} {r['ballot']:<12} {r['voters']:>2} seats vote: "
             f"round {f(r['round_ms'])}, server CPU {f(r['server_cpu_ms'])} ({r['events']} "
-            f"events, {r['state_fetches']} state fetches{extra})"
+            f"events, {r['states_pushed']} states sent, {r['state_fetches']} fetched{extra})"
         )
     print(
         f"  server CPU per ballot     mean {f(figures['cpu_per_ballot_ms'])}, max "

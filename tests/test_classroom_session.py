@@ -385,6 +385,29 @@ def test_any_class_log_replays_to_identical_events_and_state(opened: Opened, see
     assert again.game.over == session.game.over
 
 
+def test_a_save_written_after_every_action_is_the_save_written_once(opened: Opened) -> None:
+    """A class writes its whole save after each action, and the entries it wrote before are
+    not encoded again: the text (and its checksum) must be what a fresh encoding gives."""
+    session = random_lesson(opened, 3)
+    steps = [session.to_save().to_json() for _ in range(2)]
+    fresh = json.loads(steps[0])
+    assert steps[0] == steps[1]
+    assert fresh["checksum"] == saves._checksum(fresh)  # the whole body, in one piece
+    again = saves.parse(steps[1].encode(), "lesson.json")
+    copy = saves.Save.of_class(
+        scenario=again.scenario,
+        source=again.source,
+        digest=again.digest,
+        seating=again.seating,
+        seed=again.seed,
+        log=[actions.from_dict(a.to_dict()) for a in again.log],
+        times=again.times,
+        finished=again.finished,
+        room=json.loads(json.dumps(again.room)),  # new objects: encoded afresh
+    )
+    assert copy.to_json() == steps[0]
+
+
 def test_a_version_1_save_replays_as_a_solo_session(june_1957: Scenario, tmp_path: Path) -> None:
     save = tmp_path / "solo.json"
     run(BASE, f"1\n2\n1\nsave {save}\nquit\n")

@@ -160,7 +160,7 @@ class Save:
                 mode=self.seating.mode,
                 seed=self.seed,
                 seating=self.seating.to_dict(),
-                log=[action.to_dict() for action in self.log],
+                log=[_DICTS.get(action, action.to_dict) for action in self.log],
                 times=self.times,
                 finished=self.finished,
             )
@@ -186,10 +186,46 @@ class Save:
             }
             if self.session.confirms:  # written only when set: older saves stay as they were
                 body["session"]["confirms"] = True
-        body["checksum"] = _checksum(body)
         if self.version == CLASS_VERSION:
+            body["checksum"] = _checksum(body, by_entry=True)
             return _one_action_a_line(body)
+        body["checksum"] = _checksum(body)
         return json.dumps(body, ensure_ascii=False, indent=1) + "\n"
+
+
+class _Memo:
+    """Values made from objects that do not change (an action, an event's JSON data), kept
+    by the object's identity with the object itself (so that its id cannot be reused while
+    kept). A class writes its whole save after every action, and only the newest entries of
+    its log and room are new: the others are encoded once, not at every write."""
+
+    def __init__(self, limit: int = 50_000) -> None:
+        self.limit = limit
+        self.kept: dict[int, tuple[Any, Any]] = {}
+
+    def get(self, thing: Any, make: Callable[[], Any]) -> Any:
+        kept = self.kept.get(id(thing))
+        if kept is not None and kept[0] is thing:
+            return kept[1]
+        if len(self.kept) >= self.limit:
+            self.kept.clear()
+        value = make()
+        self.kept[id(thing)] = (thing, value)
+        return value
+
+
+_DICTS = _Memo()  # an action -> its JSON data
+_ENCODED = _Memo()  # a log or room entry's data -> (its line in the save, its canonical JSON)
+
+
+def _encoded(entry: Any) -> tuple[str, str]:
+    return _ENCODED.get(  # type: ignore[no-any-return]
+        entry,
+        lambda: (
+            json.dumps(entry, ensure_ascii=False),
+            json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+        ),
+    )
 
 
 def _one_action_a_line(body: dict[str, Any]) -> str:
@@ -198,7 +234,7 @@ def _one_action_a_line(body: dict[str, Any]) -> str:
     parts = []
     for key, value in body.items():
         if key in ("log", "room"):
-            entries = ",\n".join("  " + json.dumps(a, ensure_ascii=False) for a in value)
+            entries = ",\n".join("  " + _encoded(a)[0] for a in value)
             parts.append(f' "{key}": [\n{entries}\n ]' if value else f' "{key}": []')
         elif key == "times":
             parts.append(f' "times": {json.dumps(value)}')
@@ -207,14 +243,28 @@ def _one_action_a_line(body: dict[str, Any]) -> str:
     return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
-def _checksum(body: dict[str, Any]) -> str:
-    canonical = json.dumps(
-        {k: v for k, v in body.items() if k != "checksum"},
-        ensure_ascii=False,
-        sort_keys=True,
-        separators=(",", ":"),
-    )
-    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+def _checksum(body: dict[str, Any], by_entry: bool = False) -> str:
+    """The hash of the save's canonical JSON (sorted keys, no spaces), without its checksum.
+    ``by_entry``: a class's log and room entries are encoded one by one (each once, kept for
+    the next write), to the same text."""
+
+    def canonical(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+    rest = {k: v for k, v in body.items() if k != "checksum"}
+    if not by_entry:
+        text = canonical(rest)
+    else:
+        pieces = []
+        for key in sorted(rest):
+            value = rest[key]
+            if key in ("log", "room"):
+                encoded = "[" + ",".join(_encoded(entry)[1] for entry in value) + "]"
+            else:
+                encoded = canonical(value)
+            pieces.append(f"{canonical(key)}:{encoded}")
+        text = "{" + ",".join(pieces) + "}"
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 # ---------------------------------------------------------------------------- reading

@@ -25,7 +25,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from presidium import events as ev
-from presidium.web.classroom import Classroom, Rejected
+from presidium.web.classroom import WATCHERS, Classroom, Rejected
 
 SEAT_COOKIE = "presidium_seat"
 TEACHER_COOKIE = "presidium_teacher"
@@ -54,7 +54,8 @@ class Hub:
 
     def __init__(self, classroom: Classroom) -> None:
         self.classroom = classroom
-        self.wake = asyncio.Event()
+        self.wake = asyncio.Event()  # set (and replaced) when the game or a page's state changes
+        self.watch = asyncio.Event()  # the same, and when a page connects or leaves
         self.closing = asyncio.Event()
         self.drops: dict[str, int] = {}  # viewer -> streams to end now (a test's sleeping phone)
         self.pending: asyncio.Future[None] | None = None  # the next flush, when one is due
@@ -86,9 +87,14 @@ class Hub:
         if self.pending is not None:
             await asyncio.shield(self.pending)
 
-    def changed(self) -> None:
-        old, self.wake = self.wake, asyncio.Event()
+    def changed(self, everyone: bool = True) -> None:
+        """Wake the streams: every one, or (``everyone`` false: who is connected changed)
+        only the room's and the teacher's, which show it."""
+        old, self.watch = self.watch, asyncio.Event()
         old.set()
+        if everyone:
+            old, self.wake = self.wake, asyncio.Event()
+            old.set()
 
     def drop_streams(self, viewer: str) -> None:
         """End every open stream of ``viewer`` now, as a phone's sleep would (for tests)."""
@@ -321,12 +327,13 @@ def create_app(classroom: Classroom, hub: Hub | None = None) -> Starlette:
     async def stream(request: Request) -> Response:
         who = viewer(request)
         token = token_of(request)
-        if who == "room" and token and classroom.tag_of(token) is None:
+        device = who == "room" and token and request.query_params.get("view") != "room"
+        if device and classroom.tag_of(token) is None:
             return JSONResponse({"error": "this device's role was signed out"}, status_code=401)
         last = request.headers.get("last-event-id") or request.query_params.get("after") or "0"
         after = int(last) if last.isdigit() else 0
         return EventSourceResponse(
-            _events(hub, who, after, request),
+            _events(hub, who, after, waiting_device=bool(device)),
             ping=PING_SECONDS,
             # an event, not a comment: a page's watchdog hears it and knows the stream lives
             ping_message_factory=lambda: ServerSentEvent("{}", event="ping"),
@@ -365,40 +372,50 @@ def create_app(classroom: Classroom, hub: Hub | None = None) -> Starlette:
     return app
 
 
-async def _events(hub: Hub, viewer: str, after: int, request: Request) -> AsyncIterator[Any]:
-    """One viewer's stream: what it missed since ``after``, then each event as it happens."""
+async def _events(
+    hub: Hub, viewer: str, after: int, waiting_device: bool = False
+) -> AsyncIterator[Any]:
+    """One viewer's stream: what it missed since ``after``, then each event as it happens,
+    each batch followed by the viewer's new state when it changed what the page draws (the
+    same state for every page of that viewer). A phone still waiting for a seat is told only
+    that it changed. The stream ends when the server stops (``bye``), when a test drops it,
+    or when the page goes (the response notices and cancels it)."""
     classroom = hub.classroom
     classroom.connect(viewer)
     last = after
     presence: dict[str, int] | None = None
     revision = classroom.revision
+    watcher = viewer in WATCHERS
     try:
         yield ServerSentEvent(retry=RETRY_MS, comment="presidium")
         while True:
-            wake = hub.wake
-            frames = classroom.frames(viewer, last)
+            wake = hub.watch if watcher else hub.wake
+            frames, anew = b"", False
+            if not classroom.unsaved:  # nothing reaches a page before it is in the folder
+                frames, anew = classroom.frames(viewer, last)
+                last = max(last, len(classroom.session.events))
+                if classroom.revision != revision:
+                    revision, anew = classroom.revision, True
+            if anew:
+                frames += (
+                    b"event: state\ndata: {}\n\n"
+                    if waiting_device
+                    else classroom.state_frame(viewer)
+                )
+            if watcher:
+                now = classroom.presence()
+                if now != presence:
+                    presence = now
+                    frames += f"event: presence\ndata: {json.dumps(now)}\n\n".encode()
+            if hub.closing.is_set():
+                yield frames + b"event: bye\ndata: {}\n\n"
+                return
             if frames:
                 yield frames
-            sent = bool(frames)
-            last = max(last, len(classroom.session.events))
-            if classroom.revision != revision:
-                revision = classroom.revision
-                if not sent:  # a page asks for the state after game events anyway
-                    yield ServerSentEvent(json.dumps({"revision": revision}), event="state")
-            now = classroom.presence()
-            if viewer in ("room", ev.TEACHER) and now != presence:
-                presence = now
-                yield ServerSentEvent(json.dumps(now), event="presence")
-            if hub.closing.is_set():
-                yield ServerSentEvent("{}", event="bye")
-                return
             if hub.drops.get(viewer, 0) > 0:
                 hub.drops[viewer] -= 1
                 return
-            if await request.is_disconnected():
-                return
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(wake.wait(), timeout=1.0)
+            await wake.wait()
     finally:
         classroom.disconnect(viewer)
 

@@ -57,6 +57,29 @@ NONCES_KEPT = 256  # answers kept a viewer, for retries
 MAX_LABEL = 40
 WEB_FILE = "web.json"
 # console words for one shared keyboard, which the network does not need, and why
+# The events after which what a page draws from its state (what is open, what a seat may do,
+# the scene, the sheet) has changed: its stream sends it the new state with them. Others (a
+# ballot's progress, advice, a note to someone else) are drawn from the event itself.
+RESTATE = frozenset(
+    {
+        "request",
+        "closed",
+        "phase",
+        "status",
+        "paused",
+        "resumed",
+        "ended",
+        "seat",
+        "revealed",
+        "ruling",
+        "concluded",
+        "declared",  # a declared actor is no longer a target for anyone's moves
+        "hands",
+        "objectives",
+    }
+)
+WATCHERS = ("room", ev.TEACHER)  # the pages that show who has voted, and who is connected
+STATE_FRESH = 0.25  # seconds a viewer's state is sent again as it was made (one change)
 KEYBOARD_ONLY = ("secret", "note", "wait")
 ON_PHONES = (
     "on the network, students vote and write on their phones; close a request with 'close', "
@@ -162,7 +185,9 @@ class Classroom:
         self.connected: dict[str, int] = {}  # viewer -> open streams
         self.timers: dict[str, Timer] = {}
         self.seen = len(session.events)  # events already looked at for timers
-        self.listeners: list[Callable[[], None]] = []
+        # told ``True`` when what every page may see has changed, ``False`` when only who is
+        # connected has (which only the room's and the teacher's pages show)
+        self.listeners: list[Callable[[bool], None]] = []
         self.join_limit = Limiter(JOINS_PER_MINUTE / 60.0, JOINS_PER_MINUTE)
         self.act_limit = Limiter(float(ACTS_PER_SECOND), BURST)
         self.failures: deque[float] = deque()
@@ -180,6 +205,8 @@ class Classroom:
         self.unsaved: list[tuple[Action, list[ev.Event]]] = []
         self.flush_soon: Callable[[], None] | None = None
         self._frames: list[bytes] = []
+        self._restate: list[bool] = []  # per event: whether pages draw anew after it
+        self._states: dict[str, tuple[tuple[int, int], float, bytes]] = {}  # viewer -> frame
         self._latest: dict[type[ev.Event], list[int]] = {}
         self._indexed = 0
         self._presence: dict[str, int] | None = None
@@ -344,12 +371,17 @@ class Classroom:
         """Something a viewer may see has changed: wake every stream."""
         self._sync_timers()
         for listener in list(self.listeners):
-            listener()
+            listener(True)
+
+    def _presence_changed(self) -> None:
+        """Who is connected has changed: wake the streams that show it (not every phone's)."""
+        self._presence = None
+        for listener in list(self.listeners):
+            listener(False)
 
     def connect(self, viewer: str) -> None:
         self.connected[viewer] = self.connected.get(viewer, 0) + 1
-        self._presence = None
-        self.changed()
+        self._presence_changed()
 
     def disconnect(self, viewer: str) -> None:
         left = self.connected.get(viewer, 0) - 1
@@ -357,8 +389,7 @@ class Classroom:
             self.connected[viewer] = left
         else:
             self.connected.pop(viewer, None)
-        self._presence = None
-        self.changed()
+        self._presence_changed()
 
     def presence(self) -> dict[str, int]:
         """How many phones are connected, and to how many seats (counted once a change)."""
@@ -665,19 +696,41 @@ class Classroom:
             if audience.visible(events[i], viewer)
         ]
 
-    def frames(self, viewer: str, after: int) -> bytes:
-        """The same as one piece of an event stream: each event encoded once, for everyone."""
+    def frames(self, viewer: str, after: int) -> tuple[bytes, bool]:
+        """The events ``viewer`` may see after number ``after`` as one piece of an event stream
+        (each event encoded once, for everyone), and whether one of them changes what the
+        viewer's page draws from its state (``RESTATE``)."""
         events = self.session.events
-        frames = self._frames
+        frames, restate = self._frames, self._restate
         while len(frames) < len(events):
             n = len(frames)
-            data = json.dumps(self.session.dict_of(n), separators=(",", ":"))
+            body = self.session.dict_of(n)
+            data = json.dumps(body, separators=(",", ":"))
             frames.append(f"id: {n + 1}\nevent: game\ndata: {data}\n\n".encode())
-        return b"".join(
-            frames[i]
-            for i in range(max(0, after), len(events))
-            if audience.visible(events[i], viewer)
+            restate.append(body.get("type") in RESTATE)
+        seen = [i for i in range(max(0, after), len(events)) if audience.visible(events[i], viewer)]
+        watcher = viewer in WATCHERS
+        anew = any(
+            restate[i]
+            or viewer in events[i].to  # a seat's own private news: its vote is in, a note
+            or (watcher and isinstance(events[i], ev.BallotProgress))  # who has voted
+            for i in seen
         )
+        return b"".join(frames[i] for i in seen), anew
+
+    def state_frame(self, viewer: str) -> bytes:
+        """``viewer``'s state as an event of its stream: made once for every page of that
+        viewer (a seat's two phones, the room's screens) while nothing changes, and never
+        older than ``STATE_FRESH`` seconds (its countdowns say how long is left)."""
+        key = (len(self.session.events), self.revision)
+        kept = self._states.get(viewer)
+        now = self.now()
+        if kept is not None and kept[0] == key and now - kept[1] <= STATE_FRESH:
+            return kept[2]
+        data = json.dumps(self.state(viewer), separators=(",", ":"))
+        frame = f"event: state\ndata: {data}\n\n".encode()
+        self._states[viewer] = (key, now, frame)
+        return frame
 
     def state(self, viewer: str) -> dict[str, Any]:
         """Everything a page needs to draw itself now (``CONTRACT``, ``GET /api/state``)."""
@@ -695,6 +748,7 @@ class Classroom:
         body: dict[str, Any] = {
             "viewer": "seat" if seat else viewer,
             "seq": len(session.events),
+            "revision": self.revision,  # with seq: which of two states is the newer
             "scenario": {"id": session.scenario.id, "title": session.scenario.title},
             "mode": session.seating.mode,
             "actions": len(session.log),  # none yet: the class is still joining

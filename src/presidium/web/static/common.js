@@ -690,31 +690,12 @@
 
   // ------------------------------------------------------------------ the stream
   var QUIET_MS = 35000; // no message (a ping comes every 15 s) for this long: reconnect
-  /* The events after which what a page shows from /api/state (what is open, what a seat may
-     do, the scene) has changed. Others (a vote cast, a ballot's progress, advice, a note) are
-     drawn from the event itself: 40 phones refetching at every ballot would load the laptop. */
-  var REFETCH = {
-    request: true,
-    closed: true,
-    phase: true,
-    status: true,
-    paused: true,
-    resumed: true,
-    ended: true,
-    seat: true,
-    seat_changed: true,
-    revealed: true,
-    ruling: true,
-    concluded: true,
-    hands: true,
-    objectives: true,
-  };
-  P.REFETCH = REFETCH;
-
   /* The server's events, resumed after any drop from the last one seen. Handlers:
-     game(event, seq), presence(data), state() (fetch /api/state again), connection(words),
-     bye(). A new EventSource does not carry the old one's last id, so every reopening
-     passes ?after= itself. */
+     game(event, seq), presence(data), state(state) (the page's whole picture; with none,
+     fetch /api/state), connection(words), bye(). After the events that change what a page
+     draws, the server sends the page's new state in the stream itself: forty phones asking
+     for it at every ballot would load the laptop. A new EventSource does not carry the old
+     one's last id, so every reopening passes ?after= itself. */
   function Stream(handlers) {
     this.h = handlers;
     this.last = 0;
@@ -772,14 +753,20 @@
       }
       self.last = seq;
       self.h.game(event, seq);
-      if (REFETCH[event.type]) {
-        self.soon();
-      }
     });
-    source.addEventListener("state", function () {
-      // what the page shows changed with no game event (more time, a phone seated, a label)
+    source.addEventListener("state", function (message) {
       self.heard = performance.now();
-      self.soon();
+      var state = null;
+      try {
+        state = JSON.parse(message.data);
+      } catch (e) {
+        /* drawn from a fetch instead */
+      }
+      if (state && state.viewer) {
+        self.h.state(state);
+      } else {
+        self.soon(); // it changed, but the stream does not carry it: ask
+      }
     });
     source.addEventListener("presence", function (message) {
       self.heard = performance.now();
@@ -849,8 +836,7 @@
     this.open();
     this.h.state();
   };
-  /* /api/state once a batch of events that needs it has arrived (about 100 ms after the
-     last one). */
+  /* /api/state in a moment (100 ms after the last call), once for a burst of calls. */
   Stream.prototype.soon = function () {
     var self = this;
     if (this.stateTimer) {
@@ -882,10 +868,18 @@
     node.className = "connection connection-" + how;
   };
 
-  /* How many roles have a phone connected (a role with two devices counts once). */
-  /* A ballot's progress, from its event, into a fetched state's requests: whether a request
-     changed. A secret ballot's progress carries no names; "names" says so, and the page asks
-     for the state, which says who has voted (never how). */
+  /* A ballot's progress, from its event, into the page's state: whether a request changed.
+     A secret ballot's progress carries no names ("names" says so): the room's and the
+     teacher's streams send the new state, which says who has voted (never how). */
+  /* Whether a state (fetched or sent in the stream) is older than the one a page has: the
+     answer to a fetch may arrive after a newer state came in the stream. */
+  P.older = function (state, than) {
+    if (!than) {
+      return false;
+    }
+    return state.seq < than.seq || (state.seq === than.seq && state.revision < than.revision);
+  };
+
   P.progressed = function (state, event) {
     var named = event.voted.length || event.waiting.length || !event.of;
     var changed = false;
@@ -922,6 +916,7 @@
     return true;
   };
 
+  /* How many roles have a phone connected (a role with two devices counts once). */
   P.phonesOn = function (counts) {
     counts = counts || {};
     var on = counts.seats_connected !== undefined ? counts.seats_connected : counts.phones;

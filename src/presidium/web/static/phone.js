@@ -148,6 +148,15 @@
   });
 
   // ------------------------------------------------------------------ the state
+  /* The seat's state, sent in the stream or (with none) fetched. */
+  function pushed(given) {
+    if (given && given.viewer === "seat") {
+      draw(given);
+    } else {
+      refresh();
+    }
+  }
+
   function refresh() {
     if (fetching) {
       again = true;
@@ -172,6 +181,9 @@
   }
 
   function draw(state) {
+    if (P.older(state, lastState)) {
+      return; // a fetch answered after a newer state came in the stream
+    }
     var first = lastState === null;
     if (first) {
       liveAfter = state.seq || 0;
@@ -210,7 +222,7 @@
             P.announce($("announce"), node.textContent);
           }
         },
-        state: refresh,
+        state: pushed,
         connection: function (how) {
           P.connection($("connection"), how);
           P.show($("stopped"), how === "stopped");
@@ -471,7 +483,11 @@
       if (done) {
         done();
       }
-      refresh();
+      if (body.do === "hands" && lastState) {
+        // a raised hand makes no event (hands are counted when the decision closes): draw
+        // it here; every other action's news comes in the stream, with the seat's new state
+        drawRequests(lastState, false);
+      }
     });
   }
 

@@ -39,26 +39,40 @@
         drawJoin();
       }
     },
-    state: refresh,
+    state: pushed,
     connection: function (how) {
       P.connection($("connection"), how);
       P.show($("stopped"), how === "stopped");
     },
   });
 
-  /* A ballot's progress, from its event, into the state last fetched (no refetch). */
+  /* A ballot's progress, from its event, into the page's state. */
   function progressed(event) {
     if (!state) {
       return;
     }
-    var changed = P.progressed(state, event);
-    if (changed === "names") {
-      refresh();
-    } else if (changed) {
+    if (P.progressed(state, event)) {
+      // the names of a secret ballot's voters come with the state the stream sends next
       drawRequests(state.paused !== null && state.paused !== undefined);
     }
   }
 
+
+  /* The room's state, sent in the stream or (with none) fetched. */
+  function pushed(given) {
+    if (given) {
+      use(given);
+    } else {
+      refresh();
+    }
+  }
+
+  function use(given) {
+    if (!P.older(given, state)) {
+      state = given;
+      draw();
+    }
+  }
 
   function refresh() {
     if (fetching) {
@@ -69,8 +83,7 @@
     P.api("GET", "/api/state").then(function (answer) {
       fetching = false;
       if (answer.ok) {
-        state = answer.data;
-        draw();
+        use(answer.data);
       }
       if (again) {
         again = false;

@@ -67,19 +67,33 @@
   });
 
   // ------------------------------------------------------------------ the state
-  /* A ballot's progress, from its event, into the state last fetched (no refetch). */
+  /* A ballot's progress, from its event, into the page's state. */
   function progressed(event) {
     if (!state) {
       return;
     }
-    var changed = P.progressed(state, event);
-    if (changed === "names") {
-      refresh();
-    } else if (changed) {
+    if (P.progressed(state, event)) {
+      // the names of a secret ballot's voters come with the state the stream sends next
       drawRequests(state.paused !== null && state.paused !== undefined);
     }
   }
 
+
+  /* The teacher's state, sent in the stream or (with none) fetched. */
+  function pushed(given) {
+    if (given) {
+      use(given);
+    } else {
+      refresh();
+    }
+  }
+
+  function use(given) {
+    if (!P.older(given, state)) {
+      state = given;
+      draw();
+    }
+  }
 
   function refresh() {
     if (fetching) {
@@ -92,8 +106,7 @@
       if (answer.status === 401 || answer.status === 403 || (answer.ok && answer.data.viewer !== "teacher")) {
         showLogin(P.teacherKey() ? "The key is no longer accepted: open the teacher link again." : "");
       } else if (answer.ok) {
-        state = answer.data;
-        draw();
+        use(answer.data);
       }
       if (again) {
         again = false;
@@ -131,7 +144,7 @@
           }
           stream.soon(); // who is connected shows in the roster
         },
-        state: refresh,
+        state: pushed,
         connection: function (how) {
           P.connection($("connection"), how);
           P.show($("stopped"), how === "stopped");
