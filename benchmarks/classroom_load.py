@@ -7,10 +7,9 @@ Each run starts ``presidium class serve june_1957`` on 127.0.0.1 (a free port, a
 and drives a class over loopback, as the design's prototype was measured: the server pinned to
 core 0 and this load generator to core 1 where the system allows it. The teacher plays the
 game through ``/api/teacher`` (the console's ``close`` and ``inject`` words) until each ballot
-opens; every phone holds an event stream, takes its new state from the stream when the server
-sends it (after the events that change what the page may do, as the pages do), fetches
-``/api/state`` only when it comes back from a drop, and votes 0-50 ms after the ballot reaches
-its stream. At the second
+opens; every phone holds an event stream and takes its state from it, as the pages do (a
+stream starts with the page's state, and sends it again after the events that change what the
+page may do), and votes 0-50 ms after the ballot reaches its stream. At the second
 ballot a quarter of the phones drop their stream and come back 0.3-0.6 s later with
 ``Last-Event-ID``; every phone must end with exactly the events its seat may see, each once.
 
@@ -309,11 +308,10 @@ class Page:
             self.room.busy -= 1
 
     def wake(self) -> None:
-        """Back from sleep: the stream from the last event seen, and the whole picture."""
+        """Back from sleep: the stream from the last event seen (it sends the whole picture)."""
         self.asleep = False
         self.returns.append((now(), self.last))
         self.open(back=True)
-        self.soon(0.0)
 
     async def _stream(self, back: bool) -> bool:
         """One stream until it ends: whether the server said goodbye."""
@@ -456,6 +454,11 @@ class Round:
     voters: int  # student seats with a vote
     seconds: float = 0.0
     cpu: float = 0.0
+    # the round's CPU in three parts: the teacher's line that opened it (its scene and text
+    # too), the votes until the ballot closed, and what the close did (results, next scene)
+    cpu_open: float = 0.0
+    cpu_votes: float = 0.0
+    cpu_close: float = 0.0
     dropped: int = 0
     closed_by_teacher: bool = False
     events: int = 0  # game events the ballot made (each goes to every page that may see it)
@@ -576,8 +579,10 @@ async def drive(room: Class, key: str, result: Result, ballots: int | None) -> N
         seen.add(ballot["request"])
         current = Round(ballot["request"], ballot["ballot"] or "", ballot["of"] or 0)
         result.rounds.append(current)
+        current.cpu_open = room.server.cpu() - cpu
         await asyncio.wait_for(ballot_round(room, teacher, current, sent, drop), ROUND_SECONDS)
         current.cpu = room.server.cpu() - cpu
+        current.cpu_close = current.cpu - current.cpu_open - current.cpu_votes
         current.fetches = room.fetches - fetches
         current.pushed = room.pushed - pushed
         current.events = (await teacher.http.get("/api/state")).json()["seq"] - seq
@@ -618,8 +623,11 @@ async def ballot_round(room: Class, teacher: Page, current: Round, sent: float, 
             room.spawn(back(phone))
     asked_close = False
     settle = None
+    start = room.server.cpu()
     while room.closed_seen.get(request, 0) < len(room.pages):
         await asyncio.sleep(0.005)
+        if not current.cpu_votes and (asked_close or room.closed_seen.get(request, 0)):
+            current.cpu_votes = room.server.cpu() - start
         if asked_close:
             continue
         waiting = any(p.asleep or p.pending for p in room.phones) or any(
@@ -708,6 +716,11 @@ def measure(room: Class | None, result: Result, server: Server) -> dict[str, Any
                 "voters": r.voters,
                 "round_ms": _ms(r.seconds),
                 "server_cpu_ms": _ms(r.cpu),
+                "server_cpu_open_votes_close_ms": [
+                    _ms(r.cpu_open),
+                    _ms(r.cpu_votes),
+                    _ms(r.cpu_close),
+                ],
                 "dropped": r.dropped,
                 "closed_by_teacher": r.closed_by_teacher,
                 "events": r.events,
@@ -724,6 +737,9 @@ def measure(room: Class | None, result: Result, server: Server) -> dict[str, Any
         if result.rounds
         else None,
         cpu_per_ballot_max_ms=_ms(max(r.cpu for r in result.rounds)) if result.rounds else None,
+        cpu_votes_per_ballot_ms=_ms(statistics.mean([r.cpu_votes for r in result.rounds]))
+        if result.rounds
+        else None,
         returned_phones=returned,
         returned_complete=correct["returned"],
         all_phones_complete=correct["all"],
@@ -832,11 +848,13 @@ def show(figures: dict[str, Any]) -> None:
         extra += ", closed by the teacher" if r["closed_by_teacher"] else ""
         print(
             f"  ballot {r['request']:<26} {r['ballot']:<12} {r['voters']:>2} seats vote: "
-            f"round {f(r['round_ms'])}, server CPU {f(r['server_cpu_ms'])} ({r['events']} "
+            f"round {f(r['round_ms'])}, server CPU {f(r['server_cpu_ms'])} = "
+            f"{' + '.join(f(v, '') for v in r['server_cpu_open_votes_close_ms'])} ({r['events']} "
             f"events, {r['states_pushed']} states sent, {r['state_fetches']} fetched{extra})"
         )
     print(
-        f"  server CPU per ballot     mean {f(figures['cpu_per_ballot_ms'])}, max "
+        f"  server CPU per ballot     mean {f(figures['cpu_per_ballot_ms'])} (the votes "
+        f"{f(figures['cpu_votes_per_ballot_ms'])}), max "
         f"{f(figures['cpu_per_ballot_max_ms'])}; whole run {figures['server_cpu_whole_run_s']:.2f} s; "
         f"load generator {figures['load_generator_cpu_s']:.2f} s"
     )

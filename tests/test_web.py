@@ -504,8 +504,11 @@ def test_more_time_is_told_to_every_stream(classroom: Classroom) -> None:
                 "/api/teacher", headers=key, json={"line": f"time {ballot.request} +1m"}
             )
             assert said.status_code == 200
-            told = [e for e in read_events(stream, 2) if e[1] == "state"]
-        assert told and json.loads(told[0][2])["revision"] == classroom.revision
+            told = [json.loads(e[2]) for e in read_events(stream, 3) if e[1] == "state"]
+        # the state a stream starts with, then the state with the countdown's new time
+        assert [t["revision"] for t in told] == [classroom.revision - 1, classroom.revision]
+        left = [t["requests"][0]["remaining_ms"] for t in told]
+        assert left[1] > left[0] + 50_000
 
 
 def test_the_server_stops_within_3_seconds_with_every_stream_open(classroom: Classroom) -> None:

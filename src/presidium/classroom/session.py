@@ -59,6 +59,9 @@ class Session:
     digest: str = ""  # of the scenario's text, for the save
     # each event's JSON form, made once (events are frozen): the save and every viewer share it
     _dicts: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    # which events the room was shown, found once each (the save lists them at every write)
+    _public: list[int] = field(default_factory=list, repr=False)
+    _looked: int = field(default=0, repr=False)
 
     @classmethod
     def new(
@@ -128,12 +131,19 @@ class Session:
             times=list(self.times),
             finished=self.game.over,
             session=record,
-            room=[
-                self.dict_of(i)
-                for i, e in enumerate(self.events)
-                if audience.visible(e, audience.ROOM)
-            ],
+            room=[self.dict_of(i) for i in self.public()],
         )
+
+    def public(self) -> list[int]:
+        """The indexes of the events the room was shown, in order."""
+        events = self.events
+        self._public.extend(
+            i
+            for i in range(self._looked, len(events))
+            if audience.visible(events[i], audience.ROOM)
+        )
+        self._looked = len(events)
+        return self._public
 
     @classmethod
     def replay(cls, scenario: Scenario, save: saves.Save) -> Session:

@@ -34,6 +34,7 @@ PING_SECONDS = 15
 RETRY_MS = 2000
 COOKIE_AGE = 14 * 24 * 3600  # a seat's cookie outlives a week's gap between lessons
 FLUSH_SECONDS = 0.025  # how long accepted actions wait to be written together
+FLUSH_GAP = 0.05  # and at least this long after the last write
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
@@ -59,6 +60,7 @@ class Hub:
         self.closing = asyncio.Event()
         self.drops: dict[str, int] = {}  # viewer -> streams to end now (a test's sleeping phone)
         self.pending: asyncio.Future[None] | None = None  # the next flush, when one is due
+        self.flushed = float("-inf")  # when the last flush was (the loop's clock)
         classroom.listeners.append(self.changed)
         classroom.flush_soon = self.flush_soon
 
@@ -72,9 +74,12 @@ class Hub:
             return
         if self.pending is None:
             self.pending = loop.create_future()
-            loop.call_later(FLUSH_SECONDS, self._flush)
+            # in a burst (a ballot's votes), at most one write every FLUSH_GAP seconds
+            wait = max(FLUSH_SECONDS, self.flushed + FLUSH_GAP - loop.time())
+            loop.call_later(wait, self._flush)
 
     def _flush(self) -> None:
+        self.flushed = asyncio.get_running_loop().time()
         pending, self.pending = self.pending, None
         try:
             self.classroom.flush()
@@ -375,9 +380,9 @@ def create_app(classroom: Classroom, hub: Hub | None = None) -> Starlette:
 async def _events(
     hub: Hub, viewer: str, after: int, waiting_device: bool = False
 ) -> AsyncIterator[Any]:
-    """One viewer's stream: what it missed since ``after``, then each event as it happens,
-    each batch followed by the viewer's new state when it changed what the page draws (the
-    same state for every page of that viewer). A phone still waiting for a seat is told only
+    """One viewer's stream: what it missed since ``after`` and its state now, then each event
+    as it happens, each batch followed by the viewer's new state when it changed what the
+    page draws (the same state for every page of that viewer). A phone still waiting for a seat is told only
     that it changed. The stream ends when the server stops (``bye``), when a test drops it,
     or when the page goes (the response notices and cancels it)."""
     classroom = hub.classroom
@@ -386,6 +391,7 @@ async def _events(
     presence: dict[str, int] | None = None
     revision = classroom.revision
     watcher = viewer in WATCHERS
+    opened = True  # a page (re)connecting is sent its whole picture, with what it missed
     try:
         yield ServerSentEvent(retry=RETRY_MS, comment="presidium")
         while True:
@@ -393,6 +399,7 @@ async def _events(
             frames, anew = b"", False
             if not classroom.unsaved:  # nothing reaches a page before it is in the folder
                 frames, anew = classroom.frames(viewer, last)
+                anew, opened = anew or opened, False
                 last = max(last, len(classroom.session.events))
                 if classroom.revision != revision:
                     revision, anew = classroom.revision, True

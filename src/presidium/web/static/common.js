@@ -796,6 +796,7 @@
         return;
       }
       self.close();
+      self.soon(); // a fetch says why, if the page was signed out
       if (!self.stopped) {
         self.say("reconnecting");
       }
@@ -828,13 +829,13 @@
     this.dead = true;
     this.close();
   };
-  /* Close, open again from the last event seen, and fetch the whole picture. */
+  /* Close, and open again from the last event seen: the server sends what was missed and
+     the page's whole picture. */
   Stream.prototype.reopen = function () {
     if (this.dead) {
       return;
     }
     this.open();
-    this.h.state();
   };
   /* /api/state in a moment (100 ms after the last call), once for a burst of calls. */
   Stream.prototype.soon = function () {
