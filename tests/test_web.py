@@ -651,3 +651,14 @@ def _serve_and_stop(server: subprocess.Popen[str], port: int) -> tuple[str, floa
             server.wait(10)
             took = time.monotonic() - started
     return found.group(1), took
+
+
+def test_every_route_the_server_answers_is_described_for_developers(classroom: Classroom) -> None:
+    """docs/classroom-web.md lists the routes: a route added without a line there fails."""
+    page = (ROOT / "docs" / "classroom-web.md").read_text(encoding="utf-8")
+    app = web_app.create_app(classroom)
+    paths = {route.path.replace("{name}", "NAME") for route in app.routes}  # type: ignore[attr-defined]
+    described = set(re.findall(r"`(?:GET|POST) ([^` ]+)", page))
+    described |= {p for p in re.findall(r", `(/[a-z]*)`", page)}  # "GET /, `/room`, `/teacher`"
+    assert paths - described == set()
+    assert described - paths == set()

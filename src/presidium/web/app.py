@@ -4,7 +4,8 @@ Phones, the projector and the teacher's page get static pages from package data,
 game over server-sent events (each event filtered for the viewer, numbered so a phone that
 slept asks again from the last number it has), and act with small JSON posts. Every handler
 calls the ``Classroom`` synchronously, with no ``await`` between checking and changing the
-game, then wakes the streams. Routes and JSON are described in docs/teaching.md.
+game, then wakes the streams. Routes, the state and the stream are described in
+docs/classroom-web.md.
 """
 
 from __future__ import annotations

@@ -515,7 +515,7 @@ class Classroom:
         self.changed()
 
     def act(self, seat: str, body: Mapping[str, Any]) -> dict[str, Any]:
-        """A phone's action (``CONTRACT``: ``do`` and its fields): the answer to send."""
+        """A phone's action (docs/classroom-web.md: ``do`` and its fields): the answer to send."""
         viewer = ev.for_role(seat)
         nonce = body.get("nonce")
         if not isinstance(nonce, str) or not 8 <= len(nonce) <= 64:
@@ -733,7 +733,7 @@ class Classroom:
         return frame
 
     def state(self, viewer: str) -> dict[str, Any]:
-        """Everything a page needs to draw itself now (``CONTRACT``, ``GET /api/state``)."""
+        """Everything a page needs to draw itself now (``GET /api/state``, docs/classroom-web.md)."""
         session = self.session
         game = session.game
         self._index()
