@@ -872,6 +872,15 @@
   /* A ballot's progress, from its event, into the page's state: whether a request changed.
      A secret ballot's progress carries no names ("names" says so): the room's and the
      teacher's streams send the new state, which says who has voted (never how). */
+  /* A page's answer to the stream's state: draw it with ``use``, or (none) ``fetch`` it. */
+  P.pushed = function (given, use, fetch) {
+    if (given) {
+      use(given);
+    } else {
+      fetch();
+    }
+  };
+
   /* Whether a state (fetched or sent in the stream) is older than the one a page has: the
      answer to a fetch may arrive after a newer state came in the stream. */
   P.older = function (state, than) {

@@ -148,15 +148,6 @@
   });
 
   // ------------------------------------------------------------------ the state
-  /* The seat's state, sent in the stream or (with none) fetched. */
-  function pushed(given) {
-    if (given && given.viewer === "seat") {
-      draw(given);
-    } else {
-      refresh();
-    }
-  }
-
   function refresh() {
     if (fetching) {
       again = true;
@@ -222,7 +213,9 @@
             P.announce($("announce"), node.textContent);
           }
         },
-        state: pushed,
+        state: function (given) {
+          P.pushed(given && given.viewer === "seat" ? given : null, draw, refresh);
+        },
         connection: function (how) {
           P.connection($("connection"), how);
           P.show($("stopped"), how === "stopped");

@@ -79,15 +79,7 @@
   }
 
 
-  /* The teacher's state, sent in the stream or (with none) fetched. */
-  function pushed(given) {
-    if (given) {
-      use(given);
-    } else {
-      refresh();
-    }
-  }
-
+  /* A state from the stream or a fetch, drawn unless it is older than the one drawn. */
   function use(given) {
     if (!P.older(given, state)) {
       state = given;
@@ -144,7 +136,9 @@
           }
           stream.soon(); // who is connected shows in the roster
         },
-        state: pushed,
+        state: function (given) {
+          P.pushed(given, use, refresh); // the stream's state, or (none) a fetch
+        },
         connection: function (how) {
           P.connection($("connection"), how);
           P.show($("stopped"), how === "stopped");
