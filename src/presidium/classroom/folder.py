@@ -66,15 +66,17 @@ def create(opened: Opened, session: Session, today: datetime.date | None = None)
     raise saves.SaveError(f"cannot make a new session folder in {quoted(str(base))}")
 
 
-def write(place: Path, session: Session, room: str) -> None:
-    """Keep the session as it is now: ``room.txt`` first, then ``save.json`` (the truth),
-    each atomically. Call it after every accepted action."""
+def write(place: Path, session: Session, room: str | None) -> None:
+    """Keep the session as it is now: ``room.txt`` first (unless ``room`` is None: the
+    record is written a moment later), then ``save.json`` (the truth), each atomically. Call
+    it after every accepted action."""
     saves.remove_stale_temporaries(place)
-    try:
-        data = room.encode("utf-8", errors="replace")
-    except ValueError as exc:  # pragma: no cover - text from the renderer is Unicode
-        raise saves.SaveError(f"cannot write the room's transcript: {exc}") from None
-    saves.write_atomically(data, place / ROOM)
+    if room is not None:
+        try:
+            data = room.encode("utf-8", errors="replace")
+        except ValueError as exc:  # pragma: no cover - text from the renderer is Unicode
+            raise saves.SaveError(f"cannot write the room's transcript: {exc}") from None
+        saves.write_atomically(data, place / ROOM)
     saves.write(session.to_save(), place / SAVE)
 
 

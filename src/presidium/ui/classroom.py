@@ -341,6 +341,9 @@ class Teacher:
         self.program = program
         self.start = time.monotonic() - start_ms / 1000
         self.told_end = False
+        # what phones did, written but not yet drawn: (which ballot, public events, actions
+        # with private effects, every action) a batch (see ``took``)
+        self.unshown: list[tuple[str, list[ev.Event], list[Action], list[Action]]] = []
         self.verb = "run"  # how the class was started: 'run' or 'serve', for --resume hints
         self.unused: frozenset[str] = (
             frozenset()
@@ -457,12 +460,13 @@ class Teacher:
 
     def took(
         self, taken: list[tuple[Action, list[ev.Event]]], which: str = "", later: bool = False
-    ) -> Callable[[], None]:
+    ) -> None:
         """Show the room what accepted actions did, once they are written: their public
         events together, and for an action whose effect is private (a move, advice, a note)
         only that it was taken. The web classroom calls this for what the phones did, with
-        ``later``: the folder is written now, and the screen is drawn by the function
-        returned, once the phones have their answers."""
+        ``later``: the save is written now, and the room's record and the screen are drawn
+        by ``show_later``, for every batch since the last time at once (a ballot's progress
+        once, not at every write)."""
         shown: list[ev.Event] = []
         quiet: list[Action] = []
         for action, events in taken:
@@ -470,7 +474,29 @@ class Teacher:
             shown.extend(public)
             if not public:
                 quiet.append(action)
-        shown = _latest_progress(shown)
+        actions = [action for action, _ in taken]
+        if later:
+            last = self.unshown[-1] if self.unshown else None
+            if last is not None and last[0] == which and not last[2]:  # the same ballot
+                last[1].extend(shown)
+                last[2].extend(quiet)
+                last[3].extend(actions)
+            else:
+                self.unshown.append((which, shown, quiet, actions))
+            with signals.holding():
+                self.write(room=False)
+            return
+        self._show(which, _latest_progress(shown), quiet, actions)
+
+    def show_later(self) -> None:
+        """Draw what ``took(..., later=True)`` kept, in order, and write the room's record."""
+        kept, self.unshown = self.unshown, []
+        for which, shown, quiet, actions in kept:
+            self._show(which, _latest_progress(shown), quiet, actions)
+
+    def _show(
+        self, which: str, shown: list[ev.Event], quiet: list[Action], actions: list[Action]
+    ) -> None:
         with signals.holding():
             if which:
                 self.record.out(T(which, "presidium.label"))
@@ -478,18 +504,12 @@ class Teacher:
             for action in quiet:
                 self.record.out(T(self.noted(action), "presidium.label"))
             self.write()
-
-        def draw() -> None:
-            if which:
-                self.screen.out(T(which, "presidium.label"))
-            self.screen.events(shown)
-            for action in quiet:
-                self.screen.out(T(self.noted(action), "presidium.label"))
-            self.ruled_status([action for action, _ in taken])
-
-        if not later:
-            draw()
-        return draw
+        if which:
+            self.screen.out(T(which, "presidium.label"))
+        self.screen.events(shown)
+        for action in quiet:
+            self.screen.out(T(self.noted(action), "presidium.label"))
+        self.ruled_status(actions)
 
     def ruled_status(self, actions: Iterable[Action]) -> None:
         """After 'set', the room has been told the ruled value: the next state of play says
@@ -905,9 +925,10 @@ class Teacher:
     def room_text(self) -> str:
         return self.room_before + self.record_buffer.getvalue()
 
-    def write(self) -> None:
+    def write(self, room: bool = True) -> None:
+        """Keep the session in its folder: the save, and (``room``) the room's record."""
         with signals.holding():
-            folder.write(self.place, self.session, self.room_text())
+            folder.write(self.place, self.session, self.room_text() if room else None)
 
 
 def as_sentence(reason: str) -> str:

@@ -24,6 +24,7 @@ from presidium.printable import clean
 
 DEFAULT_PORT = 1957
 SHUTDOWN_SECONDS = 2
+DRAW_SECONDS = 0.2  # what phones do is drawn on the console at most this often
 TEACHER_LINK = (
     "teacher-link",
     "your page's address and key, for your own phone (not projected)",
@@ -69,20 +70,30 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
             teacher.told_end = True
             teacher.ended()
 
+    drawing = {"due": False}
+
+    def shown() -> None:
+        """Draw what the phones did since the last time, as the room sees it; the prompt is
+        shown again below it, since the output came while the teacher was at it."""
+        drawing["due"] = False
+        if not teacher.unshown:
+            return
+        teacher.show_later()
+        end_told()
+        if typing["at_prompt"] and teacher.reader.interactive:
+            screen.console.file.write(PROMPT)
+            screen.console.file.flush()
+
     def from_phones(taken: list[Any]) -> None:
-        """What phones (or a countdown) did, shown on the console as the room sees it; the
-        prompt is shown again below it, since the output came while the teacher was at it."""
-        draw = teacher.took(taken, later=True)
-
-        def shown() -> None:
-            draw()
-            end_told()
-            if typing["at_prompt"] and teacher.reader.interactive:
-                screen.console.file.write(PROMPT)
-                screen.console.file.flush()
-
-        try:  # the phones' answers first; the console is drawn right after
-            asyncio.get_running_loop().call_soon(shown)
+        """What phones (or a countdown) did: written now, drawn on the console and in the
+        room's record a moment later, with what else they do meanwhile (the phones' answers
+        go first, and a ballot's votes are drawn a few times, not at every write)."""
+        teacher.took(taken, later=True)
+        if drawing["due"]:
+            return
+        try:
+            asyncio.get_running_loop().call_later(DRAW_SECONDS, shown)
+            drawing["due"] = True
         except RuntimeError:
             shown()
 
@@ -107,6 +118,7 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
 
     def handle(line: str) -> bool:
         """One console line, in the loop's thread; False when the teacher quits."""
+        shown()  # what the phones did comes first, in the record and on the screen
         teacher.echo_line(PROMPT, line)
         word = line.strip().split(" ", 1)[0].lower() if line.strip() else ""
         if word in ("quit", "exit"):
@@ -211,6 +223,7 @@ def _finish(teacher: Any, classroom: Any, keep_web: Any, interrupted: bool) -> N
     from presidium import signals
 
     with signals.holding():
+        teacher.show_later()
         teacher.write()
         keep_web()
     with contextlib.suppress(Exception):
