@@ -221,6 +221,36 @@ def test_version_imports_nothing_heavy() -> None:
     assert out.strip() == "[]"
 
 
+def test_the_version_is_said_without_loading_the_command_line() -> None:
+    """``presidium --version`` (the script's entry and ``python -m``) answers at once: no
+    argument parser, no game, not even ``typing``, so it costs little more than Python's own
+    start. The answer is the one the parser gives, and a failed write is reported as ever."""
+    code = (
+        "import sys; sys.argv = ['presidium', '--version']\n"
+        "from presidium.launch import main\n"
+        "code = main()\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('argparse', 'typing', 'rich', 'yaml', 'transitions') or m == 'presidium.cli')\n"
+        "print(code, loaded)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    from presidium import __version__
+
+    assert out.splitlines() == [f"presidium {__version__}", "0 []"]
+    parsed = run(["--version"])
+    assert parsed[0] == 0 and parsed[1].strip() == f"presidium {__version__}"
+    failed = subprocess.run(
+        [sys.executable, "-m", "presidium", "--version"],
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+        preexec_fn=lambda: os.close(1),  # standard output closed
+    )
+    assert failed.returncode == 1 and "cannot write to standard output" in failed.stderr
+
+
 def test_notes_at_the_prompt_include_the_scenes_passed_without_a_decision() -> None:
     args = ["play", "--side", "khrushchev", "--seed", "1", "--plain", "--width", "80"]
     code, out, _ = run(args, "1\n1\nnotes\nundo\n1\nnotes\nquit\n")

@@ -2,6 +2,6 @@
 
 import sys
 
-from presidium.cli import main
+from presidium.launch import main
 
 sys.exit(main())

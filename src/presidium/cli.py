@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import io
 import os
 import shlex
 import shutil
@@ -470,26 +469,9 @@ def _normalise(argv: list[str]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command, through a standard output whose failure is reported once, in a line."""
-    from presidium.streams import GuardedOutput, OutputFailed
+    from presidium.streams import run_guarded
 
-    real, real_err = sys.stdout, sys.stderr
-    guarded = GuardedOutput(real)
-    sys.stdout = guarded
-    if sys.stderr is None:  # closed: messages go nowhere, but the exit code still tells
-        sys.stderr = io.StringIO()
-    try:
-        code = _main(argv)
-        with contextlib.suppress(OutputFailed):
-            guarded.flush()  # what is still buffered, so a full disk is noticed here
-    finally:
-        sys.stdout, sys.stderr = real, real_err
-    failure = guarded.failure
-    if failure is None:
-        return code
-    if not failure.broken_pipe:  # whoever read a pipe chose to stop: nothing to say
-        with contextlib.suppress(OSError, ValueError, AttributeError):
-            sys.stderr.write(f"presidium: {failure}\n")
-    return code if code >= 128 else failure.exit_code
+    return run_guarded(lambda: _main(argv))
 
 
 def _main(argv: Sequence[str] | None) -> int:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+TYPE_CHECKING = False  # not typing's: every command loads this module, even --version
 if TYPE_CHECKING:  # diagnostics is not needed to start: every command imports this module
     from presidium.diagnostics import Diagnostic
 

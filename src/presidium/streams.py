@@ -15,9 +15,14 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-from typing import IO
+import sys
 
 from presidium.errors import PresidiumError
+
+TYPE_CHECKING = False  # not typing's: ``presidium --version`` loads this, and typing is slow
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import IO
 
 
 class OutputFailed(PresidiumError):
@@ -102,3 +107,26 @@ class GuardedOutput(io.TextIOBase):
     @property
     def errors(self) -> str | None:  # type: ignore[override]
         return getattr(self.target, "errors", None)
+
+
+def run_guarded(command: Callable[[], int]) -> int:
+    """Run ``command`` with ``sys.stdout`` guarded: a failure to write is reported once, in a
+    line on standard error (nothing for a broken pipe), and the exit code says so."""
+    real, real_err = sys.stdout, sys.stderr
+    guarded = GuardedOutput(real)
+    sys.stdout = guarded
+    if sys.stderr is None:  # closed: messages go nowhere, but the exit code still tells
+        sys.stderr = io.StringIO()
+    try:
+        code = command()
+        with contextlib.suppress(OutputFailed):
+            guarded.flush()  # what is still buffered, so a full disk is noticed here
+    finally:
+        sys.stdout, sys.stderr = real, real_err
+    failure = guarded.failure
+    if failure is None:
+        return code
+    if not failure.broken_pipe:  # whoever read a pipe chose to stop: nothing to say
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            sys.stderr.write(f"presidium: {failure}\n")
+    return code if code >= 128 else failure.exit_code
