@@ -662,3 +662,21 @@ def test_every_route_the_server_answers_is_described_for_developers(classroom: C
     described |= {p for p in re.findall(r", `(/[a-z]*)`", page)}  # "GET /, `/room`, `/teacher`"
     assert paths - described == set()
     assert described - paths == set()
+
+
+def test_a_page_that_goes_away_is_no_longer_counted_as_connected(classroom: Classroom) -> None:
+    """The room and the teacher see who is connected: a phone whose page closes its stream
+    leaves the count within a moment, with no event needed to notice it."""
+    with Served(classroom) as served, httpx.Client(base_url=served.url, timeout=10) as http:
+        answer = http.post("/api/join", json={"code": classroom.keys["molotov"].code})
+        headers = {"X-Presidium-Seat": answer.json()["token"]}
+        http.cookies.clear()
+        with http.stream("GET", "/api/stream", headers=headers) as stream:
+            read_events(stream, 1)
+            assert classroom.connected.get("role:molotov") == 1
+        for _ in range(100):
+            if "role:molotov" not in classroom.connected:
+                break
+            time.sleep(0.02)
+        assert "role:molotov" not in classroom.connected
+        assert classroom.presence()["phones"] == 0

@@ -383,9 +383,10 @@ async def _events(
 ) -> AsyncIterator[Any]:
     """One viewer's stream: what it missed since ``after`` and its state now, then each event
     as it happens, each batch followed by the viewer's new state when it changed what the
-    page draws (the same state for every page of that viewer). A phone still waiting for a seat is told only
-    that it changed. The stream ends when the server stops (``bye``), when a test drops it,
-    or when the page goes (the response notices and cancels it)."""
+    page draws (the same state for every page of that viewer). A phone still waiting for a
+    seat is told only that its state changed. The stream ends when the server stops
+    (``bye``), when a test drops it, or when the page goes (the response notices and cancels
+    it)."""
     classroom = hub.classroom
     classroom.connect(viewer)
     last = after
