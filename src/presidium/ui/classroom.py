@@ -483,8 +483,7 @@ class Teacher:
                 last[3].extend(actions)
             else:
                 self.unshown.append((which, shown, quiet, actions))
-            with signals.holding():
-                self.write(room=False)
+            self.write(room=False)
             return
         self._show(which, _latest_progress(shown), quiet, actions)
 
@@ -492,10 +491,17 @@ class Teacher:
         """Draw what ``took(..., later=True)`` kept, in order, and write the room's record."""
         kept, self.unshown = self.unshown, []
         for which, shown, quiet, actions in kept:
-            self._show(which, _latest_progress(shown), quiet, actions)
+            self._show(which, _latest_progress(shown), quiet, actions, write=False)
+        if kept:
+            self.write()
 
     def _show(
-        self, which: str, shown: list[ev.Event], quiet: list[Action], actions: list[Action]
+        self,
+        which: str,
+        shown: list[ev.Event],
+        quiet: list[Action],
+        actions: list[Action],
+        write: bool = True,
     ) -> None:
         with signals.holding():
             if which:
@@ -503,7 +509,8 @@ class Teacher:
             self.record.events(shown)
             for action in quiet:
                 self.record.out(T(self.noted(action), "presidium.label"))
-            self.write()
+            if write:
+                self.write()
         if which:
             self.screen.out(T(which, "presidium.label"))
         self.screen.events(shown)

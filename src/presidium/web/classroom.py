@@ -56,7 +56,6 @@ BURST = 10
 NONCES_KEPT = 256  # answers kept a viewer, for retries
 MAX_LABEL = 40
 WEB_FILE = "web.json"
-# console words for one shared keyboard, which the network does not need, and why
 # The events after which what a page draws from its state (what is open, what a seat may do,
 # the scene, the sheet) has changed: its stream sends it the new state with them. Others (a
 # ballot's progress, advice, a note to someone else) are drawn from the event itself.
@@ -80,6 +79,7 @@ RESTATE = frozenset(
 )
 WATCHERS = ("room", ev.TEACHER)  # the pages that show who has voted, and who is connected
 STATE_FRESH = 0.25  # seconds a viewer's state is sent again as it was made (one change)
+# console words for one shared keyboard, which the network does not need, and why
 KEYBOARD_ONLY = ("secret", "note", "wait")
 ON_PHONES = (
     "on the network, students vote and write on their phones; close a request with 'close', "
