@@ -6,6 +6,7 @@ and the message when the extra is missing)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -25,6 +26,8 @@ from starlette.testclient import TestClient
 
 from conftest import ROOT, run_cli
 from presidium import catalog, seating
+from presidium.actions import Close, Pause, Resume
+from presidium.classroom import folder
 from presidium.classroom.session import Session
 from presidium.web import app as web_app
 from presidium.web.classroom import ALPHABET, Classroom, Rejected
@@ -341,6 +344,95 @@ def test_a_paused_game_holds_its_countdowns() -> None:
     assert classroom.remaining_ms(ballot.request) == left
 
 
+def resumed(classroom: Classroom, clock: Clock) -> Classroom:
+    """The next lesson: the session replayed from its save, as ``--resume`` reads it from the
+    folder, on a new server (its own clock) that reads back ``web.json``."""
+    session = Session.replay(classroom.session.scenario, classroom.session.to_save())
+    again = Classroom(session, now=clock)
+    again.load_json(classroom.to_json())
+    return again
+
+
+def test_a_countdown_goes_on_after_a_resume_from_what_was_left() -> None:
+    clock = Clock()
+    classroom = make_classroom(clock=clock)
+    ballot = open_request(classroom, "ballot")
+    full = classroom.remaining_ms(ballot.request)
+    assert full is not None and full > 40_000
+    clock.t += 30  # the class votes for half a minute; then the server stops
+    later = Clock()
+    later.t = 50_000.0  # a week later, on a new server (its clock starts anywhere)
+    again = resumed(classroom, later)
+    assert again.remaining_ms(ballot.request) == full - 30_000
+    later.t += 10
+    assert again.remaining_ms(ballot.request) == full - 40_000
+    later.t += (full - 40_000) / 1000 + 0.5
+    assert again.tick() and ballot.request not in again.session.game.requests
+
+
+def test_more_time_given_and_a_pause_survive_a_resume() -> None:
+    clock = Clock()
+    classroom = make_classroom(clock=clock)
+    ballot = open_request(classroom, "ballot")
+    full = classroom.remaining_ms(ballot.request) or 0
+    clock.t += 20
+    classroom.teacher_line(f"time {ballot.request} +1m")
+    assert resumed(classroom, Clock()).remaining_ms(ballot.request) == full + 40_000
+    classroom.teacher_line("pause tea")
+    clock.t += 600  # paused: the countdown is held, before and after the resume
+    later = Clock()
+    again = resumed(classroom, later)
+    later.t += 3600
+    assert not again.tick() and again.remaining_ms(ballot.request) == full + 40_000
+    again.teacher_line("resume")
+    later.t += 5
+    assert again.remaining_ms(ballot.request) == full + 35_000
+
+
+def test_a_countdown_the_teacher_gave_survives_a_resume() -> None:
+    """A request the scenario gives no minutes has a countdown only if the teacher gives one
+    ('time 3m'): the next lesson has it too."""
+    clock = Clock()
+    classroom = make_classroom(clock=clock)
+    decision = open_request(classroom, "decision")
+    assert decision.minutes is None and classroom.remaining_ms(decision.request) is None
+    classroom.teacher_line(f"time {decision.request} 3m")
+    clock.t += 60
+    assert resumed(classroom, Clock()).remaining_ms(decision.request) == 120_000
+
+
+def test_a_resume_after_class_run_keeps_the_countdown_only_of_the_same_request() -> None:
+    """``class run`` has no countdown of its own (its ``wait`` is a countdown at the keyboard
+    that ends before anything else is typed), so the time left when ``serve`` stopped is what
+    is left when ``serve`` takes the class back; a request closed and another opened in
+    between starts with its own full time."""
+    clock = Clock()
+    classroom = make_classroom(clock=clock)
+    ballot = open_request(classroom, "ballot")
+    full = classroom.remaining_ms(ballot.request) or 0
+    clock.t += 30
+    kept = classroom.to_json()  # serve stops; class run --resume plays on, then stops
+    ran = Session.replay(classroom.session.scenario, classroom.session.to_save())
+    ran.submit(Pause("a fire drill"), 1)
+    ran.submit(Resume(), 2)
+    later = Clock()
+    again = Classroom(ran, now=later)
+    again.load_json(kept)
+    assert again.remaining_ms(ballot.request) == full - 30_000
+    other = json.loads(kept)  # what was kept of another opening of the same request
+    other["timers"][ballot.request]["opened"] += 1
+    again = Classroom(ran, now=later)
+    again.load_json(json.dumps(other))
+    assert again.remaining_ms(ballot.request) == full
+    ran.submit(Close(ballot.request), 3)  # the run closes it: what opens next has its own time
+    again = Classroom(ran, now=later)
+    again.load_json(kept)
+    assert ballot.request not in again.timers
+    for request in ran.game.requests.values():
+        planned = request.minutes * 60_000 if request.minutes else None
+        assert again.remaining_ms(request.request) == planned
+
+
 def test_a_bench_decides_by_the_hands_raised_on_its_phones(client: TestClient) -> None:
     scenario = catalog.open_scenario("june_1957").scenario
     session = Session.new(scenario, seating.benches(scenario, 4), SEED)
@@ -619,6 +711,101 @@ def test_serve_end_to_end_then_run_resumes_the_same_session(tmp_path: Path) -> N
         check=False,
     )
     assert replayed.returncode == 0, replayed.stdout + replayed.stderr
+
+
+def test_serve_resumed_goes_on_with_the_countdown_where_it_stopped(tmp_path: Path) -> None:
+    """The teacher gives a countdown a minute more, types ``quit``, and ``class serve
+    --resume`` starts it again from what it had left, not from its full time."""
+    env = dict(os.environ, PRESIDIUM_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
+    first = ["june_1957", "--students", "5", "--seed", "3"]
+    with _serving(first, env) as (server, http):
+        seq = http.get("/api/state").json()["seq"]
+        timed: list[dict[str, Any]] = []
+        for _ in range(40):
+            timed = [r for r in http.get("/api/state").json()["requests"] if r["remaining_ms"]]
+            if timed:
+                break
+            seq = _console(server, http, "close", seq)
+        assert timed, "no countdown opened"
+        (request,) = timed
+        _console(server, http, f"time {request['request']} +1m", seq, revision=True)
+        time.sleep(1)
+        left = next(
+            r["remaining_ms"]
+            for r in http.get("/api/state").json()["requests"]
+            if r["request"] == request["request"]
+        )
+        _quit(server)
+    (place,) = (tmp_path / "classes").iterdir()
+    planned = folder.resume(str(place))[1].game.requests[request["request"]].minutes
+    assert planned
+    with _serving(["--resume", str(place)], env) as (server, http):
+        again = next(
+            r["remaining_ms"]
+            for r in http.get("/api/state").json()["requests"]
+            if r["request"] == request["request"]
+        )
+        # the minute more is kept, and the time it had run is gone
+        assert planned * 60_000 < again <= left
+        _quit(server)
+
+
+@contextlib.contextmanager
+def _serving(
+    args: list[str], env: dict[str, str], port: int = 0
+) -> Iterator[tuple[subprocess.Popen[str], httpx.Client]]:
+    """``class serve`` with ``args`` on ``port`` (or a free one), and a client for its room's
+    view."""
+    port = port or free_port()
+    command = [sys.executable, "-m", "presidium", "class", "serve", *args]
+    command += ["--port", str(port), "--host", "127.0.0.1", "--plain"]
+    with subprocess.Popen(
+        command,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    ) as server:
+        try:
+            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+                for _ in range(200):
+                    with contextlib.suppress(httpx.TransportError):
+                        if http.get("/healthz").status_code == 200:
+                            break
+                    assert server.poll() is None, server.stderr.read() if server.stderr else ""
+                    time.sleep(0.05)
+                else:
+                    raise AssertionError("class serve did not start")
+                yield server, http
+        finally:
+            if server.poll() is None:
+                server.kill()
+
+
+def _quit(server: subprocess.Popen[str]) -> None:
+    """The teacher types ``quit``: the server stops, and the session is saved."""
+    assert server.stdin is not None
+    server.stdin.write("quit\n")
+    server.stdin.flush()
+    assert server.wait(10) == 0
+
+
+def _console(
+    server: subprocess.Popen[str], http: httpx.Client, line: str, seq: int, revision: bool = False
+) -> int:
+    """Type ``line`` at the serve console and wait until the room's state shows it: the new
+    last event number."""
+    assert server.stdin is not None
+    before = http.get("/api/state").json()
+    server.stdin.write(line + "\n")
+    server.stdin.flush()
+    for _ in range(200):
+        state = http.get("/api/state").json()
+        if state["seq"] > seq or (revision and state["revision"] > before["revision"]):
+            return int(state["seq"])
+        time.sleep(0.05)
+    raise AssertionError(f"the console did nothing with {line!r}")
 
 
 def _serve_and_stop(server: subprocess.Popen[str], port: int) -> tuple[str, float]:

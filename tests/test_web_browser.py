@@ -12,6 +12,7 @@ not end a stream already open). Screenshots of the key moments go to $PRESIDIUM_
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,7 @@ from conftest import ROOT, all_text
 from presidium import events as ev
 from presidium.compiler import load_scenario
 from presidium.model import Scenario
-from test_web import open_request
+from test_web import _console, _quit, _serving, free_port, open_request
 
 pytestmark = [pytest.mark.browser, needs_browser]
 expect.set_options(timeout=WAIT_MS)
@@ -352,6 +353,59 @@ def test_more_time_given_by_the_teacher_reaches_the_room(
         expect(countdown).to_contain_text("Time left: 1:")
         live.teacher(f"time {ballot.request} +1m")
         expect(countdown).to_contain_text("Time left: 2:", timeout=4000)
+
+
+def test_a_room_page_left_open_across_a_resume_keeps_its_feed_and_follows_the_class(
+    shots: Screens, tmp_path: Path
+) -> None:
+    """The teacher types ``quit`` and later ``class serve --resume`` on the same port: the
+    projector's page, left open, keeps what happened, holds its countdown while the server
+    is off, then shows what the resumed server says (more time given after the resume too);
+    reloaded, or opened afresh, it shows the same recent history."""
+    env = dict(os.environ, PRESIDIUM_DATA_DIR=str(tmp_path / "data"), PYTHONUNBUFFERED="1")
+    port = free_port()
+    feed = "#feed > *"
+    with _serving(["june_1957", "--students", "5", "--seed", "3"], env, port) as (server, http):
+        room = shots.open(f"http://127.0.0.1:{port}/room", PROJECTOR)
+        expect(room.locator("#connection")).to_have_text("Connected")
+        countdown = room.locator("#request-list .countdown")
+        seq = int(http.get("/api/state").json()["seq"])
+        for _ in range(40):
+            if any(r["remaining_ms"] for r in http.get("/api/state").json()["requests"]):
+                break
+            seq = _console(server, http, "close", seq)
+        # two changes that are no game event: this server's states are at revision 2
+        _console(server, http, "time 5m", seq, revision=True)
+        _console(server, http, "time +1m", seq, revision=True)
+        expect(countdown).to_contain_text("Time left: 5:5")
+        before = room.locator(feed).all_inner_texts()
+        assert len(before) > 10
+        _quit(server)
+    expect(room.locator("#connection")).to_have_text("Server stopped")
+    expect(countdown).to_contain_text("held while the server is stopped")
+    held = countdown.inner_text()
+    room.wait_for_timeout(1500)
+    assert countdown.inner_text() == held
+    (place,) = (tmp_path / "data" / "classes").iterdir()
+    with _serving(["--resume", str(place)], env, port) as (server, http):
+        # the page looks again every 10 s; a network that comes back makes it look at once
+        room.evaluate("window.dispatchEvent(new Event('online'))")
+        expect(room.locator("#connection")).to_have_text("Connected")
+        expect(countdown).not_to_contain_text("held")
+        expect(countdown).to_contain_text("Time left: 5:")
+        assert room.locator(feed).all_inner_texts() == before
+        _console(server, http, "time 9m", seq, revision=True)  # revision 1 of this run
+        expect(countdown).to_contain_text("Time left: 8:5")
+        shots.shot(room, "room-after-resume")
+        room.reload()
+        expect(room.locator("#connection")).to_have_text("Connected")
+        expect(room.locator(feed)).to_have_count(len(before))
+        assert room.locator(feed).all_inner_texts() == before
+        fresh = shots.open(f"http://127.0.0.1:{port}/room", PROJECTOR)
+        expect(fresh.locator(feed)).to_have_count(len(before))
+        assert fresh.locator(feed).all_inner_texts() == before
+        _quit(server)
+    assert shots.watched.errors == [] and shots.watched.dialogs == []
 
 
 # ---------------------------------------------------------------------- scenario text is text

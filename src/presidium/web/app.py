@@ -344,6 +344,9 @@ def create_app(classroom: Classroom, hub: Hub | None = None) -> Starlette:
             # an event, not a comment: a page's watchdog hears it and knows the stream lives
             ping_message_factory=lambda: ServerSentEvent("{}", event="ping"),
             send_timeout=10,
+            # when uvicorn stops, the stream ends itself with ``bye`` (``run_server``): the
+            # library must not cut it off first, or pages never hear that the server stopped
+            shutdown_grace_period=1,
             headers={"X-Accel-Buffering": "no"},
         )
 

@@ -56,6 +56,7 @@ BURST = 10
 NONCES_KEPT = 256  # answers kept a viewer, for retries
 MAX_LABEL = 40
 WEB_FILE = "web.json"
+LONGEST_TIMER = 24 * 3600  # seconds: a countdown read back from web.json is at most this long
 # The events after which what a page draws from its state (what is open, what a seat may do,
 # the scene, the sheet) has changed: its stream sends it the new state with them. Others (a
 # ballot's progress, advice, a note to someone else) are drawn from the event itself.
@@ -156,6 +157,7 @@ class Timer:
 
     deadline: float | None  # monotonic seconds; None while the game is paused
     left: float  # seconds left when paused
+    opened: int = 0  # the number of the event that opened the request (which opening it is)
 
 
 class Classroom:
@@ -198,7 +200,11 @@ class Classroom:
         # bumped when what pages show changes without a game event (a countdown given more
         # time, a phone seated or signed out, a label): streams then say ``state``
         self.revision = 0
-        self.keys_changed: Callable[[], None] = lambda: None  # keep the signed-in devices
+        # this server's run: a page compares the revisions of states from one run only (a
+        # resumed class starts again at 0, with the same events)
+        self.run = secrets.token_hex(4)
+        # keep web.json: the signed-in devices, the labels, the countdowns' time left
+        self.keys_changed: Callable[[], None] = lambda: None
         # Accepted actions wait here to be written and shown, together: when several phones
         # act at once, the folder is written and the console drawn once for all of them.
         # ``flush_soon`` (set by the server) arranges a ``flush``; with none, it is at once.
@@ -211,8 +217,13 @@ class Classroom:
         self._indexed = 0
         self._presence: dict[str, int] | None = None
         self._sheets: dict[str, dict[str, Any]] = {}  # the unchanging part of each seat's sheet
+        opened = {
+            e.request: n
+            for n, e in enumerate(session.events, 1)
+            if isinstance(e, ev.RequestOpened) and e.request in session.game.requests
+        }
         for request in session.game.requests.values():
-            self._start_timer(request)
+            self._start_timer(request, opened.get(request.request, 0))
 
     # ------------------------------------------------------------------ secrets
     def deal_codes(self, seats: Iterable[str] | None = None) -> dict[str, str]:
@@ -329,23 +340,55 @@ class Classroom:
 
     # ------------------------------------------------------------------ persistence
     def to_json(self) -> str:
-        """What ``web.json`` keeps: hashes and labels only, never a code or token."""
+        """What ``web.json`` keeps: hashes and labels only, never a code or token; and each
+        countdown's time left now, for the next lesson (the session's own times cannot say it:
+        they are the times of actions, and ``time +1m`` is none)."""
         body = {
             "seats": {
                 seat: {"code": k.code_hash, "tokens": sorted(k.tokens), "label": k.label}
                 for seat, k in self.keys.items()
                 if k.code_hash or k.tokens or k.label
-            }
+            },
+            "timers": {
+                request: {"opened": timer.opened, "left_ms": self.remaining_ms(request)}
+                for request, timer in self.timers.items()
+            },
         }
         return json.dumps(body, indent=1, sort_keys=True)
 
     def load_json(self, text: str) -> None:
-        """Take back the signed-in devices and labels of a resumed session (bad data: none)."""
+        """Take back the signed-in devices, labels and countdowns of a resumed session (bad
+        data: none). A countdown goes on from the time it had left when the server stopped:
+        the time the server was off was no class time. One kept for a request closed since
+        (by ``class run``) and opened again is another countdown: that one starts afresh."""
         try:
             body = json.loads(text)
-            seats = body["seats"]
-            assert isinstance(seats, dict)
-        except (ValueError, KeyError, TypeError, AssertionError):
+            assert isinstance(body, dict)
+        except (ValueError, AssertionError):
+            return
+        self._load_seats(body.get("seats"))
+        self._load_timers(body.get("timers"))
+
+    def _load_timers(self, timers: Any) -> None:
+        if not isinstance(timers, dict) or not self.timers_on:
+            return
+        paused = self.session.game.paused is not None
+        for request, entry in timers.items():
+            if request not in self.session.game.requests or not isinstance(entry, dict):
+                continue
+            timer = self.timers.get(request)  # none: the teacher gave one with 'time 3m'
+            opened = timer.opened if timer is not None else self._opening(request)
+            left_ms = entry.get("left_ms")
+            if (
+                entry.get("opened") == opened
+                and isinstance(left_ms, int)
+                and 0 <= left_ms <= LONGEST_TIMER * 1000
+            ):
+                left = left_ms / 1000
+                self.timers[request] = Timer(None if paused else self.now() + left, left, opened)
+
+    def _load_seats(self, seats: Any) -> None:
+        if not isinstance(seats, dict):
             return
         for seat, entry in seats.items():
             if seat in self.keys and isinstance(entry, dict):
@@ -410,9 +453,9 @@ class Classroom:
         """Start a countdown for each request opened since last time, drop closed ones, and
         hold them still while the game is paused."""
         events = self.session.events
-        for event in events[self.seen :]:
+        for number, event in enumerate(events[self.seen :], self.seen + 1):
             if isinstance(event, ev.RequestOpened):
-                self._start_timer(event)
+                self._start_timer(event, number)
             elif isinstance(event, ev.RequestClosed):
                 self.timers.pop(event.request, None)
                 self.hands.pop(event.request, None)
@@ -423,15 +466,24 @@ class Classroom:
                 del self.timers[request]
         paused = self.session.game.paused is not None
         now = self.now()
+        held = False  # a countdown stopped or started by a pause: web.json keeps its time
         for timer in self.timers.values():
             if paused and timer.deadline is not None:
                 timer.left, timer.deadline = max(0.0, timer.deadline - now), None
+                held = True
             elif not paused and timer.deadline is None:
                 timer.deadline = now + timer.left
+                held = True
+        if held:
+            self.keys_changed()
 
-    def _start_timer(self, request: ev.RequestOpened) -> None:
+    def _start_timer(self, request: ev.RequestOpened, opened: int) -> None:
         if self.timers_on and request.minutes:
-            self.timers[request.request] = Timer(self.now() + request.minutes * 60, 0.0)
+            total = request.minutes * 60.0
+            paused = self.session.game.paused is not None
+            self.timers[request.request] = Timer(
+                None if paused else self.now() + total, total, opened
+            )
 
     def remaining_ms(self, request: str) -> int | None:
         timer = self.timers.get(request)
@@ -444,8 +496,19 @@ class Classroom:
         left = (self.remaining_ms(request) or 0) / 1000 if add else 0.0
         total = max(0.0, left + seconds)
         paused = self.session.game.paused is not None
-        self.timers[request] = Timer(None if paused else self.now() + total, total)
+        opened = self.timers[request].opened if request in self.timers else self._opening(request)
+        self.timers[request] = Timer(None if paused else self.now() + total, total, opened)
+        self.keys_changed()
         self.revised()
+
+    def _opening(self, request: str) -> int:
+        """The number of the event that opened ``request`` (it is open)."""
+        events = self.session.events
+        for number in range(len(events), 0, -1):
+            event = events[number - 1]
+            if isinstance(event, ev.RequestOpened) and event.request == request:
+                return number
+        return 0
 
     def tick(self) -> bool:
         """Close every request whose countdown has run out; whether anything closed."""
@@ -749,6 +812,7 @@ class Classroom:
             "viewer": "seat" if seat else viewer,
             "seq": len(session.events),
             "revision": self.revision,  # with seq: which of two states is the newer
+            "run": self.run,
             "scenario": {"id": session.scenario.id, "title": session.scenario.title},
             "mode": session.seating.mode,
             "actions": len(session.log),  # none yet: the class is still joining

@@ -240,12 +240,27 @@
       return document.body.contains(c.node);
     });
   };
+  /* The server has stopped: no countdown runs until it is back (``--resume`` goes on with
+     the time left), so each one stands still until the next state draws it again. */
+  P.holdCountdowns = function () {
+    var now = performance.now();
+    countdowns.forEach(function (c) {
+      if (!c.paused) {
+        c.left = c.end - now;
+        c.paused = true;
+      }
+      c.held = true;
+    });
+    tick();
+  };
   function tick() {
     var now = performance.now();
     countdowns.forEach(function (c) {
       var left = c.paused ? c.left : c.end - now;
       var text = left > 0 ? "Time left: " + clock(left) : "Time is up: it closes now";
-      if (c.paused && left > 0) {
+      if (c.held && left > 0) {
+        text += " (held while the server is stopped)";
+      } else if (c.paused && left > 0) {
         text += " (paused)";
       }
       if (c.node.textContent !== text) {
@@ -784,6 +799,7 @@
     source.addEventListener("bye", function () {
       self.stopped = true;
       self.close();
+      P.holdCountdowns();
       self.say("stopped");
       if (self.h.bye) {
         self.h.bye();
@@ -882,9 +898,11 @@
   };
 
   /* Whether a state (fetched or sent in the stream) is older than the one a page has: the
-     answer to a fetch may arrive after a newer state came in the stream. */
+     answer to a fetch may arrive after a newer state came in the stream. A state from
+     another run of the server (the class was resumed) is never older: its revisions start
+     again from 0 with the same events. */
   P.older = function (state, than) {
-    if (!than) {
+    if (!than || state.run !== than.run) {
       return false;
     }
     return state.seq < than.seq || (state.seq === than.seq && state.revision < than.revision);
