@@ -441,11 +441,11 @@ def free_port() -> int:
 class Served:
     """A real uvicorn on loopback in a thread, serving one classroom."""
 
-    def __init__(self, classroom: Classroom) -> None:
+    def __init__(self, classroom: Classroom, port: int | None = None) -> None:
         import uvicorn
 
         self.classroom = classroom
-        self.port = free_port()
+        self.port = port or free_port()  # a port again: the class started again where it was
         self.app = web_app.create_app(classroom)
         config = uvicorn.Config(
             self.app,
