@@ -87,8 +87,8 @@ class LiveClass(Served):
     changes the game while a request is half done, and ``teacher`` posts a console line
     as the teacher's page does."""
 
-    def __init__(self, classroom: Classroom) -> None:
-        super().__init__(classroom)
+    def __init__(self, classroom: Classroom, port: int | None = None) -> None:
+        super().__init__(classroom, port)
         self.loop: asyncio.AbstractEventLoop | None = None
         self.thread = threading.Thread(target=lambda: asyncio.run(self._serve()), daemon=True)
         self.key = classroom.new_teacher_key()

@@ -168,7 +168,8 @@ def test_console_only_words(word: str, roles_view: View) -> None:
 def test_aliases(roles_view: View) -> None:
     assert parse("?", roles_view) == Command("help")
     assert parse("exit", roles_view) == Command("quit")
-    assert one(parse("advance", roles_view)) == act.Close(
+    decision = dataclasses.replace(roles_view, requests=roles_view.requests[:1])
+    assert one(parse("advance", decision)) == act.Close(
         "x:decision".replace("x", roles_view.requests[0].phase)
     )
 
@@ -431,12 +432,26 @@ def test_wait(roles_view: View) -> None:
 
 def test_close(roles_view: View) -> None:
     decision = roles_view.requests[0].request
-    assert one(parse("close", roles_view)) == act.Close(decision)
+    alone = dataclasses.replace(roles_view, requests=roles_view.requests[:1])
+    assert one(parse("close", alone)) == act.Close(decision)
+    assert one(parse(f"close {decision}", roles_view)) == act.Close(decision)
     assert one(parse("close showdown:ballot", roles_view)) == act.Close("showdown:ballot")
+    assert one(parse("close showdown_18_june", roles_view)) == act.Close("showdown:ballot")
     assert "did you mean 'showdown:ballot'" in problem(parse("close showdown:balot", roles_view))
     assert "nothing is open to close" in problem(
         parse("close", dataclasses.replace(roles_view, requests=()))
     )
+
+
+def test_a_plain_close_with_several_open_names_them_and_closes_nothing(
+    roles_view: View,
+) -> None:
+    reason = problem(parse("close", roles_view))
+    assert reason.startswith("4 requests are open: say which, ")
+    for request in roles_view.requests:  # each as the line that closes it
+        assert f"'close {request.request}' ({request.title})" in reason
+    two = dataclasses.replace(roles_view, requests=roles_view.requests[:2])
+    assert "2 requests are open" in problem(parse("advance", two))
 
 
 def test_inject(roles_view: View, bench_view: View) -> None:
@@ -636,7 +651,7 @@ def roles_turn(turn: int, view: View) -> list[str]:
             ],
             "the_appeal": ["move khrushchev rally_the_corridor", "inject konev_speaks"],
         }.get(request.phase, [])
-        return [*lines, "close"]
+        return [*lines, f"close {request.request}"]  # the argument's rating is open too
     if request.kind == "ballot" and request.ballot == "secret":
         return ["secret bulganin", "secret cc_member#1", "close"]
     if request.kind == "ballot":
@@ -1189,6 +1204,34 @@ def test_with_two_ballots_open_the_teacher_names_the_vote(two_ballots: View) -> 
         "molotov", straw, "for"
     )
     assert one(parse("close straw_poll", two_ballots)) == act.Close(straw)
+
+
+def test_a_plain_close_with_a_decision_and_a_ballot_open_closes_neither() -> None:
+    scenario = catalog.open_scenario("june_1957").scenario
+    session = Session.new(scenario, cast(scenario, 12), 7)
+    typed = []
+    while session.game.phase is None or session.game.phase.id != "khrushchev_speech":
+        first = next(iter(session.game.requests))  # the script decides what is left
+        typed.append(f"close {first}")
+        session.submit(act.Close(first))
+    decision = next(iter(session.game.requests))
+    ballot = "inject:straw_poll:ballot"
+    typed += ["inject straw_poll", "close", "open", f"close {ballot}", "close", "quit"]
+    before = session_folders()
+    code, out, err = run_class(
+        ["june_1957", "--students", "12", "--seed", "7"], "\n".join(typed) + "\n"
+    )
+    assert code == 0, err
+    refused = " ".join(out.split("teacher> close\n")[1].split("teacher> ")[0].split())
+    assert refused.startswith("2 requests are open: say which, ")
+    assert f"'close {decision}'" in refused and f"'close {ballot}'" in refused
+    still = out.split("teacher> open\n")[1].split("teacher> ")[0]
+    assert decision in still and ballot in still  # the refused line closed nothing
+    log = folder.read(the_new_folder(before)).log
+    assert [a for a in log if isinstance(a, act.Close)][-2:] == [
+        act.Close(ballot),
+        act.Close(decision),  # once only the decision is open, 'close' closes it
+    ]
 
 
 def test_a_ballot_named_at_the_console_is_said_on_the_screen(tmp_path: Path) -> None:

@@ -247,6 +247,31 @@ def test_the_room_and_the_teacher(client: TestClient, classroom: Classroom) -> N
     assert client.post("/api/teacher", headers=key, json={"line": "frobnicate"}).status_code == 409
 
 
+def test_with_a_decision_and_a_ballot_open_a_plain_close_asks_which(
+    client: TestClient, classroom: Classroom
+) -> None:
+    game = classroom.session.game
+    decision = open_request(classroom, "decision")
+    while decision.phase != "khrushchev_speech":  # where the straw poll may be injected
+        classroom.teacher_line(f"close {decision.request}")
+        decision = open_request(classroom, "decision")
+    ballot = open_request(classroom, "ballot", inject="straw_poll")
+    assert list(game.requests) == [decision.request, ballot.request]
+    key = teacher_headers(classroom)
+    events = len(classroom.session.events)
+    answer = client.post("/api/teacher", headers=key, json={"line": "close"})
+    assert answer.status_code == 409
+    reason = answer.json()["error"]
+    assert "\n" not in reason and reason.startswith("2 requests are open: say which, ")
+    assert f"'close {decision.request}'" in reason and f"'close {ballot.request}'" in reason
+    assert list(game.requests) == [decision.request, ballot.request]  # nothing closed
+    assert len(classroom.session.events) == events
+    answer = client.post("/api/teacher", headers=key, json={"line": f"close {ballot.request}"})
+    assert answer.status_code == 200 and list(game.requests) == [decision.request]
+    answer = client.post("/api/teacher", headers=key, json={"line": "close"})  # the only one
+    assert answer.status_code == 200 and decision.request not in game.requests
+
+
 def test_a_phone_decides_and_a_retry_does_nothing_more(
     client: TestClient, classroom: Classroom
 ) -> None:
@@ -508,11 +533,11 @@ def free_port() -> int:
 class Served:
     """A real uvicorn on loopback in a thread, serving one classroom."""
 
-    def __init__(self, classroom: Classroom) -> None:
+    def __init__(self, classroom: Classroom, port: int | None = None) -> None:
         import uvicorn
 
         self.classroom = classroom
-        self.port = free_port()
+        self.port = port or free_port()  # a port again: the class started again where it was
         self.app = web_app.create_app(classroom)
         config = uvicorn.Config(
             self.app,

@@ -408,6 +408,47 @@ def test_a_room_page_left_open_across_a_resume_keeps_its_feed_and_follows_the_cl
     assert shots.watched.errors == [] and shots.watched.dialogs == []
 
 
+def test_a_stopped_server_holds_the_phone_s_buttons_until_the_class_resumes(
+    shots: Screens, june_1957: Scenario
+) -> None:
+    """The teacher stops the server with a ballot open: the phone's buttons stay in sight
+    but disabled, with a line that says why and that the page comes back by itself; the
+    class started again on the same port, the same page votes, with no reload."""
+    classroom = new_classroom(june_1957, 5)
+    with LiveClass(classroom) as live:
+        port = live.port
+        phone = join(shots, live, "molotov", classroom.keys["molotov"].code, SMALL_PHONE)
+        live.call(until_open, classroom, "tuesday_afternoon:decision")
+        live.teacher("close tuesday_afternoon:decision")  # the script decides; the ballot opens
+        expect(phone.locator(".request-ballot")).to_have_count(1)
+    expect(phone.locator("#connection")).to_have_text("Server stopped")  # told 'bye'
+    notice = phone.locator("#stopped")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("The teacher has stopped")
+    expect(notice).to_contain_text("reconnects by itself")
+    expect(phone.locator(".request-ballot .stopped-line")).to_have_text(
+        "The teacher has stopped the class. This page reconnects by itself when it resumes."
+    )  # beside the buttons, which may be far below the notice
+    held = phone.locator(".request-ballot button, #note-form button:visible")
+    assert held.count() >= 3  # for, against, abstain (and the note's, if the role has notes)
+    for n in range(held.count()):
+        expect(held.nth(n)).to_be_visible()
+        expect(held.nth(n)).to_be_disabled()
+    assert "Wi-Fi" not in words(phone.locator("body").text_content())
+    shots.shot(phone, "phone-server-stopped")
+    phone.locator(".request-ballot button").first.scroll_into_view_if_needed()
+    shots.shot(phone, "phone-server-stopped-buttons")
+    with LiveClass(classroom, port):
+        expect(phone.locator("#connection")).to_have_text("Connected", timeout=25_000)
+        expect(notice).to_be_hidden()
+        expect(phone.locator(".stopped-line")).to_have_count(0)
+        for n in range(held.count()):
+            expect(held.nth(n)).to_be_enabled()
+        tap_vote(phone, "for")  # the same page, not reloaded
+        shots.shot(phone, "phone-class-resumed")
+    assert shots.watched.errors == [] and shots.watched.dialogs == []
+
+
 # ---------------------------------------------------------------------- scenario text is text
 
 

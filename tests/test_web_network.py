@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx2 as httpx
@@ -334,14 +334,53 @@ def test_doctor_without_the_classroom_extra_says_what_to_install(
 
 
 def test_doctor_serves_and_stops_at_the_end_of_input() -> None:
-    """In-process: input that has ended is Enter; the server stops and the report says so."""
+    """In-process: input that has ended is Enter; the server stops and the report says so.
+    No phone opened the page, so the check is not done: a problem found (exit 1)."""
     code, out, err = run_cli(
         ["class", "doctor", "--host", "127.0.0.1", "--port", free_port()], stdin=""
     )
-    assert (code, err) == (0, "")
+    assert (code, err) == (1, "")
     assert "The test page is served, to this laptop only" in out
     assert "\u2588" not in out  # no QR code for an address phones cannot open
-    assert out.endswith("No device opened the test page.\n")
+    last = " ".join(out.split("No device opened the test page.\n")[1].split())
+    assert last.startswith("Not checked: no address here is one a phone could reach")
+    assert "run 'presidium class doctor' again" in last
+
+
+@pytest.mark.parametrize(
+    ("devices", "code", "said"),
+    [
+        ([], 1, "No device opened the test page."),
+        (["127.0.0.1"], 1, "Only this laptop opened the test page; no phone did."),
+        (["127.0.0.1", "192.168.1.34"], 0, "A phone reached this laptop: it is ready"),
+    ],
+)
+def test_the_doctor_exits_0_only_when_a_phone_opened_its_page(
+    classroom_network: None,
+    monkeypatch: pytest.MonkeyPatch,
+    devices: list[str],
+    code: int,
+    said: str,
+) -> None:
+    """In-process, with the test page served on loopback: a device "at" another address
+    stands for a phone (from this machine every request comes from 127.0.0.1)."""
+    opened: list[Callable[[str], None]] = []
+    serve_page = doctor._app
+    monkeypatch.setattr(doctor, "_app", lambda page: opened.append(page) or serve_page(page))
+    monkeypatch.setattr(doctor, "_wait_for_enter", lambda: [opened[0](d) for d in devices])
+    got, out, err = run_cli(["class", "doctor", "--port", free_port()], stdin="")
+    assert (got, err) == (code, "")
+    assert said in out
+    end = " ".join(out.split(said)[1].split())
+    if code == 0:
+        assert end.startswith("for 'presidium class serve'.") and "Not checked" not in end
+    else:  # what to do next: the page's address, on the phone, on the students' Wi-Fi
+        assert re.fullmatch(
+            r"Not checked yet: run 'presidium class doctor' again and open "
+            r"http://192\.168\.1\.20:\d+/ on your own phone, on the students' Wi-Fi; if it "
+            r"will not open, try the advice above\.",
+            end,
+        ), end
 
 
 def test_the_doctor_says_who_opened_the_page() -> None:
@@ -433,7 +472,7 @@ def test_the_test_page_is_served_and_enter_stops_it_within_3_seconds(
             running.process.stdin.flush()
             code = running.finish(10)
             assert time.monotonic() - started < STOPS_WITHIN
-    assert code == 0
+    assert code == 1  # only the laptop itself opened the page: the check is not done
     running.wait_for("Only this laptop opened the test page")
 
 

@@ -88,7 +88,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "rate": ("rate [REQUEST] N", "rate an argument from 1 (weak) to 5 (strong)"),
     "note": ("note ROLE", "a private note to the teacher, typed at the keyboard unseen"),
     "wait": ("wait [3m]", "a countdown; at zero (or Enter) what is open closes"),
-    "close": ("close [REQUEST]", "close the ballot, floor or decision now"),
+    "close": (
+        "close [REQUEST]",
+        "close the ballot, floor or decision now; name it when several are open",
+    ),
     "pause": ("pause [REASON]", "stop the game for the room: no student's action until 'resume'"),
     "resume": ("resume", "the game goes on after a pause"),
     "inject": ("inject ID", "one of the scenario's events for the teacher"),
@@ -672,8 +675,9 @@ def _close(rest: str, view: View) -> Parsed:
                 f"open: {', '.join(ids)}"
             )
         return Actions((Close(chosen.request),))
-    blocking = [r for r in view.requests if r.blocking]
-    return Actions((Close((blocking or list(view.requests))[0].request),))
+    if len(view.requests) > 1:  # the teacher names it: a guess could end the wrong one
+        raise _Refusal(_say_which(view.requests, "close {}", "requests", lambda r: r.request))
+    return Actions((Close(view.requests[0].request),))
 
 
 def _inject(rest: str, view: View) -> Parsed:
@@ -893,10 +897,16 @@ def ballot_name(request: RequestOpened) -> str:
     return request.vote or request.request
 
 
-def _say_which(ballots: Sequence[RequestOpened], example: str) -> str:
-    """The reason when a line could mean either of several open ballots."""
-    return f"{len(ballots)} ballots are open: say which, " + " or ".join(
-        f"'{example.format(ballot_name(r))}' ({clean(r.title)})" for r in ballots
+def _say_which(
+    requests: Sequence[RequestOpened],
+    example: str,
+    what: str = "ballots",
+    name: Callable[[RequestOpened], str] = ballot_name,
+) -> str:
+    """The reason when a line could mean any of several open requests: each as the line
+    that names it, so the teacher can type it back."""
+    return f"{len(requests)} {what} are open: say which, " + " or ".join(
+        f"'{example.format(name(r))}' ({clean(r.title)})" for r in requests
     )
 
 

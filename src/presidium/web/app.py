@@ -273,6 +273,7 @@ def create_app(classroom: Classroom, hub: Hub | None = None) -> Starlette:
         return response
 
     async def state(request: Request) -> Response:
+        await hub.saved()  # what is not written yet is no page's to see (and has no countdown)
         who = viewer(request)
         body = classroom.state(who)
         tag = classroom.tag_of(token_of(request)) if body["viewer"] == "room" else None

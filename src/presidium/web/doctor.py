@@ -220,8 +220,10 @@ def _serve(
     own: set[str],
     out: IO[str],
 ) -> int:
-    """Serve the test page until Enter (exit 0) or Ctrl-C (which the command line turns
-    into exit 130); stop within ``STOP_TIME`` either way."""
+    """Serve the test page until Enter or Ctrl-C (which the command line turns into exit
+    130); stop within ``STOP_TIME`` either way. Exit 0 only when a phone opened the page:
+    that is the check the doctor is for, so without it the teacher is told what to do next
+    and the exit is 1, as for any problem found."""
     reachable = [address for address in served if address.reachable]
     url = (reachable or served)[0].url(port)
     page = _Page(out, own)
@@ -247,11 +249,24 @@ def _serve(
         _stop(server)
         if page.phone:
             out.write("A phone reached this laptop: it is ready for 'presidium class serve'.\n")
-        elif page.seen:
-            out.write("Only this laptop opened the test page; no phone did.\n")
         else:
-            out.write("No device opened the test page.\n")
-    return 0
+            seen = "Only this laptop opened the test page; no phone did."
+            out.write((seen if page.seen else "No device opened the test page.") + "\n")
+            out.write(_fit(_next_step(url if reachable else None)) + "\n")
+    return 0 if page.phone else 1
+
+
+def _next_step(url: str | None) -> str:
+    """What to do when no phone opened the test page: the check is still to be done."""
+    if url is None:
+        return (
+            "Not checked: no address here is one a phone could reach (see above). Fix that, "
+            "then run 'presidium class doctor' again and open its test page on your phone."
+        )
+    return (
+        f"Not checked yet: run 'presidium class doctor' again and open {url} on your own "
+        "phone, on the students' Wi-Fi; if it will not open, try the advice above."
+    )
 
 
 def _wait_for_enter() -> None:

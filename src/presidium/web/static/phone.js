@@ -23,6 +23,7 @@
   var liveAfter = 0; // events up to this number were there before the page opened: not announced
   var fetching = false;
   var again = false;
+  var stopped = false; // the teacher stopped the server: nothing can be sent until it is back
 
   // ------------------------------------------------------------------ joining
   function showJoin(message) {
@@ -218,7 +219,9 @@
         },
         connection: function (how) {
           P.connection($("connection"), how);
-          P.show($("stopped"), how === "stopped");
+          stopped = how === "stopped";
+          P.show($("stopped"), stopped);
+          holdActions();
         },
       });
       stream.open();
@@ -230,6 +233,33 @@
     drawRequests(state, first);
     drawSpeak(state);
     drawEnded(state);
+    holdActions();
+  }
+
+  /* While the server is stopped, every button that would send something is disabled (a tap
+     could only fail, and the failure would blame the Wi-Fi); when the stream is back, the
+     same buttons work again, with no reload. */
+  function holdActions() {
+    var buttons = document.querySelectorAll("#request-list button, #speak-body button, #note-form button");
+    Array.prototype.forEach.call(buttons, function (b) {
+      if (stopped) {
+        b.disabled = true;
+        b.setAttribute("data-stopped", "1");
+      } else if (b.getAttribute("data-stopped") === "1") {
+        b.removeAttribute("data-stopped");
+        b.disabled = b.getAttribute("data-off") === "1";
+      }
+    });
+    // said on each card too: the buttons may be far below the notice at the top
+    Array.prototype.forEach.call(document.querySelectorAll("#request-list .request"), function (card) {
+      var line = card.querySelector(".stopped-line");
+      if (stopped && !line) {
+        var slot = card.querySelector(".timer-slot");
+        card.insertBefore(el("p", "hint stopped-line", "The teacher has stopped the class. This page reconnects by itself when it resumes."), slot.nextSibling);
+      } else if (!stopped && line) {
+        card.removeChild(line);
+      }
+    });
   }
 
   function drawRole(seat, first) {
@@ -455,6 +485,9 @@
 
   /* Send an action from a card; while it is on its way the card's buttons wait. */
   function send(card, error, body, done) {
+    if (stopped) {
+      return Promise.resolve();
+    }
     var buttons = card.querySelectorAll("button");
     Array.prototype.forEach.call(buttons, function (b) {
       b.disabled = true;
@@ -464,12 +497,13 @@
       Array.prototype.forEach.call(buttons, function (b) {
         b.disabled = b.getAttribute("data-off") === "1";
       });
+      holdActions(); // the server may have stopped while it was on its way
       if (answer.status === 401) {
         signedOut("This phone is no longer signed in to a role. Type your code again.");
         return;
       }
       if (!answer.ok) {
-        error.textContent = "Not taken: " + P.problem(answer);
+        error.textContent = stopped ? "Not taken: the teacher has stopped the class. Try again when it resumes." : "Not taken: " + P.problem(answer);
         return;
       }
       error.textContent = "";
@@ -743,6 +777,9 @@
     if (!text) {
       out.textContent = "Write the note first.";
       return;
+    }
+    if (stopped) {
+      return; // its button is disabled; Enter in a field must not send either
     }
     out.textContent = "Sending…";
     P.act({ do: "note", text: text }).then(function (answer) {
