@@ -433,7 +433,8 @@ def _class_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
         help="before class: check that phones can reach this laptop",
         description="Print this laptop's addresses and a free port, then serve a test page to "
         "open on your own phone, on the students' Wi-Fi: the terminal says when a device "
-        "opens it. Enter or Ctrl-C stops it. Needs the [classroom] extra.",
+        "opens it. Enter or Ctrl-C stops it. Exit 0 if a phone opened the page, 1 if none "
+        "did (the check is still to be done). Needs the [classroom] extra.",
     )
     doctor.add_argument(
         "--host",
