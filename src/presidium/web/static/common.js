@@ -908,6 +908,15 @@
     return state.seq < than.seq || (state.seq === than.seq && state.revision < than.revision);
   };
 
+  /* The room's and the teacher's pages: a ballot's progress into their state, and the
+     requests drawn again when it changed (``redraw(paused)``). */
+  P.progressDrawn = function (state, event, redraw) {
+    if (state && P.progressed(state, event)) {
+      // the names of a secret ballot's voters come with the state the stream sends next
+      redraw(state.paused !== null && state.paused !== undefined);
+    }
+  };
+
   P.progressed = function (state, event) {
     var named = event.voted.length || event.waiting.length || !event.of;
     var changed = false;

@@ -25,7 +25,7 @@
       }
       feed.add(seq, event);
       if (event.type === "ballot_progress") {
-        progressed(event);
+        P.progressDrawn(state, event, drawRequests);
       }
       if (event.type === "vote") {
         latestVote = event;
@@ -47,18 +47,6 @@
       P.show($("stopped"), how === "stopped");
     },
   });
-
-  /* A ballot's progress, from its event, into the page's state. */
-  function progressed(event) {
-    if (!state) {
-      return;
-    }
-    if (P.progressed(state, event)) {
-      // the names of a secret ballot's voters come with the state the stream sends next
-      drawRequests(state.paused !== null && state.paused !== undefined);
-    }
-  }
-
 
   /* A state from the stream or a fetch, drawn unless it is older than the one drawn. */
   function use(given) {

@@ -67,18 +67,6 @@
   });
 
   // ------------------------------------------------------------------ the state
-  /* A ballot's progress, from its event, into the page's state. */
-  function progressed(event) {
-    if (!state) {
-      return;
-    }
-    if (P.progressed(state, event)) {
-      // the names of a secret ballot's voters come with the state the stream sends next
-      drawRequests(state.paused !== null && state.paused !== undefined);
-    }
-  }
-
-
   /* A state from the stream or a fetch, drawn unless it is older than the one drawn. */
   function use(given) {
     if (!P.older(given, state)) {
@@ -126,7 +114,7 @@
             secrets.last = seq;
           }
           if (event.type === "ballot_progress") {
-            progressed(event);
+            P.progressDrawn(state, event, drawRequests);
           }
         },
         presence: function (counts) {
