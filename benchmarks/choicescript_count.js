@@ -4,22 +4,25 @@
 //   node choicescript_count.js num=100 game=syn seed=0 showCoverage=false avoidUsedOptions=false
 //
 // randomtest logs one line per choice ("<scene> *choice ..."): they are counted here instead of
-// written out, so that the figure does not include writing them to a pipe. The clock starts at
-// its first "*****Seed" line (the scripts are loaded by then) and stops at "RANDOMTEST PASSED".
+// written out, so that the figure does not include writing them to a pipe. The first
+// playthrough is left out (it parses the scene), as benchmarks/run.py leaves out our first
+// game: the clock starts at randomtest's second "*****Seed" line, and stops at
+// "RANDOMTEST PASSED"; only the choices in between are counted.
 "use strict";
 global.require = require;
 var out = process.stdout;
-var choices = 0, started = null, cpuStart = null, result = null;
+var choices = 0, seeds = 0, started = null, cpuStart = null, result = null;
 console.log = function (msg) {
   var text = String(msg);
   if (text.indexOf(" *choice ") !== -1) {
-    choices++;
+    if (started !== null) choices++;
   } else if (text.lastIndexOf("*****Seed", 0) === 0) {
-    if (started === null) {
+    seeds++;
+    if (seeds === 2) {
       started = process.hrtime.bigint();
       cpuStart = process.cpuUsage();
     }
-  } else if (text === "RANDOMTEST PASSED") {
+  } else if (text === "RANDOMTEST PASSED" && started !== null) {
     var cpu = process.cpuUsage(cpuStart);
     result = {
       choices: choices,
