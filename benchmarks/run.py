@@ -7,10 +7,11 @@
 
 Every figure is the median of several rounds, and figures that are compared are measured in
 alternation (ours, theirs, ours, theirs...), so that a busy machine slows both alike. Times
-are given twice: the wall clock, and the CPU time of the process measured, which another
-program on a shared machine does not inflate. A target is called met only when both say so.
-Each measurement runs in a fresh process, so that one size's garbage does not weigh on the
-next. Measure on a regular install (``pip install .``), not an editable one: see README.md.
+are given twice: the wall clock, and the CPU time of the process measured, which other
+programs on a shared machine inflate much less. A target is called met only when both say
+so. Each measurement runs in a fresh process, so that one size's garbage does not weigh on
+the next. Measure on a regular install (``pip install .``), not an editable one: see
+benchmarks/README.md and docs/performance.md.
 """
 
 from __future__ import annotations
