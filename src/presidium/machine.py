@@ -6,10 +6,12 @@ snake_case ids, and every condition is a compiled expression. No scenario string
 reaches ``transitions``' name resolution (which imports dotted names as code).
 
 The machine is built once per scenario and shared by all its games; every move of every game
-is an event of that machine choosing among its transitions. Our event, transition and
-condition classes (the library's ``event_cls``, ``transition_cls`` and ``condition_cls``)
-keep that choice cheap: the library's logging and callback machinery, which we never use,
-cost three times what the choice itself does.
+is an event of that machine choosing among its transitions, by the library's own
+``Event._process`` and ``Transition._eval_conditions``. Our event, transition and condition
+classes (the library's ``event_cls``, ``transition_cls`` and ``condition_cls``) leave out only
+what we never use and would pay for on every move: an ``EventData`` and a ``partial`` per
+firing, the machine's queue, state enter and exit with their logging, empty lists of
+callbacks, and resolving a condition's name.
 """
 
 from __future__ import annotations
@@ -100,36 +102,34 @@ class _Condition(Condition):
 class _Branch(Transition):
     """One branch of a phase's ``next``: it moves the game when its conditions hold.
 
-    Our states and transitions have no callbacks (no ``prepare``, ``before``, ``after``,
-    ``on_enter`` or ``on_exit``), so the library's ``execute`` would only log each step
-    and run empty lists of callbacks; this one checks the conditions and moves the model.
+    The library's ``_eval_conditions`` checks them. Our states and transitions have no
+    callbacks (no ``prepare``, ``before``, ``after``, ``on_enter`` or ``on_exit``), so the
+    rest of the library's ``execute`` would only log each step, run empty lists of callbacks
+    and look the states up again; here a branch that holds just moves the model.
     """
 
     condition_cls = _Condition
     dest: str  # never None: every branch of ours leads somewhere
 
     def execute(self, move: _Move) -> bool:  # type: ignore[override]  # only ever given a _Move
-        for condition in self.conditions:
-            if not condition.check(move):
-                return False
+        if not self._eval_conditions(move):
+            return False
         move.model.state = self.dest
         return True
 
 
 class _Trigger(Event):
-    """A choice, or a phase's way on. As the library's ``Event`` does, its transitions from
-    the game's state are tried in the author's order and the first whose conditions hold
-    is taken; unlike it, nothing is logged and no ``EventData`` is built per firing."""
+    """A choice, or a phase's way on, fired as the library's ``Event.trigger`` does (its
+    ``_is_valid_source`` and ``_process``: the transitions from the game's state, tried in the
+    author's order, the first whose conditions hold taken), without building an ``EventData``
+    and a ``partial`` per firing or going through the machine's (unused) queue."""
 
     def fire(self, move: _Move) -> bool:
-        state = move.model.state
-        branches = self.transitions.get(state)
-        if branches is None:
-            raise MachineError(f"Can't trigger event {self.name} from state {state}!")
-        for branch in branches:  # noqa: SIM110  (any() and a generator cost more here)
-            if branch.execute(move):
-                return True
-        return False
+        move.state = self.machine.states[move.model.state]
+        move.result = False
+        if self._is_valid_source(move.state):  # raises MachineError where it does not apply
+            self._process(move)
+        return bool(move.result)
 
 
 class _Machine(Machine):
@@ -152,8 +152,6 @@ class _Shared:
         self.state_name = {state: f"s{n}" for n, state in enumerate(ids)}
         self.state_id = {name: state for state, name in self.state_name.items()}
         self.trigger_name: dict[str, str] = {}
-        # Each of our trigger names with the machine's event object for it.
-        self.triggers: dict[str, _Trigger] = {}
         self.initial = self.state_name[scenario.start]
         self.machine = _Machine(
             model=None,
@@ -177,11 +175,6 @@ class _Shared:
                 self.state_name[dest],
                 conditions=[] if branch.when is None else [branch.when.evaluate],
             )
-        events = self.machine.events
-        self.triggers = {
-            trigger: cast(_Trigger, events[internal])
-            for trigger, internal in self.trigger_name.items()
-        }
 
 
 _SHARED: dict[int, _Shared] = {}
@@ -233,7 +226,10 @@ class PhaseMachine:
 
     def fire(self, trigger: str, values: Mapping[str, Any]) -> str:
         """Fire ``trigger`` with the game's values; return the new phase or ending id."""
-        event = self.shared.triggers.get(trigger)
+        # The machine's event as it is now (not one kept aside), so that the machine alone
+        # says which moves exist.
+        internal = self.shared.trigger_name.get(trigger, "")
+        event = cast("_Trigger | None", self.machine.events.get(internal))
         if event is None:
             raise PresidiumError(f"the scenario cannot go on from '{self.state}' by '{trigger}'")
         move = self.move
