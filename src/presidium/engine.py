@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import weakref
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from presidium import events as ev
@@ -27,6 +27,7 @@ from presidium.conditions import INT, Compiled, CompiledEffect
 from presidium.errors import GameOver, IllegalChoice, PresidiumError
 from presidium.machine import PhaseMachine, trigger_name
 from presidium.model import Choice, Outcome, Phase, Scenario, TextPart, Variable, Vote
+from presidium.records import record
 
 if TYPE_CHECKING:
     from presidium.actions import Action
@@ -83,7 +84,7 @@ class HistoryDice:
         return next((i for i, w in enumerate(weights) if w > 0), 0), 0
 
 
-@dataclass(frozen=True)
+@record
 class TrailEntry:
     """One decision of the game, for the debrief: what was chosen and what history did."""
 
@@ -117,7 +118,7 @@ class TrailEntry:
         return self.chance is not None and not self.chance[1]
 
 
-@dataclass(frozen=True)
+@record
 class Snapshot:
     """Everything needed to put a game back exactly as it was (for undo and exploration)."""
 
@@ -189,6 +190,8 @@ class Game:
         # conditional text and scripted offer as it happens. ``None`` in play: no cost.
         self.trace: list[tuple[str, Any, Any, Any]] | None = None
         self._watched = watched(scenario)
+        self._fixed = _fixed(scenario)
+        self._unsettled = False  # a scene said since the last _settle waits to be settled
         if seating is not None and seating.mode != "solo":
             from presidium.classgame import ClassGame
 
@@ -261,6 +264,8 @@ class Game:
         phase = self.phase
         if phase is None:
             return ()
+        if phase.id in self._fixed.options:
+            return self._fixed.options[phase.id]
         offered: list[ev.Option] = []
         for choice in phase.choices:
             available = choice.when is None or bool(choice.when.evaluate(self.values))
@@ -283,11 +288,25 @@ class Game:
                     odds,
                 )
             )
+        if not any(c.when is not None or c.chance is not None for c in phase.choices):
+            self._fixed.options[phase.id] = tuple(offered)  # the same in every game
         return tuple(offered)
 
     def status(self) -> ev.Status:
         phase = self.phase
-        lines = []
+        fixed = self._fixed
+        if fixed.plain:  # nothing in it changes with the values: the same for every game
+            here = phase.id if phase else None
+            status = fixed.status.get(here)
+            if status is None:
+                status = fixed.status[here] = ev.Status(
+                    phase.date if phase else None,
+                    phase.date_label if phase else None,
+                    (),
+                    phase is None or phase.id not in self._live,
+                )
+            return status
+        lines: list[ev.StatusLine] = []
         for item in self.scenario.status:
             if item.variable is not None:
                 var = self.scenario.variables[item.variable]
@@ -311,7 +330,7 @@ class Game:
 
     def targets(self) -> tuple[ev.TargetLine, ...]:
         """The targets of the side played in a solo game, each met or not as things stand."""
-        if self.room is not None:
+        if self.room is not None or not self._fixed.targets:
             return ()
         return tuple(
             ev.TargetLine(side.id, target.label, bool(target.when.evaluate(self.values)))
@@ -387,12 +406,12 @@ class Game:
         if phase is None or self.pending is None:
             raise IllegalChoice("no decision is waiting; call start() first")
         choice = phase.choice(choice_id)
-        offered = {o.id: o for o in self.pending.options}
-        if choice is None or choice_id not in offered:
+        offered = next((o for o in self.pending.options if o.id == choice_id), None)
+        if choice is None or offered is None:
             raise IllegalChoice(f"'{choice_id}' is not a choice in phase '{phase.id}'")
         out: list[ev.Event] = []
-        if not offered[choice_id].available:
-            out.append(ev.Refused(choice_id, offered[choice_id].reason or ""))
+        if not offered.available:
+            out.append(ev.Refused(choice_id, offered.reason or ""))
             return out
         self.pending = None
         self._since_decision = len(self.scenes)
@@ -435,6 +454,9 @@ class Game:
         not only on the map of phases, so it is known for certain only once the run has
         stopped: at a human's decision ("later") or at an ending ("none").
         """
+        if self.room is None and not self._unsettled:
+            return out
+        self._unsettled = False
         waiting = self.pending is not None or (self.room is not None and self.room.waiting())
         after = "later" if waiting else "none"
         return [
@@ -450,8 +472,9 @@ class Game:
             return
         passed: list[str] = []
         for _ in range(MAX_AUTOMATIC_STEPS):
-            passed.append(self.machine.state)
-            if self.machine.state in self.scenario.endings:
+            state = self.machine.state
+            passed.append(state)
+            if state in self.scenario.endings:
                 self._end(out)
                 return
             phase = self.phase
@@ -461,14 +484,21 @@ class Game:
                 continue
             assert phase.by is not None
             if phase.by in self.humans:
-                options = self.options()
-                if not any(o.available for o in options):
-                    raise PresidiumError(f"phase '{phase.id}' offers {phase.by} nothing to choose")
-                prompt = phase.prompt or "What do you do?"
-                self.pending = ev.DecisionNeeded(
-                    phase.by, self.scenario.seat_name(phase.by), phase.id, prompt, options
-                )
-                out.append(self.pending)
+                decision = self._fixed.decisions.get(phase.id)
+                if decision is None:
+                    options = self.options()
+                    if not any(o.available for o in options):
+                        raise PresidiumError(
+                            f"phase '{phase.id}' offers {phase.by} nothing to choose"
+                        )
+                    prompt = phase.prompt or "What do you do?"
+                    decision = ev.DecisionNeeded(
+                        phase.by, self.scenario.seat_name(phase.by), phase.id, prompt, options
+                    )
+                    if phase.id in self._fixed.options:
+                        self._fixed.decisions[phase.id] = decision
+                self.pending = decision
+                out.append(decision)
                 return
             self._take(phase, self._scripted(phase), "script", out)
         raise PresidiumError(_endless(passed))
@@ -510,6 +540,7 @@ class Game:
         if self.room is not None:
             by = self.room.before_decision(by, self.emitted + len(out))
         seat = phase.by or ""
+        seat_name = self.scenario.seat_name(seat)
         # A documented choice that is not the phase's single 'history' says so with
         # 'counterfactual: false', and is not shown as leaving history.
         historical = (
@@ -520,7 +551,7 @@ class Game:
         out.append(
             ev.ChoiceMade(
                 seat,
-                self.scenario.seat_name(seat),
+                seat_name,
                 phase.id,
                 choice.id,
                 choice.label,
@@ -582,14 +613,17 @@ class Game:
                 documented=choice.id != phase.history and not choice.counterfactual,
             )
         )
-        cause = f"{self.scenario.seat_name(seat)}'s choice '{choice.label}'"
-        why = Why(
-            "chance" if rolled else "choice",
-            choice.label,
-            seat,
-            self.scenario.seat_name(seat),
-            None if rolled is None else ("success" if rolled[1] else "failure"),
-        )
+        cause, why = "", None  # what a class is told moved a stance; what solo play's panel says
+        if self.room is not None:
+            cause = f"{seat_name}'s choice '{choice.label}'"
+        elif self._watched:
+            why = Why(
+                "chance" if rolled else "choice",
+                choice.label,
+                seat,
+                seat_name,
+                None if rolled is None else ("success" if rolled[1] else "failure"),
+            )
         self._apply_outcome(outcome, choice.counterfactual, out, cause, why)
         self._phase = self.scenario.phases.get(self.machine.fire(trigger, self.values))
         self._enter(out)
@@ -617,8 +651,13 @@ class Game:
             self.trace.append(("phase", phase, None, None))
         self.scenes.append(phase.id)
         kept: list[ev.Event] = []  # said after the scene it belongs to
-        self._apply(phase.effects, kept, f"the scene '{phase.title}'", Why("scene", phase.title))
+        if phase.effects:
+            self._apply(
+                phase.effects, kept, f"the scene '{phase.title}'", Why("scene", phase.title)
+            )
         decision = "here" if phase.choices and phase.by in self.humans else UNSETTLED
+        if decision == UNSETTLED:
+            self._unsettled = True
         out.append(
             ev.PhaseStarted(
                 phase.id,
@@ -704,7 +743,7 @@ class Game:
         solo game, each value of the status panel that moved is said with ``why``
         (``Changed``), and each that an effect pushed against its bound without moving it
         (``AtLimit``; ``pressed`` collects which bound, by variable)."""
-        if why is not None and out is not None and self.room is None and effects:
+        if why is not None and out is not None and self.room is None and effects and self._watched:
             before = [self.values[name] for name, _ in self._watched]
             held: dict[str, str] = {}
             self._apply(effects, out, cause, pressed=held)
@@ -777,12 +816,18 @@ class Game:
         values, trace = self.values, self.trace
         chosen = []
         for part in parts:
-            shown = part.when is None or bool(part.when.evaluate(values))
-            if trace is not None and part.when is not None:
-                trace.append(("text", part, shown, dict(values)))
-            if shown and part.text.strip():
-                prefix = COUNTERFACTUAL_MARK if part.counterfactual else ""
-                chosen.append(prefix + self._fill(part.text.strip()))
+            when = part.when
+            if when is not None:
+                shown = bool(when.evaluate(values))
+                if trace is not None:
+                    trace.append(("text", part, shown, dict(values)))
+                if not shown:
+                    continue
+            text = part.text.strip()
+            if text:
+                if "{" in text or "}" in text:
+                    text = self._fill(text)
+                chosen.append(COUNTERFACTUAL_MARK + text if part.counterfactual else text)
         return "\n\n".join(chosen)
 
     def _fill(self, text: str) -> str:
@@ -800,7 +845,7 @@ def _set_by_vote(name: str) -> CompiledEffect:
     return CompiledEffect(f"{name} = (the vote)", name, "=", _BY_VOTE)
 
 
-@dataclass(frozen=True)
+@record
 class Why:
     """What applies a set of effects, for the ``Changed`` events they cause."""
 
@@ -809,6 +854,33 @@ class Why:
     seat: str | None = None
     seat_name: str | None = None
     outcome: str | None = None
+
+
+class _Fixed:
+    """What every game of one scenario shows alike, worked out once and shared by its games."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        # The options of each phase whose choices have no condition and no chance, by phase,
+        # filled in as games first reach it. Records are read-only, so games share them.
+        self.options: dict[str, tuple[ev.Option, ...]] = {}
+        # The decision of each of those phases, once a game has been asked it.
+        self.decisions: dict[str, ev.DecisionNeeded] = {}
+        self.targets = any(side.targets for side in scenario.sides.values())
+        # No status panel lines and no targets: a phase's status is the same in every game.
+        self.plain = not scenario.status and not self.targets
+        self.status: dict[str | None, ev.Status] = {}
+
+
+_FIXED: dict[int, _Fixed] = {}
+
+
+def _fixed(scenario: Scenario) -> _Fixed:
+    key = id(scenario)
+    fixed = _FIXED.get(key)
+    if fixed is None:
+        fixed = _FIXED[key] = _Fixed(scenario)
+        weakref.finalize(scenario, _FIXED.pop, key, None)
+    return fixed
 
 
 def watched(scenario: Scenario) -> tuple[tuple[str, str], ...]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, field
 from typing import Any
+
+from presidium.records import record
 
 PUBLIC: tuple[str, ...] = ()
 TEACHER = "teacher"
@@ -15,7 +17,7 @@ def for_role(seat: str) -> str:
     return f"role:{seat}"
 
 
-@dataclass(frozen=True)
+@record
 class Event:
     type: str = field(init=False, default="event")
     # Who may see it: () everyone; else any of "role:SEAT", "teacher", "sealed". A solo game's
@@ -39,7 +41,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-@dataclass(frozen=True)
+@record
 class PhaseStarted(Event):
     phase: str
     title: str
@@ -57,13 +59,13 @@ class PhaseStarted(Event):
     type: str = field(init=False, default="phase")
 
 
-@dataclass(frozen=True)
+@record
 class StatusLine:
     label: str
     value: str
 
 
-@dataclass(frozen=True)
+@record
 class TargetLine:
     """One of a side's targets, and whether the game's state meets it now."""
 
@@ -72,7 +74,7 @@ class TargetLine:
     met: bool
 
 
-@dataclass(frozen=True)
+@record
 class Status(Event):
     date: str | None
     date_label: str | None
@@ -92,7 +94,7 @@ class Status(Event):
         return body
 
 
-@dataclass(frozen=True)
+@record
 class Changed(Event):
     """A value of the status panel moved (solo play), and what moved it, so that a front end
     can say in one line why a number changed.
@@ -116,7 +118,7 @@ class Changed(Event):
     type: str = field(init=False, default="changed")
 
 
-@dataclass(frozen=True)
+@record
 class AtLimit(Changed):
     """An effect pushed a value of the status panel past its declared bound, and so it did not
     move: without this, a player whose choice added to a number already at its maximum sees
@@ -129,7 +131,7 @@ class AtLimit(Changed):
     type: str = field(init=False, default="at_limit")
 
 
-@dataclass(frozen=True)
+@record
 class Ballot:
     voter: str
     name: str
@@ -142,7 +144,7 @@ class Ballot:
         return f"[Counterfactual] {self.reason}" if self.counterfactual else self.reason
 
 
-@dataclass(frozen=True)
+@record
 class BlocBallot:
     label: str
     votes_for: int
@@ -151,7 +153,7 @@ class BlocBallot:
     reason: str
 
 
-@dataclass(frozen=True)
+@record
 class VoteHeld(Event):
     vote: str
     title: str
@@ -166,7 +168,7 @@ class VoteHeld(Event):
     type: str = field(init=False, default="vote")
 
 
-@dataclass(frozen=True)
+@record
 class Option:
     """A choice as offered now. ``available`` false: shown with ``reason``, cannot be taken."""
 
@@ -181,7 +183,7 @@ class Option:
     odds: tuple[tuple[str, int], ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class DecisionNeeded(Event):
     seat: str
     seat_name: str
@@ -200,7 +202,7 @@ class DecisionNeeded(Event):
         return body
 
 
-@dataclass(frozen=True)
+@record
 class ChoiceMade(Event):
     seat: str
     seat_name: str
@@ -212,7 +214,7 @@ class ChoiceMade(Event):
     type: str = field(init=False, default="choice")
 
 
-@dataclass(frozen=True)
+@record
 class ChanceRolled(Event):
     """A chance decided. With more than two outcomes, ``outcome`` names the one the dice gave,
     ``percent`` is its odds, ``odds`` every outcome's, and ``success`` means the first (the
@@ -233,14 +235,14 @@ class ChanceRolled(Event):
         return body
 
 
-@dataclass(frozen=True)
+@record
 class Narration(Event):
     text: str
     counterfactual: bool
     type: str = field(init=False, default="narration")
 
 
-@dataclass(frozen=True)
+@record
 class Refused(Event):
     """An in-fiction refusal: the choice exists but cannot be taken now. Nothing changed."""
 
@@ -249,7 +251,7 @@ class Refused(Event):
     type: str = field(init=False, default="refused")
 
 
-@dataclass(frozen=True)
+@record
 class Fate:
     actor: str
     name: str
@@ -258,7 +260,7 @@ class Fate:
     confidence: str | None
 
 
-@dataclass(frozen=True)
+@record
 class GameEnded(Event):
     ending: str
     title: str
@@ -278,7 +280,7 @@ class GameEnded(Event):
 
 
 # ---------------------------------------------------------------- classroom (several people)
-@dataclass(frozen=True)
+@record
 class RequestOpened(Event):
     """The game waits (``blocking``) or listens for someone: a decision, a ballot, a floor or
     a rating. ``roles``: the seats that may act on it."""
@@ -296,7 +298,7 @@ class RequestOpened(Event):
     type: str = field(init=False, default="request")
 
 
-@dataclass(frozen=True)
+@record
 class RequestClosed(Event):
     request: str
     kind: str
@@ -306,7 +308,7 @@ class RequestClosed(Event):
     type: str = field(init=False, default="closed")
 
 
-@dataclass(frozen=True)
+@record
 class Advised(Event):
     request: str
     seat: str
@@ -316,7 +318,7 @@ class Advised(Event):
     type: str = field(init=False, default="advised")
 
 
-@dataclass(frozen=True)
+@record
 class HandsCounted(Event):
     request: str
     counts: tuple[tuple[str, int], ...]  # choice -> hands, in the order offered
@@ -325,7 +327,7 @@ class HandsCounted(Event):
     type: str = field(init=False, default="hands")
 
 
-@dataclass(frozen=True)
+@record
 class BallotProgress(Event):
     """Who has voted (open and simultaneous ballots), or only how many (secret)."""
 
@@ -337,7 +339,7 @@ class BallotProgress(Event):
     type: str = field(init=False, default="ballot_progress")
 
 
-@dataclass(frozen=True)
+@record
 class BallotCast(Event):
     """An open ballot's vote, shown to the room as it is cast."""
 
@@ -349,7 +351,7 @@ class BallotCast(Event):
     type: str = field(init=False, default="ballot_cast")
 
 
-@dataclass(frozen=True)
+@record
 class BallotReceived(Event):
     """To the voter: your ballot is in, and can be changed until the ballot closes."""
 
@@ -359,7 +361,7 @@ class BallotReceived(Event):
     type: str = field(init=False, default="ballot_received")
 
 
-@dataclass(frozen=True)
+@record
 class FloorMove(Event):
     """A move was made on the floor (to the role and the teacher); it resolves at close."""
 
@@ -372,7 +374,7 @@ class FloorMove(Event):
     type: str = field(init=False, default="floor_move")
 
 
-@dataclass(frozen=True)
+@record
 class MoveResolved(Event):
     seat: str
     name: str
@@ -384,7 +386,7 @@ class MoveResolved(Event):
     type: str = field(init=False, default="move_resolved")
 
 
-@dataclass(frozen=True)
+@record
 class Declared(Event):
     seat: str
     name: str
@@ -394,7 +396,7 @@ class Declared(Event):
     type: str = field(init=False, default="declared")
 
 
-@dataclass(frozen=True)
+@record
 class Argued(Event):
     """A role argues with an actor (the text goes to the teacher, who rates it)."""
 
@@ -410,7 +412,7 @@ class Argued(Event):
 MOVED, ALREADY, UNMOVED = "moved", "already", "unmoved"
 
 
-@dataclass(frozen=True)
+@record
 class Rated(Event):
     request: str
     seat: str
@@ -429,7 +431,7 @@ class Rated(Event):
     type: str = field(init=False, default="rated")
 
 
-@dataclass(frozen=True)
+@record
 class NoteSent(Event):
     seat: str
     name: str
@@ -437,7 +439,7 @@ class NoteSent(Event):
     type: str = field(init=False, default="note")
 
 
-@dataclass(frozen=True)
+@record
 class Revealed(Event):
     """Private knowledge reaching a role when a scene starts (an envelope, on paper)."""
 
@@ -451,7 +453,7 @@ class Revealed(Event):
     type: str = field(init=False, default="revealed")
 
 
-@dataclass(frozen=True)
+@record
 class Injected(Event):
     """The teacher's event, from those the scenario offers."""
 
@@ -463,7 +465,7 @@ class Injected(Event):
     type: str = field(init=False, default="injected")
 
 
-@dataclass(frozen=True)
+@record
 class Ruling(Event):
     """The teacher set a value, overruled a decision or took an action back, with a reason."""
 
@@ -494,7 +496,7 @@ def taken_back(events: list[Event]) -> frozenset[int]:
     return frozenset(gone)
 
 
-@dataclass(frozen=True)
+@record
 class Paused(Event):
     """The teacher paused the game: no student's action is taken until it goes on."""
 
@@ -502,14 +504,14 @@ class Paused(Event):
     type: str = field(init=False, default="paused")
 
 
-@dataclass(frozen=True)
+@record
 class Resumed(Event):
     """The game goes on after a pause."""
 
     type: str = field(init=False, default="resumed")
 
 
-@dataclass(frozen=True)
+@record
 class SeatChanged(Event):
     seat: str
     name: str
@@ -517,14 +519,14 @@ class SeatChanged(Event):
     type: str = field(init=False, default="seat")
 
 
-@dataclass(frozen=True)
+@record
 class Concluded(Event):
     """The bell: every seat is played by the script to an ending."""
 
     type: str = field(init=False, default="concluded")
 
 
-@dataclass(frozen=True)
+@record
 class ObjectiveResult:
     id: str
     text: str
@@ -533,7 +535,7 @@ class ObjectiveResult:
     comment: str | None  # the objective's ``achieved`` or ``failed`` text
 
 
-@dataclass(frozen=True)
+@record
 class ObjectivesScored(Event):
     """At the end: one seated role's objectives (to that role and the teacher until revealed)."""
 

@@ -2,17 +2,26 @@
 
 This is the one module that imports ``transitions`` and the one place that decides which
 phase follows which. We hand it only our own compiled model: state names are validated
-snake_case ids, and every condition is a closure over a compiled expression. No scenario
-string ever reaches ``transitions``' name resolution (which imports dotted names as code).
+snake_case ids, and every condition is a compiled expression. No scenario string ever
+reaches ``transitions``' name resolution (which imports dotted names as code).
+
+The machine is built once per scenario and shared by all its games; every move of every game
+is an event of that machine choosing among its transitions, by the library's own
+``Event._process`` and ``Transition._eval_conditions``. Our event, transition and condition
+classes (the library's ``event_cls``, ``transition_cls`` and ``condition_cls``) leave out only
+what we never use and would pay for on every move: an ``EventData`` and a ``partial`` per
+firing, the machine's queue, state enter and exit with their logging, empty lists of
+callbacks, and resolving a condition's name.
 """
 
 from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, cast
 
-from transitions import Machine, MachineError
+from transitions import Event, Machine, MachineError, Transition
+from transitions.core import Condition, EventData
 
 from presidium.errors import PresidiumError
 from presidium.model import Branch, Scenario
@@ -34,13 +43,6 @@ def trigger_name(phase: str, choice: str | None = None, result: str | None = Non
     if result:
         parts.append(result)
     return "__".join(parts)
-
-
-def _condition(branch: Branch) -> list[str | Callable[..., bool | None]]:
-    if branch.when is None:
-        return []
-    evaluate = branch.when.evaluate
-    return [lambda values: bool(evaluate(values))]
 
 
 def transitions_of(scenario: Scenario) -> list[tuple[str, str, str, Branch]]:
@@ -68,6 +70,75 @@ def transitions_of(scenario: Scenario) -> list[tuple[str, str, str, Branch]]:
     return edges
 
 
+class _Move(EventData):
+    """One game's attempt to move, as ``transitions`` passes it to conditions: the game's
+    position (``model``) and the values its branches' conditions read. Each game keeps one
+    and fills in the values each time an event fires."""
+
+    model: PhaseModel
+
+    def __init__(self, machine: Machine, model: PhaseModel) -> None:
+        super().__init__(None, None, machine, model, (), {})
+        self.values: Mapping[str, Any] = {}
+
+
+class _Condition(Condition):
+    """A branch's ``when``: our compiled expression, called with the game's values.
+
+    The library's own ``Condition`` resolves its function first, and a string there would be
+    looked up on the model or imported as a dotted name; ours only ever holds a callable.
+    """
+
+    def __init__(self, func: Callable[[Mapping[str, Any]], Any], target: bool = True) -> None:
+        if not callable(func):
+            raise TypeError("a phase machine's condition must be a compiled expression")
+        super().__init__(func, target)
+        self.holds = func
+
+    def check(self, move: _Move) -> bool:  # type: ignore[override]  # only ever given a _Move
+        return bool(self.holds(move.values)) == self.target
+
+
+class _Branch(Transition):
+    """One branch of a phase's ``next``: it moves the game when its conditions hold.
+
+    The library's ``_eval_conditions`` checks them. Our states and transitions have no
+    callbacks (no ``prepare``, ``before``, ``after``, ``on_enter`` or ``on_exit``), so the
+    rest of the library's ``execute`` would only log each step, run empty lists of callbacks
+    and look the states up again; here a branch that holds just moves the model.
+    """
+
+    condition_cls = _Condition
+    dest: str  # never None: every branch of ours leads somewhere
+
+    def execute(self, move: _Move) -> bool:  # type: ignore[override]  # only ever given a _Move
+        if not self._eval_conditions(move):
+            return False
+        move.model.state = self.dest
+        return True
+
+
+class _Trigger(Event):
+    """A choice, or a phase's way on, fired as the library's ``Event.trigger`` does (its
+    ``_is_valid_source`` and ``_process``: the transitions from the game's state, tried in the
+    author's order, the first whose conditions hold taken), without building an ``EventData``
+    and a ``partial`` per firing or going through the machine's (unused) queue."""
+
+    def fire(self, move: _Move) -> bool:
+        move.state = self.machine.states[move.model.state]
+        move.result = False
+        if self._is_valid_source(move.state):  # raises MachineError where it does not apply
+            self._process(move)
+        return bool(move.result)
+
+
+class _Machine(Machine):
+    """A ``transitions`` machine whose events and transitions are the classes above."""
+
+    event_cls = _Trigger
+    transition_cls = _Branch
+
+
 class _Shared:
     """The transitions machine of one scenario, built once and shared by all its games.
 
@@ -82,7 +153,7 @@ class _Shared:
         self.state_id = {name: state for state, name in self.state_name.items()}
         self.trigger_name: dict[str, str] = {}
         self.initial = self.state_name[scenario.start]
-        self.machine = Machine(
+        self.machine = _Machine(
             model=None,
             states=list(self.state_id),
             initial=self.initial,
@@ -102,7 +173,7 @@ class _Shared:
                 internal,
                 self.state_name[source],
                 self.state_name[dest],
-                conditions=_condition(branch),
+                conditions=[] if branch.when is None else [branch.when.evaluate],
             )
 
 
@@ -125,6 +196,7 @@ class PhaseMachine:
         self.shared = _shared(scenario)
         self.machine = self.shared.machine
         self.model = PhaseModel(self.shared.initial)
+        self.move = _Move(self.machine, self.model)
 
     @property
     def state(self) -> str:
@@ -154,11 +226,16 @@ class PhaseMachine:
 
     def fire(self, trigger: str, values: Mapping[str, Any]) -> str:
         """Fire ``trigger`` with the game's values; return the new phase or ending id."""
-        internal = self.shared.trigger_name.get(trigger)
-        if internal is None:
+        # The machine's event as it is now (not one kept aside), so that the machine alone
+        # says which moves exist.
+        internal = self.shared.trigger_name.get(trigger, "")
+        event = cast("_Trigger | None", self.machine.events.get(internal))
+        if event is None:
             raise PresidiumError(f"the scenario cannot go on from '{self.state}' by '{trigger}'")
+        move = self.move
+        move.event, move.values = event, values
         try:
-            moved = self.machine.events[internal].trigger(self.model, values)
+            moved = event.fire(move)
         except MachineError as exc:
             raise PresidiumError(
                 f"the scenario cannot go on from '{self.state}' by '{trigger}'"
