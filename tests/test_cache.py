@@ -157,3 +157,91 @@ def test_an_entry_that_is_no_regular_file_is_a_miss_and_never_hangs(
     )
     assert child.returncode == 0, child.stderr
     assert compile_file(path).scenario is not None
+
+
+def strings_in(root: object) -> list[str]:
+    """Every string reachable from a compiled scenario, once per place that holds it."""
+    import dataclasses
+
+    found: list[str] = []
+    stack, seen = [root], set()
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found.append(item)
+            continue
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if dataclasses.is_dataclass(item):
+            stack += [getattr(item, f.name) for f in dataclasses.fields(item)]
+        elif isinstance(item, dict):
+            stack += [*item.keys(), *item.values()]
+        elif isinstance(item, (tuple, list, set, frozenset)):
+            stack += list(item)
+    return found
+
+
+def test_a_text_written_many_times_is_held_once_compiled_and_cached(
+    cache_dir: Path, tmp_path: Path
+) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import syn
+
+    path = tmp_path / "syn.yaml"
+    path.write_text(syn.build(60), encoding="utf-8")
+    for result in (compile_file(path), compile_file(path)):  # compiled, then from the cache
+        assert result.scenario is not None
+        texts = [s for s in strings_in(result.scenario) if s == "Khrushchev nods at you."]
+        assert len(texts) == 60  # in every scene
+        assert len({id(s) for s in texts}) == 1
+
+
+def test_a_forged_rebuild_of_something_else_is_refused(cache_dir: Path, tmp_path: Path) -> None:
+    """The cache rebuilds the model's objects through one function: it builds model objects
+    only, whatever class an entry names."""
+    path = tmp_path / "door.yaml"
+    path.write_text(docs_example())
+    compile_file(path)
+    for target in (b"cbuiltins\nset\n", b"cpresidium.diagnostics\nDiagnostic\n"):
+        payload = (
+            b"cpresidium.model\n_rebuilt\n(" + target + b"S'f'\nI1\nI1\nS'x'\ntR."
+        )  # _rebuilt(target, 'f', 1, 1, 'x')
+        entry_for(path).write_bytes(payload)
+        assert cache.load(path.read_bytes(), str(path)) is None
+        assert compile_file(path).scenario is not None
+
+
+def test_presidium_as_the_program_stops_the_collector_rescanning_a_loaded_scenario(
+    cache_dir: Path, tmp_path: Path
+) -> None:
+    """A loaded scenario lives as long as the program: the collector is told to leave it
+    (``gc.freeze``) when presidium is the program, and only then."""
+    import gc
+    import subprocess
+    import sys
+
+    path = tmp_path / "door.yaml"
+    path.write_text(docs_example())
+    code = (
+        "import gc, sys\n"
+        "from presidium import launch\n"
+        "sys.argv = ['presidium', 'validate', sys.argv[1]]\n"
+        "code = launch.main()\n"
+        "print(code, gc.get_freeze_count() > 0)\n"
+    )
+    for _ in range(2):  # compiled, then from the cache
+        child = subprocess.run(
+            [sys.executable, "-c", code, str(path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "PRESIDIUM_CACHE_DIR": str(cache_dir)},
+            check=False,
+        )
+        assert child.stdout.split()[-2:] == ["0", "True"], child.stderr
+    before = gc.get_freeze_count()
+    compile_file(path)  # presidium as a library: the collector is left alone
+    assert gc.get_freeze_count() == before

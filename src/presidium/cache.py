@@ -68,6 +68,7 @@ def _allowed() -> frozenset[tuple[str, str]]:
 
     names = {("builtins", "set"), ("builtins", "frozenset")}
     names |= {("presidium.model", n) for n, v in vars(model).items() if dataclasses.is_dataclass(v)}
+    names.add(("presidium.model", "_rebuilt"))
     names |= {("presidium.diagnostics", n) for n in ("Diagnostic", "_span")}
     names |= {
         ("presidium.conditions", n) for n in ("VarType", "Scope", "_recompile", "_recompile_effect")
