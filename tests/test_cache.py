@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 from pathlib import Path
@@ -161,8 +162,6 @@ def test_an_entry_that_is_no_regular_file_is_a_miss_and_never_hangs(
 
 def strings_in(root: object) -> list[str]:
     """Every string reachable from a compiled scenario, once per place that holds it."""
-    import dataclasses
-
     found: list[str] = []
     stack, seen = [root], set()
     while stack:
@@ -245,3 +244,51 @@ def test_presidium_as_the_program_stops_the_collector_rescanning_a_loaded_scenar
     before = gc.get_freeze_count()
     compile_file(path)  # presidium as a library: the collector is left alone
     assert gc.get_freeze_count() == before
+
+
+def test_a_large_scenario_is_written_in_parts_and_reads_back_whole(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large scenario's phases go into the entry in parts (so that loading it never holds
+    every constructor's arguments at once); it loads and plays exactly as compiled."""
+    monkeypatch.setattr(cache, "PHASES_PER_PART", 3)
+    first = compile_file(SCENARIO_1957)
+    assert first.scenario is not None and len(first.scenario.phases) > 6
+    entry = entry_for(Path(str(SCENARIO_1957)))
+    with entry.open("rb") as handle:
+        parts = [cache._Unpickler(handle).load() for _ in range(3)]
+    assert all(type(part) is tuple and len(part) == 3 for part in parts)
+    second = cache.load(Path(SCENARIO_1957).read_bytes(), str(SCENARIO_1957))
+    assert second is not None
+    assert list(second[0].phases) == list(first.scenario.phases)
+    assert play(second[0]) == play(first.scenario)
+
+
+def test_an_entry_in_parts_that_does_not_add_up_is_refused(
+    cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "PHASES_PER_PART", 1)
+    path = tmp_path / "door.yaml"
+    path.write_text(docs_example())
+    compiled = compile_file(path)
+    scenario = compiled.scenario
+    assert scenario is not None and len(scenario.phases) >= 2
+    phases = tuple(scenario.phases.values())
+    whole = (scenario, compiled.diagnostics)
+    emptied = (dataclasses.replace(scenario, phases={}), compiled.diagnostics)
+    cases = {
+        "phases in parts and in the scenario": [phases[:1], whole],
+        "a phase twice": [phases, phases[:1], emptied],
+        "something after the end": [phases, emptied, phases],
+        "a part that is no phase": [(scenario.endings,), emptied],
+        "no end": [phases],
+    }
+    for case, pickles in cases.items():
+        entry_for(path).write_bytes(
+            b"".join(pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL) for p in pickles)
+        )
+        assert cache.load(path.read_bytes(), str(path)) is None, case
+    entry_for(path).write_bytes(
+        b"".join(pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL) for p in [phases, emptied])
+    )
+    assert cache.load(path.read_bytes(), str(path)) is not None  # the same, added up right
