@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 from pathlib import Path
@@ -157,3 +158,137 @@ def test_an_entry_that_is_no_regular_file_is_a_miss_and_never_hangs(
     )
     assert child.returncode == 0, child.stderr
     assert compile_file(path).scenario is not None
+
+
+def strings_in(root: object) -> list[str]:
+    """Every string reachable from a compiled scenario, once per place that holds it."""
+    found: list[str] = []
+    stack, seen = [root], set()
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found.append(item)
+            continue
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if dataclasses.is_dataclass(item):
+            stack += [getattr(item, f.name) for f in dataclasses.fields(item)]
+        elif isinstance(item, dict):
+            stack += [*item.keys(), *item.values()]
+        elif isinstance(item, (tuple, list, set, frozenset)):
+            stack += list(item)
+    return found
+
+
+def test_a_text_written_many_times_is_held_once_compiled_and_cached(
+    cache_dir: Path, tmp_path: Path
+) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import syn
+
+    path = tmp_path / "syn.yaml"
+    path.write_text(syn.build(60), encoding="utf-8")
+    for result in (compile_file(path), compile_file(path)):  # compiled, then from the cache
+        assert result.scenario is not None
+        texts = [s for s in strings_in(result.scenario) if s == "Khrushchev nods at you."]
+        assert len(texts) == 60  # in every scene
+        assert len({id(s) for s in texts}) == 1
+
+
+def test_a_forged_rebuild_of_something_else_is_refused(cache_dir: Path, tmp_path: Path) -> None:
+    """The cache rebuilds the model's objects through one function: it builds model objects
+    only, whatever class an entry names."""
+    path = tmp_path / "door.yaml"
+    path.write_text(docs_example())
+    compile_file(path)
+    for target in (b"cbuiltins\nset\n", b"cpresidium.diagnostics\nDiagnostic\n"):
+        payload = (
+            b"cpresidium.model\n_rebuilt\n(" + target + b"S'f'\nI1\nI1\nS'x'\ntR."
+        )  # _rebuilt(target, 'f', 1, 1, 'x')
+        entry_for(path).write_bytes(payload)
+        assert cache.load(path.read_bytes(), str(path)) is None
+        assert compile_file(path).scenario is not None
+
+
+def test_presidium_as_the_program_stops_the_collector_rescanning_a_loaded_scenario(
+    cache_dir: Path, tmp_path: Path
+) -> None:
+    """A loaded scenario lives as long as the program: the collector is told to leave it
+    (``gc.freeze``) when presidium is the program, and only then."""
+    import gc
+    import subprocess
+    import sys
+
+    path = tmp_path / "door.yaml"
+    path.write_text(docs_example())
+    code = (
+        "import gc, sys\n"
+        "from presidium import launch\n"
+        "sys.argv = ['presidium', 'validate', sys.argv[1]]\n"
+        "code = launch.main()\n"
+        "print(code, gc.get_freeze_count() > 0)\n"
+    )
+    for _ in range(2):  # compiled, then from the cache
+        child = subprocess.run(
+            [sys.executable, "-c", code, str(path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "PRESIDIUM_CACHE_DIR": str(cache_dir)},
+            check=False,
+        )
+        assert child.stdout.split()[-2:] == ["0", "True"], child.stderr
+    before = gc.get_freeze_count()
+    compile_file(path)  # presidium as a library: the collector is left alone
+    assert gc.get_freeze_count() == before
+
+
+def test_a_large_scenario_is_written_in_parts_and_reads_back_whole(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large scenario's phases go into the entry in parts (so that loading it never holds
+    every constructor's arguments at once); it loads and plays exactly as compiled."""
+    monkeypatch.setattr(cache, "PHASES_PER_PART", 3)
+    first = compile_file(SCENARIO_1957)
+    assert first.scenario is not None and len(first.scenario.phases) > 6
+    entry = entry_for(Path(str(SCENARIO_1957)))
+    with entry.open("rb") as handle:
+        parts = [cache._Unpickler(handle).load() for _ in range(3)]
+    assert all(type(part) is tuple and len(part) == 3 for part in parts)
+    second = cache.load(Path(SCENARIO_1957).read_bytes(), str(SCENARIO_1957))
+    assert second is not None
+    assert list(second[0].phases) == list(first.scenario.phases)
+    assert play(second[0]) == play(first.scenario)
+
+
+def test_an_entry_in_parts_that_does_not_add_up_is_refused(
+    cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "PHASES_PER_PART", 1)
+    path = tmp_path / "door.yaml"
+    path.write_text(docs_example())
+    compiled = compile_file(path)
+    scenario = compiled.scenario
+    assert scenario is not None and len(scenario.phases) >= 2
+    phases = tuple(scenario.phases.values())
+    whole = (scenario, compiled.diagnostics)
+    emptied = (dataclasses.replace(scenario, phases={}), compiled.diagnostics)
+    cases = {
+        "phases in parts and in the scenario": [phases[:1], whole],
+        "a phase twice": [phases, phases[:1], emptied],
+        "something after the end": [phases, emptied, phases],
+        "a part that is no phase": [(scenario.endings,), emptied],
+        "no end": [phases],
+    }
+    for case, pickles in cases.items():
+        entry_for(path).write_bytes(
+            b"".join(pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL) for p in pickles)
+        )
+        assert cache.load(path.read_bytes(), str(path)) is None, case
+    entry_for(path).write_bytes(
+        b"".join(pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL) for p in [phases, emptied])
+    )
+    assert cache.load(path.read_bytes(), str(path)) is not None  # the same, added up right

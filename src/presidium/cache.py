@@ -2,9 +2,10 @@
 
 An entry is keyed by the file's bytes and name, this presidium's version and source code, and
 the Python version, so any change to any of them makes a new entry. Entries are written
-atomically. They are read with an unpickler that admits only presidium's own classes, and
-what it builds is checked field by field and id by id, so a damaged or tampered entry fails to
-load (and is ignored, the file compiled again) instead of running anything or crashing later.
+atomically. They are read with an unpickler that admits only presidium's own classes (and
+``model._rebuilt``, which calls only the model's constructors), and what it builds is checked
+field by field and id by id, so a damaged or tampered entry fails to load (and is ignored, the
+file compiled again) instead of running anything or crashing later.
 
 ``PRESIDIUM_NO_CACHE=1`` turns the cache off; ``PRESIDIUM_CACHE_DIR`` moves it (by default it
 lives in ``$XDG_CACHE_HOME/presidium``, usually ``~/.cache/presidium``).
@@ -13,6 +14,7 @@ lives in ``$XDG_CACHE_HOME/presidium``, usually ``~/.cache/presidium``).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import hashlib
 import os
@@ -22,7 +24,7 @@ import tempfile
 from collections.abc import Callable
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from presidium import __version__
 from presidium.bounded import open_regular
@@ -62,12 +64,11 @@ def _entry(data: bytes, name: str) -> Path | None:
 @lru_cache(maxsize=1)
 def _allowed() -> frozenset[tuple[str, str]]:
     """Exactly the classes and rebuilders a compiled scenario is made of; nothing else loads."""
-    import dataclasses
-
     from presidium import model
 
     names = {("builtins", "set"), ("builtins", "frozenset")}
     names |= {("presidium.model", n) for n, v in vars(model).items() if dataclasses.is_dataclass(v)}
+    names.add(("presidium.model", "_rebuilt"))
     names |= {("presidium.diagnostics", n) for n in ("Diagnostic", "_span")}
     names |= {
         ("presidium.conditions", n) for n in ("VarType", "Scope", "_recompile", "_recompile_effect")
@@ -93,8 +94,8 @@ def load(data: bytes, name: str) -> Any | None:
     gc.disable()  # tens of thousands of new objects and no cycles: see loader.paused_gc
     try:  # never blocks on a FIFO, never reads a device: an entry is a regular file
         with open_regular(entry) as handle:
-            value = _Unpickler(handle).load()
-        return value if well_formed(value) else None
+            value = _read(handle)
+        return value if value is not None and well_formed(value) else None
     except (
         OSError,
         EOFError,
@@ -111,6 +112,52 @@ def load(data: bytes, name: str) -> Any | None:
         if was_enabled:
             gc.enable()
         forget_recompiled()
+
+
+PHASES_PER_PART = 1000  # a larger scenario's phases are written in parts of this many
+
+
+def _read(handle: BinaryIO) -> tuple[Any, Any] | None:
+    """An entry's (scenario, diagnostics): one pickle, or for a large scenario its phases
+    in parts (each a pickle of a tuple of phases) and then one of the rest.
+
+    While a pickle loads, the unpickler holds every object it has made, and also the
+    arguments of each constructor it called; those are as large again as the objects, and
+    the memory they took stays with the process once freed. Parts keep that to one part's.
+    """
+    from presidium.model import Phase, Scenario
+
+    phases: dict[str, Any] = {}
+    while True:
+        item = _Unpickler(handle).load()
+        if type(item) is tuple and len(item) == 2 and type(item[0]) is Scenario:
+            break
+        if type(item) is not tuple or not all(type(phase) is Phase for phase in item):
+            return None
+        for phase in item:
+            if phase.id in phases:
+                return None
+            phases[phase.id] = phase
+    scenario, diagnostics = item
+    if handle.read(1):  # nothing may follow
+        return None
+    if phases:
+        if scenario.phases:  # in parts or in the scenario, never both
+            return None
+        scenario = dataclasses.replace(scenario, phases=phases)
+    return scenario, diagnostics
+
+
+def _write(value: tuple[Any, Any], out: BinaryIO) -> None:
+    """Write what ``_read`` reads."""
+    scenario, diagnostics = value
+    phases = list(scenario.phases.values())
+    if len(phases) > PHASES_PER_PART:
+        for start in range(0, len(phases), PHASES_PER_PART):
+            part = tuple(phases[start : start + PHASES_PER_PART])
+            pickle.dump(part, out, protocol=pickle.HIGHEST_PROTOCOL)
+        scenario = dataclasses.replace(scenario, phases={})
+    pickle.dump((scenario, diagnostics), out, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def well_formed(value: Any) -> bool:
@@ -145,14 +192,21 @@ def well_formed(value: Any) -> bool:
 def _typed(root: Any, scopes: list[tuple[str, Any]]) -> bool:
     """Every field of every dataclass reachable from ``root`` holds what its annotation says;
     the scope of each expression met is added to ``scopes``, with the role of its place."""
-    stack, seen = [root], set()
+    stack: list[Any] = [root]
+    seen: set[int] = set()
+    pop, saw = stack.pop, seen.add
+    checks: dict[type, Check] = {}  # _check_of's own memo costs a call per object
     while stack:
-        item = stack.pop()
-        if id(item) in seen:  # one object referred to many times is checked once
+        item = pop()
+        key = id(item)
+        if key in seen:  # one object referred to many times is checked once
             continue
-        seen.add(id(item))
+        saw(key)
         kind: type = type(item)
-        if not _check_of(kind)(item, stack, scopes):
+        check = checks.get(kind)
+        if check is None:
+            check = checks[kind] = _check_of(kind)
+        if not check(item, stack, scopes):
             return False
     return True
 
@@ -177,7 +231,6 @@ def _check_of(cls: type) -> Check:
     from presidium's own annotations only, never from the entry. Dataclasses found in the
     fields are pushed onto ``found``, to be checked in turn.
     """
-    import dataclasses
     import typing
 
     names: dict[str, Any] = {}
@@ -194,7 +247,6 @@ def _check_of(cls: type) -> Check:
 
 def _test(value: str, hint: Any, names: dict[str, Any], role: str) -> str:
     """A Python expression that is true when ``value`` (an expression) fits ``hint``."""
-    import dataclasses
     import types
     import typing
     from collections.abc import Mapping
@@ -444,7 +496,7 @@ def store(data: bytes, name: str, value: Any) -> None:
         handle, temporary = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as out:
-                pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+                _write(value, out)
             os.replace(temporary, entry)
         finally:
             with contextlib.suppress(OSError):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 TYPE_CHECKING = False  # not typing's: every command loads this module, even --version
 if TYPE_CHECKING:  # diagnostics is not needed to start: every command imports this module
+    from collections.abc import Mapping
+
     from presidium.diagnostics import Diagnostic
 
 
@@ -24,7 +26,7 @@ class ScenarioError(PresidiumError):
 
     exit_code = 1
 
-    def __init__(self, diagnostics: list[Diagnostic], sources: dict[str, list[str]]) -> None:
+    def __init__(self, diagnostics: list[Diagnostic], sources: Mapping[str, list[str]]) -> None:
         self.diagnostics = diagnostics
         self.sources = sources
         count = sum(d.severity == "error" for d in diagnostics)

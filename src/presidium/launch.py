@@ -6,9 +6,15 @@ from __future__ import annotations
 
 import sys
 
+# True when presidium is the program (the script, or ``python -m presidium``) rather than a
+# library inside another: then what it loads lives as long as the process does.
+owns_process = False
+
 
 def main() -> int:
     """The ``presidium`` script and ``python -m presidium``."""
+    global owns_process
+    owns_process = True
     if sys.argv[1:] == ["--version"]:
         from presidium import __version__
         from presidium.streams import run_guarded

@@ -307,6 +307,9 @@ def _build(
     pending: list[Any] = []  # for each open mapping: (key, key position, skip) or None
     documents = 0
     restarted: set[int] = set()  # list items where a forgotten '- ' was reported
+    # One object for each distinct string: a large scenario repeats its words and phrases
+    # thousands of times, and a compiled scenario (in memory and in the cache) shares them.
+    strings: dict[str, str] = {}
     parser = _FastLoader(text)
     try:
         while parser.check_event():
@@ -330,6 +333,8 @@ def _build(
                         pos = (pos[0], pos[1] + 1)  # point inside the quotes
                     try:
                         value: Value = _resolve(event)
+                        if type(value) is str:
+                            value = strings.setdefault(value, value)
                     except _TooLong as long:
                         err(
                             f"a number of {long.digits:,} digits; whole numbers in a scenario "

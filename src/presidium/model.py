@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
+from typing import Any
 
 from presidium.conditions import Compiled, CompiledEffect, VarType
 from presidium.diagnostics import SourceSpan
@@ -530,3 +532,59 @@ class Scenario:
 
     def initial_values(self) -> dict[str, int | bool | str]:
         return {name: var.initial for name, var in self.variables.items()}
+
+
+def _fields_of(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
+    if len(names) == 1:
+        return lambda item: (getattr(item, names[0]),)
+    get: Callable[[Any], tuple[Any, ...]] = attrgetter(*names)
+    return get
+
+
+_SPAN_AT: dict[type, int] = {}  # a model class -> where ``span`` stands among its fields
+
+
+def _rebuilt(cls: type, file: str, line: int, col: int, *values: Any) -> Any:
+    """A model object from the cache: its span's parts come first, then its other fields."""
+    at = _SPAN_AT[cls]  # only this module's classes with a span are rebuilt here
+    return cls(*values[:at], _new_tuple(SourceSpan, (file, line, col)), *values[at:])
+
+
+_new_tuple: Any = tuple.__new__
+
+
+def _pickled_by_constructor(cls: type) -> None:
+    """Pickle ``cls`` as a call of its constructor with its field values, its span spread out.
+
+    The cache loads hundreds of thousands of these objects at every start. Calling the
+    generated ``__init__`` takes half the time of a frozen dataclass's default
+    (``__setstate__`` looks its fields up and sets them one call at a time), and a span
+    spread among the arguments is one object fewer to rebuild and to hold while loading.
+    The unpickler admits only this module's classes and ``_rebuilt`` (``presidium.cache``).
+    """
+    names = [f.name for f in fields(cls)]
+    if "span" not in names:
+        values = _fields_of(names)
+
+        def plain(self: Any) -> tuple[Any, ...]:
+            return (type(self), values(self))
+
+        cls.__reduce__ = plain  # type: ignore[assignment]
+        return
+    _SPAN_AT[cls] = names.index("span")
+    others = _fields_of([name for name in names if name != "span"])
+
+    def spread(self: Any) -> tuple[Any, ...]:
+        return (_rebuilt, (type(self), *self.span, *others(self)))
+
+    cls.__reduce__ = spread  # type: ignore[assignment]
+
+
+for _cls in list(vars().values()):
+    if (
+        isinstance(_cls, type)
+        and _cls.__module__ == __name__
+        and hasattr(_cls, "__dataclass_fields__")
+    ):
+        _pickled_by_constructor(_cls)
+del _cls

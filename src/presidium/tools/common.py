@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -37,7 +37,7 @@ def compile_path(path: Path, display: str) -> Compilation:
 
 
 def print_diagnostics(
-    diagnostics: Iterable[Diagnostic], files: dict[str, list[str]], out: IO[str]
+    diagnostics: Iterable[Diagnostic], files: Mapping[str, list[str]], out: IO[str]
 ) -> None:
     shown, rest = first_shown(list(diagnostics))
     for diagnostic in shown:
