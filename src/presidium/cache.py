@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import gc
 import hashlib
 import os
 import pickle
@@ -86,31 +85,18 @@ class _Unpickler(pickle.Unpickler):
 def load(data: bytes, name: str) -> Any | None:
     """The cached compilation of this file, or None when there is none (or it is unusable)."""
     from presidium.conditions import forget_recompiled
+    from presidium.model import paused_gc
 
     entry = _entry(data, name)
     if entry is None:
         return None
-    was_enabled = gc.isenabled()
-    gc.disable()  # tens of thousands of new objects and no cycles: see loader.paused_gc
     try:  # never blocks on a FIFO, never reads a device: an entry is a regular file
-        with open_regular(entry) as handle:
+        with paused_gc(), open_regular(entry) as handle:
             value = _read(handle)
-        return value if value is not None and well_formed(value) else None
-    except (
-        OSError,
-        EOFError,
-        pickle.UnpicklingError,
-        AttributeError,
-        ImportError,
-        TypeError,
-        ValueError,
-    ):
-        return None
-    except Exception:
+            return value if value is not None and well_formed(value) else None
+    except Exception:  # damaged, stale or foreign in any way: no entry, compile afresh
         return None
     finally:
-        if was_enabled:
-            gc.enable()
         forget_recompiled()
 
 

@@ -98,7 +98,8 @@ def compile_file(
             return Compilation(cached[0], list(cached[1]), _CachedLines(name, data))
     from presidium import extend
     from presidium.compiler import compile_document
-    from presidium.loader import YMap, load_bytes, paused_gc
+    from presidium.loader import YMap, load_bytes
+    from presidium.model import paused_gc
 
     extended = False
     with paused_gc(), suggestion_budget():

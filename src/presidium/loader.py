@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import gc
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Union
 
@@ -28,6 +27,7 @@ import yaml
 from presidium.conditions import MAX_DIGITS
 from presidium.diagnostics import MAX_KEPT, Diagnostic, SourceSpan
 from presidium.files import MAX_BYTES
+from presidium.model import paused_gc
 from presidium.syntax import (  # too_deep and MAX_DEPTH are part of the loader's API too
     MAX_DEPTH,
     STOPPED,
@@ -280,19 +280,6 @@ def _cut_by_comment(
 
 # The characters YAML refuses anywhere in a file.
 _UNREADABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """Building a large scenario creates hundreds of thousands of objects and no cycles;
-    the collector's repeated full scans of them would cost more than the work itself."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _build(

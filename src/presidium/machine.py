@@ -24,7 +24,7 @@ from transitions import Event, Machine, MachineError, Transition
 from transitions.core import Condition, EventData
 
 from presidium.errors import PresidiumError
-from presidium.model import Branch, Scenario
+from presidium.model import Branch, Scenario, paused_gc
 
 
 class PhaseModel:
@@ -184,7 +184,8 @@ def _shared(scenario: Scenario) -> _Shared:
     key = id(scenario)
     shared = _SHARED.get(key)
     if shared is None:
-        shared = _SHARED[key] = _Shared(scenario)
+        with paused_gc():  # a large story's machine is tens of thousands of objects
+            shared = _SHARED[key] = _Shared(scenario)
         weakref.finalize(scenario, _SHARED.pop, key, None)
     return shared
 

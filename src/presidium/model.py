@@ -6,8 +6,10 @@ The runtime sees only this model, never the YAML. Every item remembers where it 
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
 from typing import Any
@@ -28,6 +30,21 @@ CONFIDENCE_MEANINGS = {
     "doubtful": "probably legend",
 }
 CONFIDENCE = tuple(CONFIDENCE_MEANINGS)
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Building a large scenario, its cache entry or its state machine creates hundreds of
+    thousands of objects and no cycles; the collector's repeated full scans of them would
+    cost more than the work itself, and grow with the story (the build would be
+    superlinear)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def confidence_legend(mark: Callable[[str], str] = str) -> str:
