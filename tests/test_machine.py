@@ -65,6 +65,7 @@ def test_an_unknown_trigger_is_our_error_not_a_machine_error(june_1957: Scenario
 
 def _branches(machine: PhaseMachine, trigger: str, source: str) -> list[Transition]:
     """The ``transitions`` objects of one trigger from one phase, in the author's order."""
+    machine.shared.ready(machine.shared.state_name[source])
     event = machine.machine.events[machine.trigger_name[trigger]]
     return list(event.transitions[machine.shared.state_name[source]])
 
@@ -142,6 +143,7 @@ def test_a_transition_removed_from_the_machine_can_no_longer_be_taken(
     game = Game(scenario, ["khrushchev"], seed=1)
     game.start()
     shared = game.machine.shared
+    shared.ready(shared.state_name["ambush"])
     internal = shared.trigger_name[trigger_name("ambush", "play_for_time")]
     shared.machine.remove_transition(
         internal, shared.state_name["ambush"], shared.state_name["ambush_reply"]
@@ -181,3 +183,32 @@ def test_building_a_large_machine_runs_no_garbage_collection() -> None:
     # One young collection may run as the collector comes back on, after the build.
     assert len(collections) <= 1, collections
     assert gc.isenabled()
+
+
+def test_the_machine_holds_the_branches_of_the_phases_games_reached(june_1957: Scenario) -> None:
+    """A phase's branches go into the machine when a game first stands there, so a game of a
+    large story does not pay for the whole story's machine."""
+    scenario = dataclasses.replace(june_1957)  # a machine of its own
+    game = Game(scenario, ["khrushchev"], seed=2)
+    game.start()
+    while not game.over:
+        game.step(next(o.id for o in game.options() if o.available))
+    shared = game.machine.shared
+    held = {
+        source
+        for event in shared.machine.events.values()
+        for source, branches in event.transitions.items()
+        if branches
+    }
+    reached = {shared.state_name[p] for p in game.scenes}
+    assert held <= reached
+    left = {shared.state_name[p] for p in scenario.phases} - reached
+    assert left, "the game should leave some of june_1957's phases unvisited"
+    # Where the game left off, the machine can still be asked: the branches come in then.
+    machine = PhaseMachine(scenario)
+    elsewhere = next(p for p in scenario.phases if shared.state_name[p] in left)
+    machine.set_state(elsewhere)
+    shared.ready(shared.state_name[elsewhere])
+    assert any(
+        shared.state_name[elsewhere] in e.transitions for e in shared.machine.events.values()
+    )

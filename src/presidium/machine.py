@@ -5,8 +5,8 @@ phase follows which. We hand it only our own compiled model: state names are val
 snake_case ids, and every condition is a compiled expression. No scenario string ever
 reaches ``transitions``' name resolution (which imports dotted names as code).
 
-The machine is built once per scenario and shared by all its games; every move of every game
-is an event of that machine choosing among its transitions, by the library's own
+There is one machine per scenario, shared by all its games (the branches out of a phase go in
+the first time a game reaches it); every move of every game is an event of that machine choosing among its transitions, by the library's own
 ``Event._process`` and ``Transition._eval_conditions``. Our event, transition and condition
 classes (the library's ``event_cls``, ``transition_cls`` and ``condition_cls``) leave out only
 what we never use and would pay for on every move: an ``EventData`` and a ``partial`` per
@@ -24,7 +24,7 @@ from transitions import Event, Machine, MachineError, Transition
 from transitions.core import Condition, EventData
 
 from presidium.errors import PresidiumError
-from presidium.model import Branch, Scenario, paused_gc
+from presidium.model import Branch, Phase, Scenario, paused_gc
 
 
 class PhaseModel:
@@ -47,26 +47,29 @@ def trigger_name(phase: str, choice: str | None = None, result: str | None = Non
 
 def transitions_of(scenario: Scenario) -> list[tuple[str, str, str, Branch]]:
     """Every (trigger, source, dest, branch) edge of the scenario, in the author's order."""
+    return [edge for phase in scenario.phases.values() for edge in _edges_from(phase)]
+
+
+def _edges_from(phase: Phase) -> list[tuple[str, str, str, Branch]]:
+    """The (trigger, source, dest, branch) edges out of one phase, in the author's order."""
     edges = []
-    for phase in scenario.phases.values():
-        if phase.choices:
-            for choice in phase.choices:
-                if choice.chance is not None and choice.chance.outcomes:
-                    for index, drawn in enumerate(choice.chance.outcomes):
-                        name = trigger_name(phase.id, choice.id, str(index))
-                        edges += [(name, phase.id, b.target, b) for b in drawn.outcome.next]
-                elif choice.chance is not None:
-                    for result, outcome in (
-                        ("success", choice.chance.success),
-                        ("failure", choice.chance.failure),
-                    ):
-                        name = trigger_name(phase.id, choice.id, result)
-                        edges += [(name, phase.id, b.target, b) for b in outcome.next]
-                elif choice.outcome is not None:
-                    name = trigger_name(phase.id, choice.id)
-                    edges += [(name, phase.id, b.target, b) for b in choice.outcome.next]
-        else:
-            edges += [(trigger_name(phase.id), phase.id, b.target, b) for b in phase.next]
+    for choice in phase.choices:
+        if choice.chance is not None and choice.chance.outcomes:
+            for index, drawn in enumerate(choice.chance.outcomes):
+                name = trigger_name(phase.id, choice.id, str(index))
+                edges += [(name, phase.id, b.target, b) for b in drawn.outcome.next]
+        elif choice.chance is not None:
+            for result, outcome in (
+                ("success", choice.chance.success),
+                ("failure", choice.chance.failure),
+            ):
+                name = trigger_name(phase.id, choice.id, result)
+                edges += [(name, phase.id, b.target, b) for b in outcome.next]
+        elif choice.outcome is not None:
+            name = trigger_name(phase.id, choice.id)
+            edges += [(name, phase.id, b.target, b) for b in choice.outcome.next]
+    if not phase.choices:
+        edges += [(trigger_name(phase.id), phase.id, b.target, b) for b in phase.next]
     return edges
 
 
@@ -140,7 +143,9 @@ class _Machine(Machine):
 
 
 class _Shared:
-    """The transitions machine of one scenario, built once and shared by all its games.
+    """The transitions machine of one scenario, shared by all its games. Its states are
+    all there from the start; the branches out of a phase are added the first time a game
+    stands in it (``ready``), and stay.
 
     Inside ``transitions`` states and triggers have names of our own making (``s0``,
     ``t0``, ...), so not even a validated scenario id is ever looked up as a name there.
@@ -166,8 +171,20 @@ class _Shared:
         self.decided = [p.id for p in scenario.phases.values() if p.choices]
         self.sources: dict[str, set[str]] = {}
         self.deciding: frozenset[str] | None = None
-        for trigger, source, dest, branch in transitions_of(scenario):
+        self.phases = scenario.phases
+        self.built: set[str] = set()
+        for _, source, dest, _ in transitions_of(scenario):
             self.sources.setdefault(dest, set()).add(source)
+
+    def ready(self, state: str) -> None:
+        """Put the transitions out of ``state`` (the machine's name for a phase) into the
+        machine, the first time any game stands there: a game of a large story passes through
+        a small part of it, and a branch in the machine costs about a kilobyte."""
+        if state in self.built:
+            return
+        self.built.add(state)
+        phase = self.phases.get(self.state_id[state])
+        for trigger, source, dest, branch in _edges_from(phase) if phase else ():
             internal = self.trigger_name.setdefault(trigger, f"t{len(self.trigger_name)}")
             self.machine.add_transition(
                 internal,
@@ -229,6 +246,7 @@ class PhaseMachine:
         """Fire ``trigger`` with the game's values; return the new phase or ending id."""
         # The machine's event as it is now (not one kept aside), so that the machine alone
         # says which moves exist.
+        self.shared.ready(self.model.state)
         internal = self.shared.trigger_name.get(trigger, "")
         event = cast("_Trigger | None", self.machine.events.get(internal))
         if event is None:
