@@ -103,3 +103,32 @@ def test_events_are_what_they_were() -> None:
     limit = ev.AtLimit("v", "V", "1", "1", "c", "choice", limit="lowest", to=("teacher",))
     assert limit.to_dict()["type"] == "at_limit" and limit.to_dict()["to"] == ["teacher"]
     assert dataclasses.replace(phase, decision="none").decision == "none"
+
+
+@dataclass(frozen=True, slots=True)
+class FrozenSlots:
+    name: str
+    count: int = 0
+    notes: tuple[str, ...] = field(default=(), compare=False)
+
+
+@record(slots=True)
+class SlotRecord:
+    name: str
+    count: int = 0
+    notes: tuple[str, ...] = field(default=(), compare=False)
+
+
+def test_a_slots_record_holds_what_a_frozen_slots_dataclass_holds() -> None:
+    """The model's classes are slots records: made by the hundred thousand from the cache,
+    they must stay as small as a slots dataclass, and otherwise behave as one."""
+    frozen, rec = FrozenSlots("a", 2, ("n",)), SlotRecord("a", 2, ("n",))
+    assert SlotRecord.__slots__ == FrozenSlots.__slots__
+    assert not hasattr(rec, "__dict__")
+    assert dataclasses.astuple(rec) == dataclasses.astuple(frozen)
+    assert repr(rec) == repr(frozen).replace("FrozenSlots", "SlotRecord")
+    assert hash(rec) == hash(frozen)
+    assert rec == SlotRecord("a", 2, ("other",))  # notes are not compared
+    assert pickle.loads(pickle.dumps(rec)) == rec
+    assert dataclasses.replace(rec, count=3).count == 3
+    assert SlotRecord.__doc__  # given one, so that dataclass() need not work one out

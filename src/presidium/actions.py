@@ -9,10 +9,11 @@ same game. ``to_dict``/``from_dict`` are the save's and the session log's JSON f
 
 from __future__ import annotations
 
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, fields
 from typing import Any, ClassVar
 
 from presidium.errors import PresidiumError
+from presidium.records import record
 
 TEACHER = "teacher"
 TIMER = "timer"
@@ -23,7 +24,7 @@ class BadAction(PresidiumError):
     """A log entry that is not an action: damaged or edited by hand."""
 
 
-@dataclass(frozen=True)
+@record
 class Action:
     do: ClassVar[str] = ""
 
@@ -41,7 +42,7 @@ class Action:
 
 
 # ---------------------------------------------------------------- a seated role's actions
-@dataclass(frozen=True)
+@record
 class Choose(Action):
     """The decider's choice (or a bench's spokesperson's)."""
 
@@ -51,7 +52,7 @@ class Choose(Action):
     choice: str
 
 
-@dataclass(frozen=True)
+@record
 class Advise(Action):
     """A seated role of the decider's side says which choice it would take (``consult``)."""
 
@@ -61,7 +62,7 @@ class Advise(Action):
     choice: str
 
 
-@dataclass(frozen=True)
+@record
 class Cast(Action):
     """A seated voter's ballot: "for", "against" or "abstain". It may change until close."""
 
@@ -72,7 +73,7 @@ class Cast(Action):
     why: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class MakeMove(Action):
     """A role's floor move; it resolves when the floor closes, in role priority order."""
 
@@ -83,7 +84,7 @@ class MakeMove(Action):
     target: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Declare(Action):
     """A role declares its own stance, publicly and at once."""
 
@@ -92,7 +93,7 @@ class Declare(Action):
     stance: str
 
 
-@dataclass(frozen=True)
+@record
 class Argue(Action):
     """A role argues with an unseated persuadable actor; the teacher rates it."""
 
@@ -102,7 +103,7 @@ class Argue(Action):
     text: str
 
 
-@dataclass(frozen=True)
+@record
 class Note(Action):
     """A private message to the teacher."""
 
@@ -112,7 +113,7 @@ class Note(Action):
 
 
 # ---------------------------------------------------------------- the teacher's actions
-@dataclass(frozen=True)
+@record
 class Hands(Action):
     """A counted show of hands for a bench's (or a consulted side's) decision, choice -> count.
     The plurality decides; a tie goes to the choice the script would take."""
@@ -122,7 +123,7 @@ class Hands(Action):
     counts: tuple[tuple[str, int], ...]
 
 
-@dataclass(frozen=True)
+@record
 class Tally(Action):
     """A paper secret ballot's totals for the seated voters; their own ballots stay unknown."""
 
@@ -133,7 +134,7 @@ class Tally(Action):
     abstentions: int
 
 
-@dataclass(frozen=True)
+@record
 class Rate(Action):
     """The teacher's rating of an argument, 1 to 5 (10, 30, 50, 70 or 90 per cent)."""
 
@@ -142,7 +143,7 @@ class Rate(Action):
     strength: int
 
 
-@dataclass(frozen=True)
+@record
 class Close(Action):
     """End a ballot, floor or decision wait now. A decision closed unanswered goes to the
     script; missing voters follow their vote's ``missing`` rule."""
@@ -156,7 +157,7 @@ class Close(Action):
         return TIMER if self.timer else TEACHER
 
 
-@dataclass(frozen=True)
+@record
 class Pause(Action):
     """Stop the game for the room, with the reason said aloud: until ``Resume`` no student's
     action is taken (the teacher's still are) and no countdown closes anything."""
@@ -165,20 +166,20 @@ class Pause(Action):
     reason: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class Resume(Action):
     """The game goes on after a ``Pause``."""
 
     do: ClassVar[str] = "resume"
 
 
-@dataclass(frozen=True)
+@record
 class Inject(Action):
     do: ClassVar[str] = "inject"
     injection: str
 
 
-@dataclass(frozen=True)
+@record
 class SetValue(Action):
     """A ruling: a variable set by the teacher, with the reason said aloud."""
 
@@ -188,7 +189,7 @@ class SetValue(Action):
     reason: str
 
 
-@dataclass(frozen=True)
+@record
 class Overrule(Action):
     """The teacher decides: the decision open now, taken for its student, or else the latest
     decision taken, replaced (what was done since is taken back). ``phase`` names which of
@@ -200,14 +201,14 @@ class Overrule(Action):
     phase: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Undo(Action):
     """Go back to before the latest accepted action; both stay in the log."""
 
     do: ClassVar[str] = "undo"
 
 
-@dataclass(frozen=True)
+@record
 class ScriptSeat(Action):
     """Hand a seated role to the scenario's script."""
 
@@ -215,7 +216,7 @@ class ScriptSeat(Action):
     seat: str
 
 
-@dataclass(frozen=True)
+@record
 class SeatRole(Action):
     """Take a role back from the script for a student."""
 
@@ -223,7 +224,7 @@ class SeatRole(Action):
     seat: str
 
 
-@dataclass(frozen=True)
+@record
 class Reveal(Action):
     """Make the sealed record public: secret ballots (all, or one vote's) and objectives."""
 
@@ -231,7 +232,7 @@ class Reveal(Action):
     vote: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Conclude(Action):
     """The bell: every seat goes to the script and the game plays on to an ending."""
 

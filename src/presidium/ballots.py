@@ -10,11 +10,12 @@ depends on the ballot's kind: a secret ballot's public record has the totals onl
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any
 
 from presidium import events as ev
 from presidium.model import Scenario, Vote
+from presidium.records import record
 from presidium.template import fill
 
 COUNTS = ("for", "against", "abstain")
@@ -43,7 +44,7 @@ class VoterView(Mapping[str, Any]):
         return len(self._values)
 
 
-@dataclass(frozen=True)
+@record
 class Seated:
     """The students taking part in one ballot, at its close."""
 
@@ -58,7 +59,7 @@ class Seated:
     scripted: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
+@record
 class Count:
     """A vote counted: the full record, what the room may see, and each voter's ballot."""
 

@@ -8,10 +8,10 @@ now, a sourced line on who he is, and what the words mean. Nothing here changes 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from presidium.model import RANKS, Scenario, Sourced
+from presidium.records import record
 
 # How the ranks are grouped in the roster, in this order.
 GROUPS = (
@@ -25,7 +25,7 @@ GROUPS = (
 CAST, TERMS, ALL = "cast", "terms", "all"
 
 
-@dataclass(frozen=True)
+@record
 class Member:
     """One actor as the ``who`` command shows it."""
 

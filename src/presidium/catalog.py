@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import hashlib
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -13,11 +12,12 @@ from presidium.errors import ScenarioError, UsageError
 from presidium.files import MAX_BYTES, compile_file, load_scenario
 from presidium.model import Scenario
 from presidium.printable import quoted
+from presidium.records import record
 
 DEFAULT_SCENARIO = "june_1957"
 
 
-@dataclass(frozen=True)
+@record
 class Entry:
     """A scenario file found by ``presidium list``, compiled or with its first problem.
 
@@ -92,7 +92,7 @@ def load(name: str | None) -> Scenario:
     return open_scenario(name).scenario
 
 
-@dataclass(frozen=True)
+@record
 class Opened:
     """A scenario ready to play, with what a save needs to find it again and notice changes."""
 

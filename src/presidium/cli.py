@@ -11,7 +11,6 @@ import argparse
 import contextlib
 import os
 import shlex
-import shutil
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -60,6 +59,8 @@ def invoked_as(argv0: str | None = None) -> str:
 
 
 def _as_typed(path: str) -> str:
+    import shutil  # only when a message names the command
+
     name = Path(path).name
     found = shutil.which(name)
     # The same path, not merely the same file: a virtual environment's python is a link to

@@ -29,6 +29,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from presidium.records import record
+
 Evaluator = Callable[[Mapping[str, Any]], Any]
 
 INT = "number"
@@ -44,7 +46,7 @@ MAX_DIGITS = 15
 MAX_NUMBER: int = 10**MAX_DIGITS - 1
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class VarType:
     """The type of a variable: ``number`` (with a range), ``true/false``, or an enumeration."""
 
@@ -60,7 +62,7 @@ class VarType:
         return self.kind
 
 
-@dataclass(frozen=True)
+@record
 class ExprError(Exception):
     """A problem in an expression; ``offset`` is the 0-based character where it starts."""
 
@@ -92,7 +94,7 @@ class Scope:
         return self.variables.get(name)
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Compiled:
     """A parsed, type-checked expression: its source, result type and evaluator."""
 
@@ -114,7 +116,7 @@ class Compiled:
         return (_recompile, (self.source, self.want, self.scope))
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class CompiledEffect:
     """``target op value``; the engine applies it and keeps numbers inside their range."""
 
@@ -165,7 +167,7 @@ _TOKEN = re.compile(
 _KEYWORDS = {"and", "or", "not", "true", "false"}
 
 
-@dataclass(frozen=True)
+@record
 class _Tok:
     kind: str
     text: str
@@ -206,7 +208,7 @@ def _tokenize(source: str) -> list[_Tok]:
 # --------------------------------------------------------------------------- parser
 
 
-@dataclass(frozen=True)
+@record
 class _Node:
     type: str
     fn: Evaluator

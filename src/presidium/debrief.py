@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from presidium import events as ev
 from presidium.engine import COUNTERFACTUAL_MARK, Game, TrailEntry, winner_of
 from presidium.model import GRADE_LEGEND, Note, Scenario, TextPart, confidence_legend
 from presidium.printable import html_text, mid_sentence
 from presidium.printable import markdown as _md
+from presidium.records import record
 from presidium.template import fill
 
 
-@dataclass(frozen=True)
+@record
 class FateLine:
     name: str
     text: str
@@ -34,7 +34,7 @@ class FateLine:
         return self.confidence or "confidence not given"
 
 
-@dataclass(frozen=True)
+@record
 class Step:
     when: str
     scene: str
@@ -46,20 +46,20 @@ class Step:
     why: str | None = None  # why the game left history here
 
 
-@dataclass(frozen=True)
+@record
 class SceneNotes:
     scene: str
     notes: tuple[Note, ...]
 
 
-@dataclass(frozen=True)
+@record
 class MapScene:
     title: str
     visited: bool
     counterfactual: bool
 
 
-@dataclass(frozen=True)
+@record
 class MapRow:
     """The scenes of one date, in story order; ``hidden`` more are on other paths. A row with
     no scenes stands for ``hidden`` scenes of other dates that the game did not visit."""
@@ -70,7 +70,7 @@ class MapRow:
     note: str = ""  # what a row without scenes stands for
 
 
-@dataclass(frozen=True)
+@record
 class StoryMap:
     """The scenario's scenes by date with the path taken marked, and the endings: the one
     reached and history's by title, the others only counted (their titles would spoil a
@@ -82,7 +82,7 @@ class StoryMap:
     other_endings: int  # endings neither reached nor history's
 
 
-@dataclass(frozen=True)
+@record
 class Debrief:
     title: str
     side: str

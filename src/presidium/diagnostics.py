@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import difflib
 from collections.abc import Iterable, Iterator, Sequence, Sized
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
 from presidium.printable import clean
+from presidium.records import record
 
 Severity = Literal["error", "warning"]
 
@@ -48,7 +48,7 @@ _new_tuple: Any = tuple.__new__
 UNKNOWN = SourceSpan("<unknown>", 1, 1)
 
 
-@dataclass(frozen=True)
+@record
 class Diagnostic:
     """One problem found in a scenario, with where it is and what was expected."""
 
@@ -198,6 +198,8 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
 
 
 def _closest(word: str, pool: Sequence[str]) -> str:
+    import difflib  # only when a name is not found
+
     matches = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
     return f" (did you mean '{matches[0]}'?)" if matches else ""
 

@@ -10,12 +10,13 @@ import contextlib
 import gc
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, fields
+from dataclasses import field, fields
 from operator import attrgetter
 from typing import Any
 
 from presidium.conditions import Compiled, CompiledEffect, VarType
 from presidium.diagnostics import SourceSpan
+from presidium.records import record
 
 FORMAT_VERSION = 1
 ID = re.compile(r"[a-z][a-z0-9_]*\Z")  # what the compiler accepts as an id: snake_case ASCII
@@ -65,7 +66,7 @@ VOTES = ("for", "against", "abstain")
 ENDING_KINDS = ("historical", "counterfactual")
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Source:
     id: str
     cite: str
@@ -75,7 +76,7 @@ class Source:
     span: SourceSpan
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Note:
     """A sourced historical claim shown on demand (``notes``) and in the debrief."""
 
@@ -85,7 +86,7 @@ class Note:
     span: SourceSpan
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Target:
     """One thing a side needs, in words and as the condition the game tests: shown met or
     not, so that the goal's thresholds are never hidden from the player."""
@@ -95,7 +96,7 @@ class Target:
     span: SourceSpan
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Sourced:
     """A line of text with the sources behind it (an actor's ``about``, a glossary entry);
     ``counterfactual`` for one that is invented, which needs no sources."""
@@ -106,7 +107,7 @@ class Sourced:
     span: SourceSpan
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Side:
     id: str
     name: str
@@ -116,7 +117,7 @@ class Side:
     targets: tuple[Target, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Actor:
     id: str
     name: str
@@ -132,7 +133,7 @@ class Actor:
     about: Sourced | None = None  # who this is, in one sourced line (the ``who`` command)
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Variable:
     id: str
     label: str
@@ -149,7 +150,7 @@ class Variable:
         return str(value)
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class StatusItem:
     """One line of the status panel: a variable, or the alignment of actors of one rank."""
 
@@ -159,7 +160,7 @@ class StatusItem:
     span: SourceSpan
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class TextPart:
     text: str
     when: Compiled | None
@@ -167,14 +168,14 @@ class TextPart:
     span: SourceSpan
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Branch:
     target: str
     when: Compiled | None
     span: SourceSpan
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Outcome:
     """What follows a choice (or one side of a chance): narration, effects and the next step."""
 
@@ -184,7 +185,7 @@ class Outcome:
     span: SourceSpan
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class ChanceOutcome:
     """One outcome of a chance of more than two: its odds (None on the last, which takes what
     the others leave), the words the player reads beside them, and what follows."""
@@ -195,7 +196,7 @@ class ChanceOutcome:
     span: SourceSpan
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Chance:
     """Odds and what follows each way the dice fall.
 
@@ -212,7 +213,7 @@ class Chance:
     outcomes: tuple[ChanceOutcome, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Choice:
     id: str
     label: str
@@ -233,7 +234,7 @@ class Choice:
         return (self.outcome,)
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class ScriptRule:
     """How the scenario plays a decision when no human holds the seat."""
 
@@ -243,7 +244,7 @@ class ScriptRule:
     span: SourceSpan
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Phase:
     id: str
     title: str
@@ -276,7 +277,7 @@ class Phase:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class VoteRule:
     actors: tuple[str, ...]  # empty: the rule applies to every voter
     when: Compiled | None
@@ -286,7 +287,7 @@ class VoteRule:
     span: SourceSpan
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Bloc:
     """Members of a body (the Central Committee) counted together, with one reason."""
 
@@ -298,7 +299,7 @@ class Bloc:
     id: str | None = None  # format 2: so that a vote's ``delegates`` can name it
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Delegates:
     """Seated copies of ``role`` cast ``share`` per cent of bloc ``bloc``'s ``size`` votes.
 
@@ -312,7 +313,7 @@ class Delegates:
     span: SourceSpan
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Vote:
     id: str
     title: str
@@ -331,7 +332,7 @@ class Vote:
     delegates: Delegates | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Fate:
     actor: str
     text: str
@@ -340,7 +341,7 @@ class Fate:
     span: SourceSpan
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Ending:
     id: str
     title: str
@@ -356,14 +357,14 @@ class Ending:
         return self.kind == "counterfactual"
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Floor:
     minutes: int | None
     speakers: bool  # the chair runs a speaker queue
     span: SourceSpan
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Objective:
     """A role's game objective, read once at the end in the role's scope (see ``Role``)."""
 
@@ -376,7 +377,7 @@ class Objective:
     span: SourceSpan
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Knowledge:
     """Private knowledge: sourced (``sources`` and ``confidence``) or ``counterfactual``.
 
@@ -392,7 +393,7 @@ class Knowledge:
     span: SourceSpan
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Move:
     """A choice a role may use during a floor: a choice without ``next``."""
 
@@ -411,7 +412,7 @@ class Move:
     span: SourceSpan
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Role:
     """A person a student plays (format 2)."""
 
@@ -438,7 +439,7 @@ class Role:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Injection:
     """An event the teacher may inject (sourced, or counterfactual)."""
 
@@ -454,7 +455,7 @@ class Injection:
     span: SourceSpan
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class AgendaItem:
     phase: str  # the act begins when this phase starts
     minutes: int
@@ -462,7 +463,7 @@ class AgendaItem:
     span: SourceSpan
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Classroom:
     students_min: int
     students_max: int
@@ -472,7 +473,7 @@ class Classroom:
     span: SourceSpan
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Bound:
     """A range a probability must lie in, in percent (``35..85``, ``>= 10``, ``< 5``)."""
 
@@ -489,7 +490,7 @@ class Bound:
         return above and below
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Expectation:
     """A claim for ``presidium check``: this ending (or the side's victory, every ending whose
     ``winner`` is the side) is reachable playing this side; with ``best`` and ``random``, its
@@ -506,7 +507,7 @@ class Expectation:
         return self.ending is None
 
 
-@dataclass(frozen=True)
+@record
 class Scenario:
     id: str
     title: str

@@ -10,7 +10,6 @@ a diagnostic goes through ``clean``, which shows such a character as a visible e
 
 from __future__ import annotations
 
-import html as html_lib
 import io
 import re
 from typing import IO, cast
@@ -82,7 +81,9 @@ def markdown(text: str) -> str:
 def html_text(text: str) -> str:
     """Text made safe inside HTML, as element content or a quoted attribute: no markup of its
     own, nothing unprintable (the same escapes a terminal would show)."""
-    return html_lib.escape(clean(text))
+    import html  # pages only; not at every start
+
+    return html.escape(clean(text))
 
 
 def code_fence(body: str, info: str = "") -> str:

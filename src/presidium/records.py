@@ -12,6 +12,8 @@ it; equality, hashing, ``repr`` and the instance's attributes are as a frozen da
   built, so a class never built in a run costs no compiling at all;
 - equality, hashing and ``repr`` are shared functions reading the class's field names
   (honouring each field's ``compare``, ``hash`` and ``repr``);
+- ``@record(slots=True)`` gives it ``__slots__`` as ``dataclass(slots=True)`` does (the
+  model's classes, loaded by the hundred thousand from the cache, are such records);
 - it is read-only by convention: the type checker treats every record as frozen (so no code
   of ours can assign to one), but nothing stops an assignment at run time.
 """
@@ -21,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 if TYPE_CHECKING:
     from typing_extensions import dataclass_transform
@@ -36,12 +38,28 @@ T = TypeVar("T", bound=type)
 _MISSING = dataclasses.MISSING
 
 
+@overload
+def record(cls: T, /) -> T: ...
+@overload
+def record(*, slots: bool = False) -> Callable[[T], T]: ...
+
+
 @dataclass_transform(frozen_default=True, field_specifiers=(dataclasses.field,))
-def record(cls: T) -> T:
-    """Make ``cls`` a record (see the module's docstring)."""
-    if "__doc__" not in cls.__dict__ or cls.__doc__ is None:
-        cls.__doc__ = ""  # else dataclass() works one out from the signature, at some cost
-    dataclasses.dataclass(init=False, repr=False, eq=False)(cls)  # the same class, with fields
+def record(cls: T | None = None, /, *, slots: bool = False) -> T | Callable[[T], T]:
+    """Make ``cls`` a record (see the module's docstring); ``@record(slots=True)`` gives it
+    ``__slots__``, as ``dataclass(slots=True)`` does, for classes made by the thousand."""
+    if cls is None:
+        return lambda cls: _made(cls, slots)
+    return _made(cls, slots)
+
+
+def _made(given: T, slots: bool) -> T:
+    if not given.__dict__.get("__doc__"):
+        # Else dataclass() writes one from the class's signature, through ``inspect``, at a
+        # cost; an empty one would not stop it.
+        given.__doc__ = given.__name__
+    # The same class with fields (with slots, a new class, as dataclass() makes it).
+    cls: T = dataclasses.dataclass(init=False, repr=False, eq=False, slots=slots)(given)  # type: ignore[assignment]  # typeshed: type[Never]
     fields = dataclasses.fields(cls)
     compared = tuple(f.name for f in fields if f.compare)
     hashed = tuple(f.name for f in fields if (f.compare if f.hash is None else f.hash))
@@ -95,7 +113,9 @@ def _first_init(cls: type) -> Callable[..., None]:
 
 def _compile_init(cls: type) -> Callable[..., None]:
     """The ``__init__`` dataclass() would write for ``cls``, with plain assignments: the same
-    parameters, defaults and factories, and every field set in the order of ``fields()``."""
+    parameters, defaults and factories, and every field set in the order of ``fields()``.
+    As in ``dataclasses`` itself, the source is made from the names of our own classes'
+    fields (Python identifiers), never from a scenario, a save or anything typed."""
     fields = dataclasses.fields(cls)
     scope: dict[str, Any] = {"_MISSING": _MISSING}
     positional: list[str] = []

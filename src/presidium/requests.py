@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from presidium import events as ev
+from presidium.records import record
 from presidium.seating import Seating
 
 DECISION, BALLOT, FLOOR, RATING = "decision", "ballot", "floor", "rating"
@@ -43,7 +44,7 @@ def rating_id(number: int) -> str:
     return f"rating:{number}"
 
 
-@dataclass(frozen=True)
+@record
 class Queued:
     """A move made on a floor, waiting for the floor to close."""
 

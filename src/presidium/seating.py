@@ -17,11 +17,12 @@ size, so a class's seating is the same every time it is dealt.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from presidium.errors import UsageError
 from presidium.model import Role, Scenario
+from presidium.records import record
 
 MODES = ("solo", "benches", "roles")
 BENCH = "bench:"
@@ -32,7 +33,7 @@ class CastingError(UsageError):
     command line asked for a class the scenario cannot seat (exit 2)."""
 
 
-@dataclass(frozen=True)
+@record
 class Seating:
     mode: str  # MODES
     students: int

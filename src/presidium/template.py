@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
 
@@ -28,6 +27,7 @@ from presidium.conditions import (
 )
 from presidium.diagnostics import SourceSpan
 from presidium.model import Scenario, Variable
+from presidium.records import record
 
 FILTERS = {
     "words": "spells a number from 0 to 100 in words (seven)",
@@ -49,7 +49,7 @@ class TemplateError(ValueError):
 # --------------------------------------------------------------------------- syntax
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Show:
     """``{EXPR}`` or ``{EXPR|filter}``: a value shown in the text."""
 
@@ -59,7 +59,7 @@ class Show:
     filter_offset: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Branch:
     """One ``{if}``/``{elif}`` (with its condition) or ``{else}`` (``source`` None) and its body."""
 
@@ -68,7 +68,7 @@ class Branch:
     body: tuple[Node, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Choose:
     """A whole ``{if}…{end}`` block: the first branch whose condition holds is shown."""
 
@@ -79,7 +79,7 @@ class Choose:
 Node = str | Show | Choose
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Parsed:
     nodes: tuple[Node, ...]
     errors: tuple[TemplateError, ...]
@@ -339,7 +339,7 @@ class Shown(Protocol):
 Render = Callable[[Mapping[str, Any]], str]
 
 
-@dataclass(frozen=True)
+@record
 class Template:
     """A text made a function of the game's values; ``conditions`` are its inline ``{if}``s."""
 

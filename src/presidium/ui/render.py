@@ -15,7 +15,6 @@ import sys
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from typing import IO, cast
 
 from rich import box
@@ -51,6 +50,7 @@ from presidium.debrief import (
 from presidium.diagnostics import did_you_mean
 from presidium.model import GRADE_LEGEND, Note, Scenario, Sourced, confidence_legend
 from presidium.printable import clean, mid_sentence
+from presidium.records import record
 
 THEME = Theme(
     {
@@ -1128,7 +1128,7 @@ def packed(items: Sequence[Text], width: int, joint: str = " · ") -> Text:
     return out
 
 
-@dataclass(frozen=True)
+@record
 class VoteRow:
     """One line of a vote's table: a voter (or a bloc), how it voted, and why."""
 
