@@ -738,6 +738,63 @@ def test_serve_end_to_end_then_run_resumes_the_same_session(tmp_path: Path) -> N
     assert replayed.returncode == 0, replayed.stdout + replayed.stderr
 
 
+def test_an_action_acknowledged_survives_a_kill_of_the_server(tmp_path: Path) -> None:
+    """What a phone was told is saved is saved: the server killed right after answering (no
+    goodbye, no last write) leaves the action in the folder's journal, and ``class run
+    --resume`` goes on from it."""
+    env = dict(os.environ, PRESIDIUM_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
+    port = free_port()
+    command = [sys.executable, "-m", "presidium", "class", "serve", "june_1957"]
+    command += ["--students", "5", "--seed", "3", "--port", str(port), "--plain"]
+    with subprocess.Popen(
+        command,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    ) as server:
+        try:
+            assert server.stdin is not None and server.stdout is not None
+            server.stdin.write("codes\n")
+            server.stdin.flush()
+            seen = ""
+            while "Georgy Malenkov: " not in seen:
+                line = server.stdout.readline()
+                assert line, seen
+                seen += line
+            found = re.search(r"Vyacheslav Molotov: (MOLO-\w{5})", seen)
+            assert found is not None
+            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+                token = http.post("/api/join", json={"code": found.group(1)}).json()["token"]
+                phone = {"X-Presidium-Seat": token}
+                state = http.get("/api/state", headers=phone).json()
+                (request,) = [r for r in state["requests"] if r["mine"]]
+                body = {"nonce": "kill-00001", "do": "choose", "request": request["request"]}
+                body["choice"] = request["mine"]["options"][0]["id"]
+                answer = http.post("/api/act", headers=phone, json=body)
+                assert answer.status_code == 200, answer.text
+            server.kill()
+            server.wait(10)
+        finally:
+            if server.poll() is None:
+                server.kill()
+    (place,) = (tmp_path / "classes").iterdir()
+    assert (place / "journal.jsonl").is_file()  # the save itself was not written again
+    assert [a.by for a in folder.read(place).log] == ["role:molotov"]
+    resumed = subprocess.run(
+        [sys.executable, "-m", "presidium", "class", "run", "--resume", str(place), "--plain"],
+        input="quit\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    assert "1 action replayed from the log." in resumed.stdout
+    assert not (place / "journal.jsonl").exists()  # written whole when the class stopped
+
+
 def test_serve_resumed_goes_on_with_the_countdown_where_it_stopped(tmp_path: Path) -> None:
     """The teacher gives a countdown a minute more, types ``quit``, and ``class serve
     --resume`` starts it again from what it had left, not from its full time."""

@@ -334,6 +334,7 @@ class Teacher:
         self.opened = opened
         self.session = session
         self.place = place
+        self.journal = folder.Journal(place)  # what phones do is appended (see ``keep``)
         self.screen = screen
         self.record = record
         self.record_buffer = record_buffer
@@ -483,7 +484,7 @@ class Teacher:
                 last[3].extend(actions)
             else:
                 self.unshown.append((which, shown, quiet, actions))
-            self.write(room=False)
+            self.keep(room=False)
             return
         self._show(which, _latest_progress(shown), quiet, actions)
 
@@ -493,7 +494,7 @@ class Teacher:
         for which, shown, quiet, actions in kept:
             self._show(which, _latest_progress(shown), quiet, actions, write=False)
         if kept:
-            self.write()
+            self.keep()
 
     def _show(
         self,
@@ -933,9 +934,15 @@ class Teacher:
         return self.room_before + self.record_buffer.getvalue()
 
     def write(self, room: bool = True) -> None:
-        """Keep the session in its folder: the save, and (``room``) the room's record."""
+        """Keep the session in its folder, whole: the save, and (``room``) the room's record."""
         with signals.holding():
-            folder.write(self.place, self.session, self.room_text() if room else None)
+            self.journal.write(self.session, self.room_text() if room else None)
+
+    def keep(self, room: bool = True) -> None:
+        """Keep what is new in the session's folder by appending (``folder.Journal``): what
+        phones do, many times a second in a ballot, adds a line, not a whole save."""
+        with signals.holding():
+            self.journal.append(self.session, self.room_text() if room else None)
 
 
 def as_sentence(reason: str) -> str:
