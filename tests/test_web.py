@@ -340,6 +340,34 @@ def test_a_secret_ballot_reaches_only_its_voter(client: TestClient, classroom: C
     assert '"against"' not in json.dumps(client.get("/api/state").json())
 
 
+def test_states_share_what_they_can_yet_each_is_its_viewers_own_and_up_to_date() -> None:
+    """What every viewer's state says of a request is made once while nothing changes; a
+    voter's own ballot, a countdown's time left and a change of revision still show at once."""
+    clock = Clock()
+    classroom = make_classroom(clock=clock)
+    ballot = open_request(classroom, "ballot", "secret", inject="straw_poll")
+    voter, other = ballot.roles[0], ballot.roles[1]
+
+    def entry(viewer: str) -> dict[str, Any]:
+        state = classroom.state(viewer)
+        return next(r for r in state["requests"] if r["request"] == ballot.request)
+
+    before = entry(f"role:{other}")
+    assert before["mine"]["cast"] is None and before["count"] == 0
+    classroom.act(
+        voter, {"nonce": "share-001", "do": "cast", "request": ballot.request, "ballot": "against"}
+    )
+    mine, theirs, room = entry(f"role:{voter}"), entry(f"role:{other}"), entry("room")
+    assert mine["mine"]["cast"] == "against" and theirs["mine"]["cast"] is None
+    assert room["mine"] is None and mine["count"] == theirs["count"] == room["count"] == 1
+    if room["remaining_ms"] is not None:
+        clock.t += 5
+        assert entry("room")["remaining_ms"] == room["remaining_ms"] - 5000
+    classroom.teacher_line(f"time {ballot.request} 3m")
+    assert entry(f"role:{other}")["remaining_ms"] == 180_000
+    assert before["count"] == 0 and before["mine"]["cast"] is None  # what was given stays
+
+
 def test_a_countdown_closes_its_ballot_by_the_missing_rule() -> None:
     clock = Clock()
     classroom = make_classroom(clock=clock)
