@@ -46,6 +46,7 @@ PROMPT = "teacher> "
 PAUSED_PROMPT = "teacher (paused)> "  # while paused, the prompt says so too
 PRIVATE_LINE = "(a private line)"  # what the screen and room.txt show of one
 ROOM_WIDTH = 80  # room.txt, the public transcript, is laid out this wide
+ROOM_HEIGHT = 25  # and this high, where a renderer asks (rich's size for a file)
 BALLOT_KINDS = {
     "open": "an open ballot: each vote is shown as it is cast",
     "simultaneous": "a simultaneous ballot: who has voted is shown; how, when it closes",
@@ -1086,7 +1087,11 @@ def open_teacher(args: argparse.Namespace, verb: str) -> tuple[Teacher, bool]:
         session = Session.new(scenario, seated, seed)
         place, room_before, start_ms = folder.create(opened, session), "", 0
     screen = RoomRenderer(console, opened.scenario, plain)
-    record = RoomRenderer(make_console(True, width=ROOM_WIDTH, file=buffer), opened.scenario, True)
+    record_console = make_console(True, width=ROOM_WIDTH, file=buffer)
+    # room.txt is a file: the laptop's terminal has no say in its size (and rich need not ask
+    # the terminal for it at every line drawn)
+    record_console.height = ROOM_HEIGHT
+    record = RoomRenderer(record_console, opened.scenario, True)
     reader = LineReader(sys.stdin, interactive, screen.echo if interactive else None)
     teacher = Teacher(opened, session, place, screen, record, buffer, reader, program, start_ms)
     teacher.room_before = room_before
