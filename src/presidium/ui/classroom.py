@@ -23,9 +23,11 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from rich.console import Console
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.live import Live
 from rich.panel import Panel
+from rich.segment import Segment
 from rich.text import Text
 
 from presidium import audience, seating, signals
@@ -63,6 +65,39 @@ VOTE_WORDS = {"for": "votes for", "against": "votes against", "abstain": "abstai
 OBJECTIVE_VERDICTS = {True: "achieved", False: "failed", None: "unknown (counted on paper)"}
 
 
+class Hanging:
+    """Rows of a marker and a text, each text's wrapped lines under its start: what
+    ``Renderer.hanging`` draws with a table, to the same characters and styles, drawn
+    directly (a table measures every cell before drawing it; a vote's forty lines are drawn
+    at each ballot, on the screen and in room.txt). Texts only, as the top of a screen."""
+
+    def __init__(self, rows: list[tuple[Text, Text]], width: int = 0) -> None:
+        self.rows = rows
+        self.width = width
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        gutter = max([self.width, *(_widest(marker) for marker, _ in self.rows)])
+        body = min(max(_widest(text) for _, text in self.rows), options.max_width - gutter - 1)
+        body = max(1, body)
+        marking = options.update(
+            width=gutter, justify="left", overflow="ellipsis", no_wrap=True, height=None
+        )
+        wrapping = options.update(width=body, justify="left", overflow="ellipsis", height=None)
+        gap, end = Segment(" "), Segment.line()
+        for marker, text in self.rows:
+            left = console.render_lines(marker, marking, pad=True)
+            right = console.render_lines(text, wrapping, pad=True)
+            for n in range(max(len(left), len(right))):
+                yield from left[n] if n < len(left) else [Segment(" " * gutter)]
+                yield gap
+                yield from right[n] if n < len(right) else [Segment(" " * body)]
+                yield end
+
+
+def _widest(text: Text) -> int:
+    return max(cell_len(line) for line in text.plain.split("\n"))
+
+
 class RoomRenderer(Renderer):
     """The projector: today's ``Renderer`` and the classroom's public events.
 
@@ -85,20 +120,27 @@ class RoomRenderer(Renderer):
     def name(self, seat: str) -> str:
         return clean(seating.seat_name(self.scenario, seat))
 
+    def hanging_texts(self, rows: list[tuple[Text, Text]]) -> RenderableType:
+        """``hanging(rows)``, drawn without a table where the screen leaves room for it."""
+        widest = max((_widest(marker) for marker, _ in rows), default=0)
+        if not rows or widest + 2 > self.console.width:
+            return self.hanging(rows)
+        return Hanging(rows)
+
     def on_request(self, e: ev.RequestOpened) -> None:
         minutes = f" ({e.minutes} minutes)" if e.minutes else ""
         if e.kind == "decision":
             self.offered[e.request] = e.options
             self.heading(f"{e.title}{minutes}")
-            rows = (
-                (Text(f"{o.number}.", style="presidium.number"), self.option_line(o))
-                for o in e.options
-            )
             if self.plain:
                 for option in e.options:
                     self.out(Text(f"{option.number}. ").append_text(self.option_line(option)))
             else:
-                self.out(self.hanging(rows))
+                rows = [
+                    (Text(f"{o.number}.", style="presidium.number"), self.option_line(o))
+                    for o in e.options
+                ]
+                self.out(self.hanging_texts(rows))
             if len(e.roles) > 1:
                 advisers = ", ".join(self.name(s) for s in e.roles[1:])
                 self.out(T(f"Advising: {advisers}.", "presidium.label"))
@@ -256,7 +298,7 @@ class RoomRenderer(Renderer):
             if result.comment:
                 line += f" {result.comment}"
             rows.append((Text("-"), T(line)))
-        self.out(self.hanging(rows))
+        self.out(self.hanging_texts(rows))
 
     def on_vote(self, e: ev.VoteHeld) -> None:
         """A vote, voter by voter, as lines that wrap under their text at any width (a bloc
@@ -281,7 +323,7 @@ class RoomRenderer(Renderer):
             line.append(clean(bloc.reason))
             rows.append((Text("-"), line))
         if rows:
-            self.out(self.hanging(rows))
+            self.out(self.hanging_texts(rows))
         else:
             self.out(T("The ballot was secret: only the totals are shown.", "presidium.label"))
         self.vote_result(e)
