@@ -539,12 +539,39 @@ def test_a_journal_damaged_before_its_last_line_is_refused_with_the_line(opened:
     place, _session = journaled(opened)
     path = place / "journal.jsonl"
     lines = path.read_bytes().splitlines(keepends=True)
-    path.write_bytes(b"".join([*lines[:2], lines[2].replace(b'"log"', b'"Log"'), *lines[3:]]))
+    damaged = [*lines[:2], lines[2].replace(b'"log"', b'"Log"'), *lines[3:]]
+    path.write_bytes(b"".join(damaged))
+    with pytest.raises(saves.SaveError, match="line 3 is damaged"):
+        folder.resume(str(place))
+    path.write_bytes(b"".join(damaged[:4]) + damaged[4][:20])  # and the last line cut short
     with pytest.raises(saves.SaveError, match="line 3 is damaged"):
         folder.resume(str(place))
     path.write_bytes(b"".join([*lines[:2], *lines[3:]]))  # a line missing: no gap is bridged
     with pytest.raises(saves.SaveError, match="line 3 goes on from entries the save lacks"):
         folder.resume(str(place))
+
+
+def test_a_journal_write_that_fails_is_followed_by_a_whole_save(
+    opened: Opened, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    place, session = journaled(opened, LESSON[:4])
+    journal = folder.Journal(place)
+    journal.append(session, None)  # this process writes the save whole first
+    session.submit(LESSON[4])
+
+    def full_disk(fd: int) -> None:
+        os.ftruncate(fd, os.fstat(fd).st_size - 30)  # only part of the line reached the disk
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    with pytest.raises(saves.SaveError, match="No space left on device"):
+        journal.append(session, None)
+    monkeypatch.undo()
+    assert folder.load(place)[2].log == session.log[:4]  # the half line is left out
+    session.submit(LESSON[5])
+    journal.append(session, None)  # written whole: no half line left in the middle
+    assert folder.load(place)[2].log == session.log[:6]
+    assert not (place / "journal.jsonl").exists()
 
 
 def test_journal_lines_the_save_already_holds_are_passed_by(opened: Opened) -> None:

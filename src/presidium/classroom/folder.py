@@ -136,6 +136,7 @@ class Journal:
                     handle.flush()
                     os.fsync(handle.fileno())
             except OSError as exc:
+                self.lines = -1  # a line may be half written: the next write is whole
                 raise saves.SaveError(
                     f"cannot save to {quoted(str(self.place / JOURNAL))}: {exc.strerror}"
                 ) from None
@@ -191,15 +192,16 @@ def _with_journal(place: Path, save: saves.Save) -> saves.Save:
     except (OSError, ValueError) as exc:
         raise saves.SaveError(f"cannot read {name}: {exc}") from None
     lines = data.split(b"\n")
+    if lines[-1] == b"":
+        lines.pop()  # the end of the last line
     log, times, room = list(save.log), list(save.times), list(save.room or [])
     finished = save.finished
     for number, raw in enumerate(lines, 1):
-        last = number >= len(lines) - 1  # the line a kill may have cut (or the empty tail)
         if not raw.strip():
             continue
         body = _journal_body(raw)
         if body is None:
-            if last:
+            if number == len(lines):  # the line a kill may have cut short
                 break
             raise saves.SaveError(f"{name}: line {number} is damaged (its checksum does not match)")
         at_log, at_room = body["after"]
