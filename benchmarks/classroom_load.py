@@ -94,8 +94,11 @@ import cProfile, runpy, signal, sys, time
 out = sys.argv.pop(1)
 sys.argv[0] = "presidium"
 profiler = cProfile.Profile(time.process_time)
-signal.signal(signal.SIGUSR1, lambda *_: profiler.enable())
-signal.signal(signal.SIGUSR2, lambda *_: profiler.disable())
+if hasattr(signal, "SIGUSR1"):
+    signal.signal(signal.SIGUSR1, lambda *_: profiler.enable())
+    signal.signal(signal.SIGUSR2, lambda *_: profiler.disable())
+else:  # no such signals here: the whole run
+    profiler.enable()
 try:
     runpy.run_module("presidium", run_name="__main__", alter_sys=True)
 finally:
@@ -130,7 +133,7 @@ class Server:
 
     def profile(self, on: bool) -> None:
         """Profile the server from now (``on``) or no longer, under ``--profile``."""
-        if self.profiled and self.process.poll() is None:
+        if self.profiled and self.process.poll() is None and hasattr(signal, "SIGUSR1"):
             self.process.send_signal(signal.SIGUSR1 if on else signal.SIGUSR2)
 
     def pin(self, cores: set[int]) -> bool:
