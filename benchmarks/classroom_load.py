@@ -86,6 +86,27 @@ def percentile(values: list[float], p: float) -> float | None:
 # ---------------------------------------------------------------------- the server
 
 
+# The server under cProfile, timed by CPU (as the figures are), not by the wall clock: a
+# server waiting for the disk or for the other processes of a shared machine is not charged.
+# It profiles only while the load generator says so (SIGUSR1 on, SIGUSR2 off): the ballots.
+PROFILED = """
+import cProfile, runpy, signal, sys, time
+out = sys.argv.pop(1)
+sys.argv[0] = "presidium"
+profiler = cProfile.Profile(time.process_time)
+if hasattr(signal, "SIGUSR1"):
+    signal.signal(signal.SIGUSR1, lambda *_: profiler.enable())
+    signal.signal(signal.SIGUSR2, lambda *_: profiler.disable())
+else:  # no such signals here: the whole run
+    profiler.enable()
+try:
+    runpy.run_module("presidium", run_name="__main__", alter_sys=True)
+finally:
+    profiler.disable()
+    profiler.dump_stats(out)
+"""
+
+
 class Server:
     """``presidium class serve`` in a subprocess, pinned to core 0; stopped on every exit."""
 
@@ -99,7 +120,7 @@ class Server:
         env.pop("PRESIDIUM_UPDATE_GOLDEN", None)
         command = [sys.executable, "-m", "presidium", "class", "serve", SCENARIO]
         if profile is not None:  # cProfile slows the server down: its figures are not the real ones
-            command[1:1] = ["-m", "cProfile", "-o", str(profile)]
+            command[1:3] = ["-c", PROFILED, str(profile)]
         command += ["--students", str(students), "--seed", str(SEED)]
         command += ["--host", "127.0.0.1", "--port", str(self.port), "--plain", "--width", "100"]
         with self.out_path.open("w") as out, self.err_path.open("w") as err:
@@ -108,6 +129,12 @@ class Server:
             )
         self.pinned = pin and self.pin({0})
         self.url = f"http://127.0.0.1:{self.port}"
+        self.profiled = profile is not None
+
+    def profile(self, on: bool) -> None:
+        """Profile the server from now (``on``) or no longer, under ``--profile``."""
+        if self.profiled and self.process.poll() is None and hasattr(signal, "SIGUSR1"):
+            self.process.send_signal(signal.SIGUSR1 if on else signal.SIGUSR2)
 
     def pin(self, cores: set[int]) -> bool:
         """Pin every thread of the server (those made later inherit it from the main one)."""
@@ -567,12 +594,14 @@ async def drive(room: Class, key: str, result: Result, ballots: int | None) -> N
             raise RuntimeError("the game waits for nothing the teacher can close")
         drop = len(result.rounds) == 1 or (ballots == 1 and not result.rounds)
         cpu, fetches, pushed, seq = room.server.cpu(), room.fetches, room.pushed, state["seq"]
+        room.server.profile(True)  # kept only if the line opens a ballot
         sent, state = await teacher_says(room, teacher, line)
         result.lines += 1
         opened = [
             r for r in state["requests"] if r["kind"] == "ballot" and r["request"] not in seen
         ]
         if not opened:
+            room.server.profile(False)
             await quiet(room)
             continue
         ballot = opened[0]
@@ -582,6 +611,7 @@ async def drive(room: Class, key: str, result: Result, ballots: int | None) -> N
         current.cpu_open = room.server.cpu() - cpu
         await asyncio.wait_for(ballot_round(room, teacher, current, sent, drop), ROUND_SECONDS)
         current.cpu = room.server.cpu() - cpu
+        room.server.profile(False)
         current.cpu_close = current.cpu - current.cpu_open - current.cpu_votes
         current.fetches = room.fetches - fetches
         current.pushed = room.pushed - pushed
@@ -897,7 +927,8 @@ def main(argv: list[str] | None = None) -> int:
         "--profile",
         type=Path,
         metavar="FILE",
-        help="run the server under cProfile and keep its stats here (one --phones; slower)",
+        help="profile the server's CPU (cProfile) during the ballot rounds and keep the stats "
+        "here (one --phones; slower)",
     )
     args = parser.parse_args(argv)
     if any(not 1 <= n <= MAX_PHONES for n in args.phones):

@@ -1605,3 +1605,42 @@ def test_a_reason_already_a_sentence_gets_no_second_full_stop() -> None:
 
     assert _sentence("the seated voters hold 9 votes.") == "The seated voters hold 9 votes."
     assert _sentence("no role 'x'") == "No role 'x'."
+
+
+def test_rows_drawn_without_a_table_come_out_as_the_table_drew_them() -> None:
+    """A vote's, an objective list's and a decision's rows are drawn directly, not with a
+    table (forty lines at every ballot): the same characters and styles at any width, with
+    wide letters, several lines, an empty text, on a plain and on a coloured screen."""
+    import io
+    import random
+
+    from rich.text import Text
+
+    from presidium.ui.classroom import RoomRenderer
+    from presidium.ui.render import make_console
+
+    scenario = catalog.open_scenario("june_1957").scenario
+    rng = random.Random(1957)
+    words = "Molotov votes for against abstains: the plenum — «Anti-Party» 世界 ddddddddddddddddddd"
+    vocabulary = words.split()
+    for _case in range(150):
+        width, plain = rng.randint(3, 120), rng.random() < 0.5
+        rows = []
+        for _row in range(rng.randint(1, 6)):
+            marker = Text(
+                rng.choice(["-", "1.", "10.", "  -"]), style=rng.choice(["", "presidium.number"])
+            )
+            body = Text()
+            for _part in range(rng.randint(0, 3)):
+                said = " ".join(rng.choice(vocabulary) for _ in range(rng.randint(0, 30)))
+                body.append(said, style=rng.choice(["", "presidium.choice", "presidium.label"]))
+                if rng.random() < 0.2:
+                    body.append("\n")
+            rows.append((marker, body))
+        drawn = []
+        for direct in (False, True):
+            out = io.StringIO()
+            room = RoomRenderer(make_console(plain, width, out, styled=not plain), scenario, plain)
+            room.out(room.hanging_texts(rows) if direct else room.hanging(rows))
+            drawn.append(out.getvalue())
+        assert drawn[0] == drawn[1], (width, plain, [(m.plain, b.plain) for m, b in rows])

@@ -478,6 +478,126 @@ def test_a_write_that_fails_midway_leaves_the_previous_save_whole(
     assert folder.load(place)[2].log == session.log[:4]
 
 
+def journaled(opened: Opened, log: list[actions.Action] = LESSON) -> tuple[Path, Session]:
+    """A session kept as ``class serve`` keeps it: written whole once, then a journal line
+    (and the room's new text) after each action, as a kill would leave it."""
+    session = lesson(opened, [])
+    place = folder.create(opened, session)
+    journal = folder.Journal(place)
+    room = "the room\n"
+    journal.append(session, room)
+    for n, action in enumerate(log):
+        session.submit(action, at_ms=n * 1000)
+        room += f"action {n + 1}\n"
+        journal.append(session, room if n % 2 else None)  # the record, now and then
+    return place, session
+
+
+def test_a_journal_after_every_action_holds_the_session_so_far_without_rewriting_the_save(
+    opened: Opened,
+) -> None:
+    session = lesson(opened, [])
+    place = folder.create(opened, session)
+    journal = folder.Journal(place)
+    journal.append(session, "")
+    first = (place / "save.json").read_bytes()
+    room = ""
+    for n, action in enumerate(LESSON):
+        session.submit(action, at_ms=n * 1000)
+        room += f"action {n + 1}\n"
+        journal.append(session, room)
+        _, save, on_disk = folder.load(place)  # what a kill now would leave
+        assert on_disk.log == session.log and on_disk.times == session.times
+        assert dicts(on_disk.events) == dicts(session.events)
+        assert save.finished == session.game.over
+        assert save.room == [session.dict_of(i) for i in session.public()]
+        assert (place / "save.json").read_bytes() == first
+        assert (place / "room.txt").read_text() == room
+    assert len((place / "journal.jsonl").read_bytes().splitlines()) == len(LESSON)
+    journal.write(session, room)  # the server stops: the save whole, the journal gone
+    whole = (place / "save.json").read_bytes()
+    assert sorted(p.name for p in place.iterdir()) == ["room.txt", "save.json"]
+    folder.write(place, session, room)  # as a save written whole every time would be
+    assert (place / "save.json").read_bytes() == whole
+
+
+def test_a_journal_line_cut_short_by_a_kill_loses_that_line_only(opened: Opened) -> None:
+    place, session = journaled(opened)
+    path = place / "journal.jsonl"
+    lines = path.read_bytes().splitlines(keepends=True)
+    for cut in (1, len(lines[-1]) // 2, len(lines[-1]) - 2):  # the last write, cut anywhere
+        path.write_bytes(b"".join(lines[:-1]) + lines[-1][:cut])
+        _, save, on_disk = folder.load(place)
+        assert on_disk.log == session.log[:-1] and save.times == session.times[:-1]
+    path.write_bytes(b"".join(lines[:-1]) + b"\x00" * 40)  # a block of nothing, after a crash
+    assert folder.load(place)[2].log == session.log[:-1]
+    path.write_bytes(b"".join(lines))
+    assert folder.load(place)[2].log == session.log
+
+
+def test_a_journal_damaged_before_its_last_line_is_refused_with_the_line(opened: Opened) -> None:
+    place, _session = journaled(opened)
+    path = place / "journal.jsonl"
+    lines = path.read_bytes().splitlines(keepends=True)
+    damaged = [*lines[:2], lines[2].replace(b'"log"', b'"Log"'), *lines[3:]]
+    path.write_bytes(b"".join(damaged))
+    with pytest.raises(saves.SaveError, match="line 3 is damaged"):
+        folder.resume(str(place))
+    path.write_bytes(b"".join(damaged[:4]) + damaged[4][:20])  # and the last line cut short
+    with pytest.raises(saves.SaveError, match="line 3 is damaged"):
+        folder.resume(str(place))
+    path.write_bytes(b"".join([*lines[:2], *lines[3:]]))  # a line missing: no gap is bridged
+    with pytest.raises(saves.SaveError, match="line 3 goes on from entries the save lacks"):
+        folder.resume(str(place))
+
+
+def test_a_journal_write_that_fails_is_followed_by_a_whole_save(
+    opened: Opened, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    place, session = journaled(opened, LESSON[:4])
+    journal = folder.Journal(place)
+    journal.append(session, None)  # this process writes the save whole first
+    session.submit(LESSON[4])
+
+    def full_disk(fd: int) -> None:
+        os.ftruncate(fd, os.fstat(fd).st_size - 30)  # only part of the line reached the disk
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    with pytest.raises(saves.SaveError, match="No space left on device"):
+        journal.append(session, None)
+    monkeypatch.undo()
+    assert folder.load(place)[2].log == session.log[:4]  # the half line is left out
+    session.submit(LESSON[5])
+    journal.append(session, None)  # written whole: no half line left in the middle
+    assert folder.load(place)[2].log == session.log[:6]
+    assert not (place / "journal.jsonl").exists()
+
+
+def test_journal_lines_the_save_already_holds_are_passed_by(opened: Opened) -> None:
+    place, session = journaled(opened)
+    lines = (place / "journal.jsonl").read_bytes()
+    folder.write(place, session, "all of it\n")  # written whole, then killed before ...
+    (place / "journal.jsonl").write_bytes(lines)  # ... the journal was removed
+    _, save, on_disk = folder.load(place)
+    assert on_disk.log == session.log and save.times == session.times
+    assert save.room == [session.dict_of(i) for i in session.public()]
+
+
+def test_a_journaled_session_resumes_replays_and_debriefs(opened: Opened) -> None:
+    place, session = journaled(opened)
+    assert session.game.over
+    assert folder.read(place).finished
+    _, resumed, where, room = folder.resume(str(place))
+    assert where == place and resumed.log == session.log
+    assert room == "the room\n" + "".join(f"action {n}\n" for n in range(1, len(LESSON) + 1))
+    code, out, err = run(["class", "replay", str(place)])
+    assert code == 0 and out.startswith(f"Same: {place} replays to the same"), err
+    code, out, err = run(["class", "debrief", str(place)])
+    assert code == 0, err
+    assert folder.sessions() == [place]
+
+
 def test_resume_finds_the_newest_unfinished_session(opened: Opened) -> None:
     finished = lesson(opened)
     old = folder.create(opened, lesson(opened, LESSON[:3]))

@@ -340,6 +340,34 @@ def test_a_secret_ballot_reaches_only_its_voter(client: TestClient, classroom: C
     assert '"against"' not in json.dumps(client.get("/api/state").json())
 
 
+def test_states_share_what_they_can_yet_each_is_its_viewers_own_and_up_to_date() -> None:
+    """What every viewer's state says of a request is made once while nothing changes; a
+    voter's own ballot, a countdown's time left and a change of revision still show at once."""
+    clock = Clock()
+    classroom = make_classroom(clock=clock)
+    ballot = open_request(classroom, "ballot", "secret", inject="straw_poll")
+    voter, other = ballot.roles[0], ballot.roles[1]
+
+    def entry(viewer: str) -> dict[str, Any]:
+        state = classroom.state(viewer)
+        return next(r for r in state["requests"] if r["request"] == ballot.request)
+
+    before = entry(f"role:{other}")
+    assert before["mine"]["cast"] is None and before["count"] == 0
+    classroom.act(
+        voter, {"nonce": "share-001", "do": "cast", "request": ballot.request, "ballot": "against"}
+    )
+    mine, theirs, room = entry(f"role:{voter}"), entry(f"role:{other}"), entry("room")
+    assert mine["mine"]["cast"] == "against" and theirs["mine"]["cast"] is None
+    assert room["mine"] is None and mine["count"] == theirs["count"] == room["count"] == 1
+    if room["remaining_ms"] is not None:
+        clock.t += 5
+        assert entry("room")["remaining_ms"] == room["remaining_ms"] - 5000
+    classroom.teacher_line(f"time {ballot.request} 3m")
+    assert entry(f"role:{other}")["remaining_ms"] == 180_000
+    assert before["count"] == 0 and before["mine"]["cast"] is None  # what was given stays
+
+
 def test_a_countdown_closes_its_ballot_by_the_missing_rule() -> None:
     clock = Clock()
     classroom = make_classroom(clock=clock)
@@ -736,6 +764,63 @@ def test_serve_end_to_end_then_run_resumes_the_same_session(tmp_path: Path) -> N
         check=False,
     )
     assert replayed.returncode == 0, replayed.stdout + replayed.stderr
+
+
+def test_an_action_acknowledged_survives_a_kill_of_the_server(tmp_path: Path) -> None:
+    """What a phone was told is saved is saved: the server killed right after answering (no
+    goodbye, no last write) leaves the action in the folder's journal, and ``class run
+    --resume`` goes on from it."""
+    env = dict(os.environ, PRESIDIUM_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
+    port = free_port()
+    command = [sys.executable, "-m", "presidium", "class", "serve", "june_1957"]
+    command += ["--students", "5", "--seed", "3", "--port", str(port), "--plain"]
+    with subprocess.Popen(
+        command,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    ) as server:
+        try:
+            assert server.stdin is not None and server.stdout is not None
+            server.stdin.write("codes\n")
+            server.stdin.flush()
+            seen = ""
+            while "Georgy Malenkov: " not in seen:
+                line = server.stdout.readline()
+                assert line, seen
+                seen += line
+            found = re.search(r"Vyacheslav Molotov: (MOLO-\w{5})", seen)
+            assert found is not None
+            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+                token = http.post("/api/join", json={"code": found.group(1)}).json()["token"]
+                phone = {"X-Presidium-Seat": token}
+                state = http.get("/api/state", headers=phone).json()
+                (request,) = [r for r in state["requests"] if r["mine"]]
+                body = {"nonce": "kill-00001", "do": "choose", "request": request["request"]}
+                body["choice"] = request["mine"]["options"][0]["id"]
+                answer = http.post("/api/act", headers=phone, json=body)
+                assert answer.status_code == 200, answer.text
+            server.kill()
+            server.wait(10)
+        finally:
+            if server.poll() is None:
+                server.kill()
+    (place,) = (tmp_path / "classes").iterdir()
+    assert (place / "journal.jsonl").is_file()  # the save itself was not written again
+    assert [a.by for a in folder.read(place).log] == ["role:molotov"]
+    resumed = subprocess.run(
+        [sys.executable, "-m", "presidium", "class", "run", "--resume", str(place), "--plain"],
+        input="quit\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    assert "1 action replayed from the log." in resumed.stdout
+    assert not (place / "journal.jsonl").exists()  # written whole when the class stopped
 
 
 def test_serve_resumed_goes_on_with_the_countdown_where_it_stopped(tmp_path: Path) -> None:

@@ -5,6 +5,13 @@
 - ``save.json``: the session as a version 2 save (seating, log, times, and the public events
   the room was shown), rewritten atomically after every action the game accepts, so Ctrl-C, a
   crash or a flat battery loses nothing: ``class run --resume`` replays it and goes on;
+- ``journal.jsonl``, while ``class serve`` plays: what was accepted since ``save.json`` was
+  last written whole, a line each write (appended and synced: forty phones' votes must not
+  rewrite a save that grows with every event). Each line names where it goes on from and
+  carries its own checksum; reading the folder takes ``save.json`` and the lines after it, and
+  a last line cut short by a kill (never acknowledged: answers wait for the sync) is left out.
+  The save is written whole again now and then and when the server stops, and the journal
+  goes;
 - ``room.txt``: the public transcript, the plain text the projector showed, at 80 columns;
 - the post-mortem, when the teacher asks for it (``class debrief``).
 
@@ -16,11 +23,14 @@ game refuses when it is replayed), never replayed into a different game.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
+import hashlib
+import json
 import os
 import string
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from presidium import saves
 from presidium.bounded import is_regular_file, read_regular
@@ -32,6 +42,8 @@ if TYPE_CHECKING:
 
 SAVE = "save.json"
 ROOM = "room.txt"
+JOURNAL = "journal.jsonl"
+JOURNAL_LINES = 200  # after this many lines the save is written whole again
 LETTERS = string.ascii_lowercase + string.digits
 
 
@@ -68,16 +80,169 @@ def create(opened: Opened, session: Session, today: datetime.date | None = None)
 
 def write(place: Path, session: Session, room: str | None) -> None:
     """Keep the session as it is now: ``room.txt`` first (unless ``room`` is None: the
-    record is written a moment later), then ``save.json`` (the truth), each atomically. Call
-    it after every accepted action."""
+    record is written a moment later), then ``save.json`` (the truth), each atomically, and
+    the journal, which the save now holds, goes. Call it after every accepted action (or
+    keep a ``Journal``)."""
     saves.remove_stale_temporaries(place)
     if room is not None:
-        try:
-            data = room.encode("utf-8", errors="replace")
-        except ValueError as exc:  # pragma: no cover - text from the renderer is Unicode
-            raise saves.SaveError(f"cannot write the room's transcript: {exc}") from None
-        saves.write_atomically(data, place / ROOM)
+        saves.write_atomically(_room_bytes(room), place / ROOM)
     saves.write(session.to_save(), place / SAVE)
+    with contextlib.suppress(FileNotFoundError):
+        (place / JOURNAL).unlink()
+
+
+def _room_bytes(room: str) -> bytes:
+    try:
+        return room.encode("utf-8", errors="replace")
+    except ValueError as exc:  # pragma: no cover - text from the renderer is Unicode
+        raise saves.SaveError(f"cannot write the room's transcript: {exc}") from None
+
+
+class Journal:
+    """A session folder kept by appending: each ``append`` adds what the game accepted since
+    the last one as a line of ``journal.jsonl``, synced before it returns, and the room's
+    record as text added to ``room.txt``; ``write`` (the first time, every ``JOURNAL_LINES``
+    lines, and at the end) writes both whole, as ``folder.write`` does. ``read`` puts the
+    two together again."""
+
+    def __init__(self, place: Path) -> None:
+        self.place = place
+        self.lines = -1  # -1: nothing written whole yet by this process
+        self.log = 0  # entries of the log on disk
+        self.room = 0  # entries of the room (public events) on disk
+        self.finished = False
+        self.text = 0  # characters of room.txt on disk
+
+    def write(self, session: Session, room: str | None) -> None:
+        """Everything whole: ``room.txt`` (unless None), ``save.json``; the journal goes."""
+        write(self.place, session, room)
+        self.lines, self.log, self.room = 0, len(session.log), len(session.public())
+        self.finished = session.game.over
+        self.text = len(room) if room is not None else -1  # -1: room.txt is written whole next
+
+    def append(self, session: Session, room: str | None) -> None:
+        """What is new since the last write, added: the log's and the room's new entries to
+        the journal (synced), then the new end of ``room`` (unless None) to ``room.txt``."""
+        if self.lines < 0 or self.lines >= JOURNAL_LINES:
+            self.write(session, room)
+            return
+        public = session.public()
+        log = session.log
+        if len(log) > self.log or len(public) > self.room or session.game.over != self.finished:
+            line = _journal_line(session, self.log, self.room, public)
+            try:
+                with open(self.place / JOURNAL, "ab") as handle:
+                    handle.write(line)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            except OSError as exc:
+                self.lines = -1  # a line may be half written: the next write is whole
+                raise saves.SaveError(
+                    f"cannot save to {quoted(str(self.place / JOURNAL))}: {exc.strerror}"
+                ) from None
+            self.lines += 1
+            self.log, self.room, self.finished = len(log), len(public), session.game.over
+        if room is None or len(room) == self.text:
+            return
+        if self.text < 0:
+            saves.write_atomically(_room_bytes(room), self.place / ROOM)
+        else:
+            try:
+                with open(self.place / ROOM, "ab") as handle:
+                    handle.write(_room_bytes(room[self.text :]))
+            except OSError:
+                self.text = -1  # written whole next time
+                return
+        self.text = len(room)
+
+
+def _journal_line(session: Session, log: int, room: int, public: list[int]) -> bytes:
+    """One line of the journal: the entries after the first ``log`` of the log and ``room``
+    of the room's events, with where they go and a checksum of the rest."""
+    body = {
+        "after": [log, room],
+        "log": [saves._DICTS.get(a, a.to_dict) for a in session.log[log:]],
+        "times": session.times[log:],
+        "room": [session.dict_of(i) for i in public[room:]],
+        "finished": session.game.over,
+    }
+    text = _canonical(body)
+    check = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return (text[:-1] + f',"check":"{check}"}}\n').encode("utf-8")
+
+
+def _canonical(body: dict[str, Any]) -> str:
+    try:
+        return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    except ValueError as exc:  # text that is not Unicode
+        raise saves.SaveError(f"the game cannot be saved: {exc}") from None
+
+
+def _with_journal(place: Path, save: saves.Save) -> saves.Save:
+    """``save`` with the journal's lines after it (a folder's save alone when there is none).
+    A line the save already holds (the process stopped between writing the save whole and
+    removing the journal) is passed by; the last line, cut short or damaged by a kill, is
+    left out; any other damage is an error naming the line."""
+    path = place / JOURNAL
+    if not is_regular_file(path):
+        return save
+    name = quoted(str(path))
+    try:
+        data = read_regular(path, saves.MAX_BYTES)
+    except (OSError, ValueError) as exc:
+        raise saves.SaveError(f"cannot read {name}: {exc}") from None
+    lines = data.split(b"\n")
+    if lines[-1] == b"":
+        lines.pop()  # the end of the last line
+    log, times, room = list(save.log), list(save.times), list(save.room or [])
+    finished = save.finished
+    for number, raw in enumerate(lines, 1):
+        if not raw.strip():
+            continue
+        body = _journal_body(raw)
+        if body is None:
+            if number == len(lines):  # the line a kill may have cut short
+                break
+            raise saves.SaveError(f"{name}: line {number} is damaged (its checksum does not match)")
+        at_log, at_room = body["after"]
+        entries = saves._log(body["log"], f"{path}, line {number}")
+        if at_log > len(log) or at_room > len(room):
+            raise saves.SaveError(f"{name}: line {number} goes on from entries the save lacks")
+        log[at_log : at_log + len(entries)] = entries
+        times[at_log : at_log + len(entries)] = body["times"]
+        room[at_room : at_room + len(body["room"])] = body["room"]
+        finished = finished or body["finished"]  # a game that has ended stays ended
+    if len(log) > saves.MAX_LOG:
+        raise saves.SaveError(f"{name}: far more entries than a class's game makes")
+    return dataclasses.replace(
+        save, log=log, times=times, room=room if save.room is not None else None, finished=finished
+    )
+
+
+def _journal_body(raw: bytes) -> dict[str, Any] | None:
+    """A journal line's content, checked (its checksum, the types of its fields); None if it
+    is damaged."""
+    try:
+        body = json.loads(raw.decode("utf-8"))
+        check = body.pop("check")
+        if hashlib.sha256(_canonical(body).encode("utf-8")).hexdigest() != check:
+            return None
+        after, times, room = body["after"], body["times"], body["room"]
+        ok = (
+            type(after) is list
+            and len(after) == 2
+            and all(type(n) is int and n >= 0 for n in after)
+            and type(times) is list
+            and all(type(t) is int and t >= 0 for t in times)
+            and type(body["log"]) is list
+            and len(times) == len(body["log"])
+            and type(room) is list
+            and all(type(e) is dict and type(e.get("type")) is str for e in room)
+            and type(body["finished"]) is bool
+        )
+    except (ValueError, AttributeError, KeyError, TypeError, RecursionError, saves.SaveError):
+        return None
+    return body if ok else None
 
 
 def locate(name: str) -> Path:
@@ -103,14 +268,15 @@ def save_file(place: Path) -> Path:
 
 
 def read(place: Path) -> saves.Save:
-    """The session's save, checked; ``SaveError`` if it is not a class's save."""
+    """The session's save, checked, with its journal's lines; ``SaveError`` if it is not a
+    class's save."""
     save = saves.read(save_file(place))
     if save.seating is None:
         raise saves.SaveError(
             f"{quoted(str(save_file(place)))} is one player's game, not a class session; "
             "'presidium play --load' goes on with it"
         )
-    return save
+    return _with_journal(place, save) if place.is_dir() else save
 
 
 def load(place: Path) -> tuple[Opened, saves.Save, Session]:
@@ -136,7 +302,10 @@ def sessions() -> list[Path]:
         for place in classes_dir().iterdir():
             with contextlib.suppress(OSError):
                 if is_regular_file(place / SAVE):
-                    found.append(((place / SAVE).stat().st_mtime, place.name, place))
+                    when = (place / SAVE).stat().st_mtime
+                    with contextlib.suppress(OSError):
+                        when = max(when, (place / JOURNAL).stat().st_mtime)
+                    found.append((when, place.name, place))
     return [place for _mtime, _name, place in sorted(found, reverse=True)]
 
 

@@ -23,9 +23,11 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from rich.console import Console
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.live import Live
 from rich.panel import Panel
+from rich.segment import Segment
 from rich.text import Text
 
 from presidium import audience, seating, signals
@@ -46,6 +48,7 @@ PROMPT = "teacher> "
 PAUSED_PROMPT = "teacher (paused)> "  # while paused, the prompt says so too
 PRIVATE_LINE = "(a private line)"  # what the screen and room.txt show of one
 ROOM_WIDTH = 80  # room.txt, the public transcript, is laid out this wide
+ROOM_HEIGHT = 25  # and this high, where a renderer asks (rich's size for a file)
 BALLOT_KINDS = {
     "open": "an open ballot: each vote is shown as it is cast",
     "simultaneous": "a simultaneous ballot: who has voted is shown; how, when it closes",
@@ -60,6 +63,39 @@ HOW = {  # a decision's author, as the room is told it
 
 VOTE_WORDS = {"for": "votes for", "against": "votes against", "abstain": "abstains"}
 OBJECTIVE_VERDICTS = {True: "achieved", False: "failed", None: "unknown (counted on paper)"}
+
+
+class Hanging:
+    """Rows of a marker and a text, each text's wrapped lines under its start: what
+    ``Renderer.hanging`` draws with a table, to the same characters and styles, drawn
+    directly (a table measures every cell before drawing it; a vote's forty lines are drawn
+    at each ballot, on the screen and in room.txt). Texts only, as the top of a screen."""
+
+    def __init__(self, rows: list[tuple[Text, Text]], width: int = 0) -> None:
+        self.rows = rows
+        self.width = width
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        gutter = max([self.width, *(_widest(marker) for marker, _ in self.rows)])
+        body = min(max(_widest(text) for _, text in self.rows), options.max_width - gutter - 1)
+        body = max(1, body)
+        marking = options.update(
+            width=gutter, justify="left", overflow="ellipsis", no_wrap=True, height=None
+        )
+        wrapping = options.update(width=body, justify="left", overflow="ellipsis", height=None)
+        gap, end = Segment(" "), Segment.line()
+        for marker, text in self.rows:
+            left = console.render_lines(marker, marking, pad=True)
+            right = console.render_lines(text, wrapping, pad=True)
+            for n in range(max(len(left), len(right))):
+                yield from left[n] if n < len(left) else [Segment(" " * gutter)]
+                yield gap
+                yield from right[n] if n < len(right) else [Segment(" " * body)]
+                yield end
+
+
+def _widest(text: Text) -> int:
+    return max(cell_len(line) for line in text.plain.split("\n"))
 
 
 class RoomRenderer(Renderer):
@@ -84,20 +120,27 @@ class RoomRenderer(Renderer):
     def name(self, seat: str) -> str:
         return clean(seating.seat_name(self.scenario, seat))
 
+    def hanging_texts(self, rows: list[tuple[Text, Text]]) -> RenderableType:
+        """``hanging(rows)``, drawn without a table where the screen leaves room for it."""
+        widest = max((_widest(marker) for marker, _ in rows), default=0)
+        if not rows or widest + 2 > self.console.width:
+            return self.hanging(rows)
+        return Hanging(rows)
+
     def on_request(self, e: ev.RequestOpened) -> None:
         minutes = f" ({e.minutes} minutes)" if e.minutes else ""
         if e.kind == "decision":
             self.offered[e.request] = e.options
             self.heading(f"{e.title}{minutes}")
-            rows = (
-                (Text(f"{o.number}.", style="presidium.number"), self.option_line(o))
-                for o in e.options
-            )
             if self.plain:
                 for option in e.options:
                     self.out(Text(f"{option.number}. ").append_text(self.option_line(option)))
             else:
-                self.out(self.hanging(rows))
+                rows = [
+                    (Text(f"{o.number}.", style="presidium.number"), self.option_line(o))
+                    for o in e.options
+                ]
+                self.out(self.hanging_texts(rows))
             if len(e.roles) > 1:
                 advisers = ", ".join(self.name(s) for s in e.roles[1:])
                 self.out(T(f"Advising: {advisers}.", "presidium.label"))
@@ -255,7 +298,7 @@ class RoomRenderer(Renderer):
             if result.comment:
                 line += f" {result.comment}"
             rows.append((Text("-"), T(line)))
-        self.out(self.hanging(rows))
+        self.out(self.hanging_texts(rows))
 
     def on_vote(self, e: ev.VoteHeld) -> None:
         """A vote, voter by voter, as lines that wrap under their text at any width (a bloc
@@ -280,7 +323,7 @@ class RoomRenderer(Renderer):
             line.append(clean(bloc.reason))
             rows.append((Text("-"), line))
         if rows:
-            self.out(self.hanging(rows))
+            self.out(self.hanging_texts(rows))
         else:
             self.out(T("The ballot was secret: only the totals are shown.", "presidium.label"))
         self.vote_result(e)
@@ -334,6 +377,7 @@ class Teacher:
         self.opened = opened
         self.session = session
         self.place = place
+        self.journal = folder.Journal(place)  # what phones do is appended (see ``keep``)
         self.screen = screen
         self.record = record
         self.record_buffer = record_buffer
@@ -483,7 +527,7 @@ class Teacher:
                 last[3].extend(actions)
             else:
                 self.unshown.append((which, shown, quiet, actions))
-            self.write(room=False)
+            self.keep(room=False)
             return
         self._show(which, _latest_progress(shown), quiet, actions)
 
@@ -493,7 +537,7 @@ class Teacher:
         for which, shown, quiet, actions in kept:
             self._show(which, _latest_progress(shown), quiet, actions, write=False)
         if kept:
-            self.write()
+            self.keep()
 
     def _show(
         self,
@@ -933,9 +977,15 @@ class Teacher:
         return self.room_before + self.record_buffer.getvalue()
 
     def write(self, room: bool = True) -> None:
-        """Keep the session in its folder: the save, and (``room``) the room's record."""
+        """Keep the session in its folder, whole: the save, and (``room``) the room's record."""
         with signals.holding():
-            folder.write(self.place, self.session, self.room_text() if room else None)
+            self.journal.write(self.session, self.room_text() if room else None)
+
+    def keep(self, room: bool = True) -> None:
+        """Keep what is new in the session's folder by appending (``folder.Journal``): what
+        phones do, many times a second in a ballot, adds a line, not a whole save."""
+        with signals.holding():
+            self.journal.append(self.session, self.room_text() if room else None)
 
 
 def as_sentence(reason: str) -> str:
@@ -1079,7 +1129,11 @@ def open_teacher(args: argparse.Namespace, verb: str) -> tuple[Teacher, bool]:
         session = Session.new(scenario, seated, seed)
         place, room_before, start_ms = folder.create(opened, session), "", 0
     screen = RoomRenderer(console, opened.scenario, plain)
-    record = RoomRenderer(make_console(True, width=ROOM_WIDTH, file=buffer), opened.scenario, True)
+    record_console = make_console(True, width=ROOM_WIDTH, file=buffer)
+    # room.txt is a file: the laptop's terminal has no say in its size (and rich need not ask
+    # the terminal for it at every line drawn)
+    record_console.height = ROOM_HEIGHT
+    record = RoomRenderer(record_console, opened.scenario, True)
     reader = LineReader(sys.stdin, interactive, screen.echo if interactive else None)
     teacher = Teacher(opened, session, place, screen, record, buffer, reader, program, start_ms)
     teacher.room_before = room_before

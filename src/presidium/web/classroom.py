@@ -217,6 +217,10 @@ class Classroom:
         self._indexed = 0
         self._presence: dict[str, int] | None = None
         self._sheets: dict[str, dict[str, Any]] = {}  # the unchanging part of each seat's sheet
+        # what states share while the game and the revision stay as they are (the public part
+        # of each open request, a seat's part, the targets): made once for every viewer
+        self._shared: dict[Any, Any] = {}
+        self._shared_at: tuple[int, int, int] = (-1, -1, -1)
         opened = {
             e.request: n
             for n, e in enumerate(session.events, 1)
@@ -848,7 +852,26 @@ class Classroom:
             ]
         return body
 
+    def _share(self, key: Any, make: Callable[[], Any]) -> Any:
+        """``make()``, made once while no action is taken and nothing else changes what
+        pages show (shared by every viewer's state: do not change it)."""
+        now = (len(self.session.log), len(self.session.events), self.revision)
+        if now != self._shared_at:
+            self._shared, self._shared_at = {}, now
+        if key not in self._shared:
+            self._shared[key] = make()
+        return self._shared[key]
+
     def _request(self, request: ev.RequestOpened, seat: str | None) -> dict[str, Any]:
+        entry: dict[str, Any] = self._share(request.request, lambda: self._public(request))
+        mine = None
+        if seat is not None and seat in request.roles and seat not in self.session.game.scripted:
+            mine = self._share((request.request, seat), lambda: self._mine(request, seat))
+        return {**entry, "remaining_ms": self.remaining_ms(request.request), "mine": mine}
+
+    def _public(self, request: ev.RequestOpened) -> dict[str, Any]:
+        """What every viewer's state says of an open request (its countdown and what this
+        viewer may do there are added for each)."""
         game = self.session.game
         names = [clean(seating.seat_name(self.session.scenario, s)) for s in request.roles]
         entry: dict[str, Any] = {
@@ -856,7 +879,7 @@ class Classroom:
             "kind": request.kind,
             "title": request.title,
             "ballot": request.ballot,
-            "remaining_ms": self.remaining_ms(request.request),
+            "remaining_ms": None,
             "voters": names,
             "voted": None,
             "waiting": None,
@@ -876,16 +899,17 @@ class Classroom:
         elif request.kind == "decision" and request.request in self.hands:
             entry["count"] = len(self.hands[request.request])
             entry["of"] = sum(self.session.seating.size(s) for s in request.roles[:1])
-        if seat is not None and seat in request.roles and seat not in game.scripted:
-            entry["mine"] = self._mine(request, seat)
         return entry
 
     def _mine(self, request: ev.RequestOpened, seat: str) -> dict[str, Any] | None:
         game = self.session.game
         room = game.room
         assert room is not None
-        options = [ev._plain(asdict(o)) for o in request.options]
         if request.kind == "decision":
+            options = self._share(
+                ("options", request.request),
+                lambda: [ev._plain(asdict(o)) for o in request.options],
+            )
             if seat.startswith(seating.BENCH):
                 return {"do": "hands", "options": options}
             return {"do": "choose" if request.roles[0] == seat else "advise", "options": options}
@@ -940,15 +964,18 @@ class Classroom:
         """A seat's role sheet: what never changes (made once) and what the game added."""
         sheet = dict(self._sheets.get(seat) or self._fixed_sheet(seat))
         scenario = self.session.scenario
-        sheet["revealed"] = [
-            {  # an envelope's sources as the sheet cites them, not as ids
-                **self.session.dict_of(i),
-                "sources": [_cite(scenario, s) for s in self.session.dict_of(i)["sources"]],
-            }
-            for i in self._latest.get(ev.Revealed, [])
-            if audience.visible(self.session.events[i], viewer)
-        ]
-        sheet["targets"] = self._targets()
+        sheet["revealed"] = self._share(
+            ("revealed", viewer),
+            lambda: [
+                {  # an envelope's sources as the sheet cites them, not as ids
+                    **self.session.dict_of(i),
+                    "sources": [_cite(scenario, s) for s in self.session.dict_of(i)["sources"]],
+                }
+                for i in self._latest.get(ev.Revealed, [])
+                if audience.visible(self.session.events[i], viewer)
+            ],
+        )
+        sheet["targets"] = self._share("targets", self._targets)
         return sheet
 
     def _fixed_sheet(self, seat: str) -> dict[str, Any]:
