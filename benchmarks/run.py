@@ -149,9 +149,14 @@ def work_play(path: str, seconds: float, first_seed: int) -> dict[str, Any]:
     first game is timed apart: what is built once per process (the state machine) would
     otherwise be spread over however many choices fit in the time, and hide how it grows.
     """
+    from presidium import launch
     from presidium.engine import Game
     from presidium.files import load_scenario
 
+    # As ``presidium play`` does when it is the program: the collector leaves the loaded
+    # scenario alone (files._settle). Imported as a library, a large story's every full
+    # collection would rescan it, which is not what a player's game pays.
+    launch.owns_process = True
     scenario, _ = load_scenario(path)
     side = next(iter(scenario.sides))
     pick = random.Random(first_seed)
@@ -170,6 +175,7 @@ def work_play(path: str, seconds: float, first_seed: int) -> dict[str, Any]:
     start, cpu = time.perf_counter(), time.process_time()
     play(first_seed)
     first = [time.perf_counter() - start, time.process_time() - cpu]
+    game_peak = own_peak_mb()  # what a player's process holds: the story and one game
     choices = games = 0
     start, cpu = time.perf_counter(), time.process_time()
     while time.process_time() - cpu < seconds:
@@ -182,6 +188,7 @@ def work_play(path: str, seconds: float, first_seed: int) -> dict[str, Any]:
         "cpu": time.process_time() - cpu,
         "first_game": first,
         "peak_mb": own_peak_mb(),
+        "game_peak_mb": game_peak,
     }
 
 
@@ -419,7 +426,7 @@ def size_line(k: int, row: dict[str, Any]) -> str:
     return (
         f"syn-{k:<6} {seconds(row['load'])}  {seconds(row['cached'])}  {seconds(row['check'])}"
         f"  {seconds(row['check_cached'])}  {play['rate_wall']:7,.0f} ({play['rate_cpu']:,.0f})"
-        f"   {play['peak_mb']:4.0f} / {row['check']['peak_mb'] or math.nan:4.0f}"
+        f"   {play['game_peak_mb']:4.0f} / {row['check']['peak_mb'] or math.nan:4.0f}"
     )
 
 
@@ -433,6 +440,7 @@ def play_figures(plays: Sequence[dict[str, Any]]) -> dict[str, Any]:
             "cpu": statistics.median(p["first_game"][1] for p in plays),
         },
         "peak_mb": max(p["peak_mb"] for p in plays),
+        "game_peak_mb": max(p["game_peak_mb"] for p in plays),
     }
 
 
@@ -445,7 +453,7 @@ def scaling(report: Report, sizes: Sequence[int], per_size: dict[int, dict[str, 
         "check cached": lambda r: float(r["check_cached"]["cpu"]),
         "first game": lambda r: float(r["play"]["first_game"]["cpu"]),
         "one choice": lambda r: 1 / float(r["play"]["rate_cpu"]),
-        "peak play": lambda r: float(r["play"]["peak_mb"]),
+        "peak play": lambda r: float(r["play"]["game_peak_mb"]),
         "peak check": lambda r: float(r["check"]["peak_mb"] or math.nan),
     }
     report.say(
@@ -607,9 +615,12 @@ def judge(report: Report, per_size: dict[int, dict[str, Any]]) -> None:
         )
     if MEMORY_SIZE in per_size:
         row = per_size[MEMORY_SIZE]
-        play, check = row["play"]["peak_mb"], row["check"]["peak_mb"]
+        play, check = row["play"]["game_peak_mb"], row["check"]["peak_mb"]
         report.target(
-            f"peak memory playing syn-{MEMORY_SIZE}", f"{play:.0f} MB", "<= 80 MB", play <= 80
+            f"peak memory playing syn-{MEMORY_SIZE}",
+            f"{play:.0f} MB a game ({row['play']['peak_mb']:.0f} MB after every game timed)",
+            "<= 80 MB",
+            play <= 80,
         )
         report.target(
             f"peak memory checking syn-{MEMORY_SIZE}",
