@@ -717,22 +717,27 @@ def test_solo_play_and_version_never_load_the_web_server() -> None:
     assert out.strip() == "[]"
 
 
-def test_serve_end_to_end_then_run_resumes_the_same_session(tmp_path: Path) -> None:
-    """A teacher starts ``class serve``, a phone joins with a code from the console and acts,
-    Ctrl-C stops it within 3 s with a stream open, and ``class run --resume`` goes on with the
-    same session; ``class replay`` replays it."""
-    env = dict(os.environ, PRESIDIUM_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
-    port = free_port()
+def _class_serve(env: dict[str, str], port: int) -> subprocess.Popen[str]:
+    """``class serve june_1957`` for five students on ``port``, as a teacher starts it."""
     command = [sys.executable, "-m", "presidium", "class", "serve", "june_1957"]
     command += ["--students", "5", "--seed", "3", "--port", str(port), "--plain"]
-    with subprocess.Popen(
+    return subprocess.Popen(
         command,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env=env,
-    ) as server:
+    )
+
+
+def test_serve_end_to_end_then_run_resumes_the_same_session(tmp_path: Path) -> None:
+    """A teacher starts ``class serve``, a phone joins with a code from the console and acts,
+    Ctrl-C stops it within 3 s with a stream open, and ``class run --resume`` goes on with the
+    same session; ``class replay`` replays it."""
+    env = dict(os.environ, PRESIDIUM_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
+    port = free_port()
+    with _class_serve(env, port) as server:
         try:
             code, took = _serve_and_stop(server, port)
         finally:
@@ -772,16 +777,7 @@ def test_an_action_acknowledged_survives_a_kill_of_the_server(tmp_path: Path) ->
     --resume`` goes on from it."""
     env = dict(os.environ, PRESIDIUM_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
     port = free_port()
-    command = [sys.executable, "-m", "presidium", "class", "serve", "june_1957"]
-    command += ["--students", "5", "--seed", "3", "--port", str(port), "--plain"]
-    with subprocess.Popen(
-        command,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    ) as server:
+    with _class_serve(env, port) as server:
         try:
             assert server.stdin is not None and server.stdout is not None
             server.stdin.write("codes\n")
