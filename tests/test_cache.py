@@ -292,3 +292,37 @@ def test_an_entry_in_parts_that_does_not_add_up_is_refused(
         b"".join(pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL) for p in [phases, emptied])
     )
     assert cache.load(path.read_bytes(), str(path)) is not None  # the same, added up right
+
+
+def test_a_cached_compilation_quotes_the_file_as_it_is_and_holds_no_copy(
+    cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scenario with warnings comes from the cache too (a warning's severity, a ``Literal``,
+    once failed the entry's check); its warning still quotes its line, read from the file when
+    asked; a file changed since is not quoted (the message keeps its line and column)."""
+    import gc
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    import syn
+
+    path = tmp_path / "syn-30.yaml"
+    text = syn.build(30).replace('"loyalty > 60"', '"loyalty > 200000"', 1)  # never true
+    path.write_text(text, encoding="utf-8")
+    fresh = compile_file(path)
+    assert fresh.warnings and fresh.scenario is not None
+    monkeypatch.setattr(compiler, "compile_document", None)  # from here on, only the cache
+    cached = compile_file(path)
+    assert len(list(cache_dir.glob("*.pickle"))) == 1
+    warning = cached.warnings[0]
+    held = gc.get_referents(cached.files)
+    held += [value for item in held if isinstance(item, dict) for value in item.values()]
+    assert not any(isinstance(item, bytes) and len(item) > 100 for item in held)
+    lines = cached.files[str(path)]
+    assert lines == path.read_text(encoding="utf-8").splitlines()
+    assert warning.format(lines) == warning.format(fresh.files[str(path)])
+    assert lines[warning.span.line - 1].strip() in warning.format(lines)
+    again = compile_file(path)
+    path.write_text(text.replace("Scene 0.", "Scene 0!"), encoding="utf-8")
+    assert again.files[str(path)] == []
+    assert again.warnings[0].format(again.files[str(path)]) == again.warnings[0].format()

@@ -84,12 +84,20 @@ class _Unpickler(pickle.Unpickler):
 
 def load(data: bytes, name: str) -> Any | None:
     """The cached compilation of this file, or None when there is none (or it is unusable)."""
+    entry = _entry(data, name)
+    return None if entry is None else load_entry(entry)
+
+
+def entry(data: bytes, name: str) -> Path | None:
+    """Where the compilation of this file (its bytes and name) is cached; None with no cache."""
+    return _entry(data, name)
+
+
+def load_entry(entry: Path) -> Any | None:
+    """The compilation cached at ``entry`` (from ``entry()``), or None when it is unusable."""
     from presidium.conditions import forget_recompiled
     from presidium.model import paused_gc
 
-    entry = _entry(data, name)
-    if entry is None:
-        return None
     try:  # never blocks on a FIFO, never reads a device: an entry is a regular file
         with paused_gc(), open_regular(entry) as handle:
             value = _read(handle)
@@ -260,6 +268,9 @@ def _test(value: str, hint: Any, names: dict[str, Any], role: str) -> str:
         return f"({value} is None or {test})" if len(rest) < len(args) else f"({test})"
     if hint is Any:
         return "True"
+    if origin is typing.Literal:  # a diagnostic's severity: one of the values, of their type
+        kinds = frozenset(type(option) for option in args)
+        return f"(type({value}) in {name(kinds)} and {value} in {name(frozenset(args))})"
     if hint in (int, str, bool, float):
         return f"type({value}) is {hint.__name__}"  # a bool is not a number, nor the reverse
     if hint is SourceSpan:

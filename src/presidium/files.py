@@ -6,6 +6,7 @@ the YAML parser nor the compiler.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,20 +45,26 @@ class Compilation:
 
 
 class _CachedLines(Mapping[str, list[str]]):
-    """The lines of a file whose compilation came from the cache, split only if a diagnostic
-    quotes one: a game never does, and a large file's lines take twice its size in memory."""
+    """The lines of a file whose compilation came from the cache, read again and split only
+    if a diagnostic quotes one: a game never does, and a large file's bytes are not held
+    while the cache entry loads (for syn-8000, a tenth of a game's peak memory). If the file
+    has changed since, no line is quoted (the messages still give line and column)."""
 
-    def __init__(self, name: str, data: bytes) -> None:
-        self._name = name
-        self._data = data
+    def __init__(self, name: str, path: Path, data: bytes) -> None:
+        self._name, self._path = name, path
+        self._size, self._crc = len(data), zlib.crc32(data)
         self._lines: list[str] | None = None
 
     def __getitem__(self, name: str) -> list[str]:
         if name != self._name:
             raise KeyError(name)
         if self._lines is None:
-            self._lines = self._data.decode("utf-8-sig", errors="replace").splitlines()
-            self._data = b""
+            try:
+                data = read_bounded(self._path, MAX_BYTES)
+            except OSError:
+                data = b""
+            same = len(data) == self._size and zlib.crc32(data) == self._crc
+            self._lines = data.decode("utf-8-sig", errors="replace").splitlines() if same else []
         return self._lines
 
     def __iter__(self) -> Iterator[str]:
@@ -91,11 +98,15 @@ def compile_file(
 
     name = display or str(path)
     data = read_bounded(path, MAX_BYTES)
-    if use_cache:
-        cached = cache.load(data, name)
-        if cached is not None:  # cache.load has checked its shape (cache.well_formed)
+    entry = cache.entry(data, name) if use_cache else None
+    if entry is not None:
+        lines = _CachedLines(name, Path(path), data)
+        del data  # not held while the entry loads
+        cached = cache.load_entry(entry)
+        if cached is not None:  # load_entry has checked its shape (cache.well_formed)
             _settle()
-            return Compilation(cached[0], list(cached[1]), _CachedLines(name, data))
+            return Compilation(cached[0], list(cached[1]), lines)
+        data = read_bounded(path, MAX_BYTES)  # what is compiled is what is stored
     from presidium import extend
     from presidium.compiler import compile_document
     from presidium.loader import YMap, load_bytes
