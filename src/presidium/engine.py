@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import random
-import weakref
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -26,7 +25,16 @@ from presidium.ballots import hold
 from presidium.conditions import INT, Compiled, CompiledEffect
 from presidium.errors import GameOver, IllegalChoice, PresidiumError
 from presidium.machine import PhaseMachine, trigger_name
-from presidium.model import Choice, Outcome, Phase, Scenario, TextPart, Variable, Vote
+from presidium.model import (
+    Choice,
+    Outcome,
+    Phase,
+    Scenario,
+    TextPart,
+    Variable,
+    Vote,
+    per_scenario,
+)
 from presidium.records import record
 
 if TYPE_CHECKING:
@@ -871,16 +879,7 @@ class _Fixed:
         self.status: dict[str | None, ev.Status] = {}
 
 
-_FIXED: dict[int, _Fixed] = {}
-
-
-def _fixed(scenario: Scenario) -> _Fixed:
-    key = id(scenario)
-    fixed = _FIXED.get(key)
-    if fixed is None:
-        fixed = _FIXED[key] = _Fixed(scenario)
-        weakref.finalize(scenario, _FIXED.pop, key, None)
-    return fixed
+_fixed = per_scenario(_Fixed)
 
 
 def watched(scenario: Scenario) -> tuple[tuple[str, str], ...]:

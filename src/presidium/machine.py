@@ -16,7 +16,6 @@ callbacks, and resolving a condition's name.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
@@ -24,7 +23,7 @@ from transitions import Event, Machine, MachineError, Transition
 from transitions.core import Condition, EventData
 
 from presidium.errors import PresidiumError
-from presidium.model import Branch, Phase, Scenario, paused_gc
+from presidium.model import Branch, Phase, Scenario, per_scenario
 
 
 class PhaseModel:
@@ -194,17 +193,7 @@ class _Shared:
             )
 
 
-_SHARED: dict[int, _Shared] = {}
-
-
-def _shared(scenario: Scenario) -> _Shared:
-    key = id(scenario)
-    shared = _SHARED.get(key)
-    if shared is None:
-        with paused_gc():  # a large story's machine is tens of thousands of objects
-            shared = _SHARED[key] = _Shared(scenario)
-        weakref.finalize(scenario, _SHARED.pop, key, None)
-    return shared
+_shared = per_scenario(_Shared)  # a large story's machine is tens of thousands of objects
 
 
 class PhaseMachine:

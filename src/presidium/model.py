@@ -9,10 +9,11 @@ from __future__ import annotations
 import contextlib
 import gc
 import re
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import field, fields
 from operator import attrgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from presidium.conditions import Compiled, CompiledEffect, VarType
 from presidium.diagnostics import SourceSpan
@@ -550,6 +551,26 @@ class Scenario:
 
     def initial_values(self) -> dict[str, int | bool | str]:
         return {name: var.initial for name, var in self.variables.items()}
+
+
+_Made = TypeVar("_Made")
+
+
+def per_scenario(make: Callable[[Scenario], _Made]) -> Callable[[Scenario], _Made]:
+    """``make(scenario)``, worked out once for each scenario and shared by all its games
+    (made with the collector paused: such things are many objects, none in a cycle), and
+    dropped when the scenario goes."""
+    kept: dict[int, _Made] = {}
+
+    def get(scenario: Scenario) -> _Made:
+        key = id(scenario)
+        if key not in kept:
+            with paused_gc():
+                kept[key] = make(scenario)
+            weakref.finalize(scenario, kept.pop, key, None)
+        return kept[key]
+
+    return get
 
 
 def _fields_of(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
