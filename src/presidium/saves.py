@@ -244,27 +244,30 @@ def _one_action_a_line(body: dict[str, Any]) -> str:
 
 
 def _checksum(body: dict[str, Any], by_entry: bool = False) -> str:
-    """The hash of the save's canonical JSON (sorted keys, no spaces), without its checksum.
-    ``by_entry``: a class's log and room entries are encoded one by one (each once, kept for
-    the next write), to the same text."""
+    """The hash of the save's canonical JSON (sorted keys, no spaces), without its checksum."""
+    rest = {k: v for k, v in body.items() if k != "checksum"}
+    return "sha256:" + hashlib.sha256(canonical(rest, by_entry).encode("utf-8")).hexdigest()
 
-    def canonical(value: Any) -> str:
+
+def canonical(body: dict[str, Any], by_entry: bool = False) -> str:
+    """``body`` as canonical JSON (sorted keys, no spaces). ``by_entry``: a class's log and
+    room entries are encoded one by one (each once, kept for the next write), to the same
+    text."""
+
+    def plain(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
-    rest = {k: v for k, v in body.items() if k != "checksum"}
     if not by_entry:
-        text = canonical(rest)
-    else:
-        pieces = []
-        for key in sorted(rest):
-            value = rest[key]
-            if key in ("log", "room"):
-                encoded = "[" + ",".join(_encoded(entry)[1] for entry in value) + "]"
-            else:
-                encoded = canonical(value)
-            pieces.append(f"{canonical(key)}:{encoded}")
-        text = "{" + ",".join(pieces) + "}"
-    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return plain(body)
+    pieces = []
+    for key in sorted(body):
+        value = body[key]
+        if key in ("log", "room"):
+            encoded = "[" + ",".join(_encoded(entry)[1] for entry in value) + "]"
+        else:
+            encoded = plain(value)
+        pieces.append(f"{plain(key)}:{encoded}")
+    return "{" + ",".join(pieces) + "}"
 
 
 # ---------------------------------------------------------------------------- reading

@@ -166,14 +166,14 @@ def _journal_line(session: Session, log: int, room: int, public: list[int]) -> b
         "room": [session.dict_of(i) for i in public[room:]],
         "finished": session.game.over,
     }
-    text = _canonical(body)
+    text = _canonical(body, by_entry=True)  # each entry encoded once, as the save does
     check = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return (text[:-1] + f',"check":"{check}"}}\n').encode("utf-8")
 
 
-def _canonical(body: dict[str, Any]) -> str:
+def _canonical(body: dict[str, Any], by_entry: bool = False) -> str:
     try:
-        return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return saves.canonical(body, by_entry)
     except ValueError as exc:  # text that is not Unicode
         raise saves.SaveError(f"the game cannot be saved: {exc}") from None
 
