@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from presidium import model as m
-from presidium.bounded import read_bounded
+from presidium.bounded import is_regular_file, read_bounded
 from presidium.diagnostics import Diagnostic, DiagnosticBag, SourceSpan, suggestion_budget
 from presidium.errors import ScenarioError
 
@@ -99,7 +99,7 @@ def compile_file(
     name = display or str(path)
     data = read_bounded(path, MAX_BYTES)
     entry = cache.entry(data, name) if use_cache else None
-    if entry is not None:
+    if entry is not None and is_regular_file(entry):  # no entry yet: compile, reading once
         lines = _CachedLines(name, Path(path), data)
         del data  # not held while the entry loads
         cached = cache.load_entry(entry)
