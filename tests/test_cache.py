@@ -66,7 +66,7 @@ def test_files_with_errors_are_not_cached(cache_dir: Path, tmp_path: Path) -> No
 
 
 def entry_for(path: Path) -> Path:
-    found = cache._entry(path.read_bytes(), str(path))
+    found = cache.entry_path(path.read_bytes(), str(path))
     assert found is not None
     return found
 

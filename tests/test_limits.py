@@ -154,7 +154,7 @@ def test_a_pipe_as_a_base_or_a_cache_entry_does_not_hang(tmp_path: Path) -> None
     (tmp_path / "child.yaml").write_text("format: 1\nextends: pipe.yaml\nid: c\n")
     door = tmp_path / "door.yaml"
     door.write_text(docs_example())
-    entry = cache._entry(door.read_bytes(), str(door))
+    entry = cache.entry_path(door.read_bytes(), str(door))
     if entry is None:
         pytest.skip("the cache is turned off")
     entry.parent.mkdir(parents=True, exist_ok=True)

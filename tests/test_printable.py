@@ -243,7 +243,7 @@ def tamper(path: Path, change: object) -> None:
     data = path.read_bytes()
     result = compile_file(path, str(path))
     assert result.scenario is not None
-    entry = cache._entry(data, str(path))
+    entry = cache.entry_path(data, str(path))
     assert entry is not None and entry.exists()
     value = change(result.scenario, result.diagnostics)  # type: ignore[operator]
     entry.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))

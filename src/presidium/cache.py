@@ -49,7 +49,8 @@ def _code_digest() -> str:
     return digest.hexdigest()
 
 
-def _entry(data: bytes, name: str) -> Path | None:
+def entry_path(data: bytes, name: str) -> Path | None:
+    """Where the compilation of this file (its bytes and name) is cached; None with no cache."""
     folder = cache_dir()
     if folder is None:
         return None
@@ -84,17 +85,12 @@ class _Unpickler(pickle.Unpickler):
 
 def load(data: bytes, name: str) -> Any | None:
     """The cached compilation of this file, or None when there is none (or it is unusable)."""
-    entry = _entry(data, name)
+    entry = entry_path(data, name)
     return None if entry is None else load_entry(entry)
 
 
-def entry(data: bytes, name: str) -> Path | None:
-    """Where the compilation of this file (its bytes and name) is cached; None with no cache."""
-    return _entry(data, name)
-
-
 def load_entry(entry: Path) -> Any | None:
-    """The compilation cached at ``entry`` (from ``entry()``), or None when it is unusable."""
+    """The compilation cached at ``entry`` (from ``entry_path()``), or None when it is unusable."""
     from presidium.conditions import forget_recompiled
     from presidium.model import paused_gc
 
@@ -485,7 +481,7 @@ def _scopes_fit(s: Any, scopes: list[tuple[str, Any]]) -> bool:
 
 def store(data: bytes, name: str, value: Any) -> None:
     """Save a compilation; any failure (read-only home, full disk) is silently a cache miss."""
-    entry = _entry(data, name)
+    entry = entry_path(data, name)
     if entry is None:
         return
     with contextlib.suppress(OSError, pickle.PicklingError, RecursionError, TypeError):

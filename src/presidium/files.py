@@ -98,7 +98,7 @@ def compile_file(
 
     name = display or str(path)
     data = read_bounded(path, MAX_BYTES)
-    entry = cache.entry(data, name) if use_cache else None
+    entry = cache.entry_path(data, name) if use_cache else None
     if entry is not None and is_regular_file(entry):  # no entry yet: compile, reading once
         lines = _CachedLines(name, Path(path), data)
         del data  # not held while the entry loads
