@@ -717,6 +717,20 @@ def test_solo_play_and_version_never_load_the_web_server() -> None:
     assert out.strip() == "[]"
 
 
+def _run_resumed(place: Path, env: dict[str, str], typed: str) -> str:
+    """``class run --resume`` on the session at ``place``, given ``typed``: what it printed."""
+    resumed = subprocess.run(
+        [sys.executable, "-m", "presidium", "class", "run", "--resume", str(place), "--plain"],
+        input=typed,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    return resumed.stdout
+
+
 def _class_serve(env: dict[str, str], port: int) -> subprocess.Popen[str]:
     """``class serve june_1957`` for five students on ``port``, as a teacher starts it."""
     command = [sys.executable, "-m", "presidium", "class", "serve", "june_1957"]
@@ -751,16 +765,7 @@ def test_serve_end_to_end_then_run_resumes_the_same_session(tmp_path: Path) -> N
     assert f'<strong class="code">{code}</strong>' in (place / "sheets.html").read_text()
     save = json.loads((place / "save.json").read_text())
     assert save["log"][0]["by"] == "role:molotov"
-    resumed = subprocess.run(
-        [sys.executable, "-m", "presidium", "class", "run", "--resume", str(place), "--plain"],
-        input="status\nquit\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-    assert resumed.returncode == 0, resumed.stderr
-    assert "1 action replayed from the log." in resumed.stdout
+    assert "1 action replayed from the log." in _run_resumed(place, env, "status\nquit\n")
     replayed = subprocess.run(
         [sys.executable, "-m", "presidium", "class", "replay", str(place)],
         capture_output=True,
@@ -779,14 +784,7 @@ def test_an_action_acknowledged_survives_a_kill_of_the_server(tmp_path: Path) ->
     port = free_port()
     with _class_serve(env, port) as server:
         try:
-            assert server.stdin is not None and server.stdout is not None
-            server.stdin.write("codes\n")
-            server.stdin.flush()
-            seen = ""
-            while "Georgy Malenkov: " not in seen:
-                line = server.stdout.readline()
-                assert line, seen
-                seen += line
+            seen = _codes_printed(server)
             found = re.search(r"Vyacheslav Molotov: (MOLO-\w{5})", seen)
             assert found is not None
             with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
@@ -806,16 +804,7 @@ def test_an_action_acknowledged_survives_a_kill_of_the_server(tmp_path: Path) ->
     (place,) = (tmp_path / "classes").iterdir()
     assert (place / "journal.jsonl").is_file()  # the save itself was not written again
     assert [a.by for a in folder.read(place).log] == ["role:molotov"]
-    resumed = subprocess.run(
-        [sys.executable, "-m", "presidium", "class", "run", "--resume", str(place), "--plain"],
-        input="quit\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-    assert resumed.returncode == 0, resumed.stderr
-    assert "1 action replayed from the log." in resumed.stdout
+    assert "1 action replayed from the log." in _run_resumed(place, env, "quit\n")
     assert not (place / "journal.jsonl").exists()  # written whole when the class stopped
 
 
@@ -914,9 +903,8 @@ def _console(
     raise AssertionError(f"the console did nothing with {line!r}")
 
 
-def _serve_and_stop(server: subprocess.Popen[str], port: int) -> tuple[str, float]:
-    """Read the codes the console prints, join and act as Molotov's phone, then Ctrl-C the
-    server with the phone's stream open: (the code used, seconds it took to stop)."""
+def _codes_printed(server: subprocess.Popen[str]) -> str:
+    """Type ``codes`` at the server's console; what it printed up to the last role's code."""
     assert server.stdin is not None and server.stdout is not None
     server.stdin.write("codes\n")
     server.stdin.flush()
@@ -925,6 +913,13 @@ def _serve_and_stop(server: subprocess.Popen[str], port: int) -> tuple[str, floa
         line = server.stdout.readline()
         assert line, seen
         seen += line
+    return seen
+
+
+def _serve_and_stop(server: subprocess.Popen[str], port: int) -> tuple[str, float]:
+    """Read the codes the console prints, join and act as Molotov's phone, then Ctrl-C the
+    server with the phone's stream open: (the code used, seconds it took to stop)."""
+    seen = _codes_printed(server)
     assert f"http://127.0.0.1:{port}/" in seen
     found = re.search(r"Vyacheslav Molotov: (MOLO-\w{5})", seen)
     assert found is not None
