@@ -784,11 +784,9 @@ def test_an_action_acknowledged_survives_a_kill_of_the_server(tmp_path: Path) ->
     port = free_port()
     with _class_serve(env, port) as server:
         try:
-            seen = _codes_printed(server)
-            found = re.search(r"Vyacheslav Molotov: (MOLO-\w{5})", seen)
-            assert found is not None
+            _, code = _codes_printed(server)
             with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
-                token = http.post("/api/join", json={"code": found.group(1)}).json()["token"]
+                token = http.post("/api/join", json={"code": code}).json()["token"]
                 phone = {"X-Presidium-Seat": token}
                 state = http.get("/api/state", headers=phone).json()
                 (request,) = [r for r in state["requests"] if r["mine"]]
@@ -903,8 +901,9 @@ def _console(
     raise AssertionError(f"the console did nothing with {line!r}")
 
 
-def _codes_printed(server: subprocess.Popen[str]) -> str:
-    """Type ``codes`` at the server's console; what it printed up to the last role's code."""
+def _codes_printed(server: subprocess.Popen[str]) -> tuple[str, str]:
+    """Type ``codes`` at the server's console: what it printed up to the last role's code,
+    and Molotov's code."""
     assert server.stdin is not None and server.stdout is not None
     server.stdin.write("codes\n")
     server.stdin.flush()
@@ -913,18 +912,18 @@ def _codes_printed(server: subprocess.Popen[str]) -> str:
         line = server.stdout.readline()
         assert line, seen
         seen += line
-    return seen
+    found = re.search(r"Vyacheslav Molotov: (MOLO-\w{5})", seen)
+    assert found is not None
+    return seen, found.group(1)
 
 
 def _serve_and_stop(server: subprocess.Popen[str], port: int) -> tuple[str, float]:
     """Read the codes the console prints, join and act as Molotov's phone, then Ctrl-C the
     server with the phone's stream open: (the code used, seconds it took to stop)."""
-    seen = _codes_printed(server)
+    seen, code = _codes_printed(server)
     assert f"http://127.0.0.1:{port}/" in seen
-    found = re.search(r"Vyacheslav Molotov: (MOLO-\w{5})", seen)
-    assert found is not None
     with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
-        token = http.post("/api/join", json={"code": found.group(1)}).json()["token"]
+        token = http.post("/api/join", json={"code": code}).json()["token"]
         phone = {"X-Presidium-Seat": token}
         state = http.get("/api/state", headers=phone).json()
         (request,) = [r for r in state["requests"] if r["mine"]]
@@ -938,7 +937,7 @@ def _serve_and_stop(server: subprocess.Popen[str], port: int) -> tuple[str, floa
             server.send_signal(signal.SIGINT)
             server.wait(10)
             took = time.monotonic() - started
-    return found.group(1), took
+    return code, took
 
 
 def test_every_route_the_server_answers_is_described_for_developers(classroom: Classroom) -> None:
