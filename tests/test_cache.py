@@ -326,3 +326,36 @@ def test_a_cached_compilation_quotes_the_file_as_it_is_and_holds_no_copy(
     path.write_text(text.replace("Scene 0.", "Scene 0!"), encoding="utf-8")
     assert again.files[str(path)] == []
     assert again.warnings[0].format(again.files[str(path)]) == again.warnings[0].format()
+
+
+def test_a_wrong_value_at_any_depth_of_an_entry_is_refused() -> None:
+    """The entry's check looks at every field of every object, however deep, and at every
+    item of a tuple: a value of the wrong type anywhere makes the entry a miss."""
+    result = compile_file(SCENARIO_1957)
+    scenario = result.scenario
+    assert scenario is not None and cache.well_formed((scenario, result.warnings))
+    phase = next(p for p in scenario.phases.values() if p.choices and p.choices[0].outcome)
+    choice = phase.choices[0]
+    outcome = choice.outcome
+    assert outcome is not None and outcome.text
+
+    def with_phase(new: object) -> tuple[object, object]:
+        return dataclasses.replace(scenario, phases={**scenario.phases, phase.id: new}), []
+
+    def with_outcome(**changes: object) -> tuple[object, object]:
+        broken = dataclasses.replace(outcome, **changes)
+        choices = (dataclasses.replace(choice, outcome=broken), *phase.choices[1:])
+        return with_phase(dataclasses.replace(phase, choices=choices))
+
+    first = outcome.text[0]
+    for forged in (
+        with_phase(choice),  # a choice where a phase belongs
+        with_phase(dataclasses.replace(phase, sources=(*phase.sources, 7))),  # a number
+        with_phase(dataclasses.replace(phase, choices=(*phase.choices, phase))),
+        with_outcome(text=(dataclasses.replace(first, text=5), *outcome.text[1:])),  # deep
+        with_outcome(text=[*outcome.text]),  # a list where a tuple belongs
+        with_outcome(effects=(*outcome.effects, "a = 1")),  # text where an effect belongs
+        with_outcome(next=(*outcome.next, outcome)),
+    ):
+        assert not cache.well_formed(forged)
+    assert cache.well_formed(with_outcome())  # the same, rebuilt unchanged, is still fine

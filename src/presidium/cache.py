@@ -16,6 +16,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import itertools
+import operator
 import os
 import pickle
 import sys
@@ -182,26 +184,11 @@ def well_formed(value: Any) -> bool:
 def _typed(root: Any, scopes: list[tuple[str, Any]]) -> bool:
     """Every field of every dataclass reachable from ``root`` holds what its annotation says;
     the scope of each expression met is added to ``scopes``, with the role of its place."""
-    stack: list[Any] = [root]
-    seen: set[int] = set()
-    pop, saw = stack.pop, seen.add
-    checks: dict[type, Check] = {}  # _check_of's own memo costs a call per object
-    while stack:
-        item = pop()
-        key = id(item)
-        if key in seen:  # one object referred to many times is checked once
-            continue
-        saw(key)
-        kind: type = type(item)
-        check = checks.get(kind)
-        if check is None:
-            check = checks[kind] = _check_of(kind)
-        if not check(item, stack, scopes):
-            return False
-    return True
+    kind: type = type(root)
+    return _check_of(kind)(root, scopes)
 
 
-Check = Callable[[Any, list[Any], list[tuple[str, Any]]], bool]
+Check = Callable[[Any, list[tuple[str, Any]]], bool]
 
 # Where an expression may name more than the scenario's variables; everywhere else it may not.
 _ROLES = {
@@ -218,9 +205,28 @@ def _check_of(cls: type) -> Check:
     It is written out as one small function per class (the annotations spelled as ``type(x)
     is str``, ``all(...)`` and so on), because a scenario of ten thousand phases has a million
     fields and a call per field would cost more than loading the entry. The source is built
-    from presidium's own annotations only, never from the entry. Dataclasses found in the
-    fields are pushed onto ``found``, to be checked in turn.
+    from presidium's own annotations only, never from the entry. A field that holds a
+    dataclass is checked by that class's own test, called from this one.
+
+    The model's annotations never lead from a class back to itself (``_building`` makes sure),
+    so neither do the values that pass: a damaged entry that loops fails a test instead of
+    sending it round for ever, and no object is tested deeper than the model's classes nest.
+    An object that the entry shares is tested where it is met each time; the compiler shares
+    only compiled expressions, and their test is a type check.
     """
+    if cls in _building:
+        raise TypeError(f"{cls.__name__} contains itself; the cache's tests cannot recurse")
+    _building.add(cls)
+    try:
+        return _compile_check(cls)
+    finally:
+        _building.discard(cls)
+
+
+_building: set[type] = set()
+
+
+def _compile_check(cls: type) -> Check:
     import typing
 
     names: dict[str, Any] = {}
@@ -229,7 +235,8 @@ def _check_of(cls: type) -> Check:
         _test(f"o.{f.name}", hints[f.name], names, _ROLES.get((cls.__name__, f.name), "plain"))
         for f in dataclasses.fields(cls)
     ]
-    source = "def check(o, found, scopes):\n    return " + " and ".join(tests) + "\n"
+    own = f"type(o) is {_name(names, cls)}"  # so a tuple of them is tested by map()
+    source = "def check(o, scopes):\n    return " + " and ".join([own, *tests]) + "\n"
     exec(compile(source, f"<cache check of {cls.__name__}>", "exec"), names)
     check: Check = names["check"]
     return check
@@ -245,9 +252,7 @@ def _test(value: str, hint: Any, names: dict[str, Any], role: str) -> str:
     from presidium.diagnostics import SourceSpan
 
     def name(obj: Any) -> str:
-        key = f"_{len(names)}"
-        names[key] = obj
-        return key
+        return _name(names, obj)
 
     def variable() -> str:
         key = f"x{len(names)}"
@@ -281,9 +286,21 @@ def _test(value: str, hint: Any, names: dict[str, Any], role: str) -> str:
             f"(type({value}) is {name(hint)} and scopes.append(({role!r}, {value}.scope)) is None)"
         )
     if origin in (tuple, frozenset, set):
-        kind = "tuple" if origin is tuple else "(set, frozenset)"
+        kind = f"isinstance({value}, {'tuple' if origin is tuple else '(set, frozenset)'})"
+        item = args[0]
+        if item in (int, str, bool, float):  # one set of the items' types, made in C
+            return f"({kind} and {{*map(type, {value})}} <= {name(frozenset([item]))})"
+        if item in (Compiled, CompiledEffect):  # their types, then their scopes, all in C
+            scopes = f"zip({name(itertools.repeat)}({role!r}), map({name(_SCOPE)}, {value}))"
+            return (
+                f"({kind} and {{*map(type, {value})}} <= {name(frozenset([item]))}"
+                f" and scopes.extend({scopes}) is None)"
+            )
+        if _is_model(item):  # a call an item, from C
+            each = f"map({name(_check_of(item))}, {value}, {name(itertools.repeat)}(scopes))"
+            return f"({kind} and all({each}))"
         x = variable()
-        return f"(isinstance({value}, {kind}) and all({_test(x, args[0], names, role)} for {x} in {value}))"
+        return f"({kind} and all({_test(x, item, names, role)} for {x} in {value}))"
     if origin in (dict, Mapping):
         k, v = variable(), variable()
         return (
@@ -292,9 +309,23 @@ def _test(value: str, hint: Any, names: dict[str, Any], role: str) -> str:
         )
     if origin is Callable or hint is Callable:
         return f"callable({value})"
-    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        return f"(type({value}) is {name(hint)} and found.append({value}) is None)"
+    if _is_model(hint):
+        return f"{name(_check_of(hint))}({value}, scopes)"  # its test checks its type first
     return "False"
+
+
+_SCOPE = operator.attrgetter("scope")
+
+
+def _is_model(hint: Any) -> bool:
+    return isinstance(hint, type) and dataclasses.is_dataclass(hint)
+
+
+def _name(names: dict[str, Any], obj: Any) -> str:
+    """A new name in ``names`` for ``obj``, for the tests' source to use."""
+    key = f"_{len(names)}"
+    names[key] = obj
+    return key
 
 
 def _linked(s: Any) -> bool:
