@@ -602,11 +602,17 @@ class Served:
             self.stop()
 
 
+# Each stream's line reader, kept while the test runs: a reader left to the garbage collector
+# closes its response, and with it the connection, at a moment of the collector's choosing.
+READERS: dict[int, Iterator[str]] = {}
+
+
 def read_events(response: httpx.Response, count: int) -> list[tuple[str, str, str]]:
     """(id, event, data) of the next ``count`` events (comments and pings skipped)."""
     found: list[tuple[str, str, str]] = []
     fields: dict[str, str] = {}
-    for line in response.iter_lines():
+    lines = READERS.setdefault(id(response), response.iter_lines())
+    for line in lines:
         if not line:
             if "event" in fields and fields["event"] != "ping":
                 found.append((fields.get("id", ""), fields["event"], fields.get("data", "")))
@@ -654,6 +660,30 @@ def test_more_time_is_told_to_every_stream(classroom: Classroom) -> None:
         assert [t["revision"] for t in told] == [classroom.revision - 1, classroom.revision]
         left = [t["requests"][0]["remaining_ms"] for t in told]
         assert left[1] > left[0] + 50_000
+
+
+def test_a_quiet_stream_is_pinged_and_still_gets_what_happens(
+    classroom: Classroom, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With nothing happening, a stream still hears a ``ping`` every ``PING_SECONDS`` (the
+    page's watchdog reopens a silent stream), and what happens next still comes, in order."""
+    monkeypatch.setattr(web_app, "PING_SECONDS", 0.3)
+    with Served(classroom) as served, httpx.Client(base_url=served.url, timeout=10) as http:
+        seq = len(classroom.session.events)
+        with http.stream("GET", f"/api/stream?after={seq}") as stream:
+            kinds: list[str] = []
+            started = time.monotonic()
+            for line in READERS.setdefault(id(stream), stream.iter_lines()):
+                if line.startswith("event: "):
+                    kinds.append(line.removeprefix("event: "))
+                if kinds.count("ping") == 2:
+                    break
+            assert [k for k in kinds if k != "presence"] == ["state", "ping", "ping"]
+            assert 0.4 < time.monotonic() - started < 3
+            http.post("/api/teacher", headers=teacher_headers(classroom), json={"line": "pause"})
+            game = [e for e in read_events(stream, 2) if e[1] == "game"]
+        assert [json.loads(data)["type"] for _id, _kind, data in game] == ["paused"]
+        assert int(game[0][0]) == seq + 1
 
 
 def test_the_server_stops_within_3_seconds_with_every_stream_open(classroom: Classroom) -> None:
