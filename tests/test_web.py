@@ -26,6 +26,7 @@ from starlette.testclient import TestClient
 
 from conftest import ROOT, run_cli
 from presidium import catalog, seating
+from presidium import events as ev
 from presidium.actions import Close, Pause, Resume
 from presidium.classroom import folder
 from presidium.classroom.session import Session
@@ -684,6 +685,40 @@ def test_a_quiet_stream_is_pinged_and_still_gets_what_happens(
             game = [e for e in read_events(stream, 2) if e[1] == "game"]
         assert [json.loads(data)["type"] for _id, _kind, data in game] == ["paused"]
         assert int(game[0][0]) == seq + 1
+
+
+def test_a_stream_whose_phone_takes_nothing_is_ended(
+    classroom: Classroom, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A phone gone without hanging up (out of Wi-Fi range) stops taking what it is sent:
+    its stream is ended after ``SEND_TIMEOUT`` seconds, and it is no longer counted."""
+    monkeypatch.setattr(web_app, "SEND_TIMEOUT", 0.3)
+    sent: list[str] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message["type"])
+        if message["type"] == "http.response.body":
+            await asyncio.Event().wait()  # the connection's buffers are full: it never drains
+
+    async def receive() -> dict[str, Any]:
+        await asyncio.Event().wait()  # and the page never says it has gone
+        return {"type": "http.disconnect"}
+
+    async def serve() -> float:
+        hub = web_app.Hub(classroom)
+        ticking = asyncio.create_task(hub.tick())
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        stream = web_app.EventStream(hub, ev.for_role("molotov"), 0, False)
+        await asyncio.wait_for(stream({"type": "http"}, receive, send), 5)
+        hub.close()
+        await ticking
+        return loop.time() - started
+
+    took = asyncio.run(serve())
+    assert 0.3 <= took < 2, took
+    assert sent == ["http.response.start", "http.response.body"]  # nothing after the stuck one
+    assert classroom.connected == {}
 
 
 def test_the_server_stops_within_3_seconds_with_every_stream_open(classroom: Classroom) -> None:
