@@ -721,6 +721,40 @@ def test_a_stream_whose_phone_takes_nothing_is_ended(
     assert classroom.connected == {}
 
 
+def test_a_vote_is_answered_before_the_streams_are_sent_what_it_changed(
+    classroom: Classroom,
+) -> None:
+    """A write of the votes answers the phones that waited for it, then sends the streams
+    the ballot's progress: a voter does not wait behind forty streams."""
+    ballot = open_request(classroom, "ballot")
+    seat = next(s for s in ballot.roles if s not in classroom.session.game.scripted)
+    order: list[str] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        if b"ballot_progress" in message.get("body", b""):
+            order.append("stream")
+
+    async def receive() -> dict[str, Any]:
+        await asyncio.Event().wait()  # the page stays
+        return {"type": "http.disconnect"}
+
+    async def vote() -> None:
+        hub = web_app.Hub(classroom)
+        stream = web_app.EventStream(hub, "room", len(classroom.session.events), False)
+        streaming = asyncio.create_task(stream({"type": "http"}, receive, send))
+        await asyncio.sleep(0.05)  # the stream has sent what it starts with
+        body = {"nonce": "vote-00001", "do": "cast", "request": ballot.request, "ballot": "for"}
+        classroom.act(seat, body)
+        await hub.saved()  # as the handler of /api/act does before it answers
+        order.append("answer")
+        await asyncio.sleep(0.05)
+        hub.close()
+        await asyncio.wait_for(streaming, 2)
+
+    asyncio.run(vote())
+    assert order == ["answer", "stream"]
+
+
 def test_the_server_stops_within_3_seconds_with_every_stream_open(classroom: Classroom) -> None:
     ended: list[str] = []
     with Served(classroom) as served:

@@ -59,6 +59,8 @@ class Hub:
         self.classroom = classroom
         self.streams: set[EventStream] = set()  # every stream open now
         self.beat = 0  # bumped every PING_SECONDS: each stream then sends a ping
+        self.holding = False  # a write is under way: the streams are woken after it
+        self.held: bool | None = None  # what it will wake: None nothing, False the watchers
         self.closing = asyncio.Event()
         self.drops: dict[str, int] = {}  # viewer -> streams to end now (a test's sleeping phone)
         self.pending: asyncio.Future[None] | None = None  # the next flush, when one is due
@@ -81,13 +83,21 @@ class Hub:
             loop.call_later(wait, self._flush)
 
     def _flush(self) -> None:
-        self.flushed = asyncio.get_running_loop().time()
+        loop = asyncio.get_running_loop()
+        self.flushed = loop.time()
         pending, self.pending = self.pending, None
+        self.holding, self.held = True, None
         try:
             self.classroom.flush()
         finally:
+            self.holding = False
             if pending is not None and not pending.done():
                 pending.set_result(None)
+            if self.held is not None:
+                # The phones that waited for this write are answered first (the answer's way
+                # back to its request takes two turns of the loop), then the streams are sent
+                # what changed: a voter is not kept waiting behind forty streams' progress.
+                loop.call_soon(loop.call_soon, self._wake, self.held)
 
     async def saved(self) -> None:
         """Wait until what was accepted so far is written: an answer means it is saved."""
@@ -96,7 +106,14 @@ class Hub:
 
     def changed(self, everyone: bool = True) -> None:
         """Wake the streams: every one, or (``everyone`` false: who is connected changed)
-        only the room's and the teacher's, which show it."""
+        only the room's and the teacher's, which show it. During a write, once the phones
+        waiting for it are answered."""
+        if self.holding:
+            self.held = bool(self.held) or everyone
+        else:
+            self._wake(everyone)
+
+    def _wake(self, everyone: bool) -> None:
         for stream in self.streams:
             if everyone or stream.watcher:
                 stream.bell.set()
