@@ -67,6 +67,19 @@ def test_a_ballots_lines_skip_rich_on_a_plain_console(june_1957: Scenario) -> No
     assert buffer.getvalue() == "Molotov votes for.\n"
 
 
+def test_a_rich_without_the_buffer_it_is_known_to_have_is_left_to_draw(
+    june_1957: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shortcut reads whether rich is collecting lines (a private part of rich): a rich
+    that no longer has it draws every line itself, and nothing comes out of order."""
+    from rich.console import Console
+
+    monkeypatch.delattr(Console, "_buffer_index")
+    buffer = io.StringIO()
+    renderer = RoomRenderer(make_console(True, width=80, file=buffer), june_1957, True)
+    assert not renderer.wrote_plain(T("Molotov votes for."))
+
+
 def test_a_coloured_screen_is_left_to_rich(june_1957: Scenario) -> None:
     buffer = io.StringIO()
     console = make_console(False, width=80, file=buffer, styled=True)

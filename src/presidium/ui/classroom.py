@@ -140,7 +140,7 @@ class RoomRenderer(Renderer):
             or console.quiet
             or console.is_jupyter
             or console.legacy_windows
-            or console._buffer_index
+            or getattr(console, "_buffer_index", True)  # rich's own; unknown: leave it to rich
             or text.justify not in (None, "default")
             or "\n" in plain
             or "\t" in plain
