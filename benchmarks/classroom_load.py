@@ -88,22 +88,44 @@ def percentile(values: list[float], p: float) -> float | None:
 
 # The server under cProfile, timed by CPU (as the figures are), not by the wall clock: a
 # server waiting for the disk or for the other processes of a shared machine is not charged.
-# It profiles only while the load generator says so (SIGUSR1 on, SIGUSR2 off): the ballots.
+# It profiles only while the load generator says so: SIGUSR1 starts a new profile (and drops
+# one still running: the teacher's line it covered opened no ballot), SIGUSR2 ends one and
+# keeps it (a ballot's round). What is kept is added up at the end: the ballots only.
 PROFILED = """
-import cProfile, runpy, signal, sys, time
+import cProfile, pstats, runpy, signal, sys, time
 out = sys.argv.pop(1)
 sys.argv[0] = "presidium"
-profiler = cProfile.Profile(time.process_time)
+kept, running = [], []
+
+def start(*_):
+    while running:
+        running.pop().disable()
+    running.append(cProfile.Profile(time.process_time))
+    running[-1].enable()
+
+def stop(*_):
+    while running:
+        profile = running.pop()
+        profile.disable()
+        kept.append(profile)
+
 if hasattr(signal, "SIGUSR1"):
-    signal.signal(signal.SIGUSR1, lambda *_: profiler.enable())
-    signal.signal(signal.SIGUSR2, lambda *_: profiler.disable())
+    signal.signal(signal.SIGUSR1, start)
+    signal.signal(signal.SIGUSR2, stop)
 else:  # no such signals here: the whole run
-    profiler.enable()
+    start()
 try:
     runpy.run_module("presidium", run_name="__main__", alter_sys=True)
 finally:
-    profiler.disable()
-    profiler.dump_stats(out)
+    if not hasattr(signal, "SIGUSR1"):
+        stop()
+    while running:
+        running.pop().disable()
+    if kept:
+        stats = pstats.Stats(kept[0])
+        for profile in kept[1:]:
+            stats.add(profile)
+        stats.dump_stats(out)
 """
 
 
@@ -132,7 +154,8 @@ class Server:
         self.profiled = profile is not None
 
     def profile(self, on: bool) -> None:
-        """Profile the server from now (``on``) or no longer, under ``--profile``."""
+        """Under ``--profile``: profile the server from now, dropping what the last ``on``
+        started (``on``), or stop and keep what was profiled since the last ``on``."""
         if self.profiled and self.process.poll() is None and hasattr(signal, "SIGUSR1"):
             self.process.send_signal(signal.SIGUSR1 if on else signal.SIGUSR2)
 
@@ -594,14 +617,13 @@ async def drive(room: Class, key: str, result: Result, ballots: int | None) -> N
             raise RuntimeError("the game waits for nothing the teacher can close")
         drop = len(result.rounds) == 1 or (ballots == 1 and not result.rounds)
         cpu, fetches, pushed, seq = room.server.cpu(), room.fetches, room.pushed, state["seq"]
-        room.server.profile(True)  # kept only if the line opens a ballot
+        room.server.profile(True)  # kept only if the line opens a ballot (a new one drops it)
         sent, state = await teacher_says(room, teacher, line)
         result.lines += 1
         opened = [
             r for r in state["requests"] if r["kind"] == "ballot" and r["request"] not in seen
         ]
         if not opened:
-            room.server.profile(False)
             await quiet(room)
             continue
         ballot = opened[0]

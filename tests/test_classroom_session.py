@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
 import json
 import os
@@ -383,6 +384,27 @@ def test_any_class_log_replays_to_identical_events_and_state(opened: Opened, see
     assert dicts(again.events) == dicts(session.events)
     assert again.game.state_key() == session.game.state_key()
     assert again.game.over == session.game.over
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_an_event_s_json_is_its_fields_as_dataclasses_gives_them(opened: Opened, seed: int) -> None:
+    """Events become JSON for every phone, the journal and the save in one pass of their own,
+    not through ``dataclasses.asdict``: the data must be what asdict (tuples as lists) gave."""
+
+    def listed(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: listed(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [listed(v) for v in value]
+        return value
+
+    session = random_lesson(opened, seed)
+    kinds = {type(e) for e in session.events}
+    assert len(kinds) >= 8  # scenes, requests, ballots, choices, envelopes ...
+    for event in session.events:
+        assert ev._plain(event) == listed(dataclasses.asdict(event)), event
+        body = event.to_dict()
+        assert body["type"] == event.type and ("to" in body) == bool(event.to)
 
 
 def test_a_save_written_after_every_action_is_the_save_written_once(opened: Opened) -> None:

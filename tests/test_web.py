@@ -26,6 +26,7 @@ from starlette.testclient import TestClient
 
 from conftest import ROOT, run_cli
 from presidium import catalog, seating
+from presidium import events as ev
 from presidium.actions import Close, Pause, Resume
 from presidium.classroom import folder
 from presidium.classroom.session import Session
@@ -602,11 +603,17 @@ class Served:
             self.stop()
 
 
+# Each stream's line reader, kept while the test runs: a reader left to the garbage collector
+# closes its response, and with it the connection, at a moment of the collector's choosing.
+READERS: dict[int, Iterator[str]] = {}
+
+
 def read_events(response: httpx.Response, count: int) -> list[tuple[str, str, str]]:
     """(id, event, data) of the next ``count`` events (comments and pings skipped)."""
     found: list[tuple[str, str, str]] = []
     fields: dict[str, str] = {}
-    for line in response.iter_lines():
+    lines = READERS.setdefault(id(response), response.iter_lines())
+    for line in lines:
         if not line:
             if "event" in fields and fields["event"] != "ping":
                 found.append((fields.get("id", ""), fields["event"], fields.get("data", "")))
@@ -654,6 +661,98 @@ def test_more_time_is_told_to_every_stream(classroom: Classroom) -> None:
         assert [t["revision"] for t in told] == [classroom.revision - 1, classroom.revision]
         left = [t["requests"][0]["remaining_ms"] for t in told]
         assert left[1] > left[0] + 50_000
+
+
+def test_a_quiet_stream_is_pinged_and_still_gets_what_happens(
+    classroom: Classroom, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With nothing happening, a stream still hears a ``ping`` every ``PING_SECONDS`` (the
+    page's watchdog reopens a silent stream), and what happens next still comes, in order."""
+    monkeypatch.setattr(web_app, "PING_SECONDS", 0.3)
+    with Served(classroom) as served, httpx.Client(base_url=served.url, timeout=10) as http:
+        seq = len(classroom.session.events)
+        with http.stream("GET", f"/api/stream?after={seq}") as stream:
+            kinds: list[str] = []
+            started = time.monotonic()
+            for line in READERS.setdefault(id(stream), stream.iter_lines()):
+                if line.startswith("event: "):
+                    kinds.append(line.removeprefix("event: "))
+                if kinds.count("ping") == 2:
+                    break
+            assert [k for k in kinds if k != "presence"] == ["state", "ping", "ping"]
+            assert 0.4 < time.monotonic() - started < 3
+            http.post("/api/teacher", headers=teacher_headers(classroom), json={"line": "pause"})
+            game = [e for e in read_events(stream, 2) if e[1] == "game"]
+        assert [json.loads(data)["type"] for _id, _kind, data in game] == ["paused"]
+        assert int(game[0][0]) == seq + 1
+
+
+def test_a_stream_whose_phone_takes_nothing_is_ended(
+    classroom: Classroom, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A phone gone without hanging up (out of Wi-Fi range) stops taking what it is sent:
+    its stream is ended after ``SEND_TIMEOUT`` seconds, and it is no longer counted."""
+    monkeypatch.setattr(web_app, "SEND_TIMEOUT", 0.3)
+    sent: list[str] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message["type"])
+        if message["type"] == "http.response.body":
+            await asyncio.Event().wait()  # the connection's buffers are full: it never drains
+
+    async def receive() -> dict[str, Any]:
+        await asyncio.Event().wait()  # and the page never says it has gone
+        return {"type": "http.disconnect"}
+
+    async def serve() -> float:
+        hub = web_app.Hub(classroom)
+        ticking = asyncio.create_task(hub.tick())
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        stream = web_app.EventStream(hub, ev.for_role("molotov"), 0, False)
+        await asyncio.wait_for(stream({"type": "http"}, receive, send), 5)
+        hub.close()
+        await ticking
+        return loop.time() - started
+
+    took = asyncio.run(serve())
+    assert 0.3 <= took < 2, took
+    assert sent == ["http.response.start", "http.response.body"]  # nothing after the stuck one
+    assert classroom.connected == {}
+
+
+def test_a_vote_is_answered_before_the_streams_are_sent_what_it_changed(
+    classroom: Classroom,
+) -> None:
+    """A write of the votes answers the phones that waited for it, then sends the streams
+    the ballot's progress: a voter does not wait behind forty streams."""
+    ballot = open_request(classroom, "ballot")
+    seat = next(s for s in ballot.roles if s not in classroom.session.game.scripted)
+    order: list[str] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        if b"ballot_progress" in message.get("body", b""):
+            order.append("stream")
+
+    async def receive() -> dict[str, Any]:
+        await asyncio.Event().wait()  # the page stays
+        return {"type": "http.disconnect"}
+
+    async def vote() -> None:
+        hub = web_app.Hub(classroom)
+        stream = web_app.EventStream(hub, "room", len(classroom.session.events), False)
+        streaming = asyncio.create_task(stream({"type": "http"}, receive, send))
+        await asyncio.sleep(0.05)  # the stream has sent what it starts with
+        body = {"nonce": "vote-00001", "do": "cast", "request": ballot.request, "ballot": "for"}
+        classroom.act(seat, body)
+        await hub.saved()  # as the handler of /api/act does before it answers
+        order.append("answer")
+        await asyncio.sleep(0.05)
+        hub.close()
+        await asyncio.wait_for(streaming, 2)
+
+    asyncio.run(vote())
+    assert order == ["answer", "stream"]
 
 
 def test_the_server_stops_within_3_seconds_with_every_stream_open(classroom: Classroom) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, field
+from dataclasses import field, fields, is_dataclass
 from typing import Any
 
 from presidium.records import record
@@ -27,18 +27,33 @@ class Event:
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data: tuples become lists, so a JSON round trip gives the same value.
         ``to`` is left out of a public event, so solo output is as it always was."""
-        body = _plain(asdict(self))
+        body: dict[str, Any] = _plain(self)
         if not self.to:
             del body["to"]
-        return body  # type: ignore[no-any-return]
+        return body
 
 
 def _plain(value: Any) -> Any:
+    """``value`` as JSON data: a record (or any dataclass) as a dict of its fields, in order,
+    tuples as lists. What ``dataclasses.asdict`` then a pass for the tuples gave, in one pass
+    (asdict deep-copies every value first: a web class turns every event into JSON)."""
+    kind = type(value)
+    if kind in _LEAVES:
+        return value
+    names = _FIELDS.get(kind)
+    if names is None and is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS[kind] = tuple(f.name for f in fields(value))
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     return value
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}  # a dataclass -> its fields' names
+_LEAVES = frozenset({str, int, float, bool, type(None)})
 
 
 @record

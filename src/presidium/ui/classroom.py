@@ -120,6 +120,37 @@ class RoomRenderer(Renderer):
     def name(self, seat: str) -> str:
         return clean(seating.seat_name(self.scenario, seat))
 
+    def out(self, renderable: RenderableType = "") -> None:
+        if not (isinstance(renderable, Text) and self.wrote_plain(renderable)):
+            super().out(renderable)
+
+    def blank(self) -> None:
+        self.out(Text())
+
+    def wrote_plain(self, text: Text) -> bool:
+        """Write ``text`` as rich would, without rich, when that is only its letters and a
+        newline: one line that fits, on a console with no colour (room.txt always, the
+        screen with ``--plain``). Most of what a class draws is such lines, and rich's
+        wrapping and segments cost more than the rest of a draw; anything else is rich's."""
+        console = self.console
+        plain = text.plain
+        if (
+            console.color_system is not None
+            or console.record
+            or console.quiet
+            or console.is_jupyter
+            or console.legacy_windows
+            or getattr(console, "_buffer_index", True)  # rich's own; unknown: leave it to rich
+            or text.justify not in (None, "default")
+            or "\n" in plain
+            or "\t" in plain
+            or cell_len(plain) > console.width
+        ):
+            return False
+        console.file.write(plain + "\n")
+        console.file.flush()
+        return True
+
     def hanging_texts(self, rows: list[tuple[Text, Text]]) -> RenderableType:
         """``hanging(rows)``, drawn without a table where the screen leaves room for it."""
         widest = max((_widest(marker) for marker, _ in rows), default=0)

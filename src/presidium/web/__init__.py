@@ -12,7 +12,7 @@ import importlib.util
 from presidium.errors import UsageError
 
 EXTRA = "presidium-1957[classroom]"
-MODULES = ("starlette", "uvicorn", "sse_starlette", "segno")
+MODULES = ("starlette", "uvicorn", "segno")
 
 
 def missing() -> list[str]:

@@ -17,7 +17,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from importlib import resources
 from typing import Any
 
-from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -32,6 +31,7 @@ SEAT_COOKIE = "presidium_seat"
 TEACHER_COOKIE = "presidium_teacher"
 MAX_BODY = 4096  # bytes of a post
 PING_SECONDS = 15
+SEND_TIMEOUT = 10  # seconds a stream may wait for its phone to take what it sent
 RETRY_MS = 2000
 COOKIE_AGE = 14 * 24 * 3600  # a seat's cookie outlives a week's gap between lessons
 FLUSH_SECONDS = 0.025  # how long accepted actions wait to be written together
@@ -52,12 +52,15 @@ TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/j
 
 
 class Hub:
-    """Wakes every stream when the classroom changes, and tells them when the server stops."""
+    """Wakes the open streams when the classroom changes, pings them, and tells them when the
+    server stops."""
 
     def __init__(self, classroom: Classroom) -> None:
         self.classroom = classroom
-        self.wake = asyncio.Event()  # set (and replaced) when the game or a page's state changes
-        self.watch = asyncio.Event()  # the same, and when a page connects or leaves
+        self.streams: set[EventStream] = set()  # every stream open now
+        self.beat = 0  # bumped every PING_SECONDS: each stream then sends a ping
+        self.holding = False  # a write is under way: the streams are woken after it
+        self.held: bool | None = None  # what it will wake: None nothing, False the watchers
         self.closing = asyncio.Event()
         self.drops: dict[str, int] = {}  # viewer -> streams to end now (a test's sleeping phone)
         self.pending: asyncio.Future[None] | None = None  # the next flush, when one is due
@@ -80,13 +83,21 @@ class Hub:
             loop.call_later(wait, self._flush)
 
     def _flush(self) -> None:
-        self.flushed = asyncio.get_running_loop().time()
+        loop = asyncio.get_running_loop()
+        self.flushed = loop.time()
         pending, self.pending = self.pending, None
+        self.holding, self.held = True, None
         try:
             self.classroom.flush()
         finally:
+            self.holding = False
             if pending is not None and not pending.done():
                 pending.set_result(None)
+            if self.held is not None:
+                # The phones that waited for this write are answered first (the answer's way
+                # back to its request takes two turns of the loop), then the streams are sent
+                # what changed: a voter is not kept waiting behind forty streams' progress.
+                loop.call_soon(loop.call_soon, self._wake, self.held)
 
     async def saved(self) -> None:
         """Wait until what was accepted so far is written: an answer means it is saved."""
@@ -95,12 +106,17 @@ class Hub:
 
     def changed(self, everyone: bool = True) -> None:
         """Wake the streams: every one, or (``everyone`` false: who is connected changed)
-        only the room's and the teacher's, which show it."""
-        old, self.watch = self.watch, asyncio.Event()
-        old.set()
-        if everyone:
-            old, self.wake = self.wake, asyncio.Event()
-            old.set()
+        only the room's and the teacher's, which show it. During a write, once the phones
+        waiting for it are answered."""
+        if self.holding:
+            self.held = bool(self.held) or everyone
+        else:
+            self._wake(everyone)
+
+    def _wake(self, everyone: bool) -> None:
+        for stream in self.streams:
+            if everyone or stream.watcher:
+                stream.bell.set()
 
     def drop_streams(self, viewer: str) -> None:
         """End every open stream of ``viewer`` now, as a phone's sleep would (for tests)."""
@@ -112,9 +128,20 @@ class Hub:
         self.changed()
 
     async def tick(self) -> None:
-        """Close what the countdowns say is over, four times a second, until the end."""
+        """Four times a second until the end: close what the countdowns say is over, ping
+        every stream when it is time, and end a stream whose phone has taken nothing for
+        ``SEND_TIMEOUT`` seconds (gone without hanging up: its answers would pile up)."""
+        loop = asyncio.get_running_loop()
+        beat_at = loop.time() + PING_SECONDS
         while not self.closing.is_set():
             self.classroom.tick()
+            now = loop.time()
+            if now >= beat_at:
+                beat_at, self.beat = now + PING_SECONDS, self.beat + 1
+                self.changed()
+            for stream in list(self.streams):
+                if stream.sending is not None and now - stream.sending > SEND_TIMEOUT:
+                    stream.give_up()
             await asyncio.sleep(0.25)
 
 
@@ -339,17 +366,7 @@ def create_app(classroom: Classroom, hub: Hub | None = None) -> Starlette:
             return JSONResponse({"error": "this device's role was signed out"}, status_code=401)
         last = request.headers.get("last-event-id") or request.query_params.get("after") or "0"
         after = int(last) if last.isdigit() else 0
-        return EventSourceResponse(
-            _events(hub, who, after, waiting_device=bool(device)),
-            ping=PING_SECONDS,
-            # an event, not a comment: a page's watchdog hears it and knows the stream lives
-            ping_message_factory=lambda: ServerSentEvent("{}", event="ping"),
-            send_timeout=10,
-            # when uvicorn stops, the stream ends itself with ``bye`` (``run_server``): the
-            # library must not cut it off first, or pages never hear that the server stopped
-            shutdown_grace_period=1,
-            headers={"X-Accel-Buffering": "no"},
-        )
+        return EventStream(hub, who, after, waiting_device=bool(device))
 
     routes = [
         Route("/", phone_page),
@@ -382,55 +399,123 @@ def create_app(classroom: Classroom, hub: Hub | None = None) -> Starlette:
     return app
 
 
-async def _events(
-    hub: Hub, viewer: str, after: int, waiting_device: bool = False
-) -> AsyncIterator[Any]:
-    """One viewer's stream: what it missed since ``after`` and its state now, then each event
-    as it happens, each batch followed by the viewer's new state when it changed what the
-    page draws (the same state for every page of that viewer). A phone still waiting for a
-    seat is told only that its state changed. The stream ends when the server stops
-    (``bye``), when a test drops it, or when the page goes (the response notices and cancels
-    it)."""
-    classroom = hub.classroom
-    classroom.connect(viewer)
-    last = after
-    presence: dict[str, int] | None = None
-    revision = classroom.revision
-    watcher = viewer in WATCHERS
-    opened = True  # a page (re)connecting is sent its whole picture, with what it missed
-    try:
-        yield ServerSentEvent(retry=RETRY_MS, comment="presidium")
-        while True:
-            wake = hub.watch if watcher else hub.wake
-            frames, anew = b"", False
-            if not classroom.unsaved:  # nothing reaches a page before it is in the folder
-                frames, anew = classroom.frames(viewer, last)
-                anew, opened = anew or opened, False
-                last = max(last, len(classroom.session.events))
-                if classroom.revision != revision:
-                    revision, anew = classroom.revision, True
-            if anew:
-                frames += (
-                    b"event: state\ndata: {}\n\n"
-                    if waiting_device
-                    else classroom.state_frame(viewer)
-                )
-            if watcher:
-                now = classroom.presence()
-                if now != presence:
-                    presence = now
-                    frames += f"event: presence\ndata: {json.dumps(now)}\n\n".encode()
-            if hub.closing.is_set():
-                yield frames + b"event: bye\ndata: {}\n\n"
-                return
-            if frames:
-                yield frames
-            if hub.drops.get(viewer, 0) > 0:
-                hub.drops[viewer] -= 1
-                return
-            await wake.wait()
-    finally:
-        classroom.disconnect(viewer)
+STREAM_HEADERS = [
+    (b"content-type", b"text/event-stream; charset=utf-8"),
+    (b"x-accel-buffering", b"no"),  # a proxy in between must not hold events back
+]
+OPENING = f": presidium\nretry: {RETRY_MS}\n\n".encode()
+PING = b"event: ping\ndata: {}\n\n"  # an event, not a comment: a page's watchdog hears it
+BYE = b"event: bye\ndata: {}\n\n"
+WAIT_STATE = b"event: state\ndata: {}\n\n"
+
+
+class EventStream(Response):
+    """One viewer's server-sent events, as a response that writes bytes straight to the
+    connection.
+
+    What it missed since ``after`` and its state now, then each event as it happens, each
+    batch followed by the viewer's new state when it changed what the page draws (the same
+    bytes for every page of that viewer). A phone still waiting for a seat is told only that
+    its state changed. The stream ends when the server stops (``bye``), when a test drops it,
+    when the page hangs up, or when the phone takes nothing for ``SEND_TIMEOUT`` seconds.
+
+    It is ours rather than a library's because of what a ballot costs: forty phones are sent
+    something at every write of the votes, and a general-purpose SSE response wraps every
+    send in a task group and a timeout of its own, which cost the server more than the
+    encoding. Here a stream has one task that sends and one that listens for the page
+    hanging up, for its whole life; the hub wakes it, pings it and watches for a phone gone
+    silent.
+    """
+
+    def __init__(self, hub: Hub, viewer: str, after: int, waiting_device: bool) -> None:
+        self.status_code = 200
+        self.background = None
+        self.raw_headers = list(STREAM_HEADERS)
+        self.hub = hub
+        self.viewer = viewer
+        self.after = after
+        self.waiting_device = waiting_device
+        self.watcher = viewer in WATCHERS
+        self.bell = asyncio.Event()  # rung by the hub: something may be new
+        self.sending: float | None = None  # since when a send waits for the phone
+        self.sender: asyncio.Task[None] | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
+        sender = self.sender = asyncio.ensure_future(self._send_all(send))
+        listener = asyncio.ensure_future(_hang_up(receive))
+        try:
+            await asyncio.wait((sender, listener), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            sender.cancel()
+            listener.cancel()
+            await asyncio.wait((sender, listener))
+        if sender.cancelled():
+            return  # the page hung up or stopped taking what it is sent: nobody to end it to
+        sender.result()  # a failure is the server's to log
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    def give_up(self) -> None:
+        """The phone has not taken what it was sent for too long: end the stream."""
+        if self.sender is not None:
+            self.sender.cancel()
+
+    async def _send_all(self, send: Send) -> None:
+        hub = self.hub
+        classroom = hub.classroom
+        viewer = self.viewer
+        loop = asyncio.get_running_loop()
+        hub.streams.add(self)
+        classroom.connect(viewer)
+        last = self.after
+        presence: dict[str, int] | None = None
+        revision = classroom.revision
+        beat = hub.beat
+        opened = True  # a page (re)connecting is sent its whole picture, with what it missed
+        frames = OPENING
+        try:
+            while True:
+                self.bell.clear()
+                anew = False
+                if not classroom.unsaved:  # nothing reaches a page before it is in the folder
+                    missed, anew = classroom.frames(viewer, last)
+                    frames += missed
+                    anew, opened = anew or opened, False
+                    last = max(last, len(classroom.session.events))
+                    if classroom.revision != revision:
+                        revision, anew = classroom.revision, True
+                if anew:
+                    frames += WAIT_STATE if self.waiting_device else classroom.state_frame(viewer)
+                if self.watcher:
+                    now = classroom.presence()
+                    if now != presence:
+                        presence = now
+                        frames += f"event: presence\ndata: {json.dumps(now)}\n\n".encode()
+                if hub.beat != beat:
+                    beat, frames = hub.beat, frames + PING
+                if hub.closing.is_set():
+                    await send(
+                        {"type": "http.response.body", "body": frames + BYE, "more_body": True}
+                    )
+                    return
+                if frames:
+                    self.sending = loop.time()
+                    await send({"type": "http.response.body", "body": frames, "more_body": True})
+                    self.sending = None
+                    frames = b""
+                if hub.drops.get(viewer, 0) > 0:
+                    hub.drops[viewer] -= 1
+                    return
+                await self.bell.wait()
+        finally:
+            hub.streams.discard(self)
+            classroom.disconnect(viewer)
+
+
+async def _hang_up(receive: Receive) -> None:
+    """Return when the page hangs up."""
+    while (await receive())["type"] != "http.disconnect":
+        pass
 
 
 async def run_server(server: Any, hub: Hub, sockets: list[Any] | None = None) -> None:

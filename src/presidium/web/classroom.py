@@ -22,7 +22,7 @@ import secrets
 import time as _time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from presidium import audience, seating
@@ -908,7 +908,7 @@ class Classroom:
         if request.kind == "decision":
             options = self._share(
                 ("options", request.request),
-                lambda: [ev._plain(asdict(o)) for o in request.options],
+                lambda: [ev._plain(o) for o in request.options],
             )
             if seat.startswith(seating.BENCH):
                 return {"do": "hands", "options": options}
