@@ -215,6 +215,7 @@ def explore(
     keys = rel.control
     dice = _ForcedDice(lambda: (game.machine.state, tuple(game.values[k] for k in keys)))
     game = Game(scenario, [side], dice=dice)
+    game.quiet = True  # where each path goes, not what it says
     result = Exploration(side, rel)
     seen: set[StateKey] = set()
 
@@ -271,7 +272,12 @@ def explore(
         for entry in game.trail:
             result.choices.add((entry.phase, entry.choice))
         for kind, item, available, _ in trace:
-            if kind == "offered":
+            if kind == "text":
+                # The engine showed it in a game that can be played: reachable, whatever
+                # the text variables' other values (``_propagate_text`` need not try it).
+                if available:
+                    result.texts.add(item.span)
+            elif kind == "offered":
                 result.offered.update((item.id, c) for c in available)
             elif kind == "phase":
                 result.phases.add(item.id)
@@ -467,7 +473,7 @@ class _Tuples(_Domain):
         index = self.index
         for kind, item, concrete, snapshot in trace:
             if kind == "text":
-                if _decided(item, concrete, self.names, shown, wide):
+                if item.span in shown or _decided(item, concrete, self.names, shown, wide):
                     continue
                 for row in current:
                     if item.when.evaluate({**snapshot, **dict(zip(index, row, strict=True))}):
@@ -517,8 +523,10 @@ class _Intervals(_Domain):
         return len(value) > VALUE_SET_CAP
 
     def union(self, old: Any, new: Any) -> tuple[Any, bool]:
-        merged = _merge(list(old or ()) + list(new))
-        return merged, merged != (old or ())
+        if old is None or old == new:  # the first values to arrive, or the same again
+            return new, old is None and bool(new)
+        merged = _merge(list(old) + list(new))
+        return merged, merged != old
 
     def points(self, spans: Spans, cuts: frozenset[int] | None) -> list[int] | None:
         """The values worth testing, or None when there are too many to list."""
@@ -532,7 +540,9 @@ class _Intervals(_Domain):
         spans: Spans = value or ()
         for kind, item, concrete, snapshot in trace:
             if kind == "text":
-                if _decided(item, concrete, self.names, shown, wide) or not spans:
+                if item.span in shown or _decided(item, concrete, self.names, shown, wide):
+                    continue
+                if not spans:
                     continue
                 candidates = self.points(spans, item.when.cuts)
                 if candidates is None or any(
@@ -560,6 +570,8 @@ class _Intervals(_Domain):
             return ((value, value),)
         step = operand if op == "+=" else -operand
         lo, hi = self.lo, self.hi
+        if lo <= spans[0][0] + step and spans[-1][1] + step <= hi:  # no bound reached: moved
+            return tuple((a + step, b + step) for a, b in spans)
         return _merge([(min(max(a + step, lo), hi), min(max(b + step, lo), hi)) for a, b in spans])
 
 

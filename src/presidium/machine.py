@@ -235,8 +235,10 @@ class PhaseMachine:
         """Fire ``trigger`` with the game's values; return the new phase or ending id."""
         # The machine's event as it is now (not one kept aside), so that the machine alone
         # says which moves exist.
-        self.shared.ready(self.model.state)
-        internal = self.shared.trigger_name.get(trigger, "")
+        shared = self.shared
+        if self.model.state not in shared.built:
+            shared.ready(self.model.state)
+        internal = shared.trigger_name.get(trigger, "")
         event = cast("_Trigger | None", self.machine.events.get(internal))
         if event is None:
             raise PresidiumError(f"the scenario cannot go on from '{self.state}' by '{trigger}'")
@@ -250,4 +252,4 @@ class PhaseMachine:
             ) from exc
         if not moved:
             raise PresidiumError(f"no branch of '{trigger}' applies in phase '{self.state}'")
-        return self.state
+        return shared.state_id[self.model.state]
