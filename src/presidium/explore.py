@@ -26,7 +26,6 @@ import random
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any, cast
 
 from presidium.conditions import INT
@@ -237,11 +236,7 @@ def explore(
         game.forget_path()
         dice.queue, dice.made = list(rolls), {}
         game.trace = trace = cast(Trace, [])
-        probability = math.prod(odds)
-
-        edge = partial(
-            Edge, source, trace=trace, action=action, probability=probability, rolls=rolls
-        )
+        probability = math.prod(odds) if odds else 1.0
 
         try:
             game.start() if action is None else game.step(action)
@@ -267,7 +262,9 @@ def explore(
             result.dead_ends.append((span, str(exc)))
             result.choices.update((entry.phase, entry.choice) for entry in game.trail)
             result.phases.update(item.id for kind, item, _, _ in trace if kind == "phase")
-            result.edges.append(edge(None, None, str(exc)))
+            result.edges.append(
+                Edge(source, None, None, str(exc), trace, action, probability, rolls)
+            )
             continue
         for entry in game.trail:
             result.choices.add((entry.phase, entry.choice))
@@ -284,11 +281,13 @@ def explore(
         if game.over:
             assert game.ending is not None
             result.endings[game.ending] += 1
-            result.edges.append(edge(None, game.ending, None))
+            result.edges.append(
+                Edge(source, None, game.ending, None, trace, action, probability, rolls)
+            )
             continue
         values = game.values
-        key: StateKey = (game.machine.state, tuple(values[k] for k in keys))
-        result.edges.append(edge(key, None, None))
+        key: StateKey = (game.machine.state, tuple([values[k] for k in keys]))
+        result.edges.append(Edge(source, key, None, None, trace, action, probability, rolls))
         if key in seen:
             continue
         seen.add(key)
