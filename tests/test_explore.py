@@ -109,3 +109,20 @@ def test_moving_intervals_within_bounds_is_the_same_as_merging_them(
     assert domain.union(None, ((1, 1),)) == (((1, 1),), True)
     assert domain.union(((1, 1),), ((1, 1),)) == (((1, 1),), False)
     assert domain.union(((1, 1),), ((2, 3),)) == (((1, 3),), True)
+
+
+def test_which_variables_decide_the_story_is_worked_out_once_for_every_side(
+    june_1957: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from presidium.model import per_scenario
+
+    worked_out: list[str] = []
+
+    def counted(scenario: Scenario) -> Any:
+        worked_out.append(scenario.id)
+        return explore_module.relevance(scenario)
+
+    monkeypatch.setattr(explore_module, "_relevance", per_scenario(counted))
+    runs = [explore(june_1957, side) for side in june_1957.sides]
+    assert len(runs) == 2 and worked_out == [june_1957.id]
+    assert runs[0].relevance == explore_module.relevance(june_1957)

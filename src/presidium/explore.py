@@ -32,7 +32,7 @@ from presidium.conditions import INT
 from presidium.diagnostics import SourceSpan
 from presidium.engine import Game, Snapshot, combine
 from presidium.errors import PresidiumError
-from presidium.model import Scenario
+from presidium.model import Scenario, per_scenario
 from presidium.seating import Seating, role_of
 
 VALUE_SET_CAP = 4096  # beyond this many value combinations at one state, assume any text can show
@@ -160,6 +160,9 @@ def relevance(scenario: Scenario) -> Relevance:
     return Relevance(tuple(sorted(reads)), tuple(sorted(text_reads - reads)))
 
 
+_relevance = per_scenario(relevance)
+
+
 @dataclass
 class Edge:
     """One way a step can go: from a state, by the player's choice (``action``; None for the
@@ -210,7 +213,7 @@ def explore(
     ``stop`` is asked every few hundred new states whether to give up (the caller's clock
     and memory bounds, kept out of here); it returns the reason, or None to go on.
     """
-    rel = relevance(scenario)
+    rel = _relevance(scenario)  # the same for every side: worked out once
     keys = rel.control
     dice = _ForcedDice(lambda: (game.machine.state, tuple(game.values[k] for k in keys)))
     game = Game(scenario, [side], dice=dice)
