@@ -65,17 +65,6 @@ def test_a_quiet_game_puts_no_text_together_but_decides_every_condition(
     assert any(kind == "text" for kind, *_ in game.trace)
 
 
-def test_games_of_a_story_share_what_a_plain_choice_says_and_records(
-    june_1957: Scenario,
-) -> None:
-    side = next(iter(june_1957.sides))
-    first, second = random_game(june_1957, side, 1), random_game(june_1957, side, 1)
-    assert first.trail == second.trail
-    plain = [(a, b) for a, b in zip(first.trail, second.trail, strict=True) if a.chance is None]
-    # A choice with no dice and no condition on history's: one record for every game.
-    assert any(a is b for a, b in plain)
-
-
 def test_text_the_engine_showed_is_reachable_without_following_values(
     june_1957: Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:

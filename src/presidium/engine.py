@@ -551,13 +551,26 @@ class Game:
     def _take(self, phase: Phase, choice: Choice, by: str, out: list[ev.Event]) -> None:
         if self.room is not None:
             by = self.room.before_decision(by, self.emitted + len(out))
-        plan = self._fixed.takes.get((phase.id, choice.id, by))
-        if plan is None:
-            plan = _Take(self.scenario, phase, choice, by)
-            if not self.quiet:  # an explorer takes each choice about once: nothing to share
-                self._fixed.takes[(phase.id, choice.id, by)] = plan
-        seat, seat_name = plan.seat, plan.seat_name
-        out.append(plan.made)
+        seat = phase.by or ""
+        seat_name = self.scenario.seat_name(seat)
+        # A documented choice that is not the phase's single 'history' says so with
+        # 'counterfactual: false', and is not shown as leaving history.
+        historical = (
+            None
+            if phase.history is None
+            else choice.id == phase.history or not choice.counterfactual
+        )
+        out.append(
+            ev.ChoiceMade(
+                seat,
+                seat_name,
+                phase.id,
+                choice.id,
+                choice.label,
+                by,
+                historical,
+            )
+        )
         rolled = None
         drawn = None
         if choice.chance is not None and choice.chance.outcomes:
@@ -587,17 +600,31 @@ class Game:
         else:
             assert choice.outcome is not None
             outcome = choice.outcome
-            trigger = plan.trigger
-        entry = plan.entry
-        if entry is None:  # a chance, or history's choice has a condition: this game's own
-            history_choice = plan.history
-            closed = None
-            when = history_choice.when if history_choice is not None else None
-            if when is not None and not when.evaluate(self.values):
-                assert history_choice is not None
-                closed = history_choice.unavailable or "its condition did not hold in this game"
-            entry = plan.entry_for(rolled, closed, drawn)
-        self.trail.append(entry)
+            trigger = trigger_name(phase.id, choice.id)
+        history_choice = phase.choice(phase.history) if phase.history else None
+        closed = None
+        when = history_choice.when if history_choice is not None else None
+        if when is not None and not when.evaluate(self.values):
+            assert history_choice is not None
+            closed = history_choice.unavailable or "its condition did not hold in this game"
+        self.trail.append(
+            TrailEntry(
+                phase.id,
+                phase.title,
+                phase.date,
+                phase.date_label,
+                seat,
+                choice.id,
+                choice.label,
+                by,
+                phase.history,
+                history_choice.label if history_choice else None,
+                rolled,
+                closed,
+                drawn,
+                documented=choice.id != phase.history and not choice.counterfactual,
+            )
+        )
         cause, why = "", None  # what a class is told moved a stance; what solo play's panel says
         if self.room is not None:
             cause = f"{seat_name}'s choice '{choice.label}'"
@@ -797,7 +824,7 @@ class Game:
             left -= share
         return (*odds, left)
 
-    def _render(self, parts: tuple[TextPart, ...]) -> str:
+    def _render(self, parts: Iterable[TextPart]) -> str:
         values, trace = self.values, self.trace
         if self.quiet:  # each condition decided (and traced), nothing put together
             seen = None  # the values the trace shows each conditional text with, copied once
@@ -810,28 +837,20 @@ class Game:
                             seen = dict(values)
                         trace.append(("text", part, shown, seen))
             return ""
-        held, prepared = self._fixed.texts.get(id(parts), (None, ""))
-        if held is not parts:
-            prepared = self._fixed.prepare(parts)
-        if isinstance(prepared, str):  # no condition and nothing to fill in: the same always
-            return prepared
         chosen = []
-        seen = None
-        for when, text, fill, part in prepared:
+        for part in parts:
+            when = part.when
             if when is not None:
                 shown = bool(when.evaluate(values))
                 if trace is not None:
-                    if seen is None:
-                        seen = dict(values)
-                    trace.append(("text", part, shown, seen))
+                    trace.append(("text", part, shown, dict(values)))
                 if not shown:
                     continue
-            if not text:
-                continue
-            if fill:
-                text = self._fill(text)
-                text = COUNTERFACTUAL_MARK + text if part.counterfactual else text
-            chosen.append(text)
+            text = part.text.strip()
+            if text:
+                if "{" in text or "}" in text:
+                    text = self._fill(text)
+                chosen.append(COUNTERFACTUAL_MARK + text if part.counterfactual else text)
         return "\n\n".join(chosen)
 
     def _fill(self, text: str) -> str:
@@ -860,78 +879,10 @@ class Why:
     outcome: str | None = None
 
 
-# A text ready to render (see ``_Fixed.prepare``): the whole of it, or its parts.
-Prepared = str | tuple[tuple[Compiled | None, str, bool, TextPart], ...]
-
-
-class _Take:
-    """What taking one choice in one phase, by a player or by the script, says and records
-    the same in every game: its ``ChoiceMade``, the trigger of a choice without a chance,
-    and its trail entry where neither dice nor a condition on history's choice can change it.
-    Records are read-only, so games share them, as they share a fixed phase's options."""
-
-    __slots__ = (
-        "by",
-        "choice",
-        "entry",
-        "history",
-        "made",
-        "phase",
-        "seat",
-        "seat_name",
-        "trigger",
-    )
-
-    def __init__(self, scenario: Scenario, phase: Phase, choice: Choice, by: str) -> None:
-        self.phase, self.choice, self.by = phase, choice, by
-        self.seat = phase.by or ""
-        self.seat_name = scenario.seat_name(self.seat)
-        # A documented choice that is not the phase's single 'history' says so with
-        # 'counterfactual: false', and is not shown as leaving history.
-        historical = (
-            None
-            if phase.history is None
-            else choice.id == phase.history or not choice.counterfactual
-        )
-        self.made = ev.ChoiceMade(
-            self.seat, self.seat_name, phase.id, choice.id, choice.label, by, historical
-        )
-        self.trigger = trigger_name(phase.id, choice.id)
-        self.history = phase.choice(phase.history) if phase.history else None
-        fixed = choice.chance is None and (self.history is None or self.history.when is None)
-        self.entry = self.entry_for(None, None, None) if fixed else None
-
-    def entry_for(
-        self, rolled: tuple[int, bool] | None, closed: str | None, drawn: str | None
-    ) -> TrailEntry:
-        phase, choice, history = self.phase, self.choice, self.history
-        return TrailEntry(
-            phase.id,
-            phase.title,
-            phase.date,
-            phase.date_label,
-            self.seat,
-            choice.id,
-            choice.label,
-            self.by,
-            phase.history,
-            history.label if history else None,
-            rolled,
-            closed,
-            drawn,
-            documented=choice.id != phase.history and not choice.counterfactual,
-        )
-
-
 class _Fixed:
     """What every game of one scenario shows alike, worked out once and shared by its games."""
 
     def __init__(self, scenario: Scenario) -> None:
-        # How each choice is taken, by phase, choice and who took it ("player" or "script").
-        self.takes: dict[tuple[str, str, str], _Take] = {}
-        # Each text (a tuple of parts) as ``prepare`` gives it, by the tuple's id: the
-        # scenario, which holds the tuples, lives as long as this.
-        self.texts: dict[int, tuple[tuple[TextPart, ...], Prepared]] = {}
         # The options of each phase whose choices have no condition and no chance, by phase,
         # filled in as games first reach it. Records are read-only, so games share them.
         self.options: dict[str, tuple[ev.Option, ...]] = {}
@@ -941,24 +892,6 @@ class _Fixed:
         # No status panel lines and no targets: a phase's status is the same in every game.
         self.plain = not scenario.status and not self.targets
         self.status: dict[str | None, ev.Status] = {}
-
-    def prepare(self, parts: tuple[TextPart, ...]) -> Prepared:
-        """A text as ``Game._render`` reads it: each part's condition, its words (trimmed; marked
-        when counterfactual, unless they have values to fill in first) and whether they have;
-        or the whole text, when no part has a condition or anything to fill in."""
-        prepared = []
-        for part in parts:
-            text = part.text.strip()
-            fill = "{" in text or "}" in text
-            if text and part.counterfactual and not fill:
-                text = COUNTERFACTUAL_MARK + text
-            if text or part.when is not None:
-                prepared.append((part.when, text, fill, part))
-        result: Prepared = tuple(prepared)
-        if all(when is None and not fill for when, _, fill, _ in prepared):
-            result = "\n\n".join(text for _, text, _, _ in prepared)
-        self.texts[id(parts)] = (parts, result)
-        return result
 
 
 _fixed = per_scenario(_Fixed)
