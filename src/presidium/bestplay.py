@@ -120,6 +120,10 @@ def best_play(
     goal_range = range(goals)
 
     def worth(branches: list[Branch], values: list[list[float]]) -> list[float]:
+        if len(branches) == 1:  # no dice: the one way on, as it is (never changed in place)
+            p, target, ending = branches[0]
+            value = ends[ending] if ending >= 0 else values[target] if target >= 0 else zero
+            return value if p == 1.0 else [p * v for v in value]
         total = [0.0] * goals
         for p, target, ending in branches:
             value = ends[ending] if ending >= 0 else values[target] if target >= 0 else zero
@@ -129,27 +133,33 @@ def best_play(
 
     updates = 0
 
-    def update(node: int) -> float:
-        """Recompute one state's values; return the largest change."""
+    def update(node: int, measured: bool = True) -> float:
+        """Recompute one state's values; return the largest change (0 unless ``measured``)."""
         nonlocal updates
         updates += 1
         if stop is not None and updates % STOP_EVERY == 0:
             reason = stop()
             if reason is not None:
                 raise StateBudgetExceeded(f"{reason} while weighing the odds as {run.side}")
-        options = [(worth(b, best), worth(b, rand)) for b in choices[node].values()]
+        options = choices[node].values()
+        new_best: list[float]
+        new_rand: list[float]
         if options:
-            new_best = [max(o[0][k] for o in options) for k in goal_range]
-            new_rand = [sum(o[1][k] for o in options) / len(options) for k in goal_range]
+            count = len(options)
+            new_best = [max(c) for c in zip(*(worth(b, best) for b in options), strict=True)]
+            new_rand = [
+                sum(c) / count for c in zip(*(worth(b, rand) for b in options), strict=True)
+            ]
         else:
             new_best, new_rand = zero, zero
         old_best, old_rand = best[node], rand[node]
-        change = max(
+        best[node], rand[node] = new_best, new_rand
+        if not measured:
+            return 0.0
+        return max(
             max(abs(a - b) for a, b in zip(new_best, old_best, strict=True)),
             max(abs(a - b) for a, b in zip(new_rand, old_rand, strict=True)),
         )
-        best[node], rand[node] = new_best, new_rand
-        return change
 
     residual = 0.0
     for component in _components(choices):
@@ -157,7 +167,7 @@ def best_play(
             t == component[0] for b in choices[component[0]].values() for _, t, _ in b
         )
         if not cyclic:
-            update(component[0])
+            update(component[0], measured=False)
             continue
         for _ in range(MAX_SWEEPS):
             change = max(update(node) for node in component)

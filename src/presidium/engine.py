@@ -197,6 +197,10 @@ class Game:
         # Tools that analyse a scenario set this to a list; the engine then records each effect,
         # conditional text and scripted offer as it happens. ``None`` in play: no cost.
         self.trace: list[tuple[str, Any, Any, Any]] | None = None
+        # A tool that reads only where a game goes (the trace, the state, the trail) and never
+        # what it says sets this: conditional text is still decided (and traced), but no text
+        # is put together. Never set in play.
+        self.quiet = False
         self._watched = watched(scenario)
         self._fixed = _fixed(scenario)
         self._unsettled = False  # a scene said since the last _settle waits to be settled
@@ -822,6 +826,17 @@ class Game:
 
     def _render(self, parts: Iterable[TextPart]) -> str:
         values, trace = self.values, self.trace
+        if self.quiet:  # each condition decided (and traced), nothing put together
+            seen = None  # the values the trace shows each conditional text with, copied once
+            for part in parts:
+                when = part.when
+                if when is not None:
+                    shown = bool(when.evaluate(values))
+                    if trace is not None:
+                        if seen is None:
+                            seen = dict(values)
+                        trace.append(("text", part, shown, seen))
+            return ""
         chosen = []
         for part in parts:
             when = part.when

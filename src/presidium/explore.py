@@ -26,14 +26,13 @@ import random
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any, cast
 
 from presidium.conditions import INT
 from presidium.diagnostics import SourceSpan
 from presidium.engine import Game, Snapshot, combine
 from presidium.errors import PresidiumError
-from presidium.model import Scenario
+from presidium.model import Scenario, per_scenario
 from presidium.seating import Seating, role_of
 
 VALUE_SET_CAP = 4096  # beyond this many value combinations at one state, assume any text can show
@@ -161,6 +160,9 @@ def relevance(scenario: Scenario) -> Relevance:
     return Relevance(tuple(sorted(reads)), tuple(sorted(text_reads - reads)))
 
 
+_relevance = per_scenario(relevance)
+
+
 @dataclass
 class Edge:
     """One way a step can go: from a state, by the player's choice (``action``; None for the
@@ -211,10 +213,11 @@ def explore(
     ``stop`` is asked every few hundred new states whether to give up (the caller's clock
     and memory bounds, kept out of here); it returns the reason, or None to go on.
     """
-    rel = relevance(scenario)
+    rel = _relevance(scenario)  # the same for every side: worked out once
     keys = rel.control
     dice = _ForcedDice(lambda: (game.machine.state, tuple(game.values[k] for k in keys)))
     game = Game(scenario, [side], dice=dice)
+    game.quiet = True  # where each path goes, not what it says
     result = Exploration(side, rel)
     seen: set[StateKey] = set()
 
@@ -236,11 +239,7 @@ def explore(
         game.forget_path()
         dice.queue, dice.made = list(rolls), {}
         game.trace = trace = cast(Trace, [])
-        probability = math.prod(odds)
-
-        edge = partial(
-            Edge, source, trace=trace, action=action, probability=probability, rolls=rolls
-        )
+        probability = math.prod(odds) if odds else 1.0
 
         try:
             game.start() if action is None else game.step(action)
@@ -266,23 +265,32 @@ def explore(
             result.dead_ends.append((span, str(exc)))
             result.choices.update((entry.phase, entry.choice) for entry in game.trail)
             result.phases.update(item.id for kind, item, _, _ in trace if kind == "phase")
-            result.edges.append(edge(None, None, str(exc)))
+            result.edges.append(
+                Edge(source, None, None, str(exc), trace, action, probability, rolls)
+            )
             continue
         for entry in game.trail:
             result.choices.add((entry.phase, entry.choice))
         for kind, item, available, _ in trace:
-            if kind == "offered":
+            if kind == "text":
+                # The engine showed it in a game that can be played: reachable, whatever
+                # the text variables' other values (``_propagate_text`` need not try it).
+                if available:
+                    result.texts.add(item.span)
+            elif kind == "offered":
                 result.offered.update((item.id, c) for c in available)
             elif kind == "phase":
                 result.phases.add(item.id)
         if game.over:
             assert game.ending is not None
             result.endings[game.ending] += 1
-            result.edges.append(edge(None, game.ending, None))
+            result.edges.append(
+                Edge(source, None, game.ending, None, trace, action, probability, rolls)
+            )
             continue
         values = game.values
-        key: StateKey = (game.machine.state, tuple(values[k] for k in keys))
-        result.edges.append(edge(key, None, None))
+        key: StateKey = (game.machine.state, tuple([values[k] for k in keys]))
+        result.edges.append(Edge(source, key, None, None, trace, action, probability, rolls))
         if key in seen:
             continue
         seen.add(key)
@@ -467,7 +475,7 @@ class _Tuples(_Domain):
         index = self.index
         for kind, item, concrete, snapshot in trace:
             if kind == "text":
-                if _decided(item, concrete, self.names, shown, wide):
+                if item.span in shown or _decided(item, concrete, self.names, shown, wide):
                     continue
                 for row in current:
                     if item.when.evaluate({**snapshot, **dict(zip(index, row, strict=True))}):
@@ -517,8 +525,10 @@ class _Intervals(_Domain):
         return len(value) > VALUE_SET_CAP
 
     def union(self, old: Any, new: Any) -> tuple[Any, bool]:
-        merged = _merge(list(old or ()) + list(new))
-        return merged, merged != (old or ())
+        if old is None or old == new:  # the first values to arrive, or the same again
+            return new, old is None and bool(new)
+        merged = _merge(list(old) + list(new))
+        return merged, merged != old
 
     def points(self, spans: Spans, cuts: frozenset[int] | None) -> list[int] | None:
         """The values worth testing, or None when there are too many to list."""
@@ -532,7 +542,9 @@ class _Intervals(_Domain):
         spans: Spans = value or ()
         for kind, item, concrete, snapshot in trace:
             if kind == "text":
-                if _decided(item, concrete, self.names, shown, wide) or not spans:
+                if item.span in shown or _decided(item, concrete, self.names, shown, wide):
+                    continue
+                if not spans:
                     continue
                 candidates = self.points(spans, item.when.cuts)
                 if candidates is None or any(
@@ -560,6 +572,8 @@ class _Intervals(_Domain):
             return ((value, value),)
         step = operand if op == "+=" else -operand
         lo, hi = self.lo, self.hi
+        if lo <= spans[0][0] + step and spans[-1][1] + step <= hi:  # no bound reached: moved
+            return tuple((a + step, b + step) for a, b in spans)
         return _merge([(min(max(a + step, lo), hi), min(max(b + step, lo), hi)) for a, b in spans])
 
 

@@ -183,13 +183,24 @@ class _Shared:
             return
         self.built.add(state)
         phase = self.phases.get(self.state_id[state])
-        for trigger, source, dest, branch in _edges_from(phase) if phase else ():
-            internal = self.trigger_name.setdefault(trigger, f"t{len(self.trigger_name)}")
-            self.machine.add_transition(
-                internal,
-                self.state_name[source],
-                self.state_name[dest],
-                conditions=[] if branch.when is None else [branch.when.evaluate],
+        machine, events, names = self.machine, self.machine.events, self.trigger_name
+        # What ``Machine.add_transition`` does for a trigger and one source and destination
+        # given by name, on a machine with no models (nothing to attach the trigger to): the
+        # library's event and transition, made by its own factories, without re-reading the
+        # arguments' every other form for each of a large story's branches.
+        for trigger, _, dest, branch in _edges_from(phase) if phase else ():
+            internal = names.get(trigger)
+            if internal is None:
+                internal = names[trigger] = f"t{len(names)}"
+            event = events.get(internal)
+            if event is None:
+                event = events[internal] = machine._create_event(internal, machine)
+            event.add_transition(
+                machine._create_transition(
+                    state,
+                    self.state_name[dest],
+                    [] if branch.when is None else [branch.when.evaluate],
+                )
             )
 
 
@@ -235,8 +246,10 @@ class PhaseMachine:
         """Fire ``trigger`` with the game's values; return the new phase or ending id."""
         # The machine's event as it is now (not one kept aside), so that the machine alone
         # says which moves exist.
-        self.shared.ready(self.model.state)
-        internal = self.shared.trigger_name.get(trigger, "")
+        shared = self.shared
+        if self.model.state not in shared.built:
+            shared.ready(self.model.state)
+        internal = shared.trigger_name.get(trigger, "")
         event = cast("_Trigger | None", self.machine.events.get(internal))
         if event is None:
             raise PresidiumError(f"the scenario cannot go on from '{self.state}' by '{trigger}'")
@@ -250,4 +263,4 @@ class PhaseMachine:
             ) from exc
         if not moved:
             raise PresidiumError(f"no branch of '{trigger}' applies in phase '{self.state}'")
-        return self.state
+        return shared.state_id[self.model.state]

@@ -1,0 +1,117 @@
+"""The explorer does no more work than a check needs, and finds exactly what it found before.
+
+Exploring plays every edge of a story through the real engine; these tests pin down the work
+it now leaves out (putting text together that nobody reads, trying again a text the engine
+has already shown) and that what a game says and records is the same either way.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+
+from presidium import explore as explore_module
+from presidium.conditions import INT
+from presidium.engine import Game
+from presidium.events import Event, GameEnded, Narration, PhaseStarted
+from presidium.explore import _Intervals, explore
+from presidium.model import Scenario
+
+
+def random_game(scenario: Scenario, side: str, seed: int, quiet: bool = False) -> Game:
+    """A seeded game of ``side`` with seeded random choices, traced as the explorer traces."""
+    game = Game(scenario, [side], seed=seed)
+    game.quiet = quiet
+    game.trace = []
+    pick = random.Random(seed)
+    game.start()
+    while not game.over:
+        available = [o.id for o in game.options() if o.available]
+        game.step(available[int(pick.random() * len(available))])
+    return game
+
+
+def where_it_went(game: Game) -> tuple[Any, ...]:
+    """Everything the explorer reads of a game: its trace, trail, values and ending."""
+    trace = [
+        (kind, getattr(item, "id", item), concrete) for kind, item, concrete, _ in game.trace or ()
+    ]
+    return (trace, game.trail, sorted(game.values.items()), game.ending, game.scenes)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_quiet_game_goes_exactly_where_a_telling_one_goes(june_1957: Scenario, seed: int) -> None:
+    for side in june_1957.sides:
+        told = random_game(june_1957, side, seed)
+        quiet = random_game(june_1957, side, seed, quiet=True)
+        assert where_it_went(quiet) == where_it_went(told)
+
+
+def test_a_quiet_game_puts_no_text_together_but_decides_every_condition(
+    june_1957: Scenario,
+) -> None:
+    side = next(iter(june_1957.sides))
+    game = Game(june_1957, [side], seed=3)
+    game.quiet = True
+    game.trace = []
+    events: list[Event] = game.start()
+    while not game.over:
+        available = [o.id for o in game.options() if o.available]
+        events += game.step(available[0])
+    texts = [e.text for e in events if isinstance(e, PhaseStarted | Narration | GameEnded)]
+    assert texts and not any(texts)
+    assert any(kind == "text" for kind, *_ in game.trace)
+
+
+def test_text_the_engine_showed_is_reachable_without_following_values(
+    june_1957: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A conditional text a game the explorer played has shown is marked as the game shows
+    it; following the text variables' values is needed only for the others."""
+    full = explore(june_1957, next(iter(june_1957.sides)))
+    monkeypatch.setattr(explore_module, "_propagate_text", lambda *args: None)
+    played = explore(june_1957, next(iter(june_1957.sides)))
+    assert played.texts  # found by the engine itself, nothing carried along the edges
+    assert played.texts <= full.texts
+
+
+def test_moving_intervals_within_bounds_is_the_same_as_merging_them(
+    june_1957: Scenario,
+) -> None:
+    name = next(
+        n
+        for n, v in june_1957.variables.items()
+        if v.type.kind == INT
+        and v.type.minimum is not None
+        and v.type.maximum is not None
+        and v.type.maximum - v.type.minimum >= 12
+    )
+    domain = _Intervals(june_1957, name)
+    low, top = domain.lo, domain.hi
+    spans = ((low + 1, low + 2), (low + 5, low + 7))
+    assert domain.apply(spans, "+=", 3) == ((low + 4, low + 5), (low + 8, low + 10))
+    assert domain.apply(spans, "-=", 1) == ((low, low + 1), (low + 4, low + 6))
+    assert domain.apply(spans, "-=", 3) == ((low, low), (low + 2, low + 4))  # held at the bound
+    assert domain.apply(((top - 3, top - 2), (top - 1, top)), "+=", 2) == ((top - 1, top),)
+    assert domain.union(None, ((1, 1),)) == (((1, 1),), True)
+    assert domain.union(((1, 1),), ((1, 1),)) == (((1, 1),), False)
+    assert domain.union(((1, 1),), ((2, 3),)) == (((1, 3),), True)
+
+
+def test_which_variables_decide_the_story_is_worked_out_once_for_every_side(
+    june_1957: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from presidium.model import per_scenario
+
+    worked_out: list[str] = []
+
+    def counted(scenario: Scenario) -> Any:
+        worked_out.append(scenario.id)
+        return explore_module.relevance(scenario)
+
+    monkeypatch.setattr(explore_module, "_relevance", per_scenario(counted))
+    runs = [explore(june_1957, side) for side in june_1957.sides]
+    assert len(runs) == 2 and worked_out == [june_1957.id]
+    assert runs[0].relevance == explore_module.relevance(june_1957)
