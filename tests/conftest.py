@@ -14,6 +14,7 @@ import pytest
 from presidium.compiler import compile_document, load_scenario
 from presidium.diagnostics import Diagnostic
 from presidium.engine import Game, HistoryDice
+from presidium.events import RequestOpened
 from presidium.loader import load_text
 from presidium.model import Scenario
 
@@ -62,6 +63,21 @@ def pytest_report_header() -> list[str]:
         "  try: pip install -c .ci/constraints.txt '.[test]'",
         *(f"  {line}" for line in drift),
     ]
+
+
+def showdown_ballot(voters: tuple[str, ...], kind: str = "secret") -> RequestOpened:
+    """The event that opens june_1957's Presidium ballot (3 to pass) among ``voters``."""
+    return RequestOpened(
+        "showdown:ballot",
+        "ballot",
+        "showdown",
+        "The Presidium votes",
+        voters,
+        True,
+        3,
+        vote="showdown_18_june",
+        ballot=kind,
+    )
 
 
 def compile_yaml(text: str, name: str = "test.yaml") -> tuple[Scenario | None, list[Diagnostic]]:

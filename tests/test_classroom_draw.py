@@ -8,6 +8,7 @@ import io
 import pytest
 from rich.text import Text
 
+from conftest import showdown_ballot
 from presidium import events as ev
 from presidium.model import Scenario
 from presidium.ui.classroom import RoomRenderer
@@ -92,17 +93,7 @@ def test_a_coloured_screen_is_left_to_rich(june_1957: Scenario) -> None:
 def test_events_drawn_as_rich_drew_them(june_1957: Scenario) -> None:
     voters = tuple(list(june_1957.sides)[:3])
     events: list[ev.Event] = [
-        ev.RequestOpened(
-            "showdown:ballot",
-            "ballot",
-            "showdown",
-            "The Presidium votes",
-            voters,
-            True,
-            3,
-            vote="showdown_18_june",
-            ballot="open",
-        ),
+        showdown_ballot(voters, "open"),
         ev.BallotProgress("showdown:ballot", ("Molotov",), ("Bulganin", "Voroshilov"), 1, 3),
         ev.BallotCast("showdown:ballot", voters[0], "Molotov", "against", "The Party line " * 9),
         ev.BallotCast("showdown:ballot", voters[1], "Bulganin", "for", ""),

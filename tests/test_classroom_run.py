@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_cli, showdown_ballot
 from presidium import actions as act
 from presidium import catalog, saves
 from presidium import events as ev
@@ -98,25 +98,11 @@ def _decision(scenario: Scenario, roles: tuple[str, ...]) -> ev.RequestOpened:
     )
 
 
-def _ballot(voters: tuple[str, ...], kind: str = "secret") -> ev.RequestOpened:
-    return ev.RequestOpened(
-        "showdown:ballot",
-        "ballot",
-        "showdown",
-        "The Presidium votes",
-        voters,
-        True,
-        3,
-        vote="showdown_18_june",
-        ballot=kind,
-    )
-
-
 @pytest.fixture(scope="module")
 def roles_view(roles_1957: Scenario) -> View:
     seated = cast(roles_1957, 6)  # khrushchev, molotov, bulganin, cc_member#1..3
     decision = _decision(roles_1957, ("khrushchev", "bulganin"))
-    ballot = _ballot(("khrushchev", "molotov", "bulganin", "cc_member#1"), "simultaneous")
+    ballot = showdown_ballot(("khrushchev", "molotov", "bulganin", "cc_member#1"), "simultaneous")
     floor = ev.RequestOpened(
         "showdown:floor", "floor", "showdown", "The floor", seated.seats, True, 3
     )
@@ -1165,7 +1151,7 @@ def test_a_paused_class_shows_the_pause_and_refuses_the_students(tmp_path: Path)
 def two_ballots(roles_view: View) -> View:
     """The phase's ballot and a straw poll open at once, both with Molotov and Bulganin."""
     straw = dataclasses.replace(
-        _ballot(("molotov", "bulganin"), "simultaneous"),
+        showdown_ballot(("molotov", "bulganin"), "simultaneous"),
         request="inject:straw_poll:ballot",
         title="A straw poll",
         blocking=False,
@@ -1276,7 +1262,8 @@ def test_a_ballot_with_delegates_says_what_a_paper_tally_adds_up_to() -> None:
 
 def test_a_secret_ballot_is_never_said_aloud(roles_view: View) -> None:
     secret = dataclasses.replace(
-        roles_view, requests=(_ballot(("khrushchev", "molotov", "bulganin", "cc_member#1")),)
+        roles_view,
+        requests=(showdown_ballot(("khrushchev", "molotov", "bulganin", "cc_member#1")),),
     )
     for line in (
         "as molotov for",
