@@ -229,13 +229,13 @@ _building: set[type] = set()
 def _compile_check(cls: type) -> Check:
     import typing
 
-    names: dict[str, Any] = {}
+    names: dict[str, Any] = {"cls_": cls}
     hints = typing.get_type_hints(cls)
     tests = [
         _test(f"o.{f.name}", hints[f.name], names, _ROLES.get((cls.__name__, f.name), "plain"))
         for f in dataclasses.fields(cls)
     ]
-    own = f"type(o) is {_name(names, cls)}"  # so a tuple of them is tested by map()
+    own = "type(o) is cls_"  # so a tuple of them is tested by map()
     source = "def check(o, scopes):\n    return " + " and ".join([own, *tests]) + "\n"
     exec(compile(source, f"<cache check of {cls.__name__}>", "exec"), names)
     check: Check = names["check"]
@@ -252,7 +252,9 @@ def _test(value: str, hint: Any, names: dict[str, Any], role: str) -> str:
     from presidium.diagnostics import SourceSpan
 
     def name(obj: Any) -> str:
-        return _name(names, obj)
+        key = f"_{len(names)}"
+        names[key] = obj
+        return key
 
     def variable() -> str:
         key = f"x{len(names)}"
@@ -319,13 +321,6 @@ _SCOPE = operator.attrgetter("scope")
 
 def _is_model(hint: Any) -> bool:
     return isinstance(hint, type) and dataclasses.is_dataclass(hint)
-
-
-def _name(names: dict[str, Any], obj: Any) -> str:
-    """A new name in ``names`` for ``obj``, for the tests' source to use."""
-    key = f"_{len(names)}"
-    names[key] = obj
-    return key
 
 
 def _linked(s: Any) -> bool:
