@@ -402,7 +402,7 @@ def test_an_event_s_json_is_its_fields_as_dataclasses_gives_them(opened: Opened,
     kinds = {type(e) for e in session.events}
     assert len(kinds) >= 8  # scenes, requests, ballots, choices, envelopes ...
     for event in session.events:
-        assert ev._plain(event) == listed(dataclasses.asdict(event)), event
+        assert ev.plain(event) == listed(dataclasses.asdict(event)), event
         body = event.to_dict()
         assert body["type"] == event.type and ("to" in body) == bool(event.to)
 

@@ -27,13 +27,13 @@ class Event:
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data: tuples become lists, so a JSON round trip gives the same value.
         ``to`` is left out of a public event, so solo output is as it always was."""
-        body: dict[str, Any] = _plain(self)
+        body: dict[str, Any] = plain(self)
         if not self.to:
             del body["to"]
         return body
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """``value`` as JSON data: a record (or any dataclass) as a dict of its fields, in order,
     tuples as lists. What ``dataclasses.asdict`` then a pass for the tuples gave, in one pass
     (asdict deep-copies every value first: a web class turns every event into JSON)."""
@@ -44,11 +44,11 @@ def _plain(value: Any) -> Any:
     if names is None and is_dataclass(value) and not isinstance(value, type):
         names = _FIELDS[kind] = tuple(f.name for f in fields(value))
     if names is not None:
-        return {name: _plain(getattr(value, name)) for name in names}
+        return {name: plain(getattr(value, name)) for name in names}
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     return value
 
 

@@ -908,7 +908,7 @@ class Classroom:
         if request.kind == "decision":
             options = self._share(
                 ("options", request.request),
-                lambda: [ev._plain(o) for o in request.options],
+                lambda: [ev.plain(o) for o in request.options],
             )
             if seat.startswith(seating.BENCH):
                 return {"do": "hands", "options": options}
