@@ -16,6 +16,7 @@ teacher's own ``label``s stay on the teacher's page.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import secrets
@@ -212,6 +213,10 @@ class Classroom:
         self.flush_soon: Callable[[], None] | None = None
         self._frames: list[bytes] = []
         self._restate: list[bool] = []  # per event: whether pages draw anew after it
+        self._visible: dict[str, list[int]] = {}  # viewer -> the indices of what it may see
+        self._visible_to: dict[str, int] = {}  # viewer -> how many events that has looked at
+        self._chunks: dict[tuple[str, int], tuple[bytes, bool]] = {}  # (viewer, after) -> frames
+        self._chunked = 0  # the number of events the chunks were made with
         self._states: dict[str, tuple[tuple[int, int], float, bytes]] = {}  # viewer -> frame
         self._latest: dict[type[ev.Event], list[int]] = {}
         self._indexed = 0
@@ -766,7 +771,21 @@ class Classroom:
     def frames(self, viewer: str, after: int) -> tuple[bytes, bool]:
         """The events ``viewer`` may see after number ``after`` as one piece of an event stream
         (each event encoded once, for everyone), and whether one of them changes what the
-        viewer's page draws from its state (``RESTATE``)."""
+        viewer's page draws from its state (``RESTATE``).
+
+        Made once for every page of that viewer that asks from the same number while no event
+        is added (a seat's two phones, the room's screens); which events a viewer may see is
+        worked out once an event, not again for each of its pages or at each ask."""
+        events = self.session.events
+        if len(events) != self._chunked:
+            self._chunks, self._chunked = {}, len(events)
+        key = (viewer, after)
+        chunk = self._chunks.get(key)
+        if chunk is None:
+            chunk = self._chunks[key] = self._chunk(viewer, after)
+        return chunk
+
+    def _chunk(self, viewer: str, after: int) -> tuple[bytes, bool]:
         events = self.session.events
         frames, restate = self._frames, self._restate
         while len(frames) < len(events):
@@ -775,15 +794,20 @@ class Classroom:
             data = json.dumps(body, separators=(",", ":"))
             frames.append(f"id: {n + 1}\nevent: game\ndata: {data}\n\n".encode())
             restate.append(body.get("type") in RESTATE)
-        seen = [i for i in range(max(0, after), len(events)) if audience.visible(events[i], viewer)]
+        seen = self._visible.setdefault(viewer, [])
+        for i in range(self._visible_to.get(viewer, 0), len(events)):
+            if audience.visible(events[i], viewer):
+                seen.append(i)
+        self._visible_to[viewer] = len(events)
+        new = seen[bisect.bisect_left(seen, max(0, after)) :]
         watcher = viewer in WATCHERS
         anew = any(
             restate[i]
             or viewer in events[i].to  # a seat's own private news: its vote is in, a note
             or (watcher and isinstance(events[i], ev.BallotProgress))  # who has voted
-            for i in seen
+            for i in new
         )
-        return b"".join(frames[i] for i in seen), anew
+        return b"".join([frames[i] for i in new]), anew
 
     def state_frame(self, viewer: str) -> bytes:
         """``viewer``'s state as an event of its stream: made once for every page of that
