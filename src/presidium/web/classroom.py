@@ -24,6 +24,7 @@ import time as _time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from presidium import audience, seating
@@ -80,6 +81,7 @@ RESTATE = frozenset(
     }
 )
 WATCHERS = ("room", ev.TEACHER)  # the pages that show who has voted, and who is connected
+_JSON = object()  # a key of ``Classroom._share``'s for what is kept as JSON
 STATE_FRESH = 0.25  # seconds a viewer's state is sent again as it was made (one change)
 # console words for one shared keyboard, which the network does not need, and why
 KEYBOARD_ONLY = ("secret", "note", "wait")
@@ -222,6 +224,8 @@ class Classroom:
         self._indexed = 0
         self._presence: dict[str, int] | None = None
         self._sheets: dict[str, dict[str, Any]] = {}  # the unchanging part of each seat's sheet
+        self._sheet_json: dict[str, str] = {}  # and as JSON, less its closing brace
+        self._events_json: dict[int, str] = {}  # event index -> its JSON (scenes, states of play)
         # what states share while the game and the revision stay as they are (the public part
         # of each open request, a seat's part, the targets): made once for every viewer
         self._shared: dict[Any, Any] = {}
@@ -818,25 +822,96 @@ class Classroom:
         now = self.now()
         if kept is not None and kept[0] == key and now - kept[1] <= STATE_FRESH:
             return kept[2]
-        data = json.dumps(self.state(viewer), separators=(",", ":"))
-        frame = f"event: state\ndata: {data}\n\n".encode()
+        frame = f"event: state\ndata: {self.state_json(viewer)}\n\n".encode()
         self._states[viewer] = (key, now, frame)
         return frame
 
     def state(self, viewer: str) -> dict[str, Any]:
         """Everything a page needs to draw itself now (``GET /api/state``, docs/classroom-web.md)."""
+        head, scene, requests, seat, tail = self._state_parts(viewer)
+        dict_of = self.session.dict_of
+        body = {
+            **head,
+            "scene": None if scene[0] is None else dict_of(scene[0]),
+            "status": None if scene[1] is None else dict_of(scene[1]),
+            "ended": None if scene[2] is None else dict_of(scene[2]),
+            "requests": [
+                {**entry, "remaining_ms": left, "mine": mine} for _, entry, left, mine in requests
+            ],
+        }
+        if seat is not None:
+            fixed, revealed, targets = seat
+            body["seat"] = {**fixed, "revealed": revealed, "targets": targets}
+        body.update(tail)
+        return body
+
+    def state_json(self, viewer: str) -> str:
+        """``json.dumps(state(viewer))`` (compact), put together from pieces encoded once for
+        every viewer while nothing changes: the scene, the state of play, each request's
+        public part, a seat's sheet; only what is the viewer's own is encoded for it."""
+        head, scene, requests, seat, tail = self._state_parts(viewer)
+        parts = [_dumps(head)[:-1]]
+        for name, index in zip(('"scene":', '"status":', '"ended":'), scene, strict=True):
+            parts.append(name + ("null" if index is None else self._event_json(index)))
+        entries = []
+        for request, entry, left, mine in requests:
+            before, middle = self._share((_JSON, request), partial(_split_entry, entry))
+            mine_json = (
+                "null"
+                if mine is None
+                else self._share((_JSON, request, viewer), partial(_dumps, mine))
+            )
+            left_json = "null" if left is None else str(int(left))
+            entries.append(f'{before}"remaining_ms":{left_json},{middle}"mine":{mine_json}}}')
+        parts.append('"requests":[' + ",".join(entries) + "]")
+        if seat is not None:
+            fixed, revealed, targets = seat
+            sheet = self._sheet_json.get(fixed["seat"])
+            if sheet is None:
+                sheet = self._sheet_json[fixed["seat"]] = _dumps(fixed)[:-1]
+            parts.append(
+                f'"seat":{sheet},"revealed":'
+                + self._share((_JSON, "revealed", viewer), lambda: _dumps(revealed))
+                + ',"targets":'
+                + self._share((_JSON, "targets"), lambda: _dumps(targets))
+                + "}"
+            )
+        if tail:
+            parts.append(_dumps(tail)[1:-1])
+        return ",".join(parts) + "}"
+
+    def _event_json(self, index: int) -> str:
+        """The event at ``index`` as JSON, encoded once."""
+        cached = self._events_json.get(index)
+        if cached is None:
+            cached = self._events_json[index] = _dumps(self.session.dict_of(index))
+        return cached
+
+    def _state_parts(
+        self, viewer: str
+    ) -> tuple[
+        dict[str, Any],
+        tuple[int | None, int | None, int | None],
+        list[tuple[str, dict[str, Any], int | None, Any]],
+        tuple[dict[str, Any], Any, Any] | None,
+        dict[str, Any],
+    ]:
+        """What ``viewer``'s state holds, in order: the first fields; the indices of the
+        latest scene, state of play and ending it may see; the open requests it is shown
+        (id, public part, countdown, its own part); a seat's sheet (the part that never
+        changes, the envelopes opened, the targets); and the fields that follow."""
         session = self.session
         game = session.game
         self._index()
 
-        def latest(kind: type[ev.Event]) -> dict[str, Any] | None:
+        def latest(kind: type[ev.Event]) -> int | None:
             for index in reversed(self._latest.get(kind, [])):
                 if audience.visible(session.events[index], viewer):
-                    return session.dict_of(index)
+                    return index
             return None
 
         seat = viewer[len("role:") :] if viewer.startswith("role:") else None
-        body: dict[str, Any] = {
+        head: dict[str, Any] = {
             "viewer": "seat" if seat else viewer,
             "seq": len(session.events),
             "revision": self.revision,  # with seq: which of two states is the newer
@@ -846,23 +921,20 @@ class Classroom:
             "actions": len(session.log),  # none yet: the class is still joining
             "over": game.over,
             "paused": game.paused,
-            "scene": latest(ev.PhaseStarted),
-            "status": latest(ev.Status),
-            "ended": latest(ev.GameEnded),
-            "requests": [
-                self._request(r, seat)
-                for r in game.requests.values()
-                if r.kind != "rating" or viewer == ev.TEACHER
-            ],
         }
+        scene = (latest(ev.PhaseStarted), latest(ev.Status), latest(ev.GameEnded))
+        requests = [
+            self._request(r, seat)
+            for r in game.requests.values()
+            if r.kind != "rating" or viewer == ev.TEACHER
+        ]
+        tail: dict[str, Any] = {}
         if seat is None:
-            body["connected"] = self.presence()
-            body["join_url"] = self.join_url
-        else:
-            body["seat"] = self._sheet(seat, viewer)
+            tail["connected"] = self.presence()
+            tail["join_url"] = self.join_url
         if viewer == ev.TEACHER:
-            body["waiting"] = sorted(self.devices)
-            body["roster"] = [
+            tail["waiting"] = sorted(self.devices)
+            tail["roster"] = [
                 {
                     "seat": k.seat,
                     "name": clean(k.name),
@@ -874,7 +946,8 @@ class Classroom:
                 }
                 for k in self.keys.values()
             ]
-        return body
+        sheet = None if seat is None else self._sheet(seat, viewer)
+        return head, scene, requests, sheet, tail
 
     def _share(self, key: Any, make: Callable[[], Any]) -> Any:
         """``make()``, made once while no action is taken and nothing else changes what
@@ -886,12 +959,16 @@ class Classroom:
             self._shared[key] = make()
         return self._shared[key]
 
-    def _request(self, request: ev.RequestOpened, seat: str | None) -> dict[str, Any]:
+    def _request(
+        self, request: ev.RequestOpened, seat: str | None
+    ) -> tuple[str, dict[str, Any], int | None, Any]:
+        """An open request as a viewer's state shows it: its id, the public part (shared),
+        its countdown, and what this seat may do there (None: nothing)."""
         entry: dict[str, Any] = self._share(request.request, lambda: self._public(request))
         mine = None
         if seat is not None and seat in request.roles and seat not in self.session.game.scripted:
             mine = self._share((request.request, seat), lambda: self._mine(request, seat))
-        return {**entry, "remaining_ms": self.remaining_ms(request.request), "mine": mine}
+        return request.request, entry, self.remaining_ms(request.request), mine
 
     def _public(self, request: ev.RequestOpened) -> dict[str, Any]:
         """What every viewer's state says of an open request (its countdown and what this
@@ -984,11 +1061,12 @@ class Classroom:
                 self._latest.setdefault(kind, []).append(index)
         self._indexed = len(events)
 
-    def _sheet(self, seat: str, viewer: str) -> dict[str, Any]:
-        """A seat's role sheet: what never changes (made once) and what the game added."""
-        sheet = dict(self._sheets.get(seat) or self._fixed_sheet(seat))
+    def _sheet(self, seat: str, viewer: str) -> tuple[dict[str, Any], Any, Any]:
+        """A seat's role sheet: what never changes (made once; shared: do not change it), the
+        envelopes opened to it, and the targets of moves."""
+        fixed = self._sheets.get(seat) or self._fixed_sheet(seat)
         scenario = self.session.scenario
-        sheet["revealed"] = self._share(
+        revealed = self._share(
             ("revealed", viewer),
             lambda: [
                 {  # an envelope's sources as the sheet cites them, not as ids
@@ -999,8 +1077,7 @@ class Classroom:
                 if audience.visible(self.session.events[i], viewer)
             ],
         )
-        sheet["targets"] = self._share("targets", self._targets)
-        return sheet
+        return fixed, revealed, self._share("targets", self._targets)
 
     def _fixed_sheet(self, seat: str) -> dict[str, Any]:
         scenario = self.session.scenario
@@ -1037,6 +1114,21 @@ class Classroom:
             sheet["side"] = clean(side.name) if side else None
         self._sheets[seat] = sheet
         return sheet
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _split_entry(entry: dict[str, Any]) -> tuple[str, str]:
+    """A request's public part as JSON in two pieces, around its ``remaining_ms`` and
+    before its ``mine`` (both None in it), which each viewer's state fills in."""
+    text = _dumps(entry)
+    blank = '"remaining_ms":null,'
+    at = text.index(blank)  # a key: inside a string its quotes would be escaped
+    middle = text[at + len(blank) :]
+    assert middle.endswith('"mine":null}')
+    return text[:at], middle[: -len('"mine":null}')]
 
 
 def _cite(scenario: Any, source: str) -> str:
