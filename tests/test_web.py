@@ -369,6 +369,59 @@ def test_states_share_what_they_can_yet_each_is_its_viewers_own_and_up_to_date()
     assert before["count"] == 0 and before["mine"]["cast"] is None  # what was given stays
 
 
+def test_a_state_put_together_from_shared_pieces_is_the_state_itself() -> None:
+    """The stream's state is spliced from pieces encoded once for every viewer (a request's
+    public part, a seat's sheet, the scene): for every viewer, all through a class (ballots
+    with votes cast, a decision, the floor, envelopes opened, a pause, countdowns running,
+    a seat handed to the script), it is the very JSON of that viewer's state, and what is
+    one viewer's own never shows in another's."""
+    clock = Clock()
+    classroom = make_classroom(students=25, clock=clock)
+    game = classroom.session.game
+    viewers = ["room", ev.TEACHER, *(ev.for_role(s) for s in classroom.keys)]
+    scripted = next(iter(classroom.keys))
+    classroom.teacher_line(f"script {scripted}")
+    compared = 0
+
+    def same_everywhere() -> None:
+        nonlocal compared
+        for viewer in viewers:
+            expected = json.dumps(classroom.state(viewer), separators=(",", ":"))
+            assert classroom.state_json(viewer) == expected, viewer
+            compared += 1
+
+    window = classroom.session.scenario.injections["straw_poll"].window
+    injected = paused = False
+    kinds: set[str] = set()
+    for step in range(200):
+        if game.over:
+            break
+        same_everywhere()
+        clock.t += 7  # countdowns run between the looks
+        for request in list(game.requests.values()):
+            kinds.add(request.kind)
+            if request.kind == "ballot":  # a few seats vote, each differently
+                for n, seat in enumerate(request.roles[:3]):
+                    if seat in game.scripted or seat in game.voted(request.request):
+                        continue
+                    body = {"nonce": f"vote-{step}-{n}", "do": "cast", "request": request.request}
+                    classroom.act(seat, {**body, "ballot": ("for", "against", "abstain")[n]})
+                same_everywhere()
+        if not injected and game.phase is not None and game.phase.id in window:
+            classroom.teacher_line("inject straw_poll")
+            injected = True
+            continue
+        if not paused and step == 3:
+            classroom.teacher_line("pause")
+            same_everywhere()
+            classroom.teacher_line("resume")
+            paused = True
+        classroom.teacher_line(f"close {next(iter(game.requests))}")
+    same_everywhere()
+    assert {"ballot", "decision", "floor"} <= kinds and injected and compared > 500
+    assert any(e.type == "revealed" for e in classroom.session.events)
+
+
 def test_a_countdown_closes_its_ballot_by_the_missing_rule() -> None:
     clock = Clock()
     classroom = make_classroom(clock=clock)
@@ -753,6 +806,45 @@ def test_a_vote_is_answered_before_the_streams_are_sent_what_it_changed(
 
     asyncio.run(vote())
     assert order == ["answer", "stream"]
+
+
+def test_phones_coming_and_going_are_told_the_room_together(classroom: Classroom) -> None:
+    """A quarter of the class waking one after another is one ``presence`` on the room's
+    stream (and the teacher's), not one a phone; it still says every phone, soon after."""
+    seats = list(classroom.keys)[:10]
+    told: list[dict[str, int]] = []
+
+    async def room_send(message: dict[str, Any]) -> None:
+        for frame in message.get("body", b"").decode().split("\n\n"):
+            if frame.startswith("event: presence\n"):
+                told.append(json.loads(frame.partition("data: ")[2]))
+
+    async def phone_send(_message: dict[str, Any]) -> None:
+        pass
+
+    async def receive() -> dict[str, Any]:
+        await asyncio.Event().wait()  # the page stays
+        return {"type": "http.disconnect"}
+
+    async def wake_up() -> list[int]:
+        hub = web_app.Hub(classroom)
+        seq = len(classroom.session.events)
+        room = web_app.EventStream(hub, "room", seq, False)
+        tasks = [asyncio.create_task(room({"type": "http"}, receive, room_send))]
+        await asyncio.sleep(0.05)  # the room has sent what it starts with
+        started = len(told)
+        for seat in seats:  # phones back from sleep, 5 ms apart
+            phone = web_app.EventStream(hub, ev.for_role(seat), seq, False)
+            tasks.append(asyncio.create_task(phone({"type": "http"}, receive, phone_send)))
+            await asyncio.sleep(0.005)
+        await asyncio.sleep(web_app.PRESENCE_SECONDS * 2)
+        phones = [t["phones"] for t in told[started:]]
+        hub.close()
+        await asyncio.wait_for(asyncio.gather(*tasks), 2)
+        return phones
+
+    phones = asyncio.run(wake_up())
+    assert 1 <= len(phones) <= 2 and phones[-1] == len(seats), phones
 
 
 def test_the_server_stops_within_3_seconds_with_every_stream_open(classroom: Classroom) -> None:

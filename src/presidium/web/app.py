@@ -36,6 +36,7 @@ RETRY_MS = 2000
 COOKIE_AGE = 14 * 24 * 3600  # a seat's cookie outlives a week's gap between lessons
 FLUSH_SECONDS = 0.025  # how long accepted actions wait to be written together
 FLUSH_GAP = 0.05  # and at least this long after the last write
+PRESENCE_SECONDS = 0.1  # phones coming and going are told the room and the teacher together
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
@@ -60,11 +61,12 @@ class Hub:
         self.streams: set[EventStream] = set()  # every stream open now
         self.beat = 0  # bumped every PING_SECONDS: each stream then sends a ping
         self.holding = False  # a write is under way: the streams are woken after it
-        self.held: bool | None = None  # what it will wake: None nothing, False the watchers
+        self.held: bool | None = None  # what it will wake: None nothing, True every stream
         self.closing = asyncio.Event()
         self.drops: dict[str, int] = {}  # viewer -> streams to end now (a test's sleeping phone)
         self.pending: asyncio.Future[None] | None = None  # the next flush, when one is due
         self.flushed = float("-inf")  # when the last flush was (the loop's clock)
+        self.presence_due = False  # the watchers are woken in a moment for who is connected
         classroom.listeners.append(self.changed)
         classroom.flush_soon = self.flush_soon
 
@@ -106,12 +108,30 @@ class Hub:
 
     def changed(self, everyone: bool = True) -> None:
         """Wake the streams: every one, or (``everyone`` false: who is connected changed)
-        only the room's and the teacher's, which show it. During a write, once the phones
-        waiting for it are answered."""
-        if self.holding:
-            self.held = bool(self.held) or everyone
+        only the room's and the teacher's, which show it, ``PRESENCE_SECONDS`` later, for
+        every phone that came or went meanwhile (a quarter of the class waking at once is
+        one presence, not ten). During a write, once the phones waiting for it are answered."""
+        if not everyone:
+            self._presence_soon()
+        elif self.holding:
+            self.held = True
         else:
-            self._wake(everyone)
+            self._wake(True)
+
+    def _presence_soon(self) -> None:
+        if self.presence_due:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # not in the server's loop (a test driving the class directly)
+            self._wake(False)
+            return
+        self.presence_due = True
+        loop.call_later(PRESENCE_SECONDS, self._presence_now)
+
+    def _presence_now(self) -> None:
+        self.presence_due = False
+        self._wake(False)
 
     def _wake(self, everyone: bool) -> None:
         for stream in self.streams:
