@@ -372,34 +372,48 @@ class Page:
                 raise RuntimeError(f"{self.name}: stream answered {response.status_code}")
             self.connected.set()
             event, data, ident = "", "", ""
-            async for line in response.aiter_lines():
-                if line:
-                    name, _, value = line.partition(":")
-                    value = value[1:] if value.startswith(" ") else value
-                    if name == "event":
-                        event = value
-                    elif name == "data":
-                        data = value
-                    elif name == "id":
-                        ident = value
-                    continue
-                if event == "game" and ident.isdigit():
-                    seq = int(ident)
-                    if seq > self.last:  # the page ignores what it has seen
-                        self.last = seq
-                        self.received.append(Received(seq, now(), opened, back))
-                        self.game(json.loads(data))
-                elif event == "state":
-                    state = json.loads(data)
-                    if state.get("viewer"):  # the page's new state, in the stream
-                        self.room.pushed += 1
-                        self.state(state)
-                    else:
-                        self.soon(STATE_DEBOUNCE)
-                elif event == "bye":
-                    return True
-                event, data, ident = "", "", ""
+            rest = ""
+            async for chunk in response.aiter_text():
+                # What arrived is stamped as it arrives: the phones of a class read their
+                # streams at once, each on its own processor, where this one process reads
+                # them in turn; the time it takes over the lines before is not the server's.
+                at = now()
+                *lines, rest = (rest + chunk).split("\n")
+                for line in lines:
+                    if line:
+                        name, _, value = line.partition(":")
+                        value = value[1:] if value.startswith(" ") else value
+                        if name == "event":
+                            event = value
+                        elif name == "data":
+                            data = value
+                        elif name == "id":
+                            ident = value
+                        continue
+                    if self._event(event, data, ident, at, opened, back):
+                        return True
+                    event, data, ident = "", "", ""
         return False
+
+    def _event(
+        self, event: str, data: str, ident: str, at: float, opened: float, back: bool
+    ) -> bool:
+        """One event of the stream, as the page takes it: whether it is the server's goodbye."""
+        if event == "game" and ident.isdigit():
+            seq = int(ident)
+            if seq > self.last:  # the page ignores what it has seen
+                self.last = seq
+                self.received.append(Received(seq, at, opened, back))
+                if '"type":"request"' in data or '"type":"closed"' in data:  # what it acts on
+                    self.game(json.loads(data))
+        elif event == "state":
+            state = json.loads(data)
+            if state.get("viewer"):  # the page's new state, in the stream
+                self.room.pushed += 1
+                self.state(state)
+            else:
+                self.soon(STATE_DEBOUNCE)
+        return event == "bye"
 
     def game(self, event: dict[str, Any]) -> None:
         if event.get("type") == "closed":
