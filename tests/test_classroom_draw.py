@@ -4,6 +4,7 @@ written their letters: the output must be rich's, byte for byte."""
 from __future__ import annotations
 
 import io
+import random
 
 import pytest
 from rich.text import Text
@@ -35,6 +36,14 @@ LINES = [
     T("a\ttab"),
     T("trailing spaces   "),
     T("  leading spaces"),
+    T("Voted (12 of 21): " + "Vyacheslav Molotov, " * 11 + "Nikita Khrushchev."),
+    T("word " * 30 + "   " + "w" * 130),
+    T("spaces at the fold" + " " * 90 + "and after"),
+    T("first\n\nthird, long enough to wrap at forty columns and at eighty " * 2),
+    T("Хрущёв и Молотов " * 9),
+    T("中文" * 30 + " 中文"),
+    Text("no wrap " * 20, no_wrap=True),
+    Text("ellipsis " * 20, overflow="ellipsis"),
     T("Хрущёв и Молотов: 中央委员会 " * 3),
     T("中" * 40),
     T("中" * 41),
@@ -58,14 +67,39 @@ def test_lines_written_without_rich_are_richs_bytes(june_1957: Scenario, width: 
     assert outputs[0] == outputs[1]
 
 
+def test_random_lines_written_without_rich_are_richs_bytes(june_1957: Scenario) -> None:
+    """Words of every length (longer than the line too), runs of spaces, blank lines and
+    wide letters, wrapped at random widths: the same bytes as rich's."""
+    rng = random.Random(1957)
+    pieces = ["a", "Molotov,", "Khrushchev", "中央委员会", "Хрущёв", "x" * 45, " ", "  ", "\n", "."]
+    for _ in range(300):
+        width = rng.randint(10, 120)
+        line = "".join(
+            rng.choice(pieces) + rng.choice(["", " "]) for _ in range(rng.randint(1, 40))
+        )
+        outputs = []
+        for kind in (RoomRenderer, RichOnly):
+            buffer = io.StringIO()
+            renderer = kind(make_console(True, width=width, file=buffer), june_1957, True)
+            renderer.out(T(line))
+            renderer.console.file.flush()
+            outputs.append(buffer.getvalue())
+        assert outputs[0] == outputs[1], (width, line)
+
+
 def test_a_ballots_lines_skip_rich_on_a_plain_console(june_1957: Scenario) -> None:
     buffer = io.StringIO()
     renderer = RoomRenderer(make_console(True, width=80, file=buffer), june_1957, True)
     line = Text.assemble(("Molotov", "presidium.choice"), " votes for.")
     assert renderer.wrote_plain(line)
-    assert not renderer.wrote_plain(T("x" * 81))  # wrapped: rich's
+    assert renderer.wrote_plain(T("x" * 81))  # folded as rich folds it
+    assert renderer.wrote_plain(T("Voted: " + "Molotov, " * 12))  # wrapped between words
+    assert not renderer.wrote_plain(T("a\ttab"))  # rich's
+    assert not renderer.wrote_plain(Text("cut " * 30, overflow="ellipsis"))  # rich's
     renderer.console.file.flush()
-    assert buffer.getvalue() == "Molotov votes for.\n"
+    folded = "x" * 80 + "\nx\n"
+    wrapped = "Voted: " + "Molotov, " * 7 + "Molotov,\n" + "Molotov, " * 3 + "Molotov,\n"
+    assert buffer.getvalue() == "Molotov votes for.\n" + folded + wrapped
 
 
 def test_a_rich_without_the_buffer_it_is_known_to_have_is_left_to_draw(

@@ -128,10 +128,12 @@ class RoomRenderer(Renderer):
         self.out(Text())
 
     def wrote_plain(self, text: Text) -> bool:
-        """Write ``text`` as rich would, without rich, when that is only its letters and a
-        newline: one line that fits, on a console with no colour (room.txt always, the
-        screen with ``--plain``). Most of what a class draws is such lines, and rich's
-        wrapping and segments cost more than the rest of a draw; anything else is rich's."""
+        """Write ``text`` as rich would, without rich's console, when that is only its letters
+        and newlines: on a console with no colour (room.txt always, the screen with
+        ``--plain``), a line that fits as it is, and a longer one or several wrapped by rich's
+        own ``Text.wrap`` (what its console does before turning the lines into segments,
+        cropping and joining them again). Most of what a class draws is such lines, and the
+        console's work costs more than the rest of a draw; anything else is rich's."""
         console = self.console
         plain = text.plain
         if (
@@ -142,11 +144,17 @@ class RoomRenderer(Renderer):
             or console.legacy_windows
             or getattr(console, "_buffer_index", True)  # rich's own; unknown: leave it to rich
             or text.justify not in (None, "default")
-            or "\n" in plain
+            or text.overflow not in (None, "fold")
+            or text.no_wrap
             or "\t" in plain
-            or cell_len(plain) > console.width
         ):
             return False
+        width = console.width
+        if "\n" in plain or cell_len(plain) > width:
+            lines = Text(plain).wrap(console, width, justify="default", overflow="fold")
+            if any(cell_len(line.plain) > width for line in lines):
+                return False  # not what fold makes: leave it to rich
+            plain = "\n".join(line.plain for line in lines)
         console.file.write(plain + "\n")
         console.file.flush()
         return True
