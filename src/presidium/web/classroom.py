@@ -824,7 +824,7 @@ class Classroom:
             "paused": game.paused,
             "scene": latest(ev.PhaseStarted),
             "status": latest(ev.Status),
-            "ended": latest(ev.GameEnded),
+            "ended": latest(ev.GameEnded) if game.over else None,  # an undo can take it back
             "requests": [
                 self._request(r, seat)
                 for r in game.requests.values()
