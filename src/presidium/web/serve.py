@@ -46,12 +46,12 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
     from presidium.web.app import Hub, create_app, run_server
     from presidium.web.classroom import (
         KEYBOARD_ONLY,
-        ON_PHONES,
         WEB_FILE,
         WEB_HELP,
         WEB_WORDS,
         Classroom,
         Rejected,
+        not_on_the_network,
     )
 
     host = args.host
@@ -133,6 +133,9 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
             except Rejected as exc:
                 teacher.error(exc.reason)
             return True
+        if word in KEYBOARD_ONLY:  # said before its words are read, as the teacher's page does
+            teacher.error(as_sentence(not_on_the_network(word)))
+            return True
         parsed = words.parse(line, teacher.view())
         if parsed is None:
             return True
@@ -142,13 +145,18 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
             for usage, what in (*WEB_HELP, TEACHER_LINK):
                 screen.out(T(f"  {usage}: {what}"))
             return True
+        if isinstance(parsed, words.Command) and parsed.word == "help":
+            try:  # one answer for the terminal and the teacher's page
+                for said in classroom.word_help(parsed.target or ""):
+                    screen.out(T(said))
+            except Rejected as exc:
+                teacher.error(exc.reason)
+            return True
         if isinstance(parsed, words.Problem):
             teacher.error(as_sentence(parsed.reason))
         elif isinstance(parsed, words.Actions):
             teacher.submit_all(classroom.closes(list(parsed.actions)))
             classroom.changed()
-        elif parsed.word in KEYBOARD_ONLY:
-            teacher.error(as_sentence(ON_PHONES))
         else:
             teacher.command(parsed)
         end_told()
