@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from presidium import catalog, seating
+from presidium import actions, catalog, seating
+from presidium import events as ev
+from presidium.classroom import folder
 from presidium.classroom.session import Session
 from presidium.web.classroom import Classroom, Rejected
 
@@ -102,3 +104,76 @@ def test_the_terminal_answers_as_the_teachers_page_does(tmp_path: Path) -> None:
             said = [exc.reason]
         for text in said:
             assert " ".join(text.split()) in shown, (line, text)
+
+
+def straw_poll_closed() -> Classroom:
+    """june_1957 for five, played on by the script to the plenum, where the teacher injects
+    the secret straw poll: three students vote, two with a reason, and it closes."""
+    classroom = june_class()
+    session = classroom.session
+    while session.game.phase is not None and session.game.phase.id != "khrushchev_speech":
+        (request, *_) = session.game.requests.values()
+        session.submit(actions.Close(request.request))
+    session.submit(actions.Inject("straw_poll"))
+    (poll,) = [r for r in session.game.requests.values() if r.kind == "ballot"]
+    session.submit(actions.Cast("bulganin", poll.request, "against", "WHY-bulganin"))
+    session.submit(actions.Cast("malenkov", poll.request, "for", "WHY-malenkov"))
+    session.submit(actions.Cast("molotov", poll.request, "abstain"))
+    session.submit(actions.Close(poll.request))
+    return classroom
+
+
+def test_reveal_on_the_network_first_says_what_becomes_public() -> None:
+    """Each phone promised a secret ballot's totals only, until the teacher reveals it: the
+    teacher's 'reveal' (the page's button sends it) first names what would become public,
+    each vote and the students' own reasons, and 'reveal yes' reveals it (item 1)."""
+    classroom = straw_poll_closed()
+    events = len(classroom.session.events)
+    said = classroom.teacher_line("reveal")
+    assert len(classroom.session.events) == events  # nothing revealed yet
+    assert said[0].startswith("'reveal' makes this public, on the projector, on every phone")
+    assert "'A secret straw poll of the plenum'" in said[1]
+    assert "the students too, each with the reason they wrote with their ballot" in said[1]
+    assert said[-1] == "Type 'reveal yes' to reveal it. It cannot be taken back."
+    assert not any("WHY-" in s or "Bulganin" in s for s in said)  # counted, never named
+    assert classroom.teacher_line("reveal plenum_straw_poll")[-1].startswith(
+        "Type 'reveal plenum_straw_poll yes'"
+    )
+    classroom.teacher_line("reveal yes")
+    (shown,) = [e for e in classroom.session.events[events:] if isinstance(e, ev.VoteHeld)]
+    assert not shown.to and "WHY-bulganin" in [b.reason for b in shown.ballots]
+    with pytest.raises(Rejected, match="no sealed record"):
+        classroom.teacher_line("reveal")
+
+
+def test_the_terminal_asks_before_revealing_too(tmp_path: Path) -> None:
+    """``class serve``'s keyboard says the same before a reveal, and 'reveal yes' does it."""
+    env = dict(os.environ, PRESIDIUM_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
+    os.environ["PRESIDIUM_DATA_DIR"], before = str(tmp_path), os.environ.get("PRESIDIUM_DATA_DIR")
+    try:
+        session = straw_poll_closed().session
+        place = folder.create(catalog.open_scenario("june_1957"), session)
+        folder.write(place, session, "")
+    finally:
+        if before is None:
+            del os.environ["PRESIDIUM_DATA_DIR"]
+        else:
+            os.environ["PRESIDIUM_DATA_DIR"] = before
+    asked = straw_poll_closed().teacher_line("reveal")
+    command = [sys.executable, "-m", "presidium", "class", "serve", "--resume", str(place)]
+    command += ["--port", str(free_port()), "--plain"]
+    done = subprocess.run(
+        command,
+        input="reveal\nreveal yes\nquit\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    shown = " ".join(done.stdout.split())
+    for text in asked:
+        assert " ".join(text.split()) in shown, text
+    assert shown.count("makes this public") == 1
+    assert [a.do for a in folder.read(place).log].count("reveal") == 1

@@ -1177,11 +1177,24 @@ class ClassGame:
         out.append(ev.SeatChanged(a.seat, self.names[a.seat], True))
         return True
 
+    def revealable(self, vote: str | None = None) -> tuple[tuple[ev.VoteHeld, ...], bool]:
+        """What 'reveal' (of ``vote``, or of everything) would make public now: the full
+        records of the secret ballots still sealed, each voter's ballot and reason; and
+        whether every role's objectives would be shown (after the end, once)."""
+        sealed = tuple(v for v in self.state.sealed if vote is None or v.vote == vote)
+        objectives = vote is None and self.game.over and not self.state.objectives_revealed
+        return sealed, objectives
+
+    def students_voters(self) -> frozenset[str]:
+        """The voters students hold now (a seated role's actors, a delegate's seat): in a
+        record, their ballots and reasons are the ones a student gave."""
+        return frozenset(self.seated()).union(*(self.holds[s] for s in self.seated()))
+
     def _reveal(self, a: act.Reveal, out: list[ev.Event]) -> bool:
         if a.vote is not None and a.vote not in self.scenario.votes:
             raise IllegalChoice(f"no vote '{a.vote}'")
-        sealed = [v for v in self.state.sealed if a.vote is None or v.vote == a.vote]
-        objectives = a.vote is None and self.game.over and not self.state.objectives_revealed
+        found, objectives = self.revealable(a.vote)
+        sealed = list(found)
         if not sealed and not objectives:
             what = f"of '{a.vote}' " if a.vote else ""
             raise IllegalChoice(f"there is no sealed record {what}to reveal")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from presidium.actions import (
     MAX_TEXT,
@@ -365,6 +366,8 @@ def key_of(seat: str) -> str:
 ON_THE_NETWORK: dict[str, str] = {
     "as": "a decision or a ballot said aloud for a student (never a secret one; on the "
     "network, students advise and vote on their phones)",
+    "reveal": "show the secret ballots, each voter's ballot with the reason given (and, "
+    "after the end, the objectives); it first says what becomes public: 'reveal yes' does it",
 }
 
 
@@ -429,6 +432,41 @@ def summary(event: Event) -> str:
         if isinstance(value, str) and value.strip():
             return clean(value.strip().splitlines()[0])[:200]
     return event.type
+
+
+CONFIRM = "yes"  # 'reveal [VOTE] yes': what the network's consoles ask before revealing
+
+
+def reveal_asked(line: str, room: Any) -> list[str]:
+    """On the network, where each phone promised its student that a secret ballot shows only
+    its totals until the teacher reveals it: what ``line`` would make public, said to the
+    teacher before it is, when ``line`` is a 'reveal' that does not end with 'yes'. Nothing
+    when it is confirmed, is not a 'reveal', or has nothing to reveal (the game then says
+    why). ``room`` is the game's ``ClassGame``; no ballot or reason is named, only counted,
+    since the console may be on the projector."""
+    head, _, rest = line.strip().partition(" ")
+    typed = rest.split()
+    if head.lower() != "reveal" or (typed and typed[-1].lower() == CONFIRM) or room is None:
+        return []
+    vote = typed[0].lower() if typed else None
+    if vote is not None and vote not in room.scenario.votes:
+        return []
+    sealed, objectives = room.revealable(vote)
+    if not sealed and not objectives:
+        return []
+    students = room.students_voters()
+    said = ["'reveal' makes this public, on the projector, on every phone and in the debrief:"]
+    for record in sealed:
+        how = f"how each voter voted in the secret ballot '{clean(record.title)}'"
+        if any(b.voter in students for b in record.ballots):
+            how += ", the students too, each with the reason they wrote with their ballot"
+        said.append(f"- {how};")
+    if objectives:
+        said.append("- every role's objectives, and whether each was met;")
+    said[-1] = said[-1][:-1] + "."
+    again = f"reveal {vote} {CONFIRM}" if vote else f"reveal {CONFIRM}"
+    said.append(f"Type '{again}' to reveal it. It cannot be taken back.")
+    return said
 
 
 # --------------------------------------------------------------------------- the words
@@ -854,6 +892,9 @@ def _seat_word(word: str) -> _WordParser:
 
 
 def _reveal(rest: str, view: View) -> Parsed:
+    typed_words = rest.split()
+    if typed_words and typed_words[-1].lower() == CONFIRM:  # the network's confirmation
+        rest = " ".join(typed_words[:-1])
     if not rest:
         return Actions((Reveal(),))
     votes = view.scenario.votes

@@ -669,6 +669,9 @@ class Classroom:
         if isinstance(parsed, words.Problem):
             raise Rejected(409, as_sentence(parsed.reason))
         if isinstance(parsed, words.Actions):
+            asked = words.reveal_asked(line, self.session.game.room)  # what becomes public
+            if asked:
+                return asked
             events = self.submit(self.closes(list(parsed.actions)))
             return [_summary(e) for e in audience.only(events, ev.TEACHER)][-6:] or ["Done."]
         if parsed.word == "help" and parsed.target:  # the same answer as the terminal's

@@ -155,8 +155,12 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
         if isinstance(parsed, words.Problem):
             teacher.error(as_sentence(parsed.reason))
         elif isinstance(parsed, words.Actions):
-            teacher.submit_all(classroom.closes(list(parsed.actions)))
-            classroom.changed()
+            asked = words.reveal_asked(line, teacher.session.game.room)  # what becomes public
+            for said in asked:
+                screen.out(T(said, "presidium.label"))
+            if not asked:
+                teacher.submit_all(classroom.closes(list(parsed.actions)))
+                classroom.changed()
         else:
             teacher.command(parsed)
         end_told()
