@@ -4,6 +4,7 @@ and the terminal answer a line the same way (teacher report, items 5 and 16)."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ROOT
 from presidium import actions, catalog, seating
 from presidium import events as ev
 from presidium.classroom import folder
@@ -177,3 +179,57 @@ def test_the_terminal_asks_before_revealing_too(tmp_path: Path) -> None:
         assert " ".join(text.split()) in shown, text
     assert shown.count("makes this public") == 1
     assert [a.do for a in folder.read(place).log].count("reveal") == 1
+
+
+def serve(place_or_scenario: list[str], typed: str, env: dict[str, str]) -> str:
+    """``class serve`` with ``place_or_scenario`` and ``typed`` at its keyboard: its output."""
+    command = [sys.executable, "-m", "presidium", "class", "serve", *place_or_scenario]
+    command += ["--port", str(free_port()), "--plain"]
+    done = subprocess.run(
+        command, input=typed, capture_output=True, text=True, env=env, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_a_resumed_class_shows_the_codes_its_sheets_still_hold(tmp_path: Path) -> None:
+    """After a restart the roster said 'none: reseat' for a role nobody had claimed, while the
+    code on its printed sheet still worked (item 8): the server takes the code back from the
+    sheets it printed (checked against the hash it kept), and shows it again."""
+    env = dict(os.environ, PRESIDIUM_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
+    first = serve(["june_1957", "--students", "5", "--seed", "3"], "codes\nquit\n", env)
+    printed = dict(re.findall(r"^\s*([A-Z][^:\n]+): ([A-Z]{4}-[0-9A-Z]{5})$", first, re.M))
+    assert len(printed) == 5, first
+    (place,) = (tmp_path / "classes").iterdir()
+    again = serve(["--resume", str(place)], "codes\nquit\n", env)
+    for name, code in printed.items():
+        assert f"{name}: {code}" in again
+    assert "the code on its sheet" not in again and "none (reseat" not in again
+    assert "KHRU-" not in (place / "web.json").read_text()  # still hashes only
+
+
+def test_recalled_codes_are_only_codes_whose_hash_the_seat_kept() -> None:
+    from presidium.web.serve import recall_codes
+
+    classroom = june_class()
+    codes = classroom.deal_codes()
+    kept = classroom.to_json()
+    resumed = Classroom(classroom.session, timers=False)
+    resumed.load_json(kept)
+    assert all(r["code"] is None for r in resumed.state(ev.TEACHER)["roster"])
+    forged = "ZHUK-22222 " + " ".join(c for s, c in codes.items() if s != "zhukov")
+    assert "zhukov" not in recall_codes(resumed, forged)
+    roster = {r["seat"]: r["code"] for r in resumed.state(ev.TEACHER)["roster"]}
+    assert roster == {s: (None if s == "zhukov" else c) for s, c in codes.items()}
+
+
+def test_a_phone_holding_a_role_the_script_plays_is_told_so() -> None:
+    """A phone that joined Zhukov, played by the script, said only 'Nothing is waiting for
+    you' (item 8): its state says the script plays the role, and the page says so."""
+    classroom = june_class()
+    assert classroom.state("role:zhukov")["scripted"] is False
+    classroom.teacher_line("script zhukov")
+    assert classroom.state("role:zhukov")["scripted"] is True
+    assert "scripted" not in classroom.state("room")  # a seat's own news only
+    page = (ROOT / "src" / "presidium" / "web" / "static" / "phone.js").read_text()
+    assert "state.scripted" in page and "script plays your role" in page

@@ -854,6 +854,7 @@ class Classroom:
             body["join_url"] = self.join_url
         else:
             body["seat"] = self._sheet(seat, viewer)
+            body["scripted"] = seat in game.scripted  # the phone says who plays it meanwhile
         if viewer == ev.TEACHER:
             body["waiting"] = sorted(self.devices)
             body["roster"] = [

@@ -21,6 +21,7 @@ from typing import IO, Any
 
 from presidium import web
 from presidium.printable import clean
+from presidium.seating import BENCH as BENCH_PREFIX
 
 DEFAULT_PORT = 1957
 SHUTDOWN_SECONDS = 2
@@ -107,14 +108,17 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
 
     classroom.keys_changed = keep_web
     classroom.notice = teacher.error
+    cards, sheets = teacher.place / CARDS, teacher.place / SHEETS
+    if resuming and sheets.is_file():  # the codes printed on the sheets still hold: show them
+        recall_codes(classroom, sheets.read_text(encoding="utf-8", errors="replace"))
     codes = classroom.deal_codes()
     key = classroom.new_teacher_key()
     urls = network.join_urls(port, host)  # best first: the one to show
     classroom.join_url = urls[0]
-    cards, sheets = teacher.place / CARDS, teacher.place / SHEETS
     if codes or not sheets.is_file():  # resumed: the first lesson's sheets and codes hold
-        _write_atomic(cards, join_cards(classroom, codes, urls[0]))
-        _write_atomic(sheets, role_sheets(classroom, codes, urls[0]))
+        printed = {seat: k.code for seat, k in classroom.keys.items() if k.code}
+        _write_atomic(cards, join_cards(classroom, printed, urls[0]))
+        _write_atomic(sheets, role_sheets(classroom, printed, urls[0]))
 
     def handle(line: str) -> bool:
         """One console line, in the loop's thread; False when the teacher quits."""
@@ -327,6 +331,25 @@ def join_cards(classroom: Any, codes: dict[str, str], url: str) -> str:
         f"<h1>{title}: join cards</h1><p>Cut along the dashed lines; one card a student.</p>"
         f'<div class="cards">{"".join(cards)}</div></body></html>\n'
     )
+
+
+def recall_codes(classroom: Any, printed: str) -> list[str]:
+    """The join codes of the seats nobody has claimed, read back from the role sheets printed
+    for them (``sheets.html``), so that the roster and ``codes`` show a resumed class the code
+    that still works, not "none". Only hashes are kept in ``web.json``; a code is taken back
+    only if its hash is the seat's. The seats given their code again, in order."""
+    import re
+
+    from presidium.web.classroom import digest, normal_code
+
+    found = {digest(normal_code(c)): c for c in re.findall(r"\b[A-Z]{1,4}-[0-9A-Z]{5}\b", printed)}
+    recalled = []
+    for keys in classroom.keys.values():
+        unclaimed = not keys.claimed or keys.seat.startswith(BENCH_PREFIX)
+        if keys.code_hash and not keys.code and unclaimed and keys.code_hash in found:
+            keys.code = found[keys.code_hash]
+            recalled.append(keys.seat)
+    return recalled
 
 
 def _write_atomic(path: Path, text: str) -> None:
