@@ -3,6 +3,7 @@ and the terminal answer a line the same way (teacher report, items 5 and 16)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
@@ -10,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx2 as httpx
 import pytest
 
 from conftest import ROOT
@@ -233,3 +235,63 @@ def test_a_phone_holding_a_role_the_script_plays_is_told_so() -> None:
     assert "scripted" not in classroom.state("room")  # a seat's own news only
     page = (ROOT / "src" / "presidium" / "web" / "static" / "phone.js").read_text()
     assert "state.scripted" in page and "script plays your role" in page
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_codes_and_the_teacher_link_wait_for_the_projector_to_be_turned_away(
+    tmp_path: Path,
+) -> None:
+    """At ``class serve``'s keyboard (the projector's screen) 'codes' and 'teacher-link'
+    printed the codes and the teacher's key at once (item 13): like 'private', they now ask
+    for the projector to be turned away, show nothing until Enter, then say it can be turned
+    back. The phones are served meanwhile (the wait is in the console's thread)."""
+    import pty
+    import select
+    import time
+
+    leader, follower = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    env.update(PRESIDIUM_DATA_DIR=str(tmp_path), TERM="xterm-256color", COLUMNS="100")
+    port = free_port()
+    command = [sys.executable, "-m", "presidium", "class", "serve", "june_1957"]
+    command += ["--students", "5", "--port", str(port)]
+    process = subprocess.Popen(command, stdin=follower, stdout=follower, stderr=follower, env=env)
+    os.close(follower)
+    seen = b""
+
+    def read_until(wanted: bytes, start: int) -> None:
+        nonlocal seen
+        deadline = time.monotonic() + 60
+        while wanted not in seen[start:]:
+            assert time.monotonic() < deadline, seen.decode("utf-8", "replace")[-2000:]
+            ready, _, _ = select.select([leader], [], [], 1)
+            if ready:
+                try:
+                    seen += os.read(leader, 65536)
+                except OSError:
+                    break
+
+    code = re.compile(rb"[A-Z]{4}-[0-9A-Z]{5}")
+    try:
+        read_until(b"teacher> ", 0)
+        for word, secret in (("codes", code), ("teacher-link", re.compile(rb"#key="))):
+            mark = len(seen)
+            os.write(leader, word.encode() + b"\r")
+            read_until(b"turn the projector away, then press Enter.", mark)
+            time.sleep(0.5)  # what the console would show by now if it did not wait
+            with contextlib.suppress(BlockingIOError):
+                ready, _, _ = select.select([leader], [], [], 0.5)
+                if ready:
+                    seen += os.read(leader, 65536)
+            assert not secret.search(seen[mark:]), seen[mark:].decode("utf-8", "replace")
+            state = httpx.get(f"http://127.0.0.1:{port}/api/state", timeout=5)
+            assert state.status_code == 200  # the phones are served while the console waits
+            os.write(leader, b"\r")
+            read_until(b"(The projector can be turned back.)", mark)
+            assert secret.search(seen[mark:])
+        os.write(leader, b"quit\r")
+        assert process.wait(timeout=30) == 0
+    finally:
+        os.close(leader)
+        if process.poll() is None:
+            process.kill()

@@ -30,6 +30,11 @@ TEACHER_LINK = (
     "teacher-link",
     "your page's address and key, for your own phone (not projected)",
 )  # uvicorn's grace for open connections; streams end at once anyway
+# console words whose answer the room must not see (the codes, the teacher's key): at the
+# keyboard, the projector is turned away first, as for 'private'
+SECRET_ANSWERS = ("codes", "teacher-link")
+TURN_AWAY = "The projector shows what follows: turn the projector away, then press Enter."
+TURNED_BACK = "(The projector can be turned back.)"
 CARDS = "join-cards.html"
 SHEETS = "sheets.html"  # the role sheets, each with its join code
 
@@ -124,7 +129,7 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
         """One console line, in the loop's thread; False when the teacher quits."""
         shown()  # what the phones did comes first, in the record and on the screen
         teacher.echo_line(PROMPT, line)
-        word = line.strip().split(" ", 1)[0].lower() if line.strip() else ""
+        word = _first_word(line)
         if word in ("quit", "exit"):
             return False
         if word == "teacher-link":
@@ -198,6 +203,13 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
                 typing["at_prompt"] = False
                 if line is None:  # no keyboard (piped or closed): the server goes on
                     return
+                # the join codes and the teacher's key, as 'private' does: the projector is
+                # turned away first (waited for here, not in the loop, which serves the phones)
+                away = _first_word(line) in SECRET_ANSWERS and teacher.reader.interactive
+                if away:
+                    screen.out(T(TURN_AWAY, "presidium.bad"))
+                    if teacher.reader_hidden("") is None:
+                        return
                 future = asyncio.run_coroutine_threadsafe(_call(handle, line), loop)
                 try:
                     if not future.result():
@@ -206,6 +218,8 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
                 except Exception as exc:  # a console line never stops the class
                     with contextlib.suppress(Exception):
                         loop.call_soon_threadsafe(teacher.error, clean(str(exc)))
+                if away:
+                    screen.out(T(TURNED_BACK, "presidium.label"))
 
         threading.Thread(target=console_thread, name="console", daemon=True).start()
         await run_server(server, hub, [sock])
@@ -229,6 +243,10 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
         raise
     _finish(teacher, classroom, keep_web, interrupted=False)
     return code
+
+
+def _first_word(line: str) -> str:
+    return line.strip().split(" ", 1)[0].lower() if line.strip() else ""
 
 
 async def _call(handle: Any, line: str) -> bool:
