@@ -6,9 +6,11 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx2 as httpx
@@ -247,7 +249,6 @@ def test_codes_and_the_teacher_link_wait_for_the_projector_to_be_turned_away(
     back. The phones are served meanwhile (the wait is in the console's thread)."""
     import pty
     import select
-    import time
 
     leader, follower = pty.openpty()
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
@@ -295,3 +296,68 @@ def test_codes_and_the_teacher_link_wait_for_the_projector_to_be_turned_away(
         os.close(leader)
         if process.poll() is None:
             process.kill()
+
+
+def test_ctrl_c_after_the_end_says_the_post_mortem_command(tmp_path: Path) -> None:
+    """After the game had ended, Ctrl-C said only where the session is (item 15): the
+    post-mortem's command, said at the end, had long scrolled away behind what the phones
+    did since; it is said again on the way out."""
+    env = dict(os.environ, PRESIDIUM_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
+    port = free_port()
+    command = [sys.executable, "-m", "presidium", "class", "serve", "june_1957"]
+    command += ["--students", "5", "--port", str(port), "--plain"]
+    with subprocess.Popen(
+        command,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    ) as server:
+        try:
+            assert server.stdin is not None
+            server.stdin.write("conclude\n")
+            server.stdin.flush()
+            for _ in range(300):
+                with contextlib.suppress(httpx.HTTPError):
+                    if httpx.get(f"http://127.0.0.1:{port}/api/state", timeout=5).json()["over"]:
+                        break
+                time.sleep(0.1)
+            else:
+                raise AssertionError("the class did not end")
+            time.sleep(0.5)  # the end is said on the console
+            server.send_signal(signal.SIGINT)
+            out, err = server.communicate(timeout=30)
+        finally:
+            if server.poll() is None:
+                server.kill()
+    (place,) = (tmp_path / "classes").iterdir()
+    flat = " ".join(out.split())
+    assert "The game has ended." in flat, out + err
+    after = flat[flat.index("Nothing is lost") :]
+    assert "The post-mortem:" in after and f"class debrief {place}" in after, after
+
+
+def test_the_post_mortem_of_a_served_class_not_ended_says_to_serve_it_again(
+    tmp_path: Path,
+) -> None:
+    """'class debrief' on a served session not ended suggested 'class run --resume', while the
+    console had said 'class serve --resume' (item 15)."""
+    env = dict(os.environ, PRESIDIUM_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
+    out = serve(["june_1957", "--students", "5"], "quit\n", env)
+    (place,) = (tmp_path / "classes").iterdir()
+    assert f"class serve --resume {place}" in " ".join(out.split())
+    done = subprocess.run(
+        [sys.executable, "-m", "presidium", "class", "debrief", str(place)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "go on with it with 'presidium class serve --resume'" in done.stderr, done.stderr
+    from presidium.classroom.postmortem import SERVED_FILE
+    from presidium.web.classroom import WEB_FILE
+
+    assert SERVED_FILE == WEB_FILE
