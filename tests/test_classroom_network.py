@@ -361,3 +361,19 @@ def test_the_post_mortem_of_a_served_class_not_ended_says_to_serve_it_again(
     from presidium.web.classroom import WEB_FILE
 
     assert SERVED_FILE == WEB_FILE
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+def test_the_files_with_every_join_code_are_the_teachers_alone(tmp_path: Path) -> None:
+    """sheets.html and join-cards.html hold every join code, yet were written rw-r--r--
+    while save.json and room.txt are 0600 (item 17); files an earlier version wrote so are
+    made 0600 when the class is served again."""
+    env = dict(os.environ, PRESIDIUM_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
+    serve(["june_1957", "--students", "5"], "quit\n", env)
+    (place,) = (tmp_path / "classes").iterdir()
+    names = ("sheets.html", "join-cards.html", "web.json", "save.json")
+    assert {n: (place / n).stat().st_mode & 0o777 for n in names} == dict.fromkeys(names, 0o600)
+    for name in names[:3]:
+        (place / name).chmod(0o644)
+    serve(["--resume", str(place)], "quit\n", env)
+    assert {n: (place / n).stat().st_mode & 0o777 for n in names} == dict.fromkeys(names, 0o600)

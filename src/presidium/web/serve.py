@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import os
 import threading
 from pathlib import Path
 from typing import IO, Any
@@ -114,6 +113,7 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
     classroom.keys_changed = keep_web
     classroom.notice = teacher.error
     cards, sheets = teacher.place / CARDS, teacher.place / SHEETS
+    _keep_private(cards, sheets, web_file)
     if resuming and sheets.is_file():  # the codes printed on the sheets still hold: show them
         recall_codes(classroom, sheets.read_text(encoding="utf-8", errors="replace"))
     codes = classroom.deal_codes()
@@ -371,6 +371,16 @@ def recall_codes(classroom: Any, printed: str) -> list[str]:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
+    """Write a file of the session folder whole, readable by the teacher alone (0600), as
+    the save is: the sheets and cards hold every join code, web.json the devices' hashes."""
+    from presidium import saves
+
+    saves.write_atomically(text.encode("utf-8"), path)
+
+
+def _keep_private(*paths: Path) -> None:
+    """Make files an earlier version wrote readable by the teacher alone."""
+    for path in paths:
+        with contextlib.suppress(OSError):
+            if path.is_file() and path.stat().st_mode & 0o077:
+                path.chmod(0o600)
