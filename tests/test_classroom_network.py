@@ -377,3 +377,31 @@ def test_the_files_with_every_join_code_are_the_teachers_alone(tmp_path: Path) -
         (place / name).chmod(0o644)
     serve(["--resume", str(place)], "quit\n", env)
     assert {n: (place / n).stat().st_mode & 0o777 for n in names} == dict.fromkeys(names, 0o600)
+
+
+@pytest.mark.browser
+def test_the_teacher_page_says_the_ending_as_an_outcome(tmp_path: Path) -> None:
+    """'The game has ended: The Anti-Party Group' read like the scenario's name, which the
+    ending shares (item 18c): the teacher's page says which outcome it is, the title quoted."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from browser_helpers import BROWSER, CHROMIUM_ARGS, LAPTOP, NO_BROWSER, REQUIRED, LiveClass
+
+    if BROWSER is None and not REQUIRED:
+        pytest.skip(NO_BROWSER)
+    assert BROWSER is not None, NO_BROWSER
+    classroom = june_class()
+    with LiveClass(classroom) as live, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=BROWSER, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_context(viewport=LAPTOP).new_page()
+            page.goto(f"{live.url}/teacher#key={live.key}")
+            live.teacher("conclude")
+            expect(page.locator("#scene-line")).to_have_text(
+                "The game has ended in the historical outcome, \u201cThe Anti-Party Group\u201d."
+                " 'reveal' shows the secret ballots and the objectives.",
+                timeout=10_000,
+            )
+            page.screenshot(path=str(tmp_path / "teacher-ended.png"))
+        finally:
+            browser.close()
