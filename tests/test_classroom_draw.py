@@ -142,3 +142,25 @@ def test_events_drawn_as_rich_drew_them(june_1957: Scenario) -> None:
             outputs.append(buffer.getvalue())
         assert outputs[0] == outputs[1]
         assert "Molotov" in outputs[0]
+
+
+@pytest.mark.parametrize("width", [80, 100])
+def test_a_changed_date_stays_beside_its_label(june_1957: Scenario, width: int) -> None:
+    """The class's state of play says what a changed value was: a long 'was' left the label
+    'Date' alone on its line and the new date on the next (teacher report item 18a). The
+    value stays beside its label; what it was follows, or goes below it."""
+    buffer = io.StringIO()
+    renderer = RoomRenderer(make_console(False, width=width, file=buffer), june_1957, False)
+    lines = (
+        ev.StatusLine("Central Committee members in Moscow", "36"),
+        ev.StatusLine("Central Committee leaning to Khrushchev (%)", "40"),
+    )
+    renderer.on_status(ev.Status(None, "February 1956 to early June 1957", lines, False, ()))
+    buffer.truncate(0)
+    renderer.on_status(ev.Status(None, "Mid-June 1957", lines, False, ()))
+    drawn = [line.strip("│ ") for line in buffer.getvalue().splitlines()]
+    (date,) = [line for line in drawn if line.startswith("Date")]
+    assert date.split() == ["Date", "Mid-June", "1957"] or date.endswith(
+        "Mid-June 1957  (was February 1956 to early June 1957)"
+    ), drawn
+    assert "(was February 1956 to early" in " ".join(drawn)

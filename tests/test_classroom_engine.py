@@ -1203,3 +1203,23 @@ def test_the_story_moving_a_seated_students_declared_stance_says_so(june_1957: S
         f"event '{push.label}': now wavering."
     )
     assert not any("Saburov" in e.text for e in out if isinstance(e, ev.Narration))
+
+
+def test_undo_back_into_an_earlier_scene_shows_that_scene_again(cast_1957: Scenario) -> None:
+    """Front ends draw the scene from the latest ``PhaseStarted``: an undo that takes back
+    the decision that opened a scene shows the earlier scene again, with its state of play,
+    before the decision it reopens (teacher report, item 4)."""
+    game, start = new_game(cast_1957)
+    r = request(game, "decision")
+    shown = [e for e in start if isinstance(e, ev.PhaseStarted)][-1]
+    assert shown.phase == r.phase
+    game.submit(act.Choose("molotov", r.request, history_choice(game, r)))
+    out = game.submit(act.Undo())
+    scenes = [e for e in out if isinstance(e, ev.PhaseStarted)]
+    assert scenes == [shown]
+    assert out.index(shown) < out.index(r)
+    assert isinstance(out[out.index(shown) + 1], ev.Status)
+    assert out[out.index(shown) + 1] == game.status()
+    # an undo that stays in the scene says nothing of it
+    game.submit(act.SetValue("cc_lean", 70, "A ruling."))
+    assert not any(isinstance(e, ev.PhaseStarted | ev.Status) for e in game.submit(act.Undo()))

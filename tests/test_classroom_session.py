@@ -899,3 +899,29 @@ def test_the_post_mortem_of_a_game_not_ended_says_how_to_end_it(opened: Opened) 
 def test_the_post_mortem_writes_only_markdown_or_html(opened: Opened, tmp_path: Path) -> None:
     code, _, err = run(["class", "debrief", "x", "-o", str(tmp_path / "pm.pdf")])
     assert code == 2 and "-o writes .md or .html" in err
+
+
+def test_after_an_undo_every_page_draws_the_scene_the_class_is_in() -> None:
+    """The phones, the room and the teacher's page draw the scene and the ending from the
+    state; an undo of the decision that opened a scene, or of the bell that played the class
+    to its ending, leaves none of them on what was taken back (teacher report, item 4)."""
+    from presidium.web.classroom import Classroom
+
+    opened = catalog.open_scenario("june_1957")
+    session = Session.new(opened.scenario, seats.cast(opened.scenario, 5), 3)
+    room = Classroom(session, timers=False)
+    first = session.game.requests[next(iter(session.game.requests))]
+    assert first.kind == "decision"
+    session.submit(actions.Choose(first.roles[0], first.request, first.options[0].id))
+    assert room.state("room")["scene"]["phase"] != first.phase
+    session.submit(actions.Undo())
+    for viewer in ("room", ev.TEACHER, ev.for_role(first.roles[0])):
+        state = room.state(viewer)
+        assert state["scene"]["phase"] == first.phase == session.game.phase.id
+        assert [r["request"] for r in state["requests"]] == [first.request]
+    session.submit(actions.Conclude())
+    assert room.state("room")["ended"] is not None
+    session.submit(actions.Undo())
+    state = room.state("room")
+    assert not session.game.over and state["ended"] is None and not state["over"]
+    assert state["scene"]["phase"] == first.phase

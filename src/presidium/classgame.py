@@ -126,6 +126,9 @@ class ClassGame:
         self.holds = {seat: holds(self.scenario, seat) for seat in self.seating.seats}
         self.names = {seat: seat_name(self.scenario, seat) for seat in self.seating.seats}
         self._submitting: act.Action | None = None
+        # each scene as the room was shown it, by its number in the game (``Game.scenes``):
+        # an undo that goes back to an earlier scene shows that scene again
+        self.scenes_shown: dict[int, ev.PhaseStarted] = {}
         self.handlers: dict[type[act.Action], Callable[[Any, list[ev.Event]], bool]] = {
             act.Choose: self._choose,
             act.Advise: self._advise,
@@ -180,6 +183,12 @@ class ClassGame:
     def entered(self, phase: Phase, out: list[ev.Event]) -> None:
         """A phase's scene was shown: each seated role's envelopes for it, then its steps."""
         self.state.stage = FLOOR_STAGE
+        shown = next(
+            (e for e in reversed(out) if isinstance(e, ev.PhaseStarted) and e.phase == phase.id),
+            None,
+        )
+        if shown is not None:
+            self.scenes_shown[len(self.game.scenes)] = shown
         for seat in self.seating.seats:
             role = self.role(seat)
             if role is None:
@@ -993,12 +1002,15 @@ class ClassGame:
         out.append(ev.Ruling("set", text, a.reason))
         return True
 
-    def _rewind(self, snap: Any, by: str, out: list[ev.Event]) -> None:
+    def _rewind(self, snap: Any, by: str, out: list[ev.Event], scene: bool = False) -> None:
         """Put the game back as ``snap`` holds it, keeping the log and the undo record, and
-        tell front ends which requests that closes or opens again."""
+        tell front ends which requests that closes or opens again; with ``scene``, when the
+        game is back in an earlier scene, that scene and its state of play are shown again
+        (front ends draw the scene from the latest ``PhaseStarted``, and the room must not
+        be left looking at a scene that was taken back)."""
         game = self.game
         log, history, now = game.log, self.state.history, dict(self.state.requests)
-        paused = self.state.paused
+        paused, scenes = self.state.paused, list(game.scenes)
         game.restore(snap)
         game.log = log
         self.state.history = history
@@ -1006,6 +1018,16 @@ class ClassGame:
         for rid, request in now.items():
             if self.state.requests.get(rid) != request:
                 out.append(ev.RequestClosed(rid, request.kind, by, "Taken back."))
+        again = self.scenes_shown.get(len(game.scenes))
+        if (
+            scene
+            and game.scenes != scenes
+            and again is not None
+            and game.phase is not None
+            and again.phase == game.phase.id
+        ):
+            out.append(again)
+            out.append(game.status())
         for rid, request in self.state.requests.items():
             if now.get(rid) != request:
                 out.append(request)
@@ -1104,7 +1126,7 @@ class ClassGame:
         taken = self.game.log[index]
         text = f"The teacher took back {self._describe(taken)}."
         out.append(ev.Ruling("undo", text, "", at))
-        self._rewind(snap, "undo", out)
+        self._rewind(snap, "undo", out, scene=True)
         self.state.history = self.state.history[:-1]
         return True
 
@@ -1155,11 +1177,24 @@ class ClassGame:
         out.append(ev.SeatChanged(a.seat, self.names[a.seat], True))
         return True
 
+    def revealable(self, vote: str | None = None) -> tuple[tuple[ev.VoteHeld, ...], bool]:
+        """What 'reveal' (of ``vote``, or of everything) would make public now: the full
+        records of the secret ballots still sealed, each voter's ballot and reason; and
+        whether every role's objectives would be shown (after the end, once)."""
+        sealed = tuple(v for v in self.state.sealed if vote is None or v.vote == vote)
+        objectives = vote is None and self.game.over and not self.state.objectives_revealed
+        return sealed, objectives
+
+    def students_voters(self) -> frozenset[str]:
+        """The voters students hold now (a seated role's actors, a delegate's seat): in a
+        record, their ballots and reasons are the ones a student gave."""
+        return frozenset(self.seated()).union(*(self.holds[s] for s in self.seated()))
+
     def _reveal(self, a: act.Reveal, out: list[ev.Event]) -> bool:
         if a.vote is not None and a.vote not in self.scenario.votes:
             raise IllegalChoice(f"no vote '{a.vote}'")
-        sealed = [v for v in self.state.sealed if a.vote is None or v.vote == a.vote]
-        objectives = a.vote is None and self.game.over and not self.state.objectives_revealed
+        found, objectives = self.revealable(a.vote)
+        sealed = list(found)
         if not sealed and not objectives:
             what = f"of '{a.vote}' " if a.vote else ""
             raise IllegalChoice(f"there is no sealed record {what}to reveal")

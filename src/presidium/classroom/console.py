@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from presidium.actions import (
     MAX_TEXT,
@@ -44,7 +45,17 @@ from presidium.actions import (
 )
 from presidium.conditions import BOOL, INT, set_by_the_game
 from presidium.diagnostics import did_you_mean
-from presidium.events import Option, RequestOpened
+from presidium.events import (
+    Concluded,
+    Event,
+    HandsCounted,
+    ObjectivesScored,
+    Option,
+    Paused,
+    RequestOpened,
+    Resumed,
+    SeatChanged,
+)
 from presidium.model import RATINGS, Scenario, Variable
 from presidium.printable import clean
 from presidium.seating import BENCH, Seating, role_of, seat_name
@@ -349,6 +360,113 @@ def keys(view: View) -> dict[str, str]:
 def key_of(seat: str) -> str:
     """How the console writes a seat for the teacher to type it."""
     return seat[len(BENCH) :] if seat.startswith(BENCH) else seat
+
+
+# What a word does when the class plays on phones ('class serve'), where it differs.
+ON_THE_NETWORK: dict[str, str] = {
+    "as": "a decision or a ballot said aloud for a student (never a secret one; on the "
+    "network, students advise and vote on their phones)",
+    "reveal": "show the secret ballots, each voter's ballot with the reason given (and, "
+    "after the end, the objectives); it first says what becomes public: 'reveal yes' does it",
+}
+
+
+def meaning(word: str, network: bool = False) -> tuple[str, str]:
+    """(what to type, what it does) for ``word``; ``network``: as 'class serve' says it."""
+    typed, does = WORDS[word]
+    return typed, ON_THE_NETWORK.get(word, does) if network else does
+
+
+def names_help(word: str, view: View, phase: str, values: Mapping[str, object]) -> list[str]:
+    """What 'help set', 'help inject' and 'help move' add after the word's meaning: the
+    names to type now, each 'NAME: what it is' (a line in parentheses when there is none)."""
+    if word == "set":
+        lines, none = values_help(view.scenario, values), "no values to set"
+    elif word == "inject":
+        lines = injections_help(view.scenario, phase, values)
+        none = "no event can be injected now"
+    elif word == "move":
+        lines, none = moves_help(view), "no seated role has moves"
+    else:
+        return []
+    return lines or [f"({none[:1].upper()}{none[1:]}.)"]
+
+
+def word_help(
+    word: str,
+    view: View,
+    phase: str,
+    values: Mapping[str, object],
+    unused: Iterable[str] = (),
+    network: bool = False,
+) -> list[str] | Problem:
+    """'help WORD' as lines, the same on every console: what to type and what it does, then
+    what can be named now; or the reason the word is not used in this game."""
+    if word in unused:
+        return Problem(f"'{word}' is not used here; 'help' lists the words")
+    if word not in usable(view.seating.mode):
+        return Problem(f"'{word}' is not in a benches game")
+    typed, does = meaning(word, network)
+    return [f"{typed} - {does}.", *names_help(word, view, phase, values)]
+
+
+def summary(event: Event) -> str:
+    """One line of what an event says, for the teacher's answer to a console line on the
+    teacher's page: the room's words where the event has no text of its own."""
+    if isinstance(event, SeatChanged):
+        held = "a student plays it again" if event.held else "the script plays it from now on"
+        return clean(f"{event.name}: {held}.")
+    if isinstance(event, Concluded):
+        return "The bell: the script plays every seat on to an ending."
+    if isinstance(event, Resumed):
+        return "The game goes on."
+    if isinstance(event, Paused):
+        reason = event.reason.strip().rstrip(".")
+        return clean(f"Paused by the teacher{': ' + reason if reason else ''}.")[:200]
+    if isinstance(event, ObjectivesScored):
+        return clean(f"Objectives scored: {event.name}.")
+    if isinstance(event, HandsCounted):
+        return f"Hands counted: {', '.join(f'{c} {n}' for c, n in event.counts)}."
+    for name in ("summary", "text", "title", "label", "reason"):
+        value = getattr(event, name, None)
+        if isinstance(value, str) and value.strip():
+            return clean(value.strip().splitlines()[0])[:200]
+    return event.type
+
+
+CONFIRM = "yes"  # 'reveal [VOTE] yes': what the network's consoles ask before revealing
+
+
+def reveal_asked(line: str, room: Any) -> list[str]:
+    """On the network, where each phone promised its student that a secret ballot shows only
+    its totals until the teacher reveals it: what ``line`` would make public, said to the
+    teacher before it is, when ``line`` is a 'reveal' that does not end with 'yes'. Nothing
+    when it is confirmed, is not a 'reveal', or has nothing to reveal (the game then says
+    why). ``room`` is the game's ``ClassGame``; no ballot or reason is named, only counted,
+    since the console may be on the projector."""
+    head, _, rest = line.strip().partition(" ")
+    typed = rest.split()
+    if head.lower() != "reveal" or (typed and typed[-1].lower() == CONFIRM) or room is None:
+        return []
+    vote = typed[0].lower() if typed else None
+    if vote is not None and vote not in room.scenario.votes:
+        return []
+    sealed, objectives = room.revealable(vote)
+    if not sealed and not objectives:
+        return []
+    students = room.students_voters()
+    said = ["'reveal' makes this public, on the projector, on every phone and in the debrief:"]
+    for record in sealed:
+        how = f"how each voter voted in the secret ballot '{clean(record.title)}'"
+        if any(b.voter in students for b in record.ballots):
+            how += ", the students too, each with the reason they wrote with their ballot"
+        said.append(f"- {how};")
+    if objectives:
+        said.append("- every role's objectives, and whether each was met;")
+    said[-1] = said[-1][:-1] + "."
+    again = f"reveal {vote} {CONFIRM}" if vote else f"reveal {CONFIRM}"
+    said.append(f"Type '{again}' to reveal it. It cannot be taken back.")
+    return said
 
 
 # --------------------------------------------------------------------------- the words
@@ -774,6 +892,9 @@ def _seat_word(word: str) -> _WordParser:
 
 
 def _reveal(rest: str, view: View) -> Parsed:
+    typed_words = rest.split()
+    if typed_words and typed_words[-1].lower() == CONFIRM:  # the network's confirmation
+        rest = " ".join(typed_words[:-1])
     if not rest:
         return Actions((Reveal(),))
     votes = view.scenario.votes

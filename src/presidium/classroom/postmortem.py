@@ -32,6 +32,7 @@ from presidium.printable import markdown as _md
 from presidium.seating import role_of, seat_name
 
 SECRET_NOTE = "a secret ballot: only the totals are known"
+SERVED_FILE = "web.json"  # what 'class serve' keeps in a session folder (web.classroom.WEB_FILE)
 
 
 @dataclass(frozen=True)
@@ -481,9 +482,15 @@ def debrief_command(args: argparse.Namespace, out: IO[str]) -> int:
     place = folder.locate(args.session)
     opened, _save, session = folder.load(place)
     if not session.game.over:
+        # as the console said on the way out: a class played on phones goes on with 'serve'
+        how = (
+            "'presidium class serve --resume' (or 'class run --resume' at one keyboard)"
+            if (place / SERVED_FILE).is_file()
+            else "'presidium class run --resume'"
+        )
         raise saves.SaveError(
-            f"the game of {place} has not ended yet: go on with it with 'presidium class run "
-            "--resume', or type 'conclude' at the console to play it to an ending"
+            f"the game of {place} has not ended yet: go on with it with {how}, or type "
+            "'conclude' at the console to play it to an ending"
         )
     pm = build(opened.scenario, session, reveal=args.reveal)
     if target is None:

@@ -988,7 +988,7 @@ class Teacher:
         notice(self.screen.console, f"{first} session is saved in {self.place}.")
         debrief = ("class", "debrief", str(self.place))
         if self.session.game.over:
-            if not self.told_end:
+            if not self.told_end or interrupted:  # after Ctrl-C, said again: it may be far up
                 self.say_command("The post-mortem:", *debrief)
             return
         self.say_command("To go on with it:", "class", self.verb, "--resume", str(self.place))

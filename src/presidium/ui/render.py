@@ -379,33 +379,41 @@ class Renderer:
                 )
             return
         rows = []
+        notes: list[Text | None] = []
         for line in lines:
-            value = T(line.value)
-            if not first and line in changed and line.label in before:
-                value.append(f"  (was {clean(before[line.label])})", style="presidium.odds")
-            rows.append((T(line.label, "presidium.label"), value))
-        parts: list[RenderableType] = [self.label_and_value(rows)]
+            was = not first and line in changed and line.label in before
+            rows.append((T(line.label, "presidium.label"), T(line.value)))
+            notes.append(T(f"(was {before[line.label]})", "presidium.odds") if was else None)
+        parts: list[RenderableType] = [self.label_and_value(rows, notes)]
         if always and e.targets:
             parts += [Text("\nYour targets", style="presidium.label"), self.target_list(e.targets)]
         self.out(boxed(parts, Text("State of play", style="presidium.label")))
 
-    def label_and_value(self, rows: Sequence[tuple[Text, Text]]) -> Text:
+    def label_and_value(
+        self, rows: Sequence[tuple[Text, Text]], notes: Sequence[Text | None] = ()
+    ) -> Text:
         """The panel's lines, label then value, so that no phrase of a value is ever broken:
         the values line up in a column as far in as the content allows (``status_columns``),
         and a line whose label or value does not fit beside the other has its value on the
         next line, indented, broken only between the phrases of a list ("With Khrushchev 4,
-        With the majority 7")."""
+        With the majority 7"). A value's note (what it was before, in a class's panel) follows
+        it, or goes under it in the values' column when the line has no room for it: a value
+        that fits beside its label stays there (a long note left the label 'Date' alone on
+        its line, and the date under it)."""
         room = self.console.width - 4  # the panel's edges and padding
         sizes = [(cell_len(label.plain), cell_len(value.plain)) for label, value in rows]
         column = status_columns(sizes, room)
         out = Text()
         for n, ((label, value), (size, wide)) in enumerate(zip(rows, sizes, strict=True)):
+            note = notes[n] if n < len(notes) else None
             if n:
                 out.append("\n")
             out.append_text(label)
             if size <= column and column + 2 + wide <= room:
                 out.append(" " * (column - size + 2))
                 out.append_text(value)
+                if note is not None:
+                    self._note_after(out, note, column + 2 + wide, column + 2, room)
                 continue
             phrases = list(value.split(", "))
             for phrase in phrases[:-1]:
@@ -413,7 +421,25 @@ class Renderer:
             for line in packed(phrases, room - STACKED, " ").split("\n"):
                 out.append("\n" + " " * STACKED)
                 out.append_text(line)
+            if note is not None:
+                self._note_after(out, note, room + 1, STACKED, room)
         return out
+
+    @staticmethod
+    def _note_after(out: Text, note: Text, end: int, indent: int, room: int) -> None:
+        """``note`` after a value that ends at column ``end``: on its line when it fits, else
+        on the line below at ``indent`` (the values' column), or, too long for that, from the
+        stacked values' indent, broken between words."""
+        size = cell_len(note.plain)
+        if end + 2 + size <= room:
+            out.append("  ")
+            out.append_text(note)
+            return
+        if indent + size > room:  # not on one line under the value: from the panel's indent
+            indent = min(indent, STACKED)
+        for line in packed(list(note.split(" ")), max(room - indent, 1), " ").split("\n"):
+            out.append("\n" + " " * indent)
+            out.append_text(line)
 
     def on_changed(self, e: ev.Changed) -> None:
         """Kept until the next panel, which says with it why a value moved."""

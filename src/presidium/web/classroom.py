@@ -669,6 +669,8 @@ class Classroom:
         word = first.lower()
         if word in WEB_WORDS:
             return WEB_WORDS[word](self, rest.strip())
+        if word in KEYBOARD_ONLY:  # before its words are read: 'secret X' is never asked for
+            raise Rejected(409, not_on_the_network(word))
         view = view_of(self.session)
         parsed = words.parse(line, view)
         if parsed is None:
@@ -676,16 +678,32 @@ class Classroom:
         if isinstance(parsed, words.Problem):
             raise Rejected(409, as_sentence(parsed.reason))
         if isinstance(parsed, words.Actions):
+            asked = words.reveal_asked(line, self.session.game.room)  # what becomes public
+            if asked:
+                return asked
             events = self.submit(self.closes(list(parsed.actions)))
             return [_summary(e) for e in audience.only(events, ev.TEACHER)][-6:] or ["Done."]
+        if parsed.word == "help" and parsed.target:  # the same answer as the terminal's
+            return self.word_help(parsed.target)
         if parsed.word == "help":
             usable = [w for w in words.usable(self.session.seating.mode) if w not in KEYBOARD_ONLY]
-            return [f"{u}: {w}" for u, w in (*(words.WORDS[w] for w in usable), *WEB_HELP)]
-        if parsed.word in KEYBOARD_ONLY:
-            raise Rejected(409, ON_PHONES)
+            said = (words.meaning(w, network=True) for w in usable)
+            return [f"{u}: {w}" for u, w in (*said, *WEB_HELP)]
         if parsed.word == "quit":
             raise Rejected(409, "stop the server at the laptop (type 'quit' there, or Ctrl-C)")
         return ["This page shows it already: the roster, the open requests and the feed."]
+
+    def word_help(self, word: str) -> list[str]:
+        """'help WORD' on the network, for the teacher's page and the terminal alike."""
+        if word in KEYBOARD_ONLY:
+            raise Rejected(409, not_on_the_network(word))
+        game = self.session.game
+        said = words.word_help(
+            word, view_of(self.session), game.machine.state, game.values, network=True
+        )
+        if isinstance(said, words.Problem):
+            raise Rejected(409, as_sentence(said.reason))
+        return said
 
     def _time(self, rest: str) -> list[str]:
         parts = rest.split()
@@ -922,7 +940,8 @@ class Classroom:
             "over": game.over,
             "paused": game.paused,
         }
-        scene = (latest(ev.PhaseStarted), latest(ev.Status), latest(ev.GameEnded))
+        ended = latest(ev.GameEnded) if game.over else None  # an undo can take it back
+        scene = (latest(ev.PhaseStarted), latest(ev.Status), ended)
         requests = [
             self._request(r, seat)
             for r in game.requests.values()
@@ -932,6 +951,8 @@ class Classroom:
         if seat is None:
             tail["connected"] = self.presence()
             tail["join_url"] = self.join_url
+        else:
+            tail["scripted"] = seat in game.scripted  # the phone says who plays it meanwhile
         if viewer == ev.TEACHER:
             tail["waiting"] = sorted(self.devices)
             tail["roster"] = [
@@ -1147,12 +1168,12 @@ def _text(body: Mapping[str, Any], key: str, most: int) -> str:
 
 def _summary(event: ev.Event) -> str:
     """One line of what the teacher's action did, for the teacher's page."""
-    for name in ("summary", "text", "title", "label", "reason"):
-        value = getattr(event, name, None)
-        if isinstance(value, str) and value:
-            first = value.strip().splitlines()[0] if value.strip() else value
-            return clean(first)[:200]
-    return event.type
+    return words.summary(event)
+
+
+def not_on_the_network(word: str) -> str:
+    """Why a console word for one shared keyboard is not used when students have phones."""
+    return f"'{word}' is not used on the network: {ON_PHONES}"
 
 
 WEB_WORDS: dict[str, Callable[[Classroom, str], list[str]]] = {

@@ -14,13 +14,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import os
 import threading
 from pathlib import Path
 from typing import IO, Any
 
 from presidium import web
 from presidium.printable import clean
+from presidium.seating import BENCH as BENCH_PREFIX
 
 DEFAULT_PORT = 1957
 SHUTDOWN_SECONDS = 2
@@ -29,6 +29,11 @@ TEACHER_LINK = (
     "teacher-link",
     "your page's address and key, for your own phone (not projected)",
 )  # uvicorn's grace for open connections; streams end at once anyway
+# console words whose answer the room must not see (the codes, the teacher's key): at the
+# keyboard, the projector is turned away first, as for 'private'
+SECRET_ANSWERS = ("codes", "teacher-link")
+TURN_AWAY = "The projector shows what follows: turn the projector away, then press Enter."
+TURNED_BACK = "(The projector can be turned back.)"
 CARDS = "join-cards.html"
 SHEETS = "sheets.html"  # the role sheets, each with its join code
 
@@ -46,12 +51,12 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
     from presidium.web.app import Hub, create_app, run_server
     from presidium.web.classroom import (
         KEYBOARD_ONLY,
-        ON_PHONES,
         WEB_FILE,
         WEB_HELP,
         WEB_WORDS,
         Classroom,
         Rejected,
+        not_on_the_network,
     )
 
     host = args.host
@@ -107,20 +112,24 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
 
     classroom.keys_changed = keep_web
     classroom.notice = teacher.error
+    cards, sheets = teacher.place / CARDS, teacher.place / SHEETS
+    _keep_private(cards, sheets, web_file)
+    if resuming and sheets.is_file():  # the codes printed on the sheets still hold: show them
+        recall_codes(classroom, sheets.read_text(encoding="utf-8", errors="replace"))
     codes = classroom.deal_codes()
     key = classroom.new_teacher_key()
     urls = network.join_urls(port, host)  # best first: the one to show
     classroom.join_url = urls[0]
-    cards, sheets = teacher.place / CARDS, teacher.place / SHEETS
     if codes or not sheets.is_file():  # resumed: the first lesson's sheets and codes hold
-        _write_atomic(cards, join_cards(classroom, codes, urls[0]))
-        _write_atomic(sheets, role_sheets(classroom, codes, urls[0]))
+        printed = {seat: k.code for seat, k in classroom.keys.items() if k.code}
+        _write_atomic(cards, join_cards(classroom, printed, urls[0]))
+        _write_atomic(sheets, role_sheets(classroom, printed, urls[0]))
 
     def handle(line: str) -> bool:
         """One console line, in the loop's thread; False when the teacher quits."""
         shown()  # what the phones did comes first, in the record and on the screen
         teacher.echo_line(PROMPT, line)
-        word = line.strip().split(" ", 1)[0].lower() if line.strip() else ""
+        word = _first_word(line)
         if word in ("quit", "exit"):
             return False
         if word == "teacher-link":
@@ -133,6 +142,9 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
             except Rejected as exc:
                 teacher.error(exc.reason)
             return True
+        if word in KEYBOARD_ONLY:  # said before its words are read, as the teacher's page does
+            teacher.error(as_sentence(not_on_the_network(word)))
+            return True
         parsed = words.parse(line, teacher.view())
         if parsed is None:
             return True
@@ -142,13 +154,22 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
             for usage, what in (*WEB_HELP, TEACHER_LINK):
                 screen.out(T(f"  {usage}: {what}"))
             return True
+        if isinstance(parsed, words.Command) and parsed.word == "help":
+            try:  # one answer for the terminal and the teacher's page
+                for said in classroom.word_help(parsed.target or ""):
+                    screen.out(T(said))
+            except Rejected as exc:
+                teacher.error(exc.reason)
+            return True
         if isinstance(parsed, words.Problem):
             teacher.error(as_sentence(parsed.reason))
         elif isinstance(parsed, words.Actions):
-            teacher.submit_all(classroom.closes(list(parsed.actions)))
-            classroom.changed()
-        elif parsed.word in KEYBOARD_ONLY:
-            teacher.error(as_sentence(ON_PHONES))
+            asked = words.reveal_asked(line, teacher.session.game.room)  # what becomes public
+            for said in asked:
+                screen.out(T(said, "presidium.label"))
+            if not asked:
+                teacher.submit_all(classroom.closes(list(parsed.actions)))
+                classroom.changed()
         else:
             teacher.command(parsed)
         end_told()
@@ -182,6 +203,13 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
                 typing["at_prompt"] = False
                 if line is None:  # no keyboard (piped or closed): the server goes on
                     return
+                # the join codes and the teacher's key, as 'private' does: the projector is
+                # turned away first (waited for here, not in the loop, which serves the phones)
+                away = _first_word(line) in SECRET_ANSWERS and teacher.reader.interactive
+                if away:
+                    screen.out(T(TURN_AWAY, "presidium.bad"))
+                    if teacher.reader_hidden("") is None:
+                        return
                 future = asyncio.run_coroutine_threadsafe(_call(handle, line), loop)
                 try:
                     if not future.result():
@@ -190,6 +218,8 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
                 except Exception as exc:  # a console line never stops the class
                     with contextlib.suppress(Exception):
                         loop.call_soon_threadsafe(teacher.error, clean(str(exc)))
+                if away:
+                    screen.out(T(TURNED_BACK, "presidium.label"))
 
         threading.Thread(target=console_thread, name="console", daemon=True).start()
         await run_server(server, hub, [sock])
@@ -213,6 +243,10 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
         raise
     _finish(teacher, classroom, keep_web, interrupted=False)
     return code
+
+
+def _first_word(line: str) -> str:
+    return line.strip().split(" ", 1)[0].lower() if line.strip() else ""
 
 
 async def _call(handle: Any, line: str) -> bool:
@@ -317,7 +351,36 @@ def join_cards(classroom: Any, codes: dict[str, str], url: str) -> str:
     )
 
 
+def recall_codes(classroom: Any, printed: str) -> list[str]:
+    """The join codes of the seats nobody has claimed, read back from the role sheets printed
+    for them (``sheets.html``), so that the roster and ``codes`` show a resumed class the code
+    that still works, not "none". Only hashes are kept in ``web.json``; a code is taken back
+    only if its hash is the seat's. The seats given their code again, in order."""
+    import re
+
+    from presidium.web.classroom import digest, normal_code
+
+    found = {digest(normal_code(c)): c for c in re.findall(r"\b[A-Z]{1,4}-[0-9A-Z]{5}\b", printed)}
+    recalled = []
+    for keys in classroom.keys.values():
+        unclaimed = not keys.claimed or keys.seat.startswith(BENCH_PREFIX)
+        if keys.code_hash and not keys.code and unclaimed and keys.code_hash in found:
+            keys.code = found[keys.code_hash]
+            recalled.append(keys.seat)
+    return recalled
+
+
 def _write_atomic(path: Path, text: str) -> None:
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
+    """Write a file of the session folder whole, readable by the teacher alone (0600), as
+    the save is: the sheets and cards hold every join code, web.json the devices' hashes."""
+    from presidium import saves
+
+    saves.write_atomically(text.encode("utf-8"), path)
+
+
+def _keep_private(*paths: Path) -> None:
+    """Make files an earlier version wrote readable by the teacher alone."""
+    for path in paths:
+        with contextlib.suppress(OSError):
+            if path.is_file() and path.stat().st_mode & 0o077:
+                path.chmod(0o600)

@@ -16,6 +16,7 @@
   var said = {}; // request id -> what this phone last did there, in words
   var picks = {}; // request id -> the choice this phone advised or raised a hand for
   var advice = {}; // request id -> {adviser seat: what they advise}, for the one who decides
+  var NOTHING_WAITING = $("nothing").textContent; // the page's words when nothing is open
   var seenRequests = null; // request ids already announced
   var seenEnvelopes = null;
   var arrived = {}; // envelope number -> when it arrived on this page
@@ -429,6 +430,9 @@
     });
     P.resetCountdowns();
     P.show($("nothing"), mine.length === 0 && !state.over);
+    $("nothing").textContent = state.scripted
+      ? "The game's script plays your role for now, so nothing waits for you. Ask the teacher to give the role back to you; until then, watch the projector."
+      : NOTHING_WAITING;
     if (seenRequests !== null) {
       mine.forEach(function (r) {
         if (seenRequests.indexOf(r.request) < 0) {

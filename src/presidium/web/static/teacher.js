@@ -150,7 +150,9 @@
       ? "Scene: " + scene.title + (P.where(scene) ? " (" + P.where(scene) + ")" : "")
       : "";
     if (state.ended) {
-      $("scene-line").textContent = "The game has ended: " + state.ended.title + ". 'reveal' shows the secret ballots and the objectives.";
+      // the ending's title can be the scenario's own: said as the outcome it is
+      var outcome = state.ended.kind === "historical" ? "the historical outcome" : "a counterfactual outcome";
+      $("scene-line").textContent = "The game has ended in " + outcome + ", \u201c" + state.ended.title + "\u201d. 'reveal' shows the secret ballots and the objectives.";
     }
     drawRequests(paused);
     drawRoster();

@@ -1,0 +1,407 @@
+"""The teacher's console when the class plays on phones (``class serve``): the teacher's page
+and the terminal answer a line the same way (teacher report, items 5 and 16)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx2 as httpx
+import pytest
+
+from conftest import ROOT
+from presidium import actions, catalog, seating
+from presidium import events as ev
+from presidium.classroom import folder
+from presidium.classroom.session import Session
+from presidium.web.classroom import Classroom, Rejected
+
+SEED = 3
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def june_class() -> Classroom:
+    scenario = catalog.open_scenario("june_1957").scenario
+    return Classroom(Session.new(scenario, seating.cast(scenario, 5), SEED), timers=False)
+
+
+@pytest.mark.parametrize(
+    ("line", "first"),
+    [
+        ("help inject", "inject ID - one of the scenario's events for the teacher."),
+        ("help close", "close [REQUEST] - close the ballot, floor or decision now"),
+        ("help set", "set VAR VALUE -- REASON - a ruling: set a value, and say why."),
+    ],
+)
+def test_help_word_on_the_teachers_page_says_that_word_only(line: str, first: str) -> None:
+    said = june_class().teacher_line(line)
+    assert said[0].startswith(first)
+    assert not any(s.startswith(("status:", "roster:")) for s in said)  # not the whole list
+
+
+def test_help_inject_says_what_can_be_injected_now_as_the_terminal_does() -> None:
+    assert june_class().teacher_line("help inject")[1:] == ["(No event can be injected now.)"]
+
+
+def test_the_script_button_is_answered_in_words() -> None:
+    """The page's Script button sends 'script ROLE': the answer says what happened, not
+    the event's type ('seat')."""
+    classroom = june_class()
+    said = classroom.teacher_line("script zhukov")
+    assert "Marshal Georgy Zhukov: the script plays it from now on." in said
+    assert "seat" not in said
+    said = classroom.teacher_line("seat zhukov")
+    assert said == ["Marshal Georgy Zhukov: a student plays it again."]
+
+
+@pytest.mark.parametrize("line", ["secret bulganin", "secret", "note molotov", "wait 2m"])
+def test_keyboard_words_are_not_used_on_the_network_whatever_is_open(line: str) -> None:
+    """'secret bulganin' with no ballot open said 'No ballot is open.', as if it could be
+    used once one opens; it never can on the network, as 'wait' already said."""
+    with pytest.raises(Rejected, match=f"'{line.split()[0]}' is not used on the network"):
+        june_class().teacher_line(line)
+    with pytest.raises(Rejected, match="is not used on the network"):
+        june_class().teacher_line(f"help {line.split()[0]}")
+
+
+def test_the_pages_help_does_not_send_advice_to_secret() -> None:
+    said = june_class().teacher_line("help")
+    (as_line,) = [s for s in said if s.startswith("as ROLE")]
+    assert "secret" not in as_line.replace("never a secret one", "")
+    assert not any(s.startswith("secret ") for s in said)
+    assert june_class().teacher_line("help as")[0].startswith("as ROLE CHOICE [VOTE] - ")
+    assert "'secret ROLE'" not in june_class().teacher_line("help as")[0]
+
+
+def test_the_terminal_answers_as_the_teachers_page_does(tmp_path: Path) -> None:
+    """The same lines at ``class serve``'s keyboard: the same answers as on the page."""
+    lines = ["help inject", "help close", "secret bulganin", "help secret"]
+    env = dict(os.environ, PRESIDIUM_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
+    command = [sys.executable, "-m", "presidium", "class", "serve", "june_1957"]
+    command += ["--students", "5", "--seed", str(SEED), "--port", str(free_port()), "--plain"]
+    done = subprocess.run(
+        command,
+        input="\n".join([*lines, "quit"]) + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    shown = " ".join(done.stdout.split())
+    classroom = june_class()
+    for line in lines:
+        try:
+            said = classroom.teacher_line(line)
+        except Rejected as exc:
+            said = [exc.reason]
+        for text in said:
+            assert " ".join(text.split()) in shown, (line, text)
+
+
+def straw_poll_closed() -> Classroom:
+    """june_1957 for five, played on by the script to the plenum, where the teacher injects
+    the secret straw poll: three students vote, two with a reason, and it closes."""
+    classroom = june_class()
+    session = classroom.session
+    while session.game.phase is not None and session.game.phase.id != "khrushchev_speech":
+        (request, *_) = session.game.requests.values()
+        session.submit(actions.Close(request.request))
+    session.submit(actions.Inject("straw_poll"))
+    (poll,) = [r for r in session.game.requests.values() if r.kind == "ballot"]
+    session.submit(actions.Cast("bulganin", poll.request, "against", "WHY-bulganin"))
+    session.submit(actions.Cast("malenkov", poll.request, "for", "WHY-malenkov"))
+    session.submit(actions.Cast("molotov", poll.request, "abstain"))
+    session.submit(actions.Close(poll.request))
+    return classroom
+
+
+def test_reveal_on_the_network_first_says_what_becomes_public() -> None:
+    """Each phone promised a secret ballot's totals only, until the teacher reveals it: the
+    teacher's 'reveal' (the page's button sends it) first names what would become public,
+    each vote and the students' own reasons, and 'reveal yes' reveals it (item 1)."""
+    classroom = straw_poll_closed()
+    events = len(classroom.session.events)
+    said = classroom.teacher_line("reveal")
+    assert len(classroom.session.events) == events  # nothing revealed yet
+    assert said[0].startswith("'reveal' makes this public, on the projector, on every phone")
+    assert "'A secret straw poll of the plenum'" in said[1]
+    assert "the students too, each with the reason they wrote with their ballot" in said[1]
+    assert said[-1] == "Type 'reveal yes' to reveal it. It cannot be taken back."
+    assert not any("WHY-" in s or "Bulganin" in s for s in said)  # counted, never named
+    assert classroom.teacher_line("reveal plenum_straw_poll")[-1].startswith(
+        "Type 'reveal plenum_straw_poll yes'"
+    )
+    classroom.teacher_line("reveal yes")
+    (shown,) = [e for e in classroom.session.events[events:] if isinstance(e, ev.VoteHeld)]
+    assert not shown.to and "WHY-bulganin" in [b.reason for b in shown.ballots]
+    with pytest.raises(Rejected, match="no sealed record"):
+        classroom.teacher_line("reveal")
+
+
+def test_the_terminal_asks_before_revealing_too(tmp_path: Path) -> None:
+    """``class serve``'s keyboard says the same before a reveal, and 'reveal yes' does it."""
+    env = dict(os.environ, PRESIDIUM_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
+    os.environ["PRESIDIUM_DATA_DIR"], before = str(tmp_path), os.environ.get("PRESIDIUM_DATA_DIR")
+    try:
+        session = straw_poll_closed().session
+        place = folder.create(catalog.open_scenario("june_1957"), session)
+        folder.write(place, session, "")
+    finally:
+        if before is None:
+            del os.environ["PRESIDIUM_DATA_DIR"]
+        else:
+            os.environ["PRESIDIUM_DATA_DIR"] = before
+    asked = straw_poll_closed().teacher_line("reveal")
+    command = [sys.executable, "-m", "presidium", "class", "serve", "--resume", str(place)]
+    command += ["--port", str(free_port()), "--plain"]
+    done = subprocess.run(
+        command,
+        input="reveal\nreveal yes\nquit\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    shown = " ".join(done.stdout.split())
+    for text in asked:
+        assert " ".join(text.split()) in shown, text
+    assert shown.count("makes this public") == 1
+    assert [a.do for a in folder.read(place).log].count("reveal") == 1
+
+
+def serve(place_or_scenario: list[str], typed: str, env: dict[str, str]) -> str:
+    """``class serve`` with ``place_or_scenario`` and ``typed`` at its keyboard: its output."""
+    command = [sys.executable, "-m", "presidium", "class", "serve", *place_or_scenario]
+    command += ["--port", str(free_port()), "--plain"]
+    done = subprocess.run(
+        command, input=typed, capture_output=True, text=True, env=env, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_a_resumed_class_shows_the_codes_its_sheets_still_hold(tmp_path: Path) -> None:
+    """After a restart the roster said 'none: reseat' for a role nobody had claimed, while the
+    code on its printed sheet still worked (item 8): the server takes the code back from the
+    sheets it printed (checked against the hash it kept), and shows it again."""
+    env = dict(os.environ, PRESIDIUM_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
+    first = serve(["june_1957", "--students", "5", "--seed", "3"], "codes\nquit\n", env)
+    printed = dict(re.findall(r"^\s*([A-Z][^:\n]+): ([A-Z]{4}-[0-9A-Z]{5})$", first, re.M))
+    assert len(printed) == 5, first
+    (place,) = (tmp_path / "classes").iterdir()
+    again = serve(["--resume", str(place)], "codes\nquit\n", env)
+    for name, code in printed.items():
+        assert f"{name}: {code}" in again
+    assert "the code on its sheet" not in again and "none (reseat" not in again
+    assert "KHRU-" not in (place / "web.json").read_text()  # still hashes only
+
+
+def test_recalled_codes_are_only_codes_whose_hash_the_seat_kept() -> None:
+    from presidium.web.serve import recall_codes
+
+    classroom = june_class()
+    codes = classroom.deal_codes()
+    kept = classroom.to_json()
+    resumed = Classroom(classroom.session, timers=False)
+    resumed.load_json(kept)
+    assert all(r["code"] is None for r in resumed.state(ev.TEACHER)["roster"])
+    forged = "ZHUK-22222 " + " ".join(c for s, c in codes.items() if s != "zhukov")
+    assert "zhukov" not in recall_codes(resumed, forged)
+    roster = {r["seat"]: r["code"] for r in resumed.state(ev.TEACHER)["roster"]}
+    assert roster == {s: (None if s == "zhukov" else c) for s, c in codes.items()}
+
+
+def test_a_phone_holding_a_role_the_script_plays_is_told_so() -> None:
+    """A phone that joined Zhukov, played by the script, said only 'Nothing is waiting for
+    you' (item 8): its state says the script plays the role, and the page says so."""
+    classroom = june_class()
+    assert classroom.state("role:zhukov")["scripted"] is False
+    classroom.teacher_line("script zhukov")
+    assert classroom.state("role:zhukov")["scripted"] is True
+    assert "scripted" not in classroom.state("room")  # a seat's own news only
+    page = (ROOT / "src" / "presidium" / "web" / "static" / "phone.js").read_text()
+    assert "state.scripted" in page and "script plays your role" in page
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_codes_and_the_teacher_link_wait_for_the_projector_to_be_turned_away(
+    tmp_path: Path,
+) -> None:
+    """At ``class serve``'s keyboard (the projector's screen) 'codes' and 'teacher-link'
+    printed the codes and the teacher's key at once (item 13): like 'private', they now ask
+    for the projector to be turned away, show nothing until Enter, then say it can be turned
+    back. The phones are served meanwhile (the wait is in the console's thread)."""
+    import pty
+    import select
+
+    leader, follower = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    env.update(PRESIDIUM_DATA_DIR=str(tmp_path), TERM="xterm-256color", COLUMNS="100")
+    port = free_port()
+    command = [sys.executable, "-m", "presidium", "class", "serve", "june_1957"]
+    command += ["--students", "5", "--port", str(port)]
+    process = subprocess.Popen(command, stdin=follower, stdout=follower, stderr=follower, env=env)
+    os.close(follower)
+    seen = b""
+
+    def read_until(wanted: bytes, start: int) -> None:
+        nonlocal seen
+        deadline = time.monotonic() + 60
+        while wanted not in seen[start:]:
+            assert time.monotonic() < deadline, seen.decode("utf-8", "replace")[-2000:]
+            ready, _, _ = select.select([leader], [], [], 1)
+            if ready:
+                try:
+                    seen += os.read(leader, 65536)
+                except OSError:
+                    break
+
+    code = re.compile(rb"[A-Z]{4}-[0-9A-Z]{5}")
+    try:
+        read_until(b"teacher> ", 0)
+        for word, secret in (("codes", code), ("teacher-link", re.compile(rb"#key="))):
+            mark = len(seen)
+            os.write(leader, word.encode() + b"\r")
+            read_until(b"turn the projector away, then press Enter.", mark)
+            time.sleep(0.5)  # what the console would show by now if it did not wait
+            with contextlib.suppress(BlockingIOError):
+                ready, _, _ = select.select([leader], [], [], 0.5)
+                if ready:
+                    seen += os.read(leader, 65536)
+            assert not secret.search(seen[mark:]), seen[mark:].decode("utf-8", "replace")
+            state = httpx.get(f"http://127.0.0.1:{port}/api/state", timeout=5)
+            assert state.status_code == 200  # the phones are served while the console waits
+            os.write(leader, b"\r")
+            read_until(b"(The projector can be turned back.)", mark)
+            assert secret.search(seen[mark:])
+        os.write(leader, b"quit\r")
+        assert process.wait(timeout=30) == 0
+    finally:
+        os.close(leader)
+        if process.poll() is None:
+            process.kill()
+
+
+def test_ctrl_c_after_the_end_says_the_post_mortem_command(tmp_path: Path) -> None:
+    """After the game had ended, Ctrl-C said only where the session is (item 15): the
+    post-mortem's command, said at the end, had long scrolled away behind what the phones
+    did since; it is said again on the way out."""
+    env = dict(os.environ, PRESIDIUM_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
+    port = free_port()
+    command = [sys.executable, "-m", "presidium", "class", "serve", "june_1957"]
+    command += ["--students", "5", "--port", str(port), "--plain"]
+    with subprocess.Popen(
+        command,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    ) as server:
+        try:
+            assert server.stdin is not None
+            server.stdin.write("conclude\n")
+            server.stdin.flush()
+            for _ in range(300):
+                with contextlib.suppress(httpx.HTTPError):
+                    if httpx.get(f"http://127.0.0.1:{port}/api/state", timeout=5).json()["over"]:
+                        break
+                time.sleep(0.1)
+            else:
+                raise AssertionError("the class did not end")
+            time.sleep(0.5)  # the end is said on the console
+            server.send_signal(signal.SIGINT)
+            out, err = server.communicate(timeout=30)
+        finally:
+            if server.poll() is None:
+                server.kill()
+    (place,) = (tmp_path / "classes").iterdir()
+    flat = " ".join(out.split())
+    assert "The game has ended." in flat, out + err
+    after = flat[flat.index("Nothing is lost") :]
+    assert "The post-mortem:" in after and f"class debrief {place}" in after, after
+
+
+def test_the_post_mortem_of_a_served_class_not_ended_says_to_serve_it_again(
+    tmp_path: Path,
+) -> None:
+    """'class debrief' on a served session not ended suggested 'class run --resume', while the
+    console had said 'class serve --resume' (item 15)."""
+    env = dict(os.environ, PRESIDIUM_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
+    out = serve(["june_1957", "--students", "5"], "quit\n", env)
+    (place,) = (tmp_path / "classes").iterdir()
+    assert f"class serve --resume {place}" in " ".join(out.split())
+    done = subprocess.run(
+        [sys.executable, "-m", "presidium", "class", "debrief", str(place)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "go on with it with 'presidium class serve --resume'" in done.stderr, done.stderr
+    from presidium.classroom.postmortem import SERVED_FILE
+    from presidium.web.classroom import WEB_FILE
+
+    assert SERVED_FILE == WEB_FILE
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+def test_the_files_with_every_join_code_are_the_teachers_alone(tmp_path: Path) -> None:
+    """sheets.html and join-cards.html hold every join code, yet were written rw-r--r--
+    while save.json and room.txt are 0600 (item 17); files an earlier version wrote so are
+    made 0600 when the class is served again."""
+    env = dict(os.environ, PRESIDIUM_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
+    serve(["june_1957", "--students", "5"], "quit\n", env)
+    (place,) = (tmp_path / "classes").iterdir()
+    names = ("sheets.html", "join-cards.html", "web.json", "save.json")
+    assert {n: (place / n).stat().st_mode & 0o777 for n in names} == dict.fromkeys(names, 0o600)
+    for name in names[:3]:
+        (place / name).chmod(0o644)
+    serve(["--resume", str(place)], "quit\n", env)
+    assert {n: (place / n).stat().st_mode & 0o777 for n in names} == dict.fromkeys(names, 0o600)
+
+
+@pytest.mark.browser
+def test_the_teacher_page_says_the_ending_as_an_outcome(tmp_path: Path) -> None:
+    """'The game has ended: The Anti-Party Group' read like the scenario's name, which the
+    ending shares (item 18c): the teacher's page says which outcome it is, the title quoted."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from browser_helpers import BROWSER, CHROMIUM_ARGS, LAPTOP, NO_BROWSER, REQUIRED, LiveClass
+
+    if BROWSER is None and not REQUIRED:
+        pytest.skip(NO_BROWSER)
+    assert BROWSER is not None, NO_BROWSER
+    classroom = june_class()
+    with LiveClass(classroom) as live, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=BROWSER, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_context(viewport=LAPTOP).new_page()
+            page.goto(f"{live.url}/teacher#key={live.key}")
+            live.teacher("conclude")
+            expect(page.locator("#scene-line")).to_have_text(
+                "The game has ended in the historical outcome, \u201cThe Anti-Party Group\u201d."
+                " 'reveal' shows the secret ballots and the objectives.",
+                timeout=10_000,
+            )
+            page.screenshot(path=str(tmp_path / "teacher-ended.png"))
+        finally:
+            browser.close()
