@@ -187,6 +187,18 @@ def test_secret_five_phones_join_learn_vote_and_one_sleeps_through_the_result(
             "Vyacheslav Molotov, Nikolai Bulganin, Georgy Malenkov."
         )
 
+        # the phone promises no more secrecy than there is: the teacher's 'reveal' shows a
+        # secret ballot's votes, and their reasons, to the whole room
+        card = phones["khrushchev"].locator(".request-ballot")
+        expect(card).to_contain_text(
+            "A secret ballot: only the totals are shown, until the teacher reveals the votes "
+            "after the game."
+        )
+        expect(card.locator("label")).to_have_text(
+            "Why (optional, up to 280 characters): kept with your vote; the teacher may reveal "
+            "both to the whole room after the game."
+        )
+        assert "ever shown" not in words(card.text_content())
         tap_vote(phones["khrushchev"], "for", why="KHRUSHCHEV-ALONE-KNOWS-THIS")
         tap_vote(phones["molotov"], "against")
         tap_vote(phones["malenkov"], "against")
@@ -272,6 +284,10 @@ def test_simultaneous_ballot_shows_who_voted_not_how_and_a_sleeping_phone_still_
         live.teacher("close tuesday_afternoon:decision")  # the script decides; the ballot opens
         for seat in ("molotov", "bulganin", "malenkov"):
             expect(phones[seat].locator(".request-ballot")).to_have_count(1)
+        expect(phones["molotov"].locator(".request-ballot label")).to_have_text(
+            "Why (optional, up to 280 characters): the whole room sees it with your vote when "
+            "the ballot closes."
+        )
         tap_vote(phones["molotov"], "for", why="MOLOTOV-GIVES-HIS-REASON")
         tap_vote(phones["bulganin"], "against")
         progress = room.locator("#request-list .progress")

@@ -567,6 +567,14 @@
     return box;
   }
 
+  /* Who will read a ballot's 'why': said before it is typed, as truthfully as the vote's
+     own secrecy (the teacher's 'reveal' shows a secret ballot's reasons with its votes). */
+  var WHY_SHOWN = {
+    open: "the whole room sees it with your vote, as soon as you vote.",
+    simultaneous: "the whole room sees it with your vote when the ballot closes.",
+    secret: "kept with your vote; the teacher may reveal both to the whole room after the game.",
+  };
+
   function ballot(request, error) {
     var mine = request.mine;
     var box = el("div", "ballot");
@@ -574,7 +582,7 @@
       box.appendChild(el("p", "hint", P.BALLOT_KINDS[request.ballot]));
     }
     var draftKey = request.request + ":why";
-    var label = el("label", "", "Why (optional, up to 280 characters; sent with your vote)");
+    var label = el("label", "", "Why (optional, up to 280 characters): " + (WHY_SHOWN[request.ballot] || WHY_SHOWN.open));
     var why = el("textarea", "why");
     why.maxLength = 280;
     why.rows = 2;
