@@ -200,6 +200,10 @@ def test_secret_five_phones_join_learn_vote_and_one_sleeps_through_the_result(
         )
         assert "ever shown" not in words(card.text_content())
         tap_vote(phones["khrushchev"], "for", why="KHRUSHCHEV-ALONE-KNOWS-THIS")
+        # read as text (a screen reader), the private tag and the line are two phrases
+        expect(phones["khrushchev"].locator("#feed .private").last).to_contain_text(
+            "Only you see this: Your ballot is in (For)"
+        )
         tap_vote(phones["molotov"], "against")
         tap_vote(phones["malenkov"], "against")
         expect(progress).to_have_text(  # who has voted is public; how, never

@@ -610,6 +610,8 @@
       if (label) {
         node.classList.add("private");
         node.appendChild(el("span", "tag", label));
+        // the tag is a box of its own on screen; read aloud, it needs a pause before the text
+        node.appendChild(el("span", "visually-hidden", ": "));
       }
     }
     if (head) {
