@@ -546,3 +546,36 @@ def test_xss_scenario_text_shows_literally_and_runs_nothing(shots: Screens, tmp_
         room.wait_for_timeout(200)
         assert len(shots.watched.csp) == 1, shots.watched.csp
     assert shots.watched.errors == [] and shots.watched.dialogs == []
+
+
+# ---------------------------------------------------------------------- the phone's cards
+
+
+def test_advice_is_confirmed_on_the_adviser_s_card_even_after_a_reload(
+    shots: Screens, june_1957: Scenario
+) -> None:
+    """Malenkov advises Molotov's first decision: his card says at once that his advice is
+    given and marks the choice, as a ballot confirms a vote, and still does after a reload;
+    Molotov's card shows the advice."""
+    classroom = new_classroom(june_1957, 5)
+    with LiveClass(classroom) as live:
+        molotov = join(shots, live, "molotov", classroom.keys["molotov"].code, SMALL_PHONE)
+        malenkov = join(shots, live, "malenkov", classroom.keys["malenkov"].code, SMALL_PHONE)
+        card = malenkov.locator(".request-decision")
+        expect(card).to_contain_text("Your advice to the one who decides")
+        first = card.locator("button.choice").first
+        label = words(first.text_content()).split(". ", 1)[1]
+        first.click()
+        said = card.locator(".said")
+        expect(said).to_contain_text("Your advice is given: ")
+        expect(card.locator("button[aria-pressed='true']")).to_have_count(1)
+        expect(card.locator("button[aria-pressed='true']")).to_contain_text("(your advice)")
+        expect(molotov.locator(".request-decision .advice")).to_contain_text("Georgy Malenkov advises")
+        said.scroll_into_view_if_needed()
+        shots.shot(malenkov, "phone-advice-given")
+        malenkov.reload()
+        expect(malenkov.locator(".request-decision .said")).to_contain_text(
+            "Your advice is given: " + label.split(" (")[0]
+        )
+        expect(malenkov.locator(".request-decision button[aria-pressed='true']")).to_have_count(1)
+    assert shots.watched.errors == [] and shots.watched.dialogs == []

@@ -192,6 +192,12 @@
       stream = new P.Stream({
         game: function (event, seq) {
           var node = feed.add(seq, event);
+          if (event.type === "advised" && event.seat === feed.me && isOpen(event.request)) {
+            // this phone's own advice, as the game took it: the card says so and marks the
+            // choice (drawn from the event, so a reload or a second phone says it too)
+            picks[event.request] = event.choice;
+            said[event.request] = "Your advice is given: " + event.label + ". You can advise again until the decision is taken.";
+          }
           if (event.type === "advised" && event.seat !== feed.me) {
             advice[event.request] = advice[event.request] || {};
             advice[event.request][event.seat] = event.name + " advises: " + event.label + ".";
@@ -383,6 +389,13 @@
   /* A ballot's progress, from its event, into the state last fetched. */
 
 
+  /* Whether a request is open now, in the state last drawn. */
+  function isOpen(id) {
+    return (lastState && lastState.requests ? lastState.requests : []).some(function (r) {
+      return r.request === id;
+    });
+  }
+
   function drawRequests(state, first) {
     var list = $("request-list");
     var mine = (state.requests || []).filter(function (r) {
@@ -553,10 +566,7 @@
       b.addEventListener("click", function () {
         var body = { do: mine.do, request: request.request, choice: option.id };
         send(box.parentNode, error, body, function () {
-          if (mine.do === "advise") {
-            picks[request.request] = option.id;
-            said[request.request] = "Your advice is given: " + option.label + ". You can advise again until the decision is taken.";
-          } else if (mine.do === "hands") {
+          if (mine.do === "hands") {
             picks[request.request] = option.id;
             said[request.request] = "Your hand is up for: " + option.label + ". You can change it until the hands are counted.";
           }
