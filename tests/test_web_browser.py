@@ -579,3 +579,30 @@ def test_advice_is_confirmed_on_the_adviser_s_card_even_after_a_reload(
         )
         expect(malenkov.locator(".request-decision button[aria-pressed='true']")).to_have_count(1)
     assert shots.watched.errors == [] and shots.watched.dialogs == []
+
+
+def test_a_teacher_page_left_open_across_a_restart_drops_its_stopped_banner(
+    shots: Screens, june_1957: Scenario
+) -> None:
+    """The server stops, and starts again with a new teacher key: the teacher's page left
+    open says the server stopped, then, once the server is back, that its key is no longer
+    accepted, and no longer that the server is stopped."""
+    classroom = new_classroom(june_1957, 5)
+    with LiveClass(classroom) as live:
+        port = live.port
+        teacher = shots.open(f"{live.url}/teacher#key={live.key}", LAPTOP)
+        expect(teacher.locator("#desk")).to_be_visible()
+    banner = teacher.locator("#stopped")
+    expect(banner).to_be_visible()
+    expect(teacher.locator("#connection")).to_have_text("Server stopped")
+    # the page's stream stays shut: its slow look at the state (every 10 s) finds the new
+    # server first, as it did in the teacher's try
+    teacher.route("**/api/stream**", lambda route: route.abort())
+    with LiveClass(classroom, port):  # a new key, as 'class serve --resume' deals one
+        expect(teacher.locator("#login-error")).to_have_text(
+            "The key is no longer accepted: open the teacher link again.", timeout=25_000
+        )
+        expect(teacher.locator("#connection")).to_have_text("Not signed in")
+        expect(banner).to_be_hidden()
+        shots.shot(teacher, "teacher-after-restart")
+    assert shots.watched.errors == [] and shots.watched.dialogs == []

@@ -55,6 +55,9 @@
     P.show($("desk"), false);
     $("login-error").textContent = message || "";
     P.connection($("connection"), "signedout");
+    // the page has no stream now: whether the server is stopped is no longer its to say
+    // (it answered, so it is running; the login says what to do)
+    P.show($("stopped"), false);
   }
 
   $("login-form").addEventListener("submit", function (event) {
@@ -125,7 +128,9 @@
           stream.soon(); // who is connected shows in the roster
         },
         state: function (given) {
-          P.pushed(given, use, refresh); // the stream's state, or (none) a fetch
+          // the stream's state, or (none) a fetch; a stream whose key the server no longer
+          // takes is the room's, and its state is not drawn here: the fetch signs the page out
+          P.pushed(given && given.viewer === "teacher" ? given : null, use, refresh);
         },
         connection: function (how) {
           P.connection($("connection"), how);
