@@ -570,7 +570,9 @@ def test_advice_is_confirmed_on_the_adviser_s_card_even_after_a_reload(
         expect(said).to_contain_text("Your advice is given: ")
         expect(card.locator("button[aria-pressed='true']")).to_have_count(1)
         expect(card.locator("button[aria-pressed='true']")).to_contain_text("(your advice)")
-        expect(molotov.locator(".request-decision .advice")).to_contain_text("Georgy Malenkov advises")
+        expect(molotov.locator(".request-decision .advice")).to_contain_text(
+            "Georgy Malenkov advises"
+        )
         said.scroll_into_view_if_needed()
         shots.shot(malenkov, "phone-advice-given")
         malenkov.reload()
