@@ -608,3 +608,36 @@ def test_a_teacher_page_left_open_across_a_restart_drops_its_stopped_banner(
         expect(banner).to_be_hidden()
         shots.shot(teacher, "teacher-after-restart")
     assert shots.watched.errors == [] and shots.watched.dialogs == []
+
+
+def test_the_teacher_s_roster_fits_a_phone(shots: Screens, june_1957: Scenario) -> None:
+    """At 360 pixels the roster's rows stack: each role's code, whether it is connected and
+    its buttons (Script or Seat, Reseat) are in sight, with no sideways scrolling anywhere."""
+    classroom = new_classroom(june_1957, 5)
+    with LiveClass(classroom) as live:
+        join(shots, live, "molotov", classroom.keys["molotov"].code, PHONE)
+        live.teacher("script zhukov")
+        teacher = shots.open(f"{live.url}/teacher#key={live.key}", SMALL_PHONE)
+        roster = teacher.locator("#roster")
+        expect(roster.locator("tr")).to_have_count(5)
+        expect(roster).to_contain_text("connected")
+        roster.scroll_into_view_if_needed()
+        shots.shot(teacher, "teacher-roster")
+        # every cell and button within the screen's width, measured at once (the roster is
+        # drawn again whenever the state changes)
+        outside = teacher.evaluate(
+            """() => [...document.querySelectorAll('#roster td, #roster button')]
+                .map(e => [e.textContent, e.getBoundingClientRect()])
+                .filter(([t, r]) => r.left < 0 || r.right > window.innerWidth || !r.width)
+                .map(([t, r]) => t + ' ' + r.left + '-' + r.right)"""
+        )
+        assert outside == []
+        assert teacher.locator("#roster button").count() == 10  # Script or Seat, and Reseat
+        scroller = teacher.locator(".table-scroll")
+        assert scroller.evaluate("e => e.scrollWidth <= e.clientWidth")
+        assert fits(teacher)
+        row = roster.locator("tr", has_text="Zhukov")
+        expect(row).to_contain_text("Join code")
+        expect(row).to_contain_text("played by the script")
+        expect(row.get_by_role("button", name="Seat", exact=True)).to_be_visible()
+    assert shots.watched.errors == [] and shots.watched.dialogs == []

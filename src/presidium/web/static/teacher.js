@@ -332,8 +332,12 @@
         name.appendChild(el("br"));
         name.appendChild(el("span", "label", "Label: " + row.label));
       }
-      var code = el("td", "code-cell", row.code ? row.code : row.claimed ? "claimed" : "none: reseat");
-      var now = el("td", "", [
+      // on a phone the rows stack, each cell with its column's name (style.css)
+      var code = el("td", "code-cell", [
+        el("span", "cell-label", "Join code: "),
+        row.code ? row.code : row.claimed ? "claimed" : "none: reseat",
+      ]);
+      var now = el("td", "now-cell", [
         el("span", row.connected ? "on" : "off", row.connected ? "connected" : "not connected"),
         el("br"),
         el("span", "hint", row.scripted ? "played by the script" : row.claimed ? "played by a student" : "not joined yet"),
