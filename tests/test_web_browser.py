@@ -641,3 +641,36 @@ def test_the_teacher_s_roster_fits_a_phone(shots: Screens, june_1957: Scenario) 
         expect(row).to_contain_text("played by the script")
         expect(row.get_by_role("button", name="Seat", exact=True)).to_be_visible()
     assert shots.watched.errors == [] and shots.watched.dialogs == []
+
+
+def test_a_countdown_is_in_sight_when_a_phone_has_two_things_open(
+    shots: Screens, june_1957: Scenario
+) -> None:
+    """Molotov has his decision open when the teacher opens the secret straw poll with its
+    countdown: on a 360-pixel phone the page says two things are open, and the one that
+    closes on its own, with its countdown, comes first, in sight without scrolling."""
+    classroom = new_classroom(june_1957, 5)
+    with LiveClass(classroom) as live:
+        phone = join(shots, live, "molotov", classroom.keys["molotov"].code, SMALL_PHONE)
+        live.call(until_open, classroom, "last_word:decision")  # Molotov's last word
+        live.teacher("inject straw_poll")  # the secret straw poll, with its countdown
+        ballot = [r for r in live.events(ev.RequestOpened) if r.kind == "ballot"][-1]
+        assert ballot.ballot == "secret" and "molotov" in ballot.roles
+        cards = phone.locator("#request-list .request")
+        expect(cards).to_have_count(2)
+        expect(cards.first).to_have_class("card request request-ballot")
+        countdown = cards.first.locator(".countdown")
+        expect(countdown).to_contain_text("Time left: ")
+        index = phone.locator("#request-index")
+        expect(index).to_be_visible()
+        expect(index).to_contain_text("2 things are open for you")
+        expect(index).to_contain_text(ballot.title)
+        expect(index).to_contain_text("Time left: ")
+        phone.evaluate("window.scrollTo(0, 0)")
+        box = index.locator(".countdown").first.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= SMALL_PHONE["height"]
+        shots.shot(phone, "phone-two-open")
+        index.locator("a").nth(1).click()  # the decision, below
+        assert fits(phone)
+        shots.shot(phone, "phone-two-open-decision")
+    assert shots.watched.errors == [] and shots.watched.dialogs == []

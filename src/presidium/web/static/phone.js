@@ -440,6 +440,21 @@
         timer.appendChild(P.countdown(request.remaining_ms, paused));
       }
     });
+    var order = urgentFirst(mine);
+    var drawn = Array.prototype.slice.call(list.children);
+    var wanted = order.map(function (r) {
+      return cards[r.request].node;
+    });
+    if (
+      wanted.some(function (node, n) {
+        return drawn[n] !== node;
+      })
+    ) {
+      wanted.forEach(function (node) {
+        list.appendChild(node); // moved, not made again: a half-typed 'why' stays
+      });
+    }
+    drawIndex(order, paused);
     P.resetCountdowns();
     P.show($("nothing"), mine.length === 0 && !state.over);
     if (seenRequests !== null) {
@@ -455,9 +470,61 @@
     }
   }
 
+  /* What closes on its own comes first, the soonest first; then the rest, in the server's
+     order: a countdown is never below a card that waits for the student. */
+  function urgentFirst(requests) {
+    function left(r) {
+      return r.remaining_ms === null || r.remaining_ms === undefined ? Infinity : r.remaining_ms;
+    }
+    return requests
+      .map(function (r, n) {
+        return { r: r, n: n };
+      })
+      .sort(function (a, b) {
+        var x = left(a.r);
+        var y = left(b.r);
+        return x === y ? a.n - b.n : x < y ? -1 : 1;
+      })
+      .map(function (pair) {
+        return pair.r;
+      });
+  }
+
+  /* With more than one thing open, a short list at the top says so, each with its
+     countdown, and takes the student to it: the second card may be far below the fold. */
+  function drawIndex(order, paused) {
+    var index = P.clear($("request-index"));
+    P.show(index, order.length > 1);
+    if (order.length < 2) {
+      return;
+    }
+    index.appendChild(el("p", "index-head", order.length + " things are open for you:"));
+    var list = el("ol", "index-list");
+    order.forEach(function (r) {
+      var link = el("a", "", P.requestLine(r));
+      link.href = "#card-" + safeId(r.request);
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        var card = cards[r.request] && cards[r.request].node;
+        if (card) {
+          card.scrollIntoView({ block: "start" });
+          card.focus({ preventScroll: true });
+        }
+      });
+      var item = el("li", "", link);
+      if (r.remaining_ms !== null && r.remaining_ms !== undefined) {
+        item.appendChild(P.countdown(r.remaining_ms, paused));
+      }
+      list.appendChild(item);
+    });
+    index.appendChild(list);
+  }
+
   function requestCard(request, paused) {
     var mine = request.mine;
     var card = el("article", "card request request-" + request.kind);
+    card.id = "card-" + safeId(request.request);
+    card.tabIndex = -1;
     card.setAttribute("aria-labelledby", "req-" + safeId(request.request));
     var head = el("h3", "", P.requestLine(request));
     head.id = "req-" + safeId(request.request);
