@@ -14,6 +14,8 @@ from importlib import resources
 
 import pytest
 
+from presidium.model import Scenario
+
 PAGES = ("phone.html", "room.html", "teacher.html")
 SCRIPTS = ("common.js", "phone.js", "room.js", "teacher.js")
 FILES = (*PAGES, *SCRIPTS, "style.css")
@@ -172,3 +174,28 @@ def test_the_doctor_s_test_page_claims_only_what_the_device_showed(
         assert "This is the laptop itself" in text
         assert "only a phone can show that phones reach it" in text
         assert "open the same address on your own phone, on the students' Wi-Fi" in text
+
+
+def test_the_room_counts_phones_on_the_seats_students_hold(june_1957: Scenario) -> None:
+    """'N of M phones connected': M is the roles students hold, N those of them with a phone
+    open; a role handed to the script (or every role, at the bell) is in neither, so the
+    count is never '5 of 0'. The phones still open are counted as such."""
+    pytest.importorskip("starlette")
+    from presidium import events as ev
+    from presidium import seating
+    from presidium.classroom.session import Session
+    from presidium.web.classroom import Classroom
+
+    classroom = Classroom(Session.new(june_1957, seating.cast(june_1957, 5), 7))
+    classroom.deal_codes()
+    for seat in ("molotov", "zhukov", "bulganin"):
+        classroom.connect(ev.for_role(seat))
+    classroom.connect(ev.for_role("molotov"))  # a second phone on Molotov's role
+    assert classroom.presence() == {"phones": 4, "seats_connected": 3, "seats": 5}
+    classroom.teacher_line("script zhukov")
+    assert classroom.presence() == {"phones": 4, "seats_connected": 2, "seats": 4}
+    classroom.teacher_line("conclude")
+    assert classroom.session.game.over
+    assert classroom.presence() == {"phones": 4, "seats_connected": 0, "seats": 0}
+    classroom.disconnect(ev.for_role("bulganin"))
+    assert classroom.presence()["phones"] == 3

@@ -965,6 +965,12 @@
   };
   P.phonesLine = function (counts, mode) {
     var of = (counts && counts.seats) || 0;
+    if (!of) {
+      // no seat waits for a phone (the bell handed them all to the script): the phones
+      // still open follow the class, and are counted as such
+      var open = (counts && counts.phones) || 0;
+      return open + (open === 1 ? " phone" : " phones") + " connected";
+    }
     if (mode === "benches") {
       var phones = (counts && counts.phones) || 0;
       return phones + (phones === 1 ? " phone" : " phones") + " connected, on " + P.phonesOn(counts) + " of " + of + " benches";

@@ -14,6 +14,7 @@
   var fetching = false;
   var again = false;
   var latestVote = null;
+  var stopped = false; // the server said goodbye: who is connected is not known
 
   var stream = new P.Stream({
     game: function (event, seq) {
@@ -45,6 +46,10 @@
     connection: function (how) {
       P.connection($("connection"), how);
       P.show($("stopped"), how === "stopped");
+      stopped = how === "stopped";
+      if (state) {
+        drawJoin(); // the counts heard while the server shut down are no longer true
+      }
     },
   });
 
@@ -206,18 +211,21 @@
     }
   }
 
-  /* The QR and the join address, large while seats are still unclaimed or nothing is
-     running; afterwards only the address, small, at the foot. */
+  /* The QR and the join address while a seat a student holds has no phone (or nothing is
+     running yet): large until the class takes its first action, then smaller, beside what
+     is open; once every such seat has a phone, or the game is over, only the address,
+     small, at the foot. While the server is stopped no count is shown: none is known. */
   function drawJoin() {
     var counts = state.connected || { phones: 0, seats: 0 };
     var url = state.join_url || window.location.origin + "/";
-    // the big QR while the class joins: until the first action, or until every seat a
-    // student holds has a phone; afterwards the address stays small at the foot
-    var waiting = !state.scene || (!state.actions && P.phonesOn(counts) < counts.seats);
-    P.show($("join"), waiting && !state.over);
+    var joining = !state.over && !stopped && (!state.scene || P.phonesOn(counts) < counts.seats);
+    P.show($("join"), joining);
+    $("join").classList.toggle("join-compact", joining && !!state.actions);
     $("join-url").textContent = url;
     $("phones").textContent = P.phonesLine(counts, state.mode);
-    $("foot-join").textContent = waiting ? "" : "Join: " + url + " (" + P.phonesLine(counts, state.mode) + ")";
+    $("foot-join").textContent = joining
+      ? ""
+      : "Join: " + url + (stopped ? "" : " (" + P.phonesLine(counts, state.mode) + ")");
   }
 
   refresh();

@@ -16,6 +16,7 @@
   var stream = null;
   var fetching = false;
   var again = false;
+  var stopped = false; // the server said goodbye
 
   // ------------------------------------------------------------------ the key
   function keyFromAddress() {
@@ -135,6 +136,10 @@
         connection: function (how) {
           P.connection($("connection"), how);
           P.show($("stopped"), how === "stopped");
+          stopped = how === "stopped";
+          if (state) {
+            drawPhones();
+          }
         },
       });
       stream.open();
@@ -401,7 +406,9 @@
 
   function drawPhones() {
     var counts = state.connected || { phones: 0, seats: 0 };
-    $("phones").textContent = P.phonesLine(counts, state.mode) + ".";
+    $("phones").textContent = stopped
+      ? "No phone is connected while the server is stopped."
+      : P.phonesLine(counts, state.mode) + ".";
   }
 
   // ------------------------------------------------------------------ start
