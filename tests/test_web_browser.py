@@ -322,7 +322,19 @@ def test_simultaneous_ballot_shows_who_voted_not_how_and_a_sleeping_phone_still_
             "Georgy Malenkov abstains",
         ):
             expect(feed).to_contain_text(line)
-        feed.scroll_into_view_if_needed()
+        # how each voted stays in the vote's box when the next scene opens and the feed
+        # moves on; the feed shows whole entries only
+        expect(room.locator("#scene-title")).not_to_have_text("Seven against four?")
+        ways = room.locator("#result .ballot-ways")
+        for way, name in (
+            ("For: ", "Vyacheslav Molotov"),
+            ("Against: ", "Nikolai Bulganin"),
+            ("Against: ", "Nikita Khrushchev"),
+            ("Abstained: ", "Georgy Malenkov"),
+        ):
+            expect(ways.locator(".way", has_text=way)).to_contain_text(name)
+        in_sight(room, "#result")
+        room.wait_for_function(WHOLE_FEED)
         shots.shot(room, "room-how-they-voted")
         assert_private_to(room, june_1957, None)
     assert shots.watched.errors == [] and shots.watched.dialogs == []
@@ -673,4 +685,97 @@ def test_a_countdown_is_in_sight_when_a_phone_has_two_things_open(
         index.locator("a").nth(1).click()  # the decision, below
         assert fits(phone)
         shots.shot(phone, "phone-two-open-decision")
+    assert shots.watched.errors == [] and shots.watched.dialogs == []
+
+
+# ---------------------------------------------------------------------- the projector
+
+PROJECTOR_SMALL = {"width": 1280, "height": 720}
+
+IN_SIGHT = """(selector) => {
+    const e = document.querySelector(selector);
+    if (!e || !e.offsetParent) return false;
+    const r = e.getBoundingClientRect();
+    for (let p = e.parentElement; p; p = p.parentElement) {
+        if (/(auto|scroll|hidden)/.test(getComputedStyle(p).overflowY)) {
+            const q = p.getBoundingClientRect();
+            if (r.top < q.top - 1 || r.bottom > q.bottom + 1) return false;
+        }
+    }
+    return r.top >= 0 && r.bottom <= window.innerHeight;
+}"""
+
+WHOLE_FEED = """() => {
+    const box = document.querySelector('#feed').parentElement.getBoundingClientRect();
+    const shown = [...document.querySelectorAll('#feed > li')].filter(e => !e.hidden);
+    return shown.length > 0 && shown.every(e => {
+        const r = e.getBoundingClientRect();
+        return r.top >= box.top - 1 && r.bottom <= box.bottom + 1;
+    });
+}"""
+
+
+def in_sight(page: Any, selector: str) -> None:
+    """The whole of ``selector`` is on the screen: not cut off by the page or by a column
+    that scrolls (nobody scrolls a projector)."""
+    page.wait_for_function(IN_SIGHT, arg=selector, timeout=WAIT_MS)
+
+
+def test_the_projector_shows_what_is_open_beside_the_join_qr_and_counts_truly(
+    shots: Screens, june_1957: Scenario
+) -> None:
+    """At both projector sizes the join QR and Molotov's open decision are on the screen
+    whole; the QR stays (smaller) after the first decision while two roles still have no
+    phone, and goes once every role students hold has one; after the bell the foot counts
+    the phones still open (never '3 of 0'); the ending is shown whole, as on the phones;
+    once the server stops, the foot shows no count, since none is known."""
+    classroom = new_classroom(june_1957, 5)
+    with LiveClass(classroom) as live:
+        rooms = [shots.open(live.url + "/room", size) for size in (PROJECTOR_SMALL, PROJECTOR)]
+        for room in rooms:
+            expect(room.locator("#join")).to_be_visible()
+            expect(room.locator("#request-list .room-request")).to_have_count(1)
+            in_sight(room, "#join")
+            in_sight(room, "#request-list .room-request")
+            shots.shot(room, "room-start")
+        phones = {
+            seat: join(shots, live, seat, classroom.keys[seat].code, PHONE)
+            for seat in ("molotov", "malenkov", "bulganin")
+        }
+        phones["molotov"].locator(".request-decision button.choice").first.click()
+        for room in rooms:
+            expect(room.locator("#scene-title")).to_have_text("Who takes the chair")
+            expect(room.locator("#phones")).to_have_text("3 of 5 phones connected")
+            expect(room.locator("#join")).to_be_visible()  # Khrushchev and Zhukov: no phone
+            expect(room.locator("#join")).to_have_class("join-panel join-compact")
+            in_sight(room, "#join")
+            in_sight(room, "#request-list .room-request")
+            room.wait_for_function(WHOLE_FEED)
+            shots.shot(room, "room-after-first-decision")
+        live.teacher("script khrushchev")
+        live.teacher("script zhukov")
+        for room in rooms:
+            expect(room.locator("#join")).to_be_hidden()
+            expect(room.locator("#foot-join")).to_have_text(
+                f"Join: {live.url}/ (3 of 3 phones connected)"
+            )
+        live.teacher("conclude")
+        (ended,) = live.events(ev.GameEnded)
+        for room in rooms:
+            expect(room.locator("#ended")).to_contain_text(words(ended.text)[:80])
+            expect(room.locator("#ended")).to_contain_text("What became of them")
+            expect(room.locator("#foot-join")).to_have_text(
+                f"Join: {live.url}/ (3 phones connected)"
+            )
+            expect(room.locator(".room-feed")).to_be_hidden()
+            # all of it on the screen, or a sign that there is more, which the teacher scrolls
+            room.wait_for_function(
+                "() => { const s = document.querySelector('#scene');"
+                " return s.scrollHeight <= s.clientHeight + 1 || s.classList.contains('more'); }"
+            )
+            shots.shot(room, "room-ending")
+        assert_private_to(rooms[0], june_1957, None)
+    for room in rooms:
+        expect(room.locator("#connection")).to_have_text("Server stopped")
+        expect(room.locator("#foot-join")).to_have_text(f"Join: {live.url}/")
     assert shots.watched.errors == [] and shots.watched.dialogs == []
