@@ -187,7 +187,23 @@ def test_secret_five_phones_join_learn_vote_and_one_sleeps_through_the_result(
             "Vyacheslav Molotov, Nikolai Bulganin, Georgy Malenkov."
         )
 
+        # the phone promises no more secrecy than there is: the teacher's 'reveal' shows a
+        # secret ballot's votes, and their reasons, to the whole room
+        card = phones["khrushchev"].locator(".request-ballot")
+        expect(card).to_contain_text(
+            "A secret ballot: only the totals are shown, until the teacher reveals the votes "
+            "after the game."
+        )
+        expect(card.locator("label")).to_have_text(
+            "Why (optional, up to 280 characters): kept with your vote; the teacher may reveal "
+            "both to the whole room after the game."
+        )
+        assert "ever shown" not in words(card.text_content())
         tap_vote(phones["khrushchev"], "for", why="KHRUSHCHEV-ALONE-KNOWS-THIS")
+        # read as text (a screen reader), the private tag and the line are two phrases
+        expect(phones["khrushchev"].locator("#feed .private").last).to_contain_text(
+            "Only you see this: Your ballot is in (For)"
+        )
         tap_vote(phones["molotov"], "against")
         tap_vote(phones["malenkov"], "against")
         expect(progress).to_have_text(  # who has voted is public; how, never
@@ -272,6 +288,10 @@ def test_simultaneous_ballot_shows_who_voted_not_how_and_a_sleeping_phone_still_
         live.teacher("close tuesday_afternoon:decision")  # the script decides; the ballot opens
         for seat in ("molotov", "bulganin", "malenkov"):
             expect(phones[seat].locator(".request-ballot")).to_have_count(1)
+        expect(phones["molotov"].locator(".request-ballot label")).to_have_text(
+            "Why (optional, up to 280 characters): the whole room sees it with your vote when "
+            "the ballot closes."
+        )
         tap_vote(phones["molotov"], "for", why="MOLOTOV-GIVES-HIS-REASON")
         tap_vote(phones["bulganin"], "against")
         progress = room.locator("#request-list .progress")
@@ -302,7 +322,19 @@ def test_simultaneous_ballot_shows_who_voted_not_how_and_a_sleeping_phone_still_
             "Georgy Malenkov abstains",
         ):
             expect(feed).to_contain_text(line)
-        feed.scroll_into_view_if_needed()
+        # how each voted stays in the vote's box when the next scene opens and the feed
+        # moves on; the feed shows whole entries only
+        expect(room.locator("#scene-title")).not_to_have_text("Seven against four?")
+        ways = room.locator("#result .ballot-ways")
+        for way, name in (
+            ("For: ", "Vyacheslav Molotov"),
+            ("Against: ", "Nikolai Bulganin"),
+            ("Against: ", "Nikita Khrushchev"),
+            ("Abstained: ", "Georgy Malenkov"),
+        ):
+            expect(ways.locator(".way", has_text=way)).to_contain_text(name)
+        in_sight(room, "#result")
+        room.wait_for_function(WHOLE_FEED)
         shots.shot(room, "room-how-they-voted")
         assert_private_to(room, june_1957, None)
     assert shots.watched.errors == [] and shots.watched.dialogs == []
@@ -525,4 +557,225 @@ def test_xss_scenario_text_shows_literally_and_runs_nothing(shots: Screens, tmp_
         expect(room.locator("body")).to_be_visible()
         room.wait_for_timeout(200)
         assert len(shots.watched.csp) == 1, shots.watched.csp
+    assert shots.watched.errors == [] and shots.watched.dialogs == []
+
+
+# ---------------------------------------------------------------------- the phone's cards
+
+
+def test_advice_is_confirmed_on_the_adviser_s_card_even_after_a_reload(
+    shots: Screens, june_1957: Scenario
+) -> None:
+    """Malenkov advises Molotov's first decision: his card says at once that his advice is
+    given and marks the choice, as a ballot confirms a vote, and still does after a reload;
+    Molotov's card shows the advice."""
+    classroom = new_classroom(june_1957, 5)
+    with LiveClass(classroom) as live:
+        molotov = join(shots, live, "molotov", classroom.keys["molotov"].code, SMALL_PHONE)
+        malenkov = join(shots, live, "malenkov", classroom.keys["malenkov"].code, SMALL_PHONE)
+        card = malenkov.locator(".request-decision")
+        expect(card).to_contain_text("Your advice to the one who decides")
+        first = card.locator("button.choice").first
+        label = words(first.text_content()).split(". ", 1)[1]
+        first.click()
+        said = card.locator(".said")
+        expect(said).to_contain_text("Your advice is given: ")
+        expect(card.locator("button[aria-pressed='true']")).to_have_count(1)
+        expect(card.locator("button[aria-pressed='true']")).to_contain_text("(your advice)")
+        expect(molotov.locator(".request-decision .advice")).to_contain_text(
+            "Georgy Malenkov advises"
+        )
+        said.scroll_into_view_if_needed()
+        shots.shot(malenkov, "phone-advice-given")
+        malenkov.reload()
+        expect(malenkov.locator(".request-decision .said")).to_contain_text(
+            "Your advice is given: " + label.split(" (")[0]
+        )
+        expect(malenkov.locator(".request-decision button[aria-pressed='true']")).to_have_count(1)
+    assert shots.watched.errors == [] and shots.watched.dialogs == []
+
+
+def test_a_teacher_page_left_open_across_a_restart_drops_its_stopped_banner(
+    shots: Screens, june_1957: Scenario
+) -> None:
+    """The server stops, and starts again with a new teacher key: the teacher's page left
+    open says the server stopped, then, once the server is back, that its key is no longer
+    accepted, and no longer that the server is stopped."""
+    classroom = new_classroom(june_1957, 5)
+    with LiveClass(classroom) as live:
+        port = live.port
+        teacher = shots.open(f"{live.url}/teacher#key={live.key}", LAPTOP)
+        expect(teacher.locator("#desk")).to_be_visible()
+    banner = teacher.locator("#stopped")
+    expect(banner).to_be_visible()
+    expect(teacher.locator("#connection")).to_have_text("Server stopped")
+    # the page's stream stays shut: its slow look at the state (every 10 s) finds the new
+    # server first, as it did in the teacher's try
+    teacher.route("**/api/stream**", lambda route: route.abort())
+    with LiveClass(classroom, port):  # a new key, as 'class serve --resume' deals one
+        expect(teacher.locator("#login-error")).to_have_text(
+            "The key is no longer accepted: open the teacher link again.", timeout=25_000
+        )
+        expect(teacher.locator("#connection")).to_have_text("Not signed in")
+        expect(banner).to_be_hidden()
+        shots.shot(teacher, "teacher-after-restart")
+    assert shots.watched.errors == [] and shots.watched.dialogs == []
+
+
+def test_the_teacher_s_roster_fits_a_phone(shots: Screens, june_1957: Scenario) -> None:
+    """At 360 pixels the roster's rows stack: each role's code, whether it is connected and
+    its buttons (Script or Seat, Reseat) are in sight, with no sideways scrolling anywhere."""
+    classroom = new_classroom(june_1957, 5)
+    with LiveClass(classroom) as live:
+        join(shots, live, "molotov", classroom.keys["molotov"].code, PHONE)
+        live.teacher("script zhukov")
+        teacher = shots.open(f"{live.url}/teacher#key={live.key}", SMALL_PHONE)
+        roster = teacher.locator("#roster")
+        expect(roster.locator("tr")).to_have_count(5)
+        expect(roster).to_contain_text("connected")
+        roster.scroll_into_view_if_needed()
+        shots.shot(teacher, "teacher-roster")
+        # every cell and button within the screen's width, measured at once (the roster is
+        # drawn again whenever the state changes)
+        outside = teacher.evaluate(
+            """() => [...document.querySelectorAll('#roster td, #roster button')]
+                .map(e => [e.textContent, e.getBoundingClientRect()])
+                .filter(([t, r]) => r.left < 0 || r.right > window.innerWidth || !r.width)
+                .map(([t, r]) => t + ' ' + r.left + '-' + r.right)"""
+        )
+        assert outside == []
+        assert teacher.locator("#roster button").count() == 10  # Script or Seat, and Reseat
+        scroller = teacher.locator(".table-scroll")
+        assert scroller.evaluate("e => e.scrollWidth <= e.clientWidth")
+        assert fits(teacher)
+        row = roster.locator("tr", has_text="Zhukov")
+        expect(row).to_contain_text("Join code")
+        expect(row).to_contain_text("played by the script")
+        expect(row.get_by_role("button", name="Seat", exact=True)).to_be_visible()
+    assert shots.watched.errors == [] and shots.watched.dialogs == []
+
+
+def test_a_countdown_is_in_sight_when_a_phone_has_two_things_open(
+    shots: Screens, june_1957: Scenario
+) -> None:
+    """Molotov has his decision open when the teacher opens the secret straw poll with its
+    countdown: on a 360-pixel phone the page says two things are open, and the one that
+    closes on its own, with its countdown, comes first, in sight without scrolling."""
+    classroom = new_classroom(june_1957, 5)
+    with LiveClass(classroom) as live:
+        phone = join(shots, live, "molotov", classroom.keys["molotov"].code, SMALL_PHONE)
+        live.call(until_open, classroom, "last_word:decision")  # Molotov's last word
+        live.teacher("inject straw_poll")  # the secret straw poll, with its countdown
+        ballot = [r for r in live.events(ev.RequestOpened) if r.kind == "ballot"][-1]
+        assert ballot.ballot == "secret" and "molotov" in ballot.roles
+        cards = phone.locator("#request-list .request")
+        expect(cards).to_have_count(2)
+        expect(cards.first).to_have_class("card request request-ballot")
+        countdown = cards.first.locator(".countdown")
+        expect(countdown).to_contain_text("Time left: ")
+        index = phone.locator("#request-index")
+        expect(index).to_be_visible()
+        expect(index).to_contain_text("2 things are open for you")
+        expect(index).to_contain_text(ballot.title)
+        expect(index).to_contain_text("Time left: ")
+        phone.evaluate("window.scrollTo(0, 0)")
+        box = index.locator(".countdown").first.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= SMALL_PHONE["height"]
+        shots.shot(phone, "phone-two-open")
+        index.locator("a").nth(1).click()  # the decision, below
+        assert fits(phone)
+        shots.shot(phone, "phone-two-open-decision")
+    assert shots.watched.errors == [] and shots.watched.dialogs == []
+
+
+# ---------------------------------------------------------------------- the projector
+
+PROJECTOR_SMALL = {"width": 1280, "height": 720}
+
+IN_SIGHT = """(selector) => {
+    const e = document.querySelector(selector);
+    if (!e || !e.offsetParent) return false;
+    const r = e.getBoundingClientRect();
+    for (let p = e.parentElement; p; p = p.parentElement) {
+        if (/(auto|scroll|hidden)/.test(getComputedStyle(p).overflowY)) {
+            const q = p.getBoundingClientRect();
+            if (r.top < q.top - 1 || r.bottom > q.bottom + 1) return false;
+        }
+    }
+    return r.top >= 0 && r.bottom <= window.innerHeight;
+}"""
+
+WHOLE_FEED = """() => {
+    const box = document.querySelector('#feed').parentElement.getBoundingClientRect();
+    const shown = [...document.querySelectorAll('#feed > li')].filter(e => !e.hidden);
+    return shown.length > 0 && shown.every(e => {
+        const r = e.getBoundingClientRect();
+        return r.top >= box.top - 1 && r.bottom <= box.bottom + 1;
+    });
+}"""
+
+
+def in_sight(page: Any, selector: str) -> None:
+    """The whole of ``selector`` is on the screen: not cut off by the page or by a column
+    that scrolls (nobody scrolls a projector)."""
+    page.wait_for_function(IN_SIGHT, arg=selector, timeout=WAIT_MS)
+
+
+def test_the_projector_shows_what_is_open_beside_the_join_qr_and_counts_truly(
+    shots: Screens, june_1957: Scenario
+) -> None:
+    """At both projector sizes the join QR and Molotov's open decision are on the screen
+    whole; the QR stays (smaller) after the first decision while two roles still have no
+    phone, and goes once every role students hold has one; after the bell the foot counts
+    the phones still open (never '3 of 0'); the ending is shown whole, as on the phones;
+    once the server stops, the foot shows no count, since none is known."""
+    classroom = new_classroom(june_1957, 5)
+    with LiveClass(classroom) as live:
+        rooms = [shots.open(live.url + "/room", size) for size in (PROJECTOR_SMALL, PROJECTOR)]
+        for room in rooms:
+            expect(room.locator("#join")).to_be_visible()
+            expect(room.locator("#request-list .room-request")).to_have_count(1)
+            in_sight(room, "#join")
+            in_sight(room, "#request-list .room-request")
+            shots.shot(room, "room-start")
+        phones = {
+            seat: join(shots, live, seat, classroom.keys[seat].code, PHONE)
+            for seat in ("molotov", "malenkov", "bulganin")
+        }
+        phones["molotov"].locator(".request-decision button.choice").first.click()
+        for room in rooms:
+            expect(room.locator("#scene-title")).to_have_text("Who takes the chair")
+            expect(room.locator("#phones")).to_have_text("3 of 5 phones connected")
+            expect(room.locator("#join")).to_be_visible()  # Khrushchev and Zhukov: no phone
+            expect(room.locator("#join")).to_have_class("join-panel join-compact")
+            in_sight(room, "#join")
+            in_sight(room, "#request-list .room-request")
+            room.wait_for_function(WHOLE_FEED)
+            shots.shot(room, "room-after-first-decision")
+        live.teacher("script khrushchev")
+        live.teacher("script zhukov")
+        for room in rooms:
+            expect(room.locator("#join")).to_be_hidden()
+            expect(room.locator("#foot-join")).to_have_text(
+                f"Join: {live.url}/ (3 of 3 phones connected)"
+            )
+        live.teacher("conclude")
+        (ended,) = live.events(ev.GameEnded)
+        for room in rooms:
+            expect(room.locator("#ended")).to_contain_text(words(ended.text)[:80])
+            expect(room.locator("#ended")).to_contain_text("What became of them")
+            expect(room.locator("#foot-join")).to_have_text(
+                f"Join: {live.url}/ (3 phones connected)"
+            )
+            expect(room.locator(".room-feed")).to_be_hidden()
+            # all of it on the screen, or a sign that there is more, which the teacher scrolls
+            room.wait_for_function(
+                "() => { const s = document.querySelector('#scene');"
+                " return s.scrollHeight <= s.clientHeight + 1 || s.classList.contains('more'); }"
+            )
+            shots.shot(room, "room-ending")
+        assert_private_to(rooms[0], june_1957, None)
+    for room in rooms:
+        expect(room.locator("#connection")).to_have_text("Server stopped")
+        expect(room.locator("#foot-join")).to_have_text(f"Join: {live.url}/")
     assert shots.watched.errors == [] and shots.watched.dialogs == []

@@ -7,11 +7,14 @@ everywhere and say which file and line breaks a rule.
 
 from __future__ import annotations
 
+import io
 import re
 from html.parser import HTMLParser
 from importlib import resources
 
 import pytest
+
+from presidium.model import Scenario
 
 PAGES = ("phone.html", "room.html", "teacher.html")
 SCRIPTS = ("common.js", "phone.js", "room.js", "teacher.js")
@@ -137,3 +140,62 @@ def test_the_phone_page_is_usable_on_a_phone() -> None:
 
 def test_the_teacher_page_warns_against_projecting_it() -> None:
     assert "do not project it" in text_of("teacher.html")
+
+
+@pytest.mark.parametrize(
+    ("client", "phone"),
+    [("127.0.0.1", False), ("192.168.1.20", False), ("::1", False), ("192.168.1.34", True)],
+)
+def test_the_doctor_s_test_page_claims_only_what_the_device_showed(
+    client: str, phone: bool
+) -> None:
+    """Opened on the laptop itself (loopback, or one of its own addresses) the test page says
+    only that the server runs, and that a phone is the check, as the terminal does; opened on
+    another device it says phones can join."""
+    pytest.importorskip("starlette")
+    from starlette.testclient import TestClient
+
+    from presidium.web import doctor
+
+    said = io.StringIO()
+    page = doctor._Page(said, {"192.168.1.20"})
+    with TestClient(doctor._app(page.opened), client=(client, 50000)) as http:
+        answer = http.get("/")
+        again = http.get("/")  # a reload says the same
+    assert answer.status_code == 200 and again.text == answer.text
+    text = " ".join(re.sub(r"<[^>]+>", " ", answer.text).split())
+    assert page.phone is phone
+    assert "It works" in text
+    assert ("this phone reached the laptop" in answer.text) is phone  # its title too
+    if phone:
+        assert "Phones on the same Wi-Fi as this one can join the class." in text
+    else:
+        assert "can join" not in text
+        assert "This is the laptop itself" in text
+        assert "only a phone can show that phones reach it" in text
+        assert "open the same address on your own phone, on the students' Wi-Fi" in text
+
+
+def test_the_room_counts_phones_on_the_seats_students_hold(june_1957: Scenario) -> None:
+    """'N of M phones connected': M is the roles students hold, N those of them with a phone
+    open; a role handed to the script (or every role, at the bell) is in neither, so the
+    count is never '5 of 0'. The phones still open are counted as such."""
+    pytest.importorskip("starlette")
+    from presidium import events as ev
+    from presidium import seating
+    from presidium.classroom.session import Session
+    from presidium.web.classroom import Classroom
+
+    classroom = Classroom(Session.new(june_1957, seating.cast(june_1957, 5), 7))
+    classroom.deal_codes()
+    for seat in ("molotov", "zhukov", "bulganin"):
+        classroom.connect(ev.for_role(seat))
+    classroom.connect(ev.for_role("molotov"))  # a second phone on Molotov's role
+    assert classroom.presence() == {"phones": 4, "seats_connected": 3, "seats": 5}
+    classroom.teacher_line("script zhukov")
+    assert classroom.presence() == {"phones": 4, "seats_connected": 2, "seats": 4}
+    classroom.teacher_line("conclude")
+    assert classroom.session.game.over
+    assert classroom.presence() == {"phones": 4, "seats_connected": 0, "seats": 0}
+    classroom.disconnect(ev.for_role("bulganin"))
+    assert classroom.presence()["phones"] == 3

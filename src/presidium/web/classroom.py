@@ -457,9 +457,15 @@ class Classroom:
                 "seats_connected": seats_on,
                 "seats": len(self.keys),
             }
-        # the seats students hold: a seat handed to the script waits for no phone
-        held = len(self.keys) - len(self.session.game.scripted)
-        return {**self._presence, "seats": held}
+        # the seats students hold: a seat handed to the script waits for no phone, and a
+        # phone still open on it is no seat's (else "5 of 0" once the bell scripts them all)
+        scripted = self.session.game.scripted
+        counts = {**self._presence, "seats": len(self.keys) - len(scripted)}
+        if scripted:
+            counts["seats_connected"] = sum(
+                1 for v in self.connected if v.startswith("role:") and v[5:] not in scripted
+            )
+        return counts
 
     # ------------------------------------------------------------------ timers
     def _sync_timers(self) -> None:

@@ -52,25 +52,35 @@ PAGE = """<!doctype html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>presidium: this phone reached the laptop</title>
+<title>presidium: {title}</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/doctor.css">
 </head>
 <body>
 <main>
-<h1>It works</h1>
-<p>This device reached presidium on the teacher's laptop.</p>
-<p>Phones on the same Wi-Fi as this one can join the class.</p>
-<p>You can close this page.</p>
+{body}
 </main>
 </body>
 </html>
 """
 
+# What the page says depends on who opened it, as the terminal does: the laptop reaching
+# itself shows only that the server runs; a phone reaching it is the check.
+PHONE_TITLE = "this phone reached the laptop"
+PHONE_SAYS = """<h1>It works</h1>
+<p>This device reached presidium on the teacher's laptop.</p>
+<p>Phones on the same Wi-Fi as this one can join the class.</p>
+<p>You can close this page.</p>"""
+
+LAPTOP_TITLE = "the laptop reached itself"
+LAPTOP_SAYS = """<h1>It works on this laptop</h1>
+<p>This is the laptop itself: the server runs, but only a phone can show that phones reach it.</p>
+<p>Now open the same address on your own phone, on the students' Wi-Fi.</p>"""
+
 STYLE = """html { font-family: system-ui, sans-serif; font-size: 125%; line-height: 1.5; }
 body { margin: 0; background: #fff; color: #111; }
 main { max-width: 32rem; margin: 0 auto; padding: 1.5rem 1rem; }
-h1 { font-size: 2rem; margin: 0 0 1rem; }
+h1 { font-size: 2rem; line-height: 1.2; margin: 0 0 1rem; }
 @media (prefers-color-scheme: dark) { body { background: #111; color: #eee; } }
 """
 
@@ -189,15 +199,18 @@ class _Page:
         self.phone = False
         self.lock = threading.Lock()
 
-    def opened(self, client: str) -> None:
+    def opened(self, client: str) -> bool:
+        """Say in the terminal (once for each device) who opened the page: whether it was a
+        device other than this laptop."""
         if client.startswith("::ffff:"):  # an IPv4 device on a dual-stack socket
             client = client[len("::ffff:") :]
+        laptop = client in self.own or client.startswith("127.") or client == "::1"
         with self.lock:
             if client in self.seen:
-                return
+                return not laptop
             self.seen.add(client)
             shown = clean(client, one_line=True)
-            if client in self.own or client.startswith("127.") or client == "::1":
+            if laptop:
                 said = (
                     f"This laptop opened the test page ({shown}): the server works, but only "
                     "a phone can show that phones reach it."
@@ -210,6 +223,7 @@ class _Page:
                 self.out.flush()
             except Exception:  # a closed terminal must not break the page
                 pass
+            return not laptop
 
 
 def _serve(
@@ -275,15 +289,17 @@ def _wait_for_enter() -> None:
         stdin.readline()
 
 
-def _app(opened: Callable[[str], None]) -> Starlette:
+def _app(opened: Callable[[str], bool]) -> Starlette:
     from starlette.applications import Starlette
     from starlette.requests import Request
     from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
     from starlette.routing import Route
 
     async def test_page(request: Request) -> Response:
-        opened(request.client.host if request.client else "")
-        return HTMLResponse(PAGE, headers=HEADERS)
+        phone = opened(request.client.host if request.client else "")
+        title, body = (PHONE_TITLE, PHONE_SAYS) if phone else (LAPTOP_TITLE, LAPTOP_SAYS)
+        page = PAGE.replace("{title}", title).replace("{body}", body)
+        return HTMLResponse(page, headers=HEADERS)
 
     async def style(request: Request) -> Response:
         return Response(STYLE, media_type="text/css", headers=HEADERS)

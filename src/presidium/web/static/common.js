@@ -275,7 +275,9 @@
   var BALLOT_KINDS = {
     open: "An open ballot: each vote is shown as it is cast.",
     simultaneous: "A simultaneous ballot: who has voted is shown; how, when it closes.",
-    secret: "A secret ballot: only the totals are ever shown.",
+    // true on every page: 'reveal' (a teacher's button) makes the sealed votes and their
+    // reasons public, so no page promises more than "until the teacher reveals them"
+    secret: "A secret ballot: only the totals are shown, until the teacher reveals the votes after the game.",
   };
   var VOTE_WORDS = { for: "votes for", against: "votes against", abstain: "abstains" };
   var BALLOT_NAMES = { for: "For", against: "Against", abstain: "Abstain" };
@@ -608,6 +610,8 @@
       if (label) {
         node.classList.add("private");
         node.appendChild(el("span", "tag", label));
+        // the tag is a box of its own on screen; read aloud, it needs a pause before the text
+        node.appendChild(el("span", "visually-hidden", ": "));
       }
     }
     if (head) {
@@ -961,6 +965,12 @@
   };
   P.phonesLine = function (counts, mode) {
     var of = (counts && counts.seats) || 0;
+    if (!of) {
+      // no seat waits for a phone (the bell handed them all to the script): the phones
+      // still open follow the class, and are counted as such
+      var open = (counts && counts.phones) || 0;
+      return open + (open === 1 ? " phone" : " phones") + " connected";
+    }
     if (mode === "benches") {
       var phones = (counts && counts.phones) || 0;
       return phones + (phones === 1 ? " phone" : " phones") + " connected, on " + P.phonesOn(counts) + " of " + of + " benches";

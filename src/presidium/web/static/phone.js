@@ -193,6 +193,12 @@
       stream = new P.Stream({
         game: function (event, seq) {
           var node = feed.add(seq, event);
+          if (event.type === "advised" && event.seat === feed.me && isOpen(event.request)) {
+            // this phone's own advice, as the game took it: the card says so and marks the
+            // choice (drawn from the event, so a reload or a second phone says it too)
+            picks[event.request] = event.choice;
+            said[event.request] = "Your advice is given: " + event.label + ". You can advise again until the decision is taken.";
+          }
           if (event.type === "advised" && event.seat !== feed.me) {
             advice[event.request] = advice[event.request] || {};
             advice[event.request][event.seat] = event.name + " advises: " + event.label + ".";
@@ -384,6 +390,13 @@
   /* A ballot's progress, from its event, into the state last fetched. */
 
 
+  /* Whether a request is open now, in the state last drawn. */
+  function isOpen(id) {
+    return (lastState && lastState.requests ? lastState.requests : []).some(function (r) {
+      return r.request === id;
+    });
+  }
+
   function drawRequests(state, first) {
     var list = $("request-list");
     var mine = (state.requests || []).filter(function (r) {
@@ -428,6 +441,21 @@
         timer.appendChild(P.countdown(request.remaining_ms, paused));
       }
     });
+    var order = urgentFirst(mine);
+    var drawn = Array.prototype.slice.call(list.children);
+    var wanted = order.map(function (r) {
+      return cards[r.request].node;
+    });
+    if (
+      wanted.some(function (node, n) {
+        return drawn[n] !== node;
+      })
+    ) {
+      wanted.forEach(function (node) {
+        list.appendChild(node); // moved, not made again: a half-typed 'why' stays
+      });
+    }
+    drawIndex(order, paused);
     P.resetCountdowns();
     P.show($("nothing"), mine.length === 0 && !state.over);
     $("nothing").textContent = state.scripted
@@ -446,9 +474,61 @@
     }
   }
 
+  /* What closes on its own comes first, the soonest first; then the rest, in the server's
+     order: a countdown is never below a card that waits for the student. */
+  function urgentFirst(requests) {
+    function left(r) {
+      return r.remaining_ms === null || r.remaining_ms === undefined ? Infinity : r.remaining_ms;
+    }
+    return requests
+      .map(function (r, n) {
+        return { r: r, n: n };
+      })
+      .sort(function (a, b) {
+        var x = left(a.r);
+        var y = left(b.r);
+        return x === y ? a.n - b.n : x < y ? -1 : 1;
+      })
+      .map(function (pair) {
+        return pair.r;
+      });
+  }
+
+  /* With more than one thing open, a short list at the top says so, each with its
+     countdown, and takes the student to it: the second card may be far below the fold. */
+  function drawIndex(order, paused) {
+    var index = P.clear($("request-index"));
+    P.show(index, order.length > 1);
+    if (order.length < 2) {
+      return;
+    }
+    index.appendChild(el("p", "index-head", order.length + " things are open for you:"));
+    var list = el("ol", "index-list");
+    order.forEach(function (r) {
+      var link = el("a", "", P.requestLine(r));
+      link.href = "#card-" + safeId(r.request);
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        var card = cards[r.request] && cards[r.request].node;
+        if (card) {
+          card.scrollIntoView({ block: "start" });
+          card.focus({ preventScroll: true });
+        }
+      });
+      var item = el("li", "", link);
+      if (r.remaining_ms !== null && r.remaining_ms !== undefined) {
+        item.appendChild(P.countdown(r.remaining_ms, paused));
+      }
+      list.appendChild(item);
+    });
+    index.appendChild(list);
+  }
+
   function requestCard(request, paused) {
     var mine = request.mine;
     var card = el("article", "card request request-" + request.kind);
+    card.id = "card-" + safeId(request.request);
+    card.tabIndex = -1;
     card.setAttribute("aria-labelledby", "req-" + safeId(request.request));
     var head = el("h3", "", P.requestLine(request));
     head.id = "req-" + safeId(request.request);
@@ -557,10 +637,7 @@
       b.addEventListener("click", function () {
         var body = { do: mine.do, request: request.request, choice: option.id };
         send(box.parentNode, error, body, function () {
-          if (mine.do === "advise") {
-            picks[request.request] = option.id;
-            said[request.request] = "Your advice is given: " + option.label + ". You can advise again until the decision is taken.";
-          } else if (mine.do === "hands") {
+          if (mine.do === "hands") {
             picks[request.request] = option.id;
             said[request.request] = "Your hand is up for: " + option.label + ". You can change it until the hands are counted.";
           }
@@ -571,6 +648,14 @@
     return box;
   }
 
+  /* Who will read a ballot's 'why': said before it is typed, as truthfully as the vote's
+     own secrecy (the teacher's 'reveal' shows a secret ballot's reasons with its votes). */
+  var WHY_SHOWN = {
+    open: "the whole room sees it with your vote, as soon as you vote.",
+    simultaneous: "the whole room sees it with your vote when the ballot closes.",
+    secret: "kept with your vote; the teacher may reveal both to the whole room after the game.",
+  };
+
   function ballot(request, error) {
     var mine = request.mine;
     var box = el("div", "ballot");
@@ -578,7 +663,7 @@
       box.appendChild(el("p", "hint", P.BALLOT_KINDS[request.ballot]));
     }
     var draftKey = request.request + ":why";
-    var label = el("label", "", "Why (optional, up to 280 characters; sent with your vote)");
+    var label = el("label", "", "Why (optional, up to 280 characters): " + (WHY_SHOWN[request.ballot] || WHY_SHOWN.open));
     var why = el("textarea", "why");
     why.maxLength = 280;
     why.rows = 2;

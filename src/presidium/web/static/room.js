@@ -14,6 +14,7 @@
   var fetching = false;
   var again = false;
   var latestVote = null;
+  var stopped = false; // the server said goodbye: who is connected is not known
 
   var stream = new P.Stream({
     game: function (event, seq) {
@@ -24,6 +25,7 @@
         return;
       }
       feed.add(seq, event);
+      settle();
       if (event.type === "ballot_progress") {
         P.progressDrawn(state, event, drawRequests);
       }
@@ -45,6 +47,10 @@
     connection: function (how) {
       P.connection($("connection"), how);
       P.show($("stopped"), how === "stopped");
+      stopped = how === "stopped";
+      if (state) {
+        drawJoin(); // the counts heard while the server shut down are no longer true
+      }
     },
   });
 
@@ -86,7 +92,76 @@
     drawEnded();
     drawStatus();
     drawJoin();
+    settle();
   }
+
+  // ------------------------------------------------------------------ fitting the screen
+  /* Nobody scrolls a projector. Each column shows all it holds: its text is made smaller,
+     down to MIN_SCALE of the page's size, until it fits; what still does not fit says so
+     ("More below", which the teacher can scroll to). The feed shows the newest entries that
+     fit whole, never a line cut in half under its heading. Done once a frame at most. */
+  var MIN_SCALE = 0.8;
+  var settling = false;
+  function settle() {
+    if (settling) {
+      return;
+    }
+    settling = true;
+    window.requestAnimationFrame(function () {
+      settling = false;
+      fitFeed();
+      Array.prototype.forEach.call(document.querySelectorAll(".fits"), fit);
+    });
+  }
+
+  function over(box) {
+    return box.scrollHeight > box.clientHeight + 1;
+  }
+
+  function fit(box) {
+    box.style.fontSize = "";
+    var scale = 1;
+    while (over(box) && scale > MIN_SCALE + 0.001) {
+      scale = Math.max(MIN_SCALE, scale - 0.05);
+      box.style.fontSize = scale.toFixed(2) + "em";
+    }
+    marked(box);
+  }
+
+  /* "More below" while there is more below (scrolled to the end, the sign goes). */
+  function marked(box) {
+    box.classList.toggle("more", box.scrollTop + box.clientHeight < box.scrollHeight - 1);
+  }
+
+  function fitFeed() {
+    var box = $("feed").parentNode;
+    var items = Array.prototype.slice.call($("feed").children);
+    items.forEach(function (item) {
+      item.hidden = false;
+    });
+    var room = box.clientHeight;
+    var heights = items.map(function (item) {
+      return item.getBoundingClientRect().height;
+    });
+    var used = 0;
+    var first = items.length;
+    while (first > 0 && (used + heights[first - 1] <= room + 1 || first === items.length)) {
+      used += heights[first - 1];
+      first -= 1;
+    }
+    for (var n = 0; n < first; n++) {
+      items[n].hidden = true; // older, and no longer whole on the screen
+    }
+    // the newest entry alone may be taller than the box: its start is shown
+    box.scrollTop = used > room ? 0 : box.scrollHeight;
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll(".fits"), function (box) {
+    box.addEventListener("scroll", function () {
+      marked(box);
+    });
+  });
+  window.addEventListener("resize", settle);
 
   function drawScene() {
     var scene = state.scene;
@@ -191,10 +266,52 @@
     }
     var tally = el("p", "tally " + (e.passed ? "passed" : "failed"), P.resultLine(e));
     box.appendChild(tally);
+    // how each voted (an open or simultaneous ballot, or one the teacher revealed): here,
+    // where it stays until the next vote, not only in the feed, which moves on
+    var ways = el("dl", "ballot-ways");
+    [
+      ["for", "For"],
+      ["against", "Against"],
+      ["abstain", "Abstained"],
+    ].forEach(function (pair) {
+      var names = e.ballots
+        .filter(function (b) {
+          return b.vote === pair[0];
+        })
+        .map(function (b) {
+          return b.name;
+        });
+      if (names.length) {
+        ways.appendChild(el("div", "way", [el("dt", "", pair[1] + ": "), el("dd", "", names.join(", "))]));
+      }
+    });
+    e.blocs.forEach(function (bloc) {
+      ways.appendChild(
+        el("div", "way", [
+          el("dt", "", bloc.label + ": "),
+          el("dd", "", bloc.votes_for + " for, " + bloc.votes_against + " against, " + bloc.abstentions + " abstaining"),
+        ])
+      );
+    });
+    if (ways.children.length) {
+      box.appendChild(ways);
+    }
   }
 
+  /* The ending, whole, where the scene was (the epilogue, then the ending and what became
+     of each man): the phones show it whole, and so does the projector. */
   function drawEnded() {
-    P.drawEnded($("ended"), state.ended, false);
+    var ended = state.ended;
+    document.body.classList.toggle("room-over", !!ended);
+    if (P.drawEnded($("ended"), ended, true) && ended.fates && ended.fates.length) {
+      var box = $("ended");
+      box.appendChild(el("h3", "", "What became of them" + (ended.kind === "historical" ? "" : " (counterfactual)")));
+      var list = el("ul", "fates");
+      ended.fates.forEach(function (fate) {
+        list.appendChild(el("li", "", [el("strong", "", fate.name + ": "), fate.text]));
+      });
+      box.appendChild(list);
+    }
   }
 
 
@@ -206,18 +323,21 @@
     }
   }
 
-  /* The QR and the join address, large while seats are still unclaimed or nothing is
-     running; afterwards only the address, small, at the foot. */
+  /* The QR and the join address while a seat a student holds has no phone (or nothing is
+     running yet): large until the class takes its first action, then smaller, beside what
+     is open; once every such seat has a phone, or the game is over, only the address,
+     small, at the foot. While the server is stopped no count is shown: none is known. */
   function drawJoin() {
     var counts = state.connected || { phones: 0, seats: 0 };
     var url = state.join_url || window.location.origin + "/";
-    // the big QR while the class joins: until the first action, or until every seat a
-    // student holds has a phone; afterwards the address stays small at the foot
-    var waiting = !state.scene || (!state.actions && P.phonesOn(counts) < counts.seats);
-    P.show($("join"), waiting && !state.over);
+    var joining = !state.over && !stopped && (!state.scene || P.phonesOn(counts) < counts.seats);
+    P.show($("join"), joining);
+    $("join").classList.toggle("join-compact", joining && !!state.actions);
     $("join-url").textContent = url;
     $("phones").textContent = P.phonesLine(counts, state.mode);
-    $("foot-join").textContent = waiting ? "" : "Join: " + url + " (" + P.phonesLine(counts, state.mode) + ")";
+    $("foot-join").textContent = joining
+      ? ""
+      : "Join: " + url + (stopped ? "" : " (" + P.phonesLine(counts, state.mode) + ")");
   }
 
   refresh();

@@ -16,6 +16,7 @@
   var stream = null;
   var fetching = false;
   var again = false;
+  var stopped = false; // the server said goodbye
 
   // ------------------------------------------------------------------ the key
   function keyFromAddress() {
@@ -55,6 +56,9 @@
     P.show($("desk"), false);
     $("login-error").textContent = message || "";
     P.connection($("connection"), "signedout");
+    // the page has no stream now: whether the server is stopped is no longer its to say
+    // (it answered, so it is running; the login says what to do)
+    P.show($("stopped"), false);
   }
 
   $("login-form").addEventListener("submit", function (event) {
@@ -125,11 +129,17 @@
           stream.soon(); // who is connected shows in the roster
         },
         state: function (given) {
-          P.pushed(given, use, refresh); // the stream's state, or (none) a fetch
+          // the stream's state, or (none) a fetch; a stream whose key the server no longer
+          // takes is the room's, and its state is not drawn here: the fetch signs the page out
+          P.pushed(given && given.viewer === "teacher" ? given : null, use, refresh);
         },
         connection: function (how) {
           P.connection($("connection"), how);
           P.show($("stopped"), how === "stopped");
+          stopped = how === "stopped";
+          if (state) {
+            drawPhones();
+          }
         },
       });
       stream.open();
@@ -329,8 +339,12 @@
         name.appendChild(el("br"));
         name.appendChild(el("span", "label", "Label: " + row.label));
       }
-      var code = el("td", "code-cell", row.code ? row.code : row.claimed ? "claimed" : "none: reseat");
-      var now = el("td", "", [
+      // on a phone the rows stack, each cell with its column's name (style.css)
+      var code = el("td", "code-cell", [
+        el("span", "cell-label", "Join code: "),
+        row.code ? row.code : row.claimed ? "claimed" : "none: reseat",
+      ]);
+      var now = el("td", "now-cell", [
         el("span", row.connected ? "on" : "off", row.connected ? "connected" : "not connected"),
         el("br"),
         el("span", "hint", row.scripted ? "played by the script" : row.claimed ? "played by a student" : "not joined yet"),
@@ -394,7 +408,9 @@
 
   function drawPhones() {
     var counts = state.connected || { phones: 0, seats: 0 };
-    $("phones").textContent = P.phonesLine(counts, state.mode) + ".";
+    $("phones").textContent = stopped
+      ? "No phone is connected while the server is stopped."
+      : P.phonesLine(counts, state.mode) + ".";
   }
 
   // ------------------------------------------------------------------ start
