@@ -191,12 +191,11 @@ def test_secret_five_phones_join_learn_vote_and_one_sleeps_through_the_result(
         # secret ballot's votes, and their reasons, to the whole room
         card = phones["khrushchev"].locator(".request-ballot")
         expect(card).to_contain_text(
-            "A secret ballot: only the totals are shown, until the teacher reveals the votes "
-            "after the game."
+            "A secret ballot: only the totals are shown, until the teacher reveals the votes."
         )
         expect(card.locator("label")).to_have_text(
-            "Why (optional, up to 280 characters): kept with your vote; the teacher may reveal "
-            "both to the whole room after the game."
+            "Why (optional, up to 280 characters): kept with your vote; the teacher may later "
+            "reveal both to the whole room."
         )
         assert "ever shown" not in words(card.text_content())
         tap_vote(phones["khrushchev"], "for", why="KHRUSHCHEV-ALONE-KNOWS-THIS")

@@ -52,7 +52,7 @@ ROOM_HEIGHT = 25  # and this high, where a renderer asks (rich's size for a file
 BALLOT_KINDS = {
     "open": "an open ballot: each vote is shown as it is cast",
     "simultaneous": "a simultaneous ballot: who has voted is shown; how, when it closes",
-    "secret": "a secret ballot: only the totals are ever shown",
+    "secret": "a secret ballot: only the totals are shown, until the teacher reveals the votes",
 }
 HOW = {  # a decision's author, as the room is told it
     "hands": " (show of hands)",

@@ -277,7 +277,7 @@
     simultaneous: "A simultaneous ballot: who has voted is shown; how, when it closes.",
     // true on every page: 'reveal' (a teacher's button) makes the sealed votes and their
     // reasons public, so no page promises more than "until the teacher reveals them"
-    secret: "A secret ballot: only the totals are shown, until the teacher reveals the votes after the game.",
+    secret: "A secret ballot: only the totals are shown, until the teacher reveals the votes.",
   };
   var VOTE_WORDS = { for: "votes for", against: "votes against", abstain: "abstains" };
   var BALLOT_NAMES = { for: "For", against: "Against", abstain: "Abstain" };

@@ -653,7 +653,7 @@
   var WHY_SHOWN = {
     open: "the whole room sees it with your vote, as soon as you vote.",
     simultaneous: "the whole room sees it with your vote when the ballot closes.",
-    secret: "kept with your vote; the teacher may reveal both to the whole room after the game.",
+    secret: "kept with your vote; the teacher may later reveal both to the whole room.",
   };
 
   function ballot(request, error) {
