@@ -7,6 +7,7 @@ has already shown) and that what a game says and records is the same either way.
 
 from __future__ import annotations
 
+import gc
 import random
 from typing import Any
 
@@ -115,3 +116,35 @@ def test_which_variables_decide_the_story_is_worked_out_once_for_every_side(
     runs = [explore(june_1957, side) for side in june_1957.sides]
     assert len(runs) == 2 and worked_out == [june_1957.id]
     assert runs[0].relevance == explore_module.relevance(june_1957)
+
+
+def test_exploring_in_a_process_of_its_own_leaves_the_collector_out(
+    june_1957: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As the ``presidium`` program, nothing an exploration builds is scanned by the collector,
+    then or later (its edges are frozen, as a loaded scenario is); inside another program the
+    collector runs as it always does."""
+    from presidium import launch
+
+    side = next(iter(june_1957.sides))
+    passes: list[str] = []
+
+    def counted(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            passes.append(phase)
+
+    gc.collect()
+    gc.callbacks.append(counted)
+    try:
+        explore(june_1957, side)  # as a library: the collector runs as the work goes on
+        assert passes
+        passes.clear()
+        monkeypatch.setattr(launch, "owns_process", True)
+        frozen = gc.get_freeze_count()
+        run = explore(june_1957, side)
+        assert not passes
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > frozen + len(run.edges)
+    finally:
+        gc.callbacks.remove(counted)
+        gc.unfreeze()
