@@ -165,7 +165,7 @@ def relevance(scenario: Scenario) -> Relevance:
 _relevance = per_scenario(relevance)
 
 
-@dataclass
+@dataclass(slots=True)
 class Edge:
     """One way a step can go: from a state, by the player's choice (``action``; None for the
     start), through the dice's outcomes (``rolls``, each an index among a roll's outcomes),
@@ -260,6 +260,9 @@ def _explore(
     Item = tuple[Snapshot, StateKey | None, str | None, tuple[int, ...], tuple[float, ...]]
     stack: list[Item] = [(game.snapshot(), None, None, (), ())]
     replays = 0
+    machine = game.machine
+    choices_add, texts_add, phases_add = result.choices.add, result.texts.add, result.phases.add
+    edges_append = result.edges.append
     while stack:
         snap, source, action, rolls, odds = stack.pop()
         replays += 1
@@ -306,27 +309,24 @@ def _explore(
             )
             continue
         for entry in game.trail:
-            result.choices.add((entry.phase, entry.choice))
+            choices_add((entry.phase, entry.choice))
         for kind, item, available, _ in trace:
             if kind == "text":
                 # The engine showed it in a game that can be played: reachable, whatever
                 # the text variables' other values (``_propagate_text`` need not try it).
                 if available:
-                    result.texts.add(item.span)
+                    texts_add(item.span)
+            elif kind == "phase":
+                phases_add(item.id)
             elif kind == "offered":
                 result.offered.update((item.id, c) for c in available)
-            elif kind == "phase":
-                result.phases.add(item.id)
-        if game.over:
-            assert game.ending is not None
+        if game.ending is not None:
             result.endings[game.ending] += 1
-            result.edges.append(
-                Edge(source, None, game.ending, None, trace, action, probability, rolls)
-            )
+            edges_append(Edge(source, None, game.ending, None, trace, action, probability, rolls))
             continue
         values = game.values
-        key: StateKey = (game.machine.state, tuple([values[k] for k in keys]))
-        result.edges.append(Edge(source, key, None, None, trace, action, probability, rolls))
+        key: StateKey = (machine.state, tuple([values[k] for k in keys]))
+        edges_append(Edge(source, key, None, None, trace, action, probability, rolls))
         if key in seen:
             continue
         seen.add(key)
@@ -395,23 +395,30 @@ def _propagate_text(
         if len(tvars) == 1 and scenario.variables[tvars[0]].type.kind == INT
         else _Tuples(scenario, tvars)
     )
-    outgoing: dict[StateKey | None, list[Edge]] = defaultdict(list)
-    indegree: Counter[StateKey | None] = Counter()
+    # Plain dicts, not a defaultdict and Counters: a Counter's missing key costs a call of
+    # Python code, once for each of a large story's states.
+    outgoing: dict[StateKey | None, list[Edge]] = {}
+    indegree: dict[StateKey | None, int] = {}
     for edge in result.edges:
-        outgoing[edge.source].append(edge)
+        out = outgoing.get(edge.source)
+        if out is None:
+            outgoing[edge.source] = [edge]
+        else:
+            out.append(edge)
         if edge.target is not None:
-            indegree[edge.target] += 1
+            indegree[edge.target] = indegree.get(edge.target, 0) + 1
     values: dict[StateKey | None, Any] = {None: domain.start()}
     widened: set[StateKey | None] = set()
-    visits: Counter[StateKey | None] = Counter()
+    visits: dict[StateKey | None, int] = {}
     shown = result.texts
+    replay, union, too_big = domain.replay, domain.union, domain.too_big
 
     def send(state: StateKey | None) -> list[StateKey]:
         """Replay every edge out of ``state``; return the targets whose values changed."""
         changed = []
         wide = state in widened
         for edge in outgoing.get(state, ()):
-            arriving = domain.replay(edge.trace, values.get(state), shown, wide)
+            arriving = replay(edge.trace, values.get(state), shown, wide)
             target = edge.target
             if target is None or target in widened:
                 continue
@@ -419,11 +426,11 @@ def _propagate_text(
                 widened.add(target)
                 changed.append(target)
                 continue
-            merged, grew = domain.union(values.get(target), arriving)
+            merged, grew = union(values.get(target), arriving)
             if grew:
                 values[target] = merged
-                visits[target] += 1
-                if domain.too_big(merged) or visits[target] > MAX_REVISITS:
+                visits[target] = count = visits.get(target, 0) + 1
+                if too_big(merged) or count > MAX_REVISITS:
                     widened.add(target)
                 changed.append(target)
         return changed
@@ -448,10 +455,11 @@ def _propagate_text(
         done.add(state)
         send(state)
         for edge in outgoing.get(state, ()):
-            if edge.target is not None:
-                indegree[edge.target] -= 1
-                if indegree[edge.target] == 0:
-                    ready.append(edge.target)
+            target = edge.target
+            if target is not None:
+                left = indegree[target] = indegree[target] - 1
+                if left == 0:
+                    ready.append(target)
     pending = deque(state for state in values if state not in done)
     while pending:  # what is left lies on or after a cycle
         go_on()
@@ -631,25 +639,37 @@ def _merge(spans: list[tuple[int, int]]) -> Spans:
 
 def _find_no_way_out(scenario: Scenario, result: Exploration) -> None:
     """States from which no ending can be reached: loops the player cannot leave."""
-    reverse: dict[StateKey, set[StateKey]] = defaultdict(set)
+    reverse: dict[StateKey, set[StateKey]] = {}
     good: set[StateKey] = set()
     states: set[StateKey] = set()
     for edge in result.edges:
         # A state whose every branch came round to a roll it had made (see _RollAgain) is
         # only ever a target: it is stuck too, unless some edge from it leads on.
-        states.update(key for key in (edge.source, edge.target) if key is not None)
-        if (edge.ending is not None or edge.error is not None) and edge.source is not None:
-            good.add(edge.source)  # it ends, or it fails in a way reported on its own
-        if edge.target is not None and edge.source is not None:
-            reverse[edge.target].add(edge.source)
+        source, target = edge.source, edge.target
+        if source is None:
+            if target is not None:
+                states.add(target)
+            continue
+        states.add(source)
+        if edge.ending is not None or edge.error is not None:
+            good.add(source)  # it ends, or it fails in a way reported on its own
+        if target is None:
+            continue
+        states.add(target)
+        before = reverse.get(target)
+        if before is None:
+            reverse[target] = {source}
+        else:
+            before.add(source)
     queue = deque(good)
     while queue:
-        state = queue.popleft()
-        for previous in reverse[state]:
+        for previous in reverse.get(queue.popleft(), ()):
             if previous not in good:
                 good.add(previous)
                 queue.append(previous)
     stuck = states - good
+    if not stuck:
+        return
     dead = {span for span, _ in result.dead_ends}
     linked: dict[str, set[str]] = defaultdict(set)  # stuck phases one step apart
     for edge in result.edges:

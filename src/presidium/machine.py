@@ -38,10 +38,9 @@ class PhaseModel:
 def trigger_name(phase: str, choice: str | None = None, result: str | None = None) -> str:
     """``phase__choice`` (``__success``/``__failure`` for chances, ``__0``, ``__1``... for a
     chance of more outcomes); ``phase__next`` when automatic."""
-    parts = [phase, choice or "next"]
     if result:
-        parts.append(result)
-    return "__".join(parts)
+        return f"{phase}__{choice or 'next'}__{result}"
+    return f"{phase}__{choice or 'next'}"
 
 
 def transitions_of(scenario: Scenario) -> list[tuple[str, str, str, Branch]]:
@@ -172,8 +171,19 @@ class _Shared:
         self.deciding: frozenset[str] | None = None
         self.phases = scenario.phases
         self.built: set[str] = set()
-        for _, source, dest, _ in transitions_of(scenario):
-            self.sources.setdefault(dest, set()).add(source)
+        # Where each branch leads, read off the model (the edges' trigger names are made only
+        # for the phases a game reaches, in ``ready``): the same pairs as ``transitions_of``.
+        sources = self.sources
+        for phase in scenario.phases.values():
+            outcomes = [o for c in phase.choices for o in c.outcomes()]
+            for branch in (
+                phase.next if not phase.choices else (b for o in outcomes for b in o.next)
+            ):
+                found = sources.get(branch.target)
+                if found is None:
+                    sources[branch.target] = {phase.id}
+                else:
+                    found.add(phase.id)
 
     def ready(self, state: str) -> None:
         """Put the transitions out of ``state`` (the machine's name for a phase) into the
