@@ -584,6 +584,7 @@ class _Intervals(_Domain):
 
     def replay(self, trace: Trace, value: Any, shown: set[SourceSpan], wide: bool) -> Any:
         spans: Spans = value or ()
+        name = self.name
         for kind, item, concrete, snapshot in trace:
             if kind == "text":
                 if item.span in shown or _decided(item, concrete, self.names, shown, wide):
@@ -592,11 +593,11 @@ class _Intervals(_Domain):
                     continue
                 candidates = self.points(spans, item.when.cuts)
                 if candidates is None or any(
-                    item.when.evaluate({**snapshot, self.name: v}) for v in candidates
+                    item.when.evaluate({**snapshot, name: v}) for v in candidates
                 ):
                     shown.add(item.span)
-            elif kind == "effect" and item.target == self.name and spans:
-                if not item.value.names & self.names:
+            elif kind == "effect" and item.target == name and spans:
+                if name not in item.value.names:
                     spans = self.apply(spans, item.op, concrete)
                     continue
                 values = self.points(spans, None)
@@ -617,7 +618,9 @@ class _Intervals(_Domain):
         step = operand if op == "+=" else -operand
         lo, hi = self.lo, self.hi
         if lo <= spans[0][0] + step and spans[-1][1] + step <= hi:  # no bound reached: moved
-            return tuple((a + step, b + step) for a, b in spans)
+            if len(spans) == 1:  # the usual case: one range of values
+                return ((spans[0][0] + step, spans[0][1] + step),)
+            return tuple([(a + step, b + step) for a, b in spans])
         return _merge([(min(max(a + step, lo), hi), min(max(b + step, lo), hi)) for a, b in spans])
 
 
