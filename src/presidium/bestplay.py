@@ -23,10 +23,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 from presidium.explore import STOP_EVERY, Exploration, StateBudgetExceeded, StateKey
 from presidium.model import Scenario
+from presidium.records import record
 
 TOLERANCE = 1e-12  # value iteration stops when no value moves by more than this in a sweep
 MAX_SWEEPS = 100_000  # a cycle that converges slower than this is reported by ``residual``
@@ -39,7 +39,7 @@ Branch = tuple[float, int, int]  # probability, next state (-1: the game ended),
 Choices = list[dict[str | None, list[Branch]]]  # per state: each choice's branches
 
 
-@dataclass(frozen=True)
+@record
 class Move:
     """One decision of a strategy: in phase ``phase``, take ``choice`` (shown as ``label``)."""
 
@@ -48,7 +48,7 @@ class Move:
     label: str
 
 
-@dataclass(frozen=True)
+@record
 class Odds:
     """One goal (an ending, or the side's victory): its chance under best and random play."""
 
@@ -58,7 +58,7 @@ class Odds:
     moves: tuple[Move, ...]  # the best strategy's first decisions, along its most likely path
 
 
-@dataclass(frozen=True)
+@record
 class BestPlay:
     side: str
     endings: tuple[Odds, ...]  # one per ending, in the scenario's order

@@ -35,6 +35,7 @@ from presidium.diagnostics import SourceSpan
 from presidium.engine import Game, Snapshot, combine
 from presidium.errors import PresidiumError
 from presidium.model import Scenario, paused_gc, per_scenario
+from presidium.records import record
 from presidium.seating import Seating, role_of
 
 VALUE_SET_CAP = 4096  # beyond this many value combinations at one state, assume any text can show
@@ -100,7 +101,7 @@ class _ForcedDice:
         return index, 1 + sum(weights[:index])
 
 
-@dataclass(frozen=True)
+@record
 class Relevance:
     """Which variables decide reachability, and which only decide text."""
 
