@@ -194,23 +194,24 @@ class _Shared:
         self.built.add(state)
         phase = self.phases.get(self.state_id[state])
         machine, events, names = self.machine, self.machine.events, self.trigger_name
+        state_name = self.state_name
         # What ``Machine.add_transition`` does for a trigger and one source and destination
         # given by name, on a machine with no models (nothing to attach the trigger to): the
-        # library's event and transition, made by its own factories, without re-reading the
+        # library's event and transition, of the classes the machine names (what its
+        # ``_create_event`` and ``_create_transition`` make), without re-reading the
         # arguments' every other form for each of a large story's branches.
+        make_event = machine.event_cls
+        make_transition: Callable[..., Transition] = machine.transition_cls
         for trigger, _, dest, branch in _edges_from(phase) if phase else ():
             internal = names.get(trigger)
             if internal is None:
                 internal = names[trigger] = f"t{len(names)}"
             event = events.get(internal)
             if event is None:
-                event = events[internal] = machine._create_event(internal, machine)
+                event = events[internal] = make_event(internal, machine)
+            when = branch.when
             event.add_transition(
-                machine._create_transition(
-                    state,
-                    self.state_name[dest],
-                    [] if branch.when is None else [branch.when.evaluate],
-                )
+                make_transition(state, state_name[dest], None if when is None else [when.evaluate])
             )
 
 
