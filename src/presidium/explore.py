@@ -28,13 +28,13 @@ import random
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
-from presidium.conditions import INT
+from presidium.conditions import INT, CompiledEffect
 from presidium.diagnostics import SourceSpan
 from presidium.engine import Game, Snapshot, combine
 from presidium.errors import PresidiumError
-from presidium.model import Scenario, paused_gc, per_scenario
+from presidium.model import Scenario, TextPart, paused_gc, per_scenario
 from presidium.records import record
 from presidium.seating import Seating, role_of
 
@@ -111,8 +111,16 @@ class Relevance:
 
 def relevance(scenario: Scenario) -> Relevance:
     reads: set[str] = set()
+    # One pass over the phases gathers what is read, and every effect and text part, which
+    # are worked on below (the order does not matter: what comes out are sets).
+    effects: list[CompiledEffect] = []
+    parts: list[TextPart] = []
     for phase in scenario.phases.values():
-        reads.update(n for b in phase.next if b.when for n in b.when.names)
+        effects += phase.effects
+        parts += phase.text
+        for b in phase.next:
+            if b.when:
+                reads.update(b.when.names)
         for rule in phase.script:
             for compiled in (rule.when, rule.percent):
                 if compiled is not None:
@@ -125,7 +133,11 @@ def relevance(scenario: Scenario) -> Relevance:
                 for drawn in choice.chance.outcomes:
                     reads.update(drawn.percent.names if drawn.percent is not None else ())
             for outcome in choice.outcomes():
-                reads.update(n for b in outcome.next if b.when for n in b.when.names)
+                effects += outcome.effects
+                parts += outcome.text
+                for b in outcome.next:
+                    if b.when:
+                        reads.update(b.when.names)
     for vote in scenario.votes.values():
         stances = {f"{voter}.stance" for voter in vote.voters}
         for vote_rule in vote.rules:
@@ -139,14 +151,6 @@ def relevance(scenario: Scenario) -> Relevance:
         reads.update(vote.passes.names)
     reads.add("player")  # fixed for the side explored: part of every state, never a text's
     reads &= set(scenario.variables)
-    effects = [e for p in scenario.phases.values() for e in p.effects]
-    effects += [
-        e
-        for p in scenario.phases.values()
-        for c in p.choices
-        for o in c.outcomes()
-        for e in o.effects
-    ]
     changed = True
     while changed:  # whatever feeds a control variable is a control variable
         changed = False
@@ -154,10 +158,6 @@ def relevance(scenario: Scenario) -> Relevance:
             if effect.target in reads and not effect.value.names <= reads:
                 reads |= effect.value.names & set(scenario.variables)
                 changed = True
-    parts = [t for p in scenario.phases.values() for t in p.text]
-    parts += [
-        t for p in scenario.phases.values() for c in p.choices for o in c.outcomes() for t in o.text
-    ]
     parts += [t for e in scenario.endings.values() for t in e.text]
     text_reads = {n for t in parts if t.when is not None for n in t.when.names}
     return Relevance(tuple(sorted(reads)), tuple(sorted(text_reads - reads)))
@@ -277,8 +277,10 @@ def _explore(
         # Only this step's choices and votes are read, below: the path that led here stays
         # out of the snapshots, whose number grows with the depth of the search.
         game.forget_path()
-        dice.queue, dice.made = list(rolls), {}
-        game.trace = trace = cast(Trace, [])
+        if rolls or dice.queue or dice.made:  # else the dice are as a step leaves them
+            dice.queue, dice.made = list(rolls), {}
+        trace: Trace = []
+        game.trace = trace
         probability = math.prod(odds) if odds else 1.0
 
         try:
