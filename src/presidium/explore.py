@@ -273,10 +273,10 @@ def _explore(
                 raise StateBudgetExceeded(
                     f"{reason} while exploring as {side} ({result.states:,} states so far)"
                 )
+        # Every snapshot is taken with the path forgotten (below, and the first before any
+        # step): only this step's choices and votes are read, and the path that led here
+        # stays out of the snapshots, whose number grows with the depth of the search.
         game.restore(snap)
-        # Only this step's choices and votes are read, below: the path that led here stays
-        # out of the snapshots, whose number grows with the depth of the search.
-        game.forget_path()
         if rolls or dice.queue or dice.made:  # else the dice are as a step leaves them
             dice.queue, dice.made = list(rolls), {}
         trace: Trace = []
@@ -339,6 +339,7 @@ def _explore(
                 f"more than {max_states:,} states to explore as {side}; "
                 "raise --max-states, or simplify the variables that decide what is reachable"
             )
+        game.forget_path()  # read above; the next steps from here start without it
         here = game.snapshot()
         assert game.pending is not None
         available = [o.id for o in game.options() if o.available]
