@@ -341,9 +341,11 @@ def _explore(
             )
         game.forget_path()  # read above; the next steps from here start without it
         here = game.snapshot()
-        assert game.pending is not None
-        available = [o.id for o in game.options() if o.available]
-        result.offered.update((game.pending.phase, c) for c in available)
+        pending = game.pending
+        assert pending is not None
+        # The options the decision was put with, worked out as the step ended: as they are now.
+        available = [o.id for o in pending.options if o.available]
+        result.offered.update((pending.phase, c) for c in available)
         stack.extend((here, key, choice, (), ()) for choice in reversed(available))
     game.trace = None
     _share_loops(result)
@@ -420,11 +422,11 @@ def _propagate_text(
     def send(state: StateKey | None) -> list[StateKey]:
         """Replay every edge out of ``state``; return the targets whose values changed."""
         changed = []
-        wide = state in widened
+        wide = bool(widened) and state in widened  # (hashing a state's key is not free)
         for edge in outgoing.get(state, ()):
             arriving = replay(edge.trace, values.get(state), shown, wide)
             target = edge.target
-            if target is None or target in widened:
+            if target is None or (widened and target in widened):
                 continue
             if wide:
                 widened.add(target)
