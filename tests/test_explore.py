@@ -148,3 +148,28 @@ def test_exploring_in_a_process_of_its_own_leaves_the_collector_out(
     finally:
         gc.callbacks.remove(counted)
         gc.unfreeze()
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (((1, 3),), ((5, 9),)),
+        (((5, 9),), ((1, 3),)),
+        (((1, 3),), ((4, 9),)),
+        (((4, 9),), ((1, 3),)),
+        (((1, 9),), ((2, 3),)),
+        (((2, 3),), ((1, 9),)),
+        (((1, 3),), ((1, 5),)),
+        (((1, 5),), ((1, 3),)),
+        (((-5, -5),), ((-4, -4),)),
+        (((1, 3), (7, 8)), ((4, 5),)),
+    ],
+)
+def test_two_sets_of_values_join_as_merging_their_intervals_would(
+    june_1957: Scenario, old: tuple[tuple[int, int], ...], new: tuple[tuple[int, int], ...]
+) -> None:
+    name = next(n for n, v in june_1957.variables.items() if v.type.kind == INT)
+    domain = _Intervals(june_1957, name)
+    merged, grew = domain.union(old, new)
+    assert merged == explore_module._merge([*old, *new])
+    assert grew == (merged != old)

@@ -577,7 +577,11 @@ class _Intervals(_Domain):
     def union(self, old: Any, new: Any) -> tuple[Any, bool]:
         if old is None or old == new:  # the first values to arrive, or the same again
             return new, old is None and bool(new)
-        merged = _merge(list(old) + list(new))
+        if len(old) == 1 and len(new) == 1:  # the usual case, as _merge would join them
+            (a, b), (c, d) = sorted((old[0], new[0]))
+            merged: Spans = ((a, max(b, d)),) if c <= b + 1 else ((a, b), (c, d))
+        else:
+            merged = _merge(list(old) + list(new))
         return merged, merged != old
 
     def points(self, spans: Spans, cuts: frozenset[int] | None) -> list[int] | None:
