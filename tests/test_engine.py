@@ -256,3 +256,18 @@ def test_status_says_when_no_decision_can_follow(june_1957: Scenario) -> None:
             aftermath[phase] = event.aftermath
     assert not aftermath["plenum_vote"]  # a decision (the new Presidium) is still to come
     assert aftermath["exiles"] and aftermath["epilogue"]  # after the last decision, new_presidium
+
+
+def test_the_shared_machine_knows_every_way_into_each_phase(
+    june_1957: Scenario, october_1964: Scenario
+) -> None:
+    """Which phases lead into which (what ``deciding`` follows back from each decision) is
+    read off the model without naming triggers: the same pairs as every edge of the story."""
+    from presidium.machine import _Shared, transitions_of
+
+    for scenario in (june_1957, october_1964):
+        expected: dict[str, set[str]] = {}
+        for _, source, dest, _ in transitions_of(scenario):
+            expected.setdefault(dest, set()).add(source)
+        assert _Shared(scenario).sources == expected
+        assert any(len(sources) > 1 for sources in expected.values())

@@ -7,6 +7,7 @@ has already shown) and that what a game says and records is the same either way.
 
 from __future__ import annotations
 
+import gc
 import random
 from typing import Any
 
@@ -115,3 +116,78 @@ def test_which_variables_decide_the_story_is_worked_out_once_for_every_side(
     runs = [explore(june_1957, side) for side in june_1957.sides]
     assert len(runs) == 2 and worked_out == [june_1957.id]
     assert runs[0].relevance == explore_module.relevance(june_1957)
+
+
+def test_exploring_in_a_process_of_its_own_leaves_the_collector_out(
+    june_1957: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As the ``presidium`` program, nothing an exploration builds is scanned by the collector,
+    then or later (its edges are frozen, as a loaded scenario is); inside another program the
+    collector runs as it always does."""
+    from presidium import launch
+
+    side = next(iter(june_1957.sides))
+    passes: list[str] = []
+
+    def counted(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            passes.append(phase)
+
+    gc.collect()
+    gc.callbacks.append(counted)
+    try:
+        explore(june_1957, side)  # as a library: the collector runs as the work goes on
+        assert passes
+        passes.clear()
+        monkeypatch.setattr(launch, "owns_process", True)
+        frozen = gc.get_freeze_count()
+        run = explore(june_1957, side)
+        assert not passes
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > frozen + len(run.edges)
+    finally:
+        gc.callbacks.remove(counted)
+        gc.unfreeze()
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (((1, 3),), ((5, 9),)),
+        (((5, 9),), ((1, 3),)),
+        (((1, 3),), ((4, 9),)),
+        (((4, 9),), ((1, 3),)),
+        (((1, 9),), ((2, 3),)),
+        (((2, 3),), ((1, 9),)),
+        (((1, 3),), ((1, 5),)),
+        (((1, 5),), ((1, 3),)),
+        (((-5, -5),), ((-4, -4),)),
+        (((1, 3), (7, 8)), ((4, 5),)),
+    ],
+)
+def test_two_sets_of_values_join_as_merging_their_intervals_would(
+    june_1957: Scenario, old: tuple[tuple[int, int], ...], new: tuple[tuple[int, int], ...]
+) -> None:
+    name = next(n for n, v in june_1957.variables.items() if v.type.kind == INT)
+    domain = _Intervals(june_1957, name)
+    merged, grew = domain.union(old, new)
+    assert merged == explore_module._merge([*old, *new])
+    assert grew == (merged != old)
+
+
+def test_an_exploration_leaves_no_cycles_that_grow_with_the_story(june_1957: Scenario) -> None:
+    """What makes pausing the collector safe: the few objects an exploration leaves in
+    cycles (its game and dice) do not grow with the states and edges it explores."""
+    side = next(iter(june_1957.sides))
+    explore(june_1957, side)  # templates and other things compiled once, first
+    gc.collect()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        run = explore(june_1957, side)
+        left = gc.collect()
+    finally:
+        if was_enabled:
+            gc.enable()
+    assert len(run.edges) > 4000
+    assert left < 100

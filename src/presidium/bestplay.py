@@ -23,10 +23,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 from presidium.explore import STOP_EVERY, Exploration, StateBudgetExceeded, StateKey
 from presidium.model import Scenario
+from presidium.records import record
 
 TOLERANCE = 1e-12  # value iteration stops when no value moves by more than this in a sweep
 MAX_SWEEPS = 100_000  # a cycle that converges slower than this is reported by ``residual``
@@ -39,7 +39,7 @@ Branch = tuple[float, int, int]  # probability, next state (-1: the game ended),
 Choices = list[dict[str | None, list[Branch]]]  # per state: each choice's branches
 
 
-@dataclass(frozen=True)
+@record
 class Move:
     """One decision of a strategy: in phase ``phase``, take ``choice`` (shown as ``label``)."""
 
@@ -48,7 +48,7 @@ class Move:
     label: str
 
 
-@dataclass(frozen=True)
+@record
 class Odds:
     """One goal (an ending, or the side's victory): its chance under best and random play."""
 
@@ -58,7 +58,7 @@ class Odds:
     moves: tuple[Move, ...]  # the best strategy's first decisions, along its most likely path
 
 
-@dataclass(frozen=True)
+@record
 class BestPlay:
     side: str
     endings: tuple[Odds, ...]  # one per ending, in the scenario's order
@@ -96,19 +96,27 @@ def best_play(
     keys: list[StateKey | None] = [None]
     choices: Choices = [{}]
 
-    def numbered(key: StateKey | None) -> int:
-        found = number.get(key)
-        if found is None:
-            found = number[key] = len(keys)
+    for edge in run.edges:  # each state numbered as it first comes (written out: per edge)
+        key = edge.source
+        source = number.get(key)
+        if source is None:
+            source = number[key] = len(keys)
             keys.append(key)
             choices.append({})
-        return found
-
-    for edge in run.edges:
-        source = numbered(edge.source)
-        target = numbered(edge.target) if edge.target is not None else -1
+        key, target = edge.target, -1
+        if key is not None:
+            found = number.get(key)
+            if found is None:
+                found = number[key] = len(keys)
+                keys.append(key)
+                choices.append({})
+            target = found
         ending = index[edge.ending] if edge.ending is not None else -1
-        choices[source].setdefault(edge.action, []).append((edge.probability, target, ending))
+        branches = choices[source].get(edge.action)
+        if branches is None:
+            choices[source][edge.action] = [(edge.probability, target, ending)]
+        else:
+            branches.append((edge.probability, target, ending))
 
     ends = [[0.0] * goals for _ in endings]
     for i, end in enumerate(ends):

@@ -412,13 +412,17 @@ class Game:
         In a class it is ``submit(Choose(...))`` by the seat holding the one open decision."""
         if self.room is not None:
             return self.room.step(choice_id)
-        if self.over:
+        if self.ending is not None:
             raise GameOver("the game is over")
-        phase = self.phase
+        phase = self._phase
         if phase is None or self.pending is None:
             raise IllegalChoice("no decision is waiting; call start() first")
         choice = phase.choice(choice_id)
-        offered = next((o for o in self.pending.options if o.id == choice_id), None)
+        offered = None
+        for option in self.pending.options:
+            if option.id == choice_id:
+                offered = option
+                break
         if choice is None or offered is None:
             raise IllegalChoice(f"'{choice_id}' is not a choice in phase '{phase.id}'")
         out: list[ev.Event] = []
@@ -489,7 +493,7 @@ class Game:
             if state in self.scenario.endings:
                 self._end(out)
                 return
-            phase = self.phase
+            phase = self._phase
             assert phase is not None
             if not phase.choices:
                 self._go_on(phase, out)
@@ -656,7 +660,7 @@ class Game:
         out.extend(said)
 
     def _enter(self, out: list[ev.Event]) -> None:
-        phase = self.phase
+        phase = self._phase
         if phase is None:
             return
         if self.trace is not None:

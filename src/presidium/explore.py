@@ -21,18 +21,21 @@ which endings each side can reach.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import math
 import random
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
-from presidium.conditions import INT
+from presidium.conditions import INT, CompiledEffect
 from presidium.diagnostics import SourceSpan
 from presidium.engine import Game, Snapshot, combine
 from presidium.errors import PresidiumError
-from presidium.model import Scenario, per_scenario
+from presidium.model import Scenario, TextPart, paused_gc, per_scenario
+from presidium.records import record
 from presidium.seating import Seating, role_of
 
 VALUE_SET_CAP = 4096  # beyond this many value combinations at one state, assume any text can show
@@ -98,7 +101,7 @@ class _ForcedDice:
         return index, 1 + sum(weights[:index])
 
 
-@dataclass(frozen=True)
+@record
 class Relevance:
     """Which variables decide reachability, and which only decide text."""
 
@@ -108,8 +111,16 @@ class Relevance:
 
 def relevance(scenario: Scenario) -> Relevance:
     reads: set[str] = set()
+    # One pass over the phases gathers what is read, and every effect and text part, which
+    # are worked on below (the order does not matter: what comes out are sets).
+    effects: list[CompiledEffect] = []
+    parts: list[TextPart] = []
     for phase in scenario.phases.values():
-        reads.update(n for b in phase.next if b.when for n in b.when.names)
+        effects += phase.effects
+        parts += phase.text
+        for b in phase.next:
+            if b.when:
+                reads.update(b.when.names)
         for rule in phase.script:
             for compiled in (rule.when, rule.percent):
                 if compiled is not None:
@@ -122,7 +133,11 @@ def relevance(scenario: Scenario) -> Relevance:
                 for drawn in choice.chance.outcomes:
                     reads.update(drawn.percent.names if drawn.percent is not None else ())
             for outcome in choice.outcomes():
-                reads.update(n for b in outcome.next if b.when for n in b.when.names)
+                effects += outcome.effects
+                parts += outcome.text
+                for b in outcome.next:
+                    if b.when:
+                        reads.update(b.when.names)
     for vote in scenario.votes.values():
         stances = {f"{voter}.stance" for voter in vote.voters}
         for vote_rule in vote.rules:
@@ -136,14 +151,6 @@ def relevance(scenario: Scenario) -> Relevance:
         reads.update(vote.passes.names)
     reads.add("player")  # fixed for the side explored: part of every state, never a text's
     reads &= set(scenario.variables)
-    effects = [e for p in scenario.phases.values() for e in p.effects]
-    effects += [
-        e
-        for p in scenario.phases.values()
-        for c in p.choices
-        for o in c.outcomes()
-        for e in o.effects
-    ]
     changed = True
     while changed:  # whatever feeds a control variable is a control variable
         changed = False
@@ -151,10 +158,6 @@ def relevance(scenario: Scenario) -> Relevance:
             if effect.target in reads and not effect.value.names <= reads:
                 reads |= effect.value.names & set(scenario.variables)
                 changed = True
-    parts = [t for p in scenario.phases.values() for t in p.text]
-    parts += [
-        t for p in scenario.phases.values() for c in p.choices for o in c.outcomes() for t in o.text
-    ]
     parts += [t for e in scenario.endings.values() for t in e.text]
     text_reads = {n for t in parts if t.when is not None for n in t.when.names}
     return Relevance(tuple(sorted(reads)), tuple(sorted(text_reads - reads)))
@@ -163,7 +166,7 @@ def relevance(scenario: Scenario) -> Relevance:
 _relevance = per_scenario(relevance)
 
 
-@dataclass
+@dataclass(slots=True)
 class Edge:
     """One way a step can go: from a state, by the player's choice (``action``; None for the
     start), through the dice's outcomes (``rolls``, each an index among a roll's outcomes),
@@ -212,7 +215,41 @@ def explore(
 
     ``stop`` is asked every few hundred new states whether to give up (the caller's clock
     and memory bounds, kept out of here); it returns the reason, or None to go on.
+
+    When presidium is the program that runs (``launch.owns_process``), the collector is
+    paused meanwhile and what the exploration built is then left out of its scans, as a
+    scenario just loaded is (``files``): edges, their traces and the snapshots kept hold no
+    cycles and are freed by their counts, so each of the collector's passes would only scan
+    them again, more of them each time (an eighth of the time exploring a large story).
     """
+    with _unscanned():
+        return _explore(scenario, side, max_states, stop)
+
+
+@contextlib.contextmanager
+def _unscanned() -> Iterator[None]:
+    """Pause the collector and then freeze what was built, in a process of our own; inside
+    another program (a test run, an application) leave the collector as it is. Freezing
+    only after a pause, and before the collector runs again: one pass over all that was
+    built would cost as much as the passes saved."""
+    from presidium import launch
+
+    if not launch.owns_process:
+        yield
+        return
+    with paused_gc():
+        try:
+            yield
+        finally:
+            gc.freeze()
+
+
+def _explore(
+    scenario: Scenario,
+    side: str,
+    max_states: int,
+    stop: Callable[[], str | None] | None,
+) -> Exploration:
     rel = _relevance(scenario)  # the same for every side: worked out once
     keys = rel.control
     dice = _ForcedDice(lambda: (game.machine.state, tuple(game.values[k] for k in keys)))
@@ -224,6 +261,9 @@ def explore(
     Item = tuple[Snapshot, StateKey | None, str | None, tuple[int, ...], tuple[float, ...]]
     stack: list[Item] = [(game.snapshot(), None, None, (), ())]
     replays = 0
+    machine = game.machine
+    choices_add, texts_add, phases_add = result.choices.add, result.texts.add, result.phases.add
+    edges_append = result.edges.append
     while stack:
         snap, source, action, rolls, odds = stack.pop()
         replays += 1
@@ -233,12 +273,14 @@ def explore(
                 raise StateBudgetExceeded(
                     f"{reason} while exploring as {side} ({result.states:,} states so far)"
                 )
+        # Every snapshot is taken with the path forgotten (below, and the first before any
+        # step): only this step's choices and votes are read, and the path that led here
+        # stays out of the snapshots, whose number grows with the depth of the search.
         game.restore(snap)
-        # Only this step's choices and votes are read, below: the path that led here stays
-        # out of the snapshots, whose number grows with the depth of the search.
-        game.forget_path()
-        dice.queue, dice.made = list(rolls), {}
-        game.trace = trace = cast(Trace, [])
+        if rolls or dice.queue or dice.made:  # else the dice are as a step leaves them
+            dice.queue, dice.made = list(rolls), {}
+        trace: Trace = []
+        game.trace = trace
         probability = math.prod(odds) if odds else 1.0
 
         try:
@@ -270,27 +312,24 @@ def explore(
             )
             continue
         for entry in game.trail:
-            result.choices.add((entry.phase, entry.choice))
+            choices_add((entry.phase, entry.choice))
         for kind, item, available, _ in trace:
             if kind == "text":
                 # The engine showed it in a game that can be played: reachable, whatever
                 # the text variables' other values (``_propagate_text`` need not try it).
                 if available:
-                    result.texts.add(item.span)
+                    texts_add(item.span)
+            elif kind == "phase":
+                phases_add(item.id)
             elif kind == "offered":
                 result.offered.update((item.id, c) for c in available)
-            elif kind == "phase":
-                result.phases.add(item.id)
-        if game.over:
-            assert game.ending is not None
+        if game.ending is not None:
             result.endings[game.ending] += 1
-            result.edges.append(
-                Edge(source, None, game.ending, None, trace, action, probability, rolls)
-            )
+            edges_append(Edge(source, None, game.ending, None, trace, action, probability, rolls))
             continue
         values = game.values
-        key: StateKey = (game.machine.state, tuple([values[k] for k in keys]))
-        result.edges.append(Edge(source, key, None, None, trace, action, probability, rolls))
+        key: StateKey = (machine.state, tuple([values[k] for k in keys]))
+        edges_append(Edge(source, key, None, None, trace, action, probability, rolls))
         if key in seen:
             continue
         seen.add(key)
@@ -300,10 +339,13 @@ def explore(
                 f"more than {max_states:,} states to explore as {side}; "
                 "raise --max-states, or simplify the variables that decide what is reachable"
             )
+        game.forget_path()  # read above; the next steps from here start without it
         here = game.snapshot()
-        assert game.pending is not None
-        available = [o.id for o in game.options() if o.available]
-        result.offered.update((game.pending.phase, c) for c in available)
+        pending = game.pending
+        assert pending is not None
+        # The options the decision was put with, worked out as the step ended: as they are now.
+        available = [o.id for o in pending.options if o.available]
+        result.offered.update((pending.phase, c) for c in available)
         stack.extend((here, key, choice, (), ()) for choice in reversed(available))
     game.trace = None
     _share_loops(result)
@@ -359,35 +401,42 @@ def _propagate_text(
         if len(tvars) == 1 and scenario.variables[tvars[0]].type.kind == INT
         else _Tuples(scenario, tvars)
     )
-    outgoing: dict[StateKey | None, list[Edge]] = defaultdict(list)
-    indegree: Counter[StateKey | None] = Counter()
+    # Plain dicts, not a defaultdict and Counters: a Counter's missing key costs a call of
+    # Python code, once for each of a large story's states.
+    outgoing: dict[StateKey | None, list[Edge]] = {}
+    indegree: dict[StateKey | None, int] = {}
     for edge in result.edges:
-        outgoing[edge.source].append(edge)
+        out = outgoing.get(edge.source)
+        if out is None:
+            outgoing[edge.source] = [edge]
+        else:
+            out.append(edge)
         if edge.target is not None:
-            indegree[edge.target] += 1
+            indegree[edge.target] = indegree.get(edge.target, 0) + 1
     values: dict[StateKey | None, Any] = {None: domain.start()}
     widened: set[StateKey | None] = set()
-    visits: Counter[StateKey | None] = Counter()
+    visits: dict[StateKey | None, int] = {}
     shown = result.texts
+    replay, union, too_big = domain.replay, domain.union, domain.too_big
 
     def send(state: StateKey | None) -> list[StateKey]:
         """Replay every edge out of ``state``; return the targets whose values changed."""
         changed = []
-        wide = state in widened
+        wide = bool(widened) and state in widened  # (hashing a state's key is not free)
         for edge in outgoing.get(state, ()):
-            arriving = domain.replay(edge.trace, values.get(state), shown, wide)
+            arriving = replay(edge.trace, values.get(state), shown, wide)
             target = edge.target
-            if target is None or target in widened:
+            if target is None or (widened and target in widened):
                 continue
             if wide:
                 widened.add(target)
                 changed.append(target)
                 continue
-            merged, grew = domain.union(values.get(target), arriving)
+            merged, grew = union(values.get(target), arriving)
             if grew:
                 values[target] = merged
-                visits[target] += 1
-                if domain.too_big(merged) or visits[target] > MAX_REVISITS:
+                visits[target] = count = visits.get(target, 0) + 1
+                if too_big(merged) or count > MAX_REVISITS:
                     widened.add(target)
                 changed.append(target)
         return changed
@@ -412,10 +461,11 @@ def _propagate_text(
         done.add(state)
         send(state)
         for edge in outgoing.get(state, ()):
-            if edge.target is not None:
-                indegree[edge.target] -= 1
-                if indegree[edge.target] == 0:
-                    ready.append(edge.target)
+            target = edge.target
+            if target is not None:
+                left = indegree[target] = indegree[target] - 1
+                if left == 0:
+                    ready.append(target)
     pending = deque(state for state in values if state not in done)
     while pending:  # what is left lies on or after a cycle
         go_on()
@@ -527,7 +577,11 @@ class _Intervals(_Domain):
     def union(self, old: Any, new: Any) -> tuple[Any, bool]:
         if old is None or old == new:  # the first values to arrive, or the same again
             return new, old is None and bool(new)
-        merged = _merge(list(old) + list(new))
+        if len(old) == 1 and len(new) == 1:  # the usual case, as _merge would join them
+            (a, b), (c, d) = sorted((old[0], new[0]))
+            merged: Spans = ((a, max(b, d)),) if c <= b + 1 else ((a, b), (c, d))
+        else:
+            merged = _merge(list(old) + list(new))
         return merged, merged != old
 
     def points(self, spans: Spans, cuts: frozenset[int] | None) -> list[int] | None:
@@ -540,6 +594,7 @@ class _Intervals(_Domain):
 
     def replay(self, trace: Trace, value: Any, shown: set[SourceSpan], wide: bool) -> Any:
         spans: Spans = value or ()
+        name = self.name
         for kind, item, concrete, snapshot in trace:
             if kind == "text":
                 if item.span in shown or _decided(item, concrete, self.names, shown, wide):
@@ -548,11 +603,11 @@ class _Intervals(_Domain):
                     continue
                 candidates = self.points(spans, item.when.cuts)
                 if candidates is None or any(
-                    item.when.evaluate({**snapshot, self.name: v}) for v in candidates
+                    item.when.evaluate({**snapshot, name: v}) for v in candidates
                 ):
                     shown.add(item.span)
-            elif kind == "effect" and item.target == self.name and spans:
-                if not item.value.names & self.names:
+            elif kind == "effect" and item.target == name and spans:
+                if name not in item.value.names:
                     spans = self.apply(spans, item.op, concrete)
                     continue
                 values = self.points(spans, None)
@@ -573,7 +628,9 @@ class _Intervals(_Domain):
         step = operand if op == "+=" else -operand
         lo, hi = self.lo, self.hi
         if lo <= spans[0][0] + step and spans[-1][1] + step <= hi:  # no bound reached: moved
-            return tuple((a + step, b + step) for a, b in spans)
+            if len(spans) == 1:  # the usual case: one range of values
+                return ((spans[0][0] + step, spans[0][1] + step),)
+            return tuple([(a + step, b + step) for a, b in spans])
         return _merge([(min(max(a + step, lo), hi), min(max(b + step, lo), hi)) for a, b in spans])
 
 
@@ -595,25 +652,37 @@ def _merge(spans: list[tuple[int, int]]) -> Spans:
 
 def _find_no_way_out(scenario: Scenario, result: Exploration) -> None:
     """States from which no ending can be reached: loops the player cannot leave."""
-    reverse: dict[StateKey, set[StateKey]] = defaultdict(set)
+    reverse: dict[StateKey, set[StateKey]] = {}
     good: set[StateKey] = set()
     states: set[StateKey] = set()
     for edge in result.edges:
         # A state whose every branch came round to a roll it had made (see _RollAgain) is
         # only ever a target: it is stuck too, unless some edge from it leads on.
-        states.update(key for key in (edge.source, edge.target) if key is not None)
-        if (edge.ending is not None or edge.error is not None) and edge.source is not None:
-            good.add(edge.source)  # it ends, or it fails in a way reported on its own
-        if edge.target is not None and edge.source is not None:
-            reverse[edge.target].add(edge.source)
+        source, target = edge.source, edge.target
+        if source is None:
+            if target is not None:
+                states.add(target)
+            continue
+        states.add(source)
+        if edge.ending is not None or edge.error is not None:
+            good.add(source)  # it ends, or it fails in a way reported on its own
+        if target is None:
+            continue
+        states.add(target)
+        before = reverse.get(target)
+        if before is None:
+            reverse[target] = {source}
+        else:
+            before.add(source)
     queue = deque(good)
     while queue:
-        state = queue.popleft()
-        for previous in reverse[state]:
+        for previous in reverse.get(queue.popleft(), ()):
             if previous not in good:
                 good.add(previous)
                 queue.append(previous)
     stuck = states - good
+    if not stuck:
+        return
     dead = {span for span, _ in result.dead_ends}
     linked: dict[str, set[str]] = defaultdict(set)  # stuck phases one step apart
     for edge in result.edges:

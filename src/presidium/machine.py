@@ -38,10 +38,9 @@ class PhaseModel:
 def trigger_name(phase: str, choice: str | None = None, result: str | None = None) -> str:
     """``phase__choice`` (``__success``/``__failure`` for chances, ``__0``, ``__1``... for a
     chance of more outcomes); ``phase__next`` when automatic."""
-    parts = [phase, choice or "next"]
     if result:
-        parts.append(result)
-    return "__".join(parts)
+        return f"{phase}__{choice or 'next'}__{result}"
+    return f"{phase}__{choice or 'next'}"
 
 
 def transitions_of(scenario: Scenario) -> list[tuple[str, str, str, Branch]]:
@@ -172,8 +171,19 @@ class _Shared:
         self.deciding: frozenset[str] | None = None
         self.phases = scenario.phases
         self.built: set[str] = set()
-        for _, source, dest, _ in transitions_of(scenario):
-            self.sources.setdefault(dest, set()).add(source)
+        # Where each branch leads, read off the model (the edges' trigger names are made only
+        # for the phases a game reaches, in ``ready``): the same pairs as ``transitions_of``.
+        sources = self.sources
+        for phase in scenario.phases.values():
+            outcomes = [o for c in phase.choices for o in c.outcomes()]
+            for branch in (
+                phase.next if not phase.choices else (b for o in outcomes for b in o.next)
+            ):
+                found = sources.get(branch.target)
+                if found is None:
+                    sources[branch.target] = {phase.id}
+                else:
+                    found.add(phase.id)
 
     def ready(self, state: str) -> None:
         """Put the transitions out of ``state`` (the machine's name for a phase) into the
@@ -184,23 +194,24 @@ class _Shared:
         self.built.add(state)
         phase = self.phases.get(self.state_id[state])
         machine, events, names = self.machine, self.machine.events, self.trigger_name
+        state_name = self.state_name
         # What ``Machine.add_transition`` does for a trigger and one source and destination
         # given by name, on a machine with no models (nothing to attach the trigger to): the
-        # library's event and transition, made by its own factories, without re-reading the
+        # library's event and transition, of the classes the machine names (what its
+        # ``_create_event`` and ``_create_transition`` make), without re-reading the
         # arguments' every other form for each of a large story's branches.
+        make_event = machine.event_cls
+        make_transition: Callable[..., Transition] = machine.transition_cls
         for trigger, _, dest, branch in _edges_from(phase) if phase else ():
             internal = names.get(trigger)
             if internal is None:
                 internal = names[trigger] = f"t{len(names)}"
             event = events.get(internal)
             if event is None:
-                event = events[internal] = machine._create_event(internal, machine)
+                event = events[internal] = make_event(internal, machine)
+            when = branch.when
             event.add_transition(
-                machine._create_transition(
-                    state,
-                    self.state_name[dest],
-                    [] if branch.when is None else [branch.when.evaluate],
-                )
+                make_transition(state, state_name[dest], None if when is None else [when.evaluate])
             )
 
 

@@ -300,6 +300,8 @@ def dates_going_back(scenario: Scenario, run: Exploration) -> list[Diagnostic]:
     The last date seen is carried along the explored edges (phases without a date pass it
     on), so only paths a game can really take are judged.
     """
+    if all(phase.date is None for phase in scenario.phases.values()):
+        return []  # nothing dated: no path to follow
     outgoing: dict[object, list[Edge]] = defaultdict(list)
     for edge in run.edges:
         outgoing[edge.source].append(edge)
