@@ -246,6 +246,65 @@ def test_presidium_as_the_program_stops_the_collector_rescanning_a_loaded_scenar
     assert gc.get_freeze_count() == before
 
 
+WATCH_THE_COLLECTOR = """
+import gc, sys
+from presidium import cache, launch
+from presidium.tools import check
+
+kept = []  # what must never be scanned again once made: the scenario read, the explorations
+scanned = []  # for each pass of the collector, whether it would have scanned any of them
+
+def watch(phase, info):
+    if phase == "start" and kept:
+        ids = {id(o) for generation in range(3) for o in gc.get_objects(generation)}
+        scanned.append(any(id(o) in ids for o in kept))
+
+read, explore = cache._read, check.explore
+
+def reading(handle):
+    value = read(handle)
+    kept.append(value[0])
+    return value
+
+def exploring(*args):
+    value = explore(*args)
+    kept.append(value)
+    return value
+
+cache._read, check.explore = reading, exploring
+gc.callbacks.append(watch)
+sys.argv = ["presidium", "check", sys.argv[1]]
+code = launch.main()
+gc.callbacks.remove(watch)
+print(code, len(kept), len(scanned), any(scanned))
+"""
+
+
+def test_presidium_as_the_program_never_rescans_a_cached_scenario_or_what_check_explored(
+    cache_dir: Path,
+) -> None:
+    """From the cache, ``check`` reads the scenario and explores it with the collector paused,
+    and settles each (``gc.freeze``) before it runs again: no pass of the collector scans them
+    (on syn-8000 such passes were a third of the check, and grew faster than the story)."""
+    import subprocess
+    import sys
+
+    compile_file(SCENARIO_1957)  # the entry exists
+    child = subprocess.run(
+        [sys.executable, "-c", WATCH_THE_COLLECTOR, str(SCENARIO_1957)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PRESIDIUM_CACHE_DIR": str(cache_dir)},
+        check=False,
+    )
+    code, kept, passes, rescanned = child.stdout.split()[-4:]
+    assert code in ("0", "1"), child.stderr
+    assert int(kept) == 1 + 2  # the scenario, and the exploration of each side
+    assert int(passes) > 0  # the collector did run afterwards, and
+    assert rescanned == "False"  # never over what was kept
+
+
 def test_a_large_scenario_is_written_in_parts_and_reads_back_whole(
     cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

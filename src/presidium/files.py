@@ -102,9 +102,9 @@ def compile_file(
     if entry is not None and is_regular_file(entry):  # no entry yet: compile, reading once
         lines = _CachedLines(name, Path(path), data)
         del data  # not held while the entry loads
-        cached = cache.load_entry(entry)
+        with m.paused_gc(keep=True):  # settled before the collector could scan it all
+            cached = cache.load_entry(entry)
         if cached is not None:  # load_entry has checked its shape (cache.well_formed)
-            _settle()
             return Compilation(cached[0], list(cached[1]), lines)
         data = read_bounded(path, MAX_BYTES)  # what is compiled is what is stored
     from presidium import extend
@@ -137,25 +137,8 @@ def compile_file(
     if use_cache and scenario is not None and not extended:
         with paused_gc():
             cache.store(data, name, (scenario, diagnostics))
-    _settle()
+    m.settle()
     return result
-
-
-def _settle() -> None:
-    """Tell the garbage collector to stop scanning what exists now, a scenario just loaded
-    among it, when presidium is the program that runs.
-
-    A scenario is hundreds of thousands of objects, none in a cycle, that live until the
-    process ends; each of the collector's full passes would scan them all again (a fifth to a
-    third of a ``check`` from the cache went there). Inside another program (a test run, an
-    application that imports presidium) the collector is left as it is.
-    """
-    from presidium import launch
-
-    if launch.owns_process:
-        import gc
-
-        gc.freeze()
 
 
 def load_scenario(
