@@ -21,12 +21,10 @@ which endings each side can reach.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import math
 import random
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -216,32 +214,14 @@ def explore(
     ``stop`` is asked every few hundred new states whether to give up (the caller's clock
     and memory bounds, kept out of here); it returns the reason, or None to go on.
 
-    When presidium is the program that runs (``launch.owns_process``), the collector is
-    paused meanwhile and what the exploration built is then left out of its scans, as a
-    scenario just loaded is (``files``): edges, their traces and the snapshots kept hold no
-    cycles and are freed by their counts, so each of the collector's passes would only scan
-    them again, more of them each time (an eighth of the time exploring a large story).
+    The collector is paused meanwhile, and when presidium is the program that runs what the
+    exploration built is then left out of its scans (``model.settle``), as a scenario just
+    loaded is: edges, their traces and the snapshots kept hold no cycles and are freed by
+    their counts, so each of the collector's passes would only scan them again, more of
+    them each time (an eighth of the time exploring a large story).
     """
-    with _unscanned():
+    with paused_gc(keep=True):
         return _explore(scenario, side, max_states, stop)
-
-
-@contextlib.contextmanager
-def _unscanned() -> Iterator[None]:
-    """Pause the collector and then freeze what was built, in a process of our own; inside
-    another program (a test run, an application) leave the collector as it is. Freezing
-    only after a pause, and before the collector runs again: one pass over all that was
-    built would cost as much as the passes saved."""
-    from presidium import launch
-
-    if not launch.owns_process:
-        yield
-        return
-    with paused_gc():
-        try:
-            yield
-        finally:
-            gc.freeze()
 
 
 def _explore(

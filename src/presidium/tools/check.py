@@ -24,7 +24,7 @@ from presidium.engine import Game
 from presidium.errors import PresidiumError
 from presidium.events import PhaseStarted
 from presidium.explore import Edge, Exploration, StateBudgetExceeded, class_game, explore
-from presidium.model import Expectation, Scenario, TextPart, paused_gc
+from presidium.model import Expectation, Scenario, TextPart
 from presidium.printable import clean
 from presidium.seating import CastingError, cast, role_of
 from presidium.tools.common import compile_path, existing_files, plural, print_diagnostics
@@ -98,14 +98,12 @@ def check(
         scenario = result.scenario
         stop = limits.stopper()
         try:
-            with paused_gc(keep=True):  # what exploring builds is acyclic and kept
-                explorations = {
-                    side: explore(scenario, side, limits.max_states, stop)
-                    for side in scenario.sides
-                }
-                plays = {
-                    side: best_play(scenario, run, stop=stop) for side, run in explorations.items()
-                }
+            explorations = {
+                side: explore(scenario, side, limits.max_states, stop) for side in scenario.sides
+            }
+            plays = {
+                side: best_play(scenario, run, stop=stop) for side, run in explorations.items()
+            }
         except StateBudgetExceeded as exc:
             out.write(f"{path}: error: {exc}\n")
             failed = True
