@@ -418,3 +418,21 @@ def test_a_wrong_value_at_any_depth_of_an_entry_is_refused() -> None:
     ):
         assert not cache.well_formed(forged)
     assert cache.well_formed(with_outcome())  # the same, rebuilt unchanged, is still fine
+
+
+def test_the_cache_checks_read_each_model_annotation_as_typing_does() -> None:
+    """The tests of a cache entry are made from each class's annotations, evaluated once per
+    distinct text: for every class an entry may hold, the same as ``typing.get_type_hints``."""
+    import typing
+
+    from presidium import conditions, diagnostics, model
+
+    classes = [
+        value
+        for module in (model, conditions, diagnostics)
+        for value in vars(module).values()
+        if isinstance(value, type) and dataclasses.is_dataclass(value)
+    ]
+    assert len(classes) > 20
+    for cls in classes:
+        assert cache._hints(cls) == typing.get_type_hints(cls), cls.__name__

@@ -227,10 +227,9 @@ _building: set[type] = set()
 
 
 def _compile_check(cls: type) -> Check:
-    import typing
 
     names: dict[str, Any] = {"cls_": cls}
-    hints = typing.get_type_hints(cls)
+    hints = _hints(cls)
     tests = [
         _test(f"o.{f.name}", hints[f.name], names, _ROLES.get((cls.__name__, f.name), "plain"))
         for f in dataclasses.fields(cls)
@@ -240,6 +239,26 @@ def _compile_check(cls: type) -> Check:
     exec(compile(source, f"<cache check of {cls.__name__}>", "exec"), names)
     check: Check = names["check"]
     return check
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    """``typing.get_type_hints(cls)`` for a model class, whose annotations are strings in its
+    own module (``from __future__ import annotations``): each distinct string is evaluated
+    once for all the classes (``get_type_hints`` compiles every one anew, which was most of
+    the time it took to make the tests at each start)."""
+    hints = {}
+    for klass in reversed(cls.__mro__):  # each annotation in the module that declares it
+        for name, hint in vars(klass).get("__annotations__", {}).items():
+            hints[name] = _evaluated(hint, klass.__module__) if isinstance(hint, str) else hint
+    return hints
+
+
+@cache
+def _evaluated(annotation: str, module: str) -> Any:
+    """One annotation of presidium's own source (never a scenario's text), evaluated."""
+    import sys
+
+    return eval(annotation, vars(sys.modules[module]))
 
 
 def _test(value: str, hint: Any, names: dict[str, Any], role: str) -> str:
