@@ -240,7 +240,7 @@ def test_a_phone_holding_a_role_the_script_plays_is_told_so() -> None:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
-def test_codes_and_the_teacher_link_wait_for_the_projector_to_be_turned_away(
+def test_codes_the_teacher_link_and_private_wait_for_the_projector_to_be_turned_away(
     tmp_path: Path,
 ) -> None:
     """At ``class serve``'s keyboard (the projector's screen) 'codes' and 'teacher-link'
@@ -290,6 +290,28 @@ def test_codes_and_the_teacher_link_wait_for_the_projector_to_be_turned_away(
             os.write(leader, b"\r")
             read_until(b"(The projector can be turned back.)", mark)
             assert secret.search(seen[mark:])
+        # 'private' asked in the loop that serves the phones, which stalled until Enter: now
+        # in the console's thread too, once something private has come
+        mark = len(seen)
+        os.write(leader, b"private\r")
+        read_until(b"Nothing private has reached you", mark)
+        sheets = next(tmp_path.rglob("sheets.html")).read_text(encoding="utf-8")
+        url = f"http://127.0.0.1:{port}"
+        answer = httpx.post(
+            f"{url}/api/join", json={"code": code.search(sheets.encode())[0].decode()}, timeout=5
+        )
+        phone = {"X-Presidium-Seat": answer.json()["token"]}
+        note = {"nonce": "note-for-private", "do": "note", "text": "zqxj-a-note"}
+        assert httpx.post(f"{url}/api/act", headers=phone, json=note, timeout=5).status_code == 200
+        mark = len(seen)
+        os.write(leader, b"private\r")
+        read_until(b"turn the projector away, then press Enter.", mark)
+        time.sleep(0.5)
+        assert b"zqxj" not in seen[mark:]
+        assert httpx.get(f"{url}/api/state", headers=phone, timeout=5).status_code == 200
+        os.write(leader, b"\r")
+        read_until(b"(The projector can be turned back.)", mark)
+        assert b"zqxj-a-note" in seen[mark:]
         os.write(leader, b"quit\r")
         assert process.wait(timeout=30) == 0
     finally:

@@ -433,6 +433,7 @@ class Teacher:
         )  # words 'help' leaves out ('serve': keyboard-only)
         self.room_before = ""  # room.txt of the lessons before a resume
         self.private_seen = 0  # the events 'private' has shown the teacher
+        self.projector_away = False  # the teacher has turned it away already (class serve)
         screen.paper = record.paper = self.paper_line
         screen.most = record.most = lambda request: words.hands_at_most(self.view(), request)
 
@@ -723,25 +724,32 @@ class Teacher:
             rows.append((T(name, "presidium.choice"), T(what)))
         self.screen.out(self.screen.hanging(rows))
 
+    def private_waiting(self) -> list[ev.Event]:
+        """What reached the teacher alone since 'private' was last used."""
+        events = self.session.events
+        start = min(self.private_seen, len(events))
+        return [e for e in events[start:] if e.to and ev.TEACHER in e.to]
+
     def private(self) -> None:
         """What reached the teacher alone since 'private' was last used: notes, advice, moves
         and their private outcomes. The screen is the projector, so it asks for the
-        projector to be turned away first; none of it goes to room.txt."""
-        events = self.session.events
-        start = min(self.private_seen, len(events))
-        mine = [e for e in events[start:] if e.to and ev.TEACHER in e.to]
-        self.private_seen = len(events)
+        projector to be turned away first (unless ``projector_away``: ``class serve`` asks
+        in its console's thread, never in the loop that serves the phones); none of it goes
+        to room.txt."""
+        mine = self.private_waiting()
+        self.private_seen = len(self.session.events)
         if not mine:
             self.screen.out(T("Nothing private has reached you since you last looked."))
             return
-        self.screen.out(
-            T(
-                "The projector shows what follows: turn the projector away, then press Enter.",
-                "presidium.bad",
+        if not self.projector_away:
+            self.screen.out(
+                T(
+                    "The projector shows what follows: turn the projector away, then press Enter.",
+                    "presidium.bad",
+                )
             )
-        )
-        if self.reader.interactive and self.reader_hidden("") is None:
-            return
+            if self.reader.interactive and self.reader_hidden("") is None:
+                return
         self.screen.heading("For the teacher only")
         rows = [(Text("-"), T(_private_line(self.scenario, e))) for e in mine]
         self.screen.out(self.screen.hanging(rows))

@@ -203,13 +203,14 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
                 typing["at_prompt"] = False
                 if line is None:  # no keyboard (piped or closed): the server goes on
                     return
-                # the join codes and the teacher's key, as 'private' does: the projector is
+                # the join codes, the teacher's key and what is private: the projector is
                 # turned away first (waited for here, not in the loop, which serves the phones)
-                away = _first_word(line) in SECRET_ANSWERS and teacher.reader.interactive
+                away = _turn_away_first(teacher, line)
                 if away:
                     screen.out(T(TURN_AWAY, "presidium.bad"))
                     if teacher.reader_hidden("") is None:
                         return
+                    teacher.projector_away = True
                 future = asyncio.run_coroutine_threadsafe(_call(handle, line), loop)
                 try:
                     if not future.result():
@@ -219,7 +220,9 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
                     with contextlib.suppress(Exception):
                         loop.call_soon_threadsafe(teacher.error, clean(str(exc)))
                 if away:
-                    screen.out(T(TURNED_BACK, "presidium.label"))
+                    teacher.projector_away = False
+                    if _first_word(line) in SECRET_ANSWERS:  # 'private' says it itself
+                        screen.out(T(TURNED_BACK, "presidium.label"))
 
         threading.Thread(target=console_thread, name="console", daemon=True).start()
         await run_server(server, hub, [sock])
@@ -243,6 +246,15 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
         raise
     _finish(teacher, classroom, keep_web, interrupted=False)
     return code
+
+
+def _turn_away_first(teacher: Any, line: str) -> bool:
+    """Whether the console line shows what the projector must not: the join codes, the
+    teacher's key, or (``private``) what reached the teacher alone, when something has."""
+    if not teacher.reader.interactive:
+        return False
+    word = _first_word(line)
+    return word in SECRET_ANSWERS or (word == "private" and bool(teacher.private_waiting()))
 
 
 def _first_word(line: str) -> str:
