@@ -372,3 +372,27 @@ def paper_tally(game: Game, request: Any, rng: random.Random) -> act.Action:
     f = rng.randint(0, total)
     a = rng.randint(0, total - f)
     return act.Tally(request.request, f, a, total - f - a)
+
+
+class Terminal:
+    """What a program has written to a pseudo-terminal's ``leader``, read as it comes."""
+
+    def __init__(self, leader: int) -> None:
+        self.leader = leader
+        self.seen = b""
+
+    def read_until(self, wanted: bytes, start: int = 0) -> None:
+        """Read the terminal until ``wanted`` appears after ``start`` (60 s at most)."""
+        import os
+        import select
+        import time
+
+        deadline = time.monotonic() + 60
+        while wanted not in self.seen[start:]:
+            assert time.monotonic() < deadline, self.seen.decode("utf-8", "replace")[-2000:]
+            ready, _, _ = select.select([self.leader], [], [], 1)
+            if ready:
+                try:
+                    self.seen += os.read(self.leader, 65536)
+                except OSError:
+                    break

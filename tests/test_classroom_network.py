@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 
+from classroom_helpers import Terminal
 from conftest import ROOT
 from presidium import actions, catalog, seating
 from presidium import events as ev
@@ -258,41 +259,32 @@ def test_codes_the_teacher_link_and_private_wait_for_the_projector_to_be_turned_
     command += ["--students", "5", "--port", str(port)]
     process = subprocess.Popen(command, stdin=follower, stdout=follower, stderr=follower, env=env)
     os.close(follower)
-    seen = b""
-
-    def read_until(wanted: bytes, start: int) -> None:
-        nonlocal seen
-        deadline = time.monotonic() + 60
-        while wanted not in seen[start:]:
-            assert time.monotonic() < deadline, seen.decode("utf-8", "replace")[-2000:]
-            ready, _, _ = select.select([leader], [], [], 1)
-            if ready:
-                try:
-                    seen += os.read(leader, 65536)
-                except OSError:
-                    break
+    terminal = Terminal(leader)
+    read_until = terminal.read_until
 
     code = re.compile(rb"[A-Z]{4}-[0-9A-Z]{5}")
     try:
         read_until(b"teacher> ", 0)
         for word, secret in (("codes", code), ("teacher-link", re.compile(rb"#key="))):
-            mark = len(seen)
+            mark = len(terminal.seen)
             os.write(leader, word.encode() + b"\r")
             read_until(b"turn the projector away, then press Enter.", mark)
             time.sleep(0.5)  # what the console would show by now if it did not wait
             with contextlib.suppress(BlockingIOError):
                 ready, _, _ = select.select([leader], [], [], 0.5)
                 if ready:
-                    seen += os.read(leader, 65536)
-            assert not secret.search(seen[mark:]), seen[mark:].decode("utf-8", "replace")
+                    terminal.seen += os.read(leader, 65536)
+            assert not secret.search(terminal.seen[mark:]), terminal.seen[mark:].decode(
+                "utf-8", "replace"
+            )
             state = httpx.get(f"http://127.0.0.1:{port}/api/state", timeout=5)
             assert state.status_code == 200  # the phones are served while the console waits
             os.write(leader, b"\r")
             read_until(b"(The projector can be turned back.)", mark)
-            assert secret.search(seen[mark:])
+            assert secret.search(terminal.seen[mark:])
         # 'private' asked in the loop that serves the phones, which stalled until Enter: now
         # in the console's thread too, once something private has come
-        mark = len(seen)
+        mark = len(terminal.seen)
         os.write(leader, b"private\r")
         read_until(b"Nothing private has reached you", mark)
         sheets = next(tmp_path.rglob("sheets.html")).read_text(encoding="utf-8")
@@ -303,15 +295,15 @@ def test_codes_the_teacher_link_and_private_wait_for_the_projector_to_be_turned_
         phone = {"X-Presidium-Seat": answer.json()["token"]}
         note = {"nonce": "note-for-private", "do": "note", "text": "zqxj-a-note"}
         assert httpx.post(f"{url}/api/act", headers=phone, json=note, timeout=5).status_code == 200
-        mark = len(seen)
+        mark = len(terminal.seen)
         os.write(leader, b"private\r")
         read_until(b"turn the projector away, then press Enter.", mark)
         time.sleep(0.5)
-        assert b"zqxj" not in seen[mark:]
+        assert b"zqxj" not in terminal.seen[mark:]
         assert httpx.get(f"{url}/api/state", headers=phone, timeout=5).status_code == 200
         os.write(leader, b"\r")
         read_until(b"(The projector can be turned back.)", mark)
-        assert b"zqxj-a-note" in seen[mark:]
+        assert b"zqxj-a-note" in terminal.seen[mark:]
         os.write(leader, b"quit\r")
         assert process.wait(timeout=30) == 0
     finally:

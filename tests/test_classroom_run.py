@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import select
 import signal
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from classroom_helpers import Terminal
 from conftest import ROOT, run_cli, showdown_ballot
 from presidium import actions as act
 from presidium import catalog, saves
@@ -757,41 +757,29 @@ def test_secret_input_at_a_terminal_is_not_echoed(tmp_path: Path) -> None:
         env=env,
     )
     os.close(follower)
-    seen = b""
-
-    def read_until(wanted: bytes, start: int = 0) -> None:
-        """Read the terminal until ``wanted`` appears after ``start``."""
-        nonlocal seen
-        deadline = time.monotonic() + 60
-        while wanted not in seen[start:]:
-            assert time.monotonic() < deadline, seen.decode("utf-8", "replace")[-2000:]
-            ready, _, _ = select.select([leader], [], [], 1)
-            if ready:
-                try:
-                    seen += os.read(leader, 65536)
-                except OSError:
-                    break
+    terminal = Terminal(leader)
+    read_until = terminal.read_until
 
     mark = 0
     for line in script:
         secret = line in (hidden, "against")
         read_until(b"Ballot: " if secret else b"teacher> ", mark)
-        mark = len(seen)
+        mark = len(terminal.seen)
         os.write(leader, line.encode() + b"\r")
         if secret:  # the next prompt, or the ballot taken: and nothing typed shown on the way
             read_until(b"Ballot: " if line == hidden else b"has voted", mark)
-            assert line.encode() not in seen[mark:]
+            assert line.encode() not in terminal.seen[mark:]
         else:
             read_until(line.encode(), mark)  # an ordinary line is shown as it is typed
         if line in private:  # and a private one erased once read: cursor up, line erased
             erased = b"\x1b[1A\x1b[2Kteacher> (a private line)"
             read_until(erased, mark)
-            mark = seen.index(erased, mark) + len(erased)
+            mark = terminal.seen.index(erased, mark) + len(erased)
     read_until(b"The session is saved")
     read_until(b"class debrief", mark)  # the last line said: the post-mortem's command
     os.close(leader)
     assert process.wait(timeout=60) == 0
-    text = seen.decode("utf-8", "replace")
+    text = terminal.seen.decode("utf-8", "replace")
     assert hidden not in text
     assert "Bulganin has voted." in text
 
