@@ -387,6 +387,50 @@ def test_a_cached_compilation_quotes_the_file_as_it_is_and_holds_no_copy(
     assert again.warnings[0].format(again.files[str(path)]) == again.warnings[0].format()
 
 
+@pytest.mark.parametrize("chunk", [1, 7, 16 * 1024])
+def test_the_lines_a_check_quotes_are_read_as_the_whole_file_splits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    """``print_diagnostics`` reads only the lines it quotes of a file loaded from the cache:
+    each is what ``splitlines()`` of the decoded file gives, in a list of the same length,
+    whatever the bytes (other line breaks, a BOM, broken UTF-8 at a line's end); a file that
+    changed since quotes nothing."""
+    import random
+
+    from presidium import files
+
+    monkeypatch.setattr(files, "_CHUNK", chunk)
+    pieces = [b"a", b"\n", b"\n", b"\n", b"\xc3\xa9", b"\xe2\x82\xac", b"\xf0\x9f\x98", b"\xc2"]
+    pieces += [
+        b"\x80",
+        b"\xff",
+        b" ",
+        b"\r",
+        b"\x0c",
+        b"\xc2\x85",
+        b"\xe2\x80\xa8",
+        b"\xef\xbb\xbf",
+    ]
+    rng = random.Random(13)
+    path = tmp_path / "f.yaml"
+    quick = 0
+    for round in range(3000):
+        alphabet = pieces[: 11 if round % 2 else len(pieces)]  # half with "\n" breaks only
+        data = b"".join(rng.choice(alphabet) for _ in range(rng.randrange(40)))
+        path.write_bytes(data)
+        whole = data.decode("utf-8-sig", errors="replace").splitlines()
+        lines = files._CachedLines("f", path, data)
+        wanted = set(rng.sample(range(-1, len(whole) + 3), min(len(whole) + 4, 5)))
+        some = lines.some(wanted)
+        quick += lines._lines is None
+        assert len(some) == len(whole), data
+        assert all(some[n - 1] == whole[n - 1] for n in wanted if 1 <= n <= len(whole)), data
+    assert quick > 300  # many rounds read just the lines wanted
+    path.write_bytes(b"a\nb\n")
+    assert files._CachedLines("f", path, b"a\nc\n").some({1, 2}) == []
+    assert files.quoted_lines({"g": ["x"]}, "g", {1}) == ["x"]
+
+
 def test_a_wrong_value_at_any_depth_of_an_entry_is_refused() -> None:
     """The entry's check looks at every field of every object, however deep, and at every
     item of a tuple: a value of the wrong type anywhere makes the entry a miss."""

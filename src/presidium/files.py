@@ -6,8 +6,10 @@ the YAML parser nor the compiler.
 
 from __future__ import annotations
 
+import bisect
+import codecs
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -67,11 +69,66 @@ class _CachedLines(Mapping[str, list[str]]):
             self._lines = data.decode("utf-8-sig", errors="replace").splitlines() if same else []
         return self._lines
 
+    def __contains__(self, name: object) -> bool:  # without reading the file
+        return name == self._name
+
     def __iter__(self) -> Iterator[str]:
         return iter((self._name,))
 
     def __len__(self) -> int:
         return 1
+
+    def some(self, wanted: Iterable[int]) -> list[str]:
+        """The file's lines, as ``self[name]`` gives them, but with only the ``wanted`` ones
+        (numbered from 1) read: the others are empty. A check quotes a hundred lines of a
+        file of fifty thousand, and splitting and decoding them all took most of its
+        printing. Only a file whose lines end in a newline alone, without a BOM, is read so;
+        any other is split whole, as ``self[name]`` splits it."""
+        if self._lines is not None:
+            return self._lines
+        try:
+            data = read_bounded(self._path, MAX_BYTES)
+        except OSError:
+            data = b""
+        if len(data) != self._size or zlib.crc32(data) != self._crc:
+            self._lines = []
+            return self._lines
+        if data.startswith(codecs.BOM_UTF8) or any(mark in data for mark in _OTHER_BREAKS):
+            self._lines = data.decode("utf-8-sig", errors="replace").splitlines()
+            return self._lines
+        count = data.count(b"\n") + (data[-1:] not in (b"", b"\n"))  # as splitlines()
+        lines = [""] * count
+        starts, firsts = [0], [1]  # each chunk's offset and first line number
+        chunks: dict[int, list[bytes]] = {}
+        for n in sorted({n for n in wanted if 1 <= n <= count}):
+            while firsts[-1] <= n and starts[-1] < len(data):
+                start = starts[-1]
+                end = data.find(b"\n", start + _CHUNK)
+                end = len(data) if end < 0 else end + 1
+                firsts.append(firsts[-1] + data.count(b"\n", start, end))
+                starts.append(end)
+            at = bisect.bisect_right(firsts, n, 0, len(firsts) - 1) - 1  # a chunk made
+            if at not in chunks:
+                chunks[at] = data[starts[at] : starts[at + 1]].split(b"\n")
+            lines[n - 1] = chunks[at][n - firsts[at]].decode("utf-8", errors="replace")
+        return lines
+
+
+_CHUNK = 16 * 1024  # the bytes counted at once when finding a line (ending on a line's end)
+# A byte of every other character that str.splitlines() ends a line with, in UTF-8 (the
+# last of U+0085, U+2028 and U+2029: one byte is looked for much faster than three). "\n"
+# ends no multibyte sequence, so each line decodes alone as it does within the file.
+_OTHER_BREAKS = tuple(bytes([b]) for b in b"\r\x0b\x0c\x1c\x1d\x1e\x85\xa8\xa9")
+
+
+def quoted_lines(
+    files: Mapping[str, list[str]], name: str, wanted: Iterable[int]
+) -> list[str] | None:
+    """The lines of file ``name`` that diagnostics quote (at line numbers ``wanted``), as
+    ``files.get(name)`` gives them, or with the others left empty."""
+    if isinstance(files, _CachedLines) and name in files:
+        return files.some(wanted)
+    return files.get(name)
 
 
 def _load_file(path: Path, name: str) -> LoadResult:

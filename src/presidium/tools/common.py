@@ -8,7 +8,7 @@ from typing import IO
 
 from presidium.diagnostics import Diagnostic, first_shown
 from presidium.errors import UsageError
-from presidium.files import Compilation, compile_file
+from presidium.files import Compilation, compile_file, quoted_lines
 
 
 def existing_files(paths: Sequence[str]) -> list[tuple[Path, str]]:
@@ -40,8 +40,12 @@ def print_diagnostics(
     diagnostics: Iterable[Diagnostic], files: Mapping[str, list[str]], out: IO[str]
 ) -> None:
     shown, rest = first_shown(list(diagnostics))
+    wanted: dict[str, set[int]] = {}
     for diagnostic in shown:
-        out.write(diagnostic.format(files.get(diagnostic.span.file)) + "\n")
+        wanted.setdefault(diagnostic.span.file, set()).add(diagnostic.span.line)
+    lines = {name: quoted_lines(files, name, numbers) for name, numbers in wanted.items()}
+    for diagnostic in shown:
+        out.write(diagnostic.format(lines[diagnostic.span.file]) + "\n")
     if rest:
         out.write(rest + "\n")
 
