@@ -50,25 +50,28 @@ def transitions_of(scenario: Scenario) -> list[tuple[str, str, str, Branch]]:
 
 def _edges_from(phase: Phase) -> list[tuple[str, str, str, Branch]]:
     """The (trigger, source, dest, branch) edges out of one phase, in the author's order."""
-    edges = []
+    return [
+        (name, phase.id, b.target, b) for name, branches in _triggers_from(phase) for b in branches
+    ]
+
+
+def _triggers_from(phase: Phase) -> list[tuple[str, tuple[Branch, ...]]]:
+    """Each trigger out of one phase with its branches, in the author's order."""
+    out: list[tuple[str, tuple[Branch, ...]]] = []
+    pid = phase.id
     for choice in phase.choices:
-        if choice.chance is not None and choice.chance.outcomes:
-            for index, drawn in enumerate(choice.chance.outcomes):
-                name = trigger_name(phase.id, choice.id, str(index))
-                edges += [(name, phase.id, b.target, b) for b in drawn.outcome.next]
-        elif choice.chance is not None:
-            for result, outcome in (
-                ("success", choice.chance.success),
-                ("failure", choice.chance.failure),
-            ):
-                name = trigger_name(phase.id, choice.id, result)
-                edges += [(name, phase.id, b.target, b) for b in outcome.next]
+        chance = choice.chance
+        if chance is not None and chance.outcomes:
+            for index, drawn in enumerate(chance.outcomes):
+                out.append((trigger_name(pid, choice.id, str(index)), drawn.outcome.next))
+        elif chance is not None:
+            out.append((trigger_name(pid, choice.id, "success"), chance.success.next))
+            out.append((trigger_name(pid, choice.id, "failure"), chance.failure.next))
         elif choice.outcome is not None:
-            name = trigger_name(phase.id, choice.id)
-            edges += [(name, phase.id, b.target, b) for b in choice.outcome.next]
+            out.append((trigger_name(pid, choice.id), choice.outcome.next))
     if not phase.choices:
-        edges += [(trigger_name(phase.id), phase.id, b.target, b) for b in phase.next]
-    return edges
+        out.append((trigger_name(pid), phase.next))
+    return out
 
 
 class _Move(EventData):
@@ -202,17 +205,23 @@ class _Shared:
         # arguments' every other form for each of a large story's branches.
         make_event = machine.event_cls
         make_transition: Callable[..., Transition] = machine.transition_cls
-        for trigger, _, dest, branch in _edges_from(phase) if phase else ():
+        for trigger, branches in _triggers_from(phase) if phase else ():
+            if not branches:
+                continue
             internal = names.get(trigger)
             if internal is None:
                 internal = names[trigger] = f"t{len(names)}"
             event = events.get(internal)
             if event is None:
                 event = events[internal] = make_event(internal, machine)
-            when = branch.when
-            event.add_transition(
-                make_transition(state, state_name[dest], None if when is None else [when.evaluate])
-            )
+            add = event.add_transition
+            for branch in branches:
+                when = branch.when
+                add(
+                    make_transition(
+                        state, state_name[branch.target], None if when is None else [when.evaluate]
+                    )
+                )
 
 
 _shared = per_scenario(_Shared)  # a large story's machine is tens of thousands of objects
