@@ -1155,6 +1155,7 @@ def _serve_and_stop(server: subprocess.Popen[str], port: int) -> tuple[str, floa
         body = {"nonce": "e2e-00001", "do": "choose", "request": request["request"]}
         answer = http.post("/api/act", headers=phone, json={**body, "choice": choice})
         assert answer.status_code == 200, answer.text
+        assert "server" not in answer.headers and "date" not in answer.headers  # no banner
         with http.stream("GET", "/api/stream", headers=phone) as stream:
             read_events(stream, 1)
             started = time.monotonic()

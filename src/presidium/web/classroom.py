@@ -225,6 +225,7 @@ class Classroom:
         self._presence: dict[str, int] | None = None
         self._sheets: dict[str, dict[str, Any]] = {}  # the unchanging part of each seat's sheet
         self._sheet_json: dict[str, str] = {}  # and as JSON, less its closing brace
+        self._seat_names: dict[str, str] = {}  # seat -> what the room calls it, printable
         self._events_json: dict[int, str] = {}  # event index -> its JSON (scenes, states of play)
         # what states share while the game and the revision stay as they are (the public part
         # of each open request, a seat's part, the targets): made once for every viewer
@@ -1001,14 +1002,14 @@ class Classroom:
         """What every viewer's state says of an open request (its countdown and what this
         viewer may do there are added for each)."""
         game = self.session.game
-        names = [clean(seating.seat_name(self.session.scenario, s)) for s in request.roles]
+        name = self._seat_name
         entry: dict[str, Any] = {
             "request": request.request,
             "kind": request.kind,
             "title": request.title,
             "ballot": request.ballot,
             "remaining_ms": None,
-            "voters": names,
+            "voters": [name(s) for s in request.roles],
             "voted": None,
             "waiting": None,
             "count": None,
@@ -1021,13 +1022,20 @@ class Classroom:
             entry["count"], entry["of"] = sum(s in voted for s in seats), len(seats)
             # who has voted and who has not, in every kind of ballot; how, never (the room
             # sees a secret ballot's totals only, and a simultaneous one's when it closes)
-            name = {s: clean(seating.seat_name(self.session.scenario, s)) for s in seats}
-            entry["voted"] = [name[s] for s in seats if s in voted]
-            entry["waiting"] = [name[s] for s in seats if s not in voted]
+            entry["voted"] = [name(s) for s in seats if s in voted]
+            entry["waiting"] = [name(s) for s in seats if s not in voted]
         elif request.kind == "decision" and request.request in self.hands:
             entry["count"] = len(self.hands[request.request])
             entry["of"] = sum(self.session.seating.size(s) for s in request.roles[:1])
         return entry
+
+    def _seat_name(self, seat: str) -> str:
+        """What the room calls ``seat``, printable (worked out once a seat: a ballot's
+        progress names every voter at each vote)."""
+        name = self._seat_names.get(seat)
+        if name is None:
+            name = self._seat_names[seat] = clean(seating.seat_name(self.session.scenario, seat))
+        return name
 
     def _mine(self, request: ev.RequestOpened, seat: str) -> dict[str, Any] | None:
         game = self.session.game

@@ -188,6 +188,8 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
             timeout_graceful_shutdown=SHUTDOWN_SECONDS,
             lifespan="on",
             proxy_headers=False,  # no proxy here: a client's own address is what limits joins
+            server_header=False,  # no "server: uvicorn" on every answer
+            date_header=False,  # nor a date: the pages never read it
         )
         server = uvicorn.Server(config)
 
