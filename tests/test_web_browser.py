@@ -812,6 +812,8 @@ def test_the_projector_shows_what_is_open_beside_the_join_qr_and_counts_truly(
             expect(room.locator("#ended")).not_to_contain_text("Objectives")
         ending = phones["molotov"].locator("#ended")
         expect(ending).to_contain_text("once the teacher reveals them")
+        teacher = shots.open(f"{live.url}/teacher#key={live.key}", LAPTOP)
+        expect(teacher.locator("#scene-line")).to_contain_text("the objectives.")
 
         # 'reveal' promised every role's objectives, and whether each was met, "on the
         # projector": under the ending, on the rooms left open and on one opened now
@@ -829,6 +831,8 @@ def test_the_projector_shows_what_is_open_beside_the_join_qr_and_counts_truly(
             "Every role's objectives, and whether each was met, are in the feed below."
         )
         expect(ending).not_to_contain_text("once the teacher reveals them")
+        expect(teacher.locator("#scene-line")).to_contain_text("The game has ended")
+        expect(teacher.locator("#scene-line")).not_to_contain_text("'reveal' shows")
         phones["molotov"].set_viewport_size(SMALL_PHONE)
         ending.locator(".objectives-hint").scroll_into_view_if_needed()
         shots.shot(phones["molotov"], "phone-objectives")
