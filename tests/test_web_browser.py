@@ -253,6 +253,26 @@ def test_secret_five_phones_join_learn_vote_and_one_sleeps_through_the_result(
                 name = live.classroom.keys[seat].name
                 assert f"{name} votes for" not in text and f"{name} votes against" not in text
         assert_private_to(room, june_1957, None)
+
+        # the teacher reveals it: the room shows each vote and its reason, in the vote's
+        # box (which no longer calls it secret) and in the feed, whole or with "More below",
+        # on the projector left open and on one opened afterwards, at both sizes
+        live.teacher("reveal plenum_straw_poll yes")
+        fresh = shots.open(live.url + "/room", PROJECTOR_SMALL)
+        for page in (room, fresh):
+            expect(page.locator("#feed")).to_contain_text(
+                "Nikita Khrushchev votes for: KHRUSHCHEV-ALONE-KNOWS-THIS"
+            )
+            page.wait_for_function(ALL_OR_MORE, arg=".room-feed .feed-scroll", timeout=WAIT_MS)
+            box = page.locator("#result")
+            expect(box).to_contain_text("A secret ballot, revealed by the teacher.")
+            expect(box).not_to_contain_text("The ballot was secret")
+            expect(box.locator(".way", has_text="For: ")).to_contain_text(
+                'Nikita Khrushchev ("KHRUSHCHEV-ALONE-KNOWS-THIS")'
+            )
+            page.wait_for_function(ALL_OR_MORE, arg="#side", timeout=WAIT_MS)
+            shots.shot(page, "room-revealed")
+        assert_private_to(fresh, june_1957, None)
     assert shots.watched.errors == [] and shots.watched.dialogs == []
 
 
@@ -332,7 +352,13 @@ def test_simultaneous_ballot_shows_who_voted_not_how_and_a_sleeping_phone_still_
             ("Abstained: ", "Georgy Malenkov"),
         ):
             expect(ways.locator(".way", has_text=way)).to_contain_text(name)
-        in_sight(room, "#result")
+        # and why, as the phone promised ("the whole room sees it with your vote")
+        expect(ways.locator(".way", has_text="For: ")).to_contain_text(
+            'Vyacheslav Molotov ("MOLOTOV-GIVES-HIS-REASON")'
+        )
+        # the student's reason is on the screen; the rest of the column, or "More below"
+        in_sight(room, "#result .way .why")
+        room.wait_for_function(ALL_OR_MORE, arg="#side", timeout=WAIT_MS)
         room.wait_for_function(WHOLE_FEED)
         shots.shot(room, "room-how-they-voted")
         assert_private_to(room, june_1957, None)
@@ -704,6 +730,14 @@ IN_SIGHT = """(selector) => {
     return r.top >= 0 && r.bottom <= window.innerHeight;
 }"""
 
+ALL_OR_MORE = """(selector) => {
+    // all that the box holds is on the screen, or it says there is more ("More below")
+    const box = document.querySelector(selector);
+    if (box.scrollHeight > box.clientHeight + 1 && !box.classList.contains('more')) return false;
+    const r = box.getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= window.innerHeight + 1;
+}"""
+
 WHOLE_FEED = """() => {
     const box = document.querySelector('#feed').parentElement.getBoundingClientRect();
     const shown = [...document.querySelectorAll('#feed > li')].filter(e => !e.hidden);
@@ -774,6 +808,35 @@ def test_the_projector_shows_what_is_open_beside_the_join_qr_and_counts_truly(
             )
             shots.shot(room, "room-ending")
         assert_private_to(rooms[0], june_1957, None)
+        for room in rooms:  # the objectives are not public yet
+            expect(room.locator("#ended")).not_to_contain_text("Objectives")
+        ending = phones["molotov"].locator("#ended")
+        expect(ending).to_contain_text("once the teacher reveals them")
+        teacher = shots.open(f"{live.url}/teacher#key={live.key}", LAPTOP)
+        expect(teacher.locator("#scene-line")).to_contain_text("the objectives.")
+
+        # 'reveal' promised every role's objectives, and whether each was met, "on the
+        # projector": under the ending, on the rooms left open and on one opened now
+        live.teacher("reveal yes")
+        scored = [e for e in live.events(ev.ObjectivesScored) if not e.to]
+        assert scored
+        rooms.append(shots.open(live.url + "/room", PROJECTOR_SMALL))
+        for room in rooms:
+            for one in scored:
+                expect(room.locator("#ended")).to_contain_text(f"Objectives: {one.name}")
+                expect(room.locator("#ended")).to_contain_text(words(one.results[0].text)[:40])
+            room.wait_for_function(ALL_OR_MORE, arg="#scene", timeout=WAIT_MS)
+            shots.shot(room, "room-objectives")
+        expect(ending).to_contain_text(
+            "Every role's objectives, and whether each was met, are in the feed below."
+        )
+        expect(ending).not_to_contain_text("once the teacher reveals them")
+        expect(teacher.locator("#scene-line")).to_contain_text("The game has ended")
+        expect(teacher.locator("#scene-line")).not_to_contain_text("'reveal' shows")
+        phones["molotov"].set_viewport_size(SMALL_PHONE)
+        ending.locator(".objectives-hint").scroll_into_view_if_needed()
+        shots.shot(phones["molotov"], "phone-objectives")
+        assert fits(phones["molotov"])
     for room in rooms:
         expect(room.locator("#connection")).to_have_text("Server stopped")
         expect(room.locator("#foot-join")).to_have_text(f"Join: {live.url}/")

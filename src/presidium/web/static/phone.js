@@ -21,6 +21,7 @@
   var seenEnvelopes = null;
   var arrived = {}; // envelope number -> when it arrived on this page
   var lastState = null;
+  var objectivesShown = false; // every role's objectives are public (the teacher's 'reveal')
   var liveAfter = 0; // events up to this number were there before the page opened: not announced
   var fetching = false;
   var again = false;
@@ -193,6 +194,12 @@
       stream = new P.Stream({
         game: function (event, seq) {
           var node = feed.add(seq, event);
+          if (event.type === "objectives" && !(event.to && event.to.length) && !objectivesShown) {
+            objectivesShown = true; // the teacher revealed them: the ending's card says so
+            if (lastState) {
+              drawEnded(lastState);
+            }
+          }
           if (event.type === "advised" && event.seat === feed.me && isOpen(event.request)) {
             // this phone's own advice, as the game took it: the card says so and marks the
             // choice (drawn from the event, so a reload or a second phone says it too)
@@ -381,7 +388,13 @@
   function drawEnded(state) {
     var box = $("ended");
     if (P.drawEnded(box, state.ended, true)) {
-      box.appendChild(el("p", "hint", "Your objectives, and how you did, are in the feed below once the teacher reveals them."));
+      box.appendChild(el("p", "hint objectives-hint", ""));
+    }
+    var hint = box.querySelector(".objectives-hint");
+    if (hint) {
+      hint.textContent = objectivesShown
+        ? "Every role's objectives, and whether each was met, are in the feed below."
+        : "Your objectives, and how you did, are in the feed below once the teacher reveals them.";
     }
   }
 

@@ -14,6 +14,9 @@
   var fetching = false;
   var again = false;
   var latestVote = null;
+  var sealed = {}; // vote id -> true: its result came as totals only (a secret ballot)
+  var objectives = []; // every role's objectives, once the teacher has made them public
+  var students = {}; // vote id -> the seats (students' roles) its ballot was open to
   var stopped = false; // the server said goodbye: who is connected is not known
 
   var stream = new P.Stream({
@@ -30,9 +33,28 @@
         P.progressDrawn(state, event, drawRequests);
       }
       if (event.type === "vote") {
+        if (!event.ballots.length && !event.blocs.length) {
+          sealed[event.vote] = true;
+        } else if (sealed[event.vote]) {
+          event.revealed = true; // the teacher's 'reveal': the same vote, voter by voter
+        }
         latestVote = event;
+        latestVote.seq = seq;
+        drawResult();
+      } else if (event.type === "objectives") {
+        objectives = objectives
+          .filter(function (o) {
+            return o.name !== event.name;
+          })
+          .concat([event]);
+        if (state) {
+          drawObjectives();
+        }
       } else if (event.type === "request" && event.kind === "ballot") {
         latestVote = null; // a new ballot: the last result gives way to its progress
+        if (event.vote) {
+          students[event.vote] = event.roles || [];
+        }
       }
     },
     presence: function (counts) {
@@ -139,6 +161,15 @@
     items.forEach(function (item) {
       item.hidden = false;
     });
+    box.style.fontSize = "";
+    // the newest entry (a revealed ballot, voter by voter) may be taller than the box:
+    // smaller text first, as the columns do
+    var newest = items[items.length - 1];
+    var scale = 1;
+    while (newest && newest.getBoundingClientRect().height > box.clientHeight + 1 && scale > MIN_SCALE + 0.001) {
+      scale = Math.max(MIN_SCALE, scale - 0.05);
+      box.style.fontSize = scale.toFixed(2) + "em";
+    }
     var room = box.clientHeight;
     var heights = items.map(function (item) {
       return item.getBoundingClientRect().height;
@@ -152,11 +183,13 @@
     for (var n = 0; n < first; n++) {
       items[n].hidden = true; // older, and no longer whole on the screen
     }
-    // the newest entry alone may be taller than the box: its start is shown
+    // the newest entry alone may be taller than the box: its start is shown, and the box
+    // says there is more ("More below", which the teacher can scroll to)
     box.scrollTop = used > room ? 0 : box.scrollHeight;
+    marked(box);
   }
 
-  Array.prototype.forEach.call(document.querySelectorAll(".fits"), function (box) {
+  Array.prototype.forEach.call(document.querySelectorAll(".fits, .room-feed .feed-scroll"), function (box) {
     box.addEventListener("scroll", function () {
       marked(box);
     });
@@ -253,37 +286,47 @@
   function drawResult() {
     var box = $("result");
     P.show(box, !!latestVote);
-    if (!latestVote || box.getAttribute("data-vote") === latestVote.vote + latestVote.title) {
+    if (!latestVote || box.getAttribute("data-seq") === String(latestVote.seq)) {
       return;
     }
-    box.setAttribute("data-vote", latestVote.vote + latestVote.title);
+    box.setAttribute("data-seq", String(latestVote.seq));
     P.clear(box);
     var e = latestVote;
     box.appendChild(el("h2", "", "Vote: " + (e.counterfactual ? "[Counterfactual] " : "") + e.title));
     box.appendChild(el("p", "", "Motion: " + e.motion));
     if (!e.ballots.length && !e.blocs.length) {
       box.appendChild(el("p", "hint", "The ballot was secret: only the totals are shown."));
+    } else if (e.revealed) {
+      box.appendChild(el("p", "hint", "A secret ballot, revealed by the teacher."));
     }
     var tally = el("p", "tally " + (e.passed ? "passed" : "failed"), P.resultLine(e));
     box.appendChild(tally);
-    // how each voted (an open or simultaneous ballot, or one the teacher revealed): here,
-    // where it stays until the next vote, not only in the feed, which moves on
+    // how each voted (an open or simultaneous ballot, or one the teacher revealed), and
+    // the students' reasons ("the whole room sees it with your vote"): here, where it stays
+    // until the next vote, not only in the feed, which moves on (and has every reason)
+    var mine = students[e.vote] || [];
     var ways = el("dl", "ballot-ways");
     [
       ["for", "For"],
       ["against", "Against"],
       ["abstain", "Abstained"],
     ].forEach(function (pair) {
-      var names = e.ballots
-        .filter(function (b) {
-          return b.vote === pair[0];
-        })
-        .map(function (b) {
-          return b.name;
-        });
-      if (names.length) {
-        ways.appendChild(el("div", "way", [el("dt", "", pair[1] + ": "), el("dd", "", names.join(", "))]));
+      var given = e.ballots.filter(function (b) {
+        return b.vote === pair[0];
+      });
+      if (!given.length) {
+        return;
       }
+      // a student's reason beside the name, in the line of names: the box stays short
+      var dd = el("dd", "");
+      given.forEach(function (b, n) {
+        dd.appendChild(document.createTextNode((n ? ", " : "") + b.name));
+        if (b.reason && mine.indexOf(b.voter) >= 0) {
+          var why = (b.counterfactual ? "[Counterfactual] " : "") + b.reason;
+          dd.appendChild(el("span", "why", ' ("' + why + '")'));
+        }
+      });
+      ways.appendChild(el("div", "way", [el("dt", "", pair[1] + ": "), dd]));
     });
     e.blocs.forEach(function (bloc) {
       ways.appendChild(
@@ -312,6 +355,36 @@
       });
       box.appendChild(list);
     }
+    drawObjectives();
+  }
+
+  /* Every role's objectives, and whether each was met, once the teacher has revealed them
+     ('reveal' promises them "on the projector"): under the ending, which takes the feed's
+     place at the end. */
+  function drawObjectives() {
+    var box = $("ended");
+    var old = box.querySelector(".room-objectives");
+    if (old) {
+      box.removeChild(old);
+    }
+    var shown = objectives.filter(function (o) {
+      return !(o.to && o.to.length);
+    });
+    if (!state || !state.ended || !shown.length) {
+      return;
+    }
+    var part = el("div", "room-objectives");
+    part.appendChild(el("h3", "", "Objectives, and whether each was met"));
+    var list = el("ul", "feed");
+    shown.forEach(function (o) {
+      var entry = P.describe(o, feed.memory, "room", null);
+      if (entry) {
+        list.appendChild(entry.node);
+      }
+    });
+    part.appendChild(list);
+    box.appendChild(part);
+    settle();
   }
 
 

@@ -99,6 +99,29 @@
     });
   }
 
+  /* What 'reveal' has left to show, as the room's events say: the secret ballots whose
+     totals only were shown, and the objectives until they are public. */
+  var sealed = {}; // vote id -> true while only its totals are public
+  var objectivesShown = false;
+  function revealed(event) {
+    if (event.type === "objectives") {
+      objectivesShown = true;
+    } else if (!event.ballots.length && !event.blocs.length) {
+      sealed[event.vote] = true;
+    } else {
+      delete sealed[event.vote]; // revealed voter by voter
+    }
+    if (state && state.ended) {
+      draw();
+    }
+  }
+
+  function revealLeft() {
+    var ballots = Object.keys(sealed).length > 0;
+    var left = [ballots ? "the secret ballots" : "", objectivesShown ? "" : "the objectives"].filter(Boolean);
+    return left.length ? " 'reveal' shows " + left.join(" and ") + "." : "";
+  }
+
   function draw() {
     P.show($("login"), false);
     P.show($("desk"), true);
@@ -119,6 +142,9 @@
           }
           if (event.type === "ballot_progress") {
             P.progressDrawn(state, event, drawRequests);
+          }
+          if (!(event.to && event.to.length) && (event.type === "vote" || event.type === "objectives")) {
+            revealed(event);
           }
         },
         presence: function (counts) {
@@ -162,7 +188,7 @@
     if (state.ended) {
       // the ending's title can be the scenario's own: said as the outcome it is
       var outcome = state.ended.kind === "historical" ? "the historical outcome" : "a counterfactual outcome";
-      $("scene-line").textContent = "The game has ended in " + outcome + ", \u201c" + state.ended.title + "\u201d. 'reveal' shows the secret ballots and the objectives.";
+      $("scene-line").textContent = "The game has ended in " + outcome + ", \u201c" + state.ended.title + "\u201d." + revealLeft();
     }
     drawRequests(paused);
     drawRoster();
