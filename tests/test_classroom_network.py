@@ -348,6 +348,9 @@ def test_ctrl_c_after_the_end_says_the_post_mortem_command(tmp_path: Path) -> No
     (place,) = (tmp_path / "classes").iterdir()
     flat = " ".join(out.split())
     assert "The game has ended." in flat, out + err
+    # what 'reveal' has still to show: no sealed ballot (the script cast them all), so only
+    # the objectives (it said 'the secret ballots and the objectives' whatever was left)
+    assert "The game has ended. 'reveal' shows the objectives; 'quit' leaves." in flat
     after = flat[flat.index("Nothing is lost") :]
     assert "The post-mortem:" in after and f"class debrief {place}" in after, after
 

@@ -970,12 +970,15 @@ class Teacher:
 
     def ended(self) -> None:
         self.screen.blank()
-        # A benches game has no secret ballots and no objectives to reveal.
-        reveal = (
-            ""
-            if self.session.seating.mode == "benches"
-            else ("'reveal' shows the secret ballots and the objectives; ")
-        )
+        # What 'reveal' has still to show: the secret ballots still sealed, the objectives (a
+        # benches game has neither).
+        room = self.session.game.room
+        sealed: tuple[object, ...] = ()
+        objectives = False
+        if room is not None and self.session.seating.mode != "benches":
+            sealed, objectives = room.revealable()
+        left = [w for w, n in (("the secret ballots", sealed), ("the objectives", objectives)) if n]
+        reveal = f"'reveal' shows {' and '.join(left)}; " if left else ""
         notice(self.screen.console, f"The game has ended. {reveal}'quit' leaves.")
         self.say_command("The post-mortem:", "class", "debrief", str(self.place))
 
