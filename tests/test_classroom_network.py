@@ -90,19 +90,8 @@ def test_the_terminal_answers_as_the_teachers_page_does(tmp_path: Path) -> None:
     """The same lines at ``class serve``'s keyboard: the same answers as on the page."""
     lines = ["help inject", "help close", "secret bulganin", "help secret"]
     env = dict(os.environ, PRESIDIUM_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
-    command = [sys.executable, "-m", "presidium", "class", "serve", "june_1957"]
-    command += ["--students", "5", "--seed", str(SEED), "--port", str(free_port()), "--plain"]
-    done = subprocess.run(
-        command,
-        input="\n".join([*lines, "quit"]) + "\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    shown = " ".join(done.stdout.split())
+    args = ["june_1957", "--students", "5", "--seed", str(SEED)]
+    shown = " ".join(serve(args, "\n".join([*lines, "quit"]) + "\n", env).split())
     classroom = june_class()
     for line in lines:
         try:
@@ -167,19 +156,7 @@ def test_the_terminal_asks_before_revealing_too(tmp_path: Path) -> None:
         else:
             os.environ["PRESIDIUM_DATA_DIR"] = before
     asked = straw_poll_closed().teacher_line("reveal")
-    command = [sys.executable, "-m", "presidium", "class", "serve", "--resume", str(place)]
-    command += ["--port", str(free_port()), "--plain"]
-    done = subprocess.run(
-        command,
-        input="reveal\nreveal yes\nquit\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    shown = " ".join(done.stdout.split())
+    shown = " ".join(serve(["--resume", str(place)], "reveal\nreveal yes\nquit\n", env).split())
     for text in asked:
         assert " ".join(text.split()) in shown, text
     assert shown.count("makes this public") == 1
