@@ -96,27 +96,19 @@ def best_play(
     keys: list[StateKey | None] = [None]
     choices: Choices = [{}]
 
-    for edge in run.edges:  # each state numbered as it first comes (written out: per edge)
-        key = edge.source
-        source = number.get(key)
-        if source is None:
-            source = number[key] = len(keys)
+    def numbered(key: StateKey | None) -> int:
+        found = number.get(key)
+        if found is None:
+            found = number[key] = len(keys)
             keys.append(key)
             choices.append({})
-        key, target = edge.target, -1
-        if key is not None:
-            found = number.get(key)
-            if found is None:
-                found = number[key] = len(keys)
-                keys.append(key)
-                choices.append({})
-            target = found
+        return found
+
+    for edge in run.edges:
+        source = numbered(edge.source)
+        target = numbered(edge.target) if edge.target is not None else -1
         ending = index[edge.ending] if edge.ending is not None else -1
-        branches = choices[source].get(edge.action)
-        if branches is None:
-            choices[source][edge.action] = [(edge.probability, target, ending)]
-        else:
-            branches.append((edge.probability, target, ending))
+        choices[source].setdefault(edge.action, []).append((edge.probability, target, ending))
 
     ends = [[0.0] * goals for _ in endings]
     for i, end in enumerate(ends):

@@ -234,7 +234,6 @@ _building: set[type] = set()
 
 
 def _compile_check(cls: type) -> Check:
-
     names: dict[str, Any] = {"cls_": cls}
     hints = _hints(cls)
     tests = [

@@ -174,19 +174,10 @@ class _Shared:
         self.deciding: frozenset[str] | None = None
         self.phases = scenario.phases
         self.built: set[str] = set()
-        # Where each branch leads, read off the model (the edges' trigger names are made only
-        # for the phases a game reaches, in ``ready``): the same pairs as ``transitions_of``.
-        sources = self.sources
-        for phase in scenario.phases.values():
-            outcomes = [o for c in phase.choices for o in c.outcomes()]
-            for branch in (
-                phase.next if not phase.choices else (b for o in outcomes for b in o.next)
-            ):
-                found = sources.get(branch.target)
-                if found is None:
-                    sources[branch.target] = {phase.id}
-                else:
-                    found.add(phase.id)
+        for phase in scenario.phases.values():  # where each branch leads, and from where
+            for _, branches in _triggers_from(phase):
+                for branch in branches:
+                    self.sources.setdefault(branch.target, set()).add(phase.id)
 
     def ready(self, state: str) -> None:
         """Put the transitions out of ``state`` (the machine's name for a phase) into the
