@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 SAVE = "save.json"
 ROOM = "room.txt"
 JOURNAL = "journal.jsonl"
+WEB_FILE = "web.json"  # what 'class serve' keeps beside them: the phones' hashes, timers
 JOURNAL_LINES = 200  # after this many lines the save is written whole again
 LETTERS = string.ascii_lowercase + string.digits
 

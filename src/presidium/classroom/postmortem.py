@@ -32,7 +32,6 @@ from presidium.printable import markdown as _md
 from presidium.seating import role_of, seat_name
 
 SECRET_NOTE = "a secret ballot: only the totals are known"
-SERVED_FILE = "web.json"  # what 'class serve' keeps in a session folder (web.classroom.WEB_FILE)
 
 
 @dataclass(frozen=True)
@@ -485,7 +484,7 @@ def debrief_command(args: argparse.Namespace, out: IO[str]) -> int:
         # as the console said on the way out: a class played on phones goes on with 'serve'
         how = (
             "'presidium class serve --resume' (or 'class run --resume' at one keyboard)"
-            if (place / SERVED_FILE).is_file()
+            if (place / folder.WEB_FILE).is_file()
             else "'presidium class run --resume'"
         )
         raise saves.SaveError(

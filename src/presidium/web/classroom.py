@@ -57,7 +57,6 @@ ACTS_PER_SECOND = 5  # a seat's posts, on average; a burst of BURST is allowed
 BURST = 10
 NONCES_KEPT = 256  # answers kept a viewer, for retries
 MAX_LABEL = 40
-WEB_FILE = "web.json"
 LONGEST_TIMER = 24 * 3600  # seconds: a countdown read back from web.json is at most this long
 # The events after which what a page draws from its state (what is open, what a seat may do,
 # the scene, the sheet) has changed: its stream sends it the new state with them. Others (a

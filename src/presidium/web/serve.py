@@ -44,6 +44,7 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
     import uvicorn
 
     from presidium.classroom import console as words
+    from presidium.classroom.folder import WEB_FILE
     from presidium.ui.classroom import PROMPT, as_sentence, open_teacher
     from presidium.ui.play import PlayerQuit
     from presidium.ui.render import T, notice
@@ -51,7 +52,6 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
     from presidium.web.app import Hub, create_app, run_server
     from presidium.web.classroom import (
         KEYBOARD_ONLY,
-        WEB_FILE,
         WEB_HELP,
         WEB_WORDS,
         Classroom,
