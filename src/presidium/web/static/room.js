@@ -140,13 +140,20 @@
     return box.scrollHeight > box.clientHeight + 1;
   }
 
-  function fit(box) {
+  /* The box's text made smaller, step by step down to MIN_SCALE, while tooBig() says so. */
+  function shrink(box, tooBig) {
     box.style.fontSize = "";
     var scale = 1;
-    while (over(box) && scale > MIN_SCALE + 0.001) {
+    while (tooBig() && scale > MIN_SCALE + 0.001) {
       scale = Math.max(MIN_SCALE, scale - 0.05);
       box.style.fontSize = scale.toFixed(2) + "em";
     }
+  }
+
+  function fit(box) {
+    shrink(box, function () {
+      return over(box);
+    });
     marked(box);
   }
 
@@ -161,15 +168,12 @@
     items.forEach(function (item) {
       item.hidden = false;
     });
-    box.style.fontSize = "";
     // the newest entry (a revealed ballot, voter by voter) may be taller than the box:
     // smaller text first, as the columns do
     var newest = items[items.length - 1];
-    var scale = 1;
-    while (newest && newest.getBoundingClientRect().height > box.clientHeight + 1 && scale > MIN_SCALE + 0.001) {
-      scale = Math.max(MIN_SCALE, scale - 0.05);
-      box.style.fontSize = scale.toFixed(2) + "em";
-    }
+    shrink(box, function () {
+      return !!newest && newest.getBoundingClientRect().height > box.clientHeight + 1;
+    });
     var room = box.clientHeight;
     var heights = items.map(function (item) {
       return item.getBoundingClientRect().height;
