@@ -1088,6 +1088,20 @@ def test_open_says_who_has_not_voted_after_an_undo() -> None:
     assert "nobody has voted; not yet: " in said and "cc_member#2" in said, said
 
 
+def test_an_undo_is_said_once() -> None:
+    """Taking back a decision closes what it opened; the room hears of it once, from the
+    teacher's ruling, not also from a line of the closed request's own."""
+    typed = [*lines_to_the_ballot(), "undo", "quit"]
+    code, out, err = run_class(
+        [str(FIXTURE), "--students", "8", "--seed", "3"], "\n".join(typed) + "\n"
+    )
+    assert code == 0, err
+    said = out.split("teacher> undo\n", 1)[1].split("teacher> ", 1)[0]
+    lines = [line.strip() for line in said.splitlines() if line.strip()]
+    assert lines and "took back" in lines[0], said
+    assert not any("taken back" in line.lower() for line in lines), said
+
+
 def test_pause_and_resume_words(roles_view: View) -> None:
     assert one(parse("pause", roles_view)) == act.Pause("")
     assert one(parse("pause Let us read the resolution", roles_view)) == act.Pause(

@@ -1017,7 +1017,8 @@ class ClassGame:
         self.state.paused = paused
         for rid, request in now.items():
             if self.state.requests.get(rid) != request:
-                out.append(ev.RequestClosed(rid, request.kind, by, "Taken back."))
+                # no line of its own: the ruling just before says what was taken back
+                out.append(ev.RequestClosed(rid, request.kind, by, ""))
         again = self.scenes_shown.get(len(game.scenes))
         if (
             scene

@@ -319,7 +319,9 @@ class RequestClosed(Event):
     kind: str
     # "complete" (everyone answered), "teacher", "timer", "conclude" (the bell) or "undo"
     by: str
-    summary: str  # said to the room: "The ballot is closed: 7 voted, 2 absent (abstain)."
+    # said to the room: "The ballot is closed: 7 voted, 2 absent (abstain)."; empty when an
+    # undo or overrule closes it, since their ruling already says what was taken back
+    summary: str
     type: str = field(init=False, default="closed")
 
 
