@@ -199,7 +199,9 @@ class Game:
         self.trace: list[tuple[str, Any, Any, Any]] | None = None
         # A tool that reads only where a game goes (the trace, the state, the trail) and never
         # what it says sets this: conditional text is still decided (and traced), but no text
-        # is put together. Never set in play.
+        # is put together, and scenes, choices, rolls and the state of play are not said (no
+        # events are made for them; a decision, an ending and a vote still are). Never set in
+        # play.
         self.quiet = False
         self._watched = watched(scenario)
         self._fixed = _fixed(scenario)
@@ -564,40 +566,38 @@ class Game:
             if phase.history is None
             else choice.id == phase.history or not choice.counterfactual
         )
-        out.append(
-            ev.ChoiceMade(
-                seat,
-                seat_name,
-                phase.id,
-                choice.id,
-                choice.label,
-                by,
-                historical,
+        says = not self.quiet  # a tool that reads only where games go is told nothing
+        if says:
+            out.append(
+                ev.ChoiceMade(seat, seat_name, phase.id, choice.id, choice.label, by, historical)
             )
-        )
         rolled = None
         drawn = None
         if choice.chance is not None and choice.chance.outcomes:
             odds = self._odds(choice)
             index, number = self.dice.pick(odds, f"{phase.id}:{choice.id}")
             picked = choice.chance.outcomes[index]
-            out.append(
-                ev.ChanceRolled(
-                    choice.id,
-                    odds[index],
-                    number,
-                    index == 0,
-                    outcome=picked.label,
-                    odds=tuple(zip((o.label for o in choice.chance.outcomes), odds, strict=True)),
+            if says:
+                out.append(
+                    ev.ChanceRolled(
+                        choice.id,
+                        odds[index],
+                        number,
+                        index == 0,
+                        outcome=picked.label,
+                        odds=tuple(
+                            zip((o.label for o in choice.chance.outcomes), odds, strict=True)
+                        ),
+                    )
                 )
-            )
             outcome = picked.outcome
             trigger = trigger_name(phase.id, choice.id, str(index))
             rolled, drawn = (odds[index], index == 0), picked.label
         elif choice.chance is not None:
             percent = self._percent(choice)
             success, number = self.dice.roll(percent, f"{phase.id}:{choice.id}")
-            out.append(ev.ChanceRolled(choice.id, percent, number, success))
+            if says:
+                out.append(ev.ChanceRolled(choice.id, percent, number, success))
             outcome = choice.chance.success if success else choice.chance.failure
             trigger = trigger_name(phase.id, choice.id, "success" if success else "failure")
             rolled = (percent, success)
@@ -632,7 +632,7 @@ class Game:
         cause, why = "", None  # what a class is told moved a stance; what solo play's panel says
         if self.room is not None:
             cause = f"{seat_name}'s choice '{choice.label}'"
-        elif self._watched:
+        elif self._watched and says:
             why = Why(
                 "chance" if rolled else "choice",
                 choice.label,
@@ -666,29 +666,31 @@ class Game:
         if self.trace is not None:
             self.trace.append(("phase", phase, None, None))
         self.scenes.append(phase.id)
+        says = not self.quiet  # a tool that reads only where games go is told nothing
         kept: list[ev.Event] = []  # said after the scene it belongs to
         if phase.effects:
-            self._apply(
-                phase.effects, kept, f"the scene '{phase.title}'", Why("scene", phase.title)
-            )
+            why = Why("scene", phase.title) if says else None
+            self._apply(phase.effects, kept, f"the scene '{phase.title}'", why)
         decision = "here" if phase.choices and phase.by in self.humans else UNSETTLED
         if decision == UNSETTLED:
             self._unsettled = True
-        out.append(
-            ev.PhaseStarted(
-                phase.id,
-                phase.title,
-                phase.date,
-                phase.date_label,
-                phase.time,
-                phase.place,
-                self._render(phase.text),
-                phase.counterfactual,
-                phase.content_note,
-                bool(phase.notes),
-                decision,
+        text = self._render(phase.text)  # decided (and traced) even in a quiet game
+        if says:
+            out.append(
+                ev.PhaseStarted(
+                    phase.id,
+                    phase.title,
+                    phase.date,
+                    phase.date_label,
+                    phase.time,
+                    phase.place,
+                    text,
+                    phase.counterfactual,
+                    phase.content_note,
+                    bool(phase.notes),
+                    decision,
+                )
             )
-        )
         out.extend(kept)
         if self.room is not None:  # a class holds its vote after the floor, as a ballot
             self.room.entered(phase, out)
@@ -698,7 +700,8 @@ class Game:
             held = self._hold_vote(self.scenario.votes[phase.vote])
             self.votes.append(held)
             out.append(held)
-        out.append(self.status())
+        if says:
+            out.append(self.status())
 
     def _hold_vote(self, vote: Vote) -> ev.VoteHeld:
         counted = hold(self.scenario, vote, self.values)
