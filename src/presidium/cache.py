@@ -21,7 +21,6 @@ import operator
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Callable
 from functools import cache, lru_cache
 from pathlib import Path
@@ -302,10 +301,10 @@ def _test(value: str, hint: Any, names: dict[str, Any], role: str) -> str:
     if hint in (int, str, bool, float):
         return f"type({value}) is {hint.__name__}"  # a bool is not a number, nor the reverse
     if hint is SourceSpan:
-        return (
-            f"(type({value}) is {name(SourceSpan)} and type({value}[0]) is str"
-            f" and type({value}[1]) is int and type({value}[2]) is int)"
-        )
+        # An entry's spans are made only by ``model._rebuilt`` and ``diagnostics._span`` (the
+        # unpickler admits no other way to make one), which check their parts as they make
+        # them, and a tuple never changes: its type is all there is left to check.
+        return f"type({value}) is {name(SourceSpan)}"
     if hint in (Compiled, CompiledEffect):
         # Only their source and scope are pickled, and loading compiles them again: what they
         # hold is the compiler's own work, once their scope is known to be the scenario's.
@@ -323,9 +322,9 @@ def _test(value: str, hint: Any, names: dict[str, Any], role: str) -> str:
                 f"({kind} and {{*map(type, {value})}} <= {name(frozenset([item]))}"
                 f" and scopes.extend({scopes}) is None)"
             )
-        if _is_model(item):  # a call an item, from C
+        if _is_model(item):  # a call an item, from C; nothing at all for none (the most usual)
             each = f"map({name(_check_of(item))}, {value}, {name(itertools.repeat)}(scopes))"
-            return f"({kind} and all({each}))"
+            return f"({kind} and (not {value} or all({each})))"
         x = variable()
         return f"({kind} and all({_test(x, item, names, role)} for {x} in {value}))"
     if origin in (dict, Mapping):
@@ -535,6 +534,8 @@ def store(data: bytes, name: str, value: Any) -> None:
     entry = entry_path(data, name)
     if entry is None:
         return
+    import tempfile  # here, not at the top: a run that only reads the cache never needs it
+
     with contextlib.suppress(OSError, pickle.PicklingError, RecursionError, TypeError):
         entry.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")

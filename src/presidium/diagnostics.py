@@ -38,6 +38,10 @@ class SourceSpan(NamedTuple):
 
 
 def _span(file: str, line: int, col: int) -> SourceSpan:
+    """A span as the cache rebuilds it; its parts are checked here, as it is made (see
+    ``presidium.cache``: a span, a tuple, cannot change afterwards)."""
+    if type(file) is not str or type(line) is not int or type(col) is not int:
+        raise TypeError("a source span is a file name and two numbers")
     span: SourceSpan = _new_tuple(SourceSpan, (file, line, col))
     return span
 

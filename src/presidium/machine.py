@@ -161,12 +161,19 @@ class _Shared:
         self.initial = self.state_name[scenario.start]
         self.machine = _Machine(
             model=None,
-            states=list(self.state_id),
+            states=[self.initial],
             initial=self.initial,
             auto_transitions=False,
             ignore_invalid_triggers=False,
             send_event=False,
         )
+        # The other states, as ``Machine.add_states`` adds states given by name to a machine
+        # with no models and no automatic transitions: each the library's state, made by its
+        # ``_create_state``, without re-reading the arguments' other forms for each one.
+        make_state, states = self.machine._create_state, self.machine.states
+        for name in self.state_id:
+            if name not in states:
+                states[name] = make_state(name, ignore_invalid_triggers=False)
         # The phases that have choices, and which phases lead into each one: what
         # ``deciding`` needs to tell where a decision can still come.
         self.decided = [p.id for p in scenario.phases.values() if p.choices]

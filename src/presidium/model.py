@@ -604,8 +604,11 @@ _SPAN_AT: dict[type, int] = {}  # a model class -> where ``span`` stands among i
 
 
 def _rebuilt(cls: type, file: str, line: int, col: int, *values: Any) -> Any:
-    """A model object from the cache: its span's parts come first, then its other fields."""
+    """A model object from the cache: its span's parts come first, then its other fields.
+    The span's parts are checked here, as it is made (``presidium.cache`` relies on it)."""
     at = _SPAN_AT[cls]  # only this module's classes with a span are rebuilt here
+    if type(file) is not str or type(line) is not int or type(col) is not int:
+        raise TypeError("a source span is a file name and two numbers")
     return cls(*values[:at], _new_tuple(SourceSpan, (file, line, col)), *values[at:])
 
 
