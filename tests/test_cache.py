@@ -480,3 +480,36 @@ def test_the_cache_checks_read_each_model_annotation_as_typing_does() -> None:
     assert len(classes) > 20
     for cls in classes:
         assert cache._hints(cls) == typing.get_type_hints(cls), cls.__name__
+
+
+def test_a_span_of_the_wrong_kind_anywhere_in_an_entry_is_refused(
+    cache_dir: Path, tmp_path: Path
+) -> None:
+    """The walk over an entry checks only each span's type: the two ways an entry can make
+    a span (a model object's, a diagnostic's) check its file, line and column as they make
+    it, and a span cannot change after. A span forged with a line of text is refused."""
+    from presidium.diagnostics import Diagnostic, SourceSpan
+
+    path = tmp_path / "door.yaml"
+    path.write_text(docs_example())
+    result = compile_file(path)
+    scenario = result.scenario
+    assert scenario is not None
+    phase = next(iter(scenario.phases.values()))
+    bad = SourceSpan(phase.span.file, str(phase.span.line), phase.span.col)  # type: ignore[arg-type]
+    forged_phase = dataclasses.replace(phase, span=bad)
+    forged_warning = Diagnostic("warning", "a forged warning", bad)
+    good_warning = Diagnostic("warning", "a warning", phase.span)
+    entry = entry_for(path)
+    for value, refused in (
+        ((scenario, [good_warning]), False),
+        (
+            (dataclasses.replace(scenario, phases={**scenario.phases, phase.id: forged_phase}), []),
+            True,
+        ),
+        ((scenario, [forged_warning]), True),
+    ):
+        with entry.open("wb") as out:
+            cache._write(value, out)
+        loaded = cache.load_entry(entry)
+        assert (loaded is None) == refused
