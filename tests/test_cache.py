@@ -199,18 +199,41 @@ def test_a_text_written_many_times_is_held_once_compiled_and_cached(
 
 
 def test_a_forged_rebuild_of_something_else_is_refused(cache_dir: Path, tmp_path: Path) -> None:
-    """The cache rebuilds the model's objects through one function: it builds model objects
-    only, whatever class an entry names."""
+    """The cache makes a model object with a span through that class's own maker, which
+    makes nothing else: no maker takes a class to make, and a name that is not one of the
+    model's makers, or a maker given what its class does not hold, is refused."""
     path = tmp_path / "door.yaml"
     path.write_text(docs_example())
     compile_file(path)
-    for target in (b"cbuiltins\nset\n", b"cpresidium.diagnostics\nDiagnostic\n"):
-        payload = (
-            b"cpresidium.model\n_rebuilt\n(" + target + b"S'f'\nI1\nI1\nS'x'\ntR."
-        )  # _rebuilt(target, 'f', 1, 1, 'x')
+    for payload in (
+        # the old way in, which took a class: _rebuilt(set, 'f', 1, 1, 'x')
+        b"cpresidium.model\n_rebuilt\n(cbuiltins\nset\nS'f'\nI1\nI1\nS'x'\ntR.",
+        b"cpresidium.model\n_made_Diagnostic\n(S'f'\nI1\nI1\nS'x'\ntR.",  # no such maker
+        b"cpresidium.model\n_made_TextPart\n(S'f'\nI1\nI1\nS'x'\ntR.",  # too little
+        b"cpresidium.model\n_made_TextPart\n(S'f'\nS'1'\nI1\nS'x'\nNI00\ntR.",  # a text line
+    ):
         entry_for(path).write_bytes(payload)
         assert cache.load(path.read_bytes(), str(path)) is None
         assert compile_file(path).scenario is not None
+
+
+def test_a_maker_makes_what_the_constructor_makes() -> None:
+    """Every model object with a span, loaded from the cache through its maker, is equal
+    to the object the compiler made, field for field, and of the same class."""
+    from presidium.model import MAKER, maker
+
+    result = compile_file(SCENARIO_1957)
+    scenario = result.scenario
+    assert scenario is not None
+    phase = next(p for p in scenario.phases.values() if p.choices and p.text)
+    for made in (phase, phase.choices[0], phase.text[0]):
+        function, arguments = made.__reduce__()
+        assert function is maker(MAKER + type(made).__name__)
+        again = function(*arguments)
+        assert type(again) is type(made) and again == made
+        assert [getattr(again, f.name) for f in dataclasses.fields(made)] == [
+            getattr(made, f.name) for f in dataclasses.fields(made)
+        ]
 
 
 def test_presidium_as_the_program_stops_the_collector_rescanning_a_loaded_scenario(

@@ -3,9 +3,9 @@
 An entry is keyed by the file's bytes and name, this presidium's version and source code, and
 the Python version, so any change to any of them makes a new entry. Entries are written
 atomically. They are read with an unpickler that admits only presidium's own classes (and
-``model._rebuilt``, which calls only the model's constructors), and what it builds is checked
-field by field and id by id, so a damaged or tampered entry fails to load (and is ignored, the
-file compiled again) instead of running anything or crashing later.
+the makers of ``model.maker``, which make only the model's objects), and what it builds is
+checked field by field and id by id, so a damaged or tampered entry fails to load (and is
+ignored, the file compiled again) instead of running anything or crashing later.
 
 ``PRESIDIUM_NO_CACHE=1`` turns the cache off; ``PRESIDIUM_CACHE_DIR`` moves it (by default it
 lives in ``$XDG_CACHE_HOME/presidium``, usually ``~/.cache/presidium``).
@@ -75,8 +75,12 @@ def _allowed() -> frozenset[tuple[str, str]]:
     from presidium import model
 
     names = {("builtins", "set"), ("builtins", "frozenset")}
-    names |= {("presidium.model", n) for n, v in vars(model).items() if dataclasses.is_dataclass(v)}
-    names.add(("presidium.model", "_rebuilt"))
+    names |= {  # a class with a span only through its maker, which checks the span
+        ("presidium.model", n)
+        for n, v in vars(model).items()
+        if dataclasses.is_dataclass(v) and model.MAKER + n not in model._MAKES
+    }
+    names |= {("presidium.model", n) for n in model._MAKES}
     names |= {("presidium.diagnostics", n) for n in ("Diagnostic", "_span")}
     names |= {
         ("presidium.conditions", n) for n in ("VarType", "Scope", "_recompile", "_recompile_effect")
@@ -87,6 +91,10 @@ def _allowed() -> frozenset[tuple[str, str]]:
 class _Unpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         if (module, name) in _allowed():
+            if module == "presidium.model" and name.startswith("_made_"):
+                from presidium.model import maker
+
+                return maker(name)  # written when first needed
             return super().find_class(module, name)
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a presidium cache entry")
 
@@ -301,7 +309,7 @@ def _test(value: str, hint: Any, names: dict[str, Any], role: str) -> str:
     if hint in (int, str, bool, float):
         return f"type({value}) is {hint.__name__}"  # a bool is not a number, nor the reverse
     if hint is SourceSpan:
-        # An entry's spans are made only by ``model._rebuilt`` and ``diagnostics._span`` (the
+        # An entry's spans are made only by ``model.maker``'s and ``diagnostics._span`` (the
         # unpickler admits no other way to make one), which check their parts as they make
         # them, and a tuple never changes: its type is all there is left to check.
         return f"type({value}) is {name(SourceSpan)}"
