@@ -536,3 +536,35 @@ def test_a_span_of_the_wrong_kind_anywhere_in_an_entry_is_refused(
             cache._write(value, out)
         loaded = cache.load_entry(entry)
         assert (loaded is None) == refused
+
+
+def test_a_link_to_nothing_anywhere_in_an_entry_is_refused() -> None:
+    """Every id an entry's game follows must name something of the scenario, and every id
+    must be one the compiler accepts: a forged target, citation, seat or id is refused."""
+    result = compile_file(SCENARIO_1957)
+    scenario = result.scenario
+    assert scenario is not None and cache.well_formed((scenario, []))
+    phase = next(p for p in scenario.phases.values() if p.choices and p.choices[0].outcome)
+    choice = phase.choices[0]
+    outcome = choice.outcome
+    assert outcome is not None and outcome.next
+
+    def with_phase(new: object) -> tuple[object, object]:
+        return dataclasses.replace(scenario, phases={**scenario.phases, phase.id: new}), []
+
+    def with_choice(**changes: object) -> tuple[object, object]:
+        choices = (dataclasses.replace(choice, **changes), *phase.choices[1:])
+        return with_phase(dataclasses.replace(phase, choices=choices))
+
+    branch = dataclasses.replace(outcome.next[0], target="nowhere")
+    for forged in (
+        with_choice(outcome=dataclasses.replace(outcome, next=(branch,))),  # no such phase
+        with_choice(id="Not_an_id"),
+        with_choice(id="two\nlines"),
+        with_choice(id=""),
+        with_phase(dataclasses.replace(phase, sources=(*phase.sources, "no_such_source"))),
+        with_phase(dataclasses.replace(phase, by="nobody")),
+        with_phase(dataclasses.replace(phase, history="no_such_choice")),
+    ):
+        assert not cache.well_formed(forged)
+    assert cache.well_formed(with_choice())  # the same, rebuilt unchanged, is still fine

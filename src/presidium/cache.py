@@ -20,6 +20,7 @@ import itertools
 import operator
 import os
 import pickle
+import re
 import sys
 from collections.abc import Callable
 from functools import cache, lru_cache
@@ -367,7 +368,7 @@ def _linked(s: Any) -> bool:
     named = (s.sources, s.sides, s.actors, s.votes, s.phases, s.endings, s.stances)
     ids = [s.id, *(key for table in named for key in table)]
     ids += [c.id for phase in s.phases.values() for c in phase.choices]
-    if not all(m.ID.match(i) for i in ids):
+    if not _all_ids(ids):
         return False
     if s.start not in s.phases or s.historical_ending not in (None, *s.endings):
         return False
@@ -377,21 +378,28 @@ def _linked(s: Any) -> bool:
     cited = [a.sources for a in s.actors.values()]
     targets: list[str] = []
     dates = [phase.date for phase in s.phases.values() if phase.date is not None]
-    for phase in s.phases.values():
+    seats_or_none, votes_or_none = {None, *seats}, {None, *s.votes}
+    for phase in s.phases.values():  # (a large story's phases: no work that is not needed)
+        if phase.by not in seats_or_none or phase.vote not in votes_or_none:
+            return False
         choices = {c.id for c in phase.choices}
-        if phase.by not in (None, *seats) or phase.vote not in (None, *s.votes):
+        if phase.history is not None and phase.history not in choices:
             return False
-        if phase.history not in (None, *choices) or (not phase.choices and not phase.next):
+        if not phase.choices and not phase.next:
             return False
-        if any(rule.choose not in choices for rule in phase.script):
+        if phase.script and any(rule.choose not in choices for rule in phase.script):
             return False
-        if any((c.outcome is None) == (c.chance is None) for c in phase.choices):
-            return False
-        targets += [b.target for c in phase.choices for o in c.outcomes() for b in o.next]
+        for c in phase.choices:
+            if (c.outcome is None) == (c.chance is None):
+                return False
+            for o in c.outcomes():
+                targets += [b.target for b in o.next]
         targets += [b.target for b in phase.next]
-        cited += [phase.sources, *(n.sources for n in phase.notes)]
-        if any(n.confidence not in m.CONFIDENCE for n in phase.notes):
-            return False
+        cited.append(phase.sources)
+        if phase.notes:
+            cited += [n.sources for n in phase.notes]
+            if any(n.confidence not in m.CONFIDENCE for n in phase.notes):
+                return False
     for ending in s.endings.values():
         if ending.kind not in m.ENDING_KINDS:
             return False
@@ -417,9 +425,25 @@ def _linked(s: Any) -> bool:
         return False
     return (
         all(source.grade in m.GRADES for source in s.sources.values())
-        and all(t in s.phases or t in s.endings for t in targets)
-        and all(source in s.sources for group in cited for source in group)
+        and set(targets) <= s.phases.keys() | s.endings.keys()
+        and set().union(*cited) <= s.sources.keys()
     )
+
+
+def _all_ids(ids: list[str]) -> bool:
+    """Each of ``ids`` (strings) is an id as the compiler accepts one (``model.ID``): the
+    lines of one text, matched at once rather than an id at a time (a large story has tens
+    of thousands); an id with a line break of its own would add a line."""
+    lines = "\n".join(ids)
+    return lines.count("\n") == len(ids) - 1 and _ids_pattern().fullmatch(lines) is not None
+
+
+@cache
+def _ids_pattern() -> re.Pattern[str]:
+    from presidium.model import ID
+
+    one = ID.pattern.removesuffix(r"\Z")
+    return re.compile(f"{one}(?:\n{one})*")
 
 
 def _classroom_linked(s: Any, cited: list[Any]) -> bool:
