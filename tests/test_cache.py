@@ -208,9 +208,9 @@ def test_a_forged_rebuild_of_something_else_is_refused(cache_dir: Path, tmp_path
     for payload in (
         # the old way in, which took a class: _rebuilt(set, 'f', 1, 1, 'x')
         b"cpresidium.model\n_rebuilt\n(cbuiltins\nset\nS'f'\nI1\nI1\nS'x'\ntR.",
-        b"cpresidium.model\n_made_Diagnostic\n(S'f'\nI1\nI1\nS'x'\ntR.",  # no such maker
-        b"cpresidium.model\n_made_TextPart\n(S'f'\nI1\nI1\nS'x'\ntR.",  # too little
-        b"cpresidium.model\n_made_TextPart\n(S'f'\nS'1'\nI1\nS'x'\nNI00\ntR.",  # a text line
+        b"cpresidium.cache\n_made_Diagnostic\n(S'f'\nI1\nI1\nS'x'\ntR.",  # no such maker
+        b"cpresidium.cache\n_made_TextPart\n(S'f'\nI1\nI1\nS'x'\ntR.",  # too little
+        b"cpresidium.cache\n_made_TextPart\n(S'f'\nS'1'\nI1\nS'x'\nNI00\ntR.",  # a text line
     ):
         entry_for(path).write_bytes(payload)
         assert cache.load(path.read_bytes(), str(path)) is None
@@ -220,7 +220,8 @@ def test_a_forged_rebuild_of_something_else_is_refused(cache_dir: Path, tmp_path
 def test_a_maker_makes_what_the_constructor_makes() -> None:
     """Every model object with a span, loaded from the cache through its maker, is equal
     to the object the compiler made, field for field, and of the same class."""
-    from presidium.model import MAKER, maker
+    from presidium.cache import maker
+    from presidium.model import MAKER
 
     result = compile_file(SCENARIO_1957)
     scenario = result.scenario

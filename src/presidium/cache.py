@@ -3,9 +3,9 @@
 An entry is keyed by the file's bytes and name, this presidium's version and source code, and
 the Python version, so any change to any of them makes a new entry. Entries are written
 atomically. They are read with an unpickler that admits only presidium's own classes (and
-the makers of ``model.maker``, which make only the model's objects), and what it builds is
-checked field by field and id by id, so a damaged or tampered entry fails to load (and is
-ignored, the file compiled again) instead of running anything or crashing later.
+the makers of ``maker``, which make only the model's objects), and what it builds is checked
+field by field and id by id, so a damaged or tampered entry fails to load (and is ignored,
+the file compiled again) instead of running anything or crashing later.
 
 ``PRESIDIUM_NO_CACHE=1`` turns the cache off; ``PRESIDIUM_CACHE_DIR`` moves it (by default it
 lives in ``$XDG_CACHE_HOME/presidium``, usually ``~/.cache/presidium``).
@@ -79,9 +79,9 @@ def _allowed() -> frozenset[tuple[str, str]]:
     names |= {  # a class with a span only through its maker, which checks the span
         ("presidium.model", n)
         for n, v in vars(model).items()
-        if dataclasses.is_dataclass(v) and model.MAKER + n not in model._MAKES
+        if dataclasses.is_dataclass(v) and model.MAKER + n not in model.MAKES
     }
-    names |= {("presidium.model", n) for n in model._MAKES}
+    names |= {("presidium.cache", n) for n in model.MAKES}
     names |= {("presidium.diagnostics", n) for n in ("Diagnostic", "_span")}
     names |= {
         ("presidium.conditions", n) for n in ("VarType", "Scope", "_recompile", "_recompile_effect")
@@ -92,12 +92,52 @@ def _allowed() -> frozenset[tuple[str, str]]:
 class _Unpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         if (module, name) in _allowed():
-            if module == "presidium.model" and name.startswith("_made_"):
-                from presidium.model import maker
-
+            if module == __name__:
                 return maker(name)  # written when first needed
             return super().find_class(module, name)
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a presidium cache entry")
+
+
+def maker(name: str) -> Callable[..., Any]:
+    """The maker called ``name`` (``model.MAKER`` and a model class that has a span):
+    ``made(file, line, col, *others)`` gives the object whose span is that place and whose
+    other fields are ``others``, in the order of ``fields()``. It is written the first time it
+    is asked for, from the class's field names (never from an entry), and kept as this
+    module's attribute of that name, where ``pickle`` looks a function up.
+
+    A made object is what the class's ``__init__`` would make (every field is given), in one
+    call instead of two: a dispatch and then ``__init__`` took two thirds of the time of
+    loading a large story from the cache. The span's parts are checked as it is made, which
+    ``_test`` relies on."""
+    from presidium.diagnostics import SourceSpan
+    from presidium.model import MAKES
+
+    made: Callable[..., Any] | None = globals().get(name)
+    if made is not None:
+        return made
+    cls = MAKES[name]  # KeyError for anything else: the model's classes only
+    others = [f.name for f in dataclasses.fields(cls) if f.name != "span"]
+    parameters = ", ".join(["file", "line", "col", *(f"a{n}" for n in range(len(others)))])
+    body = [
+        "if type(file) is not str or type(line) is not int or type(col) is not int:",
+        "    raise TypeError('a source span is a file name and two numbers')",
+        "o = _new(cls_)",
+        *(f"o.{field} = a{n}" for n, field in enumerate(others)),
+        "o.span = _new_tuple(SourceSpan, (file, line, col))",
+        "return o",
+    ]
+    source = f"def {name}({parameters}):\n" + "".join(f"    {line}\n" for line in body)
+    scope: dict[str, Any] = {
+        "cls_": cls,
+        "_new": object.__new__,
+        "_new_tuple": tuple.__new__,
+        "SourceSpan": SourceSpan,
+    }
+    exec(compile(source, f"<cache maker of {cls.__name__}>", "exec"), scope)
+    made = scope[name]
+    made.__module__ = __name__
+    globals()[name] = made
+    return made
 
 
 def load(data: bytes, name: str) -> Any | None:
@@ -310,9 +350,9 @@ def _test(value: str, hint: Any, names: dict[str, Any], role: str) -> str:
     if hint in (int, str, bool, float):
         return f"type({value}) is {hint.__name__}"  # a bool is not a number, nor the reverse
     if hint is SourceSpan:
-        # An entry's spans are made only by ``model.maker``'s and ``diagnostics._span`` (the
-        # unpickler admits no other way to make one), which check their parts as they make
-        # them, and a tuple never changes: its type is all there is left to check.
+        # An entry's spans are made only by the makers (``maker``) and ``diagnostics._span``
+        # (the unpickler admits no other way to make one), which check their parts as they
+        # make them, and a tuple never changes: its type is all there is left to check.
         return f"type({value}) is {name(SourceSpan)}"
     if hint in (Compiled, CompiledEffect):
         # Only their source and scope are pickled, and loading compiles them again: what they

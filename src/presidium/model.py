@@ -600,50 +600,8 @@ def _fields_of(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
     return get
 
 
-MAKER = "_made_"  # the cache's maker of a model class with a span is called MAKER + its name
-_MAKES: dict[str, type] = {}  # a maker's name -> the class it makes
-
-
-def maker(name: str) -> Callable[..., Any]:
-    """The cache's maker called ``name`` (``MAKER`` and a class of this module that has a
-    span): ``made(file, line, col, *others)`` gives the object whose span is that place and
-    whose other fields are ``others``, in the order of ``fields()``. It is written the first
-    time it is asked for, from the class's field names (never from an entry), and kept as
-    this module's attribute of that name, where ``pickle`` looks a function up.
-
-    A made object is what the class's ``__init__`` would make (every field is given), in one
-    call instead of two: ``_rebuilt``-style dispatch and ``__init__`` together took two
-    thirds of the time of loading a large story from the cache. The span's parts are checked
-    as it is made: ``presidium.cache`` relies on it (see its ``_test``)."""
-    made: Callable[..., Any] | None = globals().get(name)
-    if made is not None:
-        return made
-    cls = _MAKES[name]  # KeyError for anything else: only this module's classes
-    others = [f.name for f in fields(cls) if f.name != "span"]
-    parameters = ", ".join(["file", "line", "col", *(f"a{n}" for n in range(len(others)))])
-    body = [
-        "if type(file) is not str or type(line) is not int or type(col) is not int:",
-        "    raise TypeError('a source span is a file name and two numbers')",
-        "o = _new(cls_)",
-        *(f"o.{field} = a{n}" for n, field in enumerate(others)),
-        "o.span = _new_tuple(SourceSpan, (file, line, col))",
-        "return o",
-    ]
-    source = f"def {name}({parameters}):\n" + "".join(f"    {line}\n" for line in body)
-    scope: dict[str, Any] = {
-        "cls_": cls,
-        "_new": object.__new__,
-        "_new_tuple": _new_tuple,
-        "SourceSpan": SourceSpan,
-    }
-    exec(compile(source, f"<cache maker of {cls.__name__}>", "exec"), scope)
-    made = scope[name]
-    made.__module__ = __name__
-    globals()[name] = made
-    return made
-
-
-_new_tuple: Any = tuple.__new__
+MAKER = "_made_"  # the cache's maker of a model class with a span: MAKER + the class's name
+MAKES: dict[str, type] = {}  # a maker's name -> the class it makes (``cache.maker``)
 
 
 def _pickled_by_constructor(cls: type) -> None:
@@ -653,8 +611,8 @@ def _pickled_by_constructor(cls: type) -> None:
     generated ``__init__`` takes half the time of a frozen dataclass's default
     (``__setstate__`` looks its fields up and sets them one call at a time), and a span
     spread among the arguments is one object fewer to rebuild and to hold while loading; a
-    class with a span is made by its ``maker``, faster still. The unpickler admits only this
-    module's classes and makers (``presidium.cache``).
+    class with a span is made by its maker (``presidium.cache.maker``), faster still. The
+    unpickler admits only this module's classes and those makers.
     """
     names = [f.name for f in fields(cls)]
     if "span" not in names:
@@ -666,10 +624,12 @@ def _pickled_by_constructor(cls: type) -> None:
         cls.__reduce__ = plain  # type: ignore[assignment]
         return
     name = MAKER + cls.__name__
-    _MAKES[name] = cls
+    MAKES[name] = cls
     others = _fields_of([name for name in names if name != "span"])
 
     def spread(self: Any) -> tuple[Any, ...]:
+        from presidium.cache import maker  # only a cache entry is pickled
+
         return (maker(name), (*self.span, *others(self)))
 
     cls.__reduce__ = spread  # type: ignore[assignment]
