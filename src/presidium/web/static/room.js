@@ -235,7 +235,7 @@
     marked(box);
   }
 
-  Array.prototype.forEach.call(document.querySelectorAll(".fits, .room-feed .feed-scroll"), function (box) {
+  Array.prototype.forEach.call(document.querySelectorAll(".fits, .room-feed .feed-scroll, #result"), function (box) {
     box.addEventListener("scroll", function () {
       marked(box);
     });
