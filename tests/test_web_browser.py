@@ -267,12 +267,28 @@ def test_secret_five_phones_join_learn_vote_and_one_sleeps_through_the_result(
             box = page.locator("#result")
             expect(box).to_contain_text("A secret ballot, revealed by the teacher.")
             expect(box).not_to_contain_text("The ballot was secret")
-            expect(box.locator(".way", has_text="For: ")).to_contain_text(
-                'Nikita Khrushchev ("KHRUSHCHEV-ALONE-KNOWS-THIS")'
-            )
+            # a secret ballot's progress names nobody, and Bulganin's ballot was not in: the
+            # room cannot tell a student's words from the reason the game gave him, so the
+            # box quotes none (the feed above has each vote with its reason)
+            expect(box.locator(".way", has_text="For: ")).to_contain_text("Nikita Khrushchev")
+            expect(box.locator(".why")).to_have_count(0)
             page.wait_for_function(ALL_OR_MORE, arg="#side", timeout=WAIT_MS)
             shots.shot(page, "room-revealed")
         assert_private_to(fresh, june_1957, None)
+        # the feeds keep the line that said only the totals were shown, marked as overtaken;
+        # the revealed entry says so at its head
+        for page in (teacher, phones["zhukov"]):
+            feed = page.locator("#feed")
+            revealed = feed.locator(".entry-vote", has_text="Vote revealed by the teacher: ")
+            expect(revealed).to_have_count(1)
+            expect(revealed).to_contain_text(
+                "The teacher has revealed this secret ballot: each vote, and its reason."
+            )
+            earlier = feed.locator(".entry-vote.superseded")
+            expect(earlier).to_have_count(1)
+            expect(earlier).to_contain_text("The ballot was secret: only the totals are shown.")
+            expect(earlier).to_contain_text("Since revealed by the teacher: see below.")
+        shots.shot(teacher, "teacher-revealed", full=True)
     assert shots.watched.errors == [] and shots.watched.dialogs == []
 
 
@@ -296,6 +312,7 @@ def test_simultaneous_ballot_shows_who_voted_not_how_and_a_sleeping_phone_still_
     codes = {seat: keys.code for seat, keys in classroom.keys.items() if seat != "zhukov"}
     with LiveClass(classroom) as live:
         room = shots.open(live.url + "/room", PROJECTOR)
+        small = shots.open(live.url + "/room", PROJECTOR_SMALL)
         phones = {seat: join(shots, live, seat, code, PHONE) for seat, code in codes.items()}
         live.call(until_open, classroom, "tuesday_afternoon:decision")
         sleeper = phones["khrushchev"]
@@ -356,11 +373,18 @@ def test_simultaneous_ballot_shows_who_voted_not_how_and_a_sleeping_phone_still_
         expect(ways.locator(".way", has_text="For: ")).to_contain_text(
             'Vyacheslav Molotov ("MOLOTOV-GIVES-HIS-REASON")'
         )
-        # the student's reason is on the screen; the rest of the column, or "More below"
-        in_sight(room, "#result .way .why")
-        room.wait_for_function(ALL_OR_MORE, arg="#side", timeout=WAIT_MS)
-        room.wait_for_function(WHOLE_FEED)
-        shots.shot(room, "room-how-they-voted")
+        # the whole vote, every voter and reason, on the screen at both projector sizes
+        # beside the join QR (Zhukov has no phone) and the next decision: not cut off with
+        # "More below" while the scene's column has room to give
+        for page in (room, small):
+            expect(page.locator("#join")).to_be_visible()
+            expect(page.locator("#request-list .room-request")).to_have_count(1)
+            in_sight(page, "#result")
+            page.wait_for_function(NOTHING_MORE, arg="#result", timeout=WAIT_MS)
+            in_sight(page, "#request-list .room-request")
+            page.wait_for_function(ALL_OR_MORE, arg="#side", timeout=WAIT_MS)
+            page.wait_for_function(ALL_OR_MORE, arg="#scene", timeout=WAIT_MS)
+            shots.shot(page, "room-how-they-voted")
         assert_private_to(room, june_1957, None)
     assert shots.watched.errors == [] and shots.watched.dialogs == []
 
@@ -378,7 +402,7 @@ def test_countdown_runs_out_and_the_missing_voters_abstain(
         ballot = live.call(open_request, classroom, "ballot")
         assert ballot.request == "presidium_count:ballot"
         expect(room.locator("#request-list .countdown")).to_contain_text("Time left: 1:")
-        tap_vote(phones["molotov"], "for")
+        tap_vote(phones["molotov"], "for", why="MOLOTOV-OWN-WORDS")
         tap_vote(phones["khrushchev"], "against")
         shots.shot(room, "room-countdown")
         (said,) = live.teacher(f"time {ballot.request} 2s")
@@ -394,6 +418,19 @@ def test_countdown_runs_out_and_the_missing_voters_abstain(
             expect(feed).to_contain_text(result_line(vote))
             expect(feed).to_contain_text("Nikolai Bulganin abstains")
             expect(page.locator(".request-ballot, .room-request.request-ballot")).to_have_count(0)
+        # on the projector only a student's own words are quoted: the reason the game
+        # gave Bulganin and Malenkov, who did not vote, is not theirs (the feed has it)
+        ways = room.locator("#result .ballot-ways")
+        expect(ways.locator(".way", has_text="For: ")).to_contain_text(
+            'Vyacheslav Molotov ("MOLOTOV-OWN-WORDS")'
+        )
+        abstained = ways.locator(".way", has_text="Abstained: ")
+        expect(abstained).to_contain_text("Nikolai Bulganin")
+        expect(abstained).to_contain_text("Georgy Malenkov")
+        expect(abstained.locator(".why")).to_have_count(0)
+        for one in vote.ballots:
+            if one.voter in ("bulganin", "malenkov"):
+                expect(room.locator("#result")).not_to_contain_text(one.reason)
         shots.shot(phones["molotov"], "phone-time-ran-out")
         shots.shot(room, "room-time-ran-out")
     assert shots.watched.errors == [] and shots.watched.dialogs == []
@@ -637,13 +674,22 @@ def test_a_teacher_page_left_open_across_a_restart_drops_its_stopped_banner(
     # the page's stream stays shut: its slow look at the state (every 10 s) finds the new
     # server first, as it did in the teacher's try
     teacher.route("**/api/stream**", lambda route: route.abort())
-    with LiveClass(classroom, port):  # a new key, as 'class serve --resume' deals one
+    with LiveClass(classroom, port) as again:  # a new key, as 'class serve --resume' deals
         expect(teacher.locator("#login-error")).to_have_text(
             "The key is no longer accepted: open the teacher link again.", timeout=25_000
         )
         expect(teacher.locator("#connection")).to_have_text("Not signed in")
         expect(banner).to_be_hidden()
         shots.shot(teacher, "teacher-after-restart")
+        # the new teacher link, opened in this same tab as the page asks: only the address's
+        # #key changes (no new load), and the page signs in and takes the key out at once
+        teacher.unroute("**/api/stream**")
+        teacher.goto(f"{again.url}/teacher#key={again.key}")
+        expect(teacher.locator("#desk")).to_be_visible()
+        expect(teacher.locator("#connection")).to_have_text("Connected")
+        assert "key=" not in teacher.url and again.key not in teacher.url
+        assert teacher.evaluate("performance.getEntriesByType('navigation').length") == 1
+        shots.shot(teacher, "teacher-signed-in-again")
     assert shots.watched.errors == [] and shots.watched.dialogs == []
 
 
@@ -730,6 +776,12 @@ IN_SIGHT = """(selector) => {
     return r.top >= 0 && r.bottom <= window.innerHeight;
 }"""
 
+NOTHING_MORE = """(selector) => {
+    // the box holds nothing that is not on the screen (no "More below")
+    const box = document.querySelector(selector);
+    return box.scrollHeight <= box.clientHeight + 1 && !box.classList.contains('more');
+}"""
+
 ALL_OR_MORE = """(selector) => {
     // all that the box holds is on the screen, or it says there is more ("More below")
     const box = document.querySelector(selector);
@@ -811,7 +863,15 @@ def test_the_projector_shows_what_is_open_beside_the_join_qr_and_counts_truly(
         for room in rooms:  # the objectives are not public yet
             expect(room.locator("#ended")).not_to_contain_text("Objectives")
         ending = phones["molotov"].locator("#ended")
-        expect(ending).to_contain_text("once the teacher reveals them")
+        # one account with the feed, which holds Molotov's own result already
+        expect(phones["molotov"].locator("#feed .private.entry-objectives")).to_contain_text(
+            "Objectives: Vyacheslav Molotov"
+        )
+        expect(ending).to_contain_text(
+            "Your own objectives, and how you did, are in the feed below: only you see them. "
+            "The teacher may reveal every role's to the whole room."
+        )
+        expect(ending).not_to_contain_text("once the teacher reveals them")
         teacher = shots.open(f"{live.url}/teacher#key={live.key}", LAPTOP)
         expect(teacher.locator("#scene-line")).to_contain_text("the objectives.")
 
@@ -822,9 +882,21 @@ def test_the_projector_shows_what_is_open_beside_the_join_qr_and_counts_truly(
         assert scored
         rooms.append(shots.open(live.url + "/room", PROJECTOR_SMALL))
         for room in rooms:
+            objectives = room.locator("#ended .room-objectives")
             for one in scored:
-                expect(room.locator("#ended")).to_contain_text(f"Objectives: {one.name}")
-                expect(room.locator("#ended")).to_contain_text(words(one.results[0].text)[:40])
+                expect(objectives.locator("h4", has_text=one.name)).to_have_count(1)
+                expect(objectives).to_contain_text(words(one.results[0].text)[:40])
+            # the page switches to them: the heading and the first role's objectives on
+            # the screen at once, in the projector's type, and the rest whole or "More below"
+            expect(room.locator("#scene-text")).to_be_hidden()
+            in_sight(room, "#ended .room-objectives h3")
+            in_sight(room, "#ended .objective-roles > li:first-child")
+            # (the page's own type, made at most a fifth smaller to fit, as every column is)
+            size, page = room.evaluate(
+                "[parseFloat(getComputedStyle(document.querySelector('.objective')).fontSize),"
+                " parseFloat(getComputedStyle(document.body).fontSize)]"
+            )
+            assert size >= 0.79 * page and size >= 15, (size, page)
             room.wait_for_function(ALL_OR_MORE, arg="#scene", timeout=WAIT_MS)
             shots.shot(room, "room-objectives")
         expect(ending).to_contain_text(

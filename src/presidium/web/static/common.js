@@ -363,6 +363,7 @@
     this.offered = {}; // request id -> options
     this.byPhase = {}; // phase -> options of its decision
     this.names = {}; // actor id -> name
+    this.sealed = {}; // vote id -> true while the feed has only its totals (a secret ballot)
   }
   P.Memory = Memory;
 
@@ -375,6 +376,8 @@
     var head = null;
     var cls = "entry entry-" + kind;
     var key = null;
+    var sealed = null; // this entry gives a secret ballot's totals only
+    var reveals = null; // this entry is the teacher's reveal of a secret ballot
     switch (kind) {
       case "phase":
         head = "Scene: " + (e.counterfactual ? "[Counterfactual] " : "") + e.title;
@@ -448,7 +451,21 @@
         );
         break;
       case "vote":
-        head = "Vote: " + (e.counterfactual ? "[Counterfactual] " : "") + e.title;
+        var secret = !e.ballots.length && !e.blocs.length;
+        if (!(e.to && e.to.length)) {
+          // the public record: the totals of a secret ballot, or later the teacher's reveal
+          if (secret) {
+            memory.sealed[e.vote] = true;
+            sealed = e.vote;
+          } else if (memory.sealed[e.vote]) {
+            delete memory.sealed[e.vote];
+            reveals = e.vote;
+          }
+        }
+        head = "Vote" + (reveals ? " revealed by the teacher" : "") + ": " + (e.counterfactual ? "[Counterfactual] " : "") + e.title;
+        if (reveals) {
+          lines.push(el("p", "revealed-note", "The teacher has revealed this secret ballot: each vote, and its reason."));
+        }
         lines.push("Motion: " + e.motion);
         e.ballots.forEach(function (b) {
           var why = b.counterfactual ? "[Counterfactual] " + b.reason : b.reason;
@@ -620,7 +637,7 @@
     lines.forEach(function (line) {
       node.appendChild(typeof line === "string" ? el("p", "", line) : line);
     });
-    return { node: node, key: key };
+    return { node: node, key: key, sealed: sealed, reveals: reveals };
   };
 
   P.resultLine = function (e) {
@@ -678,6 +695,19 @@
       return null;
     }
     entry.node.setAttribute("data-seq", String(seq));
+    if (entry.sealed) {
+      entry.node.setAttribute("data-sealed", entry.sealed);
+    }
+    if (entry.reveals) {
+      // the earlier entry, which said only the totals were shown, stays as it was said,
+      // marked as overtaken
+      var earlier = this.list.querySelector('[data-sealed="' + CSS.escape(entry.reveals) + '"]');
+      if (earlier) {
+        earlier.removeAttribute("data-sealed");
+        earlier.classList.add("superseded");
+        earlier.appendChild(el("p", "hint superseded-note", "Since revealed by the teacher: see below."));
+      }
+    }
     if (entry.key) {
       var old = this.keyed[entry.key];
       if (old && old.parentNode) {

@@ -22,6 +22,7 @@
   var arrived = {}; // envelope number -> when it arrived on this page
   var lastState = null;
   var objectivesShown = false; // every role's objectives are public (the teacher's 'reveal')
+  var ownObjectives = false; // this role's own objectives, and how it did, are in the feed
   var liveAfter = 0; // events up to this number were there before the page opened: not announced
   var fetching = false;
   var again = false;
@@ -196,6 +197,11 @@
           var node = feed.add(seq, event);
           if (event.type === "objectives" && !(event.to && event.to.length) && !objectivesShown) {
             objectivesShown = true; // the teacher revealed them: the ending's card says so
+            if (lastState) {
+              drawEnded(lastState);
+            }
+          } else if (event.type === "objectives" && event.to && event.to.length && !ownObjectives) {
+            ownObjectives = true; // this role's own result, for this phone alone
             if (lastState) {
               drawEnded(lastState);
             }
@@ -392,9 +398,13 @@
     }
     var hint = box.querySelector(".objectives-hint");
     if (hint) {
+      // one account with the feed: this role's own result is there already (only this
+      // phone sees it); everyone's comes when the teacher reveals them
       hint.textContent = objectivesShown
         ? "Every role's objectives, and whether each was met, are in the feed below."
-        : "Your objectives, and how you did, are in the feed below once the teacher reveals them.";
+        : ownObjectives
+          ? "Your own objectives, and how you did, are in the feed below: only you see them. The teacher may reveal every role's to the whole room."
+          : "Every role's objectives, and whether each was met, are in the feed below once the teacher reveals them.";
     }
   }
 

@@ -17,6 +17,8 @@
   var sealed = {}; // vote id -> true: its result came as totals only (a secret ballot)
   var objectives = []; // every role's objectives, once the teacher has made them public
   var students = {}; // vote id -> the seats (students' roles) its ballot was open to
+  var ballotOf = {}; // request id -> the vote its ballot is for
+  var castBy = {}; // vote id -> its ballot's last progress: who had cast a ballot at the close
   var stopped = false; // the server said goodbye: who is connected is not known
 
   var stream = new P.Stream({
@@ -31,6 +33,9 @@
       settle();
       if (event.type === "ballot_progress") {
         P.progressDrawn(state, event, drawRequests);
+        if (ballotOf[event.request]) {
+          castBy[ballotOf[event.request]] = event;
+        }
       }
       if (event.type === "vote") {
         if (!event.ballots.length && !event.blocs.length) {
@@ -54,6 +59,8 @@
         latestVote = null; // a new ballot: the last result gives way to its progress
         if (event.vote) {
           students[event.vote] = event.roles || [];
+          ballotOf[event.request] = event.vote;
+          delete castBy[event.vote]; // nobody has voted in this one yet
         }
       }
     },
@@ -131,9 +138,37 @@
     settling = true;
     window.requestAnimationFrame(function () {
       settling = false;
+      placeResult();
       fitFeed();
       Array.prototype.forEach.call(document.querySelectorAll(".fits"), fit);
     });
+  }
+
+  /* The latest vote's box sits in the side column, under what is open. When that column
+     cannot hold it even in smaller text (the join QR and a decision above a vote with
+     every voter's name and reason), and the scene's column has the feed's room to give,
+     the box goes under the scene, where the feed gives way to it: an open, a simultaneous
+     and a revealed secret ballot alike (one box, drawn by drawResult, placed here). */
+  function placeResult() {
+    var box = $("result");
+    var side = $("side");
+    if (box.parentNode !== side) {
+      side.insertBefore(box, $("status-box"));
+    }
+    box.classList.remove("fits", "more");
+    box.style.fontSize = "";
+    document.body.classList.remove("result-main");
+    if (box.hidden || document.body.classList.contains("room-over")) {
+      return;
+    }
+    fit(side);
+    if (!over(side)) {
+      return;
+    }
+    side.style.fontSize = "";
+    $("scene").parentNode.insertBefore(box, document.querySelector(".room-feed"));
+    box.classList.add("fits");
+    document.body.classList.add("result-main");
   }
 
   function over(box) {
@@ -164,7 +199,9 @@
 
   function fitFeed() {
     var box = $("feed").parentNode;
+    var section = box.parentNode;
     var items = Array.prototype.slice.call($("feed").children);
+    section.classList.remove("feed-gone");
     items.forEach(function (item) {
       item.hidden = false;
     });
@@ -187,13 +224,18 @@
     for (var n = 0; n < first; n++) {
       items[n].hidden = true; // older, and no longer whole on the screen
     }
+    if (document.body.classList.contains("result-main") && used > room + 1) {
+      // the vote's box took the feed's room: the feed gives way whole, not cut in half
+      section.classList.add("feed-gone");
+      return;
+    }
     // the newest entry alone may be taller than the box: its start is shown, and the box
     // says there is more ("More below", which the teacher can scroll to)
     box.scrollTop = used > room ? 0 : box.scrollHeight;
     marked(box);
   }
 
-  Array.prototype.forEach.call(document.querySelectorAll(".fits, .room-feed .feed-scroll"), function (box) {
+  Array.prototype.forEach.call(document.querySelectorAll(".fits, .room-feed .feed-scroll, #result"), function (box) {
     box.addEventListener("scroll", function () {
       marked(box);
     });
@@ -307,8 +349,8 @@
     box.appendChild(tally);
     // how each voted (an open or simultaneous ballot, or one the teacher revealed), and
     // the students' reasons ("the whole room sees it with your vote"): here, where it stays
-    // until the next vote, not only in the feed, which moves on (and has every reason)
-    var mine = students[e.vote] || [];
+    // until the next vote, not only in the feed, which moves on (and has every reason,
+    // the scenario's too: those are not quoted here as if a student had said them)
     var ways = el("dl", "ballot-ways");
     [
       ["for", "For"],
@@ -325,7 +367,7 @@
       var dd = el("dd", "");
       given.forEach(function (b, n) {
         dd.appendChild(document.createTextNode((n ? ", " : "") + b.name));
-        if (b.reason && mine.indexOf(b.voter) >= 0) {
+        if (b.reason && ownWords(e, b)) {
           var why = (b.counterfactual ? "[Counterfactual] " : "") + b.reason;
           dd.appendChild(el("span", "why", ' ("' + why + '")'));
         }
@@ -343,6 +385,24 @@
     if (ways.children.length) {
       box.appendChild(ways);
     }
+  }
+
+  /* Whether a ballot's reason is the student's own words. The vote's record does not say
+     where a reason came from (a student's "why", or the scenario's rules for a voter no
+     student holds, a seat the script plays, or a student whose ballot was not in at the
+     close): the ballot's last progress does, naming who had cast a ballot. A secret
+     ballot's progress names nobody, only how many: then every student's ballot was their
+     own only if all of them were in. */
+  function ownWords(e, b) {
+    var seats = students[e.vote] || [];
+    var last = castBy[e.vote];
+    if (seats.indexOf(b.voter) < 0 || !last) {
+      return false;
+    }
+    if (last.voted && last.voted.length) {
+      return last.voted.indexOf(b.name) >= 0;
+    }
+    return last.count > 0 && last.count === last.of && last.of === seats.length;
   }
 
   /* The ending, whole, where the scene was (the epilogue, then the ending and what became
@@ -363,8 +423,10 @@
   }
 
   /* Every role's objectives, and whether each was met, once the teacher has revealed them
-     ('reveal' promises them "on the projector"): under the ending, which takes the feed's
-     place at the end. */
+     ('reveal' promises them "on the projector"): the page switches to them. The epilogue,
+     which the class has read, gives way; the ending's box leads with the objectives, in
+     the projector's type, and the ending and what became of each man come after. */
+  var VERDICT = { true: "Achieved", false: "Failed", null: "Not known (counted on paper)" };
   function drawObjectives() {
     var box = $("ended");
     var old = box.querySelector(".room-objectives");
@@ -374,23 +436,39 @@
     var shown = objectives.filter(function (o) {
       return !(o.to && o.to.length);
     });
-    if (!state || !state.ended || !shown.length) {
+    var out = !!(state && state.ended && shown.length);
+    var switched = out && !document.body.classList.contains("room-objectives-out");
+    document.body.classList.toggle("room-objectives-out", out);
+    if (!out) {
       return;
     }
-    var part = el("div", "room-objectives");
+    var part = el("section", "room-objectives");
     part.appendChild(el("h3", "", "Objectives, and whether each was met"));
-    var list = el("ul", "feed");
+    var roles = el("ul", "objective-roles");
     shown.forEach(function (o) {
-      var entry = P.describe(o, feed.memory, "room", null);
-      if (entry) {
-        list.appendChild(entry.node);
-      }
+      var each = el("ul", "objective-list");
+      o.results.forEach(function (r) {
+        var verdict = VERDICT[String(r.achieved)] || String(r.achieved);
+        var line = el("li", "objective " + (r.achieved === true ? "met" : r.achieved === false ? "unmet" : ""), [
+          el("strong", "verdict", verdict + ": "),
+          r.text.replace(/\.$/, "") + " (" + r.kind + " objective).",
+        ]);
+        if (r.comment) {
+          line.appendChild(el("span", "comment", " " + r.comment));
+        }
+        each.appendChild(line);
+      });
+      roles.appendChild(el("li", "", [el("h4", "", o.name), each]));
     });
-    part.appendChild(list);
-    box.appendChild(part);
+    part.appendChild(roles);
+    // after the ending's title and kind, before its text
+    var kicker = box.querySelector(".kicker");
+    box.insertBefore(part, kicker ? kicker.nextSibling : box.firstChild);
+    if (switched) {
+      $("scene").scrollTop = 0;
+    }
     settle();
   }
-
 
   function drawStatus() {
     var box = P.clear($("status-box"));

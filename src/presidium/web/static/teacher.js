@@ -454,4 +454,12 @@
   } else {
     refresh();
   }
+  // the teacher link opened again in this tab (the page asks for that when the key is no
+  // longer accepted): only the address's #key changes, and the page is not loaded again
+  window.addEventListener("hashchange", function () {
+    var given = keyFromAddress();
+    if (given) {
+      login(given);
+    }
+  });
 })();
