@@ -269,6 +269,9 @@ def test_a_secret_ballot_shows_counts_only_and_seals_the_record(june_1957: Scena
     public, sealed = held
     assert public.to == () and public.ballots == () and public.blocs == ()
     assert sealed.to == ("sealed",) and len(sealed.ballots) == 11
+    # who cast a ballot of their own (a student's words) is sealed with how they voted
+    assert public.own == () and "own" not in public.to_dict()
+    assert set(sealed.own) == set(r.roles)
     assert (public.votes_for, public.votes_against) == (sealed.votes_for, sealed.votes_against)
     for viewer in (ROOM, "teacher", *(f"role:{s}" for s in SEATS)):
         for e in only(out, viewer):
@@ -277,6 +280,7 @@ def test_a_secret_ballot_shows_counts_only_and_seals_the_record(june_1957: Scena
     # the teacher reveals it: the full record, in public
     shown = game.submit(act.Reveal("showdown_18_june"))
     assert len(shown) == 1 and shown[0].to == () and shown[0].ballots == sealed.ballots
+    assert shown[0].own == sealed.own and "own" in shown[0].to_dict()
     assert game.votes[-1].ballots == sealed.ballots
     with pytest.raises(IllegalChoice, match="no sealed record of 'showdown_18_june'"):
         game.submit(act.Reveal("showdown_18_june"))
@@ -299,6 +303,8 @@ def test_a_missing_voter_follows_the_votes_rule(
     assert closed.summary == f"The ballot is closed: 4 voted, 1 absent ({missing})."
     held = next(e for e in out if isinstance(e, ev.VoteHeld))
     ballots = {b.voter: b for b in held.ballots}
+    # the students who voted cast their own ballots; Bulganin's, if any, is the rules'
+    assert set(held.own) == set(r.roles) - {"bulganin"}
     if bulganin is None:
         assert "bulganin" not in ballots and len(held.ballots) == 10
     else:

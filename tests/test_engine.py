@@ -153,6 +153,8 @@ def test_the_presidium_vote_counts_only_full_members(june_1957: Scenario) -> Non
     assert {"shepilov", "zhukov", "brezhnev"}.isdisjoint(voters)
     assert (vote.votes_for, vote.votes_against, vote.abstentions, vote.passed) == (7, 4, 0, True)
     assert all(b.reason for b in vote.ballots)
+    # a solo game's votes are the rules' alone: nobody's own ballot, and the same JSON as ever
+    assert vote.own == () and "own" not in vote.to_dict()
 
 
 def test_odds_are_shown_and_numbers_stay_in_range(june_1957: Scenario) -> None:

@@ -267,11 +267,12 @@ def test_secret_five_phones_join_learn_vote_and_one_sleeps_through_the_result(
             box = page.locator("#result")
             expect(box).to_contain_text("A secret ballot, revealed by the teacher.")
             expect(box).not_to_contain_text("The ballot was secret")
-            # a secret ballot's progress names nobody, and Bulganin's ballot was not in: the
-            # room cannot tell a student's words from the reason the game gave him, so the
-            # box quotes none (the feed above has each vote with its reason)
-            expect(box.locator(".way", has_text="For: ")).to_contain_text("Nikita Khrushchev")
-            expect(box.locator(".why")).to_have_count(0)
+            # Khrushchev's own words are quoted beside his name; Bulganin's ballot was not in,
+            # and the reason the game gave him is not presented as his (the feed has it)
+            expect(box.locator(".way", has_text="For: ")).to_contain_text(
+                'Nikita Khrushchev ("KHRUSHCHEV-ALONE-KNOWS-THIS")'
+            )
+            expect(box.locator(".why")).to_have_count(1)
             page.wait_for_function(ALL_OR_MORE, arg="#side", timeout=WAIT_MS)
             shots.shot(page, "room-revealed")
         assert_private_to(fresh, june_1957, None)

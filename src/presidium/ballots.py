@@ -124,6 +124,7 @@ def hold(
     """Count ``vote`` now. ``seated`` None: by the rules alone, as a solo game does."""
     tally = {"for": 0, "against": 0, "abstain": 0}
     ballots: list[ev.Ballot] = []
+    own: list[str] = []  # the voters whose ballot, and reason, a student cast
     record: dict[str, str] = {}
     voted = absent = 0
     for voter in vote.voters:
@@ -138,6 +139,7 @@ def hold(
                 name = scenario.actors[voter].name
                 ballot: ev.Ballot | None = ev.Ballot(voter, name, value, why)
                 record[voter] = value
+                own.append(voter)
                 voted += 1
             elif seat in seated.scripted:
                 ballot = rule_ballot(scenario, vote, values, voter)
@@ -239,8 +241,9 @@ def hold(
         tally["abstain"],
         passed,
         vote.counterfactual,
+        tuple(own),
     )
-    public = replace(full, ballots=(), blocs=()) if vote.ballot == "secret" else full
+    public = replace(full, ballots=(), blocs=(), own=()) if vote.ballot == "secret" else full
     return Count(full, public, record, voted, absent)
 
 

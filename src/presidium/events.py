@@ -180,7 +180,18 @@ class VoteHeld(Event):
     abstentions: int
     passed: bool
     counterfactual: bool
+    # In a class: the voters (by id) who cast their own ballot, so that its reason is a
+    # student's own words; every other ballot, and its reason, is the scenario's rules'.
+    own: tuple[str, ...] = ()
     type: str = field(init=False, default="vote")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Without ``own`` when nobody cast a ballot of their own: a solo game's votes, and a
+        class's counted by the rules alone, give the same JSON as before it existed."""
+        body = super().to_dict()
+        if not self.own:
+            del body["own"]
+        return body
 
 
 @record

@@ -16,9 +16,6 @@
   var latestVote = null;
   var sealed = {}; // vote id -> true: its result came as totals only (a secret ballot)
   var objectives = []; // every role's objectives, once the teacher has made them public
-  var students = {}; // vote id -> the seats (students' roles) its ballot was open to
-  var ballotOf = {}; // request id -> the vote its ballot is for
-  var castBy = {}; // vote id -> its ballot's last progress: who had cast a ballot at the close
   var stopped = false; // the server said goodbye: who is connected is not known
 
   var stream = new P.Stream({
@@ -33,9 +30,6 @@
       settle();
       if (event.type === "ballot_progress") {
         P.progressDrawn(state, event, drawRequests);
-        if (ballotOf[event.request]) {
-          castBy[ballotOf[event.request]] = event;
-        }
       }
       if (event.type === "vote") {
         if (!event.ballots.length && !event.blocs.length) {
@@ -57,11 +51,6 @@
         }
       } else if (event.type === "request" && event.kind === "ballot") {
         latestVote = null; // a new ballot: the last result gives way to its progress
-        if (event.vote) {
-          students[event.vote] = event.roles || [];
-          ballotOf[event.request] = event.vote;
-          delete castBy[event.vote]; // nobody has voted in this one yet
-        }
       }
     },
     presence: function (counts) {
@@ -387,22 +376,11 @@
     }
   }
 
-  /* Whether a ballot's reason is the student's own words. The vote's record does not say
-     where a reason came from (a student's "why", or the scenario's rules for a voter no
-     student holds, a seat the script plays, or a student whose ballot was not in at the
-     close): the ballot's last progress does, naming who had cast a ballot. A secret
-     ballot's progress names nobody, only how many: then every student's ballot was their
-     own only if all of them were in. */
+  /* Whether a ballot's reason is the student's own words: the vote's record names the
+     voters who cast their own ballot ("own"); every other reason is the scenario's rules'
+     (a voter no student holds, a seat the script plays, a ballot not in at the close). */
   function ownWords(e, b) {
-    var seats = students[e.vote] || [];
-    var last = castBy[e.vote];
-    if (seats.indexOf(b.voter) < 0 || !last) {
-      return false;
-    }
-    if (last.voted && last.voted.length) {
-      return last.voted.indexOf(b.name) >= 0;
-    }
-    return last.count > 0 && last.count === last.of && last.of === seats.length;
+    return (e.own || []).indexOf(b.voter) >= 0;
   }
 
   /* The ending, whole, where the scene was (the epilogue, then the ending and what became
