@@ -35,11 +35,20 @@ def random_game(scenario: Scenario, side: str, seed: int, quiet: bool = False) -
 
 
 def where_it_went(game: Game) -> tuple[Any, ...]:
-    """Everything the explorer reads of a game: its trace, trail, values and ending."""
-    trace = [
+    """Everything the explorer reads of a game: its trace, the choices taken, its values and
+    ending. A telling game keeps the choices in its trail; a quiet one, in its trace alone."""
+    traced = [
         (kind, getattr(item, "id", item), concrete) for kind, item, concrete, _ in game.trace or ()
     ]
-    return (trace, game.trail, sorted(game.values.items()), game.ending, game.scenes)
+    trace = [entry for entry in traced if entry[0] != "choice"]
+    if game.quiet:
+        assert game.trail == []
+        taken = [(phase, choice) for kind, phase, choice in traced if kind == "choice"]
+    else:
+        assert len(trace) == len(traced)
+        taken = [(entry.phase, entry.choice) for entry in game.trail]
+    assert taken
+    return (trace, taken, sorted(game.values.items()), game.ending, game.scenes)
 
 
 @pytest.mark.parametrize("seed", range(6))

@@ -195,13 +195,14 @@ class Game:
         self.pending: ev.DecisionNeeded | None = None
         self.started = False
         # Tools that analyse a scenario set this to a list; the engine then records each effect,
-        # conditional text and scripted offer as it happens. ``None`` in play: no cost.
+        # conditional text and scripted offer as it happens (and, in a quiet game, each choice
+        # taken). ``None`` in play: no cost.
         self.trace: list[tuple[str, Any, Any, Any]] | None = None
-        # A tool that reads only where a game goes (the trace, the state, the trail) and never
-        # what it says sets this: conditional text is still decided (and traced), but no text
-        # is put together, and scenes, choices, rolls and the state of play are not said (no
-        # events are made for them; a decision, an ending and a vote still are). Never set in
-        # play.
+        # A tool that reads only where a game goes (the trace and the state) and never what
+        # it says sets this: conditional text is still decided (and traced), but no text is
+        # put together, scenes, choices, rolls and the state of play are not said (no events
+        # are made for them; a decision, an ending and a vote still are), and no trail is
+        # kept (the trace says which choices were taken). Never set in play.
         self.quiet = False
         self._watched = watched(scenario)
         self._fixed = _fixed(scenario)
@@ -558,19 +559,23 @@ class Game:
         if self.room is not None:
             by = self.room.before_decision(by, self.emitted + len(out))
         seat = phase.by or ""
-        seat_name = self.scenario.seat_name(seat)
-        # A documented choice that is not the phase's single 'history' says so with
-        # 'counterfactual: false', and is not shown as leaving history.
-        historical = (
-            None
-            if phase.history is None
-            else choice.id == phase.history or not choice.counterfactual
-        )
-        says = not self.quiet  # a tool that reads only where games go is told nothing
+        # A tool that reads only where games go is told nothing, and keeps no trail: its trace
+        # says which choices were taken.
+        says = not self.quiet
+        seat_name = self.scenario.seat_name(seat) if says else ""
         if says:
+            # A documented choice that is not the phase's single 'history' says so with
+            # 'counterfactual: false', and is not shown as leaving history.
+            historical = (
+                None
+                if phase.history is None
+                else choice.id == phase.history or not choice.counterfactual
+            )
             out.append(
                 ev.ChoiceMade(seat, seat_name, phase.id, choice.id, choice.label, by, historical)
             )
+        elif self.trace is not None:
+            self.trace.append(("choice", phase, choice.id, None))
         rolled = None
         drawn = None
         if choice.chance is not None and choice.chance.outcomes:
@@ -605,6 +610,33 @@ class Game:
             assert choice.outcome is not None
             outcome = choice.outcome
             trigger = trigger_name(phase.id, choice.id)
+        if says:
+            self._trail(phase, choice, seat, by, rolled, drawn)
+        cause, why = "", None  # what a class is told moved a stance; what solo play's panel says
+        if self.room is not None:
+            cause = f"{seat_name}'s choice '{choice.label}'"
+        elif self._watched and says:
+            why = Why(
+                "chance" if rolled else "choice",
+                choice.label,
+                seat,
+                seat_name,
+                None if rolled is None else ("success" if rolled[1] else "failure"),
+            )
+        self._apply_outcome(outcome, choice.counterfactual, out, cause, why)
+        self._phase = self.scenario.phases.get(self.machine.fire(trigger, self.values))
+        self._enter(out)
+
+    def _trail(
+        self,
+        phase: Phase,
+        choice: Choice,
+        seat: str,
+        by: str,
+        rolled: tuple[int, bool] | None,
+        drawn: str | None,
+    ) -> None:
+        """Add the choice just taken to the trail, beside what history did there."""
         history_choice = phase.choice(phase.history) if phase.history else None
         closed = None
         when = history_choice.when if history_choice is not None else None
@@ -629,20 +661,6 @@ class Game:
                 documented=choice.id != phase.history and not choice.counterfactual,
             )
         )
-        cause, why = "", None  # what a class is told moved a stance; what solo play's panel says
-        if self.room is not None:
-            cause = f"{seat_name}'s choice '{choice.label}'"
-        elif self._watched and says:
-            why = Why(
-                "chance" if rolled else "choice",
-                choice.label,
-                seat,
-                seat_name,
-                None if rolled is None else ("success" if rolled[1] else "failure"),
-            )
-        self._apply_outcome(outcome, choice.counterfactual, out, cause, why)
-        self._phase = self.scenario.phases.get(self.machine.fire(trigger, self.values))
-        self._enter(out)
 
     def _apply_outcome(
         self,

@@ -276,8 +276,7 @@ def _explore(
         except (
             _RollAgain
         ) as again:  # what this branch reached before it came round is still reached
-            result.choices.update((entry.phase, entry.choice) for entry in game.trail)
-            result.phases.update(item.id for kind, item, _, _ in trace if kind == "phase")
+            _reached(result, trace)
             prefix = rolls[: again.at]
             result.looped.append((source, action, prefix, math.prod(odds[: again.at]), probability))
             continue
@@ -285,16 +284,15 @@ def _explore(
             phase = game.phase
             span = phase.span if phase is not None else scenario.span
             result.dead_ends.append((span, str(exc)))
-            result.choices.update((entry.phase, entry.choice) for entry in game.trail)
-            result.phases.update(item.id for kind, item, _, _ in trace if kind == "phase")
+            _reached(result, trace)
             result.edges.append(
                 Edge(source, None, None, str(exc), trace, action, probability, rolls)
             )
             continue
-        for entry in game.trail:
-            choices_add((entry.phase, entry.choice))
         for kind, item, available, _ in trace:
-            if kind == "text":
+            if kind == "choice":
+                choices_add((item.id, available))
+            elif kind == "text":
                 # The engine showed it in a game that can be played: reachable, whatever
                 # the text variables' other values (``_propagate_text`` need not try it).
                 if available:
@@ -332,6 +330,13 @@ def _explore(
     _propagate_text(scenario, result, stop)
     _find_no_way_out(scenario, result)
     return result
+
+
+def _reached(result: Exploration, trace: Trace) -> None:
+    """The phases and choices a step that did not finish (a roll came round, or a failure)
+    passed through: reached, all the same."""
+    result.choices.update((item.id, taken) for kind, item, taken, _ in trace if kind == "choice")
+    result.phases.update(item.id for kind, item, _, _ in trace if kind == "phase")
 
 
 def _share_loops(result: Exploration) -> None:
