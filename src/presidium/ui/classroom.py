@@ -47,6 +47,18 @@ from presidium.ui.render import Renderer, T, as_echoed, make_console, notice
 PROMPT = "teacher> "
 PAUSED_PROMPT = "teacher (paused)> "  # while paused, the prompt says so too
 PRIVATE_LINE = "(a private line)"  # what the screen and room.txt show of one
+# what the projector must not see (the join codes, the teacher's key, what reached the
+# teacher alone) is shown between these: turned away first, cleared off the screen after
+TURN_AWAY = "The projector shows what follows: turn the projector away, then press Enter."
+NOTED = "Press Enter once you have noted it: it is then cleared off the screen."
+TURNED_BACK = "(The screen is cleared: the projector can be turned back.)"
+NOT_CLEARED = (
+    "(This output is not a terminal, so it cannot be cleared: clear what is above yourself "
+    "before the projector is turned back.)"
+)
+TURNED_BACK_PIPED = "(The projector can be turned back.)"  # input piped: nobody waits at it
+# ANSI: erase the display, then the scrollback (xterm's 3J), then the cursor home
+CLEAR_SCREEN = "\x1b[2J\x1b[3J\x1b[H"
 ROOM_WIDTH = 80  # room.txt, the public transcript, is laid out this wide
 ROOM_HEIGHT = 25  # and this high, where a renderer asks (rich's size for a file)
 BALLOT_KINDS = {
@@ -434,6 +446,7 @@ class Teacher:
         self.room_before = ""  # room.txt of the lessons before a resume
         self.private_seen = 0  # the events 'private' has shown the teacher
         self.projector_away = False  # the teacher has turned it away already (class serve)
+        self.secret_shown = False  # something the room must not see is on the screen now
         screen.paper = record.paper = self.paper_line
         screen.most = record.most = lambda request: words.hands_at_most(self.view(), request)
 
@@ -741,19 +754,56 @@ class Teacher:
         if not mine:
             self.screen.out(T("Nothing private has reached you since you last looked."))
             return
-        if not self.projector_away:
-            self.screen.out(
-                T(
-                    "The projector shows what follows: turn the projector away, then press Enter.",
-                    "presidium.bad",
-                )
-            )
-            if self.reader.interactive and self.reader_hidden("") is None:
-                return
+        asked = not self.projector_away
+        if asked and not self.turn_away():
+            return
         self.screen.heading("For the teacher only")
         rows = [(Text("-"), T(_private_line(self.scenario, e))) for e in mine]
         self.screen.out(self.screen.hanging(rows))
-        self.screen.out(T("(The projector can be turned back.)", "presidium.label"))
+        if asked:
+            self.turn_back()
+
+    def turn_away(self) -> bool:
+        """Before a secret is shown: ask for the projector to be turned away and, at a
+        keyboard, wait for Enter. False if the keyboard is gone (nothing is to be shown)."""
+        self.screen.out(T(TURN_AWAY, "presidium.bad"))
+        return not self.reader.interactive or self.reader_hidden("") is not None
+
+    def turn_back(self) -> None:
+        """After a secret is shown (the join codes, the teacher's key, what is private): at
+        a keyboard, wait until the teacher has noted it (Enter), clear it off the screen and
+        the terminal's scrollback, and only then say that the projector can be turned back.
+        An interrupted wait (Ctrl-C, the terminal closed) clears it all the same. Output
+        that is not a terminal is never sent escape codes: the teacher is told to clear it.
+        ``class run`` and ``class serve`` both end a secret here (serve in its console's
+        thread); nothing of it ever goes to room.txt."""
+        if not self.reader.interactive:  # piped: nobody is at the keyboard to press Enter
+            self.screen.out(T(TURNED_BACK_PIPED, "presidium.label"))
+            return
+        self.secret_shown = True
+        try:
+            self.screen.out(T(NOTED, "presidium.bad"))
+            self.reader_hidden("")
+        finally:
+            cleared = self.clear_secret()
+        self.screen.out(T(TURNED_BACK if cleared else NOT_CLEARED, "presidium.label"))
+
+    def clear_secret(self) -> bool:
+        """Clear the screen and its scrollback if a secret is on it (``turn_back``, and on
+        the way out after Ctrl-C); whether the screen could be cleared. Nothing is written
+        to output that is not a terminal."""
+        if not self.secret_shown:
+            return True
+        self.secret_shown = False
+        out = self.screen.console.file
+        try:
+            if not out.isatty():
+                return False
+            out.write(CLEAR_SCREEN)
+            out.flush()
+        except (OSError, ValueError):
+            return False
+        return True
 
     def roster(self) -> None:
         seated = self.session.seating

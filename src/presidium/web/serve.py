@@ -30,10 +30,9 @@ TEACHER_LINK = (
     "your page's address and key, for your own phone (not projected)",
 )  # uvicorn's grace for open connections; streams end at once anyway
 # console words whose answer the room must not see (the codes, the teacher's key): at the
-# keyboard, the projector is turned away first, as for 'private'
+# keyboard, the projector is turned away first and the answer cleared after, as for 'private'
+# (``Teacher.turn_away`` and ``Teacher.turn_back``, shared with ``class run``)
 SECRET_ANSWERS = ("codes", "teacher-link")
-TURN_AWAY = "The projector shows what follows: turn the projector away, then press Enter."
-TURNED_BACK = "(The projector can be turned back.)"
 CARDS = "join-cards.html"
 SHEETS = "sheets.html"  # the role sheets, each with its join code
 
@@ -77,11 +76,15 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
 
     drawing = {"due": False}
 
-    def shown() -> None:
+    def shown(first: bool = False) -> None:
         """Draw what the phones did since the last time, as the room sees it; the prompt is
-        shown again below it, since the output came while the teacher was at it."""
+        shown again below it, since the output came while the teacher was at it. While a
+        secret is on the screen, nothing is drawn: it would be cleared with the secret, so
+        it waits until the screen has been cleared (``turn_back``); ``first``: before a
+        console line's answer, which is not shown yet."""
         drawing["due"] = False
-        if not teacher.unshown:
+        hidden = teacher.projector_away or teacher.secret_shown
+        if not teacher.unshown or (hidden and not first):
             return
         teacher.show_later()
         end_told()
@@ -127,7 +130,7 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
 
     def handle(line: str) -> bool:
         """One console line, in the loop's thread; False when the teacher quits."""
-        shown()  # what the phones did comes first, in the record and on the screen
+        shown(first=True)  # what the phones did comes first, in the record and on the screen
         teacher.echo_line(PROMPT, line)
         word = _first_word(line)
         if word in ("quit", "exit"):
@@ -209,8 +212,7 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
                 # turned away first (waited for here, not in the loop, which serves the phones)
                 away = _turn_away_first(teacher, line)
                 if away:
-                    screen.out(T(TURN_AWAY, "presidium.bad"))
-                    if teacher.reader_hidden("") is None:
+                    if not teacher.turn_away():
                         return
                     teacher.projector_away = True
                 future = asyncio.run_coroutine_threadsafe(_call(handle, line), loop)
@@ -222,9 +224,12 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
                     with contextlib.suppress(Exception):
                         loop.call_soon_threadsafe(teacher.error, clean(str(exc)))
                 if away:
-                    teacher.projector_away = False
-                    if _first_word(line) in SECRET_ANSWERS:  # 'private' says it itself
-                        screen.out(T(TURNED_BACK, "presidium.label"))
+                    try:
+                        teacher.turn_back()  # the secret noted, then cleared off the screen
+                    finally:
+                        teacher.projector_away = False
+                        with contextlib.suppress(RuntimeError):  # what came meanwhile
+                            loop.call_soon_threadsafe(shown)
 
         threading.Thread(target=console_thread, name="console", daemon=True).start()
         await run_server(server, hub, [sock])
@@ -241,13 +246,39 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
             "presidium.label",
         )
     )
+    keyboard = _terminal_state()
     try:
         code = asyncio.run(main())
     except KeyboardInterrupt:
+        _terminal_restore(keyboard)
         _finish(teacher, classroom, keep_web, interrupted=True)
         raise
+    _terminal_restore(keyboard)
     _finish(teacher, classroom, keep_web, interrupted=False)
     return code
+
+
+def _terminal_state() -> Any:
+    """The keyboard's terminal settings, to restore on the way out: stopped while the console's
+    thread waited for Enter with echo off (turning the projector away), the thread never
+    gets to restore them, and the shell after would not show what is typed."""
+    import sys
+
+    try:
+        import termios
+
+        return (sys.stdin.fileno(), termios.tcgetattr(sys.stdin.fileno()))
+    except (ImportError, OSError, ValueError, AttributeError):
+        return None
+
+
+def _terminal_restore(state: Any) -> None:
+    if state is None:
+        return
+    import termios
+
+    with contextlib.suppress(OSError, termios.error):
+        termios.tcsetattr(state[0], termios.TCSADRAIN, state[1])
 
 
 def _turn_away_first(teacher: Any, line: str) -> bool:
@@ -270,6 +301,7 @@ async def _call(handle: Any, line: str) -> bool:
 def _finish(teacher: Any, classroom: Any, keep_web: Any, interrupted: bool) -> None:
     from presidium import signals
 
+    teacher.clear_secret()  # stopped while a secret was on the screen: cleared first
     with signals.holding():
         teacher.show_later()
         teacher.write()
