@@ -976,6 +976,27 @@ def test_resume_with_nothing_to_resume(tmp_path: Path, monkeypatch: pytest.Monke
     assert "there is no class session to resume" in err
 
 
+def test_resume_alone_brings_back_an_ended_game(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Third report, item 6: '--resume' with no folder refused a session whose game had
+    ended ("no unfinished session"), though the class wanted the ending back for 'reveal'.
+    With no unfinished session it resumes the newest, saying that its game has ended; and
+    the stop message of an ended game gives the resume command with its folder."""
+    monkeypatch.setenv("PRESIDIUM_DATA_DIR", str(tmp_path))
+    code, out, err = run_class(["june_1957", "--students", "5", "--seed", "2"], "conclude\nquit\n")
+    assert code == 0, err
+    (place,) = (tmp_path / "classes").iterdir()
+    flat = " ".join(out.split())
+    assert "To bring it back (to 'reveal', or show the ending again next lesson): " in flat
+    assert flat.endswith(f"class run --resume {place}")
+    code, out, err = run_class(["--resume"], "reveal\nquit\n")
+    assert code == 0, err
+    flat = " ".join(out.split())
+    assert f"No class session is unfinished, so this is the newest: {place}. " in flat
+    assert "Its game has ended" in flat and "Objectives" in flat  # revealed
+
+
 def test_help_for_one_word(roles_view: View) -> None:
     assert parse("help cast", roles_view) == Command("help", target="cast")
     assert parse("help ?", roles_view) == Command("help", target="help")

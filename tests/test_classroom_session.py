@@ -639,6 +639,19 @@ def test_resume_finds_the_newest_unfinished_session(opened: Opened) -> None:
         folder.resume(str(place), "june_1957")
 
 
+def test_resume_alone_falls_back_on_the_newest_ended_session(opened: Opened) -> None:
+    """With no unfinished session, '--resume' alone takes the newest one (its game ended),
+    not an older one, rather than refusing (third report, item 6)."""
+    finished = lesson(opened)
+    older = folder.create(opened, finished)
+    folder.write(older, finished, "")
+    newer = folder.create(opened, finished)
+    folder.write(newer, finished, "the ending\n")
+    os.utime(older / "save.json", (1e9, 1e9))
+    found = folder.resume("", "classroom_door")
+    assert found[2] == newer and found[1].game.over and found[3] == "the ending\n"
+
+
 def test_a_copy_of_a_session_s_save_goes_on_in_a_folder_of_its_own(
     opened: Opened, tmp_path: Path, data_dir: Path
 ) -> None:

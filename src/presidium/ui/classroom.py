@@ -447,6 +447,7 @@ class Teacher:
         self.private_seen = 0  # the events 'private' has shown the teacher
         self.projector_away = False  # the teacher has turned it away already (class serve)
         self.secret_shown = False  # something the room must not see is on the screen now
+        self.newest_ended = False  # '--resume' alone found no unfinished session: the newest
         screen.paper = record.paper = self.paper_line
         screen.most = record.most = lambda request: words.hands_at_most(self.view(), request)
 
@@ -1051,6 +1052,13 @@ class Teacher:
         if self.session.game.over:
             if not self.told_end or interrupted:  # after Ctrl-C, said again: it may be far up
                 self.say_command("The post-mortem:", *debrief)
+            self.say_command(
+                "To bring it back (to 'reveal', or show the ending again next lesson):",
+                "class",
+                self.verb,
+                "--resume",
+                str(self.place),
+            )
             return
         self.say_command("To go on with it:", "class", self.verb, "--resume", str(self.place))
         self.say_command("Once it has ended ('conclude' at the bell), the post-mortem:", *debrief)
@@ -1063,6 +1071,13 @@ class Teacher:
             done = len(session.game.log)
             self.both("out", T(f"{done} action{'s' * (done != 1)} replayed from the log."))
             self.show(_last_scene(session.events))
+            if self.newest_ended:
+                notice(
+                    self.screen.console,
+                    f"No class session is unfinished, so this is the newest: {self.place}. "
+                    "Its game has ended: what can still be done (reveal, the post-mortem) "
+                    "is said below.",
+                )
         else:
             self.both("title_screen")
             self.both("out", T(_seated_line(self.scenario, session.seating, session.seed)))
@@ -1215,9 +1230,11 @@ def open_teacher(args: argparse.Namespace, verb: str) -> tuple[Teacher, bool]:
         console.width = READABLE
     buffer = io.StringIO()
     interactive = sys.stdin is not None and sys.stdin.isatty()
+    newest_ended = False
     if resuming:
         opened, session, place, room_before = folder.resume(args.resume, args.scenario)
         start_ms = session.times[-1] if session.times else 0
+        newest_ended = not args.resume and session.game.over
     else:
         opened = catalog.open_scenario(args.scenario)
         scenario = opened.scenario
@@ -1237,6 +1254,7 @@ def open_teacher(args: argparse.Namespace, verb: str) -> tuple[Teacher, bool]:
     reader = LineReader(sys.stdin, interactive, screen.echo if interactive else None)
     teacher = Teacher(opened, session, place, screen, record, buffer, reader, program, start_ms)
     teacher.room_before = room_before
+    teacher.newest_ended = resuming and newest_ended
     return teacher, resuming
 
 
