@@ -266,9 +266,13 @@ def _terminal_state() -> Any:
 
     try:
         import termios
-
+    except ImportError:  # not on this system (Windows)
+        return None
+    try:
+        if not sys.stdin.isatty():
+            return None
         return (sys.stdin.fileno(), termios.tcgetattr(sys.stdin.fileno()))
-    except (ImportError, OSError, ValueError, AttributeError):
+    except (termios.error, OSError, ValueError, AttributeError):
         return None
 
 
