@@ -826,8 +826,10 @@ def test_the_post_mortem_says_who_decided_and_keeps_secret_ballots_secret(
     revealed = tmp_path / "revealed.md"
     run(["class", "debrief", str(place), "-o", str(revealed), "--reveal"])
     text = revealed.read_text()
-    assert "- **Nikolai Bulganin** for: The table has turned." in text
-    assert "- **Georgy Malenkov** against: With Molotov." in text
+    # the students' own words, quoted, apart from the scenario's (third report, item 7)
+    assert "- **Nikolai Bulganin** for: \u201cThe table has turned.\u201d" in text
+    assert "- **Georgy Malenkov** against: \u201cWith Molotov.\u201d" in text
+    assert "A secret ballot, never revealed in class: shown here by --reveal." in text
     assert "only the totals are known" not in text
     assert "- **Achieved**: Vote as Molotov votes." in text  # known, once the ballots are
     assert "- **Unknown (it depends on a secret ballot)**: Vote as Molotov votes." in (
@@ -846,7 +848,8 @@ def test_the_post_mortem_says_what_the_bell_and_the_script_decided(
     text = handout.read_text()
     assert "| The door | The majority, by the script | Refuse to receive them |" in text
     assert "| Khrushchev's move | Khrushchev's side, by the script at the bell |" in text
-    assert "- **Seat (minute 0)**: Vyacheslav Molotov went to the script" in text
+    # labelled as what it is (third report, item 9), not "Seat"
+    assert "- **Script (minute 0)**: Vyacheslav Molotov went to the script" in text
     assert "- **Concluded (minute 2)**: The bell: the script played on to the end" in text
 
 
