@@ -532,16 +532,13 @@ def markdown_vote(
     lines = [f"{heading} {_md(vote_heading(vote))}", "", f"Motion: {_md(vote.motion)}", ""]
     if note:
         lines += [f"*{_md(note)}*", ""]
-    if students is None:
-        lines += [
-            f"- **{_md(b.name)}** {VOTE_WORDS[b.vote]}: {_md(ballot_why(b))}" for b in vote.ballots
-        ]
-    for b in vote.ballots if students is not None else ():
+    for b in vote.ballots:
+        if students is None:
+            lines.append(f"- **{_md(b.name)}** {VOTE_WORDS[b.vote]}: {_md(ballot_why(b))}")
+            continue
         whose, text = class_ballot(b, students)
-        lines.append(
-            f"- **{_md(b.name)}** {VOTE_WORDS[b.vote]}{_md(whose)}"
-            + (f": {_md(text)}" if text else "")
-        )
+        said = f": {_md(text)}" if text else ""
+        lines.append(f"- **{_md(b.name)}** {VOTE_WORDS[b.vote]}{_md(whose)}{said}")
     lines += [
         f"- **{_md(b.label)}**: {b.votes_for} for, {b.votes_against} against, {b.abstentions} abstaining. {_md(b.reason)}"
         for b in vote.blocs
@@ -753,12 +750,12 @@ def html_vote(
     if note:
         out.append(f"<p><em>{e(note)}</em></p>")
     out.append("<ul>")
-    if students is None:
-        out += [
-            f"<li><strong>{e(b.name)}</strong> {VOTE_WORDS[b.vote]}: {e(ballot_why(b))}</li>"
-            for b in vote.ballots
-        ]
-    for b in vote.ballots if students is not None else ():
+    for b in vote.ballots:
+        if students is None:
+            out.append(
+                f"<li><strong>{e(b.name)}</strong> {VOTE_WORDS[b.vote]}: {e(ballot_why(b))}</li>"
+            )
+            continue
         whose, text = class_ballot(b, students)
         said = f": {e(text)}" if text else ""
         out.append(f"<li><strong>{e(b.name)}</strong> {VOTE_WORDS[b.vote]}{e(whose)}{said}</li>")
