@@ -18,7 +18,7 @@ import threading
 from pathlib import Path
 from typing import IO, Any
 
-from presidium import web
+from presidium import signals, web
 from presidium.printable import clean
 from presidium.seating import BENCH as BENCH_PREFIX
 
@@ -32,7 +32,11 @@ TEACHER_LINK = (
 # console words whose answer the room must not see (the codes, the teacher's key): at the
 # keyboard, the projector is turned away first and the answer cleared after, as for 'private'
 # (``Teacher.turn_away`` and ``Teacher.turn_back``, shared with ``class run``)
-SECRET_ANSWERS = ("codes", "teacher-link")
+SECRET_ANSWERS = ("codes", "teacher-link", "reseat")  # 'reseat' answers with the new code
+PAGE_PROMPT = "teacher's page> "  # what the console echoes of a line done on the teacher's page
+# the page's lines that only show something (on the page): not echoed on the projector
+PAGE_READS = ("help", "codes", "status", "roster", "open", "look", "notes", "private", "?")
+PAGE_ANSWERED = ("assign", "time")  # the page's answers also said on the console (no secret)
 CARDS = "join-cards.html"
 SHEETS = "sheets.html"  # the role sheets, each with its join code
 
@@ -44,9 +48,9 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
 
     from presidium.classroom import console as words
     from presidium.classroom.folder import WEB_FILE
-    from presidium.ui.classroom import PROMPT, as_sentence, open_teacher
+    from presidium.ui.classroom import PRIVATE_LINE, PROMPT, as_sentence, open_teacher
     from presidium.ui.play import PlayerQuit
-    from presidium.ui.render import T, notice
+    from presidium.ui.render import T, as_echoed, notice
     from presidium.web import network
     from presidium.web.app import Hub, create_app, run_server
     from presidium.web.classroom import (
@@ -128,9 +132,46 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
         _write_atomic(cards, join_cards(classroom, printed, urls[0]))
         _write_atomic(sheets, role_sheets(classroom, printed, urls[0]))
 
+    direct = classroom.teacher_line  # the terminal's own lines, already echoed
+
+    def from_page(line: str) -> list[str]:
+        """A line typed, or a button pressed, on the teacher's page: echoed on the console
+        (and in room.txt) as the terminal's own lines are, then done, so the teacher at the
+        laptop sees what was done and by which console. What only shows something (help,
+        the codes, a 'reveal' not yet confirmed) is not echoed, nor a label's name (a
+        student's), nor an answer that holds a code."""
+        word = _first_word(line)
+        confirmed = line.strip().lower().endswith(" yes") or line.strip().lower() == "yes"
+        if word in PAGE_READS or (word == "reveal" and not confirmed) or not word:
+            return direct(line)
+        shown()  # what the phones did comes first (unless a secret is on the screen)
+        typed = clean(line).strip()
+        if word == "label":  # the name is the teacher's, for their screens only
+            typed = " ".join(typed.split()[:2]) + " (a label)"
+        hidden = words.private(line, teacher.view())
+        echo = PAGE_PROMPT + (PRIVATE_LINE if hidden else as_echoed(typed))
+        screen.echo(echo)
+        with signals.holding():
+            teacher.record.echo(echo)
+        try:
+            said = direct(line)
+        except Rejected as exc:
+            teacher.error(as_sentence(exc.reason))
+            raise
+        if word in PAGE_ANSWERED:
+            for answer in said:
+                screen.out(T(answer, "presidium.label"))
+        end_told()
+        if typing["at_prompt"] and teacher.reader.interactive and not drawing["due"]:
+            screen.console.file.write(PROMPT)
+            screen.console.file.flush()
+        return said
+
+    classroom.teacher_line = from_page  # type: ignore[method-assign]
+
     def handle(line: str) -> bool:
         """One console line, in the loop's thread; False when the teacher quits."""
-        shown(first=True)  # what the phones did comes first, in the record and on the screen
+        shown()  # what the phones did comes first (unless a secret is on the screen), in the record and on the screen
         teacher.echo_line(PROMPT, line)
         word = _first_word(line)
         if word in ("quit", "exit"):
@@ -140,7 +181,7 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
             return True
         if word in WEB_WORDS:
             try:
-                for said in classroom.teacher_line(line):
+                for said in direct(line):
                     screen.out(T(said, "presidium.label"))
             except Rejected as exc:
                 teacher.error(exc.reason)
