@@ -150,6 +150,8 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
             typed = " ".join(typed.split()[:2]) + " (a label)"
         hidden = words.private(line, teacher.view())
         echo = PAGE_PROMPT + (PRIVATE_LINE if hidden else as_echoed(typed))
+        if typing["at_prompt"] and teacher.reader.interactive:  # off the prompt's line
+            screen.console.file.write("\n")
         screen.echo(echo)
         with signals.holding():
             teacher.record.echo(echo)
@@ -287,6 +289,7 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
             "presidium.label",
         )
     )
+    end_told()  # a resumed game that has ended: what is left to do ('reveal', the debrief)
     keyboard = _terminal_state()
     try:
         code = asyncio.run(main())
