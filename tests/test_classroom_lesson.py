@@ -49,6 +49,14 @@ def test_a_prepared_lesson_of_twelve_plays_debriefs_and_replays(tmp_path: Path) 
     code, out, err = run_cli(["class", "debrief", str(place), "-o", str(handout)])
     assert code == 0, err
     text = handout.read_text(encoding="utf-8")
+    # third report, items 7 and 9: the reveals are on the record, a scripting is called so,
+    # and a student who gave no reason is given no filler in its place
+    assert "- **Revealed (minute 0)**: The teacher revealed the secret ballot" in text
+    assert "The teacher revealed every role's objectives" in text
+    assert "*A secret ballot, revealed by the teacher at minute 0.*" in text
+    assert "- **Script (minute 0)**: Mikhail Pervukhin went to the script" in text
+    assert "- **Nikita Khrushchev** against (no reason given)" in text
+    assert "the student's own ballot" not in text and "Absent" not in text
     if UPDATE:
         GOLDEN.write_text(text, encoding="utf-8")
     assert GOLDEN.exists(), f"no {GOLDEN.name}: run once with PRESIDIUM_UPDATE_GOLDEN=1"

@@ -27,6 +27,9 @@ from presidium.web.classroom import Classroom, Rejected
 SEED = 3
 
 
+CLEAR = b"\x1b[2J\x1b[3J\x1b[H"  # the screen and its scrollback erased, the cursor home
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -84,6 +87,15 @@ def test_the_pages_help_does_not_send_advice_to_secret() -> None:
     assert not any(s.startswith("secret ") for s in said)
     assert june_class().teacher_line("help as")[0].startswith("as ROLE CHOICE [VOTE] - ")
     assert "'secret ROLE'" not in june_class().teacher_line("help as")[0]
+
+
+def test_the_pages_answer_gives_the_state_of_play_in_words() -> None:
+    """Third report, item 8: the page's answer to a line that changed the state of play
+    said a bare "status" where the terminal draws the panel."""
+    said = june_class().teacher_line("as molotov 1")
+    assert "status" not in said
+    (state,) = [s for s in said if s.startswith("State of play: ")]
+    assert "Central Committee members in Moscow: 36" in state and len(state) <= 200
 
 
 def test_the_terminal_answers_as_the_teachers_page_does(tmp_path: Path) -> None:
@@ -224,7 +236,9 @@ def test_codes_the_teacher_link_and_private_wait_for_the_projector_to_be_turned_
     """At ``class serve``'s keyboard (the projector's screen) 'codes' and 'teacher-link'
     printed the codes and the teacher's key at once (item 13): like 'private', they now ask
     for the projector to be turned away, show nothing until Enter, then say it can be turned
-    back. The phones are served meanwhile (the wait is in the console's thread)."""
+    back. The phones are served meanwhile (the wait is in the console's thread). And (third
+    report, item 1) the secret is cleared off the screen, scrollback too, once the teacher
+    has noted it (a second Enter), before the projector may be turned back."""
     import pty
     import select
 
@@ -242,7 +256,12 @@ def test_codes_the_teacher_link_and_private_wait_for_the_projector_to_be_turned_
     code = re.compile(rb"[A-Z]{4}-[0-9A-Z]{5}")
     try:
         read_until(b"teacher> ", 0)
-        for word, secret in (("codes", code), ("teacher-link", re.compile(rb"#key="))):
+        asked = (
+            ("codes", code),
+            ("teacher-link", re.compile(rb"#key=")),
+            ("reseat molotov", code),  # its answer is the role's new join code
+        )
+        for word, secret in asked:
             mark = len(terminal.seen)
             os.write(leader, word.encode() + b"\r")
             read_until(b"turn the projector away, then press Enter.", mark)
@@ -257,8 +276,13 @@ def test_codes_the_teacher_link_and_private_wait_for_the_projector_to_be_turned_
             state = httpx.get(f"http://127.0.0.1:{port}/api/state", timeout=5)
             assert state.status_code == 200  # the phones are served while the console waits
             os.write(leader, b"\r")
-            read_until(b"(The projector can be turned back.)", mark)
-            assert secret.search(terminal.seen[mark:])
+            read_until(b"Press Enter once you have noted it", mark)
+            assert secret.search(terminal.seen[mark:]) and CLEAR not in terminal.seen[mark:]
+            time.sleep(0.5)  # getpass drops what was typed before it reads
+            os.write(leader, b"\r")
+            read_until(b"the projector can be turned back.)", mark)
+            cleared = terminal.seen[mark:].rsplit(CLEAR, 1)  # the secret, then cleared
+            assert secret.search(cleared[0]) and not secret.search(cleared[1])
         # 'private' asked in the loop that serves the phones, which stalled until Enter: now
         # in the console's thread too, once something private has come
         mark = len(terminal.seen)
@@ -279,10 +303,103 @@ def test_codes_the_teacher_link_and_private_wait_for_the_projector_to_be_turned_
         assert b"zqxj" not in terminal.seen[mark:]
         assert httpx.get(f"{url}/api/state", headers=phone, timeout=5).status_code == 200
         os.write(leader, b"\r")
-        read_until(b"(The projector can be turned back.)", mark)
+        read_until(b"Press Enter once you have noted it", mark)
         assert b"zqxj-a-note" in terminal.seen[mark:]
+        time.sleep(0.5)
+        os.write(leader, b"\r")
+        read_until(b"the projector can be turned back.)", mark)
+        cleared = terminal.seen[mark:].rsplit(CLEAR, 1)
+        assert b"zqxj-a-note" in cleared[0] and b"zqxj" not in cleared[1]
         os.write(leader, b"quit\r")
         assert process.wait(timeout=30) == 0
+    finally:
+        os.close(leader)
+        if process.poll() is None:
+            process.kill()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_ctrl_c_while_the_codes_are_shown_clears_them(tmp_path: Path) -> None:
+    """Stopped (Ctrl-C) while the join codes wait to be noted: the codes are cleared off the
+    screen on the way out, not left for the projector."""
+    import pty
+
+    leader, follower = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    env.update(PRESIDIUM_DATA_DIR=str(tmp_path), TERM="xterm-256color", COLUMNS="100")
+    command = [sys.executable, "-m", "presidium", "class", "serve", "june_1957"]
+    command += ["--students", "5", "--port", str(free_port())]
+    process = subprocess.Popen(command, stdin=follower, stdout=follower, stderr=follower, env=env)
+    os.close(follower)
+    terminal = Terminal(leader)
+    code = re.compile(rb"[A-Z]{4}-[0-9A-Z]{5}")
+    try:
+        terminal.read_until(b"teacher> ", 0)
+        mark = len(terminal.seen)
+        os.write(leader, b"codes\r")
+        terminal.read_until(b"turn the projector away, then press Enter.", mark)
+        time.sleep(0.5)  # getpass drops what was typed before it reads
+        os.write(leader, b"\r")
+        terminal.read_until(b"Press Enter once you have noted it", mark)
+        process.send_signal(signal.SIGINT)
+        terminal.read_until(b"Nothing is lost", mark)
+        process.wait(timeout=30)
+        shown = terminal.seen[mark:]
+        assert code.search(shown) and CLEAR in shown
+        assert not code.search(shown.rsplit(CLEAR, 1)[1])
+    finally:
+        os.close(leader)
+        if process.poll() is None:
+            process.kill()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_what_the_teachers_page_does_is_echoed_on_the_console(tmp_path: Path) -> None:
+    """Third report, item 8: 'assign', 'close' or 'pause' done on the teacher's page did not
+    show on the terminal. Now each is echoed there (and in room.txt) as the terminal's own
+    lines are, marked as the page's; what only shows something (the codes) is not, nor a
+    label's name."""
+    import pty
+
+    leader, follower = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    env.update(PRESIDIUM_DATA_DIR=str(tmp_path), TERM="xterm-256color", COLUMNS="100")
+    port = free_port()
+    command = [sys.executable, "-m", "presidium", "class", "serve", "june_1957"]
+    command += ["--students", "5", "--port", str(port)]
+    process = subprocess.Popen(command, stdin=follower, stdout=follower, stderr=follower, env=env)
+    os.close(follower)
+    terminal = Terminal(leader)
+    try:
+        terminal.read_until(b"teacher> ", 0)
+        mark = len(terminal.seen)
+        os.write(leader, b"teacher-link\r")
+        terminal.read_until(b"turn the projector away, then press Enter.", mark)
+        time.sleep(0.5)
+        os.write(leader, b"\r")
+        terminal.read_until(b"Press Enter once you have noted it", mark)
+        key = re.search(rb"#key=([A-Za-z0-9_-]+)", terminal.seen[mark:])
+        assert key is not None
+        time.sleep(0.5)
+        os.write(leader, b"\r")
+        terminal.read_until(b"the projector can be turned back.)", mark)
+        mark = len(terminal.seen)
+        url = f"http://127.0.0.1:{port}/api/teacher"
+        page = {"X-Presidium-Key": key[1].decode()}
+        for line in ("codes", 'label molotov "Zqxjanna"', "pause the bell", "resume"):
+            answer = httpx.post(url, headers=page, json={"line": line}, timeout=5)
+            assert answer.status_code == 200, answer.text
+        terminal.read_until(b"teacher's page> resume", mark)
+        time.sleep(0.5)
+        shown = terminal.seen[mark:].decode("utf-8", "replace")
+        assert "teacher's page> pause the bell" in shown
+        assert "teacher's page> label molotov (a label)" in shown
+        assert "Zqxjanna" not in shown and "codes" not in shown
+        assert not re.search(r"[A-Z]{4}-[0-9A-Z]{5}", shown)
+        os.write(leader, b"quit\r")
+        assert process.wait(timeout=30) == 0
+        room = next(tmp_path.rglob("room.txt")).read_text(encoding="utf-8")
+        assert "teacher's page> pause the bell" in room and "Zqxjanna" not in room
     finally:
         os.close(leader)
         if process.poll() is None:

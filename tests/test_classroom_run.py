@@ -4,6 +4,7 @@ driven from piped teacher input."""
 from __future__ import annotations
 
 import dataclasses
+import io
 import os
 import re
 import signal
@@ -12,6 +13,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -974,6 +976,27 @@ def test_resume_with_nothing_to_resume(tmp_path: Path, monkeypatch: pytest.Monke
     assert "there is no class session to resume" in err
 
 
+def test_resume_alone_brings_back_an_ended_game(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Third report, item 6: '--resume' with no folder refused a session whose game had
+    ended ("no unfinished session"), though the class wanted the ending back for 'reveal'.
+    With no unfinished session it resumes the newest, saying that its game has ended; and
+    the stop message of an ended game gives the resume command with its folder."""
+    monkeypatch.setenv("PRESIDIUM_DATA_DIR", str(tmp_path))
+    code, out, err = run_class(["june_1957", "--students", "5", "--seed", "2"], "conclude\nquit\n")
+    assert code == 0, err
+    (place,) = (tmp_path / "classes").iterdir()
+    flat = " ".join(out.split())
+    assert "To bring it back (to 'reveal', or show the ending again next lesson): " in flat
+    assert flat.endswith(f"class run --resume {place}")
+    code, out, err = run_class(["--resume"], "reveal\nquit\n")
+    assert code == 0, err
+    flat = " ".join(out.split())
+    assert f"No class session is unfinished, so this is the newest: {place}. " in flat
+    assert "Its game has ended" in flat and "Objectives" in flat  # revealed
+
+
 def test_help_for_one_word(roles_view: View) -> None:
     assert parse("help cast", roles_view) == Command("help", target="cast")
     assert parse("help ?", roles_view) == Command("help", target="help")
@@ -1542,6 +1565,88 @@ def test_private_shows_the_teacher_what_reached_the_teacher_alone() -> None:
     assert "Nothing private has reached you since you last looked." in second
     room = (the_new_folder(before) / "room.txt").read_text(encoding="utf-8")
     assert "zqxj" not in room and "For the teacher only" not in room
+
+
+class _Screen(io.StringIO):
+    """What the console writes to: a terminal (``tty``) or a file."""
+
+    def __init__(self, tty: bool) -> None:
+        super().__init__()
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+def _keyboard_teacher(tty: bool, enter: Callable[[str], str | None]) -> tuple[Any, _Screen]:
+    """A ``class run`` console at a keyboard (``enter`` answers each hidden wait), writing
+    to a terminal or not, with a note waiting for 'private'."""
+    import argparse
+
+    from presidium.ui.classroom import open_teacher
+
+    args = argparse.Namespace(
+        resume=None, scenario="june_1957", students=5, benches=False, seed=3, plain=True, width=80
+    )
+    teacher, _ = open_teacher(args, "run")
+    screen = _Screen(tty)
+    teacher.screen.console.file = screen
+    teacher.reader.interactive = True
+    teacher.reader_hidden = enter
+    seat = next(s for s in teacher.session.seating.seats)
+    assert teacher.session.submit(act.Note(seat, "zqxj-a-note"))
+    return teacher, screen
+
+
+@pytest.mark.parametrize("tty", [True, False])
+def test_a_secret_is_cleared_off_the_terminal_before_the_projector_turns_back(tty: bool) -> None:
+    """Third report, item 1: 'private' (and the join codes, the teacher's key) said "the
+    projector can be turned back" with the secret still on the screen. Now the teacher
+    presses Enter once it is noted; a terminal is cleared, scrollback too, before that is
+    said; output that is not a terminal gets no escape codes, and is told to clear it."""
+    from presidium.ui.classroom import CLEAR_SCREEN, NOT_CLEARED, NOTED, TURNED_BACK
+
+    asked: list[str] = []
+
+    def enter(prompt: str) -> str:
+        asked.append(teacher_screen.getvalue())
+        return ""
+
+    teacher, teacher_screen = _keyboard_teacher(tty, enter)
+    teacher.private()
+    out = teacher_screen.getvalue()
+    flat = " ".join(out.split())
+    assert len(asked) == 2  # turned away, then noted
+    assert "zqxj" not in asked[0] and "zqxj" in asked[1] and NOTED in " ".join(asked[1].split())
+    assert CLEAR_SCREEN not in asked[1]  # not cleared before it is noted
+    if tty:
+        after = out.split(CLEAR_SCREEN, 1)[1]
+        assert "zqxj" not in after and " ".join(after.split()) == TURNED_BACK
+        assert out.index("zqxj") < out.index(CLEAR_SCREEN)
+    else:
+        assert "\x1b" not in out
+        assert flat.endswith(" ".join(NOT_CLEARED.split())) and TURNED_BACK not in flat
+    room = teacher.room_text()
+    assert "zqxj" not in room and "For the teacher only" not in room
+
+
+def test_an_interrupted_wait_still_clears_the_secret() -> None:
+    """Ctrl-C (or a closed terminal) while the secret waits to be noted: the screen is
+    cleared on the way out, not left showing it."""
+    from presidium.ui.classroom import CLEAR_SCREEN
+
+    def enter(prompt: str) -> str:
+        if "zqxj" in screen.getvalue():
+            raise KeyboardInterrupt
+        return ""
+
+    teacher, screen = _keyboard_teacher(True, enter)
+    with pytest.raises(KeyboardInterrupt):
+        teacher.private()
+    out = screen.getvalue()
+    assert out.index("zqxj") < out.rindex(CLEAR_SCREEN)
+    assert "zqxj" not in out.rsplit(CLEAR_SCREEN, 1)[1]
+    assert not teacher.secret_shown
 
 
 def test_help_never_breaks_a_choice_from_its_number() -> None:

@@ -639,6 +639,19 @@ def test_resume_finds_the_newest_unfinished_session(opened: Opened) -> None:
         folder.resume(str(place), "june_1957")
 
 
+def test_resume_alone_falls_back_on_the_newest_ended_session(opened: Opened) -> None:
+    """With no unfinished session, '--resume' alone takes the newest one (its game ended),
+    not an older one, rather than refusing (third report, item 6)."""
+    finished = lesson(opened)
+    older = folder.create(opened, finished)
+    folder.write(older, finished, "")
+    newer = folder.create(opened, finished)
+    folder.write(newer, finished, "the ending\n")
+    os.utime(older / "save.json", (1e9, 1e9))
+    found = folder.resume("", "classroom_door")
+    assert found[2] == newer and found[1].game.over and found[3] == "the ending\n"
+
+
 def test_a_copy_of_a_session_s_save_goes_on_in_a_folder_of_its_own(
     opened: Opened, tmp_path: Path, data_dir: Path
 ) -> None:
@@ -813,8 +826,10 @@ def test_the_post_mortem_says_who_decided_and_keeps_secret_ballots_secret(
     revealed = tmp_path / "revealed.md"
     run(["class", "debrief", str(place), "-o", str(revealed), "--reveal"])
     text = revealed.read_text()
-    assert "- **Nikolai Bulganin** for: The table has turned." in text
-    assert "- **Georgy Malenkov** against: With Molotov." in text
+    # the students' own words, quoted, apart from the scenario's (third report, item 7)
+    assert "- **Nikolai Bulganin** for: \u201cThe table has turned.\u201d" in text
+    assert "- **Georgy Malenkov** against: \u201cWith Molotov.\u201d" in text
+    assert "A secret ballot, never revealed in class: shown here by --reveal." in text
     assert "only the totals are known" not in text
     assert "- **Achieved**: Vote as Molotov votes." in text  # known, once the ballots are
     assert "- **Unknown (it depends on a secret ballot)**: Vote as Molotov votes." in (
@@ -833,7 +848,8 @@ def test_the_post_mortem_says_what_the_bell_and_the_script_decided(
     text = handout.read_text()
     assert "| The door | The majority, by the script | Refuse to receive them |" in text
     assert "| Khrushchev's move | Khrushchev's side, by the script at the bell |" in text
-    assert "- **Seat (minute 0)**: Vyacheslav Molotov went to the script" in text
+    # labelled as what it is (third report, item 9), not "Seat"
+    assert "- **Script (minute 0)**: Vyacheslav Molotov went to the script" in text
     assert "- **Concluded (minute 2)**: The bell: the script played on to the end" in text
 
 

@@ -19,8 +19,15 @@ from presidium.records import record
 from presidium.template import fill
 
 COUNTS = ("for", "against", "abstain")
-ABSENT_ABSTAIN = "Absent; counted as abstaining."
-ABSENT_SCRIPT = "Absent; voted as the scenario's rules say:"
+# a seated voter who had not voted when the ballot closed (a phone may well have been
+# connected: "absent" would not be true), and what was counted for them
+ABSENT_ABSTAIN = "Did not vote in time; counted as abstaining."
+ABSENT_SCRIPT = "Did not vote in time; the scenario's rules vote for them:"
+MISSING_SAID = {  # the close's summary: what was done with the votes not cast in time
+    "abstain": "counted as abstaining",
+    "script": "the scenario's rules voted for them",
+    "absent": "not counted",
+}
 PAPER_LABEL = "Counted on paper"
 PAPER_REASON = "The seated voters' secret paper ballots, counted by the teacher."
 

@@ -702,7 +702,10 @@ class ClassGame:
             else:
                 summary = f"The ballot is closed: {counted.voted} voted"
                 if counted.absent:
-                    summary += f", {counted.absent} absent ({seated.missing if seated else ''})"
+                    rule = ballots.MISSING_SAID.get(seated.missing, "") if seated else ""
+                    summary += f", {counted.absent} did not vote in time" + (
+                        f" ({rule})" if rule else ""
+                    )
                 summary += "."
             out.append(ev.RequestClosed(request.request, BALLOT, by, summary))
         game._record_vote(counted.full)

@@ -415,13 +415,32 @@ def build(scenario: Scenario, game: Game, side: str) -> Debrief:
 
 VOTE_WORDS = {"for": "for", "against": "against", "abstain": "abstains"}
 MET = {True: "met", False: "not met"}
-OWN_BALLOT = "the student's own ballot"
+NO_REASON = "no reason given"  # a student's ballot cast without a "why"
+BY_THE_RULES = "the scenario's rules"  # whose reason a scripted voter's is, in a class's record
+STUDENTS_QUOTED = (
+    "A student's own reason is in quotation marks; every other reason is the scenario's."
+)
 
 
 def ballot_why(ballot: ev.Ballot) -> str:
-    """Why a voter voted as they did. A ballot cast in class comes with no reason: saying
-    whose it was keeps it apart from the ones the scenario's rules cast."""
-    return ballot.why or OWN_BALLOT
+    """Why a voter voted as they did: the reason, or, for a ballot cast without one (a
+    student's, in class), that none was given; never words nobody said."""
+    return ballot.why or NO_REASON
+
+
+def class_ballot(ballot: ev.Ballot, students: frozenset[str]) -> tuple[str, str]:
+    """A ballot in a class's record, kept apart by whose words its reason is: (what follows
+    the vote word, the text). A student's own reason is quoted (or "no reason given"); a
+    reason the scenario's rules gave is labelled as theirs; a vote not cast in time says so
+    itself ("Did not vote in time; the scenario's rules vote for them: ...")."""
+    from presidium.ballots import ABSENT_ABSTAIN, ABSENT_SCRIPT
+
+    missing = ballot.reason.startswith((ABSENT_SCRIPT, ABSENT_ABSTAIN))
+    if ballot.voter in students and not missing:
+        return ("", f"\u201c{ballot.why}\u201d") if ballot.why else (f" ({NO_REASON})", "")
+    if missing:
+        return "", ballot.why
+    return f" ({BY_THE_RULES})", ballot.why
 
 
 def markdown(debrief: Debrief) -> str:
@@ -500,13 +519,26 @@ def vote_heading(vote: ev.VoteHeld) -> str:
     return f"{COUNTERFACTUAL_MARK}{vote.title}" if vote.counterfactual else vote.title
 
 
-def markdown_vote(vote: ev.VoteHeld, heading: str = "###") -> list[str]:
-    """One vote, voter by voter with each one's reason, then the result."""
+def markdown_vote(
+    vote: ev.VoteHeld,
+    heading: str = "###",
+    students: frozenset[str] | None = None,
+    note: str = "",
+) -> list[str]:
+    """One vote, voter by voter with each one's reason, then the result. ``students``: a
+    class's record, whose students' own reasons are kept apart from the scenario's (see
+    ``class_ballot``); ``note``: a line said under the motion (a secret ballot revealed)."""
     result = "passed" if vote.passed else "failed"
     lines = [f"{heading} {_md(vote_heading(vote))}", "", f"Motion: {_md(vote.motion)}", ""]
-    lines += [
-        f"- **{_md(b.name)}** {VOTE_WORDS[b.vote]}: {_md(ballot_why(b))}" for b in vote.ballots
-    ]
+    if note:
+        lines += [f"*{_md(note)}*", ""]
+    for b in vote.ballots:
+        if students is None:
+            lines.append(f"- **{_md(b.name)}** {VOTE_WORDS[b.vote]}: {_md(ballot_why(b))}")
+            continue
+        whose, text = class_ballot(b, students)
+        said = f": {_md(text)}" if text else ""
+        lines.append(f"- **{_md(b.name)}** {VOTE_WORDS[b.vote]}{_md(whose)}{said}")
     lines += [
         f"- **{_md(b.label)}**: {b.votes_for} for, {b.votes_against} against, {b.abstentions} abstaining. {_md(b.reason)}"
         for b in vote.blocs
@@ -703,17 +735,30 @@ def html_steps(steps: Iterable[Step], heading: str) -> list[str]:
     return out
 
 
-def html_vote(vote: ev.VoteHeld, heading: str = "h3") -> list[str]:
+def html_vote(
+    vote: ev.VoteHeld,
+    heading: str = "h3",
+    students: frozenset[str] | None = None,
+    note: str = "",
+) -> list[str]:
+    """One vote, as ``markdown_vote`` lays it out."""
     e = escape
     out = [
         f"<{heading}>{e(vote_heading(vote))}</{heading}>",
         f"<p>Motion: {e(vote.motion)}</p>",
-        "<ul>",
     ]
-    out += [
-        f"<li><strong>{e(b.name)}</strong> {VOTE_WORDS[b.vote]}: {e(ballot_why(b))}</li>"
-        for b in vote.ballots
-    ]
+    if note:
+        out.append(f"<p><em>{e(note)}</em></p>")
+    out.append("<ul>")
+    for b in vote.ballots:
+        if students is None:
+            out.append(
+                f"<li><strong>{e(b.name)}</strong> {VOTE_WORDS[b.vote]}: {e(ballot_why(b))}</li>"
+            )
+            continue
+        whose, text = class_ballot(b, students)
+        said = f": {e(text)}" if text else ""
+        out.append(f"<li><strong>{e(b.name)}</strong> {VOTE_WORDS[b.vote]}{e(whose)}{said}</li>")
     out += [
         f"<li><strong>{e(b.label)}</strong>: {b.votes_for} for, {b.votes_against} against, "
         f"{b.abstentions} abstaining. {e(b.reason)}</li>"

@@ -55,6 +55,7 @@ from presidium.events import (
     RequestOpened,
     Resumed,
     SeatChanged,
+    Status,
 )
 from presidium.model import RATINGS, Scenario, Variable
 from presidium.printable import clean
@@ -427,11 +428,22 @@ def summary(event: Event) -> str:
         return clean(f"Objectives scored: {event.name}.")
     if isinstance(event, HandsCounted):
         return f"Hands counted: {', '.join(f'{c} {n}' for c, n in event.counts)}."
+    if isinstance(event, Status):  # the panel the terminal draws, as one line to read
+        rows = [(event.date_label or "Date", event.date)] if event.date else []
+        rows += [(line.label, line.value) for line in event.lines]
+        return _cut(clean("State of play: " + "; ".join(f"{k}: {v}" for k, v in rows) + "."))
     for name in ("summary", "text", "title", "label", "reason"):
         value = getattr(event, name, None)
         if isinstance(value, str) and value.strip():
             return clean(value.strip().splitlines()[0])[:200]
     return event.type
+
+
+def _cut(text: str, most: int = 200) -> str:
+    """``text`` whole, or cut at a word before ``most`` characters, with an ellipsis."""
+    if len(text) <= most:
+        return text
+    return text[: most - 1].rsplit(" ", 1)[0].rstrip(";,:") + "\u2026"
 
 
 CONFIRM = "yes"  # 'reveal [VOTE] yes': what the network's consoles ask before revealing

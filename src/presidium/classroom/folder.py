@@ -313,28 +313,40 @@ def sessions() -> list[Path]:
 def latest_unfinished(scenario: str | None = None) -> Path | None:
     """The newest session folder whose game has not ended (of ``scenario``, if given: its id
     or where it was opened from); sessions that cannot be read are passed by."""
+    return _latest(scenario, unfinished=True)
+
+
+def latest(scenario: str | None = None) -> Path | None:
+    """The newest session folder, ended or not (of ``scenario``, if given)."""
+    return _latest(scenario, unfinished=False)
+
+
+def _latest(scenario: str | None, unfinished: bool) -> Path | None:
     for place in sessions():
         try:
             save = read(place)
         except saves.SaveError:
             continue
-        if not save.finished and scenario in (None, "", save.scenario, save.source):
+        if unfinished and save.finished:
+            continue
+        if scenario in (None, "", save.scenario, save.source):
             return place
     return None
 
 
 def resume(target: str, scenario: str | None = None) -> tuple[Opened, Session, Path, str]:
     """``class run --resume [SESSION]``: the session rebuilt from its log, its folder, and
-    the room's transcript so far. An empty ``target`` means the newest unfinished session."""
+    the room's transcript so far. An empty ``target`` means the newest unfinished session,
+    or, when every session has ended, the newest one (a class back for 'reveal' or a last
+    look at the ending: the console says that its game has ended)."""
     if target:
         place = locate(target)
     else:
-        found = latest_unfinished(scenario)
+        found = latest_unfinished(scenario) or latest(scenario)
         if found is None:
             which = f" of {quoted(scenario)}" if scenario else ""
             raise saves.NoSuchSave(
-                f"there is no class session{which} to resume (no unfinished session in "
-                f"{classes_dir()})"
+                f"there is no class session{which} to resume (none in {classes_dir()})"
             )
         place = found
     opened, save, session = load(place)

@@ -29,7 +29,7 @@ from presidium.debrief import Debrief, Step, escape
 from presidium.engine import TrailEntry, winner_of
 from presidium.model import Scenario
 from presidium.printable import markdown as _md
-from presidium.seating import role_of, seat_name
+from presidium.seating import holds, role_of, seat_name
 
 SECRET_NOTE = "a secret ballot: only the totals are known"
 
@@ -38,6 +38,8 @@ SECRET_NOTE = "a secret ballot: only the totals are known"
 class VoteRecord:
     held: ev.VoteHeld  # as the post-mortem shows it
     secret: bool  # a secret ballot shown as its totals only
+    students: frozenset[str] = frozenset()  # the voters whose ballot a student cast
+    note: str = ""  # how a secret ballot came to be shown voter by voter
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,9 @@ class FloorEntry:
 class Intervention:
     """A teacher's injection or ruling, or a seat handed to the script or back."""
 
-    kind: str  # "injection", "set", "overrule", "undo", "pause", "resume", "seat", "conclude"
+    # "injection", "set", "overrule", "undo", "pause", "resume", "script" (a seat handed to
+    # the script), "student" (and back), "conclude", "reveal"
+    kind: str
     text: str
     detail: str  # the reason said, or the sources, or "counterfactual"
     minute: int | None  # minutes into the session (None: before the first action)
@@ -147,10 +151,15 @@ def _steps(scenario: Scenario, trail: Iterable[TrailEntry]) -> tuple[Step, ...]:
 
 def _votes(scenario: Scenario, session: Session, reveal: bool) -> tuple[VoteRecord, ...]:
     sealed = [e for e in session.events if isinstance(e, ev.VoteHeld) and ev.SEALED in e.to]
+    cast = _cast_by_students(scenario, session)
+    revealed = {v: _minute(session, n) for n, v in _reveals(scenario, session)[0].items()}
     records = []
     for held in session.game.votes:
         vote = scenario.votes.get(held.vote)
         secret = vote is not None and vote.ballot == "secret" and not held.ballots
+        note = ""
+        if vote is not None and vote.ballot == "secret" and held.ballots:
+            note = f"A secret ballot, revealed by the teacher{_at(revealed.get(held.vote))}."
         if secret:
             full = next(
                 (
@@ -166,8 +175,58 @@ def _votes(scenario: Scenario, session: Session, reveal: bool) -> tuple[VoteReco
                 sealed.remove(full)
                 if reveal:
                     held, secret = dataclasses.replace(full, to=()), False
-        records.append(VoteRecord(held, secret))
+                    note = "A secret ballot, never revealed in class: shown here by --reveal."
+        records.append(VoteRecord(held, secret, cast.get(held.vote, frozenset()), note))
     return tuple(records)
+
+
+def _at(minute: int | None) -> str:
+    return "" if minute is None else f" at minute {minute}"
+
+
+def _cast_by_students(scenario: Scenario, session: Session) -> dict[str, frozenset[str]]:
+    """For each vote: the voters whose ballot a student cast (on a phone, or typed for them
+    at the keyboard), from the ballots received before its ballot closed. Their reasons are
+    the students' own words; every other voter's is the scenario's."""
+    gone = ev.taken_back(session.events)
+    votes: dict[str, str] = {}  # ballot request -> its vote
+    cast: dict[str, set[str]] = {}  # ballot request -> the seats that cast
+    closed: str | None = None
+    found: dict[str, frozenset[str]] = {}
+    for n, e in enumerate(session.events):
+        if n in gone:
+            continue
+        if isinstance(e, ev.RequestOpened) and e.vote is not None:
+            votes[e.request] = e.vote
+        elif isinstance(e, ev.BallotReceived):
+            cast.setdefault(e.request, set()).add(e.seat)
+        elif isinstance(e, ev.RequestClosed):
+            closed = e.request
+        elif isinstance(e, ev.VoteHeld) and closed is not None and votes.get(closed) == e.vote:
+            seats = cast.get(closed, set())
+            found[e.vote] = frozenset().union(*(holds(scenario, s) for s in seats))
+    return found
+
+
+def _reveals(scenario: Scenario, session: Session) -> tuple[dict[int, str], int | None]:
+    """What the teacher's 'reveal' made public, by the index of its event in the session:
+    each secret ballot (its vote's title), and where the objectives were (None: never)."""
+    gone = ev.taken_back(session.events)
+    ballots: dict[int, str] = {}
+    objectives_at: int | None = None
+    shown: set[str] = set()
+    benches = session.seating.mode == "benches"  # its scores are public from the start
+    for n, e in enumerate(session.events):
+        if n in gone or e.to:
+            continue
+        if isinstance(e, ev.VoteHeld) and e.ballots and e.vote not in shown:
+            vote = scenario.votes.get(e.vote)
+            if vote is not None and vote.ballot == "secret":
+                shown.add(e.vote)
+                ballots[n] = e.vote
+        elif isinstance(e, ev.ObjectivesScored) and objectives_at is None and not benches:
+            objectives_at = n
+    return ballots, objectives_at
 
 
 def _arguments(session: Session) -> tuple[Argument, ...]:
@@ -221,21 +280,29 @@ def _floor(session: Session) -> tuple[FloorEntry, ...]:
     return tuple(found)
 
 
-def _interventions(session: Session) -> tuple[Intervention, ...]:
+def _interventions(scenario: Scenario, session: Session) -> tuple[Intervention, ...]:
     found = []
     gone = ev.taken_back(session.events)
+    ballots, objectives_at = _reveals(scenario, session)
     for n, e in enumerate(session.events):
         if n in gone:
             continue
         minute = _minute(session, n)
-        if isinstance(e, ev.Injected):
+        if isinstance(e, ev.VoteHeld) and n in ballots:
+            text = f"The teacher revealed the secret ballot \u201c{e.title}\u201d, voter by voter"
+            found.append(Intervention("reveal", text, "", minute))
+        elif n == objectives_at:  # said once, for every role
+            text = "The teacher revealed every role's objectives, and whether each was met"
+            found.append(Intervention("reveal", text, "", minute))
+        elif isinstance(e, ev.Injected):
             detail = "counterfactual" if e.counterfactual else "sources: " + ", ".join(e.sources)
             found.append(Intervention("injection", e.label, detail, minute))
         elif isinstance(e, ev.Ruling):
             found.append(Intervention(e.kind, e.text, e.reason, minute))
         elif isinstance(e, ev.SeatChanged):
             held = "back to a student" if e.held else "to the script"
-            found.append(Intervention("seat", f"{e.name} went {held}", "", minute))
+            kind = "student" if e.held else "script"
+            found.append(Intervention(kind, f"{e.name} went {held}", "", minute))
         elif isinstance(e, ev.Paused):
             found.append(Intervention("pause", "The teacher paused the game", e.reason, minute))
         elif isinstance(e, ev.Resumed):
@@ -311,7 +378,7 @@ def build(scenario: Scenario, session: Session, reveal: bool = False) -> PostMor
         votes=votes,
         arguments=_arguments(session),
         floor=_floor(session),
-        interventions=_interventions(session),
+        interventions=_interventions(scenario, session),
         roles=_roles(scenario, session, votes),
         revealed=reveal,
     )
@@ -350,7 +417,9 @@ KIND_WORDS = {
     "undo": "Taken back",
     "pause": "Paused",
     "resume": "Resumed",
-    "seat": "Seat",
+    "script": "Script",
+    "student": "Back to a student",
+    "reveal": "Revealed",
     "conclude": "Concluded",
 }
 
@@ -409,14 +478,14 @@ def markdown(pm: PostMortem) -> str:
     lines += debrief.markdown_ending(d)
     lines += debrief.markdown_steps(d.steps, "The class's path beside history")
     if pm.votes:
-        lines += ["## The votes, voter by voter", ""]
+        lines += ["## The votes, voter by voter", "", debrief.STUDENTS_QUOTED, ""]
         for record in pm.votes:
             if record.secret:
                 v = record.held
                 lines += [f"### {_md(debrief.vote_heading(v))}", "", f"Motion: {_md(v.motion)}", ""]
                 lines += [f"*{SECRET_NOTE}.*", "", vote_total(record), ""]
             else:
-                lines += debrief.markdown_vote(record.held)
+                lines += debrief.markdown_vote(record.held, "###", record.students, record.note)
     for heading, items in class_sections(pm, _md, lambda t: f"**{t}**"):
         lines += debrief.markdown_list(f"## {heading}", items)
     if pm.roles:
@@ -442,14 +511,14 @@ def html(pm: PostMortem) -> str:
     out += debrief.html_ending(d)
     out += debrief.html_steps(d.steps, "The class's path beside history")
     if pm.votes:
-        out.append("<h2>The votes, voter by voter</h2>")
+        out += ["<h2>The votes, voter by voter</h2>", f"<p>{e(debrief.STUDENTS_QUOTED)}</p>"]
         for record in pm.votes:
             if record.secret:
                 v = record.held
                 out += [f"<h3>{e(debrief.vote_heading(v))}</h3>", f"<p>Motion: {e(v.motion)}</p>"]
                 out += [f"<p><em>{e(SECRET_NOTE)}.</em></p>", f"<p>{e(vote_total(record))}</p>"]
             else:
-                out += debrief.html_vote(record.held)
+                out += debrief.html_vote(record.held, "h3", record.students, record.note)
     for heading, items in class_sections(pm, e, lambda t: f"<strong>{t}</strong>"):
         out += debrief.html_list(f"<h2>{heading}</h2>", items)
     if pm.roles:

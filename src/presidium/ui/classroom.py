@@ -47,6 +47,18 @@ from presidium.ui.render import Renderer, T, as_echoed, make_console, notice
 PROMPT = "teacher> "
 PAUSED_PROMPT = "teacher (paused)> "  # while paused, the prompt says so too
 PRIVATE_LINE = "(a private line)"  # what the screen and room.txt show of one
+# what the projector must not see (the join codes, the teacher's key, what reached the
+# teacher alone) is shown between these: turned away first, cleared off the screen after
+TURN_AWAY = "The projector shows what follows: turn the projector away, then press Enter."
+NOTED = "Press Enter once you have noted it: it is then cleared off the screen."
+TURNED_BACK = "(The screen is cleared: the projector can be turned back.)"
+NOT_CLEARED = (
+    "(This output is not a terminal, so it cannot be cleared: clear what is above yourself "
+    "before the projector is turned back.)"
+)
+TURNED_BACK_PIPED = "(The projector can be turned back.)"  # input piped: nobody waits at it
+# ANSI: erase the display, then the scrollback (xterm's 3J), then the cursor home
+CLEAR_SCREEN = "\x1b[2J\x1b[3J\x1b[H"
 ROOM_WIDTH = 80  # room.txt, the public transcript, is laid out this wide
 ROOM_HEIGHT = 25  # and this high, where a renderer asks (rich's size for a file)
 BALLOT_KINDS = {
@@ -434,6 +446,8 @@ class Teacher:
         self.room_before = ""  # room.txt of the lessons before a resume
         self.private_seen = 0  # the events 'private' has shown the teacher
         self.projector_away = False  # the teacher has turned it away already (class serve)
+        self.secret_shown = False  # something the room must not see is on the screen now
+        self.newest_ended = False  # '--resume' alone found no unfinished session: the newest
         screen.paper = record.paper = self.paper_line
         screen.most = record.most = lambda request: words.hands_at_most(self.view(), request)
 
@@ -741,19 +755,56 @@ class Teacher:
         if not mine:
             self.screen.out(T("Nothing private has reached you since you last looked."))
             return
-        if not self.projector_away:
-            self.screen.out(
-                T(
-                    "The projector shows what follows: turn the projector away, then press Enter.",
-                    "presidium.bad",
-                )
-            )
-            if self.reader.interactive and self.reader_hidden("") is None:
-                return
+        asked = not self.projector_away
+        if asked and not self.turn_away():
+            return
         self.screen.heading("For the teacher only")
         rows = [(Text("-"), T(_private_line(self.scenario, e))) for e in mine]
         self.screen.out(self.screen.hanging(rows))
-        self.screen.out(T("(The projector can be turned back.)", "presidium.label"))
+        if asked:
+            self.turn_back()
+
+    def turn_away(self) -> bool:
+        """Before a secret is shown: ask for the projector to be turned away and, at a
+        keyboard, wait for Enter. False if the keyboard is gone (nothing is to be shown)."""
+        self.screen.out(T(TURN_AWAY, "presidium.bad"))
+        return not self.reader.interactive or self.reader_hidden("") is not None
+
+    def turn_back(self) -> None:
+        """After a secret is shown (the join codes, the teacher's key, what is private): at
+        a keyboard, wait until the teacher has noted it (Enter), clear it off the screen and
+        the terminal's scrollback, and only then say that the projector can be turned back.
+        An interrupted wait (Ctrl-C, the terminal closed) clears it all the same. Output
+        that is not a terminal is never sent escape codes: the teacher is told to clear it.
+        ``class run`` and ``class serve`` both end a secret here (serve in its console's
+        thread); nothing of it ever goes to room.txt."""
+        if not self.reader.interactive:  # piped: nobody is at the keyboard to press Enter
+            self.screen.out(T(TURNED_BACK_PIPED, "presidium.label"))
+            return
+        self.secret_shown = True
+        try:
+            self.screen.out(T(NOTED, "presidium.bad"))
+            self.reader_hidden("")
+        finally:
+            cleared = self.clear_secret()
+        self.screen.out(T(TURNED_BACK if cleared else NOT_CLEARED, "presidium.label"))
+
+    def clear_secret(self) -> bool:
+        """Clear the screen and its scrollback if a secret is on it (``turn_back``, and on
+        the way out after Ctrl-C); whether the screen could be cleared. Nothing is written
+        to output that is not a terminal."""
+        if not self.secret_shown:
+            return True
+        self.secret_shown = False
+        out = self.screen.console.file
+        try:
+            if not out.isatty():
+                return False
+            out.write(CLEAR_SCREEN)
+            out.flush()
+        except (OSError, ValueError):
+            return False
+        return True
 
     def roster(self) -> None:
         seated = self.session.seating
@@ -1001,6 +1052,13 @@ class Teacher:
         if self.session.game.over:
             if not self.told_end or interrupted:  # after Ctrl-C, said again: it may be far up
                 self.say_command("The post-mortem:", *debrief)
+            self.say_command(
+                "To bring it back (to 'reveal', or show the ending again next lesson):",
+                "class",
+                self.verb,
+                "--resume",
+                str(self.place),
+            )
             return
         self.say_command("To go on with it:", "class", self.verb, "--resume", str(self.place))
         self.say_command("Once it has ended ('conclude' at the bell), the post-mortem:", *debrief)
@@ -1013,6 +1071,13 @@ class Teacher:
             done = len(session.game.log)
             self.both("out", T(f"{done} action{'s' * (done != 1)} replayed from the log."))
             self.show(_last_scene(session.events))
+            if self.newest_ended:
+                notice(
+                    self.screen.console,
+                    f"No class session is unfinished, so this is the newest: {self.place}. "
+                    "Its game has ended: what can still be done (reveal, the post-mortem) "
+                    "is said below.",
+                )
         else:
             self.both("title_screen")
             self.both("out", T(_seated_line(self.scenario, session.seating, session.seed)))
@@ -1165,9 +1230,11 @@ def open_teacher(args: argparse.Namespace, verb: str) -> tuple[Teacher, bool]:
         console.width = READABLE
     buffer = io.StringIO()
     interactive = sys.stdin is not None and sys.stdin.isatty()
+    newest_ended = False
     if resuming:
         opened, session, place, room_before = folder.resume(args.resume, args.scenario)
         start_ms = session.times[-1] if session.times else 0
+        newest_ended = not args.resume and session.game.over
     else:
         opened = catalog.open_scenario(args.scenario)
         scenario = opened.scenario
@@ -1187,6 +1254,7 @@ def open_teacher(args: argparse.Namespace, verb: str) -> tuple[Teacher, bool]:
     reader = LineReader(sys.stdin, interactive, screen.echo if interactive else None)
     teacher = Teacher(opened, session, place, screen, record, buffer, reader, program, start_ms)
     teacher.room_before = room_before
+    teacher.newest_ended = resuming and newest_ended
     return teacher, resuming
 
 

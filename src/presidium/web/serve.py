@@ -18,7 +18,7 @@ import threading
 from pathlib import Path
 from typing import IO, Any
 
-from presidium import web
+from presidium import signals, web
 from presidium.printable import clean
 from presidium.seating import BENCH as BENCH_PREFIX
 
@@ -30,10 +30,13 @@ TEACHER_LINK = (
     "your page's address and key, for your own phone (not projected)",
 )  # uvicorn's grace for open connections; streams end at once anyway
 # console words whose answer the room must not see (the codes, the teacher's key): at the
-# keyboard, the projector is turned away first, as for 'private'
-SECRET_ANSWERS = ("codes", "teacher-link")
-TURN_AWAY = "The projector shows what follows: turn the projector away, then press Enter."
-TURNED_BACK = "(The projector can be turned back.)"
+# keyboard, the projector is turned away first and the answer cleared after, as for 'private'
+# (``Teacher.turn_away`` and ``Teacher.turn_back``, shared with ``class run``)
+SECRET_ANSWERS = ("codes", "teacher-link", "reseat")  # 'reseat' answers with the new code
+PAGE_PROMPT = "teacher's page> "  # what the console echoes of a line done on the teacher's page
+# the page's lines that only show something (on the page): not echoed on the projector
+PAGE_READS = ("help", "codes", "status", "roster", "open", "look", "notes", "private", "?")
+PAGE_ANSWERED = ("assign", "time")  # the page's answers also said on the console (no secret)
 CARDS = "join-cards.html"
 SHEETS = "sheets.html"  # the role sheets, each with its join code
 
@@ -45,9 +48,9 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
 
     from presidium.classroom import console as words
     from presidium.classroom.folder import WEB_FILE
-    from presidium.ui.classroom import PROMPT, as_sentence, open_teacher
+    from presidium.ui.classroom import PRIVATE_LINE, PROMPT, as_sentence, open_teacher
     from presidium.ui.play import PlayerQuit
-    from presidium.ui.render import T, notice
+    from presidium.ui.render import T, as_echoed, notice
     from presidium.web import network
     from presidium.web.app import Hub, create_app, run_server
     from presidium.web.classroom import (
@@ -77,11 +80,15 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
 
     drawing = {"due": False}
 
-    def shown() -> None:
+    def shown(first: bool = False) -> None:
         """Draw what the phones did since the last time, as the room sees it; the prompt is
-        shown again below it, since the output came while the teacher was at it."""
+        shown again below it, since the output came while the teacher was at it. While a
+        secret is on the screen, nothing is drawn: it would be cleared with the secret, so
+        it waits until the screen has been cleared (``turn_back``); ``first``: before a
+        console line's answer, which is not shown yet."""
         drawing["due"] = False
-        if not teacher.unshown:
+        hidden = teacher.projector_away or teacher.secret_shown
+        if not teacher.unshown or (hidden and not first):
             return
         teacher.show_later()
         end_told()
@@ -125,9 +132,48 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
         _write_atomic(cards, join_cards(classroom, printed, urls[0]))
         _write_atomic(sheets, role_sheets(classroom, printed, urls[0]))
 
+    direct = classroom.teacher_line  # the terminal's own lines, already echoed
+
+    def from_page(line: str) -> list[str]:
+        """A line typed, or a button pressed, on the teacher's page: echoed on the console
+        (and in room.txt) as the terminal's own lines are, then done, so the teacher at the
+        laptop sees what was done and by which console. What only shows something (help,
+        the codes, a 'reveal' not yet confirmed) is not echoed, nor a label's name (a
+        student's), nor an answer that holds a code."""
+        word = _first_word(line)
+        confirmed = line.strip().lower().endswith(" yes") or line.strip().lower() == "yes"
+        if word in PAGE_READS or (word == "reveal" and not confirmed) or not word:
+            return direct(line)
+        shown()  # what the phones did comes first (unless a secret is on the screen)
+        typed = clean(line).strip()
+        if word == "label":  # the name is the teacher's, for their screens only
+            typed = " ".join(typed.split()[:2]) + " (a label)"
+        hidden = words.private(line, teacher.view())
+        echo = PAGE_PROMPT + (PRIVATE_LINE if hidden else as_echoed(typed))
+        if typing["at_prompt"] and teacher.reader.interactive:  # off the prompt's line
+            screen.console.file.write("\n")
+        screen.echo(echo)
+        with signals.holding():
+            teacher.record.echo(echo)
+        try:
+            said = direct(line)
+        except Rejected as exc:
+            teacher.error(as_sentence(exc.reason))
+            raise
+        if word in PAGE_ANSWERED:
+            for answer in said:
+                screen.out(T(answer, "presidium.label"))
+        end_told()
+        if typing["at_prompt"] and teacher.reader.interactive and not drawing["due"]:
+            screen.console.file.write(PROMPT)
+            screen.console.file.flush()
+        return said
+
+    classroom.teacher_line = from_page  # type: ignore[method-assign]
+
     def handle(line: str) -> bool:
         """One console line, in the loop's thread; False when the teacher quits."""
-        shown()  # what the phones did comes first, in the record and on the screen
+        shown()  # what the phones did comes first (unless a secret is on the screen), in the record and on the screen
         teacher.echo_line(PROMPT, line)
         word = _first_word(line)
         if word in ("quit", "exit"):
@@ -137,7 +183,7 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
             return True
         if word in WEB_WORDS:
             try:
-                for said in classroom.teacher_line(line):
+                for said in direct(line):
                     screen.out(T(said, "presidium.label"))
             except Rejected as exc:
                 teacher.error(exc.reason)
@@ -209,8 +255,7 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
                 # turned away first (waited for here, not in the loop, which serves the phones)
                 away = _turn_away_first(teacher, line)
                 if away:
-                    screen.out(T(TURN_AWAY, "presidium.bad"))
-                    if teacher.reader_hidden("") is None:
+                    if not teacher.turn_away():
                         return
                     teacher.projector_away = True
                 future = asyncio.run_coroutine_threadsafe(_call(handle, line), loop)
@@ -222,9 +267,12 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
                     with contextlib.suppress(Exception):
                         loop.call_soon_threadsafe(teacher.error, clean(str(exc)))
                 if away:
-                    teacher.projector_away = False
-                    if _first_word(line) in SECRET_ANSWERS:  # 'private' says it itself
-                        screen.out(T(TURNED_BACK, "presidium.label"))
+                    try:
+                        teacher.turn_back()  # the secret noted, then cleared off the screen
+                    finally:
+                        teacher.projector_away = False
+                        with contextlib.suppress(RuntimeError):  # what came meanwhile
+                            loop.call_soon_threadsafe(shown)
 
         threading.Thread(target=console_thread, name="console", daemon=True).start()
         await run_server(server, hub, [sock])
@@ -241,13 +289,44 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
             "presidium.label",
         )
     )
+    end_told()  # a resumed game that has ended: what is left to do ('reveal', the debrief)
+    keyboard = _terminal_state()
     try:
         code = asyncio.run(main())
     except KeyboardInterrupt:
+        _terminal_restore(keyboard)
         _finish(teacher, classroom, keep_web, interrupted=True)
         raise
+    _terminal_restore(keyboard)
     _finish(teacher, classroom, keep_web, interrupted=False)
     return code
+
+
+def _terminal_state() -> Any:
+    """The keyboard's terminal settings, to restore on the way out: stopped while the console's
+    thread waited for Enter with echo off (turning the projector away), the thread never
+    gets to restore them, and the shell after would not show what is typed."""
+    import sys
+
+    try:
+        import termios
+    except ImportError:  # not on this system (Windows)
+        return None
+    try:
+        if not sys.stdin.isatty():
+            return None
+        return (sys.stdin.fileno(), termios.tcgetattr(sys.stdin.fileno()))
+    except (termios.error, OSError, ValueError, AttributeError):
+        return None
+
+
+def _terminal_restore(state: Any) -> None:
+    if state is None:
+        return
+    import termios
+
+    with contextlib.suppress(OSError, termios.error):
+        termios.tcsetattr(state[0], termios.TCSADRAIN, state[1])
 
 
 def _turn_away_first(teacher: Any, line: str) -> bool:
@@ -270,6 +349,7 @@ async def _call(handle: Any, line: str) -> bool:
 def _finish(teacher: Any, classroom: Any, keep_web: Any, interrupted: bool) -> None:
     from presidium import signals
 
+    teacher.clear_secret()  # stopped while a secret was on the screen: cleared first
     with signals.holding():
         teacher.show_later()
         teacher.write()
