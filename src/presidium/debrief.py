@@ -428,17 +428,17 @@ def ballot_why(ballot: ev.Ballot) -> str:
     return ballot.why or NO_REASON
 
 
-def class_ballot(ballot: ev.Ballot, students: frozenset[str]) -> tuple[str, str]:
+def class_ballot(ballot: ev.Ballot, vote: ev.VoteHeld) -> tuple[str, str]:
     """A ballot in a class's record, kept apart by whose words its reason is: (what follows
-    the vote word, the text). A student's own reason is quoted (or "no reason given"); a
-    reason the scenario's rules gave is labelled as theirs; a vote not cast in time says so
-    itself ("Did not vote in time; the scenario's rules vote for them: ...")."""
+    the vote word, the text). A student's own reason (the vote's record names who cast their
+    own ballot) is quoted, or "no reason given"; a reason the scenario's rules gave is
+    labelled as theirs; a vote not cast in time says so itself ("Did not vote in time; the
+    scenario's rules vote for them: ...")."""
     from presidium.ballots import ABSENT_ABSTAIN, ABSENT_SCRIPT
 
-    missing = ballot.reason.startswith((ABSENT_SCRIPT, ABSENT_ABSTAIN))
-    if ballot.voter in students and not missing:
+    if ballot.voter in vote.own:
         return ("", f"\u201c{ballot.why}\u201d") if ballot.why else (f" ({NO_REASON})", "")
-    if missing:
+    if ballot.reason.startswith((ABSENT_SCRIPT, ABSENT_ABSTAIN)):
         return "", ballot.why
     return f" ({BY_THE_RULES})", ballot.why
 
@@ -522,10 +522,10 @@ def vote_heading(vote: ev.VoteHeld) -> str:
 def markdown_vote(
     vote: ev.VoteHeld,
     heading: str = "###",
-    students: frozenset[str] | None = None,
+    in_class: bool = False,
     note: str = "",
 ) -> list[str]:
-    """One vote, voter by voter with each one's reason, then the result. ``students``: a
+    """One vote, voter by voter with each one's reason, then the result. ``in_class``: a
     class's record, whose students' own reasons are kept apart from the scenario's (see
     ``class_ballot``); ``note``: a line said under the motion (a secret ballot revealed)."""
     result = "passed" if vote.passed else "failed"
@@ -533,10 +533,10 @@ def markdown_vote(
     if note:
         lines += [f"*{_md(note)}*", ""]
     for b in vote.ballots:
-        if students is None:
+        if not in_class:
             lines.append(f"- **{_md(b.name)}** {VOTE_WORDS[b.vote]}: {_md(ballot_why(b))}")
             continue
-        whose, text = class_ballot(b, students)
+        whose, text = class_ballot(b, vote)
         said = f": {_md(text)}" if text else ""
         lines.append(f"- **{_md(b.name)}** {VOTE_WORDS[b.vote]}{_md(whose)}{said}")
     lines += [
@@ -738,7 +738,7 @@ def html_steps(steps: Iterable[Step], heading: str) -> list[str]:
 def html_vote(
     vote: ev.VoteHeld,
     heading: str = "h3",
-    students: frozenset[str] | None = None,
+    in_class: bool = False,
     note: str = "",
 ) -> list[str]:
     """One vote, as ``markdown_vote`` lays it out."""
@@ -751,12 +751,12 @@ def html_vote(
         out.append(f"<p><em>{e(note)}</em></p>")
     out.append("<ul>")
     for b in vote.ballots:
-        if students is None:
+        if not in_class:
             out.append(
                 f"<li><strong>{e(b.name)}</strong> {VOTE_WORDS[b.vote]}: {e(ballot_why(b))}</li>"
             )
             continue
-        whose, text = class_ballot(b, students)
+        whose, text = class_ballot(b, vote)
         said = f": {e(text)}" if text else ""
         out.append(f"<li><strong>{e(b.name)}</strong> {VOTE_WORDS[b.vote]}{e(whose)}{said}</li>")
     out += [

@@ -29,7 +29,7 @@ from presidium.debrief import Debrief, Step, escape
 from presidium.engine import TrailEntry, winner_of
 from presidium.model import Scenario
 from presidium.printable import markdown as _md
-from presidium.seating import holds, role_of, seat_name
+from presidium.seating import role_of, seat_name
 
 SECRET_NOTE = "a secret ballot: only the totals are known"
 
@@ -38,7 +38,6 @@ SECRET_NOTE = "a secret ballot: only the totals are known"
 class VoteRecord:
     held: ev.VoteHeld  # as the post-mortem shows it
     secret: bool  # a secret ballot shown as its totals only
-    students: frozenset[str] = frozenset()  # the voters whose ballot a student cast
     note: str = ""  # how a secret ballot came to be shown voter by voter
 
 
@@ -151,7 +150,6 @@ def _steps(scenario: Scenario, trail: Iterable[TrailEntry]) -> tuple[Step, ...]:
 
 def _votes(scenario: Scenario, session: Session, reveal: bool) -> tuple[VoteRecord, ...]:
     sealed = [e for e in session.events if isinstance(e, ev.VoteHeld) and ev.SEALED in e.to]
-    cast = _cast_by_students(scenario, session)
     revealed = {v: _minute(session, n) for n, v in _reveals(scenario, session)[0].items()}
     records = []
     for held in session.game.votes:
@@ -176,36 +174,12 @@ def _votes(scenario: Scenario, session: Session, reveal: bool) -> tuple[VoteReco
                 if reveal:
                     held, secret = dataclasses.replace(full, to=()), False
                     note = "A secret ballot, never revealed in class: shown here by --reveal."
-        records.append(VoteRecord(held, secret, cast.get(held.vote, frozenset()), note))
+        records.append(VoteRecord(held, secret, note))
     return tuple(records)
 
 
 def _at(minute: int | None) -> str:
     return "" if minute is None else f" at minute {minute}"
-
-
-def _cast_by_students(scenario: Scenario, session: Session) -> dict[str, frozenset[str]]:
-    """For each vote: the voters whose ballot a student cast (on a phone, or typed for them
-    at the keyboard), from the ballots received before its ballot closed. Their reasons are
-    the students' own words; every other voter's is the scenario's."""
-    gone = ev.taken_back(session.events)
-    votes: dict[str, str] = {}  # ballot request -> its vote
-    cast: dict[str, set[str]] = {}  # ballot request -> the seats that cast
-    closed: str | None = None
-    found: dict[str, frozenset[str]] = {}
-    for n, e in enumerate(session.events):
-        if n in gone:
-            continue
-        if isinstance(e, ev.RequestOpened) and e.vote is not None:
-            votes[e.request] = e.vote
-        elif isinstance(e, ev.BallotReceived):
-            cast.setdefault(e.request, set()).add(e.seat)
-        elif isinstance(e, ev.RequestClosed):
-            closed = e.request
-        elif isinstance(e, ev.VoteHeld) and closed is not None and votes.get(closed) == e.vote:
-            seats = cast.get(closed, set())
-            found[e.vote] = frozenset().union(*(holds(scenario, s) for s in seats))
-    return found
 
 
 def _reveals(scenario: Scenario, session: Session) -> tuple[dict[int, str], int | None]:
@@ -485,7 +459,7 @@ def markdown(pm: PostMortem) -> str:
                 lines += [f"### {_md(debrief.vote_heading(v))}", "", f"Motion: {_md(v.motion)}", ""]
                 lines += [f"*{SECRET_NOTE}.*", "", vote_total(record), ""]
             else:
-                lines += debrief.markdown_vote(record.held, "###", record.students, record.note)
+                lines += debrief.markdown_vote(record.held, "###", True, record.note)
     for heading, items in class_sections(pm, _md, lambda t: f"**{t}**"):
         lines += debrief.markdown_list(f"## {heading}", items)
     if pm.roles:
@@ -518,7 +492,7 @@ def html(pm: PostMortem) -> str:
                 out += [f"<h3>{e(debrief.vote_heading(v))}</h3>", f"<p>Motion: {e(v.motion)}</p>"]
                 out += [f"<p><em>{e(SECRET_NOTE)}.</em></p>", f"<p>{e(vote_total(record))}</p>"]
             else:
-                out += debrief.html_vote(record.held, "h3", record.students, record.note)
+                out += debrief.html_vote(record.held, "h3", True, record.note)
     for heading, items in class_sections(pm, e, lambda t: f"<strong>{t}</strong>"):
         out += debrief.html_list(f"<h2>{heading}</h2>", items)
     if pm.roles:
