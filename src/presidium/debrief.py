@@ -533,10 +533,7 @@ def markdown_vote(
     if note:
         lines += [f"*{_md(note)}*", ""]
     for b in vote.ballots:
-        if not in_class:
-            lines.append(f"- **{_md(b.name)}** {VOTE_WORDS[b.vote]}: {_md(ballot_why(b))}")
-            continue
-        whose, text = class_ballot(b, vote)
+        whose, text = class_ballot(b, vote) if in_class else ("", ballot_why(b))
         said = f": {_md(text)}" if text else ""
         lines.append(f"- **{_md(b.name)}** {VOTE_WORDS[b.vote]}{_md(whose)}{said}")
     lines += [
@@ -751,12 +748,7 @@ def html_vote(
         out.append(f"<p><em>{e(note)}</em></p>")
     out.append("<ul>")
     for b in vote.ballots:
-        if not in_class:
-            out.append(
-                f"<li><strong>{e(b.name)}</strong> {VOTE_WORDS[b.vote]}: {e(ballot_why(b))}</li>"
-            )
-            continue
-        whose, text = class_ballot(b, vote)
+        whose, text = class_ballot(b, vote) if in_class else ("", ballot_why(b))
         said = f": {e(text)}" if text else ""
         out.append(f"<li><strong>{e(b.name)}</strong> {VOTE_WORDS[b.vote]}{e(whose)}{said}</li>")
     out += [
