@@ -229,6 +229,22 @@ def test_a_phone_holding_a_role_the_script_plays_is_told_so() -> None:
     assert "state.scripted" in page and "script plays your role" in page
 
 
+def serve_on_a_terminal(tmp_path: Path) -> tuple[subprocess.Popen[bytes], Terminal, int, int]:
+    """``class serve june_1957 --students 5`` on a pseudo-terminal of its own, as a teacher
+    runs it: the process, the terminal, the terminal's end to type into, and the port."""
+    import pty
+
+    leader, follower = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    env.update(PRESIDIUM_DATA_DIR=str(tmp_path), TERM="xterm-256color", COLUMNS="100")
+    port = free_port()
+    command = [sys.executable, "-m", "presidium", "class", "serve", "june_1957"]
+    command += ["--students", "5", "--port", str(port)]
+    process = subprocess.Popen(command, stdin=follower, stdout=follower, stderr=follower, env=env)
+    os.close(follower)
+    return process, Terminal(leader), leader, port
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 def test_codes_the_teacher_link_and_private_wait_for_the_projector_to_be_turned_away(
     tmp_path: Path,
@@ -239,18 +255,9 @@ def test_codes_the_teacher_link_and_private_wait_for_the_projector_to_be_turned_
     back. The phones are served meanwhile (the wait is in the console's thread). And (third
     report, item 1) the secret is cleared off the screen, scrollback too, once the teacher
     has noted it (a second Enter), before the projector may be turned back."""
-    import pty
     import select
 
-    leader, follower = pty.openpty()
-    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
-    env.update(PRESIDIUM_DATA_DIR=str(tmp_path), TERM="xterm-256color", COLUMNS="100")
-    port = free_port()
-    command = [sys.executable, "-m", "presidium", "class", "serve", "june_1957"]
-    command += ["--students", "5", "--port", str(port)]
-    process = subprocess.Popen(command, stdin=follower, stdout=follower, stderr=follower, env=env)
-    os.close(follower)
-    terminal = Terminal(leader)
+    process, terminal, leader, port = serve_on_a_terminal(tmp_path)
     read_until = terminal.read_until
 
     code = re.compile(rb"[A-Z]{4}-[0-9A-Z]{5}")
@@ -322,16 +329,7 @@ def test_codes_the_teacher_link_and_private_wait_for_the_projector_to_be_turned_
 def test_ctrl_c_while_the_codes_are_shown_clears_them(tmp_path: Path) -> None:
     """Stopped (Ctrl-C) while the join codes wait to be noted: the codes are cleared off the
     screen on the way out, not left for the projector."""
-    import pty
-
-    leader, follower = pty.openpty()
-    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
-    env.update(PRESIDIUM_DATA_DIR=str(tmp_path), TERM="xterm-256color", COLUMNS="100")
-    command = [sys.executable, "-m", "presidium", "class", "serve", "june_1957"]
-    command += ["--students", "5", "--port", str(free_port())]
-    process = subprocess.Popen(command, stdin=follower, stdout=follower, stderr=follower, env=env)
-    os.close(follower)
-    terminal = Terminal(leader)
+    process, terminal, leader, _ = serve_on_a_terminal(tmp_path)
     code = re.compile(rb"[A-Z]{4}-[0-9A-Z]{5}")
     try:
         terminal.read_until(b"teacher> ", 0)
@@ -359,17 +357,7 @@ def test_what_the_teachers_page_does_is_echoed_on_the_console(tmp_path: Path) ->
     show on the terminal. Now each is echoed there (and in room.txt) as the terminal's own
     lines are, marked as the page's; what only shows something (the codes) is not, nor a
     label's name."""
-    import pty
-
-    leader, follower = pty.openpty()
-    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
-    env.update(PRESIDIUM_DATA_DIR=str(tmp_path), TERM="xterm-256color", COLUMNS="100")
-    port = free_port()
-    command = [sys.executable, "-m", "presidium", "class", "serve", "june_1957"]
-    command += ["--students", "5", "--port", str(port)]
-    process = subprocess.Popen(command, stdin=follower, stdout=follower, stderr=follower, env=env)
-    os.close(follower)
-    terminal = Terminal(leader)
+    process, terminal, leader, port = serve_on_a_terminal(tmp_path)
     try:
         terminal.read_until(b"teacher> ", 0)
         mark = len(terminal.seen)
