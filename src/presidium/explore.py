@@ -386,43 +386,57 @@ def _propagate_text(
         if len(tvars) == 1 and scenario.variables[tvars[0]].type.kind == INT
         else _Tuples(scenario, tvars)
     )
-    # Plain dicts, not a defaultdict and Counters: a Counter's missing key costs a call of
-    # Python code, once for each of a large story's states.
-    outgoing: dict[StateKey | None, list[Edge]] = {}
-    indegree: dict[StateKey | None, int] = {}
+    # Each state numbered once (a state's key is a tuple, and hashing it is not free), and
+    # what is known of it kept in lists by that number: 0 is the start, -1 the end of a game.
+    number: dict[StateKey | None, int] = {None: 0}
+    outgoing: list[list[tuple[Trace, int]]] = [[]]
     for edge in result.edges:
-        out = outgoing.get(edge.source)
-        if out is None:
-            outgoing[edge.source] = [edge]
-        else:
-            out.append(edge)
+        source = number.get(edge.source)
+        if source is None:
+            source = number[edge.source] = len(outgoing)
+            outgoing.append([])
+        target = -1
         if edge.target is not None:
-            indegree[edge.target] = indegree.get(edge.target, 0) + 1
-    values: dict[StateKey | None, Any] = {None: domain.start()}
-    widened: set[StateKey | None] = set()
-    visits: dict[StateKey | None, int] = {}
+            target = number.get(edge.target, -1)
+            if target < 0:
+                target = number[edge.target] = len(outgoing)
+                outgoing.append([])
+        outgoing[source].append((edge.trace, target))
+    count = len(outgoing)
+    indegree = [0] * count
+    for out in outgoing:
+        for _, target in out:
+            if target >= 0:
+                indegree[target] += 1
+    values: list[Any] = [None] * count
+    values[0] = domain.start()
+    valued = [0]  # the states with values, in the order they first had them
+    widened = [False] * count
+    visits = [0] * count
     shown = result.texts
     replay, union, too_big = domain.replay, domain.union, domain.too_big
 
-    def send(state: StateKey | None) -> list[StateKey]:
+    def send(state: int) -> list[int]:
         """Replay every edge out of ``state``; return the targets whose values changed."""
         changed = []
-        wide = bool(widened) and state in widened  # (hashing a state's key is not free)
-        for edge in outgoing.get(state, ()):
-            arriving = replay(edge.trace, values.get(state), shown, wide)
-            target = edge.target
-            if target is None or (widened and target in widened):
+        wide = widened[state]
+        for trace, target in outgoing[state]:  # (an edge may lead back here: read it anew)
+            arriving = replay(trace, values[state], shown, wide)
+            if target < 0 or widened[target]:
                 continue
             if wide:
-                widened.add(target)
+                widened[target] = True
                 changed.append(target)
                 continue
-            merged, grew = union(values.get(target), arriving)
+            old = values[target]
+            merged, grew = union(old, arriving)
             if grew:
+                if old is None:
+                    valued.append(target)
                 values[target] = merged
-                visits[target] = count = visits.get(target, 0) + 1
-                if too_big(merged) or count > MAX_REVISITS:
-                    widened.add(target)
+                visits[target] += 1
+                if too_big(merged) or visits[target] > MAX_REVISITS:
+                    widened[target] = True
                 changed.append(target)
         return changed
 
@@ -438,20 +452,19 @@ def _propagate_text(
                     f"{reason} while following the text variables as {result.side}"
                 )
 
-    ready: deque[StateKey | None] = deque([None])
-    done: set[StateKey | None] = set()
+    ready: deque[int] = deque([0])
+    done = [False] * count
     while ready:  # Kahn's order: a state is replayed once all its predecessors are
         go_on()
         state = ready.popleft()
-        done.add(state)
+        done[state] = True
         send(state)
-        for edge in outgoing.get(state, ()):
-            target = edge.target
-            if target is not None:
-                left = indegree[target] = indegree[target] - 1
-                if left == 0:
+        for _, target in outgoing[state]:
+            if target >= 0:
+                indegree[target] -= 1
+                if indegree[target] == 0:
                     ready.append(target)
-    pending = deque(state for state in values if state not in done)
+    pending = deque(n for n in valued if not done[n])
     while pending:  # what is left lies on or after a cycle
         go_on()
         pending.extend(send(pending.popleft()))
