@@ -622,7 +622,7 @@ def test_conclude_plays_every_seat_by_script_to_an_ending(cast_1957: Scenario) -
     assert closed[0].by == "conclude"
     held = next(e for e in out if isinstance(e, ev.VoteHeld))
     bulganin = next(b for b in held.ballots if b.voter == "bulganin")
-    assert bulganin.reason.startswith("Did not vote in time; the scenario's rules vote for them:")
+    assert bulganin.reason.startswith("Did not vote in time; the scenario's rules cast this vote:")
     molotov = next(b for b in held.ballots if b.voter == "molotov")
     assert (molotov.vote, molotov.reason) == ("against", "Changed my mind.")  # cast: it counts
     assert {t.by for t in game.trail[before:]} == {"conclude"}
@@ -839,7 +839,7 @@ def test_the_fixtures_class_plays_its_floor_ballot_and_delegates_to_an_ending(
     delegates = [b for b in sealed.blocs if b.label.startswith("Member of")]
     assert [b.votes_for + b.votes_against + b.abstentions for b in delegates] == shares
     assert delegates[2].reason.startswith(
-        "Did not vote in time; the scenario's rules vote for them:"
+        "Did not vote in time; the scenario's rules cast this vote:"
     )
     assert game.over and game.ending in ("plenum_called", "door_stays_shut")
     scored = {

@@ -96,6 +96,18 @@ def test_the_pages_answer_gives_the_state_of_play_in_words() -> None:
     assert "status" not in said
     (state,) = [s for s in said if s.startswith("State of play: ")]
     assert "Central Committee members in Moscow: 36" in state and len(state) <= 200
+    # the date as every other screen says it (here the scene's own label), never ISO
+    assert "Date: Mid-June 1957;" in state and not re.search(r"\d{4}-\d\d-\d\d", state)
+
+
+def test_the_pages_answer_to_an_undo_has_no_bare_word() -> None:
+    """Fourth report, item 8: the answer to 'undo' held a lone "closed" (the request the
+    undo closed, which the ruling already says); every line of an answer is words."""
+    classroom = june_class()
+    classroom.teacher_line("as molotov 1")
+    said = classroom.teacher_line("undo")
+    assert said and "took back" in said[0]
+    assert all(" " in line for line in said), said
 
 
 def test_the_terminal_answers_as_the_teachers_page_does(tmp_path: Path) -> None:

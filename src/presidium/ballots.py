@@ -22,7 +22,7 @@ COUNTS = ("for", "against", "abstain")
 # a seated voter who had not voted when the ballot closed (a phone may well have been
 # connected: "absent" would not be true), and what was counted for them
 ABSENT_ABSTAIN = "Did not vote in time; counted as abstaining."
-ABSENT_SCRIPT = "Did not vote in time; the scenario's rules vote for them:"
+ABSENT_SCRIPT = "Did not vote in time; the scenario's rules cast this vote:"
 MISSING_SAID = {  # the close's summary: what was done with the votes not cast in time
     "abstain": "counted as abstaining",
     "script": "the scenario's rules voted for them",

@@ -433,7 +433,7 @@ def class_ballot(ballot: ev.Ballot, vote: ev.VoteHeld) -> tuple[str, str]:
     the vote word, the text). A student's own reason (the vote's record names who cast their
     own ballot) is quoted, or "no reason given"; a reason the scenario's rules gave is
     labelled as theirs; a vote not cast in time says so itself ("Did not vote in time; the
-    scenario's rules vote for them: ...")."""
+    scenario's rules cast this vote: ...")."""
     from presidium.ballots import ABSENT_ABSTAIN, ABSENT_SCRIPT
 
     if ballot.voter in vote.own:

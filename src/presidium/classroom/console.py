@@ -413,7 +413,8 @@ def word_help(
 
 def summary(event: Event) -> str:
     """One line of what an event says, for the teacher's answer to a console line on the
-    teacher's page: the room's words where the event has no text of its own."""
+    teacher's page: the room's words where the event has no text of its own; nothing ("")
+    for an event with nothing to say there."""
     if isinstance(event, SeatChanged):
         held = "a student plays it again" if event.held else "the script plays it from now on"
         return clean(f"{event.name}: {held}.")
@@ -429,14 +430,17 @@ def summary(event: Event) -> str:
     if isinstance(event, HandsCounted):
         return f"Hands counted: {', '.join(f'{c} {n}' for c, n in event.counts)}."
     if isinstance(event, Status):  # the panel the terminal draws, as one line to read
-        rows = [(event.date_label or "Date", event.date)] if event.date else []
+        from presidium.debrief import format_date
+
+        date = format_date(event.date, event.date_label)
+        rows = [("Date", date)] if date else []
         rows += [(line.label, line.value) for line in event.lines]
         return _cut(clean("State of play: " + "; ".join(f"{k}: {v}" for k, v in rows) + "."))
     for name in ("summary", "text", "title", "label", "reason"):
         value = getattr(event, name, None)
         if isinstance(value, str) and value.strip():
             return clean(value.strip().splitlines()[0])[:200]
-    return event.type
+    return ""  # nothing to say of it (a request an undo closed says it in the ruling)
 
 
 def _cut(text: str, most: int = 200) -> str:
