@@ -688,8 +688,8 @@ class Classroom:
             if asked:
                 return asked
             events = self.submit(self.closes(list(parsed.actions)))
-            said = [_summary(e) for e in audience.only(events, ev.TEACHER)]
-            return [line for line in said if line][-6:] or ["Done."]
+            lines = [_summary(e) for e in audience.only(events, ev.TEACHER)]
+            return [text for text in lines if text][-6:] or ["Done."]
         if parsed.word == "help" and parsed.target:  # the same answer as the terminal's
             return self.word_help(parsed.target)
         if parsed.word == "help":
