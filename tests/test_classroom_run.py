@@ -510,6 +510,21 @@ def test_reveal_undo_conclude_save(roles_view: View) -> None:
     assert parse("save lesson1.json", roles_view) == Command("save", target="lesson1.json")
 
 
+def test_an_injected_ballot_is_revealed_by_the_name_it_was_injected_by(
+    june_1957: Scenario,
+) -> None:
+    """Fourth report, item 8: 'reveal straw_poll' (the name 'help inject' gives it) was
+    refused for its vote's id, 'plenum_straw_poll'; both name it now."""
+    view = View(june_1957, cast(june_1957, 6), (), frozenset(), None)
+    injected = [(i, e.vote) for i, e in june_1957.injections.items() if e.vote]
+    assert ("straw_poll", "plenum_straw_poll") in injected
+    for name, vote in injected:
+        assert one(parse(f"reveal {name}", view)) == act.Reveal(vote)
+        assert one(parse(f"reveal {name} yes", view)) == act.Reveal(vote)
+        assert one(parse(f"reveal {vote}", view)) == act.Reveal(vote)
+    assert "the votes are: " in problem(parse("reveal nothing_such", view))
+
+
 def test_typed_text_in_a_reason_is_printable(roles_view: View) -> None:
     reason = problem(parse("as \x1b[2Jkhrushchev 1", roles_view))
     assert "\x1b" not in reason and "\\x1b" in reason

@@ -1189,11 +1189,6 @@ class ClassGame:
         objectives = vote is None and self.game.over and not self.state.objectives_revealed
         return sealed, objectives
 
-    def students_voters(self) -> frozenset[str]:
-        """The voters students hold now (a seated role's actors, a delegate's seat): in a
-        record, their ballots and reasons are the ones a student gave."""
-        return frozenset(self.seated()).union(*(self.holds[s] for s in self.seated()))
-
     def _reveal(self, a: act.Reveal, out: list[ev.Event]) -> bool:
         if a.vote is not None and a.vote not in self.scenario.votes:
             raise IllegalChoice(f"no vote '{a.vote}'")

@@ -464,17 +464,16 @@ def reveal_asked(line: str, room: Any) -> list[str]:
     typed = rest.split()
     if head.lower() != "reveal" or (typed and typed[-1].lower() == CONFIRM) or room is None:
         return []
-    vote = typed[0].lower() if typed else None
-    if vote is not None and vote not in room.scenario.votes:
+    vote = vote_named(typed[0].lower(), room.scenario) if typed else None
+    if typed and vote is None:
         return []
     sealed, objectives = room.revealable(vote)
     if not sealed and not objectives:
         return []
-    students = room.students_voters()
     said = ["'reveal' makes this public, on the projector, on every phone and in the debrief:"]
     for record in sealed:
         how = f"how each voter voted in the secret ballot '{clean(record.title)}'"
-        if any(b.voter in students for b in record.ballots):
+        if record.own:  # students cast ballots of their own in it
             how += ", the students too, each with the reason they wrote with their ballot"
         said.append(f"- {how};")
     if objectives:
@@ -915,12 +914,22 @@ def _reveal(rest: str, view: View) -> Parsed:
         return Actions((Reveal(),))
     votes = view.scenario.votes
     typed = rest.lower()
-    if typed not in votes:
+    vote = vote_named(typed, view.scenario)
+    if vote is None:
         raise _Refusal(
             f"no vote '{_shown(rest)}'{did_you_mean(typed, votes)}; the votes are: "
             f"{', '.join(votes)}"
         )
-    return Actions((Reveal(typed),))
+    return Actions((Reveal(vote),))
+
+
+def vote_named(typed: str, scenario: Scenario) -> str | None:
+    """The vote ``typed`` names: a vote's id, or the id of the injected event that holds it
+    (the name the teacher injected it by, 'straw_poll' for its 'plenum_straw_poll')."""
+    if typed in scenario.votes:
+        return typed
+    injection = scenario.injections.get(typed)
+    return injection.vote if injection is not None else None
 
 
 _WORD_PARSERS: dict[str, _WordParser] = {
