@@ -172,3 +172,53 @@ def test_a_reason_survives_a_reload_and_a_changed_vote(shots: Screens, june_1957
         )
         shots.shot(room, "room-reason-kept")
     assert shots.watched.errors == [] and shots.watched.dialogs == []
+
+
+# ---------------------------------------------------------------------- every scene's text
+
+
+@pytest.mark.browser
+@needs_browser
+def test_every_scene_s_text_is_in_the_room_s_the_phones_and_the_teacher_s_feeds(
+    shots: Screens, june_1957: Scenario
+) -> None:
+    """The opening background ("Sixteen months of trouble") and the plenum's verdict ask
+    nothing of the class: the game passes through them. Their words are in the feeds of the
+    room, the phones and the teacher's page (whether the projector's feed has the room to show
+    an older entry whole is the room's fitting: see the screenshots). The newest scene's entry is collapsed to its
+    title where the page's scene box shows it whole (room, phone), and whole on the teacher's
+    page, which shows only the scene's title."""
+    classroom = new_classroom(june_1957, 5)
+    with LiveClass(classroom) as live:
+        room = shots.open(live.url + "/room", PROJECTOR)
+        phone = join(shots, live, "molotov", PHONE)
+        teacher = teacher_page(shots, live)
+        for page in (room, phone, teacher):
+            expect(scene_entry(page, "Sixteen months of trouble")).to_contain_text(BACKGROUND)
+        for page in (room, phone):
+            newest = scene_entry(page, "Counting to seven")
+            expect(newest).to_have_class(COLLAPSED)
+            expect(newest.locator(".entry-text")).to_be_hidden()
+            expect(page.locator("#scene-text")).to_contain_text("have the numbers")
+        expect(scene_entry(teacher, "Counting to seven").locator(".entry-text")).to_be_visible()
+        shots.shot(room, "room-opening")
+        shots.shot(phone, "phone-opening", full=True)
+
+        live.call(until_scene, classroom, "new_presidium")
+        for page in (room, phone, teacher):
+            expect(scene_entry(page, "The verdict")).to_contain_text(VERDICT)
+        for page in (room, phone):
+            expect(scene_entry(page, "The verdict")).not_to_have_class(COLLAPSED)
+            expect(scene_entry(page, "The new Presidium")).to_have_class(COLLAPSED)
+        expect(phone.locator("#feed")).to_contain_text(VERDICT)
+        phone.locator("#feed .entry-phase", has_text="The verdict").scroll_into_view_if_needed()
+        shots.shot(room, "room-verdict")
+        shots.shot(phone, "phone-verdict")
+
+        # the ending takes the room's scene box: the last scene is whole in its feed; the
+        # phone still shows that scene in its scene box, so its entry stays collapsed there
+        live.teacher("conclude")
+        expect(room.locator("#ended")).to_be_visible()
+        expect(room.locator("#feed .entry-phase.collapsed")).to_have_count(0)
+        expect(phone.locator("#feed .entry-phase.collapsed")).to_have_count(1)
+    assert shots.watched.errors == [] and shots.watched.dialogs == []
