@@ -1051,7 +1051,14 @@ class Classroom:
             return {"do": "choose" if request.roles[0] == seat else "advise", "options": options}
         if request.kind == "ballot":
             cast = room.state.cast.get(request.request, {}).get(seat)
-            return {"do": "cast", "choices": list(words.BALLOTS), "cast": cast[0] if cast else None}
+            # the seat's own reason with its own ballot, to its own phones only (this part of
+            # the state is the seat's): a reload shows it, and a changed vote keeps it
+            return {
+                "do": "cast",
+                "choices": list(words.BALLOTS),
+                "cast": cast[0] if cast else None,
+                "why": cast[1] if cast else None,
+            }
         if request.kind == "floor":
             role = room.role(seat)
             phase = game.phase

@@ -378,12 +378,20 @@
     var key = null;
     var sealed = null; // this entry gives a secret ballot's totals only
     var reveals = null; // this entry is the teacher's reveal of a secret ballot
+    var scene = null; // a scene's text, in its entry
     switch (kind) {
       case "phase":
         head = "Scene: " + (e.counterfactual ? "[Counterfactual] " : "") + e.title;
         if (P.where(e)) {
           lines.push(P.where(e));
         }
+        // the scene's own words: a scene the game passes through (the background, a
+        // verdict) is on the page only here once the next one opens
+        scene = el("div", "entry-text", [
+          e.content_note ? el("p", "hint", "Content note: " + e.content_note) : null,
+          paragraphs(e.text),
+        ]);
+        lines.push(scene);
         break;
       case "status":
       case "changed":
@@ -637,7 +645,7 @@
     lines.forEach(function (line) {
       node.appendChild(typeof line === "string" ? el("p", "", line) : line);
     });
-    return { node: node, key: key, sealed: sealed, reveals: reveals };
+    return { node: node, key: key, sealed: sealed, reveals: reveals, scene: scene };
   };
 
   P.resultLine = function (e) {
@@ -675,7 +683,13 @@
 
   // ------------------------------------------------------------------ the feed
   /* A list of what happened, newest at the bottom, at most ``most`` entries; an event is
-     never added twice (the stream's number says which have been seen). */
+     never added twice (the stream's number says which have been seen).
+
+     A scene's entry carries its text, but the newest one is collapsed to its title on the
+     pages whose scene box shows that scene whole (the room's and the phone's): it would only
+     repeat it. When the next scene opens (or the ending takes the room's scene box), it
+     opens whole, so a scene the game passed through stays readable. The teacher's page
+     shows only the scene's title above its feed: every scene's entry is whole there. */
   function Feed(list, most, viewer) {
     this.list = list;
     this.most = most;
@@ -684,7 +698,20 @@
     this.memory = new Memory();
     this.keyed = {};
     this.last = 0;
+    this.sceneShown = viewer !== "teacher";
+    this.collapsed = null; // the newest scene's entry, collapsed to its title
   }
+  /* The collapsed scene's entry, whole. */
+  Feed.prototype.unfold = function () {
+    var entry = this.collapsed;
+    this.collapsed = null;
+    if (entry) {
+      entry.classList.remove("collapsed");
+      Array.prototype.forEach.call(entry.querySelectorAll(".entry-text"), function (text) {
+        text.hidden = false;
+      });
+    }
+  };
   Feed.prototype.add = function (seq, e) {
     if (seq <= this.last) {
       return null;
@@ -707,6 +734,15 @@
         earlier.classList.add("superseded");
         earlier.appendChild(el("p", "hint superseded-note", "Since revealed by the teacher: see below."));
       }
+    }
+    if (entry.scene || (e.type === "ended" && this.viewer === "room")) {
+      // the room's ending takes the scene box's place: the last scene is whole in the feed
+      this.unfold();
+    }
+    if (entry.scene && this.sceneShown) {
+      entry.scene.hidden = true; // in the scene box above, whole
+      entry.node.classList.add("collapsed");
+      this.collapsed = entry.node;
     }
     if (entry.key) {
       var old = this.keyed[entry.key];

@@ -692,7 +692,10 @@
     why.rows = 2;
     why.id = "why-" + safeId(request.request);
     label.htmlFor = why.id;
-    why.value = drafts[draftKey] || "";
+    // the reason this seat's ballot already holds (the server keeps it: a reload or a second
+    // phone shows it), unless the student has typed another here
+    var given = mine.cast && mine.why ? mine.why : "";
+    why.value = drafts[draftKey] !== undefined ? drafts[draftKey] : given;
     why.addEventListener("input", function () {
       drafts[draftKey] = why.value;
     });
@@ -722,6 +725,9 @@
       box.appendChild(
         el("p", "said", "Your ballot is in (" + (P.BALLOT_NAMES[mine.cast] || mine.cast) + "); you can change it until the ballot closes.")
       );
+      if (given) {
+        box.appendChild(el("p", "said your-reason", "Your reason: " + given));
+      }
     }
     box.appendChild(el("p", "hint vote-count", request.of ? request.count + " of " + request.of + " have voted." : ""));
     return box;

@@ -1,0 +1,224 @@
+"""What reaches the class in the feeds: every scene's own words (a scene the game only passes
+through, such as the opening background or the plenum's verdict, is otherwise never on the
+projector or a phone), and a student's reason kept with their ballot across a reload.
+
+The first test needs no browser: what the server sends each viewer. The others drive the real
+june_1957 class in headless Chromium (see browser_helpers.py); screenshots go to
+$PRESIDIUM_SCREENSHOTS or the test's temporary folder.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from browser_helpers import (
+    BROWSER,
+    CHROMIUM_ARGS,
+    LAPTOP,
+    NO_BROWSER,
+    PHONE,
+    PROJECTOR,
+    WAIT_MS,
+    LiveClass,
+    Screens,
+    needs_browser,
+    new_classroom,
+    screens,
+    words,
+)
+from presidium import events as ev
+from presidium.model import Scenario
+from presidium.web.classroom import Classroom
+from test_web import make_classroom, open_request
+
+expect.set_options(timeout=WAIT_MS)
+
+BACKGROUND = "had every reason to feel accused"  # "Sixteen months of trouble", the opening
+COLLAPSED = re.compile(r"\bcollapsed\b")
+VERDICT = "Nobody is arrested"  # "The verdict", between the plenum's vote and the new Presidium
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    assert BROWSER is not None, NO_BROWSER
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=BROWSER, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def shots(browser: Any, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Screens]:
+    yield from screens(browser, tmp_path, "feeds")
+
+
+def join(shots: Screens, live: LiveClass, seat: str, size: dict[str, int]) -> Any:
+    page = shots.open(live.url + "/", size)
+    page.locator("#code").fill(live.classroom.keys[seat].code)
+    page.locator("#join-button").click()
+    expect(page.locator("#role-name")).to_have_text(live.classroom.keys[seat].name)
+    expect(page.locator("#connection")).to_have_text("Connected")
+    return page
+
+
+def teacher_page(shots: Screens, live: LiveClass) -> Any:
+    page = shots.open(live.url + "/teacher#key=" + live.key, LAPTOP)
+    expect(page.locator("#connection")).to_have_text("Connected")
+    return page
+
+
+def until_scene(classroom: Classroom, phase: str) -> None:
+    """The teacher closes what is open, in turn (the script decides), until ``phase`` opens."""
+    game = classroom.session.game
+    for _ in range(300):
+        if game.phase is not None and game.phase.id == phase:
+            return
+        classroom.teacher_line(f"close {next(iter(game.requests))}")
+    raise AssertionError(f"{phase} never opened")
+
+
+def scene_entry(page: Any, title: str) -> Any:
+    return page.locator("#feed .entry-phase", has_text=f"Scene: {title}")
+
+
+# ---------------------------------------------------------------------- a ballot's reason
+
+
+@pytest.mark.parametrize("kind", ["secret", "simultaneous", "open"])
+def test_a_seat_s_state_carries_its_own_reason_and_no_one_else_s(kind: str) -> None:
+    """The reason a student gave is in their own seat's state, with their ballot, and kept
+    when the vote is changed with it; no other seat, nor the room, nor the teacher is sent it
+    before the ballot closes (an open ballot's vote is public as it is cast, with its
+    reason: only the states are checked there)."""
+    classroom = make_classroom()
+    inject = "straw_poll" if kind == "secret" else ""
+    ballot = open_request(classroom, "ballot", kind, inject=inject)
+    voter, other = ballot.roles[0], ballot.roles[1]
+    seq = len(classroom.session.events)
+    reason = "MY-OWN-REASON-" + kind.upper()
+    cast = {"do": "cast", "request": ballot.request}
+    classroom.act(voter, {**cast, "nonce": "why-00001", "ballot": "for", "why": reason})
+
+    def mine(seat: str) -> Any:
+        state = classroom.state(f"role:{seat}")
+        return next(r for r in state["requests"] if r["request"] == ballot.request)["mine"]
+
+    assert mine(voter) == {**mine(voter), "cast": "for", "why": reason}
+    assert reason in classroom.state_json(f"role:{voter}")
+    assert mine(other)["cast"] is None and mine(other)["why"] is None
+    # changed with the reason the phone shows (the box prefilled): the reason is kept
+    classroom.act(voter, {**cast, "nonce": "why-00002", "ballot": "abstain", "why": reason})
+    assert mine(voter)["cast"] == "abstain" and mine(voter)["why"] == reason
+    for viewer in (f"role:{other}", "room", ev.TEACHER):
+        assert reason not in classroom.state_json(viewer), viewer
+        assert reason not in json.dumps(classroom.state(viewer)), viewer
+        if kind != "open":
+            assert reason not in json.dumps(classroom.deliveries(viewer, seq)), viewer
+            assert reason not in classroom.frames(viewer, seq)[0].decode(), viewer
+    # cleared by the student: gone from the state too
+    classroom.act(voter, {**cast, "nonce": "why-00003", "ballot": "against", "why": ""})
+    assert mine(voter)["cast"] == "against" and not mine(voter)["why"]
+
+
+@pytest.mark.browser
+@needs_browser
+def test_a_reason_survives_a_reload_and_a_changed_vote(shots: Screens, june_1957: Scenario) -> None:
+    """Bulganin votes For with a reason, reloads, sees it ("Your reason: …" and in the why
+    box), and abstains: the reason stays with the new vote, reaches no other phone and not
+    the room before the close, and is shown with his vote after it."""
+    classroom = new_classroom(june_1957, 5)
+    reason = "I chaired the sitting, so I must vote with the seven."
+    with LiveClass(classroom) as live:
+        room = shots.open(live.url + "/room", PROJECTOR)
+        phones = {s: join(shots, live, s, PHONE) for s in ("bulganin", "molotov", "malenkov")}
+        ballot = live.call(open_request, classroom, "ballot", "simultaneous")
+        assert "bulganin" in ballot.roles and "molotov" in ballot.roles
+        phone = phones["bulganin"]
+        card = phone.locator(".request-ballot")
+        card.locator("textarea").fill(reason)
+        card.get_by_role("button", name="For", exact=True).click()
+        expect(card).to_contain_text("Your ballot is in (For)")
+        expect(card.locator(".your-reason")).to_have_text("Your reason: " + reason)
+
+        phone.reload()
+        expect(phone.locator("#connection")).to_have_text("Connected")
+        card = phone.locator(".request-ballot")
+        expect(card).to_contain_text("Your ballot is in (For)")
+        expect(card.locator(".your-reason")).to_have_text("Your reason: " + reason)
+        expect(card.locator("textarea")).to_have_value(reason)
+        shots.shot(phone, "phone-reason-after-reload")
+
+        card.get_by_role("button", name="Abstain", exact=True).click()
+        expect(card).to_contain_text("Your ballot is in (Abstain)")
+        expect(card.locator(".your-reason")).to_have_text("Your reason: " + reason)
+        seats = live.call(lambda: dict(classroom.session.game.room.state.cast[ballot.request]))
+        assert seats["bulganin"] == ("abstain", reason)
+        for page in (room, phones["molotov"], phones["malenkov"]):
+            assert reason not in words(page.locator("body").text_content())
+
+        live.teacher(f"close {ballot.request}")
+        expect(room.locator("#result .way", has_text="Abstained: ")).to_contain_text(
+            f'Nikolai Bulganin ("{reason}")'
+        )
+        expect(phones["molotov"].locator("#feed")).to_contain_text(
+            f"Nikolai Bulganin abstains: {reason}"
+        )
+        shots.shot(room, "room-reason-kept")
+    assert shots.watched.errors == [] and shots.watched.dialogs == []
+
+
+# ---------------------------------------------------------------------- every scene's text
+
+
+@pytest.mark.browser
+@needs_browser
+def test_every_scene_s_text_is_in_the_room_s_the_phones_and_the_teacher_s_feeds(
+    shots: Screens, june_1957: Scenario
+) -> None:
+    """The opening background ("Sixteen months of trouble") and the plenum's verdict ask
+    nothing of the class: the game passes through them. Their words are in the feeds of the
+    room, the phones and the teacher's page (whether the projector's feed has the room to show
+    an older entry whole is the room's fitting: see the screenshots). The newest scene's entry is collapsed to its
+    title where the page's scene box shows it whole (room, phone), and whole on the teacher's
+    page, which shows only the scene's title."""
+    classroom = new_classroom(june_1957, 5)
+    with LiveClass(classroom) as live:
+        room = shots.open(live.url + "/room", PROJECTOR)
+        phone = join(shots, live, "molotov", PHONE)
+        teacher = teacher_page(shots, live)
+        for page in (room, phone, teacher):
+            expect(scene_entry(page, "Sixteen months of trouble")).to_contain_text(BACKGROUND)
+        for page in (room, phone):
+            newest = scene_entry(page, "Counting to seven")
+            expect(newest).to_have_class(COLLAPSED)
+            expect(newest.locator(".entry-text")).to_be_hidden()
+            expect(page.locator("#scene-text")).to_contain_text("have the numbers")
+        expect(scene_entry(teacher, "Counting to seven").locator(".entry-text")).to_be_visible()
+        shots.shot(room, "room-opening")
+        shots.shot(phone, "phone-opening", full=True)
+
+        live.call(until_scene, classroom, "new_presidium")
+        for page in (room, phone, teacher):
+            expect(scene_entry(page, "The verdict")).to_contain_text(VERDICT)
+        for page in (room, phone):
+            expect(scene_entry(page, "The verdict")).not_to_have_class(COLLAPSED)
+            expect(scene_entry(page, "The new Presidium")).to_have_class(COLLAPSED)
+        expect(phone.locator("#feed")).to_contain_text(VERDICT)
+        phone.locator("#feed .entry-phase", has_text="The verdict").scroll_into_view_if_needed()
+        shots.shot(room, "room-verdict")
+        shots.shot(phone, "phone-verdict")
+
+        # the ending takes the room's scene box: the last scene is whole in its feed; the
+        # phone still shows that scene in its scene box, so its entry stays collapsed there
+        live.teacher("conclude")
+        expect(room.locator("#ended")).to_be_visible()
+        expect(room.locator("#feed .entry-phase.collapsed")).to_have_count(0)
+        expect(phone.locator("#feed .entry-phase.collapsed")).to_have_count(1)
+    assert shots.watched.errors == [] and shots.watched.dialogs == []
