@@ -914,3 +914,59 @@ def test_the_projector_shows_what_is_open_beside_the_join_qr_and_counts_truly(
         expect(room.locator("#connection")).to_have_text("Server stopped")
         expect(room.locator("#foot-join")).to_have_text(f"Join: {live.url}/")
     assert shots.watched.errors == [] and shots.watched.dialogs == []
+
+
+def test_pages_left_open_from_the_last_class_start_afresh_with_the_next_one(
+    shots: Screens, june_1957: Scenario
+) -> None:
+    """Next period, a new class is served on the same port while the projector's and the
+    teacher's pages of the last one are still open (teacher's try 4, item 1). The new class
+    numbers its events from 1 again: a page that went on from the old class's last event
+    stayed on the new class's first scene, showing the old class's ballot. Now each page
+    finds that the class is another one and starts afresh: the old ballot is never shown,
+    the new class's scene and ballot are."""
+    old = new_classroom(june_1957, 5, seed=3)
+    code = old.keys["molotov"].code
+    with LiveClass(old) as live:
+        port = live.port
+        room = shots.open(live.url + "/room", PROJECTOR)
+        teacher = shots.open(f"{live.url}/teacher#key={live.key}", LAPTOP)
+        phone = join(shots, live, "molotov", code, PHONE)
+        ballot = live.call(open_request, old, "ballot")
+        tap_vote(phone, "for", why="LAST-PERIOD-WORDS")
+        live.teacher(f"close {ballot.request}")
+        expect(room.locator("#result")).to_contain_text("LAST-PERIOD-WORDS")
+        expect(teacher.locator("#feed")).to_contain_text("LAST-PERIOD-WORDS")
+        # the old class went on past the ballot: its pages' last event is far ahead
+        live.call(open_request, old, "ballot")
+    expect(room.locator("#connection")).to_have_text("Server stopped")
+    new = new_classroom(june_1957, 5, seed=4)
+    assert new.class_id != old.class_id
+    code = new.keys["molotov"].code
+    with LiveClass(new, port) as live:
+        for page in (room, teacher):  # as a network coming back: the pages look at once
+            page.evaluate("window.dispatchEvent(new Event('online'))")
+        expect(room.locator("#connection")).to_have_text("Connected")
+        (scene,) = [e for e in live.events(ev.PhaseStarted)][-1:]
+        expect(room.locator("#scene")).to_contain_text(scene.title)
+        for page in (room, teacher):
+            expect(page.locator("body")).not_to_contain_text("LAST-PERIOD-WORDS")
+        expect(room.locator("#result")).to_be_hidden()
+        # the teacher's page asks for the new link, and signs in with it
+        expect(teacher.locator("#login-error")).to_have_text(
+            "The key is no longer accepted: open the teacher link again."
+        )
+        teacher.goto(f"{live.url}/teacher#key={live.key}")
+        expect(teacher.locator("#desk")).to_be_visible()
+        expect(teacher.locator("#connection")).to_have_text("Connected")
+        phone = join(shots, live, "molotov", code, PHONE)
+        ballot = live.call(open_request, new, "ballot")
+        tap_vote(phone, "against", why="THIS-PERIOD-WORDS")
+        live.teacher(f"close {ballot.request}")
+        for page in (room, teacher):
+            expect(page.locator("#feed")).to_contain_text("THIS-PERIOD-WORDS")
+            expect(page.locator("body")).not_to_contain_text("LAST-PERIOD-WORDS")
+        expect(room.locator("#result")).to_contain_text("THIS-PERIOD-WORDS")
+        shots.shot(room, "room-next-class")
+        shots.shot(teacher, "teacher-next-class")
+    assert shots.watched.errors == [] and shots.watched.dialogs == []

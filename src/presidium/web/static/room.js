@@ -74,7 +74,7 @@
 
   /* A state from the stream or a fetch, drawn unless it is older than the one drawn. */
   function use(given) {
-    if (!P.older(given, state)) {
+    if (P.sameClass(given) && !P.older(given, state)) {
       state = given;
       draw();
     }
