@@ -17,6 +17,7 @@
   var sealed = {}; // vote id -> true: its result came as totals only (a secret ballot)
   var objectives = []; // every role's objectives, once the teacher has made them public
   var stopped = false; // the server said goodbye: who is connected is not known
+  var phase = null; // the scene the events have reached (a vote is held in one)
 
   var stream = new P.Stream({
     game: function (event, seq) {
@@ -28,6 +29,9 @@
       }
       feed.add(seq, event);
       settle();
+      if (event.type === "phase") {
+        phase = event.phase;
+      }
       if (event.type === "ballot_progress") {
         P.progressDrawn(state, event, drawRequests);
       }
@@ -39,6 +43,7 @@
         }
         latestVote = event;
         latestVote.seq = seq;
+        latestVote.phase = phase; // the scene it was held in
         drawResult();
       } else if (event.type === "objectives") {
         objectives = objectives
@@ -137,17 +142,24 @@
      cannot hold it even in smaller text (the join QR and a decision above a vote with
      every voter's name and reason), and the scene's column has the feed's room to give,
      the box goes under the scene, where the feed gives way to it: an open, a simultaneous
-     and a revealed secret ballot alike (one box, drawn by drawResult, placed here). */
+     and a revealed secret ballot alike (one box, drawn by drawResult, placed here).
+     Once a new scene has started, the class decides on that one: its text keeps its
+     room, and a vote of an earlier scene gives way: under the scene it has only what the
+     scene leaves, and it is made shorter to fit there (without its motion, then without
+     who voted how), else in the side column, as short; else it is not on the screen (the
+     feed has it). */
+  var SHORTER = ["", "result-brief", "result-tally"];
   function placeResult() {
     var box = $("result");
     var side = $("side");
+    var body = document.body;
     if (box.parentNode !== side) {
       side.insertBefore(box, $("status-box"));
     }
-    box.classList.remove("fits", "more");
+    box.classList.remove("fits", "more", "result-brief", "result-tally", "result-away");
     box.style.fontSize = "";
-    document.body.classList.remove("result-main");
-    if (box.hidden || document.body.classList.contains("room-over")) {
+    body.classList.remove("result-main", "result-earlier");
+    if (box.hidden || body.classList.contains("room-over")) {
       return;
     }
     fit(side);
@@ -155,9 +167,46 @@
       return;
     }
     side.style.fontSize = "";
-    $("scene").parentNode.insertBefore(box, document.querySelector(".room-feed"));
+    var main = $("scene").parentNode;
+    if (earlier()) {
+      body.classList.add("result-main", "result-earlier");
+      main.insertBefore(box, document.querySelector(".room-feed"));
+      if (shortened(box, box)) {
+        box.classList.add("fits");
+        return;
+      }
+      body.classList.remove("result-main", "result-earlier");
+      side.insertBefore(box, $("status-box"));
+      box.style.fontSize = "";
+      if (!shortened(box, side)) {
+        box.classList.add("result-away");
+        fit(side);
+      }
+      return;
+    }
+    main.insertBefore(box, document.querySelector(".room-feed"));
     box.classList.add("fits");
-    document.body.classList.add("result-main");
+    body.classList.add("result-main");
+  }
+
+  /* The vote's box made shorter, step by step, until ``column`` holds it (its text smaller
+     too): whether it does. */
+  function shortened(box, column) {
+    return SHORTER.some(function (name) {
+      box.classList.remove("result-brief", "result-tally");
+      if (name) {
+        box.classList.add(name);
+      }
+      shrink(column, function () {
+        return over(column);
+      });
+      return !over(column);
+    });
+  }
+
+  /* Whether the latest vote was held in another scene than the one shown now. */
+  function earlier() {
+    return !!(latestVote && state && state.scene && latestVote.phase && latestVote.phase !== state.scene.phase);
   }
 
   function over(box) {
