@@ -974,3 +974,47 @@ def test_pages_left_open_from_the_last_class_start_afresh_with_the_next_one(
         shots.shot(room, "room-next-class")
         shots.shot(teacher, "teacher-next-class")
     assert shots.watched.errors == [] and shots.watched.dialogs == []
+
+
+def test_revealed_objectives_fit_the_projector_students_first(
+    shots: Screens, june_1957: Scenario
+) -> None:
+    """'reveal' shows every role's objectives on the projector (teacher's try 4, item 6):
+    with june_1957 for 5 students, all five roles are on the screen at 1920x1080, the
+    students' first and the one the teacher handed to the script last, marked as such; the
+    last vote's box gives way, and the ending's kind ("The historical outcome") is no longer
+    above the objectives, away from the ending's text."""
+    classroom = new_classroom(june_1957, 5)
+    with LiveClass(classroom) as live:
+        room = shots.open(live.url + "/room", PROJECTOR)
+        live.teacher("script zhukov")
+        ballot = live.call(open_request, classroom, "ballot")
+        live.teacher(f"close {ballot.request}")
+        expect(room.locator("#result")).to_be_visible()
+        live.teacher("conclude")
+        expect(room.locator("#ended")).to_contain_text("What became of them")
+        live.teacher("reveal yes")
+        scored = [e for e in live.events(ev.ObjectivesScored) if not e.to]
+        assert len(scored) == 5
+        roles = room.locator("#ended .objective-roles > li")
+        expect(roles).to_have_count(5)
+        names = [words(t) for t in roles.locator("h4").all_inner_texts()]
+        students = [e.name for e in scored if e.seat != "zhukov"]
+        assert names[:4] == students, names
+        assert names[4] == "Marshal Georgy Zhukov (played by the script)", names
+        for n in range(5):
+            in_sight(room, f"#ended .objective-roles > li:nth-child({n + 1})")
+        expect(room.locator("#result")).to_be_hidden()
+        # the heading, then the objectives; the ending's kind goes with its text, below
+        order = room.evaluate(
+            "[...document.querySelectorAll('#ended > h2, #ended > .kicker,"
+            " #ended > .room-objectives')].map(e => e.className || e.tagName)"
+        )
+        assert order == ["H2", "room-objectives", "kicker"], order
+        size, page = room.evaluate(
+            "[parseFloat(getComputedStyle(document.querySelector('.objective')).fontSize),"
+            " parseFloat(getComputedStyle(document.body).fontSize)]"
+        )
+        assert size >= 0.79 * page, (size, page)
+        shots.shot(room, "room-all-objectives")
+    assert shots.watched.errors == [] and shots.watched.dialogs == []

@@ -18,6 +18,7 @@
   var objectives = []; // every role's objectives, once the teacher has made them public
   var stopped = false; // the server said goodbye: who is connected is not known
   var phase = null; // the scene the events have reached (a vote is held in one)
+  var byScript = {}; // seat -> true while the teacher has handed it to the script
 
   var stream = new P.Stream({
     game: function (event, seq) {
@@ -31,6 +32,8 @@
       settle();
       if (event.type === "phase") {
         phase = event.phase;
+      } else if (event.type === "seat") {
+        byScript[event.seat] = !event.held;
       }
       if (event.type === "ballot_progress") {
         P.progressDrawn(state, event, drawRequests);
@@ -460,9 +463,20 @@
     if (old) {
       box.removeChild(old);
     }
+    // the roles students played first, then those the teacher handed to the script (the
+    // bell hands every role to it: that does not count)
     var shown = objectives.filter(function (o) {
       return !(o.to && o.to.length);
     });
+    shown = shown
+      .filter(function (o) {
+        return !byScript[o.seat];
+      })
+      .concat(
+        shown.filter(function (o) {
+          return byScript[o.seat];
+        })
+      );
     var out = !!(state && state.ended && shown.length);
     var switched = out && !document.body.classList.contains("room-objectives-out");
     document.body.classList.toggle("room-objectives-out", out);
@@ -485,12 +499,17 @@
         }
         each.appendChild(line);
       });
-      roles.appendChild(el("li", "", [el("h4", "", o.name), each]));
+      var name = el("h4", "", o.name);
+      if (byScript[o.seat]) {
+        name.appendChild(el("span", "by-script", " (played by the script)"));
+      }
+      roles.appendChild(el("li", byScript[o.seat] ? "objective-script" : "", [name, each]));
     });
     part.appendChild(roles);
-    // after the ending's title and kind, before its text
+    // after the ending's title, before its kind ("The historical outcome") and its text,
+    // which are now below the objectives
     var kicker = box.querySelector(".kicker");
-    box.insertBefore(part, kicker ? kicker.nextSibling : box.firstChild);
+    box.insertBefore(part, kicker || box.firstChild);
     if (switched) {
       $("scene").scrollTop = 0;
     }
