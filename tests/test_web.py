@@ -663,13 +663,14 @@ READERS: dict[int, Iterator[str]] = {}
 
 
 def read_events(response: httpx.Response, count: int) -> list[tuple[str, str, str]]:
-    """(id, event, data) of the next ``count`` events (comments and pings skipped)."""
+    """(id, event, data) of the next ``count`` events (comments, pings and the greeting that
+    says which class this is skipped)."""
     found: list[tuple[str, str, str]] = []
     fields: dict[str, str] = {}
     lines = READERS.setdefault(id(response), response.iter_lines())
     for line in lines:
         if not line:
-            if "event" in fields and fields["event"] != "ping":
+            if "event" in fields and fields["event"] not in ("ping", "hello"):
                 found.append((fields.get("id", ""), fields["event"], fields.get("data", "")))
                 if len(found) == count:
                     return found
@@ -697,6 +698,29 @@ def test_a_stream_resumes_from_the_last_event_it_had(classroom: Classroom) -> No
         with http.stream("GET", f"/api/stream?after={ids[-1]}") as query:
             (same,) = [e for e in read_events(query, 2) if e[1] == "game"][:1]
         assert same == after
+
+
+def test_a_stream_first_says_which_class_it_is_and_a_resume_keeps_it(
+    classroom: Classroom,
+) -> None:
+    """Before anything else, a stream names its class, as every state does: a page left open
+    while another class starts on the same port (which numbers its events from 1 again) finds
+    a class it does not know, and starts afresh. A resumed class (web.json read back) is the
+    same class; another class is not."""
+    with Served(classroom) as served, httpx.Client(base_url=served.url, timeout=10) as http:
+        with http.stream("GET", "/api/stream?after=0") as stream:
+            lines = READERS.setdefault(id(stream), stream.iter_lines())
+            head = [next(lines) for _ in range(5)]
+        assert head[3:] == ["event: hello", f'data: {{"class": "{classroom.class_id}"}}']
+        assert http.get("/api/state").json()["class"] == classroom.class_id
+    assert len(classroom.class_id) == 12
+    resumed = Classroom(classroom.session, timers=False)
+    assert resumed.class_id != classroom.class_id  # a new class
+    resumed.load_json(classroom.to_json())
+    assert resumed.class_id == classroom.class_id  # the same class, resumed
+    assert resumed.state("room")["class"] == classroom.class_id
+    resumed.load_json('{"class": "not an id"}')
+    assert resumed.class_id == classroom.class_id
 
 
 def test_more_time_is_told_to_every_stream(classroom: Classroom) -> None:
@@ -733,7 +757,7 @@ def test_a_quiet_stream_is_pinged_and_still_gets_what_happens(
                     kinds.append(line.removeprefix("event: "))
                 if kinds.count("ping") == 2:
                     break
-            assert [k for k in kinds if k != "presence"] == ["state", "ping", "ping"]
+            assert [k for k in kinds if k != "presence"] == ["hello", "state", "ping", "ping"]
             assert 0.4 < time.monotonic() - started < 3
             http.post("/api/teacher", headers=teacher_headers(classroom), json={"line": "pause"})
             game = [e for e in read_events(stream, 2) if e[1] == "game"]

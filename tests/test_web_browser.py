@@ -374,18 +374,22 @@ def test_simultaneous_ballot_shows_who_voted_not_how_and_a_sleeping_phone_still_
         expect(ways.locator(".way", has_text="For: ")).to_contain_text(
             'Vyacheslav Molotov ("MOLOTOV-GIVES-HIS-REASON")'
         )
-        # the whole vote, every voter and reason, on the screen at both projector sizes
-        # beside the join QR (Zhukov has no phone) and the next decision: not cut off with
-        # "More below" while the scene's column has room to give
+        # the vote is of the last scene, and the class now decides on the next one (the
+        # teacher's try 4, item 3): the scene is whole on the screen at both projector
+        # sizes, beside the join QR (Zhukov has no phone) and the next decision; the vote
+        # has what the scene leaves: every voter and reason at 1920x1080, its result at
+        # 1280x720 (who voted how is in the feed), never cut off with "More below"
         for page in (room, small):
             expect(page.locator("#join")).to_be_visible()
             expect(page.locator("#request-list .room-request")).to_have_count(1)
-            in_sight(page, "#result")
+            page.wait_for_function(NOTHING_MORE, arg="#scene", timeout=WAIT_MS)
+            in_sight(page, "#scene-text p:last-child")
+            in_sight(page, "#result .tally")
             page.wait_for_function(NOTHING_MORE, arg="#result", timeout=WAIT_MS)
             in_sight(page, "#request-list .room-request")
             page.wait_for_function(ALL_OR_MORE, arg="#side", timeout=WAIT_MS)
-            page.wait_for_function(ALL_OR_MORE, arg="#scene", timeout=WAIT_MS)
             shots.shot(page, "room-how-they-voted")
+        in_sight(room, "#result .ballot-ways .why")
         assert_private_to(room, june_1957, None)
     assert shots.watched.errors == [] and shots.watched.dialogs == []
 
@@ -913,4 +917,104 @@ def test_the_projector_shows_what_is_open_beside_the_join_qr_and_counts_truly(
     for room in rooms:
         expect(room.locator("#connection")).to_have_text("Server stopped")
         expect(room.locator("#foot-join")).to_have_text(f"Join: {live.url}/")
+    assert shots.watched.errors == [] and shots.watched.dialogs == []
+
+
+def test_pages_left_open_from_the_last_class_start_afresh_with_the_next_one(
+    shots: Screens, june_1957: Scenario
+) -> None:
+    """Next period, a new class is served on the same port while the projector's and the
+    teacher's pages of the last one are still open (teacher's try 4, item 1). The new class
+    numbers its events from 1 again: a page that went on from the old class's last event
+    stayed on the new class's first scene, showing the old class's ballot. Now each page
+    finds that the class is another one and starts afresh: the old ballot is never shown,
+    the new class's scene and ballot are."""
+    old = new_classroom(june_1957, 5, seed=3)
+    code = old.keys["molotov"].code
+    with LiveClass(old) as live:
+        port = live.port
+        room = shots.open(live.url + "/room", PROJECTOR)
+        teacher = shots.open(f"{live.url}/teacher#key={live.key}", LAPTOP)
+        phone = join(shots, live, "molotov", code, PHONE)
+        ballot = live.call(open_request, old, "ballot")
+        tap_vote(phone, "for", why="LAST-PERIOD-WORDS")
+        live.teacher(f"close {ballot.request}")
+        expect(room.locator("#result")).to_contain_text("LAST-PERIOD-WORDS")
+        expect(teacher.locator("#feed")).to_contain_text("LAST-PERIOD-WORDS")
+        # the old class went on past the ballot: its pages' last event is far ahead
+        live.call(open_request, old, "ballot")
+    expect(room.locator("#connection")).to_have_text("Server stopped")
+    new = new_classroom(june_1957, 5, seed=4)
+    assert new.class_id != old.class_id
+    code = new.keys["molotov"].code
+    with LiveClass(new, port) as live:
+        for page in (room, teacher):  # as a network coming back: the pages look at once
+            page.evaluate("window.dispatchEvent(new Event('online'))")
+        expect(room.locator("#connection")).to_have_text("Connected")
+        (scene,) = [e for e in live.events(ev.PhaseStarted)][-1:]
+        expect(room.locator("#scene")).to_contain_text(scene.title)
+        for page in (room, teacher):
+            expect(page.locator("body")).not_to_contain_text("LAST-PERIOD-WORDS")
+        expect(room.locator("#result")).to_be_hidden()
+        # the teacher's page asks for the new link, and signs in with it
+        expect(teacher.locator("#login-error")).to_have_text(
+            "The key is no longer accepted: open the teacher link again."
+        )
+        teacher.goto(f"{live.url}/teacher#key={live.key}")
+        expect(teacher.locator("#desk")).to_be_visible()
+        expect(teacher.locator("#connection")).to_have_text("Connected")
+        phone = join(shots, live, "molotov", code, PHONE)
+        ballot = live.call(open_request, new, "ballot")
+        tap_vote(phone, "against", why="THIS-PERIOD-WORDS")
+        live.teacher(f"close {ballot.request}")
+        for page in (room, teacher):
+            expect(page.locator("#feed")).to_contain_text("THIS-PERIOD-WORDS")
+            expect(page.locator("body")).not_to_contain_text("LAST-PERIOD-WORDS")
+        expect(room.locator("#result")).to_contain_text("THIS-PERIOD-WORDS")
+        shots.shot(room, "room-next-class")
+        shots.shot(teacher, "teacher-next-class")
+    assert shots.watched.errors == [] and shots.watched.dialogs == []
+
+
+def test_revealed_objectives_fit_the_projector_students_first(
+    shots: Screens, june_1957: Scenario
+) -> None:
+    """'reveal' shows every role's objectives on the projector (teacher's try 4, item 6):
+    with june_1957 for 5 students, all five roles are on the screen at 1920x1080, the
+    students' first and the one the teacher handed to the script last, marked as such; the
+    last vote's box gives way, and the ending's kind ("The historical outcome") is no longer
+    above the objectives, away from the ending's text."""
+    classroom = new_classroom(june_1957, 5)
+    with LiveClass(classroom) as live:
+        room = shots.open(live.url + "/room", PROJECTOR)
+        live.teacher("script zhukov")
+        ballot = live.call(open_request, classroom, "ballot")
+        live.teacher(f"close {ballot.request}")
+        expect(room.locator("#result")).to_be_visible()
+        live.teacher("conclude")
+        expect(room.locator("#ended")).to_contain_text("What became of them")
+        live.teacher("reveal yes")
+        scored = [e for e in live.events(ev.ObjectivesScored) if not e.to]
+        assert len(scored) == 5
+        roles = room.locator("#ended .objective-roles > li")
+        expect(roles).to_have_count(5)
+        names = [words(t) for t in roles.locator("h4").all_inner_texts()]
+        students = [e.name for e in scored if e.seat != "zhukov"]
+        assert names[:4] == students, names
+        assert names[4] == "Marshal Georgy Zhukov (played by the script)", names
+        for n in range(5):
+            in_sight(room, f"#ended .objective-roles > li:nth-child({n + 1})")
+        expect(room.locator("#result")).to_be_hidden()
+        # the heading, then the objectives; the ending's kind goes with its text, below
+        order = room.evaluate(
+            "[...document.querySelectorAll('#ended > h2, #ended > .kicker,"
+            " #ended > .room-objectives')].map(e => e.className || e.tagName)"
+        )
+        assert order == ["H2", "room-objectives", "kicker"], order
+        size, page = room.evaluate(
+            "[parseFloat(getComputedStyle(document.querySelector('.objective')).fontSize),"
+            " parseFloat(getComputedStyle(document.body).fontSize)]"
+        )
+        assert size >= 0.79 * page, (size, page)
+        shots.shot(room, "room-all-objectives")
     assert shots.watched.errors == [] and shots.watched.dialogs == []

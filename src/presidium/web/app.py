@@ -502,7 +502,10 @@ class EventStream(Response):
         revision = classroom.revision
         beat = hub.beat
         opened = True  # a page (re)connecting is sent its whole picture, with what it missed
-        frames = OPENING
+        # first of all, which class this is: a page left open from another class (a new one
+        # started on the same port) starts afresh before it takes any of this one's events
+        hello = json.dumps({"class": classroom.class_id})
+        frames = OPENING + f"event: hello\ndata: {hello}\n\n".encode()
         try:
             while True:
                 self.bell.clear()

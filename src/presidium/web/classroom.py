@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
+import re
 import secrets
 import time as _time
 from collections import deque
@@ -205,6 +206,9 @@ class Classroom:
         # this server's run: a page compares the revisions of states from one run only (a
         # resumed class starts again at 0, with the same events)
         self.run = secrets.token_hex(4)
+        # which class this is, kept in web.json across a resume: a page left open while
+        # another class starts on the same port finds it changed, and starts afresh
+        self.class_id = secrets.token_hex(6)
         # keep web.json: the signed-in devices, the labels, the countdowns' time left
         self.keys_changed: Callable[[], None] = lambda: None
         # Accepted actions wait here to be written and shown, together: when several phones
@@ -357,6 +361,7 @@ class Classroom:
         countdown's time left now, for the next lesson (the session's own times cannot say it:
         they are the times of actions, and ``time +1m`` is none)."""
         body = {
+            "class": self.class_id,
             "seats": {
                 seat: {"code": k.code_hash, "tokens": sorted(k.tokens), "label": k.label}
                 for seat, k in self.keys.items()
@@ -379,6 +384,9 @@ class Classroom:
             assert isinstance(body, dict)
         except (ValueError, AssertionError):
             return
+        kept = body.get("class")
+        if isinstance(kept, str) and re.fullmatch(r"[0-9a-f]{12}", kept):
+            self.class_id = kept
         self._load_seats(body.get("seats"))
         self._load_timers(body.get("timers"))
 
@@ -941,6 +949,7 @@ class Classroom:
             "seq": len(session.events),
             "revision": self.revision,  # with seq: which of two states is the newer
             "run": self.run,
+            "class": self.class_id,  # a page finding another class than its own starts afresh
             "scenario": {"id": session.scenario.id, "title": session.scenario.title},
             "mode": session.seating.mode,
             "actions": len(session.log),  # none yet: the class is still joining

@@ -824,8 +824,23 @@
       self.stopped = false;
       self.say("connected");
     };
+    source.addEventListener("hello", function (message) {
+      self.heard = performance.now();
+      var hello = null;
+      try {
+        hello = JSON.parse(message.data);
+      } catch (e) {
+        /* a malformed greeting: the states still say which class this is */
+      }
+      if (!P.sameClass(hello)) {
+        self.stop();
+      }
+    });
     source.addEventListener("game", function (message) {
       self.heard = performance.now();
+      if (P.elsewhere) {
+        return; // another class's: the page is being loaded afresh
+      }
       var seq = parseInt(message.lastEventId, 10);
       if (!(seq > self.last)) {
         return; // seen already: never twice in the feed
@@ -841,13 +856,18 @@
     });
     source.addEventListener("state", function (message) {
       self.heard = performance.now();
+      if (P.elsewhere) {
+        return;
+      }
       var state = null;
       try {
         state = JSON.parse(message.data);
       } catch (e) {
         /* drawn from a fetch instead */
       }
-      if (state && state.viewer) {
+      if (state && !P.sameClass(state)) {
+        self.stop();
+      } else if (state && state.viewer) {
         self.h.state(state);
       } else {
         self.soon(); // it changed, but the stream does not carry it: ask
@@ -965,6 +985,38 @@
     } else {
       fetch();
     }
+  };
+
+  /* Which class the page's feed and state came from. The server says it first in every
+     stream, and in every state: a page left open while another class started on the same
+     port (the next group, next period) finds a class it does not know, and is loaded
+     afresh, so that one class's feed, ballots and objectives are never shown in another's.
+     A resumed class is the same class: the page follows it, as it was. Whether ``given``
+     (a state or the stream's greeting) is from the page's class. */
+  P.knownClass = null;
+  P.elsewhere = false;
+  P.sameClass = function (given) {
+    var which = given && given["class"];
+    if (P.elsewhere) {
+      return false;
+    }
+    if (!which) {
+      return true;
+    }
+    if (P.knownClass === null) {
+      P.knownClass = which;
+      return true;
+    }
+    if (which === P.knownClass) {
+      return true;
+    }
+    P.elsewhere = true;
+    P.afresh();
+    return false;
+  };
+  /* The page loaded again, from nothing: its feed, state and stream were another class's. */
+  P.afresh = function () {
+    window.location.reload();
   };
 
   /* Whether a state (fetched or sent in the stream) is older than the one a page has: the

@@ -17,6 +17,8 @@
   var sealed = {}; // vote id -> true: its result came as totals only (a secret ballot)
   var objectives = []; // every role's objectives, once the teacher has made them public
   var stopped = false; // the server said goodbye: who is connected is not known
+  var phase = null; // the scene the events have reached (a vote is held in one)
+  var byScript = {}; // seat -> true while the teacher has handed it to the script
 
   var stream = new P.Stream({
     game: function (event, seq) {
@@ -28,6 +30,11 @@
       }
       feed.add(seq, event);
       settle();
+      if (event.type === "phase") {
+        phase = event.phase;
+      } else if (event.type === "seat") {
+        byScript[event.seat] = !event.held;
+      }
       if (event.type === "ballot_progress") {
         P.progressDrawn(state, event, drawRequests);
       }
@@ -39,6 +46,7 @@
         }
         latestVote = event;
         latestVote.seq = seq;
+        latestVote.phase = phase; // the scene it was held in
         drawResult();
       } else if (event.type === "objectives") {
         objectives = objectives
@@ -74,7 +82,7 @@
 
   /* A state from the stream or a fetch, drawn unless it is older than the one drawn. */
   function use(given) {
-    if (!P.older(given, state)) {
+    if (P.sameClass(given) && !P.older(given, state)) {
       state = given;
       draw();
     }
@@ -137,17 +145,24 @@
      cannot hold it even in smaller text (the join QR and a decision above a vote with
      every voter's name and reason), and the scene's column has the feed's room to give,
      the box goes under the scene, where the feed gives way to it: an open, a simultaneous
-     and a revealed secret ballot alike (one box, drawn by drawResult, placed here). */
+     and a revealed secret ballot alike (one box, drawn by drawResult, placed here).
+     Once a new scene has started, the class decides on that one: its text keeps its
+     room, and a vote of an earlier scene gives way: under the scene it has only what the
+     scene leaves, and it is made shorter to fit there (without its motion, then without
+     who voted how), else in the side column, as short; else it is not on the screen (the
+     feed has it). */
+  var SHORTER = ["", "result-brief", "result-tally"];
   function placeResult() {
     var box = $("result");
     var side = $("side");
+    var body = document.body;
     if (box.parentNode !== side) {
       side.insertBefore(box, $("status-box"));
     }
-    box.classList.remove("fits", "more");
+    box.classList.remove("fits", "more", "result-brief", "result-tally", "result-away");
     box.style.fontSize = "";
-    document.body.classList.remove("result-main");
-    if (box.hidden || document.body.classList.contains("room-over")) {
+    body.classList.remove("result-main", "result-earlier");
+    if (box.hidden || body.classList.contains("room-over")) {
       return;
     }
     fit(side);
@@ -155,9 +170,46 @@
       return;
     }
     side.style.fontSize = "";
-    $("scene").parentNode.insertBefore(box, document.querySelector(".room-feed"));
+    var main = $("scene").parentNode;
+    if (earlier()) {
+      body.classList.add("result-main", "result-earlier");
+      main.insertBefore(box, document.querySelector(".room-feed"));
+      if (shortened(box, box)) {
+        box.classList.add("fits");
+        return;
+      }
+      body.classList.remove("result-main", "result-earlier");
+      side.insertBefore(box, $("status-box"));
+      box.style.fontSize = "";
+      if (!shortened(box, side)) {
+        box.classList.add("result-away");
+        fit(side);
+      }
+      return;
+    }
+    main.insertBefore(box, document.querySelector(".room-feed"));
     box.classList.add("fits");
-    document.body.classList.add("result-main");
+    body.classList.add("result-main");
+  }
+
+  /* The vote's box made shorter, step by step, until ``column`` holds it (its text smaller
+     too): whether it does. */
+  function shortened(box, column) {
+    return SHORTER.some(function (name) {
+      box.classList.remove("result-brief", "result-tally");
+      if (name) {
+        box.classList.add(name);
+      }
+      shrink(column, function () {
+        return over(column);
+      });
+      return !over(column);
+    });
+  }
+
+  /* Whether the latest vote was held in another scene than the one shown now. */
+  function earlier() {
+    return !!(latestVote && state && state.scene && latestVote.phase && latestVote.phase !== state.scene.phase);
   }
 
   function over(box) {
@@ -411,9 +463,20 @@
     if (old) {
       box.removeChild(old);
     }
+    // the roles students played first, then those the teacher handed to the script (the
+    // bell hands every role to it: that does not count)
     var shown = objectives.filter(function (o) {
       return !(o.to && o.to.length);
     });
+    shown = shown
+      .filter(function (o) {
+        return !byScript[o.seat];
+      })
+      .concat(
+        shown.filter(function (o) {
+          return byScript[o.seat];
+        })
+      );
     var out = !!(state && state.ended && shown.length);
     var switched = out && !document.body.classList.contains("room-objectives-out");
     document.body.classList.toggle("room-objectives-out", out);
@@ -436,12 +499,17 @@
         }
         each.appendChild(line);
       });
-      roles.appendChild(el("li", "", [el("h4", "", o.name), each]));
+      var name = el("h4", "", o.name);
+      if (byScript[o.seat]) {
+        name.appendChild(el("span", "by-script", " (played by the script)"));
+      }
+      roles.appendChild(el("li", byScript[o.seat] ? "objective-script" : "", [name, each]));
     });
     part.appendChild(roles);
-    // after the ending's title and kind, before its text
+    // after the ending's title, before its kind ("The historical outcome") and its text,
+    // which are now below the objectives
     var kicker = box.querySelector(".kicker");
-    box.insertBefore(part, kicker ? kicker.nextSibling : box.firstChild);
+    box.insertBefore(part, kicker || box.firstChild);
     if (switched) {
       $("scene").scrollTop = 0;
     }

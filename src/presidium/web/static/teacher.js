@@ -73,7 +73,7 @@
   // ------------------------------------------------------------------ the state
   /* A state from the stream or a fetch, drawn unless it is older than the one drawn. */
   function use(given) {
-    if (!P.older(given, state)) {
+    if (P.sameClass(given) && !P.older(given, state)) {
       state = given;
       draw();
     }
@@ -87,6 +87,9 @@
     fetching = true;
     P.api("GET", "/api/state").then(function (answer) {
       fetching = false;
+      if (answer.ok && !P.sameClass(answer.data)) {
+        return; // another class's page: it is loaded afresh
+      }
       if (answer.status === 401 || answer.status === 403 || (answer.ok && answer.data.viewer !== "teacher")) {
         showLogin(P.teacherKey() ? "The key is no longer accepted: open the teacher link again." : "");
       } else if (answer.ok) {
