@@ -186,6 +186,30 @@ def screenshot_folder(tmp_path: Path) -> Path:
     return folder
 
 
+def launched_browser() -> Iterator[Any]:
+    """The system's headless Chromium, for the ``browser`` fixture of a module of tests."""
+    from playwright.sync_api import sync_playwright
+
+    assert BROWSER is not None, NO_BROWSER
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=BROWSER, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def join(shots: Screens, live: LiveClass, seat: str, typed: str, size: dict[str, int]) -> Any:
+    """A new device for ``seat``: the join page, the code typed as a student types it."""
+    from playwright.sync_api import expect
+
+    page = shots.open(live.url + "/", size)
+    expect(page.locator("#join")).to_be_visible()
+    page.locator("#code").fill(typed)
+    page.locator("#join-button").click()
+    expect(page.locator("#role-name")).to_have_text(live.classroom.keys[seat].name)
+    expect(page.locator("#connection")).to_have_text("Connected")
+    return page
+
+
 def screens(browser: Any, tmp_path: Path, prefix: str) -> Iterator[Screens]:
     opened = Screens(browser, screenshot_folder(tmp_path), prefix)
     try:

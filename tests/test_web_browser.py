@@ -18,19 +18,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from browser_helpers import (
-    BROWSER,
-    CHROMIUM_ARGS,
     LAPTOP,
-    NO_BROWSER,
     PHONE,
     PROJECTOR,
     SMALL_PHONE,
     WAIT_MS,
     LiveClass,
     Screens,
+    join,
+    launched_browser,
     needs_browser,
     new_classroom,
     screens,
@@ -51,11 +50,7 @@ HOSTILE_SCRIPT = "<script>alert(2)</script>"
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    assert BROWSER is not None, NO_BROWSER
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=BROWSER, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
+    yield from launched_browser()
 
 
 @pytest.fixture
@@ -65,17 +60,6 @@ def shots(browser: Any, tmp_path: Path, request: pytest.FixtureRequest) -> Itera
 
 
 # ---------------------------------------------------------------------- helpers
-
-
-def join(shots: Screens, live: LiveClass, seat: str, typed: str, size: dict[str, int]) -> Any:
-    """A new device for ``seat``: the join page, the code typed as a student types it."""
-    page = shots.open(live.url + "/", size)
-    expect(page.locator("#join")).to_be_visible()
-    page.locator("#code").fill(typed)
-    page.locator("#join-button").click()
-    expect(page.locator("#role-name")).to_have_text(live.classroom.keys[seat].name)
-    expect(page.locator("#connection")).to_have_text("Connected")
-    return page
 
 
 def secrets_of(scenario: Scenario) -> dict[str, list[str]]:

@@ -16,18 +16,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from browser_helpers import (
-    BROWSER,
-    CHROMIUM_ARGS,
     LAPTOP,
-    NO_BROWSER,
     PHONE,
     PROJECTOR,
     WAIT_MS,
     LiveClass,
     Screens,
+    join,
+    launched_browser,
     needs_browser,
     new_classroom,
     screens,
@@ -47,11 +46,7 @@ VERDICT = "Nobody is arrested"  # "The verdict", between the plenum's vote and t
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    assert BROWSER is not None, NO_BROWSER
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=BROWSER, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
+    yield from launched_browser()
 
 
 @pytest.fixture
@@ -59,13 +54,8 @@ def shots(browser: Any, tmp_path: Path, request: pytest.FixtureRequest) -> Itera
     yield from screens(browser, tmp_path, "feeds")
 
 
-def join(shots: Screens, live: LiveClass, seat: str, size: dict[str, int]) -> Any:
-    page = shots.open(live.url + "/", size)
-    page.locator("#code").fill(live.classroom.keys[seat].code)
-    page.locator("#join-button").click()
-    expect(page.locator("#role-name")).to_have_text(live.classroom.keys[seat].name)
-    expect(page.locator("#connection")).to_have_text("Connected")
-    return page
+def join_by_code(shots: Screens, live: LiveClass, seat: str, size: dict[str, int]) -> Any:
+    return join(shots, live, seat, live.classroom.keys[seat].code, size)
 
 
 def teacher_page(shots: Screens, live: LiveClass) -> Any:
@@ -137,7 +127,9 @@ def test_a_reason_survives_a_reload_and_a_changed_vote(shots: Screens, june_1957
     reason = "I chaired the sitting, so I must vote with the seven."
     with LiveClass(classroom) as live:
         room = shots.open(live.url + "/room", PROJECTOR)
-        phones = {s: join(shots, live, s, PHONE) for s in ("bulganin", "molotov", "malenkov")}
+        phones = {
+            s: join_by_code(shots, live, s, PHONE) for s in ("bulganin", "molotov", "malenkov")
+        }
         ballot = live.call(open_request, classroom, "ballot", "simultaneous")
         assert "bulganin" in ballot.roles and "molotov" in ballot.roles
         phone = phones["bulganin"]
@@ -191,7 +183,7 @@ def test_every_scene_s_text_is_in_the_room_s_the_phones_and_the_teacher_s_feeds(
     classroom = new_classroom(june_1957, 5)
     with LiveClass(classroom) as live:
         room = shots.open(live.url + "/room", PROJECTOR)
-        phone = join(shots, live, "molotov", PHONE)
+        phone = join_by_code(shots, live, "molotov", PHONE)
         teacher = teacher_page(shots, live)
         for page in (room, phone, teacher):
             expect(scene_entry(page, "Sixteen months of trouble")).to_contain_text(BACKGROUND)
