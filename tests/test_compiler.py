@@ -162,6 +162,21 @@ def test_a_historical_phase_needs_sources() -> None:
     assert any("tells history but cites no sources" in f for f in errors(text))
 
 
+def test_a_vote_s_history_is_passed_or_failed_and_only_for_a_vote_that_happened() -> None:
+    motion = '    motion: "Receive the Central Committee members and call a plenum"\n'
+    scenario, problems = compile_yaml(mutate(motion, motion + "    history: failed\n"))
+    assert problems == [] and scenario is not None
+    assert scenario.votes["let_them_in"].history is False
+    found = errors(mutate(motion, motion + "    history: carried\n"))
+    assert any("'history' must be 'failed' or 'passed', not 'carried'" in f for f in found)
+    text = mutate(motion, motion + "    counterfactual: true\n    history: passed\n")
+    found = errors(text)
+    line = line_of(text, "    history: passed")
+    assert any(
+        f.startswith(f"{line}:") and "vote 'let_them_in' never happened" in f for f in found
+    ), found
+
+
 def test_a_phase_with_choices_needs_a_decider() -> None:
     assert any("has choices but no 'by'" in f for f in errors(mutate("    by: molotov\n", "")))
 

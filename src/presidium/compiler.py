@@ -766,6 +766,13 @@ class Compiler(ClassroomCompiler):
             if "passes" in node
             else compile_expression("votes_for > votes_against", tally_scope, BOOL)
         )
+        counterfactual = self.flag(node, "counterfactual", False)
+        history = self.enum(node, "history", m.VOTE_RESULTS)
+        if history is not None and counterfactual:
+            self.err(
+                f"vote '{vid}' never happened ('counterfactual: true'), so it has no 'history'",
+                node.key_span("history"),
+            )
         return m.Vote(
             vid,
             self.text(node, "title", "'title'") or vid,
@@ -775,9 +782,10 @@ class Compiler(ClassroomCompiler):
             tuple(blocs),
             passes or compile_expression("false", tally_scope),
             self.sources_of(node),
-            self.flag(node, "counterfactual", False),
+            counterfactual,
             span,
             **self.vote_classroom(vid, node, blocs, scope, roles),
+            history=None if history is None or counterfactual else history == "passed",
         )
 
     def vote_rules(

@@ -84,6 +84,7 @@ RATINGS = {1: 10, 2: 30, 3: 50, 4: 70, 5: 90}  # the teacher's rating of an argu
 
 RANKS = ("full", "candidate", "secretary", "official", "body")
 VOTES = ("for", "against", "abstain")
+VOTE_RESULTS = ("passed", "failed")  # a vote's 'history'
 ENDING_KINDS = ("historical", "counterfactual")
 
 
@@ -351,6 +352,10 @@ class Vote:
     missing: str = "abstain"  # MISSING_RULES: a seated voter with no ballot at close
     minutes: int | None = None  # the suggested time before the timer closes the ballot
     delegates: Delegates | None = None
+    # What the real vote did, when history records it: True passed, False failed (None: it
+    # records none, or the vote never happened). The debrief flags a game whose vote went
+    # otherwise.
+    history: bool | None = None
 
 
 @record(slots=True)

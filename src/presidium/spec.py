@@ -231,6 +231,12 @@ VOTE = _fields(
     passes=(OPT, "when the motion passes (default: votes_for > votes_against)", "condition"),
     sources=(OPT, "source ids", "ids"),
     counterfactual=(OPT, "true for an invented vote", "flag"),
+    history=(
+        OPT,
+        "what the real vote did, when history records it: passed or failed (the debrief "
+        "flags a game whose vote went otherwise)",
+        "enum:passed|failed",
+    ),
     ballot=(
         OPT,
         "in a class: open (roll call; the default), simultaneous (revealed at close) or "
