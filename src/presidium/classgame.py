@@ -710,7 +710,7 @@ class ClassGame:
             out.append(ev.RequestClosed(request.request, BALLOT, by, summary))
         game._record_vote(counted.full)
         self.state.ballots[vote.id] = dict(counted.record)
-        game.votes.append(counted.public)
+        game.add_vote(counted.public)
         out.append(counted.public)
         if counted.public is not counted.full:
             self.state.sealed = (*self.state.sealed, counted.full)

@@ -142,6 +142,7 @@ class Snapshot:
     since_decision: int = 0
     log: tuple[Action, ...] = ()
     room: Any = None  # a class game's ``requests.Room`` (a copy); None in a solo game
+    held: tuple[tuple[int, str], ...] = ()  # ``Game.held``
 
 
 class Game:
@@ -191,6 +192,9 @@ class Game:
         self._since_decision = 0  # where in ``scenes`` the latest human decision left off
         self._live = self.machine.deciding()
         self.votes: list[ev.VoteHeld] = []
+        # Where each vote of ``votes`` was held, for the debrief's path: (how many entries of
+        # the trail came before it, the phase the game was in).
+        self.held: list[tuple[int, str]] = []
         self.ending: str | None = None
         self.pending: ev.DecisionNeeded | None = None
         self.started = False
@@ -273,6 +277,7 @@ class Game:
         it explores calls this first, or each snapshot would carry the whole path to it.
         """
         self.trail, self.votes, self.scenes, self._since_decision = [], [], [], 0
+        self.held = []
 
     def options(self) -> tuple[ev.Option, ...]:
         """The choices offered in the current phase (available or shown with a reason)."""
@@ -369,6 +374,7 @@ class Game:
             self._since_decision,
             tuple(self.log),
             None if self.room is None else self.room.state.copy(),
+            tuple(self.held),
         )
 
     def restore(self, snap: Snapshot) -> None:
@@ -377,6 +383,7 @@ class Game:
         self.values = dict(snap.values)
         self.trail = list(snap.trail)
         self.votes = list(snap.votes)
+        self.held = list(snap.held)
         self.ending = snap.ending
         self.pending = snap.pending
         self.started = snap.started
@@ -716,7 +723,7 @@ class Game:
             return
         if phase.vote is not None:
             held = self._hold_vote(self.scenario.votes[phase.vote])
-            self.votes.append(held)
+            self.add_vote(held)
             out.append(held)
         if says:
             out.append(self.status())
@@ -725,6 +732,11 @@ class Game:
         counted = hold(self.scenario, vote, self.values)
         self._record_vote(counted.full)
         return counted.full
+
+    def add_vote(self, held: ev.VoteHeld) -> None:
+        """Keep a vote just held for the record, with where in the game it was held."""
+        self.votes.append(held)
+        self.held.append((len(self.trail), self.machine.state))
 
     def _record_vote(self, held: ev.VoteHeld) -> None:
         """Write a vote's results where later branches read them: ``V.passed`` and the counts."""
