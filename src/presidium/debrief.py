@@ -2,8 +2,8 @@
 
 ``build`` gathers what the debrief says; the terminal renders it (``presidium.ui.render``), and
 ``markdown`` and ``html`` turn it into a handout a teacher can print. All three show the same
-content: the ending and what became of each principal actor; the player's decisions beside
-the historical ones, marking where the game diverged; every vote, voter by voter, with the
+content: the ending and what became of each principal actor; the player's decisions and the
+votes beside the historical ones, marking where the game diverged; every vote, voter by voter, with the
 reason; the history notes of the scenes played, with their confidence labels; what really
 happened; questions for discussion; and the sources.
 """
@@ -11,7 +11,7 @@ happened; questions for discussion; and the sources.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from presidium import events as ev
 from presidium.engine import COUNTERFACTUAL_MARK, Game, TrailEntry, winner_of
@@ -40,7 +40,7 @@ class Step:
     scene: str
     who: str
     choice: str
-    chance: str | None  # "60% chance: succeeded"
+    chance: str | None  # "60% chance: succeeded"; for a vote, "the motion failed"
     historical: str | None  # what really happened here, when this step left it
     as_in_history: bool | None  # None where history records nothing for this scene
     why: str | None = None  # why the game left history here
@@ -165,8 +165,62 @@ def _step(scenario: Scenario, entry: TrailEntry) -> Step:
 
 
 def build_steps(scenario: Scenario, game: Game) -> tuple[Step, ...]:
-    """The game's decisions so far, each beside what history did."""
-    return tuple(_step(scenario, entry) for entry in game.trail)
+    """The game's decisions and votes so far, in the order taken, each beside what history
+    did."""
+    return path(scenario, game, lambda entry: _step(scenario, entry), SOLO_VOTE)
+
+
+SOLO_VOTE = ("the voters, by the scenario's rules", "the vote as the scenario's rules cast it")
+CLASS_VOTE = ("the class, by ballot", "the class's vote")
+
+
+def path(
+    scenario: Scenario,
+    game: Game,
+    step: Callable[[TrailEntry], Step],
+    voted: tuple[str, str],
+) -> tuple[Step, ...]:
+    """The trail's steps (each made by ``step``) with every vote held put in where it was
+    held; ``voted``: who decides a vote, and whose vote a divergence is, in words."""
+    steps: list[Step] = []
+    held = list(zip(game.held, game.votes, strict=False))
+    for n, entry in enumerate(game.trail):
+        while held and held[0][0][0] <= n:
+            (_, phase), vote = held.pop(0)
+            steps.append(vote_step(scenario, vote, phase, voted))
+        steps.append(step(entry))
+    steps += [vote_step(scenario, vote, phase, voted) for (_, phase), vote in held]
+    return tuple(steps)
+
+
+def result(passed: bool) -> str:
+    return f"the motion {'passed' if passed else 'failed'}"
+
+
+def tally(vote: ev.VoteHeld) -> str:
+    """A vote's count, as the votes' section words it."""
+    return f"{vote.votes_for} for, {vote.votes_against} against, {vote.abstentions} abstaining"
+
+
+def vote_step(scenario: Scenario, vote: ev.VoteHeld, phase_id: str, voted: tuple[str, str]) -> Step:
+    """A vote on the path: its result beside the one history records (none for a vote that
+    never happened or whose outcome history does not record)."""
+    rules = scenario.votes.get(vote.vote)
+    history = rules.history if rules is not None and not vote.counterfactual else None
+    phase = scenario.phases.get(phase_id)
+    when = format_date(phase.date, phase.date_label) if phase is not None else ""
+    scene = phase.title if phase is not None else vote_heading(vote)
+    same = None if history is None else history == vote.passed
+    return Step(
+        when or "-",
+        scene,
+        voted[0],
+        vote_heading(vote),
+        result(vote.passed),
+        result(bool(history)) if same is False else None,
+        same,
+        f"{voted[1]}: {tally(vote)}" if same is False else None,
+    )
 
 
 def _why(entry: TrailEntry) -> str:

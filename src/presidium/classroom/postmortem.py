@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -26,7 +26,7 @@ from presidium import debrief, objectives
 from presidium import events as ev
 from presidium.classroom.session import Session
 from presidium.debrief import Debrief, Step, escape
-from presidium.engine import TrailEntry, winner_of
+from presidium.engine import Game, TrailEntry, winner_of
 from presidium.model import Scenario
 from presidium.printable import markdown as _md
 from presidium.seating import role_of, seat_name
@@ -138,14 +138,14 @@ def _why(entry: TrailEntry, step: Step) -> str | None:
     }.get(entry.by, step.why)
 
 
-def _steps(scenario: Scenario, trail: Iterable[TrailEntry]) -> tuple[Step, ...]:
-    steps = []
-    for entry in trail:
-        step = debrief._step(scenario, entry)
-        steps.append(
-            dataclasses.replace(step, who=who_decided(scenario, entry), why=_why(entry, step))
-        )
-    return tuple(steps)
+def _steps(scenario: Scenario, game: Game) -> tuple[Step, ...]:
+    """The class's decisions and ballots, in the order taken, each beside history."""
+
+    def step(entry: TrailEntry) -> Step:
+        made = debrief._step(scenario, entry)
+        return dataclasses.replace(made, who=who_decided(scenario, entry), why=_why(entry, made))
+
+    return debrief.path(scenario, game, step, debrief.CLASS_VOTE)
 
 
 def _votes(scenario: Scenario, session: Session, reveal: bool) -> tuple[VoteRecord, ...]:
@@ -340,7 +340,7 @@ def build(scenario: Scenario, session: Session, reveal: bool = False) -> PostMor
         base,
         side=f"a class of {session.seating.students} in {played} ({len(seats)} seats)",
         verdict=debrief.verdict(scenario, winner_of(scenario, game.ending), None),
-        steps=_steps(scenario, game.trail),
+        steps=_steps(scenario, game),
         votes=(),
         sources=_sources(scenario, session, base),
     )
