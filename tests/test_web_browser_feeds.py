@@ -1,6 +1,8 @@
 """What reaches the class in the feeds: every scene's own words (a scene the game only passes
 through, such as the opening background or the plenum's verdict, is otherwise never on the
-projector or a phone), and a student's reason kept with their ballot across a reload.
+projector or a phone), and a student's reason kept with their ballot across a reload. The
+projector also keeps such a scene above the scene the game stopped in, whole, until the next
+decision is taken.
 
 The first test needs no browser: what the server sends each viewer. The others drive the real
 june_1957 class in headless Chromium (see browser_helpers.py); screenshots go to
@@ -36,12 +38,14 @@ from presidium import events as ev
 from presidium.model import Scenario
 from presidium.web.classroom import Classroom
 from test_web import make_classroom, open_request
+from test_web_browser import NOTHING_MORE, PROJECTOR_SMALL, assert_private_to, in_sight
 
 expect.set_options(timeout=WAIT_MS)
 
 BACKGROUND = "had every reason to feel accused"  # "Sixteen months of trouble", the opening
 COLLAPSED = re.compile(r"\bcollapsed\b")
 VERDICT = "Nobody is arrested"  # "The verdict", between the plenum's vote and the new Presidium
+PROJECTOR_4_3 = {"width": 1024, "height": 768}
 
 
 @pytest.fixture(scope="module")
@@ -179,7 +183,8 @@ def test_every_scene_s_text_is_in_the_room_s_the_phones_and_the_teacher_s_feeds(
     room, the phones and the teacher's page (whether the projector's feed has the room to show
     an older entry whole is the room's fitting: see the screenshots). The newest scene's entry is collapsed to its
     title where the page's scene box shows it whole (room, phone), and whole on the teacher's
-    page, which shows only the scene's title."""
+    page, which shows only the scene's title. On the room, a scene passed through is whole
+    above the scene now (see the next test): its feed entry is collapsed to its title too."""
     classroom = new_classroom(june_1957, 5)
     with LiveClass(classroom) as live:
         room = shots.open(live.url + "/room", PROJECTOR)
@@ -199,8 +204,10 @@ def test_every_scene_s_text_is_in_the_room_s_the_phones_and_the_teacher_s_feeds(
         live.call(until_scene, classroom, "new_presidium")
         for page in (room, phone, teacher):
             expect(scene_entry(page, "The verdict")).to_contain_text(VERDICT)
+        expect(scene_entry(phone, "The verdict")).not_to_have_class(COLLAPSED)
+        expect(scene_entry(room, "The verdict")).to_have_class(COLLAPSED)
+        expect(room.locator("#passed")).to_contain_text(VERDICT)
         for page in (room, phone):
-            expect(scene_entry(page, "The verdict")).not_to_have_class(COLLAPSED)
             expect(scene_entry(page, "The new Presidium")).to_have_class(COLLAPSED)
         expect(phone.locator("#feed")).to_contain_text(VERDICT)
         phone.locator("#feed .entry-phase", has_text="The verdict").scroll_into_view_if_needed()
@@ -213,4 +220,73 @@ def test_every_scene_s_text_is_in_the_room_s_the_phones_and_the_teacher_s_feeds(
         expect(room.locator("#ended")).to_be_visible()
         expect(room.locator("#feed .entry-phase.collapsed")).to_have_count(0)
         expect(phone.locator("#feed .entry-phase.collapsed")).to_have_count(1)
+    assert shots.watched.errors == [] and shots.watched.dialogs == []
+
+
+# ---------------------------------------------------------------------- the projector
+
+
+def passed_shown(page: Any, title: str, where: str, text: str, now: str) -> None:
+    """The room shows the scene ``title`` (the one scene passed through) above the scene
+    ``now``, marked "Just before", with its date and place and its whole text, on the screen
+    without scrolling; its feed entry is collapsed to its title meanwhile."""
+    passed = page.locator("#scene #passed")
+    expect(passed).to_be_visible()
+    expect(passed.locator("#passed-head")).to_have_text("Just before")
+    expect(passed.locator(".passed-scene h2")).to_have_text([title])
+    expect(passed.locator(".passed-scene .where")).to_have_text([where])
+    expect(passed.locator(".passed-scene .scene-text")).to_contain_text(text)
+    expect(page.locator("#scene-title")).to_have_text(now)
+    page.wait_for_function(NOTHING_MORE, arg="#scene", timeout=WAIT_MS)
+    in_sight(page, "#passed .passed-scene h2")
+    in_sight(page, "#passed .scene-text p:last-child")
+    in_sight(page, "#scene-text p:last-child")
+    expect(scene_entry(page, title)).to_have_class(COLLAPSED)
+
+
+@pytest.mark.browser
+@needs_browser
+def test_the_room_shows_a_scene_passed_through_above_the_scene_now_until_a_decision(
+    shots: Screens, june_1957: Scenario
+) -> None:
+    """Nobody decides in the opening background ("Sixteen months of trouble") or in the
+    plenum's verdict: the game shows them and moves on. The projector, which the whole class
+    reads, keeps each above the scene it stopped in, whole, at 1920x1080, 1280x720 and
+    1024x768, and again once the room page is reloaded (it is rebuilt from the events the
+    stream sends again), until the class's next decision is taken."""
+    classroom = new_classroom(june_1957, 5)
+    opening = ("Sixteen months of trouble", "February 1956 to early June 1957 | Moscow")
+    with LiveClass(classroom) as live:
+        room = shots.open(live.url + "/room", PROJECTOR)
+        for size in (PROJECTOR, PROJECTOR_SMALL, PROJECTOR_4_3):
+            room.set_viewport_size(size)
+            passed_shown(room, *opening, BACKGROUND, "Counting to seven")
+            shots.shot(room, "room-passed-opening")
+        room.reload()
+        expect(room.locator("#connection")).to_have_text("Connected")
+        passed_shown(room, *opening, BACKGROUND, "Counting to seven")
+        shots.shot(room, "room-passed-opening-reloaded")
+
+        # Molotov's decision is taken: the background gives way, whole in the feed again
+        decision = live.call(lambda: next(iter(classroom.session.game.requests)))
+        assert decision == "the_plot:decision"
+        live.teacher(f"close {decision}")
+        expect(room.locator("#scene-title")).not_to_have_text("Counting to seven")
+        expect(room.locator("#passed", has_text="Sixteen months")).to_have_count(0)
+        expect(scene_entry(room, "Sixteen months of trouble")).not_to_have_class(COLLAPSED)
+
+        # through the Central Committee's vote to its verdict, and on to the new Presidium
+        live.call(until_scene, classroom, "new_presidium")
+        verdict = ("The verdict", "Saturday 29 June 1957 | The Kremlin")
+        expect(room.locator("#result")).to_contain_text("The Central Committee plenum votes")
+        for size in (PROJECTOR_4_3, PROJECTOR_SMALL, PROJECTOR):
+            room.set_viewport_size(size)
+            passed_shown(room, *verdict, VERDICT, "The new Presidium")
+            shots.shot(room, "room-passed-verdict")
+        room.reload()
+        expect(room.locator("#connection")).to_have_text("Connected")
+        passed_shown(room, *verdict, VERDICT, "The new Presidium")
+        in_sight(room, "#result .tally")
+        shots.shot(room, "room-passed-verdict-reloaded")
+        assert_private_to(room, june_1957, None)
     assert shots.watched.errors == [] and shots.watched.dialogs == []

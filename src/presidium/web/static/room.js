@@ -1,6 +1,7 @@
-/* The room page, for the projector: the scene, what is open and who has voted, the latest
-   vote, the state of play, the join QR while phones are still joining. The server sends it
-   public events only; this page adds nothing private. */
+/* The room page, for the projector: the scene (with the scenes the game passed through
+   just before it), what is open and who has voted, the latest vote, the state of play, the
+   join QR while phones are still joining. The server sends it public events only; this page
+   adds nothing private. */
 (function () {
   "use strict";
 
@@ -19,6 +20,14 @@
   var stopped = false; // the server said goodbye: who is connected is not known
   var phase = null; // the scene the events have reached (a vote is held in one)
   var byScript = {}; // seat -> true while the teacher has handed it to the script
+  // The scenes the game passed through (asking nothing of anyone) since the class last
+  // decided, oldest first, each {seq, scene}: shown above the scene now until the next
+  // decision is taken. Worked out from the events alone, so a reloaded page, which is sent
+  // them all again, shows the same.
+  var passed = [];
+  var current = null; // the latest scene's {seq, scene}
+  var asked = false; // something was opened (a decision, a ballot, a floor) in that scene
+  var folded = {}; // seq -> true: a passed scene's feed entry, collapsed to its title here
 
   var stream = new P.Stream({
     game: function (event, seq) {
@@ -30,6 +39,7 @@
       }
       feed.add(seq, event);
       settle();
+      passedThrough(event, seq);
       if (event.type === "phase") {
         phase = event.phase;
       } else if (event.type === "seat") {
@@ -112,6 +122,7 @@
       document.title = "presidium: " + state.scenario.title;
     }
     drawScene();
+    drawPassed();
     drawPaused();
     drawRequests();
     drawResult();
@@ -125,7 +136,9 @@
   /* Nobody scrolls a projector. Each column shows all it holds: its text is made smaller,
      down to MIN_SCALE of the page's size, until it fits; what still does not fit says so
      ("More below", which the teacher can scroll to). The feed shows the newest entries that
-     fit whole, never a line cut in half under its heading. Done once a frame at most. */
+     fit whole, never a line cut in half under its heading. While the scene's column also
+     holds the scenes passed through just before it, it may take the whole height: the feed
+     has what it leaves, or gives way. Done once a frame at most. */
   var MIN_SCALE = 0.8;
   var settling = false;
   function settle() {
@@ -135,9 +148,16 @@
     settling = true;
     window.requestAnimationFrame(function () {
       settling = false;
+      // the vote's box and the feed are measured against the scene in its whole size, as
+      // fit() first tries it (it may have been made smaller for the last scene, or for the
+      // scenes passed through above it): the scene keeps that room, they have the rest
+      $("scene").style.fontSize = "";
       placeResult();
       fitFeed();
       Array.prototype.forEach.call(document.querySelectorAll(".fits"), fit);
+      if (document.body.classList.contains("room-passed")) {
+        fitFeed(); // the feed has what the scenes passed through leave, once they are fitted
+      }
     });
   }
 
@@ -265,8 +285,10 @@
     for (var n = 0; n < first; n++) {
       items[n].hidden = true; // older, and no longer whole on the screen
     }
-    if (document.body.classList.contains("result-main") && used > room + 1) {
-      // the vote's box took the feed's room: the feed gives way whole, not cut in half
+    var body = document.body.classList;
+    if ((body.contains("result-main") || body.contains("room-passed")) && used > room + 1) {
+      // the vote's box, or the scenes passed through above the scene now, took the feed's
+      // room: the feed gives way whole, not cut in half
       section.classList.add("feed-gone");
       return;
     }
@@ -301,6 +323,93 @@
     }
     P.append(text, P.paragraphs(scene.text));
     $("scene").scrollTop = 0;
+  }
+
+  /* The scenes the game has passed through since the class last decided, from each public
+     event in turn: a scene is passed through when the next one starts and nothing was opened
+     in it (the opening background, the plenum's verdict, a scene that only narrates). The
+     list is emptied when the class's next decision is taken (a decision, a ballot or a floor
+     closes; an undo closes what it takes back too), and when a scene that asked something
+     gives way to the next. */
+  function passedThrough(event, seq) {
+    if (event.type === "phase") {
+      passed = current && !asked ? passed.concat([current]) : [];
+      current = { seq: seq, scene: event };
+      asked = false;
+    } else if (event.type === "request") {
+      asked = true;
+    } else if (event.type === "closed" && event.kind !== "rating") {
+      passed = [];
+    } else if (event.type !== "ended") {
+      return;
+    }
+    if (state) {
+      drawPassed();
+    }
+  }
+
+  /* The scenes passed through, above the scene now, each with its date, place and title and
+     its whole text, marked "Just before" (and the scene now, "Now"); their feed entries are
+     collapsed to their titles meanwhile, as the scene now's is: the scene column has them
+     whole. The state and the events may be a moment apart: they are shown only above the
+     scene they led to. */
+  function drawPassed() {
+    var scene = state.scene;
+    var shown =
+      scene && current && current.scene.phase === scene.phase && current.scene.title === scene.title ? passed : [];
+    var box = $("passed");
+    var key = shown
+      .map(function (p) {
+        return p.seq;
+      })
+      .join(",");
+    document.body.classList.toggle("room-passed", shown.length > 0);
+    P.show(box, shown.length > 0);
+    foldPassed(state.ended ? [] : shown); // the ending's feed has every scene whole
+    if (box.getAttribute("data-seqs") === key) {
+      return;
+    }
+    box.setAttribute("data-seqs", key);
+    var list = P.clear($("passed-list"));
+    shown.forEach(function (p) {
+      var e = p.scene;
+      var part = el("section", "passed-scene");
+      if (P.where(e)) {
+        part.appendChild(el("p", "where", P.where(e)));
+      }
+      part.appendChild(el("h2", "", (e.counterfactual ? "[Counterfactual] " : "") + e.title));
+      part.appendChild(
+        el("div", "scene-text", [
+          e.content_note ? el("p", "hint", "Content note: " + e.content_note) : null,
+          P.paragraphs(e.text),
+        ])
+      );
+      list.appendChild(part);
+    });
+    $("scene").scrollTop = 0;
+    settle();
+  }
+
+  /* The feed entries of the scenes in ``shown`` collapsed to their titles; those collapsed
+     here before and no longer shown above, whole again. */
+  function foldPassed(shown) {
+    var now = {};
+    shown.forEach(function (p) {
+      now[p.seq] = true;
+    });
+    Object.keys(folded)
+      .concat(Object.keys(now))
+      .forEach(function (seq) {
+        var entry = $("feed").querySelector('[data-seq="' + seq + '"]');
+        if (!entry || entry === feed.collapsed) {
+          return;
+        }
+        entry.classList.toggle("collapsed", !!now[seq]);
+        Array.prototype.forEach.call(entry.querySelectorAll(".entry-text"), function (text) {
+          text.hidden = !!now[seq];
+        });
+      });
+    folded = now;
   }
 
   function drawPaused() {
