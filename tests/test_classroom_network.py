@@ -406,6 +406,70 @@ def test_what_the_teachers_page_does_is_echoed_on_the_console(tmp_path: Path) ->
             process.kill()
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_what_comes_while_the_teacher_is_at_the_prompt_goes_below_it(tmp_path: Path) -> None:
+    """A new teacher's report: what the phones or the teacher's page did while the console
+    waited at 'teacher> ' was written on the prompt's own line, after it (item b), and once
+    a secret was cleared off the screen it stayed blank (item c). Now each starts on a line
+    of its own, with the prompt shown again below it; and after the clear the console says
+    where the class is (the scene, what is open, who has not answered)."""
+    process, terminal, leader, port = serve_on_a_terminal(tmp_path)
+    read_until = terminal.read_until
+    url = f"http://127.0.0.1:{port}"
+    try:
+        read_until(b"teacher> ", 0)
+        mark = len(terminal.seen)
+        os.write(leader, b"teacher-link\r")
+        read_until(b"turn the projector away, then press Enter.", mark)
+        time.sleep(0.5)
+        os.write(leader, b"\r")
+        read_until(b"Press Enter once you have noted it", mark)
+        key = re.search(rb"#key=([A-Za-z0-9_-]+)", terminal.seen[mark:])
+        assert key is not None
+        time.sleep(0.5)  # getpass drops what was typed before it reads
+        os.write(leader, b"\r")
+        read_until(b"the projector can be turned back.)", mark)
+        read_until(b"teacher> ", mark)
+        after = terminal.seen[mark:].rsplit(CLEAR, 1)[1].decode("utf-8", "replace")
+        recap = " ".join(re.sub(r"\x1b\[[0-9;]*m", "", after).split())
+        assert "Now: Counting to seven" in recap, recap  # the scene's title
+        assert "decision: Vyacheslav Molotov decides (molotov, malenkov;" in recap, recap
+        assert recap.endswith("teacher>"), recap  # then the prompt
+        # at the prompt: a phone's note, then a line on the teacher's page it refuses
+        mark = len(terminal.seen)
+        sheets = next(tmp_path.rglob("sheets.html")).read_text(encoding="utf-8")
+        molotov = re.search(r"MOLO-[0-9A-Z]{5}", sheets)
+        assert molotov is not None
+        answer = httpx.post(f"{url}/api/join", json={"code": molotov[0]}, timeout=5)
+        phone = {"X-Presidium-Seat": answer.json()["token"]}
+        note = {"nonce": "note-at-the-prompt", "do": "note", "text": "a note"}
+        assert httpx.post(f"{url}/api/act", headers=phone, json=note, timeout=5).status_code == 200
+        read_until(b"note is passed to the teacher.", mark)
+        read_until(b"teacher> ", len(terminal.seen) - 40)
+        page = {"X-Presidium-Key": key[1].decode()}
+        line = {"line": "close zqxj"}
+        refused = httpx.post(f"{url}/api/teacher", headers=page, json=line, timeout=5)
+        assert refused.status_code == 409
+        read_until(b"is not open", mark)
+        read_until(b"teacher> ", terminal.seen.rindex(b"is not open"))
+        shown = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", terminal.seen[mark:]).decode()
+        lines = [line.rstrip() for line in shown.replace("\r", "").split("\n")]
+        # the prompt the console waited at is left alone: nothing is written after it
+        assert all(not line.startswith("teacher> ") for line in lines), lines
+        assert lines[0] == "" and lines[-1] == "teacher>", lines  # and shown again below
+        note_line = next(i for i, line in enumerate(lines) if "note is passed" in line)
+        assert lines[note_line + 1] == "teacher>", lines
+        assert "teacher's page> close zqxj" in lines, lines
+        refusal = next(i for i, line in enumerate(lines) if "is not open" in line)
+        assert lines[refusal + 1] == "teacher>", lines
+        os.write(leader, b"quit\r")
+        assert process.wait(timeout=30) == 0
+    finally:
+        os.close(leader)
+        if process.poll() is None:
+            process.kill()
+
+
 def test_ctrl_c_after_the_end_says_the_post_mortem_command(tmp_path: Path) -> None:
     """After the game had ended, Ctrl-C said only where the session is (item 15): the
     post-mortem's command, said at the end, had long scrolled away behind what the phones

@@ -425,7 +425,13 @@ def test_close(roles_view: View) -> None:
     assert one(parse(f"close {decision}", roles_view)) == act.Close(decision)
     assert one(parse("close showdown:ballot", roles_view)) == act.Close("showdown:ballot")
     assert one(parse("close showdown_18_june", roles_view)) == act.Close("showdown:ballot")
+    # a decision and a floor by what they are: a class has one of each open at a time
+    assert one(parse("close decision", roles_view)) == act.Close(decision)
+    assert one(parse("close Floor", roles_view)) == act.Close("showdown:floor")
     assert "did you mean 'showdown:ballot'" in problem(parse("close showdown:balot", roles_view))
+    unknown = problem(parse("close flor", roles_view))  # the names to type, with the titles
+    assert "did you mean 'floor'" in unknown and "showdown_18_june (The Presidium votes)" in unknown
+    assert "showdown:ballot" not in unknown and "ambush:decision" not in unknown
     assert "nothing is open to close" in problem(
         parse("close", dataclasses.replace(roles_view, requests=()))
     )
@@ -436,8 +442,11 @@ def test_a_plain_close_with_several_open_names_them_and_closes_nothing(
 ) -> None:
     reason = problem(parse("close", roles_view))
     assert reason.startswith("4 requests are open: say which, ")
-    for request in roles_view.requests:  # each as the line that closes it
-        assert f"'close {request.request}' ({request.title})" in reason
+    for request in roles_view.requests:  # each as the line that closes it, by its name
+        assert f"'close {words.handle(request)}' ({request.title})" in reason
+    assert "'close decision' (Khrushchev decides)" in reason
+    assert "'close showdown_18_june' (The Presidium votes)" in reason
+    assert "ambush:decision" not in reason and "showdown:ballot" not in reason
     two = dataclasses.replace(roles_view, requests=roles_view.requests[:2])
     assert "2 requests are open" in problem(parse("advance", two))
 
@@ -932,7 +941,8 @@ def test_the_console_only_words_show_and_change_nothing() -> None:
         "Roster: 9 students" in out
         and "khrushchev: Khrushchev's side (bench), played by 5 students" in out
     )
-    assert "the_plot:decision: " in out
+    assert "Open decision: The majority (Molotov, Malenkov, Kaganovich) (bench) decides" in out
+    assert "the_plot:decision" not in out  # by the name that closes it, not the game's id
     assert out.count("Counting to seven") >= 2  # 'look' shows the scene again
     assert "History notes: " in out
     place = the_new_folder(before)
@@ -1242,7 +1252,7 @@ def test_a_plain_close_with_a_decision_and_a_ballot_open_closes_neither() -> Non
         session.submit(act.Close(first))
     decision = next(iter(session.game.requests))
     ballot = "inject:straw_poll:ballot"
-    typed += ["inject straw_poll", "close", "open", f"close {ballot}", "close", "quit"]
+    typed += ["inject straw_poll", "close", "open", "close straw_poll", "close", "quit"]
     before = session_folders()
     code, out, err = run_class(
         ["june_1957", "--students", "12", "--seed", "7"], "\n".join(typed) + "\n"
@@ -1250,9 +1260,13 @@ def test_a_plain_close_with_a_decision_and_a_ballot_open_closes_neither() -> Non
     assert code == 0, err
     refused = " ".join(out.split("teacher> close\n")[1].split("teacher> ")[0].split())
     assert refused.startswith("2 requests are open: say which, ")
-    assert f"'close {decision}'" in refused and f"'close {ballot}'" in refused
-    still = out.split("teacher> open\n")[1].split("teacher> ")[0]
-    assert decision in still and ballot in still  # the refused line closed nothing
+    # each by the name 'open' shows it by, and its title; never by the game's own id
+    assert "'close decision' (Nikita Khrushchev decides)" in refused
+    assert "'close plenum_straw_poll' (A secret straw poll of the plenum)" in refused
+    assert decision not in refused and ballot not in refused
+    still = " ".join(out.split("teacher> open\n")[1].split("teacher> ")[0].split())
+    assert "decision: Nikita Khrushchev decides (khrushchev, mikoyan, furtseva;" in still
+    assert "plenum_straw_poll: A secret straw poll of the plenum (ballot;" in still
     log = folder.read(the_new_folder(before)).log
     assert [a for a in log if isinstance(a, act.Close)][-2:] == [
         act.Close(ballot),
@@ -1614,6 +1628,43 @@ def _keyboard_teacher(tty: bool, enter: Callable[[str], str | None]) -> tuple[An
 
 
 @pytest.mark.parametrize("tty", [True, False])
+def test_after_the_screen_is_cleared_it_says_where_the_class_is(tty: bool) -> None:
+    """A new teacher's report, item (c): once a secret was cleared off the screen, the
+    screen (the projector's) stayed blank until something happened. Now it says where the
+    class is: the scene, what is open and who answers it, and the words that show more.
+    Only on the screen, and only when it was cleared: room.txt was never cleared."""
+    from presidium.ui.classroom import CLEAR_SCREEN, TURNED_BACK
+
+    teacher, screen = _keyboard_teacher(tty, lambda prompt: "")
+    title = [e for e in teacher.session.events if isinstance(e, ev.PhaseStarted)][-1].title
+    teacher.private()
+    out = screen.getvalue()
+    if not tty:  # nothing was cleared: what was on the screen is still there
+        assert "Now:" not in out
+        return
+    after = " ".join(out.split(CLEAR_SCREEN, 1)[1].split())
+    assert after == (
+        f"{TURNED_BACK} Now: {title} decision: Vyacheslav Molotov decides (molotov, malenkov; "
+        "the game waits for it) ('look' shows the scene again, 'status' the state of play.)"
+    ), after
+    assert "Now:" not in teacher.room_text()
+    # paused, and a ballot open: the pause, then who has not voted yet
+    for request in list(teacher.session.game.requests):
+        teacher.session.submit(act.Close(request))
+    while not any(r.kind == "ballot" for r in teacher.session.game.requests.values()):
+        teacher.session.submit(act.Close(next(iter(teacher.session.game.requests))))
+    teacher.session.submit(act.Note(teacher.session.seating.seats[0], "zqxj-again"))
+    teacher.session.submit(act.Pause("fire drill"))
+    screen.seek(0)
+    screen.truncate()
+    teacher.private()
+    after = " ".join(screen.getvalue().split(CLEAR_SCREEN, 1)[1].split())
+    assert "The game is paused: fire drill ('resume' goes on)." in after, after
+    assert re.search(r"\(ballot; [^)]*\) nobody has voted; not yet: ", after), after
+    assert "zqxj" not in after
+
+
+@pytest.mark.parametrize("tty", [True, False])
 def test_a_secret_is_cleared_off_the_terminal_before_the_projector_turns_back(tty: bool) -> None:
     """Third report, item 1: 'private' (and the join codes, the teacher's key) said "the
     projector can be turned back" with the secret still on the screen. Now the teacher
@@ -1636,7 +1687,7 @@ def test_a_secret_is_cleared_off_the_terminal_before_the_projector_turns_back(tt
     assert CLEAR_SCREEN not in asked[1]  # not cleared before it is noted
     if tty:
         after = out.split(CLEAR_SCREEN, 1)[1]
-        assert "zqxj" not in after and " ".join(after.split()) == TURNED_BACK
+        assert "zqxj" not in after and " ".join(after.split()).startswith(TURNED_BACK)
         assert out.index("zqxj") < out.index(CLEAR_SCREEN)
     else:
         assert "\x1b" not in out

@@ -231,6 +231,48 @@ def test_the_projector_is_the_room_whatever_cookies_its_browser_holds(
     assert again.json()["viewer"] == "seat" and token in again.headers["set-cookie"]
 
 
+def test_time_answers_with_what_the_room_sees_not_the_games_ids(
+    client: TestClient, classroom: Classroom
+) -> None:
+    """A new teacher's report, item (a): 'time +1m' answered "presidium_count:ballot: 2:55
+    left.", and with several open asked for a request by ids the teacher had seen nowhere.
+    Now the answer is the request's title, the question names each by the name 'open' shows
+    it by (with its title), and an id, that name or a straw poll's event still works."""
+    decision = open_request(classroom, "decision")
+    while decision.phase != "khrushchev_speech":  # where the straw poll may be injected
+        classroom.teacher_line(f"close {decision.request}")
+        decision = open_request(classroom, "decision")
+    (said,) = classroom.teacher_line("time +1m")
+    assert re.fullmatch(r"Nikita Khrushchev decides: [01]:[0-5]\d left\.", said), said
+    ballot = open_request(classroom, "ballot", inject="straw_poll")
+    with pytest.raises(Rejected) as refused:
+        classroom.teacher_line("time +1m")
+    reason = refused.value.reason
+    assert reason.startswith("2 requests are open: say which, "), reason
+    assert "'time decision +1m' (Nikita Khrushchev decides)" in reason
+    assert "'time plenum_straw_poll +1m' (A secret straw poll of the plenum)" in reason
+    assert ":decision" not in reason and ":ballot" not in reason
+    for name in ("plenum_straw_poll", "straw_poll", ballot.request, "PLENUM_STRAW_POLL"):
+        (said,) = classroom.teacher_line(f"time {name} 3m")
+        assert said == "The ballot 'A secret straw poll of the plenum': 3:00 left.", said
+    (said,) = classroom.teacher_line("time decision 2m")
+    assert said == "Nikita Khrushchev decides: 2:00 left."
+    with pytest.raises(Rejected) as refused:
+        classroom.teacher_line("time decison +1m")
+    reason = refused.value.reason
+    assert "did you mean 'decision'" in reason and ":decision" not in reason, reason
+    # the teacher's page shows each request by its title, and its buttons send that name
+    key = teacher_headers(classroom)
+    shown = client.get("/api/state", headers=key).json()["requests"]
+    assert [(r["name"], r["request"]) for r in shown] == [
+        ("decision", decision.request),
+        ("plenum_straw_poll", ballot.request),
+    ]
+    page = (ROOT / "src" / "presidium" / "web" / "static" / "teacher.js").read_text()
+    assert '"close " + name' in page and '"time " + name + " +1m"' in page
+    assert '" (" + r.request + ")"' not in page
+
+
 def test_the_room_and_the_teacher(client: TestClient, classroom: Classroom) -> None:
     room = client.get("/api/state").json()
     assert room["viewer"] == "room" and "seat" not in room and "roster" not in room
@@ -267,7 +309,8 @@ def test_with_a_decision_and_a_ballot_open_a_plain_close_asks_which(
     assert answer.status_code == 409
     reason = answer.json()["error"]
     assert "\n" not in reason and reason.startswith("2 requests are open: say which, ")
-    assert f"'close {decision.request}'" in reason and f"'close {ballot.request}'" in reason
+    assert "'close decision' (Nikita Khrushchev decides)" in reason
+    assert "'close plenum_straw_poll' (A secret straw poll of the plenum)" in reason
     assert list(game.requests) == [decision.request, ballot.request]  # nothing closed
     assert len(classroom.session.events) == events
     answer = client.post("/api/teacher", headers=key, json={"line": f"close {ballot.request}"})

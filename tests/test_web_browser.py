@@ -208,8 +208,9 @@ def test_secret_five_phones_join_learn_vote_and_one_sleeps_through_the_result(
         expect(sleeper.locator("#connection")).to_have_text("Reconnecting…")
         shots.shot(sleeper, "phone-asleep")
 
-        card = teacher.locator(".teacher-request", has_text=ballot.request)
-        card.get_by_role("button", name="Close now").click()
+        card = teacher.locator(".teacher-request", has_text=ballot.title)
+        expect(card).not_to_contain_text(ballot.request)  # its title, not the game's id
+        card.get_by_role("button", name="Close now").click()  # 'close plenum_straw_poll'
         vote = vote_shown(live, room, "A secret straw poll of the plenum")
         assert vote.ballots == () and vote.abstentions >= 1  # Bulganin's missing vote
         expect(room.locator("#result")).to_contain_text(result_line(vote))
@@ -395,7 +396,7 @@ def test_countdown_runs_out_and_the_missing_voters_abstain(
         tap_vote(phones["khrushchev"], "against")
         shots.shot(room, "room-countdown")
         (said,) = live.teacher(f"time {ballot.request} 2s")
-        assert said.startswith(f"{ballot.request}: 0:0"), said
+        assert said.startswith("The ballot 'The Presidium turns on Khrushchev': 0:0"), said
 
         vote = vote_shown(live, room, "The Presidium turns on Khrushchev")
         closed = [e for e in live.events(ev.RequestClosed) if e.request == ballot.request]

@@ -749,15 +749,16 @@ def _rate(rest: str, view: View) -> Parsed:
         ids = {r.request.lower(): r for r in ratings}
         chosen = ids.get(words[0].lower())
         if chosen is None:
+            waiting = ", ".join(f"{r.request} ({clean(r.title)})" for r in ratings)
             raise _Refusal(
                 f"no argument '{_shown(words[0])}' waits to be rated"
-                f"{did_you_mean(words[0].lower(), ids)}; waiting: {', '.join(ids)}"
+                f"{did_you_mean(words[0].lower(), ids)}; waiting: {waiting}"
             )
         words = words[1:]
     elif len(ratings) > 1:
         raise _Refusal(
             f"{len(ratings)} arguments wait to be rated; say which: "
-            + " or ".join(f"'rate {r.request} N'" for r in ratings)
+            + say_which(ratings, "rate {} N")
         )
     else:
         chosen = ratings[0]
@@ -800,16 +801,15 @@ def _close(rest: str, view: View) -> Parsed:
     if not view.requests:
         raise _Refusal("nothing is open to close")
     if rest:
-        ids = {r.request.lower(): r for r in view.requests}
-        chosen = ids.get(rest.lower()) or _ballot_names(view).get(rest.lower())
+        chosen = request_named(view, rest)
         if chosen is None:
-            raise _Refusal(
-                f"'{_shown(rest)}' is not open{did_you_mean(rest.lower(), ids)}; "
-                f"open: {', '.join(ids)}"
-            )
+            raise _Refusal(not_named(rest, view))
         return Actions((Close(chosen.request),))
     if len(view.requests) > 1:  # the teacher names it: a guess could end the wrong one
-        raise _Refusal(_say_which(view.requests, "close {}", "requests", lambda r: r.request))
+        raise _Refusal(
+            f"{len(view.requests)} requests are open: say which, "
+            + say_which(view.requests, "close {}")
+        )
     return Actions((Close(view.requests[0].request),))
 
 
@@ -1041,6 +1041,67 @@ def paper_line(voters: int, delegates: int) -> str:
 def ballot_name(request: RequestOpened) -> str:
     """How the console writes an open ballot for the teacher to name it: its vote's id."""
     return request.vote or request.request
+
+
+# the kinds of request a class has one of at a time, named by the kind itself
+NAMED_BY_KIND = ("decision", "floor")
+
+
+def handle(request: RequestOpened) -> str:
+    """How the console writes an open request for the teacher to name it ('close NAME',
+    'time NAME +1m'): a ballot by its vote, a decision or a floor by what it is (a class has
+    one of each at a time), an argument to rate by its number ('rating:2')."""
+    if request.kind == "ballot":
+        return ballot_name(request)
+    if request.kind in NAMED_BY_KIND:
+        return request.kind
+    return request.request
+
+
+def request_names(view: View) -> dict[str, RequestOpened]:
+    """The open requests by every name a teacher may type for one: the name the console
+    shows ('handle'), its id ('presidium_count:ballot'), a ballot by its vote or the event
+    that opened it ('straw_poll'). A name that could mean two requests names neither."""
+    names: dict[str, RequestOpened] = {}
+    twice: set[str] = set()
+    for request in view.requests:
+        typed = {request.request, handle(request)}
+        if request.kind == "ballot" and request.vote:
+            typed.add(request.vote)
+            typed.update(i for i, e in view.scenario.injections.items() if e.vote == request.vote)
+        for name in typed:
+            key = name.lower()
+            if key in names and names[key] is not request:
+                twice.add(key)
+            names[key] = request
+    for key in twice:
+        del names[key]
+    ids = {r.request.lower(): r for r in view.requests}  # an id always names its request
+    return {**names, **ids}
+
+
+def request_named(view: View, typed: str) -> RequestOpened | None:
+    """The open request ``typed`` names (see ``request_names``), or None."""
+    return request_names(view).get(typed.strip().lower())
+
+
+def titled(request: RequestOpened) -> str:
+    """An open request as the room and the teacher see it: its title, a ballot called one."""
+    title = clean(request.title)
+    return f"the ballot '{title}'" if request.kind == "ballot" else title
+
+
+def say_which(requests: Sequence[RequestOpened], example: str) -> str:
+    """The lines that name each of several open requests, with each one's title, for a
+    teacher to type one back: "'close floor' (The floor) or 'close straw_poll' (...)"."""
+    return " or ".join(f"'{example.format(handle(r))}' ({clean(r.title)})" for r in requests)
+
+
+def not_named(typed: str, view: View) -> str:
+    """Why ``typed`` names no open request, with the names that do."""
+    shown = ", ".join(f"{handle(r)} ({clean(r.title)})" for r in view.requests) or "nothing"
+    names = list(request_names(view))
+    return f"'{_shown(typed)}' is not open{did_you_mean(typed.lower(), names)}; open: {shown}"
 
 
 def _say_which(

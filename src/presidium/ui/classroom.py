@@ -770,17 +770,35 @@ class Teacher:
         self.screen.out(T(TURN_AWAY, "presidium.bad"))
         return not self.reader.interactive or self.reader_hidden("") is not None
 
-    def turn_back(self) -> None:
+    def where(self) -> None:
+        """Where the class is, after the screen was cleared (``turn_back``): the scene's
+        title, a pause, what is open with who has not answered, and the words that show
+        more. For the screen alone: room.txt was never cleared."""
+        scenes = [e for e in self.session.events if isinstance(e, ev.PhaseStarted)]
+        title = f"Now: {scenes[-1].title}" if scenes else "Now"
+        self.screen.heading(title)
+        paused = self.session.game.paused
+        if paused is not None:
+            reason = f": {paused.strip().rstrip('.')}" if paused.strip() else ""
+            self.screen.out(T(f"The game is paused{reason} ('resume' goes on).", "presidium.bad"))
+        self.open_requests(heading=False)
+        self.screen.out(
+            T("('look' shows the scene again, 'status' the state of play.)", "presidium.label")
+        )
+
+    def turn_back(self, recap: bool = True) -> bool:
         """After a secret is shown (the join codes, the teacher's key, what is private): at
         a keyboard, wait until the teacher has noted it (Enter), clear it off the screen and
         the terminal's scrollback, and only then say that the projector can be turned back.
         An interrupted wait (Ctrl-C, the terminal closed) clears it all the same. Output
         that is not a terminal is never sent escape codes: the teacher is told to clear it.
         ``class run`` and ``class serve`` both end a secret here (serve in its console's
-        thread); nothing of it ever goes to room.txt."""
+        thread); nothing of it ever goes to room.txt. Once the screen is cleared it says
+        where the class is (``where``), unless ``recap`` is False (serve says it in the
+        game's thread). Whether the screen was cleared."""
         if not self.reader.interactive:  # piped: nobody is at the keyboard to press Enter
             self.screen.out(T(TURNED_BACK_PIPED, "presidium.label"))
-            return
+            return False
         self.secret_shown = True
         try:
             self.screen.out(T(NOTED, "presidium.bad"))
@@ -788,6 +806,9 @@ class Teacher:
         finally:
             cleared = self.clear_secret()
         self.screen.out(T(TURNED_BACK if cleared else NOT_CLEARED, "presidium.label"))
+        if cleared and recap:  # the screen is blank: say where the class is again
+            self.where()
+        return cleared
 
     def clear_secret(self) -> bool:
         """Clear the screen and its scrollback if a secret is on it (``turn_back``, and on
@@ -830,20 +851,23 @@ class Teacher:
                 T(f"Played by the script (not dealt): {', '.join(unseated)}.", "presidium.label")
             )
 
-    def open_requests(self) -> None:
+    def open_requests(self, heading: bool = True) -> None:
+        """'open': each open request by the name that closes it ('close NAME'), its title,
+        who answers it and who has not voted yet; ``heading``: under an "Open" heading."""
         requests = self.view().requests
         if not requests:
             self.screen.out(
                 T("Nothing is open." if not self.session.game.over else "The game has ended.")
             )
             return
-        self.screen.heading("Open")
+        if heading:
+            self.screen.heading("Open")
         for request in requests:
             who = ", ".join(words.key_of(s) for s in request.roles) or "the teacher"
             wait = "the game waits for it" if request.blocking else "the game goes on meanwhile"
-            self.screen.out(
-                T(f"{request.request}: {request.title} ({request.kind}; {who}; {wait})")
-            )
+            name = words.handle(request)
+            kind = "" if name == request.kind else f"{request.kind}; "
+            self.screen.out(T(f"{name}: {request.title} ({kind}{who}; {wait})"))
             if request.kind == "ballot":
                 waiting = self.not_voted(request)
                 seats = [s for s in request.roles if s not in self.session.game.scripted]

@@ -721,35 +721,41 @@ class Classroom:
         return said
 
     def _time(self, rest: str) -> list[str]:
+        """'time [REQUEST] +1m | 3m': the answer names the request as the room sees it (its
+        title); a request is named as 'close' names it (``console.request_named``)."""
         parts = rest.split()
-        requests = self.session.game.requests
+        view = view_of(self.session)
         if not parts:
             raise Rejected(
                 409,
-                "say 'time +1m' (more time), 'time 3m' (this long), with a "
-                "request's id first when several are open",
+                "say 'time +1m' (more time) or 'time 3m' (this long), with what to time "
+                "first when several are open ('time floor +1m')",
             )
         if len(parts) == 2:
-            request = parts[0]
-            if request not in requests:
-                raise Rejected(409, f"no request '{request}' is open")
-        elif len(requests) == 1:
-            request = next(iter(requests))
+            named = words.request_named(view, parts[0])
+            if named is None:
+                raise Rejected(409, as_sentence(words.not_named(parts[0], view)))
+            request = named
+        elif len(view.requests) == 1:
+            request = view.requests[0]
+        elif not view.requests:
+            raise Rejected(409, "nothing is open to time")
         else:
             raise Rejected(
                 409,
-                "several requests are open; say which: 'time REQUEST +1m' ("
-                + ", ".join(requests)
-                + ")",
+                f"{len(view.requests)} requests are open: say which, "
+                + words.say_which(view.requests, "time {} " + parts[-1])
+                + ".",
             )
         amount = parts[-1]
         add = amount.startswith("+")
         seconds = words.duration(amount.lstrip("+"))
         if seconds is None or seconds > words.LONGEST_WAIT:
             raise Rejected(409, "a time is like 90s, 2m or +1m, and at most an hour")
-        self.set_time(request, seconds, add)
-        left = (self.remaining_ms(request) or 0) // 1000
-        return [f"{request}: {left // 60}:{left % 60:02d} left."]
+        self.set_time(request.request, seconds, add)
+        left = (self.remaining_ms(request.request) or 0) // 1000
+        title = words.titled(request)
+        return [f"{title[:1].upper()}{title[1:]}: {left // 60}:{left % 60:02d} left."]
 
     def _seat_word(self, rest: str) -> str:
         try:
@@ -1014,6 +1020,7 @@ class Classroom:
         name = self._seat_name
         entry: dict[str, Any] = {
             "request": request.request,
+            "name": words.handle(request),  # what the console's lines call it: 'close NAME'
             "kind": request.kind,
             "title": request.title,
             "ballot": request.ballot,

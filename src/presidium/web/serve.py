@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import contextlib
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -71,7 +72,25 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
     teacher.verb = "serve"
     teacher.unused = frozenset(KEYBOARD_ONLY)
     screen = teacher.screen
-    typing = {"at_prompt": False}  # the console thread waits at the prompt
+    typing = {"at_prompt": False, "over": 0}  # the console thread waits at the prompt
+
+    @contextlib.contextmanager
+    def off_the_prompt() -> Iterator[None]:
+        """Output that comes while the console waits at its prompt (what phones did, a
+        countdown, a notice, a line done on the teacher's page) starts on a line of its own,
+        and the prompt is shown again below it. Nested, only the outermost does either."""
+        waiting = typing["at_prompt"] and teacher.reader.interactive and not typing["over"]
+        typing["over"] += 1
+        try:
+            if waiting:
+                screen.console.file.write("\n")
+            yield
+        finally:
+            typing["over"] -= 1
+            if waiting:
+                with contextlib.suppress(OSError, ValueError):
+                    screen.console.file.write(PROMPT)
+                    screen.console.file.flush()
 
     def end_told() -> None:
         if teacher.session.game.over and not teacher.told_end:
@@ -90,11 +109,9 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
         hidden = teacher.projector_away or teacher.secret_shown
         if not teacher.unshown or (hidden and not first):
             return
-        teacher.show_later()
-        end_told()
-        if typing["at_prompt"] and teacher.reader.interactive:
-            screen.console.file.write(PROMPT)
-            screen.console.file.flush()
+        with off_the_prompt():
+            teacher.show_later()
+            end_told()
 
     def from_phones(taken: list[Any]) -> None:
         """What phones (or a countdown) did: written now, drawn on the console and in the
@@ -118,7 +135,13 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
         _write_atomic(web_file, classroom.to_json())
 
     classroom.keys_changed = keep_web
-    classroom.notice = teacher.error
+
+    def said(message: str) -> None:
+        """A warning for the teacher (joining paused): off the prompt's line."""
+        with off_the_prompt():
+            teacher.error(message)
+
+    classroom.notice = said
     cards, sheets = teacher.place / CARDS, teacher.place / SHEETS
     _keep_private(cards, sheets, web_file)
     if resuming and sheets.is_file():  # the codes printed on the sheets still hold: show them
@@ -144,30 +167,26 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
         confirmed = line.strip().lower().endswith(" yes") or line.strip().lower() == "yes"
         if word in PAGE_READS or (word == "reveal" and not confirmed) or not word:
             return direct(line)
-        shown()  # what the phones did comes first (unless a secret is on the screen)
-        typed = clean(line).strip()
-        if word == "label":  # the name is the teacher's, for their screens only
-            typed = " ".join(typed.split()[:2]) + " (a label)"
-        hidden = words.private(line, teacher.view())
-        echo = PAGE_PROMPT + (PRIVATE_LINE if hidden else as_echoed(typed))
-        if typing["at_prompt"] and teacher.reader.interactive:  # off the prompt's line
-            screen.console.file.write("\n")
-        screen.echo(echo)
-        with signals.holding():
-            teacher.record.echo(echo)
-        try:
-            said = direct(line)
-        except Rejected as exc:
-            teacher.error(as_sentence(exc.reason))
-            raise
-        if word in PAGE_ANSWERED:
-            for answer in said:
-                screen.out(T(answer, "presidium.label"))
-        end_told()
-        if typing["at_prompt"] and teacher.reader.interactive and not drawing["due"]:
-            screen.console.file.write(PROMPT)
-            screen.console.file.flush()
-        return said
+        with off_the_prompt():  # all of it below the prompt's line, and the prompt again
+            shown()  # what the phones did comes first (unless a secret is on the screen)
+            typed = clean(line).strip()
+            if word == "label":  # the name is the teacher's, for their screens only
+                typed = " ".join(typed.split()[:2]) + " (a label)"
+            hidden = words.private(line, teacher.view())
+            echo = PAGE_PROMPT + (PRIVATE_LINE if hidden else as_echoed(typed))
+            screen.echo(echo)
+            with signals.holding():
+                teacher.record.echo(echo)
+            try:
+                answers = direct(line)
+            except Rejected as exc:
+                teacher.error(as_sentence(exc.reason))
+                raise
+            if word in PAGE_ANSWERED:
+                for answer in answers:
+                    screen.out(T(answer, "presidium.label"))
+            end_told()
+        return answers
 
     classroom.teacher_line = from_page  # type: ignore[method-assign]
 
@@ -183,10 +202,10 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
             return True
         if word in WEB_WORDS:
             try:
-                for said in direct(line):
-                    screen.out(T(said, "presidium.label"))
+                for answer in direct(line):
+                    screen.out(T(answer, "presidium.label"))
             except Rejected as exc:
-                teacher.error(exc.reason)
+                teacher.error(as_sentence(exc.reason))
             return True
         if word in KEYBOARD_ONLY:  # said before its words are read, as the teacher's page does
             teacher.error(as_sentence(not_on_the_network(word)))
@@ -219,6 +238,14 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
         else:
             teacher.command(parsed)
         end_told()
+        return True
+
+    def recap(cleared: bool) -> bool:
+        """After a secret: what the phones did meanwhile, then, when the screen was
+        cleared, where the class is (``Teacher.where``)."""
+        shown()
+        if cleared:
+            teacher.where()
         return True
 
     async def main() -> int:
@@ -264,15 +291,22 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
                         server.should_exit = True
                         return
                 except Exception as exc:  # a console line never stops the class
+                    # said in the loop and waited for: before the prompt, not on its line
+                    told = asyncio.run_coroutine_threadsafe(
+                        _call(teacher.error, clean(str(exc))), loop
+                    )
                     with contextlib.suppress(Exception):
-                        loop.call_soon_threadsafe(teacher.error, clean(str(exc)))
+                        told.result()
                 if away:
-                    try:
-                        teacher.turn_back()  # the secret noted, then cleared off the screen
+                    cleared = False
+                    try:  # the secret noted, then cleared off the screen
+                        cleared = teacher.turn_back(recap=False)
                     finally:
                         teacher.projector_away = False
-                        with contextlib.suppress(RuntimeError):  # what came meanwhile
-                            loop.call_soon_threadsafe(shown)
+                        # what came meanwhile, then where the class is now (the screen is
+                        # blank), drawn in the loop before the prompt is shown again
+                        with contextlib.suppress(Exception):
+                            asyncio.run_coroutine_threadsafe(_call(recap, cleared), loop).result()
 
         threading.Thread(target=console_thread, name="console", daemon=True).start()
         await run_server(server, hub, [sock])
@@ -342,8 +376,8 @@ def _first_word(line: str) -> str:
     return line.strip().split(" ", 1)[0].lower() if line.strip() else ""
 
 
-async def _call(handle: Any, line: str) -> bool:
-    return bool(handle(line))
+async def _call(handle: Any, *args: Any) -> bool:
+    return bool(handle(*args))
 
 
 def _finish(teacher: Any, classroom: Any, keep_web: Any, interrupted: bool) -> None:

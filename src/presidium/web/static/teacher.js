@@ -284,7 +284,7 @@
     P.show($("nothing"), requests.length === 0);
     requests.forEach(function (r) {
       var card = el("article", "teacher-request request-" + r.kind);
-      card.appendChild(el("h3", "", P.requestLine(r) + " (" + r.request + ")"));
+      card.appendChild(el("h3", "", P.requestLine(r)));
       if (r.remaining_ms !== null && r.remaining_ms !== undefined) {
         card.appendChild(P.countdown(r.remaining_ms, paused));
       }
@@ -303,8 +303,10 @@
       if (r.kind === "rating") {
         row.appendChild(rateButtons(r.request));
       } else {
-        row.appendChild(actionButton("Close now", "close " + r.request));
-        row.appendChild(actionButton("+1 minute", "time " + r.request + " +1m"));
+        // the console's own name for it ('close floor'), as the laptop echoes the line
+        var name = r.name || r.request;
+        row.appendChild(actionButton("Close now", "close " + name));
+        row.appendChild(actionButton("+1 minute", "time " + name + " +1m"));
       }
       card.appendChild(row);
       list.appendChild(card);
