@@ -353,9 +353,11 @@
       .join(" | ");
   };
 
+  /* A line of sources, as the server sends them: cited, never by their ids. */
   function sources(list) {
     return list && list.length ? "Sources: " + list.join(", ") : "";
   }
+  P.sources = sources;
 
   /* What the stream's events say, kept between events: the choices offered by each
      decision (a show of hands and a choice made name them), and the names of actors. */
