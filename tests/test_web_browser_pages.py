@@ -178,3 +178,56 @@ def test_the_feed_cites_an_envelope_s_and_the_teacher_s_event_s_sources(
             shown = words(page.locator("body").text_content())
             assert not any(i in shown for i in ids), page.url
     assert shots.watched.errors == [] and shots.watched.dialogs == []
+
+
+# ---------------------------------------------------------------------- the network gone
+
+
+def ballot_open(classroom: Classroom) -> None:
+    until_scene(classroom, "tuesday_afternoon")
+    classroom.teacher_line("close tuesday_afternoon:decision")  # the script; the ballot opens
+
+
+@pytest.mark.browser
+@needs_browser
+def test_a_phone_that_cannot_reach_the_server_says_it_is_reconnecting(
+    shots: Screens, june_1957: Scenario
+) -> None:
+    """A vote that cannot reach the server (its stream still looks open, as a phone's on a
+    dead Wi-Fi does) turns "Connected" into "Reconnecting…", and the page connects again by
+    itself when the server can be reached; a browser that goes offline says so at once,
+    and is connected again, its vote taken, when it is back online."""
+    classroom = new_classroom(june_1957, 5)
+    with LiveClass(classroom) as live:
+        phone = join(shots, live, "molotov", classroom.keys["molotov"].code, SMALL_PHONE)
+        badge = phone.locator("#connection")
+        live.call(ballot_open, classroom)
+        card = phone.locator(".request-ballot")
+        expect(card).to_have_count(1)
+
+        # the server out of reach: every new request fails, the open stream stays open
+        phone.route("**/api/act", lambda route: route.abort())
+        phone.route("**/api/stream**", lambda route: route.abort())
+        card.get_by_role("button", name="Abstain", exact=True).click()
+        expect(card.locator(".error")).to_contain_text("The game server cannot be reached")
+        expect(badge).to_have_text("Reconnecting…")
+        shots.shot(phone, "phone-unreachable")
+        phone.unroute("**/api/act")
+        phone.unroute("**/api/stream**")
+        expect(badge).to_have_text("Connected")
+
+        # the browser offline: said at once, connected again when it is back
+        phone.context.set_offline(True)
+        expect(badge).to_have_text("Reconnecting…")
+        card.get_by_role("button", name="For", exact=True).click()
+        expect(card.locator(".error")).to_contain_text("The game server cannot be reached")
+        expect(badge).to_have_text("Reconnecting…")
+        shots.shot(phone, "phone-offline")
+        phone.evaluate("window.scrollTo(0, 0)")
+        shots.shot(phone, "phone-offline-badge")
+        phone.context.set_offline(False)
+        expect(badge).to_have_text("Connected")
+        card.get_by_role("button", name="For", exact=True).click()
+        expect(card).to_contain_text("Your ballot is in (For)")
+        shots.shot(phone, "phone-back-online")
+    assert shots.watched.errors == [] and shots.watched.dialogs == []

@@ -153,6 +153,7 @@
         });
       },
       function () {
+        P.unreachable(); // the page's stream cannot be trusted either: it says so, and retries
         return {
           status: 0,
           ok: false,
@@ -783,6 +784,7 @@
      draws, the server sends the page's new state in the stream itself: forty phones asking
      for it at every ballot would load the laptop. A new EventSource does not carry the old
      one's last id, so every reopening passes ?after= itself. */
+  var streams = []; // the page's streams (one, or a new one after the phone joins again)
   function Stream(handlers) {
     this.h = handlers;
     this.last = 0;
@@ -792,7 +794,9 @@
     this.dead = false; // stopped for good by the page
     this.retry = null;
     this.stateTimer = null;
+    this.down = false; // no stream is open since one failed: "Reconnecting…" is said
     var self = this;
+    streams.push(this);
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "visible") {
         self.reopen();
@@ -805,6 +809,9 @@
     });
     window.addEventListener("online", function () {
       self.reopen();
+    });
+    window.addEventListener("offline", function () {
+      self.lost();
     });
     window.setInterval(function () {
       if (self.source && performance.now() - self.heard > QUIET_MS) {
@@ -824,6 +831,7 @@
     source.onopen = function () {
       self.heard = performance.now();
       self.stopped = false;
+      self.down = false;
       self.say("connected");
     };
     source.addEventListener("hello", function (message) {
@@ -904,6 +912,7 @@
         return;
       }
       self.close();
+      self.down = true;
       self.soon(); // a fetch says why, if the page was signed out
       if (!self.stopped) {
         self.say("reconnecting");
@@ -955,6 +964,24 @@
       self.stateTimer = null;
       self.h.state();
     }, 100);
+  };
+  /* The server cannot be reached: the browser went offline, or a request to it failed. A
+     stream can look open all the while (a phone's Wi-Fi gone, with no word from its
+     connection), so the page says it is reconnecting and opens a new one now, then every
+     2 seconds until it opens ("online" opens it at once); what was missed comes with it. */
+  Stream.prototype.lost = function () {
+    if (this.dead || this.stopped || this.down) {
+      return; // signed out, the server stopped (it says so), or already reconnecting
+    }
+    this.down = true;
+    this.close();
+    this.say("reconnecting");
+    this.later(0);
+  };
+  P.unreachable = function () {
+    streams.forEach(function (stream) {
+      stream.lost();
+    });
   };
   Stream.prototype.say = function (how) {
     if (this.h.connection) {
