@@ -231,3 +231,71 @@ def test_a_phone_that_cannot_reach_the_server_says_it_is_reconnecting(
         expect(card).to_contain_text("Your ballot is in (For)")
         shots.shot(phone, "phone-back-online")
     assert shots.watched.errors == [] and shots.watched.dialogs == []
+
+
+# ---------------------------------------------------------------------- advice, and for what
+
+
+@pytest.mark.browser
+@needs_browser
+def test_the_teacher_sees_which_decision_each_advice_is_for(
+    shots: Screens, june_1957: Scenario
+) -> None:
+    """Malenkov advises Molotov on "Counting to seven": the teacher's "Now" says the advice
+    is in on that decision's card, and "For your eyes only" names the decision. Once Molotov
+    decides and Malenkov advises on "Who takes the chair", the first advice is marked as for
+    an earlier decision and only the new one is in "Now"; a reload says the same."""
+    classroom = new_classroom(june_1957, 5)
+    with LiveClass(classroom) as live:
+        molotov = join(shots, live, "molotov", classroom.keys["molotov"].code, SMALL_PHONE)
+        malenkov = join(shots, live, "malenkov", classroom.keys["malenkov"].code, SMALL_PHONE)
+        teacher = shots.open(live.url + "/teacher#key=" + live.key, LAPTOP)
+        expect(teacher.locator("#connection")).to_have_text("Connected")
+
+        def advise() -> str:
+            card = malenkov.locator(".request-decision")
+            first = card.locator("button.choice").first
+            label = words(first.text_content()).split(". ", 1)[1].split(" (")[0]
+            first.click()
+            expect(card.locator(".said")).to_contain_text("Your advice is given: ")
+            return label
+
+        first = advise()
+        now = teacher.locator("#request-list .request-decision")
+        expect(now.locator(".advice")).to_have_text(f"Advice in: Georgy Malenkov advises: {first}.")
+        private = teacher.locator("#private-feed .entry-advised")
+        expect(private).to_have_count(1)
+        expect(private.locator(".entry-head")).to_have_text(
+            "Advice on \u201cCounting to seven\u201d"
+        )
+        expect(private).not_to_contain_text("earlier decision")
+        shots.shot(teacher, "teacher-advice-in", full=True)
+
+        molotov.locator(".request-decision button.choice").first.click()
+        expect(teacher.locator("#scene-line")).to_contain_text("Who takes the chair")
+        expect(now.locator(".advice")).to_have_count(0)
+        expect(private.first).to_contain_text("For an earlier decision, now taken.")
+        second = advise()
+        expect(now.locator(".advice")).to_have_text(
+            f"Advice in: Georgy Malenkov advises: {second}."
+        )
+        expect(private).to_have_count(2)
+        expect(private.nth(1).locator(".entry-head")).to_have_text(
+            "Advice on \u201cWho takes the chair\u201d"
+        )
+        expect(private.nth(1)).not_to_contain_text("earlier decision")
+        shots.shot(teacher, "teacher-advice-earlier", full=True)
+
+        teacher.reload()
+        expect(teacher.locator("#connection")).to_have_text("Connected")
+        expect(private).to_have_count(2)
+        expect(private.first).to_contain_text("For an earlier decision, now taken.")
+        expect(private.nth(1)).not_to_contain_text("earlier decision")
+        expect(now.locator(".advice")).to_have_text(
+            f"Advice in: Georgy Malenkov advises: {second}."
+        )
+        # the one who decides sees which decision it was for, in the feed, too
+        expect(molotov.locator("#feed .entry-advised").last.locator(".entry-head")).to_have_text(
+            "Advice on \u201cWho takes the chair\u201d"
+        )
+    assert shots.watched.errors == [] and shots.watched.dialogs == []

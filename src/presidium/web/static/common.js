@@ -367,6 +367,8 @@
     this.byPhase = {}; // phase -> options of its decision
     this.names = {}; // actor id -> name
     this.sealed = {}; // vote id -> true while the feed has only its totals (a secret ballot)
+    this.scenes = {}; // phase -> its scene's title
+    this.decisions = {}; // request id -> what the decision is about: its scene's title
   }
   P.Memory = Memory;
 
@@ -384,6 +386,7 @@
     var scene = null; // a scene's text, in its entry
     switch (kind) {
       case "phase":
+        memory.scenes[e.phase] = e.title;
         head = "Scene: " + (e.counterfactual ? "[Counterfactual] " : "") + e.title;
         if (P.where(e)) {
           lines.push(P.where(e));
@@ -401,6 +404,7 @@
       case "at_limit":
         return null;
       case "request":
+        memory.decisions[e.request] = memory.scenes[e.phase] || e.title;
         if (e.options && e.options.length) {
           memory.offered[e.request] = e.options;
           memory.byPhase[e.phase] = e.options;
@@ -528,6 +532,8 @@
         }
         break;
       case "advised":
+        // advice is for one decision: said with it, as several may follow in one lesson
+        head = memory.decisions[e.request] ? "Advice on \u201c" + memory.decisions[e.request] + "\u201d" : null;
         lines.push(e.name + " advises: " + e.label);
         break;
       case "floor_move":
