@@ -230,6 +230,7 @@ class Classroom:
         self._sheet_json: dict[str, str] = {}  # and as JSON, less its closing brace
         self._seat_names: dict[str, str] = {}  # seat -> what the room calls it, printable
         self._events_json: dict[int, str] = {}  # event index -> its JSON (scenes, states of play)
+        self._page_dicts: list[dict[str, Any]] = []  # event index -> as pages are sent it
         # what states share while the game and the revision stay as they are (the public part
         # of each open request, a seat's part, the targets): made once for every viewer
         self._shared: dict[Any, Any] = {}
@@ -806,7 +807,7 @@ class Classroom:
         """The events ``viewer`` may see after number ``after``, numbered, as JSON data."""
         events = self.session.events
         return [
-            (i + 1, self.session.dict_of(i))
+            (i + 1, self.page_dict(i))
             for i in range(max(0, after), len(events))
             if audience.visible(events[i], viewer)
         ]
@@ -833,7 +834,7 @@ class Classroom:
         frames, restate = self._frames, self._restate
         while len(frames) < len(events):
             n = len(frames)
-            body = self.session.dict_of(n)
+            body = self.page_dict(n)
             data = json.dumps(body, separators=(",", ":"))
             frames.append(f"id: {n + 1}\nevent: game\ndata: {data}\n\n".encode())
             restate.append(body.get("type") in RESTATE)
@@ -868,7 +869,7 @@ class Classroom:
     def state(self, viewer: str) -> dict[str, Any]:
         """Everything a page needs to draw itself now (``GET /api/state``, docs/classroom-web.md)."""
         head, scene, requests, seat, tail = self._state_parts(viewer)
-        dict_of = self.session.dict_of
+        dict_of = self.page_dict
         body = {
             **head,
             "scene": None if scene[0] is None else dict_of(scene[0]),
@@ -923,8 +924,19 @@ class Classroom:
         """The event at ``index`` as JSON, encoded once."""
         cached = self._events_json.get(index)
         if cached is None:
-            cached = self._events_json[index] = _dumps(self.session.dict_of(index))
+            cached = self._events_json[index] = _dumps(self.page_dict(index))
         return cached
+
+    def page_dict(self, index: int) -> dict[str, Any]:
+        """The event at ``index`` as every page is sent it, in its stream, its state and a
+        role's sheet alike: the session's JSON form, with each source cited as the role sheet
+        and the terminal cite it ("TIME, July 1957, ..."), never by its id (an envelope, the
+        teacher's event, the fates of an ending). Made once an event (shared: do not change
+        it); the session's own form, which the save keeps, is left as it is."""
+        made = self._page_dicts
+        while len(made) <= index:
+            made.append(_cited(self.session.scenario, self.session.dict_of(len(made))))
+        return made[index]
 
     def _state_parts(
         self, viewer: str
@@ -1123,14 +1135,10 @@ class Classroom:
         """A seat's role sheet: what never changes (made once; shared: do not change it), the
         envelopes opened to it, and the targets of moves."""
         fixed = self._sheets.get(seat) or self._fixed_sheet(seat)
-        scenario = self.session.scenario
         revealed = self._share(
             ("revealed", viewer),
-            lambda: [
-                {  # an envelope's sources as the sheet cites them, not as ids
-                    **self.session.dict_of(i),
-                    "sources": [_cite(scenario, s) for s in self.session.dict_of(i)["sources"]],
-                }
+            lambda: [  # each envelope as its entry in the feed has it, sources cited
+                self.page_dict(i)
                 for i in self._latest.get(ev.Revealed, [])
                 if audience.visible(self.session.events[i], viewer)
             ],
@@ -1192,6 +1200,26 @@ def _split_entry(entry: dict[str, Any]) -> tuple[str, str]:
 def _cite(scenario: Any, source: str) -> str:
     found = scenario.sources.get(source)
     return clean(found.cite) if found is not None else clean(source)
+
+
+def _cited(scenario: Any, value: Any) -> Any:
+    """``value`` (an event's JSON form) with every ``sources`` list in it cited; the same
+    object when it has none, and never changed in place (the session's form is shared)."""
+    if isinstance(value, dict):
+        changed: dict[str, Any] | None = None
+        for key, item in value.items():
+            if key == "sources" and isinstance(item, list):
+                new = [_cite(scenario, s) if isinstance(s, str) else s for s in item]
+            else:
+                new = _cited(scenario, item)
+            if new is not item:
+                changed = changed if changed is not None else dict(value)
+                changed[key] = new
+        return value if changed is None else changed
+    if isinstance(value, list):
+        items = [_cited(scenario, item) for item in value]
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+    return value
 
 
 def _text(body: Mapping[str, Any], key: str, most: int) -> str:

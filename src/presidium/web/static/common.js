@@ -153,6 +153,7 @@
         });
       },
       function () {
+        P.unreachable(); // the page's stream cannot be trusted either: it says so, and retries
         return {
           status: 0,
           ok: false,
@@ -353,9 +354,11 @@
       .join(" | ");
   };
 
+  /* A line of sources, as the server sends them: cited, never by their ids. */
   function sources(list) {
     return list && list.length ? "Sources: " + list.join(", ") : "";
   }
+  P.sources = sources;
 
   /* What the stream's events say, kept between events: the choices offered by each
      decision (a show of hands and a choice made name them), and the names of actors. */
@@ -364,6 +367,8 @@
     this.byPhase = {}; // phase -> options of its decision
     this.names = {}; // actor id -> name
     this.sealed = {}; // vote id -> true while the feed has only its totals (a secret ballot)
+    this.scenes = {}; // phase -> its scene's title
+    this.decisions = {}; // request id -> what the decision is about: its scene's title
   }
   P.Memory = Memory;
 
@@ -381,6 +386,7 @@
     var scene = null; // a scene's text, in its entry
     switch (kind) {
       case "phase":
+        memory.scenes[e.phase] = e.title;
         head = "Scene: " + (e.counterfactual ? "[Counterfactual] " : "") + e.title;
         if (P.where(e)) {
           lines.push(P.where(e));
@@ -398,6 +404,7 @@
       case "at_limit":
         return null;
       case "request":
+        memory.decisions[e.request] = memory.scenes[e.phase] || e.title;
         if (e.options && e.options.length) {
           memory.offered[e.request] = e.options;
           memory.byPhase[e.phase] = e.options;
@@ -525,6 +532,8 @@
         }
         break;
       case "advised":
+        // advice is for one decision: said with it, as several may follow in one lesson
+        head = memory.decisions[e.request] ? "Advice on \u201c" + memory.decisions[e.request] + "\u201d" : null;
         lines.push(e.name + " advises: " + e.label);
         break;
       case "floor_move":
@@ -781,6 +790,7 @@
      draws, the server sends the page's new state in the stream itself: forty phones asking
      for it at every ballot would load the laptop. A new EventSource does not carry the old
      one's last id, so every reopening passes ?after= itself. */
+  var streams = []; // the page's streams (one, or a new one after the phone joins again)
   function Stream(handlers) {
     this.h = handlers;
     this.last = 0;
@@ -790,7 +800,9 @@
     this.dead = false; // stopped for good by the page
     this.retry = null;
     this.stateTimer = null;
+    this.down = false; // no stream is open since one failed: "Reconnecting…" is said
     var self = this;
+    streams.push(this);
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "visible") {
         self.reopen();
@@ -803,6 +815,9 @@
     });
     window.addEventListener("online", function () {
       self.reopen();
+    });
+    window.addEventListener("offline", function () {
+      self.lost();
     });
     window.setInterval(function () {
       if (self.source && performance.now() - self.heard > QUIET_MS) {
@@ -822,6 +837,7 @@
     source.onopen = function () {
       self.heard = performance.now();
       self.stopped = false;
+      self.down = false;
       self.say("connected");
     };
     source.addEventListener("hello", function (message) {
@@ -902,6 +918,7 @@
         return;
       }
       self.close();
+      self.down = true;
       self.soon(); // a fetch says why, if the page was signed out
       if (!self.stopped) {
         self.say("reconnecting");
@@ -953,6 +970,24 @@
       self.stateTimer = null;
       self.h.state();
     }, 100);
+  };
+  /* The server cannot be reached: the browser went offline, or a request to it failed. A
+     stream can look open all the while (a phone's Wi-Fi gone, with no word from its
+     connection), so the page says it is reconnecting and opens a new one now, then every
+     2 seconds until it opens ("online" opens it at once); what was missed comes with it. */
+  Stream.prototype.lost = function () {
+    if (this.dead || this.stopped || this.down) {
+      return; // signed out, the server stopped (it says so), or already reconnecting
+    }
+    this.down = true;
+    this.close();
+    this.say("reconnecting");
+    this.later(0);
+  };
+  P.unreachable = function () {
+    streams.forEach(function (stream) {
+      stream.lost();
+    });
   };
   Stream.prototype.say = function (how) {
     if (this.h.connection) {

@@ -304,8 +304,8 @@
       box.appendChild(el("p", "tag", tag));
     }
     P.append(box, P.paragraphs((item.counterfactual ? "[Counterfactual] " : "") + item.text));
-    if (item.sources && item.sources.length) {
-      box.appendChild(el("p", "sources", "Sources: " + item.sources.join(", ")));
+    if (P.sources(item.sources)) {
+      box.appendChild(el("p", "sources", P.sources(item.sources)));
     }
     return box;
   }

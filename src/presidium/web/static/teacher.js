@@ -17,6 +17,8 @@
   var fetching = false;
   var again = false;
   var stopped = false; // the server said goodbye
+  var advice = {}; // decision's request id -> adviser's seat -> what they advise, in words
+  var opened = {}; // request id -> the number of the event that last opened it
 
   // ------------------------------------------------------------------ the key
   function keyFromAddress() {
@@ -139,12 +141,22 @@
               node.setAttribute("data-request", event.request);
               node.appendChild(rateButtons(event.request));
             }
+            if (event.type === "advised") {
+              adviceIn(event, node);
+            }
           } else {
             node = feed.add(seq, event);
             secrets.last = seq;
           }
           if (event.type === "ballot_progress") {
             P.progressDrawn(state, event, drawRequests);
+          }
+          if (event.type === "request") {
+            // a request opened (again, after an undo): advice given before was for an
+            // earlier decision
+            opened[event.request] = seq;
+            advice[event.request] = {};
+            settleAdvice(openIds());
           }
           if (!(event.to && event.to.length) && (event.type === "vote" || event.type === "objectives")) {
             revealed(event);
@@ -203,6 +215,7 @@
       box.appendChild(P.statusList(state.status));
     }
     settleRatings();
+    settleAdvice(openIds());
   }
 
   // ------------------------------------------------------------------ commands
@@ -299,6 +312,10 @@
       if (r.kind === "decision" && r.of) {
         card.appendChild(el("p", "progress", r.count + " of " + r.of + " hands raised."));
       }
+      var advised = advice[r.request] || {};
+      Object.keys(advised).forEach(function (seat) {
+        card.appendChild(el("p", "advice", "Advice in: " + advised[seat]));
+      });
       var row = el("div", "actions");
       if (r.kind === "rating") {
         row.appendChild(rateButtons(r.request));
@@ -344,11 +361,15 @@
     return row;
   }
 
-  /* Arguments in the private feed whose rating is no longer open lose their buttons. */
-  function settleRatings() {
-    var open = (state.requests || []).map(function (r) {
+  function openIds() {
+    return ((state && state.requests) || []).map(function (r) {
       return r.request;
     });
+  }
+
+  /* Arguments in the private feed whose rating is no longer open lose their buttons. */
+  function settleRatings() {
+    var open = openIds();
     Array.prototype.forEach.call($("private-feed").querySelectorAll("[data-request]"), function (node) {
       if (open.indexOf(node.getAttribute("data-request")) < 0) {
         var buttons = node.querySelector(".rate");
@@ -357,6 +378,37 @@
         }
         node.removeAttribute("data-request");
       }
+    });
+  }
+
+  // ------------------------------------------------------------------ advice
+  /* An adviser's advice: on the open decision's card in "Now" (the latest from each
+     adviser), and in "For your eyes only", headed with the decision it is for (the feed's
+     words); once that decision is taken, the entry there says it was for an earlier one. */
+  function adviceIn(event, node) {
+    advice[event.request] = advice[event.request] || {};
+    advice[event.request][event.seat] = event.name + " advises: " + event.label + ".";
+    if (node) {
+      node.setAttribute("data-advice", event.request);
+      node.setAttribute("data-opened", String(opened[event.request]));
+    }
+    if (state) {
+      settleAdvice(openIds()); // a reload's replay: advice for decisions long taken
+      drawRequests(state.paused !== null && state.paused !== undefined);
+    }
+  }
+
+  /* Advice in the private feed for a decision no longer open (``open``: the open requests'
+     ids) is marked as for an earlier decision, and dimmed; the open one's stays as it is. */
+  function settleAdvice(open) {
+    Array.prototype.forEach.call($("private-feed").querySelectorAll("[data-advice]"), function (node) {
+      var request = node.getAttribute("data-advice");
+      if (open.indexOf(request) >= 0 && node.getAttribute("data-opened") === String(opened[request])) {
+        return;
+      }
+      node.removeAttribute("data-advice");
+      node.classList.add("superseded", "advice-earlier");
+      node.appendChild(el("p", "hint superseded-note", "For an earlier decision, now taken."));
     });
   }
 
