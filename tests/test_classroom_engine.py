@@ -286,23 +286,28 @@ def test_a_secret_ballot_shows_counts_only_and_seals_the_record(june_1957: Scena
         game.submit(act.Reveal("showdown_18_june"))
 
 
+@pytest.mark.parametrize("timer", [True, False], ids=["countdown", "teacher"])
 @pytest.mark.parametrize(
     ("missing", "bulganin"),
     [("abstain", "abstain"), ("script", "for"), ("absent", None)],
 )
 def test_a_missing_voter_follows_the_votes_rule(
-    june_1957: Scenario, missing: str, bulganin: str | None
+    june_1957: Scenario, missing: str, bulganin: str | None, timer: bool
 ) -> None:
+    """A seated voter with no ballot at the close is counted by the vote's rule, and the
+    record says why there was none: the countdown ran out, or the teacher closed it first."""
     game, r = to_ballot(with_cast(june_1957, showdown="open", missing=missing))
     for seat in r.roles:
         if seat != "bulganin":
             game.submit(act.Cast(seat, r.request, "against"))
-    out = game.submit(act.Close(r.request))
+    out = game.submit(act.Close(r.request, timer=timer))
     closed = out[0]
     assert isinstance(closed, ev.RequestClosed)
     said = {"abstain": "counted as abstaining", "script": "the scenario's rules voted for them"}
     told = said.get(missing, "not counted")
-    assert closed.summary == f"The ballot is closed: 4 voted, 1 did not vote in time ({told})."
+    late = "did not vote in time" if timer else "had not voted"
+    assert closed.summary == f"The ballot is closed: 4 voted, 1 {late} ({told})."
+    why = "Did not vote in time;" if timer else "Had not voted when the teacher closed the ballot;"
     held = next(e for e in out if isinstance(e, ev.VoteHeld))
     ballots = {b.voter: b for b in held.ballots}
     # the students who voted cast their own ballots; Bulganin's, if any, is the rules'
@@ -311,7 +316,7 @@ def test_a_missing_voter_follows_the_votes_rule(
         assert "bulganin" not in ballots and len(held.ballots) == 10
     else:
         assert ballots["bulganin"].vote == bulganin
-        assert ballots["bulganin"].reason.startswith("Did not vote in time;")
+        assert ballots["bulganin"].reason.startswith(why)
         assert "Absent" not in ballots["bulganin"].reason  # the phone may have been there
     assert game.room is not None
     assert game.room.state.ballots["showdown_18_june"]["bulganin"] == "none"
@@ -622,7 +627,9 @@ def test_conclude_plays_every_seat_by_script_to_an_ending(cast_1957: Scenario) -
     assert closed[0].by == "conclude"
     held = next(e for e in out if isinstance(e, ev.VoteHeld))
     bulganin = next(b for b in held.ballots if b.voter == "bulganin")
-    assert bulganin.reason.startswith("Did not vote in time; the scenario's rules cast this vote:")
+    assert bulganin.reason.startswith(  # the bell closed the ballot, not its countdown
+        "Had not voted when the teacher closed the ballot; the scenario's rules cast this vote:"
+    )
     molotov = next(b for b in held.ballots if b.voter == "molotov")
     assert (molotov.vote, molotov.reason) == ("against", "Changed my mind.")  # cast: it counts
     assert {t.by for t in game.trail[before:]} == {"conclude"}
@@ -838,8 +845,8 @@ def test_the_fixtures_class_plays_its_floor_ballot_and_delegates_to_an_ending(
     shares = delegate_votes(size // 10, 60, 3)
     delegates = [b for b in sealed.blocs if b.label.startswith("Member of")]
     assert [b.votes_for + b.votes_against + b.abstentions for b in delegates] == shares
-    assert delegates[2].reason.startswith(
-        "Did not vote in time; the scenario's rules cast this vote:"
+    assert delegates[2].reason.startswith(  # the teacher closed the ballot
+        "Had not voted when the teacher closed the ballot; the scenario's rules cast this vote:"
     )
     assert game.over and game.ending in ("plenum_called", "door_stays_shut")
     scored = {

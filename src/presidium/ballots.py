@@ -20,9 +20,12 @@ from presidium.template import fill
 
 COUNTS = ("for", "against", "abstain")
 # a seated voter who had not voted when the ballot closed (a phone may well have been
-# connected: "absent" would not be true), and what was counted for them
-ABSENT_ABSTAIN = "Did not vote in time; counted as abstaining."
-ABSENT_SCRIPT = "Did not vote in time; the scenario's rules cast this vote:"
+# connected: "absent" would not be true): why, by who closed it (its countdown, or the
+# teacher before everyone had voted), and what was counted for them
+LATE = "Did not vote in time"
+CLOSED_FIRST = "Had not voted when the teacher closed the ballot"
+ABSTAIN_SAID, SCRIPT_SAID = "; counted as abstaining.", "; the scenario's rules cast this vote:"
+NOT_VOTED = (LATE + "; ", CLOSED_FIRST + "; ")  # how such a ballot's reason begins
 MISSING_SAID = {  # the close's summary: what was done with the votes not cast in time
     "abstain": "counted as abstaining",
     "script": "the scenario's rules voted for them",
@@ -64,6 +67,12 @@ class Seated:
     # seats handed to the script while the ballot was open: without a ballot of their own,
     # the rules vote for them, as for a voter nobody holds
     scripted: frozenset[str] = frozenset()
+    by_teacher: bool = False  # the teacher closed it (its countdown had not run out)
+
+    @property
+    def not_voted(self) -> str:
+        """How the reason of a seated voter with no ballot begins."""
+        return CLOSED_FIRST if self.by_teacher else LATE
 
 
 @record
@@ -201,10 +210,11 @@ def hold(
                     if seated.missing == "script":
                         part, reason = (
                             split_like(n, formula),
-                            f"{ABSENT_SCRIPT} {fill(scenario, bloc.reason, values)}",
+                            f"{seated.not_voted}{SCRIPT_SAID} {fill(scenario, bloc.reason, values)}",
                         )
                     else:
-                        part, reason = {"for": 0, "against": 0, "abstain": n}, ABSENT_ABSTAIN
+                        part = {"for": 0, "against": 0, "abstain": n}
+                        reason = seated.not_voted + ABSTAIN_SAID
                 for k in COUNTS:
                     tally[k] += part[k]
                 blocs.append(
@@ -265,8 +275,8 @@ def _missing(
         ruled = rule_ballot(scenario, vote, values, voter)
         if ruled is None:
             return None
-        return replace(ruled, reason=f"{ABSENT_SCRIPT} {ruled.reason}")
-    return ev.Ballot(voter, name, "abstain", ABSENT_ABSTAIN)
+        return replace(ruled, reason=f"{seated.not_voted}{SCRIPT_SAID} {ruled.reason}")
+    return ev.Ballot(voter, name, "abstain", seated.not_voted + ABSTAIN_SAID)
 
 
 def paper_seats(seats: tuple[str, ...], seated: Seated) -> frozenset[str]:

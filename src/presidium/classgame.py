@@ -675,6 +675,7 @@ class ClassGame:
         assert request.vote is not None
         vote = self.scenario.votes[request.vote]
         seated = self._seated(request, self.state.cast.pop(request.request, {}), paper)
+        seated = replace(seated, by_teacher=by in (BY_TEACHER, BY_CONCLUDE))
         del self.state.requests[request.request]
         self._count(vote.id, seated, out, closing=(request, by))
 
@@ -703,9 +704,9 @@ class ClassGame:
                 summary = f"The ballot is closed: {counted.voted} voted"
                 if counted.absent:
                     rule = ballots.MISSING_SAID.get(seated.missing, "") if seated else ""
-                    summary += f", {counted.absent} did not vote in time" + (
-                        f" ({rule})" if rule else ""
-                    )
+                    early = seated is not None and seated.by_teacher
+                    late = "had not voted" if early else "did not vote in time"
+                    summary += f", {counted.absent} {late}" + (f" ({rule})" if rule else "")
                 summary += "."
             out.append(ev.RequestClosed(request.request, BALLOT, by, summary))
         game._record_vote(counted.full)

@@ -488,11 +488,11 @@ def class_ballot(ballot: ev.Ballot, vote: ev.VoteHeld) -> tuple[str, str]:
     own ballot) is quoted, or "no reason given"; a reason the scenario's rules gave is
     labelled as theirs; a vote not cast in time says so itself ("Did not vote in time; the
     scenario's rules cast this vote: ...")."""
-    from presidium.ballots import ABSENT_ABSTAIN, ABSENT_SCRIPT
+    from presidium.ballots import NOT_VOTED
 
     if ballot.voter in vote.own:
         return ("", f"\u201c{ballot.why}\u201d") if ballot.why else (f" ({NO_REASON})", "")
-    if ballot.reason.startswith((ABSENT_SCRIPT, ABSENT_ABSTAIN)):
+    if ballot.reason.startswith(NOT_VOTED):
         return "", ballot.why
     return f" ({BY_THE_RULES})", ballot.why
 
