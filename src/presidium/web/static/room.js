@@ -352,11 +352,14 @@
      its whole text, marked "Just before" (and the scene now, "Now"); their feed entries are
      collapsed to their titles meanwhile, as the scene now's is: the scene column has them
      whole. The state and the events may be a moment apart: they are shown only above the
-     scene they led to. */
+     scene they led to. At the end they give way: the ending matters most then, and its box
+     comes first on the screen, under the last scene. */
   function drawPassed() {
     var scene = state.scene;
     var shown =
-      scene && current && current.scene.phase === scene.phase && current.scene.title === scene.title ? passed : [];
+      scene && !state.ended && current && current.scene.phase === scene.phase && current.scene.title === scene.title
+        ? passed
+        : [];
     var box = $("passed");
     var key = shown
       .map(function (p) {
@@ -365,7 +368,7 @@
       .join(",");
     document.body.classList.toggle("room-passed", shown.length > 0);
     P.show(box, shown.length > 0);
-    foldPassed(state.ended ? [] : shown); // the ending's feed has every scene whole
+    foldPassed(shown);
     if (box.getAttribute("data-seqs") === key) {
       return;
     }
