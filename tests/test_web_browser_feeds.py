@@ -38,14 +38,19 @@ from presidium import events as ev
 from presidium.model import Scenario
 from presidium.web.classroom import Classroom
 from test_web import make_classroom, open_request
-from test_web_browser import NOTHING_MORE, PROJECTOR_SMALL, assert_private_to, in_sight
+from test_web_browser import (
+    NOTHING_MORE,
+    PROJECTOR_4_3,
+    PROJECTOR_SMALL,
+    assert_private_to,
+    in_sight,
+)
 
 expect.set_options(timeout=WAIT_MS)
 
 BACKGROUND = "had every reason to feel accused"  # "Sixteen months of trouble", the opening
 COLLAPSED = re.compile(r"\bcollapsed\b")
 VERDICT = "Nobody is arrested"  # "The verdict", between the plenum's vote and the new Presidium
-PROJECTOR_4_3 = {"width": 1024, "height": 768}
 
 
 @pytest.fixture(scope="module")

@@ -154,7 +154,13 @@
       $("scene").style.fontSize = "";
       placeResult();
       fitFeed();
-      Array.prototype.forEach.call(document.querySelectorAll(".fits"), fit);
+      // the vote's box under the scene has its own height (the scene has what it leaves):
+      // it is fitted first
+      var boxes = Array.prototype.slice.call(document.querySelectorAll(".fits"));
+      boxes.sort(function (a, b) {
+        return (b.id === "result" ? 1 : 0) - (a.id === "result" ? 1 : 0);
+      });
+      boxes.forEach(fit);
       if (document.body.classList.contains("room-passed")) {
         fitFeed(); // the feed has what the scenes passed through leave, once they are fitted
       }
@@ -163,24 +169,26 @@
 
   /* The latest vote's box sits in the side column, under what is open. When that column
      cannot hold it even in smaller text (the join QR and a decision above a vote with
-     every voter's name and reason), and the scene's column has the feed's room to give,
-     the box goes under the scene, where the feed gives way to it: an open, a simultaneous
-     and a revealed secret ballot alike (one box, drawn by drawResult, placed here).
-     Once a new scene has started, the class decides on that one: its text keeps its
-     room, and a vote of an earlier scene gives way: under the scene it has only what the
-     scene leaves, and it is made shorter to fit there (without its motion, then without
-     who voted how), else in the side column, as short; else it is not on the screen (the
-     feed has it). */
-  var SHORTER = ["", "result-brief", "result-tally"];
+     every voter's name and reason), the box goes under the scene, and the feed gives way to
+     it: an open, a simultaneous and a revealed secret ballot alike (one box, drawn by
+     drawResult, placed here). How each voted, and the students' reasons, are the moment of
+     the lesson: they never give way unseen. Under the scene the box has its whole height,
+     up to most of the column; once a new scene has started, the class decides on that one,
+     and the scene keeps a larger part of the column for its start. What gives way, in turn:
+     the feed; the text of the scene and of the box, made smaller; the vote's motion (its
+     title says what was voted on); then the scene's text ends in "More below", and only
+     then the box's. */
   function placeResult() {
     var box = $("result");
     var side = $("side");
+    var scene = $("scene");
     var body = document.body;
     if (box.parentNode !== side) {
       side.insertBefore(box, $("status-box"));
     }
-    box.classList.remove("fits", "more", "result-brief", "result-tally", "result-away");
+    box.classList.remove("fits", "more", "result-brief");
     box.style.fontSize = "";
+    box.style.maxHeight = "";
     body.classList.remove("result-main", "result-earlier");
     if (box.hidden || body.classList.contains("room-over")) {
       return;
@@ -190,41 +198,45 @@
       return;
     }
     side.style.fontSize = "";
-    var main = $("scene").parentNode;
-    if (earlier()) {
-      body.classList.add("result-main", "result-earlier");
-      main.insertBefore(box, document.querySelector(".room-feed"));
-      if (shortened(box, box)) {
-        box.classList.add("fits");
-        return;
-      }
-      body.classList.remove("result-main", "result-earlier");
-      side.insertBefore(box, $("status-box"));
-      box.style.fontSize = "";
-      if (!shortened(box, side)) {
-        box.classList.add("result-away");
-        fit(side);
-      }
-      return;
-    }
-    main.insertBefore(box, document.querySelector(".room-feed"));
+    scene.parentNode.insertBefore(box, document.querySelector(".room-feed"));
     box.classList.add("fits");
     body.classList.add("result-main");
+    body.classList.toggle("result-earlier", earlier());
+    if (earlier()) {
+      keepStart(box, scene);
+    }
+    fit(box);
+    fit(scene);
+    if (over(box) || over(scene)) {
+      box.classList.add("result-brief");
+    }
+    scene.style.fontSize = ""; // measured afresh with the rest of the columns (settle)
   }
 
-  /* The vote's box made shorter, step by step, until ``column`` holds it (its text smaller
-     too): whether it does. */
-  function shortened(box, column) {
-    return SHORTER.some(function (name) {
-      box.classList.remove("result-brief", "result-tally");
-      if (name) {
-        box.classList.add(name);
-      }
-      shrink(column, function () {
-        return over(column);
-      });
-      return !over(column);
-    });
+  /* The vote's box under the scene made no taller than leaves the scene, in its smallest
+     text, what it must show of the scene now decided on: the scenes passed through just
+     before it, its title and its first lines (up to three), and the "More below" under
+     them (or the whole scene, if that is shorter). The box keeps at least 30% of the
+     column: its result, the start of how each voted, and its own "More below". */
+  var FIRST_LINES = 3;
+  function keepStart(box, scene) {
+    scene.style.fontSize = MIN_SCALE + "em";
+    var top = scene.getBoundingClientRect().top - scene.scrollTop;
+    var title = $("scene-title").getBoundingClientRect();
+    var first = $("scene-text").querySelector("p");
+    var line = parseFloat(getComputedStyle($("scene-text")).fontSize) * 1.5;
+    var end = title.bottom;
+    if (first) {
+      end = Math.min(first.getBoundingClientRect().bottom, title.bottom + FIRST_LINES * line + line / 2);
+    }
+    // and room for "More below", unless that is the whole scene
+    var keep = Math.min(scene.scrollHeight, end - top + 2.5 * line);
+    var column = scene.parentNode.clientHeight;
+    var gap = parseFloat(getComputedStyle(scene.parentNode).rowGap) || 0;
+    scene.style.fontSize = "";
+    if (keep + gap + box.getBoundingClientRect().height > column) {
+      box.style.maxHeight = Math.max(column - keep - gap, 0.3 * column) + "px";
+    }
   }
 
   /* Whether the latest vote was held in another scene than the one shown now. */
@@ -352,11 +364,14 @@
      its whole text, marked "Just before" (and the scene now, "Now"); their feed entries are
      collapsed to their titles meanwhile, as the scene now's is: the scene column has them
      whole. The state and the events may be a moment apart: they are shown only above the
-     scene they led to. */
+     scene they led to. At the end they give way: the ending matters most then, and its box
+     comes first on the screen, under the last scene. */
   function drawPassed() {
     var scene = state.scene;
     var shown =
-      scene && current && current.scene.phase === scene.phase && current.scene.title === scene.title ? passed : [];
+      scene && !state.ended && current && current.scene.phase === scene.phase && current.scene.title === scene.title
+        ? passed
+        : [];
     var box = $("passed");
     var key = shown
       .map(function (p) {
@@ -365,7 +380,7 @@
       .join(",");
     document.body.classList.toggle("room-passed", shown.length > 0);
     P.show(box, shown.length > 0);
-    foldPassed(state.ended ? [] : shown); // the ending's feed has every scene whole
+    foldPassed(shown);
     if (box.getAttribute("data-seqs") === key) {
       return;
     }
@@ -489,7 +504,7 @@
     P.clear(box);
     var e = latestVote;
     box.appendChild(el("h2", "", "Vote: " + (e.counterfactual ? "[Counterfactual] " : "") + e.title));
-    box.appendChild(el("p", "", "Motion: " + e.motion));
+    box.appendChild(el("p", "motion", "Motion: " + e.motion));
     if (!e.ballots.length && !e.blocs.length) {
       box.appendChild(el("p", "hint", "The ballot was secret: only the totals are shown."));
     } else if (e.revealed) {
