@@ -777,7 +777,7 @@ class Compiler(ClassroomCompiler):
             self.sources_of(node),
             self.flag(node, "counterfactual", False),
             span,
-            **self.vote_classroom(vid, node, blocs, scope, roles),
+            **self.vote_classroom(vid, node, blocs, scope, roles, voters),
         )
 
     def vote_rules(

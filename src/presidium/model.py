@@ -351,6 +351,11 @@ class Vote:
     missing: str = "abstain"  # MISSING_RULES: a seated voter with no ballot at close
     minutes: int | None = None  # the suggested time before the timer closes the ballot
     delegates: Delegates | None = None
+    # voters whose ballot the rules always cast, even when a student plays them: an earlier
+    # decision of theirs has settled it, and a student is not asked the same thing twice
+    by_rules: tuple[str, ...] = ()
+    # (ballot, stance) pairs: the stance a seated voter takes by casting that ballot himself
+    stance_after: tuple[tuple[str, str], ...] = ()
 
 
 @record(slots=True)
