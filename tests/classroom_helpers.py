@@ -183,8 +183,16 @@ def with_cast(
         k: dataclasses.replace(a, persuadable=k in ("pervukhin", "saburov", "voroshilov", "zhukov"))
         for k, a in june.actors.items()
     }
-    votes = {
-        k: dataclasses.replace(v, ballot="open", missing="abstain", minutes=None, delegates=None)
+    votes = {  # this cast's own ballot keys: none of the scenario's (stance_after, by_rules)
+        k: dataclasses.replace(
+            v,
+            ballot="open",
+            missing="abstain",
+            minutes=None,
+            delegates=None,
+            stance_after=(),
+            by_rules=(),
+        )
         for k, v in june.votes.items()
     }
     votes["showdown_18_june"] = dataclasses.replace(

@@ -40,8 +40,9 @@ def play_class(
     choices: dict[str, str] | None = None,
     rulings: dict[str, list[act.SetValue]] | None = None,
 ) -> tuple[Game, list[ev.Event]]:
-    """A class of five played as history would (or ``choices``, by phase) until phase
-    ``until`` has started; each ballot gets the students' ``ballots`` (by vote), then closes.
+    """A class of five played as history would where it can (or ``choices``, by phase; the
+    first choice open where history's is closed) until phase ``until`` has started; each
+    ballot gets the students' ``ballots`` (by vote), then closes.
     ``rulings`` are the teacher's, given as the named phase's decision opens."""
     game = Game(scenario, seating=cast(scenario, 5), seed=1)
     events = list(game.start())
@@ -58,7 +59,9 @@ def play_class(
                     events += game.submit(ruling)
             ruled.add(r.phase)
             phase = scenario.phases[r.phase]
-            choice = (choices or {}).get(r.phase, phase.history)
+            open_ = [o.id for o in r.options if o.available]
+            history = phase.history if phase.history in open_ else open_[0]
+            choice = (choices or {}).get(r.phase, history)
             events += game.submit(act.Choose(r.roles[0], r.request, choice))
         elif r.kind == "ballot":
             for seat, ballot in ballots.get(r.vote or "", {}).items():

@@ -1040,7 +1040,8 @@ def test_the_game_says_what_a_paper_tally_adds_up_to(cast_1957: Scenario) -> Non
 @pytest.mark.parametrize("name", ["june_1957", "zhukov_neutral"])
 def test_a_seated_molotov_voting_for_at_the_plenum_is_recorded_and_counted(name: str) -> None:
     """The plenum ballot of a seated voter is what the objectives read and what the tally
-    counts (a sampled 'always achieved' for Molotov's "not for" was the agent's draws)."""
+    counts (a sampled 'always achieved' for Molotov's "not for" was the agent's draws). His
+    hand is the one he chose at his last word: the ballot does not ask him again."""
     scenario = load_scenario(ROOT / "scenarios" / f"{name}.yaml", f"{name}.yaml")[0]
     game = Game(scenario, seating=cast(scenario, 5), seed=1)
     game.start()
@@ -1051,10 +1052,10 @@ def test_a_seated_molotov_voting_for_at_the_plenum_is_recorded_and_counted(name:
             break
         r = next(iter(game.requests.values()))
         if r.kind == "decision":
-            game.submit(act.Choose(r.roles[0], r.request, history_choice(game, r)))
+            choice = "vote_for" if r.phase == "last_word" else history_choice(game, r)
+            game.submit(act.Choose(r.roles[0], r.request, choice))
         elif r.kind == "ballot" and r.vote == "plenum_29_june":
-            assert "molotov" in r.roles
-            game.submit(act.Cast("molotov", r.request, "for", "I bow to the hall."))
+            assert "molotov" not in r.roles
             out = game.submit(act.Close(r.request))
             held = next(e for e in out if isinstance(e, ev.VoteHeld))
         elif r.kind == "rating":
@@ -1064,7 +1065,10 @@ def test_a_seated_molotov_voting_for_at_the_plenum_is_recorded_and_counted(name:
     assert held is not None, "the plenum never voted"
     assert game.ballots["plenum_29_june"]["molotov"] == "for"
     (molotov,) = [b for b in held.ballots if b.voter == "molotov"]
-    assert (molotov.vote, molotov.reason) == ("for", "I bow to the hall.")
+    assert (molotov.vote, molotov.reason) == (
+        "for",
+        "bows to the hall, though the resolution condemns him.",
+    )
     counted = sum(b.vote == "for" for b in held.ballots) + sum(b.votes_for for b in held.blocs)
     assert counted == held.votes_for
     assert game.room is not None

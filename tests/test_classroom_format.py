@@ -436,6 +436,22 @@ CHECKS = [
         "unknown vote 'straw_pol' (did you mean 'straw_poll'?)",
     ),
     (
+        "a ballot cast by the rules for somebody who does not vote",
+        "    minutes: 3\n",
+        "    minutes: 3\n    by_rules: [molotv]\n",
+        "    by_rules:",
+        16,
+        "unknown voter 'molotv' (did you mean 'molotov'?)",
+    ),
+    (
+        "stances that follow a secret ballot",
+        "    minutes: 3\n",
+        "    minutes: 3\n    stance_after: {against: majority}\n",
+        "    stance_after:",
+        5,
+        "vote 'let_them_in' has a secret ballot: a stance that follows a ballot would give it away",
+    ),
+    (
         "delegates of an unknown bloc",
         "bloc: corridor, size",
         "bloc: corridr, size",

@@ -495,6 +495,10 @@ def _classroom_linked(s: Any, cited: list[Any]) -> bool:
     for vote in s.votes.values():
         if vote.ballot not in m.BALLOT_KINDS or vote.missing not in m.MISSING_RULES:
             return False
+        if not set(vote.by_rules) <= set(vote.voters):
+            return False
+        if any(b not in m.VOTES or t not in s.stances for b, t in vote.stance_after):
+            return False
         if vote.delegates is not None and (
             vote.delegates.role not in s.roles
             or vote.delegates.bloc not in {b.id for b in vote.blocs}

@@ -27,7 +27,7 @@ from presidium import events as ev
 from presidium.conditions import INT, set_by_the_game
 from presidium.engine import _endless
 from presidium.errors import GameOver, IllegalChoice, PresidiumError
-from presidium.model import RATINGS, VOTES, Move, Phase, Role, Scenario
+from presidium.model import RATINGS, VOTES, Move, Phase, Role, Scenario, Vote
 from presidium.requests import (
     BALLOT,
     BALLOT_STAGE,
@@ -343,7 +343,8 @@ class ClassGame:
         self, vote_id: str, seats: list[str] | None = None
     ) -> tuple[dict[str, str], tuple[str, ...]]:
         """The voters of a vote among ``seats`` (the seated ones by default): actor voter ->
-        seat, and the delegate seats."""
+        seat, and the delegate seats. A voter of the vote's ``by_rules`` is not asked: the
+        rules cast his ballot, as for a voter nobody holds."""
         vote = self.scenario.votes[vote_id]
         voters: dict[str, str] = {}
         delegates: list[str] = []
@@ -351,6 +352,8 @@ class ClassGame:
             role = self.role(seat)
             if role is None:
                 continue
+            if role.actor is not None and role.actor in vote.by_rules:
+                continue  # an earlier decision has settled this ballot: the rules cast it
             if role.actor is not None and role.actor in vote.voters:
                 voters[role.actor] = seat
             elif vote.delegates is not None and vote.delegates.role == role.id:
@@ -716,6 +719,37 @@ class ClassGame:
         if counted.public is not counted.full:
             self.state.sealed = (*self.state.sealed, counted.full)
             out.append(replace(counted.full, to=(ev.SEALED,)))
+        if seated is not None and vote.stance_after and vote.ballot != "secret":
+            self._stances_follow(vote, seated, out)
+
+    def _stances_follow(self, vote: Vote, seated: ballots.Seated, out: list[ev.Event]) -> None:
+        """Each seated voter who cast a ballot himself takes the stance the vote's
+        ``stance_after`` names for it: the state of play, and every later condition, count
+        him as he voted. A side's leader keeps his. The room is told each stance that moves."""
+        follows = dict(vote.stance_after)
+        values, moved = self.game.values, False
+        leaders = {side.leader for side in self.scenario.sides.values()}
+        for voter, seat in seated.voters.items():
+            if seat not in seated.cast or voter in leaders:
+                continue  # a side's leader keeps his: his side's arguments pull towards it
+            ballot = seated.cast[seat][0]
+            new, old = follows.get(ballot), values[f"{voter}.stance"]
+            if new is None or new == old:
+                continue
+            values[f"{voter}.stance"] = new
+            moved = True
+            was = _lower(self.scenario.stances.get(str(old), str(old)))
+            now = _lower(self.scenario.stances.get(new, new))
+            name = self.scenario.actors[voter].name
+            out.append(
+                ev.Narration(
+                    f"The state of play follows the ballot: {name}, who voted {ballot}, "
+                    f"is now {now} (was {was}).",
+                    False,
+                )
+            )
+        if moved:
+            out.append(self.game.status())
 
     # ------------------------------------------------------------------ the floor
     def _move(self, a: act.MakeMove, out: list[ev.Event]) -> bool:

@@ -223,7 +223,13 @@ class ClassroomCompiler(Declarations):
 
     # ------------------------------------------------------------------ votes and phases
     def vote_classroom(
-        self, vid: str, node: YMap, blocs: list[m.Bloc], scope: Scope, roles: Collection[str]
+        self,
+        vid: str,
+        node: YMap,
+        blocs: list[m.Bloc],
+        scope: Scope,
+        roles: Collection[str],
+        voters: Collection[str] = (),
     ) -> dict[str, Any]:
         """The ballot keys of a vote, as keyword arguments of ``m.Vote``."""
         result: dict[str, Any] = {}
@@ -235,6 +241,10 @@ class ClassroomCompiler(Declarations):
             result["minutes"] = self.whole(node, "minutes", "'minutes'")
         if "delegates" in node:
             result["delegates"] = self.delegates(vid, node, blocs, scope, roles)
+        if "stance_after" in node:
+            result["stance_after"] = self.stance_after(vid, node, scope)
+        if "by_rules" in node:
+            result["by_rules"] = tuple(self.id_list(node, "by_rules", voters, "voter"))
         seen: dict[str, m.Bloc] = {}
         for bloc in blocs:
             if bloc.id is not None and bloc.id in seen:
@@ -246,6 +256,27 @@ class ClassroomCompiler(Declarations):
             if bloc.id is not None:
                 seen[bloc.id] = bloc
         return result
+
+    def stance_after(self, vid: str, node: YMap, scope: Scope) -> tuple[tuple[str, str], ...]:
+        snode = self.mapping(
+            node["stance_after"], node.value_span("stance_after"), "'stance_after'"
+        )
+        if snode is None:
+            return ()
+        self.keys(snode, spec.STANCE_AFTER, "'stance_after'")
+        if node.get("ballot") == "secret":
+            self.err(
+                f"vote '{vid}' has a secret ballot: a stance that follows a ballot would give "
+                "it away; drop 'stance_after' or make the ballot open or simultaneous",
+                node.key_span("stance_after"),
+            )
+        pairs = []
+        for ballot in m.VOTES:
+            if ballot in snode:
+                stance = self.ref(snode[ballot], snode.value_span(ballot), scope.stances, "stance")
+                if stance is not None:
+                    pairs.append((ballot, stance))
+        return tuple(pairs)
 
     def delegates(
         self, vid: str, node: YMap, blocs: list[m.Bloc], scope: Scope, roles: Collection[str]

@@ -784,7 +784,7 @@ class Compiler(ClassroomCompiler):
             self.sources_of(node),
             counterfactual,
             span,
-            **self.vote_classroom(vid, node, blocs, scope, roles),
+            **self.vote_classroom(vid, node, blocs, scope, roles, voters),
             history=None if history is None or counterfactual else history == "passed",
         )
 

@@ -356,6 +356,11 @@ class Vote:
     # records none, or the vote never happened). The debrief flags a game whose vote went
     # otherwise.
     history: bool | None = None
+    # voters whose ballot the rules always cast, even when a student plays them: an earlier
+    # decision of theirs has settled it, and a student is not asked the same thing twice
+    by_rules: tuple[str, ...] = ()
+    # (ballot, stance) pairs: the stance a seated voter takes by casting that ballot himself
+    stance_after: tuple[tuple[str, str], ...] = ()
 
 
 @record(slots=True)

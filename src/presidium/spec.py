@@ -258,6 +258,20 @@ VOTE = _fields(
         "object:DELEGATES",
         C2,
     ),
+    stance_after=(
+        OPT,
+        "in a class: the stance a seated voter takes by casting each ballot himself (not for "
+        "a secret ballot)",
+        "object:STANCE_AFTER",
+        C2,
+    ),
+    by_rules=(
+        OPT,
+        "in a class: voters whose ballot the rules cast even when a student plays them (an "
+        "earlier decision has settled it)",
+        "ids",
+        C2,
+    ),
 )
 VOTERS = _fields(
     ranks=(OPT, "every actor of these ranks", "ids"),
@@ -410,6 +424,13 @@ DELEGATES = _fields(
     bloc=(REQ, "the id of the bloc of this vote they speak for", "id"),
     size=(REQ, "how many votes the whole bloc has, a number expression", "number"),
     share=(REQ, "the per cent of those votes the delegates cast together (1 to 100)", "integer"),
+)
+
+STANCE_AFTER = _fields(
+    **{
+        ballot: (OPT, f"the stance of a seated voter who votes {ballot}", "id")
+        for ballot in ("for", "against", "abstain")
+    }
 )
 
 REMOVE = _fields(

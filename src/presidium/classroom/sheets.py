@@ -67,6 +67,8 @@ RANK_NAMES = {
 }
 HALL = "the game counts the hall as one figure"
 NOT_CALLED = "only if the teacher calls it"
+BY_DECISION = "cast as an earlier decision of yours settled it; you are not asked again"
+BY_DECISION_OF = "cast as an earlier decision of this member's settled it"
 COUNTERFACTUAL = "counterfactual: invented for the game"
 CARDS_PER_PAGE = 4  # sets of For/Against/Abstain cards, one voter a row
 SLIPS_PER_PAGE = 8
@@ -557,7 +559,9 @@ def _ballots(scenario: Scenario, role: Role) -> list[Vote]:
     return [
         vote
         for vote in scenario.votes.values()
-        if (role.actor is not None and role.actor in vote.voters)
+        if (
+            role.actor is not None and role.actor in vote.voters and role.actor not in vote.by_rules
+        )
         or (vote.delegates is not None and vote.delegates.role == role.id)
     ]
 
@@ -610,6 +614,8 @@ def _standing(
         return Standing(vote_title(vote), held, kind, verdict, why, electorate)
 
     actor = scenario.actors.get(actor_id or "")
+    if actor is not None and actor.id in vote.by_rules:  # a role's sheet, or the who's-who
+        return said("yes", BY_DECISION if role_id is not None else BY_DECISION_OF)
     if actor is not None and actor.id in vote.voters:
         return said("yes", "")
     if vote.delegates is not None and role_id is not None and vote.delegates.role == role_id:

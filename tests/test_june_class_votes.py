@@ -1,0 +1,197 @@
+"""june_1957 in a class: what the students vote carries through the story.
+
+Real class games of the bundled scenario and its own cast (five students: Khrushchev,
+Molotov, Zhukov, Bulganin, Malenkov), played through the real engine with the dice falling as
+in history. Each test plays what a teacher saw go wrong in a try-out: a premier who voted
+against the motion still counted with the majority, a decision the Presidium never took
+published in TASS, Molotov deciding one hand and raising another, and an envelope that said
+the marshal was undecided while the state of play had him with Khrushchev.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pytest
+
+from presidium import actions as act
+from presidium import events as ev
+from presidium.catalog import load
+from presidium.engine import Game, HistoryDice
+from presidium.model import Scenario
+from presidium.requests import BALLOT, DECISION, FLOOR
+from presidium.seating import cast
+
+
+@pytest.fixture(scope="module")
+def june() -> Scenario:
+    return load("june_1957")
+
+
+def rule_ballot(game: Game, vote_id: str, actor: str) -> str:
+    from presidium.ballots import rule_ballot as ruled
+
+    ballot = ruled(game.scenario, game.scenario.votes[vote_id], game.values, actor)
+    assert ballot is not None
+    return ballot.vote
+
+
+def play(
+    scenario: Scenario,
+    until: str,
+    *,
+    ballots: Mapping[tuple[str, str], str] = {},
+    choices: Mapping[str, str] = {},
+    before: Mapping[str, list[act.Action]] = {},
+) -> tuple[Game, list[ev.Event]]:
+    """A class of five plays until the decision of phase ``until`` is open (or the game
+    ends). Each student votes as ``ballots`` says (by vote and seat), else as the scenario's
+    rules would; decides as ``choices`` says (by phase), else as history did where it can,
+    else the first choice open; every floor is closed at once. ``before`` gives actions taken
+    when a phase's first request opens (a declaration, a teacher's ruling)."""
+    game = Game(scenario, seating=cast(scenario, 5), dice=HistoryDice())
+    events = game.start()
+    done: set[str] = set()
+    for _ in range(400):
+        if game.over:
+            return game, events
+        request = next(iter(game.requests.values()))
+        if request.phase in before and request.phase not in done:
+            done.add(request.phase)
+            for action in before[request.phase]:
+                events += game.submit(action)
+            continue
+        if request.kind == DECISION and request.phase == until:
+            return game, events
+        if request.kind == FLOOR:
+            events += game.submit(act.Close(request.request))
+        elif request.kind == BALLOT:
+            assert request.vote is not None
+            seat = next(s for s in request.roles if s not in game.voted(request.request))
+            actor = scenario.roles[seat].actor
+            assert actor is not None
+            wanted = ballots.get((request.vote, seat)) or rule_ballot(game, request.vote, actor)
+            events += game.submit(act.Cast(seat, request.request, wanted, "my own reason"))
+        else:
+            assert request.kind == DECISION
+            open_ = [o.id for o in request.options if o.available]
+            phase = scenario.phases[request.phase]
+            choice = choices.get(request.phase)
+            if choice is None:
+                choice = phase.history if phase.history in open_ else open_[0]
+            events += game.submit(act.Choose(request.roles[0], request.request, choice))
+    raise AssertionError(f"{until} never reached")
+
+
+def options(game: Game, phase: str) -> dict[str, ev.Option]:
+    request = next(r for r in game.requests.values() if r.phase == phase and r.kind == DECISION)
+    return {o.id: o for o in request.options}
+
+
+BULGANIN_AGAINST = {
+    ("showdown_18_june", "bulganin"): "against",
+    ("showdown_18_june", "malenkov"): "abstain",
+}
+
+
+def test_a_premier_who_voted_against_is_no_longer_counted_with_the_majority(
+    june: Scenario,
+) -> None:
+    game, events = play(june, "wednesday_waverer", ballots=BULGANIN_AGAINST)
+    held = [e for e in events if isinstance(e, ev.VoteHeld) and e.vote == "showdown_18_june"]
+    assert [(h.votes_for, h.votes_against, h.abstentions, h.passed) for h in held] == [
+        (5, 5, 1, False)
+    ]
+    # The state of play counts him where his hand went, and Malenkov, who kept his hand
+    # down, no longer with the majority either.
+    assert game.values["bulganin.stance"] == "khrushchev"
+    assert game.values["malenkov.stance"] == "wavering"
+    said = [e.text for e in events if isinstance(e, ev.Narration)]
+    assert (
+        "The state of play follows the ballot: Nikolai Bulganin, who voted against, is now "
+        "with Khrushchev (was with the majority)."
+    ) in said
+    status = next(
+        e
+        for e in events[events.index(held[0]) :]
+        if isinstance(e, ev.Status) and "With Khrushchev 5" in repr(e)
+    )
+    assert "With the majority 7" not in repr(status)
+    # Next day Khrushchev is not offered to win over a man who has just voted for him.
+    work_on_bulganin = options(game, "wednesday_waverer")["work_on_bulganin"]
+    assert not work_on_bulganin.available
+    scene = [e for e in events if isinstance(e, ev.PhaseStarted)][-1]
+    assert scene.phase == "wednesday_waverer"
+    assert "not all four are still with the seven" in scene.text
+
+
+def test_after_a_failed_motion_nobody_publishes_a_relief_or_goes_home_on_a_majority(
+    june: Scenario,
+) -> None:
+    game, events = play(june, "night_phones", ballots=BULGANIN_AGAINST)
+    sleep = options(game, "night_phones")["sleep_on_it"]
+    assert not sleep.available
+    game, events = play(june, "thursday_press", ballots=BULGANIN_AGAINST)
+    assert not game.values["showdown_18_june.passed"]
+    publish = options(game, "thursday_press")["publish_now"]
+    assert not publish.available and "no decision to publish" in (publish.reason or "")
+    # and whatever the Molotov student takes, the papers never announce a relief
+    game, events = play(june, "sverdlov_hall", ballots=BULGANIN_AGAINST)
+    assert not game.values["published"]
+    told = " ".join(e.text for e in events if isinstance(e, ev.PhaseStarted))
+    assert "the papers have already announced" not in told
+
+
+def test_voroshilov_standing_aside_is_not_the_loudest_for_the_majority(june: Scenario) -> None:
+    ruling = act.SetValue("voroshilov.stance", "aside", "Zhukov's argument moved him")
+    _, events = play(june, "friday_corridor", before={"the_petition": [ruling]})
+    refused = [
+        e for e in events if isinstance(e, ev.ChoiceMade) and e.choice == "refuse_to_receive_them"
+    ]
+    assert refused, "the Molotov student refused to receive them, as history did"
+    said = " ".join(
+        e.text for e in events[events.index(refused[0]) :] if isinstance(e, ev.Narration)
+    )
+    assert "Voroshilov is loudest" not in said and "Kaganovich says it for him" in said
+
+
+@pytest.mark.parametrize("hand", ["vote_against", "vote_for", "abstain"])
+def test_molotovs_last_word_is_his_plenum_hand(june: Scenario, hand: str) -> None:
+    # He decides at his last word, and then raises his hand the other way if asked.
+    other = {"vote_against": "for", "vote_for": "against", "abstain": "for"}[hand]
+    game, events = play(
+        june,
+        "epilogue",
+        choices={"last_word": hand},
+        ballots={("plenum_29_june", "molotov"): other},
+    )
+    opened = [
+        e
+        for e in events
+        if isinstance(e, ev.RequestOpened) and e.vote == "plenum_29_june" and e.kind == BALLOT
+    ]
+    assert opened and all("molotov" not in e.roles for e in opened)
+    held = next(e for e in events if isinstance(e, ev.VoteHeld) and e.vote == "plenum_29_june")
+    molotov = next(b for b in held.ballots if b.voter == "molotov")
+    assert (
+        molotov.vote == {"vote_against": "against", "vote_for": "for", "abstain": "abstain"}[hand]
+    )
+    # the debrief's record and his objective read the same hand
+    assert game.ballots["plenum_29_june"]["molotov"] == molotov.vote
+
+
+@pytest.mark.parametrize("zhukov", ["khrushchev", "aside", None])
+def test_khrushchevs_envelope_agrees_with_where_zhukov_stands(
+    june: Scenario, zhukov: str | None
+) -> None:
+    before = {}
+    if zhukov is not None:  # the marshal's student declares at Tuesday's floor
+        before = {"presidium_count": [act.Declare("zhukov", zhukov)]}
+    game, events = play(june, "first_evening", before=before)
+    envelope = next(e for e in events if isinstance(e, ev.Revealed) and e.seat == "khrushchev")
+    assert envelope.phase == "first_evening"
+    shown = game.scenario.stances[game.values["zhukov.stance"]]
+    assert zhukov is None or shown != "Wavering"
+    # It says what was so in 1957, and leaves where he stands tonight to the state of play.
+    assert "has not yet said whose side he is on" not in envelope.text
+    assert "In 1957" in envelope.text and "state of play" in envelope.text
