@@ -5,8 +5,8 @@ advice given; the teacher's page showed the same "+1 minute" button on every suc
 
 Now more time on a request with no countdown is refused, saying why and what to type instead;
 a countdown the teacher starts says what happens when it runs out; the teacher's page offers
-"+1 minute" only where a countdown runs, and says what one does. The real june_1957 class,
-through the real engine.
+"+1 minute" only where a countdown runs, and says what one does. And `help WORD` answers for
+every word only the network has. The real june_1957 class, through the real engine.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from presidium import events as ev
 from presidium.classroom.session import Session
 from presidium.model import Scenario
 from presidium.web import app as web_app
-from presidium.web.classroom import Classroom, Rejected
+from presidium.web.classroom import WEB_WORDS, Classroom, Rejected
 from test_web import SEED, Clock, make_classroom, open_request, teacher_headers
 
 expect.set_options(timeout=WAIT_MS)
@@ -184,6 +184,26 @@ def test_a_bench_s_countdown_says_the_hands_raised_decide() -> None:
         "(the script, if none are)."
     ), said
     assert decision.request in classroom.session.game.requests
+
+
+@pytest.mark.parametrize("word", [*WEB_WORDS, "teacher-link"])
+def test_help_answers_for_every_word_only_the_network_has(word: str) -> None:
+    """'help time' said "'time' is not a console word" on the network, where it is one."""
+    classroom = make_classroom(students=5)
+    for asked in (f"help {word}", f"? {word.upper()}"):
+        said = classroom.teacher_line(asked)
+        assert said[0].startswith(f"{word} ") and " - " in said[0], said
+        assert "not a console word" not in " ".join(said)
+
+
+def test_help_time_says_what_a_countdown_s_end_does_and_what_is_open() -> None:
+    classroom = at_the_chair(Clock())
+    said = classroom.teacher_line("help time")
+    assert said[0].startswith("time [REQUEST] 3m | +1m - a countdown of this long from now")
+    assert "'+1m' is refused there" in said[1] and "the script" in said[1]
+    assert said[2:] == [f"decision: {CHAIR}, no countdown"]
+    classroom.teacher_line("time 3m")
+    assert classroom.teacher_line("help time")[2:] == [f"decision: {CHAIR}, 3:00 left"]
 
 
 # ---------------------------------------------------------------------- the teacher's page

@@ -697,6 +697,9 @@ class Classroom:
         word = first.lower()
         if word in WEB_WORDS:
             return WEB_WORDS[word](self, rest.strip())
+        helped = network_word(line)
+        if helped is not None:  # 'help time': a word only the network has
+            return self.word_help(helped)
         if word in KEYBOARD_ONLY:  # before its words are read: 'secret X' is never asked for
             raise Rejected(409, not_on_the_network(word))
         view = view_of(self.session)
@@ -724,6 +727,9 @@ class Classroom:
 
     def word_help(self, word: str) -> list[str]:
         """'help WORD' on the network, for the teacher's page and the terminal alike."""
+        for typed, does in (*WEB_HELP, TEACHER_LINK):
+            if typed.split()[0] == word:
+                return [f"{typed} - {does}.", *(self._time_help() if word == "time" else ())]
         if word in KEYBOARD_ONLY:
             raise Rejected(409, not_on_the_network(word))
         game = self.session.game
@@ -792,6 +798,16 @@ class Classroom:
         if self.session.game.paused is not None:
             said += " (held until you 'resume')"
         return [f"{title}: {said}; when it runs out, {runs_out}."]
+
+    def _time_help(self) -> list[str]:
+        """What 'help time' adds: what a countdown's end does, then each open request with
+        the name to type and its countdown (or none)."""
+        lines = [TIME_MORE]
+        for request in view_of(self.session).requests:
+            left = self.remaining_ms(request.request)
+            clock = "no countdown" if left is None else f"{_clock(left)} left"
+            lines.append(f"{words.handle(request)}: {self.time_title(request)}, {clock}")
+        return lines if len(lines) > 1 else [*lines, "(Nothing is open now.)"]
 
     def time_title(self, request: ev.RequestOpened) -> str:
         """An open request as 'time' names it: its title as the room sees it, and for a
@@ -1320,9 +1336,33 @@ WEB_WORDS: dict[str, Callable[[Classroom, str], list[str]]] = {
     "assign": Classroom._assign,
 }
 WEB_HELP = (
-    ("time [REQUEST] +1m | 3m", "more time on the countdown, or this long from now"),
+    (
+        "time [REQUEST] 3m | +1m",
+        "a countdown of this long from now, or more time on one; when it runs out, what it "
+        "times closes as 'close' closes it",
+    ),
     ("reseat ROLE", "sign that role's devices out and give it a new join code"),
     ('label ROLE "NAME"', "your own name for a student, on your screens only"),
     ("codes", "the join codes of the roles nobody has claimed"),
     ("assign TAG ROLE", "seat a phone with no code: the tag is the one its screen shows"),
 )
+TIME_MORE = (
+    "A request with no countdown waits until it is answered or closed: '+1m' is refused "
+    "there, as it would start one. When a countdown runs out, a decision is taken by the "
+    "script (whatever the advice), a ballot counts who has not voted by its vote's rule, and "
+    "the floor plays out the moves made."
+)
+TEACHER_LINK = (
+    "teacher-link",
+    "at the laptop: your page's address and key, for your own phone (not projected)",
+)
+
+
+def network_word(line: str) -> str | None:
+    """The word ``line`` asks help for ('help time', '? codes') when it is one only the
+    network has (``WEB_HELP``, ``teacher-link``); None for any other line."""
+    head, _, rest = line.strip().partition(" ")
+    if words.ALIASES.get(head.lower(), head.lower()) != "help" or not rest.split():
+        return None
+    word = rest.split()[0].lower()
+    return word if word in (*WEB_WORDS, TEACHER_LINK[0]) else None
