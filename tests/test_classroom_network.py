@@ -126,6 +126,30 @@ def test_the_terminal_answers_as_the_teachers_page_does(tmp_path: Path) -> None:
             assert " ".join(text.split()) in shown, (line, text)
 
 
+def test_the_terminal_answers_help_for_the_network_s_own_words(tmp_path: Path) -> None:
+    """'help time' at ``class serve``'s keyboard said "'time' is not a console word", as did
+    'help codes' and the rest of the words only the network has; and 'time +1m' on the
+    opening decision (it has no countdown) is refused there as on the page (teacher's fifth
+    try, finding 1)."""
+    lines = ["help time", "help codes", "help assign", "help teacher-link", "time +1m"]
+    env = dict(os.environ, PRESIDIUM_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
+    args = ["june_1957", "--students", "5", "--seed", str(SEED)]
+    shown = " ".join(serve(args, "\n".join([*lines, "quit"]) + "\n", env).split())
+    assert "not a console word" not in shown
+    classroom = june_class()
+    for line in lines:
+        try:
+            said = classroom.teacher_line(line)
+        except Rejected as exc:
+            said = [exc.reason]
+        assert said and said[0].startswith(
+            (line.split()[-1] + " ", "Vyacheslav Molotov decides (Counting to seven): no count")
+        ), said
+        for text in said:
+            assert " ".join(text.split()) in shown, (line, text)
+    assert "To give it one, say 'time decision 3m'" in shown
+
+
 def straw_poll_closed() -> Classroom:
     """june_1957 for five, played on by the script to the plenum, where the teacher injects
     the secret straw poll: three students vote, two with a reason, and it closes."""

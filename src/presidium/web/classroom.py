@@ -85,9 +85,22 @@ _JSON = object()  # a key of ``Classroom._share``'s for what is kept as JSON
 STATE_FRESH = 0.25  # seconds a viewer's state is sent again as it was made (one change)
 # console words for one shared keyboard, which the network does not need, and why
 KEYBOARD_ONLY = ("secret", "note", "wait")
+# what a request with no countdown waits for ('time' says it, asked for more time on one)
+WAITS = {
+    "decision": "until it is taken",
+    "ballot": "until everyone has voted",
+    "floor": "until everyone on it has moved",
+    "rating": "until you rate it",
+}
+# a ballot's countdown run out: what its vote's ``missing`` rule does with who has not voted
+MISSING = {
+    "abstain": "whoever has not voted is counted as abstaining",
+    "script": "the scenario's rules cast the votes not yet cast",
+    "absent": "whoever has not voted is not counted",
+}
 ON_PHONES = (
     "on the network, students vote and write on their phones; close a request with 'close', "
-    "or give it more time with 'time +1m'"
+    "or give it a countdown with 'time 3m' (more time on one: 'time +1m')"
 )
 
 
@@ -684,6 +697,9 @@ class Classroom:
         word = first.lower()
         if word in WEB_WORDS:
             return WEB_WORDS[word](self, rest.strip())
+        helped = network_word(line)
+        if helped is not None:  # 'help time': a word only the network has
+            return self.word_help(helped)
         if word in KEYBOARD_ONLY:  # before its words are read: 'secret X' is never asked for
             raise Rejected(409, not_on_the_network(word))
         view = view_of(self.session)
@@ -711,6 +727,9 @@ class Classroom:
 
     def word_help(self, word: str) -> list[str]:
         """'help WORD' on the network, for the teacher's page and the terminal alike."""
+        for typed, does in (*WEB_HELP, TEACHER_LINK):
+            if typed.split()[0] == word:
+                return [f"{typed} - {does}.", *(self._time_help() if word == "time" else ())]
         if word in KEYBOARD_ONLY:
             raise Rejected(409, not_on_the_network(word))
         game = self.session.game
@@ -723,7 +742,10 @@ class Classroom:
 
     def _time(self, rest: str) -> list[str]:
         """'time [REQUEST] +1m | 3m': the answer names the request as the room sees it (its
-        title); a request is named as 'close' names it (``console.request_named``)."""
+        title, and a decision's scene) and says what happens when the countdown runs out; a
+        request is named as 'close' names it (``console.request_named``). More time ('+1m')
+        is refused on a request with no countdown: it would start one, and when that runs out
+        the script decides for the student."""
         parts = rest.split()
         view = view_of(self.session)
         if not parts:
@@ -753,10 +775,66 @@ class Classroom:
         seconds = words.duration(amount.lstrip("+"))
         if seconds is None or seconds > words.LONGEST_WAIT:
             raise Rejected(409, "a time is like 90s, 2m or +1m, and at most an hour")
+        title = self.time_title(request)
+        name = words.handle(request)
+        runs_out = self.runs_out(request)
+        had = self.remaining_ms(request.request) is not None
+        if add and not had:
+            raise Rejected(
+                409,
+                f"{title}: no countdown. It waits {WAITS.get(request.kind, WAITS['decision'])} "
+                f"or you close it ('close {name}'). To give it one, say 'time {name} 3m'; "
+                f"when a countdown runs out, {runs_out}.",
+            )
+        if not seconds and not add:
+            raise Rejected(
+                409,
+                f"a countdown of no time would close it at once: to close it now, "
+                f"say 'close {name}'",
+            )
         self.set_time(request.request, seconds, add)
-        left = (self.remaining_ms(request.request) or 0) // 1000
+        clock = _clock(self.remaining_ms(request.request) or 0)
+        said = f"{clock} left" if had else f"a countdown of {clock} starts now"
+        if self.session.game.paused is not None:
+            said += " (held until you 'resume')"
+        return [f"{title}: {said}; when it runs out, {runs_out}."]
+
+    def _time_help(self) -> list[str]:
+        """What 'help time' adds: what a countdown's end does, then each open request with
+        the name to type and its countdown (or none)."""
+        lines = [TIME_MORE]
+        for request in view_of(self.session).requests:
+            left = self.remaining_ms(request.request)
+            clock = "no countdown" if left is None else f"{_clock(left)} left"
+            lines.append(f"{words.handle(request)}: {self.time_title(request)}, {clock}")
+        return lines if len(lines) > 1 else [*lines, "(Nothing is open now.)"]
+
+    def time_title(self, request: ev.RequestOpened) -> str:
+        """An open request as 'time' names it: its title as the room sees it, and for a
+        decision the scene it is in ("Vyacheslav Molotov decides (Who takes the chair)")."""
         title = words.titled(request)
-        return [f"{title[:1].upper()}{title[1:]}: {left // 60}:{left % 60:02d} left."]
+        title = f"{title[:1].upper()}{title[1:]}"
+        phase = self.session.scenario.phases.get(request.phase)
+        if request.kind == "decision" and phase is not None and phase.title.strip():
+            title += f" ({clean(phase.title.strip())})"
+        return title
+
+    def runs_out(self, request: ev.RequestOpened) -> str:
+        """What happens when ``request``'s countdown runs out (what 'close' does to it), said
+        to the teacher: "the script decides", "the ballot closes and ..."."""
+        if request.kind == "decision":
+            if request.roles[:1] and request.roles[0].startswith(seating.BENCH):
+                return "the hands raised by then decide (the script, if none are)"
+            if len(request.roles) > 1:  # advisers: the script does not read their advice
+                return "the script decides for the student, whatever the advice"
+            return "the script decides for the student"
+        if request.kind == "ballot":
+            vote = self.session.scenario.votes.get(request.vote or "")
+            missing = vote.missing if vote is not None else "abstain"
+            return "the ballot closes, and " + MISSING.get(missing, MISSING["abstain"])
+        if request.kind == "floor":
+            return "the floor closes, and the moves made on it are played out"
+        return "it closes, not rated"
 
     def _seat_word(self, rest: str) -> str:
         try:
@@ -1036,6 +1114,8 @@ class Classroom:
             "kind": request.kind,
             "title": request.title,
             "ballot": request.ballot,
+            # what its countdown's end does, for the teacher's page: "the script decides ..."
+            "runs_out": self.runs_out(request),
             "remaining_ms": None,
             "voters": [name(s) for s in request.roles],
             "voted": None,
@@ -1231,6 +1311,13 @@ def _text(body: Mapping[str, Any], key: str, most: int) -> str:
     return clean(value)
 
 
+def _clock(ms: int) -> str:
+    """A countdown's time left as the teacher reads it, in whole seconds rounded up (a
+    countdown of 3m just started is 3:00, not 2:59): "2:05"."""
+    left = -(-ms // 1000)
+    return f"{left // 60}:{left % 60:02d}"
+
+
 def _summary(event: ev.Event) -> str:
     """One line of what the teacher's action did, for the teacher's page."""
     return words.summary(event)
@@ -1249,9 +1336,33 @@ WEB_WORDS: dict[str, Callable[[Classroom, str], list[str]]] = {
     "assign": Classroom._assign,
 }
 WEB_HELP = (
-    ("time [REQUEST] +1m | 3m", "more time on the countdown, or this long from now"),
+    (
+        "time [REQUEST] 3m | +1m",
+        "a countdown of this long from now, or more time on one; when it runs out, what it "
+        "times closes as 'close' closes it",
+    ),
     ("reseat ROLE", "sign that role's devices out and give it a new join code"),
     ('label ROLE "NAME"', "your own name for a student, on your screens only"),
     ("codes", "the join codes of the roles nobody has claimed"),
     ("assign TAG ROLE", "seat a phone with no code: the tag is the one its screen shows"),
 )
+TIME_MORE = (
+    "A request with no countdown waits until it is answered or closed: '+1m' is refused "
+    "there, as it would start one. When a countdown runs out, a decision is taken by the "
+    "script (whatever the advice), a ballot counts who has not voted by its vote's rule, and "
+    "the floor plays out the moves made."
+)
+TEACHER_LINK = (
+    "teacher-link",
+    "at the laptop: your page's address and key, for your own phone (not projected)",
+)
+
+
+def network_word(line: str) -> str | None:
+    """The word ``line`` asks help for ('help time', '? codes') when it is one only the
+    network has (``WEB_HELP``, ``teacher-link``); None for any other line."""
+    head, _, rest = line.strip().partition(" ")
+    if words.ALIASES.get(head.lower(), head.lower()) != "help" or not rest.split():
+        return None
+    word = rest.split()[0].lower()
+    return word if word in (*WEB_WORDS, TEACHER_LINK[0]) else None

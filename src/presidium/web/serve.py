@@ -24,12 +24,8 @@ from presidium.printable import clean
 from presidium.seating import BENCH as BENCH_PREFIX
 
 DEFAULT_PORT = 1957
-SHUTDOWN_SECONDS = 2
+SHUTDOWN_SECONDS = 2  # uvicorn's grace for open connections; streams end at once anyway
 DRAW_SECONDS = 0.2  # what phones do is drawn on the console at most this often
-TEACHER_LINK = (
-    "teacher-link",
-    "your page's address and key, for your own phone (not projected)",
-)  # uvicorn's grace for open connections; streams end at once anyway
 # console words whose answer the room must not see (the codes, the teacher's key): at the
 # keyboard, the projector is turned away first and the answer cleared after, as for 'private'
 # (``Teacher.turn_away`` and ``Teacher.turn_back``, shared with ``class run``)
@@ -56,10 +52,12 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
     from presidium.web.app import Hub, create_app, run_server
     from presidium.web.classroom import (
         KEYBOARD_ONLY,
+        TEACHER_LINK,
         WEB_HELP,
         WEB_WORDS,
         Classroom,
         Rejected,
+        network_word,
         not_on_the_network,
     )
 
@@ -209,6 +207,11 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
             return True
         if word in KEYBOARD_ONLY:  # said before its words are read, as the teacher's page does
             teacher.error(as_sentence(not_on_the_network(word)))
+            return True
+        helped = network_word(line)  # 'help time': one answer for the terminal and the page
+        if helped is not None:
+            for said in classroom.word_help(helped):
+                screen.out(T(said))
             return True
         parsed = words.parse(line, teacher.view())
         if parsed is None:

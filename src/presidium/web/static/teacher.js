@@ -298,7 +298,8 @@
     requests.forEach(function (r) {
       var card = el("article", "teacher-request request-" + r.kind);
       card.appendChild(el("h3", "", P.requestLine(r)));
-      if (r.remaining_ms !== null && r.remaining_ms !== undefined) {
+      var timed = r.remaining_ms !== null && r.remaining_ms !== undefined;
+      if (timed) {
         card.appendChild(P.countdown(r.remaining_ms, paused));
       }
       if (r.kind === "ballot") {
@@ -323,12 +324,29 @@
         // the console's own name for it ('close floor'), as the laptop echoes the line
         var name = r.name || r.request;
         row.appendChild(actionButton("Close now", "close " + name));
-        row.appendChild(actionButton("+1 minute", "time " + name + " +1m"));
+        if (timed) {
+          row.appendChild(actionButton("+1 minute", "time " + name + " +1m"));
+        }
+        card.appendChild(el("p", "hint countdown-rule", countdownRule(r, timed, name)));
       }
       card.appendChild(row);
       list.appendChild(card);
     });
     P.resetCountdowns();
+  }
+
+  /* What a request's countdown does, or that it has none: "+1 minute" on a request with no
+     countdown would start one, and when it ran out the script would decide for the student,
+     so the card says so instead, with the line that starts one. */
+  function countdownRule(r, timed, name) {
+    var end = r.runs_out ? r.runs_out + "." : "it closes.";
+    if (timed) {
+      return "When the countdown runs out, " + end;
+    }
+    return (
+      "No countdown: it waits until it is answered, or until you close it. To give it one, " +
+      "type 'time " + name + " 3m' in the Console; when a countdown runs out, " + end
+    );
   }
 
   /* Who has voted and who has not; for a secret ballot the names too, if the server gives
