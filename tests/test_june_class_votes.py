@@ -43,13 +43,16 @@ def play(
     ballots: Mapping[tuple[str, str], str] = {},
     choices: Mapping[str, str] = {},
     before: Mapping[str, list[act.Action]] = {},
+    moves: Mapping[str, list[tuple[str, str]]] = {},
+    students: int = 5,
 ) -> tuple[Game, list[ev.Event]]:
     """A class of five plays until the decision of phase ``until`` is open (or the game
     ends). Each student votes as ``ballots`` says (by vote and seat), else as the scenario's
     rules would; decides as ``choices`` says (by phase), else as history did where it can,
     else the first choice open; every floor is closed at once. ``before`` gives actions taken
-    when a phase's first request opens (a declaration, a teacher's ruling)."""
-    game = Game(scenario, seating=cast(scenario, 5), dice=HistoryDice())
+    when a phase's first request opens (a declaration, a teacher's ruling); ``moves`` the
+    floor moves (role, move) made at a phase's floor before it is closed."""
+    game = Game(scenario, seating=cast(scenario, students), dice=HistoryDice())
     events = game.start()
     done: set[str] = set()
     for _ in range(400):
@@ -64,6 +67,8 @@ def play(
         if request.kind == DECISION and request.phase == until:
             return game, events
         if request.kind == FLOOR:
+            for role, move in moves.get(request.phase, []):
+                events += game.submit(act.MakeMove(role, request.request, move))
             events += game.submit(act.Close(request.request))
         elif request.kind == BALLOT:
             assert request.vote is not None
@@ -120,6 +125,10 @@ def test_a_premier_who_voted_against_is_no_longer_counted_with_the_majority(
     # Next day Khrushchev is not offered to win over a man who has just voted for him.
     work_on_bulganin = options(game, "wednesday_waverer")["work_on_bulganin"]
     assert not work_on_bulganin.available
+    # and the greyed reason does not call a man who voted for him one keeping his distance
+    assert work_on_bulganin.reason == (
+        "Bulganin is no longer with the seven: the state of play shows where he stands."
+    )
     scene = [e for e in events if isinstance(e, ev.PhaseStarted)][-1]
     assert scene.phase == "wednesday_waverer"
     assert "not all four are still with the seven" in scene.text
@@ -195,3 +204,62 @@ def test_khrushchevs_envelope_agrees_with_where_zhukov_stands(
     # It says what was so in 1957, and leaves where he stands tonight to the state of play.
     assert "has not yet said whose side he is on" not in envelope.text
     assert "In 1957" in envelope.text and "state of play" in envelope.text
+
+
+def test_published_first_publishes_no_relief_after_a_lost_count() -> None:
+    # The counterfactual replaces the night's 'Publish tonight' with its own drafted
+    # communique; after a count the class lost, there is still nothing to publish.
+    game, _ = play(load("published_first"), "majority_night", ballots=BULGANIN_AGAINST)
+    assert not game.values["showdown_18_june.passed"]
+    publish = options(game, "majority_night")["publish_the_decision"]
+    assert not publish.available and "never taken" in (publish.reason or "")
+    _, events = play(load("published_first"), "sverdlov_hall", ballots=BULGANIN_AGAINST)
+    assert not any(
+        e.phase == "the_morning_papers" for e in events if isinstance(e, ev.PhaseStarted)
+    )
+
+
+def test_shepilov_stays_tells_the_night_a_lost_count() -> None:
+    _, events = play(load("shepilov_stays"), "majority_night", ballots=BULGANIN_AGAINST)
+    scene = [e for e in events if isinstance(e, ev.PhaseStarted)][-1]
+    assert scene.phase == "majority_night"
+    assert "The seven have their majority" not in scene.text
+    assert "In this game the seven lost Tuesday's count" in scene.text
+
+
+def test_bulganins_friday_envelope_does_not_say_voroshilov_wants_them_out(
+    june: Scenario,
+) -> None:
+    ruling = act.SetValue("voroshilov.stance", "aside", "Zhukov's argument moved him")
+    _, events = play(june, "friday_corridor", before={"thursday_press": [ruling]})
+    envelope = next(
+        e
+        for e in events
+        if isinstance(e, ev.Revealed) and e.seat == "bulganin" and e.phase == "the_petition"
+    )
+    assert "Voroshilov wants them kept out" not in envelope.text
+    assert "In 1957 Voroshilov wanted them kept out" in envelope.text
+    assert "state of play" in envelope.text
+
+
+@pytest.mark.parametrize(
+    ("seat", "move", "choice", "students"),
+    [
+        ("zhukov", "offer_the_aircraft", "ask_for_the_aircraft", 5),
+        ("serov", "kgb_transport", "kgb_cars_and_planes", 8),
+    ],
+)
+def test_transports_offered_on_the_floor_are_not_asked_for_again(
+    june: Scenario, seat: str, move: str, choice: str, students: int
+) -> None:
+    # The marshal (or Serov) offered the planes at the night's floor; on Thursday Khrushchev
+    # is offered to use them, not to ask the man who already offered them.
+    game, events = play(
+        june, "thursday_aircraft", moves={"majority_night": [(seat, move)]}, students=students
+    )
+    made = [e for e in events if isinstance(e, ev.MoveResolved) and e.move == move]
+    assert made, f"{seat} made the move {move}"
+    offered = options(game, "thursday_aircraft")[choice]
+    assert offered.available
+    assert not offered.label.startswith("Ask ")
+    assert offered.label.startswith("Have ") and "fetch the members still" in offered.label
