@@ -1171,13 +1171,15 @@ def test_serve_resumed_goes_on_with_the_countdown_where_it_stopped(tmp_path: Pat
 
 @contextlib.contextmanager
 def _serving(
-    args: list[str], env: dict[str, str], port: int = 0
+    args: list[str], env: dict[str, str], port: int = 0, given: bool = True
 ) -> Iterator[tuple[subprocess.Popen[str], httpx.Client]]:
     """``class serve`` with ``args`` on ``port`` (or a free one), and a client for its room's
-    view."""
+    view; not ``given``, the port and host are not said (a resume finds them itself)."""
     port = port or free_port()
     command = [sys.executable, "-m", "presidium", "class", "serve", *args]
-    command += ["--port", str(port), "--host", "127.0.0.1", "--plain"]
+    if given:
+        command += ["--port", str(port), "--host", "127.0.0.1"]
+    command += ["--plain"]
     with subprocess.Popen(
         command,
         stdin=subprocess.PIPE,

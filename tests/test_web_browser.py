@@ -490,6 +490,39 @@ def test_a_room_page_left_open_across_a_resume_keeps_its_feed_and_follows_the_cl
     assert shots.watched.errors == [] and shots.watched.dialogs == []
 
 
+def test_a_phone_comes_back_when_its_class_is_resumed_without_saying_the_port(
+    shots: Screens, tmp_path: Path
+) -> None:
+    """Teacher report 6, item 1: served on a port of the teacher's choosing, stopped with
+    'quit' and resumed with no --port, the class came back on the default port, and the
+    phones stayed on "Server stopped" for good. Now the resume takes back the session's own
+    port (and host), and the phone's page, left open, reconnects by itself, signed in."""
+    import re
+
+    env = dict(os.environ, PRESIDIUM_DATA_DIR=str(tmp_path / "data"), PYTHONUNBUFFERED="1")
+    port = free_port()
+    with _serving(["june_1957", "--students", "5", "--seed", "3"], env, port) as (server, _):
+        (place,) = (tmp_path / "data" / "classes").iterdir()
+        sheets = (place / "sheets.html").read_text(encoding="utf-8")
+        (code,) = set(re.findall(r"\bMOLO-[0-9A-Z]{5}\b", sheets))
+        phone = shots.open(f"http://127.0.0.1:{port}/", SMALL_PHONE)
+        phone.locator("#code").fill(code)
+        phone.locator("#join-button").click()
+        expect(phone.locator("#role-name")).to_have_text("Vyacheslav Molotov")
+        expect(phone.locator("#connection")).to_have_text("Connected")
+        _quit(server)
+    expect(phone.locator("#connection")).to_have_text("Server stopped")
+    with _serving(["--resume", str(place)], env, port, given=False) as (server, _):
+        # the page looks again every 10 s; a network that comes back makes it look at once
+        phone.evaluate("window.dispatchEvent(new Event('online'))")
+        expect(phone.locator("#connection")).to_have_text("Connected")
+        expect(phone.locator("#role-name")).to_have_text("Vyacheslav Molotov")
+        expect(phone.locator("#stopped")).to_be_hidden()
+        shots.shot(phone, "phone-back-on-its-port")
+        _quit(server)
+    assert shots.watched.errors == [] and shots.watched.dialogs == []
+
+
 def test_a_stopped_server_holds_the_phone_s_buttons_until_the_class_resumes(
     shots: Screens, june_1957: Scenario
 ) -> None:

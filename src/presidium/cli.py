@@ -402,16 +402,18 @@ def _class_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
     played(serve, ", begun with 'serve' or 'run'")
     serve.add_argument(
         "--host",
-        default="0.0.0.0",
+        default=None,
         metavar="ADDRESS",
-        help="the address to serve on (default: every network of this computer)",
+        help="the address to serve on (default: every network of this computer; resumed, "
+        "the one the class was served on)",
     )
     serve.add_argument(
         "--port",
         type=_port,
-        default=1957,
+        default=None,
         metavar="PORT",
-        help="the port (default 1957; if it is in use, the next free one)",
+        help="the port (default 1957; resumed, the one the class was served on, which the "
+        "phones use; if it is in use, the next free one)",
     )
     debrief = verbs.add_parser(
         "debrief",

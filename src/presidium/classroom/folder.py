@@ -13,6 +13,9 @@
   The save is written whole again now and then and when the server stops, and the journal
   goes;
 - ``room.txt``: the public transcript, the plain text the projector showed, at 80 columns;
+- ``web.json``, while ``class serve`` plays: the phones' hashes, labels and countdowns, and
+  where the server listens (``served_on``), so that ``--resume`` comes back on the port the
+  phones' open pages and the printed sheets use;
 - the post-mortem, when the teacher asks for it (``class debrief``).
 
 A folder is read as untrusted input, like any save: a damaged or hand-edited ``save.json`` is
@@ -28,6 +31,7 @@ import datetime
 import hashlib
 import json
 import os
+import re
 import string
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -244,6 +248,38 @@ def _journal_body(raw: bytes) -> dict[str, Any] | None:
     except (ValueError, AttributeError, KeyError, TypeError, RecursionError, saves.SaveError):
         return None
     return body if ok else None
+
+
+@dataclasses.dataclass(frozen=True)
+class Served:
+    """Where ``class serve`` last served a session: its phones' pages and sheets use it."""
+
+    host: str
+    port: int
+    class_id: str  # which class the server answered as (a page's ``class``)
+
+
+MAX_WEB_BYTES = 4 * 1024 * 1024  # web.json: a seat's devices' hashes and a few countdowns
+
+
+def served_on(place: Path) -> Served | None:
+    """Where the session was last served, as its ``web.json`` says; None when it never was
+    (a ``class run`` session, or one served by a version that did not keep it) or when the
+    file cannot be read or says nothing sensible (read as untrusted input, like the save)."""
+    path = place / WEB_FILE
+    if not place.is_dir() or not is_regular_file(path):
+        return None
+    try:
+        body = json.loads(read_regular(path, MAX_WEB_BYTES).decode("utf-8", errors="replace"))
+        served, kept = body["served"], body.get("class", "")
+        host, port = served["host"], served["port"]
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        return None
+    if type(port) is not int or not 0 < port < 65536 or not isinstance(kept, str):
+        return None
+    if not isinstance(host, str) or not re.fullmatch(r"[0-9A-Za-z.:%_-]{1,255}", host):
+        return None  # an address or a host name, nothing a terminal could take as a command
+    return Served(host, port, kept)
 
 
 def locate(name: str) -> Path:

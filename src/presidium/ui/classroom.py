@@ -440,6 +440,7 @@ class Teacher:
         # with private effects, every action) a batch (see ``took``)
         self.unshown: list[tuple[str, list[ev.Event], list[Action], list[Action]]] = []
         self.verb = "run"  # how the class was started: 'run' or 'serve', for --resume hints
+        self.resume_options: tuple[str, ...] = ()  # and what else they need ('--port N')
         self.unused: frozenset[str] = (
             frozenset()
         )  # words 'help' leaves out ('serve': keyboard-only)
@@ -1078,13 +1079,10 @@ class Teacher:
                 self.say_command("The post-mortem:", *debrief)
             self.say_command(
                 "To bring it back (to 'reveal', or show the ending again next lesson):",
-                "class",
-                self.verb,
-                "--resume",
-                str(self.place),
+                *self.resume_words(),
             )
             return
-        self.say_command("To go on with it:", "class", self.verb, "--resume", str(self.place))
+        self.say_command("To go on with it:", *self.resume_words())
         self.say_command("Once it has ended ('conclude' at the bell), the post-mortem:", *debrief)
 
     def welcome(self, resuming: bool) -> None:
@@ -1108,8 +1106,12 @@ class Teacher:
             self.show(session.events)
             self.write()
 
+    def resume_words(self) -> tuple[str, ...]:
+        """The command that goes on with the class, as it was started (after the program)."""
+        return ("class", self.verb, "--resume", str(self.place), *self.resume_options)
+
     def resume_hint(self) -> str:
-        return command_line(self.program, "class", self.verb, "--resume", str(self.place))
+        return command_line(self.program, *self.resume_words())
 
     # ------------------------------------------------------------------ the folder
     def room_text(self) -> str:

@@ -200,6 +200,9 @@ class Classroom:
         }
         self.teacher_hash = ""
         self.join_url = ""
+        # where the server listens ({"host": ..., "port": ...}), kept in web.json: the phones'
+        # open pages and the printed sheets use that port, so a resume comes back on it
+        self.served: dict[str, Any] | None = None
         self.connected: dict[str, int] = {}  # viewer -> open streams
         self.timers: dict[str, Timer] = {}
         self.seen = len(session.events)  # events already looked at for timers
@@ -373,7 +376,8 @@ class Classroom:
     def to_json(self) -> str:
         """What ``web.json`` keeps: hashes and labels only, never a code or token; and each
         countdown's time left now, for the next lesson (the session's own times cannot say it:
-        they are the times of actions, and ``time +1m`` is none)."""
+        they are the times of actions, and ``time +1m`` is none); and where the server listens
+        (``folder.served_on`` reads it back before the next lesson's server starts)."""
         body = {
             "class": self.class_id,
             "seats": {
@@ -386,6 +390,8 @@ class Classroom:
                 for request, timer in self.timers.items()
             },
         }
+        if self.served is not None:
+            body["served"] = self.served
         return json.dumps(body, indent=1, sort_keys=True)
 
     def load_json(self, text: str) -> None:

@@ -313,6 +313,42 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+Holder = Literal["this class", "another class", "another program", "nobody"]
+_PROBE_TIME = 2.0  # seconds: a server on this laptop answers at once, or it is not ours
+_PROBE_BYTES = 8 * 1024 * 1024
+
+
+def holder(host: str, port: int, class_id: str = "") -> Holder:
+    """Who listens on ``port`` of this laptop, asked over the loopback (or on ``host`` when
+    the server listens there only): ``class_id``'s own server still running ("this class"),
+    another class's presidium server, another program, or nobody (the port may then need
+    administrator rights). Nothing leaves the laptop; one page is asked for, as the room's
+    projector asks for it."""
+    import http.client
+    import json
+
+    if host in ("", EVERYWHERE):
+        target = "127.0.0.1"
+    elif host == "::":
+        target = "[::1]"
+    else:
+        target = f"[{host}]" if ":" in host else host
+    connection = http.client.HTTPConnection(target, port, timeout=_PROBE_TIME)
+    try:
+        connection.request("GET", "/api/state?view=room", headers={"Accept": "application/json"})
+        body = json.loads(connection.getresponse().read(_PROBE_BYTES))
+    except ConnectionRefusedError:
+        return "nobody"
+    except (OSError, http.client.HTTPException, ValueError, RecursionError):
+        return "another program"
+    finally:
+        connection.close()
+    if not isinstance(body, dict) or not isinstance(body.get("scenario"), dict):
+        return "another program"
+    kept = body.get("class")
+    return "this class" if class_id and kept == class_id else "another class"
+
+
 def port_note(wanted: int, port: int) -> str | None:
     """What to tell the teacher when the server is not on the port they asked for."""
     if wanted in (0, port):

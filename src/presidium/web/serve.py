@@ -44,7 +44,7 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
     import uvicorn
 
     from presidium.classroom import console as words
-    from presidium.classroom.folder import WEB_FILE
+    from presidium.classroom.folder import WEB_FILE, served_on
     from presidium.ui.classroom import PRIVATE_LINE, PROMPT, as_sentence, open_teacher
     from presidium.ui.play import PlayerQuit
     from presidium.ui.render import T, as_echoed, notice
@@ -61,13 +61,33 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
         not_on_the_network,
     )
 
-    host = args.host
+    opened: tuple[Any, bool] | None = None
+    phones = None  # where the phones' open pages and the printed sheets are: a resume's
+    if args.resume is not None:  # the session first: it says which port its phones use
+        opened = open_teacher(args, "serve")
+        phones = served_on(opened[0].place)
+    host = args.host if args.host is not None else phones.host if phones else network.EVERYWHERE
+    wanted = args.port if args.port is not None else phones.port if phones else DEFAULT_PORT
     try:
-        sock, port = network.pick_port(host, args.port)
+        sock, port, host, host_note = _listen(host, wanted, kept=args.host is None and bool(phones))
     except OSError as exc:
-        return network.no_port(host, args.port, exc)
-    teacher, resuming = open_teacher(args, "serve")
+        return network.no_port(host, wanted, exc)
+    moved = None  # what to tell the teacher when the phones cannot come back by themselves
+    if phones is not None and port != phones.port:
+        holding = network.holder(host, phones.port, phones.class_id)
+        if holding == "this class":  # two servers would write one folder: never
+            sock.close()
+            return _still_served(phones.port)
+        moved = moved_note(phones.port, wanted, port, holding)
+    elif host_note:  # the last lesson's host is not this laptop's now
+        moved = host_note
+    if opened is None:
+        opened = open_teacher(args, "serve")
+    teacher, resuming = opened
     teacher.verb = "serve"
+    # what 'quit' prints to go on: the port, unless it is the default (the folder keeps it
+    # too, but the command then holds on its own: a copied save, a web.json lost)
+    teacher.resume_options = ("--port", str(port)) if port != DEFAULT_PORT else ()
     teacher.unused = frozenset(KEYBOARD_ONLY)
     screen = teacher.screen
     typing = {"at_prompt": False, "over": 0}  # the console thread waits at the prompt
@@ -148,8 +168,13 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
     key = classroom.new_teacher_key()
     urls = network.join_urls(port, host)  # best first: the one to show
     classroom.join_url = urls[0]
-    if codes or not sheets.is_file():  # resumed: the first lesson's sheets and codes hold
+    classroom.served = {"host": host, "port": port}  # kept in web.json, for the next lesson
+    if codes or not sheets.is_file() or moved:  # resumed: the first lesson's sheets hold
         printed = {seat: k.code for seat, k in classroom.keys.items() if k.code}
+        if moved and sheets.is_file():  # a new address: the codes the old sheets gave hold
+            old = sheets.read_text(encoding="utf-8", errors="replace")
+            printed = {**printed, **printed_codes(classroom, old)}
+            printed = {seat: printed[seat] for seat in classroom.keys if seat in printed}
         _write_atomic(cards, join_cards(classroom, printed, urls[0]))
         _write_atomic(sheets, role_sheets(classroom, printed, urls[0]))
 
@@ -315,10 +340,16 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
         await run_server(server, hub, [sock])
         return 0
 
-    _announce(screen.console, urls, port, args.port, sheets, cards)
+    _announce(screen.console, urls, port, wanted, sheets, cards, moved)
     notice(screen.console, f"The session is kept in {teacher.place}.")
     teacher.welcome(resuming)
     keep_web()
+    if moved and phones is not None:  # said again where the teacher looks: below the scene
+        looked = f"port {phones.port}" if port != phones.port else clean(phones.host)
+        teacher.error(
+            f"The phones' open pages cannot come back by themselves (they look for {looked}): "
+            f"the students must open {urls[0]}"
+        )
     screen.out(
         T(
             f"Phones join at {urls[0]} and the projector opens {urls[0]}room (the code and "
@@ -395,8 +426,79 @@ def _finish(teacher: Any, classroom: Any, keep_web: Any, interrupted: bool) -> N
         teacher.saved(interrupted=interrupted)
 
 
+def _listen(host: str, wanted: int, kept: bool) -> tuple[Any, int, str, str | None]:
+    """A listening socket (``network.pick_port``), its port, the host it listens on, and what
+    to say when that is not the host asked for: a host ``kept`` from the last lesson that this
+    laptop no longer has (another network, a new address) gives way to every network."""
+    import errno
+    import socket
+
+    from presidium.web import network
+
+    try:
+        sock, port = network.pick_port(host, wanted)
+    except OSError as exc:
+        gone = isinstance(exc, socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL
+        if not kept or not gone or host == network.EVERYWHERE:
+            raise
+        sock, port = network.pick_port(network.EVERYWHERE, wanted)
+        note = (
+            f"The last lesson listened on {clean(host)} only, an address this laptop does not "
+            "have now: this one listens on every network, so the students must open the new "
+            "address below (the role sheets and join cards are written again with it)"
+        )
+        return sock, port, network.EVERYWHERE, note
+    return sock, port, host, None
+
+
+def moved_note(before: int, wanted: int, port: int, holding: str) -> str:
+    """What the teacher is told when a resumed class is served on another port than the one
+    its phones' open pages and printed sheets use (``before``): why, and what to do."""
+    uses = f"port {before}, which the phones' open pages and the printed sheets use"
+    if wanted == before:
+        why = {
+            "another class": "another class's server is on it",
+            "another program": "another program is listening on it",
+        }.get(holding, "it is in use, or kept for administrators")
+        said = (
+            f"The last lesson was served on {uses}, but it is taken now ({why}), so the "
+            "phones cannot come back by themselves."
+        )
+    else:
+        asked = "as asked" if port == wanted else f"port {wanted} is in use"
+        said = f"The last lesson was served on {uses}; this one is on port {port} ({asked})."
+    return (
+        f"{said} Serving on port {port}: the students must open the new address below (or "
+        "scan its code); the role sheets and join cards are written again with it. To stay "
+        f"on port {before} instead, stop what holds it, type 'quit' and resume with --port "
+        f"{before}."
+        if wanted == before
+        else f"{said} The students must open the new address below (or scan its code); the "
+        "role sheets and join cards are written again with it."
+    )
+
+
+def _still_served(port: int) -> int:
+    """The class is served already (its ``class serve`` still runs): a second server would
+    write the same folder, so none is started."""
+    import sys
+
+    sys.stderr.write(
+        f"presidium: this class is still being served on port {port}: its 'class serve' is "
+        "running (in another terminal or window?). Go on there, or type 'quit' there and "
+        "resume it again.\n"
+    )
+    return 1
+
+
 def _announce(
-    console: Any, urls: list[str], port: int, wanted: int, sheets: Path, cards: Path
+    console: Any,
+    urls: list[str],
+    port: int,
+    wanted: int,
+    sheets: Path,
+    cards: Path,
+    moved: str | None = None,
 ) -> None:
     from presidium.ui.render import T
     from presidium.web import network
@@ -406,7 +508,9 @@ def _announce(
 
     say("")
     note = network.port_note(wanted, port)
-    if note:
+    if moved:  # the phones' port is not this one: said first, and plainly
+        say(moved, "presidium.error")
+    elif note:
         say(note[:1].upper() + note[1:] + ".", "presidium.label")
     say("Students open this address on a phone on the same network:", "presidium.title")
     for url in urls:
@@ -480,6 +584,21 @@ def join_cards(classroom: Any, codes: dict[str, str], url: str) -> str:
         f"<h1>{title}: join cards</h1><p>Cut along the dashed lines; one card a student.</p>"
         f'<div class="cards">{"".join(cards)}</div></body></html>\n'
     )
+
+
+def printed_codes(classroom: Any, printed: str) -> dict[str, str]:
+    """Every seat's join code found in ``printed`` (the role sheets), claimed or not, checked
+    against the hash the seat kept: what sheets printed again for a new address hold."""
+    import re
+
+    from presidium.web.classroom import digest, normal_code
+
+    found = {digest(normal_code(c)): c for c in re.findall(r"\b[A-Z]{1,4}-[0-9A-Z]{5}\b", printed)}
+    return {
+        seat: found[keys.code_hash]
+        for seat, keys in classroom.keys.items()
+        if keys.code_hash and keys.code_hash in found
+    }
 
 
 def recall_codes(classroom: Any, printed: str) -> list[str]:
