@@ -468,8 +468,12 @@ def test_a_move_is_checked_before_it_is_queued(cast_1957: Scenario) -> None:
 def test_declare_sets_the_stance_in_public(cast_1957: Scenario) -> None:
     game, _ = new_game(cast_1957)
     out = game.submit(act.Declare("bulganin", "khrushchev"))
-    assert [e.type for e in out] == ["declared"] and out[0].to == ()
+    # and the state of play, which counts him where he now stands, right after it
+    assert [e.type for e in out] == ["declared", "status"] and out[0].to == out[1].to == ()
+    assert out[1] == game.status()
     assert game.values["bulganin.stance"] == "khrushchev"
+    # declaring where he already stands changes nothing the panel shows: no second panel
+    assert [e.type for e in game.submit(act.Declare("bulganin", "khrushchev"))] == ["declared"]
     with pytest.raises(IllegalChoice, match="Georgy Malenkov cannot declare"):
         game.submit(act.Declare("malenkov", "khrushchev"))
     with pytest.raises(IllegalChoice, match="no stance 'neutral'"):
@@ -490,8 +494,9 @@ def test_an_argument_is_rated_rolled_and_moves_one_step(cast_1957: Scenario) -> 
     assert isinstance(argued, ev.Argued) and argued.to == ("teacher", "role:mikoyan")
     assert game.values["pervukhin.stance"] == "majority"
     out = game.submit(act.Rate("rating:1", 4))
-    rated = out[-2]
-    assert isinstance(rated, ev.Rated)
+    rated, closed, status = out[-3:]
+    assert isinstance(rated, ev.Rated) and isinstance(closed, ev.RequestClosed)
+    assert status == game.status()  # he moved: the state of play says so at once
     assert (rated.percent, rated.success, rated.stance) == (70, True, "wavering")
     assert dice.rolled[-1] == "argue:mikoyan:pervukhin"
     assert game.values["pervukhin.stance"] == "wavering"  # one step, not two
@@ -499,6 +504,7 @@ def test_an_argument_is_rated_rolled_and_moves_one_step(cast_1957: Scenario) -> 
     dice.fail.add("argue:molotov:pervukhin")
     game.submit(act.Argue("molotov", "pervukhin", "Think of your ministry."))
     out = game.submit(act.Rate("rating:2", 5))
+    assert [e.type for e in out] == ["rated", "closed"]  # unmoved: no panel
     assert out[-2].success is False and game.values["pervukhin.stance"] == "wavering"
     with pytest.raises(IllegalChoice, match="no request 'rating:2' is open"):
         game.submit(act.Rate("rating:2", 5))
@@ -547,7 +553,8 @@ def test_set_is_a_ruling_with_a_reason(cast_1957: Scenario) -> None:
             "set",
             f"Central Committee members in Moscow: 70 (was {old})",
             "The trains ran early.",
-        )
+        ),
+        game.status(),  # the number is on every screen at once
     ]
     with pytest.raises(IllegalChoice, match="runs from"):
         game.submit(act.SetValue("cc_lean", 500, "Why not."))
@@ -581,7 +588,8 @@ def test_undo_takes_back_the_latest_action_and_stays_in_the_log(cast_1957: Scena
     assert out[-1].text == "The teacher took back a note."
     assert "secret words" not in repr(out) and "Mikoyan" not in repr(out)
     out = game.submit(act.Undo())
-    assert out[-1].text == "The teacher took back the ruling."
+    assert [e.type for e in out] == ["ruling", "status"]  # the number as it was again
+    assert out[0].text == "The teacher took back the ruling." and out[1] == game.status()
     assert game.state_key() == key
     with pytest.raises(IllegalChoice, match="nothing to take back"):
         game.submit(act.Undo())
@@ -1242,6 +1250,9 @@ def test_undo_back_into_an_earlier_scene_shows_that_scene_again(cast_1957: Scena
     assert out.index(shown) < out.index(r)
     assert isinstance(out[out.index(shown) + 1], ev.Status)
     assert out[out.index(shown) + 1] == game.status()
-    # an undo that stays in the scene says nothing of it
+    # an undo that stays in the scene does not show it again; only the state of play, which
+    # what it took back had changed
     game.submit(act.SetValue("cc_lean", 70, "A ruling."))
-    assert not any(isinstance(e, ev.PhaseStarted | ev.Status) for e in game.submit(act.Undo()))
+    assert [e.type for e in game.submit(act.Undo())] == ["ruling", "status"]
+    game.submit(act.Note("mikoyan", "A word."))
+    assert [e.type for e in game.submit(act.Undo())] == ["ruling"]

@@ -56,6 +56,10 @@ if TYPE_CHECKING:
 BY_SCRIPT, BY_HANDS, BY_TEACHER, BY_CONCLUDE = "script", "hands", "teacher", "conclude"
 # What a rated argument did to its target (``Rated.outcome``).
 MOVED, ALREADY, UNMOVED = ev.MOVED, ev.ALREADY, ev.UNMOVED
+# What the room is told moved the state of play when the move that did it was private: the
+# room sees the panel change, and must not read it as the work of whatever it last saw.
+PRIVATE_MOVE = "a move made in private"
+PRIVATE_MOVED = "A move made in private changes the state of play."
 # What the room hears an undone action called. A private action is named without its
 # author: the room never saw it, and must not learn who sent a note or cast a secret ballot.
 PRIVATE = {
@@ -238,6 +242,19 @@ class ClassGame:
                 False,
             )
         )
+
+    def shown(self) -> tuple[ev.StatusLine, ...]:
+        """The lines of the state of play as they stand: what ``restate`` compares with."""
+        return self.game.status().lines
+
+    def restate(self, before: tuple[ev.StatusLine, ...], out: list[ev.Event]) -> None:
+        """The state of play, right after what changed it, when a line of it differs from
+        ``before``: every front end draws the latest ``Status`` (the projector, the teacher's
+        console and every page), so a change is shown at once, under its cause, not one
+        scene later under whatever happened then. Nothing when no line it shows moved."""
+        status = self.game.status()
+        if status.lines != before:
+            out.append(status)
 
     def ended(self, out: list[ev.Event]) -> None:
         ballots = tuple((v, tuple(cast.items())) for v, cast in self.state.ballots.items())
@@ -826,7 +843,11 @@ class ClassGame:
                 assert move.outcome is not None
                 outcome = move.outcome
             text = game._render(outcome.text)
-            game._apply(outcome.effects, out, f"{self.names[q.seat]}'s move '{move.label}'")
+            before = self.shown()
+            said: list[ev.Event] = []  # said after the move itself
+            # a private move is not named to the room, which hears only what it changed
+            cause = f"{self.names[q.seat]}'s move '{move.label}'" if move.public else PRIVATE_MOVE
+            game._apply(outcome.effects, said, cause)
             out.append(
                 ev.MoveResolved(
                     q.seat,
@@ -839,6 +860,10 @@ class ClassGame:
                     to=to,
                 )
             )
+            out.extend(said)
+            if not move.public and not said and self.shown() != before:
+                out.append(ev.Narration(PRIVATE_MOVED, False))
+            self.restate(before, out)
 
     # ------------------------------------------------------------------ built-ins
     def _declare(self, a: act.Declare, out: list[ev.Event]) -> bool:
@@ -848,10 +873,12 @@ class ClassGame:
         if a.stance not in self.scenario.stances:
             known = ", ".join(self.scenario.stances)
             raise IllegalChoice(f"no stance '{a.stance}'; the stances are: {known}")
+        before = self.shown()
         self.game.values[f"{role.actor}.stance"] = a.stance
         self.state.declared |= {role.actor}
         label = self.scenario.stances[a.stance]
         out.append(ev.Declared(a.role, self.names[a.role], role.actor, a.stance, label))
+        self.restate(before, out)
         return True
 
     def _towards(self, role: Role) -> str | None:
@@ -902,6 +929,7 @@ class ClassGame:
         percent = RATINGS[a.strength]
         success, number = self.game.dice.roll(percent, f"argue:{seat}:{target}")
         key = f"{target}.stance"
+        before = self.shown()
         stance = str(self.game.values[key])
         goal = self._towards(role)
         line = classroom.stance_line
@@ -937,6 +965,7 @@ class ClassGame:
             UNMOVED: f"{name} is unmoved.",
         }[outcome]
         out.append(ev.RequestClosed(request.request, RATING, BY_TEACHER, said))
+        self.restate(before, out)
         return True
 
     def _note(self, a: act.Note, out: list[ev.Event]) -> bool:
@@ -1003,12 +1032,16 @@ class ClassGame:
         if injection.vote is not None and straw_poll_id(injection.id) in self.state.requests:
             raise IllegalChoice(f"the straw poll of '{injection.id}' is still open")
         text = game._render(injection.text)
-        game._apply(injection.effects, out, f"the teacher's event '{injection.label}'")
+        before = self.shown()
+        said: list[ev.Event] = []  # said after the event itself
+        game._apply(injection.effects, said, f"the teacher's event '{injection.label}'")
         out.append(
             ev.Injected(
                 injection.id, injection.label, text, injection.sources, injection.counterfactual
             )
         )
+        out.extend(said)
+        self.restate(before, out)
         if injection.vote is not None:
             self._open_ballot(injection.vote, straw_poll_id(injection.id), False, out)
         return True
@@ -1034,10 +1067,11 @@ class ClassGame:
                 raise IllegalChoice(f"{variable.label} is one of: {', '.join(kind.values)}")
         elif type(value) is not bool:
             raise IllegalChoice(f"{variable.label} is true or false")
-        old = self.game.values[a.variable]
+        old, before = self.game.values[a.variable], self.shown()
         self.game.values[a.variable] = value
         text = f"{variable.label}: {variable.display(value)} (was {variable.display(old)})"
         out.append(ev.Ruling("set", text, a.reason))
+        self.restate(before, out)
         return True
 
     def _rewind(self, snap: Any, by: str, out: list[ev.Event], scene: bool = False) -> None:
@@ -1045,10 +1079,11 @@ class ClassGame:
         tell front ends which requests that closes or opens again; with ``scene``, when the
         game is back in an earlier scene, that scene and its state of play are shown again
         (front ends draw the scene from the latest ``PhaseStarted``, and the room must not
-        be left looking at a scene that was taken back)."""
+        be left looking at a scene that was taken back), and in the same scene, the state of
+        play when what it shows was changed by what is taken back (a declaration, a move)."""
         game = self.game
         log, history, now = game.log, self.state.history, dict(self.state.requests)
-        paused, scenes = self.state.paused, list(game.scenes)
+        paused, scenes, before = self.state.paused, list(game.scenes), self.shown()
         game.restore(snap)
         game.log = log
         self.state.history = history
@@ -1067,6 +1102,8 @@ class ClassGame:
         ):
             out.append(again)
             out.append(game.status())
+        elif scene:
+            self.restate(before, out)
         for rid, request in self.state.requests.items():
             if now.get(rid) != request:
                 out.append(request)

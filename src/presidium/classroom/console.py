@@ -47,6 +47,7 @@ from presidium.conditions import BOOL, INT, set_by_the_game
 from presidium.diagnostics import did_you_mean
 from presidium.events import (
     Concluded,
+    Declared,
     Event,
     HandsCounted,
     ObjectivesScored,
@@ -427,6 +428,8 @@ def summary(event: Event) -> str:
         return clean(f"Paused by the teacher{': ' + reason if reason else ''}.")[:200]
     if isinstance(event, ObjectivesScored):
         return clean(f"Objectives scored: {event.name}.")
+    if isinstance(event, Declared):  # as the room reads it: who, not only the stance
+        return clean(f"{event.name} declares: {event.label}.")
     if isinstance(event, HandsCounted):
         return f"Hands counted: {', '.join(f'{c} {n}' for c, n in event.counts)}."
     if isinstance(event, Status):  # the panel the terminal draws, as one line to read
