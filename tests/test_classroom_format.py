@@ -12,7 +12,12 @@ import pytest
 from conftest import DOCS, check_jsonschema, compile_yaml, docs_example, errors
 from presidium import compiler
 from presidium.compiler import Compilation, compile_file, load_scenario
+from presidium.engine import Game
+from presidium.events import ObjectiveResult
 from presidium.model import BALLOT_KINDS, BUILT_INS, MISSING_RULES, OBJECTIVE_KINDS, Scenario
+from presidium.objectives import score
+from presidium.seating import cast
+from presidium.template import outline
 from presidium.tools.schema import build
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "classroom.yaml"
@@ -583,6 +588,23 @@ CHECKS = [
         1,
         "unknown key 'injectoins' in the scenario (did you mean 'injections'?)",
     ),
+    (
+        "an objective's reason reading a ballot the role does not cast",
+        'failed: "The door stayed shut.',
+        "failed: \"{if me.ballot.straw_poll == 'none'}Nobody polled.{end}The door stayed shut.",
+        "me.ballot.straw_poll == 'none'",
+        22,
+        "this role has no ballot in vote 'straw_poll'",
+    ),
+    (
+        "a vote's real count without its real result",
+        '    motion: "Receive the Central Committee members and call a plenum"\n',
+        '    motion: "Receive the Central Committee members and call a plenum"\n'
+        '    history_count: "unanimous"\n',
+        "history_count",
+        5,
+        "vote 'let_them_in' has a 'history_count' but no 'history'",
+    ),
 ]
 
 
@@ -902,3 +924,33 @@ def test_a_role_with_a_broken_priority_is_one_mistake() -> None:
         f"{at(text, 'priority: first')}:15: 'priority' must be a whole number of at least 1, "
         "not 'first'"
     ]
+
+
+def test_an_objectives_reason_follows_what_happened_but_never_tells_a_secret_ballot() -> None:
+    text = changed(
+        'failed: "The door stayed shut. Which ballot cost you the room?"',
+        "failed: \"{if let_them_in.ballot.bulganin == 'for'}Even Bulganin voted to open it."
+        '{else}The door stayed shut.{end}"',
+    )
+    scenario, problems = compile_yaml(text)
+    assert problems == [] and scenario is not None
+    seating = cast(scenario, 3)
+    values = dict(Game(scenario, seating=seating).values)
+
+    def khrushchev(ballot: str, sealed: frozenset[str] = frozenset()) -> ObjectiveResult:
+        ballots = {"let_them_in": {"bulganin": ballot}}
+        scored = score(scenario, seating, values, "door_stays_shut", ballots, sealed)
+        return next(e for e in scored if e.seat == "khrushchev").results[0]
+
+    assert khrushchev("for").comment == "Even Bulganin voted to open it."
+    assert khrushchev("against").comment == "The door stayed shut."
+    # Bulganin's ballot in the secret vote is still sealed: neither reason may be told, and
+    # so neither may the result
+    sealed = khrushchev("for", frozenset({"let_them_in"}))
+    assert (sealed.achieved, sealed.comment) == (None, None)
+    # the answer key shows each branch after its condition
+    (objective, _) = scenario.roles["khrushchev"].objectives
+    assert outline(objective.failed or "") == (
+        "(if let_them_in.ballot.bulganin == 'for') Even Bulganin voted to open it. "
+        "(otherwise) The door stayed shut."
+    )

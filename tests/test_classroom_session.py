@@ -817,9 +817,7 @@ def test_the_post_mortem_says_who_decided_and_keeps_secret_ballots_secret(
         "came than the count said."
     ) in text
     assert "**Overruled (minute 12)**:" in text and "Reason: Khrushchev did go out to them." in text
-    assert (
-        "- **Injected (minute 8)**: Marshal Konev speaks for the army (sources: medvedev)" in text
-    )
+    assert "- **Injected (minute 8)**: Marshal Konev speaks for the army \\[medvedev\\]" in text
     assert "**Anastas Mikoyan** to **Kliment Voroshilov**" in text and "rated 4 of 5" in text
     assert "## For Nikita Khrushchev" in text and "## Questions for discussion" in text
     assert "I will wait and see" not in text  # a note to the teacher stays private

@@ -145,27 +145,35 @@ def test_a_class_vote_that_left_history_is_flagged_with_its_count(tmp_path: Path
         SHOWDOWN,
         "A phone call to the marshal",
     ]
-    # the plenum voted as history did
+    # the plenum voted as history did, and its count stands beside history's
     assert row(markdown, PLENUM).endswith(
-        "| The Central Committee plenum votes (the motion passed) | as in history |"
+        "| The Central Committee plenum votes (the motion passed) | as in history (the "
+        "class's vote: 85 for, 0 against, 1 abstaining); history: unanimous, with Molotov "
+        "abstaining |"
     )
 
 
 def test_a_class_vote_that_went_as_history_did_is_not_flagged(tmp_path: Path) -> None:
     markdown, html, terminal = class_debrief(tmp_path, "for")
+    # not flagged, but counted: the same result may hide another count
     assert row(markdown, SHOWDOWN).endswith(
         "| the class, by ballot | The Presidium turns on Khrushchev (the motion passed) "
-        "| as in history |"
+        "| as in history (the class's vote: 9 for, 2 against, 0 abstaining) |"
     )
-    assert row(markdown, PLENUM).endswith("(the motion passed) | as in history |")
-    assert "the class's vote" not in markdown + html + terminal
+    assert row(markdown, PLENUM).endswith(
+        "(the motion passed) | as in history (the class's vote: 85 for, 0 against, "
+        "1 abstaining); history: unanimous, with Molotov abstaining |"
+    )
+    assert "diverged" not in (markdown + html + terminal).casefold()
     assert (
         "Seven against four?, decided by the class, by ballot: The Presidium turns on "
-        "Khrushchev [the motion passed] (as in history)"
+        "Khrushchev [the motion passed] (as in history; the class's vote: 9 for, 2 against, "
+        "0 abstaining)"
     ) in terminal
     assert (
         "Tuesday 18 June 1957 | Seven against four? | the class, by ballot | The Presidium "
-        "turns on Khrushchev (the motion passed) | as in history"
+        "turns on Khrushchev (the motion passed) | as in history (the class's vote: 9 for, "
+        "2 against, 0 abstaining)"
     ) in html.splitlines()
 
 

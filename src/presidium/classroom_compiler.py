@@ -36,6 +36,10 @@ class ClassroomCompiler(Declarations):
 
         def compile_text(self, node: YMap, key: str, scope: Scope) -> tuple[m.TextPart, ...]: ...
 
+        def check_placeholders(
+            self, text: str, span: SourceSpan, scope: Scope | None = None
+        ) -> None: ...
+
     def read_format(self, doc: YMap) -> None:
         """The file's format: 1, or 2 for one with classroom keys; a newer one is named as
         such, so that an older presidium asks for an upgrade instead of refusing new keys."""
@@ -542,6 +546,10 @@ class ClassroomCompiler(Declarations):
             kind = self.enum(item, "kind", m.OBJECTIVE_KINDS) or "main"
             achieved = self.text(item, "achieved", "'achieved'")
             failed = self.text(item, "failed", "'failed'")
+            # what is said may follow what happened, read as the objective is
+            for key, said in (("achieved", achieved), ("failed", failed)):
+                if said is not None:
+                    self.check_placeholders(said, item.value_span(key), scope)
             if oid is not None and text is not None and when is not None:
                 result.append(m.Objective(oid, text, when, kind, achieved, failed, item.span))
         return tuple(result)

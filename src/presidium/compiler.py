@@ -773,6 +773,13 @@ class Compiler(ClassroomCompiler):
                 f"vote '{vid}' never happened ('counterfactual: true'), so it has no 'history'",
                 node.key_span("history"),
             )
+        count = self.text(node, "history_count", "'history_count'")
+        if count is not None and (history is None or counterfactual):
+            self.err(
+                f"vote '{vid}' has a 'history_count' but no 'history': say what the real "
+                "vote did first",
+                node.key_span("history_count"),
+            )
         return m.Vote(
             vid,
             self.text(node, "title", "'title'") or vid,
@@ -786,6 +793,7 @@ class Compiler(ClassroomCompiler):
             span,
             **self.vote_classroom(vid, node, blocs, scope, roles, voters),
             history=None if history is None or counterfactual else history == "passed",
+            history_count=None if history is None or counterfactual else count,
         )
 
     def vote_rules(

@@ -44,6 +44,11 @@ class Step:
     historical: str | None  # what really happened here, when this step left it
     as_in_history: bool | None  # None where history records nothing for this scene
     why: str | None = None  # why the game left history here
+    # A vote in a class's record that did not leave history: the class's count ("the class's
+    # vote: 83 for, 3 against, 0 abstaining"), set beside history's where the scenario gives
+    # it (``history_count``), so that the same result never hides a different count.
+    count: str | None = None
+    history_count: str | None = None
 
 
 @record
@@ -179,17 +184,19 @@ def path(
     game: Game,
     step: Callable[[TrailEntry], Step],
     voted: tuple[str, str],
+    counts: bool = False,
 ) -> tuple[Step, ...]:
     """The trail's steps (each made by ``step``) with every vote held put in where it was
-    held; ``voted``: who decides a vote, and whose vote a divergence is, in words."""
+    held; ``voted``: who decides a vote, and whose vote a divergence is, in words;
+    ``counts``: every vote's count is shown, not only a divergence's (see ``vote_step``)."""
     steps: list[Step] = []
     held = list(zip(game.held, game.votes, strict=False))
     for n, entry in enumerate(game.trail):
         while held and held[0][0][0] <= n:
             (_, phase), vote = held.pop(0)
-            steps.append(vote_step(scenario, vote, phase, voted))
+            steps.append(vote_step(scenario, vote, phase, voted, counts))
         steps.append(step(entry))
-    steps += [vote_step(scenario, vote, phase, voted) for (_, phase), vote in held]
+    steps += [vote_step(scenario, vote, phase, voted, counts) for (_, phase), vote in held]
     return tuple(steps)
 
 
@@ -202,24 +209,40 @@ def tally(vote: ev.VoteHeld) -> str:
     return f"{vote.votes_for} for, {vote.votes_against} against, {vote.abstentions} abstaining"
 
 
-def vote_step(scenario: Scenario, vote: ev.VoteHeld, phase_id: str, voted: tuple[str, str]) -> Step:
+def vote_step(
+    scenario: Scenario,
+    vote: ev.VoteHeld,
+    phase_id: str,
+    voted: tuple[str, str],
+    counts: bool = False,
+) -> Step:
     """A vote on the path: its result beside the one history records (none for a vote that
-    never happened or whose outcome history does not record)."""
+    never happened or whose outcome history does not record). A divergence gives the count;
+    with ``counts`` (a class's record), so does every other vote, with history's count where
+    the scenario says it: a vote that passed as in history may have been counted otherwise."""
     rules = scenario.votes.get(vote.vote)
     history = rules.history if rules is not None and not vote.counterfactual else None
+    real_count = rules.history_count if rules is not None and history is not None else None
+    real_count = real_count if counts else None
     phase = scenario.phases.get(phase_id)
     when = format_date(phase.date, phase.date_label) if phase is not None else ""
     scene = phase.title if phase is not None else vote_heading(vote)
     same = None if history is None else history == vote.passed
+    count = f"{voted[1]}: {tally(vote)}"
+    historical = None
+    if same is False:
+        historical = result(bool(history)) + (f" ({real_count})" if real_count else "")
     return Step(
         when or "-",
         scene,
         voted[0],
         vote_heading(vote),
         result(vote.passed),
-        result(bool(history)) if same is False else None,
+        historical,
         same,
-        f"{voted[1]}: {tally(vote)}" if same is False else None,
+        count if same is False else None,
+        count if counts and same is not False else None,
+        real_count if same is not False else None,
     )
 
 
@@ -550,11 +573,22 @@ def markdown_map(m: StoryMap | None) -> list[str]:
 
 
 def _beside(s: Step) -> str:
-    if s.as_in_history is None:
-        return ""
-    if s.as_in_history:
-        return "as in history"
-    return f"**diverged** ({_md(s.why or '')}); history: {_md(s.historical or '')}"
+    if s.as_in_history is False:
+        return f"**diverged** ({_md(s.why or '')}); history: {_md(s.historical or '')}"
+    return _md(beside_text(s))
+
+
+def beside_text(s: Step) -> str:
+    """What stands beside history for a step that did not leave it, as plain text: "as in
+    history" (or nothing, where history records nothing), and a vote's count beside
+    history's ("as in history (the class's vote: 83 for, 3 against, 0 abstaining); history:
+    unanimous, with Molotov abstaining")."""
+    said = "as in history" if s.as_in_history else ""
+    if s.count:
+        said = f"{said} ({s.count})" if said else s.count
+    if s.history_count:
+        said += f"; history: {s.history_count}"
+    return said
 
 
 def markdown_steps(steps: Iterable[Step], heading: str) -> list[str]:
@@ -770,10 +804,8 @@ def html_steps(steps: Iterable[Step], heading: str) -> list[str]:
     ]
     for s in steps:
         choice = e(s.choice) + (f" ({e(s.chance)})" if s.chance else "")
-        if s.as_in_history is None:
-            beside = ""
-        elif s.as_in_history:
-            beside = "as in history"
+        if s.as_in_history is not False:
+            beside = e(beside_text(s))
         else:
             beside = (
                 f'<span class="diverged">diverged</span> ({e(s.why or "")}); '

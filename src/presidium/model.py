@@ -356,6 +356,9 @@ class Vote:
     # records none, or the vote never happened). The debrief flags a game whose vote went
     # otherwise.
     history: bool | None = None
+    # How the real vote was counted, in a few words ("unanimous, Molotov abstaining"), when the
+    # sources say: a class's post-mortem shows it beside the class's own count.
+    history_count: str | None = None
     # voters whose ballot the rules always cast, even when a student plays them: an earlier
     # decision of theirs has settled it, and a student is not asked the same thing twice
     by_rules: tuple[str, ...] = ()

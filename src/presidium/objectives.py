@@ -14,8 +14,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from presidium import events as ev
-from presidium.model import Role, Scenario
+from presidium.model import Objective, Role, Scenario
 from presidium.seating import Seating, role_of, seat_name
+from presidium.template import Template, compile_template
 
 
 def scope(
@@ -73,15 +74,21 @@ def score(
             own |= {f"{v}.ballot.{role.actor}" for v in scenario.votes}
         results = []
         for objective in role.objectives:
+            achieved_text = _comment(scenario, objective, objective.achieved)
+            failed_text = _comment(scenario, objective, objective.failed)
+            read = objective.when.names
+            read |= achieved_text.names if achieved_text is not None else frozenset()
+            read |= failed_text.names if failed_text is not None else frozenset()
             unknown = any(
                 names.get(name) == "secret"
                 or (name not in own and _ballot_vote(name) in unrevealed)
-                for name in objective.when.names
+                for name in read
             )
             achieved = None if unknown else bool(objective.when.evaluate(names))
             comment = None
-            if achieved is not None:
-                comment = objective.achieved if achieved else objective.failed
+            said = achieved_text if achieved else failed_text
+            if achieved is not None and said is not None:
+                comment = said.render(names)
             results.append(
                 ev.ObjectiveResult(objective.id, objective.text, objective.kind, achieved, comment)
             )
@@ -94,6 +101,20 @@ def score(
             )
         )
     return scored
+
+
+def _comment(scenario: Scenario, objective: Objective, text: str | None) -> Template | None:
+    """What is said when ``objective`` is achieved (or failed), as a text that may follow
+    what happened (``{if me.ballot.V == 'none'}``...), read in the objective's own scope."""
+    if text is None:
+        return None
+    scope = objective.when.scope
+    if scope is None or ("{" not in text and "}" not in text):
+        return Template(lambda values: text, (), True)
+    template, errors = compile_template(text, scope, scenario.variables, scenario.votes)
+    if errors:  # the compiler refuses these first; a hand-made scenario may not
+        raise errors[0]
+    return template
 
 
 def _ballot_vote(name: str) -> str | None:

@@ -237,6 +237,12 @@ VOTE = _fields(
         "flags a game whose vote went otherwise)",
         "enum:passed|failed",
     ),
+    history_count=(
+        OPT,
+        "how the real vote was counted, in a few words, when the sources say "
+        "(\"unanimous, Molotov abstaining\"); needs 'history'",
+        "text",
+    ),
     ballot=(
         OPT,
         "in a class: open (roll call; the default), simultaneous (revealed at close) or "

@@ -346,6 +346,7 @@ class Template:
     render: Render
     conditions: tuple[tuple[Compiled, int], ...]  # each with where it stands in the text
     plain: bool  # no braces at all: ``render`` gives the text back
+    names: frozenset[str] = frozenset()  # every name the text reads, shown or tested
 
 
 _SPACES = re.compile(r"[ \t]{2,}")
@@ -369,12 +370,14 @@ def compile_template(
     if not parsed.nodes or parsed.nodes == (text,):
         return Template(lambda values: text, (), True), errors
     conditions: list[tuple[Compiled, int]] = []
+    read: set[str] = set()
 
     def show(node: Show) -> Render:
         name = node.source
         if name.endswith(TALLY) and name[: -len(TALLY)] in votes:
             vote = name[: -len(TALLY)]
             keys = (f"{vote}.for", f"{vote}.against", f"{vote}.abstain")
+            read.update(keys)
             cap = _filter(node, errors, text_ok=True)
 
             def said(values: Mapping[str, Any]) -> str:
@@ -392,6 +395,7 @@ def compile_template(
             else:
                 errors.append(TemplateError(_in(exc, name), node.offset + exc.offset))
             return lambda values: ""
+        read.update(compiled.names)
         evaluate = compiled.evaluate
         if compiled.type == INT:
             cap = _filter(node, errors, text_ok=False, number=True)
@@ -433,6 +437,7 @@ def compile_template(
                 try:
                     test = compile_expression(branch.source, scope, BOOL)
                     conditions.append((test, branch.offset))
+                    read.update(test.names)
                 except ExprError as exc:
                     errors.append(
                         TemplateError(_in(exc, branch.source), branch.offset + exc.offset)
@@ -456,7 +461,31 @@ def compile_template(
             said = _SPACES.sub(" ", inner(values))
             return _BLANKS.sub("\n\n", _LINE_END.sub("\n", said)).strip()
 
-    return Template(whole, tuple(conditions), False), errors
+    return Template(whole, tuple(conditions), False, frozenset(read)), errors
+
+
+def outline(text: str) -> str:
+    """A text with ``{if}`` blocks as a teacher's answer key shows it before any game is
+    played: every branch, each after its condition ("(if me.ballot.v == 'none') You never
+    voted. (otherwise) You voted with the losers."); a value shown stays in its braces."""
+
+    def said(nodes: tuple[Node, ...]) -> str:
+        parts: list[str] = []
+        for node in nodes:
+            if isinstance(node, str):
+                parts.append(node)
+            elif isinstance(node, Show):
+                parts.append("{" + node.source + (f"|{node.filter}" if node.filter else "") + "}")
+            else:
+                for branch in node.branches:
+                    when = f"if {branch.source}" if branch.source is not None else "otherwise"
+                    parts.append(f" ({when}) {said(branch.body).strip()} ")
+        return "".join(parts)
+
+    parsed = parse(text)
+    if parsed.errors or not has_conditionals(parsed.nodes):
+        return text
+    return " ".join(said(parsed.nodes).split())
 
 
 def _in(exc: ExprError, source: str) -> str:

@@ -70,8 +70,10 @@ class Intervention:
     # the script), "student" (and back), "conclude", "reveal"
     kind: str
     text: str
-    detail: str  # the reason said, or the sources, or "counterfactual"
+    detail: str  # the reason said, or "counterfactual" (an injected event)
     minute: int | None  # minutes into the session (None: before the first action)
+    sources: tuple[str, ...] = ()  # an injected event's, cited as the debrief cites
+    undone: str = ""  # "taken back at minute 5": a later undo or overrule took it back
 
     @property
     def label(self) -> str:
@@ -79,13 +81,15 @@ class Intervention:
         word = KIND_WORDS.get(self.kind, self.kind)
         return word if self.minute is None else f"{word} (minute {self.minute})"
 
-    def line(self) -> str:
-        """The entry after its label: what was done, and why or on what authority."""
-        if not self.detail:
-            return self.text
+    def line(self, cite: Callable[[tuple[str, ...]], str] = lambda ids: "") -> str:
+        """The entry after its label: what was done, and why or on what authority
+        (``cite`` writes an injected event's sources), and whether it was taken back."""
+        said = self.text
         if self.kind == "injection":
-            return f"{self.text} ({self.detail})"
-        return f"{self.text}. Reason: {self.detail}"
+            said += f" ({self.detail})" if self.detail else cite(self.sources)
+        elif self.detail:
+            said += f". Reason: {self.detail}"
+        return f"{said} ({self.undone})" if self.undone else said
 
 
 @dataclass(frozen=True)
@@ -145,7 +149,7 @@ def _steps(scenario: Scenario, game: Game) -> tuple[Step, ...]:
         made = debrief._step(scenario, entry)
         return dataclasses.replace(made, who=who_decided(scenario, entry), why=_why(entry, made))
 
-    return debrief.path(scenario, game, step, debrief.CLASS_VOTE)
+    return debrief.path(scenario, game, step, debrief.CLASS_VOTE, counts=True)
 
 
 def _votes(scenario: Scenario, session: Session, reveal: bool) -> tuple[VoteRecord, ...]:
@@ -254,37 +258,67 @@ def _floor(session: Session) -> tuple[FloorEntry, ...]:
     return tuple(found)
 
 
+def _retracted_by(events: list[ev.Event]) -> dict[int, int]:
+    """Each event a later undo or overrule took back (``events.taken_back``), by its index,
+    with the index of the ruling that first took it back."""
+    gone = ev.taken_back(events)
+    by: dict[int, int] = {}
+    for n, e in enumerate(events):
+        if isinstance(e, ev.Ruling) and e.retracts is not None:
+            for i in range(e.retracts, n):
+                if i in gone:
+                    by.setdefault(i, n)
+    return by
+
+
 def _interventions(scenario: Scenario, session: Session) -> tuple[Intervention, ...]:
-    found = []
-    gone = ev.taken_back(session.events)
+    """Every ruling the teacher made, in the order made: one a later undo or overrule took
+    back is listed where it was made, and said to be taken back, and the undo names it, so
+    the list never reads as if another entry had been withdrawn."""
+    found: list[tuple[int, Intervention]] = []
+    retracted = _retracted_by(session.events)
     ballots, objectives_at = _reveals(scenario, session)
     for n, e in enumerate(session.events):
-        if n in gone:
-            continue
         minute = _minute(session, n)
+        made: Intervention | None = None
         if isinstance(e, ev.VoteHeld) and n in ballots:
             text = f"The teacher revealed the secret ballot \u201c{e.title}\u201d, voter by voter"
-            found.append(Intervention("reveal", text, "", minute))
+            made = Intervention("reveal", text, "", minute)
         elif n == objectives_at:  # said once, for every role
             text = "The teacher revealed every role's objectives, and whether each was met"
-            found.append(Intervention("reveal", text, "", minute))
+            made = Intervention("reveal", text, "", minute)
         elif isinstance(e, ev.Injected):
-            detail = "counterfactual" if e.counterfactual else "sources: " + ", ".join(e.sources)
-            found.append(Intervention("injection", e.label, detail, minute))
+            detail = "counterfactual" if e.counterfactual else ""
+            made = Intervention("injection", e.label, detail, minute, e.sources)
         elif isinstance(e, ev.Ruling):
-            found.append(Intervention(e.kind, e.text, e.reason, minute))
+            text = e.text
+            if e.kind == "undo" and e.retracts is not None:
+                named = [i for at, i in found if at >= e.retracts and retracted.get(at) == n]
+                if named:
+                    text = f"{text.rstrip('.')}: " + "; ".join(_named(i) for i in named) + "."
+            made = Intervention(e.kind, text, e.reason, minute)
         elif isinstance(e, ev.SeatChanged):
             held = "back to a student" if e.held else "to the script"
             kind = "student" if e.held else "script"
-            found.append(Intervention(kind, f"{e.name} went {held}", "", minute))
+            made = Intervention(kind, f"{e.name} went {held}", "", minute)
         elif isinstance(e, ev.Paused):
-            found.append(Intervention("pause", "The teacher paused the game", e.reason, minute))
+            made = Intervention("pause", "The teacher paused the game", e.reason, minute)
         elif isinstance(e, ev.Resumed):
-            found.append(Intervention("resume", "The game went on", "", minute))
+            made = Intervention("resume", "The game went on", "", minute)
         elif isinstance(e, ev.Concluded):
             text = "The bell: the script played on to the end"
-            found.append(Intervention("conclude", text, "", minute))
-    return tuple(found)
+            made = Intervention("conclude", text, "", minute)
+        if made is not None and n in retracted:
+            when = _minute(session, retracted[n])
+            made = dataclasses.replace(made, undone="taken back" + _at(when))
+        if made is not None:
+            found.append((n, made))
+    return tuple(i for _, i in found)
+
+
+def _named(entry: Intervention) -> str:
+    """An entry taken back, as its undo names it: "Marshal Konev speaks (minute 5)"."""
+    return entry.text if entry.minute is None else f"{entry.text} (minute {entry.minute})"
 
 
 def _roles(
@@ -409,6 +443,12 @@ def reflection(pm: PostMortem) -> list[tuple[str, tuple[str, ...]]]:
     return [(who, questions) for who, questions in asked if questions]
 
 
+def handout_cite(ids: tuple[str, ...]) -> str:
+    """Sources in a handout, as its history notes cite them: " [id, id]", each id the key
+    of its entry in the handout's list of sources."""
+    return f" [{', '.join(ids)}]" if ids else ""
+
+
 def class_sections(
     pm: PostMortem, e: Callable[[str], str], strong: Callable[[str], str]
 ) -> list[tuple[str, list[str]]]:
@@ -427,7 +467,7 @@ def class_sections(
         ("On the floor", [f"{strong(e(floor_label(f)))}: {e(f.text)}" for f in pm.floor]),
         (
             "The teacher's injections and rulings",
-            [f"{strong(e(i.label))}: {e(i.line())}" for i in pm.interventions],
+            [f"{strong(e(i.label))}: {e(i.line(handout_cite))}" for i in pm.interventions],
         ),
     ]
 

@@ -34,6 +34,7 @@ from presidium.model import (
     Vote,
 )
 from presidium.seating import CastingError, Seating
+from presidium.template import outline
 
 BALLOT_WORDS = {
     "open": "Open: each vote is called out as it is cast",
@@ -666,7 +667,13 @@ def _actions(scenario: Scenario, role: Role, seating: Seating) -> tuple[str, ...
 
 def _objectives(role: Role) -> tuple[Objective, ...]:
     return tuple(
-        Objective(KIND_WORDS.get(o.kind, o.kind), o.text, o.when.source, o.achieved, o.failed)
+        Objective(
+            KIND_WORDS.get(o.kind, o.kind),
+            o.text,
+            o.when.source,
+            outline(o.achieved) if o.achieved else o.achieved,
+            outline(o.failed) if o.failed else o.failed,
+        )
         for o in role.objectives
     )
 

@@ -58,10 +58,14 @@ def show(
             line.append_text(T(f.text))
             r.out(line)
     if pm.interventions:
+
+        def cite(ids: tuple[str, ...]) -> str:  # as the notes below cite theirs
+            return f" [Sources: {r.citations(ids)}]" if ids else ""
+
         r.heading("The teacher's injections and rulings")
         for i in pm.interventions:
             line = T(f"{i.label}: ", "presidium.choice")
-            line.append_text(T(i.line()))
+            line.append_text(T(i.line(cite)))
             r.out(line)
     if pm.roles:
         r.heading("Each role's objectives")

@@ -997,8 +997,18 @@ class Renderer:
             if step.as_in_history is False:
                 line.append(" DIVERGED", style="presidium.counterfactual")
                 line.append(f" ({clean(step.why or '')}); history: {clean(step.historical or '')}")
-            elif step.as_in_history:
+            elif step.as_in_history and not step.count:
                 line.append(" (as in history)", style="presidium.good")
+            elif step.count:  # a class's vote: its count, and history's where it is known
+                counted = step.count
+                if step.history_count:
+                    counted += f"; history: {step.history_count}"
+                if step.as_in_history:
+                    line.append(" (")
+                    line.append("as in history", style="presidium.good")
+                    line.append(clean(f"; {counted})"))
+                else:
+                    line.append(clean(f" ({counted})"))
             self.out(line)
 
     def history(self, steps: Sequence[Step]) -> None:
