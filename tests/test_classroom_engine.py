@@ -1232,6 +1232,12 @@ def test_the_story_moving_a_seated_students_declared_stance_says_so(june_1957: S
         "Mikhail Pervukhin's declared stance (with the majority) is changed by the teacher's "
         f"event '{push.label}': now wavering."
     )
+    # the student's own phone is told in the second person (the room keeps the name)
+    assert isinstance(said[0], ev.StanceMoved) and said[0].seat == "pervukhin"
+    assert said[0].own == (
+        "Your declared stance (with the majority) is changed by the teacher's event "
+        f"'{push.label}': now wavering. You may declare again."
+    )
     assert not any("Saburov" in e.text for e in out if isinstance(e, ev.Narration))
 
 

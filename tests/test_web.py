@@ -472,6 +472,43 @@ def test_a_state_put_together_from_shared_pieces_is_the_state_itself() -> None:
     assert any(e.type == "revealed" for e in classroom.session.events)
 
 
+def test_the_teacher_s_state_has_the_argument_to_rate_and_a_seat_s_its_declared_stance() -> None:
+    """An argument waiting for its rating is on the teacher's state with its words and the
+    stances it is about (and only there); a seat's state says the stance it declared and
+    where that stands now. The spliced JSON is each viewer's state all the while."""
+    classroom = make_classroom(students=5)
+    viewers = ["room", ev.TEACHER, *(ev.for_role(s) for s in classroom.keys)]
+
+    def same_everywhere() -> None:
+        for viewer in viewers:
+            expected = json.dumps(classroom.state(viewer), separators=(",", ":"))
+            assert classroom.state_json(viewer) == expected, viewer
+
+    assert classroom.state("role:zhukov")["declared"] is None
+    text = "The army will not stand by."
+    classroom.act(
+        "zhukov", {"nonce": "argue-0001", "do": "argue", "target": "pervukhin", "text": text}
+    )
+    classroom.act("zhukov", {"nonce": "declare-001", "do": "declare", "stance": "aside"})
+    same_everywhere()
+    (rating,) = [r for r in classroom.state(ev.TEACHER)["requests"] if r["kind"] == "rating"]
+    stances = classroom.session.scenario.stances
+    values = classroom.session.game.values
+    assert rating["argument"] == {
+        "text": text,
+        "target": "Mikhail Pervukhin",
+        "stance": stances[values["pervukhin.stance"]],
+        "towards": "Standing aside",  # Zhukov has no side: his own stance
+    }
+    for viewer in viewers[:1] + viewers[2:]:
+        assert text not in classroom.state_json(viewer), viewer
+    assert classroom.state("role:zhukov")["declared"] == {
+        "stance": "Standing aside",
+        "now": "Standing aside",
+    }
+    assert "declared" not in classroom.state("room")
+
+
 def test_a_countdown_closes_its_ballot_by_the_missing_rule() -> None:
     clock = Clock()
     classroom = make_classroom(clock=clock)

@@ -199,3 +199,12 @@ def test_the_room_counts_phones_on_the_seats_students_hold(june_1957: Scenario) 
     assert classroom.presence() == {"phones": 4, "seats_connected": 0, "seats": 0}
     classroom.disconnect(ev.for_role("bulganin"))
     assert classroom.presence()["phones"] == 3
+
+
+def test_the_room_knows_a_ballot_not_cast_by_the_game_s_own_words() -> None:
+    """The projector marks a voter who had not voted when the ballot closed ("had not
+    voted") by how the game begins that ballot's reason: room.js holds those very words."""
+    from presidium.ballots import NOT_VOTED
+
+    for begins in NOT_VOTED:
+        assert f'"{begins}"' in text_of("room.js"), begins

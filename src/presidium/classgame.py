@@ -229,17 +229,21 @@ class ClassGame:
         that actor stands, and the student may declare again."""
         actor = target[: -len(".stance")] if target.endswith(".stance") else ""
         old = self.game.values.get(target)
-        if actor not in self.state.declared or new == old or self.holder(actor) is None:
+        seat = self.holder(actor) if actor in self.state.declared and new != old else None
+        if seat is None:
             return
         name = self.scenario.actors[actor].name
         was = _lower(self.scenario.stances.get(str(old), str(old)))
         now = _lower(self.scenario.stances.get(str(new), str(new)))
         by = f" by {cause}" if cause else ""
         out.append(
-            ev.Narration(
+            ev.StanceMoved(
                 f"{name}'s declared stance ({was}) is changed{by}: now {now}. "
                 f"The student playing {name} may declare again.",
                 False,
+                seat=seat,
+                own=f"Your declared stance ({was}) is changed{by}: now {now}. "
+                "You may declare again.",
             )
         )
 
@@ -876,12 +880,14 @@ class ClassGame:
         before = self.shown()
         self.game.values[f"{role.actor}.stance"] = a.stance
         self.state.declared |= {role.actor}
+        kept = tuple(pair for pair in self.state.declarations if pair[0] != a.role)
+        self.state.declarations = (*kept, (a.role, a.stance))
         label = self.scenario.stances[a.stance]
         out.append(ev.Declared(a.role, self.names[a.role], role.actor, a.stance, label))
         self.restate(before, out)
         return True
 
-    def _towards(self, role: Role) -> str | None:
+    def towards(self, role: Role) -> str | None:
         """The stance an argument by ``role`` pulls towards: its side's leader's, else its own."""
         values = self.game.values
         if role.side is not None and role.side in self.scenario.sides:
@@ -902,7 +908,7 @@ class ClassGame:
         holder = self.holder(a.target)
         if holder is not None:
             raise IllegalChoice(f"{actor.name} is played by a student; talk to them instead")
-        if self._towards(role) is None:
+        if self.towards(role) is None:
             raise IllegalChoice(f"{self.names[a.role]} has no side to argue for")
         if not a.text.strip():
             raise IllegalChoice("an argument needs a sentence for the teacher to rate")
@@ -931,7 +937,7 @@ class ClassGame:
         key = f"{target}.stance"
         before = self.shown()
         stance = str(self.game.values[key])
-        goal = self._towards(role)
+        goal = self.towards(role)
         line = classroom.stance_line
         outcome = UNMOVED
         if success and goal in line and stance in line:

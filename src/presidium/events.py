@@ -269,6 +269,16 @@ class Narration(Event):
 
 
 @record
+class StanceMoved(Narration):
+    """In a class, the story moved the stance a seated student had declared: ``text`` says it
+    to the room and the teacher; ``own`` says it to that student (``seat``) on their own
+    phone, in the second person."""
+
+    seat: str = ""
+    own: str = ""
+
+
+@record
 class Refused(Event):
     """An in-fiction refusal: the choice exists but cannot be taken now. Nothing changed."""
 

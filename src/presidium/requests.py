@@ -80,6 +80,7 @@ class Room:
     )
     objectives_revealed: bool = False
     declared: frozenset[str] = frozenset()  # actors whose seated student declared a stance
+    declarations: tuple[tuple[str, str], ...] = ()  # (seat, the stance it last declared)
     concluded: bool = False
     # The teacher's pause: its reason while the game is paused, else None. Not part of the
     # game's state: undo and overrule leave it as it is.

@@ -463,16 +463,10 @@ def reveal_asked(line: str, room: Any) -> list[str]:
     when it is confirmed, is not a 'reveal', or has nothing to reveal (the game then says
     why). ``room`` is the game's ``ClassGame``; no ballot or reason is named, only counted,
     since the console may be on the projector."""
-    head, _, rest = line.strip().partition(" ")
-    typed = rest.split()
-    if head.lower() != "reveal" or (typed and typed[-1].lower() == CONFIRM) or room is None:
+    pending = _reveal_pending(line, room)
+    if pending is None:
         return []
-    vote = vote_named(typed[0].lower(), room.scenario) if typed else None
-    if typed and vote is None:
-        return []
-    sealed, objectives = room.revealable(vote)
-    if not sealed and not objectives:
-        return []
+    sealed, objectives, again = pending
     said = ["'reveal' makes this public, on the projector, on every phone and in the debrief:"]
     for record in sealed:
         how = f"how each voter voted in the secret ballot '{clean(record.title)}'"
@@ -482,9 +476,32 @@ def reveal_asked(line: str, room: Any) -> list[str]:
     if objectives:
         said.append("- every role's objectives, and whether each was met;")
     said[-1] = said[-1][:-1] + "."
-    again = f"reveal {vote} {CONFIRM}" if vote else f"reveal {CONFIRM}"
     said.append(f"Type '{again}' to reveal it. It cannot be taken back.")
     return said
+
+
+def reveal_confirmation(line: str, room: Any) -> str | None:
+    """The line that confirms ``line`` ('reveal yes', 'reveal VOTE yes') when ``line`` is a
+    'reveal' that ``reveal_asked`` asks about first; else None. The teacher's page offers it
+    as a button under what would become public."""
+    pending = _reveal_pending(line, room)
+    return None if pending is None else pending[2]
+
+
+def _reveal_pending(line: str, room: Any) -> tuple[tuple[Any, ...], bool, str] | None:
+    """What an unconfirmed 'reveal' ``line`` would make public (the sealed records, whether
+    the objectives) and the line that confirms it; None when there is nothing to ask."""
+    head, _, rest = line.strip().partition(" ")
+    typed = rest.split()
+    if head.lower() != "reveal" or (typed and typed[-1].lower() == CONFIRM) or room is None:
+        return None
+    vote = vote_named(typed[0].lower(), room.scenario) if typed else None
+    if typed and vote is None:
+        return None
+    sealed, objectives = room.revealable(vote)
+    if not sealed and not objectives:
+        return None
+    return tuple(sealed), objectives, f"reveal {vote} {CONFIRM}" if vote else f"reveal {CONFIRM}"
 
 
 # --------------------------------------------------------------------------- the words

@@ -46,6 +46,7 @@ MISSING_WORDS = {
     "script": "a voter who has not voted when it closes is voted by the scenario's rules",
     "absent": "a voter who has not voted when it closes is not counted",
 }
+UNDECIDED = "undecided"  # the team of a role of no side, on its sheets (paper and phone)
 KIND_WORDS = {"main": "Main objective", "personal": "Personal objective"}
 BALLOT_SHORT = {"open": "open", "simultaneous": "simultaneous", "secret": "secret ballot"}
 # Why an actor of this rank has no ballot in a vote whose voters are all the actors of other
@@ -679,7 +680,7 @@ def _objectives(role: Role) -> tuple[Objective, ...]:
 
 
 def _team(scenario: Scenario, role: Role) -> str:
-    return scenario.sides[role.side].name if role.side is not None else "undecided"
+    return scenario.sides[role.side].name if role.side is not None else UNDECIDED
 
 
 def _role_sheet(scenario: Scenario, seating: Seating, seat: str) -> RoleSheet:

@@ -384,9 +384,11 @@ def create_app(classroom: Classroom, hub: Hub | None = None) -> Starlette:
         line = body.get("line")
         if not isinstance(line, str):
             raise Rejected(400, "send the console line as 'line'")
+        confirm = classroom.confirming(line)  # a 'reveal' asked about: the line that confirms it
         said = classroom.teacher_line(line)
         await hub.saved()
-        return JSONResponse({"ok": True, "said": said, "seq": len(classroom.session.events)})
+        seq = len(classroom.session.events)
+        return JSONResponse({"ok": True, "said": said, "seq": seq, "confirm": confirm})
 
     async def stream(request: Request) -> Response:
         who = viewer(request)

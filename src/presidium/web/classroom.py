@@ -45,6 +45,7 @@ from presidium.actions import (
 )
 from presidium.classroom import console as words
 from presidium.classroom.session import Session
+from presidium.classroom.sheets import UNDECIDED
 from presidium.errors import GameOver, IllegalChoice
 from presidium.printable import clean
 from presidium.ui.classroom import as_sentence, view_of
@@ -731,6 +732,12 @@ class Classroom:
             raise Rejected(409, "stop the server at the laptop (type 'quit' there, or Ctrl-C)")
         return ["This page shows it already: the roster, the open requests and the feed."]
 
+    def confirming(self, line: str) -> str | None:
+        """The console line that confirms ``line`` when ``line`` is a 'reveal' that
+        ``teacher_line`` answers with what would become public, revealing nothing yet
+        ('reveal yes'; the teacher's page offers it as a button); else None."""
+        return words.reveal_confirmation(clean(line).strip(), self.session.game.room)
+
     def word_help(self, word: str) -> list[str]:
         """'help WORD' on the network, for the teacher's page and the terminal alike."""
         for typed, does in (*WEB_HELP, TEACHER_LINK):
@@ -921,7 +928,8 @@ class Classroom:
             body = self.page_dict(n)
             data = json.dumps(body, separators=(",", ":"))
             frames.append(f"id: {n + 1}\nevent: game\ndata: {data}\n\n".encode())
-            restate.append(body.get("type") in RESTATE)
+            # a stance the story moved: the seat's declared stance (its state) says so
+            restate.append(body.get("type") in RESTATE or isinstance(events[n], ev.StanceMoved))
         seen = self._visible.setdefault(viewer, [])
         for i in range(self._visible_to.get(viewer, 0), len(events)):
             if audience.visible(events[i], viewer):
@@ -1071,6 +1079,7 @@ class Classroom:
             tail["join_url"] = self.join_url
         else:
             tail["scripted"] = seat in game.scripted  # the phone says who plays it meanwhile
+            tail["declared"] = self._declared(seat)  # the stance it declared, and where it is now
         if viewer == ev.TEACHER:
             tail["waiting"] = sorted(self.devices)
             tail["roster"] = [
@@ -1087,6 +1096,20 @@ class Classroom:
             ]
         sheet = None if seat is None else self._sheet(seat, viewer)
         return head, scene, requests, sheet, tail
+
+    def _declared(self, seat: str) -> dict[str, str] | None:
+        """The stance ``seat`` last declared and its actor's stance now (the story may have
+        moved it since: then the student may declare again), as labels; None before the
+        seat declares."""
+        game = self.session.game
+        room = game.room
+        role = room.role(seat) if room is not None else None
+        stance = dict(room.state.declarations).get(seat) if room is not None else None
+        if role is None or role.actor is None or stance is None:
+            return None
+        now = str(game.values.get(f"{role.actor}.stance", stance))
+        stances = self.session.scenario.stances
+        return {"stance": clean(stances.get(stance, stance)), "now": clean(stances.get(now, now))}
 
     def _share(self, key: Any, make: Callable[[], Any]) -> Any:
         """``make()``, made once while no action is taken and nothing else changes what
@@ -1141,7 +1164,36 @@ class Classroom:
         elif request.kind == "decision" and request.request in self.hands:
             entry["count"] = len(self.hands[request.request])
             entry["of"] = sum(self.session.seating.size(s) for s in request.roles[:1])
+        elif request.kind == "rating":  # only the teacher's state holds a rating request
+            del entry["mine"]  # which stays last (``_split_entry``)
+            entry.update(argument=self._argument(request.request), mine=None)
         return entry
+
+    def _argument(self, rating: str) -> dict[str, Any] | None:
+        """The argument a rating request is for, as the teacher rates it: its text, whom it
+        is put to, where they stand now, and the stance a success moves them one step
+        towards (None: none)."""
+        room = self.session.game.room
+        argued = next(
+            (
+                e
+                for e in reversed(self.session.events)
+                if isinstance(e, ev.Argued) and e.request == rating
+            ),
+            None,
+        )
+        role = room.role(argued.seat) if room is not None and argued is not None else None
+        if argued is None or role is None or room is None:
+            return None
+        stances = self.session.scenario.stances
+        now = str(self.session.game.values.get(f"{argued.target}.stance", ""))
+        towards = room.towards(role)
+        return {
+            "text": clean(argued.text),
+            "target": clean(argued.target_name),
+            "stance": clean(stances.get(now, now)) if now else None,
+            "towards": clean(stances.get(towards, towards)) if towards else None,
+        }
 
     def _seat_name(self, seat: str) -> str:
         """What the room calls ``seat``, printable (worked out once a seat: a ballot's
@@ -1247,7 +1299,8 @@ class Classroom:
         if role is not None:
             side = scenario.sides.get(role.side or "")
             sheet.update(
-                side=None if role.hidden else (clean(side.name) if side else None),
+                # as the role sheet on paper says it: a role of no side is "undecided"
+                side=None if role.hidden else (clean(side.name) if side else UNDECIDED),
                 brief=role.brief,
                 objectives=[o.text for o in role.objectives],
                 knows=[

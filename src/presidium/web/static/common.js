@@ -355,8 +355,10 @@
   };
 
   /* A line of sources, as the server sends them: cited, never by their ids. */
+  /* Citations, each apart from the next: a citation may hold commas of its own (the role
+     sheets on paper part them the same way). */
   function sources(list) {
-    return list && list.length ? "Sources: " + list.join(", ") : "";
+    return list && list.length ? "Sources: " + list.join("; ") : "";
   }
   P.sources = sources;
 
@@ -509,7 +511,10 @@
         lines.push(P.chanceLine(e));
         break;
       case "narration":
-        paragraphs((e.counterfactual ? "[Counterfactual] " : "") + e.text).forEach(function (p) {
+        // the story moved a stance a student declared: said to that student as "you" on
+        // their own phone, and by name everywhere else
+        var told = e.own && viewer === "seat" && e.seat === me ? e.own : e.text;
+        paragraphs((e.counterfactual ? "[Counterfactual] " : "") + told).forEach(function (p) {
           lines.push(p);
         });
         break;

@@ -761,7 +761,7 @@
       var made = (mine.moves || []).filter(function (m) {
         return m.id === id;
       })[0];
-      box.appendChild(el("p", "said", "Your move is taken: " + (made ? made.label : id) + "; it is settled when the floor closes."));
+      box.appendChild(el("p", "said", "Used: " + (made ? made.label : id) + ". It is settled when the floor closes."));
     });
     box.appendChild(
       el(
@@ -780,7 +780,9 @@
         picker = targetPicker(targets, "move-" + safeId(request.request) + "-" + n, "Aimed at");
         block.appendChild(picker.node);
       }
-      var b = bigButton(move.label + (usable ? "" : " (unavailable: " + (move.reason || "not now") + ")"), "choice");
+      // a move this phone has just used says so, not why it cannot be used again
+      var why = moved.indexOf(move.id) >= 0 ? " (used)" : " (unavailable: " + (move.reason || "not now") + ")";
+      var b = bigButton(move.label + (usable ? "" : why), "choice");
       if (!usable) {
         b.disabled = true;
         b.setAttribute("data-off", "1");
@@ -820,6 +822,7 @@
       $("speak-more").open = true; // the floor opens: its declarations and arguments with it
     }
     floorWas = floorOpen;
+    drawDeclared(state.declared);
     var sig = JSON.stringify([stances, targets]);
     if (!usable || sig === speakSig) {
       return;
@@ -835,7 +838,7 @@
         var b = bigButton(stance.label, "choice");
         b.addEventListener("click", function () {
           send(box, error, { do: "declare", stance: stance.id }, function () {
-            $("speak-said").textContent = "You declared: " + stance.label + ".";
+            drawDeclared({ stance: stance.label, now: stance.label });
           });
         });
         row.appendChild(b);
@@ -880,6 +883,22 @@
       box.appendChild(b);
     }
     box.appendChild(error);
+  }
+
+  /* The stance this role declared, as the server has it now: the story may have moved it
+     since (the feed says by what), and then the student may declare again. */
+  function drawDeclared(declared) {
+    var line = $("speak-stance");
+    line.classList.toggle("moved", !!declared && declared.now !== declared.stance);
+    if (!declared) {
+      line.textContent = "";
+    } else if (declared.now === declared.stance) {
+      line.textContent = "You declared: " + declared.stance + ".";
+    } else {
+      line.textContent =
+        "Your declared stance is now: " + declared.now + " (you declared " + declared.stance +
+        "; the story has changed it since). You may declare again.";
+    }
   }
 
   // ------------------------------------------------------------------ the note

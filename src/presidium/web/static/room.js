@@ -528,15 +528,29 @@
       if (!given.length) {
         return;
       }
-      // a student's reason beside the name, in the line of names: the box stays short
+      // a student's reason beside the name, in the line of names: the box stays short;
+      // the voters who had not voted come last, together, said once
       var dd = el("dd", "");
-      given.forEach(function (b, n) {
+      var cast = given.filter(function (b) {
+        return !notVoted(b);
+      });
+      var missed = given.filter(function (b) {
+        return notVoted(b);
+      });
+      cast.forEach(function (b, n) {
         dd.appendChild(document.createTextNode((n ? ", " : "") + b.name));
         if (b.reason && ownWords(e, b)) {
           var why = (b.counterfactual ? "[Counterfactual] " : "") + b.reason;
           dd.appendChild(el("span", "why", ' ("' + why + '")'));
         }
       });
+      if (missed.length) {
+        var names = missed.map(function (b) {
+          return b.name;
+        });
+        dd.appendChild(document.createTextNode((cast.length ? "; " : "") + names.join(", ")));
+        dd.appendChild(el("span", "not-voted", " (" + notVoted(missed[0]) + ")"));
+      }
       ways.appendChild(el("div", "way", [el("dt", "", pair[1] + ": "), dd]));
     });
     e.blocs.forEach(function (bloc) {
@@ -550,6 +564,22 @@
     if (ways.children.length) {
       box.appendChild(ways);
     }
+  }
+
+  /* A ballot counted for a voter who had not voted when it closed, as the feed and the
+     debrief say it ("had not voted"): its reason begins with why (the game's words,
+     presidium.ballots.LATE and CLOSED_FIRST). Under "For" or "Against" the scenario's rules
+     cast it, as the feed says in full; here it stays short (the box must not push the scene
+     off the screen). Empty for a ballot the voter cast. */
+  var NOT_VOTED = [
+    ["Had not voted when the teacher closed the ballot; ", "had not voted"],
+    ["Did not vote in time; ", "did not vote in time"],
+  ];
+  function notVoted(b) {
+    var found = NOT_VOTED.filter(function (pair) {
+      return (b.reason || "").indexOf(pair[0]) === 0;
+    })[0];
+    return found ? found[1] : "";
   }
 
   /* Whether a ballot's reason is the student's own words: the vote's record names the

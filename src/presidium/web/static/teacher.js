@@ -231,6 +231,7 @@
       out.removeChild(out.firstChild);
     }
     return P.api("POST", "/api/teacher", { line: line }).then(function (answer) {
+      var asking = null; // the button that confirms a 'reveal'
       if (button) {
         button.disabled = false;
       }
@@ -240,10 +241,15 @@
       }
       if (answer.ok) {
         var said = answer.data.said || [];
-        said.forEach(function (text) {
+        var confirm = answer.data.confirm;
+        // a 'reveal' not yet confirmed: what would become public, then a button that
+        // confirms it (its last line, "Type 'reveal yes'", is for the keyboard)
+        (confirm ? said.slice(0, -1) : said).forEach(function (text) {
           item.appendChild(el("p", "console-said", text));
         });
-        if (!said.length) {
+        if (confirm) {
+          asking = item.appendChild(confirmRow(confirm));
+        } else if (!said.length) {
           item.appendChild(el("p", "console-said hint", "Done."));
         }
       } else {
@@ -251,8 +257,26 @@
       }
       var scroller = out;
       scroller.scrollTop = scroller.scrollHeight;
+      if (asking) {
+        asking.scrollIntoView({ block: "nearest" }); // pressed at the top of the page
+      }
       refresh();
     });
+  }
+
+  /* The confirm step of 'reveal' on this page: "Reveal it to the room" sends the line that
+     confirms it ('reveal yes'), once; nothing is public until it is pressed. */
+  function confirmRow(line) {
+    var row = el("div", "actions confirm-row");
+    row.appendChild(el("p", "console-said hint", "It cannot be taken back."));
+    var b = el("button", "act danger", "Reveal it to the room");
+    b.type = "button";
+    b.addEventListener("click", function () {
+      row.replaceChild(el("p", "console-said hint", "Revealed: see below."), b);
+      command(line);
+    });
+    row.appendChild(b);
+    return row;
   }
 
   function actionButton(text, line, cls, ask) {
@@ -317,6 +341,9 @@
       Object.keys(advised).forEach(function (seat) {
         card.appendChild(el("p", "advice", "Advice in: " + advised[seat]));
       });
+      if (r.kind === "rating" && r.argument) {
+        card.appendChild(argumentShown(r.argument));
+      }
       var row = el("div", "actions");
       if (r.kind === "rating") {
         row.appendChild(rateButtons(r.request));
@@ -333,6 +360,23 @@
       list.appendChild(card);
     });
     P.resetCountdowns();
+  }
+
+  /* The argument to rate, on its card in "Now": its words, and where the one it is put to
+     stands now (and which way a success moves them), so the teacher rates what they read. */
+  function argumentShown(argument) {
+    var box = el("div", "argument");
+    box.appendChild(el("blockquote", "argument-text", argument.text));
+    if (argument.stance) {
+      var line = argument.target + "'s stance now: " + argument.stance + ".";
+      if (argument.towards && argument.towards !== argument.stance) {
+        line += " A success (the rating sets its chance) moves it one step towards " + argument.towards + ".";
+      } else if (argument.towards) {
+        line += " That is where the argument pulls already.";
+      }
+      box.appendChild(el("p", "hint argument-stance", line));
+    }
+    return box;
   }
 
   /* What a request's countdown does, or that it has none: "+1 minute" on a request with no
