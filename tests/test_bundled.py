@@ -57,12 +57,12 @@ def test_a_counterfactual_scenario_opens_with_its_real_hinge(path: Path) -> None
 
 
 GOLDEN = {
-    "zhukov_neutral": {"khrushchev": 4181, "molotov": 3893},
-    "kgb_majority": {"khrushchev": 1770, "molotov": 1511},
-    "bulganin_refuses": {"khrushchev": 1016, "molotov": 2423},
-    "published_first": {"khrushchev": 2102, "molotov": 2039},
-    "shepilov_stays": {"khrushchev": 2848, "molotov": 4356},
-    "agriculture_accepted": {"khrushchev": 1482, "molotov": 1660},
+    "zhukov_neutral": {"khrushchev": 4675, "molotov": 3893},
+    "kgb_majority": {"khrushchev": 1975, "molotov": 1511},
+    "bulganin_refuses": {"khrushchev": 1155, "molotov": 2423},
+    "published_first": {"khrushchev": 2308, "molotov": 2039},
+    "shepilov_stays": {"khrushchev": 3181, "molotov": 4356},
+    "agriculture_accepted": {"khrushchev": 1686, "molotov": 1660},
 }
 
 

@@ -143,6 +143,7 @@ def test_votes_blocs_phases_actors_and_injections(classroom: Scenario) -> None:
     )
     assert [e.source for e in konev.effects] == ["hall_lean += 5"]
     assert poll.counterfactual and poll.vote == "straw_poll" and poll.when is not None
+    assert konev.limit is None and poll.limit is None  # no 'limit': as often as the teacher likes
     assert poll.text[0].text.startswith("Would the waverers")
 
 
@@ -431,6 +432,14 @@ CHECKS = [
         '    label: "Marshal Konev',
         5,
         "injection 'konev_speaks' tells history but cites no sources",
+    ),
+    (
+        "an injection allowed no times",
+        "    window: [the_appeal, the_count]\n",
+        "    window: [the_appeal, the_count]\n    limit: 0\n",
+        "    limit: 0",
+        12,
+        "'limit' must be a whole number of at least 1, not the number 0",
     ),
     (
         "an injection opening no vote",

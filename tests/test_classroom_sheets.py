@@ -611,7 +611,7 @@ def test_a_move_condition_says_what_its_when_tests(june_1957: Scenario) -> None:
     handouts = sheets.build(june_1957, cast(june_1957, 12))
     zhukov = next(s for s in handouts.roles if s.seat == "zhukov")
     (aircraft,) = zhukov.moves
-    assert aircraft.condition == "Only while you stand with Khrushchev."
+    assert aircraft.condition == "Only while Zhukov stands with Khrushchev."
     serov = next(s for s in handouts.roles if s.seat == "serov")
     assert [m.condition for m in serov.moves] == [
         "Only while you stand with Khrushchev.",
@@ -671,7 +671,10 @@ def test_a_students_sheet_cites_sources_and_effects_in_words(june_1957: Scenario
     handouts = sheets.build(june_1957, cast(june_1957, 12))
     zhukov = next(s for s in handouts.roles if s.seat == "zhukov")
     (aircraft,) = zhukov.moves
-    assert aircraft.effects == "Effect: Central Committee members in Moscow up by 10."
+    assert aircraft.effects == (
+        "Effect: Central Committee members in Moscow up by 10; "
+        "Zhukov has offered his transport planes: yes."
+    )
     assert aircraft.sources[0] == "Roy Medvedev" and "Istoriya Kieva" in aircraft.sources
     assert zhukov.knows[0].sources == ("R. G. Pikhoya", "Georgii Zhukov")
     page = role_page(paper.markdown(handouts), "Marshal Georgy Zhukov")
@@ -689,7 +692,8 @@ def test_a_students_sheet_cites_sources_and_effects_in_words(june_1957: Scenario
     )
     mikoyan = next(s for s in handouts.roles if s.seat == "mikoyan")
     assert mikoyan.moves[0].effects == (
-        "Effect: Central Committee leaning to Khrushchev up by 3 points (of 100)."
+        "Effect: Central Committee leaning to Khrushchev up by 3 points (of 100); "
+        "Mikoyan has been out to the members: yes."
     )
 
 

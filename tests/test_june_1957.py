@@ -24,7 +24,7 @@ ALL_ENDINGS = {
     "zhukov_kingmaker",
 }
 GOLDEN = {
-    "khrushchev": {"states": 1039, "endings": ALL_ENDINGS},
+    "khrushchev": {"states": 1169, "endings": ALL_ENDINGS},
     "molotov": {"states": 1893, "endings": ALL_ENDINGS},
 }
 

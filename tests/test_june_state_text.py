@@ -285,7 +285,7 @@ def test_the_majority_is_not_called_seven_when_it_is_not(june_1957: Scenario) ->
     ("values", "invented"),
     [
         ({"verdict": "removal", "cc_lean": 80}, None),
-        ({"verdict": "trial", "cc_lean": 80}, "repent of nothing"),
+        ({"verdict": "trial", "cc_lean": 80}, "little reason to repent"),
         ({"verdict": "removal", "cc_lean": 40}, "concede as little as they can"),
     ],
 )
@@ -298,7 +298,10 @@ def test_the_last_word_labels_what_history_did_not_say(
     text = " ".join(started.text.split())
     assert "the main reason for convening the Presidium on 18 June" in text
     if invented is None:
-        assert "[Counterfactual]" not in text and "Malenkov and Kaganovich repent." in text
+        assert "[Counterfactual]" not in text
+        # their repentance is 1957's: in a class their own hands are still to come
+        assert "In 1957 Malenkov and Kaganovich repented in theirs." in text
+        assert "Malenkov and Kaganovich repent." not in text
     else:
         assert "Historically" in text and "[Counterfactual] In this game, " in text
         assert text.index("[Counterfactual]") < text.index(invented)

@@ -1030,6 +1030,13 @@ class ClassGame:
         self._not_over()
         game = self.game
         here = game.machine.state
+        times = self.state.injected.get(injection.id, 0)
+        if injection.limit is not None and times >= injection.limit:
+            most = "once" if injection.limit == 1 else f"{injection.limit} times"
+            raise IllegalChoice(
+                f"'{injection.id}' has already been injected: it can be injected only {most} "
+                "in a game"
+            )
         if injection.window and here not in injection.window:
             where = ", ".join(injection.window)
             raise IllegalChoice(f"'{injection.id}' can be injected only in: {where}")
@@ -1050,6 +1057,7 @@ class ClassGame:
         self.restate(before, out)
         if injection.vote is not None:
             self._open_ballot(injection.vote, straw_poll_id(injection.id), False, out)
+        self.state.injected[injection.id] = times + 1  # counted once nothing can refuse it
         return True
 
     def _set(self, a: act.SetValue, out: list[ev.Event]) -> bool:

@@ -714,6 +714,7 @@ class ClassroomCompiler(Declarations):
                 self.sources_of(node),
                 self.flag(node, "counterfactual", False),
                 span,
+                self.whole(node, "limit", "'limit'"),
             )
         return result
 

@@ -231,6 +231,11 @@ class Game:
         return dict(self.room.state.requests) if self.room is not None else {}
 
     @property
+    def injected(self) -> dict[str, int]:
+        """A class game's injections by id, with how many times the teacher injected each."""
+        return dict(self.room.state.injected) if self.room is not None else {}
+
+    @property
     def scripted(self) -> frozenset[str]:
         """A class game's seats handed to the script."""
         return self.room.state.scripted if self.room is not None else frozenset()

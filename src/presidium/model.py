@@ -487,6 +487,7 @@ class Injection:
     sources: tuple[str, ...]
     counterfactual: bool
     span: SourceSpan
+    limit: int | None = None  # how many times a game it may be injected; None: no limit
 
 
 @record(slots=True)

@@ -63,6 +63,7 @@ class Room:
     cast: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
     queued: dict[str, tuple[Queued, ...]] = field(default_factory=dict)  # floor -> moves
     uses: dict[tuple[str, str], int] = field(default_factory=dict)  # (seat, move) -> uses
+    injected: dict[str, int] = field(default_factory=dict)  # injection -> times injected
     # vote -> voter (an actor, or a delegate seat) -> one of model.BALLOT_VALUES
     ballots: dict[str, dict[str, str]] = field(default_factory=dict)
     arguments: dict[str, tuple[str, str]] = field(default_factory=dict)  # rating -> (seat, target)
@@ -102,6 +103,7 @@ class Room:
             cast={k: dict(v) for k, v in self.cast.items()},
             queued=dict(self.queued),
             uses=dict(self.uses),
+            injected=dict(self.injected),
             ballots={k: dict(v) for k, v in self.ballots.items()},
             arguments=dict(self.arguments),
         )
@@ -119,6 +121,7 @@ class Room:
             ("~cast", tuple(sorted((k, tuple(sorted(v.items()))) for k, v in self.cast.items()))),
             ("~queued", tuple(sorted(self.queued.items()))),
             ("~uses", tuple(sorted(self.uses.items()))),
+            ("~injected", tuple(sorted(self.injected.items()))),
             ("~concluded", self.concluded),
             ("~declared", tuple(sorted(self.declared))),
             ("~paused", self.paused is not None),

@@ -418,6 +418,7 @@ INJECTION = _fields(
     when=(OPT, "it may be injected only when this condition holds", "condition"),
     window=(OPT, "the phases during which it may be injected (any, if absent)", "ids"),
     vote=(OPT, "a vote whose ballot it opens (a straw poll)", "id"),
+    limit=(OPT, "how many times a game it may be injected (1: once only)", "integer"),
     sources=(OPT, "source ids (required unless counterfactual)", "ids"),
     counterfactual=(OPT, "true for an invented event", "flag"),
 )

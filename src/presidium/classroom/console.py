@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from presidium.actions import (
@@ -152,6 +152,7 @@ class View:
     last_decision: str | None = None  # the phase of the latest decision taken (for overrule)
     over: bool = False
     paused: str | None = None  # the pause's reason while the teacher has paused the game
+    injected: Mapping[str, int] = field(default_factory=dict)  # injection -> times injected
 
 
 @dataclass(frozen=True)
@@ -321,10 +322,18 @@ def values_help(scenario: Scenario, values: Mapping[str, object]) -> list[str]:
     return lines
 
 
-def injections_help(scenario: Scenario, phase: str, values: Mapping[str, object]) -> list[str]:
-    """'help inject': the scenario's events that can be injected now, with where each can."""
+def injections_help(
+    scenario: Scenario,
+    phase: str,
+    values: Mapping[str, object],
+    injected: Mapping[str, int] = {},
+) -> list[str]:
+    """'help inject': the scenario's events that can be injected now, with where each can
+    (``injected``: how many times each was injected, for those with a limit)."""
     lines = []
     for injection in scenario.injections.values():
+        if injection.limit is not None and injected.get(injection.id, 0) >= injection.limit:
+            continue
         if injection.window and phase not in injection.window:
             continue
         if injection.when is not None and not injection.when.evaluate(dict(values)):
@@ -385,7 +394,7 @@ def names_help(word: str, view: View, phase: str, values: Mapping[str, object]) 
     if word == "set":
         lines, none = values_help(view.scenario, values), "no values to set"
     elif word == "inject":
-        lines = injections_help(view.scenario, phase, values)
+        lines = injections_help(view.scenario, phase, values, view.injected)
         none = "no event can be injected now"
     elif word == "move":
         lines, none = moves_help(view), "no seated role has moves"

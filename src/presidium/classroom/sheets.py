@@ -907,6 +907,10 @@ def _injections(scenario: Scenario) -> tuple[tuple[str, str, str], ...]:
             terms.append("in " + _titles(scenario, injection.window))
         if injection.when is not None:
             terms.append(f"only when {injection.when.source}")
+        if injection.limit is not None:
+            terms.append(
+                "once only" if injection.limit == 1 else f"at most {injection.limit} times"
+            )
         if injection.counterfactual:
             terms.append(COUNTERFACTUAL)
         else:

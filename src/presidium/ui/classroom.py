@@ -407,6 +407,7 @@ def view_of(session: Session) -> words.View:
         trail[-1].phase if trail else None,
         game.over,
         game.paused,
+        game.injected,
     )
 
 
@@ -724,7 +725,9 @@ class Teacher:
         if word == "set":
             lines, none = words.values_help(self.scenario, game.values), "no values to set"
         elif word == "inject":
-            lines = words.injections_help(self.scenario, game.machine.state, game.values)
+            lines = words.injections_help(
+                self.scenario, game.machine.state, game.values, game.injected
+            )
             none = "no event can be injected now"
         elif word == "move":
             lines, none = words.moves_help(self.view()), "no seated role has moves"
