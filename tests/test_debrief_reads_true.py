@@ -65,7 +65,10 @@ def next_action(session: Session, rulings: list[actions.Action]) -> actions.Acti
     if phase.id == INJECT_AT and rulings:
         return rulings.pop(0)
     open_ = [o.id for o in request.options if o.available]
-    choice = "vote_against" if phase.id == "last_word" else phase.history
+    # Konev, injected by the teacher, has spoken: the speakers' list puts up others
+    choice = {"last_word": "vote_against", "plenum_speakers": "ustinov_and_shelepin"}.get(
+        phase.id, phase.history
+    )
     return actions.Choose(
         request.roles[0], request.request, choice if choice in open_ else open_[0]
     )
