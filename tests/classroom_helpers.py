@@ -404,3 +404,25 @@ class Terminal:
                     self.seen += os.read(self.leader, 65536)
                 except OSError:
                     break
+
+
+def routine_action(log: list[act.Action], requests: list[Any], vote: Any) -> act.Action | Any:
+    """What a teacher running a class does next that needs no judgement: rate an argument 3,
+    close a floor, and take a ballot by roll call: the next seated voter casts
+    ``vote(request, seat)`` (with a reason of his own), and once all have voted, close it.
+    Otherwise the decision (a blocking request) to take, for the caller's own choice."""
+    rating = next((r for r in requests if r.kind == "rating"), None)
+    if rating is not None:
+        return act.Rate(rating.request, 3)
+    request = next(r for r in requests if r.blocking)
+    if request.kind == "floor":
+        return act.Close(request.request)
+    if request.kind != "ballot":
+        return request
+    cast = {a.role for a in log if isinstance(a, act.Cast) and a.request == request.request}
+    waiting = [s for s in request.roles if s not in cast]
+    if not waiting:
+        return act.Close(request.request)
+    seat = waiting[0]
+    value = vote(request, seat)
+    return act.Cast(seat, request.request, value, f"{seat} says {value}.")

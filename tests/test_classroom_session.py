@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from classroom_helpers import routine_action
 from conftest import GOLDEN, ROOT, matches_golden
 from conftest import run_cli as run
 from presidium import actions, catalog, saves
@@ -750,24 +751,13 @@ def a_teacher(session: Session) -> actions.Action:
     """What a teacher who runs any class types next: close each floor, rate each argument 3,
     take each ballot by roll call (the first half for, the rest against), and say each
     decision aloud with the first adviser's advice first (the first choice open)."""
-    requests = open_requests(session.game)
-    rating = next((r for r in requests if r.kind == "rating"), None)
-    if rating is not None:
-        return actions.Rate(rating.request, 3)
-    request = next(r for r in requests if r.blocking)
-    if request.kind == "floor":
-        return actions.Close(request.request)
-    if request.kind == "ballot":
-        cast = {
-            a.role
-            for a in session.log
-            if isinstance(a, actions.Cast) and a.request == request.request
-        }
-        waiting = [s for s in request.roles if s not in cast]
-        if not waiting:
-            return actions.Close(request.request)
-        vote = "for" if request.roles.index(waiting[0]) < len(request.roles) // 2 else "against"
-        return actions.Cast(waiting[0], request.request, vote, f"{waiting[0]} says {vote}.")
+    request = routine_action(
+        session.log,
+        open_requests(session.game),
+        lambda r, seat: "for" if r.roles.index(seat) < len(r.roles) // 2 else "against",
+    )
+    if isinstance(request, actions.Action):
+        return request
     holder, *advisers = request.roles
     first = next(o.id for o in request.options if o.available)
     advised = {

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from classroom_helpers import routine_action
 from conftest import run_cli as run
 from presidium import actions, catalog
 from presidium import seating as seats
@@ -42,25 +43,13 @@ def next_action(session: Session, rulings: list[actions.Action]) -> actions.Acti
     where he votes against; every seated voter for the motion, except Malenkov and Bulganin
     against the resolution; each floor closed and each argument rated 3. When Khrushchev's
     speech is to be decided, the teacher's ``rulings`` are made first."""
-    requests = list(session.game.requests.values())
-    rating = next((r for r in requests if r.kind == "rating"), None)
-    if rating is not None:
-        return actions.Rate(rating.request, 3)
-    request = next(r for r in requests if r.blocking)
-    if request.kind == "floor":
-        return actions.Close(request.request)
-    if request.kind == "ballot":
-        cast = {
-            a.role
-            for a in session.log
-            if isinstance(a, actions.Cast) and a.request == request.request
-        }
-        waiting = [s for s in request.roles if s not in cast]
-        if not waiting:
-            return actions.Close(request.request)
-        seat = waiting[0]
-        vote = "against" if request.vote == "plenum_29_june" and seat in AGAINST else "for"
-        return actions.Cast(seat, request.request, vote, f"{seat} says {vote}.")
+    request = routine_action(
+        session.log,
+        list(session.game.requests.values()),
+        lambda r, seat: "against" if r.vote == "plenum_29_june" and seat in AGAINST else "for",
+    )
+    if isinstance(request, actions.Action):
+        return request
     phase = session.scenario.phases[request.request.split(":")[0]]
     if phase.id == INJECT_AT and rulings:
         return rulings.pop(0)

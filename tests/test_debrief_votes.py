@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from classroom_helpers import routine_action
 from conftest import run_cli as run
 from presidium import actions, catalog
 from presidium import seating as seats
@@ -66,24 +67,13 @@ def next_action(session: Session, showdown: str) -> actions.Action:
     """A teacher who closes each floor, rates each argument 3, takes history's choice at
     each decision, and has every seated voter vote ``showdown`` in the Presidium's showdown
     and for the resolution at the plenum."""
-    requests = list(session.game.requests.values())
-    rating = next((r for r in requests if r.kind == "rating"), None)
-    if rating is not None:
-        return actions.Rate(rating.request, 3)
-    request = next(r for r in requests if r.blocking)
-    if request.kind == "floor":
-        return actions.Close(request.request)
-    if request.kind == "ballot":
-        cast = {
-            a.role
-            for a in session.log
-            if isinstance(a, actions.Cast) and a.request == request.request
-        }
-        waiting = [s for s in request.roles if s not in cast]
-        if not waiting:
-            return actions.Close(request.request)
-        vote = showdown if request.vote == "showdown_18_june" else "for"
-        return actions.Cast(waiting[0], request.request, vote, f"{waiting[0]} says {vote}.")
+    request = routine_action(
+        session.log,
+        list(session.game.requests.values()),
+        lambda r, _seat: showdown if r.vote == "showdown_18_june" else "for",
+    )
+    if isinstance(request, actions.Action):
+        return request
     phase = session.scenario.phases[request.request.split(":")[0]]
     open_ = [o.id for o in request.options if o.available]
     choice = phase.history if phase.history in open_ else open_[0]
