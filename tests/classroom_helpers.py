@@ -406,7 +406,7 @@ class Terminal:
                     break
 
 
-def routine_action(log: list[act.Action], requests: list[Any], vote: Any) -> act.Action | Any:
+def routine_action(log: list[act.Action], requests: list[Any], vote: Any) -> Any:
     """What a teacher running a class does next that needs no judgement: rate an argument 3,
     close a floor, and take a ballot by roll call: the next seated voter casts
     ``vote(request, seat)`` (with a reason of his own), and once all have voted, close it.
