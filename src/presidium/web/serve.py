@@ -162,18 +162,19 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
     classroom.notice = said
     cards, sheets = teacher.place / CARDS, teacher.place / SHEETS
     _keep_private(cards, sheets, web_file)
-    if resuming and sheets.is_file():  # the codes printed on the sheets still hold: show them
-        recall_codes(classroom, sheets.read_text(encoding="utf-8", errors="replace"))
+    # the sheets printed for the last lesson (read once): the codes on them still hold
+    old_sheets = sheets.read_text(encoding="utf-8", errors="replace") if sheets.is_file() else None
+    if resuming and old_sheets is not None:  # shown again by the roster and 'codes'
+        recall_codes(classroom, old_sheets)
     codes = classroom.deal_codes()
     key = classroom.new_teacher_key()
     urls = network.join_urls(port, host)  # best first: the one to show
     classroom.join_url = urls[0]
     classroom.served = {"host": host, "port": port}  # kept in web.json, for the next lesson
-    if codes or not sheets.is_file() or moved:  # resumed: the first lesson's sheets hold
+    if codes or old_sheets is None or moved:  # resumed: the first lesson's sheets hold
         printed = {seat: k.code for seat, k in classroom.keys.items() if k.code}
-        if moved and sheets.is_file():  # a new address: the codes the old sheets gave hold
-            old = sheets.read_text(encoding="utf-8", errors="replace")
-            printed = {**printed, **printed_codes(classroom, old)}
+        if moved and old_sheets is not None:  # a new address: the old sheets' codes hold
+            printed = {**printed, **printed_codes(classroom, old_sheets)}
             printed = {seat: printed[seat] for seat in classroom.keys if seat in printed}
         _write_atomic(cards, join_cards(classroom, printed, urls[0]))
         _write_atomic(sheets, role_sheets(classroom, printed, urls[0]))
@@ -606,16 +607,12 @@ def recall_codes(classroom: Any, printed: str) -> list[str]:
     for them (``sheets.html``), so that the roster and ``codes`` show a resumed class the code
     that still works, not "none". Only hashes are kept in ``web.json``; a code is taken back
     only if its hash is the seat's. The seats given their code again, in order."""
-    import re
-
-    from presidium.web.classroom import digest, normal_code
-
-    found = {digest(normal_code(c)): c for c in re.findall(r"\b[A-Z]{1,4}-[0-9A-Z]{5}\b", printed)}
+    found = printed_codes(classroom, printed)
     recalled = []
     for keys in classroom.keys.values():
         unclaimed = not keys.claimed or keys.seat.startswith(BENCH_PREFIX)
-        if keys.code_hash and not keys.code and unclaimed and keys.code_hash in found:
-            keys.code = found[keys.code_hash]
+        if not keys.code and unclaimed and keys.seat in found:
+            keys.code = found[keys.seat]
             recalled.append(keys.seat)
     return recalled
 
