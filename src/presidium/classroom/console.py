@@ -671,7 +671,7 @@ def _cast(rest: str, view: View) -> Parsed:
         stranger = next(seat for seat, _ in named if seat not in ballot.roles)
         raise _Refusal(f"{_name(view, stranger)} has no vote in {clean(ballot.title)}")
     if len(fitting) > 1:
-        raise _Refusal(_say_which(fitting, "cast {} " + rest))
+        raise _Refusal(ask_which(fitting, "cast {} " + rest, "ballots"))
     _not_secret(fitting[0], None)
     request = fitting[0].request
     return Actions(tuple(Cast(seat, request, value) for seat, value in named))
@@ -835,10 +835,7 @@ def _close(rest: str, view: View) -> Parsed:
             raise _Refusal(not_named(rest, view))
         return Actions((Close(chosen.request),))
     if len(view.requests) > 1:  # the teacher names it: a guess could end the wrong one
-        raise _Refusal(
-            f"{len(view.requests)} requests are open: say which, "
-            + say_which(view.requests, "close {}")
-        )
+        raise _Refusal(ask_which(view.requests, "close {}"))
     return Actions((Close(view.requests[0].request),))
 
 
@@ -1133,17 +1130,10 @@ def not_named(typed: str, view: View) -> str:
     return f"'{_shown(typed)}' is not open{did_you_mean(typed.lower(), names)}; open: {shown}"
 
 
-def _say_which(
-    requests: Sequence[RequestOpened],
-    example: str,
-    what: str = "ballots",
-    name: Callable[[RequestOpened], str] = ballot_name,
-) -> str:
+def ask_which(requests: Sequence[RequestOpened], example: str, what: str = "requests") -> str:
     """The reason when a line could mean any of several open requests: each as the line
-    that names it, so the teacher can type it back."""
-    return f"{len(requests)} {what} are open: say which, " + " or ".join(
-        f"'{example.format(name(r))}' ({clean(r.title)})" for r in requests
-    )
+    that names it (``say_which``), so the teacher can type it back."""
+    return f"{len(requests)} {what} are open: say which, " + say_which(requests, example)
 
 
 def _which_ballot(view: View, named: str | None, seat: str | None, example: str) -> RequestOpened:
@@ -1168,7 +1158,7 @@ def _which_ballot(view: View, named: str | None, seat: str | None, example: str)
     if not mine:
         raise _Refusal(f"{_name(view, seat or '')} has no vote in the open ballot")
     if len(mine) > 1:
-        raise _Refusal(_say_which(mine, example))
+        raise _Refusal(ask_which(mine, example, "ballots"))
     return mine[0]
 
 

@@ -777,12 +777,7 @@ class Classroom:
         elif not view.requests:
             raise Rejected(409, "nothing is open to time")
         else:
-            raise Rejected(
-                409,
-                f"{len(view.requests)} requests are open: say which, "
-                + words.say_which(view.requests, "time {} " + parts[-1])
-                + ".",
-            )
+            raise Rejected(409, words.ask_which(view.requests, "time {} " + parts[-1]) + ".")
         amount = parts[-1]
         add = amount.startswith("+")
         seconds = words.duration(amount.lstrip("+"))
