@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from presidium import events as ev
-from presidium.engine import Game, HistoryDice
+from presidium.engine import Game, HistoryDice, SeededDice
 from presidium.errors import GameOver, IllegalChoice
 from presidium.model import Scenario
 
@@ -273,3 +273,21 @@ def test_the_shared_machine_knows_every_way_into_each_phase(
             expected.setdefault(dest, set()).add(source)
         assert _Shared(scenario).sources == expected
         assert any(len(sources) > 1 for sources in expected.values())
+
+
+def test_the_dice_state_kept_for_a_snapshot_is_the_state_after_the_last_roll() -> None:
+    """A snapshot reads the dice's state at every action (it is kept until a number is
+    drawn): what it reads after a roll, or after a state is put back, is the state then."""
+    dice = SeededDice(11)
+    start = dice.getstate()
+    assert dice.getstate() == start  # nothing drawn: the same state
+    first = [dice.roll(50, "a")[1] for _ in range(3)]
+    after = dice.getstate()
+    assert after != start
+    later = [dice.pick((30, 70), "b")[1] for _ in range(3)]
+    dice.setstate(after)
+    assert dice.getstate() == after
+    assert [dice.pick((30, 70), "b")[1] for _ in range(3)] == later
+    dice.setstate(start)
+    assert [dice.roll(50, "a")[1] for _ in range(3)] == first
+    assert dice.getstate() == after

@@ -62,22 +62,33 @@ class SeededDice:
 
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
+        # the generator's state as last read or set, kept until a number is drawn: a class
+        # game takes a snapshot at every action (every vote), and most roll nothing
+        self._state: Any = None
 
     def roll(self, percent: int, what: str) -> tuple[bool, int]:
-        number = int(self.rng.random() * 100) + 1
+        number = self._number()
         return number <= percent, number
 
     def pick(self, weights: tuple[int, ...], what: str) -> tuple[int, int]:
         """The same one number from 1 to 100 as ``roll``: the outcome whose share of the 100
         it falls in (so two outcomes fall exactly as ``roll`` would)."""
-        number = int(self.rng.random() * 100) + 1
+        number = self._number()
         return pick_by(weights, number), number
 
+    def _number(self) -> int:
+        self._state = None
+        return int(self.rng.random() * 100) + 1
+
     def getstate(self) -> Any:
-        return self.rng.getstate()
+        """The generator's state (an immutable tuple: it may be shared)."""
+        if self._state is None:
+            self._state = self.rng.getstate()
+        return self._state
 
     def setstate(self, state: Any) -> None:
         self.rng.setstate(state)
+        self._state = state
 
 
 class HistoryDice:
