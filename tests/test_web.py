@@ -28,7 +28,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from conftest import ROOT, run_cli
-from presidium import catalog, seating
+from presidium import audience, catalog, seating
 from presidium import events as ev
 from presidium.actions import Close, Pause, Resume
 from presidium.classroom import folder
@@ -435,10 +435,18 @@ def test_a_state_put_together_from_shared_pieces_is_the_state_itself() -> None:
 
     def same_everywhere() -> None:
         nonlocal compared
+        events = classroom.session.events
         for viewer in viewers:
             expected = json.dumps(classroom.state(viewer), separators=(",", ":"))
             assert classroom.state_json(viewer) == expected, viewer
             compared += 1
+            if viewer.startswith("role:"):  # the envelopes opened to it, every one, so far
+                opened = [
+                    classroom.page_dict(i)
+                    for i, e in enumerate(events)
+                    if isinstance(e, ev.Revealed) and audience.visible(e, viewer)
+                ]
+                assert json.loads(expected)["seat"]["revealed"] == opened, viewer
 
     window = classroom.session.scenario.injections["straw_poll"].window
     injected = paused = False
@@ -772,6 +780,8 @@ def test_a_stream_resumes_from_the_last_event_it_had(classroom: Classroom) -> No
         total = len(classroom.session.deliveries("room"))
         with http.stream("GET", "/api/stream") as stream:
             assert stream.headers["content-type"].startswith("text/event-stream")
+            # its start goes through the middleware, its body straight to the server
+            assert "default-src 'self'" in stream.headers["content-security-policy"]
             first = read_events(stream, total)
         ids = [int(i) for i, kind, _ in first if kind == "game"]
         assert ids == sorted(ids) and len(ids) == total - 0

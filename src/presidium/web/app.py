@@ -230,6 +230,20 @@ def _page(name: str) -> bytes:
     return resources.files("presidium.web.static").joinpath(name).read_bytes()
 
 
+SERVER_SEND = "presidium.server_send"  # the scope's key for the server's own ``send``
+
+
+class _App(Starlette):
+    """Starlette, keeping the server's own ``send`` in the scope: an event stream sends its
+    answer's start through the middleware (the security headers, an error page while
+    nothing is sent), then each piece of its body straight to the server (at every write
+    of a ballot's votes, to every phone, the middleware's wrappers only pass it on)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        scope[SERVER_SEND] = send
+        await super().__call__(scope, receive, send)
+
+
 def create_app(classroom: Classroom, hub: Hub | None = None) -> Starlette:
     """The app for one class. ``hub`` (made here if not given) wakes and ends the streams."""
     hub = hub or Hub(classroom)
@@ -400,7 +414,9 @@ def create_app(classroom: Classroom, hub: Hub | None = None) -> Starlette:
         after = int(last) if last.isdigit() else 0
         return EventStream(hub, who, after, waiting_device=bool(device))
 
-    routes = [
+    routes = [  # the two asked for most first: a route is found by trying each in turn
+        Route("/api/act", act, methods=["POST"]),
+        Route("/api/stream", stream),
         Route("/", phone_page),
         Route("/room", room_page),
         Route("/teacher", teacher_page),
@@ -411,8 +427,6 @@ def create_app(classroom: Classroom, hub: Hub | None = None) -> Starlette:
         Route("/api/device", device, methods=["POST"]),
         Route("/api/leave", leave, methods=["POST"]),
         Route("/api/state", state),
-        Route("/api/stream", stream),
-        Route("/api/act", act, methods=["POST"]),
         Route("/api/teacher/login", teacher_login, methods=["POST"]),
         Route("/api/teacher", teacher, methods=["POST"]),
     ]
@@ -426,7 +440,7 @@ def create_app(classroom: Classroom, hub: Hub | None = None) -> Starlette:
             hub.close()
             ticker.cancel()
 
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(Limits)])
+    app = _App(routes=routes, lifespan=lifespan, middleware=[Middleware(Limits)])
     app.state.hub = hub
     return app
 
@@ -474,6 +488,7 @@ class EventStream(Response):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
+        send = scope.get(SERVER_SEND, send)  # the body: straight to the server
         sender = self.sender = asyncio.ensure_future(self._send_all(send))
         listener = asyncio.ensure_future(_hang_up(receive))
         try:

@@ -244,6 +244,8 @@ class Classroom:
         self._indexed = 0
         self._presence: dict[str, int] | None = None
         self._sheets: dict[str, dict[str, Any]] = {}  # the unchanging part of each seat's sheet
+        # viewer -> (envelopes opened to anyone when made, those opened to it, as JSON)
+        self._envelopes: dict[str, tuple[int, list[dict[str, Any]], str]] = {}
         self._sheet_json: dict[str, str] = {}  # and as JSON, less its closing brace
         self._seat_names: dict[str, str] = {}  # seat -> what the room calls it, printable
         self._events_json: dict[int, str] = {}  # event index -> its JSON (scenes, states of play)
@@ -977,7 +979,8 @@ class Classroom:
         every viewer while nothing changes: the scene, the state of play, each request's
         public part, a seat's sheet; only what is the viewer's own is encoded for it."""
         head, scene, requests, seat, tail = self._state_parts(viewer)
-        parts = [_dumps(head)[:-1]]
+        # the first fields differ between viewers only by the kind of viewer
+        parts = [self._share((_JSON, "head", head["viewer"]), lambda: _dumps(head)[:-1])]
         for name, index in zip(('"scene":', '"status":', '"ended":'), scene, strict=True):
             parts.append(name + ("null" if index is None else self._event_json(index)))
         entries = []
@@ -992,13 +995,13 @@ class Classroom:
             entries.append(f'{before}"remaining_ms":{left_json},{middle}"mine":{mine_json}}}')
         parts.append('"requests":[' + ",".join(entries) + "]")
         if seat is not None:
-            fixed, revealed, targets = seat
+            fixed, _revealed, targets = seat  # the envelopes: encoded once, below
             sheet = self._sheet_json.get(fixed["seat"])
             if sheet is None:
                 sheet = self._sheet_json[fixed["seat"]] = _dumps(fixed)[:-1]
             parts.append(
                 f'"seat":{sheet},"revealed":'
-                + self._share((_JSON, "revealed", viewer), lambda: _dumps(revealed))
+                + self._envelopes_of(viewer)[1]
                 + ',"targets":'
                 + self._share((_JSON, "targets"), lambda: _dumps(targets))
                 + "}"
@@ -1268,15 +1271,19 @@ class Classroom:
         """A seat's role sheet: what never changes (made once; shared: do not change it), the
         envelopes opened to it, and the targets of moves."""
         fixed = self._sheets.get(seat) or self._fixed_sheet(seat)
-        revealed = self._share(
-            ("revealed", viewer),
-            lambda: [  # each envelope as its entry in the feed has it, sources cited
-                self.page_dict(i)
-                for i in self._latest.get(ev.Revealed, [])
-                if audience.visible(self.session.events[i], viewer)
-            ],
-        )
-        return fixed, revealed, self._share("targets", self._targets)
+        return fixed, self._envelopes_of(viewer)[0], self._share("targets", self._targets)
+
+    def _envelopes_of(self, viewer: str) -> tuple[list[dict[str, Any]], str]:
+        """The envelopes opened to ``viewer``, each as its entry in the feed has it (sources
+        cited), and the same as JSON: made again when an envelope is opened, not at every
+        event (events are only ever added; shared: do not change them)."""
+        opened = self._latest.get(ev.Revealed, [])
+        kept = self._envelopes.get(viewer)
+        if kept is None or kept[0] != len(opened):
+            events = self.session.events
+            entries = [self.page_dict(i) for i in opened if audience.visible(events[i], viewer)]
+            kept = self._envelopes[viewer] = (len(opened), entries, _dumps(entries))
+        return kept[1], kept[2]
 
     def _fixed_sheet(self, seat: str) -> dict[str, Any]:
         scenario = self.session.scenario
