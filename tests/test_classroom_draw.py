@@ -4,9 +4,13 @@ written their letters: the output must be rich's, byte for byte."""
 from __future__ import annotations
 
 import io
+import itertools
 import random
+from typing import IO
 
 import pytest
+from rich._wrap import divide_line
+from rich.console import Console, RenderableType
 from rich.text import Text
 
 from conftest import showdown_ballot
@@ -14,13 +18,72 @@ from presidium import events as ev
 from presidium.model import Scenario
 from presidium.ui.classroom import RoomRenderer
 from presidium.ui.render import T, make_console
+from presidium.ui.wrap import ascii_breaks
 
 
 class RichOnly(RoomRenderer):
-    """The same renderer with every line left to rich, as before the shortcut."""
+    """The same renderer with everything left to rich, as before the shortcut."""
 
-    def wrote_plain(self, text: Text) -> bool:
+    def wrote_plain(self, renderable: RenderableType) -> bool:
         return False
+
+
+class Watched(RoomRenderer):
+    """The renderer, noting what it drew directly and what it left to rich."""
+
+    def __init__(self, console: Console, scenario: Scenario, plain: bool) -> None:
+        super().__init__(console, scenario, plain)
+        self.direct: list[str] = []
+        self.to_rich: list[str] = []
+
+    def wrote_plain(self, renderable: RenderableType) -> bool:
+        written = super().wrote_plain(renderable)
+        (self.direct if written else self.to_rich).append(type(renderable).__name__)
+        return written
+
+
+def colourless(plain: bool, width: int, file: IO[str]) -> Console:
+    """A console with no colour: room.txt's (``plain``, trailing spaces taken off each line) or
+    a screen's that is not a terminal (``--plain`` not given: every space kept)."""
+    console = make_console(plain, width=width, file=file)
+    assert console.color_system is None
+    return console
+
+
+def drawn(
+    kind: type[RoomRenderer], scenario: Scenario, plain: bool, width: int, *shown: RenderableType
+) -> str:
+    buffer = io.StringIO()
+    renderer = kind(colourless(plain, width, buffer), scenario, plain)
+    for renderable in shown:
+        renderer.out(renderable.copy() if isinstance(renderable, Text) else renderable)
+    renderer.console.file.flush()
+    return buffer.getvalue()
+
+
+# words of every kind a wrap has to get right: longer than a line, runs of spaces, wide
+# letters, a letter of no width, an ellipsis's own letter, a line exactly as wide as the screen
+PIECES = [
+    "a",
+    "Molotov,",
+    "Khrushchev",
+    "Хрущёв",
+    "中央委员会",
+    "e\u0301",
+    "…",
+    "x" * 45,
+    "y" * 20,
+    " ",
+    "  ",
+    "     ",
+    "\n",
+    "\n\n",
+    ".",
+]
+
+
+def random_text(rng: random.Random, pieces: list[str], most: int = 40) -> str:
+    return "".join(rng.choice(pieces) + rng.choice(["", " "]) for _ in range(rng.randint(0, most)))
 
 
 LINES = [
@@ -164,3 +227,40 @@ def test_a_changed_date_stays_beside_its_label(june_1957: Scenario, width: int) 
         "Mid-June 1957  (was February 1956 to early June 1957)"
     ), drawn
     assert "(was February 1956 to early" in " ".join(drawn)
+
+
+def test_ascii_breaks_are_richs_divide_line() -> None:
+    """Every line of up to ten letters and spaces, at every width up to seven, folding or
+    not, then long random lines: the breaks rich's own ``divide_line`` finds."""
+    for size in range(11):
+        for letters in itertools.product("x ", repeat=size):
+            line = "".join(letters)
+            for width in range(1, 8):
+                for fold in (True, False):
+                    assert ascii_breaks(line, width, fold) == divide_line(line, width, fold), (
+                        line,
+                        width,
+                        fold,
+                    )
+    rng = random.Random(1957)
+    pieces = ["a", "Molotov,", "Khrushchev", "x" * 45, " ", "  ", "     ", "."]
+    for _ in range(3000):
+        line = random_text(rng, pieces)
+        width, fold = rng.randint(1, 120), rng.random() < 0.5
+        assert ascii_breaks(line, width, fold) == divide_line(line, width, fold), (line, width)
+
+
+@pytest.mark.parametrize("plain", [True, False])
+def test_random_texts_are_richs_bytes_at_every_width(june_1957: Scenario, plain: bool) -> None:
+    """Texts of ASCII only (drawn a line at a time) and of every letter (rich's breaks), at
+    widths 20 to 120, on room.txt's console and on a screen's without colour."""
+    rng = random.Random(1917)
+    ascii_pieces = [p for p in PIECES if p.isascii()]
+    for case in range(400):
+        width = rng.randint(20, 120)
+        texts = [T(random_text(rng, ascii_pieces if case % 2 else PIECES)) for _ in range(3)]
+        texts.append(T("x" * width))  # exactly the width
+        texts.append(T(" ".join(["word"] * width)[:width] + "  "))  # and spaces after it
+        texts.append(Text.assemble(("Molotov", "presidium.choice"), " " + "votes. " * case))
+        ours, richs = (drawn(k, june_1957, plain, width, *texts) for k in (Watched, RichOnly))
+        assert ours == richs, (width, [t.plain for t in texts])

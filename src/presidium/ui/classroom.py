@@ -43,6 +43,7 @@ from presidium.model import Scenario
 from presidium.printable import clean
 from presidium.ui.play import InputEnded, LineReader, PlayerQuit, as_unicode, command_line
 from presidium.ui.render import Renderer, T, as_echoed, make_console, notice
+from presidium.ui.wrap import wrapped
 
 PROMPT = "teacher> "
 PAUSED_PROMPT = "teacher (paused)> "  # while paused, the prompt says so too
@@ -133,21 +134,21 @@ class RoomRenderer(Renderer):
         return clean(seating.seat_name(self.scenario, seat))
 
     def out(self, renderable: RenderableType = "") -> None:
-        if not (isinstance(renderable, Text) and self.wrote_plain(renderable)):
+        if not self.wrote_plain(renderable):
             super().out(renderable)
 
     def blank(self) -> None:
         self.out(Text())
 
-    def wrote_plain(self, text: Text) -> bool:
-        """Write ``text`` as rich would, without rich's console, when that is only its letters
-        and newlines: on a console with no colour (room.txt always, the screen with
-        ``--plain``), a line that fits as it is, and a longer one or several wrapped by rich's
-        own ``Text.wrap`` (what its console does before turning the lines into segments,
-        cropping and joining them again). Most of what a class draws is such lines, and the
-        console's work costs more than the rest of a draw; anything else is rich's."""
+    def wrote_plain(self, renderable: RenderableType) -> bool:
+        """Write ``renderable`` as rich would, without rich's console, when that is only its
+        letters and newlines: on a console with no colour (room.txt always, the screen with
+        ``--plain``), a text (a line that fits as it is, longer ones or several wrapped as
+        rich's ``Text.wrap`` wraps them: ``wrapped``). Rich's console would lay them out the
+        same way, then turn the lines into segments, crop and join them again: most of what a
+        class draws is such lines, and that work cost more than the rest of a draw. Anything
+        else is rich's."""
         console = self.console
-        plain = text.plain
         if (
             console.color_system is not None
             or console.record
@@ -155,21 +156,24 @@ class RoomRenderer(Renderer):
             or console.is_jupyter
             or console.legacy_windows
             or getattr(console, "_buffer_index", True)  # rich's own; unknown: leave it to rich
-            or text.justify not in (None, "default")
-            or text.overflow not in (None, "fold")
-            or text.no_wrap
-            or "\t" in plain
         ):
             return False
-        width = console.width
-        if "\n" in plain or cell_len(plain) > width:
-            lines = Text(plain).wrap(console, width, justify="default", overflow="fold")
-            if any(cell_len(line.plain) > width for line in lines):
-                return False  # not what fold makes: leave it to rich
-            plain = "\n".join(line.plain for line in lines)
-        console.file.write(plain + "\n")
+        lines: list[str] | None = None
+        if isinstance(renderable, Text):
+            lines = self.text_letters(renderable)
+        if lines is None:
+            return False
+        console.file.write("\n".join(lines) + "\n")
         console.file.flush()
         return True
+
+    def text_letters(self, text: Text) -> list[str] | None:
+        """The lines ``console.print(text)`` writes on this console without colour, or None."""
+        if text.justify not in (None, "default") or text.overflow not in (None, "fold"):
+            return None
+        if text.no_wrap:
+            return None
+        return wrapped(text.plain, self.console.width)
 
     def hanging_texts(self, rows: list[tuple[Text, Text]]) -> RenderableType:
         """``hanging(rows)``, drawn without a table where the screen leaves room for it."""
