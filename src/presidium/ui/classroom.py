@@ -27,6 +27,7 @@ from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.live import Live
 from rich.panel import Panel
+from rich.rule import Rule
 from rich.segment import Segment
 from rich.text import Text
 
@@ -43,6 +44,7 @@ from presidium.model import Scenario
 from presidium.printable import clean
 from presidium.ui.play import InputEnded, LineReader, PlayerQuit, as_unicode, command_line
 from presidium.ui.render import Renderer, T, as_echoed, make_console, notice
+from presidium.ui.wrap import wrapped
 
 PROMPT = "teacher> "
 PAUSED_PROMPT = "teacher (paused)> "  # while paused, the prompt says so too
@@ -87,10 +89,14 @@ class Hanging:
         self.rows = rows
         self.width = width
 
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+    def columns(self, width: int) -> tuple[int, int]:
+        """The markers' column and the texts' on a screen ``width`` wide."""
         gutter = max([self.width, *(_widest(marker) for marker, _ in self.rows)])
-        body = min(max(_widest(text) for _, text in self.rows), options.max_width - gutter - 1)
-        body = max(1, body)
+        body = min(max(_widest(text) for _, text in self.rows), width - gutter - 1)
+        return gutter, max(1, body)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        gutter, body = self.columns(options.max_width)
         marking = options.update(
             width=gutter, justify="left", overflow="ellipsis", no_wrap=True, height=None
         )
@@ -105,9 +111,44 @@ class Hanging:
                 yield from right[n] if n < len(right) else [Segment(" " * body)]
                 yield end
 
+    def letters(self, width: int) -> list[str] | None:
+        """The lines ``__rich_console__`` draws on a screen ``width`` wide, as letters only
+        (what a console without colour writes of them), or None where that is not sure to be
+        rich's: a text with its own layout or an unusual letter, a row wider than the screen."""
+        if not self.rows:
+            return None
+        gutter, body = self.columns(width)
+        if gutter + 1 + body > width:
+            return None  # rich crops the rows: its own
+        lines = []
+        for marker, text in self.rows:
+            if not (_laid_out_by_options(marker) and _laid_out_by_options(text)):
+                return None
+            left = []
+            for line in marker.plain.split("\n"):  # not wrapped: the column is its widest
+                if not line.isprintable() or len(line) > gutter:
+                    return None
+                left.append(line + " " * (gutter - cell_len(line)))
+            right = wrapped(text.plain, body, column=True)
+            if right is None:
+                return None
+            for n in range(max(len(left), len(right))):
+                lines.append(
+                    f"{left[n] if n < len(left) else ' ' * gutter} "
+                    f"{right[n] if n < len(right) else ' ' * body}"
+                )
+        return lines
+
 
 def _widest(text: Text) -> int:
     return max(cell_len(line) for line in text.plain.split("\n"))
+
+
+def _laid_out_by_options(text: Text) -> bool:
+    """Whether ``text`` leaves its wrapping to how it is drawn (it sets no layout of its own)."""
+    return (
+        text.justify is None and text.overflow is None and text.no_wrap is None and text.end == "\n"
+    )
 
 
 class RoomRenderer(Renderer):
@@ -133,21 +174,21 @@ class RoomRenderer(Renderer):
         return clean(seating.seat_name(self.scenario, seat))
 
     def out(self, renderable: RenderableType = "") -> None:
-        if not (isinstance(renderable, Text) and self.wrote_plain(renderable)):
+        if not self.wrote_plain(renderable):
             super().out(renderable)
 
     def blank(self) -> None:
         self.out(Text())
 
-    def wrote_plain(self, text: Text) -> bool:
-        """Write ``text`` as rich would, without rich's console, when that is only its letters
-        and newlines: on a console with no colour (room.txt always, the screen with
-        ``--plain``), a line that fits as it is, and a longer one or several wrapped by rich's
-        own ``Text.wrap`` (what its console does before turning the lines into segments,
-        cropping and joining them again). Most of what a class draws is such lines, and the
-        console's work costs more than the rest of a draw; anything else is rich's."""
+    def wrote_plain(self, renderable: RenderableType) -> bool:
+        """Write ``renderable`` as rich would, without rich's console, when that is only its
+        letters and newlines: on a console with no colour (room.txt always, the screen with
+        ``--plain``), a text (a line that fits as it is, longer ones or several wrapped as
+        rich's ``Text.wrap`` wraps them: ``wrapped``), the rows of ``Hanging`` and a heading's
+        rule. Rich's console would lay them out the same way, then turn the lines into
+        segments, crop and join them again: most of what a class draws is such lines, and
+        that work cost more than the rest of a draw. Anything else is rich's."""
         console = self.console
-        plain = text.plain
         if (
             console.color_system is not None
             or console.record
@@ -155,21 +196,30 @@ class RoomRenderer(Renderer):
             or console.is_jupyter
             or console.legacy_windows
             or getattr(console, "_buffer_index", True)  # rich's own; unknown: leave it to rich
-            or text.justify not in (None, "default")
-            or text.overflow not in (None, "fold")
-            or text.no_wrap
-            or "\t" in plain
         ):
             return False
-        width = console.width
-        if "\n" in plain or cell_len(plain) > width:
-            lines = Text(plain).wrap(console, width, justify="default", overflow="fold")
-            if any(cell_len(line.plain) > width for line in lines):
-                return False  # not what fold makes: leave it to rich
-            plain = "\n".join(line.plain for line in lines)
-        console.file.write(plain + "\n")
+        lines: list[str] | None = None
+        if isinstance(renderable, Text):
+            lines = self.text_letters(renderable)
+        elif isinstance(renderable, Hanging):
+            lines = renderable.letters(console.width)
+        elif isinstance(renderable, Rule):  # the line rich's Rule makes, printed as a text
+            drawn = list(renderable.__rich_console__(console, console.options))
+            if len(drawn) == 1 and isinstance(drawn[0], Text):
+                lines = self.text_letters(drawn[0])
+        if lines is None:
+            return False
+        console.file.write("\n".join(lines) + "\n")
         console.file.flush()
         return True
+
+    def text_letters(self, text: Text) -> list[str] | None:
+        """The lines ``console.print(text)`` writes on this console without colour, or None."""
+        if text.justify not in (None, "default") or text.overflow not in (None, "fold"):
+            return None
+        if text.no_wrap:
+            return None
+        return wrapped(text.plain, self.console.width)
 
     def hanging_texts(self, rows: list[tuple[Text, Text]]) -> RenderableType:
         """``hanging(rows)``, drawn without a table where the screen leaves room for it."""
