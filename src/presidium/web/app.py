@@ -518,7 +518,10 @@ class EventStream(Response):
         presence: dict[str, int] | None = None
         revision = classroom.revision
         beat = hub.beat
-        opened = True  # a page (re)connecting is sent its whole picture, with what it missed
+        # the page's state is due (a page (re)connecting is sent its whole picture, with what
+        # it missed): it is sent once no accepted action waits to be written, since it shows
+        # what those did
+        due = True
         # first of all, which class this is: a page left open from another class (a new one
         # started on the same port) starts afresh before it takes any of this one's events
         hello = json.dumps({"class": classroom.class_id})
@@ -526,16 +529,18 @@ class EventStream(Response):
         try:
             while True:
                 self.bell.clear()
-                anew = False
-                if not classroom.unsaved:  # nothing reaches a page before it is in the folder
-                    missed, anew = classroom.frames(viewer, last)
-                    frames += missed
-                    anew, opened = anew or opened, False
-                    last = max(last, len(classroom.session.events))
-                    if classroom.revision != revision:
-                        revision, anew = classroom.revision, True
-                if anew:
+                # nothing reaches a page before it is in the folder: the events written so
+                # far go now, even while a ballot's later votes wait for their write
+                upto = classroom.published()
+                missed, anew = classroom.frames(viewer, last, upto)
+                frames += missed
+                last = max(last, upto)
+                if classroom.revision != revision:
+                    revision, anew = classroom.revision, True
+                due = due or anew
+                if due and not classroom.unsaved:
                     frames += WAIT_STATE if self.waiting_device else classroom.state_frame(viewer)
+                    due = False
                 if self.watcher:
                     now = classroom.presence()
                     if now != presence:

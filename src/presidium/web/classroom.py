@@ -232,12 +232,14 @@ class Classroom:
         # act at once, the folder is written and the console drawn once for all of them.
         # ``flush_soon`` (set by the server) arranges a ``flush``; with none, it is at once.
         self.unsaved: list[tuple[Action, list[ev.Event]]] = []
+        self._published = 0  # while actions wait there: how many events were written before them
         self.flush_soon: Callable[[], None] | None = None
         self._frames: list[bytes] = []
         self._restate: list[bool] = []  # per event: whether pages draw anew after it
         self._visible: dict[str, list[int]] = {}  # viewer -> the indices of what it may see
         self._visible_to: dict[str, int] = {}  # viewer -> how many events that has looked at
-        self._chunks: dict[tuple[str, int], tuple[bytes, bool]] = {}  # (viewer, after) -> frames
+        # (viewer, after, up to) -> frames
+        self._chunks: dict[tuple[str, int, int], tuple[bytes, bool]] = {}
         self._chunked = 0  # the number of events the chunks were made with
         self._states: dict[str, tuple[tuple[int, int], float, bytes]] = {}  # viewer -> frame
         self._latest: dict[type[ev.Event], list[int]] = {}
@@ -599,6 +601,8 @@ class Classroom:
         first it refuses. The front end writes the folder and shows the room what was taken."""
         taken: list[tuple[Action, list[ev.Event]]] = []
         out: list[ev.Event] = []
+        if not self.unsaved:  # every event so far is written
+            self._published = len(self.session.events)
         try:
             for action in actions:
                 try:
@@ -618,6 +622,12 @@ class Classroom:
                 else:
                     self.flush_soon()
         return out
+
+    def published(self) -> int:
+        """How many of the session's events are written in its folder, which a page may be
+        sent: all of them, unless accepted actions wait to be written (a ballot's votes
+        arriving faster than they are written); then those before the first of them."""
+        return self._published if self.unsaved else len(self.session.events)
 
     def flush(self) -> None:
         """Write and show what was accepted since the last flush, then wake the streams:
@@ -900,10 +910,11 @@ class Classroom:
             if audience.visible(events[i], viewer)
         ]
 
-    def frames(self, viewer: str, after: int) -> tuple[bytes, bool]:
-        """The events ``viewer`` may see after number ``after`` as one piece of an event stream
-        (each event encoded once, for everyone), and whether one of them changes what the
-        viewer's page draws from its state (``RESTATE``).
+    def frames(self, viewer: str, after: int, upto: int | None = None) -> tuple[bytes, bool]:
+        """The events ``viewer`` may see after number ``after`` (up to number ``upto``; by
+        default the last) as one piece of an event stream (each event encoded once, for
+        everyone), and whether one of them changes what the viewer's page draws from its
+        state (``RESTATE``).
 
         Made once for every page of that viewer that asks from the same number while no event
         is added (a seat's two phones, the room's screens); which events a viewer may see is
@@ -911,13 +922,14 @@ class Classroom:
         events = self.session.events
         if len(events) != self._chunked:
             self._chunks, self._chunked = {}, len(events)
-        key = (viewer, after)
+        upto = len(events) if upto is None else min(upto, len(events))
+        key = (viewer, after, upto)
         chunk = self._chunks.get(key)
         if chunk is None:
-            chunk = self._chunks[key] = self._chunk(viewer, after)
+            chunk = self._chunks[key] = self._chunk(viewer, after, upto)
         return chunk
 
-    def _chunk(self, viewer: str, after: int) -> tuple[bytes, bool]:
+    def _chunk(self, viewer: str, after: int, upto: int) -> tuple[bytes, bool]:
         events = self.session.events
         frames, restate = self._frames, self._restate
         while len(frames) < len(events):
@@ -932,7 +944,7 @@ class Classroom:
             if audience.visible(events[i], viewer):
                 seen.append(i)
         self._visible_to[viewer] = len(events)
-        new = seen[bisect.bisect_left(seen, max(0, after)) :]
+        new = seen[bisect.bisect_left(seen, max(0, after)) : bisect.bisect_left(seen, upto)]
         watcher = viewer in WATCHERS
         anew = any(
             restate[i]
