@@ -480,6 +480,38 @@ def test_a_state_put_together_from_shared_pieces_is_the_state_itself() -> None:
     assert any(e.type == "revealed" for e in classroom.session.events)
 
 
+def test_a_vote_restates_the_room_and_the_teacher_only_when_its_progress_names_nobody() -> None:
+    """After a vote, the room's and the teacher's pages are sent their state only when the
+    ballot's progress does not name who has voted (a secret ballot: the names are in their
+    state); an open or simultaneous ballot's progress names them, and the pages draw it from
+    the event. The voter's own page is sent its state either way."""
+    classroom = make_classroom(students=25)
+    game = classroom.session.game
+    window = classroom.session.scenario.injections["straw_poll"].window
+    seen: dict[str, bool] = {}
+    injected = False
+    for step in range(200):
+        if game.over:
+            break
+        for request in list(game.requests.values()):
+            if request.kind != "ballot" or request.ballot in seen:
+                continue
+            seat = next(s for s in request.roles if s not in game.scripted)
+            after = len(classroom.session.events)
+            body = {"nonce": f"vote-{step}-xx", "do": "cast", "request": request.request}
+            classroom.act(seat, {**body, "ballot": "for"})
+            restated = [classroom.frames(v, after)[1] for v in ("room", ev.TEACHER)]
+            assert restated == [request.ballot == "secret"] * 2, request.ballot
+            assert classroom.frames(ev.for_role(seat), after)[1]
+            seen[request.ballot or ""] = True
+        if not injected and game.phase is not None and game.phase.id in window:
+            classroom.teacher_line("inject straw_poll")
+            injected = True
+            continue
+        classroom.teacher_line(f"close {next(iter(game.requests))}")
+    assert "secret" in seen and len(seen) >= 2, seen
+
+
 def test_the_teacher_s_state_has_the_argument_to_rate_and_a_seat_s_its_declared_stance() -> None:
     """An argument waiting for its rating is on the teacher's state with its words and the
     stances it is about (and only there); a seat's state says the stance it declared and

@@ -114,6 +114,15 @@ class Rejected(Exception):
         self.reason = reason
 
 
+def _voters_unnamed(event: ev.Event) -> bool:
+    """Whether ``event`` is a ballot's progress that does not name who has voted (a secret
+    ballot's): the room's and the teacher's pages name them from their state, sent after it.
+    A progress that names them, the pages draw from the event itself (common.js)."""
+    return (
+        isinstance(event, ev.BallotProgress) and not (event.voted or event.waiting) and event.of > 0
+    )
+
+
 def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
@@ -949,7 +958,7 @@ class Classroom:
         anew = any(
             restate[i]
             or viewer in events[i].to  # a seat's own private news: its vote is in, a note
-            or (watcher and isinstance(events[i], ev.BallotProgress))  # who has voted
+            or (watcher and _voters_unnamed(events[i]))  # who has voted: in the state
             for i in new
         )
         return b"".join([frames[i] for i in new]), anew
