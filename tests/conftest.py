@@ -7,7 +7,9 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -256,3 +258,24 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if any(counts.values()):
         said = ", ".join(f"{n} {kind}" for kind, n in counts.items() if n)
         terminalreporter.write_line(f"browser tests (a real headless Chromium): {said}")
+
+
+# ---------------------------------------------------------------------- browser tests
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """The system's headless Chromium, one for a module of browser tests (browser_helpers.py)."""
+    from browser_helpers import launched_browser
+
+    yield from launched_browser()
+
+
+@pytest.fixture
+def shots(browser: Any, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """Devices' pages in ``browser``, with their screenshots named after the module's
+    ``SHOTS``, or, in a module without one, after the test's first word."""
+    from browser_helpers import screens
+
+    first_word = request.node.name.removeprefix("test_").split("_")[0]
+    yield from screens(browser, tmp_path, getattr(request.module, "SHOTS", first_word))

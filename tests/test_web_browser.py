@@ -13,7 +13,6 @@ not end a stream already open). Screenshots of the key moments go to $PRESIDIUM_
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +28,8 @@ from browser_helpers import (
     LiveClass,
     Screens,
     join,
-    launched_browser,
     needs_browser,
     new_classroom,
-    screens,
     words,
 )
 from conftest import ROOT, all_text
@@ -46,17 +43,6 @@ expect.set_options(timeout=WAIT_MS)
 
 HOSTILE_IMG = "<img src=x onerror=alert(1)>"
 HOSTILE_SCRIPT = "<script>alert(2)</script>"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    yield from launched_browser()
-
-
-@pytest.fixture
-def shots(browser: Any, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Screens]:
-    prefix = request.node.name.removeprefix("test_").split("_")[0]
-    yield from screens(browser, tmp_path, prefix)
 
 
 # ---------------------------------------------------------------------- helpers

@@ -11,9 +11,6 @@ screenshots go to $PRESIDIUM_SCREENSHOTS or the test's temporary folder.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import expect
@@ -26,10 +23,8 @@ from browser_helpers import (
     LiveClass,
     Screens,
     join,
-    launched_browser,
     needs_browser,
     new_classroom,
-    screens,
     words,
 )
 from presidium import events as ev
@@ -40,18 +35,9 @@ from test_web_browser_pages import cited, until_scene
 
 pytestmark = [pytest.mark.browser, needs_browser]
 expect.set_options(timeout=WAIT_MS)
+SHOTS = "desk"  # the screenshots' names begin so (the ``shots`` fixture, conftest.py)
 
 STRAW_POLL = "A secret straw poll of the plenum"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    yield from launched_browser()
-
-
-@pytest.fixture
-def shots(browser: Any, tmp_path: Path) -> Iterator[Screens]:
-    yield from screens(browser, tmp_path, "desk")
 
 
 # ---------------------------------------------------------------------- reveal, confirmed

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,10 +26,8 @@ from browser_helpers import (
     LiveClass,
     Screens,
     join,
-    launched_browser,
     needs_browser,
     new_classroom,
-    screens,
     words,
 )
 from presidium import events as ev
@@ -47,20 +43,11 @@ from test_web_browser import (
 )
 
 expect.set_options(timeout=WAIT_MS)
+SHOTS = "feeds"  # the screenshots' names begin so (the ``shots`` fixture, conftest.py)
 
 BACKGROUND = "had every reason to feel accused"  # "Sixteen months of trouble", the opening
 COLLAPSED = re.compile(r"\bcollapsed\b")
 VERDICT = "Nobody is arrested"  # "The verdict", between the plenum's vote and the new Presidium
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    yield from launched_browser()
-
-
-@pytest.fixture
-def shots(browser: Any, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Screens]:
-    yield from screens(browser, tmp_path, "feeds")
 
 
 def join_by_code(shots: Screens, live: LiveClass, seat: str, size: dict[str, int]) -> Any:

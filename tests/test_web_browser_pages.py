@@ -11,8 +11,6 @@ $PRESIDIUM_SCREENSHOTS or the test's temporary folder.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,10 +24,8 @@ from browser_helpers import (
     LiveClass,
     Screens,
     join,
-    launched_browser,
     needs_browser,
     new_classroom,
-    screens,
     words,
 )
 from presidium import events as ev
@@ -38,19 +34,10 @@ from presidium.web.classroom import Classroom
 from test_web import make_classroom
 
 expect.set_options(timeout=WAIT_MS)
+SHOTS = "pages"  # the screenshots' names begin so (the ``shots`` fixture, conftest.py)
 
 ENVELOPE_SCENE = "majority_night"  # Zhukov's envelope opens here, with one source
 INJECTION = "marshals_write"  # the teacher's event, with a source, from "waverers" on
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    yield from launched_browser()
-
-
-@pytest.fixture
-def shots(browser: Any, tmp_path: Path) -> Iterator[Screens]:
-    yield from screens(browser, tmp_path, "pages")
 
 
 def until_scene(classroom: Classroom, phase: str) -> None:

@@ -12,9 +12,6 @@ every word only the network has. The real june_1957 class, through the real engi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import expect
@@ -25,10 +22,8 @@ from browser_helpers import (
     WAIT_MS,
     LiveClass,
     Screens,
-    launched_browser,
     needs_browser,
     new_classroom,
-    screens,
 )
 from presidium import catalog, seating
 from presidium import events as ev
@@ -39,6 +34,7 @@ from presidium.web.classroom import WEB_WORDS, Classroom, Rejected
 from test_web import SEED, Clock, make_classroom, open_request, teacher_headers
 
 expect.set_options(timeout=WAIT_MS)
+SHOTS = "countdowns"  # the screenshots' names begin so (the ``shots`` fixture, conftest.py)
 
 CHAIR = "Vyacheslav Molotov decides (Who takes the chair)"
 REFUSED = (
@@ -46,16 +42,6 @@ REFUSED = (
     "To give it one, say 'time decision 3m'; when a countdown runs out, the script decides "
     "for the student, whatever the advice."
 )
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    yield from launched_browser()
-
-
-@pytest.fixture
-def shots(browser: Any, tmp_path: Path) -> Iterator[Screens]:
-    yield from screens(browser, tmp_path, "countdowns")
 
 
 def at_the_chair(clock: Clock) -> Classroom:
