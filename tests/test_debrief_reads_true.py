@@ -18,13 +18,11 @@ from pathlib import Path
 import pytest
 
 from classroom_helpers import routine_action
-from conftest import run_cli as run
 from presidium import actions, catalog
 from presidium import seating as seats
-from presidium.classroom import folder
 from presidium.classroom.session import Session
 from presidium.classroom.sheets import short_cites
-from test_debrief_votes import page_rows, row
+from test_debrief_votes import page_rows, post_mortems, row
 
 PLENUM = "The vote"  # the scene of the plenum's vote of 29 June
 AGAINST = {"malenkov", "bulganin"}  # the students who vote against the resolution
@@ -82,16 +80,7 @@ def debriefs(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str, str]:
                 break
             session.submit(next_action(session, rulings), at_ms=60_000 * n)
         assert session.game.over and not rulings
-        place = folder.create(opened, session)
-        folder.write(place, session, "")
-        texts = []
-        for name in ("pm.md", "pm.html"):
-            code, _, err = run(["class", "debrief", str(place), "-o", str(tmp_path / name)])
-            assert code == 0, err
-            texts.append((tmp_path / name).read_text())
-        code, terminal, err = run(["class", "debrief", str(place)])
-        assert code == 0, err
-    return texts[0], texts[1], " ".join(terminal.split())
+        return post_mortems(opened, session, tmp_path)
 
 
 def test_a_plenum_that_passed_as_in_history_shows_its_count_beside_historys(

@@ -90,6 +90,13 @@ def class_debrief(tmp_path: Path, showdown: str) -> tuple[str, str, str]:
             break
         session.submit(next_action(session, showdown), at_ms=30_000 * n)
     assert session.game.over
+    markdown, page, terminal = post_mortems(opened, session, tmp_path)
+    return markdown, page_rows(page), terminal
+
+
+def post_mortems(opened: catalog.Opened, session: Session, tmp_path: Path) -> tuple[str, str, str]:
+    """A finished class's session folder, and ``class debrief`` of it as the teacher runs
+    it: (the Markdown handout, the HTML handout, the terminal's text in single spaces)."""
     place = folder.create(opened, session)
     folder.write(place, session, "")
     texts = []
@@ -99,7 +106,7 @@ def class_debrief(tmp_path: Path, showdown: str) -> tuple[str, str, str]:
         texts.append((tmp_path / name).read_text())
     code, terminal, err = run(["class", "debrief", str(place)])
     assert code == 0, err
-    return texts[0], page_rows(texts[1]), " ".join(terminal.split())
+    return texts[0], texts[1], " ".join(terminal.split())
 
 
 def row(markdown: str, scene: str) -> str:
