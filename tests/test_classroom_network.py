@@ -7,7 +7,6 @@ import contextlib
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,17 +22,12 @@ from presidium import events as ev
 from presidium.classroom import folder
 from presidium.classroom.session import Session
 from presidium.web.classroom import Classroom, Rejected
+from test_web import free_port, serve_process
 
 SEED = 3
 
 
 CLEAR = b"\x1b[2J\x1b[3J\x1b[H"  # the screen and its scrollback erased, the cursor home
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def june_class() -> Classroom:
@@ -500,16 +494,7 @@ def test_ctrl_c_after_the_end_says_the_post_mortem_command(tmp_path: Path) -> No
     did since; it is said again on the way out."""
     env = dict(os.environ, PRESIDIUM_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
     port = free_port()
-    command = [sys.executable, "-m", "presidium", "class", "serve", "june_1957"]
-    command += ["--students", "5", "--port", str(port), "--plain"]
-    with subprocess.Popen(
-        command,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    ) as server:
+    with serve_process(["june_1957", "--students", "5", "--port", str(port)], env) as server:
         try:
             assert server.stdin is not None
             server.stdin.write("conclude\n")

@@ -26,7 +26,7 @@ import httpx2 as httpx
 import pytest
 
 from presidium.classroom import folder
-from test_web import free_port
+from test_web import free_port, serve_process
 
 CODE = re.compile(r"\b[A-Z]{4}-[0-9A-Z]{5}\b")
 
@@ -35,15 +35,7 @@ class Console:
     """A ``class serve`` process with its keyboard piped: what it has printed so far."""
 
     def __init__(self, args: list[str], env: dict[str, str]) -> None:
-        command = [sys.executable, "-m", "presidium", "class", "serve", *args, "--plain"]
-        self.process = subprocess.Popen(
-            command,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
+        self.process = serve_process(args, env)
         self.lines: list[str] = []
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()

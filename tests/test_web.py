@@ -1138,10 +1138,13 @@ def _run_resumed(place: Path, env: dict[str, str], typed: str) -> str:
 
 def _class_serve(env: dict[str, str], port: int) -> subprocess.Popen[str]:
     """``class serve june_1957`` for five students on ``port``, as a teacher starts it."""
-    command = [sys.executable, "-m", "presidium", "class", "serve", "june_1957"]
-    command += ["--students", "5", "--seed", "3", "--port", str(port), "--plain"]
+    return serve_process(["june_1957", "--students", "5", "--seed", "3", "--port", str(port)], env)
+
+
+def serve_process(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
+    """``presidium class serve ARGS --plain`` in a process of its own, its console on pipes."""
     return subprocess.Popen(
-        command,
+        [sys.executable, "-m", "presidium", "class", "serve", *args, "--plain"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
