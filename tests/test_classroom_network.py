@@ -107,17 +107,26 @@ def test_the_pages_answer_to_an_undo_has_no_bare_word() -> None:
 def test_the_terminal_answers_as_the_teachers_page_does(tmp_path: Path) -> None:
     """The same lines at ``class serve``'s keyboard: the same answers as on the page."""
     lines = ["help inject", "help close", "secret bulganin", "help secret"]
+    shown, answers = keyboard_and_page(tmp_path, lines)
+    for line, said in answers:
+        for text in said:
+            assert " ".join(text.split()) in shown, (line, text)
+
+
+def keyboard_and_page(tmp_path: Path, lines: list[str]) -> tuple[str, list[tuple[str, list[str]]]]:
+    """``lines`` typed at ``class serve``'s keyboard (what it showed, in single spaces), and
+    each line's answer on the teacher's page of a class in the same state (its refusal too)."""
     env = dict(os.environ, PRESIDIUM_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
     args = ["june_1957", "--students", "5", "--seed", str(SEED)]
     shown = " ".join(serve(args, "\n".join([*lines, "quit"]) + "\n", env).split())
     classroom = june_class()
+    answers = []
     for line in lines:
         try:
-            said = classroom.teacher_line(line)
+            answers.append((line, classroom.teacher_line(line)))
         except Rejected as exc:
-            said = [exc.reason]
-        for text in said:
-            assert " ".join(text.split()) in shown, (line, text)
+            answers.append((line, [exc.reason]))
+    return shown, answers
 
 
 def test_the_terminal_answers_help_for_the_network_s_own_words(tmp_path: Path) -> None:
@@ -126,16 +135,9 @@ def test_the_terminal_answers_help_for_the_network_s_own_words(tmp_path: Path) -
     opening decision (it has no countdown) is refused there as on the page (teacher's fifth
     try, finding 1)."""
     lines = ["help time", "help codes", "help assign", "help teacher-link", "time +1m"]
-    env = dict(os.environ, PRESIDIUM_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
-    args = ["june_1957", "--students", "5", "--seed", str(SEED)]
-    shown = " ".join(serve(args, "\n".join([*lines, "quit"]) + "\n", env).split())
+    shown, answers = keyboard_and_page(tmp_path, lines)
     assert "not a console word" not in shown
-    classroom = june_class()
-    for line in lines:
-        try:
-            said = classroom.teacher_line(line)
-        except Rejected as exc:
-            said = [exc.reason]
+    for line, said in answers:
         assert said and said[0].startswith(
             (line.split()[-1] + " ", "Vyacheslav Molotov decides (Counting to seven): no count")
         ), said
