@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import heapq
+import http.client
 import itertools
 import json
 import os
@@ -1249,6 +1250,30 @@ def test_serve_resumed_goes_on_with_the_countdown_where_it_stopped(tmp_path: Pat
         # the minute more is kept, and the time it had run is gone
         assert planned * 60_000 < again <= left
         _quit(server)
+
+
+def test_serve_keeps_an_idle_connection_for_the_next_action_and_stops_at_once(
+    tmp_path: Path,
+) -> None:
+    """A phone's connection, idle longer than uvicorn's default keep-alive (5 s), still takes
+    its next request (a vote minutes after the last action needs no new connection); Ctrl-C
+    with that idle connection open still stops the server within 3 s."""
+    env = dict(os.environ, PRESIDIUM_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
+    port = free_port()
+    with (
+        _serving(["june_1957", "--students", "5"], env, port) as (server, _http),
+        contextlib.closing(http.client.HTTPConnection("127.0.0.1", port, timeout=10)) as phone,
+    ):
+        phone.request("GET", "/healthz")
+        assert phone.getresponse().read() == b'{"ok":true}'
+        connection = phone.sock
+        time.sleep(6)
+        phone.request("GET", "/healthz")  # on the same connection, or an error if it is gone
+        assert phone.sock is connection and phone.getresponse().read() == b'{"ok":true}'
+        started = time.monotonic()
+        server.send_signal(signal.SIGINT)
+        server.wait(10)
+        assert time.monotonic() - started < 3
 
 
 @contextlib.contextmanager

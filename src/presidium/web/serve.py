@@ -25,6 +25,12 @@ from presidium.seating import BENCH as BENCH_PREFIX
 
 DEFAULT_PORT = 1957
 SHUTDOWN_SECONDS = 2  # uvicorn's grace for open connections; streams end at once anyway
+# How long a phone's idle connection is kept for its next action (uvicorn's default is 5 s):
+# a class's votes come a minute or more apart, and each would otherwise open a new connection
+# over the school's Wi-Fi (a round trip more before the vote is in, and the server's work to
+# accept it). Chrome keeps an idle connection for up to five minutes; 'quit' and Ctrl-C close
+# idle ones at once.
+KEEP_ALIVE_SECONDS = 120
 DRAW_SECONDS = 0.2  # what phones do is drawn on the console at most this often
 # console words whose answer the room must not see (the codes, the teacher's key): at the
 # keyboard, the projector is turned away first and the answer cleared after, as for 'private'
@@ -288,6 +294,7 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
             access_log=False,
             log_level="warning",
             timeout_graceful_shutdown=SHUTDOWN_SECONDS,
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
             lifespan="on",
             proxy_headers=False,  # no proxy here: a client's own address is what limits joins
             server_header=False,  # no "server: uvicorn" on every answer
