@@ -132,7 +132,9 @@ finally:
 class Server:
     """``presidium class serve`` in a subprocess, pinned to core 0; stopped on every exit."""
 
-    def __init__(self, students: int, pin: bool, profile: Path | None = None) -> None:
+    def __init__(
+        self, students: int, pin: bool, profile: Path | None = None, perf: Path | None = None
+    ) -> None:
         self.folder = tempfile.TemporaryDirectory(prefix="presidium-load-")
         place = Path(self.folder.name)
         self.port = _free_port()
@@ -140,6 +142,8 @@ class Server:
         self.err_path = place / "stderr.txt"
         env = dict(os.environ, PRESIDIUM_DATA_DIR=str(place / "data"), PYTHONUNBUFFERED="1")
         env.pop("PRESIDIUM_UPDATE_GOLDEN", None)
+        if perf is not None:  # Python 3.12 and later name its functions to perf
+            env["PYTHONPERFSUPPORT"] = "1"
         command = [sys.executable, "-m", "presidium", "class", "serve", SCENARIO]
         if profile is not None:  # cProfile slows the server down: its figures are not the real ones
             command[1:3] = ["-c", PROFILED, str(profile)]
@@ -152,12 +156,35 @@ class Server:
         self.pinned = pin and self.pin({0})
         self.url = f"http://127.0.0.1:{self.port}"
         self.profiled = profile is not None
+        self.perf_data = perf
+        self.perf: subprocess.Popen[bytes] | None = None
+        self.windows: list[tuple[float, float]] = []  # the ballot rounds, CLOCK_MONOTONIC
+        self.opened_at: float | None = None
 
     def profile(self, on: bool) -> None:
         """Under ``--profile``: profile the server from now, dropping what the last ``on``
         started (``on``), or stop and keep what was profiled since the last ``on``."""
+        clock = time.clock_gettime(time.CLOCK_MONOTONIC)
+        if on:
+            self.opened_at = clock
+        elif self.opened_at is not None:
+            self.windows.append((self.opened_at, clock))
+            self.opened_at = None
         if self.profiled and self.process.poll() is None and hasattr(signal, "SIGUSR1"):
             self.process.send_signal(signal.SIGUSR1 if on else signal.SIGUSR2)
+
+    def start_perf(self) -> None:
+        """Under ``--perf``: Linux's perf samples the server's CPU from now until it stops."""
+        if self.perf_data is not None:
+            self.perf = subprocess.Popen(
+                [
+                    *("perf", "record", "-q", "-k", "CLOCK_MONOTONIC", "-e", "cpu-clock"),
+                    *("-F", "2000", "--call-graph", "dwarf,8192", "-p", str(self.process.pid)),
+                    *("-o", str(self.perf_data)),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
 
     def pin(self, cores: set[int]) -> bool:
         """Pin every thread of the server (those made later inherit it from the main one)."""
@@ -230,6 +257,10 @@ class Server:
 
     def stop(self) -> None:
         """``quit`` at the console; Ctrl-C, then kill, if it does not stop in a few seconds."""
+        if self.perf is not None:
+            self.perf.send_signal(signal.SIGINT)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.perf.wait(30)
         try:
             if self.process.poll() is None:
                 with contextlib.suppress(OSError, ValueError):
@@ -540,17 +571,23 @@ class Result:
 
 
 async def play(
-    phones: int, ballots: int | None, pin: bool, limit: float, profile: Path | None = None
+    phones: int,
+    ballots: int | None,
+    pin: bool,
+    limit: float,
+    profile: Path | None = None,
+    perf: Path | None = None,
 ) -> tuple[Result, dict[str, Any]]:
     """One class of ``phones`` phones: the measurements, raw, and the figures."""
     students = max(MIN_STUDENTS, min(MAX_STUDENTS, phones))
     result = Result(phones, students)
-    server = Server(students, pin, profile)
+    server = Server(students, pin, profile, perf)
     room: Class | None = None
     started = now()
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     try:
         key = await server.teacher_key()
+        server.start_perf()
         room = Class(server, phones, random.Random(SEED))
         try:
             await asyncio.wait_for(drive(room, key, result, ballots), limit)
@@ -572,6 +609,8 @@ async def play(
                 with contextlib.suppress(Exception):
                     await page.http.aclose()
         server.stop()
+    if perf is not None:
+        figures["perf"] = perf_breakdown(perf, server.windows)
     used = resource.getrusage(resource.RUSAGE_SELF)
     figures["load_generator_cpu_s"] = round(
         used.ru_utime - cpu_before.ru_utime + used.ru_stime - cpu_before.ru_stime, 3
@@ -946,6 +985,60 @@ def show(figures: dict[str, Any]) -> None:
             f"  target {name:<22} {f(value, ''):>8} {at_most} {target:g}: "
             f"{'met' if met else 'NOT MET'}"
         )
+    perf = figures.get("perf")
+    if perf:
+        if perf.get("error"):
+            print(f"  perf: {perf['error']}")
+        else:
+            print(f"  perf, the ballot rounds' {perf['samples']} samples, by module:")
+            print("    " + ", ".join(f"{k} {pct}%" for k, pct in perf["modules_pct"][:14]))
+            print("  by function (the innermost Python one):")
+            for k, pct in perf["functions_pct"][:20]:
+                print(f"    {pct:5.1f}% {k}")
+
+
+def perf_breakdown(data: Path, windows: list[tuple[float, float]]) -> dict[str, Any]:
+    """The server's CPU samples taken during the ballot rounds, by the innermost Python
+    function each was in (its module, then the function), as shares of all: where a ballot's
+    CPU goes, without a profiler's own cost in the figures. perf names Python functions only
+    for a server on Python 3.12 or later; before that every sample is "native"."""
+    try:
+        script = subprocess.run(
+            ["perf", "script", "-i", str(data)], capture_output=True, text=True, check=True
+        ).stdout
+    except (OSError, subprocess.CalledProcessError) as exc:
+        return {"error": f"perf script failed: {exc}"}
+    modules: dict[str, int] = {}
+    functions: dict[str, int] = {}
+    total = 0
+    for sample in script.split("\n\n"):
+        stamp = re.search(r" (\d+\.\d+):\s+\d+ cpu-clock", sample)
+        if not stamp or not any(a <= float(stamp.group(1)) <= b for a, b in windows):
+            continue
+        total += 1
+        frame = re.search(r"py::([^:]+):(\S+?)\+0x", sample)
+        if frame is None:
+            kernel = "[kernel" in sample.split("\n", 2)[1] if "\n" in sample else False
+            module = name = "kernel" if kernel else "native"
+        else:
+            path = frame.group(2)  # a package's module by its package, the standard library's
+            inner = re.split(r"site-packages/|/lib/python3\.\d+/", path)[-1]  # by its file
+            module = inner if inner.startswith("presidium") else inner.split("/")[0]
+            name = f"{frame.group(1)} ({Path(path).name})"
+        modules[module] = modules.get(module, 0) + 1
+        functions[name] = functions.get(name, 0) + 1
+
+    def shares(counts: dict[str, int], top: int) -> list[list[Any]]:
+        ranked = sorted(counts.items(), key=lambda kv: -kv[1])[:top]
+        return [[k, round(100 * n / total, 1)] for k, n in ranked]
+
+    if not total:
+        return {"samples": 0, "error": "no samples in the ballot rounds (is perf allowed here?)"}
+    return {
+        "samples": total,
+        "modules_pct": shares(modules, 25),
+        "functions_pct": shares(functions, 30),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -966,11 +1059,22 @@ def main(argv: list[str] | None = None) -> int:
         help="profile the server's CPU (cProfile) during the ballot rounds and keep the stats "
         "here (one --phones; slower)",
     )
+    parser.add_argument(
+        "--perf",
+        type=Path,
+        metavar="FILE",
+        help="sample the server with Linux perf during the whole class (data kept here) and "
+        "print where the ballot rounds' CPU went, by Python function (needs perf; names "
+        "functions when Python is 3.12 or later; one --phones; the run's own figures are "
+        "slower under it)",
+    )
     args = parser.parse_args(argv)
     if any(not 1 <= n <= MAX_PHONES for n in args.phones):
         parser.error(f"--phones: from 1 to {MAX_PHONES}")
     if args.profile is not None and len(args.phones) != 1:
         parser.error("--profile: one --phones at a time")
+    if args.perf is not None and len(args.phones) != 1:
+        parser.error("--perf: one --phones at a time")
     if args.ballots is not None and args.ballots < 1:
         parser.error("--ballots: at least 1")
     pin = not args.no_pin and hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) >= 2
@@ -1003,7 +1107,9 @@ def main(argv: list[str] | None = None) -> int:
     runs = []
     failed = False
     for n in args.phones:
-        _result, figures = asyncio.run(play(n, args.ballots, pin, args.time_limit, args.profile))
+        _result, figures = asyncio.run(
+            play(n, args.ballots, pin, args.time_limit, args.profile, args.perf)
+        )
         figures["targets"] = [
             {"figure": name, "value": value, "target": target, "met": met}
             for name, value, target, met in verdicts(figures)
