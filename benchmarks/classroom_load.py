@@ -1008,6 +1008,11 @@ def perf_breakdown(data: Path, windows: list[tuple[float, float]]) -> dict[str, 
         ).stdout
     except (OSError, subprocess.CalledProcessError) as exc:
         return {"error": f"perf script failed: {exc}"}
+    return perf_shares(script, windows)
+
+
+def perf_shares(script: str, windows: list[tuple[float, float]]) -> dict[str, Any]:
+    """``perf script``'s samples within ``windows``, counted by module and by function."""
     modules: dict[str, int] = {}
     functions: dict[str, int] = {}
     total = 0
