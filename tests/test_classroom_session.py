@@ -713,6 +713,54 @@ def test_class_replay_shows_what_changed_when_the_scenario_did(tmp_path: Path) -
     assert "The scenario 'classroom_door' has changed since the session was recorded." in out
     assert "-  text: Word spreads through the corridors. More members arrive." in out
     assert "+  text: Word spreads through the corridors. More come." in out
+    assert "recorded by" not in out  # this presidium recorded it: only the story changed
+
+
+WHY = "what the program shows may have changed, not only the story."
+
+
+def test_class_replay_names_the_presidium_that_recorded_the_lesson(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import presidium
+
+    copy = tmp_path / "door.yaml"
+    copy.write_text(FIXTURE.read_text())
+    with monkeypatch.context() as patched:
+        patched.setattr(presidium, "__version__", "0.0.9")  # the presidium of the last lesson
+        place = kept(catalog.open_scenario(str(copy)))
+    text = (place / "save.json").read_text()
+    assert '\n "version": 2,\n "presidium": "0.0.9",\n "scenario": ' in text
+    assert text.count('\n  {"by": ') == len(LESSON)  # still one action a line
+    code, out, _ = run(["class", "replay", str(place)])
+    assert code == 0 and out.startswith(f"Same: {place} replays to the same")  # nothing to say
+    copy.write_text(FIXTURE.read_text().replace("More members arrive.", "More come."))
+    code, out, _ = run(["class", "replay", str(place)])
+    this = saves.this_version()
+    assert code == 1 and out.startswith(
+        "The scenario 'classroom_door' has changed since the session was recorded.\n"
+        f"This session was recorded by presidium 0.0.9; this is presidium {this}: {WHY}\n"
+        f"Different: {place} no longer plays the same."
+    )
+    assert "+  text: Word spreads through the corridors. More come." in out
+
+
+def test_class_replay_says_when_the_save_does_not_name_its_presidium(opened: Opened) -> None:
+    place = kept(opened)
+    save_file = place / "save.json"
+
+    def shown_otherwise(body: dict[str, Any]) -> None:
+        del body["presidium"]  # a lesson kept before presidium recorded its version
+        body["room"][0]["text"] = "What the room was shown then."
+
+    save_file.write_bytes(rewritten(save_file.read_text(), shown_otherwise))
+    code, out, _ = run(["class", "replay", str(place)])
+    this = saves.this_version()
+    assert code == 1 and out.startswith(
+        "This session was recorded by an earlier presidium, one that did not record its "
+        f"version; this is presidium {this}: {WHY}\nDifferent: {place} no longer plays the same."
+    )
+    assert "-  text: What the room was shown then." in out
 
 
 def test_class_replay_cannot_replay_a_damaged_or_refused_log(

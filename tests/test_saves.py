@@ -757,6 +757,107 @@ def test_replay_refuses_what_load_refuses(tmp_path: Path) -> None:
         assert code == 1 and message in err
 
 
+# --------------------------------------------------------------------------- which presidium recorded
+
+
+THEN = "A line the program showed when the session was recorded"
+WHY = "what the program shows may have changed, not only the story."
+
+
+def a_record(tmp_path: Path) -> Path:
+    """A session of two choices recorded by this presidium, which the save names."""
+    record = tmp_path / "r.json"
+    code, _, _ = run([*BASE, "--record", str(record)], "1\n1\nquit\n")
+    assert code == 0 and json.loads(record.read_text())["presidium"] == saves.this_version()
+    return record
+
+
+def shown_otherwise(record: Path, change: Callable[[dict[str, Any]], None]) -> Path:
+    """A copy of ``record`` that says the program showed one line otherwise, and ``change``."""
+
+    def edit(body: dict[str, Any]) -> None:
+        lines = body["session"]["transcript"].splitlines(keepends=True)
+        lines[3] = THEN + "\n"
+        body["session"]["transcript"] = "".join(lines)
+        change(body)
+
+    return rewritten(record, edit)
+
+
+def test_a_save_names_the_presidium_that_wrote_it_after_its_format(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import presidium
+
+    save = tmp_path / "then.json"
+    with monkeypatch.context() as patched:
+        patched.setattr(presidium, "__version__", "0.0.9")  # the presidium of an earlier lesson
+        run(BASE, f"1\nsave {save}\nquit\n")
+    body = json.loads(save.read_text())
+    assert list(body)[:4] == ["format", "version", "presidium", "scenario"]
+    assert body["presidium"] == "0.0.9" and saves.read(save).presidium == "0.0.9"
+
+
+def test_replay_that_differs_names_the_presidium_that_recorded_it(tmp_path: Path) -> None:
+    copy = shown_otherwise(a_record(tmp_path), lambda body: body.update(presidium="0.0.9"))
+    code, out, _ = run(["replay", str(copy)])
+    this = saves.this_version()
+    assert code == 1 and out.startswith(
+        f"This session was recorded by presidium 0.0.9; this is presidium {this}: {WHY}\n"
+        f"Different: {copy} no longer plays the same."
+    )
+    assert f"\n-{THEN}\n" in out
+
+
+def test_replay_that_differs_says_when_the_save_does_not_name_its_presidium(
+    tmp_path: Path,
+) -> None:
+    record = a_record(tmp_path)
+    copy = shown_otherwise(record, lambda body: body.pop("presidium"))
+    older = saves.read(copy)  # a save written before presidium recorded its version loads
+    assert older.presidium is None and older.choices == saves.read(record).choices
+    code, out, _ = run(["replay", str(copy)])
+    this = saves.this_version()
+    assert code == 1 and out.startswith(
+        "This session was recorded by an earlier presidium, one that did not record its "
+        f"version; this is presidium {this}: {WHY}\nDifferent: {copy} no longer plays the same."
+    )
+    again = saves.write(older, tmp_path / "again.json")  # and claims no version when rewritten
+    assert "presidium" not in json.loads(again.read_text())
+
+
+def test_replay_that_differs_on_the_same_presidium_says_nothing_of_it(tmp_path: Path) -> None:
+    copy = shown_otherwise(a_record(tmp_path), lambda body: None)
+    code, out, _ = run(["replay", str(copy)])
+    assert code == 1 and out.startswith(f"Different: {copy} no longer plays the same.")
+    assert "recorded by" not in out and f"\n-{THEN}\n" in out
+
+
+def test_replay_that_plays_the_same_says_nothing_of_another_presidium(tmp_path: Path) -> None:
+    copy = rewritten(a_record(tmp_path), lambda body: body.update(presidium="0.0.9"))
+    code, out, _ = run(["replay", str(copy)])
+    assert code == 0 and out.startswith(f"Same: {copy} replays to the same")
+    assert "presidium" not in out
+
+
+def test_a_hand_edited_presidium_version_is_shown_cleaned_or_taken_as_absent(
+    tmp_path: Path,
+) -> None:
+    record = a_record(tmp_path)
+    copy = shown_otherwise(
+        record, lambda body: body.update(presidium="\x1b]2;owned\x07" + "9" * 5000)
+    )
+    code, out, _ = run(["replay", str(copy)])
+    note = out.splitlines()[0]
+    assert code == 1 and "\x1b" not in out and "\x07" not in out
+    assert note.startswith("This session was recorded by presidium \\x1b]2;owned\\x0799")
+    assert "…; this is presidium" in note and len(note) < 200
+    for odd in ([0, 2], 7, "  "):  # not a version: never a reason to refuse the save
+        copy = shown_otherwise(record, lambda body, odd=odd: body.update(presidium=odd))
+        code, out, err = run(["replay", str(copy)])
+        assert code == 1 and out.startswith("This session was recorded by an earlier"), err
+
+
 def test_replay_of_a_save_stuffed_with_typed_lines_stops_early(tmp_path: Path) -> None:
     import time
 

@@ -12,7 +12,10 @@ beside it; replaying the log from the seed rebuilds the class's game. A solo gam
 
 A save also carries the session it came from: every line the player typed and the plain text
 they were shown. ``presidium replay`` plays those lines again and compares the text, which
-makes any save an author's regression test.
+makes any save an author's regression test. So that a replay can tell a changed program from a
+changed story, a save names the presidium version that wrote it (``"presidium"``, beside the
+format version); saves written before it was recorded have no such field and load as before.
+Every presidium reader ignores fields it does not know, and the checksum covers them all.
 
 Saves are written atomically (a temporary file in the same folder, then a rename), so a
 crash or Ctrl-C never leaves half a save, and never larger than a reader accepts. A checksum
@@ -38,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import presidium
 from presidium import actions
 from presidium.bounded import NotRegularFile, TooLarge, is_regular_file, read_regular
 from presidium.errors import PresidiumError
@@ -56,6 +60,12 @@ MAX_LOG = 100_000  # actions in a class's log; a lesson has a few hundred
 MAX_BYTES = 8 * 1024 * 1024  # a save is a few kilobytes; refuse anything absurd
 STALE_SECONDS = 600  # a temporary file this old belongs to a write that was killed
 REPLAY_WIDTH = 80  # the width at which sessions are recorded for `presidium replay`
+
+
+def this_version() -> str:
+    """The version of this presidium, which every save it writes records (looked up when a
+    save is made, so that a test can stand in for another version)."""
+    return presidium.__version__
 
 
 class SaveError(PresidiumError):
@@ -107,6 +117,9 @@ class Save:
     times: list[int] = field(default_factory=list)  # beside the log: ms since the start
     # version 2: the public events as the room was shown them, for ``presidium class replay``
     room: list[dict[str, Any]] | None = None
+    # The version of the presidium that wrote the save (this one, for a save made now); None
+    # for a save read from a presidium that did not record it. Text from the file: untrusted.
+    presidium: str | None = field(default_factory=this_version)
 
     @classmethod
     def of_class(
@@ -150,6 +163,10 @@ class Save:
         body: dict[str, Any] = {
             "format": FORMAT,
             "version": self.version,
+        }
+        if self.presidium is not None:  # a save read from a presidium that did not say stays so
+            body["presidium"] = self.presidium
+        body |= {
             "scenario": self.scenario,
             "source": self.source,
             "digest": self.digest,
@@ -351,6 +368,9 @@ def _from_body(body: dict[str, Any], name: str) -> Save:
             raise SaveError(f"'{name}': '{key}' should be a list of text")
         return list(value)
 
+    # Informational only, so never a reason to refuse a save: anything but text counts as absent.
+    written_by = body.get("presidium")
+    program = written_by if type(written_by) is str and written_by.strip() else None
     session = None
     raw = body.get("session")
     if raw is not None:
@@ -374,7 +394,7 @@ def _from_body(body: dict[str, Any], name: str) -> Save:
             typed(raw, "confirms", bool, "true or false", False),
         )
     if body["version"] == CLASS_VERSION:
-        return Save.of_class(
+        save = Save.of_class(
             scenario=typed(body, "scenario", str, "a scenario id"),
             source=typed(body, "source", str, "a scenario id or path"),
             digest=typed(body, "digest", str, "a digest"),
@@ -386,6 +406,8 @@ def _from_body(body: dict[str, Any], name: str) -> Save:
             session=session,
             room=_room(body.get("room"), name),
         )
+        save.presidium = program
+        return save
     return Save(
         scenario=typed(body, "scenario", str, "a scenario id"),
         source=typed(body, "source", str, "a scenario id or path"),
@@ -396,6 +418,7 @@ def _from_body(body: dict[str, Any], name: str) -> Save:
         choices=strings(body.get("choices"), "choices"),
         finished=typed(body, "finished", bool, "true or false", False),
         session=session,
+        presidium=program,
     )
 
 

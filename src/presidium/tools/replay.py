@@ -6,6 +6,10 @@ the text line by line: an author's regression test for a playthrough. A session 
 interrupted (Ctrl-C, a signal, an output that failed) may have stopped midway through answering
 its last line: it is compared as far as its text goes.
 
+A save names the version of presidium that recorded it (saves from before that was recorded
+name none). When that is not this version, a replay that differs says so before its diff: what
+the program shows may have changed, not only the story.
+
 A class session is replayed from its log instead: every action, in order, submitted to a new
 game, and the public events that gives compared with the ones the room was shown. An entry the
 game now refuses means the session cannot be replayed, and says which entry and why.
@@ -81,11 +85,38 @@ def differs(
     """Say that a recorded game no longer plays the same, and show what changed; exit 1."""
     if digest != save.digest:
         out.write(f"The scenario '{save.scenario}' has changed since the session was recorded.\n")
+    program = program_note(save)
+    if program:
+        out.write(program + "\n")
     out.write(f"Different: {name} no longer plays the same. What changed (- then, + now):\n")
     diff = difflib.unified_diff(before, now, "recorded", "replayed now", lineterm="", n=2)
     for line in diff:
         out.write(clean(line) + "\n")
     return 1
+
+
+def program_note(save: saves.Save) -> str:
+    """What a replay that differs says about the program: "" when the save was recorded by
+    this version of presidium, else which one recorded it (as far as the save says)."""
+    this = saves.this_version()
+    if save.presidium == this:
+        return ""
+    why = "what the program shows may have changed, not only the story."
+    if save.presidium is None:
+        return (
+            "This session was recorded by an earlier presidium, one that did not record its "
+            f"version; this is presidium {this}: {why}"
+        )
+    recorded = save.presidium  # from the file: shown cleaned, and never at length
+    if len(recorded) > MAX_VERSION_SHOWN:
+        recorded = recorded[:MAX_VERSION_SHOWN] + "…"
+    return (
+        f"This session was recorded by presidium {clean(recorded, one_line=True)}; "
+        f"this is presidium {this}: {why}"
+    )
+
+
+MAX_VERSION_SHOWN = 40  # characters of a recorded version shown; a real one is a few
 
 
 # ---------------------------------------------------------------------------- a class session
