@@ -13,6 +13,8 @@ not end a stream already open). Screenshots of the key moments go to $PRESIDIUM_
 from __future__ import annotations
 
 import os
+import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -421,6 +423,46 @@ def test_more_time_given_by_the_teacher_reaches_the_room(
         expect(countdown).to_contain_text("Time left: 1:")
         live.teacher(f"time {ballot.request} +1m")
         expect(countdown).to_contain_text("Time left: 2:", timeout=4000)
+
+
+def seconds_left(countdown: Any) -> int:
+    """The seconds a countdown shows ("Time left: 1:07" is 67)."""
+    found = re.search(r"Time left: (\d+):(\d\d)", countdown.text_content() or "")
+    assert found, countdown.text_content()
+    return int(found.group(1)) * 60 + int(found.group(2))
+
+
+def test_a_vote_does_not_wind_the_projector_s_or_the_teacher_s_countdown_back(
+    shots: Screens, june_1957: Scenario
+) -> None:
+    """The room's and the teacher's pages draw a vote's progress from its event, drawing the
+    ballot's card again: its countdown goes on from where it was. It went back to the time
+    left when the ballot's state came, at every vote: the projector ended minutes ahead of the
+    phones, still counting when the ballot closed."""
+    classroom = new_classroom(june_1957, 5)
+    with LiveClass(classroom) as live:
+        room = shots.open(live.url + "/room", PROJECTOR)
+        teacher = shots.open(f"{live.url}/teacher#key={live.key}", LAPTOP)
+        phone = join(shots, live, "molotov", classroom.keys["molotov"].code, PHONE)
+        live.call(open_request, classroom, "ballot")
+        countdowns = {
+            "room": room.locator("#request-list .countdown"),
+            "teacher": teacher.locator(".countdown"),
+            "phone": phone.locator(".request-ballot .countdown"),
+        }
+        for countdown in countdowns.values():
+            expect(countdown).to_contain_text("Time left: 1:")
+        before = {page: seconds_left(countdown) for page, countdown in countdowns.items()}
+        time.sleep(3)
+        tap_vote(phone, "for")
+        expect(room.locator("#request-list .progress")).to_contain_text("Voted (1 of 4)")
+        expect(teacher.locator(".progress")).to_contain_text("1 of 4")
+        after = {page: seconds_left(countdown) for page, countdown in countdowns.items()}
+        for page in countdowns:
+            assert after[page] <= before[page] - 2, (page, before, after)
+        assert max(after.values()) - min(after.values()) <= 1, after  # the pages agree
+        shots.shot(room, "room-countdown-after-a-vote")
+    assert shots.watched.errors == [] and shots.watched.dialogs == []
 
 
 def test_a_room_page_left_open_across_a_resume_keeps_its_feed_and_follows_the_class(

@@ -226,13 +226,20 @@
   }
   P.clock = clock;
 
-  /* Countdowns from the server's remaining_ms, counted down here with the monotonic clock
-     and set again from each /api/state (the phone's own wall clock is never used). */
+  /* A request's countdown, from the server's remaining_ms, counted down here with the
+     monotonic clock and set again from each new state (the phone's own wall clock is never
+     used). The time left is read once a state, when its request is first drawn: a card drawn
+     again from the same state (a vote's progress, an advice) goes on counting from there,
+     not from the time the state said when it came. */
   var countdowns = [];
-  P.countdown = function (remainingMs, paused) {
+  P.countdown = function (request, paused) {
     var node = el("p", "countdown", "");
     node.setAttribute("role", "timer");
-    countdowns.push({ node: node, end: performance.now() + remainingMs, paused: paused, left: remainingMs });
+    if (request.endsAt === undefined) {
+      request.endsAt = performance.now() + request.remaining_ms;
+    }
+    var left = paused ? request.remaining_ms : request.endsAt - performance.now();
+    countdowns.push({ node: node, end: request.endsAt, paused: paused, left: left });
     tick();
     return node;
   };

@@ -461,7 +461,7 @@
       var timer = card.node.querySelector(".timer-slot");
       P.clear(timer);
       if (request.remaining_ms !== null && request.remaining_ms !== undefined) {
-        timer.appendChild(P.countdown(request.remaining_ms, paused));
+        timer.appendChild(P.countdown(request, paused));
       }
     });
     var order = urgentFirst(mine);
@@ -540,7 +540,7 @@
       });
       var item = el("li", "", link);
       if (r.remaining_ms !== null && r.remaining_ms !== undefined) {
-        item.appendChild(P.countdown(r.remaining_ms, paused));
+        item.appendChild(P.countdown(r, paused));
       }
       list.appendChild(item);
     });

@@ -445,7 +445,7 @@
       var card = el("article", "room-request request-" + r.kind);
       card.appendChild(el("h2", "", P.requestLine(r)));
       if (r.remaining_ms !== null && r.remaining_ms !== undefined) {
-        card.appendChild(P.countdown(r.remaining_ms, paused));
+        card.appendChild(P.countdown(r, paused));
       }
       if (r.kind === "ballot") {
         if (P.BALLOT_KINDS[r.ballot]) {

@@ -324,7 +324,7 @@
       card.appendChild(el("h3", "", P.requestLine(r)));
       var timed = r.remaining_ms !== null && r.remaining_ms !== undefined;
       if (timed) {
-        card.appendChild(P.countdown(r.remaining_ms, paused));
+        card.appendChild(P.countdown(r, paused));
       }
       if (r.kind === "ballot") {
         if (P.BALLOT_KINDS[r.ballot]) {
