@@ -311,3 +311,26 @@ def test_a_student_who_had_not_voted_is_not_told_the_plenum_never_voted(
         "Khrushchev's side won, and you had not voted when the plenum's ballot closed: the "
         "hand the rules raised for you was not yours.",
     )
+
+
+def test_a_stance_the_ballot_moved_is_not_called_the_one_declared(
+    bulganin_silent: tuple[Game, list[ev.Event]],
+) -> None:
+    _, events = bulganin_silent
+    follows = (
+        "The state of play follows the ballot: Nikolai Bulganin, who voted for, is now with "
+        "the majority (was wavering)."
+    )
+    assert follows in [e.text for e in events if isinstance(e, ev.Narration)]
+    moved = [e for e in events if isinstance(e, ev.StanceMoved) and e.seat == "bulganin"]
+    assert len(moved) == 1
+    # the plenum's scene moves him back to "Wavering": what he declared, but not from it
+    assert moved[0].own == (
+        "Your stance (with the majority; you declared wavering) is changed by the scene "
+        "'The plenum opens': now wavering. You may declare again."
+    )
+    assert moved[0].text == (
+        "Nikolai Bulganin's stance (with the majority; the student declared wavering) is "
+        "changed by the scene 'The plenum opens': now wavering. The student playing Nikolai "
+        "Bulganin may declare again."
+    )
