@@ -392,6 +392,14 @@ CHECKS = [
         "'let_them_in.ballot.bulganin' can be read only in a role's objectives",
     ),
     (
+        "whether a vote was held, read outside an objective",
+        '      - when: "let_them_in.passed"',
+        '      - when: "let_them_in.held"',
+        "let_them_in.held",
+        16,
+        "'let_them_in.held' can be read only in a role's objectives",
+    ),
+    (
         "the ending read outside an objective",
         '      - when: "let_them_in.passed"',
         "      - when: \"ending == 'door_stays_shut'\"",
@@ -963,3 +971,29 @@ def test_an_objectives_reason_follows_what_happened_but_never_tells_a_secret_bal
         "(if let_them_in.ballot.bulganin == 'for') Even Bulganin voted to open it. "
         "(otherwise) The door stayed shut."
     )
+
+
+def test_an_objectives_reason_tells_a_vote_never_held_from_a_ballot_never_cast() -> None:
+    """A seated voter with no ballot of his own is "none" whether or not the vote was held
+    (teacher's try-out 7): ``VOTE.held`` tells a student who had not voted when the ballot
+    closed from one whose vote never came."""
+    text = changed(
+        'failed: "The door stayed shut. Which ballot cost you the room?"',
+        'failed: "{if not let_them_in.held}The door was never put to the vote.{elif '
+        "me.ballot.let_them_in == 'none'}You had not voted when the ballot closed."
+        '{else}The door stayed shut.{end}"',
+    )
+    scenario, problems = compile_yaml(text)
+    assert problems == [] and scenario is not None
+    seating = cast(scenario, 3)
+    values = dict(Game(scenario, seating=seating).values)
+
+    def khrushchev(ballots: dict[str, dict[str, str]]) -> str | None:
+        scored = score(scenario, seating, values, "door_stays_shut", ballots)
+        return next(e for e in scored if e.seat == "khrushchev").results[0].comment
+
+    assert khrushchev({}) == "The door was never put to the vote."
+    assert khrushchev({"let_them_in": {"khrushchev": "none"}}) == (
+        "You had not voted when the ballot closed."
+    )
+    assert khrushchev({"let_them_in": {"khrushchev": "for"}}) == "The door stayed shut."

@@ -10,7 +10,7 @@ the marshal was undecided while the state of play had him with Khrushchev.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import pytest
 
@@ -45,13 +45,15 @@ def play(
     before: Mapping[str, list[act.Action]] = {},
     moves: Mapping[str, list[tuple[str, str]]] = {},
     students: int = 5,
+    silent: Collection[tuple[str, str]] = (),
 ) -> tuple[Game, list[ev.Event]]:
     """A class of five plays until the decision of phase ``until`` is open (or the game
     ends). Each student votes as ``ballots`` says (by vote and seat), else as the scenario's
     rules would; decides as ``choices`` says (by phase), else as history did where it can,
     else the first choice open; every floor is closed at once. ``before`` gives actions taken
     when a phase's first request opens (a declaration, a teacher's ruling); ``moves`` the
-    floor moves (role, move) made at a phase's floor before it is closed."""
+    floor moves (role, move) made at a phase's floor before it is closed; ``silent`` the
+    students (by vote and seat) who never vote: the teacher closes the ballot on them."""
     game = Game(scenario, seating=cast(scenario, students), dice=HistoryDice())
     events = game.start()
     done: set[str] = set()
@@ -72,7 +74,11 @@ def play(
             events += game.submit(act.Close(request.request))
         elif request.kind == BALLOT:
             assert request.vote is not None
-            seat = next(s for s in request.roles if s not in game.voted(request.request))
+            left = [s for s in request.roles if s not in game.voted(request.request)]
+            if all((request.vote, s) in silent for s in left):
+                events += game.submit(act.Close(request.request))
+                continue
+            seat = next(s for s in left if (request.vote, s) not in silent)
             actor = scenario.roles[seat].actor
             assert actor is not None
             wanted = ballots.get((request.vote, seat)) or rule_ballot(game, request.vote, actor)
@@ -263,3 +269,68 @@ def test_transports_offered_on_the_floor_are_not_asked_for_again(
     assert offered.available
     assert not offered.label.startswith("Ask ")
     assert offered.label.startswith("Have ") and "fetch the members still" in offered.label
+
+
+@pytest.fixture(scope="module")
+def bulganin_silent(june: Scenario) -> tuple[Game, list[ev.Event]]:
+    """Teacher's try-out 7: Bulganin's student declares "Wavering" on Tuesday's floor and
+    votes with the seven in the Presidium (his ballot moves him with the majority), then
+    has not voted when the teacher closes the plenum's open ballot: the scenario's rules
+    cast his hand, and the plenum passes the resolution."""
+    declare = {"presidium_count": [act.Declare("bulganin", "wavering")]}
+    return play(
+        june,
+        "the end",
+        before=declare,
+        ballots={("showdown_18_june", "bulganin"): "for"},
+        silent={("plenum_29_june", "bulganin")},
+    )
+
+
+def test_a_student_who_had_not_voted_is_not_told_the_plenum_never_voted(
+    bulganin_silent: tuple[Game, list[ev.Event]],
+) -> None:
+    game, events = bulganin_silent
+    assert game.over
+    held = next(e for e in events if isinstance(e, ev.VoteHeld) and e.vote == "plenum_29_june")
+    assert held.passed
+    counted = next(b for b in held.ballots if b.voter == "bulganin")
+    assert counted.reason.startswith("Had not voted when the teacher closed the ballot; ")
+    assert game.ballots["plenum_29_june"]["bulganin"] == "none"  # no hand of his own
+    scored = next(e for e in events if isinstance(e, ev.ObjectivesScored) and e.seat == "bulganin")
+    said = {r.id: (r.achieved, r.comment) for r in scored.results}
+    # judged on his own hand, which he never raised, and told so: not that the plenum
+    # never voted, nor that he read the hall
+    assert said["winning_hand"] == (
+        False,
+        "You had not voted when the ballot closed: the hand the rules raised for you was "
+        "not your reading of the hall.",
+    )
+    assert said["still_premier"] == (
+        False,
+        "Khrushchev's side won, and you had not voted when the plenum's ballot closed: the "
+        "hand the rules raised for you was not yours.",
+    )
+
+
+def test_a_stance_the_ballot_moved_is_not_called_the_one_declared(
+    bulganin_silent: tuple[Game, list[ev.Event]],
+) -> None:
+    _, events = bulganin_silent
+    follows = (
+        "The state of play follows the ballot: Nikolai Bulganin, who voted for, is now with "
+        "the majority (was wavering)."
+    )
+    assert follows in [e.text for e in events if isinstance(e, ev.Narration)]
+    moved = [e for e in events if isinstance(e, ev.StanceMoved) and e.seat == "bulganin"]
+    assert len(moved) == 1
+    # the plenum's scene moves him back to "Wavering": what he declared, but not from it
+    assert moved[0].own == (
+        "Your stance (with the majority; you declared wavering) is changed by the scene "
+        "'The plenum opens': now wavering. You may declare again."
+    )
+    assert moved[0].text == (
+        "Nikolai Bulganin's stance (with the majority; the student declared wavering) is "
+        "changed by the scene 'The plenum opens': now wavering. The student playing Nikolai "
+        "Bulganin may declare again."
+    )

@@ -226,24 +226,32 @@ class ClassGame:
     def moved(self, target: str, new: Any, cause: str, out: list[ev.Event]) -> None:
         """Tell the room, by name and with the cause, when the story moves the stance of an
         actor whose seated student has declared one: the declaration is no longer where
-        that actor stands, and the student may declare again."""
+        that actor stands, and the student may declare again. A stance that has moved since
+        the student declared (his ballot, or the story, moved it) is not called declared:
+        the sentence names the stance he did declare beside it."""
         actor = target[: -len(".stance")] if target.endswith(".stance") else ""
         old = self.game.values.get(target)
         seat = self.holder(actor) if actor in self.state.declared and new != old else None
         if seat is None:
             return
         name = self.scenario.actors[actor].name
-        was = _lower(self.scenario.stances.get(str(old), str(old)))
-        now = _lower(self.scenario.stances.get(str(new), str(new)))
+        stances = self.scenario.stances
+        was = _lower(stances.get(str(old), str(old)))
+        now = _lower(stances.get(str(new), str(new)))
         by = f" by {cause}" if cause else ""
+        declared = dict(self.state.declarations).get(seat, old)
+        if declared == old:
+            room, own = f"{name}'s declared stance ({was})", f"Your declared stance ({was})"
+        else:
+            said = _lower(stances.get(str(declared), str(declared)))
+            room = f"{name}'s stance ({was}; the student declared {said})"
+            own = f"Your stance ({was}; you declared {said})"
         out.append(
             ev.StanceMoved(
-                f"{name}'s declared stance ({was}) is changed{by}: now {now}. "
-                f"The student playing {name} may declare again.",
+                f"{room} is changed{by}: now {now}. The student playing {name} may declare again.",
                 False,
                 seat=seat,
-                own=f"Your declared stance ({was}) is changed{by}: now {now}. "
-                "You may declare again.",
+                own=f"{own} is changed{by}: now {now}. You may declare again.",
             )
         )
 

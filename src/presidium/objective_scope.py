@@ -2,8 +2,9 @@
 
 An objective is read once, at the end, in its role's scope: every variable, plus ``ending``,
 ``ending_kind``, ``me.stance`` (a role that plays an actor), ``me.ballot.VOTE`` (a role whose
-actor votes in VOTE, or whose copies are its delegates) and ``VOTE.ballot.ACTOR`` (every voter
-of VOTE). Nothing else may name them, so no scene, branch or odds can give a ballot away. The
+actor votes in VOTE, or whose copies are its delegates), ``VOTE.ballot.ACTOR`` (every voter
+of VOTE) and ``VOTE.held`` (the vote was held: a ballot of ``none`` then means that voter did
+not vote, not that nobody could). Nothing else may name them, so no scene, branch or odds can give a ballot away. The
 compiler, the cache check and the engine's scoring share this one definition.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from presidium.conditions import VarType
+from presidium.conditions import BOOL, VarType
 from presidium.model import BALLOT_VALUES, ENDING_KINDS, Vote
 
 BALLOT = VarType("enum", BALLOT_VALUES)
@@ -37,6 +38,7 @@ def objective_names(
     if actor is not None or role is None:
         names["me.stance"] = VarType("enum", tuple(stances))
     for vid, vote in votes.items():
+        names[f"{vid}.held"] = VarType(BOOL)
         for voter in vote.voters:
             names[f"{vid}.ballot.{voter}"] = BALLOT
         delegates = delegate_roles.get(vid) == role

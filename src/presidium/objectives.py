@@ -1,9 +1,9 @@
 """Scoring the roles' objectives at the end of a class game.
 
 An objective's ``when`` is compiled in a scope of its own (see the scenario format): every
-variable, plus ``ending``, ``ending_kind``, ``me.stance``, ``me.ballot.VOTE`` and
-``VOTE.ballot.ACTOR``. This module gives those names their values for one seat and reads
-each objective. An objective that depends on a ballot nobody can know (counted on a paper
+variable, plus ``ending``, ``ending_kind``, ``me.stance``, ``me.ballot.VOTE``,
+``VOTE.ballot.ACTOR`` and ``VOTE.held``. This module gives those names their values for one
+seat and reads each objective. An objective that depends on a ballot nobody can know (counted on a paper
 tally), or on another voter's ballot in a secret vote, is scored as unknown: scoring must
 not tell a role how someone else voted in secret.
 """
@@ -35,6 +35,9 @@ def scope(
         names["me.stance"] = values[f"{role.actor}.stance"]
     for vote in scenario.votes.values():
         held = ballots.get(vote.id, {})
+        # a seated voter with no ballot of his own is "none" in a vote that was held (even
+        # where the rules cast a vote for him): "held" tells that from a vote never held
+        names[f"{vote.id}.held"] = vote.id in ballots
         for voter in vote.voters:
             names[f"{vote.id}.ballot.{voter}"] = held.get(voter, "none")
         mine = own_voter(role, seat, vote.id, scenario)

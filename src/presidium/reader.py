@@ -411,7 +411,7 @@ def snake_case(value: Any) -> str | None:
 
 UNKNOWN = re.compile(r"unknown variable '([^']+)'")
 OBJECTIVE_ONLY = re.compile(
-    r"(ending|ending_kind|me\.[a-z0-9_.]+|[a-z][a-z0-9_]*\.ballot\.[a-z0-9_]+)\Z"
+    r"(ending|ending_kind|me\.[a-z0-9_.]+|[a-z][a-z0-9_]*\.(ballot\.[a-z0-9_]+|held))\Z"
 )
 
 

@@ -366,7 +366,7 @@ OBJECTIVE = _fields(
     when=(
         REQ,
         "achieved when this holds at the end; it may also name ending, ending_kind, "
-        "me.stance, me.ballot.VOTE and VOTE.ballot.ACTOR",
+        "me.stance, me.ballot.VOTE, VOTE.ballot.ACTOR and VOTE.held",
         "condition",
     ),
     kind=(OPT, "main (the default) or personal", "enum:main|personal"),
