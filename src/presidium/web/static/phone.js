@@ -242,6 +242,9 @@
           stopped = how === "stopped";
           P.show($("stopped"), stopped);
           holdActions();
+          if (how === "connected") {
+            reconnected();
+          }
         },
       });
       stream.open();
@@ -599,7 +602,7 @@
     Array.prototype.forEach.call(buttons, function (b) {
       b.disabled = true;
     });
-    error.textContent = "Sending…";
+    tell(error, "Sending…");
     return P.act(body).then(function (answer) {
       Array.prototype.forEach.call(buttons, function (b) {
         b.disabled = b.getAttribute("data-off") === "1";
@@ -610,10 +613,14 @@
         return;
       }
       if (!answer.ok) {
-        error.textContent = stopped ? "Not taken: the teacher has stopped the class. Try again when it resumes." : "Not taken: " + P.problem(answer);
+        if (stopped) {
+          tell(error, "Not taken: the teacher has stopped the class. Try again when it resumes.", AGAIN);
+        } else {
+          tell(error, "Not taken: " + P.problem(answer), answer.status === 0 ? AGAIN : null);
+        }
         return;
       }
-      error.textContent = "";
+      tell(error, "");
       if (done) {
         done();
       }
@@ -622,6 +629,27 @@
         // it here; every other action's news comes in the stream, with the seat's new state
         drawRequests(lastState, false);
       }
+    });
+  }
+
+  /* A line under what was tapped. One that blames the connection (the Wi-Fi, a stopped
+     server) is replaced by ``again`` once the stream is back: the page says "Connected",
+     and the line must not go on saying that the server cannot be reached. What the
+     student typed stays in its box. */
+  var AGAIN = "Connected again. That was not sent: tap it again to send it.";
+  function tell(line, text, again) {
+    line.textContent = text;
+    if (again) {
+      line.setAttribute("data-again", again);
+    } else {
+      line.removeAttribute("data-again");
+    }
+  }
+
+  function reconnected() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-again]"), function (line) {
+      line.textContent = line.getAttribute("data-again");
+      line.removeAttribute("data-again");
     });
   }
 
@@ -790,7 +818,7 @@
       b.addEventListener("click", function () {
         var target = picker ? picker.select.value : null;
         if (picker && !target) {
-          error.textContent = "Choose whom the move is aimed at first.";
+          tell(error, "Choose whom the move is aimed at first.");
           picker.select.focus();
           return;
         }
@@ -864,12 +892,12 @@
       var b = bigButton("Send the argument", "");
       b.addEventListener("click", function () {
         if (!picker.select.value) {
-          error.textContent = "Choose whom you argue with first.";
+          tell(error, "Choose whom you argue with first.");
           picker.select.focus();
           return;
         }
         if (!text.value.trim()) {
-          error.textContent = "Write your argument first.";
+          tell(error, "Write your argument first.");
           text.focus();
           return;
         }
@@ -902,6 +930,7 @@
   }
 
   // ------------------------------------------------------------------ the note
+  var NOTE_AGAIN = "Connected again. The note was not sent: send it again.";
   var noteText = $("note-text");
   function noteLeft() {
     $("note-count").textContent = String(280 - noteText.value.length);
@@ -912,22 +941,22 @@
     var text = noteText.value.trim();
     var out = $("note-said");
     if (!text) {
-      out.textContent = "Write the note first.";
+      tell(out, "Write the note first.");
       return;
     }
     if (stopped) {
       return; // its button is disabled; Enter in a field must not send either
     }
-    out.textContent = "Sending…";
+    tell(out, "Sending…");
     P.act({ do: "note", text: text }).then(function (answer) {
       if (answer.status === 401) {
         signedOut("This phone is no longer signed in to a role. Type your code again.");
       } else if (answer.ok) {
         noteText.value = "";
         noteLeft();
-        out.textContent = "Your note is passed to the teacher.";
+        tell(out, "Your note is passed to the teacher.");
       } else {
-        out.textContent = "Not sent: " + P.problem(answer);
+        tell(out, "Not sent: " + P.problem(answer), answer.status === 0 ? NOTE_AGAIN : null);
       }
     });
   });
