@@ -1,5 +1,7 @@
-"""What a teacher's seventh try found on the projector: it said "More below" when nothing was
-below, and cut off two roles' objectives at 1920x1080.
+"""What a teacher's seventh try found on the phones and the projector: students with no move
+on an open floor told that nothing waited for them (they could declare and argue), the
+declaration buttons live while the game was paused, and a projector that said "More below"
+when nothing was below, or cut off two roles' objectives at 1920x1080.
 
 Each test drives the real june_1957 class in headless Chromium (see browser_helpers.py);
 screenshots go to $PRESIDIUM_SCREENSHOTS or the test's temporary folder.
@@ -26,10 +28,98 @@ from presidium import events as ev
 from presidium.model import Scenario
 from presidium.web.classroom import Classroom
 from test_web_browser import PROJECTOR_SMALL
+from test_web_browser_pages import until_scene
 
 pytestmark = [pytest.mark.browser, needs_browser]
 expect.set_options(timeout=WAIT_MS)
 SHOTS = "hints"  # the screenshots' names begin so (the ``shots`` fixture, conftest.py)
+
+NOTHING = "Nothing is waiting for you right now."
+PAUSED = "Paused: nothing can be taken until the teacher resumes the game."
+
+
+# ---------------------------------------------------------------------- the floor, for all
+
+
+def test_an_open_floor_tells_every_role_that_may_speak_that_it_can(
+    shots: Screens, june_1957: Scenario
+) -> None:
+    """On the Tuesday night floor only Zhukov has a move. Khrushchev (who may declare and
+    argue) and Bulganin (who may only declare) are not told that nothing waits for them:
+    each phone says what it can do there, and opens its "Declare your stance, or argue"
+    by itself; Khrushchev declares. Before the floor, nothing waits, and it stays shut."""
+    classroom = new_classroom(june_1957, 5)
+    with LiveClass(classroom) as live:
+        khrushchev = join(shots, live, "khrushchev", classroom.keys["khrushchev"].code, SMALL_PHONE)
+        bulganin = join(shots, live, "bulganin", classroom.keys["bulganin"].code, SMALL_PHONE)
+        for phone in (khrushchev, bulganin):
+            expect(phone.locator("#nothing")).to_contain_text(NOTHING)
+            expect(phone.locator("#speak-more")).not_to_have_attribute("open", "")
+
+        live.call(until_scene, classroom, "majority_night")
+        floor = live.call(lambda: classroom.session.game.requests["majority_night:floor"])
+        assert floor.roles == ("zhukov",)
+        said = {
+            khrushchev: "The floor is open. You have no move of your own there, but you can "
+            "declare your stance or argue with someone, below.",
+            bulganin: "The floor is open. You have no move of your own there, but you can "
+            "declare your stance, below.",
+        }
+        for phone, line in said.items():
+            expect(phone.locator("#nothing")).to_have_text(line)
+            expect(phone.locator("#speak-more")).to_have_attribute("open", "")
+            expect(phone.locator("#speak-body button").first).to_be_visible()
+        khrushchev.locator("#requests").scroll_into_view_if_needed()
+        shots.shot(khrushchev, "phone-floor-no-move")
+        speak = khrushchev.locator("#speak-body")
+        speak.get_by_role("button", name="With Khrushchev", exact=True).click()
+        expect(khrushchev.locator("#speak-stance")).to_have_text("You declared: With Khrushchev.")
+        assert [e.seat for e in live.events(ev.Declared)] == ["khrushchev"]
+
+        live.teacher("close majority_night:floor")
+        for phone in (khrushchev, bulganin):
+            expect(phone.locator("#nothing")).not_to_contain_text("The floor is open")
+    assert shots.watched.errors == [] and shots.watched.dialogs == []
+
+
+# ---------------------------------------------------------------------- a pause
+
+
+def test_a_pause_holds_the_declaration_and_argument_buttons_as_it_holds_the_cards(
+    shots: Screens, june_1957: Scenario
+) -> None:
+    """'pause' disables Molotov's decision and, as well, his buttons to declare and to argue,
+    each place with the same line; 'resume' gives them back, and a declaration is taken."""
+    classroom = new_classroom(june_1957, 5)
+    with LiveClass(classroom) as live:
+        phone = join(shots, live, "molotov", classroom.keys["molotov"].code, SMALL_PHONE)
+        card = phone.locator(".request-decision")
+        expect(card).to_have_count(1)
+        phone.locator("#speak-more summary").click()
+        speak = phone.locator("#speak-body")
+        buttons = speak.locator("button")
+        expect(buttons.first).to_be_enabled()
+
+        live.teacher("pause Fire drill: everyone out, phones down")
+        expect(phone.locator("#paused")).to_contain_text("Fire drill")
+        expect(card).to_contain_text(PAUSED)
+        count = buttons.count()
+        assert count > 3  # the stances and "Send the argument"
+        for n in range(count):
+            expect(buttons.nth(n)).to_be_disabled()
+        expect(speak.get_by_role("button", name="Send the argument")).to_be_disabled()
+        expect(speak).to_contain_text(PAUSED)
+        phone.locator("#speak").scroll_into_view_if_needed()
+        shots.shot(phone, "phone-paused-speak")
+
+        live.teacher("resume")
+        expect(phone.locator("#paused")).to_be_hidden()
+        expect(speak).not_to_contain_text(PAUSED)
+        for n in range(count):
+            expect(buttons.nth(n)).to_be_enabled()
+        speak.get_by_role("button", name="Wavering", exact=True).click()
+        expect(phone.locator("#speak-stance")).to_have_text("You declared: Wavering.")
+    assert shots.watched.errors == [] and shots.watched.dialogs == []
 
 
 # ---------------------------------------------------------------------- the projector

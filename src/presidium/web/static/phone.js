@@ -17,6 +17,7 @@
   var picks = {}; // request id -> the choice this phone advised or raised a hand for
   var advice = {}; // request id -> {adviser seat: what they advise}, for the one who decides
   var NOTHING_WAITING = $("nothing").textContent; // the page's words when nothing is open
+  var PAUSED_LINE = "Paused: nothing can be taken until the teacher resumes the game.";
   var seenRequests = null; // request ids already announced
   var seenEnvelopes = null;
   var arrived = {}; // envelope number -> when it arrived on this page
@@ -486,7 +487,9 @@
     P.show($("nothing"), mine.length === 0 && !state.over);
     $("nothing").textContent = state.scripted
       ? "The game's script plays your role for now, so nothing waits for you. Ask the teacher to give the role back to you; until then, watch the projector."
-      : NOTHING_WAITING;
+      : floorOpen(state) && speakable(state)
+        ? floorLine(state)
+        : NOTHING_WAITING;
     if (seenRequests !== null) {
       mine.forEach(function (r) {
         if (seenRequests.indexOf(r.request) < 0) {
@@ -561,7 +564,7 @@
     card.appendChild(head);
     card.appendChild(el("div", "timer-slot"));
     if (paused) {
-      card.appendChild(el("p", "hint", "Paused: nothing can be taken until the teacher resumes the game."));
+      card.appendChild(el("p", "hint paused-line", PAUSED_LINE));
     }
     var error = el("p", "error", "");
     error.setAttribute("role", "alert");
@@ -832,30 +835,93 @@
 
   // ------------------------------------------------------------------ declare and argue
   /* Declaring a stance and arguing with someone the script plays: open to a role whenever
-     its sheet allows them, and shown open while the floor is. */
+     its sheet allows them, and opened by itself when a floor opens, for every role that
+     may speak, whether or not it has a move of its own there (one with none is told so
+     where "Nothing is waiting" would be). While the game is paused its buttons wait, as
+     the cards' do. */
   var speakSig = null;
   var floorWas = false;
+
+  /* Whether a floor is open now, for anyone: declarations and arguments are its business. */
+  function floorOpen(state) {
+    return (state.requests || []).some(function (r) {
+      return r.kind === "floor";
+    });
+  }
+
+  function speaking(state) {
+    var seat = state.seat || {};
+    var can = seat.can || [];
+    return {
+      stances: can.indexOf("declare") >= 0 ? seat.stances || [] : [],
+      targets: can.indexOf("argue") >= 0 ? seat.targets || [] : [],
+    };
+  }
+
+  /* Whether this role may declare or argue now (the script does not play it). */
+  function speakable(state) {
+    var what = speaking(state);
+    return !state.over && !state.scripted && (what.stances.length > 0 || what.targets.length > 0);
+  }
+
+  /* What a role with no move on the open floor reads where "Nothing is waiting" would be. */
+  function floorLine(state) {
+    var what = speaking(state);
+    var can = [];
+    if (what.stances.length) {
+      can.push("declare your stance");
+    }
+    if (what.targets.length) {
+      can.push("argue with someone");
+    }
+    return "The floor is open. You have no move of your own there, but you can " + can.join(" or ") + ", below.";
+  }
+
   function drawSpeak(state) {
     var seat = state.seat || {};
     var can = seat.can || [];
-    var floorOpen = (state.requests || []).some(function (r) {
-      return r.kind === "floor" && r.mine;
-    });
-    var stances = can.indexOf("declare") >= 0 ? seat.stances || [] : [];
-    var targets = can.indexOf("argue") >= 0 ? seat.targets || [] : [];
+    var what = speaking(state);
+    var stances = what.stances;
+    var targets = what.targets;
     var usable = !state.over && (stances.length > 0 || targets.length > 0);
+    var floor = floorOpen(state) && speakable(state);
     P.show($("speak"), usable);
     P.show($("note"), !state.over && (!seat.can || can.indexOf("note") >= 0));
-    if (floorOpen && !floorWas) {
+    if (floor && !floorWas) {
       $("speak-more").open = true; // the floor opens: its declarations and arguments with it
     }
-    floorWas = floorOpen;
+    floorWas = floor;
     drawDeclared(state.declared);
     var sig = JSON.stringify([stances, targets]);
-    if (!usable || sig === speakSig) {
-      return;
+    if (usable && sig !== speakSig) {
+      drawSpeakBody(stances, targets);
+      speakSig = sig;
     }
-    speakSig = sig;
+    holdSpeak(state.paused !== null && state.paused !== undefined);
+  }
+
+  /* While the game is paused, the buttons that declare or argue wait, with the line the
+     request cards give; when it resumes they work again. */
+  function holdSpeak(paused) {
+    var box = $("speak-body");
+    var line = box.querySelector(".paused-line");
+    if (paused && !line) {
+      box.insertBefore(el("p", "hint paused-line", PAUSED_LINE), box.firstChild);
+    } else if (!paused && line) {
+      box.removeChild(line);
+    }
+    Array.prototype.forEach.call(box.querySelectorAll("button"), function (b) {
+      if (paused) {
+        b.disabled = true;
+        b.setAttribute("data-off", "1");
+      } else if (b.getAttribute("data-off") === "1") {
+        b.removeAttribute("data-off");
+        b.disabled = false; // holdActions, next, disables it again if the server is stopped
+      }
+    });
+  }
+
+  function drawSpeakBody(stances, targets) {
     var box = P.clear($("speak-body"));
     var error = el("p", "error", "");
     error.setAttribute("role", "alert");
