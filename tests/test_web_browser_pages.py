@@ -170,6 +170,9 @@ def test_the_feed_cites_an_envelope_s_and_the_teacher_s_event_s_sources(
 # ---------------------------------------------------------------------- the network gone
 
 
+AGAIN = "Connected again. That was not sent: tap it again to send it."
+
+
 def ballot_open(classroom: Classroom) -> None:
     until_scene(classroom, "tuesday_afternoon")
     classroom.teacher_line("close tuesday_afternoon:decision")  # the script; the ballot opens
@@ -183,7 +186,9 @@ def test_a_phone_that_cannot_reach_the_server_says_it_is_reconnecting(
     """A vote that cannot reach the server (its stream still looks open, as a phone's on a
     dead Wi-Fi does) turns "Connected" into "Reconnecting…", and the page connects again by
     itself when the server can be reached; a browser that goes offline says so at once,
-    and is connected again, its vote taken, when it is back online."""
+    and is connected again, its vote taken, when it is back online. Once connected again,
+    the card no longer says that the server cannot be reached, but that the vote was not
+    sent; the reason typed is still in its box."""
     classroom = new_classroom(june_1957, 5)
     with LiveClass(classroom) as live:
         phone = join(shots, live, "molotov", classroom.keys["molotov"].code, SMALL_PHONE)
@@ -202,10 +207,13 @@ def test_a_phone_that_cannot_reach_the_server_says_it_is_reconnecting(
         phone.unroute("**/api/act")
         phone.unroute("**/api/stream**")
         expect(badge).to_have_text("Connected")
+        expect(card.locator(".error")).to_have_text(AGAIN)
 
         # the browser offline: said at once, connected again when it is back
         phone.context.set_offline(True)
         expect(badge).to_have_text("Reconnecting…")
+        why = card.locator("textarea")
+        why.fill("Typed while the Wi-Fi was gone.")
         card.get_by_role("button", name="For", exact=True).click()
         expect(card.locator(".error")).to_contain_text("The game server cannot be reached")
         expect(badge).to_have_text("Reconnecting…")
@@ -214,8 +222,14 @@ def test_a_phone_that_cannot_reach_the_server_says_it_is_reconnecting(
         shots.shot(phone, "phone-offline-badge")
         phone.context.set_offline(False)
         expect(badge).to_have_text("Connected")
+        expect(card.locator(".error")).to_have_text(AGAIN)
+        expect(why).to_have_value("Typed while the Wi-Fi was gone.")
+        card.locator(".error").scroll_into_view_if_needed()
+        shots.shot(phone, "phone-connected-again")
         card.get_by_role("button", name="For", exact=True).click()
         expect(card).to_contain_text("Your ballot is in (For)")
+        expect(card).to_contain_text("Your reason: Typed while the Wi-Fi was gone.")
+        expect(card.locator(".error")).to_have_text("")
         shots.shot(phone, "phone-back-online")
     assert shots.watched.errors == [] and shots.watched.dialogs == []
 

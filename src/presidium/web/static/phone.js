@@ -17,6 +17,7 @@
   var picks = {}; // request id -> the choice this phone advised or raised a hand for
   var advice = {}; // request id -> {adviser seat: what they advise}, for the one who decides
   var NOTHING_WAITING = $("nothing").textContent; // the page's words when nothing is open
+  var PAUSED_LINE = "Paused: nothing can be taken until the teacher resumes the game.";
   var seenRequests = null; // request ids already announced
   var seenEnvelopes = null;
   var arrived = {}; // envelope number -> when it arrived on this page
@@ -242,6 +243,9 @@
           stopped = how === "stopped";
           P.show($("stopped"), stopped);
           holdActions();
+          if (how === "connected") {
+            reconnected();
+          }
         },
       });
       stream.open();
@@ -483,7 +487,9 @@
     P.show($("nothing"), mine.length === 0 && !state.over);
     $("nothing").textContent = state.scripted
       ? "The game's script plays your role for now, so nothing waits for you. Ask the teacher to give the role back to you; until then, watch the projector."
-      : NOTHING_WAITING;
+      : floorOpen(state) && speakable(state)
+        ? floorLine(state)
+        : NOTHING_WAITING;
     if (seenRequests !== null) {
       mine.forEach(function (r) {
         if (seenRequests.indexOf(r.request) < 0) {
@@ -558,7 +564,7 @@
     card.appendChild(head);
     card.appendChild(el("div", "timer-slot"));
     if (paused) {
-      card.appendChild(el("p", "hint", "Paused: nothing can be taken until the teacher resumes the game."));
+      card.appendChild(el("p", "hint paused-line", PAUSED_LINE));
     }
     var error = el("p", "error", "");
     error.setAttribute("role", "alert");
@@ -599,7 +605,7 @@
     Array.prototype.forEach.call(buttons, function (b) {
       b.disabled = true;
     });
-    error.textContent = "Sending…";
+    tell(error, "Sending…");
     return P.act(body).then(function (answer) {
       Array.prototype.forEach.call(buttons, function (b) {
         b.disabled = b.getAttribute("data-off") === "1";
@@ -610,10 +616,14 @@
         return;
       }
       if (!answer.ok) {
-        error.textContent = stopped ? "Not taken: the teacher has stopped the class. Try again when it resumes." : "Not taken: " + P.problem(answer);
+        if (stopped) {
+          tell(error, "Not taken: the teacher has stopped the class. Try again when it resumes.", AGAIN);
+        } else {
+          tell(error, "Not taken: " + P.problem(answer), answer.status === 0 ? AGAIN : null);
+        }
         return;
       }
-      error.textContent = "";
+      tell(error, "");
       if (done) {
         done();
       }
@@ -622,6 +632,27 @@
         // it here; every other action's news comes in the stream, with the seat's new state
         drawRequests(lastState, false);
       }
+    });
+  }
+
+  /* A line under what was tapped. One that blames the connection (the Wi-Fi, a stopped
+     server) is replaced by ``again`` once the stream is back: the page says "Connected",
+     and the line must not go on saying that the server cannot be reached. What the
+     student typed stays in its box. */
+  var AGAIN = "Connected again. That was not sent: tap it again to send it.";
+  function tell(line, text, again) {
+    line.textContent = text;
+    if (again) {
+      line.setAttribute("data-again", again);
+    } else {
+      line.removeAttribute("data-again");
+    }
+  }
+
+  function reconnected() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-again]"), function (line) {
+      line.textContent = line.getAttribute("data-again");
+      line.removeAttribute("data-again");
     });
   }
 
@@ -790,7 +821,7 @@
       b.addEventListener("click", function () {
         var target = picker ? picker.select.value : null;
         if (picker && !target) {
-          error.textContent = "Choose whom the move is aimed at first.";
+          tell(error, "Choose whom the move is aimed at first.");
           picker.select.focus();
           return;
         }
@@ -804,30 +835,93 @@
 
   // ------------------------------------------------------------------ declare and argue
   /* Declaring a stance and arguing with someone the script plays: open to a role whenever
-     its sheet allows them, and shown open while the floor is. */
+     its sheet allows them, and opened by itself when a floor opens, for every role that
+     may speak, whether or not it has a move of its own there (one with none is told so
+     where "Nothing is waiting" would be). While the game is paused its buttons wait, as
+     the cards' do. */
   var speakSig = null;
   var floorWas = false;
+
+  /* Whether a floor is open now, for anyone: declarations and arguments are its business. */
+  function floorOpen(state) {
+    return (state.requests || []).some(function (r) {
+      return r.kind === "floor";
+    });
+  }
+
+  function speaking(state) {
+    var seat = state.seat || {};
+    var can = seat.can || [];
+    return {
+      stances: can.indexOf("declare") >= 0 ? seat.stances || [] : [],
+      targets: can.indexOf("argue") >= 0 ? seat.targets || [] : [],
+    };
+  }
+
+  /* Whether this role may declare or argue now (the script does not play it). */
+  function speakable(state) {
+    var what = speaking(state);
+    return !state.over && !state.scripted && (what.stances.length > 0 || what.targets.length > 0);
+  }
+
+  /* What a role with no move on the open floor reads where "Nothing is waiting" would be. */
+  function floorLine(state) {
+    var what = speaking(state);
+    var can = [];
+    if (what.stances.length) {
+      can.push("declare your stance");
+    }
+    if (what.targets.length) {
+      can.push("argue with someone");
+    }
+    return "The floor is open. You have no move of your own there, but you can " + can.join(" or ") + ", below.";
+  }
+
   function drawSpeak(state) {
     var seat = state.seat || {};
     var can = seat.can || [];
-    var floorOpen = (state.requests || []).some(function (r) {
-      return r.kind === "floor" && r.mine;
-    });
-    var stances = can.indexOf("declare") >= 0 ? seat.stances || [] : [];
-    var targets = can.indexOf("argue") >= 0 ? seat.targets || [] : [];
+    var what = speaking(state);
+    var stances = what.stances;
+    var targets = what.targets;
     var usable = !state.over && (stances.length > 0 || targets.length > 0);
+    var floor = floorOpen(state) && speakable(state);
     P.show($("speak"), usable);
     P.show($("note"), !state.over && (!seat.can || can.indexOf("note") >= 0));
-    if (floorOpen && !floorWas) {
+    if (floor && !floorWas) {
       $("speak-more").open = true; // the floor opens: its declarations and arguments with it
     }
-    floorWas = floorOpen;
+    floorWas = floor;
     drawDeclared(state.declared);
     var sig = JSON.stringify([stances, targets]);
-    if (!usable || sig === speakSig) {
-      return;
+    if (usable && sig !== speakSig) {
+      drawSpeakBody(stances, targets);
+      speakSig = sig;
     }
-    speakSig = sig;
+    holdSpeak(state.paused !== null && state.paused !== undefined);
+  }
+
+  /* While the game is paused, the buttons that declare or argue wait, with the line the
+     request cards give; when it resumes they work again. */
+  function holdSpeak(paused) {
+    var box = $("speak-body");
+    var line = box.querySelector(".paused-line");
+    if (paused && !line) {
+      box.insertBefore(el("p", "hint paused-line", PAUSED_LINE), box.firstChild);
+    } else if (!paused && line) {
+      box.removeChild(line);
+    }
+    Array.prototype.forEach.call(box.querySelectorAll("button"), function (b) {
+      if (paused) {
+        b.disabled = true;
+        b.setAttribute("data-off", "1");
+      } else if (b.getAttribute("data-off") === "1") {
+        b.removeAttribute("data-off");
+        b.disabled = false; // holdActions, next, disables it again if the server is stopped
+      }
+    });
+  }
+
+  function drawSpeakBody(stances, targets) {
     var box = P.clear($("speak-body"));
     var error = el("p", "error", "");
     error.setAttribute("role", "alert");
@@ -864,12 +958,12 @@
       var b = bigButton("Send the argument", "");
       b.addEventListener("click", function () {
         if (!picker.select.value) {
-          error.textContent = "Choose whom you argue with first.";
+          tell(error, "Choose whom you argue with first.");
           picker.select.focus();
           return;
         }
         if (!text.value.trim()) {
-          error.textContent = "Write your argument first.";
+          tell(error, "Write your argument first.");
           text.focus();
           return;
         }
@@ -902,6 +996,7 @@
   }
 
   // ------------------------------------------------------------------ the note
+  var NOTE_AGAIN = "Connected again. The note was not sent: send it again.";
   var noteText = $("note-text");
   function noteLeft() {
     $("note-count").textContent = String(280 - noteText.value.length);
@@ -912,22 +1007,22 @@
     var text = noteText.value.trim();
     var out = $("note-said");
     if (!text) {
-      out.textContent = "Write the note first.";
+      tell(out, "Write the note first.");
       return;
     }
     if (stopped) {
       return; // its button is disabled; Enter in a field must not send either
     }
-    out.textContent = "Sending…";
+    tell(out, "Sending…");
     P.act({ do: "note", text: text }).then(function (answer) {
       if (answer.status === 401) {
         signedOut("This phone is no longer signed in to a role. Type your code again.");
       } else if (answer.ok) {
         noteText.value = "";
         noteLeft();
-        out.textContent = "Your note is passed to the teacher.";
+        tell(out, "Your note is passed to the teacher.");
       } else {
-        out.textContent = "Not sent: " + P.problem(answer);
+        tell(out, "Not sent: " + P.problem(answer), answer.status === 0 ? NOTE_AGAIN : null);
       }
     });
   });

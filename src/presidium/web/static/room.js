@@ -75,6 +75,7 @@
       if (state) {
         state.connected = counts;
         drawJoin();
+        settle(); // the QR may have gone (every phone is in), or come back
       }
     },
     state: function (given) {
@@ -86,6 +87,7 @@
       stopped = how === "stopped";
       if (state) {
         drawJoin(); // the counts heard while the server shut down are no longer true
+        settle();
       }
     },
   });
@@ -259,11 +261,23 @@
   }
 
   function fit(box) {
+    var objectives = box.id === "scene" && document.body.classList.contains("room-objectives-out");
+    var part = objectives ? box.querySelector(".room-objectives") : null;
     shrink(box, function () {
-      return over(box);
+      return part ? hidden(part, box) : over(box);
     });
     marked(box);
   }
+
+  /* Whether ``part`` ends below what ``box`` shows, or under its "More below": on the
+     objectives slide the objectives are fitted, not the ending's text after them, which
+     the class has read (it is below them, and the slide says so). */
+  function hidden(part, box) {
+    var shown = box.getBoundingClientRect().top + box.clientTop + box.clientHeight;
+    var sign = box.scrollHeight > box.clientHeight + 1 ? SIGN_EM * parseFloat(getComputedStyle(box).fontSize) : 0;
+    return part.getBoundingClientRect().bottom > shown - sign + 1;
+  }
+  var SIGN_EM = 2.4; // the height of "More below" (style.css, .fits.more::after), in the box's em
 
   /* "More below" while there is more below (scrolled to the end, the sign goes). */
   function marked(box) {
@@ -302,6 +316,7 @@
       // the vote's box, or the scenes passed through above the scene now, took the feed's
       // room: the feed gives way whole, not cut in half
       section.classList.add("feed-gone");
+      box.classList.remove("more"); // nothing of it is shown, nor said to be below
       return;
     }
     // the newest entry alone may be taller than the box: its start is shown, and the box
@@ -316,6 +331,19 @@
     });
   });
   window.addEventListener("resize", settle);
+  // a column's content that changes size between two draws (the QR going, an image
+  // loaded, a countdown's line, the vote's box moved under the scene) fits it again, and
+  // "More below" goes or comes with it. The parts are watched, not the feed's entries
+  // (which fitting hides and shows); fitting the same parts again gives them the same
+  // sizes, so a change costs one more fit at most
+  if (window.ResizeObserver) {
+    var watcher = new window.ResizeObserver(settle);
+    ["passed", "scene-where", "scene-title", "scene-text", "ended", "join", "open", "result", "status-box"].forEach(
+      function (id) {
+        watcher.observe($(id));
+      }
+    );
+  }
 
   function drawScene() {
     var scene = state.scene;
