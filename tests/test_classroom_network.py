@@ -19,8 +19,10 @@ from classroom_helpers import Terminal
 from conftest import ROOT
 from presidium import actions, catalog, seating
 from presidium import events as ev
+from presidium.classroom import console as words
 from presidium.classroom import folder
 from presidium.classroom.session import Session
+from presidium.ui.classroom import view_of
 from presidium.web.classroom import Classroom, Rejected
 from test_web import free_port, serve_process
 
@@ -424,6 +426,69 @@ def test_what_the_teachers_page_does_is_echoed_on_the_console(tmp_path: Path) ->
         os.close(leader)
         if process.poll() is None:
             process.kill()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_a_label_typed_at_the_keyboard_leaves_the_screen_and_room_txt_without_the_name(
+    tmp_path: Path,
+) -> None:
+    """Teacher's seventh try, finding 8: 'label zhukov "Ana K."' typed at the keyboard was
+    written as typed into room.txt (the page's own lines already left the name out), and
+    stayed on the terminal, which may be projected, in the line and in its answer. Now the
+    typed line is erased once read and shown, as in room.txt, without the name; the answer
+    does not repeat it; the label is kept for the teacher's page (web.json)."""
+    process, terminal, leader, port = serve_on_a_terminal(tmp_path)
+    try:
+        terminal.read_until(b"teacher> ", 0)
+        url = f"http://127.0.0.1:{port}"
+        sheets = next(tmp_path.rglob("sheets.html")).read_text(encoding="utf-8")
+        code = re.search(r"KHRU-[0-9A-Z]{5}", sheets)
+        assert code is not None
+        joined = httpx.post(f"{url}/api/join", json={"code": code[0]}, timeout=5)
+        phone = {"X-Presidium-Seat": joined.json()["token"]}
+        note = {"nonce": "note-before-label", "do": "note", "text": "a note"}
+        mark = len(terminal.seen)
+        # a phone's note is drawn a moment after it is taken: the line typed meanwhile is
+        # erased while it is the last line on the screen, and the note drawn below it
+        assert httpx.post(f"{url}/api/act", headers=phone, json=note, timeout=5).status_code == 200
+        os.write(leader, b'label zhukov "Zqxj K."\r')
+        terminal.read_until(b"has your label now", mark)
+        seen = terminal.seen[mark:]
+        erased = seen.index(b"\x1b[1A\x1b[2K")  # the cursor up a line, that line erased
+        assert erased < seen.index(b"note is passed to the teacher")
+        after = seen[erased:].decode("utf-8", "replace")
+        assert "Zqxj" not in after and "teacher> label zhukov (a label)" in after
+        assert "Marshal Georgy Zhukov has your label now" in after
+        mark = len(terminal.seen)
+        os.write(leader, b'label "Zqxj K."\r')  # the role forgotten: all of it left out
+        terminal.read_until(b"the role first", mark)
+        shown = terminal.seen[mark:].decode("utf-8", "replace")
+        assert "teacher> label (a label)" in shown and "Zqxj" not in shown.rsplit("\x1b[2K", 1)[1]
+        os.write(leader, b"quit\r")
+        assert process.wait(timeout=30) == 0
+        place = next(tmp_path.rglob("room.txt")).parent
+        room = (place / "room.txt").read_text(encoding="utf-8")
+        assert "teacher> label zhukov (a label)" in room and "teacher> label (a label)" in room
+        assert "Zqxj" not in room and "Zqxj" not in (place / "save.json").read_text("utf-8")
+        assert "Zqxj K." in (place / "web.json").read_text(encoding="utf-8")
+    finally:
+        os.close(leader)
+        if process.poll() is None:
+            process.kill()
+
+
+def test_a_label_is_left_out_of_a_line_as_shown_however_it_is_typed() -> None:
+    view = view_of(june_class().session)
+    assert words.label_left_out('label zhukov "Ana K."', view) == "label zhukov (a label)"
+    assert words.label_left_out("LABEL Zhukov Ana", view) == "label zhukov (a label)"
+    assert words.label_left_out('label "Ana K."', view) == "label (a label)"
+    assert words.label_left_out("label Ana", view) == "label (a label)"
+    assert words.label_left_out("label zhukov", view) is None  # takes the label off
+    assert words.label_left_out("close", view) is None
+    with pytest.raises(Rejected) as refused:
+        june_class().teacher_line('label "Zqxj K."')
+    assert "Zqxj" not in refused.value.reason
+    assert "the roles are: khrushchev" in refused.value.reason
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")

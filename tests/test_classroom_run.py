@@ -1365,6 +1365,20 @@ def test_private_lines_never_reach_the_projector_or_room_txt() -> None:
     assert "Note:" not in out
 
 
+def test_a_label_typed_at_class_run_is_left_out_of_room_txt() -> None:
+    """Teacher's seventh try, finding 8: 'label' is a word of 'class serve', but typed at
+    'class run' (a class moved from one to the other) its line, with a student's name, was
+    written as typed into room.txt. It is shown and kept without the name."""
+    before = session_folders()
+    code, out, err = run_class(
+        ["june_1957", "--students", "8", "--seed", "3"], 'label zhukov "Zqxj K."\nquit\n'
+    )
+    assert code == 0, err
+    room = (the_new_folder(before) / "room.txt").read_text(encoding="utf-8")
+    for shown in (out, room):
+        assert "teacher> label zhukov (a label)" in shown and "Zqxj" not in shown
+
+
 def test_ctrl_c_says_the_session_is_saved_and_how_to_go_on(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -138,6 +138,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
 # What a benches game cannot use: its benches decide by hands and by a spokesperson's word;
 # they have no ballots, no floor and no notes.
 NOT_FOR_BENCHES = frozenset({"cast", "secret", "tally", "move", "declare", "argue", "rate", "note"})
+LABEL_LEFT_OUT = "(a label)"  # what the screen and room.txt show of a label's name
 ALIASES = {"?": "help", "exit": "quit", "advance": "close", "roll": "roster", "requests": "open"}
 
 
@@ -1189,6 +1190,20 @@ def private(line: str, view: View) -> bool:
         return True
     seat = keys(view).get(typed[0].lower()) if typed else None
     return any(r.kind == "decision" and seat in r.roles[1:] for r in view.requests)
+
+
+def label_left_out(line: str, view: View) -> str | None:
+    """A 'label ROLE "NAME"' line as the screen and room.txt show it: the name (a
+    student's) left out, "label zhukov (a label)". The role is kept only when it names a
+    role of this class (a name typed without its role is left out whole). None for any
+    other line, and for 'label ROLE' alone (it takes a label off: nothing to leave out)."""
+    head, _, rest = line.strip().partition(" ")
+    if ALIASES.get(head.lower(), head.lower()) != "label" or not rest.split():
+        return None
+    role, *name = rest.split()
+    if role.lower() not in keys(view):
+        return f"label {LABEL_LEFT_OUT}"
+    return f"label {role.lower()} {LABEL_LEFT_OUT}" if name else None
 
 
 def _not_paused(view: View, what: str) -> None:

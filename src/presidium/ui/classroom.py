@@ -549,22 +549,41 @@ class Teacher:
 
     def read(self, prompt: str) -> str | None:
         """A typed line. One that says something private (a note, advice, a secret ballot)
-        is shown and recorded only as "(a private line)": at a terminal it is erased from
-        the screen once read, and piped input never shows it."""
+        is shown and recorded only as "(a private line)", and a label's name (a student's,
+        typed by a 'label' line) is left out: at a terminal the line is erased from the
+        screen once read and shown again without it, and piped input never shows it."""
         answer = self.reader.read(prompt)
         if answer is None:
             return None
         self.echo_line(prompt, answer)
         return answer
 
-    def echo_line(self, prompt: str, answer: str) -> None:
+    def echoed(self, answer: str) -> str | None:
+        """A line just read as the screen and room.txt show it, when that is not as it was
+        typed: "(a private line)", or a 'label' line without its name; else None."""
+        view = self.view()
+        if words.private(answer, view):
+            return PRIVATE_LINE
+        return words.label_left_out(answer, view)
+
+    def take_back(self, prompt: str, answer: str) -> bool:
+        """Erase a line just typed at a terminal if the screen must not keep it as typed
+        (``echoed``), before anything else is drawn below it; whether it was erased."""
+        if not self.reader.interactive or self.echoed(answer) is None:
+            return False
+        self.erase(len(prompt) + len(answer))
+        return True
+
+    def echo_line(self, prompt: str, answer: str, taken_back: bool = False) -> None:
         """Show and record a line just read, as ``read`` describes (``class serve`` reads in
-        a thread of its own and echoes in the game's)."""
-        hidden = words.private(answer, self.view())
-        shown = prompt + (PRIVATE_LINE if hidden else as_echoed(answer))
+        a thread of its own and echoes in the game's; ``taken_back``: it has erased the
+        line already, with ``take_back``)."""
+        echoed = self.echoed(answer)
+        shown = prompt + (as_echoed(answer) if echoed is None else echoed)
         if self.reader.interactive:
-            if hidden:
-                self.erase(len(prompt) + len(answer))
+            if echoed is not None:
+                if not taken_back:
+                    self.erase(len(prompt) + len(answer))
                 self.screen.echo(shown)
         else:
             self.screen.echo(shown)

@@ -51,7 +51,7 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
 
     from presidium.classroom import console as words
     from presidium.classroom.folder import WEB_FILE, served_on
-    from presidium.ui.classroom import PRIVATE_LINE, PROMPT, as_sentence, open_teacher
+    from presidium.ui.classroom import PROMPT, as_sentence, open_teacher
     from presidium.ui.play import PlayerQuit
     from presidium.ui.render import T, as_echoed, notice
     from presidium.web import network
@@ -96,7 +96,8 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
     teacher.resume_options = ("--port", str(port)) if port != DEFAULT_PORT else ()
     teacher.unused = frozenset(KEYBOARD_ONLY)
     screen = teacher.screen
-    typing = {"at_prompt": False, "over": 0}  # the console thread waits at the prompt
+    # the console thread waits at the prompt; a line read and not yet handled is in flight
+    typing = {"at_prompt": False, "over": 0, "in_flight": 0}
 
     @contextlib.contextmanager
     def off_the_prompt() -> Iterator[None]:
@@ -130,7 +131,9 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
         it waits until the screen has been cleared (``turn_back``); ``first``: before a
         console line's answer, which is not shown yet."""
         drawing["due"] = False
-        hidden = teacher.projector_away or teacher.secret_shown
+        # a line just typed and not yet handled stays the last one on the screen until
+        # 'handle' has erased it, if it must (``Teacher.take_back``): handle draws this then
+        hidden = teacher.projector_away or teacher.secret_shown or bool(typing["in_flight"])
         if not teacher.unshown or (hidden and not first):
             return
         with off_the_prompt():
@@ -199,11 +202,9 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
             return direct(line)
         with off_the_prompt():  # all of it below the prompt's line, and the prompt again
             shown()  # what the phones did comes first (unless a secret is on the screen)
-            typed = clean(line).strip()
-            if word == "label":  # the name is the teacher's, for their screens only
-                typed = " ".join(typed.split()[:2]) + " (a label)"
-            hidden = words.private(line, teacher.view())
-            echo = PAGE_PROMPT + (PRIVATE_LINE if hidden else as_echoed(typed))
+            # a private line, or a label's name (a student's), is never shown as typed
+            echoed = teacher.echoed(line)
+            echo = PAGE_PROMPT + (as_echoed(clean(line).strip()) if echoed is None else echoed)
             screen.echo(echo)
             with signals.holding():
                 teacher.record.echo(echo)
@@ -222,8 +223,13 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
 
     def handle(line: str) -> bool:
         """One console line, in the loop's thread; False when the teacher quits."""
-        shown()  # what the phones did comes first (unless a secret is on the screen), in the record and on the screen
-        teacher.echo_line(PROMPT, line)
+        # a line the screen must not keep as typed (a private one, a label's name) is erased
+        # first, while it is still the last one on the screen; then what the phones did
+        # (unless a secret is on the screen), in the record and on the screen; then the line
+        taken_back = teacher.take_back(PROMPT, line)
+        typing["in_flight"] = 0
+        shown()
+        teacher.echo_line(PROMPT, line, taken_back)
         word = _first_word(line)
         if word in ("quit", "exit"):
             return False
@@ -321,6 +327,7 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
                     if not teacher.turn_away():
                         return
                     teacher.projector_away = True
+                typing["in_flight"] = 1  # drawn by 'handle' itself, once the line is erased
                 future = asyncio.run_coroutine_threadsafe(_call(handle, line), loop)
                 try:
                     if not future.result():
