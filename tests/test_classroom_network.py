@@ -113,6 +113,9 @@ def test_the_terminal_answers_as_the_teachers_page_does(tmp_path: Path) -> None:
     for line, said in answers:
         for text in said:
             assert " ".join(text.split()) in shown, (line, text)
+    # the open decision's last line is said with the decision, and not again after a help
+    # (teacher's seventh try, finding 9: what was seen again was a new decision, from a phone)
+    assert shown.count("(Type 'as molotov NUMBER'") == 1
 
 
 def keyboard_and_page(tmp_path: Path, lines: list[str]) -> tuple[str, list[tuple[str, list[str]]]]:
@@ -146,6 +149,45 @@ def test_the_terminal_answers_help_for_the_network_s_own_words(tmp_path: Path) -
         for text in said:
             assert " ".join(text.split()) in shown, (line, text)
     assert "To give it one, say 'time decision 3m'" in shown
+
+
+def test_the_network_s_words_in_help_hang_under_their_text(tmp_path: Path) -> None:
+    """Teacher's seventh try, finding 9: under "On the network" in 'help', a word's wrapped
+    line started at the screen's edge ("what it times closes as 'close' closes it")."""
+    env = dict(os.environ, PRESIDIUM_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
+    args = ["june_1957", "--students", "5", "--seed", str(SEED), "--width", "100"]
+    shown = serve(args, "help\nquit\n", env).split("On the network:\n", 1)[1]
+    block = shown.split("teacher> ", 1)[0].splitlines()
+    assert len(block) > 6  # a word wraps (time's, at least)
+    (time_at,) = [n for n, line in enumerate(block) if line.startswith("  time [REQUEST]")]
+    column = block[time_at].index(": ") + 2  # where each word's text starts
+    assert block[time_at + 1].startswith(" " * column + "what it times closes"), block
+    for line in block:
+        assert line.startswith("  "), block
+
+
+def test_help_inject_and_help_move_name_scenes_by_their_titles() -> None:
+    """Teacher's seventh try, finding 9: 'help inject' named the scenes where an event can be
+    injected by their ids ("in: waverers, majority_20_june, the_petition"); every other line
+    of the console names a scene by its title."""
+    classroom = june_class()
+    view = view_of(classroom.session)
+    values = classroom.session.game.values
+    (marshals,) = [
+        line
+        for line in words.injections_help(view.scenario, "waverers", values)
+        if line.startswith("marshals_write: ")
+    ]
+    assert marshals.endswith(
+        "(in: \u201cWednesday: the arrivals\u201d, \u201cThursday: the last day before the "
+        "Central Committee\u201d, \u201cFriday: the Central Committee at the door\u201d)"
+    )
+    assert "waverers" not in marshals
+    (aircraft,) = [line for line in words.moves_help(view) if "offer_the_aircraft" in line]
+    assert aircraft.endswith(
+        "(in: \u201c18 June, night: the majority's first move\u201d, "
+        "\u201cWednesday: the arrivals\u201d)"
+    )
 
 
 def straw_poll_closed() -> Classroom:

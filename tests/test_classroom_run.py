@@ -1567,6 +1567,9 @@ def test_help_never_breaks_a_word_s_syntax(monkeypatch: pytest.MonkeyPatch) -> N
         assert max(len(line) for line in lines) <= int(width)
         for typed, _ in words.help_lines():  # each word's syntax whole, on one line
             assert any(typed in line for line in lines), (typed, width)
+        # teacher's seventh try, finding 9: the widest label ran into its words, read as
+        # "the session save [FILE]": every label is set apart by three spaces at least
+        assert "the session   save [FILE] · help [WORD] · quit" in lines, (width, lines)
 
 
 def test_a_long_event_title_is_not_cut_at_80_columns(june_1957: Scenario) -> None:

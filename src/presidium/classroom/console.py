@@ -339,10 +339,17 @@ def injections_help(
             continue
         if injection.when is not None and not injection.when.evaluate(dict(values)):
             continue
-        where = ", ".join(injection.window) if injection.window else "any scene"
+        where = scene_titles(scenario, injection.window) or "any scene"
         label = ("[Counterfactual] " if injection.counterfactual else "") + injection.label
         lines.append(f"{injection.id}: {clean(label)} (in: {where})")
     return lines
+
+
+def scene_titles(scenario: Scenario, phases: Iterable[str]) -> str:
+    """Scenes by their titles, as the room sees them ("“Wednesday: the arrivals”, ..."),
+    not by their ids; "" for none."""
+    titles = (scenario.phases[p].title if p in scenario.phases else p for p in phases)
+    return clean(", ".join(f"\u201c{title}\u201d" for title in titles))
 
 
 def moves_help(view: View) -> list[str]:
@@ -351,7 +358,7 @@ def moves_help(view: View) -> list[str]:
     for seat in view.seating.seats:
         role = view.scenario.roles.get(role_of(seat))
         for number, move in enumerate(role.moves if role else (), 1):
-            where = ", ".join(move.window) if move.window else "any floor"
+            where = scene_titles(view.scenario, move.window) or "any floor"
             aim = " TARGET" if move.target else ""
             lines.append(
                 f"move {key_of(seat)} {move.id}{aim} ({number}): {clean(move.label)} (in: {where})"

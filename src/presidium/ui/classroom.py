@@ -48,6 +48,7 @@ from presidium.ui.wrap import wrapped
 
 PROMPT = "teacher> "
 PAUSED_PROMPT = "teacher (paused)> "  # while paused, the prompt says so too
+HELP_GAP = "   "  # between a group of console words' label and its words, in 'help'
 PRIVATE_LINE = "(a private line)"  # what the screen and room.txt show of one
 # what the projector must not see (the join codes, the teacher's key, what reached the
 # teacher alone) is shown between these: turned away first, cleared off the screen after
@@ -772,12 +773,15 @@ class Teacher:
                 for label, group in words.GROUPS
             ]
             groups = [(label, syntax) for label, syntax in groups if syntax]
-            room = self.screen.console.width - max(len(label) for label, _ in groups) - 1
+            # the widest label is followed by a gap as wide as " · ": "the session" did not
+            # read apart from its words ("the session save [FILE]") without colour
+            gutter = max(len(label) for label, _ in groups) + len(HELP_GAP) - 1
+            room = self.screen.console.width - gutter - 1
             rows = [
                 (T(label, "presidium.label"), T("\n".join(_packed(syntax, " · ", room))))
                 for label, syntax in groups
             ]
-            self.screen.out(self.screen.hanging(rows))
+            self.screen.out(self.screen.hanging(rows, gutter))
         seats = ", ".join(words.key_of(s) for s in self.session.seating.seats)
         what = "Benches" if self.session.seating.mode == "benches" else "Roles"
         self.screen.out(T(f"{what} here: {seats}.", "presidium.label"))

@@ -257,8 +257,9 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
         if isinstance(parsed, words.Command) and parsed.word == "help" and not parsed.target:
             teacher.help()
             screen.out(T("On the network:", "presidium.title"))
-            for usage, what in (*WEB_HELP, TEACHER_LINK):
-                screen.out(T(f"  {usage}: {what}"))
+            # each word's wrapped lines under its text, not at the screen's edge
+            rows = [(T(f"  {usage}:"), T(what)) for usage, what in (*WEB_HELP, TEACHER_LINK)]
+            screen.out(screen.hanging_texts(rows))
             return True
         if isinstance(parsed, words.Command) and parsed.word == "help":
             try:  # one answer for the terminal and the teacher's page
