@@ -190,6 +190,47 @@ def test_help_inject_and_help_move_name_scenes_by_their_titles() -> None:
     )
 
 
+def to_the_marshals_letter() -> tuple[Classroom, list[str]]:
+    """june_1957 for five, each decision its first choice and each floor or ballot closed, up
+    to a scene where the marshals' letter can be injected: the class, and the lines typed."""
+    classroom, typed = june_class(), []
+    for _ in range(40):
+        view = view_of(classroom.session)
+        game = classroom.session.game
+        can = words.injections_help(view.scenario, game.machine.state, game.values)
+        if any(line.startswith("marshals_write: ") for line in can):
+            return classroom, typed
+        request = view.requests[0]
+        line = f"as {request.roles[0]} 1" if request.kind == "decision" else "close"
+        classroom.teacher_line(line)
+        typed.append(line)
+    raise AssertionError("the marshals' letter could not be injected")
+
+
+UNDONE = "The teacher took back the injected event: The marshals write to the Central Committee."
+
+
+def test_undo_names_the_injected_event_it_takes_back(tmp_path: Path) -> None:
+    """Teacher's seventh try, finding 9: 'undo' of an injection answered "The teacher took
+    back the injected event." without saying which; the teacher's page, the terminal and
+    room.txt now name it, as the post-mortem does."""
+    classroom, typed = to_the_marshals_letter()
+    classroom.teacher_line("inject marshals_write")
+    assert classroom.teacher_line("undo")[0] == UNDONE
+    env = dict(os.environ, PRESIDIUM_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
+    args = ["june_1957", "--students", "5", "--seed", str(SEED), "--width", "100"]
+    lines = [*typed, "help inject", "inject marshals_write", "undo", "quit"]
+    shown = serve(args, "\n".join(lines) + "\n", env)
+    room = next(tmp_path.rglob("room.txt")).read_text(encoding="utf-8")
+    for text in (shown, room):
+        assert UNDONE in " ".join(text.split())
+    # and 'help inject' at the keyboard: each event's wrapped lines under its text
+    helped = shown.split("teacher> help inject\n", 1)[1].split("teacher> ", 1)[0].splitlines()
+    (at,) = [n for n, line in enumerate(helped) if line.startswith("marshals_write:")]
+    column = helped[at].index("The marshals write")
+    assert helped[at + 1].startswith(" " * column + "\u201c"), helped
+
+
 def straw_poll_closed() -> Classroom:
     """june_1957 for five, played on by the script to the plenum, where the teacher injects
     the secret straw poll: three students vote, two with a reason, and it closes."""

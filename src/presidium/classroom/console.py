@@ -50,11 +50,13 @@ from presidium.events import (
     Declared,
     Event,
     HandsCounted,
+    Injected,
     ObjectivesScored,
     Option,
     Paused,
     RequestOpened,
     Resumed,
+    Ruling,
     SeatChanged,
     Status,
 )
@@ -429,10 +431,11 @@ def word_help(
     return [f"{typed} - {does}.", *names_help(word, view, phase, values)]
 
 
-def summary(event: Event) -> str:
+def summary(event: Event, events: Sequence[Event] | None = None) -> str:
     """One line of what an event says, for the teacher's answer to a console line on the
     teacher's page: the room's words where the event has no text of its own; nothing ("")
-    for an event with nothing to say there."""
+    for an event with nothing to say there. ``events``: the session's, for an undo to name
+    the injected event it took back (``undo_named``)."""
     if isinstance(event, SeatChanged):
         held = "a student plays it again" if event.held else "the script plays it from now on"
         return clean(f"{event.name}: {held}.")
@@ -449,6 +452,8 @@ def summary(event: Event) -> str:
         return clean(f"{event.name} declares: {event.label}.")
     if isinstance(event, HandsCounted):
         return f"Hands counted: {', '.join(f'{c} {n}' for c, n in event.counts)}."
+    if isinstance(event, Ruling) and event.kind == "undo" and events is not None:
+        return _cut(clean(undo_named(event, events)))  # it names the event it took back
     if isinstance(event, Status):  # the panel the terminal draws, as one line to read
         from presidium.debrief import format_date
 
@@ -461,6 +466,21 @@ def summary(event: Event) -> str:
         if isinstance(value, str) and value.strip():
             return clean(value.strip().splitlines()[0])[:200]
     return ""  # nothing to say of it (a request an undo closed says it in the ruling)
+
+
+def undo_named(ruling: Ruling, events: Sequence[Event]) -> str:
+    """A ruling's text, and for an undo of an injected event, the event named as the room saw
+    it ("The teacher took back the injected event: The marshals write to the Central
+    Committee."), as the post-mortem names it: the game's own text says only "the injected
+    event". ``events``: every event of the session, which the ruling's ``retracts`` counts."""
+    if ruling.kind != "undo" or ruling.retracts is None:
+        return ruling.text
+    after = list(events[ruling.retracts :])
+    at = next((n for n, e in enumerate(after) if e is ruling or e == ruling), None)
+    if at is None:  # not this session's ruling: nothing sure to name
+        return ruling.text
+    named = [clean(e.label) for e in after[:at] if isinstance(e, Injected)]
+    return f"{ruling.text.rstrip('.')}: {'; '.join(named)}." if named else ruling.text
 
 
 def _cut(text: str, most: int = 200) -> str:

@@ -170,6 +170,8 @@ class RoomRenderer(Renderer):
         self.paper: Callable[[str], str | None] = lambda _request: None
         # how many hands a show of hands can hold (the bench's or the class's students)
         self.most: Callable[[ev.RequestOpened], int | None] = lambda _request: None
+        # a ruling's text, an undo naming the injected event it took back (``undo_named``)
+        self.ruled: Callable[[ev.Ruling], str] = lambda ruling: ruling.text
 
     def name(self, seat: str) -> str:
         return clean(seating.seat_name(self.scenario, seat))
@@ -366,7 +368,7 @@ class RoomRenderer(Renderer):
     def on_ruling(self, e: ev.Ruling) -> None:
         """A ruling, labelled as the teacher's: the room sees every one, with its reason."""
         said = {"set": "The teacher rules: ", "overrule": "The teacher overrules: "}
-        line = said.get(e.kind, "") + e.text.rstrip(".")
+        line = said.get(e.kind, "") + self.ruled(e).rstrip(".")
         if e.reason:
             line += f". Reason: {e.reason.rstrip('.')}"
         self.blank()
@@ -503,6 +505,7 @@ class Teacher:
         self.newest_ended = False  # '--resume' alone found no unfinished session: the newest
         screen.paper = record.paper = self.paper_line
         screen.most = record.most = lambda request: words.hands_at_most(self.view(), request)
+        screen.ruled = record.ruled = lambda ruling: words.undo_named(ruling, self.session.events)
 
     @property
     def scenario(self) -> Scenario:

@@ -742,7 +742,8 @@ class Classroom:
             if asked:
                 return asked
             events = self.submit(self.closes(list(parsed.actions)))
-            lines = [_summary(e) for e in audience.only(events, ev.TEACHER)]
+            shown = audience.only(events, ev.TEACHER)
+            lines = [words.summary(e, self.session.events) for e in shown]
             return [text for text in lines if text][-6:] or ["Done."]
         if parsed.word == "help" and parsed.target:  # the same answer as the terminal's
             return self.word_help(parsed.target)
@@ -1409,11 +1410,6 @@ def _clock(ms: int) -> str:
     countdown of 3m just started is 3:00, not 2:59): "2:05"."""
     left = -(-ms // 1000)
     return f"{left // 60}:{left % 60:02d}"
-
-
-def _summary(event: ev.Event) -> str:
-    """One line of what the teacher's action did, for the teacher's page."""
-    return words.summary(event)
 
 
 def not_on_the_network(word: str) -> str:

@@ -39,6 +39,7 @@ SECRET_ANSWERS = ("codes", "teacher-link", "reseat")  # 'reseat' answers with th
 PAGE_PROMPT = "teacher's page> "  # what the console echoes of a line done on the teacher's page
 # the page's lines that only show something (on the page): not echoed on the projector
 PAGE_READS = ("help", "codes", "status", "roster", "open", "look", "notes", "private", "?")
+NAMES_HELP = ("set", "inject", "move")  # 'help WORD' that lists what can be named now
 PAGE_ANSWERED = ("assign", "time")  # the page's answers also said on the console (no secret)
 CARDS = "join-cards.html"
 SHEETS = "sheets.html"  # the role sheets, each with its join code
@@ -263,10 +264,18 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
             return True
         if isinstance(parsed, words.Command) and parsed.word == "help":
             try:  # one answer for the terminal and the teacher's page
-                for said in classroom.word_help(parsed.target or ""):
-                    screen.out(T(said))
+                told = classroom.word_help(parsed.target or "")
             except Rejected as exc:
                 teacher.error(exc.reason)
+                return True
+            named = [s.partition(": ") for s in told[1:]]  # 'help inject': "ID: what (in: …)"
+            if parsed.target in NAMES_HELP and named and all(colon for _, colon, _ in named):
+                screen.out(T(told[0]))  # each name's wrapped lines under its text
+                rows = [(T(f"{name}:", "presidium.choice"), T(what)) for name, _, what in named]
+                screen.out(screen.hanging_texts(rows))
+                return True
+            for text in told:
+                screen.out(T(text))
             return True
         if isinstance(parsed, words.Problem):
             teacher.error(as_sentence(parsed.reason))
