@@ -19,8 +19,10 @@ from classroom_helpers import Terminal
 from conftest import ROOT
 from presidium import actions, catalog, seating
 from presidium import events as ev
+from presidium.classroom import console as words
 from presidium.classroom import folder
 from presidium.classroom.session import Session
+from presidium.ui.classroom import view_of
 from presidium.web.classroom import Classroom, Rejected
 from test_web import free_port, serve_process
 
@@ -111,6 +113,9 @@ def test_the_terminal_answers_as_the_teachers_page_does(tmp_path: Path) -> None:
     for line, said in answers:
         for text in said:
             assert " ".join(text.split()) in shown, (line, text)
+    # the open decision's last line is said with the decision, and not again after a help
+    # (teacher's seventh try, finding 9: what was seen again was a new decision, from a phone)
+    assert shown.count("(Type 'as molotov NUMBER'") == 1
 
 
 def keyboard_and_page(tmp_path: Path, lines: list[str]) -> tuple[str, list[tuple[str, list[str]]]]:
@@ -144,6 +149,86 @@ def test_the_terminal_answers_help_for_the_network_s_own_words(tmp_path: Path) -
         for text in said:
             assert " ".join(text.split()) in shown, (line, text)
     assert "To give it one, say 'time decision 3m'" in shown
+
+
+def test_the_network_s_words_in_help_hang_under_their_text(tmp_path: Path) -> None:
+    """Teacher's seventh try, finding 9: under "On the network" in 'help', a word's wrapped
+    line started at the screen's edge ("what it times closes as 'close' closes it")."""
+    env = dict(os.environ, PRESIDIUM_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
+    args = ["june_1957", "--students", "5", "--seed", str(SEED), "--width", "100"]
+    shown = serve(args, "help\nquit\n", env).split("On the network:\n", 1)[1]
+    block = shown.split("teacher> ", 1)[0].splitlines()
+    assert len(block) > 6  # a word wraps (time's, at least)
+    (time_at,) = [n for n, line in enumerate(block) if line.startswith("  time [REQUEST]")]
+    column = block[time_at].index(": ") + 2  # where each word's text starts
+    assert block[time_at + 1].startswith(" " * column + "what it times closes"), block
+    for line in block:
+        assert line.startswith("  "), block
+
+
+def test_help_inject_and_help_move_name_scenes_by_their_titles() -> None:
+    """Teacher's seventh try, finding 9: 'help inject' named the scenes where an event can be
+    injected by their ids ("in: waverers, majority_20_june, the_petition"); every other line
+    of the console names a scene by its title."""
+    classroom = june_class()
+    view = view_of(classroom.session)
+    values = classroom.session.game.values
+    (marshals,) = [
+        line
+        for line in words.injections_help(view.scenario, "waverers", values)
+        if line.startswith("marshals_write: ")
+    ]
+    assert marshals.endswith(
+        "(in: \u201cWednesday: the arrivals\u201d, \u201cThursday: the last day before the "
+        "Central Committee\u201d, \u201cFriday: the Central Committee at the door\u201d)"
+    )
+    assert "waverers" not in marshals
+    (aircraft,) = [line for line in words.moves_help(view) if "offer_the_aircraft" in line]
+    assert aircraft.endswith(
+        "(in: \u201c18 June, night: the majority's first move\u201d, "
+        "\u201cWednesday: the arrivals\u201d)"
+    )
+
+
+def to_the_marshals_letter() -> tuple[Classroom, list[str]]:
+    """june_1957 for five, each decision its first choice and each floor or ballot closed, up
+    to a scene where the marshals' letter can be injected: the class, and the lines typed."""
+    classroom, typed = june_class(), []
+    for _ in range(40):
+        view = view_of(classroom.session)
+        game = classroom.session.game
+        can = words.injections_help(view.scenario, game.machine.state, game.values)
+        if any(line.startswith("marshals_write: ") for line in can):
+            return classroom, typed
+        request = view.requests[0]
+        line = f"as {request.roles[0]} 1" if request.kind == "decision" else "close"
+        classroom.teacher_line(line)
+        typed.append(line)
+    raise AssertionError("the marshals' letter could not be injected")
+
+
+UNDONE = "The teacher took back the injected event: The marshals write to the Central Committee."
+
+
+def test_undo_names_the_injected_event_it_takes_back(tmp_path: Path) -> None:
+    """Teacher's seventh try, finding 9: 'undo' of an injection answered "The teacher took
+    back the injected event." without saying which; the teacher's page, the terminal and
+    room.txt now name it, as the post-mortem does."""
+    classroom, typed = to_the_marshals_letter()
+    classroom.teacher_line("inject marshals_write")
+    assert classroom.teacher_line("undo")[0] == UNDONE
+    env = dict(os.environ, PRESIDIUM_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
+    args = ["june_1957", "--students", "5", "--seed", str(SEED), "--width", "100"]
+    lines = [*typed, "help inject", "inject marshals_write", "undo", "quit"]
+    shown = serve(args, "\n".join(lines) + "\n", env)
+    room = next(tmp_path.rglob("room.txt")).read_text(encoding="utf-8")
+    for text in (shown, room):
+        assert UNDONE in " ".join(text.split())
+    # and 'help inject' at the keyboard: each event's wrapped lines under its text
+    helped = shown.split("teacher> help inject\n", 1)[1].split("teacher> ", 1)[0].splitlines()
+    (at,) = [n for n, line in enumerate(helped) if line.startswith("marshals_write:")]
+    column = helped[at].index("The marshals write")
+    assert helped[at + 1].startswith(" " * column + "\u201c"), helped
 
 
 def straw_poll_closed() -> Classroom:
@@ -424,6 +509,69 @@ def test_what_the_teachers_page_does_is_echoed_on_the_console(tmp_path: Path) ->
         os.close(leader)
         if process.poll() is None:
             process.kill()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_a_label_typed_at_the_keyboard_leaves_the_screen_and_room_txt_without_the_name(
+    tmp_path: Path,
+) -> None:
+    """Teacher's seventh try, finding 8: 'label zhukov "Ana K."' typed at the keyboard was
+    written as typed into room.txt (the page's own lines already left the name out), and
+    stayed on the terminal, which may be projected, in the line and in its answer. Now the
+    typed line is erased once read and shown, as in room.txt, without the name; the answer
+    does not repeat it; the label is kept for the teacher's page (web.json)."""
+    process, terminal, leader, port = serve_on_a_terminal(tmp_path)
+    try:
+        terminal.read_until(b"teacher> ", 0)
+        url = f"http://127.0.0.1:{port}"
+        sheets = next(tmp_path.rglob("sheets.html")).read_text(encoding="utf-8")
+        code = re.search(r"KHRU-[0-9A-Z]{5}", sheets)
+        assert code is not None
+        joined = httpx.post(f"{url}/api/join", json={"code": code[0]}, timeout=5)
+        phone = {"X-Presidium-Seat": joined.json()["token"]}
+        note = {"nonce": "note-before-label", "do": "note", "text": "a note"}
+        mark = len(terminal.seen)
+        # a phone's note is drawn a moment after it is taken: the line typed meanwhile is
+        # erased while it is the last line on the screen, and the note drawn below it
+        assert httpx.post(f"{url}/api/act", headers=phone, json=note, timeout=5).status_code == 200
+        os.write(leader, b'label zhukov "Zqxj K."\r')
+        terminal.read_until(b"has your label now", mark)
+        seen = terminal.seen[mark:]
+        erased = seen.index(b"\x1b[1A\x1b[2K")  # the cursor up a line, that line erased
+        assert erased < seen.index(b"note is passed to the teacher")
+        after = seen[erased:].decode("utf-8", "replace")
+        assert "Zqxj" not in after and "teacher> label zhukov (a label)" in after
+        assert "Marshal Georgy Zhukov has your label now" in after
+        mark = len(terminal.seen)
+        os.write(leader, b'label "Zqxj K."\r')  # the role forgotten: all of it left out
+        terminal.read_until(b"the role first", mark)
+        shown = terminal.seen[mark:].decode("utf-8", "replace")
+        assert "teacher> label (a label)" in shown and "Zqxj" not in shown.rsplit("\x1b[2K", 1)[1]
+        os.write(leader, b"quit\r")
+        assert process.wait(timeout=30) == 0
+        place = next(tmp_path.rglob("room.txt")).parent
+        room = (place / "room.txt").read_text(encoding="utf-8")
+        assert "teacher> label zhukov (a label)" in room and "teacher> label (a label)" in room
+        assert "Zqxj" not in room and "Zqxj" not in (place / "save.json").read_text("utf-8")
+        assert "Zqxj K." in (place / "web.json").read_text(encoding="utf-8")
+    finally:
+        os.close(leader)
+        if process.poll() is None:
+            process.kill()
+
+
+def test_a_label_is_left_out_of_a_line_as_shown_however_it_is_typed() -> None:
+    view = view_of(june_class().session)
+    assert words.label_left_out('label zhukov "Ana K."', view) == "label zhukov (a label)"
+    assert words.label_left_out("LABEL Zhukov Ana", view) == "label zhukov (a label)"
+    assert words.label_left_out('label "Ana K."', view) == "label (a label)"
+    assert words.label_left_out("label Ana", view) == "label (a label)"
+    assert words.label_left_out("label zhukov", view) is None  # takes the label off
+    assert words.label_left_out("close", view) is None
+    with pytest.raises(Rejected) as refused:
+        june_class().teacher_line('label "Zqxj K."')
+    assert "Zqxj" not in refused.value.reason
+    assert "the roles are: khrushchev" in refused.value.reason
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")

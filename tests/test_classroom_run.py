@@ -1365,6 +1365,20 @@ def test_private_lines_never_reach_the_projector_or_room_txt() -> None:
     assert "Note:" not in out
 
 
+def test_a_label_typed_at_class_run_is_left_out_of_room_txt() -> None:
+    """Teacher's seventh try, finding 8: 'label' is a word of 'class serve', but typed at
+    'class run' (a class moved from one to the other) its line, with a student's name, was
+    written as typed into room.txt. It is shown and kept without the name."""
+    before = session_folders()
+    code, out, err = run_class(
+        ["june_1957", "--students", "8", "--seed", "3"], 'label zhukov "Zqxj K."\nquit\n'
+    )
+    assert code == 0, err
+    room = (the_new_folder(before) / "room.txt").read_text(encoding="utf-8")
+    for shown in (out, room):
+        assert "teacher> label zhukov (a label)" in shown and "Zqxj" not in shown
+
+
 def test_ctrl_c_says_the_session_is_saved_and_how_to_go_on(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -1553,6 +1567,9 @@ def test_help_never_breaks_a_word_s_syntax(monkeypatch: pytest.MonkeyPatch) -> N
         assert max(len(line) for line in lines) <= int(width)
         for typed, _ in words.help_lines():  # each word's syntax whole, on one line
             assert any(typed in line for line in lines), (typed, width)
+        # teacher's seventh try, finding 9: the widest label ran into its words, read as
+        # "the session save [FILE]": every label is set apart by three spaces at least
+        assert "the session   save [FILE] · help [WORD] · quit" in lines, (width, lines)
 
 
 def test_a_long_event_title_is_not_cut_at_80_columns(june_1957: Scenario) -> None:

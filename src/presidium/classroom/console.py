@@ -50,11 +50,13 @@ from presidium.events import (
     Declared,
     Event,
     HandsCounted,
+    Injected,
     ObjectivesScored,
     Option,
     Paused,
     RequestOpened,
     Resumed,
+    Ruling,
     SeatChanged,
     Status,
 )
@@ -138,6 +140,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
 # What a benches game cannot use: its benches decide by hands and by a spokesperson's word;
 # they have no ballots, no floor and no notes.
 NOT_FOR_BENCHES = frozenset({"cast", "secret", "tally", "move", "declare", "argue", "rate", "note"})
+LABEL_LEFT_OUT = "(a label)"  # what the screen and room.txt show of a label's name
 ALIASES = {"?": "help", "exit": "quit", "advance": "close", "roll": "roster", "requests": "open"}
 
 
@@ -338,10 +341,17 @@ def injections_help(
             continue
         if injection.when is not None and not injection.when.evaluate(dict(values)):
             continue
-        where = ", ".join(injection.window) if injection.window else "any scene"
+        where = scene_titles(scenario, injection.window) or "any scene"
         label = ("[Counterfactual] " if injection.counterfactual else "") + injection.label
         lines.append(f"{injection.id}: {clean(label)} (in: {where})")
     return lines
+
+
+def scene_titles(scenario: Scenario, phases: Iterable[str]) -> str:
+    """Scenes by their titles, as the room sees them ("“Wednesday: the arrivals”, ..."),
+    not by their ids; "" for none."""
+    titles = (scenario.phases[p].title if p in scenario.phases else p for p in phases)
+    return clean(", ".join(f"\u201c{title}\u201d" for title in titles))
 
 
 def moves_help(view: View) -> list[str]:
@@ -350,7 +360,7 @@ def moves_help(view: View) -> list[str]:
     for seat in view.seating.seats:
         role = view.scenario.roles.get(role_of(seat))
         for number, move in enumerate(role.moves if role else (), 1):
-            where = ", ".join(move.window) if move.window else "any floor"
+            where = scene_titles(view.scenario, move.window) or "any floor"
             aim = " TARGET" if move.target else ""
             lines.append(
                 f"move {key_of(seat)} {move.id}{aim} ({number}): {clean(move.label)} (in: {where})"
@@ -421,10 +431,11 @@ def word_help(
     return [f"{typed} - {does}.", *names_help(word, view, phase, values)]
 
 
-def summary(event: Event) -> str:
+def summary(event: Event, events: Sequence[Event] | None = None) -> str:
     """One line of what an event says, for the teacher's answer to a console line on the
     teacher's page: the room's words where the event has no text of its own; nothing ("")
-    for an event with nothing to say there."""
+    for an event with nothing to say there. ``events``: the session's, for an undo to name
+    the injected event it took back (``undo_named``)."""
     if isinstance(event, SeatChanged):
         held = "a student plays it again" if event.held else "the script plays it from now on"
         return clean(f"{event.name}: {held}.")
@@ -441,6 +452,8 @@ def summary(event: Event) -> str:
         return clean(f"{event.name} declares: {event.label}.")
     if isinstance(event, HandsCounted):
         return f"Hands counted: {', '.join(f'{c} {n}' for c, n in event.counts)}."
+    if isinstance(event, Ruling) and event.kind == "undo" and events is not None:
+        return _cut(clean(undo_named(event, events)))  # it names the event it took back
     if isinstance(event, Status):  # the panel the terminal draws, as one line to read
         from presidium.debrief import format_date
 
@@ -453,6 +466,21 @@ def summary(event: Event) -> str:
         if isinstance(value, str) and value.strip():
             return clean(value.strip().splitlines()[0])[:200]
     return ""  # nothing to say of it (a request an undo closed says it in the ruling)
+
+
+def undo_named(ruling: Ruling, events: Sequence[Event]) -> str:
+    """A ruling's text, and for an undo of an injected event, the event named as the room saw
+    it ("The teacher took back the injected event: The marshals write to the Central
+    Committee."), as the post-mortem names it: the game's own text says only "the injected
+    event". ``events``: every event of the session, which the ruling's ``retracts`` counts."""
+    if ruling.kind != "undo" or ruling.retracts is None:
+        return ruling.text
+    after = list(events[ruling.retracts :])
+    at = next((n for n, e in enumerate(after) if e is ruling or e == ruling), None)
+    if at is None:  # not this session's ruling: nothing sure to name
+        return ruling.text
+    named = [clean(e.label) for e in after[:at] if isinstance(e, Injected)]
+    return f"{ruling.text.rstrip('.')}: {'; '.join(named)}." if named else ruling.text
 
 
 def _cut(text: str, most: int = 200) -> str:
@@ -1189,6 +1217,20 @@ def private(line: str, view: View) -> bool:
         return True
     seat = keys(view).get(typed[0].lower()) if typed else None
     return any(r.kind == "decision" and seat in r.roles[1:] for r in view.requests)
+
+
+def label_left_out(line: str, view: View) -> str | None:
+    """A 'label ROLE "NAME"' line as the screen and room.txt show it: the name (a
+    student's) left out, "label zhukov (a label)". The role is kept only when it names a
+    role of this class (a name typed without its role is left out whole). None for any
+    other line, and for 'label ROLE' alone (it takes a label off: nothing to leave out)."""
+    head, _, rest = line.strip().partition(" ")
+    if ALIASES.get(head.lower(), head.lower()) != "label" or not rest.split():
+        return None
+    role, *name = rest.split()
+    if role.lower() not in keys(view):
+        return f"label {LABEL_LEFT_OUT}"
+    return f"label {role.lower()} {LABEL_LEFT_OUT}" if name else None
 
 
 def _not_paused(view: View, what: str) -> None:

@@ -48,6 +48,7 @@ from presidium.ui.wrap import wrapped
 
 PROMPT = "teacher> "
 PAUSED_PROMPT = "teacher (paused)> "  # while paused, the prompt says so too
+HELP_GAP = "   "  # between a group of console words' label and its words, in 'help'
 PRIVATE_LINE = "(a private line)"  # what the screen and room.txt show of one
 # what the projector must not see (the join codes, the teacher's key, what reached the
 # teacher alone) is shown between these: turned away first, cleared off the screen after
@@ -169,6 +170,8 @@ class RoomRenderer(Renderer):
         self.paper: Callable[[str], str | None] = lambda _request: None
         # how many hands a show of hands can hold (the bench's or the class's students)
         self.most: Callable[[ev.RequestOpened], int | None] = lambda _request: None
+        # a ruling's text, an undo naming the injected event it took back (``undo_named``)
+        self.ruled: Callable[[ev.Ruling], str] = lambda ruling: ruling.text
 
     def name(self, seat: str) -> str:
         return clean(seating.seat_name(self.scenario, seat))
@@ -365,7 +368,7 @@ class RoomRenderer(Renderer):
     def on_ruling(self, e: ev.Ruling) -> None:
         """A ruling, labelled as the teacher's: the room sees every one, with its reason."""
         said = {"set": "The teacher rules: ", "overrule": "The teacher overrules: "}
-        line = said.get(e.kind, "") + e.text.rstrip(".")
+        line = said.get(e.kind, "") + self.ruled(e).rstrip(".")
         if e.reason:
             line += f". Reason: {e.reason.rstrip('.')}"
         self.blank()
@@ -502,6 +505,7 @@ class Teacher:
         self.newest_ended = False  # '--resume' alone found no unfinished session: the newest
         screen.paper = record.paper = self.paper_line
         screen.most = record.most = lambda request: words.hands_at_most(self.view(), request)
+        screen.ruled = record.ruled = lambda ruling: words.undo_named(ruling, self.session.events)
 
     @property
     def scenario(self) -> Scenario:
@@ -549,22 +553,41 @@ class Teacher:
 
     def read(self, prompt: str) -> str | None:
         """A typed line. One that says something private (a note, advice, a secret ballot)
-        is shown and recorded only as "(a private line)": at a terminal it is erased from
-        the screen once read, and piped input never shows it."""
+        is shown and recorded only as "(a private line)", and a label's name (a student's,
+        typed by a 'label' line) is left out: at a terminal the line is erased from the
+        screen once read and shown again without it, and piped input never shows it."""
         answer = self.reader.read(prompt)
         if answer is None:
             return None
         self.echo_line(prompt, answer)
         return answer
 
-    def echo_line(self, prompt: str, answer: str) -> None:
+    def echoed(self, answer: str) -> str | None:
+        """A line just read as the screen and room.txt show it, when that is not as it was
+        typed: "(a private line)", or a 'label' line without its name; else None."""
+        view = self.view()
+        if words.private(answer, view):
+            return PRIVATE_LINE
+        return words.label_left_out(answer, view)
+
+    def take_back(self, prompt: str, answer: str) -> bool:
+        """Erase a line just typed at a terminal if the screen must not keep it as typed
+        (``echoed``), before anything else is drawn below it; whether it was erased."""
+        if not self.reader.interactive or self.echoed(answer) is None:
+            return False
+        self.erase(len(prompt) + len(answer))
+        return True
+
+    def echo_line(self, prompt: str, answer: str, taken_back: bool = False) -> None:
         """Show and record a line just read, as ``read`` describes (``class serve`` reads in
-        a thread of its own and echoes in the game's)."""
-        hidden = words.private(answer, self.view())
-        shown = prompt + (PRIVATE_LINE if hidden else as_echoed(answer))
+        a thread of its own and echoes in the game's; ``taken_back``: it has erased the
+        line already, with ``take_back``)."""
+        echoed = self.echoed(answer)
+        shown = prompt + (as_echoed(answer) if echoed is None else echoed)
         if self.reader.interactive:
-            if hidden:
-                self.erase(len(prompt) + len(answer))
+            if echoed is not None:
+                if not taken_back:
+                    self.erase(len(prompt) + len(answer))
                 self.screen.echo(shown)
         else:
             self.screen.echo(shown)
@@ -753,12 +776,15 @@ class Teacher:
                 for label, group in words.GROUPS
             ]
             groups = [(label, syntax) for label, syntax in groups if syntax]
-            room = self.screen.console.width - max(len(label) for label, _ in groups) - 1
+            # the widest label is followed by a gap as wide as " · ": "the session" did not
+            # read apart from its words ("the session save [FILE]") without colour
+            gutter = max(len(label) for label, _ in groups) + len(HELP_GAP) - 1
+            room = self.screen.console.width - gutter - 1
             rows = [
                 (T(label, "presidium.label"), T("\n".join(_packed(syntax, " · ", room))))
                 for label, syntax in groups
             ]
-            self.screen.out(self.screen.hanging(rows))
+            self.screen.out(self.screen.hanging(rows, gutter))
         seats = ", ".join(words.key_of(s) for s in self.session.seating.seats)
         what = "Benches" if self.session.seating.mode == "benches" else "Roles"
         self.screen.out(T(f"{what} here: {seats}.", "presidium.label"))

@@ -46,6 +46,7 @@ from presidium.actions import (
 from presidium.classroom import console as words
 from presidium.classroom.session import Session
 from presidium.classroom.sheets import UNDECIDED
+from presidium.diagnostics import did_you_mean
 from presidium.errors import GameOver, IllegalChoice
 from presidium.printable import clean
 from presidium.ui.classroom import as_sentence, view_of
@@ -741,7 +742,8 @@ class Classroom:
             if asked:
                 return asked
             events = self.submit(self.closes(list(parsed.actions)))
-            lines = [_summary(e) for e in audience.only(events, ev.TEACHER)]
+            shown = audience.only(events, ev.TEACHER)
+            lines = [words.summary(e, self.session.events) for e in shown]
             return [text for text in lines if text][-6:] or ["Done."]
         if parsed.word == "help" and parsed.target:  # the same answer as the terminal's
             return self.word_help(parsed.target)
@@ -880,14 +882,24 @@ class Classroom:
 
     def _label(self, rest: str) -> list[str]:
         seat_word, _, label = rest.partition(" ")
+        view = view_of(self.session)
+        table = words.keys(view)
+        if seat_word.lower() not in table:  # never quoted: it may be the name, typed first
+            roles = ", ".join(words.key_of(s) for s in view.seating.seats)
+            raise Rejected(
+                409,
+                "Say 'label ROLE \"NAME\"', the role first"
+                f"{did_you_mean(seat_word.lower(), table)}; the roles are: {roles}.",
+            )
         seat = self._seat_word(seat_word)
         self.keys[seat].label = clean(label.strip().strip('"'))[:MAX_LABEL]
         self.keys_changed()
         self.revised()
-        return [
-            f"{clean(self.keys[seat].name)} is labelled '{self.keys[seat].label}' "
-            "(on your screens only)."
-        ]
+        name = clean(self.keys[seat].name)
+        if not self.keys[seat].label:
+            return [f"{name} has no label now."]
+        # said on the terminal too, which may be projected: the name is on the page alone
+        return [f"{name} has your label now: it shows on your page's roster only."]
 
     def _assign(self, rest: str) -> list[str]:
         parts = rest.split()
@@ -1400,11 +1412,6 @@ def _clock(ms: int) -> str:
     return f"{left // 60}:{left % 60:02d}"
 
 
-def _summary(event: ev.Event) -> str:
-    """One line of what the teacher's action did, for the teacher's page."""
-    return words.summary(event)
-
-
 def not_on_the_network(word: str) -> str:
     """Why a console word for one shared keyboard is not used when students have phones."""
     return f"'{word}' is not used on the network: {ON_PHONES}"
@@ -1424,7 +1431,11 @@ WEB_HELP = (
         "times closes as 'close' closes it",
     ),
     ("reseat ROLE", "sign that role's devices out and give it a new join code"),
-    ('label ROLE "NAME"', "your own name for a student, on your screens only"),
+    (
+        'label ROLE "NAME"',
+        "your own name for a student, on your page's roster only (never on the projector, "
+        "the phones or room.txt)",
+    ),
     ("codes", "the join codes of the roles nobody has claimed"),
     ("assign TAG ROLE", "seat a phone with no code: the tag is the one its screen shows"),
 )

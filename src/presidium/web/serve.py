@@ -39,6 +39,7 @@ SECRET_ANSWERS = ("codes", "teacher-link", "reseat")  # 'reseat' answers with th
 PAGE_PROMPT = "teacher's page> "  # what the console echoes of a line done on the teacher's page
 # the page's lines that only show something (on the page): not echoed on the projector
 PAGE_READS = ("help", "codes", "status", "roster", "open", "look", "notes", "private", "?")
+NAMES_HELP = ("set", "inject", "move")  # 'help WORD' that lists what can be named now
 PAGE_ANSWERED = ("assign", "time")  # the page's answers also said on the console (no secret)
 CARDS = "join-cards.html"
 SHEETS = "sheets.html"  # the role sheets, each with its join code
@@ -51,7 +52,7 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
 
     from presidium.classroom import console as words
     from presidium.classroom.folder import WEB_FILE, served_on
-    from presidium.ui.classroom import PRIVATE_LINE, PROMPT, as_sentence, open_teacher
+    from presidium.ui.classroom import PROMPT, as_sentence, open_teacher
     from presidium.ui.play import PlayerQuit
     from presidium.ui.render import T, as_echoed, notice
     from presidium.web import network
@@ -96,7 +97,8 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
     teacher.resume_options = ("--port", str(port)) if port != DEFAULT_PORT else ()
     teacher.unused = frozenset(KEYBOARD_ONLY)
     screen = teacher.screen
-    typing = {"at_prompt": False, "over": 0}  # the console thread waits at the prompt
+    # the console thread waits at the prompt; a line read and not yet handled is in flight
+    typing = {"at_prompt": False, "over": 0, "in_flight": 0}
 
     @contextlib.contextmanager
     def off_the_prompt() -> Iterator[None]:
@@ -130,7 +132,9 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
         it waits until the screen has been cleared (``turn_back``); ``first``: before a
         console line's answer, which is not shown yet."""
         drawing["due"] = False
-        hidden = teacher.projector_away or teacher.secret_shown
+        # a line just typed and not yet handled stays the last one on the screen until
+        # 'handle' has erased it, if it must (``Teacher.take_back``): handle draws this then
+        hidden = teacher.projector_away or teacher.secret_shown or bool(typing["in_flight"])
         if not teacher.unshown or (hidden and not first):
             return
         with off_the_prompt():
@@ -199,11 +203,9 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
             return direct(line)
         with off_the_prompt():  # all of it below the prompt's line, and the prompt again
             shown()  # what the phones did comes first (unless a secret is on the screen)
-            typed = clean(line).strip()
-            if word == "label":  # the name is the teacher's, for their screens only
-                typed = " ".join(typed.split()[:2]) + " (a label)"
-            hidden = words.private(line, teacher.view())
-            echo = PAGE_PROMPT + (PRIVATE_LINE if hidden else as_echoed(typed))
+            # a private line, or a label's name (a student's), is never shown as typed
+            echoed = teacher.echoed(line)
+            echo = PAGE_PROMPT + (as_echoed(clean(line).strip()) if echoed is None else echoed)
             screen.echo(echo)
             with signals.holding():
                 teacher.record.echo(echo)
@@ -222,8 +224,13 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
 
     def handle(line: str) -> bool:
         """One console line, in the loop's thread; False when the teacher quits."""
-        shown()  # what the phones did comes first (unless a secret is on the screen), in the record and on the screen
-        teacher.echo_line(PROMPT, line)
+        # a line the screen must not keep as typed (a private one, a label's name) is erased
+        # first, while it is still the last one on the screen; then what the phones did
+        # (unless a secret is on the screen), in the record and on the screen; then the line
+        taken_back = teacher.take_back(PROMPT, line)
+        typing["in_flight"] = 0
+        shown()
+        teacher.echo_line(PROMPT, line, taken_back)
         word = _first_word(line)
         if word in ("quit", "exit"):
             return False
@@ -251,15 +258,24 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
         if isinstance(parsed, words.Command) and parsed.word == "help" and not parsed.target:
             teacher.help()
             screen.out(T("On the network:", "presidium.title"))
-            for usage, what in (*WEB_HELP, TEACHER_LINK):
-                screen.out(T(f"  {usage}: {what}"))
+            # each word's wrapped lines under its text, not at the screen's edge
+            rows = [(T(f"  {usage}:"), T(what)) for usage, what in (*WEB_HELP, TEACHER_LINK)]
+            screen.out(screen.hanging_texts(rows))
             return True
         if isinstance(parsed, words.Command) and parsed.word == "help":
             try:  # one answer for the terminal and the teacher's page
-                for said in classroom.word_help(parsed.target or ""):
-                    screen.out(T(said))
+                told = classroom.word_help(parsed.target or "")
             except Rejected as exc:
                 teacher.error(exc.reason)
+                return True
+            named = [s.partition(": ") for s in told[1:]]  # 'help inject': "ID: what (in: …)"
+            if parsed.target in NAMES_HELP and named and all(colon for _, colon, _ in named):
+                screen.out(T(told[0]))  # each name's wrapped lines under its text
+                rows = [(T(f"{name}:", "presidium.choice"), T(what)) for name, _, what in named]
+                screen.out(screen.hanging_texts(rows))
+                return True
+            for text in told:
+                screen.out(T(text))
             return True
         if isinstance(parsed, words.Problem):
             teacher.error(as_sentence(parsed.reason))
@@ -321,6 +337,7 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
                     if not teacher.turn_away():
                         return
                     teacher.projector_away = True
+                typing["in_flight"] = 1  # drawn by 'handle' itself, once the line is erased
                 future = asyncio.run_coroutine_threadsafe(_call(handle, line), loop)
                 try:
                     if not future.result():
