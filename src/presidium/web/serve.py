@@ -227,8 +227,10 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
         # a line the screen must not keep as typed (a private one, a label's name) is erased
         # first, while it is still the last one on the screen; then what the phones did
         # (unless a secret is on the screen), in the record and on the screen; then the line
-        taken_back = teacher.take_back(PROMPT, line)
-        typing["in_flight"] = 0
+        try:
+            taken_back = teacher.take_back(PROMPT, line)
+        finally:  # what the phones do is drawn again whatever happens to this line
+            typing["in_flight"] = 0
         shown()
         teacher.echo_line(PROMPT, line, taken_back)
         word = _first_word(line)
