@@ -346,6 +346,16 @@ def test_a_phone_holding_a_role_the_script_plays_is_told_so() -> None:
     assert "state.scripted" in page and "script plays your role" in page
 
 
+def joined_from_the_sheets(tmp_path: Path, url: str, prefix: str) -> dict[str, str]:
+    """A phone joined with the code the printed role sheets give the role whose codes begin
+    with ``prefix`` ("KHRU"): the headers its requests carry."""
+    sheets = next(tmp_path.rglob("sheets.html")).read_text(encoding="utf-8")
+    code = re.search(prefix + r"-[0-9A-Z]{5}", sheets)
+    assert code is not None
+    joined = httpx.post(f"{url}/api/join", json={"code": code[0]}, timeout=5)
+    return {"X-Presidium-Seat": joined.json()["token"]}
+
+
 def serve_on_a_terminal(tmp_path: Path) -> tuple[subprocess.Popen[bytes], Terminal, int, int]:
     """``class serve june_1957 --students 5`` on a pseudo-terminal of its own, as a teacher
     runs it: the process, the terminal, the terminal's end to type into, and the port."""
@@ -524,11 +534,7 @@ def test_a_label_typed_at_the_keyboard_leaves_the_screen_and_room_txt_without_th
     try:
         terminal.read_until(b"teacher> ", 0)
         url = f"http://127.0.0.1:{port}"
-        sheets = next(tmp_path.rglob("sheets.html")).read_text(encoding="utf-8")
-        code = re.search(r"KHRU-[0-9A-Z]{5}", sheets)
-        assert code is not None
-        joined = httpx.post(f"{url}/api/join", json={"code": code[0]}, timeout=5)
-        phone = {"X-Presidium-Seat": joined.json()["token"]}
+        phone = joined_from_the_sheets(tmp_path, url, "KHRU")
         note = {"nonce": "note-before-label", "do": "note", "text": "a note"}
         mark = len(terminal.seen)
         # a phone's note is drawn a moment after it is taken: the line typed meanwhile is
@@ -605,11 +611,7 @@ def test_what_comes_while_the_teacher_is_at_the_prompt_goes_below_it(tmp_path: P
         assert recap.endswith("teacher>"), recap  # then the prompt
         # at the prompt: a phone's note, then a line on the teacher's page it refuses
         mark = len(terminal.seen)
-        sheets = next(tmp_path.rglob("sheets.html")).read_text(encoding="utf-8")
-        molotov = re.search(r"MOLO-[0-9A-Z]{5}", sheets)
-        assert molotov is not None
-        answer = httpx.post(f"{url}/api/join", json={"code": molotov[0]}, timeout=5)
-        phone = {"X-Presidium-Seat": answer.json()["token"]}
+        phone = joined_from_the_sheets(tmp_path, url, "MOLO")
         note = {"nonce": "note-at-the-prompt", "do": "note", "text": "a note"}
         assert httpx.post(f"{url}/api/act", headers=phone, json=note, timeout=5).status_code == 200
         read_until(b"note is passed to the teacher.", mark)
