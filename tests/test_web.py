@@ -1086,6 +1086,89 @@ def test_the_server_stops_within_3_seconds_with_every_stream_open(classroom: Cla
     assert ended == ["bye"] * 8
 
 
+def _taken_in(served: Served, monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Connect to ``served`` as a phone would just as the server stops: the connection joins
+    uvicorn's open connections only once uvicorn has told those it had to close (the
+    race a busy server can lose). Set once the server has taken the connection in."""
+    config = served.server.config
+    config.load()  # which protocol the server will speak (h11, or httptools if present)
+    protocol = config.http_protocol_class
+    joins = protocol.connection_made
+    taken, told = threading.Event(), threading.Event()
+    stopping = served.server.shutdown
+
+    async def shutdown(sockets: Any = None) -> None:
+        told.set()  # uvicorn tells its connections as soon as this goes on
+        await stopping(sockets=sockets)
+
+    def made(self: Any, transport: Any) -> None:
+        loop = asyncio.get_running_loop()
+
+        def join() -> None:
+            if told.is_set():
+                joins(self, transport)
+            else:
+                loop.call_later(0.01, join)
+
+        join()
+        taken.set()
+
+    monkeypatch.setattr(served.server, "shutdown", shutdown)
+    monkeypatch.setattr(protocol, "connection_made", made)
+    return taken
+
+
+def _hung_up(client: socket.socket) -> bool:
+    """Whether the server closes its end of ``client`` (within 3 seconds of silence; what
+    it still sends before that is read and let go)."""
+    client.settimeout(3)
+    try:
+        while client.recv(4096):
+            pass
+        return True
+    except ConnectionResetError:
+        return True
+    except TimeoutError:
+        return False
+    finally:
+        client.close()
+
+
+def test_a_connection_taken_in_as_the_server_stops_is_closed_at_once(
+    classroom: Classroom, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A phone connects just as the teacher stops the server, too late for uvicorn to tell
+    it to close with the others: the server still stops at once, and closes it (it waited
+    out its grace period, then left the connection open, a socket never closed)."""
+    served = Served(classroom)
+    taken = _taken_in(served, monkeypatch)
+    with served:
+        client = socket.create_connection(("127.0.0.1", served.port))
+        assert taken.wait(5)
+        took = served.stop()
+    assert _hung_up(client)
+    assert took < 1, took
+
+
+def test_a_connection_still_open_when_the_grace_period_ends_is_closed(
+    classroom: Classroom, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A connection that does not close when told (as one whose phone stopped reading in
+    the middle of an answer) keeps the server no longer than its grace period, and is
+    closed when the server stops, not left open."""
+    served = Served(classroom)
+    config = served.server.config
+    config.load()
+    monkeypatch.setattr(config.http_protocol_class, "shutdown", lambda self: None)
+    with served:
+        client = socket.create_connection(("127.0.0.1", served.port))
+        client.sendall(b"GET /healthz HTTP/1.1\r\nHost: phone\r\n\r\n")
+        assert b"200" in client.recv(4096).split(b"\r\n")[0]
+        took = served.stop()
+    assert _hung_up(client)
+    assert took < 3, took
+
+
 # ---------------------------------------------------------------------- the command line
 
 

@@ -573,21 +573,42 @@ async def _hang_up(receive: Receive) -> None:
         pass
 
 
-async def run_server(server: Any, hub: Hub, sockets: list[Any] | None = None) -> None:
-    """Run a ``uvicorn.Server`` until it is told to stop, ending every stream at once then.
+async def run_server(server: Any, hub: Hub | None, sockets: list[Any] | None = None) -> None:
+    """Run a ``uvicorn.Server`` until it is told to stop, ending every stream of ``hub`` (a
+    class's; none for the doctor's test page) at once then.
 
     Uvicorn's graceful shutdown waits for open responses, and an event stream never ends by
     itself (phones never hang up): so as soon as the server is asked to stop, each stream is
     told ``bye`` and finishes, and the server stops in well under its grace period.
+
+    Uvicorn tells the connections it has to close once, as it stops listening; a phone's
+    connection taken in at that moment joins them a turn of the loop later, is never told,
+    and would keep the server waiting out its grace period, then be left open. So every
+    connection is told here too, as long as the server is stopping, and whatever is still
+    open once it has stopped is closed.
     """
+    state = server.server_state  # uvicorn's own record of the open connections
 
     async def watch() -> None:
         while not server.should_exit:
             await asyncio.sleep(0.05)
-        hub.close()
+        if hub is not None:
+            hub.close()
+        told: set[Any] = set()
+        while True:
+            for connection in list(state.connections):
+                if connection not in told:
+                    told.add(connection)
+                    connection.shutdown()  # closes it now if idle, else after its answer
+            await asyncio.sleep(0.05)
 
     watcher = asyncio.create_task(watch())
     try:
         await server.serve(sockets=sockets)
     finally:
         watcher.cancel()
+        left = [c.transport for c in list(state.connections)]
+        for transport in left:
+            transport.abort()
+        if left:
+            await asyncio.sleep(0)  # the sockets close in the loop's next turn

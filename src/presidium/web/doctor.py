@@ -327,8 +327,12 @@ class _Running:
         )
 
     def _run(self, sock: socket.socket) -> None:
+        import asyncio
+
+        from presidium.web.app import run_server  # stops as the class's server does
+
         try:
-            self.server.run(sockets=[sock])
+            asyncio.run(run_server(self.server, None, [sock]))
         except BaseException as exc:  # reported on the main thread
             self.failure = exc
 
