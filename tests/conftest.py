@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -186,6 +188,9 @@ def example() -> Scenario:
 os.environ["PRESIDIUM_CACHE_DIR"] = tempfile.mkdtemp(prefix="presidium-test-cache-")
 # Nor the user's saved games: autosaves and saves go to a folder of the run's own.
 os.environ["PRESIDIUM_DATA_DIR"] = tempfile.mkdtemp(prefix="presidium-test-data-")
+# Both are the run's own, and go with it: a run leaves nothing behind in the temp folder.
+for _folder in (os.environ["PRESIDIUM_CACHE_DIR"], os.environ["PRESIDIUM_DATA_DIR"]):
+    atexit.register(shutil.rmtree, _folder, ignore_errors=True)
 
 
 GOLDEN = ROOT / "tests" / "golden"
