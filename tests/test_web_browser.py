@@ -1230,3 +1230,30 @@ def test_a_pause_holds_the_note_to_the_teacher_as_the_server_does(
         expect(phone.locator("#note-said")).to_have_text("Your note is passed to the teacher.")
         assert [e.text for e in live.events(ev.NoteSent)] == ["Bulganin is wavering."]
     assert shots.watched.errors == [] and shots.watched.dialogs == []
+
+
+def test_a_vote_changed_on_one_phone_is_the_chosen_one_on_the_seat_s_other_phone(
+    shots: Screens, june_1957: Scenario
+) -> None:
+    """Molotov's role is joined on two phones. He votes For on one, then changes his vote
+    to Against on the other: both phones mark Against as his vote, and For no longer. (A
+    try-out reported the first phone keeping For; that did not happen here: the seat's own
+    news makes its stream send every one of its pages the new state.)"""
+    classroom = new_classroom(june_1957, 5)
+    code = classroom.keys["molotov"].code
+    with LiveClass(classroom) as live:
+        first = join(shots, live, "molotov", code, SMALL_PHONE)
+        second = join(shots, live, "molotov", code, SMALL_PHONE)
+        live.call(until_open, classroom, "tuesday_afternoon:decision")
+        live.teacher("close tuesday_afternoon:decision")  # the script decides; the ballot opens
+        tap_vote(first, "for")
+        expect(second.locator(".request-ballot")).to_contain_text("Your ballot is in (For)")
+        tap_vote(second, "against")
+        for phone in (first, second):
+            card = phone.locator(".request-ballot")
+            expect(card).to_contain_text("Your ballot is in (Against)")
+            expect(card.locator("button[aria-pressed='true']")).to_have_text("Against (your vote)")
+            expect(card.locator("button.chosen")).to_have_count(1)
+        first.locator(".request-ballot").scroll_into_view_if_needed()
+        shots.shot(first, "phone-vote-changed-elsewhere")
+    assert shots.watched.errors == [] and shots.watched.dialogs == []
