@@ -530,7 +530,8 @@ def test_inject_applies_effects_and_may_open_a_straw_poll(cast_1957: Scenario) -
     out = game.submit(act.Inject("rumour"))
     assert isinstance(out[0], ev.Injected) and out[0].counterfactual and out[0].to == ()
     assert game.values["cc_in_moscow"] == before - 5
-    with pytest.raises(IllegalChoice, match="can be injected only in: plenum_opens, zhukov_speaks"):
+    where = "can be injected only in: \u201cThe plenum opens\u201d, \u201cThe marshal has the floor\u201d"
+    with pytest.raises(IllegalChoice, match=where):
         game.submit(act.Inject("konev_speaks"))
     out = game.submit(act.Inject("straw_poll"))
     poll = out[-1]

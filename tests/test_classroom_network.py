@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import httpx2 as httpx
@@ -22,6 +23,7 @@ from presidium import events as ev
 from presidium.classroom import console as words
 from presidium.classroom import folder
 from presidium.classroom.session import Session
+from presidium.printable import clean
 from presidium.ui.classroom import view_of
 from presidium.web.classroom import Classroom, Rejected
 from test_web import free_port, serve_process
@@ -188,6 +190,29 @@ def test_help_inject_and_help_move_name_scenes_by_their_titles() -> None:
         "(in: \u201c18 June, night: the majority's first move\u201d, "
         "\u201cWednesday: the arrivals\u201d)"
     )
+
+
+def test_inject_refused_in_another_scene_names_where_by_the_scenes_titles() -> None:
+    """A teacher's try-out: 'inject' in a scene where the event cannot happen was refused
+    naming the scenes where it can by their ids ("only in: waverers, majority_20_june,
+    the_petition"). It names them by their titles, as 'help inject' does, made printable."""
+    scenario = catalog.open_scenario("june_1957").scenario
+    waverers = scenario.phases["waverers"]
+    title = "Wednesday\x1b[31m: the arrivals"  # a title from a hostile file: shown, not run
+    phases = {**scenario.phases, "waverers": replace(waverers, title=title)}
+    hostile = replace(scenario, phases=phases)
+    for played, first in ((scenario, "Wednesday: the arrivals"), (hostile, clean(title))):
+        classroom = Classroom(Session.new(played, seating.cast(played, 5), SEED), timers=False)
+        assert classroom.session.game.machine.state not in ("waverers", "majority_20_june")
+        with pytest.raises(Rejected) as refused:
+            classroom.teacher_line("inject marshals_write")
+        said = str(refused.value)
+        assert said == (
+            f"'marshals_write' can be injected only in: \u201c{first}\u201d, \u201cThursday: "
+            "the last day before the Central Committee\u201d, \u201cFriday: the Central "
+            "Committee at the door\u201d."
+        )
+        assert "\x1b" not in said and "waverers" not in said and "the_petition" not in said
 
 
 def to_the_marshals_letter() -> tuple[Classroom, list[str]]:

@@ -1174,3 +1174,86 @@ def test_revealed_objectives_fit_the_projector_students_first(
         assert size >= 0.79 * page, (size, page)
         shots.shot(room, "room-all-objectives")
     assert shots.watched.errors == [] and shots.watched.dialogs == []
+
+
+# ---------------------------------------------------------------------- a teacher's try-out
+
+
+PAUSED_LINE = "Paused: nothing can be taken until the teacher resumes the game."
+
+
+def test_once_the_game_is_over_a_phone_no_longer_offers_what_it_can_do(
+    shots: Screens, june_1957: Scenario
+) -> None:
+    """After the end, every phone went on saying "What you can do now" over nothing. The
+    heading goes with what it heads, and the ending's card, just below the role, says that
+    the game is over; an undo of the ending brings the heading back."""
+    classroom = new_classroom(june_1957, 5)
+    with LiveClass(classroom) as live:
+        phone = join(shots, live, "molotov", classroom.keys["molotov"].code, SMALL_PHONE)
+        expect(phone.locator("#requests-head")).to_be_visible()
+        live.teacher("conclude")
+        (ended,) = live.events(ev.GameEnded)
+        expect(phone.locator("#ended")).to_contain_text("The end: " + ended.title)
+        expect(phone.locator("#requests")).to_be_hidden()
+        expect(phone.get_by_text("What you can do now")).to_be_hidden()
+        shots.shot(phone, "phone-game-over")
+        live.teacher("undo")
+        expect(phone.locator("#ended")).to_be_hidden()
+        expect(phone.locator("#requests-head")).to_be_visible()
+    assert shots.watched.errors == [] and shots.watched.dialogs == []
+
+
+def test_a_pause_holds_the_note_to_the_teacher_as_the_server_does(
+    shots: Screens, june_1957: Scenario
+) -> None:
+    """The server takes no student's action while the game is paused, a note included; the
+    note's button stayed live, and a note sent was refused. It waits, with the line the
+    cards give, and sends once the teacher resumes."""
+    classroom = new_classroom(june_1957, 5)
+    with LiveClass(classroom) as live:
+        phone = join(shots, live, "molotov", classroom.keys["molotov"].code, SMALL_PHONE)
+        form = phone.locator("#note-form")
+        send = form.get_by_role("button", name="Send the note")
+        expect(send).to_be_enabled()
+        live.teacher("pause a fire drill")
+        expect(phone.locator("#paused")).to_contain_text("a fire drill")
+        expect(send).to_be_disabled()
+        expect(form).to_contain_text(PAUSED_LINE)
+        phone.locator("#note-text").fill("Bulganin is wavering.")
+        phone.locator("#note").scroll_into_view_if_needed()
+        shots.shot(phone, "phone-paused-note")
+        live.teacher("resume")
+        expect(send).to_be_enabled()
+        expect(form).not_to_contain_text(PAUSED_LINE)
+        send.click()
+        expect(phone.locator("#note-said")).to_have_text("Your note is passed to the teacher.")
+        assert [e.text for e in live.events(ev.NoteSent)] == ["Bulganin is wavering."]
+    assert shots.watched.errors == [] and shots.watched.dialogs == []
+
+
+def test_a_vote_changed_on_one_phone_is_the_chosen_one_on_the_seat_s_other_phone(
+    shots: Screens, june_1957: Scenario
+) -> None:
+    """Molotov's role is joined on two phones. He votes For on one, then changes his vote
+    to Against on the other: both phones mark Against as his vote, and For no longer. (A
+    try-out reported the first phone keeping For; that did not happen here: the seat's own
+    news makes its stream send every one of its pages the new state.)"""
+    classroom = new_classroom(june_1957, 5)
+    code = classroom.keys["molotov"].code
+    with LiveClass(classroom) as live:
+        first = join(shots, live, "molotov", code, SMALL_PHONE)
+        second = join(shots, live, "molotov", code, SMALL_PHONE)
+        live.call(until_open, classroom, "tuesday_afternoon:decision")
+        live.teacher("close tuesday_afternoon:decision")  # the script decides; the ballot opens
+        tap_vote(first, "for")
+        expect(second.locator(".request-ballot")).to_contain_text("Your ballot is in (For)")
+        tap_vote(second, "against")
+        for phone in (first, second):
+            card = phone.locator(".request-ballot")
+            expect(card).to_contain_text("Your ballot is in (Against)")
+            expect(card.locator("button[aria-pressed='true']")).to_have_text("Against (your vote)")
+            expect(card.locator("button.chosen")).to_have_count(1)
+        first.locator(".request-ballot").scroll_into_view_if_needed()
+        shots.shot(first, "phone-vote-changed-elsewhere")
+    assert shots.watched.errors == [] and shots.watched.dialogs == []

@@ -28,6 +28,7 @@ from presidium.conditions import INT, set_by_the_game
 from presidium.engine import _endless
 from presidium.errors import GameOver, IllegalChoice, PresidiumError
 from presidium.model import RATINGS, VOTES, Move, Phase, Role, Scenario, Vote
+from presidium.printable import clean
 from presidium.requests import (
     BALLOT,
     BALLOT_STAGE,
@@ -1046,7 +1047,11 @@ class ClassGame:
                 "in a game"
             )
         if injection.window and here not in injection.window:
-            where = ", ".join(injection.window)
+            # the scenes by their titles, as the teacher sees them everywhere else, not by
+            # the ids the teacher never types
+            phases = self.scenario.phases
+            titles = (phases[p].title if p in phases else p for p in injection.window)
+            where = clean(", ".join(f"\u201c{title}\u201d" for title in titles))
             raise IllegalChoice(f"'{injection.id}' can be injected only in: {where}")
         if injection.when is not None and not injection.when.evaluate(game.values):
             raise IllegalChoice(f"'{injection.id}' cannot happen now ({injection.when.source})")

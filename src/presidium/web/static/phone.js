@@ -485,6 +485,9 @@
     drawIndex(order, paused);
     P.resetCountdowns();
     P.show($("nothing"), mine.length === 0 && !state.over);
+    // once the game is over nothing more can be done: the heading goes with its list, and
+    // the ending's card, just below, says the game is over
+    P.show($("requests"), mine.length > 0 || !state.over);
     $("nothing").textContent = state.scripted
       ? "The game's script plays your role for now, so nothing waits for you. Ask the teacher to give the role back to you; until then, watch the projector."
       : floorOpen(state) && speakable(state)
@@ -897,13 +900,15 @@
       drawSpeakBody(stances, targets);
       speakSig = sig;
     }
-    holdSpeak(state.paused !== null && state.paused !== undefined);
+    var paused = state.paused !== null && state.paused !== undefined;
+    holdPaused($("speak-body"), paused);
+    // the server takes no note while paused either (no student's action is taken)
+    holdPaused($("note-form"), paused);
   }
 
-  /* While the game is paused, the buttons that declare or argue wait, with the line the
-     request cards give; when it resumes they work again. */
-  function holdSpeak(paused) {
-    var box = $("speak-body");
+  /* While the game is paused, the buttons in ``box`` (those that declare or argue, and the
+     note's) wait, with the line the request cards give; when it resumes they work again. */
+  function holdPaused(box, paused) {
     var line = box.querySelector(".paused-line");
     if (paused && !line) {
       box.insertBefore(el("p", "hint paused-line", PAUSED_LINE), box.firstChild);
@@ -1010,7 +1015,7 @@
       tell(out, "Write the note first.");
       return;
     }
-    if (stopped) {
+    if (stopped || (lastState && lastState.paused !== null && lastState.paused !== undefined)) {
       return; // its button is disabled; Enter in a field must not send either
     }
     tell(out, "Sending…");
