@@ -597,6 +597,44 @@ def test_a_journal_write_that_fails_is_followed_by_a_whole_save(
     assert not (place / "journal.jsonl").exists()
 
 
+def test_a_journal_line_left_unsynced_is_synced_later_and_a_failed_sync_writes_whole(
+    opened: Opened, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The web server appends its phones' lines unsynced and syncs them off its loop: the
+    line is in the file at once, the sync is what ``syncing`` gives (once), and a sync that
+    fails says so and makes the next write whole."""
+    place, session = journaled(opened, LESSON[:3])
+    journal = folder.Journal(place)
+    journal.append(session, None)  # this process writes the save whole first
+    assert journal.syncing() is None  # nothing left to sync
+    synced: list[int] = []
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(fd))
+    session.submit(LESSON[3])
+    journal.append(session, None, sync=False)
+    assert synced == []
+    assert folder.load(place)[2].log == session.log  # in the file already
+    sync = journal.syncing()
+    assert sync is not None and journal.syncing() is None
+    sync()
+    assert len(synced) == 1
+
+    def broken(fd: int) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", broken)
+    session.submit(LESSON[4])
+    journal.append(session, None, sync=False)
+    sync = journal.syncing()
+    assert sync is not None
+    with pytest.raises(saves.SaveError, match="Input/output error"):
+        sync()
+    monkeypatch.undo()
+    session.submit(LESSON[5])
+    journal.append(session, None)  # written whole
+    assert not (place / "journal.jsonl").exists()
+    assert folder.load(place)[2].log == session.log
+
+
 def test_journal_lines_the_save_already_holds_are_passed_by(opened: Opened) -> None:
     place, session = journaled(opened)
     lines = (place / "journal.jsonl").read_bytes()

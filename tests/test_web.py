@@ -29,7 +29,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from conftest import ROOT, run_cli
-from presidium import audience, catalog, seating
+from presidium import audience, catalog, saves, seating
 from presidium import events as ev
 from presidium.actions import Close, Pause, Resume
 from presidium.classroom import folder
@@ -1060,6 +1060,97 @@ def test_phones_coming_and_going_are_told_the_room_together(classroom: Classroom
 
     phones = asyncio.run(wake_up())
     assert 1 <= len(phones) <= 2 and phones[-1] == len(seats), phones
+
+
+def test_a_slow_disk_holds_up_the_votes_it_writes_not_the_server(classroom: Classroom) -> None:
+    """The folder's sync is done off the server's loop: while a write waits for the disk,
+    the server goes on answering, the votes in that write are neither answered nor shown to
+    any page, and a vote that comes meanwhile is written after it, in order."""
+    disk = threading.Event()  # the disk finishes the sync when this is set
+    syncs: list[int] = []
+
+    def written(_taken: Any) -> Callable[[], None]:
+        def sync() -> None:
+            assert disk.wait(10)
+            syncs.append(len(syncs))
+
+        return sync
+
+    ballot = open_request(classroom, "ballot")
+    classroom.accepted = written
+    voters = [seat for seat in ballot.roles if seat not in classroom.session.game.scripted][:2]
+    answers: dict[str, int] = {}
+    with Served(classroom) as served:
+        phones = {}
+        for seat in voters:
+            token = httpx.post(served.url + "/api/join", json={"code": classroom.keys[seat].code})
+            phones[seat] = {"X-Presidium-Seat": token.json()["token"]}
+
+        def vote(seat: str) -> None:
+            body = {"nonce": f"vote-{seat}", "do": "cast", "request": ballot.request}
+            answer = httpx.post(
+                served.url + "/api/act", json={**body, "ballot": "for"}, headers=phones[seat]
+            )
+            answers[seat] = answer.status_code
+
+        before = classroom.published()
+        first = threading.Thread(target=vote, args=(voters[0],))
+        first.start()
+        first.join(0.5)
+        assert first.is_alive() and voters[0] not in answers  # not answered: not saved yet
+        started = time.monotonic()
+        assert httpx.get(served.url + "/healthz", timeout=5).status_code == 200
+        assert time.monotonic() - started < 1  # the loop is not held up by the disk
+        assert classroom.published() == before < len(classroom.session.events)
+        second = threading.Thread(target=vote, args=(voters[1],))
+        second.start()
+        second.join(0.3)
+        assert second.is_alive()
+        disk.set()
+        first.join(5)
+        second.join(5)
+        assert answers == {voters[0]: 200, voters[1]: 200}
+        assert syncs == [0, 1]  # two writes, one after the other
+        assert classroom.published() == len(classroom.session.events)
+
+
+@pytest.mark.parametrize("fails", ["the write", "the sync"])
+def test_a_write_that_fails_is_told_to_the_teacher_and_the_class_goes_on(
+    classroom: Classroom, fails: str
+) -> None:
+    """A disk that fails the write or its sync (full, or gone): the teacher is told, in
+    words, not with a traceback, and the class goes on: the vote is taken and shown (the
+    next write is whole, see the journal's own tests)."""
+    told: list[str] = []
+    full = saves.SaveError("cannot save to 'journal.jsonl': No space left on device")
+
+    def written(_taken: Any) -> Callable[[], None]:
+        if fails == "the write":
+            raise full
+
+        def sync() -> None:
+            raise full
+
+        return sync
+
+    ballot = open_request(classroom, "ballot")
+    classroom.accepted = written
+    classroom.notice = told.append
+    seat = next(s for s in ballot.roles if s not in classroom.session.game.scripted)
+    with Served(classroom) as served:
+        token = httpx.post(served.url + "/api/join", json={"code": classroom.keys[seat].code})
+        body = {"nonce": "vote-once", "do": "cast", "request": ballot.request, "ballot": "for"}
+        answer = httpx.post(
+            served.url + "/api/act",
+            json=body,
+            headers={"X-Presidium-Seat": token.json()["token"]},
+        )
+        assert answer.status_code == 200
+        assert classroom.published() == len(classroom.session.events)
+    assert told == [
+        "Not saved: cannot save to 'journal.jsonl': No space left on device. "
+        "The next write tries again."
+    ]
 
 
 def test_the_server_stops_within_3_seconds_with_every_stream_open(classroom: Classroom) -> None:

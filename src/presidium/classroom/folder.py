@@ -33,6 +33,7 @@ import json
 import os
 import re
 import string
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -117,6 +118,7 @@ class Journal:
         self.room = 0  # entries of the room (public events) on disk
         self.finished = False
         self.text = 0  # characters of room.txt on disk
+        self.unsynced = False  # lines appended with ``sync=False`` wait for ``syncing``
 
     def write(self, session: Session, room: str | None) -> None:
         """Everything whole: ``room.txt`` (unless None), ``save.json``; the journal goes."""
@@ -125,9 +127,10 @@ class Journal:
         self.finished = session.game.over
         self.text = len(room) if room is not None else -1  # -1: room.txt is written whole next
 
-    def append(self, session: Session, room: str | None) -> None:
+    def append(self, session: Session, room: str | None, sync: bool = True) -> None:
         """What is new since the last write, added: the log's and the room's new entries to
-        the journal (synced), then the new end of ``room`` (unless None) to ``room.txt``."""
+        the journal (synced, or with ``sync`` false left for ``syncing``), then the new end
+        of ``room`` (unless None) to ``room.txt``."""
         if self.lines < 0 or self.lines >= JOURNAL_LINES:
             self.write(session, room)
             return
@@ -139,7 +142,10 @@ class Journal:
                 with open(self.place / JOURNAL, "ab") as handle:
                     handle.write(line)
                     handle.flush()
-                    os.fsync(handle.fileno())
+                    if sync:
+                        os.fsync(handle.fileno())
+                    else:
+                        self.unsynced = True
             except OSError as exc:
                 self.lines = -1  # a line may be half written: the next write is whole
                 raise saves.SaveError(
@@ -159,6 +165,34 @@ class Journal:
                 self.text = -1  # written whole next time
                 return
         self.text = len(room)
+
+    def syncing(self) -> Callable[[], None] | None:
+        """What makes the lines appended with ``sync=False`` safe on the disk, or None when
+        there are none. It touches only the file, so a server calls it on a thread of its
+        own: a disk that takes its time (a school laptop's, busy) holds up the answers to
+        the actions it writes, not every phone's page. Lines since written whole (the save
+        is synced as it is written) have nothing left to sync."""
+        if not self.unsynced:
+            return None
+        self.unsynced = False
+        path = self.place / JOURNAL
+
+        def sync() -> None:
+            try:
+                handle = os.open(path, os.O_WRONLY | os.O_APPEND)
+                try:
+                    os.fsync(handle)
+                finally:
+                    os.close(handle)
+            except FileNotFoundError:
+                return  # written whole since, and the journal removed
+            except OSError as exc:
+                self.lines = -1  # a line may not be on the disk: the next write is whole
+                raise saves.SaveError(
+                    f"cannot save to {quoted(str(path))}: {exc.strerror}"
+                ) from None
+
+        return sync
 
 
 def _journal_line(session: Session, log: int, room: int, public: list[int]) -> bytes:

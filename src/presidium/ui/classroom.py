@@ -639,7 +639,8 @@ class Teacher:
         only that it was taken. The web classroom calls this for what the phones did, with
         ``later``: the save is written now, and the room's record and the screen are drawn
         by ``show_later``, for every batch since the last time at once (a ballot's progress
-        once, not at every write)."""
+        once, not at every write); its line in the folder is then left for the server to
+        sync (``journal.syncing``)."""
         shown: list[ev.Event] = []
         quiet: list[Action] = []
         for action, events in taken:
@@ -656,7 +657,7 @@ class Teacher:
                 last[3].extend(actions)
             else:
                 self.unshown.append((which, shown, quiet, actions))
-            self.keep(room=False)
+            self.keep(room=False, sync=False)  # synced by the server, off its loop
             return
         self._show(which, _latest_progress(shown), quiet, actions)
 
@@ -1201,11 +1202,12 @@ class Teacher:
         with signals.holding():
             self.journal.write(self.session, self.room_text() if room else None)
 
-    def keep(self, room: bool = True) -> None:
+    def keep(self, room: bool = True, sync: bool = True) -> None:
         """Keep what is new in the session's folder by appending (``folder.Journal``): what
-        phones do, many times a second in a ballot, adds a line, not a whole save."""
+        phones do, many times a second in a ballot, adds a line, not a whole save. With
+        ``sync`` false the line is left for the web server to sync (``Journal.syncing``)."""
         with signals.holding():
-            self.journal.append(self.session, self.room_text() if room else None)
+            self.journal.append(self.session, self.room_text() if room else None, sync)
 
 
 def as_sentence(reason: str) -> str:

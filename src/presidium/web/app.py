@@ -70,6 +70,9 @@ class Hub:
         # as of the loop's time ``flushed``
         self.allowed, self.flushed = float(FLUSH_BURST), float("-inf")
         self.presence_due = False  # the watchers are woken in a moment for who is connected
+        self.syncing: asyncio.Future[None] | None = None  # a write's sync, on a thread
+        self.writing: asyncio.Future[None] | None = None  # done once that write is synced
+        self.again = False  # a flush came while a sync was under way: it follows the sync
         classroom.listeners.append(self.changed)
         classroom.flush_soon = self.flush_soon
 
@@ -95,26 +98,57 @@ class Hub:
 
     def _flush(self) -> None:
         loop = asyncio.get_running_loop()
+        if self.syncing is not None:  # one write at a time, in order: this one follows it
+            self.again = True
+            return
         now = loop.time()
         self.allowed, self.flushed = self._allowed(now) - 1.0, now
         pending, self.pending = self.pending, None
         self.holding, self.held = True, None
+        sync = None
         try:
-            self.classroom.flush()
+            sync = self.classroom.flush()
         finally:
             self.holding = False
-            if pending is not None and not pending.done():
-                pending.set_result(None)
-            if self.held is not None:
-                # The phones that waited for this write are answered first (the answer's way
-                # back to its request takes two turns of the loop), then the streams are sent
-                # what changed: a voter is not kept waiting behind forty streams' progress.
-                loop.call_soon(loop.call_soon, self._wake, self.held)
+            if sync is None:
+                self._written(pending)
+        if sync is not None:
+            # The disk's sync on a thread: a slow disk holds up the answers to what this
+            # write holds (an answer means it is saved), not the loop, which goes on serving
+            # every page what is already safe.
+            self.writing = pending
+            self.syncing = loop.run_in_executor(None, sync)
+            self.syncing.add_done_callback(lambda done: self._synced(done, pending))
+
+    def _synced(self, done: asyncio.Future[None], pending: asyncio.Future[None] | None) -> None:
+        self.syncing = self.writing = None
+        self.holding, self.held = True, None
+        try:
+            self.classroom.synced(done.exception())
+        finally:
+            self.holding = False
+            self._written(pending)
+            if self.again:
+                self.again = False
+                self._flush()
+
+    def _written(self, pending: asyncio.Future[None] | None) -> None:
+        """Answer the phones that waited for a write, then wake the streams if it changed
+        what they may be sent."""
+        if pending is not None and not pending.done():
+            pending.set_result(None)
+        if self.held is not None:
+            # The phones that waited for this write are answered first (the answer's way
+            # back to its request takes two turns of the loop), then the streams are sent
+            # what changed: a voter is not kept waiting behind forty streams' progress.
+            loop = asyncio.get_running_loop()
+            loop.call_soon(loop.call_soon, self._wake, self.held)
 
     async def saved(self) -> None:
-        """Wait until what was accepted so far is written: an answer means it is saved."""
-        if self.pending is not None:
-            await asyncio.shield(self.pending)
+        """Wait until what was accepted so far is written and synced: an answer means it is
+        saved."""
+        for write in [w for w in (self.writing, self.pending) if w is not None]:
+            await asyncio.shield(write)
 
     def changed(self, everyone: bool = True) -> None:
         """Wake the streams: every one, or (``everyone`` false: who is connected changed)
@@ -538,7 +572,7 @@ class EventStream(Response):
                 if classroom.revision != revision:
                     revision, anew = classroom.revision, True
                 due = due or anew
-                if due and not classroom.unsaved:
+                if due and not classroom.waiting():
                     frames += WAIT_STATE if self.waiting_device else classroom.state_frame(viewer)
                     due = False
                 if self.watcher:

@@ -49,6 +49,7 @@ from presidium.classroom.sheets import UNDECIDED
 from presidium.diagnostics import did_you_mean
 from presidium.errors import GameOver, IllegalChoice
 from presidium.printable import clean
+from presidium.saves import SaveError
 from presidium.ui.classroom import as_sentence, view_of
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud and typed on a phone
@@ -84,6 +85,7 @@ RESTATE = frozenset(
 )
 WATCHERS = ("room", ev.TEACHER)  # the pages that show who has voted, and who is connected
 _JSON = object()  # a key of ``Classroom._share``'s for what is kept as JSON
+Sync = Callable[[], None]  # makes a write safe on the disk (a journal's sync)
 STATE_FRESH = 0.25  # seconds a viewer's state is sent again as it was made (one change)
 # console words for one shared keyboard, which the network does not need, and why
 KEYBOARD_ONLY = ("secret", "note", "wait")
@@ -196,13 +198,14 @@ class Classroom:
         *,
         now: Callable[[], float] = _time.monotonic,
         now_ms: Callable[[], int] | None = None,
-        accepted: Callable[[list[tuple[Action, list[ev.Event]]]], None] | None = None,
+        accepted: Callable[[list[tuple[Action, list[ev.Event]]]], Sync | None] | None = None,
         timers: bool = True,
     ) -> None:
         self.session = session
         self.now = now
         self.now_ms = now_ms or (lambda: int(now() * 1000))
-        # the front end that writes the folder and shows the room (the terminal's Teacher)
+        # the front end that writes the folder and shows the room (the terminal's Teacher);
+        # its answer, if any, makes the write safe on the disk (see ``flush``)
         self.accepted = accepted or (lambda _taken: None)
         self.timers_on = timers
         self.keys: dict[str, SeatKeys] = {
@@ -242,7 +245,9 @@ class Classroom:
         # act at once, the folder is written and the console drawn once for all of them.
         # ``flush_soon`` (set by the server) arranges a ``flush``; with none, it is at once.
         self.unsaved: list[tuple[Action, list[ev.Event]]] = []
-        self._published = 0  # while actions wait there: how many events were written before them
+        # while actions wait there, or a write waits for its sync: how many events before them
+        self._published = 0
+        self.syncing = 0  # a write waits for its sync: how many events it holds with those before
         self.flush_soon: Callable[[], None] | None = None
         self._frames: list[bytes] = []
         self._restate: list[bool] = []  # per event: whether pages draw anew after it
@@ -611,7 +616,7 @@ class Classroom:
         first it refuses. The front end writes the folder and shows the room what was taken."""
         taken: list[tuple[Action, list[ev.Event]]] = []
         out: list[ev.Event] = []
-        if not self.unsaved:  # every event so far is written
+        if not self.unsaved and not self.syncing:  # every event so far is written
             self._published = len(self.session.events)
         try:
             for action in actions:
@@ -628,7 +633,10 @@ class Classroom:
             if taken:
                 self.unsaved.extend(taken)
                 if self.flush_soon is None:
-                    self.flush()
+                    sync = self.flush()
+                    if sync is not None:
+                        sync()
+                        self.synced()
                 else:
                     self.flush_soon()
         return out
@@ -636,16 +644,43 @@ class Classroom:
     def published(self) -> int:
         """How many of the session's events are written in its folder, which a page may be
         sent: all of them, unless accepted actions wait to be written (a ballot's votes
-        arriving faster than they are written); then those before the first of them."""
-        return self._published if self.unsaved else len(self.session.events)
+        arriving faster than they are written) or a write waits for its sync; then those
+        before the first of them."""
+        return self._published if self.waiting() else len(self.session.events)
 
-    def flush(self) -> None:
+    def waiting(self) -> bool:
+        """Whether some accepted action is not yet safe in the folder."""
+        return bool(self.unsaved) or self.syncing > 0
+
+    def flush(self) -> Sync | None:
         """Write and show what was accepted since the last flush, then wake the streams:
-        nothing reaches a page before it is in the session folder."""
+        nothing reaches a page before it is in the session folder. What the write leaves
+        to do to be safe on the disk (the journal's sync) is returned, for the server to do
+        off its loop: then the streams are woken by ``synced``, once it is done."""
         taken, self.unsaved = self.unsaved, []
-        if taken:
-            self.accepted(taken)
+        try:
+            sync = self.accepted(taken) if taken else None
+        except SaveError as exc:
+            self.not_saved(exc)
+            sync = None
+        if sync is None:
+            self.changed()
+        else:
+            self.syncing = len(self.session.events)
+        return sync
+
+    def synced(self, failure: BaseException | None = None) -> None:
+        """The write that ``flush`` returned a sync for is safe on the disk (or ``failure``
+        says why not): what it holds may be sent."""
+        if failure is not None:
+            self.not_saved(failure)
+        self._published, self.syncing = max(self._published, self.syncing), 0
         self.changed()
+
+    def not_saved(self, failure: BaseException) -> None:
+        """A write of the folder failed (a full or lost disk): the teacher is told, and the
+        class goes on (the game holds it all; the next write is whole)."""
+        self.notice(f"Not saved: {failure}. The next write tries again.")
 
     def act(self, seat: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """A phone's action (docs/classroom-web.md: ``do`` and its fields): the answer to send."""

@@ -15,7 +15,7 @@ import argparse
 import asyncio
 import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -141,18 +141,19 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
             teacher.show_later()
             end_told()
 
-    def from_phones(taken: list[Any]) -> None:
-        """What phones (or a countdown) did: written now, drawn on the console and in the
-        room's record a moment later, with what else they do meanwhile (the phones' answers
-        go first, and a ballot's votes are drawn a few times, not at every write)."""
+    def from_phones(taken: list[Any]) -> Callable[[], None] | None:
+        """What phones (or a countdown) did: written now (the sync is returned, for the
+        server's thread), drawn on the console and in the room's record a moment later,
+        with what else they do meanwhile (the phones' answers go first, and a ballot's
+        votes are drawn a few times, not at every write)."""
         teacher.took(taken, later=True)
-        if drawing["due"]:
-            return
         try:
-            asyncio.get_running_loop().call_later(DRAW_SECONDS, shown)
-            drawing["due"] = True
+            if not drawing["due"]:
+                asyncio.get_running_loop().call_later(DRAW_SECONDS, shown)
+                drawing["due"] = True
         except RuntimeError:
             shown()
+        return teacher.journal.syncing()
 
     classroom = Classroom(teacher.session, now_ms=teacher.now_ms, accepted=from_phones)
     web_file = teacher.place / WEB_FILE
