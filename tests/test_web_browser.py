@@ -37,8 +37,11 @@ from browser_helpers import (
 )
 from conftest import ROOT, all_text
 from presidium import events as ev
+from presidium import seating
+from presidium.classroom.session import Session
 from presidium.compiler import load_scenario
 from presidium.model import Scenario
+from presidium.web.classroom import Classroom
 from test_web import _console, _quit, _serving, free_port, open_request
 
 pytestmark = [pytest.mark.browser, needs_browser]
@@ -704,6 +707,36 @@ def test_advice_is_confirmed_on_the_adviser_s_card_even_after_a_reload(
             "Your advice is given: " + label.split(" (")[0]
         )
         expect(malenkov.locator(".request-decision button[aria-pressed='true']")).to_have_count(1)
+    assert shots.watched.errors == [] and shots.watched.dialogs == []
+
+
+def test_a_bench_phone_reloaded_still_marks_the_hand_it_raised(
+    shots: Screens, june_1957: Scenario
+) -> None:
+    """A raised hand is a device's own (each student of the bench raises one; the bench's
+    state is every phone's): the phone that raised its hand, reloaded, marks it again and
+    says so, while the bench's other phone marks none (it lost the mark, though the hand
+    still counted)."""
+    session = Session.new(june_1957, seating.benches(june_1957, 4), 7)
+    classroom = Classroom(session)
+    classroom.deal_codes()
+    with LiveClass(classroom) as live:
+        request = next(iter(session.game.requests.values()))
+        bench = request.roles[0]
+        code = classroom.keys[bench].code
+        raiser = join(shots, live, bench, code, SMALL_PHONE)
+        other = join(shots, live, bench, code, SMALL_PHONE)
+        chosen = raiser.locator(".request-decision button[aria-pressed='true']")
+        raiser.locator(".request-decision button.choice").nth(1).click()
+        expect(chosen).to_have_count(1)
+        raiser.reload()
+        expect(raiser.locator("#connection")).to_have_text("Connected")
+        expect(chosen).to_have_count(1)
+        expect(chosen).to_contain_text("(your hand)")
+        expect(raiser.locator(".request-decision")).to_contain_text("Your hand is up for: ")
+        expect(other.locator(".request-decision button.choice").first).to_be_visible()
+        expect(other.locator(".request-decision button[aria-pressed='true']")).to_have_count(0)
+        shots.shot(raiser, "phone-hand-after-reload")
     assert shots.watched.errors == [] and shots.watched.dialogs == []
 
 

@@ -99,6 +99,9 @@
   P.teacherKey = function (value) {
     return stored("session", "presidium.key", value);
   };
+  P.keptHands = function (value) {
+    return stored("session", "presidium.hands", value);
+  };
 
   // ------------------------------------------------------------------ talking to the server
   P.credentials = null; // "seat" on the phone page, "teacher" on the teacher's

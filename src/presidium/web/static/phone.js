@@ -432,6 +432,10 @@
     var ids = mine.map(function (r) {
       return r.request;
     });
+    if (state["class"]) {
+      handsClass = state["class"];
+      handsStillOpen(mine);
+    }
     Object.keys(cards).forEach(function (id) {
       if (ids.indexOf(id) < 0) {
         list.removeChild(cards[id].node);
@@ -665,8 +669,47 @@
     return b;
   }
 
+  /* A raised hand is this device's own (the seat's state is every phone of the bench's),
+     so the page keeps it in the tab's session storage: a reload marks it again. Only this
+     class's (the state's ``class``), and only for a decision still open. */
+  var handsClass = null;
+  function handsKept() {
+    var kept = null;
+    try {
+      kept = JSON.parse(P.keptHands() || "null");
+    } catch (e) {
+      /* unreadable: none kept */
+    }
+    return kept && handsClass && kept["class"] === handsClass && kept.hands ? kept.hands : {};
+  }
+  function keepHands(hands) {
+    if (handsClass) {
+      P.keptHands(JSON.stringify({ class: handsClass, hands: hands }));
+    }
+  }
+  /* Only the hands kept for the decisions open now stay kept (the others are counted). */
+  function handsStillOpen(open) {
+    var kept = handsKept();
+    var left = {};
+    open.forEach(function (request) {
+      if (kept[request.request] !== undefined) {
+        left[request.request] = kept[request.request];
+      }
+    });
+    keepHands(left);
+  }
+
   function decision(request, error) {
     var mine = request.mine;
+    if (mine.do === "hands" && picks[request.request] === undefined) {
+      var kept = handsKept()[request.request];
+      (mine.options || []).forEach(function (option) {
+        if (option.id === kept) {
+          picks[request.request] = kept;
+          said[request.request] = "Your hand is up for: " + option.label + ". You can change it until the hands are counted.";
+        }
+      });
+    }
     var box = el("div", "choices");
     var intro = {
       choose: "Your decision: tap a choice.",
@@ -679,7 +722,7 @@
       box.appendChild(el("p", "advice", advised[seat]));
     });
     (mine.options || []).forEach(function (option) {
-      var picked = picks[request.request] === option.id || (mine.do === "hands" && mine.raised === option.id);
+      var picked = picks[request.request] === option.id;
       var mark = picked ? (mine.do === "hands" ? " (your hand)" : " (your advice)") : "";
       var b = bigButton((option.number ? option.number + ". " : "") + P.optionText(option) + mark, "choice");
       var raised = picked;
@@ -696,6 +739,9 @@
         send(box.parentNode, error, body, function () {
           if (mine.do === "hands") {
             picks[request.request] = option.id;
+            var hands = handsKept();
+            hands[request.request] = option.id;
+            keepHands(hands);
             said[request.request] = "Your hand is up for: " + option.label + ". You can change it until the hands are counted.";
           }
         });
