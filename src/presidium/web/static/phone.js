@@ -699,14 +699,19 @@
     keepHands(left);
   }
 
+  /* This phone's hand is up for ``option``: marked, and said under the choices. */
+  function handUp(request, option) {
+    picks[request.request] = option.id;
+    said[request.request] = "Your hand is up for: " + option.label + ". You can change it until the hands are counted.";
+  }
+
   function decision(request, error) {
     var mine = request.mine;
     if (mine.do === "hands" && picks[request.request] === undefined) {
       var kept = handsKept()[request.request];
       (mine.options || []).forEach(function (option) {
         if (option.id === kept) {
-          picks[request.request] = kept;
-          said[request.request] = "Your hand is up for: " + option.label + ". You can change it until the hands are counted.";
+          handUp(request, option);
         }
       });
     }
@@ -738,11 +743,10 @@
         var body = { do: mine.do, request: request.request, choice: option.id };
         send(box.parentNode, error, body, function () {
           if (mine.do === "hands") {
-            picks[request.request] = option.id;
+            handUp(request, option);
             var hands = handsKept();
             hands[request.request] = option.id;
             keepHands(hands);
-            said[request.request] = "Your hand is up for: " + option.label + ". You can change it until the hands are counted.";
           }
         });
       });
