@@ -247,7 +247,8 @@ class Classroom:
         self.unsaved: list[tuple[Action, list[ev.Event]]] = []
         # while actions wait there, or a write waits for its sync: how many events before them
         self._published = 0
-        self.syncing = 0  # a write waits for its sync: how many events it holds with those before
+        # a write waits for its sync: how many events it holds with those before (0: none)
+        self._syncing_upto = 0
         self.flush_soon: Callable[[], None] | None = None
         self._frames: list[bytes] = []
         self._restate: list[bool] = []  # per event: whether pages draw anew after it
@@ -616,7 +617,7 @@ class Classroom:
         first it refuses. The front end writes the folder and shows the room what was taken."""
         taken: list[tuple[Action, list[ev.Event]]] = []
         out: list[ev.Event] = []
-        if not self.unsaved and not self.syncing:  # every event so far is written
+        if not self.waiting():  # every event so far is written and synced
             self._published = len(self.session.events)
         try:
             for action in actions:
@@ -650,7 +651,7 @@ class Classroom:
 
     def waiting(self) -> bool:
         """Whether some accepted action is not yet safe in the folder."""
-        return bool(self.unsaved) or self.syncing > 0
+        return bool(self.unsaved) or self._syncing_upto > 0
 
     def flush(self) -> Sync | None:
         """Write and show what was accepted since the last flush, then wake the streams:
@@ -666,7 +667,7 @@ class Classroom:
         if sync is None:
             self.changed()
         else:
-            self.syncing = len(self.session.events)
+            self._syncing_upto = len(self.session.events)
         return sync
 
     def synced(self, failure: BaseException | None = None) -> None:
@@ -674,7 +675,8 @@ class Classroom:
         says why not): what it holds may be sent."""
         if failure is not None:
             self.not_saved(failure)
-        self._published, self.syncing = max(self._published, self.syncing), 0
+        self._published = max(self._published, self._syncing_upto)
+        self._syncing_upto = 0
         self.changed()
 
     def not_saved(self, failure: BaseException) -> None:
