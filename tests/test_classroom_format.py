@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -943,21 +944,33 @@ def test_a_role_with_a_broken_priority_is_one_mistake() -> None:
     ]
 
 
+def khrushchev_scored(
+    text: str,
+) -> tuple[Scenario, Callable[[dict[str, dict[str, str]], frozenset[str]], ObjectiveResult]]:
+    """The scenario ``text`` compiled for three students, and how Khrushchev's first
+    objective is scored at the door's ending, given the ballots cast and those sealed."""
+    scenario, problems = compile_yaml(text)
+    assert problems == [] and scenario is not None
+    seating = cast(scenario, 3)
+    values = dict(Game(scenario, seating=seating).values)
+
+    def scored(ballots: dict[str, dict[str, str]], sealed: frozenset[str]) -> ObjectiveResult:
+        scores = score(scenario, seating, values, "door_stays_shut", ballots, sealed)
+        return next(e for e in scores if e.seat == "khrushchev").results[0]
+
+    return scenario, scored
+
+
 def test_an_objectives_reason_follows_what_happened_but_never_tells_a_secret_ballot() -> None:
     text = changed(
         'failed: "The door stayed shut. Which ballot cost you the room?"',
         "failed: \"{if let_them_in.ballot.bulganin == 'for'}Even Bulganin voted to open it."
         '{else}The door stayed shut.{end}"',
     )
-    scenario, problems = compile_yaml(text)
-    assert problems == [] and scenario is not None
-    seating = cast(scenario, 3)
-    values = dict(Game(scenario, seating=seating).values)
+    scenario, scored = khrushchev_scored(text)
 
     def khrushchev(ballot: str, sealed: frozenset[str] = frozenset()) -> ObjectiveResult:
-        ballots = {"let_them_in": {"bulganin": ballot}}
-        scored = score(scenario, seating, values, "door_stays_shut", ballots, sealed)
-        return next(e for e in scored if e.seat == "khrushchev").results[0]
+        return scored({"let_them_in": {"bulganin": ballot}}, sealed)
 
     assert khrushchev("for").comment == "Even Bulganin voted to open it."
     assert khrushchev("against").comment == "The door stayed shut."
@@ -983,14 +996,10 @@ def test_an_objectives_reason_tells_a_vote_never_held_from_a_ballot_never_cast()
         "me.ballot.let_them_in == 'none'}You had not voted when the ballot closed."
         '{else}The door stayed shut.{end}"',
     )
-    scenario, problems = compile_yaml(text)
-    assert problems == [] and scenario is not None
-    seating = cast(scenario, 3)
-    values = dict(Game(scenario, seating=seating).values)
+    _scenario, scored = khrushchev_scored(text)
 
     def khrushchev(ballots: dict[str, dict[str, str]]) -> str | None:
-        scored = score(scenario, seating, values, "door_stays_shut", ballots)
-        return next(e for e in scored if e.seat == "khrushchev").results[0].comment
+        return scored(ballots, frozenset()).comment
 
     assert khrushchev({}) == "The door was never put to the vote."
     assert khrushchev({"let_them_in": {"khrushchev": "none"}}) == (
