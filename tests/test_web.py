@@ -392,6 +392,37 @@ def test_a_secret_ballot_reaches_only_its_voter(client: TestClient, classroom: C
     assert '"against"' not in json.dumps(client.get("/api/state").json())
 
 
+def test_a_seat_s_two_phones_voting_alike_are_one_vote_and_a_change_is_still_taken(
+    client: TestClient, classroom: Classroom
+) -> None:
+    ballot = open_request(classroom, "ballot", "open")
+    seat = next(s for s in ballot.roles if classroom.keys[s].code)
+    code = classroom.keys[seat].code  # still its student's once claimed: both phones join
+    first = join(client, classroom, seat)
+    classroom.keys[seat].code = code
+    second = join(client, classroom, seat)
+    seq, log = len(classroom.session.events), len(classroom.session.log)
+
+    def cast(phone: dict[str, str], vote: str, why: str = "") -> None:
+        body = {"nonce": os.urandom(6).hex(), "do": "cast", "request": ballot.request}
+        answer = client.post("/api/act", headers=phone, json={**body, "ballot": vote, "why": why})
+        assert answer.status_code == 200 and answer.json()["accepted"], answer.text
+
+    def said() -> list[tuple[str, str]]:
+        room = [e for _, e in classroom.deliveries("room", seq) if e["type"] == "ballot_cast"]
+        return [(e["vote"], e["why"]) for e in room]
+
+    cast(first, "for")
+    cast(second, "for")  # the seat's other phone, at the same moment: nothing new
+    assert said() == [("for", "")] and len(classroom.session.log) == log + 1
+    cast(second, "for", "We need the votes.")  # a reason added is a change
+    cast(first, "against")
+    assert said() == [("for", ""), ("for", "We need the votes."), ("against", "")]
+    assert len(classroom.session.log) == log + 3
+    mine = next(r["mine"] for r in client.get("/api/state", headers=second).json()["requests"])
+    assert mine["cast"] == "against"
+
+
 def test_states_share_what_they_can_yet_each_is_its_viewers_own_and_up_to_date() -> None:
     """What every viewer's state says of a request is made once while nothing changes; a
     voter's own ballot, a countdown's time left and a change of revision still show at once."""

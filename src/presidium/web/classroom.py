@@ -698,7 +698,9 @@ class Classroom:
         if seat in self.session.game.scripted:
             raise Rejected(409, "the script plays your role now; ask the teacher")
         action = self._action(seat, body)
-        if action is None:  # a hand raised on a bench: counted when the decision closes
+        if action is None or self._standing(action):
+            # a hand raised on a bench (counted when the decision closes), or the very vote
+            # the seat has in (its other phone voted alike): nothing to take or write
             answer: dict[str, Any] = {"accepted": True, "seq": len(self.session.events)}
         else:
             self.submit([action])
@@ -733,6 +735,21 @@ class Classroom:
             "unknown action: 'do' is one of choose, advise, cast, move, "
             "declare, argue, note, hands",
         )
+
+    def _standing(self, action: Action) -> bool:
+        """Whether ``action`` is a vote its seat has already cast, the same ballot with the
+        same reason, in a ballot still open: a seat's two phones voting alike at once. The
+        game would take it again and change nothing, yet say it again (the room's record of
+        an open ballot naming the voter twice) and wake every page for it. The answer then
+        waits for the write that holds the standing vote, as any answer does."""
+        game = self.session.game
+        room = game.room
+        if not isinstance(action, Cast) or room is None or game.over or game.paused is not None:
+            return False  # a paused or ended game refuses it, as any action
+        request = game.requests.get(action.request)
+        standing = room.state.cast.get(action.request, {}).get(action.role)
+        vote = (action.ballot, action.why)
+        return request is not None and request.kind == "ballot" and standing == vote
 
     def raise_hand(self, seat: str, token: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """A bench student's hand for a choice; the decision is taken when every student of
