@@ -3,6 +3,7 @@ persuasion, the teacher's actions, objectives, audiences, and replay from the lo
 
 from __future__ import annotations
 
+import io
 import itertools
 import random
 from pathlib import Path
@@ -23,6 +24,8 @@ from presidium.errors import IllegalChoice
 from presidium.files import compile_file
 from presidium.model import Scenario
 from presidium.seating import Seating, benches, cast, solo
+from presidium.ui.classroom import RoomRenderer
+from presidium.ui.render import make_console
 
 BUNDLED = sorted((ROOT / "scenarios").glob("*.yaml"))
 
@@ -284,6 +287,99 @@ def test_a_secret_ballot_shows_counts_only_and_seals_the_record(june_1957: Scena
     assert game.votes[-1].ballots == sealed.ballots
     with pytest.raises(IllegalChoice, match="no sealed record of 'showdown_18_june'"):
         game.submit(act.Reveal("showdown_18_june"))
+
+
+def room_lines(scenario: Scenario, events: list[ev.Event]) -> list[str]:
+    """What the projector and room.txt draw of the room's share of ``events``."""
+    buffer = io.StringIO()
+    renderer = RoomRenderer(make_console(True, width=200, file=buffer), scenario, True)
+    renderer.events(only(events, ROOM))
+    return buffer.getvalue().splitlines()
+
+
+REASON = "I chaired them on the 18th; I was wrong."
+
+
+def test_a_changed_vote_in_an_open_ballot_is_said_as_a_change(june_1957: Scenario) -> None:
+    """Teacher's eighth try, finding 2: Bulganin voted For, then Against, and the room read
+    "votes for", then "votes against", as if he had voted twice."""
+    scenario = with_cast(june_1957, showdown="open")
+    game, r = to_ballot(scenario)
+    out = game.submit(act.Cast("bulganin", r.request, "for"))
+    out += game.submit(act.Cast("bulganin", r.request, "against", REASON))
+    out += game.submit(act.Cast("bulganin", r.request, "against", "On reflection."))
+    out += game.submit(act.Cast("bulganin", r.request, "against"))
+    out += game.submit(act.Cast("molotov", r.request, "for"))
+    said = [e for e in out if isinstance(e, ev.BallotCast)]
+    assert [(e.name, e.vote, e.was) for e in said] == [
+        ("Nikolai Bulganin", "for", ""),
+        ("Nikolai Bulganin", "against", "for"),
+        ("Nikolai Bulganin", "against", "against"),
+        ("Nikolai Bulganin", "against", "against"),
+        ("Vyacheslav Molotov", "for", ""),
+    ]
+    # a first vote's data is as it always was: a session recorded before replays the same
+    assert said[0].to_dict() == {
+        "type": "ballot_cast",
+        "request": r.request,
+        "voter": "bulganin",
+        "name": "Nikolai Bulganin",
+        "vote": "for",
+        "why": "",
+    }
+    assert said[1].to_dict()["was"] == "for"
+    lines = [line for line in room_lines(scenario, out) if not line.startswith("Voted (")]
+    assert lines == [
+        "Nikolai Bulganin votes for",
+        f"Nikolai Bulganin changes the vote to against: {REASON}",
+        "Nikolai Bulganin changes the reason (still against): On reflection.",
+        "Nikolai Bulganin takes back the reason (still against)",
+        "Vyacheslav Molotov votes for",
+    ]
+    assert not any(isinstance(e, ev.BallotChanged) for e in out)  # the cast says it
+    held = next(e for e in game.submit(act.Close(r.request)) if isinstance(e, ev.VoteHeld))
+    theirs = [b for b in held.ballots if b.voter == "bulganin"]
+    assert len(theirs) == 1 and theirs[0].vote == "against" and theirs[0].reason == ""
+
+
+@pytest.mark.parametrize("kind", ["simultaneous", "secret"])
+def test_a_changed_vote_in_a_hidden_ballot_is_said_and_how_stays_hidden(
+    june_1957: Scenario, kind: str
+) -> None:
+    """The same change in a simultaneous ballot printed the same "Voted (1 of 5): ..." line
+    again, with no word of what happened. Now the room is told that the vote changed: who,
+    in a simultaneous ballot, whose progress names who has voted; in a secret one nobody,
+    as its progress names nobody. How, never, until the ballot closes."""
+    scenario = with_cast(june_1957, showdown=kind)
+    game, r = to_ballot(scenario)
+    first = game.submit(act.Cast("bulganin", r.request, "for"))
+    assert not any(isinstance(e, ev.BallotChanged) for e in first)  # a first vote: as before
+    out = game.submit(act.Cast("bulganin", r.request, "against", REASON))
+    same = game.submit(act.Cast("bulganin", r.request, "against", REASON))  # nothing changes
+    assert not any(isinstance(e, ev.BallotChanged) for e in same)
+    room = list(only(out, ROOM))
+    assert [e.type for e in room] == ["ballot_changed", "ballot_progress"]
+    changed = room[0]
+    assert isinstance(changed, ev.BallotChanged) and changed.to == ()
+    named = kind == "simultaneous"
+    assert (changed.voter, changed.name) == (
+        ("bulganin", "Nikolai Bulganin") if named else ("", "")
+    )
+    lines = room_lines(scenario, first + out)
+    if named:
+        assert lines == [
+            "Voted (1 of 5): Nikolai Bulganin. Waiting for: Nikita Khrushchev, Vyacheslav "
+            "Molotov, Georgy Malenkov, Anastas Mikoyan.",
+            "Nikolai Bulganin changes the vote.",
+            "Voted (1 of 5): Nikolai Bulganin. Waiting for: Nikita Khrushchev, Vyacheslav "
+            "Molotov, Georgy Malenkov, Anastas Mikoyan.",
+        ]
+    else:
+        assert lines == ["1 of 5 have voted.", "A voter changes the vote.", "1 of 5 have voted."]
+    for e in room:  # nothing of how: not the vote, not its reason
+        data = e.to_dict()
+        assert not {"for", "against", "abstain"} & {str(v) for v in data.values()}
+        assert REASON not in str(data)
 
 
 @pytest.mark.parametrize("timer", [True, False], ids=["countdown", "teacher"])
@@ -803,6 +899,8 @@ def test_no_role_ever_receives_another_roles_private_event_or_a_secret_ballot(
             if isinstance(e, ev.BallotProgress) and e.request in secret_requests:
                 assert e.voted == () and e.waiting == ()
             assert not (isinstance(e, ev.BallotCast) and e.request in secret_requests)
+            if isinstance(e, ev.BallotChanged) and e.request in secret_requests:
+                assert e.voter == "" and e.name == ""  # a changed secret vote names nobody
             if not e.to:
                 assert not any(words in repr(e) for words in PRIVATE_WORDS)
             if viewer == ROOM:

@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import heapq
 import http.client
+import io
 import itertools
 import json
 import os
@@ -421,6 +422,93 @@ def test_a_seat_s_two_phones_voting_alike_are_one_vote_and_a_change_is_still_tak
     assert len(classroom.session.log) == log + 3
     mine = next(r["mine"] for r in client.get("/api/state", headers=second).json()["requests"])
     assert mine["cast"] == "against"
+
+
+@pytest.mark.parametrize("kind", ["open", "simultaneous"])
+def test_a_changed_vote_reads_as_a_change_on_the_console_in_room_txt_and_to_the_room(
+    kind: str,
+) -> None:
+    """Teacher's eighth try, finding 2: Bulganin's phone voted For, then Against with a
+    reason, and the console, room.txt and the room's page read "votes for", then "votes
+    against: ...", as if he had voted twice (in a simultaneous ballot, the same "Voted (3 of
+    6)" line again, with no word of what happened). The class served as ``class serve``
+    serves it: the phones' votes drawn on the console and in room.txt, and streamed."""
+    import argparse
+
+    from presidium.ui.classroom import open_teacher
+
+    args = argparse.Namespace(
+        resume=None, scenario="june_1957", students=12, benches=False, seed=SEED, plain=True
+    )
+    args.width = 200  # a line a vote: what was said, not where it was wrapped
+    teacher, _ = open_teacher(args, "serve")
+    screen = io.StringIO()
+    teacher.screen.console.file = screen
+
+    def from_phones(taken: list[Any]) -> Any:
+        teacher.took(taken, later=True)
+        return teacher.journal.syncing()
+
+    classroom = Classroom(teacher.session, now_ms=teacher.now_ms, accepted=from_phones)
+    classroom.deal_codes()
+    reason = "I chaired them on the 18th; I was wrong."
+    with TestClient(web_app.create_app(classroom)) as client:
+        ballot = open_request(classroom, "ballot", kind)
+        voters = [s for s in ballot.roles if classroom.keys[s].code][:2]
+        phones = {seat: join(client, classroom, seat) for seat in voters}
+        name = {seat: seating.seat_name(classroom.session.scenario, seat) for seat in voters}
+        seq = len(classroom.session.events)
+        teacher.show_later()
+        screen.seek(0)
+        screen.truncate()
+        room_before = len(teacher.room_text())
+
+        def cast(seat: str, vote: str, why: str = "") -> None:
+            body = {"nonce": os.urandom(6).hex(), "do": "cast", "request": ballot.request}
+            answer = client.post(
+                "/api/act", headers=phones[seat], json={**body, "ballot": vote, "why": why}
+            )
+            assert answer.status_code == 200 and answer.json()["accepted"], answer.text
+            teacher.show_later()
+
+        first, other = voters
+        cast(first, "for")
+        cast(first, "against", reason)
+        cast(other, "abstain")
+        room = [e for _, e in classroom.deliveries("room", seq)]
+    said = [line for line in screen.getvalue().splitlines() if not line.startswith("Voted (")]
+    record = teacher.room_text()[room_before:]
+    if kind == "open":
+        expected = [
+            f"{name[first]} votes for",
+            f"{name[first]} changes the vote to against: {reason}",
+            f"{name[other]} abstains",
+        ]
+    else:
+        expected = [f"{name[first]} changes the vote."]
+    assert said == expected
+    flat = " ".join(record.split())  # room.txt is 80 wide: its lines wrapped
+    at = [flat.find(line) for line in expected]
+    assert -1 not in at and at == sorted(at), (expected, flat)
+    assert f"{name[first]} votes against" not in flat and flat.count("changes the vote") == 1
+    # what the room's page is sent, and draws (common.js) in the same words
+    told = [e for e in room if e["type"] in ("ballot_cast", "ballot_changed")]
+    if kind == "open":
+        assert [(e["name"], e["vote"], e.get("was")) for e in told] == [
+            (name[first], "for", None),  # a first vote's data as it always was
+            (name[first], "against", "for"),
+            (name[other], "abstain", None),
+        ]
+    else:
+        assert told == [
+            {
+                "type": "ballot_changed",
+                "request": ballot.request,
+                "voter": first,
+                "name": name[first],
+            }
+        ]
+        assert reason not in json.dumps(room) and '"against"' not in json.dumps(room)
 
 
 def test_states_share_what_they_can_yet_each_is_its_viewers_own_and_up_to_date() -> None:

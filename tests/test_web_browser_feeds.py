@@ -148,6 +148,8 @@ def test_a_reason_survives_a_reload_and_a_changed_vote(shots: Screens, june_1957
         expect(card.locator(".your-reason")).to_have_text("Your reason: " + reason)
         seats = live.call(lambda: dict(classroom.session.game.room.state.cast[ballot.request]))
         assert seats["bulganin"] == ("abstain", reason)
+        # said as a change, not as a second vote; how, not until the close
+        expect(room.locator("#feed")).to_contain_text("Nikolai Bulganin changes the vote.")
         for page in (room, phones["molotov"], phones["malenkov"]):
             assert reason not in words(page.locator("body").text_content())
 
@@ -159,6 +161,37 @@ def test_a_reason_survives_a_reload_and_a_changed_vote(shots: Screens, june_1957
             f"Nikolai Bulganin abstains: {reason}"
         )
         shots.shot(room, "room-reason-kept")
+    assert shots.watched.errors == [] and shots.watched.dialogs == []
+
+
+@pytest.mark.browser
+@needs_browser
+def test_a_changed_open_vote_reads_as_a_change_in_the_room_s_and_the_teacher_s_feeds(
+    shots: Screens, june_1957: Scenario
+) -> None:
+    """Teacher's eighth try, finding 2: Bulganin voted For, then Against with a reason, and
+    the room's feed and the teacher's "What the room sees" read "votes for", then "votes
+    against: ...", as if he had voted twice."""
+    classroom = new_classroom(june_1957, 5)
+    reason = "I chaired them on the 18th; I was wrong."
+    with LiveClass(classroom) as live:
+        room = shots.open(live.url + "/room", PROJECTOR)
+        teacher = teacher_page(shots, live)
+        phone = join_by_code(shots, live, "bulganin", PHONE)
+        ballot = live.call(open_request, classroom, "ballot", "open")
+        assert "bulganin" in ballot.roles
+        card = phone.locator(".request-ballot")
+        card.get_by_role("button", name="For", exact=True).click()
+        expect(card).to_contain_text("Your ballot is in (For)")
+        card.locator("textarea").fill(reason)
+        card.get_by_role("button", name="Against", exact=True).click()
+        expect(card).to_contain_text("Your ballot is in (Against)")
+        for page in (room, teacher):
+            feed = page.locator("#feed")
+            expect(feed).to_contain_text(f"Nikolai Bulganin changes the vote to against: {reason}")
+            expect(feed).to_contain_text("Nikolai Bulganin votes for")  # the first, as before
+            assert "Nikolai Bulganin votes against" not in words(feed.text_content())
+        shots.shot(teacher, "teacher-vote-changed")
     assert shots.watched.errors == [] and shots.watched.dialogs == []
 
 

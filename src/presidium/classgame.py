@@ -635,10 +635,19 @@ class ClassGame:
         if a.ballot not in VOTES:
             raise IllegalChoice(f"a ballot is one of {', '.join(VOTES)}, not '{a.ballot}'")
         cast = self.state.cast[request.request]
+        before = cast.get(a.role)
         cast[a.role] = (a.ballot, a.why)
+        # a ballot other than the one in: the room is told it is a change, not a second vote
+        changed = before is not None and before != (a.ballot, a.why)
+        name = self.names[a.role]
         out.append(ev.BallotReceived(request.request, a.role, a.ballot, to=(ev.for_role(a.role),)))
         if request.ballot == "open":
-            out.append(ev.BallotCast(request.request, a.role, self.names[a.role], a.ballot, a.why))
+            was = before[0] if before is not None and changed else ""
+            out.append(ev.BallotCast(request.request, a.role, name, a.ballot, a.why, was))
+        elif changed and request.ballot == "secret":
+            out.append(ev.BallotChanged(request.request, "", ""))
+        elif changed:
+            out.append(ev.BallotChanged(request.request, a.role, name))
         out.append(self._progress(request))
         if all(s in cast for s in request.roles if s not in self.state.scripted):
             self._close_ballot(request, "complete", out)

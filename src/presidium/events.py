@@ -386,7 +386,31 @@ class BallotCast(Event):
     name: str
     vote: str
     why: str
+    # The voter's ballot this one replaces ("for", "against", "abstain"): a changed vote, or
+    # the same vote with another reason. "" for a first vote, and then left out of the JSON,
+    # so that a session recorded before it existed replays to the same events.
+    was: str = ""
     type: str = field(init=False, default="ballot_cast")
+
+    def to_dict(self) -> dict[str, Any]:
+        body = super().to_dict()
+        if not self.was:
+            del body["was"]
+        return body
+
+
+@record
+class BallotChanged(Event):
+    """A voter in a simultaneous or secret ballot cast a ballot other than the one they had
+    in (another vote, or another reason, said alike). Never how: a simultaneous ballot's
+    votes are said when it closes, a secret one's totals only. Who, in a simultaneous
+    ballot, whose progress names who has voted; in a secret one nobody (``voter`` and
+    ``name`` are ""), as its progress and an undone ballot there name nobody."""
+
+    request: str
+    voter: str  # "" in a secret ballot
+    name: str  # "" in a secret ballot
+    type: str = field(init=False, default="ballot_changed")
 
 
 @record

@@ -77,6 +77,7 @@ HOW = {  # a decision's author, as the room is told it
 }
 
 VOTE_WORDS = {"for": "votes for", "against": "votes against", "abstain": "abstains"}
+STILL_WORDS = {"for": "still for", "against": "still against", "abstain": "still abstaining"}
 OBJECTIVE_VERDICTS = {True: "achieved", False: "failed", None: "unknown (counted on paper)"}
 
 
@@ -312,9 +313,18 @@ class RoomRenderer(Renderer):
     def on_ballot_cast(self, e: ev.BallotCast) -> None:
         line = Text()
         line.append(clean(e.name), style="presidium.choice")
-        line.append(f" {clean(VOTE_WORDS.get(e.vote, e.vote))}")
+        line.append(f" {clean(cast_words(e.vote, e.was, e.why))}")
         if e.why:
             line.append(f": {clean(e.why)}")
+        self.out(line)
+
+    def on_ballot_changed(self, e: ev.BallotChanged) -> None:
+        line = Text()
+        if e.name:
+            line.append(clean(e.name), style="presidium.choice")
+            line.append(" changes the vote.")
+        else:  # a secret ballot: nobody is named
+            line.append("A voter changes the vote.")
         self.out(line)
 
     def on_move_resolved(self, e: ev.MoveResolved) -> None:
@@ -1208,6 +1218,18 @@ class Teacher:
         ``sync`` false the line is left for the web server to sync (``Journal.syncing``)."""
         with signals.holding():
             self.journal.append(self.session, self.room_text() if room else None, sync)
+
+
+def cast_words(vote: str, was: str, why: str) -> str:
+    """What an open ballot's vote is said as, after the voter's name: "votes for", or, when
+    it replaces the voter's earlier ballot (``was``), "changes the vote to against", or with
+    the same vote "changes the reason (still for)": a change, never a second vote."""
+    if not was:
+        return VOTE_WORDS.get(vote, vote)
+    if was != vote:
+        return f"changes the vote to {vote}"
+    still = STILL_WORDS.get(vote, vote)
+    return f"changes the reason ({still})" if why else f"takes back the reason ({still})"
 
 
 def as_sentence(reason: str) -> str:

@@ -291,6 +291,7 @@
     secret: "A secret ballot: only the totals are shown, until the teacher reveals the votes.",
   };
   var VOTE_WORDS = { for: "votes for", against: "votes against", abstain: "abstains" };
+  var STILL_WORDS = { for: "still for", against: "still against", abstain: "still abstaining" };
   var BALLOT_NAMES = { for: "For", against: "Against", abstain: "Abstain" };
   var HOW = {
     hands: " (show of hands)",
@@ -350,6 +351,19 @@
       return line;
     }
     return count + " of " + of + " have voted.";
+  };
+
+  /* An open ballot's vote after the voter's name, as the console says it: "votes for", or,
+     replacing the voter's earlier ballot (``was``), a change, never a second vote. */
+  P.castWords = function (vote, was, why) {
+    if (!was) {
+      return VOTE_WORDS[vote] || vote;
+    }
+    if (was !== vote) {
+      return "changes the vote to " + vote;
+    }
+    var still = STILL_WORDS[vote] || vote;
+    return (why ? "changes the reason (" : "takes back the reason (") + still + ")";
   };
 
   P.where = function (scene) {
@@ -468,7 +482,11 @@
         lines.push(P.progressLine(e.voted, e.waiting, e.count, e.of));
         break;
       case "ballot_cast":
-        lines.push(e.name + " " + (VOTE_WORDS[e.vote] || e.vote) + (e.why ? ": " + e.why : ""));
+        lines.push(e.name + " " + P.castWords(e.vote, e.was, e.why) + (e.why ? ": " + e.why : ""));
+        break;
+      case "ballot_changed":
+        // a simultaneous ballot names who, a secret one nobody; how is never said here
+        lines.push(e.name ? e.name + " changes the vote." : "A voter changes the vote.");
         break;
       case "ballot_received":
         lines.push(
