@@ -811,6 +811,69 @@ def test_a_bench_decides_by_the_hands_raised_on_its_phones(client: TestClient) -
         assert counted.chosen == choices[0] and dict(counted.counts)[choices[0]] == 2
 
 
+def bench_class(students: int | None) -> tuple[Classroom, Any]:
+    """A benches class of june_1957 dealt as ``class serve --benches [--students N]`` deals
+    it, and the majority bench's first decision (which it decides by hands)."""
+    scenario = catalog.open_scenario("june_1957").scenario
+    dealt = seating.benches(scenario, students or len(scenario.sides))
+    session = Session.new(scenario, dealt, SEED)
+    classroom = Classroom(session, now=Clock())
+    classroom.deal_codes()
+    return classroom, next(iter(session.game.requests.values()))
+
+
+def raise_hand(client: TestClient, phone: dict[str, str], request: Any, n: int) -> None:
+    state = client.get("/api/state", headers=phone).json()
+    mine = next(r for r in state["requests"] if r["request"] == request.request)["mine"]
+    assert mine["do"] == "hands"
+    choice = next(o["id"] for o in mine["options"] if o["available"])
+    body = {"nonce": f"hand-{n:04d}", "do": "hands", "request": request.request}
+    answer = client.post("/api/act", headers=phone, json={**body, "choice": choice})
+    assert answer.status_code == 200, answer.text
+
+
+def hands_shown(client: TestClient, headers: dict[str, str], request: Any) -> tuple[int, int]:
+    """The "N of M hands raised" a page draws for ``request``: its state's count and of."""
+    state = client.get("/api/state", headers=headers).json()
+    entry = next(r for r in state["requests"] if r["request"] == request.request)
+    return entry["count"], entry["of"]
+
+
+def test_a_bench_with_no_class_size_waits_for_every_phone_that_joined_it() -> None:
+    classroom, request = bench_class(None)  # 'class serve june_1957 --benches'
+    session = classroom.session
+    with TestClient(web_app.create_app(classroom)) as bench_client:
+        bench = request.roles[0]
+        teacher = teacher_headers(classroom)
+        phones = [join(bench_client, classroom, bench) for _ in range(2)]
+        raise_hand(bench_client, phones[0], request, 1)
+        # the first hand does not decide for the bench: the other phone has a say
+        assert request.request in session.game.requests
+        assert not [e for e in session.events if e.type == "hands"]
+        for viewer in (phones[0], phones[1], {}, teacher):  # phones, the room, the teacher
+            assert hands_shown(bench_client, viewer, request) == (1, 2)
+        third = join(bench_client, classroom, bench)  # a student joins late: one more hand
+        assert hands_shown(bench_client, {}, request) == (1, 3)
+        raise_hand(bench_client, phones[1], request, 2)
+        assert request.request in session.game.requests
+        raise_hand(bench_client, third, request, 3)
+        assert request.request not in session.game.requests
+        counted = next(e for e in session.events if e.type == "hands")
+        assert sum(n for _, n in counted.counts) == 3
+
+
+def test_a_bench_of_a_given_size_waits_for_its_students_not_its_phones() -> None:
+    classroom, request = bench_class(6)  # 'class serve june_1957 --benches --students 6'
+    session = classroom.session
+    with TestClient(web_app.create_app(classroom)) as bench_client:
+        phones = [join(bench_client, classroom, request.roles[0]) for _ in range(2)]
+        raise_hand(bench_client, phones[0], request, 1)
+        assert hands_shown(bench_client, {}, request) == (1, 3)
+        raise_hand(bench_client, phones[1], request, 2)
+        assert request.request in session.game.requests  # 2 of 3: the third is still to come
+        assert hands_shown(bench_client, phones[0], request) == (2, 3)
+
+
 # ---------------------------------------------------------------------- the limits
 
 
@@ -1397,6 +1460,28 @@ def test_serve_on_an_address_not_this_machines_is_a_usage_error() -> None:
     )
     assert code == 2 and "cannot listen on --host 192.0.2.254" in err
     assert "Traceback" not in err
+
+
+def test_serve_with_benches_and_no_size_says_how_a_bench_is_counted(tmp_path: Path) -> None:
+    """``class serve --benches`` with no ``--students`` says at start that a bench is as many
+    as join it on phones; ``class run --benches`` (one keyboard, no phones) says nothing of
+    phones."""
+    env = dict(os.environ, PRESIDIUM_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
+    args = ["june_1957", "--benches", "--seed", "3", "--port", str(free_port())]
+    with serve_process([*args, "--host", "127.0.0.1"], env) as server:
+        out, err = server.communicate("quit\n", timeout=60)
+    assert server.returncode == 0, err
+    flat = " ".join(out.split())
+    assert (
+        "One bench a side: Khrushchev's side (bench), The majority (Molotov, Malenkov, "
+        "Kaganovich) (bench). "
+        "No class size was given, so a bench holds the phones that join it with its code: "
+        "its decision waits for a hand on each (or for 'close')." in flat
+    ), flat
+    code, ran, _ = run_cli(
+        ["class", "run", "june_1957", "--benches", "--seed", "3", "--plain"], "quit\n"
+    )
+    assert code == 0 and "One bench a side" in ran and "phones" not in ran.split("Seed 3")[0]
 
 
 def test_solo_play_and_version_never_load_the_web_server() -> None:

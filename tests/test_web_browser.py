@@ -740,6 +740,36 @@ def test_a_bench_phone_reloaded_still_marks_the_hand_it_raised(
     assert shots.watched.errors == [] and shots.watched.dialogs == []
 
 
+def test_a_bench_with_no_class_size_waits_for_each_of_its_phones(
+    shots: Screens, june_1957: Scenario
+) -> None:
+    """Benches dealt with no class size (``class serve --benches``): a bench is as many as
+    have joined it. The first of its two phones to raise a hand does not decide: both phones
+    and the room say "1 of 2 hands raised."; the second hand decides."""
+    session = Session.new(june_1957, seating.benches(june_1957, len(june_1957.sides)), 7)
+    classroom = Classroom(session)
+    classroom.deal_codes()
+    with LiveClass(classroom) as live:
+        request = next(iter(session.game.requests.values()))
+        bench = request.roles[0]
+        code = classroom.keys[bench].code
+        first = join(shots, live, bench, code, SMALL_PHONE)
+        second = join(shots, live, bench, code, SMALL_PHONE)
+        room = shots.open(f"{live.url}/room", LAPTOP)
+        first.locator(".request-decision button.choice").nth(0).click()
+        for page in (first, second):
+            expect(page.locator(".request-decision .vote-count")).to_have_text(
+                "1 of 2 hands raised."
+            )
+        expect(room.get_by_text("1 of 2 hands raised.")).to_be_visible()
+        assert request.request in session.game.requests
+        shots.shot(second, "phone-bench-hands-1-of-2")
+        second.locator(".request-decision button.choice").nth(0).click()
+        expect(room.get_by_text("1 of 2 hands raised.")).to_have_count(0)
+        assert request.request not in session.game.requests
+    assert shots.watched.errors == [] and shots.watched.dialogs == []
+
+
 def test_a_teacher_page_left_open_across_a_restart_drops_its_stopped_banner(
     shots: Screens, june_1957: Scenario
 ) -> None:

@@ -76,6 +76,13 @@ class Seating:
         """How many students sit at ``seat`` (a bench may hold several)."""
         return dict(self.sizes).get(seat, 1)
 
+    @property
+    def counted(self) -> bool:
+        """Whether the class's size is known. Benches dealt without it (``--benches`` alone)
+        hold a student each on paper, and saying so would only mislead; on the network such
+        a bench holds the phones that join it."""
+        return self.mode != "benches" or self.students > len(self.seats)
+
 
 def role_of(seat: str) -> str:
     """The role id of a seat: ``cc_member#3`` -> ``cc_member``."""

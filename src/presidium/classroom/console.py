@@ -237,7 +237,7 @@ def hands_at_most(view: View, request: RequestOpened) -> int | None:
     seated = view.seating
     if seated.mode != "benches":
         return seated.students
-    if seated.students <= len(seated.seats) or not request.roles:
+    if not seated.counted or not request.roles:
         return None
     return seated.size(request.roles[0])
 

@@ -921,7 +921,7 @@ class Teacher:
     def roster(self) -> None:
         seated = self.session.seating
         scripted = self.view().scripted
-        counted = seated.mode != "benches" or _counted(seated)
+        counted = seated.counted
         self.screen.heading(f"Roster: {seated.students} students" if counted else "Roster")
         for seat in seated.seats:
             who = "a student"
@@ -1192,7 +1192,8 @@ class Teacher:
                 )
         else:
             self.both("title_screen")
-            self.both("out", T(_seated_line(self.scenario, session.seating, session.seed)))
+            line = _seated_line(self.scenario, session.seating, session.seed, self.verb)
+            self.both("out", T(line))
             self.show(session.events)
             self.write()
 
@@ -1236,12 +1237,6 @@ def as_sentence(reason: str) -> str:
     """A reason as a sentence: a capital first and one full stop at the end."""
     text = reason.strip()
     return text[:1].upper() + text[1:] + ("" if text.endswith((".", "?", "!")) else ".")
-
-
-def _counted(seated: seating.Seating) -> bool:
-    """Whether the class's size was given: benches dealt without it hold a student each,
-    and saying so would only mislead."""
-    return seated.students > len(seated.seats)
 
 
 def _latest_progress(events: list[ev.Event]) -> list[ev.Event]:
@@ -1410,10 +1405,15 @@ def run_command(args: argparse.Namespace, out: IO[str]) -> int:
         raise
 
 
-def _seated_line(scenario: Scenario, seated: seating.Seating, seed: int) -> str:
-    if seated.mode == "benches" and not _counted(seated):
+def _seated_line(scenario: Scenario, seated: seating.Seating, seed: int, verb: str) -> str:
+    if not seated.counted:
         names = ", ".join(seating.seat_name(scenario, s) for s in seated.seats)
         how = f"One bench a side: {names}"
+        if verb == "serve":  # no size given: a bench is as many as join it
+            how += (
+                ". No class size was given, so a bench holds the phones that join it with "
+                "its code: its decision waits for a hand on each (or for 'close')"
+            )
     elif seated.mode == "benches":
         benches = ", ".join(
             f"{seating.seat_name(scenario, s)}: {seated.size(s)}" for s in seated.seats

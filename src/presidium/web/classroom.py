@@ -753,7 +753,8 @@ class Classroom:
 
     def raise_hand(self, seat: str, token: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """A bench student's hand for a choice; the decision is taken when every student of
-        the bench has raised one, or when it closes (by the teacher or the countdown)."""
+        the bench has raised one (with no class size given, every device signed in on the
+        bench: ``hands_of``), or when it closes (by the teacher or the countdown)."""
         request_id = _text(body, "request", 120)
         choice = _text(body, "choice", 120)
         request = self.session.game.requests.get(request_id)
@@ -765,9 +766,19 @@ class Classroom:
         raised = self.hands.setdefault(request_id, {})
         raised[digest(token)] = choice
         self.revised()
-        if len(raised) >= self.session.seating.size(seat):
+        if len(raised) >= self.hands_of(request_id, seat):
             self.submit([self._closing(request_id, timer=False)])
         return {"accepted": True, "seq": len(self.session.events)}
+
+    def hands_of(self, request: str, seat: str) -> int:
+        """How many hands the bench ``seat``'s decision ``request`` waits for: the bench's
+        students when the class's size was given; else as many as have joined it, every
+        device signed in on the bench (and one signed out by ``reseat`` since it raised its
+        hand: that hand still counts)."""
+        seated = self.session.seating
+        if seated.counted:
+            return seated.size(seat)
+        return len(self.keys[seat].tokens | self.hands.get(request, {}).keys())
 
     # ------------------------------------------------------------------ the teacher
     def teacher_line(self, line: str) -> list[str]:
@@ -1248,7 +1259,7 @@ class Classroom:
             entry["waiting"] = [name(s) for s in seats if s not in voted]
         elif request.kind == "decision" and request.request in self.hands:
             entry["count"] = len(self.hands[request.request])
-            entry["of"] = sum(self.session.seating.size(s) for s in request.roles[:1])
+            entry["of"] = sum(self.hands_of(request.request, s) for s in request.roles[:1])
         elif request.kind == "rating":  # only the teacher's state holds a rating request
             del entry["mine"]  # which stays last (``_split_entry``)
             entry.update(argument=self._argument(request.request), mine=None)

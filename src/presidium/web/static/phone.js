@@ -464,7 +464,7 @@
       }
       var counted = card.node.querySelector(".vote-count");
       if (counted && request.of) {
-        counted.textContent = request.count + " of " + request.of + " have voted.";
+        counted.textContent = request.count + " of " + request.of + (request.mine.do === "hands" ? " hands raised." : " have voted.");
       }
       var timer = card.node.querySelector(".timer-slot");
       P.clear(timer);
@@ -752,6 +752,10 @@
       });
       box.appendChild(b);
     });
+    if (mine.do === "hands") {
+      // how many of the bench's hands are up, drawn in place as they rise (as a ballot's count)
+      box.appendChild(el("p", "hint vote-count", request.of ? request.count + " of " + request.of + " hands raised." : ""));
+    }
     return box;
   }
 
