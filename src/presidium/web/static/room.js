@@ -178,8 +178,10 @@
      up to most of the column; once a new scene has started, the class decides on that one,
      and the scene keeps a larger part of the column for its start. What gives way, in turn:
      the feed; the text of the scene and of the box, made smaller; the vote's motion (its
-     title says what was voted on); then the scene's text ends in "More below", and only
-     then the box's. */
+     title says what was voted on); then the box goes across the foot of both columns (its
+     lines twice as long, it needs far less height), if the scene, the box and what is open
+     are then whole (the state of play may end in "More below"); only then, the box back
+     under the scene, the scene's text ends in "More below", and only then the box's. */
   function placeResult() {
     var box = $("result");
     var side = $("side");
@@ -191,7 +193,7 @@
     box.classList.remove("fits", "more", "result-brief");
     box.style.fontSize = "";
     box.style.maxHeight = "";
-    body.classList.remove("result-main", "result-earlier");
+    body.classList.remove("result-main", "result-earlier", "result-across");
     if (box.hidden || body.classList.contains("room-over")) {
       return;
     }
@@ -200,19 +202,62 @@
       return;
     }
     side.style.fontSize = "";
+    if (!underScene(false) && !underScene(true) && !across()) {
+      underScene(true);
+    }
+    scene.style.fontSize = ""; // measured afresh with the rest of the columns (settle)
+    side.style.fontSize = "";
+  }
+
+  /* The vote's box under the scene, its motion left out (``brief``) or not: whether the
+     scene and the box are then whole. */
+  function underScene(brief) {
+    var box = $("result");
+    var scene = $("scene");
+    var body = document.body;
     scene.parentNode.insertBefore(box, document.querySelector(".room-feed"));
-    box.classList.add("fits");
+    body.classList.remove("result-across");
     body.classList.add("result-main");
     body.classList.toggle("result-earlier", earlier());
+    box.classList.add("fits");
+    box.classList.toggle("result-brief", brief);
+    box.style.fontSize = "";
+    box.style.maxHeight = "";
+    scene.style.fontSize = "";
     if (earlier()) {
       keepStart(box, scene);
     }
     fit(box);
     fit(scene);
-    if (over(box) || over(scene)) {
-      box.classList.add("result-brief");
+    return !over(box) && !over(scene);
+  }
+
+  /* The vote's box across the foot of both columns, in the page's type or smaller, its
+     motion left out: whether the scene, the box and what is open in the side column are
+     then whole (the state of play, under what is open, may end in "More below"). */
+  function across() {
+    var box = $("result");
+    var scene = $("scene");
+    var side = $("side");
+    var body = document.body;
+    side.parentNode.appendChild(box);
+    body.classList.remove("result-main", "result-earlier");
+    body.classList.add("result-across");
+    box.classList.remove("fits", "more");
+    box.classList.add("result-brief");
+    box.style.maxHeight = "";
+    var scales = [1, MIN_SCALE];
+    for (var n = 0; n < scales.length; n++) {
+      box.style.fontSize = scales[n] === 1 ? "" : scales[n] + "em";
+      fit(scene);
+      fit(side);
+      if (!over(scene) && (!over(side) || !hidden($("open"), side))) {
+        return true;
+      }
     }
-    scene.style.fontSize = ""; // measured afresh with the rest of the columns (settle)
+    box.style.fontSize = "";
+    body.classList.remove("result-across");
+    return false;
   }
 
   /* The vote's box under the scene made no taller than leaves the scene, in its smallest
@@ -312,7 +357,8 @@
       items[n].hidden = true; // older, and no longer whole on the screen
     }
     var body = document.body.classList;
-    if ((body.contains("result-main") || body.contains("room-passed")) && used > room + 1) {
+    var taken = body.contains("result-main") || body.contains("result-across") || body.contains("room-passed");
+    if (taken && used > room + 1) {
       // the vote's box, or the scenes passed through above the scene now, took the feed's
       // room: the feed gives way whole, not cut in half
       section.classList.add("feed-gone");
