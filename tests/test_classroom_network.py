@@ -26,6 +26,7 @@ from presidium.classroom.session import Session
 from presidium.printable import clean
 from presidium.ui.classroom import view_of
 from presidium.web.classroom import Classroom, Rejected
+from test_classroom_run import FIXTURE, lines_to_the_ballot
 from test_web import free_port, serve_process
 
 SEED = 3
@@ -326,6 +327,22 @@ def serve(place_or_scenario: list[str], typed: str, env: dict[str, str]) -> str:
     )
     assert done.returncode == 0, done.stderr
     return done.stdout
+
+
+def test_on_the_network_no_paper_tally_is_said(tmp_path: Path) -> None:
+    """Teacher's eighth try, finding 5: on the network every voter, delegates too, votes on
+    a phone, yet the console (the projector) and room.txt said what "a paper tally adds up
+    to", as the ballot opened, in 'open' and once resumed. ``class run`` still says it."""
+    env = dict(os.environ, PRESIDIUM_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
+    typed = "\n".join([*lines_to_the_ballot(), "open", "quit"]) + "\n"
+    first = serve([str(FIXTURE), "--students", "8", "--seed", "3"], typed, env)
+    assert "Ballot: Receive the members?" in first and "nobody has voted" in first
+    (place,) = (tmp_path / "classes").iterdir()
+    again = serve(["--resume", str(place)], "open\nquit\n", env)
+    assert "Resuming:" in again and "nobody has voted" in again
+    room = (place / "room.txt").read_text(encoding="utf-8")
+    for text in (first, again, room):
+        assert "paper tally" not in " ".join(text.split())
 
 
 def test_a_resumed_class_shows_the_codes_its_sheets_still_hold(tmp_path: Path) -> None:

@@ -495,6 +495,9 @@ class Teacher:
         self.unshown: list[tuple[str, list[ev.Event], list[Action], list[Action]]] = []
         self.verb = "run"  # how the class was started: 'run' or 'serve', for --resume hints
         self.resume_options: tuple[str, ...] = ()  # and what else they need ('--port N')
+        # ballots may be counted on paper slips ('tally'): at one keyboard, not on the
+        # network, where every voter and delegate votes on a phone
+        self.on_paper = True
         self.unused: frozenset[str] = (
             frozenset()
         )  # words 'help' leaves out ('serve': keyboard-only)
@@ -961,14 +964,15 @@ class Teacher:
                     self.screen.out(T(f"  {paper}", "presidium.label"))
 
     def paper_line(self, request: str) -> str | None:
-        """What a paper tally of an open ballot adds up to, when delegates make it more than
-        the number of its voters."""
+        """What a paper tally of an open ballot adds up to (its ballots not yet in), when
+        delegates make it more than the number of voters still to vote; never on the network."""
         game = self.session.game
-        held = game.paper_votes(request)
+        held = game.paper_votes(request) if self.on_paper else None
         if held is None:
             return None
-        seats = [s for s in game.requests[request].roles if s not in game.scripted]
-        if sum(held) == len(seats):  # a vote a voter: "1 of 8 have voted" says it all
+        voted = game.voted(request)
+        waiting = [s for s in game.requests[request].roles if s not in game.scripted | voted]
+        if sum(held) == len(waiting):  # a vote a voter: "1 of 8 have voted" says it all
             return None
         return words.paper_line(*held)
 
