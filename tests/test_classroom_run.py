@@ -1020,6 +1020,13 @@ def test_resume_alone_brings_back_an_ended_game(
     flat = " ".join(out.split())
     assert f"No class session is unfinished, so this is the newest: {place}. " in flat
     assert "Its game has ended" in flat and "Objectives" in flat  # revealed
+    # Teacher's eighth try, finding 9: an objective written as a sentence kept its stop
+    # before the bracket ("… a ministry. (main objective): failed."); and once all is
+    # revealed, 'quit' no longer offers to bring it back "to 'reveal'"
+    assert "sent to a ministry (main objective): " in flat
+    assert not re.search(r"\. \(\w+ objective\)", flat), flat
+    assert "To bring it back (to show the ending again next lesson): " in flat
+    assert "to 'reveal'" not in flat
 
 
 def test_help_for_one_word(roles_view: View) -> None:

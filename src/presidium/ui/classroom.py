@@ -398,7 +398,8 @@ class RoomRenderer(Renderer):
         rows = []
         for result in e.results:
             verdict = OBJECTIVE_VERDICTS[result.achieved]
-            line = f"{result.text} ({result.kind} objective): {verdict}."
+            # one stop, after the verdict: "… a ministry (main objective): failed."
+            line = f"{result.text.rstrip().removesuffix('.')} ({result.kind} objective): {verdict}."
             if result.comment:
                 line += f" {result.comment}"
             rows.append((Text("-"), T(line)))
@@ -1128,16 +1129,19 @@ class Teacher:
             notice(self.screen.console, f"A copy of the session is in {written}.")
         notice(self.screen.console, f"The session is saved in {self.place}.")
 
-    def ended(self) -> None:
-        self.screen.blank()
-        # What 'reveal' has still to show: the secret ballots still sealed, the objectives (a
-        # benches game has neither).
+    def left_to_reveal(self) -> list[str]:
+        """What 'reveal' has still to show: the secret ballots still sealed, the objectives
+        (a benches game has neither)."""
         room = self.session.game.room
         sealed: tuple[object, ...] = ()
         objectives = False
         if room is not None and self.session.seating.mode != "benches":
             sealed, objectives = room.revealable()
-        left = [w for w, n in (("the secret ballots", sealed), ("the objectives", objectives)) if n]
+        return [w for w, n in (("the secret ballots", sealed), ("the objectives", objectives)) if n]
+
+    def ended(self) -> None:
+        self.screen.blank()
+        left = self.left_to_reveal()
         reveal = f"'reveal' shows {' and '.join(left)}; " if left else ""
         notice(self.screen.console, f"The game has ended. {reveal}'quit' leaves.")
         self.say_command("The post-mortem:", "class", "debrief", str(self.place))
@@ -1161,9 +1165,9 @@ class Teacher:
         if self.session.game.over:
             if not self.told_end or interrupted:  # after Ctrl-C, said again: it may be far up
                 self.say_command("The post-mortem:", *debrief)
+            why = "to 'reveal', or show" if self.left_to_reveal() else "to show"
             self.say_command(
-                "To bring it back (to 'reveal', or show the ending again next lesson):",
-                *self.resume_words(),
+                f"To bring it back ({why} the ending again next lesson):", *self.resume_words()
             )
             return
         self.say_command("To go on with it:", *self.resume_words())
