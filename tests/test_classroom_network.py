@@ -25,7 +25,7 @@ from presidium.classroom import folder
 from presidium.classroom.session import Session
 from presidium.printable import clean
 from presidium.ui.classroom import view_of
-from presidium.web.classroom import Classroom, Rejected
+from presidium.web.classroom import ANSWER_LINES, Classroom, Rejected, answer_lines
 from test_classroom_run import FIXTURE, lines_to_the_ballot
 from test_web import free_port, serve_process
 
@@ -35,9 +35,9 @@ SEED = 3
 CLEAR = b"\x1b[2J\x1b[3J\x1b[H"  # the screen and its scrollback erased, the cursor home
 
 
-def june_class() -> Classroom:
+def june_class(students: int = 5) -> Classroom:
     scenario = catalog.open_scenario("june_1957").scenario
-    return Classroom(Session.new(scenario, seating.cast(scenario, 5), SEED), timers=False)
+    return Classroom(Session.new(scenario, seating.cast(scenario, students), SEED), timers=False)
 
 
 @pytest.mark.parametrize(
@@ -257,10 +257,11 @@ def test_undo_names_the_injected_event_it_takes_back(tmp_path: Path) -> None:
     assert helped[at + 1].startswith(" " * column + "\u201c"), helped
 
 
-def straw_poll_closed() -> Classroom:
-    """june_1957 for five, played on by the script to the plenum, where the teacher injects
-    the secret straw poll: three students vote, two with a reason, and it closes."""
-    classroom = june_class()
+def straw_poll_closed(students: int = 5) -> Classroom:
+    """june_1957 for five (or ``students``), played on by the script to the plenum, where the
+    teacher injects the secret straw poll: three students vote, two with a reason, and it
+    closes."""
+    classroom = june_class(students)
     session = classroom.session
     while session.game.phase is not None and session.game.phase.id != "khrushchev_speech":
         (request, *_) = session.game.requests.values()
@@ -295,6 +296,29 @@ def test_reveal_on_the_network_first_says_what_becomes_public() -> None:
     assert not shown.to and "WHY-bulganin" in [b.reason for b in shown.ballots]
     with pytest.raises(Rejected, match="no sealed record"):
         classroom.teacher_line("reveal")
+
+
+def test_the_pages_answer_to_reveal_yes_is_whole() -> None:
+    """Teacher's eighth try, finding 4: the page's answer to 'reveal yes' kept only its last
+    six lines, so with eight roles the straw poll and two roles' objectives were missing,
+    and the teacher could think they were not revealed. All of it is answered now; an
+    answer longer than ``ANSWER_LINES`` is cut, saying how much is left out."""
+    classroom = straw_poll_closed(8)
+    classroom.teacher_line("conclude")
+    said = classroom.teacher_line("reveal yes")
+    roles = [r.name for r in classroom.session.scenario.roles.values()]
+    seated = [r for r in roles if f"Objectives scored: {r}." in said]
+    assert len(seated) == 8, said
+    assert said == [
+        "A secret straw poll of the plenum",
+        *(f"Objectives scored: {r}." for r in seated),
+    ]
+    assert answer_lines([str(n) for n in range(ANSWER_LINES)]) == [*map(str, range(ANSWER_LINES))]
+    cut = answer_lines([str(n) for n in range(100)])
+    assert cut == [
+        *map(str, range(ANSWER_LINES - 1)),
+        "(And 61 lines more: the feeds below have them.)",
+    ]
 
 
 def test_the_terminal_asks_before_revealing_too(tmp_path: Path) -> None:
