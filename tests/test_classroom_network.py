@@ -706,6 +706,64 @@ def test_what_comes_while_the_teacher_is_at_the_prompt_goes_below_it(tmp_path: P
             process.kill()
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_what_was_begun_at_the_prompt_is_shown_again_below_the_news(tmp_path: Path) -> None:
+    """Teacher's eighth try, finding 3: 'sta' typed at 'teacher> ' (no Enter), then a phone's
+    news drawn, and the prompt came back empty, though 'sta' was still in the line: typing
+    'status' ran 'stastatus'. The prompt below the news now shows what was begun, and what
+    is typed after it completes that line; the lines typed are not brought back by the arrow
+    keys (a private line must not reappear on the projector)."""
+    process, terminal, leader, port = serve_on_a_terminal(tmp_path)
+    read_until = terminal.read_until
+    url = f"http://127.0.0.1:{port}"
+    try:
+        read_until(b"teacher> ", 0)
+        mark = len(terminal.seen)
+        os.write(leader, b"sta")
+        read_until(b"sta", mark)
+        phone = joined_from_the_sheets(tmp_path, url, "MOLO")
+        note = {"nonce": "note-while-typing", "do": "note", "text": "a note"}
+        assert httpx.post(f"{url}/api/act", headers=phone, json=note, timeout=5).status_code == 200
+        read_until(b"note is passed to the teacher.", mark)
+        news = terminal.seen.index(b"note is passed to the teacher.", mark)
+        read_until(b"teacher> sta", news)
+        os.write(leader, b"tus\r")
+        read_until(b"State of play", news)
+        shown = terminal.seen[news:].decode("utf-8", "replace")
+        assert "not a console word" not in shown
+        mark = len(terminal.seen)
+        os.write(leader, b"\x1b[A")  # the arrow up: no line comes back
+        time.sleep(0.5)
+        os.write(leader, b"\r")
+        read_until(b"teacher> ", mark)
+        time.sleep(0.5)
+        with contextlib.suppress(BlockingIOError):
+            terminal.seen += os.read(leader, 65536)
+        assert (
+            b"status" not in terminal.seen[mark:] and b"State of play" not in terminal.seen[mark:]
+        )
+        os.write(leader, b"quit\r")
+        assert process.wait(timeout=30) == 0
+        room = next(tmp_path.rglob("room.txt")).read_text(encoding="utf-8")
+        assert "teacher> status" in room and "\x1b" not in room and "stastatus" not in room
+    finally:
+        os.close(leader)
+        if process.poll() is None:
+            process.kill()
+
+
+def test_without_readline_the_console_reads_its_lines_as_before(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where Python has no readline (Windows), or nobody types (piped), the console reads
+    its lines without a line editor: the prompt comes back alone, as before."""
+    from presidium.web import serve as served
+
+    assert served._line_editor(False) is None
+    monkeypatch.setitem(sys.modules, "readline", None)  # 'import readline' fails
+    assert served._line_editor(True) is None
+
+
 def test_ctrl_c_after_the_end_says_the_post_mortem_command(tmp_path: Path) -> None:
     """After the game had ended, Ctrl-C said only where the session is (item 15): the
     post-mortem's command, said at the end, had long scrolled away behind what the phones
