@@ -25,7 +25,8 @@ from presidium.classroom import folder
 from presidium.classroom.session import Session
 from presidium.printable import clean
 from presidium.ui.classroom import view_of
-from presidium.web.classroom import Classroom, Rejected
+from presidium.web.classroom import ANSWER_LINES, Classroom, Rejected, answer_lines
+from test_classroom_run import FIXTURE, lines_to_the_ballot
 from test_web import free_port, serve_process
 
 SEED = 3
@@ -34,9 +35,9 @@ SEED = 3
 CLEAR = b"\x1b[2J\x1b[3J\x1b[H"  # the screen and its scrollback erased, the cursor home
 
 
-def june_class() -> Classroom:
+def june_class(students: int = 5) -> Classroom:
     scenario = catalog.open_scenario("june_1957").scenario
-    return Classroom(Session.new(scenario, seating.cast(scenario, 5), SEED), timers=False)
+    return Classroom(Session.new(scenario, seating.cast(scenario, students), SEED), timers=False)
 
 
 @pytest.mark.parametrize(
@@ -256,10 +257,11 @@ def test_undo_names_the_injected_event_it_takes_back(tmp_path: Path) -> None:
     assert helped[at + 1].startswith(" " * column + "\u201c"), helped
 
 
-def straw_poll_closed() -> Classroom:
-    """june_1957 for five, played on by the script to the plenum, where the teacher injects
-    the secret straw poll: three students vote, two with a reason, and it closes."""
-    classroom = june_class()
+def straw_poll_closed(students: int = 5) -> Classroom:
+    """june_1957 for five (or ``students``), played on by the script to the plenum, where the
+    teacher injects the secret straw poll: three students vote, two with a reason, and it
+    closes."""
+    classroom = june_class(students)
     session = classroom.session
     while session.game.phase is not None and session.game.phase.id != "khrushchev_speech":
         (request, *_) = session.game.requests.values()
@@ -296,6 +298,29 @@ def test_reveal_on_the_network_first_says_what_becomes_public() -> None:
         classroom.teacher_line("reveal")
 
 
+def test_the_pages_answer_to_reveal_yes_is_whole() -> None:
+    """Teacher's eighth try, finding 4: the page's answer to 'reveal yes' kept only its last
+    six lines, so with eight roles the straw poll and two roles' objectives were missing,
+    and the teacher could think they were not revealed. All of it is answered now; an
+    answer longer than ``ANSWER_LINES`` is cut, saying how much is left out."""
+    classroom = straw_poll_closed(8)
+    classroom.teacher_line("conclude")
+    said = classroom.teacher_line("reveal yes")
+    roles = [r.name for r in classroom.session.scenario.roles.values()]
+    seated = [r for r in roles if f"Objectives scored: {r}." in said]
+    assert len(seated) == 8, said
+    assert said == [
+        "A secret straw poll of the plenum",
+        *(f"Objectives scored: {r}." for r in seated),
+    ]
+    assert answer_lines([str(n) for n in range(ANSWER_LINES)]) == [*map(str, range(ANSWER_LINES))]
+    cut = answer_lines([str(n) for n in range(100)])
+    assert cut == [
+        *map(str, range(ANSWER_LINES - 1)),
+        "(And 61 lines more: the feeds below have them.)",
+    ]
+
+
 def test_the_terminal_asks_before_revealing_too(tmp_path: Path) -> None:
     """``class serve``'s keyboard says the same before a reveal, and 'reveal yes' does it."""
     env = dict(os.environ, PRESIDIUM_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
@@ -326,6 +351,22 @@ def serve(place_or_scenario: list[str], typed: str, env: dict[str, str]) -> str:
     )
     assert done.returncode == 0, done.stderr
     return done.stdout
+
+
+def test_on_the_network_no_paper_tally_is_said(tmp_path: Path) -> None:
+    """Teacher's eighth try, finding 5: on the network every voter, delegates too, votes on
+    a phone, yet the console (the projector) and room.txt said what "a paper tally adds up
+    to", as the ballot opened, in 'open' and once resumed. ``class run`` still says it."""
+    env = dict(os.environ, PRESIDIUM_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
+    typed = "\n".join([*lines_to_the_ballot(), "open", "quit"]) + "\n"
+    first = serve([str(FIXTURE), "--students", "8", "--seed", "3"], typed, env)
+    assert "Ballot: Receive the members?" in first and "nobody has voted" in first
+    (place,) = (tmp_path / "classes").iterdir()
+    again = serve(["--resume", str(place)], "open\nquit\n", env)
+    assert "Resuming:" in again and "nobody has voted" in again
+    room = (place / "room.txt").read_text(encoding="utf-8")
+    for text in (first, again, room):
+        assert "paper tally" not in " ".join(text.split())
 
 
 def test_a_resumed_class_shows_the_codes_its_sheets_still_hold(tmp_path: Path) -> None:
@@ -663,6 +704,64 @@ def test_what_comes_while_the_teacher_is_at_the_prompt_goes_below_it(tmp_path: P
         os.close(leader)
         if process.poll() is None:
             process.kill()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_what_was_begun_at_the_prompt_is_shown_again_below_the_news(tmp_path: Path) -> None:
+    """Teacher's eighth try, finding 3: 'sta' typed at 'teacher> ' (no Enter), then a phone's
+    news drawn, and the prompt came back empty, though 'sta' was still in the line: typing
+    'status' ran 'stastatus'. The prompt below the news now shows what was begun, and what
+    is typed after it completes that line; the lines typed are not brought back by the arrow
+    keys (a private line must not reappear on the projector)."""
+    process, terminal, leader, port = serve_on_a_terminal(tmp_path)
+    read_until = terminal.read_until
+    url = f"http://127.0.0.1:{port}"
+    try:
+        read_until(b"teacher> ", 0)
+        mark = len(terminal.seen)
+        os.write(leader, b"sta")
+        read_until(b"sta", mark)
+        phone = joined_from_the_sheets(tmp_path, url, "MOLO")
+        note = {"nonce": "note-while-typing", "do": "note", "text": "a note"}
+        assert httpx.post(f"{url}/api/act", headers=phone, json=note, timeout=5).status_code == 200
+        read_until(b"note is passed to the teacher.", mark)
+        news = terminal.seen.index(b"note is passed to the teacher.", mark)
+        read_until(b"teacher> sta", news)
+        os.write(leader, b"tus\r")
+        read_until(b"State of play", news)
+        shown = terminal.seen[news:].decode("utf-8", "replace")
+        assert "not a console word" not in shown
+        mark = len(terminal.seen)
+        os.write(leader, b"\x1b[A")  # the arrow up: no line comes back
+        time.sleep(0.5)
+        os.write(leader, b"\r")
+        read_until(b"teacher> ", mark)
+        time.sleep(0.5)
+        with contextlib.suppress(BlockingIOError):
+            terminal.seen += os.read(leader, 65536)
+        assert (
+            b"status" not in terminal.seen[mark:] and b"State of play" not in terminal.seen[mark:]
+        )
+        os.write(leader, b"quit\r")
+        assert process.wait(timeout=30) == 0
+        room = next(tmp_path.rglob("room.txt")).read_text(encoding="utf-8")
+        assert "teacher> status" in room and "\x1b" not in room and "stastatus" not in room
+    finally:
+        os.close(leader)
+        if process.poll() is None:
+            process.kill()
+
+
+def test_without_readline_the_console_reads_its_lines_as_before(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where Python has no readline (Windows), or nobody types (piped), the console reads
+    its lines without a line editor: the prompt comes back alone, as before."""
+    from presidium.web import serve as served
+
+    assert served._line_editor(False) is None
+    monkeypatch.setitem(sys.modules, "readline", None)  # 'import readline' fails
+    assert served._line_editor(True) is None
 
 
 def test_ctrl_c_after_the_end_says_the_post_mortem_command(tmp_path: Path) -> None:

@@ -1020,6 +1020,13 @@ def test_resume_alone_brings_back_an_ended_game(
     flat = " ".join(out.split())
     assert f"No class session is unfinished, so this is the newest: {place}. " in flat
     assert "Its game has ended" in flat and "Objectives" in flat  # revealed
+    # Teacher's eighth try, finding 9: an objective written as a sentence kept its stop
+    # before the bracket ("… a ministry. (main objective): failed."); and once all is
+    # revealed, 'quit' no longer offers to bring it back "to 'reveal'"
+    assert "sent to a ministry (main objective): " in flat
+    assert not re.search(r"\. \(\w+ objective\)", flat), flat
+    assert "To bring it back (to show the ending again next lesson): " in flat
+    assert "to 'reveal'" not in flat
 
 
 def test_help_for_one_word(roles_view: View) -> None:
@@ -1821,3 +1828,30 @@ def test_rows_drawn_without_a_table_come_out_as_the_table_drew_them() -> None:
             room.out(room.hanging_texts(rows) if direct else room.hanging(rows))
             drawn.append(out.getvalue())
         assert drawn[0] == drawn[1], (width, plain, [(m.plain, b.plain) for m, b in rows])
+
+
+def test_a_resumed_ballot_says_a_paper_tally_only_for_the_votes_still_to_come() -> None:
+    """Teacher's eighth try, finding 5: resumed with a ballot half cast, the console said "A
+    paper tally adds up to 2 votes: 2 for the seated voters (one each) and 0 for the
+    delegates", comparing the votes still to come with all the ballot's voters. With every
+    delegate's ballot in, the voters left hold a vote each and nothing needs saying; with a
+    delegate still to vote, the line is said, of the ballots still to come."""
+    delegates = ["cc_member#1", "cc_member#2", "cc_member#3"]
+    for voted, said in ((delegates, None), (["khrushchev"], "adds up to 10 votes: 4 for")):
+        before = session_folders()
+        typed = [*lines_to_the_ballot()]
+        for seat in voted:
+            typed += [f"secret {seat}", "for"]
+        code, out, err = run_class(
+            [str(FIXTURE), "--students", "8", "--seed", "3"], "\n".join([*typed, "quit"]) + "\n"
+        )
+        assert code == 0, err
+        place = the_new_folder(before)
+        code, out, err = run_class(["--resume", str(place)], "open\nquit\n")
+        assert code == 0, err
+        flat = " ".join(out.split())
+        assert f"{len(voted)} of 8 have voted" in flat, flat
+        if said is None:
+            assert "A paper tally" not in flat, flat
+        else:
+            assert flat.count(f"A paper tally {said}") == 2, flat  # the scene, then 'open'

@@ -11,6 +11,7 @@ screenshots go to $PRESIDIUM_SCREENSHOTS or the test's temporary folder.
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pytest
 from playwright.sync_api import expect
@@ -221,3 +222,51 @@ def test_a_phone_shows_its_declared_stance_as_the_story_moves_it(
         expect(stance).to_have_text("You declared: Wavering.")
         assert words(room.locator("#feed").text_content()).count(named) == 1
     assert shots.watched.errors == [] and shots.watched.dialogs == []
+
+
+def test_the_teacher_page_shows_the_whole_answer_to_reveal_for_eight(
+    shots: Screens, june_1957: Scenario
+) -> None:
+    """Teacher's eighth try, finding 4: *Reveal it to the room* for a class of eight answered
+    with the last six lines only: the straw poll and two roles' objectives were missing. The
+    whole answer is shown, readable at 1280x800: an answer taller than the console's box
+    (the story to the end, after 'conclude') is shown from its start, not its end."""
+    classroom = new_classroom(june_1957, 8)
+    with LiveClass(classroom) as live:
+        teacher = shots.open(f"{live.url}/teacher#key={live.key}", LAPTOP)
+        poll = live.call(open_request, classroom, "ballot", "secret", "straw_poll")
+        live.teacher(f"close {poll.request}")
+        items = teacher.locator("#console-out .console-item")
+        teacher.locator("#line").fill("conclude")
+        teacher.get_by_role("button", name="Send").click()
+        expect(items.last.locator(".console-said").nth(12)).to_be_attached()
+        shots.shot(teacher, "teacher-conclude")
+        assert_line_shown(teacher, items.last)
+        teacher.locator("#reveal").click()
+        asked = items.filter(has_text="'reveal' makes this public")
+        asked.get_by_role("button", name="Reveal it to the room").click()
+        answer = items.last
+        expect(answer.locator(".console-line")).to_have_text("teacher> reveal yes")
+        said = answer.locator(".console-said")
+        expect(said).to_have_count(9)
+        expect(said.first).to_have_text(STRAW_POLL)
+        names = [classroom.keys[seat].name for seat in classroom.keys]
+        for name in names:
+            expect(answer).to_contain_text(f"Objectives scored: {name}.")
+        shots.shot(teacher, "teacher-reveal-eight")
+        assert_line_shown(teacher, answer)
+        last = said.last.bounding_box()
+        box = teacher.locator("#console-out").bounding_box()
+        assert last is not None and box is not None
+        assert last["y"] + last["height"] <= box["y"] + box["height"] + 1  # all of it, here
+    assert shots.watched.errors == [] and shots.watched.dialogs == []
+
+
+def assert_line_shown(page: Any, item: Any) -> None:
+    """The console line ``item`` answers is in sight: inside the console's box (which
+    scrolls) and the window."""
+    box = page.locator("#console-out").bounding_box()
+    line = item.locator(".console-line").bounding_box()
+    assert box is not None and line is not None
+    assert box["y"] <= line["y"] and line["y"] + line["height"] <= box["y"] + box["height"]
+    assert line["y"] + line["height"] <= page.viewport_size["height"]

@@ -408,7 +408,8 @@ class RoomRenderer(Renderer):
         rows = []
         for result in e.results:
             verdict = OBJECTIVE_VERDICTS[result.achieved]
-            line = f"{result.text} ({result.kind} objective): {verdict}."
+            # one stop, after the verdict: "… a ministry (main objective): failed."
+            line = f"{result.text.rstrip().removesuffix('.')} ({result.kind} objective): {verdict}."
             if result.comment:
                 line += f" {result.comment}"
             rows.append((Text("-"), T(line)))
@@ -505,6 +506,9 @@ class Teacher:
         self.unshown: list[tuple[str, list[ev.Event], list[Action], list[Action]]] = []
         self.verb = "run"  # how the class was started: 'run' or 'serve', for --resume hints
         self.resume_options: tuple[str, ...] = ()  # and what else they need ('--port N')
+        # ballots may be counted on paper slips ('tally'): at one keyboard, not on the
+        # network, where every voter and delegate votes on a phone
+        self.on_paper = True
         self.unused: frozenset[str] = (
             frozenset()
         )  # words 'help' leaves out ('serve': keyboard-only)
@@ -971,14 +975,15 @@ class Teacher:
                     self.screen.out(T(f"  {paper}", "presidium.label"))
 
     def paper_line(self, request: str) -> str | None:
-        """What a paper tally of an open ballot adds up to, when delegates make it more than
-        the number of its voters."""
+        """What a paper tally of an open ballot adds up to (its ballots not yet in), when
+        delegates make it more than the number of voters still to vote; never on the network."""
         game = self.session.game
-        held = game.paper_votes(request)
+        held = game.paper_votes(request) if self.on_paper else None
         if held is None:
             return None
-        seats = [s for s in game.requests[request].roles if s not in game.scripted]
-        if sum(held) == len(seats):  # a vote a voter: "1 of 8 have voted" says it all
+        voted = game.voted(request)
+        waiting = [s for s in game.requests[request].roles if s not in game.scripted | voted]
+        if sum(held) == len(waiting):  # a vote a voter: "1 of 8 have voted" says it all
             return None
         return words.paper_line(*held)
 
@@ -1134,16 +1139,19 @@ class Teacher:
             notice(self.screen.console, f"A copy of the session is in {written}.")
         notice(self.screen.console, f"The session is saved in {self.place}.")
 
-    def ended(self) -> None:
-        self.screen.blank()
-        # What 'reveal' has still to show: the secret ballots still sealed, the objectives (a
-        # benches game has neither).
+    def left_to_reveal(self) -> list[str]:
+        """What 'reveal' has still to show: the secret ballots still sealed, the objectives
+        (a benches game has neither)."""
         room = self.session.game.room
         sealed: tuple[object, ...] = ()
         objectives = False
         if room is not None and self.session.seating.mode != "benches":
             sealed, objectives = room.revealable()
-        left = [w for w, n in (("the secret ballots", sealed), ("the objectives", objectives)) if n]
+        return [w for w, n in (("the secret ballots", sealed), ("the objectives", objectives)) if n]
+
+    def ended(self) -> None:
+        self.screen.blank()
+        left = self.left_to_reveal()
         reveal = f"'reveal' shows {' and '.join(left)}; " if left else ""
         notice(self.screen.console, f"The game has ended. {reveal}'quit' leaves.")
         self.say_command("The post-mortem:", "class", "debrief", str(self.place))
@@ -1167,9 +1175,9 @@ class Teacher:
         if self.session.game.over:
             if not self.told_end or interrupted:  # after Ctrl-C, said again: it may be far up
                 self.say_command("The post-mortem:", *debrief)
+            why = "to 'reveal', or show" if self.left_to_reveal() else "to show"
             self.say_command(
-                "To bring it back (to 'reveal', or show the ending again next lesson):",
-                *self.resume_words(),
+                f"To bring it back ({why} the ending again next lesson):", *self.resume_words()
             )
             return
         self.say_command("To go on with it:", *self.resume_words())

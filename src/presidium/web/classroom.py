@@ -61,6 +61,10 @@ ACTS_PER_SECOND = 5  # a seat's posts, on average; a burst of BURST is allowed
 BURST = 10
 NONCES_KEPT = 256  # answers kept a viewer, for retries
 MAX_LABEL = 40
+# the most lines a console line on the teacher's page is answered with: a 'reveal yes' of a
+# large class (a vote, then every role's objectives) whole; a 'close' that lets the script
+# play on through many scenes is cut, saying so (the feeds below the console have it all)
+ANSWER_LINES = 40
 LONGEST_TIMER = 24 * 3600  # seconds: a countdown read back from web.json is at most this long
 # The events after which what a page draws from its state (what is open, what a seat may do,
 # the scene, the sheet) has changed: its stream sends it the new state with them. Others (a
@@ -809,7 +813,7 @@ class Classroom:
             events = self.submit(self.closes(list(parsed.actions)))
             shown = audience.only(events, ev.TEACHER)
             lines = [words.summary(e, self.session.events) for e in shown]
-            return [text for text in lines if text][-6:] or ["Done."]
+            return answer_lines([text for text in lines if text]) or ["Done."]
         if parsed.word == "help" and parsed.target:  # the same answer as the terminal's
             return self.word_help(parsed.target)
         if parsed.word == "help":
@@ -1489,6 +1493,17 @@ WEB_WORDS: dict[str, Callable[[Classroom, str], list[str]]] = {
     "codes": Classroom._codes,
     "assign": Classroom._assign,
 }
+
+
+def answer_lines(lines: list[str]) -> list[str]:
+    """What a console line did, as the teacher's page answers it: every line, up to
+    ``ANSWER_LINES``; the first ones of more, and how many are left out."""
+    if len(lines) <= ANSWER_LINES:
+        return lines
+    more = len(lines) - ANSWER_LINES + 1
+    return [*lines[: ANSWER_LINES - 1], f"(And {more} lines more: the feeds below have them.)"]
+
+
 WEB_HELP = (
     (
         "time [REQUEST] 3m | +1m",

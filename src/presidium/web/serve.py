@@ -92,6 +92,7 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
         opened = open_teacher(args, "serve")
     teacher, resuming = opened
     teacher.verb = "serve"
+    teacher.on_paper = False  # every voter votes on a phone: no paper tally to add up
     # what 'quit' prints to go on: the port, unless it is the default (the folder keeps it
     # too, but the command then holds on its own: a copied save, a web.json lost)
     teacher.resume_options = ("--port", str(port)) if port != DEFAULT_PORT else ()
@@ -99,12 +100,24 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
     screen = teacher.screen
     # the console thread waits at the prompt; a line read and not yet handled is in flight
     typing = {"at_prompt": False, "over": 0, "in_flight": 0}
+    editor = _line_editor(teacher.reader.interactive)
+
+    def begun() -> str:
+        """What the teacher has typed at the prompt and not yet sent, as it may be shown
+        again (readline keeps it; without readline the terminal does, unseen: nothing)."""
+        if editor is None:
+            return ""
+        try:
+            return clean(editor.get_line_buffer(), one_line=True)
+        except Exception:  # a line editor that cannot say: the prompt alone, as before
+            return ""
 
     @contextlib.contextmanager
     def off_the_prompt() -> Iterator[None]:
         """Output that comes while the console waits at its prompt (what phones did, a
         countdown, a notice, a line done on the teacher's page) starts on a line of its own,
-        and the prompt is shown again below it. Nested, only the outermost does either."""
+        and the prompt is shown again below it, with what the teacher had begun to type
+        there (still in the line: Enter sends it). Nested, only the outermost does either."""
         waiting = typing["at_prompt"] and teacher.reader.interactive and not typing["over"]
         typing["over"] += 1
         try:
@@ -115,7 +128,7 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
             typing["over"] -= 1
             if waiting:
                 with contextlib.suppress(OSError, ValueError):
-                    screen.console.file.write(PROMPT)
+                    screen.console.file.write(PROMPT + begun())
                     screen.console.file.flush()
 
     def end_told() -> None:
@@ -396,6 +409,25 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
     _terminal_restore(keyboard)
     _finish(teacher, classroom, keep_web, interrupted=False)
     return code
+
+
+def _line_editor(interactive: bool) -> Any:
+    """The readline module, for the console to read its lines through when the teacher is at
+    a terminal: it keeps the text begun at the prompt where the server's other thread can
+    read it, to show it again under what the phones did meanwhile. None where there is no
+    readline (Windows), or nobody types. Lines are not kept for the arrow keys to bring back:
+    a private line or a label's name must not reappear on the projector. Bracketed paste is
+    left off: a line pasted with its newline is sent, as before, and nothing is left turned
+    on in the terminal if the server is stopped while the console waits."""
+    if not interactive:
+        return None
+    try:
+        import readline
+    except ImportError:
+        return None
+    readline.set_auto_history(False)
+    readline.parse_and_bind("set enable-bracketed-paste off")
+    return readline
 
 
 def _terminal_state() -> Any:

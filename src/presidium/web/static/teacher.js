@@ -256,7 +256,12 @@
         item.appendChild(el("p", "error", P.problem(answer)));
       }
       var scroller = out;
-      scroller.scrollTop = scroller.scrollHeight;
+      scroller.scrollTop = scroller.scrollHeight; // the newest answer at the bottom
+      // an answer taller than the box is read from its start: its line at the box's top
+      var above = item.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
+      if (above < 0) {
+        scroller.scrollTop += above;
+      }
       if (asking) {
         asking.scrollIntoView({ block: "nearest" }); // pressed at the top of the page
       }
