@@ -426,7 +426,11 @@ def _line_editor(interactive: bool) -> Any:
     except ImportError:
         return None
     readline.set_auto_history(False)
-    readline.parse_and_bind("set enable-bracketed-paste off")
+    # GNU readline's setting; macOS's Python has libedit, whose syntax differs (and which
+    # has no bracketed paste to turn off)
+    backend = getattr(readline, "backend", None)  # Python 3.13 and later say which
+    if backend == "readline" or (backend is None and "libedit" not in (readline.__doc__ or "")):
+        readline.parse_and_bind("set enable-bracketed-paste off")
     return readline
 
 
