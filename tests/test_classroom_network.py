@@ -53,8 +53,24 @@ def test_help_word_on_the_teachers_page_says_that_word_only(line: str, first: st
     assert not any(s.startswith(("status:", "roster:")) for s in said)  # not the whole list
 
 
-def test_help_inject_says_what_can_be_injected_now_as_the_terminal_does() -> None:
-    assert june_class().teacher_line("help inject")[1:] == ["(No event can be injected now.)"]
+def test_help_inject_where_nothing_can_be_injected_lists_every_event_and_where() -> None:
+    """Teacher's eighth try, finding 7: at "A phone call to the marshal" 'help inject' said
+    only "(No event can be injected now.)", so a teacher planning the lesson could not find
+    the events' ids. It now lists each event still to come, with the scenes it is allowed in,
+    by their titles."""
+    said = june_class().teacher_line("help inject")[1:]
+    assert said[0] == (
+        "(No event can be injected now. The scenario's events, and where each can be:)"
+    )
+    listed = {line.split(": ", 1)[0]: line for line in said[1:]}
+    assert set(listed) == {"marshals_write", "konev_speaks", "provincial_rumour", "straw_poll"}
+    assert listed["straw_poll"] == (
+        "straw_poll: [Counterfactual] Before the vote: a secret straw poll of the plenum (in: "
+        "\u201cKhrushchev's speech\u201d, \u201cMolotov's last word\u201d)"
+    )
+    assert listed["konev_speaks"].endswith(
+        "\u201cKhrushchev's speech\u201d, when its condition holds)"
+    )
 
 
 def test_the_script_button_is_answered_in_words() -> None:

@@ -1492,6 +1492,25 @@ def test_help_set_inject_and_move_list_what_can_be_named(roles_view: View) -> No
     assert "'help set' lists the values" in reason
 
 
+def test_help_inject_at_the_console_lists_every_event_when_none_can_be_now() -> None:
+    """Teacher's eighth try, finding 7: where no event can be injected, the terminal's 'help
+    inject' lists the scenario's events all the same, each with the scenes it is allowed in,
+    so that a teacher can plan the lesson."""
+    code, out, err = run_class(
+        ["june_1957", "--students", "5", "--seed", "4", "--width", "100"], "help inject\nquit\n"
+    )
+    assert code == 0, err
+    shown = out.split("teacher> help inject\n", 1)[1].split("teacher> quit", 1)[0]
+    flat = " ".join(shown.split())
+    assert "(No event can be injected now. The scenario's events, and where each can be:)" in flat
+    assert (
+        "straw_poll [Counterfactual] Before the vote: a secret straw poll of the plenum (in: "
+        "\u201cKhrushchev's speech\u201d, \u201cMolotov's last word\u201d)"
+    ) in flat
+    for event in ("marshals_write", "konev_speaks", "provincial_rumour"):
+        assert re.search(rf"^ *{event} ", shown, re.M), shown
+
+
 def test_help_set_at_the_console(june_1957: Scenario) -> None:
     """Every value a ruling can set is named: the scenario's own values a line each, and where
     each person stands, and each vote's result, one line for them all (a line each ran to

@@ -806,6 +806,11 @@ class Teacher:
                 self.scenario, game.machine.state, game.values, game.injected
             )
             none = "no event can be injected now"
+            if not lines:  # none now: every event still to come, and where, to plan by
+                lines = words.injections_planned(self.scenario, game.injected)
+                self.screen.out(T(words.nothing_to_inject(lines), "presidium.label"))
+                if not lines:
+                    return
         elif word == "move":
             lines, none = words.moves_help(self.view()), "no seated role has moves"
         else:
