@@ -54,8 +54,24 @@ def test_help_word_on_the_teachers_page_says_that_word_only(line: str, first: st
     assert not any(s.startswith(("status:", "roster:")) for s in said)  # not the whole list
 
 
-def test_help_inject_says_what_can_be_injected_now_as_the_terminal_does() -> None:
-    assert june_class().teacher_line("help inject")[1:] == ["(No event can be injected now.)"]
+def test_help_inject_where_nothing_can_be_injected_lists_every_event_and_where() -> None:
+    """Teacher's eighth try, finding 7: at "A phone call to the marshal" 'help inject' said
+    only "(No event can be injected now.)", so a teacher planning the lesson could not find
+    the events' ids. It now lists each event still to come, with the scenes it is allowed in,
+    by their titles."""
+    said = june_class().teacher_line("help inject")[1:]
+    assert said[0] == (
+        "(No event can be injected now. The scenario's events, and where each can be:)"
+    )
+    listed = {line.split(": ", 1)[0]: line for line in said[1:]}
+    assert set(listed) == {"marshals_write", "konev_speaks", "provincial_rumour", "straw_poll"}
+    assert listed["straw_poll"] == (
+        "straw_poll: [Counterfactual] Before the vote: a secret straw poll of the plenum (in: "
+        "\u201cKhrushchev's speech\u201d, \u201cMolotov's last word\u201d)"
+    )
+    assert listed["konev_speaks"].endswith(
+        "\u201cKhrushchev's speech\u201d, when its condition holds)"
+    )
 
 
 def test_the_script_button_is_answered_in_words() -> None:
@@ -231,6 +247,45 @@ def to_the_marshals_letter() -> tuple[Classroom, list[str]]:
         classroom.teacher_line(line)
         typed.append(line)
     raise AssertionError("the marshals' letter could not be injected")
+
+
+def to_the_presidium_ballot() -> list[str]:
+    """The lines typed to bring june_1957 for five (each decision its first choice, each floor
+    closed) to the Presidium's ballot, open."""
+    classroom, typed = june_class(), []
+    for _ in range(40):
+        view = view_of(classroom.session)
+        request = view.requests[0]
+        if request.kind == "ballot":
+            assert request.vote == "showdown_18_june"
+            return typed
+        line = f"as {request.roles[0]} 1" if request.kind == "decision" else "close"
+        classroom.teacher_line(line)
+        typed.append(line)
+    raise AssertionError("the Presidium's ballot never opened")
+
+
+def test_a_served_console_titles_a_ballot_without_minutes_that_time_would_make_stale(
+    tmp_path: Path,
+) -> None:
+    """Teacher's eighth try, finding 9: after 'time +3m' the console kept the ballot's title
+    "(2 minutes)" while every page's countdown said 4:55. On the network the countdown is
+    what counts, so the title is shown without the scenario's minutes; 'class run', with no
+    countdown, still says them."""
+    from test_classroom_run import run_class
+
+    typed = [*to_the_presidium_ballot(), "time +3m", "quit"]
+    env = dict(os.environ, PRESIDIUM_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
+    args = ["june_1957", "--students", "5", "--seed", str(SEED), "--width", "100"]
+    shown = serve(args, "\n".join(typed) + "\n", env)
+    room = next(tmp_path.rglob("room.txt")).read_text(encoding="utf-8")
+    for text in (shown, room):
+        assert "Ballot: The Presidium turns on Khrushchev" in text
+        assert "Ballot: The Presidium turns on Khrushchev (" not in text
+        assert not re.search(r"\(\d+ minutes\)", text)
+    code, out, err = run_class(args, "\n".join(typed[:-2]) + "\nquit\n")
+    assert code == 0, err
+    assert "Ballot: The Presidium turns on Khrushchev (2 minutes)" in out
 
 
 UNDONE = "The teacher took back the injected event: The marshals write to the Central Committee."

@@ -1499,6 +1499,25 @@ def test_help_set_inject_and_move_list_what_can_be_named(roles_view: View) -> No
     assert "'help set' lists the values" in reason
 
 
+def test_help_inject_at_the_console_lists_every_event_when_none_can_be_now() -> None:
+    """Teacher's eighth try, finding 7: where no event can be injected, the terminal's 'help
+    inject' lists the scenario's events all the same, each with the scenes it is allowed in,
+    so that a teacher can plan the lesson."""
+    code, out, err = run_class(
+        ["june_1957", "--students", "5", "--seed", "4", "--width", "100"], "help inject\nquit\n"
+    )
+    assert code == 0, err
+    shown = out.split("teacher> help inject\n", 1)[1].split("teacher> quit", 1)[0]
+    flat = " ".join(shown.split())
+    assert "(No event can be injected now. The scenario's events, and where each can be:)" in flat
+    assert (
+        "straw_poll [Counterfactual] Before the vote: a secret straw poll of the plenum (in: "
+        "\u201cKhrushchev's speech\u201d, \u201cMolotov's last word\u201d)"
+    ) in flat
+    for event in ("marshals_write", "konev_speaks", "provincial_rumour"):
+        assert re.search(rf"^ *{event} ", shown, re.M), shown
+
+
 def test_help_set_at_the_console(june_1957: Scenario) -> None:
     """Every value a ruling can set is named: the scenario's own values a line each, and where
     each person stands, and each vote's result, one line for them all (a line each ran to
@@ -1513,7 +1532,7 @@ def test_help_set_at_the_console(june_1957: Scenario) -> None:
     own = [v for v in words.settable(june_1957) if "." not in v.id]
     entries = [line.split(" ", 1)[0] for line in lines[1:] if not line.startswith(" ")]
     assert entries == [v.id for v in own] + ["ACTOR.stance", "VOTE.RESULT"]
-    assert len(lines) <= 30  # june_1957's 18 own values a line each (3 wrap), and two for the rest
+    assert len(lines) <= 31  # june_1957's 19 own values a line each (3 wrap), and two for the rest
     flat = " ".join(shown.split())
     assert "cc_in_moscow Central Committee members in Moscow (16 to 86; now 36)" in flat
     stances = flat.split("ACTOR.stance ", 1)[1].split("VOTE.RESULT", 1)[0]

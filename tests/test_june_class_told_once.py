@@ -117,16 +117,25 @@ def test_pervukhins_reason_names_konev_only_once_he_has_spoken(june: Scenario) -
 
 
 def test_zhukovs_planes_offered_on_the_floor_are_not_found_again(june: Scenario) -> None:
-    # The marshal comes over on the first evening (as in history), then offers his planes.
+    # The marshal comes over on the first evening (as in history), then offers his planes:
+    # Thursday tells that they are flying, and does not offer them to Khrushchev a second time.
     game, events = play(
         june, "thursday_aircraft", moves={"majority_night": [("zhukov", "offer_the_aircraft")]}
     )
     assert "Transport planes are found for members in the far regions" in told(events)
+    scene = next(
+        e for e in events if isinstance(e, ev.PhaseStarted) and e.phase == "thursday_aircraft"
+    )
+    assert "In this game Zhukov has already offered his transport planes." in " ".join(
+        scene.text.split()
+    )
     request = next(iter(game.requests.values()))
+    planes = next(o for o in request.options if o.id == "ask_for_the_aircraft")
+    assert not planes.available
     after = game.submit(act.Choose(request.roles[0], request.request, "ask_for_the_aircraft"))
-    said = told(after)
-    assert "The transport planes the marshal has already offered make another run" in said
-    assert "The Defence Ministry's transport planes go for" not in said
+    assert [e.reason for e in after if isinstance(e, ev.Refused)] == [planes.reason]
+    assert not any(isinstance(e, ev.ChoiceMade) for e in after)
+    assert "planes" not in told(after).replace(planes.reason or "", "")
 
 
 def test_saburovs_confirmation_is_not_told_before_khrushchev_says_it(june: Scenario) -> None:

@@ -249,26 +249,153 @@ def test_bulganins_friday_envelope_does_not_say_voroshilov_wants_them_out(
 
 
 @pytest.mark.parametrize(
-    ("seat", "move", "choice", "students"),
+    ("seat", "move", "choice", "students", "already"),
     [
-        ("zhukov", "offer_the_aircraft", "ask_for_the_aircraft", 5),
-        ("serov", "kgb_transport", "kgb_cars_and_planes", 8),
+        (
+            "zhukov",
+            "offer_the_aircraft",
+            "ask_for_the_aircraft",
+            5,
+            "Zhukov offered his transport planes on Wednesday, and they are already bringing "
+            "members in.",
+        ),
+        (
+            "serov",
+            "kgb_transport",
+            "kgb_cars_and_planes",
+            8,
+            "Serov put the KGB's aircraft and cars at the members' disposal on Wednesday, and "
+            "they are already bringing members in.",
+        ),
     ],
 )
-def test_transports_offered_on_the_floor_are_not_asked_for_again(
-    june: Scenario, seat: str, move: str, choice: str, students: int
+def test_transports_offered_on_the_floor_are_not_offered_again(
+    june: Scenario, seat: str, move: str, choice: str, students: int, already: str
 ) -> None:
-    # The marshal (or Serov) offered the planes at the night's floor; on Thursday Khrushchev
-    # is offered to use them, not to ask the man who already offered them.
+    # Teacher's try-outs 6 to 8: the marshal (or Serov) sent the planes at the night's floor,
+    # and on Thursday Khrushchev was offered them again. Now the choice is greyed, saying
+    # plainly that they are already flying; the other side's transport is still offered.
     game, events = play(
         june, "thursday_aircraft", moves={"majority_night": [(seat, move)]}, students=students
     )
     made = [e for e in events if isinstance(e, ev.MoveResolved) and e.move == move]
     assert made, f"{seat} made the move {move}"
-    offered = options(game, "thursday_aircraft")[choice]
-    assert offered.available
-    assert not offered.label.startswith("Ask ")
-    assert offered.label.startswith("Have ") and "fetch the members still" in offered.label
+    offered = options(game, "thursday_aircraft")
+    assert not offered[choice].available
+    assert offered[choice].reason == already
+    assert offered["secretaries_keep_calling"].available
+    # and without the move, Thursday offers them as before
+    game, _ = play(june, "thursday_aircraft", students=students)
+    assert options(game, "thursday_aircraft")[choice].available
+
+
+def test_thursday_tells_that_both_transports_have_gone_already(june: Scenario) -> None:
+    night = [("zhukov", "offer_the_aircraft"), ("serov", "kgb_transport")]
+    game, events = play(june, "thursday_aircraft", moves={"majority_night": night}, students=8)
+    offered = options(game, "thursday_aircraft")
+    assert [o.id for o in offered.values() if o.available] == ["secretaries_keep_calling"]
+    scene = [e for e in events if isinstance(e, ev.PhaseStarted)][-1]
+    assert scene.phase == "thursday_aircraft"
+    assert "In this game both have already put their aircraft at the members' disposal." in (
+        " ".join(scene.text.split())
+    )
+
+
+def test_fridays_call_for_the_vote_says_plainly_why_it_is_closed(june: Scenario) -> None:
+    # Teacher's try-outs 7 and 8: "(the majority's first target is lost)" told nobody why.
+    game, _ = play(june, "friday_answer")
+    moscow = game.values["cc_in_moscow"]
+    assert moscow >= 60 and not game.values["gates_closed"]
+    call = options(game, "friday_answer")["call_the_question"]
+    assert not call.available
+    assert call.reason == (
+        f"The door will not hold tonight: {moscow} Central Committee members are in Moscow, "
+        "and the Kremlin gates are open to them. Nobody will raise a hand to remove him over "
+        "their heads."
+    )
+    assert "target" not in (call.reason or "")
+
+
+TWO_ABSTAIN = {
+    ("showdown_18_june", "bulganin"): "abstain",
+    ("showdown_18_june", "saburov"): "abstain",
+}
+
+
+@pytest.fixture(scope="module")
+def two_abstain(june: Scenario) -> tuple[Game, list[ev.Event]]:
+    """Teacher's try-out 8, finding 8: a class of twelve in which Bulganin's and Saburov's
+    students keep their hands down in the Presidium (five to four with two abstentions), and
+    have not voted when the teacher closes the plenum's ballot, so the rules raise their
+    hands there, with the rules' reasons."""
+    return play(
+        june,
+        "the end",
+        ballots=TWO_ABSTAIN,
+        students=12,
+        silent={("plenum_29_june", "bulganin"), ("plenum_29_june", "saburov")},
+    )
+
+
+def scene_text(events: list[ev.Event], phase: str) -> str:
+    scene = next(e for e in events if isinstance(e, ev.PhaseStarted) and e.phase == phase)
+    return " ".join(scene.text.split())
+
+
+def test_the_story_follows_the_class_s_own_presidium_vote(
+    two_abstain: tuple[Game, list[ev.Event]],
+) -> None:
+    game, events = two_abstain
+    assert game.over
+    held = next(e for e in events if isinstance(e, ev.VoteHeld) and e.vote == "showdown_18_june")
+    assert (held.votes_for, held.votes_against, held.abstentions) == (5, 4, 2)
+    # Wednesday: the later accounts, and then this game's hands
+    waverers = scene_text(events, "waverers")
+    assert "By later accounts Pervukhin and Saburov sided with the seven on Tuesday" in waverers
+    assert (
+        "In this game's vote on Tuesday, Pervukhin raised his hand with the seven and Saburov kept "
+        "his hand down."
+    ) in waverers
+    # they already were five: not "if two of them keep their hands down, the seven become five"
+    wednesday = scene_text(events, "wednesday_waverer")
+    assert "the seven become five" not in wednesday
+    assert "In this game Tuesday's motion had five votes, not seven: already fewer than" in (
+        wednesday
+    )
+    assert "In 1957, by the later accounts, all four sided with the seven." in wednesday
+    # the plenum opens: not "who sided with them in the Presidium"
+    plenum = scene_text(events, "plenum_opens")
+    assert "who sided with them in the Presidium" not in plenum
+    assert (
+        "Bulganin (who kept his hand down on Tuesday), Voroshilov, Pervukhin and Saburov (who "
+        "kept his hand down on Tuesday) watch the hall rather than the table"
+    ) in plenum
+    if game.values["cc_lean"] >= 60:
+        assert "In 1957, by the later accounts, all four had sided with the seven" in plenum
+    # the plenum's vote, and so the debrief: the rules' reasons follow Tuesday's hands
+    vote = next(e for e in events if isinstance(e, ev.VoteHeld) and e.vote == "plenum_29_june")
+    reasons = {b.voter: b.reason for b in vote.ballots}
+    assert "sided with the seven" not in reasons["saburov"]
+    assert "kept his hand down in the Presidium, and now turns on the seven" in reasons["saburov"]
+    assert "changes sides" not in reasons["bulganin"]
+    assert "kept his hand down when they voted on Tuesday" in reasons["bulganin"]
+    new = scene_text(events, "new_presidium")
+    assert new.startswith("Four of the men the seven counted on are not named")
+
+
+def test_a_class_that_voted_as_the_accounts_say_reads_them_unchanged(june: Scenario) -> None:
+    game, events = play(june, "the end", students=12)
+    held = next(e for e in events if isinstance(e, ev.VoteHeld) and e.vote == "showdown_18_june")
+    assert (held.votes_for, held.votes_against, held.abstentions) == (7, 4, 0)
+    assert "If two of them keep their hands down, the seven become five" in scene_text(
+        events, "wednesday_waverer"
+    )
+    assert "In this game's vote" not in scene_text(events, "waverers")
+    plenum = scene_text(events, "plenum_opens")
+    assert "Bulganin, Voroshilov, Pervukhin and Saburov" in plenum and "(who" not in plenum
+    if game.values["cc_lean"] >= 60:
+        assert "Saburov, who sided with them in the Presidium, watch the hall" in plenum
+    assert scene_text(events, "new_presidium").startswith("Four of the seven are not named")
 
 
 @pytest.fixture(scope="module")

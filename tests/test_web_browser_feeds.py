@@ -315,3 +315,33 @@ def test_the_room_shows_a_scene_passed_through_above_the_scene_now_until_a_decis
         shots.shot(room, "room-passed-verdict-reloaded")
         assert_private_to(room, june_1957, None)
     assert shots.watched.errors == [] and shots.watched.dialogs == []
+
+
+# ---------------------------------------------------------------------- a request's title
+
+
+@pytest.mark.browser
+@needs_browser
+def test_the_feeds_title_a_timed_ballot_without_minutes_that_time_makes_stale(
+    shots: Screens, june_1957: Scenario
+) -> None:
+    """Teacher's eighth try, finding 9: after 'time +3m' the feeds kept the ballot's title
+    "(2 minutes)" while its countdown said 4:55. The countdown is what counts: the feeds of
+    the room and the teacher's page give the title alone."""
+    classroom = new_classroom(june_1957, 5)
+    with LiveClass(classroom) as live:
+        room = shots.open(live.url + "/room", PROJECTOR)
+        teacher = teacher_page(shots, live)
+        ballot = live.call(open_request, classroom, "ballot")
+        assert ballot.request == "presidium_count:ballot" and ballot.minutes == 2
+        (said,) = live.teacher(f"time {ballot.request} +3m")
+        assert said.startswith("The ballot 'The Presidium turns on Khrushchev': "), said
+        expect(room.locator("#request-list .countdown")).to_contain_text(
+            re.compile(r"Time left: [45]:")
+        )
+        title = "Ballot: The Presidium turns on Khrushchev"
+        for page in (room, teacher):
+            expect(page.locator("#feed .entry-head", has_text=title)).to_have_text(title)
+            expect(page.locator("#feed")).not_to_contain_text(re.compile(r"\(\d+ minutes?\)"))
+        shots.shot(room, "room-ballot-title")
+    assert shots.watched.errors == [] and shots.watched.dialogs == []

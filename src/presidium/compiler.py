@@ -299,7 +299,9 @@ class Compiler(ClassroomCompiler):
         vote_nodes: list[tuple[str, Any, SourceSpan]],
     ) -> dict[str, str]:
         """Declare ``player`` and each vote's ``V.ballot.ACTOR``; return the names refused in
-        play (the ballots of a secret or simultaneous classroom vote), each with why."""
+        play (the ballots of a secret classroom vote), each with why. A simultaneous ballot
+        shows every vote when it closes, so a later scene may name them, as it may an open
+        one's; before the vote is held each reads ``none``."""
         if "player" in variables:
             self.err(
                 "'player' is a built-in name (the side being played, or 'none' in a class); "
@@ -319,7 +321,7 @@ class Compiler(ClassroomCompiler):
             kind = node.get("ballot") if isinstance(node, YMap) else None
             for voter in written_voters(node, actors):
                 name = f"{vid}.ballot.{voter}"
-                if kind in ("secret", "simultaneous"):
+                if kind == "secret":
                     refused[name] = (
                         f"'{name}' can be read only in a role's objectives: vote '{vid}' has a "
                         f"{kind} ballot, so how each member voted is kept from the room"
@@ -442,6 +444,8 @@ class Compiler(ClassroomCompiler):
             return None
         self.keys(node, spec.CHOICE, "a choice")
         cid, when, unavailable = self.option_head(node, scope, "choice", "be taken")
+        if unavailable is not None:  # read as the game fills it, when the choice is offered
+            self.check_placeholders(unavailable, node.value_span("unavailable"), scope)
         outcome = chance = None
         if "chance" in node:
             for key in ("next", "text", "effects"):

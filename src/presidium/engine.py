@@ -318,7 +318,9 @@ class Game:
                     choice.id,
                     choice.label,
                     available,
-                    None if available else choice.unavailable,
+                    None
+                    if available or choice.unavailable is None
+                    else self._fill(choice.unavailable),
                     percent,
                     choice.counterfactual,
                     odds,
@@ -665,7 +667,8 @@ class Game:
         when = history_choice.when if history_choice is not None else None
         if when is not None and not when.evaluate(self.values):
             assert history_choice is not None
-            closed = history_choice.unavailable or "its condition did not hold in this game"
+            said = history_choice.unavailable
+            closed = self._fill(said) if said else "its condition did not hold in this game"
         self.trail.append(
             TrailEntry(
                 phase.id,

@@ -347,6 +347,28 @@ def injections_help(
     return lines
 
 
+def injections_planned(scenario: Scenario, injected: Mapping[str, int] = {}) -> list[str]:
+    """What 'help inject' lists where no event can be injected now, so that a teacher can
+    plan: every event of the scenario not used up, with the scenes where it can be."""
+    lines = []
+    for injection in scenario.injections.values():
+        if injection.limit is not None and injected.get(injection.id, 0) >= injection.limit:
+            continue
+        where = scene_titles(scenario, injection.window) or "any scene"
+        if injection.when is not None:
+            where += ", when its condition holds"
+        label = ("[Counterfactual] " if injection.counterfactual else "") + injection.label
+        lines.append(f"{injection.id}: {clean(label)} (in: {where})")
+    return lines
+
+
+def nothing_to_inject(planned: list[str]) -> str:
+    """The line 'help inject' says where no event can be injected now, before ``planned``."""
+    if not planned:
+        return "(No event can be injected now.)"
+    return "(No event can be injected now. The scenario's events, and where each can be:)"
+
+
 def scene_titles(scenario: Scenario, phases: Iterable[str]) -> str:
     """Scenes by their titles, as the room sees them ("“Wednesday: the arrivals”, ..."),
     not by their ids; "" for none."""
@@ -405,6 +427,9 @@ def names_help(word: str, view: View, phase: str, values: Mapping[str, object]) 
         lines, none = values_help(view.scenario, values), "no values to set"
     elif word == "inject":
         lines = injections_help(view.scenario, phase, values, view.injected)
+        if not lines:
+            planned = injections_planned(view.scenario, view.injected)
+            return [nothing_to_inject(planned), *planned]
         none = "no event can be injected now"
     elif word == "move":
         lines, none = moves_help(view), "no seated role has moves"

@@ -173,6 +173,9 @@ class RoomRenderer(Renderer):
         self.most: Callable[[ev.RequestOpened], int | None] = lambda _request: None
         # a ruling's text, an undo naming the injected event it took back (``undo_named``)
         self.ruled: Callable[[ev.Ruling], str] = lambda ruling: ruling.text
+        # on the network ('class serve') every timed request has a countdown, which 'time'
+        # can change: a heading then says no minutes, which would go stale
+        self.countdowns = False
 
     def name(self, seat: str) -> str:
         return clean(seating.seat_name(self.scenario, seat))
@@ -233,7 +236,7 @@ class RoomRenderer(Renderer):
         return Hanging(rows)
 
     def on_request(self, e: ev.RequestOpened) -> None:
-        minutes = f" ({e.minutes} minutes)" if e.minutes else ""
+        minutes = f" ({e.minutes} minutes)" if e.minutes and not self.countdowns else ""
         if e.kind == "decision":
             self.offered[e.request] = e.options
             self.heading(f"{e.title}{minutes}")
@@ -820,6 +823,11 @@ class Teacher:
                 self.scenario, game.machine.state, game.values, game.injected
             )
             none = "no event can be injected now"
+            if not lines:  # none now: every event still to come, and where, to plan by
+                lines = words.injections_planned(self.scenario, game.injected)
+                self.screen.out(T(words.nothing_to_inject(lines), "presidium.label"))
+                if not lines:
+                    return
         elif word == "move":
             lines, none = words.moves_help(self.view()), "no seated role has moves"
         else:
@@ -1383,6 +1391,7 @@ def open_teacher(args: argparse.Namespace, verb: str) -> tuple[Teacher, bool]:
     # the terminal for it at every line drawn)
     record_console.height = ROOM_HEIGHT
     record = RoomRenderer(record_console, opened.scenario, True)
+    screen.countdowns = record.countdowns = verb == "serve"
     reader = LineReader(sys.stdin, interactive, screen.echo if interactive else None)
     teacher = Teacher(opened, session, place, screen, record, buffer, reader, program, start_ms)
     teacher.room_before = room_before

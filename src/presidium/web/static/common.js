@@ -303,10 +303,6 @@
   P.BALLOT_KINDS = BALLOT_KINDS;
   P.BALLOT_NAMES = BALLOT_NAMES;
 
-  function minutes(n) {
-    return n ? " (" + n + (n === 1 ? " minute)" : " minutes)") : "";
-  }
-
   /* A choice as the terminal lists it: its label, its odds, whether it is invented, and why
      it cannot be taken now. */
   P.optionText = function (option) {
@@ -435,15 +431,17 @@
           memory.offered[e.request] = e.options;
           memory.byPhase[e.phase] = e.options;
         }
+        // no "(2 minutes)" after the title: the card's countdown says how long is left,
+        // and the teacher's 'time' changes it
         if (e.kind === "decision") {
-          head = e.title + minutes(e.minutes);
+          head = e.title;
         } else if (e.kind === "ballot") {
-          head = "Ballot: " + e.title + minutes(e.minutes);
+          head = "Ballot: " + e.title;
           if (BALLOT_KINDS[e.ballot]) {
             lines.push(BALLOT_KINDS[e.ballot]);
           }
         } else if (e.kind === "floor") {
-          head = e.title + minutes(e.minutes);
+          head = e.title;
           lines.push("Moves, declarations and arguments now; moves are settled when the floor closes.");
         } else {
           head = e.title + ": the teacher rates the argument from 1 to 5.";
