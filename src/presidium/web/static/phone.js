@@ -464,7 +464,8 @@
       }
       var counted = card.node.querySelector(".vote-count");
       if (counted && request.of) {
-        counted.textContent = request.count + " of " + request.of + (request.mine.do === "hands" ? " hands raised." : " have voted.");
+        var counts = request.mine.do === "hands" ? " hands raised." : " have voted.";
+        counted.textContent = request.count + " of " + request.of + counts;
       }
       var timer = card.node.querySelector(".timer-slot");
       P.clear(timer);
@@ -719,7 +720,7 @@
     var intro = {
       choose: "Your decision: tap a choice.",
       advise: "Your advice to the one who decides: tap a choice (only they and the teacher see it).",
-      hands: "Your hand: tap the choice you vote for; the hands are counted when it closes.",
+      hands: "Your hand: tap the choice you vote for; the bench decides once every hand is up, or when the teacher closes it.",
     }[mine.do];
     box.appendChild(el("p", "hint", intro));
     var advised = advice[request.request] || {};
@@ -754,7 +755,8 @@
     });
     if (mine.do === "hands") {
       // how many of the bench's hands are up, drawn in place as they rise (as a ballot's count)
-      box.appendChild(el("p", "hint vote-count", request.of ? request.count + " of " + request.of + " hands raised." : ""));
+      var tally = request.of ? request.count + " of " + request.of + " hands raised." : "";
+      box.appendChild(el("p", "hint vote-count", tally));
     }
     return box;
   }
