@@ -493,6 +493,15 @@ def serve_on_a_terminal(tmp_path: Path) -> tuple[subprocess.Popen[bytes], Termin
     return process, Terminal(leader), leader, port
 
 
+def a_note_from_molotov(tmp_path: Path, url: str, terminal: Terminal, mark: int) -> None:
+    """Molotov's phone, joined from the printed sheets, passes the teacher a note; returns
+    once the console (``terminal``, read from ``mark``) has said so."""
+    phone = joined_from_the_sheets(tmp_path, url, "MOLO")
+    note = {"nonce": os.urandom(6).hex(), "do": "note", "text": "a note"}
+    assert httpx.post(f"{url}/api/act", headers=phone, json=note, timeout=5).status_code == 200
+    terminal.read_until(b"note is passed to the teacher.", mark)
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 def test_codes_the_teacher_link_and_private_wait_for_the_projector_to_be_turned_away(
     tmp_path: Path,
@@ -732,10 +741,7 @@ def test_what_comes_while_the_teacher_is_at_the_prompt_goes_below_it(tmp_path: P
         assert recap.endswith("teacher>"), recap  # then the prompt
         # at the prompt: a phone's note, then a line on the teacher's page it refuses
         mark = len(terminal.seen)
-        phone = joined_from_the_sheets(tmp_path, url, "MOLO")
-        note = {"nonce": "note-at-the-prompt", "do": "note", "text": "a note"}
-        assert httpx.post(f"{url}/api/act", headers=phone, json=note, timeout=5).status_code == 200
-        read_until(b"note is passed to the teacher.", mark)
+        a_note_from_molotov(tmp_path, url, terminal, mark)
         read_until(b"teacher> ", len(terminal.seen) - 40)
         page = {"X-Presidium-Key": key[1].decode()}
         line = {"line": "close zqxj"}
@@ -776,10 +782,7 @@ def test_what_was_begun_at_the_prompt_is_shown_again_below_the_news(tmp_path: Pa
         mark = len(terminal.seen)
         os.write(leader, b"sta")
         read_until(b"sta", mark)
-        phone = joined_from_the_sheets(tmp_path, url, "MOLO")
-        note = {"nonce": "note-while-typing", "do": "note", "text": "a note"}
-        assert httpx.post(f"{url}/api/act", headers=phone, json=note, timeout=5).status_code == 200
-        read_until(b"note is passed to the teacher.", mark)
+        a_note_from_molotov(tmp_path, url, terminal, mark)
         news = terminal.seen.index(b"note is passed to the teacher.", mark)
         read_until(b"teacher> sta", news)
         os.write(leader, b"tus\r")

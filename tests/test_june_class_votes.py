@@ -21,6 +21,7 @@ from presidium.engine import Game, HistoryDice
 from presidium.model import Scenario
 from presidium.requests import BALLOT, DECISION, FLOOR
 from presidium.seating import cast
+from test_class_votes_told import held as vote_held
 
 
 @pytest.fixture(scope="module")
@@ -186,7 +187,7 @@ def test_molotovs_last_word_is_his_plenum_hand(june: Scenario, hand: str) -> Non
         if isinstance(e, ev.RequestOpened) and e.vote == "plenum_29_june" and e.kind == BALLOT
     ]
     assert opened and all("molotov" not in e.roles for e in opened)
-    held = next(e for e in events if isinstance(e, ev.VoteHeld) and e.vote == "plenum_29_june")
+    held = vote_held(events, "plenum_29_june")
     molotov = next(b for b in held.ballots if b.voter == "molotov")
     assert (
         molotov.vote == {"vote_against": "against", "vote_for": "for", "abstain": "abstain"}[hand]
@@ -347,7 +348,7 @@ def test_the_story_follows_the_class_s_own_presidium_vote(
 ) -> None:
     game, events = two_abstain
     assert game.over
-    held = next(e for e in events if isinstance(e, ev.VoteHeld) and e.vote == "showdown_18_june")
+    held = vote_held(events, "showdown_18_june")
     assert (held.votes_for, held.votes_against, held.abstentions) == (5, 4, 2)
     # Wednesday: the later accounts, and then this game's hands
     waverers = scene_text(events, "waverers")
@@ -373,7 +374,7 @@ def test_the_story_follows_the_class_s_own_presidium_vote(
     if game.values["cc_lean"] >= 60:
         assert "In 1957, by the later accounts, all four had sided with the seven" in plenum
     # the plenum's vote, and so the debrief: the rules' reasons follow Tuesday's hands
-    vote = next(e for e in events if isinstance(e, ev.VoteHeld) and e.vote == "plenum_29_june")
+    vote = vote_held(events, "plenum_29_june")
     reasons = {b.voter: b.reason for b in vote.ballots}
     assert "sided with the seven" not in reasons["saburov"]
     assert "kept his hand down in the Presidium, and now turns on the seven" in reasons["saburov"]
@@ -385,7 +386,7 @@ def test_the_story_follows_the_class_s_own_presidium_vote(
 
 def test_a_class_that_voted_as_the_accounts_say_reads_them_unchanged(june: Scenario) -> None:
     game, events = play(june, "the end", students=12)
-    held = next(e for e in events if isinstance(e, ev.VoteHeld) and e.vote == "showdown_18_june")
+    held = vote_held(events, "showdown_18_june")
     assert (held.votes_for, held.votes_against, held.abstentions) == (7, 4, 0)
     assert "If two of them keep their hands down, the seven become five" in scene_text(
         events, "wednesday_waverer"
@@ -419,7 +420,7 @@ def test_a_student_who_had_not_voted_is_not_told_the_plenum_never_voted(
 ) -> None:
     game, events = bulganin_silent
     assert game.over
-    held = next(e for e in events if isinstance(e, ev.VoteHeld) and e.vote == "plenum_29_june")
+    held = vote_held(events, "plenum_29_june")
     assert held.passed
     counted = next(b for b in held.ballots if b.voter == "bulganin")
     assert counted.reason.startswith("Had not voted when the teacher closed the ballot; ")

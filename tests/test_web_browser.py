@@ -12,15 +12,17 @@ not end a stream already open). Screenshots of the key moments go to $PRESIDIUM_
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from browser_helpers import (
     LAPTOP,
@@ -710,6 +712,28 @@ def test_advice_is_confirmed_on_the_adviser_s_card_even_after_a_reload(
     assert shots.watched.errors == [] and shots.watched.dialogs == []
 
 
+@contextlib.contextmanager
+def two_phones_on_a_bench(
+    shots: Screens, june_1957: Scenario, students: int
+) -> Iterator[tuple[LiveClass, ev.RequestOpened, Page, Page]]:
+    """A benches class of ``students`` served live, and two phones joined on the bench that
+    decides the first request (with the bench's shared code): the class, that request and
+    the two phones."""
+    session = Session.new(june_1957, seating.benches(june_1957, students), 7)
+    classroom = Classroom(session)
+    classroom.deal_codes()
+    with LiveClass(classroom) as live:
+        request = next(iter(session.game.requests.values()))
+        bench = request.roles[0]
+        code = classroom.keys[bench].code
+        yield (
+            live,
+            request,
+            join(shots, live, bench, code, SMALL_PHONE),
+            join(shots, live, bench, code, SMALL_PHONE),
+        )
+
+
 def test_a_bench_phone_reloaded_still_marks_the_hand_it_raised(
     shots: Screens, june_1957: Scenario
 ) -> None:
@@ -717,15 +741,7 @@ def test_a_bench_phone_reloaded_still_marks_the_hand_it_raised(
     state is every phone's): the phone that raised its hand, reloaded, marks it again and
     says so, while the bench's other phone marks none (it lost the mark, though the hand
     still counted)."""
-    session = Session.new(june_1957, seating.benches(june_1957, 4), 7)
-    classroom = Classroom(session)
-    classroom.deal_codes()
-    with LiveClass(classroom) as live:
-        request = next(iter(session.game.requests.values()))
-        bench = request.roles[0]
-        code = classroom.keys[bench].code
-        raiser = join(shots, live, bench, code, SMALL_PHONE)
-        other = join(shots, live, bench, code, SMALL_PHONE)
+    with two_phones_on_a_bench(shots, june_1957, 4) as (_live, _request, raiser, other):
         chosen = raiser.locator(".request-decision button[aria-pressed='true']")
         raiser.locator(".request-decision button.choice").nth(1).click()
         expect(chosen).to_have_count(1)
@@ -746,15 +762,9 @@ def test_a_bench_with_no_class_size_waits_for_each_of_its_phones(
     """Benches dealt with no class size (``class serve --benches``): a bench is as many as
     have joined it. The first of its two phones to raise a hand does not decide: both phones
     and the room say "1 of 2 hands raised."; the second hand decides."""
-    session = Session.new(june_1957, seating.benches(june_1957, len(june_1957.sides)), 7)
-    classroom = Classroom(session)
-    classroom.deal_codes()
-    with LiveClass(classroom) as live:
-        request = next(iter(session.game.requests.values()))
-        bench = request.roles[0]
-        code = classroom.keys[bench].code
-        first = join(shots, live, bench, code, SMALL_PHONE)
-        second = join(shots, live, bench, code, SMALL_PHONE)
+    students = len(june_1957.sides)  # a bench a side: no class size given
+    with two_phones_on_a_bench(shots, june_1957, students) as (live, request, first, second):
+        session = live.classroom.session
         room = shots.open(f"{live.url}/room", LAPTOP)
         first.locator(".request-decision button.choice").nth(0).click()
         for page in (first, second):
