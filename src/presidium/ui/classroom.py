@@ -507,11 +507,8 @@ class Teacher:
         # what phones did, written but not yet drawn: (which ballot, public events, actions
         # with private effects, every action) a batch (see ``took``)
         self.unshown: list[tuple[str, list[ev.Event], list[Action], list[Action]]] = []
-        self.verb = "run"  # how the class was started: 'run' or 'serve', for --resume hints
+        self.verb = "run"  # how the class was started: 'run' or 'serve' (--resume hints, paper)
         self.resume_options: tuple[str, ...] = ()  # and what else they need ('--port N')
-        # ballots may be counted on paper slips ('tally'): at one keyboard, not on the
-        # network, where every voter and delegate votes on a phone
-        self.on_paper = True
         self.unused: frozenset[str] = (
             frozenset()
         )  # words 'help' leaves out ('serve': keyboard-only)
@@ -986,7 +983,9 @@ class Teacher:
         """What a paper tally of an open ballot adds up to (its ballots not yet in), when
         delegates make it more than the number of voters still to vote; never on the network."""
         game = self.session.game
-        held = game.paper_votes(request) if self.on_paper else None
+        # paper slips ('tally') are counted at one keyboard, not on the network ('serve'),
+        # where every voter and delegate votes on a phone
+        held = game.paper_votes(request) if self.verb != "serve" else None
         if held is None:
             return None
         voted = game.voted(request)

@@ -92,7 +92,6 @@ def serve_command(args: argparse.Namespace, out: IO[str]) -> int:
         opened = open_teacher(args, "serve")
     teacher, resuming = opened
     teacher.verb = "serve"
-    teacher.on_paper = False  # every voter votes on a phone: no paper tally to add up
     # what 'quit' prints to go on: the port, unless it is the default (the folder keeps it
     # too, but the command then holds on its own: a copied save, a web.json lost)
     teacher.resume_options = ("--port", str(port)) if port != DEFAULT_PORT else ()
