@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import field, fields, is_dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from presidium.records import record
 
@@ -23,13 +23,20 @@ class Event:
     # Who may see it: () everyone; else any of "role:SEAT", "teacher", "sealed". A solo game's
     # events are all public. Front ends filter with ``presidium.audience``.
     to: tuple[str, ...] = field(default=PUBLIC, kw_only=True)
+    # Fields left out of the JSON when they are empty (None, "" or none): each was added
+    # after the events it joins, so an event without it gives the JSON it always gave.
+    unsaid: ClassVar[tuple[str, ...]] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data: tuples become lists, so a JSON round trip gives the same value.
-        ``to`` is left out of a public event, so solo output is as it always was."""
+        ``to`` is left out of a public event, so solo output is as it always was, and so is
+        each of ``unsaid`` that is empty."""
         body: dict[str, Any] = plain(self)
         if not self.to:
             del body["to"]
+        for name in self.unsaid:
+            if not body[name]:
+                del body[name]
         return body
 
 
@@ -99,14 +106,8 @@ class Status(Event):
     aftermath: bool = False
     targets: tuple[TargetLine, ...] = ()  # the targets of the side(s) played, met or not
     type: str = field(init=False, default="status")
-
-    def to_dict(self) -> dict[str, Any]:
-        """Without ``targets`` when there are none: a scenario without targets, and a class
-        game, give the same JSON as before targets existed."""
-        body = super().to_dict()
-        if not self.targets:
-            del body["targets"]
-        return body
+    # a scenario without targets, and a class game, give the same JSON as before them
+    unsaid: ClassVar[tuple[str, ...]] = ("targets",)
 
 
 @record
@@ -184,14 +185,8 @@ class VoteHeld(Event):
     # student's own words; every other ballot, and its reason, is the scenario's rules'.
     own: tuple[str, ...] = ()
     type: str = field(init=False, default="vote")
-
-    def to_dict(self) -> dict[str, Any]:
-        """Without ``own`` when nobody cast a ballot of their own: a solo game's votes, and a
-        class's counted by the rules alone, give the same JSON as before it existed."""
-        body = super().to_dict()
-        if not self.own:
-            del body["own"]
-        return body
+    # a solo game's votes, and a class's counted by the rules alone, have no ``own``
+    unsaid: ClassVar[tuple[str, ...]] = ("own",)
 
 
 @record
@@ -307,12 +302,7 @@ class GameEnded(Event):
     # ending is, or "none" (nobody's). Left out otherwise, so other JSON stays as it was.
     winner: str | None = None
     type: str = field(init=False, default="ended")
-
-    def to_dict(self) -> dict[str, Any]:
-        body = super().to_dict()
-        if self.winner is None:
-            del body["winner"]
-        return body
+    unsaid: ClassVar[tuple[str, ...]] = ("winner",)
 
 
 # ---------------------------------------------------------------- classroom (several people)
@@ -391,12 +381,7 @@ class BallotCast(Event):
     # so that a session recorded before it existed replays to the same events.
     was: str = ""
     type: str = field(init=False, default="ballot_cast")
-
-    def to_dict(self) -> dict[str, Any]:
-        body = super().to_dict()
-        if not self.was:
-            del body["was"]
-        return body
+    unsaid: ClassVar[tuple[str, ...]] = ("was",)
 
 
 @record
